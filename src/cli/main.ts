@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+/** `callrouter <command>`: each command lives in ./commands and registers itself. */
+const program = new Command()
+  .name('callrouter')
+  .description('Call router: runs ACR routing schemas on its built-in SIP server')
+  .showHelpAfterError()
+  .exitOverride((error) => {
+    process.exit(error.exitCode === 0 ? 0 : 2);
+  });
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration file: ports, data path, and per domain its users,
+ * gateways and routes. Validated at start; errors name the JSON path.
+ */
+const variables = z.record(z.string(), z.string()).default({});
+
+const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });
+
+export const userConfig = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'expected an extension of letters, digits or _.+- (1 to 64)'),
+    name: z.string().default(''),
+    password: z.string().min(1, 'expected a non-empty SIP password'),
+    dnd: z.boolean().default(false),
+    variables,
+  })
+  .strict();
+
+export const gatewayConfig = z
+  .object({
+    name: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(5060),
+    transport: z.enum(['udp', 'tcp']).default('udp'),
+    /** Caller ID presented on calls out through this gateway (else the caller's). */
+    callerIdNumber: z.string().optional(),
+    /** Credentials when the carrier challenges our INVITEs or wants a registration. */
+    username: z.string().optional(),
+    password: z.string().optional(),
+    register: z.boolean().default(false),
+  })
+  .strict();
+
+/** A schema: inline ACR array, or a path relative to the configuration file. */
+const schemaRef = z.union([z.string().min(1), z.array(z.unknown())]);
+
+export const publicRouteConfig = z
+  .object({
+    name: z.string().min(1),
+    /** The dialled numbers (DIDs) this route answers. */
+    numbers: z.array(z.string().min(1)).min(1),
+    schema: schemaRef,
+    variables,
+  })
+  .strict();
+
+export const defaultRouteConfig = z
+  .object({
+    name: z.string().min(1),
+    /** Regular expression on the destination number; captures are usable in the schema. */
+    pattern: z.string().min(1),
+    schema: schemaRef,
+    variables,
+  })
+  .strict();
+
+export const domainConfig = z
+  .object({
+    name: z.string().min(1),
+    timeZone: timeZone.default('UTC'),
+    variables,
+    /** Accept calls to public numbers from sources that are not known gateways. */
+    allowAnonymousPublic: z.boolean().default(false),
+    users: z.array(userConfig).default([]),
+    gateways: z.array(gatewayConfig).default([]),
+    routes: z
+      .object({
+        public: z.array(publicRouteConfig).default([]),
+        default: z.array(defaultRouteConfig).default([]),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+const listen = (port: number) =>
+  z
+    .object({
+      address: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(port),
+    })
+    .strict()
+    .default({});
+
+export const configSchema = z
+  .object({
+    sip: z
+      .object({
+        listen: listen(5060),
+        transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
+        /** Address written into Via/Contact when listening on 0.0.0.0. */
+        publicAddress: z.string().optional(),
+        registration: z
+          .object({
+            minExpires: z.number().int().min(1).default(60),
+            maxExpires: z.number().int().min(1).default(3600),
+            defaultExpires: z.number().int().min(1).default(3600),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({}),
+    http: listen(8080),
+    dataDir: z.string().default('./data'),
+    cdr: z
+      .object({ retentionDays: z.number().int().min(1).default(365) })
+      .strict()
+      .default({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
+      .strict()
+      .default({}),
+    domains: z.array(domainConfig).min(1, 'expected at least one domain'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type DomainConfig = z.infer<typeof domainConfig>;
+export type UserConfig = z.infer<typeof userConfig>;
+export type GatewayConfig = z.infer<typeof gatewayConfig>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

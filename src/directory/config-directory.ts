@@ -1,0 +1,68 @@
+import type { DomainConfig } from '../config/schema.js';
+import type { Directory, Domain, PhoneStateTracker, User } from './directory.js';
+import { InMemoryPhoneState } from './phone-state.js';
+
+/** The directory as configured: domains and users from the configuration file, live state in memory. */
+export class ConfigDirectory implements Directory {
+  readonly phoneState: PhoneStateTracker;
+  readonly #domains = new Map<string, Domain>();
+  readonly #users = new Map<string, Map<string, User>>();
+
+  constructor(domains: readonly DomainConfig[], phoneState: PhoneStateTracker = new InMemoryPhoneState()) {
+    this.phoneState = phoneState;
+    for (const config of domains) {
+      this.#domains.set(config.name, {
+        name: config.name,
+        timeZone: config.timeZone,
+        variables: new Map(Object.entries(config.variables)),
+      });
+      const users = new Map<string, User>();
+      for (const user of config.users) {
+        users.set(user.id, {
+          id: user.id,
+          domain: config.name,
+          name: user.name,
+          password: user.password,
+          variables: user.variables,
+        });
+        if (user.dnd) phoneState.setDnd(config.name, user.id, true);
+      }
+      this.#users.set(config.name, users);
+    }
+  }
+
+  domains(): Iterable<Domain> {
+    return this.#domains.values();
+  }
+
+  domain(name: string): Domain | undefined {
+    return this.#domains.get(name);
+  }
+
+  users(domain: string): Iterable<User> {
+    return this.#users.get(domain)?.values() ?? [];
+  }
+
+  user(domain: string, id: string): User | undefined {
+    return this.#users.get(domain)?.get(id);
+  }
+
+  userVariable(domain: string, id: string, variable: string): string | undefined {
+    const user = this.user(domain, id);
+    if (!user) return undefined;
+    switch (variable) {
+      case 'account_state':
+        return this.phoneState.state(domain, id);
+      case 'dnd':
+        return String(this.phoneState.state(domain, id) === 'dnd');
+      case 'id':
+        return user.id;
+      case 'name':
+        return user.name;
+      case 'domain':
+        return user.domain;
+      default:
+        return Object.hasOwn(user.variables, variable) ? user.variables[variable] : undefined;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Domains (tenants), their users and each user's live phone state.
+ * The SIP registrar and call layer report state changes; `userData` reads them.
+ */
+export type AccountState = 'nonreg' | 'onhook' | 'ringing' | 'isbusy' | 'dnd';
+
+export interface Domain {
+  name: string;
+  /** IANA zone for `&hour()` and friends, e.g. "Europe/Kyiv". */
+  timeZone: string;
+  /** Domain (global) variables, read in schemas as `$${name}`. */
+  variables: Map<string, string>;
+}
+
+export interface User {
+  /** The extension, e.g. "101"; unique within its domain. */
+  id: string;
+  domain: string;
+  name: string;
+  password: string;
+  variables: Readonly<Record<string, string>>;
+}
+
+export interface Directory {
+  domains(): Iterable<Domain>;
+  domain(name: string): Domain | undefined;
+  users(domain: string): Iterable<User>;
+  user(domain: string, id: string): User | undefined;
+  /**
+   * A user's variable as `userData` sees it: the live `account_state`, `dnd`,
+   * `name`, `id`, `domain`, or one of the user's configured variables.
+   */
+  userVariable(domain: string, id: string, variable: string): string | undefined;
+  readonly phoneState: PhoneStateTracker;
+}
+
+/** Live phone state per user, fed by the telephony layer. */
+export interface PhoneStateTracker {
+  state(domain: string, userId: string): AccountState;
+  /** Number of live registered contacts. */
+  setRegistrations(domain: string, userId: string, contacts: number): void;
+  setDnd(domain: string, userId: string, dnd: boolean): void;
+  /** A leg towards or from the user started ringing / was answered / ended. Returns the release. */
+  beginRinging(domain: string, userId: string): () => void;
+  beginCall(domain: string, userId: string): () => void;
+  onChange(listener: (domain: string, userId: string, state: AccountState) => void): () => void;
+}
