@@ -18,9 +18,16 @@ export interface AppSpec<Args> {
    * `Template`s (see `./args.ts`); nested application arrays (`if`, `switch`)
    * use `nestedFlow`, which compiles them with correct JSON paths.
    */
-  args: z.ZodType<Args, z.ZodTypeDef, unknown> | ((nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) => z.ZodType<Args, z.ZodTypeDef, unknown>);
+  args: ArgsSchema<Args> | ((nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) => ArgsSchema<Args>);
   run(ctx: AppContext, args: Args): Promise<AppOutcome> | AppOutcome;
+  /** What the trace shows as this step's arguments (default: the arguments as written, substituted). */
+  traceArgs?(args: Args, ctx: AppContext): unknown;
+  /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
+  gotoTarget?(args: Args): string | undefined;
 }
+
+// The input side is whatever JSON the schema holds; zod checks it.
+export type ArgsSchema<Args> = z.ZodType<Args, z.ZodTypeDef, any>;
 
 /** What the flow does after an app: go on (default), end, jump to a tag, or run a nested flow. */
 export type AppOutcome = void | {

@@ -99,8 +99,8 @@ export interface DigitsRequest {
 }
 
 export class CallEndedError extends Error {
-  constructor(readonly cause: HangupCause) {
-    super(`call ended: ${cause}`);
+  constructor(readonly hangupCause: HangupCause) {
+    super(`call ended: ${hangupCause}`);
     this.name = 'CallEndedError';
   }
 }

@@ -1,0 +1,93 @@
+import { escapeQueryStringLiteral, escapeRegexpLiteral, escapeWildcardLiteral } from '../cdr/query/escape.js';
+import { Template, type VariableSource } from '../engine/template.js';
+
+/**
+ * The `cdr` app's `elastic` object compiled into a search request template.
+ * Values substituted into `regexp`, `wildcard` and `query_string` strings are
+ * escaped, so a caller ID is matched literally and can never widen the search.
+ */
+export interface ElasticArgs {
+  limit?: number | string;
+  sort?: unknown;
+  query?: string;
+  columns?: string[];
+  columnsDate?: string[];
+  filter?: Record<string, unknown> | Record<string, unknown>[];
+}
+
+type Escape = (value: string) => string;
+
+type Node =
+  | { kind: 'string'; template: Template; escape?: Escape }
+  | { kind: 'array'; items: Node[] }
+  | { kind: 'object'; entries: [string, Node][] }
+  | { kind: 'value'; value: unknown };
+
+const DEFAULT_LIMIT = 40;
+const DEFAULT_SORT = { 'Call start time': { order: 'desc', unmapped_type: 'boolean' } };
+
+/** Builds the request the original sent for these arguments, as a template to fill per call. */
+export function compileElasticRequest(elastic: ElasticArgs): Node {
+  const columns = elastic.columns ?? [];
+  const request: Record<string, unknown> = {
+    size: elastic.limit ?? DEFAULT_LIMIT,
+    sort: elastic.sort ?? DEFAULT_SORT,
+    query: {
+      bool: {
+        must: [
+          { query_string: { query: elastic.query ?? '*', analyze_wildcard: true } },
+          ...(elastic.filter === undefined ? [] : Array.isArray(elastic.filter) ? elastic.filter : [elastic.filter]),
+        ],
+      },
+    },
+  };
+  if (columns.length > 0 || elastic.columnsDate) {
+    request.stored_fields = columns;
+    request.docvalue_fields = [...columns, ...(elastic.columnsDate ?? [])];
+  }
+  return compileNode(request, []);
+}
+
+export function renderElasticRequest(node: Node, variables: VariableSource): unknown {
+  switch (node.kind) {
+    case 'string':
+      return node.template.render(variables, node.escape);
+    case 'array':
+      return node.items.map((item) => renderElasticRequest(item, variables));
+    case 'object':
+      return Object.fromEntries(node.entries.map(([key, value]) => [key, renderElasticRequest(value, variables)]));
+    case 'value':
+      return node.value;
+  }
+}
+
+function compileNode(value: unknown, path: readonly (string | number)[]): Node {
+  if (typeof value === 'string') {
+    const template = Template.compile(value);
+    return { kind: 'string', template, escape: escapeFor(path) };
+  }
+  if (Array.isArray(value)) return { kind: 'array', items: value.map((item, index) => compileNode(item, [...path, index])) };
+  if (typeof value === 'object' && value !== null) {
+    return {
+      kind: 'object',
+      entries: Object.entries(value).map(([key, child]) => [key, compileNode(child, [...path, key])]),
+    };
+  }
+  return { kind: 'value', value };
+}
+
+/** Which query syntax a string at this request path is written in. */
+function escapeFor(path: readonly (string | number)[]): Escape | undefined {
+  const at = (back: number) => path[path.length - back];
+  if (at(2) === 'query_string' && at(1) === 'query') return escapeQueryStringLiteral;
+  for (const [queryType, escape, valueKeys] of QUERY_SYNTAXES) {
+    if (at(2) === queryType) return escape; // shorthand: { "regexp": { "field": "value" } }
+    if (at(3) === queryType && valueKeys.includes(String(at(1)))) return escape;
+  }
+  return undefined;
+}
+
+const QUERY_SYNTAXES: readonly [string, Escape, readonly string[]][] = [
+  ['regexp', escapeRegexpLiteral, ['value']],
+  ['wildcard', escapeWildcardLiteral, ['value', 'wildcard']],
+];

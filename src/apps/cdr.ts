@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { AppSpec } from './app.js';
+import { variableName } from './args.js';
+import { compileElasticRequest, renderElasticRequest } from './cdr-request.js';
+import { readResponsePath } from './response-path.js';
+
+type CompiledRequest = ReturnType<typeof compileElasticRequest>;
+
+interface CdrArgs {
+  request: CompiledRequest;
+  exports: [name: string, path: string][];
+}
+
+const elastic = z
+  .object({
+    limit: z.union([z.number().int().min(0).max(10_000), z.string()]).optional(),
+    sort: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()), z.string()]).optional(),
+    query: z.string().optional(),
+    columns: z.array(z.string()).optional(),
+    columnsDate: z.array(z.string()).optional(),
+    filter: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+  })
+  .strict();
+
+/**
+ * `cdr`: searches the call detail records of the call's domain with the
+ * Elasticsearch query language and exports values of the response into variables.
+ */
+export const cdrApp: AppSpec<CdrArgs> = {
+  name: 'cdr',
+  args: z
+    .object({ elastic, exportVar: z.record(variableName, z.string()).default({}) })
+    .strict()
+    .transform((args) => ({
+      request: compileElasticRequest(args.elastic),
+      exports: Object.entries(args.exportVar),
+    })),
+  traceArgs: (args, ctx) => ({ request: renderElasticRequest(args.request, ctx.variables) }),
+  async run(ctx, args) {
+    const request = renderElasticRequest(args.request, ctx.variables);
+    const response = await ctx.services.cdr.search(request, {
+      now: ctx.clock.now(),
+      domain: ctx.domainName || undefined,
+    });
+    for (const [name, path] of args.exports) ctx.setVariable(name, readResponsePath(response, path));
+    const total = response.hits.total?.value;
+    return { result: `${response.hits.hits.length} hit(s)${total === undefined ? '' : ` of ${total}`}` };
+  },
+};

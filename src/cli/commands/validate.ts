@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { action, readSchemaFile } from '../input.js';
+
+/** `callrouter validate <schema.json>`: exit 0 when valid, 2 with every error when not. */
+export function registerValidate(program: Command): void {
+  program
+    .command('validate')
+    .description('check a routing schema; prints every error with its JSON path')
+    .argument('<schema>', 'schema file (JSON array of applications)')
+    .action(
+      action(async (path: string) => {
+        const schema = await readSchemaFile(path);
+        console.log(`${path}: valid (${schema.root.steps.length} top-level applications)`);
+      }),
+    );
+}

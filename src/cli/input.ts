@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import type { ZodType } from 'zod';
+import { loadSchemaText, type CompiledSchema } from '../engine/compile.js';
+import { formatJsonPath } from '../engine/json-path.js';
+import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
+
+/** Bad input on the command line: printed with its details, exit code 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export async function readSchemaFile(path: string): Promise<CompiledSchema> {
+  const result = loadSchemaText(await readText(path));
+  if (!result.ok) throw invalidSchema(path, result.errors);
+  return result.schema;
+}
+
+export function invalidSchema(path: string, errors: SchemaError[]): UsageError {
+  return new UsageError(`${path}: invalid schema (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors.map(formatSchemaError));
+}
+
+/** Reads a JSON file and validates it, naming the file and JSON path of each problem. */
+export async function readJsonFile<T>(path: string, schema: ZodType<T, any, unknown>): Promise<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readText(path));
+  } catch (error) {
+    throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new UsageError(
+      `${path}: invalid`,
+      parsed.error.issues.map((issue) => `${formatJsonPath(issue.path)}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+async function readText(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** `--var name=value`, repeatable. */
+export function collectVariable(text: string, previous: Record<string, string>): Record<string, string> {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--var ${JSON.stringify(text)}: expected name=value`);
+  return { ...previous, [text.slice(0, eq)]: text.slice(eq + 1) };
+}
+
+export function parseInstant(text: string, option: string): Date {
+  const date = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`${option} ${JSON.stringify(text)}: expected an ISO-8601 time such as 2026-11-24T12:00:00Z`);
+  }
+  return date;
+}
+
+/** Runs a command action; usage errors print their details and exit 2, anything else exits 1. */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        console.error(error.message);
+        for (const detail of error.details) console.error(`  ${detail}`);
+        process.exitCode = 2;
+        return;
+      }
+      throw error;
+    }
+  };
+}

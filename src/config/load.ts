@@ -1,0 +1,40 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { formatJsonPath } from '../engine/json-path.js';
+import { configSchema, type Config } from './schema.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid configuration\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads a JSON or YAML configuration file and validates it; every problem is named with its path. */
+export async function loadConfigFile(file: string): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, [`cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  let json: unknown;
+  try {
+    json = ['.yaml', '.yml'].includes(extname(file)) ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(file, [`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
+  }
+  return parseConfig(file, json);
+}
+
+export function parseConfig(file: string, json: unknown): Config {
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ConfigError(file, parsed.error.issues.map((issue) => `${formatJsonPath(issue.path)}: ${issue.message}`));
+  }
+  return parsed.data;
+}

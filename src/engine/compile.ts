@@ -1,0 +1,193 @@
+import { z } from 'zod';
+import type { AppSpec } from '../apps/app.js';
+import { Flow, type FlowPosition, type Step } from './flow.js';
+import { formatJsonPath } from './json-path.js';
+import { findApp, suggestApp, UNSUPPORTED_APPS } from './registry.js';
+import { schemaErrorFromIssue, type SchemaError } from './schema-error.js';
+
+/** A routing schema that passed validation, ready to run on any number of calls. */
+export interface CompiledSchema {
+  root: Flow;
+  /** `tag` → where it stands, for `goto local:<tag>`. */
+  tags: ReadonlyMap<string, FlowPosition>;
+}
+
+export type LoadResult = { ok: true; schema: CompiledSchema } | { ok: false; errors: SchemaError[] };
+
+export const MAX_SCHEMA_BYTES = 1024 * 1024;
+export const MAX_SCHEMA_DEPTH = 64;
+
+const MODIFIER_KEYS = new Set(['break', 'async', 'tag']);
+
+/** Loads a schema from JSON text (a file's content, an HTTP body). */
+export function loadSchemaText(text: string): LoadResult {
+  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) {
+    return fail('(schema)', `larger than ${MAX_SCHEMA_BYTES} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
+  }
+  return loadSchema(json);
+}
+
+/** Validates a parsed schema and compiles it; every error is reported, with its JSON path. */
+export function loadSchema(json: unknown): LoadResult {
+  const depth = nestingDepth(json);
+  if (depth > MAX_SCHEMA_DEPTH) return fail('(schema)', `nested deeper than ${MAX_SCHEMA_DEPTH} levels`);
+  if (JSON.stringify(json)?.length > MAX_SCHEMA_BYTES) return fail('(schema)', `larger than ${MAX_SCHEMA_BYTES} bytes`);
+
+  const parsed = nestedFlow.safeParse(json);
+  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
+
+  const root = parsed.data;
+  const tags = new Map<string, FlowPosition>();
+  const duplicateTags: SchemaError[] = [];
+  linkFlows(root, tags, duplicateTags);
+  if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
+  const unknownTargets = missingGotoTargets(root, tags);
+  if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
+  return { ok: true, schema: { root, tags } };
+}
+
+/**
+ * An array of application objects, as a zod type so that apps with nested
+ * arrays (`if`, `switch`) validate them in place with the right JSON paths.
+ */
+const nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown> = z.array(z.unknown()).transform((items, ctx) => {
+  const steps: Step[] = [];
+  items.forEach((item, index) => {
+    const step = compileStep(item, [...ctx.path, index], (path, message) =>
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...path], message }),
+    );
+    if (step) steps.push(step);
+  });
+  return new Flow(steps, formatJsonPath(ctx.path));
+});
+
+type Report = (relativePath: (string | number)[], message: string) => void;
+
+function compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+    report([], 'expected an application object such as { "log": "text" }');
+    return undefined;
+  }
+  const object = item as Record<string, unknown>;
+  const modifiers = compileModifiers(object, report);
+  const appKeys = Object.keys(object).filter((key) => !MODIFIER_KEYS.has(key));
+
+  if (appKeys.length === 0) {
+    if (object.break === undefined) {
+      report([], 'expected an application key');
+      return undefined;
+    }
+    // `{ "break": true }` alone is the break application itself.
+    return makeStep(findApp('break')!, true, object.break, path, modifiers);
+  }
+  if (appKeys.length > 1) {
+    report([], `expected one application per object, found ${appKeys.join(', ')}`);
+    return undefined;
+  }
+
+  const name = appKeys[0];
+  const spec = findApp(name);
+  if (!spec) {
+    if (UNSUPPORTED_APPS.has(name)) report([name], `the ${name} application is not supported yet`);
+    else {
+      const hint = suggestApp(name);
+      report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
+    }
+    return undefined;
+  }
+  const argsSchema = typeof spec.args === 'function' ? spec.args(nestedFlow) : spec.args;
+  const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) report(issue.path.slice(path.length), schemaErrorFromIssue(issue).message);
+    return undefined;
+  }
+  return makeStep(spec, parsed.data, object[name], path, modifiers);
+}
+
+interface Modifiers {
+  break: boolean;
+  async: boolean;
+  tag?: string;
+}
+
+function compileModifiers(object: Record<string, unknown>, report: Report): Modifiers {
+  const { break: breakValue, async: asyncValue, tag } = object;
+  if (asyncValue !== undefined && typeof asyncValue !== 'boolean') report(['async'], 'expected boolean');
+  if (tag !== undefined && (typeof tag !== 'string' || tag === '')) report(['tag'], 'expected a non-empty string');
+  return {
+    // The original treats any present `break` as true; only an explicit false keeps the flow going.
+    break: breakValue !== undefined && breakValue !== false,
+    async: asyncValue === true,
+    tag: typeof tag === 'string' && tag !== '' ? tag : undefined,
+  };
+}
+
+function makeStep(
+  app: AppSpec<unknown>,
+  args: unknown,
+  raw: unknown,
+  path: (string | number)[],
+  modifiers: Modifiers,
+): Step {
+  return { app, args, raw, path: formatJsonPath(path), ...modifiers };
+}
+
+/** Gives every nested flow its parent position and indexes the tags. */
+function linkFlows(flow: Flow, tags: Map<string, FlowPosition>, errors: SchemaError[]): void {
+  flow.steps.forEach((step, index) => {
+    if (step.tag !== undefined) {
+      if (tags.has(step.tag)) errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
+      else tags.set(step.tag, { flow, index });
+    }
+    for (const child of nestedFlows(step.args)) {
+      child.parent = { flow, index };
+      linkFlows(child, tags, errors);
+    }
+  });
+}
+
+/** The flows inside an app's compiled arguments (branches of if/switch). */
+function nestedFlows(value: unknown): Flow[] {
+  if (value instanceof Flow) return [value];
+  if (Array.isArray(value)) return value.flatMap(nestedFlows);
+  if (value instanceof Map) return [...value.values()].flatMap(nestedFlows);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value).flatMap(nestedFlows);
+  }
+  return [];
+}
+
+/** `goto local:<tag>` with a constant tag must name a tag that exists. */
+function missingGotoTargets(flow: Flow, tags: ReadonlyMap<string, FlowPosition>): SchemaError[] {
+  return flow.steps.flatMap((step) => {
+    const target = step.app.gotoTarget?.(step.args);
+    const own =
+      target !== undefined && !tags.has(target)
+        ? [{ path: `${step.path}.goto`, message: `no application has tag "${target}"` }]
+        : [];
+    return [...own, ...nestedFlows(step.args).flatMap((child) => missingGotoTargets(child, tags))];
+  });
+}
+
+function nestingDepth(json: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[json, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_SCHEMA_DEPTH) return deepest;
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function fail(path: string, message: string): LoadResult {
+  return { ok: false, errors: [{ path, message }] };
+}

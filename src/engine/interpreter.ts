@@ -1,0 +1,170 @@
+import type { AppOutcome, Services } from '../apps/app.js';
+import type { Call } from '../call/call.js';
+import type { Clock } from '../clock.js';
+import type { Domain } from '../directory/directory.js';
+import type { CompiledSchema } from './compile.js';
+import type { FlowPosition, Step } from './flow.js';
+import { FlowContext } from './flow-context.js';
+import { Template } from './template.js';
+import type { FlowEndReason, StepTrace, TraceSink } from './trace.js';
+
+export interface RunOptions {
+  services: Services;
+  /** The call's clock: simulated for SimCall. */
+  clock: Clock;
+  domain?: Domain;
+  trace?: TraceSink;
+  /** At most this many `goto` jumps per call (the original's limit is 100). */
+  maxGotos?: number;
+  /** At most this many applications per call, so no schema can spin. */
+  maxSteps?: number;
+}
+
+export interface FlowResult {
+  reason: FlowEndReason;
+  steps: number;
+}
+
+const DEFAULT_MAX_GOTOS = 100;
+const DEFAULT_MAX_STEPS = 1000;
+
+/**
+ * Runs a compiled schema on one call. A failing app is logged and traced and
+ * the flow goes on; the flow stops when the call ends, at `break`, when an app
+ * ends it, or at the goto/step limits.
+ */
+export class FlowRun {
+  readonly context: FlowContext;
+  #steps = 0;
+  #gotos = 0;
+
+  constructor(
+    private readonly schema: CompiledSchema,
+    private readonly call: Call,
+    private readonly options: RunOptions,
+  ) {
+    this.context = new FlowContext(call, options.services, options.clock, options.domain);
+  }
+
+  async run(): Promise<FlowResult> {
+    let position: FlowPosition = { flow: this.schema.root, index: 0 };
+    for (;;) {
+      if (this.call.state === 'ended') return this.#end('call-ended');
+      const { flow, index } = position;
+      if (index >= flow.steps.length) {
+        if (!flow.parent) return this.#end('completed');
+        position = { flow: flow.parent.flow, index: flow.parent.index + 1 };
+        continue;
+      }
+      if (++this.#steps > (this.options.maxSteps ?? DEFAULT_MAX_STEPS)) {
+        return this.#end('step-limit', `more than ${this.options.maxSteps ?? DEFAULT_MAX_STEPS} applications ran`);
+      }
+      const step = flow.steps[index];
+      const outcome = await this.#runStep(step);
+      const next = outcome?.next;
+      let target: FlowPosition | undefined;
+      if (typeof next === 'object' && 'goto' in next) {
+        target = this.schema.tags.get(next.goto);
+        if (!target) this.#fail(step, `no application has tag "${next.goto}"; the flow goes on`);
+      }
+      this.#emitStep();
+      if (next === 'end') return this.#end('ended-by-app');
+      if (step.break) return this.#end('break');
+      if (next === undefined || (typeof next === 'object' && 'goto' in next && !target)) {
+        position = { flow, index: index + 1 };
+      } else if (typeof next === 'object' && 'enter' in next) {
+        position = { flow: next.enter, index: 0 };
+      } else if (++this.#gotos > (this.options.maxGotos ?? DEFAULT_MAX_GOTOS)) {
+        return this.#end('goto-limit', `more than ${this.options.maxGotos ?? DEFAULT_MAX_GOTOS} goto jumps`);
+      } else {
+        position = target!;
+      }
+    }
+  }
+
+  #current: { record: StepTrace; started: Date } | undefined;
+
+  async #runStep(step: Step): Promise<AppOutcome> {
+    const tracing = this.options.trace !== undefined;
+    const started = tracing ? this.options.clock.now() : undefined;
+    const record: StepTrace | undefined = tracing
+      ? {
+          type: 'step',
+          path: step.path,
+          app: step.app.name,
+          args: step.app.traceArgs ? step.app.traceArgs(step.args, this.context) : this.#substituted(step.raw),
+          variables: {},
+          notes: [],
+          at: started!.toISOString(),
+          tookMs: 0,
+        }
+      : undefined;
+    this.#current = record && started ? { record, started } : undefined;
+    this.context.stepVariables = record?.variables;
+    this.context.stepNotes = record?.notes;
+
+    let outcome: AppOutcome;
+    if (step.async) {
+      // Started, not awaited: only its failure is worth a log line.
+      Promise.resolve()
+        .then(() => step.app.run(this.context, step.args))
+        .catch((error: unknown) => this.#logFailure(step, errorMessage(error)));
+      outcome = { result: 'started asynchronously' };
+    } else {
+      try {
+        outcome = await step.app.run(this.context, step.args);
+      } catch (error) {
+        this.#fail(step, errorMessage(error));
+        outcome = undefined;
+      }
+    }
+    if (record) record.result = outcome?.result;
+    return outcome;
+  }
+
+  #emitStep(): void {
+    if (!this.#current) return;
+    const { record, started } = this.#current;
+    record.tookMs = this.options.clock.now().getTime() - started.getTime();
+    this.#current = undefined;
+    this.options.trace!(record);
+  }
+
+  #substituted(raw: unknown): unknown {
+    if (typeof raw === 'string') return Template.compile(raw).render(this.context);
+    if (Array.isArray(raw)) return raw.map((item) => this.#substituted(item));
+    if (typeof raw === 'object' && raw !== null) {
+      return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, this.#substituted(value)]));
+    }
+    return raw;
+  }
+
+  /** A failed step is logged, marked in its trace, and the flow goes on. */
+  #fail(step: Step, message: string): void {
+    this.#logFailure(step, message);
+    if (this.#current) this.#current.record.error = message;
+  }
+
+  #logFailure(step: Step, message: string): void {
+    this.options.services.logger.warn(
+      { uuid: this.call.uuid, path: step.path, app: step.app.name, error: message },
+      'application failed; the flow goes on',
+    );
+  }
+
+  #end(reason: FlowEndReason, message?: string): FlowResult {
+    if (message) this.options.services.logger.warn({ uuid: this.call.uuid, reason }, message);
+    this.options.trace?.({
+      type: 'end',
+      reason,
+      at: this.options.clock.now().toISOString(),
+      steps: this.#steps,
+      message,
+    });
+    return { reason, steps: this.#steps };
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,61 @@
+import type { ZodIssue } from 'zod';
+import { formatJsonPath } from './json-path.js';
+
+/** One mistake in a routing schema, located by its JSON path. */
+export interface SchemaError {
+  path: string;
+  message: string;
+}
+
+export function formatSchemaError(error: SchemaError): string {
+  return `${error.path}: ${error.message}`;
+}
+
+export function schemaErrorFromIssue(issue: ZodIssue): SchemaError {
+  return { path: formatJsonPath(issue.path), message: describeIssue(issue) };
+}
+
+/** Zod's wording, rephrased the way a schema author reads it. */
+function describeIssue(issue: ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.received === 'undefined'
+        ? `missing; expected ${issue.expected}`
+        : `expected ${issue.expected}, got ${issue.received}`;
+    case 'invalid_enum_value':
+      return `expected one of ${issue.options.join(', ')}`;
+    case 'invalid_literal':
+      return `expected ${JSON.stringify(issue.expected)}`;
+    case 'unrecognized_keys':
+      return `unknown ${issue.keys.length === 1 ? 'argument' : 'arguments'} ${issue.keys.join(', ')}`;
+    case 'invalid_union':
+      return describeUnion(issue);
+    case 'too_small':
+      return issue.type === 'array'
+        ? `expected at least ${issue.minimum} item(s)`
+        : issue.type === 'string'
+          ? issue.message
+          : `expected a number ${issue.inclusive ? '>=' : '>'} ${issue.minimum}`;
+    case 'too_big':
+      return issue.type === 'array'
+        ? `expected at most ${issue.maximum} item(s)`
+        : `expected a number ${issue.inclusive ? '<=' : '<'} ${issue.maximum}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Which shapes would have been accepted, when every alternative failed on the value's type. */
+function describeUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>): string {
+  const expected = new Set<string>();
+  for (const branch of issue.unionErrors) {
+    const [first] = branch.issues;
+    if (branch.issues.length !== 1 || first.code !== 'invalid_type' || first.path.length !== issue.path.length) {
+      const deepest = branch.issues.find((inner) => inner.path.length > issue.path.length);
+      if (deepest) return `${formatJsonPath(deepest.path.slice(issue.path.length))}: ${describeIssue(deepest)}`;
+      return describeIssue(first);
+    }
+    expected.add(first.expected);
+  }
+  return `expected ${[...expected].join(' or ')}`;
+}
