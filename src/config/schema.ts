@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../engine/expr/zoned-time.js';
+import { WEEKDAYS } from '../directory/directory.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
@@ -6,7 +8,7 @@ import { z } from 'zod';
  */
 const variables = z.record(z.string(), z.string()).default({});
 
-const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });
+const timeZone = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });
 
 export const userConfig = z
   .object({
@@ -32,6 +34,43 @@ export const gatewayConfig = z
     register: z.boolean().default(false),
   })
   .strict();
+
+const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM from 00:00 to 24:00');
+
+const calendarDate = z.string().refine(isCalendarDate, { message: 'expected a date YYYY-MM-DD' });
+
+/** A working-hours calendar for the `calendar` application. */
+export const calendarConfig = z
+  .object({
+    name: z.string().min(1),
+    /** The zone its hours are read in; the domain's when absent. */
+    timeZone: timeZone.optional(),
+    /** Before this day the calendar answers "ahead" (extended) / false. */
+    startDate: calendarDate.optional(),
+    /** After this day it answers "expire" (extended) / false. */
+    endDate: calendarDate.optional(),
+    /** Open hours, e.g. { "days": ["mon","tue","wed","thu","fri"], "from": "09:00", "to": "18:00" }; none: always open. */
+    accept: z
+      .array(
+        z
+          .object({ days: z.array(z.enum(WEEKDAYS)).min(1), from: clockTime, to: clockTime })
+          .strict()
+          .refine((span) => span.from < span.to, {
+            path: ['to'],
+            message: 'expected "to" after "from"; split a span over midnight into two',
+          }),
+      )
+      .default([]),
+    /** Holidays: closed all day; `yearly` repeats the month and day every year. */
+    except: z
+      .array(z.object({ date: calendarDate, yearly: z.boolean().default(false), name: z.string().optional() }).strict())
+      .default([]),
+  })
+  .strict()
+  .refine((calendar) => !calendar.startDate || !calendar.endDate || calendar.startDate <= calendar.endDate, {
+    path: ['endDate'],
+    message: 'expected endDate on or after startDate',
+  });
 
 /** A schema: inline ACR array, or a path relative to the configuration file. */
 const schemaRef = z.union([z.string().min(1), z.array(z.unknown())]);
@@ -65,6 +104,18 @@ export const domainConfig = z
     allowAnonymousPublic: z.boolean().default(false),
     users: z.array(userConfig).default([]),
     gateways: z.array(gatewayConfig).default([]),
+    calendars: z
+      .array(calendarConfig)
+      .default([])
+      .superRefine((calendars, ctx) => {
+        const seen = new Set<string>();
+        calendars.forEach((calendar, index) => {
+          if (seen.has(calendar.name)) {
+            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate calendar "${calendar.name}"` });
+          }
+          seen.add(calendar.name);
+        });
+      }),
     routes: z
       .object({
         public: z.array(publicRouteConfig).default([]),
@@ -121,12 +172,13 @@ export type Config = z.infer<typeof configSchema>;
 export type DomainConfig = z.infer<typeof domainConfig>;
 export type UserConfig = z.infer<typeof userConfig>;
 export type GatewayConfig = z.infer<typeof gatewayConfig>;
+export type CalendarConfig = z.infer<typeof calendarConfig>;
 
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+/** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = match.slice(1).map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

@@ -80,13 +80,17 @@ export class FlowContext implements AppContext, VariableSource {
 
   expressionEnv(): ExpressionEnv {
     const context = this;
+    // Captures of an earlier `if` stay readable until an evaluation matches anew.
+    let matchedThisEvaluation = false;
     return {
       channel: (name) => context.call.getVariable(name),
       global: (name) => context.#domainVariables.get(name),
+      capture: (reg, group) => context.capture(reg, group),
       now: context.clock.now(),
       timeZone: context.timeZone,
       setCaptures(reg, captures) {
-        if (reg === 0) context.#captures = [];
+        if (!matchedThisEvaluation) context.#captures = [];
+        matchedThisEvaluation = true;
         context.#captures[reg] = captures;
       },
       exists: (name) => context.#userExists(name),

@@ -1,12 +1,29 @@
+import { answerApp } from '../apps/answer.js';
 import type { AppSpec } from '../apps/app.js';
+import { closestName } from './closest-name.js';
 import { breakApp } from '../apps/break.js';
+import { bridgeApp } from '../apps/bridge.js';
+import { calendarApp } from '../apps/calendar.js';
 import { cdrApp } from '../apps/cdr.js';
+import { existsApp } from '../apps/exists.js';
+import { exportVarsApp } from '../apps/export-vars.js';
 import { gotoApp } from '../apps/goto.js';
+import { hangupApp } from '../apps/hangup.js';
 import { ifApp } from '../apps/if.js';
+import { logApp } from '../apps/log.js';
+import { mathApp } from '../apps/math.js';
+import { setVarApp } from '../apps/set-var.js';
+import { sleepApp } from '../apps/sleep.js';
+import { stringApp } from '../apps/string.js';
 import { switchApp } from '../apps/switch.js';
+import { unSetApp } from '../apps/un-set.js';
+import { userDataApp } from '../apps/user-data.js';
 
 /** Every application a schema may use, by name. Adding an app = adding its file and a line here. */
-const APPS: readonly AppSpec<any>[] = [breakApp, cdrApp, gotoApp, ifApp, switchApp];
+const APPS: readonly AppSpec<any>[] = [
+  answerApp, breakApp, bridgeApp, calendarApp, cdrApp, existsApp, exportVarsApp, gotoApp, hangupApp, ifApp,
+  logApp, mathApp, setVarApp, sleepApp, stringApp, switchApp, unSetApp, userDataApp,
+];
 
 const byName = new Map<string, AppSpec<unknown>>(APPS.map((app) => [app.name, app]));
 
@@ -27,26 +44,5 @@ export function appNames(): string[] {
 
 /** The closest known application name, if one is close enough to be a typo. */
 export function suggestApp(name: string): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of [...byName.keys(), ...UNSUPPORTED_APPS]) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  return closestName(name, [...byName.keys(), ...UNSUPPORTED_APPS]);
 }

@@ -16,6 +16,8 @@ export interface ExpressionEnv {
   exists(name: string): boolean;
   /** `&limit("name")`: current usage count of the named counter. */
   usage(name: string): number;
+  /** `&reg<reg>.$<group>`: a capture of an earlier `if`'s `&match` (missing → ""). */
+  capture?(reg: number, group: number): string | undefined;
 }
 
 export interface Expression {

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import pino from 'pino';
+import { ConfigError } from '../../config/load.js';
+import { RouteSchemaError } from '../../routes/route-schemas.js';
+import { writeDemoConfig } from '../../server/demo-config.js';
+import { startRouter } from '../../server/router.js';
+import { action, UsageError } from '../input.js';
+
+const DEFAULT_CONFIG = 'data/callrouter.json';
+
+interface StartOptions {
+  config?: string;
+}
+
+/** `callrouter start`: runs the router until SIGTERM/SIGINT. */
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description(`run the router (with no --config: ${DEFAULT_CONFIG}, a demo configuration written on first start)`)
+    .option('--config <file>', 'configuration file (JSON or YAML)')
+    .action(action((options: StartOptions) => start(options)));
+}
+
+async function start(options: StartOptions): Promise<void> {
+  const configPath = options.config ?? DEFAULT_CONFIG;
+  if (!options.config && !existsSync(configPath)) {
+    const demo = await writeDemoConfig(configPath);
+    console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
+    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+  }
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  let router;
+  try {
+    router = await startRouter(configPath, logger);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
+    if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await router.stop();
+}

@@ -1,0 +1,36 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface HttpServerOptions {
+  logger: Logger;
+  metrics: Registry;
+  /** Extra state for /health (e.g. SIP listeners, registrations). */
+  health: () => Record<string, unknown>;
+  /** Further route plugins, such as the CDR API. */
+  plugins?: FastifyPluginAsync[];
+}
+
+/** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs. */
+export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
+  const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024 });
+  const started = Date.now();
+
+  app.get('/health', {
+    schema: { response: { 200: { type: 'object', additionalProperties: true } } },
+    handler: async () => ({ status: 'ok', uptimeSeconds: Math.round((Date.now() - started) / 1000), ...options.health() }),
+  });
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', options.metrics.contentType);
+    return options.metrics.metrics();
+  });
+  for (const plugin of options.plugins ?? []) await app.register(plugin);
+  return app;
+}
+
+export function createMetricsRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'callrouter_' });
+  return registry;
+}

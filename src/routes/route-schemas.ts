@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Config } from '../config/schema.js';
+import { loadSchema, loadSchemaText, type CompiledSchema } from '../engine/compile.js';
+import { formatSchemaError } from '../engine/schema-error.js';
+
+/** Every route's schema, compiled when the configuration loads, keyed by its config path. */
+export type RouteSchemas = Map<string, CompiledSchema>;
+
+export class RouteSchemaError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid route schemas:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'RouteSchemaError';
+  }
+}
+
+/**
+ * Loads and validates the schema of every route (inline, or a file relative to
+ * the configuration's folder). All problems are reported together, each with
+ * the route's path in the configuration and the schema's own JSON path.
+ */
+export async function loadRouteSchemas(config: Config, configDir: string): Promise<RouteSchemas> {
+  const schemas: RouteSchemas = new Map();
+  const problems: string[] = [];
+  const fileCache = new Map<string, ReturnType<typeof loadSchemaText>>();
+
+  for (const [d, domain] of config.domains.entries()) {
+    const routes = [
+      ...domain.routes.public.map((route, r) => ({ route, at: `domains[${d}].routes.public[${r}]` })),
+      ...domain.routes.default.map((route, r) => ({ route, at: `domains[${d}].routes.default[${r}]` })),
+    ];
+    for (const { route, at } of routes) {
+      let result: ReturnType<typeof loadSchemaText>;
+      let where = `${at}.schema`;
+      if (typeof route.schema === 'string') {
+        const file = resolve(configDir, route.schema);
+        where = `${at}.schema (${file})`;
+        const cached = fileCache.get(file);
+        if (cached) result = cached;
+        else {
+          try {
+            result = loadSchemaText(await readFile(file, 'utf8'));
+          } catch (error) {
+            problems.push(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+            continue;
+          }
+          fileCache.set(file, result);
+        }
+      } else {
+        result = loadSchema(route.schema);
+      }
+      if (result.ok) schemas.set(at, result.schema);
+      else for (const error of result.errors) problems.push(`${where} ${formatSchemaError(error)}`);
+    }
+  }
+  if (problems.length > 0) throw new RouteSchemaError(problems);
+  return schemas;
+}

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json'];
+const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
+
+export interface DemoCredentials {
+  domain: string;
+  users: { id: string; password: string }[];
+}
+
+/**
+ * Writes the demo configuration: one domain, users 100–105 with generated
+ * passwords, a carrier gateway on localhost, and routes that use the example
+ * schemas (the public number runs last-agent.json). Returns the credentials so
+ * they can be printed once.
+ */
+export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
+  const folder = dirname(file);
+  await mkdir(join(folder, 'schemas'), { recursive: true });
+  for (const schema of EXAMPLE_SCHEMAS) {
+    await copyFile(new URL(`../../examples/${schema}`, import.meta.url), join(folder, 'schemas', schema));
+  }
+  const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url') }));
+  const domain = 'demo.callrouter.local';
+  const config = {
+    sip: { listen: { address: '0.0.0.0', port: 5060 }, transports: ['udp', 'tcp'] },
+    http: { address: '127.0.0.1', port: 8080 },
+    dataDir: '.',
+    domains: [
+      {
+        name: domain,
+        timeZone: 'Europe/Kyiv',
+        users: users.map(({ id, password }) => ({ id, name: `Agent ${id}`, password })),
+        gateways: [{ name: 'carrier', host: '127.0.0.1', port: 5080, transport: 'udp' }],
+        routes: {
+          public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent.json' }],
+          default: [
+            { name: 'internal', pattern: '^\\d{3}$', schema: 'schemas/internal.json' },
+            { name: 'outbound', pattern: '^\\+?\\d{7,}$', schema: 'schemas/outbound.json' },
+          ],
+        },
+      },
+    ],
+  };
+  await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  return { domain, users };
+}
