@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { closestName } from '../engine/closest-name.js';
 import { Template } from '../engine/template.js';
 
 /** A string argument, compiled for `${…}` substitution at run time. */
@@ -20,6 +21,15 @@ export const variableName = z
   .min(1, 'expected a variable name')
   .regex(/^[^\s${}]+$/, 'expected a variable name without spaces, `$`, `{` or `}`');
 
+/** `["leg_timeout=15", …]` (or one string): channel settings; an entry written out must have a key and `=`. */
+export const parameterList = templateList.superRefine((entries, ctx) => {
+  entries.forEach((entry, index) => {
+    if (entry.isConstant && entry.text.indexOf('=') <= 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index], message: `expected key=value, got ${JSON.stringify(entry.text)}` });
+    }
+  });
+});
+
 /** Parses a `key=value` parameter list such as `["leg_timeout=15"]` after substitution. */
 export function parseParameters(parameters: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -29,4 +39,20 @@ export function parseParameters(parameters: readonly string[]): Record<string, s
     out[parameter.slice(0, eq).trim()] = parameter.slice(eq + 1).trim();
   }
   return out;
+}
+
+/** "unknown math function "flor"; did you mean floor?" */
+export function unknownNameMessage(what: string, name: string, candidates: Iterable<string>): string {
+  const hint = closestName(name, candidates);
+  return `unknown ${what} ${JSON.stringify(name)}${hint ? `; did you mean ${hint}?` : ''}`;
+}
+
+/** One of a fixed set of names (a function, a resource), checked at load. */
+export function oneOfNames<Name extends string>(names: readonly Name[], what: string) {
+  const known = new Set<string>(names);
+  return z.string().transform((name, ctx): Name => {
+    if (known.has(name)) return name as Name;
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownNameMessage(what, name, names) });
+    return z.NEVER;
+  });
 }

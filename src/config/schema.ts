@@ -35,7 +35,8 @@ export const gatewayConfig = z
   })
   .strict();
 
-const clockTime = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM from 00:00 to 24:00');
+const CLOCK_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+const clockTime = z.string().regex(CLOCK_TIME, 'expected HH:MM from 00:00 to 24:00');
 
 const calendarDate = z.string().refine(isCalendarDate, { message: 'expected a date YYYY-MM-DD' });
 
@@ -55,7 +56,8 @@ export const calendarConfig = z
         z
           .object({ days: z.array(z.enum(WEEKDAYS)).min(1), from: clockTime, to: clockTime })
           .strict()
-          .refine((span) => span.from < span.to, {
+          // Zero-padded HH:MM texts compare in time order; a malformed one is reported on its own.
+          .refine((span) => !CLOCK_TIME.test(span.from) || !CLOCK_TIME.test(span.to) || span.from < span.to, {
             path: ['to'],
             message: 'expected "to" after "from"; split a span over midnight into two',
           }),

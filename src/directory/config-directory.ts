@@ -1,5 +1,5 @@
 import type { DomainConfig } from '../config/schema.js';
-import type { Directory, Domain, PhoneStateTracker, User } from './directory.js';
+import type { Directory, Domain, PhoneStateTracker, User, WorkingCalendar } from './directory.js';
 import { InMemoryPhoneState } from './phone-state.js';
 
 /** The directory as configured: domains and users from the configuration file, live state in memory. */
@@ -7,6 +7,7 @@ export class ConfigDirectory implements Directory {
   readonly phoneState: PhoneStateTracker;
   readonly #domains = new Map<string, Domain>();
   readonly #users = new Map<string, Map<string, User>>();
+  readonly #calendars = new Map<string, Map<string, WorkingCalendar>>();
 
   constructor(domains: readonly DomainConfig[], phoneState: PhoneStateTracker = new InMemoryPhoneState()) {
     this.phoneState = phoneState;
@@ -28,6 +29,7 @@ export class ConfigDirectory implements Directory {
         if (user.dnd) phoneState.setDnd(config.name, user.id, true);
       }
       this.#users.set(config.name, users);
+      this.#calendars.set(config.name, new Map(config.calendars.map((calendar) => [calendar.name, calendar])));
     }
   }
 
@@ -45,6 +47,10 @@ export class ConfigDirectory implements Directory {
 
   user(domain: string, id: string): User | undefined {
     return this.#users.get(domain)?.get(id);
+  }
+
+  calendar(domain: string, name: string): WorkingCalendar | undefined {
+    return this.#calendars.get(domain)?.get(name);
   }
 
   userVariable(domain: string, id: string, variable: string): string | undefined {

@@ -21,6 +21,24 @@ export interface User {
   variables: Readonly<Record<string, string>>;
 }
 
+/** Days of the week as calendars name them. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A domain's named working-hours calendar, read by the `calendar` application. */
+export interface WorkingCalendar {
+  name: string;
+  /** IANA zone its hours are read in; the domain's when absent. */
+  timeZone?: string;
+  /** First and last day (YYYY-MM-DD) it is in effect. */
+  startDate?: string;
+  endDate?: string;
+  /** Open hours: on `days`, from `from` (HH:MM, included) until `to` (excluded; may be 24:00). None: open all week. */
+  accept: readonly { days: readonly Weekday[]; from: string; to: string }[];
+  /** Closed days (holidays): that date, or with `yearly` that month and day every year. */
+  except: readonly { date: string; yearly: boolean; name?: string }[];
+}
+
 export interface Directory {
   domains(): Iterable<Domain>;
   domain(name: string): Domain | undefined;
@@ -31,6 +49,7 @@ export interface Directory {
    * `name`, `id`, `domain`, or one of the user's configured variables.
    */
   userVariable(domain: string, id: string, variable: string): string | undefined;
+  calendar(domain: string, name: string): WorkingCalendar | undefined;
   readonly phoneState: PhoneStateTracker;
 }
 

@@ -91,3 +91,11 @@ test('invalid JSON text is reported, not thrown', () => {
   assert.equal(result.ok, false);
   assert.match(result.ok ? '' : result.errors[0].message, /^not valid JSON/);
 });
+
+test('a bad item of a list argument is reported at the item; a value of no accepted shape names the shapes', () => {
+  assert.deepEqual(errorsOf([{ unSet: ['a', 5] }]), ['[0].unSet[1]: expected string, got number']);
+  assert.deepEqual(errorsOf([{ unSet: 'a' }, { setVar: [] }, { unSet: null }]), [
+    '[1].setVar: expected at least 1 item(s)',
+    '[2].unSet: expected string or array',
+  ]);
+});

@@ -3,7 +3,7 @@ import type { AppSpec } from '../apps/app.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
 import { findApp, suggestApp, UNSUPPORTED_APPS } from './registry.js';
-import { schemaErrorFromIssue, type SchemaError } from './schema-error.js';
+import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
 export interface CompiledSchema {
@@ -104,7 +104,10 @@ function compileStep(item: unknown, path: (string | number)[], report: Report): 
   const argsSchema = typeof spec.args === 'function' ? spec.args(nestedFlow) : spec.args;
   const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) report(issue.path.slice(path.length), schemaErrorFromIssue(issue).message);
+    for (const issue of parsed.error.issues) {
+      const explained = explainIssue(issue);
+      report(explained.path.slice(path.length), explained.message);
+    }
     return undefined;
   }
   return makeStep(spec, parsed.data, object[name], path, modifiers);

@@ -1,4 +1,5 @@
 import type { AppContext, Services } from '../apps/app.js';
+import { parseUserRef } from '../apps/user-ref.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
@@ -110,8 +111,7 @@ export class FlowContext implements AppContext, VariableSource {
 
   /** `&exists("101")` or `&exists("101@example.com")`: is there such a user. */
   #userExists(name: string): boolean {
-    const at = name.lastIndexOf('@');
-    const [id, domain] = at > 0 ? [name.slice(0, at), name.slice(at + 1)] : [name, this.domainName];
+    const { id, domain } = parseUserRef(name, this.domainName);
     return this.services.directory.user(domain, id) !== undefined;
   }
 }

@@ -12,7 +12,26 @@ export function formatSchemaError(error: SchemaError): string {
 }
 
 export function schemaErrorFromIssue(issue: ZodIssue): SchemaError {
-  return { path: formatJsonPath(issue.path), message: describeIssue(issue) };
+  const { path, message } = explainIssue(issue);
+  return { path: formatJsonPath(path), message };
+}
+
+/** Where an issue really is and what to say about it. */
+export function explainIssue(issue: ZodIssue): { path: (string | number)[]; message: string } {
+  const shown = (issue.code === 'invalid_union' ? deepestUnionIssue(issue) : undefined) ?? issue;
+  return { path: shown.path, message: describeIssue(shown) };
+}
+
+/**
+ * When one alternative of a union got past the value's type and failed deeper
+ * (an array item of the wrong type), that deeper issue is the one to report.
+ */
+function deepestUnionIssue(issue: Extract<ZodIssue, { code: 'invalid_union' }>): ZodIssue | undefined {
+  for (const branch of issue.unionErrors) {
+    const deeper = branch.issues.find((inner) => inner.path.length > issue.path.length);
+    if (deeper) return deeper.code === 'invalid_union' ? (deepestUnionIssue(deeper) ?? deeper) : deeper;
+  }
+  return undefined;
 }
 
 /** Zod's wording, rephrased the way a schema author reads it. */
@@ -48,14 +67,12 @@ function describeIssue(issue: ZodIssue): string {
 /** Which shapes would have been accepted, when every alternative failed on the value's type. */
 function describeUnion(issue: Extract<ZodIssue, { code: 'invalid_union' }>): string {
   const expected = new Set<string>();
+  let missing = false;
   for (const branch of issue.unionErrors) {
     const [first] = branch.issues;
-    if (branch.issues.length !== 1 || first.code !== 'invalid_type' || first.path.length !== issue.path.length) {
-      const deepest = branch.issues.find((inner) => inner.path.length > issue.path.length);
-      if (deepest) return `${formatJsonPath(deepest.path.slice(issue.path.length))}: ${describeIssue(deepest)}`;
-      return describeIssue(first);
-    }
+    if (branch.issues.length !== 1 || first.code !== 'invalid_type') return describeIssue(first);
     expected.add(first.expected);
+    missing = first.received === 'undefined';
   }
-  return `expected ${[...expected].join(' or ')}`;
+  return `${missing ? 'missing; ' : ''}expected ${[...expected].join(' or ')}`;
 }

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
+import type { HangupCause } from '../call/hangup-cause.js';
+import type { Template } from '../engine/template.js';
+import type { AppContext, AppOutcome, AppSpec } from './app.js';
+import { parameterList, template } from './args.js';
+import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
+
+interface BridgeArgs {
+  strategy: string;
+  endpoints: EndpointArgs[];
+  parameters: Template[];
+  global: Template[];
+  codecs: string[];
+  sendOnAnswer?: Template;
+  pickup?: Template;
+}
+
+const bridgeObject = z
+  .object({
+    strategy: z.string().default('multiple'),
+    endpoints: z.array(bridgeEndpoint).min(1),
+    parameters: parameterList.default([]),
+    global: parameterList.default([]),
+    codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
+    sendOnAnswer: template.optional(),
+    pickup: template.optional(),
+  })
+  .strict();
+
+/** The original's `{ uuid, other_uuid }` form joins two existing calls: that needs a call registry. */
+const bridgeArguments = z
+  .object({})
+  .passthrough()
+  .superRefine((value, ctx) => {
+    if ('uuid' in value || 'other_uuid' in value) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'bridging two existing calls ({ "uuid", "other_uuid" }) is not supported yet' });
+    }
+  })
+  .pipe(bridgeObject);
+
+/** FreeSWITCH's variables after a failed originate. */
+function recordFailure(ctx: AppContext, cause: HangupCause): AppOutcome {
+  ctx.setVariable('originate_disposition', cause);
+  ctx.setVariable('originate_failed_cause', cause);
+  ctx.setVariable('bridge_hangup_cause', cause);
+  return { result: `bridge failed: ${cause}` };
+}
+
+/** Options of the original that the call layer does not carry out yet: said in the trace, never dropped silently. */
+function noteUnimplemented(ctx: AppContext, args: BridgeArgs): void {
+  if (args.strategy !== 'multiple' && args.strategy !== 'failover') {
+    ctx.log(`strategy ${JSON.stringify(args.strategy)} rings all targets at once, as multiple`);
+  }
+  const pickup = args.pickup && ctx.expand(args.pickup);
+  if (pickup) ctx.log(`pickup group ${JSON.stringify(pickup)} is not implemented yet: ignored`);
+  const dtmf = args.sendOnAnswer && ctx.expand(args.sendOnAnswer);
+  if (dtmf) ctx.log(`sendOnAnswer ${JSON.stringify(dtmf)} is not implemented yet: ignored`);
+  args.endpoints.forEach((endpoint, index) => {
+    if (endpoint.profile) ctx.log(`endpoints[${index}].profile is not implemented yet: ignored`);
+  });
+}
+
+function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
+  const endpoints: BridgeEndpoint[] = [];
+  args.endpoints.forEach((endpoint, index) => {
+    const where = `endpoints[${index}]`;
+    const resolved = resolveEndpoint(ctx, endpoint, where);
+    if (typeof resolved === 'string') ctx.log(`${where}: ${resolved}`);
+    else endpoints.push(resolved);
+  });
+  return endpoints;
+}
+
+/** `hangup_after_bridge=false` among the parameters or on the channel keeps the flow going after a conversation. */
+function hangsUpAfterBridge(ctx: AppContext, parameters: Record<string, string>): boolean {
+  return (parameters.hangup_after_bridge ?? ctx.variables.channel('hangup_after_bridge')) !== 'false';
+}
+
+/**
+ * `bridge`: rings the endpoints and connects the call to the first that
+ * answers. A failed bridge lets the flow go on with the cause in
+ * `${originate_disposition}`; a finished conversation ends the flow.
+ */
+export const bridgeApp: AppSpec<BridgeArgs> = {
+  name: 'bridge',
+  args: bridgeArguments,
+  async run(ctx, args) {
+    noteUnimplemented(ctx, args);
+    const endpoints = resolveEndpoints(ctx, args);
+    if (endpoints.length === 0) return recordFailure(ctx, 'NO_ROUTE_DESTINATION');
+
+    const parameters = expandParameters(ctx, args.parameters, 'parameters');
+    const request: BridgeRequest = {
+      strategy: args.strategy === 'failover' ? 'failover' : 'multiple',
+      endpoints,
+      parameters,
+      exportedVariables: { ...ctx.exportedVariables(), ...expandParameters(ctx, args.global, 'global') },
+      codecs: args.codecs,
+    };
+    const outcome = await ctx.call.bridge(request);
+    if (!outcome.answered) return recordFailure(ctx, outcome.cause);
+
+    ctx.setVariable('originate_disposition', 'SUCCESS');
+    ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
+    ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
+    const winner = endpoints[outcome.endpointIndex];
+    const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+    return hangsUpAfterBridge(ctx, parameters) ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
+  },
+};

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import type { z } from 'zod';
+import type { Logger } from '../../src/apps/app.js';
+import type { CdrSearcher, SearchHit } from '../../src/cdr/store.js';
+import { domainConfig } from '../../src/config/schema.js';
+import { ConfigDirectory } from '../../src/directory/config-directory.js';
+import { loadSchema, type CompiledSchema } from '../../src/engine/compile.js';
+import type { SchemaError } from '../../src/engine/schema-error.js';
+import type { EndTrace, StepTrace, TraceEvent } from '../../src/engine/trace.js';
+import { simScenario } from '../../src/sim/sim-scenario.js';
+import { simulateCall, type SimulationResult } from '../../src/sim/simulate.js';
+
+/** A Tuesday, 12:30 in Kyiv. */
+export const TEST_NOW = new Date('2026-11-24T10:30:00Z');
+export const TEST_DOMAIN = 'example.com';
+
+type DomainInput = z.input<typeof domainConfig>;
+
+/** example.com in Kyiv with users 100, 101 and 102; `overrides` replace whole fields. */
+export function testDomain(overrides: Partial<DomainInput> = {}): DomainInput {
+  return {
+    name: TEST_DOMAIN,
+    timeZone: 'Europe/Kyiv',
+    users: ['100', '101', '102'].map((id) => ({ id, name: `Agent ${id}`, password: 'secret', variables: { team: 'sales' } })),
+    ...overrides,
+  };
+}
+
+export function testDirectory(domains: DomainInput[] = [testDomain()]): ConfigDirectory {
+  return new ConfigDirectory(domains.map((domain) => domainConfig.parse(domain)));
+}
+
+/** A CDR store that answers every search with these hits. */
+export function searcherWith(hits: SearchHit[]): CdrSearcher {
+  return {
+    async search() {
+      return {
+        took: 0,
+        timed_out: false,
+        _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+        hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits },
+      };
+    },
+  };
+}
+
+export const emptyCdr = searcherWith([]);
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  fields: object;
+  message?: string;
+}
+
+/** A logger that keeps what it is told, so tests can see warnings. */
+export class RecordingLogger implements Logger {
+  readonly lines: LogLine[] = [];
+  debug(fields: object, message?: string) { this.lines.push({ level: 'debug', fields, message }); }
+  info(fields: object, message?: string) { this.lines.push({ level: 'info', fields, message }); }
+  warn(fields: object, message?: string) { this.lines.push({ level: 'warn', fields, message }); }
+  error(fields: object, message?: string) { this.lines.push({ level: 'error', fields, message }); }
+
+  get warnings(): LogLine[] {
+    return this.lines.filter((line) => line.level === 'warn');
+  }
+}
+
+export interface RunOptions {
+  directory?: ConfigDirectory;
+  now?: Date;
+  cdr?: CdrSearcher;
+}
+
+export interface SchemaRun extends SimulationResult {
+  steps: StepTrace[];
+  end: EndTrace;
+  logger: RecordingLogger;
+  /** Simulated milliseconds the whole flow took. */
+  elapsedMs: number;
+}
+
+/** Loads `schema` (it must be valid) and runs it on a simulated call of example.com. */
+export async function runSchema(
+  schema: unknown,
+  scenario: z.input<typeof simScenario> = {},
+  options: RunOptions = {},
+): Promise<SchemaRun> {
+  const compiled = loadValid(schema);
+  const events: TraceEvent[] = [];
+  const logger = new RecordingLogger();
+  const parsed = simScenario.parse(scenario);
+  const now = options.now ?? TEST_NOW;
+  const result = await simulateCall({
+    schema: compiled,
+    scenario: { ...parsed, variables: { domain_name: TEST_DOMAIN, ...parsed.variables } },
+    directory: options.directory ?? testDirectory(),
+    cdr: options.cdr ?? emptyCdr,
+    logger,
+    now,
+    trace: (event) => events.push(event),
+  });
+  const steps = events.filter((event): event is StepTrace => event.type === 'step');
+  const end = events.find((event): event is EndTrace => event.type === 'end')!;
+  return { ...result, steps, end, logger, elapsedMs: result.clock.now().getTime() - now.getTime() };
+}
+
+/** Runs a one-application schema and returns its step. */
+export async function runApp(app: object, scenario: z.input<typeof simScenario> = {}, options: RunOptions = {}) {
+  const run = await runSchema([app], scenario, options);
+  assert.equal(run.steps.length, 1, 'expected exactly one step');
+  return { ...run, step: run.steps[0] };
+}
+
+/** The errors of a schema that must not load. */
+export function loadErrors(schema: unknown): SchemaError[] {
+  const loaded = loadSchema(schema);
+  assert.ok(!loaded.ok, 'expected the schema to be rejected');
+  return loaded.errors;
+}
+
+/** Loads a schema that must be valid; fails the test with its errors otherwise. */
+export function loadValid(schema: unknown): CompiledSchema {
+  const loaded = loadSchema(schema);
+  assert.ok(loaded.ok, `schema did not load: ${loaded.ok ? '' : JSON.stringify(loaded.errors)}`);
+  return loaded.schema;
+}
