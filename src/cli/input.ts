@@ -66,19 +66,25 @@ export function parseInstant(text: string, option: string): Date {
   return date;
 }
 
-/** Runs a command action; usage errors print their details and exit 2, anything else exits 1. */
+/** Runs a command action, reporting its failure. */
 export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await run(...args);
     } catch (error) {
-      if (error instanceof UsageError) {
-        console.error(error.message);
-        for (const detail of error.details) console.error(`  ${detail}`);
-        process.exitCode = 2;
-        return;
-      }
-      throw error;
+      reportFailure(error);
     }
   };
+}
+
+/** Usage errors print their details and exit 2; anything else exits 1. */
+export function reportFailure(error: unknown): void {
+  if (error instanceof UsageError) {
+    console.error(error.message);
+    for (const detail of error.details) console.error(`  ${detail}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { reportFailure } from './input.js';
 
 /** `callrouter <command>`: each command lives in ./commands and registers itself. */
 const program = new Command()
@@ -15,6 +16,5 @@ registerCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exitCode = 1;
+  reportFailure(error);
 }

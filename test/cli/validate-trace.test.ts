@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { outboundCall } from '../support/cdr-fixtures.js';
+import { runCli } from '../support/cli.js';
+
+const SEED = new URL('../../../shared/examples/last-agent.json', import.meta.url).pathname;
+const NOW = new Date('2026-11-24T12:00:00Z');
+let dir: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'callrouter-cli-'));
+  const cdrs = [
+    outboundCall(NOW, { userId: '101', to: '0671234567', minutesAgo: 12 }),
+    outboundCall(NOW, { userId: '102', to: '0671234567', minutesAgo: 40 }),
+  ];
+  await writeFile(join(dir, 'cdrs.ndjson'), cdrs.map((cdr) => JSON.stringify(cdr)).join('\n'));
+  await writeFile(
+    join(dir, 'idle-answers.json'),
+    JSON.stringify({ variables: { domain_name: 'example.com' }, phones: { '101': 'onhook', '100': 'onhook', '102': 'onhook' }, targets: { 'user/101': { result: 'answer', after: 6, talk: 30 } } }),
+  );
+  await writeFile(join(dir, 'busy.json'), JSON.stringify({ variables: { domain_name: 'example.com' }, phones: { '101': 'isbusy', '100': 'onhook', '102': 'onhook' } }));
+});
+
+describe('callrouter validate', () => {
+  it('accepts the seed schema with exit code 0', async () => {
+    const result = await runCli(['validate', SEED]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /valid \(5 top-level applications\)/);
+  });
+
+  it('rejects an invalid schema with exit code 2, naming every JSON path', async () => {
+    const schema = JSON.parse(await readFile(SEED, 'utf8'));
+    schema[2].if.then[0].bridge.endpoints[0].type = 'phone';
+    schema.push({ hangpu: 'NO_ANSWER' });
+    await writeFile(join(dir, 'broken.json'), JSON.stringify(schema));
+    const result = await runCli(['validate', join(dir, 'broken.json')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /invalid schema \(2 errors\)/);
+    assert.match(result.stderr, /\[2\]\.if\.then\[0\]\.bridge\.endpoints\[0\]\.type: expected one of user, gateway, device, sipUri/);
+    assert.match(result.stderr, /\[5\]\.hangpu: unknown application; did you mean hangup\?/);
+  });
+
+  it('a missing file is bad input: exit code 2', async () => {
+    const result = await runCli(['validate', join(dir, 'nope.json')]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cannot read: ENOENT/);
+  });
+});
+
+describe('callrouter trace', () => {
+  it('shows the bridge to user 101 when 101 called the customer last and is idle', async () => {
+    const result = await runCli([
+      'trace', SEED, '--var', 'caller_id_number=0671234567', '--var', 'destination_number=0441234567',
+      '--scenario', join(dir, 'idle-answers.json'), '--cdr', join(dir, 'cdrs.ndjson'), '--now', NOW.toISOString(),
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /last_cid = "101"/);
+    assert.match(result.stdout, /acc_state = "onhook"/);
+    assert.match(result.stdout, /\[2\]\.if\.then\[0\] bridge .*"name":"101"/);
+    assert.match(result.stdout, /user\/101: answered after 6 s, bridged/);
+    assert.match(result.stdout, /end: ended-by-app/);
+    assert.doesNotMatch(result.stdout, /^\S+\s+\[3\] bridge/m, 'the fallback must not run');
+  });
+
+  it('shows the fallback when 101 is busy, one JSON object per line with --json', async () => {
+    const result = await runCli([
+      'trace', SEED, '--var', 'caller_id_number=0671234567', '--scenario', join(dir, 'busy.json'),
+      '--cdr', join(dir, 'cdrs.ndjson'), '--now', NOW.toISOString(), '--json',
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const steps = events.filter((event) => event.type === 'step');
+    assert.deepEqual(steps.map((step) => step.path), ['[0]', '[1]', '[2]', '[3]', '[4]']);
+    assert.equal(steps[1].variables.acc_state, 'isbusy');
+    assert.equal(steps[3].args.strategy, 'multiple');
+    assert.equal(steps[3].at, '2026-11-24T12:00:00.000Z');
+    assert.equal(steps[4].at, '2026-11-24T12:00:30.000Z', 'the ring group rang for its 30 s leg_timeout in simulated time');
+    assert.deepEqual(events.at(-1), { type: 'end', reason: 'ended-by-app', at: '2026-11-24T12:00:30.000Z', steps: 5 });
+  });
+
+  it('bad input exits 2: a malformed --var, --now or scenario', async () => {
+    const badVar = await runCli(['trace', SEED, '--var', 'novalue']);
+    assert.equal(badVar.code, 2);
+    assert.match(badVar.stderr, /--var "novalue": expected name=value/);
+    const badNow = await runCli(['trace', SEED, '--now', 'yesterday']);
+    assert.equal(badNow.code, 2);
+    await writeFile(join(dir, 'bad-scenario.json'), JSON.stringify({ targets: { 'user/1': { result: 'maybe' } } }));
+    const badScenario = await runCli(['trace', SEED, '--scenario', join(dir, 'bad-scenario.json')]);
+    assert.equal(badScenario.code, 2);
+    assert.match(badScenario.stderr, /targets\["user\/1"\]\.result/);
+  });
+});
