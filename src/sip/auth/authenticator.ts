@@ -1,0 +1,164 @@
+/**
+ * Digest authentication of incoming requests (RFC 3261 §22, RFC 2617,
+ * RFC 7616, RFC 8760): challenges, credential checks, stale nonces, replay
+ * protection and a brake on password guessing. Realm = the domain.
+ *
+ * Answers: 401 with WWW-Authenticate (a registrar, §22.2) or 407 with
+ * Proxy-Authenticate (calls through us, §22.3), one challenge per offered
+ * algorithm, preferred first (RFC 8760 §2.4); 403 while the source or the
+ * user is blocked; 400 for credentials that do not parse.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ExtraHeaders, SipRequest } from '../message/index.js';
+import type { Source } from '../transport/index.js';
+import { formatDigestChallenge, parseDigestCredentials, type DigestCredentials } from './credentials.js';
+import { digestAlgorithm, digestResponse, type DigestAlgorithm } from './digest.js';
+import { FailureLimiter, type FailureLimits } from './failure-limiter.js';
+import { KnownSources } from './known-sources.js';
+import { NonceCounts } from './nonce-counts.js';
+import { NonceIssuer } from './nonce.js';
+
+/** `www`: we are the registrar/UAS (401). `proxy`: the request goes on through us (407). */
+export type ChallengeKind = 'www' | 'proxy';
+
+const KIND = {
+  www: { status: 401, challenge: 'www-authenticate', credentials: 'authorization' },
+  proxy: { status: 407, challenge: 'proxy-authenticate', credentials: 'proxy-authorization' },
+} as const;
+
+export interface DigestAuthenticatorOptions {
+  /** The user's password, or undefined when there is no such user in that realm (domain). */
+  passwordOf(realm: string, username: string): string | undefined;
+  /** Offered in this order. */
+  algorithms?: readonly DigestAlgorithm[];
+  nonceLifetimeMs?: number;
+  /** HMAC key of the nonces; servers sharing it accept each other's nonces. Random by default. */
+  secret?: Buffer;
+  perSource?: FailureLimits;
+  perUser?: FailureLimits;
+  logger?: Logger;
+}
+
+export interface AuthenticationRequest {
+  request: SipRequest;
+  realm: string;
+  source: Source;
+  kind: ChallengeKind;
+}
+
+/** A refusal is the response to send, less what the caller adds to every response (its To tag). */
+export type AuthenticationResult = { ok: true; username: string } | { ok: false; status: number; reason?: string; headers?: ExtraHeaders };
+
+const DEFAULTS = {
+  algorithms: ['SHA-256', 'MD5'] as const,
+  nonceLifetimeMs: 5 * 60_000,
+  perSource: { maxFailures: 20, windowMs: 60_000, blockMs: 15 * 60_000 },
+  perUser: { maxFailures: 10, windowMs: 60_000, blockMs: 15 * 60_000 },
+};
+const FORBIDDEN: AuthenticationResult = { ok: false, status: 403 };
+/** nc is exactly 8 hex digits (RFC 7616 §3.4). */
+const NONCE_COUNT = /^[0-9a-fA-F]{8}$/;
+
+export class DigestAuthenticator {
+  readonly #passwordOf: DigestAuthenticatorOptions['passwordOf'];
+  readonly #algorithms: readonly DigestAlgorithm[];
+  readonly #nonces: NonceIssuer;
+  readonly #nonceCounts: NonceCounts;
+  readonly #sources: FailureLimiter;
+  readonly #users: FailureLimiter;
+  readonly #knownSources = new KnownSources();
+  readonly #logger: Logger | undefined;
+
+  constructor(options: DigestAuthenticatorOptions) {
+    this.#passwordOf = options.passwordOf;
+    this.#algorithms = options.algorithms ?? DEFAULTS.algorithms;
+    if (this.#algorithms.length === 0) throw new Error('at least one digest algorithm must be offered');
+    const lifetime = options.nonceLifetimeMs ?? DEFAULTS.nonceLifetimeMs;
+    this.#nonces = new NonceIssuer(lifetime, options.secret);
+    this.#nonceCounts = new NonceCounts(lifetime);
+    this.#sources = new FailureLimiter(options.perSource ?? DEFAULTS.perSource);
+    this.#users = new FailureLimiter(options.perUser ?? DEFAULTS.perUser);
+    this.#logger = options.logger;
+  }
+
+  authenticate(input: AuthenticationRequest): AuthenticationResult {
+    const { request, realm, source, kind } = input;
+    if (this.#sources.isBlocked(source.address)) return FORBIDDEN;
+    const found = this.#credentialsFor(request, realm, kind);
+    if (found === 'malformed') return { ok: false, status: 400, reason: 'Malformed Credentials' };
+    if (!found) return this.#challenge(input, false);
+
+    const userKey = `${found.username}@${realm}`;
+    const knownSource = this.#knownSources.has(userKey, source.address);
+    if (!knownSource && this.#users.isBlocked(userKey)) return FORBIDDEN;
+    const algorithm = digestAlgorithm(found.algorithm);
+    if (!algorithm || !this.#algorithms.includes(algorithm) || found.qop?.toLowerCase() !== 'auth') return this.#challenge(input, false);
+    if (found.nc === undefined || !NONCE_COUNT.test(found.nc) || found.cnonce === undefined) return this.#challenge(input, false);
+    const nonce = this.#nonces.check(found.nonce, realm);
+    // A nonce we did not issue gives no right to a password check: guessing needs one of ours.
+    if (nonce.status === 'invalid') return this.#challenge(input, false);
+
+    if (!this.#responseMatches(found, algorithm, request.method, realm)) return this.#failed(input, found.username, userKey, knownSource);
+    if (nonce.status === 'stale') return this.#challenge(input, true);
+    if (!this.#nonceCounts.accept(found.nonce, parseInt(found.nc, 16), nonce.issuedAt)) {
+      this.#logger?.warn({ source: source.address, username: found.username, realm }, 'digest nonce-count reused: replay refused');
+      return this.#challenge(input, true);
+    }
+    this.#users.recordSuccess(userKey);
+    this.#knownSources.remember(userKey, source.address);
+    return { ok: true, username: found.username };
+  }
+
+  /** Credentials for our realm, if the request carries any; other realms' are for other hops. */
+  #credentialsFor(request: SipRequest, realm: string, kind: ChallengeKind): DigestCredentials | 'malformed' | undefined {
+    let malformed = false;
+    for (const value of request.headers.getAll(KIND[kind].credentials)) {
+      const credentials = parseDigestCredentials(value);
+      if (credentials?.realm === realm) return credentials;
+      if (!credentials) malformed = true;
+    }
+    return malformed ? 'malformed' : undefined;
+  }
+
+  /**
+   * Unknown users get a hash computed all the same, with a password nobody
+   * knows, so the answer time does not tell which users exist.
+   */
+  #responseMatches(credentials: DigestCredentials, algorithm: DigestAlgorithm, method: string, realm: string): boolean {
+    const password = this.#passwordOf(realm, credentials.username);
+    const expected = digestResponse({
+      algorithm,
+      username: credentials.username,
+      realm,
+      password: password ?? randomBytes(16).toString('hex'),
+      method,
+      uri: credentials.uri,
+      nonce: credentials.nonce,
+      nonceCount: credentials.nc ?? '',
+      cnonce: credentials.cnonce ?? '',
+    });
+    const given = Buffer.from(credentials.response.toLowerCase(), 'utf8');
+    const wanted = Buffer.from(expected, 'utf8');
+    return password !== undefined && given.length === wanted.length && timingSafeEqual(given, wanted);
+  }
+
+  #failed(input: AuthenticationRequest, username: string, userKey: string, knownSource: boolean): AuthenticationResult {
+    const address = input.source.address;
+    const sourceBlocked = this.#sources.recordFailure(address);
+    // A user's own phones do not count against the user: that is what lets them in during a block.
+    const userBlocked = !knownSource && this.#users.recordFailure(userKey);
+    this.#logger?.warn({ source: address, username, realm: input.realm, method: input.request.method }, 'digest authentication failed');
+    if (sourceBlocked) this.#logger?.warn({ source: address }, 'too many authentication failures: source blocked');
+    if (userBlocked) this.#logger?.warn({ username, realm: input.realm }, 'too many authentication failures: user blocked');
+    if (sourceBlocked || userBlocked) return FORBIDDEN;
+    return this.#challenge(input, false);
+  }
+
+  #challenge(input: AuthenticationRequest, stale: boolean): AuthenticationResult {
+    const { status, challenge } = KIND[input.kind];
+    const nonce = this.#nonces.issue(input.realm);
+    const challenges = this.#algorithms.map((algorithm) => formatDigestChallenge({ realm: input.realm, nonce, algorithm, stale }));
+    return { ok: false, status, headers: { [challenge]: challenges } };
+  }
+}

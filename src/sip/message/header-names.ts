@@ -1,0 +1,107 @@
+/**
+ * Header field names: compact forms (RFC 3261 §7.3.3 and the extensions that
+ * define one), the spelling we write, and which fields are comma-separated
+ * lists (§7.3.1). Everything inside the stack uses lowercase full names.
+ */
+
+const COMPACT_FORMS: Readonly<Record<string, string>> = {
+  a: 'accept-contact',
+  b: 'referred-by',
+  c: 'content-type',
+  d: 'request-disposition',
+  e: 'content-encoding',
+  f: 'from',
+  i: 'call-id',
+  j: 'reject-contact',
+  k: 'supported',
+  l: 'content-length',
+  m: 'contact',
+  n: 'identity-info',
+  o: 'event',
+  r: 'refer-to',
+  s: 'subject',
+  t: 'to',
+  u: 'allow-events',
+  v: 'via',
+  x: 'session-expires',
+  y: 'identity',
+};
+
+/** Lowercase full name for a header name as it appeared on the wire. */
+export function canonicalHeaderName(wireName: string): string {
+  const lower = wireName.toLowerCase();
+  return (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
+}
+
+/**
+ * Fields whose value is a comma-separated list of elements, split into one
+ * value each when parsed. Headers not listed here are kept whole: their
+ * values contain commas that are not separators (digest challenges and
+ * credentials, Date, User-Agent, Subject...).
+ */
+const LIST_HEADERS = new Set([
+  'accept',
+  'accept-contact',
+  'accept-encoding',
+  'accept-language',
+  'alert-info',
+  'allow',
+  'allow-events',
+  'call-info',
+  'contact',
+  'content-encoding',
+  'content-language',
+  'error-info',
+  'in-reply-to',
+  'p-asserted-identity',
+  'p-preferred-identity',
+  'path',
+  'proxy-require',
+  'reason',
+  'record-route',
+  'reject-contact',
+  'request-disposition',
+  'require',
+  'route',
+  'security-client',
+  'security-server',
+  'security-verify',
+  'service-route',
+  'supported',
+  'unsupported',
+  'via',
+  'warning',
+]);
+
+export function isListHeader(name: string): boolean {
+  return LIST_HEADERS.has(name);
+}
+
+/** Fields that may appear once only; a second value makes the message malformed (RFC 4475 §3.1.2.19). */
+export const SINGLE_VALUE_HEADERS = ['call-id', 'cseq', 'from', 'to', 'max-forwards', 'content-length'] as const;
+
+/** Spellings that word-by-word capitalisation gets wrong. */
+const SPECIAL_SPELLINGS: Readonly<Record<string, string>> = {
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  'mime-version': 'MIME-Version',
+  rseq: 'RSeq',
+  rack: 'RAck',
+  'sip-etag': 'SIP-ETag',
+  'sip-if-match': 'SIP-If-Match',
+  'min-se': 'Min-SE',
+};
+
+const spellingCache = new Map<string, string>();
+const MAX_CACHED_SPELLINGS = 512;
+
+/** The name as written on output: `call-id` → `Call-ID`, `x-foo-bar` → `X-Foo-Bar`. */
+export function displayHeaderName(name: string): string {
+  const cached = spellingCache.get(name);
+  if (cached !== undefined) return cached;
+  const spelling = SPECIAL_SPELLINGS[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
+  // Names come from the network; a bounded cache keeps a flood of invented names from growing it.
+  if (spellingCache.size < MAX_CACHED_SPELLINGS) spellingCache.set(name, spelling);
+  return spelling;
+}

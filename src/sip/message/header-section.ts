@@ -1,0 +1,93 @@
+/**
+ * The header section of a message (RFC 3261 §7.3): where it ends, its start
+ * line, and its fields unfolded, with compact names expanded and list
+ * fields split into single values.
+ */
+import { SipParseError } from './errors.js';
+import { canonicalHeaderName, isListHeader } from './header-names.js';
+import { MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';
+import { isToken, isWhitespace, splitList } from './syntax.js';
+import { SipHeaders } from './types.js';
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+const LFLF = Buffer.from('\n\n');
+
+export interface HeaderBounds {
+  /** Index of the empty line that ends the header section. */
+  headEnd: number;
+  /** Index of the first body byte. */
+  bodyStart: number;
+}
+
+/**
+ * Finds the empty line after the headers, searching from `from`. Bare-LF
+ * line ends are tolerated because some embedded phones send them.
+ */
+export function findHeaderEnd(data: Buffer, from: number): HeaderBounds | undefined {
+  const crlf = data.indexOf(CRLFCRLF, from);
+  if (crlf >= 0) return { headEnd: crlf, bodyStart: crlf + 4 };
+  const lf = data.indexOf(LFLF, from);
+  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  return undefined;
+}
+
+/** Index of the first byte that is not part of CRLFs sent before the start line (§7.5). */
+export function skipLeadingLineEnds(data: Buffer, from = 0): number {
+  while (from < data.length && (data[from] === 0x0d || data[from] === 0x0a)) from++;
+  return from;
+}
+
+export interface HeaderSection {
+  startLine: string;
+  headers: SipHeaders;
+  /** The first malformed header line; the other fields are still read so the request may be answered. */
+  error?: SipParseError;
+}
+
+/** Throws a SipParseError only when a limit is exceeded. */
+export function readHeaderSection(head: string): HeaderSection {
+  const section: HeaderSection = { startLine: '', headers: new SipHeaders() };
+  let fieldCount = 0;
+  let valueCount = 0;
+  let field: string | undefined;
+
+  const addField = (line: string) => {
+    if (++fieldCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header fields');
+    const colon = line.indexOf(':');
+    const name = line.slice(0, Math.max(colon, 0)).trimEnd();
+    if (colon < 0 || !isToken(name)) {
+      section.error ??= new SipParseError('header-line', 'malformed header line');
+      return;
+    }
+    const canonical = canonicalHeaderName(name);
+    const value = line.slice(colon + 1).trim();
+    const values = isListHeader(canonical) ? splitList(value) : [value];
+    valueCount += values.length;
+    if (valueCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
+    for (const single of values) section.headers.append(canonical, single);
+  };
+
+  let position = 0;
+  let first = true;
+  while (position <= head.length) {
+    const newline = head.indexOf('\n', position);
+    const lineEnd = newline < 0 ? head.length : newline;
+    const line = head.slice(position, head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd);
+    position = lineEnd + 1;
+    if (line.length > MAX_LINE_LENGTH) throw new SipParseError('line-too-long', 'header line too long');
+    if (first) {
+      section.startLine = line;
+      first = false;
+    } else if (isWhitespace(line.charCodeAt(0))) {
+      // Folding (§7.3.1): a continuation line joins the field above with one space.
+      if (field === undefined) section.error ??= new SipParseError('header-line', 'continuation line before any header');
+      else field += ` ${line.trimStart()}`;
+      if (field !== undefined && field.length > MAX_LINE_LENGTH) throw new SipParseError('line-too-long', 'header line too long');
+    } else {
+      if (field !== undefined) addField(field);
+      field = line;
+    }
+  }
+  if (field !== undefined) addField(field);
+  return section;
+}

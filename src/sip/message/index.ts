@@ -1,0 +1,45 @@
+/**
+ * SIP messages (RFC 3261 §7, §19, §20, §25): the model, parsing, writing.
+ * The layers above import from this file only.
+ *
+ * Model (types.ts): SipRequest, SipResponse, SipMessage, SipHeaders (field
+ * values by lowercase full name, compact forms expanded, list fields split
+ * into one value each), SipUri, NameAddr, Via, CSeq, Params (lowercase keys;
+ * a parameter without value maps to null; quoted values keep their quotes).
+ *
+ * Parsers never throw. Whole messages give a MessageParseResult; values give
+ * Parsed<T> = { ok: true, value } | { ok: false, error: SipParseError }, where
+ * the error has a `code`, a log-safe `reason` and the `status` to answer with.
+ *
+ *   parseMessage(bytes, { stream? })   datagram or framed message → MessageParseResult;
+ *                                      on failure `request` is set when the request can
+ *                                      still be answered (buildResponse(request, error.status, error.reason))
+ *   StreamFramer#push(chunk)           TCP bytes → FramedItem[] (message | keep-alive-ping | error)
+ *   serializeMessage(message)          → Buffer with a correct Content-Length
+ *   parseUri / formatUri               sip:, sips:, tel: (escapes resolved in the model)
+ *   parseNameAddr / formatNameAddr     From, To, Route, Record-Route, one Contact
+ *   parseContact / formatContact       a Contact value, or '*'
+ *   parseVia / formatVia               one Via value
+ *   parseCSeq / formatCSeq
+ *   buildResponse(request, status, reason?, extraHeaders?, toTag?)   §8.2.6
+ *   reasonPhrase(status)
+ *   generateBranch() (z9hG4bK…), generateTag(), generateCallId()
+ *   canonicalHeaderName(wireName), displayHeaderName(name), isListHeader(name)
+ *   splitList, readParams/formatParams, quote/unquote   lexical helpers for other header values
+ *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_LINE_LENGTH
+ */
+export * from './types.js';
+export { SipParseError, type SipParseErrorCode, type Parsed } from './errors.js';
+export { parseMessage, type MessageParseResult, type AnswerableRequest, type ParseOptions } from './parser.js';
+export { StreamFramer, type FramedItem } from './framer.js';
+export { serializeMessage } from './serializer.js';
+export { parseUri, formatUri } from './uri.js';
+export { parseNameAddr, formatNameAddr, parseContact, formatContact, type ContactValue } from './name-addr.js';
+export { parseVia, formatVia } from './via.js';
+export { parseCSeq, formatCSeq } from './cseq.js';
+export { buildResponse, type ExtraHeaders } from './response.js';
+export { reasonPhrase } from './reason-phrases.js';
+export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from './ids.js';
+export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
+export { splitList, readParams, formatParams, quote, unquote } from './syntax.js';
+export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';

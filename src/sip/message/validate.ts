@@ -1,0 +1,50 @@
+/**
+ * The checks every message must pass before the layers above see it
+ * (RFC 3261 §8.1.1, §8.2.2, RFC 4475 §3.1.2): the mandatory header fields
+ * are present once each and their values parse.
+ */
+import { parseCSeq } from './cseq.js';
+import { SipParseError } from './errors.js';
+import { displayHeaderName, SINGLE_VALUE_HEADERS } from './header-names.js';
+import { parseNameAddr } from './name-addr.js';
+import { parseDecimal } from './syntax.js';
+import type { SipHeaders } from './types.js';
+import { parseVia } from './via.js';
+
+/** What a server needs to send any response (§8.2.6): the layers below can route it back and the peer can match it. */
+const RESPONSE_ROUTING_HEADERS = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
+
+/** True when a failed request can still be answered: the fields a response copies are there and the top Via parses. */
+export function canBeAnswered(headers: SipHeaders): boolean {
+  const topVia = headers.get('via');
+  return RESPONSE_ROUTING_HEADERS.every((name) => headers.has(name)) && topVia !== undefined && parseVia(topVia).ok;
+}
+
+/** `method` is given for requests (their CSeq must name the same method) and absent for responses. */
+export function checkMandatoryHeaders(headers: SipHeaders, method?: string): SipParseError | undefined {
+  const required = method === undefined ? RESPONSE_ROUTING_HEADERS : [...RESPONSE_ROUTING_HEADERS, 'max-forwards' as const];
+  for (const name of required) {
+    if (!headers.has(name)) return new SipParseError('missing-header', `missing ${displayHeaderName(name)} header`);
+  }
+  for (const name of SINGLE_VALUE_HEADERS) {
+    if (headers.getAll(name).length > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
+  }
+  for (const via of headers.getAll('via')) {
+    const parsed = parseVia(via);
+    if (!parsed.ok) return parsed.error;
+  }
+  for (const name of ['from', 'to'] as const) {
+    const parsed = parseNameAddr(headers.get(name) ?? '', displayHeaderName(name));
+    if (!parsed.ok) return parsed.error;
+  }
+  const callId = headers.get('call-id') ?? '';
+  if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');
+  const cseq = parseCSeq(headers.get('cseq') ?? '');
+  if (!cseq.ok) return cseq.error;
+  if (method === undefined) return undefined;
+  if (cseq.value.method !== method) return new SipParseError('cseq-method', 'CSeq method does not match the request method');
+  if (parseDecimal(headers.get('max-forwards') ?? '', 255) === undefined) {
+    return new SipParseError('header-value', 'malformed Max-Forwards');
+  }
+  return undefined;
+}

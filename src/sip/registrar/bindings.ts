@@ -1,0 +1,90 @@
+/**
+ * The location service (RFC 3261 §10.3): the current bindings of every
+ * address-of-record (a directory user), each removed when it expires. Every
+ * change is reported with the user's new number of contacts, which is what
+ * the phone state (`nonreg` / `onhook`) is derived from.
+ */
+import type { NameAddr, SipUri } from '../message/index.js';
+import type { Source } from '../transport/index.js';
+
+export interface Binding {
+  /** The Contact as registered, parameters included (q, +sip.instance…). */
+  contact: NameAddr;
+  uri: SipUri;
+  /** Equal for Contact URIs that are the same binding (see contact-key.ts). */
+  key: string;
+  /** §10.3 step 7: later REGISTERs are ordered by Call-ID and CSeq. */
+  callId: string;
+  cseq: number;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  /**
+   * Where the REGISTER came from. Behind NAT the Contact URI holds a private
+   * address, so requests to the phone go here instead.
+   */
+  source: Source;
+}
+
+export type BindingsListener = (domain: string, user: string, contacts: number) => void;
+
+interface Entry {
+  binding: Binding;
+  expiry: NodeJS.Timeout;
+}
+
+export class BindingStore {
+  /** By address-of-record, then by contact key. */
+  readonly #byAor = new Map<string, Map<string, Entry>>();
+  readonly #listener: BindingsListener;
+
+  constructor(listener: BindingsListener) {
+    this.#listener = listener;
+  }
+
+  /** Current bindings of a user, most recently refreshed last. */
+  contacts(domain: string, user: string): Binding[] {
+    return [...(this.#byAor.get(aor(domain, user))?.values() ?? [])].map((entry) => entry.binding);
+  }
+
+  get(domain: string, user: string, key: string): Binding | undefined {
+    return this.#byAor.get(aor(domain, user))?.get(key)?.binding;
+  }
+
+  /**
+   * Applies one REGISTER's changes at once, then reports the new count once.
+   * `updates` maps contact keys to the new binding, or to null for removal.
+   */
+  apply(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
+    const key = aor(domain, user);
+    const entries = this.#byAor.get(key) ?? new Map<string, Entry>();
+    for (const [contact, binding] of updates) {
+      const previous = entries.get(contact);
+      if (previous) clearTimeout(previous.expiry);
+      entries.delete(contact);
+      if (binding) entries.set(contact, { binding, expiry: this.#expireLater(domain, user, contact, binding.expiresAt) });
+    }
+    this.#store(key, entries);
+    this.#listener(domain, user, entries.size);
+  }
+
+  /** Forgets everything without reporting: the server is stopping. */
+  clear(): void {
+    for (const entries of this.#byAor.values()) for (const entry of entries.values()) clearTimeout(entry.expiry);
+    this.#byAor.clear();
+  }
+
+  #expireLater(domain: string, user: string, contact: string, expiresAt: number): NodeJS.Timeout {
+    const timer = setTimeout(() => this.apply(domain, user, new Map([[contact, null]])), Math.max(0, expiresAt - Date.now()));
+    timer.unref?.();
+    return timer;
+  }
+
+  #store(key: string, entries: Map<string, Entry>): void {
+    if (entries.size === 0) this.#byAor.delete(key);
+    else this.#byAor.set(key, entries);
+  }
+}
+
+function aor(domain: string, user: string): string {
+  return `${user}@${domain}`;
+}

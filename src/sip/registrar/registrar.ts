@@ -1,0 +1,172 @@
+/**
+ * The registrar (RFC 3261 §10.3): a transaction user that answers REGISTER
+ * for the directory's users, after digest authentication with the domain as
+ * realm, and keeps their bindings in the location service.
+ *
+ * A user may only register their own address-of-record (To user = the
+ * authenticated user); third-party registration is refused with 403.
+ */
+import type { Logger } from 'pino';
+import type { Directory } from '../../directory/directory.js';
+import type { DigestAuthenticator } from '../auth/index.js';
+import {
+  buildResponse,
+  formatNameAddr,
+  generateTag,
+  parseCSeq,
+  parseNameAddr,
+  type ExtraHeaders,
+  type SipRequest,
+} from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { Source } from '../transport/index.js';
+import { BindingStore, type Binding } from './bindings.js';
+import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
+
+export interface RegistrarOptions {
+  directory: Directory;
+  authenticator: DigestAuthenticator;
+  expiry: ExpiryLimits;
+  /** Bindings one user may hold; more would let one account fill our memory. */
+  maxContactsPerUser?: number;
+  logger?: Logger;
+}
+
+interface Answer {
+  status: number;
+  reason?: string;
+  headers?: ExtraHeaders;
+}
+
+const DEFAULT_MAX_CONTACTS_PER_USER = 10;
+
+export class Registrar {
+  readonly #directory: Directory;
+  readonly #authenticator: DigestAuthenticator;
+  readonly #expiry: ExpiryLimits;
+  readonly #maxContacts: number;
+  readonly #logger: Logger | undefined;
+  readonly #bindings: BindingStore;
+
+  constructor(options: RegistrarOptions) {
+    this.#directory = options.directory;
+    this.#authenticator = options.authenticator;
+    this.#expiry = options.expiry;
+    this.#maxContacts = options.maxContactsPerUser ?? DEFAULT_MAX_CONTACTS_PER_USER;
+    this.#logger = options.logger;
+    this.#bindings = new BindingStore((domain, user, contacts) => {
+      this.#logger?.debug({ domain, user, contacts }, 'registrations changed');
+      this.#directory.phoneState.setRegistrations(domain, user, contacts);
+    });
+  }
+
+  /** Where a user can be reached: for the B2BUA to ring them. */
+  contacts(domain: string, user: string): Binding[] {
+    return this.#bindings.contacts(domain, user);
+  }
+
+  /** Answers one REGISTER through its server transaction. */
+  handle(request: SipRequest, transaction: ServerTransaction, source: Source): void {
+    const answer = this.#register(request, source);
+    transaction.respond(buildResponse(request, answer.status, answer.reason, answer.headers, generateTag()));
+  }
+
+  /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */
+  close(): void {
+    this.#bindings.clear();
+  }
+
+  #register(request: SipRequest, source: Source): Answer {
+    const domain = this.#domainOf(request);
+    if (domain === undefined) return { status: 404, reason: 'Domain Not Served' };
+    const auth = this.#authenticator.authenticate({ request, realm: domain, source, kind: 'www' });
+    if (!auth.ok) return auth;
+
+    const to = parseNameAddr(request.headers.get('to') ?? '', 'To');
+    const user = to.ok ? to.value.uri.user : undefined;
+    if (user !== auth.username) return { status: 403, reason: 'Registering Another User Is Not Allowed' };
+    if (!this.#directory.user(domain, user)) return { status: 404, reason: 'Not Found' };
+
+    const wanted = readRegistrationRequest(request, this.#expiry);
+    if (!wanted.ok) return wanted;
+    const cseq = parseCSeq(request.headers.get('cseq') ?? '');
+    const callId = request.headers.get('call-id') ?? '';
+    if (!cseq.ok) return { status: 400, reason: 'Malformed CSeq' };
+
+    if (wanted.kind !== 'query') {
+      const current = this.#bindings.contacts(domain, user);
+      const order = { callId, cseq: cseq.value.seq };
+      const updates =
+        wanted.kind === 'remove-all'
+          ? removeAll(current, order)
+          : this.#updates(domain, user, wanted.contacts, order, source);
+      if (updates === 'out-of-order') return { status: 500, reason: 'Out of Order Request' };
+      if (countAfter(current, updates) > this.#maxContacts) return { status: 403, reason: 'Too Many Contacts' };
+      this.#bindings.apply(domain, user, updates);
+    }
+    return { status: 200, headers: { contact: this.#bindings.contacts(domain, user).map(contactWithExpiry) } };
+  }
+
+  /** The Request-URI names the domain (§10.3 step 1); phones that register to our IP name it in To instead. */
+  #domainOf(request: SipRequest): string | undefined {
+    if (this.#directory.domain(request.uri.host)) return request.uri.host;
+    const to = parseNameAddr(request.headers.get('to') ?? '', 'To');
+    return to.ok && this.#directory.domain(to.value.uri.host) ? to.value.uri.host : undefined;
+  }
+
+  #updates(
+    domain: string,
+    user: string,
+    contacts: readonly RequestedContact[],
+    order: RequestOrder,
+    source: Source,
+  ): Map<string, Binding | null> | 'out-of-order' {
+    const updates = new Map<string, Binding | null>();
+    const now = Date.now();
+    for (const { contact, key, expires } of contacts) {
+      const existing = this.#bindings.get(domain, user, key);
+      if (existing && isOutOfOrder(existing, order)) return 'out-of-order';
+      updates.set(
+        key,
+        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source },
+      );
+    }
+    return updates;
+  }
+}
+
+interface RequestOrder {
+  callId: string;
+  cseq: number;
+}
+
+/**
+ * §10.3 step 7: a REGISTER from the same Call-ID must have a higher CSeq
+ * than the one that made the binding; otherwise it is older than what we
+ * hold (reordered, or replayed) and the whole request fails.
+ */
+function isOutOfOrder(binding: Binding, order: RequestOrder): boolean {
+  return binding.callId === order.callId && order.cseq <= binding.cseq;
+}
+
+/** `Contact: *` removes every binding, each under the same ordering rule. */
+function removeAll(current: readonly Binding[], order: RequestOrder): Map<string, Binding | null> | 'out-of-order' {
+  if (current.some((binding) => isOutOfOrder(binding, order))) return 'out-of-order';
+  return new Map(current.map((binding) => [binding.key, null]));
+}
+
+function countAfter(current: readonly Binding[], updates: ReadonlyMap<string, Binding | null>): number {
+  const keys = new Set(current.map((binding) => binding.key));
+  for (const [key, binding] of updates) {
+    if (binding) keys.add(key);
+    else keys.delete(key);
+  }
+  return keys.size;
+}
+
+/** The 200 lists every binding with the seconds it has left (§10.3 step 8). */
+function contactWithExpiry(binding: Binding): string {
+  const params = new Map(binding.contact.params);
+  params.set('expires', String(Math.max(0, Math.ceil((binding.expiresAt - Date.now()) / 1000))));
+  return formatNameAddr({ ...binding.contact, params });
+}

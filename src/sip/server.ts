@@ -1,0 +1,97 @@
+/**
+ * The built-in SIP server: the transport, transaction and UAS layers wired
+ * together over the directory. It owns their lifecycle and nothing else —
+ * each layer's behaviour lives in its own module.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import type { Directory } from '../directory/directory.js';
+import { DigestAuthenticator, type DigestAuthenticatorOptions } from './auth/index.js';
+import { serializeMessage, type SipMessage } from './message/index.js';
+import { Registrar, type Binding } from './registrar/index.js';
+import { TransactionLayer, type TimerSettings } from './transaction/index.js';
+import { TransportLayer, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { UserAgentServer } from './user-agent-server.js';
+
+export interface SipServerOptions {
+  sip: Config['sip'];
+  directory: Directory;
+  logger: Logger;
+  timers?: Partial<TimerSettings>;
+  auth?: Partial<Omit<DigestAuthenticatorOptions, 'passwordOf' | 'logger'>>;
+  /** How long stop() lets live transactions finish before closing the sockets. */
+  drainTimeoutMs?: number;
+}
+
+const DEFAULT_DRAIN_TIMEOUT_MS = 2_000;
+
+export class SipServer {
+  readonly #transport: TransportLayer;
+  readonly #transactions: TransactionLayer;
+  readonly #registrar: Registrar;
+  readonly #logger: Logger;
+  readonly #drainTimeoutMs: number;
+
+  constructor(options: SipServerOptions) {
+    const { sip, directory, logger } = options;
+    this.#logger = logger;
+    this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports });
+    const authenticator = new DigestAuthenticator({
+      ...options.auth,
+      passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      logger: logger.child({ layer: 'auth' }),
+    });
+    this.#registrar = new Registrar({ directory, authenticator, expiry: sip.registration, logger: logger.child({ layer: 'registrar' }) });
+    const userAgentServer = new UserAgentServer({ registrar: this.#registrar, logger });
+    this.#transactions = new TransactionLayer({
+      transport: {
+        send: (message, destination) => {
+          this.#trace('sent', message, destination);
+          return this.#transport.send(message, destination);
+        },
+      },
+      user: userAgentServer,
+      timers: options.timers,
+      logger: logger.child({ layer: 'transaction' }),
+    });
+    this.#transport.on('message', (message, source) => {
+      this.#trace('received', message, source);
+      this.#transactions.receive(message, source);
+    });
+    this.#transport.on('malformed', (input) => logger.debug({ input }, 'malformed SIP input'));
+    this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
+  }
+
+  async start(): Promise<void> {
+    await this.#transport.listen();
+    this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
+  }
+
+  /** Lets live transactions finish (up to the drain timeout), then closes the sockets and drops registrations. */
+  async stop(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#drainTimeoutMs);
+    });
+    await Promise.race([this.#transactions.drained(), timeout]);
+    clearTimeout(timer);
+    await this.#transport.close();
+    this.#registrar.close();
+    this.#logger.info('SIP server stopped');
+  }
+
+  localAddress(transport: TransportProtocol): ListenAddress | undefined {
+    return this.#transport.localAddress(transport);
+  }
+
+  /** Where a user's phones can be reached, for the B2BUA. */
+  contacts(domain: string, user: string): Binding[] {
+    return this.#registrar.contacts(domain, user);
+  }
+
+  #trace(direction: 'sent' | 'received', message: SipMessage, peer: Source): void {
+    if (!this.#logger.isLevelEnabled('debug')) return;
+    this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: serializeMessage(message).toString('utf8') }, 'SIP message');
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { buildResponse } from '../message/index.js';
+import type { Source } from '../transport/index.js';
+import { NonInviteServerTransaction } from './non-invite-server.js';
+import { FakeTransport, request, TCP_PEER, UDP_PEER } from './testing.js';
+import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import type { TransactionFailure } from './transaction.js';
+
+const T1 = DEFAULT_TIMER_SETTINGS.t1;
+
+function start(source: Source = UDP_PEER) {
+  const transport = new FakeTransport();
+  const register = request({ method: 'REGISTER', transport: source.transport === 'udp' ? 'UDP' : 'TCP' });
+  const transaction = new NonInviteServerTransaction('key', register, source, { transport, timers: DEFAULT_TIMER_SETTINGS });
+  const failures: TransactionFailure[] = [];
+  transaction.onFailure((failure) => failures.push(failure));
+  return { transport, register, transaction, failures };
+}
+
+test('retransmissions are absorbed while Trying and answered with the last response afterwards', () => {
+  const { transport, register, transaction } = start();
+  transaction.receiveRequest(register);
+  assert.deepEqual(transport.statuses(), []);
+  transaction.respond(buildResponse(register, 100));
+  transaction.receiveRequest(register);
+  assert.deepEqual(transport.statuses(), [100, 100]);
+  transaction.respond(buildResponse(register, 200, undefined, undefined, 'tag-1'));
+  transaction.receiveRequest(register);
+  transaction.receiveRequest(register);
+  assert.deepEqual(transport.statuses(), [100, 100, 200, 200, 200]);
+});
+
+test('a second final response from the TU is ignored', () => {
+  const { transport, register, transaction } = start();
+  transaction.respond(buildResponse(register, 401));
+  transaction.respond(buildResponse(register, 200));
+  assert.deepEqual(transport.statuses(), [401]);
+});
+
+test('Timer J keeps the Completed transaction for 64*T1 on UDP', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { register, transaction } = start();
+  transaction.respond(buildResponse(register, 200));
+  t.mock.timers.tick(64 * T1 - 1);
+  assert.equal(transaction.state, 'completed');
+  t.mock.timers.tick(1);
+  assert.equal(transaction.state, 'terminated');
+});
+
+test('Timer J is zero over TCP', () => {
+  const { register, transaction } = start(TCP_PEER);
+  transaction.respond(buildResponse(register, 200));
+  assert.equal(transaction.state, 'terminated');
+});
+
+test('a response that cannot be sent terminates the transaction with a transport failure', async () => {
+  const { transport, register, transaction, failures } = start();
+  transport.failWith = new Error('EHOSTUNREACH');
+  transaction.respond(buildResponse(register, 200));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(transaction.state, 'terminated');
+  assert.deepEqual(failures, ['transport-error']);
+});

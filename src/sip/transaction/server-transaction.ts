@@ -1,0 +1,59 @@
+/**
+ * What the INVITE and non-INVITE server transactions share (RFC 3261 §17.2):
+ * the request that created them, the last response (re-sent when the request
+ * is retransmitted), and responses routed back by the top Via (§18.2.2).
+ */
+import type { SipRequest, SipResponse } from '../message/index.js';
+import { responseDestination, type Destination, type Source } from '../transport/index.js';
+import { Transaction, type TransactionContext, type TransactionFailure, type TransactionState } from './transaction.js';
+import type { ServerTransactionFailureListener } from './transaction-user.js';
+
+export abstract class ServerTransaction<State extends TransactionState = TransactionState> extends Transaction<State> {
+  protected lastResponse: SipResponse | undefined;
+  #destination: Destination | undefined;
+  readonly #failureListeners: ServerTransactionFailureListener[] = [];
+
+  constructor(
+    key: string,
+    readonly request: SipRequest,
+    readonly source: Source,
+    initialState: State,
+    context: TransactionContext,
+  ) {
+    super(key, source.transport, initialState, context);
+  }
+
+  /** The TU's response. Responses the state machine no longer accepts (a second final one) are ignored. */
+  abstract respond(response: SipResponse): void;
+
+  /** A retransmission of the request, or the ACK of a non-2xx final response: never the TU's concern. */
+  abstract receiveRequest(request: SipRequest): void;
+
+  /** Timer H fired (no ACK) or a response could not be sent; the transaction then terminates. */
+  onFailure(listener: ServerTransactionFailureListener): void {
+    this.#failureListeners.push(listener);
+  }
+
+  protected sendResponse(response: SipResponse): void {
+    this.lastResponse = response;
+    this.resendLastResponse();
+  }
+
+  protected resendLastResponse(): void {
+    if (!this.lastResponse) return;
+    // Every response of a transaction carries the request's Via, so the route is worked out once.
+    this.#destination ??= responseDestination(this.lastResponse, this.source);
+    if (this.#destination) this.send(this.lastResponse, this.#destination);
+    else this.transportFailed(new Error('no route back: top Via unusable'));
+  }
+
+  protected fail(failure: TransactionFailure): void {
+    this.outcome.failure = failure;
+    for (const listener of this.#failureListeners) listener(failure);
+    this.terminate();
+  }
+
+  protected override onTransportError(): void {
+    for (const listener of this.#failureListeners) listener('transport-error');
+  }
+}

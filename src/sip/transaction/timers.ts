@@ -1,0 +1,89 @@
+/**
+ * The transaction timers of RFC 3261 §17 (Table 4 in Appendix A) and RFC 6026
+ * (L, M). Every timer has its RFC letter as its name so a state machine reads
+ * like the figures in §17. Retransmission timers (A, E, G) run on unreliable
+ * transports only; the wait-for-stray-retransmissions timers (D, I, J, K) are
+ * zero on reliable ones, because a reliable transport never duplicates.
+ */
+
+export interface TimerSettings {
+  /** RTT estimate; the initial retransmission interval. */
+  t1: number;
+  /** The cap on the retransmission interval of non-INVITE requests and INVITE responses. */
+  t2: number;
+  /** How long a message may stay in the network. */
+  t4: number;
+}
+
+export const DEFAULT_TIMER_SETTINGS: Readonly<TimerSettings> = { t1: 500, t2: 4000, t4: 5000 };
+
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M';
+
+/** 64*T1: the lifetime bound shared by Timers B, F, H, J (UDP), L and M. */
+export function transactionTimeout(settings: TimerSettings): number {
+  return 64 * settings.t1;
+}
+
+/** Timer D: at least 32 s on UDP so every retransmitted non-2xx final response is still ACKed. */
+export function timerD(settings: TimerSettings, reliable: boolean): number {
+  return reliable ? 0 : Math.max(32_000, transactionTimeout(settings));
+}
+
+/** Timer I (INVITE server) and Timer K (non-INVITE client) wait T4 for stray retransmissions. */
+export function waitForStrays(settings: TimerSettings, reliable: boolean): number {
+  return reliable ? 0 : settings.t4;
+}
+
+/** Timer J: a non-INVITE server absorbs request retransmissions for 64*T1. */
+export function timerJ(settings: TimerSettings, reliable: boolean): number {
+  return reliable ? 0 : transactionTimeout(settings);
+}
+
+/** The next interval of a doubling retransmission timer, capped at T2 where the RFC caps it (E, G). */
+export function backOff(interval: number, settings: TimerSettings): number {
+  return Math.min(2 * interval, settings.t2);
+}
+
+/**
+ * The running timers of one transaction, by name. Starting a timer that is
+ * running restarts it; a zero duration fires synchronously so that "Timer K
+ * is zero on TCP" means "terminate now", not "terminate on the next tick".
+ */
+export class TransactionTimers {
+  readonly #running = new Map<TimerName, NodeJS.Timeout>();
+  #closed = false;
+
+  /** Does nothing once closed, so a callback racing termination cannot revive a timer. */
+  start(name: TimerName, ms: number, onFire: () => void): void {
+    if (this.#closed) return;
+    this.stop(name);
+    if (ms <= 0) {
+      onFire();
+      return;
+    }
+    const handle = setTimeout(() => {
+      this.#running.delete(name);
+      onFire();
+    }, ms);
+    handle.unref?.();
+    this.#running.set(name, handle);
+  }
+
+  stop(name: TimerName): void {
+    const handle = this.#running.get(name);
+    if (handle === undefined) return;
+    clearTimeout(handle);
+    this.#running.delete(name);
+  }
+
+  /** Stops every timer for good: the transaction has terminated. */
+  close(): void {
+    this.#closed = true;
+    for (const handle of this.#running.values()) clearTimeout(handle);
+    this.#running.clear();
+  }
+
+  isRunning(name: TimerName): boolean {
+    return this.#running.has(name);
+  }
+}

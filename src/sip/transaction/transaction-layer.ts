@@ -1,0 +1,180 @@
+/**
+ * The transaction layer (RFC 3261 §17): holds the live transactions by their
+ * matching keys and sits between the transport and the transaction users.
+ *
+ * Incoming requests either match a server transaction (retransmission, or
+ * the ACK of a non-2xx response) and stop there, or create one and go up to
+ * the TU. Incoming responses go to their client transaction; a response that
+ * matches none is a stray and is dropped silently (§17.1.3, §18.1.2).
+ */
+import type { Logger } from 'pino';
+import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { responseDestination, type Destination, type Source } from '../transport/index.js';
+import type { ClientTransaction } from './client-transaction.js';
+import { InviteClientTransaction } from './invite-client.js';
+import { InviteServerTransaction } from './invite-server.js';
+import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, serverKey } from './keys.js';
+import { NonInviteClientTransaction } from './non-invite-client.js';
+import { NonInviteServerTransaction } from './non-invite-server.js';
+import type { ServerTransaction } from './server-transaction.js';
+import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from './timers.js';
+import type { Transaction, TransactionContext, TransactionOutcome, TransactionState } from './transaction.js';
+import type { ClientTransactionUser, TransactionUser } from './transaction-user.js';
+import type { TransactionTransport } from './transport.js';
+
+export interface TransactionLayerOptions {
+  transport: TransactionTransport;
+  user: TransactionUser;
+  timers?: Partial<TimerSettings>;
+  /**
+   * New server transactions beyond this many live ones are refused with a
+   * stateless 503, so a request flood costs bounded memory.
+   */
+  maxServerTransactions?: number;
+  logger?: Logger;
+}
+
+const DEFAULT_MAX_SERVER_TRANSACTIONS = 50_000;
+/** How long a peer refused for overload is asked to wait (§21.5.4). */
+const OVERLOAD_RETRY_AFTER_SECONDS = '5';
+
+export class TransactionLayer {
+  readonly #context: TransactionContext;
+  readonly #user: TransactionUser;
+  readonly #maxServerTransactions: number;
+  readonly #logger: Logger | undefined;
+  readonly #servers = new Map<string, ServerTransaction>();
+  readonly #clients = new Map<string, ClientTransaction>();
+  readonly #drained = new Set<() => void>();
+  #overloaded = false;
+
+  constructor(options: TransactionLayerOptions) {
+    this.#context = { transport: options.transport, timers: { ...DEFAULT_TIMER_SETTINGS, ...options.timers } };
+    this.#user = options.user;
+    this.#maxServerTransactions = options.maxServerTransactions ?? DEFAULT_MAX_SERVER_TRANSACTIONS;
+    this.#logger = options.logger;
+  }
+
+  /** Live transactions, client and server. */
+  get size(): number {
+    return this.#servers.size + this.#clients.size;
+  }
+
+  /** Entry point for the transport layer: every well-formed message received. */
+  receive(message: SipMessage, source: Source): void {
+    if (message.type === 'response') this.#receiveResponse(message);
+    else this.#receiveRequest(message, source);
+  }
+
+  /**
+   * Starts a client transaction for `request`, whose top Via must carry a
+   * fresh RFC 3261 branch. ACK is not sent through here: the ACK of a 2xx is
+   * sent by the TU straight to the transport (§17.1.1.3).
+   */
+  sendRequest(request: SipRequest, destination: Destination, user: ClientTransactionUser): ClientTransaction {
+    if (request.method === 'ACK') throw new Error('an ACK is not a client transaction; send it through the transport');
+    const key = clientKeyOfRequest(request);
+    if (key === undefined) throw new Error('request has no Via branch');
+    if (this.#clients.has(key)) throw new Error(`a client transaction with branch key ${key} is already live`);
+    const transaction =
+      request.method === 'INVITE'
+        ? new InviteClientTransaction(key, request, destination, this.#context, user)
+        : new NonInviteClientTransaction(key, request, destination, this.#context, user);
+    this.#track(this.#clients, transaction, 'client', request.method);
+    transaction.start();
+    return transaction;
+  }
+
+  /** The INVITE server transaction a CANCEL targets (§9.2), if it is still live. */
+  findCancelledInvite(cancel: SipRequest): InviteServerTransaction | undefined {
+    const key = cancelledInviteKey(cancel);
+    const transaction = key === undefined ? undefined : this.#servers.get(key);
+    return transaction instanceof InviteServerTransaction ? transaction : undefined;
+  }
+
+  /** Resolves once every live transaction has terminated: the graceful half of shutting down. */
+  drained(): Promise<void> {
+    if (this.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.add(resolve));
+  }
+
+  #receiveResponse(response: SipResponse): void {
+    const key = clientKeyOfResponse(response);
+    const transaction = key === undefined ? undefined : this.#clients.get(key);
+    if (!transaction) {
+      this.#logger?.debug({ status: response.status }, 'stray response dropped');
+      return;
+    }
+    transaction.receiveResponse(response);
+  }
+
+  #receiveRequest(request: SipRequest, source: Source): void {
+    const key = serverKey(request);
+    if (key === undefined) return;
+    const existing = this.#servers.get(key);
+    if (request.method === 'ACK') {
+      // Only an ACK to a non-2xx belongs to the transaction; one arriving in Accepted acknowledges a 2xx.
+      if (existing && existing.state !== 'accepted') existing.receiveRequest(request);
+      else this.#user.onAck(request, source);
+      return;
+    }
+    if (existing) {
+      existing.receiveRequest(request);
+      return;
+    }
+    if (this.#servers.size >= this.#maxServerTransactions) {
+      this.#refuseOverload(request, source);
+      return;
+    }
+    this.#overloaded = false;
+    const transaction =
+      request.method === 'INVITE'
+        ? new InviteServerTransaction(key, request, source, this.#context)
+        : new NonInviteServerTransaction(key, request, source, this.#context);
+    this.#track(this.#servers, transaction, 'server', request.method);
+    if (transaction instanceof InviteServerTransaction) transaction.start();
+    this.#handOver(request, transaction, source);
+  }
+
+  /** Stateless on purpose: holding state for a request we cannot afford is what we are avoiding. */
+  #refuseOverload(request: SipRequest, source: Source): void {
+    // One warning per overload episode: a flood must not turn into a flood of log lines.
+    if (!this.#overloaded) this.#logger?.warn({ limit: this.#maxServerTransactions }, 'server transactions at limit: refusing with 503');
+    this.#overloaded = true;
+    const response = buildResponse(request, 503, undefined, { 'retry-after': OVERLOAD_RETRY_AFTER_SECONDS });
+    const destination = responseDestination(response, source);
+    if (!destination) return;
+    Promise.resolve(this.#context.transport.send(response, destination)).catch(() => {});
+  }
+
+  /** A TU bug must not leave the peer retransmitting into silence: it gets a 500 if nothing final went out. */
+  #handOver(request: SipRequest, transaction: ServerTransaction, source: Source): void {
+    try {
+      this.#user.onRequest(request, transaction, source);
+    } catch (error) {
+      this.#logger?.error({ err: error, method: request.method }, 'transaction user failed on a request');
+      if (transaction.state === 'trying' || transaction.state === 'proceeding') transaction.respond(buildResponse(request, 500));
+    }
+  }
+
+  #track<T extends Transaction<TransactionState>>(
+    transactions: Map<string, T>,
+    transaction: T,
+    role: 'client' | 'server',
+    method: string,
+  ): void {
+    transactions.set(transaction.key, transaction);
+    const started = Date.now();
+    transaction.onTerminated((outcome) => {
+      transactions.delete(transaction.key);
+      this.#logOutcome(role, method, outcome, Date.now() - started);
+      if (this.size > 0) return;
+      for (const resolve of this.#drained) resolve();
+      this.#drained.clear();
+    });
+  }
+
+  #logOutcome(role: 'client' | 'server', method: string, outcome: TransactionOutcome, durationMs: number): void {
+    this.#logger?.info({ role, method, status: outcome.status, failure: outcome.failure, durationMs }, 'transaction ended');
+  }
+}

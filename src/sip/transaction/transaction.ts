@@ -1,0 +1,91 @@
+/**
+ * What all four transaction state machines of RFC 3261 §17 share: a key, a
+ * state that ends in Terminated, named timers, and sending through the
+ * transport with fatal errors turned into a state change (§17.1.1.2,
+ * §17.1.2.2, §17.2.1, §17.2.2: "transport error → Terminated, inform TU").
+ */
+import type { SipMessage } from '../message/index.js';
+import type { Destination, TransportProtocol } from '../transport/index.js';
+import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers.js';
+import { isReliable, type TransactionTransport } from './transport.js';
+
+/** Calling/Trying/Proceeding/Completed/Confirmed of §17, plus Accepted from RFC 6026. */
+export type TransactionState = 'calling' | 'trying' | 'proceeding' | 'completed' | 'confirmed' | 'accepted' | 'terminated';
+
+/** Why a transaction ended without its normal outcome; the TU treats them as 408 and 503 (§8.1.3.1). */
+export type TransactionFailure = 'timeout' | 'transport-error';
+
+/** How a transaction ended, for the one log line per transaction. */
+export interface TransactionOutcome {
+  /** The final status sent or received, if there was one. */
+  status?: number;
+  failure?: TransactionFailure;
+}
+
+export interface TransactionContext {
+  transport: TransactionTransport;
+  timers?: TimerSettings;
+}
+
+export abstract class Transaction<State extends TransactionState> {
+  readonly reliable: boolean;
+  protected readonly timers = new TransactionTimers();
+  protected readonly settings: TimerSettings;
+  protected readonly outcome: TransactionOutcome = {};
+  readonly #transport: TransactionTransport;
+  #state: State | 'terminated';
+  readonly #terminatedListeners: Array<(outcome: TransactionOutcome) => void> = [];
+
+  constructor(
+    readonly key: string,
+    /** The transport the request travels over: it decides whether retransmission timers run. */
+    protocol: TransportProtocol,
+    initialState: State,
+    context: TransactionContext,
+  ) {
+    this.#state = initialState;
+    this.#transport = context.transport;
+    this.settings = context.timers ?? DEFAULT_TIMER_SETTINGS;
+    this.reliable = isReliable(protocol);
+  }
+
+  get state(): State | 'terminated' {
+    return this.#state;
+  }
+
+  /** Called once, when the transaction reaches Terminated; the transaction layer forgets it then. */
+  onTerminated(listener: (outcome: TransactionOutcome) => void): void {
+    this.#terminatedListeners.push(listener);
+  }
+
+  protected enter(state: State): void {
+    this.#state = state;
+  }
+
+  /** A fatal transport error: the state machines all go to Terminated, informing the TU where the RFC says so. */
+  protected transportFailed(error: unknown): void {
+    if (this.#state === 'terminated') return;
+    this.outcome.failure ??= 'transport-error';
+    this.onTransportError(error instanceof Error ? error : new Error(String(error)));
+    this.terminate();
+  }
+
+  protected terminate(): void {
+    if (this.#state === 'terminated') return;
+    this.#state = 'terminated';
+    this.timers.close();
+    for (const listener of this.#terminatedListeners) listener(this.outcome);
+  }
+
+  protected send(message: SipMessage, destination: Destination): void {
+    try {
+      const sending = this.#transport.send(message, destination);
+      if (sending) sending.catch((error: unknown) => this.transportFailed(error));
+    } catch (error) {
+      this.transportFailed(error);
+    }
+  }
+
+  /** Tells the TU about a fatal transport error, where the RFC says to; termination follows. */
+  protected abstract onTransportError(error: Error): void;
+}

@@ -1,0 +1,32 @@
+/**
+ * Where a response goes (RFC 3261 §18.2.2, RFC 3581 §4), read from the top
+ * Via that the request brought and stampReceived completed:
+ * - TCP: over the connection the request came on; if it has closed, a new
+ *   connection to `received` (else the sent-by host) at the sent-by port;
+ * - UDP: to `received` (else the sent-by host), at `rport` when present,
+ *   else the sent-by port, else 5060.
+ * Multicast `maddr` is not supported: such responses follow the UDP rule.
+ */
+import { parseVia, type SipResponse } from '../message/index.js';
+import type { Destination, Source } from './types.js';
+
+const DEFAULT_PORT = 5060;
+
+/** Undefined when the top Via is missing, unparsable, or names a transport we do not have. */
+export function responseDestination(response: SipResponse, requestSource?: Source): Destination | undefined {
+  const top = response.headers.get('via');
+  const parsed = top === undefined ? undefined : parseVia(top);
+  if (!parsed?.ok) return undefined;
+  const via = parsed.value;
+  const address = via.params.get('received') ?? via.host;
+  const sentByPort = via.port ?? DEFAULT_PORT;
+  if (via.transport === 'TCP') {
+    const destination: Destination = { transport: 'tcp', address, port: sentByPort };
+    if (requestSource?.transport === 'tcp' && requestSource.connectionId !== undefined) destination.connectionId = requestSource.connectionId;
+    return destination;
+  }
+  if (via.transport !== 'UDP') return undefined;
+  const rport = Number(via.params.get('rport'));
+  const port = Number.isInteger(rport) && rport > 0 && rport <= 65535 ? rport : sentByPort;
+  return { transport: 'udp', address, port };
+}

@@ -1,0 +1,91 @@
+/**
+ * One TCP connection (RFC 3261 §18.3): frames the incoming bytes into
+ * messages, answers keep-alive pings (RFC 5626 §3.5.1), and protects the
+ * rest of the server from this peer: a framing error, an idle period or a
+ * peer that stops reading all end the connection, and nothing here blocks.
+ */
+import type { Socket } from 'node:net';
+import { StreamFramer, type SipParseError } from '../message/index.js';
+import { unmapIpv4 } from './addresses.js';
+
+export interface TcpLimits {
+  /** Close a connection with no traffic either way for this long. */
+  idleTimeoutMs: number;
+  /** Close a connection whose peer leaves more than this many bytes unread. */
+  maxWriteBufferBytes: number;
+}
+
+export interface ConnectionHandlers {
+  message(connection: TcpConnection, data: Buffer): void;
+  keepAlivePing(connection: TcpConnection): void;
+  /** The stream is not SIP or cannot be framed; the connection closes after this. */
+  framingError(connection: TcpConnection, error: SipParseError): void;
+  closed(connection: TcpConnection): void;
+}
+
+const PONG = Buffer.from('\r\n');
+
+export class TcpConnection {
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly #socket: Socket;
+  readonly #limits: TcpLimits;
+  readonly #handlers: ConnectionHandlers;
+  readonly #framer = new StreamFramer();
+  #open = true;
+
+  constructor(id: number, socket: Socket, limits: TcpLimits, handlers: ConnectionHandlers) {
+    this.id = id;
+    this.remoteAddress = unmapIpv4(socket.remoteAddress ?? '');
+    this.remotePort = socket.remotePort ?? 0;
+    this.#socket = socket;
+    this.#limits = limits;
+    this.#handlers = handlers;
+    socket.setNoDelay(true);
+    socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    // The 'close' that follows every error does the cleanup.
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      this.#open = false;
+      handlers.closed(this);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#open;
+  }
+
+  /** Resolves once the bytes are handed to the kernel; rejects if the connection is or gets closed. */
+  write(data: Buffer): Promise<void> {
+    if (!this.#open) return Promise.reject(new Error(`TCP connection ${this.id} is closed`));
+    if (this.#socket.writableLength + data.length > this.#limits.maxWriteBufferBytes) {
+      this.close();
+      return Promise.reject(new Error(`TCP connection ${this.id} closed: the peer is not reading`));
+    }
+    return new Promise((resolve, reject) => {
+      this.#socket.write(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(): void {
+    this.#open = false;
+    this.#socket.destroy();
+  }
+
+  #receive(chunk: Buffer): void {
+    for (const item of this.#framer.push(chunk)) {
+      if (!this.#open) return;
+      if (item.type === 'message') {
+        this.#handlers.message(this, item.data);
+      } else if (item.type === 'keep-alive-ping') {
+        this.#handlers.keepAlivePing(this);
+        this.write(PONG).catch(() => {});
+      } else {
+        this.#handlers.framingError(this, item.error);
+        this.close();
+      }
+    }
+  }
+}

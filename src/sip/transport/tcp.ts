@@ -1,0 +1,109 @@
+/**
+ * The TCP listener and connection table (RFC 3261 §18): accepts
+ * connections, and for sending picks the connection a message belongs on —
+ * the one named, else any open one to the same address and port, else a new
+ * one (§18.1.1: reuse connections rather than open one per message).
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { unmapIpv4 } from './addresses.js';
+import { TcpConnection, type ConnectionHandlers, type TcpLimits } from './tcp-connection.js';
+import type { ListenAddress } from './udp.js';
+
+export interface TcpOptions extends TcpLimits {
+  maxConnections: number;
+}
+
+export class TcpTransport {
+  readonly #server: Server;
+  readonly #options: TcpOptions;
+  readonly #handlers: ConnectionHandlers;
+  readonly #byId = new Map<number, TcpConnection>();
+  readonly #byPeer = new Map<string, TcpConnection>();
+  readonly #connecting = new Map<string, Promise<TcpConnection>>();
+  #nextId = 1;
+
+  private constructor(server: Server, options: TcpOptions, handlers: ConnectionHandlers) {
+    this.#server = server;
+    this.#options = options;
+    this.#handlers = handlers;
+  }
+
+  static listen(at: ListenAddress, options: TcpOptions, handlers: ConnectionHandlers): Promise<TcpTransport> {
+    const server = createServer();
+    const transport = new TcpTransport(server, options, handlers);
+    server.maxConnections = options.maxConnections;
+    server.on('connection', (socket) => transport.#adopt(socket));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(at.port, at.address, () => {
+        server.off('error', reject);
+        server.on('error', () => {});
+        resolve(transport);
+      });
+    });
+  }
+
+  get localAddress(): ListenAddress {
+    const info = this.#server.address();
+    return typeof info === 'object' && info ? { address: info.address, port: info.port } : { address: '', port: 0 };
+  }
+
+  /** Open connections, for tests and metrics. */
+  get connectionCount(): number {
+    return this.#byId.size;
+  }
+
+  isOpen(connectionId: number): boolean {
+    return this.#byId.get(connectionId)?.isOpen ?? false;
+  }
+
+  async send(data: Buffer, address: string, port: number, connectionId?: number): Promise<void> {
+    const named = connectionId === undefined ? undefined : this.#byId.get(connectionId);
+    const connection = named?.isOpen ? named : (this.#byPeer.get(peerKey(address, port)) ?? (await this.#connect(address, port)));
+    return connection.write(data);
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const connection of this.#byId.values()) connection.close();
+    await closed;
+  }
+
+  #connect(address: string, port: number): Promise<TcpConnection> {
+    const key = peerKey(address, port);
+    let pending = this.#connecting.get(key);
+    if (pending) return pending;
+    pending = new Promise<TcpConnection>((resolve, reject) => {
+      const socket = connect({ host: address, port });
+      const timedOut = () => socket.destroy(new Error(`TCP connect to ${key} timed out`));
+      socket.setTimeout(this.#options.idleTimeoutMs, timedOut);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.off('timeout', timedOut);
+        resolve(this.#adopt(socket));
+      });
+    }).finally(() => this.#connecting.delete(key));
+    this.#connecting.set(key, pending);
+    return pending;
+  }
+
+  #adopt(socket: Socket): TcpConnection {
+    const connection = new TcpConnection(this.#nextId++, socket, this.#options, {
+      ...this.#handlers,
+      closed: (closed) => {
+        this.#byId.delete(closed.id);
+        const key = peerKey(closed.remoteAddress, closed.remotePort);
+        if (this.#byPeer.get(key) === closed) this.#byPeer.delete(key);
+        this.#handlers.closed(closed);
+      },
+    });
+    this.#byId.set(connection.id, connection);
+    this.#byPeer.set(peerKey(connection.remoteAddress, connection.remotePort), connection);
+    return connection;
+  }
+}
+
+function peerKey(address: string, port: number): string {
+  return `${unmapIpv4(address).toLowerCase()}|${port}`;
+}

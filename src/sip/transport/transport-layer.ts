@@ -1,0 +1,179 @@
+/**
+ * The transport layer (RFC 3261 §18) as the transaction layer sees it: one
+ * object over the UDP and TCP listeners that delivers parsed messages with
+ * their source, sends messages to a destination, and routes responses back
+ * the way §18.2.2 says. Malformed input never reaches the layers above: it
+ * is reported on 'malformed' and, when the request was understood enough,
+ * answered here (400, or 416/505).
+ */
+import { EventEmitter } from 'node:events';
+import {
+  buildResponse,
+  generateTag,
+  parseMessage,
+  reasonPhrase,
+  serializeMessage,
+  SipParseError,
+  type AnswerableRequest,
+  type SipMessage,
+  type SipResponse,
+} from '../message/index.js';
+import { responseDestination } from './response-destination.js';
+import { TcpTransport } from './tcp.js';
+import type { TcpConnection } from './tcp-connection.js';
+import type { Destination, MalformedInput, Source, TransportProtocol, TransportStats } from './types.js';
+import { UdpTransport, type ListenAddress } from './udp.js';
+import { stampReceived } from './via-received.js';
+
+export interface TransportLayerOptions {
+  /** IPv4 or IPv6 address to listen on; default 0.0.0.0. */
+  address?: string;
+  /** Port for every transport; 0 gives each transport its own free port. Default 5060. */
+  port?: number;
+  transports?: readonly TransportProtocol[];
+  /** Default 10 minutes: long enough for phones that keep their registration flow open. */
+  tcpIdleTimeoutMs?: number;
+  maxTcpConnections?: number;
+  maxTcpWriteBufferBytes?: number;
+}
+
+export interface TransportLayerEvents {
+  message: [message: SipMessage, source: Source];
+  malformed: [input: MalformedInput];
+  /** A 'message' listener threw; the transport carries on. */
+  listenerError: [error: unknown, message: SipMessage];
+}
+
+const CRLF_ONLY = /^[\r\n]*$/;
+const PARSER_FAILURE = new SipParseError('parser-failure', 'parser failed unexpectedly');
+
+export class TransportLayer extends EventEmitter<TransportLayerEvents> {
+  readonly stats: TransportStats = { messagesReceived: 0, messagesSent: 0, malformed: 0, keepAlivePings: 0 };
+  readonly #options: Required<TransportLayerOptions>;
+  #udp: UdpTransport | undefined;
+  #tcp: TcpTransport | undefined;
+
+  constructor(options: TransportLayerOptions = {}) {
+    super();
+    this.#options = {
+      address: options.address ?? '0.0.0.0',
+      port: options.port ?? 5060,
+      transports: options.transports ?? ['udp', 'tcp'],
+      tcpIdleTimeoutMs: options.tcpIdleTimeoutMs ?? 600_000,
+      maxTcpConnections: options.maxTcpConnections ?? 10_000,
+      maxTcpWriteBufferBytes: options.maxTcpWriteBufferBytes ?? 1_048_576,
+    };
+  }
+
+  async listen(): Promise<void> {
+    const at = { address: this.#options.address, port: this.#options.port };
+    if (this.#options.transports.includes('udp')) {
+      this.#udp = await UdpTransport.listen(at, (data, address, port) => this.#receiveDatagram(data, { transport: 'udp', address, port }));
+    }
+    if (this.#options.transports.includes('tcp')) {
+      this.#tcp = await TcpTransport.listen(
+        at,
+        {
+          idleTimeoutMs: this.#options.tcpIdleTimeoutMs,
+          maxWriteBufferBytes: this.#options.maxTcpWriteBufferBytes,
+          maxConnections: this.#options.maxTcpConnections,
+        },
+        {
+          message: (connection, data) => this.#receive(data, tcpSource(connection), true),
+          keepAlivePing: () => this.stats.keepAlivePings++,
+          framingError: (connection, error) => this.#reportMalformed(tcpSource(connection), error, false, true),
+          closed: () => {},
+        },
+      );
+    }
+  }
+
+  localAddress(transport: TransportProtocol): ListenAddress | undefined {
+    return (transport === 'udp' ? this.#udp : this.#tcp)?.localAddress;
+  }
+
+  /** Open TCP connections. */
+  get tcpConnectionCount(): number {
+    return this.#tcp?.connectionCount ?? 0;
+  }
+
+  isConnectionOpen(connectionId: number): boolean {
+    return this.#tcp?.isOpen(connectionId) ?? false;
+  }
+
+  /** Rejects when the transport is not listening or the bytes cannot be sent (§8.1.3.1: a transport error). */
+  async send(message: SipMessage, destination: Destination): Promise<void> {
+    const data = serializeMessage(message);
+    if (destination.transport === 'udp') {
+      if (!this.#udp) throw new Error('UDP transport is not listening');
+      await this.#udp.send(data, destination.address, destination.port);
+    } else {
+      if (!this.#tcp) throw new Error('TCP transport is not listening');
+      await this.#tcp.send(data, destination.address, destination.port, destination.connectionId);
+    }
+    this.stats.messagesSent++;
+  }
+
+  /** Sends a response where §18.2.2 says, from its top Via and the source of the request it answers. */
+  sendResponse(response: SipResponse, requestSource?: Source): Promise<void> {
+    const destination = responseDestination(response, requestSource);
+    if (!destination) return Promise.reject(new Error('response has no usable top Via'));
+    return this.send(response, destination);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#udp?.close(), this.#tcp?.close()]);
+    this.#udp = this.#tcp = undefined;
+  }
+
+  #receiveDatagram(data: Buffer, source: Source): void {
+    // Keep-alives on UDP (RFC 5626 §3.5.1 sends STUN there, but phones also send bare CRLFs) need no answer.
+    if (data.length <= 4 && CRLF_ONLY.test(data.toString('latin1'))) return;
+    this.#receive(data, source, false);
+  }
+
+  #receive(data: Buffer, source: Source, stream: boolean): void {
+    let result: ReturnType<typeof parseMessage>;
+    try {
+      result = parseMessage(data, { stream });
+    } catch {
+      // A parser bug must cost one message, not the process.
+      this.#reportMalformed(source, PARSER_FAILURE, false, false);
+      return;
+    }
+    if (!result.ok) {
+      // An ACK is never answered (§17.2.1), so a malformed one is only reported.
+      const answerable = result.request?.method === 'ACK' ? undefined : result.request;
+      this.#reportMalformed(source, result.error, answerable !== undefined, false);
+      if (answerable) this.#answerMalformed(answerable, result.error, source);
+      return;
+    }
+    const message = result.message;
+    if (message.type === 'request') stampReceived(message.headers, source);
+    this.stats.messagesReceived++;
+    try {
+      this.emit('message', message, source);
+    } catch (error) {
+      this.emit('listenerError', error, message);
+    }
+  }
+
+  #answerMalformed(request: AnswerableRequest, error: SipParseError, source: Source): void {
+    stampReceived(request.headers, source);
+    const reason = error.status === 400 ? capitalise(error.reason) : reasonPhrase(error.status);
+    this.sendResponse(buildResponse(request, error.status, reason, undefined, generateTag()), source).catch(() => {});
+  }
+
+  #reportMalformed(source: Source, error: SipParseError, answered: boolean, disconnected: boolean): void {
+    this.stats.malformed++;
+    this.emit('malformed', { source, code: error.code, reason: error.reason, answered, disconnected });
+  }
+}
+
+function tcpSource(connection: TcpConnection): Source {
+  return { transport: 'tcp', address: connection.remoteAddress, port: connection.remotePort, connectionId: connection.id };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigDirectory } from '../directory/config-directory.js';
+import { DigestAuthenticator } from './auth/authenticator.js';
+import { Registrar } from './registrar/registrar.js';
+import { FakeTransport, request, UDP_PEER } from './transaction/testing.js';
+import { TransactionLayer } from './transaction/transaction-layer.js';
+import { UserAgentServer } from './user-agent-server.js';
+
+function setUp() {
+  const directory = new ConfigDirectory([]);
+  const authenticator = new DigestAuthenticator({ passwordOf: () => undefined });
+  const registrar = new Registrar({ directory, authenticator, expiry: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 } });
+  const transport = new FakeTransport();
+  const layer = new TransactionLayer({ transport, user: new UserAgentServer({ registrar }) });
+  return { transport, layer };
+}
+
+test('OPTIONS is answered with Allow and Accept', () => {
+  const { transport, layer } = setUp();
+  layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);
+  const [response] = transport.responses();
+  assert.equal(response.status, 200);
+  assert.deepEqual(response.headers.getAll('allow'), ['REGISTER', 'OPTIONS']);
+  assert.equal(response.headers.get('accept'), 'application/sdp');
+  assert.match(response.headers.get('to') ?? '', /;tag=/);
+});
+
+test('known methods we do not handle get 405 with Allow; unknown ones 501', () => {
+  const { transport, layer } = setUp();
+  layer.receive(request({ method: 'SUBSCRIBE', branch: 'z9hG4bK-1' }), UDP_PEER);
+  layer.receive(request({ method: 'FROBNICATE', branch: 'z9hG4bK-2' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [405, 501]);
+  assert.deepEqual(transport.responses()[0].headers.getAll('allow'), ['REGISTER', 'OPTIONS']);
+});
+
+test('a Require we do not support gets 420 with Unsupported', () => {
+  const { transport, layer } = setUp();
+  layer.receive(request({ method: 'OPTIONS', extra: 'Require: 100rel' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [420]);
+  assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['100rel']);
+});
