@@ -1,0 +1,37 @@
+/**
+ * What both CDR sources boil down to: a leg's channel variables (strings,
+ * as FreeSWITCH names them) and its caller profile.
+ */
+export interface CallerProfile {
+  caller_id_name?: string;
+  caller_id_number?: string;
+  destination_number?: string;
+  network_addr?: string;
+  uuid?: string;
+}
+
+export interface ChannelData {
+  variables: Record<string, string>;
+  callerProfile: CallerProfile;
+}
+
+/** Variables that are noise in a CDR: timing copies, RTP statistics, raw SDP, SIP transport details, event headers. */
+const NOISY_VARIABLES: readonly RegExp[] = [
+  /_(epoch|uepoch)$/,
+  /(msec|usec)$/,
+  /^rtp_/,
+  /sdp/i,
+  /^sip_full_/,
+  /^sip_contact_/,
+  /^sip_req_/,
+  /^sip_to_/,
+  /^sip_network_/,
+  /^sip_via_/,
+  /^Event-/,
+  /^Core-UUID$/,
+  /^FreeSWITCH-/,
+];
+
+export function isNoisyVariable(name: string): boolean {
+  return NOISY_VARIABLES.some((pattern) => pattern.test(name));
+}

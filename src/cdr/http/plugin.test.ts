@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { openSqliteCdrStore, type SqliteCdrStore } from '../sqlite/store.js';
+import { cdrHttpPlugin } from './plugin.js';
+
+let app: FastifyInstance;
+let store: SqliteCdrStore;
+
+before(async () => {
+  store = openSqliteCdrStore({ path: ':memory:' });
+  app = Fastify();
+  await app.register(cdrHttpPlugin, { store, testClock: true, timeZoneOf: () => 'Europe/Kyiv' });
+});
+after(async () => {
+  await app.close();
+  await store.close();
+});
+
+const ndjson = (lines: unknown[]) => `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
+
+describe('CDR HTTP API', () => {
+  it('_bulk indexes and creates, reporting each item', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/cdr/_bulk',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: ndjson([
+        { index: { _id: 'a' } },
+        { 'User ID': '101', 'Call start time': '2026-11-24T11:50:00Z', 'Call direction': 'outbound' },
+        { create: { _id: 'a' } },
+        { 'User ID': '999' },
+        { index: {} },
+        { 'Call duration': 'long?' },
+        { create: { _id: 'b' } },
+        { 'User ID': '102', 'Call start time': '2026-11-24T10:00:00Z' },
+      ]),
+    });
+    assert.equal(response.statusCode, 200);
+    const body = response.json();
+    assert.equal(body.errors, true);
+    assert.deepEqual(
+      body.items.map((item: Record<string, { status: number; error?: { type: string } }>) => Object.entries(item).map(([action, result]) => [action, result.status, result.error?.type])[0]),
+      [
+        ['index', 201, undefined],
+        ['create', 409, 'version_conflict_engine_exception'],
+        ['index', 400, 'mapper_parsing_exception'],
+        ['create', 201, undefined],
+      ],
+    );
+  });
+
+  it('_search honours X-Now with --test-clock', async () => {
+    const search = (now: string) =>
+      app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'x-now': now }, payload: { query: { range: { 'Call start time': { gte: 'now-30m' } } } } });
+    assert.deepEqual((await search('2026-11-24T12:00:00Z')).json().hits.hits.map((hit: { _id: string }) => hit._id), ['a']);
+    assert.deepEqual((await search('2026-11-24T10:20:00Z')).json().hits.hits.map((hit: { _id: string }) => hit._id), ['a', 'b']);
+  });
+
+  it('_count and _doc', async () => {
+    const created = await app.inject({ method: 'POST', url: '/cdr/_doc', payload: { 'User ID': '103' } });
+    assert.equal(created.statusCode, 201);
+    assert.equal(created.json().result, 'created');
+    const count = await app.inject({ method: 'POST', url: '/cdr/_count', payload: { query: { exists: { field: 'User ID' } } } });
+    assert.deepEqual(count.json(), { count: 3, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
+  });
+
+  it('freeswitch accepts mod_json_cdr bodies, JSON or form-encoded', async () => {
+    const cdr = { variables: { uuid: 'fs-1', domain_name: 'example.com', presence_id: '104@example.com', start_stamp: '2026-11-24 13:00:00', start_epoch: '1795518000' }, callflow: [{ caller_profile: { caller_id_number: '104' } }] };
+    const json = await app.inject({ method: 'POST', url: '/cdr/freeswitch', payload: cdr });
+    assert.equal(json.statusCode, 201);
+    const form = await app.inject({
+      method: 'POST',
+      url: '/cdr/freeswitch',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `cdr=${encodeURIComponent(JSON.stringify({ ...cdr, variables: { ...cdr.variables, uuid: 'fs-2' } }))}`,
+    });
+    assert.equal(form.statusCode, 201);
+    const found = await app.inject({ method: 'POST', url: '/cdr/_search', payload: { query: { term: { 'User ID': '104' } }, _source: ['Call start time'] } });
+    assert.deepEqual(found.json().hits.hits.map((hit: { _id: string; _source: unknown }) => [hit._id, hit._source]), [
+      ['fs-1', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
+      ['fs-2', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
+    ]);
+  });
+
+  it('bad requests get Elasticsearch-shaped 400s', async () => {
+    const cases = [
+      { url: '/cdr/_search', payload: '{"query":', type: 'x_content_parse_exception' },
+      { url: '/cdr/_search', payload: '{"query":{"nope":{}}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '[1]', type: 'parsing_exception' },
+      { url: '/cdr/_bulk', payload: '{"delete":{"_id":"a"}}\n', type: 'illegal_argument_exception' },
+      { url: '/cdr/freeswitch', payload: '{"callflow":[]}', type: 'parsing_exception' },
+    ];
+    for (const { url, payload, type } of cases) {
+      const response = await app.inject({ method: 'POST', url, payload, headers: { 'content-type': 'application/json' } });
+      assert.equal(response.statusCode, 400, `${url} ${payload}`);
+      const body = response.json();
+      assert.equal(body.status, 400);
+      assert.equal(body.error.type, type, `${url} ${payload}: ${body.error.reason}`);
+      assert.equal(body.error.root_cause[0].type, type);
+    }
+    const badClock = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'x-now': 'yesterday' }, payload: {} });
+    assert.equal(badClock.statusCode, 400);
+  });
+});

@@ -1,0 +1,183 @@
+/**
+ * The CDR index mapping: which type each field has, as the original's index
+ * template and dynamic templates gave it (strings are keyword, the time fields
+ * and `variables.*_stamp` are dates), and how a document's raw JSON values
+ * become indexed values of that type (Elasticsearch's default coercion).
+ */
+import { formatDate, parseDateValue } from './query/date-parse.js';
+
+export type FieldType = 'keyword' | 'long' | 'double' | 'date' | 'boolean';
+/** An indexed value: keyword → string, long/double/date (epoch ms) → number, boolean → boolean. */
+export type IndexedValue = string | number | boolean;
+
+const FIXED_TYPES: Readonly<Record<string, FieldType>> = {
+  'Call start time': 'date',
+  'Call answer time': 'date',
+  'Call end time': 'date',
+  'Progress time': 'date',
+  'Bridge time': 'date',
+  'Queue start time': 'date',
+  'Queue answer time': 'date',
+  'Queue stop time': 'date',
+  Answered: 'boolean',
+  Bridged: 'boolean',
+  'Queue Answered': 'boolean',
+  'Q850 Hangup Code': 'long',
+  'Call duration': 'long',
+  'Connected call duration': 'long',
+  'Ring Duration': 'long',
+  'Before Bridge Delay': 'long',
+  'Post Dialing Delay': 'long',
+  'Call record duration': 'long',
+  'Queue call duration': 'long',
+  'Queue waiting duration': 'long',
+  'Queue connected duration': 'long',
+  'Queue Answer Delay': 'long',
+  'Call direction': 'keyword',
+  'Hangup cause': 'keyword',
+  'Destination number': 'keyword',
+  'CallerID number': 'keyword',
+  'Domain name': 'keyword',
+  'User ID': 'keyword',
+  'Destination User': 'keyword',
+  Location: 'keyword',
+  'Agent ID': 'keyword',
+  'Queue ID': 'keyword',
+  'Queue stop cause': 'keyword',
+  'Queue cancel reason': 'keyword',
+  'Queue stop side': 'keyword',
+};
+
+export const FIXED_FIELDS: readonly string[] = Object.keys(FIXED_TYPES);
+
+/** A document value Elasticsearch would refuse at index time (mapper_parsing_exception). */
+export class MappingError extends Error {
+  constructor(
+    readonly field: string,
+    readonly fieldType: FieldType,
+    value: unknown,
+  ) {
+    super(`failed to parse field [${field}] of type [${fieldType}]: cannot parse ${JSON.stringify(value)}`);
+    this.name = 'MappingError';
+  }
+}
+
+/** The type a field gets from the fixed mapping or the dynamic templates, before any document is seen. */
+export function templateType(field: string): FieldType | undefined {
+  const fixed = FIXED_TYPES[field];
+  if (fixed) return fixed;
+  if (field.startsWith('variables.') && field.endsWith('_stamp')) return 'date';
+  return undefined;
+}
+
+/** The dynamic mapping of a field first seen with this JSON value. */
+export function dynamicType(field: string, value: IndexedLeaf): FieldType {
+  const fromTemplate = templateType(field);
+  if (fromTemplate) return fromTemplate;
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'long' : 'double';
+  return 'keyword';
+}
+
+type IndexedLeaf = string | number | boolean;
+
+/**
+ * Every leaf of a document with its dotted path, arrays flattened, nulls
+ * dropped — what Elasticsearch indexes. Empty objects and arrays index nothing.
+ */
+export function leavesOf(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
+  const leaves = new Map<string, IndexedLeaf[]>();
+  const visit = (path: string, value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      for (const item of value) visit(path, item);
+      return;
+    }
+    if (typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) visit(path ? `${path}.${key}` : key, child);
+      return;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
+    const list = leaves.get(path);
+    if (list) list.push(value);
+    else leaves.set(path, [value]);
+  };
+  visit('', document);
+  return leaves;
+}
+
+/** Converts a raw leaf to the field type's indexed value, as Elasticsearch coerces it; throws MappingError. */
+export function coerce(field: string, type: FieldType, value: IndexedLeaf): IndexedValue {
+  switch (type) {
+    case 'keyword':
+      return String(value);
+    case 'long':
+    case 'double': {
+      const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      if (!Number.isFinite(number)) throw new MappingError(field, type, value);
+      return type === 'long' ? Math.trunc(number) : number;
+    }
+    case 'date': {
+      const millis = typeof value === 'boolean' ? undefined : parseDateValue(value);
+      if (millis === undefined) throw new MappingError(field, type, value);
+      return millis;
+    }
+    case 'boolean':
+      if (value === true || value === 'true') return true;
+      if (value === false || value === 'false' || value === '') return false;
+      throw new MappingError(field, type, value);
+  }
+}
+
+/** How a value of this type appears in `fields`, sort values and aggregation keys' `*_as_string`. */
+export function displayValue(type: FieldType, value: IndexedValue): IndexedValue {
+  return type === 'date' ? formatDate(value as number) : value;
+}
+
+/**
+ * The mapping of one index: the fixed fields plus every field documents have
+ * introduced (first value seen decides the type, as dynamic mapping does).
+ */
+export class CdrMapping {
+  readonly #dynamic = new Map<string, FieldType>();
+
+  constructor(known: Iterable<[string, FieldType]> = []) {
+    for (const [field, type] of known) this.#dynamic.set(field, type);
+  }
+
+  /** The field's type, or undefined when no mapping exists (queries on it match nothing). */
+  typeOf(field: string): FieldType | undefined {
+    return FIXED_TYPES[field] ?? this.#dynamic.get(field);
+  }
+
+  /** Every mapped field, for `*` field patterns. */
+  fields(): string[] {
+    return [...new Set([...FIXED_FIELDS, ...this.#dynamic.keys()])];
+  }
+
+  /** Coerces a document's leaves, returning the indexed values and the fields it newly maps. Throws MappingError. */
+  index(document: Record<string, unknown>): { values: Map<string, IndexedValue[]>; added: [string, FieldType][] } {
+    const values = new Map<string, IndexedValue[]>();
+    const added: [string, FieldType][] = [];
+    const pending = new Map<string, FieldType>();
+    for (const [field, leaves] of leavesOf(document)) {
+      let type = this.typeOf(field) ?? pending.get(field);
+      if (!type) {
+        type = dynamicType(field, leaves[0]);
+        pending.set(field, type);
+        added.push([field, type]);
+      }
+      const fieldType = type;
+      values.set(
+        field,
+        leaves.map((leaf) => coerce(field, fieldType, leaf)),
+      );
+    }
+    return { values, added };
+  }
+
+  /** Records fields that an acknowledged document introduced. */
+  learn(added: readonly [string, FieldType][]): void {
+    for (const [field, type] of added) if (!this.typeOf(field)) this.#dynamic.set(field, type);
+  }
+}

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { referenceSearch, storeWith, withoutTook } from '../../../../test/cdr/support/stores.js';
+import type { SqliteCdrStore } from '../../sqlite/store.js';
+import type { CdrDocument } from '../../store.js';
+
+const NOW = new Date('2024-05-01T12:00:00Z');
+const DOCS: Record<string, CdrDocument> = {
+  a: { 'Call start time': '2024-05-01T10:05:00Z', 'User ID': '101', 'Call duration': 30, Answered: true },
+  b: { 'Call start time': '2024-05-01T10:55:00Z', 'User ID': '102', 'Call duration': 60, Answered: false },
+  c: { 'Call start time': '2024-05-01T13:10:00Z', 'User ID': '101', 'Call duration': 90, Answered: true },
+  d: { 'User ID': '103' },
+};
+
+let store: SqliteCdrStore;
+before(async () => {
+  store = await storeWith(DOCS);
+});
+after(() => store.close());
+
+async function aggregate(aggs: unknown, query?: unknown) {
+  const request = { size: 0, aggs, ...(query ? { query } : {}) };
+  const response = await store.search(request, { now: NOW });
+  assert.deepEqual(withoutTook(response), withoutTook(referenceSearch(DOCS, request, { now: NOW })));
+  return response.aggregations;
+}
+
+describe('aggregations', () => {
+  it('metrics', async () => {
+    assert.deepEqual(
+      await aggregate({
+        min: { min: { field: 'Call duration' } },
+        max: { max: { field: 'Call start time' } },
+        avg: { avg: { field: 'Call duration' } },
+        sum: { sum: { field: 'Call duration' } },
+        count: { value_count: { field: 'User ID' } },
+        users: { cardinality: { field: 'User ID' } },
+        none: { min: { field: 'Call duration' } },
+      }, { exists: { field: 'User ID' } }),
+      {
+        min: { value: 30 },
+        max: { value: Date.parse('2024-05-01T13:10:00Z'), value_as_string: '2024-05-01T13:10:00.000Z' },
+        avg: { value: 60 },
+        sum: { value: 180 },
+        count: { value: 4 },
+        users: { value: 3 },
+        none: { value: 30 },
+      },
+    );
+    assert.deepEqual(await aggregate({ none: { min: { field: 'Call duration' } }, total: { sum: { field: 'Call duration' } } }, { match_none: {} }), { none: { value: null }, total: { value: 0 } });
+  });
+  it('terms with counts, order, size and sub-aggregations', async () => {
+    assert.deepEqual(await aggregate({ users: { terms: { field: 'User ID', size: 2 }, aggs: { talk: { sum: { field: 'Call duration' } } } } }), {
+      users: {
+        doc_count_error_upper_bound: 0,
+        sum_other_doc_count: 1,
+        buckets: [
+          { key: '101', doc_count: 2, talk: { value: 120 } },
+          { key: '102', doc_count: 1, talk: { value: 60 } },
+        ],
+      },
+    });
+    const byTalk = (await aggregate({ users: { terms: { field: 'User ID', order: { talk: 'asc' } }, aggs: { talk: { max: { field: 'Call duration' } } } } })) as { users: { buckets: { key: string }[] } };
+    assert.deepEqual(byTalk.users.buckets.map((bucket) => bucket.key), ['103', '102', '101']);
+    const answered = (await aggregate({ answered: { terms: { field: 'Answered' } } })) as { answered: unknown };
+    assert.deepEqual(answered.answered, { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: 1, key_as_string: 'true', doc_count: 2 }, { key: 0, key_as_string: 'false', doc_count: 1 }] });
+  });
+  it('date_histogram fills empty buckets and honours the time zone', async () => {
+    assert.deepEqual(await aggregate({ perHour: { date_histogram: { field: 'Call start time', calendar_interval: 'hour' } } }), {
+      perHour: {
+        buckets: [
+          { key_as_string: '2024-05-01T10:00:00.000Z', key: Date.parse('2024-05-01T10:00:00Z'), doc_count: 2 },
+          { key_as_string: '2024-05-01T11:00:00.000Z', key: Date.parse('2024-05-01T11:00:00Z'), doc_count: 0 },
+          { key_as_string: '2024-05-01T12:00:00.000Z', key: Date.parse('2024-05-01T12:00:00Z'), doc_count: 0 },
+          { key_as_string: '2024-05-01T13:00:00.000Z', key: Date.parse('2024-05-01T13:00:00Z'), doc_count: 1 },
+        ],
+      },
+    });
+    const daily = (await aggregate({ perDay: { date_histogram: { field: 'Call start time', calendar_interval: '1d', time_zone: '+11:00' } } })) as { perDay: { buckets: { key_as_string: string; doc_count: number }[] } };
+    assert.deepEqual(daily.perDay.buckets.map((bucket) => [bucket.key_as_string, bucket.doc_count]), [
+      ['2024-05-01T00:00:00.000+11:00', 2],
+      ['2024-05-02T00:00:00.000+11:00', 1],
+    ]);
+  });
+  it('refuses unknown aggregations and metrics on keywords', async () => {
+    await assert.rejects(store.search({ aggs: { x: { percentiles: { field: 'Call duration' } } } }), /Unknown aggregation type/);
+    await assert.rejects(store.search({ aggs: { x: { avg: { field: 'User ID' } } } }), /not supported for aggregation/);
+  });
+});

@@ -1,0 +1,159 @@
+/**
+ * Reads the `aggs` of a search request: terms, date_histogram (each with
+ * sub-aggregations) and the metrics min, max, avg, sum, value_count, cardinality.
+ */
+import type { Scalar } from '../ast.js';
+import { checkKeys, describe, expectObject, isObject, parsingError, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
+
+export type MetricType = 'min' | 'max' | 'avg' | 'sum' | 'value_count' | 'cardinality';
+
+export interface BucketOrder {
+  /** `_count`, `_key` or the name of a metric sub-aggregation. */
+  by: string;
+  direction: 'asc' | 'desc';
+}
+
+export type AggregationSpec =
+  | { type: 'terms'; field: string; size: number; minDocCount: number; order: BucketOrder[]; missing?: Scalar; subs: Record<string, AggregationSpec> }
+  | {
+      type: 'date_histogram';
+      field: string;
+      interval: { calendar: CalendarUnit } | { fixedMs: number };
+      format?: string;
+      timeZone?: string;
+      offsetMs: number;
+      minDocCount: number;
+      extendedBounds?: { min: Scalar; max: Scalar };
+      subs: Record<string, AggregationSpec>;
+    }
+  | { type: MetricType; field: string; missing?: Scalar };
+
+export type CalendarUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+const CALENDAR_UNITS: Readonly<Record<string, CalendarUnit>> = {
+  '1m': 'minute',
+  minute: 'minute',
+  '1h': 'hour',
+  hour: 'hour',
+  '1d': 'day',
+  day: 'day',
+  '1w': 'week',
+  week: 'week',
+  '1M': 'month',
+  month: 'month',
+  '1q': 'quarter',
+  quarter: 'quarter',
+  '1y': 'year',
+  year: 'year',
+};
+
+const FIXED_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+const METRICS: readonly MetricType[] = ['min', 'max', 'avg', 'sum', 'value_count', 'cardinality'];
+
+export function parseAggregations(value: unknown): Record<string, AggregationSpec> {
+  if (value === undefined) return {};
+  const object = expectObject(value, 'aggs');
+  const specs: Record<string, AggregationSpec> = {};
+  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body);
+  return specs;
+}
+
+function parseAggregation(name: string, body: unknown): AggregationSpec {
+  const object = expectObject(body, name);
+  const subsValue = object.aggs ?? object.aggregations;
+  const types = Object.keys(object).filter((key) => key !== 'aggs' && key !== 'aggregations' && key !== 'meta');
+  if (types.length !== 1) throw parsingError(`Expected exactly one aggregation type for [${name}], found [${types.join(', ')}]`);
+  const type = types[0];
+  const spec = expectObject(object[type], `${name}.${type}`);
+  const field = () => {
+    if (spec.field === undefined) throw parsingError(`Required [field] for aggregation [${name}]`);
+    return readString(spec.field, `${name}.field`);
+  };
+  if ((METRICS as readonly string[]).includes(type)) {
+    checkKeys(spec, ['field', 'missing', 'format', 'precision_threshold'], type);
+    if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
+    return spec.missing === undefined ? { type: type as MetricType, field: field() } : { type: type as MetricType, field: field(), missing: readScalar(spec.missing, `${name}.missing`) };
+  }
+  const subs = parseAggregations(subsValue);
+  if (type === 'terms') {
+    checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
+    const terms: AggregationSpec = {
+      type: 'terms',
+      field: field(),
+      size: positiveInteger(spec.size, 10, `${name}.size`),
+      minDocCount: positiveInteger(spec.min_doc_count, 1, `${name}.min_doc_count`),
+      order: parseOrder(spec.order, [{ by: '_count', direction: 'desc' }], subs),
+      subs,
+    };
+    if (spec.missing !== undefined) terms.missing = readScalar(spec.missing, `${name}.missing`);
+    return terms;
+  }
+  if (type === 'date_histogram') return parseDateHistogram(name, spec, field(), subs);
+  throw parsingError(`Unknown aggregation type [${type}] did you mean [terms]?`);
+}
+
+function parseDateHistogram(name: string, spec: JsonObject, field: string, subs: Record<string, AggregationSpec>): AggregationSpec {
+  checkKeys(spec, ['field', 'calendar_interval', 'fixed_interval', 'interval', 'format', 'time_zone', 'offset', 'min_doc_count', 'extended_bounds', 'keyed', 'order'], 'date_histogram');
+  if (spec.keyed === true) throw parsingError('[date_histogram] keyed responses are not supported');
+  if (spec.order !== undefined) throw parsingError('[date_histogram] order is not supported; buckets come in key order');
+  const intervals = ['calendar_interval', 'fixed_interval', 'interval'].filter((key) => spec[key] !== undefined);
+  if (intervals.length !== 1) throw parsingError(`[date_histogram] requires exactly one of [calendar_interval] or [fixed_interval] for [${name}]`);
+  const intervalText = readString(spec[intervals[0]], `${name}.${intervals[0]}`);
+  const calendar = intervals[0] !== 'fixed_interval' ? CALENDAR_UNITS[intervalText] : undefined;
+  const fixedMs = calendar ? undefined : parseFixed(intervalText);
+  if (!calendar && fixedMs === undefined) {
+    throw parsingError(
+      intervals[0] === 'calendar_interval' ? `The supplied interval [${intervalText}] could not be parsed as a calendar interval.` : `failed to parse setting [date_histogram.fixedInterval] with value [${intervalText}] as a time value`,
+    );
+  }
+  const histogram: Extract<AggregationSpec, { type: 'date_histogram' }> = {
+    type: 'date_histogram',
+    field,
+    interval: calendar ? { calendar } : { fixedMs: fixedMs! },
+    offsetMs: spec.offset === undefined ? 0 : parseSignedFixed(readString(spec.offset, `${name}.offset`)),
+    minDocCount: positiveInteger(spec.min_doc_count, 0, `${name}.min_doc_count`),
+    subs,
+  };
+  if (spec.format !== undefined) histogram.format = readString(spec.format, `${name}.format`);
+  if (spec.time_zone !== undefined) histogram.timeZone = readString(spec.time_zone, `${name}.time_zone`);
+  if (spec.extended_bounds !== undefined) {
+    const bounds = expectObject(spec.extended_bounds, `${name}.extended_bounds`);
+    histogram.extendedBounds = { min: readScalar(bounds.min, 'extended_bounds.min'), max: readScalar(bounds.max, 'extended_bounds.max') };
+  }
+  return histogram;
+}
+
+function parseFixed(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  return match ? Number(match[1]) * FIXED_UNIT_MS[match[2]] : undefined;
+}
+
+function parseSignedFixed(text: string): number {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const value = parseFixed(text.replace(/^[+-]/, ''));
+  if (value === undefined) throw parsingError(`[date_histogram] cannot parse offset [${text}]`);
+  return sign * value;
+}
+
+function positiveInteger(value: unknown, fallback: number, context: string): number {
+  if (value === undefined) return fallback;
+  const number = readNumber(value, context);
+  if (!Number.isInteger(number) || number < 0) throw parsingError(`[${context}] must be a non-negative integer`);
+  return number;
+}
+
+function parseOrder(value: unknown, fallback: BucketOrder[], subs: Record<string, AggregationSpec>): BucketOrder[] {
+  if (value === undefined) return fallback;
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    if (!isObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[order] expected {"<key>": "asc|desc"}, got ${describe(entry)}`);
+    const [by, direction] = Object.entries(entry)[0];
+    if (direction !== 'asc' && direction !== 'desc') throw parsingError(`[order] direction must be asc or desc, got ${describe(direction)}`);
+    const metric = subs[by];
+    if (by !== '_count' && by !== '_key' && (!metric || !(METRICS as readonly string[]).includes(metric.type))) {
+      throw parsingError(`Invalid aggregator order path [${by}]: expected _count, _key or a metric sub-aggregation`);
+    }
+    return { by, direction };
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * A parsed search query: what the request asks, checked for shape but not yet
+ * bound to the mapping or to "now" (see ./bind.ts).
+ */
+export type Scalar = string | number | boolean;
+
+/** A field as the query names it; query_string may name patterns (`variables.*`) and be lenient. */
+export interface FieldRef {
+  name: string;
+  /** `*` in the name selects every mapped field it matches. */
+  isPattern: boolean;
+  /** Skip fields whose type cannot take the value instead of failing (query_string on `*`). */
+  lenient: boolean;
+}
+
+export type Query =
+  | { kind: 'match_all'; boost: number }
+  | { kind: 'match_none' }
+  | {
+      kind: 'bool';
+      must: Query[];
+      filter: Query[];
+      should: Query[];
+      mustNot: Query[];
+      /** Resolved against the number of should clauses. */
+      minimumShouldMatch: number;
+      boost: number;
+    }
+  | { kind: 'constant_score'; filter: Query; boost: number }
+  /** term, terms, match and match_phrase (on keyword fields they are all exact terms). */
+  | { kind: 'term'; field: FieldRef; values: Scalar[]; caseInsensitive: boolean; boost: number }
+  | {
+      kind: 'range';
+      field: FieldRef;
+      gt?: Scalar;
+      gte?: Scalar;
+      lt?: Scalar;
+      lte?: Scalar;
+      format?: string;
+      timeZone?: string;
+      boost: number;
+    }
+  | { kind: 'exists'; field: FieldRef; boost: number }
+  | {
+      kind: 'pattern';
+      syntax: 'prefix' | 'wildcard' | 'regexp';
+      field: FieldRef;
+      value: string;
+      caseInsensitive: boolean;
+      flags?: string;
+      maxDeterminizedStates?: number;
+      boost: number;
+    }
+  | { kind: 'ids'; values: string[]; boost: number };
+
+export function exactField(name: string): FieldRef {
+  return { name, isPattern: false, lenient: false };
+}

@@ -1,0 +1,139 @@
+/**
+ * Runs a parsed search against a store: binds the query, lets the store
+ * answer the whole page from its indexes when it can, otherwise checks each
+ * candidate document with the matcher; then sorts, pages, aggregates and
+ * shapes the response exactly as Elasticsearch does.
+ */
+import type { CdrMapping } from '../mapping.js';
+import type { CdrDocument, CountResponse, SearchHit, SearchResponse } from '../store.js';
+import { computeAggregations } from './aggregations/compute.js';
+import { bindQuery } from './bind.js';
+import type { Bound } from './bound.js';
+import { docView, type DocView } from './doc-view.js';
+import { hitFields, resolveFieldRequests } from './hit-fields.js';
+import { compileMatcher } from './matcher.js';
+import type { SearchRequest } from './parse-request.js';
+import { compareHits, resolveSort, sortKey, sortValueForResponse, withMissing, type ResolvedSort } from './sort.js';
+import { filterSource } from './source-filter.js';
+
+export const INDEX_NAME = 'cdr';
+
+export interface StoredRow {
+  /** Position in index order (ties sort by it). */
+  seq: number;
+  id: string;
+  source: CdrDocument;
+}
+
+export interface PageRequest {
+  sorts: ResolvedSort[];
+  from: number;
+  size: number;
+  /** Count matches up to this many (Infinity = all). */
+  countUpTo: number;
+}
+
+export interface SearchBackend {
+  readonly mapping: CdrMapping;
+  /** Every row that may match (a superset of the matches). */
+  candidates(bound: Bound): Iterable<StoredRow>;
+  /** The page and the capped total straight from the store's indexes, or undefined when it cannot answer exactly. */
+  page(bound: Bound, request: PageRequest): { rows: StoredRow[]; total: number } | undefined;
+}
+
+export interface ExecuteOptions {
+  now: Date;
+  domain?: string;
+}
+
+const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
+
+function boundFor(request: Pick<SearchRequest, 'query'>, backend: SearchBackend, options: ExecuteOptions): Bound {
+  const bound = bindQuery(request.query, { mapping: backend.mapping, now: options.now });
+  if (options.domain === undefined) return bound;
+  const domainFilter: Bound = { kind: 'equals', field: 'Domain name', type: 'keyword', values: [options.domain], caseInsensitive: false, boost: 1 };
+  return { kind: 'bool', must: [bound], filter: [domainFilter], should: [], mustNot: [], minimumShouldMatch: 0, boost: 1 };
+}
+
+interface Match {
+  doc: DocView;
+  score: number;
+  seq: number;
+}
+
+function allMatches(bound: Bound, backend: SearchBackend): Match[] {
+  const matcher = compileMatcher(bound);
+  const matches: Match[] = [];
+  for (const row of backend.candidates(bound)) {
+    const doc = docView(row.id, row.source, backend.mapping);
+    const score = matcher(doc);
+    if (score !== undefined) matches.push({ doc, score, seq: row.seq });
+  }
+  return matches;
+}
+
+function countUpTo(trackTotalHits: boolean | number): number {
+  return trackTotalHits === true ? Infinity : trackTotalHits === false ? 0 : trackTotalHits;
+}
+
+export function executeSearch(request: SearchRequest, backend: SearchBackend, options: ExecuteOptions): SearchResponse {
+  const started = performance.now();
+  const bound = boundFor(request, backend, options);
+  const sorts = resolveSort(request.sort, backend.mapping);
+  const scoring = sorts.length === 0 || request.trackScores || sorts.some(({ spec }) => spec.field === '_score');
+  const fields = resolveFieldRequests(request.fields, backend.mapping);
+  const wantsAggregations = Object.keys(request.aggregations).length > 0;
+
+  let pageHits: Match[];
+  let total: number;
+  let maxScore: number | null = null;
+  let aggregations: Record<string, unknown> | undefined;
+  const fastPage = wantsAggregations || scoring ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
+  if (fastPage) {
+    total = fastPage.total;
+    pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq }));
+  } else {
+    const matches = allMatches(bound, backend);
+    total = matches.length;
+    const ordered = orderMatches(matches, sorts);
+    pageHits = ordered.slice(request.from, request.from + request.size);
+    if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
+    if (wantsAggregations) aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now);
+  }
+
+  const hits: SearchHit[] = pageHits.map((match) => {
+    const hit: SearchHit = { _index: INDEX_NAME, _id: match.doc.id, _score: scoring ? match.score : null };
+    const source = filterSource(match.doc.source, request.source);
+    if (source !== undefined) hit._source = source;
+    const values = hitFields(match.doc, fields);
+    if (values) hit.fields = values;
+    if (sorts.length > 0) hit.sort = sorts.map((sort) => sortValueForResponse(sort, withMissing(sort, sortKey(sort, match))));
+    return hit;
+  });
+
+  const response: SearchResponse = {
+    took: Math.round(performance.now() - started),
+    timed_out: false,
+    _shards: SHARDS,
+    hits: { max_score: sorts.length > 0 && !request.trackScores && !sorts.some(({ spec }) => spec.field === '_score') ? null : maxScore, hits },
+  };
+  if (request.trackTotalHits !== false) {
+    const cap = countUpTo(request.trackTotalHits);
+    response.hits = { total: total > cap ? { value: cap, relation: 'gte' } : { value: total, relation: 'eq' }, ...response.hits };
+  }
+  if (aggregations) response.aggregations = aggregations;
+  return response;
+}
+
+function orderMatches(matches: Match[], sorts: ResolvedSort[]): Match[] {
+  if (sorts.length === 0) return [...matches].sort((a, b) => b.score - a.score || a.seq - b.seq);
+  const keyed = matches.map((match) => ({ match, seq: match.seq, keys: sorts.map((sort) => withMissing(sort, sortKey(sort, match))) }));
+  keyed.sort((a, b) => compareHits(sorts, a, b));
+  return keyed.map((entry) => entry.match);
+}
+
+export function executeCount(request: Pick<SearchRequest, 'query'>, backend: SearchBackend, options: ExecuteOptions): CountResponse {
+  const bound = boundFor(request, backend, options);
+  const page = backend.page(bound, { sorts: [], from: 0, size: 0, countUpTo: Infinity });
+  return { count: page ? page.total : allMatches(bound, backend).length, _shards: SHARDS };
+}

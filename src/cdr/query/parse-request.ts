@@ -1,0 +1,131 @@
+/**
+ * Reads a search request body: query, paging, sort, source filtering, the
+ * field lists, total-hits tracking and aggregations. Every key is either
+ * understood or refused with Elasticsearch's parsing_exception.
+ */
+import { parseAggregations, type AggregationSpec } from './aggregations/spec.js';
+import type { Query } from './ast.js';
+import { describe, isObject, parsingError, readBoolean, readString, type JsonObject } from './errors.js';
+import { parseQuery } from './parse-query.js';
+import { parseSort, type SortSpec } from './sort.js';
+import { parseSourceFilter, type SourceFilter } from './source-filter.js';
+
+export interface FieldRequest {
+  field: string;
+  format?: string;
+}
+
+export interface SearchRequest {
+  query: Query;
+  from: number;
+  size: number;
+  sort: SortSpec[];
+  /** undefined: the whole _source; false: none. */
+  source: SourceFilter;
+  fields: FieldRequest[];
+  /** true → exact; false → omitted; n → counted up to n. */
+  trackTotalHits: boolean | number;
+  trackScores: boolean;
+  aggregations: Record<string, AggregationSpec>;
+}
+
+/** Elasticsearch's index.max_result_window default. */
+export const MAX_RESULT_WINDOW = 10_000;
+
+const REQUEST_KEYS = [
+  'query',
+  'from',
+  'size',
+  'limit',
+  'sort',
+  '_source',
+  'fields',
+  'docvalue_fields',
+  'stored_fields',
+  'track_total_hits',
+  'track_scores',
+  'aggs',
+  'aggregations',
+  'timeout',
+];
+
+function tokenKind(value: unknown): string {
+  if (Array.isArray(value)) return 'START_ARRAY';
+  if (isObject(value)) return 'START_OBJECT';
+  if (typeof value === 'string') return 'VALUE_STRING';
+  if (typeof value === 'number') return 'VALUE_NUMBER';
+  if (typeof value === 'boolean') return 'VALUE_BOOLEAN';
+  return 'VALUE_NULL';
+}
+
+export function parseSearchRequest(body: unknown, options: { countOnly?: boolean } = {}): SearchRequest {
+  if (body === undefined || body === null || body === '') body = {};
+  if (!isObject(body)) throw parsingError(`request body must be an object, got ${describe(body)}`);
+  const request: JsonObject = body;
+  const allowed = options.countOnly ? ['query'] : REQUEST_KEYS;
+  for (const [key, value] of Object.entries(request)) {
+    if (!allowed.includes(key)) throw parsingError(`Unknown key for a ${tokenKind(value)} in [${key}].`);
+  }
+  const from = nonNegativeInteger(request.from, 'from', 0);
+  if (request.size !== undefined && request.limit !== undefined) throw parsingError('[limit] is the original\'s name for [size]; give one of them');
+  const size = nonNegativeInteger(request.size ?? request.limit, request.size === undefined ? 'limit' : 'size', 10);
+  if (from + size > MAX_RESULT_WINDOW) {
+    throw parsingError(
+      `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets.`,
+    );
+  }
+  const storedFields = request.stored_fields;
+  if (storedFields !== undefined && typeof storedFields !== 'string' && !(Array.isArray(storedFields) && storedFields.every((field) => typeof field === 'string'))) {
+    throw parsingError(`[stored_fields] expected a field name or an array of field names, got ${describe(storedFields)}`);
+  }
+  // Elasticsearch returns no _source when stored_fields is asked for, unless _source is asked for too.
+  const sourceDefault: SourceFilter = storedFields === undefined ? undefined : false;
+  if (request.aggs !== undefined && request.aggregations !== undefined) {
+    throw parsingError('Found two aggregation type definitions: [aggs] and [aggregations]');
+  }
+  return {
+    query: request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query),
+    from,
+    size,
+    sort: parseSort(request.sort),
+    source: request._source === undefined ? sourceDefault : parseSourceFilter(request._source),
+    fields: [...fieldList(request.docvalue_fields, 'docvalue_fields'), ...fieldList(request.fields, 'fields')],
+    trackTotalHits: trackTotalHits(request.track_total_hits),
+    trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
+    aggregations: parseAggregations(aggregationsOf(request)),
+  };
+}
+
+function aggregationsOf(request: JsonObject): unknown {
+  return request.aggs ?? request.aggregations;
+}
+
+function nonNegativeInteger(value: unknown, key: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number)) throw parsingError(`[${key}] expected an integer, got ${describe(value)}`);
+  if (number < 0) throw parsingError(`[${key}] parameter cannot be negative, found [${number}]`);
+  return number;
+}
+
+function trackTotalHits(value: unknown): boolean | number {
+  if (value === undefined) return MAX_RESULT_WINDOW;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw parsingError(`[track_total_hits] expected a boolean or a non-negative integer, got ${describe(value)}`);
+}
+
+function fieldList(value: unknown, key: string): FieldRequest[] {
+  if (value === undefined) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((item) => {
+    if (typeof item === 'string') return { field: item };
+    if (isObject(item) && typeof item.field === 'string') {
+      for (const option of Object.keys(item)) {
+        if (option !== 'field' && option !== 'format' && option !== 'include_unmapped') throw parsingError(`[${key}] unknown field option [${option}]`);
+      }
+      return item.format === undefined ? { field: item.field } : { field: item.field, format: readString(item.format, `${key}.format`) };
+    }
+    throw parsingError(`[${key}] expected a field name or {"field": …}, got ${describe(item)}`);
+  });
+}

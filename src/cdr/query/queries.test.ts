@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ids, referenceSearch, storeWith } from '../../../test/cdr/support/stores.js';
+import type { SqliteCdrStore } from '../sqlite/store.js';
+import type { CdrDocument } from '../store.js';
+
+const NOW = new Date('2024-05-01T12:10:00Z');
+
+const DOCS: Record<string, CdrDocument> = {
+  d1: {
+    'Call start time': '2024-05-01T10:00:00.000Z',
+    'Call direction': 'outbound',
+    'Destination number': '0671234567',
+    'User ID': '101',
+    'Domain name': 'example.com',
+    'Call duration': 60,
+    Answered: true,
+    'Hangup cause': 'NORMAL_CLEARING',
+    variables: { start_stamp: '2024-05-01T10:00:00.000Z', sip_from_user: 'Alice' },
+  },
+  d2: {
+    'Call start time': '2024-05-01T11:00:00.000Z',
+    'Call direction': 'outbound',
+    'Destination number': '380671234567',
+    'User ID': '102',
+    'Domain name': 'example.com',
+    'Call duration': 30,
+    Answered: false,
+    'Hangup cause': 'NO_ANSWER',
+    variables: { start_stamp: '2024-05-01T11:00:00.000Z' },
+  },
+  d3: {
+    'Call start time': '2024-05-01T12:00:00.000Z',
+    'Call direction': 'inbound',
+    'Destination number': '0441234567',
+    'CallerID number': '+380671234567',
+    'User ID': '101',
+    'Domain name': 'example.com',
+    'Call duration': 0,
+    Answered: false,
+    variables: { start_stamp: '2024-05-01T12:00:00.000Z' },
+  },
+  d4: {
+    'Call start time': '2024-05-01T09:30:00.000Z',
+    'Call direction': 'internal',
+    'Destination number': ['100', '102'],
+    'User ID': '101',
+    'Domain name': 'example.com',
+    'Call duration': 15,
+    tags: ['a', 'b'],
+  },
+  d5: { 'Domain name': 'other.com', 'Hangup cause': 'NORMAL_CLEARING', 'Call duration': 5 },
+};
+
+let store: SqliteCdrStore;
+before(async () => {
+  store = await storeWith(DOCS);
+});
+after(() => store.close());
+
+/** Ids matching `query` from the store; also checks the index-free reference gives the same. */
+async function matching(query: unknown): Promise<string[]> {
+  const request = { query, size: 100, sort: ['_doc'] };
+  const found = ids(await store.search(request, { now: NOW }));
+  assert.deepEqual(ids(referenceSearch(DOCS, request, { now: NOW })), found, 'indexed and reference paths disagree');
+  return found;
+}
+
+async function failure(query: unknown): Promise<{ type: string; reason: string }> {
+  try {
+    await store.search({ query }, { now: NOW });
+  } catch (error) {
+    const body = (error as { toResponse(): { error: { type: string; reason: string }; status: number } }).toResponse();
+    assert.equal(body.status, 400);
+    return body.error;
+  }
+  assert.fail('expected the search to be refused');
+}
+
+describe('term-level queries on keyword fields', () => {
+  it('term is exact and case-sensitive unless case_insensitive', async () => {
+    assert.deepEqual(await matching({ term: { 'Call direction': 'outbound' } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ term: { 'Call direction': 'Outbound' } }), []);
+    assert.deepEqual(await matching({ term: { 'Call direction': { value: 'OUTBOUND', case_insensitive: true } } }), ['d1', 'd2']);
+  });
+  it('terms matches any value; arrays match on any element', async () => {
+    assert.deepEqual(await matching({ terms: { 'User ID': ['102', '999'] } }), ['d2']);
+    assert.deepEqual(await matching({ term: { 'Destination number': '100' } }), ['d4']);
+    assert.deepEqual(await matching({ terms: { tags: ['b'] } }), ['d4']);
+  });
+  it('match and match_phrase on a keyword are one exact term', async () => {
+    assert.deepEqual(await matching({ match: { 'Hangup cause': 'NORMAL_CLEARING' } }), ['d1', 'd5']);
+    assert.deepEqual(await matching({ match_phrase: { 'Call direction': { query: 'outbound' } } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ match: { 'Hangup cause': 'NORMAL' } }), []);
+  });
+  it('a field no document has matches nothing, without an error', async () => {
+    assert.deepEqual(await matching({ term: { 'No such field': 'x' } }), []);
+  });
+});
+
+describe('numbers, booleans and dates', () => {
+  it('term on a long accepts numbers and numeric strings and refuses others', async () => {
+    assert.deepEqual(await matching({ term: { 'Call duration': 60 } }), ['d1']);
+    assert.deepEqual(await matching({ term: { 'Call duration': '30' } }), ['d2']);
+    assert.equal((await failure({ term: { 'Call duration': 'abc' } })).type, 'query_shard_exception');
+  });
+  it('term on a boolean', async () => {
+    assert.deepEqual(await matching({ term: { Answered: true } }), ['d1']);
+    assert.deepEqual(await matching({ term: { Answered: 'false' } }), ['d2', 'd3']);
+  });
+  it('range on numbers with each operator', async () => {
+    assert.deepEqual(await matching({ range: { 'Call duration': { gt: 15, lte: 60 } } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ range: { 'Call duration': { gte: 15, lt: 60 } } }), ['d2', 'd4']);
+    assert.deepEqual(await matching({ range: { 'Call duration': { from: 5, to: 15, include_lower: false } } }), ['d4']);
+  });
+  it('range on dates with date math, format and time zone', async () => {
+    assert.deepEqual(await matching({ range: { 'Call start time': { gte: 'now-2h/h', lte: 'now' } } }), ['d1', 'd2', 'd3']);
+    assert.deepEqual(await matching({ range: { 'Call start time': { gt: '2024-05-01 10:00', format: 'yyyy-MM-dd HH:mm' } } }), ['d2', 'd3']);
+    assert.deepEqual(
+      await matching({ range: { 'Call start time': { gte: '2024-05-01 14:00', lt: '2024-05-01 15:00', format: 'yyyy-MM-dd HH:mm', time_zone: '+03:00' } } }),
+      ['d2'],
+    );
+    assert.deepEqual(await matching({ range: { 'variables.start_stamp': { lt: '2024-05-01T11:00:00Z' } } }), ['d1']);
+  });
+  it('a date term covers every millisecond its text names', async () => {
+    assert.deepEqual(await matching({ term: { 'Call start time': '2024-05-01' } }), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await matching({ term: { 'Call start time': '2024-05-01T10:00:00.000Z' } }), ['d1']);
+  });
+  it('range on a keyword compares code points', async () => {
+    assert.deepEqual(await matching({ range: { 'User ID': { gt: '101' } } }), ['d2']);
+  });
+  it('an unparseable date is refused', async () => {
+    assert.equal((await failure({ range: { 'Call start time': { gte: 'yesterday' } } })).type, 'query_shard_exception');
+  });
+});
+
+describe('exists, prefix, wildcard, regexp, ids', () => {
+  it('exists on a field and on an object', async () => {
+    assert.deepEqual(await matching({ exists: { field: 'User ID' } }), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await matching({ exists: { field: 'variables' } }), ['d1', 'd2', 'd3']);
+    assert.deepEqual(await matching({ bool: { must_not: { exists: { field: 'Call direction' } } } }), ['d5']);
+  });
+  it('prefix and wildcard match the whole value', async () => {
+    assert.deepEqual(await matching({ prefix: { 'Destination number': '067' } }), ['d1']);
+    assert.deepEqual(await matching({ wildcard: { 'Destination number': { value: '*0671234567' } } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ wildcard: { 'Destination number': '0?412*' } }), ['d3']);
+    assert.deepEqual(await matching({ wildcard: { 'Hangup cause': { value: 'no_*', case_insensitive: true } } }), ['d2']);
+  });
+  it('regexp is anchored at both ends and uses Lucene syntax', async () => {
+    assert.deepEqual(await matching({ regexp: { 'Destination number': '.*0671234567' } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ regexp: { 'CallerID number': { value: '.*0671234567' } } }), ['d3']);
+    assert.deepEqual(await matching({ regexp: { 'Destination number': '067' } }), []);
+    assert.deepEqual(await matching({ regexp: { 'Destination number': '[0-9]{10}' } }), ['d1', 'd3']);
+    assert.deepEqual(await matching({ regexp: { 'Destination number': '10<0-1>' } }), ['d4']);
+    assert.deepEqual(await matching({ regexp: { 'Destination number': { value: '10<0-1>', flags: 'NONE' } } }), []);
+    assert.deepEqual(await matching({ regexp: { 'Hangup cause': { value: 'no_.*', case_insensitive: true } } }), ['d2']);
+    assert.deepEqual(await matching({ regexp: { 'Destination number': '@4567' } }), ['d1', 'd2', 'd3']);
+  });
+  it('regexp refuses bad syntax, the state limit and non-keyword fields', async () => {
+    assert.equal((await failure({ regexp: { 'Destination number': '(067' } })).type, 'query_shard_exception');
+    assert.match((await failure({ regexp: { 'Destination number': { value: '[0-9]{500}', max_determinized_states: 100 } } })).reason, /states/);
+    assert.match((await failure({ regexp: { 'Call duration': '6.*' } })).reason, /keyword/);
+  });
+  it('ids', async () => {
+    assert.deepEqual(await matching({ ids: { values: ['d3', 'd1', 'nope'] } }), ['d1', 'd3']);
+  });
+});
+
+describe('compound queries', () => {
+  it('match_all, match_none, constant_score', async () => {
+    assert.deepEqual(await matching({ match_all: {} }), ['d1', 'd2', 'd3', 'd4', 'd5']);
+    assert.deepEqual(await matching({ match_none: {} }), []);
+    const response = await store.search({ query: { constant_score: { filter: { term: { 'User ID': '102' } }, boost: 2.5 } } }, { now: NOW });
+    assert.deepEqual(response.hits.hits.map((hit) => hit._score), [2.5]);
+  });
+  it('should needs one match when there is no must or filter', async () => {
+    assert.deepEqual(await matching({ bool: { should: [{ term: { 'User ID': '102' } }, { term: { 'Call direction': 'inbound' } }] } }), ['d2', 'd3']);
+  });
+  it('should is optional beside a filter unless minimum_should_match says otherwise', async () => {
+    const should = [{ term: { 'User ID': '102' } }, { term: { 'Call direction': 'inbound' } }];
+    const filter = { exists: { field: 'Call direction' } };
+    assert.deepEqual(await matching({ bool: { filter, should } }), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await matching({ bool: { filter, should, minimum_should_match: 1 } }), ['d2', 'd3']);
+    assert.deepEqual(await matching({ bool: { filter, should, minimum_should_match: '50%' } }), ['d2', 'd3']);
+    assert.deepEqual(await matching({ bool: { filter, should, minimum_should_match: -1 } }), ['d2', 'd3']);
+    assert.deepEqual(await matching({ bool: { should: [...should, { term: { 'User ID': '101' } }], minimum_should_match: 2 } }), ['d3']);
+  });
+  it('must_not keeps documents that lack the field', async () => {
+    assert.deepEqual(await matching({ bool: { must_not: [{ term: { 'User ID': '101' } }] } }), ['d2', 'd5']);
+  });
+  it('scores add up in must and should; filter clauses do not score', async () => {
+    const response = await store.search(
+      { query: { bool: { must: { term: { 'User ID': '101' } }, should: { term: { 'Call direction': 'inbound' } }, filter: { exists: { field: 'User ID' } } } } },
+      { now: NOW },
+    );
+    assert.deepEqual(
+      response.hits.hits.map((hit) => [hit._id, hit._score]),
+      [['d3', 2], ['d1', 1], ['d4', 1]],
+    );
+    assert.equal(response.hits.max_score, 2);
+  });
+});
+
+describe('query_string', () => {
+  it('* matches every document', async () => {
+    assert.deepEqual(await matching({ query_string: { query: '*' } }), ['d1', 'd2', 'd3', 'd4', 'd5']);
+  });
+  it('field:value with escaped spaces, phrases and field existence', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'User\\ ID:102' } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: 'Hangup\\ cause:"NO_ANSWER"' } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: 'CallerID\\ number:*' } }), ['d3']);
+  });
+  it('AND, OR, NOT and +/- with Lucene precedence', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'Call\\ direction:outbound AND User\\ ID:102' } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: 'Call\\ direction:inbound OR User\\ ID:102' } }), ['d2', 'd3']);
+    assert.deepEqual(await matching({ query_string: { query: 'NOT Call\\ direction:outbound' } }), ['d3', 'd4', 'd5']);
+    assert.deepEqual(await matching({ query_string: { query: '+User\\ ID:101 -Call\\ direction:internal' } }), ['d1', 'd3']);
+    assert.deepEqual(await matching({ query_string: { query: '(inbound OR internal) AND User\\ ID:101' } }), ['d3', 'd4']);
+  });
+  it('an unfielded term searches every field', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'NORMAL_CLEARING' } }), ['d1', 'd5']);
+    assert.deepEqual(await matching({ query_string: { query: '60' } }), ['d1']);
+  });
+  it('wildcards, regexps and ranges', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'Destination\\ number:*1234567' } }), ['d1', 'd2', 'd3']);
+    assert.deepEqual(await matching({ query_string: { query: 'Destination\\ number:/38.*/' } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: 'Call\\ duration:[15 TO 60}' } }), ['d2', 'd4']);
+    assert.deepEqual(await matching({ query_string: { query: 'Call\\ duration:>=30' } }), ['d1', 'd2']);
+    assert.deepEqual(await matching({ query_string: { query: 'Call\\ start\\ time:[2024-05-01T11:00:00Z TO *]' } }), ['d2', 'd3']);
+  });
+  it('default_operator AND requires every term', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'outbound 102', default_operator: 'AND' } }), ['d2']);
+  });
+  it('bad syntax is a parsing_exception', async () => {
+    assert.equal((await failure({ query_string: { query: 'User\\ ID:(101' } })).type, 'parsing_exception');
+  });
+});
+
+describe('malformed queries', () => {
+  it('unknown queries and parameters are refused, never ignored', async () => {
+    assert.deepEqual(await failure({ fuzzy: { 'User ID': '101' } }), { type: 'parsing_exception', reason: 'unknown query [fuzzy]', root_cause: [{ type: 'parsing_exception', reason: 'unknown query [fuzzy]' }] } as never);
+    assert.equal((await failure({ term: { 'User ID': { value: '101', fuzziness: 2 } } })).reason, '[term] query does not support [fuzziness]');
+    assert.equal((await failure({ bool: { must: [], shoud: [] } })).reason, '[bool] query does not support [shoud]');
+    assert.equal((await failure({ term: { a: '1', b: '2' } })).type, 'parsing_exception');
+    assert.equal((await failure({ range: { 'Call duration': { gte: { x: 1 } } } })).type, 'parsing_exception');
+  });
+});

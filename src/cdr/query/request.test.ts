@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/cdr/support/stores.js';
+import type { SqliteCdrStore } from '../sqlite/store.js';
+import type { CdrDocument } from '../store.js';
+
+const NOW = new Date('2024-05-01T12:00:00Z');
+const DOCS: Record<string, CdrDocument> = {
+  a: { 'Call start time': '2024-05-01T10:00:00Z', 'User ID': '101', 'Call duration': [30, 90], variables: { start_stamp: '2024-05-01T10:00:00Z', sip: 'x' } },
+  b: { 'Call start time': '2024-05-01T11:00:00Z', 'User ID': '102', 'Call duration': 60 },
+  c: { 'User ID': '103', 'Call duration': 10 },
+  d: { 'Call start time': '2024-05-01T09:00:00Z', 'User ID': '101' },
+};
+
+let store: SqliteCdrStore;
+before(async () => {
+  store = await storeWith(DOCS);
+});
+after(() => store.close());
+
+async function search(request: Record<string, unknown>) {
+  const response = await store.search(request, { now: NOW });
+  assert.deepEqual(withoutTook(response), withoutTook(referenceSearch(DOCS, request, { now: NOW })), 'indexed and reference paths disagree');
+  return response;
+}
+
+async function refused(request: unknown): Promise<string> {
+  await assert.rejects(store.search(request, { now: NOW }), (error: Error & { type?: string }) => error.type === 'parsing_exception' || error.type === 'query_shard_exception');
+  return 'refused';
+}
+
+describe('sort', () => {
+  it('puts missing values last in both orders, then index order', async () => {
+    assert.deepEqual(ids(await search({ sort: [{ 'Call start time': 'desc' }] })), ['b', 'a', 'd', 'c']);
+    assert.deepEqual(ids(await search({ sort: [{ 'Call start time': { order: 'asc' } }] })), ['d', 'a', 'b', 'c']);
+    assert.deepEqual(ids(await search({ sort: [{ 'Call start time': { order: 'asc', missing: '_first' } }] })), ['c', 'd', 'a', 'b']);
+  });
+  it('reports sort values: dates in epoch millis, multi-valued fields by mode', async () => {
+    const response = await search({ sort: [{ 'Call duration': 'desc' }, 'User ID'], size: 2 });
+    assert.deepEqual(response.hits.hits.map((hit) => [hit._id, hit.sort]), [['a', [90, '101']], ['b', [60, '102']]]);
+    const ascending = await search({ sort: [{ 'Call duration': { order: 'asc' } }], size: 1 });
+    assert.deepEqual(ascending.hits.hits[0].sort, [10]);
+    const dates = await search({ sort: 'Call start time', size: 1 });
+    assert.deepEqual(dates.hits.hits[0].sort, [Date.parse('2024-05-01T09:00:00Z')]);
+  });
+  it('refuses an unmapped field unless unmapped_type is given', async () => {
+    await refused({ sort: [{ 'No such field': 'desc' }] });
+    assert.deepEqual(ids(await search({ sort: [{ 'No such field': { order: 'desc', unmapped_type: 'boolean' } }] })), ['a', 'b', 'c', 'd']);
+  });
+  it('sorts by _score by default, ties in index order', async () => {
+    const response = await search({ query: { bool: { should: [{ term: { 'User ID': '101' } }, { range: { 'Call duration': { gte: 60 } } }] } } });
+    assert.deepEqual(response.hits.hits.map((hit) => [hit._id, hit._score]), [['a', 2], ['b', 1], ['d', 1]]);
+  });
+});
+
+describe('paging and totals', () => {
+  it('size, from and the original limit', async () => {
+    assert.deepEqual(ids(await search({ sort: ['_doc'], from: 1, size: 2 })), ['b', 'c']);
+    assert.deepEqual(ids(await search({ sort: ['_doc'], limit: 1 })), ['a']);
+    await refused({ size: 1, limit: 2 });
+    await refused({ from: 9_999, size: 2 });
+    await refused({ size: -1 });
+  });
+  it('track_total_hits counts exactly, up to a bound, or not at all', async () => {
+    assert.deepEqual((await search({ size: 0 })).hits.total, { value: 4, relation: 'eq' });
+    assert.deepEqual((await search({ size: 0, track_total_hits: 2 })).hits.total, { value: 2, relation: 'gte' });
+    assert.equal('total' in (await search({ size: 0, track_total_hits: false })).hits, false);
+  });
+});
+
+describe('what each hit carries', () => {
+  it('_source false, includes and excludes', async () => {
+    const request = { query: { ids: { values: ['a'] } } };
+    assert.equal((await search({ ...request, _source: false })).hits.hits[0]._source, undefined);
+    assert.deepEqual((await search({ ...request, _source: ['User ID', 'variables.start*'] })).hits.hits[0]._source, { 'User ID': '101', variables: { start_stamp: '2024-05-01T10:00:00Z' } });
+    assert.deepEqual((await search({ ...request, _source: { excludes: ['variables', 'Call duration'] } })).hits.hits[0]._source, { 'Call start time': '2024-05-01T10:00:00Z', 'User ID': '101' });
+  });
+  it('stored_fields and docvalue_fields give arrays under fields, without _source', async () => {
+    const response = await search({ query: { ids: { values: ['a'] } }, stored_fields: ['User ID', 'Call start time'], docvalue_fields: ['User ID', 'Call start time', 'Call duration', 'Missing'] });
+    assert.deepEqual(response.hits.hits[0], {
+      _index: 'cdr',
+      _id: 'a',
+      _score: 1,
+      fields: { 'User ID': ['101'], 'Call start time': ['2024-05-01T10:00:00.000Z'], 'Call duration': [30, 90] },
+    });
+  });
+  it('fields with a date format and patterns', async () => {
+    const response = await search({ query: { ids: { values: ['a'] } }, fields: [{ field: 'Call start time', format: 'epoch_millis' }, 'variables.*'] });
+    assert.deepEqual(response.hits.hits[0].fields, { 'Call start time': [String(Date.parse('2024-05-01T10:00:00Z'))], 'variables.start_stamp': ['2024-05-01T10:00:00.000Z'], 'variables.sip': ['x'] });
+  });
+  it('unknown request keys are refused', async () => {
+    await refused({ qurey: {} });
+    await refused({ sort: [{ 'User ID': { order: 'sideways' } }] });
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * The "hot" fields that are copied into indexed columns of the cdr table:
+ * times, direction, user, domain and the two number fields (also reversed,
+ * so "number ends with …" is an index range). A row whose hot field holds
+ * several values is marked irregular and always checked document by document.
+ */
+import type { FieldType, IndexedValue } from '../mapping.js';
+
+export interface HotColumn {
+  field: string;
+  column: string;
+  type: FieldType;
+  /** Column holding the value with its code points reversed (suffix searches). */
+  reversed?: string;
+  /** Few distinct values (direction, domain): never let the planner drive a search by this column. */
+  unselective?: boolean;
+}
+
+export const HOT_COLUMNS: readonly HotColumn[] = [
+  { field: 'Call start time', column: 'start_ms', type: 'date' },
+  { field: 'variables.start_stamp', column: 'stamp_ms', type: 'date' },
+  { field: 'Call direction', column: 'direction', type: 'keyword', unselective: true },
+  { field: 'User ID', column: 'user_id', type: 'keyword' },
+  { field: 'Domain name', column: 'domain', type: 'keyword', unselective: true },
+  { field: 'Destination number', column: 'dest', type: 'keyword', reversed: 'dest_rev' },
+  { field: 'CallerID number', column: 'caller', type: 'keyword', reversed: 'caller_rev' },
+];
+
+const BY_FIELD = new Map(HOT_COLUMNS.map((column) => [column.field, column]));
+
+export function hotColumn(field: string): HotColumn | undefined {
+  return BY_FIELD.get(field);
+}
+
+/** The column as a WHERE operand: `+column` (SQLite's "do not use an index for this term") when unselective. */
+export function filterOperand(hot: HotColumn): string {
+  return hot.unselective ? `+${hot.column}` : hot.column;
+}
+
+export function reverseCodePoints(text: string): string {
+  return [...text].reverse().join('');
+}
+
+/** The column values of a document (named parameters for the insert) and whether it is irregular. */
+export function hotValues(values: ReadonlyMap<string, IndexedValue[]>): { columns: Record<string, IndexedValue | null>; irregular: boolean } {
+  const columns: Record<string, IndexedValue | null> = {};
+  let irregular = false;
+  for (const hot of HOT_COLUMNS) {
+    const own = values.get(hot.field) ?? [];
+    if (own.length > 1) irregular = true;
+    const value = own.length === 1 ? own[0] : null;
+    columns[hot.column] = value;
+    if (hot.reversed) columns[hot.reversed] = typeof value === 'string' ? reverseCodePoints(value) : null;
+  }
+  return { columns, irregular };
+}

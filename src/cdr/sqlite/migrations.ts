@@ -1,0 +1,49 @@
+/**
+ * Versioned schema of the CDR database (PRAGMA user_version). Each migration
+ * runs once, in order, inside a transaction; add new ones at the end.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE cdr (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     source TEXT NOT NULL,
+     retention_ms INTEGER NOT NULL,
+     irregular INTEGER NOT NULL DEFAULT 0,
+     start_ms INTEGER,
+     stamp_ms INTEGER,
+     direction TEXT,
+     user_id TEXT,
+     domain TEXT,
+     dest TEXT,
+     dest_rev TEXT,
+     caller TEXT,
+     caller_rev TEXT
+   );
+   CREATE INDEX cdr_retention ON cdr(retention_ms);
+   CREATE INDEX cdr_irregular ON cdr(irregular) WHERE irregular = 1;
+   CREATE INDEX cdr_start ON cdr(start_ms);
+   CREATE INDEX cdr_stamp ON cdr(stamp_ms);
+   CREATE INDEX cdr_user ON cdr(user_id, start_ms);
+   CREATE INDEX cdr_dest ON cdr(dest);
+   CREATE INDEX cdr_dest_rev ON cdr(dest_rev, stamp_ms);
+   CREATE INDEX cdr_caller ON cdr(caller);
+   CREATE INDEX cdr_caller_rev ON cdr(caller_rev, stamp_ms);
+   CREATE TABLE cdr_fields (field TEXT PRIMARY KEY, type TEXT NOT NULL);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(`CDR database schema version ${current} is newer than this callrouter understands (${SCHEMA_VERSION})`);
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { SimulatedClock } from '../../clock.js';
+import { openSqliteCdrStore } from './store.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-store-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('SQLite CDR store', () => {
+  it('drops CDRs older than the retention period', async () => {
+    const path = join(directory, 'retention', 'cdr.sqlite');
+    const clock = new SimulatedClock(new Date('2026-11-24T12:00:00Z'));
+    const store = openSqliteCdrStore({ path, retentionDays: 30, clock });
+    await store.index([
+      { id: 'old', document: { 'Call start time': '2026-10-20T12:00:00Z' } },
+      { id: 'recent', document: { 'Call start time': '2026-11-20T12:00:00Z' } },
+    ]);
+    assert.equal(store.purgeExpired(), 1);
+    clock.advance(27 * 86_400_000);
+    assert.equal(store.purgeExpired(), 1);
+    assert.deepEqual((await store.count({})).count, 0);
+    await store.close();
+  });
+
+  it('keeps documents and the dynamic mapping across reopening', async () => {
+    const path = join(directory, 'reopen.sqlite');
+    const first = openSqliteCdrStore({ path });
+    await first.index([{ id: 'x', document: { custom: 'value', variables: { answer_stamp: '2026-11-24T12:00:00Z' } } }]);
+    await first.close();
+    const second = openSqliteCdrStore({ path });
+    const response = await second.search({ query: { range: { 'variables.answer_stamp': { gte: '2026-11-24' } } }, sort: [{ custom: 'asc' }] });
+    assert.deepEqual(response.hits.hits.map((hit) => hit._id), ['x']);
+    await second.close();
+  });
+
+  it('re-indexing an id replaces the document; create refuses it', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    await store.index([{ id: 'a', document: { 'User ID': '101' } }]);
+    await store.index([{ id: 'a', document: { 'User ID': '102' } }]);
+    const results = await store.write([{ id: 'a', document: { 'User ID': '103' }, mode: 'create' }]);
+    assert.equal(results[0].ok, false);
+    const response = await store.search({});
+    assert.deepEqual(response.hits.hits.map((hit) => hit._source), [{ 'User ID': '102' }]);
+    await store.close();
+  });
+
+  it('rejects a document that does not fit the mapping and keeps the good ones, as _bulk does', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    await assert.rejects(store.index([{ document: { 'User ID': '1' } }, { document: { 'Call start time': 'not a date' } }]), { type: 'mapper_parsing_exception' });
+    assert.equal((await store.count({})).count, 1);
+    await store.close();
+  });
+
+  it('checks multi-valued hot fields document by document', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    await store.index([{ id: 'multi', document: { 'Destination number': ['0671234567', '0441234567'], 'Call start time': '2026-11-24T12:00:00Z' } }]);
+    const response = await store.search({ query: { regexp: { 'Destination number': '.*4567' } }, sort: [{ 'Call start time': 'desc' }] });
+    assert.deepEqual(response.hits.hits.map((hit) => hit._id), ['multi']);
+    await store.close();
+  });
+});

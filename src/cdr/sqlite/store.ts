@@ -1,0 +1,174 @@
+/**
+ * The embedded CDR store: one SQLite file (WAL), documents kept whole as
+ * JSON, hot fields in indexed columns, dynamic mapping persisted, retention
+ * by "Call start time". Searches run through the Elasticsearch query engine
+ * with this store as its backend.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { systemClock, type Clock } from '../../clock.js';
+import { CdrMapping, type FieldType } from '../mapping.js';
+import type { Bound } from '../query/bound.js';
+import { executeCount, executeSearch, type PageRequest, type SearchBackend, type StoredRow } from '../query/execute.js';
+import { parseSearchRequest } from '../query/parse-request.js';
+import type { CdrStore, CountResponse, IndexedDocument, SearchOptions, SearchResponse } from '../store.js';
+import { hotColumn } from './hot-columns.js';
+import { migrate } from './migrations.js';
+import { compileSqlFilter, type SqlValue } from './sql-filter.js';
+import { BatchWriter, type WriteItem, type WriteResult } from './writer.js';
+import { CdrQueryError } from '../store.js';
+
+export interface SqliteCdrStoreOptions {
+  /** Database file, or ':memory:'. Its folder is created if missing. */
+  path: string;
+  /** Drop CDRs whose "Call start time" is older than this many days (checked on open and hourly). */
+  retentionDays?: number;
+  clock?: Clock;
+}
+
+/** The SQLite store, with the extras the HTTP API and the importer use. */
+export interface SqliteCdrStore extends CdrStore {
+  /** Per-item results, for `_bulk` (`create` refuses an existing id). */
+  write(items: WriteItem[]): Promise<WriteResult[]>;
+  /** Deletes CDRs past the retention period; returns how many. */
+  purgeExpired(): number;
+  /** Updates the planner's statistics (done hourly; worth calling after a large import). */
+  refreshStatistics(): void;
+}
+
+const DAY_MS = 86_400_000;
+const MAINTENANCE_INTERVAL_MS = 3_600_000;
+const STATEMENT_CACHE_SIZE = 256;
+
+export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const clock = options.clock ?? systemClock;
+  const db = new Database(options.path);
+  db.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the caller hears about it.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
+  db.pragma('cache_size = -65536');
+  migrate(db);
+
+  const known = db.prepare('SELECT field, type FROM cdr_fields').all() as { field: string; type: FieldType }[];
+  const mapping = new CdrMapping(known.map((row) => [row.field, row.type]));
+  const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
+
+  const backend: SearchBackend = {
+    mapping,
+    *candidates(bound: Bound): Iterable<StoredRow> {
+      const filter = compileSqlFilter(bound);
+      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+    },
+    page(bound: Bound, request: PageRequest) {
+      const filter = compileSqlFilter(bound);
+      const orderBy = sqlOrder(request);
+      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
+      const where = `irregular = 0 AND (${filter.sql})`;
+      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
+      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
+      const page =
+        request.size === 0
+          ? []
+          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+      return { rows: page, total };
+    },
+  };
+
+  // STAT4 statistics let the planner tell a 30-minute window from a 10-digit number suffix.
+  const refreshStatistics = (): void => {
+    db.pragma('optimize=0x10002');
+  };
+  refreshStatistics();
+
+  const purgeExpired = (): number => {
+    if (options.retentionDays === undefined) return 0;
+    const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
+    return db.prepare('DELETE FROM cdr WHERE retention_ms < ?').run(cutoff).changes;
+  };
+  purgeExpired();
+  const maintenanceTimer = setInterval(() => {
+    purgeExpired();
+    refreshStatistics();
+  }, MAINTENANCE_INTERVAL_MS);
+  maintenanceTimer.unref();
+  let closed = false;
+
+  const guard = () => {
+    if (closed) throw new Error('the CDR store is closed');
+  };
+
+  return {
+    async search(request: unknown, searchOptions: SearchOptions = {}): Promise<SearchResponse> {
+      guard();
+      return executeSearch(parseSearchRequest(request), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+    },
+    async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
+      guard();
+      return executeCount(parseSearchRequest(request, { countOnly: true }), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+    },
+    async index(documents: readonly IndexedDocument[]): Promise<string[]> {
+      guard();
+      const results = await writer.write(documents.map((item) => ({ id: item.id, document: item.document, mode: 'index' as const })));
+      const failed = results.find((result) => !result.ok);
+      if (failed && !failed.ok) throw new CdrQueryError(failed.type, failed.reason, failed.status);
+      return results.map((result) => result.id);
+    },
+    write(items: WriteItem[]): Promise<WriteResult[]> {
+      guard();
+      return writer.write(items);
+    },
+    purgeExpired,
+    refreshStatistics,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      clearInterval(maintenanceTimer);
+      writer.flush();
+      refreshStatistics();
+      db.close();
+    },
+  };
+}
+
+function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
+  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string }>) {
+    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+  }
+}
+
+/** ORDER BY for sorts the indexes can serve (hot columns, `_doc`, unmapped-with-type); undefined otherwise. */
+function sqlOrder(request: PageRequest): string | undefined {
+  const terms: string[] = [];
+  for (const { spec, type } of request.sorts) {
+    if (spec.field === '_doc') {
+      terms.push(`seq ${spec.order.toUpperCase()}`);
+      continue;
+    }
+    if (spec.missing !== '_last' && spec.missing !== '_first') return undefined;
+    if (!type) continue; // Unmapped with unmapped_type: every hit is missing the value; it does not order them.
+    const hot = hotColumn(spec.field);
+    if (!hot || hot.type !== type) return undefined;
+    const direction = spec.order.toUpperCase();
+    // SQLite puts NULLs first ascending and last descending; say so only when that is not what Elasticsearch wants.
+    const nullsDefault = (spec.order === 'asc') === (spec.missing === '_first');
+    terms.push(`${hot.column} ${direction}${nullsDefault ? '' : spec.missing === '_first' ? ' NULLS FIRST' : ' NULLS LAST'}`);
+  }
+  terms.push('seq ASC');
+  return terms.join(', ');
+}

@@ -1,0 +1,105 @@
+/**
+ * Batched, durable writes: documents handed in during one turn of the event
+ * loop are committed together in one transaction (WAL, synchronous=FULL), and
+ * every caller's promise resolves only after that commit.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { MappingError, type CdrMapping, type FieldType } from '../mapping.js';
+import type { CdrDocument } from '../store.js';
+import { hotValues } from './hot-columns.js';
+
+export type WriteMode = 'index' | 'create';
+
+export interface WriteItem {
+  id?: string;
+  document: CdrDocument;
+  mode: WriteMode;
+}
+
+/** Per-item outcome, as a bulk response reports it. */
+export type WriteResult =
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; id: string; status: number; type: string; reason: string };
+
+interface Pending {
+  items: WriteItem[];
+  resolve: (results: WriteResult[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class BatchWriter {
+  #queue: Pending[] = [];
+  #scheduled = false;
+  readonly #insert: Database.Statement;
+  readonly #exists: Database.Statement;
+  readonly #delete: Database.Statement;
+  readonly #learnField: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly mapping: CdrMapping,
+    private readonly now: () => number,
+  ) {
+    this.#insert = db.prepare(
+      `INSERT INTO cdr (id, source, retention_ms, irregular, start_ms, stamp_ms, direction, user_id, domain, dest, dest_rev, caller, caller_rev)
+       VALUES (@id, @source, @retention_ms, @irregular, @start_ms, @stamp_ms, @direction, @user_id, @domain, @dest, @dest_rev, @caller, @caller_rev)`,
+    );
+    this.#exists = db.prepare('SELECT 1 FROM cdr WHERE id = ?').pluck();
+    this.#delete = db.prepare('DELETE FROM cdr WHERE id = ?');
+    this.#learnField = db.prepare('INSERT OR IGNORE INTO cdr_fields (field, type) VALUES (?, ?)');
+  }
+
+  write(items: WriteItem[]): Promise<WriteResult[]> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ items, resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Commits everything queued so far. */
+  flush(): void {
+    this.#scheduled = false;
+    const batch = this.#queue;
+    this.#queue = [];
+    if (batch.length === 0) return;
+    try {
+      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item))))();
+      batch.forEach((pending, index) => pending.resolve(results[index]));
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+    }
+  }
+
+  #writeOne(item: WriteItem): WriteResult {
+    const id = item.id ?? randomUUID();
+    let indexed: { values: Map<string, unknown[]>; added: [string, FieldType][] };
+    try {
+      indexed = this.mapping.index(item.document);
+    } catch (error) {
+      if (!(error instanceof MappingError)) throw error;
+      return { ok: false, id, status: 400, type: 'mapper_parsing_exception', reason: `${error.message} in document with id '${id}'` };
+    }
+    const existed = this.#exists.get(id) !== undefined;
+    if (existed && item.mode === 'create') {
+      return { ok: false, id, status: 409, type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, document already exists` };
+    }
+    // Re-indexing an id replaces the document, which then sorts as the newest, as in Lucene.
+    if (existed) this.#delete.run(id);
+    const { columns, irregular } = hotValues(indexed.values as Map<string, never[]>);
+    const startMs = columns.start_ms;
+    this.#insert.run({
+      ...columns,
+      id,
+      source: JSON.stringify(item.document),
+      retention_ms: typeof startMs === 'number' ? startMs : this.now(),
+      irregular: irregular ? 1 : 0,
+    });
+    for (const [field, type] of indexed.added) this.#learnField.run(field, type);
+    this.mapping.learn(indexed.added);
+    return { ok: true, id, created: !existed };
+  }
+}

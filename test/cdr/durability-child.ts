@@ -1,0 +1,11 @@
+/**
+ * Child process of durability.test.ts: indexes one CDR, says so on stdout,
+ * then waits to be killed with SIGKILL.
+ */
+import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
+
+const [path, id] = process.argv.slice(2);
+const store = openSqliteCdrStore({ path });
+await store.index([{ id, document: { 'User ID': '101', 'Call start time': new Date().toISOString() } }]);
+process.stdout.write(`acknowledged ${id}\n`);
+setInterval(() => undefined, 1000);
