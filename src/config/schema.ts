@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../engine/expr/zoned-time.js';
 import { WEEKDAYS } from '../directory/directory.js';
+import { DIGEST_ALGORITHMS } from '../sip/auth/digest.js';
+import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
@@ -137,6 +139,16 @@ const listen = (port: number) =>
     .strict()
     .default({});
 
+const failureLimits = (defaults: { maxFailures: number; windowSeconds: number; blockSeconds: number }) =>
+  z
+    .object({
+      maxFailures: z.number().int().min(1).default(defaults.maxFailures),
+      windowSeconds: z.number().int().min(1).default(defaults.windowSeconds),
+      blockSeconds: z.number().int().min(1).default(defaults.blockSeconds),
+    })
+    .strict()
+    .default({});
+
 export const configSchema = z
   .object({
     sip: z
@@ -152,6 +164,28 @@ export const configSchema = z
             defaultExpires: z.number().int().min(1).default(3600),
           })
           .strict()
+          .default({}),
+        auth: z
+          .object({
+            /** Offered in this order (RFC 8760): phones pick the first they support. */
+            algorithms: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).default(['SHA-256', 'MD5']),
+            nonceLifetimeSeconds: z.number().int().min(1).default(300),
+            /** Failed attempts tolerated per source address, then that source is refused (403) for a while. */
+            perSource: failureLimits({ maxFailures: 20, windowSeconds: 60, blockSeconds: 900 }),
+            /** The same per user, so guessing one password from many addresses is braked too. */
+            perUser: failureLimits({ maxFailures: 10, windowSeconds: 60, blockSeconds: 900 }),
+          })
+          .strict()
+          .default({}),
+        /** RFC 3261 timers in milliseconds; tune T1 for long round trips, not for speed. */
+        timers: z
+          .object({
+            t1: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t1),
+            t2: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t2),
+            t4: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t4),
+          })
+          .strict()
+          .refine((timers) => timers.t1 <= timers.t2, { path: ['t2'], message: 'expected t2 at least t1' })
           .default({}),
       })
       .strict()

@@ -1,55 +1,95 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { cdrHttpPlugin } from '../cdr/http/plugin.js';
+import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
+import { systemClock } from '../clock.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
+import { usersHttpPlugin } from '../http/users.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
+import { SipServer } from '../sip/server.js';
+import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
   config: Config;
   directory: ConfigDirectory;
   routeSchemas: RouteSchemas;
+  cdrStore: SqliteCdrStore;
+  sip: SipServer;
   /** Where the HTTP port listens (the real port when 0 was configured). */
   http: { address: string; port: number };
+  /** Graceful, in reverse order of start: HTTP, then SIP (drains; new requests get 503), then the CDR store. */
   stop(): Promise<void>;
 }
 
+export const CDR_DATABASE_FILE = 'cdr.sqlite';
+
 /**
  * The composition root of `callrouter start`: configuration, directory, route
- * schemas and the HTTP port, each validated before anything listens.
+ * schemas, CDR store, SIP server and HTTP port. The logger may be made from
+ * the configuration (its `log.level`). Everything is validated
+ * before anything listens; whatever did start is stopped again when a later
+ * part fails (a port in use, say).
  */
-export async function startRouter(configPath: string, logger: Logger): Promise<RunningRouter> {
+export async function startRouter(configPath: string, loggerFor: Logger | ((config: Config) => Logger)): Promise<RunningRouter> {
   const config = await loadConfigFile(configPath);
+  const logger = typeof loggerFor === 'function' ? loggerFor(config) : loggerFor;
   const configDir = dirname(resolve(configPath));
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const routeSchemas = await loadRouteSchemas(config, configDir);
   const directory = new ConfigDirectory(config.domains);
   const metrics = createMetricsRegistry();
-
-  const http = await createHttpServer({
-    logger,
-    metrics,
-    health: () => ({ domains: config.domains.map((domain) => domain.name) }),
-  });
-  await http.listen({ host: config.http.address, port: config.http.port });
-  const address = http.server.address() as AddressInfo;
-  logger.info(
-    { http: `${address.address}:${address.port}`, dataDir, routes: routeSchemas.size },
-    'callrouter started',
-  );
-
-  return {
-    config,
-    directory,
-    routeSchemas,
-    http: { address: address.address, port: address.port },
-    async stop() {
-      await http.close();
-      logger.info('callrouter stopped');
-    },
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
   };
+
+  try {
+    const cdrStore = openSqliteCdrStore({ path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, clock: systemClock });
+    cleanups.push(() => cdrStore.close());
+
+    const observer = createSipMetrics(metrics, () => sipServer.registeredContacts);
+    const sipServer = new SipServer({ sip: config.sip, directory, logger: logger.child({ component: 'sip' }), observer });
+    await sipServer.start();
+    cleanups.push(() => sipServer.stop());
+
+    const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
+    const http = await createHttpServer({
+      logger,
+      metrics,
+      health: () => ({
+        domains: config.domains.map((domain) => domain.name),
+        sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
+      }),
+      plugins: [
+        (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC' }),
+      ],
+    });
+    cleanups.push(() => http.close());
+    await http.listen({ host: config.http.address, port: config.http.port });
+    const address = http.server.address() as AddressInfo;
+    logger.info({ http: `${address.address}:${address.port}`, dataDir, routes: routeSchemas.size }, 'callrouter started');
+
+    return {
+      config,
+      directory,
+      routeSchemas,
+      cdrStore,
+      sip: sipServer,
+      http: { address: address.address, port: address.port },
+      async stop() {
+        await stopAll();
+        logger.info('callrouter stopped');
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 }

@@ -6,10 +6,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Directory } from '../directory/directory.js';
-import { DigestAuthenticator, type DigestAuthenticatorOptions } from './auth/index.js';
-import { serializeMessage, type SipMessage } from './message/index.js';
+import { DigestAuthenticator } from './auth/index.js';
+import { parseCSeq, serializeMessage, type SipMessage } from './message/index.js';
+import type { SipObserver } from './observer.js';
 import { Registrar, type Binding } from './registrar/index.js';
-import { TransactionLayer, type TimerSettings } from './transaction/index.js';
+import { TransactionLayer } from './transaction/index.js';
 import { TransportLayer, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { UserAgentServer } from './user-agent-server.js';
 
@@ -17,9 +18,8 @@ export interface SipServerOptions {
   sip: Config['sip'];
   directory: Directory;
   logger: Logger;
-  timers?: Partial<TimerSettings>;
-  auth?: Partial<Omit<DigestAuthenticatorOptions, 'passwordOf' | 'logger'>>;
-  /** How long stop() lets live transactions finish before closing the sockets. */
+  observer?: SipObserver;
+  /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
 }
 
@@ -29,37 +29,47 @@ export class SipServer {
   readonly #transport: TransportLayer;
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
+  readonly #userAgentServer: UserAgentServer;
   readonly #logger: Logger;
   readonly #drainTimeoutMs: number;
 
   constructor(options: SipServerOptions) {
-    const { sip, directory, logger } = options;
+    const { sip, directory, logger, observer } = options;
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports });
     const authenticator = new DigestAuthenticator({
-      ...options.auth,
+      algorithms: sip.auth.algorithms,
+      nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
+      perSource: failureLimits(sip.auth.perSource),
+      perUser: failureLimits(sip.auth.perUser),
       passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
     this.#registrar = new Registrar({ directory, authenticator, expiry: sip.registration, logger: logger.child({ layer: 'registrar' }) });
-    const userAgentServer = new UserAgentServer({ registrar: this.#registrar, logger });
+    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, logger });
     this.#transactions = new TransactionLayer({
       transport: {
         send: (message, destination) => {
           this.#trace('sent', message, destination);
+          if (observer && message.type === 'response') observer.responseSent(cseqMethod(message), message.status);
           return this.#transport.send(message, destination);
         },
       },
-      user: userAgentServer,
-      timers: options.timers,
+      user: this.#userAgentServer,
+      timers: sip.timers,
       logger: logger.child({ layer: 'transaction' }),
     });
     this.#transport.on('message', (message, source) => {
       this.#trace('received', message, source);
+      if (observer && message.type === 'request') observer.requestReceived(message.method);
       this.#transactions.receive(message, source);
     });
-    this.#transport.on('malformed', (input) => logger.debug({ input }, 'malformed SIP input'));
+    this.#transport.on('malformed', (input) => {
+      observer?.malformed(input);
+      logger.debug({ input }, 'malformed SIP input');
+    });
     this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
   }
 
@@ -68,13 +78,18 @@ export class SipServer {
     this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
   }
 
-  /** Lets live transactions finish (up to the drain timeout), then closes the sockets and drops registrations. */
+  /**
+   * Refuses new requests with 503, lets live transactions get their final
+   * responses (up to the drain timeout), then closes the sockets and drops
+   * registrations.
+   */
   async stop(): Promise<void> {
+    this.#userAgentServer.refuseNewRequests();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.#drainTimeoutMs);
     });
-    await Promise.race([this.#transactions.drained(), timeout]);
+    await Promise.race([this.#transactions.answered(), timeout]);
     clearTimeout(timer);
     await this.#transport.close();
     this.#registrar.close();
@@ -90,8 +105,22 @@ export class SipServer {
     return this.#registrar.contacts(domain, user);
   }
 
+  /** Live registered contacts of all users. */
+  get registeredContacts(): number {
+    return this.#registrar.contactCount;
+  }
+
   #trace(direction: 'sent' | 'received', message: SipMessage, peer: Source): void {
     if (!this.#logger.isLevelEnabled('debug')) return;
     this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: serializeMessage(message).toString('utf8') }, 'SIP message');
   }
+}
+
+function failureLimits(limits: { maxFailures: number; windowSeconds: number; blockSeconds: number }) {
+  return { maxFailures: limits.maxFailures, windowMs: limits.windowSeconds * 1000, blockMs: limits.blockSeconds * 1000 };
+}
+
+function cseqMethod(message: SipMessage): string {
+  const cseq = parseCSeq(message.headers.get('cseq') ?? '');
+  return cseq.ok ? cseq.value.method : 'unknown';
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { DigestAuthenticator } from './auth/authenticator.js';
 import { Registrar } from './registrar/registrar.js';
-import { FakeTransport, request, UDP_PEER } from './transaction/testing.js';
+import { FakeTransport, request, UDP_PEER } from '../../test/sip/support/transaction-doubles.js';
 import { TransactionLayer } from './transaction/transaction-layer.js';
 import { UserAgentServer } from './user-agent-server.js';
 
@@ -12,8 +12,9 @@ function setUp() {
   const authenticator = new DigestAuthenticator({ passwordOf: () => undefined });
   const registrar = new Registrar({ directory, authenticator, expiry: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 } });
   const transport = new FakeTransport();
-  const layer = new TransactionLayer({ transport, user: new UserAgentServer({ registrar }) });
-  return { transport, layer };
+  const userAgentServer = new UserAgentServer({ registrar });
+  const layer = new TransactionLayer({ transport, user: userAgentServer });
+  return { transport, layer, userAgentServer };
 }
 
 test('OPTIONS is answered with Allow and Accept', () => {
@@ -39,4 +40,12 @@ test('a Require we do not support gets 420 with Unsupported', () => {
   layer.receive(request({ method: 'OPTIONS', extra: 'Require: 100rel' }), UDP_PEER);
   assert.deepEqual(transport.statuses(), [420]);
   assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['100rel']);
+});
+
+test('while the server drains, new requests get 503 with Retry-After', () => {
+  const { transport, layer, userAgentServer } = setUp();
+  userAgentServer.refuseNewRequests();
+  layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [503]);
+  assert.equal(transport.responses()[0].headers.get('retry-after'), '10');
 });

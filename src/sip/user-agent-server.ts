@@ -12,10 +12,12 @@ import type { ServerTransaction, TransactionUser } from './transaction/index.js'
 import type { Source } from './transport/index.js';
 
 /** Methods of RFC 3261 and its common extensions: known, so refused with 405 rather than 501 (§21.4.6, §21.5.2). */
-const KNOWN_METHODS = new Set([
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE',
 ]);
 const ALLOWED_METHODS = ['REGISTER', 'OPTIONS'];
+/** How long a peer refused while we shut down is asked to wait: a restart usually takes a few seconds. */
+const DRAINING_RETRY_AFTER_SECONDS = '10';
 /** Option tags we implement (Supported) — none yet; any Require is therefore unsupported. */
 const SUPPORTED_EXTENSIONS: readonly string[] = [];
 
@@ -27,15 +29,22 @@ export interface UserAgentServerOptions {
 export class UserAgentServer implements TransactionUser {
   readonly #registrar: Registrar;
   readonly #logger: Logger | undefined;
+  #draining = false;
 
   constructor(options: UserAgentServerOptions) {
     this.#registrar = options.registrar;
     this.#logger = options.logger;
   }
 
+  /** From now on new requests get 503 (§21.5.4), so the transactions already live can finish. */
+  refuseNewRequests(): void {
+    this.#draining = true;
+  }
+
   onRequest(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const reply = (status: number, headers?: ExtraHeaders) =>
       transaction.respond(buildResponse(request, status, undefined, headers, generateTag()));
+    if (this.#draining) return reply(503, { 'retry-after': DRAINING_RETRY_AFTER_SECONDS });
     const unsupported = unsupportedExtensions(request);
     // §8.2.2.3: never for CANCEL (nor ACK, which never gets here).
     if (unsupported.length > 0 && request.method !== 'CANCEL') return reply(420, { unsupported });

@@ -8,6 +8,7 @@ import { ConfigError, loadConfigFile } from '../../src/config/load.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../src/routes/route-schemas.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
+import { runSipp } from '../sip/support/sipp.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -27,11 +28,12 @@ test('the demo configuration is valid, its route schemas load, and passwords are
   await assert.rejects(writeDemoConfig(file), { code: 'EEXIST' }, 'an existing configuration is never overwritten');
 });
 
-test('the router serves /health and Prometheus /metrics on its HTTP port', async () => {
+test('on the demo configuration, sipp registers with a printed password; HTTP serves /health, /metrics and account_state', async () => {
   const dir = await tempDir();
   const file = join(dir, 'callrouter.json');
-  await writeDemoConfig(file);
+  const demo = await writeDemoConfig(file);
   const config = JSON.parse(await readFile(file, 'utf8'));
+  config.sip.listen = { address: '127.0.0.1', port: 0 };
   config.http.port = 0;
   await writeFile(file, JSON.stringify(config));
 
@@ -41,9 +43,22 @@ test('the router serves /health and Prometheus /metrics on its HTTP port', async
     const health = await (await fetch(`${base}/health`)).json();
     assert.equal(health.status, 'ok');
     assert.deepEqual(health.domains, ['demo.callrouter.local']);
+    assert.equal(health.sip.udp.port, router.sip.localAddress('udp')?.port);
     const metrics = await fetch(`${base}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
     assert.match(await metrics.text(), /^# HELP callrouter_process_cpu_user_seconds_total/m);
+
+    const user = demo.users.find((candidate) => candidate.id === '101')!;
+    const registered = await runSipp({
+      scenario: 'register.xml',
+      target: { port: router.sip.localAddress('udp')?.port ?? 0 },
+      accounts: [{ user: user.id, domain: demo.domain, password: user.password }],
+      keys: { expires: 60 },
+    });
+    assert.equal(registered.exitCode, 0, registered.diagnostics);
+    const state = await (await fetch(`${base}/users/${demo.domain}/101`)).json();
+    assert.deepEqual({ state: state.account_state, contacts: state.contacts }, { state: 'onhook', contacts: 1 });
+    assert.equal((await fetch(`${base}/users/${demo.domain}/999`)).status, 404);
   } finally {
     await router.stop();
   }
@@ -66,6 +81,22 @@ test('an invalid configuration names every problem by path', async () => {
     'domains[0].timeZone: expected an IANA time zone such as Europe/Kyiv',
     'domains[0].users[0].id: expected an extension of letters, digits or _.+- (1 to 64)',
     'domains[0].users[0].password: expected a non-empty SIP password',
+  ]);
+});
+
+test('sip.auth and sip.timers are validated with their paths', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'sip.yaml');
+  await writeFile(file, 'sip:\n  auth: { algorithms: [SHA-1], perUser: { maxFailures: 0 } }\n  timers: { t1: 5000, t2: 4000 }\ndomains: [{ name: x }]\n');
+  const error = await loadConfigFile(file).then(
+    () => assert.fail('expected a ConfigError'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.problems, [
+    "sip.auth.algorithms[0]: Invalid enum value. Expected 'SHA-256' | 'MD5', received 'SHA-1'",
+    'sip.auth.perUser.maxFailures: Number must be greater than or equal to 1',
+    'sip.timers.t2: expected t2 at least t1',
   ]);
 });
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
@@ -29,10 +29,11 @@ async function start(options: StartOptions): Promise<void> {
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
     for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
   }
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
+  let logger: Logger | undefined;
   let router;
   try {
-    router = await startRouter(configPath, logger);
+    // LOG_LEVEL beats the file's log.level, for a quick `LOG_LEVEL=debug callrouter start` to see every SIP message.
+    router = await startRouter(configPath, (config) => (logger = pino({ level: process.env.LOG_LEVEL ?? config.log.level })));
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
@@ -40,7 +41,7 @@ async function start(options: StartOptions): Promise<void> {
   }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      logger.info({ signal }, 'stopping');
+      logger?.info({ signal }, 'stopping');
       resolve();
     };
     process.once('SIGTERM', stop);

@@ -37,6 +37,8 @@ export interface DigestAuthenticatorOptions {
   secret?: Buffer;
   perSource?: FailureLimits;
   perUser?: FailureLimits;
+  /** Told of every wrong password (for metrics); blocks are reported by `blocked`. */
+  onFailure?: (failure: { source: Source; username: string; realm: string; blocked: boolean }) => void;
   logger?: Logger;
 }
 
@@ -68,6 +70,7 @@ export class DigestAuthenticator {
   readonly #sources: FailureLimiter;
   readonly #users: FailureLimiter;
   readonly #knownSources = new KnownSources();
+  readonly #onFailure: DigestAuthenticatorOptions['onFailure'];
   readonly #logger: Logger | undefined;
 
   constructor(options: DigestAuthenticatorOptions) {
@@ -79,6 +82,7 @@ export class DigestAuthenticator {
     this.#nonceCounts = new NonceCounts(lifetime);
     this.#sources = new FailureLimiter(options.perSource ?? DEFAULTS.perSource);
     this.#users = new FailureLimiter(options.perUser ?? DEFAULTS.perUser);
+    this.#onFailure = options.onFailure;
     this.#logger = options.logger;
   }
 
@@ -151,6 +155,7 @@ export class DigestAuthenticator {
     this.#logger?.warn({ source: address, username, realm: input.realm, method: input.request.method }, 'digest authentication failed');
     if (sourceBlocked) this.#logger?.warn({ source: address }, 'too many authentication failures: source blocked');
     if (userBlocked) this.#logger?.warn({ username, realm: input.realm }, 'too many authentication failures: user blocked');
+    this.#onFailure?.({ source: input.source, username, realm: input.realm, blocked: sourceBlocked || userBlocked });
     if (sourceBlocked || userBlocked) return FORBIDDEN;
     return this.#challenge(input, false);
   }

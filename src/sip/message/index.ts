@@ -41,5 +41,5 @@ export { buildResponse, type ExtraHeaders } from './response.js';
 export { reasonPhrase } from './reason-phrases.js';
 export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from './ids.js';
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
-export { splitList, readParams, formatParams, quote, unquote } from './syntax.js';
+export { splitList, readParams, formatParams, quote, unquote, parseDecimal } from './syntax.js';
 export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';

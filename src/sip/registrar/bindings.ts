@@ -36,6 +36,7 @@ export class BindingStore {
   /** By address-of-record, then by contact key. */
   readonly #byAor = new Map<string, Map<string, Entry>>();
   readonly #listener: BindingsListener;
+  #total = 0;
 
   constructor(listener: BindingsListener) {
     this.#listener = listener;
@@ -44,6 +45,11 @@ export class BindingStore {
   /** Current bindings of a user, most recently refreshed last. */
   contacts(domain: string, user: string): Binding[] {
     return [...(this.#byAor.get(aor(domain, user))?.values() ?? [])].map((entry) => entry.binding);
+  }
+
+  /** Bindings of all users together. */
+  get size(): number {
+    return this.#total;
   }
 
   get(domain: string, user: string, key: string): Binding | undefined {
@@ -57,12 +63,14 @@ export class BindingStore {
   apply(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
     const key = aor(domain, user);
     const entries = this.#byAor.get(key) ?? new Map<string, Entry>();
+    const before = entries.size;
     for (const [contact, binding] of updates) {
       const previous = entries.get(contact);
       if (previous) clearTimeout(previous.expiry);
       entries.delete(contact);
       if (binding) entries.set(contact, { binding, expiry: this.#expireLater(domain, user, contact, binding.expiresAt) });
     }
+    this.#total += entries.size - before;
     this.#store(key, entries);
     this.#listener(domain, user, entries.size);
   }
@@ -71,6 +79,7 @@ export class BindingStore {
   clear(): void {
     for (const entries of this.#byAor.values()) for (const entry of entries.values()) clearTimeout(entry.expiry);
     this.#byAor.clear();
+    this.#total = 0;
   }
 
   #expireLater(domain: string, user: string, contact: string, expiresAt: number): NodeJS.Timeout {

@@ -65,6 +65,11 @@ export class Registrar {
     return this.#bindings.contacts(domain, user);
   }
 
+  /** Live bindings of every user. */
+  get contactCount(): number {
+    return this.#bindings.size;
+  }
+
   /** Answers one REGISTER through its server transaction. */
   handle(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const answer = this.#register(request, source);

@@ -6,9 +6,7 @@
  * capped at the maximum, and a non-zero one under the minimum is refused
  * with 423 and Min-Expires (§10.3 step 7, §20.23).
  */
-import { parseContact, type NameAddr, type SipRequest } from '../message/index.js';
-// Not re-exported by the message index (yet); the same unsigned-decimal rule the parser uses.
-import { parseDecimal } from '../message/syntax.js';
+import { parseContact, parseDecimal, type NameAddr, type SipRequest } from '../message/index.js';
 import { contactKey } from './contact-key.js';
 
 /** In seconds, as `sip.registration` in the configuration. */

@@ -5,7 +5,7 @@
  *   transport.on('message', (message, source) => layer.receive(message, source));
  *   user.onRequest(request, serverTransaction, source) → serverTransaction.respond(response)
  *   layer.sendRequest(request, destination, { onResponse, onTimeout, onTransportError })
- *   layer.findCancelledInvite(cancel), await layer.drained()
+ *   layer.findCancelledInvite(cancel), await layer.answered(), await layer.drained()
  */
 export { TransactionLayer, type TransactionLayerOptions } from './transaction-layer.js';
 export type { ClientTransactionUser, TransactionUser, ServerTransactionFailureListener } from './transaction-user.js';

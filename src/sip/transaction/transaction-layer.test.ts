@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import type { ServerTransaction } from './server-transaction.js';
-import { FakeTransport, RecordingClientUser, request, responseTo, UDP_PEER } from './testing.js';
+import { FakeTransport, RecordingClientUser, request, responseTo, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
 import { TransactionLayer } from './transaction-layer.js';
 import type { TransactionUser } from './transaction-user.js';
 
@@ -138,4 +138,19 @@ test('terminated transactions are forgotten and drained() resolves', async (t) =
   t.mock.timers.tick(32_000);
   await drained;
   assert.equal(layer.size, 0);
+});
+
+test('answered() waits for final responses, not for the retransmission window after them', async () => {
+  const { user, layer } = setUp();
+  layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);
+  let answered = false;
+  const waiting = layer.answered(1).then(() => {
+    answered = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(answered, false, 'the request has no final response yet');
+  const [{ request: options, transaction }] = user.requests;
+  transaction.respond(buildResponse(options, 200));
+  await waiting;
+  assert.equal(layer.size, 1, 'the transaction lives on in Completed');
 });

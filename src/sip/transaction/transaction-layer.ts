@@ -35,6 +35,8 @@ export interface TransactionLayerOptions {
 }
 
 const DEFAULT_MAX_SERVER_TRANSACTIONS = 50_000;
+const ANSWERED_POLL_MS = 20;
+const AWAITING_FINAL: ReadonlySet<TransactionState> = new Set(['calling', 'trying', 'proceeding']);
 /** How long a peer refused for overload is asked to wait (§21.5.4). */
 const OVERLOAD_RETRY_AFTER_SECONDS = '5';
 
@@ -92,10 +94,26 @@ export class TransactionLayer {
     return transaction instanceof InviteServerTransaction ? transaction : undefined;
   }
 
-  /** Resolves once every live transaction has terminated: the graceful half of shutting down. */
+  /**
+   * Resolves once no live transaction still waits for its final response.
+   * What is left then only absorbs retransmissions (64*T1 on UDP), which is
+   * not worth holding a shutdown for. Polled: a shutdown is no hot path.
+   */
+  async answered(pollMs = ANSWERED_POLL_MS): Promise<void> {
+    while (this.#awaitingFinalResponse()) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+
+  /** Resolves once every live transaction has terminated. */
   drained(): Promise<void> {
     if (this.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#drained.add(resolve));
+  }
+
+  #awaitingFinalResponse(): boolean {
+    for (const transactions of [this.#servers, this.#clients]) {
+      for (const transaction of transactions.values()) if (AWAITING_FINAL.has(transaction.state)) return true;
+    }
+    return false;
   }
 
   #receiveResponse(response: SipResponse): void {

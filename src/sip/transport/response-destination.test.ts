@@ -44,6 +44,15 @@ describe('responseDestination (RFC 3261 §18.2.2, RFC 3581)', () => {
     assert.deepEqual(responseDestination(responseWithVia('SIP/2.0/UDP 192.0.2.1;rport')), { transport: 'udp', address: '192.0.2.1', port: 5060 });
   });
 
+  it('UDP: the source of the request, even when the Via names another port and asks no rport (NAT)', () => {
+    const response = responseWithVia('SIP/2.0/UDP 10.0.0.5:5060;branch=z9hG4bK1;received=203.0.113.7');
+    assert.deepEqual(responseDestination(response, { transport: 'udp', address: '203.0.113.7', port: 40123 }), {
+      transport: 'udp',
+      address: '203.0.113.7',
+      port: 40123,
+    });
+  });
+
   it('TCP: the connection of the request, else received at the sent-by port', () => {
     const response = responseWithVia('SIP/2.0/TCP pc33.example.com:5070;received=192.0.2.1;rport=40000');
     assert.deepEqual(responseDestination(response, { transport: 'tcp', address: '192.0.2.1', port: 40000, connectionId: 7 }), {

@@ -3,8 +3,13 @@
  * Via that the request brought and stampReceived completed:
  * - TCP: over the connection the request came on; if it has closed, a new
  *   connection to `received` (else the sent-by host) at the sent-by port;
- * - UDP: to `received` (else the sent-by host), at `rport` when present,
- *   else the sent-by port, else 5060.
+ * - UDP: back to the address and port the request came from, when we know
+ *   them. That is what `rport` asks for (RFC 3581), and we do it for every
+ *   UDP request: a phone behind NAT that does not send `rport` would
+ *   otherwise never hear our answers at the private port in its Via, and a
+ *   phone that is not behind NAT sends from its Via port anyway. Without the
+ *   source (a response built elsewhere): `received` (else the sent-by host),
+ *   at `rport` when present, else the sent-by port, else 5060.
  * Multicast `maddr` is not supported: such responses follow the UDP rule.
  */
 import { parseVia, type SipResponse } from '../message/index.js';
@@ -26,6 +31,7 @@ export function responseDestination(response: SipResponse, requestSource?: Sourc
     return destination;
   }
   if (via.transport !== 'UDP') return undefined;
+  if (requestSource?.transport === 'udp') return { transport: 'udp', address: requestSource.address, port: requestSource.port };
   const rport = Number(via.params.get('rport'));
   const port = Number.isInteger(rport) && rport > 0 && rport <= 65535 ? rport : sentByPort;
   return { transport: 'udp', address, port };

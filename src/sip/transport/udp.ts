@@ -13,6 +13,14 @@ export interface ListenAddress {
 
 export type DatagramHandler = (data: Buffer, address: string, port: number) => void;
 
+/**
+ * Socket buffers big enough to ride out a burst (phones re-registering after
+ * an outage, a load test): with the kernel's default of about 200 kB, UDP
+ * drops datagrams while the event loop is busy, and every drop costs the
+ * sender a 500 ms retransmission. The kernel caps this at net.core.rmem_max.
+ */
+const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpTransport {
   readonly #socket: Socket;
   readonly #ipv6: boolean;
@@ -24,7 +32,7 @@ export class UdpTransport {
 
   static listen(at: ListenAddress, onDatagram: DatagramHandler): Promise<UdpTransport> {
     const ipv6 = isIPv6(at.address);
-    const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(at.port, at.address, () => {

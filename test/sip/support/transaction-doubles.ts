@@ -3,10 +3,10 @@
  * asked to send, and messages written as SIP text. Used by the tests of
  * transactions, the registrar and the server; not by production code.
  */
-import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
-import type { Destination, Source } from '../transport/index.js';
-import type { ClientTransactionUser } from './transaction-user.js';
-import type { TransactionTransport } from './transport.js';
+import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
+import type { Destination, Source } from '../../../src/sip/transport/index.js';
+import type { ClientTransactionUser } from '../../../src/sip/transaction/transaction-user.js';
+import type { TransactionTransport } from '../../../src/sip/transaction/transport.js';
 
 export interface SentMessage {
   message: SipMessage;

@@ -1,0 +1,51 @@
+/** The SIP server's Prometheus metrics: what an operator graphs and alerts on. */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { SipObserver } from '../sip/observer.js';
+import { KNOWN_METHODS } from '../sip/user-agent-server.js';
+
+/** Returns the observer the SIP server reports to; `registeredContacts` is read at scrape time. */
+export function createSipMetrics(registry: Registry, registeredContacts: () => number): SipObserver {
+  new Gauge({
+    name: 'callrouter_sip_registered_contacts',
+    help: 'Live registered contacts (bindings) of all users',
+    registers: [registry],
+    collect() {
+      this.set(registeredContacts());
+    },
+  });
+  const requests = new Counter({
+    name: 'callrouter_sip_requests_received_total',
+    help: 'Well-formed SIP requests received, retransmissions included',
+    labelNames: ['method'],
+    registers: [registry],
+  });
+  const responses = new Counter({
+    name: 'callrouter_sip_responses_sent_total',
+    help: 'SIP responses sent, by CSeq method and status, retransmissions included',
+    labelNames: ['method', 'status'],
+    registers: [registry],
+  });
+  const malformed = new Counter({
+    name: 'callrouter_sip_malformed_messages_total',
+    help: 'Input that was not a valid SIP message, by whether it was answered (400/416/505) or dropped',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const authFailures = new Counter({
+    name: 'callrouter_sip_auth_failures_total',
+    help: 'Digest authentications with a wrong password or an unknown user; blocked=true when one started a block',
+    labelNames: ['blocked'],
+    registers: [registry],
+  });
+  return {
+    requestReceived: (method) => requests.inc({ method: knownMethod(method) }),
+    responseSent: (method, status) => responses.inc({ method: knownMethod(method), status: String(status) }),
+    malformed: (input) => malformed.inc({ outcome: input.answered ? 'answered' : 'dropped' }),
+    authenticationFailed: (blocked) => authFailures.inc({ blocked: String(blocked) }),
+  };
+}
+
+/** Method names come from the network: any other label value would let a peer grow our label set without bound. */
+function knownMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : 'other';
+}

@@ -1,0 +1,124 @@
+/**
+ * End-to-end through the real command: `callrouter start --config …` as a
+ * child process, sipp registering to it, state read back over HTTP, and a
+ * graceful SIGTERM.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { account, DOMAIN } from '../sip/support/router.js';
+import { freeUdpPort, runSipp } from '../sip/support/sipp.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** By URL: the child runs in a scratch folder, where a bare `tsx` would not resolve. */
+const TSX = import.meta.resolve('tsx');
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+/** Collects the child's JSON log lines and resolves when one matches. */
+class LogWatcher {
+  readonly lines: LogLine[] = [];
+  readonly #waiting = new Set<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void; reject: (error: Error) => void }>();
+  #exited = false;
+
+  constructor(child: ChildProcess) {
+    child.on('exit', (code, signal) => {
+      this.#exited = true;
+      for (const waiter of this.#waiting) waiter.reject(new Error(`callrouter exited (${code ?? signal}) before logging what the test waits for`));
+      this.#waiting.clear();
+    });
+    createInterface({ input: child.stdout! }).on('line', (text) => {
+      let line: LogLine;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        return;
+      }
+      this.lines.push(line);
+      for (const waiter of this.#waiting) {
+        if (!waiter.match(line)) continue;
+        this.#waiting.delete(waiter);
+        waiter.resolve(line);
+      }
+    });
+  }
+
+  next(msg: string): Promise<LogLine> {
+    const found = this.lines.find((line) => line.msg === msg);
+    if (found) return Promise.resolve(found);
+    if (this.#exited) return Promise.reject(new Error(`callrouter exited without logging "${msg}"`));
+    return new Promise((resolve, reject) => this.#waiting.add({ match: (line) => line.msg === msg, resolve, reject }));
+  }
+}
+
+test('callrouter start: sipp registers and unregisters, HTTP shows account_state and metrics, SIGTERM stops it cleanly', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'callrouter-cli-'));
+  const config = join(dir, 'callrouter.yaml');
+  await writeFile(
+    config,
+    [
+      'sip:',
+      '  listen: { address: 127.0.0.1, port: 0 }',
+      '  auth: { algorithms: [MD5] }',
+      'http: { address: 127.0.0.1, port: 0 }',
+      'dataDir: data',
+      'domains:',
+      `  - name: ${DOMAIN}`,
+      `    users: [{ id: "101", password: ${account('101').password} }]`,
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit');
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+  const logs = new LogWatcher(child);
+
+  const sipListening = await logs.next('SIP server listening');
+  const started = await logs.next('callrouter started');
+  const sipPort = (sipListening.udp as { port: number }).port;
+  const http = `http://${started.http}`;
+  const stateOf101 = async () => ((await (await fetch(`${http}/users/${DOMAIN}/101`)).json()) as { account_state: string }).account_state;
+
+  assert.equal(await stateOf101(), 'nonreg');
+  const phone = { scenario: 'register.xml', target: { port: sipPort }, accounts: [account('101')], localPort: await freeUdpPort() };
+  const registered = await runSipp({ ...phone, keys: { expires: 60 } });
+  assert.equal(registered.exitCode, 0, registered.diagnostics);
+  assert.equal(await stateOf101(), 'onhook');
+
+  const metrics = await (await fetch(`${http}/metrics`)).text();
+  assert.match(metrics, /^callrouter_sip_registered_contacts 1$/m);
+  assert.match(metrics, /^callrouter_sip_requests_received_total\{method="REGISTER"\} 2$/m);
+  assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="401"\} 1$/m);
+  assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="200"\} 1$/m);
+  const cdrCount = await (await fetch(`${http}/cdr/_count`)).json();
+  assert.deepEqual(cdrCount, { count: 0, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } }, 'the CDR API is mounted');
+
+  const unregistered = await runSipp({ ...phone, keys: { expires: 0 } });
+  assert.equal(unregistered.exitCode, 0, unregistered.diagnostics);
+  assert.equal(await stateOf101(), 'nonreg');
+
+  // Over TCP a transaction ends as soon as its response is sent (no Timer J), so its log line is there at once.
+  const tcpPort = (sipListening.tcp as { port: number }).port;
+  const options = await runSipp({ scenario: 'options.xml', target: { port: tcpPort }, transport: 'tcp', accounts: [account('101')] });
+  assert.equal(options.exitCode, 0, options.diagnostics);
+  const outcome = await logs.next('transaction ended');
+  assert.deepEqual({ level: outcome.level, method: outcome.method, status: outcome.status }, { level: 30, method: 'OPTIONS', status: 200 });
+
+  child.kill('SIGTERM');
+  const [code] = await exited;
+  assert.equal(code, 0);
+  assert.ok(logs.lines.some((line) => line.msg === 'callrouter stopped'));
+});

@@ -1,0 +1,58 @@
+/**
+ * A router on loopback with random ports and known passwords, started
+ * in-process so tests can read the directory directly.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { startRouter, type RunningRouter } from '../../../src/server/router.js';
+import type { SippAccount } from './sipp.js';
+
+export const DOMAIN = 'e2e.callrouter.test';
+
+export function account(user: string, password = `secret-${user}`): SippAccount {
+  return { user, domain: DOMAIN, password };
+}
+
+export interface TestRouter {
+  router: RunningRouter;
+  udpPort: number;
+  tcpPort: number;
+  close(): Promise<void>;
+}
+
+export interface TestRouterOptions {
+  /** Overrides of sip.auth, e.g. low failure limits. */
+  auth?: Record<string, unknown>;
+  /** Extensions of the domain's users; each has the password `account(id)` gives. */
+  users?: readonly string[];
+  logger?: Logger;
+}
+
+/** Registrations may be as short as 1 s. */
+export async function startTestRouter(options: TestRouterOptions = {}): Promise<TestRouter> {
+  const dir = await mkdtemp(join(tmpdir(), 'callrouter-e2e-'));
+  const config = {
+    sip: {
+      listen: { address: '127.0.0.1', port: 0 },
+      registration: { minExpires: 1 },
+      auth: { algorithms: ['MD5'], ...options.auth },
+    },
+    http: { address: '127.0.0.1', port: 0 },
+    dataDir: 'data',
+    domains: [{ name: DOMAIN, users: (options.users ?? ['100', '101', '102', '103']).map((id) => ({ id, password: account(id).password })) }],
+  };
+  const file = join(dir, 'callrouter.json');
+  await writeFile(file, JSON.stringify(config));
+  const router = await startRouter(file, options.logger ?? pino({ level: 'silent' }));
+  return {
+    router,
+    udpPort: router.sip.localAddress('udp')?.port ?? 0,
+    tcpPort: router.sip.localAddress('tcp')?.port ?? 0,
+    async close() {
+      await router.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
