@@ -81,17 +81,26 @@ function describe(endpoint: EndpointArgs): string {
  * that substitutes to "" (`"${last_cid}"` with no agent found) skips it.
  */
 export function resolveEndpoint(ctx: AppContext, endpoint: EndpointArgs, where: string): BridgeEndpoint | string {
-  const expand = (value: Template | undefined) => (value === undefined ? '' : ctx.expand(value).trim());
-  const empty = REQUIRED[endpoint.type].filter((field) => expand(endpoint[field]) === '');
+  const fields: Record<Field, string> = {
+    name: expandField(ctx, endpoint.name),
+    dialString: expandField(ctx, endpoint.dialString),
+    host: expandField(ctx, endpoint.host),
+  };
+  const empty = REQUIRED[endpoint.type].filter((field) => fields[field] === '');
   if (empty.length > 0) return `${describe(endpoint)} skipped: ${empty.join(' and ')} substituted to ""`;
   const resolved: BridgeEndpoint = {
     type: endpoint.type,
-    name: expand(endpoint.name),
+    name: fields.name,
     parameters: expandParameters(ctx, endpoint.parameters, `${where}.parameters`),
   };
-  const domainName = expand(endpoint.domainName);
+  const domainName = expandField(ctx, endpoint.domainName);
   if (domainName !== '') resolved.domainName = domainName;
-  if (endpoint.dialString) resolved.dialString = expand(endpoint.dialString);
-  if (endpoint.host) resolved.host = expand(endpoint.host);
+  if (endpoint.dialString) resolved.dialString = fields.dialString;
+  if (endpoint.host) resolved.host = fields.host;
   return resolved;
+}
+
+/** A field after substitution, trimmed; "" when the endpoint does not have it. */
+function expandField(ctx: AppContext, value: Template | undefined): string {
+  return value === undefined ? '' : ctx.expand(value).trim();
 }

@@ -17,11 +17,18 @@ export interface ElasticArgs {
 
 type Escape = (value: string) => string;
 
+/**
+ * Parts without any reference are rendered once, at load, into a frozen
+ * `constant` every call's request shares; only the parts on the way to a
+ * reference are rebuilt per call. An object on that way is copied from its
+ * `shape` (every key in order, constant values in place) and gets its
+ * `perCall` values filled in.
+ */
 type Node =
   | { kind: 'string'; template: Template; escape?: Escape }
   | { kind: 'array'; items: Node[] }
-  | { kind: 'object'; entries: [string, Node][] }
-  | { kind: 'value'; value: unknown };
+  | { kind: 'object'; shape: Record<string, unknown>; perCall: [string, Node][] }
+  | { kind: 'constant'; value: unknown };
 
 const DEFAULT_LIMIT = 40;
 const DEFAULT_SORT = { 'Call start time': { order: 'desc', unmapped_type: 'boolean' } };
@@ -54,9 +61,13 @@ export function renderElasticRequest(node: Node, variables: VariableSource): unk
       return node.template.render(variables, node.escape);
     case 'array':
       return node.items.map((item) => renderElasticRequest(item, variables));
-    case 'object':
-      return Object.fromEntries(node.entries.map(([key, value]) => [key, renderElasticRequest(value, variables)]));
-    case 'value':
+    case 'object': {
+      // The spread makes every key an own property, in order (even a `__proto__` from JSON); the loop only sets values.
+      const object = { ...node.shape };
+      for (const [key, value] of node.perCall) object[key] = renderElasticRequest(value, variables);
+      return object;
+    }
+    case 'constant':
       return node.value;
   }
 }
@@ -64,16 +75,30 @@ export function renderElasticRequest(node: Node, variables: VariableSource): unk
 function compileNode(value: unknown, path: readonly (string | number)[]): Node {
   if (typeof value === 'string') {
     const template = Template.compile(value);
-    return { kind: 'string', template, escape: escapeFor(path) };
+    return template.isConstant ? constant(value) : { kind: 'string', template, escape: escapeFor(path) };
   }
-  if (Array.isArray(value)) return { kind: 'array', items: value.map((item, index) => compileNode(item, [...path, index])) };
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => compileNode(item, [...path, index]));
+    return items.every(isConstant) ? constant(items.map((item) => item.value)) : { kind: 'array', items };
+  }
   if (typeof value === 'object' && value !== null) {
-    return {
-      kind: 'object',
-      entries: Object.entries(value).map(([key, child]) => [key, compileNode(child, [...path, key])]),
-    };
+    const entries = Object.entries(value).map(([key, child]): [string, Node] => [key, compileNode(child, [...path, key])]);
+    const shape = Object.fromEntries(entries.map(([key, child]) => [key, isConstant(child) ? child.value : undefined]));
+    const perCall = entries.filter(([, child]) => !isConstant(child));
+    return perCall.length === 0 ? constant(shape) : { kind: 'object', shape, perCall };
   }
-  return { kind: 'value', value };
+  return constant(value);
+}
+
+type ConstantNode = Extract<Node, { kind: 'constant' }>;
+
+function isConstant(node: Node): node is ConstantNode {
+  return node.kind === 'constant';
+}
+
+/** Frozen because every call's request shares it: nothing may change it for the next call. */
+function constant(value: unknown): ConstantNode {
+  return { kind: 'constant', value: Object.freeze(value) };
 }
 
 /** Which query syntax a string at this request path is written in. */

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { AppSpec } from './app.js';
 import { variableName } from './args.js';
 import { compileElasticRequest, renderElasticRequest } from './cdr-request.js';
-import { readResponsePath } from './response-path.js';
+import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
 
 type CompiledRequest = ReturnType<typeof compileElasticRequest>;
 
 interface CdrArgs {
   request: CompiledRequest;
-  exports: [name: string, path: string][];
+  exports: [name: string, path: ResponsePath][];
 }
 
 const elastic = z
@@ -33,7 +33,7 @@ export const cdrApp: AppSpec<CdrArgs> = {
     .strict()
     .transform((args) => ({
       request: compileElasticRequest(args.elastic),
-      exports: Object.entries(args.exportVar),
+      exports: Object.entries(args.exportVar).map(([name, path]): [string, ResponsePath] => [name, compileResponsePath(path)]),
     })),
   traceArgs: (args, ctx) => ({ request: renderElasticRequest(args.request, ctx.variables) }),
   async run(ctx, args) {

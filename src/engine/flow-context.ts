@@ -80,24 +80,12 @@ export class FlowContext implements AppContext, VariableSource {
   }
 
   expressionEnv(): ExpressionEnv {
-    const context = this;
-    // Captures of an earlier `if` stay readable until an evaluation matches anew.
-    let matchedThisEvaluation = false;
-    return {
-      channel: (name) => context.call.getVariable(name),
-      global: (name) => context.#domainVariables.get(name),
-      capture: (reg, group) => context.capture(reg, group),
-      now: context.clock.now(),
-      timeZone: context.timeZone,
-      setCaptures(reg, captures) {
-        if (!matchedThisEvaluation) context.#captures = [];
-        matchedThisEvaluation = true;
-        context.#captures[reg] = captures;
-      },
-      exists: (name) => context.#userExists(name),
-      // Usage counters are kept by the `limit` application, which is not supported yet: nothing is counted.
-      usage: () => 0,
-    };
+    return new EvaluationEnv(this);
+  }
+
+  /** The captures of an `if` that matched replace those of earlier ones. */
+  replaceCaptures(captures: (readonly string[])[]): void {
+    this.#captures = captures;
   }
 
   log(message: string): void {
@@ -108,10 +96,56 @@ export class FlowContext implements AppContext, VariableSource {
   note(message: string): void {
     this.stepNotes?.push(message);
   }
+}
+
+/**
+ * What one `if` evaluation sees of its flow. A class, not an object of
+ * closures, because every call evaluates: one small allocation each time.
+ */
+class EvaluationEnv implements ExpressionEnv {
+  #now: Date | undefined;
+  /** Set at this evaluation's first match; until then the captures of an earlier `if` stay readable. */
+  #captures: (readonly string[])[] | undefined;
+
+  constructor(private readonly context: FlowContext) {}
+
+  channel(name: string): string | undefined {
+    return this.context.channel(name);
+  }
+
+  global(name: string): string | undefined {
+    return this.context.global(name);
+  }
+
+  capture(reg: number, group: number): string | undefined {
+    return this.context.capture(reg, group);
+  }
+
+  /** Read on first use (most expressions never ask), then fixed for the evaluation. */
+  get now(): Date {
+    return (this.#now ??= this.context.clock.now());
+  }
+
+  get timeZone(): string {
+    return this.context.timeZone;
+  }
+
+  setCaptures(reg: number, captures: readonly string[]): void {
+    if (!this.#captures) {
+      this.#captures = [];
+      this.context.replaceCaptures(this.#captures);
+    }
+    this.#captures[reg] = captures;
+  }
 
   /** `&exists("101")` or `&exists("101@example.com")`: is there such a user. */
-  #userExists(name: string): boolean {
-    const { id, domain } = parseUserRef(name, this.domainName);
-    return this.services.directory.user(domain, id) !== undefined;
+  exists(name: string): boolean {
+    const { id, domain } = parseUserRef(name, this.context.domainName);
+    return this.context.services.directory.user(domain, id) !== undefined;
+  }
+
+  /** Usage counters are kept by the `limit` application, which is not supported yet: nothing is counted. */
+  usage(): number {
+    return 0;
   }
 }

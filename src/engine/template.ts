@@ -20,10 +20,13 @@ const REFERENCE = /\$\$\{([^}]*)\}|\$\{([^}]*)\}|&reg(\d+)\.\$(\d+)/g;
 
 export class Template {
   readonly text: string;
+  /** True when there is nothing to substitute. */
+  readonly isConstant: boolean;
   readonly #parts: readonly Part[];
 
   private constructor(text: string, parts: Part[]) {
     this.text = text;
+    this.isConstant = parts.every((part) => part.kind === 'text');
     this.#parts = parts;
   }
 
@@ -40,11 +43,6 @@ export class Template {
     }
     if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
     return new Template(text, parts);
-  }
-
-  /** True when there is nothing to substitute. */
-  get isConstant(): boolean {
-    return this.#parts.every((part) => part.kind === 'text');
   }
 
   /** Substitutes references; unknown ones become "". `escape` applies to substituted values only. */

@@ -43,7 +43,7 @@ type LegFate = { answered: true; at: number; talk: number } | { answered: false;
 export class SimCall implements Call {
   readonly uuid: string;
   readonly #variables = new Map<string, string>();
-  readonly #abort = new AbortController();
+  #abort: AbortController | undefined;
   readonly #clock: SimulatedClock;
   readonly #scenario: SimScenario;
   readonly #options: SimCallOptions;
@@ -63,7 +63,16 @@ export class SimCall implements Call {
     for (const [name, value] of Object.entries(options.scenario.variables)) this.#variables.set(name, value);
   }
 
+  /**
+   * Made on first use: most flows never wait on the signal, and aborting one
+   * costs an Error with its stack trace. A signal asked for after the call ended
+   * is already aborted, exactly as if it had been made at the start.
+   */
   get signal(): AbortSignal {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.#state === 'ended') this.#abort.abort(new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING'));
+    }
     return this.#abort.signal;
   }
 
@@ -240,7 +249,7 @@ export class SimCall implements Call {
     this.#state = 'ended';
     this.#hangupCause = cause;
     this.#narrate(message);
-    this.#abort.abort(new CallEndedError(cause));
+    this.#abort?.abort(new CallEndedError(cause));
   }
 
   #narrate(message: string): void {

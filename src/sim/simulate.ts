@@ -40,7 +40,8 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
     clock,
     scenario: { ...scenario, variables: { domain_name: domainName, ...scenario.variables } },
     defaultOutcome: (endpoint) => outcomeFromPhoneState(directory, domainName, endpoint),
-    narrate: (message) => run?.context.note(message),
+    // Call events are notes of the trace: without one there is nobody to tell.
+    narrate: simulation.trace ? (message) => run?.context.note(message) : undefined,
   });
   run = new FlowRun(simulation.schema, call, {
     services: { directory, cdr: simulation.cdr, logger: simulation.logger },
@@ -64,8 +65,10 @@ function outcomeFromPhoneState(directory: Directory, domainName: string, endpoin
   return { result: 'no-answer' };
 }
 
+/** Puts each phone in the scenario's state; one already in it is left as it is (its holds are not stacked again). */
 function applyPhoneStates(phones: PhoneStateTracker, domain: string, states: SimScenario['phones']): void {
   for (const [userId, state] of Object.entries(states)) {
+    if (phones.state(domain, userId) === state) continue;
     phones.setDnd(domain, userId, state === 'dnd');
     phones.setRegistrations(domain, userId, state === 'nonreg' ? 0 : 1);
     if (state === 'ringing') phones.beginRinging(domain, userId);
