@@ -3,12 +3,18 @@ import { isValidTimeZone } from '../engine/expr/zoned-time.js';
 import { WEEKDAYS } from '../directory/directory.js';
 import { DIGEST_ALGORITHMS } from '../sip/auth/digest.js';
 import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
+import { didPath, indexDids } from '../routes/did-index.js';
+import { destinationPatternProblem } from '../routes/destination-pattern.js';
+import { formatJsonPath } from '../engine/json-path.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
  * gateways and routes. Validated at start; errors name the JSON path.
  */
 const variables = z.record(z.string(), z.string()).default({});
+
+/** A schema: inline ACR array, or a path relative to the configuration file. */
+const schemaRef = z.union([z.string().min(1), z.array(z.unknown())]);
 
 const timeZone = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });
 
@@ -19,6 +25,8 @@ export const userConfig = z
     password: z.string().min(1, 'expected a non-empty SIP password'),
     dnd: z.boolean().default(false),
     variables,
+    /** The user's own schema (extension route): runs instead of the default routes when a user of the domain dials this one. */
+    schema: schemaRef.optional(),
   })
   .strict();
 
@@ -76,13 +84,10 @@ export const calendarConfig = z
     message: 'expected endDate on or after startDate',
   });
 
-/** A schema: inline ACR array, or a path relative to the configuration file. */
-const schemaRef = z.union([z.string().min(1), z.array(z.unknown())]);
-
 export const publicRouteConfig = z
   .object({
     name: z.string().min(1),
-    /** The dialled numbers (DIDs) this route answers. */
+    /** The dialled numbers (DIDs) this route answers, unique over all domains; forms that also match: src/routes/did.ts. */
     numbers: z.array(z.string().min(1)).min(1),
     schema: schemaRef,
     variables,
@@ -92,8 +97,14 @@ export const publicRouteConfig = z
 export const defaultRouteConfig = z
   .object({
     name: z.string().min(1),
-    /** Regular expression on the destination number; captures are usable in the schema. */
-    pattern: z.string().min(1),
+    /** RE2 regular expression on the destination number (src/routes/destination-pattern.ts); captures are `&reg0.$N` in the schema. */
+    pattern: z
+      .string()
+      .min(1)
+      .superRefine((pattern, ctx) => {
+        const problem = destinationPatternProblem(pattern);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }),
     schema: schemaRef,
     variables,
   })
@@ -122,6 +133,14 @@ export const domainConfig = z
       }),
     routes: z
       .object({
+        /** How this domain's DIDs are also written by carriers, e.g. { "countryCode": "380", "trunkPrefix": "0" }. */
+        nationalFormat: z
+          .object({
+            countryCode: z.string().regex(/^[1-9]\d{0,2}$/, 'expected a country calling code of 1 to 3 digits, such as 380'),
+            trunkPrefix: z.string().regex(/^\d{1,2}$/, 'expected a trunk prefix of 1 or 2 digits, such as 0'),
+          })
+          .strict()
+          .optional(),
         public: z.array(publicRouteConfig).default([]),
         default: z.array(defaultRouteConfig).default([]),
       })
@@ -202,7 +221,16 @@ export const configSchema = z
       .default({}),
     domains: z.array(domainConfig).min(1, 'expected at least one domain'),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const { place, form, other } of indexDids(config.domains).conflicts) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: didPath(place),
+        message: `the number ${form} is already routed by ${formatJsonPath(didPath(other))}`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type DomainConfig = z.infer<typeof domainConfig>;

@@ -4,8 +4,19 @@ import type { Config } from '../config/schema.js';
 import { loadSchema, loadSchemaText, type CompiledSchema } from '../engine/compile.js';
 import { formatSchemaError } from '../engine/schema-error.js';
 
-/** Every route's schema, compiled when the configuration loads, keyed by its config path. */
+/**
+ * Every route's schema, compiled when the configuration loads, keyed by its
+ * config path: `domains[0].routes.public[1]`, `domains[0].routes.default[0]`,
+ * and `domains[0].users[2]` for a user's own schema (extension route).
+ */
 export type RouteSchemas = Map<string, CompiledSchema>;
+
+/** The config path of a route, the key of its schema. */
+export const routePath = {
+  public: (domain: number, route: number) => `domains[${domain}].routes.public[${route}]`,
+  default: (domain: number, route: number) => `domains[${domain}].routes.default[${route}]`,
+  extension: (domain: number, user: number) => `domains[${domain}].users[${user}]`,
+};
 
 export class RouteSchemaError extends Error {
   constructor(readonly problems: string[]) {
@@ -26,8 +37,9 @@ export async function loadRouteSchemas(config: Config, configDir: string): Promi
 
   for (const [d, domain] of config.domains.entries()) {
     const routes = [
-      ...domain.routes.public.map((route, r) => ({ route, at: `domains[${d}].routes.public[${r}]` })),
-      ...domain.routes.default.map((route, r) => ({ route, at: `domains[${d}].routes.default[${r}]` })),
+      ...domain.routes.public.map((route, r) => ({ route, at: routePath.public(d, r) })),
+      ...domain.routes.default.map((route, r) => ({ route, at: routePath.default(d, r) })),
+      ...domain.users.flatMap(({ schema }, u) => (schema ? [{ route: { schema }, at: routePath.extension(d, u) }] : [])),
     ];
     for (const { route, at } of routes) {
       let result: ReturnType<typeof loadSchemaText>;

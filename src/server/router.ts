@@ -11,6 +11,7 @@ import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
+import { RouteTable } from '../routes/route-table.js';
 import { SipServer } from '../sip/server.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -18,6 +19,8 @@ export interface RunningRouter {
   config: Config;
   directory: ConfigDirectory;
   routeSchemas: RouteSchemas;
+  /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
+  routes: RouteTable;
   cdrStore: SqliteCdrStore;
   sip: SipServer;
   /** Where the HTTP port listens (the real port when 0 was configured). */
@@ -42,6 +45,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const routeSchemas = await loadRouteSchemas(config, configDir);
+  const routes = RouteTable.build(config, routeSchemas);
   const directory = new ConfigDirectory(config.domains);
   const metrics = createMetricsRegistry();
   const cleanups: (() => Promise<void>)[] = [];
@@ -80,6 +84,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       config,
       directory,
       routeSchemas,
+      routes,
       cdrStore,
       sip: sipServer,
       http: { address: address.address, port: address.port },
