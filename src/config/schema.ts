@@ -117,20 +117,9 @@ export const domainConfig = z
     variables,
     /** Accept calls to public numbers from sources that are not known gateways. */
     allowAnonymousPublic: z.boolean().default(false),
-    users: z.array(userConfig).default([]),
-    gateways: z.array(gatewayConfig).default([]),
-    calendars: z
-      .array(calendarConfig)
-      .default([])
-      .superRefine((calendars, ctx) => {
-        const seen = new Set<string>();
-        calendars.forEach((calendar, index) => {
-          if (seen.has(calendar.name)) {
-            ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'name'], message: `duplicate calendar "${calendar.name}"` });
-          }
-          seen.add(calendar.name);
-        });
-      }),
+    users: z.array(userConfig).default([]).superRefine(unique('id', 'user')),
+    gateways: z.array(gatewayConfig).default([]).superRefine(unique('name', 'gateway')),
+    calendars: z.array(calendarConfig).default([]).superRefine(unique('name', 'calendar')),
     routes: z
       .object({
         /** How this domain's DIDs are also written by carriers, e.g. { "countryCode": "380", "trunkPrefix": "0" }. */
@@ -219,7 +208,7 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
       .strict()
       .default({}),
-    domains: z.array(domainConfig).min(1, 'expected at least one domain'),
+    domains: z.array(domainConfig).min(1, 'expected at least one domain').superRefine(unique('name', 'domain')),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -237,6 +226,19 @@ export type DomainConfig = z.infer<typeof domainConfig>;
 export type UserConfig = z.infer<typeof userConfig>;
 export type GatewayConfig = z.infer<typeof gatewayConfig>;
 export type CalendarConfig = z.infer<typeof calendarConfig>;
+
+/** A refinement that names each item whose `key` repeats an earlier one's. */
+function unique<K extends string>(key: K, what: string) {
+  return (items: readonly Record<K, string>[], ctx: z.RefinementCtx) => {
+    const seen = new Set<string>();
+    items.forEach((item, index) => {
+      if (seen.has(item[key])) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, key], message: `duplicate ${what} "${item[key]}"` });
+      }
+      seen.add(item[key]);
+    });
+  };
+}
 
 /** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
 function isCalendarDate(text: string): boolean {

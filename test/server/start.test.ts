@@ -129,3 +129,24 @@ test('route schemas are validated when the configuration loads', async () => {
     'domains[0].routes.default[0].schema [0].swich: unknown application; did you mean switch?',
   ]);
 });
+
+test('domains, users, gateways and calendars must have unique names', async () => {
+  const dir = await tempDir();
+  const file = join(dir, 'dupes.json');
+  const domain = {
+    name: 'example.com',
+    users: [{ id: '101', password: 'a' }, { id: '101', password: 'b' }],
+    gateways: [{ name: 'carrier', host: '127.0.0.1' }, { name: 'carrier', host: '127.0.0.2' }],
+  };
+  await writeFile(file, JSON.stringify({ domains: [domain, { name: 'example.com' }] }));
+  const error = await loadConfigFile(file).then(
+    () => assert.fail('expected a ConfigError'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(error.problems, [
+    'domains[0].users[1].id: duplicate user "101"',
+    'domains[0].gateways[1].name: duplicate gateway "carrier"',
+    'domains[1].name: duplicate domain "example.com"',
+  ]);
+});
