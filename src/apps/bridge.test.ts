@@ -173,9 +173,9 @@ describe('bridge at run time', () => {
     const notes = run.steps[0].notes;
     for (const expected of [
       'strategy "enterprise" rings all targets at once, as multiple',
-      'pickup group "group1" is not implemented yet: ignored',
-      'sendOnAnswer "1234" is not implemented yet: ignored',
-      'endpoints[0].profile is not implemented yet: ignored',
+      'pickup group "group1" is not supported yet and was not applied',
+      'sendOnAnswer "1234" is not supported yet and was not applied',
+      'endpoints[0].profile is not supported yet and was not applied',
       'parameters: ignored "", not key=value',
     ]) {
       assert.ok(notes.includes(expected), `missing note ${JSON.stringify(expected)} in ${JSON.stringify(notes)}`);

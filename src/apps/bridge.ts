@@ -53,11 +53,11 @@ function noteUnimplemented(ctx: AppContext, args: BridgeArgs): void {
     ctx.log(`strategy ${JSON.stringify(args.strategy)} rings all targets at once, as multiple`);
   }
   const pickup = args.pickup && ctx.expand(args.pickup);
-  if (pickup) ctx.log(`pickup group ${JSON.stringify(pickup)} is not implemented yet: ignored`);
+  if (pickup) ctx.log(`pickup group ${JSON.stringify(pickup)} is not supported yet and was not applied`);
   const dtmf = args.sendOnAnswer && ctx.expand(args.sendOnAnswer);
-  if (dtmf) ctx.log(`sendOnAnswer ${JSON.stringify(dtmf)} is not implemented yet: ignored`);
+  if (dtmf) ctx.log(`sendOnAnswer ${JSON.stringify(dtmf)} is not supported yet and was not applied`);
   args.endpoints.forEach((endpoint, index) => {
-    if (endpoint.profile) ctx.log(`endpoints[${index}].profile is not implemented yet: ignored`);
+    if (endpoint.profile) ctx.log(`endpoints[${index}].profile is not supported yet and was not applied`);
   });
 }
 
