@@ -21,24 +21,26 @@ const MODIFIER_KEYS = new Set(['break', 'async', 'tag']);
 
 /** Loads a schema from JSON text (a file's content, an HTTP body). */
 export function loadSchemaText(text: string): LoadResult {
-  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) {
-    return fail('(schema)', `larger than ${MAX_SCHEMA_BYTES} bytes`);
-  }
+  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
   }
-  return loadSchema(json);
+  return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : compileWithinLimits(json);
 }
 
-/** Validates a parsed schema and compiles it; every error is reported, with its JSON path. */
+/** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
 export function loadSchema(json: unknown): LoadResult {
-  const depth = nestingDepth(json);
-  if (depth > MAX_SCHEMA_DEPTH) return fail('(schema)', `nested deeper than ${MAX_SCHEMA_DEPTH} levels`);
-  if (JSON.stringify(json)?.length > MAX_SCHEMA_BYTES) return fail('(schema)', `larger than ${MAX_SCHEMA_BYTES} bytes`);
+  // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
+  if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
+  if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
+  return compileWithinLimits(json);
+}
 
+/** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
+function compileWithinLimits(json: unknown): LoadResult {
   const parsed = nestedFlow.safeParse(json);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
@@ -189,6 +191,14 @@ function nestingDepth(json: unknown): number {
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
   return deepest;
+}
+
+function tooLarge(): LoadResult {
+  return fail('(schema)', `larger than ${MAX_SCHEMA_BYTES} bytes`);
+}
+
+function tooDeep(): LoadResult {
+  return fail('(schema)', `nested deeper than ${MAX_SCHEMA_DEPTH} levels`);
 }
 
 function fail(path: string, message: string): LoadResult {
