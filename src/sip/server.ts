@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Directory } from '../directory/directory.js';
 import { DigestAuthenticator } from './auth/index.js';
-import { parseCSeq, serializeMessage, type SipMessage } from './message/index.js';
+import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
 import { Registrar, type Binding } from './registrar/index.js';
 import { TransactionLayer } from './transaction/index.js';
@@ -53,7 +53,7 @@ export class SipServer {
       transport: {
         send: (message, destination) => {
           this.#trace('sent', message, destination);
-          if (observer && message.type === 'response') observer.responseSent(cseqMethod(message), message.status);
+          if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
           return this.#transport.send(message, destination);
         },
       },
@@ -110,9 +110,9 @@ export class SipServer {
     return this.#registrar.contactCount;
   }
 
-  #trace(direction: 'sent' | 'received', message: SipMessage, peer: Source): void {
+  #trace(direction: 'sent' | 'received', message: OutgoingMessage, peer: Source): void {
     if (!this.#logger.isLevelEnabled('debug')) return;
-    this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: serializeMessage(message).toString('utf8') }, 'SIP message');
+    this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: outgoingBytes(message).toString('utf8') }, 'SIP message');
   }
 }
 
@@ -120,7 +120,8 @@ function failureLimits(limits: { maxFailures: number; windowSeconds: number; blo
   return { maxFailures: limits.maxFailures, windowMs: limits.windowSeconds * 1000, blockMs: limits.blockSeconds * 1000 };
 }
 
-function cseqMethod(message: SipMessage): string {
+function cseqMethod(message: SipResponse | SerializedResponse): string {
+  if (message.type === 'serialized-response') return message.method;
   const cseq = parseCSeq(message.headers.get('cseq') ?? '');
   return cseq.ok ? cseq.value.method : 'unknown';
 }

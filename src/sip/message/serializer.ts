@@ -4,7 +4,8 @@
  * and a Content-Length computed from the body, whatever the headers say.
  */
 import { displayHeaderName } from './header-names.js';
-import type { SipMessage } from './types.js';
+import { parseCSeq } from './cseq.js';
+import type { OutgoingMessage, SerializedResponse, SipMessage, SipResponse } from './types.js';
 import { formatUri } from './uri.js';
 
 export function serializeMessage(message: SipMessage): Buffer {
@@ -23,6 +24,16 @@ export function serializeMessage(message: SipMessage): Buffer {
   bytes.write(head, 0, 'utf8');
   message.body.copy(bytes, headLength);
   return bytes;
+}
+
+export function serializeResponse(response: SipResponse): SerializedResponse {
+  const cseq = parseCSeq(response.headers.get('cseq') ?? '');
+  return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: serializeMessage(response) };
+}
+
+/** The bytes of anything the transport sends; a serialized response is sent as it is. */
+export function outgoingBytes(message: OutgoingMessage): Buffer {
+  return message.type === 'serialized-response' ? message.bytes : serializeMessage(message);
 }
 
 /** Values may come from callers (a display name is caller input): a line end in them would inject header fields. */

@@ -114,3 +114,19 @@ export interface SipResponse {
 }
 
 export type SipMessage = SipRequest | SipResponse;
+
+/**
+ * A response turned into bytes once, so it can be re-sent as is: what a
+ * completed server transaction keeps instead of the parsed messages.
+ * Status and CSeq method come along so it is counted without parsing again.
+ */
+export interface SerializedResponse {
+  type: 'serialized-response';
+  status: number;
+  /** The CSeq method. */
+  method: string;
+  bytes: Buffer;
+}
+
+/** What the transport layer sends. */
+export type OutgoingMessage = SipMessage | SerializedResponse;

@@ -80,7 +80,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
   #accept(response: SipResponse): void {
     this.#stopRetransmitting();
     this.enter('accepted');
-    this.outcome.status = response.status;
+    this.settle(response.status);
     this.#finalReported = true;
     this.timers.start('M', transactionTimeout(this.settings), () => this.terminate());
     this.user.onResponse(response);
@@ -89,7 +89,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
   #complete(response: SipResponse): void {
     this.#stopRetransmitting();
     this.enter('completed');
-    this.outcome.status = response.status;
+    this.settle(response.status);
     this.#finalReported = true;
     this.#ack = buildNon2xxAck(this.request, response);
     this.transmit(this.#ack);

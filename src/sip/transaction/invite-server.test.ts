@@ -89,3 +89,15 @@ test('over TCP: no Timer G, and Timer I is zero', (t) => {
   transaction.receiveRequest(request({ method: 'ACK', transport: 'TCP', toTag: 'tag-1' }));
   assert.equal(transaction.state, 'terminated');
 });
+
+test('after a non-2xx final response the request is let go; the INVITE retransmission and Timer G re-send the same bytes', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { transport, invite, transaction } = start();
+  transaction.respond(buildResponse(invite, 486, undefined, undefined, 'tag-1'));
+  assert.equal(transaction.request, undefined);
+  transaction.receiveRequest(invite);
+  t.mock.timers.tick(T1);
+  const [, final, ...resent] = transport.sent;
+  assert.deepEqual(transport.statuses(), [100, 486, 486, 486]);
+  for (const entry of resent) assert.ok(entry.bytes?.equals(final.bytes ?? Buffer.alloc(0)));
+});

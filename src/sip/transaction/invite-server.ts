@@ -27,7 +27,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
 
   /** Sends 100 Trying; the transaction layer calls this once it holds the transaction. */
   start(): void {
-    this.sendResponse(buildResponse(this.request, 100));
+    if (this.request) this.sendResponse(buildResponse(this.request, 100));
   }
 
   respond(response: SipResponse): void {
@@ -41,12 +41,10 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
       this.sendResponse(response);
     } else if (status < 300) {
       this.enter('accepted');
-      this.outcome.status = status;
       this.timers.start('L', transactionTimeout(this.settings), () => this.terminate());
       this.sendResponse(response);
     } else {
       this.enter('completed');
-      this.outcome.status = status;
       if (!this.reliable) this.#startTimerG(this.settings.t1);
       this.timers.start('H', transactionTimeout(this.settings), () => this.fail('timeout'));
       this.sendResponse(response);

@@ -38,7 +38,7 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
     this.timers.stop('E');
     this.timers.stop('F');
     this.enter('completed');
-    this.outcome.status = response.status;
+    this.settle(response.status);
     this.user.onResponse(response);
     this.timers.start('K', waitForStrays(this.settings, this.reliable), () => this.terminate());
   }

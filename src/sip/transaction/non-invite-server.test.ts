@@ -62,3 +62,19 @@ test('a response that cannot be sent terminates the transaction with a transport
   assert.equal(transaction.state, 'terminated');
   assert.deepEqual(failures, ['transport-error']);
 });
+
+test('once completed it keeps only the response bytes: a retransmission gets the very same bytes, the request is let go', () => {
+  const { transport, register, transaction } = start();
+  assert.equal(transaction.request, register);
+  transaction.respond(buildResponse(register, 401, undefined, { 'www-authenticate': 'Digest realm="example.com", nonce="n-1"' }, 'tag-1'));
+  assert.equal(transaction.request, undefined, 'the parsed request is no longer referenced');
+  transaction.receiveRequest(register);
+  transaction.receiveRequest(register);
+  const [first, ...resent] = transport.sent;
+  assert.equal(resent.length, 2);
+  for (const entry of resent) {
+    assert.ok(entry.bytes?.equals(first.bytes ?? Buffer.alloc(0)), 'the serialised response is re-sent as it is');
+    assert.deepEqual(entry.destination, first.destination);
+  }
+  assert.equal(first.message.headers.get('www-authenticate'), 'Digest realm="example.com", nonce="n-1"');
+});

@@ -30,7 +30,6 @@ export class NonInviteServerTransaction extends ServerTransaction<NonInviteServe
       return;
     }
     this.enter('completed');
-    this.outcome.status = response.status;
     this.sendResponse(response);
     this.timers.start('J', timerJ(this.settings, this.reliable), () => this.terminate());
   }

@@ -2,25 +2,34 @@
  * What the INVITE and non-INVITE server transactions share (RFC 3261 §17.2):
  * the request that created them, the last response (re-sent when the request
  * is retransmitted), and responses routed back by the top Via (§18.2.2).
+ *
+ * Once the final response is out, a transaction only re-sends it (or waits
+ * for the ACK) until its timers end, up to 64*T1 on UDP. So from then on it
+ * keeps the response as bytes and where they go, and lets the parsed
+ * request go: at high request rates these transactions are most of the
+ * live ones, and the request was most of their memory.
  */
-import type { SipRequest, SipResponse } from '../message/index.js';
+import { serializeResponse, type SerializedResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import { responseDestination, type Destination, type Source } from '../transport/index.js';
 import { Transaction, type TransactionContext, type TransactionFailure, type TransactionState } from './transaction.js';
 import type { ServerTransactionFailureListener } from './transaction-user.js';
 
 export abstract class ServerTransaction<State extends TransactionState = TransactionState> extends Transaction<State> {
-  protected lastResponse: SipResponse | undefined;
+  #request: SipRequest | undefined;
+  #source: Source | undefined;
+  #lastResponse: SerializedResponse | undefined;
   #destination: Destination | undefined;
   readonly #failureListeners: ServerTransactionFailureListener[] = [];
 
-  constructor(
-    key: string,
-    readonly request: SipRequest,
-    readonly source: Source,
-    initialState: State,
-    context: TransactionContext,
-  ) {
+  constructor(key: string, request: SipRequest, source: Source, initialState: State, context: TransactionContext) {
     super(key, source.transport, initialState, context);
+    this.#request = request;
+    this.#source = source;
+  }
+
+  /** The request that created the transaction, until the final response is sent. */
+  get request(): SipRequest | undefined {
+    return this.#request;
   }
 
   /** The TU's response. Responses the state machine no longer accepts (a second final one) are ignored. */
@@ -35,15 +44,16 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
   }
 
   protected sendResponse(response: SipResponse): void {
-    this.lastResponse = response;
+    // Every response of a transaction carries the request's Via, so the route is worked out once.
+    this.#destination ??= this.#source && responseDestination(response, this.#source);
+    this.#lastResponse = serializeResponse(response);
+    if (response.status >= 200) this.#keepOnlyWhatRetransmissionNeeds(response.status);
     this.resendLastResponse();
   }
 
   protected resendLastResponse(): void {
-    if (!this.lastResponse) return;
-    // Every response of a transaction carries the request's Via, so the route is worked out once.
-    this.#destination ??= responseDestination(this.lastResponse, this.source);
-    if (this.#destination) this.send(this.lastResponse, this.#destination);
+    if (!this.#lastResponse) return;
+    if (this.#destination) this.send(this.#lastResponse, this.#destination);
     else this.transportFailed(new Error('no route back: top Via unusable'));
   }
 
@@ -55,5 +65,11 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
 
   protected override onTransportError(): void {
     for (const listener of this.#failureListeners) listener('transport-error');
+  }
+
+  #keepOnlyWhatRetransmissionNeeds(finalStatus: number): void {
+    this.#request = undefined;
+    this.#source = undefined;
+    this.settle(finalStatus);
   }
 }

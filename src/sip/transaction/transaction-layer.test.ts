@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import pino from 'pino';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import type { ServerTransaction } from './server-transaction.js';
@@ -126,6 +127,63 @@ test('beyond the server transaction limit new requests get a stateless 503', () 
   assert.deepEqual(transport.statuses(), [503]);
   assert.equal(transport.responses()[0].headers.get('retry-after'), '5');
   assert.equal(layer.size, 1);
+});
+
+test('completed transactions count against the limit until Timer J lets them go', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { transport, user, layer } = setUp(1);
+  user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-a' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-b' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [200, 503]);
+  t.mock.timers.tick(32_000);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-b' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [200, 503, 200]);
+});
+
+test('the default limit holds the 32 s of Timer J of 3,000 registrations/s (two transactions each)', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const statuses = new Set<number>();
+  const user = new RecordingUser();
+  const layer = new TransactionLayer({ transport: { send: (message) => void statuses.add(message.type === 'request' ? 0 : message.status) }, user });
+  user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
+  const options = request({ method: 'OPTIONS' });
+  const live = 3_000 * 2 * 32;
+  for (let index = 0; index < live; index++) {
+    const headers = options.headers.clone().set('via', `SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-${index}`);
+    layer.receive({ ...options, headers }, UDP_PEER);
+  }
+  assert.equal(layer.size, live);
+  assert.deepEqual([...statuses], [200]);
+});
+
+test('the outcome is logged once, when the final response is sent or received, not when the transaction ends', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+  const transport = new FakeTransport();
+  const user = new RecordingUser();
+  const layer = new TransactionLayer({ transport, user, logger });
+  const outcomes = () => lines.filter((line) => line.msg === 'transaction ended').map(({ role, method, status, failure }) => ({ role, method, status, failure }));
+
+  layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);
+  assert.deepEqual(outcomes(), [], 'no final response yet');
+  const [{ request: options, transaction }] = user.requests;
+  transaction.respond(buildResponse(options, 100));
+  transaction.respond(buildResponse(options, 200));
+  assert.deepEqual(outcomes(), [{ role: 'server', method: 'OPTIONS', status: 200, failure: undefined }]);
+  assert.equal(layer.size, 1, 'logged while Timer J still runs');
+
+  const info = request({ method: 'INFO', branch: 'z9hG4bK-out-1' });
+  layer.sendRequest(info, UDP_PEER, new RecordingClientUser());
+  layer.receive(responseTo(info, 200), UDP_PEER);
+  layer.sendRequest(request({ method: 'INFO', branch: 'z9hG4bK-out-2' }), UDP_PEER, new RecordingClientUser());
+  t.mock.timers.tick(32_000);
+  assert.deepEqual(outcomes(), [
+    { role: 'server', method: 'OPTIONS', status: 200, failure: undefined },
+    { role: 'client', method: 'INFO', status: 200, failure: undefined },
+    { role: 'client', method: 'INFO', status: undefined, failure: 'timeout' },
+  ]);
 });
 
 test('terminated transactions are forgotten and drained() resolves', async (t) => {

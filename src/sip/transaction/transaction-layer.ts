@@ -13,7 +13,7 @@ import { responseDestination, type Destination, type Source } from '../transport
 import type { ClientTransaction } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, serverKey } from './keys.js';
+import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, ownedKey, serverKey } from './keys.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import type { ServerTransaction } from './server-transaction.js';
@@ -34,7 +34,14 @@ export interface TransactionLayerOptions {
   logger?: Logger;
 }
 
-const DEFAULT_MAX_SERVER_TRANSACTIONS = 50_000;
+/**
+ * A UDP server transaction lives 64*T1 (32 s) after its final response, so
+ * each request per second costs 32 live ones: 200,000 carries 3,000
+ * authenticated registrations/s (two transactions each). Answered ones keep
+ * only the response bytes, about 2 kB each in all, so the cap bounds them
+ * to some 400 MB.
+ */
+const DEFAULT_MAX_SERVER_TRANSACTIONS = 200_000;
 const ANSWERED_POLL_MS = 20;
 const AWAITING_FINAL: ReadonlySet<TransactionState> = new Set(['calling', 'trying', 'proceeding']);
 /** How long a peer refused for overload is asked to wait (§21.5.4). */
@@ -145,10 +152,11 @@ export class TransactionLayer {
       return;
     }
     this.#overloaded = false;
+    const transactionKey = ownedKey(key);
     const transaction =
       request.method === 'INVITE'
-        ? new InviteServerTransaction(key, request, source, this.#context)
-        : new NonInviteServerTransaction(key, request, source, this.#context);
+        ? new InviteServerTransaction(transactionKey, request, source, this.#context)
+        : new NonInviteServerTransaction(transactionKey, request, source, this.#context);
     this.#track(this.#servers, transaction, 'server', request.method);
     if (transaction instanceof InviteServerTransaction) transaction.start();
     this.#handOver(request, transaction, source);
@@ -183,9 +191,10 @@ export class TransactionLayer {
   ): void {
     transactions.set(transaction.key, transaction);
     const started = Date.now();
-    transaction.onTerminated((outcome) => {
+    // Logged when the outcome is known, not at Terminated, which over UDP comes 64*T1 later.
+    transaction.onSettled((outcome) => this.#logOutcome(role, method, outcome, Date.now() - started));
+    transaction.onTerminated(() => {
       transactions.delete(transaction.key);
-      this.#logOutcome(role, method, outcome, Date.now() - started);
       if (this.size > 0) return;
       for (const resolve of this.#drained) resolve();
       this.#drained.clear();

@@ -4,7 +4,7 @@
  * transport with fatal errors turned into a state change (§17.1.1.2,
  * §17.1.2.2, §17.2.1, §17.2.2: "transport error → Terminated, inform TU").
  */
-import type { SipMessage } from '../message/index.js';
+import type { OutgoingMessage } from '../message/index.js';
 import type { Destination, TransportProtocol } from '../transport/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers.js';
 import { isReliable, type TransactionTransport } from './transport.js';
@@ -15,7 +15,7 @@ export type TransactionState = 'calling' | 'trying' | 'proceeding' | 'completed'
 /** Why a transaction ended without its normal outcome; the TU treats them as 408 and 503 (§8.1.3.1). */
 export type TransactionFailure = 'timeout' | 'transport-error';
 
-/** How a transaction ended, for the one log line per transaction. */
+/** How a transaction turned out, for the one log line per transaction. */
 export interface TransactionOutcome {
   /** The final status sent or received, if there was one. */
   status?: number;
@@ -35,6 +35,8 @@ export abstract class Transaction<State extends TransactionState> {
   readonly #transport: TransactionTransport;
   #state: State | 'terminated';
   readonly #terminatedListeners: Array<(outcome: TransactionOutcome) => void> = [];
+  readonly #settledListeners: Array<(outcome: TransactionOutcome) => void> = [];
+  #settled = false;
 
   constructor(
     readonly key: string,
@@ -58,6 +60,15 @@ export abstract class Transaction<State extends TransactionState> {
     this.#terminatedListeners.push(listener);
   }
 
+  /**
+   * Called once, when the outcome is known: the final response sent or
+   * received, or the transaction ended without one. Over UDP that is up to
+   * 64*T1 before Terminated, which only absorbs retransmissions.
+   */
+  onSettled(listener: (outcome: TransactionOutcome) => void): void {
+    this.#settledListeners.push(listener);
+  }
+
   protected enter(state: State): void {
     this.#state = state;
   }
@@ -70,14 +81,24 @@ export abstract class Transaction<State extends TransactionState> {
     this.terminate();
   }
 
+  /** Records the final status sent or received; later events (stray retransmissions, Timer H) do not change the outcome reported. */
+  protected settle(status?: number): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.outcome.status = status;
+    for (const listener of this.#settledListeners) listener(this.outcome);
+    this.#settledListeners.length = 0;
+  }
+
   protected terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
     this.timers.close();
+    this.settle();
     for (const listener of this.#terminatedListeners) listener(this.outcome);
   }
 
-  protected send(message: SipMessage, destination: Destination): void {
+  protected send(message: OutgoingMessage, destination: Destination): void {
     try {
       const sending = this.#transport.send(message, destination);
       if (sending) sending.catch((error: unknown) => this.transportFailed(error));

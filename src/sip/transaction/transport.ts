@@ -3,12 +3,12 @@
  * one way to send. Kept this small so the state machines are tested against
  * a fake; the real UDP/TCP transport layer satisfies it directly.
  */
-import type { SipMessage } from '../message/index.js';
+import type { OutgoingMessage } from '../message/index.js';
 import type { Destination, TransportProtocol } from '../transport/index.js';
 
 export interface TransactionTransport {
   /** Rejects (or throws) on a fatal transport error: no route, connection refused, socket closed. */
-  send(message: SipMessage, destination: Destination): Promise<void> | void;
+  send(message: OutgoingMessage, destination: Destination): Promise<void> | void;
 }
 
 /** Only UDP loses or duplicates messages; TCP (and TLS, SCTP later) do not, so they skip retransmissions (§17.1.1.2). */

@@ -10,11 +10,12 @@ import { EventEmitter } from 'node:events';
 import {
   buildResponse,
   generateTag,
+  outgoingBytes,
   parseMessage,
   reasonPhrase,
-  serializeMessage,
   SipParseError,
   type AnswerableRequest,
+  type OutgoingMessage,
   type SipMessage,
   type SipResponse,
 } from '../message/index.js';
@@ -102,8 +103,8 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   }
 
   /** Rejects when the transport is not listening or the bytes cannot be sent (§8.1.3.1: a transport error). */
-  async send(message: SipMessage, destination: Destination): Promise<void> {
-    const data = serializeMessage(message);
+  async send(message: OutgoingMessage, destination: Destination): Promise<void> {
+    const data = outgoingBytes(message);
     if (destination.transport === 'udp') {
       if (!this.#udp) throw new Error('UDP transport is not listening');
       await this.#udp.send(data, destination.address, destination.port);

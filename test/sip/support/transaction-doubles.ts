@@ -3,14 +3,16 @@
  * asked to send, and messages written as SIP text. Used by the tests of
  * transactions, the registrar and the server; not by production code.
  */
-import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
+import { parseMessage, type OutgoingMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
 import type { Destination, Source } from '../../../src/sip/transport/index.js';
 import type { ClientTransactionUser } from '../../../src/sip/transaction/transaction-user.js';
 import type { TransactionTransport } from '../../../src/sip/transaction/transport.js';
 
 export interface SentMessage {
+  /** Parsed back when it was sent as bytes, so tests read every message the same way. */
   message: SipMessage;
   destination: Destination;
+  bytes?: Buffer;
 }
 
 export class FakeTransport implements TransactionTransport {
@@ -18,9 +20,10 @@ export class FakeTransport implements TransactionTransport {
   /** When set, every send fails with it, as a dead TCP connection would. */
   failWith: Error | undefined;
 
-  send(message: SipMessage, destination: Destination): Promise<void> {
+  send(message: OutgoingMessage, destination: Destination): Promise<void> {
     if (this.failWith) return Promise.reject(this.failWith);
-    this.sent.push({ message, destination });
+    if (message.type === 'serialized-response') this.sent.push({ message: sipMessage(message.bytes.toString('utf8')), destination, bytes: message.bytes });
+    else this.sent.push({ message, destination });
     return Promise.resolve();
   }
 
