@@ -12,6 +12,16 @@ import { runSipp } from '../sip/support/sipp.js';
 
 const silent = pino({ level: 'silent' });
 
+/** The problems a configuration file is refused with. */
+async function configProblems(file: string): Promise<string[]> {
+  const error = await loadConfigFile(file).then(
+    () => assert.fail('expected a ConfigError'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof ConfigError);
+  return error.problems;
+}
+
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'callrouter-start-'));
 }
@@ -71,12 +81,7 @@ test('an invalid configuration names every problem by path', async () => {
     file,
     JSON.stringify({ http: { port: 'eighty' }, domains: [{ name: 'x', timeZone: 'Mars/Base', users: [{ id: '1 0', password: '' }] }] }),
   );
-  const error = await loadConfigFile(file).then(
-    () => assert.fail('expected a ConfigError'),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ConfigError);
-  assert.deepEqual(error.problems, [
+  assert.deepEqual(await configProblems(file), [
     'http.port: Expected number, received string',
     'domains[0].timeZone: expected an IANA time zone such as Europe/Kyiv',
     'domains[0].users[0].id: expected an extension of letters, digits or _.+- (1 to 64)',
@@ -88,12 +93,7 @@ test('sip.auth and sip.timers are validated with their paths', async () => {
   const dir = await tempDir();
   const file = join(dir, 'sip.yaml');
   await writeFile(file, 'sip:\n  auth: { algorithms: [SHA-1], perUser: { maxFailures: 0 } }\n  timers: { t1: 5000, t2: 4000 }\ndomains: [{ name: x }]\n');
-  const error = await loadConfigFile(file).then(
-    () => assert.fail('expected a ConfigError'),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ConfigError);
-  assert.deepEqual(error.problems, [
+  assert.deepEqual(await configProblems(file), [
     "sip.auth.algorithms[0]: Invalid enum value. Expected 'SHA-256' | 'MD5', received 'SHA-1'",
     'sip.auth.perUser.maxFailures: Number must be greater than or equal to 1',
     'sip.timers.t2: expected t2 at least t1',
@@ -139,12 +139,7 @@ test('domains, users, gateways and calendars must have unique names', async () =
     gateways: [{ name: 'carrier', host: '127.0.0.1' }, { name: 'carrier', host: '127.0.0.2' }],
   };
   await writeFile(file, JSON.stringify({ domains: [domain, { name: 'example.com' }] }));
-  const error = await loadConfigFile(file).then(
-    () => assert.fail('expected a ConfigError'),
-    (caught: unknown) => caught,
-  );
-  assert.ok(error instanceof ConfigError);
-  assert.deepEqual(error.problems, [
+  assert.deepEqual(await configProblems(file), [
     'domains[0].users[1].id: duplicate user "101"',
     'domains[0].gateways[1].name: duplicate gateway "carrier"',
     'domains[1].name: duplicate domain "example.com"',
