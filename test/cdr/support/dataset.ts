@@ -43,17 +43,33 @@ export function leg(overrides: Partial<CallLegRecord> & Pick<CallLegRecord, 'uui
   };
 }
 
+/** Who the contact centre talks to; by default almost every caller is new (as in the small test datasets). */
+export interface Population {
+  /** Agents, with user IDs from 100 up. */
+  agents: number;
+  /** Distinct external subscribers. */
+  customers: number;
+}
+
+const DEFAULT_POPULATION: Population = { agents: 50, customers: 499_999_999 };
+
+/** The national number of customer `index` (0-based), for picking callers the dataset knows. */
+export function customerNumber(index: number): string {
+  return String(500_000_000 + index);
+}
+
 /** `count` legs spread over `days` before `now`, built through cdrFromLeg like the SIP server's. */
-export function generateLegs(count: number, now: Date, days: number, seed = 1): CallLegRecord[] {
+export function generateLegs(count: number, now: Date, days: number, seed = 1, population: Population = DEFAULT_POPULATION): CallLegRecord[] {
   const next = random(seed);
+  const agent = () => String(100 + Math.floor(next() * population.agents));
   const legs: CallLegRecord[] = [];
   const span = days * 86_400_000;
   for (let index = 0; index < count; index++) {
     const start = new Date(now.getTime() - Math.floor(next() * span));
-    const subscriber = String(500_000_000 + Math.floor(next() * 499_999_999));
+    const subscriber = customerNumber(Math.floor(next() * population.customers));
     const forms = numberForms(subscriber);
     const external = forms[Math.floor(next() * forms.length)];
-    const user = String(100 + Math.floor(next() * 50));
+    const user = agent();
     const kind = next();
     const direction: CallLegRecord['direction'] = kind < 0.45 ? 'outbound' : kind < 0.9 ? 'inbound' : 'internal';
     const answered = next() < 0.7;
@@ -69,7 +85,7 @@ export function generateLegs(count: number, now: Date, days: number, seed = 1): 
         bridgeTime: answered ? new Date(start.getTime() + ring) : undefined,
         endTime: new Date(start.getTime() + ring + talk),
         callerIdNumber: direction === 'inbound' ? external : user,
-        destinationNumber: direction === 'internal' ? String(100 + Math.floor(next() * 50)) : direction === 'inbound' ? '0441234567' : external,
+        destinationNumber: direction === 'internal' ? agent() : direction === 'inbound' ? '0441234567' : external,
         userId: user,
         dialedUser: direction === 'outbound' ? undefined : user,
       }),
