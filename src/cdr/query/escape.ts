@@ -5,12 +5,10 @@
  */
 
 /** Every character Lucene's regexp syntax gives a meaning, including the optional operators of `flags: ALL`. */
-const REGEXP_SPECIALS = new Set([...'.?+*|{}[]()"\\#@&<>~']);
+const REGEXP_SPECIALS = /[.?+*|{}[\]()"\\#@&<>~]/g;
 
 export function escapeRegexpLiteral(value: string): string {
-  let out = '';
-  for (const char of value) out += REGEXP_SPECIALS.has(char) ? `\\${char}` : char;
-  return out;
+  return value.replace(REGEXP_SPECIALS, '\\$&');
 }
 
 export function escapeWildcardLiteral(value: string): string {
