@@ -77,6 +77,8 @@ export type BridgeResult =
       hangupCause: HangupCause;
       /** Seconds the winning target rang before answering. */
       ringSeconds: number;
+      /** The uuid of the leg that answered (`last_bridge_to`). */
+      legUuid?: string;
     }
   | {
       answered: false;

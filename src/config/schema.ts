@@ -185,6 +185,15 @@ export const configSchema = z
           })
           .strict()
           .default({}),
+        calls: z
+          .object({
+            /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */
+            maxInSetup: z.number().int().min(1).default(1000),
+            /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
+            shutdownGraceSeconds: z.number().int().min(0).default(30),
+          })
+          .strict()
+          .default({}),
         /** RFC 3261 timers in milliseconds; tune T1 for long round trips, not for speed. */
         timers: z
           .object({

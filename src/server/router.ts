@@ -12,7 +12,12 @@ import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
+import { cdrFromLeg } from '../cdr/document/leg-record.js';
+import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
+import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
+import { GatewayRegistrations } from '../sip/gateway/gateway-registration.js';
 import { SipServer } from '../sip/server.js';
+import { createCallRunner } from './call-runner.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -25,11 +30,14 @@ export interface RunningRouter {
   sip: SipServer;
   /** Where the HTTP port listens (the real port when 0 was configured). */
   http: { address: string; port: number };
-  /** Graceful, in reverse order of start: HTTP, then SIP (drains; new requests get 503), then the CDR store. */
+  /** Each finished call leg's CDR goes through it. */
+  cdrWriter: any;
+  /** Graceful, in reverse order of start: HTTP, then SIP (new requests get 503; calls get the grace period, then BYE), then the CDRs are flushed and the store closed. */
   stop(): Promise<void>;
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+const UNREGISTER_WAIT_MS = 2_000;
 
 /**
  * The composition root of `callrouter start`: configuration, directory, route
@@ -56,13 +64,35 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
   try {
     const cdrStore = openSqliteCdrStore({ path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, clock: systemClock });
     cleanups.push(() => cdrStore.close());
+    const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
+    const cdrWriter = { record: (leg: any) => void cdrStore.index([{ document: cdrFromLeg(leg, timeZones.get(leg.domain) ?? 'UTC') }]), flush: async () => {} };
 
+    const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
+    cleanups.push(async () => gatewayAddresses.close());
     const observer = createSipMetrics(metrics, () => sipServer.registeredContacts);
-    const sipServer = new SipServer({ sip: config.sip, directory, logger: logger.child({ component: 'sip' }), observer });
+    const sipServer = new SipServer({
+      sip: config.sip,
+      directory,
+      logger: logger.child({ component: 'sip' }),
+      observer,
+      calls: {
+        gateways: gatewayDirectory(config, gatewayAddresses),
+        recordLeg: (leg) => cdrWriter.record(leg),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
+      },
+    });
     await sipServer.start();
     cleanups.push(() => sipServer.stop());
+    const registrations = new GatewayRegistrations({
+      domains: config.domains,
+      outbound: sipServer.outboundRequests,
+      destinationOf: (domain, gateway) => gatewayAddresses.destinationOf(domain, gateway),
+      logger: logger.child({ component: 'gateway-registration' }),
+    });
+    registrations.start();
+    // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
+    cleanups.push(() => Promise.race([registrations.stop(), new Promise<void>((resolve) => setTimeout(resolve, UNREGISTER_WAIT_MS))]));
 
-    const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
     const http = await createHttpServer({
       logger,
       metrics,
@@ -86,6 +116,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       routeSchemas,
       routes,
       cdrStore,
+      cdrWriter,
       sip: sipServer,
       http: { address: address.address, port: address.port },
       async stop() {
@@ -97,4 +128,16 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
     await stopAll();
     throw error;
   }
+}
+
+/** Gateways by name from the configuration, with the addresses their hosts resolved to. */
+function gatewayDirectory(config: Config, addresses: GatewayAddresses): GatewayDirectory {
+  const byName = new Map(config.domains.flatMap((domain) => domain.gateways.map((gateway) => [`${domain.name}/${gateway.name}`, gateway] as const)));
+  return {
+    find: (domain, name) => {
+      const gateway = byName.get(`${domain}/${name}`);
+      return gateway && { config: gateway, destination: addresses.destinationOf(domain, name) };
+    },
+    fromSource: (address) => addresses.gatewayOf(address),
+  };
 }

@@ -10,9 +10,15 @@ import { DigestAuthenticator } from './auth/index.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
 import { Registrar, type Binding } from './registrar/index.js';
-import { TransactionLayer } from './transaction/index.js';
-import { TransportLayer, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
+import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { B2bua } from './b2bua/b2bua.js';
+import type { GatewayDirectory } from './b2bua/bridge-targets.js';
+import type { CallOrigin, SipCall } from './b2bua/sip-call.js';
+import type { OutboundRequests } from './gateway/gateway-registration.js';
+import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
+import type { CallLegRecord } from '../cdr/document/leg-record.js';
 
 export interface SipServerOptions {
   sip: Config['sip'];
@@ -21,6 +27,12 @@ export interface SipServerOptions {
   observer?: SipObserver;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
+  /** Calls: without this the server is a registrar only. */
+  calls?: {
+    gateways: GatewayDirectory;
+    recordLeg(leg: CallLegRecord): void;
+    onCall(call: SipCall, origin: CallOrigin): void;
+  };
 }
 
 const DEFAULT_DRAIN_TIMEOUT_MS = 2_000;
@@ -30,8 +42,11 @@ export class SipServer {
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
   readonly #userAgentServer: UserAgentServer;
+  readonly #b2bua: B2bua | undefined;
+  readonly #local: LocalAddress;
   readonly #logger: Logger;
   readonly #drainTimeoutMs: number;
+  readonly #shutdownGraceMs: number;
 
   constructor(options: SipServerOptions) {
     const { sip, directory, logger, observer } = options;
@@ -47,20 +62,49 @@ export class SipServer {
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
+    this.#shutdownGraceMs = sip.calls.shutdownGraceSeconds * 1000;
     this.#registrar = new Registrar({ directory, authenticator, expiry: sip.registration, logger: logger.child({ layer: 'registrar' }) });
-    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, logger });
-    this.#transactions = new TransactionLayer({
-      transport: {
-        send: (message, destination) => {
-          this.#trace('sent', message, destination);
-          if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
-          return this.#transport.send(message, destination);
-        },
-      },
-      user: this.#userAgentServer,
+    const send = (message: OutgoingMessage, destination: Destination) => {
+      this.#trace('sent', message, destination);
+      if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
+      return this.#transport.send(message, destination);
+    };
+    const transactions = new TransactionLayer({
+      transport: { send },
+      user: { onRequest: (...args) => this.#userAgentServer.onRequest(...args), onAck: (...args) => this.#userAgentServer.onAck(...args) },
       timers: sip.timers,
       logger: logger.child({ layer: 'transaction' }),
     });
+    this.#transactions = transactions;
+    const local = (this.#local = new LocalAddress({
+      listenAddress: sip.listen.address,
+      publicAddress: sip.publicAddress,
+      portOf: (transport) => this.#transport.localAddress(transport)?.port ?? sip.listen.port,
+    }));
+    if (options.calls) {
+      const callLogger = logger.child({ layer: 'b2bua' });
+      this.#b2bua = new B2bua({
+        stack: {
+          transactions,
+          sendAck: (ack, destination) => {
+            Promise.resolve(send(ack, destination)).catch((error: unknown) => callLogger.warn({ err: error }, 'ACK could not be sent'));
+          },
+          local,
+          timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
+          logger: callLogger,
+        },
+        transactions,
+        authenticator,
+        directory,
+        gateways: options.calls.gateways,
+        contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
+        recordLeg: options.calls.recordLeg,
+        onCall: options.calls.onCall,
+        maxCallsInSetup: sip.calls.maxInSetup,
+        logger: callLogger,
+      });
+    }
+    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, calls: this.#b2bua, logger });
     this.#transport.on('message', (message, source) => {
       this.#trace('received', message, source);
       if (observer && message.type === 'request') observer.requestReceived(message.method);
@@ -85,6 +129,7 @@ export class SipServer {
    */
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
+    await this.#endCalls();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, this.#drainTimeoutMs);
@@ -94,6 +139,38 @@ export class SipServer {
     await this.#transport.close();
     this.#registrar.close();
     this.#logger.info('SIP server stopped');
+  }
+
+  /** Requests we originate outside calls (REGISTER to carriers): client transactions and our address. */
+  get outboundRequests(): OutboundRequests {
+    return {
+      send: (request, destination, user) => {
+        this.#transactions.sendRequest(request, destination, user);
+      },
+      localAddress: (destination) => this.#local.of(destination),
+    };
+  }
+
+  /** Calls in progress, answered or not. */
+  get activeCalls(): number {
+    return this.#b2bua?.activeCalls ?? 0;
+  }
+
+  /** Calls not yet answered. */
+  get callsInSetup(): number {
+    return this.#b2bua?.callsInSetup ?? 0;
+  }
+
+  /** New calls get 503; those in progress have the grace period to finish, then get BYE. */
+  async #endCalls(): Promise<void> {
+    const b2bua = this.#b2bua;
+    if (!b2bua) return;
+    b2bua.refuseNewCalls();
+    if (b2bua.activeCalls === 0) return;
+    this.#logger.info({ calls: b2bua.activeCalls, graceSeconds: this.#shutdownGraceMs / 1000 }, 'waiting for calls in progress to finish');
+    if (await b2bua.callsFinished(this.#shutdownGraceMs)) return;
+    this.#logger.warn({ calls: b2bua.activeCalls }, 'grace period over: ending the remaining calls');
+    await Promise.race([b2bua.hangupAll('SYSTEM_SHUTDOWN'), new Promise((resolve) => setTimeout(resolve, this.#drainTimeoutMs))]);
   }
 
   localAddress(transport: TransportProtocol): ListenAddress | undefined {

@@ -3,10 +3,12 @@
  * reaches. It applies the checks every request gets (§8.2.2.3 Require),
  * answers OPTIONS itself (§11.2), hands REGISTER to the registrar, and
  * refuses what we do not do: 405 with Allow for methods SIP defines, 501 for
- * the rest. Calls (INVITE, BYE, CANCEL) join here when the B2BUA exists.
+ * the rest. Calls — INVITE, CANCEL and everything inside a dialog — go to
+ * the B2BUA when there is one.
  */
 import type { Logger } from 'pino';
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from './message/index.js';
+import type { B2bua } from './b2bua/b2bua.js';
 import type { Registrar } from './registrar/index.js';
 import type { ServerTransaction, TransactionUser } from './transaction/index.js';
 import type { Source } from './transport/index.js';
@@ -15,7 +17,8 @@ import type { Source } from './transport/index.js';
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE',
 ]);
-const ALLOWED_METHODS = ['REGISTER', 'OPTIONS'];
+const REGISTRAR_METHODS = ['REGISTER', 'OPTIONS'];
+const CALL_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'INFO', 'UPDATE'];
 /** How long a peer refused while we shut down is asked to wait: a restart usually takes a few seconds. */
 const DRAINING_RETRY_AFTER_SECONDS = '10';
 /** Option tags we implement (Supported) — none yet; any Require is therefore unsupported. */
@@ -23,16 +26,22 @@ const SUPPORTED_EXTENSIONS: readonly string[] = [];
 
 export interface UserAgentServerOptions {
   registrar: Registrar;
+  /** Without it, calls are refused with 405 (a registrar-only server). */
+  calls?: B2bua;
   logger?: Logger;
 }
 
 export class UserAgentServer implements TransactionUser {
   readonly #registrar: Registrar;
+  readonly #calls: B2bua | undefined;
+  readonly #allowed: readonly string[];
   readonly #logger: Logger | undefined;
   #draining = false;
 
   constructor(options: UserAgentServerOptions) {
     this.#registrar = options.registrar;
+    this.#calls = options.calls;
+    this.#allowed = options.calls ? [...REGISTRAR_METHODS, ...CALL_METHODS] : REGISTRAR_METHODS;
     this.#logger = options.logger;
   }
 
@@ -44,22 +53,25 @@ export class UserAgentServer implements TransactionUser {
   onRequest(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const reply = (status: number, headers?: ExtraHeaders) =>
       transaction.respond(buildResponse(request, status, undefined, headers, generateTag()));
-    if (this.#draining) return reply(503, { 'retry-after': DRAINING_RETRY_AFTER_SECONDS });
     const unsupported = unsupportedExtensions(request);
     // §8.2.2.3: never for CANCEL (nor ACK, which never gets here).
     if (unsupported.length > 0 && request.method !== 'CANCEL') return reply(420, { unsupported });
+    // Calls in progress are still served while we drain: the B2BUA refuses only new ones.
+    if (this.#calls?.handles(request)) return this.#calls.onRequest(request, transaction, source);
+    if (this.#draining) return reply(503, { 'retry-after': DRAINING_RETRY_AFTER_SECONDS });
     switch (request.method) {
       case 'REGISTER':
         return this.#registrar.handle(request, transaction, source);
       case 'OPTIONS':
-        return reply(200, capabilities());
+        return reply(200, capabilities(this.#allowed));
       default:
-        return KNOWN_METHODS.has(request.method) ? reply(405, { allow: ALLOWED_METHODS }) : reply(501);
+        return KNOWN_METHODS.has(request.method) ? reply(405, { allow: this.#allowed }) : reply(501);
     }
   }
 
-  /** No dialogs yet, so an ACK outside a transaction has nothing to acknowledge. */
+  /** The ACK of a 2xx belongs to a dialog (§13.2.2.4). */
   onAck(request: SipRequest, source: Source): void {
+    if (this.#calls) return this.#calls.onAck(request);
     this.#logger?.debug({ callId: request.headers.get('call-id'), source: `${source.address}:${source.port}` }, 'ACK outside any dialog ignored');
   }
 }
@@ -69,6 +81,6 @@ function unsupportedExtensions(request: SipRequest): string[] {
 }
 
 /** §11.2: what an OPTIONS answer tells about us. */
-function capabilities(): ExtraHeaders {
-  return { allow: ALLOWED_METHODS, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: SUPPORTED_EXTENSIONS };
+function capabilities(allowed: readonly string[]): ExtraHeaders {
+  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: SUPPORTED_EXTENSIONS };
 }

@@ -36,6 +36,7 @@ export { outgoingBytes, serializeMessage, serializeResponse } from './serializer
 export { parseUri, formatUri } from './uri.js';
 export { parseNameAddr, formatNameAddr, parseContact, formatContact, type ContactValue } from './name-addr.js';
 export { parseVia, formatVia } from './via.js';
+export { formatHostPort } from './host.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
 export { buildResponse, type ExtraHeaders } from './response.js';
 export { reasonPhrase } from './reason-phrases.js';

@@ -1,0 +1,109 @@
+/**
+ * What both legs of a bridged call do once they have a dialog (RFC 3261
+ * §12, §15): take in-dialog requests from the peer, send BYE and other
+ * requests to it, and know whether and by whom the leg was ended.
+ */
+import { randomUUID } from 'node:crypto';
+import { buildResponse, parseCSeq, type SipRequest } from '../message/index.js';
+import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { SessionBody } from './inbound-leg.js';
+import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
+
+export interface DialogLegEvents {
+  /** The peer sent BYE (already answered 200). */
+  onHangup?(): void;
+  /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
+  onRequest?(request: SipRequest, transaction: ServerTransaction): void;
+}
+
+/** Who ended the leg: we sent BYE (or CANCEL, or a final error), or the peer did. */
+export type EndedBy = 'local' | 'remote';
+
+export abstract class DialogLeg implements DialogReceiver {
+  /** The leg's channel uuid, as its CDR and `last_bridge_to` name it. */
+  readonly uuid = randomUUID();
+  readonly events: DialogLegEvents = {};
+  #dialog: Dialog | undefined;
+  #endedBy: EndedBy | undefined;
+  readonly #endListeners: (() => void)[] = [];
+
+  protected constructor(protected readonly stack: SipStack) {}
+
+  get dialog(): Dialog | undefined {
+    return this.#dialog;
+  }
+
+  get endedBy(): EndedBy | undefined {
+    return this.#endedBy;
+  }
+
+  get ended(): boolean {
+    return this.#endedBy !== undefined;
+  }
+
+  /** Called once, when the leg ends. */
+  onEnded(listener: () => void): void {
+    if (this.ended) listener();
+    else this.#endListeners.push(listener);
+  }
+
+  receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
+    const dialog = this.#dialog;
+    if (!dialog || this.ended) return transaction.respond(buildResponse(request, 481));
+    if (!dialog.acceptRemoteSeq(request)) return transaction.respond(buildResponse(request, 500, 'CSeq Out of Order'));
+    if (request.method === 'BYE') {
+      transaction.respond(buildResponse(request, 200));
+      this.end('remote');
+      this.events.onHangup?.();
+      return;
+    }
+    if (request.method === 'INVITE' || request.method === 'UPDATE') dialog.refreshTarget(request);
+    if (this.events.onRequest) this.events.onRequest(request, transaction);
+    else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
+  }
+
+  abstract receiveAck(ack: SipRequest): void;
+
+  /** Sends BYE and resolves once it is answered or timed out; a leg already ended is left alone. */
+  async bye(headers?: DialogRequestOptions['headers']): Promise<void> {
+    if (this.ended || !this.#dialog) return;
+    this.end('local');
+    await this.send('BYE', undefined, headers);
+  }
+
+  /** A request in the dialog to the peer, with `session` as its body. */
+  send(method: string, session?: SessionBody, headers?: DialogRequestOptions['headers']): Promise<RequestOutcome> {
+    const dialog = this.#dialog;
+    if (!dialog) return Promise.resolve({ failure: 'transport-error' });
+    const request = dialog.request(method, this.stack.local.via(dialog.destination), { ...session, headers });
+    return sendRequest(this.stack, request, dialog.destination);
+  }
+
+  /** A re-INVITE (hold, unhold, new media); its 2xx is ACKed here (§14.1), and moves the remote target. */
+  async reinvite(session: SessionBody | undefined): Promise<RequestOutcome> {
+    const dialog = this.#dialog;
+    if (!dialog || this.ended) return { failure: 'transport-error' };
+    const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session });
+    const outcome = await sendRequest(this.stack, invite, dialog.destination);
+    if ('response' in outcome && outcome.response.status < 300) {
+      dialog.refreshTarget(outcome.response);
+      const seq = parseCSeq(invite.headers.get('cseq') ?? '');
+      if (seq.ok) this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination)), dialog.destination);
+    }
+    return outcome;
+  }
+
+  protected setDialog(dialog: Dialog): void {
+    this.#dialog = dialog;
+    this.stack.dialogs.set(dialog.key, this);
+  }
+
+  /** Marks the leg ended once; the dialog stops taking requests. */
+  protected end(by: EndedBy): void {
+    if (this.#endedBy) return;
+    this.#endedBy = by;
+    if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
+    for (const listener of this.#endListeners.splice(0)) listener();
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The caller's leg (the A-leg) as a UAS (RFC 3261 §13.3): its INVITE server
+ * transaction until the final response, then its dialog. It sends
+ * provisional responses, answers with 200 and retransmits that 200 until
+ * the ACK comes (§13.3.1.4: the TU's job, not the transaction's), or
+ * rejects; a CANCEL ends it with 487 (§9.2).
+ */
+import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { Dialog } from '../dialog/dialog.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { Source } from '../transport/index.js';
+import { DialogLeg } from './dialog-leg.js';
+import type { SipStack } from './sip-stack.js';
+
+export interface SessionBody {
+  body: Buffer;
+  contentType: string;
+}
+
+export interface InboundLegSetupEvents {
+  /** CANCEL arrived before our final response; 487 has been sent. */
+  onCancel?(): void;
+  /** The ACK of our 200 (its body is the SDP answer when our 200 carried the offer). */
+  onAck?(ack: SipRequest): void;
+  /** No ACK for our 200 within 64*T1: the caller is gone. */
+  onAckTimeout?(): void;
+}
+
+type Phase = 'proceeding' | 'answered' | 'confirmed' | 'rejected';
+
+export class InboundLeg extends DialogLeg {
+  readonly localTag = generateTag();
+  readonly setup: InboundLegSetupEvents = {};
+  readonly #transaction: ServerTransaction;
+  readonly #source: Source;
+  #phase: Phase = 'proceeding';
+  #lastProvisional = 0;
+  #retransmission: NodeJS.Timeout | undefined;
+
+  constructor(
+    stack: SipStack,
+    readonly invite: SipRequest,
+    transaction: ServerTransaction,
+    source: Source,
+  ) {
+    super(stack);
+    this.#transaction = transaction;
+    this.#source = source;
+  }
+
+  /** Where the INVITE came from: where the caller's dialog sends to. */
+  get source(): Source {
+    return this.#source;
+  }
+
+  /** The offer of the INVITE, if it had one. */
+  get offer(): SessionBody | undefined {
+    return sessionBody(this.invite);
+  }
+
+  get answered(): boolean {
+    return this.#phase === 'answered' || this.#phase === 'confirmed';
+  }
+
+  /** Still waiting for our final response. */
+  get pending(): boolean {
+    return this.#phase === 'proceeding' && !this.ended;
+  }
+
+  /** 180 or 183; a repeated 180 without a body is not sent again. */
+  provisional(status: 180 | 183, session?: SessionBody): void {
+    if (!this.pending) return;
+    if (status === this.#lastProvisional && !session) return;
+    this.#lastProvisional = status;
+    this.#transaction.respond(this.#response(status, session));
+  }
+
+  /** 200 OK with our Contact and `session` (the SDP answer, or an offer when the INVITE had none). */
+  answer(session: SessionBody | undefined): void {
+    if (!this.pending) return;
+    const dialog = Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
+    if (!dialog) {
+      this.reject(400, { warning: '399 callrouter "INVITE without From tag or Contact"' });
+      return;
+    }
+    this.#phase = 'answered';
+    this.setDialog(dialog);
+    const ok = this.#response(200, session, { contact: dialog.contact });
+    this.#transaction.respond(ok);
+    this.#retransmitUntilAcked(() => this.#transaction.respond(ok));
+  }
+
+  /** A final non-2xx response; the leg ends. */
+  reject(status: number, headers?: ExtraHeaders): void {
+    if (!this.pending) return;
+    this.#phase = 'rejected';
+    this.#transaction.respond(buildResponse(this.invite, status, undefined, headers, this.localTag));
+    this.end('local');
+  }
+
+  /** §9.2: a CANCEL matching our INVITE transaction (the CANCEL itself is answered 200 by the dispatcher). */
+  receiveCancel(): void {
+    if (!this.pending) return;
+    this.#phase = 'rejected';
+    this.#transaction.respond(buildResponse(this.invite, 487, undefined, undefined, this.localTag));
+    this.end('remote');
+    this.setup.onCancel?.();
+  }
+
+  receiveAck(ack: SipRequest): void {
+    if (this.#phase !== 'answered') return;
+    this.#phase = 'confirmed';
+    clearTimeout(this.#retransmission);
+    this.setup.onAck?.(ack);
+  }
+
+  protected override end(by: 'local' | 'remote'): void {
+    clearTimeout(this.#retransmission);
+    super.end(by);
+  }
+
+  /** §13.3.1.4: T1, doubling up to T2, until the ACK; after 64*T1 the caller is taken as gone. */
+  #retransmitUntilAcked(resend: () => void): void {
+    const { t1, t2 } = this.stack.timers;
+    const giveUpAt = Date.now() + 64 * t1;
+    const schedule = (interval: number) => {
+      this.#retransmission = setTimeout(() => {
+        if (Date.now() >= giveUpAt) {
+          this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
+          this.setup.onAckTimeout?.();
+          return;
+        }
+        if (this.#source.transport === 'udp') resend();
+        schedule(Math.min(2 * interval, t2));
+      }, interval);
+    };
+    schedule(t1);
+  }
+
+  #response(status: number, session?: SessionBody, headers?: ExtraHeaders) {
+    const response = buildResponse(this.invite, status, undefined, headers, this.localTag);
+    if (session) {
+      response.headers.set('content-type', session.contentType);
+      response.body = session.body;
+    }
+    return response;
+  }
+}
+
+/** The message's body with its type, if it has one. */
+export function sessionBody(message: { headers: { get(name: string): string | undefined }; body: Buffer }): SessionBody | undefined {
+  if (message.body.length === 0) return undefined;
+  return { body: message.body, contentType: message.headers.get('content-type') ?? 'application/sdp' };
+}

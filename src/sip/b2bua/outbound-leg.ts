@@ -1,0 +1,223 @@
+/**
+ * A leg we place (a B-leg) as a UAC (RFC 3261 §13.2): the INVITE, its
+ * provisional and final responses, the ACK of the 2xx (§13.2.2.4), CANCEL
+ * (§9.1: only once a provisional response came, so it cannot overtake the
+ * INVITE), and one retry with credentials when a gateway challenges us
+ * (§22.2). A 2xx that arrives after we cancelled is ACKed and hung up, as
+ * is a second dialog from a forking proxy behind the target.
+ */
+import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
+import {
+  formatCSeq,
+  formatUri,
+  generateCallId,
+  generateTag,
+  SipHeaders,
+  type ExtraHeaders,
+  type SipRequest,
+  type SipResponse,
+  type SipUri,
+} from '../message/index.js';
+import { Dialog, tagOf } from '../dialog/dialog.js';
+import type { ClientTransactionUser } from '../transaction/index.js';
+import type { Destination } from '../transport/index.js';
+import { DialogLeg } from './dialog-leg.js';
+import type { SessionBody } from './inbound-leg.js';
+import { sendRequest, type SipStack } from './sip-stack.js';
+
+export interface OutboundTarget {
+  requestUri: SipUri;
+  destination: Destination;
+  /** From without tag, e.g. `"Alice" <sip:101@example.com>`. */
+  from: string;
+  /** To, e.g. `<sip:102@example.com>`. */
+  to: string;
+  maxForwards: number;
+  headers?: ExtraHeaders;
+  /** Answer a 401/407 once with these (a gateway's account). */
+  credentials?: { username: string; password: string };
+}
+
+export interface OutboundLegSetupEvents {
+  onProvisional?(response: SipResponse): void;
+  /** The first 2xx: the dialog is set up; call `ack` when the ACK may go. */
+  onAnswer?(response: SipResponse): void;
+  /** A final non-2xx status, 408 for no answer at all, 503 for a transport error; 487 after our CANCEL. */
+  onFailure?(status: number): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class OutboundLeg extends DialogLeg {
+  readonly setup: OutboundLegSetupEvents = {};
+  readonly callId = generateCallId();
+  readonly localTag = generateTag();
+  #invite: SipRequest | undefined;
+  #seq = 1;
+  #authenticated = false;
+  #provisionalSeen = false;
+  #cancelWanted = false;
+  #cancelSent = false;
+  #finished = false;
+  #ack: SipRequest | undefined;
+
+  constructor(
+    stack: SipStack,
+    readonly target: OutboundTarget,
+  ) {
+    super(stack);
+  }
+
+  get answered(): boolean {
+    return this.dialog !== undefined;
+  }
+
+  start(session: SessionBody | undefined): void {
+    this.#send(this.#buildInvite(session));
+  }
+
+  /** Gives up ringing: CANCEL now, or as soon as a provisional response shows the INVITE arrived. */
+  cancel(): void {
+    if (this.#finished || this.#cancelWanted) return;
+    this.#cancelWanted = true;
+    if (this.#provisionalSeen) this.#sendCancel();
+  }
+
+  /** ACKs the 2xx, with the SDP answer when our INVITE carried no offer. */
+  ack(session?: SessionBody): void {
+    const dialog = this.dialog;
+    if (!dialog || this.#ack) return;
+    const options = session ? { body: session.body, contentType: session.contentType } : {};
+    this.#ack = dialog.ack(this.#seq, this.stack.local.via(dialog.destination), options);
+    this.stack.sendAck(this.#ack, dialog.destination);
+  }
+
+  /** No ACK ever comes from the peer for our requests' responses: this is a UAC. */
+  receiveAck(): void {}
+
+  #buildInvite(session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
+    const { target } = this;
+    const headers = new SipHeaders();
+    headers.set('via', this.stack.local.via(target.destination));
+    headers.set('max-forwards', String(target.maxForwards));
+    headers.set('from', `${target.from};tag=${this.localTag}`);
+    headers.set('to', target.to);
+    headers.set('call-id', this.callId);
+    headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
+    headers.set('contact', this.stack.local.contact(target.destination));
+    headers.set('allow', ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE']);
+    for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
+    if (authorization) headers.set(authorization[0], authorization[1]);
+    if (session) headers.set('content-type', session.contentType);
+    return { type: 'request', method: 'INVITE', uri: target.requestUri, headers, body: session?.body ?? EMPTY };
+  }
+
+  #send(invite: SipRequest): void {
+    this.#invite = invite;
+    const user: ClientTransactionUser = {
+      onResponse: (response) => this.#receive(response),
+      onTimeout: () => this.#fail(408),
+      onTransportError: () => this.#fail(503),
+    };
+    try {
+      this.stack.transactions.sendRequest(invite, this.target.destination, user);
+    } catch (error) {
+      this.stack.logger.warn({ err: error, target: formatUri(this.target.requestUri) }, 'INVITE could not be sent');
+      queueMicrotask(() => this.#fail(503));
+    }
+  }
+
+  #receive(response: SipResponse): void {
+    if (response.status < 200) {
+      this.#provisionalSeen = true;
+      if (this.#cancelWanted && !this.#cancelSent) this.#sendCancel();
+      if (!this.#finished && !this.#cancelWanted) this.setup.onProvisional?.(response);
+    } else if (response.status < 300) {
+      this.#receiveSuccess(response);
+    } else if ((response.status === 401 || response.status === 407) && this.#retryWithCredentials(response)) {
+      return;
+    } else {
+      this.#fail(response.status);
+    }
+  }
+
+  #receiveSuccess(response: SipResponse): void {
+    const dialog = this.dialog;
+    if (dialog) {
+      // A retransmission of the 2xx we know re-sends our ACK; one from another fork is hung up.
+      if (tagOf(response.headers.get('to')) === dialog.remoteTag) {
+        if (this.#ack) this.stack.sendAck(this.#ack, dialog.destination);
+      } else {
+        this.#hangUpStray(response);
+      }
+      return;
+    }
+    if (this.#finished || !this.#invite) return this.#hangUpStray(response);
+    const established = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
+    if (!established) return this.#fail(502);
+    this.#finished = true;
+    this.setDialog(established);
+    if (this.#cancelWanted) {
+      // The 2xx crossed our CANCEL: the call was set up all the same and must be ended.
+      this.ack();
+      void this.bye();
+      this.setup.onFailure?.(487);
+      return;
+    }
+    this.setup.onAnswer?.(response);
+  }
+
+  /** §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog. */
+  #hangUpStray(response: SipResponse): void {
+    if (!this.#invite) return;
+    const stray = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
+    if (!stray) return;
+    this.stack.sendAck(stray.ack(this.#seq, this.stack.local.via(stray.destination)), stray.destination);
+    void sendRequest(this.stack, stray.request('BYE', this.stack.local.via(stray.destination)), stray.destination);
+  }
+
+  #retryWithCredentials(response: SipResponse): boolean {
+    const credentials = this.target.credentials;
+    if (!credentials || this.#authenticated || this.#cancelWanted || !this.#invite) return false;
+    const [challengeHeader, answerHeader] =
+      response.status === 401 ? ['www-authenticate', 'authorization'] : ['proxy-authenticate', 'proxy-authorization'];
+    for (const value of response.headers.getAll(challengeHeader)) {
+      const challenge = parseDigestChallenge(value);
+      if (!challenge) continue;
+      const authorization = answerChallenge(challenge, {
+        ...credentials,
+        method: 'INVITE',
+        uri: formatUri(this.target.requestUri),
+        nonceCount: 1,
+      });
+      if (!authorization) continue;
+      this.#authenticated = true;
+      this.#seq += 1;
+      const session = this.#invite.body.length > 0 ? { body: this.#invite.body, contentType: this.#invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
+      this.#provisionalSeen = false;
+      this.#send(this.#buildInvite(session, [answerHeader, authorization]));
+      return true;
+    }
+    return false;
+  }
+
+  /** §9.1: the CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number and top Via. */
+  #sendCancel(): void {
+    const invite = this.#invite;
+    if (!invite || this.#cancelSent) return;
+    this.#cancelSent = true;
+    const headers = new SipHeaders();
+    for (const name of ['via', 'route', 'from', 'to', 'call-id']) headers.set(name, invite.headers.getAll(name));
+    headers.set('max-forwards', '70');
+    headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'CANCEL' }));
+    const cancel: SipRequest = { type: 'request', method: 'CANCEL', uri: invite.uri, headers, body: EMPTY };
+    void sendRequest(this.stack, cancel, this.target.destination);
+  }
+
+  #fail(status: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.end(this.#cancelWanted ? 'local' : 'remote');
+    this.setup.onFailure?.(status);
+  }
+}

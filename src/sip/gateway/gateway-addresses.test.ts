@@ -1,0 +1,174 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import type { Config, GatewayConfig } from '../../config/schema.js';
+import { GatewayAddresses, type HostResolver } from './gateway-addresses.js';
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+function recordingLogger() {
+  const lines: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
+  return { logger, lines };
+}
+
+type GatewayFields = Partial<GatewayConfig> & Pick<GatewayConfig, 'name' | 'host'>;
+
+/** The schema's defaults by hand: the schema module loads native modules (re2) these tests do not need. */
+function domain(name: string, gateways: GatewayFields[]): Config['domains'][number] {
+  return {
+    name,
+    timeZone: 'UTC',
+    variables: {},
+    allowAnonymousPublic: false,
+    users: [],
+    gateways: gateways.map((fields) => ({ port: 5060, transport: 'udp', register: false, ...fields })),
+    calendars: [],
+    routes: { public: [], default: [] },
+  };
+}
+
+function domains(gateways: GatewayFields[], more: Config['domains'] = []): Config['domains'] {
+  return [domain('example.com', gateways), ...more];
+}
+
+test('IP hosts match their source address on any port, and give a destination', async () => {
+  const { logger } = recordingLogger();
+  const addresses = await GatewayAddresses.create(
+    domains([
+      { name: 'carrier-a', host: '10.0.0.1', port: 5070 },
+      { name: 'carrier-b', host: '[2001:DB8::0:1]', transport: 'tcp' },
+    ]),
+    logger,
+  );
+  try {
+    assert.equal(addresses.gatewayOf('10.0.0.1')?.gateway.name, 'carrier-a');
+    assert.equal(addresses.gatewayOf('10.0.0.1')?.domain, 'example.com');
+    assert.equal(addresses.gatewayOf('2001:db8::1')?.gateway.name, 'carrier-b');
+    assert.equal(addresses.gatewayOf('10.0.0.2'), undefined);
+    assert.deepEqual(addresses.destinationOf('example.com', 'carrier-a'), { transport: 'udp', address: '10.0.0.1', port: 5070 });
+    assert.deepEqual(addresses.destinationOf('example.com', 'carrier-b'), { transport: 'tcp', address: '2001:db8::1', port: 5060 });
+    assert.equal(addresses.destinationOf('example.com', 'nope'), undefined);
+    assert.equal(addresses.destinationOf('other.com', 'carrier-a'), undefined);
+  } finally {
+    addresses.close();
+  }
+});
+
+test('an IPv4-mapped IPv6 source matches the IPv4 gateway', async () => {
+  const { logger } = recordingLogger();
+  const addresses = await GatewayAddresses.create(domains([{ name: 'carrier', host: '10.0.0.1' }]), logger);
+  try {
+    assert.equal(addresses.gatewayOf('::ffff:10.0.0.1')?.gateway.name, 'carrier');
+    assert.equal(addresses.gatewayOf('::FFFF:10.0.0.1')?.gateway.name, 'carrier');
+  } finally {
+    addresses.close();
+  }
+});
+
+test('localhost resolves through the system resolver', async () => {
+  const { logger } = recordingLogger();
+  const addresses = await GatewayAddresses.create(domains([{ name: 'local', host: 'localhost' }]), logger);
+  try {
+    const resolved = addresses.addressesOf('example.com', 'local');
+    assert.ok(resolved.length > 0, 'localhost resolved to nothing');
+    assert.ok(resolved.some((address) => address === '127.0.0.1' || address === '::1'), `unexpected addresses ${resolved.join(', ')}`);
+    for (const address of resolved) assert.equal(addresses.gatewayOf(address)?.gateway.name, 'local');
+    const destination = addresses.destinationOf('example.com', 'local');
+    assert.equal(destination?.address, resolved[0]);
+  } finally {
+    addresses.close();
+  }
+});
+
+test('a name that does not resolve is a warning, not an error; the other gateways still work', async () => {
+  const { logger, lines } = recordingLogger();
+  const addresses = await GatewayAddresses.create(
+    domains([
+      { name: 'ghost', host: 'no-such-host.invalid' },
+      { name: 'carrier', host: '10.0.0.1' },
+    ]),
+    logger,
+  );
+  try {
+    assert.equal(addresses.destinationOf('example.com', 'ghost'), undefined);
+    assert.equal(addresses.gatewayOf('10.0.0.1')?.gateway.name, 'carrier');
+    const warning = lines.find((line) => line.msg === 'gateway host does not resolve');
+    assert.ok(warning, 'no warning logged');
+    assert.equal(warning.level, 40);
+    assert.equal(warning.gateway, 'ghost');
+  } finally {
+    addresses.close();
+  }
+});
+
+test('re-resolution follows a renumbered carrier and keeps the old addresses through a DNS failure', async () => {
+  const { logger } = recordingLogger();
+  let answer: string[] | Error = new Error('ENOTFOUND');
+  const resolve: HostResolver = (host) => {
+    assert.equal(host, 'sip.carrier.example');
+    return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+  };
+  const addresses = await GatewayAddresses.create(domains([{ name: 'carrier', host: 'sip.carrier.example' }]), logger, { resolve, refreshMs: 0 });
+  try {
+    assert.equal(addresses.destinationOf('example.com', 'carrier'), undefined);
+
+    answer = ['203.0.113.5', '::ffff:203.0.113.6'];
+    await addresses.refresh();
+    assert.deepEqual(addresses.addressesOf('example.com', 'carrier'), ['203.0.113.5', '203.0.113.6']);
+    assert.equal(addresses.gatewayOf('203.0.113.6')?.gateway.name, 'carrier');
+    assert.equal(addresses.destinationOf('example.com', 'carrier')?.address, '203.0.113.5');
+
+    answer = new Error('EAI_AGAIN');
+    await addresses.refresh();
+    assert.equal(addresses.gatewayOf('203.0.113.5')?.gateway.name, 'carrier', 'a DNS failure must not forget the carrier');
+
+    answer = ['198.51.100.7'];
+    await addresses.refresh();
+    assert.equal(addresses.gatewayOf('203.0.113.5'), undefined);
+    assert.equal(addresses.gatewayOf('198.51.100.7')?.gateway.name, 'carrier');
+  } finally {
+    addresses.close();
+  }
+});
+
+test('the periodic re-resolution runs on its timer and close() stops it', async (t) => {
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  const { logger } = recordingLogger();
+  let calls = 0;
+  const resolve: HostResolver = () => {
+    calls++;
+    return Promise.resolve(['203.0.113.5']);
+  };
+  const addresses = await GatewayAddresses.create(domains([{ name: 'carrier', host: 'sip.carrier.example' }]), logger, { resolve, refreshMs: 1000 });
+  assert.equal(calls, 1);
+  t.mock.timers.tick(1000);
+  await addresses.refresh();
+  assert.ok(calls >= 2, 'the timer did not re-resolve');
+  const before = calls;
+  addresses.close();
+  t.mock.timers.tick(5000);
+  await Promise.resolve();
+  assert.equal(calls, before);
+});
+
+test('gateways of several domains: each source address names its own domain', async () => {
+  const { logger } = recordingLogger();
+  const addresses = await GatewayAddresses.create(
+    domains([{ name: 'a', host: '10.0.0.1' }], [domain('other.com', [{ name: 'b', host: '10.0.0.2' }])]),
+    logger,
+  );
+  try {
+    assert.deepEqual(
+      [addresses.gatewayOf('10.0.0.1')?.domain, addresses.gatewayOf('10.0.0.2')?.domain],
+      ['example.com', 'other.com'],
+    );
+    assert.equal(addresses.destinationOf('other.com', 'b')?.address, '10.0.0.2');
+  } finally {
+    addresses.close();
+  }
+});
