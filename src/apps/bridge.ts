@@ -104,6 +104,7 @@ export const bridgeApp: AppSpec<BridgeArgs> = {
     ctx.setVariable('originate_disposition', 'SUCCESS');
     ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
     ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
+    if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
     const winner = endpoints[outcome.endpointIndex];
     const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
     return hangsUpAfterBridge(ctx, parameters) ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };

@@ -12,7 +12,7 @@ export interface DemoCredentials {
 
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
- * passwords, a carrier gateway on localhost, and routes that use the example
+ * passwords, a carrier gateway on 127.0.0.2, and routes that use the example
  * schemas (the public number runs last-agent.json). Returns the credentials so
  * they can be printed once.
  */
@@ -34,7 +34,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
         name: domain,
         timeZone: 'Europe/Kyiv',
         users: users.map(({ id, password }) => ({ id, name: `Agent ${id}`, password })),
-        gateways: [{ name: 'carrier', host: '127.0.0.1', port: 5080, transport: 'udp' }],
+        // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
+        gateways: [{ name: 'carrier', host: '127.0.0.2', port: 5080, transport: 'udp' }],
         routes: {
           public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent.json' }],
           default: [

@@ -12,12 +12,13 @@ import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
-import { cdrFromLeg } from '../cdr/document/leg-record.js';
+import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
 import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registration.js';
 import { SipServer } from '../sip/server.js';
 import { createCallRunner } from './call-runner.js';
+import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -31,7 +32,7 @@ export interface RunningRouter {
   /** Where the HTTP port listens (the real port when 0 was configured). */
   http: { address: string; port: number };
   /** Each finished call leg's CDR goes through it. */
-  cdrWriter: any;
+  cdrWriter: LegCdrWriter;
   /** Graceful, in reverse order of start: HTTP, then SIP (new requests get 503; calls get the grace period, then BYE), then the CDRs are flushed and the store closed. */
   stop(): Promise<void>;
 }
@@ -65,11 +66,17 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
     const cdrStore = openSqliteCdrStore({ path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, clock: systemClock });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
-    const cdrWriter = { record: (leg: any) => void cdrStore.index([{ document: cdrFromLeg(leg, timeZones.get(leg.domain) ?? 'UTC') }]), flush: async () => {} };
+    const cdrWriter = new LegCdrWriter({ store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
+    cleanups.push(() => cdrWriter.flush());
+    registerCdrMetrics(metrics, cdrWriter);
 
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
     cleanups.push(async () => gatewayAddresses.close());
-    const observer = createSipMetrics(metrics, () => sipServer.registeredContacts);
+    const observer = createSipMetrics(metrics, {
+      registeredContacts: () => sipServer.registeredContacts,
+      activeCalls: () => sipServer.activeCalls,
+      callsInSetup: () => sipServer.callsInSetup,
+    });
     const sipServer = new SipServer({
       sip: config.sip,
       directory,

@@ -3,16 +3,31 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SipObserver } from '../sip/observer.js';
 import { KNOWN_METHODS } from '../sip/user-agent-server.js';
 
-/** Returns the observer the SIP server reports to; `registeredContacts` is read at scrape time. */
-export function createSipMetrics(registry: Registry, registeredContacts: () => number): SipObserver {
-  new Gauge({
-    name: 'callrouter_sip_registered_contacts',
-    help: 'Live registered contacts (bindings) of all users',
-    registers: [registry],
-    collect() {
-      this.set(registeredContacts());
-    },
-  });
+/** Values read at scrape time. */
+export interface SipGauges {
+  registeredContacts(): number;
+  activeCalls(): number;
+  callsInSetup(): number;
+}
+
+const GAUGES: readonly [keyof SipGauges, string, string][] = [
+  ['registeredContacts', 'callrouter_sip_registered_contacts', 'Live registered contacts (bindings) of all users'],
+  ['activeCalls', 'callrouter_calls_in_progress', 'Calls in progress on the built-in SIP server, answered or not'],
+  ['callsInSetup', 'callrouter_calls_in_setup', 'Calls not yet answered; beyond sip.calls.maxInSetup new INVITEs get 503'],
+];
+
+/** Returns the observer the SIP server reports to. */
+export function createSipMetrics(registry: Registry, gauges: SipGauges): SipObserver {
+  for (const [read, name, help] of GAUGES) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(gauges[read]());
+      },
+    });
+  }
   const requests = new Counter({
     name: 'callrouter_sip_requests_received_total',
     help: 'Well-formed SIP requests received, retransmissions included',

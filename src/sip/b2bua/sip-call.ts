@@ -146,7 +146,6 @@ export class SipCall implements Call {
     this.#bridged = leg;
     await this.#connect(leg, response, answeredBefore);
     this.#timeline.bridge();
-    this.#variables.set('last_bridge_to', leg.uuid);
     const hangupCause = await this.#conversation(leg);
     this.#bridged = undefined;
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
@@ -223,7 +222,7 @@ export class SipCall implements Call {
         entry.release = fork.userId === undefined ? undefined : this.#options.phoneState.beginCall(fork.domain, fork.userId);
         entry.timeline.answer();
         entry.timeline.bridge();
-        leg.onEnded(() => finish(fork, leg, 'NORMAL_CLEARING'));
+        leg.onEnded(() => finish(fork, leg, this.#hangupCause ?? 'NORMAL_CLEARING'));
       },
       progress: (fork, leg, response) => {
         const session = sessionBody(response);
