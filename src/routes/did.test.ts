@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { didForms, withoutSeparators } from './did.js';
+import { didForms, nationalCallerNumber, withoutSeparators } from './did.js';
 
 const UKRAINE = { countryCode: '380', trunkPrefix: '0' };
 
@@ -31,4 +31,16 @@ test('withoutSeparators removes only RFC 3966 visual separators and spaces', () 
   assert.equal(withoutSeparators('+380-44-123.45.67'), '+380441234567');
   assert.equal(withoutSeparators('(044) 123 4567'), '0441234567');
   assert.equal(withoutSeparators('*21#'), '*21#');
+});
+
+test('callers from outside are put in the national form of the route domain', () => {
+  const ukraine = { countryCode: '380', trunkPrefix: '0' };
+  assert.equal(nationalCallerNumber('+380671234567', ukraine), '0671234567');
+  assert.equal(nationalCallerNumber('00380671234567', ukraine), '0671234567');
+  assert.equal(nationalCallerNumber('380671234567', ukraine), '0671234567');
+  assert.equal(nationalCallerNumber('+38 (067) 123-45-67', ukraine), '0671234567');
+  assert.equal(nationalCallerNumber('0671234567', ukraine), '0671234567', 'already national');
+  assert.equal(nationalCallerNumber('+14155550100', ukraine), '+14155550100', 'another country stays international');
+  assert.equal(nationalCallerNumber('3801234', ukraine), '3801234', 'too short to be international');
+  assert.equal(nationalCallerNumber('anonymous', ukraine), 'anonymous');
 });

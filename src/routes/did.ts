@@ -45,3 +45,23 @@ export function withoutSeparators(number: string): string {
   // Most numbers have none: test first so that the common case does not allocate.
   return VISUAL_SEPARATOR.test(number) ? number.replace(VISUAL_SEPARATORS, '') : number;
 }
+
+/**
+ * A caller's number from outside in the domain's national form, so a
+ * call-back from `+380671234567` finds the CDR of a call to `0671234567`:
+ * `+<cc>…` and `00<cc>…` always, `<cc>…` without prefix only when it is long
+ * enough to be international (at least 8 digits after the country code).
+ * Anything else is returned as it came.
+ */
+export function nationalCallerNumber(number: string, national: NationalFormat): string {
+  const { countryCode, trunkPrefix } = national;
+  const written = withoutSeparators(number);
+  const international = written.startsWith('+') ? written.slice(1) : written.startsWith('00') ? written.slice(2) : undefined;
+  const rest = (digits: string) => digits.slice(countryCode.length);
+  if (international !== undefined) return international.startsWith(countryCode) ? trunkPrefix + rest(international) : written;
+  const bareInternational = written.startsWith(countryCode) && /^\d+$/.test(written) && rest(written).length >= MIN_NATIONAL_DIGITS;
+  return bareInternational ? trunkPrefix + rest(written) : written;
+}
+
+/** The shortest national significant number taken as such after a bare country code. */
+const MIN_NATIONAL_DIGITS = 8;

@@ -2,7 +2,7 @@ import type RE2 from 're2';
 import type { Config } from '../config/schema.js';
 import type { CompiledSchema } from '../engine/compile.js';
 import { compileDestinationPattern } from './destination-pattern.js';
-import { withoutSeparators } from './did.js';
+import { withoutSeparators, type NationalFormat } from './did.js';
 import { indexDids } from './did-index.js';
 import { routePath, type RouteSchemas } from './route-schemas.js';
 
@@ -18,6 +18,8 @@ export interface Route {
   schema: CompiledSchema;
   /** Set on the call before the schema runs. */
   variables: Readonly<Record<string, string>>;
+  /** A public route's domain's `routes.nationalFormat`: callers' numbers are put in national form with it. */
+  nationalFormat?: NationalFormat;
 }
 
 /**
@@ -74,7 +76,7 @@ export class RouteTable {
     const publicRoutes = config.domains.map((domain, d) =>
       domain.routes.public.map(({ name, variables }, r): PublicEntry => {
         const path = routePath.public(d, r);
-        const route: Route = { kind: 'public', name, path, domain: domain.name, schema: schemaAt(path), variables };
+        const route: Route = { kind: 'public', name, path, domain: domain.name, schema: schemaAt(path), variables, nationalFormat: domain.routes.nationalFormat };
         return { selection: { found: true, route, captures: NO_CAPTURES }, allowsAnonymous: domain.allowAnonymousPublic };
       }),
     );

@@ -9,6 +9,7 @@ import type { CdrSearcher } from '../cdr/store.js';
 import { systemClock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { FlowRun } from '../engine/interpreter.js';
+import { nationalCallerNumber } from '../routes/did.js';
 import type { RouteSelection, RouteTable } from '../routes/route-table.js';
 import type { CallOrigin, SipCall } from '../sip/b2bua/sip-call.js';
 
@@ -41,6 +42,10 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: SipCall
   const { route, captures } = selection;
   // A public number belongs to its route's domain, whoever delivered the call.
   call.setVariable('domain_name', route.domain);
+  if (route.nationalFormat && caller !== undefined) {
+    // The original stays in sip_from_user.
+    call.setVariable('caller_id_number', nationalCallerNumber(caller, route.nationalFormat));
+  }
   for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
   logger.info({ origin: describe(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 

@@ -248,7 +248,8 @@ export class SipCall implements Call {
       callerIdNumber: fork.callerIdNumber,
       callerIdName: fork.callerIdName,
       destinationNumber: fork.destinationNumber,
-      userId: fork.userId,
+      // A user's call out through a gateway belongs to that user (FreeSWITCH copies presence_id to the B-leg).
+      userId: fork.userId ?? (this.#options.origin.kind === 'user' ? this.#options.origin.userId : undefined),
       dialedUser: fork.userId,
       networkAddress: fork.target.destination.address,
       variables: { originating_leg_uuid: this.uuid, sip_call_id: leg.callId },

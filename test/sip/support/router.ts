@@ -27,6 +27,14 @@ export interface TestRouterOptions {
   auth?: Record<string, unknown>;
   /** Extensions of the domain's users; each has the password `account(id)` gives. */
   users?: readonly string[];
+  /** The domain's gateways, e.g. { name: 'carrier', host: '127.0.0.2', port }. */
+  gateways?: readonly Record<string, unknown>[];
+  /** The domain's routes ({ nationalFormat?, public: [...], default: [...] }); the config file lives in a temporary directory, so give schema paths absolute. */
+  routes?: Record<string, unknown>;
+  /** More fields of the domain (timeZone, allowAnonymousPublic, …), merged over the generated ones. */
+  domain?: Record<string, unknown>;
+  /** More fields of `sip`, merged over the generated ones. */
+  sip?: Record<string, unknown>;
   logger?: Logger;
 }
 
@@ -38,10 +46,19 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
       listen: { address: '127.0.0.1', port: 0 },
       registration: { minExpires: 1 },
       auth: { algorithms: ['MD5'], ...options.auth },
+      ...options.sip,
     },
     http: { address: '127.0.0.1', port: 0 },
     dataDir: 'data',
-    domains: [{ name: DOMAIN, users: (options.users ?? ['100', '101', '102', '103']).map((id) => ({ id, password: account(id).password })) }],
+    domains: [
+      {
+        name: DOMAIN,
+        users: (options.users ?? ['100', '101', '102', '103']).map((id) => ({ id, password: account(id).password })),
+        ...(options.gateways ? { gateways: options.gateways } : {}),
+        ...(options.routes ? { routes: options.routes } : {}),
+        ...options.domain,
+      },
+    ],
   };
   const file = join(dir, 'callrouter.json');
   await writeFile(file, JSON.stringify(config));
