@@ -4,7 +4,7 @@
  * requests to it, and know whether and by whom the leg was ended.
  */
 import { randomUUID } from 'node:crypto';
-import { buildResponse, parseCSeq, type SipRequest } from '../message/index.js';
+import { buildResponse, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { SessionBody } from './inbound-leg.js';
@@ -27,6 +27,7 @@ export abstract class DialogLeg implements DialogReceiver {
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
   readonly #endListeners: (() => void)[] = [];
+  #unacknowledged: { seq: number; timer: NodeJS.Timeout } | undefined;
 
   protected constructor(protected readonly stack: SipStack) {}
 
@@ -63,7 +64,43 @@ export abstract class DialogLeg implements DialogReceiver {
     else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
   }
 
-  abstract receiveAck(ack: SipRequest): void;
+  receiveAck(ack: SipRequest): void {
+    const seq = parseCSeq(ack.headers.get('cseq') ?? '');
+    if (!seq.ok || this.#unacknowledged?.seq !== seq.value.seq) return;
+    clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged = undefined;
+    this.acknowledged(ack);
+  }
+
+  /**
+   * Answers an INVITE of this leg (the first one or a re-INVITE). A 2xx is
+   * the TU's to re-send until its ACK (§13.3.1.4): T1, doubling up to T2, on
+   * UDP; after 64*T1 without an ACK `onAckTimeout` runs.
+   */
+  respondToInvite(transaction: ServerTransaction, response: SipResponse, onAckTimeout?: () => void): void {
+    transaction.respond(response);
+    const seq = parseCSeq(response.headers.get('cseq') ?? '');
+    if (response.status < 200 || response.status >= 300 || !seq.ok) return;
+    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
+    const { t1, t2 } = this.stack.timers;
+    const giveUpAt = Date.now() + 64 * t1;
+    const schedule = (interval: number): NodeJS.Timeout =>
+      setTimeout(() => {
+        if (!this.#unacknowledged) return;
+        if (Date.now() >= giveUpAt) {
+          this.#unacknowledged = undefined;
+          this.stack.logger.warn({ callId: response.headers.get('call-id'), cseq: seq.value.seq }, 'no ACK for our 2xx to an INVITE');
+          onAckTimeout?.();
+          return;
+        }
+        if (!transaction.reliable) transaction.respond(response);
+        this.#unacknowledged.timer = schedule(Math.min(2 * interval, t2));
+      }, interval);
+    this.#unacknowledged = { seq: seq.value.seq, timer: schedule(t1) };
+  }
+
+  /** The ACK of our last 2xx to an INVITE came. */
+  protected acknowledged(_ack: SipRequest): void {}
 
   /** Sends BYE and resolves once it is answered or timed out; a leg already ended is left alone. */
   async bye(headers?: DialogRequestOptions['headers']): Promise<void> {
@@ -103,6 +140,8 @@ export abstract class DialogLeg implements DialogReceiver {
   protected end(by: EndedBy): void {
     if (this.#endedBy) return;
     this.#endedBy = by;
+    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged = undefined;
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
     for (const listener of this.#endListeners.splice(0)) listener();
   }

@@ -1,9 +1,9 @@
 /**
  * The caller's leg (the A-leg) as a UAS (RFC 3261 §13.3): its INVITE server
  * transaction until the final response, then its dialog. It sends
- * provisional responses, answers with 200 and retransmits that 200 until
- * the ACK comes (§13.3.1.4: the TU's job, not the transaction's), or
- * rejects; a CANCEL ends it with 487 (§9.2).
+ * provisional responses, answers with 200 (re-sent until the ACK comes,
+ * see DialogLeg.respondToInvite), or rejects; a CANCEL ends it with 487
+ * (§9.2).
  */
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import { Dialog } from '../dialog/dialog.js';
@@ -35,7 +35,6 @@ export class InboundLeg extends DialogLeg {
   readonly #source: Source;
   #phase: Phase = 'proceeding';
   #lastProvisional = 0;
-  #retransmission: NodeJS.Timeout | undefined;
 
   constructor(
     stack: SipStack,
@@ -85,9 +84,10 @@ export class InboundLeg extends DialogLeg {
     }
     this.#phase = 'answered';
     this.setDialog(dialog);
-    const ok = this.#response(200, session, { contact: dialog.contact });
-    this.#transaction.respond(ok);
-    this.#retransmitUntilAcked(() => this.#transaction.respond(ok));
+    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact }), () => {
+      this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
+      this.setup.onAckTimeout?.();
+    });
   }
 
   /** A final non-2xx response; the leg ends. */
@@ -107,34 +107,10 @@ export class InboundLeg extends DialogLeg {
     this.setup.onCancel?.();
   }
 
-  receiveAck(ack: SipRequest): void {
+  protected override acknowledged(ack: SipRequest): void {
     if (this.#phase !== 'answered') return;
     this.#phase = 'confirmed';
-    clearTimeout(this.#retransmission);
     this.setup.onAck?.(ack);
-  }
-
-  protected override end(by: 'local' | 'remote'): void {
-    clearTimeout(this.#retransmission);
-    super.end(by);
-  }
-
-  /** §13.3.1.4: T1, doubling up to T2, until the ACK; after 64*T1 the caller is taken as gone. */
-  #retransmitUntilAcked(resend: () => void): void {
-    const { t1, t2 } = this.stack.timers;
-    const giveUpAt = Date.now() + 64 * t1;
-    const schedule = (interval: number) => {
-      this.#retransmission = setTimeout(() => {
-        if (Date.now() >= giveUpAt) {
-          this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
-          this.setup.onAckTimeout?.();
-          return;
-        }
-        if (this.#source.transport === 'udp') resend();
-        schedule(Math.min(2 * interval, t2));
-      }, interval);
-    };
-    schedule(t1);
   }
 
   #response(status: number, session?: SessionBody, headers?: ExtraHeaders) {

@@ -92,9 +92,6 @@ export class OutboundLeg extends DialogLeg {
     this.stack.sendAck(this.#ack, dialog.destination);
   }
 
-  /** No ACK ever comes from the peer for our requests' responses: this is a UAC. */
-  receiveAck(): void {}
-
   #buildInvite(session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
     const { target } = this;
     const headers = new SipHeaders();

@@ -318,8 +318,9 @@ async function relayOne(request: SipRequest, transaction: ServerTransaction, fro
     response.headers.set('content-type', answer.contentType);
     response.body = answer.body;
   }
-  if (request.method === 'INVITE' && status < 300 && from.dialog) response.headers.set('contact', from.dialog.contact);
-  transaction.respond(response);
+  if (request.method !== 'INVITE') return transaction.respond(response);
+  if (status < 300 && from.dialog) response.headers.set('contact', from.dialog.contact);
+  from.respondToInvite(transaction, response);
 }
 
 /** RFC 3326: tells the other side why we ended the call. */
