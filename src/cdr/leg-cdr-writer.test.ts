@@ -85,7 +85,8 @@ describe('LegCdrWriter', () => {
 
   it('gathers legs of separate ticks within the window, and writes a full batch at once', async () => {
     const { store, calls } = spied(real);
-    const cdrs = writer(store, logger(), { batchWindowMs: 50, maxBatch: 10 });
+    // A long window, so that a loaded machine cannot let it lapse between the ticks; flush ends it.
+    const cdrs = writer(store, logger(), { batchWindowMs: 10_000, maxBatch: 10 });
     cdrs.record(leg(1));
     await nextTick();
     cdrs.record(leg(2));

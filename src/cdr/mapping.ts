@@ -106,11 +106,61 @@ export function leavesOf(document: Record<string, unknown>): Map<string, Indexed
   return leaves;
 }
 
+/** Dotted paths by parent path and key: documents repeat the same few hundred, and a path met before is a string already hashed. */
+const childPaths = new Map<string, Map<string, string>>();
+let cachedPaths = 0;
+const MAX_CACHED_PATHS = 50_000;
+
+function childPath(path: string, key: string): string {
+  if (!path) return key;
+  let children = childPaths.get(path);
+  if (!children) {
+    children = new Map();
+    childPaths.set(path, children);
+  }
+  let child = children.get(key);
+  if (child === undefined) {
+    if (cachedPaths >= MAX_CACHED_PATHS) {
+      childPaths.clear();
+      cachedPaths = 0;
+      children = new Map();
+      childPaths.set(path, children);
+    }
+    child = `${path}.${key}`;
+    children.set(key, child);
+    cachedPaths++;
+  }
+  return child;
+}
+
+/** leavesOf, with the dotted paths from the cache (the writer's path: same result, fewer new strings). */
+function leavesOfCached(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
+  const leaves = new Map<string, IndexedLeaf[]>();
+  const visit = (path: string, value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') {
+      if (Array.isArray(value)) {
+        for (const item of value) visit(path, item);
+        return;
+      }
+      const object = value as Record<string, unknown>;
+      for (const key of Object.keys(object)) visit(childPath(path, key), object[key]);
+      return;
+    }
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
+    const list = leaves.get(path);
+    if (list) list.push(value);
+    else leaves.set(path, [value]);
+  };
+  visit('', document);
+  return leaves;
+}
+
 /** Converts a raw leaf to the field type's indexed value, as Elasticsearch coerces it; throws MappingError. */
 export function coerce(field: string, type: FieldType, value: IndexedLeaf): IndexedValue {
   switch (type) {
     case 'keyword':
-      return String(value);
+      return typeof value === 'string' ? value : String(value);
     case 'long':
     case 'double': {
       const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
@@ -155,23 +205,30 @@ export class CdrMapping {
     return [...new Set([...FIXED_FIELDS, ...this.#dynamic.keys()])];
   }
 
-  /** Coerces a document's leaves, returning the indexed values and the fields it newly maps. Throws MappingError. */
-  index(document: Record<string, unknown>): { values: Map<string, IndexedValue[]>; added: [string, FieldType][] } {
+  /**
+   * Coerces a document's leaves, returning the indexed values and the fields
+   * it newly maps. Throws MappingError. Every leaf is checked; with `keep`,
+   * only those fields' values are returned (the writer needs the hot ones).
+   */
+  index(document: Record<string, unknown>, keep?: ReadonlySet<string>): { values: Map<string, IndexedValue[]>; added: [string, FieldType][] } {
     const values = new Map<string, IndexedValue[]>();
     const added: [string, FieldType][] = [];
-    const pending = new Map<string, FieldType>();
-    for (const [field, leaves] of leavesOf(document)) {
-      let type = this.typeOf(field) ?? pending.get(field);
+    let pending: Map<string, FieldType> | undefined;
+    for (const [field, leaves] of leavesOfCached(document)) {
+      let type = this.typeOf(field) ?? pending?.get(field);
       if (!type) {
         type = dynamicType(field, leaves[0]);
-        pending.set(field, type);
+        (pending ??= new Map()).set(field, type);
         added.push([field, type]);
       }
-      const fieldType = type;
-      values.set(
-        field,
-        leaves.map((leaf) => coerce(field, fieldType, leaf)),
-      );
+      if (keep && !keep.has(field)) {
+        // Checked, not kept. A string is always a keyword: the commonest leaf costs nothing.
+        if (type !== 'keyword') for (const leaf of leaves) coerce(field, type, leaf);
+        continue;
+      }
+      const coerced: IndexedValue[] = new Array(leaves.length);
+      for (let index = 0; index < leaves.length; index++) coerced[index] = coerce(field, type, leaves[index]);
+      values.set(field, coerced);
     }
     return { values, added };
   }

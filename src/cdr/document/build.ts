@@ -30,7 +30,8 @@ function firstPositive(...values: number[]): number {
 export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
   const vars = data.variables;
   const profile = data.callerProfile;
-  const stamp = (name: string) => (vars[name] ? stampToIso(vars[name], timeZone) : undefined);
+  // The kept `*_stamp` variables are these stamps already converted (none of them is noisy).
+  const variables = keptVariables(vars, timeZone);
   const start = epoch(vars, 'start_epoch');
   const answer = epoch(vars, 'answer_epoch');
   const end = epoch(vars, 'end_epoch');
@@ -40,10 +41,10 @@ export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
   const queueStopped = firstPositive(epoch(vars, 'cc_queue_canceled_epoch'), epoch(vars, 'cc_queue_terminated_epoch'), end);
 
   const document: Record<string, unknown> = {
-    'Call start time': stamp('start_stamp'),
-    'Call answer time': stamp('answer_stamp'),
-    'Call end time': stamp('end_stamp'),
-    'Progress time': stamp('progress_stamp'),
+    'Call start time': variables.start_stamp,
+    'Call answer time': variables.answer_stamp,
+    'Call end time': variables.end_stamp,
+    'Progress time': variables.progress_stamp,
     Answered: answer > 0,
     'Call direction': vars.webitel_direction,
     'Hangup cause': vars.hangup_cause,
@@ -80,14 +81,20 @@ export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
       'Queue Answer Delay': queueAnswered > 0 ? queueAnswered - queueJoined : undefined,
     });
   }
-  document.variables = keptVariables(vars, timeZone);
-  return Object.fromEntries(Object.entries(document).filter(([, value]) => value !== undefined && value !== ''));
+  document.variables = variables;
+  const kept: CdrDocument = {};
+  for (const key in document) {
+    const value = document[key];
+    if (value !== undefined && value !== '') kept[key] = value;
+  }
+  return kept;
 }
 
 /** The variables worth keeping; `*_stamp` ones become UTC instants (they are dates in the mapping). */
 function keptVariables(variables: Record<string, string>, timeZone: string): Record<string, string> {
   const kept: Record<string, string> = {};
-  for (const [name, value] of Object.entries(variables)) {
+  for (const name in variables) {
+    const value = variables[name];
     if (isNoisyVariable(name)) continue;
     if (name.endsWith('_stamp')) {
       const iso = value ? stampToIso(value, timeZone) : undefined;

@@ -32,6 +32,16 @@ const NOISY_VARIABLES: readonly RegExp[] = [
   /^FreeSWITCH-/,
 ];
 
+/** Answers by name: the same few dozen names come with every leg. */
+const noisyByName = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 10_000;
+
 export function isNoisyVariable(name: string): boolean {
-  return NOISY_VARIABLES.some((pattern) => pattern.test(name));
+  let noisy = noisyByName.get(name);
+  if (noisy === undefined) {
+    noisy = NOISY_VARIABLES.some((pattern) => pattern.test(name));
+    if (noisyByName.size >= MAX_REMEMBERED_NAMES) noisyByName.clear();
+    noisyByName.set(name, noisy);
+  }
+  return noisy;
 }

@@ -45,35 +45,33 @@ export function legChannelData(leg: CallLegRecord, timeZone: string): ChannelDat
   const start = epochSeconds(leg.startTime);
   const answer = epochSeconds(leg.answerTime);
   const end = epochSeconds(leg.endTime);
-  const variables: Record<string, string> = { ...leg.variables };
-  const set = (name: string, value: string | number | undefined) => {
-    if (value !== undefined) variables[name] = String(value);
-  };
-  const times: [string, Date | undefined][] = [
-    ['start', leg.startTime],
-    ['progress', leg.progressTime],
-    ['progress_media', leg.progressMediaTime],
-    ['answer', leg.answerTime],
-    ['bridge', leg.bridgeTime],
-    ['end', leg.endTime],
-  ];
-  for (const [name, time] of times) {
-    set(`${name}_epoch`, epochSeconds(time));
-    if (name !== 'progress_media' && name !== 'bridge') set(`${name}_stamp`, time ? isoToStamp(time, timeZone) : undefined);
-  }
-  set('uuid', leg.uuid);
-  set('webitel_direction', leg.direction);
-  set('domain_name', leg.domain);
-  set('destination_number', leg.destinationNumber);
-  set('caller_id_number', leg.callerIdNumber);
-  set('caller_id_name', leg.callerIdName);
-  set('presence_id', leg.userId === undefined ? undefined : `${leg.userId}@${leg.domain}`);
-  set('dialed_user', leg.dialedUser);
-  set('hangup_cause', leg.hangupCause);
-  set('hangup_cause_q850', Q850_CODES[leg.hangupCause]);
-  set('duration', end - start);
-  set('billsec', answer > 0 ? end - answer : 0);
-  set('record_seconds', leg.recordSeconds);
+  // Copied key by key, not spread: V8 gives a spread copy a shape that makes each of the ~25 stores below
+  // a slow one (tens of µs per leg, on every leg).
+  const variables: Record<string, string> = {};
+  if (leg.variables) for (const name of Object.keys(leg.variables)) variables[name] = leg.variables[name];
+  set(variables, 'start_epoch', start);
+  set(variables, 'start_stamp', stamp(leg.startTime, timeZone));
+  set(variables, 'progress_epoch', epochSeconds(leg.progressTime));
+  set(variables, 'progress_stamp', stamp(leg.progressTime, timeZone));
+  set(variables, 'progress_media_epoch', epochSeconds(leg.progressMediaTime));
+  set(variables, 'answer_epoch', answer);
+  set(variables, 'answer_stamp', stamp(leg.answerTime, timeZone));
+  set(variables, 'bridge_epoch', epochSeconds(leg.bridgeTime));
+  set(variables, 'end_epoch', end);
+  set(variables, 'end_stamp', stamp(leg.endTime, timeZone));
+  set(variables, 'uuid', leg.uuid);
+  set(variables, 'webitel_direction', leg.direction);
+  set(variables, 'domain_name', leg.domain);
+  set(variables, 'destination_number', leg.destinationNumber);
+  set(variables, 'caller_id_number', leg.callerIdNumber);
+  set(variables, 'caller_id_name', leg.callerIdName);
+  set(variables, 'presence_id', leg.userId === undefined ? undefined : `${leg.userId}@${leg.domain}`);
+  set(variables, 'dialed_user', leg.dialedUser);
+  set(variables, 'hangup_cause', leg.hangupCause);
+  set(variables, 'hangup_cause_q850', Q850_CODES[leg.hangupCause]);
+  set(variables, 'duration', end - start);
+  set(variables, 'billsec', answer > 0 ? end - answer : 0);
+  set(variables, 'record_seconds', leg.recordSeconds);
   return {
     variables,
     callerProfile: {
@@ -84,6 +82,14 @@ export function legChannelData(leg: CallLegRecord, timeZone: string): ChannelDat
       uuid: leg.uuid,
     },
   };
+}
+
+function set(variables: Record<string, string>, name: string, value: string | number | undefined): void {
+  if (value !== undefined) variables[name] = String(value);
+}
+
+function stamp(time: Date | undefined, timeZone: string): string | undefined {
+  return time ? isoToStamp(time, timeZone) : undefined;
 }
 
 export function cdrFromLeg(leg: CallLegRecord, timeZone: string): CdrDocument {

@@ -174,10 +174,21 @@ export function parseDateValue(value: string | number): number | undefined {
   // Complete UTC instants (what CDRs hold) need no zone handling; Date.parse reads them exactly.
   if (COMPLETE_UTC_INSTANT.test(value)) {
     const millis = Date.parse(value);
+    // Nothing can roll over up to the 28th at 23:59:59 (every document's dates are checked here: this saves a toISOString).
+    if (!Number.isNaN(millis) && fieldsCannotRollOver(value)) return millis;
     // Date.parse rolls 2024-02-30 over into March; Elasticsearch refuses it.
     return Number.isNaN(millis) || new Date(millis).toISOString().slice(0, 10) !== value.slice(0, 10) ? undefined : millis;
   }
   return parseDate(value);
+}
+
+/** Day ≤ 28, hour ≤ 23, minute and second ≤ 59 in a COMPLETE_UTC_INSTANT. */
+function fieldsCannotRollOver(value: string): boolean {
+  return twoDigits(value, 8) <= 28 && twoDigits(value, 11) <= 23 && twoDigits(value, 14) <= 59 && twoDigits(value, 17) <= 59;
+}
+
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + (text.charCodeAt(at + 1) - 48);
 }
 
 const COMPLETE_UTC_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

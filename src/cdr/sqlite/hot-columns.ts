@@ -28,6 +28,9 @@ export const HOT_COLUMNS: readonly HotColumn[] = [
 
 const BY_FIELD = new Map(HOT_COLUMNS.map((column) => [column.field, column]));
 
+/** The fields whose values the writer needs (every other field is only checked). */
+export const HOT_FIELDS: ReadonlySet<string> = new Set(BY_FIELD.keys());
+
 export function hotColumn(field: string): HotColumn | undefined {
   return BY_FIELD.get(field);
 }
@@ -38,7 +41,21 @@ export function filterOperand(hot: HotColumn): string {
 }
 
 export function reverseCodePoints(text: string): string {
-  return [...text].reverse().join('');
+  // Backwards by code unit, keeping a surrogate pair together: what [...text].reverse().join('') gives, without the arrays.
+  let reversed = '';
+  for (let index = text.length - 1; index >= 0; index--) {
+    const unit = text.charCodeAt(index);
+    if (unit >= 0xdc00 && unit <= 0xdfff && index > 0) {
+      const high = text.charCodeAt(index - 1);
+      if (high >= 0xd800 && high <= 0xdbff) {
+        reversed += text.slice(index - 1, index + 1);
+        index--;
+        continue;
+      }
+    }
+    reversed += text[index];
+  }
+  return reversed;
 }
 
 /** The column values of a document (named parameters for the insert) and whether it is irregular. */

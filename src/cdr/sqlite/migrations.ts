@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE cdr (
      seq INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
@@ -31,6 +31,8 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX cdr_caller ON cdr(caller);
    CREATE INDEX cdr_caller_rev ON cdr(caller_rev, stamp_ms);
    CREATE TABLE cdr_fields (field TEXT PRIMARY KEY, type TEXT NOT NULL);`,
+  // retention_ms is start_ms whenever start_ms is set: cdr_start serves the purge (see purgeExpired), one index less per insert.
+  `DROP INDEX cdr_retention;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

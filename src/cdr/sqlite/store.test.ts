@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SimulatedClock } from '../../clock.js';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openSqliteCdrStore } from './store.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-store-'));
@@ -23,6 +25,42 @@ describe('SQLite CDR store', () => {
     assert.equal(store.purgeExpired(), 1);
     assert.deepEqual((await store.count({})).count, 0);
     await store.close();
+  });
+
+  it('keeps a CDR without a start time for the retention period from when it was written', async () => {
+    const path = join(directory, 'retention-unstarted', 'cdr.sqlite');
+    const clock = new SimulatedClock(new Date('2026-11-24T12:00:00Z'));
+    const store = openSqliteCdrStore({ path, retentionDays: 30, clock });
+    await store.index([
+      { id: 'no-start', document: { 'User ID': '101' } },
+      { id: 'two-starts', document: { 'Call start time': ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'] } },
+      { id: 'old', document: { 'Call start time': '2026-10-20T12:00:00Z' } },
+    ]);
+    assert.equal(store.purgeExpired(), 1);
+    clock.advance(29 * 86_400_000);
+    assert.equal(store.purgeExpired(), 0);
+    clock.advance(2 * 86_400_000);
+    assert.equal(store.purgeExpired(), 2);
+    await store.close();
+  });
+
+  it('upgrades a database of schema version 1 in place', async () => {
+    const path = join(directory, 'v1', 'cdr.sqlite');
+    mkdirSync(dirname(path), { recursive: true });
+    const old = new Database(path);
+    old.exec(MIGRATIONS[0]);
+    old.pragma('user_version = 1');
+    old.close();
+    const store = openSqliteCdrStore({ path });
+    await store.index([{ id: 'a', document: { 'User ID': '101', 'Call start time': '2026-11-24T12:00:00Z' } }]);
+    assert.equal((await store.count({})).count, 1);
+    await store.close();
+    const reopened = new Database(path, { readonly: true });
+    assert.equal(reopened.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const indexes = reopened.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cdr'").pluck().all();
+    assert.ok(!indexes.includes('cdr_retention'));
+    assert.ok(indexes.includes('cdr_start'));
+    reopened.close();
   });
 
   it('keeps documents and the dynamic mapping across reopening', async () => {

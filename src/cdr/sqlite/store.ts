@@ -99,7 +99,8 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
-    return db.prepare('DELETE FROM cdr WHERE retention_ms < ?').run(cutoff).changes;
+    // retention_ms equals start_ms where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
+    return db.prepare('DELETE FROM cdr WHERE start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)').run(cutoff, cutoff).changes;
   };
   purgeExpired();
   const maintenanceTimer = setInterval(() => {
