@@ -81,31 +81,6 @@ export function dynamicType(field: string, value: IndexedLeaf): FieldType {
 
 type IndexedLeaf = string | number | boolean;
 
-/**
- * Every leaf of a document with its dotted path, arrays flattened, nulls
- * dropped — what Elasticsearch indexes. Empty objects and arrays index nothing.
- */
-export function leavesOf(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
-  const leaves = new Map<string, IndexedLeaf[]>();
-  const visit = (path: string, value: unknown): void => {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      for (const item of value) visit(path, item);
-      return;
-    }
-    if (typeof value === 'object') {
-      for (const [key, child] of Object.entries(value)) visit(path ? `${path}.${key}` : key, child);
-      return;
-    }
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
-    const list = leaves.get(path);
-    if (list) list.push(value);
-    else leaves.set(path, [value]);
-  };
-  visit('', document);
-  return leaves;
-}
-
 /** Dotted paths by parent path and key: documents repeat the same few hundred, and a path met before is a string already hashed. */
 const childPaths = new Map<string, Map<string, string>>();
 let cachedPaths = 0;
@@ -133,8 +108,12 @@ function childPath(path: string, key: string): string {
   return child;
 }
 
-/** leavesOf, with the dotted paths from the cache (the writer's path: same result, fewer new strings). */
-function leavesOfCached(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
+/**
+ * Every leaf of a document with its dotted path, arrays flattened, nulls
+ * dropped — what Elasticsearch indexes. Empty objects and arrays index nothing.
+ * The paths come from a cache: documents repeat the same few hundred.
+ */
+export function leavesOf(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
   const leaves = new Map<string, IndexedLeaf[]>();
   const visit = (path: string, value: unknown): void => {
     if (value === null || value === undefined) return;
@@ -214,7 +193,7 @@ export class CdrMapping {
     const values = new Map<string, IndexedValue[]>();
     const added: [string, FieldType][] = [];
     let pending: Map<string, FieldType> | undefined;
-    for (const [field, leaves] of leavesOfCached(document)) {
+    for (const [field, leaves] of leavesOf(document)) {
       let type = this.typeOf(field) ?? pending?.get(field);
       if (!type) {
         type = dynamicType(field, leaves[0]);

@@ -20,10 +20,16 @@ export interface ChallengeAnswer {
   cnonce?: string;
 }
 
-/** Undefined when the challenge uses an algorithm we cannot compute or does not offer qop=auth. */
+/**
+ * Undefined when the challenge uses an algorithm we cannot compute. A
+ * challenge without qop (RFC 2069 style, which many carriers still send) is
+ * answered without cnonce and nc (RFC 3261 §22.4); one that offers qop but
+ * not `auth` (only auth-int) is not answered.
+ */
 export function answerChallenge(challenge: ReceivedChallenge, answer: ChallengeAnswer): string | undefined {
   const algorithm = digestAlgorithm(challenge.algorithm);
-  if (!algorithm || !challenge.qop.includes('auth')) return undefined;
+  const withQop = challenge.qop.length > 0;
+  if (!algorithm || (withQop && !challenge.qop.includes('auth'))) return undefined;
   const nc = answer.nonceCount.toString(16).padStart(8, '0');
   const cnonce = answer.cnonce ?? randomBytes(12).toString('base64url');
   const response = digestResponse({
@@ -34,8 +40,7 @@ export function answerChallenge(challenge: ReceivedChallenge, answer: ChallengeA
     method: answer.method,
     uri: answer.uri,
     nonce: challenge.nonce,
-    nonceCount: nc,
-    cnonce,
+    ...(withQop ? { nonceCount: nc, cnonce } : {}),
   });
   const params = [
     `username=${quote(answer.username)}`,
@@ -44,10 +49,8 @@ export function answerChallenge(challenge: ReceivedChallenge, answer: ChallengeA
     `uri=${quote(answer.uri)}`,
     `response=${quote(response)}`,
     `algorithm=${algorithm}`,
-    `cnonce=${quote(cnonce)}`,
-    'qop=auth',
-    `nc=${nc}`,
   ];
+  if (withQop) params.push(`cnonce=${quote(cnonce)}`, 'qop=auth', `nc=${nc}`);
   if (challenge.opaque !== undefined) params.push(`opaque=${quote(challenge.opaque)}`);
   return `Digest ${params.join(', ')}`;
 }

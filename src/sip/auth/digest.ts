@@ -1,5 +1,6 @@
 /**
- * The digest computation of RFC 2617 §3.2.2 / RFC 7616 §3.4 for qop=auth,
+ * The digest computation of RFC 2617 §3.2.2 / RFC 7616 §3.4 for qop=auth
+ * (and the qop-less form of RFC 2069 for the client side),
  * with the hash algorithms SIP uses (RFC 8760): MD5 and SHA-256. The
  * "-sess" variants and qop=auth-int are not offered, so not computed.
  */
@@ -30,14 +31,19 @@ export interface DigestInput {
   /** The digest-uri the client sent (`uri=`), not our spelling of the Request-URI. */
   uri: string;
   nonce: string;
-  /** nc: eight hex digits, as sent. */
-  nonceCount: string;
-  cnonce: string;
+  /** nc: eight hex digits, as sent; absent for a challenge without qop. */
+  nonceCount?: string;
+  cnonce?: string;
 }
 
-/** request-digest = H( H(A1) ":" nonce ":" nc ":" cnonce ":" "auth" ":" H(A2) ). */
+/**
+ * request-digest = H( H(A1) ":" nonce ":" nc ":" cnonce ":" "auth" ":" H(A2) ),
+ * or without qop (RFC 2069, which RFC 3261 §22.4 still requires clients to
+ * answer) H( H(A1) ":" nonce ":" H(A2) ).
+ */
 export function digestResponse(input: DigestInput): string {
   const ha1 = digestHash(input.algorithm, `${input.username}:${input.realm}:${input.password}`);
   const ha2 = digestHash(input.algorithm, `${input.method}:${input.uri}`);
+  if (input.nonceCount === undefined || input.cnonce === undefined) return digestHash(input.algorithm, `${ha1}:${input.nonce}:${ha2}`);
   return digestHash(input.algorithm, `${ha1}:${input.nonce}:${input.nonceCount}:${input.cnonce}:auth:${ha2}`);
 }

@@ -108,7 +108,8 @@ export async function resolveEndpoint(
         { requestUri: uri.value, destination: gateway.destination, to: `<sip:${number}@${host}>`, credentials, fromHost: context.localHost(gateway.destination) },
         { kind: 'gateway', domain: context.domain, destinationNumber: number },
       );
-      if (callerIdNumber) {
+      // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.
+      if (callerIdNumber && !leg.callerIdFromSchema) {
         resolved.callerIdNumber = callerIdNumber;
         resolved.target.from = `<sip:${callerIdNumber}@${context.localHost(gateway.destination)}>`;
       }
@@ -134,6 +135,8 @@ export async function resolveEndpoint(
 
 interface LegSettings {
   timeoutSeconds: number;
+  /** origination_/effective_caller_id_number was set for this leg. */
+  callerIdFromSchema: boolean;
   callerIdNumber: string;
   callerIdName: string | undefined;
   headers: ExtraHeaders;
@@ -146,9 +149,11 @@ function legSettings(context: TargetContext, settings: Record<string, string>): 
   for (const [name, value] of Object.entries(settings)) {
     if (name.startsWith(HEADER_VARIABLE) && /^[A-Za-z0-9-]+$/.test(name.slice(HEADER_VARIABLE.length))) headers[name.slice(HEADER_VARIABLE.length)] = value;
   }
+  const schemaCallerId = settings.origination_caller_id_number ?? settings.effective_caller_id_number;
   return {
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_LEG_TIMEOUT_SECONDS,
-    callerIdNumber: settings.origination_caller_id_number ?? settings.effective_caller_id_number ?? context.callerIdNumber,
+    callerIdFromSchema: schemaCallerId !== undefined,
+    callerIdNumber: schemaCallerId ?? context.callerIdNumber,
     callerIdName: settings.origination_caller_id_name ?? settings.effective_caller_id_name ?? context.callerIdName,
     headers,
   };

@@ -7,18 +7,32 @@
 const CRLF = '\r\n';
 
 export function inactiveAnswer(offer: Buffer, host: string): Buffer {
-  const lines = offer.toString('utf8').split(/\r?\n/);
   const media: string[] = [];
-  for (const line of lines) {
-    if (!line.startsWith('m=')) continue;
-    const [kind, , protocol, firstFormat] = line.slice(2).split(' ');
+  for (const section of mediaSections(offer.toString('utf8'))) {
+    const [kind, port, protocol, firstFormat] = section[0].slice(2).split(' ');
     const format = firstFormat ?? '0';
+    // RFC 3264 §6: a stream the offer disabled stays disabled in the answer.
+    if (port === '0') {
+      media.push(`m=${kind} 0 ${protocol} ${format}`);
+      continue;
+    }
     media.push(`m=${kind} 9 ${protocol} ${format}`);
-    const rtpmap = lines.find((candidate) => candidate.startsWith(`a=rtpmap:${format} `));
+    // Payload type numbers are per m-line: the rtpmap is looked up in this section only.
+    const rtpmap = section.find((line) => line.startsWith(`a=rtpmap:${format} `));
     if (rtpmap) media.push(rtpmap);
     media.push('a=inactive');
   }
   return session(host, media.length > 0 ? media : ['m=audio 9 RTP/AVP 0', 'a=inactive']);
+}
+
+/** The lines of each media section, its m= line first. */
+function mediaSections(text: string): string[][] {
+  const sections: string[][] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (line.startsWith('m=')) sections.push([line]);
+    else if (sections.length > 0 && line !== '') sections[sections.length - 1].push(line);
+  }
+  return sections;
 }
 
 /** An offer of G.711 with the media inactive, for a caller whose INVITE carried no offer. */

@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
+import { gatewayConfig, type GatewayConfig } from '../../config/schema.js';
+import { formatUri, parseNameAddr } from '../message/index.js';
+import type { Binding } from '../registrar/index.js';
+import type { Destination, Source } from '../transport/index.js';
+import { DEFAULT_LEG_TIMEOUT_SECONDS, resolveEndpoint, type Fork, type GatewayDirectory, type TargetContext } from './bridge-targets.js';
+import { testDirectory, testDomain } from '../../../test/support/engine.js';
+
+const CARRIER_DESTINATION: Destination = { transport: 'udp', address: '192.0.2.50', port: 5060 };
+
+function binding(uri: string, source: Source): Binding {
+  const contact = parseNameAddr(`<${uri}>`, 'Contact');
+  assert.ok(contact.ok);
+  return { contact: contact.value, uri: contact.value.uri, key: uri, callId: 'reg-1', cseq: 1, expiresAt: Date.now() + 60_000, source };
+}
+
+const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };
+const PHONE_B: Source = { transport: 'tcp', address: '203.0.113.11', port: 40001, connectionId: 7 };
+
+function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> & { unresolved?: boolean }> } = {}) {
+  const directory = testDirectory([testDomain(), testDomain({ name: 'other.example', users: [{ id: '500', name: 'Other', password: 'x' }] })]);
+  const registrations = new Map<string, Binding[]>([
+    ['example.com/101', [binding('sip:101@10.0.0.11:5060', PHONE_A), binding('sip:101@10.0.0.12:5062;transport=tcp', PHONE_B)]],
+    ['example.com/102', [binding('sip:102@10.0.0.13:5060', PHONE_A)]],
+    ['other.example/500', [binding('sip:500@10.0.0.50', PHONE_A)]],
+  ]);
+  const gateways: GatewayDirectory = {
+    find(domain, name) {
+      const found = domain === 'example.com' ? overrides.gateways?.[name] : undefined;
+      if (!found) return undefined;
+      const { unresolved, ...config } = found;
+      return { config: gatewayConfig.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
+    },
+    fromSource: () => undefined,
+  };
+  const ctx: TargetContext = {
+    domain: 'example.com',
+    directory,
+    contactsOf: (domain, user) => registrations.get(`${domain}/${user}`) ?? [],
+    gateways,
+    localHost: () => '198.51.100.1',
+    callerIdNumber: '100',
+    callerIdName: 'Agent 100',
+    maxForwards: 69,
+  };
+  return { ctx, directory };
+}
+
+function bridge(endpoints: Partial<BridgeEndpoint>[], parameters: Record<string, string> = {}, exportedVariables: Record<string, string> = {}): BridgeRequest {
+  return {
+    strategy: 'multiple',
+    endpoints: endpoints.map((endpoint) => ({ type: 'user', name: '101', parameters: {}, ...endpoint })),
+    parameters,
+    exportedVariables,
+    codecs: [],
+  };
+}
+
+async function forksOf(ctx: TargetContext, request: BridgeRequest, index = 0): Promise<Fork[]> {
+  const resolved = await resolveEndpoint(ctx, request, index);
+  assert.ok('forks' in resolved, `expected forks, got ${JSON.stringify(resolved)}`);
+  assert.equal(resolved.endpointIndex, index);
+  return resolved.forks;
+}
+
+async function causeOf(ctx: TargetContext, request: BridgeRequest, index = 0) {
+  const resolved = await resolveEndpoint(ctx, request, index);
+  assert.ok('cause' in resolved, `expected a cause, got ${JSON.stringify(resolved)}`);
+  assert.equal(resolved.endpointIndex, index);
+  return resolved.cause;
+}
+
+test('a user gets one fork per registered contact, sent to where it registered from', async () => {
+  const { ctx } = context();
+  const forks = await forksOf(ctx, bridge([{ name: '101' }]));
+  assert.equal(forks.length, 2);
+  assert.deepEqual(forks.map((fork) => formatUri(fork.target.requestUri)), ['sip:101@10.0.0.11:5060', 'sip:101@10.0.0.12:5062;transport=tcp']);
+  assert.deepEqual(forks.map((fork) => fork.target.destination), [PHONE_A, PHONE_B]);
+  for (const fork of forks) {
+    assert.equal(fork.kind, 'user');
+    assert.equal(fork.userId, '101');
+    assert.equal(fork.domain, 'example.com');
+    assert.equal(fork.destinationNumber, '101');
+    assert.equal(fork.target.to, '<sip:101@example.com>');
+    assert.equal(fork.target.from, '"Agent 100" <sip:100@example.com>');
+    assert.equal(fork.target.maxForwards, 69);
+    assert.equal(fork.timeoutSeconds, DEFAULT_LEG_TIMEOUT_SECONDS);
+    assert.equal(fork.callerIdNumber, '100');
+  }
+  assert.equal(DEFAULT_LEG_TIMEOUT_SECONDS, 60);
+});
+
+test('a user of another domain is looked up there', async () => {
+  const { ctx } = context();
+  const forks = await forksOf(ctx, bridge([{ name: '500', domainName: 'other.example' }]));
+  assert.equal(forks.length, 1);
+  assert.equal(forks[0].domain, 'other.example');
+  assert.equal(forks[0].target.to, '<sip:500@other.example>');
+});
+
+test('causes: unknown user SUBSCRIBER_ABSENT, DND USER_BUSY, no registration USER_NOT_REGISTERED', async () => {
+  const { ctx, directory } = context();
+  assert.equal(await causeOf(ctx, bridge([{ name: '999' }])), 'SUBSCRIBER_ABSENT');
+  directory.phoneState.setDnd('example.com', '101', true);
+  assert.equal(await causeOf(ctx, bridge([{ name: '101' }])), 'USER_BUSY');
+  assert.equal(await causeOf(ctx, bridge([{ name: '100' }])), 'USER_NOT_REGISTERED');
+});
+
+test('causes: unknown gateway and device endpoints are NO_ROUTE_DESTINATION; an unresolved gateway NETWORK_OUT_OF_ORDER', async () => {
+  const { ctx } = context({ gateways: { down: { unresolved: true } } });
+  assert.equal(await causeOf(ctx, bridge([{ type: 'gateway', name: 'nope', dialString: '123' }])), 'NO_ROUTE_DESTINATION');
+  assert.equal(await causeOf(ctx, bridge([{ type: 'device', name: 'desk' }])), 'NO_ROUTE_DESTINATION');
+  assert.equal(await causeOf(ctx, bridge([{ type: 'gateway', name: 'down', dialString: '123' }])), 'NETWORK_OUT_OF_ORDER');
+});
+
+test('leg_timeout: the endpoint overrides the request parameters, which override exported variables', async () => {
+  const { ctx } = context();
+  const request = bridge([{ name: '102', parameters: { leg_timeout: '15' } }, { name: '102' }], { leg_timeout: '30' }, { leg_timeout: '45' });
+  assert.equal((await forksOf(ctx, request, 0))[0].timeoutSeconds, 15);
+  assert.equal((await forksOf(ctx, request, 1))[0].timeoutSeconds, 30);
+  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], {}, { leg_timeout: '45' })))[0].timeoutSeconds, 45);
+  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], { call_timeout: '20' })))[0].timeoutSeconds, 20);
+  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: 'soon' } }])))[0].timeoutSeconds, 60);
+  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: '0' } }])))[0].timeoutSeconds, 60);
+});
+
+test('origination_caller_id_number/name set the From of the leg', async () => {
+  const { ctx } = context();
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_caller_id_number: '0441234567', origination_caller_id_name: 'Sales' } }]));
+  assert.equal(fork.callerIdNumber, '0441234567');
+  assert.equal(fork.callerIdName, 'Sales');
+  assert.equal(fork.target.from, '"Sales" <sip:0441234567@example.com>');
+});
+
+test('effective_caller_id_number is used when there is no origination_caller_id_number', async () => {
+  const { ctx } = context();
+  const [fork] = await forksOf(ctx, bridge([{ name: '102' }], { effective_caller_id_number: '777' }));
+  assert.equal(fork.callerIdNumber, '777');
+});
+
+test('sip_h_X-Foo becomes an X-Foo header of the INVITE; odd names are ignored', async () => {
+  const { ctx } = context();
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar', 'sip_h_Bad Name': 'x' } }], { 'sip_h_X-Team': 'sales' }));
+  assert.deepEqual(fork.target.headers, { 'X-Team': 'sales', 'X-Foo': 'bar' });
+});
+
+test('a gateway: one fork to the number at the gateway host, with its credentials and our address in From', async () => {
+  const { ctx } = context({ gateways: { carrier: { port: 5080, username: 'acct', password: 'pw' } } });
+  const [fork, ...rest] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '380441234567' }]));
+  assert.equal(rest.length, 0);
+  assert.equal(fork.kind, 'gateway');
+  assert.equal(formatUri(fork.target.requestUri), 'sip:380441234567@carrier.example:5080');
+  assert.deepEqual(fork.target.destination, CARRIER_DESTINATION);
+  assert.equal(fork.target.to, '<sip:380441234567@carrier.example:5080>');
+  assert.deepEqual(fork.target.credentials, { username: 'acct', password: 'pw' });
+  assert.equal(fork.target.from, '"Agent 100" <sip:100@198.51.100.1>');
+  assert.equal(fork.destinationNumber, '380441234567');
+});
+
+test('a gateway callerIdNumber replaces the caller ID on calls out through it', async () => {
+  const { ctx } = context({ gateways: { carrier: { callerIdNumber: '380440000000' } } });
+  const [fork] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '0501112233' }]));
+  assert.equal(fork.callerIdNumber, '380440000000');
+  assert.equal(fork.target.from, '<sip:380440000000@198.51.100.1>');
+  assert.equal(fork.target.credentials, undefined, 'no credentials configured');
+
+  const endpoint = { type: 'gateway' as const, name: 'carrier', dialString: '0501112233', parameters: { origination_caller_id_number: '0447770000' } };
+  const [chosen] = await forksOf(ctx, bridge([endpoint]));
+  assert.equal(chosen.callerIdNumber, '0447770000', 'a caller ID the schema sets for the leg wins over the gateway default');
+});
+
+test('a sipUri endpoint: user@host, or a whole URI with transport=tcp', async () => {
+  const { ctx } = context();
+  const [plain] = await forksOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: '300', host: '192.0.2.77:5070' }]));
+  assert.equal(plain.kind, 'sipUri');
+  assert.deepEqual(plain.target.destination, { transport: 'udp', address: '192.0.2.77', port: 5070 });
+  assert.equal(plain.target.to, '<sip:300@192.0.2.77:5070>');
+  assert.equal(plain.destinationNumber, '300');
+  const [whole] = await forksOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'sip:400@192.0.2.78;transport=tcp' }]));
+  assert.deepEqual(whole.target.destination, { transport: 'tcp', address: '192.0.2.78', port: 5060 });
+  assert.equal(whole.target.to, '<sip:400@192.0.2.78>');
+});
+
+test('a sipUri endpoint that is not a SIP URI is INVALID_NUMBER_FORMAT', async () => {
+  const { ctx } = context();
+  assert.equal(await causeOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'tel:+380441234567' }])), 'INVALID_NUMBER_FORMAT');
+});

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseNameAddr, type NameAddr, type SipRequest } from '../message/index.js';
+import type { Source } from '../transport/index.js';
+import { callerVariables } from './caller-variables.js';
+import type { CallOrigin } from './sip-call.js';
+import { sipRequest } from '../../../test/sip/support/transaction-doubles.js';
+
+const SOURCE: Source = { transport: 'udp', address: '192.0.2.10', port: 5062 };
+
+function invite(fields: { uri?: string; from?: string; to?: string; extra?: string } = {}): SipRequest {
+  return sipRequest(`INVITE ${fields.uri ?? 'sip:200@example.com'} SIP/2.0
+Via: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK-cv
+Max-Forwards: 70
+From: ${fields.from ?? '"Agent 100" <sip:100@example.com>;tag=f1'}
+To: ${fields.to ?? '<sip:200@example.com>'}
+Call-ID: cv-1@192.0.2.10
+CSeq: 1 INVITE
+Contact: <sip:100@192.0.2.10:5062>
+${fields.extra ?? ''}Content-Length: 0
+
+`);
+}
+
+function nameAddr(text: string | undefined): NameAddr {
+  const parsed = parseNameAddr(text ?? '');
+  assert.ok(parsed.ok, `name-addr parses: ${text}`);
+  return parsed.value;
+}
+
+function variablesOf(request: SipRequest, origin: CallOrigin): Record<string, string> {
+  return callerVariables({
+    request,
+    source: SOURCE,
+    from: nameAddr(request.headers.get('from')),
+    to: nameAddr(request.headers.get('to')),
+    origin,
+    maxForwards: 69,
+  });
+}
+
+const USER: CallOrigin = { kind: 'user', domain: 'example.com', userId: '100' };
+
+test('caller ID, destination and SIP details of a call from a user', () => {
+  const variables = variablesOf(invite({ extra: 'User-Agent: Phone/1.0\n' }), USER);
+  assert.equal(variables.caller_id_number, '100');
+  assert.equal(variables.caller_id_name, 'Agent 100');
+  assert.equal(variables.destination_number, '200');
+  assert.equal(variables.direction, 'inbound');
+  assert.equal(variables.webitel_direction, 'internal');
+  assert.equal(variables.domain_name, 'example.com');
+  assert.equal(variables.presence_id, '100@example.com');
+  assert.equal(variables.sip_call_id, 'cv-1@192.0.2.10');
+  assert.equal(variables.sip_from_user, '100');
+  assert.equal(variables.sip_to_user, '200');
+  assert.equal(variables.sip_req_user, '200');
+  assert.equal(variables.sip_network_ip, '192.0.2.10');
+  assert.equal(variables.sip_network_port, '5062');
+  assert.equal(variables.sip_transport, 'udp');
+  assert.equal(variables.sip_user_agent, 'Phone/1.0');
+  assert.equal(variables.sip_gateway_name, undefined);
+});
+
+test('without a display name the caller ID name is the number', () => {
+  const variables = variablesOf(invite({ from: '<sip:100@example.com>;tag=f1' }), USER);
+  assert.equal(variables.caller_id_name, '100');
+});
+
+test('the destination is the Request-URI user, not the To user', () => {
+  const variables = variablesOf(invite({ uri: 'sip:300@example.com', to: '<sip:200@example.com>' }), USER);
+  assert.equal(variables.destination_number, '300');
+});
+
+test('the caller\'s headers are exposed as sip_h_<Name>, never credentials or hop headers', () => {
+  const request = invite({
+    extra: [
+      'X-Foo: bar',
+      'P-Asserted-Identity: <sip:+380441234567@carrier.example>',
+      'Authorization: Digest username="100", realm="example.com", nonce="n", uri="sip:200@example.com", response="r"',
+      'Proxy-Authorization: Digest username="100", realm="example.com", nonce="n", uri="sip:200@example.com", response="r"',
+      'Record-Route: <sip:p1.example.com;lr>',
+      '',
+    ].join('\n'),
+  });
+  const variables = variablesOf(request, USER);
+  assert.equal(variables['sip_h_X-Foo'], 'bar');
+  assert.equal(variables['sip_h_P-Asserted-Identity'], '<sip:+380441234567@carrier.example>');
+  const names = Object.keys(variables).filter((name) => name.startsWith('sip_h_')).map((name) => name.toLowerCase());
+  for (const hidden of ['authorization', 'proxy-authorization', 'via', 'from', 'to', 'call-id', 'cseq', 'contact', 'max-forwards', 'record-route', 'content-length']) {
+    assert.ok(!names.includes(`sip_h_${hidden}`), `sip_h_${hidden} must not be exposed`);
+  }
+  for (const value of Object.values(variables)) assert.doesNotMatch(value, /Digest/);
+});
+
+test('a gateway call to our registered account takes the number from To', () => {
+  const origin: CallOrigin = { kind: 'gateway', domain: 'example.com', gateway: 'carrier', account: 'acct77' };
+  const variables = variablesOf(invite({ uri: 'sip:acct77@198.51.100.1', to: '<sip:380441234567@carrier.example>', from: '<sip:0501112233@carrier.example>;tag=g' }), origin);
+  assert.equal(variables.destination_number, '380441234567');
+  assert.equal(variables.caller_id_number, '0501112233');
+  assert.equal(variables.sip_gateway_name, 'carrier');
+  assert.equal(variables.webitel_direction, 'inbound');
+  assert.equal(variables.domain_name, 'example.com');
+  assert.equal(variables.presence_id, undefined);
+});
+
+test('a gateway call to a DID keeps the Request-URI user', () => {
+  const origin: CallOrigin = { kind: 'gateway', domain: 'example.com', gateway: 'carrier', account: 'acct77' };
+  const variables = variablesOf(invite({ uri: 'sip:380449999999@198.51.100.1', to: '<sip:380441234567@carrier.example>' }), origin);
+  assert.equal(variables.destination_number, '380449999999');
+});
+
+test('an anonymous call has no domain_name; tel: URIs give their number', () => {
+  const variables = variablesOf(invite({ uri: 'tel:+380441234567', from: '<tel:+380501112233>;tag=t' }), { kind: 'anonymous' });
+  assert.equal(variables.domain_name, undefined);
+  assert.equal(variables.destination_number, '+380441234567');
+  assert.equal(variables.caller_id_number, '+380501112233');
+});

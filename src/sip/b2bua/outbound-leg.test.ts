@@ -1,0 +1,310 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import { buildResponse, formatUri, parseCSeq, parseUri, parseVia, type ExtraHeaders, type SipRequest, type SipResponse } from '../message/index.js';
+import { LocalAddress } from '../local-address.js';
+import { tagOf } from '../dialog/dialog.js';
+import type { ClientTransaction, ClientTransactionUser, ServerTransaction } from '../transaction/index.js';
+import type { Destination } from '../transport/index.js';
+import { OutboundLeg, type OutboundTarget } from './outbound-leg.js';
+import type { SipStack } from './sip-stack.js';
+
+interface SentRequest {
+  request: SipRequest;
+  destination: Destination;
+  user: ClientTransactionUser;
+}
+
+const GATEWAY: Destination = { transport: 'udp', address: '192.0.2.50', port: 5060 };
+
+function fakeStack() {
+  const sent: SentRequest[] = [];
+  const acks: { ack: SipRequest; destination: Destination }[] = [];
+  const stack: SipStack = {
+    transactions: {
+      sendRequest(request, destination, user) {
+        sent.push({ request, destination, user });
+        return undefined as unknown as ClientTransaction;
+      },
+    },
+    sendAck: (ack, destination) => acks.push({ ack, destination }),
+    local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
+    timers: { t1: 10, t2: 40, t4: 50 },
+    logger: pino({ level: 'silent' }),
+    dialogs: new Map(),
+  };
+  const of = (method: string) => sent.filter((entry) => entry.request.method === method);
+  return { stack, sent, acks, of };
+}
+
+function target(overrides: Partial<OutboundTarget> = {}): OutboundTarget {
+  const uri = parseUri('sip:380441234567@192.0.2.50');
+  assert.ok(uri.ok);
+  return {
+    requestUri: uri.value,
+    destination: GATEWAY,
+    from: '"Agent 100" <sip:100@198.51.100.1>',
+    to: '<sip:380441234567@192.0.2.50>',
+    maxForwards: 69,
+    ...overrides,
+  };
+}
+
+const OFFER = { body: Buffer.from('v=0\r\n'), contentType: 'application/sdp' };
+
+function reply(request: SipRequest, status: number, toTag = 'gw-1', headers: ExtraHeaders = {}): SipResponse {
+  const response = buildResponse(request, status, undefined, headers, status === 100 ? undefined : toTag);
+  if (status >= 200 && status < 300 && !response.headers.has('contact')) response.headers.set('contact', '<sip:gw@192.0.2.50:5060>');
+  return response;
+}
+
+function setup(overrides: Partial<OutboundTarget> = {}) {
+  const fake = fakeStack();
+  const leg = new OutboundLeg(fake.stack, target(overrides));
+  const events = { provisional: [] as number[], answered: [] as number[], failed: [] as number[] };
+  leg.setup.onProvisional = (response) => events.provisional.push(response.status);
+  leg.setup.onAnswer = (response) => events.answered.push(response.status);
+  leg.setup.onFailure = (status) => events.failed.push(status);
+  leg.start(OFFER);
+  const invite = () => fake.of('INVITE').at(-1)!;
+  const respond = (status: number, toTag?: string, headers?: ExtraHeaders) => {
+    const { request, user } = invite();
+    user.onResponse(reply(request, status, toTag, headers));
+  };
+  return { ...fake, leg, events, invite, respond };
+}
+
+function cseq(request: SipRequest) {
+  const parsed = parseCSeq(request.headers.get('cseq') ?? '');
+  assert.ok(parsed.ok);
+  return parsed.value;
+}
+
+function branch(request: SipRequest): string | undefined {
+  const via = parseVia(request.headers.get('via') ?? '');
+  return via.ok ? (via.value.params.get('branch') ?? undefined) : undefined;
+}
+
+const CHALLENGE = 'Digest realm="carrier", nonce="n0nce", algorithm=MD5, qop="auth"';
+
+test('the INVITE: our From tag, To, Call-ID, CSeq 1, Contact, Max-Forwards, extra headers and the offer', () => {
+  const { invite, leg } = setup({ headers: { 'X-Foo': 'bar' } });
+  const { request, destination } = invite();
+  assert.equal(formatUri(request.uri), 'sip:380441234567@192.0.2.50');
+  assert.deepEqual(destination, GATEWAY);
+  assert.equal(request.headers.get('from'), `"Agent 100" <sip:100@198.51.100.1>;tag=${leg.localTag}`);
+  assert.equal(request.headers.get('to'), '<sip:380441234567@192.0.2.50>');
+  assert.equal(request.headers.get('call-id'), leg.callId);
+  assert.deepEqual(cseq(request), { seq: 1, method: 'INVITE' });
+  assert.equal(request.headers.get('max-forwards'), '69');
+  assert.equal(request.headers.get('contact'), '<sip:callrouter@198.51.100.1:5060>');
+  assert.equal(request.headers.get('x-foo'), 'bar');
+  assert.equal(request.headers.get('content-type'), 'application/sdp');
+  assert.equal(request.body.toString(), 'v=0\r\n');
+  assert.match(request.headers.get('via') ?? '', /^SIP\/2\.0\/UDP 198\.51\.100\.1:5060;branch=z9hG4bK/);
+});
+
+test('provisional responses are reported; a 2xx sets up the dialog, and ack() sends the ACK with the INVITE CSeq', () => {
+  const { respond, events, leg, stack, acks } = setup();
+  respond(100);
+  respond(180);
+  assert.deepEqual(events.provisional, [100, 180]);
+  respond(200);
+  assert.deepEqual(events.answered, [200]);
+  assert.ok(leg.answered);
+  assert.equal(leg.dialog?.remoteTag, 'gw-1');
+  assert.equal(stack.dialogs.get(leg.dialog!.key), leg);
+  assert.equal(acks.length, 0, 'ACK waits for ack()');
+  leg.ack();
+  assert.equal(acks.length, 1);
+  assert.deepEqual(cseq(acks[0].ack), { seq: 1, method: 'ACK' });
+  assert.equal(formatUri(acks[0].ack.uri), 'sip:gw@192.0.2.50:5060');
+  assert.equal(tagOf(acks[0].ack.headers.get('to')), 'gw-1');
+  leg.ack();
+  assert.equal(acks.length, 1, 'one ACK only');
+});
+
+test('a retransmitted 2xx re-sends the same ACK; a 2xx of another dialog is ACKed and hung up', () => {
+  const { respond, leg, acks, of } = setup();
+  respond(200);
+  leg.ack();
+  respond(200);
+  assert.equal(acks.length, 2);
+  assert.equal(acks[1].ack, acks[0].ack);
+  respond(200, 'other-fork');
+  assert.equal(acks.length, 3);
+  assert.equal(tagOf(acks[2].ack.headers.get('to')), 'other-fork');
+  const byes = of('BYE');
+  assert.equal(byes.length, 1);
+  assert.equal(tagOf(byes[0].request.headers.get('to')), 'other-fork');
+  assert.equal(leg.ended, false, 'our own dialog stays up');
+});
+
+test('CANCEL waits for a provisional response (§9.1), then copies the INVITE Via, Call-ID, From, To and CSeq number', () => {
+  const { leg, respond, of, invite, events } = setup();
+  leg.cancel();
+  assert.equal(of('CANCEL').length, 0, 'no CANCEL before a provisional response');
+  respond(100);
+  const cancels = of('CANCEL');
+  assert.equal(cancels.length, 1);
+  const cancel = cancels[0].request;
+  const inv = invite().request;
+  assert.deepEqual(cancel.headers.getAll('via'), inv.headers.getAll('via'));
+  for (const name of ['from', 'to', 'call-id']) assert.equal(cancel.headers.get(name), inv.headers.get(name), name);
+  assert.deepEqual(cseq(cancel), { seq: 1, method: 'CANCEL' });
+  assert.equal(formatUri(cancel.uri), formatUri(inv.uri));
+  assert.deepEqual(cancels[0].destination, GATEWAY);
+  assert.deepEqual(events.provisional, [], 'no ringing reported once cancelled');
+  respond(180);
+  assert.equal(of('CANCEL').length, 1, 'one CANCEL only');
+  respond(487);
+  assert.deepEqual(events.failed, [487]);
+  assert.equal(leg.endedBy, 'local');
+});
+
+test('cancel after a provisional response sends CANCEL at once', () => {
+  const { leg, respond, of } = setup();
+  respond(180);
+  leg.cancel();
+  assert.equal(of('CANCEL').length, 1);
+});
+
+test('a 2xx that crosses our CANCEL is ACKed, hung up with BYE and reported as failure 487', () => {
+  const { leg, respond, of, acks, events } = setup();
+  respond(180);
+  leg.cancel();
+  respond(200);
+  assert.deepEqual(events.answered, []);
+  assert.deepEqual(events.failed, [487]);
+  assert.equal(acks.length, 1);
+  assert.deepEqual(cseq(acks[0].ack), { seq: 1, method: 'ACK' });
+  const byes = of('BYE');
+  assert.equal(byes.length, 1);
+  assert.deepEqual(cseq(byes[0].request), { seq: 2, method: 'BYE' });
+  assert.equal(leg.endedBy, 'local');
+});
+
+test('cancel after the final response does nothing', () => {
+  const { leg, respond, of } = setup();
+  respond(486);
+  leg.cancel();
+  assert.equal(of('CANCEL').length, 0);
+});
+
+test('407 is answered once with Proxy-Authorization, CSeq+1, same Call-ID and From tag, a new branch', () => {
+  const { respond, of, events, leg } = setup({ credentials: { username: 'acct', password: 'pw' } });
+  const first = of('INVITE')[0].request;
+  respond(407, 'gw-1', { 'proxy-authenticate': CHALLENGE });
+  const invites = of('INVITE');
+  assert.equal(invites.length, 2);
+  const retry = invites[1].request;
+  assert.deepEqual(cseq(retry), { seq: 2, method: 'INVITE' });
+  assert.equal(retry.headers.get('call-id'), first.headers.get('call-id'));
+  assert.equal(retry.headers.get('from'), first.headers.get('from'));
+  assert.equal(retry.headers.get('to'), first.headers.get('to'), 'no To tag from the 407');
+  assert.notEqual(branch(retry), branch(first));
+  assert.match(retry.headers.get('proxy-authorization') ?? '', /^Digest username="acct", realm="carrier", nonce="n0nce", uri="sip:380441234567@192.0.2.50"/);
+  assert.equal(retry.headers.has('authorization'), false);
+  assert.equal(retry.body.toString(), 'v=0\r\n', 'the offer is sent again');
+  assert.equal(retry.headers.get('content-type'), 'application/sdp');
+  assert.deepEqual(events.failed, []);
+  respond(200);
+  assert.deepEqual(events.answered, [200]);
+  leg.ack();
+  assert.equal(leg.dialog !== undefined, true);
+});
+
+test('the ACK and CANCEL after an authenticated retry use its CSeq number and Via', () => {
+  const { respond, of, leg, acks } = setup({ credentials: { username: 'acct', password: 'pw' } });
+  respond(407, 'gw-1', { 'proxy-authenticate': CHALLENGE });
+  leg.cancel();
+  assert.equal(of('CANCEL').length, 0, 'the retried INVITE has had no provisional response yet');
+  respond(180);
+  const cancel = of('CANCEL')[0].request;
+  assert.deepEqual(cseq(cancel), { seq: 2, method: 'CANCEL' });
+  assert.deepEqual(cancel.headers.getAll('via'), of('INVITE')[1].request.headers.getAll('via'));
+  respond(200);
+  assert.deepEqual(cseq(acks[0].ack), { seq: 2, method: 'ACK' });
+});
+
+test('401 is answered with Authorization', () => {
+  const { respond, of } = setup({ credentials: { username: 'acct', password: 'pw' } });
+  respond(401, 'gw-1', { 'www-authenticate': CHALLENGE });
+  const retry = of('INVITE')[1]?.request;
+  assert.ok(retry);
+  assert.match(retry.headers.get('authorization') ?? '', /^Digest /);
+  assert.equal(retry.headers.has('proxy-authorization'), false);
+});
+
+test('a second 407 fails the leg with 407', () => {
+  const { respond, of, events, leg } = setup({ credentials: { username: 'acct', password: 'pw' } });
+  respond(407, 'gw-1', { 'proxy-authenticate': CHALLENGE });
+  respond(407, 'gw-1', { 'proxy-authenticate': CHALLENGE });
+  assert.equal(of('INVITE').length, 2);
+  assert.deepEqual(events.failed, [407]);
+  assert.equal(leg.endedBy, 'remote');
+});
+
+test('407 without credentials fails at once', () => {
+  const { respond, of, events } = setup();
+  respond(407, 'gw-1', { 'proxy-authenticate': CHALLENGE });
+  assert.equal(of('INVITE').length, 1);
+  assert.deepEqual(events.failed, [407]);
+});
+
+test(
+  'a challenge without qop (RFC 2069 style, §22.4) is answered too',
+  () => {
+    const { respond, of } = setup({ credentials: { username: 'acct', password: 'pw' } });
+    respond(407, 'gw-1', { 'proxy-authenticate': 'Digest realm="carrier", nonce="n0nce"' });
+    assert.equal(of('INVITE').length, 2);
+  },
+);
+
+test('a rejection is reported with its status; no answer is 408, a transport error 503', () => {
+  const busy = setup();
+  busy.respond(486);
+  assert.deepEqual(busy.events.failed, [486]);
+  assert.equal(busy.leg.endedBy, 'remote');
+
+  const silent = setup();
+  silent.invite().user.onTimeout();
+  assert.deepEqual(silent.events.failed, [408]);
+
+  const broken = setup();
+  broken.invite().user.onTransportError(new Error('connection reset'));
+  assert.deepEqual(broken.events.failed, [503]);
+});
+
+test('an INVITE the transaction layer refuses fails with 503 asynchronously', async () => {
+  const fake = fakeStack();
+  fake.stack.transactions.sendRequest = () => {
+    throw new Error('no route');
+  };
+  const leg = new OutboundLeg(fake.stack, target());
+  const failed: number[] = [];
+  leg.setup.onFailure = (status) => failed.push(status);
+  leg.start(undefined);
+  assert.deepEqual(failed, []);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(failed, [503]);
+});
+
+test('BYE from the peer after the answer ends the leg as remote and leaves the dialog map', () => {
+  const { respond, leg, stack } = setup();
+  respond(200);
+  leg.ack();
+  const key = leg.dialog!.key;
+  let hungUp = 0;
+  leg.events.onHangup = () => hungUp++;
+  const responses: SipResponse[] = [];
+  const bye = leg.dialog!.request('BYE', 'SIP/2.0/UDP 192.0.2.50;branch=z9hG4bK-bye');
+  // A BYE as the peer would send it: its From/To seen from its side, a CSeq of its own.
+  bye.headers.set('from', leg.dialog!.request('INFO', 'x').headers.get('to')!);
+  bye.headers.set('cseq', '1 BYE');
+  leg.receiveRequest(bye, { respond: (response: SipResponse) => responses.push(response) } as unknown as ServerTransaction);
+  assert.deepEqual(responses.map((response) => response.status), [200]);
+  assert.equal(hungUp, 1);
+  assert.equal(leg.endedBy, 'remote');
+  assert.equal(stack.dialogs.has(key), false);
+});
