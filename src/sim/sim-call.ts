@@ -1,3 +1,4 @@
+import { ChannelVariables } from '../call/channel-variables.js';
 import { randomUUID } from 'node:crypto';
 import type { SimulatedClock } from '../clock.js';
 import {
@@ -40,9 +41,8 @@ type LegFate = { answered: true; at: number; talk: number } | { answered: false;
  * patience come from a scenario, and time is simulated, so a 15 s leg_timeout
  * costs nothing to run.
  */
-export class SimCall implements Call {
+export class SimCall extends ChannelVariables implements Call {
   readonly uuid: string;
-  readonly #variables = new Map<string, string>();
   #abort: AbortController | undefined;
   readonly #clock: SimulatedClock;
   readonly #scenario: SimScenario;
@@ -53,14 +53,15 @@ export class SimCall implements Call {
   #dtmfIndex = 0;
 
   constructor(options: SimCallOptions) {
+    super();
     this.#options = options;
     this.#clock = options.clock;
     this.#scenario = options.scenario;
     this.#startMs = options.clock.now().getTime();
     this.uuid = options.scenario.variables.uuid ?? randomUUID();
-    this.#variables.set('uuid', this.uuid);
-    this.#variables.set('direction', 'inbound');
-    for (const [name, value] of Object.entries(options.scenario.variables)) this.#variables.set(name, value);
+    this.channel.set('uuid', this.uuid);
+    this.channel.set('direction', 'inbound');
+    for (const [name, value] of Object.entries(options.scenario.variables)) this.channel.set(name, value);
   }
 
   /**
@@ -82,22 +83,6 @@ export class SimCall implements Call {
 
   get hangupCause(): HangupCause | undefined {
     return this.#hangupCause;
-  }
-
-  getVariable(name: string): string | undefined {
-    return this.#variables.get(name);
-  }
-
-  setVariable(name: string, value: string): void {
-    this.#variables.set(name, value);
-  }
-
-  unsetVariable(name: string): void {
-    this.#variables.delete(name);
-  }
-
-  variables(): IterableIterator<[string, string]> {
-    return this.#variables.entries();
   }
 
   async answer(): Promise<void> {

@@ -15,6 +15,7 @@
  * spring-forward hour) is moved forward by the change, as luxon does.
  */
 import { DateTime } from 'luxon';
+import { offsetFromFormat, wallClockFormat } from '../../time-zone-offset.js';
 
 const STAMP_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 const HOUR_MS = 3_600_000;
@@ -42,17 +43,7 @@ function zoneOf(timeZone: string): Zone | undefined {
   // Names luxon reads itself rather than as IANA zones.
   if (!/^(local|system|default|(utc|gmt)[+-].*)$/i.test(timeZone)) {
     try {
-      const format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-      zone = { format, hours: new Map() };
+      zone = { format: wallClockFormat(timeZone), hours: new Map() };
     } catch {
       zone = undefined;
     }
@@ -61,52 +52,18 @@ function zoneOf(timeZone: string): Zone | undefined {
   return zone;
 }
 
-/** The offset at the whole second holding `epochMs`, from the formatter. */
-function exactOffset(zone: Zone, epochMs: number): number {
-  const second = Math.floor(epochMs / 1000) * 1000;
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  let hour = 0;
-  let minute = 0;
-  let sec = 0;
-  for (const part of zone.format.formatToParts(second)) {
-    switch (part.type) {
-      case 'year':
-        year = Number(part.value);
-        break;
-      case 'month':
-        month = Number(part.value);
-        break;
-      case 'day':
-        day = Number(part.value);
-        break;
-      case 'hour':
-        hour = Number(part.value);
-        break;
-      case 'minute':
-        minute = Number(part.value);
-        break;
-      case 'second':
-        sec = Number(part.value);
-        break;
-    }
-  }
-  return Date.UTC(year, month - 1, day, hour, minute, sec) - second;
-}
-
 /** The zone's UTC offset (ms) at `epochMs`, which must be within MIN_MS … MAX_MS. */
 function offsetAt(zone: Zone, epochMs: number): number {
   const hour = Math.floor(epochMs / HOUR_MS);
   let offset = zone.hours.get(hour);
   if (offset === undefined) {
-    const first = exactOffset(zone, hour * HOUR_MS);
-    const last = exactOffset(zone, hour * HOUR_MS + HOUR_MS - 1000);
+    const first = offsetFromFormat(zone.format, hour * HOUR_MS);
+    const last = offsetFromFormat(zone.format, hour * HOUR_MS + HOUR_MS - 1000);
     offset = first === last ? first : MIXED;
     if (zone.hours.size >= MAX_CACHED_HOURS) zone.hours.clear();
     zone.hours.set(hour, offset);
   }
-  return Number.isNaN(offset) ? exactOffset(zone, epochMs) : offset;
+  return Number.isNaN(offset) ? offsetFromFormat(zone.format, epochMs) : offset;
 }
 
 /** Character codes of the separators in `yyyy-MM-dd HH:mm:ss`, by position; digits elsewhere. */

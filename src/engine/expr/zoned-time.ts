@@ -3,6 +3,8 @@
  * Shared by the `&hour()` family of the `if` language and the working-hours
  * calendar, so both agree on what "Monday 09:00 in Kyiv" is.
  */
+import { offsetFromFormat, wallClockFormat } from '../../time-zone-offset.js';
+
 export interface ZonedTime {
   year: number;
   /** 1–12. */
@@ -58,17 +60,7 @@ function zoneCache(zone: string): ZoneOffsetCache {
   if (!cache) {
     // Routing must not fail on a misconfigured zone; config validation (isValidTimeZone) is where it is reported.
     const timeZone = isValidTimeZone(zone) ? zone : 'UTC';
-    const format = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    cache = { format, minute: Number.NaN, offsetMs: 0 };
+    cache = { format: wallClockFormat(timeZone), minute: Number.NaN, offsetMs: 0 };
     zones.set(zone, cache);
   }
   return cache;
@@ -83,13 +75,7 @@ function offsetAt(zone: string, epochMs: number): number {
   const cache = zoneCache(zone);
   const minute = Math.floor(epochMs / MINUTE_MS);
   if (minute !== cache.minute) {
-    const minuteStart = minute * MINUTE_MS;
-    const fields: Record<string, number> = {};
-    for (const part of cache.format.formatToParts(minuteStart)) {
-      if (part.type !== 'literal') fields[part.type] = Number(part.value);
-    }
-    const wallClock = Date.UTC(fields.year, fields.month - 1, fields.day, fields.hour, fields.minute, fields.second);
-    cache.offsetMs = wallClock - minuteStart;
+    cache.offsetMs = offsetFromFormat(cache.format, minute * MINUTE_MS);
     cache.minute = minute;
   }
   return cache.offsetMs;

@@ -5,6 +5,7 @@
  * and other in-dialog requests between the two legs; the SDP goes through
  * unchanged, so media flows between the phones.
  */
+import { ChannelVariables } from '../../call/channel-variables.js';
 import { randomUUID } from 'node:crypto';
 import type { BridgeRequest, BridgeResult, Call, CallState } from '../../call/call.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
@@ -42,11 +43,10 @@ export interface SipCallOptions {
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
-export class SipCall implements Call {
+export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
   readonly #options: SipCallOptions;
   readonly #leg: InboundLeg;
-  readonly #variables = new Map<string, string>();
   readonly #abort = new AbortController();
   readonly #timeline = new LegTimeline();
   #state: CallState = 'ringing';
@@ -56,10 +56,11 @@ export class SipCall implements Call {
   #releaseCaller: (() => void) | undefined;
 
   constructor(options: SipCallOptions) {
+    super();
     this.#options = options;
     this.#leg = options.leg;
-    for (const [name, value] of Object.entries(options.variables)) this.#variables.set(name, value);
-    this.#variables.set('uuid', this.uuid);
+    for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
+    this.channel.set('uuid', this.uuid);
     if (options.origin.kind === 'user') this.#releaseCaller = options.phoneState.beginCall(options.origin.domain, options.origin.userId);
     this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
@@ -76,22 +77,6 @@ export class SipCall implements Call {
 
   get hangupCause(): HangupCause | undefined {
     return this.#hangupCause;
-  }
-
-  getVariable(name: string): string | undefined {
-    return this.#variables.get(name);
-  }
-
-  setVariable(name: string, value: string): void {
-    this.#variables.set(name, value);
-  }
-
-  unsetVariable(name: string): void {
-    this.#variables.delete(name);
-  }
-
-  variables(): IterableIterator<[string, string]> {
-    return this.#variables.entries();
   }
 
   async answer(): Promise<void> {
@@ -173,13 +158,13 @@ export class SipCall implements Call {
       relayRequests(this.#leg, leg);
       relayRequests(leg, this.#leg);
       this.#leg.events.onHangup = () => {
-        this.#variables.set('sip_hangup_disposition', 'recv_bye');
+        this.channel.set('sip_hangup_disposition', 'recv_bye');
         void leg.bye();
         this.#ended('NORMAL_CLEARING');
         finish('NORMAL_CLEARING');
       };
       leg.events.onHangup = () => {
-        this.#variables.set('sip_hangup_disposition', 'send_bye');
+        this.channel.set('sip_hangup_disposition', 'send_bye');
         void this.#leg.bye();
         this.#ended('NORMAL_CLEARING');
         finish('NORMAL_CLEARING');
@@ -192,9 +177,9 @@ export class SipCall implements Call {
   #targetContext(): TargetContext {
     return {
       ...this.#options.targets,
-      domain: this.#variables.get('domain_name') ?? '',
-      callerIdNumber: this.#variables.get('effective_caller_id_number') ?? this.#variables.get('caller_id_number') ?? '',
-      callerIdName: this.#variables.get('effective_caller_id_name') ?? this.#variables.get('caller_id_name'),
+      domain: this.channel.get('domain_name') ?? '',
+      callerIdNumber: this.channel.get('effective_caller_id_number') ?? this.channel.get('caller_id_number') ?? '',
+      callerIdName: this.channel.get('effective_caller_id_name') ?? this.channel.get('caller_id_name'),
     };
   }
 
@@ -273,7 +258,7 @@ export class SipCall implements Call {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#hangupCause = cause;
-    this.#variables.set('hangup_cause', cause);
+    this.channel.set('hangup_cause', cause);
     this.#abort.abort(new Error(`call ended: ${cause}`));
     this.#releaseCaller?.();
     this.#options.recordLeg(this.#timeline.record(this.#callerIdentity(), cause));
@@ -282,17 +267,17 @@ export class SipCall implements Call {
   #callerIdentity(): LegIdentity {
     const { origin } = this.#options;
     const direction = origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
-    this.#variables.set('webitel_direction', direction);
+    this.channel.set('webitel_direction', direction);
     return {
       uuid: this.uuid,
       direction,
-      domain: this.#variables.get('domain_name') ?? '',
-      callerIdNumber: this.#variables.get('caller_id_number') ?? '',
-      callerIdName: this.#variables.get('caller_id_name'),
-      destinationNumber: this.#variables.get('destination_number') ?? '',
+      domain: this.channel.get('domain_name') ?? '',
+      callerIdNumber: this.channel.get('caller_id_number') ?? '',
+      callerIdName: this.channel.get('caller_id_name'),
+      destinationNumber: this.channel.get('destination_number') ?? '',
       userId: origin.kind === 'user' ? origin.userId : undefined,
-      networkAddress: this.#variables.get('sip_network_ip'),
-      variables: Object.fromEntries(this.#variables),
+      networkAddress: this.channel.get('sip_network_ip'),
+      variables: Object.fromEntries(this.channel),
     };
   }
 
