@@ -106,6 +106,8 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       health: () => ({
         domains: config.domains.map((domain) => domain.name),
         sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
+        calls: { inProgress: sipServer.activeCalls, inSetup: sipServer.callsInSetup },
+        gatewayRegistrations: registrations.statuses(),
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
