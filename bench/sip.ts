@@ -1,5 +1,6 @@
 /**
- * `npm run bench:sip`: calls through the router's B2BUA, as a contact centre
+ * `npm run bench:sip` (compiled first, as the router runs in production:
+ * scripts/bench-compiled.sh): calls through the router's B2BUA, as a contact centre
  * gets them: the carrier (sipp on 127.0.0.2, the gateway's address, so no
  * authentication) calls a public number; the router runs the route's schema
  * and bridges the call to a registered phone (one sipp UAS on 127.0.0.1 that

@@ -63,7 +63,12 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
   };
 
   try {
-    const cdrStore = openSqliteCdrStore({ path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, clock: systemClock });
+    const cdrStore = openSqliteCdrStore({
+      path: join(dataDir, CDR_DATABASE_FILE),
+      retentionDays: config.cdr.retentionDays,
+      flushEachWrite: config.cdr.flushEachWrite,
+      clock: systemClock,
+    });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
     const cdrWriter = new LegCdrWriter({ store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });

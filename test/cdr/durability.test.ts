@@ -9,10 +9,10 @@ import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-durability-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
-it('a CDR the store acknowledged survives kill -9', async () => {
-  const path = join(directory, 'nested', 'cdr.sqlite');
+for (const flushEachWrite of [true, false]) it(`a CDR the store acknowledged survives kill -9 (flushEachWrite ${flushEachWrite})`, async () => {
+  const path = join(directory, String(flushEachWrite), 'nested', 'cdr.sqlite');
   const id = `leg-${process.pid}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./durability-child.ts', import.meta.url).pathname, path, id], {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./durability-child.ts', import.meta.url).pathname, path, id, String(flushEachWrite)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,13 @@ export interface SqliteCdrStoreOptions {
   /** Drop CDRs whose "Call start time" is older than this many days (checked on open and hourly). */
   retentionDays?: number;
   clock?: Clock;
+  /**
+   * true (default): a write is flushed to disk (fsync) before it counts as
+   * done, so it survives a power loss. false: it survives a crash of the
+   * process (WAL with synchronous=NORMAL) but the last writes may be lost if
+   * the machine loses power — and writing no longer waits for the disk.
+   */
+  flushEachWrite?: boolean;
 }
 
 /** The SQLite store, with the extras the HTTP API and the importer use. */
@@ -46,8 +53,8 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const clock = options.clock ?? systemClock;
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before the caller hears about it.
-  db.pragma('synchronous = FULL');
+  // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
+  db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
   db.pragma('busy_timeout = 5000');
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
