@@ -100,6 +100,21 @@ export interface DigitsRequest {
   terminators: string;
 }
 
+/**
+ * The abort reason of a call's signal. One shared instance per cause: its
+ * stack trace says nothing, and capturing one on every call costs.
+ */
+export function callEndedReason(cause: HangupCause): CallEndedError {
+  let reason = ENDED_REASONS.get(cause);
+  if (!reason) {
+    reason = new CallEndedError(cause);
+    ENDED_REASONS.set(cause, reason);
+  }
+  return reason;
+}
+
+const ENDED_REASONS = new Map<HangupCause, CallEndedError>();
+
 export class CallEndedError extends Error {
   constructor(readonly hangupCause: HangupCause) {
     super(`call ended: ${hangupCause}`);

@@ -1,8 +1,9 @@
-import { ChannelVariables } from '../call/channel-variables.js';
 import { randomUUID } from 'node:crypto';
+import { ChannelVariables } from '../call/channel-variables.js';
 import type { SimulatedClock } from '../clock.js';
 import {
   CallEndedError,
+  callEndedReason,
   type BridgeAttempt,
   type BridgeEndpoint,
   type BridgeRequest,
@@ -72,7 +73,7 @@ export class SimCall extends ChannelVariables implements Call {
   get signal(): AbortSignal {
     if (!this.#abort) {
       this.#abort = new AbortController();
-      if (this.#state === 'ended') this.#abort.abort(new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING'));
+      if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
     }
     return this.#abort.signal;
   }
@@ -234,7 +235,7 @@ export class SimCall extends ChannelVariables implements Call {
     this.#state = 'ended';
     this.#hangupCause = cause;
     this.#narrate(message);
-    this.#abort?.abort(new CallEndedError(cause));
+    this.#abort?.abort(callEndedReason(cause));
   }
 
   #narrate(message: string): void {

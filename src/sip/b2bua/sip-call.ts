@@ -5,9 +5,9 @@
  * and other in-dialog requests between the two legs; the SDP goes through
  * unchanged, so media flows between the phones.
  */
-import { ChannelVariables } from '../../call/channel-variables.js';
 import { randomUUID } from 'node:crypto';
-import type { BridgeRequest, BridgeResult, Call, CallState } from '../../call/call.js';
+import { ChannelVariables } from '../../call/channel-variables.js';
+import { callEndedReason, type BridgeRequest, type BridgeResult, type Call, type CallState } from '../../call/call.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallLegRecord } from '../../cdr/document/leg-record.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
@@ -259,7 +259,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#state = 'ended';
     this.#hangupCause = cause;
     this.channel.set('hangup_cause', cause);
-    this.#abort.abort(new Error(`call ended: ${cause}`));
+    this.#abort.abort(callEndedReason(cause));
     this.#releaseCaller?.();
     this.#options.recordLeg(this.#timeline.record(this.#callerIdentity(), cause));
   }
