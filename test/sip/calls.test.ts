@@ -26,6 +26,8 @@ import {
   stopAll,
   userCalls,
   assertNoCdr,
+  stateOf,
+  waitForState,
   type BackgroundSipp,
 } from './support/calls.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from './support/router.js';
@@ -129,8 +131,13 @@ describe('calls between users', { concurrency: true }, () => {
       const before = await allCdrs(server);
       const callee = await phoneAnswers(phone, 'ring-cancel-uas.xml');
       const caller = userCalls(server, '101', '102', 'call-uac-cancel.xml', { pauseMs: 1000 });
+      // While 102 rings: the callee is `ringing`, the caller `isbusy` (in a call, if not yet a conversation).
+      assert.equal(await waitForState(server, '102', 'ringing'), 'ringing');
+      assert.equal(stateOf(server, '101'), 'isbusy');
       const results = await calling([callee, caller], () => allOk({ caller, callee }));
       assert.deepEqual(finalStatuses(results.caller), [407, 487]);
+      assert.equal(await waitForState(server, '102', 'onhook'), 'onhook', 'back to onhook once the ringing ends');
+      assert.equal(stateOf(server, '101'), 'nonreg', 'the caller never registered: nonreg again after the call');
       assert.equal(received(results.callee, /^CANCEL /).length >= 1, true);
 
       const cdrs = await newCdrs(server, before, 2);
@@ -179,6 +186,19 @@ describe('calls between users', { concurrency: true }, () => {
       assert.equal(aLeg['Destination number'], '103');
       assert.equal(aLeg['Hangup cause'], 'USER_NOT_REGISTERED');
       assertNoCdr(cdrs, { 'User ID': '103' }, 'no leg towards 103');
+    }));
+
+  it('a call with no route: 404, and the caller’s leg leaves a CDR', () =>
+    withRouter(async (server) => {
+      const before = await allCdrs(server);
+      const caller = userCalls(server, '101', '12', 'call-uac-refused.xml');
+      const results = await calling([caller], () => allOk({ caller }));
+      assert.deepEqual(finalStatuses(results.caller), [407, 404]);
+      const [aLeg] = await newCdrs(server, before, 1);
+      assert.equal(aLeg['User ID'], '101');
+      assert.equal(aLeg['Destination number'], '12');
+      assert.equal(aLeg['Hangup cause'], 'UNALLOCATED_NUMBER');
+      assert.equal(aLeg.Answered, false);
     }));
 
   it('an INVITE from a source that is no gateway, to a number that is not public, without credentials: 407', () =>
