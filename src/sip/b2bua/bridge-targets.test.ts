@@ -72,12 +72,13 @@ async function causeOf(ctx: TargetContext, request: BridgeRequest, index = 0) {
   return resolved.cause;
 }
 
-test('a user gets one fork per registered contact, sent to where it registered from', async () => {
+test('a user gets one fork per registered contact, sent to where it registered from (UDP) or on its connection (TCP)', async () => {
   const { ctx } = context();
   const forks = await forksOf(ctx, bridge([{ name: '101' }]));
   assert.equal(forks.length, 2);
   assert.deepEqual(forks.map((fork) => formatUri(fork.target.requestUri)), ['sip:101@10.0.0.11:5060', 'sip:101@10.0.0.12:5062;transport=tcp']);
-  assert.deepEqual(forks.map((fork) => fork.target.destination), [PHONE_A, PHONE_B]);
+  // UDP: where the REGISTER came from (NAT). TCP: its connection while open, else the Contact's address.
+  assert.deepEqual(forks.map((fork) => fork.target.destination), [PHONE_A, { transport: 'tcp', address: '10.0.0.12', port: 5062, connectionId: 7 }]);
   for (const fork of forks) {
     assert.equal(fork.kind, 'user');
     assert.equal(fork.userId, '101');

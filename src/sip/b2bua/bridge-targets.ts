@@ -88,7 +88,7 @@ export async function resolveEndpoint(
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: binding.source, to: `<sip:${user.id}@${domain}>`, fromHost: context.domain },
+            { requestUri: binding.uri, destination: contactDestination(binding), to: `<sip:${user.id}@${domain}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
           ),
         ),
@@ -157,6 +157,18 @@ function legSettings(context: TargetContext, settings: Record<string, string>): 
     callerIdName: settings.origination_caller_id_name ?? settings.effective_caller_id_name ?? context.callerIdName,
     headers,
   };
+}
+
+/**
+ * Where a registered phone is rung. Over UDP: the address its REGISTER came
+ * from, so phones behind NAT are reached. Over TCP: the connection it
+ * registered on while that is open (NAT again), else the Contact's own
+ * address, since the source port of a closed connection listens to nobody.
+ */
+function contactDestination(binding: Binding): Destination {
+  const { source, uri } = binding;
+  if (source.transport !== 'tcp' || !isIP(uri.host)) return source;
+  return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
 }
 
 /** `dialString` is a whole `sip:` URI or the user part for `host`. */
