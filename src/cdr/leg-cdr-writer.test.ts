@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { cdrFromLeg, type CallLegRecord } from './document/leg-record.js';
-import { LegCdrWriter, type LegCdrWriterOptions } from './leg-cdr-writer.js';
+import { LegCdrWriter, type LegCdrSink, type LegCdrWriterOptions, type LegWriteEntry } from './leg-cdr-writer.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from './sqlite/store.js';
 import type { CdrStore, IndexedDocument } from './store.js';
 
@@ -174,5 +174,45 @@ describe('LegCdrWriter', () => {
     await cdrs.flush();
     assert.deepEqual(cdrs.stats, { recorded: 1, written: 0, failed: 1 });
     assert.equal(log.errors[0].o.uuid, 'leg-1');
+  });
+
+  it('with a sink: posts the legs of one batch with their zones, counts each outcome, closes the sink once', async () => {
+    const log = logger();
+    const batches: LegWriteEntry[][] = [];
+    let closed = 0;
+    const sink: LegCdrSink = {
+      async write(entries) {
+        batches.push([...entries]);
+        return {
+          outcomes: entries.map(({ leg }) => (leg.uuid === 'leg-2' ? { ok: false, stage: 'build', error: new Error('bad leg') } : { ok: true })),
+          retried: { error: new Error('disk I/O error'), uuids: entries.map(({ leg }) => leg.uuid) },
+        };
+      },
+      async close() {
+        closed++;
+      },
+    };
+    const cdrs = new LegCdrWriter({ sink, timeZoneOf: () => ZONE, logger: log });
+    for (let index = 1; index <= 3; index++) cdrs.record(leg(index));
+    await cdrs.flush();
+    assert.deepEqual(batches.map((batch) => batch.map((entry) => [entry.leg.uuid, entry.timeZone])), [[['leg-1', ZONE], ['leg-2', ZONE], ['leg-3', ZONE]]]);
+    assert.deepEqual(cdrs.stats, { recorded: 3, written: 2, failed: 1 });
+    assert.deepEqual(log.warnings[0].o.uuids, ['leg-1', 'leg-2', 'leg-3']);
+    assert.deepEqual(log.errors.map((entry) => [entry.o.uuid, entry.m]), [['leg-2', 'cannot build the CDR of a call leg']]);
+    await cdrs.close();
+    await cdrs.close();
+    assert.equal(closed, 1);
+  });
+
+  it('with a sink that breaks its promise: the batch is counted failed and flush resolves', async () => {
+    const log = logger();
+    const sink: LegCdrSink = { write: () => Promise.reject(new Error('worker gone')), close: async () => {} };
+    const cdrs = new LegCdrWriter({ sink, timeZoneOf: () => ZONE, logger: log });
+    cdrs.record(leg(1));
+    cdrs.record(leg(2));
+    await cdrs.flush();
+    assert.deepEqual(cdrs.stats, { recorded: 2, written: 0, failed: 2 });
+    assert.deepEqual(log.errors.map((entry) => entry.o.uuid), ['leg-1', 'leg-2']);
+    assert.equal((log.errors[0].o.leg as { uuid: string }).uuid, 'leg-1', 'the leg itself is in the log');
   });
 });

@@ -1,17 +1,52 @@
 /**
- * Writes one CDR per finished call leg, off the call path: `record` builds
- * the document and queues it; legs recorded within a short window go to the
- * store in one `index` call (one transaction, one fsync). A failed write is
- * logged with the legs' uuids and retried once, document by document, so one
- * bad document cannot take its batch with it; a leg whose CDR still cannot be
- * written is logged at error level with the whole document, never dropped
- * silently.
+ * Writes one CDR per finished call leg, off the call path: `record` queues
+ * the leg; legs recorded within a short window are written together (one
+ * transaction, one fsync). A failed write is logged with the legs' uuids and
+ * retried once, document by document, so one bad document cannot take its
+ * batch with it; a leg whose CDR still cannot be written is logged at error
+ * level with the whole document, never dropped silently.
+ *
+ * Two ways to write: in this thread to a `store` (builds each document in
+ * `record` and calls `store.index` per batch — an in-memory store cannot be
+ * shared), or through a `sink` that builds and stores the legs elsewhere
+ * (the SQLite worker thread of ./sqlite/cdr-writer-client.ts), so neither the
+ * documents nor the inserts cost the call path's event loop anything.
  */
 import { cdrFromLeg, type CallLegRecord } from './document/leg-record.js';
-import type { CdrStore, IndexedDocument } from './store.js';
+import type { CdrDocument, CdrStore, IndexedDocument } from './store.js';
+
+/** A leg and the zone of its domain's local-time stamps, as a sink gets it. */
+export interface LegWriteEntry {
+  leg: CallLegRecord;
+  timeZone: string;
+}
+
+/** What became of one leg a sink was given. */
+export type LegOutcome =
+  | { ok: true }
+  /** build: its document could not be built; write: the store refused it (after the retry). */
+  | { ok: false; stage: 'build' | 'write'; error: Error; document?: CdrDocument };
+
+export interface LegBatchResult {
+  /** One per entry, in order. */
+  outcomes: LegOutcome[];
+  /** Set when the batch's write failed and its documents were retried one by one. */
+  retried?: { error: Error; uuids: string[] };
+}
+
+/** Builds and stores legs' CDRs somewhere else (another thread). */
+export interface LegCdrSink {
+  /** Resolves once every entry is durable or failed; never rejects. */
+  write(entries: readonly LegWriteEntry[]): Promise<LegBatchResult>;
+  /** After the last write has resolved: releases the sink (ends its thread). */
+  close(): Promise<void>;
+}
 
 export interface LegCdrWriterOptions {
-  store: CdrStore;
+  /** Write in this thread, to this store. */
+  store?: CdrStore;
+  /** Or have the sink build and store the legs (give exactly one of store and sink). */
+  sink?: LegCdrSink;
   /** The zone of a domain's local-time stamps. */
   timeZoneOf(domain: string): string;
   logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
@@ -19,7 +54,7 @@ export interface LegCdrWriterOptions {
   batchWindowMs?: number;
   /** A batch this large is written at once. Default 1,000. */
   maxBatch?: number;
-  /** Wait before the retry of a failed write (ms). Default 100. */
+  /** Wait before the retry of a failed write (ms), with a `store`. Default 100. */
   retryDelayMs?: number;
 }
 
@@ -30,19 +65,25 @@ const DEFAULT_RETRY_DELAY_MS = 100;
 export class LegCdrWriter {
   /** Legs recorded, written, failed — for metrics. */
   readonly stats = { recorded: 0, written: 0, failed: 0 };
-  readonly #store: CdrStore;
+  readonly #store: CdrStore | undefined;
+  readonly #sink: LegCdrSink | undefined;
   readonly #timeZoneOf: (domain: string) => string;
   readonly #logger: LegCdrWriterOptions['logger'];
   readonly #batchWindowMs: number;
   readonly #maxBatch: number;
   readonly #retryDelayMs: number;
-  #queue: IndexedDocument[] = [];
+  /** Documents built here (with a store), or legs for the sink: only one of them is ever used. */
+  #documents: IndexedDocument[] = [];
+  #legs: LegWriteEntry[] = [];
   #timer: NodeJS.Timeout | undefined;
   #immediate: NodeJS.Immediate | undefined;
   readonly #inFlight = new Set<Promise<void>>();
+  #closing: Promise<void> | undefined;
 
   constructor(options: LegCdrWriterOptions) {
+    if ((options.store === undefined) === (options.sink === undefined)) throw new Error('LegCdrWriter needs either a store or a sink');
     this.#store = options.store;
+    this.#sink = options.sink;
     this.#timeZoneOf = (domain) => options.timeZoneOf(domain);
     this.#logger = options.logger;
     this.#batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
@@ -50,19 +91,20 @@ export class LegCdrWriter {
     this.#retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
   }
 
-  /** Never throws, returns at once: the leg's CDR is built and queued for the next batch. */
+  /** Never throws, returns at once: the leg is queued for the next batch. */
   record(leg: CallLegRecord): void {
     this.stats.recorded++;
-    let document;
+    let queued: number;
     try {
-      document = cdrFromLeg(leg, this.#timeZoneOf(leg.domain));
+      const timeZone = this.#timeZoneOf(leg.domain);
+      if (this.#sink) queued = this.#legs.push({ leg, timeZone });
+      else queued = this.#documents.push({ id: leg.uuid, document: cdrFromLeg(leg, timeZone) });
     } catch (error) {
       this.stats.failed++;
       this.#log('error', { err: error, uuid: leg?.uuid, leg }, 'cannot build the CDR of a call leg');
       return;
     }
-    this.#queue.push({ id: leg.uuid, document });
-    if (this.#queue.length >= this.#maxBatch) this.#writeQueued();
+    if (queued >= this.#maxBatch) this.#writeQueued();
     else this.#schedule();
   }
 
@@ -70,6 +112,15 @@ export class LegCdrWriter {
   async flush(): Promise<void> {
     this.#writeQueued();
     await Promise.all([...this.#inFlight]);
+  }
+
+  /** Flushes, then releases the sink (its worker thread ends). The store, if any, stays open: it is not the writer's. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.flush();
+      await this.#sink?.close();
+    })();
+    return this.#closing;
   }
 
   #schedule(): void {
@@ -83,17 +134,27 @@ export class LegCdrWriter {
     clearImmediate(this.#immediate);
     this.#timer = undefined;
     this.#immediate = undefined;
-    if (this.#queue.length === 0) return;
-    const batch = this.#queue;
-    this.#queue = [];
-    const write = this.#write(batch).finally(() => this.#inFlight.delete(write));
-    this.#inFlight.add(write);
+    let write: Promise<void>;
+    if (this.#documents.length > 0) {
+      const batch = this.#documents;
+      this.#documents = [];
+      write = this.#writeDocuments(batch);
+    } else if (this.#legs.length > 0) {
+      const batch = this.#legs;
+      this.#legs = [];
+      write = this.#writeLegs(batch);
+    } else {
+      return;
+    }
+    const tracked = write.finally(() => this.#inFlight.delete(tracked));
+    this.#inFlight.add(tracked);
   }
 
   /** Never rejects: every document ends up written or counted and logged as failed. */
-  async #write(batch: IndexedDocument[]): Promise<void> {
+  async #writeDocuments(batch: IndexedDocument[]): Promise<void> {
+    const store = this.#store!;
     try {
-      await this.#store.index(batch);
+      await store.index(batch);
       this.stats.written += batch.length;
       return;
     } catch (error) {
@@ -101,7 +162,7 @@ export class LegCdrWriter {
     }
     await new Promise((resolve) => setTimeout(resolve, this.#retryDelayMs));
     // One by one (the store still commits them together): a document the store refuses fails alone.
-    const results = await Promise.allSettled(batch.map((item) => this.#store.index([item])));
+    const results = await Promise.allSettled(batch.map((item) => store.index([item])));
     results.forEach((result, index) => {
       if (result.status === 'fulfilled') {
         this.stats.written++;
@@ -110,6 +171,30 @@ export class LegCdrWriter {
       this.stats.failed++;
       const item = batch[index];
       this.#log('error', { err: result.reason, uuid: item.id, cdr: item.document }, 'CDR not written');
+    });
+  }
+
+  /** Never rejects: the sink reports every leg's outcome; a sink that breaks its promise fails the whole batch. */
+  async #writeLegs(batch: LegWriteEntry[]): Promise<void> {
+    let result: LegBatchResult;
+    try {
+      result = await this.#sink!.write(batch);
+      if (result.outcomes.length !== batch.length) throw new Error(`the CDR writer answered ${result.outcomes.length} outcomes for ${batch.length} legs`);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      result = { outcomes: batch.map(() => ({ ok: false, stage: 'write', error: failure })) };
+    }
+    if (result.retried) this.#log('warn', { err: result.retried.error, uuids: result.retried.uuids }, 'CDR write failed; retrying');
+    result.outcomes.forEach((outcome, index) => {
+      if (outcome.ok) {
+        this.stats.written++;
+        return;
+      }
+      this.stats.failed++;
+      const { leg } = batch[index];
+      if (outcome.stage === 'build') this.#log('error', { err: outcome.error, uuid: leg.uuid, leg }, 'cannot build the CDR of a call leg');
+      // The document (or, when the worker never got to build it, the leg) is in the log: nothing is lost without a trace.
+      else this.#log('error', { err: outcome.error, uuid: leg.uuid, ...(outcome.document ? { cdr: outcome.document } : { leg }) }, 'CDR not written');
     });
   }
 

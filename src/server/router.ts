@@ -13,10 +13,12 @@ import { usersHttpPlugin } from '../http/users.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
+import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
 import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registration.js';
 import { SipServer } from '../sip/server.js';
+import { settledWithin } from '../settled-within.js';
 import { createCallRunner } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
@@ -63,16 +65,16 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
   };
 
   try {
-    const cdrStore = openSqliteCdrStore({
-      path: join(dataDir, CDR_DATABASE_FILE),
-      retentionDays: config.cdr.retentionDays,
-      flushEachWrite: config.cdr.flushEachWrite,
-      clock: systemClock,
-    });
+    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
+    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock: systemClock });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
-    const cdrWriter = new LegCdrWriter({ store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
-    cleanups.push(() => cdrWriter.flush());
+    // Legs' CDRs are built and inserted on a worker thread with its own connection, off the SIP event loop.
+    // (The main connection purges expired CDRs; the worker only writes.)
+    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
+    const cdrWriter = new LegCdrWriter({ sink, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
+    // Before the store closes: flushes, then ends the worker.
+    cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
 
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
@@ -103,7 +105,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
     });
     registrations.start();
     // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
-    cleanups.push(() => Promise.race([registrations.stop(), new Promise<void>((resolve) => setTimeout(resolve, UNREGISTER_WAIT_MS))]));
+    cleanups.push(() => settledWithin(registrations.stop(), UNREGISTER_WAIT_MS));
 
     const http = await createHttpServer({
       logger,

@@ -12,6 +12,7 @@ import type { SipObserver } from './observer.js';
 import { Registrar, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { CallOrigin, SipCall } from './b2bua/sip-call.js';
@@ -130,12 +131,7 @@ export class SipServer {
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
     await this.#endCalls();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.#drainTimeoutMs);
-    });
-    await Promise.race([this.#transactions.answered(), timeout]);
-    clearTimeout(timer);
+    await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
     this.#registrar.close();
     this.#logger.info('SIP server stopped');
@@ -170,7 +166,7 @@ export class SipServer {
     this.#logger.info({ calls: b2bua.activeCalls, graceSeconds: this.#shutdownGraceMs / 1000 }, 'waiting for calls in progress to finish');
     if (await b2bua.callsFinished(this.#shutdownGraceMs)) return;
     this.#logger.warn({ calls: b2bua.activeCalls }, 'grace period over: ending the remaining calls');
-    await Promise.race([b2bua.hangupAll('SYSTEM_SHUTDOWN'), new Promise((resolve) => setTimeout(resolve, this.#drainTimeoutMs))]);
+    await settledWithin(b2bua.hangupAll('SYSTEM_SHUTDOWN'), this.#drainTimeoutMs);
   }
 
   localAddress(transport: TransportProtocol): ListenAddress | undefined {

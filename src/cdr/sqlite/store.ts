@@ -60,8 +60,23 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   db.pragma('cache_size = -65536');
   migrate(db);
 
-  const known = db.prepare('SELECT field, type FROM cdr_fields').all() as { field: string; type: FieldType }[];
+  const known = db.prepare('SELECT rowid, field, type FROM cdr_fields').all() as { rowid: number; field: string; type: FieldType }[];
   const mapping = new CdrMapping(known.map((row) => [row.field, row.type]));
+  // Another connection (the CDR writer's worker thread, say) may map new fields: data_version changes when it commits.
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
+  const newFields = db.prepare('SELECT rowid, field, type FROM cdr_fields WHERE rowid > ?');
+  let seenDataVersion = dataVersion.get() as number;
+  let seenFieldRowid = known.reduce((max, row) => Math.max(max, row.rowid), 0);
+  /** Learns the fields other connections mapped since the last look (rows are only ever added: their rowids grow). */
+  const refreshMapping = (): void => {
+    const version = dataVersion.get() as number;
+    if (version === seenDataVersion) return;
+    seenDataVersion = version;
+    const added = newFields.all(seenFieldRowid) as { rowid: number; field: string; type: FieldType }[];
+    if (added.length === 0) return;
+    for (const row of added) seenFieldRowid = Math.max(seenFieldRowid, row.rowid);
+    mapping.learn(added.map((row) => [row.field, row.type]));
+  };
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -124,14 +139,17 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   return {
     async search(request: unknown, searchOptions: SearchOptions = {}): Promise<SearchResponse> {
       guard();
+      refreshMapping();
       return executeSearch(parseSearchRequest(request), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
+      refreshMapping();
       return executeCount(parseSearchRequest(request, { countOnly: true }), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();
+      refreshMapping();
       const results = await writer.write(documents.map((item) => ({ id: item.id, document: item.document, mode: 'index' as const })));
       const failed = results.find((result) => !result.ok);
       if (failed && !failed.ok) throw new CdrQueryError(failed.type, failed.reason, failed.status);
@@ -139,6 +157,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     },
     write(items: WriteItem[]): Promise<WriteResult[]> {
       guard();
+      refreshMapping();
       return writer.write(items);
     },
     purgeExpired,

@@ -1,0 +1,154 @@
+/**
+ * LegCdrWriter's sink for a SQLite file: a worker thread (cdr-writer-worker.ts)
+ * with its own connection builds the legs' documents and inserts them, so the
+ * SIP event loop only posts the legs (structured clone; Dates survive).
+ *
+ * A worker that dies (an uncaught error, a failed open) fails the batches it
+ * had, which are then counted and logged like any failed write; the next
+ * batch starts a new worker. The worker is unref'd while it has nothing to
+ * do: an idle writer does not keep the process alive.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
+import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
+
+export interface SqliteCdrWriterWorkerOptions {
+  /** The store's database file (not ':memory:': a worker cannot share an in-memory database). */
+  path: string;
+  retentionDays?: number;
+  flushEachWrite?: boolean;
+  /** Wait before the retry of a failed write (ms). Default 100. */
+  retryDelayMs?: number;
+  /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
+  closeTimeoutMs?: number;
+}
+
+interface Pending {
+  count: number;
+  resolve(result: LegBatchResult): void;
+}
+
+const DEFAULT_RETRY_DELAY_MS = 100;
+const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Starts the worker module beside this one: compiled, cdr-writer-worker.js;
+ * from source under tsx, cdr-writer-worker.ts — and since Node 20 does not
+ * apply the parent's `--import tsx` hooks in a worker thread, a small
+ * bootstrap registers tsx there first.
+ */
+function startWorkerThread(data: CdrWriterWorkerData): Worker {
+  const options = { workerData: data, name: 'cdr-writer' };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./cdr-writer-worker.js', import.meta.url), options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./cdr-writer-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+export class SqliteCdrWriterWorker implements LegCdrSink {
+  readonly #data: CdrWriterWorkerData;
+  readonly #closeTimeoutMs: number;
+  #worker: Worker | undefined;
+  /** Why the current worker failed, for the batches it takes down with it. */
+  #failure: Error | undefined;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SqliteCdrWriterWorkerOptions) {
+    if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be written from a worker thread');
+    this.#data = {
+      path: options.path,
+      retentionDays: options.retentionDays,
+      flushEachWrite: options.flushEachWrite,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
+    };
+    this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+    // Started at once: a store the worker cannot open shows up before the first call ends.
+    this.#start();
+  }
+
+  /** The running worker's thread id, if one runs (for tests and diagnostics). */
+  get threadId(): number | undefined {
+    return this.#worker?.threadId;
+  }
+
+  write(entries: readonly LegWriteEntry[]): Promise<LegBatchResult> {
+    if (entries.length === 0) return Promise.resolve({ outcomes: [] });
+    if (this.#closed) return Promise.resolve(failAll(entries.length, new Error('the CDR writer is closed')));
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      try {
+        worker.postMessage({ type: 'write', id, entries } satisfies ToWorker);
+      } catch (error) {
+        // A leg that cannot be cloned (DataCloneError) fails alone: the others go one by one. The worker lives on.
+        if (entries.length === 1) resolve(failAll(1, error instanceof Error ? error : new Error(String(error))));
+        else resolve(Promise.all(entries.map((entry) => this.write([entry]))).then((results) => ({ outcomes: results.flatMap((result) => result.outcomes) })));
+        return;
+      }
+      this.#pending.set(id, { count: entries.length, resolve });
+      worker.ref();
+    });
+  }
+
+  /** Waits for the batches in flight, lets the worker close its connection, and ends it (terminated after closeTimeoutMs). */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#closed = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    worker.ref();
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'close' } satisfies ToWorker);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), this.#closeTimeoutMs);
+    });
+    const late = await Promise.race([exited.then(() => false), timedOut]);
+    clearTimeout(timer);
+    if (late) {
+      await worker.terminate();
+      await exited;
+    }
+  }
+
+  #start(): Worker {
+    const worker = startWorkerThread(this.#data);
+    this.#worker = worker;
+    this.#failure = undefined;
+    worker.unref();
+    worker.on('message', (message: FromWorker) => {
+      if (message.type !== 'written') return;
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (this.#pending.size === 0) worker.unref();
+      pending.resolve({
+        outcomes: message.outcomes.map((outcome) => (outcome.ok ? outcome : { ...outcome, error: deserializeError(outcome.error) })),
+        ...(message.retried ? { retried: { error: deserializeError(message.retried.error), uuids: message.retried.uuids } } : {}),
+      });
+    });
+    worker.on('error', (error) => {
+      this.#failure = error;
+    });
+    worker.on('exit', (code) => {
+      if (this.#worker === worker) this.#worker = undefined;
+      const failure = this.#failure ?? new Error(`the CDR writer thread exited (code ${code}) with ${this.#pending.size} batches unanswered`);
+      const pending = [...this.#pending.values()];
+      this.#pending.clear();
+      for (const { count, resolve } of pending) resolve(failAll(count, failure));
+    });
+    return worker;
+  }
+}
+
+function failAll(count: number, error: Error): LegBatchResult {
+  return { outcomes: Array.from({ length: count }, () => ({ ok: false, stage: 'write', error }) as const) };
+}
