@@ -16,7 +16,7 @@ import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
 import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
-import { GatewayRegistrations } from '../sip/gateway/gateway-registration.js';
+import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
 import { createCallRunner } from './call-runner.js';

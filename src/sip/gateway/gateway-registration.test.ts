@@ -6,8 +6,8 @@ import { DigestAuthenticator } from '../auth/authenticator.js';
 import { buildResponse, parseContact, parseCSeq, parseNameAddr, parseVia, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { ClientTransactionUser } from '../transaction/transaction-user.js';
 import type { Destination } from '../transport/types.js';
+import { GatewayRegistrations } from './gateway-registrations.js';
 import {
-  GatewayRegistrations,
   type GatewayRegistrationStatus,
   type GatewayRegistrationsOptions,
   type OutboundRequests,
