@@ -33,14 +33,12 @@
  * HOLD_MS (10000), SCHEMAS (bridge,last-agent), COOLDOWN_SECONDS (3), TRACE_PHONES=1
  * (keep the phones' sipp message log, for a failure on their side).
  */
-import { once } from 'node:events';
-import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { documentsOf, generateLegs, leg, numberForms, TIME_ZONE } from '../test/cdr/support/dataset.js';
 import { account, DOMAIN, startTestRouter } from '../test/sip/support/router.js';
-import { runSipp } from '../test/sip/support/sipp.js';
+import { freeUdpPort, runSipp } from '../test/sip/support/sipp.js';
 import { startSippProcess, until, type SippProcess, type SippStats } from './sip/sipp-process.js';
 
 const list = (value: string | undefined, fallback: string) => (value ?? fallback).split(',').map((item) => item.trim()).filter(Boolean);
@@ -63,16 +61,6 @@ const MB = 2 ** 20;
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
 const gc = (globalThis as { gc?: () => void }).gc;
-
-/** A UDP port free on `host` now (sipp binds it a moment later). */
-async function freePort(host: string): Promise<number> {
-  const socket = createSocket('udp4');
-  socket.bind(0, host);
-  await once(socket, 'listening');
-  const { port } = socket.address();
-  socket.close();
-  return port;
-}
 
 const agents = Array.from({ length: AGENTS }, (_, index) => String(10_000 + index));
 /** Customer i (national 6xxxxxxxx, outside the dataset's 5xxxxxxxx) last talked to agent i. */
@@ -103,7 +91,7 @@ let peakRss = 0;
 const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
 const sampler = setInterval(sampleRss, 200);
 
-const carrierPort = await freePort(CARRIER_IP);
+const carrierPort = await freeUdpPort(CARRIER_IP);
 const server = await startTestRouter({
   users: ['100', '101', '102', ...agents],
   gateways: [{ name: 'carrier', host: CARRIER_IP, port: carrierPort, transport: 'udp' }],
@@ -158,8 +146,8 @@ try {
   }
 
   // --- phones: 101 and the agents register at one port, 100 and 102 at another; then a sipp UAS holds each port ---
-  const phonePort = await freePort('127.0.0.1');
-  const busyPort = await freePort('127.0.0.1');
+  const phonePort = await freeUdpPort('127.0.0.1');
+  const busyPort = await freeUdpPort('127.0.0.1');
   const register = async (users: string[], port: number) => {
     const result = await runSipp({
       scenario: 'register.xml',

@@ -1,30 +1,15 @@
 import assert from 'node:assert/strict';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { cdrFromLeg, type CallLegRecord } from './document/leg-record.js';
+import { cdrFromLeg } from './document/leg-record.js';
 import { LegCdrWriter, type LegCdrSink, type LegCdrWriterOptions, type LegWriteEntry } from './leg-cdr-writer.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from './sqlite/store.js';
 import type { CdrStore, IndexedDocument } from './store.js';
+import { numberedLeg } from '../../test/support/cdr-fixtures.js';
 
 const ZONE = 'Europe/Kyiv';
 
-function leg(index: number, overrides: Partial<CallLegRecord> = {}): CallLegRecord {
-  const start = new Date(Date.UTC(2026, 10, 24, 10, 0, index % 60));
-  return {
-    uuid: `leg-${index}`,
-    direction: 'outbound',
-    domain: 'example.com',
-    callerIdNumber: '101',
-    destinationNumber: `067${String(index).padStart(7, '0')}`,
-    userId: '101',
-    startTime: start,
-    answerTime: new Date(start.getTime() + 3_000),
-    endTime: new Date(start.getTime() + 60_000),
-    hangupCause: 'NORMAL_CLEARING',
-    variables: { sip_from_user: '101' },
-    ...overrides,
-  };
-}
+const leg = numberedLeg;
 
 /** The real store, with every index call's batch size noted (and optionally some calls failing first). */
 function spied(real: CdrStore, failFirst = 0): { store: CdrStore; calls: number[] } {

@@ -46,3 +46,22 @@ export function inboundCall(now: Date, { from, userId, minutesAgo }: { from: str
     'Europe/Kyiv',
   );
 }
+
+/** Leg number `index` of user 101's outbound calls (distinct uuid and number), for writer tests. */
+export function numberedLeg(index: number, overrides: Partial<CallLegRecord> = {}): CallLegRecord {
+  const start = new Date(Date.UTC(2026, 10, 24, 10, 0, index % 60));
+  return {
+    uuid: `leg-${index}`,
+    direction: 'outbound',
+    domain: 'example.com',
+    callerIdNumber: '101',
+    destinationNumber: `067${String(index).padStart(7, '0')}`,
+    userId: '101',
+    startTime: start,
+    answerTime: new Date(start.getTime() + 3_000),
+    endTime: new Date(start.getTime() + 60_000),
+    hangupCause: 'NORMAL_CLEARING',
+    variables: { sip_from_user: '101' },
+    ...overrides,
+  };
+}

@@ -7,27 +7,15 @@ import { cdrFromLeg, type CallLegRecord } from '../document/leg-record.js';
 import { LegCdrWriter } from '../leg-cdr-writer.js';
 import { SqliteCdrWriterWorker } from './cdr-writer-client.js';
 import { openSqliteCdrStore } from './store.js';
+import { numberedLeg } from '../../../test/support/cdr-fixtures.js';
 
 const ZONE = 'Europe/Kyiv';
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-worker-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
 
+/** With a field only the worker maps (`variables.custom_tag`). */
 function leg(index: number, overrides: Partial<CallLegRecord> = {}): CallLegRecord {
-  const start = new Date(Date.UTC(2026, 10, 24, 10, 0, index % 60));
-  return {
-    uuid: `leg-${index}`,
-    direction: 'outbound',
-    domain: 'example.com',
-    callerIdNumber: '101',
-    destinationNumber: `067${String(index).padStart(7, '0')}`,
-    userId: '101',
-    startTime: start,
-    answerTime: new Date(start.getTime() + 3_000),
-    endTime: new Date(start.getTime() + 60_000),
-    hangupCause: 'NORMAL_CLEARING',
-    variables: { sip_from_user: '101', custom_tag: `tag-${index % 3}` },
-    ...overrides,
-  };
+  return numberedLeg(index, { variables: { sip_from_user: '101', custom_tag: `tag-${index % 3}` }, ...overrides });
 }
 
 function logger() {
