@@ -129,9 +129,11 @@ export class SipCall extends ChannelVariables implements Call {
       return { answered: false, cause: this.#hangupCause ?? 'ORIGINATOR_CANCEL', attempts: [] };
     }
     this.#bridged = leg;
+    // Listening for either side's BYE from now on, also while the offer/answer completes.
+    const conversation = this.#conversation(leg);
     await this.#connect(leg, response, answeredBefore);
     this.#timeline.bridge();
-    const hangupCause = await this.#conversation(leg);
+    const hangupCause = await conversation;
     this.#bridged = undefined;
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
   }
@@ -148,13 +150,20 @@ export class SipCall extends ChannelVariables implements Call {
       return;
     }
     const reinvite = await this.#leg.reinvite(answer);
-    leg.ack('response' in reinvite ? sessionBody(reinvite.response) : undefined);
+    const accepted = 'response' in reinvite && reinvite.response.status < 300;
+    leg.ack(accepted ? sessionBody(reinvite.response) : undefined);
+    // The caller refused the target's media: there is no conversation to have.
+    if (!accepted && !this.#abort.signal.aborted) await this.hangup('INCOMPATIBLE_DESTINATION');
   }
 
   /** Relays in-dialog requests until one side hangs up; the other side then gets BYE. */
   #conversation(leg: OutboundLeg): Promise<HangupCause> {
     return new Promise((resolve) => {
       const finish = (cause: HangupCause) => resolve(cause);
+      if (this.#abort.signal.aborted) {
+        void leg.bye();
+        return finish(this.#hangupCause ?? 'NORMAL_CLEARING');
+      }
       relayRequests(this.#leg, leg);
       relayRequests(leg, this.#leg);
       this.#leg.events.onHangup = () => {
