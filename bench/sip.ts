@@ -9,7 +9,7 @@
  *
  * Two schemas, each on its own public number of one router:
  *  - bridge:     [{"bridge":{"endpoints":[{"type":"user","name":"101"}]}}]
- *  - last-agent: /work/shared/examples/last-agent.json, with the CDR store
+ *  - last-agent: examples/last-agent.json (the seed schema), with the CDR store
  *    preloaded with CDR_DOCUMENTS (default 100,000, ~15 s to build; the
  *    issue's 1,000,000 takes ~3.5 min on 2 cores) legs of 30 days plus one recent outbound call per agent to a
  *    distinct customer. Call i comes from customer i mod AGENTS, whose last
@@ -54,7 +54,7 @@ const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as SchemaName[];
 
 type SchemaName = 'bridge' | 'last-agent';
 const CARRIER_IP = '127.0.0.2';
-const LAST_AGENT_SCHEMA = '/work/shared/examples/last-agent.json';
+const LAST_AGENT_SCHEMA = fileURLToPath(new URL('../examples/last-agent.json', import.meta.url));
 const NUMBERS: Record<SchemaName, string> = { bridge: '0441234567', 'last-agent': '0441234568' };
 const BENCH_SCENARIOS = fileURLToPath(new URL('./sip/', import.meta.url));
 const MB = 2 ** 20;

@@ -21,7 +21,8 @@ export const PUBLIC_NUMBER = '0441234567';
 
 export const INTERNAL_SCHEMA = new URL('../../../examples/internal.json', import.meta.url).pathname;
 export const OUTBOUND_SCHEMA = new URL('../../../examples/outbound.json', import.meta.url).pathname;
-export const LAST_AGENT_SCHEMA = '/work/shared/examples/last-agent.json';
+/** The shipped copy of ../shared/examples/last-agent.json (test/routes/shipped-examples.test.ts keeps them the same). */
+export const LAST_AGENT_SCHEMA = new URL('../../../examples/last-agent.json', import.meta.url).pathname;
 
 export function assertSippOk(result: SippResult, what: string): void {
   assert.equal(result.exitCode, 0, `${what} failed (exit ${result.exitCode}):\n${result.diagnostics}\n--- messages:\n${result.messages.slice(-6000)}`);
