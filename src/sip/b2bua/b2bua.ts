@@ -121,6 +121,9 @@ export class B2bua {
     const from = parseNameAddr(request.headers.get('from') ?? '', 'From');
     const to = parseNameAddr(request.headers.get('to') ?? '', 'To');
     if (!from.ok || !to.ok || !from.value.params.get('tag')) return refuse(400, undefined, 'Bad From or To');
+    // §8.1.1.8: the dialog's remote target; without one the call could be answered but never ended.
+    const contact = parseNameAddr(request.headers.get('contact') ?? '', 'Contact');
+    if (!contact.ok) return refuse(400, undefined, 'Missing or Bad Contact');
     const origin = this.#identify(request, source, from.value);
     if ('status' in origin) return refuse(origin.status, origin.headers, origin.reason);
 
