@@ -182,8 +182,9 @@ test('CANCEL after the answer changes nothing', (t) => {
 
 test('an INVITE without Contact cannot make a dialog: answered 400', () => {
   const { leg, statuses } = setup(UDP_PEER, invite(''));
-  leg.answer(ANSWER);
+  assert.equal(leg.answer(ANSWER), false, 'the caller is told it was not answered');
   assert.deepEqual(statuses(), [400]);
+  assert.equal(leg.answer(ANSWER), false, 'nor is it later');
   assert.equal(leg.answered, false);
   assert.equal(leg.endedBy, 'local');
 });

@@ -74,13 +74,17 @@ export class InboundLeg extends DialogLeg {
     this.#transaction.respond(this.#response(status, session));
   }
 
-  /** 200 OK with our Contact and `session` (the SDP answer, or an offer when the INVITE had none). */
-  answer(session: SessionBody | undefined): void {
-    if (!this.pending) return;
+  /**
+   * 200 OK with our Contact and `session` (the SDP answer, or an offer when
+   * the INVITE had none). False when the call could not be answered: it was
+   * no longer pending, or its INVITE cannot make a dialog (then it got 400).
+   */
+  answer(session: SessionBody | undefined): boolean {
+    if (!this.pending) return false;
     const dialog = Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
     if (!dialog) {
       this.reject(400, { warning: '399 callrouter "INVITE without From tag or Contact"' });
-      return;
+      return false;
     }
     this.#phase = 'answered';
     this.setDialog(dialog);
@@ -88,6 +92,7 @@ export class InboundLeg extends DialogLeg {
       this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();
     });
+    return true;
   }
 
   /** A final non-2xx response; the leg ends. */

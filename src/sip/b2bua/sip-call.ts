@@ -83,8 +83,8 @@ export class SipCall extends ChannelVariables implements Call {
     if (!this.#leg.pending) return;
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
-    this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' });
-    this.#markAnswered();
+    if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
+    else await this.hangup('PROTOCOL_ERROR');
   }
 
   async preAnswer(): Promise<void> {
@@ -142,7 +142,13 @@ export class SipCall extends ChannelVariables implements Call {
   async #connect(leg: OutboundLeg, response: SipResponse, answeredBefore: boolean): Promise<void> {
     const answer = sessionBody(response);
     if (!answeredBefore) {
-      this.#leg.answer(answer);
+      if (!this.#leg.answer(answer)) {
+        // The target answered a caller we cannot answer (gone, or no dialog possible): end the target's side too.
+        leg.ack();
+        void leg.bye();
+        await this.hangup('PROTOCOL_ERROR');
+        return;
+      }
       this.#markAnswered();
       // With an offer in the INVITE the target's 2xx completed the exchange; otherwise the caller's ACK carries the answer.
       if (this.#leg.offer) leg.ack();
