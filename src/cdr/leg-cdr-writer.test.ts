@@ -5,7 +5,7 @@ import { cdrFromLeg } from './document/leg-record.js';
 import { LegCdrWriter, type LegCdrSink, type LegCdrWriterOptions, type LegWriteEntry } from './leg-cdr-writer.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from './sqlite/store.js';
 import type { CdrStore, IndexedDocument } from './store.js';
-import { numberedLeg } from '../../test/support/cdr-fixtures.js';
+import { numberedLeg, recordingCdrLogger } from '../../test/support/cdr-fixtures.js';
 
 const ZONE = 'Europe/Kyiv';
 
@@ -31,16 +31,7 @@ function spied(real: CdrStore, failFirst = 0): { store: CdrStore; calls: number[
   return { store, calls };
 }
 
-function logger() {
-  const warnings: { o: Record<string, unknown>; m?: string }[] = [];
-  const errors: { o: Record<string, unknown>; m?: string }[] = [];
-  return {
-    warnings,
-    errors,
-    warn: (o: object, m?: string) => void warnings.push({ o: o as Record<string, unknown>, m }),
-    error: (o: object, m?: string) => void errors.push({ o: o as Record<string, unknown>, m }),
-  };
-}
+const logger = recordingCdrLogger;
 
 let real: SqliteCdrStore;
 beforeEach(() => {

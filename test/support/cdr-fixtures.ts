@@ -65,3 +65,15 @@ export function numberedLeg(index: number, overrides: Partial<CallLegRecord> = {
     ...overrides,
   };
 }
+
+/** A logger for the CDR writer that keeps its warnings and errors, fields (`o`) and message (`m`) apart. */
+export function recordingCdrLogger() {
+  const warnings: { o: Record<string, unknown>; m?: string }[] = [];
+  const errors: { o: Record<string, unknown>; m?: string }[] = [];
+  return {
+    warnings,
+    errors,
+    warn: (o: object, m?: string) => void warnings.push({ o: o as Record<string, unknown>, m }),
+    error: (o: object, m?: string) => void errors.push({ o: o as Record<string, unknown>, m }),
+  };
+}

@@ -7,7 +7,7 @@ import { cdrFromLeg, type CallLegRecord } from '../document/leg-record.js';
 import { LegCdrWriter } from '../leg-cdr-writer.js';
 import { SqliteCdrWriterWorker } from './cdr-writer-client.js';
 import { openSqliteCdrStore } from './store.js';
-import { numberedLeg } from '../../../test/support/cdr-fixtures.js';
+import { numberedLeg, recordingCdrLogger } from '../../../test/support/cdr-fixtures.js';
 
 const ZONE = 'Europe/Kyiv';
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-worker-'));
@@ -18,16 +18,7 @@ function leg(index: number, overrides: Partial<CallLegRecord> = {}): CallLegReco
   return numberedLeg(index, { variables: { sip_from_user: '101', custom_tag: `tag-${index % 3}` }, ...overrides });
 }
 
-function logger() {
-  const warnings: { o: Record<string, unknown>; m?: string }[] = [];
-  const errors: { o: Record<string, unknown>; m?: string }[] = [];
-  return {
-    warnings,
-    errors,
-    warn: (o: object, m?: string) => void warnings.push({ o: o as Record<string, unknown>, m }),
-    error: (o: object, m?: string) => void errors.push({ o: o as Record<string, unknown>, m }),
-  };
-}
+const logger = recordingCdrLogger;
 
 function setup(name: string) {
   const path = join(directory, name, 'cdr.sqlite');
