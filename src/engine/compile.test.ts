@@ -10,11 +10,9 @@ function errorsOf(json: unknown): string[] {
   return result.ok ? [] : result.errors.map(formatSchemaError);
 }
 
-test('the shipped last-agent schema is the seed schema and loads', () => {
-  const shipped = readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8');
-  const seed = readFileSync(new URL('../../../shared/examples/last-agent.json', import.meta.url), 'utf8');
-  assert.deepEqual(JSON.parse(shipped), JSON.parse(seed));
-  const result = loadSchemaText(shipped);
+test('the seed last-agent schema, verbatim, loads', () => {
+  const seed = readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8');
+  const result = loadSchemaText(seed);
   assert.ok(result.ok, result.ok ? '' : result.errors.map(formatSchemaError).join('\n'));
   assert.equal(result.schema.root.steps.length, 5);
   assert.deepEqual(

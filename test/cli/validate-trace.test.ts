@@ -6,7 +6,7 @@ import { before, describe, it } from 'node:test';
 import { outboundCall } from '../support/cdr-fixtures.js';
 import { runCli } from '../support/cli.js';
 
-const SEED = new URL('../../../shared/examples/last-agent.json', import.meta.url).pathname;
+const SEED = new URL('../support/fixtures/seed-last-agent.json', import.meta.url).pathname;
 const NOW = new Date('2026-11-24T12:00:00Z');
 let dir: string;
 

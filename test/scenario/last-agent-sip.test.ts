@@ -3,7 +3,7 @@
  * customer through the carrier; when the customer calls the public number back
  * within 30 minutes, the router puts them through to that employee if the
  * employee's phone is free, else to the ring group 100 + 102
- * (examples/last-agent.json, the shipped copy of ../shared/examples/last-agent.json). Phones and carrier are sipp; the
+ * (examples/last-agent.json, the shipped last-agent schema). Phones and carrier are sipp; the
  * carrier sits on 127.0.0.2, where the router recognises the gateway.
  * Each case runs on its own router, all cases at once.
  */

@@ -21,7 +21,7 @@ export const PUBLIC_NUMBER = '0441234567';
 
 export const INTERNAL_SCHEMA = new URL('../../../examples/internal.json', import.meta.url).pathname;
 export const OUTBOUND_SCHEMA = new URL('../../../examples/outbound.json', import.meta.url).pathname;
-/** The shipped copy of ../shared/examples/last-agent.json (test/routes/shipped-examples.test.ts keeps them the same). */
+/** The shipped last-agent schema (test/routes/shipped-examples.test.ts compares it with the seed's). */
 export const LAST_AGENT_SCHEMA = new URL('../../../examples/last-agent.json', import.meta.url).pathname;
 
 export function assertSippOk(result: SippResult, what: string): void {
