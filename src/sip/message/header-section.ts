@@ -4,7 +4,7 @@
  * fields split into single values.
  */
 import { SipParseError } from './errors.js';
-import { canonicalHeaderName, isListHeader } from './header-names.js';
+import { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
 import { MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';
 import { isToken, isWhitespace, splitList } from './syntax.js';
 import { SipHeaders } from './types.js';
@@ -61,6 +61,10 @@ export function readHeaderSection(head: string): HeaderSection {
     }
     const canonical = canonicalHeaderName(name);
     const value = line.slice(colon + 1).trim();
+    if (hasForbiddenControl(value)) {
+      section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
+      return;
+    }
     const values = isListHeader(canonical) ? splitList(value) : [value];
     valueCount += values.length;
     if (valueCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
@@ -90,4 +94,19 @@ export function readHeaderSection(head: string): HeaderSection {
   }
   if (field !== undefined) addField(field);
   return section;
+}
+
+/**
+ * Header values are text (§25.1: TEXT-UTF8, LWS): a control character other
+ * than HTAB may only appear escaped in a quoted-pair, and NUL, CR and LF not
+ * even there — NUL cuts C strings short in the phones we relay the value to,
+ * and a bare CR makes the value serialise differently than it was read.
+ */
+function hasForbiddenControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code >= 0x20 && code !== 0x7f) || code === 0x09) continue;
+    if (code === 0x00 || code === 0x0a || code === 0x0d || value.charCodeAt(i - 1) !== 0x5c /* \ */) return true;
+  }
+  return false;
 }

@@ -68,6 +68,19 @@ describe('parseMessage rejects malformed messages with a precise reason', () => 
     rejected(options((headers) => [...headers, 'NoColonHere']), 'header-line', true);
   });
 
+  it('control characters in header values (RFC 4475 §3.1.2.4): answerable', () => {
+    assert.equal(rejected(options((headers) => [...headers, 'Subject: before\u0000after']), 'header-value', true), 'control character in Subject header');
+    rejected(options((headers) => [...headers, 'Subject: bell\u0007']), 'header-value', true);
+    rejected(options(replacing('From', 'From: "A\rB" <sip:alice@example.com>;tag=1')), 'header-value', false);
+    rejected(options(replacing('From', 'From: "A\\\u0000" <sip:alice@example.com>;tag=1')), 'header-value', false);
+    // RFC 4475 §3.1.1.2: an escaped control character in a quoted string is valid.
+    assert.ok(parseMessage(options(replacing('From', 'From: "BEL:\\\u0007 DEL:\\\u007f" <sip:alice@example.com>;tag=1'))).ok);
+  });
+
+  it('a control character in a reason phrase: dropped', () => {
+    rejected(options((headers) => headers, 'SIP/2.0 200 O\u0000K'), 'start-line', false);
+  });
+
   it('unsupported SIP version (505) and URI scheme (416)', () => {
     rejected(options((headers) => headers, 'OPTIONS sip:bob@example.com SIP/7.0'), 'sip-version', true, 505);
     rejected(options((headers) => headers, 'OPTIONS mailto:bob@example.com SIP/2.0'), 'uri-scheme', true, 416);

@@ -114,6 +114,12 @@ describe('parseNameAddr / parseContact', () => {
     assert.equal(formatNameAddr(named), '"Alice \\"A\\"" <sip:alice@example.com>;tag=x');
   });
 
+  it('writes control characters in a display name as quoted-pairs, and NUL, CR, LF as spaces', () => {
+    const written = formatNameAddr({ displayName: 'A\u0007B\r\nC\u0000D\u007f', uri: { scheme: 'sip', host: 'example.com', params: new Map(), headers: new Map() }, params: new Map() });
+    assert.equal(written, '"A\\\u0007B  C D\\\u007f" <sip:example.com>');
+    assert.equal(value(parseNameAddr(written)).displayName, 'A\u0007B  C D\u007f');
+  });
+
   it('rejects malformed addresses', () => {
     for (const text of ['"Alice <sip:a@b>', '<sip:a@b', '"Alice" sip:a@b', '<sip:a@b> junk', '<sip:a@b>;tag=', 'sip:a@b;;', 'Alice "the" <sip:a@b>']) {
       assert.equal(parseNameAddr(text).ok, false, text);
