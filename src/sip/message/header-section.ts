@@ -5,7 +5,7 @@
  */
 import { SipParseError } from './errors.js';
 import { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
-import { MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';
+import { MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
 import { isToken, isWhitespace, splitList } from './syntax.js';
 import { SipHeaders } from './types.js';
 
@@ -78,15 +78,14 @@ export function readHeaderSection(head: string): HeaderSection {
     const lineEnd = newline < 0 ? head.length : newline;
     const line = head.slice(position, head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd);
     position = lineEnd + 1;
-    if (line.length > MAX_LINE_LENGTH) throw new SipParseError('line-too-long', 'header line too long');
     if (first) {
+      if (line.length > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
       section.startLine = line;
       first = false;
     } else if (isWhitespace(line.charCodeAt(0))) {
       // Folding (§7.3.1): a continuation line joins the field above with one space.
       if (field === undefined) section.error ??= new SipParseError('header-line', 'continuation line before any header');
       else field += ` ${line.trimStart()}`;
-      if (field !== undefined && field.length > MAX_LINE_LENGTH) throw new SipParseError('line-too-long', 'header line too long');
     } else {
       if (field !== undefined) addField(field);
       field = line;
