@@ -199,6 +199,19 @@ describe('compound queries', () => {
     );
     assert.equal(response.hits.max_score, 2);
   });
+  it('nesting is refused beyond indices.query.bool.max_nested_depth (30), as Elasticsearch does, not by a stack overflow', async () => {
+    const nested = (depth: number) => {
+      let query: unknown = { term: { 'User ID': '101' } };
+      for (let i = 1; i < depth; i++) query = i % 2 ? { bool: { must: [query] } } : { constant_score: { filter: query } };
+      return query;
+    };
+    assert.deepEqual(await matching(nested(30)), ['d1', 'd3', 'd4']);
+    for (const depth of [31, 20_000]) {
+      const error = await failure(nested(depth));
+      assert.equal(error.type, 'parsing_exception');
+      assert.match(error.reason, /maximum nested depth/);
+    }
+  });
 });
 
 describe('query_string', () => {
