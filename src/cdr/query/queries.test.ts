@@ -230,6 +230,15 @@ describe('query_string', () => {
     assert.deepEqual(await matching({ query_string: { query: '+User\\ ID:101 -Call\\ direction:internal' } }), ['d1', 'd3']);
     assert.deepEqual(await matching({ query_string: { query: '(inbound OR internal) AND User\\ ID:101' } }), ['d3', 'd4']);
   });
+  it('groups nested up to 30 deep; deeper is a parsing_exception, not a stack overflow', async () => {
+    const grouped = (depth: number) => `${'('.repeat(depth)}User\\ ID:102${')'.repeat(depth)}`;
+    assert.deepEqual(await matching({ query_string: { query: grouped(30) } }), ['d2']);
+    for (const depth of [31, 20_000]) {
+      const error = await failure({ query_string: { query: grouped(depth) } });
+      assert.equal(error.type, 'parsing_exception');
+      assert.match(error.reason, /groups nested deeper than 30/);
+    }
+  });
   it('an unfielded term searches every field', async () => {
     assert.deepEqual(await matching({ query_string: { query: 'NORMAL_CLEARING' } }), ['d1', 'd5']);
     assert.deepEqual(await matching({ query_string: { query: '60' } }), ['d1']);
