@@ -9,25 +9,24 @@ import { MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
 import { isToken, isWhitespace, splitList } from './syntax.js';
 import { SipHeaders } from './types.js';
 
-const CRLFCRLF = Buffer.from('\r\n\r\n');
-const LFLF = Buffer.from('\n\n');
-
 export interface HeaderBounds {
   /** Index of the empty line that ends the header section. */
   headEnd: number;
-  /** Index of the first body byte. */
+  /** Index of the first byte of the body. */
   bodyStart: number;
 }
 
 /**
- * Finds the empty line after the headers, searching from `from`. Bare-LF
- * line ends are tolerated because some embedded phones send them.
+ * Finds the first empty line after the headers, searching from `from`.
+ * Bare-LF line ends are tolerated because some embedded phones send them,
+ * so an empty line is LF then LF or CRLF; the first one wins, whatever ends
+ * the lines after it, so that a stream cut anywhere frames the same.
  */
 export function findHeaderEnd(data: Buffer, from: number): HeaderBounds | undefined {
-  const crlf = data.indexOf(CRLFCRLF, from);
-  if (crlf >= 0) return { headEnd: crlf, bodyStart: crlf + 4 };
-  const lf = data.indexOf(LFLF, from);
-  if (lf >= 0) return { headEnd: lf, bodyStart: lf + 2 };
+  for (let lf = data.indexOf(0x0a, from); lf >= 0; lf = data.indexOf(0x0a, lf + 1)) {
+    const emptyLineEnd = data[lf + 1] === 0x0a ? lf + 2 : data[lf + 1] === 0x0d && data[lf + 2] === 0x0a ? lf + 3 : -1;
+    if (emptyLineEnd >= 0) return { headEnd: data[lf - 1] === 0x0d ? lf - 1 : lf, bodyStart: emptyLineEnd };
+  }
   return undefined;
 }
 
