@@ -37,7 +37,7 @@ export interface MediaCoreApi {
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
   closeSession(sessionId: string): Promise<SessionStats>;
-  /** Measures the media clock's tick intervals from now (ms); returns those since the last call. */
+  /** The media clock's tick intervals (ms) since the previous call; the first call starts measuring. */
   tickIntervals(): Promise<number[]>;
   shutdown(): Promise<void>;
 }
@@ -55,6 +55,7 @@ interface Prompt {
 }
 
 const INBAND_DIGIT_LEVEL_DB = -10;
+const MAX_CACHED_PROMPTS = 500;
 
 export class MediaCore implements MediaCoreApi {
   readonly #pool: PortPool;
@@ -69,7 +70,6 @@ export class MediaCore implements MediaCoreApi {
   ) {
     this.#pool = new PortPool(settings.rtpPorts, settings.bindAddress, settings.receiveBufferBytes);
     this.#advertised = settings.publicAddress ?? (settings.bindAddress === '0.0.0.0' ? '127.0.0.1' : settings.bindAddress);
-    this.#ticker.measure(true);
   }
 
   async answer(offerSdp: string): Promise<CoreAnswer> {
@@ -176,9 +176,8 @@ export class MediaCore implements MediaCoreApi {
   }
 
   async tickIntervals(): Promise<number[]> {
-    const intervals = [...this.#ticker.intervals];
-    this.#ticker.intervals.length = 0;
-    return intervals;
+    this.#ticker.startMeasuring();
+    return this.#ticker.intervals.splice(0);
   }
 
   async shutdown(): Promise<void> {
@@ -230,7 +229,10 @@ export class MediaCore implements MediaCoreApi {
     const cached = this.#prompts.get(path);
     if (cached && cached.mtimeMs === mtimeMs) return cached.samples;
     const samples = await loadWav(path);
+    this.#prompts.delete(path);
     this.#prompts.set(path, { mtimeMs, samples });
+    // The oldest decoded prompt goes when there are too many (a Map keeps insertion order).
+    if (this.#prompts.size > MAX_CACHED_PROMPTS) this.#prompts.delete(this.#prompts.keys().next().value!);
     return samples;
   }
 }

@@ -30,10 +30,9 @@ export class Ticker {
     if (this.#listeners.size === 0) this.#stop();
   }
 
-  /** Keep each tick's interval (bounded) for measuring. */
-  measure(on: boolean): void {
-    this.#keepIntervals = on;
-    this.intervals.length = 0;
+  /** From now on, keep each tick's interval (up to 100,000 until taken). */
+  startMeasuring(): void {
+    this.#keepIntervals = true;
   }
 
   #start(): void {
@@ -58,7 +57,7 @@ export class Ticker {
     const current = Math.floor((now - this.#origin) / PTIME_MS);
     const missed = Math.max(0, current - this.#slot - 1);
     this.#slot = Math.max(current, this.#slot + 1);
-    if (this.#keepIntervals && this.#lastTickAt !== undefined && this.intervals.length < 1_000_000) this.intervals.push(now - this.#lastTickAt);
+    if (this.#keepIntervals && this.#lastTickAt !== undefined && this.intervals.length < 100_000) this.intervals.push(now - this.#lastTickAt);
     this.#lastTickAt = now;
     for (const listener of this.#listeners) listener(missed);
     if (this.#listeners.size > 0) this.#schedule();
