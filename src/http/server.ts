@@ -14,7 +14,11 @@ export interface HttpServerOptions {
 /** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024 });
+  // Fastify's own two info lines per request drowned the call logs; one debug line per request is enough.
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024, disableRequestLogging: true });
+  app.addHook('onResponse', async (request, reply) => {
+    logger.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http request');
+  });
   const started = Date.now();
 
   app.get('/health', {
