@@ -4,16 +4,19 @@
  * error without a JSON path or message, and the text and parsed-JSON entry
  * points disagreeing about the same schema.
  */
-import { loadSchema, loadSchemaText, type LoadResult } from '../../../src/engine/compile.js';
+import { appRegistry } from '../../../src/apps/registry.js';
+import { SchemaLoader, type LoadResult } from '../../../src/engine/compile.js';
 import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
 
 function summary(result: LoadResult) {
   return result.ok ? { ok: true, tags: [...result.schema.tags.keys()], steps: result.schema.root.steps.length } : { ok: false, errors: result.errors };
 }
 
+const loader = new SchemaLoader(appRegistry);
+
 const target: FuzzTarget<string> = {
   check(text) {
-    const fromText = loadSchemaText(text);
+    const fromText = loader.loadText(text);
     if (!fromText.ok) {
       if (fromText.errors.length === 0) throw new InvariantViolation('refused without an error');
       for (const error of fromText.errors) {
@@ -28,7 +31,7 @@ const target: FuzzTarget<string> = {
     } catch {
       return;
     }
-    expectSame(summary(loadSchema(json)), summary(fromText), 'schema loaded from parsed JSON vs from text');
+    expectSame(summary(loader.load(json)), summary(fromText), 'schema loaded from parsed JSON vs from text');
   },
 };
 export default target;
