@@ -141,7 +141,8 @@ export const domainConfig = z
 const listen = (port: number) =>
   z
     .object({
-      address: z.string().default('0.0.0.0'),
+      // Loopback unless configured: nothing is reachable from other machines by accident.
+      address: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(port),
     })
     .strict()

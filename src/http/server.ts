@@ -1,21 +1,26 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import { authPlugin, type TokenVerifier } from '../admin/auth-plugin.js';
 
 export interface HttpServerOptions {
   logger: Logger;
   metrics: Registry;
   /** Extra state for /health (e.g. SIP listeners, registrations). */
   health: () => Record<string, unknown>;
+  /** The API tokens every route but /health and /metrics requires. */
+  tokens: TokenVerifier;
   /** Further route plugins, such as the CDR API. */
   plugins?: FastifyPluginAsync[];
 }
 
-/** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs. */
+/** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs behind tokens. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
   const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024 });
   const started = Date.now();
+  // First, so that its hooks cover every route registered after it, the plugins' included.
+  await app.register(authPlugin, { tokens: options.tokens });
 
   app.get('/health', {
     schema: { response: { 200: { type: 'object', additionalProperties: true } } },
