@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { loadSchema } from '../../src/engine/compile.js';
+import { schemaLoader } from '../support/engine.js';
 
 type Step = Record<string, unknown>;
 const read = (path: string) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8')) as Step[];
@@ -10,7 +10,7 @@ const shipped = read('../../examples/last-agent.json');
 const seed = read('../support/fixtures/seed-last-agent.json');
 
 test('the shipped examples/last-agent.json is a valid schema', () => {
-  const loaded = loadSchema(shipped);
+  const loaded = schemaLoader.load(shipped);
   assert.ok(loaded.ok, JSON.stringify(loaded.ok ? [] : loaded.errors));
 });
 

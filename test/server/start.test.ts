@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { TokenStore } from '../../src/admin/token-store.js';
 import { ConfigError, loadConfigFile } from '../../src/config/load.js';
+import { schemaLoader } from '../support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../src/routes/route-schemas.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
@@ -34,7 +35,7 @@ test('the demo configuration is valid, its route schemas load, passwords and an 
   assert.deepEqual(demo.users.map((user) => user.id), ['100', '101', '102', '103', '104', '105']);
   assert.equal(new Set(demo.users.map((user) => user.password)).size, 6);
   const config = await loadConfigFile(file);
-  const schemas = await loadRouteSchemas(config, dir);
+  const schemas = await loadRouteSchemas(config, dir, schemaLoader);
   assert.equal(schemas.size, 3);
   assert.deepEqual({ sip: config.sip.listen.address, http: config.http.address }, { sip: '127.0.0.1', http: '127.0.0.1' }, 'loopback only');
   const tokens = TokenStore.openInDataDir(dir);
@@ -128,7 +129,7 @@ test('route schemas are validated when the configuration loads', async () => {
     }),
   );
   const config = await loadConfigFile(file);
-  const error = await loadRouteSchemas(config, dir).then(
+  const error = await loadRouteSchemas(config, dir, schemaLoader).then(
     () => assert.fail('expected a RouteSchemaError'),
     (caught: unknown) => caught,
   );
