@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeFrame } from '../src/media/codec.js';
 import { ReceiveStats } from '../src/media/rtp/receive-stats.js';
-import { parseRtp, serializeRtp } from '../src/media/rtp/rtp-packet.js';
+import { looksLikeRtcp, parseRtp, serializeRtp } from '../src/media/rtp/rtp-packet.js';
 import type { EngineRequest } from './media-engine-process.js';
 
 const MODE = process.env.MODE === 'relay' ? 'relay' : 'ivr';
@@ -58,7 +58,8 @@ async function phone(): Promise<Phone> {
   const remotePort = Number(/m=audio (\d+)/.exec(answer.sdp)![1]);
   const result: Phone = { socket, sessionId: answer.id, remote: { address: '127.0.0.1', port: remotePort }, sent: 0, stats: new ReceiveStats() };
   socket.on('message', (datagram) => {
-    const packet = parseRtp(datagram);
+    // Another phone's port may be this one's minus one: its RTCP from the engine lands here.
+    const packet = looksLikeRtcp(datagram) ? undefined : parseRtp(datagram);
     if (packet) result.stats.record(packet.sequenceNumber, packet.timestamp, performance.now());
   });
   return result;
