@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { CdrSearcher } from '../cdr/store.js';
-import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { FlowRun } from '../engine/interpreter.js';
 import { nationalCallerNumber } from '../routes/did.js';
@@ -18,6 +18,7 @@ export interface CallRunnerOptions {
   routes: RouteTable;
   directory: Directory;
   cdr: CdrSearcher;
+  clock: Clock;
   logger: Logger;
 }
 
@@ -52,7 +53,7 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
 
   const run = new FlowRun(route.schema, call, {
     services: { directory: options.directory, cdr: options.cdr, logger },
-    clock: systemClock,
+    clock: options.clock,
     domain: options.directory.domain(route.domain),
   });
   if (captures.length > 0) run.context.replaceCaptures([captures]);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
-import { systemClock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
@@ -51,7 +51,17 @@ const UNREGISTER_WAIT_MS = 2_000;
  * before anything listens; whatever did start is stopped again when a later
  * part fails (a port in use, say).
  */
-export async function startRouter(configPath: string, loggerFor: Logger | ((config: Config) => Logger)): Promise<RunningRouter> {
+export interface RouterOptions {
+  /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
+  clock?: Clock;
+}
+
+export async function startRouter(
+  configPath: string,
+  loggerFor: Logger | ((config: Config) => Logger),
+  options: RouterOptions = {},
+): Promise<RunningRouter> {
+  const clock = options.clock ?? systemClock;
   const config = await loadConfigFile(configPath);
   const logger = typeof loggerFor === 'function' ? loggerFor(config) : loggerFor;
   const configDir = dirname(resolve(configPath));
@@ -68,7 +78,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
   try {
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
-    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock: systemClock });
+    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
     // Legs' CDRs are built and inserted on a worker thread with its own connection, off the SIP event loop.
@@ -91,10 +101,11 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       directory,
       logger: logger.child({ component: 'sip' }),
       observer,
+      clock,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();
@@ -104,6 +115,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       outbound: sipServer.outboundRequests,
       destinationOf: (domain, gateway) => gatewayAddresses.destinationOf(domain, gateway),
       logger: logger.child({ component: 'gateway-registration' }),
+      clock,
     });
     registrations.start();
     // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
