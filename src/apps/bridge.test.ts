@@ -31,11 +31,13 @@ describe('bridge at run time', () => {
     });
     const [step] = run.steps;
     assert.equal(step.result, 'bridged to user 101 after 4 s; ended NORMAL_CLEARING');
-    assert.deepEqual(step.variables, {
+    const { last_bridge_to: legUuid, ...variables } = step.variables;
+    assert.deepEqual(variables, {
       originate_disposition: 'SUCCESS',
       bridge_hangup_cause: 'NORMAL_CLEARING',
       last_bridge_hangup_cause: 'NORMAL_CLEARING',
     });
+    assert.match(legUuid, /^[0-9a-f-]{36}$/, 'the answering leg, as on a real call');
     assert.equal(run.steps.length, 1, 'the app after a finished conversation must not run');
     assert.equal(run.end.reason, 'ended-by-app');
     assert.equal(run.call.state, 'ended');

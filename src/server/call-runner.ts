@@ -9,6 +9,7 @@ import type { CdrSearcher } from '../cdr/store.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import { FlowRun } from '../engine/interpreter.js';
+import type { TraceEvent } from '../engine/trace.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import type { RouteTable } from '../routes/route-table.js';
 import type { Call } from '../call/call.js';
@@ -19,8 +20,12 @@ export interface CallRunnerOptions {
   directory: Directory;
   cdr: CdrSearcher;
   clock: Clock;
+  trace?: CallTraceSink;
   logger: Logger;
 }
+
+/** A call's trace events, with the call they belong to. */
+export type CallTraceSink = (call: Call, event: TraceEvent) => void;
 
 export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
   return (call, origin) => {
@@ -48,6 +53,7 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
     services: { directory: options.directory, cdr: options.cdr, logger },
     clock: options.clock,
     domain: options.directory.domain(route.domain),
+    trace: options.trace && ((event) => options.trace?.(call, event)),
   });
   if (captures.length > 0) run.context.replaceCaptures([captures]);
   const flow = await run.run();

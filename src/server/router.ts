@@ -21,7 +21,7 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
-import { createCallRunner } from './call-runner.js';
+import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -54,6 +54,8 @@ const UNREGISTER_WAIT_MS = 2_000;
 export interface RouterOptions {
   /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
   clock?: Clock;
+  /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
+  trace?: CallTraceSink;
 }
 
 export async function startRouter(
@@ -105,7 +107,7 @@ export async function startRouter(
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();

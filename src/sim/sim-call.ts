@@ -183,7 +183,7 @@ export class SimCall extends ChannelVariables implements Call {
       this.#clock.advance(talk * 1000);
       this.#end('NORMAL_CLEARING', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
     }
-    return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds };
+    return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds, legUuid: randomUUID() };
   }
 
   #cancelledByCaller(group: readonly BridgeLeg[]): BridgeResult {
