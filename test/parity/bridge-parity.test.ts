@@ -30,9 +30,9 @@ import {
   stopAll,
   waitForState,
   type BackgroundSipp,
-} from '../sip/support/calls.js';
-import { DOMAIN, startTestRouter } from '../sip/support/router.js';
-import { freeUdpPort } from '../sip/support/sipp.js';
+} from '../support/sip/calls.js';
+import { DOMAIN, startTestRouter } from '../support/sip/router.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
 
 type Behaviour = 'answer' | 'busy' | 'reject' | 'fail' | 'no-answer' | 'not-registered';
 

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { account, DOMAIN } from '../sip/support/router.js';
-import { freeUdpPort, runSipp } from '../sip/support/sipp.js';
+import { account, DOMAIN } from '../support/sip/router.js';
+import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** By URL: the child runs in a scratch folder, where a bare `tsx` would not resolve. */

@@ -13,8 +13,8 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
-import { CARRIER_IP, CUSTOMER, PUBLIC_NUMBER, firstReceived } from '../sip/support/calls.js';
-import { freeUdpPort, runSipp, startSipp, type SippAccount, type SippResult } from '../sip/support/sipp.js';
+import { CARRIER_IP, CUSTOMER, PUBLIC_NUMBER, firstReceived } from '../support/sip/calls.js';
+import { freeUdpPort, runSipp, startSipp, type SippAccount, type SippResult } from '../support/sip/sipp.js';
 
 function assertOk(result: SippResult, what: string): void {
   assert.equal(result.exitCode, 0, `${what} failed:\n${result.diagnostics}`);
