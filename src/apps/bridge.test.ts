@@ -247,8 +247,8 @@ describe('bridge arguments', () => {
   });
 });
 
-describe('the defining scenario (examples/last-agent.json)', () => {
-  const schema = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'));
+describe('the defining scenario (the seed schema, test/support/fixtures/seed-last-agent.json)', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'));
   const lastAgentIs = (userId: string) => searcherWith([{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': [userId] } }]);
 
   it('rings the free last agent for 15 s, then the usual targets', async () => {

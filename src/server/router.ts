@@ -2,10 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { requestDomainScope } from '../admin/auth-plugin.js';
+import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
@@ -27,6 +29,8 @@ import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
   config: Config;
+  /** Where CDRs and API tokens are stored. */
+  dataDir: string;
   directory: ConfigDirectory;
   routeSchemas: RouteSchemas;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
@@ -67,7 +71,7 @@ export async function startRouter(
   const config = await loadConfigFile(configPath);
   const logger = typeof loggerFor === 'function' ? loggerFor(config) : loggerFor;
   const configDir = dirname(resolve(configPath));
-  const dataDir = resolve(configDir, config.dataDir);
+  const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const routeSchemas = await loadRouteSchemas(config, configDir, new SchemaLoader(appRegistry));
   const routes = RouteTable.build(config, routeSchemas);
@@ -123,9 +127,18 @@ export async function startRouter(
     // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
     cleanups.push(() => settledWithin(registrations.stop(), UNREGISTER_WAIT_MS));
 
+    const tokens = TokenStore.openInDataDir(dataDir);
+    cleanups.push(async () => tokens.close());
+    if (!tokens.hasLiveTokens()) {
+      logger.warn(
+        { dataDir },
+        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+      );
+    }
     const http = await createHttpServer({
       logger,
       metrics,
+      tokens,
       health: () => ({
         domains: config.domains.map((domain) => domain.name),
         sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
@@ -134,7 +147,8 @@ export async function startRouter(
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
-        (app) => cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC' }),
+        (app) =>
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
       ],
     });
     cleanups.push(() => http.close());
@@ -144,6 +158,7 @@ export async function startRouter(
 
     return {
       config,
+      dataDir,
       directory,
       routeSchemas,
       routes,

@@ -45,6 +45,8 @@ import type { RouterOptions } from '../../src/server/router.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { freeUdpPort } from '../support/sip/sipp.js';
 
+const SEED_SCHEMA = new URL('../support/fixtures/seed-last-agent.json', import.meta.url);
+
 interface Office {
   server: TestRouter;
   carrierPort: number;
@@ -72,11 +74,14 @@ async function withOffice(body: (office: Office) => Promise<void>, router?: Rout
   }
 }
 
-/** The search last-agent.json's `cdr` step makes for a caller, built the way the `cdr` app builds it. */
+/**
+ * The search last-agent.json's `cdr` step makes for a caller, built the way the `cdr` app builds it
+ * (the seed's step, which the shipped schema runs unchanged behind its caller-ID guard).
+ */
 function lastAgentSearch(callerIdNumber: string): unknown {
-  const schema = JSON.parse(readFileSync(LAST_AGENT_SCHEMA, 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
+  const schema = JSON.parse(readFileSync(SEED_SCHEMA, 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
   const elastic = schema.find((step) => step.cdr)?.cdr?.elastic;
-  assert.ok(elastic, 'last-agent.json starts with a cdr step');
+  assert.ok(elastic, 'the seed schema starts with a cdr step');
   const channel: Record<string, string> = { caller_id_number: callerIdNumber, domain_name: DOMAIN };
   return renderElasticRequest(compileElasticRequest(elastic), {
     channel: (name) => channel[name],
@@ -346,5 +351,28 @@ describe('last-agent.json over SIP', { concurrency: true }, () => {
       assert.equal(aLeg['Hangup cause'], 'NORMAL_CLEARING');
       const bLeg = findCdr(cdrs, { 'User ID': '101' }, 'the leg towards 101');
       assert.equal(bLeg.Answered, true);
+    }));
+
+  it('(h) a one-digit caller ID ("7", which ends the number 101 called): 101 is not rung, the ring group is', () =>
+    withOffice(async (office) => {
+      const { server } = office;
+      const phone101 = await registerPhone(server, '101');
+      const p100 = await registerPhone(server, '100');
+      const p102 = await registerPhone(server, '102');
+      await employeeCallsCustomer(office, '101');
+      const before = await allCdrs(server);
+
+      const quiet101 = await SilentPhone.listen(phone101);
+      try {
+        const group = await ringGroup({ p100, p102 });
+        const customer = customerCalls(server, '7', PUBLIC_NUMBER, { pauseMs: 500 });
+        await calling([customer, group.p100, group.p102], () => allOk({ customer, ...group }));
+        assert.deepEqual(quiet101.invites, [], '101 is not rung');
+      } finally {
+        quiet101.close();
+      }
+      const cdrs = await newCdrs(server, before, 3);
+      assertFallbackCdrs(cdrs, '7');
+      assertNoCdr(cdrs, { 'User ID': '101' }, '101 not rung');
     }));
 });

@@ -10,7 +10,7 @@ import type { BridgeEndpoint, BridgeLeg } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
-import { formatHostPort, parseUri, quote, type ExtraHeaders, type SipUri } from '../message/index.js';
+import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
@@ -65,10 +65,10 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const callerIdNumber = leg.callerIdNumber ?? context.callerIdNumber;
   const callerIdName = leg.callerIdName ?? context.callerIdName;
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
-  const from = (host: string) => `${callerIdName ? `${quote(callerIdName)} ` : ''}<sip:${callerIdNumber}@${formatHostPort(host, undefined)}>`;
+  const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber'>): Fork => ({
     endpointIndex,
-    target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: leg.headers },
+    target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
     ...extra,
     callerIdNumber,
     callerIdName,
@@ -90,7 +90,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: contactDestination(binding), to: `<sip:${user.id}@${domain}>`, fromHost: context.domain },
+            { requestUri: binding.uri, destination: contactDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
           ),
         ),
@@ -107,13 +107,13 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
       const gatewayCallerId = gateway.config.callerIdNumber;
       const credentials = gateway.config.username && gateway.config.password ? { username: gateway.config.username, password: gateway.config.password } : undefined;
       const resolved = fork(
-        { requestUri: uri.value, destination: gateway.destination, to: `<sip:${number}@${host}>`, credentials, fromHost: context.localHost(gateway.destination) },
+        { requestUri: uri.value, destination: gateway.destination, to: `<${formatUri(uri.value)}>`, credentials, fromHost: context.localHost(gateway.destination) },
         { kind: 'gateway', domain: context.domain, destinationNumber: number },
       );
       // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.
       if (gatewayCallerId && leg.callerIdNumber === undefined) {
         resolved.callerIdNumber = gatewayCallerId;
-        resolved.target.from = `<sip:${gatewayCallerId}@${context.localHost(gateway.destination)}>`;
+        resolved.target.from = callerAddress(gatewayCallerId, undefined, context.localHost(gateway.destination));
       }
       return { endpointIndex, forks: [resolved] };
     }
@@ -133,6 +133,26 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
     case 'device':
       return fail('NO_ROUTE_DESTINATION', `device endpoints ("${endpoint.name}") are not supported yet`);
   }
+}
+
+/**
+ * The From of a leg. The caller ID comes from callers and schemas (`%40`,
+ * `0|1`, spaces, quotes, non-ASCII): the number goes into the URI's user part
+ * escaped (§19.1.2) and the name into a quoted-string, so the INVITE is valid
+ * SIP and the phone's responses, which echo it, parse. An empty number leaves
+ * the URI without a user part.
+ */
+function callerAddress(number: string, name: string | undefined, host: string): string {
+  return formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() });
+}
+
+/** Header values come from schemas and callers: CR, LF and NUL never reach the wire. */
+function safeHeaders(headers: Readonly<Record<string, string>>): ExtraHeaders {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, headerText(value)]));
+}
+
+function sipUri(user: string | undefined, host: string): SipUri {
+  return { scheme: 'sip', ...(user === undefined ? {} : { user }), host, params: new Map(), headers: new Map() };
 }
 
 /**
@@ -156,7 +176,7 @@ function sipUriOf(endpoint: BridgeEndpoint): SipUri | undefined {
 }
 
 function formatSip(uri: SipUri): string {
-  return `sip:${uri.user ? `${uri.user}@` : ''}${formatHostPort(uri.host, uri.port)}`;
+  return formatUri({ ...uri, scheme: 'sip', params: new Map(), headers: new Map() });
 }
 
 async function resolveHost(host: string): Promise<string | undefined> {
