@@ -6,7 +6,7 @@
  */
 import { FakeEnv } from '../../support/expr-env.js';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../../../src/engine/expr/index.js';
-import { InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ENVIRONMENTS = [
   new FakeEnv({ caller_id_number: '0671234567', acc_state: 'onhook', last_cid: '101', n: '42' }),

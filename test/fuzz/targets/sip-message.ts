@@ -19,7 +19,7 @@ import {
   type SipMessage,
   type SipParseError,
 } from '../../../src/sip/message/index.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ADDRESS_HEADERS = ['from', 'to', 'contact', 'route', 'record-route'] as const;
 
