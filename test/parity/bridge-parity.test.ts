@@ -181,14 +181,17 @@ async function throughSip(testCase: ParityCase) {
   try {
     if (testCase.lastAgent) await lastAgentCalledTheCustomer(server.router, clock, testCase.lastAgent);
     const runs: Record<string, BackgroundSipp> = {};
-    for (const id of ['100', '101', '102']) {
-      const phone = testCase.phones[id];
-      if (phone?.does === 'not-registered') continue;
-      const registered = await registerPhone(server, id);
-      if (!phone) continue;
-      runs[`phone ${id}`] = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30 });
-      sipps.push(runs[`phone ${id}`]);
-    }
+    const users = ['100', '101', '102'].filter((id) => testCase.phones[id]?.does !== 'not-registered');
+    await Promise.all(
+      users.map(async (id) => {
+        const registered = await registerPhone(server, id);
+        const phone = testCase.phones[id];
+        if (!phone || phone.does === 'not-registered') return;
+        const uas = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30 });
+        runs[`phone ${id}`] = uas;
+        sipps.push(uas);
+      }),
+    );
     runs.customer = customerCalls(server, CUSTOMER, PUBLIC_NUMBER, { pauseMs: 300, timeoutSeconds: 30 });
     sipps.push(runs.customer);
     for (const { users, seconds } of testCase.ringOut ?? []) {
