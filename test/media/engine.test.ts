@@ -14,7 +14,7 @@ import { InbandDtmfDetector } from '../../src/media/dtmf/inband-detector.js';
 import { parseTelephoneEvent } from '../../src/media/dtmf/telephone-event.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
 import type { DigitEvent, MediaSession } from '../../src/media/media-engine.js';
-import { dominantFrequency, missingShare, RtpPeer } from './support/rtp-peer.js';
+import { dominantFrequency, missingShare, RtpPeer } from '../support/media/rtp-peer.js';
 
 let engine: EmbeddedMediaEngine;
 before(() => {
