@@ -6,7 +6,7 @@ import { requestDomainScope } from '../admin/auth-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
-import { systemClock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
@@ -23,7 +23,7 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
-import { createCallRunner } from './call-runner.js';
+import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -55,7 +55,19 @@ const UNREGISTER_WAIT_MS = 2_000;
  * before anything listens; whatever did start is stopped again when a later
  * part fails (a port in use, say).
  */
-export async function startRouter(configPath: string, loggerFor: Logger | ((config: Config) => Logger)): Promise<RunningRouter> {
+export interface RouterOptions {
+  /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
+  clock?: Clock;
+  /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
+  trace?: CallTraceSink;
+}
+
+export async function startRouter(
+  configPath: string,
+  loggerFor: Logger | ((config: Config) => Logger),
+  options: RouterOptions = {},
+): Promise<RunningRouter> {
+  const clock = options.clock ?? systemClock;
   const config = await loadConfigFile(configPath);
   const logger = typeof loggerFor === 'function' ? loggerFor(config) : loggerFor;
   const configDir = dirname(resolve(configPath));
@@ -72,7 +84,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
   try {
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
-    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock: systemClock });
+    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
     // Legs' CDRs are built and inserted on a worker thread with its own connection, off the SIP event loop.
@@ -95,10 +107,11 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       directory,
       logger: logger.child({ component: 'sip' }),
       observer,
+      clock,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();
@@ -108,6 +121,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       outbound: sipServer.outboundRequests,
       destinationOf: (domain, gateway) => gatewayAddresses.destinationOf(domain, gateway),
       logger: logger.child({ component: 'gateway-registration' }),
+      clock,
     });
     registrations.start();
     // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.

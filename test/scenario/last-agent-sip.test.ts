@@ -40,6 +40,8 @@ import {
   type BackgroundSipp,
   type Phone,
 } from '../sip/support/calls.js';
+import { SimulatedClock } from '../../src/clock.js';
+import type { RouterOptions } from '../../src/server/router.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../sip/support/router.js';
 import { freeUdpPort } from '../sip/support/sipp.js';
 
@@ -50,9 +52,10 @@ interface Office {
   carrierPort: number;
 }
 
-async function withOffice(body: (office: Office) => Promise<void>): Promise<void> {
+async function withOffice(body: (office: Office) => Promise<void>, router?: RouterOptions): Promise<void> {
   const carrierPort = await freeUdpPort(CARRIER_IP);
   const server = await startTestRouter({
+    router,
     gateways: [{ name: 'carrier', host: CARRIER_IP, port: carrierPort, transport: 'udp' }],
     routes: {
       // The carrier may present the customer as +380671234567; the employee dialled 0671234567.
@@ -258,6 +261,8 @@ describe('last-agent.json over SIP', { concurrency: true }, () => {
       assertNoCdr(cdrs, { 'User ID': '101' }, '101 not rung');
     }));
 
+  // On a simulated clock: 101 is rung out by moving the router's clock, not by waiting 15 real seconds.
+  const clock = new SimulatedClock(new Date());
   it('(e) 101 does not answer within 15 s: cancelled, then the ring group rings', () =>
     withOffice(async (office) => {
       const { server } = office;
@@ -270,8 +275,14 @@ describe('last-agent.json over SIP', { concurrency: true }, () => {
       const agent = await phoneAnswers(phone101, 'ring-cancel-uas.xml', { timeoutSeconds: 45 });
       const group = await ringGroup({ p100, p102 }, 45);
       const customer = customerCalls(server, CUSTOMER, PUBLIC_NUMBER, { pauseMs: 500, timeoutSeconds: 45 });
-      const results = await calling([agent, customer, group.p100, group.p102], () => allOk({ customer, agent, ...group }));
-      assert.ok(results.customer.elapsedMs >= 15_000, `101 rang for its leg_timeout of 15 s first (the call took ${Math.round(results.customer.elapsedMs)} ms)`);
+      const results = await calling([agent, customer, group.p100, group.p102], async () => {
+        assert.equal(await waitForState(server, '101', 'ringing'), 'ringing', '101 rings first');
+        clock.advance(14_999);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        assert.equal(stateOf(server, '101'), 'ringing', '101 still rings just before its leg_timeout of 15 s');
+        clock.advance(1);
+        return allOk({ customer, agent, ...group });
+      });
       assert.ok(received(results.agent, /^CANCEL /).length >= 1, '101 is cancelled');
 
       const cdrs = await newCdrs(server, before, 4);
@@ -279,7 +290,7 @@ describe('last-agent.json over SIP', { concurrency: true }, () => {
       const leg101 = findCdr(cdrs, { 'User ID': '101' }, 'the unanswered leg towards 101');
       assert.equal(leg101['Call direction'], 'inbound');
       assert.equal(leg101.Answered, false);
-    }));
+    }, { clock }));
 
   it('(f) the employee’s call was 31 minutes ago: straight to the ring group', () =>
     withOffice(async (office) => {
