@@ -69,14 +69,14 @@ test('a filtered search route learns the domain of a confined token, and none fo
 
 test('the log of an authorised request names its token and role, and a refusal says what was refused', async () => {
   const lines: Record<string, unknown>[] = [];
-  const app = await server(pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) }));
+  const app = await server(pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) }));
   try {
     await status(app, 'GET', '/cdr/_mapping', 'crt_viewer');
     await status(app, 'POST', '/cdr/_delete_by_query', 'crt_viewer');
   } finally {
     await app.close();
   }
-  const completed = lines.filter((line) => line.msg === 'request completed');
+  const completed = lines.filter((line) => line.msg === 'http request');
   assert.deepEqual(completed.map((line) => [line.token, line.role]), [['v', 'viewer'], ['v', 'viewer']]);
   const refused = lines.find((line) => line.msg === 'request refused');
   assert.deepEqual([refused?.token, refused?.action], ['v', 'indices:data/write/delete/byquery']);

@@ -66,7 +66,7 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     const principal = presented.kind === 'token' ? options.tokens.verify(presented.secret) : undefined;
     if (!principal) return sendDenial(reply, authenticationFailure('invalid', dialect, request.url));
     request.principal = principal;
-    // Fastify's "request completed" line then names the token, so the log says who wrote or read what.
+    // The request's access line then names the token, so the log says who wrote or read what.
     request.log = reply.log = request.log.child({ token: principal.tokenId, role: principal.role });
     // An unknown URL: a valid token of any role may learn that it does not exist.
     if (!access) return;
