@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { requestDomainScope } from '../admin/auth-plugin.js';
+import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
+import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
@@ -75,7 +77,8 @@ export async function startRouter(
   await mkdir(dataDir, { recursive: true });
   const routeSchemas = await loadRouteSchemas(config, configDir, new SchemaLoader(appRegistry));
   const routes = RouteTable.build(config, routeSchemas);
-  const directory = new ConfigDirectory(config.domains);
+  const phoneState = new ReportingPhoneState();
+  const directory = new ConfigDirectory(config.domains, phoneState);
   const metrics = createMetricsRegistry();
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -149,6 +152,16 @@ export async function startRouter(
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
+        async (app) => {
+          await app.register(adminApiPlugin, {
+            prefix: API_PREFIX,
+            phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
+            calls: sipServer.liveCalls,
+            events: { phoneState, calls: sipServer.liveCalls },
+            cdr: cdrStore,
+            domains: config.domains,
+          });
+        },
       ],
     });
     cleanups.push(() => http.close());

@@ -31,6 +31,8 @@ export interface SipCallOptions {
   targets: Omit<TargetContext, 'domain' | 'callerIdNumber' | 'callerIdName'>;
   phoneState: PhoneStateTracker;
   recordLeg(leg: CallLegRecord): void;
+  /** The call was answered (once): for the live call list and its events. */
+  onAnswered?(): void;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -167,8 +169,10 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   #markAnswered(): void {
+    const first = this.#state !== 'answered';
     this.#state = 'answered';
     this.#legs.caller.answer();
+    if (first) this.#options.onAnswered?.();
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */

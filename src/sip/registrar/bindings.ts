@@ -23,6 +23,8 @@ export interface Binding {
    * address, so requests to the phone go here instead.
    */
   source: Source;
+  /** The phone's User-Agent header, shown on the admin console's phones board. */
+  userAgent?: string;
 }
 
 export type BindingsListener = (domain: string, user: string, contacts: number) => void;
