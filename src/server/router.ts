@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { requestDomainScope } from '../admin/auth-plugin.js';
 import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
+import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
@@ -162,6 +163,7 @@ export async function startRouter(
             domains: config.domains,
           });
         },
+        consolePlugin,
       ],
     });
     cleanups.push(() => http.close());
