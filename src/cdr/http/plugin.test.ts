@@ -77,10 +77,13 @@ describe('CDR HTTP API', () => {
     });
     assert.equal(form.statusCode, 201);
     const found = await app.inject({ method: 'POST', url: '/cdr/_search', payload: { query: { term: { 'User ID': '104' } }, _source: ['Call start time'] } });
+    // The stamp is kept as FreeSWITCH wrote it, with the domain's offset, and compares as the instant it names.
     assert.deepEqual(found.json().hits.hits.map((hit: { _id: string; _source: unknown }) => [hit._id, hit._source]), [
-      ['fs-1', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
-      ['fs-2', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
+      ['fs-1', { 'Call start time': '2026-11-24 13:00:00+02:00' }],
+      ['fs-2', { 'Call start time': '2026-11-24 13:00:00+02:00' }],
     ]);
+    const byInstant = await app.inject({ method: 'POST', url: '/cdr/_count', payload: { query: { range: { 'variables.start_stamp': { gte: '2026-11-24T11:00:00Z', lte: '2026-11-24T11:00:00Z' } } } } });
+    assert.equal(byInstant.json().count, 2);
   });
 
   it('bad requests get Elasticsearch-shaped 400s', async () => {
@@ -88,7 +91,11 @@ describe('CDR HTTP API', () => {
       { url: '/cdr/_search', payload: '{"query":', type: 'x_content_parse_exception' },
       { url: '/cdr/_search', payload: '{"query":{"nope":{}}}', type: 'parsing_exception' },
       { url: '/cdr/_search', payload: '[1]', type: 'parsing_exception' },
-      { url: '/cdr/_bulk', payload: '{"delete":{"_id":"a"}}\n', type: 'illegal_argument_exception' },
+      { url: '/cdr/_bulk', payload: '{"delete":{}}\n', type: 'action_request_validation_exception' },
+      { url: '/cdr/_bulk', payload: '{"index":{"if_seq_no":3}}\n{}\n', type: 'illegal_argument_exception' },
+      { url: '/cdr/_search?size=2&colour=red', payload: '{}', type: 'illegal_argument_exception' },
+      { url: '/cdr/_search', payload: '{"highlight":{"fields":{"x":{}}}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"script_fields":{"x":{"script":"1"}}}', type: 'parsing_exception' },
       { url: '/cdr/freeswitch', payload: '{"callflow":[]}', type: 'parsing_exception' },
     ];
     for (const { url, payload, type } of cases) {

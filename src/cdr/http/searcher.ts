@@ -1,0 +1,30 @@
+/**
+ * Runs searches and counts over an index target: the whole store, one
+ * domain's CDRs, or no index at all (an empty answer with no shards, as
+ * Elasticsearch gives for a pattern that matches nothing).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { CdrStore, CountResponse, SearchOptions, SearchResponse } from '../store.js';
+import type { IndexTarget } from './indices.js';
+
+export interface Searcher {
+  search(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<SearchResponse>;
+  count(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<CountResponse>;
+}
+
+const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
+
+export function createSearcher(store: Pick<CdrStore, 'search' | 'count'>, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
+  const options = (target: IndexTarget, request: FastifyRequest): SearchOptions =>
+    target.kind === 'domain' ? { ...optionsOf(request), domain: target.domain } : optionsOf(request);
+  return {
+    async search(target, body, request) {
+      if (target.kind === 'none') return { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } };
+      return store.search(body ?? {}, options(target, request));
+    },
+    async count(target, body, request) {
+      if (target.kind === 'none') return { count: 0, _shards: NO_SHARDS };
+      return store.count(body ?? {}, options(target, request));
+    },
+  };
+}
