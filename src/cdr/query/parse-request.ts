@@ -14,6 +14,8 @@ import { parseSourceFilter, type SourceFilter } from './source-filter.js';
 export interface FieldRequest {
   field: string;
   format?: string;
+  /** From docvalue_fields: values as doc values hold them (sorted; keywords also de-duplicated). */
+  docValues?: true;
 }
 
 export interface SearchRequest {
@@ -106,7 +108,7 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
     size,
     sort: parseSort(request.sort),
     source: request._source === undefined ? sourceDefault : parseSourceFilter(request._source),
-    fields: [...fieldList(request.docvalue_fields, 'docvalue_fields'), ...fieldList(request.fields, 'fields')],
+    fields: [...fieldList(request.docvalue_fields, 'docvalue_fields').map((field): FieldRequest => ({ ...field, docValues: true })), ...fieldList(request.fields, 'fields')],
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
     aggregations: parseAggregations(aggregationsOf(request)),
