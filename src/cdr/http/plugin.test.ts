@@ -109,4 +109,37 @@ describe('CDR HTTP API', () => {
     const badClock = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'x-now': 'yesterday' }, payload: {} });
     assert.equal(badClock.statusCode, 400);
   });
+
+  it('speaks Elasticsearch on the wire: product header everywhere, vendored media types, HEAD /, filter_path, pretty', async () => {
+    const head = await app.inject({ method: 'HEAD', url: '/' });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['x-elastic-product'], 'Elasticsearch');
+    const vendored = 'application/vnd.elasticsearch+json; compatible-with=8';
+    const search = await app.inject({ method: 'POST', url: '/cdr/_search?filter_path=hits.hits._id,-hits.hits._score', headers: { 'content-type': vendored, accept: vendored }, payload: '{"query":{"ids":{"values":["a"]}}}' });
+    assert.equal(search.statusCode, 200);
+    assert.equal(search.headers['content-type'], 'application/vnd.elasticsearch+json;compatible-with=8');
+    assert.deepEqual(search.json(), { hits: { hits: [{ _id: 'a' }] } });
+    const missing = await app.inject({ method: 'GET', url: '/nope/_search' });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.headers['x-elastic-product'], 'Elasticsearch');
+    assert.equal(missing.json().error.type, 'index_not_found_exception');
+    assert.equal(missing.json().error['resource.id'], 'nope');
+    const noHandler = await app.inject({ method: 'GET', url: '/cdr/_nothing/here' });
+    assert.deepEqual(noHandler.json(), { error: 'no handler found for uri [/cdr/_nothing/here] and method [GET]', status: 400 });
+    const pretty = await app.inject({ method: 'GET', url: '/_cluster/health?pretty' });
+    assert.match(pretty.body, /^{\n {2}"cluster_name"/);
+    const cat = await app.inject({ method: 'GET', url: '/_cat/indices?v&h=index,docs.count' });
+    assert.match(cat.body, /^index docs\.count\ncdr \d+\n$/);
+    const sourceOnly = await app.inject({ method: 'GET', url: '/cdr/_source/a' });
+    assert.deepEqual(sourceOnly.json(), { 'User ID': '101', 'Call start time': '2026-11-24T11:50:00Z', 'Call direction': 'outbound' });
+  });
+
+  it('freeswitch takes URL-encoded form bodies, keeping a "+" the encoding escaped', async () => {
+    const cdr = { variables: { uuid: 'fs-plus', domain_name: 'example.com', caller_id_number: '+380671234567', start_stamp: '2026-11-24 13:00:00' }, callflow: [{ caller_profile: { caller_id_number: '+380671234567' } }] };
+    const form = new URLSearchParams({ cdr: JSON.stringify(cdr) }).toString();
+    const response = await app.inject({ method: 'POST', url: '/cdr/freeswitch', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+    assert.equal(response.statusCode, 201);
+    const stored = await app.inject({ method: 'GET', url: '/cdr/_doc/fs-plus' });
+    assert.equal(stored.json()._source['CallerID number'], '+380671234567');
+  });
 });
