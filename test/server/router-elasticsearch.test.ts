@@ -5,28 +5,19 @@
  * found by the seed query in the domain's zone.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { Client } from '@elastic/elasticsearch';
 import pino from 'pino';
 import { isoToStamp } from '../../src/cdr/document/local-time.js';
-import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
 import { seedRequest } from '../cdr/support/dataset.js';
+import { demoConfigFile } from '../support/demo-config.js';
 
 const DOMAIN = 'demo.callrouter.local';
 const ZONE = 'Europe/Kyiv';
 
 test("the router's HTTP port answers the Elasticsearch client and takes FreeSWITCH CDRs", async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'callrouter-es-'));
-  const file = join(dir, 'callrouter.json');
-  await writeDemoConfig(file);
-  const config = JSON.parse(await readFile(file, 'utf8'));
-  config.sip.listen = { address: '127.0.0.1', port: 0 };
-  config.http.port = 0;
-  await writeFile(file, JSON.stringify(config));
+  const { file } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   const base = `http://127.0.0.1:${router.http.port}`;
   const client = new Client({ node: base });
