@@ -8,6 +8,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import { CdrQueryError, type SearchOptions } from '../store.js';
+
+/** What the API needs of the store: searches, per-item writes (index, create, update, delete) and the mapping. */
+export type CdrHttpStore = Pick<SqliteCdrStore, 'search' | 'count' | 'write' | 'mappedFields'>;
 import { registerClusterRoutes } from './cluster-routes.js';
 import { CursorRegistry } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
@@ -17,7 +20,7 @@ import { registerSearchRoutes } from './search-routes.js';
 import { registerWire } from './wire.js';
 
 export interface CdrHttpOptions {
-  store: SqliteCdrStore;
+  store: CdrHttpStore;
   /** Honour `X-Now: <ISO time>` as "now" (tests and traces only). */
   testClock?: boolean;
   /** Zone of FreeSWITCH's local-time stamps for a domain. Default UTC. */
