@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import pino from 'pino';
-import { loadSchemaText, type CompiledSchema } from '../../src/engine/compile.js';
+import type { CompiledSchema } from '../../src/engine/compile.js';
+import { schemaLoader } from '../support/engine.js';
 import type { RouteSelection } from '../../src/routes/route-table.js';
 import { startRouter } from '../../src/server/router.js';
 import { runCli } from '../support/cli.js';
@@ -14,7 +15,7 @@ const EXAMPLES = ['last-agent.json', 'internal.json', 'outbound.json'];
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {
   assert.ok(selection.found, selection.found ? '' : selection.reason);
   for (const name of EXAMPLES) {
-    const compiled = loadSchemaText(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+    const compiled = schemaLoader.loadText(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
     assert.ok(compiled.ok);
     if (isSameSchema(selection.route.schema, compiled.schema)) return name;
   }

@@ -7,7 +7,7 @@
  * CANCELs are delivered to the leg they belong to.
  */
 import type { Logger } from 'pino';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import { dialogKey, tagOf } from '../dialog/dialog.js';
@@ -18,7 +18,8 @@ import type { Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
 import { InboundLeg } from './inbound-leg.js';
-import { SipCall, type CallOrigin } from './sip-call.js';
+import type { CallOrigin } from '../../call/origin.js';
+import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface B2buaOptions {

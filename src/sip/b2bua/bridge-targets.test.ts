@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
-import { gatewayConfig, type GatewayConfig } from '../../config/schema.js';
+import { gatewaySettings, type GatewaySettings } from '../settings.js';
 import { formatUri, parseNameAddr } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination, Source } from '../transport/index.js';
@@ -19,7 +19,7 @@ function binding(uri: string, source: Source): Binding {
 const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };
 const PHONE_B: Source = { transport: 'tcp', address: '203.0.113.11', port: 40001, connectionId: 7 };
 
-function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> & { unresolved?: boolean }> } = {}) {
+function context(overrides: { gateways?: Record<string, Partial<GatewaySettings> & { unresolved?: boolean }> } = {}) {
   const directory = testDirectory([testDomain(), testDomain({ name: 'other.example', users: [{ id: '500', name: 'Other', password: 'x' }] })]);
   const registrations = new Map<string, Binding[]>([
     ['example.com/101', [binding('sip:101@10.0.0.11:5060', PHONE_A), binding('sip:101@10.0.0.12:5062;transport=tcp', PHONE_B)]],
@@ -31,7 +31,7 @@ function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> &
       const found = domain === 'example.com' ? overrides.gateways?.[name] : undefined;
       if (!found) return undefined;
       const { unresolved, ...config } = found;
-      return { config: gatewayConfig.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
+      return { config: gatewaySettings.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
     },
     fromSource: () => undefined,
   };

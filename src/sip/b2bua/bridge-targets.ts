@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { GatewayConfig } from '../../config/schema.js';
+import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
 import { formatHostPort, parseUri, quote, type ExtraHeaders, type SipUri } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
@@ -17,8 +17,8 @@ import type { OutboundTarget } from './outbound-leg.js';
 
 /** How the B2BUA finds gateways: by name for calls out, by source address for calls in. */
 export interface GatewayDirectory {
-  find(domain: string, name: string): { config: GatewayConfig; destination: Destination | undefined } | undefined;
-  fromSource(address: string): { domain: string; gateway: GatewayConfig } | undefined;
+  find(domain: string, name: string): { config: GatewaySettings; destination: Destination | undefined } | undefined;
+  fromSource(address: string): { domain: string; gateway: GatewaySettings } | undefined;
 }
 
 export interface TargetContext {

@@ -58,8 +58,13 @@ export function unquote(quoted: string): string {
   return inner.includes('\\') ? inner.replace(/\\(.)/gs, '$1') : inner;
 }
 
+/**
+ * A quoted-string (§25.1). Other control characters become quoted-pairs;
+ * NUL, CR and LF cannot be carried safely at all and become spaces, so a
+ * caller-supplied display name can never end a header line.
+ */
 export function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+  return `"${text.replace(/[\0\r\n]/g, ' ').replace(/["\\\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\\$&')}"`;
 }
 
 /**
