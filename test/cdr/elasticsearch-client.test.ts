@@ -214,6 +214,17 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.equal(aggs.hourly.buckets.reduce((sum: number, bucket: { doc_count: number }) => sum + bucket.doc_count, 0), 9);
     assert.deepEqual(aggs.newest.hits.hits[0]._source, { variables: { uuid: 'leg-04' } });
     assert.deepEqual([aggs.people.value, aggs.legs.value], [5, 9]);
+
+    // typed_keys, as typed clients (Java, .NET) send it: names carry Elasticsearch's internal type names.
+    const typed = await client.search({
+      index: 'cdr',
+      size: 0,
+      typed_keys: true,
+      aggs: { users: { terms: { field: 'User ID', size: 1 }, aggs: { talk: { percentiles: { field: 'Connected call duration', percents: [50] } } } }, longest: { max: { field: 'Call duration' } } },
+    });
+    const typedAggs = typed.aggregations as Record<string, any>;
+    assert.deepEqual(Object.keys(typedAggs).sort(), ['max#longest', 'sterms#users']);
+    assert.deepEqual(Object.keys(typedAggs['sterms#users'].buckets[0]).sort(), ['doc_count', 'key', 'tdigest_percentiles#talk']);
   });
 
   it('what is not supported is an Elasticsearch error naming it, never a silent success', async () => {

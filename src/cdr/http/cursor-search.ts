@@ -65,7 +65,7 @@ export async function openScroll(
   const cursor = context.scrolls.open(target, keepAliveMs, { body: rest, visibleSortValues, response: shape });
   cursor.after = lastSortValues(response);
   hideTiebreak(response, visibleSortValues);
-  return { _scroll_id: cursor.id, ...shapeResponse(response, shape) };
+  return { _scroll_id: cursor.id, ...shapeResponse(response, shape, context.searcher.fieldType) };
 }
 
 export async function continueScroll(context: CursorSearch, request: FastifyRequest, scrollId: string, keepAlive: string | undefined, totalAsInteger: boolean | undefined) {
@@ -75,7 +75,7 @@ export async function continueScroll(context: CursorSearch, request: FastifyRequ
   cursor.after = lastSortValues(response) ?? cursor.after;
   hideTiebreak(response, cursor.visibleSortValues ?? 0);
   const shape = { ...cursor.response!, ...(totalAsInteger === undefined ? {} : { totalAsInteger }) };
-  return { _scroll_id: cursor.id, ...shapeResponse(response, shape) };
+  return { _scroll_id: cursor.id, ...shapeResponse(response, shape, context.searcher.fieldType) };
 }
 
 /** `{"pit": {"id", "keep_alive"}}` in a search body. */
@@ -94,5 +94,5 @@ export async function searchPointInTime(context: CursorSearch, request: FastifyR
   const paged: JsonObject = { ...body, sort: withTiebreak(body.sort) };
   delete paged.pit;
   const response = await context.searcher.search(cursor.target, paged, request);
-  return { pit_id: cursor.id, ...shapeResponse(response, shape) };
+  return { pit_id: cursor.id, ...shapeResponse(response, shape, context.searcher.fieldType) };
 }

@@ -9,6 +9,7 @@ import { isObject, type JsonObject } from '../query/errors.js';
 import type { SearchResponse } from '../store.js';
 import { CdrQueryError } from '../store.js';
 import { booleanParam, integerParam, listParam, type Params } from './params.js';
+import { typedAggregations, type FieldTypeOf } from './typed-keys.js';
 
 /** Shard routing, caching and fan-out options: one local shard answers the same with any of them. */
 const SINGLE_SHARD_PARAMS = [
@@ -56,6 +57,8 @@ export const SEARCH_PARAMS = [
 export interface ResponseOptions {
   totalAsInteger: boolean;
   withVersion: boolean;
+  /** With `typed_keys`: the request's aggregations, whose names the response prefixes with their types. */
+  typedAggregations?: JsonObject;
 }
 
 function unsupported(what: string, why: string): CdrQueryError {
@@ -116,10 +119,8 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   checkSearchType(params);
   if (body !== undefined && !isObject(body)) return { body: body as JsonObject, response: { totalAsInteger: false, withVersion: false } };
   const request: JsonObject = { ...(body ?? {}) };
-  for (const flag of ['explain', 'seq_no_primary_term', 'typed_keys'] as const) {
-    if (booleanParam(params, flag) || (flag !== 'typed_keys' && request[flag] === true)) {
-      throw unsupported(flag, flag === 'typed_keys' ? 'aggregation names come back as given' : 'documents have no scoring explanation or sequence numbers here');
-    }
+  for (const flag of ['explain', 'seq_no_primary_term'] as const) {
+    if (booleanParam(params, flag) || request[flag] === true) throw unsupported(flag, 'documents have no scoring explanation or sequence numbers here');
   }
   if (params.terminate_after !== undefined || request.terminate_after !== undefined) throw unsupported('terminate_after', 'searches always run to the end');
   delete request.explain;
@@ -142,11 +143,15 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   if (params.track_scores !== undefined) request.track_scores = booleanParam(params, 'track_scores');
   const withVersion = booleanParam(params, 'version') ?? request.version === true;
   delete request.version;
-  return { body: request, response: { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false, withVersion } };
+  const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false, withVersion };
+  const aggregations = request.aggs ?? request.aggregations;
+  if (booleanParam(params, 'typed_keys') && isObject(aggregations)) response.typedAggregations = aggregations;
+  return { body: request, response };
 }
 
 /** Applies the response options to a search response. */
-export function shapeResponse(response: SearchResponse, options: ResponseOptions): SearchResponse {
+export function shapeResponse(response: SearchResponse, options: ResponseOptions, fieldType: FieldTypeOf): SearchResponse {
+  if (options.typedAggregations && response.aggregations) response.aggregations = typedAggregations(response.aggregations, options.typedAggregations, fieldType);
   if (options.withVersion) for (const hit of response.hits.hits) Object.assign(hit, { _version: 1 });
   if (options.totalAsInteger) {
     const total = response.hits.total?.value ?? -1;

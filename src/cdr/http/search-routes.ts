@@ -33,7 +33,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
     }
     const target = targetOf(request.params.index, params);
     if (params.scroll !== undefined) return openScroll(context, request, target, body, params.scroll, response);
-    return shapeResponse(await searcher.search(target, body, request), response);
+    return shapeResponse(await searcher.search(target, body, request), response, searcher.fieldType);
   };
   const count = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, COUNT_PARAMS);
@@ -52,7 +52,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
         const itemParams = { ...params, ...stringValues(item.header) };
         delete (itemParams as Record<string, string>).index;
         const { body, response } = searchBody(item.body, itemParams);
-        responses.push({ ...shapeResponse(await searcher.search(targetOf(index, itemParams), body, request), response), status: 200 });
+        responses.push({ ...shapeResponse(await searcher.search(targetOf(index, itemParams), body, request), response, searcher.fieldType), status: 200 });
       } catch (error) {
         if (!(error instanceof CdrQueryError)) throw error;
         responses.push({ ...error.toResponse() });

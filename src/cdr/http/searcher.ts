@@ -4,20 +4,25 @@
  * Elasticsearch gives for a pattern that matches nothing).
  */
 import type { FastifyRequest } from 'fastify';
+import type { FieldType } from '../mapping.js';
 import type { CdrStore, CountResponse, SearchOptions, SearchResponse } from '../store.js';
 import type { IndexTarget } from './indices.js';
+import type { FieldTypeOf } from './typed-keys.js';
 
 export interface Searcher {
   search(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<SearchResponse>;
   count(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<CountResponse>;
+  /** The mapped type of a field (read once per call: the mapping grows as documents arrive). */
+  fieldType: FieldTypeOf;
 }
 
 const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
 
-export function createSearcher(store: Pick<CdrStore, 'search' | 'count'>, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
+export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { mappedFields(): [string, FieldType][] }, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
   const options = (target: IndexTarget, request: FastifyRequest): SearchOptions =>
     target.kind === 'domain' ? { ...optionsOf(request), domain: target.domain } : optionsOf(request);
   return {
+    fieldType: (field) => store.mappedFields().find(([name]) => name === field)?.[1],
     async search(target, body, request) {
       if (target.kind === 'none') return { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } };
       return store.search(body ?? {}, options(target, request));
