@@ -232,11 +232,37 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     const unknownParameter = await responseError(client.transport.request({ method: 'GET', path: '/cdr/_search', querystring: { colour: 'red' } }));
     assert.deepEqual([unknownParameter.status, unknownParameter.type], [400, 'illegal_argument_exception']);
     assert.match(unknownParameter.reason, /unrecognized parameter: \[colour\]/);
-    assert.match((await responseError(client.search({ index: 'cdr', highlight: { fields: { 'User ID': {} } } }))).reason, /\[highlight\] is not supported/);
+    assert.match((await responseError(client.search({ index: 'cdr', collapse: { field: 'User ID' } }))).reason, /\[collapse\] is not supported/);
+    assert.match((await responseError(client.search({ index: 'cdr', highlight: { fields: { '*': {} }, tags_schema: 'styled' } }))).reason, /\[tags_schema\] is not supported/);
     assert.match((await responseError(client.search({ index: 'cdr', aggs: { x: { moving_avg: { buckets_path: 'y' } } as never } }))).reason, /moving_avg/);
     // Kibana and Grafana send these empty with every search.
     const kibana = await client.search({ index: 'cdr', script_fields: {}, runtime_mappings: {}, stored_fields: ['*'], size: 1 });
     assert.equal(kibana.hits.hits.length, 1);
+  });
+});
+
+describe('highlight, as Grafana logs ask it', () => {
+  it('wraps the keyword values the query matched, whole, in the tags', async () => {
+    const response = await client.search({
+      index: 'cdr',
+      size: 2,
+      _source: ['User ID'],
+      sort: [{ 'Call start time': { order: 'desc', unmapped_type: 'boolean' } }, { _doc: { order: 'desc' } }],
+      query: { bool: { filter: [{ range: { 'Call start time': { gte: 'now-1d', format: 'strict_date_optional_time' } } }, { query_string: { query: '"0671234567"', analyze_wildcard: true } }] } },
+      highlight: { fields: { '*': {} }, pre_tags: ['@HIGHLIGHT@'], post_tags: ['@/HIGHLIGHT@'], fragment_size: 2147483647 },
+      script_fields: {},
+    });
+    assert.deepEqual(
+      response.hits.hits.map((hit) => [hit._id, hit._source, hit.highlight]),
+      [
+        ['leg-08', { 'User ID': '103' }, { 'Destination number': ['@HIGHLIGHT@0671234567@/HIGHLIGHT@'], 'variables.destination_number': ['@HIGHLIGHT@0671234567@/HIGHLIGHT@'] }],
+        ['leg-04', { 'User ID': '101' }, {
+            'CallerID number': ['@HIGHLIGHT@0671234567@/HIGHLIGHT@'],
+            'variables.caller_id_number': ['@HIGHLIGHT@0671234567@/HIGHLIGHT@'],
+            'variables.sip_from_user': ['@HIGHLIGHT@0671234567@/HIGHLIGHT@'],
+          }],
+      ],
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
 import type { CdrStore, CountResponse, SearchOptions, SearchResponse } from '../store.js';
 import type { IndexTarget } from './indices.js';
+import { searchWithHighlight, wantsHighlight } from './highlighting.js';
 import type { FieldTypeOf } from './typed-keys.js';
 
 export interface Searcher {
@@ -25,6 +26,7 @@ export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { map
     fieldType: (field) => store.mappedFields().find(([name]) => name === field)?.[1],
     async search(target, body, request) {
       if (target.kind === 'none') return { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } };
+      if (wantsHighlight(body)) return searchWithHighlight(store, body, options(target, request));
       return store.search(body ?? {}, options(target, request));
     },
     async count(target, body, request) {
