@@ -101,7 +101,7 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.equal(asInteger.hits.total, 10);
   });
 
-  it('index, get, exists, update and delete by id', async () => {
+  it('index, get, mget, exists, update and delete by id', async () => {
     const created = await client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
     assert.equal(created.result, 'created');
     const fetched = await client.get({ index: 'cdr', id: 'manual-1' });
@@ -115,6 +115,12 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.equal(await client.exists({ index: 'cdr', id: 'manual-1' }), false);
     await assert.rejects(client.get({ index: 'cdr', id: 'manual-1' }), (error: errors.ResponseError) => error.meta.statusCode === 404 && (error.meta.body as { found: boolean }).found === false);
     assert.equal((await responseError(client.update({ index: 'cdr', id: 'manual-1', doc: {} }))).type, 'document_missing_exception');
+    const many = await client.mget({ index: 'cdr', ids: ['leg-01', 'manual-1', 'leg-02'], _source_includes: ['User ID'] });
+    assert.deepEqual(many.docs.map((doc) => [doc._id, 'found' in doc && doc.found, '_source' in doc ? doc._source : undefined]), [
+      ['leg-01', true, { 'User ID': '101' }],
+      ['manual-1', false, undefined],
+      ['leg-02', true, { 'User ID': '102' }],
+    ]);
     const generated = await client.index({ index: 'cdr', document: { 'User ID': '201' } });
     assert.equal(generated.result, 'created');
     assert.equal((await client.delete({ index: 'cdr', id: generated._id })).result, 'deleted');

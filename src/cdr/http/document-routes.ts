@@ -1,6 +1,6 @@
 /**
- * Document APIs: index (`_doc`, `_create`), get (`_doc`, `_source`, HEAD),
- * delete and update by id, and `_bulk`. Every write is answered after it is
+ * Document APIs: index (`_doc`, `_create`), get (`_doc`, `_source`, HEAD,
+ * `_mget`), delete and update by id, and `_bulk`. Every write is answered after it is
  * durable, with what happened to it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -100,6 +100,35 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     return response;
   });
   app.get<DocParams>('/:index/_source/:id', async (request) => (await get(request, true)).source);
+
+  const mget = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
+    const params = checkParams(request, READ_PARAMS);
+    const body = objectBody(request);
+    const entries: unknown[] = Array.isArray(body.docs) ? body.docs : Array.isArray(body.ids) ? body.ids.map((id) => ({ _id: id })) : [];
+    if (entries.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no documents to get;');
+    const ids = entries.map((entry, position) => {
+      if (!isObject(entry) || (typeof entry._id !== 'string' && typeof entry._id !== 'number')) {
+        throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for doc ${position};`);
+      }
+      for (const key of Object.keys(entry)) {
+        if (key !== '_id' && key !== '_index' && key !== 'routing') throw new CdrQueryError('illegal_argument_exception', `[mget] per-document [${key}] is not supported by callrouter: give it as a parameter`);
+      }
+      const index = entry._index === undefined ? request.params.index : String(entry._index);
+      if (index === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: index is missing for doc ${position};`);
+      checkWriteIndex(index);
+      return String(entry._id);
+    });
+    const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length }, params);
+    const hits = new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
+    return {
+      docs: ids.map((id) => {
+        const hit = hits.get(id);
+        if (!hit) return { _index: INDEX_NAME, _id: id, found: false };
+        return { _index: INDEX_NAME, _id: id, _version: 1, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) };
+      }),
+    };
+  };
+  for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
     const started = performance.now();
