@@ -39,6 +39,16 @@ async function responseError(call: Promise<unknown>): Promise<{ status: number; 
 }
 
 describe('Elasticsearch 8.x client against cdr serve', () => {
+  it('a client that gzips its requests', async () => {
+    const compressing = new Client({ node: serve.url, compression: true });
+    try {
+      const response = await compressing.search({ index: 'cdr', query: { match_all: {} }, size: 0 });
+      assert.deepEqual(response.hits.total, { value: 0, relation: 'eq' });
+    } finally {
+      await compressing.close();
+    }
+  });
+
   it('info, ping, cluster health, cat indices', async () => {
     const info = await client.info();
     assert.match(info.version.number, /^8\./);

@@ -94,7 +94,8 @@ describe('CDR HTTP API', () => {
       { url: '/cdr/_bulk', payload: '{"delete":{}}\n', type: 'action_request_validation_exception' },
       { url: '/cdr/_bulk', payload: '{"index":{"if_seq_no":3}}\n{}\n', type: 'illegal_argument_exception' },
       { url: '/cdr/_search?size=2&colour=red', payload: '{}', type: 'illegal_argument_exception' },
-      { url: '/cdr/_search', payload: '{"highlight":{"fields":{"x":{}}}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"collapse":{"field":"x"}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"highlight":{"fields":{"x":{}},"highlight_query":{}}}', type: 'parsing_exception' },
       { url: '/cdr/_search', payload: '{"script_fields":{"x":{"script":"1"}}}', type: 'parsing_exception' },
       { url: '/cdr/freeswitch', payload: '{"callflow":[]}', type: 'parsing_exception' },
     ];
@@ -106,6 +107,8 @@ describe('CDR HTTP API', () => {
       assert.equal(body.error.type, type, `${url} ${payload}: ${body.error.reason}`);
       assert.equal(body.error.root_cause[0].type, type);
     }
+    const badGzip = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: 'not gzip' });
+    assert.deepEqual([badGzip.statusCode, badGzip.json().error.type], [400, 'parse_exception']);
     const badClock = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'x-now': 'yesterday' }, payload: {} });
     assert.equal(badClock.statusCode, 400);
   });

@@ -4,6 +4,7 @@
  * the `x-elastic-product` header their product check needs on every answer,
  * `pretty` and `filter_path`, and every error in Elasticsearch's shape.
  */
+import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CdrQueryError } from '../store.js';
 import { applyFilterPath, compileFilterPath } from './filter-path.js';
@@ -50,6 +51,7 @@ export function errorResponse(error: FastifyError | Error): CdrQueryError {
   if (error instanceof CdrQueryError) return error;
   const status = (error as FastifyError).statusCode;
   if (status === 415) return new CdrQueryError('media_type_header_exception', `Content-Type header [${error.message.replace(/^Unsupported Media Type: ?/, '')}] is not supported`, 406);
+  if (/^Z_/.test(String((error as NodeJS.ErrnoException).code))) return new CdrQueryError('parse_exception', `request body cannot be decompressed: ${error.message}`, 400);
   if (status === 413) return new CdrQueryError('content_too_long_exception', error.message, 413);
   if (status !== undefined && status < 500) return new CdrQueryError('parsing_exception', error.message, status);
   return new CdrQueryError('exception', error.message, 500);
@@ -58,6 +60,15 @@ export function errorResponse(error: FastifyError | Error): CdrQueryError {
 export function registerWire(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TEXT_BODY_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  // Clients with `compression: true` gzip their request bodies.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = String(request.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding === 'identity') return payload;
+    if (encoding !== 'gzip' && encoding !== 'deflate') throw new CdrQueryError('illegal_argument_exception', `Content-Encoding [${encoding}] is not supported: gzip, deflate or none`);
+    delete request.headers['content-length'];
+    return payload.pipe(encoding === 'gzip' ? createGunzip() : createInflate());
+  });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-elastic-product', PRODUCT);
