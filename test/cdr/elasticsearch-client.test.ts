@@ -20,7 +20,7 @@ const allIds = documents.map(({ id }) => id).sort();
 
 before(async () => {
   serve = await startCdrServe();
-  client = new Client({ node: serve.url });
+  client = new Client({ node: serve.url, headers: serve.headers });
 });
 after(async () => {
   await client?.close();
@@ -40,7 +40,7 @@ async function responseError(call: Promise<unknown>): Promise<{ status: number; 
 
 describe('Elasticsearch 8.x client against cdr serve', () => {
   it('a client that gzips its requests', async () => {
-    const compressing = new Client({ node: serve.url, compression: true });
+    const compressing = new Client({ node: serve.url, headers: serve.headers, compression: true });
     try {
       const response = await compressing.search({ index: 'cdr', query: { match_all: {} }, size: 0 });
       assert.deepEqual(response.hits.total, { value: 0, relation: 'eq' });
@@ -284,7 +284,7 @@ describe('highlight, as Grafana logs ask it', () => {
 
 describe('Elasticsearch 7.x client against cdr serve', () => {
   it('passes its product check and searches', async () => {
-    const client7 = new Client7({ node: serve.url });
+    const client7 = new Client7({ node: serve.url, headers: serve.headers });
     try {
       const info = await client7.info();
       assert.equal(info.statusCode, 200);

@@ -16,7 +16,7 @@ const allIds = documents.map(({ id }) => id).sort();
 
 before(async () => {
   serve = await startCdrServe();
-  client = new Client({ node: serve.url });
+  client = new Client({ node: serve.url, headers: serve.headers });
 });
 after(async () => {
   await client?.close();

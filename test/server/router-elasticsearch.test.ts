@@ -17,13 +17,15 @@ const DOMAIN = 'demo.callrouter.local';
 const ZONE = 'Europe/Kyiv';
 
 test("the router's HTTP port answers the Elasticsearch client and takes FreeSWITCH CDRs", async () => {
-  const { file } = await demoConfigFile();
+  const { file, adminToken } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   const base = `http://127.0.0.1:${router.http.port}`;
-  const client = new Client({ node: base });
+  const authorization = `Bearer ${adminToken}`;
+  const client = new Client({ node: base, headers: { authorization } });
   try {
     assert.match((await client.info()).version.number, /^8\./);
     assert.equal((await (await fetch(`${base}/health`)).json()).status, 'ok');
+    assert.equal((await fetch(`${base}/cdr/_search`)).status, 401, 'the API is behind the tokens');
 
     // mod_json_cdr with encode=base64 and a leg whose domain is only in presence_id.
     const started = new Date(Date.now() - 5 * 60_000);
@@ -42,7 +44,7 @@ test("the router's HTTP port answers the Elasticsearch client and takes FreeSWIT
     };
     const posted = await fetch(`${base}/cdr/freeswitch`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization },
       body: `cdr=${Buffer.from(JSON.stringify(cdr)).toString('base64')}`,
     });
     assert.equal(posted.status, 201, await posted.clone().text());

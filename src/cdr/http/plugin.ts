@@ -8,9 +8,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import { CdrQueryError, type SearchOptions } from '../store.js';
-
-/** What the API needs of the store: searches, per-item writes (index, create, update, delete) and the mapping. */
-export type CdrHttpStore = Pick<SqliteCdrStore, 'search' | 'count' | 'write' | 'mappedFields'>;
 import { registerClusterRoutes } from './cluster-routes.js';
 import { CursorRegistry } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
@@ -19,12 +16,17 @@ import { createSearcher } from './searcher.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerWire } from './wire.js';
 
+/** What the API needs of the store: searches, per-item writes (index, create, update, delete) and the mapping. */
+export type CdrHttpStore = Pick<SqliteCdrStore, 'search' | 'count' | 'write' | 'mappedFields'>;
+
 export interface CdrHttpOptions {
   store: CdrHttpStore;
   /** Honour `X-Now: <ISO time>` as "now" (tests and traces only). */
   testClock?: boolean;
   /** Zone of FreeSWITCH's local-time stamps for a domain. Default UTC. */
   timeZoneOf?: (domain: string | undefined) => string;
+  /** The one domain a request may search, when its credentials are confined to one (src/admin). */
+  domainOf?: (request: FastifyRequest) => string | undefined;
 }
 
 export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOptions): Promise<void> {
@@ -32,11 +34,12 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   registerWire(app);
 
   const searchOptions = (request: FastifyRequest): SearchOptions => {
+    const domain = options.domainOf?.(request);
     const header = request.headers['x-now'];
-    if (!options.testClock || typeof header !== 'string') return {};
+    if (!options.testClock || typeof header !== 'string') return { domain };
     const now = new Date(header);
     if (Number.isNaN(now.getTime())) throw new CdrQueryError('illegal_argument_exception', `X-Now must be an ISO time, got [${header}]`);
-    return { now };
+    return { now, domain };
   };
   const searcher = createSearcher(store, searchOptions);
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
-import type { CdrStore, CountResponse, SearchOptions, SearchResponse } from '../store.js';
+import { CdrQueryError, type CdrStore, type CountResponse, type SearchOptions, type SearchResponse } from '../store.js';
 import type { IndexTarget } from './indices.js';
 import { searchWithHighlight, wantsHighlight } from './highlighting.js';
 import type { FieldTypeOf } from './typed-keys.js';
@@ -20,8 +20,15 @@ export interface Searcher {
 const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
 
 export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { mappedFields(): [string, FieldType][] }, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
-  const options = (target: IndexTarget, request: FastifyRequest): SearchOptions =>
-    target.kind === 'domain' ? { ...optionsOf(request), domain: target.domain } : optionsOf(request);
+  const options = (target: IndexTarget, request: FastifyRequest): SearchOptions => {
+    const base = optionsOf(request);
+    if (target.kind !== 'domain') return base;
+    // A token confined to one domain (base.domain) reads that domain's index pattern only.
+    if (base.domain !== undefined && base.domain !== target.domain) {
+      throw new CdrQueryError('security_exception', `action [indices:data/read/search] is unauthorized for index [cdr-*-${target.domain}]: this token reads [${base.domain}]'s CDRs only`, 403);
+    }
+    return { ...base, domain: target.domain };
+  };
   return {
     fieldType: (field) => store.mappedFields().find(([name]) => name === field)?.[1],
     async search(target, body, request) {

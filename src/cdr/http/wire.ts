@@ -99,8 +99,14 @@ export function registerWire(app: FastifyInstance): void {
     reply.status(failure.status).send(failure.toResponse());
   });
 
-  // As Elasticsearch answers a path it has no API for.
+  // An Elasticsearch-looking path (an `_api` segment, or under /cdr) is answered as Elasticsearch answers one it has no
+  // handler for; any other path is the HTTP port's plain 404.
   app.setNotFoundHandler((request, reply) => {
-    reply.status(400).send({ error: `no handler found for uri [${request.url}] and method [${request.method}]`, status: 400 });
+    const path = request.url.split('?')[0];
+    if (path.split('/').some((segment) => segment.startsWith('_')) || path === '/cdr' || path.startsWith('/cdr/')) {
+      reply.status(400).send({ error: `no handler found for uri [${request.url}] and method [${request.method}]`, status: 400 });
+      return;
+    }
+    reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method}:${path} not found` });
   });
 }

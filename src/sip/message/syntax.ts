@@ -68,6 +68,15 @@ export function quote(text: string): string {
 }
 
 /**
+ * A header value from a schema or a caller (`sip_h_X-Name`) made safe to
+ * send: control characters, which would end the header line or cut it short
+ * in C-string parsers, become spaces (§25.1: header text has none).
+ */
+export function headerText(value: string): string {
+  return value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
+}
+
+/**
  * Splits a list header value on the commas that separate elements (§7.3.1),
  * leaving commas inside quoted strings and `<...>` URIs alone. Empty elements
  * (`a,,b`, a trailing comma) are dropped.

@@ -1,6 +1,6 @@
 /**
  * `callrouter cdr serve` as a child process on a free port over a scratch
- * data directory, for the tests that drive it with real Elasticsearch and
+ * data directory with an admin token, for the tests that drive it with real Elasticsearch and
  * OpenSearch clients; and the CDRs those tests load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { TokenStore } from '../../../src/admin/token-store.js';
 import type { CdrDocument } from '../../../src/cdr/store.js';
 import { documentsOf, leg } from './dataset.js';
 
@@ -18,11 +19,16 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface CdrServe {
   url: string;
+  /** Headers with an admin token of the served data directory. */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
 export async function startCdrServe(): Promise<CdrServe> {
   const data = await mkdtemp(join(tmpdir(), 'callrouter-cdr-serve-'));
+  const tokens = TokenStore.openInDataDir(data);
+  const token = tokens.create({ role: 'admin', name: 'client tests' }).token;
+  tokens.close();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN, 'cdr', 'serve', '--port', '0', '--data', data], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -35,6 +41,7 @@ export async function startCdrServe(): Promise<CdrServe> {
   });
   return {
     url,
+    headers: { authorization: `Bearer ${token}` },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
