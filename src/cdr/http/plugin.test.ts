@@ -145,4 +145,20 @@ describe('CDR HTTP API', () => {
     const stored = await app.inject({ method: 'GET', url: '/cdr/_doc/fs-plus' });
     assert.equal(stored.json()._source['CallerID number'], '+380671234567');
   });
+
+  it('a request confined to one domain searches it alone, and is refused another domain\'s index pattern', async () => {
+    const confined = Fastify();
+    await confined.register(cdrHttpPlugin, { store, domainOf: () => 'example.com' });
+    try {
+      const ids = async (url: string) => (await confined.inject({ method: 'POST', url, payload: {} })).json();
+      const own = await ids('/cdr/_search?size=100');
+      assert.ok(own.hits.hits.length > 0);
+      assert.ok(own.hits.hits.every((hit: { _id: string }) => hit._id.startsWith('fs-')), 'only example.com CDRs');
+      assert.deepEqual((await ids('/cdr-*-example.com/_count')).count, own.hits.total.value);
+      const other = await confined.inject({ method: 'POST', url: '/cdr-*-other.com/_search', payload: {} });
+      assert.deepEqual([other.statusCode, other.json().error.type], [403, 'security_exception']);
+    } finally {
+      await confined.close();
+    }
+  });
 });
