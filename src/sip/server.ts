@@ -17,6 +17,7 @@ import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { Call } from '../call/call.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
@@ -29,6 +30,8 @@ export interface SipServerOptions {
   observer?: SipObserver;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
+  /** What calls time (ringing, 2xx retransmission, shutdown grace) run on; the system clock by default. */
+  clock?: Clock;
   /** Calls: without this the server is a registrar only. */
   calls?: {
     gateways: GatewayDirectory;
@@ -93,6 +96,7 @@ export class SipServer {
           },
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
+          clock: options.clock ?? systemClock,
           logger: callLogger,
         },
         transactions,

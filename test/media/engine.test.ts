@@ -14,7 +14,7 @@ import { InbandDtmfDetector } from '../../src/media/dtmf/inband-detector.js';
 import { parseTelephoneEvent } from '../../src/media/dtmf/telephone-event.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
 import type { DigitEvent, MediaSession } from '../../src/media/media-engine.js';
-import { dominantFrequency, missingShare, RtpPeer } from './support/rtp-peer.js';
+import { dominantFrequency, missingShare, RtpPeer } from '../support/media/rtp-peer.js';
 
 let engine: EmbeddedMediaEngine;
 before(() => {
@@ -36,9 +36,11 @@ function digits(session: MediaSession): DigitEvent[] {
   return seen;
 }
 
-test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % of packets missing', async () => {
+test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % of packets missing', async (t) => {
   const peer = await RtpPeer.open('PCMA');
+  t.after(() => peer.close());
   const session = await connect(peer);
+  t.after(() => session.close());
   const result = await session.play([{ kind: 'tone', spec: '%(1000,0,440)' }]);
   assert.deepEqual(result, { reason: 'finished' });
   await sleep(100);
@@ -56,8 +58,6 @@ test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % o
     const step = (packets[i].timestamp - packets[i - 1].timestamp) >>> 0;
     assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
   }
-  await session.close();
-  peer.close();
 });
 
 test('DTMF "1" and "123#" by RFC 4733 events reach the digit stream once each', async () => {

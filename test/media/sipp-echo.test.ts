@@ -13,9 +13,9 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
-import { freeUdpPort } from '../sip/support/sipp.js';
-import { dominantFrequency } from './support/rtp-peer.js';
-import { callUas } from './support/sip-uac.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
+import { dominantFrequency } from '../support/media/rtp-peer.js';
+import { callUas } from '../support/media/sip-uac.js';
 
 const SCENARIO = new URL('./scenarios/echo-uas.xml', import.meta.url).pathname;
 

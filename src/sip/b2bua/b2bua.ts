@@ -91,15 +91,15 @@ export class B2bua {
   /** Resolves when no call is left, or after `timeoutMs`; true when none is left. */
   async callsFinished(timeoutMs: number): Promise<boolean> {
     if (this.#calls.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     let done: (() => void) | undefined;
     const finished = new Promise<boolean>((resolve) => {
       done = () => resolve(true);
       this.#callsEnded.add(done);
-      timer = setTimeout(() => resolve(false), timeoutMs);
+      cancelTimer = this.#stack.clock.setTimer(timeoutMs, () => resolve(false));
     });
     const result = await finished;
-    clearTimeout(timer);
+    cancelTimer?.();
     if (done) this.#callsEnded.delete(done);
     return result;
   }
