@@ -6,6 +6,7 @@ import type { Directory } from '../directory/directory.js';
 import type { ExpressionEnv } from '../engine/expr/index.js';
 import type { Flow } from '../engine/flow.js';
 import type { Template, VariableSource } from '../engine/template.js';
+import type { AcrServices } from './services/acr-services.js';
 
 /**
  * An application of the routing schema language: its name, the schema of its
@@ -24,17 +25,35 @@ export interface AppSpec<Args> {
   traceArgs?(args: Args, ctx: AppContext): unknown;
   /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
   gotoTarget?(args: Args): string | undefined;
+  /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */
+  functionName?(args: Args): string | undefined;
 }
 
 // The input side is whatever JSON the schema holds; zod checks it.
 export type ArgsSchema<Args> = z.ZodType<Args, z.ZodTypeDef, any>;
 
-/** What the flow does after an app: go on (default), end, jump to a tag, or run a nested flow. */
+/**
+ * What the flow does after an app: go on (default), end, jump to a tag, run a
+ * nested flow, run a sub-flow and come back (`call`: after it, to the next
+ * step or to this one again), or leave the schema for a route of the route tables.
+ */
 export type AppOutcome = void | {
   /** One line for the trace, e.g. "bridge failed: NO_ANSWER". */
   result?: string;
-  next?: 'end' | { goto: string } | { enter: Flow };
+  next?:
+    | 'end'
+    | { goto: string }
+    | { enter: Flow }
+    | { call: Flow; resume: 'next' | 'self' }
+    | { execute: string }
+    | { transfer: TransferRequest };
 };
+
+/** `goto "default:100"`: the call is routed again, as a user of its domain dialling 100 (`default`) or as a call to the public number (`public`). */
+export interface TransferRequest {
+  context: 'default' | 'public';
+  destination: string;
+}
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -47,6 +66,8 @@ export interface Services {
   directory: Directory;
   cdr: CdrSearcher;
   logger: Logger;
+  /** Cache, limit counters, per-domain settings, mail and HTTP: what apps share across calls. */
+  acr: AcrServices;
 }
 
 export interface AppContext {
@@ -76,4 +97,15 @@ export interface AppContext {
   expressionEnv(): ExpressionEnv;
   /** A line in the call's log and trace. */
   log(message: string): void;
+  /** `schedule`: an action the flow carries out once its time has come (one per call; a later one replaces it). */
+  schedule(action: ScheduledAction): void;
+}
+
+/** What `schedule` left for later: checked before each step, and by a timer on a real call. */
+export interface ScheduledAction {
+  at: Date;
+  description: string;
+  outcome: 'end' | { transfer: TransferRequest };
+  /** Carried out when due, before the outcome applies (e.g. hanging up). */
+  fire(): Promise<void>;
 }

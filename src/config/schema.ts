@@ -6,6 +6,7 @@ import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 import { didPath, indexDids } from '../routes/did-index.js';
 import { destinationPatternProblem } from '../routes/destination-pattern.js';
 import { formatJsonPath } from '../engine/json-path.js';
+import { blackListsSettings, emailSettings, eventSettings } from '../apps/services/settings.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
@@ -120,6 +121,12 @@ export const domainConfig = z
     users: z.array(userConfig).default([]).superRefine(unique('id', 'user')),
     gateways: z.array(gatewayConfig).default([]).superRefine(unique('name', 'gateway')),
     calendars: z.array(calendarConfig).default([]).superRefine(unique('name', 'calendar')),
+    /** Number lists for the blackList application, by name. */
+    blackLists: blackListsSettings,
+    /** The SMTP server sendEmail uses. */
+    email: emailSettings,
+    /** Where sendEvent posts. */
+    events: eventSettings,
     routes: z
       .object({
         /** How this domain's DIDs are also written by carriers, e.g. { "countryCode": "380", "trunkPrefix": "0" }. */

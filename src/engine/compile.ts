@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { AppSpec } from '../apps/app.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
-import { findApp, suggestApp, UNSUPPORTED_APPS } from './registry.js';
+import { findApp, suggestApp } from './registry.js';
+import { neededPart } from '../apps/not-yet.js';
+import type { FunctionArgs } from '../apps/function.js';
+import type { TriggerArgs } from '../apps/trigger.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
@@ -10,6 +13,12 @@ export interface CompiledSchema {
   root: Flow;
   /** `tag` → where it stands, for `goto local:<tag>`. */
   tags: ReadonlyMap<string, FlowPosition>;
+  /** `function` definitions by name, for `execute`. */
+  functions: ReadonlyMap<string, Flow>;
+  /** `trigger { disconnected }`: what runs once the call has ended. */
+  onDisconnect?: Flow;
+  /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
+  warnings: SchemaError[];
 }
 
 export type LoadResult = { ok: true; schema: CompiledSchema } | { ok: false; errors: SchemaError[] };
@@ -45,13 +54,21 @@ function compileWithinLimits(json: unknown): LoadResult {
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
   const root = parsed.data;
-  const tags = new Map<string, FlowPosition>();
-  const duplicateTags: SchemaError[] = [];
-  linkFlows(root, tags, duplicateTags);
-  if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
-  const unknownTargets = missingGotoTargets(root, tags);
+  const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
+  linkFlows(root, linked);
+  if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
+  const unknownTargets = missingTargets(root, linked);
   if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-  return { ok: true, schema: { root, tags } };
+  const { tags, functions, onDisconnect, warnings } = linked;
+  return { ok: true, schema: { root, tags, functions, onDisconnect, warnings } };
+}
+
+interface Linked {
+  tags: Map<string, FlowPosition>;
+  functions: Map<string, Flow>;
+  onDisconnect?: Flow;
+  errors: SchemaError[];
+  warnings: SchemaError[];
 }
 
 /**
@@ -96,11 +113,8 @@ function compileStep(item: unknown, path: (string | number)[], report: Report): 
   const name = appKeys[0];
   const spec = findApp(name);
   if (!spec) {
-    if (UNSUPPORTED_APPS.has(name)) report([name], `the ${name} application is not supported yet`);
-    else {
-      const hint = suggestApp(name);
-      report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
-    }
+    const hint = suggestApp(name);
+    report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
     return undefined;
   }
   const argsSchema = typeof spec.args === 'function' ? spec.args(nestedFlow) : spec.args;
@@ -143,16 +157,24 @@ function makeStep(
   return { app, args, raw, path: formatJsonPath(path), ...modifiers };
 }
 
-/** Gives every nested flow its parent position and indexes the tags. */
-function linkFlows(flow: Flow, tags: Map<string, FlowPosition>, errors: SchemaError[]): void {
+/** Gives every nested flow its parent position and indexes tags, functions, triggers and what cannot run yet. */
+function linkFlows(flow: Flow, linked: Linked): void {
   flow.steps.forEach((step, index) => {
     if (step.tag !== undefined) {
-      if (tags.has(step.tag)) errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
-      else tags.set(step.tag, { flow, index });
+      if (linked.tags.has(step.tag)) linked.errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
+      else linked.tags.set(step.tag, { flow, index });
     }
+    const needs = neededPart(step.app);
+    if (needs) linked.warnings.push({ path: `${step.path}.${step.app.name}`, message: `not supported yet: needs ${needs}; skipped at run time` });
+    if (step.app.name === 'function') {
+      const { name, actions } = step.args as FunctionArgs;
+      if (linked.functions.has(name)) linked.errors.push({ path: `${step.path}.function.name`, message: `duplicate function "${name}"` });
+      else linked.functions.set(name, actions);
+    }
+    if (step.app.name === 'trigger') linked.onDisconnect ??= (step.args as TriggerArgs).disconnected;
     for (const child of nestedFlows(step.args)) {
       child.parent = { flow, index };
-      linkFlows(child, tags, errors);
+      linkFlows(child, linked);
     }
   });
 }
@@ -168,15 +190,15 @@ function nestedFlows(value: unknown): Flow[] {
   return [];
 }
 
-/** `goto local:<tag>` with a constant tag must name a tag that exists. */
-function missingGotoTargets(flow: Flow, tags: ReadonlyMap<string, FlowPosition>): SchemaError[] {
+/** `goto local:<tag>` and `execute` with a constant name must name a tag / function that exists. */
+function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
   return flow.steps.flatMap((step) => {
+    const own: SchemaError[] = [];
     const target = step.app.gotoTarget?.(step.args);
-    const own =
-      target !== undefined && !tags.has(target)
-        ? [{ path: `${step.path}.goto`, message: `no application has tag "${target}"` }]
-        : [];
-    return [...own, ...nestedFlows(step.args).flatMap((child) => missingGotoTargets(child, tags))];
+    if (target !== undefined && !linked.tags.has(target)) own.push({ path: `${step.path}.goto`, message: `no application has tag "${target}"` });
+    const fn = step.app.functionName?.(step.args);
+    if (fn !== undefined && !linked.functions.has(fn)) own.push({ path: `${step.path}.execute`, message: `no function "${fn}"` });
+    return [...own, ...nestedFlows(step.args).flatMap((child) => missingTargets(child, linked))];
   });
 }
 

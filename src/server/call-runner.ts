@@ -8,8 +8,10 @@ import type { Logger } from 'pino';
 import type { CdrSearcher } from '../cdr/store.js';
 import { systemClock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
-import { FlowRun } from '../engine/interpreter.js';
+import type { AcrServices } from '../apps/services/acr-services.js';
+import { runRouted } from '../engine/transfer.js';
 import { nationalCallerNumber } from '../routes/did.js';
+import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteSelection, RouteTable } from '../routes/route-table.js';
 import type { CallOrigin, SipCall } from '../sip/b2bua/sip-call.js';
 
@@ -17,6 +19,7 @@ export interface CallRunnerOptions {
   routes: RouteTable;
   directory: Directory;
   cdr: CdrSearcher;
+  acr: AcrServices;
   logger: Logger;
 }
 
@@ -39,25 +42,21 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: SipCall
     await call.hangup('UNALLOCATED_NUMBER');
     return;
   }
-  const { route, captures } = selection;
-  // A public number belongs to its route's domain, whoever delivered the call.
-  call.setVariable('domain_name', route.domain);
+  const { route } = selection;
   if (route.nationalFormat && caller !== undefined) {
     // The original stays in sip_from_user.
     call.setVariable('caller_id_number', nationalCallerNumber(caller, route.nationalFormat));
   }
-  for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
   logger.info({ origin: describe(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
-  const run = new FlowRun(route.schema, call, {
-    services: { directory: options.directory, cdr: options.cdr, logger },
+  const flow = await runRouted(call, routedSchema(selection), {
+    services: { directory: options.directory, cdr: options.cdr, acr: options.acr, logger },
     clock: systemClock,
-    domain: options.directory.domain(route.domain),
+    lookup: transferLookup(options.routes),
+    domainOf: (name) => options.directory.domain(name),
   });
-  if (captures.length > 0) run.context.replaceCaptures([captures]);
-  const flow = await run.run();
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
-  logger.info({ flow: flow.reason, steps: flow.steps, hangupCause: call.hangupCause }, 'call ended');
+  logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
 }
 
 function select(routes: RouteTable, origin: CallOrigin, destination: string): RouteSelection {

@@ -20,6 +20,7 @@ import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
 import { createCallRunner } from './call-runner.js';
+import { acrServicesFor } from '../apps/services/acr-services.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -92,7 +93,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore, acr: acrServicesFor(config.domains), logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();

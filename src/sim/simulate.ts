@@ -4,7 +4,9 @@ import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';
 import type { Directory, PhoneStateTracker } from '../directory/directory.js';
 import type { CompiledSchema } from '../engine/compile.js';
-import { FlowRun, type FlowResult, type RunOptions } from '../engine/interpreter.js';
+import type { FlowRun, RunOptions } from '../engine/interpreter.js';
+import { runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
+import { AcrServices } from '../apps/services/acr-services.js';
 import type { TraceSink } from '../engine/trace.js';
 import { SimCall } from './sim-call.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
@@ -19,10 +21,14 @@ export interface Simulation {
   now?: Date;
   trace?: TraceSink;
   limits?: Pick<RunOptions, 'maxGotos' | 'maxSteps'>;
+  /** Cache, limits, domain settings, mail and HTTP; a fresh set when absent. */
+  acr?: AcrServices;
+  /** The route tables `goto default:/public:` re-routes through; without them a transfer ends the trace. */
+  routes?: RouteLookup;
 }
 
 export interface SimulationResult {
-  flow: FlowResult;
+  flow: RoutedResult;
   call: SimCall;
   clock: SimulatedClock;
 }
@@ -43,14 +49,19 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
     // Call events are notes of the trace: without one there is nobody to tell.
     narrate: simulation.trace ? (message) => run?.context.note(message) : undefined,
   });
-  run = new FlowRun(simulation.schema, call, {
-    services: { directory, cdr: simulation.cdr, logger: simulation.logger },
-    clock,
-    domain,
-    trace: simulation.trace,
-    ...simulation.limits,
-  });
-  const flow = await run.run();
+  const flow = await runRouted(
+    call,
+    { schema: simulation.schema, captures: [], domain: domainName, variables: {}, name: 'the traced schema' },
+    {
+      services: { directory, cdr: simulation.cdr, acr: simulation.acr ?? new AcrServices(), logger: simulation.logger },
+      clock,
+      trace: simulation.trace,
+      ...simulation.limits,
+      lookup: simulation.routes,
+      domainOf: (name) => directory.domain(name),
+      onRun: (next) => (run = next),
+    },
+  );
   return { flow, call, clock };
 }
 
