@@ -30,6 +30,17 @@ export const parameterList = templateList.superRefine((entries, ctx) => {
   });
 });
 
+/**
+ * Channel settings as the original wrote them (`["leg_timeout=15"]`) or as
+ * Webitel's current dialect does (`{ "leg_timeout": 15 }`): one list of `key=value` templates.
+ */
+export const parameterListOrMap = z.union([
+  parameterList,
+  z
+    .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+    .transform((map) => Object.entries(map).map(([key, value]) => Template.compile(`${key}=${value}`))),
+]);
+
 /** Parses a `key=value` parameter list such as `["leg_timeout=15"]` after substitution. */
 export function parseParameters(parameters: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,7 +3,7 @@ import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppOutcome, AppSpec } from './app.js';
-import { parameterList, template } from './args.js';
+import { parameterList, parameterListOrMap, template } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 
 interface BridgeArgs {
@@ -20,7 +20,7 @@ const bridgeObject = z
   .object({
     strategy: z.string().default('multiple'),
     endpoints: z.array(bridgeEndpoint).min(1),
-    parameters: parameterList.default([]),
+    parameters: parameterListOrMap.default([]),
     global: parameterList.default([]),
     codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
     sendOnAnswer: template.optional(),

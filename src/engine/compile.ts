@@ -6,6 +6,8 @@ import { findApp, suggestApp } from './registry.js';
 import { neededPart } from '../apps/not-yet.js';
 import type { FunctionArgs } from '../apps/function.js';
 import type { TriggerArgs } from '../apps/trigger.js';
+import { detectDialect, type DialectReport } from './dialect.js';
+import { parseSchemaText, schemaOfDocument, type SchemaFormat } from './schema-text.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
@@ -19,6 +21,8 @@ export interface CompiledSchema {
   onDisconnect?: Flow;
   /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
   warnings: SchemaError[];
+  /** Which Webitel dialect it is written in. */
+  dialect: DialectReport;
 }
 
 export type LoadResult = { ok: true; schema: CompiledSchema } | { ok: false; errors: SchemaError[] };
@@ -28,14 +32,17 @@ export const MAX_SCHEMA_DEPTH = 64;
 
 const MODIFIER_KEYS = new Set(['break', 'async', 'tag']);
 
-/** Loads a schema from JSON text (a file's content, an HTTP body). */
-export function loadSchemaText(text: string): LoadResult {
+/**
+ * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
+ * array of applications, or a Webitel route record holding it in `callflow`.
+ */
+export function loadSchemaText(text: string, format: SchemaFormat = 'json'): LoadResult {
   if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = schemaOfDocument(parseSchemaText(text, format));
   } catch (error) {
-    return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
+    return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
   }
   return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : compileWithinLimits(json);
 }
@@ -60,7 +67,7 @@ function compileWithinLimits(json: unknown): LoadResult {
   const unknownTargets = missingTargets(root, linked);
   if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
   const { tags, functions, onDisconnect, warnings } = linked;
-  return { ok: true, schema: { root, tags, functions, onDisconnect, warnings } };
+  return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json) } };
 }
 
 interface Linked {

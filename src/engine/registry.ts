@@ -14,6 +14,8 @@ import { exportVarsApp } from '../apps/export-vars.js';
 import { findUserApp } from '../apps/find-user.js';
 import { executeApp, functionApp } from '../apps/function.js';
 import { jsApp } from '../apps/js.js';
+import { httpApiApp } from '../apps/http-api.js';
+import { httpRequestApp } from '../apps/http-request.js';
 import { triggerApp } from '../apps/trigger.js';
 import { whileApp } from '../apps/while.js';
 import { gotoApp } from '../apps/goto.js';
@@ -44,7 +46,7 @@ const APPS: readonly AppSpec<any>[] = [
   findUserApp, gotoApp, hangupApp, ifApp, limitApp, logApp, mathApp, preAnswerApp, ringReadyApp, scheduleApp,
   sendEmailApp, sendEventApp, setApp, setArrayApp, setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp,
   { ...sleepApp, name: 'softSleep' }, stringApp, switchApp, unSetApp, userDataApp, functionApp, executeApp, jsApp,
-  triggerApp, whileApp,
+  triggerApp, whileApp, httpRequestApp, httpApiApp,
   // Recognised and validated, skipped at run time with the part they need: src/apps/not-yet.ts.
   ...NOT_YET_APPS,
 ];

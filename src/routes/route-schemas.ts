@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../config/schema.js';
 import { loadSchema, loadSchemaText, type CompiledSchema } from '../engine/compile.js';
 import { formatSchemaError } from '../engine/schema-error.js';
+import { formatOfPath } from '../engine/schema-text.js';
 
 /**
  * Every route's schema, compiled when the configuration loads, keyed by its
@@ -51,7 +52,7 @@ export async function loadRouteSchemas(config: Config, configDir: string): Promi
         if (cached) result = cached;
         else {
           try {
-            result = loadSchemaText(await readFile(file, 'utf8'));
+            result = loadSchemaText(await readFile(file, 'utf8'), formatOfPath(file));
           } catch (error) {
             problems.push(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
             continue;

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
+import { dirname } from 'node:path';
 import pino from 'pino';
+import { acrServicesFor } from '../../apps/services/acr-services.js';
+import type { RouteLookup } from '../../engine/transfer.js';
+import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.js';
+import { RouteTable } from '../../routes/route-table.js';
+import { transferLookup } from '../../routes/transfer-lookup.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
 import { loadConfigFile, ConfigError } from '../../config/load.js';
@@ -47,10 +53,21 @@ async function trace(schemaPath: string, options: TraceOptions): Promise<void> {
   const print = options.json
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
+  const routes = options.config && 'sip' in config ? await routeLookupOf(config as Config, options.config) : undefined;
   try {
-    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print });
+    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, acr: acrServicesFor(config.domains), routes });
   } finally {
     await cdr.close();
+  }
+}
+
+/** `goto default:/public:` in a trace goes through the configuration's route tables. */
+async function routeLookupOf(config: Config, configPath: string): Promise<RouteLookup> {
+  try {
+    return transferLookup(RouteTable.build(config, await loadRouteSchemas(config, dirname(configPath))));
+  } catch (error) {
+    if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    throw error;
   }
 }
 

@@ -34,52 +34,94 @@ const PRELUDE = [
 
 /** Rewrites `source`; throws ExpressionSyntaxError for a built-in with a bad parameter. */
 export function compileScript(source: string, wrap: (body: string) => string): SandboxScript {
-  const channels = new Set<string>();
-  const globals = new Set<string>();
-  const captures = new Map<string, [number, number]>();
-  const builtins: Expression[] = [];
+  const found: Found = { channels: new Set(), globals: new Set(), captures: new Map(), builtins: [] };
   let out = '';
-  let quote: string | undefined;
   for (let at = 0; at < source.length; ) {
     const char = source[at];
-    if (quote && char === '\\') {
-      out += source.slice(at, at + 2);
-      at += 2;
+    if (char === '"' || char === "'" || char === '`') {
+      const end = closingQuote(source, at);
+      out += stringLiteral(source.slice(at, end), found, at);
+      at = end;
       continue;
     }
     REFERENCE.lastIndex = at;
     const match = REFERENCE.exec(source);
-    if (!match) {
-      if (quote === char) quote = undefined;
-      else if (!quote && (char === '"' || char === "'" || char === '`')) quote = char;
+    if (match) {
+      out += `(${readOf(match, found, at)})`;
+      at += match[0].length;
+    } else {
       out += char;
       at++;
-      continue;
     }
-    let read: string;
-    if (match[1] !== undefined) read = `__g(${JSON.stringify(addTo(globals, match[1].trim()))})`;
-    else if (match[2] !== undefined) read = `__v(${JSON.stringify(addTo(channels, match[2].trim()))})`;
-    else if (match[3] !== undefined) {
-      captures.set(`${match[3]}.${match[4]}`, [Number(match[3]), Number(match[4])]);
-      read = `__r(${Number(match[3])},${Number(match[4])})`;
-    } else if (match[5] !== undefined) {
-      const name = match[6] ?? match[7];
-      read = match[5] === 'Chn' ? `__v(${JSON.stringify(addTo(channels, name))})` : `__g(${JSON.stringify(addTo(globals, name))})`;
-    } else {
-      builtins.push(builtin(match[0], at));
-      read = `__c[${builtins.length - 1}]`;
-    }
-    out += quote === undefined ? `(${read})` : quote === '`' ? `\${${read}}` : `${quote} + ${read} + ${quote}`;
-    at += match[0].length;
   }
   return {
     source,
     code: `(function () {\n${PRELUDE}\n${wrap(out)}\n})()`,
-    channels: [...channels],
-    globals: [...globals],
-    captures: [...captures.values()],
-    builtins,
+    channels: [...found.channels],
+    globals: [...found.globals],
+    captures: [...found.captures.values()],
+    builtins: found.builtins,
   };
+}
+
+interface Found {
+  channels: Set<string>;
+  globals: Set<string>;
+  captures: Map<string, [number, number]>;
+  builtins: Expression[];
+}
+
+/** Where the string literal opening at `start` ends (after its closing quote, or at the end of the text). */
+function closingQuote(source: string, start: number): number {
+  const quote = source[start];
+  for (let at = start + 1; at < source.length; at++) {
+    if (source[at] === '\\') at++;
+    else if (source[at] === quote) return at + 1;
+  }
+  return source.length;
+}
+
+/**
+ * A string literal with references becomes a parenthesised concatenation, so
+ * `'${x}'.indexOf('0')` applies to the whole string; one without stays as written.
+ */
+function stringLiteral(literal: string, found: Found, offset: number): string {
+  const quote = literal[0];
+  let out = '';
+  let spliced = false;
+  for (let at = 0; at < literal.length; ) {
+    if (literal[at] === '\\') {
+      out += literal.slice(at, at + 2);
+      at += 2;
+      continue;
+    }
+    REFERENCE.lastIndex = at;
+    const match = at > 0 ? REFERENCE.exec(literal) : null;
+    if (!match) {
+      out += literal[at++];
+      continue;
+    }
+    const read = readOf(match, found, offset + at);
+    out += quote === '`' ? `\${${read}}` : `${quote} + ${read} + ${quote}`;
+    spliced = true;
+    at += match[0].length;
+  }
+  return spliced ? `(${out})` : out;
+}
+
+function readOf(match: RegExpExecArray, found: Found, at: number): string {
+  if (match[1] !== undefined) return `__g(${JSON.stringify(addTo(found.globals, match[1].trim()))})`;
+  if (match[2] !== undefined) return `__v(${JSON.stringify(addTo(found.channels, match[2].trim()))})`;
+  if (match[3] !== undefined) {
+    found.captures.set(`${match[3]}.${match[4]}`, [Number(match[3]), Number(match[4])]);
+    return `__r(${Number(match[3])},${Number(match[4])})`;
+  }
+  if (match[5] !== undefined) {
+    const name = match[6] ?? match[7];
+    return match[5] === 'Chn' ? `__v(${JSON.stringify(addTo(found.channels, name))})` : `__g(${JSON.stringify(addTo(found.globals, name))})`;
+  }
+  found.builtins.push(builtin(match[0], at));
+  return `__c[${found.builtins.length - 1}]`;
 }
 
 function addTo(names: Set<string>, name: string): string {
