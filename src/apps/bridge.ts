@@ -28,16 +28,15 @@ const bridgeObject = z
   })
   .strict();
 
-/** The original's `{ uuid, other_uuid }` form joins two existing calls: that needs a call registry. */
-const bridgeArguments = z
-  .object({})
-  .passthrough()
-  .superRefine((value, ctx) => {
-    if ('uuid' in value || 'other_uuid' in value) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'bridging two existing calls ({ "uuid", "other_uuid" }) is not supported yet' });
-    }
-  })
-  .pipe(bridgeObject);
+/** The original's `{ uuid, other_uuid }` form joins two existing calls: recognised, not carried out yet. */
+const OTHER_CALLS = 'not supported yet: needs a registry of live calls (bridging two existing calls by uuid)';
+const uuidBridge = z
+  .object({ uuid: template, other_uuid: template, exportVar: z.string().optional() })
+  .strict()
+  .transform(() => ({ otherCalls: true as const }));
+
+// The usual form first: its errors are the ones worth reporting.
+const bridgeArguments = z.union([bridgeObject, uuidBridge]);
 
 /** FreeSWITCH's variables after a failed originate. */
 function recordFailure(ctx: AppContext, cause: HangupCause): AppOutcome {
@@ -82,10 +81,11 @@ function hangsUpAfterBridge(ctx: AppContext, parameters: Record<string, string>)
  * answers. A failed bridge lets the flow go on with the cause in
  * `${originate_disposition}`; a finished conversation ends the flow.
  */
-export const bridgeApp: AppSpec<BridgeArgs> = {
+export const bridgeApp: AppSpec<BridgeArgs | { otherCalls: true }> = {
   name: 'bridge',
   args: bridgeArguments,
   async run(ctx, args) {
+    if ('otherCalls' in args) return { result: `${OTHER_CALLS}; skipped` };
     noteUnimplemented(ctx, args);
     const endpoints = resolveEndpoints(ctx, args);
     if (endpoints.length === 0) return recordFailure(ctx, 'NO_ROUTE_DESTINATION');

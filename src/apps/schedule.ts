@@ -7,7 +7,8 @@ import { numberOrTemplate, template, unknownNameMessage } from './args.js';
 
 type ScheduleArgs =
   | { action: 'hangup'; seconds: Template; data: Template }
-  | { action: 'goto'; seconds: Template; data: Template };
+  | { action: 'goto'; seconds: Template; data: Template }
+  | { action: 'callback' };
 
 const DEFAULT_SECONDS = 2;
 const DEFAULT_CAUSE: HangupCause = 'ALLOTTED_TIMEOUT';
@@ -29,7 +30,7 @@ function secondsOf(ctx: AppContext, seconds: Template): number {
   return Number.isFinite(value) && value >= 0 ? value : DEFAULT_SECONDS;
 }
 
-function actionOf(ctx: AppContext, args: ScheduleArgs, at: Date): ScheduledAction | string {
+function actionOf(ctx: AppContext, args: Exclude<ScheduleArgs, { action: 'callback' }>, at: Date): ScheduledAction | string {
   const data = ctx.expand(args.data).trim();
   if (args.action === 'hangup') {
     const cause = data === '' ? DEFAULT_CAUSE : data.toUpperCase();
@@ -47,22 +48,19 @@ function actionOf(ctx: AppContext, args: ScheduleArgs, at: Date): ScheduledActio
  * or `{ "action": "goto", "seconds": 240, "data": "default:1000" }`, returning
  * at once. The action is carried out before the first application that starts
  * after its time; a scheduled hangup on a live call also fires in the middle
- * of a long application (a bridge). `callback` needs originating calls (not yet).
+ * of a long application (a bridge). `callback` loads but is skipped: it needs originating calls.
  */
 export const scheduleApp: AppSpec<ScheduleArgs> = {
   name: 'schedule',
-  args: z.union([
-    z.object({ action: z.literal('hangup'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: hangupCause.default('') }).strict(),
-    z.object({ action: z.literal('goto'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: transferTarget }).strict(),
-    z
-      .object({ action: z.literal('callback') })
-      .passthrough()
-      .superRefine((_args, ctx) => {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['action'], message: 'schedule "callback" is not supported yet: needs originating calls from a schema' });
-      })
-      .transform(() => z.NEVER),
-  ]),
+  args: z
+    .discriminatedUnion('action', [
+      z.object({ action: z.literal('hangup'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: hangupCause.default('') }).strict(),
+      z.object({ action: z.literal('goto'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: transferTarget }).strict(),
+      z.object({ action: z.literal('callback') }).passthrough(),
+    ])
+    .transform((args): ScheduleArgs => (args.action === 'callback' ? { action: 'callback' } : args)),
   run(ctx, args) {
+    if (args.action === 'callback') return { result: 'schedule callback: not supported yet: needs originating calls from a schema; skipped' };
     const seconds = secondsOf(ctx, args.seconds);
     const at = new Date(ctx.clock.now().getTime() + seconds * 1000);
     const action = actionOf(ctx, args, at);

@@ -17,11 +17,12 @@ export function parseSchemaText(text: string, format: SchemaFormat): unknown {
 
 /**
  * Webitel's route records (`{ "destination_number": …, "callflow": [...] }`,
- * as its documentation publishes them) hold the schema in `callflow`; a bare array is the schema itself.
+ * as its documentation publishes them) hold the schema in `callflow`; a bare array is the schema itself,
+ * and a lone application object (`{ "log": "hi" }`) a schema of that one application.
  */
 export function schemaOfDocument(json: unknown): unknown {
-  if (typeof json === 'object' && json !== null && !Array.isArray(json) && Array.isArray((json as { callflow?: unknown }).callflow)) {
-    return (json as { callflow: unknown }).callflow;
-  }
-  return json;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return json;
+  if (Array.isArray((json as { callflow?: unknown }).callflow)) return (json as { callflow: unknown }).callflow;
+  // One application object, as the documentation shows each application: a schema of one step.
+  return [json];
 }
