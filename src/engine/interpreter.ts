@@ -18,6 +18,8 @@ export interface RunOptions {
   maxGotos?: number;
   /** At most this many applications per call, so no schema can spin. */
   maxSteps?: number;
+  /** The flow runs after the call ended (`trigger` disconnected actions): the end of the call does not stop it. */
+  afterHangup?: boolean;
 }
 
 export interface FlowResult {
@@ -53,10 +55,11 @@ export class FlowRun {
   /** Sub-flows being run by `execute`/`while`, innermost last, with where each returns to. */
   readonly #returns: { flow: Flow; resume: FlowPosition }[] = [];
 
-  async run(): Promise<FlowResult> {
-    let position: FlowPosition = { flow: this.schema.root, index: 0 };
+  /** Runs the schema, or only `entry` (a flow inside it, such as `trigger`'s disconnected actions). */
+  async run(entry: Flow = this.schema.root): Promise<FlowResult> {
+    let position: FlowPosition = { flow: entry, index: 0 };
     for (;;) {
-      if (this.call.state === 'ended') return this.#end('call-ended');
+      if (this.call.state === 'ended' && !this.options.afterHangup) return this.#end('call-ended');
       const { flow, index } = position;
       if (index >= flow.steps.length) {
         const called = this.#returns.at(-1);
@@ -65,7 +68,7 @@ export class FlowRun {
           this.#returns.pop();
           continue;
         }
-        if (!flow.parent) return this.#end('completed');
+        if (!flow.parent || flow === entry) return this.#end('completed');
         position = { flow: flow.parent.flow, index: flow.parent.index + 1 };
         continue;
       }

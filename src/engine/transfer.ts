@@ -31,6 +31,21 @@ export interface RoutedRunOptions extends Omit<RunOptions, 'domain'> {
 export interface RoutedResult extends FlowResult {
   /** How many times the call was re-routed. */
   transfers: number;
+  /** The schema that ran last: its `trigger` disconnected actions are due once the call has ended. */
+  schema: CompiledSchema;
+  domain: string;
+}
+
+/**
+ * Runs the `trigger { disconnected }` actions of the schema that ran last,
+ * once the call has ended (as the original's `callflow_on_disconnect`).
+ */
+export async function runOnDisconnect(call: Call, last: RoutedResult, options: RoutedRunOptions): Promise<FlowResult | undefined> {
+  const actions = last.schema.onDisconnect;
+  if (!actions) return undefined;
+  const run = new FlowRun(last.schema, call, { ...options, domain: options.domainOf(last.domain), afterHangup: true });
+  options.onRun?.(run, { schema: last.schema, captures: [], domain: last.domain, variables: {}, name: 'disconnected trigger' });
+  return run.run(actions);
 }
 
 /**
@@ -50,19 +65,20 @@ export async function runRouted(call: Call, first: RoutedSchema, options: Routed
     if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
     options.onRun?.(run, route);
     const result = await run.run();
-    if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return { ...result, transfers };
+    const done = { ...result, transfers, schema: route.schema, domain: route.domain };
+    if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
     const { context, destination } = result.transfer;
     if (++transfers > MAX_TRANSFERS) {
       log.warn({ uuid: call.uuid, transfers }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
       await call.hangup('EXCHANGE_ROUTING_ERROR');
-      return { ...result, transfers };
+      return done;
     }
-    if (!options.lookup) return { ...result, transfers };
+    if (!options.lookup) return done;
     const next = options.lookup(result.transfer, route.domain);
     if ('reason' in next) {
       log.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
       await call.hangup('NO_ROUTE_DESTINATION');
-      return { ...result, transfers };
+      return done;
     }
     call.setVariable('destination_number', destination);
     log.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');

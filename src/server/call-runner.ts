@@ -9,7 +9,7 @@ import type { CdrSearcher } from '../cdr/store.js';
 import { systemClock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { AcrServices } from '../apps/services/acr-services.js';
-import { runRouted } from '../engine/transfer.js';
+import { runOnDisconnect, runRouted } from '../engine/transfer.js';
 import { nationalCallerNumber } from '../routes/did.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteSelection, RouteTable } from '../routes/route-table.js';
@@ -49,13 +49,15 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: SipCall
   }
   logger.info({ origin: describe(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
-  const flow = await runRouted(call, routedSchema(selection), {
+  const runOptions = {
     services: { directory: options.directory, cdr: options.cdr, acr: options.acr, logger },
     clock: systemClock,
     lookup: transferLookup(options.routes),
-    domainOf: (name) => options.directory.domain(name),
-  });
+    domainOf: (name: string) => options.directory.domain(name),
+  };
+  const flow = await runRouted(call, routedSchema(selection), runOptions);
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
+  await runOnDisconnect(call, flow, runOptions);
   logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
 }
 

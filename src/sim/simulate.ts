@@ -5,7 +5,7 @@ import { SimulatedClock } from '../clock.js';
 import type { Directory, PhoneStateTracker } from '../directory/directory.js';
 import type { CompiledSchema } from '../engine/compile.js';
 import type { FlowRun, RunOptions } from '../engine/interpreter.js';
-import { runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
+import { runOnDisconnect, runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
 import { AcrServices } from '../apps/services/acr-services.js';
 import type { TraceSink } from '../engine/trace.js';
 import { SimCall } from './sim-call.js';
@@ -49,19 +49,20 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
     // Call events are notes of the trace: without one there is nobody to tell.
     narrate: simulation.trace ? (message) => run?.context.note(message) : undefined,
   });
-  const flow = await runRouted(
-    call,
-    { schema: simulation.schema, captures: [], domain: domainName, variables: {}, name: 'the traced schema' },
-    {
-      services: { directory, cdr: simulation.cdr, acr: simulation.acr ?? new AcrServices(), logger: simulation.logger },
-      clock,
-      trace: simulation.trace,
-      ...simulation.limits,
-      lookup: simulation.routes,
-      domainOf: (name) => directory.domain(name),
-      onRun: (next) => (run = next),
+  const options = {
+    services: { directory, cdr: simulation.cdr, acr: simulation.acr ?? new AcrServices(), logger: simulation.logger },
+    clock,
+    trace: simulation.trace,
+    ...simulation.limits,
+    lookup: simulation.routes,
+    domainOf: (name: string) => directory.domain(name),
+    onRun: (next: FlowRun) => {
+      run = next;
     },
-  );
+  };
+  const flow = await runRouted(call, { schema: simulation.schema, captures: [], domain: domainName, variables: {}, name: 'the traced schema' }, options);
+  // The simulated call may still be up: its disconnected actions are what would run when it ends.
+  await runOnDisconnect(call, flow, options);
   return { flow, call, clock };
 }
 
