@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Flow, Step } from '../engine/flow.js';
 import { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template } from './args.js';
 import { breakApp } from './break.js';
 import { hangupApp } from './hangup.js';

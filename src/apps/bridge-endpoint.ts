@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BridgeEndpoint, EndpointType } from '../call/call.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext } from './app.js';
-import { parameterListOrMap, parseParameters, template } from './args.js';
+import type { AppContext } from '../engine/app.js';
+import { bridgeParameterListOrMap, parseParameters, template } from './args.js';
 
 /** The original's names, and ours; `sipGateway`/`sipDevice` are the original's spellings. */
 const TYPES: Readonly<Record<string, EndpointType>> = {
@@ -55,7 +55,7 @@ export const bridgeEndpoint = z
     dialString: template.optional(),
     host: template.optional(),
     profile: template.optional(),
-    parameters: parameterListOrMap.default([]),
+    parameters: bridgeParameterListOrMap.default([]),
   })
   .strict()
   .transform(({ extension, gateway, id: _id, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../engine/expr/index.js';
 import { evaluateInSandbox } from '../engine/sandbox/quickjs.js';
 import { compileScript, scriptInput, type SandboxScript } from '../engine/sandbox/script.js';
-import type { AppContext } from './app.js';
+import type { AppContext } from '../engine/app.js';
 import { localNowMs } from './local-time.js';
 
 /**

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template, variableName } from './args.js';
-import { RESOURCES_NOT_KEPT } from './resource-exists.js';
-import { formatUserRef, parseUserRef } from './user-ref.js';
+import { RESOURCES_NOT_KEPT } from '../engine/resource-exists.js';
+import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
 const RESOURCES = ['account', ...Object.keys(RESOURCES_NOT_KEPT)];
 

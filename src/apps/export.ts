@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { variableName } from './args.js';
 
 /** `export` (Webitel's current dialect): `["a", "b"]`, variables copied with their values onto the legs a later bridge creates. */

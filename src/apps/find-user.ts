@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { User } from '../directory/directory.js';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template, variableName } from './args.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template } from './args.js';
 import type { Template } from '../engine/template.js';
 
@@ -17,6 +17,7 @@ export const functionApp: AppSpec<FunctionArgs> = {
   name: 'function',
   args: (nestedFlow) => z.object({ name: z.string().min(1), actions: nestedFlow }).strict(),
   traceArgs: (args) => ({ name: args.name }),
+  defines: (args) => ({ function: args }),
   run: (_ctx, args) => ({ result: `defines ${args.name}` }),
 };
 

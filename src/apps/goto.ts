@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppOutcome, AppSpec, TransferRequest } from './app.js';
+import type { AppContext, AppOutcome, AppSpec, TransferRequest } from '../engine/app.js';
 import { template } from './args.js';
 
 type Target = { kind: 'tag'; prefix: string; target: Template } | { kind: 'transfer'; context: TransferRequest['context']; prefix: string; target: Template };

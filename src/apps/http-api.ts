@@ -1,6 +1,5 @@
-import { loadSchema } from '../engine/compile.js';
 import { formatSchemaError } from '../engine/schema-error.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { httpRequestArgs, parseAnswer, sendHttpRequest, type HttpRequestArgs } from './http-request.js';
 
 /**
@@ -16,7 +15,7 @@ export const httpApiApp: AppSpec<HttpRequestArgs> = {
     const answer = await sendHttpRequest(ctx, args);
     const parsed = parseAnswer(answer, args.parser ?? 'json');
     if (!('json' in parsed)) return { result: `HTTP ${answer.status}: the answer is not JSON; nothing to run` };
-    const loaded = loadSchema(parsed.json);
+    const loaded = ctx.services.schemas.load(parsed.json);
     if (!loaded.ok) {
       for (const error of loaded.errors) ctx.log(`answer ${formatSchemaError(error)}`);
       return { result: `HTTP ${answer.status}: the answer is not a valid schema (${loaded.errors.length} error(s)); not run` };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
-import type { AppContext, AppSpec } from './app.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
 import { numberOrTemplate, template, variableName } from './args.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ExpressionSyntaxError } from '../engine/expr/index.js';
 import { evaluateInSandbox } from '../engine/sandbox/quickjs.js';
 import { compileScript, scriptInput, type SandboxScript } from '../engine/sandbox/script.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { variableName } from './args.js';
 import { localNowMs } from './local-time.js';
 

@@ -1,5 +1,5 @@
 import { zonedTime } from '../engine/expr/index.js';
-import type { AppContext } from './app.js';
+import type { AppContext } from '../engine/app.js';
 
 /** "Now" shifted by the domain's zone offset, so a UTC reading of it shows the domain's wall clock (`LocalDate()`). */
 export function localNowMs(ctx: AppContext): number {

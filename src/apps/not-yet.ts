@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 
 /**
  * Applications of the original whose work needs a part callrouter does not
@@ -88,25 +88,17 @@ const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   geoLocation: ['geo', anyObject],
 };
 
-const neededParts = new WeakMap<AppSpec<unknown>, string>();
-
 function notYetApp(name: string, part: Part, args: z.ZodTypeAny): AppSpec<unknown> {
   const needs = NEEDS[part];
-  const app: AppSpec<unknown> = {
+  return {
     name,
     args,
+    needs,
     run(ctx) {
       ctx.services.logger.warn({ uuid: ctx.call.uuid, app: name, needs }, 'application not supported yet; skipped');
       return { result: `not supported yet: needs ${needs}; skipped` };
     },
   };
-  neededParts.set(app, needs);
-  return app;
 }
 
 export const NOT_YET_APPS: readonly AppSpec<unknown>[] = Object.entries(ARGS).map(([name, [part, args]]) => notYetApp(name, part, args));
-
-/** For a recognised application that cannot run yet: the part it needs. */
-export function neededPart(app: AppSpec<unknown>): string | undefined {
-  return neededParts.get(app);
-}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-cause.js';
 import { SimulatedClock } from '../clock.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppSpec, ScheduledAction } from './app.js';
+import type { AppContext, AppSpec, ScheduledAction } from '../engine/app.js';
 import { numberOrTemplate, template, unknownNameMessage } from './args.js';
 
 type ScheduleArgs =

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { templateList, variableName } from './args.js';
-import { arrayItems, formatArray } from './channel-array.js';
+import { arrayItems, formatArray } from '../engine/channel-array.js';
 
 /** Where `setArray "x"` / `["x", "y"]` pushes when no array is named. */
 const DEFAULT_ARRAY = 'webitel_tags';

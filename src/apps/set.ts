@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { variableName } from './args.js';
 import { setVarApp } from './set-var.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 
 export interface TriggerArgs {
   /** Runs once the call has ended, as the original's `callflow_on_disconnect`. */
@@ -17,5 +17,6 @@ export const triggerApp: AppSpec<TriggerArgs> = {
       .object({ disconnected: nestedFlow.optional(), commands: z.record(z.string(), nestedFlow).default({}) })
       .strict(),
   traceArgs: (args) => ({ disconnected: args.disconnected !== undefined, commands: Object.keys(args.commands) }),
+  defines: (args) => ({ onDisconnect: args.disconnected }),
   run: (_ctx, args) => ({ result: args.disconnected ? 'disconnected actions will run after the call ends' : 'no disconnected actions' }),
 };

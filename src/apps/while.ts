@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
-import type { AppContext, AppSpec } from './app.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
 import { conditionSource, evaluateCondition, type Condition } from './condition.js';
 
 interface WhileArgs {

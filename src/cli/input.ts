@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
-import { loadSchemaText, type CompiledSchema } from '../engine/compile.js';
+import { appRegistry } from '../apps/registry.js';
+import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
 import { formatJsonPath } from '../engine/json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
+import { parseJsonText } from '../json-text.js';
 
 /** Bad input on the command line: printed with its details, exit code 2. */
 export class UsageError extends Error {
@@ -17,7 +19,7 @@ export class UsageError extends Error {
 }
 
 export async function readSchemaFile(path: string): Promise<CompiledSchema> {
-  const result = loadSchemaText(await readText(path), formatOfPath(path));
+  const result = new SchemaLoader(appRegistry).loadText(await readText(path), formatOfPath(path));
   if (!result.ok) throw invalidSchema(path, result.errors);
   return result.schema;
 }
@@ -28,9 +30,10 @@ export function invalidSchema(path: string, errors: SchemaError[]): UsageError {
 
 /** Reads a JSON file and validates it, naming the file and JSON path of each problem. */
 export async function readJsonFile<T>(path: string, schema: ZodType<T, any, unknown>): Promise<T> {
+  const text = await readText(path);
   let json: unknown;
   try {
-    json = JSON.parse(await readText(path));
+    json = parseJsonText(text);
   } catch (error) {
     throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
   }

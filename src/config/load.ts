@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatJsonPath } from '../engine/json-path.js';
 import { configSchema, type Config } from './schema.js';
+import { parseJsonText } from '../json-text.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -24,7 +25,7 @@ export async function loadConfigFile(file: string): Promise<Config> {
   }
   let json: unknown;
   try {
-    json = ['.yaml', '.yml'].includes(extname(file)) ? parseYaml(text) : JSON.parse(text);
+    json = ['.yaml', '.yml'].includes(extname(file)) ? parseYaml(text) : parseJsonText(text);
   } catch (error) {
     throw new ConfigError(file, [`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
   }
@@ -37,4 +38,9 @@ export function parseConfig(file: string, json: unknown): Config {
     throw new ConfigError(file, parsed.error.issues.map((issue) => `${formatJsonPath(issue.path)}: ${issue.message}`));
   }
   return parsed.data;
+}
+
+/** The data directory a configuration names, relative to the configuration file's folder. */
+export function resolveDataDir(configPath: string, config: Pick<Config, 'dataDir'>): string {
+  return resolve(dirname(resolve(configPath)), config.dataDir);
 }

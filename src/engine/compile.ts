@@ -1,14 +1,11 @@
 import { z } from 'zod';
-import type { AppSpec } from '../apps/app.js';
+import type { AppSpec } from './app.js';
+import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
-import { findApp, suggestApp } from './registry.js';
-import { neededPart } from '../apps/not-yet.js';
-import type { FunctionArgs } from '../apps/function.js';
-import type { TriggerArgs } from '../apps/trigger.js';
+import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 import { detectDialect, type DialectReport } from './dialect.js';
 import { parseSchemaText, schemaOfDocument, type SchemaFormat } from './schema-text.js';
-import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
 export interface CompiledSchema {
@@ -32,109 +29,112 @@ export const MAX_SCHEMA_DEPTH = 64;
 
 const MODIFIER_KEYS = new Set(['break', 'async', 'tag']);
 
-/**
- * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
- * array of applications, or a Webitel route record holding it in `callflow`.
- */
-export function loadSchemaText(text: string, format: SchemaFormat = 'json'): LoadResult {
-  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
-  let json: unknown;
-  try {
-    json = schemaOfDocument(parseSchemaText(text, format));
-  } catch (error) {
-    return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+/** Validates and compiles routing schemas against the applications it is given. */
+export class SchemaLoader {
+  /**
+   * An array of application objects, as a zod type so that apps with nested
+   * arrays (`if`, `switch`) validate them in place with the right JSON paths.
+   */
+  private readonly nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown> = z
+    .array(z.unknown())
+    .transform((items, ctx) => {
+      const steps: Step[] = [];
+      items.forEach((item, index) => {
+        const step = this.compileStep(item, [...ctx.path, index], (path, message) =>
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...path], message }),
+        );
+        if (step) steps.push(step);
+      });
+      return new Flow(steps, formatJsonPath(ctx.path));
+    });
+
+  constructor(private readonly apps: AppRegistry) {}
+
+  /**
+   * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
+   * array of applications, a Webitel route record holding it in `callflow`, or one application object.
+   */
+  loadText(text: string, format: SchemaFormat = 'json'): LoadResult {
+    if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
+    let json: unknown;
+    try {
+      json = schemaOfDocument(parseSchemaText(text, format));
+    } catch (error) {
+      return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+    }
+    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json);
   }
-  return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : compileWithinLimits(json);
-}
 
-/** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
-export function loadSchema(json: unknown): LoadResult {
-  // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
-  if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
-  if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
-  return compileWithinLimits(json);
-}
-
-/** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
-function compileWithinLimits(json: unknown): LoadResult {
-  const parsed = nestedFlow.safeParse(json);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
-
-  const root = parsed.data;
-  const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
-  linkFlows(root, linked);
-  if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
-  const unknownTargets = missingTargets(root, linked);
-  if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-  const { tags, functions, onDisconnect, warnings } = linked;
-  return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json) } };
-}
-
-interface Linked {
-  tags: Map<string, FlowPosition>;
-  functions: Map<string, Flow>;
-  onDisconnect?: Flow;
-  errors: SchemaError[];
-  warnings: SchemaError[];
-}
-
-/**
- * An array of application objects, as a zod type so that apps with nested
- * arrays (`if`, `switch`) validate them in place with the right JSON paths.
- */
-const nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown> = z.array(z.unknown()).transform((items, ctx) => {
-  const steps: Step[] = [];
-  items.forEach((item, index) => {
-    const step = compileStep(item, [...ctx.path, index], (path, message) =>
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...path], message }),
-    );
-    if (step) steps.push(step);
-  });
-  return new Flow(steps, formatJsonPath(ctx.path));
-});
-
-type Report = (relativePath: (string | number)[], message: string) => void;
-
-function compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    report([], 'expected an application object such as { "log": "text" }');
-    return undefined;
+  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
+  load(json: unknown): LoadResult {
+    // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
+    if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
+    if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
+    return this.compileWithinLimits(json);
   }
-  const object = item as Record<string, unknown>;
-  const modifiers = compileModifiers(object, report);
-  const appKeys = Object.keys(object).filter((key) => !MODIFIER_KEYS.has(key));
 
-  if (appKeys.length === 0) {
-    if (object.break === undefined) {
-      report([], 'expected an application key');
+  /** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
+  private compileWithinLimits(json: unknown): LoadResult {
+    const parsed = this.nestedFlow.safeParse(json);
+    if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
+
+    const root = parsed.data;
+    const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
+    linkFlows(root, linked);
+    if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
+    const unknownTargets = missingTargets(root, linked);
+    if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
+    const { tags, functions, onDisconnect, warnings } = linked;
+    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json) } };
+  }
+
+  private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      report([], 'expected an application object such as { "log": "text" }');
       return undefined;
     }
-    // `{ "break": true }` alone is the break application itself.
-    return makeStep(findApp('break')!, true, object.break, path, modifiers);
-  }
-  if (appKeys.length > 1) {
-    report([], `expected one application per object, found ${appKeys.join(', ')}`);
-    return undefined;
-  }
+    const object = item as Record<string, unknown>;
+    const modifiers = compileModifiers(object, report);
+    const appKeys = Object.keys(object).filter((key) => !MODIFIER_KEYS.has(key));
 
-  const name = appKeys[0];
-  const spec = findApp(name);
-  if (!spec) {
-    const hint = suggestApp(name);
-    report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
-    return undefined;
-  }
-  const argsSchema = typeof spec.args === 'function' ? spec.args(nestedFlow) : spec.args;
-  const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const explained = explainIssue(issue);
-      report(explained.path.slice(path.length), explained.message);
+    if (appKeys.length === 0) {
+      const breakApp = this.apps.find('break');
+      if (object.break === undefined || !breakApp) {
+        report([], 'expected an application key');
+        return undefined;
+      }
+      // `{ "break": true }` alone is the break application itself.
+      return makeStep(breakApp, true, object.break, path, modifiers);
     }
-    return undefined;
+    if (appKeys.length > 1) {
+      report([], `expected one application per object, found ${appKeys.join(', ')}`);
+      return undefined;
+    }
+
+    const name = appKeys[0];
+    const spec = this.apps.find(name);
+    if (!spec) {
+      if (this.apps.unsupported.has(name)) report([name], `the ${name} application is not supported yet`);
+      else {
+        const hint = this.apps.suggest(name);
+        report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
+      }
+      return undefined;
+    }
+    const argsSchema = typeof spec.args === 'function' ? spec.args(this.nestedFlow) : spec.args;
+    const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const explained = explainIssue(issue);
+        report(explained.path.slice(path.length), explained.message);
+      }
+      return undefined;
+    }
+    return makeStep(spec, parsed.data, object[name], path, modifiers);
   }
-  return makeStep(spec, parsed.data, object[name], path, modifiers);
 }
+
+type Report = (relativePath: (string | number)[], message: string) => void;
 
 interface Modifiers {
   break: boolean;
@@ -164,6 +164,14 @@ function makeStep(
   return { app, args, raw, path: formatJsonPath(path), ...modifiers };
 }
 
+interface Linked {
+  tags: Map<string, FlowPosition>;
+  functions: Map<string, Flow>;
+  onDisconnect?: Flow;
+  errors: SchemaError[];
+  warnings: SchemaError[];
+}
+
 /** Gives every nested flow its parent position and indexes tags, functions, triggers and what cannot run yet. */
 function linkFlows(flow: Flow, linked: Linked): void {
   flow.steps.forEach((step, index) => {
@@ -171,14 +179,16 @@ function linkFlows(flow: Flow, linked: Linked): void {
       if (linked.tags.has(step.tag)) linked.errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
       else linked.tags.set(step.tag, { flow, index });
     }
-    const needs = neededPart(step.app);
-    if (needs) linked.warnings.push({ path: `${step.path}.${step.app.name}`, message: `not supported yet: needs ${needs}; skipped at run time` });
-    if (step.app.name === 'function') {
-      const { name, actions } = step.args as FunctionArgs;
-      if (linked.functions.has(name)) linked.errors.push({ path: `${step.path}.function.name`, message: `duplicate function "${name}"` });
+    if (step.app.needs) {
+      linked.warnings.push({ path: `${step.path}.${step.app.name}`, message: `not supported yet: needs ${step.app.needs}; skipped at run time` });
+    }
+    const defined = step.app.defines?.(step.args);
+    if (defined?.function) {
+      const { name, actions } = defined.function;
+      if (linked.functions.has(name)) linked.errors.push({ path: `${step.path}.${step.app.name}.name`, message: `duplicate function "${name}"` });
       else linked.functions.set(name, actions);
     }
-    if (step.app.name === 'trigger') linked.onDisconnect ??= (step.args as TriggerArgs).disconnected;
+    if (defined?.onDisconnect) linked.onDisconnect ??= defined.onDisconnect;
     for (const child of nestedFlows(step.args)) {
       child.parent = { flow, index };
       linkFlows(child, linked);
@@ -204,7 +214,7 @@ function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
     const target = step.app.gotoTarget?.(step.args);
     if (target !== undefined && !linked.tags.has(target)) own.push({ path: `${step.path}.goto`, message: `no application has tag "${target}"` });
     const fn = step.app.functionName?.(step.args);
-    if (fn !== undefined && !linked.functions.has(fn)) own.push({ path: `${step.path}.execute`, message: `no function "${fn}"` });
+    if (fn !== undefined && !linked.functions.has(fn)) own.push({ path: `${step.path}.${step.app.name}`, message: `no function "${fn}"` });
     return [...own, ...nestedFlows(step.args).flatMap((child) => missingTargets(child, linked))];
   });
 }

@@ -1,7 +1,6 @@
-import type { AppContext, Services } from '../apps/app.js';
-import { ARRAY_PREFIX, ARRAY_SEPARATOR } from '../apps/channel-array.js';
-import { resourceExists } from '../apps/resource-exists.js';
-import type { ScheduledAction } from '../apps/app.js';
+import type { AppContext, ScheduledAction, Services } from './app.js';
+import { ARRAY_PREFIX, ARRAY_SEPARATOR } from './channel-array.js';
+import { resourceExists } from './resource-exists.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
@@ -174,6 +173,6 @@ class EvaluationEnv implements ExpressionEnv {
 
   /** `&limit(name)`: calls of the domain holding that counter now (the `limit` application). */
   usage(name: string): number {
-    return this.context.services.acr.limits.usage(this.context.domainName, name);
+    return this.context.services.counters.usage(this.context.domainName, name);
   }
 }

@@ -1,4 +1,4 @@
-import type { AppOutcome, Services, TransferRequest } from '../apps/app.js';
+import type { AppOutcome, Services, TransferRequest } from './app.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { parseJsonText } from '../json-text.js';
 
 export type SchemaFormat = 'json' | 'yaml';
 
@@ -10,7 +11,7 @@ export function formatOfPath(path: string): SchemaFormat {
 
 /** Parses schema text; throws an Error whose message says what is wrong and where. */
 export function parseSchemaText(text: string, format: SchemaFormat): unknown {
-  if (format === 'json') return JSON.parse(text);
+  if (format === 'json') return parseJsonText(text);
   // One document, no custom tags, aliases capped: a schema file is data.
   return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, prettyErrors: true });
 }

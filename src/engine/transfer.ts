@@ -1,4 +1,4 @@
-import type { TransferRequest } from '../apps/app.js';
+import type { TransferRequest } from './app.js';
 import type { Call } from '../call/call.js';
 import type { Domain } from '../directory/directory.js';
 import type { CompiledSchema } from './compile.js';
@@ -31,9 +31,9 @@ export interface RoutedRunOptions extends Omit<RunOptions, 'domain'> {
 export interface RoutedResult extends FlowResult {
   /** How many times the call was re-routed. */
   transfers: number;
-  /** The schema that ran last: its `trigger` disconnected actions are due once the call has ended. */
-  schema: CompiledSchema;
-  domain: string;
+  /** The schema that ran last (none when the call was refused before any ran): its `trigger` disconnected actions are due once the call has ended. */
+  schema?: CompiledSchema;
+  domain?: string;
 }
 
 /**
@@ -41,10 +41,11 @@ export interface RoutedResult extends FlowResult {
  * once the call has ended (as the original's `callflow_on_disconnect`).
  */
 export async function runOnDisconnect(call: Call, last: RoutedResult, options: RoutedRunOptions): Promise<FlowResult | undefined> {
-  const actions = last.schema.onDisconnect;
-  if (!actions) return undefined;
-  const run = new FlowRun(last.schema, call, { ...options, domain: options.domainOf(last.domain), afterHangup: true });
-  options.onRun?.(run, { schema: last.schema, captures: [], domain: last.domain, variables: {}, name: 'disconnected trigger' });
+  const { schema, domain = '' } = last;
+  const actions = schema?.onDisconnect;
+  if (!schema || !actions) return undefined;
+  const run = new FlowRun(schema, call, { ...options, domain: options.domainOf(domain), afterHangup: true });
+  options.onRun?.(run, { schema, captures: [], domain, variables: {}, name: 'disconnected trigger' });
   return run.run(actions);
 }
 

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { TokenStore } from '../admin/token-store.js';
+import { resolveDataDir } from '../config/load.js';
 
 const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
@@ -8,13 +10,15 @@ const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
 export interface DemoCredentials {
   domain: string;
   users: { id: string; password: string }[];
+  /** An `admin` token for the HTTP API, stored hashed in the demo's data directory. */
+  adminToken: string;
 }
 
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords, a carrier gateway on 127.0.0.2, and routes that use the example
- * schemas (the public number runs last-agent.json). Returns the credentials so
- * they can be printed once.
+ * schemas (the public number runs last-agent.json), and an admin API token.
+ * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -26,7 +30,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const domain = 'demo.callrouter.local';
   const config = {
     // MD5 first: many phones (and sipp) answer only the first challenge, and most know no SHA-256.
-    sip: { listen: { address: '0.0.0.0', port: 5060 }, transports: ['udp', 'tcp'], auth: { algorithms: ['MD5', 'SHA-256'] } },
+    // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
+    sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'], auth: { algorithms: ['MD5', 'SHA-256'] } },
     http: { address: '127.0.0.1', port: 8080 },
     dataDir: '.',
     domains: [
@@ -37,6 +42,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
         // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
         gateways: [{ name: 'carrier', host: '127.0.0.2', port: 5080, transport: 'udp' }],
         routes: {
+          // Carriers send Ukrainian numbers as +380…; the schemas and CDRs see 0…, so a call-back matches the number 101 dialled.
+          nationalFormat: { countryCode: '380', trunkPrefix: '0' },
           public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent.json' }],
           default: [
             { name: 'internal', pattern: '^\\d{3}$', schema: 'schemas/internal.json' },
@@ -47,5 +54,10 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
     ],
   };
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return { domain, users };
+  const tokens = TokenStore.openInDataDir(resolveDataDir(file, config));
+  try {
+    return { domain, users, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token };
+  } finally {
+    tokens.close();
+  }
 }

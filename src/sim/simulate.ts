@@ -1,5 +1,6 @@
-import type { Logger } from '../apps/app.js';
+import type { Logger, Services } from '../engine/app.js';
 import type { BridgeEndpoint } from '../call/call.js';
+import type { CallOrigin } from '../call/origin.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';
 import type { Directory, PhoneStateTracker } from '../directory/directory.js';
@@ -7,12 +8,16 @@ import type { CompiledSchema } from '../engine/compile.js';
 import type { FlowRun, RunOptions } from '../engine/interpreter.js';
 import { runOnDisconnect, runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
 import { AcrServices } from '../apps/services/acr-services.js';
+import { transferLookup } from '../routes/transfer-lookup.js';
 import type { TraceSink } from '../engine/trace.js';
+import { prepareCall } from '../routes/prepare-call.js';
+import type { RouteTable } from '../routes/route-table.js';
 import { SimCall } from './sim-call.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface Simulation {
-  schema: CompiledSchema;
+  /** The schema to run; with `routing`, absent means the selected route's own. */
+  schema?: CompiledSchema;
   scenario: SimScenario;
   directory: Directory;
   cdr: CdrSearcher;
@@ -21,10 +26,14 @@ export interface Simulation {
   now?: Date;
   trace?: TraceSink;
   limits?: Pick<RunOptions, 'maxGotos' | 'maxSteps'>;
-  /** Cache, limits, domain settings, mail and HTTP; a fresh set when absent. */
+  /** Prepare the call for its route first, exactly as the SIP server does (`trace --config`). */
+  routing?: { routes: RouteTable; origin: CallOrigin };
+  /** Cache, limit counters, domain settings, mail and HTTP; a fresh set when absent. */
   acr?: AcrServices;
-  /** The route tables `goto default:/public:` re-routes through; without them a transfer ends the trace. */
+  /** Where `goto default:/public:` re-routes; `routing`'s tables when absent; without either a transfer ends the trace. */
   routes?: RouteLookup;
+  /** Validates schemas that arrive during the call (`httpApi`); without it they are refused. */
+  schemas?: Services['schemas'];
 }
 
 export interface SimulationResult {
@@ -37,34 +46,56 @@ export interface SimulationResult {
 export async function simulateCall(simulation: Simulation): Promise<SimulationResult> {
   const { scenario, directory } = simulation;
   const clock = new SimulatedClock(simulation.now ?? (scenario.now ? new Date(scenario.now) : new Date()));
-  const domain = directory.domain(scenario.variables.domain_name ?? '') ?? first(directory.domains());
-  const domainName = domain?.name ?? '';
-  applyPhoneStates(directory.phoneState, domainName, scenario.phones);
+  const startDomain = directory.domain(scenario.variables.domain_name ?? '') ?? first(directory.domains());
+  const domainOfCall = () => call.getVariable('domain_name') ?? '';
 
   let run: FlowRun | undefined;
-  const call = new SimCall({
+  const call: SimCall = new SimCall({
     clock,
-    scenario: { ...scenario, variables: { domain_name: domainName, ...scenario.variables } },
-    defaultOutcome: (endpoint) => outcomeFromPhoneState(directory, domainName, endpoint),
+    scenario: { ...scenario, variables: { domain_name: startDomain?.name ?? '', ...scenario.variables } },
+    defaultOutcome: (endpoint) => outcomeFromPhoneState(directory, domainOfCall(), endpoint),
     // Call events are notes of the trace: without one there is nobody to tell.
     narrate: simulation.trace ? (message) => run?.context.note(message) : undefined,
   });
+
+  let schema = simulation.schema;
+  let captures: readonly string[] = [];
+  if (simulation.routing) {
+    const selection = prepareCall(simulation.routing.routes, simulation.routing.origin, call);
+    if (!selection.found) {
+      await call.hangup('UNALLOCATED_NUMBER');
+      const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
+      simulation.trace?.({ type: 'end', reason: 'call-ended', at: clock.now().toISOString(), steps: 0, message });
+      return { flow: { reason: 'call-ended', steps: 0, transfers: 0 }, call, clock };
+    }
+    schema ??= selection.route.schema;
+    captures = selection.captures;
+  }
+  if (!schema) throw new Error('simulateCall: no schema to run and no route to take it from');
+  applyPhoneStates(directory.phoneState, domainOfCall(), scenario.phones);
+
+  const acr = simulation.acr ?? new AcrServices();
   const options = {
-    services: { directory, cdr: simulation.cdr, acr: simulation.acr ?? new AcrServices(), logger: simulation.logger },
+    services: { directory, cdr: simulation.cdr, logger: simulation.logger, acr, counters: acr.limits, schemas: simulation.schemas ?? NO_SCHEMAS },
     clock,
     trace: simulation.trace,
     ...simulation.limits,
-    lookup: simulation.routes,
-    domainOf: (name: string) => directory.domain(name),
+    lookup: simulation.routes ?? (simulation.routing && transferLookup(simulation.routing.routes)),
+    domainOf: (name: string) => directory.domain(name) ?? (name === startDomain?.name ? startDomain : undefined),
     onRun: (next: FlowRun) => {
       run = next;
     },
   };
-  const flow = await runRouted(call, { schema: simulation.schema, captures: [], domain: domainName, variables: {}, name: 'the traced schema' }, options);
+  const route = { schema, captures, domain: domainOfCall() || (startDomain?.name ?? ''), variables: {}, name: 'the traced schema' };
+  const flow = await runRouted(call, route, options);
   // The simulated call may still be up: its disconnected actions are what would run when it ends.
   await runOnDisconnect(call, flow, options);
   return { flow, call, clock };
 }
+
+const NO_SCHEMAS: Services['schemas'] = {
+  load: () => ({ ok: false, errors: [{ path: '(schema)', message: 'this simulation was given no schema loader' }] }),
+};
 
 /** A phone that is not registered cannot ring; one on DND is busy; any other rings until its timeout. */
 function outcomeFromPhoneState(directory: Directory, domainName: string, endpoint: BridgeEndpoint): SimTargetOutcome {

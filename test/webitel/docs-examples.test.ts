@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { loadSchemaText } from '../../src/engine/compile.js';
 import { formatSchemaError } from '../../src/engine/schema-error.js';
 import { schemaOfDocument } from '../../src/engine/schema-text.js';
-import { runSchema, testDirectory, testDomain } from '../support/engine.js';
+import { runSchema, schemaLoader, testDirectory, testDomain } from '../support/engine.js';
 import { acrServices, FIXTURES, testRoutes } from './support.js';
 
 /** Published with a JSON error (see SOURCE.md): validate must say so. */
@@ -19,7 +18,7 @@ const SENSIBLE_ENDS = new Set(['completed', 'break', 'ended-by-app', 'call-ended
 const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort();
 
 function load(name: string) {
-  return loadSchemaText(readFileSync(new URL(name, FIXTURES), 'utf8'));
+  return schemaLoader.loadText(readFileSync(new URL(name, FIXTURES), 'utf8'));
 }
 
 describe("Webitel's documentation examples", () => {

@@ -5,7 +5,7 @@ import type { RouteLookup } from '../../src/engine/transfer.js';
 import { loadRouteSchemas } from '../../src/routes/route-schemas.js';
 import { RouteTable } from '../../src/routes/route-table.js';
 import { transferLookup } from '../../src/routes/transfer-lookup.js';
-import { TEST_DOMAIN } from '../support/engine.js';
+import { schemaLoader, TEST_DOMAIN } from '../support/engine.js';
 
 export const FIXTURES = new URL('../support/fixtures/webitel/', import.meta.url);
 
@@ -38,5 +38,5 @@ export async function testRoutes(): Promise<RouteLookup> {
       },
     ],
   });
-  return transferLookup(RouteTable.build(config, await loadRouteSchemas(config, '.')));
+  return transferLookup(RouteTable.build(config, await loadRouteSchemas(config, '.', schemaLoader)));
 }

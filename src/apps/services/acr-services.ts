@@ -31,3 +31,10 @@ export class AcrServices {
 export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[]): AcrServices {
   return new AcrServices(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
 }
+
+declare module '../../engine/app.js' {
+  /** Applications reach these through `ctx.services.acr`; the composition root (server, trace) provides them. */
+  interface Services {
+    acr: AcrServices;
+  }
+}

@@ -43,3 +43,13 @@ export interface DomainAppSettings {
 }
 
 export const NO_APP_SETTINGS: DomainAppSettings = Object.freeze({});
+
+/** The part of each domain's configuration these settings take. */
+export const appsDomainShape = {
+  /** Number lists for the blackList application, by name. */
+  blackLists: blackListsSettings,
+  /** The SMTP server sendEmail uses. */
+  email: emailSettings,
+  /** Where sendEvent posts. */
+  events: eventSettings,
+};

@@ -74,12 +74,27 @@ interface Pending {
  * terminated, and the next script gets a new one.
  */
 class SandboxWorker {
-  #worker: Worker | undefined;
+  #worker: { worker: Worker; ready: Promise<boolean> } | undefined;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
 
-  evaluate(code: string, input: unknown, limits: SandboxLimits): Promise<SandboxResult> {
-    const worker = this.#started();
+  /** Evaluations under way: while there are any, the worker keeps the process alive; idle, it does not. */
+  #busy = 0;
+
+  async evaluate(code: string, input: unknown, limits: SandboxLimits): Promise<SandboxResult> {
+    const started = this.#started();
+    this.#busy++;
+    started.worker.ref();
+    try {
+      return await this.#run(started, code, input, limits);
+    } finally {
+      if (--this.#busy === 0) this.#worker?.worker.unref();
+    }
+  }
+
+  async #run({ worker, ready }: { worker: Worker; ready: Promise<boolean> }, code: string, input: unknown, limits: SandboxLimits): Promise<SandboxResult> {
+    // The deadline counts from when QuickJS is loaded: a slow start is not the script's time.
+    if (!(await ready)) return { ok: false, error: 'the sandbox did not start' };
     const id = this.#nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.#stop(`timed out after ${limits.timeoutMs} ms`), limits.timeoutMs + HARD_STOP_GRACE_MS);
@@ -88,9 +103,13 @@ class SandboxWorker {
     });
   }
 
-  #started(): Worker {
+  #started(): { worker: Worker; ready: Promise<boolean> } {
     if (this.#worker) return this.#worker;
     const worker = new Worker(WORKER_PROGRAM, { eval: true, name: 'js-sandbox', workerData: { quickjs: import.meta.resolve('quickjs-emscripten') } });
+    const ready = new Promise<boolean>((resolve) => {
+      worker.once('message', () => resolve(true));
+      worker.once('exit', () => resolve(false));
+    });
     worker.on('message', (message: { id?: number; result?: SandboxResult }) => {
       const pending = message.id === undefined ? undefined : this.#pending.get(message.id);
       if (!pending || !message.result) return;
@@ -100,17 +119,17 @@ class SandboxWorker {
     });
     worker.on('error', (error) => this.#stop(`the sandbox failed: ${error.message}`));
     worker.on('exit', () => {
-      if (this.#worker === worker) this.#stop('the sandbox stopped');
+      if (this.#worker?.worker === worker) this.#stop('the sandbox stopped');
     });
     // After the listeners, which ref the worker's port again: an idle sandbox never keeps the process alive.
     worker.unref();
-    this.#worker = worker;
-    return worker;
+    this.#worker = { worker, ready };
+    return this.#worker;
   }
 
   /** Ends the worker and every evaluation waiting on it. */
   #stop(error: string): void {
-    const worker = this.#worker;
+    const worker = this.#worker?.worker;
     this.#worker = undefined;
     void worker?.terminate();
     for (const [id, pending] of this.#pending) {

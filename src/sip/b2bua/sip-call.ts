@@ -7,9 +7,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ChannelVariables } from '../../call/channel-variables.js';
-import { callEndedReason, type BridgeRequest, type BridgeResult, type Call, type CallState } from '../../call/call.js';
+import { callEndedReason, type BridgePlan, type BridgeResult, type Call, type CallState } from '../../call/call.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
+import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -21,13 +22,6 @@ import type { OutboundLeg } from './outbound-leg.js';
 import { ring, type ForkObserver } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { outcomeStatus, type SipStack } from './sip-stack.js';
-
-/** Who placed the call: one of our users, a configured gateway, or an unknown source calling a public number. */
-export type CallOrigin =
-  | { kind: 'user'; domain: string; userId: string }
-  /** `account`: the username we register with at that gateway, if any. */
-  | { kind: 'gateway'; domain: string; gateway: string; account?: string }
-  | { kind: 'anonymous' };
 
 export interface SipCallOptions {
   stack: SipStack;
@@ -48,7 +42,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #options: SipCallOptions;
   readonly #leg: InboundLeg;
   readonly #abort = new AbortController();
-  readonly #timeline = new LegTimeline();
+  readonly #timeline: LegTimeline;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
   #bridged: OutboundLeg | undefined;
@@ -59,6 +53,7 @@ export class SipCall extends ChannelVariables implements Call {
     super();
     this.#options = options;
     this.#leg = options.leg;
+    this.#timeline = new LegTimeline(options.stack.clock);
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
     if (options.origin.kind === 'user') this.#releaseCaller = options.phoneState.beginCall(options.origin.domain, options.origin.userId);
@@ -107,13 +102,14 @@ export class SipCall extends ChannelVariables implements Call {
     throw new Error('collecting DTMF needs media, which the built-in SIP server does not handle yet');
   }
 
-  async bridge(request: BridgeRequest): Promise<BridgeResult> {
-    if (this.#state === 'ended') return { answered: false, cause: this.#hangupCause ?? 'NORMAL_CLEARING', attempts: [] };
+  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+    if (this.#state === 'ended') return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
-      bridge: request,
+      plan,
+      clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
@@ -126,7 +122,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#abort.signal.aborted) {
       leg.ack();
       void leg.bye();
-      return { answered: false, cause: this.#hangupCause ?? 'ORIGINATOR_CANCEL', attempts: [] };
+      return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause: 'ORIGINATOR_CANCEL' }] };
     }
     this.#bridged = leg;
     // Listening for either side's BYE from now on, also while the offer/answer completes.
@@ -213,7 +209,7 @@ export class SipCall extends ChannelVariables implements Call {
       started: (fork, leg) => {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : this.#options.phoneState.beginRinging(fork.domain, fork.userId);
-        timelines.set(leg, { timeline: new LegTimeline(), release });
+        timelines.set(leg, { timeline: new LegTimeline(this.#options.stack.clock), release });
       },
       answered: (fork, leg) => {
         const entry = timelines.get(leg);
@@ -228,7 +224,7 @@ export class SipCall extends ChannelVariables implements Call {
         const session = sessionBody(response);
         timelines.get(leg)?.timeline.progress(session !== undefined);
         if (response.status !== 180 && response.status !== 183) return;
-        if (session && !earlyMedia) {
+        if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
           earlyMedia = true;
           this.#progress(183, session);
         } else if (!earlyMedia) {
@@ -252,7 +248,7 @@ export class SipCall extends ChannelVariables implements Call {
       userId: fork.userId ?? (this.#options.origin.kind === 'user' ? this.#options.origin.userId : undefined),
       dialedUser: fork.userId,
       networkAddress: fork.target.destination.address,
-      variables: { originating_leg_uuid: this.uuid, sip_call_id: leg.callId },
+      variables: { ...fork.variables, originating_leg_uuid: this.uuid, sip_call_id: leg.callId },
     };
   }
 

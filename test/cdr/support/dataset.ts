@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { compileElasticRequest, renderElasticRequest, type ElasticArgs } from '../../../src/apps/cdr-request.js';
 import type { HangupCause } from '../../../src/call/hangup-cause.js';
-import { cdrFromLeg, type CallLegRecord } from '../../../src/cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../../src/call/leg-record.js';
+import { cdrFromLeg } from '../../../src/cdr/document/leg-record.js';
 import type { CdrDocument } from '../../../src/cdr/store.js';
 
 export const DOMAIN = 'example.com';
@@ -98,8 +99,8 @@ export function documentsOf(legs: CallLegRecord[]): { id: string; document: CdrD
   return legs.map((record) => ({ id: record.uuid, document: cdrFromLeg(record, TIME_ZONE) }));
 }
 
-const lastAgent = JSON.parse(readFileSync(new URL('../../../examples/last-agent.json', import.meta.url), 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
-const seedStep = lastAgent.find((step) => step.cdr)!.cdr!;
+const seedLastAgent = JSON.parse(readFileSync(new URL('../../support/fixtures/seed-last-agent.json', import.meta.url), 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
+const seedStep = seedLastAgent.find((step) => step.cdr)!.cdr!;
 const compiledSeedRequest = compileElasticRequest(seedStep.elastic);
 
 /** The last-agent `cdr` step's search, with `${caller_id_number}` substituted (and escaped) as the engine does. */

@@ -3,10 +3,10 @@ import type { Call } from '../call/call.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
-import type { ExpressionEnv } from '../engine/expr/index.js';
-import type { Flow } from '../engine/flow.js';
-import type { Template, VariableSource } from '../engine/template.js';
-import type { AcrServices } from './services/acr-services.js';
+import type { ExpressionEnv } from './expr/index.js';
+import type { Flow } from './flow.js';
+import type { Template, VariableSource } from './template.js';
+import type { LoadResult } from './compile.js';
 
 /**
  * An application of the routing schema language: its name, the schema of its
@@ -27,6 +27,17 @@ export interface AppSpec<Args> {
   gotoTarget?(args: Args): string | undefined;
   /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */
   functionName?(args: Args): string | undefined;
+  /** What the step defines for the whole schema (`function`, `trigger`), indexed when the schema loads. */
+  defines?(args: Args): Definitions;
+  /** An application recognised and validated, but skipped at run time: the part it needs (named in load warnings). */
+  needs?: string;
+}
+
+export interface Definitions {
+  /** `function`: a sub-flow `execute` runs by name. */
+  function?: { name: string; actions: Flow };
+  /** `trigger { disconnected }`: what runs once the call has ended. */
+  onDisconnect?: Flow;
 }
 
 // The input side is whatever JSON the schema holds; zod checks it.
@@ -35,7 +46,8 @@ export type ArgsSchema<Args> = z.ZodType<Args, z.ZodTypeDef, any>;
 /**
  * What the flow does after an app: go on (default), end, jump to a tag, run a
  * nested flow, run a sub-flow and come back (`call`: after it, to the next
- * step or to this one again), or leave the schema for a route of the route tables.
+ * step or to this one again; `execute`: a function by name), or leave the
+ * schema for a route of the route tables (`transfer`).
  */
 export type AppOutcome = void | {
   /** One line for the trace, e.g. "bridge failed: NO_ANSWER". */
@@ -62,12 +74,19 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/**
+ * What applications reach beyond the call. The applications' own shared
+ * services (cache, mail, HTTP, domain settings) join this interface from
+ * `src/apps/services/` by declaration merging, so the engine needs not know them.
+ */
 export interface Services {
   directory: Directory;
   cdr: CdrSearcher;
   logger: Logger;
-  /** Cache, limit counters, per-domain settings, mail and HTTP: what apps share across calls. */
-  acr: AcrServices;
+  /** Concurrent-call counters, read by `&limit()`. */
+  counters: { usage(domain: string, name: string): number };
+  /** Validates schemas that arrive at run time (`httpApi`). */
+  schemas: { load(json: unknown): LoadResult };
 }
 
 export interface AppContext {

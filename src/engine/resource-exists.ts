@@ -1,5 +1,5 @@
 import type { Directory } from '../directory/directory.js';
-import { parseUserRef } from './user-ref.js';
+import { parseUserRef } from '../directory/user-ref.js';
 
 /** Resources of the original that callrouter does not keep yet: asking about them answers false. */
 export const RESOURCES_NOT_KEPT: Readonly<Record<string, string>> = {
