@@ -43,7 +43,7 @@ test('sipp -rtp_echo sends back the prompt we play: the tone is in what we recei
     assert.equal(code, 0, 'sipp saw the whole call');
 
     assert.equal(stats.remote, `127.0.0.1:${mediaPort}`);
-    assert.ok(stats.packetsReceived >= 0.98 * 50, `${stats.packetsReceived} packets echoed of ${stats.packetsSent}`);
+    assert.ok(stats.packetsReceived >= 0.98 * stats.packetsSent, `${stats.packetsReceived} packets echoed of ${stats.packetsSent}`);
     assert.equal(digits.join(''), '42', 'our own events, echoed, come back as digits');
     const wav = new wavefile.WaveFile(await readFile(summary!.path));
     const [left] = wav.getSamples(false, Int16Array) as unknown as [Int16Array];

@@ -40,7 +40,7 @@ const stepTrace = z.object({
 });
 const endTrace = z.object({
   type: z.literal('end'),
-  reason: z.enum(['completed', 'break', 'ended-by-app', 'call-ended', 'goto-limit', 'step-limit']),
+  reason: z.enum(['completed', 'break', 'ended-by-app', 'call-ended', 'goto-limit', 'step-limit', 'transfer']),
   at: z.string(),
   steps: z.number(),
   message: z.string().optional(),
