@@ -253,3 +253,20 @@ async function openEvents(token: string): Promise<EventStream> {
     close: () => abort.abort(),
   };
 }
+
+it('an open event stream does not hold the router’s shutdown', async () => {
+  const own = await startTestRouter();
+  const store = TokenStore.openInDataDir(own.router.dataDir);
+  const token = store.create({ role: 'viewer', name: 'wallboard' }).token;
+  store.close();
+  const response = await fetch(`http://127.0.0.1:${own.router.http.port}/api/v1/events`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200);
+  const drained = (async () => {
+    for await (const _chunk of response.body!) {
+      // Keep reading until the router ends the stream.
+    }
+    return 'ended';
+  })();
+  await own.close();
+  assert.equal(await drained, 'ended');
+});
