@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../engine/expr/zoned-time.js';
 import { WEEKDAYS } from '../directory/directory.js';
-import { DIGEST_ALGORITHMS } from '../sip/auth/digest.js';
+import { authSettings } from '../sip/auth/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 import { didPath, indexDids } from '../routes/did-index.js';
 import { destinationPatternProblem } from '../routes/destination-pattern.js';
@@ -147,16 +147,6 @@ const listen = (port: number) =>
     .strict()
     .default({});
 
-const failureLimits = (defaults: { maxFailures: number; windowSeconds: number; blockSeconds: number }) =>
-  z
-    .object({
-      maxFailures: z.number().int().min(1).default(defaults.maxFailures),
-      windowSeconds: z.number().int().min(1).default(defaults.windowSeconds),
-      blockSeconds: z.number().int().min(1).default(defaults.blockSeconds),
-    })
-    .strict()
-    .default({});
-
 export const configSchema = z
   .object({
     sip: z
@@ -173,18 +163,7 @@ export const configSchema = z
           })
           .strict()
           .default({}),
-        auth: z
-          .object({
-            /** Offered in this order (RFC 8760): phones pick the first they support. */
-            algorithms: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).default(['SHA-256', 'MD5']),
-            nonceLifetimeSeconds: z.number().int().min(1).default(300),
-            /** Failed attempts tolerated per source address, then that source is refused (403) for a while. */
-            perSource: failureLimits({ maxFailures: 20, windowSeconds: 60, blockSeconds: 900 }),
-            /** The same per user, so guessing one password from many addresses is braked too. */
-            perUser: failureLimits({ maxFailures: 10, windowSeconds: 60, blockSeconds: 900 }),
-          })
-          .strict()
-          .default({}),
+        auth: authSettings,
         calls: z
           .object({
             /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */

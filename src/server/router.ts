@@ -19,6 +19,7 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
+import { openStateDatabase } from '../state-database.js';
 import { createCallRunner } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
@@ -40,6 +41,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** Registrations, authentication blocks and the journal of calls in progress. */
+export const STATE_DATABASE_FILE = 'state.sqlite';
 const UNREGISTER_WAIT_MS = 2_000;
 
 /**
@@ -77,6 +80,9 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
 
+    const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
+    cleanups.push(async () => void state.close());
+
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
     cleanups.push(async () => gatewayAddresses.close());
     const observer = createSipMetrics(metrics, {
@@ -89,6 +95,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       directory,
       logger: logger.child({ component: 'sip' }),
       observer,
+      state,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),

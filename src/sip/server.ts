@@ -6,10 +6,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Directory } from '../directory/directory.js';
-import { DigestAuthenticator } from './auth/index.js';
+import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
+import { failureLimits } from './auth/settings.js';
+import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
-import { Registrar, type Binding } from './registrar/index.js';
+import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
@@ -26,6 +28,8 @@ export interface SipServerOptions {
   directory: Directory;
   logger: Logger;
   observer?: SipObserver;
+  /** Where registrations and authentication blocks outlive the process; without it they live in memory only. */
+  state?: StateDatabase;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
   /** Calls: without this the server is a registrar only. */
@@ -58,13 +62,22 @@ export class SipServer {
       algorithms: sip.auth.algorithms,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
       perSource: failureLimits(sip.auth.perSource),
-      perUser: failureLimits(sip.auth.perUser),
+      perUserAtSource: failureLimits(sip.auth.perUserAtSource),
+      perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
+      blockStores: options.state && sqliteBlockStores(options.state),
       passwordOf: (domain, user) => directory.user(domain, user)?.password,
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
     this.#shutdownGraceMs = sip.calls.shutdownGraceSeconds * 1000;
-    this.#registrar = new Registrar({ directory, authenticator, expiry: sip.registration, logger: logger.child({ layer: 'registrar' }) });
+    const registrarLogger = logger.child({ layer: 'registrar' });
+    this.#registrar = new Registrar({
+      directory,
+      authenticator,
+      expiry: sip.registration,
+      store: options.state && new SqliteRegistrations(options.state, registrarLogger),
+      logger: registrarLogger,
+    });
     const send = (message: OutgoingMessage, destination: Destination) => {
       this.#trace('sent', message, destination);
       if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
@@ -187,10 +200,6 @@ export class SipServer {
     if (!this.#logger.isLevelEnabled('debug')) return;
     this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: outgoingBytes(message).toString('utf8') }, 'SIP message');
   }
-}
-
-function failureLimits(limits: { maxFailures: number; windowSeconds: number; blockSeconds: number }) {
-  return { maxFailures: limits.maxFailures, windowMs: limits.windowSeconds * 1000, blockMs: limits.blockSeconds * 1000 };
 }
 
 function cseqMethod(message: SipResponse | SerializedResponse): string {
