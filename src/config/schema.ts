@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isValidTimeZone } from '../engine/expr/zoned-time.js';
 import { WEEKDAYS } from '../directory/directory.js';
 import { authSettings } from '../sip/auth/settings.js';
+import { tcpSettings } from '../sip/transport/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 import { didPath, indexDids } from '../routes/did-index.js';
 import { destinationPatternProblem } from '../routes/destination-pattern.js';
@@ -153,6 +154,7 @@ export const configSchema = z
       .object({
         listen: listen(5060),
         transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
+        tcp: tcpSettings,
         /** Address written into Via/Contact when listening on 0.0.0.0. */
         publicAddress: z.string().optional(),
         registration: z

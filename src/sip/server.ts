@@ -13,6 +13,7 @@ import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse
 import type { SipObserver } from './observer.js';
 import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
+import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
@@ -57,7 +58,7 @@ export class SipServer {
     const { sip, directory, logger, observer } = options;
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports });
+    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
     const authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
