@@ -40,6 +40,8 @@ export const Q850_CODES = {
   PICKED_OFF: 502,
   LOSE_RACE: 501,
   MANAGER_REQUEST: 503,
+  /** The router process died with the call in progress; written at the next start (FreeSWITCH's code). */
+  CRASH: 500,
   SYSTEM_SHUTDOWN: 503,
 } as const;
 

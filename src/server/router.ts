@@ -21,6 +21,7 @@ import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner } from './call-runner.js';
+import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -82,6 +83,9 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
+    const journal = new SqliteCallJournal(state, logger.child({ component: 'call-journal' }));
+    cleanups.push(async () => journal.close());
+    await recordCrashedLegs(journal, cdrWriter, logger.child({ component: 'call-journal' }));
 
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
     cleanups.push(async () => gatewayAddresses.close());
@@ -99,6 +103,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
+        journal,
         onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
       },
     });

@@ -18,6 +18,7 @@ import { TransportLayer, type Destination, type ListenAddress, type Source, type
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
+import type { LegJournal } from './b2bua/leg-journal.js';
 import type { CallOrigin, SipCall } from './b2bua/sip-call.js';
 import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
@@ -37,6 +38,8 @@ export interface SipServerOptions {
   calls?: {
     gateways: GatewayDirectory;
     recordLeg(leg: CallLegRecord): void;
+    /** Legs in progress, so a crash does not lose their CDRs. */
+    journal?: LegJournal;
     onCall(call: SipCall, origin: CallOrigin): void;
   };
 }
@@ -114,6 +117,7 @@ export class SipServer {
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
         recordLeg: options.calls.recordLeg,
+        journal: options.calls.journal,
         onCall: options.calls.onCall,
         maxCallsInSetup: sip.calls.maxInSetup,
         logger: callLogger,

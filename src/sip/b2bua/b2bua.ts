@@ -18,6 +18,7 @@ import type { Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
 import { InboundLeg } from './inbound-leg.js';
+import type { LegJournal } from './leg-journal.js';
 import { SipCall, type CallOrigin } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -29,6 +30,7 @@ export interface B2buaOptions {
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
   recordLeg(leg: CallLegRecord): void;
+  journal?: LegJournal;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
@@ -143,6 +145,7 @@ export class B2bua {
       },
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
+      journal: this.#options.journal,
     });
     this.#calls.add(call);
     const settled = () => this.#pendingInvites.delete(transaction);

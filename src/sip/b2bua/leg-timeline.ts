@@ -1,10 +1,12 @@
 /**
  * The moments of one leg that its CDR reports — start, progress, answer,
  * bridge, end — kept as they happen and turned into a CallLegRecord when
- * the leg ends.
+ * the leg ends. With a journal, every moment is also written there, so the
+ * leg can still get its CDR after a crash.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { LegJournal, OpenLeg } from './leg-journal.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
@@ -14,18 +16,32 @@ export class LegTimeline {
   #progressMedia: Date | undefined;
   #answer: Date | undefined;
   #bridge: Date | undefined;
+  #journal: { journal: LegJournal; identity: () => LegIdentity } | undefined;
+
+  /** Writes the leg to the journal now and at every moment from here on, until `record`. */
+  journalTo(journal: LegJournal | undefined, identity: () => LegIdentity): void {
+    if (!journal) return;
+    this.#journal = { journal, identity };
+    this.#journalMoment();
+  }
 
   progress(withMedia: boolean): void {
+    const before = this.#progressMedia ?? this.#progress;
     this.#progress ??= new Date();
     if (withMedia) this.#progressMedia ??= new Date();
+    if ((this.#progressMedia ?? this.#progress) !== before) this.#journalMoment();
   }
 
   answer(): void {
-    this.#answer ??= new Date();
+    if (this.#answer) return;
+    this.#answer = new Date();
+    this.#journalMoment();
   }
 
   bridge(): void {
-    this.#bridge ??= new Date();
+    if (this.#bridge) return;
+    this.#bridge = new Date();
+    this.#journalMoment();
   }
 
   get answered(): boolean {
@@ -33,6 +49,12 @@ export class LegTimeline {
   }
 
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
+    this.#journal?.journal.remove(identity.uuid);
+    this.#journal = undefined;
+    return { ...this.#moments(identity), endTime: new Date(), hangupCause };
+  }
+
+  #moments(identity: LegIdentity): OpenLeg {
     return {
       ...identity,
       startTime: this.startTime,
@@ -40,8 +62,10 @@ export class LegTimeline {
       progressMediaTime: this.#progressMedia,
       answerTime: this.#answer,
       bridgeTime: this.#bridge,
-      endTime: new Date(),
-      hangupCause,
     };
+  }
+
+  #journalMoment(): void {
+    if (this.#journal) this.#journal.journal.write(this.#moments(this.#journal.identity()));
   }
 }

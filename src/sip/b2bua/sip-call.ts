@@ -16,6 +16,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import type { DialogLeg } from './dialog-leg.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
+import type { LegJournal } from './leg-journal.js';
 import { LegTimeline, type LegIdentity } from './leg-timeline.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring, type ForkObserver } from './ring-group.js';
@@ -39,6 +40,8 @@ export interface SipCallOptions {
   targets: Omit<TargetContext, 'domain' | 'callerIdNumber' | 'callerIdName'>;
   phoneState: PhoneStateTracker;
   recordLeg(leg: CallLegRecord): void;
+  /** Legs in progress, so a crash does not lose their CDRs. */
+  journal?: LegJournal;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -65,6 +68,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#timeline.journalTo(options.journal, () => this.#callerIdentity());
   }
 
   get signal(): AbortSignal {
@@ -213,7 +217,9 @@ export class SipCall extends ChannelVariables implements Call {
       started: (fork, leg) => {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : this.#options.phoneState.beginRinging(fork.domain, fork.userId);
-        timelines.set(leg, { timeline: new LegTimeline(), release });
+        const timeline = new LegTimeline();
+        timeline.journalTo(this.#options.journal, () => this.#forkIdentity(fork, leg));
+        timelines.set(leg, { timeline, release });
       },
       answered: (fork, leg) => {
         const entry = timelines.get(leg);
@@ -276,16 +282,19 @@ export class SipCall extends ChannelVariables implements Call {
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
     this.#releaseCaller?.();
+    this.channel.set('webitel_direction', this.#callerDirection());
     this.#options.recordLeg(this.#timeline.record(this.#callerIdentity(), cause));
+  }
+
+  #callerDirection(): LegIdentity['direction'] {
+    return this.#options.origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
   }
 
   #callerIdentity(): LegIdentity {
     const { origin } = this.#options;
-    const direction = origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
-    this.channel.set('webitel_direction', direction);
     return {
       uuid: this.uuid,
-      direction,
+      direction: this.#callerDirection(),
       domain: this.channel.get('domain_name') ?? '',
       callerIdNumber: this.channel.get('caller_id_number') ?? '',
       callerIdName: this.channel.get('caller_id_name'),
