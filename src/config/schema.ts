@@ -3,6 +3,7 @@ import { isValidTimeZone } from '../engine/expr/zoned-time.js';
 import { WEEKDAYS } from '../directory/directory.js';
 import { authSettings } from '../sip/auth/settings.js';
 import { tcpSettings } from '../sip/transport/settings.js';
+import { sessionTimerSettings } from '../sip/dialog/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 import { didPath, indexDids } from '../routes/did-index.js';
 import { destinationPatternProblem } from '../routes/destination-pattern.js';
@@ -155,6 +156,7 @@ export const configSchema = z
         listen: listen(5060),
         transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
         tcp: tcpSettings,
+        sessionTimers: sessionTimerSettings,
         /** Address written into Via/Contact when listening on 0.0.0.0. */
         publicAddress: z.string().optional(),
         registration: z
@@ -172,6 +174,8 @@ export const configSchema = z
             maxInSetup: z.number().int().min(1).default(1000),
             /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
             shutdownGraceSeconds: z.number().int().min(0).default(30),
+            /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */
+            maxDurationSeconds: z.number().int().min(1).default(8 * 3600),
           })
           .strict()
           .default({}),

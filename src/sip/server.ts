@@ -8,6 +8,7 @@ import type { Config } from '../config/schema.js';
 import type { Directory } from '../directory/directory.js';
 import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
 import { failureLimits } from './auth/settings.js';
+import { sessionTimers } from './dialog/settings.js';
 import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
@@ -109,6 +110,7 @@ export class SipServer {
           },
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
+          sessionTimers: sessionTimers(sip.sessionTimers),
           logger: callLogger,
         },
         transactions,
@@ -120,6 +122,7 @@ export class SipServer {
         journal: options.calls.journal,
         onCall: options.calls.onCall,
         maxCallsInSetup: sip.calls.maxInSetup,
+        maxCallDurationMs: sip.calls.maxDurationSeconds * 1000,
         logger: callLogger,
       });
     }

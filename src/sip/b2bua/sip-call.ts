@@ -45,6 +45,8 @@ export interface SipCallOptions {
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
+/** A leg's RFC 4028 session timer ran out: the cause of a timer expiring (Q.850 102). */
+const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
 
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
@@ -68,6 +70,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
     this.#timeline.journalTo(options.journal, () => this.#callerIdentity());
   }
 
@@ -176,6 +179,7 @@ export class SipCall extends ChannelVariables implements Call {
       }
       relayRequests(this.#leg, leg);
       relayRequests(leg, this.#leg);
+      leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
       this.#leg.events.onHangup = () => {
         this.channel.set('sip_hangup_disposition', 'recv_bye');
         void leg.bye();
@@ -327,6 +331,7 @@ async function relayOne(request: SipRequest, transaction: ServerTransaction, fro
     response.headers.set('content-type', answer.contentType);
     response.body = answer.body;
   }
+  from.answerSessionRefresh(response);
   if (request.method !== 'INVITE') return transaction.respond(response);
   if (status < 300 && from.dialog) response.headers.set('contact', from.dialog.contact);
   from.respondToInvite(transaction, response);

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { SipRequest, SipResponse } from '../message/index.js';
+import type { SessionTimerSettings } from '../dialog/session-timer.js';
 import type { LocalAddress } from '../local-address.js';
 import type { ClientTransactionUser, ServerTransaction, TimerSettings, TransactionLayer } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
@@ -14,6 +15,8 @@ export interface SipStack {
   sendAck(ack: SipRequest, destination: Destination): void;
   readonly local: LocalAddress;
   readonly timers: TimerSettings;
+  /** RFC 4028 session timers offered and honoured on every call leg; none when absent. */
+  readonly sessionTimers?: SessionTimerSettings;
   readonly logger: Logger;
   /** The legs with a dialog, by dialog key: where in-dialog requests are delivered. */
   readonly dialogs: Map<string, DialogReceiver>;
