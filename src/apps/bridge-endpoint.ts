@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BridgeEndpoint, EndpointType } from '../call/call.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext } from './app.js';
+import type { AppContext } from '../engine/app.js';
 import { parameterList, parseParameters, template } from './args.js';
 
 /** The original's names, and ours; `sipGateway`/`sipDevice` are the original's spellings. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppOutcome, AppSpec } from './app.js';
+import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { parameterList, template } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
-import type { CallLegRecord } from '../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../call/leg-record.js';
 import type { OpenLeg } from '../sip/b2bua/leg-journal.js';
 import { openStateDatabase } from '../state-database.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';

@@ -11,7 +11,7 @@
  * at most the legs of the turn it interrupted.
  */
 import type { Logger } from 'pino';
-import type { CallLegRecord } from '../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../call/leg-record.js';
 import type { LegJournal, OpenLeg } from '../sip/b2bua/leg-journal.js';
 import type { StateDatabase } from '../state-database.js';
 

@@ -11,7 +11,8 @@ import type { Directory } from '../directory/directory.js';
 import { FlowRun } from '../engine/interpreter.js';
 import { nationalCallerNumber } from '../routes/did.js';
 import type { RouteSelection, RouteTable } from '../routes/route-table.js';
-import type { CallOrigin, SipCall } from '../sip/b2bua/sip-call.js';
+import type { Call } from '../call/call.js';
+import type { CallOrigin } from '../call/origin.js';
 
 export interface CallRunnerOptions {
   routes: RouteTable;
@@ -20,7 +21,7 @@ export interface CallRunnerOptions {
   logger: Logger;
 }
 
-export function createCallRunner(options: CallRunnerOptions): (call: SipCall, origin: CallOrigin) => void {
+export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
   return (call, origin) => {
     const logger = options.logger.child({ uuid: call.uuid });
     runCall(options, logger, call, origin).catch((error: unknown) => {
@@ -30,7 +31,7 @@ export function createCallRunner(options: CallRunnerOptions): (call: SipCall, or
   };
 }
 
-async function runCall(options: CallRunnerOptions, logger: Logger, call: SipCall, origin: CallOrigin): Promise<void> {
+async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, origin: CallOrigin): Promise<void> {
   const destination = call.getVariable('destination_number') ?? '';
   const selection = select(options.routes, origin, destination);
   const caller = call.getVariable('caller_id_number');

@@ -10,6 +10,8 @@ import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { appRegistry } from '../apps/registry.js';
+import { SchemaLoader } from '../engine/compile.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
@@ -59,7 +61,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
   const configDir = dirname(resolve(configPath));
   const dataDir = resolve(configDir, config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const routeSchemas = await loadRouteSchemas(config, configDir);
+  const routeSchemas = await loadRouteSchemas(config, configDir, new SchemaLoader(appRegistry));
   const routes = RouteTable.build(config, routeSchemas);
   const directory = new ConfigDirectory(config.domains);
   const metrics = createMetricsRegistry();

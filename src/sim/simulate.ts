@@ -1,4 +1,4 @@
-import type { Logger } from '../apps/app.js';
+import type { Logger } from '../engine/app.js';
 import type { BridgeEndpoint } from '../call/call.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';

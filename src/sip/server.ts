@@ -4,7 +4,7 @@
  * each layer's behaviour lives in its own module.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
 import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
 import { failureLimits } from './auth/settings.js';
@@ -20,14 +20,15 @@ import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
-import type { CallOrigin, SipCall } from './b2bua/sip-call.js';
+import type { CallOrigin } from '../call/origin.js';
+import type { Call } from '../call/call.js';
 import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
-import type { CallLegRecord } from '../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../call/leg-record.js';
 
 export interface SipServerOptions {
-  sip: Config['sip'];
+  sip: SipSettings;
   directory: Directory;
   logger: Logger;
   observer?: SipObserver;
@@ -41,7 +42,7 @@ export interface SipServerOptions {
     recordLeg(leg: CallLegRecord): void;
     /** Legs in progress, so a crash does not lose their CDRs. */
     journal?: LegJournal;
-    onCall(call: SipCall, origin: CallOrigin): void;
+    onCall(call: Call, origin: CallOrigin): void;
   };
 }
 

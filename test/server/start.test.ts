@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import { ConfigError, loadConfigFile } from '../../src/config/load.js';
+import { schemaLoader } from '../support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../src/routes/route-schemas.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
@@ -33,7 +34,7 @@ test('the demo configuration is valid, its route schemas load, and passwords are
   assert.deepEqual(demo.users.map((user) => user.id), ['100', '101', '102', '103', '104', '105']);
   assert.equal(new Set(demo.users.map((user) => user.password)).size, 6);
   const config = await loadConfigFile(file);
-  const schemas = await loadRouteSchemas(config, dir);
+  const schemas = await loadRouteSchemas(config, dir, schemaLoader);
   assert.equal(schemas.size, 3);
   await assert.rejects(writeDemoConfig(file), { code: 'EEXIST' }, 'an existing configuration is never overwritten');
 });
@@ -119,7 +120,7 @@ test('route schemas are validated when the configuration loads', async () => {
     }),
   );
   const config = await loadConfigFile(file);
-  const error = await loadRouteSchemas(config, dir).then(
+  const error = await loadRouteSchemas(config, dir, schemaLoader).then(
     () => assert.fail('expected a RouteSchemaError'),
     (caught: unknown) => caught,
   );

@@ -30,8 +30,25 @@ const COMPOUND_PARSERS: Readonly<Record<string, QueryParser>> = {
   query_string: parseQueryString,
 };
 
+/** Elasticsearch's `indices.query.bool.max_nested_depth` (8.x): a deeper body would exhaust the stack. */
+export const MAX_QUERY_DEPTH = 30;
+/** Queries being parsed around the current one; parsing is synchronous, so one counter serves every request. */
+let depth = 0;
+
 /** Parses one query object `{ "<name>": { … } }`. Throws CdrQueryError (parsing_exception). */
 export function parseQuery(value: unknown): Query {
+  if (depth >= MAX_QUERY_DEPTH) {
+    throw parsingError(`The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth] (${MAX_QUERY_DEPTH})`);
+  }
+  depth++;
+  try {
+    return parseOneQuery(value);
+  } finally {
+    depth--;
+  }
+}
+
+function parseOneQuery(value: unknown): Query {
   if (!isObject(value)) throw parsingError(`query malformed, expected an object, got ${JSON.stringify(value)}`);
   const names = Object.keys(value);
   if (names.length !== 1) {

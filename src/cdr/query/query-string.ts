@@ -19,8 +19,12 @@ interface Options {
 const TERM_BREAKS = new Set([...' \t\n\r\u3000()[]{}:^"~/']);
 const TERM_START_BREAKS = new Set([...'+-!']);
 
+/** Parenthesised groups inside one another; the same bound as for nested queries, for the same reason (the stack). */
+const MAX_GROUP_DEPTH = 30;
+
 class QueryStringParser {
   #position = 0;
+  #groupDepth = 0;
 
   constructor(
     private readonly text: string,
@@ -123,13 +127,16 @@ class QueryStringParser {
 
   #fieldValue(fields: string[]): Query {
     if (this.#startsWith('(')) {
+      if (this.#groupDepth === MAX_GROUP_DEPTH) throw this.#error(`groups nested deeper than ${MAX_GROUP_DEPTH}`);
       this.#position++;
+      this.#groupDepth++;
       const saved = this.options.defaultFields;
       this.options.defaultFields = fields;
       const inner = this.#sequence();
       this.options.defaultFields = saved;
       if (!this.#startsWith(')')) throw this.#error("expected ')'");
       this.#position++;
+      this.#groupDepth--;
       return inner;
     }
     if (this.#startsWith('"')) return this.#perField(fields, (field) => this.#termQuery(field, this.#phrase()));

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
 import { startRouter } from '../../server/router.js';
 import { action, UsageError } from '../input.js';
+import { createLogger, logFormatFor } from '../logger.js';
 
 const DEFAULT_CONFIG = 'data/callrouter.json';
 
@@ -37,7 +38,7 @@ async function start(options: StartOptions): Promise<void> {
     // LOG_LEVEL beats the file's log.level, for a quick `LOG_LEVEL=debug callrouter start` to see every SIP message.
     router = await startRouter(configPath, (config) => {
       loaded = config;
-      return (logger = pino({ level: process.env.LOG_LEVEL ?? config.log.level }));
+      return (logger = createLogger(process.env.LOG_LEVEL ?? config.log.level, logFormatFor(process.env, process.stdout.isTTY === true)));
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);

@@ -7,7 +7,7 @@
  * CANCELs are delivered to the leg they belong to.
  */
 import type { Logger } from 'pino';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import { dialogKey, tagOf } from '../dialog/dialog.js';
@@ -21,7 +21,8 @@ import { negotiateAsUas } from '../dialog/session-timer.js';
 import { limitCallDuration } from './call-duration-limit.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { LegJournal } from './leg-journal.js';
-import { SipCall, type CallOrigin } from './sip-call.js';
+import type { CallOrigin } from '../../call/origin.js';
+import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface B2buaOptions {

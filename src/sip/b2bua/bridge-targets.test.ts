@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
-import { gatewayConfig, type GatewayConfig } from '../../config/schema.js';
+import { gatewaySettings, type GatewaySettings } from '../settings.js';
 import { formatUri, parseNameAddr } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination, Source } from '../transport/index.js';
@@ -19,7 +19,7 @@ function binding(uri: string, source: Source): Binding {
 const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };
 const PHONE_B: Source = { transport: 'tcp', address: '203.0.113.11', port: 40001, connectionId: 7 };
 
-function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> & { unresolved?: boolean }> } = {}) {
+function context(overrides: { gateways?: Record<string, Partial<GatewaySettings> & { unresolved?: boolean }> } = {}) {
   const directory = testDirectory([testDomain(), testDomain({ name: 'other.example', users: [{ id: '500', name: 'Other', password: 'x' }] })]);
   const registrations = new Map<string, Binding[]>([
     ['example.com/101', [binding('sip:101@10.0.0.11:5060', PHONE_A), binding('sip:101@10.0.0.12:5062;transport=tcp', PHONE_B)]],
@@ -31,7 +31,7 @@ function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> &
       const found = domain === 'example.com' ? overrides.gateways?.[name] : undefined;
       if (!found) return undefined;
       const { unresolved, ...config } = found;
-      return { config: gatewayConfig.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
+      return { config: gatewaySettings.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
     },
     fromSource: () => undefined,
   };
@@ -135,6 +135,21 @@ test('origination_caller_id_number/name set the From of the leg', async () => {
   assert.equal(fork.target.from, '"Sales" <sip:0441234567@example.com>');
 });
 
+test('a caller ID with @, |, %, spaces, quotes, line ends and non-ASCII becomes a valid From: escaped user, quoted name', async () => {
+  const { ctx } = context();
+  const number = '%40 0|1@x"ä';
+  const name = 'Ärger "Q" \\ \r\nX-Injected: 1\u0000';
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_caller_id_number: number, origination_caller_id_name: name } }]));
+  assert.equal(fork.target.from, '"Ärger \\"Q\\" \\\\   X-Injected: 1 " <sip:%2540%200%7C1%40x%22%C3%A4@example.com>');
+  const parsed = parseNameAddr(fork.target.from, 'From');
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.uri.user, number);
+  assert.equal(parsed.value.displayName, 'Ärger "Q" \\   X-Injected: 1 ');
+
+  const [anonymous] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_caller_id_number: '', origination_caller_id_name: '' } }]));
+  assert.equal(anonymous.target.from, '<sip:example.com>', 'no caller number: a URI without a user part, never sip:@host');
+});
+
 test('effective_caller_id_number is used when there is no origination_caller_id_number', async () => {
   const { ctx } = context();
   const [fork] = await forksOf(ctx, bridge([{ name: '102' }], { effective_caller_id_number: '777' }));
@@ -145,6 +160,8 @@ test('sip_h_X-Foo becomes an X-Foo header of the INVITE; odd names are ignored',
   const { ctx } = context();
   const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar', 'sip_h_Bad Name': 'x' } }], { 'sip_h_X-Team': 'sales' }));
   assert.deepEqual(fork.target.headers, { 'X-Team': 'sales', 'X-Foo': 'bar' });
+  const [hostile] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'a\r\nVia: evil\u0000b' } }]));
+  assert.deepEqual(hostile.target.headers, { 'X-Foo': 'a  Via: evil b' }, 'CR, LF and NUL never reach the wire');
 });
 
 test('a gateway: one fork to the number at the gateway host, with its credentials and our address in From', async () => {
@@ -158,6 +175,13 @@ test('a gateway: one fork to the number at the gateway host, with its credential
   assert.deepEqual(fork.target.credentials, { username: 'acct', password: 'pw' });
   assert.equal(fork.target.from, '"Agent 100" <sip:100@198.51.100.1>');
   assert.equal(fork.destinationNumber, '380441234567');
+});
+
+test('a dialled number with characters that need escaping is escaped in the Request-URI and To', async () => {
+  const { ctx } = context({ gateways: { carrier: {} } });
+  const [fork] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '0|1#' }]));
+  assert.equal(formatUri(fork.target.requestUri), 'sip:0%7C1%23@carrier.example:5060');
+  assert.equal(fork.target.to, '<sip:0%7C1%23@carrier.example:5060>');
 });
 
 test('a gateway callerIdNumber replaces the caller ID on calls out through it', async () => {

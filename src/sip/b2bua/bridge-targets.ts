@@ -8,17 +8,17 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { GatewayConfig } from '../../config/schema.js';
+import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
-import { formatHostPort, parseUri, quote, type ExtraHeaders, type SipUri } from '../message/index.js';
+import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
 /** How the B2BUA finds gateways: by name for calls out, by source address for calls in. */
 export interface GatewayDirectory {
-  find(domain: string, name: string): { config: GatewayConfig; destination: Destination | undefined } | undefined;
-  fromSource(address: string): { domain: string; gateway: GatewayConfig } | undefined;
+  find(domain: string, name: string): { config: GatewaySettings; destination: Destination | undefined } | undefined;
+  fromSource(address: string): { domain: string; gateway: GatewaySettings } | undefined;
 }
 
 export interface TargetContext {
@@ -66,7 +66,7 @@ export async function resolveEndpoint(
   const settings = { ...request.exportedVariables, ...request.parameters, ...endpoint.parameters };
   const leg = legSettings(context, settings);
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
-  const from = (host: string) => `${leg.callerIdName ? `${quote(leg.callerIdName)} ` : ''}<sip:${leg.callerIdNumber}@${formatHostPort(host, undefined)}>`;
+  const from = (host: string) => callerAddress(leg.callerIdNumber, leg.callerIdName, host);
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber'>): Fork => ({
     endpointIndex,
     target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: leg.headers },
@@ -88,7 +88,7 @@ export async function resolveEndpoint(
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: contactDestination(binding), to: `<sip:${user.id}@${domain}>`, fromHost: context.domain },
+            { requestUri: binding.uri, destination: contactDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
           ),
         ),
@@ -105,13 +105,13 @@ export async function resolveEndpoint(
       const callerIdNumber = gateway.config.callerIdNumber;
       const credentials = gateway.config.username && gateway.config.password ? { username: gateway.config.username, password: gateway.config.password } : undefined;
       const resolved = fork(
-        { requestUri: uri.value, destination: gateway.destination, to: `<sip:${number}@${host}>`, credentials, fromHost: context.localHost(gateway.destination) },
+        { requestUri: uri.value, destination: gateway.destination, to: `<${formatUri(uri.value)}>`, credentials, fromHost: context.localHost(gateway.destination) },
         { kind: 'gateway', domain: context.domain, destinationNumber: number },
       );
       // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.
       if (callerIdNumber && !leg.callerIdFromSchema) {
         resolved.callerIdNumber = callerIdNumber;
-        resolved.target.from = `<sip:${callerIdNumber}@${context.localHost(gateway.destination)}>`;
+        resolved.target.from = callerAddress(callerIdNumber, undefined, context.localHost(gateway.destination));
       }
       return { endpointIndex, forks: [resolved] };
     }
@@ -147,7 +147,7 @@ function legSettings(context: TargetContext, settings: Record<string, string>): 
   const timeout = Number(settings.leg_timeout ?? settings.call_timeout);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(settings)) {
-    if (name.startsWith(HEADER_VARIABLE) && /^[A-Za-z0-9-]+$/.test(name.slice(HEADER_VARIABLE.length))) headers[name.slice(HEADER_VARIABLE.length)] = value;
+    if (name.startsWith(HEADER_VARIABLE) && /^[A-Za-z0-9-]+$/.test(name.slice(HEADER_VARIABLE.length))) headers[name.slice(HEADER_VARIABLE.length)] = headerText(value);
   }
   const schemaCallerId = settings.origination_caller_id_number ?? settings.effective_caller_id_number;
   return {
@@ -157,6 +157,21 @@ function legSettings(context: TargetContext, settings: Record<string, string>): 
     callerIdName: settings.origination_caller_id_name ?? settings.effective_caller_id_name ?? context.callerIdName,
     headers,
   };
+}
+
+/**
+ * The From of a leg. The caller ID comes from callers and schemas (`%40`,
+ * `0|1`, spaces, quotes, non-ASCII): the number goes into the URI's user part
+ * escaped (§19.1.2) and the name into a quoted-string, so the INVITE is valid
+ * SIP and the phone's responses, which echo it, parse. An empty number leaves
+ * the URI without a user part.
+ */
+function callerAddress(number: string, name: string | undefined, host: string): string {
+  return formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() });
+}
+
+function sipUri(user: string | undefined, host: string): SipUri {
+  return { scheme: 'sip', ...(user === undefined ? {} : { user }), host, params: new Map(), headers: new Map() };
 }
 
 /**
@@ -180,7 +195,7 @@ function sipUriOf(endpoint: BridgeEndpoint): SipUri | undefined {
 }
 
 function formatSip(uri: SipUri): string {
-  return `sip:${uri.user ? `${uri.user}@` : ''}${formatHostPort(uri.host, uri.port)}`;
+  return formatUri({ ...uri, scheme: 'sip', params: new Map(), headers: new Map() });
 }
 
 async function resolveHost(host: string): Promise<string | undefined> {

@@ -5,7 +5,7 @@
  * leg can still get its CDR after a crash.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 import type { LegJournal, OpenLeg } from './leg-journal.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import { callEndedReason, type BridgeRequest, type BridgeResult, type Call, type CallState } from '../../call/call.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
+import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -22,13 +23,6 @@ import type { OutboundLeg } from './outbound-leg.js';
 import { ring, type ForkObserver } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { outcomeStatus, type SipStack } from './sip-stack.js';
-
-/** Who placed the call: one of our users, a configured gateway, or an unknown source calling a public number. */
-export type CallOrigin =
-  | { kind: 'user'; domain: string; userId: string }
-  /** `account`: the username we register with at that gateway, if any. */
-  | { kind: 'gateway'; domain: string; gateway: string; account?: string }
-  | { kind: 'anonymous' };
 
 export interface SipCallOptions {
   stack: SipStack;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { DigestAuthenticator } from '../auth/authenticator.js';
 import { buildResponse, parseContact, parseCSeq, parseNameAddr, parseVia, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { ClientTransactionUser } from '../transaction/transaction-user.js';
@@ -108,23 +108,12 @@ class FakeCarrier implements OutboundRequests {
   }
 }
 
-function gateway(fields: Partial<GatewayConfig> = {}): GatewayConfig {
+function gateway(fields: Partial<GatewaySettings> = {}): GatewaySettings {
   return { name: 'trunk', host: 'sip.carrier.example', port: 5060, transport: 'udp', register: true, username: 'acme', password: 'trunk-secret', ...fields };
 }
 
-function domains(gateways: GatewayConfig[]): Config['domains'] {
-  return [
-    {
-      name: 'example.com',
-      timeZone: 'UTC',
-      variables: {},
-      allowAnonymousPublic: false,
-      users: [],
-      gateways,
-      calendars: [],
-      routes: { public: [], default: [] },
-    },
-  ];
+function domains(gateways: GatewaySettings[]): GatewayDomains {
+  return [{ name: 'example.com', gateways }];
 }
 
 interface LogLine {
@@ -134,7 +123,7 @@ interface LogLine {
 }
 
 interface Setup extends Partial<GatewayRegistrationsOptions> {
-  gateways?: GatewayConfig[];
+  gateways?: GatewaySettings[];
   carrier?: FakeCarrier;
   resolved?: () => boolean;
   destination?: Destination;

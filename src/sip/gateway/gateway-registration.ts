@@ -18,7 +18,7 @@
  * production and a fake carrier in tests.
  */
 import type { Logger } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { answerChallenge } from '../auth/client-credentials.js';
 import { parseDigestChallenge, type ReceivedChallenge } from '../auth/credentials.js';
 import {
@@ -71,7 +71,7 @@ export interface RegistrationTimers {
 }
 
 export interface GatewayRegistrationsOptions {
-  domains: Config['domains'];
+  domains: GatewayDomains;
   outbound: OutboundRequests;
   /** Where a gateway is (GatewayAddresses#destinationOf); undefined while its host does not resolve. */
   destinationOf(domain: string, gatewayName: string): Destination | undefined;
@@ -116,7 +116,7 @@ interface Attempt {
 /** The registration of one gateway account. */
 export class GatewayRegistration {
   readonly domain: string;
-  readonly gateway: GatewayConfig;
+  readonly gateway: GatewaySettings;
   readonly #outbound: OutboundRequests;
   readonly #destinationOf: GatewayRegistrationsOptions['destinationOf'];
   readonly #logger: Logger;
@@ -135,7 +135,7 @@ export class GatewayRegistration {
   #status: GatewayRegistrationStatus;
   #stopped = false;
 
-  constructor(domain: string, gateway: GatewayConfig, options: GatewayRegistrationsOptions) {
+  constructor(domain: string, gateway: GatewaySettings, options: GatewayRegistrationsOptions) {
     this.domain = domain;
     this.gateway = gateway;
     this.#outbound = options.outbound;

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { compileElasticRequest, renderElasticRequest, type ElasticArgs } from '../../../src/apps/cdr-request.js';
 import type { HangupCause } from '../../../src/call/hangup-cause.js';
-import { cdrFromLeg, type CallLegRecord } from '../../../src/cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../../src/call/leg-record.js';
+import { cdrFromLeg } from '../../../src/cdr/document/leg-record.js';
 import type { CdrDocument } from '../../../src/cdr/store.js';
 
 export const DOMAIN = 'example.com';

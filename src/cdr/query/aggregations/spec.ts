@@ -51,15 +51,20 @@ const FIXED_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_
 
 const METRICS: readonly MetricType[] = ['min', 'max', 'avg', 'sum', 'value_count', 'cardinality'];
 
-export function parseAggregations(value: unknown): Record<string, AggregationSpec> {
+/** Levels of sub-aggregations; like the query's nesting limit, it keeps a hostile body from exhausting the stack. */
+export const MAX_AGGREGATION_DEPTH = 30;
+
+/** `depth`: how many aggregations this `aggs` object is nested in. */
+export function parseAggregations(value: unknown, depth = 0): Record<string, AggregationSpec> {
   if (value === undefined) return {};
+  if (depth >= MAX_AGGREGATION_DEPTH) throw parsingError(`aggregations are nested deeper than ${MAX_AGGREGATION_DEPTH} levels`);
   const object = expectObject(value, 'aggs');
   const specs: Record<string, AggregationSpec> = {};
-  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body);
+  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body, depth);
   return specs;
 }
 
-function parseAggregation(name: string, body: unknown): AggregationSpec {
+function parseAggregation(name: string, body: unknown, depth: number): AggregationSpec {
   const object = expectObject(body, name);
   const subsValue = object.aggs ?? object.aggregations;
   const types = Object.keys(object).filter((key) => key !== 'aggs' && key !== 'aggregations' && key !== 'meta');
@@ -75,7 +80,7 @@ function parseAggregation(name: string, body: unknown): AggregationSpec {
     if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
     return spec.missing === undefined ? { type: type as MetricType, field: field() } : { type: type as MetricType, field: field(), missing: readScalar(spec.missing, `${name}.missing`) };
   }
-  const subs = parseAggregations(subsValue);
+  const subs = parseAggregations(subsValue, depth + 1);
   if (type === 'terms') {
     checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
     const terms: AggregationSpec = {

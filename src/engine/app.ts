@@ -3,9 +3,9 @@ import type { Call } from '../call/call.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
-import type { ExpressionEnv } from '../engine/expr/index.js';
-import type { Flow } from '../engine/flow.js';
-import type { Template, VariableSource } from '../engine/template.js';
+import type { ExpressionEnv } from './expr/index.js';
+import type { Flow } from './flow.js';
+import type { Template, VariableSource } from './template.js';
 
 /**
  * An application of the routing schema language: its name, the schema of its

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { listenSetting, uniqueBy } from '../settings.js';
+import { authSettings } from './auth/settings.js';
+import { sessionTimerSettings } from './dialog/settings.js';
+import { tcpSettings } from './transport/settings.js';
+import { DEFAULT_TIMER_SETTINGS } from './transaction/timers.js';
+
+export const gatewaySettings = z
+  .object({
+    name: z.string().min(1),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(5060),
+    transport: z.enum(['udp', 'tcp']).default('udp'),
+    /** Caller ID presented on calls out through this gateway (else the caller's). */
+    callerIdNumber: z.string().optional(),
+    /** Credentials when the carrier challenges our INVITEs or wants a registration. */
+    username: z.string().optional(),
+    password: z.string().optional(),
+    register: z.boolean().default(false),
+  })
+  .strict();
+
+export type GatewaySettings = z.infer<typeof gatewaySettings>;
+
+/** What of a domain's settings the SIP server owns; `config/` adds the other layers' fields. */
+export const sipDomainShape = {
+  gateways: z.array(gatewaySettings).default([]).superRefine(uniqueBy('name', 'gateway')),
+};
+
+/** The gateways of every domain, as the SIP server reads them. */
+export type GatewayDomains = readonly { name: string; gateways: readonly GatewaySettings[] }[];
+
+export const sipSettings = z
+  .object({
+    listen: listenSetting(5060),
+    transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
+    tcp: tcpSettings,
+    sessionTimers: sessionTimerSettings,
+    /** Address written into Via/Contact when listening on 0.0.0.0. */
+    publicAddress: z.string().optional(),
+    registration: z
+      .object({
+        minExpires: z.number().int().min(1).default(60),
+        maxExpires: z.number().int().min(1).default(3600),
+        defaultExpires: z.number().int().min(1).default(3600),
+      })
+      .strict()
+      .default({}),
+    auth: authSettings,
+    calls: z
+      .object({
+        /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */
+        maxInSetup: z.number().int().min(1).default(1000),
+        /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
+        shutdownGraceSeconds: z.number().int().min(0).default(30),
+        /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */
+        maxDurationSeconds: z.number().int().min(1).default(8 * 3600),
+      })
+      .strict()
+      .default({}),
+    /** RFC 3261 timers in milliseconds; tune T1 for long round trips, not for speed. */
+    timers: z
+      .object({
+        t1: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t1),
+        t2: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t2),
+        t4: z.number().int().min(1).default(DEFAULT_TIMER_SETTINGS.t4),
+      })
+      .strict()
+      .refine((timers) => timers.t1 <= timers.t2, { path: ['t2'], message: 'expected t2 at least t1' })
+      .default({}),
+  })
+  .strict()
+  .default({});
+
+export type SipSettings = z.infer<typeof sipSettings>;
