@@ -106,6 +106,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
         journal,
+        variableLimits: config.calls.variables,
         onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
       },
     });

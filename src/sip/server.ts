@@ -19,6 +19,7 @@ import { TransportLayer, type Destination, type ListenAddress, type Source, type
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
+import type { VariableLimits } from '../call/variable-limits.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { Call } from '../call/call.js';
@@ -42,6 +43,7 @@ export interface SipServerOptions {
     recordLeg(leg: CallLegRecord): void;
     /** Legs in progress, so a crash does not lose their CDRs. */
     journal?: LegJournal;
+    variableLimits?: VariableLimits;
     onCall(call: Call, origin: CallOrigin): void;
   };
 }
@@ -121,6 +123,7 @@ export class SipServer {
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
         recordLeg: options.calls.recordLeg,
         journal: options.calls.journal,
+        variableLimits: options.calls.variableLimits,
         onCall: options.calls.onCall,
         maxCallsInSetup: sip.calls.maxInSetup,
         maxCallDurationMs: sip.calls.maxDurationSeconds * 1000,

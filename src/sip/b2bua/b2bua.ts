@@ -20,6 +20,7 @@ import { callerVariables } from './caller-variables.js';
 import { negotiateAsUas } from '../dialog/session-timer.js';
 import { limitCallDuration } from './call-duration-limit.js';
 import { InboundLeg } from './inbound-leg.js';
+import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { SipCall } from './sip-call.js';
@@ -34,6 +35,7 @@ export interface B2buaOptions {
   contactsOf(domain: string, user: string): Binding[];
   recordLeg(leg: CallLegRecord): void;
   journal?: LegJournal;
+  variableLimits?: VariableLimits;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
@@ -153,6 +155,7 @@ export class B2bua {
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
       journal: this.#options.journal,
+      variableLimits: this.#options.variableLimits,
     });
     this.#calls.add(call);
     const settled = () => this.#pendingInvites.delete(transaction);

@@ -17,6 +17,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import type { DialogLeg } from './dialog-leg.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
+import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
 import { LegTimeline, type LegIdentity } from './leg-timeline.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -36,6 +37,7 @@ export interface SipCallOptions {
   recordLeg(leg: CallLegRecord): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
+  variableLimits?: VariableLimits;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -55,7 +57,7 @@ export class SipCall extends ChannelVariables implements Call {
   #releaseCaller: (() => void) | undefined;
 
   constructor(options: SipCallOptions) {
-    super();
+    super(options.variableLimits);
     this.#options = options;
     this.#leg = options.leg;
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
