@@ -13,6 +13,15 @@ export type EngineRequest =
   | { op: 'report' };
 
 const engine = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1' });
+
+// Signalling load stand-in: the main thread busy for MAIN_BUSY % of every 100 ms (the media runs on its worker).
+const busyShare = Math.min(90, Number(process.env.MAIN_BUSY ?? 0)) / 100;
+if (busyShare > 0) {
+  setInterval(() => {
+    const until = performance.now() + 100 * busyShare;
+    while (performance.now() < until);
+  }, 100);
+}
 const sessions = new Map<string, MediaSession>();
 
 process.on('message', (message: { seq: number; request: EngineRequest }) => {

@@ -14,11 +14,11 @@ export const schemaRefSetting = z.union([z.string().min(1), z.array(z.unknown())
 
 export const timeZoneSetting = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });
 
-/** An address and port to listen on. */
+/** An address and port to listen on: loopback unless configured, so nothing is reachable from other machines by accident. */
 export const listenSetting = (port: number) =>
   z
     .object({
-      address: z.string().default('0.0.0.0'),
+      address: z.string().default('127.0.0.1'),
       port: z.number().int().min(0).max(65535).default(port),
     })
     .strict()

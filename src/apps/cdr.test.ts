@@ -43,7 +43,7 @@ async function runCdrStep(step: unknown, variables: Record<string, string>, cdr:
   return { call, step: events.find((event): event is StepTrace => event.type === 'step')! };
 }
 
-const seedCdrStep = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'))[0];
+const seedCdrStep = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'))[0];
 
 test('builds the search the original sent: query_string + filters in bool.must, size, sort, columns as fields', async () => {
   const { searcher, calls } = recordingSearcher([{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': ['101'] } }]);

@@ -1,5 +1,5 @@
 import type { AppSpec } from './app.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../closest-name.js';
 
 /**
  * The applications a schema may use, handed to the schema loader by whoever

@@ -65,7 +65,7 @@ test('a goto must name a tag that exists, and tags are unique', () => {
 });
 
 test('bridge endpoint types are checked at their path', () => {
-  const seed = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'));
+  const seed = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'));
   seed[2].if.then[0].bridge.endpoints[0].type = 'phone';
   assert.deepEqual(errorsOf(seed), ['[2].if.then[0].bridge.endpoints[0].type: expected one of user, gateway, device, sipUri']);
 });

@@ -23,6 +23,7 @@ import type { VariableLimits } from '../call/variable-limits.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { Call } from '../call/call.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
@@ -37,6 +38,8 @@ export interface SipServerOptions {
   state?: StateDatabase;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
+  /** What calls time (ringing, 2xx retransmission, shutdown grace) run on; the system clock by default. */
+  clock?: Clock;
   /** Calls: without this the server is a registrar only. */
   calls?: {
     gateways: GatewayDirectory;
@@ -114,6 +117,7 @@ export class SipServer {
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
           sessionTimers: sessionTimers(sip.sessionTimers),
+          clock: options.clock ?? systemClock,
           logger: callLogger,
         },
         transactions,

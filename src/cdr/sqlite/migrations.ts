@@ -3,6 +3,7 @@
  * runs once, in order, inside a transaction; add new ones at the end.
  */
 import type Database from 'better-sqlite3';
+import { applyMigrations } from '../../sqlite-migrations.js';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE cdr (
@@ -38,14 +39,5 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`CDR database schema version ${current} is newer than this callrouter understands (${SCHEMA_VERSION})`);
-  }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  applyMigrations(db, MIGRATIONS, 'CDR database');
 }

@@ -9,7 +9,7 @@ import { startRouter } from '../../server/router.js';
 import { action, UsageError } from '../input.js';
 import { createLogger, logFormatFor } from '../logger.js';
 
-const DEFAULT_CONFIG = 'data/callrouter.json';
+export const DEFAULT_CONFIG = 'data/callrouter.json';
 
 interface StartOptions {
   config?: string;
@@ -30,6 +30,8 @@ async function start(options: StartOptions): Promise<void> {
     const demo = await writeDemoConfig(configPath);
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
     for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+    console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
+    console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
   let logger: Logger | undefined;
   let loaded: Config | undefined;

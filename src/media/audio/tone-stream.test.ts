@@ -44,3 +44,17 @@ test('cadence: busy is 500 ms on, 500 ms off; loops=2 plays it twice', () => {
   const loud = frames.map((frame) => frame.some((sample) => Math.abs(sample) > 1000));
   assert.deepEqual([loud[0], loud[24], loud[25], loud[49], loud[50], loud[75]], [true, true, false, false, true, false]);
 });
+
+test('skipping frames lands where reading them would have, and reports frames left over at the end', () => {
+  const read = new ToneSource(parseToneStream('%(100,60,440);%(200,0,697,1209)'));
+  const skipped = new ToneSource(parseToneStream('%(100,60,440);%(200,0,697,1209)'));
+  const frame = new Int16Array(160);
+  for (let i = 0; i < 9; i++) read.read(frame);
+  assert.equal(skipped.skip(9), 0);
+  const [a, b] = [new Int16Array(160), new Int16Array(160)];
+  read.read(a);
+  skipped.read(b);
+  assert.deepEqual(b, a);
+  assert.equal(skipped.skip(100), 100 - 8, "18 frames in all, 10 played");
+  assert.equal(skipped.read(frame), false);
+});

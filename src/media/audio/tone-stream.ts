@@ -3,7 +3,7 @@
  * busy and beeps: `[tone_stream://][L=n;][v=dB;]%(on,off,f1[,f2…]);…[;loops=n]`,
  * and DTMF digits (`1234`, timed by `d=` and `w=`). Frequencies add up.
  */
-import { SAMPLE_RATE } from '../codec.js';
+import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from './source.js';
 
 export interface ToneSegment {
@@ -106,7 +106,10 @@ function duration(spec: string, ms: number): number {
   return ms;
 }
 
-/** Plays a tone stream; the phase runs on across frames so tones stay clean. */
+/** sin(2πk/8000) for k in 0..7999: a whole-hertz tone's sample n is SINE[(f·n) mod 8000]. */
+const SINE = Float64Array.from({ length: SAMPLE_RATE }, (_, k) => Math.sin((2 * Math.PI * k) / SAMPLE_RATE));
+
+/** Plays a tone stream; each segment's tones start at phase 0, whatever the frame boundaries. */
 export class ToneSource implements AudioSource {
   #segment = 0;
   #sampleInSegment = 0;
@@ -128,6 +131,18 @@ export class ToneSource implements AudioSource {
     return true;
   }
 
+  skip(frames: number): number {
+    let left = frames * SAMPLES_PER_FRAME;
+    while (left > 0) {
+      const segment = this.#current();
+      if (!segment) return Math.ceil(left / SAMPLES_PER_FRAME);
+      const step = Math.min(left, samples(segment.onMs + segment.offMs) - this.#sampleInSegment);
+      this.#sampleInSegment += step;
+      left -= step;
+    }
+    return 0;
+  }
+
   #current(): ToneSegment | undefined {
     for (;;) {
       if (this.stream.loops !== -1 && this.#loopsPlayed >= this.stream.loops) return undefined;
@@ -143,10 +158,13 @@ export class ToneSource implements AudioSource {
   }
 
   #sample(segment: ToneSegment): number {
-    if (this.#sampleInSegment >= samples(segment.onMs)) return 0;
+    const n = this.#sampleInSegment;
+    if (n >= samples(segment.onMs)) return 0;
     const amplitude = 32767 * 10 ** (segment.levelDb / 20);
     let value = 0;
-    for (const frequency of segment.frequencies) value += Math.sin((2 * Math.PI * frequency * this.#sampleInSegment) / SAMPLE_RATE);
+    for (const frequency of segment.frequencies) {
+      value += Number.isInteger(frequency) ? SINE[(frequency * n) % SAMPLE_RATE] : Math.sin((2 * Math.PI * frequency * n) / SAMPLE_RATE);
+    }
     return Math.max(-32768, Math.min(32767, Math.round(amplitude * value)));
   }
 }

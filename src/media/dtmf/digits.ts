@@ -6,6 +6,7 @@ export type DigitSource = 'rfc4733' | 'sip-info' | 'inband';
 /** One key press, however it reached us. */
 export interface DigitEvent {
   digit: string;
+  /** How long the key was pressed, as far as known when it is reported (in-band: the 40 ms it took to detect). */
   durationMs: number;
   source: DigitSource;
 }

@@ -198,13 +198,10 @@ export class RtpSession {
 
   /** Skips what missed slots would have played. */
   #advanceSources(slots: number): void {
-    for (let slot = 0; slot < slots && this.#playing; slot++) {
-      if (!this.#playing.source.read(this.#frame)) {
-        const done = this.#playing.done;
-        this.#playing = undefined;
-        done({ reason: 'finished' });
-      }
-    }
+    const playing = this.#playing;
+    if (slots === 0 || !playing || playing.source.skip(slots) === 0) return;
+    this.#playing = undefined;
+    playing.done({ reason: 'finished' });
   }
 
   /** Sends this slot's DTMF packets; false when the queue holds in-band tones, which go as audio. */

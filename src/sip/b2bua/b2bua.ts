@@ -99,15 +99,15 @@ export class B2bua {
   /** Resolves when no call is left, or after `timeoutMs`; true when none is left. */
   async callsFinished(timeoutMs: number): Promise<boolean> {
     if (this.#calls.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     let done: (() => void) | undefined;
     const finished = new Promise<boolean>((resolve) => {
       done = () => resolve(true);
       this.#callsEnded.add(done);
-      timer = setTimeout(() => resolve(false), timeoutMs);
+      cancelTimer = this.#stack.clock.setTimer(timeoutMs, () => resolve(false));
     });
     const result = await finished;
-    clearTimeout(timer);
+    cancelTimer?.();
     if (done) this.#callsEnded.delete(done);
     return result;
   }
@@ -162,7 +162,7 @@ export class B2bua {
     transaction.onSettled(settled);
     transaction.onTerminated(settled);
     call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
-    limitCallDuration(call, this.#options.maxCallDurationMs, (uuid) =>
+    limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
       this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
     );
     this.#options.onCall(call, origin);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
+import { DEFAULT_LEG_TIMEOUT_SECONDS, planBridge } from '../../call/bridge-policy.js';
+import type { BridgeEndpoint, BridgeLeg, BridgeRequest } from '../../call/call.js';
 import { gatewaySettings, type GatewaySettings } from '../settings.js';
 import { formatUri, parseNameAddr } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination, Source } from '../transport/index.js';
-import { DEFAULT_LEG_TIMEOUT_SECONDS, resolveEndpoint, type Fork, type GatewayDirectory, type TargetContext } from './bridge-targets.js';
+import { resolveEndpoint, type Fork, type GatewayDirectory, type TargetContext } from './bridge-targets.js';
 import { testDirectory, testDomain } from '../../../test/support/engine.js';
 
 const CARRIER_DESTINATION: Destination = { transport: 'udp', address: '192.0.2.50', port: 5060 };
@@ -58,15 +59,22 @@ function bridge(endpoints: Partial<BridgeEndpoint>[], parameters: Record<string,
   };
 }
 
+/** The request's leg as the bridge policy plans it (no channel variables). */
+function legOf(request: BridgeRequest, index: number): BridgeLeg {
+  const planned = planBridge(request, () => undefined);
+  assert.ok(planned.ok, planned.ok ? '' : planned.problems.join('; '));
+  return planned.plan.groups.flat()[index];
+}
+
 async function forksOf(ctx: TargetContext, request: BridgeRequest, index = 0): Promise<Fork[]> {
-  const resolved = await resolveEndpoint(ctx, request, index);
+  const resolved = await resolveEndpoint(ctx, legOf(request, index));
   assert.ok('forks' in resolved, `expected forks, got ${JSON.stringify(resolved)}`);
   assert.equal(resolved.endpointIndex, index);
   return resolved.forks;
 }
 
 async function causeOf(ctx: TargetContext, request: BridgeRequest, index = 0) {
-  const resolved = await resolveEndpoint(ctx, request, index);
+  const resolved = await resolveEndpoint(ctx, legOf(request, index));
   assert.ok('cause' in resolved, `expected a cause, got ${JSON.stringify(resolved)}`);
   assert.equal(resolved.endpointIndex, index);
   return resolved.cause;
@@ -116,15 +124,14 @@ test('causes: unknown gateway and device endpoints are NO_ROUTE_DESTINATION; an 
   assert.equal(await causeOf(ctx, bridge([{ type: 'gateway', name: 'down', dialString: '123' }])), 'NETWORK_OUT_OF_ORDER');
 });
 
-test('leg_timeout: the endpoint overrides the request parameters, which override exported variables', async () => {
+test('a fork carries what the policy decided for its leg: time, delay, early media, variables', async () => {
   const { ctx } = context();
-  const request = bridge([{ name: '102', parameters: { leg_timeout: '15' } }, { name: '102' }], { leg_timeout: '30' }, { leg_timeout: '45' });
-  assert.equal((await forksOf(ctx, request, 0))[0].timeoutSeconds, 15);
-  assert.equal((await forksOf(ctx, request, 1))[0].timeoutSeconds, 30);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], {}, { leg_timeout: '45' })))[0].timeoutSeconds, 45);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], { call_timeout: '20' })))[0].timeoutSeconds, 20);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: 'soon' } }])))[0].timeoutSeconds, 60);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: '0' } }])))[0].timeoutSeconds, 60);
+  const parameters = { leg_timeout: '15', leg_delay_start: '2', ignore_early_media: 'true' };
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters }], {}, { team: 'sales' }));
+  assert.equal(fork.timeoutSeconds, 15);
+  assert.equal(fork.delaySeconds, 2);
+  assert.equal(fork.ignoreEarlyMedia, true);
+  assert.deepEqual(fork.variables, { team: 'sales', ...parameters });
 });
 
 test('origination_caller_id_number/name set the From of the leg', async () => {
@@ -156,9 +163,9 @@ test('effective_caller_id_number is used when there is no origination_caller_id_
   assert.equal(fork.callerIdNumber, '777');
 });
 
-test('sip_h_X-Foo becomes an X-Foo header of the INVITE; odd names are ignored', async () => {
+test('sip_h_X-Foo becomes an X-Foo header of the INVITE', async () => {
   const { ctx } = context();
-  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar', 'sip_h_Bad Name': 'x' } }], { 'sip_h_X-Team': 'sales' }));
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar' } }], { 'sip_h_X-Team': 'sales' }));
   assert.deepEqual(fork.target.headers, { 'X-Team': 'sales', 'X-Foo': 'bar' });
   const [hostile] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'a\r\nVia: evil\u0000b' } }]));
   assert.deepEqual(hostile.target.headers, { 'X-Foo': 'a  Via: evil b' }, 'CR, LF and NUL never reach the wire');

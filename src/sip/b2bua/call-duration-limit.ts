@@ -5,13 +5,18 @@
  * ALLOTTED_TIMEOUT, as FreeSWITCH ends a call whose time limit ran out.
  */
 import type { Call } from '../../call/call.js';
+import type { Clock } from '../../clock.js';
 
-export function limitCallDuration(call: Pick<Call, 'hangup'> & { signal: AbortSignal; uuid: string }, maxMs: number, log: (uuid: string) => void): void {
+export function limitCallDuration(
+  call: Pick<Call, 'hangup'> & { signal: AbortSignal; uuid: string },
+  maxMs: number,
+  clock: Pick<Clock, 'setTimer'>,
+  log: (uuid: string) => void,
+): void {
   if (call.signal.aborted) return;
-  const timer = setTimeout(() => {
+  const cancel = clock.setTimer(maxMs, () => {
     log(call.uuid);
     void call.hangup('ALLOTTED_TIMEOUT');
-  }, maxMs);
-  timer.unref?.();
-  call.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  });
+  call.signal.addEventListener('abort', cancel, { once: true });
 }

@@ -30,7 +30,7 @@ export abstract class DialogLeg implements DialogReceiver {
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
   readonly #endListeners: (() => void)[] = [];
-  #unacknowledged: { seq: number; timer: NodeJS.Timeout } | undefined;
+  #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
   #sessionTimer: SessionTimer | undefined;
   /** What we last told the peer our session is: a re-INVITE refresh repeats it. */
   #lastLocalSession: SessionBody | undefined;
@@ -77,7 +77,7 @@ export abstract class DialogLeg implements DialogReceiver {
   receiveAck(ack: SipRequest): void {
     const seq = parseCSeq(ack.headers.get('cseq') ?? '');
     if (!seq.ok || this.#unacknowledged?.seq !== seq.value.seq) return;
-    clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged.cancelTimer();
     this.#unacknowledged = undefined;
     this.acknowledged(ack);
   }
@@ -94,22 +94,22 @@ export abstract class DialogLeg implements DialogReceiver {
     }
     const seq = parseCSeq(response.headers.get('cseq') ?? '');
     if (response.status < 200 || response.status >= 300 || !seq.ok) return;
-    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
-    const { t1, t2 } = this.stack.timers;
-    const giveUpAt = Date.now() + 64 * t1;
-    const schedule = (interval: number): NodeJS.Timeout =>
-      setTimeout(() => {
+    this.#unacknowledged?.cancelTimer();
+    const { timers: { t1, t2 }, clock } = this.stack;
+    const giveUpAt = clock.now().getTime() + 64 * t1;
+    const schedule = (interval: number): (() => void) =>
+      clock.setTimer(interval, () => {
         if (!this.#unacknowledged) return;
-        if (Date.now() >= giveUpAt) {
+        if (clock.now().getTime() >= giveUpAt) {
           this.#unacknowledged = undefined;
           this.stack.logger.warn({ callId: response.headers.get('call-id'), cseq: seq.value.seq }, 'no ACK for our 2xx to an INVITE');
           onAckTimeout?.();
           return;
         }
         if (!transaction.reliable) transaction.respond(response);
-        this.#unacknowledged.timer = schedule(Math.min(2 * interval, t2));
-      }, interval);
-    this.#unacknowledged = { seq: seq.value.seq, timer: schedule(t1) };
+        this.#unacknowledged.cancelTimer = schedule(Math.min(2 * interval, t2));
+      });
+    this.#unacknowledged = { seq: seq.value.seq, cancelTimer: schedule(t1) };
   }
 
   /** The ACK of our last 2xx to an INVITE came. */
@@ -158,7 +158,7 @@ export abstract class DialogLeg implements DialogReceiver {
         this.stack.logger.info({ callId: this.#dialog?.callId, seconds: interval.seconds }, 'session timer expired: the peer is gone');
         this.events.onSessionExpired?.();
       },
-    });
+    }, this.stack.clock);
   }
 
   /** Our 2xx to the peer's re-INVITE or UPDATE states the session timer it refreshed (RFC 4028 §9). */
@@ -193,7 +193,7 @@ export abstract class DialogLeg implements DialogReceiver {
   protected end(by: EndedBy): void {
     if (this.#endedBy) return;
     this.#endedBy = by;
-    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged?.cancelTimer();
     this.#unacknowledged = undefined;
     this.#sessionTimer?.stop();
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);

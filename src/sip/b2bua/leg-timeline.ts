@@ -5,18 +5,23 @@
  * leg can still get its CDR after a crash.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
+import type { Clock } from '../../clock.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { LegJournal, OpenLeg } from './leg-journal.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
 export class LegTimeline {
-  readonly startTime = new Date();
+  readonly startTime: Date;
   #progress: Date | undefined;
   #progressMedia: Date | undefined;
   #answer: Date | undefined;
   #bridge: Date | undefined;
   #journal: { journal: LegJournal; identity: () => LegIdentity } | undefined;
+
+  constructor(private readonly clock: Clock) {
+    this.startTime = clock.now();
+  }
 
   /** Writes the leg to the journal now and at every moment from here on, until `record`. */
   journalTo(journal: LegJournal | undefined, identity: () => LegIdentity): void {
@@ -27,20 +32,20 @@ export class LegTimeline {
 
   progress(withMedia: boolean): void {
     const before = this.#progressMedia ?? this.#progress;
-    this.#progress ??= new Date();
-    if (withMedia) this.#progressMedia ??= new Date();
+    this.#progress ??= this.clock.now();
+    if (withMedia) this.#progressMedia ??= this.clock.now();
     if ((this.#progressMedia ?? this.#progress) !== before) this.#journalMoment();
   }
 
   answer(): void {
     if (this.#answer) return;
-    this.#answer = new Date();
+    this.#answer = this.clock.now();
     this.#journalMoment();
   }
 
   bridge(): void {
     if (this.#bridge) return;
-    this.#bridge = new Date();
+    this.#bridge = this.clock.now();
     this.#journalMoment();
   }
 
@@ -51,7 +56,7 @@ export class LegTimeline {
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
     this.#journal?.journal.remove(identity.uuid);
     this.#journal = undefined;
-    return { ...this.#moments(identity), endTime: new Date(), hangupCause };
+    return { ...this.#moments(identity), endTime: this.clock.now(), hangupCause };
   }
 
   #moments(identity: LegIdentity): OpenLeg {

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ChannelVariables } from '../../call/channel-variables.js';
-import { callEndedReason, type BridgeRequest, type BridgeResult, type Call, type CallState } from '../../call/call.js';
+import { callEndedReason, type BridgePlan, type BridgeResult, type Call, type CallState } from '../../call/call.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
@@ -49,7 +49,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #options: SipCallOptions;
   readonly #leg: InboundLeg;
   readonly #abort = new AbortController();
-  readonly #timeline = new LegTimeline();
+  readonly #timeline: LegTimeline;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
   #bridged: OutboundLeg | undefined;
@@ -60,6 +60,7 @@ export class SipCall extends ChannelVariables implements Call {
     super(options.variableLimits);
     this.#options = options;
     this.#leg = options.leg;
+    this.#timeline = new LegTimeline(options.stack.clock);
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
     if (options.origin.kind === 'user') this.#releaseCaller = options.phoneState.beginCall(options.origin.domain, options.origin.userId);
@@ -110,13 +111,14 @@ export class SipCall extends ChannelVariables implements Call {
     throw new Error('collecting DTMF needs media, which the built-in SIP server does not handle yet');
   }
 
-  async bridge(request: BridgeRequest): Promise<BridgeResult> {
-    if (this.#state === 'ended') return { answered: false, cause: this.#hangupCause ?? 'NORMAL_CLEARING', attempts: [] };
+  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+    if (this.#state === 'ended') return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
-      bridge: request,
+      plan,
+      clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
@@ -129,7 +131,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#abort.signal.aborted) {
       leg.ack();
       void leg.bye();
-      return { answered: false, cause: this.#hangupCause ?? 'ORIGINATOR_CANCEL', attempts: [] };
+      return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause: 'ORIGINATOR_CANCEL' }] };
     }
     this.#bridged = leg;
     // Listening for either side's BYE from now on, also while the offer/answer completes.
@@ -217,7 +219,7 @@ export class SipCall extends ChannelVariables implements Call {
       started: (fork, leg) => {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : this.#options.phoneState.beginRinging(fork.domain, fork.userId);
-        const timeline = new LegTimeline();
+        const timeline = new LegTimeline(this.#options.stack.clock);
         timeline.journalTo(this.#options.journal, () => this.#forkIdentity(fork, leg));
         timelines.set(leg, { timeline, release });
       },
@@ -234,7 +236,7 @@ export class SipCall extends ChannelVariables implements Call {
         const session = sessionBody(response);
         timelines.get(leg)?.timeline.progress(session !== undefined);
         if (response.status !== 180 && response.status !== 183) return;
-        if (session && !earlyMedia) {
+        if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
           earlyMedia = true;
           this.#progress(183, session);
         } else if (!earlyMedia) {
@@ -258,7 +260,7 @@ export class SipCall extends ChannelVariables implements Call {
       userId: fork.userId ?? (this.#options.origin.kind === 'user' ? this.#options.origin.userId : undefined),
       dialedUser: fork.userId,
       networkAddress: fork.target.destination.address,
-      variables: { originating_leg_uuid: this.uuid, sip_call_id: leg.callId },
+      variables: { ...fork.variables, originating_leg_uuid: this.uuid, sip_call_id: leg.callId },
     };
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { systemClock } from '../../clock.js';
 import { SipHeaders } from '../message/index.js';
 import { negotiateAsUas, readUacAnswer, SessionTimer, uacOfferHeaders, uasAnswerHeaders, type SessionInterval } from './session-timer.js';
 
@@ -51,7 +52,7 @@ function running(interval: SessionInterval, refreshStatus: number) {
       return refreshStatus;
     },
     expired: () => events.push('expired'),
-  });
+  }, systemClock);
   return { events, timer };
 }
 

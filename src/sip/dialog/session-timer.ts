@@ -15,6 +15,7 @@
  * min(32 s, a third of it). A refresh we send that fails with 408, 481 or no
  * answer at all ends the session at once.
  */
+import type { Clock } from '../../clock.js';
 import { parseDecimal, splitList, type ExtraHeaders } from '../message/index.js';
 
 export interface SessionTimerSettings {
@@ -106,14 +107,16 @@ export interface SessionTimerActions {
 /** The running timer of one dialog; `refreshed` whenever a refresh succeeds, `stop` when the dialog ends. */
 export class SessionTimer {
   readonly #actions: SessionTimerActions;
+  readonly #clock: Pick<Clock, 'setTimer'>;
   #interval: SessionInterval;
-  #refreshTimer: NodeJS.Timeout | undefined;
-  #expiryTimer: NodeJS.Timeout | undefined;
+  #cancelRefresh: (() => void) | undefined;
+  #cancelExpiry: (() => void) | undefined;
   #stopped = false;
 
-  constructor(interval: SessionInterval, actions: SessionTimerActions) {
+  constructor(interval: SessionInterval, actions: SessionTimerActions, clock: Pick<Clock, 'setTimer'>) {
     this.#interval = interval;
     this.#actions = actions;
+    this.#clock = clock;
     this.#schedule();
   }
 
@@ -130,22 +133,22 @@ export class SessionTimer {
 
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#refreshTimer);
-    clearTimeout(this.#expiryTimer);
+    this.#cancelTimers();
+  }
+
+  #cancelTimers(): void {
+    this.#cancelRefresh?.();
+    this.#cancelExpiry?.();
+    this.#cancelRefresh = this.#cancelExpiry = undefined;
   }
 
   #schedule(): void {
-    clearTimeout(this.#refreshTimer);
-    clearTimeout(this.#expiryTimer);
+    this.#cancelTimers();
     const ms = this.#interval.seconds * 1000;
-    if (this.#interval.weRefresh) {
-      this.#refreshTimer = setTimeout(() => void this.#refresh(), ms / 2);
-      this.#refreshTimer.unref?.();
-    }
+    if (this.#interval.weRefresh) this.#cancelRefresh = this.#clock.setTimer(ms / 2, () => void this.#refresh());
     // The refresher's own refresh may hang: the session still ends when its interval does.
     const expiresIn = this.#interval.weRefresh ? ms : ms - Math.min(32_000, ms / 3);
-    this.#expiryTimer = setTimeout(() => this.#expire(), expiresIn);
-    this.#expiryTimer.unref?.();
+    this.#cancelExpiry = this.#clock.setTimer(expiresIn, () => this.#expire());
   }
 
   async #refresh(): Promise<void> {

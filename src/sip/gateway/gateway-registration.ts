@@ -17,6 +17,7 @@
  * It sends through an injected `OutboundRequests`, the transaction layer in
  * production and a fake carrier in tests.
  */
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from 'pino';
 import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { answerChallenge } from '../auth/client-credentials.js';
@@ -64,12 +65,6 @@ export interface GatewayRegistrationStatus {
   nextAttemptAt?: number;
 }
 
-export interface RegistrationTimers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface GatewayRegistrationsOptions {
   domains: GatewayDomains;
   outbound: OutboundRequests;
@@ -86,8 +81,8 @@ export interface GatewayRegistrationsOptions {
   userAgent?: string;
   /** Told of every state change (for metrics). */
   onStatus?: (status: GatewayRegistrationStatus) => void;
-  /** Real timers (unref'd) by default; tests inject a fake clock. */
-  timers?: RegistrationTimers;
+  /** Refreshes and retries run on it; the system clock by default. */
+  clock?: Clock;
 }
 
 const DEFAULT_EXPIRES = 3600;
@@ -97,12 +92,6 @@ const DEFAULT_MAX_RETRY_MS = 5 * 60_000;
 const MIN_REFRESH_MS = 5_000;
 /** Challenges answered within one attempt; more is a server that never accepts us. */
 const MAX_CHALLENGES_PER_ATTEMPT = 2;
-
-const realTimers: RegistrationTimers = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** One attempt: a REGISTER and the re-sends that answer its challenges. */
 interface Attempt {
@@ -125,13 +114,13 @@ export class GatewayRegistration {
   readonly #maxRetryMs: number;
   readonly #userAgent: string | undefined;
   readonly #onStatus: GatewayRegistrationsOptions['onStatus'];
-  readonly #timers: RegistrationTimers;
+  readonly #clock: Clock;
   readonly #callId = generateCallId();
   readonly #fromTag = generateTag();
   #cseq = 0;
   #nonceCounts = new Map<string, number>();
   #attempt: Attempt | undefined;
-  #timer: unknown;
+  #cancelPending: (() => void) | undefined;
   #status: GatewayRegistrationStatus;
   #stopped = false;
 
@@ -146,7 +135,7 @@ export class GatewayRegistration {
     this.#maxRetryMs = options.maxRetryMs ?? DEFAULT_MAX_RETRY_MS;
     this.#userAgent = options.userAgent;
     this.#onStatus = options.onStatus;
-    this.#timers = options.timers ?? realTimers;
+    this.#clock = options.clock ?? systemClock;
     this.#status = { domain, gateway: gateway.name, state: 'registering', failures: 0 };
   }
 
@@ -164,7 +153,7 @@ export class GatewayRegistration {
     if (this.#stopped) return Promise.resolve();
     this.#stopped = true;
     this.#cancelTimer();
-    const mayBeBound = this.#attempt !== undefined || (this.#status.expiresAt !== undefined && this.#status.expiresAt > this.#timers.now());
+    const mayBeBound = this.#attempt !== undefined || (this.#status.expiresAt !== undefined && this.#status.expiresAt > this.#clock.now().getTime());
     this.#attempt = undefined;
     if (!mayBeBound) {
       this.#update({ state: 'stopped', nextAttemptAt: undefined });
@@ -303,7 +292,7 @@ export class GatewayRegistration {
       this.#failed(attempt, response.status, 'registrar granted no binding');
       return;
     }
-    const now = this.#timers.now();
+    const now = this.#clock.now().getTime();
     const refreshMs = Math.max(granted * 500, Math.min(MIN_REFRESH_MS, granted * 900));
     this.#logger.info({ status: response.status, expires: granted }, 'gateway registered');
     this.#update({
@@ -350,22 +339,22 @@ export class GatewayRegistration {
     const backOff = Math.min(this.#retryMs * 2 ** Math.min(failures - 1, 30), this.#maxRetryMs);
     const delay = retryAfter === undefined ? backOff : Math.min(Math.max(backOff, retryAfter), this.#maxRetryMs);
     this.#logger.warn({ status, reason, failures, retryInMs: delay }, 'gateway registration failed');
-    this.#update({ state: 'failed', lastStatus: status, reason, failures, nextAttemptAt: this.#timers.now() + delay });
+    this.#update({ state: 'failed', lastStatus: status, reason, failures, nextAttemptAt: this.#clock.now().getTime() + delay });
     this.#schedule(delay, () => this.#register(this.#expires));
   }
 
   #schedule(ms: number, callback: () => void): void {
     this.#cancelTimer();
     if (this.#stopped) return;
-    this.#timer = this.#timers.setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancelPending = this.#clock.setTimer(ms, () => {
+      this.#cancelPending = undefined;
       if (!this.#stopped) callback();
-    }, ms);
+    });
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelPending?.();
+    this.#cancelPending = undefined;
   }
 
   #update(change: Partial<GatewayRegistrationStatus>): void {

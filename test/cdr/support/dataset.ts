@@ -99,8 +99,8 @@ export function documentsOf(legs: CallLegRecord[]): { id: string; document: CdrD
   return legs.map((record) => ({ id: record.uuid, document: cdrFromLeg(record, TIME_ZONE) }));
 }
 
-const lastAgent = JSON.parse(readFileSync(new URL('../../../examples/last-agent.json', import.meta.url), 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
-const seedStep = lastAgent.find((step) => step.cdr)!.cdr!;
+const seedLastAgent = JSON.parse(readFileSync(new URL('../../support/fixtures/seed-last-agent.json', import.meta.url), 'utf8')) as { cdr?: { elastic: ElasticArgs } }[];
+const seedStep = seedLastAgent.find((step) => step.cdr)!.cdr!;
 const compiledSeedRequest = compileElasticRequest(seedStep.elastic);
 
 /** The last-agent `cdr` step's search, with `${caller_id_number}` substituted (and escaped) as the engine does. */

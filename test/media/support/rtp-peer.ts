@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeFrame, encodeFrame, type CodecName } from '../../../src/media/codec.js';
 import type { AudioSource } from '../../../src/media/audio/source.js';
 import { TelephoneEventSender } from '../../../src/media/dtmf/telephone-event.js';
-import { parseRtp, serializeRtp, type RtpPacket } from '../../../src/media/rtp/rtp-packet.js';
+import { looksLikeRtcp, parseRtp, serializeRtp, type RtpPacket } from '../../../src/media/rtp/rtp-packet.js';
 import { goertzelPower } from '../../../src/media/dtmf/inband-detector.js';
 
 export interface ReceivedPacket extends RtpPacket {
@@ -25,7 +25,7 @@ export class RtpPeer {
 
   private constructor(readonly socket: Socket, readonly codec: CodecName) {
     socket.on('message', (datagram, from) => {
-      const packet = parseRtp(datagram);
+      const packet = looksLikeRtcp(datagram) ? undefined : parseRtp(datagram);
       if (packet) this.received.push({ ...packet, payload: Uint8Array.from(packet.payload), from: `${from.address}:${from.port}` });
     });
   }

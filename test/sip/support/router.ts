@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { startRouter, type RunningRouter } from '../../../src/server/router.js';
+import { startRouter, type RouterOptions, type RunningRouter } from '../../../src/server/router.js';
 import type { SippAccount } from './sipp.js';
 
 export const DOMAIN = 'e2e.callrouter.test';
@@ -38,6 +38,8 @@ export interface TestRouterOptions {
   logger?: Logger;
   /** The directory of the configuration and data, kept after close (a later router started on it is a restart). */
   dir?: string;
+  /** What the router is started with beyond its configuration: a simulated clock, a trace sink. */
+  router?: RouterOptions;
 }
 
 /** Registrations may be as short as 1 s. */
@@ -64,7 +66,7 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
   };
   const file = join(dir, 'callrouter.json');
   await writeFile(file, JSON.stringify(config));
-  const router = await startRouter(file, options.logger ?? pino({ level: 'silent' }));
+  const router = await startRouter(file, options.logger ?? pino({ level: 'silent' }), options.router);
   return {
     router,
     udpPort: router.sip.localAddress('udp')?.port ?? 0,
