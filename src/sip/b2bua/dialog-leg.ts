@@ -9,7 +9,7 @@ import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { SessionBody } from './inbound-leg.js';
-import { outcomeStatus, sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
+import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
 export interface DialogLegEvents {
   /** The peer sent BYE (already answered 200). */
@@ -181,7 +181,8 @@ export abstract class DialogLeg implements DialogReceiver {
   async #refreshSession(interval: SessionInterval): Promise<number> {
     const headers = { supported: 'timer', 'session-expires': `${interval.seconds};refresher=uac` };
     const outcome = this.#peerAllowsUpdate ? await this.send('UPDATE', undefined, headers) : await this.reinvite(this.#lastLocalSession, headers);
-    return outcomeStatus(outcome);
+    // A refresh that could not even be sent reached nobody, like one never answered.
+    return 'response' in outcome ? outcome.response.status : 408;
   }
 
   protected setDialog(dialog: Dialog): void {

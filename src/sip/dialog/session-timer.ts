@@ -13,7 +13,8 @@
  * Running (§10): the refresher refreshes at half the interval; the other
  * side sends BYE when no refresh came by the interval minus
  * min(32 s, a third of it). A refresh we send that fails with 408, 481 or no
- * answer at all ends the session at once.
+ * answer at all ends the session at once; any other answer shows the peer is
+ * alive and starts a new interval.
  */
 import type { Clock } from '../../clock.js';
 import { parseDecimal, splitList, type ExtraHeaders } from '../message/index.js';
@@ -154,9 +155,10 @@ export class SessionTimer {
   async #refresh(): Promise<void> {
     const status = await this.#actions.refresh(this.#interval);
     if (this.#stopped) return;
-    // §10: 408 or 481 (or no answer) means the peer or its dialog is gone; other failures leave the timer to decide.
+    // §10: 408 or 481 (or no answer) means the peer or its dialog is gone. Any other answer (491 glare, 488…) shows
+    // the peer is alive: a new interval starts, and with it the next refresh.
     if (status === 408 || status === 481) this.#expire();
-    else if (status < 300) this.refreshed();
+    else this.refreshed();
   }
 
   #expire(): void {
