@@ -36,9 +36,11 @@ function digits(session: MediaSession): DigitEvent[] {
   return seen;
 }
 
-test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % of packets missing', async () => {
+test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % of packets missing', async (t) => {
   const peer = await RtpPeer.open('PCMA');
+  t.after(() => peer.close());
   const session = await connect(peer);
+  t.after(() => session.close());
   const result = await session.play([{ kind: 'tone', spec: '%(1000,0,440)' }]);
   assert.deepEqual(result, { reason: 'finished' });
   await sleep(100);
@@ -54,8 +56,6 @@ test('a prompt arrives as paced RTP: its tone is found in the audio, under 2 % o
     const step = (packets[i].timestamp - packets[i - 1].timestamp) >>> 0;
     assert.ok(step > 0 && step % 160 === 0, `timestamp step ${step}`);
   }
-  await session.close();
-  peer.close();
 });
 
 test('DTMF "1" and "123#" by RFC 4733 events reach the digit stream once each', async () => {

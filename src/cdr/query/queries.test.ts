@@ -230,6 +230,12 @@ describe('query_string', () => {
     assert.deepEqual(await matching({ query_string: { query: '+User\\ ID:101 -Call\\ direction:internal' } }), ['d1', 'd3']);
     assert.deepEqual(await matching({ query_string: { query: '(inbound OR internal) AND User\\ ID:101' } }), ['d3', 'd4']);
   });
+  it('a phrase is read once whatever the fields; an empty fields list means the default field (found by fuzzing: it looped forever)', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'Hangup\\ cause:"NO_ANSWER"', fields: [] } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: '"NO_ANSWER"', fields: [] } }), ['d2']);
+    const error = await failure({ query_string: { query: '"x":y', fields: [] } });
+    assert.equal(error.type, 'parsing_exception');
+  });
   it('groups nested up to 30 deep; deeper is a parsing_exception, not a stack overflow', async () => {
     const grouped = (depth: number) => `${'('.repeat(depth)}User\\ ID:102${')'.repeat(depth)}`;
     assert.deepEqual(await matching({ query_string: { query: grouped(30) } }), ['d2']);
