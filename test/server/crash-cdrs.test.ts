@@ -16,9 +16,9 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { startRouter } from '../../src/server/router.js';
-import { INTERNAL_SCHEMA, phoneAnswers, stopAll, type BackgroundSipp } from '../sip/support/calls.js';
-import { account, DOMAIN } from '../sip/support/router.js';
-import { freeUdpPort, runSipp, startSipp } from '../sip/support/sipp.js';
+import { INTERNAL_SCHEMA, phoneAnswers, stopAll, type BackgroundSipp } from '../support/sip/calls.js';
+import { account, DOMAIN } from '../support/sip/router.js';
+import { freeUdpPort, runSipp, startSipp } from '../support/sip/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');

@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DOMAIN, startTestRouter, type TestRouter } from './support/router.js';
-import { UdpPhone } from './support/udp-phone.js';
+import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { UdpPhone } from '../support/sip/udp-phone.js';
 
 const USERS = ['100', '101', '102', '103'];
 

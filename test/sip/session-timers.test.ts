@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allCdrs, allOk, findCdr, firstReceived, header, INTERNAL_SCHEMA, newCdrs, phoneAnswers, registerPhone, stopAll, userCalls, waitForState } from './support/calls.js';
-import { startTestRouter, type TestRouterOptions } from './support/router.js';
+import { allCdrs, allOk, findCdr, firstReceived, header, INTERNAL_SCHEMA, newCdrs, phoneAnswers, registerPhone, stopAll, userCalls, waitForState } from '../support/sip/calls.js';
+import { startTestRouter, type TestRouterOptions } from '../support/sip/router.js';
 
 async function orphanedCall(sip: TestRouterOptions['sip'], expectedCause: string) {
   const server = await startTestRouter({ sip, routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] } });

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { account, startTestRouter } from './support/router.js';
-import { runSipp } from './support/sipp.js';
+import { account, startTestRouter } from '../support/sip/router.js';
+import { runSipp } from '../support/sip/sipp.js';
 
 const IDLE_CONNECTIONS = 300;
 

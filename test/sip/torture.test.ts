@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { INVALID_MESSAGES, VALID_MESSAGES } from '../fuzz/corpus/sip-messages.js';
-import { startTestRouter, type TestRouter } from './support/router.js';
+import { startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 /**
  * UDP answers go back to the source address and port whatever the Via says

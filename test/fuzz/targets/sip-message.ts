@@ -20,7 +20,7 @@ import {
   type SipParseError,
 } from '../../../src/sip/message/index.js';
 import { parseDigestChallenge, parseDigestCredentials } from '../../../src/sip/auth/credentials.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ADDRESS_HEADERS = ['from', 'to', 'contact', 'route', 'record-route'] as const;
 
