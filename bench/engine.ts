@@ -13,7 +13,7 @@ import { SchemaLoader } from '../src/engine/compile.js';
 import { simScenario } from '../src/sim/sim-scenario.js';
 import { simulateCall } from '../src/sim/simulate.js';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
-import { documentsOf, generateLegs } from '../test/cdr/support/dataset.js';
+import { documentsOf, generateLegs } from '../test/support/cdr/dataset.js';
 
 const FLOWS = Number(process.env.FLOWS ?? 100_000);
 const NOW = new Date('2026-11-24T12:00:00Z');

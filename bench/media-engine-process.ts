@@ -9,6 +9,7 @@ export type EngineRequest =
   | { op: 'answer'; offer: string }
   | { op: 'play'; id: string; spec: string }
   | { op: 'relay'; a: string; b: string }
+  | { op: 'record'; id: string; path: string }
   | { op: 'measure' }
   | { op: 'report' };
 
@@ -44,6 +45,8 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return null;
     case 'relay':
       return engine.relay(sessions.get(request.a)!, sessions.get(request.b)!);
+    case 'record':
+      return sessions.get(request.id)!.startRecording(request.path);
     case 'measure':
       await engine.tickIntervals();
       return process.cpuUsage();

@@ -4,7 +4,8 @@
  *
  * MODE=ivr (default): STREAMS phones, each hears a looping prompt tone from
  * the engine and sends 20 ms packets to it. MODE=relay: STREAMS/2 pairs of
- * phones bridged through the engine, each sending to the other.
+ * phones bridged through the engine, each sending to the other. MODE=record:
+ * relay, and each pair's first leg recorded to a stereo WAV (in a temporary folder).
  * Reported: the engine's send-interval p99 (its media clock), received/sent
  * both ways, the kernel's UDP receive-buffer drops (RcvbufErrors,
  * /proc/net/snmp) during the run, jitter p99 over the streams as the phones
@@ -16,13 +17,16 @@ import { fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeFrame } from '../src/media/codec.js';
 import { ReceiveStats } from '../src/media/rtp/receive-stats.js';
 import { looksLikeRtcp, parseRtp, serializeRtp } from '../src/media/rtp/rtp-packet.js';
 import type { EngineRequest } from './media-engine-process.js';
 
-const MODE = process.env.MODE === 'relay' ? 'relay' : 'ivr';
+const MODE = process.env.MODE === 'relay' || process.env.MODE === 'record' ? process.env.MODE : 'ivr';
 const STREAMS = Number(process.env.STREAMS ?? 200);
 const SECONDS = Math.min(110, Number(process.env.SECONDS ?? 20));
 
@@ -77,9 +81,16 @@ function percentile(values: number[], p: number): number {
 }
 
 const phones: Phone[] = [];
+let recordings: string | undefined;
 for (let i = 0; i < STREAMS; i++) phones.push(await phone());
 if (MODE === 'ivr') for (const p of phones) await ask({ op: 'play', id: p.sessionId, spec: '%(1000,0,440);loops=-1' });
-else for (let i = 0; i + 1 < phones.length; i += 2) await ask({ op: 'relay', a: phones[i].sessionId, b: phones[i + 1].sessionId });
+else {
+  recordings = MODE === 'record' ? await mkdtemp(join(tmpdir(), 'bench-media-')) : undefined;
+  for (let i = 0; i + 1 < phones.length; i += 2) {
+    await ask({ op: 'relay', a: phones[i].sessionId, b: phones[i + 1].sessionId });
+    if (recordings) await ask({ op: 'record', id: phones[i].sessionId, path: join(recordings, `${i}.wav`) });
+  }
+}
 
 // The load: every phone sends a packet per 20 ms slot, scheduled from the monotonic clock.
 let running = true;
@@ -120,3 +131,4 @@ console.log(`  jitter at the phones: p50 ${percentile(jitters, 0.5).toFixed(2)} 
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream`);
 for (const p of phones) p.socket.close();
 child.kill();
+if (recordings) await rm(recordings, { recursive: true, force: true });

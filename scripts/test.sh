@@ -17,4 +17,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 npx tsc -p tsconfig.check.json
 mapfile -t files < <(find src test -name '*.test.ts' | sort)
-node --import tsx --test --test-concurrency=2 "${files[@]}"
+# A test file that leaves a socket or worker open must not hold the run (and CI) forever:
+# each file's process ends when its tests have, and a single test gets 4 minutes at most.
+node --import tsx --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"

@@ -22,8 +22,8 @@ async function laterRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/open-for-viewers', { config: { access: { permission: 'cdr.read', domains: 'all', dialect: 'plain', action: 'list' } } }, async () => []);
 }
 
-async function server(): Promise<FastifyInstance> {
-  return createHttpServer({ logger: pino({ level: 'silent' }), metrics: createMetricsRegistry(), health: () => ({}), tokens, plugins: [laterRoutes] });
+async function server(logger = pino({ level: 'silent' })): Promise<FastifyInstance> {
+  return createHttpServer({ logger, metrics: createMetricsRegistry(), health: () => ({}), tokens, plugins: [laterRoutes] });
 }
 
 async function status(app: FastifyInstance, method: 'GET' | 'POST', url: string, token?: string): Promise<number> {
@@ -65,4 +65,19 @@ test('a filtered search route learns the domain of a confined token, and none fo
   } finally {
     await app.close();
   }
+});
+
+test('the log of an authorised request names its token and role, and a refusal says what was refused', async () => {
+  const lines: Record<string, unknown>[] = [];
+  const app = await server(pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line)) }));
+  try {
+    await status(app, 'GET', '/cdr/_mapping', 'crt_viewer');
+    await status(app, 'POST', '/cdr/_delete_by_query', 'crt_viewer');
+  } finally {
+    await app.close();
+  }
+  const completed = lines.filter((line) => line.msg === 'http request');
+  assert.deepEqual(completed.map((line) => [line.token, line.role]), [['v', 'viewer'], ['v', 'viewer']]);
+  const refused = lines.find((line) => line.msg === 'request refused');
+  assert.deepEqual([refused?.token, refused?.action], ['v', 'indices:data/write/delete/byquery']);
 });

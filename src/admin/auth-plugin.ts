@@ -66,11 +66,13 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
     const principal = presented.kind === 'token' ? options.tokens.verify(presented.secret) : undefined;
     if (!principal) return sendDenial(reply, authenticationFailure('invalid', dialect, request.url));
     request.principal = principal;
+    // The request's access line then names the token, so the log says who wrote or read what.
+    request.log = reply.log = request.log.child({ token: principal.tokenId, role: principal.role });
     // An unknown URL: a valid token of any role may learn that it does not exist.
     if (!access) return;
     const reason = refusal(principal, access, request.params as Record<string, string | undefined>);
     if (reason !== undefined) {
-      request.log.info({ token: principal.tokenId, role: principal.role, action: access.action }, 'request refused');
+      request.log.info({ action: access.action }, 'request refused');
       return sendDenial(reply, authorizationFailure(access.dialect, reason));
     }
   });

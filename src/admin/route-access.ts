@@ -78,5 +78,6 @@ function elasticsearchAccess(method: string, endpoint: string): RouteAccess {
   if (WRITE_METHODS.has(method) && WRITE_ENDPOINTS.has(base)) {
     return access('cdr.write', base === '_bulk' ? 'indices:data/write/bulk' : 'indices:data/write/index');
   }
+  if (base === '_delete_by_query') return access('admin', 'indices:data/write/delete/byquery');
   return access('admin', method === 'DELETE' ? 'indices:data/write/delete' : 'indices:admin/*');
 }

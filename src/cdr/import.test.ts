@@ -39,7 +39,7 @@ describe('importCdrFile', () => {
     const found = await store.search({ sort: ['_doc'], _source: ['User ID', 'Call start time'] });
     assert.deepEqual(found.hits.hits.map((hit) => [hit._id.length > 0, hit._source]), [
       [true, { 'User ID': '101' }],
-      [true, { 'Call start time': '2026-11-24T10:00:00.000Z', 'User ID': '101' }],
+      [true, { 'Call start time': '2026-11-24 12:00:00+02:00', 'User ID': '101' }],
       [true, { 'User ID': '102' }],
     ]);
     assert.deepEqual(found.hits.hits.slice(1).map((hit) => hit._id), ['fs-leg', 'es-hit']);

@@ -64,15 +64,15 @@ export class CdrQueryError extends Error {
     readonly type: string,
     readonly reason: string,
     readonly status = 400,
+    /** Further fields of the error object (`index`, `resource.id`, …). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(`${type}: ${reason}`);
     this.name = 'CdrQueryError';
   }
 
   toResponse(): { error: { type: string; reason: string; root_cause: { type: string; reason: string }[] }; status: number } {
-    return {
-      error: { root_cause: [{ type: this.type, reason: this.reason }], type: this.type, reason: this.reason },
-      status: this.status,
-    };
+    const cause = { type: this.type, reason: this.reason, ...this.details };
+    return { error: { root_cause: [cause], ...cause }, status: this.status };
   }
 }

@@ -78,6 +78,8 @@ export interface SessionStats {
   jitterMs: number;
   /** Packets from another address after latching onto the peer's (symmetric RTP), dropped. */
   foreignPacketsDropped: number;
+  /** Packets the engine failed on (a bug): dropped, not fatal. */
+  failedPackets: number;
   /** Where we send: the latched source, or the SDP address until the peer's first packet. */
   remote: string | undefined;
 }

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { seedRequest } from '../cdr/support/dataset.js';
-import { esQuery, esSearchBody, luceneQuery } from './support/es-grammar.js';
-import { fuzz } from './support/fuzz.js';
-import { mutatedText } from './support/mutate.js';
+import { seedRequest } from '../support/cdr/dataset.js';
+import { esQuery, esSearchBody, luceneQuery } from '../support/fuzz/es-grammar.js';
+import { fuzz } from '../support/fuzz/fuzz.js';
+import { mutatedText } from '../support/fuzz/mutate.js';
 import type { EsInput } from './targets/es-request.js';
 import target from './targets/es-request.js';
 

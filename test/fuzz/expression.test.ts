@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { expression } from './support/expression-grammar.js';
-import { fuzz } from './support/fuzz.js';
-import { mutatedText } from './support/mutate.js';
+import { expression } from '../support/fuzz/expression-grammar.js';
+import { fuzz } from '../support/fuzz/fuzz.js';
+import { mutatedText } from '../support/fuzz/mutate.js';
 import target from './targets/expression.js';
 
 const TARGET = new URL('./targets/expression.ts', import.meta.url);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
-import { fuzz } from './support/fuzz.js';
-import { mutatedJson } from './support/mutate-json.js';
-import { mutatedText } from './support/mutate.js';
-import { schema } from './support/schema-grammar.js';
+import { fuzz } from '../support/fuzz/fuzz.js';
+import { mutatedJson } from '../support/fuzz/mutate-json.js';
+import { mutatedText } from '../support/fuzz/mutate.js';
+import { schema } from '../support/fuzz/schema-grammar.js';
 import target from './targets/schema.js';
 
 const TARGET = new URL('./targets/schema.ts', import.meta.url);

@@ -3,9 +3,9 @@ import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
 import { parseMessage } from '../../src/sip/message/index.js';
 import { INVALID_MESSAGES, VALID_MESSAGES } from './corpus/sip-messages.js';
-import { fuzz } from './support/fuzz.js';
-import { applyEdits, edits, mutated } from './support/mutate.js';
-import { sipMessage } from './support/sip-grammar.js';
+import { fuzz } from '../support/fuzz/fuzz.js';
+import { applyEdits, edits, mutated } from '../support/fuzz/mutate.js';
+import { sipMessage } from '../support/fuzz/sip-grammar.js';
 import target from './targets/sip-message.js';
 
 const TARGET = new URL('./targets/sip-message.ts', import.meta.url);

@@ -13,9 +13,9 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
-import { freeUdpPort } from '../sip/support/sipp.js';
-import { dominantFrequency } from './support/rtp-peer.js';
-import { callUas } from './support/sip-uac.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
+import { dominantFrequency } from '../support/media/rtp-peer.js';
+import { callUas } from '../support/media/sip-uac.js';
 
 const SCENARIO = new URL('./scenarios/echo-uas.xml', import.meta.url).pathname;
 
@@ -43,7 +43,7 @@ test('sipp -rtp_echo sends back the prompt we play: the tone is in what we recei
     assert.equal(code, 0, 'sipp saw the whole call');
 
     assert.equal(stats.remote, `127.0.0.1:${mediaPort}`);
-    assert.ok(stats.packetsReceived >= 0.98 * 50, `${stats.packetsReceived} packets echoed of ${stats.packetsSent}`);
+    assert.ok(stats.packetsReceived >= 0.98 * stats.packetsSent, `${stats.packetsReceived} packets echoed of ${stats.packetsSent}`);
     assert.equal(digits.join(''), '42', 'our own events, echoed, come back as digits');
     const wav = new wavefile.WaveFile(await readFile(summary!.path));
     const [left] = wav.getSamples(false, Int16Array) as unknown as [Int16Array];

@@ -30,9 +30,9 @@ import {
   stopAll,
   waitForState,
   type BackgroundSipp,
-} from '../sip/support/calls.js';
-import { DOMAIN, startTestRouter } from '../sip/support/router.js';
-import { freeUdpPort } from '../sip/support/sipp.js';
+} from '../support/sip/calls.js';
+import { DOMAIN, startTestRouter } from '../support/sip/router.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
 
 type Behaviour = 'answer' | 'busy' | 'reject' | 'fail' | 'no-answer' | 'not-registered';
 
@@ -181,14 +181,17 @@ async function throughSip(testCase: ParityCase) {
   try {
     if (testCase.lastAgent) await lastAgentCalledTheCustomer(server.router, clock, testCase.lastAgent);
     const runs: Record<string, BackgroundSipp> = {};
-    for (const id of ['100', '101', '102']) {
-      const phone = testCase.phones[id];
-      if (phone?.does === 'not-registered') continue;
-      const registered = await registerPhone(server, id);
-      if (!phone) continue;
-      runs[`phone ${id}`] = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30 });
-      sipps.push(runs[`phone ${id}`]);
-    }
+    const users = ['100', '101', '102'].filter((id) => testCase.phones[id]?.does !== 'not-registered');
+    await Promise.all(
+      users.map(async (id) => {
+        const registered = await registerPhone(server, id);
+        const phone = testCase.phones[id];
+        if (!phone || phone.does === 'not-registered') return;
+        const uas = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30 });
+        runs[`phone ${id}`] = uas;
+        sipps.push(uas);
+      }),
+    );
     runs.customer = customerCalls(server, CUSTOMER, PUBLIC_NUMBER, { pauseMs: 300, timeoutSeconds: 30 });
     sipps.push(runs.customer);
     for (const { users, seconds } of testCase.ringOut ?? []) {

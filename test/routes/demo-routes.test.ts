@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFile, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import pino from 'pino';
 import type { CompiledSchema } from '../../src/engine/compile.js';
 import { schemaLoader } from '../support/engine.js';
 import type { RouteSelection } from '../../src/routes/route-table.js';
-import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
 import { runCli } from '../support/cli.js';
+import { demoConfigFile } from '../support/demo-config.js';
 
 const EXAMPLES = ['last-agent.json', 'internal.json', 'outbound.json'];
-
-/** The demo configuration, listening on free loopback ports. */
-async function demoConfigFile() {
-  const dir = await mkdtemp(join(tmpdir(), 'callrouter-routes-'));
-  const file = join(dir, 'callrouter.json');
-  await writeDemoConfig(file);
-  const config = JSON.parse(await readFile(file, 'utf8'));
-  config.sip.listen = { address: '127.0.0.1', port: 0 };
-  config.http.port = 0;
-  await writeFile(file, JSON.stringify(config));
-  return { file, config };
-}
 
 /** Which shipped example schema the selected route runs (compiled schemas compare by structure). */
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {

@@ -39,11 +39,11 @@ import {
   waitForState,
   type BackgroundSipp,
   type Phone,
-} from '../sip/support/calls.js';
+} from '../support/sip/calls.js';
 import { SimulatedClock } from '../../src/clock.js';
 import type { RouterOptions } from '../../src/server/router.js';
-import { DOMAIN, startTestRouter, type TestRouter } from '../sip/support/router.js';
-import { freeUdpPort } from '../sip/support/sipp.js';
+import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
 
 const SEED_SCHEMA = new URL('../support/fixtures/seed-last-agent.json', import.meta.url);
 

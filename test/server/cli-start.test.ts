@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { account, DOMAIN } from '../sip/support/router.js';
-import { freeUdpPort, runSipp } from '../sip/support/sipp.js';
+import { account, DOMAIN } from '../support/sip/router.js';
+import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 import { runCli } from '../support/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));

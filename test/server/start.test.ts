@@ -10,7 +10,7 @@ import { schemaLoader } from '../support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../src/routes/route-schemas.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
-import { runSipp } from '../sip/support/sipp.js';
+import { runSipp } from '../support/sip/sipp.js';
 
 const silent = pino({ level: 'silent' });
 

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allOk, finalStatuses, firstReceived, header, INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls } from './support/calls.js';
-import { startTestRouter, type TestRouter } from './support/router.js';
+import { allOk, finalStatuses, firstReceived, header, INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls } from '../support/sip/calls.js';
+import { startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<void> {
   const server = await startTestRouter({

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseMessage, parseNameAddr } from '../../src/sip/message/index.js';
-import { allOk, CARRIER_IP, customerCalls, firstReceived, header, phoneAnswers, PUBLIC_NUMBER, registerPhone, stopAll } from './support/calls.js';
-import { startTestRouter } from './support/router.js';
-import { freeUdpPort } from './support/sipp.js';
+import { allOk, CARRIER_IP, customerCalls, firstReceived, header, phoneAnswers, PUBLIC_NUMBER, registerPhone, stopAll } from '../support/sip/calls.js';
+import { startTestRouter } from '../support/sip/router.js';
+import { freeUdpPort } from '../support/sip/sipp.js';
 
 const CALLER_NUMBER = '@|% x"ä';
 const CALLER_NUMBER_ESCAPED = '%40%7C%25%20x%22%C3%A4';

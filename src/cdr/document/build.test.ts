@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cdrFromFreeswitch, freeswitchCdrId } from './freeswitch.js';
+import { cdrFromFreeswitch, freeswitchCdrId, freeswitchDomain } from './freeswitch.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import { cdrFromLeg } from './leg-record.js';
 
@@ -62,9 +62,34 @@ const FREESWITCH = {
   callflow: [{ caller_profile: { caller_id_name: 'Alice', caller_id_number: '101', destination_number: '0671234567', network_addr: '192.0.2.10', uuid: '3f0c7a52-leg-a' }, times: { created_time: '1795514400400000' } }],
 };
 
+const STAMP_FIELDS = ['Call start time', 'Call answer time', 'Call end time', 'Progress time'];
+
+/** The document with every stamp read as the instant it names (FreeSWITCH's keep their local form). */
+function withInstants(document: Record<string, unknown>): Record<string, unknown> {
+  const variables = { ...(document.variables as Record<string, string>) };
+  for (const name of Object.keys(variables)) if (name.endsWith('_stamp')) variables[name] = new Date(Date.parse(variables[name].replace(' ', 'T'))).toISOString();
+  const out: Record<string, unknown> = { ...document, variables };
+  for (const field of STAMP_FIELDS) if (typeof out[field] === 'string') out[field] = new Date(Date.parse((out[field] as string).replace(' ', 'T'))).toISOString();
+  return out;
+}
+
 describe('CDR documents', () => {
-  it('a leg record and the FreeSWITCH JSON of the same call give identical documents', () => {
-    assert.deepEqual(cdrFromLeg(LEG, ZONE), cdrFromFreeswitch(FREESWITCH, ZONE));
+  it('a leg record and the FreeSWITCH JSON of the same call give the same document, stamps naming the same instants', () => {
+    assert.deepEqual(cdrFromLeg(LEG, ZONE), withInstants(cdrFromFreeswitch(FREESWITCH, ZONE)));
+  });
+
+  it("keeps FreeSWITCH's local stamps as they came: unchanged at UTC, with the zone's offset elsewhere", () => {
+    const utc = cdrFromFreeswitch({ ...FREESWITCH, variables: { ...FREESWITCH.variables, start_stamp: '2018-01-11 11:25:44' } }, 'UTC');
+    assert.equal(utc['Call start time'], '2018-01-11 11:25:44');
+    assert.equal((utc.variables as Record<string, string>).start_stamp, '2018-01-11 11:25:44');
+    const kyiv = cdrFromFreeswitch({ ...FREESWITCH, variables: { ...FREESWITCH.variables, start_stamp: '2018-07-11 11:25:44' } }, ZONE);
+    assert.equal(kyiv['Call start time'], '2018-07-11 11:25:44+03:00');
+  });
+
+  it('takes the domain from presence_id when domain_name is missing, as Webitel did', () => {
+    const { domain_name: _dropped, ...variables } = FREESWITCH.variables;
+    assert.equal(cdrFromFreeswitch({ ...FREESWITCH, variables }, ZONE)['Domain name'], 'example.com');
+    assert.equal(freeswitchDomain({ ...FREESWITCH, variables }), 'example.com');
   });
 
   it('fills the reference fields', () => {

@@ -5,11 +5,21 @@
  */
 import type { CdrDocument } from '../store.js';
 import { isNoisyVariable, type ChannelData } from './channel-data.js';
-import { stampToIso } from './local-time.js';
+import { stampToIso, stampWithOffset } from './local-time.js';
+
+/** How `*_stamp` variables are kept: as UTC ISO instants, or as the local stamps they are (FreeSWITCH's own CDRs). */
+export type StampStyle = 'iso' | 'local';
 
 function userPart(address: string | undefined): string | undefined {
   if (!address) return undefined;
   return address.split('@')[0] || undefined;
+}
+
+/** The leg's domain: `domain_name`, else the domain part of `presence_id`. */
+export function legDomain(variables: Record<string, string>): string | undefined {
+  if (variables.domain_name) return variables.domain_name;
+  const at = variables.presence_id?.lastIndexOf('@') ?? -1;
+  return at >= 0 ? variables.presence_id!.slice(at + 1) || undefined : undefined;
 }
 
 function epoch(variables: Record<string, string>, name: string): number {
@@ -27,11 +37,11 @@ function firstPositive(...values: number[]): number {
   return values.find((value) => value > 0) ?? 0;
 }
 
-export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
+export function buildCdr(data: ChannelData, timeZone: string, stamps: StampStyle = 'iso'): CdrDocument {
   const vars = data.variables;
   const profile = data.callerProfile;
   // The kept `*_stamp` variables are these stamps already converted (none of them is noisy).
-  const variables = keptVariables(vars, timeZone);
+  const variables = keptVariables(vars, timeZone, stamps);
   const start = epoch(vars, 'start_epoch');
   const answer = epoch(vars, 'answer_epoch');
   const end = epoch(vars, 'end_epoch');
@@ -53,7 +63,7 @@ export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
     'Connected call duration': integer(vars.billsec),
     'Destination number': vars.destination_number ?? profile.destination_number,
     'CallerID number': profile.caller_id_number,
-    'Domain name': vars.domain_name,
+    'Domain name': legDomain(vars),
     'User ID': userPart(vars.presence_id),
     'Destination User': userPart(vars.dialed_user),
     'Bridge time': bridge > 0 ? bridge * 1000 : undefined,
@@ -90,15 +100,15 @@ export function buildCdr(data: ChannelData, timeZone: string): CdrDocument {
   return kept;
 }
 
-/** The variables worth keeping; `*_stamp` ones become UTC instants (they are dates in the mapping). */
-function keptVariables(variables: Record<string, string>, timeZone: string): Record<string, string> {
+/** The variables worth keeping; `*_stamp` ones are dates in the mapping, written so that they read as the right instant. */
+function keptVariables(variables: Record<string, string>, timeZone: string, stamps: StampStyle): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name in variables) {
     const value = variables[name];
     if (isNoisyVariable(name)) continue;
     if (name.endsWith('_stamp')) {
-      const iso = value ? stampToIso(value, timeZone) : undefined;
-      if (iso) kept[name] = iso;
+      const stamp = !value ? undefined : stamps === 'iso' ? stampToIso(value, timeZone) : stampWithOffset(value, timeZone);
+      if (stamp) kept[name] = stamp;
       continue;
     }
     kept[name] = value;

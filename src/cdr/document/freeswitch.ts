@@ -3,7 +3,7 @@
  * when FreeSWITCH encoded them) and the first callflow's caller profile.
  */
 import type { CdrDocument } from '../store.js';
-import { buildCdr } from './build.js';
+import { buildCdr, legDomain } from './build.js';
 import type { CallerProfile, ChannelData } from './channel-data.js';
 
 export class FreeswitchCdrError extends Error {
@@ -59,8 +59,14 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** FreeSWITCH's stamps are local wall-clock time: they are kept as they came, with the zone's offset when it is not UTC. */
 export function cdrFromFreeswitch(json: unknown, timeZone: string): CdrDocument {
-  return buildCdr(freeswitchChannelData(json), timeZone);
+  return buildCdr(freeswitchChannelData(json), timeZone, 'local');
+}
+
+/** The leg's domain: `domain_name`, else the domain of `presence_id` (as Webitel took it). */
+export function freeswitchDomain(json: unknown): string | undefined {
+  return legDomain(freeswitchChannelData(json).variables);
 }
 
 /** The leg's uuid, the natural `_id` of its CDR. */

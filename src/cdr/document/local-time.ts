@@ -110,6 +110,23 @@ export function stampToIso(stamp: string, timeZone: string): string | undefined 
   return new Date(wallToEpoch(zone, wallMs)).toISOString();
 }
 
+/**
+ * A FreeSWITCH stamp as it came when its zone is at UTC (Elasticsearch reads
+ * an offset-less time as UTC), else with the zone's offset appended
+ * (`2018-01-11 11:25:44+02:00`), so it reads as the same instant; undefined when not a stamp.
+ */
+export function stampWithOffset(stamp: string, timeZone: string): string | undefined {
+  const iso = stampToIso(stamp, timeZone);
+  if (iso === undefined) return undefined;
+  if (stamp.length !== 19) return iso;
+  const offsetMinutes = Math.round((Date.parse(`${stamp.slice(0, 10)}T${stamp.slice(11)}Z`) - Date.parse(iso)) / 60_000);
+  if (offsetMinutes === 0) return stamp;
+  const magnitude = Math.abs(offsetMinutes);
+  const hours = String(Math.floor(magnitude / 60)).padStart(2, '0');
+  const minutes = String(magnitude % 60).padStart(2, '0');
+  return `${stamp}${offsetMinutes < 0 ? '-' : '+'}${hours}:${minutes}`;
+}
+
 /** The instant the wall clock of `zone` shows as `wallMs` (a UTC-based ms count of the wall-clock fields). */
 function wallToEpoch(zone: Zone, wallMs: number): number {
   // Offsets change at most once within a day either side: the one before and the one after are the only candidates.

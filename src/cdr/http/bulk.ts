@@ -1,50 +1,29 @@
 /**
- * Elasticsearch `_bulk` bodies: NDJSON pairs of an action line
- * (`index` or `create`, with optional `_id`/`_index`) and a document line,
- * and the per-item response.
+ * Elasticsearch `_bulk` bodies: NDJSON action lines (`index`, `create`,
+ * `delete`, `update`, each with `_id` and an optional CDR `_index`), the
+ * document or update line where the action takes one, and the per-item
+ * response. A write is reported only as what actually happened to it.
  */
-import { isObject } from '../query/errors.js';
+import { isObject, type JsonObject } from '../query/errors.js';
 import { INDEX_NAME } from '../query/execute.js';
 import type { WriteItem, WriteResult } from '../sqlite/writer.js';
 import { CdrQueryError } from '../store.js';
+import { checkWriteIndex } from './indices.js';
+
+export type BulkActionName = 'index' | 'create' | 'delete' | 'update';
 
 export interface BulkAction {
-  action: 'index' | 'create';
+  action: BulkActionName;
   item: WriteItem;
 }
 
-const WRITE_ACTIONS = ['index', 'create'];
-const ALL_ACTIONS = ['create', 'delete', 'index', 'update'];
+const ACTIONS: readonly BulkActionName[] = ['index', 'create', 'delete', 'update'];
+/** Action metadata that changes nothing here (one shard, no aliases, no retries needed). */
+const NEUTRAL_METADATA = ['_index', '_id', 'routing', 'retry_on_conflict', 'require_alias', 'dynamic_templates', 'op_type'];
+const UPDATE_KEYS = ['doc', 'doc_as_upsert', 'upsert', 'detect_noop', '_source'];
 
 function malformed(reason: string): CdrQueryError {
   return new CdrQueryError('illegal_argument_exception', reason);
-}
-
-export function parseBulkBody(body: string): BulkAction[] {
-  const lines = body.split('\n');
-  const actions: BulkAction[] = [];
-  for (let index = 0; index < lines.length; index++) {
-    if (lines[index].trim() === '') continue;
-    const lineNumber = index + 1;
-    const metadata = parseLine(lines[index], lineNumber);
-    const names = isObject(metadata) ? Object.keys(metadata) : [];
-    if (!isObject(metadata) || names.length !== 1) throw malformed(`Malformed action/metadata line [${lineNumber}], expected START_OBJECT with one action`);
-    const [action] = names;
-    if (!ALL_ACTIONS.includes(action)) {
-      throw malformed(`Malformed action/metadata line [${lineNumber}], expected one of [create, delete, index, update] but found [${action}]`);
-    }
-    if (!WRITE_ACTIONS.includes(action)) throw malformed(`bulk action [${action}] on line [${lineNumber}] is not supported: CDRs are only added`);
-    const options = metadata[action];
-    if (!isObject(options)) throw malformed(`Malformed action/metadata line [${lineNumber}], expected an object for [${action}]`);
-    const id = options._id === undefined ? undefined : String(options._id);
-    index++;
-    while (index < lines.length && lines[index].trim() === '') index++;
-    if (index >= lines.length) throw malformed(`The bulk request must be terminated by a newline [\\n]: no document after line [${lineNumber}]`);
-    const document = parseLine(lines[index], index + 1);
-    if (!isObject(document)) throw malformed(`line [${index + 1}]: the document must be a JSON object`);
-    actions.push({ action: action as BulkAction['action'], item: { id, document, mode: action as WriteItem['mode'] } });
-  }
-  return actions;
 }
 
 function parseLine(line: string, lineNumber: number): unknown {
@@ -55,21 +34,92 @@ function parseLine(line: string, lineNumber: number): unknown {
   }
 }
 
+/** An update line (`{"doc": …, "doc_as_upsert": true}` or with `upsert`) as a write item. */
+export function updateItem(id: string, body: unknown, where: string): WriteItem {
+  if (!isObject(body)) throw malformed(`${where}: the update must be a JSON object`);
+  if (body.script !== undefined) throw malformed(`${where}: [script] updates are not supported by callrouter: send [doc]`);
+  for (const key of Object.keys(body)) if (!UPDATE_KEYS.includes(key)) throw malformed(`${where}: [update] unknown field [${key}]`);
+  if (!isObject(body.doc)) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: script or doc is missing;');
+  const upsert = body.doc_as_upsert === true ? body.doc : isObject(body.upsert) ? body.upsert : undefined;
+  return upsert ? { id, mode: 'update', partial: body.doc, upsert } : { id, mode: 'update', partial: body.doc };
+}
+
+export function parseBulkBody(body: string, defaultIndex: string | undefined): BulkAction[] {
+  const lines = body.split('\n');
+  const actions: BulkAction[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    if (lines[index].trim() === '') continue;
+    const lineNumber = index + 1;
+    const metadata = parseLine(lines[index], lineNumber);
+    const names = isObject(metadata) ? Object.keys(metadata) : [];
+    if (!isObject(metadata) || names.length !== 1) throw malformed(`Malformed action/metadata line [${lineNumber}], expected START_OBJECT with one action`);
+    const action = names[0] as BulkActionName;
+    if (!ACTIONS.includes(action)) {
+      throw malformed(`Malformed action/metadata line [${lineNumber}], expected one of [create, delete, index, update] but found [${action}]`);
+    }
+    const options = metadata[action];
+    if (!isObject(options)) throw malformed(`Malformed action/metadata line [${lineNumber}], expected an object for [${action}]`);
+    checkMetadata(options, action, lineNumber, defaultIndex);
+    const id = options._id === undefined || options._id === null ? undefined : String(options._id);
+    if (action === 'delete' || action === 'update') {
+      if (id === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for [${action}] on line [${lineNumber}];`);
+      if (action === 'delete') {
+        actions.push({ action, item: { id, mode: 'delete' } });
+        continue;
+      }
+    }
+    index++;
+    while (index < lines.length && lines[index].trim() === '') index++;
+    if (index >= lines.length) throw malformed(`The bulk request must be terminated by a newline [\\n]: no document after line [${lineNumber}]`);
+    const document = parseLine(lines[index], index + 1);
+    if (action === 'update') {
+      actions.push({ action, item: updateItem(id!, document, `line [${index + 1}]`) });
+      continue;
+    }
+    if (!isObject(document)) throw malformed(`line [${index + 1}]: the document must be a JSON object`);
+    actions.push({ action, item: { id, document, mode: action } });
+  }
+  return actions;
+}
+
+function checkMetadata(options: JsonObject, action: string, lineNumber: number, defaultIndex: string | undefined): void {
+  for (const key of Object.keys(options)) {
+    if (!NEUTRAL_METADATA.includes(key)) {
+      throw malformed(`Action/metadata line [${lineNumber}] contains [${key}], which callrouter does not support (versions and pipelines are not kept)`);
+    }
+  }
+  const index = options._index === undefined ? defaultIndex : String(options._index);
+  if (index === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: index is missing for [${action}] on line [${lineNumber}];`);
+  checkWriteIndex(index);
+}
+
+/** The HTTP status Elasticsearch gives a successful write of this outcome. */
+export function writeStatus(result: Extract<WriteResult, { ok: true }>): number {
+  return result.result === 'created' ? 201 : result.result === 'not_found' ? 404 : 200;
+}
+
+export const SHARDS_WRITTEN = { total: 1, successful: 1, failed: 0 };
+
+/** The body Elasticsearch answers a single-document write with. */
+export function writeResponse(result: Extract<WriteResult, { ok: true }>, forcedRefresh: boolean): Record<string, unknown> {
+  return {
+    _index: INDEX_NAME,
+    _id: result.id,
+    _version: 1,
+    result: result.result,
+    ...(forcedRefresh ? { forced_refresh: true } : {}),
+    _shards: result.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : SHARDS_WRITTEN,
+  };
+}
+
 export function bulkResponse(actions: BulkAction[], results: WriteResult[], took: number) {
   return {
-    took,
     errors: results.some((result) => !result.ok),
+    took,
     items: results.map((result, index) => ({
       [actions[index].action]: result.ok
-        ? {
-            _index: INDEX_NAME,
-            _id: result.id,
-            _version: 1,
-            result: result.created ? 'created' : 'updated',
-            _shards: { total: 1, successful: 1, failed: 0 },
-            status: result.created ? 201 : 200,
-          }
-        : { _index: INDEX_NAME, _id: result.id, status: result.status, error: { type: result.type, reason: result.reason } },
+        ? { ...writeResponse(result, false), status: writeStatus(result) }
+        : { _index: INDEX_NAME, _id: result.id, status: result.status, error: { type: result.type, reason: result.reason, index: INDEX_NAME } },
     })),
   };
 }

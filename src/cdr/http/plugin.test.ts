@@ -77,10 +77,13 @@ describe('CDR HTTP API', () => {
     });
     assert.equal(form.statusCode, 201);
     const found = await app.inject({ method: 'POST', url: '/cdr/_search', payload: { query: { term: { 'User ID': '104' } }, _source: ['Call start time'] } });
+    // The stamp is kept as FreeSWITCH wrote it, with the domain's offset, and compares as the instant it names.
     assert.deepEqual(found.json().hits.hits.map((hit: { _id: string; _source: unknown }) => [hit._id, hit._source]), [
-      ['fs-1', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
-      ['fs-2', { 'Call start time': '2026-11-24T11:00:00.000Z' }],
+      ['fs-1', { 'Call start time': '2026-11-24 13:00:00+02:00' }],
+      ['fs-2', { 'Call start time': '2026-11-24 13:00:00+02:00' }],
     ]);
+    const byInstant = await app.inject({ method: 'POST', url: '/cdr/_count', payload: { query: { range: { 'variables.start_stamp': { gte: '2026-11-24T11:00:00Z', lte: '2026-11-24T11:00:00Z' } } } } });
+    assert.equal(byInstant.json().count, 2);
   });
 
   it('bad requests get Elasticsearch-shaped 400s', async () => {
@@ -88,7 +91,12 @@ describe('CDR HTTP API', () => {
       { url: '/cdr/_search', payload: '{"query":', type: 'x_content_parse_exception' },
       { url: '/cdr/_search', payload: '{"query":{"nope":{}}}', type: 'parsing_exception' },
       { url: '/cdr/_search', payload: '[1]', type: 'parsing_exception' },
-      { url: '/cdr/_bulk', payload: '{"delete":{"_id":"a"}}\n', type: 'illegal_argument_exception' },
+      { url: '/cdr/_bulk', payload: '{"delete":{}}\n', type: 'action_request_validation_exception' },
+      { url: '/cdr/_bulk', payload: '{"index":{"if_seq_no":3}}\n{}\n', type: 'illegal_argument_exception' },
+      { url: '/cdr/_search?size=2&colour=red', payload: '{}', type: 'illegal_argument_exception' },
+      { url: '/cdr/_search', payload: '{"collapse":{"field":"x"}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"highlight":{"fields":{"x":{}},"highlight_query":{}}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"script_fields":{"x":{"script":"1"}}}', type: 'parsing_exception' },
       { url: '/cdr/freeswitch', payload: '{"callflow":[]}', type: 'parsing_exception' },
     ];
     for (const { url, payload, type } of cases) {
@@ -99,7 +107,58 @@ describe('CDR HTTP API', () => {
       assert.equal(body.error.type, type, `${url} ${payload}: ${body.error.reason}`);
       assert.equal(body.error.root_cause[0].type, type);
     }
+    const badGzip = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: 'not gzip' });
+    assert.deepEqual([badGzip.statusCode, badGzip.json().error.type], [400, 'parse_exception']);
     const badClock = await app.inject({ method: 'POST', url: '/cdr/_search', headers: { 'x-now': 'yesterday' }, payload: {} });
     assert.equal(badClock.statusCode, 400);
+  });
+
+  it('speaks Elasticsearch on the wire: product header everywhere, vendored media types, HEAD /, filter_path, pretty', async () => {
+    const head = await app.inject({ method: 'HEAD', url: '/' });
+    assert.equal(head.statusCode, 200);
+    assert.equal(head.headers['x-elastic-product'], 'Elasticsearch');
+    const vendored = 'application/vnd.elasticsearch+json; compatible-with=8';
+    const search = await app.inject({ method: 'POST', url: '/cdr/_search?filter_path=hits.hits._id,-hits.hits._score', headers: { 'content-type': vendored, accept: vendored }, payload: '{"query":{"ids":{"values":["a"]}}}' });
+    assert.equal(search.statusCode, 200);
+    assert.equal(search.headers['content-type'], 'application/vnd.elasticsearch+json;compatible-with=8');
+    assert.deepEqual(search.json(), { hits: { hits: [{ _id: 'a' }] } });
+    const missing = await app.inject({ method: 'GET', url: '/nope/_search' });
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.headers['x-elastic-product'], 'Elasticsearch');
+    assert.equal(missing.json().error.type, 'index_not_found_exception');
+    assert.equal(missing.json().error['resource.id'], 'nope');
+    const noHandler = await app.inject({ method: 'GET', url: '/cdr/_nothing/here' });
+    assert.deepEqual(noHandler.json(), { error: 'no handler found for uri [/cdr/_nothing/here] and method [GET]', status: 400 });
+    const pretty = await app.inject({ method: 'GET', url: '/_cluster/health?pretty' });
+    assert.match(pretty.body, /^{\n {2}"cluster_name"/);
+    const cat = await app.inject({ method: 'GET', url: '/_cat/indices?v&h=index,docs.count' });
+    assert.match(cat.body, /^index docs\.count\ncdr \d+\n$/);
+    const sourceOnly = await app.inject({ method: 'GET', url: '/cdr/_source/a' });
+    assert.deepEqual(sourceOnly.json(), { 'User ID': '101', 'Call start time': '2026-11-24T11:50:00Z', 'Call direction': 'outbound' });
+  });
+
+  it('freeswitch takes URL-encoded form bodies, keeping a "+" the encoding escaped', async () => {
+    const cdr = { variables: { uuid: 'fs-plus', domain_name: 'example.com', caller_id_number: '+380671234567', start_stamp: '2026-11-24 13:00:00' }, callflow: [{ caller_profile: { caller_id_number: '+380671234567' } }] };
+    const form = new URLSearchParams({ cdr: JSON.stringify(cdr) }).toString();
+    const response = await app.inject({ method: 'POST', url: '/cdr/freeswitch', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form });
+    assert.equal(response.statusCode, 201);
+    const stored = await app.inject({ method: 'GET', url: '/cdr/_doc/fs-plus' });
+    assert.equal(stored.json()._source['CallerID number'], '+380671234567');
+  });
+
+  it('a request confined to one domain searches it alone, and is refused another domain\'s index pattern', async () => {
+    const confined = Fastify();
+    await confined.register(cdrHttpPlugin, { store, domainOf: () => 'example.com' });
+    try {
+      const ids = async (url: string) => (await confined.inject({ method: 'POST', url, payload: {} })).json();
+      const own = await ids('/cdr/_search?size=100');
+      assert.ok(own.hits.hits.length > 0);
+      assert.ok(own.hits.hits.every((hit: { _id: string }) => hit._id.startsWith('fs-')), 'only example.com CDRs');
+      assert.deepEqual((await ids('/cdr-*-example.com/_count')).count, own.hits.total.value);
+      const other = await confined.inject({ method: 'POST', url: '/cdr-*-other.com/_search', payload: {} });
+      assert.deepEqual([other.statusCode, other.json().error.type], [403, 'security_exception']);
+    } finally {
+      await confined.close();
+    }
   });
 });

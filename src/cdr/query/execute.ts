@@ -13,6 +13,7 @@ import { docView, type DocView } from './doc-view.js';
 import { hitFields, resolveFieldRequests } from './hit-fields.js';
 import { compileMatcher } from './matcher.js';
 import type { SearchRequest } from './parse-request.js';
+import { checkSearchAfter, hitsAfter } from './search-after.js';
 import { compareHits, resolveSort, sortKey, sortValueForResponse, withMissing, type ResolvedSort } from './sort.js';
 import { filterSource } from './source-filter.js';
 
@@ -83,19 +84,20 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   const scoring = sorts.length === 0 || request.trackScores || sorts.some(({ spec }) => spec.field === '_score');
   const fields = resolveFieldRequests(request.fields, backend.mapping);
   const wantsAggregations = Object.keys(request.aggregations).length > 0;
+  if (request.searchAfter) checkSearchAfter(request.searchAfter, sorts, request.from);
 
   let pageHits: Match[];
   let total: number;
   let maxScore: number | null = null;
   let aggregations: Record<string, unknown> | undefined;
-  const fastPage = wantsAggregations || scoring ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
+  const fastPage = wantsAggregations || scoring || request.searchAfter ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
   if (fastPage) {
     total = fastPage.total;
     pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq }));
   } else {
     const matches = allMatches(bound, backend);
     total = matches.length;
-    const ordered = orderMatches(matches, sorts);
+    const ordered = request.searchAfter ? hitsAfter(orderMatches(matches, sorts), sorts, request.searchAfter) : orderMatches(matches, sorts);
     pageHits = ordered.slice(request.from, request.from + request.size);
     if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
     if (wantsAggregations) aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now);

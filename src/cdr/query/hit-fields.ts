@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import type { CdrMapping, FieldType, IndexedValue } from '../mapping.js';
+import { compareValues } from './compare.js';
 import type { DocView } from './doc-view.js';
 import { formatDate } from './date-parse.js';
 import { globToRegExp } from './glob.js';
@@ -14,6 +15,7 @@ export interface ResolvedField {
   field: string;
   type: FieldType;
   format?: string;
+  docValues?: true;
 }
 
 /** Expands patterns against the mapping; unmapped names are dropped, as Elasticsearch does. */
@@ -28,7 +30,9 @@ export function resolveFieldRequests(requests: FieldRequest[], mapping: CdrMappi
       const type = mapping.typeOf(field);
       if (!type || seen.has(field)) continue;
       seen.add(field);
-      resolved.push(request.format === undefined ? { field, type } : { field, type, format: request.format });
+      const entry: ResolvedField = request.format === undefined ? { field, type } : { field, type, format: request.format };
+      if (request.docValues) entry.docValues = true;
+      resolved.push(entry);
     }
   }
   return resolved;
@@ -37,11 +41,17 @@ export function resolveFieldRequests(requests: FieldRequest[], mapping: CdrMappi
 export function hitFields(doc: DocView, fields: ResolvedField[]): Record<string, unknown[]> | undefined {
   if (fields.length === 0) return undefined;
   const out: Record<string, unknown[]> = {};
-  for (const { field, type, format } of fields) {
-    const values = doc.values(field);
+  for (const { field, type, format, docValues } of fields) {
+    const values = docValues ? asDocValues(type, doc.values(field)) : doc.values(field);
     if (values.length > 0) out[field] = values.map((value) => present(type, value, format));
   }
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** Doc values are sorted; a keyword's are a set (each distinct value once), numbers keep their repeats. */
+function asDocValues(type: FieldType, values: IndexedValue[]): IndexedValue[] {
+  if (values.length < 2) return values;
+  return [...(type === 'keyword' ? new Set(values) : values)].sort(compareValues);
 }
 
 function present(type: FieldType, value: IndexedValue, format: string | undefined): unknown {

@@ -7,12 +7,15 @@ import { parseAggregations, type AggregationSpec } from './aggregations/spec.js'
 import type { Query } from './ast.js';
 import { describe, isObject, parsingError, readBoolean, readString, type JsonObject } from './errors.js';
 import { parseQuery } from './parse-query.js';
+import { parseSearchAfter, type SearchAfter } from './search-after.js';
 import { parseSort, type SortSpec } from './sort.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
 
 export interface FieldRequest {
   field: string;
   format?: string;
+  /** From docvalue_fields: values as doc values hold them (sorted; keywords also de-duplicated). */
+  docValues?: true;
 }
 
 export interface SearchRequest {
@@ -27,6 +30,8 @@ export interface SearchRequest {
   trackTotalHits: boolean | number;
   trackScores: boolean;
   aggregations: Record<string, AggregationSpec>;
+  /** The sort values of the hit this page starts after. */
+  searchAfter?: SearchAfter;
 }
 
 /** Elasticsearch's index.max_result_window default. */
@@ -47,7 +52,15 @@ const REQUEST_KEYS = [
   'aggs',
   'aggregations',
   'timeout',
+  'search_after',
+  'script_fields',
+  'runtime_mappings',
 ];
+
+/** Search features callrouter does not have: named in a 400 rather than ignored. */
+const UNSUPPORTED_KEYS = ['highlight', 'collapse', 'post_filter', 'rescore', 'suggest', 'min_score', 'indices_boost', 'profile', 'knn', 'slice', 'stats', 'ext'];
+/** Keys Kibana and Grafana send empty on every request; any content would need scripts. */
+const EMPTY_ONLY_KEYS = ['script_fields', 'runtime_mappings'];
 
 function tokenKind(value: unknown): string {
   if (Array.isArray(value)) return 'START_ARRAY';
@@ -64,7 +77,11 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
   const request: JsonObject = body;
   const allowed = options.countOnly ? ['query'] : REQUEST_KEYS;
   for (const [key, value] of Object.entries(request)) {
+    if (UNSUPPORTED_KEYS.includes(key)) throw parsingError(`[${key}] is not supported by callrouter`);
     if (!allowed.includes(key)) throw parsingError(`Unknown key for a ${tokenKind(value)} in [${key}].`);
+    if (EMPTY_ONLY_KEYS.includes(key) && !(isObject(value) && Object.keys(value).length === 0)) {
+      throw parsingError(`[${key}] is not supported by callrouter: it needs scripts (only an empty object is accepted)`);
+    }
   }
   const from = nonNegativeInteger(request.from, 'from', 0);
   if (request.size !== undefined && request.limit !== undefined) throw parsingError('[limit] is the original\'s name for [size]; give one of them');
@@ -83,13 +100,15 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
   if (request.aggs !== undefined && request.aggregations !== undefined) {
     throw parsingError('Found two aggregation type definitions: [aggs] and [aggregations]');
   }
+  const searchAfter = parseSearchAfter(request.search_after);
   return {
+    ...(searchAfter ? { searchAfter } : {}),
     query: request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query),
     from,
     size,
     sort: parseSort(request.sort),
     source: request._source === undefined ? sourceDefault : parseSourceFilter(request._source),
-    fields: [...fieldList(request.docvalue_fields, 'docvalue_fields'), ...fieldList(request.fields, 'fields')],
+    fields: [...fieldList(request.docvalue_fields, 'docvalue_fields').map((field): FieldRequest => ({ ...field, docValues: true })), ...fieldList(request.fields, 'fields')],
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
     aggregations: parseAggregations(aggregationsOf(request)),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, referenceSearch, storeWith } from '../../../test/cdr/support/stores.js';
+import { ids, referenceSearch, storeWith } from '../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import type { CdrDocument } from '../store.js';
 
@@ -229,6 +229,12 @@ describe('query_string', () => {
     assert.deepEqual(await matching({ query_string: { query: 'NOT Call\\ direction:outbound' } }), ['d3', 'd4', 'd5']);
     assert.deepEqual(await matching({ query_string: { query: '+User\\ ID:101 -Call\\ direction:internal' } }), ['d1', 'd3']);
     assert.deepEqual(await matching({ query_string: { query: '(inbound OR internal) AND User\\ ID:101' } }), ['d3', 'd4']);
+  });
+  it('a phrase is read once whatever the fields; an empty fields list means the default field (found by fuzzing: it looped forever)', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'Hangup\\ cause:"NO_ANSWER"', fields: [] } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: '"NO_ANSWER"', fields: [] } }), ['d2']);
+    const error = await failure({ query_string: { query: '"x":y', fields: [] } });
+    assert.equal(error.type, 'parsing_exception');
   });
   it('groups nested up to 30 deep; deeper is a parsing_exception, not a stack overflow', async () => {
     const grouped = (depth: number) => `${'('.repeat(depth)}User\\ ID:102${')'.repeat(depth)}`;

@@ -139,7 +139,10 @@ class QueryStringParser {
       this.#groupDepth--;
       return inner;
     }
-    if (this.#startsWith('"')) return this.#perField(fields, (field) => this.#termQuery(field, this.#phrase()));
+    if (this.#startsWith('"')) {
+      const phrase = this.#phrase();
+      return this.#perField(fields, (field) => this.#termQuery(field, phrase));
+    }
     if (this.#startsWith('/')) {
       const pattern = this.#regex();
       return this.#perField(fields, (field) => ({ kind: 'pattern', syntax: 'regexp', field, value: pattern, caseInsensitive: false, boost: 1 }));
@@ -301,7 +304,8 @@ export function parseQueryString(body: unknown): Query {
   if (object.query === undefined) throw parsingError('[query_string] must be provided with a [query]');
   const text = readString(object.query, 'query_string.query');
   const fields = object.fields === undefined ? undefined : (Array.isArray(object.fields) ? object.fields : [object.fields]).map((field) => readString(field, 'query_string.fields'));
-  const defaultFields = fields ?? [object.default_field === undefined ? '*' : readString(object.default_field, 'query_string.default_field')];
+  // As in Elasticsearch, an empty `fields` list means the default field.
+  const defaultFields = fields?.length ? fields : [object.default_field === undefined ? '*' : readString(object.default_field, 'query_string.default_field')];
   const operator = object.default_operator === undefined ? 'or' : readString(object.default_operator, 'query_string.default_operator').toLowerCase();
   if (operator !== 'or' && operator !== 'and') throw parsingError(`[query_string] default_operator must be OR or AND, got [${operator}]`);
   const options: Options = {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/cdr/support/stores.js';
+import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import type { CdrDocument } from '../store.js';
 
@@ -87,6 +87,32 @@ describe('what each hit carries', () => {
   it('fields with a date format and patterns', async () => {
     const response = await search({ query: { ids: { values: ['a'] } }, fields: [{ field: 'Call start time', format: 'epoch_millis' }, 'variables.*'] });
     assert.deepEqual(response.hits.hits[0].fields, { 'Call start time': [String(Date.parse('2024-05-01T10:00:00Z'))], 'variables.start_stamp': ['2024-05-01T10:00:00.000Z'], 'variables.sip': ['x'] });
+  });
+  it('docvalue_fields give values as doc values hold them: sorted, keywords once each; fields gives them as stored', async () => {
+    const multi: Record<string, CdrDocument> = { m: { Tags: ['b', 'a', 'b'], Scores: [3, 1, 3] } };
+    const local = await storeWith(multi);
+    const response = await local.search({ docvalue_fields: ['Tags', 'Scores'], _source: false });
+    assert.deepEqual(response.hits.hits[0].fields, { Tags: ['a', 'b'], Scores: [1, 3, 3] });
+    const asStored = await local.search({ fields: ['Tags'], _source: false });
+    assert.deepEqual(asStored.hits.hits[0].fields, { Tags: ['b', 'a', 'b'] });
+    await local.close();
+  });
+  it('search_after pages through a sort without repeating or skipping hits', async () => {
+    const sort = [{ 'User ID': 'asc' }, { 'Call start time': { order: 'desc' } }];
+    const all = ids(await search({ sort, size: 10 }));
+    const pages: string[] = [];
+    let after: unknown[] | undefined;
+    for (;;) {
+      const page = await search({ sort, size: 1, ...(after ? { search_after: after } : {}) });
+      if (page.hits.hits.length === 0) break;
+      assert.equal(page.hits.total?.value, 4);
+      pages.push(page.hits.hits[0]._id);
+      after = page.hits.hits[0].sort;
+    }
+    assert.deepEqual(pages, all);
+    assert.deepEqual(ids(await search({ sort, search_after: ['101', null] })), ['b', 'c'], 'a null sort value stands for a missing one');
+    await assert.rejects(store.search({ sort, search_after: ['101'] }), /search_after has 1 value\(s\) but sort has 2/);
+    await assert.rejects(store.search({ sort, from: 1, search_after: ['101', 0] }), /`from` parameter must be set to 0/);
   });
   it('unknown request keys are refused', async () => {
     await refused({ qurey: {} });

@@ -38,6 +38,8 @@ export interface SqliteCdrStoreOptions {
 export interface SqliteCdrStore extends CdrStore {
   /** Per-item results, for `_bulk` (`create` refuses an existing id). */
   write(items: WriteItem[]): Promise<WriteResult[]>;
+  /** Every mapped field with its type, as `_mapping` and `_field_caps` show them. */
+  mappedFields(): [string, FieldType][];
   /** Deletes CDRs past the retention period; returns how many. */
   purgeExpired(): number;
   /** Updates the planner's statistics (done hourly; worth calling after a large import). */
@@ -159,6 +161,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return writer.write(items);
+    },
+    mappedFields() {
+      guard();
+      refreshMapping();
+      return mapping.fields().map((field): [string, FieldType] => [field, mapping.typeOf(field)!]);
     },
     purgeExpired,
     refreshStatistics,

@@ -100,7 +100,7 @@ export function registerCdr(program: Command): void {
 
   cdr
     .command('serve')
-    .description('serve the Elasticsearch-compatible CDR API (_search, _count, _bulk, _doc, freeswitch); tokens as on the router (callrouter token create --data-dir)')
+    .description('serve the CDR store as an Elasticsearch 8 node (search, scroll, point in time, documents, _bulk, _msearch, mapping) plus /cdr/freeswitch; tokens as on the router (callrouter token create --data-dir)')
     .option('--port <n>', 'TCP port', '9200')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data directory', './data')

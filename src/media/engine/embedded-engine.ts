@@ -7,7 +7,7 @@
 import type { DigitEvent } from '../dtmf/digits.js';
 import type { AnswerResult, MediaEngine, MediaSession, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
-import { MediaCore, type MediaCoreApi } from './media-core.js';
+import { MediaCore, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
 
 export interface EmbeddedEngineOptions {
@@ -54,6 +54,11 @@ export class EmbeddedMediaEngine implements MediaEngine {
   /** The media clock's tick intervals (ms) since the previous call, for the benchmark. */
   tickIntervals(): Promise<number[]> {
     return this.#core.tickIntervals();
+  }
+
+  /** Sessions, ports in use and failures, for /health and metrics. */
+  health(): Promise<MediaHealth> {
+    return this.#core.health();
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,17 @@ export interface MediaCoreApi {
   closeSession(sessionId: string): Promise<SessionStats>;
   /** The media clock's tick intervals (ms) since the previous call; the first call starts measuring. */
   tickIntervals(): Promise<number[]>;
+  health(): Promise<MediaHealth>;
   shutdown(): Promise<void>;
+}
+
+export interface MediaHealth {
+  sessions: number;
+  /** RTP port pairs in use, and how many the range holds. */
+  portPairsInUse: number;
+  portPairsTotal: number;
+  /** Session slots that failed (a bug in the engine; the session went on). */
+  slotFailures: number;
 }
 
 export class UnknownSessionError extends Error {
@@ -59,7 +69,9 @@ const MAX_CACHED_PROMPTS = 500;
 
 export class MediaCore implements MediaCoreApi {
   readonly #pool: PortPool;
-  readonly #ticker = new Ticker();
+  readonly #ticker: Ticker;
+  /** Slots a session failed on (a bug), counted for diagnostics instead of crashing the media thread. */
+  #slotFailures = 0;
   readonly #sessions = new Map<string, { session: RtpSession; endpoint: LocalEndpoint; tick: (missed: number) => void }>();
   readonly #prompts = new Map<string, Prompt>();
   readonly #advertised: string;
@@ -68,6 +80,7 @@ export class MediaCore implements MediaCoreApi {
     settings: MediaSettings,
     private readonly onDigit: (sessionId: string, event: DigitEvent) => void,
   ) {
+    this.#ticker = new Ticker(() => (this.#slotFailures += 1));
     this.#pool = new PortPool(settings.rtpPorts, settings.bindAddress, settings.receiveBufferBytes);
     this.#advertised = settings.publicAddress ?? (settings.bindAddress === '0.0.0.0' ? '127.0.0.1' : settings.bindAddress);
   }
@@ -178,6 +191,10 @@ export class MediaCore implements MediaCoreApi {
   async tickIntervals(): Promise<number[]> {
     this.#ticker.startMeasuring();
     return this.#ticker.intervals.splice(0);
+  }
+
+  async health(): Promise<MediaHealth> {
+    return { sessions: this.#sessions.size, portPairsInUse: this.#pool.inUse, portPairsTotal: this.#pool.capacity, slotFailures: this.#slotFailures };
   }
 
   async shutdown(): Promise<void> {

@@ -80,3 +80,9 @@ test('an SDP without m= lines or c= lines is an error naming what is missing', (
   assert.throws(() => answerOffer('v=0\r\ns=-\r\n', LOCAL), /no m= line/);
   assert.throws(() => answerOffer('v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n', LOCAL), /no c= line/);
 });
+
+test('addresses we cannot send to are SDP errors, not crashes later', () => {
+  assert.throws(() => answerOffer(offer('m=audio 4000 RTP/AVP 0', [], 'phone.example'), LOCAL), /phone\.example is not an IPv4 address/);
+  assert.throws(() => answerOffer(offer('m=audio 4000 RTP/AVP 0').replace('c=IN IP4 198.51.100.7', 'c=IN IP6 ::1'), LOCAL), /not an IPv4 address/);
+  assert.throws(() => answerOffer(offer('m=audio 70000 RTP/AVP 0'), LOCAL), /port 70000 is not a UDP port/);
+});

@@ -3,6 +3,7 @@
  * RFC 4733 telephone-event. We answer with the offerer's most preferred codec
  * we speak; an offer without one is refused (the signalling answers 488).
  */
+import { isIP } from 'node:net';
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
 import { CODECS, isCodecName, PTIME_MS, SAMPLE_RATE, STATIC_PAYLOAD_TYPES, type CodecName } from '../codec.js';
@@ -150,9 +151,12 @@ function formats(stream: MediaDescription): number[] {
 }
 
 function streamAddress(session: SessionDescription, stream: MediaDescription): string {
-  const address = stream.connection?.ip ?? session.connection?.ip;
-  if (!address) throw new SdpError('the SDP has no c= line for its audio stream');
-  return address.split('/')[0];
+  const connection = stream.connection ?? session.connection;
+  if (!connection) throw new SdpError('the SDP has no c= line for its audio stream');
+  const address = connection.ip.split('/')[0];
+  if (connection.version !== 4 || isIP(address) !== 4) throw new SdpError(`the audio stream's address ${connection.ip} is not an IPv4 address (IPv6 and host names are not supported)`);
+  if (!Number.isInteger(stream.port) || stream.port < 1 || stream.port > 65535) throw new SdpError(`the audio stream's port ${stream.port} is not a UDP port`);
+  return address;
 }
 
 /** The offerer's direction; c=0.0.0.0 is the old (RFC 2543) way to say hold. */

@@ -44,6 +44,7 @@ export class RtpSession {
   #remote: Address | undefined;
   #latched = false;
   #foreignDropped = 0;
+  #failedPackets = 0;
   #remoteSsrc: number | undefined;
   #receiveStats = new ReceiveStats();
   readonly #eventReceiver = new TelephoneEventReceiver();
@@ -64,7 +65,14 @@ export class RtpSession {
     readonly sockets: SocketPair,
     private readonly events: SessionEvents,
   ) {
-    sockets.rtp.on('message', (datagram, from) => this.#receive(datagram, from));
+    sockets.rtp.on('message', (datagram, from) => {
+      // A packet we fail on is dropped and counted; it must not take the media thread down.
+      try {
+        this.#receive(datagram, from);
+      } catch {
+        this.#failedPackets += 1;
+      }
+    });
     sockets.rtcp.on('message', () => undefined);
     // A send to a closed port comes back as an ICMP error on some systems: not a reason to crash.
     sockets.rtp.on('error', () => undefined);
@@ -172,6 +180,7 @@ export class RtpSession {
       packetsLost: reception.lost,
       jitterMs: reception.jitterMs,
       foreignPacketsDropped: this.#foreignDropped,
+      failedPackets: this.#failedPackets,
       remote: this.#remote ? `${this.#remote.address}:${this.#remote.port}` : undefined,
     };
   }

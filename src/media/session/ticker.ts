@@ -11,6 +11,8 @@ import { PTIME_MS } from '../codec.js';
 export type TickListener = (missedSlots: number) => void;
 
 export class Ticker {
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
   readonly #listeners = new Set<TickListener>();
   #origin = 0;
   #slot = 0;
@@ -59,7 +61,14 @@ export class Ticker {
     this.#slot = Math.max(current, this.#slot + 1);
     if (this.#keepIntervals && this.#lastTickAt !== undefined && this.intervals.length < 100_000) this.intervals.push(now - this.#lastTickAt);
     this.#lastTickAt = now;
-    for (const listener of this.#listeners) listener(missed);
+    for (const listener of this.#listeners) {
+      // One session's failure must not stop the clock for every other call.
+      try {
+        listener(missed);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
     if (this.#listeners.size > 0) this.#schedule();
   }
 }

@@ -4,7 +4,7 @@ import { parseNameAddr, type NameAddr, type SipRequest } from '../message/index.
 import type { Source } from '../transport/index.js';
 import { callerVariables } from './caller-variables.js';
 import type { CallOrigin } from '../../call/origin.js';
-import { sipRequest } from '../../../test/sip/support/transaction-doubles.js';
+import { sipRequest } from '../../../test/support/sip/transaction-doubles.js';
 
 const SOURCE: Source = { transport: 'udp', address: '192.0.2.10', port: 5062 };
 

@@ -9,7 +9,7 @@ import type { Source } from '../transport/index.js';
 import { InboundLeg } from './inbound-leg.js';
 import { SimulatedClock } from '../../clock.js';
 import type { SipStack } from './sip-stack.js';
-import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 
 const T1 = 10;
 const T2 = 40;

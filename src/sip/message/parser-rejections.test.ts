@@ -82,7 +82,12 @@ describe('parseMessage rejects malformed messages with a precise reason', () => 
     rejected(options((headers) => headers, 'SIP/2.0 200 O\u0000K'), 'start-line', false);
   });
 
-  it('unsupported SIP version (505) and URI scheme (416)', () => {
+  it('a From or To without a usable URI scheme is a 400, not a 416 (RFC 4475 §3.1.2.16)', () => {
+    assert.equal(rejected(options(replacing('From', 'From: Bell, Alexander <sip:a.g.bell@example.com>;tag=43')), 'header-value', true), 'URI without scheme in From');
+    assert.equal(rejected(options(replacing('To', 'To: <mailto:bob@example.com>')), 'header-value', true), 'unsupported URI scheme in To');
+  });
+
+    it('unsupported SIP version (505) and URI scheme (416)', () => {
     rejected(options((headers) => headers, 'OPTIONS sip:bob@example.com SIP/7.0'), 'sip-version', true, 505);
     rejected(options((headers) => headers, 'OPTIONS mailto:bob@example.com SIP/2.0'), 'uri-scheme', true, 416);
   });

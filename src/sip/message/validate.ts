@@ -40,7 +40,8 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
   }
   for (const name of ['from', 'to'] as const) {
     const parsed = parseNameAddr(headers.get(name) ?? '', displayHeaderName(name));
-    if (!parsed.ok) return parsed.error;
+    // 416 is for the Request-URI (§8.2.2.1): a From or To we cannot read is a bad request.
+    if (!parsed.ok) return parsed.error.code === 'uri-scheme' ? new SipParseError('header-value', `${parsed.error.reason} in ${displayHeaderName(name)}`) : parsed.error;
   }
   const callId = headers.get('call-id') ?? '';
   if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');

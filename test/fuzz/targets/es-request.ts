@@ -2,13 +2,17 @@
  * Fuzz target: an Elasticsearch search body through the request parser, or
  * a literal pasted into query_string with its escaping. Findings: any
  * exception other than CdrQueryError (Elasticsearch's parsing_exception and
- * friends), and an escaped literal that does not come back as exactly one
- * term with that value.
+ * friends), and an escaped literal (a caller ID pasted into a schema's
+ * query) that does not come back from query_string as exactly one term with
+ * that value, or whose escaped regexp or wildcard matches anything but it.
  */
-import { escapeQueryStringLiteral } from '../../../src/cdr/query/escape.js';
+import { escapeQueryStringLiteral, escapeRegexpLiteral, escapeWildcardLiteral } from '../../../src/cdr/query/escape.js';
+import { compileLuceneRegexp } from '../../../src/cdr/query/lucene-regexp.js';
+import { compileWildcard } from '../../../src/cdr/query/wildcard.js';
+import type { CompiledPattern } from '../../../src/cdr/query/pattern.js';
 import { parseSearchRequest } from '../../../src/cdr/query/parse-request.js';
 import { CdrQueryError } from '../../../src/cdr/store.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 /** `body` is JSON text, as it arrives over HTTP (and as deep as a hostile client makes it). */
 export type EsInput = { body: string; countOnly: boolean } | { literal: string };
@@ -31,10 +35,29 @@ function checkLiteral(literal: string): void {
   expectSame(parsed, expected, `query_string ${JSON.stringify(query)}`);
 }
 
+function checkPattern(kind: string, escaped: string, compile: () => CompiledPattern, literal: string): void {
+  let pattern: CompiledPattern;
+  try {
+    pattern = compile();
+  } catch (error) {
+    throw new InvariantViolation(`escaped ${kind} ${JSON.stringify(escaped)} of ${JSON.stringify(literal)} does not compile: ${(error as Error).message}`);
+  }
+  if (!pattern.test(literal)) throw new InvariantViolation(`escaped ${kind} ${JSON.stringify(escaped)} does not match its literal ${JSON.stringify(literal)}`);
+  for (const other of [`${literal}x`, `x${literal}`, literal.slice(1)]) {
+    if (other !== literal && pattern.test(other)) throw new InvariantViolation(`escaped ${kind} ${JSON.stringify(escaped)} of ${JSON.stringify(literal)} also matches ${JSON.stringify(other)}`);
+  }
+}
+
 const target: FuzzTarget<EsInput> = {
   check(input) {
     if ('literal' in input) {
-      if (input.literal !== '') checkLiteral(input.literal);
+      const literal = input.literal;
+      if (literal === '') return;
+      checkLiteral(literal);
+      const regexp = escapeRegexpLiteral(literal);
+      for (const flags of ['ALL', 'NONE']) checkPattern(`regexp (flags ${flags})`, regexp, () => compileLuceneRegexp(regexp, { flags }), literal);
+      const wildcard = escapeWildcardLiteral(literal);
+      checkPattern('wildcard', wildcard, () => compileWildcard(wildcard), literal);
       return;
     }
     let request: unknown;

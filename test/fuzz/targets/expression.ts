@@ -4,9 +4,9 @@
  * loading, an error position outside the source (the validator points at
  * it), and any exception while evaluating (the language promises none).
  */
-import { FakeEnv } from '../../../src/engine/expr/fake-env.test-support.js';
+import { FakeEnv } from '../../support/expr-env.js';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../../../src/engine/expr/index.js';
-import { InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ENVIRONMENTS = [
   new FakeEnv({ caller_id_number: '0671234567', acc_state: 'onhook', last_cid: '101', n: '42' }),

@@ -6,7 +6,7 @@
  */
 import { appRegistry } from '../../../src/apps/registry.js';
 import { SchemaLoader, type LoadResult } from '../../../src/engine/compile.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 function summary(result: LoadResult) {
   return result.ok ? { ok: true, tags: [...result.schema.tags.keys()], steps: result.schema.root.steps.length } : { ok: false, errors: result.errors };

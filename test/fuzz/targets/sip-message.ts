@@ -3,8 +3,8 @@
  * message parser. Findings: an exception (the parser promises never to
  * throw), a parsed message that serialises and re-parses differently, an
  * address or Via that formats and re-parses differently, a TCP framing that
- * depends on how the bytes were chunked, or an error answer that is not a
- * clean status line.
+ * depends on how the bytes were chunked, an error answer that is not a
+ * clean status line, or a digest credential or challenge parser that throws.
  */
 import {
   buildResponse,
@@ -19,7 +19,8 @@ import {
   type SipMessage,
   type SipParseError,
 } from '../../../src/sip/message/index.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../support/target.js';
+import { parseDigestChallenge, parseDigestCredentials } from '../../../src/sip/auth/credentials.js';
+import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ADDRESS_HEADERS = ['from', 'to', 'contact', 'route', 'record-route'] as const;
 
@@ -36,7 +37,14 @@ function checkRoundTrip(message: SipMessage): void {
   checkValues(message);
 }
 
+/** The value parsers the layers above run on what a peer sent; they report failure as undefined, never by throwing. */
+function readCredentials(message: SipMessage): void {
+  for (const name of ['authorization', 'proxy-authorization']) for (const value of message.headers.getAll(name)) parseDigestCredentials(value);
+  for (const name of ['www-authenticate', 'proxy-authenticate']) for (const value of message.headers.getAll(name)) parseDigestChallenge(value);
+}
+
 function checkValues(message: SipMessage): void {
+  readCredentials(message);
   for (const name of ADDRESS_HEADERS) {
     for (const value of message.headers.getAll(name)) {
       if (name === 'contact' && value.trim() === '*') continue;

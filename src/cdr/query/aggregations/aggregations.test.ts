@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { referenceSearch, storeWith, withoutTook } from '../../../../test/cdr/support/stores.js';
+import { referenceSearch, storeWith, withoutTook } from '../../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../../sqlite/store.js';
 import type { CdrDocument } from '../../store.js';
 
@@ -82,8 +82,57 @@ describe('aggregations', () => {
       ['2024-05-02T00:00:00.000+11:00', 1],
     ]);
   });
+  it('stats, extended_stats and percentiles', async () => {
+    const result = (await aggregate({
+      s: { stats: { field: 'Call duration' } },
+      e: { extended_stats: { field: 'Call duration' } },
+      p: { percentiles: { field: 'Call duration', percents: [25, 50, 100] } },
+      list: { percentiles: { field: 'Call duration', percents: [50], keyed: false } },
+      empty: { stats: { field: 'Q850 Hangup Code' } },
+    })) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(result.s, { count: 3, min: 30, max: 90, avg: 60, sum: 180 });
+    assert.equal(result.e.sum_of_squares, 12600);
+    assert.equal(result.e.variance, 600);
+    assert.equal(result.e.variance_sampling, 900);
+    assert.equal(result.e.std_deviation_sampling, 30);
+    assert.equal((result.e.std_deviation_bounds as { upper_sampling: number }).upper_sampling, 120);
+    assert.deepEqual(result.p, { values: { '25.0': 45, '50.0': 60, '100.0': 90 } });
+    assert.deepEqual(result.list, { values: [{ key: 50, value: 60 }] });
+    assert.deepEqual(result.empty, { count: 0, min: null, max: null, avg: null, sum: 0 });
+  });
+  it('range, date_range, histogram, filters and top_hits', async () => {
+    const result = (await aggregate({
+      r: { range: { field: 'Call duration', ranges: [{ to: 50 }, { from: 50, to: 100 }, { from: 100 }] } },
+      d: { date_range: { field: 'Call start time', ranges: [{ from: 'now-2h', to: 'now-1h' }] } },
+      h: { histogram: { field: 'Call duration', interval: 50 }, aggs: { users: { cardinality: { field: 'User ID' } } } },
+      f: { filters: { filters: { u101: { term: { 'User ID': '101' } }, answered: { term: { Answered: true } } }, other_bucket: true } },
+      top: { top_hits: { size: 1, sort: [{ 'Call duration': 'desc' }], _source: ['User ID'] } },
+    })) as Record<string, unknown>;
+    assert.deepEqual(result.r, {
+      buckets: [
+        { key: '*-50.0', to: 50, doc_count: 1 },
+        { key: '50.0-100.0', from: 50, to: 100, doc_count: 2 },
+        { key: '100.0-*', from: 100, doc_count: 0 },
+      ],
+    });
+    assert.deepEqual(result.d, {
+      buckets: [
+        {
+          key: '2024-05-01T10:00:00.000Z-2024-05-01T11:00:00.000Z',
+          from: Date.parse('2024-05-01T10:00:00Z'),
+          from_as_string: '2024-05-01T10:00:00.000Z',
+          to: Date.parse('2024-05-01T11:00:00Z'),
+          to_as_string: '2024-05-01T11:00:00.000Z',
+          doc_count: 2,
+        },
+      ],
+    });
+    assert.deepEqual(result.h, { buckets: [{ key: 0, doc_count: 1, users: { value: 1 } }, { key: 50, doc_count: 2, users: { value: 2 } }] });
+    assert.deepEqual(result.f, { buckets: { answered: { doc_count: 2 }, u101: { doc_count: 2 }, _other_: { doc_count: 2 } } });
+    assert.deepEqual(result.top, { hits: { total: { value: 4, relation: 'eq' }, max_score: null, hits: [{ _index: 'cdr', _id: 'c', _score: null, _source: { 'User ID': '101' }, sort: [90] }] } });
+  });
   it('refuses unknown aggregations and metrics on keywords', async () => {
-    await assert.rejects(store.search({ aggs: { x: { percentiles: { field: 'Call duration' } } } }), /Unknown aggregation type/);
+    await assert.rejects(store.search({ aggs: { x: { moving_avg: { buckets_path: 'y' } } } }), /Unknown aggregation type \[moving_avg\]/);
     await assert.rejects(store.search({ aggs: { x: { avg: { field: 'User ID' } } } }), /not supported for aggregation/);
   });
 

@@ -3,15 +3,35 @@ import type { CdrMapping } from '../../mapping.js';
 import type { DocView } from '../doc-view.js';
 import { computeDateHistogram, computeTerms } from './buckets.js';
 import { computeMetric } from './metrics.js';
+import { computeRangeBuckets } from './ranges.js';
+import { computeStats } from './stats.js';
+import { computeTopHits } from './top-hits.js';
 import type { AggregationSpec } from './spec.js';
 
 export function computeAggregations(specs: Record<string, AggregationSpec>, docs: DocView[], mapping: CdrMapping, now: Date): Record<string, unknown> {
   const compute = (nested: Record<string, AggregationSpec>, subset: DocView[]) => computeAggregations(nested, subset, mapping, now);
+  const computeOne = (name: string, spec: AggregationSpec): Record<string, unknown> => {
+    switch (spec.type) {
+      case 'terms':
+        return computeTerms(spec, docs, mapping, compute);
+      case 'date_histogram':
+        return computeDateHistogram(spec, docs, mapping, now, compute);
+      case 'stats':
+      case 'extended_stats':
+      case 'percentiles':
+        return computeStats(name, spec, docs, mapping);
+      case 'range':
+      case 'date_range':
+      case 'histogram':
+      case 'filters':
+        return computeRangeBuckets(spec, docs, mapping, now, compute);
+      case 'top_hits':
+        return computeTopHits(spec, docs, mapping);
+      default:
+        return computeMetric(name, spec, docs, mapping);
+    }
+  };
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(specs)) {
-    if (spec.type === 'terms') out[name] = computeTerms(spec, docs, mapping, compute);
-    else if (spec.type === 'date_histogram') out[name] = computeDateHistogram(spec, docs, mapping, now, compute);
-    else out[name] = computeMetric(name, spec, docs, mapping);
-  }
+  for (const [name, spec] of Object.entries(specs)) out[name] = computeOne(name, spec);
   return out;
 }

@@ -1,9 +1,13 @@
 /**
  * Reads the `aggs` of a search request: terms, date_histogram (each with
- * sub-aggregations) and the metrics min, max, avg, sum, value_count, cardinality.
+ * sub-aggregations), the metrics min, max, avg, sum, value_count, cardinality,
+ * and the kinds in ./stats.ts, ./ranges.ts and ./top-hits.ts.
  */
 import type { Scalar } from '../ast.js';
 import { checkKeys, describe, expectObject, isObject, parsingError, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
+import { parseRangeBuckets, RANGE_BUCKET_TYPES, type RangeBucketSpec } from './ranges.js';
+import { parseStats, STATS_TYPES, type StatsSpec } from './stats.js';
+import { parseTopHits, type TopHitsSpec } from './top-hits.js';
 
 export type MetricType = 'min' | 'max' | 'avg' | 'sum' | 'value_count' | 'cardinality';
 
@@ -26,7 +30,10 @@ export type AggregationSpec =
       extendedBounds?: { min: Scalar; max: Scalar };
       subs: Record<string, AggregationSpec>;
     }
-  | { type: MetricType; field: string; missing?: Scalar };
+  | { type: MetricType; field: string; missing?: Scalar }
+  | StatsSpec
+  | RangeBucketSpec
+  | TopHitsSpec;
 
 export type CalendarUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
 
@@ -80,7 +87,12 @@ function parseAggregation(name: string, body: unknown, depth: number): Aggregati
     if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
     return spec.missing === undefined ? { type: type as MetricType, field: field() } : { type: type as MetricType, field: field(), missing: readScalar(spec.missing, `${name}.missing`) };
   }
+  if ((STATS_TYPES as readonly string[]).includes(type) || type === 'top_hits') {
+    if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
+    return type === 'top_hits' ? parseTopHits(name, spec) : parseStats(type as StatsSpec['type'], name, spec);
+  }
   const subs = parseAggregations(subsValue, depth + 1);
+  if ((RANGE_BUCKET_TYPES as readonly string[]).includes(type)) return parseRangeBuckets(type as RangeBucketSpec['type'], name, spec, subs);
   if (type === 'terms') {
     checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
     const terms: AggregationSpec = {
@@ -95,7 +107,7 @@ function parseAggregation(name: string, body: unknown, depth: number): Aggregati
     return terms;
   }
   if (type === 'date_histogram') return parseDateHistogram(name, spec, field(), subs);
-  throw parsingError(`Unknown aggregation type [${type}] did you mean [terms]?`);
+  throw parsingError(`Unknown aggregation type [${type}]: callrouter does not support it`);
 }
 
 function parseDateHistogram(name: string, spec: JsonObject, field: string, subs: Record<string, AggregationSpec>): AggregationSpec {

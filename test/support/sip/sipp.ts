@@ -12,7 +12,7 @@ import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-export const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
+export const SCENARIOS = fileURLToPath(new URL('../../sip/scenarios/', import.meta.url));
 
 export interface SippAccount {
   user: string;

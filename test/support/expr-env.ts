@@ -1,4 +1,4 @@
-import type { ExpressionEnv } from './types.js';
+import type { ExpressionEnv } from '../../src/engine/expr/types.js';
 
 /** An ExpressionEnv for tests that records what the expression asked for. */
 export class FakeEnv implements ExpressionEnv {

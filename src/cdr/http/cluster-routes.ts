@@ -1,0 +1,167 @@
+/**
+ * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
+ * version the 7.x and 8.x clients accept), `_cluster/health`,
+ * `_cat/indices`, the index itself, `_mapping`, `_field_caps` and `_refresh`.
+ * callrouter is one node holding one index, `cdr`, in one shard.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldType } from '../mapping.js';
+import { INDEX_NAME } from '../query/execute.js';
+import { isObject } from '../query/errors.js';
+import { fieldCapabilities, mappingProperties } from '../query/mapping-view.js';
+import { CdrQueryError } from '../store.js';
+import { indexNotFound, resolveIndices } from './indices.js';
+import { booleanParam, checkParams, listParam } from './params.js';
+import { jsonBody } from './wire.js';
+
+export interface ClusterInfo {
+  mappedFields(): [string, FieldType][];
+  documentCount(): Promise<number>;
+}
+
+/** The Elasticsearch release whose API this answers like; 8.x clients and 7.14+ clients take it with the product header. */
+export const COMPATIBLE_VERSION = '8.15.0';
+const CLUSTER_NAME = 'callrouter';
+const CLUSTER_UUID = 'callrouter-cdr';
+const INDEX_UUID = 'callrouter-cdr-index';
+const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
+const CAT_COLUMNS = ['health', 'status', 'index', 'uuid', 'pri', 'rep', 'docs.count', 'docs.deleted', 'store.size', 'pri.store.size', 'dataset.size'];
+
+type IndexParams = { Params: { index?: string } };
+
+/** Index-level APIs answer for `cdr` (and patterns that cover it); every other name is a missing index. */
+function checkIndex(index: string | undefined, ignoreUnavailable = false): boolean {
+  if (index === undefined) return true;
+  const target = resolveIndices(index, { ignoreUnavailable });
+  if (target.kind === 'domain') {
+    throw new CdrQueryError('illegal_argument_exception', `[${index}] names one domain's CDRs, which share the index [${INDEX_NAME}]: ask [${INDEX_NAME}] instead`);
+  }
+  return target.kind === 'all';
+}
+
+export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): void {
+  app.get('/', async (request) => {
+    checkParams(request, []);
+    return {
+      name: CLUSTER_NAME,
+      cluster_name: CLUSTER_NAME,
+      cluster_uuid: CLUSTER_UUID,
+      version: {
+        number: COMPATIBLE_VERSION,
+        build_flavor: 'default',
+        build_type: 'callrouter',
+        build_hash: 'callrouter',
+        build_date: '2024-08-05T10:05:34.233336849Z',
+        build_snapshot: false,
+        lucene_version: '9.11.1',
+        minimum_wire_compatibility_version: '7.17.0',
+        minimum_index_compatibility_version: '7.0.0',
+      },
+      tagline: 'You Know, for Search',
+    };
+  });
+
+  const health = async (request: FastifyRequest<IndexParams>) => {
+    checkParams(request, ['level', 'local', 'master_timeout', 'timeout', 'wait_for_active_shards', 'wait_for_events', 'wait_for_nodes', 'wait_for_no_initializing_shards', 'wait_for_no_relocating_shards', 'wait_for_status', 'expand_wildcards']);
+    checkIndex(request.params.index);
+    return {
+      cluster_name: CLUSTER_NAME,
+      status: 'green',
+      timed_out: false,
+      number_of_nodes: 1,
+      number_of_data_nodes: 1,
+      active_primary_shards: 1,
+      active_shards: 1,
+      relocating_shards: 0,
+      initializing_shards: 0,
+      unassigned_shards: 0,
+      delayed_unassigned_shards: 0,
+      number_of_pending_tasks: 0,
+      number_of_in_flight_fetch: 0,
+      task_max_waiting_in_queue_millis: 0,
+      active_shards_percent_as_number: 100.0,
+    };
+  };
+  app.get('/_cluster/health', health);
+  app.get('/_cluster/health/:index', health);
+
+  const catIndices = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
+    const params = checkParams(request, ['format', 'h', 'v', 'bytes', 's', 'pri', 'health', 'expand_wildcards', 'help', 'local', 'master_timeout', 'time', 'include_unloaded_segments']);
+    const rows = checkIndex(request.params.index, true) ? [await catRow(info)] : [];
+    const columns = listParam(params, 'h') ?? CAT_COLUMNS;
+    for (const column of columns) if (!CAT_COLUMNS.includes(column)) throw new CdrQueryError('illegal_argument_exception', `Unknown header [${column}] for [_cat/indices]`);
+    const format = params.format ?? 'text';
+    if (format === 'json') return rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column]])));
+    if (format !== 'text') throw new CdrQueryError('illegal_argument_exception', `[format] [${format}] is not supported here: json or text`);
+    const lines = rows.map((row) => columns.map((column) => row[column]));
+    if (booleanParam(params, 'v')) lines.unshift(columns);
+    reply.header('content-type', 'text/plain; charset=UTF-8');
+    return lines.map((line) => `${line.join(' ')}\n`).join('');
+  };
+  app.get('/_cat/indices', catIndices);
+  app.get('/_cat/indices/:index', catIndices);
+
+  const mapping = async (request: FastifyRequest<IndexParams>) => {
+    const params = checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'local', 'master_timeout']);
+    if (!checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'))) return {};
+    return { [INDEX_NAME]: { mappings: { properties: mappingProperties(info.mappedFields()) } } };
+  };
+  app.get('/_mapping', mapping);
+  app.get('/:index/_mapping', mapping);
+
+  const fieldCaps = async (request: FastifyRequest<IndexParams>) => {
+    const params = checkParams(request, ['fields', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'include_unmapped', 'filters', 'types', 'include_empty_fields']);
+    const body = jsonBody(request);
+    const bodyFields = isObject(body) && body.fields !== undefined ? body.fields : undefined;
+    const patterns = listParam(params, 'fields') ?? (Array.isArray(bodyFields) ? bodyFields.map(String) : typeof bodyFields === 'string' ? bodyFields.split(',') : undefined);
+    if (!patterns || patterns.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no fields specified;');
+    if (isObject(body) && isObject(body.runtime_mappings) && Object.keys(body.runtime_mappings).length > 0) {
+      throw new CdrQueryError('illegal_argument_exception', '[runtime_mappings] is not supported by callrouter: it needs scripts');
+    }
+    const covered = checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'));
+    const filters = listParam(params, 'filters') ?? [];
+    const fields = covered
+      ? fieldCapabilities(info.mappedFields(), { patterns, withMetadata: !filters.includes('-metadata'), withParents: !filters.includes('-parent'), types: listParam(params, 'types') })
+      : {};
+    return { indices: covered ? [INDEX_NAME] : [], fields };
+  };
+  for (const url of ['/_field_caps', '/:index/_field_caps']) app.route({ method: ['GET', 'POST'], url, handler: fieldCaps });
+
+  const refresh = async (request: FastifyRequest<IndexParams>) => {
+    checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards']);
+    checkIndex(request.params.index);
+    return { _shards: SHARDS_DONE };
+  };
+  for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: refresh });
+
+  // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
+  app.get<{ Params: { index: string } }>('/:index', async (request) => {
+    checkParams(request, ['allow_no_indices', 'expand_wildcards', 'features', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
+    if (request.params.index.startsWith('_')) throw new CdrQueryError('illegal_argument_exception', `no handler found for uri [${request.url}] and method [GET]`);
+    if (!checkIndex(request.params.index)) throw indexNotFound(request.params.index);
+    return {
+      [INDEX_NAME]: {
+        aliases: {},
+        mappings: { properties: mappingProperties(info.mappedFields()) },
+        settings: { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } },
+      },
+    };
+  });
+}
+
+async function catRow(info: ClusterInfo): Promise<Record<string, string | number>> {
+  const count = await info.documentCount();
+  return {
+    health: 'green',
+    status: 'open',
+    index: INDEX_NAME,
+    uuid: INDEX_UUID,
+    pri: '1',
+    rep: '0',
+    'docs.count': String(count),
+    'docs.deleted': '0',
+    'store.size': '-',
+    'pri.store.size': '-',
+    'dataset.size': '-',
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * Document APIs: index (`_doc`, `_create`), get (`_doc`, `_source`, HEAD,
+ * `_mget`), delete and update by id, and `_bulk`. Every write is answered after it is
+ * durable, with what happened to it.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isObject } from '../query/errors.js';
+import { INDEX_NAME } from '../query/execute.js';
+import type { SqliteCdrStore } from '../sqlite/store.js';
+import type { WriteItem, WriteResult } from '../sqlite/writer.js';
+import { CdrQueryError } from '../store.js';
+import { bulkResponse, parseBulkBody, updateItem, writeResponse, writeStatus } from './bulk.js';
+import { checkWriteIndex } from './indices.js';
+import { checkParams, forcedRefresh, type Params } from './params.js';
+import type { Searcher } from './searcher.js';
+import { searchBody } from './search-params.js';
+import { jsonBody, textBody } from './wire.js';
+
+type DocParams = { Params: { index: string; id?: string } };
+
+/** Write options that one durable shard meets as it is. */
+const WRITE_PARAMS = ['refresh', 'timeout', 'wait_for_active_shards', 'routing', 'require_alias', 'require_data_stream'];
+const READ_PARAMS = ['_source', '_source_includes', '_source_excludes', 'stored_fields', 'realtime', 'refresh', 'routing', 'preference'];
+/** Optimistic concurrency and ingest pipelines: versions are not kept here. */
+const UNSUPPORTED_WRITE_PARAMS = ['version', 'version_type', 'if_seq_no', 'if_primary_term', 'pipeline'];
+
+function checkWriteParams(request: FastifyRequest<DocParams>, extra: readonly string[] = []): Params {
+  const params = checkParams(request, [...WRITE_PARAMS, ...UNSUPPORTED_WRITE_PARAMS, ...extra]);
+  for (const name of UNSUPPORTED_WRITE_PARAMS) {
+    if (params[name] !== undefined) throw new CdrQueryError('illegal_argument_exception', `[${name}] is not supported by callrouter: documents are not versioned and there are no ingest pipelines`);
+  }
+  checkWriteIndex(request.params.index);
+  return params;
+}
+
+function objectBody(request: FastifyRequest): Record<string, unknown> {
+  const body = jsonBody(request);
+  if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body is required and must be a JSON object');
+  return body;
+}
+
+export interface DocumentRoutesOptions {
+  store: Pick<SqliteCdrStore, 'write'>;
+  searcher: Searcher;
+}
+
+export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }: DocumentRoutesOptions): void {
+  const writeOne = async (reply: FastifyReply, params: Params, item: WriteItem) => {
+    const [result] = await store.write([item]);
+    if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
+    reply.status(writeStatus(result));
+    return writeResponse(result, forcedRefresh(params));
+  };
+
+  const index = async (request: FastifyRequest<DocParams>, reply: FastifyReply) => {
+    const params = checkWriteParams(request, ['op_type']);
+    if (params.op_type !== undefined && params.op_type !== 'index' && params.op_type !== 'create') {
+      throw new CdrQueryError('illegal_argument_exception', `opType must be 'create' or 'index', found: [${params.op_type}]`);
+    }
+    if (params.op_type === 'create' && request.params.id === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: an id must be provided if version type or value are set;');
+    // A CDR is a record of what happened: a write naming an id creates it and answers 409 when it exists,
+    // unless the caller asks to replace it with ?op_type=index (Elasticsearch's default is to replace).
+    const mode = params.op_type ?? (request.params.id === undefined ? 'index' : 'create');
+    return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: mode === 'create' ? 'create' : 'index' });
+  };
+  app.post('/:index/_doc', index);
+  app.route({ method: ['PUT', 'POST'], url: '/:index/_doc/:id', handler: index });
+  app.route<DocParams>({
+    method: ['PUT', 'POST'],
+    url: '/:index/_create/:id',
+    handler: async (request, reply) => writeOne(reply, checkWriteParams(request), { id: request.params.id!, document: objectBody(request), mode: 'create' }),
+  });
+
+  app.delete<DocParams>('/:index/_doc/:id', async (request, reply) => {
+    const params = checkWriteParams(request);
+    const [result] = await store.write([{ id: request.params.id!, mode: 'delete' }]);
+    if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
+    reply.status(writeStatus(result));
+    return writeResponse(result, forcedRefresh(params));
+  });
+
+  app.post<DocParams>('/:index/_update/:id', async (request, reply) => {
+    const params = checkWriteParams(request, ['retry_on_conflict', 'lang', '_source', '_source_includes', '_source_excludes']);
+    return writeOne(reply, params, updateItem(request.params.id!, objectBody(request), 'update'));
+  });
+
+  const get = async (request: FastifyRequest<DocParams>, sourceOnly: boolean) => {
+    const params = checkParams(request, READ_PARAMS);
+    checkWriteIndex(request.params.index);
+    const id = request.params.id!;
+    const { body } = searchBody({ query: { ids: { values: [id] } }, size: 1 }, params);
+    const [hit] = (await searcher.search({ kind: 'all' }, body, request)).hits.hits;
+    if (sourceOnly) {
+      if (!hit) throw new CdrQueryError('resource_not_found_exception', `Document not found [${INDEX_NAME}]/[${id}]`, 404);
+      return { found: true, source: hit._source ?? {} };
+    }
+    if (!hit) return { found: false, response: { _index: INDEX_NAME, _id: id, found: false } };
+    return { found: true, response: { _index: INDEX_NAME, _id: id, _version: 1, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) } };
+  };
+  app.get<DocParams>('/:index/_doc/:id', async (request, reply) => {
+    const { found, response } = await get(request, false);
+    if (!found) reply.status(404);
+    return response;
+  });
+  app.get<DocParams>('/:index/_source/:id', async (request) => (await get(request, true)).source);
+
+  const mget = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
+    const params = checkParams(request, READ_PARAMS);
+    const body = objectBody(request);
+    const entries: unknown[] = Array.isArray(body.docs) ? body.docs : Array.isArray(body.ids) ? body.ids.map((id) => ({ _id: id })) : [];
+    if (entries.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no documents to get;');
+    const ids = entries.map((entry, position) => {
+      if (!isObject(entry) || (typeof entry._id !== 'string' && typeof entry._id !== 'number')) {
+        throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for doc ${position};`);
+      }
+      for (const key of Object.keys(entry)) {
+        if (key !== '_id' && key !== '_index' && key !== 'routing') throw new CdrQueryError('illegal_argument_exception', `[mget] per-document [${key}] is not supported by callrouter: give it as a parameter`);
+      }
+      const index = entry._index === undefined ? request.params.index : String(entry._index);
+      if (index === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: index is missing for doc ${position};`);
+      checkWriteIndex(index);
+      return String(entry._id);
+    });
+    const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length }, params);
+    const hits = new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
+    return {
+      docs: ids.map((id) => {
+        const hit = hits.get(id);
+        if (!hit) return { _index: INDEX_NAME, _id: id, found: false };
+        return { _index: INDEX_NAME, _id: id, _version: 1, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) };
+      }),
+    };
+  };
+  for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
+
+  const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
+    const started = performance.now();
+    const params = checkParams(request, [...WRITE_PARAMS, 'pipeline', '_source', '_source_includes', '_source_excludes', 'list_executed_pipelines']);
+    if (params.pipeline !== undefined) throw new CdrQueryError('illegal_argument_exception', '[pipeline] is not supported by callrouter: there are no ingest pipelines');
+    forcedRefresh(params);
+    if (request.params.index !== undefined) checkWriteIndex(request.params.index);
+    const actions = parseBulkBody(textBody(request), request.params.index);
+    if (actions.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
+    const results: WriteResult[] = await store.write(actions.map((action) => action.item));
+    return bulkResponse(actions, results, Math.round(performance.now() - started));
+  };
+  for (const url of ['/_bulk', '/:index/_bulk']) app.route({ method: ['PUT', 'POST'], url, handler: bulk });
+}

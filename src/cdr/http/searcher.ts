@@ -1,0 +1,44 @@
+/**
+ * Runs searches and counts over an index target: the whole store, one
+ * domain's CDRs, or no index at all (an empty answer with no shards, as
+ * Elasticsearch gives for a pattern that matches nothing).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { FieldType } from '../mapping.js';
+import { CdrQueryError, type CdrStore, type CountResponse, type SearchOptions, type SearchResponse } from '../store.js';
+import type { IndexTarget } from './indices.js';
+import { searchWithHighlight, wantsHighlight } from './highlighting.js';
+import type { FieldTypeOf } from './typed-keys.js';
+
+export interface Searcher {
+  search(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<SearchResponse>;
+  count(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<CountResponse>;
+  /** The mapped type of a field (read once per call: the mapping grows as documents arrive). */
+  fieldType: FieldTypeOf;
+}
+
+const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
+
+export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { mappedFields(): [string, FieldType][] }, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
+  const options = (target: IndexTarget, request: FastifyRequest): SearchOptions => {
+    const base = optionsOf(request);
+    if (target.kind !== 'domain') return base;
+    // A token confined to one domain (base.domain) reads that domain's index pattern only.
+    if (base.domain !== undefined && base.domain !== target.domain) {
+      throw new CdrQueryError('security_exception', `action [indices:data/read/search] is unauthorized for index [cdr-*-${target.domain}]: this token reads [${base.domain}]'s CDRs only`, 403);
+    }
+    return { ...base, domain: target.domain };
+  };
+  return {
+    fieldType: (field) => store.mappedFields().find(([name]) => name === field)?.[1],
+    async search(target, body, request) {
+      if (target.kind === 'none') return { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } };
+      if (wantsHighlight(body)) return searchWithHighlight(store, body, options(target, request));
+      return store.search(body ?? {}, options(target, request));
+    },
+    async count(target, body, request) {
+      if (target.kind === 'none') return { count: 0, _shards: NO_SHARDS };
+      return store.count(body ?? {}, options(target, request));
+    },
+  };
+}
