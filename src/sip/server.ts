@@ -60,6 +60,7 @@ export class SipServer {
     this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports });
     const authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
+      challenge: sip.auth.challenge,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
       perSource: failureLimits(sip.auth.perSource),
       perUser: failureLimits(sip.auth.perUser),
