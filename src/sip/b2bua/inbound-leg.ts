@@ -6,6 +6,7 @@
  * (§9.2).
  */
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
@@ -88,7 +89,7 @@ export class InboundLeg extends DialogLeg {
     }
     this.#phase = 'answered';
     this.setDialog(dialog);
-    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact }), () => {
+    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact, allow: DIALOG_ALLOW, supported: supportedHeader() }), () => {
       this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();
     });
