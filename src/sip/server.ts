@@ -139,6 +139,7 @@ export class SipServer {
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
+    this.#transactions.close();
     this.#registrar.close();
     this.#logger.info('SIP server stopped');
   }
