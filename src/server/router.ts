@@ -24,7 +24,9 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
+import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
+import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -47,6 +49,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** Registrations, authentication blocks and the journal of calls in progress. */
+export const STATE_DATABASE_FILE = 'state.sqlite';
 const UNREGISTER_WAIT_MS = 2_000;
 
 /**
@@ -97,6 +101,12 @@ export async function startRouter(
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
 
+    const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
+    cleanups.push(async () => void state.close());
+    const journal = new SqliteCallJournal(state, logger.child({ component: 'call-journal' }));
+    cleanups.push(async () => journal.close());
+    await recordCrashedLegs(journal, cdrWriter, logger.child({ component: 'call-journal' }));
+
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
     cleanups.push(async () => gatewayAddresses.close());
     const observer = createSipMetrics(metrics, {
@@ -110,9 +120,12 @@ export async function startRouter(
       logger: logger.child({ component: 'sip' }),
       observer,
       clock,
+      state,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
+        journal,
+        variableLimits: config.calls.variables,
         onCall: createCallRunner({
           routes,
           directory,

@@ -139,7 +139,33 @@ test('a wrong password is challenged again until the limit, then the source gets
   assert.equal(refusal(auth.authenticate({ request: right, realm: REALM, source: ATTACKER, kind: 'www' })).status, 403);
 });
 
-test('a user under attack from many sources is blocked, but not from the phone that registered before', () => {
+test("guessing a user's password blocks that user at the guessing address only; the phone elsewhere gets in, and its success lifts nothing", () => {
+  const auth = authenticator({ perUserAtSource: { maxFailures: 2, windowMs: 60_000, blockMs: 60_000 } });
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const guess = register(credentials('REGISTER', { nonce: firstChallenge(auth), password: 'wrong' }));
+    statuses.push(refusal(auth.authenticate({ request: guess, realm: REALM, source: ATTACKER, kind: 'www' })).status);
+  }
+  assert.deepEqual(statuses, [401, 403, 403]);
+  const fromPhone = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(auth.authenticate({ request: fromPhone, realm: REALM, source: PHONE, kind: 'www' }).ok, true);
+  const rightFromAttacker = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(refusal(auth.authenticate({ request: rightFromAttacker, realm: REALM, source: ATTACKER, kind: 'www' })).status, 403);
+  const otherUserFromAttacker = auth.authenticate({ request: register(), realm: REALM, source: ATTACKER, kind: 'www' });
+  assert.equal(refusal(otherUserFromAttacker).status, 401, 'the address itself is not blocked yet');
+});
+
+test('by default no number of sources blocks a user everywhere', () => {
+  const auth = authenticator();
+  for (let i = 0; i < 40; i++) {
+    const source: Source = { ...ATTACKER, address: `203.0.113.${i}` };
+    auth.authenticate({ request: register(credentials('REGISTER', { nonce: firstChallenge(auth), password: 'wrong' })), realm: REALM, source, kind: 'www' });
+  }
+  const fromNewPlace = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(auth.authenticate({ request: fromNewPlace, realm: REALM, source: { ...ATTACKER, address: '198.51.100.1' }, kind: 'www' }).ok, true);
+});
+
+test('perUser (opt-in) blocks a user attacked from many sources, but not from the phone that registered before', () => {
   const auth = authenticator({ perUser: { maxFailures: 2, windowMs: 60_000, blockMs: 60_000 } });
   const phoneNonce = firstChallenge(auth);
   assert.equal(auth.authenticate({ request: register(credentials('REGISTER', { nonce: phoneNonce })), realm: REALM, source: PHONE, kind: 'www' }).ok, true);

@@ -17,7 +17,11 @@ import type { ServerTransaction, TransactionLayer } from '../transaction/index.j
 import type { Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
+import { negotiateAsUas } from '../dialog/session-timer.js';
+import { limitCallDuration } from './call-duration-limit.js';
 import { InboundLeg } from './inbound-leg.js';
+import type { VariableLimits } from '../../call/variable-limits.js';
+import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
@@ -30,10 +34,14 @@ export interface B2buaOptions {
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
   recordLeg(leg: CallLegRecord): void;
+  journal?: LegJournal;
+  variableLimits?: VariableLimits;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
   maxCallsInSetup: number;
+  /** Calls are ended (ALLOTTED_TIMEOUT) this long after their INVITE. */
+  maxCallDurationMs: number;
   logger: Logger;
 }
 
@@ -125,10 +133,12 @@ export class B2bua {
     // §8.1.1.8: the dialog's remote target; without one the call could be answered but never ended.
     const contact = parseNameAddr(request.headers.get('contact') ?? '', 'Contact');
     if (!contact.ok) return refuse(400, undefined, 'Missing or Bad Contact');
+    const timers = this.#stack.sessionTimers && negotiateAsUas(request, this.#stack.sessionTimers);
+    if (timers && !timers.ok) return refuse(timers.status, timers.headers);
     const origin = this.#identify(request, source, from.value);
     if ('status' in origin) return refuse(origin.status, origin.headers, origin.reason);
 
-    const leg = new InboundLeg(this.#stack, request, transaction, source);
+    const leg = new InboundLeg(this.#stack, request, transaction, source, timers?.interval);
     this.#pendingInvites.set(transaction, leg);
     const call = new SipCall({
       stack: this.#stack,
@@ -144,12 +154,17 @@ export class B2bua {
       },
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
+      journal: this.#options.journal,
+      variableLimits: this.#options.variableLimits,
     });
     this.#calls.add(call);
     const settled = () => this.#pendingInvites.delete(transaction);
     transaction.onSettled(settled);
     transaction.onTerminated(settled);
     call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
+    limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
+      this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
+    );
     this.#options.onCall(call, origin);
   }
 

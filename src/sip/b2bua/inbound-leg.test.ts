@@ -224,3 +224,26 @@ Content-Length: 0
   assert.equal(leg.endedBy, 'remote');
   assert.equal(stack.dialogs.size, 0);
 });
+
+test('session timer (RFC 4028): the 200 honours the caller’s interval; no refresh from the refresher by then ends the session', () => {
+  const clock = new SimulatedClock(new Date('2026-11-24T10:00:00Z'));
+  const stack = { ...fakeStack(clock), sessionTimers: { sessionExpires: 1800, minSE: 90 } };
+  const responses: SipResponse[] = [];
+  const transaction = { respond: (response: SipResponse) => responses.push(response), reliable: false } as unknown as ServerTransaction;
+  const leg = new InboundLeg(stack, invite('Contact: <sip:100@192.0.2.10:5060>\nSupported: timer\nSession-Expires: 90\n'), transaction, UDP_PEER, {
+    seconds: 90,
+    weRefresh: false,
+    peerSupports: true,
+  });
+  let expired = 0;
+  leg.events.onSessionExpired = () => expired++;
+  assert.ok(leg.answer(ANSWER));
+  const ok = responses.find((response) => response.status === 200);
+  assert.equal(ok?.headers.get('session-expires'), '90;refresher=uac');
+  assert.equal(ok?.headers.get('require'), 'timer');
+  leg.receiveAck(ackFor(leg));
+  clock.advance(59_999);
+  assert.equal(expired, 0);
+  clock.advance(1);
+  assert.equal(expired, 1, 'at the interval less a third (30 s)');
+});

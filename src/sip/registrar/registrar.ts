@@ -20,7 +20,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { BindingStore, type Binding } from './bindings.js';
+import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
 export interface RegistrarOptions {
@@ -29,6 +29,8 @@ export interface RegistrarOptions {
   expiry: ExpiryLimits;
   /** Bindings one user may hold; more would let one account fill our memory. */
   maxContactsPerUser?: number;
+  /** Keeps bindings across restarts; those it holds are restored now. */
+  store?: RegistrationStore;
   logger?: Logger;
 }
 
@@ -57,7 +59,7 @@ export class Registrar {
     this.#bindings = new BindingStore((domain, user, contacts) => {
       this.#logger?.debug({ domain, user, contacts }, 'registrations changed');
       this.#directory.phoneState.setRegistrations(domain, user, contacts);
-    });
+    }, options.store);
   }
 
   /** Where a user can be reached: for the B2BUA to ring them. */
