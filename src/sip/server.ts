@@ -146,6 +146,7 @@ export class SipServer {
       logger.debug({ input }, 'malformed SIP input');
     });
     this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
+    this.#transport.on('connectionClosed', (source) => this.#registrar.connectionClosed(source));
   }
 
   async start(): Promise<void> {

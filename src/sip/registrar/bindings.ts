@@ -112,6 +112,19 @@ export class BindingStore {
     this.#listener(domain, user, entries.size);
   }
 
+  /** Bindings registered over one TCP connection (its id), of all users. */
+  overConnection(connectionId: number): UserBinding[] {
+    const found: UserBinding[] = [];
+    for (const [key, entries] of this.#byAor) {
+      // A domain has no `@`, so the last one separates it from the user.
+      const at = key.lastIndexOf('@');
+      for (const { binding } of entries.values()) {
+        if (binding.source.transport === 'tcp' && binding.source.connectionId === connectionId) found.push({ domain: key.slice(at + 1), user: key.slice(0, at), binding });
+      }
+    }
+    return found;
+  }
+
   /** Forgets everything without reporting (the server is stopping); the store keeps them for the next start. */
   clear(): void {
     this.#store?.flush();

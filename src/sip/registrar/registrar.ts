@@ -12,6 +12,7 @@ import type { DigestAuthenticator } from '../auth/index.js';
 import {
   buildResponse,
   formatNameAddr,
+  formatUri,
   generateTag,
   parseCSeq,
   parseNameAddr,
@@ -20,6 +21,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
+import { sameHost } from '../transport/addresses.js';
 import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
@@ -76,6 +78,23 @@ export class Registrar {
   handle(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const answer = this.#register(request, source);
     transaction.respond(buildResponse(request, answer.status, answer.reason, answer.headers, generateTag()));
+  }
+
+  /**
+   * A TCP connection closed. A binding whose Contact names the connection's
+   * own address and port (Linphone does so) can only be reached over that
+   * connection, which is gone: it is removed at once, so the phone reads as
+   * not registered instead of free until it expires (RFC 5626 §4.4's flow
+   * failure, without outbound support). A Contact naming another port is a
+   * phone listening for new connections, and stays.
+   */
+  connectionClosed(source: Source): void {
+    if (source.connectionId === undefined) return;
+    for (const { domain, user, binding } of this.#bindings.overConnection(source.connectionId)) {
+      if (binding.uri.port !== source.port || !sameHost(binding.uri.host, source.address)) continue;
+      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: binding removed');
+      this.#bindings.apply(domain, user, new Map([[binding.key, null]]));
+    }
   }
 
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */
