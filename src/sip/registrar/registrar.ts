@@ -21,7 +21,6 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { sameHost } from '../transport/addresses.js';
 import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
@@ -81,19 +80,16 @@ export class Registrar {
   }
 
   /**
-   * A TCP connection closed. A binding whose Contact names the connection's
-   * own address and port (Linphone does so) can only be reached over that
-   * connection, which is gone: it is removed at once, so the phone reads as
-   * not registered instead of free until it expires (RFC 5626 §4.4's flow
-   * failure, without outbound support). A Contact naming another port is a
-   * phone listening for new connections, and stays.
+   * A TCP connection closed: the phones registered over it are marked
+   * unreachable at once (RFC 5626's flow failure, without outbound support),
+   * so they read as not registered instead of free until they expire. Their
+   * bindings stay — a phone may listen on its Contact — and a new REGISTER
+   * makes them reachable again.
    */
   connectionClosed(source: Source): void {
     if (source.connectionId === undefined) return;
-    for (const { domain, user, binding } of this.#bindings.overConnection(source.connectionId)) {
-      if (binding.uri.port !== source.port || !sameHost(binding.uri.host, source.address)) continue;
-      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: binding removed');
-      this.#bindings.apply(domain, user, new Map([[binding.key, null]]));
+    for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
+      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
     }
   }
 
