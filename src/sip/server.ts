@@ -73,6 +73,7 @@ export class SipServer {
     this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
     const authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
+      challenge: sip.auth.challenge,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
       perSource: failureLimits(sip.auth.perSource),
       perUserAtSource: failureLimits(sip.auth.perUserAtSource),
@@ -150,6 +151,7 @@ export class SipServer {
       logger.debug({ input }, 'malformed SIP input');
     });
     this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
+    this.#transport.on('connectionClosed', (source) => this.#registrar.connectionClosed(source));
   }
 
   async start(): Promise<void> {
@@ -167,6 +169,7 @@ export class SipServer {
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
+    this.#transactions.close();
     this.#registrar.close();
     this.#logger.info('SIP server stopped');
   }

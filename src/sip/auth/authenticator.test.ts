@@ -28,6 +28,10 @@ function challengesOf(result: AuthenticationResult, kind: ChallengeKind = 'www')
   return typeof value === 'string' ? [value] : [...value];
 }
 
+function algorithmsOf(challenges: string[]): string[] {
+  return challenges.map((challenge) => /algorithm=([^,]+)/.exec(challenge)?.[1] ?? 'none');
+}
+
 function nonceOf(challenge: string): string {
   const match = /nonce="([^"]+)"/.exec(challenge);
   assert.ok(match, `no nonce in ${challenge}`);
@@ -70,8 +74,30 @@ function firstChallenge(auth: DigestAuthenticator, kind: ChallengeKind = 'www', 
   return nonceOf(challengesOf(auth.authenticate({ request: request({ method }), realm: REALM, source: PHONE, kind }), kind)[0]);
 }
 
-test('without credentials: 401 with a challenge per algorithm, SHA-256 first, qop=auth', () => {
+test('without credentials: 401 with one challenge, MD5 for a phone not seen before, qop=auth', () => {
   const result = authenticator().authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' });
+  assert.equal(refusal(result).status, 401);
+  assert.deepEqual(algorithmsOf(challengesOf(result)), ['MD5']);
+  assert.match(challengesOf(result)[0], /^Digest realm="example\.com", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
+});
+
+test('a phone that answered SHA-256 is challenged with SHA-256 from then on; another phone of the user still with MD5', () => {
+  const auth = authenticator();
+  const softphone = 'User-Agent: Linphone/5.1';
+  const challengeFor = (userAgent: string) => challengesOf(auth.authenticate({ request: request({ method: 'REGISTER', extra: userAgent }), realm: REALM, source: PHONE, kind: 'www' }));
+  const nonce = nonceOf(challengeFor(softphone)[0]);
+  const answered = request({ method: 'REGISTER', extra: `${softphone}\nAuthorization: ${credentials('REGISTER', { nonce, algorithm: 'SHA-256' })}` });
+  assert.equal(auth.authenticate({ request: answered, realm: REALM, source: PHONE, kind: 'www' }).ok, true);
+  assert.deepEqual(algorithmsOf(challengeFor(softphone)), ['SHA-256']);
+  assert.deepEqual(algorithmsOf(challengeFor('User-Agent: baresip v1.0.0')), ['MD5']);
+
+  const withoutMd5 = authenticator({ algorithms: ['SHA-256'] });
+  const only = challengesOf(withoutMd5.authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' }));
+  assert.deepEqual(algorithmsOf(only), ['SHA-256'], 'an operator who offers only SHA-256 gets only SHA-256');
+});
+
+test('each-algorithm form: 401 with a challenge per algorithm, SHA-256 first, qop=auth', () => {
+  const result = authenticator({ challenge: 'each-algorithm' }).authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' });
   assert.equal(refusal(result).status, 401);
   const challenges = challengesOf(result);
   assert.equal(challenges.length, 2);

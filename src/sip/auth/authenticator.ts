@@ -4,9 +4,12 @@
  * protection and a brake on password guessing. Realm = the domain.
  *
  * Answers: 401 with WWW-Authenticate (a registrar, §22.2) or 407 with
- * Proxy-Authenticate (calls through us, §22.3), one challenge per offered
- * algorithm, preferred first (RFC 8760 §2.4); 403 while the source or the
- * user is blocked; 400 for credentials that do not parse.
+ * Proxy-Authenticate (calls through us, §22.3); 403 while the source or the
+ * user is blocked; 400 for credentials that do not parse. By default one
+ * challenge, with the algorithm the phone is known to answer (see
+ * PhoneAlgorithms); with `challenge: 'each-algorithm'` one challenge per
+ * offered algorithm, preferred first (RFC 8760 §2.4), which phones that
+ * answer only the first or give up on several do not all cope with.
  *
  * Blocks hurt the guesser, not the user: failures count per source address
  * (every user it tries) and per user at a source, so an attacker who guesses
@@ -16,7 +19,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ExtraHeaders, SipRequest } from '../message/index.js';
+import { parseNameAddr, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import { formatDigestChallenge, parseDigestCredentials, type DigestCredentials } from './credentials.js';
 import { digestAlgorithm, digestResponse, type DigestAlgorithm } from './digest.js';
@@ -24,6 +27,10 @@ import { FailureLimiter, type BlockStore, type FailureLimits } from './failure-l
 import { KnownSources } from './known-sources.js';
 import { NonceCounts } from './nonce-counts.js';
 import { NonceIssuer } from './nonce.js';
+import { PhoneAlgorithms, phoneKey } from './phone-algorithms.js';
+
+/** `single`: one challenge, with the algorithm the phone is known to answer. `each-algorithm`: one per offered algorithm. */
+export type ChallengeForm = 'single' | 'each-algorithm';
 
 /** `www`: we are the registrar/UAS (401). `proxy`: the request goes on through us (407). */
 export type ChallengeKind = 'www' | 'proxy';
@@ -38,6 +45,7 @@ export interface DigestAuthenticatorOptions {
   passwordOf(realm: string, username: string): string | undefined;
   /** Offered in this order. */
   algorithms?: readonly DigestAlgorithm[];
+  challenge?: ChallengeForm;
   nonceLifetimeMs?: number;
   /** HMAC key of the nonces; servers sharing it accept each other's nonces. Random by default. */
   secret?: Buffer;
@@ -68,6 +76,7 @@ export type LimitKind = 'source' | 'user-at-source' | 'user';
 
 const DEFAULTS = {
   algorithms: ['SHA-256', 'MD5'] as const,
+  challenge: 'single' as const,
   nonceLifetimeMs: 5 * 60_000,
   perSource: { maxFailures: 20, windowMs: 60_000, blockMs: 15 * 60_000 },
   perUserAtSource: { maxFailures: 10, windowMs: 60_000, blockMs: 15 * 60_000 },
@@ -79,6 +88,8 @@ const NONCE_COUNT = /^[0-9a-fA-F]{8}$/;
 export class DigestAuthenticator {
   readonly #passwordOf: DigestAuthenticatorOptions['passwordOf'];
   readonly #algorithms: readonly DigestAlgorithm[];
+  readonly #challengeForm: ChallengeForm;
+  readonly #phoneAlgorithms = new PhoneAlgorithms();
   readonly #nonces: NonceIssuer;
   readonly #nonceCounts: NonceCounts;
   readonly #sources: FailureLimiter;
@@ -92,6 +103,7 @@ export class DigestAuthenticator {
     this.#passwordOf = options.passwordOf;
     this.#algorithms = options.algorithms ?? DEFAULTS.algorithms;
     if (this.#algorithms.length === 0) throw new Error('at least one digest algorithm must be offered');
+    this.#challengeForm = options.challenge ?? DEFAULTS.challenge;
     const lifetime = options.nonceLifetimeMs ?? DEFAULTS.nonceLifetimeMs;
     this.#nonces = new NonceIssuer(lifetime, options.secret);
     this.#nonceCounts = new NonceCounts(lifetime);
@@ -133,6 +145,7 @@ export class DigestAuthenticator {
       this.#users.recordSuccess(userKey);
       this.#knownSources.remember(userKey, source.address);
     }
+    this.#phoneAlgorithms.remember(phoneOf(input), algorithm);
     return { ok: true, username: found.username };
   }
 
@@ -188,7 +201,14 @@ export class DigestAuthenticator {
   #challenge(input: AuthenticationRequest, stale: boolean): AuthenticationResult {
     const { status, challenge } = KIND[input.kind];
     const nonce = this.#nonces.issue(input.realm);
-    const challenges = this.#algorithms.map((algorithm) => formatDigestChallenge({ realm: input.realm, nonce, algorithm, stale }));
+    const algorithms = this.#challengeForm === 'single' ? [this.#phoneAlgorithms.choose(phoneOf(input), this.#algorithms)] : this.#algorithms;
+    const challenges = algorithms.map((algorithm) => formatDigestChallenge({ realm: input.realm, nonce, algorithm, stale }));
     return { ok: false, status, headers: { [challenge]: challenges } };
   }
+}
+
+/** The phone a request comes from, by the identity it claims (To of a REGISTER, From otherwise) and its User-Agent. */
+function phoneOf({ request, realm }: AuthenticationRequest): string {
+  const claimed = parseNameAddr(request.headers.get(request.method === 'REGISTER' ? 'to' : 'from') ?? '');
+  return phoneKey(realm, claimed.ok ? (claimed.value.uri.user ?? '') : '', request.headers.get('user-agent'));
 }

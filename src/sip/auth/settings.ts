@@ -17,8 +17,13 @@ const failureLimitFields = (defaults: { maxFailures: number; windowSeconds: numb
 
 export const authSettings = z
   .object({
-    /** Offered in this order (RFC 8760): phones pick the first they support. */
+    /** Strongest first (RFC 8760). */
     algorithms: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).default(['SHA-256', 'MD5']),
+    /**
+     * `single`: one challenge, with the algorithm the phone answered before (MD5 when unknown and offered):
+     * many phones give up on a 401 with several. `each-algorithm`: one challenge per algorithm, in order.
+     */
+    challenge: z.enum(['single', 'each-algorithm']).default('single'),
     nonceLifetimeSeconds: z.number().int().min(1).default(300),
     /** Wrong passwords from one address, whichever users they name; then that address gets 403 for a while. */
     perSource: failureLimitFields({ maxFailures: 20, windowSeconds: 60, blockSeconds: 900 }).default({}),

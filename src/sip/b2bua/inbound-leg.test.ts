@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { SipRequest, SipResponse } from '../message/index.js';
+import { serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
 import { tagOf } from '../dialog/dialog.js';
 import type { ClientTransaction, ServerTransaction } from '../transaction/index.js';
@@ -98,6 +98,19 @@ test('answer: 200 with Contact, To tag and the SDP; the dialog is registered und
   assert.equal(leg.pending, false);
   assert.equal(stack.dialogs.get(leg.dialog!.key), leg);
   assert.equal(leg.dialog!.remoteTag, 'caller-1');
+});
+
+test('the 200 tells what we allow and support (§13.3.1.4) and keeps the display names of From and To', () => {
+  const named = invite();
+  named.headers.set('from', '"Alice Smith" <sip:100@example.com>;tag=caller-1');
+  named.headers.set('to', '"Sales \\"East\\"" <sip:200@example.com>');
+  const { leg, responses } = setup(UDP_PEER, named);
+  leg.answer(ANSWER);
+  const wire = serializeMessage(responses[0]).toString();
+  assert.match(wire, /\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE\r\n/i);
+  assert.match(wire, /\r\nSupported: ?\r\n/i);
+  assert.match(wire, /\r\nFrom: "Alice Smith" <sip:100@example\.com>;tag=caller-1\r\n/i);
+  assert.ok(wire.includes(`\r\nTo: "Sales \\"East\\"" <sip:200@example.com>;tag=${leg.localTag}\r\n`), wire);
 });
 
 test('on UDP the 200 is re-sent at T1, doubling up to T2, until the ACK (§13.3.1.4)', () => {

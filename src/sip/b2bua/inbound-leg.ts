@@ -6,6 +6,7 @@
  * (§9.2).
  */
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
 import { uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -92,7 +93,8 @@ export class InboundLeg extends DialogLeg {
     this.#phase = 'answered';
     this.setDialog(dialog);
     const timerHeaders = this.sessionInterval ? { supported: 'timer', ...uasAnswerHeaders(this.sessionInterval) } : {};
-    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact, ...timerHeaders }), () => {
+    const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader() };
+    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
       this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();
     });

@@ -6,6 +6,7 @@
  * (§22.2). A 2xx that arrives after we cancelled is ACKed and hung up, as
  * is a second dialog from a forking proxy behind the target.
  */
+import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
 import {
   formatCSeq,
@@ -107,7 +108,8 @@ export class OutboundLeg extends DialogLeg {
     headers.set('call-id', this.callId);
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
     headers.set('contact', this.stack.local.contact(target.destination));
-    headers.set('allow', ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE']);
+    headers.set('allow', DIALOG_ALLOW);
+    headers.set('supported', supportedHeader());
     if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
     for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
     if (authorization) headers.set(authorization[0], authorization[1]);

@@ -25,8 +25,11 @@ export interface Binding {
   source: Source;
   /** The phone's User-Agent header, shown on the admin console's phones board. */
   userAgent?: string;
+  /** Its TCP connection closed: kept (the phone may listen on its Contact), but not counted as registered until it re-registers. */
+  unreachable?: true;
 }
 
+/** `contacts`: the bindings not marked unreachable. */
 export type BindingsListener = (domain: string, user: string, contacts: number) => void;
 
 /** A binding with the user it belongs to, as kept across restarts. */
@@ -111,7 +114,29 @@ export class BindingStore {
     }
     this.#total += entries.size - before;
     this.#keep(key, entries);
-    this.#listener(domain, user, entries.size);
+    this.#listener(domain, user, reachable(entries));
+  }
+
+  /**
+   * Marks the bindings registered over a TCP connection (its id) unreachable,
+   * in memory only (a restart starts without connections); returns them.
+   */
+  markConnectionClosed(connectionId: number): UserBinding[] {
+    const found: UserBinding[] = [];
+    for (const [key, entries] of this.#byAor) {
+      let changed = false;
+      for (const entry of entries.values()) {
+        const { binding } = entry;
+        if (binding.source.transport !== 'tcp' || binding.source.connectionId !== connectionId || binding.unreachable) continue;
+        entry.binding = { ...binding, unreachable: true };
+        changed = true;
+        // A domain has no `@`, so the last one separates it from the user.
+        const at = key.lastIndexOf('@');
+        found.push({ domain: key.slice(at + 1), user: key.slice(0, at), binding: entry.binding });
+      }
+      if (changed) this.#listener(found.at(-1)!.domain, found.at(-1)!.user, reachable(entries));
+    }
+    return found;
   }
 
   /** Forgets everything without reporting (the server is stopping); the store keeps them for the next start. */
@@ -132,6 +157,12 @@ export class BindingStore {
     if (entries.size === 0) this.#byAor.delete(key);
     else this.#byAor.set(key, entries);
   }
+}
+
+function reachable(entries: ReadonlyMap<string, Entry>): number {
+  let count = 0;
+  for (const { binding } of entries.values()) if (!binding.unreachable) count++;
+  return count;
 }
 
 function aor(domain: string, user: string): string {

@@ -12,6 +12,7 @@ import type { DigestAuthenticator } from '../auth/index.js';
 import {
   buildResponse,
   formatNameAddr,
+  formatUri,
   generateTag,
   parseCSeq,
   parseNameAddr,
@@ -76,6 +77,20 @@ export class Registrar {
   handle(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const answer = this.#register(request, source);
     transaction.respond(buildResponse(request, answer.status, answer.reason, answer.headers, generateTag()));
+  }
+
+  /**
+   * A TCP connection closed: the phones registered over it are marked
+   * unreachable at once (RFC 5626's flow failure, without outbound support),
+   * so they read as not registered instead of free until they expire. Their
+   * bindings stay — a phone may listen on its Contact — and a new REGISTER
+   * makes them reachable again.
+   */
+  connectionClosed(source: Source): void {
+    if (source.connectionId === undefined) return;
+    for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
+      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
+    }
   }
 
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */

@@ -42,6 +42,8 @@ export interface TransportLayerEvents {
   malformed: [input: MalformedInput];
   /** A 'message' listener threw; the transport carries on. */
   listenerError: [error: unknown, message: SipMessage];
+  /** A TCP connection closed, by either side; the source its messages came with. */
+  connectionClosed: [source: Source];
 }
 
 const CRLF_ONLY = /^[\r\n]*$/;
@@ -76,7 +78,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
           message: (connection, data) => this.#receive(data, tcpSource(connection), true),
           keepAlivePing: () => this.stats.keepAlivePings++,
           framingError: (connection, error) => this.#reportMalformed(tcpSource(connection), error, false, true),
-          closed: () => {},
+          closed: (connection) => this.emit('connectionClosed', tcpSource(connection)),
         },
       );
     }
