@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { requestDomainScope } from '../admin/auth-plugin.js';
+import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
+import { ReportingPhoneState } from '../admin/api/live-events.js';
+import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
@@ -81,7 +84,8 @@ export async function startRouter(
   const schemas = new SchemaLoader(appRegistry);
   const routeSchemas = await loadRouteSchemas(config, configDir, schemas);
   const routes = RouteTable.build(config, routeSchemas);
-  const directory = new ConfigDirectory(config.domains);
+  const phoneState = new ReportingPhoneState();
+  const directory = new ConfigDirectory(config.domains, phoneState);
   const metrics = createMetricsRegistry();
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -173,6 +177,17 @@ export async function startRouter(
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
+        async (app) => {
+          await app.register(adminApiPlugin, {
+            prefix: API_PREFIX,
+            phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
+            calls: sipServer.liveCalls,
+            events: { phoneState, calls: sipServer.liveCalls },
+            cdr: cdrStore,
+            domains: config.domains,
+          });
+        },
+        consolePlugin,
       ],
     });
     cleanups.push(() => http.close());

@@ -28,6 +28,7 @@ import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
 import type { CallLegRecord } from '../call/leg-record.js';
+import type { CallEventListener, LiveCalls } from './live-calls.js';
 
 export interface SipServerOptions {
   sip: SipSettings;
@@ -63,6 +64,7 @@ export class SipServer {
   readonly #logger: Logger;
   readonly #drainTimeoutMs: number;
   readonly #shutdownGraceMs: number;
+  readonly #callListeners = new Set<CallEventListener>();
 
   constructor(options: SipServerOptions) {
     const { sip, directory, logger, observer } = options;
@@ -131,6 +133,9 @@ export class SipServer {
         variableLimits: options.calls.variableLimits,
         onCall: options.calls.onCall,
         maxCallsInSetup: sip.calls.maxInSetup,
+        onCallEvent: (event) => {
+          for (const listener of this.#callListeners) listener(event);
+        },
         maxCallDurationMs: sip.calls.maxDurationSeconds * 1000,
         logger: callLogger,
       });
@@ -187,6 +192,18 @@ export class SipServer {
   /** Calls not yet answered. */
   get callsInSetup(): number {
     return this.#b2bua?.callsInSetup ?? 0;
+  }
+
+  /** Calls in progress for the admin API: list, hang up, events. */
+  get liveCalls(): LiveCalls {
+    return {
+      list: () => this.#b2bua?.liveCalls() ?? [],
+      hangup: async (uuid) => (await this.#b2bua?.hangup(uuid)) ?? false,
+      onEvent: (listener) => {
+        this.#callListeners.add(listener);
+        return () => this.#callListeners.delete(listener);
+      },
+    };
   }
 
   /** New calls get 503; those in progress have the grace period to finish, then get BYE. */

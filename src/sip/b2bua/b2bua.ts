@@ -23,6 +23,7 @@ import { InboundLeg } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
+import type { CallEventListener, LiveCall } from '../live-calls.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -40,6 +41,8 @@ export interface B2buaOptions {
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
   maxCallsInSetup: number;
+  /** Told when a call starts (once routed), is answered and ends. */
+  onCallEvent?: CallEventListener;
   /** Calls are ended (ALLOTTED_TIMEOUT) this long after their INVITE. */
   maxCallDurationMs: number;
   logger: Logger;
@@ -54,7 +57,8 @@ export class B2bua {
   readonly #options: B2buaOptions;
   readonly #stack: SipStack;
   readonly #pendingInvites = new Map<ServerTransaction, InboundLeg>();
-  readonly #calls = new Set<SipCall>();
+  /** Calls in progress, with when each started. */
+  readonly #calls = new Map<SipCall, Date>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
 
@@ -114,7 +118,31 @@ export class B2bua {
 
   /** Ends every call: BYE to answered legs, an error response to ringing ones. */
   async hangupAll(cause: 'SYSTEM_SHUTDOWN' | 'MANAGER_REQUEST'): Promise<void> {
-    await Promise.all([...this.#calls].map((call) => call.hangup(cause)));
+    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)));
+  }
+
+  liveCalls(): LiveCall[] {
+    return [...this.#calls.keys()].map((call) => this.#summary(call));
+  }
+
+  /** Ends one call at an administrator's request; false when it is not in progress. */
+  async hangup(uuid: string): Promise<boolean> {
+    const call = [...this.#calls.keys()].find((candidate) => candidate.uuid === uuid);
+    if (!call) return false;
+    await call.hangup('MANAGER_REQUEST');
+    return true;
+  }
+
+  #summary(call: SipCall): LiveCall {
+    return {
+      uuid: call.uuid,
+      state: call.state,
+      domain: call.getVariable('domain_name') ?? '',
+      callerIdNumber: call.getVariable('caller_id_number') ?? '',
+      destinationNumber: call.getVariable('destination_number') ?? '',
+      direction: call.getVariable('webitel_direction') ?? '',
+      startedAt: (this.#calls.get(call) ?? this.#stack.clock.now()).toISOString(),
+    };
   }
 
   #invite(request: SipRequest, transaction: ServerTransaction, source: Source): void {
@@ -154,10 +182,11 @@ export class B2bua {
       },
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
+      onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
     });
-    this.#calls.add(call);
+    this.#calls.set(call, this.#stack.clock.now());
     const settled = () => this.#pendingInvites.delete(transaction);
     transaction.onSettled(settled);
     transaction.onTerminated(settled);
@@ -166,6 +195,8 @@ export class B2bua {
       this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
     );
     this.#options.onCall(call, origin);
+    // After routing, which names the call's domain (a call already refused has told its end).
+    if (this.#calls.has(call)) this.#options.onCallEvent?.({ type: 'call.started', call: this.#summary(call) });
   }
 
   /** Gateway by source address; else a user of the From domain, authenticated; else anonymous. */
@@ -195,7 +226,9 @@ export class B2bua {
   }
 
   #forget(call: SipCall): void {
+    const summary = this.#summary(call);
     this.#calls.delete(call);
+    this.#options.onCallEvent?.({ type: 'call.ended', call: summary, hangupCause: call.hangupCause ?? 'NORMAL_CLEARING' });
     if (this.#calls.size > 0) return;
     for (const resolve of this.#callsEnded) resolve();
     this.#callsEnded.clear();

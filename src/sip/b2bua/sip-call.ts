@@ -33,6 +33,8 @@ export interface SipCallOptions {
   targets: Omit<TargetContext, 'domain' | 'callerIdNumber' | 'callerIdName'>;
   phoneState: PhoneStateTracker;
   recordLeg(leg: CallLegRecord): void;
+  /** The call was answered (once): for the live call list and its events. */
+  onAnswered?(): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
@@ -181,8 +183,10 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   #markAnswered(): void {
+    const first = this.#state !== 'answered';
     this.#state = 'answered';
     this.#legs.caller.answer();
+    if (first) this.#options.onAnswered?.();
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */

@@ -25,6 +25,8 @@ export interface Binding {
   source: Source;
   /** Its TCP connection closed: kept (the phone may listen on its Contact), but not counted as registered until it re-registers. */
   unreachable?: true;
+  /** The phone's User-Agent header, shown on the admin console's phones board. */
+  userAgent?: string;
 }
 
 /** `contacts`: the bindings not marked unreachable. */

@@ -121,7 +121,7 @@ export class Registrar {
       const updates =
         wanted.kind === 'remove-all'
           ? removeAll(current, order)
-          : this.#updates(domain, user, wanted.contacts, order, source);
+          : this.#updates(domain, user, wanted.contacts, order, source, request.headers.get('user-agent'));
       if (updates === 'out-of-order') return { status: 500, reason: 'Out of Order Request' };
       if (countAfter(current, updates) > this.#maxContacts) return { status: 403, reason: 'Too Many Contacts' };
       this.#bindings.apply(domain, user, updates);
@@ -142,6 +142,7 @@ export class Registrar {
     contacts: readonly RequestedContact[],
     order: RequestOrder,
     source: Source,
+    userAgent: string | undefined,
   ): Map<string, Binding | null> | 'out-of-order' {
     const updates = new Map<string, Binding | null>();
     const now = Date.now();
@@ -150,7 +151,7 @@ export class Registrar {
       if (existing && isOutOfOrder(existing, order)) return 'out-of-order';
       updates.set(
         key,
-        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source },
+        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent },
       );
     }
     return updates;
