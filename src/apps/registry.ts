@@ -6,11 +6,13 @@ import { calendarApp } from './calendar.js';
 import { cdrApp } from './cdr.js';
 import { existsApp } from './exists.js';
 import { exportVarsApp } from './export-vars.js';
+import { flushDtmfApp } from './flush-dtmf.js';
 import { gotoApp } from './goto.js';
 import { hangupApp } from './hangup.js';
 import { ifApp } from './if.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
+import { playbackApp } from './playback.js';
 import { setVarApp } from './set-var.js';
 import { sleepApp } from './sleep.js';
 import { stringApp } from './string.js';
@@ -20,8 +22,8 @@ import { userDataApp } from './user-data.js';
 
 /** Applications of the original that come in later waves: rejected at load, never silently ignored. */
 const UNSUPPORTED_APPS: ReadonlySet<string> = new Set([
-  'playback', 'ivr', 'ringback', 'recordSession', 'park', 'queue', 'voicemail', 'conference', 'echo',
-  'sipRedirect', 'pickup', 'eavesdrop', 'receiveFax', 'amd', 'tts', 'stt', 'inBandDTMF', 'flushDTMF',
+  'ivr', 'ringback', 'recordSession', 'park', 'queue', 'voicemail', 'conference', 'echo',
+  'sipRedirect', 'pickup', 'eavesdrop', 'receiveFax', 'amd', 'tts', 'stt', 'inBandDTMF',
   'setSounds', 'schedule', 'limit', 'blackList', 'findUser', 'httpRequest', 'geoLocation',
 ]);
 
@@ -30,6 +32,8 @@ export const appRegistry = new AppRegistry(
   [
     answerApp, breakApp, bridgeApp, calendarApp, cdrApp, existsApp, exportVarsApp, gotoApp, hangupApp, ifApp,
     logApp, mathApp, setVarApp, sleepApp, stringApp, switchApp, unSetApp, userDataApp,
+    playbackApp,
+    flushDtmfApp,
   ],
   UNSUPPORTED_APPS,
 );

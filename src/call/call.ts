@@ -1,4 +1,7 @@
+import type { PlayItem, PlayResult } from '../media/media-engine.js';
 import type { HangupCause } from './hangup-cause.js';
+
+export type { PlayItem, PlayResult };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -37,9 +40,34 @@ export interface Call {
    */
   bridge(plan: BridgePlan): Promise<BridgeResult>;
 
-  /** Collects DTMF digits the caller presses (for playback's getDigits). */
+  /**
+   * The schema will play prompts or collect digits: the caller's media is to
+   * be ours when the call is answered (SipCall answers with its media
+   * engine's SDP instead of passing the SDP through). Calls whose media is
+   * always reachable ignore it.
+   */
+  expectMedia(): void;
+
+  /**
+   * Plays to the caller, one item after another; a call not yet answered is
+   * answered first. Digits pressed meanwhile stay buffered for collectDigits.
+   * `failed`: an item could not be played (a substituted file missing or not
+   * a supported WAV); nothing after it was played.
+   */
+  play(request: PlayRequest): Promise<PlayOutcome>;
+  /** Digits the caller presses (RFC 4733, SIP INFO, in-band: one stream); a terminator ends the input and is not returned; a timeout returns what came. */
   collectDigits(request: DigitsRequest): Promise<string>;
+  /** Drops the digits pressed and not yet collected (`flushDTMF`). */
+  flushDigits(): void;
 }
+
+export interface PlayRequest {
+  items: PlayItem[];
+  /** Digits that stop the playback (they stay buffered for collectDigits). */
+  terminators?: string;
+}
+
+export type PlayOutcome = PlayResult | { reason: 'failed'; error: string };
 
 export type CallState = 'ringing' | 'early' | 'answered' | 'ended';
 
@@ -123,8 +151,11 @@ export interface BridgeAttempt {
 export interface DigitsRequest {
   min: number;
   max: number;
+  /** For the first digit, and after each digit for the next one. */
   timeoutMs: number;
   terminators: string;
+  /** Drop the digits pressed before this collection started. */
+  flush?: boolean;
 }
 
 /**

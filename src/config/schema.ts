@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { cdrSettings } from '../cdr/settings.js';
 import { directoryDomainShape } from '../directory/settings.js';
 import { httpSettings } from '../http/settings.js';
+import { mediaSettings } from '../media/settings.js';
 import { routesDomainShape, uniqueDids } from '../routes/settings.js';
 import { uniqueBy } from '../settings.js';
 import { sipDomainShape, sipSettings } from '../sip/settings.js';
@@ -17,6 +18,7 @@ export const configSchema = z
   .object({
     sip: sipSettings,
     http: httpSettings,
+    media: mediaSettings,
     dataDir: z.string().default('./data'),
     cdr: cdrSettings,
     log: z

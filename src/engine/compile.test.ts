@@ -34,7 +34,7 @@ test('an unknown application is named with a did-you-mean hint', () => {
 });
 
 test('applications of later waves are rejected, never ignored', () => {
-  assert.deepEqual(errorsOf([{ playback: { files: [] } }]), ['[0].playback: the playback application is not supported yet']);
+  assert.deepEqual(errorsOf([{ voicemail: { user: '100' } }]), ['[0].voicemail: the voicemail application is not supported yet']);
 });
 
 test('two applications in one object are rejected', () => {

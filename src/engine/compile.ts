@@ -11,6 +11,8 @@ export interface CompiledSchema {
   root: Flow;
   /** `tag` → where it stands, for `goto local:<tag>`. */
   tags: ReadonlyMap<string, FlowPosition>;
+  /** Some application of it plays to the caller or collects digits: calls on its route terminate the caller's media. */
+  usesMedia: boolean;
 }
 
 export type LoadResult = { ok: true; schema: CompiledSchema } | { ok: false; errors: SchemaError[] };
@@ -73,7 +75,7 @@ export class SchemaLoader {
     if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
     const unknownTargets = missingGotoTargets(root, tags);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-    return { ok: true, schema: { root, tags } };
+    return { ok: true, schema: { root, tags, usesMedia: usesMedia(root) } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -187,6 +189,10 @@ function missingGotoTargets(flow: Flow, tags: ReadonlyMap<string, FlowPosition>)
         : [];
     return [...own, ...nestedFlows(step.args).flatMap((child) => missingGotoTargets(child, tags))];
   });
+}
+
+function usesMedia(flow: Flow): boolean {
+  return flow.steps.some((step) => step.app.usesMedia === true || nestedFlows(step.args).some(usesMedia));
 }
 
 function nestingDepth(json: unknown): number {

@@ -49,6 +49,7 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
   const { route, captures } = selection;
   logger.info({ origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
+  if (route.schema.usesMedia) call.expectMedia();
   const run = new FlowRun(route.schema, call, {
     services: { directory: options.directory, cdr: options.cdr, logger },
     clock: options.clock,

@@ -22,6 +22,8 @@ import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
 import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
+import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import type { MediaEngine } from '../media/media-engine.js';
 import { settledWithin } from '../settled-within.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
@@ -102,6 +104,14 @@ export async function startRouter(
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
     });
+    // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
+    let mediaEngine: EmbeddedMediaEngine | undefined;
+    const media = (): MediaEngine => {
+      mediaEngine ??= new EmbeddedMediaEngine(config.media, { warn: (message) => logger.warn({ component: 'media' }, message) });
+      return mediaEngine;
+    };
+    // After SIP has stopped: calls still up have been hung up and their sessions closed.
+    cleanups.push(async () => mediaEngine?.close());
     const sipServer = new SipServer({
       sip: config.sip,
       directory,
@@ -112,6 +122,7 @@ export async function startRouter(
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
         onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
+        media,
       },
     });
     await sipServer.start();

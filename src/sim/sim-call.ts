@@ -12,8 +12,11 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type PlayOutcome,
+  type PlayRequest,
 } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
+import { describePlayItem, playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface SimCallOptions {
@@ -121,6 +124,30 @@ export class SimCall extends ChannelVariables implements Call {
     }
     return { answered: false, attempts };
   }
+
+  /** The media of a simulated call is always at hand. */
+  expectMedia(): void {}
+
+  /** Takes the prompts' length in simulated time; digits come from the scenario, whenever they are collected. */
+  async play(request: PlayRequest): Promise<PlayOutcome> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    for (const item of request.items) {
+      let ms: number;
+      try {
+        ms = playDurationMs(item);
+      } catch (error) {
+        this.#narrate(`cannot play ${describePlayItem(item)}: ${(error as Error).message}`);
+        return { reason: 'failed', error: (error as Error).message };
+      }
+      this.#clock.advance(ms);
+      this.#narrate(`played ${describePlayItem(item)} (${ms} ms)`);
+    }
+    return { reason: 'finished' };
+  }
+
+  /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */
+  flushDigits(): void {}
 
   async collectDigits(request: DigitsRequest): Promise<string> {
     this.#ensureUp();

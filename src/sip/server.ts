@@ -3,6 +3,7 @@
  * together over the directory. It owns their lifecycle and nothing else —
  * each layer's behaviour lives in its own module.
  */
+import type { MediaEngine } from '../media/media-engine.js';
 import type { Logger } from 'pino';
 import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
@@ -37,6 +38,8 @@ export interface SipServerOptions {
     gateways: GatewayDirectory;
     recordLeg(leg: CallLegRecord): void;
     onCall(call: Call, origin: CallOrigin): void;
+    /** The media engine for calls whose schema plays prompts or collects digits. */
+    media(): MediaEngine;
   };
 }
 
@@ -106,6 +109,7 @@ export class SipServer {
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
         recordLeg: options.calls.recordLeg,
         onCall: options.calls.onCall,
+        media: options.calls.media,
         maxCallsInSetup: sip.calls.maxInSetup,
         logger: callLogger,
       });

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
+import type { MediaEngine } from '../../media/media-engine.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import { dialogKey, tagOf } from '../dialog/dialog.js';
 import { buildResponse, generateTag, parseNameAddr, type ExtraHeaders, type NameAddr, type SipRequest } from '../message/index.js';
@@ -30,6 +31,8 @@ export interface B2buaOptions {
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
   recordLeg(leg: CallLegRecord): void;
+  /** The media engine for calls whose schema needs our media. */
+  media(): MediaEngine;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
@@ -144,6 +147,7 @@ export class B2bua {
       },
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
+      media: this.#options.media,
     });
     this.#calls.add(call);
     const settled = () => this.#pendingInvites.delete(transaction);

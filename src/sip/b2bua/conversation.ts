@@ -17,6 +17,12 @@ import { outcomeStatus } from './sip-stack.js';
 export interface ConversationCall {
   /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
   readonly signal: AbortSignal;
+  /**
+   * Our media engine relays the legs' RTP: each leg already has our SDP, so
+   * there is nothing to negotiate between them, and each leg's re-INVITEs
+   * and INFOs are answered by its own media (leg-media.ts), not passed on.
+   */
+  readonly mediaRelayed: boolean;
   /** The cause the call ended with, once it has. */
   hangupCause(): HangupCause | undefined;
   /** The caller's leg was answered by the target's 2xx. */
@@ -45,6 +51,7 @@ export async function converse(
 
 /** Completes the offer/answer between the caller and the target that answered. */
 async function connect(caller: InboundLeg, target: OutboundLeg, response: SipResponse, answeredBefore: boolean, call: ConversationCall): Promise<void> {
+  if (call.mediaRelayed) return target.ack();
   const answer = sessionBody(response);
   if (!answeredBefore) {
     if (!caller.answer(answer)) {
@@ -74,8 +81,10 @@ function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: Convers
       void target.bye();
       return resolve(call.hangupCause() ?? 'NORMAL_CLEARING');
     }
-    relayRequests(caller, target);
-    relayRequests(target, caller);
+    if (!call.mediaRelayed) {
+      relayRequests(caller, target);
+      relayRequests(target, caller);
+    }
     caller.events.onHangup = () => {
       void target.bye();
       call.ended('NORMAL_CLEARING', 'recv_bye');
