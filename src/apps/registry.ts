@@ -13,6 +13,7 @@ import { ifApp } from './if.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { playbackApp } from './playback.js';
+import { recordSessionApp } from './record-session.js';
 import { setVarApp } from './set-var.js';
 import { sleepApp } from './sleep.js';
 import { stringApp } from './string.js';
@@ -22,7 +23,7 @@ import { userDataApp } from './user-data.js';
 
 /** Applications of the original that come in later waves: rejected at load, never silently ignored. */
 const UNSUPPORTED_APPS: ReadonlySet<string> = new Set([
-  'ivr', 'ringback', 'recordSession', 'park', 'queue', 'voicemail', 'conference', 'echo',
+  'ivr', 'ringback', 'park', 'queue', 'voicemail', 'conference', 'echo',
   'sipRedirect', 'pickup', 'eavesdrop', 'receiveFax', 'amd', 'tts', 'stt', 'inBandDTMF',
   'setSounds', 'schedule', 'limit', 'blackList', 'findUser', 'httpRequest', 'geoLocation',
 ]);
@@ -34,6 +35,7 @@ export const appRegistry = new AppRegistry(
     logApp, mathApp, setVarApp, sleepApp, stringApp, switchApp, unSetApp, userDataApp,
     playbackApp,
     flushDtmfApp,
+    recordSessionApp,
   ],
   UNSUPPORTED_APPS,
 );

@@ -1,7 +1,7 @@
-import type { PlayItem, PlayResult } from '../media/media-engine.js';
+import type { PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { PlayItem, PlayResult };
+export type { PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -59,6 +59,16 @@ export interface Call {
   collectDigits(request: DigitsRequest): Promise<string>;
   /** Drops the digits pressed and not yet collected (`flushDTMF`). */
   flushDigits(): void;
+
+  /**
+   * Records the call into the call's recording store as `name`: stereo WAV,
+   * the caller on the left, what it hears (prompts, the other party) on the
+   * right; a call not yet answered is answered first. Replaces a recording
+   * in progress; the call's end finishes it. Resolves with the file's path.
+   */
+  startRecording(name: string): Promise<string>;
+  /** Finishes the recording in progress, if any. */
+  stopRecording(): Promise<RecordingSummary | undefined>;
 }
 
 export interface PlayRequest {

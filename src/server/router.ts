@@ -48,6 +48,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
+export const RECORDINGS_DIR = 'recordings';
 const UNREGISTER_WAIT_MS = 2_000;
 
 /**
@@ -123,6 +125,7 @@ export async function startRouter(
         recordLeg: (leg) => cdrWriter.record(leg),
         onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
         media,
+        recordingsDir: join(dataDir, RECORDINGS_DIR),
       },
     });
     await sipServer.start();

@@ -14,7 +14,9 @@ import {
   type DigitsRequest,
   type PlayOutcome,
   type PlayRequest,
+  type RecordingSummary,
 } from '../call/call.js';
+import { recordingPath } from '../call/recording-path.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import { describePlayItem, playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
@@ -55,6 +57,7 @@ export class SimCall extends ChannelVariables implements Call {
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
   #dtmfIndex = 0;
+  #recording: { path: string; startMs: number } | undefined;
 
   constructor(options: SimCallOptions) {
     super();
@@ -144,6 +147,25 @@ export class SimCall extends ChannelVariables implements Call {
       this.#narrate(`played ${describePlayItem(item)} (${ms} ms)`);
     }
     return { reason: 'finished' };
+  }
+
+  /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
+  async startRecording(name: string): Promise<string> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
+    this.#recording = { path, startMs: this.#clock.now().getTime() };
+    this.#narrate(`recording to ${path}`);
+    return path;
+  }
+
+  async stopRecording(): Promise<RecordingSummary | undefined> {
+    const recording = this.#recording;
+    if (!recording) return undefined;
+    this.#recording = undefined;
+    const durationMs = this.#clock.now().getTime() - recording.startMs;
+    this.#narrate(`recording stopped after ${durationMs} ms`);
+    return { path: recording.path, durationMs, overrunFrames: 0 };
   }
 
   /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */

@@ -40,6 +40,8 @@ export interface SipServerOptions {
     onCall(call: Call, origin: CallOrigin): void;
     /** The media engine for calls whose schema plays prompts or collects digits. */
     media(): MediaEngine;
+    /** Where calls' recordings are written (`recordSession`). */
+    recordingsDir: string;
   };
 }
 
@@ -110,6 +112,7 @@ export class SipServer {
         recordLeg: options.calls.recordLeg,
         onCall: options.calls.onCall,
         media: options.calls.media,
+        recordingsDir: options.calls.recordingsDir,
         maxCallsInSetup: sip.calls.maxInSetup,
         logger: callLogger,
       });

@@ -33,6 +33,8 @@ export interface B2buaOptions {
   recordLeg(leg: CallLegRecord): void;
   /** The media engine for calls whose schema needs our media. */
   media(): MediaEngine;
+  /** Where calls' recordings are written. */
+  recordingsDir: string;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
@@ -148,6 +150,7 @@ export class B2bua {
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
       media: this.#options.media,
+      recordingsDir: this.#options.recordingsDir,
     });
     this.#calls.add(call);
     const settled = () => this.#pendingInvites.delete(transaction);

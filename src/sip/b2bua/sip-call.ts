@@ -5,6 +5,8 @@
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -16,7 +18,9 @@ import {
   type DigitsRequest,
   type PlayOutcome,
   type PlayRequest,
+  type RecordingSummary,
 } from '../../call/call.js';
+import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
@@ -46,6 +50,8 @@ export interface SipCallOptions {
   recordLeg(leg: CallLegRecord): void;
   /** The engine that terminates a caller's media when the schema plays prompts or collects digits (started on first use). */
   media(): MediaEngine;
+  /** Where recordings are written: `<dir>/<domain>/<uuid>_<name>.wav`. */
+  recordingsDir: string;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -135,6 +141,19 @@ export class SipCall extends ChannelVariables implements Call {
 
   flushDigits(): void {
     this.#media?.digits.flush();
+  }
+
+  async startRecording(name: string): Promise<string> {
+    const media = await this.#callerMedia();
+    const path = recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    await media.session.startRecording(path);
+    this.#log(`recording to ${path}`);
+    return path;
+  }
+
+  async stopRecording(): Promise<RecordingSummary | undefined> {
+    return this.#media?.session.stopRecording();
   }
 
   /** The caller's media session; a call not yet answered is answered with it. */
