@@ -25,7 +25,7 @@ describe('recordSession', () => {
 
   it('refuses at load what it cannot do', () => {
     assert.match(loadErrors([{ recordSession: { stereo: false } }])[0].message, /only stereo/);
-    assert.match(loadErrors([{ recordSession: { type: 'ogg' } }])[0].message, /expected type wav/);
+    assert.match(loadErrors([{ recordSession: { type: 'ogg' } }])[0].message, /expected one of wav, mp3/);
     assert.ok(loadErrors([{ recordSession: 'pause' }]).length > 0);
     assert.ok(loadErrors([{ recordSession: { email: 'boss@example.com' } }]).length > 0);
   });

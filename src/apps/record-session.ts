@@ -15,7 +15,7 @@ const recordOptions = z
   .object({
     action: z.enum(['start', 'stop']).default('start'),
     name: template.default('recordSession'),
-    type: z.enum(['wav', 'mp3'], { message: 'expected type wav (mp3 is written as WAV)' }).default('mp3'),
+    type: z.enum(['wav', 'mp3']).default('mp3'),
     minSec: z.number().min(0).optional(),
     stereo: z
       .boolean()
