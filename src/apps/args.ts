@@ -36,7 +36,9 @@ export const parameterList = templateList.superRefine((entries, ctx) => {
  * channel parameter (`leg_timout`) or a bad constant value (`leg_timeout=abc`)
  * is a load error; a value with `${…}` is checked when it is substituted.
  */
-export const bridgeParameterList = parameterList.superRefine((entries, ctx) => {
+export const bridgeParameterList = parameterList.superRefine((entries, ctx) => checkBridgeParameters(entries, ctx));
+
+function checkBridgeParameters(entries: readonly Template[], ctx: z.RefinementCtx): void {
   entries.forEach((entry, index) => {
     const eq = entry.text.indexOf('=');
     const name = entry.text.slice(0, eq).trim();
@@ -44,7 +46,19 @@ export const bridgeParameterList = parameterList.superRefine((entries, ctx) => {
     const problem = parameterProblem(name, entry.isConstant ? entry.text.slice(eq + 1).trim() : undefined);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index], message: problem });
   });
-});
+}
+
+/**
+ * Channel settings as the original wrote them (`["leg_timeout=15"]`) or as
+ * Webitel's current dialect does (`{ "leg_timeout": 15 }`), checked like `bridgeParameterList`.
+ */
+export const bridgeParameterListOrMap = z.union([
+  bridgeParameterList,
+  z
+    .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+    .transform((map) => Object.entries(map).map(([key, value]) => Template.compile(`${key}=${value}`)))
+    .superRefine((entries, ctx) => checkBridgeParameters(entries, ctx)),
+]);
 
 /** Parses a `key=value` parameter list such as `["leg_timeout=15"]` after substitution. */
 export function parseParameters(parameters: readonly string[]): Record<string, string> {

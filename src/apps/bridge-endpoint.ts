@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BridgeEndpoint, EndpointType } from '../call/call.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext } from '../engine/app.js';
-import { bridgeParameterList, parseParameters, template } from './args.js';
+import { bridgeParameterListOrMap, parseParameters, template } from './args.js';
 
 /** The original's names, and ours; `sipGateway`/`sipDevice` are the original's spellings. */
 const TYPES: Readonly<Record<string, EndpointType>> = {
@@ -32,6 +32,8 @@ export interface EndpointArgs {
   host?: Template;
   profile?: Template;
   parameters: Template[];
+  /** Webitel's current dialect: ring this user only when their phone is idle (`onhook`). */
+  idle: boolean;
 }
 
 const endpointType = z.string().transform((name, ctx): EndpointType => {
@@ -44,13 +46,19 @@ export const bridgeEndpoint = z
   .object({
     type: endpointType,
     name: template.optional(),
+    /** Webitel's current dialect names a user by `extension` and a gateway by `gateway: { name }`. */
+    extension: template.optional(),
+    gateway: z.object({ name: template, id: z.union([z.number(), z.string()]).optional() }).strict().optional(),
+    id: z.union([z.number(), z.string()]).optional(),
+    idle: z.boolean().default(false),
     domainName: template.optional(),
     dialString: template.optional(),
     host: template.optional(),
     profile: template.optional(),
-    parameters: bridgeParameterList.default([]),
+    parameters: bridgeParameterListOrMap.default([]),
   })
   .strict()
+  .transform(({ extension, gateway, id: _id, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))
   .superRefine((endpoint, ctx) => {
     // An invalid type is already reported; its required fields are unknown.
     if (!Object.hasOwn(REQUIRED, endpoint.type)) return;
@@ -88,6 +96,11 @@ export function resolveEndpoint(ctx: AppContext, endpoint: EndpointArgs, where: 
   };
   const empty = REQUIRED[endpoint.type].filter((field) => fields[field] === '');
   if (empty.length > 0) return `${describe(endpoint)} skipped: ${empty.join(' and ')} substituted to ""`;
+  if (endpoint.idle && endpoint.type === 'user') {
+    const domain = expandField(ctx, endpoint.domainName) || ctx.domainName;
+    const state = ctx.services.directory.userVariable(domain, fields.name, 'account_state');
+    if (state !== 'onhook') return `${describe(endpoint)} skipped: idle only, and the phone is ${state ?? 'unknown'}`;
+  }
   const resolved: BridgeEndpoint = {
     type: endpoint.type,
     name: fields.name,

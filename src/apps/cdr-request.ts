@@ -13,6 +13,11 @@ export interface ElasticArgs {
   columns?: string[];
   columnsDate?: string[];
   filter?: Record<string, unknown> | Record<string, unknown>[];
+  aggs?: Record<string, unknown>;
+  index?: string;
+  pageNumber?: number | string;
+  includes?: string[];
+  scroll?: string;
 }
 
 type Escape = (value: string) => string;
@@ -48,6 +53,15 @@ export function compileElasticRequest(elastic: ElasticArgs): Node {
       },
     },
   };
+  if (elastic.pageNumber !== undefined) {
+    // (pageNumber − 1) · limit, computed per call when either comes from a variable.
+    const page = `${elastic.pageNumber}`;
+    const limit = `${elastic.limit ?? DEFAULT_LIMIT}`;
+    const bothWritten = Template.compile(page).isConstant && Template.compile(limit).isConstant;
+    request.from = bothWritten ? Math.max(0, (Number(page) - 1) * Number(limit)) : { pageNumber: page, limit };
+  }
+  if (elastic.aggs) request.aggs = elastic.aggs;
+  if (elastic.includes) request._source = { includes: elastic.includes };
   if (columns.length > 0 || elastic.columnsDate) {
     request.stored_fields = columns;
     request.docvalue_fields = [...columns, ...(elastic.columnsDate ?? [])];
@@ -56,15 +70,27 @@ export function compileElasticRequest(elastic: ElasticArgs): Node {
 }
 
 export function renderElasticRequest(node: Node, variables: VariableSource): unknown {
+  const request = renderNode(node, variables) as Record<string, unknown>;
+  const from = request.from;
+  if (typeof from === 'object' && from !== null) {
+    // Substituted by now: this is the per-call `from` of a pageNumber or limit given as a variable.
+    const { pageNumber, limit } = from as { pageNumber: string; limit: string };
+    const [page, size] = [Number(pageNumber), Number(limit)];
+    return { ...request, from: Number.isFinite(page) && Number.isFinite(size) ? Math.max(0, (page - 1) * size) : 0 };
+  }
+  return request;
+}
+
+function renderNode(node: Node, variables: VariableSource): unknown {
   switch (node.kind) {
     case 'string':
       return node.template.render(variables, node.escape);
     case 'array':
-      return node.items.map((item) => renderElasticRequest(item, variables));
+      return node.items.map((item) => renderNode(item, variables));
     case 'object': {
       // The spread makes every key an own property, in order (even a `__proto__` from JSON); the loop only sets values.
       const object = { ...node.shape };
-      for (const [key, value] of node.perCall) object[key] = renderElasticRequest(value, variables);
+      for (const [key, value] of node.perCall) object[key] = renderNode(value, variables);
       return object;
     }
     case 'constant':

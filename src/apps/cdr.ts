@@ -19,6 +19,13 @@ const elastic = z
     columns: z.array(z.string()).optional(),
     columnsDate: z.array(z.string()).optional(),
     filter: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
+    aggs: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Webitel's index pattern (`cdr-a*`): callrouter keeps every leg in one store, so it only names what was meant. */
+    index: z.string().min(1).optional(),
+    pageNumber: z.union([z.number().int().min(1), z.string()]).optional(),
+    includes: z.array(z.string()).optional(),
+    /** Scrolling needs several requests; one `cdr` step reads one page. */
+    scroll: z.string().optional(),
   })
   .strict();
 

@@ -17,15 +17,28 @@ describe('exists', () => {
     assert.equal((await accountExists('${nobody}')).value, 'false');
   });
 
-  it('rejects resources it cannot check yet, and unknown ones, at load', () => {
-    for (const resource of ['queue', 'media', 'dialer', 'callback']) {
-      assert.deepEqual(loadErrors([{ exists: { resource, name: 'x', setVar: 'y' } }]), [
-        { path: '[0].exists.resource', message: `exists for ${resource} is not supported yet` },
-      ]);
+  it('answers false for resources callrouter does not keep yet, saying why, and rejects unknown ones at load', async () => {
+    for (const resource of ['queue', 'media', 'dialer', 'callback', 'callbackMember']) {
+      const { call, step } = await runApp({ exists: { resource, name: 'x', setVar: 'y' } });
+      assert.equal(call.getVariable('y'), 'false');
+      assert.match(step.result!, new RegExp(`^${resource} x: false \\(not supported yet: needs `));
     }
     assert.deepEqual(loadErrors([{ exists: { resource: 'planet', name: 'x', setVar: 'y' } }]), [
-      { path: '[0].exists.resource', message: 'expected one of account, queue, media, dialer, callback, callbackMember' },
+      { path: '[0].exists.resource', message: 'expected one of account, media, queue, dialer, callback, callbackMember' },
     ]);
     assert.deepEqual(loadErrors([{ exists: { resource: 'account', name: 'x' } }]), [{ path: '[0].exists.setVar', message: 'missing; expected string' }]);
+  });
+
+  it('&exists(account, 1000) in an if reads the directory, in all its written forms', async () => {
+    for (const [expression, expected] of [
+      ['&exists(account, 101)', 'then'],
+      ['&exists(account,101@example.com)', 'then'],
+      ['&exists(101)', 'then'],
+      ['&exists(account, 1000)', 'else'],
+      ['&exists(queue, 101)', 'else'],
+    ]) {
+      const { step } = await runApp({ if: { expression, then: [], else: [] } });
+      assert.match(step.result!, new RegExp(`→ no ${expected}$`), expression);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadErrors, runSchema } from '../../test/support/engine.js';
+import { loadErrors, runApp, runSchema } from '../../test/support/engine.js';
 
 const after = { log: 'must not run' };
 
@@ -30,12 +30,15 @@ describe('hangup', () => {
     assert.equal(unknown.steps.length, 1);
   });
 
-  it('rejects an unknown cause with a hint, and the other-call form, at load', () => {
+  it('rejects an unknown cause with a hint at load; the other-call form loads and is skipped', async () => {
     assert.deepEqual(loadErrors([{ hangup: 'NORMAL_CLEARIN' }]), [
       { path: '[0].hangup', message: 'unknown hangup cause "NORMAL_CLEARIN"; did you mean NORMAL_CLEARING?' },
     ]);
-    assert.deepEqual(loadErrors([{ hangup: { uuid: '${other}', cause: 'USER_BUSY' } }]), [
-      { path: '[0].hangup', message: 'hanging up another call ({ "uuid", "cause" }) is not supported yet' },
+    const { step, call } = await runApp({ hangup: { uuid: '${other}', cause: 'USER_BUSY' } });
+    assert.match(step.result!, /^not supported yet: needs a registry of live calls/);
+    assert.equal(call.state, 'ringing');
+    assert.deepEqual(loadErrors([{ hangup: { uuid: '${other}', cause: 'USER_BUSYY' } }]), [
+      { path: '[0].hangup.cause', message: 'unknown hangup cause "USER_BUSYY"; did you mean USER_BUSY?' },
     ]);
     assert.deepEqual(loadErrors([{ hangup: 17 }]), [{ path: '[0].hangup', message: 'expected string or object' }]);
   });

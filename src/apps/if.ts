@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import { ExpressionSyntaxError, parseExpression, type Expression } from '../engine/expr/index.js';
 import type { Flow } from '../engine/flow.js';
 import type { AppSpec } from '../engine/app.js';
+import { conditionSource, evaluateCondition, type Condition } from './condition.js';
 
 interface IfArgs {
-  expression: Expression;
+  expression: Condition;
   then?: Flow;
   else?: Flow;
 }
-
-const expressionSource = z.string().transform((source, ctx): Expression => {
-  try {
-    return parseExpression(source);
-  } catch (error) {
-    if (!(error instanceof ExpressionSyntaxError)) throw error;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${error.message} (at character ${error.position + 1})` });
-    return z.NEVER;
-  }
-});
 
 /** `if`: evaluates the expression and runs `then` or `else`. `sysExpression` is the legacy spelling. */
 export const ifApp: AppSpec<IfArgs> = {
@@ -25,8 +15,8 @@ export const ifApp: AppSpec<IfArgs> = {
   args: (nestedFlow) =>
     z
       .object({
-        expression: expressionSource.optional(),
-        sysExpression: expressionSource.optional(),
+        expression: conditionSource.optional(),
+        sysExpression: conditionSource.optional(),
         then: nestedFlow.optional(),
         else: nestedFlow.optional(),
       })
@@ -39,11 +29,12 @@ export const ifApp: AppSpec<IfArgs> = {
         return { expression, then: args.then, else: args.else };
       }),
   traceArgs: (args) => ({ expression: args.expression.source }),
-  run(ctx, args) {
-    const value = args.expression.evaluate(ctx.expressionEnv());
+  async run(ctx, args) {
+    const value = await evaluateCondition(ctx, args.expression);
     const branch = value ? 'then' : 'else';
     const flow = args[branch];
-    const result = `${JSON.stringify(value)} → ${flow && flow.steps.length > 0 ? branch : `no ${branch}`}`;
+    const engine = 'script' in args.expression ? ' (JavaScript sandbox)' : '';
+    const result = `${JSON.stringify(value)} → ${flow && flow.steps.length > 0 ? branch : `no ${branch}`}${engine}`;
     return flow && flow.steps.length > 0 ? { result, next: { enter: flow } } : { result };
   },
 };

@@ -1,8 +1,11 @@
 /**
  * What playback (and later tts, ringback) plays: Webitel file objects
- * `{name, type}` compiled into prompts. A literal WAV name is checked when
- * the schema loads; one with `${…}` when it is played.
+ * `{name, type}` compiled into prompts. A literal absolute WAV path is
+ * checked when the schema loads; a relative one (a FreeSWITCH sound path,
+ * under `${sound_prefix}`) or one with `${…}` when it is played. Types that
+ * need Webitel's media storage load, and are skipped when played.
  */
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
 import { loadWavSync } from '../media/audio/wav-file.js';
@@ -13,10 +16,7 @@ import { Template } from '../engine/template.js';
 const PLAYABLE_TYPES = ['local', 'silence', 'tone'] as const;
 type PlayableType = (typeof PLAYABLE_TYPES)[number];
 
-export interface PlayItemTemplate {
-  type: PlayableType;
-  name: Template;
-}
+export type PlayItemTemplate = { type: PlayableType; name: Template } | { type: 'unavailable'; written: string; name: Template };
 
 /** `{name, type, lang, method, refresh}` as Webitel writes a file to play. */
 export const fileObjectShape = {
@@ -32,27 +32,23 @@ export const playItemSchema = z
   .strict()
   .transform((file, ctx): PlayItemTemplate => {
     const type = file.type ?? 'mp3';
-    if (!(PLAYABLE_TYPES as readonly string[]).includes(type)) {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ['type'],
-        message: `type "${type}" is not supported yet: use ${PLAYABLE_TYPES.join(', ')} (local: a WAV file on this server)`,
-      });
-      return z.NEVER;
-    }
+    if (!(PLAYABLE_TYPES as readonly string[]).includes(type)) return { type: 'unavailable', written: type, name: file.name };
     const item = { type: type as PlayableType, name: file.name };
-    if (item.name.isConstant) {
-      const problem = playItemProblem(toPlayItem(item.type, item.name.text));
+    if (item.name.isConstant && (item.type !== 'local' || isAbsolute(item.name.text))) {
+      const problem = playItemProblem(toPlayItem(item.type, item.name.text, undefined));
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: problem });
     }
     return item;
   });
 
-/** The prompt a file object names, once substituted. */
-export function toPlayItem(type: PlayableType, name: string): PlayItem {
+/** Why a type cannot be played here; what the original needed for it. */
+export const UNAVAILABLE_REASON = `needs Webitel's media storage (mp3, wav, shout, say); playable here: ${PLAYABLE_TYPES.join(', ')}`;
+
+/** The prompt a file object names, once substituted; a relative local path is under `soundPrefix` (FreeSWITCH's sound_prefix). */
+export function toPlayItem(type: PlayableType, name: string, soundPrefix: string | undefined): PlayItem {
   if (type === 'silence') return { kind: 'silence', ms: Number(name.trim()) };
   if (type === 'tone') return { kind: 'tone', spec: name };
-  return { kind: 'file', path: name };
+  return { kind: 'file', path: isAbsolute(name) || !soundPrefix ? name : join(soundPrefix, name) };
 }
 
 /** Why the prompt cannot be played, if it cannot: a missing or unsupported WAV, a bad tone, a bad silence length. */

@@ -39,10 +39,21 @@ describe('playback', () => {
     writeFileSync(notWav, 'plain text');
     assert.match(loadErrors([{ playback: { files: [{ type: 'local', name: join(dir, 'missing.wav') }] } }])[0].message, /no such file/);
     assert.match(loadErrors([{ playback: { name: notWav, type: 'local' } }])[0].message, /not a WAV file/);
-    assert.match(loadErrors([{ playback: { name: 'menu', type: 'mp3' } }])[0].message, /type "mp3" is not supported yet/);
     assert.match(loadErrors([{ playback: { name: '%(bad', type: 'tone' } }])[0].message, /tone/);
     assert.match(loadErrors([{ playback: { getDigits: {} } }])[0].message, /expected name \(one file\) or files/);
     assert.match(loadErrors([{ playback: { name: '1', type: 'silence', getDigits: { regexp: '(' } } }])[0].message, /regular expression/i);
+  });
+
+  it('skips, saying why, types that need the media storage; a relative local file is under sound_prefix', async () => {
+    const prompt = wav('menu.wav', 400);
+    const { step, elapsedMs } = await runApp(
+      { playback: { files: [{ name: 'my.mp3', type: 'mp3' }, { name: 'menu.wav', type: 'local' }] } },
+      { variables: { sound_prefix: dir } },
+    );
+    assert.equal(step.result, 'finished');
+    assert.equal(elapsedMs, 400);
+    assert.ok(step.notes.some((note) => note.startsWith('skipping mp3 "my.mp3": needs Webitel')), step.notes.join('; '));
+    assert.ok(step.notes.includes(`played ${prompt} (400 ms)`), step.notes.join('; '));
   });
 
   it('fails the step, not the call, when a substituted file cannot be played', async () => {

@@ -3,7 +3,7 @@ import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
 import { variableName } from './args.js';
-import { fileObjectShape, playItemProblem, playItemSchema, toPlayItem, type PlayItemTemplate } from './play-items.js';
+import { fileObjectShape, playItemProblem, playItemSchema, toPlayItem, UNAVAILABLE_REASON, type PlayItemTemplate } from './play-items.js';
 
 const count = (least: number) =>
   z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
@@ -74,7 +74,11 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
   usesMedia: true,
   args: playbackArgs,
   async run(ctx, args) {
-    const items = args.files.map((file) => toPlayItem(file.type, ctx.expand(file.name)));
+    const items: PlayItem[] = [];
+    for (const file of args.files) {
+      if (file.type === 'unavailable') ctx.log(`skipping ${file.written} "${ctx.expand(file.name)}": ${UNAVAILABLE_REASON}`);
+      else items.push(toPlayItem(file.type, ctx.expand(file.name), ctx.call.getVariable('sound_prefix')));
+    }
     const invalid = items.map((item) => (item.kind === 'file' ? undefined : playItemProblem(item))).find(Boolean);
     if (invalid) return failed(ctx, invalid);
     try {

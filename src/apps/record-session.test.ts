@@ -18,6 +18,11 @@ describe('recordSession', () => {
     assert.equal(run.steps[0].variables.webitel_record_file_name, 'recordings/example.com/call-2___.._etc_passwd.wav');
   });
 
+  it('says in the trace that the recording is not e-mailed', async () => {
+    const run = await runSchema([{ recordSession: { email: ['boss@example.com'] } }]);
+    assert.ok(run.steps[0].notes.some((note) => note.includes('not e-mailing the recording')), run.steps[0].notes.join('; '));
+  });
+
   it('stop without a recording says so', async () => {
     const run = await runSchema([{ recordSession: 'stop' }]);
     assert.equal(run.steps[0].result, 'no recording in progress');
@@ -27,6 +32,5 @@ describe('recordSession', () => {
     assert.match(loadErrors([{ recordSession: { stereo: false } }])[0].message, /only stereo/);
     assert.match(loadErrors([{ recordSession: { type: 'ogg' } }])[0].message, /expected one of wav, mp3/);
     assert.ok(loadErrors([{ recordSession: 'pause' }]).length > 0);
-    assert.ok(loadErrors([{ recordSession: { email: 'boss@example.com' } }]).length > 0);
   });
 });

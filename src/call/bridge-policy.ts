@@ -54,10 +54,7 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
 
   const legs = request.endpoints.map((endpoint, endpointIndex): BridgeLeg => {
     const where = `endpoints[${endpointIndex}].parameters`;
-    for (const name of Object.keys(endpoint.parameters)) {
-      const problem = parameterNameProblem(name);
-      if (problem) problems.push(`${where}: ${problem}`);
-    }
+    checkNames(endpoint.parameters, where, problems);
     const lookup = layeredLookup([
       { values: endpoint.parameters, where },
       { values: request.parameters, where: 'parameters' },
@@ -81,10 +78,8 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
       variables: { ...request.exportedVariables, ...request.parameters, ...endpoint.parameters },
     };
   });
-  for (const name of [...Object.keys(request.parameters), ...Object.keys(request.exportedVariables)]) {
-    const problem = parameterNameProblem(name);
-    if (problem) problems.push(`parameters: ${problem}`);
-  }
+  checkNames(request.parameters, 'parameters', problems);
+  checkNames(request.exportedVariables, 'exported variables', problems);
 
   const hangupAfterBridge = booleanOf(checked(bridgeLookup, 'hangup_after_bridge', problems) ?? 'true') ?? true;
   const continueOnFail = checked(bridgeLookup, 'continue_on_fail', problems);
@@ -122,6 +117,14 @@ function layeredLookup(
     const value = HONOURED_PARAMETERS[name].fromChannel ? channel(name) : undefined;
     return value === undefined ? undefined : { value, where: 'channel variable' };
   };
+}
+
+/** A misspelt honoured name or a bad header name among `values` is a problem. */
+function checkNames(values: Record<string, string>, where: string, problems: string[]): void {
+  for (const name of Object.keys(values)) {
+    const problem = parameterNameProblem(name);
+    if (problem) problems.push(`${where}: ${problem}`);
+  }
 }
 
 /** The parameter's value when it is well written; a problem (and undefined) otherwise. */

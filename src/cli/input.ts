@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { appRegistry } from '../apps/registry.js';
 import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
+import { formatOfPath } from '../engine/schema-text.js';
 import { formatJsonPath } from '../engine/json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
 import { parseJsonText } from '../json-text.js';
@@ -18,7 +19,7 @@ export class UsageError extends Error {
 }
 
 export async function readSchemaFile(path: string): Promise<CompiledSchema> {
-  const result = new SchemaLoader(appRegistry).loadText(await readText(path));
+  const result = new SchemaLoader(appRegistry).loadText(await readText(path), formatOfPath(path));
   if (!result.ok) throw invalidSchema(path, result.errors);
   return result.schema;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appsDomainShape } from '../apps/services/settings.js';
 import { cdrSettings } from '../cdr/settings.js';
 import { directoryDomainShape } from '../directory/settings.js';
 import { httpSettings } from '../http/settings.js';
@@ -12,7 +13,7 @@ import { sipDomainShape, sipSettings } from '../sip/settings.js';
  * gateways and routes. Validated at start; errors name the JSON path. Each
  * layer owns its part (its `settings.ts`); this file only puts them together.
  */
-export const domainConfig = z.object({ ...directoryDomainShape, ...routesDomainShape, ...sipDomainShape }).strict();
+export const domainConfig = z.object({ ...directoryDomainShape, ...routesDomainShape, ...sipDomainShape, ...appsDomainShape }).strict();
 
 export const configSchema = z
   .object({

@@ -6,6 +6,7 @@ import type { Directory } from '../directory/directory.js';
 import type { ExpressionEnv } from './expr/index.js';
 import type { Flow } from './flow.js';
 import type { Template, VariableSource } from './template.js';
+import type { LoadResult } from './compile.js';
 
 /**
  * An application of the routing schema language: its name, the schema of its
@@ -26,17 +27,47 @@ export interface AppSpec<Args> {
   usesMedia?: boolean;
   /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
   gotoTarget?(args: Args): string | undefined;
+  /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */
+  functionName?(args: Args): string | undefined;
+  /** What the step defines for the whole schema (`function`, `trigger`), indexed when the schema loads. */
+  defines?(args: Args): Definitions;
+  /** An application recognised and validated, but skipped at run time: the part it needs (named in load warnings). */
+  needs?: string;
+}
+
+export interface Definitions {
+  /** `function`: a sub-flow `execute` runs by name. */
+  function?: { name: string; actions: Flow };
+  /** `trigger { disconnected }`: what runs once the call has ended. */
+  onDisconnect?: Flow;
 }
 
 // The input side is whatever JSON the schema holds; zod checks it.
 export type ArgsSchema<Args> = z.ZodType<Args, z.ZodTypeDef, any>;
 
-/** What the flow does after an app: go on (default), end, jump to a tag, or run a nested flow. */
+/**
+ * What the flow does after an app: go on (default), end, jump to a tag, run a
+ * nested flow, run a sub-flow and come back (`call`: after it, to the next
+ * step or to this one again; `execute`: a function by name), or leave the
+ * schema for a route of the route tables (`transfer`).
+ */
 export type AppOutcome = void | {
   /** One line for the trace, e.g. "bridge failed: NO_ANSWER". */
   result?: string;
-  next?: 'end' | { goto: string } | { enter: Flow };
+  next?:
+    | 'end'
+    | { goto: string }
+    | { enter: Flow }
+    | { call: Flow; resume: 'next' | 'self' }
+    | { execute: string }
+    | { transfer: TransferRequest };
 };
+
+/** `goto "default:100"`: the call is routed again, as a user of its domain dialling 100 (`default`) or as a call to the public number (`public`). */
+export interface TransferRequest {
+  context: 'default' | 'public';
+  destination: string;
+}
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -45,10 +76,19 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
+/**
+ * What applications reach beyond the call. The applications' own shared
+ * services (cache, mail, HTTP, domain settings) join this interface from
+ * `src/apps/services/` by declaration merging, so the engine needs not know them.
+ */
 export interface Services {
   directory: Directory;
   cdr: CdrSearcher;
   logger: Logger;
+  /** Concurrent-call counters, read by `&limit()`. */
+  counters: { usage(domain: string, name: string): number };
+  /** Validates schemas that arrive at run time (`httpApi`). */
+  schemas: { load(json: unknown): LoadResult };
 }
 
 export interface AppContext {
@@ -78,4 +118,15 @@ export interface AppContext {
   expressionEnv(): ExpressionEnv;
   /** A line in the call's log and trace. */
   log(message: string): void;
+  /** `schedule`: an action the flow carries out once its time has come (one per call; a later one replaces it). */
+  schedule(action: ScheduledAction): void;
+}
+
+/** What `schedule` left for later: checked before each step, and by a timer on a real call. */
+export interface ScheduledAction {
+  at: Date;
+  description: string;
+  outcome: 'end' | { transfer: TransferRequest };
+  /** Carried out when due, before the outcome applies (e.g. hanging up). */
+  fire(): Promise<void>;
 }

@@ -4,7 +4,8 @@ import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
-import { parseJsonText } from '../json-text.js';
+import { detectDialect, type DialectReport } from './dialect.js';
+import { parseSchemaText, schemaOfDocument, type SchemaFormat } from './schema-text.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
 export interface CompiledSchema {
@@ -13,6 +14,14 @@ export interface CompiledSchema {
   tags: ReadonlyMap<string, FlowPosition>;
   /** Some application of it plays to the caller or collects digits: calls on its route terminate the caller's media. */
   usesMedia: boolean;
+  /** `function` definitions by name, for `execute`. */
+  functions: ReadonlyMap<string, Flow>;
+  /** `trigger { disconnected }`: what runs once the call has ended. */
+  onDisconnect?: Flow;
+  /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
+  warnings: SchemaError[];
+  /** Which Webitel dialect it is written in. */
+  dialect: DialectReport;
 }
 
 export type LoadResult = { ok: true; schema: CompiledSchema } | { ok: false; errors: SchemaError[] };
@@ -43,14 +52,17 @@ export class SchemaLoader {
 
   constructor(private readonly apps: AppRegistry) {}
 
-  /** Loads a schema from JSON text (a file's content, an HTTP body). */
-  loadText(text: string): LoadResult {
+  /**
+   * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
+   * array of applications, a Webitel route record holding it in `callflow`, or one application object.
+   */
+  loadText(text: string, format: SchemaFormat = 'json'): LoadResult {
     if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
     let json: unknown;
     try {
-      json = parseJsonText(text);
+      json = schemaOfDocument(parseSchemaText(text, format));
     } catch (error) {
-      return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
+      return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
     }
     return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json);
   }
@@ -69,13 +81,13 @@ export class SchemaLoader {
     if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
     const root = parsed.data;
-    const tags = new Map<string, FlowPosition>();
-    const duplicateTags: SchemaError[] = [];
-    linkFlows(root, tags, duplicateTags);
-    if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
-    const unknownTargets = missingGotoTargets(root, tags);
+    const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
+    linkFlows(root, linked);
+    if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
+    const unknownTargets = missingTargets(root, linked);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-    return { ok: true, schema: { root, tags, usesMedia: usesMedia(root) } };
+    const { tags, functions, onDisconnect, warnings } = linked;
+    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -154,16 +166,34 @@ function makeStep(
   return { app, args, raw, path: formatJsonPath(path), ...modifiers };
 }
 
-/** Gives every nested flow its parent position and indexes the tags. */
-function linkFlows(flow: Flow, tags: Map<string, FlowPosition>, errors: SchemaError[]): void {
+interface Linked {
+  tags: Map<string, FlowPosition>;
+  functions: Map<string, Flow>;
+  onDisconnect?: Flow;
+  errors: SchemaError[];
+  warnings: SchemaError[];
+}
+
+/** Gives every nested flow its parent position and indexes tags, functions, triggers and what cannot run yet. */
+function linkFlows(flow: Flow, linked: Linked): void {
   flow.steps.forEach((step, index) => {
     if (step.tag !== undefined) {
-      if (tags.has(step.tag)) errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
-      else tags.set(step.tag, { flow, index });
+      if (linked.tags.has(step.tag)) linked.errors.push({ path: `${step.path}.tag`, message: `duplicate tag "${step.tag}"` });
+      else linked.tags.set(step.tag, { flow, index });
     }
+    if (step.app.needs) {
+      linked.warnings.push({ path: `${step.path}.${step.app.name}`, message: `not supported yet: needs ${step.app.needs}; skipped at run time` });
+    }
+    const defined = step.app.defines?.(step.args);
+    if (defined?.function) {
+      const { name, actions } = defined.function;
+      if (linked.functions.has(name)) linked.errors.push({ path: `${step.path}.${step.app.name}.name`, message: `duplicate function "${name}"` });
+      else linked.functions.set(name, actions);
+    }
+    if (defined?.onDisconnect) linked.onDisconnect ??= defined.onDisconnect;
     for (const child of nestedFlows(step.args)) {
       child.parent = { flow, index };
-      linkFlows(child, tags, errors);
+      linkFlows(child, linked);
     }
   });
 }
@@ -179,15 +209,15 @@ function nestedFlows(value: unknown): Flow[] {
   return [];
 }
 
-/** `goto local:<tag>` with a constant tag must name a tag that exists. */
-function missingGotoTargets(flow: Flow, tags: ReadonlyMap<string, FlowPosition>): SchemaError[] {
+/** `goto local:<tag>` and `execute` with a constant name must name a tag / function that exists. */
+function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
   return flow.steps.flatMap((step) => {
+    const own: SchemaError[] = [];
     const target = step.app.gotoTarget?.(step.args);
-    const own =
-      target !== undefined && !tags.has(target)
-        ? [{ path: `${step.path}.goto`, message: `no application has tag "${target}"` }]
-        : [];
-    return [...own, ...nestedFlows(step.args).flatMap((child) => missingGotoTargets(child, tags))];
+    if (target !== undefined && !linked.tags.has(target)) own.push({ path: `${step.path}.goto`, message: `no application has tag "${target}"` });
+    const fn = step.app.functionName?.(step.args);
+    if (fn !== undefined && !linked.functions.has(fn)) own.push({ path: `${step.path}.${step.app.name}`, message: `no function "${fn}"` });
+    return [...own, ...nestedFlows(step.args).flatMap((child) => missingTargets(child, linked))];
   });
 }
 

@@ -1,5 +1,6 @@
-import type { AppContext, Services } from './app.js';
-import { parseUserRef } from '../directory/user-ref.js';
+import type { AppContext, ScheduledAction, Services } from './app.js';
+import { ARRAY_PREFIX, ARRAY_SEPARATOR } from './channel-array.js';
+import { resourceExists } from './resource-exists.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
@@ -33,7 +34,9 @@ export class FlowContext implements AppContext, VariableSource {
   }
 
   channel(name: string): string | undefined {
-    return this.call.getVariable(name);
+    const value = this.call.getVariable(name);
+    if (value !== undefined || !name.endsWith(']')) return value;
+    return arrayElement(this.call, name);
   }
 
   global(name: string): string | undefined {
@@ -93,9 +96,34 @@ export class FlowContext implements AppContext, VariableSource {
     this.note(message);
   }
 
+  #scheduled: ScheduledAction | undefined;
+
+  schedule(action: ScheduledAction): void {
+    this.#scheduled = action;
+  }
+
+  /** The scheduled action whose time has come, taken off the schedule. */
+  takeDueAction(now: Date): ScheduledAction | undefined {
+    const action = this.#scheduled;
+    if (!action || action.at.getTime() > now.getTime()) return undefined;
+    this.#scheduled = undefined;
+    return action;
+  }
+
   note(message: string): void {
     this.stepNotes?.push(message);
   }
+}
+
+/** `${name[N]}`: element N of a FreeSWITCH array variable (`ARRAY::a|:b`); a plain value is element 0. */
+function arrayElement(call: Call, reference: string): string | undefined {
+  const match = /^(.+)\[(\d+)\]$/.exec(reference);
+  if (!match) return undefined;
+  const value = call.getVariable(match[1]);
+  if (value === undefined) return undefined;
+  const index = Number(match[2]);
+  if (!value.startsWith(ARRAY_PREFIX)) return index === 0 ? value : undefined;
+  return value.slice(ARRAY_PREFIX.length).split(ARRAY_SEPARATOR)[index];
 }
 
 /**
@@ -138,14 +166,13 @@ class EvaluationEnv implements ExpressionEnv {
     this.#captures[reg] = captures;
   }
 
-  /** `&exists("101")` or `&exists("101@example.com")`: is there such a user. */
-  exists(name: string): boolean {
-    const { id, domain } = parseUserRef(name, this.context.domainName);
-    return this.context.services.directory.user(domain, id) !== undefined;
+  /** `&exists(account, 1000)`, `&exists("101")`, `&exists("101@example.com")`: is there such a resource. */
+  exists(text: string): boolean {
+    return resourceExists(this.context.services.directory, this.context.domainName, text);
   }
 
-  /** Usage counters are kept by the `limit` application, which is not supported yet: nothing is counted. */
-  usage(): number {
-    return 0;
+  /** `&limit(name)`: calls of the domain holding that counter now (the `limit` application). */
+  usage(name: string): number {
+    return this.context.services.counters.usage(this.context.domainName, name);
   }
 }

@@ -1,9 +1,9 @@
-import type { AppOutcome, Services } from './app.js';
+import type { AppOutcome, Services, TransferRequest } from './app.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
 import type { CompiledSchema } from './compile.js';
-import type { FlowPosition, Step } from './flow.js';
+import type { Flow, FlowPosition, Step } from './flow.js';
 import { FlowContext } from './flow-context.js';
 import { Template } from './template.js';
 import type { FlowEndReason, StepTrace, TraceSink } from './trace.js';
@@ -18,15 +18,21 @@ export interface RunOptions {
   maxGotos?: number;
   /** At most this many applications per call, so no schema can spin. */
   maxSteps?: number;
+  /** The flow runs after the call ended (`trigger` disconnected actions): the end of the call does not stop it. */
+  afterHangup?: boolean;
 }
 
 export interface FlowResult {
   reason: FlowEndReason;
   steps: number;
+  /** reason `transfer`: where the call is to be routed next. */
+  transfer?: TransferRequest;
 }
 
 const DEFAULT_MAX_GOTOS = 100;
 const DEFAULT_MAX_STEPS = 1000;
+/** `execute` inside `execute`…: deeper than this is a runaway recursion. */
+const MAX_CALL_DEPTH = 64;
 
 /**
  * Runs a compiled schema on one call. A failing app is logged and traced and
@@ -46,18 +52,36 @@ export class FlowRun {
     this.context = new FlowContext(call, options.services, options.clock, options.domain);
   }
 
-  async run(): Promise<FlowResult> {
-    let position: FlowPosition = { flow: this.schema.root, index: 0 };
+  /** Sub-flows being run by `execute`/`while`, innermost last, with where each returns to. */
+  readonly #returns: { flow: Flow; resume: FlowPosition }[] = [];
+
+  /** Runs the schema, or only `entry` (a flow inside it, such as `trigger`'s disconnected actions). */
+  async run(entry: Flow = this.schema.root): Promise<FlowResult> {
+    let position: FlowPosition = { flow: entry, index: 0 };
     for (;;) {
-      if (this.call.state === 'ended') return this.#end('call-ended');
+      if (this.call.state === 'ended' && !this.options.afterHangup) return this.#end('call-ended');
       const { flow, index } = position;
       if (index >= flow.steps.length) {
-        if (!flow.parent) return this.#end('completed');
+        const called = this.#returns.at(-1);
+        if (called?.flow === flow) {
+          position = called.resume;
+          this.#returns.pop();
+          continue;
+        }
+        if (!flow.parent || flow === entry) return this.#end('completed');
         position = { flow: flow.parent.flow, index: flow.parent.index + 1 };
         continue;
       }
       if (++this.#steps > (this.options.maxSteps ?? DEFAULT_MAX_STEPS)) {
         return this.#end('step-limit', `more than ${this.options.maxSteps ?? DEFAULT_MAX_STEPS} applications ran`);
+      }
+      const due = this.context.takeDueAction(this.options.clock.now());
+      if (due) {
+        this.options.services.logger.info({ uuid: this.call.uuid, action: due.description }, 'scheduled action due');
+        await due.fire();
+        if (due.outcome === 'end') return this.#end('ended-by-app', `scheduled: ${due.description}`);
+        const { context, destination } = due.outcome.transfer;
+        return { ...this.#end('transfer', `scheduled: transferred to ${context}:${destination}`), transfer: due.outcome.transfer };
       }
       const step = flow.steps[index];
       const outcome = await this.#runStep(step);
@@ -67,13 +91,34 @@ export class FlowRun {
         target = this.schema.tags.get(next.goto);
         if (!target) this.#fail(step, `no application has tag "${next.goto}"; the flow goes on`);
       }
+      let called: Flow | undefined;
+      if (typeof next === 'object' && 'execute' in next) {
+        called = this.schema.functions.get(next.execute);
+        if (!called) this.#fail(step, `no function "${next.execute}"; the flow goes on`);
+        else if (this.#current) this.#current.record.result = `runs ${next.execute}`;
+      }
       this.#emitStep();
       if (next === 'end') return this.#end('ended-by-app');
+      if (typeof next === 'object' && 'transfer' in next) {
+        const { context, destination } = next.transfer;
+        return { ...this.#end('transfer', `transferred to ${context}:${destination}`), transfer: next.transfer };
+      }
       if (step.break) return this.#end('break');
-      if (next === undefined || (typeof next === 'object' && 'goto' in next && !target)) {
+      if (typeof next === 'object' && 'execute' in next) {
+        if (!called) position = { flow, index: index + 1 };
+        else if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `functions nested more than ${MAX_CALL_DEPTH} deep`);
+        else {
+          this.#returns.push({ flow: called, resume: { flow, index: index + 1 } });
+          position = { flow: called, index: 0 };
+        }
+      } else if (next === undefined || (typeof next === 'object' && 'goto' in next && !target)) {
         position = { flow, index: index + 1 };
       } else if (typeof next === 'object' && 'enter' in next) {
         position = { flow: next.enter, index: 0 };
+      } else if (typeof next === 'object' && 'call' in next) {
+        if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `sub-flows nested more than ${MAX_CALL_DEPTH} deep`);
+        this.#returns.push({ flow: next.call, resume: { flow, index: next.resume === 'self' ? index : index + 1 } });
+        position = { flow: next.call, index: 0 };
       } else if (++this.#gotos > (this.options.maxGotos ?? DEFAULT_MAX_GOTOS)) {
         return this.#end('goto-limit', `more than ${this.options.maxGotos ?? DEFAULT_MAX_GOTOS} goto jumps`);
       } else {
@@ -153,7 +198,10 @@ export class FlowRun {
   }
 
   #end(reason: FlowEndReason, message?: string): FlowResult {
-    if (message) this.options.services.logger.warn({ uuid: this.call.uuid, reason }, message);
+    if (message) {
+      const log = this.options.services.logger;
+      (reason === 'transfer' ? log.info : log.warn).call(log, { uuid: this.call.uuid, reason }, message);
+    }
     this.options.trace?.({
       type: 'end',
       reason,

@@ -24,7 +24,8 @@ export type FlowEndReason =
   | 'ended-by-app'
   | 'call-ended'
   | 'goto-limit'
-  | 'step-limit';
+  | 'step-limit'
+  | 'transfer';
 
 export interface EndTrace {
   type: 'end';

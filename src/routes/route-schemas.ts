@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RoutedDomain } from './settings.js';
 import type { CompiledSchema, LoadResult, SchemaLoader } from '../engine/compile.js';
+import { formatOfPath } from '../engine/schema-text.js';
 import { formatSchemaError } from '../engine/schema-error.js';
 
 /**
@@ -51,7 +52,7 @@ export async function loadRouteSchemas(config: { domains: readonly RoutedDomain[
         if (cached) result = cached;
         else {
           try {
-            result = loader.loadText(await readFile(file, 'utf8'));
+            result = loader.loadText(await readFile(file, 'utf8'), formatOfPath(file));
           } catch (error) {
             problems.push(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
             continue;

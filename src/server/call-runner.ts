@@ -8,9 +8,12 @@ import type { Logger } from 'pino';
 import type { CdrSearcher } from '../cdr/store.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
-import { FlowRun } from '../engine/interpreter.js';
+import type { AcrServices } from '../apps/services/acr-services.js';
+import type { SchemaLoader } from '../engine/compile.js';
 import type { TraceEvent } from '../engine/trace.js';
+import { runOnDisconnect, runRouted } from '../engine/transfer.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
+import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
 import type { Call } from '../call/call.js';
 import type { CallOrigin } from '../call/origin.js';
@@ -22,6 +25,10 @@ export interface CallRunnerOptions {
   clock: Clock;
   trace?: CallTraceSink;
   logger: Logger;
+  /** What applications share across calls: cache, limit counters, domain settings, mail, HTTP. */
+  acr: AcrServices;
+  /** For schemas that arrive during a call (`httpApi`). */
+  schemas: SchemaLoader;
 }
 
 /** A call's trace events, with the call they belong to. */
@@ -46,18 +53,19 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
     await call.hangup('UNALLOCATED_NUMBER');
     return;
   }
-  const { route, captures } = selection;
+  const { route } = selection;
   logger.info({ origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
-  if (route.schema.usesMedia) call.expectMedia();
-  const run = new FlowRun(route.schema, call, {
-    services: { directory: options.directory, cdr: options.cdr, logger },
+  const { acr } = options;
+  const runOptions = {
+    services: { directory: options.directory, cdr: options.cdr, logger, acr, counters: acr.limits, schemas: options.schemas },
     clock: options.clock,
-    domain: options.directory.domain(route.domain),
-    trace: options.trace && ((event) => options.trace?.(call, event)),
-  });
-  if (captures.length > 0) run.context.replaceCaptures([captures]);
-  const flow = await run.run();
+    trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
+    lookup: transferLookup(options.routes),
+    domainOf: (name: string) => options.directory.domain(name),
+  };
+  const flow = await runRouted(call, routedSchema(selection), runOptions);
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
-  logger.info({ flow: flow.reason, steps: flow.steps, hangupCause: call.hangupCause }, 'call ended');
+  await runOnDisconnect(call, flow, runOptions);
+  logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
 }

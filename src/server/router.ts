@@ -13,6 +13,7 @@ import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
 import { appRegistry } from '../apps/registry.js';
+import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
@@ -77,7 +78,8 @@ export async function startRouter(
   const configDir = dirname(resolve(configPath));
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
-  const routeSchemas = await loadRouteSchemas(config, configDir, new SchemaLoader(appRegistry));
+  const schemas = new SchemaLoader(appRegistry);
+  const routeSchemas = await loadRouteSchemas(config, configDir, schemas);
   const routes = RouteTable.build(config, routeSchemas);
   const directory = new ConfigDirectory(config.domains);
   const metrics = createMetricsRegistry();
@@ -123,7 +125,16 @@ export async function startRouter(
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({
+          routes,
+          directory,
+          cdr: cdrStore,
+          clock,
+          trace: options.trace,
+          logger: logger.child({ component: 'call' }),
+          acr: acrServicesFor(config.domains),
+          schemas,
+        }),
         media,
         recordingsDir: join(dataDir, RECORDINGS_DIR),
       },

@@ -1,11 +1,14 @@
-import type { Logger } from '../engine/app.js';
+import type { Logger, Services } from '../engine/app.js';
 import type { BridgeEndpoint } from '../call/call.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';
 import type { Directory, PhoneStateTracker } from '../directory/directory.js';
 import type { CompiledSchema } from '../engine/compile.js';
-import { FlowRun, type FlowResult, type RunOptions } from '../engine/interpreter.js';
+import type { FlowRun, RunOptions } from '../engine/interpreter.js';
+import { runOnDisconnect, runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
+import { AcrServices } from '../apps/services/acr-services.js';
+import { transferLookup } from '../routes/transfer-lookup.js';
 import type { TraceSink } from '../engine/trace.js';
 import { prepareCall } from '../routes/prepare-call.js';
 import type { RouteTable } from '../routes/route-table.js';
@@ -25,10 +28,16 @@ export interface Simulation {
   limits?: Pick<RunOptions, 'maxGotos' | 'maxSteps'>;
   /** Prepare the call for its route first, exactly as the SIP server does (`trace --config`). */
   routing?: { routes: RouteTable; origin: CallOrigin };
+  /** Cache, limit counters, domain settings, mail and HTTP; a fresh set when absent. */
+  acr?: AcrServices;
+  /** Where `goto default:/public:` re-routes; `routing`'s tables when absent; without either a transfer ends the trace. */
+  routes?: RouteLookup;
+  /** Validates schemas that arrive during the call (`httpApi`); without it they are refused. */
+  schemas?: Services['schemas'];
 }
 
 export interface SimulationResult {
-  flow: FlowResult;
+  flow: RoutedResult;
   call: SimCall;
   clock: SimulatedClock;
 }
@@ -57,7 +66,7 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
       await call.hangup('UNALLOCATED_NUMBER');
       const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
       simulation.trace?.({ type: 'end', reason: 'call-ended', at: clock.now().toISOString(), steps: 0, message });
-      return { flow: { reason: 'call-ended', steps: 0 }, call, clock };
+      return { flow: { reason: 'call-ended', steps: 0, transfers: 0 }, call, clock };
     }
     schema ??= selection.route.schema;
     captures = selection.captures;
@@ -65,17 +74,28 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
   if (!schema) throw new Error('simulateCall: no schema to run and no route to take it from');
   applyPhoneStates(directory.phoneState, domainOfCall(), scenario.phones);
 
-  run = new FlowRun(schema, call, {
-    services: { directory, cdr: simulation.cdr, logger: simulation.logger },
+  const acr = simulation.acr ?? new AcrServices();
+  const options = {
+    services: { directory, cdr: simulation.cdr, logger: simulation.logger, acr, counters: acr.limits, schemas: simulation.schemas ?? NO_SCHEMAS },
     clock,
-    domain: directory.domain(domainOfCall()) ?? startDomain,
     trace: simulation.trace,
     ...simulation.limits,
-  });
-  if (captures.length > 0) run.context.replaceCaptures([captures]);
-  const flow = await run.run();
+    lookup: simulation.routes ?? (simulation.routing && transferLookup(simulation.routing.routes)),
+    domainOf: (name: string) => directory.domain(name) ?? (name === startDomain?.name ? startDomain : undefined),
+    onRun: (next: FlowRun) => {
+      run = next;
+    },
+  };
+  const route = { schema, captures, domain: domainOfCall() || (startDomain?.name ?? ''), variables: {}, name: 'the traced schema' };
+  const flow = await runRouted(call, route, options);
+  // The simulated call may still be up: its disconnected actions are what would run when it ends.
+  await runOnDisconnect(call, flow, options);
   return { flow, call, clock };
 }
+
+const NO_SCHEMAS: Services['schemas'] = {
+  load: () => ({ ok: false, errors: [{ path: '(schema)', message: 'this simulation was given no schema loader' }] }),
+};
 
 /** A phone that is not registered cannot ring; one on DND is busy; any other rings until its timeout. */
 function outcomeFromPhoneState(directory: Directory, domainName: string, endpoint: BridgeEndpoint): SimTargetOutcome {

@@ -10,6 +10,8 @@ import type { SchemaError } from '../../src/engine/schema-error.js';
 import type { EndTrace, StepTrace, TraceEvent } from '../../src/engine/trace.js';
 import { simScenario } from '../../src/sim/sim-scenario.js';
 import { simulateCall, type SimulationResult } from '../../src/sim/simulate.js';
+import type { AcrServices } from '../../src/apps/services/acr-services.js';
+import type { RouteLookup } from '../../src/engine/transfer.js';
 
 /** The router's own applications, as `start` and `trace` load schemas. */
 export const schemaLoader = new SchemaLoader(appRegistry);
@@ -73,6 +75,10 @@ export interface RunOptions {
   directory?: ConfigDirectory;
   now?: Date;
   cdr?: CdrSearcher;
+  /** Cache, limits, domain settings (black lists, mail, webhooks) and HTTP; a fresh set when absent. */
+  acr?: AcrServices;
+  /** Route tables for `goto default:/public:`. */
+  routes?: RouteLookup;
 }
 
 export interface SchemaRun extends SimulationResult {
@@ -102,9 +108,13 @@ export async function runSchema(
     logger,
     now,
     trace: (event) => events.push(event),
+    acr: options.acr,
+    routes: options.routes,
+    schemas: schemaLoader,
   });
   const steps = events.filter((event): event is StepTrace => event.type === 'step');
-  const end = events.find((event): event is EndTrace => event.type === 'end')!;
+  // After transfers, the end of the last schema that ran.
+  const end = events.filter((event): event is EndTrace => event.type === 'end').at(-1)!;
   return { ...result, steps, end, logger, elapsedMs: result.clock.now().getTime() - now.getTime() };
 }
 

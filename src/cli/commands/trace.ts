@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
+import { acrServicesFor } from '../../apps/services/acr-services.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
 import { SchemaLoader } from '../../engine/compile.js';
@@ -60,7 +61,9 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
   try {
-    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing });
+    const acr = acrServicesFor(config.domains);
+    const schemas = new SchemaLoader(appRegistry);
+    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing, acr, schemas });
   } finally {
     await cdr.close();
   }

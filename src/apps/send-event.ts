@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Template } from '../engine/template.js';
+import type { AppSpec } from '../engine/app.js';
+import { template } from './args.js';
+
+interface SendEventArgs {
+  data: [string, Template][];
+  dump: boolean;
+}
+
+/** The original fired FreeSWITCH CUSTOM events of this subclass; webhooks receive the same name. */
+export const HOOK_EVENT = 'ACR::HOOK';
+
+/**
+ * `sendEvent`: `{ "data": { "myUUID": "${uuid}" }, "dump": false }` posts
+ * `{ event, domain, uuid, data[, variables] }` as JSON to the domain's
+ * `events.webhook` (`dump: true` adds every channel variable). Not awaited,
+ * as the original: the call goes on at once; a failed delivery is logged.
+ */
+export const sendEventApp: AppSpec<SendEventArgs> = {
+  name: 'sendEvent',
+  args: z
+    .object({
+      data: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform((value) => template.parse(String(value)))).default({}),
+      dump: z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]).default(false),
+    })
+    .strict()
+    .transform(({ data, dump }) => ({ data: Object.entries(data), dump })),
+  traceArgs: (args, ctx) => ({ data: Object.fromEntries(args.data.map(([key, value]) => [key, ctx.expand(value)])), dump: args.dump }),
+  run(ctx, args) {
+    const webhook = ctx.services.acr.settings(ctx.domainName).events;
+    if (!webhook) return { result: `not sent: ${ctx.domainName || 'the domain'} has no events.webhook configured` };
+    const event: Record<string, unknown> = {
+      event: HOOK_EVENT,
+      domain: ctx.domainName,
+      uuid: ctx.call.uuid,
+      timestamp: ctx.clock.now().toISOString(),
+      data: Object.fromEntries(args.data.map(([key, value]) => [key, ctx.expand(value)])),
+    };
+    if (args.dump) event.variables = Object.fromEntries(ctx.call.variables());
+    const log = ctx.services.logger;
+    ctx.services.acr
+      .fetch(webhook.webhook, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...webhook.headers },
+        body: JSON.stringify(event),
+        signal: AbortSignal.timeout(webhook.timeoutMs),
+      })
+      .then(async (response) => {
+        await response.body?.cancel();
+        if (!response.ok) log.warn({ uuid: ctx.call.uuid, app: 'sendEvent', status: response.status }, 'webhook refused the event');
+      })
+      .catch((error: unknown) => log.warn({ uuid: ctx.call.uuid, app: 'sendEvent', err: error }, 'event not delivered'));
+    return { result: `${HOOK_EVENT} posted to ${new URL(webhook.webhook).origin}` };
+  },
+};

@@ -1,0 +1,40 @@
+import { CallLimits } from './call-limits.js';
+import { DomainCache } from './domain-cache.js';
+import { Mailer } from './mailer.js';
+import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
+
+/**
+ * What the applications that reach beyond the call share across calls: the
+ * `cache` store, the `limit` counters, each domain's settings, the mailer and
+ * HTTP. One per router (or per trace), so counters and cache are process-wide.
+ */
+export class AcrServices {
+  readonly cache = new DomainCache();
+  readonly limits = new CallLimits();
+  readonly mailer = new Mailer();
+  readonly #settings: ReadonlyMap<string, DomainAppSettings>;
+
+  constructor(
+    settings: Iterable<[domain: string, settings: DomainAppSettings]> = [],
+    /** HTTP for httpRequest, httpApi and sendEvent; injectable for tests. */
+    readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+  ) {
+    this.#settings = new Map(settings);
+  }
+
+  settings(domain: string): DomainAppSettings {
+    return this.#settings.get(domain) ?? NO_APP_SETTINGS;
+  }
+}
+
+/** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
+export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[]): AcrServices {
+  return new AcrServices(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
+}
+
+declare module '../../engine/app.js' {
+  /** Applications reach these through `ctx.services.acr`; the composition root (server, trace) provides them. */
+  interface Services {
+    acr: AcrServices;
+  }
+}
