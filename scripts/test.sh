@@ -2,10 +2,12 @@
 # The whole test suite: type check, then every *.test.ts under src/ and test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# End-to-end peers: sipp (Debian package sip-tester) and the baresip softphone (baresip-core).
+# End-to-end peers: sipp (Debian package sip-tester), the softphones baresip (baresip-core) and Linphone (linphone-cli), and Chromium for the web console.
 missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
+command -v linphonecsh >/dev/null 2>&1 || missing+=(linphone-cli)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} for the end-to-end tests"
@@ -16,6 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 npx tsc -p tsconfig.check.json
+npx tsc -p console/tsconfig.json
 mapfile -t files < <(find src test -name '*.test.ts' | sort)
 # A test file that leaves a socket or worker open must not hold the run (and CI) forever:
 # each file's process ends when its tests have, and a single test gets 4 minutes at most.

@@ -10,22 +10,24 @@ export type Role = (typeof ROLES)[number];
 /**
  * - `server.info`: who the server is (Elasticsearch's `GET /`), for any token;
  * - `cdr.read` / `cdr.write`: search CDRs / add them;
- * - `directory.read`: users and their live phone state;
+ * - `directory.read`: users, their live phone state and calls in progress;
+ * - `trace.run`: run a schema on a simulated call (changes nothing);
+ * - `calls.control`: hang up calls in progress;
  * - `admin`: everything else, including routes not classified yet.
  */
-export const PERMISSIONS = ['server.info', 'cdr.read', 'cdr.write', 'directory.read', 'admin'] as const;
+export const PERMISSIONS = ['server.info', 'cdr.read', 'cdr.write', 'directory.read', 'trace.run', 'calls.control', 'admin'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const GRANTS: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  'domain-admin': ['server.info', 'cdr.read', 'directory.read'],
-  viewer: ['server.info', 'cdr.read', 'directory.read'],
+  'domain-admin': ['server.info', 'cdr.read', 'directory.read', 'trace.run', 'calls.control'],
+  viewer: ['server.info', 'cdr.read', 'directory.read', 'trace.run'],
   'cdr-writer': ['server.info', 'cdr.write'],
 };
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   admin: 'everything, every domain',
-  'domain-admin': "one domain's CDRs and users (read)",
+  'domain-admin': "one domain's CDRs, phones and calls; hangs up its calls",
   'cdr-writer': 'adds CDRs (_doc, _bulk, freeswitch); reads nothing',
   viewer: 'reads CDRs and users of every domain',
 };

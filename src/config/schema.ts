@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appsDomainShape } from '../apps/services/settings.js';
+import { callSettings } from '../call/settings.js';
 import { cdrSettings } from '../cdr/settings.js';
 import { directoryDomainShape } from '../directory/settings.js';
 import { httpSettings } from '../http/settings.js';
@@ -18,6 +19,7 @@ export const domainConfig = z.object({ ...directoryDomainShape, ...routesDomainS
 export const configSchema = z
   .object({
     sip: sipSettings,
+    calls: callSettings,
     http: httpSettings,
     media: mediaSettings,
     dataDir: z.string().default('./data'),

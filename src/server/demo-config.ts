@@ -29,9 +29,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url') }));
   const domain = 'demo.callrouter.local';
   const config = {
-    // MD5 first: many phones (and sipp) answer only the first challenge, and most know no SHA-256.
     // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
-    sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'], auth: { algorithms: ['MD5', 'SHA-256'] } },
+    sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'] },
     http: { address: '127.0.0.1', port: 8080 },
     dataDir: '.',
     domains: [

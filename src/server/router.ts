@@ -3,6 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { requestDomainScope } from '../admin/auth-plugin.js';
+import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
+import { ReportingPhoneState } from '../admin/api/live-events.js';
+import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
@@ -26,7 +29,9 @@ import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { settledWithin } from '../settled-within.js';
+import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
+import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
@@ -51,6 +56,8 @@ export interface RunningRouter {
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Registrations, authentication blocks and the journal of calls in progress. */
+export const STATE_DATABASE_FILE = 'state.sqlite';
 const UNREGISTER_WAIT_MS = 2_000;
 
 /**
@@ -81,7 +88,8 @@ export async function startRouter(
   const schemas = new SchemaLoader(appRegistry);
   const routeSchemas = await loadRouteSchemas(config, configDir, schemas);
   const routes = RouteTable.build(config, routeSchemas);
-  const directory = new ConfigDirectory(config.domains);
+  const phoneState = new ReportingPhoneState();
+  const directory = new ConfigDirectory(config.domains, phoneState);
   const metrics = createMetricsRegistry();
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -100,6 +108,12 @@ export async function startRouter(
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+
+    const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
+    cleanups.push(async () => void state.close());
+    const journal = new SqliteCallJournal(state, logger.child({ component: 'call-journal' }));
+    cleanups.push(async () => journal.close());
+    await recordCrashedLegs(journal, cdrWriter, logger.child({ component: 'call-journal' }));
 
     const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
     cleanups.push(async () => gatewayAddresses.close());
@@ -122,9 +136,12 @@ export async function startRouter(
       logger: logger.child({ component: 'sip' }),
       observer,
       clock,
+      state,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
+        journal,
+        variableLimits: config.calls.variables,
         onCall: createCallRunner({
           routes,
           directory,
@@ -174,6 +191,17 @@ export async function startRouter(
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
+        async (app) => {
+          await app.register(adminApiPlugin, {
+            prefix: API_PREFIX,
+            phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
+            calls: sipServer.liveCalls,
+            events: { phoneState, calls: sipServer.liveCalls },
+            cdr: cdrStore,
+            domains: config.domains,
+          });
+        },
+        consolePlugin,
       ],
     });
     cleanups.push(() => http.close());

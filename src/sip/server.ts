@@ -7,15 +7,21 @@ import type { MediaEngine } from '../media/media-engine.js';
 import type { Logger } from 'pino';
 import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
-import { DigestAuthenticator } from './auth/index.js';
+import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
+import { failureLimits } from './auth/settings.js';
+import { sessionTimers } from './dialog/settings.js';
+import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
-import { Registrar, type Binding } from './registrar/index.js';
+import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
+import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
+import type { VariableLimits } from '../call/variable-limits.js';
+import type { LegJournal } from './b2bua/leg-journal.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { Call } from '../call/call.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -23,12 +29,15 @@ import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
 import type { CallLegRecord } from '../call/leg-record.js';
+import type { CallEventListener, LiveCalls } from './live-calls.js';
 
 export interface SipServerOptions {
   sip: SipSettings;
   directory: Directory;
   logger: Logger;
   observer?: SipObserver;
+  /** Where registrations and authentication blocks outlive the process; without it they live in memory only. */
+  state?: StateDatabase;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
   /** What calls time (ringing, 2xx retransmission, shutdown grace) run on; the system clock by default. */
@@ -37,6 +46,9 @@ export interface SipServerOptions {
   calls?: {
     gateways: GatewayDirectory;
     recordLeg(leg: CallLegRecord): void;
+    /** Legs in progress, so a crash does not lose their CDRs. */
+    journal?: LegJournal;
+    variableLimits?: VariableLimits;
     onCall(call: Call, origin: CallOrigin): void;
     /** The media engine for calls whose schema plays prompts or collects digits. */
     media(): MediaEngine;
@@ -57,23 +69,34 @@ export class SipServer {
   readonly #logger: Logger;
   readonly #drainTimeoutMs: number;
   readonly #shutdownGraceMs: number;
+  readonly #callListeners = new Set<CallEventListener>();
 
   constructor(options: SipServerOptions) {
     const { sip, directory, logger, observer } = options;
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports });
+    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
     const authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
+      challenge: sip.auth.challenge,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
       perSource: failureLimits(sip.auth.perSource),
-      perUser: failureLimits(sip.auth.perUser),
+      perUserAtSource: failureLimits(sip.auth.perUserAtSource),
+      perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
+      blockStores: options.state && sqliteBlockStores(options.state),
       passwordOf: (domain, user) => directory.user(domain, user)?.password,
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
     this.#shutdownGraceMs = sip.calls.shutdownGraceSeconds * 1000;
-    this.#registrar = new Registrar({ directory, authenticator, expiry: sip.registration, logger: logger.child({ layer: 'registrar' }) });
+    const registrarLogger = logger.child({ layer: 'registrar' });
+    this.#registrar = new Registrar({
+      directory,
+      authenticator,
+      expiry: sip.registration,
+      store: options.state && new SqliteRegistrations(options.state, registrarLogger),
+      logger: registrarLogger,
+    });
     const send = (message: OutgoingMessage, destination: Destination) => {
       this.#trace('sent', message, destination);
       if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
@@ -101,6 +124,7 @@ export class SipServer {
           },
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
+          sessionTimers: sessionTimers(sip.sessionTimers),
           clock: options.clock ?? systemClock,
           logger: callLogger,
         },
@@ -110,10 +134,16 @@ export class SipServer {
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
         recordLeg: options.calls.recordLeg,
+        journal: options.calls.journal,
+        variableLimits: options.calls.variableLimits,
         onCall: options.calls.onCall,
         media: options.calls.media,
         recordingsDir: options.calls.recordingsDir,
         maxCallsInSetup: sip.calls.maxInSetup,
+        onCallEvent: (event) => {
+          for (const listener of this.#callListeners) listener(event);
+        },
+        maxCallDurationMs: sip.calls.maxDurationSeconds * 1000,
         logger: callLogger,
       });
     }
@@ -128,6 +158,7 @@ export class SipServer {
       logger.debug({ input }, 'malformed SIP input');
     });
     this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
+    this.#transport.on('connectionClosed', (source) => this.#registrar.connectionClosed(source));
   }
 
   async start(): Promise<void> {
@@ -145,6 +176,7 @@ export class SipServer {
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
+    this.#transactions.close();
     this.#registrar.close();
     this.#logger.info('SIP server stopped');
   }
@@ -167,6 +199,18 @@ export class SipServer {
   /** Calls not yet answered. */
   get callsInSetup(): number {
     return this.#b2bua?.callsInSetup ?? 0;
+  }
+
+  /** Calls in progress for the admin API: list, hang up, events. */
+  get liveCalls(): LiveCalls {
+    return {
+      list: () => this.#b2bua?.liveCalls() ?? [],
+      hangup: async (uuid) => (await this.#b2bua?.hangup(uuid)) ?? false,
+      onEvent: (listener) => {
+        this.#callListeners.add(listener);
+        return () => this.#callListeners.delete(listener);
+      },
+    };
   }
 
   /** New calls get 503; those in progress have the grace period to finish, then get BYE. */
@@ -199,10 +243,6 @@ export class SipServer {
     if (!this.#logger.isLevelEnabled('debug')) return;
     this.#logger.debug({ direction, peer: `${peer.transport}:${peer.address}:${peer.port}`, message: outgoingBytes(message).toString('utf8') }, 'SIP message');
   }
-}
-
-function failureLimits(limits: { maxFailures: number; windowSeconds: number; blockSeconds: number }) {
-  return { maxFailures: limits.maxFailures, windowMs: limits.windowSeconds * 1000, blockMs: limits.blockSeconds * 1000 };
 }
 
 function cseqMethod(message: SipResponse | SerializedResponse): string {

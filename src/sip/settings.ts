@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { listenSetting, uniqueBy } from '../settings.js';
-import { DIGEST_ALGORITHMS } from './auth/digest.js';
+import { authSettings } from './auth/settings.js';
+import { sessionTimerSettings } from './dialog/settings.js';
+import { tcpSettings } from './transport/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from './transaction/timers.js';
 
 export const gatewaySettings = z
@@ -28,20 +30,12 @@ export const sipDomainShape = {
 /** The gateways of every domain, as the SIP server reads them. */
 export type GatewayDomains = readonly { name: string; gateways: readonly GatewaySettings[] }[];
 
-const failureLimits = (defaults: { maxFailures: number; windowSeconds: number; blockSeconds: number }) =>
-  z
-    .object({
-      maxFailures: z.number().int().min(1).default(defaults.maxFailures),
-      windowSeconds: z.number().int().min(1).default(defaults.windowSeconds),
-      blockSeconds: z.number().int().min(1).default(defaults.blockSeconds),
-    })
-    .strict()
-    .default({});
-
 export const sipSettings = z
   .object({
     listen: listenSetting(5060),
     transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
+    tcp: tcpSettings,
+    sessionTimers: sessionTimerSettings,
     /** Address written into Via/Contact when listening on 0.0.0.0. */
     publicAddress: z.string().optional(),
     registration: z
@@ -52,24 +46,15 @@ export const sipSettings = z
       })
       .strict()
       .default({}),
-    auth: z
-      .object({
-        /** Offered in this order (RFC 8760): phones pick the first they support. */
-        algorithms: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).default(['SHA-256', 'MD5']),
-        nonceLifetimeSeconds: z.number().int().min(1).default(300),
-        /** Failed attempts tolerated per source address, then that source is refused (403) for a while. */
-        perSource: failureLimits({ maxFailures: 20, windowSeconds: 60, blockSeconds: 900 }),
-        /** The same per user, so guessing one password from many addresses is braked too. */
-        perUser: failureLimits({ maxFailures: 10, windowSeconds: 60, blockSeconds: 900 }),
-      })
-      .strict()
-      .default({}),
+    auth: authSettings,
     calls: z
       .object({
         /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */
         maxInSetup: z.number().int().min(1).default(1000),
         /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
         shutdownGraceSeconds: z.number().int().min(0).default(30),
+        /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */
+        maxDurationSeconds: z.number().int().min(1).default(8 * 3600),
       })
       .strict()
       .default({}),

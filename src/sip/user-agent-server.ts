@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from './message/index.js';
+import { DIALOG_METHODS, REGISTRAR_METHODS, SUPPORTED_EXTENSIONS, supportedHeader } from './capabilities.js';
 import type { B2bua } from './b2bua/b2bua.js';
 import type { Registrar } from './registrar/index.js';
 import type { ServerTransaction, TransactionUser } from './transaction/index.js';
@@ -17,12 +18,8 @@ import type { Source } from './transport/index.js';
 export const KNOWN_METHODS: ReadonlySet<string> = new Set([
   'INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE',
 ]);
-const REGISTRAR_METHODS = ['REGISTER', 'OPTIONS'];
-const CALL_METHODS = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'INFO', 'UPDATE'];
 /** How long a peer refused while we shut down is asked to wait: a restart usually takes a few seconds. */
 const DRAINING_RETRY_AFTER_SECONDS = '10';
-/** Option tags we implement (Supported) — none yet; any Require is therefore unsupported. */
-const SUPPORTED_EXTENSIONS: readonly string[] = [];
 
 export interface UserAgentServerOptions {
   registrar: Registrar;
@@ -41,7 +38,7 @@ export class UserAgentServer implements TransactionUser {
   constructor(options: UserAgentServerOptions) {
     this.#registrar = options.registrar;
     this.#calls = options.calls;
-    this.#allowed = options.calls ? [...REGISTRAR_METHODS, ...CALL_METHODS] : REGISTRAR_METHODS;
+    this.#allowed = options.calls ? [...new Set([...REGISTRAR_METHODS, ...DIALOG_METHODS])] : REGISTRAR_METHODS;
     this.#logger = options.logger;
   }
 
@@ -82,5 +79,5 @@ function unsupportedExtensions(request: SipRequest): string[] {
 
 /** §11.2: what an OPTIONS answer tells about us. */
 function capabilities(allowed: readonly string[]): ExtraHeaders {
-  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: SUPPORTED_EXTENSIONS };
+  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: supportedHeader() };
 }

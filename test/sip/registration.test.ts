@@ -53,8 +53,8 @@ test('register and re-register with authentication over UDP, register over TCP; 
     assert.equal(stateOf(server, '101'), 'onhook');
 
     await sipp({ scenario: 'register.xml', target: { port: server.tcpPort }, transport: 'tcp', accounts: [account('102')], keys: { expires: 60 } });
-    assert.equal(stateOf(server, '102'), 'onhook');
     assert.equal(server.router.sip.contacts(DOMAIN, '102')[0].source.transport, 'tcp');
+    assert.equal(await waitForState(server, '102', 'nonreg'), 'nonreg', 'sipp closed its TCP connection when it ended: unreachable');
 
     await sipp({ scenario: 'options.xml', target: { port: server.udpPort }, accounts: [account('103')] });
     assert.equal(stateOf(server, '103'), 'nonreg', 'OPTIONS registers nobody');

@@ -28,6 +28,10 @@ function challengesOf(result: AuthenticationResult, kind: ChallengeKind = 'www')
   return typeof value === 'string' ? [value] : [...value];
 }
 
+function algorithmsOf(challenges: string[]): string[] {
+  return challenges.map((challenge) => /algorithm=([^,]+)/.exec(challenge)?.[1] ?? 'none');
+}
+
 function nonceOf(challenge: string): string {
   const match = /nonce="([^"]+)"/.exec(challenge);
   assert.ok(match, `no nonce in ${challenge}`);
@@ -70,8 +74,30 @@ function firstChallenge(auth: DigestAuthenticator, kind: ChallengeKind = 'www', 
   return nonceOf(challengesOf(auth.authenticate({ request: request({ method }), realm: REALM, source: PHONE, kind }), kind)[0]);
 }
 
-test('without credentials: 401 with a challenge per algorithm, SHA-256 first, qop=auth', () => {
+test('without credentials: 401 with one challenge, MD5 for a phone not seen before, qop=auth', () => {
   const result = authenticator().authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' });
+  assert.equal(refusal(result).status, 401);
+  assert.deepEqual(algorithmsOf(challengesOf(result)), ['MD5']);
+  assert.match(challengesOf(result)[0], /^Digest realm="example\.com", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
+});
+
+test('a phone that answered SHA-256 is challenged with SHA-256 from then on; another phone of the user still with MD5', () => {
+  const auth = authenticator();
+  const softphone = 'User-Agent: Linphone/5.1';
+  const challengeFor = (userAgent: string) => challengesOf(auth.authenticate({ request: request({ method: 'REGISTER', extra: userAgent }), realm: REALM, source: PHONE, kind: 'www' }));
+  const nonce = nonceOf(challengeFor(softphone)[0]);
+  const answered = request({ method: 'REGISTER', extra: `${softphone}\nAuthorization: ${credentials('REGISTER', { nonce, algorithm: 'SHA-256' })}` });
+  assert.equal(auth.authenticate({ request: answered, realm: REALM, source: PHONE, kind: 'www' }).ok, true);
+  assert.deepEqual(algorithmsOf(challengeFor(softphone)), ['SHA-256']);
+  assert.deepEqual(algorithmsOf(challengeFor('User-Agent: baresip v1.0.0')), ['MD5']);
+
+  const withoutMd5 = authenticator({ algorithms: ['SHA-256'] });
+  const only = challengesOf(withoutMd5.authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' }));
+  assert.deepEqual(algorithmsOf(only), ['SHA-256'], 'an operator who offers only SHA-256 gets only SHA-256');
+});
+
+test('each-algorithm form: 401 with a challenge per algorithm, SHA-256 first, qop=auth', () => {
+  const result = authenticator({ challenge: 'each-algorithm' }).authenticate({ request: register(), realm: REALM, source: PHONE, kind: 'www' });
   assert.equal(refusal(result).status, 401);
   const challenges = challengesOf(result);
   assert.equal(challenges.length, 2);
@@ -113,7 +139,33 @@ test('a wrong password is challenged again until the limit, then the source gets
   assert.equal(refusal(auth.authenticate({ request: right, realm: REALM, source: ATTACKER, kind: 'www' })).status, 403);
 });
 
-test('a user under attack from many sources is blocked, but not from the phone that registered before', () => {
+test("guessing a user's password blocks that user at the guessing address only; the phone elsewhere gets in, and its success lifts nothing", () => {
+  const auth = authenticator({ perUserAtSource: { maxFailures: 2, windowMs: 60_000, blockMs: 60_000 } });
+  const statuses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const guess = register(credentials('REGISTER', { nonce: firstChallenge(auth), password: 'wrong' }));
+    statuses.push(refusal(auth.authenticate({ request: guess, realm: REALM, source: ATTACKER, kind: 'www' })).status);
+  }
+  assert.deepEqual(statuses, [401, 403, 403]);
+  const fromPhone = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(auth.authenticate({ request: fromPhone, realm: REALM, source: PHONE, kind: 'www' }).ok, true);
+  const rightFromAttacker = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(refusal(auth.authenticate({ request: rightFromAttacker, realm: REALM, source: ATTACKER, kind: 'www' })).status, 403);
+  const otherUserFromAttacker = auth.authenticate({ request: register(), realm: REALM, source: ATTACKER, kind: 'www' });
+  assert.equal(refusal(otherUserFromAttacker).status, 401, 'the address itself is not blocked yet');
+});
+
+test('by default no number of sources blocks a user everywhere', () => {
+  const auth = authenticator();
+  for (let i = 0; i < 40; i++) {
+    const source: Source = { ...ATTACKER, address: `203.0.113.${i}` };
+    auth.authenticate({ request: register(credentials('REGISTER', { nonce: firstChallenge(auth), password: 'wrong' })), realm: REALM, source, kind: 'www' });
+  }
+  const fromNewPlace = register(credentials('REGISTER', { nonce: firstChallenge(auth) }));
+  assert.equal(auth.authenticate({ request: fromNewPlace, realm: REALM, source: { ...ATTACKER, address: '198.51.100.1' }, kind: 'www' }).ok, true);
+});
+
+test('perUser (opt-in) blocks a user attacked from many sources, but not from the phone that registered before', () => {
   const auth = authenticator({ perUser: { maxFailures: 2, windowMs: 60_000, blockMs: 60_000 } });
   const phoneNonce = firstChallenge(auth);
   assert.equal(auth.authenticate({ request: register(credentials('REGISTER', { nonce: phoneNonce })), realm: REALM, source: PHONE, kind: 'www' }).ok, true);

@@ -18,8 +18,13 @@ import type { ServerTransaction, TransactionLayer } from '../transaction/index.j
 import type { Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
+import { negotiateAsUas } from '../dialog/session-timer.js';
+import { limitCallDuration } from './call-duration-limit.js';
 import { InboundLeg } from './inbound-leg.js';
+import type { VariableLimits } from '../../call/variable-limits.js';
+import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
+import type { CallEventListener, LiveCall } from '../live-calls.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -35,10 +40,16 @@ export interface B2buaOptions {
   media(): MediaEngine;
   /** Where calls' recordings are written. */
   recordingsDir: string;
+  journal?: LegJournal;
+  variableLimits?: VariableLimits;
   /** Routing: picks the call's route and runs its schema. */
   onCall(call: SipCall, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
   maxCallsInSetup: number;
+  /** Told when a call starts (once routed), is answered and ends. */
+  onCallEvent?: CallEventListener;
+  /** Calls are ended (ALLOTTED_TIMEOUT) this long after their INVITE. */
+  maxCallDurationMs: number;
   logger: Logger;
 }
 
@@ -51,7 +62,8 @@ export class B2bua {
   readonly #options: B2buaOptions;
   readonly #stack: SipStack;
   readonly #pendingInvites = new Map<ServerTransaction, InboundLeg>();
-  readonly #calls = new Set<SipCall>();
+  /** Calls in progress, with when each started. */
+  readonly #calls = new Map<SipCall, Date>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
 
@@ -111,7 +123,31 @@ export class B2bua {
 
   /** Ends every call: BYE to answered legs, an error response to ringing ones. */
   async hangupAll(cause: 'SYSTEM_SHUTDOWN' | 'MANAGER_REQUEST'): Promise<void> {
-    await Promise.all([...this.#calls].map((call) => call.hangup(cause)));
+    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)));
+  }
+
+  liveCalls(): LiveCall[] {
+    return [...this.#calls.keys()].map((call) => this.#summary(call));
+  }
+
+  /** Ends one call at an administrator's request; false when it is not in progress. */
+  async hangup(uuid: string): Promise<boolean> {
+    const call = [...this.#calls.keys()].find((candidate) => candidate.uuid === uuid);
+    if (!call) return false;
+    await call.hangup('MANAGER_REQUEST');
+    return true;
+  }
+
+  #summary(call: SipCall): LiveCall {
+    return {
+      uuid: call.uuid,
+      state: call.state,
+      domain: call.getVariable('domain_name') ?? '',
+      callerIdNumber: call.getVariable('caller_id_number') ?? '',
+      destinationNumber: call.getVariable('destination_number') ?? '',
+      direction: call.getVariable('webitel_direction') ?? '',
+      startedAt: (this.#calls.get(call) ?? this.#stack.clock.now()).toISOString(),
+    };
   }
 
   #invite(request: SipRequest, transaction: ServerTransaction, source: Source): void {
@@ -130,10 +166,12 @@ export class B2bua {
     // §8.1.1.8: the dialog's remote target; without one the call could be answered but never ended.
     const contact = parseNameAddr(request.headers.get('contact') ?? '', 'Contact');
     if (!contact.ok) return refuse(400, undefined, 'Missing or Bad Contact');
+    const timers = this.#stack.sessionTimers && negotiateAsUas(request, this.#stack.sessionTimers);
+    if (timers && !timers.ok) return refuse(timers.status, timers.headers);
     const origin = this.#identify(request, source, from.value);
     if ('status' in origin) return refuse(origin.status, origin.headers, origin.reason);
 
-    const leg = new InboundLeg(this.#stack, request, transaction, source);
+    const leg = new InboundLeg(this.#stack, request, transaction, source, timers?.interval);
     this.#pendingInvites.set(transaction, leg);
     const call = new SipCall({
       stack: this.#stack,
@@ -151,13 +189,21 @@ export class B2bua {
       recordLeg: this.#options.recordLeg,
       media: this.#options.media,
       recordingsDir: this.#options.recordingsDir,
+      onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
+      journal: this.#options.journal,
+      variableLimits: this.#options.variableLimits,
     });
-    this.#calls.add(call);
+    this.#calls.set(call, this.#stack.clock.now());
     const settled = () => this.#pendingInvites.delete(transaction);
     transaction.onSettled(settled);
     transaction.onTerminated(settled);
     call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
+    limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
+      this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
+    );
     this.#options.onCall(call, origin);
+    // After routing, which names the call's domain (a call already refused has told its end).
+    if (this.#calls.has(call)) this.#options.onCallEvent?.({ type: 'call.started', call: this.#summary(call) });
   }
 
   /** Gateway by source address; else a user of the From domain, authenticated; else anonymous. */
@@ -187,7 +233,9 @@ export class B2bua {
   }
 
   #forget(call: SipCall): void {
+    const summary = this.#summary(call);
     this.#calls.delete(call);
+    this.#options.onCallEvent?.({ type: 'call.ended', call: summary, hangupCause: call.hangupCause ?? 'NORMAL_CLEARING' });
     if (this.#calls.size > 0) return;
     for (const resolve of this.#callsEnded) resolve();
     this.#callsEnded.clear();

@@ -13,6 +13,9 @@ import { sessionBody, type InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { outcomeStatus } from './sip-stack.js';
 
+/** Either leg's RFC 4028 session timer ran out: the cause of a timer expiring (Q.850 102). */
+export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
+
 /** What the conversation needs of the call it belongs to. */
 export interface ConversationCall {
   /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
@@ -85,6 +88,7 @@ function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: Convers
       relayRequests(caller, target);
       relayRequests(target, caller);
     }
+    target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
     caller.events.onHangup = () => {
       void target.bye();
       call.ended('NORMAL_CLEARING', 'recv_bye');
@@ -117,6 +121,7 @@ async function relayOne(request: SipRequest, transaction: ServerTransaction, fro
     response.headers.set('content-type', answer.contentType);
     response.body = answer.body;
   }
+  from.answerSessionRefresh(response);
   if (request.method !== 'INVITE') return transaction.respond(response);
   if (status < 300 && from.dialog) response.headers.set('contact', from.dialog.contact);
   from.respondToInvite(transaction, response);

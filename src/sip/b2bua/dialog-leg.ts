@@ -7,12 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { buildResponse, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
+import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { SessionBody } from './inbound-leg.js';
 import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
 export interface DialogLegEvents {
   /** The peer sent BYE (already answered 200). */
   onHangup?(): void;
+  /** The session timer ran out (RFC 4028 §10): the peer is gone without a BYE. The leg is not ended yet. */
+  onSessionExpired?(): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
   onRequest?(request: SipRequest, transaction: ServerTransaction): void;
 }
@@ -28,6 +31,10 @@ export abstract class DialogLeg implements DialogReceiver {
   #endedBy: EndedBy | undefined;
   readonly #endListeners: (() => void)[] = [];
   #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
+  #sessionTimer: SessionTimer | undefined;
+  /** What we last told the peer our session is: a re-INVITE refresh repeats it. */
+  #lastLocalSession: SessionBody | undefined;
+  #peerAllowsUpdate = false;
 
   protected constructor(protected readonly stack: SipStack) {}
 
@@ -59,7 +66,10 @@ export abstract class DialogLeg implements DialogReceiver {
       this.events.onHangup?.();
       return;
     }
-    if (request.method === 'INVITE' || request.method === 'UPDATE') dialog.refreshTarget(request);
+    if (request.method === 'INVITE' || request.method === 'UPDATE') {
+      dialog.refreshTarget(request);
+      this.#peerRefreshed(request);
+    }
     if (this.events.onRequest) this.events.onRequest(request, transaction);
     else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
   }
@@ -79,6 +89,9 @@ export abstract class DialogLeg implements DialogReceiver {
    */
   respondToInvite(transaction: ServerTransaction, response: SipResponse, onAckTimeout?: () => void): void {
     transaction.respond(response);
+    if (response.status < 300 && response.body.length > 0) {
+      this.#lastLocalSession = { body: response.body, contentType: response.headers.get('content-type') ?? 'application/sdp' };
+    }
     const seq = parseCSeq(response.headers.get('cseq') ?? '');
     if (response.status < 200 || response.status >= 300 || !seq.ok) return;
     this.#unacknowledged?.cancelTimer();
@@ -117,11 +130,12 @@ export abstract class DialogLeg implements DialogReceiver {
     return sendRequest(this.stack, request, dialog.destination);
   }
 
-  /** A re-INVITE (hold, unhold, new media); its 2xx is ACKed here (§14.1), and moves the remote target. */
-  async reinvite(session: SessionBody | undefined): Promise<RequestOutcome> {
+  /** A re-INVITE (hold, unhold, new media, a session refresh); its 2xx is ACKed here (§14.1), and moves the remote target. */
+  async reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<RequestOutcome> {
     const dialog = this.#dialog;
     if (!dialog || this.ended) return { failure: 'transport-error' };
-    const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session });
+    if (session) this.#lastLocalSession = session;
+    const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session, headers });
     const outcome = await sendRequest(this.stack, invite, dialog.destination);
     if ('response' in outcome && outcome.response.status < 300) {
       dialog.refreshTarget(outcome.response);
@@ -129,6 +143,46 @@ export abstract class DialogLeg implements DialogReceiver {
       if (seq.ok) this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination)), dialog.destination);
     }
     return outcome;
+  }
+
+  /**
+   * Runs the dialog's session timer (RFC 4028), if one was agreed; `peer` is
+   * the peer's INVITE or 2xx, whose Allow says whether it takes UPDATE.
+   */
+  protected startSessionTimer(interval: SessionInterval | undefined, peer: SipRequest | SipResponse): void {
+    if (!interval || this.ended) return;
+    this.#peerAllowsUpdate = peer.headers.getAll('allow').some((value) => /(^|[\s,])UPDATE([\s,]|$)/i.test(value));
+    this.#sessionTimer = new SessionTimer(interval, {
+      refresh: (current) => this.#refreshSession(current),
+      expired: () => {
+        this.stack.logger.info({ callId: this.#dialog?.callId, seconds: interval.seconds }, 'session timer expired: the peer is gone');
+        this.events.onSessionExpired?.();
+      },
+    }, this.stack.clock);
+  }
+
+  /** Our 2xx to the peer's re-INVITE or UPDATE states the session timer it refreshed (RFC 4028 §9). */
+  answerSessionRefresh(response: SipResponse): void {
+    const timer = this.#sessionTimer;
+    if (!timer || response.status >= 300) return;
+    for (const [name, value] of Object.entries(uasAnswerHeaders(timer.interval))) response.headers.set(name, value);
+  }
+
+  /** A re-INVITE or UPDATE from the peer: it is alive, and may name a new interval or refresher. */
+  #peerRefreshed(request: SipRequest): void {
+    const timer = this.#sessionTimer;
+    const settings = this.stack.sessionTimers;
+    if (!timer || !settings) return;
+    const negotiated = negotiateAsUas(request, settings);
+    timer.refreshed(negotiated.ok ? negotiated.interval : timer.interval);
+  }
+
+  /** UPDATE without a body when the peer takes it (RFC 4028 §7.4 prefers it), else a re-INVITE repeating our session. */
+  async #refreshSession(interval: SessionInterval): Promise<number> {
+    const headers = { supported: 'timer', 'session-expires': `${interval.seconds};refresher=uac` };
+    const outcome = this.#peerAllowsUpdate ? await this.send('UPDATE', undefined, headers) : await this.reinvite(this.#lastLocalSession, headers);
+    // A refresh that could not even be sent reached nobody, like one never answered.
+    return 'response' in outcome ? outcome.response.status : 408;
   }
 
   protected setDialog(dialog: Dialog): void {
@@ -142,6 +196,7 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#endedBy = by;
     this.#unacknowledged?.cancelTimer();
     this.#unacknowledged = undefined;
+    this.#sessionTimer?.stop();
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
     for (const listener of this.#endListeners.splice(0)) listener();
   }

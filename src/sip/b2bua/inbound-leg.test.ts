@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { SipRequest, SipResponse } from '../message/index.js';
+import { serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
 import { tagOf } from '../dialog/dialog.js';
 import type { ClientTransaction, ServerTransaction } from '../transaction/index.js';
@@ -98,6 +98,19 @@ test('answer: 200 with Contact, To tag and the SDP; the dialog is registered und
   assert.equal(leg.pending, false);
   assert.equal(stack.dialogs.get(leg.dialog!.key), leg);
   assert.equal(leg.dialog!.remoteTag, 'caller-1');
+});
+
+test('the 200 tells what we allow and support (§13.3.1.4) and keeps the display names of From and To', () => {
+  const named = invite();
+  named.headers.set('from', '"Alice Smith" <sip:100@example.com>;tag=caller-1');
+  named.headers.set('to', '"Sales \\"East\\"" <sip:200@example.com>');
+  const { leg, responses } = setup(UDP_PEER, named);
+  leg.answer(ANSWER);
+  const wire = serializeMessage(responses[0]).toString();
+  assert.match(wire, /\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE\r\n/i);
+  assert.match(wire, /\r\nSupported: ?\r\n/i);
+  assert.match(wire, /\r\nFrom: "Alice Smith" <sip:100@example\.com>;tag=caller-1\r\n/i);
+  assert.ok(wire.includes(`\r\nTo: "Sales \\"East\\"" <sip:200@example.com>;tag=${leg.localTag}\r\n`), wire);
 });
 
 test('on UDP the 200 is re-sent at T1, doubling up to T2, until the ACK (§13.3.1.4)', () => {
@@ -210,4 +223,27 @@ Content-Length: 0
   assert.equal(hungUp, 1);
   assert.equal(leg.endedBy, 'remote');
   assert.equal(stack.dialogs.size, 0);
+});
+
+test('session timer (RFC 4028): the 200 honours the caller’s interval; no refresh from the refresher by then ends the session', () => {
+  const clock = new SimulatedClock(new Date('2026-11-24T10:00:00Z'));
+  const stack = { ...fakeStack(clock), sessionTimers: { sessionExpires: 1800, minSE: 90 } };
+  const responses: SipResponse[] = [];
+  const transaction = { respond: (response: SipResponse) => responses.push(response), reliable: false } as unknown as ServerTransaction;
+  const leg = new InboundLeg(stack, invite('Contact: <sip:100@192.0.2.10:5060>\nSupported: timer\nSession-Expires: 90\n'), transaction, UDP_PEER, {
+    seconds: 90,
+    weRefresh: false,
+    peerSupports: true,
+  });
+  let expired = 0;
+  leg.events.onSessionExpired = () => expired++;
+  assert.ok(leg.answer(ANSWER));
+  const ok = responses.find((response) => response.status === 200);
+  assert.equal(ok?.headers.get('session-expires'), '90;refresher=uac');
+  assert.equal(ok?.headers.get('require'), 'timer');
+  leg.receiveAck(ackFor(leg));
+  clock.advance(59_999);
+  assert.equal(expired, 0);
+  clock.advance(1);
+  assert.equal(expired, 1, 'at the interval less a third (30 s)');
 });

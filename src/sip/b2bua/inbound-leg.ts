@@ -6,7 +6,9 @@
  * (§9.2).
  */
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
+import { uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
 import { DialogLeg } from './dialog-leg.js';
@@ -41,6 +43,8 @@ export class InboundLeg extends DialogLeg {
     readonly invite: SipRequest,
     transaction: ServerTransaction,
     source: Source,
+    /** The session timer agreed with the caller's INVITE (RFC 4028), stated in our 200 and run once it is sent. */
+    readonly sessionInterval?: SessionInterval,
   ) {
     super(stack);
     this.#transaction = transaction;
@@ -88,10 +92,13 @@ export class InboundLeg extends DialogLeg {
     }
     this.#phase = 'answered';
     this.setDialog(dialog);
-    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact }), () => {
+    const timerHeaders = this.sessionInterval ? { supported: 'timer', ...uasAnswerHeaders(this.sessionInterval) } : {};
+    const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader() };
+    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
       this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();
     });
+    this.startSessionTimer(this.sessionInterval, this.invite);
     return true;
   }
 

@@ -12,6 +12,7 @@ import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { SipResponse } from '../message/index.js';
 import type { Fork } from './bridge-targets.js';
 import { sessionBody } from './inbound-leg.js';
+import type { LegJournal } from './leg-journal.js';
 import { LegTimeline, type LegIdentity } from './leg-timeline.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import type { ForkObserver } from './ring-group.js';
@@ -23,6 +24,10 @@ export interface LegBookkeepingOptions {
   phoneState: PhoneStateTracker;
   clock: Clock;
   recordLeg(leg: CallLegRecord): void;
+  /** Legs in progress are written here until their CDRs are handed over, so a crash does not lose them. */
+  journal?: LegJournal;
+  /** The call's channel variables, which the caller's leg record carries. */
+  channel: ReadonlyMap<string, string>;
 }
 
 export class LegBookkeeping {
@@ -37,6 +42,7 @@ export class LegBookkeeping {
     this.caller = new LegTimeline(options.clock);
     const { origin } = options;
     this.#releaseCaller = origin.kind === 'user' ? options.phoneState.beginCall(origin.domain, origin.userId) : undefined;
+    this.caller.journalTo(options.journal, () => this.#callerIdentity());
   }
 
   /**
@@ -58,7 +64,9 @@ export class LegBookkeeping {
       started: (fork, leg) => {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : phoneState.beginRinging(fork.domain, fork.userId);
-        timelines.set(leg, { timeline: new LegTimeline(clock), release });
+        const timeline = new LegTimeline(clock);
+        timeline.journalTo(this.#options.journal, () => this.#forkIdentity(fork, leg));
+        timelines.set(leg, { timeline, release });
       },
       answered: (fork, leg) => {
         const entry = timelines.get(leg);
@@ -80,7 +88,8 @@ export class LegBookkeeping {
   /** The caller's leg ended: its phone is free again and its CDR is written; sets `webitel_direction` on the channel first. */
   callerEnded(cause: HangupCause, channel: Map<string, string>): void {
     this.#releaseCaller?.();
-    this.#options.recordLeg(this.caller.record(this.#callerIdentity(channel), cause));
+    channel.set('webitel_direction', this.#callerDirection());
+    this.#options.recordLeg(this.caller.record(this.#callerIdentity(), cause));
   }
 
   #forkIdentity(fork: Fork, leg: OutboundLeg): LegIdentity {
@@ -101,13 +110,15 @@ export class LegBookkeeping {
     };
   }
 
-  #callerIdentity(channel: Map<string, string>): LegIdentity {
-    const { origin, uuid } = this.#options;
-    const direction = origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
-    channel.set('webitel_direction', direction);
+  #callerDirection(): LegIdentity['direction'] {
+    return this.#options.origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
+  }
+
+  #callerIdentity(): LegIdentity {
+    const { origin, uuid, channel } = this.#options;
     return {
       uuid,
-      direction,
+      direction: this.#callerDirection(),
       domain: channel.get('domain_name') ?? '',
       callerIdNumber: channel.get('caller_id_number') ?? '',
       callerIdName: channel.get('caller_id_name'),

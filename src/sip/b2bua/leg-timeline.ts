@@ -1,11 +1,13 @@
 /**
  * The moments of one leg that its CDR reports — start, progress, answer,
  * bridge, end — kept as they happen and turned into a CallLegRecord when
- * the leg ends.
+ * the leg ends. With a journal, every moment is also written there, so the
+ * leg can still get its CDR after a crash.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { Clock } from '../../clock.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
+import type { LegJournal, OpenLeg } from './leg-journal.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
@@ -15,22 +17,36 @@ export class LegTimeline {
   #progressMedia: Date | undefined;
   #answer: Date | undefined;
   #bridge: Date | undefined;
+  #journal: { journal: LegJournal; identity: () => LegIdentity } | undefined;
 
   constructor(private readonly clock: Clock) {
     this.startTime = clock.now();
   }
 
+  /** Writes the leg to the journal now and at every moment from here on, until `record`. */
+  journalTo(journal: LegJournal | undefined, identity: () => LegIdentity): void {
+    if (!journal) return;
+    this.#journal = { journal, identity };
+    this.#journalMoment();
+  }
+
   progress(withMedia: boolean): void {
+    const before = this.#progressMedia ?? this.#progress;
     this.#progress ??= this.clock.now();
     if (withMedia) this.#progressMedia ??= this.clock.now();
+    if ((this.#progressMedia ?? this.#progress) !== before) this.#journalMoment();
   }
 
   answer(): void {
-    this.#answer ??= this.clock.now();
+    if (this.#answer) return;
+    this.#answer = this.clock.now();
+    this.#journalMoment();
   }
 
   bridge(): void {
-    this.#bridge ??= this.clock.now();
+    if (this.#bridge) return;
+    this.#bridge = this.clock.now();
+    this.#journalMoment();
   }
 
   get answered(): boolean {
@@ -38,6 +54,12 @@ export class LegTimeline {
   }
 
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
+    this.#journal?.journal.remove(identity.uuid);
+    this.#journal = undefined;
+    return { ...this.#moments(identity), endTime: this.clock.now(), hangupCause };
+  }
+
+  #moments(identity: LegIdentity): OpenLeg {
     return {
       ...identity,
       startTime: this.startTime,
@@ -45,8 +67,10 @@ export class LegTimeline {
       progressMediaTime: this.#progressMedia,
       answerTime: this.#answer,
       bridgeTime: this.#bridge,
-      endTime: this.clock.now(),
-      hangupCause,
     };
+  }
+
+  #journalMoment(): void {
+    if (this.#journal) this.#journal.journal.write(this.#moments(this.#journal.identity()));
   }
 }

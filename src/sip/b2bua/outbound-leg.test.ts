@@ -310,3 +310,30 @@ test('BYE from the peer after the answer ends the leg as remote and leaves the d
   assert.equal(leg.endedBy, 'remote');
   assert.equal(stack.dialogs.has(key), false);
 });
+
+test('session timers (RFC 4028): offered in the INVITE; a 422 is retried once with its Min-SE; the 2xx starts the refreshes', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const fake = fakeStack();
+  const stack: SipStack = { ...fake.stack, sessionTimers: { sessionExpires: 120, minSE: 90 } };
+  const leg = new OutboundLeg(stack, target());
+  const answered: number[] = [];
+  leg.setup.onAnswer = (response) => answered.push(response.status);
+  leg.start(OFFER);
+  const first = fake.of('INVITE')[0];
+  assert.equal(first.request.headers.get('session-expires'), '120;refresher=uac');
+  assert.equal(first.request.headers.get('min-se'), '90');
+  assert.match(first.request.headers.get('supported') ?? '', /timer/);
+
+  first.user.onResponse(reply(first.request, 422, 'gw-1', { 'min-se': '600' }));
+  const retry = fake.of('INVITE')[1];
+  assert.ok(retry, 'retried');
+  assert.equal(retry.request.headers.get('session-expires'), '600;refresher=uac');
+  assert.equal(cseq(retry.request).seq, cseq(first.request).seq + 1);
+  retry.user.onResponse(reply(retry.request, 200, 'gw-2', { 'session-expires': '600;refresher=uac', require: 'timer', allow: 'INVITE, ACK, BYE, UPDATE' }));
+  assert.deepEqual(answered, [200]);
+
+  t.mock.timers.tick(300_000);
+  const [refresh] = fake.of('UPDATE');
+  assert.ok(refresh, 'we refresh at half the interval, by UPDATE since the target allows it');
+  assert.equal(refresh.request.headers.get('session-expires'), '600;refresher=uac');
+});

@@ -6,6 +6,7 @@
  * (§22.2). A 2xx that arrives after we cancelled is ACKed and hung up, as
  * is a second dialog from a forking proxy behind the target.
  */
+import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
 import {
   formatCSeq,
@@ -19,6 +20,7 @@ import {
   type SipUri,
 } from '../message/index.js';
 import { Dialog, tagOf } from '../dialog/dialog.js';
+import { readMinSE, readUacAnswer, uacOfferHeaders } from '../dialog/session-timer.js';
 import type { ClientTransactionUser } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { DialogLeg } from './dialog-leg.js';
@@ -55,6 +57,10 @@ export class OutboundLeg extends DialogLeg {
   #invite: SipRequest | undefined;
   #seq = 1;
   #authenticated = false;
+  /** The Min-SE a 422 asked for (RFC 4028 §7.3); retried once. */
+  #minSE: number | undefined;
+  /** Credentials answering the target's challenge, kept for a later retry of the INVITE. */
+  #authorization: [string, string] | undefined;
   #provisionalSeen = false;
   #cancelWanted = false;
   #cancelSent = false;
@@ -102,7 +108,9 @@ export class OutboundLeg extends DialogLeg {
     headers.set('call-id', this.callId);
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
     headers.set('contact', this.stack.local.contact(target.destination));
-    headers.set('allow', ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE']);
+    headers.set('allow', DIALOG_ALLOW);
+    headers.set('supported', supportedHeader());
+    if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
     for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
     if (authorization) headers.set(authorization[0], authorization[1]);
     if (session) headers.set('content-type', session.contentType);
@@ -133,6 +141,8 @@ export class OutboundLeg extends DialogLeg {
       this.#receiveSuccess(response);
     } else if ((response.status === 401 || response.status === 407) && this.#retryWithCredentials(response)) {
       return;
+    } else if (response.status === 422 && this.#retryWithLongerSession(response)) {
+      return;
     } else {
       this.#fail(response.status);
     }
@@ -161,6 +171,7 @@ export class OutboundLeg extends DialogLeg {
       this.setup.onFailure?.(487);
       return;
     }
+    this.startSessionTimer(readUacAnswer(response), response);
     this.setup.onAnswer?.(response);
   }
 
@@ -189,13 +200,30 @@ export class OutboundLeg extends DialogLeg {
       });
       if (!authorization) continue;
       this.#authenticated = true;
-      this.#seq += 1;
-      const session = this.#invite.body.length > 0 ? { body: this.#invite.body, contentType: this.#invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
-      this.#provisionalSeen = false;
-      this.#send(this.#buildInvite(session, [answerHeader, authorization]));
+      this.#resend([answerHeader, authorization]);
       return true;
     }
     return false;
+  }
+
+  /** §7.3: a 422 names the shortest interval the target takes; one retry asks for that. */
+  #retryWithLongerSession(response: SipResponse): boolean {
+    const minSE = readMinSE(response);
+    if (!this.stack.sessionTimers || this.#minSE !== undefined || minSE === undefined || this.#cancelWanted || !this.#invite) return false;
+    this.#minSE = minSE;
+    this.#resend();
+    return true;
+  }
+
+  /** The INVITE again, one CSeq on, with the same offer (and the credentials, once there are any). */
+  #resend(authorization = this.#authorization): void {
+    const invite = this.#invite;
+    if (!invite) return;
+    this.#authorization = authorization;
+    this.#seq += 1;
+    const session = invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
+    this.#provisionalSeen = false;
+    this.#send(this.#buildInvite(session, authorization));
   }
 
   /** §9.1: the CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number and top Via. */

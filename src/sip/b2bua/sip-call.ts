@@ -29,10 +29,12 @@ import type { MediaEngine } from '../../media/media-engine.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { MediaSession } from '../../media/media-engine.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
-import { converse } from './conversation.js';
+import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
+import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { LegMedia } from './leg-media.js';
+import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
@@ -52,6 +54,11 @@ export interface SipCallOptions {
   media(): MediaEngine;
   /** Where recordings are written: `<dir>/<domain>/<uuid>_<name>.wav`. */
   recordingsDir: string;
+  /** The call was answered (once): for the live call list and its events. */
+  onAnswered?(): void;
+  /** Legs in progress, so a crash does not lose their CDRs. */
+  journal?: LegJournal;
+  variableLimits?: VariableLimits;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -70,15 +77,24 @@ export class SipCall extends ChannelVariables implements Call {
   #media: LegMedia | undefined;
 
   constructor(options: SipCallOptions) {
-    super();
+    super(options.variableLimits);
     this.#options = options;
     this.#leg = options.leg;
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
-    this.#legs = new LegBookkeeping({ uuid: this.uuid, origin: options.origin, phoneState: options.phoneState, clock: options.stack.clock, recordLeg: options.recordLeg });
+    this.#legs = new LegBookkeeping({
+      uuid: this.uuid,
+      origin: options.origin,
+      phoneState: options.phoneState,
+      clock: options.stack.clock,
+      recordLeg: options.recordLeg,
+      journal: options.journal,
+      channel: this.channel,
+    });
     this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
   }
 
   get signal(): AbortSignal {
@@ -335,8 +351,10 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   #markAnswered(): void {
+    const first = this.#state !== 'answered';
     this.#state = 'answered';
     this.#legs.caller.answer();
+    if (first) this.#options.onAnswered?.();
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
+import type { SessionTimerSettings } from '../dialog/session-timer.js';
 import type { LocalAddress } from '../local-address.js';
 import type { ClientTransactionUser, ServerTransaction, TimerSettings, TransactionLayer } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
@@ -16,6 +17,8 @@ export interface SipStack {
   sendAck(ack: SipRequest, destination: Destination): void;
   readonly local: LocalAddress;
   readonly timers: TimerSettings;
+  /** RFC 4028 session timers offered and honoured on every call leg; none when absent. */
+  readonly sessionTimers?: SessionTimerSettings;
   /** Ringing, 2xx retransmission, the CDR timeline: a call's time (RFC transaction timers keep their own). */
   readonly clock: Clock;
   readonly logger: Logger;

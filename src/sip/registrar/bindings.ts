@@ -23,9 +23,31 @@ export interface Binding {
    * address, so requests to the phone go here instead.
    */
   source: Source;
+  /** The phone's User-Agent header, shown on the admin console's phones board. */
+  userAgent?: string;
+  /** Its TCP connection closed: kept (the phone may listen on its Contact), but not counted as registered until it re-registers. */
+  unreachable?: true;
 }
 
+/** `contacts`: the bindings not marked unreachable. */
 export type BindingsListener = (domain: string, user: string, contacts: number) => void;
+
+/** A binding with the user it belongs to, as kept across restarts. */
+export interface UserBinding {
+  domain: string;
+  user: string;
+  binding: Binding;
+}
+
+/** Where bindings outlive the process (see sqlite-registrations.ts): a restart must not make phones unreachable. */
+export interface RegistrationStore {
+  /** Bindings that have not expired at `now`. */
+  load(now: number): UserBinding[];
+  put(entry: UserBinding): void;
+  remove(domain: string, user: string, key: string): void;
+  /** Makes everything put or removed so far durable. */
+  flush(): void;
+}
 
 interface Entry {
   binding: Binding;
@@ -36,10 +58,20 @@ export class BindingStore {
   /** By address-of-record, then by contact key. */
   readonly #byAor = new Map<string, Map<string, Entry>>();
   readonly #listener: BindingsListener;
+  readonly #store: RegistrationStore | undefined;
   #total = 0;
 
-  constructor(listener: BindingsListener) {
+  /** With a store, the bindings it kept are restored (each with the expiry it had) and every change is saved. */
+  constructor(listener: BindingsListener, store?: RegistrationStore) {
     this.#listener = listener;
+    this.#store = store;
+    const byUser = new Map<string, { domain: string; user: string; updates: Map<string, Binding> }>();
+    for (const { domain, user, binding } of store?.load(Date.now()) ?? []) {
+      const entry = byUser.get(aor(domain, user)) ?? { domain, user, updates: new Map() };
+      entry.updates.set(binding.key, binding);
+      byUser.set(aor(domain, user), entry);
+    }
+    for (const { domain, user, updates } of byUser.values()) this.#applyInMemory(domain, user, updates);
   }
 
   /** Current bindings of a user, most recently refreshed last. */
@@ -61,6 +93,16 @@ export class BindingStore {
    * `updates` maps contact keys to the new binding, or to null for removal.
    */
   apply(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
+    if (this.#store) {
+      for (const [contact, binding] of updates) {
+        if (binding) this.#store.put({ domain, user, binding });
+        else this.#store.remove(domain, user, contact);
+      }
+    }
+    this.#applyInMemory(domain, user, updates);
+  }
+
+  #applyInMemory(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
     const key = aor(domain, user);
     const entries = this.#byAor.get(key) ?? new Map<string, Entry>();
     const before = entries.size;
@@ -71,12 +113,35 @@ export class BindingStore {
       if (binding) entries.set(contact, { binding, expiry: this.#expireLater(domain, user, contact, binding.expiresAt) });
     }
     this.#total += entries.size - before;
-    this.#store(key, entries);
-    this.#listener(domain, user, entries.size);
+    this.#keep(key, entries);
+    this.#listener(domain, user, reachable(entries));
   }
 
-  /** Forgets everything without reporting: the server is stopping. */
+  /**
+   * Marks the bindings registered over a TCP connection (its id) unreachable,
+   * in memory only (a restart starts without connections); returns them.
+   */
+  markConnectionClosed(connectionId: number): UserBinding[] {
+    const found: UserBinding[] = [];
+    for (const [key, entries] of this.#byAor) {
+      let changed = false;
+      for (const entry of entries.values()) {
+        const { binding } = entry;
+        if (binding.source.transport !== 'tcp' || binding.source.connectionId !== connectionId || binding.unreachable) continue;
+        entry.binding = { ...binding, unreachable: true };
+        changed = true;
+        // A domain has no `@`, so the last one separates it from the user.
+        const at = key.lastIndexOf('@');
+        found.push({ domain: key.slice(at + 1), user: key.slice(0, at), binding: entry.binding });
+      }
+      if (changed) this.#listener(found.at(-1)!.domain, found.at(-1)!.user, reachable(entries));
+    }
+    return found;
+  }
+
+  /** Forgets everything without reporting (the server is stopping); the store keeps them for the next start. */
   clear(): void {
+    this.#store?.flush();
     for (const entries of this.#byAor.values()) for (const entry of entries.values()) clearTimeout(entry.expiry);
     this.#byAor.clear();
     this.#total = 0;
@@ -88,10 +153,16 @@ export class BindingStore {
     return timer;
   }
 
-  #store(key: string, entries: Map<string, Entry>): void {
+  #keep(key: string, entries: Map<string, Entry>): void {
     if (entries.size === 0) this.#byAor.delete(key);
     else this.#byAor.set(key, entries);
   }
+}
+
+function reachable(entries: ReadonlyMap<string, Entry>): number {
+  let count = 0;
+  for (const { binding } of entries.values()) if (!binding.unreachable) count++;
+  return count;
 }
 
 function aor(domain: string, user: string): string {

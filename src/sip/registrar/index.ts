@@ -4,5 +4,6 @@
  * for where a user's phones are reachable (URI, NAT source, expiry).
  */
 export { Registrar, type RegistrarOptions } from './registrar.js';
-export type { Binding } from './bindings.js';
+export type { Binding, RegistrationStore, UserBinding } from './bindings.js';
+export { SqliteRegistrations } from './sqlite-registrations.js';
 export type { ExpiryLimits } from './registration-request.js';

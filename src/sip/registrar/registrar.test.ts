@@ -9,7 +9,10 @@ import type { SipResponse } from '../message/index.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
 import { FakeTransport, sipRequest, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
+import { openStateDatabase } from '../../state-database.js';
+import type { RegistrationStore } from './bindings.js';
 import { Registrar } from './registrar.js';
+import { SqliteRegistrations } from './sqlite-registrations.js';
 
 const EXPIRY = { minExpires: 60, maxExpires: 3600, defaultExpires: 1800 };
 
@@ -27,7 +30,7 @@ interface Register {
   source?: Source;
 }
 
-function setUp(maxContactsPerUser?: number) {
+function setUp(maxContactsPerUser?: number, store?: RegistrationStore) {
   const directory = new ConfigDirectory([
     domainConfig.parse({
       name: 'example.com',
@@ -38,7 +41,7 @@ function setUp(maxContactsPerUser?: number) {
     }),
   ]);
   const authenticator = new DigestAuthenticator({ passwordOf: (domain, user) => directory.user(domain, user)?.password });
-  const registrar = new Registrar({ directory, authenticator, expiry: EXPIRY, maxContactsPerUser });
+  const registrar = new Registrar({ directory, authenticator, expiry: EXPIRY, maxContactsPerUser, store });
   const transport = new FakeTransport();
   let cseq = 0;
   let branch = 0;
@@ -200,4 +203,25 @@ test('more contacts than allowed per user are refused', () => {
   assert.equal(register({ contacts: ['<sip:101@10.0.0.5>', '<sip:101@10.0.0.6>'] }).status, 200);
   assert.equal(register({ contacts: ['<sip:101@10.0.0.7>'] }).status, 403);
   assert.equal(register({ contacts: ['<sip:101@10.0.0.5>;expires=0', '<sip:101@10.0.0.7>'] }).status, 200, 'replacing one is fine');
+});
+
+test('with a store, bindings survive a restart with the expiry they had; expired and removed ones do not come back', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setImmediate', 'Date'], now: 1_000_000 });
+  const db = openStateDatabase(':memory:');
+  const before = setUp(undefined, new SqliteRegistrations(db));
+  before.register({ contacts: ['<sip:101@10.0.0.5>;expires=600', '<sip:101@10.0.0.6>;expires=60', '<sip:101@10.0.0.9>;expires=600'], source: { ...UDP_PEER, transport: 'tcp', connectionId: 7 } });
+  before.register({ contacts: ['<sip:101@10.0.0.9>'], expires: 0 });
+  before.registrar.close();
+  t.mock.timers.tick(120_000);
+
+  const after = setUp(undefined, new SqliteRegistrations(db));
+  const restored = after.registrar.contacts('example.com', '101');
+  assert.deepEqual(restored.map((binding) => binding.uri.host), ['10.0.0.5']);
+  assert.equal(restored[0].expiresAt, 1_000_000 + 600_000);
+  assert.deepEqual(restored[0].source, { ...UDP_PEER, transport: 'tcp' }, 'the connection died with the process');
+  assert.equal(after.directory.phoneState.state('example.com', '101'), 'onhook');
+  t.mock.timers.tick(480_000);
+  assert.equal(after.registrar.contacts('example.com', '101').length, 0, 'it still expires on time');
+  assert.equal(after.directory.phoneState.state('example.com', '101'), 'nonreg');
+  db.close();
 });

@@ -12,6 +12,7 @@ import type { DigestAuthenticator } from '../auth/index.js';
 import {
   buildResponse,
   formatNameAddr,
+  formatUri,
   generateTag,
   parseCSeq,
   parseNameAddr,
@@ -20,7 +21,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { BindingStore, type Binding } from './bindings.js';
+import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
 export interface RegistrarOptions {
@@ -29,6 +30,8 @@ export interface RegistrarOptions {
   expiry: ExpiryLimits;
   /** Bindings one user may hold; more would let one account fill our memory. */
   maxContactsPerUser?: number;
+  /** Keeps bindings across restarts; those it holds are restored now. */
+  store?: RegistrationStore;
   logger?: Logger;
 }
 
@@ -57,7 +60,7 @@ export class Registrar {
     this.#bindings = new BindingStore((domain, user, contacts) => {
       this.#logger?.debug({ domain, user, contacts }, 'registrations changed');
       this.#directory.phoneState.setRegistrations(domain, user, contacts);
-    });
+    }, options.store);
   }
 
   /** Where a user can be reached: for the B2BUA to ring them. */
@@ -74,6 +77,20 @@ export class Registrar {
   handle(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const answer = this.#register(request, source);
     transaction.respond(buildResponse(request, answer.status, answer.reason, answer.headers, generateTag()));
+  }
+
+  /**
+   * A TCP connection closed: the phones registered over it are marked
+   * unreachable at once (RFC 5626's flow failure, without outbound support),
+   * so they read as not registered instead of free until they expire. Their
+   * bindings stay — a phone may listen on its Contact — and a new REGISTER
+   * makes them reachable again.
+   */
+  connectionClosed(source: Source): void {
+    if (source.connectionId === undefined) return;
+    for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
+      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
+    }
   }
 
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */
@@ -104,7 +121,7 @@ export class Registrar {
       const updates =
         wanted.kind === 'remove-all'
           ? removeAll(current, order)
-          : this.#updates(domain, user, wanted.contacts, order, source);
+          : this.#updates(domain, user, wanted.contacts, order, source, request.headers.get('user-agent'));
       if (updates === 'out-of-order') return { status: 500, reason: 'Out of Order Request' };
       if (countAfter(current, updates) > this.#maxContacts) return { status: 403, reason: 'Too Many Contacts' };
       this.#bindings.apply(domain, user, updates);
@@ -125,6 +142,7 @@ export class Registrar {
     contacts: readonly RequestedContact[],
     order: RequestOrder,
     source: Source,
+    userAgent: string | undefined,
   ): Map<string, Binding | null> | 'out-of-order' {
     const updates = new Map<string, Binding | null>();
     const now = Date.now();
@@ -133,7 +151,7 @@ export class Registrar {
       if (existing && isOutOfOrder(existing, order)) return 'out-of-order';
       updates.set(
         key,
-        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source },
+        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent },
       );
     }
     return updates;

@@ -56,6 +56,7 @@ export class TransactionLayer {
   readonly #clients = new Map<string, ClientTransaction>();
   readonly #drained = new Set<() => void>();
   #overloaded = false;
+  #closed = false;
 
   constructor(options: TransactionLayerOptions) {
     this.#context = { transport: options.transport, timers: { ...DEFAULT_TIMER_SETTINGS, ...options.timers } };
@@ -107,7 +108,16 @@ export class TransactionLayer {
    * not worth holding a shutdown for. Polled: a shutdown is no hot path.
    */
   async answered(pollMs = ANSWERED_POLL_MS): Promise<void> {
-    while (this.#awaitingFinalResponse()) await new Promise((resolve) => setTimeout(resolve, pollMs));
+    while (!this.#closed && this.#awaitingFinalResponse()) await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+
+  /**
+   * At shutdown, once the transport is closed: every live transaction is
+   * abandoned, so no timer of ours keeps the process alive after it said it stopped.
+   */
+  close(): void {
+    this.#closed = true;
+    for (const transactions of [this.#servers, this.#clients]) for (const transaction of [...transactions.values()]) transaction.abandon();
   }
 
   /** Resolves once every live transaction has terminated. */

@@ -90,6 +90,11 @@ export abstract class Transaction<State extends TransactionState> {
     this.#settledListeners.length = 0;
   }
 
+  /** At shutdown: no more retransmissions or timers; the peer is not told, the sockets are closing. */
+  abandon(): void {
+    this.terminate();
+  }
+
   protected terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';

@@ -3,6 +3,10 @@
  * connections, and for sending picks the connection a message belongs on —
  * the one named, else any open one to the same address and port, else a new
  * one (§18.1.1: reuse connections rather than open one per message).
+ *
+ * One address may hold only so many accepted connections, so a single
+ * client cannot use up the table (or the process's file descriptors) that
+ * every other phone needs; connections beyond that are closed at once.
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { unmapIpv4 } from './addresses.js';
@@ -11,6 +15,8 @@ import type { ListenAddress } from './udp.js';
 
 export interface TcpOptions extends TcpLimits {
   maxConnections: number;
+  /** Accepted connections one remote address may hold open at once. */
+  maxConnectionsPerAddress: number;
 }
 
 export class TcpTransport {
@@ -20,6 +26,9 @@ export class TcpTransport {
   readonly #byId = new Map<number, TcpConnection>();
   readonly #byPeer = new Map<string, TcpConnection>();
   readonly #connecting = new Map<string, Promise<TcpConnection>>();
+  /** Accepted connections open per remote address. */
+  readonly #acceptedPerAddress = new Map<string, number>();
+  #refused = 0;
   #nextId = 1;
 
   private constructor(server: Server, options: TcpOptions, handlers: ConnectionHandlers) {
@@ -32,7 +41,7 @@ export class TcpTransport {
     const server = createServer();
     const transport = new TcpTransport(server, options, handlers);
     server.maxConnections = options.maxConnections;
-    server.on('connection', (socket) => transport.#adopt(socket));
+    server.on('connection', (socket) => transport.#accept(socket));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(at.port, at.address, () => {
@@ -51,6 +60,11 @@ export class TcpTransport {
   /** Open connections, for tests and metrics. */
   get connectionCount(): number {
     return this.#byId.size;
+  }
+
+  /** Connections closed on arrival because their address held its maximum. */
+  get refusedConnections(): number {
+    return this.#refused;
   }
 
   isOpen(connectionId: number): boolean {
@@ -81,14 +95,31 @@ export class TcpTransport {
       socket.once('connect', () => {
         socket.off('error', reject);
         socket.off('timeout', timedOut);
-        resolve(this.#adopt(socket));
+        resolve(this.#adopt(socket, false));
       });
     }).finally(() => this.#connecting.delete(key));
     this.#connecting.set(key, pending);
     return pending;
   }
 
-  #adopt(socket: Socket): TcpConnection {
+  #accept(socket: Socket): void {
+    const address = unmapIpv4(socket.remoteAddress ?? '').toLowerCase();
+    const open = this.#acceptedPerAddress.get(address) ?? 0;
+    if (open >= this.#options.maxConnectionsPerAddress) {
+      this.#refused++;
+      socket.destroy();
+      return;
+    }
+    this.#acceptedPerAddress.set(address, open + 1);
+    socket.once('close', () => {
+      const left = (this.#acceptedPerAddress.get(address) ?? 1) - 1;
+      if (left > 0) this.#acceptedPerAddress.set(address, left);
+      else this.#acceptedPerAddress.delete(address);
+    });
+    this.#adopt(socket, true);
+  }
+
+  #adopt(socket: Socket, accepted: boolean): TcpConnection {
     const connection = new TcpConnection(this.#nextId++, socket, this.#options, {
       ...this.#handlers,
       closed: (closed) => {
@@ -97,7 +128,7 @@ export class TcpTransport {
         if (this.#byPeer.get(key) === closed) this.#byPeer.delete(key);
         this.#handlers.closed(closed);
       },
-    });
+    }, accepted);
     this.#byId.set(connection.id, connection);
     this.#byPeer.set(peerKey(connection.remoteAddress, connection.remotePort), connection);
     return connection;

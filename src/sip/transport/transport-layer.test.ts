@@ -5,6 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { buildResponse, parseMessage, parseVia, StreamFramer, type SipMessage, type SipResponse } from '../message/index.js';
 import { TransportLayer } from './transport-layer.js';
+import type { TcpOptions } from './tcp.js';
 import type { MalformedInput, Source } from './types.js';
 
 function options(transport: 'UDP' | 'TCP', opts: { sentBy?: string; omit?: string; method?: string; callId?: string } = {}): Buffer {
@@ -34,8 +35,8 @@ class TcpClient {
   readonly #received: Array<SipMessage | 'pong'> = [];
   #waiting: (() => void) | undefined;
 
-  constructor(port: number) {
-    this.socket = connect({ host: '127.0.0.1', port });
+  constructor(port: number, localAddress?: string) {
+    this.socket = connect({ host: '127.0.0.1', port, localAddress });
     this.socket.on('data', (chunk: Buffer) => {
       if (chunk.toString() === '\r\n') this.#received.push('pong');
       for (const item of this.#framer.push(chunk)) {
@@ -55,13 +56,14 @@ class TcpClient {
   }
 
   async closed(): Promise<void> {
-    if (!this.socket.closed) await once(this.socket, 'close');
+    // Not once(): a reset connection emits 'error' first, which once() would turn into a rejection.
+    if (!this.socket.closed) await new Promise((resolve) => this.socket.once('close', resolve));
   }
 }
 
 // The timeout only turns a hang (a missing answer) into a failure; nothing here measures time.
 describe('TransportLayer on loopback', { timeout: 20_000 }, () => {
-  const layer = new TransportLayer({ address: '127.0.0.1', port: 0, tcpIdleTimeoutMs: 60_000 });
+  const layer = new TransportLayer({ address: '127.0.0.1', port: 0, tcp: { idleTimeoutMs: 60_000 } });
   const malformed: MalformedInput[] = [];
   let udpPort = 0;
   let tcpPort = 0;
@@ -242,12 +244,57 @@ describe('TransportLayer on loopback', { timeout: 20_000 }, () => {
 
 describe('TransportLayer TCP idle timeout', { timeout: 20_000 }, () => {
   it('closes a connection that stays silent for the configured time', async () => {
-    const layer = new TransportLayer({ address: '127.0.0.1', port: 0, transports: ['tcp'], tcpIdleTimeoutMs: 50 });
+    const layer = new TransportLayer({ address: '127.0.0.1', port: 0, transports: ['tcp'], tcp: { idleTimeoutMs: 50 } });
     await layer.listen();
     const client = new TcpClient(layer.localAddress('tcp')?.port ?? 0);
     await once(client.socket, 'connect');
     // The client never closes: only the server's idle timer can end this wait.
     await client.closed();
+    await layer.close();
+  });
+});
+
+describe('TransportLayer TCP limits per peer', { timeout: 20_000 }, () => {
+  async function listening(tcp: Partial<TcpOptions>): Promise<{ layer: TransportLayer; port: number }> {
+    const layer = new TransportLayer({ address: '127.0.0.1', port: 0, transports: ['tcp'], tcp });
+    await layer.listen();
+    return { layer, port: layer.localAddress('tcp')?.port ?? 0 };
+  }
+
+  it('closes a connection that sends no whole message before the first-message deadline', async () => {
+    const { layer, port } = await listening({ firstMessageTimeoutMs: 50, idleTimeoutMs: 60_000 });
+    const client = new TcpClient(port);
+    client.socket.write('OPTIONS sip:bob@example.com SIP/2.0\r\n');
+    await client.closed();
+    await layer.close();
+  });
+
+  it('counts idle time from the last whole message: trickled bytes do not keep a connection open', async () => {
+    const { layer, port } = await listening({ firstMessageTimeoutMs: 60_000, idleTimeoutMs: 200 });
+    const client = new TcpClient(port);
+    const arrived = once(layer, 'message');
+    client.socket.write(options('TCP'));
+    await arrived;
+    const partial = options('TCP', { callId: 'never-finished' });
+    let sent = 0;
+    const trickle = setInterval(() => client.socket.write(partial.subarray(sent, ++sent)), 20);
+    await client.closed().finally(() => clearInterval(trickle));
+    assert.ok(sent < partial.length, 'closed before the trickled message was complete');
+    await layer.close();
+  });
+
+  it('one address gets only so many connections; another address still connects and is heard', async () => {
+    const { layer, port } = await listening({ maxConnectionsPerAddress: 2 });
+    const fromOne = [new TcpClient(port), new TcpClient(port)];
+    await Promise.all(fromOne.map((client) => once(client.socket, 'connect')));
+    const refused = new TcpClient(port);
+    await refused.closed();
+    assert.equal(layer.refusedTcpConnections, 1);
+    const other = new TcpClient(port, '127.0.0.2');
+    const arrived = once(layer, 'message') as Promise<[SipMessage, Source]>;
+    other.socket.write(options('TCP'));
+    assert.equal((await arrived)[1].address, '127.0.0.2');
+    for (const client of [...fromOne, other]) client.socket.destroy();
     await layer.close();
   });
 });

@@ -20,7 +20,8 @@ import {
   type SipResponse,
 } from '../message/index.js';
 import { responseDestination } from './response-destination.js';
-import { TcpTransport } from './tcp.js';
+import { TCP_DEFAULTS } from './settings.js';
+import { TcpTransport, type TcpOptions } from './tcp.js';
 import type { TcpConnection } from './tcp-connection.js';
 import type { Destination, MalformedInput, Source, TransportProtocol, TransportStats } from './types.js';
 import { UdpTransport, type ListenAddress } from './udp.js';
@@ -32,10 +33,8 @@ export interface TransportLayerOptions {
   /** Port for every transport; 0 gives each transport its own free port. Default 5060. */
   port?: number;
   transports?: readonly TransportProtocol[];
-  /** Default 10 minutes: long enough for phones that keep their registration flow open. */
-  tcpIdleTimeoutMs?: number;
-  maxTcpConnections?: number;
-  maxTcpWriteBufferBytes?: number;
+  /** Limits per TCP peer; defaults in settings.ts. */
+  tcp?: Partial<TcpOptions>;
 }
 
 export interface TransportLayerEvents {
@@ -43,6 +42,8 @@ export interface TransportLayerEvents {
   malformed: [input: MalformedInput];
   /** A 'message' listener threw; the transport carries on. */
   listenerError: [error: unknown, message: SipMessage];
+  /** A TCP connection closed, by either side; the source its messages came with. */
+  connectionClosed: [source: Source];
 }
 
 const CRLF_ONLY = /^[\r\n]*$/;
@@ -50,7 +51,7 @@ const PARSER_FAILURE = new SipParseError('parser-failure', 'parser failed unexpe
 
 export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   readonly stats: TransportStats = { messagesReceived: 0, messagesSent: 0, malformed: 0, keepAlivePings: 0 };
-  readonly #options: Required<TransportLayerOptions>;
+  readonly #options: Required<Omit<TransportLayerOptions, 'tcp'>> & { tcp: TcpOptions };
   #udp: UdpTransport | undefined;
   #tcp: TcpTransport | undefined;
 
@@ -60,9 +61,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
       address: options.address ?? '0.0.0.0',
       port: options.port ?? 5060,
       transports: options.transports ?? ['udp', 'tcp'],
-      tcpIdleTimeoutMs: options.tcpIdleTimeoutMs ?? 600_000,
-      maxTcpConnections: options.maxTcpConnections ?? 10_000,
-      maxTcpWriteBufferBytes: options.maxTcpWriteBufferBytes ?? 1_048_576,
+      tcp: { ...TCP_DEFAULTS, ...options.tcp },
     };
   }
 
@@ -74,16 +73,12 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     if (this.#options.transports.includes('tcp')) {
       this.#tcp = await TcpTransport.listen(
         at,
-        {
-          idleTimeoutMs: this.#options.tcpIdleTimeoutMs,
-          maxWriteBufferBytes: this.#options.maxTcpWriteBufferBytes,
-          maxConnections: this.#options.maxTcpConnections,
-        },
+        this.#options.tcp,
         {
           message: (connection, data) => this.#receive(data, tcpSource(connection), true),
           keepAlivePing: () => this.stats.keepAlivePings++,
           framingError: (connection, error) => this.#reportMalformed(tcpSource(connection), error, false, true),
-          closed: () => {},
+          closed: (connection) => this.emit('connectionClosed', tcpSource(connection)),
         },
       );
     }
@@ -96,6 +91,11 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   /** Open TCP connections. */
   get tcpConnectionCount(): number {
     return this.#tcp?.connectionCount ?? 0;
+  }
+
+  /** TCP connections closed on arrival because their address held its maximum. */
+  get refusedTcpConnections(): number {
+    return this.#tcp?.refusedConnections ?? 0;
   }
 
   isConnectionOpen(connectionId: number): boolean {

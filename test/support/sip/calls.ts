@@ -220,14 +220,14 @@ export class SilentPhone {
 
 // --- directory and CDRs -------------------------------------------------------
 
-export function stateOf(server: TestRouter, user: string): AccountState | undefined {
-  return server.router.directory.userVariable(DOMAIN, user, 'account_state') as AccountState | undefined;
+export function stateOf(server: TestRouter, user: string, domain = DOMAIN): AccountState | undefined {
+  return server.router.directory.userVariable(domain, user, 'account_state') as AccountState | undefined;
 }
 
-export async function waitForState(server: TestRouter, user: string, wanted: AccountState, timeoutMs = 5000): Promise<AccountState | undefined> {
+export async function waitForState(server: TestRouter, user: string, wanted: AccountState, timeoutMs = 5000, domain = DOMAIN): Promise<AccountState | undefined> {
   const deadline = Date.now() + timeoutMs;
-  while (stateOf(server, user) !== wanted && Date.now() < deadline) await sleep(50);
-  return stateOf(server, user);
+  while (stateOf(server, user, domain) !== wanted && Date.now() < deadline) await sleep(50);
+  return stateOf(server, user, domain);
 }
 
 export interface StoredCdr {

@@ -36,13 +36,15 @@ export interface TestRouterOptions {
   /** More fields of `sip`, merged over the generated ones. */
   sip?: Record<string, unknown>;
   logger?: Logger;
+  /** The directory of the configuration and data, kept after close (a later router started on it is a restart). */
+  dir?: string;
   /** What the router is started with beyond its configuration: a simulated clock, a trace sink. */
   router?: RouterOptions;
 }
 
 /** Registrations may be as short as 1 s. */
 export async function startTestRouter(options: TestRouterOptions = {}): Promise<TestRouter> {
-  const dir = await mkdtemp(join(tmpdir(), 'callrouter-e2e-'));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'callrouter-e2e-')));
   const config = {
     sip: {
       listen: { address: '127.0.0.1', port: 0 },
@@ -71,7 +73,7 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
     tcpPort: router.sip.localAddress('tcp')?.port ?? 0,
     async close() {
       await router.stop();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,77 @@
+/** The admin API as the console uses it: JSON with the signed-in token, and the live event stream. */
+
+export interface Phone {
+  domain: string;
+  id: string;
+  name: string;
+  account_state: string;
+  contacts: { uri: string; source: string; userAgent?: string; expiresAt: string }[];
+}
+
+export interface LiveCall {
+  uuid: string;
+  state: string;
+  domain: string;
+  callerIdNumber: string;
+  destinationNumber: string;
+  direction: string;
+  startedAt: string;
+}
+
+export interface ApiIssue {
+  path: string;
+  message: string;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: ApiIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class Api {
+  constructor(readonly token: string) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
+    if (!response.ok) throw new ApiFailure(response.status, json.message ?? `HTTP ${response.status}`, json.issues);
+    return json as T;
+  }
+
+  /** Reads /api/v1/events until `signal` aborts, reconnecting after a failure; `onState` tells whether it is live. */
+  async stream(onEvent: (type: string, data: any) => void, onState: (live: boolean) => void, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const response = await fetch('/api/v1/events', { headers: { authorization: `Bearer ${this.token}` }, signal });
+        if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+        onState(true);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) !== -1) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (type && data) onEvent(type, JSON.parse(data));
+          }
+        }
+      } catch {
+        // Reconnect below, unless signed out.
+      }
+      onState(false);
+      if (!signal.aborted) await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  }
+}

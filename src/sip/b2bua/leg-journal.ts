@@ -1,0 +1,25 @@
+/**
+ * Where the B2BUA reports call legs while they are in progress, so that a
+ * crash of the process does not lose them: each leg is written when it
+ * starts and again when it rings, answers or is bridged, and removed when
+ * its CDR is recorded. What is left at the next start are the legs the
+ * crash cut off (the server side turns them into CDRs; see
+ * src/server/call-journal.ts).
+ */
+import type { LegIdentity } from './leg-timeline.js';
+
+/** A leg as its CDR would read if it ended now, without the end. */
+export type OpenLeg = LegIdentity & {
+  startTime: Date;
+  progressTime?: Date;
+  progressMediaTime?: Date;
+  answerTime?: Date;
+  bridgeTime?: Date;
+};
+
+export interface LegJournal {
+  /** Replaces what was written for this leg (by uuid). */
+  write(leg: OpenLeg): void;
+  /** The leg ended and its CDR has been handed over. */
+  remove(uuid: string): void;
+}

@@ -1,0 +1,140 @@
+/**
+ * Real softphones from Debian, configured the way the README tells a
+ * newcomer: the router as outbound proxy, UDP, the user's printed password.
+ * baresip takes commands on its `cons` UDP port; Linphone runs as linphonec
+ * in pipe mode, driven through linphonecsh.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createSocket } from 'node:dgram';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import wavefile from 'wavefile';
+import { freeUdpPort } from './sipp.js';
+
+export interface PhoneAccount {
+  user: string;
+  domain: string;
+  password: string;
+  /** The router's UDP port on 127.0.0.1. */
+  routerPort: number;
+}
+
+export interface Softphone {
+  dial(user: string): Promise<void>;
+  hangUp(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** baresip, answering every call at once. */
+export async function startBaresip(account: PhoneAccount): Promise<Softphone> {
+  const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
+  const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
+  const silence = new wavefile.WaveFile();
+  silence.fromScratch(1, 8000, '16', new Int16Array(8000 * 30));
+  await writeFile(join(dir, 'say.wav'), silence.toBuffer());
+  await writeFile(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'audio_player aubridge,nil',
+      'audio_alert aubridge,nil',
+      `audio_source aufile,${join(dir, 'say.wav')}`,
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module aubridge.so',
+      'module cons.so',
+      'module_app account.so',
+      'module_app menu.so',
+      `cons_listen 127.0.0.1:${consolePort}`,
+      `rtp_ports ${rtpPort}-${rtpPort + 1}`,
+      '',
+    ].join('\n'),
+  );
+  const { user, domain, password, routerPort } = account;
+  await writeFile(
+    join(dir, 'accounts'),
+    `<sip:${user}@${domain}>;auth_pass=${password};outbound="sip:127.0.0.1:${routerPort}";regint=60;answermode=auto;audio_codecs=PCMU,PCMA\n`,
+  );
+  const phone = spawn('baresip', ['-f', dir], { stdio: 'ignore' });
+  const exited = once(phone, 'exit');
+  const command = async (line: string) => {
+    const socket = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => socket.send(`${line}\n`, consolePort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    socket.close();
+  };
+  return {
+    dial: (target) => command(`/dial ${target}`),
+    hangUp: () => command('/hangup'),
+    close: async () => {
+      await stop(phone, exited);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const run = promisify(execFile);
+
+/**
+ * Linphone (linphonec 5), answering every call at once. linphonecsh talks to
+ * one linphonec per user account of the machine, so one at a time.
+ */
+export async function startLinphone(account: PhoneAccount): Promise<Softphone> {
+  const home = await mkdtemp(join(tmpdir(), 'interop-linphone-'));
+  // Without a place for its database Linphone never starts registering.
+  await mkdir(join(home, '.local', 'share', 'linphone'), { recursive: true });
+  const [sipPort, rtpPort] = [await freeUdpPort(), await freeUdpPort()];
+  const { user, domain, password, routerPort } = account;
+  const config = join(home, 'linphonerc');
+  await writeFile(
+    config,
+    [
+      '[sip]',
+      `sip_port=${sipPort}`,
+      'sip_tcp_port=-1',
+      'sip_tls_port=-1',
+      'default_proxy=0',
+      '[rtp]',
+      `audio_rtp_port=${rtpPort}`,
+      '[video]',
+      'enabled=0',
+      '[net]',
+      'ipv6=0',
+      '[proxy_0]',
+      `reg_proxy=<sip:127.0.0.1:${routerPort};transport=udp>`,
+      `reg_route=<sip:127.0.0.1:${routerPort};transport=udp;lr>`,
+      `reg_identity=sip:${user}@${domain}`,
+      'reg_expires=60',
+      'reg_sendregister=1',
+      '[auth_info_0]',
+      `username=${user}`,
+      `passwd=${password}`,
+      `realm=${domain}`,
+      `domain=${domain}`,
+      '',
+    ].join('\n'),
+  );
+  const env = { ...process.env, HOME: home };
+  const shell = (...args: string[]) => run('linphonecsh', args, { env, timeout: 10_000 });
+  await shell('init', '-c', config, '-a');
+  return {
+    dial: async (target) => void (await shell('dial', `sip:${target}@${domain}`)),
+    hangUp: async () => void (await shell('hangup')),
+    close: async () => {
+      await shell('exit').catch(() => undefined);
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+async function stop(phone: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (phone.exitCode !== null || phone.signalCode !== null) return;
+  phone.kill('SIGTERM');
+  const timer = setTimeout(() => phone.kill('SIGKILL'), 3000);
+  await exited;
+  clearTimeout(timer);
+}
