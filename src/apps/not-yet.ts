@@ -38,32 +38,14 @@ const fileSpec = z.object({ name: text.optional(), type: z.string().optional() }
 
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
-  playback: [
-    'media',
-    z
-      .object({
-        name: text.optional(),
-        type: z.string().optional(),
-        files: z.array(fileSpec).optional(),
-        terminator: z.string().optional(),
-        broadcast: z.string().optional(),
-        getDigits: anyObject.optional(),
-        lang: z.string().optional(),
-        method: z.string().optional(),
-        refresh: flag.optional(),
-      })
-      .strict(),
-  ],
   tts: ['media', z.object({ text: z.string() }).passthrough()],
   stt: ['media', anyObject],
-  recordSession: ['media', z.union([z.enum(['start', 'stop']), anyObject])],
   recordFile: ['media', anyObject],
   voicemail: ['media', z.object({ user: text }).passthrough()],
   ringback: ['media', z.object({ call: fileSpec.optional(), hold: fileSpec.optional(), transfer: fileSpec.optional(), all: flag.optional() }).strict()],
   echo: ['media', z.union([text, z.literal('')])],
   say: ['media', anyObject],
   inBandDTMF: ['media', z.union([z.string(), z.boolean()])],
-  flushDTMF: ['media', z.unknown()],
   flushDtmf: ['media', z.unknown()],
   setAudioLevel: ['media', anyObject],
   ivr: ['ivr', z.string().min(1)],

@@ -11,6 +11,7 @@ import { existsApp } from './exists.js';
 import { exportApp } from './export.js';
 import { exportVarsApp } from './export-vars.js';
 import { findUserApp } from './find-user.js';
+import { flushDtmfApp } from './flush-dtmf.js';
 import { executeApp, functionApp } from './function.js';
 import { gotoApp } from './goto.js';
 import { hangupApp } from './hangup.js';
@@ -22,6 +23,8 @@ import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { playbackApp } from './playback.js';
+import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
 import { sendEmailApp } from './send-email.js';
 import { sendEventApp } from './send-event.js';
@@ -50,5 +53,6 @@ export const appRegistry = new AppRegistry([
   logApp, mathApp, preAnswerApp, ringReadyApp, scheduleApp, sendEmailApp, sendEventApp, setApp, setArrayApp,
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
+  playbackApp, flushDtmfApp, recordSessionApp,
   ...NOT_YET_APPS,
 ]);

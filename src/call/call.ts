@@ -1,4 +1,7 @@
+import type { PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
 import type { HangupCause } from './hangup-cause.js';
+
+export type { PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -37,9 +40,44 @@ export interface Call {
    */
   bridge(plan: BridgePlan): Promise<BridgeResult>;
 
-  /** Collects DTMF digits the caller presses (for playback's getDigits). */
+  /**
+   * The schema will play prompts or collect digits: the caller's media is to
+   * be ours when the call is answered (SipCall answers with its media
+   * engine's SDP instead of passing the SDP through). Calls whose media is
+   * always reachable ignore it.
+   */
+  expectMedia(): void;
+
+  /**
+   * Plays to the caller, one item after another; a call not yet answered is
+   * answered first. Digits pressed meanwhile stay buffered for collectDigits.
+   * `failed`: an item could not be played (a substituted file missing or not
+   * a supported WAV); nothing after it was played.
+   */
+  play(request: PlayRequest): Promise<PlayOutcome>;
+  /** Digits the caller presses (RFC 4733, SIP INFO, in-band: one stream); a terminator ends the input and is not returned; a timeout returns what came. */
   collectDigits(request: DigitsRequest): Promise<string>;
+  /** Drops the digits pressed and not yet collected (`flushDTMF`). */
+  flushDigits(): void;
+
+  /**
+   * Records the call into the call's recording store as `name`: stereo WAV,
+   * the caller on the left, what it hears (prompts, the other party) on the
+   * right; a call not yet answered is answered first. Replaces a recording
+   * in progress; the call's end finishes it. Resolves with the file's path.
+   */
+  startRecording(name: string): Promise<string>;
+  /** Finishes the recording in progress, if any. */
+  stopRecording(): Promise<RecordingSummary | undefined>;
 }
+
+export interface PlayRequest {
+  items: PlayItem[];
+  /** Digits that stop the playback (they stay buffered for collectDigits). */
+  terminators?: string;
+}
+
+export type PlayOutcome = PlayResult | { reason: 'failed'; error: string };
 
 export type CallState = 'ringing' | 'early' | 'answered' | 'ended';
 
@@ -123,8 +161,11 @@ export interface BridgeAttempt {
 export interface DigitsRequest {
   min: number;
   max: number;
+  /** For the first digit, and after each digit for the next one. */
   timeoutMs: number;
   terminators: string;
+  /** Drop the digits pressed before this collection started. */
+  flush?: boolean;
 }
 
 /**

@@ -4,6 +4,7 @@ import { callSettings } from '../call/settings.js';
 import { cdrSettings } from '../cdr/settings.js';
 import { directoryDomainShape } from '../directory/settings.js';
 import { httpSettings } from '../http/settings.js';
+import { mediaSettings } from '../media/settings.js';
 import { routesDomainShape, uniqueDids } from '../routes/settings.js';
 import { uniqueBy } from '../settings.js';
 import { sipDomainShape, sipSettings } from '../sip/settings.js';
@@ -20,6 +21,7 @@ export const configSchema = z
     sip: sipSettings,
     calls: callSettings,
     http: httpSettings,
+    media: mediaSettings,
     dataDir: z.string().default('./data'),
     cdr: cdrSettings,
     log: z

@@ -23,6 +23,8 @@ export interface AppSpec<Args> {
   run(ctx: AppContext, args: Args): Promise<AppOutcome> | AppOutcome;
   /** What the trace shows as this step's arguments (default: the arguments as written, substituted). */
   traceArgs?(args: Args, ctx: AppContext): unknown;
+  /** Plays to the caller or collects its digits: a schema with it needs the caller's media (see CompiledSchema.usesMedia). */
+  usesMedia?: boolean;
   /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
   gotoTarget?(args: Args): string | undefined;
   /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */

@@ -12,6 +12,8 @@ export interface CompiledSchema {
   root: Flow;
   /** `tag` → where it stands, for `goto local:<tag>`. */
   tags: ReadonlyMap<string, FlowPosition>;
+  /** Some application of it plays to the caller or collects digits: calls on its route terminate the caller's media. */
+  usesMedia: boolean;
   /** `function` definitions by name, for `execute`. */
   functions: ReadonlyMap<string, Flow>;
   /** `trigger { disconnected }`: what runs once the call has ended. */
@@ -85,7 +87,7 @@ export class SchemaLoader {
     const unknownTargets = missingTargets(root, linked);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
     const { tags, functions, onDisconnect, warnings } = linked;
-    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json) } };
+    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -217,6 +219,10 @@ function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
     if (fn !== undefined && !linked.functions.has(fn)) own.push({ path: `${step.path}.${step.app.name}`, message: `no function "${fn}"` });
     return [...own, ...nestedFlows(step.args).flatMap((child) => missingTargets(child, linked))];
   });
+}
+
+function usesMedia(flow: Flow): boolean {
+  return flow.steps.some((step) => step.app.usesMedia === true || nestedFlows(step.args).some(usesMedia));
 }
 
 function nestingDepth(json: unknown): number {

@@ -62,6 +62,7 @@ export async function runRouted(call: Call, first: RoutedSchema, options: Routed
   for (;;) {
     call.setVariable('domain_name', route.domain);
     for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
+    if (route.schema.usesMedia) call.expectMedia();
     const run = new FlowRun(route.schema, call, { ...options, domain: options.domainOf(route.domain) });
     if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
     options.onRun?.(run, route);

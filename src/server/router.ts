@@ -26,6 +26,8 @@ import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
 import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
+import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import type { MediaEngine } from '../media/media-engine.js';
 import { settledWithin } from '../settled-within.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
@@ -52,6 +54,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
+export const RECORDINGS_DIR = 'recordings';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
 const UNREGISTER_WAIT_MS = 2_000;
@@ -118,6 +122,14 @@ export async function startRouter(
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
     });
+    // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
+    let mediaEngine: EmbeddedMediaEngine | undefined;
+    const media = (): MediaEngine => {
+      mediaEngine ??= new EmbeddedMediaEngine(config.media, { warn: (message) => logger.warn({ component: 'media' }, message) });
+      return mediaEngine;
+    };
+    // After SIP has stopped: calls still up have been hung up and their sessions closed.
+    cleanups.push(async () => mediaEngine?.close());
     const sipServer = new SipServer({
       sip: config.sip,
       directory,
@@ -140,6 +152,8 @@ export async function startRouter(
           acr: acrServicesFor(config.domains),
           schemas,
         }),
+        media,
+        recordingsDir: join(dataDir, RECORDINGS_DIR),
       },
     });
     await sipServer.start();

@@ -12,8 +12,13 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type PlayOutcome,
+  type PlayRequest,
+  type RecordingSummary,
 } from '../call/call.js';
+import { recordingPath } from '../call/recording-path.js';
 import type { HangupCause } from '../call/hangup-cause.js';
+import { describePlayItem, playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface SimCallOptions {
@@ -52,6 +57,7 @@ export class SimCall extends ChannelVariables implements Call {
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
   #dtmfIndex = 0;
+  #recording: { path: string; startMs: number } | undefined;
 
   constructor(options: SimCallOptions) {
     super();
@@ -121,6 +127,49 @@ export class SimCall extends ChannelVariables implements Call {
     }
     return { answered: false, attempts };
   }
+
+  /** The media of a simulated call is always at hand. */
+  expectMedia(): void {}
+
+  /** Takes the prompts' length in simulated time; digits come from the scenario, whenever they are collected. */
+  async play(request: PlayRequest): Promise<PlayOutcome> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    for (const item of request.items) {
+      let ms: number;
+      try {
+        ms = playDurationMs(item);
+      } catch (error) {
+        this.#narrate(`cannot play ${describePlayItem(item)}: ${(error as Error).message}`);
+        return { reason: 'failed', error: (error as Error).message };
+      }
+      this.#clock.advance(ms);
+      this.#narrate(`played ${describePlayItem(item)} (${ms} ms)`);
+    }
+    return { reason: 'finished' };
+  }
+
+  /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
+  async startRecording(name: string): Promise<string> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
+    this.#recording = { path, startMs: this.#clock.now().getTime() };
+    this.#narrate(`recording to ${path}`);
+    return path;
+  }
+
+  async stopRecording(): Promise<RecordingSummary | undefined> {
+    const recording = this.#recording;
+    if (!recording) return undefined;
+    this.#recording = undefined;
+    const durationMs = this.#clock.now().getTime() - recording.startMs;
+    this.#narrate(`recording stopped after ${durationMs} ms`);
+    return { path: recording.path, durationMs, overrunFrames: 0 };
+  }
+
+  /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */
+  flushDigits(): void {}
 
   async collectDigits(request: DigitsRequest): Promise<string> {
     this.#ensureUp();

@@ -3,6 +3,7 @@
  * together over the directory. It owns their lifecycle and nothing else —
  * each layer's behaviour lives in its own module.
  */
+import type { MediaEngine } from '../media/media-engine.js';
 import type { Logger } from 'pino';
 import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
@@ -49,6 +50,10 @@ export interface SipServerOptions {
     journal?: LegJournal;
     variableLimits?: VariableLimits;
     onCall(call: Call, origin: CallOrigin): void;
+    /** The media engine for calls whose schema plays prompts or collects digits. */
+    media(): MediaEngine;
+    /** Where calls' recordings are written (`recordSession`). */
+    recordingsDir: string;
   };
 }
 
@@ -132,6 +137,8 @@ export class SipServer {
         journal: options.calls.journal,
         variableLimits: options.calls.variableLimits,
         onCall: options.calls.onCall,
+        media: options.calls.media,
+        recordingsDir: options.calls.recordingsDir,
         maxCallsInSetup: sip.calls.maxInSetup,
         onCallEvent: (event) => {
           for (const listener of this.#callListeners) listener(event);

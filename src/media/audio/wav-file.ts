@@ -3,6 +3,7 @@
  * (A-law/µ-law) at 8 kHz, decoded once to 8 kHz linear PCM. Anything else
  * is refused with the reason, so a bad upload is found when it is loaded.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import wavefile from 'wavefile';
 import { SAMPLE_RATE } from '../codec.js';
@@ -30,10 +31,25 @@ export async function loadWav(path: string): Promise<Int16Array> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new WavFormatError(path, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
+    throw unreadable(path, error);
   }
   return decodeWav(path, bytes);
+}
+
+/** loadWav for load-time checks of a schema (which are synchronous). */
+export function loadWavSync(path: string): Int16Array {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  return decodeWav(path, bytes);
+}
+
+function unreadable(path: string, error: unknown): WavFormatError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new WavFormatError(path, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? String(error)})`);
 }
 
 export function decodeWav(path: string, bytes: Uint8Array): Int16Array {

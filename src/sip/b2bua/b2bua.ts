@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
+import type { MediaEngine } from '../../media/media-engine.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import { dialogKey, tagOf } from '../dialog/dialog.js';
 import { buildResponse, generateTag, parseNameAddr, type ExtraHeaders, type NameAddr, type SipRequest } from '../message/index.js';
@@ -35,6 +36,10 @@ export interface B2buaOptions {
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
   recordLeg(leg: CallLegRecord): void;
+  /** The media engine for calls whose schema needs our media. */
+  media(): MediaEngine;
+  /** Where calls' recordings are written. */
+  recordingsDir: string;
   journal?: LegJournal;
   variableLimits?: VariableLimits;
   /** Routing: picks the call's route and runs its schema. */
@@ -182,6 +187,8 @@ export class B2bua {
       },
       phoneState: this.#options.directory.phoneState,
       recordLeg: this.#options.recordLeg,
+      media: this.#options.media,
+      recordingsDir: this.#options.recordingsDir,
       onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,

@@ -20,6 +20,12 @@ export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
 export interface ConversationCall {
   /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
   readonly signal: AbortSignal;
+  /**
+   * Our media engine relays the legs' RTP: each leg already has our SDP, so
+   * there is nothing to negotiate between them, and each leg's re-INVITEs
+   * and INFOs are answered by its own media (leg-media.ts), not passed on.
+   */
+  readonly mediaRelayed: boolean;
   /** The cause the call ended with, once it has. */
   hangupCause(): HangupCause | undefined;
   /** The caller's leg was answered by the target's 2xx. */
@@ -48,6 +54,7 @@ export async function converse(
 
 /** Completes the offer/answer between the caller and the target that answered. */
 async function connect(caller: InboundLeg, target: OutboundLeg, response: SipResponse, answeredBefore: boolean, call: ConversationCall): Promise<void> {
+  if (call.mediaRelayed) return target.ack();
   const answer = sessionBody(response);
   if (!answeredBefore) {
     if (!caller.answer(answer)) {
@@ -77,8 +84,10 @@ function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: Convers
       void target.bye();
       return resolve(call.hangupCause() ?? 'NORMAL_CLEARING');
     }
-    relayRequests(caller, target);
-    relayRequests(target, caller);
+    if (!call.mediaRelayed) {
+      relayRequests(caller, target);
+      relayRequests(target, caller);
+    }
     target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
     caller.events.onHangup = () => {
       void target.bye();

@@ -10,6 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface UacCall {
   /** The SDP of the peer's 200 OK. */
   answerSdp: string;
+  /** Sends an INFO in the dialog; resolves with its final status. */
+  info(contentType: string, body: string): Promise<number>;
   bye(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export async function callUas(port: number, offerSdp: string, user = 'peer'): Pr
   const ourPort = socket.address().port;
   const callId = `media-${process.pid}-${Date.now()}@127.0.0.1`;
   let branch = 0;
-  const request = (method: string, cseq: number, toTag: string, body = '') =>
+  const request = (method: string, cseq: number, toTag: string, body = '', contentType = 'application/sdp') =>
     [
       `${method} sip:${user}@127.0.0.1:${port} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${ourPort};branch=z9hG4bK-media-${++branch}`,
@@ -30,7 +32,7 @@ export async function callUas(port: number, offerSdp: string, user = 'peer'): Pr
       `Call-ID: ${callId}`,
       `CSeq: ${cseq} ${method}`,
       `Contact: <sip:caller@127.0.0.1:${ourPort}>`,
-      ...(body ? ['Content-Type: application/sdp'] : []),
+      ...(body ? [`Content-Type: ${contentType}`] : []),
       `Content-Length: ${Buffer.byteLength(body)}`,
       '',
       body,
@@ -50,10 +52,20 @@ export async function callUas(port: number, offerSdp: string, user = 'peer'): Pr
   }
   const toTag = /^To:.*;tag=([^;\s>]+)/im.exec(answer)?.[1] ?? '';
   socket.send(request('ACK', 1, toTag), port, '127.0.0.1');
+  let cseq = 1;
   return {
     answerSdp: answer.slice(answer.indexOf('\r\n\r\n') + 4),
+    info: async (contentType, body) => {
+      const sent = ++cseq;
+      const final = () => responses.find((response) => new RegExp(`^SIP/2\\.0 [2-6]\\d\\d [\\s\\S]*CSeq: ${sent} INFO\r\n`, 'i').test(response));
+      socket.send(request('INFO', sent, toTag, body, contentType), port, '127.0.0.1');
+      for (let waited = 0; waited < 5000 && !final(); waited += 50) await sleep(50);
+      const status = final();
+      if (!status) throw new Error(`no final response to INFO ${sent}`);
+      return Number(status.slice(8, 11));
+    },
     bye: async () => {
-      socket.send(request('BYE', 2, toTag), port, '127.0.0.1');
+      socket.send(request('BYE', ++cseq, toTag), port, '127.0.0.1');
       await sleep(300);
       socket.close();
     },

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadErrors, runSchema } from '../../test/support/engine.js';
+
+describe('recordSession', () => {
+  it('start sets webitel_record_file_name to the file under recordings/<domain>/; stop finishes it', async () => {
+    const run = await runSchema(
+      [{ recordSession: { action: 'start', name: 'sales' } }, { playback: { name: '2000', type: 'silence' } }, { recordSession: 'stop' }],
+      { variables: { uuid: 'call-1' } },
+    );
+    const [start, , stop] = run.steps;
+    assert.equal(start.variables.webitel_record_file_name, 'recordings/example.com/call-1_sales.wav');
+    assert.equal(stop.result, 'stopped: recordings/example.com/call-1_sales.wav (2 s)');
+  });
+
+  it('keeps file names inside the recordings directory', async () => {
+    const run = await runSchema([{ recordSession: { name: '${name}' } }], { variables: { uuid: 'call-2', name: '../../etc/passwd' } });
+    assert.equal(run.steps[0].variables.webitel_record_file_name, 'recordings/example.com/call-2___.._etc_passwd.wav');
+  });
+
+  it('says in the trace that the recording is not e-mailed', async () => {
+    const run = await runSchema([{ recordSession: { email: ['boss@example.com'] } }]);
+    assert.ok(run.steps[0].notes.some((note) => note.includes('not e-mailing the recording')), run.steps[0].notes.join('; '));
+  });
+
+  it('stop without a recording says so', async () => {
+    const run = await runSchema([{ recordSession: 'stop' }]);
+    assert.equal(run.steps[0].result, 'no recording in progress');
+  });
+
+  it('refuses at load what it cannot do', () => {
+    assert.match(loadErrors([{ recordSession: { stereo: false } }])[0].message, /only stereo/);
+    assert.match(loadErrors([{ recordSession: { type: 'ogg' } }])[0].message, /expected one of wav, mp3/);
+    assert.ok(loadErrors([{ recordSession: 'pause' }]).length > 0);
+  });
+});

@@ -1,0 +1,10 @@
+import { join } from 'node:path';
+
+/** Where a call's recording goes: `<recordings>/<domain>/<uuid>_<name>.wav`, each part reduced to characters safe in a file name. */
+export function recordingPath(recordingsDir: string, domain: string, uuid: string, name: string): string {
+  return join(recordingsDir, safePart(domain || 'no-domain'), `${safePart(uuid)}_${safePart(name || 'recordSession')}.wav`);
+}
+
+function safePart(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+}
