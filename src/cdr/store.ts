@@ -4,6 +4,8 @@
  * Elasticsearch-shaped responses.
  */
 
+import type { BulkResponse } from './bulk.js';
+
 /** A CDR document: the top-level fields of reference/cdr-document.md plus `variables`. */
 export type CdrDocument = Record<string, unknown>;
 
@@ -12,6 +14,10 @@ export interface SearchOptions {
   now?: Date;
   /** Restrict to one domain's CDRs (the original searched `cdr-*-<domain>`). */
   domain?: string;
+  /** The longest this request may run (ms), whatever its `timeout` asks; the store's maximum when absent. */
+  maxTimeMs?: number;
+  /** Ends the request early, e.g. when its HTTP client goes away. */
+  signal?: AbortSignal;
 }
 
 export interface SearchHit {
@@ -56,6 +62,49 @@ export interface CdrStore extends CdrSearcher {
   /** Stores documents; resolves once they are durable, with their ids. */
   index(documents: readonly IndexedDocument[]): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** A document as a client sends it (`_doc`, `_bulk`): the limits apply, `create` refuses an existing id. */
+export interface ClientWrite {
+  id?: string;
+  document: CdrDocument;
+  mode: 'index' | 'create';
+}
+
+/** Per-item outcome, as a bulk response reports it. */
+export type WriteResult =
+  | { ok: true; id: string; created: boolean }
+  | { ok: false; id: string; status: number; type: string; reason: string };
+
+export interface DeleteByQueryResponse {
+  took: number;
+  timed_out: boolean;
+  total: number;
+  deleted: number;
+  batches: number;
+  version_conflicts: number;
+  noops: number;
+  retries: { bulk: number; search: number };
+  throttled_millis: number;
+  requests_per_second: number;
+  throttled_until_millis: number;
+  failures: unknown[];
+}
+
+/**
+ * Every CDR request the HTTP API and the schemas make, as one async entry
+ * point: the store runs them wherever it runs them (this thread, or worker
+ * threads with a deadline each — ./sqlite/cdr-workers.ts).
+ */
+export interface CdrService extends CdrStore {
+  /** Client documents, each checked against the limits; per-item results. */
+  write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]>;
+  /** An Elasticsearch `_bulk` NDJSON body; the Elasticsearch `_bulk` response. */
+  bulk(body: string, options?: SearchOptions): Promise<BulkResponse>;
+  /** Deletes the CDRs a query matches (Elasticsearch `_delete_by_query`). */
+  deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse>;
+  /** Updates the planner's statistics (done hourly; worth calling after a large import). */
+  refreshStatistics(): Promise<void>;
 }
 
 /** A request Elasticsearch would refuse; carries the Elasticsearch-shaped error body. */

@@ -6,6 +6,7 @@ import { DEFAULT_TIMER_SETTINGS } from '../sip/transaction/timers.js';
 import { didPath, indexDids } from '../routes/did-index.js';
 import { destinationPatternProblem } from '../routes/destination-pattern.js';
 import { formatJsonPath } from '../engine/json-path.js';
+import { cdrSettings } from '../cdr/settings.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
@@ -209,17 +210,7 @@ export const configSchema = z
       .default({}),
     http: listen(8080),
     dataDir: z.string().default('./data'),
-    cdr: z
-      .object({
-        retentionDays: z.number().int().min(1).default(365),
-        /**
-         * true: every batch of CDRs is flushed to disk before it counts as written (survives a power loss; one disk
-         * flush per batch). false: survives a crash of callrouter, and CDR writes do not wait for the disk.
-         */
-        flushEachWrite: z.boolean().default(false),
-      })
-      .strict()
-      .default({}),
+    cdr: cdrSettings,
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
       .strict()

@@ -1,18 +1,17 @@
 /**
  * The Elasticsearch-compatible HTTP API of the CDR store, as a fastify
  * plugin so `callrouter cdr serve` and the router's own HTTP port can mount
- * it: _search, _count, _bulk, _doc, plus /cdr/freeswitch for mod_json_cdr.
- * Every error comes back in Elasticsearch's shape.
+ * it: _search, _count, _bulk, _doc, _delete_by_query, plus /cdr/freeswitch
+ * for mod_json_cdr. Every request goes to the CdrService (which decides
+ * where and how long it runs); every error comes back in Elasticsearch's shape.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cdrFromFreeswitch, freeswitchCdrId, FreeswitchCdrError } from '../document/freeswitch.js';
 import { INDEX_NAME } from '../query/execute.js';
-import type { SqliteCdrStore } from '../sqlite/store.js';
-import { CdrQueryError, type SearchOptions } from '../store.js';
-import { bulkResponse, parseBulkBody } from './bulk.js';
+import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
 
 export interface CdrHttpOptions {
-  store: SqliteCdrStore;
+  store: CdrService;
   /** Honour `X-Now: <ISO time>` as "now" (tests and traces only). */
   testClock?: boolean;
   /** Zone of FreeSWITCH's local-time stamps for a domain. Default UTC. */
@@ -65,12 +64,13 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     reply.status(failure.status).send(failure.toResponse());
   });
 
-  const searchOptions = (request: FastifyRequest): SearchOptions => {
+  const searchOptions = (request: FastifyRequest, reply: FastifyReply): SearchOptions => {
+    const signal = clientGone(reply);
     const header = request.headers['x-now'];
-    if (!options.testClock || typeof header !== 'string') return {};
+    if (!options.testClock || typeof header !== 'string') return { signal };
     const now = new Date(header);
     if (Number.isNaN(now.getTime())) throw esError('illegal_argument_exception', `X-Now must be an ISO time, got [${header}]`, 400);
-    return { now };
+    return { now, signal };
   };
 
   for (const method of ['GET', 'POST'] as const) {
@@ -78,13 +78,13 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
       method,
       url: '/cdr/_search',
       schema: { headers: nowHeader, ...(method === 'POST' ? { body: objectBody } : {}) },
-      handler: async (request) => store.search(request.body ?? {}, searchOptions(request)),
+      handler: async (request, reply) => store.search(request.body ?? {}, searchOptions(request, reply)),
     });
     app.route({
       method,
       url: '/cdr/_count',
       schema: { headers: nowHeader, ...(method === 'POST' ? { body: objectBody } : {}) },
-      handler: async (request) => store.count(request.body ?? {}, searchOptions(request)),
+      handler: async (request, reply) => store.count(request.body ?? {}, searchOptions(request, reply)),
     });
   }
 
@@ -102,12 +102,9 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     (request, reply) => indexOne(reply, request.body, request.params.id),
   );
 
-  app.post<{ Body: string }>('/cdr/_bulk', { schema: { body: { type: 'string' } } }, async (request) => {
-    const started = performance.now();
-    const actions = parseBulkBody(request.body);
-    const results = await store.write(actions.map((action) => action.item));
-    return bulkResponse(actions, results, Math.round(performance.now() - started));
-  });
+  app.post<{ Body: string }>('/cdr/_bulk', { schema: { body: { type: 'string' } } }, async (request, reply) => store.bulk(request.body, searchOptions(request, reply)));
+
+  app.post('/cdr/_delete_by_query', { schema: { headers: nowHeader, body: objectBody } }, async (request, reply) => store.deleteByQuery(request.body ?? {}, searchOptions(request, reply)));
 
   app.post<{ Body: Record<string, unknown> }>(
     '/cdr/freeswitch',
@@ -123,4 +120,13 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
       }
     },
   );
+}
+
+/** Aborted when the client closes the connection before its answer is sent: its request need not run on. */
+function clientGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }

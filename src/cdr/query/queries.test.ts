@@ -43,7 +43,7 @@ const DOCS: Record<string, CdrDocument> = {
   d4: {
     'Call start time': '2024-05-01T09:30:00.000Z',
     'Call direction': 'internal',
-    'Destination number': ['100', '102'],
+    'Destination number': '100',
     'User ID': '101',
     'Domain name': 'example.com',
     'Call duration': 15,

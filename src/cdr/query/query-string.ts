@@ -4,7 +4,9 @@
  * `>=x`) turned into Query clauses with Lucene's rules for mixing AND and OR.
  */
 import type { FieldRef, Query, Scalar } from './ast.js';
+import { nestedTooDeep } from '../limits.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
+import type { QueryParseContext } from './parse-query.js';
 
 type Occur = 'must' | 'should' | 'must_not';
 
@@ -13,6 +15,8 @@ interface Options {
   defaultOperator: 'or' | 'and';
   allowLeadingWildcard: boolean;
   timeZone?: string;
+  /** Groups `( … )` may nest this deep (what the query's nesting limit leaves). */
+  maxGroupDepth: number;
 }
 
 /** Characters that end a term (unless escaped); `+ - !` may appear inside one but not start it. */
@@ -21,6 +25,7 @@ const TERM_START_BREAKS = new Set([...'+-!']);
 
 class QueryStringParser {
   #position = 0;
+  #groupDepth = 0;
 
   constructor(
     private readonly text: string,
@@ -124,10 +129,12 @@ class QueryStringParser {
   #fieldValue(fields: string[]): Query {
     if (this.#startsWith('(')) {
       this.#position++;
+      if (++this.#groupDepth > this.options.maxGroupDepth) throw nestedTooDeep();
       const saved = this.options.defaultFields;
       this.options.defaultFields = fields;
       const inner = this.#sequence();
       this.options.defaultFields = saved;
+      this.#groupDepth--;
       if (!this.#startsWith(')')) throw this.#error("expected ')'");
       this.#position++;
       return inner;
@@ -288,7 +295,7 @@ const QUERY_STRING_KEYS = [
   '_name',
 ];
 
-export function parseQueryString(body: unknown): Query {
+export function parseQueryString(body: unknown, context: QueryParseContext): Query {
   const object = expectObject(body, 'query_string');
   checkKeys(object, QUERY_STRING_KEYS, 'query_string');
   if (object.query === undefined) throw parsingError('[query_string] must be provided with a [query]');
@@ -301,6 +308,7 @@ export function parseQueryString(body: unknown): Query {
     defaultFields: defaultFields.map((field) => field.replace(/\^[\d.]+$/, '')),
     defaultOperator: operator,
     allowLeadingWildcard: object.allow_leading_wildcard === undefined ? true : readBoolean(object.allow_leading_wildcard, 'query_string.allow_leading_wildcard'),
+    maxGroupDepth: context.limits.maxNestedDepth - context.depth,
     ...(object.time_zone === undefined ? {} : { timeZone: readString(object.time_zone, 'query_string.time_zone') }),
   };
   const query = new QueryStringParser(text, options).parse();

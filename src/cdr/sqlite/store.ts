@@ -10,13 +10,15 @@ import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import { CdrMapping, type FieldType } from '../mapping.js';
 import type { Bound } from '../query/bound.js';
-import { executeCount, executeSearch, type PageRequest, type SearchBackend, type StoredRow } from '../query/execute.js';
-import { parseSearchRequest } from '../query/parse-request.js';
-import type { CdrStore, CountResponse, IndexedDocument, SearchOptions, SearchResponse } from '../store.js';
+import { bulkResponse, parseBulkBody } from '../bulk.js';
+import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
+import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
+import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
+import type { CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { hotColumn } from './hot-columns.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
-import { BatchWriter, type WriteItem, type WriteResult } from './writer.js';
+import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
 export interface SqliteCdrStoreOptions {
@@ -32,16 +34,18 @@ export interface SqliteCdrStoreOptions {
    * the machine loses power — and writing no longer waits for the disk.
    */
   flushEachWrite?: boolean;
+  /** Default: Elasticsearch's (../limits.ts). */
+  limits?: CdrLimits;
+  /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
+  maxTimeMs?: number;
 }
 
-/** The SQLite store, with the extras the HTTP API and the importer use. */
-export interface SqliteCdrStore extends CdrStore {
-  /** Per-item results, for `_bulk` (`create` refuses an existing id). */
-  write(items: WriteItem[]): Promise<WriteResult[]>;
+/** The SQLite store in this thread, with the extras tests and the importer use. */
+export interface SqliteCdrStore extends CdrService {
   /** Deletes CDRs past the retention period; returns how many. */
   purgeExpired(): number;
-  /** Updates the planner's statistics (done hourly; worth calling after a large import). */
-  refreshStatistics(): void;
+  /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
+  readonly plans: Readonly<Record<SearchPlan, number>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -51,6 +55,8 @@ const STATEMENT_CACHE_SIZE = 256;
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const clock = options.clock ?? systemClock;
+  const limits = options.limits ?? DEFAULT_CDR_LIMITS;
+  const plans: Record<SearchPlan, number> = { index: 0, scan: 0 };
   const db = new Database(options.path);
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
@@ -136,16 +142,31 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     if (closed) throw new Error('the CDR store is closed');
   };
 
+  const executeOptions = (searchOptions: SearchOptions, request?: SearchRequest): ExecuteOptions => {
+    const budget = Math.min(request?.timeoutMs ?? Infinity, searchOptions.maxTimeMs ?? options.maxTimeMs ?? Infinity);
+    return {
+      now: searchOptions.now ?? clock.now(),
+      domain: searchOptions.domain,
+      limits,
+      ...(Number.isFinite(budget) ? { deadline: Date.now() + budget } : {}),
+      onPlan: (plan) => plans[plan]++,
+    };
+  };
+  const writeForClient = (items: readonly ClientWrite[]): Promise<WriteResult[]> => writer.write(items.map((item) => ({ ...item, limits })));
+  const deleteIds = db.prepare('DELETE FROM cdr WHERE id = ?');
+
   return {
+    plans,
     async search(request: unknown, searchOptions: SearchOptions = {}): Promise<SearchResponse> {
       guard();
       refreshMapping();
-      return executeSearch(parseSearchRequest(request), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+      const parsed = parseSearchRequest(request, { limits });
+      return executeSearch(parsed, backend, executeOptions(searchOptions, parsed));
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
       refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true }), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();
@@ -155,13 +176,44 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       if (failed && !failed.ok) throw new CdrQueryError(failed.type, failed.reason, failed.status);
       return results.map((result) => result.id);
     },
-    write(items: WriteItem[]): Promise<WriteResult[]> {
+    async write(items: ClientWrite[]): Promise<WriteResult[]> {
       guard();
       refreshMapping();
-      return writer.write(items);
+      return writeForClient(items);
+    },
+    async bulk(body: string) {
+      guard();
+      refreshMapping();
+      const started = performance.now();
+      const actions = parseBulkBody(body, limits.maxBulkActions);
+      const results = await writeForClient(actions.map((action) => action.item));
+      return bulkResponse(actions, results, Math.round(performance.now() - started));
+    },
+    async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
+      guard();
+      refreshMapping();
+      const started = performance.now();
+      const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0))();
+      return {
+        took: Math.round(performance.now() - started),
+        timed_out: false,
+        total: ids.length,
+        deleted,
+        batches: ids.length === 0 ? 0 : 1,
+        version_conflicts: 0,
+        noops: 0,
+        retries: { bulk: 0, search: 0 },
+        throttled_millis: 0,
+        requests_per_second: -1,
+        throttled_until_millis: 0,
+        failures: [],
+      };
     },
     purgeExpired,
-    refreshStatistics,
+    async refreshStatistics() {
+      refreshStatistics();
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

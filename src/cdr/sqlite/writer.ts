@@ -5,9 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { MappingError, type CdrMapping, type FieldType } from '../mapping.js';
-import type { CdrDocument } from '../store.js';
+import type { CdrLimits } from '../limits.js';
+import { MappingError, MappingLimitError, type CdrMapping, type FieldType, type IndexedValue } from '../mapping.js';
+import type { CdrDocument, WriteResult } from '../store.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
+
+/** What a client's write must respect (documents the router builds itself are trusted: none of these apply to them). */
+export type WriteLimits = Pick<CdrLimits, 'totalFieldsLimit' | 'mappingDepthLimit' | 'maxDocumentBytes'>;
 
 /** The hot columns in insert order (each reversed column after its own). */
 const HOT_COLUMN_NAMES = HOT_COLUMNS.flatMap((hot) => (hot.reversed ? [hot.column, hot.reversed] : [hot.column]));
@@ -18,12 +22,10 @@ export interface WriteItem {
   id?: string;
   document: CdrDocument;
   mode: WriteMode;
+  /** Set for documents from clients (HTTP); absent for the router's own. */
+  limits?: WriteLimits;
 }
 
-/** Per-item outcome, as a bulk response reports it. */
-export type WriteResult =
-  | { ok: true; id: string; created: boolean }
-  | { ok: false; id: string; status: number; type: string; reason: string };
 
 interface Pending {
   items: WriteItem[];
@@ -80,12 +82,35 @@ export class BatchWriter {
 
   #writeOne(item: WriteItem): WriteResult {
     const id = item.id ?? randomUUID();
-    let indexed: { values: Map<string, unknown[]>; added: [string, FieldType][] };
+    const source = JSON.stringify(item.document);
+    const bytes = item.limits ? Buffer.byteLength(source) : 0;
+    if (item.limits && bytes > item.limits.maxDocumentBytes) {
+      return {
+        ok: false,
+        id,
+        status: 400,
+        type: 'illegal_argument_exception',
+        reason: `Document with id '${id}' is [${bytes}] bytes, more than the allowed maximum of [${item.limits.maxDocumentBytes}]. This maximum can be set by changing [cdr.limits.maxDocumentBytes].`,
+      };
+    }
+    let indexed: { values: Map<string, IndexedValue[]>; added: [string, FieldType][] };
     try {
-      indexed = this.mapping.index(item.document, HOT_FIELDS);
+      indexed = this.mapping.index(item.document, HOT_FIELDS, item.limits);
     } catch (error) {
+      if (error instanceof MappingLimitError) return { ok: false, id, status: 400, type: 'illegal_argument_exception', reason: error.message };
       if (!(error instanceof MappingError)) throw error;
       return { ok: false, id, status: 400, type: 'mapper_parsing_exception', reason: `${error.message} in document with id '${id}'` };
+    }
+    const several = HOT_COLUMNS.find((hot) => (indexed.values.get(hot.field)?.length ?? 0) > 1);
+    if (several) {
+      // Several values would take the document (and every search after it) off the indexes.
+      return {
+        ok: false,
+        id,
+        status: 400,
+        type: 'mapper_parsing_exception',
+        reason: `failed to parse field [${several.field}]: it is indexed for search and takes one value, got an array of [${indexed.values.get(several.field)!.length}] in document with id '${id}'`,
+      };
     }
     const existed = this.#exists.get(id) !== undefined;
     if (existed && item.mode === 'create') {
@@ -93,9 +118,9 @@ export class BatchWriter {
     }
     // Re-indexing an id replaces the document, which then sorts as the newest, as in Lucene.
     if (existed) this.#delete.run(id);
-    const { columns, irregular } = hotValues(indexed.values as Map<string, never[]>);
+    const columns = hotValues(indexed.values);
     const startMs = columns.start_ms;
-    const parameters: unknown[] = [id, JSON.stringify(item.document), typeof startMs === 'number' ? startMs : this.now(), irregular ? 1 : 0];
+    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0];
     for (const column of HOT_COLUMN_NAMES) parameters.push(columns[column]);
     this.#insert.run(parameters);
     for (const [field, type] of indexed.added) this.#learnField.run(field, type);

@@ -3,14 +3,14 @@
  * (`index` or `create`, with optional `_id`/`_index`) and a document line,
  * and the per-item response.
  */
-import { isObject } from '../query/errors.js';
-import { INDEX_NAME } from '../query/execute.js';
-import type { WriteItem, WriteResult } from '../sqlite/writer.js';
-import { CdrQueryError } from '../store.js';
+import { tooManyBulkActions } from './limits.js';
+import { isObject } from './query/errors.js';
+import { INDEX_NAME } from './query/execute.js';
+import { CdrQueryError, type ClientWrite, type WriteResult } from './store.js';
 
 export interface BulkAction {
   action: 'index' | 'create';
-  item: WriteItem;
+  item: ClientWrite;
 }
 
 const WRITE_ACTIONS = ['index', 'create'];
@@ -20,11 +20,13 @@ function malformed(reason: string): CdrQueryError {
   return new CdrQueryError('illegal_argument_exception', reason);
 }
 
-export function parseBulkBody(body: string): BulkAction[] {
+/** Reads the NDJSON body; throws when it holds more than `maxActions` actions, before any is parsed past them. */
+export function parseBulkBody(body: string, maxActions = Infinity): BulkAction[] {
   const lines = body.split('\n');
   const actions: BulkAction[] = [];
   for (let index = 0; index < lines.length; index++) {
     if (lines[index].trim() === '') continue;
+    if (actions.length === maxActions) throw tooManyBulkActions(countActions(lines), maxActions);
     const lineNumber = index + 1;
     const metadata = parseLine(lines[index], lineNumber);
     const names = isObject(metadata) ? Object.keys(metadata) : [];
@@ -42,9 +44,16 @@ export function parseBulkBody(body: string): BulkAction[] {
     if (index >= lines.length) throw malformed(`The bulk request must be terminated by a newline [\\n]: no document after line [${lineNumber}]`);
     const document = parseLine(lines[index], index + 1);
     if (!isObject(document)) throw malformed(`line [${index + 1}]: the document must be a JSON object`);
-    actions.push({ action: action as BulkAction['action'], item: { id, document, mode: action as WriteItem['mode'] } });
+    actions.push({ action: action as BulkAction['action'], item: { id, document, mode: action as ClientWrite['mode'] } });
   }
   return actions;
+}
+
+/** Non-empty lines in pairs: what the actions would number (for the error; nothing is parsed). */
+function countActions(lines: string[]): number {
+  let nonEmpty = 0;
+  for (const line of lines) if (line.trim() !== '') nonEmpty++;
+  return Math.ceil(nonEmpty / 2);
 }
 
 function parseLine(line: string, lineNumber: number): unknown {
@@ -54,6 +63,8 @@ function parseLine(line: string, lineNumber: number): unknown {
     throw new CdrQueryError('x_content_parse_exception', `[${lineNumber}:1] ${(error as Error).message}`);
   }
 }
+
+export type BulkResponse = ReturnType<typeof bulkResponse>;
 
 export function bulkResponse(actions: BulkAction[], results: WriteResult[], took: number) {
   return {
