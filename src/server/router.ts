@@ -3,8 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
-import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
-import { systemClock } from '../clock.js';
+import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
@@ -29,7 +28,8 @@ export interface RunningRouter {
   routeSchemas: RouteSchemas;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
   routes: RouteTable;
-  cdrStore: SqliteCdrStore;
+  /** The CDR store: every request on a worker thread, with a deadline. */
+  cdrStore: SqliteCdrWorkers;
   sip: SipServer;
   /** Where the HTTP port listens (the real port when 0 was configured). */
   http: { address: string; port: number };
@@ -66,11 +66,11 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
   try {
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
-    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock: systemClock });
+    // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges expired CDRs.
+    const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
-    // Legs' CDRs are built and inserted on a worker thread with its own connection, off the SIP event loop.
-    // (The main connection purges expired CDRs; the worker only writes.)
+    // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
     const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
@@ -92,7 +92,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore.calls, logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();

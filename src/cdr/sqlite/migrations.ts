@@ -38,14 +38,18 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new Error(`CDR database schema version ${current} is newer than this callrouter understands (${SCHEMA_VERSION})`);
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() > SCHEMA_VERSION) {
+    throw new Error(`CDR database schema version ${version()} is newer than this callrouter understands (${SCHEMA_VERSION})`);
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version]);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  // Several connections (the worker threads) may open a new file at once: each step re-reads the version under the write lock.
+  const step = db.transaction(() => {
+    const current = version();
+    if (current >= SCHEMA_VERSION) return false;
+    db.exec(MIGRATIONS[current]);
+    db.pragma(`user_version = ${current + 1}`);
+    return true;
+  });
+  let migrated = true;
+  while (migrated) migrated = step.immediate();
 }

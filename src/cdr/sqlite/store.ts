@@ -58,10 +58,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const limits = options.limits ?? DEFAULT_CDR_LIMITS;
   const plans: Record<SearchPlan, number> = { index: 0, scan: 0 };
   const db = new Database(options.path);
+  // First: other threads may hold the file's locks while this one opens it.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
   db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
-  db.pragma('busy_timeout = 5000');
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
   migrate(db);
