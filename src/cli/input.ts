@@ -3,6 +3,7 @@ import type { ZodType } from 'zod';
 import { loadSchemaText, type CompiledSchema } from '../engine/compile.js';
 import { formatJsonPath } from '../engine/json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
+import { parseJsonText } from '../json-text.js';
 
 /** Bad input on the command line: printed with its details, exit code 2. */
 export class UsageError extends Error {
@@ -27,9 +28,10 @@ export function invalidSchema(path: string, errors: SchemaError[]): UsageError {
 
 /** Reads a JSON file and validates it, naming the file and JSON path of each problem. */
 export async function readJsonFile<T>(path: string, schema: ZodType<T, any, unknown>): Promise<T> {
+  const text = await readText(path);
   let json: unknown;
   try {
-    json = JSON.parse(await readText(path));
+    json = parseJsonText(text);
   } catch (error) {
     throw new UsageError(`${path}: not valid JSON: ${(error as Error).message}`);
   }

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatJsonPath } from '../engine/json-path.js';
 import { configSchema, type Config } from './schema.js';
+import { parseJsonText } from '../json-text.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -24,7 +25,7 @@ export async function loadConfigFile(file: string): Promise<Config> {
   }
   let json: unknown;
   try {
-    json = ['.yaml', '.yml'].includes(extname(file)) ? parseYaml(text) : JSON.parse(text);
+    json = ['.yaml', '.yml'].includes(extname(file)) ? parseYaml(text) : parseJsonText(text);
   } catch (error) {
     throw new ConfigError(file, [`not valid ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`]);
   }

@@ -4,6 +4,7 @@ import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
 import { findApp, suggestApp, UNSUPPORTED_APPS } from './registry.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
+import { parseJsonText } from '../json-text.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
 export interface CompiledSchema {
@@ -24,7 +25,7 @@ export function loadSchemaText(text: string): LoadResult {
   if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonText(text);
   } catch (error) {
     return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
   }

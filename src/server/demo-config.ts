@@ -37,6 +37,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
         // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
         gateways: [{ name: 'carrier', host: '127.0.0.2', port: 5080, transport: 'udp' }],
         routes: {
+          // Carriers send Ukrainian numbers as +380…; the schemas and CDRs see 0…, so a call-back matches the number 101 dialled.
+          nationalFormat: { countryCode: '380', trunkPrefix: '0' },
           public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent.json' }],
           default: [
             { name: 'internal', pattern: '^\\d{3}$', schema: 'schemas/internal.json' },

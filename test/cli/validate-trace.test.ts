@@ -92,4 +92,14 @@ describe('callrouter trace', () => {
     assert.equal(badScenario.code, 2);
     assert.match(badScenario.stderr, /targets\["user\/1"\]\.result/);
   });
+
+  it('a missing scenario file is named as missing, and bad JSON by line and column', async () => {
+    const missing = await runCli(['trace', SEED, '--scenario', join(dir, 'no-such.json')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no-such\.json: cannot read: ENOENT/);
+    await writeFile(join(dir, 'broken.json'), '{\n  "phones": {\n    "101": onhook\n  }\n}');
+    const broken = await runCli(['trace', SEED, '--scenario', join(dir, 'broken.json')]);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /broken\.json: not valid JSON: .* at line 3, column 12/);
+  });
 });

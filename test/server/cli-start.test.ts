@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +119,26 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
   const [code] = await exited;
   assert.equal(code, 0);
   assert.ok(logs.lines.some((line) => line.msg === 'callrouter stopped'));
+});
+
+test('callrouter start on a busy HTTP port exits 2, naming the address and the setting to change', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'callrouter-cli-'));
+  const occupant = createServer();
+  await new Promise<void>((resolve) => occupant.listen(0, '127.0.0.1', resolve));
+  t.after(async () => {
+    occupant.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const busyPort = (occupant.address() as AddressInfo).port;
+  const config = join(dir, 'callrouter.yaml');
+  await writeFile(
+    config,
+    ['sip:', '  listen: { address: 127.0.0.1, port: 0 }', `http: { address: 127.0.0.1, port: ${busyPort} }`, 'dataDir: data', 'domains:', `  - name: ${DOMAIN}`, ''].join('\n'),
+  );
+  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 2, stderr);
+  assert.equal(stderr.trim(), `127.0.0.1:${busyPort} is already in use (another callrouter, SIP server or web server?): choose another with "http" in ${config}`);
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino, { type Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
 import { startRouter } from '../../server/router.js';
@@ -30,13 +31,19 @@ async function start(options: StartOptions): Promise<void> {
     for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
   }
   let logger: Logger | undefined;
+  let loaded: Config | undefined;
   let router;
   try {
     // LOG_LEVEL beats the file's log.level, for a quick `LOG_LEVEL=debug callrouter start` to see every SIP message.
-    router = await startRouter(configPath, (config) => (logger = pino({ level: process.env.LOG_LEVEL ?? config.log.level })));
+    router = await startRouter(configPath, (config) => {
+      loaded = config;
+      return (logger = pino({ level: process.env.LOG_LEVEL ?? config.log.level }));
+    });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    const unusable = loaded && unusableAddress(error, loaded, configPath);
+    if (unusable) throw unusable;
     throw error;
   }
   await new Promise<void>((resolve) => {
@@ -48,4 +55,19 @@ async function start(options: StartOptions): Promise<void> {
     process.once('SIGINT', stop);
   });
   await router.stop();
+}
+
+const UNUSABLE_ADDRESS: Record<string, string> = {
+  EADDRINUSE: 'is already in use (another callrouter, SIP server or web server?)',
+  EADDRNOTAVAIL: 'is not an address of this machine',
+  EACCES: 'needs privileges this process does not have',
+};
+
+/** A port the router cannot listen on, named with the setting that chose it rather than as a stack trace. */
+function unusableAddress(error: unknown, config: Config, configPath: string): UsageError | undefined {
+  const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const reason = code && UNUSABLE_ADDRESS[code];
+  if (!reason) return undefined;
+  const setting = port === config.http.port ? 'http' : 'sip.listen';
+  return new UsageError(`${address ?? '?'}:${port ?? '?'} ${reason}: choose another with "${setting}" in ${configPath}`);
 }
