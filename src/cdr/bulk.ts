@@ -3,6 +3,7 @@
  * (`index` or `create`, with optional `_id`/`_index`) and a document line,
  * and the per-item response.
  */
+import { checkJsonDepth } from './json-depth.js';
 import { tooManyBulkActions } from './limits.js';
 import { isObject } from './query/errors.js';
 import { INDEX_NAME } from './query/execute.js';
@@ -57,6 +58,7 @@ function countActions(lines: string[]): number {
 }
 
 function parseLine(line: string, lineNumber: number): unknown {
+  checkJsonDepth(line);
   try {
     return JSON.parse(line);
   } catch (error) {

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cdrFromFreeswitch, freeswitchCdrId, FreeswitchCdrError } from '../document/freeswitch.js';
+import { checkJsonDepth } from '../json-depth.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
 
@@ -36,8 +37,10 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     if (request.url.includes('/_bulk')) return done(null, body);
     if ((body as string).trim() === '') return done(null, {});
     try {
+      checkJsonDepth(body as string);
       done(null, JSON.parse(body as string));
     } catch (error) {
+      if (error instanceof CdrQueryError) return done(error, undefined);
       done(esError('x_content_parse_exception', `request body is not valid JSON: ${(error as Error).message}`, 400), undefined);
     }
   });
