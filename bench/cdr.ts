@@ -17,8 +17,8 @@ import { executeSearch, type SearchBackend, type StoredRow } from '../src/cdr/qu
 import { parseSearchRequest } from '../src/cdr/query/parse-request.js';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
 import type { SearchResponse } from '../src/cdr/store.js';
-import { customerNumber, DOMAIN, documentsOf, generateLegs, numberForms, random, seedRequest } from '../test/cdr/support/dataset.js';
-import { withoutTook } from '../test/cdr/support/stores.js';
+import { customerNumber, DOMAIN, documentsOf, generateLegs, numberForms, random, seedRequest } from '../test/support/cdr/dataset.js';
+import { withoutTook } from '../test/support/cdr/stores.js';
 
 const CDRS = Number(process.env.CDRS ?? 1_000_000);
 const QUERIES = Number(process.env.QUERIES ?? 20_000);

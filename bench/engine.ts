@@ -8,16 +8,17 @@ import pino from 'pino';
 import type { CdrSearcher, SearchResponse } from '../src/cdr/store.js';
 import { domainConfig } from '../src/config/schema.js';
 import { ConfigDirectory } from '../src/directory/config-directory.js';
-import { loadSchemaText } from '../src/engine/compile.js';
+import { appRegistry } from '../src/apps/registry.js';
+import { SchemaLoader } from '../src/engine/compile.js';
 import { simScenario } from '../src/sim/sim-scenario.js';
 import { simulateCall } from '../src/sim/simulate.js';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
-import { documentsOf, generateLegs } from '../test/cdr/support/dataset.js';
+import { documentsOf, generateLegs } from '../test/support/cdr/dataset.js';
 
 const FLOWS = Number(process.env.FLOWS ?? 100_000);
 const NOW = new Date('2026-11-24T12:00:00Z');
 
-const loaded = loadSchemaText(readFileSync(new URL('../examples/last-agent.json', import.meta.url), 'utf8'));
+const loaded = new SchemaLoader(appRegistry).loadText(readFileSync(new URL('../examples/last-agent.json', import.meta.url), 'utf8'));
 if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
 const schema = loaded.schema;
 

@@ -11,8 +11,8 @@
  * `REGISTRATIONS=120000 RATE=2000 npm run bench:register` offers 60 s.
  */
 import pino from 'pino';
-import { account, startTestRouter } from '../test/sip/support/router.js';
-import { runSipp } from '../test/sip/support/sipp.js';
+import { account, startTestRouter } from '../test/support/sip/router.js';
+import { runSipp } from '../test/support/sip/sipp.js';
 
 const REGISTRATIONS = Number(process.env.REGISTRATIONS ?? 15_000);
 const RATE = Number(process.env.RATE ?? 3_000);

@@ -36,9 +36,9 @@
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
-import { documentsOf, generateLegs, leg, numberForms, TIME_ZONE } from '../test/cdr/support/dataset.js';
-import { account, DOMAIN, startTestRouter } from '../test/sip/support/router.js';
-import { freeUdpPort, runSipp } from '../test/sip/support/sipp.js';
+import { documentsOf, generateLegs, leg, numberForms, TIME_ZONE } from '../test/support/cdr/dataset.js';
+import { account, DOMAIN, startTestRouter } from '../test/support/sip/router.js';
+import { freeUdpPort, runSipp } from '../test/support/sip/sipp.js';
 import { startSippProcess, until, type SippProcess, type SippStats } from './sip/sipp-process.js';
 
 const list = (value: string | undefined, fallback: string) => (value ?? fallback).split(',').map((item) => item.trim()).filter(Boolean);

@@ -2,15 +2,21 @@
 # The whole test suite: type check, then every *.test.ts under src/ and test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v sipp >/dev/null 2>&1; then
+# End-to-end peers: sipp (Debian package sip-tester) and the baresip softphone (baresip-core).
+missing=()
+command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing sipp (Debian package sip-tester) for the end-to-end tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sip-tester >/dev/null
+    echo "installing ${missing[*]} for the end-to-end tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "sipp is missing: run 'sudo apt-get install sip-tester'" >&2
+    echo "missing test peers: run 'sudo apt-get install ${missing[*]}'" >&2
     exit 1
   fi
 fi
 npx tsc -p tsconfig.check.json
 mapfile -t files < <(find src test -name '*.test.ts' | sort)
-node --import tsx --test --test-concurrency=2 "${files[@]}"
+# A test file that leaves a socket or worker open must not hold the run (and CI) forever:
+# each file's process ends when its tests have, and a single test gets 4 minutes at most.
+node --import tsx --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"

@@ -4,6 +4,16 @@
  * read: `formatToParts` is the expensive part.
  */
 
+/** Whether `zone` is an IANA zone name this runtime knows. */
+export function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A formatter for the zone's wall clock to the second; throws RangeError for a zone Intl does not know. */
 export function wallClockFormat(timeZone: string): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat('en-US', {

@@ -2,7 +2,7 @@
  * sipp as bench:sip drives it: long-running UAS processes whose cumulative
  * counters are read while they run (statistics every second, -fd 1), and UAC
  * runs that place a fixed number of calls at a fixed rate. Unlike
- * test/sip/support/sipp.ts this reads sipp's statistics mid-run and ends a
+ * test/support/sip/sipp.ts this reads sipp's statistics mid-run and ends a
  * UAS softly (SIGUSR1), so its final counters are written.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

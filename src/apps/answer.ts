@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 
 type Answer = 'answer' | 'preAnswer' | 'ringReady';
 

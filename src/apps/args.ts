@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { closestName } from '../engine/closest-name.js';
+import { parameterProblem } from '../call/bridge-parameters.js';
+import { closestName } from '../closest-name.js';
 import { Template } from '../engine/template.js';
 
 /** A string argument, compiled for `${…}` substitution at run time. */
@@ -27,6 +28,21 @@ export const parameterList = templateList.superRefine((entries, ctx) => {
     if (entry.isConstant && entry.text.indexOf('=') <= 0) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index], message: `expected key=value, got ${JSON.stringify(entry.text)}` });
     }
+  });
+});
+
+/**
+ * `["leg_timeout=15", …]` given to a bridge: besides the shape, a misspelt
+ * channel parameter (`leg_timout`) or a bad constant value (`leg_timeout=abc`)
+ * is a load error; a value with `${…}` is checked when it is substituted.
+ */
+export const bridgeParameterList = parameterList.superRefine((entries, ctx) => {
+  entries.forEach((entry, index) => {
+    const eq = entry.text.indexOf('=');
+    const name = entry.text.slice(0, eq).trim();
+    if (eq <= 0 || name.includes('$')) return;
+    const problem = parameterProblem(name, entry.isConstant ? entry.text.slice(eq + 1).trim() : undefined);
+    if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index], message: problem });
   });
 });
 

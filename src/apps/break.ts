@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 
 /** `{ "break": true }`: ends the flow. Only an explicit `false` does nothing. */
 export const breakApp: AppSpec<unknown> = {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { BridgeEndpoint, EndpointType } from '../call/call.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext } from './app.js';
-import { parameterList, parseParameters, template } from './args.js';
+import type { AppContext } from '../engine/app.js';
+import { bridgeParameterList, parseParameters, template } from './args.js';
 
 /** The original's names, and ours; `sipGateway`/`sipDevice` are the original's spellings. */
 const TYPES: Readonly<Record<string, EndpointType>> = {
@@ -48,7 +48,7 @@ export const bridgeEndpoint = z
     dialString: template.optional(),
     host: template.optional(),
     profile: template.optional(),
-    parameters: parameterList.default([]),
+    parameters: bridgeParameterList.default([]),
   })
   .strict()
   .superRefine((endpoint, ctx) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it, mock } from 'node:test';
-import type { BridgeRequest } from '../call/call.js';
+import type { BridgePlan } from '../call/call.js';
 import { SimCall } from '../sim/sim-call.js';
 import { loadErrors, loadValid, runSchema, searcherWith } from '../../test/support/engine.js';
 
@@ -19,7 +19,7 @@ function user(name: string, parameters?: string[]) {
 function spyOnBridge() {
   const spy = mock.method(SimCall.prototype, 'bridge');
   return {
-    requests: () => spy.mock.calls.map((call) => call.arguments[0] as BridgeRequest),
+    plans: () => spy.mock.calls.map((call) => call.arguments[0] as BridgePlan),
     [Symbol.dispose]: () => spy.mock.restore(),
   };
 }
@@ -31,11 +31,13 @@ describe('bridge at run time', () => {
     });
     const [step] = run.steps;
     assert.equal(step.result, 'bridged to user 101 after 4 s; ended NORMAL_CLEARING');
-    assert.deepEqual(step.variables, {
+    const { last_bridge_to: legUuid, ...variables } = step.variables;
+    assert.deepEqual(variables, {
       originate_disposition: 'SUCCESS',
       bridge_hangup_cause: 'NORMAL_CLEARING',
       last_bridge_hangup_cause: 'NORMAL_CLEARING',
     });
+    assert.match(legUuid, /^[0-9a-f-]{36}$/, 'the answering leg, as on a real call');
     assert.equal(run.steps.length, 1, 'the app after a finished conversation must not run');
     assert.equal(run.end.reason, 'ended-by-app');
     assert.equal(run.call.state, 'ended');
@@ -98,7 +100,7 @@ describe('bridge at run time', () => {
     const run = await runSchema([bridge({ strategy: 'multiple', endpoints: [user('100'), user('101')] })], {
       targets: { 'user/100': { result: 'answer', after: 8 }, 'user/101': { result: 'answer', after: 3 } },
     });
-    assert.equal(spy.requests()[0].strategy, 'multiple');
+    assert.deepEqual(spy.plans()[0].groups.map((group) => group.map((leg) => leg.endpoint.name)), [['100', '101']], 'one group, rung together');
     assert.equal(run.steps[0].result, 'bridged to user 101 after 3 s; ended NORMAL_CLEARING');
     assert.ok(run.steps[0].notes.includes('user/100: cancelled, user/101 answered first'));
   });
@@ -109,14 +111,14 @@ describe('bridge at run time', () => {
       targets: { 'user/102': { result: 'answer', after: 1 } },
     });
     assert.ok(run.steps[0].notes.includes('endpoints[0]: user ${last_cid} skipped: name substituted to ""'));
-    assert.deepEqual(spy.requests()[0].endpoints.map((endpoint) => endpoint.name), ['102']);
+    assert.deepEqual(spy.plans()[0].groups.flat().map((leg) => leg.endpoint.name), ['102']);
     assert.equal(run.steps[0].result, 'bridged to user 102 after 1 s; ended NORMAL_CLEARING');
   });
 
   it('fails with NO_ROUTE_DESTINATION without ringing when no endpoint is left', async () => {
     using spy = spyOnBridge();
     const run = await runSchema([bridge({ endpoints: [user('${last_cid}'), { type: 'gateway', name: 'carrier', dialString: '${nothing}' }] }), after]);
-    assert.equal(spy.requests().length, 0);
+    assert.equal(spy.plans().length, 0);
     assert.equal(run.steps[0].result, 'bridge failed: NO_ROUTE_DESTINATION');
     assert.equal(run.call.getVariable('originate_disposition'), 'NO_ROUTE_DESTINATION');
     assert.equal(run.steps[1].app, 'log');
@@ -151,13 +153,22 @@ describe('bridge at run time', () => {
       ],
       { variables: { destination_number: '0441234567', caller_id_number: '0671234567', t: '20', campaign: 'winter' } },
     );
-    const [request] = spy.requests();
-    assert.deepEqual(request.endpoints, [
-      { type: 'gateway', name: 'carrier', dialString: '0441234567', parameters: { leg_timeout: '20' } },
+    const [plan] = spy.plans();
+    assert.deepEqual(plan.groups, [
+      [
+        {
+          endpointIndex: 0,
+          endpoint: { type: 'gateway', name: 'carrier', dialString: '0441234567', parameters: { leg_timeout: '20' } },
+          timeoutSeconds: 20,
+          delaySeconds: 0,
+          callerIdNumber: '0671234567',
+          headers: {},
+          ignoreEarlyMedia: false,
+          variables: { team: 'sales', priority: 'high', ticket: '43', campaign: 'winter', origination_caller_id_number: '0671234567', leg_timeout: '20' },
+        },
+      ],
     ]);
-    assert.deepEqual(request.parameters, { origination_caller_id_number: '0671234567' });
-    assert.deepEqual(request.exportedVariables, { team: 'sales', priority: 'high', ticket: '43', campaign: 'winter' });
-    assert.deepEqual(request.codecs, ['PCMA', 'PCMU']);
+    assert.deepEqual(plan.codecs, ['PCMA', 'PCMU']);
   });
 
   it('notes the options it does not carry out yet instead of dropping them', async () => {
@@ -236,8 +247,8 @@ describe('bridge arguments', () => {
   });
 });
 
-describe('the defining scenario (examples/last-agent.json)', () => {
-  const schema = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'));
+describe('the defining scenario (the seed schema, test/support/fixtures/seed-last-agent.json)', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'));
   const lastAgentIs = (userId: string) => searcherWith([{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': [userId] } }]);
 
   it('rings the free last agent for 15 s, then the usual targets', async () => {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { bridgeFailureCause, planBridge } from '../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppOutcome, AppSpec } from './app.js';
-import { parameterList, template } from './args.js';
+import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
+import { bridgeParameterList, template } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 
 interface BridgeArgs {
@@ -20,8 +21,8 @@ const bridgeObject = z
   .object({
     strategy: z.string().default('multiple'),
     endpoints: z.array(bridgeEndpoint).min(1),
-    parameters: parameterList.default([]),
-    global: parameterList.default([]),
+    parameters: bridgeParameterList.default([]),
+    global: bridgeParameterList.default([]),
     codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
     sendOnAnswer: template.optional(),
     pickup: template.optional(),
@@ -40,7 +41,7 @@ const bridgeArguments = z
   .pipe(bridgeObject);
 
 /** FreeSWITCH's variables after a failed originate. */
-function recordFailure(ctx: AppContext, cause: HangupCause): AppOutcome {
+function recordFailure(ctx: AppContext, cause: HangupCause): { result: string } {
   ctx.setVariable('originate_disposition', cause);
   ctx.setVariable('originate_failed_cause', cause);
   ctx.setVariable('bridge_hangup_cause', cause);
@@ -72,15 +73,12 @@ function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
   return endpoints;
 }
 
-/** `hangup_after_bridge=false` among the parameters or on the channel keeps the flow going after a conversation. */
-function hangsUpAfterBridge(ctx: AppContext, parameters: Record<string, string>): boolean {
-  return (parameters.hangup_after_bridge ?? ctx.variables.channel('hangup_after_bridge')) !== 'false';
-}
-
 /**
  * `bridge`: rings the endpoints and connects the call to the first that
- * answers. A failed bridge lets the flow go on with the cause in
- * `${originate_disposition}`; a finished conversation ends the flow.
+ * answers. What the parameters mean is the bridge policy's (src/call); the
+ * call only rings. A failed bridge lets the flow go on with the cause in
+ * `${originate_disposition}` (unless `continue_on_fail` says otherwise); a
+ * finished conversation ends the flow (unless `hangup_after_bridge=false`).
  */
 export const bridgeApp: AppSpec<BridgeArgs> = {
   name: 'bridge',
@@ -90,16 +88,23 @@ export const bridgeApp: AppSpec<BridgeArgs> = {
     const endpoints = resolveEndpoints(ctx, args);
     if (endpoints.length === 0) return recordFailure(ctx, 'NO_ROUTE_DESTINATION');
 
-    const parameters = expandParameters(ctx, args.parameters, 'parameters');
     const request: BridgeRequest = {
       strategy: args.strategy === 'failover' ? 'failover' : 'multiple',
       endpoints,
-      parameters,
-      exportedVariables: { ...ctx.exportedVariables(), ...expandParameters(ctx, args.global, 'global') },
+      parameters: { ...expandParameters(ctx, args.global, 'global'), ...expandParameters(ctx, args.parameters, 'parameters') },
+      exportedVariables: ctx.exportedVariables(),
       codecs: args.codecs,
     };
-    const outcome = await ctx.call.bridge(request);
-    if (!outcome.answered) return recordFailure(ctx, outcome.cause);
+    const planned = planBridge(request, (name) => ctx.variables.channel(name));
+    if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
+    const outcome = await ctx.call.bridge(planned.plan);
+    if (!outcome.answered) {
+      const cause = bridgeFailureCause(outcome.attempts);
+      const failed = recordFailure(ctx, cause);
+      if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return failed;
+      await ctx.call.hangup(cause);
+      return { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' };
+    }
 
     ctx.setVariable('originate_disposition', 'SUCCESS');
     ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
@@ -107,6 +112,6 @@ export const bridgeApp: AppSpec<BridgeArgs> = {
     if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
     const winner = endpoints[outcome.endpointIndex];
     const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
-    return hangsUpAfterBridge(ctx, parameters) ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
+    return planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
   },
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { zonedTime } from '../engine/expr/zoned-time.js';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template, variableName } from './args.js';
 import { calendarStatus, describeMoment } from './working-hours.js';
 

@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { CdrSearcher, SearchOptions, SearchResponse } from '../cdr/store.js';
 import { domainConfig } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
-import { loadSchema } from '../engine/compile.js';
+import { schemaLoader } from '../../test/support/engine.js';
 import type { StepTrace, TraceEvent } from '../engine/trace.js';
 import { simScenario } from '../sim/sim-scenario.js';
 import { simulateCall } from '../sim/simulate.js';
@@ -28,7 +28,7 @@ function recordingSearcher(hits: SearchResponse['hits']['hits']) {
 }
 
 async function runCdrStep(step: unknown, variables: Record<string, string>, cdr: CdrSearcher) {
-  const loaded = loadSchema([step]);
+  const loaded = schemaLoader.load([step]);
   assert.ok(loaded.ok, loaded.ok ? '' : JSON.stringify(loaded.errors));
   const events: TraceEvent[] = [];
   const { call } = await simulateCall({
@@ -43,7 +43,7 @@ async function runCdrStep(step: unknown, variables: Record<string, string>, cdr:
   return { call, step: events.find((event): event is StepTrace => event.type === 'step')! };
 }
 
-const seedCdrStep = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'))[0];
+const seedCdrStep = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'))[0];
 
 test('builds the search the original sent: query_string + filters in bool.must, size, sort, columns as fields', async () => {
   const { searcher, calls } = recordingSearcher([{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': ['101'] } }]);
@@ -110,7 +110,7 @@ test('a missing export path gives "" and unknown arguments are rejected at load'
   const { call } = await runCdrStep(seedCdrStep, { caller_id_number: '0671234567' }, searcher);
   assert.equal(call.getVariable('last_cid'), '');
 
-  const rejected = loadSchema([{ cdr: { elastic: { limt: 1 } } }]);
+  const rejected = schemaLoader.load([{ cdr: { elastic: { limt: 1 } } }]);
   assert.equal(rejected.ok, false);
   assert.deepEqual(rejected.ok ? [] : rejected.errors, [{ path: '[0].cdr.elastic', message: 'unknown argument limt' }]);
 });

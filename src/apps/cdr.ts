@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { variableName } from './args.js';
 import { compileElasticRequest, renderElasticRequest } from './cdr-request.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';

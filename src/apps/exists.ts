@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template, variableName } from './args.js';
-import { formatUserRef, parseUserRef } from './user-ref.js';
+import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
 /** Resources of the original that need services callrouter does not have yet. */
 const NOT_YET = ['queue', 'media', 'dialer', 'callback', 'callbackMember'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BridgeRequest } from '../call/call.js';
+import type { BridgePlan } from '../call/call.js';
 import { SimCall } from '../sim/sim-call.js';
 import { loadErrors, runSchema } from '../../test/support/engine.js';
 
@@ -16,8 +16,8 @@ describe('exportVars', () => {
       { variables: { ticket: '42' } },
     );
     assert.equal(run.steps[0].result, 'exported at bridge time: ticket, missing');
-    const request = bridge.mock.calls[0].arguments[0] as BridgeRequest;
-    assert.deepEqual(request.exportedVariables, { ticket: '43', missing: '' });
+    const plan = bridge.mock.calls[0].arguments[0] as BridgePlan;
+    assert.deepEqual(plan.groups[0][0].variables, { ticket: '43', missing: '' });
   });
 
   it('rejects anything but a non-empty array of variable names', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { variableName } from './args.js';
 
 /** `exportVars`: names whose values, read when a bridge starts, are copied onto the new legs. */

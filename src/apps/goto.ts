@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template } from './args.js';
 
 const LOCAL = 'local:';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-cause.js';
 import { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { unknownNameMessage } from './args.js';
 
 const DEFAULT_CAUSE: HangupCause = 'NORMAL_CLEARING';

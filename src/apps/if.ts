@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../engine/expr/index.js';
 import type { Flow } from '../engine/flow.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 
 interface IfArgs {
   expression: Expression;

@@ -1,5 +1,5 @@
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template } from './args.js';
 
 /** `log`: a line in the call's log and trace. */

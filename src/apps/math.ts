@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { numberOrTemplate, oneOfNames, variableName } from './args.js';
 
 type NumericFunction = (...values: number[]) => number;

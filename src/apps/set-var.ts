@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
-import type { AppContext, AppSpec } from './app.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
 
 /** Where a `setVar` entry puts its value; see the reference's `setVar` row. */
 type Scope = 'channel' | 'all' | 'nolocal' | 'domain';

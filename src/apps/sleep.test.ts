@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AppContext } from './app.js';
+import type { AppContext } from '../engine/app.js';
 import { MAX_SLEEP_MS, sleepApp } from './sleep.js';
 import { Template } from '../engine/template.js';
 import { loadErrors, runApp } from '../../test/support/engine.js';

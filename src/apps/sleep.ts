@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { numberOrTemplate } from './args.js';
 
 /** A schema may pause a call, not park it: longer waits belong to `park` or a queue. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppSpec } from './app.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
 import { numberOrTemplate, oneOfNames, variableName } from './args.js';
 import { convertArgument, paramKind, resultText, STRING_FUNCTIONS, type ArgumentValue } from './string-functions.js';
 

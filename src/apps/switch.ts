@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template } from './args.js';
 
 interface SwitchArgs {

@@ -1,5 +1,5 @@
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { templateList } from './args.js';
 
 /** `unSet`: `"name"` or `["a", "b"]`: removes channel variables. */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
-import type { AppSpec } from './app.js';
+import type { AppSpec } from '../engine/app.js';
 import { template, variableName } from './args.js';
-import { formatUserRef, parseUserRef } from './user-ref.js';
+import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
 interface UserDataArgs {
   name: Template;

@@ -29,11 +29,13 @@ export interface Call {
   hangup(cause: HangupCause): Promise<void>;
 
   /**
-   * Rings the request's targets and, when one answers, connects the call to it.
-   * Resolves when the bridge failed (nobody answered: the flow goes on) or when
-   * the bridged conversation has ended.
+   * Rings the plan's legs (group after group; a group's legs together, each
+   * for its own time) and, when one answers, connects the call to it.
+   * Resolves when nobody answered, with each target's outcome, or when the
+   * bridged conversation has ended. What the plan means is decided in
+   * `bridge-policy.ts`, not here.
    */
-  bridge(request: BridgeRequest): Promise<BridgeResult>;
+  bridge(plan: BridgePlan): Promise<BridgeResult>;
 
   /** Collects DTMF digits the caller presses (for playback's getDigits). */
   collectDigits(request: DigitsRequest): Promise<string>;
@@ -57,6 +59,7 @@ export interface BridgeEndpoint {
   parameters: Record<string, string>;
 }
 
+/** What the bridge application asks for, before the bridge policy reads it. */
 export interface BridgeRequest {
   /** `multiple`: ring all at once; `failover`: one after another. */
   strategy: 'multiple' | 'failover';
@@ -65,6 +68,32 @@ export interface BridgeRequest {
   parameters: Record<string, string>;
   /** Channel variables copied onto the new legs (`all:`/`nolocal:` setVar, exportVars). */
   exportedVariables: Record<string, string>;
+  codecs: string[];
+}
+
+/** One target to ring, with everything the policy decided for it. */
+export interface BridgeLeg {
+  /** Index into the request's endpoints, for the outcome. */
+  endpointIndex: number;
+  endpoint: BridgeEndpoint;
+  /** How long it may ring. */
+  timeoutSeconds: number;
+  /** How long to wait before ringing it (`leg_delay_start`). */
+  delaySeconds: number;
+  /** The caller ID the schema set for this leg; absent: the adapter's own (the caller's, a gateway's). */
+  callerIdNumber?: string;
+  callerIdName?: string;
+  /** Extra headers for the new leg (`sip_h_X-Name=value`). */
+  headers: Record<string, string>;
+  /** Ringing instead of the target's early media (`ignore_early_media=true`). */
+  ignoreEarlyMedia: boolean;
+  /** The new leg's channel variables: exported ones, then the bridge's and the endpoint's parameters. */
+  variables: Record<string, string>;
+}
+
+/** A bridge as adapters carry it out: groups rung one after another, the legs of a group together. */
+export interface BridgePlan {
+  groups: BridgeLeg[][];
   codecs: string[];
 }
 
@@ -82,9 +111,7 @@ export type BridgeResult =
     }
   | {
       answered: false;
-      /** Why nobody answered: NO_ANSWER, USER_BUSY, USER_NOT_REGISTERED, CALL_REJECTED, ... */
-      cause: HangupCause;
-      /** Per-target outcome, in request order. */
+      /** Each target's outcome (ORIGINATOR_CANCEL for those rung when the caller left); `bridgeFailureCause` sums them up. */
       attempts: BridgeAttempt[];
     };
 

@@ -12,7 +12,8 @@
  * (the SQLite worker thread of ./sqlite/cdr-writer-client.ts), so neither the
  * documents nor the inserts cost the call path's event loop anything.
  */
-import { cdrFromLeg, type CallLegRecord } from './document/leg-record.js';
+import type { CallLegRecord } from '../call/leg-record.js';
+import { cdrFromLeg } from './document/leg-record.js';
 import type { CdrDocument, CdrStore, IndexedDocument } from './store.js';
 
 /** A leg and the zone of its domain's local-time stamps, as a sink gets it. */

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
-import { loadSchemaText, type CompiledSchema } from '../engine/compile.js';
+import { appRegistry } from '../apps/registry.js';
+import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatJsonPath } from '../engine/json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
 import { parseJsonText } from '../json-text.js';
@@ -17,7 +18,7 @@ export class UsageError extends Error {
 }
 
 export async function readSchemaFile(path: string): Promise<CompiledSchema> {
-  const result = loadSchemaText(await readText(path));
+  const result = new SchemaLoader(appRegistry).loadText(await readText(path));
   if (!result.ok) throw invalidSchema(path, result.errors);
   return result.schema;
 }

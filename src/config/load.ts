@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { formatJsonPath } from '../engine/json-path.js';
 import { configSchema, type Config } from './schema.js';
@@ -38,4 +38,9 @@ export function parseConfig(file: string, json: unknown): Config {
     throw new ConfigError(file, parsed.error.issues.map((issue) => `${formatJsonPath(issue.path)}: ${issue.message}`));
   }
   return parsed.data;
+}
+
+/** The data directory a configuration names, relative to the configuration file's folder. */
+export function resolveDataDir(configPath: string, config: Pick<Config, 'dataDir'>): string {
+  return resolve(dirname(resolve(configPath)), config.dataDir);
 }

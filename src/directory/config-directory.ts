@@ -1,6 +1,6 @@
-import type { DomainConfig } from '../config/schema.js';
 import type { Directory, Domain, PhoneStateTracker, User, WorkingCalendar } from './directory.js';
 import { InMemoryPhoneState } from './phone-state.js';
+import type { DirectoryDomainSettings } from './settings.js';
 
 /** The directory as configured: domains and users from the configuration file, live state in memory. */
 export class ConfigDirectory implements Directory {
@@ -9,7 +9,7 @@ export class ConfigDirectory implements Directory {
   readonly #users = new Map<string, Map<string, User>>();
   readonly #calendars = new Map<string, Map<string, WorkingCalendar>>();
 
-  constructor(domains: readonly DomainConfig[], phoneState: PhoneStateTracker = new InMemoryPhoneState()) {
+  constructor(domains: readonly DirectoryDomainSettings[], phoneState: PhoneStateTracker = new InMemoryPhoneState()) {
     this.phoneState = phoneState;
     for (const config of domains) {
       this.#domains.set(config.name, {

@@ -1,18 +1,19 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { loadSchema, loadSchemaText, MAX_SCHEMA_BYTES } from './compile.js';
+import { schemaLoader } from '../../test/support/engine.js';
+import { MAX_SCHEMA_BYTES } from './compile.js';
 import { formatSchemaError } from './schema-error.js';
 
 function errorsOf(json: unknown): string[] {
-  const result = loadSchema(json);
+  const result = schemaLoader.load(json);
   assert.equal(result.ok, false, 'expected the schema to be rejected');
   return result.ok ? [] : result.errors.map(formatSchemaError);
 }
 
 test('the seed last-agent schema, verbatim, loads', () => {
   const seed = readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8');
-  const result = loadSchemaText(seed);
+  const result = schemaLoader.loadText(seed);
   assert.ok(result.ok, result.ok ? '' : result.errors.map(formatSchemaError).join('\n'));
   assert.equal(result.schema.root.steps.length, 5);
   assert.deepEqual(
@@ -64,14 +65,14 @@ test('a goto must name a tag that exists, and tags are unique', () => {
 });
 
 test('bridge endpoint types are checked at their path', () => {
-  const seed = JSON.parse(readFileSync(new URL('../../examples/last-agent.json', import.meta.url), 'utf8'));
+  const seed = JSON.parse(readFileSync(new URL('../../test/support/fixtures/seed-last-agent.json', import.meta.url), 'utf8'));
   seed[2].if.then[0].bridge.endpoints[0].type = 'phone';
   assert.deepEqual(errorsOf(seed), ['[2].if.then[0].bridge.endpoints[0].type: expected one of user, gateway, device, sipUri']);
 });
 
 test('schemas over 1 MB or nested deeper than 64 levels are rejected', () => {
   const big = JSON.stringify([{ goto: `local:${'x'.repeat(MAX_SCHEMA_BYTES)}` }]);
-  const result = loadSchemaText(big);
+  const result = schemaLoader.loadText(big);
   assert.equal(result.ok, false);
   assert.match(result.ok ? '' : result.errors[0].message, /larger than 1048576 bytes/);
 
@@ -80,12 +81,12 @@ test('schemas over 1 MB or nested deeper than 64 levels are rejected', () => {
   assert.match(errorsOf(deep)[0], /nested deeper than 64 levels/);
 
   const text = '['.repeat(100_000) + ']'.repeat(100_000);
-  const fromText = loadSchemaText(text);
+  const fromText = schemaLoader.loadText(text);
   assert.equal(fromText.ok, false);
 });
 
 test('invalid JSON text is reported, not thrown', () => {
-  const result = loadSchemaText('[{"log": }]');
+  const result = schemaLoader.loadText('[{"log": }]');
   assert.equal(result.ok, false);
   assert.match(result.ok ? '' : result.errors[0].message, /^not valid JSON/);
 });

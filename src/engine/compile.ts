@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { AppSpec } from '../apps/app.js';
+import type { AppSpec } from './app.js';
+import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
-import { findApp, suggestApp, UNSUPPORTED_APPS } from './registry.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 import { parseJsonText } from '../json-text.js';
 
@@ -20,101 +20,109 @@ export const MAX_SCHEMA_DEPTH = 64;
 
 const MODIFIER_KEYS = new Set(['break', 'async', 'tag']);
 
-/** Loads a schema from JSON text (a file's content, an HTTP body). */
-export function loadSchemaText(text: string): LoadResult {
-  if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
-  let json: unknown;
-  try {
-    json = parseJsonText(text);
-  } catch (error) {
-    return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
+/** Validates and compiles routing schemas against the applications it is given. */
+export class SchemaLoader {
+  /**
+   * An array of application objects, as a zod type so that apps with nested
+   * arrays (`if`, `switch`) validate them in place with the right JSON paths.
+   */
+  private readonly nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown> = z
+    .array(z.unknown())
+    .transform((items, ctx) => {
+      const steps: Step[] = [];
+      items.forEach((item, index) => {
+        const step = this.compileStep(item, [...ctx.path, index], (path, message) =>
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...path], message }),
+        );
+        if (step) steps.push(step);
+      });
+      return new Flow(steps, formatJsonPath(ctx.path));
+    });
+
+  constructor(private readonly apps: AppRegistry) {}
+
+  /** Loads a schema from JSON text (a file's content, an HTTP body). */
+  loadText(text: string): LoadResult {
+    if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
+    let json: unknown;
+    try {
+      json = parseJsonText(text);
+    } catch (error) {
+      return fail('(schema)', `not valid JSON: ${(error as Error).message}`);
+    }
+    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json);
   }
-  return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : compileWithinLimits(json);
-}
 
-/** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
-export function loadSchema(json: unknown): LoadResult {
-  // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
-  if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
-  if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
-  return compileWithinLimits(json);
-}
-
-/** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
-function compileWithinLimits(json: unknown): LoadResult {
-  const parsed = nestedFlow.safeParse(json);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
-
-  const root = parsed.data;
-  const tags = new Map<string, FlowPosition>();
-  const duplicateTags: SchemaError[] = [];
-  linkFlows(root, tags, duplicateTags);
-  if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
-  const unknownTargets = missingGotoTargets(root, tags);
-  if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-  return { ok: true, schema: { root, tags } };
-}
-
-/**
- * An array of application objects, as a zod type so that apps with nested
- * arrays (`if`, `switch`) validate them in place with the right JSON paths.
- */
-const nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown> = z.array(z.unknown()).transform((items, ctx) => {
-  const steps: Step[] = [];
-  items.forEach((item, index) => {
-    const step = compileStep(item, [...ctx.path, index], (path, message) =>
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, ...path], message }),
-    );
-    if (step) steps.push(step);
-  });
-  return new Flow(steps, formatJsonPath(ctx.path));
-});
-
-type Report = (relativePath: (string | number)[], message: string) => void;
-
-function compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-    report([], 'expected an application object such as { "log": "text" }');
-    return undefined;
+  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
+  load(json: unknown): LoadResult {
+    // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
+    if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
+    if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
+    return this.compileWithinLimits(json);
   }
-  const object = item as Record<string, unknown>;
-  const modifiers = compileModifiers(object, report);
-  const appKeys = Object.keys(object).filter((key) => !MODIFIER_KEYS.has(key));
 
-  if (appKeys.length === 0) {
-    if (object.break === undefined) {
-      report([], 'expected an application key');
+  /** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
+  private compileWithinLimits(json: unknown): LoadResult {
+    const parsed = this.nestedFlow.safeParse(json);
+    if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
+
+    const root = parsed.data;
+    const tags = new Map<string, FlowPosition>();
+    const duplicateTags: SchemaError[] = [];
+    linkFlows(root, tags, duplicateTags);
+    if (duplicateTags.length > 0) return { ok: false, errors: duplicateTags };
+    const unknownTargets = missingGotoTargets(root, tags);
+    if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
+    return { ok: true, schema: { root, tags } };
+  }
+
+  private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      report([], 'expected an application object such as { "log": "text" }');
       return undefined;
     }
-    // `{ "break": true }` alone is the break application itself.
-    return makeStep(findApp('break')!, true, object.break, path, modifiers);
-  }
-  if (appKeys.length > 1) {
-    report([], `expected one application per object, found ${appKeys.join(', ')}`);
-    return undefined;
-  }
+    const object = item as Record<string, unknown>;
+    const modifiers = compileModifiers(object, report);
+    const appKeys = Object.keys(object).filter((key) => !MODIFIER_KEYS.has(key));
 
-  const name = appKeys[0];
-  const spec = findApp(name);
-  if (!spec) {
-    if (UNSUPPORTED_APPS.has(name)) report([name], `the ${name} application is not supported yet`);
-    else {
-      const hint = suggestApp(name);
-      report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
+    if (appKeys.length === 0) {
+      const breakApp = this.apps.find('break');
+      if (object.break === undefined || !breakApp) {
+        report([], 'expected an application key');
+        return undefined;
+      }
+      // `{ "break": true }` alone is the break application itself.
+      return makeStep(breakApp, true, object.break, path, modifiers);
     }
-    return undefined;
-  }
-  const argsSchema = typeof spec.args === 'function' ? spec.args(nestedFlow) : spec.args;
-  const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const explained = explainIssue(issue);
-      report(explained.path.slice(path.length), explained.message);
+    if (appKeys.length > 1) {
+      report([], `expected one application per object, found ${appKeys.join(', ')}`);
+      return undefined;
     }
-    return undefined;
+
+    const name = appKeys[0];
+    const spec = this.apps.find(name);
+    if (!spec) {
+      if (this.apps.unsupported.has(name)) report([name], `the ${name} application is not supported yet`);
+      else {
+        const hint = this.apps.suggest(name);
+        report([name], `unknown application${hint ? `; did you mean ${hint}?` : ''}`);
+      }
+      return undefined;
+    }
+    const argsSchema = typeof spec.args === 'function' ? spec.args(this.nestedFlow) : spec.args;
+    const parsed = argsSchema.safeParse(object[name], { path: [...path, name] });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const explained = explainIssue(issue);
+        report(explained.path.slice(path.length), explained.message);
+      }
+      return undefined;
+    }
+    return makeStep(spec, parsed.data, object[name], path, modifiers);
   }
-  return makeStep(spec, parsed.data, object[name], path, modifiers);
 }
+
+type Report = (relativePath: (string | number)[], message: string) => void;
 
 interface Modifiers {
   break: boolean;

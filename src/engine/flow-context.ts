@@ -1,5 +1,5 @@
-import type { AppContext, Services } from '../apps/app.js';
-import { parseUserRef } from '../apps/user-ref.js';
+import type { AppContext, Services } from './app.js';
+import { parseUserRef } from '../directory/user-ref.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';

@@ -1,4 +1,4 @@
-import type { AppSpec } from '../apps/app.js';
+import type { AppSpec } from './app.js';
 
 /** One application object of a loaded schema, its arguments validated and compiled. */
 export interface Step {

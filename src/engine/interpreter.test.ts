@@ -6,7 +6,7 @@ import { domainConfig } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { simScenario } from '../sim/sim-scenario.js';
 import { simulateCall } from '../sim/simulate.js';
-import { loadSchema } from './compile.js';
+import { schemaLoader } from '../../test/support/engine.js';
 import type { RunOptions } from './interpreter.js';
 import type { StepTrace, TraceEvent } from './trace.js';
 
@@ -17,7 +17,7 @@ const failingCdr: CdrSearcher = {
 };
 
 async function run(json: unknown, options: Pick<RunOptions, 'maxGotos' | 'maxSteps'> & { variables?: Record<string, string> } = {}) {
-  const loaded = loadSchema(json);
+  const loaded = schemaLoader.load(json);
   assert.ok(loaded.ok, loaded.ok ? '' : JSON.stringify(loaded.errors));
   const events: TraceEvent[] = [];
   const result = await simulateCall({

@@ -1,4 +1,4 @@
-import type { AppOutcome, Services } from '../apps/app.js';
+import type { AppOutcome, Services } from './app.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, parseConfig } from '../config/load.js';
+import { schemaLoader } from '../../test/support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from './route-schemas.js';
 
 const schema = [{ log: 'x' }];
@@ -68,7 +69,7 @@ test("a user's own schema is validated with the other route schemas, at the user
   const config = parseConfig('callrouter.json', {
     domains: [{ name: 'a.example', users: [{ id: '101', password: 'p' }, { id: '102', password: 'p', schema: [{ lgo: 'x' }] }] }],
   });
-  const error = await loadRouteSchemas(config, '.').then(
+  const error = await loadRouteSchemas(config, '.', schemaLoader).then(
     () => assert.fail('expected a RouteSchemaError'),
     (caught: unknown) => caught,
   );

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Config } from '../config/schema.js';
-import { loadSchema, loadSchemaText, type CompiledSchema } from '../engine/compile.js';
+import type { RoutedDomain } from './settings.js';
+import type { CompiledSchema, LoadResult, SchemaLoader } from '../engine/compile.js';
 import { formatSchemaError } from '../engine/schema-error.js';
 
 /**
@@ -30,10 +30,10 @@ export class RouteSchemaError extends Error {
  * the configuration's folder). All problems are reported together, each with
  * the route's path in the configuration and the schema's own JSON path.
  */
-export async function loadRouteSchemas(config: Config, configDir: string): Promise<RouteSchemas> {
+export async function loadRouteSchemas(config: { domains: readonly RoutedDomain[] }, configDir: string, loader: SchemaLoader): Promise<RouteSchemas> {
   const schemas: RouteSchemas = new Map();
   const problems: string[] = [];
-  const fileCache = new Map<string, ReturnType<typeof loadSchemaText>>();
+  const fileCache = new Map<string, LoadResult>();
 
   for (const [d, domain] of config.domains.entries()) {
     const routes = [
@@ -42,7 +42,7 @@ export async function loadRouteSchemas(config: Config, configDir: string): Promi
       ...domain.users.flatMap(({ schema }, u) => (schema ? [{ route: { schema }, at: routePath.extension(d, u) }] : [])),
     ];
     for (const { route, at } of routes) {
-      let result: ReturnType<typeof loadSchemaText>;
+      let result: LoadResult;
       let where = `${at}.schema`;
       if (typeof route.schema === 'string') {
         const file = resolve(configDir, route.schema);
@@ -51,7 +51,7 @@ export async function loadRouteSchemas(config: Config, configDir: string): Promi
         if (cached) result = cached;
         else {
           try {
-            result = loadSchemaText(await readFile(file, 'utf8'));
+            result = loader.loadText(await readFile(file, 'utf8'));
           } catch (error) {
             problems.push(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
             continue;
@@ -59,7 +59,7 @@ export async function loadRouteSchemas(config: Config, configDir: string): Promi
           fileCache.set(file, result);
         }
       } else {
-        result = loadSchema(route.schema);
+        result = loader.load(route.schema);
       }
       if (result.ok) schemas.set(at, result.schema);
       else for (const error of result.errors) problems.push(`${where} ${formatSchemaError(error)}`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { z } from 'zod';
 import { configSchema } from '../config/schema.js';
+import { schemaLoader } from '../../test/support/engine.js';
 import { loadRouteSchemas } from './route-schemas.js';
 import { RouteTable, type RouteSelection } from './route-table.js';
 
@@ -17,7 +18,7 @@ function domain(name: string, overrides: Partial<DomainInput> = {}): DomainInput
 
 async function tableOf(domains: DomainInput[]): Promise<RouteTable> {
   const config = configSchema.parse({ domains });
-  return RouteTable.build(config, await loadRouteSchemas(config, '.'));
+  return RouteTable.build(config, await loadRouteSchemas(config, '.', schemaLoader));
 }
 
 /** The selected route's path, name, domain, captures and variables, or the reason there is none. */
@@ -66,7 +67,7 @@ test('a public number selects its route, whose domain becomes the call domain, w
 
 test('the selected route carries the schema compiled for its path', async () => {
   const config = configSchema.parse({ domains: [office] });
-  const schemas = await loadRouteSchemas(config, '.');
+  const schemas = await loadRouteSchemas(config, '.', schemaLoader);
   const selection = RouteTable.build(config, schemas).selectPublic('+380442220000', 'gateway');
   assert.ok(selection.found);
   assert.equal(selection.route.schema, schemas.get('domains[0].routes.public[1]'));

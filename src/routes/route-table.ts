@@ -1,5 +1,5 @@
 import type RE2 from 're2';
-import type { Config } from '../config/schema.js';
+import type { RoutedDomain } from './settings.js';
 import type { CompiledSchema } from '../engine/compile.js';
 import { compileDestinationPattern } from './destination-pattern.js';
 import { withoutSeparators, type NationalFormat } from './did.js';
@@ -67,7 +67,7 @@ export class RouteTable {
    * From a validated configuration (DIDs unique, patterns valid) and its
    * compiled schemas; throws only when a schema is missing, which is a bug.
    */
-  static build(config: Config, schemas: RouteSchemas): RouteTable {
+  static build(config: { domains: readonly RoutedDomain[] }, schemas: RouteSchemas): RouteTable {
     const schemaAt = (path: string): CompiledSchema => {
       const schema = schemas.get(path);
       if (!schema) throw new Error(`no compiled schema for ${path}`);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { TokenStore } from '../admin/token-store.js';
+import { resolveDataDir } from '../config/load.js';
 
 const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
@@ -8,13 +10,15 @@ const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
 export interface DemoCredentials {
   domain: string;
   users: { id: string; password: string }[];
+  /** An `admin` token for the HTTP API, stored hashed in the demo's data directory. */
+  adminToken: string;
 }
 
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords, a carrier gateway on 127.0.0.2, and routes that use the example
- * schemas (the public number runs last-agent.json). Returns the credentials so
- * they can be printed once.
+ * schemas (the public number runs last-agent.json), and an admin API token.
+ * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -26,7 +30,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const domain = 'demo.callrouter.local';
   const config = {
     // MD5 first: many phones (and sipp) answer only the first challenge, and most know no SHA-256.
-    sip: { listen: { address: '0.0.0.0', port: 5060 }, transports: ['udp', 'tcp'], auth: { algorithms: ['MD5', 'SHA-256'] } },
+    // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
+    sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'], auth: { algorithms: ['MD5', 'SHA-256'] } },
     http: { address: '127.0.0.1', port: 8080 },
     dataDir: '.',
     domains: [
@@ -49,5 +54,10 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
     ],
   };
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  return { domain, users };
+  const tokens = TokenStore.openInDataDir(resolveDataDir(file, config));
+  try {
+    return { domain, users, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token };
+  } finally {
+    tokens.close();
+  }
 }

@@ -2,13 +2,18 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { requestDomainScope } from '../admin/auth-plugin.js';
+import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
-import { loadConfigFile } from '../config/load.js';
+import { systemClock, type Clock } from '../clock.js';
+import { loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { appRegistry } from '../apps/registry.js';
+import { SchemaLoader } from '../engine/compile.js';
 import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
@@ -18,12 +23,14 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { settledWithin } from '../settled-within.js';
-import { createCallRunner } from './call-runner.js';
+import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
   config: Config;
+  /** Where CDRs and API tokens are stored. */
+  dataDir: string;
   directory: ConfigDirectory;
   routeSchemas: RouteSchemas;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
@@ -49,13 +56,25 @@ const UNREGISTER_WAIT_MS = 2_000;
  * before anything listens; whatever did start is stopped again when a later
  * part fails (a port in use, say).
  */
-export async function startRouter(configPath: string, loggerFor: Logger | ((config: Config) => Logger)): Promise<RunningRouter> {
+export interface RouterOptions {
+  /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
+  clock?: Clock;
+  /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
+  trace?: CallTraceSink;
+}
+
+export async function startRouter(
+  configPath: string,
+  loggerFor: Logger | ((config: Config) => Logger),
+  options: RouterOptions = {},
+): Promise<RunningRouter> {
+  const clock = options.clock ?? systemClock;
   const config = await loadConfigFile(configPath);
   const logger = typeof loggerFor === 'function' ? loggerFor(config) : loggerFor;
   const configDir = dirname(resolve(configPath));
-  const dataDir = resolve(configDir, config.dataDir);
+  const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
-  const routeSchemas = await loadRouteSchemas(config, configDir);
+  const routeSchemas = await loadRouteSchemas(config, configDir, new SchemaLoader(appRegistry));
   const routes = RouteTable.build(config, routeSchemas);
   const directory = new ConfigDirectory(config.domains);
   const metrics = createMetricsRegistry();
@@ -66,7 +85,8 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
   try {
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
-    // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges expired CDRs.
+    // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
+    // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
     const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
@@ -89,10 +109,11 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       directory,
       logger: logger.child({ component: 'sip' }),
       observer,
+      clock,
       calls: {
         gateways: gatewayDirectory(config, gatewayAddresses),
         recordLeg: (leg) => cdrWriter.record(leg),
-        onCall: createCallRunner({ routes, directory, cdr: cdrStore.calls, logger: logger.child({ component: 'call' }) }),
+        onCall: createCallRunner({ routes, directory, cdr: cdrStore.calls, clock, trace: options.trace, logger: logger.child({ component: 'call' }) }),
       },
     });
     await sipServer.start();
@@ -102,14 +123,24 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       outbound: sipServer.outboundRequests,
       destinationOf: (domain, gateway) => gatewayAddresses.destinationOf(domain, gateway),
       logger: logger.child({ component: 'gateway-registration' }),
+      clock,
     });
     registrations.start();
     // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
     cleanups.push(() => settledWithin(registrations.stop(), UNREGISTER_WAIT_MS));
 
+    const tokens = TokenStore.openInDataDir(dataDir);
+    cleanups.push(async () => tokens.close());
+    if (!tokens.hasLiveTokens()) {
+      logger.warn(
+        { dataDir },
+        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+      );
+    }
     const http = await createHttpServer({
       logger,
       metrics,
+      tokens,
       health: () => ({
         domains: config.domains.map((domain) => domain.name),
         sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
@@ -118,7 +149,8 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
-        (app) => cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC' }),
+        (app) =>
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
       ],
     });
     cleanups.push(() => http.close());
@@ -128,6 +160,7 @@ export async function startRouter(configPath: string, loggerFor: Logger | ((conf
 
     return {
       config,
+      dataDir,
       directory,
       routeSchemas,
       routes,

@@ -6,7 +6,8 @@ import {
   callEndedReason,
   type BridgeAttempt,
   type BridgeEndpoint,
-  type BridgeRequest,
+  type BridgeLeg,
+  type BridgePlan,
   type BridgeResult,
   type Call,
   type CallState,
@@ -24,7 +25,6 @@ export interface SimCallOptions {
   narrate?: (message: string) => void;
 }
 
-const DEFAULT_LEG_TIMEOUT_S = 60;
 const DEFAULT_TALK_S = 60;
 const FAILURE_CAUSE: Record<Exclude<SimTargetOutcome['result'], 'answer'>, HangupCause> = {
   'no-answer': 'NO_ANSWER',
@@ -110,11 +110,16 @@ export class SimCall extends ChannelVariables implements Call {
     this.#end(cause, `hung up: ${cause}`);
   }
 
-  async bridge(request: BridgeRequest): Promise<BridgeResult> {
+  async bridge(plan: BridgePlan): Promise<BridgeResult> {
     this.#ensureUp();
-    if (request.endpoints.length === 0) return { answered: false, cause: 'NO_ROUTE_DESTINATION', attempts: [] };
-    const fates = request.endpoints.map((endpoint) => this.#fate(endpoint, request));
-    return request.strategy === 'failover' ? this.#ringOneByOne(request, fates) : this.#ringAll(request, fates);
+    const attempts: BridgeAttempt[] = [];
+    for (const group of plan.groups) {
+      const outcome = this.#ringGroup(group);
+      if (outcome.answered) return outcome;
+      attempts.push(...outcome.attempts);
+      if (this.#state === 'ended') break;
+    }
+    return { answered: false, attempts };
   }
 
   async collectDigits(request: DigitsRequest): Promise<string> {
@@ -135,40 +140,38 @@ export class SimCall extends ChannelVariables implements Call {
     return digits;
   }
 
-  async #ringAll(request: BridgeRequest, fates: LegFate[]): Promise<BridgeResult> {
-    request.endpoints.forEach((endpoint, index) => this.#narrate(`ringing ${targetKey(endpoint)} (leg_timeout ${legTimeout(endpoint, request)} s)`));
+  /** Rings the legs of one group together: the first to answer wins, else each gives up in its time. */
+  #ringGroup(group: readonly BridgeLeg[]): BridgeResult {
+    for (const leg of group) {
+      const delay = leg.delaySeconds > 0 ? `, after ${leg.delaySeconds} s` : '';
+      this.#narrate(`ringing ${targetKey(leg.endpoint)} (leg_timeout ${leg.timeoutSeconds} s${delay})`);
+    }
+    const fates = group.map((leg) => this.#fate(leg));
     const winner = fates
       .map((fate, index) => ({ fate, index }))
-      .filter((leg) => leg.fate.answered)
+      .filter((entry) => entry.fate.answered)
       .sort((a, b) => a.fate.at - b.fate.at)[0];
     const settleAt = winner ? winner.fate.at : Math.max(...fates.map((fate) => fate.at));
-    if (this.#callerGoneBy(settleAt)) return this.#cancelledByCaller(fates.map((_, index) => index));
+    if (this.#callerGoneBy(settleAt)) return this.#cancelledByCaller(group);
 
     if (winner && winner.fate.answered) {
-      for (const [index, fate] of fates.entries()) {
-        if (index !== winner.index && fate.at >= winner.fate.at) this.#narrate(`${targetKey(request.endpoints[index])}: cancelled, ${targetKey(request.endpoints[winner.index])} answered first`);
-      }
-      return this.#converse(request.endpoints[winner.index], winner.index, winner.fate.at, winner.fate.talk);
+      const winnerKey = targetKey(group[winner.index].endpoint);
+      fates.forEach((fate, index) => {
+        if (index !== winner.index && fate.at >= winner.fate.at) this.#narrate(`${targetKey(group[index].endpoint)}: cancelled, ${winnerKey} answered first`);
+      });
+      return this.#converse(group[winner.index], winner.fate.at, winner.fate.talk);
     }
     this.#clock.advance(settleAt * 1000);
-    return this.#failed(request, fates.map((fate, index) => ({ fate, index })));
+    const attempts = fates.map((fate, index): BridgeAttempt => {
+      const cause = fate.answered ? 'NO_ANSWER' : fate.cause;
+      this.#narrate(`${targetKey(group[index].endpoint)}: ${cause} after ${fate.at} s`);
+      return { endpointIndex: group[index].endpointIndex, cause };
+    });
+    return { answered: false, attempts };
   }
 
-  async #ringOneByOne(request: BridgeRequest, fates: LegFate[]): Promise<BridgeResult> {
-    const tried: { fate: LegFate; index: number }[] = [];
-    for (const [index, fate] of fates.entries()) {
-      const endpoint = request.endpoints[index];
-      this.#narrate(`ringing ${targetKey(endpoint)} (leg_timeout ${legTimeout(endpoint, request)} s)`);
-      if (this.#callerGoneBy(fate.at)) return this.#cancelledByCaller([index]);
-      if (fate.answered) return this.#converse(endpoint, index, fate.at, fate.talk);
-      this.#clock.advance(fate.at * 1000);
-      this.#narrate(`${targetKey(endpoint)}: ${fate.cause} after ${fate.at} s`);
-      tried.push({ fate, index });
-    }
-    return this.#failed(request, tried, false);
-  }
-
-  #converse(endpoint: BridgeEndpoint, index: number, ringSeconds: number, talk: number): BridgeResult {
+  #converse(leg: BridgeLeg, ringSeconds: number, talk: number): BridgeResult {
+    const endpoint = leg.endpoint;
     this.#clock.advance(ringSeconds * 1000);
     this.#state = 'answered';
     this.#narrate(`${targetKey(endpoint)}: answered after ${ringSeconds} s, bridged`);
@@ -180,40 +183,30 @@ export class SimCall extends ChannelVariables implements Call {
       this.#clock.advance(talk * 1000);
       this.#end('NORMAL_CLEARING', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
     }
-    return { answered: true, endpointIndex: index, hangupCause: 'NORMAL_CLEARING', ringSeconds };
+    return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds, legUuid: randomUUID() };
   }
 
-  #failed(request: BridgeRequest, legs: { fate: LegFate; index: number }[], narrate = true): BridgeResult {
-    const attempts: BridgeAttempt[] = legs.map(({ fate, index }) => ({
-      endpointIndex: index,
-      cause: fate.answered ? 'NO_ANSWER' : fate.cause,
-    }));
-    if (narrate) for (const attempt of attempts) this.#narrate(`${targetKey(request.endpoints[attempt.endpointIndex])}: ${attempt.cause}`);
-    // As FreeSWITCH reports it: the cause of the leg that gave up last.
-    const last = legs.reduce((latest, leg) => (leg.fate.at >= latest.fate.at ? leg : latest));
-    return { answered: false, cause: attempts[legs.indexOf(last)].cause, attempts };
-  }
-
-  #cancelledByCaller(indexes: number[]): BridgeResult {
+  #cancelledByCaller(group: readonly BridgeLeg[]): BridgeResult {
     const after = this.#secondsUntilCallerHangsUp() ?? 0;
     this.#clock.advance(after * 1000);
     this.#end('ORIGINATOR_CANCEL', 'caller hung up while the bridge was ringing');
-    return { answered: false, cause: 'ORIGINATOR_CANCEL', attempts: indexes.map((index) => ({ endpointIndex: index, cause: 'ORIGINATOR_CANCEL' })) };
+    return { answered: false, attempts: group.map((leg) => ({ endpointIndex: leg.endpointIndex, cause: 'ORIGINATOR_CANCEL' })) };
   }
 
-  #fate(endpoint: BridgeEndpoint, request: BridgeRequest): LegFate {
-    const timeout = legTimeout(endpoint, request);
+  /** When the leg answers or gives up, in seconds from the start of its group (its delay included). */
+  #fate(leg: BridgeLeg): LegFate {
+    const { timeoutSeconds: timeout, delaySeconds: delay, endpoint } = leg;
     const outcome =
       this.#scenario.targets[targetKey(endpoint)] ?? this.#options.defaultOutcome?.(endpoint) ?? { result: 'no-answer' };
     if (outcome.result === 'answer') {
-      const at = outcome.after ?? 3;
-      return at < timeout
-        ? { answered: true, at, talk: outcome.talk ?? DEFAULT_TALK_S }
-        : { answered: false, at: timeout, cause: 'NO_ANSWER' };
+      const after = outcome.after ?? 3;
+      return after < timeout
+        ? { answered: true, at: delay + after, talk: outcome.talk ?? DEFAULT_TALK_S }
+        : { answered: false, at: delay + timeout, cause: 'NO_ANSWER' };
     }
-    if (outcome.result === 'no-answer') return { answered: false, at: timeout, cause: 'NO_ANSWER' };
-    const at = Math.min(outcome.after ?? (outcome.result === 'not-registered' ? 0 : 1), timeout);
-    return { answered: false, at, cause: FAILURE_CAUSE[outcome.result] };
+    if (outcome.result === 'no-answer') return { answered: false, at: delay + timeout, cause: 'NO_ANSWER' };
+    const after = Math.min(outcome.after ?? (outcome.result === 'not-registered' ? 0 : 1), timeout);
+    return { answered: false, at: delay + after, cause: FAILURE_CAUSE[outcome.result] };
   }
 
   #secondsUntilCallerHangsUp(): number | undefined {
@@ -246,9 +239,4 @@ export class SimCall extends ChannelVariables implements Call {
 /** How a scenario names a bridge target: `user/101`, `gateway/carrier`, `sipUri/…`. */
 export function targetKey(endpoint: BridgeEndpoint): string {
   return `${endpoint.type}/${endpoint.name || endpoint.dialString || ''}`;
-}
-
-function legTimeout(endpoint: BridgeEndpoint, request: BridgeRequest): number {
-  const value = Number(endpoint.parameters.leg_timeout ?? request.parameters.leg_timeout ?? request.parameters.call_timeout);
-  return Number.isFinite(value) && value > 0 ? value : DEFAULT_LEG_TIMEOUT_S;
 }

@@ -1,16 +1,20 @@
-import type { Logger } from '../apps/app.js';
+import type { Logger } from '../engine/app.js';
 import type { BridgeEndpoint } from '../call/call.js';
+import type { CallOrigin } from '../call/origin.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';
 import type { Directory, PhoneStateTracker } from '../directory/directory.js';
 import type { CompiledSchema } from '../engine/compile.js';
 import { FlowRun, type FlowResult, type RunOptions } from '../engine/interpreter.js';
 import type { TraceSink } from '../engine/trace.js';
+import { prepareCall } from '../routes/prepare-call.js';
+import type { RouteTable } from '../routes/route-table.js';
 import { SimCall } from './sim-call.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface Simulation {
-  schema: CompiledSchema;
+  /** The schema to run; with `routing`, absent means the selected route's own. */
+  schema?: CompiledSchema;
   scenario: SimScenario;
   directory: Directory;
   cdr: CdrSearcher;
@@ -19,6 +23,8 @@ export interface Simulation {
   now?: Date;
   trace?: TraceSink;
   limits?: Pick<RunOptions, 'maxGotos' | 'maxSteps'>;
+  /** Prepare the call for its route first, exactly as the SIP server does (`trace --config`). */
+  routing?: { routes: RouteTable; origin: CallOrigin };
 }
 
 export interface SimulationResult {
@@ -31,25 +37,42 @@ export interface SimulationResult {
 export async function simulateCall(simulation: Simulation): Promise<SimulationResult> {
   const { scenario, directory } = simulation;
   const clock = new SimulatedClock(simulation.now ?? (scenario.now ? new Date(scenario.now) : new Date()));
-  const domain = directory.domain(scenario.variables.domain_name ?? '') ?? first(directory.domains());
-  const domainName = domain?.name ?? '';
-  applyPhoneStates(directory.phoneState, domainName, scenario.phones);
+  const startDomain = directory.domain(scenario.variables.domain_name ?? '') ?? first(directory.domains());
+  const domainOfCall = () => call.getVariable('domain_name') ?? '';
 
   let run: FlowRun | undefined;
-  const call = new SimCall({
+  const call: SimCall = new SimCall({
     clock,
-    scenario: { ...scenario, variables: { domain_name: domainName, ...scenario.variables } },
-    defaultOutcome: (endpoint) => outcomeFromPhoneState(directory, domainName, endpoint),
+    scenario: { ...scenario, variables: { domain_name: startDomain?.name ?? '', ...scenario.variables } },
+    defaultOutcome: (endpoint) => outcomeFromPhoneState(directory, domainOfCall(), endpoint),
     // Call events are notes of the trace: without one there is nobody to tell.
     narrate: simulation.trace ? (message) => run?.context.note(message) : undefined,
   });
-  run = new FlowRun(simulation.schema, call, {
+
+  let schema = simulation.schema;
+  let captures: readonly string[] = [];
+  if (simulation.routing) {
+    const selection = prepareCall(simulation.routing.routes, simulation.routing.origin, call);
+    if (!selection.found) {
+      await call.hangup('UNALLOCATED_NUMBER');
+      const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
+      simulation.trace?.({ type: 'end', reason: 'call-ended', at: clock.now().toISOString(), steps: 0, message });
+      return { flow: { reason: 'call-ended', steps: 0 }, call, clock };
+    }
+    schema ??= selection.route.schema;
+    captures = selection.captures;
+  }
+  if (!schema) throw new Error('simulateCall: no schema to run and no route to take it from');
+  applyPhoneStates(directory.phoneState, domainOfCall(), scenario.phones);
+
+  run = new FlowRun(schema, call, {
     services: { directory, cdr: simulation.cdr, logger: simulation.logger },
     clock,
-    domain,
+    domain: directory.domain(domainOfCall()) ?? startDomain,
     trace: simulation.trace,
     ...simulation.limits,
   });
+  if (captures.length > 0) run.context.replaceCaptures([captures]);
   const flow = await run.run();
   return { flow, call, clock };
 }

@@ -4,7 +4,7 @@
  * each layer's behaviour lives in its own module.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
+import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
 import { DigestAuthenticator } from './auth/index.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
@@ -15,24 +15,28 @@ import { TransportLayer, type Destination, type ListenAddress, type Source, type
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
-import type { CallOrigin, SipCall } from './b2bua/sip-call.js';
+import type { CallOrigin } from '../call/origin.js';
+import type { Call } from '../call/call.js';
+import { systemClock, type Clock } from '../clock.js';
 import type { OutboundRequests } from './gateway/gateway-registration.js';
 import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
-import type { CallLegRecord } from '../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../call/leg-record.js';
 
 export interface SipServerOptions {
-  sip: Config['sip'];
+  sip: SipSettings;
   directory: Directory;
   logger: Logger;
   observer?: SipObserver;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
   drainTimeoutMs?: number;
+  /** What calls time (ringing, 2xx retransmission, shutdown grace) run on; the system clock by default. */
+  clock?: Clock;
   /** Calls: without this the server is a registrar only. */
   calls?: {
     gateways: GatewayDirectory;
     recordLeg(leg: CallLegRecord): void;
-    onCall(call: SipCall, origin: CallOrigin): void;
+    onCall(call: Call, origin: CallOrigin): void;
   };
 }
 
@@ -92,6 +96,7 @@ export class SipServer {
           },
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
+          clock: options.clock ?? systemClock,
           logger: callLogger,
         },
         transactions,

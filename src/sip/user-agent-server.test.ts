@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { DigestAuthenticator } from './auth/authenticator.js';
 import { Registrar } from './registrar/registrar.js';
-import { FakeTransport, request, UDP_PEER } from '../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, request, UDP_PEER } from '../../test/support/sip/transaction-doubles.js';
 import { TransactionLayer } from './transaction/transaction-layer.js';
 import { UserAgentServer } from './user-agent-server.js';
 

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DOMAIN } from '../sip/support/router.js';
-import { startOptionsProbe } from '../sip/support/options-probe.js';
+import { DOMAIN } from '../support/sip/router.js';
+import { startOptionsProbe } from '../support/sip/options-probe.js';
 import { LogWatcher } from '../support/log-watcher.js';
-import { documentsOf, generateLegs } from './support/dataset.js';
+import { documentsOf, generateLegs } from '../support/cdr/dataset.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');

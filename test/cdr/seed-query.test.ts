@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import type { CdrDocument } from '../../src/cdr/store.js';
-import { documentsOf, generateLegs, leg, seedRequest } from './support/dataset.js';
-import { referenceSearch, withoutTook } from './support/stores.js';
+import { documentsOf, generateLegs, leg, seedRequest } from '../support/cdr/dataset.js';
+import { referenceSearch, withoutTook } from '../support/cdr/stores.js';
 
 const NOW = new Date('2026-11-24T12:00:30.000Z');
 const at = (time: string) => new Date(`2026-11-24T${time}Z`);

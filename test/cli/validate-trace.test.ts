@@ -103,3 +103,56 @@ describe('callrouter trace', () => {
     assert.match(broken.stderr, /broken\.json: not valid JSON: .* at line 3, column 12/);
   });
 });
+
+describe('callrouter trace --config', () => {
+  let config: string;
+  before(async () => {
+    await writeFile(join(dir, 'route.json'), JSON.stringify([{ log: 'domain=${domain_name} caller=${caller_id_number} queue=${queue} extension=&reg0.$1' }]));
+    config = join(dir, 'routed.json');
+    await writeFile(
+      config,
+      JSON.stringify({
+        domains: [
+          { name: 'other.example', users: [{ id: '500', password: 'x' }] },
+          {
+            name: 'example.com',
+            users: [{ id: '101', password: 'x' }],
+            routes: {
+              nationalFormat: { countryCode: '380', trunkPrefix: '0' },
+              public: [{ name: 'main', numbers: ['0441234567'], schema: 'route.json', variables: { queue: 'sales' } }],
+              default: [{ name: 'short', pattern: '^9(\\d+)$', schema: 'route.json' }],
+            },
+          },
+        ],
+      }),
+    );
+  });
+
+  it('routes a call from a carrier as the SIP server does: the route\'s domain, national caller number, route variables', async () => {
+    const result = await runCli(['trace', '--config', config, '--var', 'caller_id_number=+380671234567', '--var', 'destination_number=+380441234567']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /domain=example\.com caller=0671234567 queue=sales extension=/);
+  });
+
+  it('routes a user\'s call by the destination patterns, with the captures', async () => {
+    const result = await runCli(['trace', '--config', config, '--from', '101@example.com', '--var', 'caller_id_number=101', '--var', 'destination_number=9555']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /domain=example\.com caller=101 queue= extension=555/);
+  });
+
+  it('says why a call without a route is refused, and runs nothing', async () => {
+    const result = await runCli(['trace', '--config', config, '--from', 'anonymous', '--var', 'destination_number=0441234567', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(events.map((event) => event.type), ['end']);
+    assert.match(events[0].message, /call refused \(UNALLOCATED_NUMBER\): .*allowAnonymousPublic is off/);
+  });
+
+  it('a schema given with --config runs instead of the route\'s, prepared the same way', async () => {
+    await writeFile(join(dir, 'draft.json'), JSON.stringify([{ log: 'draft in ${domain_name}' }]));
+    const result = await runCli(['trace', join(dir, 'draft.json'), '--config', config, '--var', 'destination_number=0441234567']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /draft in example\.com/);
+  });
+});
+

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
-import { loadSchemaText, type CompiledSchema } from '../../src/engine/compile.js';
+import type { CompiledSchema } from '../../src/engine/compile.js';
+import { schemaLoader } from '../support/engine.js';
 import type { RouteSelection } from '../../src/routes/route-table.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
@@ -28,7 +29,7 @@ async function demoConfigFile() {
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {
   assert.ok(selection.found, selection.found ? '' : selection.reason);
   for (const name of EXAMPLES) {
-    const compiled = loadSchemaText(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
+    const compiled = schemaLoader.loadText(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
     assert.ok(compiled.ok);
     if (isSameSchema(selection.route.schema, compiled.schema)) return name;
   }

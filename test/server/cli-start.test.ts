@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { account, DOMAIN } from '../sip/support/router.js';
-import { freeUdpPort, runSipp } from '../sip/support/sipp.js';
+import { account, DOMAIN } from '../support/sip/router.js';
+import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
+import { runCli } from '../support/cli.js';
 import { LogWatcher } from '../support/log-watcher.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -37,6 +38,9 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
       '',
     ].join('\n'),
   );
+  const created = await runCli(['token', 'create', '--config', config, '--role', 'viewer', '--name', 'cli-start test']);
+  assert.equal(created.code, 0, created.stderr);
+  const authorized = { headers: { authorization: `Bearer ${created.stdout.trim()}` } };
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit');
   t.after(async () => {
@@ -49,7 +53,7 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
   const started = await logs.next('callrouter started');
   const sipPort = (sipListening.udp as { port: number }).port;
   const http = `http://${started.http}`;
-  const stateOf101 = async () => ((await (await fetch(`${http}/users/${DOMAIN}/101`)).json()) as { account_state: string }).account_state;
+  const stateOf101 = async () => ((await (await fetch(`${http}/users/${DOMAIN}/101`, authorized)).json()) as { account_state: string }).account_state;
 
   assert.equal(await stateOf101(), 'nonreg');
   const phone = { scenario: 'register.xml', target: { port: sipPort }, accounts: [account('101')], localPort: await freeUdpPort() };
@@ -62,7 +66,8 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
   assert.match(metrics, /^callrouter_sip_requests_received_total\{method="REGISTER"\} 2$/m);
   assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="401"\} 1$/m);
   assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="200"\} 1$/m);
-  const cdrCount = await (await fetch(`${http}/cdr/_count`)).json();
+  assert.equal((await fetch(`${http}/cdr/_count`)).status, 401, 'the CDR API wants a token');
+  const cdrCount = await (await fetch(`${http}/cdr/_count`, authorized)).json();
   assert.deepEqual(cdrCount, { count: 0, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } }, 'the CDR API is mounted');
 
   const unregistered = await runSipp({ ...phone, keys: { expires: 0 } });

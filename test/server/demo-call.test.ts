@@ -14,8 +14,8 @@ import { setTimeout } from 'node:timers/promises';
 import pino from 'pino';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter, type RunningRouter } from '../../src/server/router.js';
-import { CARRIER_IP, CUSTOMER, PUBLIC_NUMBER, firstReceived } from '../sip/support/calls.js';
-import { freeUdpPort, runSipp, startSipp, type SippAccount, type SippResult } from '../sip/support/sipp.js';
+import { CARRIER_IP, CUSTOMER, PUBLIC_NUMBER, firstReceived } from '../support/sip/calls.js';
+import { freeUdpPort, runSipp, startSipp, type SippAccount, type SippResult } from '../support/sip/sipp.js';
 
 /** The CDR writer stores legs on its worker shortly after they end; a call-back this fast must not outrun it. */
 async function legCdrsStored(router: RunningRouter, count: number): Promise<void> {

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
+import { TokenStore } from '../../src/admin/token-store.js';
 import { ConfigError, loadConfigFile } from '../../src/config/load.js';
+import { schemaLoader } from '../support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../src/routes/route-schemas.js';
 import { writeDemoConfig } from '../../src/server/demo-config.js';
 import { startRouter } from '../../src/server/router.js';
-import { runSipp } from '../sip/support/sipp.js';
+import { runSipp } from '../support/sip/sipp.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -26,15 +28,22 @@ async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'callrouter-start-'));
 }
 
-test('the demo configuration is valid, its route schemas load, and passwords are generated', async () => {
+test('the demo configuration is valid, its route schemas load, passwords and an admin token are generated', async () => {
   const dir = await tempDir();
   const file = join(dir, 'callrouter.json');
   const demo = await writeDemoConfig(file);
   assert.deepEqual(demo.users.map((user) => user.id), ['100', '101', '102', '103', '104', '105']);
   assert.equal(new Set(demo.users.map((user) => user.password)).size, 6);
   const config = await loadConfigFile(file);
-  const schemas = await loadRouteSchemas(config, dir);
+  const schemas = await loadRouteSchemas(config, dir, schemaLoader);
   assert.equal(schemas.size, 3);
+  assert.deepEqual({ sip: config.sip.listen.address, http: config.http.address }, { sip: '127.0.0.1', http: '127.0.0.1' }, 'loopback only');
+  const tokens = TokenStore.openInDataDir(dir);
+  try {
+    assert.equal(tokens.verify(demo.adminToken)?.role, 'admin', 'the printed admin token opens the HTTP API');
+  } finally {
+    tokens.close();
+  }
   await assert.rejects(writeDemoConfig(file), { code: 'EEXIST' }, 'an existing configuration is never overwritten');
 });
 
@@ -50,6 +59,7 @@ test('on the demo configuration, sipp registers with a printed password; HTTP se
   const router = await startRouter(file, silent);
   try {
     const base = `http://127.0.0.1:${router.http.port}`;
+    const authorized = { headers: { authorization: `Bearer ${demo.adminToken}` } };
     const health = await (await fetch(`${base}/health`)).json();
     assert.equal(health.status, 'ok');
     assert.deepEqual(health.domains, ['demo.callrouter.local']);
@@ -66,9 +76,9 @@ test('on the demo configuration, sipp registers with a printed password; HTTP se
       keys: { expires: 60 },
     });
     assert.equal(registered.exitCode, 0, registered.diagnostics);
-    const state = await (await fetch(`${base}/users/${demo.domain}/101`)).json();
+    const state = await (await fetch(`${base}/users/${demo.domain}/101`, authorized)).json();
     assert.deepEqual({ state: state.account_state, contacts: state.contacts }, { state: 'onhook', contacts: 1 });
-    assert.equal((await fetch(`${base}/users/${demo.domain}/999`)).status, 404);
+    assert.equal((await fetch(`${base}/users/${demo.domain}/999`, authorized)).status, 404);
   } finally {
     await router.stop();
   }
@@ -119,7 +129,7 @@ test('route schemas are validated when the configuration loads', async () => {
     }),
   );
   const config = await loadConfigFile(file);
-  const error = await loadRouteSchemas(config, dir).then(
+  const error = await loadRouteSchemas(config, dir, schemaLoader).then(
     () => assert.fail('expected a RouteSchemaError'),
     (caught: unknown) => caught,
   );

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allCdrs, allOk, findCdr, firstReceived, newCdrs, phoneAnswers, received, registerPhone, stopAll, userCalls } from './support/calls.js';
-import { startTestRouter } from './support/router.js';
+import { allCdrs, allOk, findCdr, firstReceived, newCdrs, phoneAnswers, received, registerPhone, stopAll, userCalls } from '../support/sip/calls.js';
+import { startTestRouter } from '../support/sip/router.js';
 
 const ANSWER_THEN_BRIDGE = [{ answer: '' }, { bridge: { endpoints: [{ type: 'user', name: '${destination_number}' }] } }];
 

@@ -34,9 +34,9 @@ import {
   type BackgroundSipp,
   type LoggedMessage,
   type SippResult,
-} from './support/calls.js';
-import { account, DOMAIN, type TestRouter } from './support/router.js';
-import { runSipp } from './support/sipp.js';
+} from '../support/sip/calls.js';
+import { account, DOMAIN, type TestRouter } from '../support/sip/router.js';
+import { runSipp } from '../support/sip/sipp.js';
 
 /** A TestRouter that also tells where its data lives and can be stopped by the test itself (a shutdown under test). */
 interface LifecycleRouter extends TestRouter {

@@ -29,9 +29,9 @@ import {
   stateOf,
   waitForState,
   type BackgroundSipp,
-} from './support/calls.js';
-import { account, DOMAIN, startTestRouter, type TestRouter } from './support/router.js';
-import { freeUdpPort, runSipp } from './support/sipp.js';
+} from '../support/sip/calls.js';
+import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 
 /** A router whose users dial 3-digit extensions (internal.json) and outside numbers through the carrier (outbound.json). */
 async function withRouter(body: (server: TestRouter, carrierPort: number) => Promise<void>): Promise<void> {

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CARRIER_IP } from './support/calls.js';
-import { startTestRouter } from './support/router.js';
-import { freeUdpPort, startSipp } from './support/sipp.js';
+import { CARRIER_IP } from '../support/sip/calls.js';
+import { startTestRouter } from '../support/sip/router.js';
+import { freeUdpPort, startSipp } from '../support/sip/sipp.js';
 
 interface Health {
   gatewayRegistrations: { gateway: string; state: string; lastStatus?: number }[];

@@ -7,8 +7,8 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CARRIER_IP, PUBLIC_NUMBER, LAST_AGENT_SCHEMA, allCdrs } from './support/calls.js';
-import { startTestRouter } from './support/router.js';
+import { CARRIER_IP, PUBLIC_NUMBER, LAST_AGENT_SCHEMA, allCdrs } from '../support/sip/calls.js';
+import { startTestRouter } from '../support/sip/router.js';
 
 function invite(port: number, { fromTag = ';tag=abc', contact = `Contact: <sip:customer@${CARRIER_IP}:${port}>\r\n` } = {}): string {
   return [

@@ -9,8 +9,8 @@ import { connect } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountState } from '../../src/directory/directory.js';
-import { account, DOMAIN, startTestRouter, type TestRouter, type TestRouterOptions } from './support/router.js';
-import { freeUdpPort, runSipp, type SippRun } from './support/sipp.js';
+import { account, DOMAIN, startTestRouter, type TestRouter, type TestRouterOptions } from '../support/sip/router.js';
+import { freeUdpPort, runSipp, type SippRun } from '../support/sip/sipp.js';
 
 async function sipp(run: SippRun): Promise<void> {
   const result = await runSipp(run);

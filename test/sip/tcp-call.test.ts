@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { allCdrs, allOk, findCdr, INTERNAL_SCHEMA, newCdrs, stopAll } from './support/calls.js';
-import { account, startTestRouter } from './support/router.js';
-import { freeUdpPort, runSipp, startSipp } from './support/sipp.js';
+import { allCdrs, allOk, findCdr, INTERNAL_SCHEMA, newCdrs, stopAll } from '../support/sip/calls.js';
+import { account, startTestRouter } from '../support/sip/router.js';
+import { freeUdpPort, runSipp, startSipp } from '../support/sip/sipp.js';
 
 test('101 calls 102 over TCP; 102 registered over TCP and is rung at its Contact', async () => {
   const server = await startTestRouter({ routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] } });

@@ -1,4 +1,4 @@
-import type { CallLegRecord } from '../../src/cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../src/call/leg-record.js';
 import { cdrFromLeg } from '../../src/cdr/document/leg-record.js';
 import type { CdrDocument } from '../../src/cdr/store.js';
 

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import type { z } from 'zod';
-import type { Logger } from '../../src/apps/app.js';
+import type { Logger } from '../../src/engine/app.js';
 import type { CdrSearcher, SearchHit } from '../../src/cdr/store.js';
 import { domainConfig } from '../../src/config/schema.js';
 import { ConfigDirectory } from '../../src/directory/config-directory.js';
-import { loadSchema, type CompiledSchema } from '../../src/engine/compile.js';
+import { appRegistry } from '../../src/apps/registry.js';
+import { SchemaLoader, type CompiledSchema } from '../../src/engine/compile.js';
 import type { SchemaError } from '../../src/engine/schema-error.js';
 import type { EndTrace, StepTrace, TraceEvent } from '../../src/engine/trace.js';
 import { simScenario } from '../../src/sim/sim-scenario.js';
 import { simulateCall, type SimulationResult } from '../../src/sim/simulate.js';
+
+/** The router's own applications, as `start` and `trace` load schemas. */
+export const schemaLoader = new SchemaLoader(appRegistry);
 
 /** A Tuesday, 12:30 in Kyiv. */
 export const TEST_NOW = new Date('2026-11-24T10:30:00Z');
@@ -113,14 +117,14 @@ export async function runApp(app: object, scenario: z.input<typeof simScenario> 
 
 /** The errors of a schema that must not load. */
 export function loadErrors(schema: unknown): SchemaError[] {
-  const loaded = loadSchema(schema);
+  const loaded = schemaLoader.load(schema);
   assert.ok(!loaded.ok, 'expected the schema to be rejected');
   return loaded.errors;
 }
 
 /** Loads a schema that must be valid; fails the test with its errors otherwise. */
 export function loadValid(schema: unknown): CompiledSchema {
-  const loaded = loadSchema(schema);
+  const loaded = schemaLoader.load(schema);
   assert.ok(loaded.ok, `schema did not load: ${loaded.ok ? '' : JSON.stringify(loaded.errors)}`);
   return loaded.schema;
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cdrFromFreeswitch, freeswitchCdrId } from './freeswitch.js';
-import { cdrFromLeg, type CallLegRecord } from './leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
+import { cdrFromLeg } from './leg-record.js';
 
 const ZONE = 'Europe/Kyiv';
 

@@ -1,40 +1,14 @@
 /**
- * A finished call leg as the built-in SIP server hands it over, and its CDR.
- * The leg is turned into the channel variables FreeSWITCH would have set, so
- * it goes through the same builder as a mod_json_cdr body.
+ * The CDR of a finished call leg as a telephony adapter hands it over. The leg
+ * is turned into the channel variables FreeSWITCH would have set, so it goes
+ * through the same builder as a mod_json_cdr body.
  */
-import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
+import { Q850_CODES } from '../../call/hangup-cause.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CdrDocument } from '../store.js';
 import { buildCdr } from './build.js';
 import type { ChannelData } from './channel-data.js';
 import { isoToStamp } from './local-time.js';
-
-export interface CallLegRecord {
-  uuid: string;
-  /** inbound: from outside to the domain; outbound: a user to an outside number; internal: user to user. */
-  direction: 'inbound' | 'outbound' | 'internal';
-  domain: string;
-  callerIdName?: string;
-  callerIdNumber: string;
-  destinationNumber: string;
-  /** The user whose phone this leg belongs to (FreeSWITCH's presence_id user). */
-  userId?: string;
-  /** The user this leg dialled, when it dialled one. */
-  dialedUser?: string;
-  networkAddress?: string;
-  startTime: Date;
-  /** 180/183 received or sent. */
-  progressTime?: Date;
-  /** Early media (183 with SDP). */
-  progressMediaTime?: Date;
-  answerTime?: Date;
-  bridgeTime?: Date;
-  endTime: Date;
-  hangupCause: HangupCause;
-  recordSeconds?: number;
-  /** Other channel variables (set by the schema, queue variables, …), as strings. */
-  variables?: Record<string, string>;
-}
 
 function epochSeconds(date: Date | undefined): number {
   return date ? Math.floor(date.getTime() / 1000) : 0;

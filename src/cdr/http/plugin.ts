@@ -9,7 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cdrFromFreeswitch, freeswitchCdrId, FreeswitchCdrError } from '../document/freeswitch.js';
 import { checkJsonDepth } from '../json-depth.js';
 import { INDEX_NAME } from '../query/execute.js';
-import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
+import { CdrQueryError, type CdrService, type ClientWrite, type SearchOptions } from '../store.js';
+
+type WriteMode = ClientWrite['mode'];
 
 export interface CdrHttpOptions {
   store: CdrService;
@@ -17,6 +19,8 @@ export interface CdrHttpOptions {
   testClock?: boolean;
   /** Zone of FreeSWITCH's local-time stamps for a domain. Default UTC. */
   timeZoneOf?: (domain: string | undefined) => string;
+  /** The one domain a request may search, when its credentials are confined to one (src/admin). */
+  domainOf?: (request: FastifyRequest) => string | undefined;
 }
 
 const objectBody = { type: 'object' } as const;
@@ -69,11 +73,12 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
 
   const searchOptions = (request: FastifyRequest, reply: FastifyReply): SearchOptions => {
     const signal = clientGone(reply);
+    const domain = options.domainOf?.(request);
     const header = request.headers['x-now'];
-    if (!options.testClock || typeof header !== 'string') return { signal };
+    if (!options.testClock || typeof header !== 'string') return { domain, signal };
     const now = new Date(header);
     if (Number.isNaN(now.getTime())) throw esError('illegal_argument_exception', `X-Now must be an ISO time, got [${header}]`, 400);
-    return { now, signal };
+    return { now, domain, signal };
   };
 
   for (const method of ['GET', 'POST'] as const) {
@@ -91,18 +96,26 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     });
   }
 
-  const indexOne = async (reply: FastifyReply, document: Record<string, unknown>, id: string | undefined) => {
-    const [result] = await store.write([{ id, document, mode: 'index' }]);
+  const indexOne = async (reply: FastifyReply, document: Record<string, unknown>, id: string | undefined, mode: WriteMode = 'index') => {
+    const [result] = await store.write([{ id, document, mode }]);
     if (!result.ok) throw esError(result.type, result.reason, result.status);
     reply.status(result.created ? 201 : 200);
     return { _index: INDEX_NAME, _id: result.id, _version: 1, result: result.created ? 'created' : 'updated', _shards: SHARDS_WRITTEN };
   };
 
   app.post<{ Body: Record<string, unknown> }>('/cdr/_doc', { schema: { body: objectBody } }, (request, reply) => indexOne(reply, request.body, undefined));
-  app.put<{ Body: Record<string, unknown>; Params: { id: string } }>(
+  // A CDR is a record of what happened: PUT with an id creates it and answers 409 when it exists,
+  // unless the caller asks to replace it with ?op_type=index (Elasticsearch's default is to replace).
+  app.put<{ Body: Record<string, unknown>; Params: { id: string }; Querystring: { op_type: WriteMode } }>(
     '/cdr/_doc/:id',
-    { schema: { body: objectBody, params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } } } } },
-    (request, reply) => indexOne(reply, request.body, request.params.id),
+    {
+      schema: {
+        body: objectBody,
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } } },
+        querystring: { type: 'object', properties: { op_type: { type: 'string', enum: ['create', 'index'], default: 'create' } } },
+      },
+    },
+    (request, reply) => indexOne(reply, request.body, request.params.id, request.query.op_type),
   );
 
   app.post<{ Body: string }>('/cdr/_bulk', { schema: { body: { type: 'string' } } }, async (request, reply) => store.bulk(request.body, searchOptions(request, reply)));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, storeWith } from '../../../test/cdr/support/stores.js';
+import { ids, storeWith } from '../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import { escapeQueryStringLiteral, escapeRegexpLiteral, escapeWildcardLiteral } from './escape.js';
 

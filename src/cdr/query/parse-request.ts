@@ -102,7 +102,7 @@ export function parseSearchRequest(body: unknown, options: ParseRequestOptions =
     fields: [...fieldList(request.docvalue_fields, 'docvalue_fields'), ...fieldList(request.fields, 'fields')],
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
-    aggregations: parseAggregations(aggregationsOf(request), limits.maxNestedDepth),
+    aggregations: parseAggregations(aggregationsOf(request)),
   };
   const timeoutMs = request.timeout === undefined ? undefined : parseTimeValue(request.timeout, 'timeout');
   if (timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, referenceSearch, storeWith } from '../../../test/cdr/support/stores.js';
+import { ids, referenceSearch, storeWith } from '../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import type { CdrDocument } from '../store.js';
 
@@ -199,6 +199,19 @@ describe('compound queries', () => {
     );
     assert.equal(response.hits.max_score, 2);
   });
+  it('nesting is refused beyond indices.query.bool.max_nested_depth (30), as Elasticsearch does, not by a stack overflow', async () => {
+    const nested = (depth: number) => {
+      let query: unknown = { term: { 'User ID': '101' } };
+      for (let i = 1; i < depth; i++) query = i % 2 ? { bool: { must: [query] } } : { constant_score: { filter: query } };
+      return query;
+    };
+    assert.deepEqual(await matching(nested(30)), ['d1', 'd3', 'd4']);
+    for (const depth of [31, 20_000]) {
+      const error = await failure(nested(depth));
+      assert.equal(error.type, 'illegal_argument_exception');
+      assert.match(error.reason, /maximum nested depth/);
+    }
+  });
 });
 
 describe('query_string', () => {
@@ -216,6 +229,21 @@ describe('query_string', () => {
     assert.deepEqual(await matching({ query_string: { query: 'NOT Call\\ direction:outbound' } }), ['d3', 'd4', 'd5']);
     assert.deepEqual(await matching({ query_string: { query: '+User\\ ID:101 -Call\\ direction:internal' } }), ['d1', 'd3']);
     assert.deepEqual(await matching({ query_string: { query: '(inbound OR internal) AND User\\ ID:101' } }), ['d3', 'd4']);
+  });
+  it('a phrase is read once whatever the fields; an empty fields list means the default field (found by fuzzing: it looped forever)', async () => {
+    assert.deepEqual(await matching({ query_string: { query: 'Hangup\\ cause:"NO_ANSWER"', fields: [] } }), ['d2']);
+    assert.deepEqual(await matching({ query_string: { query: '"NO_ANSWER"', fields: [] } }), ['d2']);
+    const error = await failure({ query_string: { query: '"x":y', fields: [] } });
+    assert.equal(error.type, 'parsing_exception');
+  });
+  it('groups nested up to 30 deep; deeper is a parsing_exception, not a stack overflow', async () => {
+    const grouped = (depth: number) => `${'('.repeat(depth)}User\\ ID:102${')'.repeat(depth)}`;
+    assert.deepEqual(await matching({ query_string: { query: grouped(30) } }), ['d2']);
+    for (const depth of [31, 20_000]) {
+      const error = await failure({ query_string: { query: grouped(depth) } });
+      assert.equal(error.type, 'parsing_exception');
+      assert.match(error.reason, /groups nested deeper than 30/);
+    }
   });
   it('an unfielded term searches every field', async () => {
     assert.deepEqual(await matching({ query_string: { query: 'NORMAL_CLEARING' } }), ['d1', 'd5']);

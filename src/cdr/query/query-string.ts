@@ -4,9 +4,7 @@
  * `>=x`) turned into Query clauses with Lucene's rules for mixing AND and OR.
  */
 import type { FieldRef, Query, Scalar } from './ast.js';
-import { nestedTooDeep } from '../limits.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
-import type { QueryParseContext } from './parse-query.js';
 
 type Occur = 'must' | 'should' | 'must_not';
 
@@ -15,13 +13,14 @@ interface Options {
   defaultOperator: 'or' | 'and';
   allowLeadingWildcard: boolean;
   timeZone?: string;
-  /** Groups `( … )` may nest this deep (what the query's nesting limit leaves). */
-  maxGroupDepth: number;
 }
 
 /** Characters that end a term (unless escaped); `+ - !` may appear inside one but not start it. */
 const TERM_BREAKS = new Set([...' \t\n\r\u3000()[]{}:^"~/']);
 const TERM_START_BREAKS = new Set([...'+-!']);
+
+/** Parenthesised groups inside one another; the same bound as for nested queries, for the same reason (the stack). */
+const MAX_GROUP_DEPTH = 30;
 
 class QueryStringParser {
   #position = 0;
@@ -128,18 +127,22 @@ class QueryStringParser {
 
   #fieldValue(fields: string[]): Query {
     if (this.#startsWith('(')) {
+      if (this.#groupDepth === MAX_GROUP_DEPTH) throw this.#error(`groups nested deeper than ${MAX_GROUP_DEPTH}`);
       this.#position++;
-      if (++this.#groupDepth > this.options.maxGroupDepth) throw nestedTooDeep();
+      this.#groupDepth++;
       const saved = this.options.defaultFields;
       this.options.defaultFields = fields;
       const inner = this.#sequence();
       this.options.defaultFields = saved;
-      this.#groupDepth--;
       if (!this.#startsWith(')')) throw this.#error("expected ')'");
       this.#position++;
+      this.#groupDepth--;
       return inner;
     }
-    if (this.#startsWith('"')) return this.#perField(fields, (field) => this.#termQuery(field, this.#phrase()));
+    if (this.#startsWith('"')) {
+      const phrase = this.#phrase();
+      return this.#perField(fields, (field) => this.#termQuery(field, phrase));
+    }
     if (this.#startsWith('/')) {
       const pattern = this.#regex();
       return this.#perField(fields, (field) => ({ kind: 'pattern', syntax: 'regexp', field, value: pattern, caseInsensitive: false, boost: 1 }));
@@ -295,20 +298,20 @@ const QUERY_STRING_KEYS = [
   '_name',
 ];
 
-export function parseQueryString(body: unknown, context: QueryParseContext): Query {
+export function parseQueryString(body: unknown): Query {
   const object = expectObject(body, 'query_string');
   checkKeys(object, QUERY_STRING_KEYS, 'query_string');
   if (object.query === undefined) throw parsingError('[query_string] must be provided with a [query]');
   const text = readString(object.query, 'query_string.query');
   const fields = object.fields === undefined ? undefined : (Array.isArray(object.fields) ? object.fields : [object.fields]).map((field) => readString(field, 'query_string.fields'));
-  const defaultFields = fields ?? [object.default_field === undefined ? '*' : readString(object.default_field, 'query_string.default_field')];
+  // As in Elasticsearch, an empty `fields` list means the default field.
+  const defaultFields = fields?.length ? fields : [object.default_field === undefined ? '*' : readString(object.default_field, 'query_string.default_field')];
   const operator = object.default_operator === undefined ? 'or' : readString(object.default_operator, 'query_string.default_operator').toLowerCase();
   if (operator !== 'or' && operator !== 'and') throw parsingError(`[query_string] default_operator must be OR or AND, got [${operator}]`);
   const options: Options = {
     defaultFields: defaultFields.map((field) => field.replace(/\^[\d.]+$/, '')),
     defaultOperator: operator,
     allowLeadingWildcard: object.allow_leading_wildcard === undefined ? true : readBoolean(object.allow_leading_wildcard, 'query_string.allow_leading_wildcard'),
-    maxGroupDepth: context.limits.maxNestedDepth - context.depth,
     ...(object.time_zone === undefined ? {} : { timeZone: readString(object.time_zone, 'query_string.time_zone') }),
   };
   const query = new QueryStringParser(text, options).parse();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/cdr/support/stores.js';
+import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../sqlite/store.js';
 import type { CdrDocument } from '../store.js';
 

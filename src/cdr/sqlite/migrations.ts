@@ -3,6 +3,7 @@
  * runs once, in order, inside a transaction; add new ones at the end.
  */
 import type Database from 'better-sqlite3';
+import { applyMigrations } from '../../sqlite-migrations.js';
 
 export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE cdr (
@@ -38,18 +39,5 @@ export const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export function migrate(db: Database.Database): void {
-  const version = () => db.pragma('user_version', { simple: true }) as number;
-  if (version() > SCHEMA_VERSION) {
-    throw new Error(`CDR database schema version ${version()} is newer than this callrouter understands (${SCHEMA_VERSION})`);
-  }
-  // Several connections (the worker threads) may open a new file at once: each step re-reads the version under the write lock.
-  const step = db.transaction(() => {
-    const current = version();
-    if (current >= SCHEMA_VERSION) return false;
-    db.exec(MIGRATIONS[current]);
-    db.pragma(`user_version = ${current + 1}`);
-    return true;
-  });
-  let migrated = true;
-  while (migrated) migrated = step.immediate();
+  applyMigrations(db, MIGRATIONS, 'CDR database');
 }

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import Fastify from 'fastify';
+import { authPlugin, requestDomainScope } from '../../admin/auth-plugin.js';
+import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
 import { importCdrFile, type ImportError } from '../../cdr/import.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../../cdr/sqlite/store.js';
@@ -98,7 +100,7 @@ export function registerCdr(program: Command): void {
 
   cdr
     .command('serve')
-    .description('serve the Elasticsearch-compatible CDR API (_search, _count, _bulk, _doc, freeswitch)')
+    .description('serve the Elasticsearch-compatible CDR API (_search, _count, _bulk, _doc, freeswitch); tokens as on the router (callrouter token create --data-dir)')
     .option('--port <n>', 'TCP port', '9200')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data directory', './data')
@@ -109,12 +111,16 @@ export function registerCdr(program: Command): void {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(options.port)}: expected 0 to 65535`);
         const store = openStore(options);
+        const tokens = TokenStore.openInDataDir(options.data);
+        if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
         const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
-        await app.register(cdrHttpPlugin, { store, testClock: options.testClock });
+        await app.register(authPlugin, { tokens });
+        await app.register(cdrHttpPlugin, { store, testClock: options.testClock, domainOf: requestDomainScope });
         const address = await app.listen({ port, host: options.host });
         console.log(`CDR API listening on ${address}`);
         const stop = async () => {
           await app.close();
+          tokens.close();
           await store.close();
           process.exit(0);
         };

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
 import { startRouter } from '../../server/router.js';
 import { action, UsageError } from '../input.js';
+import { createLogger, logFormatFor } from '../logger.js';
 
-const DEFAULT_CONFIG = 'data/callrouter.json';
+export const DEFAULT_CONFIG = 'data/callrouter.json';
 
 interface StartOptions {
   config?: string;
@@ -29,6 +30,8 @@ async function start(options: StartOptions): Promise<void> {
     const demo = await writeDemoConfig(configPath);
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
     for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+    console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
+    console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
   let logger: Logger | undefined;
   let loaded: Config | undefined;
@@ -37,7 +40,7 @@ async function start(options: StartOptions): Promise<void> {
     // LOG_LEVEL beats the file's log.level, for a quick `LOG_LEVEL=debug callrouter start` to see every SIP message.
     router = await startRouter(configPath, (config) => {
       loaded = config;
-      return (logger = pino({ level: process.env.LOG_LEVEL ?? config.log.level }));
+      return (logger = createLogger(process.env.LOG_LEVEL ?? config.log.level, logFormatFor(process.env, process.stdout.isTTY === true)));
     });
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);

@@ -1,12 +1,19 @@
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
+import { appRegistry } from '../../apps/registry.js';
+import type { CallOrigin } from '../../call/origin.js';
+import { parseUserRef } from '../../directory/user-ref.js';
+import { SchemaLoader } from '../../engine/compile.js';
+import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.js';
+import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
 import { loadConfigFile, ConfigError } from '../../config/load.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
-import { simulateCall } from '../../sim/simulate.js';
+import { simulateCall, type Simulation } from '../../sim/simulate.js';
 import { action, collectVariable, parseInstant, readJsonFile, readSchemaFile, UsageError } from '../input.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
@@ -18,52 +25,81 @@ interface TraceOptions {
   json?: boolean;
   cdr?: string;
   config?: string;
+  from: string;
 }
 
-/** `callrouter trace <schema>`: what the schema would do to a call, step by step, in simulated time. */
+/** `callrouter trace [schema]`: what a call would do, step by step, in simulated time. */
 export function registerTrace(program: Command): void {
   program
     .command('trace')
     .description('run a schema on a simulated call and print each step')
-    .argument('<schema>', 'schema file (JSON array of applications)')
+    .argument('[schema]', "schema file (JSON array of applications); with --config, absent means the route's own")
     .option('--var <name=value>', 'channel variable of the call (repeatable)', collectVariable, {})
     .option('--scenario <file>', 'JSON scenario: phone states, bridge outcomes, digits, caller patience')
     .option('--now <iso>', 'the time the call starts, e.g. 2026-11-24T12:00:00Z')
     .option('--cdr <file>', 'CDRs (NDJSON or JSON) to search, loaded into a temporary store')
-    .option('--config <file>', 'configuration whose domains and users the trace uses')
+    .option('--config <file>', "configuration: its domains and users, and its routes — the call is routed as a real one")
+    .option('--from <who>', 'with --config, who calls: gateway, anonymous, or a user (101@example.com)', 'gateway')
     .option('--json', 'one JSON object per line')
-    .action(action((schemaPath: string, options: TraceOptions) => trace(schemaPath, options)));
+    .action(action((schemaPath: string | undefined, options: TraceOptions) => trace(schemaPath, options)));
 }
 
-async function trace(schemaPath: string, options: TraceOptions): Promise<void> {
-  const schema = await readSchemaFile(schemaPath);
+async function trace(schemaPath: string | undefined, options: TraceOptions): Promise<void> {
+  if (!schemaPath && !options.config) throw new UsageError('a schema file is needed, or --config to take the route\'s');
+  const schema = schemaPath ? await readSchemaFile(schemaPath) : undefined;
   const fromFile = options.scenario ? await readJsonFile(options.scenario, simScenario) : simScenario.parse({});
   const scenario: SimScenario = { ...fromFile, variables: { ...fromFile.variables, ...options.var } };
   const now = options.now ? parseInstant(options.now, '--now') : undefined;
-  const config = await traceConfig(options.config, scenario);
+  const configured = options.config ? await readConfig(options.config) : undefined;
+  const config = configured ?? traceConfig(scenario);
   const directory = new ConfigDirectory(config.domains);
+  const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
   const domain = directory.domain(scenario.variables.domain_name ?? '') ?? config.domains[0];
   const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC');
   const print = options.json
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
   try {
-    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print });
+    await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing });
   } finally {
     await cdr.close();
   }
 }
 
-/** The configured domains, or one domain holding the users the scenario gives phone states. */
-async function traceConfig(configPath: string | undefined, scenario: SimScenario): Promise<Pick<Config, 'domains'>> {
-  if (configPath) {
-    try {
-      return await loadConfigFile(configPath);
-    } catch (error) {
-      if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-      throw error;
-    }
+async function readConfig(configPath: string): Promise<Config> {
+  try {
+    return await loadConfigFile(configPath);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
+    throw error;
   }
+}
+
+/** The configuration's routes, and who the call comes from. */
+async function routingOf(configPath: string, config: Config, from: string): Promise<Simulation['routing']> {
+  let schemas;
+  try {
+    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry));
+  } catch (error) {
+    if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    throw error;
+  }
+  return { routes: RouteTable.build(config, schemas), origin: originOf(from, config) };
+}
+
+/** `gateway`, `anonymous`, `101@example.com`, or `101` (a user of the first domain). */
+function originOf(from: string, config: Config): CallOrigin {
+  if (from === 'gateway') return { kind: 'gateway', domain: config.domains[0].name, gateway: '(trace)' };
+  if (from === 'anonymous') return { kind: 'anonymous' };
+  const { id, domain } = parseUserRef(from, config.domains[0].name);
+  if (!config.domains.some((configured) => configured.name === domain && configured.users.some((user) => user.id === id))) {
+    throw new UsageError(`--from ${from}: expected gateway, anonymous or a configured user such as 101@${config.domains[0].name}`);
+  }
+  return { kind: 'user', domain, userId: id };
+}
+
+/** Without a configuration: one domain holding the users the scenario gives phone states. */
+function traceConfig(scenario: SimScenario): Pick<Config, 'domains'> {
   const name = scenario.variables.domain_name || 'example.com';
   const users = Object.keys(scenario.phones).map((id) => ({ id, password: 'trace' }));
   return { domains: [domainConfig.parse({ name, users })] };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeEnv } from './fake-env.test-support.js';
+import { FakeEnv } from '../../../test/support/expr-env.js';
 import { parseExpression } from './index.js';
 
 // Sunday 2026-03-29 is the day Kyiv moves its clocks from 03:00 EET to 04:00 EEST (at 01:00 UTC).

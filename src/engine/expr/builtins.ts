@@ -1,4 +1,4 @@
-import { closestName } from '../closest-name.js';
+import { closestName } from '../../closest-name.js';
 import { timeOf, type Evaluator } from './frame.js';
 import type { RawArgument } from './lexer.js';
 import { RangeList, rangesInclude, type NumberRange, type RangeScale } from './range-list.js';

@@ -6,7 +6,7 @@ import type { Expression, ExpressionEnv } from './types.js';
 export { ExpressionSyntaxError, type Expression, type ExpressionEnv } from './types.js';
 export { MAX_NESTING, MAX_SOURCE_LENGTH } from './parser.js';
 // For the working-hours calendar, which reads time the way the `&hour()` family does.
-export { isValidTimeZone, zonedTime, type ZonedTime } from './zoned-time.js';
+export { zonedTime, type ZonedTime } from './zoned-time.js';
 export { RangeList, rangesInclude, type NumberRange, type RangeScale } from './range-list.js';
 export { parseDateTimeRanges, parseTimeOfDayRanges, wallClockMs } from './time-ranges.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeEnv } from './fake-env.test-support.js';
+import { FakeEnv } from '../../../test/support/expr-env.js';
 import { parseExpression } from './index.js';
 
 type Primitive = string | number | boolean | null | undefined;

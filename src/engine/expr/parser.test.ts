@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FakeEnv } from './fake-env.test-support.js';
+import { FakeEnv } from '../../../test/support/expr-env.js';
 import { ExpressionSyntaxError, MAX_NESTING, MAX_SOURCE_LENGTH, parseExpression } from './index.js';
 
 function syntaxError(source: string): ExpressionSyntaxError {

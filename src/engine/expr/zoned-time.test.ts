@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DateTime } from 'luxon';
-import { isValidTimeZone, zonedTime } from './zoned-time.js';
+import { isValidTimeZone } from '../../time-zone-offset.js';
+import { zonedTime } from './zoned-time.js';
 
 describe('zonedTime', () => {
   it('reads fixed instants in UTC and Europe/Kyiv', () => {

@@ -3,7 +3,7 @@
  * Shared by the `&hour()` family of the `if` language and the working-hours
  * calendar, so both agree on what "Monday 09:00 in Kyiv" is.
  */
-import { offsetFromFormat, wallClockFormat } from '../../time-zone-offset.js';
+import { isValidTimeZone, offsetFromFormat, wallClockFormat } from '../../time-zone-offset.js';
 
 export interface ZonedTime {
   year: number;
@@ -44,16 +44,6 @@ interface ZoneOffsetCache {
 }
 
 const zones = new Map<string, ZoneOffsetCache>();
-
-/** Whether `zone` is an IANA zone name this runtime knows. */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function zoneCache(zone: string): ZoneOffsetCache {
   let cache = zones.get(zone);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SipRequest } from '../message/index.js';
-import { request } from '../../../test/sip/support/transaction-doubles.js';
+import { request } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
 import { DigestAuthenticator, type AuthenticationResult, type ChallengeKind, type DigestAuthenticatorOptions } from './authenticator.js';
 import { digestResponse, type DigestAlgorithm } from './digest.js';

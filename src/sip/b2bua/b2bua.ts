@@ -7,7 +7,7 @@
  * CANCELs are delivered to the leg they belong to.
  */
 import type { Logger } from 'pino';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
 import type { DigestAuthenticator } from '../auth/index.js';
 import { dialogKey, tagOf } from '../dialog/dialog.js';
@@ -18,7 +18,8 @@ import type { Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
 import { InboundLeg } from './inbound-leg.js';
-import { SipCall, type CallOrigin } from './sip-call.js';
+import type { CallOrigin } from '../../call/origin.js';
+import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface B2buaOptions {
@@ -90,15 +91,15 @@ export class B2bua {
   /** Resolves when no call is left, or after `timeoutMs`; true when none is left. */
   async callsFinished(timeoutMs: number): Promise<boolean> {
     if (this.#calls.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
+    let cancelTimer: (() => void) | undefined;
     let done: (() => void) | undefined;
     const finished = new Promise<boolean>((resolve) => {
       done = () => resolve(true);
       this.#callsEnded.add(done);
-      timer = setTimeout(() => resolve(false), timeoutMs);
+      cancelTimer = this.#stack.clock.setTimer(timeoutMs, () => resolve(false));
     });
     const result = await finished;
-    clearTimeout(timer);
+    cancelTimer?.();
     if (done) this.#callsEnded.delete(done);
     return result;
   }

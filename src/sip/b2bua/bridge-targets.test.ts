@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
-import { gatewayConfig, type GatewayConfig } from '../../config/schema.js';
+import { DEFAULT_LEG_TIMEOUT_SECONDS, planBridge } from '../../call/bridge-policy.js';
+import type { BridgeEndpoint, BridgeLeg, BridgeRequest } from '../../call/call.js';
+import { gatewaySettings, type GatewaySettings } from '../settings.js';
 import { formatUri, parseNameAddr } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination, Source } from '../transport/index.js';
-import { DEFAULT_LEG_TIMEOUT_SECONDS, resolveEndpoint, type Fork, type GatewayDirectory, type TargetContext } from './bridge-targets.js';
+import { resolveEndpoint, type Fork, type GatewayDirectory, type TargetContext } from './bridge-targets.js';
 import { testDirectory, testDomain } from '../../../test/support/engine.js';
 
 const CARRIER_DESTINATION: Destination = { transport: 'udp', address: '192.0.2.50', port: 5060 };
@@ -19,7 +20,7 @@ function binding(uri: string, source: Source): Binding {
 const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };
 const PHONE_B: Source = { transport: 'tcp', address: '203.0.113.11', port: 40001, connectionId: 7 };
 
-function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> & { unresolved?: boolean }> } = {}) {
+function context(overrides: { gateways?: Record<string, Partial<GatewaySettings> & { unresolved?: boolean }> } = {}) {
   const directory = testDirectory([testDomain(), testDomain({ name: 'other.example', users: [{ id: '500', name: 'Other', password: 'x' }] })]);
   const registrations = new Map<string, Binding[]>([
     ['example.com/101', [binding('sip:101@10.0.0.11:5060', PHONE_A), binding('sip:101@10.0.0.12:5062;transport=tcp', PHONE_B)]],
@@ -31,7 +32,7 @@ function context(overrides: { gateways?: Record<string, Partial<GatewayConfig> &
       const found = domain === 'example.com' ? overrides.gateways?.[name] : undefined;
       if (!found) return undefined;
       const { unresolved, ...config } = found;
-      return { config: gatewayConfig.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
+      return { config: gatewaySettings.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
     },
     fromSource: () => undefined,
   };
@@ -58,15 +59,22 @@ function bridge(endpoints: Partial<BridgeEndpoint>[], parameters: Record<string,
   };
 }
 
+/** The request's leg as the bridge policy plans it (no channel variables). */
+function legOf(request: BridgeRequest, index: number): BridgeLeg {
+  const planned = planBridge(request, () => undefined);
+  assert.ok(planned.ok, planned.ok ? '' : planned.problems.join('; '));
+  return planned.plan.groups.flat()[index];
+}
+
 async function forksOf(ctx: TargetContext, request: BridgeRequest, index = 0): Promise<Fork[]> {
-  const resolved = await resolveEndpoint(ctx, request, index);
+  const resolved = await resolveEndpoint(ctx, legOf(request, index));
   assert.ok('forks' in resolved, `expected forks, got ${JSON.stringify(resolved)}`);
   assert.equal(resolved.endpointIndex, index);
   return resolved.forks;
 }
 
 async function causeOf(ctx: TargetContext, request: BridgeRequest, index = 0) {
-  const resolved = await resolveEndpoint(ctx, request, index);
+  const resolved = await resolveEndpoint(ctx, legOf(request, index));
   assert.ok('cause' in resolved, `expected a cause, got ${JSON.stringify(resolved)}`);
   assert.equal(resolved.endpointIndex, index);
   return resolved.cause;
@@ -116,15 +124,14 @@ test('causes: unknown gateway and device endpoints are NO_ROUTE_DESTINATION; an 
   assert.equal(await causeOf(ctx, bridge([{ type: 'gateway', name: 'down', dialString: '123' }])), 'NETWORK_OUT_OF_ORDER');
 });
 
-test('leg_timeout: the endpoint overrides the request parameters, which override exported variables', async () => {
+test('a fork carries what the policy decided for its leg: time, delay, early media, variables', async () => {
   const { ctx } = context();
-  const request = bridge([{ name: '102', parameters: { leg_timeout: '15' } }, { name: '102' }], { leg_timeout: '30' }, { leg_timeout: '45' });
-  assert.equal((await forksOf(ctx, request, 0))[0].timeoutSeconds, 15);
-  assert.equal((await forksOf(ctx, request, 1))[0].timeoutSeconds, 30);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], {}, { leg_timeout: '45' })))[0].timeoutSeconds, 45);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102' }], { call_timeout: '20' })))[0].timeoutSeconds, 20);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: 'soon' } }])))[0].timeoutSeconds, 60);
-  assert.equal((await forksOf(ctx, bridge([{ name: '102', parameters: { leg_timeout: '0' } }])))[0].timeoutSeconds, 60);
+  const parameters = { leg_timeout: '15', leg_delay_start: '2', ignore_early_media: 'true' };
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters }], {}, { team: 'sales' }));
+  assert.equal(fork.timeoutSeconds, 15);
+  assert.equal(fork.delaySeconds, 2);
+  assert.equal(fork.ignoreEarlyMedia, true);
+  assert.deepEqual(fork.variables, { team: 'sales', ...parameters });
 });
 
 test('origination_caller_id_number/name set the From of the leg', async () => {
@@ -135,16 +142,33 @@ test('origination_caller_id_number/name set the From of the leg', async () => {
   assert.equal(fork.target.from, '"Sales" <sip:0441234567@example.com>');
 });
 
+test('a caller ID with @, |, %, spaces, quotes, line ends and non-ASCII becomes a valid From: escaped user, quoted name', async () => {
+  const { ctx } = context();
+  const number = '%40 0|1@x"ä';
+  const name = 'Ärger "Q" \\ \r\nX-Injected: 1\u0000';
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_caller_id_number: number, origination_caller_id_name: name } }]));
+  assert.equal(fork.target.from, '"Ärger \\"Q\\" \\\\   X-Injected: 1 " <sip:%2540%200%7C1%40x%22%C3%A4@example.com>');
+  const parsed = parseNameAddr(fork.target.from, 'From');
+  assert.ok(parsed.ok);
+  assert.equal(parsed.value.uri.user, number);
+  assert.equal(parsed.value.displayName, 'Ärger "Q" \\   X-Injected: 1 ');
+
+  const [anonymous] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_caller_id_number: '', origination_caller_id_name: '' } }]));
+  assert.equal(anonymous.target.from, '<sip:example.com>', 'no caller number: a URI without a user part, never sip:@host');
+});
+
 test('effective_caller_id_number is used when there is no origination_caller_id_number', async () => {
   const { ctx } = context();
   const [fork] = await forksOf(ctx, bridge([{ name: '102' }], { effective_caller_id_number: '777' }));
   assert.equal(fork.callerIdNumber, '777');
 });
 
-test('sip_h_X-Foo becomes an X-Foo header of the INVITE; odd names are ignored', async () => {
+test('sip_h_X-Foo becomes an X-Foo header of the INVITE', async () => {
   const { ctx } = context();
-  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar', 'sip_h_Bad Name': 'x' } }], { 'sip_h_X-Team': 'sales' }));
+  const [fork] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'bar' } }], { 'sip_h_X-Team': 'sales' }));
   assert.deepEqual(fork.target.headers, { 'X-Team': 'sales', 'X-Foo': 'bar' });
+  const [hostile] = await forksOf(ctx, bridge([{ name: '102', parameters: { 'sip_h_X-Foo': 'a\r\nVia: evil\u0000b' } }]));
+  assert.deepEqual(hostile.target.headers, { 'X-Foo': 'a  Via: evil b' }, 'CR, LF and NUL never reach the wire');
 });
 
 test('a gateway: one fork to the number at the gateway host, with its credentials and our address in From', async () => {
@@ -158,6 +182,13 @@ test('a gateway: one fork to the number at the gateway host, with its credential
   assert.deepEqual(fork.target.credentials, { username: 'acct', password: 'pw' });
   assert.equal(fork.target.from, '"Agent 100" <sip:100@198.51.100.1>');
   assert.equal(fork.destinationNumber, '380441234567');
+});
+
+test('a dialled number with characters that need escaping is escaped in the Request-URI and To', async () => {
+  const { ctx } = context({ gateways: { carrier: {} } });
+  const [fork] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '0|1#' }]));
+  assert.equal(formatUri(fork.target.requestUri), 'sip:0%7C1%23@carrier.example:5060');
+  assert.equal(fork.target.to, '<sip:0%7C1%23@carrier.example:5060>');
 });
 
 test('a gateway callerIdNumber replaces the caller ID on calls out through it', async () => {

@@ -6,19 +6,19 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
+import type { BridgeEndpoint, BridgeLeg } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { GatewayConfig } from '../../config/schema.js';
+import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
-import { formatHostPort, parseUri, quote, type ExtraHeaders, type SipUri } from '../message/index.js';
+import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
 /** How the B2BUA finds gateways: by name for calls out, by source address for calls in. */
 export interface GatewayDirectory {
-  find(domain: string, name: string): { config: GatewayConfig; destination: Destination | undefined } | undefined;
-  fromSource(address: string): { domain: string; gateway: GatewayConfig } | undefined;
+  find(domain: string, name: string): { config: GatewaySettings; destination: Destination | undefined } | undefined;
+  fromSource(address: string): { domain: string; gateway: GatewaySettings } | undefined;
 }
 
 export interface TargetContext {
@@ -49,31 +49,33 @@ export interface Fork {
   callerIdName: string | undefined;
   /** Seconds it may ring. */
   timeoutSeconds: number;
+  /** Seconds to wait before sending the INVITE. */
+  delaySeconds: number;
+  /** Relay ringing, not the target's early media. */
+  ignoreEarlyMedia: boolean;
+  /** The new leg's channel variables, for its CDR. */
+  variables: Record<string, string>;
 }
 
 export type ResolvedEndpoint = { endpointIndex: number; forks: Fork[] } | { endpointIndex: number; cause: HangupCause; reason: string };
 
-/** FreeSWITCH's default `call_timeout` for a bridge without `leg_timeout`. */
-export const DEFAULT_LEG_TIMEOUT_SECONDS = 60;
-const HEADER_VARIABLE = 'sip_h_';
-
-export async function resolveEndpoint(
-  context: TargetContext,
-  request: BridgeRequest,
-  endpointIndex: number,
-): Promise<ResolvedEndpoint> {
-  const endpoint = request.endpoints[endpointIndex];
-  const settings = { ...request.exportedVariables, ...request.parameters, ...endpoint.parameters };
-  const leg = legSettings(context, settings);
+/** The INVITEs that ring one leg of the bridge plan, or the cause it cannot be rung with. */
+export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): Promise<ResolvedEndpoint> {
+  const { endpoint, endpointIndex } = leg;
+  const callerIdNumber = leg.callerIdNumber ?? context.callerIdNumber;
+  const callerIdName = leg.callerIdName ?? context.callerIdName;
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
-  const from = (host: string) => `${leg.callerIdName ? `${quote(leg.callerIdName)} ` : ''}<sip:${leg.callerIdNumber}@${formatHostPort(host, undefined)}>`;
+  const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber'>): Fork => ({
     endpointIndex,
-    target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: leg.headers },
+    target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
     ...extra,
-    callerIdNumber: leg.callerIdNumber,
-    callerIdName: leg.callerIdName,
+    callerIdNumber,
+    callerIdName,
     timeoutSeconds: leg.timeoutSeconds,
+    delaySeconds: leg.delaySeconds,
+    ignoreEarlyMedia: leg.ignoreEarlyMedia,
+    variables: leg.variables,
   });
 
   switch (endpoint.type) {
@@ -88,7 +90,7 @@ export async function resolveEndpoint(
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: contactDestination(binding), to: `<sip:${user.id}@${domain}>`, fromHost: context.domain },
+            { requestUri: binding.uri, destination: contactDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
           ),
         ),
@@ -102,16 +104,16 @@ export async function resolveEndpoint(
       const host = formatHostPort(gateway.config.host, gateway.config.port);
       const uri = parseUri(`sip:${number}@${host}`);
       if (!uri.ok) return fail('INVALID_NUMBER_FORMAT', `"${number}" cannot be dialled: ${uri.error.reason}`);
-      const callerIdNumber = gateway.config.callerIdNumber;
+      const gatewayCallerId = gateway.config.callerIdNumber;
       const credentials = gateway.config.username && gateway.config.password ? { username: gateway.config.username, password: gateway.config.password } : undefined;
       const resolved = fork(
-        { requestUri: uri.value, destination: gateway.destination, to: `<sip:${number}@${host}>`, credentials, fromHost: context.localHost(gateway.destination) },
+        { requestUri: uri.value, destination: gateway.destination, to: `<${formatUri(uri.value)}>`, credentials, fromHost: context.localHost(gateway.destination) },
         { kind: 'gateway', domain: context.domain, destinationNumber: number },
       );
       // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.
-      if (callerIdNumber && !leg.callerIdFromSchema) {
-        resolved.callerIdNumber = callerIdNumber;
-        resolved.target.from = `<sip:${callerIdNumber}@${context.localHost(gateway.destination)}>`;
+      if (gatewayCallerId && leg.callerIdNumber === undefined) {
+        resolved.callerIdNumber = gatewayCallerId;
+        resolved.target.from = callerAddress(gatewayCallerId, undefined, context.localHost(gateway.destination));
       }
       return { endpointIndex, forks: [resolved] };
     }
@@ -133,30 +135,24 @@ export async function resolveEndpoint(
   }
 }
 
-interface LegSettings {
-  timeoutSeconds: number;
-  /** origination_/effective_caller_id_number was set for this leg. */
-  callerIdFromSchema: boolean;
-  callerIdNumber: string;
-  callerIdName: string | undefined;
-  headers: ExtraHeaders;
+/**
+ * The From of a leg. The caller ID comes from callers and schemas (`%40`,
+ * `0|1`, spaces, quotes, non-ASCII): the number goes into the URI's user part
+ * escaped (§19.1.2) and the name into a quoted-string, so the INVITE is valid
+ * SIP and the phone's responses, which echo it, parse. An empty number leaves
+ * the URI without a user part.
+ */
+function callerAddress(number: string, name: string | undefined, host: string): string {
+  return formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() });
 }
 
-/** The channel settings the built-in server honours; `sip_h_X-Foo=bar` becomes a header of the INVITE. */
-function legSettings(context: TargetContext, settings: Record<string, string>): LegSettings {
-  const timeout = Number(settings.leg_timeout ?? settings.call_timeout);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(settings)) {
-    if (name.startsWith(HEADER_VARIABLE) && /^[A-Za-z0-9-]+$/.test(name.slice(HEADER_VARIABLE.length))) headers[name.slice(HEADER_VARIABLE.length)] = value;
-  }
-  const schemaCallerId = settings.origination_caller_id_number ?? settings.effective_caller_id_number;
-  return {
-    timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_LEG_TIMEOUT_SECONDS,
-    callerIdFromSchema: schemaCallerId !== undefined,
-    callerIdNumber: schemaCallerId ?? context.callerIdNumber,
-    callerIdName: settings.origination_caller_id_name ?? settings.effective_caller_id_name ?? context.callerIdName,
-    headers,
-  };
+/** Header values come from schemas and callers: CR, LF and NUL never reach the wire. */
+function safeHeaders(headers: Readonly<Record<string, string>>): ExtraHeaders {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, headerText(value)]));
+}
+
+function sipUri(user: string | undefined, host: string): SipUri {
+  return { scheme: 'sip', ...(user === undefined ? {} : { user }), host, params: new Map(), headers: new Map() };
 }
 
 /**
@@ -180,7 +176,7 @@ function sipUriOf(endpoint: BridgeEndpoint): SipUri | undefined {
 }
 
 function formatSip(uri: SipUri): string {
-  return `sip:${uri.user ? `${uri.user}@` : ''}${formatHostPort(uri.host, uri.port)}`;
+  return formatUri({ ...uri, scheme: 'sip', params: new Map(), headers: new Map() });
 }
 
 async function resolveHost(host: string): Promise<string | undefined> {

@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { parseNameAddr, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import { callerVariables } from './caller-variables.js';
-import type { CallOrigin } from './sip-call.js';
-import { sipRequest } from '../../../test/sip/support/transaction-doubles.js';
+import type { CallOrigin } from '../../call/origin.js';
+import { sipRequest } from '../../../test/support/sip/transaction-doubles.js';
 
 const SOURCE: Source = { transport: 'udp', address: '192.0.2.10', port: 5062 };
 

@@ -7,7 +7,7 @@
  */
 import { displayHeaderName, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
-import type { CallOrigin } from './sip-call.js';
+import type { CallOrigin } from '../../call/origin.js';
 
 /** Headers that describe the hop or the transaction, or carry credentials: not the caller's data. */
 const NOT_EXPOSED = new Set([

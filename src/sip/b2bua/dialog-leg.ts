@@ -27,7 +27,7 @@ export abstract class DialogLeg implements DialogReceiver {
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
   readonly #endListeners: (() => void)[] = [];
-  #unacknowledged: { seq: number; timer: NodeJS.Timeout } | undefined;
+  #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
 
   protected constructor(protected readonly stack: SipStack) {}
 
@@ -67,7 +67,7 @@ export abstract class DialogLeg implements DialogReceiver {
   receiveAck(ack: SipRequest): void {
     const seq = parseCSeq(ack.headers.get('cseq') ?? '');
     if (!seq.ok || this.#unacknowledged?.seq !== seq.value.seq) return;
-    clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged.cancelTimer();
     this.#unacknowledged = undefined;
     this.acknowledged(ack);
   }
@@ -81,22 +81,22 @@ export abstract class DialogLeg implements DialogReceiver {
     transaction.respond(response);
     const seq = parseCSeq(response.headers.get('cseq') ?? '');
     if (response.status < 200 || response.status >= 300 || !seq.ok) return;
-    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
-    const { t1, t2 } = this.stack.timers;
-    const giveUpAt = Date.now() + 64 * t1;
-    const schedule = (interval: number): NodeJS.Timeout =>
-      setTimeout(() => {
+    this.#unacknowledged?.cancelTimer();
+    const { timers: { t1, t2 }, clock } = this.stack;
+    const giveUpAt = clock.now().getTime() + 64 * t1;
+    const schedule = (interval: number): (() => void) =>
+      clock.setTimer(interval, () => {
         if (!this.#unacknowledged) return;
-        if (Date.now() >= giveUpAt) {
+        if (clock.now().getTime() >= giveUpAt) {
           this.#unacknowledged = undefined;
           this.stack.logger.warn({ callId: response.headers.get('call-id'), cseq: seq.value.seq }, 'no ACK for our 2xx to an INVITE');
           onAckTimeout?.();
           return;
         }
         if (!transaction.reliable) transaction.respond(response);
-        this.#unacknowledged.timer = schedule(Math.min(2 * interval, t2));
-      }, interval);
-    this.#unacknowledged = { seq: seq.value.seq, timer: schedule(t1) };
+        this.#unacknowledged.cancelTimer = schedule(Math.min(2 * interval, t2));
+      });
+    this.#unacknowledged = { seq: seq.value.seq, cancelTimer: schedule(t1) };
   }
 
   /** The ACK of our last 2xx to an INVITE came. */
@@ -140,7 +140,7 @@ export abstract class DialogLeg implements DialogReceiver {
   protected end(by: EndedBy): void {
     if (this.#endedBy) return;
     this.#endedBy = by;
-    if (this.#unacknowledged) clearTimeout(this.#unacknowledged.timer);
+    this.#unacknowledged?.cancelTimer();
     this.#unacknowledged = undefined;
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
     for (const listener of this.#endListeners.splice(0)) listener();

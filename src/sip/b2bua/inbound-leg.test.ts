@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { pino } from 'pino';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
@@ -7,18 +7,20 @@ import { tagOf } from '../dialog/dialog.js';
 import type { ClientTransaction, ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
 import { InboundLeg } from './inbound-leg.js';
+import { SimulatedClock } from '../../clock.js';
 import type { SipStack } from './sip-stack.js';
-import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 
 const T1 = 10;
 const T2 = 40;
 
-function fakeStack(): SipStack {
+function fakeStack(clock: SimulatedClock): SipStack {
   return {
     transactions: { sendRequest: () => undefined as unknown as ClientTransaction },
     sendAck: () => {},
     local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
     timers: { t1: T1, t2: T2, t4: 50 },
+    clock,
     logger: pino({ level: 'silent' }),
     dialogs: new Map(),
   };
@@ -40,16 +42,18 @@ v=0
 }
 
 function setup(source: Source = UDP_PEER, request = invite()) {
-  const stack = fakeStack();
+  const clock = new SimulatedClock(new Date('2026-11-24T10:00:00Z'));
+  const stack = fakeStack(clock);
+  const tick = (ms: number) => clock.advance(ms);
   const responses: SipResponse[] = [];
-  const transaction = { respond: (response: SipResponse) => responses.push(response) } as unknown as ServerTransaction;
+  const transaction = { respond: (response: SipResponse) => responses.push(response), reliable: source.transport === 'tcp' } as unknown as ServerTransaction;
   const leg = new InboundLeg(stack, request, transaction, source);
   const events = { cancel: 0, ackTimeout: 0, acks: [] as SipRequest[] };
   leg.setup.onCancel = () => events.cancel++;
   leg.setup.onAckTimeout = () => events.ackTimeout++;
   leg.setup.onAck = (ack) => events.acks.push(ack);
   const statuses = () => responses.map((response) => response.status);
-  return { stack, leg, responses, statuses, events };
+  return { stack, leg, responses, statuses, events, tick };
 }
 
 function ackFor(leg: InboundLeg): SipRequest {
@@ -67,11 +71,6 @@ Content-Length: 0
 
 const ANSWER = { body: Buffer.from('v=0\r\n'), contentType: 'application/sdp' };
 
-function mockTime(t: TestContext) {
-  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
-  return (ms: number) => t.mock.timers.tick(ms);
-}
-
 test('the INVITE offer is exposed; provisional responses carry our To tag; a repeated bodiless 180 is not re-sent', () => {
   const { leg, responses, statuses } = setup();
   assert.equal(leg.offer?.body.toString(), 'v=0\r\n');
@@ -86,8 +85,7 @@ test('the INVITE offer is exposed; provisional responses carry our To tag; a rep
   assert.ok(leg.pending);
 });
 
-test('answer: 200 with Contact, To tag and the SDP; the dialog is registered under its key', (t) => {
-  mockTime(t);
+test('answer: 200 with Contact, To tag and the SDP; the dialog is registered under its key', () => {
   const { leg, responses, stack } = setup();
   leg.answer(ANSWER);
   const ok = responses[0];
@@ -102,9 +100,8 @@ test('answer: 200 with Contact, To tag and the SDP; the dialog is registered und
   assert.equal(leg.dialog!.remoteTag, 'caller-1');
 });
 
-test('on UDP the 200 is re-sent at T1, doubling up to T2, until the ACK (§13.3.1.4)', (t) => {
-  const tick = mockTime(t);
-  const { leg, responses, events } = setup();
+test('on UDP the 200 is re-sent at T1, doubling up to T2, until the ACK (§13.3.1.4)', () => {
+  const { leg, responses, events, tick } = setup();
   leg.answer(ANSWER);
   const sentAt: number[] = [];
   for (let now = 5; now <= 160; now += 5) {
@@ -125,9 +122,8 @@ test('on UDP the 200 is re-sent at T1, doubling up to T2, until the ACK (§13.3.
   assert.equal(events.acks.length, 1, 'a repeated ACK is not reported again');
 });
 
-test('no ACK within 64*T1: the ACK timeout is reported once and retransmission stops', (t) => {
-  const tick = mockTime(t);
-  const { leg, responses, events } = setup();
+test('no ACK within 64*T1: the ACK timeout is reported once and retransmission stops', () => {
+  const { leg, responses, events, tick } = setup();
   leg.answer(ANSWER);
   tick(64 * T1 - 50);
   assert.equal(events.ackTimeout, 0);
@@ -139,9 +135,8 @@ test('no ACK within 64*T1: the ACK timeout is reported once and retransmission s
   assert.equal(events.ackTimeout, 1);
 });
 
-test('on TCP the 200 is not re-sent, but a missing ACK is still reported', (t) => {
-  const tick = mockTime(t);
-  const { leg, statuses, events } = setup(TCP_PEER);
+test('on TCP the 200 is not re-sent, but a missing ACK is still reported', () => {
+  const { leg, statuses, events, tick } = setup(TCP_PEER);
   leg.answer(ANSWER);
   tick(64 * T1 + 100);
   assert.deepEqual(statuses(), [200]);
@@ -170,8 +165,7 @@ test('CANCEL before the answer: 487, onCancel, the leg ends remotely', () => {
   assert.equal(events.cancel, 1);
 });
 
-test('CANCEL after the answer changes nothing', (t) => {
-  mockTime(t);
+test('CANCEL after the answer changes nothing', () => {
   const { leg, statuses, events } = setup();
   leg.answer(ANSWER);
   leg.receiveCancel();
@@ -189,8 +183,7 @@ test('an INVITE without Contact cannot make a dialog: answered 400', () => {
   assert.equal(leg.endedBy, 'local');
 });
 
-test('in-dialog: an out-of-order request gets 500, BYE gets 200 and ends the leg', (t) => {
-  mockTime(t);
+test('in-dialog: an out-of-order request gets 500, BYE gets 200 and ends the leg', () => {
   const { leg, stack } = setup();
   leg.answer(ANSWER);
   leg.receiveAck(ackFor(leg));

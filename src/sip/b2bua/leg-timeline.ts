@@ -4,28 +4,33 @@
  * the leg ends.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { CallLegRecord } from '../../cdr/document/leg-record.js';
+import type { Clock } from '../../clock.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
 export class LegTimeline {
-  readonly startTime = new Date();
+  readonly startTime: Date;
   #progress: Date | undefined;
   #progressMedia: Date | undefined;
   #answer: Date | undefined;
   #bridge: Date | undefined;
 
+  constructor(private readonly clock: Clock) {
+    this.startTime = clock.now();
+  }
+
   progress(withMedia: boolean): void {
-    this.#progress ??= new Date();
-    if (withMedia) this.#progressMedia ??= new Date();
+    this.#progress ??= this.clock.now();
+    if (withMedia) this.#progressMedia ??= this.clock.now();
   }
 
   answer(): void {
-    this.#answer ??= new Date();
+    this.#answer ??= this.clock.now();
   }
 
   bridge(): void {
-    this.#bridge ??= new Date();
+    this.#bridge ??= this.clock.now();
   }
 
   get answered(): boolean {
@@ -40,7 +45,7 @@ export class LegTimeline {
       progressMediaTime: this.#progressMedia,
       answerTime: this.#answer,
       bridgeTime: this.#bridge,
-      endTime: new Date(),
+      endTime: this.clock.now(),
       hangupCause,
     };
   }

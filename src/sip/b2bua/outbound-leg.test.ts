@@ -7,6 +7,7 @@ import { tagOf } from '../dialog/dialog.js';
 import type { ClientTransaction, ClientTransactionUser, ServerTransaction } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { OutboundLeg, type OutboundTarget } from './outbound-leg.js';
+import { systemClock } from '../../clock.js';
 import type { SipStack } from './sip-stack.js';
 
 interface SentRequest {
@@ -30,6 +31,7 @@ function fakeStack() {
     sendAck: (ack, destination) => acks.push({ ack, destination }),
     local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
     timers: { t1: 10, t2: 40, t4: 50 },
+    clock: systemClock,
     logger: pino({ level: 'silent' }),
     dialogs: new Map(),
   };

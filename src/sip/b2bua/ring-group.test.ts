@@ -1,26 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
+import { bridgeFailureCause, planBridge } from '../../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
-import type { HangupCause } from '../../call/hangup-cause.js';
+import { SimulatedClock } from '../../clock.js';
 import { buildResponse, formatUri, parseNameAddr, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
 import type { Binding } from '../registrar/index.js';
 import type { ClientTransaction, ClientTransactionUser } from '../transaction/index.js';
 import type { Destination, Source } from '../transport/index.js';
 import type { TargetContext } from './bridge-targets.js';
-import { overallCause, ring, type ForkObserver, type RingOutcome } from './ring-group.js';
+import { ring, type ForkObserver, type RingOutcome } from './ring-group.js';
 import type { SipStack } from './sip-stack.js';
 import { testDirectory } from '../../../test/support/engine.js';
-
-test('overallCause: NO_ANSWER, then USER_BUSY, then CALL_REJECTED, else the first cause', () => {
-  const at = (...causes: HangupCause[]) => causes.map((cause, endpointIndex) => ({ endpointIndex, cause }));
-  assert.equal(overallCause(at('USER_NOT_REGISTERED', 'CALL_REJECTED', 'USER_BUSY', 'NO_ANSWER')), 'NO_ANSWER');
-  assert.equal(overallCause(at('CALL_REJECTED', 'USER_BUSY', 'SUBSCRIBER_ABSENT')), 'USER_BUSY');
-  assert.equal(overallCause(at('USER_NOT_REGISTERED', 'CALL_REJECTED')), 'CALL_REJECTED');
-  assert.equal(overallCause(at('USER_NOT_REGISTERED', 'SUBSCRIBER_ABSENT')), 'USER_NOT_REGISTERED');
-  assert.equal(overallCause([]), 'NO_ROUTE_DESTINATION');
-});
 
 interface Sent {
   request: SipRequest;
@@ -33,6 +25,7 @@ const SOURCE: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 
 function harness() {
   const sent: Sent[] = [];
   const acks: SipRequest[] = [];
+  const clock = new SimulatedClock(new Date('2026-11-24T10:00:00Z'));
   const stack: SipStack = {
     transactions: {
       sendRequest(request, destination, user) {
@@ -43,6 +36,7 @@ function harness() {
     sendAck: (ack) => acks.push(ack),
     local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
     timers: { t1: 10, t2: 40, t4: 50 },
+    clock,
     logger: pino({ level: 'silent' }),
     dialogs: new Map(),
   };
@@ -71,16 +65,21 @@ function harness() {
     failed: (fork, _leg, cause) => observed.push(`failed ${formatUri(fork.target.requestUri)} ${cause}`),
   };
   const controller = new AbortController();
-  const run = (strategy: BridgeRequest['strategy'], endpoints: Partial<BridgeEndpoint>[], parameters: Record<string, string> = {}): Promise<RingOutcome> =>
-    ring({
+  const run = (strategy: BridgeRequest['strategy'], endpoints: Partial<BridgeEndpoint>[], parameters: Record<string, string> = {}): Promise<RingOutcome> => {
+    const request = { strategy, endpoints: endpoints.map((e) => ({ type: 'user' as const, name: '101', parameters: {}, ...e })), parameters, exportedVariables: {}, codecs: [] };
+    const planned = planBridge(request, () => undefined);
+    assert.ok(planned.ok);
+    return ring({
       stack,
       context,
-      bridge: { strategy, endpoints: endpoints.map((e) => ({ type: 'user', name: '101', parameters: {}, ...e })), parameters, exportedVariables: {}, codecs: [] },
+      plan: planned.plan,
+      clock,
       offer: { body: Buffer.from('v=0\r\n'), contentType: 'application/sdp' },
       signal: controller.signal,
       observer,
       log: (message) => log.push(message),
     });
+  };
   const invites = () => sent.filter((entry) => entry.request.method === 'INVITE');
   const inviteTo = (uri: string) => {
     const found = invites().find((entry) => formatUri(entry.request.uri) === uri);
@@ -93,7 +92,7 @@ function harness() {
     user.onResponse(response);
   };
   const cancels = () => sent.filter((entry) => entry.request.method === 'CANCEL').map((entry) => formatUri(entry.request.uri));
-  return { stack, sent, acks, log, observed, controller, run, invites, inviteTo, respond, cancels };
+  return { stack, clock, sent, acks, log, observed, controller, run, invites, inviteTo, respond, cancels };
 }
 
 /** Lets the ring group resolve its endpoints and send its INVITEs. */
@@ -141,7 +140,7 @@ test('multiple: when every fork fails, the overall cause follows the precedence 
   const result = await outcome;
   assert.equal(result.answered, false);
   assert.ok(!result.answered);
-  assert.equal(result.cause, 'USER_BUSY');
+  assert.equal(bridgeFailureCause(result.attempts), 'USER_BUSY');
   assert.deepEqual(result.attempts.map((attempt) => attempt.endpointIndex).sort(), [0, 1, 1, 2]);
   assert.ok(result.attempts.some((attempt) => attempt.endpointIndex === 0 && attempt.cause === 'SUBSCRIBER_ABSENT'));
   assert.equal(h.log.length, 1);
@@ -163,12 +162,15 @@ test('failover: the next endpoint rings only once the previous one failed', asyn
 
 test('leg_timeout: a fork that rings out its time is cancelled with NO_ANSWER', async () => {
   const h = harness();
-  const outcome = h.run('multiple', [{ name: '102', parameters: { leg_timeout: '0.03' } }]);
+  const outcome = h.run('multiple', [{ name: '102', parameters: { leg_timeout: '15' } }]);
   await settle();
   h.respond('sip:102@10.0.0.13', 180);
+  h.clock.advance(14_999);
+  assert.deepEqual(h.cancels(), [], 'still ringing just before its time');
+  h.clock.advance(1);
   const result = await outcome;
   assert.ok(!result.answered);
-  assert.equal(result.cause, 'NO_ANSWER');
+  assert.equal(bridgeFailureCause(result.attempts), 'NO_ANSWER');
   assert.deepEqual(h.cancels(), ['sip:102@10.0.0.13']);
 });
 
@@ -180,7 +182,7 @@ test('the caller going away cancels every fork: ORIGINATOR_CANCEL', async () => 
   h.controller.abort();
   const result = await outcome;
   assert.ok(!result.answered);
-  assert.equal(result.cause, 'ORIGINATOR_CANCEL');
+  assert.equal(bridgeFailureCause(result.attempts), 'ORIGINATOR_CANCEL');
   assert.deepEqual(h.cancels(), ['sip:101@10.0.0.11'], 'CANCEL only where a provisional came');
   h.respond('sip:101@10.0.0.12', 180);
   assert.deepEqual(h.cancels().sort(), ['sip:101@10.0.0.11', 'sip:101@10.0.0.12'], 'the other once it rings');
@@ -190,6 +192,6 @@ test('no endpoint can be rung: the first cause, no INVITE', async () => {
   const h = harness();
   const result = await h.run('multiple', [{ name: '999' }, { type: 'device', name: 'desk' }]);
   assert.ok(!result.answered);
-  assert.equal(result.cause, 'SUBSCRIBER_ABSENT');
+  assert.equal(bridgeFailureCause(result.attempts), 'SUBSCRIBER_ABSENT');
   assert.equal(h.invites().length, 0);
 });

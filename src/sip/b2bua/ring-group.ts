@@ -1,12 +1,13 @@
 /**
- * Rings the forks of a bridge (FreeSWITCH's originate): `multiple` rings
- * every endpoint at once and the first 2xx wins, the others get CANCEL;
- * `failover` rings endpoint after endpoint. Each fork rings for its own
- * `leg_timeout`. When nobody answers, one cause is reported for the whole
- * bridge (see `overallCause`).
+ * Rings the forks of a bridge plan (FreeSWITCH's originate): group after
+ * group; within a group every leg at once and the first 2xx wins, the others
+ * get CANCEL. Each fork rings for its leg's time. What the plan means was
+ * decided by the bridge policy (src/call/bridge-policy.ts); this only rings
+ * and reports each target's outcome.
  */
-import type { BridgeAttempt, BridgeRequest } from '../../call/call.js';
+import type { BridgeAttempt, BridgePlan } from '../../call/call.js';
 import { causeFromSipStatus, type HangupCause } from '../../call/hangup-cause.js';
+import type { Clock } from '../../clock.js';
 import type { SipResponse } from '../message/index.js';
 import { resolveEndpoint, type Fork, type TargetContext } from './bridge-targets.js';
 import type { SessionBody } from './inbound-leg.js';
@@ -26,26 +27,26 @@ export interface ForkObserver {
 export interface RingRequest {
   stack: SipStack;
   context: TargetContext;
-  bridge: BridgeRequest;
+  plan: BridgePlan;
   /** The caller's SDP offer for every fork; none for a late-offer INVITE. */
   offer: SessionBody | undefined;
   /** Aborted when the caller goes away: every fork is cancelled. */
   signal: AbortSignal;
+  /** Times each fork's delay and ringing. */
+  clock: Clock;
   observer: ForkObserver;
   log(message: string): void;
 }
 
 export type RingOutcome =
   | { answered: true; leg: OutboundLeg; fork: Fork; response: SipResponse; ringSeconds: number }
-  | { answered: false; cause: HangupCause; attempts: BridgeAttempt[] };
+  | { answered: false; attempts: BridgeAttempt[] };
 
 export async function ring(request: RingRequest): Promise<RingOutcome> {
   const attempts: BridgeAttempt[] = [];
-  const endpoints = request.bridge.endpoints.map((_, index) => index);
-  const groups = request.bridge.strategy === 'failover' ? endpoints.map((index) => [index]) : [endpoints];
-  for (const group of groups) {
+  for (const group of request.plan.groups) {
     if (request.signal.aborted) break;
-    const resolved = await Promise.all(group.map((index) => resolveEndpoint(request.context, request.bridge, index)));
+    const resolved = await Promise.all(group.map((leg) => resolveEndpoint(request.context, leg)));
     const forks: Fork[] = [];
     for (const endpoint of resolved) {
       if ('forks' in endpoint) forks.push(...endpoint.forks);
@@ -59,36 +60,23 @@ export async function ring(request: RingRequest): Promise<RingOutcome> {
     if ('leg' in outcome) return outcome;
     attempts.push(...outcome.attempts);
   }
-  const cause = request.signal.aborted ? 'ORIGINATOR_CANCEL' : overallCause(attempts);
-  return { answered: false, cause, attempts };
-}
-
-/**
- * When every target failed: someone who rang out their time (NO_ANSWER)
- * says most about the bridge, then busy, then rejected; otherwise the first
- * target's cause.
- */
-const CAUSE_PRECEDENCE: readonly HangupCause[] = ['NO_ANSWER', 'USER_BUSY', 'CALL_REJECTED'];
-
-export function overallCause(attempts: readonly BridgeAttempt[]): HangupCause {
-  for (const cause of CAUSE_PRECEDENCE) if (attempts.some((attempt) => attempt.cause === cause)) return cause;
-  return attempts[0]?.cause ?? 'NO_ROUTE_DESTINATION';
+  return { answered: false, attempts };
 }
 
 type ForksOutcome = Extract<RingOutcome, { answered: true }> | { attempts: BridgeAttempt[] };
 
 function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
-  const { stack, observer, signal } = request;
-  const started = Date.now();
+  const { stack, observer, signal, clock } = request;
+  const started = clock.now().getTime();
   const attempts: BridgeAttempt[] = [];
-  const live = new Map<OutboundLeg, { fork: Fork; timer: NodeJS.Timeout }>();
+  const live = new Map<OutboundLeg, { fork: Fork; cancelTimer: () => void }>();
   let settled = false;
 
   return new Promise((resolve) => {
     const finishFork = (leg: OutboundLeg, cause: HangupCause) => {
       const entry = live.get(leg);
       if (!entry) return;
-      clearTimeout(entry.timer);
+      entry.cancelTimer();
       live.delete(leg);
       attempts.push({ endpointIndex: entry.fork.endpointIndex, cause });
       observer.failed(entry.fork, leg, cause);
@@ -109,11 +97,12 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
 
     for (const fork of forks) {
       const leg = new OutboundLeg(stack, fork.target);
-      const timer = setTimeout(() => {
+      const ringOut = () => {
         leg.cancel();
         finishFork(leg, 'NO_ANSWER');
-      }, fork.timeoutSeconds * 1000);
-      live.set(leg, { fork, timer });
+      };
+      const entry = { fork, cancelTimer: () => {} };
+      live.set(leg, entry);
       leg.setup.onProvisional = (response) => {
         if (live.has(leg)) observer.progress(fork, leg, response);
       };
@@ -127,15 +116,21 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
           return;
         }
         settled = true;
-        clearTimeout(entry.timer);
+        entry.cancelTimer();
         live.delete(leg);
         signal.removeEventListener('abort', onAbort);
         cancelAll('LOSE_RACE');
         observer.answered(fork, leg);
-        resolve({ answered: true, leg, fork, response, ringSeconds: Math.round((Date.now() - started) / 1000) });
+        resolve({ answered: true, leg, fork, response, ringSeconds: Math.round((clock.now().getTime() - started) / 1000) });
       };
-      observer.started(fork, leg);
-      leg.start(request.offer);
+      const startRinging = () => {
+        entry.cancelTimer = clock.setTimer(fork.timeoutSeconds * 1000, ringOut);
+        observer.started(fork, leg);
+        leg.start(request.offer);
+      };
+      // A leg the bridge gives up on before its delay is over is never sent: finishing it cancels the delay.
+      if (fork.delaySeconds > 0) entry.cancelTimer = clock.setTimer(fork.delaySeconds * 1000, startRinging);
+      else startRinging();
     }
     if (signal.aborted) onAbort();
   });

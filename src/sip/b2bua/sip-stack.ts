@@ -1,9 +1,11 @@
 /**
  * What the B2BUA needs from the SIP layers below it: client transactions,
  * a way to send the ACK of a 2xx (not a transaction, §17.1.1.3), our own
- * address, and the timer settings for 2xx retransmission (§13.3.1.4).
+ * address, the timer settings for 2xx retransmission (§13.3.1.4), and the
+ * clock everything a call times runs on.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { LocalAddress } from '../local-address.js';
 import type { ClientTransactionUser, ServerTransaction, TimerSettings, TransactionLayer } from '../transaction/index.js';
@@ -14,6 +16,8 @@ export interface SipStack {
   sendAck(ack: SipRequest, destination: Destination): void;
   readonly local: LocalAddress;
   readonly timers: TimerSettings;
+  /** Ringing, 2xx retransmission, the CDR timeline: a call's time (RFC transaction timers keep their own). */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** The legs with a dialog, by dialog key: where in-dialog requests are delivered. */
   readonly dialogs: Map<string, DialogReceiver>;

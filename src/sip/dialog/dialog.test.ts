@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { formatUri, parseCSeq, type SipRequest } from '../message/index.js';
 import type { Destination } from '../transport/index.js';
 import { Dialog, dialogKey, tagOf } from './dialog.js';
-import { sipRequest, sipResponse } from '../../../test/sip/support/transaction-doubles.js';
+import { sipRequest, sipResponse } from '../../../test/support/sip/transaction-doubles.js';
 
 const PEER: Destination = { transport: 'udp', address: '192.0.2.10', port: 5060 };
 const OUR_CONTACT = '<sip:callrouter@198.51.100.1:5060>';

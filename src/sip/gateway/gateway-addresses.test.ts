@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import { gatewaySettings, type GatewayDomains, type GatewaySettings } from '../settings.js';
 import { GatewayAddresses, type HostResolver } from './gateway-addresses.js';
 
 interface LogLine {
@@ -16,23 +16,13 @@ function recordingLogger() {
   return { logger, lines };
 }
 
-type GatewayFields = Partial<GatewayConfig> & Pick<GatewayConfig, 'name' | 'host'>;
+type GatewayFields = Partial<GatewaySettings> & Pick<GatewaySettings, 'name' | 'host'>;
 
-/** The schema's defaults by hand: the schema module loads native modules (re2) these tests do not need. */
-function domain(name: string, gateways: GatewayFields[]): Config['domains'][number] {
-  return {
-    name,
-    timeZone: 'UTC',
-    variables: {},
-    allowAnonymousPublic: false,
-    users: [],
-    gateways: gateways.map((fields) => ({ port: 5060, transport: 'udp', register: false, ...fields })),
-    calendars: [],
-    routes: { public: [], default: [] },
-  };
+function domain(name: string, gateways: GatewayFields[]): GatewayDomains[number] {
+  return { name, gateways: gateways.map((fields) => gatewaySettings.parse(fields)) };
 }
 
-function domains(gateways: GatewayFields[], more: Config['domains'] = []): Config['domains'] {
+function domains(gateways: GatewayFields[], more: GatewayDomains = []): GatewayDomains {
   return [domain('example.com', gateways), ...more];
 }
 

@@ -13,7 +13,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { unmapIpv4 } from '../transport/addresses.js';
 import type { Destination } from '../transport/types.js';
 
@@ -29,7 +29,7 @@ export interface GatewayAddressesOptions {
 
 export interface GatewayMatch {
   domain: string;
-  gateway: GatewayConfig;
+  gateway: GatewaySettings;
 }
 
 interface Entry extends GatewayMatch {
@@ -50,14 +50,14 @@ export class GatewayAddresses {
   #refreshing: Promise<void> | undefined;
   #closed = false;
 
-  private constructor(domains: Config['domains'], logger: Logger, options: GatewayAddressesOptions) {
+  private constructor(domains: GatewayDomains, logger: Logger, options: GatewayAddressesOptions) {
     this.#entries = domains.flatMap((domain) => domain.gateways.map((gateway) => ({ domain: domain.name, gateway, addresses: [] })));
     this.#logger = logger;
     this.#resolve = options.resolve ?? systemResolver;
   }
 
   /** Resolves every gateway once before returning; never rejects for a name that does not resolve. */
-  static async create(domains: Config['domains'], logger: Logger, options: GatewayAddressesOptions = {}): Promise<GatewayAddresses> {
+  static async create(domains: GatewayDomains, logger: Logger, options: GatewayAddressesOptions = {}): Promise<GatewayAddresses> {
     const addresses = new GatewayAddresses(domains, logger, options);
     await addresses.refresh();
     const refreshMs = options.refreshMs ?? DEFAULT_REFRESH_MS;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { pino } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import { SimulatedClock } from '../../clock.js';
+import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { DigestAuthenticator } from '../auth/authenticator.js';
 import { buildResponse, parseContact, parseCSeq, parseNameAddr, parseVia, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { ClientTransactionUser } from '../transaction/transaction-user.js';
@@ -11,49 +12,11 @@ import {
   type GatewayRegistrationStatus,
   type GatewayRegistrationsOptions,
   type OutboundRequests,
-  type RegistrationTimers,
 } from './gateway-registration.js';
 
 const REALM = 'carrier.example';
 const CARRIER: Destination = { transport: 'udp', address: '203.0.113.5', port: 5060 };
 const LOCAL = { host: '192.0.2.1', port: 5080 };
-
-/** Timers that run only when the test advances the clock. */
-class FakeClock implements RegistrationTimers {
-  time = 1_700_000_000_000;
-  #next = 1;
-  readonly #pending = new Map<number, { at: number; callback: () => void }>();
-
-  now(): number {
-    return this.time;
-  }
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.#next++;
-    this.#pending.set(id, { at: this.time + ms, callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.#pending.delete(handle as number);
-  }
-
-  get pending(): number {
-    return this.#pending.size;
-  }
-
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = [...this.#pending].filter(([, timer]) => timer.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.#pending.delete(due[0]);
-      this.time = due[1].at;
-      due[1].callback();
-    }
-    this.time = end;
-  }
-}
 
 interface Sent {
   request: SipRequest;
@@ -108,23 +71,12 @@ class FakeCarrier implements OutboundRequests {
   }
 }
 
-function gateway(fields: Partial<GatewayConfig> = {}): GatewayConfig {
+function gateway(fields: Partial<GatewaySettings> = {}): GatewaySettings {
   return { name: 'trunk', host: 'sip.carrier.example', port: 5060, transport: 'udp', register: true, username: 'acme', password: 'trunk-secret', ...fields };
 }
 
-function domains(gateways: GatewayConfig[]): Config['domains'] {
-  return [
-    {
-      name: 'example.com',
-      timeZone: 'UTC',
-      variables: {},
-      allowAnonymousPublic: false,
-      users: [],
-      gateways,
-      calendars: [],
-      routes: { public: [], default: [] },
-    },
-  ];
+function domains(gateways: GatewaySettings[]): GatewayDomains {
+  return [{ name: 'example.com', gateways }];
 }
 
 interface LogLine {
@@ -134,14 +86,14 @@ interface LogLine {
 }
 
 interface Setup extends Partial<GatewayRegistrationsOptions> {
-  gateways?: GatewayConfig[];
+  gateways?: GatewaySettings[];
   carrier?: FakeCarrier;
   resolved?: () => boolean;
   destination?: Destination;
 }
 
 function setup(options: Setup = {}) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock(new Date(1_700_000_000_000));
   const carrier = options.carrier ?? new FakeCarrier();
   const lines: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
@@ -151,7 +103,7 @@ function setup(options: Setup = {}) {
     outbound: carrier,
     destinationOf: (domain, name) => (domain === 'example.com' && name === 'trunk' && (options.resolved?.() ?? true) ? (options.destination ?? CARRIER) : undefined),
     logger,
-    timers: clock,
+    clock,
     onStatus: (status) => changes.push(status),
     ...options,
   });
@@ -218,8 +170,8 @@ test('REGISTER is challenged, answered with credentials the carrier accepts, and
   const registered = status();
   assert.equal(registered.state, 'registered');
   assert.equal(registered.lastStatus, 200);
-  assert.equal(registered.expiresAt, clock.time + 120_000, 'expiry taken from our Contact, not the other binding');
-  assert.equal(registered.nextAttemptAt, clock.time + 60_000);
+  assert.equal(registered.expiresAt, clock.now().getTime() + 120_000, 'expiry taken from our Contact, not the other binding');
+  assert.equal(registered.nextAttemptAt, clock.now().getTime() + 60_000);
   assert.ok(lines.some((line) => line.msg === 'gateway registered' && line.expires === 120));
 
   clock.advance(59_999);
@@ -298,7 +250,7 @@ test('403 backs off 30 s, doubling to 5 minutes, and a success resets the back-o
     assert.equal(status().state, 'failed');
     assert.equal(status().lastStatus, 403);
     assert.equal(status().failures, i + 1);
-    const delay = status().nextAttemptAt! - clock.time;
+    const delay = status().nextAttemptAt! - clock.now().getTime();
     delays.push(delay);
     const before = carrier.sent.length;
     clock.advance(delay - 1);
@@ -313,7 +265,7 @@ test('403 backs off 30 s, doubling to 5 minutes, and a success resets the back-o
   assert.equal(status().failures, 0);
   clock.advance(300_000);
   carrier.answer(503);
-  assert.equal(status().nextAttemptAt! - clock.time, 30_000, 'the back-off did not start over');
+  assert.equal(status().nextAttemptAt! - clock.now().getTime(), 30_000, 'the back-off did not start over');
   registrations.stop();
 });
 
@@ -321,7 +273,7 @@ test('Retry-After of a 503 is honoured within the cap', () => {
   const { clock, carrier, registrations, status } = setup();
   registrations.start();
   carrier.answer(503, { 'retry-after': '120 (maintenance)' });
-  assert.equal(status().nextAttemptAt! - clock.time, 120_000);
+  assert.equal(status().nextAttemptAt! - clock.now().getTime(), 120_000);
   registrations.stop();
 });
 
@@ -383,7 +335,7 @@ test('stop() unregisters with Expires: 0, answering the challenge, and then stay
   assert.equal(unregister.headers.get('expires'), '0');
   assert.equal(unregister.headers.get('call-id'), callId);
   assert.equal(cseqOf(unregister), lastCseq + 1);
-  assert.equal(clock.pending, 0, 'the refresh timer is still armed');
+  assert.equal(clock.pendingTimers, 0, 'the refresh timer is still armed');
 
   assert.equal(carrier.registrar(), 'challenged');
   assert.equal(carrier.last.request.headers.get('expires'), '0');

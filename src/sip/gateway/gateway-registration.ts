@@ -17,8 +17,9 @@
  * It sends through an injected `OutboundRequests`, the transaction layer in
  * production and a fake carrier in tests.
  */
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from 'pino';
-import type { Config, GatewayConfig } from '../../config/schema.js';
+import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { answerChallenge } from '../auth/client-credentials.js';
 import { parseDigestChallenge, type ReceivedChallenge } from '../auth/credentials.js';
 import {
@@ -64,14 +65,8 @@ export interface GatewayRegistrationStatus {
   nextAttemptAt?: number;
 }
 
-export interface RegistrationTimers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface GatewayRegistrationsOptions {
-  domains: Config['domains'];
+  domains: GatewayDomains;
   outbound: OutboundRequests;
   /** Where a gateway is (GatewayAddresses#destinationOf); undefined while its host does not resolve. */
   destinationOf(domain: string, gatewayName: string): Destination | undefined;
@@ -86,8 +81,8 @@ export interface GatewayRegistrationsOptions {
   userAgent?: string;
   /** Told of every state change (for metrics). */
   onStatus?: (status: GatewayRegistrationStatus) => void;
-  /** Real timers (unref'd) by default; tests inject a fake clock. */
-  timers?: RegistrationTimers;
+  /** Refreshes and retries run on it; the system clock by default. */
+  clock?: Clock;
 }
 
 const DEFAULT_EXPIRES = 3600;
@@ -97,12 +92,6 @@ const DEFAULT_MAX_RETRY_MS = 5 * 60_000;
 const MIN_REFRESH_MS = 5_000;
 /** Challenges answered within one attempt; more is a server that never accepts us. */
 const MAX_CHALLENGES_PER_ATTEMPT = 2;
-
-const realTimers: RegistrationTimers = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** One attempt: a REGISTER and the re-sends that answer its challenges. */
 interface Attempt {
@@ -116,7 +105,7 @@ interface Attempt {
 /** The registration of one gateway account. */
 export class GatewayRegistration {
   readonly domain: string;
-  readonly gateway: GatewayConfig;
+  readonly gateway: GatewaySettings;
   readonly #outbound: OutboundRequests;
   readonly #destinationOf: GatewayRegistrationsOptions['destinationOf'];
   readonly #logger: Logger;
@@ -125,17 +114,17 @@ export class GatewayRegistration {
   readonly #maxRetryMs: number;
   readonly #userAgent: string | undefined;
   readonly #onStatus: GatewayRegistrationsOptions['onStatus'];
-  readonly #timers: RegistrationTimers;
+  readonly #clock: Clock;
   readonly #callId = generateCallId();
   readonly #fromTag = generateTag();
   #cseq = 0;
   #nonceCounts = new Map<string, number>();
   #attempt: Attempt | undefined;
-  #timer: unknown;
+  #cancelPending: (() => void) | undefined;
   #status: GatewayRegistrationStatus;
   #stopped = false;
 
-  constructor(domain: string, gateway: GatewayConfig, options: GatewayRegistrationsOptions) {
+  constructor(domain: string, gateway: GatewaySettings, options: GatewayRegistrationsOptions) {
     this.domain = domain;
     this.gateway = gateway;
     this.#outbound = options.outbound;
@@ -146,7 +135,7 @@ export class GatewayRegistration {
     this.#maxRetryMs = options.maxRetryMs ?? DEFAULT_MAX_RETRY_MS;
     this.#userAgent = options.userAgent;
     this.#onStatus = options.onStatus;
-    this.#timers = options.timers ?? realTimers;
+    this.#clock = options.clock ?? systemClock;
     this.#status = { domain, gateway: gateway.name, state: 'registering', failures: 0 };
   }
 
@@ -164,7 +153,7 @@ export class GatewayRegistration {
     if (this.#stopped) return Promise.resolve();
     this.#stopped = true;
     this.#cancelTimer();
-    const mayBeBound = this.#attempt !== undefined || (this.#status.expiresAt !== undefined && this.#status.expiresAt > this.#timers.now());
+    const mayBeBound = this.#attempt !== undefined || (this.#status.expiresAt !== undefined && this.#status.expiresAt > this.#clock.now().getTime());
     this.#attempt = undefined;
     if (!mayBeBound) {
       this.#update({ state: 'stopped', nextAttemptAt: undefined });
@@ -303,7 +292,7 @@ export class GatewayRegistration {
       this.#failed(attempt, response.status, 'registrar granted no binding');
       return;
     }
-    const now = this.#timers.now();
+    const now = this.#clock.now().getTime();
     const refreshMs = Math.max(granted * 500, Math.min(MIN_REFRESH_MS, granted * 900));
     this.#logger.info({ status: response.status, expires: granted }, 'gateway registered');
     this.#update({
@@ -350,22 +339,22 @@ export class GatewayRegistration {
     const backOff = Math.min(this.#retryMs * 2 ** Math.min(failures - 1, 30), this.#maxRetryMs);
     const delay = retryAfter === undefined ? backOff : Math.min(Math.max(backOff, retryAfter), this.#maxRetryMs);
     this.#logger.warn({ status, reason, failures, retryInMs: delay }, 'gateway registration failed');
-    this.#update({ state: 'failed', lastStatus: status, reason, failures, nextAttemptAt: this.#timers.now() + delay });
+    this.#update({ state: 'failed', lastStatus: status, reason, failures, nextAttemptAt: this.#clock.now().getTime() + delay });
     this.#schedule(delay, () => this.#register(this.#expires));
   }
 
   #schedule(ms: number, callback: () => void): void {
     this.#cancelTimer();
     if (this.#stopped) return;
-    this.#timer = this.#timers.setTimeout(() => {
-      this.#timer = undefined;
+    this.#cancelPending = this.#clock.setTimer(ms, () => {
+      this.#cancelPending = undefined;
       if (!this.#stopped) callback();
-    }, ms);
+    });
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== undefined) this.#timers.clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelPending?.();
+    this.#cancelPending = undefined;
   }
 
   #update(change: Partial<GatewayRegistrationStatus>): void {

@@ -31,6 +31,17 @@ describe('StreamFramer', () => {
     assert.deepEqual(pushAll(new StreamFramer(), [a + b]), [a, b]);
   });
 
+  it('ends the headers at the first empty line, bare LF or CRLF, however the stream is cut', () => {
+    const first = 'OPTIONS sip:bob@example.com SIP/2.0\r\nl: 4\r\n\nbody';
+    const second = 'OPTIONS sip:carol@example.com SIP/2.0\r\nl: 0\r\n\r\n';
+    const text = first + second;
+    const whole = pushAll(new StreamFramer(), [text]);
+    assert.deepEqual(whole, [first, second]);
+    for (let cut = 1; cut < text.length; cut++) {
+      assert.deepEqual(pushAll(new StreamFramer(), [text.slice(0, cut), text.slice(cut)]), whole, `cut at ${cut}`);
+    }
+  });
+
   it('yields a message split at every byte boundary', () => {
     const text = message('split', 'v=0\r\n\r\nx');
     for (let cut = 1; cut < text.length; cut++) {

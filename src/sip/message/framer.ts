@@ -10,7 +10,7 @@
  */
 import { SipParseError } from './errors.js';
 import { findHeaderEnd } from './header-section.js';
-import { MAX_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
+import { MAX_START_LINE_LENGTH, MAX_MESSAGE_BYTES } from './limits.js';
 import { parseDecimal } from './syntax.js';
 
 export type FramedItem =
@@ -102,8 +102,8 @@ export class StreamFramer {
     if (pending.length === 0) return undefined;
     if (!this.#startLineChecked) {
       const lineEnd = pending.indexOf(0x0a, this.#searched);
-      if (lineEnd >= 0 || pending.length > MAX_LINE_LENGTH) {
-        if (lineEnd < 0 || lineEnd > MAX_LINE_LENGTH || !PLAUSIBLE_START_LINE.test(pending.toString('latin1', 0, lineEnd))) {
+      if (lineEnd >= 0 || pending.length > MAX_START_LINE_LENGTH) {
+        if (lineEnd < 0 || lineEnd > MAX_START_LINE_LENGTH || !PLAUSIBLE_START_LINE.test(pending.toString('latin1', 0, lineEnd))) {
           return new SipParseError('start-line', 'stream data is not a SIP message');
         }
         this.#startLineChecked = true;

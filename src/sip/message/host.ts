@@ -3,6 +3,7 @@
  * reference, then an optional port. Shared by SIP URIs and Via sent-by.
  * IPv6 hosts are kept without brackets in the model and bracketed on output.
  */
+import { isIPv6 } from 'node:net';
 import { SipParseError } from './errors.js';
 import { parseDecimal } from './syntax.js';
 
@@ -20,7 +21,7 @@ export function readHostPort(text: string, i: number, what: string): HostPort {
     end = text.indexOf(']', i);
     if (end < 0) throw new SipParseError('header-value', `unterminated IPv6 reference in ${what}`);
     host = text.slice(i + 1, end);
-    if (!isIpv6(host)) throw new SipParseError('header-value', `malformed IPv6 reference in ${what}`);
+    if (!isIPv6(host)) throw new SipParseError('header-value', `malformed IPv6 reference in ${what}`);
     end++;
   } else {
     end = i;
@@ -55,14 +56,4 @@ function isHostNameChar(code: number): boolean {
 
 function isDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
-}
-
-function isIpv6(text: string): boolean {
-  if (!text.includes(':')) return false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const hex = isDigit(code) || (code >= 0x61 && code <= 0x66) || (code >= 0x41 && code <= 0x46);
-    if (!hex && code !== 0x3a && code !== 0x2e) return false;
-  }
-  return true;
 }

@@ -25,8 +25,8 @@
  *   reasonPhrase(status)
  *   generateBranch() (z9hG4bK…), generateTag(), generateCallId()
  *   canonicalHeaderName(wireName), displayHeaderName(name), isListHeader(name)
- *   splitList, readParams/formatParams, quote/unquote   lexical helpers for other header values
- *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_LINE_LENGTH
+ *   splitList, readParams/formatParams, quote/unquote, headerText   lexical helpers for other header values
+ *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH
  */
 export * from './types.js';
 export { SipParseError, type SipParseErrorCode, type Parsed } from './errors.js';
@@ -42,5 +42,5 @@ export { buildResponse, type ExtraHeaders } from './response.js';
 export { reasonPhrase } from './reason-phrases.js';
 export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from './ids.js';
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
-export { splitList, readParams, formatParams, quote, unquote, parseDecimal } from './syntax.js';
-export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_LINE_LENGTH } from './limits.js';
+export { splitList, readParams, formatParams, quote, unquote, parseDecimal, headerText } from './syntax.js';
+export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';

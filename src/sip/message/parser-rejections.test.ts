@@ -37,10 +37,11 @@ describe('parseMessage rejects malformed messages with a precise reason', () => 
     assert.equal(rejected(options(without('Max-Forwards')), 'missing-header', true), 'missing Max-Forwards header');
   });
 
-  it('missing Call-ID, From, To, CSeq or Via: not answerable', () => {
-    for (const name of ['Call-ID', 'From', 'To', 'CSeq', 'Via']) {
-      assert.equal(rejected(options(without(`${name}:`)), 'missing-header', false), `missing ${name} header`);
+  it('missing Call-ID, From, To or CSeq: answerable (RFC 4475 §3.3.1); missing Via: not', () => {
+    for (const name of ['Call-ID', 'From', 'To', 'CSeq']) {
+      assert.equal(rejected(options(without(`${name}:`)), 'missing-header', true), `missing ${name} header`);
     }
+    assert.equal(rejected(options(without('Via:')), 'missing-header', false), 'missing Via header');
   });
 
   it('CSeq method differing from the request method', () => {
@@ -68,7 +69,25 @@ describe('parseMessage rejects malformed messages with a precise reason', () => 
     rejected(options((headers) => [...headers, 'NoColonHere']), 'header-line', true);
   });
 
-  it('unsupported SIP version (505) and URI scheme (416)', () => {
+  it('control characters in header values (RFC 4475 §3.1.2.4): answerable', () => {
+    assert.equal(rejected(options((headers) => [...headers, 'Subject: before\u0000after']), 'header-value', true), 'control character in Subject header');
+    rejected(options((headers) => [...headers, 'Subject: bell\u0007']), 'header-value', true);
+    rejected(options(replacing('From', 'From: "A\rB" <sip:alice@example.com>;tag=1')), 'header-value', true);
+    rejected(options(replacing('From', 'From: "A\\\u0000" <sip:alice@example.com>;tag=1')), 'header-value', true);
+    // RFC 4475 §3.1.1.2: an escaped control character in a quoted string is valid.
+    assert.ok(parseMessage(options(replacing('From', 'From: "BEL:\\\u0007 DEL:\\\u007f" <sip:alice@example.com>;tag=1'))).ok);
+  });
+
+  it('a control character in a reason phrase: dropped', () => {
+    rejected(options((headers) => headers, 'SIP/2.0 200 O\u0000K'), 'start-line', false);
+  });
+
+  it('a From or To without a usable URI scheme is a 400, not a 416 (RFC 4475 §3.1.2.16)', () => {
+    assert.equal(rejected(options(replacing('From', 'From: Bell, Alexander <sip:a.g.bell@example.com>;tag=43')), 'header-value', true), 'URI without scheme in From');
+    assert.equal(rejected(options(replacing('To', 'To: <mailto:bob@example.com>')), 'header-value', true), 'unsupported URI scheme in To');
+  });
+
+    it('unsupported SIP version (505) and URI scheme (416)', () => {
     rejected(options((headers) => headers, 'OPTIONS sip:bob@example.com SIP/7.0'), 'sip-version', true, 505);
     rejected(options((headers) => headers, 'OPTIONS mailto:bob@example.com SIP/2.0'), 'uri-scheme', true, 416);
   });
@@ -86,10 +105,18 @@ describe('parseMessage rejects malformed messages with a precise reason', () => 
     rejected(options((headers) => headers, 'OPTIONS sip:bob%zz@example.com SIP/2.0'), 'start-line', true);
   });
 
-  it('limits: header count, line length, message size', () => {
+  it('a header line of any length within the message size (an 8 KB value, a 60 KB one)', () => {
+    for (const size of [8192, 60_000]) {
+      const result = parseMessage(options((headers) => [...headers, `X-Long: ${'a'.repeat(size)}`]));
+      assert.ok(result.ok);
+      assert.equal(result.message.headers.get('x-long')?.length, size);
+    }
+  });
+
+  it('limits: header count, start line length, message size', () => {
     rejected(options((headers) => [...headers, ...Array.from({ length: 300 }, (_, i) => `X-Filler-${i}: x`)]), 'too-many-headers', false);
     rejected(options((headers) => [...headers, 'Allow: ' + Array.from({ length: 300 }, () => 'INVITE').join(',')]), 'too-many-headers', false);
-    rejected(options((headers) => [...headers, `X-Long: ${'a'.repeat(10_000)}`]), 'line-too-long', false);
+    rejected(options((headers) => headers, `OPTIONS sip:${'b'.repeat(10_000)}@example.com SIP/2.0`), 'line-too-long', false);
     rejected(Buffer.alloc(MAX_MESSAGE_BYTES + 1, 0x41), 'too-large', false);
   });
 });

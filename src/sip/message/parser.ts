@@ -71,7 +71,8 @@ function parseOrThrow(data: Buffer, options: ParseOptions): MessageParseResult {
   return { ok: true, message: { type: 'request', method: startLine.method, uri, headers, body } };
 }
 
-const RESPONSE_LINE = /^SIP\/2\.0 ([1-6][0-9][0-9]) ([^\r\n]*)$/i;
+/** Reason-Phrase: text without control characters but HTAB (§25.1). */
+const RESPONSE_LINE = /^SIP\/2\.0 ([1-6][0-9][0-9]) ([^\x00-\x08\x0a-\x1f\x7f]*)$/i;
 const SIP_VERSION = /^SIP\/[0-9]+\.[0-9]+$/i;
 
 /**

@@ -36,7 +36,7 @@ export function outgoingBytes(message: OutgoingMessage): Buffer {
   return message.type === 'serialized-response' ? message.bytes : serializeMessage(message);
 }
 
-/** Values may come from callers (a display name is caller input): a line end in them would inject header fields. */
+/** Values may come from callers (a display name is caller input): a line end in them would inject header fields, a NUL cut them short. */
 function singleLine(value: string): string {
-  return value.includes('\n') || value.includes('\r') ? value.replace(/[\r\n]+/g, ' ') : value;
+  return /[\r\n\0]/.test(value) ? value.replace(/[\r\n\0]+/g, ' ') : value;
 }

@@ -58,8 +58,22 @@ export function unquote(quoted: string): string {
   return inner.includes('\\') ? inner.replace(/\\(.)/gs, '$1') : inner;
 }
 
+/**
+ * A quoted-string (§25.1). Other control characters become quoted-pairs;
+ * NUL, CR and LF cannot be carried safely at all and become spaces, so a
+ * caller-supplied display name can never end a header line.
+ */
 export function quote(text: string): string {
-  return `"${text.replace(/["\\]/g, '\\$&')}"`;
+  return `"${text.replace(/[\0\r\n]/g, ' ').replace(/["\\\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\\$&')}"`;
+}
+
+/**
+ * A header value from a schema or a caller (`sip_h_X-Name`) made safe to
+ * send: control characters, which would end the header line or cut it short
+ * in C-string parsers, become spaces (§25.1: header text has none).
+ */
+export function headerText(value: string): string {
+  return value.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' ');
 }
 
 /**

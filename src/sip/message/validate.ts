@@ -14,10 +14,15 @@ import { parseVia } from './via.js';
 /** What a server needs to send any response (§8.2.6): the layers below can route it back and the peer can match it. */
 const RESPONSE_ROUTING_HEADERS = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
 
-/** True when a failed request can still be answered: the fields a response copies are there and the top Via parses. */
+/**
+ * True when a failed request can still be answered: its top Via parses, so
+ * the response can be addressed (§18.2.2). RFC 4475 §3.3.1 expects a 400
+ * even when Call-ID, From, To or CSeq are missing; the response copies the
+ * ones that are there, and the sender matches it by its Via branch.
+ */
 export function canBeAnswered(headers: SipHeaders): boolean {
   const topVia = headers.get('via');
-  return RESPONSE_ROUTING_HEADERS.every((name) => headers.has(name)) && topVia !== undefined && parseVia(topVia).ok;
+  return topVia !== undefined && parseVia(topVia).ok;
 }
 
 /** `method` is given for requests (their CSeq must name the same method) and absent for responses. */
@@ -35,7 +40,8 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
   }
   for (const name of ['from', 'to'] as const) {
     const parsed = parseNameAddr(headers.get(name) ?? '', displayHeaderName(name));
-    if (!parsed.ok) return parsed.error;
+    // 416 is for the Request-URI (§8.2.2.1): a From or To we cannot read is a bad request.
+    if (!parsed.ok) return parsed.error.code === 'uri-scheme' ? new SipParseError('header-value', `${parsed.error.reason} in ${displayHeaderName(name)}`) : parsed.error;
   }
   const callId = headers.get('call-id') ?? '';
   if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');

@@ -53,6 +53,13 @@ describe('parseUri / formatUri', () => {
     assert.equal(formatUri(tel), 'tel:+1-201-555-0123;phone-context=example.com');
   });
 
+  it('refuses malformed IPv6 references (RFC 5118 §4.8, §4.9)', () => {
+    for (const text of ['sip:[2001:db8:::192.0.2.1]', 'sip:[2001:db8::9::1]', 'sip:[::1::]', 'sip:[1:2:3:4:5:6:7:8:9]', 'sip:[:::]']) {
+      assert.equal(parseUri(text).ok, false, text);
+    }
+    assert.equal(value(parseUri('sip:[::ffff:192.0.2.1]')).host, '::ffff:192.0.2.1');
+  });
+
   it('round-trips a URI through format and parse', () => {
     for (const text of ['sip:example.com', 'sip:101@192.0.2.10:5060;transport=udp', 'sips:a%40b@[::1]', 'sip:x@h;lr?h=v']) {
       assert.equal(formatUri(value(parseUri(text))), text);
@@ -112,6 +119,12 @@ describe('parseNameAddr / parseContact', () => {
   it('writes the <uri> form with a quoted display name', () => {
     const named = value(parseNameAddr('"Alice \\"A\\"" <sip:alice@example.com>;tag=x'));
     assert.equal(formatNameAddr(named), '"Alice \\"A\\"" <sip:alice@example.com>;tag=x');
+  });
+
+  it('writes control characters in a display name as quoted-pairs, and NUL, CR, LF as spaces', () => {
+    const written = formatNameAddr({ displayName: 'A\u0007B\r\nC\u0000D\u007f', uri: { scheme: 'sip', host: 'example.com', params: new Map(), headers: new Map() }, params: new Map() });
+    assert.equal(written, '"A\\\u0007B  C D\\\u007f" <sip:example.com>');
+    assert.equal(value(parseNameAddr(written)).displayName, 'A\u0007B  C D\u007f');
   });
 
   it('rejects malformed addresses', () => {

@@ -7,7 +7,7 @@ import { answerChallenge } from '../auth/client-credentials.js';
 import { parseDigestChallenge } from '../auth/credentials.js';
 import type { SipResponse } from '../message/index.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
-import { FakeTransport, sipRequest, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, sipRequest, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
 import { Registrar } from './registrar.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { InviteClientTransaction } from './invite-client.js';
-import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
 import type { Destination } from '../transport/index.js';
 

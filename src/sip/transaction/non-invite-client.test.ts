@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Destination } from '../transport/index.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
-import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
 
 const T1 = DEFAULT_TIMER_SETTINGS.t1;

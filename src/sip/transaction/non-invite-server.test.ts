@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { buildResponse } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
-import { FakeTransport, request, TCP_PEER, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, request, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
 import type { TransactionFailure } from './transaction.js';
 

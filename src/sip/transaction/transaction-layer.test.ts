@@ -4,7 +4,7 @@ import pino from 'pino';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import type { ServerTransaction } from './server-transaction.js';
-import { FakeTransport, RecordingClientUser, request, responseTo, UDP_PEER } from '../../../test/sip/support/transaction-doubles.js';
+import { FakeTransport, RecordingClientUser, request, responseTo, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { TransactionLayer } from './transaction-layer.js';
 import type { TransactionUser } from './transaction-user.js';
 

@@ -129,6 +129,29 @@ describe('TransportLayer on loopback', { timeout: 20_000 }, () => {
     );
   });
 
+  it('UDP: answers a request missing Call-ID, From, To or CSeq with 400 naming it, to its Via (RFC 4475 §3.3.1)', async () => {
+    for (const name of ['Call-ID', 'From', 'To', 'CSeq']) {
+      const answered = once(udpClient, 'message') as Promise<[Buffer]>;
+      udpClient.send(options('UDP', { omit: `${name}:` }), udpPort, '127.0.0.1');
+      const text = (await answered)[0].toString();
+      assert.equal(text.slice(0, text.indexOf('\r\n')), `SIP/2.0 400 Missing ${name} header`);
+      assert.match(text, /\r\nVia: SIP\/2\.0\/UDP 192\.0\.2\.99:5099;branch=z9hG4bK-test;rport=\d+;received=127\.0\.0\.1\r\n/);
+      assert.deepEqual(malformed.at(-1) && [malformed.at(-1)?.code, malformed.at(-1)?.answered], ['missing-header', true]);
+    }
+  });
+
+  it('UDP: reads datagrams up to 65,507 bytes; a request with an 8 KB header is delivered', async () => {
+    for (const size of [8192, 65_507]) {
+      const request = options('UDP', { callId: `big-${size}` });
+      const padding = size - request.length - 'X-Pad: \r\n'.length;
+      const big = Buffer.from(request.toString().replace('Content-Length: 0', `X-Pad: ${'p'.repeat(padding)}\r\nContent-Length: 0`));
+      assert.equal(big.length, size);
+      const arrived = nextMessage();
+      udpClient.send(big, udpPort, '127.0.0.1');
+      assert.equal((await arrived)[0].headers.get('call-id'), `big-${size}`);
+    }
+  });
+
   it('UDP: never answers a malformed ACK', async () => {
     const answered = nextDatagram();
     udpClient.send(options('UDP', { method: 'ACK', omit: 'Max-Forwards' }), udpPort, '127.0.0.1');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { referenceSearch, storeWith, withoutTook } from '../../../../test/cdr/support/stores.js';
+import { referenceSearch, storeWith, withoutTook } from '../../../../test/support/cdr/stores.js';
 import type { SqliteCdrStore } from '../../sqlite/store.js';
 import type { CdrDocument } from '../../store.js';
 
@@ -85,5 +85,17 @@ describe('aggregations', () => {
   it('refuses unknown aggregations and metrics on keywords', async () => {
     await assert.rejects(store.search({ aggs: { x: { percentiles: { field: 'Call duration' } } } }), /Unknown aggregation type/);
     await assert.rejects(store.search({ aggs: { x: { avg: { field: 'User ID' } } } }), /not supported for aggregation/);
+  });
+
+  it('refuses sub-aggregations nested deeper than 30 levels instead of overflowing the stack', async () => {
+    const nested = (depth: number) => {
+      let aggs: Record<string, unknown> = { n: { value_count: { field: 'User ID' } } };
+      for (let i = 0; i < depth; i++) aggs = { u: { terms: { field: 'User ID' }, aggs } };
+      return aggs;
+    };
+    assert.ok(await aggregate(nested(29)));
+    for (const depth of [30, 20_000]) {
+      await assert.rejects(store.search({ aggs: nested(depth) }), (error: Error & { type?: string }) => error.type === 'parsing_exception' && /nested deeper than 30/.test(error.message));
+    }
   });
 });

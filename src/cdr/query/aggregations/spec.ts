@@ -3,7 +3,6 @@
  * sub-aggregations) and the metrics min, max, avg, sum, value_count, cardinality.
  */
 import type { Scalar } from '../ast.js';
-import { nestedTooDeep } from '../../limits.js';
 import { checkKeys, describe, expectObject, isObject, parsingError, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
 
 export type MetricType = 'min' | 'max' | 'avg' | 'sum' | 'value_count' | 'cardinality';
@@ -52,17 +51,20 @@ const FIXED_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_
 
 const METRICS: readonly MetricType[] = ['min', 'max', 'avg', 'sum', 'value_count', 'cardinality'];
 
-/** `depthLeft`: how many more levels of sub-aggregations may nest (the query nesting limit). */
-export function parseAggregations(value: unknown, depthLeft: number): Record<string, AggregationSpec> {
+/** Levels of sub-aggregations; like the query's nesting limit, it keeps a hostile body from exhausting the stack. */
+export const MAX_AGGREGATION_DEPTH = 30;
+
+/** `depth`: how many aggregations this `aggs` object is nested in. */
+export function parseAggregations(value: unknown, depth = 0): Record<string, AggregationSpec> {
   if (value === undefined) return {};
-  if (depthLeft <= 0) throw nestedTooDeep();
+  if (depth >= MAX_AGGREGATION_DEPTH) throw parsingError(`aggregations are nested deeper than ${MAX_AGGREGATION_DEPTH} levels`);
   const object = expectObject(value, 'aggs');
   const specs: Record<string, AggregationSpec> = {};
-  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body, depthLeft);
+  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body, depth);
   return specs;
 }
 
-function parseAggregation(name: string, body: unknown, depthLeft: number): AggregationSpec {
+function parseAggregation(name: string, body: unknown, depth: number): AggregationSpec {
   const object = expectObject(body, name);
   const subsValue = object.aggs ?? object.aggregations;
   const types = Object.keys(object).filter((key) => key !== 'aggs' && key !== 'aggregations' && key !== 'meta');
@@ -78,7 +80,7 @@ function parseAggregation(name: string, body: unknown, depthLeft: number): Aggre
     if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
     return spec.missing === undefined ? { type: type as MetricType, field: field() } : { type: type as MetricType, field: field(), missing: readScalar(spec.missing, `${name}.missing`) };
   }
-  const subs = parseAggregations(subsValue, depthLeft - 1);
+  const subs = parseAggregations(subsValue, depth + 1);
   if (type === 'terms') {
     checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
     const terms: AggregationSpec = {
@@ -105,8 +107,7 @@ function parseDateHistogram(name: string, spec: JsonObject, field: string, subs:
   const intervalText = readString(spec[intervals[0]], `${name}.${intervals[0]}`);
   const calendar = intervals[0] !== 'fixed_interval' ? CALENDAR_UNITS[intervalText] : undefined;
   const fixedMs = calendar ? undefined : parseFixed(intervalText);
-  // A zero interval would make one bucket that never ends.
-  if (!calendar && !fixedMs) {
+  if (!calendar && fixedMs === undefined) {
     throw parsingError(
       intervals[0] === 'calendar_interval' ? `The supplied interval [${intervalText}] could not be parsed as a calendar interval.` : `failed to parse setting [date_histogram.fixedInterval] with value [${intervalText}] as a time value`,
     );

@@ -1,0 +1,82 @@
+/**
+ * Token authentication and role checks for every route of a fastify
+ * instance, as one plugin registered before the routes. It hooks the root
+ * (fastify-plugin: not encapsulated), so it covers routes that other
+ * plugins mount later without their handlers knowing: `/health` and
+ * `/metrics` are open, every other route needs a token whose role allows
+ * it (src/admin/route-access.ts), and an unknown URL needs a token too
+ * before it is told it does not exist.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { authenticationFailure, authorizationFailure, sendDenial } from './auth-errors.js';
+import { refusal } from './authorize.js';
+import { presentedToken } from './credentials.js';
+import type { Principal } from './roles.js';
+import { elasticsearchEndpoint, routeAccess, type ErrorDialect, type RouteAccess } from './route-access.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who the request acts as; null on open routes. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Overrides what route-access.ts would work out for this route. */
+    access?: RouteAccess;
+  }
+}
+
+export interface TokenVerifier {
+  verify(secret: string): Principal | undefined;
+}
+
+export interface AuthOptions {
+  tokens: TokenVerifier;
+}
+
+/**
+ * The domain a request's reads must stay in: the domain of a `domain-admin`
+ * token, undefined for tokens that see every domain. Handlers of routes
+ * marked 'filtered' pass it to the store.
+ */
+export function requestDomainScope(request: FastifyRequest): string | undefined {
+  return request.principal?.domain;
+}
+
+async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  const accessByRoute = new Map<string, RouteAccess>();
+  const accessOf = (request: FastifyRequest): RouteAccess | undefined => {
+    const url = request.routeOptions.url;
+    if (url === undefined) return undefined;
+    const declared = request.routeOptions.config.access;
+    if (declared) return declared;
+    const key = `${request.method} ${url}`;
+    let access = accessByRoute.get(key);
+    if (!access) accessByRoute.set(key, (access = routeAccess(request.method, url)));
+    return access;
+  };
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const access = accessOf(request);
+    if (access?.public) return;
+    const dialect: ErrorDialect = access?.dialect ?? (elasticsearchEndpoint(request.url) === undefined ? 'plain' : 'elasticsearch');
+    const presented = presentedToken(request.headers.authorization);
+    if (presented.kind === 'none') return sendDenial(reply, authenticationFailure('missing', dialect, request.url));
+    const principal = presented.kind === 'token' ? options.tokens.verify(presented.secret) : undefined;
+    if (!principal) return sendDenial(reply, authenticationFailure('invalid', dialect, request.url));
+    request.principal = principal;
+    // The request's access line then names the token, so the log says who wrote or read what.
+    request.log = reply.log = request.log.child({ token: principal.tokenId, role: principal.role });
+    // An unknown URL: a valid token of any role may learn that it does not exist.
+    if (!access) return;
+    const reason = refusal(principal, access, request.params as Record<string, string | undefined>);
+    if (reason !== undefined) {
+      request.log.info({ action: access.action }, 'request refused');
+      return sendDenial(reply, authorizationFailure(access.dialect, reason));
+    }
+  });
+}
+
+/** The plugin; register it before any route. */
+export const authPlugin = fastifyPlugin(auth, { name: 'callrouter-auth', fastify: '5.x' });

@@ -1,0 +1,3 @@
+import { listenSetting } from '../settings.js';
+
+export const httpSettings = listenSetting(8080);

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DigitBuffer } from './digit-buffer.js';
+
+test('digits pressed before the collection count; a terminator ends it and is not returned', async () => {
+  const buffer = new DigitBuffer();
+  buffer.push('1');
+  buffer.push('2');
+  const collecting = buffer.collect({ max: 10, timeoutMs: 2000, terminators: '#' });
+  buffer.push('3');
+  buffer.push('#');
+  buffer.push('9');
+  assert.equal(await collecting, '123');
+  assert.equal(await buffer.collect({ max: 1, timeoutMs: 2000, terminators: '' }), '9', 'what follows the terminator is kept');
+});
+
+test('max digits ends the collection; flush drops what was pressed earlier', async () => {
+  const buffer = new DigitBuffer();
+  for (const digit of '4567') buffer.push(digit);
+  assert.equal(await buffer.collect({ max: 2, timeoutMs: 2000, terminators: '#' }), '45');
+  buffer.flush();
+  const collecting = buffer.collect({ max: 1, timeoutMs: 2000, terminators: '#' });
+  await sleep(20);
+  buffer.push('8');
+  assert.equal(await collecting, '8');
+});
+
+test('a timeout returns what was collected so far; a hangup rejects', async () => {
+  const buffer = new DigitBuffer();
+  buffer.push('1');
+  assert.equal(await buffer.collect({ max: 4, timeoutMs: 50, terminators: '#' }), '1');
+  assert.equal(await buffer.collect({ max: 4, timeoutMs: 50, terminators: '#' }), '');
+  const hangup = new AbortController();
+  const collecting = buffer.collect({ max: 4, timeoutMs: 5000, terminators: '#' }, hangup.signal);
+  hangup.abort(new Error('call ended'));
+  await assert.rejects(collecting, /call ended/);
+});

@@ -1,0 +1,255 @@
+/**
+ * The media engine's state on its thread, addressed by session id: the port
+ * pool, the media clock, the sessions, decoded prompts. The embedded engine
+ * runs it on a worker thread (media-worker.ts) or, for tests, in-process;
+ * either way callers reach it through MediaCoreApi.
+ */
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '../audio/source.js';
+import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
+import { loadWav } from '../audio/wav-file.js';
+import type { RecordingSummary } from '../audio/stereo-recorder.js';
+import type { DigitEvent } from '../dtmf/digits.js';
+import { TelephoneEventSender } from '../dtmf/telephone-event.js';
+import type { PlayItem, PlayResult, SessionStats } from '../media-engine.js';
+import { PortPool } from '../rtp/port-pool.js';
+import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp/offer-answer.js';
+import type { MediaSettings } from '../settings.js';
+import { RtpSession } from '../session/rtp-session.js';
+import { Ticker } from '../session/ticker.js';
+
+export type CoreAnswer = { kind: 'answered'; sessionId: string; port: number; sdp: string } | { kind: 'not-acceptable'; reason: string };
+
+/** The engine's operations by session id: what crosses the thread boundary. */
+export interface MediaCoreApi {
+  answer(offerSdp: string): Promise<CoreAnswer>;
+  offer(): Promise<{ sessionId: string; port: number; sdp: string }>;
+  acceptAnswer(sessionId: string, answerSdp: string): Promise<void>;
+  update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
+  play(sessionId: string, items: PlayItem[], terminators: string): Promise<PlayResult>;
+  stopPlaying(sessionId: string): Promise<void>;
+  sendDigits(sessionId: string, digits: string, durationMs: number): Promise<void>;
+  receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void>;
+  startRecording(sessionId: string, path: string): Promise<void>;
+  stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
+  relay(a: string, b: string): Promise<void>;
+  unrelay(sessionId: string): Promise<void>;
+  stats(sessionId: string): Promise<SessionStats>;
+  closeSession(sessionId: string): Promise<SessionStats>;
+  /** The media clock's tick intervals (ms) since the previous call; the first call starts measuring. */
+  tickIntervals(): Promise<number[]>;
+  health(): Promise<MediaHealth>;
+  shutdown(): Promise<void>;
+}
+
+export interface MediaHealth {
+  sessions: number;
+  /** RTP port pairs in use, and how many the range holds. */
+  portPairsInUse: number;
+  portPairsTotal: number;
+  /** Session slots that failed (a bug in the engine; the session went on). */
+  slotFailures: number;
+}
+
+export class UnknownSessionError extends Error {
+  constructor(id: string) {
+    super(`no media session ${id} (closed?)`);
+    this.name = 'UnknownSessionError';
+  }
+}
+
+interface Prompt {
+  mtimeMs: number;
+  samples: Int16Array;
+}
+
+const INBAND_DIGIT_LEVEL_DB = -10;
+const MAX_CACHED_PROMPTS = 500;
+
+export class MediaCore implements MediaCoreApi {
+  readonly #pool: PortPool;
+  readonly #ticker: Ticker;
+  /** Slots a session failed on (a bug), counted for diagnostics instead of crashing the media thread. */
+  #slotFailures = 0;
+  readonly #sessions = new Map<string, { session: RtpSession; endpoint: LocalEndpoint; tick: (missed: number) => void }>();
+  readonly #prompts = new Map<string, Prompt>();
+  readonly #advertised: string;
+
+  constructor(
+    settings: MediaSettings,
+    private readonly onDigit: (sessionId: string, event: DigitEvent) => void,
+  ) {
+    this.#ticker = new Ticker(() => (this.#slotFailures += 1));
+    this.#pool = new PortPool(settings.rtpPorts, settings.bindAddress, settings.receiveBufferBytes);
+    this.#advertised = settings.publicAddress ?? (settings.bindAddress === '0.0.0.0' ? '127.0.0.1' : settings.bindAddress);
+  }
+
+  async answer(offerSdp: string): Promise<CoreAnswer> {
+    const sockets = await this.#pool.allocate();
+    const endpoint = this.#endpoint(sockets.port);
+    let outcome: ReturnType<typeof answerOffer>;
+    try {
+      outcome = answerOffer(offerSdp, endpoint);
+    } catch (error) {
+      this.#pool.release(sockets);
+      throw error;
+    }
+    if (outcome.kind === 'not-acceptable') {
+      this.#pool.release(sockets);
+      return outcome;
+    }
+    const session = this.#open(sockets, endpoint);
+    session.negotiate(outcome.media);
+    return { kind: 'answered', sessionId: session.id, port: sockets.port, sdp: outcome.sdp };
+  }
+
+  async offer(): Promise<{ sessionId: string; port: number; sdp: string }> {
+    const sockets = await this.#pool.allocate();
+    const endpoint = this.#endpoint(sockets.port);
+    const session = this.#open(sockets, endpoint);
+    return { sessionId: session.id, port: sockets.port, sdp: createOffer(endpoint) };
+  }
+
+  async acceptAnswer(sessionId: string, answerSdp: string): Promise<void> {
+    this.#get(sessionId).session.negotiate(readAnswer(answerSdp));
+  }
+
+  async update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }> {
+    const entry = this.#get(sessionId);
+    const outcome = answerOffer(offerSdp, { ...entry.endpoint, sessionVersion: entry.endpoint.sessionVersion + 1 });
+    if (outcome.kind === 'not-acceptable') return outcome;
+    entry.endpoint.sessionVersion += 1;
+    entry.session.negotiate(outcome.media);
+    return { kind: 'answered', sdp: outcome.sdp };
+  }
+
+  async play(sessionId: string, items: PlayItem[], terminators: string): Promise<PlayResult> {
+    const session = this.#get(sessionId).session;
+    const sources = await Promise.all(items.map((item) => this.#source(item)));
+    return session.play(new SequenceSource(sources), terminators);
+  }
+
+  async stopPlaying(sessionId: string): Promise<void> {
+    this.#get(sessionId).session.stopPlaying();
+  }
+
+  async sendDigits(sessionId: string, digits: string, durationMs: number): Promise<void> {
+    const session = this.#get(sessionId).session;
+    if (session.media?.telephoneEventPayloadType !== undefined) {
+      return session.sendDigits([...digits].map((digit) => new TelephoneEventSender(digit, durationMs)));
+    }
+    // Validates the digits the same way before any tone is queued.
+    for (const digit of digits) new TelephoneEventSender(digit, durationMs);
+    const tones = new ToneSource(parseToneStream(`v=${INBAND_DIGIT_LEVEL_DB};d=${durationMs};w=${Math.max(60, durationMs / 2)};${digits}`));
+    return session.sendDigits([tones]);
+  }
+
+  async receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void> {
+    this.#get(sessionId).session.receiveDigit({ digit, durationMs, source: 'sip-info' });
+  }
+
+  async startRecording(sessionId: string, path: string): Promise<void> {
+    await this.#get(sessionId).session.startRecording(path);
+  }
+
+  async stopRecording(sessionId: string): Promise<RecordingSummary | undefined> {
+    return this.#get(sessionId).session.stopRecording();
+  }
+
+  async relay(a: string, b: string): Promise<void> {
+    const [first, second] = [this.#get(a).session, this.#get(b).session];
+    if (first === second) throw new Error(`cannot relay session ${a} to itself`);
+    for (const session of [first, second]) this.#unrelay(session);
+    first.relayTo = second;
+    second.relayFrom = first;
+    second.relayTo = first;
+    first.relayFrom = second;
+  }
+
+  async unrelay(sessionId: string): Promise<void> {
+    this.#unrelay(this.#get(sessionId).session);
+  }
+
+  async stats(sessionId: string): Promise<SessionStats> {
+    return this.#get(sessionId).session.stats();
+  }
+
+  async closeSession(sessionId: string): Promise<SessionStats> {
+    const entry = this.#get(sessionId);
+    const stats = entry.session.stats();
+    this.#unrelay(entry.session);
+    entry.session.close();
+    this.#ticker.delete(entry.tick);
+    this.#sessions.delete(sessionId);
+    // A recording still running is finished, not lost.
+    await entry.session.stopRecording();
+    this.#pool.release(entry.session.sockets);
+    return stats;
+  }
+
+  async tickIntervals(): Promise<number[]> {
+    this.#ticker.startMeasuring();
+    return this.#ticker.intervals.splice(0);
+  }
+
+  async health(): Promise<MediaHealth> {
+    return { sessions: this.#sessions.size, portPairsInUse: this.#pool.inUse, portPairsTotal: this.#pool.capacity, slotFailures: this.#slotFailures };
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#sessions.keys()].map((id) => this.closeSession(id)));
+  }
+
+  #open(sockets: Awaited<ReturnType<PortPool['allocate']>>, endpoint: LocalEndpoint): RtpSession {
+    const id = randomUUID();
+    const session = new RtpSession(id, sockets, { digit: (event) => this.onDigit(id, event) });
+    const tick = (missed: number) => session.slot(missed);
+    this.#sessions.set(id, { session, endpoint, tick });
+    this.#ticker.add(tick);
+    return session;
+  }
+
+  #endpoint(port: number): LocalEndpoint {
+    return { address: this.#advertised, port, sessionId: String(Date.now()), sessionVersion: 1 };
+  }
+
+  #get(sessionId: string): { session: RtpSession; endpoint: LocalEndpoint; tick: (missed: number) => void } {
+    const entry = this.#sessions.get(sessionId);
+    if (!entry) throw new UnknownSessionError(sessionId);
+    return entry;
+  }
+
+  #unrelay(session: RtpSession): void {
+    const other = session.relayTo ?? session.relayFrom;
+    for (const side of [session, other]) {
+      if (!side) continue;
+      side.relayTo = undefined;
+      side.relayFrom = undefined;
+    }
+  }
+
+  async #source(item: PlayItem): Promise<AudioSource> {
+    switch (item.kind) {
+      case 'silence':
+        return new SilenceSource(item.ms);
+      case 'tone':
+        return new ToneSource(parseToneStream(item.spec));
+      case 'file':
+        return new SamplesSource(await this.#prompt(item.path));
+    }
+  }
+
+  /** Decoded prompts are kept while the file is unchanged: a prompt is decoded once, not per call. */
+  async #prompt(path: string): Promise<Int16Array> {
+    const mtimeMs = await stat(path).then((info) => info.mtimeMs, () => -1);
+    const cached = this.#prompts.get(path);
+    if (cached && cached.mtimeMs === mtimeMs) return cached.samples;
+    const samples = await loadWav(path);
+    this.#prompts.delete(path);
+    this.#prompts.set(path, { mtimeMs, samples });
+    // The oldest decoded prompt goes when there are too many (a Map keeps insertion order).
+    if (this.#prompts.size > MAX_CACHED_PROMPTS) this.#prompts.delete(this.#prompts.keys().next().value!);
+    return samples;
+  }
+}

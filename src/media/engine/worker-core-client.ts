@@ -1,0 +1,74 @@
+/**
+ * MediaCoreApi across the thread boundary: each call is a message to the
+ * media worker, answered by id. Digits come back as events. A worker that
+ * dies fails the calls it had; the engine reports it and stops taking calls.
+ */
+import { Worker } from 'node:worker_threads';
+import type { DigitEvent } from '../dtmf/digits.js';
+import type { MediaSettings } from '../settings.js';
+import type { MediaCoreApi } from './media-core.js';
+import { deserializeError, type CoreMethod, type FromMediaWorker, type MediaWorkerData } from './worker-protocol.js';
+
+/**
+ * Starts media-worker beside this module: compiled, the .js file; from
+ * source under tsx, the .ts file through a bootstrap that registers tsx in
+ * the worker (Node 20 does not pass the parent's --import hooks on).
+ */
+function startWorker(data: MediaWorkerData): Worker {
+  const options = { workerData: data, name: 'media' };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./media-worker.js', import.meta.url), options);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./media-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+type Pending = { resolve(value: unknown): void; reject(error: Error): void };
+
+export function workerCore(settings: MediaSettings, onDigit: (sessionId: string, event: DigitEvent) => void): MediaCoreApi {
+  const worker = startWorker({ settings });
+  const pending = new Map<number, Pending>();
+  let nextId = 1;
+  let failure: Error | undefined;
+
+  worker.on('message', (message: FromMediaWorker) => {
+    if (message.kind === 'digit') return onDigit(message.sessionId, message.event);
+    const waiting = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.kind === 'result') waiting?.resolve(message.value);
+    else waiting?.reject(deserializeError(message.error));
+  });
+  const fail = (error: Error) => {
+    failure = error;
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+  worker.on('error', (error) => fail(new Error(`the media worker failed: ${error.message}`)));
+  worker.on('exit', (code) => fail(new Error(`the media worker exited (code ${code})`)));
+
+  const call = (method: CoreMethod, args: unknown[]): Promise<unknown> => {
+    if (failure) return Promise.reject(failure);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args });
+    });
+  };
+  const api = Object.fromEntries(
+    Object.keys(CORE_METHODS).map((method) => [method, (...args: unknown[]) => call(method as CoreMethod, args)]),
+  ) as unknown as MediaCoreApi;
+  return {
+    ...api,
+    shutdown: async () => {
+      await call('shutdown', []).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+}
+
+/** Every method of MediaCoreApi (the type makes a missing one a compile error). */
+const CORE_METHODS: Record<CoreMethod, true> = {
+  answer: true, offer: true, acceptAnswer: true, update: true, play: true, stopPlaying: true, sendDigits: true,
+  receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, unrelay: true, stats: true,
+  closeSession: true, tickIntervals: true, health: true, shutdown: true,
+};

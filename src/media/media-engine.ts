@@ -1,0 +1,85 @@
+/**
+ * The contract between calls and whatever carries their media. The embedded
+ * engine (engine/embedded-engine.ts, RTP on a worker thread) implements it;
+ * rtpengine or FreeSWITCH can later take its place behind the same methods.
+ * Signalling hands it SDP and gets SDP back; it never sees sockets.
+ */
+import type { DigitEvent } from './dtmf/digits.js';
+import type { RecordingSummary } from './audio/stereo-recorder.js';
+
+export type { DigitEvent, RecordingSummary };
+
+export interface MediaEngine {
+  /**
+   * Opens an RTP endpoint for a peer's offer and answers it. `not-acceptable`
+   * (no codec we speak) becomes 488; PortsExhaustedError (no RTP port left)
+   * becomes 503. A malformed offer throws SdpError (400).
+   */
+  answer(offerSdp: string): Promise<AnswerResult>;
+  /** Opens an RTP endpoint and offers it (for a leg we call); the peer's answer goes to `session.acceptAnswer`. */
+  offer(): Promise<{ session: MediaSession; sdp: string }>;
+  /** Relays RTP both ways between two sessions (a bridge), re-sequenced onto each side's stream. */
+  relay(a: MediaSession, b: MediaSession): Promise<void>;
+  /** Closes every session and the engine. */
+  close(): Promise<void>;
+}
+
+export type AnswerResult =
+  | { kind: 'answered'; session: MediaSession; sdp: string }
+  | { kind: 'not-acceptable'; reason: string };
+
+export type PlayItem =
+  | { kind: 'file'; path: string }
+  | { kind: 'tone'; spec: string }
+  | { kind: 'silence'; ms: number };
+
+export interface PlayOptions {
+  /** Digits that stop the playback (`terminator`); the digit is still reported to digit listeners. */
+  terminators?: string;
+}
+
+export type PlayResult =
+  | { reason: 'finished' }
+  | { reason: 'terminator'; digit: string }
+  /** stopPlaying(), another play(), or the session closed. */
+  | { reason: 'stopped' };
+
+export interface MediaSession {
+  readonly id: string;
+  /** The port our SDP advertises. */
+  readonly localPort: number;
+  /** The peer's answer to our offer. Throws SdpError when it accepts no codec we offered. */
+  acceptAnswer(answerSdp: string): Promise<void>;
+  /** A new offer from the peer (re-INVITE, UPDATE: hold, unhold, new address): our answer, same port. */
+  update(offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
+  /** Plays items one after another; a play replaces one in progress (which resolves `stopped`). */
+  play(items: PlayItem[], options?: PlayOptions): Promise<PlayResult>;
+  stopPlaying(): Promise<void>;
+  /** Sends DTMF to the peer: RFC 4733 events when negotiated, else in-band tones. */
+  sendDigits(digits: string, durationMs?: number): Promise<void>;
+  /** A digit that came by SIP INFO: joins the same stream as RTP and in-band digits. */
+  receiveInfoDigit(digit: string, durationMs: number): void;
+  /** Every digit the peer sends, from any of the three ways; returns the unsubscribe function. */
+  onDigit(listener: (event: DigitEvent) => void): () => void;
+  /** Records this session: what the peer says on the left, what it hears on the right. */
+  startRecording(path: string): Promise<void>;
+  stopRecording(): Promise<RecordingSummary | undefined>;
+  /** Ends a relay this session takes part in (both directions); each side goes back to its own audio. */
+  unrelay(): Promise<void>;
+  stats(): Promise<SessionStats>;
+  close(): Promise<SessionStats>;
+}
+
+export interface SessionStats {
+  packetsSent: number;
+  packetsReceived: number;
+  /** Packets the peer's sequence numbers say it sent that never arrived. */
+  packetsLost: number;
+  jitterMs: number;
+  /** Packets from another address after latching onto the peer's (symmetric RTP), dropped. */
+  foreignPacketsDropped: number;
+  /** Packets the engine failed on (a bug): dropped, not fatal. */
+  failedPackets: number;
+  /** Where we send: the latched source, or the SDP address until the peer's first packet. */
+  remote: string | undefined;
+}

@@ -1,0 +1,301 @@
+/**
+ * One RTP endpoint on the media thread: its socket pair, what was
+ * negotiated, symmetric RTP latching, what it sends every slot (a prompt,
+ * DTMF events, silence — or nothing while it relays the other party), what
+ * it receives (audio, telephone-events, in-band digits), its recording.
+ */
+import type { RemoteInfo } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { decodeFrame, encodeFrame, SAMPLES_PER_FRAME } from '../codec.js';
+import type { AudioSource } from '../audio/source.js';
+import { StereoRecorder, type RecordingSummary } from '../audio/stereo-recorder.js';
+import type { DigitEvent } from '../dtmf/digits.js';
+import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
+import { TelephoneEventReceiver, TelephoneEventSender } from '../dtmf/telephone-event.js';
+import type { PlayResult, SessionStats } from '../media-engine.js';
+import type { SocketPair } from '../rtp/port-pool.js';
+import { ReceiveStats } from '../rtp/receive-stats.js';
+import { senderReport } from '../rtp/rtcp.js';
+import { looksLikeRtcp, parseRtp, serializeRtp, type RtpPacket } from '../rtp/rtp-packet.js';
+import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
+import { TxStream } from './tx-stream.js';
+
+const RTCP_INTERVAL_SLOTS = 250;
+const COMFORT_NOISE_PAYLOAD_TYPE = 13;
+
+export interface SessionEvents {
+  digit(event: DigitEvent): void;
+}
+
+interface Playing {
+  source: AudioSource;
+  terminators: string;
+  done(result: PlayResult): void;
+}
+
+interface Address {
+  address: string;
+  port: number;
+}
+
+export class RtpSession {
+  readonly tx = new TxStream();
+  #media: NegotiatedMedia | undefined;
+  #remote: Address | undefined;
+  #latched = false;
+  #foreignDropped = 0;
+  #failedPackets = 0;
+  #remoteSsrc: number | undefined;
+  #receiveStats = new ReceiveStats();
+  readonly #eventReceiver = new TelephoneEventReceiver();
+  #inband: InbandDtmfDetector | undefined;
+  #playing: Playing | undefined;
+  readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
+  #eventTimestamp: number | undefined;
+  #recorder: StereoRecorder | undefined;
+  /** Where what we receive goes while bridged. */
+  relayTo: RtpSession | undefined;
+  /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
+  relayFrom: RtpSession | undefined;
+  #slotsSinceRtcp = 0;
+  readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
+
+  constructor(
+    readonly id: string,
+    readonly sockets: SocketPair,
+    private readonly events: SessionEvents,
+  ) {
+    sockets.rtp.on('message', (datagram, from) => {
+      // A packet we fail on is dropped and counted; it must not take the media thread down.
+      try {
+        this.#receive(datagram, from);
+      } catch {
+        this.#failedPackets += 1;
+      }
+    });
+    sockets.rtcp.on('message', () => undefined);
+    // A send to a closed port comes back as an ICMP error on some systems: not a reason to crash.
+    sockets.rtp.on('error', () => undefined);
+    sockets.rtcp.on('error', () => undefined);
+  }
+
+  get media(): NegotiatedMedia | undefined {
+    return this.#media;
+  }
+
+  /** New negotiated parameters (answer, re-INVITE): a new peer address means latching again. */
+  negotiate(media: NegotiatedMedia): void {
+    const moved = !this.#media || media.remoteAddress !== this.#media.remoteAddress || media.remotePort !== this.#media.remotePort;
+    this.#media = media;
+    if (moved) {
+      this.#remote = media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort };
+      this.#latched = false;
+    }
+    this.#inband = media.telephoneEventPayloadType === undefined ? (this.#inband ?? new InbandDtmfDetector()) : undefined;
+  }
+
+  play(source: AudioSource, terminators: string): Promise<PlayResult> {
+    this.stopPlaying();
+    return new Promise((done) => (this.#playing = { source, terminators, done }));
+  }
+
+  stopPlaying(): void {
+    const playing = this.#playing;
+    this.#playing = undefined;
+    playing?.done({ reason: 'stopped' });
+  }
+
+  /** Queues digits: RFC 4733 events when negotiated, else the tones themselves. */
+  sendDigits(senders: (TelephoneEventSender | AudioSource)[]): Promise<void> {
+    return new Promise((resolve) => {
+      senders.forEach((sender, index) => this.#digitQueue.push({ sender, done: index === senders.length - 1 ? resolve : undefined }));
+      if (senders.length === 0) resolve();
+    });
+  }
+
+  receiveDigit(event: DigitEvent): void {
+    const playing = this.#playing;
+    if (playing && playing.terminators.includes(event.digit)) {
+      this.#playing = undefined;
+      playing.done({ reason: 'terminator', digit: event.digit });
+    }
+    this.events.digit(event);
+  }
+
+  async startRecording(path: string): Promise<void> {
+    if (this.#recorder) throw new Error(`session ${this.id} is already recording to ${this.#recorder.path}`);
+    const recorder = new StereoRecorder(path);
+    await recorder.opened();
+    this.#recorder = recorder;
+  }
+
+  stopRecording(): Promise<RecordingSummary> | undefined {
+    const recorder = this.#recorder;
+    this.#recorder = undefined;
+    return recorder?.stop();
+  }
+
+  /** One 20 ms slot of the media clock. */
+  slot(missedSlots: number): void {
+    for (let slot = 0; slot <= missedSlots; slot++) this.#recorder?.slot();
+    if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
+    const media = this.#media;
+    if (!media || !this.#remote || !canSend(media.direction)) {
+      this.#advanceSources(missedSlots + 1);
+      return;
+    }
+    if (this.#digitQueue.length > 0 && this.#sendDigitSlot(media, missedSlots)) return;
+    const frame = this.#nextOwnFrame(missedSlots);
+    if (!frame) return;
+    const { timestamp, marker } = this.tx.ownSlot(missedSlots);
+    this.#send(media.payloadType, marker, timestamp, encodeFrame(media.codec, frame));
+    this.#recorder?.push('right', frame.slice());
+  }
+
+  /** A packet from the other party of a bridge, re-sequenced onto our stream. */
+  sendRelayed(packet: RtpPacket, from: NegotiatedMedia, decoded: Int16Array | undefined): void {
+    const media = this.#media;
+    if (!media || !this.#remote || !canSend(media.direction) || this.#playing) return;
+    let payloadType: number;
+    let payload: Uint8Array;
+    if (packet.payloadType === from.telephoneEventPayloadType) {
+      if (media.telephoneEventPayloadType === undefined) return;
+      payloadType = media.telephoneEventPayloadType;
+      payload = packet.payload;
+    } else {
+      payloadType = media.payloadType;
+      const samples = decoded ?? decodeFrame(from.codec, packet.payload);
+      payload = from.codec === media.codec ? packet.payload : encodeFrame(media.codec, samples);
+      this.#recorder?.push('right', samples);
+    }
+    const { timestamp, marker } = this.tx.relay(packet);
+    this.#send(payloadType, marker, timestamp, payload);
+  }
+
+  stats(): SessionStats {
+    const reception = this.#receiveStats.report();
+    return {
+      packetsSent: this.tx.packetsSent,
+      packetsReceived: reception.received,
+      packetsLost: reception.lost,
+      jitterMs: reception.jitterMs,
+      foreignPacketsDropped: this.#foreignDropped,
+      failedPackets: this.#failedPackets,
+      remote: this.#remote ? `${this.#remote.address}:${this.#remote.port}` : undefined,
+    };
+  }
+
+  /** Ends what is in progress; the sockets are the owner's to release. */
+  close(): void {
+    this.stopPlaying();
+    for (const queued of this.#digitQueue.splice(0)) queued.done?.();
+    this.relayTo = undefined;
+    this.relayFrom = undefined;
+  }
+
+  #nextOwnFrame(missedSlots: number): Int16Array | undefined {
+    this.#advanceSources(missedSlots);
+    const playing = this.#playing;
+    if (playing) {
+      if (playing.source.read(this.#frame)) return this.#frame;
+      this.#playing = undefined;
+      playing.done({ reason: 'finished' });
+    }
+    if (this.relayFrom) return undefined;
+    return this.#frame.fill(0);
+  }
+
+  /** Skips what missed slots would have played. */
+  #advanceSources(slots: number): void {
+    const playing = this.#playing;
+    if (slots === 0 || !playing || playing.source.skip(slots) === 0) return;
+    this.#playing = undefined;
+    playing.done({ reason: 'finished' });
+  }
+
+  /** Sends this slot's DTMF packets; false when the queue holds in-band tones, which go as audio. */
+  #sendDigitSlot(media: NegotiatedMedia, missedSlots: number): boolean {
+    const queued = this.#digitQueue[0];
+    if (!(queued.sender instanceof TelephoneEventSender)) {
+      if (!queued.sender.read(this.#frame)) {
+        this.#finishDigit();
+        return false;
+      }
+      const { timestamp, marker } = this.tx.ownSlot(missedSlots);
+      this.#send(media.payloadType, marker, timestamp, encodeFrame(media.codec, this.#frame));
+      return true;
+    }
+    const { timestamp } = this.tx.ownSlot(missedSlots);
+    this.#eventTimestamp ??= timestamp;
+    for (const packet of queued.sender.next()) this.#send(media.telephoneEventPayloadType!, packet.marker, this.#eventTimestamp, packet.payload);
+    if (queued.sender.done) this.#finishDigit();
+    return true;
+  }
+
+  #finishDigit(): void {
+    this.#eventTimestamp = undefined;
+    this.#digitQueue.shift()?.done?.();
+  }
+
+  #send(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
+    const remote = this.#remote;
+    if (!remote) return;
+    const sequenceNumber = this.tx.nextSequence(payload.length);
+    const datagram = serializeRtp({ payloadType, marker, sequenceNumber, timestamp, ssrc: this.tx.ssrc, payload });
+    this.sockets.rtp.send(datagram, remote.port, remote.address);
+  }
+
+  #sendRtcp(): void {
+    this.#slotsSinceRtcp = 0;
+    const remote = this.#remote;
+    if (!remote || this.tx.packetsSent === 0) return;
+    const report = senderReport(
+      { ssrc: this.tx.ssrc, rtpTimestamp: this.tx.timestamp, packetsSent: this.tx.packetsSent, octetsSent: this.tx.octetsSent },
+      this.#remoteSsrc,
+      this.#receiveStats.report(),
+      Date.now(),
+    );
+    this.sockets.rtcp.send(report, remote.port + 1, remote.address);
+  }
+
+  #receive(datagram: Buffer, from: RemoteInfo): void {
+    if (looksLikeRtcp(datagram)) return;
+    const packet = parseRtp(datagram);
+    const media = this.#media;
+    if (!packet || !media) return;
+    if (!this.#latch(from)) return;
+    if (!canReceive(media.direction)) return;
+    if (packet.ssrc !== this.#remoteSsrc) {
+      // A new source (the phone restarted its stream): its sequence numbers start afresh.
+      this.#remoteSsrc = packet.ssrc;
+      this.#receiveStats = new ReceiveStats();
+    }
+    this.#receiveStats.record(packet.sequenceNumber, packet.timestamp, performance.now());
+    if (packet.payloadType === media.telephoneEventPayloadType) {
+      const digit = this.#eventReceiver.receive(packet.timestamp, packet.payload);
+      if (digit) this.receiveDigit({ ...digit, source: 'rfc4733' });
+      this.relayTo?.sendRelayed(packet, media, undefined);
+      return;
+    }
+    if (packet.payloadType !== media.payloadType || packet.payloadType === COMFORT_NOISE_PAYLOAD_TYPE) return;
+    const needsSamples = this.#recorder !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
+    const samples = needsSamples ? decodeFrame(media.codec, packet.payload) : undefined;
+    if (samples) {
+      this.#recorder?.push('left', samples);
+      for (const digit of this.#inband?.push(samples) ?? []) this.receiveDigit({ digit, durationMs: 40, source: 'inband' });
+    }
+    this.relayTo?.sendRelayed(packet, media, samples);
+  }
+
+  /** Symmetric RTP: we send to where the peer's media comes from; after that, other sources are dropped. */
+  #latch(from: RemoteInfo): boolean {
+    if (this.#latched) {
+      if (from.address === this.#remote?.address && from.port === this.#remote.port) return true;
+      this.#foreignDropped += 1;
+      return false;
+    }
+    this.#remote = { address: from.address, port: from.port };
+    this.#latched = true;
+    return true;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The media clock: one 20 ms slot after another, scheduled from a monotonic
+ * clock (performance.now), so timer lateness never accumulates into drift.
+ * When the thread was busy past a slot, the next tick reports the missed
+ * slots so senders skip them (advance their timestamps and prompts) instead
+ * of sending a burst.
+ */
+import { performance } from 'node:perf_hooks';
+import { PTIME_MS } from '../codec.js';
+
+export type TickListener = (missedSlots: number) => void;
+
+export class Ticker {
+  constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
+
+  readonly #listeners = new Set<TickListener>();
+  #origin = 0;
+  #slot = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #lastTickAt: number | undefined;
+  /** Time between consecutive ticks (ms), for the benchmark's send-interval figure. */
+  readonly intervals: number[] = [];
+  #keepIntervals = false;
+
+  add(listener: TickListener): void {
+    this.#listeners.add(listener);
+    if (this.#listeners.size === 1) this.#start();
+  }
+
+  delete(listener: TickListener): void {
+    this.#listeners.delete(listener);
+    if (this.#listeners.size === 0) this.#stop();
+  }
+
+  /** From now on, keep each tick's interval (up to 100,000 until taken). */
+  startMeasuring(): void {
+    this.#keepIntervals = true;
+  }
+
+  #start(): void {
+    this.#origin = performance.now();
+    this.#slot = 0;
+    this.#lastTickAt = undefined;
+    this.#schedule();
+  }
+
+  #stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #schedule(): void {
+    const due = this.#origin + (this.#slot + 1) * PTIME_MS;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, due - performance.now()));
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const current = Math.floor((now - this.#origin) / PTIME_MS);
+    const missed = Math.max(0, current - this.#slot - 1);
+    this.#slot = Math.max(current, this.#slot + 1);
+    if (this.#keepIntervals && this.#lastTickAt !== undefined && this.intervals.length < 100_000) this.intervals.push(now - this.#lastTickAt);
+    this.#lastTickAt = now;
+    for (const listener of this.#listeners) {
+      // One session's failure must not stop the clock for every other call.
+      try {
+        listener(missed);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+    if (this.#listeners.size > 0) this.#schedule();
+  }
+}

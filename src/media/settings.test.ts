@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ephemeralOverlapWarning, mediaSettings } from './settings.js';
+
+test('defaults: RTP on 16384-32767, bound to every address, 256 kB receive buffers', () => {
+  assert.deepEqual(mediaSettings.parse(undefined), { rtpPorts: { min: 16384, max: 32767 }, bindAddress: '0.0.0.0', receiveBufferBytes: 262144 });
+});
+
+test('bad settings name the path', () => {
+  const result = mediaSettings.safeParse({ rtpPorts: { min: 20000, max: 20000 }, publicAddress: 'phones.example' });
+  assert.equal(result.success, false);
+  const paths = result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+  assert.deepEqual(paths.sort(), ['publicAddress', 'rtpPorts.max']);
+});
+
+test('a range inside the kernel’s ephemeral ports is warned about', async () => {
+  const file = join(await mkdtemp(join(tmpdir(), 'ephemeral-')), 'ip_local_port_range');
+  await writeFile(file, '32768\t60999\n');
+  assert.equal(ephemeralOverlapWarning({ min: 16384, max: 32767 }, file), undefined);
+  assert.match(ephemeralOverlapWarning({ min: 30000, max: 40000 }, file) ?? '', /30000-40000 overlaps the kernel's ephemeral ports 32768-60999/);
+  assert.equal(ephemeralOverlapWarning({ min: 30000, max: 40000 }, join(file, 'missing')), undefined);
+});

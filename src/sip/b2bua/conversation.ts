@@ -1,0 +1,114 @@
+/**
+ * The bridged conversation between the caller's leg and the target that
+ * answered: the offer/answer is completed (the target's 2xx answers the
+ * caller, or re-INVITEs a caller answered earlier, RFC 3725 flow III), then
+ * in-dialog requests (re-INVITE, UPDATE, INFO…) are relayed both ways until
+ * either side hangs up, and the other side gets BYE. Media hooks in here.
+ */
+import type { HangupCause } from '../../call/hangup-cause.js';
+import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { DialogLeg } from './dialog-leg.js';
+import { sessionBody, type InboundLeg } from './inbound-leg.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import { outcomeStatus } from './sip-stack.js';
+
+/** What the conversation needs of the call it belongs to. */
+export interface ConversationCall {
+  /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
+  readonly signal: AbortSignal;
+  /** The cause the call ended with, once it has. */
+  hangupCause(): HangupCause | undefined;
+  /** The caller's leg was answered by the target's 2xx. */
+  answered(): void;
+  /** Offer and answer are complete: the legs are bridged. */
+  bridged(): void;
+  /** Either side hung up; `disposition` is FreeSWITCH's sip_hangup_disposition. */
+  ended(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void;
+  hangup(cause: HangupCause): Promise<void>;
+}
+
+/** Connects the two legs and relays between them; resolves with the cause the conversation ended with. */
+export async function converse(
+  caller: InboundLeg,
+  target: OutboundLeg,
+  response: SipResponse,
+  answeredBefore: boolean,
+  call: ConversationCall,
+): Promise<HangupCause> {
+  // Listening for either side's BYE from now on, also while the offer/answer completes.
+  const conversation = relayUntilHangup(caller, target, call);
+  await connect(caller, target, response, answeredBefore, call);
+  call.bridged();
+  return conversation;
+}
+
+/** Completes the offer/answer between the caller and the target that answered. */
+async function connect(caller: InboundLeg, target: OutboundLeg, response: SipResponse, answeredBefore: boolean, call: ConversationCall): Promise<void> {
+  const answer = sessionBody(response);
+  if (!answeredBefore) {
+    if (!caller.answer(answer)) {
+      // The target answered a caller we cannot answer (gone, or no dialog possible): end the target's side too.
+      target.ack();
+      void target.bye();
+      await call.hangup('PROTOCOL_ERROR');
+      return;
+    }
+    call.answered();
+    // With an offer in the INVITE the target's 2xx completed the exchange; otherwise the caller's ACK carries the answer.
+    if (caller.offer) target.ack();
+    else caller.setup.onAck = (ack) => target.ack(sessionBody(ack));
+    return;
+  }
+  const reinvite = await caller.reinvite(answer);
+  const accepted = 'response' in reinvite && reinvite.response.status < 300;
+  target.ack(accepted ? sessionBody(reinvite.response) : undefined);
+  // The caller refused the target's media: there is no conversation to have.
+  if (!accepted && !call.signal.aborted) await call.hangup('INCOMPATIBLE_DESTINATION');
+}
+
+/** Relays in-dialog requests until one side hangs up; the other side then gets BYE. */
+function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Promise<HangupCause> {
+  return new Promise((resolve) => {
+    if (call.signal.aborted) {
+      void target.bye();
+      return resolve(call.hangupCause() ?? 'NORMAL_CLEARING');
+    }
+    relayRequests(caller, target);
+    relayRequests(target, caller);
+    caller.events.onHangup = () => {
+      void target.bye();
+      call.ended('NORMAL_CLEARING', 'recv_bye');
+      resolve('NORMAL_CLEARING');
+    };
+    target.events.onHangup = () => {
+      void caller.bye();
+      call.ended('NORMAL_CLEARING', 'send_bye');
+      resolve('NORMAL_CLEARING');
+    };
+    // hangup() (a shutdown, an ACK timeout) ends both legs itself.
+    call.signal.addEventListener('abort', () => resolve(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
+  });
+}
+
+/** Requests from `from` (re-INVITE, UPDATE, INFO…) go on to `to`; its final answer comes back. */
+function relayRequests(from: DialogLeg, to: DialogLeg): void {
+  from.events.onRequest = (request: SipRequest, transaction: ServerTransaction) => {
+    void relayOne(request, transaction, from, to);
+  };
+}
+
+async function relayOne(request: SipRequest, transaction: ServerTransaction, from: DialogLeg, to: DialogLeg): Promise<void> {
+  const session = sessionBody(request);
+  const outcome = request.method === 'INVITE' ? await to.reinvite(session) : await to.send(request.method, session);
+  const status = outcomeStatus(outcome);
+  const response = buildResponse(request, status, 'response' in outcome ? outcome.response.reason : undefined);
+  const answer = 'response' in outcome ? sessionBody(outcome.response) : undefined;
+  if (answer) {
+    response.headers.set('content-type', answer.contentType);
+    response.body = answer.body;
+  }
+  if (request.method !== 'INVITE') return transaction.respond(response);
+  if (status < 300 && from.dialog) response.headers.set('contact', from.dialog.contact);
+  from.respondToInvite(transaction, response);
+}

@@ -1,0 +1,120 @@
+/**
+ * The per-leg records of one call on the SIP server: each leg's CDR timeline
+ * (the caller's and every fork's) and the phone state of the users on them —
+ * the caller busy for the whole call, a rung user ringing, then busy once
+ * they answer. Each leg's CDR is handed over when that leg ends.
+ */
+import type { HangupCause } from '../../call/hangup-cause.js';
+import type { CallLegRecord } from '../../call/leg-record.js';
+import type { CallOrigin } from '../../call/origin.js';
+import type { Clock } from '../../clock.js';
+import type { PhoneStateTracker } from '../../directory/directory.js';
+import type { SipResponse } from '../message/index.js';
+import type { Fork } from './bridge-targets.js';
+import { sessionBody } from './inbound-leg.js';
+import { LegTimeline, type LegIdentity } from './leg-timeline.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import type { ForkObserver } from './ring-group.js';
+
+export interface LegBookkeepingOptions {
+  /** The caller's leg, which is the call's. */
+  uuid: string;
+  origin: CallOrigin;
+  phoneState: PhoneStateTracker;
+  clock: Clock;
+  recordLeg(leg: CallLegRecord): void;
+}
+
+export class LegBookkeeping {
+  /** The caller's leg. */
+  readonly caller: LegTimeline;
+  readonly #options: LegBookkeepingOptions;
+  readonly #releaseCaller: (() => void) | undefined;
+  #usedGateway = false;
+
+  constructor(options: LegBookkeepingOptions) {
+    this.#options = options;
+    this.caller = new LegTimeline(options.clock);
+    const { origin } = options;
+    this.#releaseCaller = origin.kind === 'user' ? options.phoneState.beginCall(origin.domain, origin.userId) : undefined;
+  }
+
+  /**
+   * Watches the forks of a bridge: their timelines and phone states, and each
+   * one's CDR when it ends. `onProgress` hears their 180/183 (for relaying to
+   * the caller); `hangupCause` is the call's, for an answered fork's CDR.
+   */
+  forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, hangupCause: () => HangupCause | undefined): ForkObserver {
+    const timelines = new Map<OutboundLeg, { timeline: LegTimeline; release?: () => void }>();
+    const finish = (fork: Fork, leg: OutboundLeg, cause: HangupCause) => {
+      const entry = timelines.get(leg);
+      if (!entry) return;
+      timelines.delete(leg);
+      entry.release?.();
+      this.#options.recordLeg(entry.timeline.record(this.#forkIdentity(fork, leg), cause));
+    };
+    const { phoneState, clock } = this.#options;
+    return {
+      started: (fork, leg) => {
+        if (fork.kind !== 'user') this.#usedGateway = true;
+        const release = fork.userId === undefined ? undefined : phoneState.beginRinging(fork.domain, fork.userId);
+        timelines.set(leg, { timeline: new LegTimeline(clock), release });
+      },
+      answered: (fork, leg) => {
+        const entry = timelines.get(leg);
+        if (!entry) return;
+        entry.release?.();
+        entry.release = fork.userId === undefined ? undefined : phoneState.beginCall(fork.domain, fork.userId);
+        entry.timeline.answer();
+        entry.timeline.bridge();
+        leg.onEnded(() => finish(fork, leg, hangupCause() ?? 'NORMAL_CLEARING'));
+      },
+      progress: (fork, leg, response) => {
+        timelines.get(leg)?.timeline.progress(sessionBody(response) !== undefined);
+        onProgress(fork, response);
+      },
+      failed: (fork, leg, cause) => finish(fork, leg, cause),
+    };
+  }
+
+  /** The caller's leg ended: its phone is free again and its CDR is written; sets `webitel_direction` on the channel first. */
+  callerEnded(cause: HangupCause, channel: Map<string, string>): void {
+    this.#releaseCaller?.();
+    this.#options.recordLeg(this.caller.record(this.#callerIdentity(channel), cause));
+  }
+
+  #forkIdentity(fork: Fork, leg: OutboundLeg): LegIdentity {
+    const { origin, uuid } = this.#options;
+    const direction = origin.kind === 'user' ? (fork.kind === 'user' ? 'internal' : 'outbound') : 'inbound';
+    return {
+      uuid: leg.uuid,
+      direction,
+      domain: fork.domain,
+      callerIdNumber: fork.callerIdNumber,
+      callerIdName: fork.callerIdName,
+      destinationNumber: fork.destinationNumber,
+      // A user's call out through a gateway belongs to that user (FreeSWITCH copies presence_id to the B-leg).
+      userId: fork.userId ?? (origin.kind === 'user' ? origin.userId : undefined),
+      dialedUser: fork.userId,
+      networkAddress: fork.target.destination.address,
+      variables: { ...fork.variables, originating_leg_uuid: uuid, sip_call_id: leg.callId },
+    };
+  }
+
+  #callerIdentity(channel: Map<string, string>): LegIdentity {
+    const { origin, uuid } = this.#options;
+    const direction = origin.kind !== 'user' ? 'inbound' : this.#usedGateway ? 'outbound' : 'internal';
+    channel.set('webitel_direction', direction);
+    return {
+      uuid,
+      direction,
+      domain: channel.get('domain_name') ?? '',
+      callerIdNumber: channel.get('caller_id_number') ?? '',
+      callerIdName: channel.get('caller_id_name'),
+      destinationNumber: channel.get('destination_number') ?? '',
+      userId: origin.kind === 'user' ? origin.userId : undefined,
+      networkAddress: channel.get('sip_network_ip'),
+      variables: Object.fromEntries(channel),
+    };
+  }
+}
