@@ -14,6 +14,12 @@ export interface ProbeRecord {
 
 export interface OptionsProbe {
   readonly probes: readonly ProbeRecord[];
+  /**
+   * When this (the probing) process itself was held up: [from, to] windows in
+   * which its own ticker ran late by more than the interval. An answer read late
+   * in such a window says the machine was busy, not that the target was.
+   */
+  readonly ownStalls: readonly [number, number][];
   /** Stops sending, waits one interval for late answers, closes the socket. */
   stop(): Promise<ProbeRecord[]>;
 }
@@ -50,12 +56,22 @@ export async function startOptionsProbe(target: { host: string; port: number }, 
     ].join('\r\n');
     socket.send(message, target.port, target.host);
   };
+  const ownStalls: [number, number][] = [];
+  const TICK_MS = 10;
+  let lastTick = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - lastTick > TICK_MS + intervalMs) ownStalls.push([lastTick, now]);
+    lastTick = now;
+  }, TICK_MS);
   send();
   const timer = setInterval(send, intervalMs);
   return {
     probes,
+    ownStalls,
     async stop() {
       clearInterval(timer);
+      clearInterval(ticker);
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
       socket.close();
       return probes;
