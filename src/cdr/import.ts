@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { cdrFromFreeswitch, freeswitchCdrId, isFreeswitchCdr } from './document/freeswitch.js';
 import type { SqliteCdrStore } from './sqlite/store.js';
-import type { WriteItem } from './sqlite/writer.js';
+import type { ClientWrite } from './store.js';
 
 export interface ImportError {
   /** 1-based line of an NDJSON file. */
@@ -42,7 +42,7 @@ const BATCH_SIZE = 2000;
 type Located = { line: number } | { element: number };
 
 /** Turns one parsed entry into a write, or explains why it cannot be one. */
-function toWriteItem(entry: unknown, timeZone: string): WriteItem | string {
+function toClientWrite(entry: unknown, timeZone: string): ClientWrite | string {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return 'expected a JSON object';
   const object = entry as Record<string, unknown>;
   if (isFreeswitchCdr(object)) {
@@ -68,7 +68,7 @@ export async function importCdrFile(
   const timeZone = options.timeZone ?? 'UTC';
   const totalBytes = statSync(path).size;
   const result: ImportResult = { imported: 0, failed: 0, errors: [] };
-  let batch: { item: WriteItem; where: Located }[] = [];
+  let batch: { item: ClientWrite; where: Located }[] = [];
   let bytesRead = 0;
 
   const fail = (where: Located, reason: string) => {
@@ -87,7 +87,7 @@ export async function importCdrFile(
     onProgress?.({ bytesRead, totalBytes, imported: result.imported, failed: result.failed });
   };
   const add = async (entry: unknown, where: Located) => {
-    const item = toWriteItem(entry, timeZone);
+    const item = toClientWrite(entry, timeZone);
     if (typeof item === 'string') fail(where, item);
     else batch.push({ item, where });
     if (batch.length >= BATCH_SIZE) await flush();

@@ -62,6 +62,11 @@ export class MappingError extends Error {
   }
 }
 
+/** A document past a mapping limit (depth, total fields): Elasticsearch's illegal_argument_exception. */
+export class MappingLimitError extends Error {
+  override name = 'MappingLimitError';
+}
+
 /** The type a field gets from the fixed mapping or the dynamic templates, before any document is seen. */
 export function templateType(field: string): FieldType | undefined {
   const fixed = FIXED_TYPES[field];
@@ -112,18 +117,21 @@ function childPath(path: string, key: string): string {
  * Every leaf of a document with its dotted path, arrays flattened, nulls
  * dropped — what Elasticsearch indexes. Empty objects and arrays index nothing.
  * The paths come from a cache: documents repeat the same few hundred.
+ * Objects nested deeper than `maxDepth` throw MappingLimitError.
  */
-export function leavesOf(document: Record<string, unknown>): Map<string, IndexedLeaf[]> {
+export function leavesOf(document: Record<string, unknown>, maxDepth = Infinity): Map<string, IndexedLeaf[]> {
   const leaves = new Map<string, IndexedLeaf[]>();
-  const visit = (path: string, value: unknown): void => {
+  const visit = (path: string, value: unknown, depth = 0): void => {
     if (value === null || value === undefined) return;
     if (typeof value === 'object') {
       if (Array.isArray(value)) {
-        for (const item of value) visit(path, item);
+        // An array in an array is no deeper a field: Elasticsearch flattens it.
+        for (const item of value) visit(path, item, depth);
         return;
       }
+      if (depth > maxDepth) throw new MappingLimitError(`Limit of mapping depth [${maxDepth}] has been exceeded due to object field [${path}]`);
       const object = value as Record<string, unknown>;
-      for (const key of Object.keys(object)) visit(childPath(path, key), object[key]);
+      for (const key of Object.keys(object)) visit(childPath(path, key), object[key], depth + 1);
       return;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return;
@@ -179,6 +187,11 @@ export class CdrMapping {
     return FIXED_TYPES[field] ?? this.#dynamic.get(field);
   }
 
+  /** How many fields are mapped (index.mapping.total_fields.limit counts them). */
+  get size(): number {
+    return FIXED_FIELDS.length + this.#dynamic.size;
+  }
+
   /** Every mapped field, for `*` field patterns. */
   fields(): string[] {
     return [...new Set([...FIXED_FIELDS, ...this.#dynamic.keys()])];
@@ -188,12 +201,26 @@ export class CdrMapping {
    * Coerces a document's leaves, returning the indexed values and the fields
    * it newly maps. Throws MappingError. Every leaf is checked; with `keep`,
    * only those fields' values are returned (the writer needs the hot ones).
+   * With `limits`, a document nested too deep or mapping fields past the
+   * total throws MappingLimitError.
    */
-  index(document: Record<string, unknown>, keep?: ReadonlySet<string>): { values: Map<string, IndexedValue[]>; added: [string, FieldType][] } {
+  index(
+    document: Record<string, unknown>,
+    keep?: ReadonlySet<string>,
+    limits?: { totalFieldsLimit: number; mappingDepthLimit: number },
+  ): { values: Map<string, IndexedValue[]>; added: [string, FieldType][] } {
     const values = new Map<string, IndexedValue[]>();
     const added: [string, FieldType][] = [];
     let pending: Map<string, FieldType> | undefined;
-    for (const [field, leaves] of leavesOf(document)) {
+    const byField = leavesOf(document, limits?.mappingDepthLimit);
+    if (limits) {
+      let newFields = 0;
+      for (const field of byField.keys()) if (!this.typeOf(field)) newFields++;
+      if (newFields > 0 && this.size + newFields > limits.totalFieldsLimit) {
+        throw new MappingLimitError(`Limit of total fields [${limits.totalFieldsLimit}] has been exceeded while adding new fields [${newFields}]`);
+      }
+    }
+    for (const [field, leaves] of byField) {
       let type = this.typeOf(field) ?? pending?.get(field);
       if (!type) {
         type = dynamicType(field, leaves[0]);

@@ -4,6 +4,9 @@
  * Elasticsearch-shaped responses.
  */
 
+import type { BulkResponse } from './bulk.js';
+import type { FieldType } from './mapping.js';
+
 /** A CDR document: the top-level fields of reference/cdr-document.md plus `variables`. */
 export type CdrDocument = Record<string, unknown>;
 
@@ -12,6 +15,10 @@ export interface SearchOptions {
   now?: Date;
   /** Restrict to one domain's CDRs (the original searched `cdr-*-<domain>`). */
   domain?: string;
+  /** The longest this request may run (ms), whatever its `timeout` asks; the store's maximum when absent. */
+  maxTimeMs?: number;
+  /** Ends the request early, e.g. when its HTTP client goes away. */
+  signal?: AbortSignal;
 }
 
 export interface SearchHit {
@@ -56,6 +63,61 @@ export interface CdrStore extends CdrSearcher {
   /** Stores documents; resolves once they are durable, with their ids. */
   index(documents: readonly IndexedDocument[]): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/**
+ * One write as a client states it (`_doc`, `_update`, `_bulk`): the limits
+ * apply, `create` refuses an existing id, `update` merges `partial` into the
+ * stored document (a missing one is created from `upsert` when given).
+ */
+export type ClientWrite =
+  | { id?: string; document: CdrDocument; mode: 'index' | 'create' }
+  | { id: string; mode: 'delete' }
+  | { id: string; mode: 'update'; partial: CdrDocument; upsert?: CdrDocument };
+
+export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_found';
+
+/** Per-item outcome, as a bulk response reports it. */
+export type WriteResult =
+  | { ok: true; id: string; result: WriteOutcome }
+  | { ok: false; id: string; status: number; type: string; reason: string };
+
+/** A `_bulk` request's options: its index from the path (`/<index>/_bulk`), for actions that name none. */
+export interface BulkOptions extends SearchOptions {
+  index?: string;
+}
+
+export interface DeleteByQueryResponse {
+  took: number;
+  timed_out: boolean;
+  total: number;
+  deleted: number;
+  batches: number;
+  version_conflicts: number;
+  noops: number;
+  retries: { bulk: number; search: number };
+  throttled_millis: number;
+  requests_per_second: number;
+  throttled_until_millis: number;
+  failures: unknown[];
+}
+
+/**
+ * Every CDR request the HTTP API and the schemas make, as one async entry
+ * point: the store runs them wherever it runs them (this thread, or worker
+ * threads with a deadline each — ./sqlite/cdr-workers.ts).
+ */
+export interface CdrService extends CdrStore {
+  /** Client documents, each checked against the limits; per-item results. */
+  write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]>;
+  /** An Elasticsearch `_bulk` NDJSON body; the Elasticsearch `_bulk` response. */
+  bulk(body: string, options?: BulkOptions): Promise<BulkResponse>;
+  /** Deletes the CDRs a query matches (Elasticsearch `_delete_by_query`). */
+  deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse>;
+  /** Updates the planner's statistics (done hourly; worth calling after a large import). */
+  refreshStatistics(): Promise<void>;
+  /** Every mapped field with its type, as `_mapping` and `_field_caps` show them (kept current without a round trip). */
+  mappedFields(): [string, FieldType][];
 }
 
 /** A request Elasticsearch would refuse; carries the Elasticsearch-shaped error body. */

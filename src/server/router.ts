@@ -8,7 +8,7 @@ import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
-import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
+import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { systemClock, type Clock } from '../clock.js';
 import { loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -43,7 +43,8 @@ export interface RunningRouter {
   routeSchemas: RouteSchemas;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
   routes: RouteTable;
-  cdrStore: SqliteCdrStore;
+  /** The CDR store: every request on a worker thread, with a deadline. */
+  cdrStore: SqliteCdrWorkers;
   sip: SipServer;
   /** Where the HTTP port listens (the real port when 0 was configured). */
   http: { address: string; port: number };
@@ -98,11 +99,12 @@ export async function startRouter(
 
   try {
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
-    const cdrStore = openSqliteCdrStore({ ...cdrOptions, clock });
+    // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
+    // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
+    const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
-    // Legs' CDRs are built and inserted on a worker thread with its own connection, off the SIP event loop.
-    // (The main connection purges expired CDRs; the worker only writes.)
+    // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
     const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
@@ -145,7 +147,7 @@ export async function startRouter(
         onCall: createCallRunner({
           routes,
           directory,
-          cdr: cdrStore,
+          cdr: cdrStore.calls,
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),

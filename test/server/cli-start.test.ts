@@ -4,64 +4,22 @@
  * graceful SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 import { runCli } from '../support/cli.js';
+import { LogWatcher } from '../support/log-watcher.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** By URL: the child runs in a scratch folder, where a bare `tsx` would not resolve. */
 const TSX = import.meta.resolve('tsx');
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** Collects the child's JSON log lines and resolves when one matches. */
-class LogWatcher {
-  readonly lines: LogLine[] = [];
-  readonly #waiting = new Set<{ match: (line: LogLine) => boolean; resolve: (line: LogLine) => void; reject: (error: Error) => void }>();
-  #exited = false;
-
-  constructor(child: ChildProcess) {
-    child.on('exit', (code, signal) => {
-      this.#exited = true;
-      for (const waiter of this.#waiting) waiter.reject(new Error(`callrouter exited (${code ?? signal}) before logging what the test waits for`));
-      this.#waiting.clear();
-    });
-    createInterface({ input: child.stdout! }).on('line', (text) => {
-      let line: LogLine;
-      try {
-        line = JSON.parse(text);
-      } catch {
-        return;
-      }
-      this.lines.push(line);
-      for (const waiter of this.#waiting) {
-        if (!waiter.match(line)) continue;
-        this.#waiting.delete(waiter);
-        waiter.resolve(line);
-      }
-    });
-  }
-
-  next(msg: string): Promise<LogLine> {
-    const found = this.lines.find((line) => line.msg === msg);
-    if (found) return Promise.resolve(found);
-    if (this.#exited) return Promise.reject(new Error(`callrouter exited without logging "${msg}"`));
-    return new Promise((resolve, reject) => this.#waiting.add({ match: (line) => line.msg === msg, resolve, reject }));
-  }
-}
 
 test('callrouter start: sipp registers and unregisters, HTTP shows account_state and metrics, SIGTERM stops it cleanly', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-cli-'));

@@ -6,11 +6,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObject } from '../query/errors.js';
 import { INDEX_NAME } from '../query/execute.js';
-import type { SqliteCdrStore } from '../sqlite/store.js';
-import type { WriteItem, WriteResult } from '../sqlite/writer.js';
-import { CdrQueryError } from '../store.js';
-import { bulkResponse, parseBulkBody, updateItem, writeResponse, writeStatus } from './bulk.js';
-import { checkWriteIndex } from './indices.js';
+import { checkWriteIndex, updateItem, writeResponse, writeStatus } from '../bulk.js';
+import { CdrQueryError, type CdrService, type ClientWrite } from '../store.js';
 import { checkParams, forcedRefresh, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
 import { searchBody } from './search-params.js';
@@ -40,12 +37,12 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
 }
 
 export interface DocumentRoutesOptions {
-  store: Pick<SqliteCdrStore, 'write'>;
+  store: Pick<CdrService, 'write' | 'bulk'>;
   searcher: Searcher;
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }: DocumentRoutesOptions): void {
-  const writeOne = async (reply: FastifyReply, params: Params, item: WriteItem) => {
+  const writeOne = async (reply: FastifyReply, params: Params, item: ClientWrite) => {
     const [result] = await store.write([item]);
     if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
     reply.status(writeStatus(result));
@@ -134,15 +131,11 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
   for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
 
   const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
-    const started = performance.now();
     const params = checkParams(request, [...WRITE_PARAMS, 'pipeline', '_source', '_source_includes', '_source_excludes', 'list_executed_pipelines']);
     if (params.pipeline !== undefined) throw new CdrQueryError('illegal_argument_exception', '[pipeline] is not supported by callrouter: there are no ingest pipelines');
     forcedRefresh(params);
-    if (request.params.index !== undefined) checkWriteIndex(request.params.index);
-    const actions = parseBulkBody(textBody(request), request.params.index);
-    if (actions.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
-    const results: WriteResult[] = await store.write(actions.map((action) => action.item));
-    return bulkResponse(actions, results, Math.round(performance.now() - started));
+    // Parsed and written on the store's side (a worker thread, with the bulk limits): a large body does not hold up this thread.
+    return store.bulk(textBody(request), { index: request.params.index });
   };
   for (const url of ['/_bulk', '/:index/_bulk']) app.route({ method: ['PUT', 'POST'], url, handler: bulk });
 }

@@ -7,9 +7,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { cdrFromFreeswitch, freeswitchCdrId, freeswitchDomain, FreeswitchCdrError } from '../document/freeswitch.js';
-import type { SqliteCdrStore } from '../sqlite/store.js';
-import { CdrQueryError } from '../store.js';
-import { writeResponse, writeStatus } from './bulk.js';
+import { writeResponse, writeStatus } from '../bulk.js';
+import { checkJsonDepth } from '../json-depth.js';
+import { CdrQueryError, type CdrService } from '../store.js';
 import { checkParams, forcedRefresh } from './params.js';
 import { jsonBody, textBody } from './wire.js';
 
@@ -40,6 +40,7 @@ function formCdr(body: string): unknown {
   if (raw === undefined) throw malformed('expected a form field [cdr] holding the JSON CDR');
   const urlEncoded = raw.startsWith('{') || raw.toUpperCase().startsWith('%7B');
   const text = urlEncoded ? percentDecode(raw.replace(/\+/g, ' ')) : Buffer.from(percentDecode(raw), 'base64').toString('utf8');
+  checkJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -48,7 +49,7 @@ function formCdr(body: string): unknown {
 }
 
 export interface FreeswitchRouteOptions {
-  store: Pick<SqliteCdrStore, 'write'>;
+  store: Pick<CdrService, 'write'>;
   /** Zone of FreeSWITCH's local-time stamps for a domain. */
   timeZoneOf: (domain: string | undefined) => string;
 }

@@ -16,6 +16,8 @@ export function wantsHighlight(body: unknown): body is JsonObject & { highlight:
   return isObject(body) && body.highlight !== undefined;
 }
 
+const UNLIMITED = { maxNestedDepth: Infinity, maxTermsCount: Infinity };
+
 export async function searchWithHighlight(store: HighlightStore, body: JsonObject, options: SearchOptions): Promise<SearchResponse> {
   const spec = parseHighlight(body.highlight);
   const request: JsonObject = { ...body, _source: true };
@@ -23,7 +25,8 @@ export async function searchWithHighlight(store: HighlightStore, body: JsonObjec
   // What the caller gets back: stored_fields alone means no _source, as the query engine reads it.
   const wanted: SourceFilter = body._source !== undefined ? parseSourceFilter(body._source) : body.stored_fields !== undefined ? false : undefined;
   const response = await store.search(request, options);
-  const query = body.query === undefined ? { kind: 'match_all' as const, boost: 1 } : parseQuery(body.query);
+  // The search above has applied the store's limits to this query: parsed again here, it is not limited twice.
+  const query = body.query === undefined ? { kind: 'match_all' as const, boost: 1 } : parseQuery(body.query, { limits: UNLIMITED, depth: 1 });
   const highlight = compileHighlighter(spec, query, new CdrMapping(store.mappedFields()), options.now ?? new Date());
   for (const hit of response.hits.hits) {
     const source = hit._source ?? {};

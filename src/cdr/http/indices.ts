@@ -55,10 +55,3 @@ export function resolveIndices(expression: string | undefined, options: ResolveO
   if (options.allowNoIndices === false) throw indexNotFound(names.join(','));
   return { kind: 'none' };
 }
-
-/** The index a write names must be a CDR index: `cdr` or one of Webitel's `cdr-…` names. */
-export function checkWriteIndex(name: string | undefined): void {
-  if (name === undefined || name === INDEX_NAME || (name.startsWith(`${INDEX_NAME}-`) && !/[*,]/.test(name))) return;
-  if (/[*,]/.test(name)) throw new CdrQueryError('invalid_index_name_exception', `Invalid index name [${name}], must not contain '*' or ','`);
-  throw new CdrQueryError('index_not_found_exception', `no such index [${name}]: callrouter stores CDRs in [cdr] (Webitel's [cdr-…] names are taken as [cdr])`, 404);
-}

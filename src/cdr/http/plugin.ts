@@ -2,12 +2,13 @@
  * The Elasticsearch-compatible HTTP API of the CDR store, as a fastify
  * plugin so `callrouter cdr serve` and the router's own HTTP port can mount
  * it: cluster info, search (with scrolls and points in time), documents,
- * `_bulk`, the mapping, plus `/cdr/freeswitch` for mod_json_cdr. It answers
- * as Elasticsearch does on the wire, errors included.
+ * `_bulk`, `_delete_by_query`, the mapping, plus `/cdr/freeswitch` for
+ * mod_json_cdr. It answers as Elasticsearch does on the wire, errors
+ * included. Every request goes to the CdrService, which decides where and
+ * how long it runs (the router's runs on worker threads with deadlines).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { SqliteCdrStore } from '../sqlite/store.js';
-import { CdrQueryError, type SearchOptions } from '../store.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { CursorRegistry } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
@@ -16,8 +17,8 @@ import { createSearcher } from './searcher.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerWire } from './wire.js';
 
-/** What the API needs of the store: searches, per-item writes (index, create, update, delete) and the mapping. */
-export type CdrHttpStore = Pick<SqliteCdrStore, 'search' | 'count' | 'write' | 'mappedFields'>;
+/** What the API needs of the store: searches, per-item writes (index, create, update, delete), bulk bodies, deletes by query and the mapping. */
+export type CdrHttpStore = Pick<CdrService, 'search' | 'count' | 'write' | 'bulk' | 'deleteByQuery' | 'mappedFields'>;
 
 export interface CdrHttpOptions {
   store: CdrHttpStore;
@@ -33,13 +34,19 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   const { store } = options;
   registerWire(app);
 
+  const clientGone = new WeakMap<FastifyRequest, AbortSignal>();
+  app.addHook('onRequest', async (request, reply) => {
+    clientGone.set(request, abortedWhenClientLeaves(reply));
+  });
+
   const searchOptions = (request: FastifyRequest): SearchOptions => {
     const domain = options.domainOf?.(request);
+    const signal = clientGone.get(request);
     const header = request.headers['x-now'];
-    if (!options.testClock || typeof header !== 'string') return { domain };
+    if (!options.testClock || typeof header !== 'string') return { domain, signal };
     const now = new Date(header);
     if (Number.isNaN(now.getTime())) throw new CdrQueryError('illegal_argument_exception', `X-Now must be an ISO time, got [${header}]`);
-    return { now, domain };
+    return { now, domain, signal };
   };
   const searcher = createSearcher(store, searchOptions);
 
@@ -47,4 +54,13 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   registerSearchRoutes(app, { searcher, scrolls: new CursorRegistry(), pits: new CursorRegistry() });
   registerDocumentRoutes(app, { store, searcher });
   registerFreeswitchRoute(app, { store, timeZoneOf: options.timeZoneOf ?? (() => 'UTC') });
+}
+
+/** Aborted when the client closes the connection before its answer is sent: its request need not run on. */
+function abortedWhenClientLeaves(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }

@@ -4,6 +4,7 @@
  * (Elasticsearch's `_pit` and OpenSearch's `_search/point_in_time`).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkJsonDepth } from '../json-depth.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
@@ -18,6 +19,9 @@ type IndexParams = { Params: { index?: string; scroll_id?: string } };
 function targetOf(index: string | undefined, params: Params): IndexTarget {
   return resolveIndices(index, { ignoreUnavailable: booleanParam(params, 'ignore_unavailable'), allowNoIndices: booleanParam(params, 'allow_no_indices') });
 }
+
+/** What one local shard meets as it is: deletes run in one batch, with no versions to conflict. */
+const DELETE_BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion', 'wait_for_active_shards', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'routing'];
 
 const SHARDS_ONE = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
@@ -41,6 +45,16 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
   };
   for (const url of ['/_search', '/:index/_search']) app.route({ method: ['GET', 'POST'], url, handler: search });
   for (const url of ['/_count', '/:index/_count']) app.route({ method: ['GET', 'POST'], url, handler: count });
+
+  app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
+    const params = checkParams(request, DELETE_BY_QUERY_PARAMS);
+    if (params.conflicts !== undefined && params.conflicts !== 'abort' && params.conflicts !== 'proceed') {
+      throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${params.conflicts}]`);
+    }
+    const body = jsonBody(request);
+    if (!isObject(body) || body.query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
+    return searcher.deleteByQuery(targetOf(request.params.index, params), body, request);
+  });
 
   const msearch = async (request: FastifyRequest<IndexParams>) => {
     const started = performance.now();
@@ -79,6 +93,7 @@ function parseMsearchBody(text: string): { header: JsonObject; body: JsonObject 
   if (lines.length % 2 !== 0) throw new CdrQueryError('illegal_argument_exception', `line [${lines.length}]: a search header must be followed by a search body`);
   const parse = (line: string, number: number): JsonObject => {
     let value: unknown;
+    checkJsonDepth(line);
     try {
       value = line.trim() === '' ? {} : JSON.parse(line);
     } catch (error) {

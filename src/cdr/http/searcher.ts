@@ -4,8 +4,7 @@
  * Elasticsearch gives for a pattern that matches nothing).
  */
 import type { FastifyRequest } from 'fastify';
-import type { FieldType } from '../mapping.js';
-import { CdrQueryError, type CdrStore, type CountResponse, type SearchOptions, type SearchResponse } from '../store.js';
+import { CdrQueryError, type CdrService, type CountResponse, type DeleteByQueryResponse, type SearchOptions, type SearchResponse } from '../store.js';
 import type { IndexTarget } from './indices.js';
 import { searchWithHighlight, wantsHighlight } from './highlighting.js';
 import type { FieldTypeOf } from './typed-keys.js';
@@ -13,13 +12,28 @@ import type { FieldTypeOf } from './typed-keys.js';
 export interface Searcher {
   search(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<SearchResponse>;
   count(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<CountResponse>;
+  deleteByQuery(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<DeleteByQueryResponse>;
   /** The mapped type of a field (read once per call: the mapping grows as documents arrive). */
   fieldType: FieldTypeOf;
 }
 
 const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
+const NOTHING_DELETED: DeleteByQueryResponse = {
+  took: 0,
+  timed_out: false,
+  total: 0,
+  deleted: 0,
+  batches: 0,
+  version_conflicts: 0,
+  noops: 0,
+  retries: { bulk: 0, search: 0 },
+  throttled_millis: 0,
+  requests_per_second: -1,
+  throttled_until_millis: 0,
+  failures: [],
+};
 
-export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { mappedFields(): [string, FieldType][] }, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
+export function createSearcher(store: Pick<CdrService, 'search' | 'count' | 'deleteByQuery' | 'mappedFields'>, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
   const options = (target: IndexTarget, request: FastifyRequest): SearchOptions => {
     const base = optionsOf(request);
     if (target.kind !== 'domain') return base;
@@ -39,6 +53,10 @@ export function createSearcher(store: Pick<CdrStore, 'search' | 'count'> & { map
     async count(target, body, request) {
       if (target.kind === 'none') return { count: 0, _shards: NO_SHARDS };
       return store.count(body ?? {}, options(target, request));
+    },
+    async deleteByQuery(target, body, request) {
+      if (target.kind === 'none') return { ...NOTHING_DELETED, took: 0 };
+      return store.deleteByQuery(body ?? {}, options(target, request));
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { checkJsonDepth } from '../json-depth.js';
 import { CdrQueryError } from '../store.js';
 import { applyFilterPath, compileFilterPath } from './filter-path.js';
 
@@ -35,6 +36,7 @@ function requestedCompatibility(request: FastifyRequest): string | undefined {
 export function jsonBody(request: FastifyRequest): unknown {
   const text = request.body;
   if (typeof text !== 'string' || text.trim() === '') return undefined;
+  checkJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -67,53 +67,94 @@ const NAMED_FORMATS: Readonly<Record<string, (text: string) => DateParts | numbe
   epoch_second: (text) => (/^-?\d+(\.\d+)?$/.test(text) ? Math.trunc(Number(text) * 1000) : undefined),
 };
 
-const PATTERN_FIELDS: Readonly<Record<string, { key: keyof DateParts; digits: string }>> = {
-  yyyy: { key: 'year', digits: '\\d{4}' },
-  uuuu: { key: 'year', digits: '\\d{4}' },
-  yy: { key: 'year', digits: '\\d{2}' },
-  MM: { key: 'month', digits: '\\d{2}' },
-  M: { key: 'month', digits: '\\d{1,2}' },
-  dd: { key: 'day', digits: '\\d{2}' },
-  d: { key: 'day', digits: '\\d{1,2}' },
-  HH: { key: 'hour', digits: '\\d{2}' },
-  H: { key: 'hour', digits: '\\d{1,2}' },
-  mm: { key: 'minute', digits: '\\d{2}' },
-  ss: { key: 'second', digits: '\\d{2}' },
-  SSS: { key: 'millis', digits: '\\d{3}' },
+type NumericKey = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'millis';
+
+/** The java-time letters we read: which component, and how many digits (a range for the one-letter forms). */
+const PATTERN_FIELDS: Readonly<Record<string, { key: NumericKey; min: number; max: number }>> = {
+  yyyy: { key: 'year', min: 4, max: 4 },
+  uuuu: { key: 'year', min: 4, max: 4 },
+  yy: { key: 'year', min: 2, max: 2 },
+  MM: { key: 'month', min: 2, max: 2 },
+  M: { key: 'month', min: 1, max: 2 },
+  dd: { key: 'day', min: 2, max: 2 },
+  d: { key: 'day', min: 1, max: 2 },
+  HH: { key: 'hour', min: 2, max: 2 },
+  H: { key: 'hour', min: 1, max: 2 },
+  mm: { key: 'minute', min: 2, max: 2 },
+  ss: { key: 'second', min: 2, max: 2 },
+  SSS: { key: 'millis', min: 3, max: 3 },
 };
 
-/** Compiles a java-time pattern such as `yyyy-MM-dd HH:mm:ss` into a parser; undefined if unsupported. */
-function patternParser(pattern: string): ((text: string) => DateParts | undefined) | undefined {
-  const keys: (keyof DateParts)[] = [];
-  let regex = '';
-  const tokens = pattern.match(/'[^']*'|([A-Za-z])\1*|[^A-Za-z']+/g) ?? [];
-  for (const token of tokens) {
-    if (token.startsWith("'")) {
-      regex += escapeForRegExp(token.slice(1, -1));
-    } else if (/^[A-Za-z]/.test(token)) {
-      const field = PATTERN_FIELDS[token];
+type PatternElement = { literal: string } | { key: NumericKey; min: number; max: number };
+
+/** Splits a java-time pattern into literals and fields, one pass; undefined for a letter run we do not know. */
+function tokenizePattern(pattern: string): PatternElement[] | undefined {
+  const elements: PatternElement[] = [];
+  let index = 0;
+  while (index < pattern.length) {
+    const char = pattern[index];
+    if (char === "'") {
+      const close = pattern.indexOf("'", index + 1);
+      const end = close === -1 ? pattern.length : close;
+      // '' inside or outside quotes is one apostrophe.
+      elements.push({ literal: end === index + 1 ? "'" : pattern.slice(index + 1, end) });
+      index = end + 1;
+    } else if (/[A-Za-z]/.test(char)) {
+      let end = index + 1;
+      while (pattern[end] === char) end++;
+      const field = PATTERN_FIELDS[pattern.slice(index, end)];
       if (!field) return undefined;
-      keys.push(field.key);
-      regex += `(${field.digits})`;
+      elements.push({ ...field });
+      index = end;
     } else {
-      regex += escapeForRegExp(token);
+      elements.push({ literal: char });
+      index++;
     }
   }
-  const compiled = new RegExp(`^${regex}$`);
-  return (text) => {
-    const match = compiled.exec(text);
-    if (!match) return undefined;
-    const parts: DateParts = { year: 1970 };
-    keys.forEach((key, index) => {
-      const value = Number(match[index + 1]);
-      (parts as unknown as Record<string, number>)[key] = key === 'year' && value < 100 ? 2000 + value : value;
-    });
-    return parts;
-  };
+  return elements;
 }
 
-function escapeForRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function isDigit(text: string, at: number): boolean {
+  const code = text.charCodeAt(at);
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * A parser for a java-time pattern such as `yyyy-MM-dd HH:mm:ss`; undefined
+ * if unsupported. It reads left to right and never backtracks, as java.time
+ * does: a variable-width field takes as many digits as it may, leaving to the
+ * fixed-width fields right after it the digits they need (adjacent value
+ * parsing). So its cost is linear in the text whatever the pattern.
+ */
+function patternParser(pattern: string): ((text: string) => DateParts | undefined) | undefined {
+  const elements = tokenizePattern(pattern);
+  if (!elements) return undefined;
+  /** Digits the fixed-width fields directly after each element need. */
+  const reserved = new Array<number>(elements.length + 1).fill(0);
+  for (let index = elements.length - 1; index >= 0; index--) {
+    const next = elements[index + 1];
+    reserved[index] = next && 'key' in next && next.min === next.max ? next.max + reserved[index + 1] : 0;
+  }
+  return (text) => {
+    const parts: DateParts = { year: 1970 };
+    let position = 0;
+    for (let index = 0; index < elements.length; index++) {
+      const element = elements[index];
+      if ('literal' in element) {
+        if (!text.startsWith(element.literal, position)) return undefined;
+        position += element.literal.length;
+        continue;
+      }
+      let available = 0;
+      while (available < element.max + reserved[index] && isDigit(text, position + available)) available++;
+      const width = Math.min(element.max, available - reserved[index]);
+      if (width < element.min) return undefined;
+      const value = Number(text.slice(position, position + width));
+      position += width;
+      parts[element.key] = element.key === 'year' && value < 100 ? 2000 + value : value;
+    }
+    return position === text.length ? parts : undefined;
+  };
 }
 
 export class DateFormatError extends Error {}

@@ -4,11 +4,13 @@
  * candidate document with the matcher; then sorts, pages, aggregates and
  * shapes the response exactly as Elasticsearch does.
  */
+import { BucketBudget, DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { CdrMapping } from '../mapping.js';
 import type { CdrDocument, CountResponse, SearchHit, SearchResponse } from '../store.js';
 import { computeAggregations } from './aggregations/compute.js';
 import { bindQuery } from './bind.js';
 import type { Bound } from './bound.js';
+import { checkClauseCount } from './clause-count.js';
 import { docView, type DocView } from './doc-view.js';
 import { hitFields, resolveFieldRequests } from './hit-fields.js';
 import { compileMatcher } from './matcher.js';
@@ -45,12 +47,27 @@ export interface SearchBackend {
 export interface ExecuteOptions {
   now: Date;
   domain?: string;
+  limits?: CdrLimits;
+  /**
+   * Epoch ms past which a search stops checking documents and answers with
+   * what it found, `timed_out: true` (Elasticsearch's `timeout`).
+   */
+  deadline?: number;
+  /** Told how the search was answered: `index` (the store's indexes gave the page) or `scan` (documents checked one by one). */
+  onPlan?(plan: SearchPlan): void;
 }
+
+export type SearchPlan = 'index' | 'scan';
+
+/** How many documents are checked between two looks at the clock. */
+const DEADLINE_CHECK_INTERVAL = 256;
 
 const SHARDS = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
 function boundFor(request: Pick<SearchRequest, 'query'>, backend: SearchBackend, options: ExecuteOptions): Bound {
   const bound = bindQuery(request.query, { mapping: backend.mapping, now: options.now });
+  // Field patterns may have multiplied the clauses the parser counted.
+  checkClauseCount(bound, (options.limits ?? DEFAULT_CDR_LIMITS).maxClauseCount);
   if (options.domain === undefined) return bound;
   const domainFilter: Bound = { kind: 'equals', field: 'Domain name', type: 'keyword', values: [options.domain], caseInsensitive: false, boost: 1 };
   return { kind: 'bool', must: [bound], filter: [domainFilter], should: [], mustNot: [], minimumShouldMatch: 0, boost: 1 };
@@ -62,15 +79,18 @@ interface Match {
   seq: number;
 }
 
-function allMatches(bound: Bound, backend: SearchBackend): Match[] {
+/** Every match, or those found before the deadline (then timedOut). */
+function allMatches(bound: Bound, backend: SearchBackend, deadline = Infinity): { matches: Match[]; timedOut: boolean } {
   const matcher = compileMatcher(bound);
   const matches: Match[] = [];
+  let checked = 0;
   for (const row of backend.candidates(bound)) {
+    if (++checked % DEADLINE_CHECK_INTERVAL === 0 && Date.now() > deadline) return { matches, timedOut: true };
     const doc = docView(row.id, row.source, backend.mapping);
     const score = matcher(doc);
     if (score !== undefined) matches.push({ doc, score, seq: row.seq });
   }
-  return matches;
+  return { matches, timedOut: false };
 }
 
 function countUpTo(trackTotalHits: boolean | number): number {
@@ -90,17 +110,24 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   let total: number;
   let maxScore: number | null = null;
   let aggregations: Record<string, unknown> | undefined;
+  let timedOut = false;
   const fastPage = wantsAggregations || scoring || request.searchAfter ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
+  options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
     total = fastPage.total;
     pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq }));
   } else {
-    const matches = allMatches(bound, backend);
+    const found = allMatches(bound, backend, options.deadline);
+    const matches = found.matches;
+    timedOut = found.timedOut;
     total = matches.length;
     const ordered = request.searchAfter ? hitsAfter(orderMatches(matches, sorts), sorts, request.searchAfter) : orderMatches(matches, sorts);
     pageHits = ordered.slice(request.from, request.from + request.size);
     if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
-    if (wantsAggregations) aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now);
+    if (wantsAggregations) {
+      const budget = new BucketBudget((options.limits ?? DEFAULT_CDR_LIMITS).maxBuckets);
+      aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now, budget);
+    }
   }
 
   const hits: SearchHit[] = pageHits.map((match) => {
@@ -115,7 +142,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
 
   const response: SearchResponse = {
     took: Math.round(performance.now() - started),
-    timed_out: false,
+    timed_out: timedOut,
     _shards: SHARDS,
     hits: { max_score: sorts.length > 0 && !request.trackScores && !sorts.some(({ spec }) => spec.field === '_score') ? null : maxScore, hits },
   };
@@ -134,8 +161,15 @@ function orderMatches(matches: Match[], sorts: ResolvedSort[]): Match[] {
   return keyed.map((entry) => entry.match);
 }
 
+/** The ids of every document the query matches (for delete-by-query), in index order. */
+export function matchingIds(request: Pick<SearchRequest, 'query'>, backend: SearchBackend, options: ExecuteOptions): string[] {
+  return allMatches(boundFor(request, backend, options), backend).matches.map((match) => match.doc.id);
+}
+
 export function executeCount(request: Pick<SearchRequest, 'query'>, backend: SearchBackend, options: ExecuteOptions): CountResponse {
   const bound = boundFor(request, backend, options);
   const page = backend.page(bound, { sorts: [], from: 0, size: 0, countUpTo: Infinity });
-  return { count: page ? page.total : allMatches(bound, backend).length, _shards: SHARDS };
+  options.onPlan?.(page ? 'index' : 'scan');
+  // A count has no way to say it is partial: it runs to the end (the store's hard deadline still applies).
+  return { count: page ? page.total : allMatches(bound, backend).matches.length, _shards: SHARDS };
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DEFAULT_CDR_LIMITS } from '../limits.js';
 import { CdrMapping } from '../mapping.js';
 import { compileHighlighter, parseHighlight } from './highlight.js';
 import { parseQuery } from './parse-query.js';
@@ -10,7 +11,7 @@ mapping.learn(mapping.index(DOC).added);
 const NOW = new Date('2026-11-24T12:00:00Z');
 
 function highlight(request: Record<string, unknown>, query: unknown) {
-  return compileHighlighter(parseHighlight(request), parseQuery(query), mapping, NOW)('id', DOC);
+  return compileHighlighter(parseHighlight(request), parseQuery(query, { limits: DEFAULT_CDR_LIMITS, depth: 1 }), mapping, NOW)('id', DOC);
 }
 
 describe('highlight on keyword fields', () => {

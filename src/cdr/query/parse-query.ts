@@ -2,13 +2,21 @@
  * Reads the `query` of a search request into a Query: one entry point that
  * dispatches on the query name, plus the compound queries.
  */
+import { nestedTooDeep, type CdrLimits } from '../limits.js';
 import type { Query } from './ast.js';
 import { checkKeys, expectObject, isObject, parsingError, readNumber, type JsonObject } from './errors.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
 import { parseQueryString } from './query-string.js';
 import { TERM_LEVEL_PARSERS } from './parse-term-level.js';
 
-type QueryParser = (body: unknown) => Query;
+/** What parsing a query needs to know: the limits, and how deep the current clause is. */
+export interface QueryParseContext {
+  limits: Pick<CdrLimits, 'maxNestedDepth' | 'maxTermsCount'>;
+  /** 1 for the top-level query. */
+  depth: number;
+}
+
+export type QueryParser = (body: unknown, context: QueryParseContext) => Query;
 
 const COMPOUND_PARSERS: Readonly<Record<string, QueryParser>> = {
   bool: parseBool,
@@ -21,34 +29,18 @@ const COMPOUND_PARSERS: Readonly<Record<string, QueryParser>> = {
     checkKeys(expectObject(body, 'match_none'), ['boost', '_name'], 'match_none');
     return { kind: 'match_none' };
   },
-  constant_score: (body) => {
+  constant_score: (body, context) => {
     const object = expectObject(body, 'constant_score');
     checkKeys(object, ['filter', 'boost', '_name'], 'constant_score');
     if (object.filter === undefined) throw parsingError('[constant_score] requires a \'filter\' element');
-    return { kind: 'constant_score', filter: parseQuery(object.filter), boost: boostOf(object, 'constant_score') };
+    return { kind: 'constant_score', filter: parseQuery(object.filter, nested(context)), boost: boostOf(object, 'constant_score') };
   },
   query_string: parseQueryString,
 };
 
-/** Elasticsearch's `indices.query.bool.max_nested_depth` (8.x): a deeper body would exhaust the stack. */
-export const MAX_QUERY_DEPTH = 30;
-/** Queries being parsed around the current one; parsing is synchronous, so one counter serves every request. */
-let depth = 0;
-
-/** Parses one query object `{ "<name>": { … } }`. Throws CdrQueryError (parsing_exception). */
-export function parseQuery(value: unknown): Query {
-  if (depth >= MAX_QUERY_DEPTH) {
-    throw parsingError(`The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth] (${MAX_QUERY_DEPTH})`);
-  }
-  depth++;
-  try {
-    return parseOneQuery(value);
-  } finally {
-    depth--;
-  }
-}
-
-function parseOneQuery(value: unknown): Query {
+/** Parses one query object `{ "<name>": { … } }`. Throws CdrQueryError (parsing_exception, or a limit's error). */
+export function parseQuery(value: unknown, context: QueryParseContext): Query {
+  if (context.depth > context.limits.maxNestedDepth) throw nestedTooDeep();
   if (!isObject(value)) throw parsingError(`query malformed, expected an object, got ${JSON.stringify(value)}`);
   const names = Object.keys(value);
   if (names.length !== 1) {
@@ -59,21 +51,23 @@ function parseOneQuery(value: unknown): Query {
   const name = names[0];
   const parser = COMPOUND_PARSERS[name] ?? TERM_LEVEL_PARSERS[name];
   if (!parser) throw parsingError(`unknown query [${name}]`);
-  return parser(value[name]);
+  return parser(value[name], context);
 }
 
 export function boostOf(object: JsonObject, context: string): number {
   return object.boost === undefined ? 1 : readNumber(object.boost, `${context}.boost`);
 }
 
-function clauses(value: unknown): Query[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(parseQuery);
+/** The context of the clauses inside a compound query. */
+export function nested(context: QueryParseContext): QueryParseContext {
+  return { limits: context.limits, depth: context.depth + 1 };
 }
 
-function parseBool(body: unknown): Query {
+function parseBool(body: unknown, context: QueryParseContext): Query {
   const object = expectObject(body, 'bool');
   checkKeys(object, ['must', 'filter', 'should', 'must_not', 'minimum_should_match', 'boost', 'adjust_pure_negative', '_name'], 'bool');
+  const inner = nested(context);
+  const clauses = (value: unknown): Query[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map((clause) => parseQuery(clause, inner)));
   const must = clauses(object.must);
   const filter = clauses(object.filter);
   const should = clauses(object.should);

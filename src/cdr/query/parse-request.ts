@@ -3,11 +3,14 @@
  * field lists, total-hits tracking and aggregations. Every key is either
  * understood or refused with Elasticsearch's parsing_exception.
  */
+import { DEFAULT_CDR_LIMITS, resultWindowTooLarge, type CdrLimits } from '../limits.js';
 import { parseAggregations, type AggregationSpec } from './aggregations/spec.js';
 import type { Query } from './ast.js';
+import { checkClauseCount } from './clause-count.js';
 import { describe, isObject, parsingError, readBoolean, readString, type JsonObject } from './errors.js';
 import { parseQuery } from './parse-query.js';
 import { parseSearchAfter, type SearchAfter } from './search-after.js';
+import { parseTimeValue } from './time-value.js';
 import { parseSort, type SortSpec } from './sort.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
 
@@ -32,10 +35,18 @@ export interface SearchRequest {
   aggregations: Record<string, AggregationSpec>;
   /** The sort values of the hit this page starts after. */
   searchAfter?: SearchAfter;
+  /** The request's `timeout` (ms): past it, what was found so far comes back with timed_out: true. */
+  timeoutMs?: number;
 }
 
-/** Elasticsearch's index.max_result_window default. */
-export const MAX_RESULT_WINDOW = 10_000;
+export interface ParseRequestOptions {
+  /** _count: only `query` is allowed. */
+  countOnly?: boolean;
+  limits?: CdrLimits;
+}
+
+/** Elasticsearch's default for track_total_hits: totals are exact up to this many. */
+const TRACK_TOTAL_HITS_DEFAULT = 10_000;
 
 const REQUEST_KEYS = [
   'query',
@@ -71,11 +82,12 @@ function tokenKind(value: unknown): string {
   return 'VALUE_NULL';
 }
 
-export function parseSearchRequest(body: unknown, options: { countOnly?: boolean } = {}): SearchRequest {
+export function parseSearchRequest(body: unknown, options: ParseRequestOptions = {}): SearchRequest {
+  const limits = options.limits ?? DEFAULT_CDR_LIMITS;
   if (body === undefined || body === null || body === '') body = {};
   if (!isObject(body)) throw parsingError(`request body must be an object, got ${describe(body)}`);
   const request: JsonObject = body;
-  const allowed = options.countOnly ? ['query'] : REQUEST_KEYS;
+  const allowed = options.countOnly ? ['query', 'timeout'] : REQUEST_KEYS;
   for (const [key, value] of Object.entries(request)) {
     if (UNSUPPORTED_KEYS.includes(key)) throw parsingError(`[${key}] is not supported by callrouter`);
     if (!allowed.includes(key)) throw parsingError(`Unknown key for a ${tokenKind(value)} in [${key}].`);
@@ -86,11 +98,7 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
   const from = nonNegativeInteger(request.from, 'from', 0);
   if (request.size !== undefined && request.limit !== undefined) throw parsingError('[limit] is the original\'s name for [size]; give one of them');
   const size = nonNegativeInteger(request.size ?? request.limit, request.size === undefined ? 'limit' : 'size', 10);
-  if (from + size > MAX_RESULT_WINDOW) {
-    throw parsingError(
-      `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${from + size}]. See the scroll api for a more efficient way to request large data sets.`,
-    );
-  }
+  if (from + size > limits.maxResultWindow) throw resultWindowTooLarge(from + size, limits.maxResultWindow);
   const storedFields = request.stored_fields;
   if (storedFields !== undefined && typeof storedFields !== 'string' && !(Array.isArray(storedFields) && storedFields.every((field) => typeof field === 'string'))) {
     throw parsingError(`[stored_fields] expected a field name or an array of field names, got ${describe(storedFields)}`);
@@ -100,10 +108,12 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
   if (request.aggs !== undefined && request.aggregations !== undefined) {
     throw parsingError('Found two aggregation type definitions: [aggs] and [aggregations]');
   }
+  const query: Query = request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query, { limits, depth: 1 });
+  checkClauseCount(query, limits.maxClauseCount);
   const searchAfter = parseSearchAfter(request.search_after);
-  return {
+  const parsed: SearchRequest = {
     ...(searchAfter ? { searchAfter } : {}),
-    query: request.query === undefined ? { kind: 'match_all', boost: 1 } : parseQuery(request.query),
+    query,
     from,
     size,
     sort: parseSort(request.sort),
@@ -111,8 +121,11 @@ export function parseSearchRequest(body: unknown, options: { countOnly?: boolean
     fields: [...fieldList(request.docvalue_fields, 'docvalue_fields').map((field): FieldRequest => ({ ...field, docValues: true })), ...fieldList(request.fields, 'fields')],
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
-    aggregations: parseAggregations(aggregationsOf(request)),
+    aggregations: parseAggregations(aggregationsOf(request), limits),
   };
+  const timeoutMs = request.timeout === undefined ? undefined : parseTimeValue(request.timeout, 'timeout');
+  if (timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;
+  return parsed;
 }
 
 function aggregationsOf(request: JsonObject): unknown {
@@ -128,7 +141,7 @@ function nonNegativeInteger(value: unknown, key: string, fallback: number): numb
 }
 
 function trackTotalHits(value: unknown): boolean | number {
-  if (value === undefined) return MAX_RESULT_WINDOW;
+  if (value === undefined) return TRACK_TOTAL_HITS_DEFAULT;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
   throw parsingError(`[track_total_hits] expected a boolean or a non-negative integer, got ${describe(value)}`);

@@ -2,6 +2,7 @@
  * Parsers of the queries on one field: term, terms, match, match_phrase,
  * range, exists, prefix, wildcard, regexp, ids.
  */
+import { tooManyTerms } from '../limits.js';
 import { exactField, type Query, type Scalar } from './ast.js';
 import {
   checkKeys,
@@ -16,8 +17,8 @@ import {
   singleField,
   type JsonObject,
 } from './errors.js';
+import type { QueryParser } from './parse-query.js';
 
-type QueryParser = (body: unknown) => Query;
 
 function boost(object: JsonObject, context: string): number {
   return object.boost === undefined ? 1 : readNumber(object.boost, `${context}.boost`);
@@ -44,13 +45,14 @@ const parseTerm: QueryParser = (body) => {
   };
 };
 
-const parseTerms: QueryParser = (body) => {
+const parseTerms: QueryParser = (body, context) => {
   const { field, spec, extras } = singleField(body, 'terms', ['boost', '_name']);
   if (!Array.isArray(spec)) {
     throw parsingError(
       isObject(spec) ? '[terms] query lookup (index/id/path) is not supported' : `[terms] query expects an array of values for [${field}], got ${describe(spec)}`,
     );
   }
+  if (spec.length > context.limits.maxTermsCount) throw tooManyTerms(spec.length, context.limits.maxTermsCount);
   const values = spec.map((value, index) => readScalar(value, `terms.${field}[${index}]`));
   return { kind: 'term', field: exactField(field), values, caseInsensitive: false, boost: boost(extras, 'terms') };
 };

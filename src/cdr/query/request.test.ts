@@ -58,7 +58,11 @@ describe('paging and totals', () => {
     assert.deepEqual(ids(await search({ sort: ['_doc'], from: 1, size: 2 })), ['b', 'c']);
     assert.deepEqual(ids(await search({ sort: ['_doc'], limit: 1 })), ['a']);
     await refused({ size: 1, limit: 2 });
-    await refused({ from: 9_999, size: 2 });
+    await assert.rejects(store.search({ from: 9_999, size: 2 }), {
+      type: 'illegal_argument_exception',
+      reason:
+        'Result window is too large, from + size must be less than or equal to: [10000] but was [10001]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.',
+    });
     await refused({ size: -1 });
   });
   it('track_total_hits counts exactly, up to a bound, or not at all', async () => {

@@ -8,9 +8,10 @@
  * batch starts a new worker. The worker is unref'd while it has nothing to
  * do: an idle writer does not keep the process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
+import { startWorkerThread } from './worker-thread.js';
 
 export interface SqliteCdrWriterWorkerOptions {
   /** The store's database file (not ':memory:': a worker cannot share an in-memory database). */
@@ -30,21 +31,6 @@ interface Pending {
 
 const DEFAULT_RETRY_DELAY_MS = 100;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
-
-/**
- * Starts the worker module beside this one: compiled, cdr-writer-worker.js;
- * from source under tsx, cdr-writer-worker.ts — and since Node 20 does not
- * apply the parent's `--import tsx` hooks in a worker thread, a small
- * bootstrap registers tsx there first.
- */
-function startWorkerThread(data: CdrWriterWorkerData): Worker {
-  const options = { workerData: data, name: 'cdr-writer' };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./cdr-writer-worker.js', import.meta.url), options);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./cdr-writer-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
-}
 
 export class SqliteCdrWriterWorker implements LegCdrSink {
   readonly #data: CdrWriterWorkerData;
@@ -120,7 +106,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
   }
 
   #start(): Worker {
-    const worker = startWorkerThread(this.#data);
+    const worker = startWorkerThread('cdr-writer-worker', this.#data, 'cdr-writer');
     this.#worker = worker;
     this.#failure = undefined;
     worker.unref();

@@ -1,8 +1,9 @@
 /**
  * The "hot" fields that are copied into indexed columns of the cdr table:
  * times, direction, user, domain and the two number fields (also reversed,
- * so "number ends with …" is an index range). A row whose hot field holds
- * several values is marked irregular and always checked document by document.
+ * so "number ends with …" is an index range). A hot field takes one value:
+ * the writer refuses arrays in it. (Rows written before that rule with
+ * several values are marked irregular and checked document by document.)
  */
 import type { FieldType, IndexedValue } from '../mapping.js';
 
@@ -58,16 +59,13 @@ export function reverseCodePoints(text: string): string {
   return reversed;
 }
 
-/** The column values of a document (named parameters for the insert) and whether it is irregular. */
-export function hotValues(values: ReadonlyMap<string, IndexedValue[]>): { columns: Record<string, IndexedValue | null>; irregular: boolean } {
+/** The column values of a document whose hot fields hold at most one value each. */
+export function hotValues(values: ReadonlyMap<string, IndexedValue[]>): Record<string, IndexedValue | null> {
   const columns: Record<string, IndexedValue | null> = {};
-  let irregular = false;
   for (const hot of HOT_COLUMNS) {
-    const own = values.get(hot.field) ?? [];
-    if (own.length > 1) irregular = true;
-    const value = own.length === 1 ? own[0] : null;
+    const value = values.get(hot.field)?.[0] ?? null;
     columns[hot.column] = value;
     if (hot.reversed) columns[hot.reversed] = typeof value === 'string' ? reverseCodePoints(value) : null;
   }
-  return { columns, irregular };
+  return columns;
 }

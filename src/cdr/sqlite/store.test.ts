@@ -33,7 +33,7 @@ describe('SQLite CDR store', () => {
     const store = openSqliteCdrStore({ path, retentionDays: 30, clock });
     await store.index([
       { id: 'no-start', document: { 'User ID': '101' } },
-      { id: 'two-starts', document: { 'Call start time': ['2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'] } },
+      { id: 'start-unset', document: { 'Call start time': null } },
       { id: 'old', document: { 'Call start time': '2026-10-20T12:00:00Z' } },
     ]);
     assert.equal(store.purgeExpired(), 1);
@@ -92,11 +92,23 @@ describe('SQLite CDR store', () => {
     await store.close();
   });
 
-  it('checks multi-valued hot fields document by document', async () => {
+  it('refuses arrays in the indexed fields, takes them elsewhere, and searches stay on the indexes', async () => {
     const store = openSqliteCdrStore({ path: ':memory:' });
-    await store.index([{ id: 'multi', document: { 'Destination number': ['0671234567', '0441234567'], 'Call start time': '2026-11-24T12:00:00Z' } }]);
+    const results = await store.write([
+      { id: 'multi', document: { 'Destination number': ['0671234567', '0441234567'], 'Call start time': '2026-11-24T12:00:00Z' }, mode: 'index' },
+      { id: 'one', document: { 'Destination number': ['0671234567'], tags: ['a', 'b'], 'Call start time': '2026-11-24T12:00:00Z' }, mode: 'index' },
+    ]);
+    assert.deepEqual(results[0], {
+      ok: false,
+      id: 'multi',
+      status: 400,
+      type: 'mapper_parsing_exception',
+      reason: "failed to parse field [Destination number]: it is indexed for search and takes one value, got an array of [2] in document with id 'multi'",
+    });
+    assert.equal(results[1].ok, true);
     const response = await store.search({ query: { regexp: { 'Destination number': '.*4567' } }, sort: [{ 'Call start time': 'desc' }] });
-    assert.deepEqual(response.hits.hits.map((hit) => hit._id), ['multi']);
+    assert.deepEqual(response.hits.hits.map((hit) => hit._id), ['one']);
+    assert.deepEqual(store.plans, { index: 1, scan: 0 });
     await store.close();
   });
 });

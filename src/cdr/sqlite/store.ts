@@ -8,15 +8,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
-import { CdrMapping, type FieldType } from '../mapping.js';
+import type { FieldType } from '../mapping.js';
 import type { Bound } from '../query/bound.js';
-import { executeCount, executeSearch, type PageRequest, type SearchBackend, type StoredRow } from '../query/execute.js';
-import { parseSearchRequest } from '../query/parse-request.js';
-import type { CdrStore, CountResponse, IndexedDocument, SearchOptions, SearchResponse } from '../store.js';
+import { bulkResponse, parseBulkBody } from '../bulk.js';
+import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
+import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
+import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
+import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { hotColumn } from './hot-columns.js';
+import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
-import { BatchWriter, type WriteItem, type WriteResult } from './writer.js';
+import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
 export interface SqliteCdrStoreOptions {
@@ -32,18 +35,18 @@ export interface SqliteCdrStoreOptions {
    * the machine loses power — and writing no longer waits for the disk.
    */
   flushEachWrite?: boolean;
+  /** Default: Elasticsearch's (../limits.ts). */
+  limits?: CdrLimits;
+  /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
+  maxTimeMs?: number;
 }
 
-/** The SQLite store, with the extras the HTTP API and the importer use. */
-export interface SqliteCdrStore extends CdrStore {
-  /** Per-item results, for `_bulk` (`create` refuses an existing id). */
-  write(items: WriteItem[]): Promise<WriteResult[]>;
-  /** Every mapped field with its type, as `_mapping` and `_field_caps` show them. */
-  mappedFields(): [string, FieldType][];
+/** The SQLite store in this thread, with the extras tests and the importer use. */
+export interface SqliteCdrStore extends CdrService {
   /** Deletes CDRs past the retention period; returns how many. */
   purgeExpired(): number;
-  /** Updates the planner's statistics (done hourly; worth calling after a large import). */
-  refreshStatistics(): void;
+  /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
+  readonly plans: Readonly<Record<SearchPlan, number>>;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,32 +56,20 @@ const STATEMENT_CACHE_SIZE = 256;
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const clock = options.clock ?? systemClock;
+  const limits = options.limits ?? DEFAULT_CDR_LIMITS;
+  const plans: Record<SearchPlan, number> = { index: 0, scan: 0 };
   const db = new Database(options.path);
+  // First: other threads may hold the file's locks while this one opens it.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
   db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
-  db.pragma('busy_timeout = 5000');
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
   migrate(db);
 
-  const known = db.prepare('SELECT rowid, field, type FROM cdr_fields').all() as { rowid: number; field: string; type: FieldType }[];
-  const mapping = new CdrMapping(known.map((row) => [row.field, row.type]));
-  // Another connection (the CDR writer's worker thread, say) may map new fields: data_version changes when it commits.
-  const dataVersion = db.prepare('PRAGMA data_version').pluck();
-  const newFields = db.prepare('SELECT rowid, field, type FROM cdr_fields WHERE rowid > ?');
-  let seenDataVersion = dataVersion.get() as number;
-  let seenFieldRowid = known.reduce((max, row) => Math.max(max, row.rowid), 0);
-  /** Learns the fields other connections mapped since the last look (rows are only ever added: their rowids grow). */
-  const refreshMapping = (): void => {
-    const version = dataVersion.get() as number;
-    if (version === seenDataVersion) return;
-    seenDataVersion = version;
-    const added = newFields.all(seenFieldRowid) as { rowid: number; field: string; type: FieldType }[];
-    if (added.length === 0) return;
-    for (const row of added) seenFieldRowid = Math.max(seenFieldRowid, row.rowid);
-    mapping.learn(added.map((row) => [row.field, row.type]));
-  };
+  // Another connection (the CDR writer's worker thread, say) may map new fields.
+  const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -138,16 +129,31 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     if (closed) throw new Error('the CDR store is closed');
   };
 
+  const executeOptions = (searchOptions: SearchOptions, request?: SearchRequest): ExecuteOptions => {
+    const budget = Math.min(request?.timeoutMs ?? Infinity, searchOptions.maxTimeMs ?? options.maxTimeMs ?? Infinity);
+    return {
+      now: searchOptions.now ?? clock.now(),
+      domain: searchOptions.domain,
+      limits,
+      ...(Number.isFinite(budget) ? { deadline: Date.now() + budget } : {}),
+      onPlan: (plan) => plans[plan]++,
+    };
+  };
+  const writeForClient = (items: readonly ClientWrite[]): Promise<WriteResult[]> => writer.write(items.map((item) => ({ ...item, limits })));
+  const deleteIds = db.prepare('DELETE FROM cdr WHERE id = ?');
+
   return {
+    plans,
     async search(request: unknown, searchOptions: SearchOptions = {}): Promise<SearchResponse> {
       guard();
       refreshMapping();
-      return executeSearch(parseSearchRequest(request), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+      const parsed = parseSearchRequest(request, { limits });
+      return executeSearch(parsed, backend, executeOptions(searchOptions, parsed));
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
       refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true }), backend, { now: searchOptions.now ?? clock.now(), domain: searchOptions.domain });
+      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();
@@ -157,18 +163,49 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       if (failed && !failed.ok) throw new CdrQueryError(failed.type, failed.reason, failed.status);
       return results.map((result) => result.id);
     },
-    write(items: WriteItem[]): Promise<WriteResult[]> {
+    async write(items: ClientWrite[]): Promise<WriteResult[]> {
       guard();
       refreshMapping();
-      return writer.write(items);
+      return writeForClient(items);
+    },
+    async bulk(body: string, bulkOptions: BulkOptions = {}) {
+      guard();
+      refreshMapping();
+      const started = performance.now();
+      const actions = parseBulkBody(body, bulkOptions.index, limits.maxBulkActions);
+      const results = await writeForClient(actions.map((action) => action.item));
+      return bulkResponse(actions, results, Math.round(performance.now() - started));
+    },
+    async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
+      guard();
+      refreshMapping();
+      const started = performance.now();
+      const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0))();
+      return {
+        took: Math.round(performance.now() - started),
+        timed_out: false,
+        total: ids.length,
+        deleted,
+        batches: ids.length === 0 ? 0 : 1,
+        version_conflicts: 0,
+        noops: 0,
+        retries: { bulk: 0, search: 0 },
+        throttled_millis: 0,
+        requests_per_second: -1,
+        throttled_until_millis: 0,
+        failures: [],
+      };
     },
     mappedFields() {
       guard();
       refreshMapping();
-      return mapping.fields().map((field): [string, FieldType] => [field, mapping.typeOf(field)!]);
+      return mappedFieldsOf(mapping);
     },
     purgeExpired,
-    refreshStatistics,
+    async refreshStatistics() {
+      refreshStatistics();
+    },
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -5,28 +5,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { MappingError, type CdrMapping, type FieldType } from '../mapping.js';
-import type { CdrDocument } from '../store.js';
+import type { CdrLimits } from '../limits.js';
+import { MappingError, MappingLimitError, type CdrMapping, type FieldType, type IndexedValue } from '../mapping.js';
+import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
+
+/** What a client's write must respect (documents the router builds itself are trusted: none of these apply to them). */
+export type WriteLimits = Pick<CdrLimits, 'totalFieldsLimit' | 'mappingDepthLimit' | 'maxDocumentBytes'>;
 
 /** The hot columns in insert order (each reversed column after its own). */
 const HOT_COLUMN_NAMES = HOT_COLUMNS.flatMap((hot) => (hot.reversed ? [hot.column, hot.reversed] : [hot.column]));
 
 export type WriteMode = 'index' | 'create';
 
-/** One write, as a `_bulk` action states it. */
-export type WriteItem =
-  | { id?: string; document: CdrDocument; mode: WriteMode }
-  | { id: string; mode: 'delete' }
-  /** Merges `partial` into the stored document; a missing one is created from `upsert` when given. */
-  | { id: string; mode: 'update'; partial: CdrDocument; upsert?: CdrDocument };
-
-export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_found';
-
-/** Per-item outcome, as a bulk response reports it. */
-export type WriteResult =
-  | { ok: true; id: string; result: WriteOutcome }
-  | { ok: false; id: string; status: number; type: string; reason: string };
+/** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
+export type WriteItem = ClientWrite & {
+  /** Set for documents from clients (HTTP); absent for the router's own. */
+  limits?: WriteLimits;
+};
 
 interface Pending {
   items: WriteItem[];
@@ -86,28 +82,51 @@ export class BatchWriter {
   #writeOne(item: WriteItem): WriteResult {
     if (item.mode === 'delete') return { ok: true, id: item.id, result: this.#delete.run(item.id).changes > 0 ? 'deleted' : 'not_found' };
     if (item.mode === 'update') return this.#update(item);
-    return this.#store(item.id ?? randomUUID(), item.document, item.mode);
+    return this.#store(item.id ?? randomUUID(), item.document, item.mode, item.limits);
   }
 
   #update(item: Extract<WriteItem, { mode: 'update' }>): WriteResult {
     const stored = this.#stored.get(item.id) as string | undefined;
     if (stored === undefined) {
-      if (item.upsert) return this.#store(item.id, item.upsert, 'create');
+      if (item.upsert) return this.#store(item.id, item.upsert, 'create', item.limits);
       return { ok: false, id: item.id, status: 404, type: 'document_missing_exception', reason: `[${item.id}]: document missing` };
     }
     const current = JSON.parse(stored) as CdrDocument;
     const merged = mergeDocuments(current, item.partial);
     if (JSON.stringify(merged) === stored) return { ok: true, id: item.id, result: 'noop' };
-    return this.#store(item.id, merged, 'index');
+    return this.#store(item.id, merged, 'index', item.limits);
   }
 
-  #store(id: string, document: CdrDocument, mode: WriteMode): WriteResult {
-    let indexed: { values: Map<string, unknown[]>; added: [string, FieldType][] };
+  #store(id: string, document: CdrDocument, mode: WriteMode, limits: WriteLimits | undefined): WriteResult {
+    const source = JSON.stringify(document);
+    const bytes = limits ? Buffer.byteLength(source) : 0;
+    if (limits && bytes > limits.maxDocumentBytes) {
+      return {
+        ok: false,
+        id,
+        status: 400,
+        type: 'illegal_argument_exception',
+        reason: `Document with id '${id}' is [${bytes}] bytes, more than the allowed maximum of [${limits.maxDocumentBytes}]. This maximum can be set by changing [cdr.limits.maxDocumentBytes].`,
+      };
+    }
+    let indexed: { values: Map<string, IndexedValue[]>; added: [string, FieldType][] };
     try {
-      indexed = this.mapping.index(document, HOT_FIELDS);
+      indexed = this.mapping.index(document, HOT_FIELDS, limits);
     } catch (error) {
+      if (error instanceof MappingLimitError) return { ok: false, id, status: 400, type: 'illegal_argument_exception', reason: error.message };
       if (!(error instanceof MappingError)) throw error;
       return { ok: false, id, status: 400, type: 'mapper_parsing_exception', reason: `${error.message} in document with id '${id}'` };
+    }
+    const several = HOT_COLUMNS.find((hot) => (indexed.values.get(hot.field)?.length ?? 0) > 1);
+    if (several) {
+      // Several values would take the document (and every search after it) off the indexes.
+      return {
+        ok: false,
+        id,
+        status: 400,
+        type: 'mapper_parsing_exception',
+        reason: `failed to parse field [${several.field}]: it is indexed for search and takes one value, got an array of [${indexed.values.get(several.field)!.length}] in document with id '${id}'`,
+      };
     }
     const existed = this.#exists.get(id) !== undefined;
     if (existed && mode === 'create') {
@@ -115,9 +134,9 @@ export class BatchWriter {
     }
     // Re-indexing an id replaces the document, which then sorts as the newest, as in Lucene.
     if (existed) this.#delete.run(id);
-    const { columns, irregular } = hotValues(indexed.values as Map<string, never[]>);
+    const columns = hotValues(indexed.values);
     const startMs = columns.start_ms;
-    const parameters: unknown[] = [id, JSON.stringify(document), typeof startMs === 'number' ? startMs : this.now(), irregular ? 1 : 0];
+    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0];
     for (const column of HOT_COLUMN_NAMES) parameters.push(columns[column]);
     this.#insert.run(parameters);
     for (const [field, type] of indexed.added) this.#learnField.run(field, type);

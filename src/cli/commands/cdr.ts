@@ -6,6 +6,7 @@ import { authPlugin, requestDomainScope } from '../../admin/auth-plugin.js';
 import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
 import { importCdrFile, type ImportError } from '../../cdr/import.js';
+import { SqliteCdrWorkers } from '../../cdr/sqlite/cdr-workers.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../../cdr/sqlite/store.js';
 import { CdrQueryError } from '../../cdr/store.js';
 import { action, parseInstant, UsageError } from '../input.js';
@@ -20,12 +21,16 @@ interface StoreOptions {
   retentionDays?: string;
 }
 
-function openStore(options: StoreOptions): SqliteCdrStore {
+function retentionDaysOf(options: StoreOptions): number | undefined {
   const retentionDays = options.retentionDays === undefined ? undefined : Number(options.retentionDays);
   if (retentionDays !== undefined && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
     throw new UsageError(`--retention-days ${JSON.stringify(options.retentionDays)}: expected a whole number of days, at least 1`);
   }
-  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays });
+  return retentionDays;
+}
+
+function openStore(options: StoreOptions): SqliteCdrStore {
+  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options) });
 }
 
 function describeError(error: ImportError): string {
@@ -100,7 +105,7 @@ export function registerCdr(program: Command): void {
 
   cdr
     .command('serve')
-    .description('serve the CDR store as an Elasticsearch 8 node (search, scroll, point in time, documents, _bulk, _msearch, mapping) plus /cdr/freeswitch; tokens as on the router (callrouter token create --data-dir)')
+    .description('serve the CDR store as an Elasticsearch 8 node (search, scroll, point in time, documents, _bulk, _delete_by_query, _msearch, mapping) plus /cdr/freeswitch; tokens as on the router (callrouter token create --data-dir)')
     .option('--port <n>', 'TCP port', '9200')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data directory', './data')
@@ -110,7 +115,8 @@ export function registerCdr(program: Command): void {
       action(async (options: StoreOptions & { port: string; host: string; testClock: boolean }) => {
         const port = Number(options.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(options.port)}: expected 0 to 65535`);
-        const store = openStore(options);
+        // Requests run on worker threads with deadlines, as in the router: a hostile one cannot stall the others.
+        const store = new SqliteCdrWorkers({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options) });
         const tokens = TokenStore.openInDataDir(options.data);
         if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
         const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });

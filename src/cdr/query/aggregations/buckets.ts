@@ -4,6 +4,7 @@
  * time zone, empty buckets filled between the first and last, as min_doc_count 0 does).
  */
 import { DateTime } from 'luxon';
+import type { BucketBudget } from '../../limits.js';
 import type { CdrMapping, FieldType, IndexedValue } from '../../mapping.js';
 import { compareValues } from '../compare.js';
 import { evaluateDateMath } from '../date-math.js';
@@ -38,12 +39,14 @@ function keyFields(type: FieldType | undefined, key: IndexedValue): Record<strin
   return { key };
 }
 
-export function computeTerms(spec: TermsSpec, docs: DocView[], mapping: CdrMapping, compute: ComputeAggregations): Record<string, unknown> {
+export function computeTerms(spec: TermsSpec, docs: DocView[], mapping: CdrMapping, compute: ComputeAggregations, budget: BucketBudget): Record<string, unknown> {
   const type = mapping.typeOf(spec.field);
   const groups = groupBy(docs, (doc) => {
     const values = type ? doc.values(spec.field) : [];
     return values.length > 0 || spec.missing === undefined ? values : [spec.missing];
   });
+  // Only the buckets shown count, as in Elasticsearch's reduce; every bucket's sub-aggregations are still computed (ordering may need them).
+  budget.take(Math.min(spec.size, groups.size));
   const buckets = [...groups].map(([key, members]) => ({ key, docs: members, subs: compute(spec.subs, members) }));
   const order = [...spec.order, { by: '_key', direction: 'asc' } as BucketOrder];
   buckets.sort((a, b) => {
@@ -69,7 +72,7 @@ function metricOf(subs: Record<string, unknown>, name: string): number {
   return value ?? Number.NEGATIVE_INFINITY;
 }
 
-export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: ComputeAggregations): Record<string, unknown> {
+export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: ComputeAggregations, budget: BucketBudget): Record<string, unknown> {
   const zone = resolveZone(spec.timeZone);
   const type = mapping.typeOf(spec.field);
   const roundDown = (millis: number): number => {
@@ -89,12 +92,20 @@ export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mappi
       : [];
     const all = [...keys, ...bounds];
     if (all.length > 0) {
+      const first = all.reduce((min, key) => Math.min(min, key));
+      const last = all.reduce((max, key) => Math.max(max, key));
+      // A fixed interval's bucket count is known before any is built; a calendar one is counted as it goes.
+      if ('fixedMs' in spec.interval) budget.take(Math.floor((last - first) / spec.interval.fixedMs) + 1);
       keys = [];
-      for (let start = Math.min(...all), last = Math.max(...all); start <= last; start = next(start)) keys.push(start);
+      for (let start = first; start <= last; start = next(start)) {
+        if ('calendar' in spec.interval) budget.take(1);
+        keys.push(start);
+      }
     }
   }
   keys.sort((a, b) => a - b);
   const buckets: Bucket[] = keys.map((key) => ({ key, docs: groups.get(key) ?? [] })).filter((bucket) => bucket.docs.length >= spec.minDocCount);
+  if (spec.minDocCount > 0) budget.take(buckets.length);
   return {
     buckets: buckets.map((bucket) => ({
       key_as_string: formatKey(bucket.key as number, zone, spec.format),

@@ -1,4 +1,5 @@
 /** Computes a request's aggregations over the matching documents, recursing into bucket sub-aggregations. */
+import type { BucketBudget } from '../../limits.js';
 import type { CdrMapping } from '../../mapping.js';
 import type { DocView } from '../doc-view.js';
 import { computeDateHistogram, computeTerms } from './buckets.js';
@@ -8,14 +9,14 @@ import { computeStats } from './stats.js';
 import { computeTopHits } from './top-hits.js';
 import type { AggregationSpec } from './spec.js';
 
-export function computeAggregations(specs: Record<string, AggregationSpec>, docs: DocView[], mapping: CdrMapping, now: Date): Record<string, unknown> {
-  const compute = (nested: Record<string, AggregationSpec>, subset: DocView[]) => computeAggregations(nested, subset, mapping, now);
+export function computeAggregations(specs: Record<string, AggregationSpec>, docs: DocView[], mapping: CdrMapping, now: Date, budget: BucketBudget): Record<string, unknown> {
+  const compute = (nested: Record<string, AggregationSpec>, subset: DocView[]) => computeAggregations(nested, subset, mapping, now, budget);
   const computeOne = (name: string, spec: AggregationSpec): Record<string, unknown> => {
     switch (spec.type) {
       case 'terms':
-        return computeTerms(spec, docs, mapping, compute);
+        return computeTerms(spec, docs, mapping, compute, budget);
       case 'date_histogram':
-        return computeDateHistogram(spec, docs, mapping, now, compute);
+        return computeDateHistogram(spec, docs, mapping, now, compute, budget);
       case 'stats':
       case 'extended_stats':
       case 'percentiles':
@@ -24,7 +25,7 @@ export function computeAggregations(specs: Record<string, AggregationSpec>, docs
       case 'date_range':
       case 'histogram':
       case 'filters':
-        return computeRangeBuckets(spec, docs, mapping, now, compute);
+        return computeRangeBuckets(spec, docs, mapping, now, compute, budget);
       case 'top_hits':
         return computeTopHits(spec, docs, mapping);
       default:

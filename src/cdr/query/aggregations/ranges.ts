@@ -4,6 +4,7 @@
  * `histogram` (fixed numeric intervals, empty buckets filled) and `filters`
  * (one bucket per query, named or anonymous, with an optional other bucket).
  */
+import type { BucketBudget, CdrLimits } from '../../limits.js';
 import type { CdrMapping, IndexedValue } from '../../mapping.js';
 import type { Query, Scalar } from '../ast.js';
 import { bindQuery } from '../bind.js';
@@ -12,7 +13,8 @@ import { formatDate } from '../date-parse.js';
 import type { DocView } from '../doc-view.js';
 import { checkKeys, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
 import { compileMatcher } from '../matcher.js';
-import { parseQuery } from '../parse-query.js';
+import { checkClauseCount } from '../clause-count.js';
+import { parseQuery, type QueryParseContext } from '../parse-query.js';
 import type { AggregationSpec } from './spec.js';
 
 type Subs = Record<string, AggregationSpec>;
@@ -31,7 +33,7 @@ export type RangeBucketSpec =
 
 export const RANGE_BUCKET_TYPES = ['range', 'date_range', 'histogram', 'filters'] as const;
 
-export function parseRangeBuckets(type: RangeBucketSpec['type'], name: string, spec: JsonObject, subs: Subs): RangeBucketSpec {
+export function parseRangeBuckets(type: RangeBucketSpec['type'], name: string, spec: JsonObject, subs: Subs, limits: QueryParseContext['limits'] & Pick<CdrLimits, 'maxClauseCount'>): RangeBucketSpec {
   if (spec.script !== undefined) throw parsingError(`[${type}] scripts are not supported by callrouter (${name})`);
   const field = () => {
     if (spec.field === undefined) throw parsingError(`Required [field] for aggregation [${name}]`);
@@ -79,9 +81,14 @@ export function parseRangeBuckets(type: RangeBucketSpec['type'], name: string, s
   checkKeys(spec, ['filters', 'other_bucket', 'other_bucket_key', 'keyed'], type);
   const named = isObject(spec.filters);
   if (!named && !Array.isArray(spec.filters)) throw parsingError(`[filters] expected an object of named queries or an array of queries in [${name}]`);
+  const filterQuery = (body: unknown): Query => {
+    const query = parseQuery(body, { limits, depth: 1 });
+    checkClauseCount(query, limits.maxClauseCount);
+    return query;
+  };
   const filters: [string, Query][] = named
-    ? Object.entries(spec.filters as JsonObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, query]) => [key, parseQuery(query)])
-    : (spec.filters as unknown[]).map((query, index) => [String(index), parseQuery(query)]);
+    ? Object.entries(spec.filters as JsonObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, query]) => [key, filterQuery(query)])
+    : (spec.filters as unknown[]).map((query, index) => [String(index), filterQuery(query)]);
   const wantsOther = spec.other_bucket === undefined ? spec.other_bucket_key !== undefined : readBoolean(spec.other_bucket, `${name}.other_bucket`);
   const parsed: RangeBucketSpec = { type, filters, named, keyed: named && keyed, subs };
   if (wantsOther) parsed.otherBucketKey = spec.other_bucket_key === undefined ? '_other_' : readString(spec.other_bucket_key, `${name}.other_bucket_key`);
@@ -98,7 +105,8 @@ function shape(buckets: ({ key: string | number } & Record<string, unknown>)[], 
   return { buckets: Object.fromEntries(buckets.map(({ key, ...rest }) => (typeof key === 'number' ? [doubleText(key), { key, ...rest }] : [key, rest]))) };
 }
 
-function rangeBuckets(spec: Extract<RangeBucketSpec, { type: 'range' | 'date_range' }>, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute) {
+function rangeBuckets(spec: Extract<RangeBucketSpec, { type: 'range' | 'date_range' }>, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute, budget: BucketBudget) {
+  budget.take(spec.ranges.length);
   const type = mapping.typeOf(spec.field);
   const dates = type === 'date' || spec.type === 'date_range';
   const resolve = (value: Scalar | undefined, roundUp: boolean): number | undefined => {
@@ -120,7 +128,7 @@ function rangeBuckets(spec: Extract<RangeBucketSpec, { type: 'range' | 'date_ran
   return shape(buckets, spec.keyed);
 }
 
-function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>, docs: DocView[], mapping: CdrMapping, compute: Compute) {
+function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>, docs: DocView[], mapping: CdrMapping, compute: Compute, budget: BucketBudget) {
   const type = mapping.typeOf(spec.field);
   const keyOf = (value: number) => Math.floor((value - spec.offset) / spec.interval) * spec.interval + spec.offset;
   const groups = new Map<number, DocView[]>();
@@ -138,10 +146,13 @@ function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>,
     if (ends.length > 0) {
       const first = Math.min(...ends);
       const count = Math.round((Math.max(...ends) - first) / spec.interval);
+      // Known before any bucket is built: a tiny interval over a wide range is refused, not allocated.
+      budget.take(count + 1);
       keys = Array.from({ length: count + 1 }, (_, index) => first + index * spec.interval);
     }
   }
   keys.sort((a, b) => a - b);
+  if (spec.minDocCount !== 0) budget.take(keys.length);
   const buckets = keys
     .map((key) => ({ key, docs: groups.get(key) ?? [] }))
     .filter((bucket) => bucket.docs.length >= spec.minDocCount)
@@ -154,26 +165,27 @@ function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>,
   return shape(buckets, spec.keyed);
 }
 
-function filterBuckets(spec: Extract<RangeBucketSpec, { type: 'filters' }>, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute) {
+function filterBuckets(spec: Extract<RangeBucketSpec, { type: 'filters' }>, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute, budget: BucketBudget) {
   const matchers = spec.filters.map(([key, query]) => [key, compileMatcher(bindQuery(query, { mapping, now }))] as const);
   const members = matchers.map(([key, matcher]) => [key, docs.filter((doc) => matcher(doc) !== undefined)] as const);
   if (spec.otherBucketKey !== undefined) {
     const others = docs.filter((doc) => matchers.every(([, matcher]) => matcher(doc) === undefined));
     members.push([spec.otherBucketKey, others]);
   }
+  budget.take(members.length);
   const buckets = members.map(([key, matched]) => ({ key, doc_count: matched.length, ...compute(spec.subs, matched) }));
   if (spec.keyed) return { buckets: Object.fromEntries(buckets.map(({ key, ...rest }) => [key, rest])) };
   return { buckets: buckets.map(({ key: _key, ...rest }) => rest) };
 }
 
-export function computeRangeBuckets(spec: RangeBucketSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute): Record<string, unknown> {
+export function computeRangeBuckets(spec: RangeBucketSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute, budget: BucketBudget): Record<string, unknown> {
   switch (spec.type) {
     case 'range':
     case 'date_range':
-      return rangeBuckets(spec, docs, mapping, now, compute);
+      return rangeBuckets(spec, docs, mapping, now, compute, budget);
     case 'histogram':
-      return histogramBuckets(spec, docs, mapping, compute);
+      return histogramBuckets(spec, docs, mapping, compute, budget);
     case 'filters':
-      return filterBuckets(spec, docs, mapping, now, compute);
+      return filterBuckets(spec, docs, mapping, now, compute, budget);
   }
 }

@@ -3,7 +3,9 @@
  * sub-aggregations), the metrics min, max, avg, sum, value_count, cardinality,
  * and the kinds in ./stats.ts, ./ranges.ts and ./top-hits.ts.
  */
+import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../../limits.js';
 import type { Scalar } from '../ast.js';
+import type { QueryParseContext } from '../parse-query.js';
 import { checkKeys, describe, expectObject, isObject, parsingError, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
 import { parseRangeBuckets, RANGE_BUCKET_TYPES, type RangeBucketSpec } from './ranges.js';
 import { parseStats, STATS_TYPES, type StatsSpec } from './stats.js';
@@ -62,16 +64,19 @@ const METRICS: readonly MetricType[] = ['min', 'max', 'avg', 'sum', 'value_count
 export const MAX_AGGREGATION_DEPTH = 30;
 
 /** `depth`: how many aggregations this `aggs` object is nested in. */
-export function parseAggregations(value: unknown, depth = 0): Record<string, AggregationSpec> {
+/** The limits an aggregation's queries (`filters`) are held to. */
+type AggregationLimits = QueryParseContext['limits'] & Pick<CdrLimits, 'maxClauseCount'>;
+
+export function parseAggregations(value: unknown, limits: AggregationLimits = DEFAULT_CDR_LIMITS, depth = 0): Record<string, AggregationSpec> {
   if (value === undefined) return {};
   if (depth >= MAX_AGGREGATION_DEPTH) throw parsingError(`aggregations are nested deeper than ${MAX_AGGREGATION_DEPTH} levels`);
   const object = expectObject(value, 'aggs');
   const specs: Record<string, AggregationSpec> = {};
-  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body, depth);
+  for (const [name, body] of Object.entries(object)) specs[name] = parseAggregation(name, body, limits, depth);
   return specs;
 }
 
-function parseAggregation(name: string, body: unknown, depth: number): AggregationSpec {
+function parseAggregation(name: string, body: unknown, limits: AggregationLimits, depth: number): AggregationSpec {
   const object = expectObject(body, name);
   const subsValue = object.aggs ?? object.aggregations;
   const types = Object.keys(object).filter((key) => key !== 'aggs' && key !== 'aggregations' && key !== 'meta');
@@ -91,8 +96,8 @@ function parseAggregation(name: string, body: unknown, depth: number): Aggregati
     if (subsValue !== undefined) throw parsingError(`Aggregator [${name}] of type [${type}] cannot accept sub-aggregations`);
     return type === 'top_hits' ? parseTopHits(name, spec) : parseStats(type as StatsSpec['type'], name, spec);
   }
-  const subs = parseAggregations(subsValue, depth + 1);
-  if ((RANGE_BUCKET_TYPES as readonly string[]).includes(type)) return parseRangeBuckets(type as RangeBucketSpec['type'], name, spec, subs);
+  const subs = parseAggregations(subsValue, limits, depth + 1);
+  if ((RANGE_BUCKET_TYPES as readonly string[]).includes(type)) return parseRangeBuckets(type as RangeBucketSpec['type'], name, spec, subs, limits);
   if (type === 'terms') {
     checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
     const terms: AggregationSpec = {

@@ -4,17 +4,17 @@
  * document or update line where the action takes one, and the per-item
  * response. A write is reported only as what actually happened to it.
  */
-import { isObject, type JsonObject } from '../query/errors.js';
-import { INDEX_NAME } from '../query/execute.js';
-import type { WriteItem, WriteResult } from '../sqlite/writer.js';
-import { CdrQueryError } from '../store.js';
-import { checkWriteIndex } from './indices.js';
+import { checkJsonDepth } from './json-depth.js';
+import { tooManyBulkActions } from './limits.js';
+import { isObject, type JsonObject } from './query/errors.js';
+import { INDEX_NAME } from './query/execute.js';
+import { CdrQueryError, type ClientWrite, type WriteResult } from './store.js';
 
 export type BulkActionName = 'index' | 'create' | 'delete' | 'update';
 
 export interface BulkAction {
   action: BulkActionName;
-  item: WriteItem;
+  item: ClientWrite;
 }
 
 const ACTIONS: readonly BulkActionName[] = ['index', 'create', 'delete', 'update'];
@@ -27,6 +27,7 @@ function malformed(reason: string): CdrQueryError {
 }
 
 function parseLine(line: string, lineNumber: number): unknown {
+  checkJsonDepth(line);
   try {
     return JSON.parse(line);
   } catch (error) {
@@ -35,7 +36,7 @@ function parseLine(line: string, lineNumber: number): unknown {
 }
 
 /** An update line (`{"doc": …, "doc_as_upsert": true}` or with `upsert`) as a write item. */
-export function updateItem(id: string, body: unknown, where: string): WriteItem {
+export function updateItem(id: string, body: unknown, where: string): ClientWrite {
   if (!isObject(body)) throw malformed(`${where}: the update must be a JSON object`);
   if (body.script !== undefined) throw malformed(`${where}: [script] updates are not supported by callrouter: send [doc]`);
   for (const key of Object.keys(body)) if (!UPDATE_KEYS.includes(key)) throw malformed(`${where}: [update] unknown field [${key}]`);
@@ -44,11 +45,21 @@ export function updateItem(id: string, body: unknown, where: string): WriteItem 
   return upsert ? { id, mode: 'update', partial: body.doc, upsert } : { id, mode: 'update', partial: body.doc };
 }
 
-export function parseBulkBody(body: string, defaultIndex: string | undefined): BulkAction[] {
+/** The index a write names must be a CDR index: `cdr` or one of Webitel's `cdr-…` names. */
+export function checkWriteIndex(name: string | undefined): void {
+  if (name === undefined || name === INDEX_NAME || (name.startsWith(`${INDEX_NAME}-`) && !/[*,]/.test(name))) return;
+  if (/[*,]/.test(name)) throw new CdrQueryError('invalid_index_name_exception', `Invalid index name [${name}], must not contain '*' or ','`);
+  throw new CdrQueryError('index_not_found_exception', `no such index [${name}]: callrouter stores CDRs in [cdr] (Webitel's [cdr-…] names are taken as [cdr])`, 404);
+}
+
+/** Reads the NDJSON body; throws when it holds more than `maxActions` actions, before any is parsed past them. */
+export function parseBulkBody(body: string, defaultIndex: string | undefined, maxActions = Infinity): BulkAction[] {
+  if (defaultIndex !== undefined) checkWriteIndex(defaultIndex);
   const lines = body.split('\n');
   const actions: BulkAction[] = [];
   for (let index = 0; index < lines.length; index++) {
     if (lines[index].trim() === '') continue;
+    if (actions.length === maxActions) throw tooManyBulkActions(countActions(lines), maxActions);
     const lineNumber = index + 1;
     const metadata = parseLine(lines[index], lineNumber);
     const names = isObject(metadata) ? Object.keys(metadata) : [];
@@ -79,7 +90,15 @@ export function parseBulkBody(body: string, defaultIndex: string | undefined): B
     if (!isObject(document)) throw malformed(`line [${index + 1}]: the document must be a JSON object`);
     actions.push({ action, item: { id, document, mode: action } });
   }
+  if (actions.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
   return actions;
+}
+
+/** What the actions would number, for the error (nothing is parsed): a delete has no second line, so this may count high. */
+function countActions(lines: string[]): number {
+  let nonEmpty = 0;
+  for (const line of lines) if (line.trim() !== '') nonEmpty++;
+  return Math.ceil(nonEmpty / 2);
 }
 
 function checkMetadata(options: JsonObject, action: string, lineNumber: number, defaultIndex: string | undefined): void {
@@ -111,6 +130,8 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>, forced
     _shards: result.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : SHARDS_WRITTEN,
   };
 }
+
+export type BulkResponse = ReturnType<typeof bulkResponse>;
 
 export function bulkResponse(actions: BulkAction[], results: WriteResult[], took: number) {
   return {

@@ -1,0 +1,37 @@
+/** The messages between the CDR request workers (cdr-request-worker.ts) and their client (cdr-workers.ts). */
+import type { CdrLimits } from '../limits.js';
+import type { SerializedError } from './cdr-writer-protocol.js';
+
+/** The worker's `workerData`. */
+export interface CdrRequestWorkerData {
+  path: string;
+  limits: CdrLimits;
+  /** Given to one worker only: it purges expired CDRs on open and hourly. */
+  retentionDays?: number;
+  flushEachWrite?: boolean;
+}
+
+/** The CdrService methods a worker runs; each takes (payload, options). */
+export type CdrOperation = 'search' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics';
+
+/** The `bulk` operation's payload: the NDJSON body and the index its path names. */
+export interface BulkPayload {
+  body: string;
+  index?: string;
+}
+
+/** SearchOptions as they cross the thread boundary (no AbortSignal: the client cancels). */
+export interface WorkerRequestOptions {
+  now?: Date;
+  domain?: string;
+  maxTimeMs?: number;
+}
+
+export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | { type: 'close' };
+
+/** An Elasticsearch-shaped refusal crosses as such; anything else as a SerializedError. */
+export type RequestFailure =
+  | { kind: 'elasticsearch'; type: string; reason: string; status: number; details: Record<string, unknown> }
+  | { kind: 'error'; error: SerializedError };
+
+export type FromRequestWorker = { type: 'done'; id: number; ok: true; value: unknown } | { type: 'done'; id: number; ok: false; failure: RequestFailure } | { type: 'closed' };

@@ -1,0 +1,55 @@
+/**
+ * A CDR request worker: its own connection to the store (WAL: readers do not
+ * wait for the writers), where searches, counts, client writes, bulk bodies
+ * and deletes by query run one at a time, off the SIP event loop. The client
+ * (cdr-workers.ts) keeps time: a request past its deadline ends the thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ClientWrite, IndexedDocument } from '../store.js';
+import { CdrQueryError } from '../store.js';
+import { serializeError } from './cdr-writer-protocol.js';
+import type { BulkPayload, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import { openSqliteCdrStore } from './store.js';
+
+if (!parentPort) throw new Error('cdr-request-worker.js runs as a worker thread');
+const port = parentPort;
+const data = workerData as CdrRequestWorkerData;
+const store = openSqliteCdrStore({ path: data.path, limits: data.limits, retentionDays: data.retentionDays, flushEachWrite: data.flushEachWrite });
+
+function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
+  switch (operation) {
+    case 'search':
+      return store.search(payload, options);
+    case 'count':
+      return store.count(payload, options);
+    case 'index':
+      return store.index(payload as IndexedDocument[]);
+    case 'write':
+      return store.write(payload as ClientWrite[]);
+    case 'bulk':
+      return store.bulk((payload as BulkPayload).body, { index: (payload as BulkPayload).index });
+    case 'deleteByQuery':
+      return store.deleteByQuery(payload, options);
+    case 'refreshStatistics':
+      return store.refreshStatistics();
+  }
+}
+
+function failureOf(error: unknown): RequestFailure {
+  if (error instanceof CdrQueryError) return { kind: 'elasticsearch', type: error.type, reason: error.reason, status: error.status, details: { ...error.details } };
+  return { kind: 'error', error: serializeError(error) };
+}
+
+port.on('message', (message: ToRequestWorker) => {
+  if (message.type === 'close') {
+    void store.close().finally(() => {
+      port.postMessage({ type: 'closed' } satisfies FromRequestWorker);
+      port.close();
+    });
+    return;
+  }
+  run(message.operation, message.payload, message.options).then(
+    (value) => port.postMessage({ type: 'done', id: message.id, ok: true, value } satisfies FromRequestWorker),
+    (error) => port.postMessage({ type: 'done', id: message.id, ok: false, failure: failureOf(error) } satisfies FromRequestWorker),
+  );
+});

@@ -1,0 +1,171 @@
+/**
+ * One lane of CDR requests: a worker thread (cdr-request-worker.ts) that runs
+ * them one at a time, in order. Each request has a deadline: the worker is
+ * told its budget and answers with what it found when that runs out
+ * (`timed_out`, as Elasticsearch does); a request still running a grace
+ * period later, or whose client went away, ends the thread — nothing else
+ * can stop a synchronous SQLite statement or a runaway loop — and gets
+ * task_cancelled_exception; the next request gets a fresh thread.
+ */
+import type { Worker } from 'node:worker_threads';
+import { CdrQueryError } from '../store.js';
+import { deserializeError } from './cdr-writer-protocol.js';
+import type { CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import { startWorkerThread } from './worker-thread.js';
+
+export interface LaneRequest {
+  operation: CdrOperation;
+  payload: unknown;
+  options: WorkerRequestOptions & { maxTimeMs: number };
+  signal?: AbortSignal;
+}
+
+interface Job {
+  id: number;
+  request: LaneRequest;
+  /** performance.now() by which the worker must have answered. */
+  deadline: number;
+  timer: NodeJS.Timeout;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** How long after its deadline a request that did not stop by itself is ended with its thread (ms). */
+const DEFAULT_GRACE_MS = 1_000;
+const CLOSE_TIMEOUT_MS = 10_000;
+
+function cancelled(reason: string): CdrQueryError {
+  return new CdrQueryError('task_cancelled_exception', reason);
+}
+
+function failureError(failure: RequestFailure): Error {
+  return failure.kind === 'elasticsearch' ? new CdrQueryError(failure.type, failure.reason, failure.status, failure.details) : deserializeError(failure.error);
+}
+
+export class CdrWorkerLane {
+  readonly #data: CdrRequestWorkerData;
+  readonly #name: string;
+  readonly #graceMs: number;
+  readonly #queue: Job[] = [];
+  #worker: Worker | undefined;
+  #running: Job | undefined;
+  #nextId = 1;
+  #closed = false;
+  /** Requests ended with their thread, for metrics and tests. */
+  cancelled = 0;
+
+  constructor(data: CdrRequestWorkerData, name: string, graceMs = DEFAULT_GRACE_MS) {
+    this.#data = data;
+    this.#name = name;
+    this.#graceMs = graceMs;
+    // Started at once: a store the worker cannot open shows up at start, and its maintenance (purge) runs.
+    this.#start();
+  }
+
+  /** The running worker's thread id (tests and diagnostics). */
+  get threadId(): number | undefined {
+    return this.#worker?.threadId;
+  }
+
+  run(request: LaneRequest): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new Error('the CDR store is closed'));
+    if (request.signal?.aborted) return Promise.reject(cancelled('The request was cancelled: its client went away'));
+    return new Promise((resolve, reject) => {
+      const maxTimeMs = request.options.maxTimeMs;
+      const job: Job = {
+        id: this.#nextId++,
+        request,
+        deadline: performance.now() + maxTimeMs,
+        timer: setTimeout(() => this.#end(job, cancelled(`The request was cancelled: it ran past its time limit of [${maxTimeMs}ms]`)), maxTimeMs + this.#graceMs),
+        resolve,
+        reject,
+      };
+      request.signal?.addEventListener('abort', () => this.#end(job, cancelled('The request was cancelled: its client went away')), { once: true });
+      this.#queue.push(job);
+      this.#next();
+    });
+  }
+
+  /** Lets the running request finish (within its deadline), refuses the queued ones, closes the worker's connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const job of this.#queue.splice(0)) this.#settle(job, () => job.reject(new Error('the CDR store is closed')));
+    while (this.#running) await new Promise((resolve) => setTimeout(resolve, 10));
+    const worker = this.#worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'close' } satisfies ToRequestWorker);
+    const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  #next(): void {
+    if (this.#running || this.#closed) return;
+    const job = this.#queue.shift();
+    if (!job) return;
+    const worker = this.#worker ?? this.#start();
+    this.#running = job;
+    const { operation, payload, options } = job.request;
+    // What is left of the budget after the wait in the queue; the worker stops by itself within it.
+    const maxTimeMs = Math.max(1, job.deadline - performance.now());
+    try {
+      worker.postMessage({ type: 'run', id: job.id, operation, payload, options: { ...options, maxTimeMs } } satisfies ToRequestWorker);
+    } catch (error) {
+      this.#running = undefined;
+      this.#settle(job, () => job.reject(error instanceof Error ? error : new Error(String(error))));
+      this.#next();
+    }
+  }
+
+  /** Ends a job that ran out of time or lost its client: dropped from the queue, or its thread ended. */
+  #end(job: Job, error: CdrQueryError): void {
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      this.#settle(job, () => job.reject(error));
+      return;
+    }
+    if (this.#running !== job) return;
+    this.cancelled++;
+    this.#running = undefined;
+    this.#settle(job, () => job.reject(error));
+    const worker = this.#worker;
+    this.#worker = undefined;
+    // The next request starts a fresh thread at once; the old one is ended beside it.
+    void worker?.terminate();
+    this.#next();
+  }
+
+  #settle(job: Job, settle: () => void): void {
+    clearTimeout(job.timer);
+    settle();
+  }
+
+  #start(): Worker {
+    const worker = startWorkerThread('cdr-request-worker', this.#data, this.#name);
+    this.#worker = worker;
+    worker.unref();
+    let failure: Error | undefined;
+    worker.on('message', (message: FromRequestWorker) => {
+      if (message.type !== 'done' || this.#running?.id !== message.id) return;
+      const job = this.#running;
+      this.#running = undefined;
+      this.#settle(job, () => (message.ok ? job.resolve(message.value) : job.reject(failureError(message.failure))));
+      this.#next();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+    });
+    worker.on('exit', (code) => {
+      if (this.#worker !== worker) return; // ended on purpose, already replaced
+      this.#worker = undefined;
+      const job = this.#running;
+      this.#running = undefined;
+      if (job) this.#settle(job, () => job.reject(failure ?? new Error(`the CDR request thread exited (code ${code})`)));
+      if (!this.#closed) this.#next();
+    });
+    return worker;
+  }
+}

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { SqliteCdrWorkers } from './cdr-workers.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-workers-'));
+after(() => rmSync(directory, { recursive: true, force: true }));
+
+const ndjson = (lines: unknown[]) => `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
+
+function documents(count: number) {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `d${index}`,
+    document: { 'User ID': String(100 + (index % 7)), 'Call start time': new Date(Date.UTC(2026, 10, 24, 0, 0, index)).toISOString(), note: `n${index}` },
+  }));
+}
+
+describe('CDR requests on worker threads', () => {
+  it('indexes, searches, counts, bulk-writes and deletes by query off the main thread', async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'round-trip.sqlite') });
+    await store.index(documents(21));
+    const bulk = await store.bulk(ndjson([{ index: { _id: 'x' } }, { 'User ID': '999' }, { create: { _id: 'd0' } }, { 'User ID': '1' }]), { index: 'cdr' });
+    assert.equal(bulk.errors, true);
+    assert.deepEqual(bulk.items.map((item) => Object.values(item)[0].status), [201, 409]);
+    assert.equal((await store.count({ query: { term: { 'User ID': '100' } } })).count, 3);
+    const deleted = await store.deleteByQuery({ query: { term: { 'User ID': '100' } } });
+    assert.equal(deleted.deleted, 3);
+    assert.equal((await store.count({})).count, 19);
+    assert.deepEqual((await store.calls.search({ query: { ids: { values: ['x'] } } }, {})).hits.hits.map((hit) => hit._id), ['x']);
+    await store.close();
+  });
+
+  it('brings refusals back in Elasticsearch shape', async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'refusals.sqlite') });
+    await assert.rejects(store.search({ size: 20_000 }), { name: 'CdrQueryError', type: 'illegal_argument_exception', status: 400 });
+    await assert.rejects(store.search({ query: { nope: {} } }), { type: 'parsing_exception' });
+    await store.close();
+  });
+
+  it('ends a request that runs past its time limit with its thread, and goes on with a fresh one', async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'deadline.sqlite'), graceMs: 0 });
+    await store.index(documents(20_000));
+    // A count checks every document (note is in no index) and has no way to stop early: only the thread's end stops it.
+    await assert.rejects(store.count({ query: { regexp: { note: 'n1.*9' } } }, { maxTimeMs: 1 }), {
+      type: 'task_cancelled_exception',
+      reason: 'The request was cancelled: it ran past its time limit of [1ms]',
+    });
+    assert.deepEqual(store.cancelled, { requests: 1, calls: 0 });
+    assert.equal((await store.count({ query: { term: { 'User ID': '100' } } })).count, 2858);
+    await store.close();
+  });
+
+  it("answers a call's lookup while an HTTP request is still running", async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'lanes.sqlite') });
+    await store.index(documents(20_000));
+    const finished: string[] = [];
+    const slow = store.search({ query: { regexp: { note: 'n.*9' } }, size: 0, aggs: { users: { terms: { field: 'note', size: 5 } } } }).then(() => finished.push('http'));
+    const lookup = store.calls.search({ query: { term: { 'User ID': '101' } }, size: 1, sort: [{ 'Call start time': 'desc' }] }).then(() => finished.push('call'));
+    await Promise.all([slow, lookup]);
+    assert.deepEqual(finished, ['call', 'http']);
+    await store.close();
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * The CDR store for the router: every request runs on a worker thread with
+ * its own SQLite connection and a deadline, so the SIP event loop never waits
+ * for a search, a bulk body or a delete. Two lanes: HTTP requests share one,
+ * and the calls' `cdr` lookups have their own, so a call's last-agent lookup
+ * never queues behind an HTTP search.
+ */
+import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
+import type { BulkResponse } from '../bulk.js';
+import type { FieldType } from '../mapping.js';
+import type {
+  BulkOptions,
+  CdrSearcher,
+  CdrService,
+  ClientWrite,
+  CountResponse,
+  DeleteByQueryResponse,
+  IndexedDocument,
+  SearchOptions,
+  SearchResponse,
+  WriteResult,
+} from '../store.js';
+import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
+import { CdrWorkerLane } from './cdr-worker-lane.js';
+import { MappingSnapshot } from './mapping-follower.js';
+
+export interface SqliteCdrWorkersOptions {
+  /** The store's database file (not ':memory:': threads cannot share an in-memory database). */
+  path: string;
+  limits?: CdrLimits;
+  retentionDays?: number;
+  flushEachWrite?: boolean;
+  /** The longest any request may run (ms); a request's `timeout` may ask for less. Default 30,000. */
+  maxTimeMs?: number;
+  /** The longest a call's lookup may run (ms). Default 2,000. */
+  callTimeoutMs?: number;
+  /** How long past its deadline a request that did not stop is ended with its thread (ms). Default 1,000. */
+  graceMs?: number;
+}
+
+const DEFAULT_MAX_TIME_MS = 30_000;
+const DEFAULT_CALL_TIMEOUT_MS = 2_000;
+
+export class SqliteCdrWorkers implements CdrService {
+  readonly #requests: CdrWorkerLane;
+  readonly #calls: CdrWorkerLane;
+  readonly #maxTimeMs: number;
+  readonly #callTimeoutMs: number;
+  readonly #mapping: MappingSnapshot;
+
+  constructor(options: SqliteCdrWorkersOptions) {
+    if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
+    this.#mapping = new MappingSnapshot(options.path);
+    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite };
+    // The request lane's worker also purges expired CDRs (on open and hourly).
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
+    this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
+    this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
+    this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
+
+  /** What the calls' schemas search through: their own lane, and the call time limit. */
+  readonly calls: CdrSearcher = {
+    search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
+  };
+
+  /** Requests ended with their thread (past their deadline or abandoned by their client), per lane. */
+  get cancelled(): { requests: number; calls: number } {
+    return { requests: this.#requests.cancelled, calls: this.#calls.cancelled };
+  }
+
+  search(request: unknown, options?: SearchOptions): Promise<SearchResponse> {
+    return this.#run('search', request, options) as Promise<SearchResponse>;
+  }
+
+  count(request: unknown, options?: SearchOptions): Promise<CountResponse> {
+    return this.#run('count', request, options) as Promise<CountResponse>;
+  }
+
+  async index(documents: readonly IndexedDocument[]): Promise<string[]> {
+    return this.#run('index', documents) as Promise<string[]>;
+  }
+
+  write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]> {
+    return this.#run('write', items, options) as Promise<WriteResult[]>;
+  }
+
+  bulk(body: string, options: BulkOptions = {}): Promise<BulkResponse> {
+    const payload: BulkPayload = { body, index: options.index };
+    return this.#run('bulk', payload, options) as Promise<BulkResponse>;
+  }
+
+  deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse> {
+    return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
+  }
+
+  async refreshStatistics(): Promise<void> {
+    await this.#run('refreshStatistics', undefined);
+  }
+
+  /** From this thread's own read of the mapping (a few rows, read again only after another connection commits). */
+  mappedFields(): [string, FieldType][] {
+    return this.#mapping.mappedFields();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#requests.close(), this.#calls.close()]);
+    this.#mapping.close();
+  }
+
+  #run(operation: CdrOperation, payload: unknown, options: SearchOptions = {}): Promise<unknown> {
+    return this.#requests.run(laneRequest(operation, payload, options, this.#maxTimeMs));
+  }
+}
+
+function laneRequest(operation: CdrOperation, payload: unknown, options: SearchOptions, maxTimeMs: number) {
+  const { signal, now, domain } = options;
+  return {
+    operation,
+    payload,
+    options: { now, domain, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
+    signal,
+  };
+}
