@@ -161,4 +161,27 @@ describe('CDR HTTP API', () => {
       await confined.close();
     }
   });
+  it('_delete_by_query deletes what its query matches, within the index pattern it names; a body without a query is refused', async () => {
+    const bulk = await app.inject({
+      method: 'POST',
+      url: '/cdr/_bulk',
+      headers: { 'content-type': 'application/x-ndjson' },
+      payload: ndjson([
+        { index: { _id: 'dq1' } },
+        { 'User ID': 'dq', 'Domain name': 'one.example' },
+        { index: { _id: 'dq2' } },
+        { 'User ID': 'dq', 'Domain name': 'two.example' },
+      ]),
+    });
+    assert.equal(bulk.json().errors, false);
+    const missing = await app.inject({ method: 'POST', url: '/cdr/_delete_by_query', payload: {} });
+    assert.equal(missing.statusCode, 400);
+    assert.equal(missing.json().error.type, 'action_request_validation_exception');
+    const query = { query: { term: { 'User ID': 'dq' } } };
+    const scoped = await app.inject({ method: 'POST', url: '/cdr-*-two.example/_delete_by_query', payload: query });
+    assert.equal(scoped.statusCode, 200);
+    assert.equal(scoped.json().deleted, 1);
+    const left = await app.inject({ method: 'POST', url: '/cdr/_search', payload: query });
+    assert.deepEqual(left.json().hits.hits.map((hit: { _id: string }) => hit._id), ['dq1']);
+  });
 });
