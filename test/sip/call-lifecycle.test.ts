@@ -142,28 +142,34 @@ function receivedWithCSeq(result: SippResult, firstLine: RegExp, cseq: RegExp): 
 
 const trace = (result: SippResult) => `\n--- messages:\n${result.messages.slice(-6000)}`;
 
+/** Long enough for a sipp started during the grace to be answered by a router under load. */
+const GRACE_SECONDS = 3;
+/** A grace that the call, ending by itself, always beats. */
+const LONG_GRACE_SECONDS = 15;
+
 describe('call lifecycle', { concurrency: true }, () => {
   it('shutdown with a call up: new INVITEs get 503 with Retry-After during the grace, then both phones get BYE (SYSTEM_SHUTDOWN)', () =>
-    withRouter({ calls: { shutdownGraceSeconds: 1 } }, async (server) => {
+    withRouter({ calls: { shutdownGraceSeconds: GRACE_SECONDS } }, async (server) => {
       const phone = await registerPhone(server, '102');
       const callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 200 });
       const caller = userCalls(server, '101', '102', 'call-uac-remote-bye.xml');
       const results = await calling([callee, caller], async () => {
         await callAnswered(server);
         const stopStarted = performance.now();
-        const stopped = server.stopRouter().then(() => performance.now() - stopStarted);
+        let stoppedAt: number | undefined;
+        const stopped = server.stopRouter().then(() => (stoppedAt = performance.now()) - stopStarted);
 
         const refused = await inviteRefused(server, '103', '100');
-        const refusedAfterMs = performance.now() - stopStarted;
         assertSippOk(refused, 'the INVITE during the grace period');
         const unavailable = received(refused, /^SIP\/2\.0 503 /)[0];
         assert.ok(unavailable, `a 503 to the new INVITE${trace(refused)}`);
         assert.match(header(unavailable, 'Retry-After') ?? '', /^\d+/, 'the 503 says when to retry');
-        assert.ok(refusedAfterMs < 1000, `the 503 came within the grace period (${Math.round(refusedAfterMs)} ms)`);
+        // Answered at all means during the grace: once stop() is done, nothing listens any more.
+        assert.equal(stoppedAt, undefined, 'the 503 came while the router was still in its grace period');
 
         const results = await allOk({ caller, callee });
         const stopMs = await stopped;
-        assert.ok(stopMs >= 1000, `stop() waited the grace period before ending the call (${Math.round(stopMs)} ms)`);
+        assert.ok(stopMs >= GRACE_SECONDS * 1000, `stop() waited the grace period before ending the call (${Math.round(stopMs)} ms)`);
         return results;
       });
       const callerBye = received(results.caller, /^BYE /)[0];
@@ -184,7 +190,7 @@ describe('call lifecycle', { concurrency: true }, () => {
     }));
 
   it('shutdown with a call that ends within the grace: it ends normally and stop() returns soon after', () =>
-    withRouter({ calls: { shutdownGraceSeconds: 5 } }, async (server) => {
+    withRouter({ calls: { shutdownGraceSeconds: LONG_GRACE_SECONDS } }, async (server) => {
       const phone = await registerPhone(server, '102');
       const callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 200 });
       const caller = userCalls(server, '101', '102', 'call-uac.xml', { pauseMs: 1200 });
@@ -195,7 +201,7 @@ describe('call lifecycle', { concurrency: true }, () => {
         await allOk({ caller, callee });
         return stopped;
       });
-      assert.ok(stopMs < 3000, `stop() returned soon after the call ended, not after the 5 s grace (${Math.round(stopMs)} ms)`);
+      assert.ok(stopMs < LONG_GRACE_SECONDS * 1000, `stop() returned when the call ended, before the ${LONG_GRACE_SECONDS} s grace ran out (${Math.round(stopMs)} ms)`);
 
       const cdrs = await cdrsOnDisk(server.cdrFile);
       const aLeg = findCdr(cdrs, { 'User ID': '101' }, 'the caller’s leg');
@@ -211,7 +217,8 @@ describe('call lifecycle', { concurrency: true }, () => {
       const phone = await registerPhone(server, '102');
       const before = await allCdrs(server);
       const callee = await phoneAnswers(phone, 'ring-cancel-uas.xml');
-      const caller = userCalls(server, '101', '102', 'call-uac-cancel.xml', { pauseMs: 1500 });
+      // The first call rings long enough for a second sipp to start on a busy machine.
+      const caller = userCalls(server, '101', '102', 'call-uac-cancel.xml', { pauseMs: 6000 });
       const results = await calling([callee, caller], async () => {
         await waitFor(() => server.router.sip.callsInSetup === 1, 'the first call to be in setup');
         const refused = await inviteRefused(server, '103', '100');
