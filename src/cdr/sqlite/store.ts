@@ -181,7 +181,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
-      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0))();
+      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0)).immediate();
       return {
         took: Math.round(performance.now() - started),
         timed_out: false,

@@ -72,7 +72,9 @@ export class BatchWriter {
     this.#queue = [];
     if (batch.length === 0) return;
     try {
-      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item))))();
+      // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
+      // connection (the other lane's worker, the leg writer) committed in between.
+      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
