@@ -11,7 +11,7 @@ import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
 import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
-import type { Binding } from '../registrar/index.js';
+import { bindingDestination, type Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
@@ -90,7 +90,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: contactDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
+            { requestUri: binding.uri, destination: bindingDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
           ),
         ),
@@ -153,18 +153,6 @@ function safeHeaders(headers: Readonly<Record<string, string>>): ExtraHeaders {
 
 function sipUri(user: string | undefined, host: string): SipUri {
   return { scheme: 'sip', ...(user === undefined ? {} : { user }), host, params: new Map(), headers: new Map() };
-}
-
-/**
- * Where a registered phone is rung. Over UDP: the address its REGISTER came
- * from, so phones behind NAT are reached. Over TCP: the connection it
- * registered on while that is open (NAT again), else the Contact's own
- * address, since the source port of a closed connection listens to nobody.
- */
-function contactDestination(binding: Binding): Destination {
-  const { source, uri } = binding;
-  if (source.transport !== 'tcp' || !isIP(uri.host)) return source;
-  return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
 }
 
 /** `dialString` is a whole `sip:` URI or the user part for `host`. */
