@@ -143,6 +143,7 @@ export class SipServer {
         directory,
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
+        contactUnreachable: (domain, user, binding, why) => this.#registrar.markReachable(domain, user, binding, false, why),
         recordLeg: options.calls.recordLeg,
         journal: options.calls.journal,
         variableLimits: options.calls.variableLimits,

@@ -26,6 +26,8 @@ export interface TargetContext {
   domain: string;
   directory: Directory;
   contactsOf(domain: string, user: string): Binding[];
+  /** A contact rung got no answer at all or a transport error: it is not counted as registered until it answers or registers again. */
+  contactUnreachable(domain: string, user: string, binding: Binding, why: string): void;
   gateways: GatewayDirectory;
   /** Our host as the gateway should see it, for the From of calls out. */
   localHost(destination: Destination): string;
@@ -43,6 +45,8 @@ export interface Fork {
   domain: string;
   /** The user whose phone rings. */
   userId?: string;
+  /** The registration that phone is rung at. */
+  binding?: Binding;
   /** The number or extension this leg dialled, for its CDR. */
   destinationNumber: string;
   callerIdNumber: string;
@@ -66,7 +70,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const callerIdName = leg.callerIdName ?? context.callerIdName;
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
   const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
-  const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber'>): Fork => ({
+  const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'binding' | 'destinationNumber'>): Fork => ({
     endpointIndex,
     target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
     ...extra,
@@ -91,7 +95,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
         forks: contacts.map((binding) =>
           fork(
             { requestUri: binding.uri, destination: bindingDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
-            { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
+            { kind: 'user', domain, userId: user.id, binding, destinationNumber: user.id },
           ),
         ),
       };

@@ -1,12 +1,14 @@
 /**
- * OPTIONS keep-alive (`sip.registration.qualifySeconds`): a phone that stops
- * answering the router's OPTIONS reads `nonreg` although its registration has
- * not expired, and `onhook` again once it answers.
+ * A registered phone that cannot be reached reads `nonreg`, not free, although
+ * its registration has not expired: one that stops answering the OPTIONS
+ * keep-alive (`sip.registration.qualifySeconds`), or one a call could not
+ * reach (no answer at all to the INVITE, or a transport error). It reads
+ * `onhook` again once it answers or registers again.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
-import { assertSippOk, registerPhone, stateOf, stopAll, waitForState } from '../support/sip/calls.js';
+import { assertSippOk, INTERNAL_SCHEMA, registerPhone, stateOf, stopAll, userCalls, waitForState } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { startSipp, type BackgroundSipp } from '../support/sip/sipp.js';
 
@@ -37,6 +39,28 @@ test('a phone that stops answering OPTIONS is nonreg until it answers again', as
     assert.equal(await waitForState(server, '101', 'onhook', STATE_TIMEOUT_MS), 'onhook', 'answering makes it free again');
   } finally {
     stopAll(running);
+    await server.close();
+  }
+});
+
+test('a phone a call cannot reach is nonreg until it registers again', async () => {
+  const server = await startTestRouter({
+    sip: { timers: { t1: 100 } },
+    routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] },
+  });
+  let caller: BackgroundSipp | undefined;
+  try {
+    // Registered, then gone: nothing listens on its port any more.
+    const phone = await registerPhone(server, '102', 600);
+    assert.equal(stateOf(server, '102'), 'onhook');
+    caller = userCalls(server, '101', '102', 'call-uac-refused.xml', { timeoutSeconds: 60 });
+    assertSippOk(await caller.result, 'the call to a phone that is gone');
+    assert.equal(await waitForState(server, '102', 'nonreg', STATE_TIMEOUT_MS), 'nonreg', 'the INVITE got no answer: the phone is not registered');
+
+    await registerPhone(server, '102', 600, phone.port);
+    assert.equal(stateOf(server, '102'), 'onhook', 'registering again makes it free');
+  } finally {
+    stopAll([caller]);
     await server.close();
   }
 });
