@@ -37,6 +37,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
       {
         name: domain,
         timeZone: 'Europe/Kyiv',
+        // Customers' numbers are compared in E.164 read with this country: 0671234567 and +380671234567 are one customer.
+        country: 'UA',
         users: users.map(({ id, password }) => ({ id, name: `Agent ${id}`, password })),
         // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
         gateways: [{ name: 'carrier', host: '127.0.0.2', port: 5080, transport: 'udp' }],
