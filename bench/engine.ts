@@ -42,7 +42,7 @@ const memoryAnswer: SearchResponse = {
   _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
   hits: { total: { value: 1, relation: 'eq' }, max_score: null, hits: [{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': ['101'] } }] },
 };
-const memoryCdr: CdrSearcher = { search: async () => memoryAnswer };
+const memoryCdr: CdrSearcher = { search: async () => memoryAnswer, lastAgents: async () => ({ agents: ['101'], considered: [], truncated: false }) };
 
 async function measure(label: string, cdr: CdrSearcher): Promise<void> {
   const oneFlow = () => simulateCall({ schema, scenario, directory, cdr, logger, now: NOW });

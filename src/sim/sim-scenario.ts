@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPhoneCountry } from '../directory/phone-number.js';
 
 /** How a simulated bridge target behaves when rung. Times are simulated seconds. */
 export const simTargetOutcome = z
@@ -28,6 +29,8 @@ export const simScenario = z
     targets: z.record(z.string(), simTargetOutcome).default({}),
     /** Digit strings the caller presses, one per digit collection. */
     dtmf: z.array(z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF digits 0-9 * # A-D')).default([]),
+    /** The domain's country (`trace` without --config), so nationally written numbers are read as E.164. */
+    country: z.string().refine(isPhoneCountry, { message: 'expected an ISO 3166-1 alpha-2 country code such as UA' }).optional(),
     /** The caller hangs up this many seconds after the call starts. */
     callerHangsUpAfter: z.number().min(0).optional(),
   })
