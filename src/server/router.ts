@@ -34,6 +34,7 @@ import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
+import { registerLastAgentMetrics } from './last-agent-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -116,6 +117,8 @@ export async function startRouter(
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+    const acr = acrServicesFor(config.domains);
+    registerLastAgentMetrics(metrics, acr, config.domains.map((domain) => domain.name));
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
@@ -157,7 +160,7 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains),
+          acr,
           schemas,
         }),
         media,

@@ -25,6 +25,10 @@ export const simScenario = z
     variables: z.record(z.string(), z.string()).default({}),
     /** Phone state per user id of the call's domain, for `userData … account_state`. */
     phones: z.record(z.string(), accountState).default({}),
+    /** Phones whose state changes during the call: `after` seconds from its start, `user`'s phone is in `state`. */
+    phoneChanges: z
+      .array(z.object({ after: z.number().min(0), user: z.string().min(1), state: accountState }).strict())
+      .default([]),
     /** Outcome per bridge target, keyed `user/101`, `gateway/carrier`, `sipUri/…`. */
     targets: z.record(z.string(), simTargetOutcome).default({}),
     /** Digit strings the caller presses, one per digit collection. */
