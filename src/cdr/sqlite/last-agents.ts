@@ -2,7 +2,8 @@
  * The last-agent lookup on the SQLite store: a customer's legs that belong to
  * an agent, newest first, read from the (customer, direction, time) index, so
  * a 48-day look-back costs what a 30-minute one does. Answered and talk time
- * come from the document (a few rows per lookup).
+ * come from the document (a few rows per lookup): "Connected call duration",
+ * else `variables.billsec`, else answer to end time (documents imported bare).
  */
 import type Database from 'better-sqlite3';
 import type { ConsideredCdr, LastAgentsAnswer, LastAgentsQuery } from '../store.js';
@@ -27,7 +28,10 @@ export function lastAgentsLookup(db: Database.Database): (query: LastAgentsQuery
       // One equality per direction keeps each an index range; the rows are few, so the merge sort is cheap.
       statement = db.prepare(
         `SELECT id, user_id AS agent, direction, start_ms,
-                json_extract(source, '$.Answered') AS answered, json_extract(source, '$."Connected call duration"') AS talk
+                json_extract(source, '$.Answered') AS answered,
+                coalesce(json_extract(source, '$."Connected call duration"'), json_extract(source, '$.variables.billsec'),
+                         round((julianday(json_extract(source, '$."Call end time"')) - julianday(json_extract(source, '$."Call answer time"'))) * 86400))
+                  AS talk
          FROM cdr INDEXED BY cdr_customer
          WHERE customer = ? AND direction IN (${Array(directions).fill('?').join(', ')}) AND start_ms >= ? AND start_ms <= ?
            AND +domain = ? AND user_id IS NOT NULL AND user_id != '' AND irregular = 0
