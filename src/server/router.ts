@@ -10,7 +10,7 @@ import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfigFile, resolveDataDir } from '../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
@@ -244,12 +244,14 @@ export async function startRouter(
           logger.info('SIGHUP: the configuration lives in the store (configSource "store"); the file is not read again');
           return;
         }
+        const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');
         try {
           const result = await configuration.reloadFile(await readFileDomains());
-          if (!result.ok) logger.error({ problems: result.issues.map((issue) => `${issue.path}: ${issue.message}`) }, 'SIGHUP: the file does not validate; the running configuration stays');
+          if (!result.ok) invalid(result.issues.map((issue) => `${issue.path}: ${issue.message}`));
           else logger.info({ revision: result.configuration.revision }, 'SIGHUP: configuration file read again');
         } catch (error) {
-          logger.error({ err: error }, 'SIGHUP: the configuration file could not be read; the running configuration stays');
+          if (error instanceof ConfigError) invalid(error.problems);
+          else logger.error({ err: error }, 'SIGHUP: the configuration file could not be read; the running configuration stays');
         }
       },
       cdrStore,
