@@ -6,12 +6,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CdrSearcher } from '../../cdr/store.js';
+import type { Configuration } from '../../config/store/configuration.js';
 import type { DirectoryDomainSettings } from '../../directory/settings.js';
 import type { LiveCalls } from '../../sip/live-calls.js';
 import { ApiError, sendApiError } from './api-error.js';
 import { ApiRoutes } from './api-route.js';
 import { callRoutes } from './calls.js';
 import { cdrRoutes } from './cdrs.js';
+import { configDomainRoutes } from './config-domains.js';
+import { configObjectRoutes } from './config-objects.js';
 import { eventRoutes } from './events.js';
 import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
@@ -25,8 +28,10 @@ export interface AdminApiOptions {
   calls: LiveCalls;
   events: LiveEventSources;
   cdr: CdrSearcher;
-  /** The configured domains and users, copied for each trace. */
-  domains: readonly DirectoryDomainSettings[];
+  /** The running configuration's domains and users, copied for each trace. */
+  domains: () => readonly DirectoryDomainSettings[];
+  /** The configuration store: its objects, validation and audit log. */
+  configuration?: Configuration;
 }
 
 /** Register with `{ prefix: API_PREFIX }`. */
@@ -41,6 +46,10 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   traceRoutes(routes, { domains: options.domains, cdr: options.cdr });
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);
+  if (options.configuration) {
+    configDomainRoutes(routes, options.configuration);
+    configObjectRoutes(routes, options.configuration);
+  }
   const document = openApiDocument(API_PREFIX, routes.documented);
   app.get('/openapi.json', { config: { access: { public: true } } }, async () => document);
 }
