@@ -1,6 +1,6 @@
 /**
- * The admin API under /api/v1: phones, calls in progress, trace, CDR
- * search and live events, behind the port's tokens (each route names the
+ * The admin API under /api/v1: phones, calls in progress and their traces,
+ * trace, CDR search and live events, behind the port's tokens (each route names the
  * permission it needs and keeps to a domain-admin's domain), with its
  * OpenAPI document at /api/v1/openapi.json.
  */
@@ -10,6 +10,7 @@ import type { DirectoryDomainSettings } from '../../directory/settings.js';
 import type { LiveCalls } from '../../sip/live-calls.js';
 import { ApiError, sendApiError } from './api-error.js';
 import { ApiRoutes } from './api-route.js';
+import { callTraceRoutes, type CallTraceSource } from './call-traces.js';
 import { callRoutes } from './calls.js';
 import { cdrRoutes } from './cdrs.js';
 import { eventRoutes } from './events.js';
@@ -25,6 +26,8 @@ export interface AdminApiOptions {
   calls: LiveCalls;
   events: LiveEventSources;
   cdr: CdrSearcher;
+  /** Real calls' traces: in memory while they run, then beside their CDRs. */
+  traces: CallTraceSource;
   /** The configured domains and users, copied for each trace. */
   domains: readonly DirectoryDomainSettings[];
 }
@@ -38,6 +41,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   const routes = new ApiRoutes(app, API_PREFIX);
   phoneRoutes(routes, options.phones);
   callRoutes(routes, options.calls);
+  callTraceRoutes(routes, options.traces);
   traceRoutes(routes, { domains: options.domains, cdr: options.cdr });
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);

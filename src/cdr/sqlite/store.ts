@@ -9,12 +9,14 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
 import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
 import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
+import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
@@ -42,8 +44,8 @@ export interface SqliteCdrStoreOptions {
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
-export interface SqliteCdrStore extends CdrService {
-  /** Deletes CDRs past the retention period; returns how many. */
+export interface SqliteCdrStore extends CdrService, CallTraceStore {
+  /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
@@ -111,9 +113,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
+  const traces = callTraceTable(db);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
+    traces.purgeBefore(cutoff);
     // retention_ms equals start_ms where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
     return db.prepare('DELETE FROM cdr WHERE start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)').run(cutoff, cutoff).changes;
   };
@@ -201,6 +205,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return mappedFieldsOf(mapping);
+    },
+    async saveTraces(records) {
+      guard();
+      traces.save(records);
+    },
+    async callTrace(uuid, lookup) {
+      guard();
+      return traces.find(uuid, lookup);
     },
     purgeExpired,
     async refreshStatistics() {
