@@ -1,7 +1,9 @@
 /**
  * The web console in Debian's Chromium (playwright-core): sign in with a
  * token, watch a sipp phone register and go busy on the phones board, see
- * the call in the calls table and hang it up, run a trace. With
+ * the call in the calls table with its trace so far and hang it up, edit a
+ * schema and see the error underlined where it is, run a trace, find the
+ * call's CDR, open its trace and see it counted in a chart. With
  * SCREENSHOTS=<dir> it saves the pages shown in the README there.
  */
 import assert from 'node:assert/strict';
@@ -47,9 +49,14 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+const EXAMPLE_SCHEMA = [
+  { userData: { name: '${destination_number}', var: 'account_state', setVar: 'acc_state' } },
+  { if: { expression: "${acc_state} == 'onhook'", then: [{ bridge: { endpoints: [{ name: '${destination_number}', type: 'user' }] } }], else: [{ hangup: 'USER_BUSY' }] } },
+];
+
 const badge = (page: Page, user: string) => page.locator(`[data-phone="${user}@${DOMAIN}"] .badge`);
 
-it('signs in, shows a phone registering and busy live, hangs up its call, and runs a trace', async () => {
+it('signs in, shows a phone registering and busy live, hangs up its call, validates and traces a schema, and finds the call among the CDRs', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${server.router.http.port}/`;
   await page.goto(base);
@@ -80,6 +87,9 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
     await row.waitFor();
     assert.deepEqual(await row.locator('td').allTextContents().then((cells) => cells.slice(0, 3)), ['101', '102', 'answered']);
     await screenshot(page, 'calls');
+    await row.getByRole('button', { name: 'Trace' }).click();
+    await page.locator('dialog.call-trace').getByText('in progress').waitFor();
+    await page.locator('dialog.call-trace button.close').click();
     await row.getByRole('button', { name: 'Hang up' }).click();
     await page.getByText('No calls in progress.').waitFor({ timeout: 10_000 });
     const [callerResult] = await Promise.all([caller.result, callee.result]);
@@ -90,7 +100,17 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
   await page.click('nav button[data-view=phones]');
   await badge(page, '102').filter({ hasText: 'onhook' }).waitFor();
 
-  await page.click('nav button[data-view=trace]');
+  await page.click('nav button[data-view=schema]');
+  await page.locator('.schema-status .valid').waitFor();
+  const editor = page.locator('#schema-editor .cm-content');
+  await editor.fill(JSON.stringify([{ bridge: { endpoints: [{ type: 'user', name: '${destination_number}' }], parameters: ['leg_timeout=abc'] } }], null, 2));
+  const underlined = page.locator('#schema-editor .cm-lintRange-error');
+  await underlined.first().waitFor();
+  assert.equal(await underlined.allTextContents().then((parts) => parts.join('')), '"leg_timeout=abc"', 'the error is underlined at its JSON path');
+  assert.match((await page.locator('.schema-issues').textContent()) ?? '', /\$\[0\]\.bridge\.parameters\[0\].*leg_timeout/);
+  await screenshot(page, 'schema-error');
+  await editor.fill(JSON.stringify(EXAMPLE_SCHEMA, null, 2));
+  await page.locator('.schema-status .valid').waitFor();
   await page.fill('#trace-phones', '101=isbusy');
   await page.click('text=Run trace');
   await page.locator('.steps li.end').waitFor();
@@ -100,13 +120,45 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
   assert.match((await page.locator('.steps').textContent()) ?? '', /acc_state=isbusy/);
   await screenshot(page, 'trace');
 
-  await page.fill('#trace-schema', '[{"bridge": {"strategy": "sideways"}}]');
-  await page.click('text=Run trace');
-  await page.locator('.issues li').first().waitFor();
-  assert.match((await page.locator('.issues').textContent()) ?? '', /\$\.body\.schema\[0\]/);
+  await page.click('nav button[data-view=cdrs]');
+  const cdr = page.locator('tr[data-cdr]').filter({ hasText: '102' }).filter({ hasText: 'MANAGER_REQUEST' }).first();
+  await cdr.waitFor();
+  const perHour = JSON.parse((await page.locator('figure[data-chart="per-bucket"]').getAttribute('data-series')) ?? '{}');
+  const charted = [...perHour.answered, ...perHour.missed].reduce((sum: number, count: number) => sum + count, 0);
+  assert.ok(charted >= 1, `the call is counted in the calls-per-hour chart: ${JSON.stringify(perHour)}`);
+  const talkers = JSON.parse((await page.locator('figure[data-chart="agents"]').getAttribute('data-series')) ?? '{}');
+  assert.ok(talkers.labels.includes('101') || talkers.labels.includes('102'), `an agent of the call talked: ${JSON.stringify(talkers)}`);
+  await screenshot(page, 'cdrs');
+  const search = page.getByRole('button', { name: 'Search', exact: true });
+  await page.fill('input[name=number]', '02');
+  await page.selectOption('select[name=direction]', 'inbound');
+  await search.click();
+  await page.getByText('No CDRs match.').waitFor();
+  await page.selectOption('select[name=direction]', '');
+  await search.click();
+  await cdr.waitFor();
+  await page.locator('tr[data-cdr]').first().getByRole('button', { name: 'Trace' }).click();
+  const dialog = page.locator('dialog.call-trace');
+  await dialog.locator('.steps .app').first().waitFor();
+  assert.equal(await dialog.locator('.steps .app').first().textContent(), 'bridge', 'the trace of the real call: the internal schema bridged');
+  assert.match((await dialog.textContent()) ?? '', /bridged to user 102/);
+  await screenshot(page, 'call-trace');
+  await dialog.locator('button.close').click();
+
+  await page.click('summary:has-text("Raw Elasticsearch query")');
+  await page.fill('textarea[name=raw]', '{"match": {"Hangup cause": "NO_SUCH_CAUSE"}}');
+  await search.click();
+  await page.getByText('No CDRs match.').waitFor();
+  await page.fill('textarea[name=raw]', '{"match": ');
+  await search.click();
+  await page.locator('.cdr-page .error').filter({ hasText: 'Raw query' }).waitFor();
+  await page.fill('textarea[name=raw]', '');
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('nav button[data-view=phones]');
   await screenshot(page, 'phones-mobile');
+  await page.click('nav button[data-view=cdrs]');
+  await page.locator('tr[data-cdr]').first().waitFor();
+  await screenshot(page, 'cdrs-mobile');
   await page.close();
 });
