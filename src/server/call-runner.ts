@@ -19,7 +19,8 @@ import type { Call } from '../call/call.js';
 import type { CallOrigin } from '../call/origin.js';
 
 export interface CallRunnerOptions {
-  routes: RouteTable;
+  /** The routes of the running configuration: a call takes them once, when it starts, and keeps them to its end (transfers included). */
+  routes: () => RouteTable;
   directory: Directory;
   cdr: CdrSearcher;
   clock: Clock;
@@ -52,7 +53,8 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
 async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, origin: CallOrigin): Promise<void> {
   const caller = call.getVariable('caller_id_number');
   const destination = call.getVariable('destination_number') ?? '';
-  const selection = prepareCall(options.routes, origin, call);
+  const routes = options.routes();
+  const selection = prepareCall(routes, origin, call);
   if (!selection.found) {
     logger.info({ origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
     await call.hangup('UNALLOCATED_NUMBER');
@@ -69,7 +71,7 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
     services: { directory: options.directory, cdr: options.cdr, logger, acr, counters: acr.limits, schemas: options.schemas },
     clock: options.clock,
     trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
-    lookup: transferLookup(options.routes),
+    lookup: transferLookup(routes),
     domainOf: (name: string) => options.directory.domain(name),
   };
   const flow = await runRouted(call, routedSchema(selection), runOptions);

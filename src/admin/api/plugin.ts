@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CdrSearcher } from '../../cdr/store.js';
+import type { Configuration } from '../../config/store/configuration.js';
 import type { DirectoryDomainSettings } from '../../directory/settings.js';
 import type { LiveCalls } from '../../sip/live-calls.js';
 import { ApiError, sendApiError } from './api-error.js';
@@ -13,6 +14,8 @@ import { ApiRoutes } from './api-route.js';
 import { callTraceRoutes, type CallTraceSource } from './call-traces.js';
 import { callRoutes } from './calls.js';
 import { cdrRoutes } from './cdrs.js';
+import { configDomainRoutes } from './config-domains.js';
+import { configObjectRoutes } from './config-objects.js';
 import { eventRoutes } from './events.js';
 import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
@@ -29,8 +32,10 @@ export interface AdminApiOptions {
   cdr: CdrSearcher;
   /** Real calls' traces: in memory while they run, then beside their CDRs. */
   traces: CallTraceSource;
-  /** The configured domains and users, copied for each trace. */
-  domains: readonly DirectoryDomainSettings[];
+  /** The running configuration's domains and users, copied for each trace. */
+  domains: () => readonly DirectoryDomainSettings[];
+  /** The configuration store: its objects, validation and audit log. */
+  configuration?: Configuration;
 }
 
 /** Register with `{ prefix: API_PREFIX }`. */
@@ -47,6 +52,10 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   validateRoutes(routes);
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);
+  if (options.configuration) {
+    configDomainRoutes(routes, options.configuration);
+    configObjectRoutes(routes, options.configuration);
+  }
   const document = openApiDocument(API_PREFIX, routes.documented);
   app.get('/openapi.json', { config: { access: { public: true } } }, async () => document);
 }

@@ -12,7 +12,7 @@ export class AcrServices {
   readonly cache = new DomainCache();
   readonly limits = new CallLimits();
   readonly mailer = new Mailer();
-  readonly #settings: ReadonlyMap<string, DomainAppSettings>;
+  #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
     settings: Iterable<[domain: string, settings: DomainAppSettings]> = [],
@@ -22,14 +22,25 @@ export class AcrServices {
     this.#settings = new Map(settings);
   }
 
+  /** Another configuration's domain settings; the cache and counters carry on. */
+  configure(domains: DomainsAppSettings): void {
+    this.#settings = settingsOf(domains);
+  }
+
   settings(domain: string): DomainAppSettings {
     return this.#settings.get(domain) ?? NO_APP_SETTINGS;
   }
 }
 
 /** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
-export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[]): AcrServices {
-  return new AcrServices(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
+export function acrServicesFor(domains: DomainsAppSettings): AcrServices {
+  return new AcrServices(settingsOf(domains));
+}
+
+type DomainsAppSettings = readonly ({ name: string } & DomainAppSettings)[];
+
+function settingsOf(domains: DomainsAppSettings): Map<string, DomainAppSettings> {
+  return new Map(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
 }
 
 declare module '../../engine/app.js' {
