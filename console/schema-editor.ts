@@ -1,14 +1,16 @@
 /**
  * The schema editor: CodeMirror with JSON highlighting and live validation.
  * Syntax errors come from the JSON parser; schema errors from
- * POST /api/v1/validate, each underlined at its JSON path (the value, or the
- * key of the nearest object that exists when the value is missing).
+ * POST /api/v1/schemas/validate, each underlined at its JSON path (the
+ * value, or the key of the nearest object that exists when the value is
+ * missing).
  */
 import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorView, basicSetup } from 'codemirror';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
-import type { Api, SchemaIssue } from './api.js';
+import { parseJsonPath } from '../src/engine/json-path.js';
+import { ApiFailure, type Api, type SchemaIssue } from './api.js';
 
 const VALIDATE_DELAY_MS = 400;
 
@@ -44,13 +46,16 @@ export class SchemaEditor {
       return syntax;
     }
     const text = view.state.doc.toString();
-    let errors: SchemaIssue[];
+    let errors: SchemaIssue[] = [];
     try {
-      ({ errors } = await this.api.request<{ valid: boolean; errors: SchemaIssue[] }>('POST', '/validate', { schema: JSON.parse(text) }));
+      await this.api.request('POST', '/schemas/validate', { schema: JSON.parse(text) });
     } catch (error) {
-      // The router could not be asked (offline): nothing is underlined rather than something wrongly.
-      this.onValidated([{ path: 'validate', segments: [], message: (error as Error).message }]);
-      return [];
+      if (!(error instanceof ApiFailure) || error.status !== 400 || error.issues.length === 0) {
+        // The router could not be asked (offline): nothing is underlined rather than something wrongly.
+        this.onValidated([{ path: 'validate', segments: [], message: (error as Error).message }]);
+        return [];
+      }
+      errors = error.issues.map((issue) => schemaIssue(issue.path, issue.message));
     }
     this.onValidated(errors);
     const tree = parseTree(text);
@@ -80,3 +85,17 @@ function rangeOf(root: Node | undefined, segments: readonly (string | number)[])
   }
   return { from: node.offset, to: node.offset + node.length };
 }
+
+/** An issue of the request (`$.body.schema[0].bridge`) as one of the schema (`$[0].bridge`), with its segments. */
+function schemaIssue(requestPath: string, message: string): SchemaIssue {
+  const inSchema = requestPath.startsWith(SCHEMA_PATH) ? requestPath.slice(SCHEMA_PATH.length) : '';
+  let segments: (string | number)[] = [];
+  try {
+    segments = parseJsonPath(inSchema);
+  } catch {
+    // A path no editor can place marks the whole schema.
+  }
+  return { path: `$${inSchema}`, segments, message };
+}
+
+const SCHEMA_PATH = '$.body.schema';

@@ -9,7 +9,7 @@ export function formatJsonPath(path: readonly (string | number)[]): string {
   return out === '' ? '(schema)' : out;
 }
 
-/** The segments of a path as formatJsonPath writes it (`[2].if.then[0]` → `[2, 'if', 'then', 0]`); `(schema)` is the root. */
+/** The segments of a path as formatJsonPath writes it (`[2].if.then[0]` → `[2, 'if', 'then', 0]`); `(schema)` and `` are the root. */
 export function parseJsonPath(path: string): (string | number)[] {
   if (path === '(schema)') return [];
   const segments: (string | number)[] = [];

@@ -59,7 +59,6 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['DELETE', '/calls/00000000-0000-4000-8000-000000000000'],
   ['GET', '/calls/00000000-0000-4000-8000-000000000000/trace'],
   ['POST', '/trace', { schema: [] }],
-  ['POST', '/validate', { schema: [] }],
   ['POST', '/cdrs/search', {}],
   ['GET', '/events'],
 ];
@@ -204,21 +203,6 @@ describe('admin API', () => {
     assert.deepEqual(badBody.body.issues.map((issue: any) => issue.path).sort(), ['$.body.phones["101"]', '$.body.schema'].sort());
     assert.equal((await api('POST', '/trace', tokens.own, { schema: [], variables: { domain_name: OTHER } })).status, 404);
     assert.equal((await api('POST', '/trace', tokens.foreign, { schema: [] })).status, 404, 'the other domain is not configured here');
-  });
-
-  it('validate: every error of a schema with its JSON path, as text and as segments', async () => {
-    const valid = await api('POST', '/validate', tokens.own, { schema: [{ hangup: 'USER_BUSY' }] });
-    assert.deepEqual(valid.body, { valid: true, errors: [] });
-    const invalid = await api('POST', '/validate', tokens.viewer, { schema: [{ hangup: 'USER_BUSY' }, { bridge: { endpoints: [{ type: 'user', name: '101' }], parameters: ['leg_timeout=abc'] } }] });
-    assert.equal(invalid.status, 200);
-    assert.equal(invalid.body.valid, false);
-    assert.deepEqual(invalid.body.errors, [
-      { path: '$[1].bridge.parameters[0]', segments: [1, 'bridge', 'parameters', 0], message: 'leg_timeout: expected a number of seconds greater than 0, got "abc"' },
-    ]);
-    const notArray = await api('POST', '/validate', tokens.viewer, { schema: 'not a schema' });
-    assert.deepEqual(notArray.body.errors, [{ path: '$', segments: [], message: 'expected array, got string' }]);
-    const extra = await api('POST', '/validate', tokens.viewer, { schema: [], colour: 'red' });
-    assert.equal(extra.status, 400);
   });
 
   it('CDR search: the store’s search, kept to a domain-admin’s domain; query errors are JSON', async () => {

@@ -1,8 +1,8 @@
 /**
  * The admin API under /api/v1: phones, calls in progress and their traces,
- * schema validation, trace, CDR search and live events, behind the port's tokens (each route names the
- * permission it needs and keeps to a domain-admin's domain), with its
- * OpenAPI document at /api/v1/openapi.json.
+ * trace, CDR search, live events and the configuration's objects, behind
+ * the port's tokens (each route names the permission it needs and keeps to
+ * a domain-admin's domain), with its OpenAPI document at /api/v1/openapi.json.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CdrSearcher } from '../../cdr/store.js';
@@ -21,7 +21,6 @@ import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
 import { phoneRoutes, type PhonesSource } from './phones.js';
 import { traceRoutes } from './trace.js';
-import { validateRoutes } from './validate.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -49,7 +48,6 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   callRoutes(routes, options.calls);
   callTraceRoutes(routes, options.traces);
   traceRoutes(routes, { domains: options.domains, cdr: options.cdr });
-  validateRoutes(routes);
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);
   if (options.configuration) {
