@@ -79,8 +79,8 @@ export class ApiFailure extends Error {
 export class Api {
   constructor(readonly token: string) {}
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));

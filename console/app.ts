@@ -2,6 +2,7 @@
 import { Api, ApiFailure } from './api.js';
 import { CallsTable } from './calls.js';
 import { CdrSearch } from './cdrs.js';
+import { ConfigPage } from './config.js';
 import { clear, h } from './dom.js';
 import { PhonesBoard } from './phones.js';
 import { TracePanel } from './trace.js';
@@ -49,7 +50,8 @@ async function open(api: Api): Promise<void> {
   const calls = new CallsTable(api);
   const trace = new TracePanel(api);
   const cdrs = new CdrSearch(api);
-  const views = { phones: phones.element, calls: calls.element, schema: trace.element, cdrs: cdrs.element };
+  const config = new ConfigPage(api);
+  const views = { phones: phones.element, calls: calls.element, schema: trace.element, cdrs: cdrs.element, config: config.element };
   const stop = new AbortController();
   const live = h('span', { class: 'live', 'data-live': 'false' }, 'offline');
   const callCount = h('span', { class: 'count' }, '0');
@@ -59,8 +61,11 @@ async function open(api: Api): Promise<void> {
     for (const button of tabs.querySelectorAll('button')) button.setAttribute('aria-current', String(button.dataset.view === name));
     clear(main, views[name]);
     if (name === 'cdrs') void cdrs.search();
+    // Users may have been added or removed on the configuration page.
+    if (name === 'phones') void phones.load();
+    if (name === 'config') void config.load();
   };
-  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['schema', 'Schema'], ['cdrs', 'CDRs']] as const) {
+  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['schema', 'Schema'], ['cdrs', 'CDRs'], ['config', 'Configuration']] as const) {
     tabs.append(h('button', { 'data-view': name, onclick: () => show(name) }, label, name === 'calls' ? callCount : ''));
   }
   const signOut = () => {

@@ -5,6 +5,7 @@
  */
 import { ApiFailure, type Api, type SchemaIssue, type TraceEvent } from './api.js';
 import { clear, h } from './dom.js';
+import { parsePairs } from './pairs.js';
 import { SchemaEditor } from './schema-editor.js';
 import { renderSteps } from './trace-steps.js';
 
@@ -68,9 +69,9 @@ export class TracePanel {
       return clear(this.#output, h('p', { class: 'error', role: 'alert' }, `The schema is not JSON: ${(error as Error).message}`));
     }
     clear(this.#output, h('p', { class: 'muted' }, 'Running…'));
-    const targets = Object.fromEntries(Object.entries(pairs(this.#targets.value)).map(([target, result]) => [target, { result }]));
+    const targets = Object.fromEntries(Object.entries(parsePairs(this.#targets.value)).map(([target, result]) => [target, { result }]));
     try {
-      const { events } = await this.api.request<{ events: TraceEvent[] }>('POST', '/trace', { schema, variables: pairs(this.#variables.value), phones: pairs(this.#phones.value), targets });
+      const { events } = await this.api.request<{ events: TraceEvent[] }>('POST', '/trace', { schema, variables: parsePairs(this.#variables.value), phones: parsePairs(this.#phones.value), targets });
       clear(this.#output, renderSteps(events));
     } catch (error) {
       const issues = error instanceof ApiFailure ? error.issues : [];
@@ -81,15 +82,4 @@ export class TracePanel {
       );
     }
   }
-}
-
-/** `name=value` lines; blank lines are skipped. */
-function pairs(text: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const eq = line.indexOf('=');
-    if (line.trim() === '' || eq <= 0) continue;
-    result[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
-  }
-  return result;
 }

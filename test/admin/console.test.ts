@@ -3,7 +3,8 @@
  * token, watch a sipp phone register and go busy on the phones board, see
  * the call in the calls table with its trace so far and hang it up, edit a
  * schema and see the error underlined where it is, run a trace, find the
- * call's CDR, open its trace and see it counted in a chart. With
+ * call's CDR, open its trace and see it counted in a chart, create a user
+ * and edit it (the phones board has it at once). With
  * SCREENSHOTS=<dir> it saves the pages shown in the README there.
  */
 import assert from 'node:assert/strict';
@@ -185,6 +186,28 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await page.click('summary:has-text("Raw Elasticsearch query")');
   await page.fill('input[name=number]', '');
   await page.selectOption('select[name=direction]', '');
+
+  await page.click('nav button[data-view=config]');
+  await page.locator(`#config-domain option[value="${DOMAIN}"]`).waitFor({ state: 'attached' });
+  await page.locator('tr[data-item="101"]').waitFor();
+  await page.click('text=New user');
+  await page.fill('#field-id', 'a b');
+  await page.fill('#field-password', 'secret-106');
+  await page.click('button:has-text("Create")');
+  await page.locator('label[for=field-id] .field-error').filter({ hasText: /extension/ }).waitFor();
+  await page.fill('#field-id', '106');
+  await page.fill('#field-name', 'New agent');
+  await page.click('button:has-text("Create")');
+  await page.locator('tr[data-item="106"]').filter({ hasText: 'New agent' }).waitFor();
+  await page.locator('tr[data-item="106"]').getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await page.locator('#field-password').getAttribute('placeholder'), 'unchanged', 'the password is write-only');
+  await page.fill('#field-name', 'Ann');
+  await screenshot(page, 'config-users');
+  await page.click('button:has-text("Save")');
+  await page.locator('tr[data-item="106"]').filter({ hasText: 'Ann' }).waitFor();
+  await page.click('nav button[data-view=phones]');
+  await badge(page, '106').filter({ hasText: 'nonreg' }).waitFor();
+  assert.equal(await page.locator(`[data-phone="106@${DOMAIN}"] .name`).textContent(), 'Ann', 'the new user is on the phones board at once');
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('nav button[data-view=phones]');
