@@ -26,6 +26,7 @@ import { domainsFromFile } from '../config/store/stored-domains.js';
 import { LiveGateways } from './live-gateways.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
+import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
@@ -128,6 +129,20 @@ export async function startRouter(
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
     registerLastAgentMetrics(metrics, acr, running.domains.map((domain) => domain.name));
+    // Each call's trace goes beside its CDRs, through the same worker thread.
+    const traceSettings = config.cdr.callTraces;
+    const traces = traceSettings.keep
+      ? new CallTraceRecorder({ sink, maxBytes: traceSettings.maxBytes, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      : undefined;
+    // After SIP has stopped, before the writer's thread ends.
+    cleanups.push(async () => traces?.flush());
+    const traceSink: CallTraceSink | undefined =
+      traces || options.trace
+        ? (call, event) => {
+            traces?.add(call.uuid, event);
+            options.trace?.(call, event);
+          }
+        : undefined;
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
@@ -166,7 +181,11 @@ export async function startRouter(
           directory,
           cdr: cdrStore.calls,
           clock,
-          trace: options.trace,
+          trace: traceSink,
+          traceLifecycle: traces && {
+            begin: (call) => traces.begin(call.uuid, () => call.getVariable('domain_name') ?? ''),
+            complete: (call) => traces.finish(call.uuid),
+          },
           logger: logger.child({ component: 'call' }),
           acr,
           schemas,
@@ -222,6 +241,7 @@ export async function startRouter(
             calls: sipServer.liveCalls,
             events: { phoneState, calls: sipServer.liveCalls },
             cdr: cdrStore,
+            traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
           });

@@ -47,7 +47,8 @@ const endTrace = z.object({
   steps: z.number(),
   message: z.string().optional(),
 });
-export const traceResponse = z.object({ events: z.array(z.discriminatedUnion('type', [stepTrace, endTrace])) });
+export const traceEvent = z.discriminatedUnion('type', [stepTrace, endTrace]);
+export const traceResponse = z.object({ events: z.array(traceEvent) });
 
 export function traceRoutes(routes: ApiRoutes, source: TraceSource): void {
   const loader = new SchemaLoader(appRegistry);

@@ -57,6 +57,8 @@ export interface SipCallOptions {
   recordingsDir: string;
   /** The call was answered (once): for the live call list and its events. */
   onAnswered?(): void;
+  /** A bridge target rings (its first 180 or 183). */
+  onRinging?(): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
@@ -337,8 +339,13 @@ export class SipCall extends ChannelVariables implements Call {
   /** Ringing reaches the caller: the first 183 with SDP as early media (unless the leg ignores it), else 180. */
   #relayProgress(): (fork: Fork, response: SipResponse) => void {
     let earlyMedia = false;
+    let ringing = false;
     return (fork, response) => {
       if (response.status !== 180 && response.status !== 183) return;
+      if (!ringing) {
+        ringing = true;
+        this.#options.onRinging?.();
+      }
       const session = sessionBody(response);
       if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
         earlyMedia = true;
