@@ -6,6 +6,7 @@
  * with DTMF joins the digit stream.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
 import { DigitBuffer } from '../../media/dtmf/digit-buffer.js';
 import { DtmfInfoError, parseDtmfInfo } from '../../media/dtmf/sip-info.js';
 import type { MediaSession } from '../../media/media-engine.js';
@@ -16,14 +17,16 @@ import { sessionBody } from './inbound-leg.js';
 
 export class LegMedia {
   /** Digits pressed and not yet collected (digits pressed during a prompt count). */
-  readonly digits = new DigitBuffer();
+  readonly digits: DigitBuffer;
   readonly #unsubscribe: () => void;
 
   constructor(
     readonly session: MediaSession,
     private readonly leg: DialogLeg,
     private readonly logger: Logger,
+    clock: Clock,
   ) {
+    this.digits = new DigitBuffer(clock);
     this.#unsubscribe = session.onDigit((event) => {
       logger.debug({ digit: event.digit, source: event.source }, 'DTMF');
       this.digits.push(event.digit);

@@ -214,7 +214,7 @@ export class SipCall extends ChannelVariables implements Call {
       if (this.#state !== 'ended') await this.hangup('PROTOCOL_ERROR');
       return;
     }
-    this.#media = new LegMedia(session, this.#leg, this.#options.stack.logger.child({ uuid: this.uuid }));
+    this.#media = new LegMedia(session, this.#leg, this.#options.stack.logger.child({ uuid: this.uuid }), this.#options.stack.clock);
     this.#media.answerRequests();
     this.#markAnswered();
     this.#log('answered with our media');
@@ -314,7 +314,7 @@ export class SipCall extends ChannelVariables implements Call {
       this.#log(`cannot relay to ${leg.uuid}: ${(error as Error).message}`);
       return false;
     }
-    const media = new LegMedia(session, leg, this.#options.stack.logger.child({ uuid: leg.uuid }));
+    const media = new LegMedia(session, leg, this.#options.stack.logger.child({ uuid: leg.uuid }), this.#options.stack.clock);
     media.answerRequests();
     return media;
   }
