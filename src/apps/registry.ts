@@ -23,6 +23,9 @@ import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { ringbackApp } from './ringback.js';
+import { echoApp } from './echo.js';
+import { inBandDtmfApp } from './in-band-dtmf.js';
 import { playbackApp } from './playback.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
@@ -54,5 +57,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  ringbackApp, echoApp, inBandDtmfApp,
   ...NOT_YET_APPS,
 ]);
