@@ -243,13 +243,13 @@ export class SipCall extends ChannelVariables implements Call {
 
   /**
    * The caller's media for a bridge: ours when it already is, or made ours
-   * when the schema set a ringback for a route that uses media — the caller
-   * then hears it (as early media on a call not yet answered).
+   * when a route that uses media set a ringback or music on hold — the caller
+   * then hears them (ringback as early media on a call not yet answered).
    */
   async #mediaForBridge(): Promise<LegMedia | undefined> {
     const current = this.#caller.current;
-    const ringbackAsked = this.channel.get('ringback') || (this.#leg.answered && this.channel.get('transfer_ringback'));
-    if (current || !this.#mediaExpected || !ringbackAsked || (this.#leg.pending && !this.#leg.offer)) return current;
+    const asked = ['ringback', 'transfer_ringback', 'hold_music'].some((name) => this.channel.get(name));
+    if (current || !this.#mediaExpected || !asked || (this.#leg.pending && !this.#leg.offer)) return current;
     try {
       return await this.#callerMedia();
     } catch (error) {
