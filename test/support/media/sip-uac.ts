@@ -17,6 +17,8 @@ export interface UacCall {
   readonly requests: readonly string[];
   /** Sends an INFO in the dialog; resolves with its final status. */
   info(contentType: string, body: string): Promise<number>;
+  /** A re-INVITE with `sdp` (none: empty), ACKed with `answerSdp`; resolves with the final response. */
+  reinvite(sdp: string, answerSdp?: string): Promise<string>;
   bye(): Promise<void>;
 }
 
@@ -70,18 +72,28 @@ export async function callUas(port: number, offerSdp: string, user = 'peer'): Pr
   const toTag = /^To:.*;tag=([^;\s>]+)/im.exec(answer)?.[1] ?? '';
   socket.send(request('ACK', 1, toTag), port, '127.0.0.1');
   let cseq = 1;
+  /** A request in the dialog; resolves with its final response. */
+  const transaction = async (method: string, body: string, contentType = 'application/sdp'): Promise<string> => {
+    const sent = ++cseq;
+    const final = () => responses.find((response) => new RegExp(`^SIP/2\\.0 [2-6]\\d\\d [\\s\\S]*CSeq: ${sent} ${method}\r\n`, 'i').test(response));
+    socket.send(request(method, sent, toTag, body, contentType), port, '127.0.0.1');
+    for (let waited = 0; waited < 5000 && !final(); waited += 50) await sleep(50);
+    const response = final();
+    if (!response) throw new Error(`no final response to ${method} ${sent}`);
+    return response;
+  };
   return {
     answerSdp: answer.slice(answer.indexOf('\r\n\r\n') + 4),
     received: responses,
     requests,
     info: async (contentType, body) => {
-      const sent = ++cseq;
-      const final = () => responses.find((response) => new RegExp(`^SIP/2\\.0 [2-6]\\d\\d [\\s\\S]*CSeq: ${sent} INFO\r\n`, 'i').test(response));
-      socket.send(request('INFO', sent, toTag, body, contentType), port, '127.0.0.1');
-      for (let waited = 0; waited < 5000 && !final(); waited += 50) await sleep(50);
-      const status = final();
-      if (!status) throw new Error(`no final response to INFO ${sent}`);
-      return Number(status.slice(8, 11));
+      const final = await transaction('INFO', body, contentType);
+      return Number(final.slice(8, 11));
+    },
+    reinvite: async (sdp, answerSdp) => {
+      const final = await transaction('INVITE', sdp);
+      socket.send(request('ACK', cseq, toTag, answerSdp ?? ''), port, '127.0.0.1');
+      return final;
     },
     bye: async () => {
       socket.send(request('BYE', ++cseq, toTag), port, '127.0.0.1');
