@@ -37,7 +37,6 @@ const anyObject = z.record(z.string(), z.unknown());
 
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
-  tts: ['media', z.object({ text: z.string() }).passthrough()],
   stt: ['media', anyObject],
   recordFile: ['media', anyObject],
   voicemail: ['media', z.object({ user: text }).passthrough()],

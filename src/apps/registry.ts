@@ -26,6 +26,7 @@ import { NOT_YET_APPS } from './not-yet.js';
 import { ringbackApp } from './ringback.js';
 import { echoApp } from './echo.js';
 import { inBandDtmfApp } from './in-band-dtmf.js';
+import { ttsApp } from './tts.js';
 import { playbackApp } from './playback.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
@@ -57,6 +58,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
-  ringbackApp, echoApp, inBandDtmfApp,
+  ringbackApp, echoApp, inBandDtmfApp, ttsApp,
   ...NOT_YET_APPS,
 ]);

@@ -2,7 +2,7 @@
  * Media apps on the built-in SIP server, with the caller a real UAC and RTP
  * peer over loopback: echo returns the caller's tone; a prompt before
  * `answer` is early media heard before the 200; in-band DTMF from a caller
- * without telephone-event lands in getDigits' variable; a `goto` from a call
+ * without telephone-event lands in getDigits' variable; tts speaks; a `goto` from a call
  * answered without our media into a route that plays re-INVITEs the caller
  * onto our media; a re-INVITE without SDP gets our offer.
  */
@@ -29,6 +29,7 @@ const ROUTES = {
     ],
   },
   passThrough: { number: '0441234574', schema: [{ answer: '' }, { goto: 'public:0441234575' }] },
+  speech: { number: '0441234576', schema: [{ answer: '' }, { tts: { text: 'Thank you for calling. Please hold the line.' } }, { hangup: '' }] },
   prompt: { number: '0441234575', schema: [{ playback: { files: [{ type: 'tone', name: '%(1500,0,900)' }, { type: 'silence', name: '3000' }] } }, { hangup: '' }] },
 };
 
@@ -84,6 +85,18 @@ test('in-band DTMF: "123#" as tones from a caller without telephone-event is col
     await peer.sendAudio(new ToneSource(parseToneStream('v=-10;d=100;w=100;123#')));
     const [cdr] = await newCdrs(server, before, 1, 15_000);
     assert.equal((cdr.variables as Record<string, string>).pressed, '123');
+  }));
+
+test('tts: the caller hears espeak-ng speech, more than a second of it, not silence', () =>
+  withCall(async (server, peer) => {
+    const before = await allCdrs(server);
+    const call = await callUas(server.udpPort, peer.offer(), ROUTES.speech.number);
+    peer.useAnswer(call.answerSdp);
+    await newCdrs(server, before, 1, 15_000);
+    const speech = voicedAudio(peer);
+    assert.ok(speech.length >= 8000, `${speech.length / 8000} s of speech heard`);
+    const rms = Math.sqrt(speech.reduce((sum, sample) => sum + sample * sample, 0) / speech.length);
+    assert.ok(rms > 500, `speech level (RMS ${rms.toFixed(0)})`);
   }));
 
 test('goto from a call answered without our media into a route that plays: a re-INVITE puts the caller on our media', () =>

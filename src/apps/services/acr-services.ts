@@ -1,17 +1,20 @@
 import { CallLimits } from './call-limits.js';
 import { DomainCache } from './domain-cache.js';
 import { Mailer } from './mailer.js';
+import { Speech } from './speech.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
 
 /**
  * What the applications that reach beyond the call share across calls: the
- * `cache` store, the `limit` counters, each domain's settings, the mailer and
- * HTTP. One per router (or per trace), so counters and cache are process-wide.
+ * `cache` store, the `limit` counters, each domain's settings, the mailer,
+ * speech and HTTP. One per router (or per trace), so counters and cache are process-wide.
  */
 export class AcrServices {
   readonly cache = new DomainCache();
   readonly limits = new CallLimits();
   readonly mailer = new Mailer();
+  /** `tts`: phrases spoken by espeak-ng, rendered once. */
+  readonly speech = new Speech();
   readonly #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
