@@ -29,6 +29,10 @@ const ROUTES = {
     ],
   },
   passThrough: { number: '0441234574', schema: [{ answer: '' }, { goto: 'public:0441234575' }] },
+  pause: {
+    number: '0441234577',
+    schema: [{ answer: '' }, { playback: { name: '%(300,0,600)', type: 'tone' } }, { sleep: 1000 }, { playback: { name: '%(300,0,900)', type: 'tone' } }, { hangup: '' }],
+  },
   speech: { number: '0441234576', schema: [{ answer: '' }, { tts: { text: 'Thank you for calling. Please hold the line.' } }, { hangup: '' }] },
   prompt: { number: '0441234575', schema: [{ playback: { files: [{ type: 'tone', name: '%(1500,0,900)' }, { type: 'silence', name: '3000' }] } }, { hangup: '' }] },
 };
@@ -85,6 +89,25 @@ test('in-band DTMF: "123#" as tones from a caller without telephone-event is col
     await peer.sendAudio(new ToneSource(parseToneStream('v=-10;d=100;w=100;123#')));
     const [cdr] = await newCdrs(server, before, 1, 15_000);
     assert.equal((cdr.variables as Record<string, string>).pressed, '123');
+  }));
+
+test('sleep with media: between two prompts the caller gets a second of silence, every packet of it', () =>
+  withCall(async (server, peer) => {
+    const before = await allCdrs(server);
+    const call = await callUas(server.udpPort, peer.offer(), ROUTES.pause.number);
+    peer.useAnswer(call.answerSdp);
+    await newCdrs(server, before, 1, 15_000);
+    const packets = peer.audioPackets();
+    const voiced = (index: number) => voicedAudio(peer, [packets[index]]).length > 0;
+    const lastOfFirst = packets.findIndex((_, index) => voiced(index) && index + 1 < packets.length && !voiced(index + 1));
+    const firstOfSecond = packets.findIndex((_, index) => index > lastOfFirst && voiced(index));
+    assert.ok(lastOfFirst >= 0 && firstOfSecond > lastOfFirst, 'two prompts with a pause between');
+    const pause = packets.slice(lastOfFirst, firstOfSecond + 1);
+    const span = (pause.at(-1)!.timestamp - pause[0].timestamp) >>> 0;
+    assert.ok(span >= 40 * 160, `the pause covers ${span / 8} ms of timeline`);
+    // Slots the busy media thread missed are skipped, never sent late: at most a few of the ~50 are absent.
+    assert.ok(pause.length - 1 >= 0.9 * (span / 160), `${pause.length - 1} silence packets for ${span / 160} slots`);
+    await call.bye();
   }));
 
 test('tts: the caller hears espeak-ng speech, more than a second of it, not silence', () =>
