@@ -5,9 +5,10 @@
  * under `${sound_prefix}`) or one with `${…}` when it is played. Types that
  * need Webitel's media storage load, and are skipped when played.
  */
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
+import { soundFile } from '../call/channel-prompts.js';
 import { loadWavSync } from '../media/audio/wav-file.js';
 import { parseToneStream } from '../media/audio/tone-stream.js';
 import { Template } from '../engine/template.js';
@@ -48,7 +49,7 @@ export const UNAVAILABLE_REASON = `needs Webitel's media storage (mp3, wav, shou
 export function toPlayItem(type: PlayableType, name: string, soundPrefix: string | undefined): PlayItem {
   if (type === 'silence') return { kind: 'silence', ms: Number(name.trim()) };
   if (type === 'tone') return { kind: 'tone', spec: name };
-  return { kind: 'file', path: isAbsolute(name) || !soundPrefix ? name : join(soundPrefix, name) };
+  return { kind: 'file', path: soundFile(name, soundPrefix) };
 }
 
 /** Why the prompt cannot be played, if it cannot: a missing or unsupported WAV, a bad tone, a bad silence length. */

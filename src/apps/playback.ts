@@ -9,7 +9,7 @@ const count = (least: number) =>
   z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
 
 /** Webitel's getDigits: FreeSWITCH play_and_get_digits. */
-const getDigitsSchema = z
+export const getDigitsSchema = z
   .object({
     min: count(0).default(1),
     max: count(1).default(1),
@@ -34,7 +34,7 @@ const getDigitsSchema = z
   .strict()
   .refine((digits) => digits.max >= digits.min, { message: 'expected max >= min', path: ['max'] });
 
-type GetDigits = z.output<typeof getDigitsSchema>;
+export type GetDigits = z.output<typeof getDigitsSchema>;
 
 const playbackArgs = z
   .object({
@@ -90,14 +90,14 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
   },
 };
 
-async function playOnce(ctx: AppContext, items: PlayItem[], terminators: string): Promise<AppOutcome> {
+export async function playOnce(ctx: AppContext, items: PlayItem[], terminators: string): Promise<AppOutcome> {
   const outcome = await ctx.call.play({ items, terminators });
   if (outcome.reason === 'failed') return failed(ctx, outcome.error);
   return { result: outcome.reason === 'terminator' ? `stopped by ${outcome.digit}` : outcome.reason };
 }
 
 /** Prompt, then digits; an input too short or not matching `regexp` plays the prompt again, up to `tries` times. */
-async function playAndGetDigits(ctx: AppContext, items: PlayItem[], request: GetDigits, terminator: string): Promise<AppOutcome> {
+export async function playAndGetDigits(ctx: AppContext, items: PlayItem[], request: GetDigits, terminator: string): Promise<AppOutcome> {
   if (request.flushDTMF) ctx.call.flushDigits();
   for (let attempt = 1; attempt <= request.tries; attempt++) {
     // Any key stops the prompt, as on FreeSWITCH; the key itself is the first digit collected.
