@@ -2,11 +2,8 @@ import { z } from 'zod';
 import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
-import { variableName } from './args.js';
+import { dtmfKeys, variableName, wholeNumber as count } from './args.js';
 import { fileObjectShape, playItemProblem, playItemSchema, toPlayItem, UNAVAILABLE_REASON, type PlayItemTemplate } from './play-items.js';
-
-const count = (least: number) =>
-  z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
 
 /** Webitel's getDigits: FreeSWITCH play_and_get_digits. */
 const getDigitsSchema = z
@@ -43,7 +40,7 @@ const playbackArgs = z
     files: z.array(playItemSchema).min(1, 'expected at least one file').optional(),
     getDigits: getDigitsSchema.optional(),
     /** Keys that stop the prompt (FreeSWITCH playback_terminators); with getDigits, the key that ends the input. */
-    terminator: z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D').default('#'),
+    terminator: dtmfKeys.default('#'),
     broadcast: z.never({ invalid_type_error: 'broadcast (playing to a bridged call) is not supported yet' }).optional(),
   })
   .strict()

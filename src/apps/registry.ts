@@ -24,6 +24,7 @@ import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
 import { playbackApp } from './playback.js';
+import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
 import { sendEmailApp } from './send-email.js';
@@ -54,5 +55,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  recordFileApp,
   ...NOT_YET_APPS,
 ]);

@@ -1,7 +1,7 @@
-import type { PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { PlayItem, PlayResult, RecordingSummary };
+export type { MessageRecording, PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -69,6 +69,20 @@ export interface Call {
   startRecording(name: string): Promise<string>;
   /** Finishes the recording in progress, if any. */
   stopRecording(): Promise<RecordingSummary | undefined>;
+
+  /**
+   * Records what the caller says (recordFile, voicemail) into a mono WAV:
+   * at `path` when given (a voice mailbox), else into the call's recording
+   * store as `name`; a call not yet answered is answered first. Resolves
+   * when the message ends — its maximum length, silence, a terminator — or
+   * when the call does (`stopped`): a message left by hanging up is kept.
+   */
+  recordMessage(request: MessageRequest): Promise<MessageRecording>;
+}
+
+export interface MessageRequest extends MessageOptions {
+  name: string;
+  path?: string;
 }
 
 export interface PlayRequest {

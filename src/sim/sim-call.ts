@@ -12,6 +12,8 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
@@ -166,6 +168,20 @@ export class SimCall extends ChannelVariables implements Call {
     const durationMs = this.#clock.now().getTime() - recording.startMs;
     this.#narrate(`recording stopped after ${durationMs} ms`);
     return { path: recording.path, durationMs, overrunFrames: 0 };
+  }
+
+  /** Nothing is written: the caller speaks until the message's maximum length, or hangs up first (the scenario's callerHangsUpAfter). */
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    const path = request.path ?? recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, request.name);
+    const leftMs = this.#secondsUntilCallerHangsUp();
+    const hangsUp = leftMs !== undefined && leftMs * 1000 < request.maxMs;
+    const durationMs = hangsUp ? Math.round(leftMs * 1000) : request.maxMs;
+    this.#clock.advance(durationMs);
+    this.#narrate(`recorded a message to ${path} (${durationMs} ms)`);
+    if (hangsUp) this.#end('NORMAL_CLEARING', 'caller hung up after leaving the message');
+    return { path, durationMs, reason: hangsUp ? 'stopped' : 'max' };
   }
 
   /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */

@@ -10,6 +10,7 @@ import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '
 import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { loadWav } from '../audio/wav-file.js';
 import type { RecordingSummary } from '../audio/stereo-recorder.js';
+import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
 import type { PlayItem, PlayResult, SessionStats } from '../media-engine.js';
@@ -33,6 +34,7 @@ export interface MediaCoreApi {
   receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void>;
   startRecording(sessionId: string, path: string): Promise<void>;
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
@@ -157,6 +159,10 @@ export class MediaCore implements MediaCoreApi {
     return this.#get(sessionId).session.stopRecording();
   }
 
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording> {
+    return this.#get(sessionId).session.recordMessage(path, options);
+  }
+
   async relay(a: string, b: string): Promise<void> {
     const [first, second] = [this.#get(a).session, this.#get(b).session];
     if (first === second) throw new Error(`cannot relay session ${a} to itself`);
@@ -182,8 +188,8 @@ export class MediaCore implements MediaCoreApi {
     entry.session.close();
     this.#ticker.delete(entry.tick);
     this.#sessions.delete(sessionId);
-    // A recording still running is finished, not lost.
-    await entry.session.stopRecording();
+    // A recording or message still running is finished, not lost.
+    await Promise.all([entry.session.stopRecording(), entry.session.stopMessage()]);
     this.#pool.release(entry.session.sockets);
     return stats;
   }

@@ -16,6 +16,8 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
@@ -170,6 +172,20 @@ export class SipCall extends ChannelVariables implements Call {
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
     return this.#media?.session.stopRecording();
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    const media = await this.#callerMedia();
+    const { name, path: given, ...options } = request;
+    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    this.#log(`recording a message to ${path}`);
+    try {
+      return await media.session.recordMessage(path, options);
+    } catch (error) {
+      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      throw error;
+    }
   }
 
   /** The caller's media session; a call not yet answered is answered with it. */
