@@ -40,7 +40,6 @@ const fileSpec = z.object({ name: text.optional(), type: z.string().optional() }
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   tts: ['media', z.object({ text: z.string() }).passthrough()],
   stt: ['media', anyObject],
-  voicemail: ['media', z.object({ user: text }).passthrough()],
   ringback: ['media', z.object({ call: fileSpec.optional(), hold: fileSpec.optional(), transfer: fileSpec.optional(), all: flag.optional() }).strict()],
   echo: ['media', z.union([text, z.literal('')])],
   say: ['media', anyObject],

@@ -41,6 +41,7 @@ import { switchApp } from './switch.js';
 import { triggerApp } from './trigger.js';
 import { unSetApp } from './un-set.js';
 import { userDataApp } from './user-data.js';
+import { voicemailApp } from './voicemail.js';
 import { whileApp } from './while.js';
 
 /**
@@ -55,6 +56,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
-  recordFileApp,
+  recordFileApp, voicemailApp,
   ...NOT_YET_APPS,
 ]);

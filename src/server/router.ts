@@ -27,6 +27,8 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { settledWithin } from '../settled-within.js';
 import { openStateDatabase } from '../state-database.js';
@@ -57,6 +59,10 @@ export interface RunningRouter {
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
+export const VOICEMAIL_DIR = 'voicemail';
+/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
+export const PROMPTS_DIR = 'prompts';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
 const UNREGISTER_WAIT_MS = 2_000;
@@ -92,6 +98,8 @@ export async function startRouter(
   const phoneState = new ReportingPhoneState();
   const directory = new ConfigDirectory(config.domains, phoneState);
   const metrics = createMetricsRegistry();
+  const voicemail = new FileVoicemailStore(join(dataDir, VOICEMAIL_DIR));
+  const prompts = new SpokenPrompts(join(dataDir, PROMPTS_DIR), (message) => logger.warn({ component: 'media' }, message));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -151,7 +159,7 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains),
+          acr: acrServicesFor(config.domains, { voicemail, prompts }),
           schemas,
         }),
         media,

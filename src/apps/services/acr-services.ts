@@ -2,6 +2,15 @@ import { CallLimits } from './call-limits.js';
 import { DomainCache } from './domain-cache.js';
 import { Mailer } from './mailer.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
+import { tonePrompts, type PromptSource } from '../../media/prompts/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
+import type { VoicemailStore } from '../../voicemail/store.js';
+
+/** Voice mailboxes and the router's own prompts; in memory and as tones unless the server gives its files. */
+export interface MediaStores {
+  voicemail: VoicemailStore;
+  prompts: PromptSource;
+}
 
 /**
  * What the applications that reach beyond the call share across calls: the
@@ -12,14 +21,19 @@ export class AcrServices {
   readonly cache = new DomainCache();
   readonly limits = new CallLimits();
   readonly mailer = new Mailer();
+  readonly voicemail: VoicemailStore;
+  readonly prompts: PromptSource;
   readonly #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
     settings: Iterable<[domain: string, settings: DomainAppSettings]> = [],
     /** HTTP for httpRequest, httpApi and sendEvent; injectable for tests. */
     readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+    media: MediaStores = { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts },
   ) {
     this.#settings = new Map(settings);
+    this.voicemail = media.voicemail;
+    this.prompts = media.prompts;
   }
 
   settings(domain: string): DomainAppSettings {
@@ -28,8 +42,12 @@ export class AcrServices {
 }
 
 /** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
-export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[]): AcrServices {
-  return new AcrServices(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
+export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[], media?: MediaStores): AcrServices {
+  return new AcrServices(
+    domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]),
+    globalThis.fetch,
+    media,
+  );
 }
 
 declare module '../../engine/app.js' {
