@@ -15,6 +15,7 @@ import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
@@ -199,6 +200,7 @@ export async function startRouter(
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
         async (app) => {
@@ -209,6 +211,7 @@ export async function startRouter(
             events: { phoneState, calls: sipServer.liveCalls },
             cdr: cdrStore,
             domains: config.domains,
+            voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
         consolePlugin,

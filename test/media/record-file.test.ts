@@ -8,7 +8,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
+import { basename } from 'node:path';
 import wavefile from 'wavefile';
+import { TokenStore } from '../../src/admin/token-store.js';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { allCdrs, newCdrs } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter } from '../support/sip/router.js';
@@ -30,6 +32,9 @@ test('recordFile: the message ends on silence and on #, and the file holds what 
       ],
     },
   });
+  const tokenStore = TokenStore.openInDataDir(server.router.dataDir);
+  const token = tokenStore.create({ role: 'viewer', name: 'listener' }).token;
+  tokenStore.close();
   try {
     for (const { number, ending } of [
       { number: SILENCE_NUMBER, ending: 'silence' },
@@ -49,6 +54,9 @@ test('recordFile: the message ends on silence and on #, and the file holds what 
         assert.ok(path?.startsWith(`${server.router.dataDir}/recordings/${DOMAIN}/`), `recording path in the CDR: ${path}`);
         assert.equal(variables.playback_terminator_used, ending === 'key' ? '#' : undefined);
         const wav = new wavefile.WaveFile(await readFile(path));
+        const download = await fetch(`http://127.0.0.1:${server.router.http.port}/api/v1/recordings/${DOMAIN}/${basename(path)}`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(download.status, 200, 'the recording is downloadable');
+        assert.deepEqual(Buffer.from(await download.arrayBuffer()), await readFile(path));
         assert.equal((wav.fmt as { numChannels: number }).numChannels, 1, 'a mono message');
         const samples = wav.getSamples(false, Int16Array) as unknown as Int16Array;
         assert.ok(samples.length >= 8000, `${ending}: at least a second recorded, got ${samples.length} samples`);

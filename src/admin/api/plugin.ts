@@ -1,6 +1,6 @@
 /**
  * The admin API under /api/v1: phones, calls in progress, trace, CDR
- * search and live events, behind the port's tokens (each route names the
+ * search, live events, voicemail and recordings, behind the port's tokens (each route names the
  * permission it needs and keeps to a domain-admin's domain), with its
  * OpenAPI document at /api/v1/openapi.json.
  */
@@ -17,6 +17,7 @@ import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
 import { phoneRoutes, type PhonesSource } from './phones.js';
 import { traceRoutes } from './trace.js';
+import { voicemailRoutes, type VoicemailSource } from './voicemail.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -27,6 +28,8 @@ export interface AdminApiOptions {
   cdr: CdrSearcher;
   /** The configured domains and users, copied for each trace. */
   domains: readonly DirectoryDomainSettings[];
+  /** Voice mailboxes and recordings, when the router keeps them. */
+  voicemail?: VoicemailSource;
 }
 
 /** Register with `{ prefix: API_PREFIX }`. */
@@ -41,6 +44,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   traceRoutes(routes, { domains: options.domains, cdr: options.cdr });
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);
+  if (options.voicemail) voicemailRoutes(app, routes, API_PREFIX, options.voicemail);
   const document = openApiDocument(API_PREFIX, routes.documented);
   app.get('/openapi.json', { config: { access: { public: true } } }, async () => document);
 }
