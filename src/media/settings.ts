@@ -19,6 +19,8 @@ export const mediaSettings = z
     publicAddress: z.string().ip({ version: 'v4' }).optional(),
     /** The address RTP sockets bind to. */
     bindAddress: z.string().ip({ version: 'v4' }).default('0.0.0.0'),
+    /** Each domain's media folder is `<dir>/<domain>/` (files `playback` type wav plays); relative to the data directory. */
+    dir: z.string().min(1).default('media'),
     /** Kernel receive buffer per RTP socket (bytes): room for bursts while the media thread is busy. */
     receiveBufferBytes: z.number().int().min(16_384).max(16_777_216).default(262_144),
   })

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RoutedDomain } from './settings.js';
+import type { LoadContext } from '../engine/app.js';
 import type { CompiledSchema, LoadResult, SchemaLoader } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
 import { formatSchemaError } from '../engine/schema-error.js';
@@ -31,12 +32,19 @@ export class RouteSchemaError extends Error {
  * the configuration's folder). All problems are reported together, each with
  * the route's path in the configuration and the schema's own JSON path.
  */
-export async function loadRouteSchemas(config: { domains: readonly RoutedDomain[] }, configDir: string, loader: SchemaLoader): Promise<RouteSchemas> {
+export async function loadRouteSchemas(
+  config: { domains: readonly RoutedDomain[] },
+  configDir: string,
+  loader: SchemaLoader,
+  /** Each domain's load context (its media folder), so constant arguments are checked against it. */
+  contextOf?: (domain: string) => LoadContext,
+): Promise<RouteSchemas> {
   const schemas: RouteSchemas = new Map();
   const problems: string[] = [];
   const fileCache = new Map<string, LoadResult>();
 
   for (const [d, domain] of config.domains.entries()) {
+    const context = contextOf?.(domain.name);
     const routes = [
       ...domain.routes.public.map((route, r) => ({ route, at: routePath.public(d, r) })),
       ...domain.routes.default.map((route, r) => ({ route, at: routePath.default(d, r) })),
@@ -48,19 +56,21 @@ export async function loadRouteSchemas(config: { domains: readonly RoutedDomain[
       if (typeof route.schema === 'string') {
         const file = resolve(configDir, route.schema);
         where = `${at}.schema (${file})`;
-        const cached = fileCache.get(file);
+        // One file may serve routes of several domains, each with its own media folder.
+        const cacheKey = `${domain.name}\u0000${file}`;
+        const cached = fileCache.get(cacheKey);
         if (cached) result = cached;
         else {
           try {
-            result = loader.loadText(await readFile(file, 'utf8'), formatOfPath(file));
+            result = loader.loadText(await readFile(file, 'utf8'), formatOfPath(file), context);
           } catch (error) {
             problems.push(`${where}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
             continue;
           }
-          fileCache.set(file, result);
+          fileCache.set(cacheKey, result);
         }
       } else {
-        result = loader.load(route.schema);
+        result = loader.load(route.schema, context);
       }
       if (result.ok) schemas.set(at, result.schema);
       else for (const error of result.errors) problems.push(`${where} ${formatSchemaError(error)}`);

@@ -10,7 +10,8 @@ import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfigFile, resolveDataDir } from '../config/load.js';
+import { loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
@@ -94,7 +95,8 @@ export async function startRouter(
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const schemas = new SchemaLoader(appRegistry);
-  const routeSchemas = await loadRouteSchemas(config, configDir, schemas);
+  const mediaDir = resolveMediaDir(configPath, config);
+  const routeSchemas = await loadRouteSchemas(config, configDir, schemas, mediaLoadContext(mediaDir));
   const routes = RouteTable.build(config, routeSchemas);
   const phoneState = new ReportingPhoneState();
   const directory = new ConfigDirectory(config.domains, phoneState);
@@ -160,7 +162,7 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains, { voicemail, prompts }),
+          acr: acrServicesFor(config.domains, { voicemail, prompts, mediaDir }),
           schemas,
         }),
         media,

@@ -10,6 +10,8 @@ import type { VoicemailStore } from '../../voicemail/store.js';
 export interface MediaStores {
   voicemail: VoicemailStore;
   prompts: PromptSource;
+  /** The media folders' root (`<media.dir>/<domain>/`), for `playback` type wav. */
+  mediaDir?: string;
 }
 
 /**
@@ -23,6 +25,7 @@ export class AcrServices {
   readonly mailer = new Mailer();
   readonly voicemail: VoicemailStore;
   readonly prompts: PromptSource;
+  readonly mediaDir: string | undefined;
   readonly #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
@@ -34,6 +37,7 @@ export class AcrServices {
     this.#settings = new Map(settings);
     this.voicemail = media.voicemail;
     this.prompts = media.prompts;
+    this.mediaDir = media.mediaDir;
   }
 
   settings(domain: string): DomainAppSettings {
