@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import wavefile from 'wavefile';
 import type { PlayItem } from '../media-engine.js';
-import { SAMPLE_RATE } from '../codec.js';
+import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../codec.js';
+import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { PROMPTS, type PromptName } from './catalog.js';
 
 const run = promisify(execFile);
@@ -44,6 +45,19 @@ export class SpokenPrompts implements PromptSource {
     if (!made) this.#made.set(name, (made = this.#fileFor(name)));
     const path = await made;
     return path ? [{ kind: 'file', path }] : tonePrompts.items(name);
+  }
+
+  /** Writes the prompt as a WAV at `path` (a domain's media folder): its speech, or its tones rendered when there is none. */
+  async writeFile(name: PromptName, path: string): Promise<'speech' | 'tones'> {
+    const [item] = await this.items(name);
+    if (item.kind === 'file') {
+      await writeFile(path, await readFile(item.path));
+      return 'speech';
+    }
+    const wav = new wavefile.WaveFile();
+    wav.fromScratch(1, SAMPLE_RATE, '16', renderTone(PROMPTS[name].tone));
+    await writeFile(path, wav.toBuffer());
+    return 'tones';
   }
 
   /** Makes every prompt that is missing (first start); true when all are speech. */
@@ -83,4 +97,15 @@ export class SpokenPrompts implements PromptSource {
       await rm(spoken, { force: true });
     }
   }
+}
+
+/** A tone spec's samples (it must end: no endless loops). */
+function renderTone(spec: string): Int16Array {
+  const source = new ToneSource(parseToneStream(spec));
+  const frames: Int16Array[] = [];
+  const frame = new Int16Array(SAMPLES_PER_FRAME);
+  while (source.read(frame)) frames.push(frame.slice());
+  const samples = new Int16Array(frames.length * SAMPLES_PER_FRAME);
+  frames.forEach((each, index) => samples.set(each, index * SAMPLES_PER_FRAME));
+  return samples;
 }
