@@ -28,13 +28,13 @@ export interface Softphone {
   close(): Promise<void>;
 }
 
-/** baresip, answering every call at once. */
-export async function startBaresip(account: PhoneAccount): Promise<Softphone> {
+/** baresip, answering every call at once; in its calls it says `say` (8 kHz samples; 30 s of silence by default). */
+export async function startBaresip(account: PhoneAccount, options: { say?: Int16Array } = {}): Promise<Softphone> {
   const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
   const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-  const silence = new wavefile.WaveFile();
-  silence.fromScratch(1, 8000, '16', new Int16Array(8000 * 30));
-  await writeFile(join(dir, 'say.wav'), silence.toBuffer());
+  const speech = new wavefile.WaveFile();
+  speech.fromScratch(1, 8000, '16', options.say ?? new Int16Array(8000 * 30));
+  await writeFile(join(dir, 'say.wav'), speech.toBuffer());
   await writeFile(
     join(dir, 'config'),
     [
