@@ -29,6 +29,7 @@ import { echoApp } from './echo.js';
 import { inBandDtmfApp } from './in-band-dtmf.js';
 import { ttsApp } from './tts.js';
 import { playbackApp } from './playback.js';
+import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
 import { sendEmailApp } from './send-email.js';
@@ -45,6 +46,7 @@ import { switchApp } from './switch.js';
 import { triggerApp } from './trigger.js';
 import { unSetApp } from './un-set.js';
 import { userDataApp } from './user-data.js';
+import { voicemailApp } from './voicemail.js';
 import { whileApp } from './while.js';
 
 /**
@@ -61,5 +63,6 @@ export const appRegistry = new AppRegistry([
   playbackApp, flushDtmfApp, recordSessionApp,
   lastAgentApp,
   ringbackApp, echoApp, inBandDtmfApp, ttsApp,
+  recordFileApp, voicemailApp,
   ...NOT_YET_APPS,
 ]);

@@ -11,11 +11,13 @@ import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ConfigError, loadConfigFile, resolveDataDir } from '../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
@@ -30,6 +32,8 @@ import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
@@ -64,6 +68,10 @@ export interface RunningRouter {
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
+export const VOICEMAIL_DIR = 'voicemail';
+/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
+export const PROMPTS_DIR = 'prompts';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
 
@@ -93,10 +101,13 @@ export async function startRouter(
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const schemas = new SchemaLoader(appRegistry);
-  // The file's own schema problems first, named with the files they are in.
-  await loadRouteSchemas(config, configDir, schemas);
+  const mediaDir = resolveMediaDir(configPath, config);
+  // The file's own schema problems first, named with the files they are in (wav prompts checked against the media folder).
+  await loadRouteSchemas(config, configDir, schemas, mediaLoadContext(mediaDir));
   const phoneState = new ReportingPhoneState();
   const metrics = createMetricsRegistry();
+  const voicemail = new FileVoicemailStore(join(dataDir, VOICEMAIL_DIR));
+  const prompts = new SpokenPrompts(join(dataDir, PROMPTS_DIR), (message) => logger.warn({ component: 'media' }, message));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -115,7 +126,7 @@ export async function startRouter(
     );
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
-    const acr = acrServicesFor(running.domains);
+    const acr = acrServicesFor(running.domains, { voicemail, prompts, mediaDir });
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
@@ -232,6 +243,7 @@ export async function startRouter(
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope }),
         async (app) => {
@@ -244,6 +256,7 @@ export async function startRouter(
             traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
+            voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
         consolePlugin,

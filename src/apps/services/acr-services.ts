@@ -5,6 +5,17 @@ import type { LastAgentResult } from '../last-agent-args.js';
 import { OutcomeListeners } from './outcome-listeners.js';
 import { Speech } from './speech.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
+import { tonePrompts, type PromptSource } from '../../media/prompts/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
+import type { VoicemailStore } from '../../voicemail/store.js';
+
+/** Voice mailboxes and the router's own prompts; in memory and as tones unless the server gives its files. */
+export interface MediaStores {
+  voicemail: VoicemailStore;
+  prompts: PromptSource;
+  /** The media folders' root (`<media.dir>/<domain>/`), for `playback` type wav. */
+  mediaDir?: string;
+}
 
 /**
  * What the applications that reach beyond the call share across calls: the
@@ -19,14 +30,21 @@ export class AcrServices {
   readonly lastAgentOutcomes = new OutcomeListeners<LastAgentResult>();
   /** `tts`: phrases spoken by espeak-ng, rendered once. */
   readonly speech = new Speech();
+  readonly voicemail: VoicemailStore;
+  readonly prompts: PromptSource;
+  readonly mediaDir: string | undefined;
   #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
     settings: Iterable<[domain: string, settings: DomainAppSettings]> = [],
     /** HTTP for httpRequest, httpApi and sendEvent; injectable for tests. */
     readonly fetch: typeof globalThis.fetch = globalThis.fetch,
+    media: MediaStores = { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts },
   ) {
     this.#settings = new Map(settings);
+    this.voicemail = media.voicemail;
+    this.prompts = media.prompts;
+    this.mediaDir = media.mediaDir;
   }
 
   /** Another configuration's domain settings; the cache and counters carry on. */
@@ -40,8 +58,8 @@ export class AcrServices {
 }
 
 /** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
-export function acrServicesFor(domains: DomainsAppSettings): AcrServices {
-  return new AcrServices(settingsOf(domains));
+export function acrServicesFor(domains: DomainsAppSettings, media?: MediaStores): AcrServices {
+  return new AcrServices(settingsOf(domains), globalThis.fetch, media);
 }
 
 type DomainsAppSettings = readonly ({ name: string } & DomainAppSettings)[];

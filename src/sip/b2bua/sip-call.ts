@@ -17,6 +17,8 @@ import {
   type CallState,
   type DigitsRequest,
   type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
@@ -218,6 +220,25 @@ export class SipCall extends ChannelVariables implements Call {
   async detectInbandDigits(mode: InbandDetection): Promise<void> {
     const media = await this.#callerMedia();
     await media.session.detectInbandDigits(mode);
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    if (this.#leg.pending) {
+      // A message is taken on an answered call, never as early media.
+      this.#mediaExpected = true;
+      await this.answer();
+    }
+    const media = await this.#callerMedia();
+    const { name, path: given, ...options } = request;
+    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    this.#log(`recording a message to ${path}`);
+    try {
+      return await media.session.recordMessage(path, options);
+    } catch (error) {
+      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      throw error;
+    }
   }
 
   /**
