@@ -23,6 +23,8 @@ import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { parkApp } from './park.js';
+import { pickupApp } from './pickup.js';
 import { playbackApp } from './playback.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
@@ -34,6 +36,7 @@ import { setProfileVarApp } from './set-profile-var.js';
 import { setSoundsApp } from './set-sounds.js';
 import { setUserApp } from './set-user.js';
 import { setVarApp } from './set-var.js';
+import { sipRedirectApp } from './sip-redirect.js';
 import { sleepApp } from './sleep.js';
 import { stringApp } from './string.js';
 import { switchApp } from './switch.js';
@@ -54,5 +57,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  sipRedirectApp, parkApp, pickupApp,
   ...NOT_YET_APPS,
 ]);

@@ -151,7 +151,7 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains),
+          acr: acrServicesFor(config.domains, { find: (uuid) => sipServer.switchboard.find(uuid), connect: (a, b) => sipServer.switchboard.connect(a, b) }),
           schemas,
         }),
         media,

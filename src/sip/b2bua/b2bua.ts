@@ -27,6 +27,7 @@ import type { CallOrigin } from '../../call/origin.js';
 import type { CallEventListener, LiveCall } from '../live-calls.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
+import { SipSwitchboard } from './switchboard.js';
 
 export interface B2buaOptions {
   stack: Omit<SipStack, 'dialogs'>;
@@ -66,10 +67,13 @@ export class B2bua {
   readonly #calls = new Map<SipCall, Date>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
+  /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
+  readonly switchboard: SipSwitchboard;
 
   constructor(options: B2buaOptions) {
     this.#options = options;
     this.#stack = { ...options.stack, dialogs: new Map() };
+    this.switchboard = new SipSwitchboard(() => this.#calls.keys(), options.media);
   }
 
   /** Calls in progress, answered or not. */

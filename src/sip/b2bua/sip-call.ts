@@ -17,8 +17,10 @@ import {
   type CallState,
   type DigitsRequest,
   type PlayOutcome,
+  type PlayItem,
   type PlayRequest,
   type RecordingSummary,
+  type RedirectOutcome,
 } from '../../call/call.js';
 import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
@@ -36,6 +38,7 @@ import { LegBookkeeping } from './leg-bookkeeping.js';
 import { LegMedia } from './leg-media.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import { contactValues, deflect, redirectUnanswered } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -62,6 +65,8 @@ export interface SipCallOptions {
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
+/** What a held call hears when it has no music: silence, in slices so a release is heard at once. */
+const HOLD_SILENCE: PlayItem = { kind: 'silence', ms: 60_000 };
 
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
@@ -75,6 +80,8 @@ export class SipCall extends ChannelVariables implements Call {
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
   #media: LegMedia | undefined;
+  /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
+  #answeringWithMedia: Promise<void> | undefined;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -114,8 +121,9 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async answer(): Promise<void> {
+    if (this.#answeringWithMedia) return this.#answeringWithMedia;
     if (!this.#leg.pending) return;
-    if (this.#mediaExpected) return this.#answerWithMedia();
+    if (this.#mediaExpected) return (this.#answeringWithMedia = this.#answerWithMedia());
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
     if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
@@ -170,6 +178,73 @@ export class SipCall extends ChannelVariables implements Call {
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
     return this.#media?.session.stopRecording();
+  }
+
+  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    const values = contactValues(targets);
+    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
+    if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
+    if (this.#state === 'ended') return { kind: 'refused', reason: 'the call has ended' };
+    if (this.#leg.pending) {
+      const outcome = redirectUnanswered(this.#leg, values.contacts);
+      this.#log(`redirected (302) to ${values.contacts.join(', ')}`);
+      this.#ended('REDIRECTION_TO_NEW_DESTINATION');
+      return outcome;
+    }
+    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'));
+    this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
+    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
+    return outcome;
+  }
+
+  async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    const media = await this.#callerMedia();
+    const stop = () => void media.session.stopPlaying();
+    release.addEventListener('abort', stop, { once: true });
+    let items = [music ?? HOLD_SILENCE];
+    try {
+      while (!release.aborted && !this.#abort.signal.aborted) {
+        await media.session.play(items).catch((error: unknown) => {
+          this.#log(`hold music cannot be played, silence instead: ${(error as Error).message}`);
+          items = [HOLD_SILENCE];
+        });
+      }
+    } finally {
+      release.removeEventListener('abort', stop);
+    }
+    return this.#abort.signal.aborted ? 'ended' : 'released';
+  }
+
+  ended(): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  /**
+   * The caller's media session for a connection to another call
+   * (SipSwitchboard): a call not yet answered is answered with our media;
+   * what it was hearing stops. Why it cannot be connected otherwise.
+   */
+  async mediaForConnection(): Promise<MediaSession | string> {
+    if (this.#state === 'ended') return 'the call has ended';
+    if (this.#bridged) return 'the call is in a bridge';
+    if (!this.#media && this.#leg.pending) {
+      this.#mediaExpected = true;
+      await this.answer();
+    }
+    if (!this.#media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
+    await this.#media.session.stopPlaying();
+    return this.#media.session;
+  }
+
+  /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
+  connectedTo(other: string): void {
+    this.channel.set('last_bridge_to', other);
+    this.#legs.caller.bridge();
+    this.#log(`connected to call ${other}`);
   }
 
   /** The caller's media session; a call not yet answered is answered with it. */
@@ -251,7 +326,7 @@ export class SipCall extends ChannelVariables implements Call {
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
-      signal: this.#abort.signal,
+      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
       observer: this.#legs.forkObserver(this.#relayProgress(), () => this.#hangupCause),
       log: (message) => this.#log(message),
     });
