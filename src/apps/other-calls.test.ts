@@ -29,6 +29,7 @@ function switchboardWith(...calls: Call[]): Switchboard & { connected: [string, 
       connected.push([a.uuid, b.uuid]);
       return { connected: true };
     },
+    originate: () => ({ placed: false, reason: 'not in this test' }),
   };
 }
 
@@ -115,6 +116,43 @@ describe('pickup', () => {
     const run = await runSchema([{ bridge: { pickup: 'sales', endpoints: [{ type: 'user', name: '101' }] } }], { phones: { '101': 'onhook' } }, { acr });
     assert.match(run.steps[0].result!, /^bridge failed: NO_ANSWER/);
     assert.equal(acr.pickupGroups.take('example.com', 'sales', otherCall('picker'), Promise.resolve(false)), undefined);
+  });
+});
+
+describe('originate', () => {
+  const callback = {
+    originate: {
+      uuid: 'new-call',
+      delay: 0,
+      cid_num: '${caller_id_number}',
+      exportVar: { other_uuid: '${uuid}' },
+      endpoint: { type: 'sipGateway', name: 'carrier', dialString: '${callback_number}' },
+      actions: [{ bridge: { uuid: '${uuid}', other_uuid: '${other_uuid}' } }],
+    },
+  };
+
+  it('asks the switchboard for the new call: its target, ring time, caller ID and variables; the flow goes on at once', async () => {
+    const requests: Parameters<Switchboard['originate']>[1][] = [];
+    const switchboard = { ...switchboardWith(), originate: (_from: Call, request: Parameters<Switchboard['originate']>[1]) => (requests.push(request), { placed: true as const }) };
+    const acr = new AcrServices(undefined, undefined, switchboard);
+    const run = await runSchema([callback, { log: 'next' }], { variables: { caller_id_number: '0441234567', callback_number: '0671234567' } }, { acr });
+    assert.equal(run.steps[0].result, "call new-call to gateway carrier/0671234567 in 0 s, ringing up to 40 s; its 1 action(s) run when it answers");
+    assert.equal(run.steps.length, 2);
+    const [request] = requests;
+    const leg = request.plan.groups[0][0];
+    assert.deepEqual([leg.endpoint.type, leg.endpoint.dialString, leg.timeoutSeconds, leg.callerIdNumber], ['gateway', '0671234567', 40, '0441234567']);
+    assert.deepEqual(request.variables, { other_uuid: run.call.uuid, domain_name: 'example.com', originating_leg_uuid: run.call.uuid });
+  });
+
+  it('in a trace nothing is placed, and the trace says so', async () => {
+    const { step } = await runApp(callback, { variables: { callback_number: '0671234567' } });
+    assert.equal(step.result, 'not placed: a trace places no other calls');
+  });
+
+  it("checks the new call's actions when the schema loads, with their path", () => {
+    assert.deepEqual(loadErrors([{ originate: { endpoint: { type: 'user', name: '101', proto: 'sip' }, actions: [{ hangupp: '' }] } }]), [
+      { path: '[0].originate.actions[0].hangupp', message: 'unknown application; did you mean hangup?' },
+    ]);
   });
 });
 

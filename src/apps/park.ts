@@ -47,6 +47,11 @@ async function park(ctx: AppContext, lot: string, slot: string): Promise<AppOutc
     if (!parked) return { result: `slot ${lot} ${slot} was taken meanwhile; not parked` };
     ctx.log(`parked at ${lot} ${slot}`);
     if ((await ctx.call.hold(music, parked.release.signal)) === 'ended') return { result: `parked at ${lot} ${slot} until the caller hung up`, next: 'end' };
+    // Released without being taken from the slot: another call joined it by uuid (bridge {uuid, other_uuid}).
+    if (ctx.services.acr.parking.leave(ctx.domainName, lot, slot, parked)) {
+      await ctx.call.ended();
+      return { result: `parked at ${lot} ${slot}, joined by another call; connected until hang-up`, next: 'end' };
+    }
     if (await parked.taken) {
       await ctx.call.ended();
       return { result: `parked at ${lot} ${slot}, taken; connected until hang-up`, next: 'end' };

@@ -23,6 +23,7 @@ import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { originateApp } from './originate.js';
 import { parkApp } from './park.js';
 import { pickupApp } from './pickup.js';
 import { playbackApp } from './playback.js';
@@ -57,6 +58,6 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
-  sipRedirectApp, parkApp, pickupApp,
+  sipRedirectApp, parkApp, pickupApp, originateApp,
   ...NOT_YET_APPS,
 ]);

@@ -80,8 +80,8 @@ export interface Call {
 
   /**
    * Holds the call (`park`): answered, hearing `music` again and again
-   * (silence when there is none), until the call ends or `release` aborts —
-   * then the call is someone else's to connect (see Switchboard.connect).
+   * (silence when there is none), until the call ends, `release` aborts, or
+   * the switchboard connects it to another call (Switchboard.connect).
    */
   hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'>;
 

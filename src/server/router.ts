@@ -151,7 +151,11 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains, { find: (uuid) => sipServer.switchboard.find(uuid), connect: (a, b) => sipServer.switchboard.connect(a, b) }),
+          acr: acrServicesFor(config.domains, {
+            find: (uuid) => sipServer.switchboard.find(uuid),
+            connect: (a, b) => sipServer.switchboard.connect(a, b),
+            originate: (from, request) => sipServer.switchboard.originate(from, request),
+          }),
           schemas,
         }),
         media,

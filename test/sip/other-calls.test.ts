@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { allOk, firstReceived, header, INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls, waitForState, finalStatuses, type BackgroundSipp } from '../support/sip/calls.js';
+import { allCdrs, findCdr, newCdrs, allOk, firstReceived, header, INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls, waitForState, finalStatuses, type BackgroundSipp } from '../support/sip/calls.js';
 import { startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 /** A parked call leaves its uuid in the cache so another call's schema can name it. */
@@ -25,6 +25,14 @@ async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<
         { name: 'deflected', pattern: '^301$', schema: [{ answer: '' }, { sipRedirect: 'sip:1000@moved.example.net' }] },
         { name: 'park', pattern: '^70\\d$', schema: PARK_HERE },
         { name: 'end parked', pattern: '^800$', schema: [{ cache: { method: 'get', key: 'parked', setVar: 'victim' } }, { hangup: { uuid: '${victim}', cause: 'CALL_REJECTED' } }, { hangup: 'USER_BUSY' }] },
+        {
+          name: 'call me back',
+          pattern: '^900$',
+          schema: [
+            { originate: { endpoint: { type: 'user', name: '102' }, delay: 0, timeout: 20, exportVar: { other_uuid: '${uuid}' }, actions: [{ bridge: { uuid: '${uuid}', other_uuid: '${other_uuid}' } }] } },
+            { park: { name: 'callbacks', lot: '${uuid}' } },
+          ],
+        },
         { name: 'join parked', pattern: '^801$', schema: [{ cache: { method: 'get', key: 'parked', setVar: 'other' } }, { bridge: { uuid: '${uuid}', other_uuid: '${other}' } }] },
       ],
     },
@@ -124,6 +132,29 @@ describe('applications acting on other calls, over SIP', () => {
         assert.equal(finalStatuses(results.killer).at(-1), 486);
       } finally {
         stopAll([parked, killer]);
+      }
+    }));
+
+  it('originate: 101 waits parked while the router calls 102, whose actions join the two; 101 hangs up and 102 gets BYE', () =>
+    withRouter(async (server) => {
+      const phone = await registerPhone(server, '102');
+      const before = await allCdrs(server);
+      const callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 200, timeoutSeconds: 40 });
+      const caller = userCalls(server, '101', '900', 'call-uac.xml', { pauseMs: 3000, timeoutSeconds: 40 });
+      try {
+        const results = await allOk({ caller, callee });
+        const invite = firstReceived(results.callee, /^INVITE /);
+        assert.match(header(invite, 'To') ?? '', /sip:102@/);
+        assert.match(invite.body, /m=audio \d+ RTP\/AVP/);
+        firstReceived(results.callee, /^BYE /);
+        const cdrs = await newCdrs(server, before, 2);
+        const called = findCdr(cdrs, { 'Destination number': '102', Bridged: true }, 'the originated leg');
+        const waiting = findCdr(cdrs, { 'Destination number': '900', Bridged: true }, 'the caller who waited');
+        // The originated leg's CDR is a fork of the call that placed it; the caller was joined to it.
+        assert.equal((called.variables as Record<string, string>).originating_leg_uuid, (waiting.variables as Record<string, string>).uuid);
+        assert.equal((waiting.variables as Record<string, string>).last_bridge_to, (called.variables as Record<string, string>).uuid);
+      } finally {
+        stopAll([caller, callee]);
       }
     }));
 

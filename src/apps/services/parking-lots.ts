@@ -43,6 +43,14 @@ export class ParkingLots {
     return parked;
   }
 
+  /** Takes the call out of its slot itself (it was connected to a call by other means); false when someone took it from the slot. */
+  leave(domain: string, lot: string, slot: string, parked: ParkedCall): boolean {
+    const key = slotKey(domain, lot, slot);
+    if (this.#slots.get(key) !== parked) return false;
+    this.#slots.delete(key);
+    return true;
+  }
+
   occupied(domain: string, lot: string, slot: string): boolean {
     return this.#slots.has(slotKey(domain, lot, slot));
   }

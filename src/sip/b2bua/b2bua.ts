@@ -73,7 +73,13 @@ export class B2bua {
   constructor(options: B2buaOptions) {
     this.#options = options;
     this.#stack = { ...options.stack, dialogs: new Map() };
-    this.switchboard = new SipSwitchboard(() => this.#calls.keys(), options.media);
+    this.switchboard = new SipSwitchboard({
+      stack: this.#stack,
+      calls: () => this.#calls.keys(),
+      media: options.media,
+      recordingsDir: options.recordingsDir,
+      logger: options.logger.child({ component: 'switchboard' }),
+    });
   }
 
   /** Calls in progress, answered or not. */
@@ -127,7 +133,7 @@ export class B2bua {
 
   /** Ends every call: BYE to answered legs, an error response to ringing ones. */
   async hangupAll(cause: 'SYSTEM_SHUTDOWN' | 'MANAGER_REQUEST'): Promise<void> {
-    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)));
+    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)).concat(this.switchboard.hangupAll(cause)));
   }
 
   liveCalls(): LiveCall[] {

@@ -31,6 +31,7 @@ import type { MediaEngine } from '../../media/media-engine.js';
 import type { SipRequest, SipResponse } from '../message/index.js';
 import type { MediaSession } from '../../media/media-engine.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
+import type { ForkObserver } from './ring-group.js';
 import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -38,6 +39,7 @@ import { LegBookkeeping } from './leg-bookkeeping.js';
 import { LegMedia } from './leg-media.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import { holdOnMedia } from './hold.js';
 import { contactValues, deflect, redirectUnanswered } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
@@ -65,8 +67,7 @@ export interface SipCallOptions {
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
-/** What a held call hears when it has no music: silence, in slices so a release is heard at once. */
-const HOLD_SILENCE: PlayItem = { kind: 'silence', ms: 60_000 };
+
 
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
@@ -82,6 +83,8 @@ export class SipCall extends ChannelVariables implements Call {
   #media: LegMedia | undefined;
   /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
   #answeringWithMedia: Promise<void> | undefined;
+  /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
+  readonly #connecting = new AbortController();
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -198,21 +201,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
-    const media = await this.#callerMedia();
-    const stop = () => void media.session.stopPlaying();
-    release.addEventListener('abort', stop, { once: true });
-    let items = [music ?? HOLD_SILENCE];
-    try {
-      while (!release.aborted && !this.#abort.signal.aborted) {
-        await media.session.play(items).catch((error: unknown) => {
-          this.#log(`hold music cannot be played, silence instead: ${(error as Error).message}`);
-          items = [HOLD_SILENCE];
-        });
-      }
-    } finally {
-      release.removeEventListener('abort', stop);
-    }
-    return this.#abort.signal.aborted ? 'ended' : 'released';
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#log(message));
   }
 
   ended(): Promise<void> {
@@ -236,8 +225,18 @@ export class SipCall extends ChannelVariables implements Call {
       await this.answer();
     }
     if (!this.#media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
+    this.#connecting.abort();
     await this.#media.session.stopPlaying();
     return this.#media.session;
+  }
+
+  /**
+   * What a call placed on this call's behalf (`originate`) rings with: this
+   * call's targets and caller ID; its legs' CDRs are forks of this call, as
+   * FreeSWITCH's originate B-legs name their originating leg.
+   */
+  onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
+    return { targets: () => this.#targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
   }
 
   /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
