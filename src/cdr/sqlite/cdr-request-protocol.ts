@@ -12,7 +12,7 @@ export interface CdrRequestWorkerData {
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
-export type CdrOperation = 'search' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics';
+export type CdrOperation = 'search' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'openSnapshot' | 'closeSnapshot';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {
@@ -25,6 +25,7 @@ export interface WorkerRequestOptions {
   now?: Date;
   domain?: string;
   maxTimeMs?: number;
+  snapshot?: string;
 }
 
 export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | { type: 'close' };

@@ -32,6 +32,10 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.deleteByQuery(payload, options);
     case 'refreshStatistics':
       return store.refreshStatistics();
+    case 'openSnapshot':
+      return store.openSnapshot();
+    case 'closeSnapshot':
+      return store.closeSnapshot(payload as string);
   }
 }
 

@@ -94,6 +94,15 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
   }
 
+  /** On the requests' worker, whose connection the snapshot's searches then use; lost if that worker is ended past a deadline. */
+  openSnapshot(): Promise<string | undefined> {
+    return this.#run('openSnapshot', undefined) as Promise<string | undefined>;
+  }
+
+  async closeSnapshot(id: string): Promise<void> {
+    await this.#run('closeSnapshot', id);
+  }
+
   async refreshStatistics(): Promise<void> {
     await this.#run('refreshStatistics', undefined);
   }
@@ -114,11 +123,11 @@ export class SqliteCdrWorkers implements CdrService {
 }
 
 function laneRequest(operation: CdrOperation, payload: unknown, options: SearchOptions, maxTimeMs: number) {
-  const { signal, now, domain } = options;
+  const { signal, now, domain, snapshot } = options;
   return {
     operation,
     payload,
-    options: { now, domain, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
+    options: { now, domain, snapshot, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
     signal,
   };
 }
