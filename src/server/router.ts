@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { requestDomainScope } from '../admin/auth-plugin.js';
+import { requestDomainScope, requestIdentity } from '../admin/auth-plugin.js';
 import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
@@ -196,7 +196,7 @@ export async function startRouter(
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) =>
-          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope, identityOf: requestIdentity }),
         async (app) => {
           await app.register(adminApiPlugin, {
             prefix: API_PREFIX,

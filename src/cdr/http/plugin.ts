@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
 import { registerClusterRoutes } from './cluster-routes.js';
+import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
 import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
@@ -30,6 +31,8 @@ export interface CdrHttpOptions {
   timeZoneOf?: (domain: string | undefined) => string;
   /** The one domain a request may search, when its credentials are confined to one (src/admin). */
   domainOf?: (request: FastifyRequest) => string | undefined;
+  /** Who the request's credentials name, for `_security/_authenticate` (src/admin). */
+  identityOf?: (request: FastifyRequest) => RequestIdentity | undefined;
 }
 
 export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOptions): Promise<void> {
@@ -53,6 +56,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   const searcher = createSearcher(store, searchOptions);
 
   registerClusterRoutes(app, { mappedFields: () => store.mappedFields(), documentCount: async () => (await store.count({})).count });
+  registerDiscoveryRoutes(app, options.identityOf);
   const snapshots: SnapshotSource | undefined =
     store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
   const scrolls = new CursorRegistry(snapshots);
