@@ -70,6 +70,11 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     return this.#worker?.threadId;
   }
 
+  /** Starts the thread now, before the first leg ends (a router), so the first CDRs are not late by its start-up. */
+  warm(): void {
+    if (!this.#worker && !this.#closed) this.#start();
+  }
+
   write(entries: readonly LegWriteEntry[]): Promise<LegBatchResult> {
     if (entries.length === 0) return Promise.resolve({ outcomes: [] });
     if (this.#closed) return Promise.resolve(failAll(entries.length, new Error('the CDR writer is closed')));
