@@ -60,6 +60,21 @@ function assertConnectedThenEnded(first: Awaited<ReturnType<typeof allOk>>[strin
   firstReceived(first, /^BYE /);
 }
 
+/** 101 parks by dialling `parkAt`; once it is answered 102 dials `joinBy`, is answered and connected, and its BYE ends 101's call. */
+async function parkedThenJoined(server: TestRouter, parkAt: string, joinBy: string): Promise<void> {
+  let joiner: BackgroundSipp | undefined;
+  const parked = userCalls(server, '101', parkAt, 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
+  try {
+    await someCallAnswered(server);
+    joiner = userCalls(server, '102', joinBy, 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
+    const results = await allOk({ parked, joiner });
+    assert.equal(finalStatuses(results.joiner).at(-1), 200);
+    assertConnectedThenEnded(results.parked);
+  } finally {
+    stopAll([parked, joiner]);
+  }
+}
+
 describe('applications acting on other calls, over SIP', () => {
   it('sipRedirect before the answer: 302 naming every target in Contact', () =>
     withRouter(async (server) => {
@@ -88,19 +103,7 @@ describe('applications acting on other calls, over SIP', () => {
     }));
 
   it('park: the first caller waits in slot 701; the next caller of 701 takes it, and its BYE ends both', () =>
-    withRouter(async (server) => {
-      let taker: BackgroundSipp | undefined;
-      const parked = userCalls(server, '101', '701', 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
-      try {
-        await someCallAnswered(server);
-        taker = userCalls(server, '102', '701', 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
-        const results = await allOk({ parked, taker });
-        assert.equal(finalStatuses(results.taker).at(-1), 200);
-        assertConnectedThenEnded(results.parked);
-      } finally {
-        stopAll([parked, taker]);
-      }
-    }));
+    withRouter((server) => parkedThenJoined(server, '701', '701')));
 
   it('pickup: 101 rings 103 with pickup group sales; 102 dials *8 and is connected to 101, 103 stops ringing', () =>
     withRouter(async (server) => {
@@ -158,18 +161,5 @@ describe('applications acting on other calls, over SIP', () => {
       }
     }));
 
-  it('bridge {uuid, other_uuid}: a call joins itself to the parked call', () =>
-    withRouter(async (server) => {
-      let joiner: BackgroundSipp | undefined;
-      const parked = userCalls(server, '101', '703', 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
-      try {
-        await someCallAnswered(server);
-        joiner = userCalls(server, '102', '801', 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
-        const results = await allOk({ parked, joiner });
-        assert.equal(finalStatuses(results.joiner).at(-1), 200);
-        assertConnectedThenEnded(results.parked);
-      } finally {
-        stopAll([parked, joiner]);
-      }
-    }));
+  it('bridge {uuid, other_uuid}: a call joins itself to the parked call', () => withRouter((server) => parkedThenJoined(server, '703', '801')));
 });

@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
+import { Client } from '@elastic/elasticsearch';
 import { fileURLToPath } from 'node:url';
 import { TokenStore } from '../../../src/admin/token-store.js';
 import type { CdrDocument } from '../../../src/cdr/store.js';
@@ -48,6 +50,26 @@ export async function startCdrServe(): Promise<CdrServe> {
         await once(child, 'exit');
       }
       await rm(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A `cdr serve` for the test file and the 8.x client on it, started before its tests and stopped after. */
+export function servedClient(): { readonly client: Client } {
+  let serve: CdrServe | undefined;
+  let client: Client | undefined;
+  before(async () => {
+    serve = await startCdrServe();
+    client = new Client({ node: serve.url, headers: serve.headers });
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+  });
+  return {
+    get client(): Client {
+      if (!client) throw new Error('the client exists once the before hook has run');
+      return client;
     },
   };
 }
