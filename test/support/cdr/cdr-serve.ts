@@ -54,22 +54,30 @@ export async function startCdrServe(): Promise<CdrServe> {
   };
 }
 
-/** A `cdr serve` for the test file and the 8.x client on it, started before its tests and stopped after. */
-export function servedClient(): { readonly client: Client } {
+/** A `cdr serve` for the test file and a client on it (the 8.x client unless `connect` makes another), started before its tests and stopped after. */
+export function servedClient<C extends { close(): Promise<unknown> } = Client>(
+  connect: (serve: CdrServe) => C = (serve) => new Client({ node: serve.url, headers: serve.headers }) as unknown as C,
+): { readonly client: C; readonly serve: CdrServe } {
   let serve: CdrServe | undefined;
-  let client: Client | undefined;
+  let client: C | undefined;
   before(async () => {
     serve = await startCdrServe();
-    client = new Client({ node: serve.url, headers: serve.headers });
+    client = connect(serve);
   });
   after(async () => {
     await client?.close();
     await serve?.stop();
   });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('cdr serve runs once the before hook has run');
+    return value;
+  };
   return {
-    get client(): Client {
-      if (!client) throw new Error('the client exists once the before hook has run');
-      return client;
+    get client() {
+      return started(client);
+    },
+    get serve() {
+      return started(serve);
     },
   };
 }
