@@ -55,7 +55,7 @@ function noteUnimplemented(ctx: AppContext, args: BridgeArgs): void {
 }
 
 /** Another call took this one from its pickup group while it rang: the flow waits out that conversation. */
-async function pickedUp(ctx: AppContext, by: NonNullable<RingingCall['pickedBy']>, group: string): Promise<AppOutcome> {
+async function pickedUp(ctx: AppContext, by: NonNullable<RingingCall['pickedBy']>, group: string): Promise<BridgeStepResult['outcome']> {
   if (!(await by.connected)) return recordFailure(ctx, 'PICKED_OFF');
   ctx.setVariable('originate_disposition', 'PICKED_OFF');
   await ctx.call.ended();
@@ -97,31 +97,47 @@ export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
       exportedVariables: ctx.exportedVariables(),
       codecs: args.codecs,
     };
-    const planned = planBridge(request, (name) => ctx.variables.channel(name));
-    if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
     const group = args.pickup && ctx.expand(args.pickup).trim();
-    const ringing = group ? ctx.services.acr.pickupGroups.offer(ctx.domainName, group, ctx.call) : undefined;
-    let outcome: Awaited<ReturnType<typeof ctx.call.bridge>>;
-    try {
-      outcome = await ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
-    } finally {
-      ringing?.withdraw();
-    }
-    if (!outcome.answered && ringing?.pickedBy) return pickedUp(ctx, ringing.pickedBy, group as string);
-    if (!outcome.answered) {
-      const cause = bridgeFailureCause(outcome.attempts);
-      const failed = recordFailure(ctx, cause);
-      if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return failed;
-      await ctx.call.hangup(cause);
-      return { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' };
-    }
-
-    ctx.setVariable('originate_disposition', 'SUCCESS');
-    ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
-    ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
-    if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
-    const winner = endpoints[outcome.endpointIndex];
-    const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
-    return planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
+    return (await carryOutBridge(ctx, request, group || undefined)).outcome;
   },
 };
+
+/** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
+export type BridgeStepResult = { outcome: { result: string; next?: 'end' } } & ({ answered: true } | { answered: false; cause: HangupCause });
+
+/**
+ * Rings what the request names, as the bridge policy plans it, and sets the
+ * variables FreeSWITCH sets after a bridge. The flow ends after a conversation
+ * (unless `hangup_after_bridge=false`) or after a failure `continue_on_fail`
+ * does not go on after (the call is hung up with the cause).
+ */
+export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroup?: string): Promise<BridgeStepResult> {
+  const planned = planBridge(request, (name) => ctx.variables.channel(name));
+  if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
+  const ringing = pickupGroup ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroup, ctx.call) : undefined;
+  let outcome: Awaited<ReturnType<typeof ctx.call.bridge>>;
+  try {
+    outcome = await ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
+  } finally {
+    ringing?.withdraw();
+  }
+  if (!outcome.answered && ringing?.pickedBy) return { answered: true, outcome: await pickedUp(ctx, ringing.pickedBy, pickupGroup!) };
+  if (!outcome.answered) {
+    const cause = bridgeFailureCause(outcome.attempts);
+    const failed = recordFailure(ctx, cause);
+    if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return { answered: false, cause, outcome: failed };
+    await ctx.call.hangup(cause);
+    return { answered: false, cause, outcome: { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' } };
+  }
+
+  ctx.setVariable('originate_disposition', 'SUCCESS');
+  ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
+  ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
+  if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
+  const winner = request.endpoints[outcome.endpointIndex];
+  const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+  return {
+    answered: true,
+    outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },
+  };
+}

@@ -72,7 +72,7 @@ describe('park', () => {
   });
 
   it('a slot holding a parked call: this call takes it (auto out: the first parked in the range)', async () => {
-    const acr = new AcrServices(undefined, undefined, switchboardWith());
+    const acr = new AcrServices(undefined, undefined, undefined, switchboardWith());
     const parked = otherCall('parked-call');
     const held = acr.parking.park('example.com', 'myPark', '1500', parked)!;
     const run = await runSchema([{ park: { name: 'myPark', lot: '1000-2000', auto: 'out' } }], { callerHangsUpAfter: 5 }, { acr });
@@ -96,7 +96,7 @@ describe('park', () => {
 describe('pickup', () => {
   it('takes the oldest call ringing in the group: it stops ringing and the two are connected', async () => {
     const switchboard = switchboardWith();
-    const acr = new AcrServices(undefined, undefined, switchboard);
+    const acr = new AcrServices(undefined, undefined, undefined, switchboard);
     const ringing = acr.pickupGroups.offer('example.com', 'sales', otherCall('ringing-call'));
     const run = await runSchema([{ pickup: 'sales' }], { callerHangsUpAfter: 5 }, { acr });
     assert.equal(ringing.stop.signal.aborted, true);
@@ -134,7 +134,7 @@ describe('originate', () => {
   it('asks the switchboard for the new call: its target, ring time, caller ID and variables; the flow goes on at once', async () => {
     const requests: Parameters<Switchboard['originate']>[1][] = [];
     const switchboard = { ...switchboardWith(), originate: (_from: Call, request: Parameters<Switchboard['originate']>[1]) => (requests.push(request), { placed: true as const }) };
-    const acr = new AcrServices(undefined, undefined, switchboard);
+    const acr = new AcrServices(undefined, undefined, undefined, switchboard);
     const run = await runSchema([callback, { log: 'next' }], { variables: { caller_id_number: '0441234567', callback_number: '0671234567' } }, { acr });
     assert.equal(run.steps[0].result, "call new-call to gateway carrier/0671234567 in 0 s, ringing up to 40 s; its 1 action(s) run when it answers");
     assert.equal(run.steps.length, 2);
@@ -159,7 +159,7 @@ describe('originate', () => {
 describe('hangup and bridge by uuid', () => {
   it('hangup {uuid, cause} ends that call; the flow goes on', async () => {
     const other = otherCall('call-2');
-    const acr = new AcrServices(undefined, undefined, switchboardWith(other));
+    const acr = new AcrServices(undefined, undefined, undefined, switchboardWith(other));
     const run = await runSchema([{ hangup: { uuid: '${victim}', cause: 'USER_BUSY' } }, { log: 'still here' }], { variables: { victim: 'call-2' } }, { acr });
     assert.equal(run.steps[0].result, 'hung up call call-2: USER_BUSY');
     assert.deepEqual(other.causes, ['USER_BUSY']);
@@ -177,7 +177,7 @@ describe('hangup and bridge by uuid', () => {
 
   it('bridge {uuid, other_uuid} connects two other calls: +OK in exportVar', async () => {
     const switchboard = switchboardWith(otherCall('a'), otherCall('b'));
-    const acr = new AcrServices(undefined, undefined, switchboard);
+    const acr = new AcrServices(undefined, undefined, undefined, switchboard);
     const { step } = await runApp({ bridge: { uuid: 'a', other_uuid: 'b', exportVar: 'res' } }, {}, { acr });
     assert.deepEqual(switchboard.connected, [['a', 'b']]);
     assert.deepEqual(step.variables, { res: '+OK b' });

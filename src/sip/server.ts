@@ -13,7 +13,7 @@ import { sessionTimers } from './dialog/settings.js';
 import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
-import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
+import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
@@ -64,6 +64,7 @@ export class SipServer {
   readonly #transport: TransportLayer;
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
+  readonly #qualifier: Qualifier | undefined;
   readonly #userAgentServer: UserAgentServer;
   readonly #b2bua: B2bua | undefined;
   readonly #local: LocalAddress;
@@ -85,7 +86,7 @@ export class SipServer {
       perUserAtSource: failureLimits(sip.auth.perUserAtSource),
       perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
       blockStores: options.state && sqliteBlockStores(options.state),
-      passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm],
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
@@ -115,6 +116,15 @@ export class SipServer {
       publicAddress: sip.publicAddress,
       portOf: (transport) => this.#transport.localAddress(transport)?.port ?? sip.listen.port,
     }));
+    const qualifySeconds = sip.registration.qualifySeconds;
+    if (qualifySeconds !== undefined) {
+      this.#qualifier = new Qualifier({
+        intervalMs: qualifySeconds * 1000,
+        registrations: this.#registrar,
+        send: (request, destination, user) => transactions.sendRequest(request, destination, user),
+        local,
+      });
+    }
     if (options.calls) {
       const callLogger = logger.child({ layer: 'b2bua' });
       this.#b2bua = new B2bua({
@@ -134,6 +144,7 @@ export class SipServer {
         directory,
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
+        contactUnreachable: (domain, user, binding, why) => this.#registrar.markReachable(domain, user, binding, false, why),
         recordLeg: options.calls.recordLeg,
         journal: options.calls.journal,
         variableLimits: options.calls.variableLimits,
@@ -164,6 +175,7 @@ export class SipServer {
 
   async start(): Promise<void> {
     await this.#transport.listen();
+    this.#qualifier?.start();
     this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
   }
 
@@ -174,6 +186,7 @@ export class SipServer {
    */
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
+    this.#qualifier?.stop();
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
@@ -238,6 +251,11 @@ export class SipServer {
   /** Where a user's phones can be reached, for the B2BUA. */
   contacts(domain: string, user: string): Binding[] {
     return this.#registrar.contacts(domain, user);
+  }
+
+  /** Forgets a deleted user's registrations; returns how many there were. */
+  removeRegistrations(domain: string, user: string): number {
+    return this.#registrar.removeUser(domain, user);
   }
 
   /** Live registered contacts of all users. */

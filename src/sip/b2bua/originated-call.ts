@@ -15,12 +15,16 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayItem,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
+import type { CallEndedBy } from '../../call/call-end.js';
 import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
 import { recordingPath } from '../../call/recording-path.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
@@ -53,6 +57,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
   readonly #options: OriginatedCallOptions;
   readonly #abort = new AbortController();
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
   readonly #connecting = new AbortController();
@@ -64,7 +69,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
     this.channel.set('direction', 'outbound');
-    options.leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    // The party this call reached is the schema's caller: its BYE is the caller hanging up.
+    options.leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     options.leg.events.onSessionExpired = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
   }
 
@@ -80,6 +86,10 @@ export class OriginatedCall extends ChannelVariables implements Call {
     return this.#hangupCause;
   }
 
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
   /** It answered before anything ran on it. */
   async answer(): Promise<void> {}
   async preAnswer(): Promise<void> {}
@@ -90,7 +100,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
   async hangup(cause: HangupCause): Promise<void> {
     if (this.#hangupCause) return;
     const bridged = this.#bridged;
-    this.#ended(cause);
+    this.#ended(cause, 'router');
     const reason = { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
     await Promise.all([this.#options.leg.bye(reason), bridged?.bye(reason)]);
   }
@@ -157,6 +167,22 @@ export class OriginatedCall extends ChannelVariables implements Call {
     return this.#options.media.session.stopRecording();
   }
 
+  async echo(): Promise<void> {
+    await this.#options.engine().relay(this.#options.media.session, this.#options.media.session);
+    await this.ended();
+  }
+
+  detectInbandDigits(mode: InbandDetection): Promise<void> {
+    return this.#options.media.session.detectInbandDigits(mode);
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    const { name, path: given, ...options } = request;
+    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    return this.#options.media.session.recordMessage(path, options);
+  }
+
   /** Answered already: a transfer of the far end (REFER). */
   async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
     const values = contactValues(targets);
@@ -192,9 +218,10 @@ export class OriginatedCall extends ChannelVariables implements Call {
     this.#options.logger.info({ uuid: this.uuid }, `connected to call ${other}`);
   }
 
-  #ended(cause: HangupCause): void {
+  #ended(cause: HangupCause, by: CallEndedBy): void {
     if (this.#hangupCause) return;
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
     void this.#options.media.close();

@@ -67,7 +67,7 @@ export async function placeLeg(request: PlaceLegRequest): Promise<PlacedLeg> {
     await offer.session.close();
     return { answered: false, attempts: [{ endpointIndex: fork.endpointIndex, cause: 'INCOMPATIBLE_DESTINATION' }] };
   }
-  const media = new LegMedia(offer.session, leg, logger.child({ uuid: leg.uuid }));
+  const media = new LegMedia(offer.session, leg, logger.child({ uuid: leg.uuid }), request.stack.clock);
   media.answerRequests();
   return { answered: true, leg, media, endpointIndex: fork.endpointIndex, ringSeconds: outcome.ringSeconds };
 }
