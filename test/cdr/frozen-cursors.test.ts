@@ -57,6 +57,23 @@ describe('scroll and point in time over a snapshot', () => {
     await served.client.closePointInTime({ id: pit.id });
   });
 
+  it('at most 50 points in time are open at once: the next is refused as Elasticsearch refuses one beyond search.max_open_pit_context', async () => {
+    const open = await Promise.all(Array.from({ length: 50 }, () => served.client.openPointInTime({ index: 'cdr', keep_alive: '1m' })));
+    try {
+      await assert.rejects(served.client.openPointInTime({ index: 'cdr', keep_alive: '1m' }), (error: unknown) => {
+        assert.ok(error instanceof errors.ResponseError);
+        const body = error.meta.body as { error: { type: string; reason: string } };
+        assert.deepEqual([error.meta.statusCode, body.error.type], [429, 'es_rejected_execution_exception']);
+        assert.match(body.error.reason, /^Trying to create too many Point In Time contexts\. Must be less than or equal to: \[50\]\./);
+        return true;
+      });
+    } finally {
+      await Promise.all(open.map((pit) => served.client.closePointInTime({ id: pit.id })));
+    }
+    const again = await served.client.openPointInTime({ index: 'cdr', keep_alive: '1m' });
+    await served.client.closePointInTime({ id: again.id });
+  });
+
   it('a keep-alive beyond an hour is refused as Elasticsearch refuses one beyond search.max_keep_alive', async () => {
     await assert.rejects(served.client.openPointInTime({ index: 'cdr', keep_alive: '2h' }), (error: unknown) => {
       assert.ok(error instanceof errors.ResponseError);
