@@ -47,8 +47,14 @@ describe('sipRedirect', () => {
     assert.equal(run.call.hangupCause, 'BLIND_TRANSFER');
   });
 
-  it('needs a target', () => {
+  it('needs targets that are SIP URIs, when the schema loads and when substituted', async () => {
     assert.deepEqual(loadErrors([{ sipRedirect: [] }]), [{ path: '[0].sipRedirect', message: 'expected a SIP URI or a list of them' }]);
+    assert.deepEqual(loadErrors([{ sipRedirect: ['sip:1000@pbx', 'call me'] }]), [
+      { path: '[0].sipRedirect[1]', message: 'expected a SIP URI such as sip:1000@example.com, got "call me"' },
+    ]);
+    const { step, call } = await runApp({ sipRedirect: 'sip:${target}' }, { variables: { target: '1000 @pbx' } });
+    assert.equal(step.result, 'not redirected: not a SIP URI: "sip:1000 @pbx"');
+    assert.equal(call.state, 'ringing');
   });
 });
 
