@@ -139,7 +139,13 @@ export async function startRouter(
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
-    const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
+    const cdrStore = new SqliteCdrWorkers({
+      ...cdrOptions,
+      limits: config.cdr.limits,
+      maxTimeMs: config.cdr.search.maxTimeMs,
+      callTimeoutMs: config.cdr.search.callTimeoutMs,
+      warmCalls: true,
+    });
     cleanups.push(() => cdrStore.close());
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.

@@ -48,6 +48,8 @@ export interface SqliteCdrWorkersOptions {
   graceMs?: number;
   /** The configured domains' countries, for the customer-number column. */
   countries?: DomainCountries;
+  /** Start the calls' lane at once (a router), not with its first lookup. */
+  warmCalls?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -71,6 +73,8 @@ export class SqliteCdrWorkers implements CdrService {
     // after a domain's country changed.
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
+    // A call's lookup has a short deadline that must not be spent starting the thread: a router loads it at once.
+    if (options.warmCalls) this.#calls.warm();
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#path = options.path;
