@@ -152,7 +152,7 @@ describe('originate', () => {
 
   it('in a trace nothing is placed, and the trace says so', async () => {
     const { step } = await runApp(callback, { variables: { callback_number: '0671234567' } });
-    assert.equal(step.result, 'not placed: a trace places no other calls');
+    assert.equal(step.result, 'not placed (call new-call to gateway carrier/0671234567): a trace places no other calls');
   });
 
   it("checks the new call's actions when the schema loads, with their path", () => {
