@@ -22,7 +22,7 @@ async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<
         { name: 'sales line', pattern: '^103$', schema: [{ bridge: { pickup: 'sales', endpoints: [{ type: 'user', name: '103' }] } }] },
         { name: 'pickup code', pattern: '^\\*8$', schema: [{ pickup: 'sales' }] },
         { name: 'moved', pattern: '^300$', schema: [{ sipRedirect: ['sip:1000@moved.example.net', 'sip:1001@moved.example.net'] }] },
-        { name: 'deflected', pattern: '^301$', schema: [{ answer: '' }, { sipRedirect: 'sip:1000@moved.example.net' }] },
+        { name: 'deflected', pattern: '^301$', schema: [{ answer: '' }, { sipRedirect: 'sip:1000@moved.example.net' }, { hangup: 'CALL_REJECTED' }] },
         { name: 'park', pattern: '^70\\d$', schema: PARK_HERE },
         { name: 'end parked', pattern: '^800$', schema: [{ cache: { method: 'get', key: 'parked', setVar: 'victim' } }, { hangup: { uuid: '${victim}', cause: 'CALL_REJECTED' } }, { hangup: 'USER_BUSY' }] },
         {
@@ -90,13 +90,24 @@ describe('applications acting on other calls, over SIP', () => {
       }
     }));
 
-  it('sipRedirect after the answer: REFER to the first target, then BYE once the phone accepts', () =>
+  it('sipRedirect after the answer: REFER to the first target, then BYE once the phone reports its new call answered', () =>
     withRouter(async (server) => {
-      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml');
+      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml', { keys: { fragment: '200 OK' } });
       try {
         const { caller: result } = await allOk({ caller });
         assert.equal(header(firstReceived(result, /^REFER /), 'Refer-To'), '<sip:1000@moved.example.net>');
         assert.match(header(firstReceived(result, /^BYE /), 'Reason') ?? '', /text="BLIND_TRANSFER"/);
+      } finally {
+        stopAll([caller]);
+      }
+    }));
+
+  it('sipRedirect after the answer: a transfer the phone reports failed leaves the call up, and the flow goes on', () =>
+    withRouter(async (server) => {
+      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml', { keys: { fragment: '486 Busy Here' } });
+      try {
+        const { caller: result } = await allOk({ caller });
+        assert.match(header(firstReceived(result, /^BYE /), 'Reason') ?? '', /text="CALL_REJECTED"/);
       } finally {
         stopAll([caller]);
       }
