@@ -85,6 +85,8 @@ export interface CallOptions {
   /** The scenario's `<pause/>`: talk time before the caller's BYE, or ring time before its CANCEL. */
   pauseMs?: number;
   timeoutSeconds?: number;
+  /** The scenario's own keywords, beside `dialled`. */
+  keys?: SippRun['keys'];
 }
 
 /** A user's phone calls `dialled` through the router (authenticating on the 407). */
@@ -93,7 +95,7 @@ export function userCalls(server: TestRouter, user: string, dialled: string, sce
     scenario,
     target: { port: server.udpPort },
     accounts: [account(user)],
-    keys: { dialled },
+    keys: { ...options.keys, dialled },
     pauseMs: options.pauseMs ?? 500,
     timeoutSeconds: options.timeoutSeconds ?? 20,
     traceMessages: true,
