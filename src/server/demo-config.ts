@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
 
-const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json'];
+const EXAMPLE_SCHEMAS = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
 
 export interface DemoCredentials {
@@ -17,7 +17,8 @@ export interface DemoCredentials {
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords, a carrier gateway on 127.0.0.2, and routes that use the example
- * schemas (the public number runs last-agent.json), and an admin API token.
+ * schemas (the main public number runs last-agent-app.json, a second one the seed's last-agent.json), and an
+ * admin API token.
  * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
@@ -37,13 +38,19 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
       {
         name: domain,
         timeZone: 'Europe/Kyiv',
+        // Customers' numbers are compared in E.164 read with this country: 0671234567 and +380671234567 are one customer.
+        country: 'UA',
         users: users.map(({ id, password }) => ({ id, name: `Agent ${id}`, password })),
         // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
         gateways: [{ name: 'carrier', host: '127.0.0.2', port: 5080, transport: 'udp' }],
         routes: {
           // Carriers send Ukrainian numbers as +380…; the schemas and CDRs see 0…, so a call-back matches the number 101 dialled.
           nationalFormat: { countryCode: '380', trunkPrefix: '0' },
-          public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent.json' }],
+          public: [
+            // lastAgent in one step (48 days, inbound and outbound, strict with a 20 s wait); the seed's four-app schema beside it.
+            { name: 'main number', numbers: ['0441234567'], schema: 'schemas/last-agent-app.json' },
+            { name: 'seed schema', numbers: ['0441234568'], schema: 'schemas/last-agent.json' },
+          ],
           default: [
             { name: 'internal', pattern: '^\\d{3}$', schema: 'schemas/internal.json' },
             { name: 'outbound', pattern: '^\\+?\\d{7,}$', schema: 'schemas/outbound.json' },

@@ -9,7 +9,7 @@ import { startRouter } from '../../src/server/router.js';
 import { runCli } from '../support/cli.js';
 import { demoConfigFile } from '../support/demo-config.js';
 
-const EXAMPLES = ['last-agent.json', 'internal.json', 'outbound.json'];
+const EXAMPLES = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json'];
 
 /** Which shipped example schema the selected route runs (compiled schemas compare by structure). */
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {
@@ -31,14 +31,15 @@ function isSameSchema(a: CompiledSchema, b: CompiledSchema): boolean {
   }
 }
 
-test('the started demo router routes the carrier number to last-agent, 101 to internal and a mobile number to outbound', async () => {
+test('the started demo router routes the carrier numbers to last-agent-app and the seed last-agent, 101 to internal and a mobile number to outbound', async () => {
   const { file } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   try {
     const { routes } = router;
     const fromCarrier = routes.selectPublic('0441234567', 'gateway');
-    assert.equal(await exampleOf(fromCarrier), 'last-agent.json');
+    assert.equal(await exampleOf(fromCarrier), 'last-agent-app.json');
     assert.deepEqual(fromCarrier.found && [fromCarrier.route.name, fromCarrier.route.domain], ['main number', 'demo.callrouter.local']);
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
 
     const internal = routes.selectFromUser('demo.callrouter.local', '101');
     assert.equal(await exampleOf(internal), 'internal.json');

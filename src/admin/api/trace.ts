@@ -73,7 +73,10 @@ export function traceRoutes(routes: ApiRoutes, source: TraceSource): void {
         schema: loaded.schema,
         scenario: { ...scenario, variables: { ...scenario.variables, domain_name: domain! } },
         directory: new ConfigDirectory(source.domains),
-        cdr: { search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }) },
+        cdr: {
+          search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }),
+          lastAgents: (query, options) => source.cdr.lastAgents({ ...query, domain: domainScope ?? query.domain }, options),
+        },
         logger: pino({ level: 'silent' }),
         trace: (event) => events.push(event),
       });

@@ -16,6 +16,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 import { startWorkerThread } from './worker-thread.js';
 
 export interface SqliteCdrWriterWorkerOptions {
@@ -23,6 +24,8 @@ export interface SqliteCdrWriterWorkerOptions {
   path: string;
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
   /** Wait before the retry of a failed write (ms). Default 100. */
   retryDelayMs?: number;
   /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
@@ -54,6 +57,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
       path: options.path,
       retentionDays: options.retentionDays,
       flushEachWrite: options.flushEachWrite,
+      countries: options.countries,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     };
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
