@@ -39,4 +39,9 @@ export type RequestFailure =
   | { kind: 'elasticsearch'; type: string; reason: string; status: number; details: Record<string, unknown> }
   | { kind: 'error'; error: SerializedError };
 
-export type FromRequestWorker = { type: 'done'; id: number; ok: true; value: unknown } | { type: 'done'; id: number; ok: false; failure: RequestFailure } | { type: 'closed' };
+/** `ready`: the store is open (and its maintenance at open done); requests are timed from then on. */
+export type FromRequestWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; ok: true; value: unknown }
+  | { type: 'done'; id: number; ok: false; failure: RequestFailure }
+  | { type: 'closed' };

@@ -22,6 +22,7 @@ const store = openSqliteCdrStore({
   countries: data.countries,
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
 });
+port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
 
 function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
   switch (operation) {
