@@ -15,6 +15,8 @@ import type { ListenAddress } from './udp.js';
 
 export interface TcpOptions extends TcpLimits {
   maxConnections: number;
+  /** How long a connection we open may take to be established; then its sends fail (a transport error). */
+  connectTimeoutMs: number;
   /** Accepted connections one remote address may hold open at once. */
   maxConnectionsPerAddress: number;
 }
@@ -100,7 +102,7 @@ export class TcpTransport {
     pending = new Promise<TcpConnection>((resolve, reject) => {
       const socket = connect({ host: address, port });
       const timedOut = () => socket.destroy(new Error(`TCP connect to ${key} timed out`));
-      socket.setTimeout(this.#options.idleTimeoutMs, timedOut);
+      socket.setTimeout(this.#options.connectTimeoutMs, timedOut);
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
