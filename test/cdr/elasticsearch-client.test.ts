@@ -113,12 +113,16 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
 
   it('index, get, mget, exists, update and delete by id', async () => {
     const created = await client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
-    assert.equal(created.result, 'created');
+    assert.deepEqual([created.result, created._version], ['created', 1]);
+    // A retried index() (the first answer lost on the way) sends the same id again: it succeeds, one version on.
+    const retried = await client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
+    assert.deepEqual([retried.result, retried._version], ['updated', 2]);
+    assert.equal((await responseError(client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
     const fetched = await client.get({ index: 'cdr', id: 'manual-1' });
     assert.deepEqual([fetched.found, fetched._source], [true, { 'User ID': '200', 'Call direction': 'outbound' }]);
     assert.equal(await client.exists({ index: 'cdr', id: 'manual-1' }), true);
     const updated = await client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
-    assert.equal(updated.result, 'updated');
+    assert.deepEqual([updated.result, updated._version], ['updated', 3]);
     assert.deepEqual((await client.get({ index: 'cdr', id: 'manual-1' }))._source, { 'User ID': '200', 'Call direction': 'outbound', Location: 'office' });
     assert.equal((await client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } })).result, 'noop');
     assert.equal((await client.delete({ index: 'cdr', id: 'manual-1' })).result, 'deleted');

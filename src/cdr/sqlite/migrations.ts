@@ -41,6 +41,9 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX cdr_customer ON cdr(customer, direction, start_ms) WHERE customer IS NOT NULL;
    CREATE TABLE cdr_number_plans (domain TEXT PRIMARY KEY, country TEXT);
    INSERT INTO cdr_number_plans (domain, country) SELECT DISTINCT coalesce(domain, ''), NULL FROM cdr;`,
+  // Document versions (Elasticsearch's _version): 1 when a document is first written, one more each time its id is
+  // written again (PUT _doc/<id> replaces, as Elasticsearch does). Constant default: no stored row is rewritten.
+  `ALTER TABLE cdr ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
