@@ -14,6 +14,8 @@ export interface CdrRequestWorkerData {
   countries?: DomainCountries;
   /** Given to one worker only: it reads stored customer numbers again after a country change. */
   refillCustomerNumbers?: boolean;
+  /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */

@@ -21,6 +21,7 @@ const store = openSqliteCdrStore({
   flushEachWrite: data.flushEachWrite,
   countries: data.countries,
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
+  normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
 });
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
 

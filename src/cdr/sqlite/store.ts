@@ -31,6 +31,7 @@ import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
+import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { BatchWriter } from './writer.js';
@@ -63,6 +64,8 @@ export interface SqliteCdrStoreOptions {
    * of several does it (the maintenance one); the others only write with the new country.
    */
   refillCustomerNumbers?: boolean;
+  /** Rewrite rows that hold arrays in indexed fields, from before they were refused (./legacy-array-rows.ts; default true). One connection of several does it. */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
@@ -109,6 +112,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
+  if (options.normaliseLegacyArrays !== false) normaliseLegacyArrayRows(db, writer);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = statements.get(sql);

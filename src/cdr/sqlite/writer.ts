@@ -40,6 +40,7 @@ export class BatchWriter {
   readonly #stored: Database.Statement;
   readonly #delete: Database.Statement;
   readonly #learnField: Database.Statement;
+  #rewrite: Database.Statement | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -82,6 +83,26 @@ export class BatchWriter {
     } catch (error) {
       for (const pending of batch) pending.reject(error);
     }
+  }
+
+  /**
+   * Rewrites one stored row in place from `document` (trusted: the store's own data), keeping its seq, id and
+   * version, with its hot columns read again and its irregular mark cleared; false (nothing written) when a hot
+   * field still holds several values. Call inside a write transaction.
+   */
+  rewriteInPlace(seq: number, document: CdrDocument): boolean {
+    const indexed = this.mapping.index(document, HOT_FIELDS);
+    if (HOT_COLUMNS.some((hot) => (indexed.values.get(hot.field)?.length ?? 0) > 1)) return false;
+    const columns = hotValues(indexed.values);
+    const startMs = columns.start_ms;
+    const customer = this.customers.of(columns.direction, columns.dest, columns.caller, columns.domain);
+    this.#rewrite ??= this.db.prepare(
+      `UPDATE cdr SET source = ?, retention_ms = coalesce(?, retention_ms), irregular = 0, customer = ?, ${HOT_COLUMN_NAMES.map((column) => `${column} = ?`).join(', ')} WHERE seq = ?`,
+    );
+    this.#rewrite.run([JSON.stringify(document), typeof startMs === 'number' ? startMs : null, customer, ...HOT_COLUMN_NAMES.map((column) => columns[column]), seq]);
+    for (const [field, type] of indexed.added) this.#learnField.run(field, type);
+    this.mapping.learn(indexed.added);
+    return true;
   }
 
   #writeOne(item: WriteItem): WriteResult {
