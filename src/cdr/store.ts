@@ -26,6 +26,8 @@ export interface SearchOptions {
 export interface SearchHit {
   _index: string;
   _id: string;
+  /** With `version: true`. */
+  _version?: number;
   _score: number | null;
   _source?: CdrDocument;
   fields?: Record<string, unknown[]>;

@@ -119,7 +119,9 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.deepEqual([retried.result, retried._version], ['updated', 2]);
     assert.equal((await responseError(client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
     const fetched = await client.get({ index: 'cdr', id: 'manual-1' });
-    assert.deepEqual([fetched.found, fetched._source], [true, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    assert.deepEqual([fetched.found, fetched._version, fetched._source], [true, 2, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    const versioned = await client.search({ index: 'cdr', query: { ids: { values: ['manual-1'] } }, version: true });
+    assert.equal(versioned.hits.hits[0]._version, 2);
     assert.equal(await client.exists({ index: 'cdr', id: 'manual-1' }), true);
     const updated = await client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
     assert.deepEqual([updated.result, updated._version], ['updated', 3]);

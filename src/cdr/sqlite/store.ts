@@ -271,8 +271,8 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
     mapping,
     *candidates(bound: Bound): Iterable<StoredRow> {
       const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+      yield* rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source, version FROM cdr WHERE irregular = 1'), []);
     },
     page(bound: Bound, request: PageRequest) {
       const filter = compileSqlFilter(bound);
@@ -284,15 +284,15 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
       const page =
         request.size === 0
           ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+          : [...rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
       return { rows: page, total };
     },
   };
 }
 
 function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
-  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string }>) {
-    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string; version: number }>) {
+    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
   }
 }
 
