@@ -182,6 +182,9 @@ export async function startRouter(
       registeredContacts: () => sipServer.registeredContacts,
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
+      tcpConnections: () => sipServer.tcpConnections,
+      refusedTcpConnections: () => sipServer.refusedTcpConnections,
+      activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });
     // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;

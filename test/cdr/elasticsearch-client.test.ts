@@ -103,12 +103,18 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
 
   it('index, get, mget, exists, update and delete by id', async () => {
     const created = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
-    assert.equal(created.result, 'created');
+    assert.deepEqual([created.result, created._version], ['created', 1]);
+    // A retried index() (the first answer lost on the way) sends the same id again: it succeeds, one version on.
+    const retried = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
+    assert.deepEqual([retried.result, retried._version], ['updated', 2]);
+    assert.equal((await responseError(served.client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
     const fetched = await served.client.get({ index: 'cdr', id: 'manual-1' });
-    assert.deepEqual([fetched.found, fetched._source], [true, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    assert.deepEqual([fetched.found, fetched._version, fetched._source], [true, 2, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    const versioned = await served.client.search({ index: 'cdr', query: { ids: { values: ['manual-1'] } }, version: true });
+    assert.equal(versioned.hits.hits[0]._version, 2);
     assert.equal(await served.client.exists({ index: 'cdr', id: 'manual-1' }), true);
     const updated = await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
-    assert.equal(updated.result, 'updated');
+    assert.deepEqual([updated.result, updated._version], ['updated', 3]);
     assert.deepEqual((await served.client.get({ index: 'cdr', id: 'manual-1' }))._source, { 'User ID': '200', 'Call direction': 'outbound', Location: 'office' });
     assert.equal((await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } })).result, 'noop');
     assert.equal((await served.client.delete({ index: 'cdr', id: 'manual-1' })).result, 'deleted');

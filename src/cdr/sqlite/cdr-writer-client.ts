@@ -50,6 +50,8 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   #failure: Error | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** Whether the current worker was given a batch. */
+  #given = false;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -83,6 +85,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     return new Promise((resolve) => {
       try {
         worker.postMessage({ type: 'write', id, entries } satisfies ToWorker);
+        this.#given = true;
       } catch (error) {
         // A leg that cannot be cloned (DataCloneError) fails alone: the others go one by one. The worker lives on.
         if (entries.length === 1) resolve(failAll(1, error instanceof Error ? error : new Error(String(error))));
@@ -129,6 +132,11 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     this.#closed = true;
     const worker = this.#worker;
     if (!worker) return;
+    // Given nothing to write, it has nothing to finish (it may still be loading).
+    if (!this.#given) {
+      await worker.terminate();
+      return;
+    }
     worker.ref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies ToWorker);
@@ -147,6 +155,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   #start(): Worker {
     const worker = startWorkerThread('cdr-writer-worker', this.#data, 'cdr-writer');
     this.#worker = worker;
+    this.#given = false;
     this.#failure = undefined;
     worker.unref();
     worker.on('message', (message: FromWorker) => {

@@ -74,17 +74,23 @@ export class CustomerNumbers {
     return customerNumberOf(direction, destination, caller, country);
   }
 
+  /** The domains whose stored rows were read with another country than theirs now, with that country. */
+  staleDomains(): Map<string, string> {
+    const stale = new Map<string, string>();
+    for (const row of this.#db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
+      const country = this.countryOf(row.domain);
+      if (row.country !== country) stale.set(row.domain, country);
+    }
+    return stale;
+  }
+
   /**
    * Reads again the stored rows of every domain whose recorded country is not
    * the one it has now (all domains, right after the migration that added the
    * column). Returns the domains refilled.
    */
   refill(): string[] {
-    const stale = new Map<string, string>();
-    for (const row of this.#db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
-      const country = this.countryOf(row.domain);
-      if (row.country !== country) stale.set(row.domain, country);
-    }
+    const stale = this.staleDomains();
     if (stale.size === 0) return [];
     this.#db.function('callrouter_customer_number', { deterministic: true }, (direction, destination, caller, domain) =>
       customerNumberOf(direction, destination, caller, stale.get(planKey(domain))),

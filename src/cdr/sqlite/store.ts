@@ -33,6 +33,7 @@ import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
+import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
@@ -66,6 +67,8 @@ export interface SqliteCdrStoreOptions {
    * of several does it (the maintenance one); the others only write with the new country.
    */
   refillCustomerNumbers?: boolean;
+  /** Rewrite rows that hold arrays in indexed fields, from before they were refused (./legacy-array-rows.ts; default true). One connection of several does it. */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
@@ -112,6 +115,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
+  if (options.normaliseLegacyArrays !== false) normaliseLegacyArrayRows(db, writer);
   const backend = searchBackendOn(db, mapping);
   // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
   const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
@@ -267,8 +271,8 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
     mapping,
     *candidates(bound: Bound): Iterable<StoredRow> {
       const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+      yield* rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source, version FROM cdr WHERE irregular = 1'), []);
     },
     page(bound: Bound, request: PageRequest) {
       const filter = compileSqlFilter(bound);
@@ -280,15 +284,15 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
       const page =
         request.size === 0
           ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+          : [...rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
       return { rows: page, total };
     },
   };
 }
 
 function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
-  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string }>) {
-    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string; version: number }>) {
+    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
   }
 }
 

@@ -245,9 +245,10 @@ export async function allCdrs(server: TestRouter): Promise<StoredCdr[]> {
 /**
  * Waits (bounded) until at least `count` CDRs not in `before` exist, then a
  * moment more for stragglers, and returns the new ones. CDRs are written
- * asynchronously when each leg ends.
+ * asynchronously when each leg ends; the wait is generous because a router's
+ * first CDR also starts its CDR threads (the writer, the search lane).
  */
-export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 5000): Promise<CdrDocument[]> {
+export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 30_000): Promise<CdrDocument[]> {
   const known = new Set(before.map((cdr) => cdr.id));
   const deadline = Date.now() + timeoutMs;
   let fresh: StoredCdr[] = [];
