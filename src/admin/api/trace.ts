@@ -41,6 +41,7 @@ const stepTrace = z.object({
 const endTrace = z.object({
   type: z.literal('end'),
   reason: z.enum(['completed', 'break', 'ended-by-app', 'call-ended', 'goto-limit', 'step-limit', 'transfer']),
+  callEnd: z.string().optional(),
   at: z.string(),
   steps: z.number(),
   message: z.string().optional(),

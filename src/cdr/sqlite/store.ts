@@ -63,7 +63,18 @@ export interface SqliteCdrStore extends CdrService {
 }
 
 const DAY_MS = 86_400_000;
-const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/** How often expired CDRs are purged (and the planner's statistics refreshed). */
+export const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/**
+ * The CDRs past a cutoff (`?` twice: epoch ms). retention_ms equals start_ms
+ * where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
+ */
+export const EXPIRED_CDRS = 'start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)';
+
+/** The cutoff of a retention period at `nowMs`. */
+export function retentionCutoff(nowMs: number, retentionDays: number): number {
+  return nowMs - retentionDays * DAY_MS;
+}
 const STATEMENT_CACHE_SIZE = 256;
 
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
@@ -129,9 +140,8 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
 
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
-    const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
-    // retention_ms equals start_ms where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
-    return db.prepare('DELETE FROM cdr WHERE start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)').run(cutoff, cutoff).changes;
+    const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
   const maintenanceTimer = setInterval(() => {
