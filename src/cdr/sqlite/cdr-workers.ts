@@ -29,7 +29,7 @@ import type {
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
 import Database from 'better-sqlite3';
-import type { DomainCountries } from './customer-numbers.js';
+import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
 import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
@@ -79,6 +79,7 @@ export class SqliteCdrWorkers implements CdrService {
       this.#purgeCheck.unref();
       this.#purgeIfDue();
     }
+    this.#refillIfDue(options.countries);
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
@@ -155,6 +156,22 @@ export class SqliteCdrWorkers implements CdrService {
       }
     } catch {
       // Cannot tell (the file busy, say): the thread finds out itself.
+    }
+    if (due) this.#requests.warm();
+  }
+
+  /** The request thread reads stored customer numbers again when it opens: started at once when a domain's country changed. */
+  #refillIfDue(countries: DomainCountries | undefined): void {
+    let due = true;
+    try {
+      const db = new Database(this.#path, { readonly: true });
+      try {
+        due = staleNumberPlans(db, countries).size > 0;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Cannot tell: the thread finds out itself.
     }
     if (due) this.#requests.warm();
   }
