@@ -19,6 +19,7 @@ import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
+import { NO_OTHER_CALLS, type Switchboard } from '../call/switchboard.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { VariableLimits } from '../call/variable-limits.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
@@ -85,7 +86,7 @@ export class SipServer {
       perUserAtSource: failureLimits(sip.auth.perUserAtSource),
       perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
       blockStores: options.state && sqliteBlockStores(options.state),
-      passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm],
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
@@ -214,6 +215,11 @@ export class SipServer {
     return this.#b2bua?.callsInSetup ?? 0;
   }
 
+  /** Calls in progress as the routing's applications reach them (by uuid, connected to each other). */
+  get switchboard(): Switchboard {
+    return this.#b2bua?.switchboard ?? NO_OTHER_CALLS;
+  }
+
   /** Calls in progress for the admin API: list, hang up, events. */
   get liveCalls(): LiveCalls {
     return {
@@ -245,6 +251,11 @@ export class SipServer {
   /** Where a user's phones can be reached, for the B2BUA. */
   contacts(domain: string, user: string): Binding[] {
     return this.#registrar.contacts(domain, user);
+  }
+
+  /** Forgets a deleted user's registrations; returns how many there were. */
+  removeRegistrations(domain: string, user: string): number {
+    return this.#registrar.removeUser(domain, user);
   }
 
   /** Live registered contacts of all users. */

@@ -12,6 +12,7 @@
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceLookup, CallTraceRecord } from '../call-traces.js';
 import type {
   BulkOptions,
   CdrSearcher,
@@ -127,6 +128,20 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
   }
 
+  /** A stored call trace (the call's leg writer stores them: ./cdr-writer-client.ts). */
+  callTrace(uuid: string, options: CallTraceLookup = {}): Promise<CallTraceRecord | undefined> {
+    return this.#run('callTrace', uuid, { domain: options.domain }) as Promise<CallTraceRecord | undefined>;
+  }
+
+  /** On the requests' worker, whose connection the snapshot's searches then use; lost if that worker is ended past a deadline. */
+  openSnapshot(): Promise<string | undefined> {
+    return this.#run('openSnapshot', undefined) as Promise<string | undefined>;
+  }
+
+  async closeSnapshot(id: string): Promise<void> {
+    await this.#run('closeSnapshot', id);
+  }
+
   async refreshStatistics(): Promise<void> {
     await this.#run('refreshStatistics', undefined);
   }
@@ -182,11 +197,11 @@ export class SqliteCdrWorkers implements CdrService {
 }
 
 function laneRequest(operation: CdrOperation, payload: unknown, options: SearchOptions, maxTimeMs: number) {
-  const { signal, now, domain } = options;
+  const { signal, now, domain, snapshot } = options;
   return {
     operation,
     payload,
-    options: { now, domain, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
+    options: { now, domain, snapshot, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
     signal,
   };
 }

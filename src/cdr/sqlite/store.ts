@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
 import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
@@ -17,11 +18,13 @@ import { parseSearchRequest, type SearchRequest } from '../query/parse-request.j
 import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument } from '../store.js';
 import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
+import { SqliteSnapshots } from './snapshots.js';
 import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
@@ -55,8 +58,8 @@ export interface SqliteCdrStoreOptions {
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
-export interface SqliteCdrStore extends CdrService {
-  /** Deletes CDRs past the retention period; returns how many. */
+export interface SqliteCdrStore extends CdrService, CallTraceStore {
+  /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
@@ -98,39 +101,10 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
-
-  const backend: SearchBackend = {
-    mapping,
-    *candidates(bound: Bound): Iterable<StoredRow> {
-      const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
-    },
-    page(bound: Bound, request: PageRequest) {
-      const filter = compileSqlFilter(bound);
-      const orderBy = sqlOrder(request);
-      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
-      const where = `irregular = 0 AND (${filter.sql})`;
-      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
-      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
-      const page =
-        request.size === 0
-          ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
-      return { rows: page, total };
-    },
-  };
+  const backend = searchBackendOn(db, mapping);
+  // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
+  const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
+  const backendFor = (searchOptions: SearchOptions): SearchBackend => (searchOptions.snapshot === undefined ? backend : snapshots.backend(searchOptions.snapshot));
 
   // STAT4 statistics let the planner tell a 30-minute window from a 10-digit number suffix.
   const refreshStatistics = (): void => {
@@ -138,9 +112,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
+  const traces = callTraceTable(db);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    traces.purgeBefore(cutoff);
     return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
@@ -174,12 +150,12 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       const parsed = parseSearchRequest(request, { limits });
-      return executeSearch(parsed, backend, executeOptions(searchOptions, parsed));
+      return executeSearch(parsed, backendFor(searchOptions), executeOptions(searchOptions, parsed));
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
       refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backendFor(searchOptions), executeOptions(searchOptions));
     },
     async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
       guard();
@@ -232,6 +208,21 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return mappedFieldsOf(mapping);
     },
+    async saveTraces(records) {
+      guard();
+      traces.save(records);
+    },
+    async callTrace(uuid, lookup) {
+      guard();
+      return traces.find(uuid, lookup);
+    },
+    async openSnapshot() {
+      guard();
+      return snapshots.open();
+    },
+    async closeSnapshot(id: string) {
+      snapshots.close(id);
+    },
     purgeExpired,
     async refreshStatistics() {
       refreshStatistics();
@@ -240,9 +231,46 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       if (closed) return;
       closed = true;
       clearInterval(maintenanceTimer);
+      snapshots.closeAll();
       writer.flush();
       refreshStatistics();
       db.close();
+    },
+  };
+}
+
+/** The query engine's view of a connection: candidate rows by the SQL filter, pages straight from the indexes. */
+function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping']): SearchBackend {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
+  return {
+    mapping,
+    *candidates(bound: Bound): Iterable<StoredRow> {
+      const filter = compileSqlFilter(bound);
+      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+    },
+    page(bound: Bound, request: PageRequest) {
+      const filter = compileSqlFilter(bound);
+      const orderBy = sqlOrder(request);
+      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
+      const where = `irregular = 0 AND (${filter.sql})`;
+      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
+      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
+      const page =
+        request.size === 0
+          ? []
+          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+      return { rows: page, total };
     },
   };
 }

@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
+import { mediaLoadContext } from '../../apps/play-items.js';
+import { tonePrompts } from '../../media/prompts/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
 import { SchemaLoader } from '../../engine/compile.js';
@@ -10,7 +13,7 @@ import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.j
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
-import { loadConfigFile, ConfigError } from '../../config/load.js';
+import { loadConfigFile, ConfigError, resolveMediaDir } from '../../config/load.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
@@ -62,7 +65,8 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
   try {
-    const acr = acrServicesFor(config.domains);
+    // Trace reads the media folder (prompt lengths) and writes nothing: mailboxes in memory, prompts as tones.
+    const acr = acrServicesFor(config.domains, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: configured && options.config ? resolveMediaDir(options.config, configured) : undefined });
     const schemas = new SchemaLoader(appRegistry);
     await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing, acr, schemas });
   } finally {
@@ -83,7 +87,7 @@ async function readConfig(configPath: string): Promise<Config> {
 async function routingOf(configPath: string, config: Config, from: string): Promise<Simulation['routing']> {
   let schemas;
   try {
-    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry));
+    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry), mediaLoadContext(resolveMediaDir(configPath, config)));
   } catch (error) {
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
