@@ -69,7 +69,7 @@ async function agentCallsCustomer({ server, carrierPort }: Office): Promise<void
   const carrier = await carrierAnswers(carrierPort);
   const caller = userCalls(server, '101', CUSTOMER, 'call-uac.xml', { pauseMs: 300 });
   await settled([carrier, caller], () => allOk({ caller, carrier }));
-  await newCdrs(server, before, 2);
+  await newCdrs(server, before, 2, 30_000);
   assert.equal(await waitForState(server, '101', 'onhook'), 'onhook');
 }
 
