@@ -89,6 +89,14 @@ export class SqliteCdrWorkers implements CdrService {
     lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
 
+  /**
+   * Starts the calls' lookup thread now (routes that search CDRs): its start-up, seconds on a busy machine,
+   * would otherwise count against the first call's lookup time limit.
+   */
+  warmCalls(): void {
+    this.#calls.warm();
+  }
+
   /** Which lanes run a thread, for tests and diagnostics. */
   get started(): { requests: boolean; calls: boolean } {
     return { requests: this.#requests.started, calls: this.#calls.started };
