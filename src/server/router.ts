@@ -26,6 +26,7 @@ import { Configuration } from '../config/store/configuration.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../config/store/sqlite-config-store.js';
 import { domainsFromFile } from '../config/store/stored-domains.js';
 import { LiveGateways } from './live-gateways.js';
+import type { RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
@@ -144,9 +145,13 @@ export async function startRouter(
       limits: config.cdr.limits,
       maxTimeMs: config.cdr.search.maxTimeMs,
       callTimeoutMs: config.cdr.search.callTimeoutMs,
-      warmCalls: true,
     });
     cleanups.push(() => cdrStore.close());
+    // Routes that search CDRs (`cdr`, `lastAgent`) have the lookup thread ready before their first call.
+    const readyLookups = (schemas: RouteSchemas) => {
+      if ([...schemas.values()].some((schema) => schema.searchesCdrs)) cdrStore.warmCalls();
+    };
+    readyLookups(running.routeSchemas);
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
     const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
@@ -232,6 +237,7 @@ export async function startRouter(
     configuration.onChange(async (next) => {
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
+      readyLookups(next.routeSchemas);
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
         const dropped = sipServer.removeRegistrations(user.domain, user.id);

@@ -19,7 +19,7 @@ import { actorOf, applyChange, checkIfMatch, setRevisionHeaders } from './config
 import { visibleDomain } from './config-objects.js';
 
 const domainBody = domainConfig
-  .pick({ name: true, timeZone: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
+  .pick({ name: true, timeZone: true, country: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
   .extend({ nationalFormat: routesDomainShape.routes.removeDefault().shape.nationalFormat })
   .strict();
 type DomainBody = z.infer<typeof domainBody>;

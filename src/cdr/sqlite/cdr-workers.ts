@@ -31,7 +31,7 @@ import type {
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
 import Database from 'better-sqlite3';
-import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
 import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
@@ -49,8 +49,6 @@ export interface SqliteCdrWorkersOptions {
   graceMs?: number;
   /** The configured domains' countries, for the customer-number column. */
   countries?: DomainCountries;
-  /** Start the calls' lane at once (a router), not with its first lookup. */
-  warmCalls?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -75,8 +73,6 @@ export class SqliteCdrWorkers implements CdrService {
     // after a domain's country changed.
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
-    // A call's lookup has a short deadline that must not be spent starting the thread: a router loads it at once.
-    if (options.warmCalls) this.#calls.warm();
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#path = options.path;
@@ -94,6 +90,14 @@ export class SqliteCdrWorkers implements CdrService {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
     lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
+
+  /**
+   * Starts the calls' lookup thread now (routes that search CDRs): its start-up, seconds on a busy machine,
+   * would otherwise count against the first call's lookup time limit.
+   */
+  warmCalls(): void {
+    this.#calls.warm();
+  }
 
   /** Which lanes run a thread, for tests and diagnostics. */
   get started(): { requests: boolean; calls: boolean } {
@@ -177,7 +181,7 @@ export class SqliteCdrWorkers implements CdrService {
         const cutoff = this.#retentionDays === undefined ? undefined : retentionCutoff(Date.now(), this.#retentionDays);
         const expired = cutoff !== undefined && db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
         const legacyArrays = () => db.prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').get() !== undefined;
-        due = expired || new CustomerNumbers(db, this.#countries).staleDomains().size > 0 || legacyArrays();
+        due = expired || staleNumberPlans(db, this.#countries).size > 0 || legacyArrays();
       } finally {
         db.close();
       }

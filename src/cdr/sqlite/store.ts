@@ -15,19 +15,8 @@ import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type {
-  BulkOptions,
-  CdrService,
-  ClientWrite,
-  CountResponse,
-  DeleteByQueryResponse,
-  IndexedDocument,
-  LastAgentsAnswer,
-  LastAgentsQuery,
-  SearchOptions,
-  SearchResponse,
-  WriteResult,
-} from '../store.js';
+import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument } from '../store.js';
+import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
