@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AccountStore } from '../admin/account-store.js';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
 
@@ -12,12 +13,15 @@ export interface DemoCredentials {
   users: { id: string; password: string }[];
   /** An `admin` token for the HTTP API, stored hashed in the demo's data directory. */
   adminToken: string;
+  /** An `admin` account for signing in to the console, its password kept as a scrypt hash. */
+  adminAccount: { username: string; password: string };
 }
 
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords, a carrier gateway on 127.0.0.2, and routes that use the example
- * schemas (the public number runs last-agent.json), and an admin API token.
+ * schemas (the public number runs last-agent.json), an admin API token and
+ * an admin account for the console.
  * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
@@ -53,10 +57,15 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
     ],
   };
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  const tokens = TokenStore.openInDataDir(resolveDataDir(file, config));
+  const dataDir = resolveDataDir(file, config);
+  const tokens = TokenStore.openInDataDir(dataDir);
+  const accounts = AccountStore.openInDataDir(dataDir);
   try {
-    return { domain, users, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token };
+    const adminAccount = { username: 'admin', password: randomBytes(12).toString('base64url') };
+    await accounts.create({ ...adminAccount, role: 'admin' });
+    return { domain, users, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token, adminAccount };
   } finally {
     tokens.close();
+    accounts.close();
   }
 }

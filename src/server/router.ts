@@ -7,6 +7,8 @@ import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
+import { AccountStore } from '../admin/account-store.js';
+import { SignInThrottle, type SignInLimits } from '../admin/sign-in-throttle.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { systemClock, type Clock } from '../clock.js';
@@ -74,6 +76,8 @@ export const STATE_DATABASE_FILE = 'state.sqlite';
 export interface RouterOptions {
   /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
   clock?: Clock;
+  /** Failed sign-ins allowed per username and per address before they are refused for a while. */
+  signIn?: SignInLimits;
   /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
   trace?: CallTraceSink;
 }
@@ -191,16 +195,19 @@ export async function startRouter(
 
     const tokens = TokenStore.openInDataDir(dataDir);
     cleanups.push(async () => tokens.close());
-    if (!tokens.hasLiveTokens()) {
+    const accounts = AccountStore.openInDataDir(dataDir);
+    cleanups.push(async () => accounts.close());
+    if (!tokens.hasLiveTokens() && accounts.list().length === 0) {
       logger.warn(
         { dataDir },
-        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+        `no API tokens or admin accounts: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who> (or callrouter admin create)`,
       );
     }
     const http = await createHttpServer({
       logger,
       metrics,
       tokens,
+      sessions: accounts,
       health: () => ({
         domains: running.domains.map((domain) => domain.name),
         configRevision: running.revision,
@@ -221,6 +228,7 @@ export async function startRouter(
             cdr: cdrStore,
             domains: () => running.domains,
             configuration,
+            accounts: { store: accounts, throttle: new SignInThrottle(options.signIn) },
           });
         },
         consolePlugin,

@@ -27,6 +27,8 @@ export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown
   url: string;
   summary: string;
   permission: Permission;
+  /** Open to anyone (signing in): no token or session is asked for. */
+  open?: true;
   params?: ZodType<P, any, unknown>;
   query?: ZodType<Q, any, unknown>;
   body?: ZodType<B, any, unknown>;
@@ -64,7 +66,9 @@ export class ApiRoutes {
       method: spec.method,
       url: spec.url,
       // Every admin API route keeps to the token's domain in its handler (404 for other domains' objects).
-      config: { access: { permission: spec.permission, domains: 'filtered', dialect: 'plain', action: `${spec.method} ${this.prefix}${spec.url}` } },
+      config: {
+        access: spec.open ? { public: true } : { permission: spec.permission, domains: 'filtered', dialect: 'plain', action: `${spec.method} ${this.prefix}${spec.url}` },
+      },
       handler: async (request, reply) => {
         const input: RouteInput<P, Q, B> = {
           params: parsePart('params', spec.params, request.params),

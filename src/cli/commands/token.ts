@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema.js';
 import { action, UsageError } from '../input.js';
 import { DEFAULT_CONFIG } from './start.js';
 
-interface PlaceOptions {
+export interface PlaceOptions {
   config?: string;
   dataDir?: string;
 }
@@ -23,7 +23,7 @@ interface Place {
  * Where the tokens live: --data-dir, else the data directory of --config,
  * else of the configuration `start` uses by default, else ./data.
  */
-async function placeOf(options: PlaceOptions): Promise<Place> {
+export async function placeOf(options: PlaceOptions): Promise<Place> {
   if (options.config && options.dataDir) throw new UsageError('give --config or --data-dir, not both');
   if (options.dataDir) return { dataDir: options.dataDir };
   const configPath = options.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
@@ -57,15 +57,17 @@ function describe(record: TokenRecord): string {
   return `${record.id}  ${record.role}${scope}  "${record.name}"  created ${record.createdAt}  ${state}`;
 }
 
+/** --config and --data-dir: where admin.sqlite is. */
+export const placeOptions = (command: Command) =>
+  command
+    .option('--config <file>', `configuration whose dataDir holds admin.sqlite (default ${DEFAULT_CONFIG} when it exists)`)
+    .option('--data-dir <dir>', 'data directory holding admin.sqlite (default ./data)');
+
 /** `callrouter token create|list|revoke`: the HTTP API's bearer tokens. */
 export function registerToken(program: Command): void {
   const token = program
     .command('token')
     .description(`HTTP API tokens (stored hashed in the data directory); roles: ${ROLES.map((role) => `${role} (${ROLE_DESCRIPTIONS[role]})`).join('; ')}`);
-  const placeOptions = (command: Command) =>
-    command
-      .option('--config <file>', `configuration whose dataDir holds the tokens (default ${DEFAULT_CONFIG} when it exists)`)
-      .option('--data-dir <dir>', 'data directory holding the tokens (default ./data)');
 
   placeOptions(token.command('create'))
     .description('create a token and print it once on stdout (only its SHA-256 is kept)')
