@@ -47,7 +47,7 @@ export interface RunningRouter {
   configuration: Configuration;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
   readonly routes: RouteTable;
-  /** Reads the configuration file's domains again (SIGHUP); applied when the router runs from its file, else ignored with a log line. */
+  /** SIGHUP: reads the configuration file's domains again when the router runs from its file, else the store's latest revision (a `config import` by another process). */
   reloadFile(): Promise<void>;
   /** The CDR store: every request on a worker thread, with a deadline. */
   cdrStore: SqliteCdrWorkers;
@@ -108,12 +108,18 @@ export async function startRouter(
     cleanups.push(() => configStore.close());
     const fromFile = config.configSource === 'file';
     const readFileDomains = async () => domainsFromFile((await loadConfigFile(configPath)).domains, configDir);
-    const { configuration, imported } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
+    const { configuration, imported, fileDiffers } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
     let running = configuration.current;
     logger.info(
       { revision: running.revision, source: fromFile ? configPath : join(dataDir, CONFIG_DATABASE_FILE) },
       imported ? 'configuration imported from the file into the store' : 'configuration loaded',
     );
+    if (fileDiffers) {
+      logger.warn(
+        { revision: running.revision, file: configPath },
+        `the configuration file's domains differ from the store's, which the router runs: to run the file's, callrouter config import --config ${configPath} (then SIGHUP)`,
+      );
+    }
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
     const acr = acrServicesFor(running.domains);
@@ -249,7 +255,9 @@ export async function startRouter(
       },
       async reloadFile() {
         if (!fromFile) {
-          logger.info('SIGHUP: the configuration lives in the store (configSource "store"); the file is not read again');
+          const before = running.revision;
+          const now = await configuration.refresh();
+          logger.info({ revision: now.revision, before }, 'SIGHUP: configuration store read again (the file is not: configSource "store")');
           return;
         }
         const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');

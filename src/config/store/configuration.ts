@@ -60,16 +60,19 @@ export class Configuration {
     /** The configuration file's domains, schema files already read in (domainsFromFile). */
     fileDomains: unknown;
     fromFile: boolean;
-  }): Promise<{ configuration: Configuration; imported: boolean }> {
+  }): Promise<{ configuration: Configuration; imported: boolean; fileDiffers: boolean }> {
     const { store, loader } = options;
     const latest = await store.latest();
     const readOnly = options.fromFile ? 'the router runs from its configuration file (configSource "file"): edit it and send SIGHUP' : undefined;
     const running = latest ? { ...latest, ...(await prepareStored(latest.domains, loader)) } : { revision: 0, domains: [], routeSchemas: new Map(), objectRevisions: new Map() };
     const configuration = new Configuration(store, loader, running, readOnly);
-    if (latest && !options.fromFile) return { configuration, imported: false };
+    if (latest && !options.fromFile) {
+      const file = await checkDomains(options.fileDomains, loader);
+      return { configuration, imported: false, fileDiffers: !file.ok || !isSame(file.domains, latest.domains) };
+    }
     const result = await configuration.#commit(() => options.fileDomains, { ...FILE, action: latest ? 'reload' : 'import' });
     if (!result.ok) throw new ConfigDomainsError(result.issues);
-    return { configuration, imported: latest === undefined };
+    return { configuration, imported: latest === undefined, fileDiffers: false };
   }
 
   get current(): RunningConfiguration {
@@ -92,6 +95,15 @@ export class Configuration {
     return this.#serially(() => this.#commit(() => fileDomains, { ...FILE, action: 'reload' }));
   }
 
+  /** Takes a newer revision another process stored (`callrouter config import`, another router): the running one otherwise. */
+  refresh(): Promise<RunningConfiguration> {
+    return this.#serially(async () => {
+      const latest = await this.store.latest();
+      if (latest && latest.revision !== this.#current.revision) await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader)) });
+      return this.#current;
+    });
+  }
+
   audit: ConfigStore['audit'] = (query) => this.store.audit(query);
 
   #serially<T>(run: () => Promise<T>): Promise<T> {
@@ -106,9 +118,13 @@ export class Configuration {
     if (!checked.ok) return checked;
     if (current.revision > 0 && isSame(current.domains, checked.domains)) return { ok: true, configuration: current };
     const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
-    this.#current = { ...committed, routeSchemas: checked.routeSchemas };
-    for (const listener of this.#listeners) await listener(this.#current);
+    await this.#take({ ...committed, routeSchemas: checked.routeSchemas });
     return { ok: true, configuration: this.#current };
+  }
+
+  async #take(next: RunningConfiguration): Promise<void> {
+    this.#current = next;
+    for (const listener of this.#listeners) await listener(next);
   }
 }
 
