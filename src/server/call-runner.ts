@@ -16,6 +16,7 @@ import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
 import type { Call } from '../call/call.js';
+import { callEndReason } from '../call/call-end.js';
 import type { CallOrigin } from '../call/origin.js';
 
 export interface CallRunnerOptions {
@@ -25,6 +26,8 @@ export interface CallRunnerOptions {
   cdr: CdrSearcher;
   clock: Clock;
   trace?: CallTraceSink;
+  /** Told when a call's flow starts and when it (disconnect handlers included) is over: its trace is complete. */
+  traceLifecycle?: { begin(call: Call): void; complete(call: Call): void };
   logger: Logger;
   /** What applications share across calls: cache, limit counters, domain settings, mail, HTTP. */
   acr: AcrServices;
@@ -38,10 +41,13 @@ export type CallTraceSink = (call: Call, event: TraceEvent) => void;
 export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
   return (call, origin) => {
     const logger = options.logger.child({ uuid: call.uuid });
-    runCall(options, logger, call, origin).catch((error: unknown) => {
-      logger.error({ err: error }, 'call failed');
-      void call.hangup('NORMAL_TEMPORARY_FAILURE');
-    });
+    options.traceLifecycle?.begin(call);
+    runCall(options, logger, call, origin)
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'call failed');
+        void call.hangup('NORMAL_TEMPORARY_FAILURE');
+      })
+      .finally(() => options.traceLifecycle?.complete(call));
   };
 }
 
@@ -53,6 +59,9 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
   if (!selection.found) {
     logger.info({ origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
     await call.hangup('UNALLOCATED_NUMBER');
+    // As `trace --config` tells it: the trace of a refused call says why.
+    const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
+    options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
     return;
   }
   const { route } = selection;
@@ -69,5 +78,6 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
   const flow = await runRouted(call, routedSchema(selection), runOptions);
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
   await runOnDisconnect(call, flow, runOptions);
-  logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
+  const reason = callEndReason(call);
+  logger.info({ reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
 }

@@ -11,12 +11,15 @@ import { AccountStore } from '../admin/account-store.js';
 import { SignInThrottle, type SignInLimits } from '../admin/sign-in-throttle.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
+import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ConfigError, loadConfigFile, resolveDataDir } from '../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
@@ -27,14 +30,18 @@ import { domainsFromFile } from '../config/store/stored-domains.js';
 import { LiveGateways } from './live-gateways.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
+import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
+import { registerLastAgentMetrics } from './last-agent-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -63,6 +70,10 @@ export interface RunningRouter {
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
+export const VOICEMAIL_DIR = 'voicemail';
+/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
+export const PROMPTS_DIR = 'prompts';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
 
@@ -94,10 +105,13 @@ export async function startRouter(
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const schemas = new SchemaLoader(appRegistry);
-  // The file's own schema problems first, named with the files they are in.
-  await loadRouteSchemas(config, configDir, schemas);
+  const mediaDir = resolveMediaDir(configPath, config);
+  // The file's own schema problems first, named with the files they are in (wav prompts checked against the media folder).
+  await loadRouteSchemas(config, configDir, schemas, mediaLoadContext(mediaDir));
   const phoneState = new ReportingPhoneState();
   const metrics = createMetricsRegistry();
+  const voicemail = new FileVoicemailStore(join(dataDir, VOICEMAIL_DIR));
+  const prompts = new SpokenPrompts(join(dataDir, PROMPTS_DIR), (message) => logger.warn({ component: 'media' }, message));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -122,19 +136,34 @@ export async function startRouter(
     }
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
-    const acr = acrServicesFor(running.domains);
-    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
+    const acr = acrServicesFor(running.domains, { voicemail, prompts, mediaDir });
+    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
     const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
+    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+    registerLastAgentMetrics(metrics, acr, running.domains.map((domain) => domain.name));
+    // Each call's trace goes beside its CDRs, through the same worker thread.
+    const traceSettings = config.cdr.callTraces;
+    const traces = traceSettings.keep
+      ? new CallTraceRecorder({ sink, maxBytes: traceSettings.maxBytes, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      : undefined;
+    // After SIP has stopped, before the writer's thread ends.
+    cleanups.push(async () => traces?.flush());
+    const traceSink: CallTraceSink | undefined =
+      traces || options.trace
+        ? (call, event) => {
+            traces?.add(call.uuid, event);
+            options.trace?.(call, event);
+          }
+        : undefined;
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
@@ -173,7 +202,11 @@ export async function startRouter(
           directory,
           cdr: cdrStore.calls,
           clock,
-          trace: options.trace,
+          trace: traceSink,
+          traceLifecycle: traces && {
+            begin: (call) => traces.begin(call.uuid, () => call.getVariable('domain_name') ?? ''),
+            complete: (call) => traces.finish(call.uuid),
+          },
           logger: logger.child({ component: 'call' }),
           acr,
           schemas,
@@ -223,6 +256,7 @@ export async function startRouter(
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope }),
         async (app) => {
@@ -232,9 +266,11 @@ export async function startRouter(
             calls: sipServer.liveCalls,
             events: { phoneState, calls: sipServer.liveCalls },
             cdr: cdrStore,
+            traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
             accounts: { store: accounts, throttle: new SignInThrottle(options.signIn) },
+            voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
         consolePlugin,
