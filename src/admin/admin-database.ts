@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { applyMigrations } from '../sqlite-migrations.js';
+import type Database from 'better-sqlite3';
+import { openMigratedDatabase } from '../sqlite-migrations.js';
 
 export const ADMIN_DATABASE_FILE = 'admin.sqlite';
 
@@ -36,18 +36,8 @@ const MIGRATIONS: readonly string[] = [
 ];
 
 export function openAdminDatabase(path: string): Database.Database {
-  const db = new Database(path);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('foreign_keys = ON');
-    // The CLI may create or revoke a token or an account while the router reads the tables.
-    db.pragma('busy_timeout = 5000');
-    applyMigrations(db, MIGRATIONS, 'admin database');
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return db;
+  // The CLI may create or revoke a token or an account while the router reads the tables.
+  return openMigratedDatabase(path, MIGRATIONS, 'admin database');
 }
 
 export function adminDatabasePath(dataDir: string): string {

@@ -7,25 +7,18 @@
  * file that loads again — users as HA1 hashes, schemas by name.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../src/config/load.js';
 import { appRegistry } from '../../src/apps/registry.js';
 import { SchemaLoader } from '../../src/engine/compile.js';
 import { loadRouteSchemas } from '../../src/routes/route-schemas.js';
 import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
-import { runCli } from '../support/cli.js';
-import { LogWatcher } from '../support/log-watcher.js';
+import { runCli, startRouterProcess } from '../support/cli.js';
 import { INTERNAL_SCHEMA } from '../support/sip/calls.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
 
 function configText(users: string[], extra: Record<string, unknown> = {}, configSource = 'file'): string {
   return JSON.stringify({
@@ -51,13 +44,7 @@ test('configSource "file": API writes are refused, SIGHUP reads the file again; 
   const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'reload test']);
   assert.equal(created.code, 0, created.stderr);
   const headers = { authorization: `Bearer ${created.stdout.trim()}`, 'content-type': 'application/json' };
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  });
-  const logs = new LogWatcher(child);
+  const { child, logs, exited } = startRouterProcess(t, config, dir);
   const sipListening = await logs.next('SIP server listening');
   const started = await logs.next('callrouter started');
   const api = `http://${started.http}/api/v1`;
@@ -105,13 +92,7 @@ test('configSource "store": config import stores the file as the next revision, 
   const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'import test']);
   assert.equal(created.code, 0, created.stderr);
   const headers = { authorization: `Bearer ${created.stdout.trim()}` };
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  });
-  const logs = new LogWatcher(child);
+  const { child, logs, exited } = startRouterProcess(t, config, dir);
   const started = await logs.next('callrouter started');
   const api = `http://${started.http}/api/v1`;
   const users = async () => ((await (await fetch(`${api}/domains/${DOMAIN}/users`, { headers })).json()) as { items: { id: string }[] }).items.map((user) => user.id);

@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import type { Command } from 'commander';
-import { AccountError, AccountStore, type AccountRecord } from '../../admin/account-store.js';
+import { AccountStore, type AccountRecord } from '../../admin/account-store.js';
 import { isRole, ROLES } from '../../admin/roles.js';
 import { action, UsageError } from '../input.js';
-import { placeOf, placeOptions, type PlaceOptions } from './token.js';
+import { placeOptions, withAdminStore, type PlaceOptions } from './token.js';
 
-async function withAccounts<T>(options: PlaceOptions, run: (store: AccountStore) => Promise<T>): Promise<T> {
-  const place = await placeOf(options);
-  await mkdir(place.dataDir, { recursive: true });
-  const store = AccountStore.openInDataDir(place.dataDir);
-  try {
-    return await run(store);
-  } catch (error) {
-    if (error instanceof AccountError) throw new UsageError(error.message);
-    throw error;
-  } finally {
-    store.close();
-  }
-}
+const withAccounts = <T>(options: PlaceOptions, run: (store: AccountStore) => Promise<T>) => withAdminStore(options, (dataDir) => AccountStore.openInDataDir(dataDir), run);
 
 function describe(account: AccountRecord): string {
   return `${account.username}  ${account.role}${account.domain ? ` of ${account.domain}` : ''}  created ${account.createdAt}`;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { AccountError } from '../../admin/account-store.js';
 import { isRole, ROLE_DESCRIPTIONS, ROLES } from '../../admin/roles.js';
 import { TokenError, TokenStore, type TokenRecord } from '../../admin/token-store.js';
 import { ConfigError, loadConfigFile, resolveDataDir } from '../../config/load.js';
@@ -37,19 +38,26 @@ export async function placeOf(options: PlaceOptions): Promise<Place> {
   }
 }
 
-async function withStore<T>(options: PlaceOptions, run: (store: TokenStore, place: Place) => T): Promise<T> {
+/** Opens a store of admin.sqlite where the options say, runs `run`, closes it; the stores' own refusals become usage errors. */
+export async function withAdminStore<S extends { close(): void }, T>(
+  options: PlaceOptions,
+  open: (dataDir: string) => S,
+  run: (store: S, place: Place) => T | Promise<T>,
+): Promise<T> {
   const place = await placeOf(options);
   await mkdir(place.dataDir, { recursive: true });
-  const store = TokenStore.openInDataDir(place.dataDir);
+  const store = open(place.dataDir);
   try {
-    return run(store, place);
+    return await run(store, place);
   } catch (error) {
-    if (error instanceof TokenError) throw new UsageError(error.message);
+    if (error instanceof TokenError || error instanceof AccountError) throw new UsageError(error.message);
     throw error;
   } finally {
     store.close();
   }
 }
+
+const withStore = <T>(options: PlaceOptions, run: (store: TokenStore, place: Place) => T) => withAdminStore(options, (dataDir) => TokenStore.openInDataDir(dataDir), run);
 
 function describe(record: TokenRecord): string {
   const scope = record.domain ? ` of ${record.domain}` : '';
