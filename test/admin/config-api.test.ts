@@ -198,6 +198,10 @@ describe('configuration API', () => {
     for (const path of ['/api/v1/domains', '/api/v1/domains/{domain}/users/{name}', '/api/v1/domains/{domain}/routes/default', '/api/v1/audit', '/api/v1/schemas/validate']) {
       assert.ok(document.paths[path], `${path} in the OpenAPI document`);
     }
-    assert.ok(document.paths['/api/v1/domains/{domain}/users/{name}'].put);
+    const put = document.paths['/api/v1/domains/{domain}/users/{name}'].put;
+    assert.ok(put.responses['412'], 'a stale If-Match is documented');
+    const created = document.paths['/api/v1/domains/{domain}/users'].post.requestBody.content['application/json'].schema;
+    assert.ok(created.properties.id && created.properties.password, 'the user body comes from the zod schema');
+    assert.ok(document.paths['/api/v1/session'].post.responses['429']);
   });
 });

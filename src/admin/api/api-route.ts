@@ -32,9 +32,13 @@ export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown
   params?: ZodType<P, any, unknown>;
   query?: ZodType<Q, any, unknown>;
   body?: ZodType<B, any, unknown>;
+  /** What the OpenAPI document shows as the body when the handler validates it itself (`body` then takes anything). */
+  documentedBody?: ZodType;
   response: ZodType<R, any, unknown>;
   /** The success status (200 unless said). */
   status?: number;
+  /** Refusals particular to this route, by status, for the OpenAPI document (400–404 are listed for every route). */
+  errors?: Record<string, string>;
   handler(input: RouteInput<P, Q, B>): Promise<R>;
 }
 
@@ -49,6 +53,7 @@ export interface DocumentedRoute {
   body?: ZodType;
   status: number;
   response: ZodType | { mediaType: string; description: string };
+  errors?: Record<string, string>;
 }
 
 export class ApiRoutes {
@@ -61,7 +66,7 @@ export class ApiRoutes {
 
   add<P, Q, B, R>(spec: ApiRouteSpec<P, Q, B, R>): void {
     const status = spec.status ?? 200;
-    this.documented.push({ ...spec, status });
+    this.documented.push({ ...spec, body: spec.documentedBody ?? spec.body, status });
     this.app.route({
       method: spec.method,
       url: spec.url,

@@ -40,6 +40,7 @@ export function sessionRoutes(routes: ApiRoutes, accounts: AccountStore, throttl
     summary: 'Sign in with an admin account: sets the session cookie and returns the CSRF token (401 wrong credentials, 429 after repeated failures)',
     permission: 'server.info',
     open: true,
+    errors: { '401': 'wrong username or password', '429': 'too many failed sign-ins for the username or from the address: Retry-After says when to try again' },
     body: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
     response: signedIn,
     handler: async ({ body, request, reply }) => {
