@@ -31,7 +31,14 @@ export class ReadOnlyConfigurationError extends Error {
 
 const FILE = { actor: { kind: 'file', id: 'file', name: 'configuration file' }, object: 'domains' } as const;
 
-type Listener = (configuration: RunningConfiguration) => void | Promise<void>;
+/** What a new revision changed: the object and its domain, undefined for a whole configuration (import, reload, another process's revision). */
+export interface AppliedChange {
+  action: AuditAction;
+  object: string;
+  domain?: string;
+}
+
+type Listener = (configuration: RunningConfiguration, change: AppliedChange) => void | Promise<void>;
 
 export class Configuration {
   #current: RunningConfiguration;
@@ -99,7 +106,9 @@ export class Configuration {
   refresh(): Promise<RunningConfiguration> {
     return this.#serially(async () => {
       const latest = await this.store.latest();
-      if (latest && latest.revision !== this.#current.revision) await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader)) });
+      if (latest && latest.revision !== this.#current.revision) {
+        await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader)) }, { action: 'reload', object: 'domains' });
+      }
       return this.#current;
     });
   }
@@ -118,13 +127,13 @@ export class Configuration {
     if (!checked.ok) return checked;
     if (current.revision > 0 && isSame(current.domains, checked.domains)) return { ok: true, configuration: current };
     const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
-    await this.#take({ ...committed, routeSchemas: checked.routeSchemas });
+    await this.#take({ ...committed, routeSchemas: checked.routeSchemas }, { action: what.action, object: what.object, domain: what.domain });
     return { ok: true, configuration: this.#current };
   }
 
-  async #take(next: RunningConfiguration): Promise<void> {
+  async #take(next: RunningConfiguration, change: AppliedChange): Promise<void> {
     this.#current = next;
-    for (const listener of this.#listeners) await listener(next);
+    for (const listener of this.#listeners) await listener(next, change);
   }
 }
 
