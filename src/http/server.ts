@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   tokens: TokenVerifier;
   /** Admin accounts' sessions (sign-in with a username and password), accepted like tokens. */
   sessions?: SessionVerifier;
+  /** HTTPS with this certificate and key (PEM); plain HTTP without. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Further route plugins, such as the CDR API. */
   plugins?: FastifyPluginAsync[];
 }
@@ -35,7 +37,9 @@ class AccessAtDebug extends LogController {
 /** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs behind tokens. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024, logController: new AccessAtDebug() });
+  const settings = { loggerInstance: logger, bodyLimit: 16 * 1024 * 1024, logController: new AccessAtDebug() };
+  // Routes see the same request and reply either way; only the listening socket differs.
+  const app = options.tls ? (Fastify({ ...settings, https: options.tls }) as unknown as FastifyInstance) : Fastify(settings);
   const started = Date.now();
   // First, so that its hooks cover every route registered after it, the plugins' included.
   await app.register(authPlugin, { tokens: options.tokens, sessions: options.sessions });

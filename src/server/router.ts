@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -257,7 +257,9 @@ export async function startRouter(
         `no API tokens or admin accounts: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who> (or callrouter admin create)`,
       );
     }
+    const tls = config.http.tls && { cert: await readPem(configPath, 'cert', config.http.tls.cert), key: await readPem(configPath, 'key', config.http.tls.key) };
     const http = await createHttpServer({
+      tls,
       logger,
       metrics,
       tokens,
@@ -294,7 +296,7 @@ export async function startRouter(
     cleanups.push(() => http.close());
     await http.listen({ host: config.http.address, port: config.http.port });
     const address = http.server.address() as AddressInfo;
-    logger.info({ http: `${address.address}:${address.port}`, dataDir, routes: running.routeSchemas.size }, 'callrouter started');
+    logger.info({ http: `${address.address}:${address.port}`, https: tls !== undefined, dataDir, routes: running.routeSchemas.size }, 'callrouter started');
 
     return {
       config,
@@ -333,5 +335,15 @@ export async function startRouter(
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** A certificate or key file of `http.tls`, relative to the configuration's folder; a file that cannot be read is a configuration error. */
+async function readPem(configPath: string, setting: 'cert' | 'key', file: string): Promise<Buffer> {
+  const path = resolve(dirname(resolve(configPath)), file);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ConfigError(configPath, [`http.tls.${setting}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
 }
