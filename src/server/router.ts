@@ -122,7 +122,13 @@ export async function startRouter(
     cleanups.push(() => configStore.close());
     const fromFile = config.configSource === 'file';
     const readFileDomains = async () => domainsFromFile((await loadConfigFile(configPath)).domains, configDir);
-    const { configuration, imported, fileDiffers } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
+    const { configuration, imported, fileDiffers } = await Configuration.open({
+      store: configStore,
+      loader: schemas,
+      fileDomains: await domainsFromFile(config.domains, configDir),
+      fromFile,
+      contextOf: mediaLoadContext(mediaDir),
+    });
     let running = configuration.current;
     logger.info(
       { revision: running.revision, source: fromFile ? configPath : join(dataDir, CONFIG_DATABASE_FILE) },

@@ -118,6 +118,9 @@ describe('configuration API', () => {
     const schema = await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'broken', schema: [{ log: 'ok' }, { lgo: 'x' }] });
     assert.equal(schema.status, 400);
     assert.deepEqual(schema.body.issues, [{ path: '$.body.schema[1].lgo', message: 'unknown application; did you mean log?' }]);
+    const noPrompt = await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'greeting', schema: [{ playback: { name: 'nowhere.wav', type: 'wav' } }] });
+    assert.equal(noPrompt.status, 400, "a prompt that is not in the domain's media folder");
+    assert.match(noPrompt.body.issues[0].path, /^\$\.body\.schema\[0\]\.playback/);
     const missing = await api('POST', `/domains/${DOMAIN}/routes/public`, tokens.own, { name: 'main', numbers: ['0441234567'], schema: 'nowhere' });
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.issues, [{ path: '$.body.schema', message: `no schema named "nowhere" in domain ${DOMAIN}` }]);

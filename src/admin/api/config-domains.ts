@@ -9,7 +9,6 @@ import { domainConfig } from '../../config/schema.js';
 import { domainKey, domainSettings, type StoredItem } from '../../config/store/config-objects.js';
 import type { Configuration } from '../../config/store/configuration.js';
 import type { DomainConfig } from '../../config/schema.js';
-import { checkDomains } from '../../config/store/stored-domains.js';
 import { SchemaLoader } from '../../engine/compile.js';
 import { appRegistry } from '../../apps/registry.js';
 import { routesDomainShape } from '../../routes/settings.js';
@@ -198,7 +197,7 @@ export function configDomainRoutes(routes: ApiRoutes, configuration: Configurati
     body: z.object({ domains: z.unknown() }).strict(),
     response: z.object({ ok: z.literal(true) }),
     handler: async ({ body }) => {
-      const checked = await checkDomains(body.domains, loader);
+      const checked = await configuration.check(body.domains);
       if (checked.ok) return { ok: true as const };
       const issues = checked.issues.map((issue) => ({ path: jsonPath('$.body', issue.path), message: issue.message }));
       throw new ApiError(400, `invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'})`, issues);

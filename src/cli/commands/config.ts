@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ConfigError, loadConfigFile, resolveDataDir } from '../../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../../config/load.js';
+import { mediaLoadContext } from '../../apps/play-items.js';
 import { SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDomainsError, Configuration } from '../../config/store/configuration.js';
 import { appRegistry } from '../../apps/registry.js';
@@ -41,9 +42,10 @@ async function importConfig(configPath: string): Promise<void> {
   const { config, dataDir } = await readConfig(configPath);
   const configDir = dirname(resolve(configPath));
   const loader = new SchemaLoader(appRegistry);
+  const contextOf = mediaLoadContext(resolveMediaDir(configPath, config));
   try {
     // The file's schema problems named with the files they are in.
-    await loadRouteSchemas(config, configDir, loader);
+    await loadRouteSchemas(config, configDir, loader, contextOf);
   } catch (error) {
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
@@ -51,7 +53,7 @@ async function importConfig(configPath: string): Promise<void> {
   const fileDomains = await domainsFromFile(config.domains, configDir);
   const store = SqliteConfigStore.openInDataDir(dataDir);
   try {
-    const { configuration, imported } = await Configuration.open({ store, loader, fileDomains, fromFile: false });
+    const { configuration, imported } = await Configuration.open({ store, loader, fileDomains, fromFile: false, contextOf });
     if (!imported) {
       const result = await configuration.change({ actor: { kind: 'cli', id: userInfo().username, name: `${userInfo().username} (callrouter config import)` }, action: 'import', object: 'domains', edit: () => fileDomains });
       if (!result.ok) throw new UsageError(`${configPath}: invalid configuration`, result.issues.map((issue) => `${issue.path}: ${issue.message}`));
