@@ -64,6 +64,7 @@ async function open(api: Api): Promise<void> {
     // Users may have been added or removed on the configuration page.
     if (name === 'phones') void phones.load();
     if (name === 'config') void config.load();
+    if (name === 'schema') void trace.library.refresh();
   };
   for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['schema', 'Schema'], ['cdrs', 'CDRs'], ['config', 'Configuration']] as const) {
     tabs.append(h('button', { 'data-view': name, onclick: () => show(name) }, label, name === 'calls' ? callCount : ''));

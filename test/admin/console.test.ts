@@ -138,8 +138,15 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   assert.equal(await underlined.allTextContents().then((parts) => parts.join('')), '"leg_timeout=abc"', 'the error is underlined at its JSON path');
   assert.match((await page.locator('.schema-issues').textContent()) ?? '', /\$\[0\]\.bridge\.parameters\[0\].*leg_timeout/);
   await screenshot(page, 'schema-error');
+  page.once('dialog', (dialog) => void dialog.accept('console-check'));
+  await page.click('button:has-text("Save as…")');
+  await page.locator('.library-message.error').filter({ hasText: 'Not saved: 1 error' }).waitFor();
   await editor.fill(JSON.stringify(EXAMPLE_SCHEMA, null, 2));
   await page.locator('.schema-status .valid').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept('console-check'));
+  await page.click('button:has-text("Save as…")');
+  await page.locator('.library-message').filter({ hasText: /^Saved console-check/ }).waitFor();
+  assert.equal(await page.locator('#schema-choice option:checked').textContent(), 'console-check', 'the saved schema is listed and chosen');
   await page.fill('#trace-phones', '101=isbusy');
   await page.click('text=Run trace');
   await page.locator('.steps li.end').waitFor();
