@@ -89,12 +89,13 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${server.router.http.port}/`;
   await page.goto(base);
+  await page.click('.modes button[data-mode=token]');
   await page.fill('#token', 'crt_wrong');
-  await page.click('button[type=submit]');
+  await page.click('form.token button[type=submit]');
   await page.getByText('Unknown or revoked token.').waitFor();
   await screenshot(page, 'sign-in');
   await page.fill('#token', token);
-  await page.click('button[type=submit]');
+  await page.click('form.token button[type=submit]');
   await page.locator('.live[data-live="true"]').waitFor();
   assert.equal(await badge(page, '101').textContent(), 'nonreg');
 
