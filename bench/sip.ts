@@ -31,8 +31,7 @@
  * Env: RATES (default 200,300,400,500,600,800,1000,1200), STEP_SECONDS (10),
  * TALK_MS (1000), AGENTS (5000), CDR_DOCUMENTS (100000), MEMORY_CALLS (1000),
  * HOLD_MS (10000), SCHEMAS (bridge,last-agent), COOLDOWN_SECONDS (3), TRACE_PHONES=1
- * (keep the phones' sipp message log, for a failure on their side), CALL_TRACES=0 (keep no
- * call traces: what keeping them costs).
+ * (keep the phones' sipp message log, for a failure on their side).
  */
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -105,7 +104,6 @@ const server = await startTestRouter({
     ],
   },
   logger,
-  ...(process.env.CALL_TRACES === '0' ? { cdr: { callTraces: { keep: false } } } : {}),
 });
 const processes: SippProcess[] = [];
 const results: { schema: SchemaName; best: number; firstFailing?: string; perCallKb?: number; heapPerCallKb?: number; cpuMicros?: number; setup?: string }[] = [];

@@ -35,8 +35,6 @@ export interface TestRouterOptions {
   domain?: Record<string, unknown>;
   /** More fields of `sip`, merged over the generated ones. */
   sip?: Record<string, unknown>;
-  /** The `cdr` section (retention, call traces…). */
-  cdr?: Record<string, unknown>;
   logger?: Logger;
   /** The directory of the configuration and data, kept after close (a later router started on it is a restart). */
   dir?: string;
@@ -56,7 +54,6 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
     },
     http: { address: '127.0.0.1', port: 0 },
     dataDir: 'data',
-    ...(options.cdr ? { cdr: options.cdr } : {}),
     domains: [
       {
         name: DOMAIN,
