@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RoutedDomain } from './settings.js';
+import type { LoadContext } from '../engine/app.js';
 import type { CompiledSchema, LoadResult, SchemaLoader } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
 
@@ -49,6 +50,8 @@ export async function loadRouteSchemas(
   config: { domains: readonly RoutedDomain[] },
   configDir: string | undefined,
   loader: SchemaLoader,
+  /** Each domain's load context (its media folder), so constant arguments are checked against it. */
+  contextOf?: (domain: string) => LoadContext,
 ): Promise<RouteSchemas> {
   const schemas: RouteSchemas = new Map();
   const problems: string[] = [];
@@ -60,9 +63,10 @@ export async function loadRouteSchemas(
   };
 
   for (const [d, domain] of config.domains.entries()) {
+    const context = contextOf?.(domain.name);
     const named = new Map<string, LoadResult>();
     domain.schemas.forEach(({ name, schema }, s) => {
-      const result = loader.load(schema);
+      const result = loader.load(schema, context);
       named.set(name, result);
       if (!result.ok) for (const error of result.errors) report(`${routePath.named(d, s)}.schema`, `${routePath.named(d, s)}.schema`, error.message, error.path);
     });
@@ -74,7 +78,7 @@ export async function loadRouteSchemas(
     for (const { route, at } of routes) {
       let result: LoadResult;
       let where = `${at}.schema`;
-      if (typeof route.schema !== 'string') result = loader.load(route.schema);
+      if (typeof route.schema !== 'string') result = loader.load(route.schema, context);
       else if (named.has(route.schema)) {
         const byName = named.get(route.schema)!;
         // Its own problems are reported once, at the named schema.
@@ -86,16 +90,18 @@ export async function loadRouteSchemas(
       } else {
         const file = resolve(configDir, route.schema);
         where = `${at}.schema (${file})`;
-        const cached = fileCache.get(file);
+        // One file may serve routes of several domains, each with its own media folder.
+        const cacheKey = `${domain.name}\u0000${file}`;
+        const cached = fileCache.get(cacheKey);
         if (cached) result = cached;
         else {
           try {
-            result = loader.loadText(await readFile(file, 'utf8'), formatOfPath(file));
+            result = loader.loadText(await readFile(file, 'utf8'), formatOfPath(file), context);
           } catch (error) {
             report(`${at}.schema`, where, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
             continue;
           }
-          fileCache.set(file, result);
+          fileCache.set(cacheKey, result);
         }
       }
       if (result.ok) schemas.set(at, result.schema);

@@ -9,12 +9,15 @@ import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
+import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfigFile, resolveDataDir } from '../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
@@ -29,11 +32,14 @@ import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
+import { registerLastAgentMetrics } from './last-agent-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -62,6 +68,10 @@ export interface RunningRouter {
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
+export const VOICEMAIL_DIR = 'voicemail';
+/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
+export const PROMPTS_DIR = 'prompts';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
 
@@ -91,10 +101,13 @@ export async function startRouter(
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const schemas = new SchemaLoader(appRegistry);
-  // The file's own schema problems first, named with the files they are in.
-  await loadRouteSchemas(config, configDir, schemas);
+  const mediaDir = resolveMediaDir(configPath, config);
+  // The file's own schema problems first, named with the files they are in (wav prompts checked against the media folder).
+  await loadRouteSchemas(config, configDir, schemas, mediaLoadContext(mediaDir));
   const phoneState = new ReportingPhoneState();
   const metrics = createMetricsRegistry();
+  const voicemail = new FileVoicemailStore(join(dataDir, VOICEMAIL_DIR));
+  const prompts = new SpokenPrompts(join(dataDir, PROMPTS_DIR), (message) => logger.warn({ component: 'media' }, message));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -113,19 +126,20 @@ export async function startRouter(
     );
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
-    const acr = acrServicesFor(running.domains);
-    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
+    const acr = acrServicesFor(running.domains, { voicemail, prompts, mediaDir });
+    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
     const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
+    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+    registerLastAgentMetrics(metrics, acr, running.domains.map((domain) => domain.name));
     // Each call's trace goes beside its CDRs, through the same worker thread.
     const traceSettings = config.cdr.callTraces;
     const traces = traceSettings.keep
@@ -229,6 +243,7 @@ export async function startRouter(
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
           cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope }),
         async (app) => {
@@ -241,6 +256,7 @@ export async function startRouter(
             traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
+            voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
         consolePlugin,
@@ -264,12 +280,14 @@ export async function startRouter(
           logger.info('SIGHUP: the configuration lives in the store (configSource "store"); the file is not read again');
           return;
         }
+        const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');
         try {
           const result = await configuration.reloadFile(await readFileDomains());
-          if (!result.ok) logger.error({ problems: result.issues.map((issue) => `${issue.path}: ${issue.message}`) }, 'SIGHUP: the file does not validate; the running configuration stays');
+          if (!result.ok) invalid(result.issues.map((issue) => `${issue.path}: ${issue.message}`));
           else logger.info({ revision: result.configuration.revision }, 'SIGHUP: configuration file read again');
         } catch (error) {
-          logger.error({ err: error }, 'SIGHUP: the configuration file could not be read; the running configuration stays');
+          if (error instanceof ConfigError) invalid(error.problems);
+          else logger.error({ err: error }, 'SIGHUP: the configuration file could not be read; the running configuration stays');
         }
       },
       cdrStore,

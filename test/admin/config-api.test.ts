@@ -3,13 +3,15 @@
  * and roles on every route, a domain-admin kept to its domain (404 for
  * another's objects), validation errors with JSON paths (nothing saved),
  * revisions (ETag, If-Match → 412, a taken name → 409), the audit log, and
- * changes applied at once: a new user registers, a deleted one's phone is
- * dropped, passwords kept only as HA1.
+ * changes applied at once: a new user registers, a changed password counts
+ * from the next registration, a deleted user's phone is dropped, passwords
+ * kept only as HA1.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenStore } from '../../src/admin/token-store.js';
-import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 import { INTERNAL_SCHEMA, registerPhone, waitForState } from '../support/sip/calls.js';
 
 const OTHER = 'other.example';
@@ -168,6 +170,13 @@ describe('configuration API', () => {
     const renamed = await api('PUT', `/domains/${DOMAIN}/users/104`, tokens.own, { name: 'Agent 104' });
     assert.equal(renamed.status, 200);
     await registerPhone(server, '104');
+    // A new password counts from the next registration on.
+    assert.equal((await api('PUT', `/domains/${DOMAIN}/users/104`, tokens.own, { name: 'Agent 104', password: 'changed-104' })).status, 200);
+    const target = { port: server.udpPort };
+    const old = await runSipp({ scenario: 'register-refused.xml', target, accounts: [account('104')], keys: { expires: 60 } });
+    assert.equal(old.exitCode, 0, `the old password is refused: ${old.diagnostics}`);
+    const changed = await runSipp({ scenario: 'register.xml', target, accounts: [account('104', 'changed-104')], keys: { expires: 60 }, localPort: await freeUdpPort() });
+    assert.equal(changed.exitCode, 0, `the new password registers: ${changed.diagnostics}`);
     const deleted = await api('DELETE', `/domains/${DOMAIN}/users/104`, tokens.own);
     assert.equal(deleted.status, 200);
     // Applied before the answer: the registration is gone and the phone reads as not registered.
@@ -179,7 +188,7 @@ describe('configuration API', () => {
     assert.deepEqual(audit.body.items.map((entry: any) => [entry.action, entry.object, entry.actor.name]), [
       ['delete', `domains/${DOMAIN}/users/104`, 'supervisor'],
       ['update', `domains/${DOMAIN}/users/104`, 'supervisor'],
-      ['create', `domains/${DOMAIN}/users/104`, 'supervisor'],
+      ['update', `domains/${DOMAIN}/users/104`, 'supervisor'],
     ]);
     assert.equal(audit.body.items[0].revisionAfter, audit.body.items[0].revisionBefore + 1);
   });

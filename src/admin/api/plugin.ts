@@ -1,8 +1,9 @@
 /**
  * The admin API under /api/v1: phones, calls in progress and their traces,
- * trace, CDR search, live events and the configuration's objects, behind
- * the port's tokens (each route names the permission it needs and keeps to
- * a domain-admin's domain), with its OpenAPI document at /api/v1/openapi.json.
+ * trace, CDR search, live events, the configuration's objects, voicemail and
+ * recordings, behind the port's tokens (each route names the permission it
+ * needs and keeps to a domain-admin's domain), with its OpenAPI document at
+ * /api/v1/openapi.json.
  */
 import type { FastifyInstance } from 'fastify';
 import type { CdrSearcher } from '../../cdr/store.js';
@@ -21,6 +22,7 @@ import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
 import { phoneRoutes, type PhonesSource } from './phones.js';
 import { traceRoutes } from './trace.js';
+import { voicemailRoutes, type VoicemailSource } from './voicemail.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -35,6 +37,8 @@ export interface AdminApiOptions {
   domains: () => readonly DirectoryDomainSettings[];
   /** The configuration store: its objects, validation and audit log. */
   configuration?: Configuration;
+  /** Voice mailboxes and recordings, when the router keeps them. */
+  voicemail?: VoicemailSource;
 }
 
 /** Register with `{ prefix: API_PREFIX }`. */
@@ -54,6 +58,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
     configDomainRoutes(routes, options.configuration);
     configObjectRoutes(routes, options.configuration);
   }
+  if (options.voicemail) voicemailRoutes(app, routes, API_PREFIX, options.voicemail);
   const document = openApiDocument(API_PREFIX, routes.documented);
   app.get('/openapi.json', { config: { access: { public: true } } }, async () => document);
 }

@@ -30,7 +30,8 @@ async function start(options: StartOptions): Promise<void> {
   if (!options.config && !existsSync(configPath)) {
     const demo = await writeDemoConfig(configPath);
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
-    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}  voicemail PIN ${user.voicemailPin}`);
+    console.log(`The IVR (public number, or dial 500) speaks with ${demo.prompts === 'speech' ? 'espeak-ng' : 'tones (install espeak-ng for speech)'}; *98 listens to your voicemail.`);
     console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
     console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }

@@ -16,24 +16,31 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
 } from '../../call/call.js';
+import { holdMusicPrompt, ringbackPrompt } from '../../call/channel-prompts.js';
 import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { MediaEngine } from '../../media/media-engine.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { MediaSession } from '../../media/media-engine.js';
+import type { SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
-import { LegMedia } from './leg-media.js';
+import { CallerMedia } from './caller-media.js';
+import type { LegMedia } from './leg-media.js';
+import { playLooped } from './looped-prompt.js';
+import { musicOnHold, offerToTargets, relayTo } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
@@ -73,10 +80,11 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #legs: LegBookkeeping;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
-  #media: LegMedia | undefined;
+  readonly #caller: CallerMedia;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -93,10 +101,19 @@ export class SipCall extends ChannelVariables implements Call {
       journal: options.journal,
       channel: this.channel,
     });
-    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
+    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL', 'caller');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
-    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
+    this.#caller = new CallerMedia({
+      leg: this.#leg,
+      stack: options.stack,
+      uuid: this.uuid,
+      engine: options.media,
+      log: (message) => this.#log(message),
+      refuse: (status, cause, why) => this.#refuse(status, cause, why),
+      hangup: (cause) => this.hangup(cause),
+    });
   }
 
   get signal(): AbortSignal {
@@ -111,21 +128,39 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#hangupCause;
   }
 
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
   expectMedia(): void {
     this.#mediaExpected = true;
   }
 
   async answer(): Promise<void> {
     if (!this.#leg.pending) return;
-    if (this.#mediaExpected) return this.#answerWithMedia();
+    const early = this.#caller.sdp;
+    if (early) {
+      if (this.#leg.answer(early)) this.#markAnswered();
+      else await this.hangup('PROTOCOL_ERROR');
+      return;
+    }
+    if (this.#mediaExpected) {
+      if (await this.#caller.open((body) => this.#leg.answer(body))) {
+        this.#markAnswered();
+        this.#log('answered with our media');
+      }
+      return;
+    }
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
     if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
     else await this.hangup('PROTOCOL_ERROR');
   }
 
+  /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    this.#progress(183);
+    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#earlyMedia();
+    else this.#progress(183, this.#caller.sdp);
   }
 
   async ringReady(): Promise<void> {
@@ -136,7 +171,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') return;
     const bridged = this.#bridged;
     if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
-    this.#ended(cause);
+    this.#ended(cause, 'router');
     await Promise.all([this.#leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
@@ -158,7 +193,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   flushDigits(): void {
-    this.#media?.digits.flush();
+    this.#caller.current?.digits.flush();
   }
 
   async startRecording(name: string): Promise<string> {
@@ -171,65 +206,84 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#media?.session.stopRecording();
+    return this.#caller.current?.session.stopRecording();
   }
 
-  /** The caller's media session; a call not yet answered is answered with it. */
-  async #callerMedia(): Promise<LegMedia> {
-    if (!this.#media && this.#leg.pending) {
+  async echo(): Promise<void> {
+    const media = await this.#callerMedia();
+    await this.#options.media().relay(media.session, media.session);
+    this.#log('echoing the caller');
+    const signal = this.#abort.signal;
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  }
+
+  async detectInbandDigits(mode: InbandDetection): Promise<void> {
+    const media = await this.#callerMedia();
+    await media.session.detectInbandDigits(mode);
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    if (this.#leg.pending) {
+      // A message is taken on an answered call, never as early media.
       this.#mediaExpected = true;
       await this.answer();
     }
-    if (this.#media) return this.#media;
-    if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
-    throw new Error('the call was answered without our media: the route was not known to need it');
+    const media = await this.#callerMedia();
+    const { name, path: given, ...options } = request;
+    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    this.#log(`recording a message to ${path}`);
+    try {
+      return await media.session.recordMessage(path, options);
+    } catch (error) {
+      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      throw error;
+    }
   }
 
   /**
-   * Answers with our engine's SDP: 488 when the caller offers no codec we
-   * speak, 503 when no RTP port is left, 400 for a malformed offer. An
-   * INVITE without an offer gets ours; the ACK brings the answer.
+   * The caller's media session. A call not yet answered gets it as early
+   * media (183 with our SDP; answered instead when its INVITE had no offer,
+   * since an offer of ours needs a reliable 183); a call answered without
+   * it is re-INVITEd onto it.
    */
-  async #answerWithMedia(): Promise<void> {
-    const engine = this.#options.media();
-    const offer = this.#leg.offer;
-    let session: MediaSession;
-    let sdp: string;
-    try {
-      if (offer) {
-        const answered = await engine.answer(offer.body.toString('utf8'));
-        if (answered.kind === 'not-acceptable') return this.#refuse(488, 'INCOMPATIBLE_DESTINATION', answered.reason);
-        ({ session, sdp } = answered);
-      } else {
-        ({ session, sdp } = await engine.offer());
-        this.#leg.setup.onAck = (ack) => void this.#acceptAckAnswer(session, ack);
-      }
-    } catch (error) {
-      const { name, message } = error as Error;
-      if ((error as { code?: string }).code === 'MEDIA_PORTS_EXHAUSTED') return this.#refuse(503, 'NORMAL_TEMPORARY_FAILURE', message);
-      if (name === 'SdpError') return this.#refuse(400, 'INCOMPATIBLE_DESTINATION', message);
-      throw error;
+  async #callerMedia(): Promise<LegMedia> {
+    this.#mediaExpected = true;
+    const current = this.#caller.current;
+    if (current) return current;
+    if (this.#leg.pending) {
+      if (this.#leg.offer) await this.#earlyMedia();
+      else await this.answer();
+    } else if (this.#state === 'answered') {
+      return this.#caller.takeOver();
     }
-    // The caller may have gone while the engine opened the session.
-    if (!this.#leg.answer({ body: Buffer.from(sdp, 'utf8'), contentType: 'application/sdp' })) {
-      await session.close();
-      if (this.#state !== 'ended') await this.hangup('PROTOCOL_ERROR');
-      return;
-    }
-    this.#media = new LegMedia(session, this.#leg, this.#options.stack.logger.child({ uuid: this.uuid }));
-    this.#media.answerRequests();
-    this.#markAnswered();
-    this.#log('answered with our media');
+    if (this.#caller.current) return this.#caller.current;
+    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
-  async #acceptAckAnswer(session: MediaSession, ack: SipRequest): Promise<void> {
-    const answer = sessionBody(ack);
+  async #earlyMedia(): Promise<void> {
+    const sent = await this.#caller.open((body) => {
+      if (!this.#leg.pending) return false;
+      this.#progress(183, body);
+      return true;
+    });
+    if (sent) this.#log('early media: 183 with our media');
+  }
+
+  /**
+   * The caller's media for a bridge: ours when it already is, or made ours
+   * when a route that uses media set a ringback or music on hold — the caller
+   * then hears them (ringback as early media on a call not yet answered).
+   */
+  async #mediaForBridge(): Promise<LegMedia | undefined> {
+    const current = this.#caller.current;
+    const asked = ['ringback', 'transfer_ringback', 'hold_music'].some((name) => this.channel.get(name));
+    if (current || !this.#mediaExpected || !asked || (this.#leg.pending && !this.#leg.offer)) return current;
     try {
-      if (!answer) throw new Error('the ACK carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
+      return await this.#callerMedia();
     } catch (error) {
-      this.#log(`the caller's answer to our media offer is unusable: ${(error as Error).message}`);
-      await this.hangup('INCOMPATIBLE_DESTINATION');
+      if (this.#state !== 'ended') this.#log(`ringback without our media: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
@@ -237,15 +291,20 @@ export class SipCall extends ChannelVariables implements Call {
   #refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
     this.#log(`refused with ${status}: ${why}`);
     this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
-    this.#ended(cause);
+    this.#ended(cause, 'router');
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
+    const callerMedia = await this.#mediaForBridge();
+    if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
-    // With the caller's media ours, the targets get our engine's offer and the two sessions are relayed.
-    const calleeMedia = this.#media ? await this.#offerToTargets() : undefined;
+    const log = (message: string) => this.#log(message);
+    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
+    const calleeMedia = callerMedia ? await offerToTargets(this.#options.media(), log) : undefined;
     if (calleeMedia && 'failure' in calleeMedia) return failedEverywhere(plan, calleeMedia.failure);
+    const variable = (name: string) => this.channel.get(name);
+    const ringback = callerMedia && playLooped(callerMedia.session, ringbackPrompt(variable, answeredBefore), log);
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
@@ -254,9 +313,11 @@ export class SipCall extends ChannelVariables implements Call {
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
-      observer: this.#legs.forkObserver(this.#relayProgress(), () => this.#hangupCause),
-      log: (message) => this.#log(message),
+      // The caller hearing our ringback is not told of the targets' ringing or early media.
+      observer: this.#legs.forkObserver(callerMedia ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
+      log,
     });
+    await ringback?.stop();
     if (!outcome.answered) {
       await calleeMedia?.session.close();
       return outcome;
@@ -270,8 +331,12 @@ export class SipCall extends ChannelVariables implements Call {
     };
     // The caller may have gone while the target answered.
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const relayed = calleeMedia && (await this.#relayTo(leg, response, calleeMedia.session));
+    const relayed = callerMedia && calleeMedia && (await relayTo(this.#options.stack, this.#options.media(), callerMedia, { leg, response, session: calleeMedia.session }, log));
     if (relayed === false) return refused('INCOMPATIBLE_DESTINATION');
+    // A caller on early media is answered with the SDP it already has.
+    if (relayed && this.#leg.pending) await this.answer();
+    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
+    const endMusicOnHold = relayed ? musicOnHold(callerMedia!, relayed, () => holdMusicPrompt(variable), log) : undefined;
     this.#bridged = leg;
     const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
       signal: this.#abort.signal,
@@ -281,44 +346,18 @@ export class SipCall extends ChannelVariables implements Call {
       bridged: () => this.#legs.caller.bridge(),
       ended: (cause, disposition) => {
         this.channel.set('sip_hangup_disposition', disposition);
-        this.#ended(cause);
+        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
     });
     this.#bridged = undefined;
     if (relayed) {
+      await endMusicOnHold?.();
       await relayed.close();
       // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
-      this.#media?.answerRequests();
+      callerMedia?.answerRequests();
     }
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
-  }
-
-  /** Our engine's offer for the targets of a bridge, or why there is none (no RTP port left). */
-  async #offerToTargets(): Promise<{ session: MediaSession; sdp: string } | { failure: HangupCause }> {
-    try {
-      return await this.#options.media().offer();
-    } catch (error) {
-      this.#log(`no media for the bridge: ${(error as Error).message}`);
-      return { failure: 'NORMAL_TEMPORARY_FAILURE' };
-    }
-  }
-
-  /** Takes the target's answer into its session and relays it with the caller's; false when its answer is unusable. */
-  async #relayTo(leg: OutboundLeg, response: SipResponse, session: MediaSession): Promise<LegMedia | false> {
-    const caller = this.#media;
-    const answer = sessionBody(response);
-    try {
-      if (!caller || !answer) throw new Error('the 2xx carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
-      await this.#options.media().relay(caller.session, session);
-    } catch (error) {
-      this.#log(`cannot relay to ${leg.uuid}: ${(error as Error).message}`);
-      return false;
-    }
-    const media = new LegMedia(session, leg, this.#options.stack.logger.child({ uuid: leg.uuid }));
-    media.answerRequests();
-    return media;
   }
 
   #targetContext(): TargetContext {
@@ -365,13 +404,14 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */
-  #ended(cause: HangupCause): void {
+  #ended(cause: HangupCause, by: CallEndedBy): void {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
-    void this.#media?.close();
+    void this.#caller.close();
     this.#legs.callerEnded(cause, this.channel);
   }
 
