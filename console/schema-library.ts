@@ -43,9 +43,11 @@ export class SchemaLibrary {
       const lists = await Promise.all(
         domains.map(async (domain) => ({ domain: domain.name, schemas: (await this.api.request<{ items: StoredSchema[] }>('GET', `/domains/${encodeURIComponent(domain.name)}/schemas`)).items })),
       );
+      const chosen = this.#choice.value;
       this.#choice.replaceChildren(
         ...lists.map(({ domain, schemas }) => h('optgroup', { label: domain }, ...schemas.map((schema) => h('option', { value: JSON.stringify([domain, schema.name]) }, schema.name)))),
       );
+      if (chosen && [...this.#choice.options].some((option) => option.value === chosen)) this.#choice.value = chosen;
     } catch (error) {
       this.#say(`Stored schemas cannot be listed: ${(error as Error).message}`, true);
     }

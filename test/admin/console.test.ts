@@ -223,5 +223,8 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await page.click('nav button[data-view=cdrs]');
   await page.locator('tr[data-cdr]').first().waitFor();
   await screenshot(page, 'cdrs-mobile', false);
+  await page.click('nav button[data-view=schema]');
+  await page.locator('.schema-status .valid').waitFor();
+  await screenshot(page, 'schema-mobile', false);
   await page.close();
 });
