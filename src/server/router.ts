@@ -7,6 +7,8 @@ import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
+import { AccountStore } from '../admin/account-store.js';
+import { SignInThrottle, type SignInLimits } from '../admin/sign-in-throttle.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
@@ -52,7 +54,7 @@ export interface RunningRouter {
   configuration: Configuration;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
   readonly routes: RouteTable;
-  /** Reads the configuration file's domains again (SIGHUP); applied when the router runs from its file, else ignored with a log line. */
+  /** SIGHUP: reads the configuration file's domains again when the router runs from its file, else the store's latest revision (a `config import` by another process). */
   reloadFile(): Promise<void>;
   /** The CDR store: every request on a worker thread, with a deadline. */
   cdrStore: SqliteCdrWorkers;
@@ -85,6 +87,8 @@ export const STATE_DATABASE_FILE = 'state.sqlite';
 export interface RouterOptions {
   /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
   clock?: Clock;
+  /** Failed sign-ins allowed per username and per address before they are refused for a while. */
+  signIn?: SignInLimits;
   /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
   trace?: CallTraceSink;
 }
@@ -118,12 +122,18 @@ export async function startRouter(
     cleanups.push(() => configStore.close());
     const fromFile = config.configSource === 'file';
     const readFileDomains = async () => domainsFromFile((await loadConfigFile(configPath)).domains, configDir);
-    const { configuration, imported } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
+    const { configuration, imported, fileDiffers } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
     let running = configuration.current;
     logger.info(
       { revision: running.revision, source: fromFile ? configPath : join(dataDir, CONFIG_DATABASE_FILE) },
       imported ? 'configuration imported from the file into the store' : 'configuration loaded',
     );
+    if (fileDiffers) {
+      logger.warn(
+        { revision: running.revision, file: configPath },
+        `the configuration file's domains differ from the store's, which the router runs: to run the file's, callrouter config import --config ${configPath} (then SIGHUP)`,
+      );
+    }
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
     const acr = acrServicesFor(running.domains, { voicemail, prompts, mediaDir });
@@ -224,16 +234,19 @@ export async function startRouter(
 
     const tokens = TokenStore.openInDataDir(dataDir);
     cleanups.push(async () => tokens.close());
-    if (!tokens.hasLiveTokens()) {
+    const accounts = AccountStore.openInDataDir(dataDir);
+    cleanups.push(async () => accounts.close());
+    if (!tokens.hasLiveTokens() && accounts.list().length === 0) {
       logger.warn(
         { dataDir },
-        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+        `no API tokens or admin accounts: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who> (or callrouter admin create)`,
       );
     }
     const http = await createHttpServer({
       logger,
       metrics,
       tokens,
+      sessions: accounts,
       health: () => ({
         domains: running.domains.map((domain) => domain.name),
         configRevision: running.revision,
@@ -251,11 +264,12 @@ export async function startRouter(
             prefix: API_PREFIX,
             phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
             calls: sipServer.liveCalls,
-            events: { phoneState, calls: sipServer.liveCalls },
+            events: { phoneState, calls: sipServer.liveCalls, configuration },
             cdr: cdrStore,
             traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
+            accounts: { store: accounts, throttle: new SignInThrottle(options.signIn) },
             voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
@@ -277,7 +291,9 @@ export async function startRouter(
       },
       async reloadFile() {
         if (!fromFile) {
-          logger.info('SIGHUP: the configuration lives in the store (configSource "store"); the file is not read again');
+          const before = running.revision;
+          const now = await configuration.refresh();
+          logger.info({ revision: now.revision, before }, 'SIGHUP: configuration store read again (the file is not: configSource "store")');
           return;
         }
         const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');

@@ -4,15 +4,15 @@
  * another's objects), validation errors with JSON paths (nothing saved),
  * revisions (ETag, If-Match → 412, a taken name → 409), the audit log, and
  * changes applied at once: a new user registers, a changed password counts
- * from the next registration, a deleted user's phone is dropped, passwords
- * kept only as HA1.
+ * from the next registration, a deleted user's phone is dropped, a new
+ * gateway's calls are recognised; passwords kept only as HA1.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenStore } from '../../src/admin/token-store.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
-import { INTERNAL_SCHEMA, registerPhone, waitForState } from '../support/sip/calls.js';
+import { allOk, CARRIER_IP, customerCalls, CUSTOMER, finalStatuses, INTERNAL_SCHEMA, PUBLIC_NUMBER, registerPhone, waitForState } from '../support/sip/calls.js';
 
 const OTHER = 'other.example';
 let server: TestRouter;
@@ -193,11 +193,34 @@ describe('configuration API', () => {
     assert.equal(audit.body.items[0].revisionAfter, audit.body.items[0].revisionBefore + 1);
   });
 
+  it('a gateway added over the API is recognised at once, and forgotten when deleted', async () => {
+    assert.equal((await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'answer', schema: [{ answer: '' }, { sleep: 20000 }] })).status, 201);
+    const route = await api('POST', `/domains/${DOMAIN}/routes/public`, tokens.own, { name: 'main', numbers: [PUBLIC_NUMBER], schema: 'answer' });
+    assert.equal(route.status, 201, JSON.stringify(route.body));
+    const anonymous = await customerCalls(server, CUSTOMER, PUBLIC_NUMBER).result;
+    assert.deepEqual(finalStatuses(anonymous), [404], 'from an unknown address the public number is not served');
+
+    assert.equal((await api('POST', `/domains/${DOMAIN}/gateways`, tokens.own, { name: 'carrier', host: CARRIER_IP, port: 5080, password: 'carrier-secret' })).status, 201);
+    const shown = await api('GET', `/domains/${DOMAIN}/gateways/carrier`, tokens.viewer);
+    assert.equal(shown.body.hasPassword, true);
+    assert.equal(shown.body.password, undefined);
+    const caller = customerCalls(server, CUSTOMER, PUBLIC_NUMBER);
+    await allOk({ caller });
+
+    assert.equal((await api('DELETE', `/domains/${DOMAIN}/gateways/carrier`, tokens.own)).status, 200);
+    const forgotten = await customerCalls(server, CUSTOMER, PUBLIC_NUMBER).result;
+    assert.deepEqual(finalStatuses(forgotten), [404]);
+  });
+
   it('the OpenAPI document lists the configuration routes', async () => {
     const document = (await api('GET', '/openapi.json')).body;
     for (const path of ['/api/v1/domains', '/api/v1/domains/{domain}/users/{name}', '/api/v1/domains/{domain}/routes/default', '/api/v1/audit', '/api/v1/schemas/validate']) {
       assert.ok(document.paths[path], `${path} in the OpenAPI document`);
     }
-    assert.ok(document.paths['/api/v1/domains/{domain}/users/{name}'].put);
+    const put = document.paths['/api/v1/domains/{domain}/users/{name}'].put;
+    assert.ok(put.responses['412'], 'a stale If-Match is documented');
+    const created = document.paths['/api/v1/domains/{domain}/users'].post.requestBody.content['application/json'].schema;
+    assert.ok(created.properties.id && created.properties.password, 'the user body comes from the zod schema');
+    assert.ok(document.paths['/api/v1/session'].post.responses['429']);
   });
 });

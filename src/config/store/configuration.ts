@@ -31,7 +31,14 @@ export class ReadOnlyConfigurationError extends Error {
 
 const FILE = { actor: { kind: 'file', id: 'file', name: 'configuration file' }, object: 'domains' } as const;
 
-type Listener = (configuration: RunningConfiguration) => void | Promise<void>;
+/** What a new revision changed: the object and its domain, undefined for a whole configuration (import, reload, another process's revision). */
+export interface AppliedChange {
+  action: AuditAction;
+  object: string;
+  domain?: string;
+}
+
+type Listener = (configuration: RunningConfiguration, change: AppliedChange) => void | Promise<void>;
 
 export class Configuration {
   #current: RunningConfiguration;
@@ -60,16 +67,19 @@ export class Configuration {
     /** The configuration file's domains, schema files already read in (domainsFromFile). */
     fileDomains: unknown;
     fromFile: boolean;
-  }): Promise<{ configuration: Configuration; imported: boolean }> {
+  }): Promise<{ configuration: Configuration; imported: boolean; fileDiffers: boolean }> {
     const { store, loader } = options;
     const latest = await store.latest();
     const readOnly = options.fromFile ? 'the router runs from its configuration file (configSource "file"): edit it and send SIGHUP' : undefined;
     const running = latest ? { ...latest, ...(await prepareStored(latest.domains, loader)) } : { revision: 0, domains: [], routeSchemas: new Map(), objectRevisions: new Map() };
     const configuration = new Configuration(store, loader, running, readOnly);
-    if (latest && !options.fromFile) return { configuration, imported: false };
+    if (latest && !options.fromFile) {
+      const file = await checkDomains(options.fileDomains, loader);
+      return { configuration, imported: false, fileDiffers: !file.ok || !isSame(file.domains, latest.domains) };
+    }
     const result = await configuration.#commit(() => options.fileDomains, { ...FILE, action: latest ? 'reload' : 'import' });
     if (!result.ok) throw new ConfigDomainsError(result.issues);
-    return { configuration, imported: latest === undefined };
+    return { configuration, imported: latest === undefined, fileDiffers: false };
   }
 
   get current(): RunningConfiguration {
@@ -92,6 +102,17 @@ export class Configuration {
     return this.#serially(() => this.#commit(() => fileDomains, { ...FILE, action: 'reload' }));
   }
 
+  /** Takes a newer revision another process stored (`callrouter config import`, another router): the running one otherwise. */
+  refresh(): Promise<RunningConfiguration> {
+    return this.#serially(async () => {
+      const latest = await this.store.latest();
+      if (latest && latest.revision !== this.#current.revision) {
+        await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader)) }, { action: 'reload', object: 'domains' });
+      }
+      return this.#current;
+    });
+  }
+
   audit: ConfigStore['audit'] = (query) => this.store.audit(query);
 
   #serially<T>(run: () => Promise<T>): Promise<T> {
@@ -106,9 +127,13 @@ export class Configuration {
     if (!checked.ok) return checked;
     if (current.revision > 0 && isSame(current.domains, checked.domains)) return { ok: true, configuration: current };
     const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
-    this.#current = { ...committed, routeSchemas: checked.routeSchemas };
-    for (const listener of this.#listeners) await listener(this.#current);
+    await this.#take({ ...committed, routeSchemas: checked.routeSchemas }, { action: what.action, object: what.object, domain: what.domain });
     return { ok: true, configuration: this.#current };
+  }
+
+  async #take(next: RunningConfiguration, change: AppliedChange): Promise<void> {
+    this.#current = next;
+    for (const listener of this.#listeners) await listener(next, change);
   }
 }
 
