@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { AccountStore } from '../../src/admin/account-store.js';
 import { TokenStore } from '../../src/admin/token-store.js';
 import type { CallLegRecord } from '../../src/call/leg-record.js';
 import { cdrFromLeg } from '../../src/cdr/document/leg-record.js';
@@ -22,6 +23,7 @@ import { INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls } from
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ACCOUNT_PASSWORD = 'ann-password-1';
 const SCREENSHOTS = process.env.SCREENSHOTS;
 
 let server: TestRouter;
@@ -33,10 +35,13 @@ before(async () => {
   await promisify(execFile)(process.execPath, [new URL('../../scripts/build-console.mjs', import.meta.url).pathname]);
   server = await startTestRouter({ routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] } });
   const store = TokenStore.openInDataDir(server.router.dataDir);
+  const accounts = AccountStore.openInDataDir(server.router.dataDir);
   try {
     token = store.create({ role: 'domain-admin', domain: DOMAIN, name: 'supervisor' }).token;
+    await accounts.create({ username: 'ann', password: ACCOUNT_PASSWORD, role: 'domain-admin', domain: DOMAIN });
   } finally {
     store.close();
+    accounts.close();
   }
   await server.router.cdrStore.index(earlierCalls(new Date()).map((leg) => ({ id: leg.uuid, document: cdrFromLeg(leg, 'UTC') })));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -93,7 +98,6 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await page.fill('#token', 'crt_wrong');
   await page.click('form.token button[type=submit]');
   await page.getByText('Unknown or revoked token.').waitFor();
-  await screenshot(page, 'sign-in');
   await page.fill('#token', token);
   await page.click('form.token button[type=submit]');
   await page.locator('.live[data-live="true"]').waitFor();
@@ -226,5 +230,40 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await page.click('nav button[data-view=schema]');
   await page.locator('.schema-status .valid').waitFor();
   await screenshot(page, 'schema-mobile', false);
+  await page.close();
+});
+
+it('signs in with a username and password: a session cookie, changes carry the CSRF token, and signing out ends it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${server.router.http.port}/`);
+  await page.fill('#username', 'ann');
+  await page.fill('#password', 'not-her-password');
+  await page.click('form.account button[type=submit]');
+  await page.getByText('Wrong username or password.').waitFor();
+  await screenshot(page, 'sign-in');
+  await page.fill('#password', ACCOUNT_PASSWORD);
+  await page.click('form.account button[type=submit]');
+  await page.locator('.live[data-live="true"]').waitFor();
+  assert.equal(await page.locator('.who').textContent(), `ann (domain-admin of ${DOMAIN})`);
+  const cookies = await page.context().cookies();
+  assert.ok(cookies.some((cookie) => cookie.httpOnly && cookie.sameSite === 'Strict'), `an HttpOnly SameSite=Strict session cookie: ${JSON.stringify(cookies.map((cookie) => cookie.name))}`);
+
+  // A change (POST) goes through only with the CSRF token the console sends.
+  await page.click('nav button[data-view=config]');
+  await page.click('text=New user');
+  await page.fill('#field-id', '107');
+  await page.fill('#field-password', 'secret-107');
+  await page.click('button:has-text("Create")');
+  await page.locator('tr[data-item="107"]').waitFor();
+
+  await page.reload();
+  await page.locator('.live[data-live="true"]').waitFor();
+  assert.match((await page.locator('.who').textContent()) ?? '', /^ann /, 'the session outlives a reload');
+  await page.click('text=Sign out');
+  await page.locator('#username').waitFor();
+  await page.reload();
+  await page.locator('#username').waitFor();
+  const after = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+  assert.equal(after, 401, 'signed out: the session is over');
   await page.close();
 });
