@@ -81,9 +81,9 @@ export class SchemaLibrary {
       const saved = await this.api.request<StoredSchema>(method, path, body, headers);
       const domain = decodeURIComponent(path.split('/')[2]);
       this.#open = { domain, name: saved.name, revision: saved.revision };
-      this.#say(`Saved ${saved.name} (${domain}), revision ${saved.revision}: new calls use it.`);
       await this.refresh();
       this.#choice.value = JSON.stringify([domain, saved.name]);
+      this.#say(`Saved ${saved.name} (${domain}), revision ${saved.revision}: new calls use it.`);
     } catch (error) {
       if (error instanceof ApiFailure && error.status === 412) return this.#say('Someone saved this schema since you opened it: open it again before saving.', true);
       const issues = error instanceof ApiFailure ? error.issues.length : 0;

@@ -217,6 +217,11 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await screenshot(page, 'config-users');
   await page.click('button:has-text("Save")');
   await page.locator('tr[data-item="106"]').filter({ hasText: 'Ann' }).waitFor();
+  await page.click('[data-collection=audit]');
+  const changes = page.locator('tr[data-audit]').filter({ hasText: `domains/${DOMAIN}/users/106` });
+  await changes.first().waitFor();
+  assert.deepEqual(await changes.locator('td[data-label=Action]').allTextContents(), ['update', 'create'], 'newest first');
+  assert.match((await changes.first().locator('td[data-label=Who]').textContent()) ?? '', /supervisor/);
   await page.click('nav button[data-view=phones]');
   await badge(page, '106').filter({ hasText: 'nonreg' }).waitFor();
   assert.equal(await page.locator(`[data-phone="106@${DOMAIN}"] .name`).textContent(), 'Ann', 'the new user is on the phones board at once');
