@@ -133,13 +133,8 @@ export class ConfigPage {
     void this.#list();
   }
 
-  /** The open collection (never the audit log, which has no forms). */
-  get #collection(): CollectionView {
-    return this.#view as CollectionView;
-  }
-
-  #path(name?: string): string {
-    const base = `/domains/${encodeURIComponent(this.#domain.value)}/${this.#collection.collection}`;
+  #path(view: CollectionView, name?: string): string {
+    const base = `/domains/${encodeURIComponent(this.#domain.value)}/${view.collection}`;
     return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
   }
 
@@ -153,7 +148,7 @@ export class ConfigPage {
     }
     let items: Item[];
     try {
-      ({ items } = await this.api.request<{ items: Item[] }>('GET', this.#path()));
+      ({ items } = await this.api.request<{ items: Item[] }>('GET', this.#path(view)));
     } catch (error) {
       return clear(this.#body, h('p', { class: 'error', role: 'alert' }, (error as Error).message));
     }
@@ -161,7 +156,7 @@ export class ConfigPage {
     const headers = [view.fields[0].label, ...view.columns.map(([title]) => title), ''];
     clear(
       this.#body,
-      h('div', { class: 'list-head' }, h('h2', {}, view.title), h('button', { class: 'primary', onclick: () => this.#edit(undefined) }, `New ${view.noun}`)),
+      h('div', { class: 'list-head' }, h('h2', {}, view.title), h('button', { class: 'primary', onclick: () => this.#edit(view, undefined) }, `New ${view.noun}`)),
       items.length === 0
         ? h('p', { class: 'empty' }, `No ${view.noun}s in this domain.`)
         : h(
@@ -180,8 +175,8 @@ export class ConfigPage {
                   h(
                     'td',
                     { class: 'actions' },
-                    h('button', { class: 'small', onclick: () => this.#edit(item) }, 'Edit'),
-                    h('button', { class: 'small danger', onclick: () => void this.#delete(item) }, 'Delete'),
+                    h('button', { class: 'small', onclick: () => this.#edit(view, item) }, 'Edit'),
+                    h('button', { class: 'small danger', onclick: () => void this.#delete(view, item) }, 'Delete'),
                   ),
                 ),
               ),
@@ -190,18 +185,17 @@ export class ConfigPage {
     );
   }
 
-  #edit(item: Item | undefined): void {
-    const view = this.#collection;
-    const form: ConfigForm = new ConfigForm(view.fields, item, (body) => void this.#save(form, body), () => clear(this.#editor));
+  #edit(view: CollectionView, item: Item | undefined): void {
+    const form: ConfigForm = new ConfigForm(view.fields, item, (body) => void this.#save(view, form, body), () => clear(this.#editor));
     clear(this.#editor, h('div', { class: 'panel' }, h('h2', {}, item ? `Edit ${view.noun} ${item[view.key]}` : `New ${view.noun}`), form.element));
     form.element.querySelector<HTMLElement>('input:not([disabled]), select, textarea')?.focus();
   }
 
-  async #save(form: ConfigForm, body: Record<string, unknown>): Promise<void> {
+  async #save(view: CollectionView, form: ConfigForm, body: Record<string, unknown>): Promise<void> {
     const stored = form.editing;
     try {
-      if (stored) await this.api.request('PUT', this.#path(String(stored[this.#collection.key])), body, { 'if-match': `"${stored.revision}"` });
-      else await this.api.request('POST', this.#path(), body);
+      if (stored) await this.api.request('PUT', this.#path(view, String(stored[view.key])), body, { 'if-match': `"${stored.revision}"` });
+      else await this.api.request('POST', this.#path(view), body);
     } catch (error) {
       if (!(error instanceof ApiFailure)) return form.showError(String(error));
       const message = error.status === 412 ? 'Someone changed it since you opened it: cancel and edit it again.' : error.message;
@@ -211,11 +205,11 @@ export class ConfigPage {
     await this.#list();
   }
 
-  async #delete(item: Item): Promise<void> {
-    const name = String(item[this.#collection.key]);
-    if (!confirm(`Delete ${this.#collection.noun} ${name}?`)) return;
+  async #delete(view: CollectionView, item: Item): Promise<void> {
+    const name = String(item[view.key]);
+    if (!confirm(`Delete ${view.noun} ${name}?`)) return;
     try {
-      await this.api.request('DELETE', this.#path(name), undefined, { 'if-match': `"${item.revision}"` });
+      await this.api.request('DELETE', this.#path(view, name), undefined, { 'if-match': `"${item.revision}"` });
     } catch (error) {
       clear(this.#editor, h('p', { class: 'error', role: 'alert' }, (error as Error).message));
     }

@@ -161,6 +161,8 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   assert.match((await page.locator('.steps').textContent()) ?? '', /acc_state=isbusy/);
   await screenshot(page, 'trace');
 
+  // Both legs' CDRs are written (off the call path) before the page searches.
+  await server.router.cdrWriter.flush();
   await page.click('nav button[data-view=cdrs]');
   const cdr = page.locator('tr[data-cdr]').filter({ hasText: '102' }).filter({ hasText: 'MANAGER_REQUEST' }).first();
   await cdr.waitFor();
@@ -260,6 +262,9 @@ it('signs in with a username and password: a session cookie, changes carry the C
   await page.fill('#field-password', 'secret-107');
   await page.click('button:has-text("Create")');
   await page.locator('tr[data-item="107"]').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.locator('tr[data-item="107"]').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('tr[data-item="107"]').waitFor({ state: 'detached' });
 
   await page.reload();
   await page.locator('.live[data-live="true"]').waitFor();
