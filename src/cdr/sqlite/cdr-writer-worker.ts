@@ -24,6 +24,7 @@ const store = openSqliteCdrStore({
   flushEachWrite: options.flushEachWrite,
   countries: options.countries,
   refillCustomerNumbers: false,
+  callTraceMaxBytes: options.callTraceMaxBytes,
 });
 const inFlight = new Set<Promise<void>>();
 let closing = false;
