@@ -35,7 +35,7 @@ export class TracePanel {
   constructor(private readonly api: Api) {
     const editorHost = h('div', { class: 'editor', id: 'schema-editor' });
     this.#editor = new SchemaEditor(api, editorHost, EXAMPLE);
-    this.#editor.onValidated = (issues) => this.#showIssues(issues);
+    this.#editor.onValidated = (errors, warnings = []) => this.#showIssues(errors, warnings);
     this.library = new SchemaLibrary(api, this.#editor);
     this.#variables.value = 'caller_id_number=0671234567\ndestination_number=101';
     this.#phones.value = '101=onhook';
@@ -60,9 +60,10 @@ export class TracePanel {
     );
   }
 
-  #showIssues(issues: SchemaIssue[]): void {
-    if (issues.length === 0) return clear(this.#status, h('span', { class: 'valid' }, '✓ valid'));
-    clear(this.#status, h('ul', { class: 'issues schema-issues' }, ...issues.map((issue) => h('li', {}, h('code', {}, issue.path), ' ', issue.message))));
+  #showIssues(errors: SchemaIssue[], warnings: SchemaIssue[]): void {
+    const list = (issues: SchemaIssue[], kind: string) => h('ul', { class: `issues ${kind}` }, ...issues.map((issue) => h('li', {}, h('code', {}, issue.path), ' ', issue.message)));
+    if (errors.length > 0) return clear(this.#status, list(errors, 'schema-issues'));
+    clear(this.#status, h('span', { class: 'valid' }, '✓ valid'), warnings.length > 0 && list(warnings, 'schema-warnings'));
   }
 
   async #run(): Promise<void> {
