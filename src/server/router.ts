@@ -69,6 +69,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** A call's trace events held while its flow runs (the engine stops a flow after 1,000 steps); their bytes are capped when stored. */
+const MAX_TRACE_EVENTS_IN_MEMORY = 2_000;
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
 /** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
@@ -170,7 +172,12 @@ export async function startRouter(
     readyLookups(running.routeSchemas);
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
+    const sink = new SqliteCdrWriterWorker({
+      path: cdrOptions.path,
+      flushEachWrite: cdrOptions.flushEachWrite,
+      countries: cdrOptions.countries,
+      callTraceMaxBytes: config.cdr.callTraces.maxBytes,
+    });
     sink.warm();
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
@@ -180,7 +187,7 @@ export async function startRouter(
     // Each call's trace goes beside its CDRs, through the same worker thread.
     const traceSettings = config.cdr.callTraces;
     const traces = traceSettings.keep
-      ? new CallTraceRecorder({ sink, maxBytes: traceSettings.maxBytes, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      ? new CallTraceRecorder({ sink, maxEvents: MAX_TRACE_EVENTS_IN_MEMORY, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
       : undefined;
     // After SIP has stopped, before the writer's thread ends.
     cleanups.push(async () => traces?.flush());

@@ -27,6 +27,8 @@ export interface SqliteCdrWriterWorkerOptions {
   flushEachWrite?: boolean;
   /** The configured domains' countries (customer-number column). */
   countries?: DomainCountries;
+  /** The most bytes of events kept per call trace (the cap is applied on the worker thread). */
+  callTraceMaxBytes?: number;
   /** Wait before the retry of a failed write (ms). Default 100. */
   retryDelayMs?: number;
   /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
@@ -62,6 +64,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
       retentionDays: options.retentionDays,
       flushEachWrite: options.flushEachWrite,
       countries: options.countries,
+      callTraceMaxBytes: options.callTraceMaxBytes,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     };
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;

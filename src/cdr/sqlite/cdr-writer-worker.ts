@@ -25,6 +25,7 @@ const store = openSqliteCdrStore({
   countries: options.countries,
   refillCustomerNumbers: false,
   normaliseLegacyArrays: false,
+  callTraceMaxBytes: options.callTraceMaxBytes,
 });
 const inFlight = new Set<Promise<void>>();
 let closing = false;

@@ -50,6 +50,8 @@ export interface SqliteCdrStoreOptions {
    * The configured domains' countries, for the customer-number column (./customer-numbers.ts). Absent (a tool
    * without the configuration): each domain keeps the country its stored CDRs were read with.
    */
+  /** The most bytes (of JSON) of events kept per call trace; 64 KiB by default. */
+  callTraceMaxBytes?: number;
   countries?: DomainCountries;
   /**
    * Read the stored CDRs' customer numbers again where a domain's country changed (default true). One connection
@@ -116,7 +118,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
-  const traces = callTraceTable(db);
+  const traces = callTraceTable(db, options.callTraceMaxBytes);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
