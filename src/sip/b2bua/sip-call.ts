@@ -37,8 +37,7 @@ import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
-import { playLooped } from './looped-prompt.js';
-import { musicOnHold, offerToTargets, relayTo } from './media-bridge.js';
+import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
@@ -277,47 +276,44 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const log = (message: string) => this.#log(message);
-    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
-    const calleeMedia = callerMedia ? await offerToTargets(this.#options.media(), log) : undefined;
-    if (calleeMedia && 'failure' in calleeMedia) return failedEverywhere(plan, calleeMedia.failure);
     const variable = (name: string) => this.channel.get(name);
-    const ringback = callerMedia && playLooped(callerMedia.session, ringbackPrompt(variable, answeredBefore), log);
+    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
+    const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
+    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
       plan,
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
-      offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
+      offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
-      observer: this.#legs.forkObserver(callerMedia ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
+      observer: this.#legs.forkObserver(relay ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
       log,
     });
-    await ringback?.stop();
+    await relay?.ringingOver();
     if (!outcome.answered) {
-      await calleeMedia?.session.close();
+      await relay?.close();
       return outcome;
     }
     const { leg, response } = outcome;
     const refused = (cause: HangupCause): BridgeResult => {
       leg.ack();
       void leg.bye();
-      void calleeMedia?.session.close();
+      void relay?.close();
       return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
     };
     // The caller may have gone while the target answered.
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const relayed = callerMedia && calleeMedia && (await relayTo(this.#options.stack, this.#options.media(), callerMedia, { leg, response, session: calleeMedia.session }, log));
-    if (relayed === false) return refused('INCOMPATIBLE_DESTINATION');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
     // A caller on early media is answered with the SDP it already has.
-    if (relayed && this.#leg.pending) await this.answer();
+    if (relay && this.#leg.pending) await this.answer();
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const endMusicOnHold = relayed ? musicOnHold(callerMedia!, relayed, () => holdMusicPrompt(variable), log) : undefined;
     this.#bridged = leg;
     const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
       signal: this.#abort.signal,
-      mediaRelayed: relayed !== undefined,
+      mediaRelayed: relay !== undefined,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
@@ -328,12 +324,7 @@ export class SipCall extends ChannelVariables implements Call {
       hangup: (cause) => this.hangup(cause),
     });
     this.#bridged = undefined;
-    if (relayed) {
-      await endMusicOnHold?.();
-      await relayed.close();
-      // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
-      callerMedia?.answerRequests();
-    }
+    await relay?.close();
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
   }
 
