@@ -38,8 +38,6 @@ const anyObject = z.record(z.string(), z.unknown());
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   stt: ['media', anyObject],
-  recordFile: ['media', anyObject],
-  voicemail: ['media', z.object({ user: text }).passthrough()],
   say: ['media', anyObject],
   flushDtmf: ['media', z.unknown()],
   setAudioLevel: ['media', anyObject],

@@ -19,6 +19,7 @@ import { httpApiApp } from './http-api.js';
 import { httpRequestApp } from './http-request.js';
 import { ifApp } from './if.js';
 import { jsApp } from './js.js';
+import { lastAgentApp } from './last-agent.js';
 import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
@@ -28,6 +29,7 @@ import { echoApp } from './echo.js';
 import { inBandDtmfApp } from './in-band-dtmf.js';
 import { ttsApp } from './tts.js';
 import { playbackApp } from './playback.js';
+import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
 import { sendEmailApp } from './send-email.js';
@@ -44,6 +46,7 @@ import { switchApp } from './switch.js';
 import { triggerApp } from './trigger.js';
 import { unSetApp } from './un-set.js';
 import { userDataApp } from './user-data.js';
+import { voicemailApp } from './voicemail.js';
 import { whileApp } from './while.js';
 
 /**
@@ -58,6 +61,8 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  lastAgentApp,
   ringbackApp, echoApp, inBandDtmfApp, ttsApp,
+  recordFileApp, voicemailApp,
   ...NOT_YET_APPS,
 ]);

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { PlayItem } from '../call/call.js';
 import { channelValueOfPrompt } from '../call/channel-prompts.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
 import { playItemProblem, playItemSchema, toPlayItem, UNAVAILABLE_REASON, type PlayItemTemplate } from './play-items.js';
+import { playPlaces } from './playback.js';
 
 /** Which channel variable each form sets, as the original (FreeSWITCH) names them. */
 const VARIABLES = { call: 'ringback', hold: 'hold_music', transfer: 'transfer_ringback' } as const;
@@ -64,7 +66,13 @@ function channelValue(ctx: AppContext, file: PlayItemTemplate): string | undefin
     ctx.log(`skipping ${file.written} "${name}": ${UNAVAILABLE_REASON}`);
     return undefined;
   }
-  const item = toPlayItem(file.type, name, ctx.call.getVariable('sound_prefix'));
+  let item: PlayItem;
+  try {
+    item = toPlayItem(file.type, name, playPlaces(ctx));
+  } catch (error) {
+    ctx.log(`skipping "${name}": ${(error as Error).message}`);
+    return undefined;
+  }
   const problem = playItemProblem(item);
   if (problem) {
     ctx.log(`skipping "${name}": ${problem}`);

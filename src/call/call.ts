@@ -1,8 +1,8 @@
-import type { InbandDetection, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
 import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { InbandDetection, PlayItem, PlayResult, RecordingSummary };
+export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -79,6 +79,20 @@ export interface Call {
   echo(): Promise<void>;
   /** In-band (tone) digit detection on the caller's audio: on, off, or `auto` — on when telephone-event was not negotiated. */
   detectInbandDigits(mode: InbandDetection): Promise<void>;
+
+  /**
+   * Records what the caller says (recordFile, voicemail) into a mono WAV:
+   * at `path` when given (a voice mailbox), else into the call's recording
+   * store as `name`; a call not yet answered is answered first. Resolves
+   * when the message ends — its maximum length, silence, a terminator — or
+   * when the call does (`stopped`): a message left by hanging up is kept.
+   */
+  recordMessage(request: MessageRequest): Promise<MessageRecording>;
+}
+
+export interface MessageRequest extends MessageOptions {
+  name: string;
+  path?: string;
 }
 
 export interface PlayRequest {

@@ -5,6 +5,7 @@ export function recordingPath(recordingsDir: string, domain: string, uuid: strin
   return join(recordingsDir, safePart(domain || 'no-domain'), `${safePart(uuid)}_${safePart(name || 'recordSession')}.wav`);
 }
 
-function safePart(text: string): string {
+/** A file name part with only letters, digits, `_`, `.` and `-`, never `..` or a dot first. */
+export function safePart(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
 }

@@ -33,6 +33,24 @@ export interface AppSpec<Args> {
   defines?(args: Args): Definitions;
   /** An application recognised and validated, but skipped at run time: the part it needs (named in load warnings). */
   needs?: string;
+  /**
+   * Checks of constant arguments against where the schema runs (a media file
+   * of the route's domain exists), made only when the loader is told (`LoadContext`).
+   */
+  checkLoaded?(args: Args, context: LoadContext): LoadProblem[];
+}
+
+/** What a schema is loaded for, when known: a route of this domain. */
+export interface LoadContext {
+  domain: string;
+  /** Where a file of the domain's media folder (`playback` type wav) is. Throws when the name leaves the folder. */
+  mediaFile(name: string): string;
+}
+
+/** A problem found by checkLoaded: its path inside the app's arguments. */
+export interface LoadProblem {
+  path: (string | number)[];
+  message: string;
 }
 
 export interface Definitions {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec, LoadContext } from './app.js';
 import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
@@ -50,13 +50,16 @@ export class SchemaLoader {
       return new Flow(steps, formatJsonPath(ctx.path));
     });
 
+  /** Set while a schema loads for a known route (load is synchronous). */
+  #context: LoadContext | undefined;
+
   constructor(private readonly apps: AppRegistry) {}
 
   /**
    * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
    * array of applications, a Webitel route record holding it in `callflow`, or one application object.
    */
-  loadText(text: string, format: SchemaFormat = 'json'): LoadResult {
+  loadText(text: string, format: SchemaFormat = 'json', context?: LoadContext): LoadResult {
     if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
     let json: unknown;
     try {
@@ -64,20 +67,26 @@ export class SchemaLoader {
     } catch (error) {
       return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
     }
-    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json);
+    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json, context);
   }
 
-  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
-  load(json: unknown): LoadResult {
+  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it; with a context, also against its route's domain. */
+  load(json: unknown, context?: LoadContext): LoadResult {
     // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
     if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
     if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
-    return this.compileWithinLimits(json);
+    return this.compileWithinLimits(json, context);
   }
 
   /** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
-  private compileWithinLimits(json: unknown): LoadResult {
-    const parsed = this.nestedFlow.safeParse(json);
+  private compileWithinLimits(json: unknown, context: LoadContext | undefined): LoadResult {
+    this.#context = context;
+    let parsed: ReturnType<typeof this.nestedFlow.safeParse>;
+    try {
+      parsed = this.nestedFlow.safeParse(json);
+    } finally {
+      this.#context = undefined;
+    }
     if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
     const root = parsed.data;
@@ -132,6 +141,7 @@ export class SchemaLoader {
       }
       return undefined;
     }
+    for (const problem of this.#context ? (spec.checkLoaded?.(parsed.data, this.#context) ?? []) : []) report([name, ...problem.path], problem.message);
     return makeStep(spec, parsed.data, object[name], path, modifiers);
   }
 }

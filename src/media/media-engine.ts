@@ -6,8 +6,9 @@
  */
 import type { DigitEvent } from './dtmf/digits.js';
 import type { RecordingSummary } from './audio/stereo-recorder.js';
+import type { MessageOptions, MessageRecording } from './audio/message-recorder.js';
 
-export type { DigitEvent, RecordingSummary };
+export type { DigitEvent, MessageOptions, MessageRecording, RecordingSummary };
 
 export interface MediaEngine {
   /**
@@ -74,6 +75,11 @@ export interface MediaSession {
   /** Records this session: what the peer says on the left, what it hears on the right. */
   startRecording(path: string): Promise<void>;
   stopRecording(): Promise<RecordingSummary | undefined>;
+  /**
+   * Records what the peer says into a mono WAV until it stops by itself
+   * (maximum length, silence, a terminator) or the session closes (`stopped`).
+   */
+  recordMessage(path: string, options: MessageOptions): Promise<MessageRecording>;
   /** Ends a relay this session takes part in (both directions); each side goes back to its own audio. */
   unrelay(): Promise<void>;
   stats(): Promise<SessionStats>;

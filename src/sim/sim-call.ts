@@ -13,6 +13,8 @@ import {
   type CallState,
   type DigitsRequest,
   type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
@@ -189,6 +191,20 @@ export class SimCall extends ChannelVariables implements Call {
   async detectInbandDigits(mode: InbandDetection): Promise<void> {
     this.#ensureUp();
     this.#narrate(`in-band DTMF detection ${mode}`);
+  }
+
+  /** Nothing is written: the caller speaks until the message's maximum length, or hangs up first (the scenario's callerHangsUpAfter). */
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    const path = request.path ?? recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, request.name);
+    const leftMs = this.#secondsUntilCallerHangsUp();
+    const hangsUp = leftMs !== undefined && leftMs * 1000 < request.maxMs;
+    const durationMs = hangsUp ? Math.round(leftMs * 1000) : request.maxMs;
+    this.#clock.advance(durationMs);
+    this.#narrate(`recorded a message to ${path} (${durationMs} ms)`);
+    if (hangsUp) this.#end('NORMAL_CLEARING', 'caller', 'caller hung up after leaving the message');
+    return { path, durationMs, reason: hangsUp ? 'stopped' : 'max' };
   }
 
   /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */

@@ -12,6 +12,7 @@
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceLookup, CallTraceRecord } from '../call-traces.js';
 import type {
   BulkOptions,
   CdrSearcher,
@@ -20,6 +21,8 @@ import type {
   CountResponse,
   DeleteByQueryResponse,
   IndexedDocument,
+  LastAgentsAnswer,
+  LastAgentsQuery,
   SearchOptions,
   SearchResponse,
   WriteResult,
@@ -27,6 +30,7 @@ import type {
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
 import Database from 'better-sqlite3';
+import type { DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
 import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
@@ -42,6 +46,8 @@ export interface SqliteCdrWorkersOptions {
   callTimeoutMs?: number;
   /** How long past its deadline a request that did not stop is ended with its thread (ms). Default 1,000. */
   graceMs?: number;
+  /** The configured domains' countries, for the customer-number column. */
+  countries?: DomainCountries;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -60,9 +66,10 @@ export class SqliteCdrWorkers implements CdrService {
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
-    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite };
-    // The request lane's worker also purges expired CDRs (on open and hourly).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
+    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
+    // The request lane's worker also purges expired CDRs (on open and hourly) and reads stored customer numbers again
+    // after a domain's country changed.
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -78,6 +85,7 @@ export class SqliteCdrWorkers implements CdrService {
   /** What the calls' schemas search through: their own lane, and the call time limit. */
   readonly calls: CdrSearcher = {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
+    lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
 
   /** Which lanes run a thread, for tests and diagnostics. */
@@ -92,6 +100,10 @@ export class SqliteCdrWorkers implements CdrService {
 
   search(request: unknown, options?: SearchOptions): Promise<SearchResponse> {
     return this.#run('search', request, options) as Promise<SearchResponse>;
+  }
+
+  lastAgents(query: LastAgentsQuery, options?: SearchOptions): Promise<LastAgentsAnswer> {
+    return this.#run('lastAgents', query, options) as Promise<LastAgentsAnswer>;
   }
 
   count(request: unknown, options?: SearchOptions): Promise<CountResponse> {
@@ -113,6 +125,11 @@ export class SqliteCdrWorkers implements CdrService {
 
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse> {
     return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
+  }
+
+  /** A stored call trace (the call's leg writer stores them: ./cdr-writer-client.ts). */
+  callTrace(uuid: string, options: CallTraceLookup = {}): Promise<CallTraceRecord | undefined> {
+    return this.#run('callTrace', uuid, { domain: options.domain }) as Promise<CallTraceRecord | undefined>;
   }
 
   async refreshStatistics(): Promise<void> {

@@ -9,13 +9,29 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
 import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
+import type {
+  BulkOptions,
+  CdrService,
+  ClientWrite,
+  CountResponse,
+  DeleteByQueryResponse,
+  IndexedDocument,
+  LastAgentsAnswer,
+  LastAgentsQuery,
+  SearchOptions,
+  SearchResponse,
+  WriteResult,
+} from '../store.js';
+import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
+import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
@@ -39,11 +55,21 @@ export interface SqliteCdrStoreOptions {
   limits?: CdrLimits;
   /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
   maxTimeMs?: number;
+  /**
+   * The configured domains' countries, for the customer-number column (./customer-numbers.ts). Absent (a tool
+   * without the configuration): each domain keeps the country its stored CDRs were read with.
+   */
+  countries?: DomainCountries;
+  /**
+   * Read the stored CDRs' customer numbers again where a domain's country changed (default true). One connection
+   * of several does it (the maintenance one); the others only write with the new country.
+   */
+  refillCustomerNumbers?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
-export interface SqliteCdrStore extends CdrService {
-  /** Deletes CDRs past the retention period; returns how many. */
+export interface SqliteCdrStore extends CdrService, CallTraceStore {
+  /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
@@ -78,10 +104,13 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
   migrate(db);
+  const customers = new CustomerNumbers(db, options.countries);
+  if (options.refillCustomerNumbers !== false) customers.refill();
+  const lastAgents = lastAgentsLookup(db);
 
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
-  const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
+  const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
@@ -122,9 +151,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
+  const traces = callTraceTable(db);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    traces.purgeBefore(cutoff);
     return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
@@ -164,6 +195,10 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+    },
+    async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
+      guard();
+      return lastAgents(query);
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();
@@ -211,6 +246,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return mappedFieldsOf(mapping);
+    },
+    async saveTraces(records) {
+      guard();
+      traces.save(records);
+    },
+    async callTrace(uuid, lookup) {
+      guard();
+      return traces.find(uuid, lookup);
     },
     purgeExpired,
     async refreshStatistics() {

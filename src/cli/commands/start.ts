@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
+import { ConfigDomainsError } from '../../config/store/configuration.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
@@ -29,7 +30,8 @@ async function start(options: StartOptions): Promise<void> {
   if (!options.config && !existsSync(configPath)) {
     const demo = await writeDemoConfig(configPath);
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
-    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}  voicemail PIN ${user.voicemailPin}`);
+    console.log(`The IVR (public number, or dial 500) speaks with ${demo.prompts === 'speech' ? 'espeak-ng' : 'tones (install espeak-ng for speech)'}; *98 listens to your voicemail.`);
     console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
     console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
@@ -45,10 +47,14 @@ async function start(options: StartOptions): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    if (error instanceof ConfigDomainsError) throw new UsageError(`${configPath}: invalid configuration`, error.problems);
     const unusable = loaded && unusableAddress(error, loaded, configPath);
     if (unusable) throw unusable;
     throw error;
   }
+  const running = router;
+  const reload = () => void running.reloadFile();
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger?.info({ signal }, 'stopping');
@@ -57,6 +63,7 @@ async function start(options: StartOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  process.off('SIGHUP', reload);
   await router.stop();
 }
 

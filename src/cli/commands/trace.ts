@@ -3,6 +3,9 @@ import type { Command } from 'commander';
 import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
+import { mediaLoadContext } from '../../apps/play-items.js';
+import { tonePrompts } from '../../media/prompts/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
 import { SchemaLoader } from '../../engine/compile.js';
@@ -10,12 +13,13 @@ import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.j
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
-import { loadConfigFile, ConfigError } from '../../config/load.js';
+import { loadConfigFile, ConfigError, resolveMediaDir } from '../../config/load.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
 import { action, collectVariable, parseInstant, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
 
@@ -56,12 +60,13 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   const directory = new ConfigDirectory(config.domains);
   const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
   const domain = directory.domain(scenario.variables.domain_name ?? '') ?? config.domains[0];
-  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC');
+  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC', domainCountries(config.domains));
   const print = options.json
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
   try {
-    const acr = acrServicesFor(config.domains);
+    // Trace reads the media folder (prompt lengths) and writes nothing: mailboxes in memory, prompts as tones.
+    const acr = acrServicesFor(config.domains, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: configured && options.config ? resolveMediaDir(options.config, configured) : undefined });
     const schemas = new SchemaLoader(appRegistry);
     await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing, acr, schemas });
   } finally {
@@ -82,7 +87,7 @@ async function readConfig(configPath: string): Promise<Config> {
 async function routingOf(configPath: string, config: Config, from: string): Promise<Simulation['routing']> {
   let schemas;
   try {
-    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry));
+    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry), mediaLoadContext(resolveMediaDir(configPath, config)));
   } catch (error) {
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
@@ -105,5 +110,5 @@ function originOf(from: string, config: Config): CallOrigin {
 function traceConfig(scenario: SimScenario): Pick<Config, 'domains'> {
   const name = scenario.variables.domain_name || 'example.com';
   const users = Object.keys(scenario.phones).map((id) => ({ id, password: 'trace' }));
-  return { domains: [domainConfig.parse({ name, users })] };
+  return { domains: [domainConfig.parse({ name, users, ...(scenario.country && { country: scenario.country }) })] };
 }

@@ -5,7 +5,7 @@
  * here, on the caller's thread.
  */
 import type { DigitEvent } from '../dtmf/digits.js';
-import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
+import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, MessageOptions, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
 import { MediaCore, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
@@ -93,6 +93,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       },
       startRecording: (path: string) => core.startRecording(id, path),
       stopRecording: (): Promise<RecordingSummary | undefined> => core.stopRecording(id),
+      recordMessage: (path: string, options: MessageOptions) => core.recordMessage(id, path, options),
       unrelay: () => core.unrelay(id),
       stats: (): Promise<SessionStats> => core.stats(id),
       close: async () => {

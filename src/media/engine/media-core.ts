@@ -10,6 +10,7 @@ import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '
 import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { loadWav } from '../audio/wav-file.js';
 import type { RecordingSummary } from '../audio/stereo-recorder.js';
+import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
 import type { InbandDetection, PlayItem, PlayResult, SessionStats } from '../media-engine.js';
@@ -35,6 +36,7 @@ export interface MediaCoreApi {
   detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void>;
   startRecording(sessionId: string, path: string): Promise<void>;
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
@@ -169,6 +171,10 @@ export class MediaCore implements MediaCoreApi {
     return this.#get(sessionId).session.stopRecording();
   }
 
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording> {
+    return this.#get(sessionId).session.recordMessage(path, options);
+  }
+
   async relay(a: string, b: string): Promise<void> {
     const [first, second] = [this.#get(a).session, this.#get(b).session];
     // A session relayed to itself is an echo: what it receives goes back on its own stream.
@@ -194,8 +200,8 @@ export class MediaCore implements MediaCoreApi {
     entry.session.close();
     this.#ticker.delete(entry.tick);
     this.#sessions.delete(sessionId);
-    // A recording still running is finished, not lost.
-    await entry.session.stopRecording();
+    // A recording or message still running is finished, not lost.
+    await Promise.all([entry.session.stopRecording(), entry.session.stopMessage()]);
     this.#pool.release(entry.session.sockets);
     return stats;
   }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { decodeFrame, encodeFrame, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from '../audio/source.js';
 import { StereoRecorder, type RecordingSummary } from '../audio/stereo-recorder.js';
+import { MessageRecorder, type MessageOptions, type MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
 import { TelephoneEventReceiver, TelephoneEventSender } from '../dtmf/telephone-event.js';
@@ -54,6 +55,8 @@ export class RtpSession {
   readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
   #eventTimestamp: number | undefined;
   #recorder: StereoRecorder | undefined;
+  /** The caller's message being recorded (recordFile, voicemail). */
+  #message: MessageRecorder | undefined;
   /** Where what we receive goes while bridged. */
   relayTo: RtpSession | undefined;
   /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
@@ -125,6 +128,7 @@ export class RtpSession {
   }
 
   receiveDigit(event: DigitEvent): void {
+    if (this.#message?.digit(event.digit)) this.#message = undefined;
     const playing = this.#playing;
     if (playing && playing.terminators.includes(event.digit)) {
       this.#playing = undefined;
@@ -146,9 +150,28 @@ export class RtpSession {
     return recorder?.stop();
   }
 
+  /** Records what the peer says until the message ends by itself (length, silence, terminator) or the session closes. */
+  async recordMessage(path: string, options: MessageOptions): Promise<MessageRecording> {
+    if (this.#message) throw new Error(`session ${this.id} is already recording a message to ${this.#message.path}`);
+    const message = new MessageRecorder(path, options);
+    await message.opened();
+    this.#message = message;
+    return message.done;
+  }
+
+  /** Ends the message being recorded, if any, and waits for its file to be complete. */
+  async stopMessage(): Promise<void> {
+    const message = this.#message;
+    this.#message = undefined;
+    await message?.end('stopped');
+  }
+
   /** One 20 ms slot of the media clock. */
   slot(missedSlots: number): void {
-    for (let slot = 0; slot <= missedSlots; slot++) this.#recorder?.slot();
+    for (let slot = 0; slot <= missedSlots; slot++) {
+      this.#recorder?.slot();
+      if (this.#message?.slot()) this.#message = undefined;
+    }
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
     const media = this.#media;
     if (!media || !this.#remote || !canSend(media.direction)) {
@@ -289,10 +312,11 @@ export class RtpSession {
       return;
     }
     if (packet.payloadType !== media.payloadType || packet.payloadType === COMFORT_NOISE_PAYLOAD_TYPE) return;
-    const needsSamples = this.#recorder !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
+    const needsSamples = this.#recorder !== undefined || this.#message !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
     const samples = needsSamples ? decodeFrame(media.codec, packet.payload) : undefined;
     if (samples) {
       this.#recorder?.push('left', samples);
+      this.#message?.push(samples);
       for (const digit of this.#inband?.push(samples) ?? []) this.receiveDigit({ digit, durationMs: 40, source: 'inband' });
     }
     this.relayTo?.sendRelayed(packet, media, samples);

@@ -17,6 +17,8 @@ import {
   type CallState,
   type DigitsRequest,
   type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
@@ -60,6 +62,8 @@ export interface SipCallOptions {
   recordingsDir: string;
   /** The call was answered (once): for the live call list and its events. */
   onAnswered?(): void;
+  /** A bridge target rings (its first 180 or 183). */
+  onRinging?(): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
@@ -217,6 +221,25 @@ export class SipCall extends ChannelVariables implements Call {
     await media.session.detectInbandDigits(mode);
   }
 
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    if (this.#leg.pending) {
+      // A message is taken on an answered call, never as early media.
+      this.#mediaExpected = true;
+      await this.answer();
+    }
+    const media = await this.#callerMedia();
+    const { name, path: given, ...options } = request;
+    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await mkdir(dirname(path), { recursive: true });
+    this.#log(`recording a message to ${path}`);
+    try {
+      return await media.session.recordMessage(path, options);
+    } catch (error) {
+      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      throw error;
+    }
+  }
+
   /**
    * The caller's media session. A call not yet answered gets it as early
    * media (183 with our SDP; answered instead when its INVITE had no offer,
@@ -340,8 +363,13 @@ export class SipCall extends ChannelVariables implements Call {
   /** Ringing reaches the caller: the first 183 with SDP as early media (unless the leg ignores it), else 180. */
   #relayProgress(): (fork: Fork, response: SipResponse) => void {
     let earlyMedia = false;
+    let ringing = false;
     return (fork, response) => {
       if (response.status !== 180 && response.status !== 183) return;
+      if (!ringing) {
+        ringing = true;
+        this.#options.onRinging?.();
+      }
       const session = sessionBody(response);
       if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
         earlyMedia = true;

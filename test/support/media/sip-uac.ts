@@ -22,7 +22,7 @@ export interface UacCall {
   bye(): Promise<void>;
 }
 
-export async function callUas(port: number, offerSdp: string, user = 'peer'): Promise<UacCall> {
+export async function callUas(port: number, offerSdp: string, user = 'peer', from = 'caller'): Promise<UacCall> {
   const socket: Socket = createSocket('udp4');
   socket.bind(0, '127.0.0.1');
   await once(socket, 'listening');
@@ -34,11 +34,11 @@ export async function callUas(port: number, offerSdp: string, user = 'peer'): Pr
       `${method} sip:${user}@127.0.0.1:${port} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${ourPort};branch=z9hG4bK-media-${++branch}`,
       'Max-Forwards: 70',
-      `From: <sip:caller@127.0.0.1>;tag=caller1`,
+      `From: <sip:${from}@127.0.0.1>;tag=caller1`,
       `To: <sip:${user}@127.0.0.1:${port}>${toTag ? `;tag=${toTag}` : ''}`,
       `Call-ID: ${callId}`,
       `CSeq: ${cseq} ${method}`,
-      `Contact: <sip:caller@127.0.0.1:${ourPort}>`,
+      `Contact: <sip:${from}@127.0.0.1:${ourPort}>`,
       ...(body ? [`Content-Type: ${contentType}`] : []),
       `Content-Length: ${Buffer.byteLength(body)}`,
       '',
