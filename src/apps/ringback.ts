@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
 import { channelValueOfPrompt } from '../call/channel-prompts.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { playItemProblem, playItemSchema, toPlayItem, UNAVAILABLE_REASON, type PlayItemTemplate } from './play-items.js';
+import { playItemProblem, playItemSchema, toPlayItem, type PlayItemTemplate } from './play-items.js';
 import { playPlaces } from './playback.js';
 
 /** Which channel variable each form sets, as the original (FreeSWITCH) names them. */
@@ -63,7 +63,7 @@ export const ringbackApp: AppSpec<RingbackArgs> = {
 function channelValue(ctx: AppContext, file: PlayItemTemplate): string | undefined {
   const name = ctx.expand(file.name);
   if (file.type === 'unavailable') {
-    ctx.log(`skipping ${file.written} "${name}": ${UNAVAILABLE_REASON}`);
+    ctx.log(`skipping ${file.written} "${name}": ${file.reason}`);
     return undefined;
   }
   let item: PlayItem;
