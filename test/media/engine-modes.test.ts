@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
 import type { DigitEvent, MediaSession } from '../../src/media/media-engine.js';
-import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
+import { dominantFrequency, RtpPeer, voicedAudio } from '../support/media/rtp-peer.js';
 
 let engine: EmbeddedMediaEngine;
 before(() => {
@@ -30,12 +30,12 @@ function digitsOf(session: MediaSession): DigitEvent[] {
   return seen;
 }
 
-test('echo: a session relayed to itself sends the peer its own audio back, on our stream', async (t) => {
+test('echo: the peer hears its own audio back, on our stream', async (t) => {
   const peer = await RtpPeer.open('PCMA');
   t.after(() => peer.close());
   const session = await connect(peer);
   t.after(() => session.close());
-  await engine.relay(session, session);
+  await session.echo(0);
   await peer.sendAudio(new ToneSource(parseToneStream('%(1000,0,770)')));
   await peer.waitFor(() => peer.audioPackets().length >= 40);
   const echoed = peer.audioPackets();
@@ -46,6 +46,21 @@ test('echo: a session relayed to itself sends the peer its own audio back, on ou
   await sleep(200);
   const silence = peer.audio().subarray(before * 160);
   assert.ok(silence.every((sample) => Math.abs(sample) < 64), 'after unrelay the session sends its own silence');
+});
+
+test('delayed echo: what the peer says comes back the delay later, on the timeline', async (t) => {
+  const peer = await RtpPeer.open('PCMU');
+  t.after(() => peer.close());
+  const session = await connect(peer);
+  t.after(() => session.close());
+  await session.echo(2000);
+  // What the session sent before it echoed (its own silence) is not part of the check.
+  await sleep(100);
+  peer.received.length = 0;
+  await peer.sendAudio(new ToneSource(parseToneStream('%(200,0,770)')));
+  assert.equal(voicedAudio(peer).length, 0, 'nothing has come back by the end of the 200 ms tone');
+  await peer.waitFor(() => voicedAudio(peer).length >= 160 * 5);
+  assert.ok(Math.abs(dominantFrequency(voicedAudio(peer)) - 770) <= 20, 'the tone, two seconds later');
 });
 
 test('in-band detection: off by choice even without telephone-event; on by choice even with it', async (t) => {

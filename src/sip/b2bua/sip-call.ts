@@ -210,10 +210,10 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#caller.current?.session.stopRecording();
   }
 
-  async echo(): Promise<void> {
+  async echo(delayMs: number): Promise<void> {
     const media = await this.#callerMedia();
-    await this.#options.media().relay(media.session, media.session);
-    this.#log('echoing the caller');
+    await media.session.echo(delayMs);
+    this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
     const signal = this.#abort.signal;
     if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   }
