@@ -4,7 +4,7 @@
  * in-band detection switched on and off, a fresh offer on the same port.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
@@ -24,6 +24,15 @@ async function connect(peer: RtpPeer, options: { telephoneEvent?: boolean } = {}
   return outcome.session;
 }
 
+/** A peer answered by a session of the engine, both closed when the test ends. */
+async function peerSession(t: TestContext, codec: 'PCMU' | 'PCMA' = 'PCMU'): Promise<{ peer: RtpPeer; session: MediaSession }> {
+  const peer = await RtpPeer.open(codec);
+  t.after(() => peer.close());
+  const session = await connect(peer);
+  t.after(() => session.close());
+  return { peer, session };
+}
+
 function digitsOf(session: MediaSession): DigitEvent[] {
   const seen: DigitEvent[] = [];
   session.onDigit((event) => seen.push(event));
@@ -31,10 +40,7 @@ function digitsOf(session: MediaSession): DigitEvent[] {
 }
 
 test('echo: the peer hears its own audio back, on our stream', async (t) => {
-  const peer = await RtpPeer.open('PCMA');
-  t.after(() => peer.close());
-  const session = await connect(peer);
-  t.after(() => session.close());
+  const { peer, session } = await peerSession(t, 'PCMA');
   await session.echo(0);
   await peer.sendAudio(new ToneSource(parseToneStream('%(1000,0,770)')));
   await peer.waitFor(() => peer.audioPackets().length >= 40);
@@ -49,10 +55,7 @@ test('echo: the peer hears its own audio back, on our stream', async (t) => {
 });
 
 test('delayed echo: what the peer says comes back the delay later, on the timeline', async (t) => {
-  const peer = await RtpPeer.open('PCMU');
-  t.after(() => peer.close());
-  const session = await connect(peer);
-  t.after(() => session.close());
+  const { peer, session } = await peerSession(t, 'PCMU');
   await session.echo(2000);
   // What the session sent before it echoed (its own silence) is not part of the check.
   await sleep(100);
@@ -93,10 +96,7 @@ test('in-band detection: off by choice even without telephone-event; on by choic
 });
 
 test('reoffer: a new offer on the same port with a higher version; the answer is taken as before', async (t) => {
-  const peer = await RtpPeer.open();
-  t.after(() => peer.close());
-  const session = await connect(peer);
-  t.after(() => session.close());
+  const { peer, session } = await peerSession(t);
   const offer = await session.reoffer();
   assert.match(offer, new RegExp(`^m=audio ${session.localPort} RTP/AVP 0 8 101\\r?$`, 'm'));
   assert.match(offer, /^o=callrouter \d+ 2 /m);
