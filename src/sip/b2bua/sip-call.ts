@@ -269,8 +269,7 @@ export class SipCall extends ChannelVariables implements Call {
     const media = await this.#callerMedia();
     await media.session.echo(delayMs);
     this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
-    const signal = this.#abort.signal;
-    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await this.ended();
   }
 
   async detectInbandDigits(mode: InbandDetection): Promise<void> {
