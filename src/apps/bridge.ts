@@ -95,23 +95,39 @@ export const bridgeApp: AppSpec<BridgeArgs | { otherCalls: true }> = {
       exportedVariables: ctx.exportedVariables(),
       codecs: args.codecs,
     };
-    const planned = planBridge(request, (name) => ctx.variables.channel(name));
-    if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
-    const outcome = await ctx.call.bridge(planned.plan);
-    if (!outcome.answered) {
-      const cause = bridgeFailureCause(outcome.attempts);
-      const failed = recordFailure(ctx, cause);
-      if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return failed;
-      await ctx.call.hangup(cause);
-      return { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' };
-    }
-
-    ctx.setVariable('originate_disposition', 'SUCCESS');
-    ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
-    ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
-    if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
-    const winner = endpoints[outcome.endpointIndex];
-    const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
-    return planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
+    return (await carryOutBridge(ctx, request)).outcome;
   },
 };
+
+/** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
+export type BridgeStepResult = { outcome: { result: string; next?: 'end' } } & ({ answered: true } | { answered: false; cause: HangupCause });
+
+/**
+ * Rings what the request names, as the bridge policy plans it, and sets the
+ * variables FreeSWITCH sets after a bridge. The flow ends after a conversation
+ * (unless `hangup_after_bridge=false`) or after a failure `continue_on_fail`
+ * does not go on after (the call is hung up with the cause).
+ */
+export async function carryOutBridge(ctx: AppContext, request: BridgeRequest): Promise<BridgeStepResult> {
+  const planned = planBridge(request, (name) => ctx.variables.channel(name));
+  if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
+  const outcome = await ctx.call.bridge(planned.plan);
+  if (!outcome.answered) {
+    const cause = bridgeFailureCause(outcome.attempts);
+    const failed = recordFailure(ctx, cause);
+    if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return { answered: false, cause, outcome: failed };
+    await ctx.call.hangup(cause);
+    return { answered: false, cause, outcome: { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' } };
+  }
+
+  ctx.setVariable('originate_disposition', 'SUCCESS');
+  ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
+  ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
+  if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
+  const winner = request.endpoints[outcome.endpointIndex];
+  const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+  return {
+    answered: true,
+    outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },
+  };
+}

@@ -19,6 +19,7 @@ import { httpApiApp } from './http-api.js';
 import { httpRequestApp } from './http-request.js';
 import { ifApp } from './if.js';
 import { jsApp } from './js.js';
+import { lastAgentApp } from './last-agent.js';
 import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
@@ -56,6 +57,7 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  lastAgentApp,
   recordFileApp, voicemailApp,
   ...NOT_YET_APPS,
 ]);

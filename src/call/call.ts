@@ -1,4 +1,5 @@
 import type { MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 
 export type { MessageRecording, PlayItem, PlayResult, RecordingSummary };
@@ -22,6 +23,8 @@ export interface Call {
   readonly state: CallState;
   /** The cause the call ended with; undefined while it is up. */
   readonly hangupCause: HangupCause | undefined;
+  /** Who ended the call; undefined while it is up. */
+  readonly endedBy: CallEndedBy | undefined;
 
   /** 200 OK: the call is answered (no-op if it already is). */
   answer(): Promise<void>;

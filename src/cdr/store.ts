@@ -56,6 +56,49 @@ export interface IndexedDocument {
 export interface CdrSearcher {
   /** Runs an Elasticsearch search request body. Throws CdrQueryError for a bad request. */
   search(request: unknown, options?: SearchOptions): Promise<SearchResponse>;
+  /** The agents who spoke with a customer most recently, from the customer-number index (`lastAgent`). */
+  lastAgents(query: LastAgentsQuery, options?: Pick<SearchOptions, 'maxTimeMs' | 'signal'>): Promise<LastAgentsAnswer>;
+}
+
+/** "Who handled this customer lately": the legs of a customer's calls that belong to an agent (a user), newest first. */
+export interface LastAgentsQuery {
+  /** The customer's number in E.164 (directory/phone-number.ts). */
+  customer: string;
+  /** Only this domain's CDRs. */
+  domain: string;
+  /** `outbound`: calls the agent placed to the customer; `inbound`: the customer's calls an agent's phone took part in. */
+  directions: readonly ('inbound' | 'outbound')[];
+  /** The look-back: CDRs whose "Call start time" is within [since, until]. */
+  since: Date;
+  until: Date;
+  /** Only legs that were answered count. */
+  answeredOnly: boolean;
+  /** Only legs with at least this many seconds of conversation ("Connected call duration") count. */
+  minTalkSeconds: number;
+  /** How many distinct agents to find. */
+  agents: number;
+}
+
+/** One CDR the lookup read, and what it made of it. */
+export interface ConsideredCdr {
+  id: string;
+  agent: string;
+  direction: string;
+  /** "Call start time", ISO-8601. */
+  start: string;
+  answered: boolean;
+  talkSeconds: number;
+  /** Why it did not name a new agent; absent when it did. */
+  skipped?: 'not answered' | 'talk too short' | 'agent already found';
+}
+
+export interface LastAgentsAnswer {
+  /** Distinct agents, most recent first, at most `agents`. */
+  agents: string[];
+  /** Every CDR read, newest first. */
+  considered: ConsideredCdr[];
+  /** The lookup stopped at its bound of CDRs read before it found `agents` agents. */
+  truncated: boolean;
 }
 
 export interface CdrStore extends CdrSearcher {

@@ -15,6 +15,7 @@ export class ConfigDirectory implements Directory {
       this.#domains.set(config.name, {
         name: config.name,
         timeZone: config.timeZone,
+        ...(config.country !== undefined && { country: config.country }),
         variables: new Map(Object.entries(config.variables)),
       });
       const users = new Map<string, User>();

@@ -8,6 +8,8 @@ export interface Domain {
   name: string;
   /** IANA zone for `&hour()` and friends, e.g. "Europe/Kyiv". */
   timeZone: string;
+  /** ISO 3166-1 alpha-2 country its nationally written numbers belong to (`0671234567` in UA is +380671234567). */
+  country?: string;
   /** Domain (global) variables, read in schemas as `$${name}`. */
   variables: Map<string, string>;
 }

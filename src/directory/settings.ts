@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { schemaRefSetting, timeZoneSetting, uniqueBy, variablesSetting } from '../settings.js';
 import { WEEKDAYS } from './directory.js';
+import { isPhoneCountry } from './phone-number.js';
 
 export const userSettings = z
   .object({
@@ -57,6 +58,11 @@ export const calendarSettings = z
 export const directoryDomainShape = {
   name: z.string().min(1),
   timeZone: timeZoneSetting.default('UTC'),
+  /** ISO 3166-1 alpha-2 code (UA, DE): nationally written numbers of this domain are read in its numbering plan (E.164). */
+  country: z
+    .string()
+    .refine(isPhoneCountry, { message: 'expected an ISO 3166-1 alpha-2 country code with a numbering plan, such as UA or DE' })
+    .optional(),
   variables: variablesSetting,
   users: z.array(userSettings).default([]).superRefine(uniqueBy('id', 'user')),
   calendars: z.array(calendarSettings).default([]).superRefine(uniqueBy('name', 'calendar')),

@@ -16,6 +16,7 @@ import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
 import type { Call } from '../call/call.js';
+import { callEndReason } from '../call/call-end.js';
 import type { CallOrigin } from '../call/origin.js';
 
 export interface CallRunnerOptions {
@@ -67,5 +68,6 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
   const flow = await runRouted(call, routedSchema(selection), runOptions);
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
   await runOnDisconnect(call, flow, runOptions);
-  logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
+  const reason = callEndReason(call);
+  logger.info({ reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
 }

@@ -8,9 +8,8 @@ import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
 import { PROMPTS_DIR } from './router.js';
 
-const EXAMPLE_SCHEMAS = ['internal.json', 'outbound.json', 'demo-ivr.json'];
+const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
-const DEMO_DOMAIN = 'demo.callrouter.local';
 /** The IVR's prompts, made into the domain's media folder (the IVR plays them as type wav). */
 const IVR_PROMPTS: PromptName[] = ['demo-welcome', 'demo-closed'];
 
@@ -26,12 +25,12 @@ export interface DemoCredentials {
 /**
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords and voicemail PINs, a carrier gateway on 127.0.0.2, and routes
- * that use the example schemas — the public number runs last-agent.json's
- * lookup and then, instead of its fallback, the demo IVR (demo-ivr.json:
- * office hours, 1 for 100, 2 for 102, voicemail of 100) —, *98 to listen
- * to one's voicemail, and an admin API token. The IVR's prompts are made
- * into the domain's media folder. Returns the credentials so they can be
- * printed once.
+ * that use the example schemas — the main public number runs
+ * last-agent-app.json's lookup and then, instead of its fallback bridge, the
+ * demo IVR (demo-ivr.json: office hours, 1 for 100, 2 for 102, voicemail of
+ * 100); a second number the seed's last-agent.json; 500 the IVR; *98 one's
+ * voicemail —, and an admin API token. The IVR's prompts are made into the
+ * domain's media folder. Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -39,9 +38,9 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   for (const schema of EXAMPLE_SCHEMAS) {
     await copyFile(new URL(`../../examples/${schema}`, import.meta.url), join(folder, 'schemas', schema));
   }
-  await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await lastAgentThenIvr(), null, 2)}\n`);
+  await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await withIvrFallback('last-agent-app.json'), null, 2)}\n`);
   const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url'), voicemailPin: String(randomInt(1000, 10_000)) }));
-  const domain = DEMO_DOMAIN;
+  const domain = 'demo.callrouter.local';
   const config = {
     // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
     sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'] },
@@ -51,6 +50,8 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
       {
         name: domain,
         timeZone: 'Europe/Kyiv',
+        // Customers' numbers are compared in E.164 read with this country: 0671234567 and +380671234567 are one customer.
+        country: 'UA',
         users: users.map(({ id, password, voicemailPin }) => ({ id, name: `Agent ${id}`, password, variables: { 'vm-password': voicemailPin } })),
         calendars: [{ name: 'office hours', accept: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '18:00' }] }],
         // 127.0.0.2: calls from the gateway are recognised by source address, so it must not be the address softphones on this machine use.
@@ -58,7 +59,11 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
         routes: {
           // Carriers send Ukrainian numbers as +380…; the schemas and CDRs see 0…, so a call-back matches the number 101 dialled.
           nationalFormat: { countryCode: '380', trunkPrefix: '0' },
-          public: [{ name: 'main number', numbers: ['0441234567'], schema: 'schemas/main.json' }],
+          public: [
+            // lastAgent in one step (48 days, inbound and outbound, strict with a 20 s wait), then the IVR; the seed's four-app schema beside it.
+            { name: 'main number', numbers: ['0441234567'], schema: 'schemas/main.json' },
+            { name: 'seed schema', numbers: ['0441234568'], schema: 'schemas/last-agent.json' },
+          ],
           default: [
             { name: 'voicemail', pattern: '^\\*98$', schema: [{ voicemail: { check: true } }, { hangup: 'NORMAL_CLEARING' }] },
             { name: 'ivr', pattern: '^500$', schema: 'schemas/demo-ivr.json' },
@@ -80,13 +85,13 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   }
 }
 
-/** last-agent.json up to its lookup (the `if`); the demo IVR takes the place of its fallback bridge. */
-async function lastAgentThenIvr(): Promise<unknown[]> {
+/** An example schema up to its fallback (its last top-level `bridge` and what follows), then the demo IVR. */
+export async function withIvrFallback(example: string): Promise<unknown[]> {
   const read = async (name: string) => JSON.parse(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>[];
-  const lastAgent = await read('last-agent.json');
-  const lookupEnds = lastAgent.findIndex((step) => 'if' in step) + 1;
-  if (lookupEnds === 0) throw new Error('examples/last-agent.json has no lookup (`if`) to keep');
-  return [...lastAgent.slice(0, lookupEnds), ...(await read('demo-ivr.json'))];
+  const steps = await read(example);
+  const fallback = steps.map((step) => 'bridge' in step).lastIndexOf(true);
+  if (fallback <= 0) throw new Error(`examples/${example} has no lookup before a fallback bridge`);
+  return [...steps.slice(0, fallback), ...(await read('demo-ivr.json'))];
 }
 
 /** The IVR's prompts into `<dataDir>/media/<domain>/`: espeak-ng speech, else tones. */

@@ -9,6 +9,7 @@ import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
+import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
 import { loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
 import { mediaLoadContext } from '../apps/play-items.js';
@@ -37,6 +38,7 @@ import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
+import { registerLastAgentMetrics } from './last-agent-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -109,18 +111,25 @@ export async function startRouter(
   };
 
   try {
-    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
+    const cdrOptions = {
+      path: join(dataDir, CDR_DATABASE_FILE),
+      retentionDays: config.cdr.retentionDays,
+      flushEachWrite: config.cdr.flushEachWrite,
+      countries: domainCountries(config.domains),
+    };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
     const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
     cleanups.push(() => cdrStore.close());
     const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
+    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+    const acr = acrServicesFor(config.domains, { voicemail, prompts, mediaDir });
+    registerLastAgentMetrics(metrics, acr, config.domains.map((domain) => domain.name));
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
@@ -162,7 +171,7 @@ export async function startRouter(
           clock,
           trace: options.trace,
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains, { voicemail, prompts, mediaDir }),
+          acr,
           schemas,
         }),
         media,

@@ -19,6 +19,7 @@ import {
   type RecordingSummary,
 } from '../call/call.js';
 import { recordingPath } from '../call/recording-path.js';
+import type { CallEndedBy } from '../call/call-end.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import { describePlayItem, playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
@@ -58,6 +59,7 @@ export class SimCall extends ChannelVariables implements Call {
   readonly #startMs: number;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #dtmfIndex = 0;
   #recording: { path: string; startMs: number } | undefined;
 
@@ -94,6 +96,10 @@ export class SimCall extends ChannelVariables implements Call {
     return this.#hangupCause;
   }
 
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
   async answer(): Promise<void> {
     this.#ensureUp();
     if (this.#state !== 'answered') this.#narrate('answered');
@@ -115,7 +121,7 @@ export class SimCall extends ChannelVariables implements Call {
 
   async hangup(cause: HangupCause): Promise<void> {
     if (this.#state === 'ended') return;
-    this.#end(cause, `hung up: ${cause}`);
+    this.#end(cause, 'router', `hung up: ${cause}`);
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
@@ -180,7 +186,7 @@ export class SimCall extends ChannelVariables implements Call {
     const durationMs = hangsUp ? Math.round(leftMs * 1000) : request.maxMs;
     this.#clock.advance(durationMs);
     this.#narrate(`recorded a message to ${path} (${durationMs} ms)`);
-    if (hangsUp) this.#end('NORMAL_CLEARING', 'caller hung up after leaving the message');
+    if (hangsUp) this.#end('NORMAL_CLEARING', 'caller', 'caller hung up after leaving the message');
     return { path, durationMs, reason: hangsUp ? 'stopped' : 'max' };
   }
 
@@ -243,10 +249,10 @@ export class SimCall extends ChannelVariables implements Call {
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
     if (callerLeavesAfter !== undefined && callerLeavesAfter < talk) {
       this.#clock.advance(callerLeavesAfter * 1000);
-      this.#end('NORMAL_CLEARING', `caller hung up after ${callerLeavesAfter} s of conversation`);
+      this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${callerLeavesAfter} s of conversation`);
     } else {
       this.#clock.advance(talk * 1000);
-      this.#end('NORMAL_CLEARING', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
+      this.#end('NORMAL_CLEARING', 'callee', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
     }
     return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds, legUuid: randomUUID() };
   }
@@ -254,7 +260,7 @@ export class SimCall extends ChannelVariables implements Call {
   #cancelledByCaller(group: readonly BridgeLeg[]): BridgeResult {
     const after = this.#secondsUntilCallerHangsUp() ?? 0;
     this.#clock.advance(after * 1000);
-    this.#end('ORIGINATOR_CANCEL', 'caller hung up while the bridge was ringing');
+    this.#end('ORIGINATOR_CANCEL', 'caller', 'caller hung up while the bridge was ringing');
     return { answered: false, attempts: group.map((leg) => ({ endpointIndex: leg.endpointIndex, cause: 'ORIGINATOR_CANCEL' })) };
   }
 
@@ -289,9 +295,10 @@ export class SimCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
-  #end(cause: HangupCause, message: string): void {
+  #end(cause: HangupCause, by: CallEndedBy, message: string): void {
     this.#state = 'ended';
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.#narrate(message);
     this.#abort?.abort(callEndedReason(cause));
   }

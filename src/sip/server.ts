@@ -13,7 +13,7 @@ import { sessionTimers } from './dialog/settings.js';
 import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
-import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
+import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
@@ -63,6 +63,7 @@ export class SipServer {
   readonly #transport: TransportLayer;
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
+  readonly #qualifier: Qualifier | undefined;
   readonly #userAgentServer: UserAgentServer;
   readonly #b2bua: B2bua | undefined;
   readonly #local: LocalAddress;
@@ -114,6 +115,15 @@ export class SipServer {
       publicAddress: sip.publicAddress,
       portOf: (transport) => this.#transport.localAddress(transport)?.port ?? sip.listen.port,
     }));
+    const qualifySeconds = sip.registration.qualifySeconds;
+    if (qualifySeconds !== undefined) {
+      this.#qualifier = new Qualifier({
+        intervalMs: qualifySeconds * 1000,
+        registrations: this.#registrar,
+        send: (request, destination, user) => transactions.sendRequest(request, destination, user),
+        local,
+      });
+    }
     if (options.calls) {
       const callLogger = logger.child({ layer: 'b2bua' });
       this.#b2bua = new B2bua({
@@ -133,6 +143,7 @@ export class SipServer {
         directory,
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
+        contactUnreachable: (domain, user, binding, why) => this.#registrar.markReachable(domain, user, binding, false, why),
         recordLeg: options.calls.recordLeg,
         journal: options.calls.journal,
         variableLimits: options.calls.variableLimits,
@@ -163,6 +174,7 @@ export class SipServer {
 
   async start(): Promise<void> {
     await this.#transport.listen();
+    this.#qualifier?.start();
     this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
   }
 
@@ -173,6 +185,7 @@ export class SipServer {
    */
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
+    this.#qualifier?.stop();
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();

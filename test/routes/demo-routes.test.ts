@@ -32,14 +32,15 @@ function isSameSchema(a: CompiledSchema, b: CompiledSchema): boolean {
   }
 }
 
-/** last-agent.json's steps up to its lookup, then demo-ivr.json's: what the demo's main number runs. */
+/** last-agent-app.json's lookup (everything before its fallback bridge), then demo-ivr.json: what the demo's main number runs. */
 async function lastAgentThenIvr(): Promise<unknown[]> {
   const read = async (name: string) => JSON.parse(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as object[];
-  const lastAgent = await read('last-agent.json');
-  return [...lastAgent.slice(0, lastAgent.findIndex((step) => 'if' in step) + 1), ...(await read('demo-ivr.json'))];
+  const lastAgent = await read('last-agent-app.json');
+  assert.ok('lastAgent' in lastAgent[0] && 'bridge' in lastAgent[1], 'last-agent-app.json is the lookup, then its fallback bridge');
+  return [lastAgent[0], ...(await read('demo-ivr.json'))];
 }
 
-test('the started demo router routes the carrier number to last-agent then the IVR, 101 to internal, 500 to the IVR and a mobile number to outbound', async () => {
+test('the started demo router routes the carrier numbers to lastAgent then the IVR and to the seed last-agent, 101 to internal, 500 to the IVR and a mobile number to outbound', async () => {
   const { file } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   try {
@@ -48,8 +49,9 @@ test('the started demo router routes the carrier number to last-agent then the I
     assert.ok(fromCarrier.found);
     const expected = schemaLoader.load(await lastAgentThenIvr());
     assert.ok(expected.ok);
-    assert.ok(isSameSchema(fromCarrier.route.schema, expected.schema), 'last-agent.json’s lookup, then the demo IVR instead of its fallback');
+    assert.ok(isSameSchema(fromCarrier.route.schema, expected.schema), 'lastAgent, then the demo IVR instead of its fallback');
     assert.deepEqual(fromCarrier.found && [fromCarrier.route.name, fromCarrier.route.domain], ['main number', 'demo.callrouter.local']);
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
     assert.equal(await exampleOf(routes.selectFromUser('demo.callrouter.local', '500')), 'demo-ivr.json');
 
     const internal = routes.selectFromUser('demo.callrouter.local', '101');

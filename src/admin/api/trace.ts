@@ -41,6 +41,7 @@ const stepTrace = z.object({
 const endTrace = z.object({
   type: z.literal('end'),
   reason: z.enum(['completed', 'break', 'ended-by-app', 'call-ended', 'goto-limit', 'step-limit', 'transfer']),
+  callEnd: z.string().optional(),
   at: z.string(),
   steps: z.number(),
   message: z.string().optional(),
@@ -72,7 +73,10 @@ export function traceRoutes(routes: ApiRoutes, source: TraceSource): void {
         schema: loaded.schema,
         scenario: { ...scenario, variables: { ...scenario.variables, domain_name: domain! } },
         directory: new ConfigDirectory(source.domains),
-        cdr: { search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }) },
+        cdr: {
+          search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }),
+          lastAgents: (query, options) => source.cdr.lastAgents({ ...query, domain: domainScope ?? query.domain }, options),
+        },
         logger: pino({ level: 'silent' }),
         trace: (event) => events.push(event),
       });

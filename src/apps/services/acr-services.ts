@@ -1,6 +1,8 @@
 import { CallLimits } from './call-limits.js';
 import { DomainCache } from './domain-cache.js';
 import { Mailer } from './mailer.js';
+import type { LastAgentResult } from '../last-agent-args.js';
+import { OutcomeListeners } from './outcome-listeners.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
 import { tonePrompts, type PromptSource } from '../../media/prompts/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
@@ -26,6 +28,8 @@ export class AcrServices {
   readonly voicemail: VoicemailStore;
   readonly prompts: PromptSource;
   readonly mediaDir: string | undefined;
+  /** `lastAgent`'s result on each call (answered, busy, no-answer, not-found, unavailable), per domain. */
+  readonly lastAgentOutcomes = new OutcomeListeners<LastAgentResult>();
   readonly #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(

@@ -1,6 +1,7 @@
 /** The messages between the CDR request workers (cdr-request-worker.ts) and their client (cdr-workers.ts). */
 import type { CdrLimits } from '../limits.js';
 import type { SerializedError } from './cdr-writer-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
 export interface CdrRequestWorkerData {
@@ -9,10 +10,14 @@ export interface CdrRequestWorkerData {
   /** Given to one worker only: it purges expired CDRs on open and hourly. */
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
+  /** Given to one worker only: it reads stored customer numbers again after a country change. */
+  refillCustomerNumbers?: boolean;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
-export type CdrOperation = 'search' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics';
+export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {

@@ -5,7 +5,7 @@
  * (cdr-workers.ts) keeps time: a request past its deadline ends the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ClientWrite, IndexedDocument } from '../store.js';
+import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js';
 import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
 import type { BulkPayload, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
@@ -14,12 +14,21 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-request-worker.js runs as a worker thread');
 const port = parentPort;
 const data = workerData as CdrRequestWorkerData;
-const store = openSqliteCdrStore({ path: data.path, limits: data.limits, retentionDays: data.retentionDays, flushEachWrite: data.flushEachWrite });
+const store = openSqliteCdrStore({
+  path: data.path,
+  limits: data.limits,
+  retentionDays: data.retentionDays,
+  flushEachWrite: data.flushEachWrite,
+  countries: data.countries,
+  refillCustomerNumbers: data.refillCustomerNumbers ?? false,
+});
 
 function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
   switch (operation) {
     case 'search':
       return store.search(payload, options);
+    case 'lastAgents':
+      return store.lastAgents(payload as LastAgentsQuery);
     case 'count':
       return store.count(payload, options);
     case 'index':

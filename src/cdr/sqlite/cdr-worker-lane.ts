@@ -6,6 +6,10 @@
  * period later, or whose client went away, ends the thread — nothing else
  * can stop a synchronous SQLite statement or a runaway loop — and gets
  * task_cancelled_exception; the next request gets a fresh thread.
+ *
+ * The thread starts with the first request (or `warm()`): loading it costs
+ * far more than most requests, and a lane nobody uses should cost nothing,
+ * at start or at close.
  */
 import type { Worker } from 'node:worker_threads';
 import { CdrQueryError } from '../store.js';
@@ -48,6 +52,8 @@ export class CdrWorkerLane {
   readonly #graceMs: number;
   readonly #queue: Job[] = [];
   #worker: Worker | undefined;
+  /** Whether the current worker was given a request (a worker that was not has nothing to finish at close). */
+  #workerUsed = false;
   #running: Job | undefined;
   #nextId = 1;
   #closed = false;
@@ -58,8 +64,16 @@ export class CdrWorkerLane {
     this.#data = data;
     this.#name = name;
     this.#graceMs = graceMs;
-    // Started at once: a store the worker cannot open shows up at start, and its maintenance (purge) runs.
-    this.#start();
+  }
+
+  /** Whether a thread runs (or is starting). */
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Starts the thread now without a request, for the maintenance it runs when it opens the store (the purge). */
+  warm(): void {
+    if (!this.#worker && !this.#closed) this.#start();
   }
 
   /** The running worker's thread id (tests and diagnostics). */
@@ -94,6 +108,12 @@ export class CdrWorkerLane {
     while (this.#running) await new Promise((resolve) => setTimeout(resolve, 10));
     const worker = this.#worker;
     if (!worker) return;
+    // Never given a request, it may still be loading: nothing of it needs to finish, and a purge cut short is rolled back and runs at the next start.
+    if (!this.#workerUsed) {
+      this.#worker = undefined;
+      await worker.terminate();
+      return;
+    }
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies ToRequestWorker);
     const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
@@ -106,6 +126,7 @@ export class CdrWorkerLane {
     const job = this.#queue.shift();
     if (!job) return;
     const worker = this.#worker ?? this.#start();
+    this.#workerUsed = true;
     this.#running = job;
     const { operation, payload, options } = job.request;
     // What is left of the budget after the wait in the queue; the worker stops by itself within it.
@@ -146,6 +167,7 @@ export class CdrWorkerLane {
   #start(): Worker {
     const worker = startWorkerThread('cdr-request-worker', this.#data, this.#name);
     this.#worker = worker;
+    this.#workerUsed = false;
     worker.unref();
     let failure: Error | undefined;
     worker.on('message', (message: FromRequestWorker) => {

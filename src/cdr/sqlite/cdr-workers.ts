@@ -4,6 +4,10 @@
  * for a search, a bulk body or a delete. Two lanes: HTTP requests share one,
  * and the calls' `cdr` lookups have their own, so a call's last-agent lookup
  * never queues behind an HTTP search.
+ *
+ * Threads start when first needed. The purge of expired CDRs runs on the
+ * request lane's thread; it is started for that alone only when something has
+ * expired (checked at open and hourly: an index lookup).
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
@@ -16,13 +20,18 @@ import type {
   CountResponse,
   DeleteByQueryResponse,
   IndexedDocument,
+  LastAgentsAnswer,
+  LastAgentsQuery,
   SearchOptions,
   SearchResponse,
   WriteResult,
 } from '../store.js';
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
+import Database from 'better-sqlite3';
+import type { DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
+import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
 export interface SqliteCdrWorkersOptions {
   /** The store's database file (not ':memory:': threads cannot share an in-memory database). */
@@ -36,6 +45,8 @@ export interface SqliteCdrWorkersOptions {
   callTimeoutMs?: number;
   /** How long past its deadline a request that did not stop is ended with its thread (ms). Default 1,000. */
   graceMs?: number;
+  /** The configured domains' countries, for the customer-number column. */
+  countries?: DomainCountries;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -47,22 +58,39 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #maxTimeMs: number;
   readonly #callTimeoutMs: number;
   readonly #mapping: MappingSnapshot;
+  readonly #path: string;
+  readonly #retentionDays: number | undefined;
+  readonly #purgeCheck: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
-    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite };
-    // The request lane's worker also purges expired CDRs (on open and hourly).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
+    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
+    // The request lane's worker also purges expired CDRs (on open and hourly) and reads stored customer numbers again
+    // after a domain's country changed.
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.#path = options.path;
+    this.#retentionDays = options.retentionDays;
+    if (this.#retentionDays !== undefined) {
+      this.#purgeCheck = setInterval(() => this.#purgeIfDue(), MAINTENANCE_INTERVAL_MS);
+      this.#purgeCheck.unref();
+      this.#purgeIfDue();
+    }
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
   readonly calls: CdrSearcher = {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
+    lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
+
+  /** Which lanes run a thread, for tests and diagnostics. */
+  get started(): { requests: boolean; calls: boolean } {
+    return { requests: this.#requests.started, calls: this.#calls.started };
+  }
 
   /** Requests ended with their thread (past their deadline or abandoned by their client), per lane. */
   get cancelled(): { requests: number; calls: number } {
@@ -71,6 +99,10 @@ export class SqliteCdrWorkers implements CdrService {
 
   search(request: unknown, options?: SearchOptions): Promise<SearchResponse> {
     return this.#run('search', request, options) as Promise<SearchResponse>;
+  }
+
+  lastAgents(query: LastAgentsQuery, options?: SearchOptions): Promise<LastAgentsAnswer> {
+    return this.#run('lastAgents', query, options) as Promise<LastAgentsAnswer>;
   }
 
   count(request: unknown, options?: SearchOptions): Promise<CountResponse> {
@@ -104,8 +136,27 @@ export class SqliteCdrWorkers implements CdrService {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#purgeCheck);
     await Promise.all([this.#requests.close(), this.#calls.close()]);
     this.#mapping.close();
+  }
+
+  /** A started request thread purges by itself (at open and hourly); an idle lane is started when there is something to purge. */
+  #purgeIfDue(): void {
+    if (this.#retentionDays === undefined || this.#requests.started) return;
+    const cutoff = retentionCutoff(Date.now(), this.#retentionDays);
+    let due = true;
+    try {
+      const db = new Database(this.#path, { readonly: true });
+      try {
+        due = db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Cannot tell (the file busy, say): the thread finds out itself.
+    }
+    if (due) this.#requests.warm();
   }
 
   #run(operation: CdrOperation, payload: unknown, options: SearchOptions = {}): Promise<unknown> {

@@ -3,6 +3,11 @@
  * with its own connection builds the legs' documents and inserts them, so the
  * SIP event loop only posts the legs (structured clone; Dates survive).
  *
+ * The worker starts with the first batch: a router that ends no call starts
+ * no thread, and stopping it waits for none (loading a worker costs far more
+ * than the writes). A store that cannot be opened still shows at start: the
+ * router opens the same file on its main thread first (mapping-follower.ts).
+ *
  * A worker that dies (an uncaught error, a failed open) fails the batches it
  * had, which are then counted and logged like any failed write; the next
  * batch starts a new worker. The worker is unref'd while it has nothing to
@@ -11,6 +16,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 import { startWorkerThread } from './worker-thread.js';
 
 export interface SqliteCdrWriterWorkerOptions {
@@ -18,6 +24,8 @@ export interface SqliteCdrWriterWorkerOptions {
   path: string;
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
   /** Wait before the retry of a failed write (ms). Default 100. */
   retryDelayMs?: number;
   /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
@@ -49,11 +57,10 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
       path: options.path,
       retentionDays: options.retentionDays,
       flushEachWrite: options.flushEachWrite,
+      countries: options.countries,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     };
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    // Started at once: a store the worker cannot open shows up before the first call ends.
-    this.#start();
   }
 
   /** The running worker's thread id, if one runs (for tests and diagnostics). */

@@ -1,12 +1,15 @@
 /** The messages between LegCdrWriter's SQLite worker (cdr-writer-worker.ts) and its client (cdr-writer-client.ts). */
 import type { CdrDocument } from '../store.js';
 import type { LegWriteEntry } from '../leg-cdr-writer.js';
+import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
 export interface CdrWriterWorkerData {
   path: string;
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
   /** Wait before the one-by-one retry of a failed batch (ms). */
   retryDelayMs: number;
 }

@@ -17,7 +17,14 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-const store = openSqliteCdrStore({ path: options.path, retentionDays: options.retentionDays, flushEachWrite: options.flushEachWrite });
+// The request lane's worker reads stored customer numbers again after a country change; this one only writes.
+const store = openSqliteCdrStore({
+  path: options.path,
+  retentionDays: options.retentionDays,
+  flushEachWrite: options.flushEachWrite,
+  countries: options.countries,
+  refillCustomerNumbers: false,
+});
 const inFlight = new Set<Promise<void>>();
 let closing = false;
 

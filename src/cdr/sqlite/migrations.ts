@@ -34,6 +34,13 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE cdr_fields (field TEXT PRIMARY KEY, type TEXT NOT NULL);`,
   // retention_ms is start_ms whenever start_ms is set: cdr_start serves the purge (see purgeExpired), one index less per insert.
   `DROP INDEX cdr_retention;`,
+  // The customer's number in E.164 (./customer-numbers.ts) for last-agent lookups: (customer, direction, time) answers
+  // "who spoke with this customer lately" from the index at any look-back. Rows stored before are filled on open: every
+  // domain that has CDRs is listed with no country yet, which CustomerNumbers.refill() reads as stale.
+  `ALTER TABLE cdr ADD COLUMN customer TEXT;
+   CREATE INDEX cdr_customer ON cdr(customer, direction, start_ms) WHERE customer IS NOT NULL;
+   CREATE TABLE cdr_number_plans (domain TEXT PRIMARY KEY, country TEXT);
+   INSERT INTO cdr_number_plans (domain, country) SELECT DISTINCT coalesce(domain, ''), NULL FROM cdr;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

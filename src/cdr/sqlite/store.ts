@@ -14,8 +14,22 @@ import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
+import type {
+  BulkOptions,
+  CdrService,
+  ClientWrite,
+  CountResponse,
+  DeleteByQueryResponse,
+  IndexedDocument,
+  LastAgentsAnswer,
+  LastAgentsQuery,
+  SearchOptions,
+  SearchResponse,
+  WriteResult,
+} from '../store.js';
+import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { hotColumn } from './hot-columns.js';
+import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
@@ -39,6 +53,16 @@ export interface SqliteCdrStoreOptions {
   limits?: CdrLimits;
   /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
   maxTimeMs?: number;
+  /**
+   * The configured domains' countries, for the customer-number column (./customer-numbers.ts). Absent (a tool
+   * without the configuration): each domain keeps the country its stored CDRs were read with.
+   */
+  countries?: DomainCountries;
+  /**
+   * Read the stored CDRs' customer numbers again where a domain's country changed (default true). One connection
+   * of several does it (the maintenance one); the others only write with the new country.
+   */
+  refillCustomerNumbers?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
@@ -50,7 +74,18 @@ export interface SqliteCdrStore extends CdrService {
 }
 
 const DAY_MS = 86_400_000;
-const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/** How often expired CDRs are purged (and the planner's statistics refreshed). */
+export const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/**
+ * The CDRs past a cutoff (`?` twice: epoch ms). retention_ms equals start_ms
+ * where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
+ */
+export const EXPIRED_CDRS = 'start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)';
+
+/** The cutoff of a retention period at `nowMs`. */
+export function retentionCutoff(nowMs: number, retentionDays: number): number {
+  return nowMs - retentionDays * DAY_MS;
+}
 const STATEMENT_CACHE_SIZE = 256;
 
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
@@ -67,10 +102,13 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
   migrate(db);
+  const customers = new CustomerNumbers(db, options.countries);
+  if (options.refillCustomerNumbers !== false) customers.refill();
+  const lastAgents = lastAgentsLookup(db);
 
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
-  const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
+  const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let statement = statements.get(sql);
@@ -113,9 +151,8 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
 
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
-    const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
-    // retention_ms equals start_ms where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
-    return db.prepare('DELETE FROM cdr WHERE start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)').run(cutoff, cutoff).changes;
+    const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
   const maintenanceTimer = setInterval(() => {
@@ -154,6 +191,10 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+    },
+    async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
+      guard();
+      return lastAgents(query);
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();

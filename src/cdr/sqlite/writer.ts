@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { CdrLimits } from '../limits.js';
 import { MappingError, MappingLimitError, type CdrMapping, type FieldType, type IndexedValue } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
+import type { CustomerNumbers } from './customer-numbers.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 
 /** What a client's write must respect (documents the router builds itself are trusted: none of these apply to them). */
@@ -43,11 +44,12 @@ export class BatchWriter {
     private readonly db: Database.Database,
     private readonly mapping: CdrMapping,
     private readonly now: () => number,
+    private readonly customers: CustomerNumbers,
   ) {
     // Positional parameters: binding them costs less than looking up named ones, on every document.
     this.#insert = db.prepare(
-      `INSERT INTO cdr (id, source, retention_ms, irregular, ${HOT_COLUMN_NAMES.join(', ')})
-       VALUES (?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
+      `INSERT INTO cdr (id, source, retention_ms, irregular, customer, ${HOT_COLUMN_NAMES.join(', ')})
+       VALUES (?, ?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
     );
     this.#exists = db.prepare('SELECT 1 FROM cdr WHERE id = ?').pluck();
     this.#stored = db.prepare('SELECT source FROM cdr WHERE id = ?').pluck();
@@ -138,7 +140,8 @@ export class BatchWriter {
     if (existed) this.#delete.run(id);
     const columns = hotValues(indexed.values);
     const startMs = columns.start_ms;
-    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0];
+    const customer = this.customers.of(columns.direction, columns.dest, columns.caller, columns.domain);
+    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0, customer];
     for (const column of HOT_COLUMN_NAMES) parameters.push(columns[column]);
     this.#insert.run(parameters);
     for (const [field, type] of indexed.added) this.#learnField.run(field, type);

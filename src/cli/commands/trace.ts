@@ -19,6 +19,7 @@ import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
 import { action, collectVariable, parseInstant, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
 
@@ -59,7 +60,7 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   const directory = new ConfigDirectory(config.domains);
   const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
   const domain = directory.domain(scenario.variables.domain_name ?? '') ?? config.domains[0];
-  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC');
+  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC', domainCountries(config.domains));
   const print = options.json
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
@@ -109,5 +110,5 @@ function originOf(from: string, config: Config): CallOrigin {
 function traceConfig(scenario: SimScenario): Pick<Config, 'domains'> {
   const name = scenario.variables.domain_name || 'example.com';
   const users = Object.keys(scenario.phones).map((id) => ({ id, password: 'trace' }));
-  return { domains: [domainConfig.parse({ name, users })] };
+  return { domains: [domainConfig.parse({ name, users, ...(scenario.country && { country: scenario.country }) })] };
 }

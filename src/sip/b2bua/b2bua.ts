@@ -35,6 +35,8 @@ export interface B2buaOptions {
   directory: Directory;
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
+  /** A registered contact that a call could not reach (see TargetContext). */
+  contactUnreachable(domain: string, user: string, binding: Binding, why: string): void;
   recordLeg(leg: CallLegRecord): void;
   /** The media engine for calls whose schema needs our media. */
   media(): MediaEngine;
@@ -181,6 +183,7 @@ export class B2bua {
       targets: {
         directory: this.#options.directory,
         contactsOf: this.#options.contactsOf,
+        contactUnreachable: this.#options.contactUnreachable,
         gateways: this.#options.gateways,
         localHost: (destination) => this.#stack.local.of(destination).host,
         maxForwards: Math.min(maxForwards - 1, DEFAULT_MAX_FORWARDS),

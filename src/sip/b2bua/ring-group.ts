@@ -106,7 +106,11 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
       leg.setup.onProvisional = (response) => {
         if (live.has(leg)) observer.progress(fork, leg, response);
       };
-      leg.setup.onFailure = (status) => finishFork(leg, causeFromSipStatus(status));
+      leg.setup.onFailure = (status, unreachable) => {
+        // Heard even after the fork stopped ringing: a leg given up on before any answer times out later.
+        if (unreachable !== undefined && fork.userId !== undefined && fork.binding) request.context.contactUnreachable(fork.domain, fork.userId, fork.binding, unreachable);
+        finishFork(leg, causeFromSipStatus(status));
+      };
       leg.setup.onAnswer = (response) => {
         const entry = live.get(leg);
         if (settled || !entry) {

@@ -24,6 +24,7 @@ import {
 } from '../../call/call.js';
 import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
@@ -73,6 +74,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #legs: LegBookkeeping;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
@@ -93,9 +95,9 @@ export class SipCall extends ChannelVariables implements Call {
       journal: options.journal,
       channel: this.channel,
     });
-    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
+    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL', 'caller');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
-    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
   }
 
@@ -109,6 +111,10 @@ export class SipCall extends ChannelVariables implements Call {
 
   get hangupCause(): HangupCause | undefined {
     return this.#hangupCause;
+  }
+
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
   }
 
   expectMedia(): void {
@@ -136,7 +142,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') return;
     const bridged = this.#bridged;
     if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
-    this.#ended(cause);
+    this.#ended(cause, 'router');
     await Promise.all([this.#leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
@@ -251,7 +257,7 @@ export class SipCall extends ChannelVariables implements Call {
   #refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
     this.#log(`refused with ${status}: ${why}`);
     this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
-    this.#ended(cause);
+    this.#ended(cause, 'router');
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
@@ -295,7 +301,7 @@ export class SipCall extends ChannelVariables implements Call {
       bridged: () => this.#legs.caller.bridge(),
       ended: (cause, disposition) => {
         this.channel.set('sip_hangup_disposition', disposition);
-        this.#ended(cause);
+        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
     });
@@ -374,10 +380,11 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */
-  #ended(cause: HangupCause): void {
+  #ended(cause: HangupCause, by: CallEndedBy): void {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
     void this.#media?.close();

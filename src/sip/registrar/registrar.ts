@@ -21,7 +21,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
+import { BindingStore, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
 export interface RegistrarOptions {
@@ -91,6 +91,25 @@ export class Registrar {
     for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
       this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
     }
+  }
+
+  /** Every binding of every user, for the OPTIONS keep-alive. */
+  allBindings(): UserBinding[] {
+    return this.#bindings.all();
+  }
+
+  /**
+   * What was learnt about a phone outside its registrations: it answered an
+   * OPTIONS (reachable), or an OPTIONS or a call to it got no answer or a
+   * transport error (unreachable). Applies only while `registration` is the
+   * binding in force; a change of state is logged with `why`.
+   */
+  markReachable(domain: string, user: string, registration: Binding, reachable: boolean, why: string): void {
+    const changed = this.#bindings.markReachable(domain, user, registration, reachable);
+    if (!changed) return;
+    const contact = formatUri(changed.binding.uri);
+    if (reachable) this.#logger?.info({ domain, user, contact }, `phone reachable again: ${why}`);
+    else this.#logger?.warn({ domain, user, contact }, `phone unreachable until it answers or registers again: ${why}`);
   }
 
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */
