@@ -34,16 +34,11 @@ const text = z.union([z.string(), z.number()]);
 const strings = z.union([z.string(), z.array(z.string())]);
 const flag = z.union([z.boolean(), z.string()]);
 const anyObject = z.record(z.string(), z.unknown());
-const fileSpec = z.object({ name: text.optional(), type: z.string().optional() }).passthrough();
 
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
-  tts: ['media', z.object({ text: z.string() }).passthrough()],
   stt: ['media', anyObject],
-  ringback: ['media', z.object({ call: fileSpec.optional(), hold: fileSpec.optional(), transfer: fileSpec.optional(), all: flag.optional() }).strict()],
-  echo: ['media', z.union([text, z.literal('')])],
   say: ['media', anyObject],
-  inBandDTMF: ['media', z.union([z.string(), z.boolean()])],
   flushDtmf: ['media', z.unknown()],
   setAudioLevel: ['media', anyObject],
   ivr: ['ivr', z.string().min(1)],

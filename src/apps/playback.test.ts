@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import wavefile from 'wavefile';
 import { loadErrors, runApp, runSchema, schemaLoader, TEST_DOMAIN } from '../../test/support/engine.js';
-import { tonePrompts } from '../media/prompts/spoken-prompts.js';
+import { tonePrompts } from './services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
 import { mediaLoadContext } from './play-items.js';
 import { AcrServices } from './services/acr-services.js';
@@ -24,12 +24,13 @@ function wav(name: string, ms: number): string {
 const TONE = { type: 'tone', name: '%(1500,0,600)' };
 
 describe('playback', () => {
-  it('plays files, silence and tones one after another, answering the call first', async () => {
+  it('plays files, silence and tones one after another, as early media on a call not yet answered', async () => {
     const prompt = wav('hello.wav', 700);
     const { step, elapsedMs } = await runApp({ playback: { files: [{ type: 'local', name: prompt }, { type: 'silence', name: '300' }, TONE] } });
     assert.equal(step.result, 'finished');
     assert.equal(elapsedMs, 700 + 300 + 1500);
-    assert.ok(step.notes.includes('answered'), step.notes.join('; '));
+    assert.ok(step.notes.includes('183 Session Progress (early media)'), step.notes.join('; '));
+    assert.ok(!step.notes.includes('answered'), 'a prompt does not answer the call');
   });
 
   it('plays one file given by name and type', async () => {

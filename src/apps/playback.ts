@@ -3,11 +3,10 @@ import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
 import { dtmfKeys, variableName, wholeNumber as count } from './args.js';
-import { mediaFilePath } from '../media/media-folder.js';
-import { fileObjectShape, playItemProblem, playItemSchema, playItemsLoadProblems, toPlayItem, type PlayItemTemplate, type PlayPlaces } from './play-items.js';
+import { fileObjectShape, playItemProblem, playItemSchema, playItemsLoadProblems, playPlaces, toPlayItem, type PlayItemTemplate } from './play-items.js';
 
 /** Webitel's getDigits: FreeSWITCH play_and_get_digits. */
-const getDigitsSchema = z
+export const getDigitsSchema = z
   .object({
     min: count(0).default(1),
     max: count(1).default(1),
@@ -32,7 +31,7 @@ const getDigitsSchema = z
   .strict()
   .refine((digits) => digits.max >= digits.min, { message: 'expected max >= min', path: ['max'] });
 
-type GetDigits = z.output<typeof getDigitsSchema>;
+export type GetDigits = z.output<typeof getDigitsSchema>;
 
 const playbackArgs = z
   .object({
@@ -100,14 +99,14 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
   },
 };
 
-async function playOnce(ctx: AppContext, items: PlayItem[], terminators: string): Promise<AppOutcome> {
+export async function playOnce(ctx: AppContext, items: PlayItem[], terminators: string): Promise<AppOutcome> {
   const outcome = await ctx.call.play({ items, terminators });
   if (outcome.reason === 'failed') return failed(ctx, outcome.error);
   return { result: outcome.reason === 'terminator' ? `stopped by ${outcome.digit}` : outcome.reason };
 }
 
 /** Prompt, then digits; an input too short or not matching `regexp` plays the prompt again, up to `tries` times. */
-async function playAndGetDigits(ctx: AppContext, items: PlayItem[], request: GetDigits, terminator: string): Promise<AppOutcome> {
+export async function playAndGetDigits(ctx: AppContext, items: PlayItem[], request: GetDigits, terminator: string): Promise<AppOutcome> {
   if (request.flushDTMF) ctx.call.flushDigits();
   for (let attempt = 1; attempt <= request.tries; attempt++) {
     // Any key stops the prompt, as on FreeSWITCH; the key itself is the first digit collected.
@@ -123,18 +122,6 @@ async function playAndGetDigits(ctx: AppContext, items: PlayItem[], request: Get
   // A stale value from an earlier menu must not be taken for this answer.
   ctx.setVariable(request.setVar, '');
   return { result: `no valid digits after ${request.tries} tries` };
-}
-
-/** Where this call's files are: its sound_prefix, and its domain's media folder. */
-export function playPlaces(ctx: AppContext): PlayPlaces {
-  const { mediaDir } = ctx.services.acr;
-  return {
-    soundPrefix: ctx.call.getVariable('sound_prefix'),
-    mediaFile: (name) => {
-      if (!mediaDir) throw new Error(`no media folder for ${JSON.stringify(name)}: the router has none configured (media.dir)`);
-      return mediaFilePath(mediaDir, ctx.domainName, name);
-    },
-  };
 }
 
 function failed(ctx: AppContext, error: string): AppOutcome {

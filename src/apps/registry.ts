@@ -24,6 +24,10 @@ import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { ringbackApp } from './ringback.js';
+import { echoApp } from './echo.js';
+import { inBandDtmfApp } from './in-band-dtmf.js';
+import { ttsApp } from './tts.js';
 import { playbackApp } from './playback.js';
 import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
@@ -58,6 +62,7 @@ export const appRegistry = new AppRegistry([
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
   lastAgentApp,
+  ringbackApp, echoApp, inBandDtmfApp, ttsApp,
   recordFileApp, voicemailApp,
   ...NOT_YET_APPS,
 ]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import wavefile from 'wavefile';
 import { AcrServices } from './services/acr-services.js';
-import { tonePrompts } from '../media/prompts/spoken-prompts.js';
+import { tonePrompts } from './services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
 import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
 import type { VoicemailStore } from '../voicemail/store.js';

@@ -1,8 +1,8 @@
-import type { MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
 import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { MessageRecording, PlayItem, PlayResult, RecordingSummary };
+export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -52,8 +52,9 @@ export interface Call {
   expectMedia(): void;
 
   /**
-   * Plays to the caller, one item after another; a call not yet answered is
-   * answered first. Digits pressed meanwhile stay buffered for collectDigits.
+   * Plays to the caller, one item after another; a call not yet answered
+   * hears it as early media (183 with our SDP), unanswered. Digits pressed
+   * meanwhile stay buffered for collectDigits.
    * `failed`: an item could not be played (a substituted file missing or not
    * a supported WAV); nothing after it was played.
    */
@@ -72,6 +73,12 @@ export interface Call {
   startRecording(name: string): Promise<string>;
   /** Finishes the recording in progress, if any. */
   stopRecording(): Promise<RecordingSummary | undefined>;
+
+  // Media apps beyond prompts and digits: `echo`, `inBandDTMF`.
+  /** Sends the caller its own audio back until the call ends (early media on a call not yet answered). */
+  echo(): Promise<void>;
+  /** In-band (tone) digit detection on the caller's audio: on, off, or `auto` — on when telephone-event was not negotiated. */
+  detectInbandDigits(mode: InbandDetection): Promise<void>;
 
   /**
    * Records what the caller says (recordFile, voicemail) into a mono WAV:

@@ -19,7 +19,10 @@ export interface MediaEngine {
   answer(offerSdp: string): Promise<AnswerResult>;
   /** Opens an RTP endpoint and offers it (for a leg we call); the peer's answer goes to `session.acceptAnswer`. */
   offer(): Promise<{ session: MediaSession; sdp: string }>;
-  /** Relays RTP both ways between two sessions (a bridge), re-sequenced onto each side's stream. */
+  /**
+   * Relays RTP both ways between two sessions (a bridge), re-sequenced onto
+   * each side's stream. A session relayed to itself hears itself (`echo`).
+   */
   relay(a: MediaSession, b: MediaSession): Promise<void>;
   /** Closes every session and the engine. */
   close(): Promise<void>;
@@ -51,6 +54,8 @@ export interface MediaSession {
   readonly localPort: number;
   /** The peer's answer to our offer. Throws SdpError when it accepts no codec we offered. */
   acceptAnswer(answerSdp: string): Promise<void>;
+  /** A new offer on the same port (a re-INVITE without SDP, RFC 3264 §8); the answer goes to `acceptAnswer`. */
+  reoffer(): Promise<string>;
   /** A new offer from the peer (re-INVITE, UPDATE: hold, unhold, new address): our answer, same port. */
   update(offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
   /** Plays items one after another; a play replaces one in progress (which resolves `stopped`). */
@@ -60,6 +65,11 @@ export interface MediaSession {
   sendDigits(digits: string, durationMs?: number): Promise<void>;
   /** A digit that came by SIP INFO: joins the same stream as RTP and in-band digits. */
   receiveInfoDigit(digit: string, durationMs: number): void;
+  /**
+   * In-band (Goertzel) detection of the peer's tones: on, off, or `auto` —
+   * on exactly when telephone-event was not negotiated (the default).
+   */
+  detectInbandDigits(mode: InbandDetection): Promise<void>;
   /** Every digit the peer sends, from any of the three ways; returns the unsubscribe function. */
   onDigit(listener: (event: DigitEvent) => void): () => void;
   /** Records this session: what the peer says on the left, what it hears on the right. */
@@ -75,6 +85,8 @@ export interface MediaSession {
   stats(): Promise<SessionStats>;
   close(): Promise<SessionStats>;
 }
+
+export type InbandDetection = 'on' | 'off' | 'auto';
 
 export interface SessionStats {
   packetsSent: number;

@@ -3,8 +3,8 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
-import type { PromptName } from '../media/prompts/catalog.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import type { PromptName } from '../apps/services/prompt-catalog.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
 import { PROMPTS_DIR } from './router.js';
 

@@ -30,7 +30,7 @@ import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
 import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { settledWithin } from '../settled-within.js';

@@ -12,6 +12,7 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
   type MessageRecording,
   type MessageRequest,
   type PlayOutcome,
@@ -21,7 +22,8 @@ import {
 import { recordingPath } from '../call/recording-path.js';
 import type { CallEndedBy } from '../call/call-end.js';
 import type { HangupCause } from '../call/hangup-cause.js';
-import { describePlayItem, playDurationMs } from './play-duration.js';
+import { describePlayItem } from '../call/channel-prompts.js';
+import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface SimCallOptions {
@@ -139,10 +141,10 @@ export class SimCall extends ChannelVariables implements Call {
   /** The media of a simulated call is always at hand. */
   expectMedia(): void {}
 
-  /** Takes the prompts' length in simulated time; digits come from the scenario, whenever they are collected. */
+  /** Takes the prompts' length in simulated time (early media on a call not yet answered); digits come from the scenario, whenever they are collected. */
   async play(request: PlayRequest): Promise<PlayOutcome> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    await this.preAnswer();
     for (const item of request.items) {
       let ms: number;
       try {
@@ -160,7 +162,7 @@ export class SimCall extends ChannelVariables implements Call {
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
   async startRecording(name: string): Promise<string> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
     this.#recording = { path, startMs: this.#clock.now().getTime() };
     this.#narrate(`recording to ${path}`);
@@ -174,6 +176,21 @@ export class SimCall extends ChannelVariables implements Call {
     const durationMs = this.#clock.now().getTime() - recording.startMs;
     this.#narrate(`recording stopped after ${durationMs} ms`);
     return { path: recording.path, durationMs, overrunFrames: 0 };
+  }
+
+  /** Echo lasts until the caller hangs up: the scenario's `callerHangsUpAfter`, else the call ends here. */
+  async echo(): Promise<void> {
+    this.#ensureUp();
+    await this.preAnswer();
+    const after = this.#secondsUntilCallerHangsUp();
+    if (after === undefined) return this.#end('NORMAL_CLEARING', 'caller', 'echo until the caller hangs up (the scenario sets no callerHangsUpAfter): the call ends here');
+    this.#clock.advance(after * 1000);
+    this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${after} s of echo`);
+  }
+
+  async detectInbandDigits(mode: InbandDetection): Promise<void> {
+    this.#ensureUp();
+    this.#narrate(`in-band DTMF detection ${mode}`);
   }
 
   /** Nothing is written: the caller speaks until the message's maximum length, or hangs up first (the scenario's callerHangsUpAfter). */

@@ -27,7 +27,7 @@ test('baresip leaves a voicemail: the message names the caller and holds its voi
   let phone: Softphone | undefined;
   try {
     const say = Int16Array.from({ length: 8000 * 30 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * VOICE_HZ * n) / 8000)));
-    phone = await startBaresip({ ...account('101'), routerPort: server.udpPort }, { say });
+    phone = await startBaresip({ ...account('101'), routerPort: server.udpPort }, say);
     assert.equal(await waitForState(server, '101', 'onhook', PHONE_MS), 'onhook', '101 registered');
     await phone.dial('555');
     assert.equal(await waitForState(server, '101', 'isbusy', PHONE_MS), 'isbusy', 'the router answered 101');

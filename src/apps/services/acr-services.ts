@@ -3,8 +3,9 @@ import { DomainCache } from './domain-cache.js';
 import { Mailer } from './mailer.js';
 import type { LastAgentResult } from '../last-agent-args.js';
 import { OutcomeListeners } from './outcome-listeners.js';
+import { Speech } from './speech.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
-import { tonePrompts, type PromptSource } from '../../media/prompts/spoken-prompts.js';
+import { tonePrompts, type PromptSource } from './spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { VoicemailStore } from '../../voicemail/store.js';
 
@@ -18,8 +19,8 @@ export interface MediaStores {
 
 /**
  * What the applications that reach beyond the call share across calls: the
- * `cache` store, the `limit` counters, each domain's settings, the mailer and
- * HTTP. One per router (or per trace), so counters and cache are process-wide.
+ * `cache` store, the `limit` counters, each domain's settings, the mailer,
+ * speech and HTTP. One per router (or per trace), so counters and cache are process-wide.
  */
 export class AcrServices {
   readonly cache = new DomainCache();
@@ -30,6 +31,8 @@ export class AcrServices {
   readonly mediaDir: string | undefined;
   /** `lastAgent`'s result on each call (answered, busy, no-answer, not-found, unavailable), per domain. */
   readonly lastAgentOutcomes = new OutcomeListeners<LastAgentResult>();
+  /** `tts`: phrases spoken by espeak-ng, rendered once. */
+  readonly speech = new Speech();
   readonly #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(

@@ -13,7 +13,7 @@ import type { RecordingSummary } from '../audio/stereo-recorder.js';
 import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
-import type { PlayItem, PlayResult, SessionStats } from '../media-engine.js';
+import type { InbandDetection, PlayItem, PlayResult, SessionStats } from '../media-engine.js';
 import { PortPool } from '../rtp/port-pool.js';
 import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp/offer-answer.js';
 import type { MediaSettings } from '../settings.js';
@@ -27,11 +27,13 @@ export interface MediaCoreApi {
   answer(offerSdp: string): Promise<CoreAnswer>;
   offer(): Promise<{ sessionId: string; port: number; sdp: string }>;
   acceptAnswer(sessionId: string, answerSdp: string): Promise<void>;
+  reoffer(sessionId: string): Promise<string>;
   update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
   play(sessionId: string, items: PlayItem[], terminators: string): Promise<PlayResult>;
   stopPlaying(sessionId: string): Promise<void>;
   sendDigits(sessionId: string, digits: string, durationMs: number): Promise<void>;
   receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void>;
+  detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void>;
   startRecording(sessionId: string, path: string): Promise<void>;
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
   recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
@@ -117,6 +119,12 @@ export class MediaCore implements MediaCoreApi {
     this.#get(sessionId).session.negotiate(readAnswer(answerSdp));
   }
 
+  async reoffer(sessionId: string): Promise<string> {
+    const entry = this.#get(sessionId);
+    entry.endpoint.sessionVersion += 1;
+    return createOffer(entry.endpoint);
+  }
+
   async update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }> {
     const entry = this.#get(sessionId);
     const outcome = answerOffer(offerSdp, { ...entry.endpoint, sessionVersion: entry.endpoint.sessionVersion + 1 });
@@ -151,6 +159,10 @@ export class MediaCore implements MediaCoreApi {
     this.#get(sessionId).session.receiveDigit({ digit, durationMs, source: 'sip-info' });
   }
 
+  async detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void> {
+    this.#get(sessionId).session.detectInbandDigits(mode);
+  }
+
   async startRecording(sessionId: string, path: string): Promise<void> {
     await this.#get(sessionId).session.startRecording(path);
   }
@@ -165,7 +177,7 @@ export class MediaCore implements MediaCoreApi {
 
   async relay(a: string, b: string): Promise<void> {
     const [first, second] = [this.#get(a).session, this.#get(b).session];
-    if (first === second) throw new Error(`cannot relay session ${a} to itself`);
+    // A session relayed to itself is an echo: what it receives goes back on its own stream.
     for (const session of [first, second]) this.#unrelay(session);
     first.relayTo = second;
     second.relayFrom = first;

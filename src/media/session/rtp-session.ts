@@ -13,7 +13,7 @@ import { MessageRecorder, type MessageOptions, type MessageRecording } from '../
 import type { DigitEvent } from '../dtmf/digits.js';
 import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
 import { TelephoneEventReceiver, TelephoneEventSender } from '../dtmf/telephone-event.js';
-import type { PlayResult, SessionStats } from '../media-engine.js';
+import type { InbandDetection, PlayResult, SessionStats } from '../media-engine.js';
 import type { SocketPair } from '../rtp/port-pool.js';
 import { ReceiveStats } from '../rtp/receive-stats.js';
 import { senderReport } from '../rtp/rtcp.js';
@@ -50,6 +50,7 @@ export class RtpSession {
   #receiveStats = new ReceiveStats();
   readonly #eventReceiver = new TelephoneEventReceiver();
   #inband: InbandDtmfDetector | undefined;
+  #inbandMode: InbandDetection = 'auto';
   #playing: Playing | undefined;
   readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
   #eventTimestamp: number | undefined;
@@ -94,7 +95,17 @@ export class RtpSession {
       this.#remote = media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort };
       this.#latched = false;
     }
-    this.#inband = media.telephoneEventPayloadType === undefined ? (this.#inband ?? new InbandDtmfDetector()) : undefined;
+    this.#applyInbandMode();
+  }
+
+  detectInbandDigits(mode: InbandDetection): void {
+    this.#inbandMode = mode;
+    this.#applyInbandMode();
+  }
+
+  #applyInbandMode(): void {
+    const wanted = this.#inbandMode === 'auto' ? this.#media !== undefined && this.#media.telephoneEventPayloadType === undefined : this.#inbandMode === 'on';
+    this.#inband = wanted ? (this.#inband ?? new InbandDtmfDetector()) : undefined;
   }
 
   play(source: AudioSource, terminators: string): Promise<PlayResult> {

@@ -18,6 +18,8 @@ export interface DialogLegEvents {
   onSessionExpired?(): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
   onRequest?(request: SipRequest, transaction: ServerTransaction): void;
+  /** The ACK of our 2xx to an INVITE (it carries the answer when that 2xx carried our offer). */
+  onAck?(ack: SipRequest): void;
 }
 
 /** Who ended the leg: we sent BYE (or CANCEL, or a final error), or the peer did. */
@@ -80,6 +82,7 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#unacknowledged.cancelTimer();
     this.#unacknowledged = undefined;
     this.acknowledged(ack);
+    this.events.onAck?.(ack);
   }
 
   /**

@@ -16,12 +16,14 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
   type MessageRecording,
   type MessageRequest,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
 } from '../../call/call.js';
+import { holdMusicPrompt, ringbackPrompt } from '../../call/channel-prompts.js';
 import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
@@ -29,14 +31,15 @@ import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { MediaEngine } from '../../media/media-engine.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { MediaSession } from '../../media/media-engine.js';
+import type { SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
-import { LegMedia } from './leg-media.js';
+import { CallerMedia } from './caller-media.js';
+import type { LegMedia } from './leg-media.js';
+import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
@@ -78,7 +81,7 @@ export class SipCall extends ChannelVariables implements Call {
   #bridged: OutboundLeg | undefined;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
-  #media: LegMedia | undefined;
+  readonly #caller: CallerMedia;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -99,6 +102,15 @@ export class SipCall extends ChannelVariables implements Call {
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
+    this.#caller = new CallerMedia({
+      leg: this.#leg,
+      stack: options.stack,
+      uuid: this.uuid,
+      engine: options.media,
+      log: (message) => this.#log(message),
+      refuse: (status, cause, why) => this.#refuse(status, cause, why),
+      hangup: (cause) => this.hangup(cause),
+    });
   }
 
   get signal(): AbortSignal {
@@ -123,15 +135,29 @@ export class SipCall extends ChannelVariables implements Call {
 
   async answer(): Promise<void> {
     if (!this.#leg.pending) return;
-    if (this.#mediaExpected) return this.#answerWithMedia();
+    const early = this.#caller.sdp;
+    if (early) {
+      if (this.#leg.answer(early)) this.#markAnswered();
+      else await this.hangup('PROTOCOL_ERROR');
+      return;
+    }
+    if (this.#mediaExpected) {
+      if (await this.#caller.open((body) => this.#leg.answer(body))) {
+        this.#markAnswered();
+        this.#log('answered with our media');
+      }
+      return;
+    }
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
     if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
     else await this.hangup('PROTOCOL_ERROR');
   }
 
+  /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    this.#progress(183);
+    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#earlyMedia();
+    else this.#progress(183, this.#caller.sdp);
   }
 
   async ringReady(): Promise<void> {
@@ -164,7 +190,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   flushDigits(): void {
-    this.#media?.digits.flush();
+    this.#caller.current?.digits.flush();
   }
 
   async startRecording(name: string): Promise<string> {
@@ -177,10 +203,26 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#media?.session.stopRecording();
+    return this.#caller.current?.session.stopRecording();
+  }
+
+  async echo(): Promise<void> {
+    const media = await this.#callerMedia();
+    await this.#options.media().relay(media.session, media.session);
+    this.#log('echoing the caller');
+    const signal = this.#abort.signal;
+    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+  }
+
+  async detectInbandDigits(mode: InbandDetection): Promise<void> {
+    const media = await this.#callerMedia();
+    await media.session.detectInbandDigits(mode);
   }
 
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    // A message is taken on an answered call, never on early media.
+    this.#mediaExpected = true;
+    if (this.#leg.pending) await this.answer();
     const media = await this.#callerMedia();
     const { name, path: given, ...options } = request;
     const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
@@ -194,62 +236,49 @@ export class SipCall extends ChannelVariables implements Call {
     }
   }
 
-  /** The caller's media session; a call not yet answered is answered with it. */
+  /**
+   * The caller's media session. A call not yet answered gets it as early
+   * media (183 with our SDP; answered instead when its INVITE had no offer,
+   * since an offer of ours needs a reliable 183); a call answered without
+   * it is re-INVITEd onto it.
+   */
   async #callerMedia(): Promise<LegMedia> {
-    if (!this.#media && this.#leg.pending) {
-      this.#mediaExpected = true;
-      await this.answer();
+    this.#mediaExpected = true;
+    const current = this.#caller.current;
+    if (current) return current;
+    if (this.#leg.pending) {
+      if (this.#leg.offer) await this.#earlyMedia();
+      else await this.answer();
+    } else if (this.#state === 'answered') {
+      return this.#caller.takeOver();
     }
-    if (this.#media) return this.#media;
-    if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
-    throw new Error('the call was answered without our media: the route was not known to need it');
+    if (this.#caller.current) return this.#caller.current;
+    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+  }
+
+  async #earlyMedia(): Promise<void> {
+    const sent = await this.#caller.open((body) => {
+      if (!this.#leg.pending) return false;
+      this.#progress(183, body);
+      return true;
+    });
+    if (sent) this.#log('early media: 183 with our media');
   }
 
   /**
-   * Answers with our engine's SDP: 488 when the caller offers no codec we
-   * speak, 503 when no RTP port is left, 400 for a malformed offer. An
-   * INVITE without an offer gets ours; the ACK brings the answer.
+   * The caller's media for a bridge: ours when it already is, or made ours
+   * when a route that uses media set a ringback or music on hold — the caller
+   * then hears them (ringback as early media on a call not yet answered).
    */
-  async #answerWithMedia(): Promise<void> {
-    const engine = this.#options.media();
-    const offer = this.#leg.offer;
-    let session: MediaSession;
-    let sdp: string;
+  async #mediaForBridge(): Promise<LegMedia | undefined> {
+    const current = this.#caller.current;
+    const asked = ['ringback', 'transfer_ringback', 'hold_music'].some((name) => this.channel.get(name));
+    if (current || !this.#mediaExpected || !asked || (this.#leg.pending && !this.#leg.offer)) return current;
     try {
-      if (offer) {
-        const answered = await engine.answer(offer.body.toString('utf8'));
-        if (answered.kind === 'not-acceptable') return this.#refuse(488, 'INCOMPATIBLE_DESTINATION', answered.reason);
-        ({ session, sdp } = answered);
-      } else {
-        ({ session, sdp } = await engine.offer());
-        this.#leg.setup.onAck = (ack) => void this.#acceptAckAnswer(session, ack);
-      }
+      return await this.#callerMedia();
     } catch (error) {
-      const { name, message } = error as Error;
-      if ((error as { code?: string }).code === 'MEDIA_PORTS_EXHAUSTED') return this.#refuse(503, 'NORMAL_TEMPORARY_FAILURE', message);
-      if (name === 'SdpError') return this.#refuse(400, 'INCOMPATIBLE_DESTINATION', message);
-      throw error;
-    }
-    // The caller may have gone while the engine opened the session.
-    if (!this.#leg.answer({ body: Buffer.from(sdp, 'utf8'), contentType: 'application/sdp' })) {
-      await session.close();
-      if (this.#state !== 'ended') await this.hangup('PROTOCOL_ERROR');
-      return;
-    }
-    this.#media = new LegMedia(session, this.#leg, this.#options.stack.logger.child({ uuid: this.uuid }));
-    this.#media.answerRequests();
-    this.#markAnswered();
-    this.#log('answered with our media');
-  }
-
-  async #acceptAckAnswer(session: MediaSession, ack: SipRequest): Promise<void> {
-    const answer = sessionBody(ack);
-    try {
-      if (!answer) throw new Error('the ACK carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
-    } catch (error) {
-      this.#log(`the caller's answer to our media offer is unusable: ${(error as Error).message}`);
-      await this.hangup('INCOMPATIBLE_DESTINATION');
+      if (this.#state !== 'ended') this.#log(`ringback without our media: ${(error as Error).message}`);
+      return undefined;
     }
   }
 
@@ -262,40 +291,48 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
+    const callerMedia = await this.#mediaForBridge();
+    if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
-    // With the caller's media ours, the targets get our engine's offer and the two sessions are relayed.
-    const calleeMedia = this.#media ? await this.#offerToTargets() : undefined;
-    if (calleeMedia && 'failure' in calleeMedia) return failedEverywhere(plan, calleeMedia.failure);
+    const log = (message: string) => this.#log(message);
+    const variable = (name: string) => this.channel.get(name);
+    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
+    const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
+    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
       plan,
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
-      offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
+      offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
-      observer: this.#legs.forkObserver(this.#relayProgress(), () => this.#hangupCause),
-      log: (message) => this.#log(message),
+      // The caller hearing our ringback is not told of the targets' ringing or early media.
+      observer: this.#legs.forkObserver(relay ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
+      log,
     });
+    await relay?.ringingOver();
     if (!outcome.answered) {
-      await calleeMedia?.session.close();
+      await relay?.close();
       return outcome;
     }
     const { leg, response } = outcome;
     const refused = (cause: HangupCause): BridgeResult => {
       leg.ack();
       void leg.bye();
-      void calleeMedia?.session.close();
+      void relay?.close();
       return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
     };
     // The caller may have gone while the target answered.
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const relayed = calleeMedia && (await this.#relayTo(leg, response, calleeMedia.session));
-    if (relayed === false) return refused('INCOMPATIBLE_DESTINATION');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
+    // A caller on early media is answered with the SDP it already has.
+    if (relay && this.#leg.pending) await this.answer();
+    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
     this.#bridged = leg;
     const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
       signal: this.#abort.signal,
-      mediaRelayed: relayed !== undefined,
+      mediaRelayed: relay !== undefined,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
@@ -306,39 +343,8 @@ export class SipCall extends ChannelVariables implements Call {
       hangup: (cause) => this.hangup(cause),
     });
     this.#bridged = undefined;
-    if (relayed) {
-      await relayed.close();
-      // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
-      this.#media?.answerRequests();
-    }
+    await relay?.close();
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
-  }
-
-  /** Our engine's offer for the targets of a bridge, or why there is none (no RTP port left). */
-  async #offerToTargets(): Promise<{ session: MediaSession; sdp: string } | { failure: HangupCause }> {
-    try {
-      return await this.#options.media().offer();
-    } catch (error) {
-      this.#log(`no media for the bridge: ${(error as Error).message}`);
-      return { failure: 'NORMAL_TEMPORARY_FAILURE' };
-    }
-  }
-
-  /** Takes the target's answer into its session and relays it with the caller's; false when its answer is unusable. */
-  async #relayTo(leg: OutboundLeg, response: SipResponse, session: MediaSession): Promise<LegMedia | false> {
-    const caller = this.#media;
-    const answer = sessionBody(response);
-    try {
-      if (!caller || !answer) throw new Error('the 2xx carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
-      await this.#options.media().relay(caller.session, session);
-    } catch (error) {
-      this.#log(`cannot relay to ${leg.uuid}: ${(error as Error).message}`);
-      return false;
-    }
-    const media = new LegMedia(session, leg, this.#options.stack.logger.child({ uuid: leg.uuid }));
-    media.answerRequests();
-    return media;
   }
 
   #targetContext(): TargetContext {
@@ -387,7 +393,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
-    void this.#media?.close();
+    void this.#caller.close();
     this.#legs.callerEnded(cause, this.channel);
   }
 
