@@ -8,7 +8,7 @@ import { z, type ZodType } from 'zod';
 import type { Permission } from '../roles.js';
 import { invalidRequest } from './api-error.js';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteInput<P, Q, B> {
   params: P;
