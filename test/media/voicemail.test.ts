@@ -125,7 +125,7 @@ describe('voicemail over SIP and HTTP', () => {
     const greeting = new wavefile.WaveFile();
     greeting.fromScratch(1, 8000, '16', new Int16Array(4000));
     const put = (body: Uint8Array, token: string) =>
-      fetch(`${base}/api/v1/voicemail/${DOMAIN}/100/greeting`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/wav' }, body });
+      fetch(`${base}/api/v1/voicemail/${DOMAIN}/100/greeting`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/wav' }, body: new Blob([Buffer.from(body)]) });
     assert.equal((await put(greeting.toBuffer(), tokens.own)).status, 403, 'greetings are set by admins');
     assert.equal((await put(Buffer.from('not a wav'), tokens.admin)).status, 400);
     assert.equal((await put(greeting.toBuffer(), tokens.admin)).status, 200);
