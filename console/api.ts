@@ -23,6 +23,49 @@ export interface ApiIssue {
   message: string;
 }
 
+/** One event of a trace, as `callrouter trace --json` prints it. */
+export interface TraceEvent {
+  type: 'step' | 'end';
+  path?: string;
+  app?: string;
+  args?: unknown;
+  result?: string;
+  error?: string;
+  variables?: Record<string, string>;
+  notes?: string[];
+  reason?: string;
+  steps?: number;
+  message?: string;
+}
+
+/** A real call's trace (GET /calls/:uuid/trace). */
+export interface CallTrace {
+  uuid: string;
+  domain: string;
+  startedAt: string;
+  inProgress: boolean;
+  droppedEvents: number;
+  events: TraceEvent[];
+}
+
+export interface SchemaIssue {
+  path: string;
+  segments: (string | number)[];
+  message: string;
+}
+
+/** A search hit of POST /cdrs/search. */
+export interface CdrHit {
+  _id: string;
+  _source: Record<string, any>;
+}
+
+export interface SearchResult {
+  took: number;
+  hits: { total?: { value: number; relation: string }; hits: CdrHit[] };
+  aggregations?: Record<string, any>;
+}
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -36,8 +79,8 @@ export class ApiFailure extends Error {
 export class Api {
   constructor(readonly token: string) {}
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));

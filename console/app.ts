@@ -1,6 +1,8 @@
-/** The console shell: sign in with a token, then the phones board, calls and trace panel over one live event stream. */
+/** The console shell: sign in with a token, then the phones board, calls, schema editor with its trace panel, and CDR search, over one live event stream. */
 import { Api, ApiFailure } from './api.js';
 import { CallsTable } from './calls.js';
+import { CdrSearch } from './cdrs.js';
+import { ConfigPage } from './config.js';
 import { clear, h } from './dom.js';
 import { PhonesBoard } from './phones.js';
 import { TracePanel } from './trace.js';
@@ -47,7 +49,9 @@ async function open(api: Api): Promise<void> {
   const phones = new PhonesBoard(api);
   const calls = new CallsTable(api);
   const trace = new TracePanel(api);
-  const views = { phones: phones.element, calls: calls.element, trace: trace.element };
+  const cdrs = new CdrSearch(api);
+  const config = new ConfigPage(api);
+  const views = { phones: phones.element, calls: calls.element, schema: trace.element, cdrs: cdrs.element, config: config.element };
   const stop = new AbortController();
   const live = h('span', { class: 'live', 'data-live': 'false' }, 'offline');
   const callCount = h('span', { class: 'count' }, '0');
@@ -56,8 +60,12 @@ async function open(api: Api): Promise<void> {
   const show = (name: keyof typeof views) => {
     for (const button of tabs.querySelectorAll('button')) button.setAttribute('aria-current', String(button.dataset.view === name));
     clear(main, views[name]);
+    if (name === 'cdrs') void cdrs.search();
+    // Users may have been added or removed on the configuration page.
+    if (name === 'phones') void phones.load();
+    if (name === 'config') void config.load();
   };
-  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['trace', 'Trace']] as const) {
+  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['schema', 'Schema'], ['cdrs', 'CDRs'], ['config', 'Configuration']] as const) {
     tabs.append(h('button', { 'data-view': name, onclick: () => show(name) }, label, name === 'calls' ? callCount : ''));
   }
   const signOut = () => {

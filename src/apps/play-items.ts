@@ -8,7 +8,7 @@
  * we do not have (mp3, shout, say) load, and are skipped when played.
  */
 import { isAbsolute } from 'node:path';
-import type { AppContext, LoadContext, LoadProblem } from '../engine/app.js';
+import type { LoadContext, LoadProblem } from '../engine/app.js';
 import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
 import { soundFile } from '../call/channel-prompts.js';
@@ -67,18 +67,6 @@ export function toPlayItem(type: PlayableType, name: string, places: PlayPlaces)
   if (type === 'tone') return { kind: 'tone', spec: name };
   if (type === 'wav') return { kind: 'file', path: places.mediaFile(name) };
   return { kind: 'file', path: soundFile(name, places.soundPrefix) };
-}
-
-/** Where this call's files are: its sound_prefix, and its domain's media folder. */
-export function playPlaces(ctx: AppContext): PlayPlaces {
-  const { mediaDir } = ctx.services.acr;
-  return {
-    soundPrefix: ctx.call.getVariable('sound_prefix'),
-    mediaFile: (name) => {
-      if (!mediaDir) throw new Error(`no media folder for ${JSON.stringify(name)}: the router has none configured (media.dir)`);
-      return mediaFilePath(mediaDir, ctx.domainName, name);
-    },
-  };
 }
 
 /** The load context of each domain's routes: files of `<mediaRoot>/<domain>/`. */

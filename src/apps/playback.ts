@@ -3,7 +3,8 @@ import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
 import { dtmfKeys, variableName, wholeNumber as count } from './args.js';
-import { fileObjectShape, playItemProblem, playItemSchema, playItemsLoadProblems, playPlaces, toPlayItem, type PlayItemTemplate } from './play-items.js';
+import { mediaFilePath } from '../media/media-folder.js';
+import { fileObjectShape, playItemProblem, playItemSchema, playItemsLoadProblems, toPlayItem, type PlayItemTemplate, type PlayPlaces } from './play-items.js';
 
 /** Webitel's getDigits: FreeSWITCH play_and_get_digits. */
 export const getDigitsSchema = z
@@ -122,6 +123,18 @@ export async function playAndGetDigits(ctx: AppContext, items: PlayItem[], reque
   // A stale value from an earlier menu must not be taken for this answer.
   ctx.setVariable(request.setVar, '');
   return { result: `no valid digits after ${request.tries} tries` };
+}
+
+/** Where this call's files are: its sound_prefix, and its domain's media folder. */
+export function playPlaces(ctx: AppContext): PlayPlaces {
+  const { mediaDir } = ctx.services.acr;
+  return {
+    soundPrefix: ctx.call.getVariable('sound_prefix'),
+    mediaFile: (name) => {
+      if (!mediaDir) throw new Error(`no media folder for ${JSON.stringify(name)}: the router has none configured (media.dir)`);
+      return mediaFilePath(mediaDir, ctx.domainName, name);
+    },
+  };
 }
 
 function failed(ctx: AppContext, error: string): AppOutcome {

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import type { PlayItem } from '../call/call.js';
 import { channelValueOfPrompt } from '../call/channel-prompts.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { playItemProblem, playItemSchema, playPlaces, toPlayItem, type PlayItemTemplate } from './play-items.js';
+import { playItemProblem, playItemSchema, toPlayItem, type PlayItemTemplate } from './play-items.js';
+import { playPlaces } from './playback.js';
 
 /** Which channel variable each form sets, as the original (FreeSWITCH) names them. */
 const VARIABLES = { call: 'ringback', hold: 'hold_music', transfer: 'transfer_ringback' } as const;
@@ -64,7 +66,7 @@ function channelValue(ctx: AppContext, file: PlayItemTemplate): string | undefin
     ctx.log(`skipping ${file.written} "${name}": ${file.reason}`);
     return undefined;
   }
-  let item;
+  let item: PlayItem;
   try {
     item = toPlayItem(file.type, name, playPlaces(ctx));
   } catch (error) {

@@ -32,6 +32,16 @@ export const cdrSearchSettings = z
   .strict()
   .default({});
 
+export const callTraceSettings = z
+  .object({
+    /** Keep each real call's trace beside its CDRs (same retention). */
+    keep: z.boolean().default(true),
+    /** The most bytes of trace events kept per call; later steps are counted, not kept. */
+    maxBytes: z.number().int().min(1024).default(65_536),
+  })
+  .strict()
+  .default({});
+
 export const cdrSettings = z
   .object({
     retentionDays: z.number().int().min(1).default(365),
@@ -42,6 +52,7 @@ export const cdrSettings = z
     flushEachWrite: z.boolean().default(false),
     search: cdrSearchSettings,
     limits: cdrLimitsSettings,
+    callTraces: callTraceSettings,
   })
   .strict()
   .default({});

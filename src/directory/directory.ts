@@ -2,6 +2,8 @@
  * Domains (tenants), their users and each user's live phone state.
  * The SIP registrar and call layer report state changes; `userData` reads them.
  */
+import type { DigestHa1s } from '../digest-hash.js';
+
 export type AccountState = 'nonreg' | 'onhook' | 'ringing' | 'isbusy' | 'dnd';
 
 export interface Domain {
@@ -19,7 +21,8 @@ export interface User {
   id: string;
   domain: string;
   name: string;
-  password: string;
+  /** H(A1) per digest algorithm (realm = the domain): the password itself is never kept. */
+  ha1: DigestHa1s;
   variables: Readonly<Record<string, string>>;
 }
 

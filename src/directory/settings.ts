@@ -7,13 +7,20 @@ export const userSettings = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'expected an extension of letters, digits or _.+- (1 to 64)'),
     name: z.string().default(''),
-    password: z.string().min(1, 'expected a non-empty SIP password'),
+    /** The SIP password; the configuration store keeps only `ha1`, what `config export` writes. */
+    password: z.string().min(1, 'expected a non-empty SIP password').optional(),
+    /** H(A1) = H(id:domain:password) per digest algorithm, instead of the password. */
+    ha1: z
+      .object({ MD5: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex digits'), 'SHA-256': z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits') })
+      .strict()
+      .optional(),
     dnd: z.boolean().default(false),
     variables: variablesSetting,
     /** The user's own schema (extension route): runs instead of the default routes when a user of the domain dials this one. */
     schema: schemaRefSetting.optional(),
   })
-  .strict();
+  .strict()
+  .refine((user) => user.password !== undefined || user.ha1 !== undefined, { path: ['password'], message: 'expected a SIP password (or its ha1 hashes)' });
 
 const CLOCK_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const clockTime = z.string().regex(CLOCK_TIME, 'expected HH:MM from 00:00 to 24:00');

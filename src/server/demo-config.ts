@@ -8,7 +8,7 @@ import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
 import { PROMPTS_DIR } from './router.js';
 
-const EXAMPLE_SCHEMAS = ['last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
+const EXAMPLE_SCHEMAS = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
 /** The IVR's prompts, made into the domain's media folder (the IVR plays them as type wav). */
 const IVR_PROMPTS: PromptName[] = ['demo-welcome', 'demo-closed'];
@@ -26,11 +26,12 @@ export interface DemoCredentials {
  * Writes the demo configuration: one domain, users 100–105 with generated
  * passwords and voicemail PINs, a carrier gateway on 127.0.0.2, and routes
  * that use the example schemas — the main public number runs
- * last-agent-app.json's lookup and then, instead of its fallback bridge, the
- * demo IVR (demo-ivr.json: office hours, 1 for 100, 2 for 102, voicemail of
- * 100); a second number the seed's last-agent.json; 500 the IVR; *98 one's
- * voicemail —, and an admin API token. The IVR's prompts are made into the
- * domain's media folder. Returns the credentials so they can be printed once.
+ * last-agent-app.json's `lastAgent` step and then, instead of its fallback,
+ * the demo IVR (demo-ivr.json: office hours, 1 for 100, 2 for 102, voicemail
+ * of 100); a second number runs the seed's last-agent.json —, *98 to listen
+ * to one's voicemail, and an admin API token. The IVR's prompts are made
+ * into the domain's media folder. Returns the credentials so they can be
+ * printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -38,7 +39,7 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   for (const schema of EXAMPLE_SCHEMAS) {
     await copyFile(new URL(`../../examples/${schema}`, import.meta.url), join(folder, 'schemas', schema));
   }
-  await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await withIvrFallback('last-agent-app.json'), null, 2)}\n`);
+  await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await lastAgentThenIvr(), null, 2)}\n`);
   const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url'), voicemailPin: String(randomInt(1000, 10_000)) }));
   const domain = 'demo.callrouter.local';
   const config = {
@@ -85,13 +86,13 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   }
 }
 
-/** An example schema up to its fallback (its last top-level `bridge` and what follows), then the demo IVR. */
-export async function withIvrFallback(example: string): Promise<unknown[]> {
+/** last-agent-app.json's `lastAgent` step; the demo IVR takes the place of its fallback bridge. */
+async function lastAgentThenIvr(): Promise<unknown[]> {
   const read = async (name: string) => JSON.parse(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>[];
-  const steps = await read(example);
-  const fallback = steps.map((step) => 'bridge' in step).lastIndexOf(true);
-  if (fallback <= 0) throw new Error(`examples/${example} has no lookup before a fallback bridge`);
-  return [...steps.slice(0, fallback), ...(await read('demo-ivr.json'))];
+  const lastAgent = await read('last-agent-app.json');
+  const lookupEnds = lastAgent.findIndex((step) => 'lastAgent' in step) + 1;
+  if (lookupEnds === 0) throw new Error('examples/last-agent-app.json has no lastAgent step to keep');
+  return [...lastAgent.slice(0, lookupEnds), ...(await read('demo-ivr.json'))];
 }
 
 /** The IVR's prompts into `<dataDir>/media/<domain>/`: espeak-ng speech, else tones. */

@@ -85,7 +85,7 @@ export class SipServer {
       perUserAtSource: failureLimits(sip.auth.perUserAtSource),
       perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
       blockStores: options.state && sqliteBlockStores(options.state),
-      passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm],
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
     });
@@ -245,6 +245,11 @@ export class SipServer {
   /** Where a user's phones can be reached, for the B2BUA. */
   contacts(domain: string, user: string): Binding[] {
     return this.#registrar.contacts(domain, user);
+  }
+
+  /** Forgets a deleted user's registrations; returns how many there were. */
+  removeRegistrations(domain: string, user: string): number {
+    return this.#registrar.removeUser(domain, user);
   }
 
   /** Live registered contacts of all users. */

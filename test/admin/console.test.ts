@@ -1,7 +1,10 @@
 /**
  * The web console in Debian's Chromium (playwright-core): sign in with a
  * token, watch a sipp phone register and go busy on the phones board, see
- * the call in the calls table and hang it up, run a trace. With
+ * the call in the calls table with its trace so far and hang it up, edit a
+ * schema and see the error underlined where it is, run a trace, find the
+ * call's CDR, open its trace and see it counted in a chart, create a user
+ * and edit it (the phones board has it at once). With
  * SCREENSHOTS=<dir> it saves the pages shown in the README there.
  */
 import assert from 'node:assert/strict';
@@ -13,6 +16,8 @@ import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TokenStore } from '../../src/admin/token-store.js';
+import type { CallLegRecord } from '../../src/call/leg-record.js';
+import { cdrFromLeg } from '../../src/cdr/document/leg-record.js';
 import { INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 
@@ -33,6 +38,7 @@ before(async () => {
   } finally {
     store.close();
   }
+  await server.router.cdrStore.index(earlierCalls(new Date()).map((leg) => ({ id: leg.uuid, document: cdrFromLeg(leg, 'UTC') })));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 });
 
@@ -41,15 +47,45 @@ after(async () => {
   await server?.close();
 });
 
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   if (!SCREENSHOTS) return;
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage });
+}
+
+const EXAMPLE_SCHEMA = [
+  { userData: { name: '${destination_number}', var: 'account_state', setVar: 'acc_state' } },
+  { if: { expression: "${acc_state} == 'onhook'", then: [{ bridge: { endpoints: [{ name: '${destination_number}', type: 'user' }] } }], else: [{ hangup: 'USER_BUSY' }] } },
+];
+
+const LAST_AGENT_RESULTS = ['answered', 'answered', 'answered', 'busy', 'no-answer', 'not-found'];
+
+/** A day of earlier calls (3 to 22 hours ago) for the charts: customers calling in, agents 101–104 answering most. */
+function earlierCalls(now: Date): CallLegRecord[] {
+  return Array.from({ length: 60 }, (_, index) => {
+    const startTime = new Date(now.getTime() - (3 + ((index * 7) % 20)) * 3_600_000 - index * 41_000);
+    const answered = index % 4 !== 3;
+    const userId = String(101 + (index % 4));
+    const endTime = new Date(startTime.getTime() + (answered ? 30_000 + ((index * 37) % 300) * 1000 : 20_000));
+    return {
+      uuid: `earlier-${index}`,
+      direction: 'inbound',
+      domain: DOMAIN,
+      callerIdNumber: `067${String(1_000_000 + index * 7919).slice(-7)}`,
+      destinationNumber: '0441234567',
+      userId,
+      startTime,
+      ...(answered ? { answerTime: new Date(startTime.getTime() + 4_000) } : {}),
+      endTime,
+      hangupCause: answered ? 'NORMAL_CLEARING' : 'NO_ANSWER',
+      variables: { last_agent_result: LAST_AGENT_RESULTS[index % LAST_AGENT_RESULTS.length] },
+    } satisfies CallLegRecord;
+  });
 }
 
 const badge = (page: Page, user: string) => page.locator(`[data-phone="${user}@${DOMAIN}"] .badge`);
 
-it('signs in, shows a phone registering and busy live, hangs up its call, and runs a trace', async () => {
+it('signs in, shows a phone registering and busy live, hangs up its call, validates and traces a schema, and finds the call among the CDRs', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${server.router.http.port}/`;
   await page.goto(base);
@@ -80,6 +116,9 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
     await row.waitFor();
     assert.deepEqual(await row.locator('td').allTextContents().then((cells) => cells.slice(0, 3)), ['101', '102', 'answered']);
     await screenshot(page, 'calls');
+    await row.getByRole('button', { name: 'Trace' }).click();
+    await page.locator('dialog.call-trace').getByText('in progress').waitFor();
+    await page.locator('dialog.call-trace button.close').click();
     await row.getByRole('button', { name: 'Hang up' }).click();
     await page.getByText('No calls in progress.').waitFor({ timeout: 10_000 });
     const [callerResult] = await Promise.all([caller.result, callee.result]);
@@ -90,7 +129,17 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
   await page.click('nav button[data-view=phones]');
   await badge(page, '102').filter({ hasText: 'onhook' }).waitFor();
 
-  await page.click('nav button[data-view=trace]');
+  await page.click('nav button[data-view=schema]');
+  await page.locator('.schema-status .valid').waitFor();
+  const editor = page.locator('#schema-editor .cm-content');
+  await editor.fill(JSON.stringify([{ bridge: { endpoints: [{ type: 'user', name: '${destination_number}' }], parameters: ['leg_timeout=abc'] } }], null, 2));
+  const underlined = page.locator('#schema-editor .cm-lintRange-error');
+  await underlined.first().waitFor();
+  assert.equal(await underlined.allTextContents().then((parts) => parts.join('')), '"leg_timeout=abc"', 'the error is underlined at its JSON path');
+  assert.match((await page.locator('.schema-issues').textContent()) ?? '', /\$\[0\]\.bridge\.parameters\[0\].*leg_timeout/);
+  await screenshot(page, 'schema-error');
+  await editor.fill(JSON.stringify(EXAMPLE_SCHEMA, null, 2));
+  await page.locator('.schema-status .valid').waitFor();
   await page.fill('#trace-phones', '101=isbusy');
   await page.click('text=Run trace');
   await page.locator('.steps li.end').waitFor();
@@ -100,13 +149,71 @@ it('signs in, shows a phone registering and busy live, hangs up its call, and ru
   assert.match((await page.locator('.steps').textContent()) ?? '', /acc_state=isbusy/);
   await screenshot(page, 'trace');
 
-  await page.fill('#trace-schema', '[{"bridge": {"strategy": "sideways"}}]');
-  await page.click('text=Run trace');
-  await page.locator('.issues li').first().waitFor();
-  assert.match((await page.locator('.issues').textContent()) ?? '', /\$\.body\.schema\[0\]/);
+  await page.click('nav button[data-view=cdrs]');
+  const cdr = page.locator('tr[data-cdr]').filter({ hasText: '102' }).filter({ hasText: 'MANAGER_REQUEST' }).first();
+  await cdr.waitFor();
+  const perHour = JSON.parse((await page.locator('figure[data-chart="per-bucket"]').getAttribute('data-series')) ?? '{}');
+  // The earlier calls are 3 hours old or more: the last two hours hold the call made here (two legs, answered).
+  const lastTwoHours = [...perHour.answered.slice(-2), ...perHour.missed.slice(-2)].reduce((sum: number, count: number) => sum + count, 0);
+  assert.equal(lastTwoHours, 2, `the call's two legs are counted in the calls-per-hour chart: ${JSON.stringify(perHour)}`);
+  const lastAgent = JSON.parse((await page.locator('figure[data-chart="last-agent"]').getAttribute('data-series')) ?? '{}');
+  assert.deepEqual(lastAgent, { labels: ['hit', 'fallback: busy', 'fallback: no-answer', 'fallback: not-found'], counts: [30, 10, 10, 10] });
+  await screenshot(page, 'cdrs', false);
+  const search = page.getByRole('button', { name: 'Search', exact: true });
+  await page.fill('input[name=number]', '102');
+  await page.selectOption('select[name=direction]', 'outbound');
+  await search.click();
+  await page.getByText('No CDRs match.').waitFor();
+  await page.selectOption('select[name=direction]', 'internal');
+  await search.click();
+  await cdr.waitFor();
+  await page.locator('tr[data-cdr]').first().getByRole('button', { name: 'Trace' }).click();
+  const dialog = page.locator('dialog.call-trace');
+  await dialog.locator('.steps .app').first().waitFor();
+  assert.equal(await dialog.locator('.steps .app').first().textContent(), 'bridge', 'the trace of the real call: the internal schema bridged');
+  assert.match((await dialog.textContent()) ?? '', /bridged to user 102/);
+  await screenshot(page, 'call-trace');
+  await dialog.locator('button.close').click();
+
+  await page.click('summary:has-text("Raw Elasticsearch query")');
+  await page.fill('textarea[name=raw]', '{"match": {"Hangup cause": "NO_SUCH_CAUSE"}}');
+  await search.click();
+  await page.getByText('No CDRs match.').waitFor();
+  await page.fill('textarea[name=raw]', '{"match": ');
+  await search.click();
+  await page.locator('.cdr-page .error').filter({ hasText: 'Raw query' }).waitFor();
+  await page.fill('textarea[name=raw]', '');
+  await page.click('summary:has-text("Raw Elasticsearch query")');
+  await page.fill('input[name=number]', '');
+  await page.selectOption('select[name=direction]', '');
+
+  await page.click('nav button[data-view=config]');
+  await page.locator(`#config-domain option[value="${DOMAIN}"]`).waitFor({ state: 'attached' });
+  await page.locator('tr[data-item="101"]').waitFor();
+  await page.click('text=New user');
+  await page.fill('#field-id', 'a b');
+  await page.fill('#field-password', 'secret-106');
+  await page.click('button:has-text("Create")');
+  await page.locator('label[for=field-id] .field-error').filter({ hasText: /extension/ }).waitFor();
+  await page.fill('#field-id', '106');
+  await page.fill('#field-name', 'New agent');
+  await page.click('button:has-text("Create")');
+  await page.locator('tr[data-item="106"]').filter({ hasText: 'New agent' }).waitFor();
+  await page.locator('tr[data-item="106"]').getByRole('button', { name: 'Edit' }).click();
+  assert.equal(await page.locator('#field-password').getAttribute('placeholder'), 'unchanged', 'the password is write-only');
+  await page.fill('#field-name', 'Ann');
+  await screenshot(page, 'config-users');
+  await page.click('button:has-text("Save")');
+  await page.locator('tr[data-item="106"]').filter({ hasText: 'Ann' }).waitFor();
+  await page.click('nav button[data-view=phones]');
+  await badge(page, '106').filter({ hasText: 'nonreg' }).waitFor();
+  assert.equal(await page.locator(`[data-phone="106@${DOMAIN}"] .name`).textContent(), 'Ann', 'the new user is on the phones board at once');
 
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('nav button[data-view=phones]');
   await screenshot(page, 'phones-mobile');
+  await page.click('nav button[data-view=cdrs]');
+  await page.locator('tr[data-cdr]').first().waitFor();
+  await screenshot(page, 'cdrs-mobile', false);
   await page.close();
 });

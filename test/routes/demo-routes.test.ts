@@ -10,7 +10,7 @@ import { startRouter } from '../../src/server/router.js';
 import { runCli } from '../support/cli.js';
 import { demoConfigFile } from '../support/demo-config.js';
 
-const EXAMPLES = ['last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
+const EXAMPLES = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 
 /** Which shipped example schema the selected route runs (compiled schemas compare by structure). */
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {
@@ -32,15 +32,14 @@ function isSameSchema(a: CompiledSchema, b: CompiledSchema): boolean {
   }
 }
 
-/** last-agent-app.json's lookup (everything before its fallback bridge), then demo-ivr.json: what the demo's main number runs. */
+/** last-agent-app.json's lastAgent step, then demo-ivr.json's steps: what the demo's main number runs. */
 async function lastAgentThenIvr(): Promise<unknown[]> {
   const read = async (name: string) => JSON.parse(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as object[];
-  const lastAgent = await read('last-agent-app.json');
-  assert.ok('lastAgent' in lastAgent[0] && 'bridge' in lastAgent[1], 'last-agent-app.json is the lookup, then its fallback bridge');
-  return [lastAgent[0], ...(await read('demo-ivr.json'))];
+  const [lookup] = await read('last-agent-app.json');
+  return [lookup, ...(await read('demo-ivr.json'))];
 }
 
-test('the started demo router routes the carrier numbers to lastAgent then the IVR and to the seed last-agent, 101 to internal, 500 to the IVR and a mobile number to outbound', async () => {
+test('the started demo router routes the main number to lastAgent then the IVR, the second to the seed last-agent, 101 to internal, 500 to the IVR and a mobile number to outbound', async () => {
   const { file } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   try {
@@ -53,6 +52,7 @@ test('the started demo router routes the carrier numbers to lastAgent then the I
     assert.deepEqual(fromCarrier.found && [fromCarrier.route.name, fromCarrier.route.domain], ['main number', 'demo.callrouter.local']);
     assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
     assert.equal(await exampleOf(routes.selectFromUser('demo.callrouter.local', '500')), 'demo-ivr.json');
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
 
     const internal = routes.selectFromUser('demo.callrouter.local', '101');
     assert.equal(await exampleOf(internal), 'internal.json');

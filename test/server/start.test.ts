@@ -36,7 +36,7 @@ test('the demo configuration is valid, its route schemas load, passwords and an 
   assert.equal(new Set(demo.users.map((user) => user.password)).size, 6);
   const config = await loadConfigFile(file);
   const schemas = await loadRouteSchemas(config, dir, schemaLoader);
-  assert.equal(schemas.size, 6, 'main number, seed number, *98 voicemail, 500 IVR, internal, outbound');
+  assert.equal(schemas.size, 6, 'main number, seed schema, *98 voicemail, 500 IVR, internal, outbound');
   assert.deepEqual({ sip: config.sip.listen.address, http: config.http.address }, { sip: '127.0.0.1', http: '127.0.0.1' }, 'loopback only');
   const tokens = TokenStore.openInDataDir(dir);
   try {

@@ -3,7 +3,7 @@
  * and the response at run time and make its entry in the OpenAPI document,
  * so the two cannot disagree.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import type { Permission } from '../roles.js';
 import { invalidRequest } from './api-error.js';
@@ -17,6 +17,8 @@ export interface RouteInput<P, Q, B> {
   /** The one domain the token may see (a domain-admin's), undefined for every domain. */
   domainScope: string | undefined;
   request: FastifyRequest;
+  /** For headers (ETag); the body is what the handler returns. */
+  reply: FastifyReply;
 }
 
 export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
@@ -70,6 +72,7 @@ export class ApiRoutes {
           body: parsePart('body', spec.body, request.body),
           domainScope: request.principal?.domain,
           request,
+          reply,
         };
         const result = spec.response.parse(await spec.handler(input));
         return reply.code(status).send(result);

@@ -1,7 +1,7 @@
 /**
  * The live events of a running router, for `GET /api/v1/events`:
- * registrations, phone state changes and calls starting, answered and
- * ending, each tagged with its domain so a domain-admin's stream carries
+ * registrations, phone state changes and calls starting, ringing, answered
+ * and ending, each tagged with its domain so a domain-admin's stream carries
  * only its own.
  */
 import type { AccountState, PhoneStateTracker } from '../../directory/directory.js';
@@ -11,7 +11,7 @@ import type { LiveCall, LiveCalls } from '../../sip/live-calls.js';
 export type LiveEvent =
   | { type: 'phone.registrations'; domain: string; id: string; contacts: number }
   | { type: 'phone.state'; domain: string; id: string; account_state: AccountState }
-  | { type: 'call.started' | 'call.answered'; domain: string; call: LiveCall }
+  | { type: 'call.started' | 'call.ringing' | 'call.answered'; domain: string; call: LiveCall }
   | { type: 'call.ended'; domain: string; call: LiveCall; hangupCause: string };
 
 type RegistrationsListener = (domain: string, userId: string, contacts: number) => void;

@@ -26,14 +26,14 @@ export class AcrServices {
   readonly cache = new DomainCache();
   readonly limits = new CallLimits();
   readonly mailer = new Mailer();
-  readonly voicemail: VoicemailStore;
-  readonly prompts: PromptSource;
-  readonly mediaDir: string | undefined;
   /** `lastAgent`'s result on each call (answered, busy, no-answer, not-found, unavailable), per domain. */
   readonly lastAgentOutcomes = new OutcomeListeners<LastAgentResult>();
   /** `tts`: phrases spoken by espeak-ng, rendered once. */
   readonly speech = new Speech();
-  readonly #settings: ReadonlyMap<string, DomainAppSettings>;
+  readonly voicemail: VoicemailStore;
+  readonly prompts: PromptSource;
+  readonly mediaDir: string | undefined;
+  #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
     settings: Iterable<[domain: string, settings: DomainAppSettings]> = [],
@@ -47,18 +47,25 @@ export class AcrServices {
     this.mediaDir = media.mediaDir;
   }
 
+  /** Another configuration's domain settings; the cache and counters carry on. */
+  configure(domains: DomainsAppSettings): void {
+    this.#settings = settingsOf(domains);
+  }
+
   settings(domain: string): DomainAppSettings {
     return this.#settings.get(domain) ?? NO_APP_SETTINGS;
   }
 }
 
 /** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
-export function acrServicesFor(domains: readonly ({ name: string } & DomainAppSettings)[], media?: MediaStores): AcrServices {
-  return new AcrServices(
-    domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]),
-    globalThis.fetch,
-    media,
-  );
+export function acrServicesFor(domains: DomainsAppSettings, media?: MediaStores): AcrServices {
+  return new AcrServices(settingsOf(domains), globalThis.fetch, media);
+}
+
+type DomainsAppSettings = readonly ({ name: string } & DomainAppSettings)[];
+
+function settingsOf(domains: DomainsAppSettings): Map<string, DomainAppSettings> {
+  return new Map(domains.map(({ name, blackLists, email, events }) => [name, { blackLists, email, events }]));
 }
 
 declare module '../../engine/app.js' {

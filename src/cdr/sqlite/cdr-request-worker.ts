@@ -41,6 +41,8 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.deleteByQuery(payload, options);
     case 'refreshStatistics':
       return store.refreshStatistics();
+    case 'callTrace':
+      return store.callTrace(payload as string, { domain: options.domain });
   }
 }
 

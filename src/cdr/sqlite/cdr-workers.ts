@@ -12,6 +12,7 @@
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceLookup, CallTraceRecord } from '../call-traces.js';
 import type {
   BulkOptions,
   CdrSearcher,
@@ -124,6 +125,11 @@ export class SqliteCdrWorkers implements CdrService {
 
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse> {
     return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
+  }
+
+  /** A stored call trace (the call's leg writer stores them: ./cdr-writer-client.ts). */
+  callTrace(uuid: string, options: CallTraceLookup = {}): Promise<CallTraceRecord | undefined> {
+    return this.#run('callTrace', uuid, { domain: options.domain }) as Promise<CallTraceRecord | undefined>;
   }
 
   async refreshStatistics(): Promise<void> {

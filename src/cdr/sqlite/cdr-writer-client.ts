@@ -1,5 +1,5 @@
 /**
- * LegCdrWriter's sink for a SQLite file: a worker thread (cdr-writer-worker.ts)
+ * LegCdrWriter's sink for a SQLite file (and the call traces' sink): a worker thread (cdr-writer-worker.ts)
  * with its own connection builds the legs' documents and inserts them, so the
  * SIP event loop only posts the legs (structured clone; Dates survive).
  *
@@ -14,6 +14,7 @@
  * do: an idle writer does not keep the process alive.
  */
 import type { Worker } from 'node:worker_threads';
+import type { CallTraceRecord, CallTraceSink } from '../call-traces.js';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
@@ -32,15 +33,16 @@ export interface SqliteCdrWriterWorkerOptions {
   closeTimeoutMs?: number;
 }
 
+/** A batch the worker has not answered yet: legs or call traces. */
 interface Pending {
-  count: number;
-  resolve(result: LegBatchResult): void;
+  answer(message: Extract<FromWorker, { id: number }>): void;
+  fail(error: Error): void;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 100;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
-export class SqliteCdrWriterWorker implements LegCdrSink {
+export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   readonly #data: CdrWriterWorkerData;
   readonly #closeTimeoutMs: number;
   #worker: Worker | undefined;
@@ -82,7 +84,32 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
         else resolve(Promise.all(entries.map((entry) => this.write([entry]))).then((results) => ({ outcomes: results.flatMap((result) => result.outcomes) })));
         return;
       }
-      this.#pending.set(id, { count: entries.length, resolve });
+      this.#pending.set(id, {
+        answer: (message) => {
+          if (message.type !== 'written') return;
+          resolve({
+            outcomes: message.outcomes.map((outcome) => (outcome.ok ? outcome : { ...outcome, error: deserializeError(outcome.error) })),
+            ...(message.retried ? { retried: { error: deserializeError(message.retried.error), uuids: message.retried.uuids } } : {}),
+          });
+        },
+        fail: (error) => resolve(failAll(entries.length, error)),
+      });
+      worker.ref();
+    });
+  }
+
+  /** Stores calls' traces on the worker's connection; rejects when they could not be stored. */
+  saveTraces(traces: readonly CallTraceRecord[]): Promise<void> {
+    if (traces.length === 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new Error('the CDR writer is closed'));
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      worker.postMessage({ type: 'traces', id, traces } satisfies ToWorker);
+      this.#pending.set(id, {
+        answer: (message) => (message.type === 'traces-saved' && message.error ? reject(deserializeError(message.error)) : resolve()),
+        fail: reject,
+      });
       worker.ref();
     });
   }
@@ -118,15 +145,12 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
     this.#failure = undefined;
     worker.unref();
     worker.on('message', (message: FromWorker) => {
-      if (message.type !== 'written') return;
+      if (message.type === 'closed') return;
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
       if (this.#pending.size === 0) worker.unref();
-      pending.resolve({
-        outcomes: message.outcomes.map((outcome) => (outcome.ok ? outcome : { ...outcome, error: deserializeError(outcome.error) })),
-        ...(message.retried ? { retried: { error: deserializeError(message.retried.error), uuids: message.retried.uuids } } : {}),
-      });
+      pending.answer(message);
     });
     worker.on('error', (error) => {
       this.#failure = error;
@@ -136,7 +160,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
       const failure = this.#failure ?? new Error(`the CDR writer thread exited (code ${code}) with ${this.#pending.size} batches unanswered`);
       const pending = [...this.#pending.values()];
       this.#pending.clear();
-      for (const { count, resolve } of pending) resolve(failAll(count, failure));
+      for (const batch of pending) batch.fail(failure);
     });
     return worker;
   }

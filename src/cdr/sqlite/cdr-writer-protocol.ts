@@ -1,6 +1,7 @@
 /** The messages between LegCdrWriter's SQLite worker (cdr-writer-worker.ts) and its client (cdr-writer-client.ts). */
 import type { CdrDocument } from '../store.js';
 import type { LegWriteEntry } from '../leg-cdr-writer.js';
+import type { CallTraceRecord } from '../call-traces.js';
 import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
@@ -23,12 +24,16 @@ export interface SerializedError {
   type?: string;
 }
 
-export type ToWorker = { type: 'write'; id: number; entries: readonly LegWriteEntry[] } | { type: 'close' };
+export type ToWorker =
+  | { type: 'write'; id: number; entries: readonly LegWriteEntry[] }
+  | { type: 'traces'; id: number; traces: readonly CallTraceRecord[] }
+  | { type: 'close' };
 
 export type WorkerLegOutcome = { ok: true } | { ok: false; stage: 'build' | 'write'; error: SerializedError; document?: CdrDocument };
 
 export type FromWorker =
   | { type: 'written'; id: number; outcomes: WorkerLegOutcome[]; retried?: { error: SerializedError; uuids: string[] } }
+  | { type: 'traces-saved'; id: number; error?: SerializedError }
   | { type: 'closed' };
 
 export function serializeError(error: unknown): SerializedError {

@@ -4,7 +4,7 @@
  * call legs become CDR documents and are indexed in one transaction. A batch
  * that fails is retried once, document by document, so one bad document
  * fails alone; every leg's outcome goes back to the main thread, which counts
- * and logs it. Started by cdr-writer-client.ts.
+ * and logs it. Calls' traces are stored here too. Started by cdr-writer-client.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,6 +34,13 @@ port.on('message', (message: ToWorker) => {
       (reply) => port.postMessage({ type: 'written', id: message.id, ...reply } satisfies FromWorker),
       // write() does not reject; should it anyway, every leg of the batch is reported failed rather than lost.
       (error) => port.postMessage({ type: 'written', id: message.id, outcomes: message.entries.map(() => ({ ok: false, stage: 'write', error: serializeError(error) })) } satisfies FromWorker),
+    );
+    const tracked = done.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  } else if (message.type === 'traces') {
+    const done = store.saveTraces(message.traces).then(
+      () => port.postMessage({ type: 'traces-saved', id: message.id } satisfies FromWorker),
+      (error) => port.postMessage({ type: 'traces-saved', id: message.id, error: serializeError(error) } satisfies FromWorker),
     );
     const tracked = done.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);

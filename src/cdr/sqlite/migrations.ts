@@ -41,6 +41,16 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX cdr_customer ON cdr(customer, direction, start_ms) WHERE customer IS NOT NULL;
    CREATE TABLE cdr_number_plans (domain TEXT PRIMARY KEY, country TEXT);
    INSERT INTO cdr_number_plans (domain, country) SELECT DISTINCT coalesce(domain, ''), NULL FROM cdr;`,
+  // Call traces (../call-traces.ts), kept as long as the CDRs. IF NOT EXISTS: other branches' migrations may land before
+  // or after this one, and a file that ran it under another number must not fail on it.
+  `CREATE TABLE IF NOT EXISTS call_trace (
+     uuid TEXT PRIMARY KEY,
+     domain TEXT NOT NULL,
+     started_ms INTEGER NOT NULL,
+     events TEXT NOT NULL,
+     dropped_events INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX IF NOT EXISTS call_trace_started ON call_trace(started_ms);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
 import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
@@ -28,6 +29,7 @@ import type {
   WriteResult,
 } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
@@ -66,8 +68,8 @@ export interface SqliteCdrStoreOptions {
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
-export interface SqliteCdrStore extends CdrService {
-  /** Deletes CDRs past the retention period; returns how many. */
+export interface SqliteCdrStore extends CdrService, CallTraceStore {
+  /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
@@ -149,9 +151,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
+  const traces = callTraceTable(db);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    traces.purgeBefore(cutoff);
     return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
@@ -242,6 +246,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       return mappedFieldsOf(mapping);
+    },
+    async saveTraces(records) {
+      guard();
+      traces.save(records);
+    },
+    async callTrace(uuid, lookup) {
+      guard();
+      return traces.find(uuid, lookup);
     },
     purgeExpired,
     async refreshStatistics() {

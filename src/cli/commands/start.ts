@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
+import { ConfigDomainsError } from '../../config/store/configuration.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
@@ -46,10 +47,14 @@ async function start(options: StartOptions): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    if (error instanceof ConfigDomainsError) throw new UsageError(`${configPath}: invalid configuration`, error.problems);
     const unusable = loaded && unusableAddress(error, loaded, configPath);
     if (unusable) throw unusable;
     throw error;
   }
+  const running = router;
+  const reload = () => void running.reloadFile();
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger?.info({ signal }, 'stopping');
@@ -58,6 +63,7 @@ async function start(options: StartOptions): Promise<void> {
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   });
+  process.off('SIGHUP', reload);
   await router.stop();
 }
 

@@ -193,6 +193,7 @@ export class B2bua {
       media: this.#options.media,
       recordingsDir: this.#options.recordingsDir,
       onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
+      onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
     });

@@ -23,7 +23,7 @@ import {
   type PlayRequest,
   type RecordingSummary,
 } from '../../call/call.js';
-import { holdMusicPrompt, ringbackPrompt } from '../../call/channel-prompts.js';
+import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
 import { recordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
@@ -62,6 +62,8 @@ export interface SipCallOptions {
   recordingsDir: string;
   /** The call was answered (once): for the live call list and its events. */
   onAnswered?(): void;
+  /** A bridge target rings (its first 180 or 183). */
+  onRinging?(): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
@@ -110,6 +112,8 @@ export class SipCall extends ChannelVariables implements Call {
       log: (message) => this.#log(message),
       refuse: (status, cause, why) => this.#refuse(status, cause, why),
       hangup: (cause) => this.hangup(cause),
+      answer: () => this.answer(),
+      progress: (body) => this.#progress(183, body),
     });
   }
 
@@ -156,7 +160,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#earlyMedia();
+    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#caller.openEarly();
     else this.#progress(183, this.#caller.sdp);
   }
 
@@ -220,9 +224,11 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
-    // A message is taken on an answered call, never on early media.
-    this.#mediaExpected = true;
-    if (this.#leg.pending) await this.answer();
+    if (this.#leg.pending) {
+      // A message is taken on an answered call, never as early media.
+      this.#mediaExpected = true;
+      await this.answer();
+    }
     const media = await this.#callerMedia();
     const { name, path: given, ...options } = request;
     const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
@@ -236,50 +242,12 @@ export class SipCall extends ChannelVariables implements Call {
     }
   }
 
-  /**
-   * The caller's media session. A call not yet answered gets it as early
-   * media (183 with our SDP; answered instead when its INVITE had no offer,
-   * since an offer of ours needs a reliable 183); a call answered without
-   * it is re-INVITEd onto it.
-   */
+  /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
   async #callerMedia(): Promise<LegMedia> {
     this.#mediaExpected = true;
-    const current = this.#caller.current;
-    if (current) return current;
-    if (this.#leg.pending) {
-      if (this.#leg.offer) await this.#earlyMedia();
-      else await this.answer();
-    } else if (this.#state === 'answered') {
-      return this.#caller.takeOver();
-    }
-    if (this.#caller.current) return this.#caller.current;
+    const media = await this.#caller.obtain();
+    if (media) return media;
     throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
-  }
-
-  async #earlyMedia(): Promise<void> {
-    const sent = await this.#caller.open((body) => {
-      if (!this.#leg.pending) return false;
-      this.#progress(183, body);
-      return true;
-    });
-    if (sent) this.#log('early media: 183 with our media');
-  }
-
-  /**
-   * The caller's media for a bridge: ours when it already is, or made ours
-   * when a route that uses media set a ringback or music on hold — the caller
-   * then hears them (ringback as early media on a call not yet answered).
-   */
-  async #mediaForBridge(): Promise<LegMedia | undefined> {
-    const current = this.#caller.current;
-    const asked = ['ringback', 'transfer_ringback', 'hold_music'].some((name) => this.channel.get(name));
-    if (current || !this.#mediaExpected || !asked || (this.#leg.pending && !this.#leg.offer)) return current;
-    try {
-      return await this.#callerMedia();
-    } catch (error) {
-      if (this.#state !== 'ended') this.#log(`ringback without our media: ${(error as Error).message}`);
-      return undefined;
-    }
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
@@ -291,11 +259,11 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
-    const callerMedia = await this.#mediaForBridge();
+    const variable = (name: string) => this.channel.get(name);
+    const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
     if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const log = (message: string) => this.#log(message);
-    const variable = (name: string) => this.channel.get(name);
     // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
     const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
     if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
@@ -308,7 +276,7 @@ export class SipCall extends ChannelVariables implements Call {
       offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
       signal: this.#abort.signal,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
-      observer: this.#legs.forkObserver(relay ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
+      observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
       log,
     });
     await relay?.ringingOver();
@@ -356,11 +324,21 @@ export class SipCall extends ChannelVariables implements Call {
     };
   }
 
-  /** Ringing reaches the caller: the first 183 with SDP as early media (unless the leg ignores it), else 180. */
-  #relayProgress(): (fork: Fork, response: SipResponse) => void {
+  /**
+   * Ringing reaches the caller: the first 183 with SDP as early media (unless
+   * the leg ignores it), else 180 — unless the caller hears our ringback
+   * (`toCaller` false), which the targets' progress does not interrupt.
+   */
+  #relayProgress(toCaller: boolean): (fork: Fork, response: SipResponse) => void {
     let earlyMedia = false;
+    let ringing = false;
     return (fork, response) => {
       if (response.status !== 180 && response.status !== 183) return;
+      if (!ringing) {
+        ringing = true;
+        this.#options.onRinging?.();
+      }
+      if (!toCaller) return;
       const session = sessionBody(response);
       if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
         earlyMedia = true;

@@ -112,6 +112,13 @@ export class Registrar {
     else this.#logger?.warn({ domain, user, contact }, `phone unreachable until it answers or registers again: ${why}`);
   }
 
+  /** Removes every binding of a user (deleted from the directory): the phone reads as not registered and is not rung. */
+  removeUser(domain: string, user: string): number {
+    const current = this.#bindings.contacts(domain, user);
+    if (current.length > 0) this.#bindings.apply(domain, user, new Map(current.map((binding) => [binding.key, null])));
+    return current.length;
+  }
+
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */
   close(): void {
     this.#bindings.clear();

@@ -1,0 +1,128 @@
+/**
+ * The running router's configuration: the latest stored revision, compiled,
+ * and the one way to change it. A change is validated as a whole (so a
+ * schema that does not compile is never saved), committed on the revision
+ * it was made from, and then handed to the listeners (the router swaps its
+ * routes and directory); calls already running keep what they started with.
+ * When the router runs from its file (`configSource: "file"`) only a reload
+ * of the file changes it.
+ */
+import type { SchemaLoader } from '../../engine/compile.js';
+import type { Actor, AuditAction, ConfigRevision, ConfigStore, StoredDomains } from './config-store.js';
+import { checkDomains, prepareStored, type ConfigIssue, type PreparedDomains } from './stored-domains.js';
+
+export interface RunningConfiguration extends ConfigRevision, PreparedDomains {}
+
+export interface ConfigChange {
+  /** The new domains (JSON: an API body may be anywhere in them) from the current ones; may throw to refuse (a stale If-Match). */
+  edit(domains: StoredDomains): unknown;
+  actor: Actor;
+  action: AuditAction;
+  object: string;
+  domain?: string;
+}
+
+export type ChangeResult = { ok: true; configuration: RunningConfiguration } | { ok: false; issues: ConfigIssue[] };
+
+/** Writes are refused: the router runs from its configuration file. */
+export class ReadOnlyConfigurationError extends Error {
+  override name = 'ReadOnlyConfigurationError';
+}
+
+const FILE = { actor: { kind: 'file', id: 'file', name: 'configuration file' }, object: 'domains' } as const;
+
+type Listener = (configuration: RunningConfiguration) => void | Promise<void>;
+
+export class Configuration {
+  #current: RunningConfiguration;
+  readonly #listeners = new Set<Listener>();
+  /** Changes run one at a time: each validates against the revision the previous one left. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: ConfigStore,
+    private readonly loader: SchemaLoader,
+    current: RunningConfiguration,
+    /** Set when the file is the configuration: why API writes are refused. */
+    readonly readOnly: string | undefined,
+  ) {
+    this.#current = current;
+  }
+
+  /**
+   * From the store's latest revision; on first start (nothing stored) or
+   * when the file is the configuration and says something else, the file's
+   * domains are committed first. Throws ConfigDomainsError when they do not validate.
+   */
+  static async open(options: {
+    store: ConfigStore;
+    loader: SchemaLoader;
+    /** The configuration file's domains, schema files already read in (domainsFromFile). */
+    fileDomains: unknown;
+    fromFile: boolean;
+  }): Promise<{ configuration: Configuration; imported: boolean }> {
+    const { store, loader } = options;
+    const latest = await store.latest();
+    const readOnly = options.fromFile ? 'the router runs from its configuration file (configSource "file"): edit it and send SIGHUP' : undefined;
+    const running = latest ? { ...latest, ...(await prepareStored(latest.domains, loader)) } : { revision: 0, domains: [], routeSchemas: new Map(), objectRevisions: new Map() };
+    const configuration = new Configuration(store, loader, running, readOnly);
+    if (latest && !options.fromFile) return { configuration, imported: false };
+    const result = await configuration.#commit(() => options.fileDomains, { ...FILE, action: latest ? 'reload' : 'import' });
+    if (!result.ok) throw new ConfigDomainsError(result.issues);
+    return { configuration, imported: latest === undefined };
+  }
+
+  get current(): RunningConfiguration {
+    return this.#current;
+  }
+
+  onChange(listener: Listener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** An API change: refused when the file is the configuration. */
+  change(change: ConfigChange): Promise<ChangeResult> {
+    if (this.readOnly) return Promise.reject(new ReadOnlyConfigurationError(this.readOnly));
+    return this.#serially(() => this.#commit(change.edit, change));
+  }
+
+  /** The file's domains again (SIGHUP): a new revision when they differ from the running ones. */
+  reloadFile(fileDomains: unknown): Promise<ChangeResult> {
+    return this.#serially(() => this.#commit(() => fileDomains, { ...FILE, action: 'reload' }));
+  }
+
+  audit: ConfigStore['audit'] = (query) => this.store.audit(query);
+
+  #serially<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #commit(edit: ConfigChange['edit'], what: Pick<ConfigChange, 'actor' | 'action' | 'object' | 'domain'>): Promise<ChangeResult> {
+    const current = this.#current;
+    const checked = await checkDomains(edit(current.domains), this.loader);
+    if (!checked.ok) return checked;
+    if (current.revision > 0 && isSame(current.domains, checked.domains)) return { ok: true, configuration: current };
+    const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
+    this.#current = { ...committed, routeSchemas: checked.routeSchemas };
+    for (const listener of this.#listeners) await listener(this.#current);
+    return { ok: true, configuration: this.#current };
+  }
+}
+
+export class ConfigDomainsError extends Error {
+  readonly problems: string[];
+
+  constructor(readonly issues: ConfigIssue[]) {
+    const problems = issues.map((issue) => `${issue.path}: ${issue.message}`);
+    super(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'ConfigDomainsError';
+    this.problems = problems;
+  }
+}
+
+function isSame(a: StoredDomains, b: StoredDomains): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
