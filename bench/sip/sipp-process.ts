@@ -17,6 +17,8 @@ export interface SippStats {
   current: number;
   successful: number;
   failed: number;
+  /** Messages sipp sent again because their answer did not come within its timer. */
+  retransmissions: number;
 }
 
 export interface SippProcess {
@@ -150,14 +152,20 @@ export async function startSippProcess(options: SippOptions): Promise<SippProces
 async function readStats(file: string): Promise<SippStats> {
   const text = await readFile(file, 'utf8').catch(() => '');
   const rows = text.trim().split('\n').map((line) => line.split(';'));
-  if (rows.length < 2) return { created: 0, current: 0, successful: 0, failed: 0 };
+  if (rows.length < 2) return { created: 0, current: 0, successful: 0, failed: 0, retransmissions: 0 };
   const header = rows[0];
   const last = rows[rows.length - 1];
   const column = (name: string) => {
     const index = header.indexOf(name);
     return index < 0 ? 0 : Number(last[index] ?? 0);
   };
-  return { created: column('TotalCallCreated'), current: column('CurrentCall'), successful: column('SuccessfulCall(C)'), failed: column('FailedCall(C)') };
+  return {
+    created: column('TotalCallCreated'),
+    current: column('CurrentCall'),
+    successful: column('SuccessfulCall(C)'),
+    failed: column('FailedCall(C)'),
+    retransmissions: column('Retransmissions(C)'),
+  };
 }
 
 /** Waits until `check` holds (polling), or `limitMs` passes; returns whether it held. */

@@ -43,6 +43,12 @@ export function requestDomainScope(request: FastifyRequest): string | undefined 
   return request.principal?.domain;
 }
 
+/** Who a request's token names, as Elasticsearch's `_security/_authenticate` reports a user: the token's name and role. */
+export function requestIdentity(request: FastifyRequest): { username: string; roles: string[] } | undefined {
+  const principal = request.principal;
+  return principal ? { username: principal.name, roles: [principal.role] } : undefined;
+}
+
 async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   const accessByRoute = new Map<string, RouteAccess>();
   const accessOf = (request: FastifyRequest): RouteAccess | undefined => {

@@ -114,6 +114,8 @@ export async function playAndGetDigits(ctx: AppContext, items: PlayItem[], reque
     const outcome = await ctx.call.play({ items, terminators: DTMF_DIGITS });
     if (outcome.reason === 'failed') return failed(ctx, outcome.error);
     const digits = await ctx.call.collectDigits({ min: request.min, max: request.max, timeoutMs: request.timeout, terminators: terminator });
+    const command = digits === '' ? undefined : ctx.triggerCommand(digits);
+    if (command) return { result: `"${digits}" runs trigger command ${digits}, then this step again`, next: { call: command, resume: 'self' } };
     if (digits.length >= request.min && request.regexp.test(digits)) {
       ctx.setVariable(request.setVar, digits);
       return { result: `collected "${digits}" (try ${attempt})` };

@@ -28,6 +28,9 @@ import { ringbackApp } from './ringback.js';
 import { echoApp } from './echo.js';
 import { inBandDtmfApp } from './in-band-dtmf.js';
 import { ttsApp } from './tts.js';
+import { originateApp } from './originate.js';
+import { parkApp } from './park.js';
+import { pickupApp } from './pickup.js';
 import { playbackApp } from './playback.js';
 import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
@@ -40,6 +43,7 @@ import { setProfileVarApp } from './set-profile-var.js';
 import { setSoundsApp } from './set-sounds.js';
 import { setUserApp } from './set-user.js';
 import { setVarApp } from './set-var.js';
+import { sipRedirectApp } from './sip-redirect.js';
 import { sleepApp } from './sleep.js';
 import { stringApp } from './string.js';
 import { switchApp } from './switch.js';
@@ -64,5 +68,6 @@ export const appRegistry = new AppRegistry([
   lastAgentApp,
   ringbackApp, echoApp, inBandDtmfApp, ttsApp,
   recordFileApp, voicemailApp,
+  sipRedirectApp, parkApp, pickupApp, originateApp,
   ...NOT_YET_APPS,
 ]);

@@ -88,12 +88,32 @@ export interface Call {
    * when the call does (`stopped`): a message left by hanging up is kept.
    */
   recordMessage(request: MessageRequest): Promise<MessageRecording>;
+
+  /**
+   * Sends the caller elsewhere (`sipRedirect`): before the answer a redirect
+   * naming `contacts` (SIP 302), after it a blind transfer of the caller to
+   * the first (SIP REFER, FreeSWITCH's deflect). `redirected`/`deflected`:
+   * the call has ended; `refused`: the caller would not go, the call is up.
+   */
+  redirect(contacts: readonly string[]): Promise<RedirectOutcome>;
+
+  /**
+   * Holds the call (`park`): answered, hearing `music` again and again
+   * (silence when there is none), until the call ends, `release` aborts, or
+   * the switchboard connects it to another call (Switchboard.connect).
+   */
+  hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'>;
+
+  /** Resolves once the call has ended: a call connected to another (Switchboard.connect) talks until then. */
+  ended(): Promise<void>;
 }
 
 export interface MessageRequest extends MessageOptions {
   name: string;
   path?: string;
 }
+
+export type RedirectOutcome = { kind: 'redirected' | 'deflected' } | { kind: 'refused'; reason: string };
 
 export interface PlayRequest {
   items: PlayItem[];
@@ -157,6 +177,8 @@ export interface BridgeLeg {
 export interface BridgePlan {
   groups: BridgeLeg[][];
   codecs: string[];
+  /** Ends the ringing early (the call was picked up from its pickup group): the legs still ringing are cancelled. */
+  stop?: AbortSignal;
 }
 
 export type BridgeResult =

@@ -19,6 +19,8 @@ export interface SearchOptions {
   maxTimeMs?: number;
   /** Ends the request early, e.g. when its HTTP client goes away. */
   signal?: AbortSignal;
+  /** Search the store as it was when this snapshot opened (CdrService.openSnapshot): scrolls and points in time. */
+  snapshot?: string;
 }
 
 export interface SearchHit {
@@ -161,6 +163,9 @@ export interface CdrService extends CdrStore {
   refreshStatistics(): Promise<void>;
   /** Every mapped field with its type, as `_mapping` and `_field_caps` show them (kept current without a round trip). */
   mappedFields(): [string, FieldType][];
+  /** A read snapshot searches can name (SearchOptions.snapshot); undefined when this store cannot keep one (in memory). */
+  openSnapshot(): Promise<string | undefined>;
+  closeSnapshot(id: string): Promise<void>;
 }
 
 /** A request Elasticsearch would refuse; carries the Elasticsearch-shaped error body. */

@@ -58,6 +58,8 @@ export interface Definitions {
   function?: { name: string; actions: Flow };
   /** `trigger { disconnected }`: what runs once the call has ended. */
   onDisconnect?: Flow;
+  /** `trigger { commands }` (flow_manager): flows run when the caller's input is one of these names. */
+  commands?: Readonly<Record<string, Flow>>;
 }
 
 // The input side is whatever JSON the schema holds; zod checks it.
@@ -136,6 +138,8 @@ export interface AppContext {
   expressionEnv(): ExpressionEnv;
   /** A line in the call's log and trace. */
   log(message: string): void;
+  /** The schema's `trigger { commands }` flow named by the caller's input (digits collected), if any. */
+  triggerCommand(input: string): Flow | undefined;
   /** `schedule`: an action the flow carries out once its time has come (one per call; a later one replaces it). */
   schedule(action: ScheduledAction): void;
 }

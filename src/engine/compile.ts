@@ -18,6 +18,8 @@ export interface CompiledSchema {
   functions: ReadonlyMap<string, Flow>;
   /** `trigger { disconnected }`: what runs once the call has ended. */
   onDisconnect?: Flow;
+  /** `trigger { commands }`: flows run when the caller's input names them. */
+  commands: ReadonlyMap<string, Flow>;
   /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
   warnings: SchemaError[];
   /** Which Webitel dialect it is written in. */
@@ -90,13 +92,13 @@ export class SchemaLoader {
     if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
     const root = parsed.data;
-    const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
+    const linked: Linked = { tags: new Map(), functions: new Map(), commands: new Map(), errors: [], warnings: [] };
     linkFlows(root, linked);
     if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
     const unknownTargets = missingTargets(root, linked);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-    const { tags, functions, onDisconnect, warnings } = linked;
-    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
+    const { tags, functions, onDisconnect, commands, warnings } = linked;
+    return { ok: true, schema: { root, tags, functions, onDisconnect, commands, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -180,6 +182,7 @@ interface Linked {
   tags: Map<string, FlowPosition>;
   functions: Map<string, Flow>;
   onDisconnect?: Flow;
+  commands: Map<string, Flow>;
   errors: SchemaError[];
   warnings: SchemaError[];
 }
@@ -201,6 +204,7 @@ function linkFlows(flow: Flow, linked: Linked): void {
       else linked.functions.set(name, actions);
     }
     if (defined?.onDisconnect) linked.onDisconnect ??= defined.onDisconnect;
+    for (const [name, actions] of Object.entries(defined?.commands ?? {})) if (!linked.commands.has(name)) linked.commands.set(name, actions);
     for (const child of nestedFlows(step.args)) {
       child.parent = { flow, index };
       linkFlows(child, linked);

@@ -50,7 +50,7 @@ export class FlowRun {
     private readonly call: Call,
     private readonly options: RunOptions,
   ) {
-    this.context = new FlowContext(call, options.services, options.clock, options.domain);
+    this.context = new FlowContext(call, options.services, options.clock, options.domain, schema.commands);
   }
 
   /** Sub-flows being run by `execute`/`while`, innermost last, with where each returns to. */

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { requestDomainScope } from '../admin/auth-plugin.js';
+import { requestDomainScope, requestIdentity } from '../admin/auth-plugin.js';
 import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
@@ -126,11 +126,26 @@ export async function startRouter(
     );
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
-    const acr = acrServicesFor(running.domains, { voicemail, prompts, mediaDir });
+    // The other calls in progress (hangup/bridge by uuid, park, pickup, originate) are the SIP server's, made below.
+    const acr = acrServicesFor(
+      running.domains,
+      { voicemail, prompts, mediaDir },
+      {
+        find: (uuid) => sipServer.switchboard.find(uuid),
+        connect: (a, b) => sipServer.switchboard.connect(a, b),
+        originate: (from, request) => sipServer.switchboard.originate(from, request),
+      },
+    );
     const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
-    const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
+    const cdrStore = new SqliteCdrWorkers({
+      ...cdrOptions,
+      limits: config.cdr.limits,
+      maxTimeMs: config.cdr.search.maxTimeMs,
+      callTimeoutMs: config.cdr.search.callTimeoutMs,
+      warmCalls: true,
+    });
     cleanups.push(() => cdrStore.close());
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
@@ -245,7 +260,7 @@ export async function startRouter(
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
-          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope }),
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope, identityOf: requestIdentity }),
         async (app) => {
           await app.register(adminApiPlugin, {
             prefix: API_PREFIX,

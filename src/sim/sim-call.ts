@@ -15,9 +15,11 @@ import {
   type InbandDetection,
   type MessageRecording,
   type MessageRequest,
+  type PlayItem,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
+  type RedirectOutcome,
 } from '../call/call.js';
 import { recordingPath } from '../call/recording-path.js';
 import type { CallEndedBy } from '../call/call-end.js';
@@ -205,6 +207,42 @@ export class SimCall extends ChannelVariables implements Call {
     this.#narrate(`recorded a message to ${path} (${durationMs} ms)`);
     if (hangsUp) this.#end('NORMAL_CLEARING', 'caller', 'caller hung up after leaving the message');
     return { path, durationMs, reason: hangsUp ? 'stopped' : 'max' };
+  }
+
+  /** A phone takes the redirect: 302 before the answer, an accepted REFER after it. */
+  async redirect(contacts: readonly string[]): Promise<RedirectOutcome> {
+    this.#ensureUp();
+    if (contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
+    if (this.#state !== 'answered') {
+      this.#end('REDIRECTION_TO_NEW_DESTINATION', 'router', `302 Moved Temporarily to ${contacts.join(', ')}`);
+      return { kind: 'redirected' };
+    }
+    this.#end('BLIND_TRANSFER', 'router', `REFER to ${contacts[0]} accepted: the caller was deflected`);
+    return { kind: 'deflected' };
+  }
+
+  /** Nobody else is on a simulated switchboard: the held caller waits until the scenario makes it hang up. */
+  async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    if (release.aborted) return 'released';
+    this.#narrate(`held, hearing ${music ? describePlayItem(music) : 'silence'}`);
+    const after = this.#secondsUntilCallerHangsUp();
+    if (after === undefined) {
+      this.#end('NORMAL_CLEARING', 'caller', 'nobody takes a held call in a trace: the caller is taken to hang up');
+    } else {
+      this.#clock.advance(after * 1000);
+      this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${after} s on hold`);
+    }
+    return 'ended';
+  }
+
+  /** A call connected to another talks until the scenario's caller hangs up, else as long as a bridged target would. */
+  async ended(): Promise<void> {
+    if (this.#state === 'ended') return;
+    const after = this.#secondsUntilCallerHangsUp();
+    this.#clock.advance((after ?? DEFAULT_TALK_S) * 1000);
+    this.#end('NORMAL_CLEARING', after === undefined ? 'callee' : 'caller', after === undefined ? `the other side hung up after ${DEFAULT_TALK_S} s` : `caller hung up after ${after} s`);
   }
 
   /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */

@@ -19,6 +19,7 @@ import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
+import { NO_OTHER_CALLS, type Switchboard } from '../call/switchboard.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { VariableLimits } from '../call/variable-limits.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
@@ -212,6 +213,11 @@ export class SipServer {
   /** Calls not yet answered. */
   get callsInSetup(): number {
     return this.#b2bua?.callsInSetup ?? 0;
+  }
+
+  /** Calls in progress as the routing's applications reach them (by uuid, connected to each other). */
+  get switchboard(): Switchboard {
+    return this.#b2bua?.switchboard ?? NO_OTHER_CALLS;
   }
 
   /** Calls in progress for the admin API: list, hang up, events. */

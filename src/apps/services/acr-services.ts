@@ -4,6 +4,9 @@ import { Mailer } from './mailer.js';
 import type { LastAgentResult } from '../last-agent-args.js';
 import { OutcomeListeners } from './outcome-listeners.js';
 import { Speech } from './speech.js';
+import { ParkingLots } from './parking-lots.js';
+import { PickupGroups } from './pickup-groups.js';
+import { NO_OTHER_CALLS, type Switchboard } from '../../call/switchboard.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
 import { tonePrompts, type PromptSource } from './spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
@@ -20,7 +23,8 @@ export interface MediaStores {
 /**
  * What the applications that reach beyond the call share across calls: the
  * `cache` store, the `limit` counters, each domain's settings, the mailer,
- * speech and HTTP. One per router (or per trace), so counters and cache are process-wide.
+ * speech, HTTP, parking lots, pickup groups and the other calls in progress.
+ * One per router (or per trace), so counters and cache are process-wide.
  */
 export class AcrServices {
   readonly cache = new DomainCache();
@@ -33,6 +37,8 @@ export class AcrServices {
   readonly voicemail: VoicemailStore;
   readonly prompts: PromptSource;
   readonly mediaDir: string | undefined;
+  readonly parking = new ParkingLots();
+  readonly pickupGroups = new PickupGroups();
   #settings: ReadonlyMap<string, DomainAppSettings>;
 
   constructor(
@@ -40,6 +46,8 @@ export class AcrServices {
     /** HTTP for httpRequest, httpApi and sendEvent; injectable for tests. */
     readonly fetch: typeof globalThis.fetch = globalThis.fetch,
     media: MediaStores = { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts },
+    /** Other calls in progress (hangup/bridge by uuid, park, pickup); a trace has none. */
+    readonly switchboard: Switchboard = NO_OTHER_CALLS,
   ) {
     this.#settings = new Map(settings);
     this.voicemail = media.voicemail;
@@ -58,8 +66,8 @@ export class AcrServices {
 }
 
 /** From the configuration's domains (each with its `blackLists`, `email`, `events`). */
-export function acrServicesFor(domains: DomainsAppSettings, media?: MediaStores): AcrServices {
-  return new AcrServices(settingsOf(domains), globalThis.fetch, media);
+export function acrServicesFor(domains: DomainsAppSettings, media?: MediaStores, switchboard?: Switchboard): AcrServices {
+  return new AcrServices(settingsOf(domains), globalThis.fetch, media, switchboard);
 }
 
 type DomainsAppSettings = readonly ({ name: string } & DomainAppSettings)[];

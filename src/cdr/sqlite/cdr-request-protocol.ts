@@ -17,7 +17,7 @@ export interface CdrRequestWorkerData {
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
-export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace';
+export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace' | 'openSnapshot' | 'closeSnapshot';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {
@@ -30,6 +30,7 @@ export interface WorkerRequestOptions {
   now?: Date;
   domain?: string;
   maxTimeMs?: number;
+  snapshot?: string;
 }
 
 export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | { type: 'close' };

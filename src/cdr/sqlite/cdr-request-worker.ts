@@ -43,6 +43,10 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.refreshStatistics();
     case 'callTrace':
       return store.callTrace(payload as string, { domain: options.domain });
+    case 'openSnapshot':
+      return store.openSnapshot();
+    case 'closeSnapshot':
+      return store.closeSnapshot(payload as string);
   }
 }
 

@@ -49,7 +49,7 @@ describe('CDR requests on worker threads', () => {
 
 
   it('indexes, searches, counts, bulk-writes and deletes by query off the main thread', async () => {
-    const store = new SqliteCdrWorkers({ path: join(directory, 'round-trip.sqlite') });
+    const store = new SqliteCdrWorkers({ path: join(directory, 'round-trip.sqlite'), callTimeoutMs: 60_000 });
     await store.index(documents(21));
     const bulk = await store.bulk(ndjson([{ index: { _id: 'x' } }, { 'User ID': '999' }, { create: { _id: 'd0' } }, { 'User ID': '1' }]), { index: 'cdr' });
     assert.equal(bulk.errors, true);
@@ -83,7 +83,7 @@ describe('CDR requests on worker threads', () => {
   });
 
   it("answers a call's lookup while an HTTP request is still running", async () => {
-    const store = new SqliteCdrWorkers({ path: join(directory, 'lanes.sqlite') });
+    const store = new SqliteCdrWorkers({ path: join(directory, 'lanes.sqlite'), callTimeoutMs: 60_000 });
     await store.index(documents(20_000));
     // Both lanes' threads started and warm, so the race below measures queueing, not thread start-up.
     await Promise.all([store.search({ size: 0 }), store.calls.search({ size: 0 })]);

@@ -48,6 +48,8 @@ export interface SqliteCdrWorkersOptions {
   graceMs?: number;
   /** The configured domains' countries, for the customer-number column. */
   countries?: DomainCountries;
+  /** Start the calls' lane at once (a router), not with its first lookup. */
+  warmCalls?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -71,6 +73,8 @@ export class SqliteCdrWorkers implements CdrService {
     // after a domain's country changed.
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
+    // A call's lookup has a short deadline that must not be spent starting the thread: a router loads it at once.
+    if (options.warmCalls) this.#calls.warm();
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#path = options.path;
@@ -132,6 +136,15 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('callTrace', uuid, { domain: options.domain }) as Promise<CallTraceRecord | undefined>;
   }
 
+  /** On the requests' worker, whose connection the snapshot's searches then use; lost if that worker is ended past a deadline. */
+  openSnapshot(): Promise<string | undefined> {
+    return this.#run('openSnapshot', undefined) as Promise<string | undefined>;
+  }
+
+  async closeSnapshot(id: string): Promise<void> {
+    await this.#run('closeSnapshot', id);
+  }
+
   async refreshStatistics(): Promise<void> {
     await this.#run('refreshStatistics', undefined);
   }
@@ -171,11 +184,11 @@ export class SqliteCdrWorkers implements CdrService {
 }
 
 function laneRequest(operation: CdrOperation, payload: unknown, options: SearchOptions, maxTimeMs: number) {
-  const { signal, now, domain } = options;
+  const { signal, now, domain, snapshot } = options;
   return {
     operation,
     payload,
-    options: { now, domain, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
+    options: { now, domain, snapshot, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
     signal,
   };
 }

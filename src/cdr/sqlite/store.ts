@@ -35,6 +35,7 @@ import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
+import { SqliteSnapshots } from './snapshots.js';
 import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
@@ -111,39 +112,10 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
-
-  const backend: SearchBackend = {
-    mapping,
-    *candidates(bound: Bound): Iterable<StoredRow> {
-      const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
-    },
-    page(bound: Bound, request: PageRequest) {
-      const filter = compileSqlFilter(bound);
-      const orderBy = sqlOrder(request);
-      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
-      const where = `irregular = 0 AND (${filter.sql})`;
-      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
-      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
-      const page =
-        request.size === 0
-          ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
-      return { rows: page, total };
-    },
-  };
+  const backend = searchBackendOn(db, mapping);
+  // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
+  const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
+  const backendFor = (searchOptions: SearchOptions): SearchBackend => (searchOptions.snapshot === undefined ? backend : snapshots.backend(searchOptions.snapshot));
 
   // STAT4 statistics let the planner tell a 30-minute window from a 10-digit number suffix.
   const refreshStatistics = (): void => {
@@ -189,12 +161,12 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       const parsed = parseSearchRequest(request, { limits });
-      return executeSearch(parsed, backend, executeOptions(searchOptions, parsed));
+      return executeSearch(parsed, backendFor(searchOptions), executeOptions(searchOptions, parsed));
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
       refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backendFor(searchOptions), executeOptions(searchOptions));
     },
     async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
       guard();
@@ -255,6 +227,13 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       return traces.find(uuid, lookup);
     },
+    async openSnapshot() {
+      guard();
+      return snapshots.open();
+    },
+    async closeSnapshot(id: string) {
+      snapshots.close(id);
+    },
     purgeExpired,
     async refreshStatistics() {
       refreshStatistics();
@@ -263,9 +242,46 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       if (closed) return;
       closed = true;
       clearInterval(maintenanceTimer);
+      snapshots.closeAll();
       writer.flush();
       refreshStatistics();
       db.close();
+    },
+  };
+}
+
+/** The query engine's view of a connection: candidate rows by the SQL filter, pages straight from the indexes. */
+function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping']): SearchBackend {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
+  return {
+    mapping,
+    *candidates(bound: Bound): Iterable<StoredRow> {
+      const filter = compileSqlFilter(bound);
+      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+    },
+    page(bound: Bound, request: PageRequest) {
+      const filter = compileSqlFilter(bound);
+      const orderBy = sqlOrder(request);
+      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
+      const where = `irregular = 0 AND (${filter.sql})`;
+      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
+      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
+      const page =
+        request.size === 0
+          ? []
+          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+      return { rows: page, total };
     },
   };
 }

@@ -27,6 +27,7 @@ import type { CallOrigin } from '../../call/origin.js';
 import type { CallEventListener, LiveCall } from '../live-calls.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
+import { SipSwitchboard } from './switchboard.js';
 
 export interface B2buaOptions {
   stack: Omit<SipStack, 'dialogs'>;
@@ -68,10 +69,19 @@ export class B2bua {
   readonly #calls = new Map<SipCall, Date>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
+  /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
+  readonly switchboard: SipSwitchboard;
 
   constructor(options: B2buaOptions) {
     this.#options = options;
     this.#stack = { ...options.stack, dialogs: new Map() };
+    this.switchboard = new SipSwitchboard({
+      stack: this.#stack,
+      calls: () => this.#calls.keys(),
+      media: options.media,
+      recordingsDir: options.recordingsDir,
+      logger: options.logger.child({ component: 'switchboard' }),
+    });
   }
 
   /** Calls in progress, answered or not. */
@@ -125,7 +135,7 @@ export class B2bua {
 
   /** Ends every call: BYE to answered legs, an error response to ringing ones. */
   async hangupAll(cause: 'SYSTEM_SHUTDOWN' | 'MANAGER_REQUEST'): Promise<void> {
-    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)));
+    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)).concat(this.switchboard.hangupAll(cause)));
   }
 
   liveCalls(): LiveCall[] {

@@ -27,7 +27,7 @@ export type EndedBy = 'local' | 'remote';
 
 export abstract class DialogLeg implements DialogReceiver {
   /** The leg's channel uuid, as its CDR and `last_bridge_to` name it. */
-  readonly uuid = randomUUID();
+  readonly uuid: string;
   readonly events: DialogLegEvents = {};
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
@@ -38,7 +38,12 @@ export abstract class DialogLeg implements DialogReceiver {
   #lastLocalSession: SessionBody | undefined;
   #peerAllowsUpdate = false;
 
-  protected constructor(protected readonly stack: SipStack) {}
+  protected constructor(
+    protected readonly stack: SipStack,
+    uuid?: string,
+  ) {
+    this.uuid = uuid ?? randomUUID();
+  }
 
   get dialog(): Dialog | undefined {
     return this.#dialog;

@@ -74,8 +74,10 @@ export class OutboundLeg extends DialogLeg {
   constructor(
     stack: SipStack,
     readonly target: OutboundTarget,
+    /** FreeSWITCH's `origination_uuid`: the uuid the new leg is to have. */
+    uuid?: string,
   ) {
-    super(stack);
+    super(stack, uuid);
   }
 
   get answered(): boolean {

@@ -96,7 +96,7 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
     signal.addEventListener('abort', onAbort, { once: true });
 
     for (const fork of forks) {
-      const leg = new OutboundLeg(stack, fork.target);
+      const leg = new OutboundLeg(stack, fork.target, fork.variables.origination_uuid);
       const ringOut = () => {
         leg.cancel();
         finishFork(leg, 'NO_ANSWER');

@@ -20,8 +20,10 @@ import {
   type MessageRecording,
   type MessageRequest,
   type PlayOutcome,
+  type PlayItem,
   type PlayRequest,
   type RecordingSummary,
+  type RedirectOutcome,
 } from '../../call/call.js';
 import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
 import { recordingPath } from '../../call/recording-path.js';
@@ -30,9 +32,10 @@ import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
-import type { MediaEngine } from '../../media/media-engine.js';
+import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
+import type { ForkObserver } from './ring-group.js';
 import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -42,6 +45,8 @@ import type { LegMedia } from './leg-media.js';
 import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import { holdOnMedia } from './hold.js';
+import { contactValues, deflect, redirectUnanswered } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -71,6 +76,7 @@ export interface SipCallOptions {
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
+
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
   readonly #options: SipCallOptions;
@@ -84,6 +90,10 @@ export class SipCall extends ChannelVariables implements Call {
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
   readonly #caller: CallerMedia;
+  /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
+  #answeringWithMedia: Promise<void> | undefined;
+  /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
+  readonly #connecting = new AbortController();
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -138,6 +148,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async answer(): Promise<void> {
+    if (this.#answeringWithMedia) return this.#answeringWithMedia;
     if (!this.#leg.pending) return;
     const early = this.#caller.sdp;
     if (early) {
@@ -145,13 +156,7 @@ export class SipCall extends ChannelVariables implements Call {
       else await this.hangup('PROTOCOL_ERROR');
       return;
     }
-    if (this.#mediaExpected) {
-      if (await this.#caller.open((body) => this.#leg.answer(body))) {
-        this.#markAnswered();
-        this.#log('answered with our media');
-      }
-      return;
-    }
+    if (this.#mediaExpected) return (this.#answeringWithMedia = this.#answerWithMedia());
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
     if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
@@ -210,6 +215,68 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#caller.current?.session.stopRecording();
   }
 
+  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    const values = contactValues(targets);
+    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
+    if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
+    if (this.#state === 'ended') return { kind: 'refused', reason: 'the call has ended' };
+    if (this.#leg.pending) {
+      const outcome = redirectUnanswered(this.#leg, values.contacts);
+      this.#log(`redirected (302) to ${values.contacts.join(', ')}`);
+      this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router');
+      return outcome;
+    }
+    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'));
+    this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
+    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
+    return outcome;
+  }
+
+  async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    await this.#answerForMedia();
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#log(message));
+  }
+
+  ended(): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  /**
+   * The caller's media session for a connection to another call
+   * (SipSwitchboard): a call not yet answered is answered with our media;
+   * what it was hearing stops. Why it cannot be connected otherwise.
+   */
+  async mediaForConnection(): Promise<MediaSession | string> {
+    if (this.#state === 'ended') return 'the call has ended';
+    if (this.#bridged) return 'the call is in a bridge';
+    await this.#answerForMedia();
+    const media = this.#caller.current;
+    if (!media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
+    this.#connecting.abort();
+    await media.session.stopPlaying();
+    return media.session;
+  }
+
+  /**
+   * What a call placed on this call's behalf (`originate`) rings with: this
+   * call's targets and caller ID; its legs' CDRs are forks of this call, as
+   * FreeSWITCH's originate B-legs name their originating leg.
+   */
+  onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
+    return { targets: () => this.#targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
+  }
+
+  /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
+  connectedTo(other: string): void {
+    this.channel.set('last_bridge_to', other);
+    this.#legs.caller.bridge();
+    this.#log(`connected to call ${other}`);
+  }
+
   async echo(): Promise<void> {
     const media = await this.#callerMedia();
     await this.#options.media().relay(media.session, media.session);
@@ -224,11 +291,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
-    if (this.#leg.pending) {
-      // A message is taken on an answered call, never as early media.
-      this.#mediaExpected = true;
-      await this.answer();
-    }
+    await this.#answerForMedia();
     const media = await this.#callerMedia();
     const { name, path: given, ...options } = request;
     const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
@@ -248,6 +311,20 @@ export class SipCall extends ChannelVariables implements Call {
     const media = await this.#caller.obtain();
     if (media) return media;
     throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+  }
+
+  /** Messages, parked calls and connections are answered calls, never early media. */
+  async #answerForMedia(): Promise<void> {
+    if (!this.#leg.pending) return;
+    this.#mediaExpected = true;
+    await this.answer();
+  }
+
+  async #answerWithMedia(): Promise<void> {
+    if (await this.#caller.open((body) => this.#leg.answer(body))) {
+      this.#markAnswered();
+      this.#log('answered with our media');
+    }
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
@@ -274,7 +351,7 @@ export class SipCall extends ChannelVariables implements Call {
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
-      signal: this.#abort.signal,
+      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
       log,

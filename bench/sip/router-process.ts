@@ -1,0 +1,181 @@
+/**
+ * The router as bench:sip runs it: its own process, started exactly as
+ * `npm start` starts it (`node bin/callrouter.js start --config …` on the
+ * compiled dist/), on a configuration generated here. Its log (JSON lines, as
+ * in production when stdout is not a terminal) goes to a file that is read
+ * between steps for warnings. CPU, RSS and heap come from its own /metrics;
+ * the live heap (after a full GC) through the inspector, which the bench
+ * opens on a random loopback port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { open, readFile, truncate, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RouterConfigOptions {
+  dir: string;
+  sipPort: number;
+  httpPort: number;
+  logLevel: string;
+  domain: string;
+  users: readonly string[];
+  passwordOf(user: string): string;
+  gateway: { host: string; port: number };
+  timeZone: string;
+  /** Public number → schema (an array of applications or an absolute path). */
+  routes: readonly { name: string; number: string; schema: unknown }[];
+}
+
+/** Writes `<dir>/callrouter.json`; the data directory is `<dir>/data`. */
+export async function writeRouterConfig(options: RouterConfigOptions): Promise<string> {
+  const config = {
+    sip: { listen: { address: '127.0.0.1', port: options.sipPort }, transports: ['udp'], auth: { algorithms: ['MD5'] } },
+    http: { address: '127.0.0.1', port: options.httpPort },
+    dataDir: 'data',
+    log: { level: options.logLevel },
+    domains: [
+      {
+        name: options.domain,
+        timeZone: options.timeZone,
+        users: options.users.map((id) => ({ id, password: options.passwordOf(id) })),
+        gateways: [{ name: 'carrier', host: options.gateway.host, port: options.gateway.port, transport: 'udp' }],
+        routes: {
+          nationalFormat: { countryCode: '380', trunkPrefix: '0' },
+          public: options.routes.map((route) => ({ name: route.name, numbers: [route.number], schema: route.schema })),
+        },
+      },
+    ],
+  };
+  const file = join(options.dir, 'callrouter.json');
+  await writeFile(file, JSON.stringify(config, null, 1));
+  return file;
+}
+
+/** What the router's /metrics says about its own process. */
+export interface ProcessFigures {
+  /** User + system CPU of the whole process (every thread). */
+  cpuSeconds: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+export interface RouterProcess {
+  readonly name: string;
+  readonly sipPort: number;
+  readonly httpPort: number;
+  figures(): Promise<ProcessFigures>;
+  /** 503 responses to INVITE sent so far, retransmissions included. */
+  refusals(): Promise<number>;
+  /** Heap in use right after a full garbage collection, and RSS then. */
+  liveHeap(): Promise<{ heapUsedBytes: number; rssBytes: number }>;
+  /** Warnings and errors logged since the last call, by message (the log file is emptied). */
+  takeWarnings(): Promise<Map<string, number>>;
+  stop(): Promise<void>;
+}
+
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+export async function startRouterProcess(name: string, configFile: string, sipPort: number, httpPort: number, logFile: string): Promise<RouterProcess> {
+  const log = await open(logFile, 'a');
+  let stderr = '';
+  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', resolve('bin/callrouter.js'), 'start', '--config', configFile], {
+    stdio: ['ignore', log.fd, 'pipe'],
+    env: { ...withoutLogLevel(process.env), LOG_FORMAT: 'json' },
+  });
+  await log.close();
+  child.stderr?.on('data', (data: Buffer) => (stderr = (stderr + data.toString('utf8')).slice(-20_000)));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const metricsUrl = `http://127.0.0.1:${httpPort}/metrics`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`router ${name} exited at start:\n${stderr}\n${(await readFile(logFile, 'utf8')).slice(-3_000)}`);
+    if (Date.now() > deadline) throw new Error(`router ${name} did not answer ${metricsUrl} within 120 s`);
+    if (await fetch(metricsUrl).then((response) => response.ok, () => false)) break;
+    await sleep(250);
+  }
+  // The process that listens is the last to announce an inspector: with a heap limit the launcher re-executes itself.
+  const inspectorUrl = [...stderr.matchAll(/Debugger listening on (ws:\/\/\S+)/g)].at(-1)?.[1];
+  return {
+    name,
+    sipPort,
+    httpPort,
+    async figures() {
+      const text = await (await fetch(metricsUrl)).text();
+      const value = (metric: string) => Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+      return {
+        cpuSeconds: value('callrouter_process_cpu_seconds_total'),
+        rssBytes: value('callrouter_process_resident_memory_bytes'),
+        heapUsedBytes: value('callrouter_nodejs_heap_size_used_bytes'),
+      };
+    },
+    async refusals() {
+      const text = await (await fetch(metricsUrl)).text();
+      return Number(/^callrouter_sip_responses_sent_total\{method="INVITE",status="503"\} (\S+)/m.exec(text)?.[1] ?? 0);
+    },
+    async liveHeap() {
+      if (!inspectorUrl) throw new Error(`router ${name}: no inspector address on its stderr`);
+      const memory = await collectGarbageAndMeasure(inspectorUrl);
+      return { heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
+    },
+    async takeWarnings() {
+      const kinds = new Map<string, number>();
+      const text = await readFile(logFile, 'latin1');
+      await truncate(logFile, 0);
+      for (const line of text.split('\n')) {
+        if (!/"level":(40|50|60)/.test(line)) continue;
+        const message = /"msg":"([^"]{0,120})/.exec(line)?.[1] ?? line.slice(0, 120);
+        kinds.set(message, (kinds.get(message) ?? 0) + 1);
+      }
+      return kinds;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The configuration's log.level counts, not a LOG_LEVEL the bench was started with. */
+function withoutLogLevel(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { LOG_LEVEL: _ignored, ...rest } = env;
+  return rest;
+}
+
+/** Chrome DevTools protocol over the inspector's WebSocket (Node 20: --experimental-websocket in the bench's process). */
+async function collectGarbageAndMeasure(url: string): Promise<{ heapUsed: number; rss: number }> {
+  const socket = new WebSocket(url);
+  await new Promise((done, fail) => {
+    socket.addEventListener('open', done, { once: true });
+    socket.addEventListener('error', fail, { once: true });
+  });
+  let nextId = 1;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.addEventListener('message', (event) => {
+    const reply = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (reply.id !== undefined) pending.get(reply.id)?.(reply.result);
+  });
+  const call = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((done) => {
+      const id = nextId++;
+      pending.set(id, done);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const result = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    return JSON.parse(result.result.value) as { heapUsed: number; rss: number };
+  } finally {
+    socket.close();
+  }
+}
