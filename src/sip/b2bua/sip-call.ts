@@ -5,8 +5,6 @@
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -26,7 +24,7 @@ import {
   type RedirectOutcome,
 } from '../../call/call.js';
 import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
-import { recordingPath } from '../../call/recording-path.js';
+import { preparedRecordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
@@ -46,7 +44,7 @@ import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
-import { contactValues, deflect, redirectUnanswered } from './redirect.js';
+import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -75,7 +73,6 @@ export interface SipCallOptions {
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
-
 
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
@@ -204,8 +201,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async startRecording(name: string): Promise<string> {
     const media = await this.#callerMedia();
-    const path = recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
     await media.session.startRecording(path);
     this.#log(`recording to ${path}`);
     return path;
@@ -215,21 +211,13 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#caller.current?.session.stopRecording();
   }
 
-  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
-    const values = contactValues(targets);
-    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
-    if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
-    if (this.#state === 'ended') return { kind: 'refused', reason: 'the call has ended' };
-    if (this.#leg.pending) {
-      const outcome = redirectUnanswered(this.#leg, values.contacts);
-      this.#log(`redirected (302) to ${values.contacts.join(', ')}`);
-      this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router');
-      return outcome;
-    }
-    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'));
-    this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
-    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
-    return outcome;
+  redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    return redirectCaller(this.#leg, targets, {
+      ended: () => this.#state === 'ended',
+      log: (message) => this.#log(message),
+      redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
+      hangup: (cause) => this.hangup(cause),
+    });
   }
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
@@ -277,12 +265,11 @@ export class SipCall extends ChannelVariables implements Call {
     this.#log(`connected to call ${other}`);
   }
 
-  async echo(): Promise<void> {
+  async echo(delayMs: number): Promise<void> {
     const media = await this.#callerMedia();
-    await this.#options.media().relay(media.session, media.session);
-    this.#log('echoing the caller');
-    const signal = this.#abort.signal;
-    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await media.session.echo(delayMs);
+    this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
+    await this.ended();
   }
 
   async detectInbandDigits(mode: InbandDetection): Promise<void> {
@@ -294,8 +281,7 @@ export class SipCall extends ChannelVariables implements Call {
     await this.#answerForMedia();
     const media = await this.#callerMedia();
     const { name, path: given, ...options } = request;
-    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
     this.#log(`recording a message to ${path}`);
     try {
       return await media.session.recordMessage(path, options);
@@ -303,14 +289,6 @@ export class SipCall extends ChannelVariables implements Call {
       if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
-  }
-
-  /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
-  async #callerMedia(): Promise<LegMedia> {
-    this.#mediaExpected = true;
-    const media = await this.#caller.obtain();
-    if (media) return media;
-    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** Messages, parked calls and connections are answered calls, never early media. */
@@ -325,6 +303,14 @@ export class SipCall extends ChannelVariables implements Call {
       this.#markAnswered();
       this.#log('answered with our media');
     }
+  }
+
+  /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
+  async #callerMedia(): Promise<LegMedia> {
+    this.#mediaExpected = true;
+    const media = await this.#caller.obtain();
+    if (media) return media;
+    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
