@@ -28,7 +28,11 @@
  * QUICK=1: a smoke run of about a minute (small dataset, two short steps).
  * Env: RATES, STEP_SECONDS (10), TALK_MS (1000), AGENTS (5000), CDR_DOCUMENTS (100000), MEMORY_CALLS (1000),
  * HOLD_MS (8000), SCHEMAS (bridge,last-agent), LOG_LEVELS (info,warn), KAMAILIO (1; 0 leaves it out),
- * KAMAILIO_WORKERS (4), OVERLOAD_SECONDS (60), OVERLOAD_FACTOR (2), COOLDOWN_SECONDS (2).
+ * KAMAILIO_WORKERS (4), OVERLOAD_SECONDS (60; 0 leaves the overload step out), OVERLOAD_FACTOR (2), COOLDOWN_SECONDS (2),
+ * ROUTER_NODE_ARGS (more node options for the router processes, comma-separated, %s = the log level; e.g.
+ * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
+ * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
+ * comparison that a loaded machine affects alike).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -85,27 +89,32 @@ try {
 
   // --- the systems: a router process per log level, Kamailio ---
   const carrierPort = await freeUdpPort(CARRIER_IP);
+  // BASELINE_BIN: a second router per log level from another checkout's bin/callrouter.js, interleaved with this one.
+  const builds = [{ label: '', bin: 'bin/callrouter.js' }, ...(process.env.BASELINE_BIN ? [{ label: 'baseline ', bin: process.env.BASELINE_BIN }] : [])];
   for (const level of LOG_LEVELS) {
-    const dir = join(work, `router-${level}`);
-    await mkdir(join(dir, 'data'), { recursive: true });
-    if (SCHEMAS.includes('last-agent')) await copyFile(cdrTemplate, join(dir, 'data', 'cdr.sqlite'));
-    const [sipPort, httpPort] = [await freeUdpPort(), await freeTcpPort()];
-    const config = await writeRouterConfig({
-      dir,
-      sipPort,
-      httpPort,
-      logLevel: level,
-      domain: DOMAIN,
-      users: ['100', '101', '102', ...agents],
-      passwordOf,
-      gateway: { host: CARRIER_IP, port: carrierPort },
-      timeZone: TIME_ZONE,
-      routes: [
-        { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
-        { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },
-      ],
-    });
-    routers.push(await startRouterProcess(`log ${level}`, config, sipPort, httpPort, join(dir, 'router.log')));
+    for (const build of builds) {
+      const dir = join(work, `router-${build.label.trim()}${level}`);
+      await mkdir(join(dir, 'data'), { recursive: true });
+      if (SCHEMAS.includes('last-agent')) await copyFile(cdrTemplate, join(dir, 'data', 'cdr.sqlite'));
+      const [sipPort, httpPort] = [await freeUdpPort(), await freeTcpPort()];
+      const configFile = await writeRouterConfig({
+        dir,
+        sipPort,
+        httpPort,
+        logLevel: level,
+        domain: DOMAIN,
+        users: ['100', '101', '102', ...agents],
+        passwordOf,
+        gateway: { host: CARRIER_IP, port: carrierPort },
+        timeZone: TIME_ZONE,
+        routes: [
+          { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
+          { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },
+        ],
+      });
+      const nodeArgs = list(process.env.ROUTER_NODE_ARGS, '').map((arg) => arg.replace('%s', `${build.label.trim()}${level}`));
+      routers.push(await startRouterProcess({ name: `${build.label}log ${level}`, configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: build.bin, nodeArgs }));
+    }
   }
   const kamailioMissing = process.env.KAMAILIO === '0' ? 'KAMAILIO=0' : ensureKamailio();
   if (kamailioMissing) console.log(`Kamailio left out: ${kamailioMissing}`);
@@ -236,7 +245,7 @@ try {
 
   // --- overload: OVERLOAD_FACTOR × the best rate, then half the best rate to show service is back ---
   const overloadLines: string[] = [];
-  for (const system of systems.filter((candidate) => candidate.label.startsWith('router') && candidate.label.endsWith(routers[0].name))) {
+  for (const system of systems.filter((candidate) => OVERLOAD_SECONDS > 0 && candidate.label.startsWith('router') && candidate.label.endsWith(routers[0].name))) {
     const clean = best.get(system.label);
     if (!clean) continue;
     console.log(`\n== overload: ${system.label} at ${OVERLOAD_FACTOR}× its best ${clean.offered}/s for ${OVERLOAD_SECONDS} s ==`);
