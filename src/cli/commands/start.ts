@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError, loadConfigFile } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
+import { heapLimitMB } from '../../process-settings.js';
 import { startRouter } from '../../server/router.js';
+import { dieWithLauncher, heapLimitApplied, relaunchWithHeapLimit } from '../heap-limit.js';
 import { action, UsageError } from '../input.js';
 import { createLogger, logFormatFor } from '../logger.js';
 
@@ -33,6 +36,12 @@ async function start(options: StartOptions): Promise<void> {
     console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
     console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
+  const limitMB = heapLimitMB((await readConfig(configPath)).process, totalmem());
+  if (!heapLimitApplied(limitMB)) {
+    process.exitCode = await relaunchWithHeapLimit(limitMB);
+    return;
+  }
+  dieWithLauncher();
   let logger: Logger | undefined;
   let loaded: Config | undefined;
   let router;
@@ -58,6 +67,15 @@ async function start(options: StartOptions): Promise<void> {
     process.once('SIGINT', stop);
   });
   await router.stop();
+}
+
+async function readConfig(configPath: string): Promise<Config> {
+  try {
+    return await loadConfigFile(configPath);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
+    throw error;
+  }
 }
 
 const UNUSABLE_ADDRESS: Record<string, string> = {
