@@ -7,24 +7,37 @@
  * costs a parse and one datagram — keeps the calls it does take fast, so
  * completed calls/s stays at the maximum.
  *
- * The signal is the event loop's lag: how late a timer fires. A busy loop
- * makes it grow; one late timer (the machine paused us) does not, since the
- * lag counts only when the last two samples both saw it.
+ * The signal is the event loop's lag — how late a timer fires — while the
+ * loop is busy. A busy loop makes the lag grow. A late timer alone does not
+ * count: on a machine short of CPU for other reasons the process may wait
+ * for the CPU while its loop is idle, and refusing calls then would help
+ * nobody. So the lag counts only when the loop was busy (event loop
+ * utilisation ≥ 0.9) in the last two samples, and as the lesser of their two
+ * delays, so one pause of the process is not an overload.
  */
+
+import { performance } from 'node:perf_hooks';
 
 /** Where the lag comes from; tests inject their own. */
 export interface LagSource {
-  /** The event loop's current lag in ms. */
+  /** The event loop's current lag in ms, 0 when it is not busy. */
   lagMs(): number;
   stop(): void;
 }
 
 const SAMPLE_INTERVAL_MS = 20;
+const BUSY_UTILIZATION = 0.9;
 
-/** The lag of a timer re-armed every SAMPLE_INTERVAL_MS: the lesser of its last two delays. */
+interface Sample {
+  lagMs: number;
+  busy: boolean;
+}
+
+/** A timer re-armed every SAMPLE_INTERVAL_MS: how late it fired, and whether the loop was busy meanwhile. */
 export class EventLoopLag implements LagSource {
-  #previous = 0;
-  #latest = 0;
+  #previous: Sample = { lagMs: 0, busy: false };
+  #latest: Sample = { lagMs: 0, busy: false };
+  #utilization = performance.eventLoopUtilization();
   #timer: NodeJS.Timeout | undefined;
 
   constructor() {
@@ -32,7 +45,7 @@ export class EventLoopLag implements LagSource {
   }
 
   lagMs(): number {
-    return Math.min(this.#previous, this.#latest);
+    return this.#previous.busy && this.#latest.busy ? Math.min(this.#previous.lagMs, this.#latest.lagMs) : 0;
   }
 
   stop(): void {
@@ -43,8 +56,13 @@ export class EventLoopLag implements LagSource {
   #arm(): void {
     const expected = performance.now() + SAMPLE_INTERVAL_MS;
     this.#timer = setTimeout(() => {
+      const utilization = performance.eventLoopUtilization();
       this.#previous = this.#latest;
-      this.#latest = Math.max(0, performance.now() - expected);
+      this.#latest = {
+        lagMs: Math.max(0, performance.now() - expected),
+        busy: performance.eventLoopUtilization(utilization, this.#utilization).utilization >= BUSY_UTILIZATION,
+      };
+      this.#utilization = utilization;
       this.#arm();
     }, SAMPLE_INTERVAL_MS);
     this.#timer.unref();

@@ -8,13 +8,13 @@
  * matches none is a stray and is dropped silently (§17.1.3, §18.1.2).
  */
 import type { Logger } from 'pino';
-import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, ownedText, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { responseDestination, type Destination, type Source } from '../transport/index.js';
 import type { CallAdmission } from './admission.js';
 import type { ClientTransaction } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, ownedKey, serverKey } from './keys.js';
+import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, serverKey } from './keys.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import type { ServerTransaction } from './server-transaction.js';
@@ -183,7 +183,8 @@ export class TransactionLayer {
       return;
     }
     this.#overloaded = false;
-    const transactionKey = ownedKey(key);
+    // The key lives as long as the transaction; the request's text must not.
+    const transactionKey = ownedText(key);
     const transaction =
       request.method === 'INVITE'
         ? new InviteServerTransaction(transactionKey, request, source, this.#context)
