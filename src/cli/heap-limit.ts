@@ -2,8 +2,11 @@
  * Node reads its heap limit at start only (--max-old-space-size), so `start`
  * applies the configured one by running itself again with it: the first
  * process only relays signals and the exit code. The relaunched one is told
- * by CALLROUTER_HEAP_LIMIT_MB that the limit is in place, and is in its own
- * process group, so a Ctrl-C on the terminal reaches it once, through us.
+ * by CALLROUTER_HEAP_LIMIT_MB that the limit is in place. It stays in our
+ * session and process group: in a session of its own the scheduler gives it
+ * a share of its own (autogroup), and under load its calls were set up 100×
+ * slower than those of a router beside it. A Ctrl-C on the terminal thus
+ * reaches it twice (directly and relayed), which `start` takes as one.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -21,7 +24,6 @@ export function relaunchWithHeapLimit(limitMB: number): Promise<number> {
   const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${limitMB}`, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, [APPLIED]: String(limitMB) },
-    detached: true,
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of RELAYED_SIGNALS) process.on(signal, relay);

@@ -63,8 +63,9 @@ async function start(options: StartOptions): Promise<void> {
       logger?.info({ signal }, 'stopping');
       resolve();
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // on, not once: behind the heap-limit launcher a Ctrl-C comes twice, and the second must not kill a stopping router.
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   await router.stop();
 }
