@@ -27,7 +27,7 @@
  *
  * QUICK=1: a smoke run of about a minute (small dataset, two short steps).
  * Env: RATES, STEP_SECONDS (10), TALK_MS (1000), AGENTS (5000), CDR_DOCUMENTS (100000), MEMORY_CALLS (1000),
- * HOLD_MS (8000), SCHEMAS (bridge,last-agent), LOG_LEVELS (info,warn), KAMAILIO (1; 0 leaves it out),
+ * HOLD_MS (8000), MEMORY_SETTLE_SECONDS (33; QUICK 0, so its memory figures include live transactions), SCHEMAS (bridge,last-agent), LOG_LEVELS (info,warn), KAMAILIO (1; 0 leaves it out),
  * KAMAILIO_WORKERS (4), OVERLOAD_SECONDS (60; 0 leaves the overload step out), OVERLOAD_FACTOR (2), COOLDOWN_SECONDS (2),
  * ROUTER_NODE_ARGS (more node options for the router processes, comma-separated, %s = the log level; e.g.
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
@@ -59,6 +59,8 @@ const HOLD_MS = setting('HOLD_MS', 8_000, 3_000);
 const OVERLOAD_SECONDS = setting('OVERLOAD_SECONDS', 60, 3);
 const OVERLOAD_FACTOR = setting('OVERLOAD_FACTOR', 2, 2);
 const COOLDOWN_MS = setting('COOLDOWN_SECONDS', 2, 1) * 1000;
+/** Before each memory figure: 64×T1 and a second, so no transaction of what ran before is left. */
+const MEMORY_SETTLE_MS = setting('MEMORY_SETTLE_SECONDS', 33, 0) * 1000;
 const KAMAILIO_WORKERS = setting('KAMAILIO_WORKERS', 4, 4);
 const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as ('bridge' | 'last-agent')[];
 const LOG_LEVELS = list(process.env.LOG_LEVELS, 'info,warn');
@@ -140,18 +142,21 @@ try {
   const memoryLines: string[] = [];
   // Memory is measured on the routers of the first log level (this build's, and the baseline's when there is one).
   const measured = routers.filter((router) => router.name.endsWith(`log ${LOG_LEVELS[0]}`));
+  const before = new Map<RouterProcess, number>();
+  for (const router of measured) before.set(router, (await router.liveHeap()).heapUsedBytes);
   for (const router of routers) {
-    const before = measured.includes(router) ? await router.liveHeap() : undefined;
     await register(phoneUsers, phonePort, router.sipPort);
     await register(['100', '102'], busyPort, router.sipPort);
-    if (before) {
-      const after = await router.liveHeap();
-      const registrations = phoneUsers.length + 2;
-      memoryLines.push(
-        `registrations: ${count(registrations)} at router ${router.name}: live heap ${mb(before.heapUsedBytes)} → ${mb(after.heapUsedBytes)}, ` +
-          `${((after.heapUsedBytes - before.heapUsedBytes) / registrations / 1024).toFixed(2)} kB per registration (RSS ${mb(after.rssBytes)})`,
-      );
-    }
+  }
+  // The REGISTER transactions live 64×T1 after their answers: only then is what is left the registrations.
+  await sleep(MEMORY_SETTLE_MS);
+  for (const router of measured) {
+    const after = await router.liveHeap();
+    const registrations = phoneUsers.length + 2;
+    memoryLines.push(
+      `registrations: ${count(registrations)} at router ${router.name}: live heap ${mb(before.get(router)!)} → ${mb(after.heapUsedBytes)}, ` +
+        `${((after.heapUsedBytes - before.get(router)!) / registrations / 1024).toFixed(2)} kB per registration (RSS ${mb(after.rssBytes)})`,
+    );
   }
   if (kamailio) {
     const before = await kamailio.pssBytes();
@@ -199,8 +204,10 @@ try {
   for (const router of MEMORY_CALLS > 0 ? measured : []) {
     for (const schema of SCHEMAS) {
       const system = routerSystem(router, schema);
+      // The transactions of what ran before end 64×T1 after it: idle means without them.
+      await sleep(MEMORY_SETTLE_MS);
       const idle = await router.liveHeap();
-      const rate = Math.min(500, MEMORY_CALLS);
+      const rate = Math.min(200, MEMORY_CALLS);
       const uac = await startSippProcess({
         scenario: await carrierScenario(carrierSource, work, HOLD_MS),
         target: system.target,

@@ -2,14 +2,14 @@ import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { ConfigError, loadConfigFile } from '../../config/load.js';
+import { ConfigError } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
 import { heapLimitMB } from '../../process-settings.js';
 import { startRouter } from '../../server/router.js';
 import { dieWithLauncher, heapLimitApplied, relaunchWithHeapLimit } from '../heap-limit.js';
-import { action, UsageError } from '../input.js';
+import { action, readConfig, UsageError } from '../input.js';
 import { createLogger, logFormatFor } from '../logger.js';
 
 export const DEFAULT_CONFIG = 'data/callrouter.json';
@@ -68,15 +68,6 @@ async function start(options: StartOptions): Promise<void> {
     process.on('SIGINT', stop);
   });
   await router.stop();
-}
-
-async function readConfig(configPath: string): Promise<Config> {
-  try {
-    return await loadConfigFile(configPath);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-    throw error;
-  }
 }
 
 const UNUSABLE_ADDRESS: Record<string, string> = {
