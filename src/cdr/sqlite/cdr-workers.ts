@@ -52,6 +52,8 @@ export interface SqliteCdrWorkersOptions {
 
 const DEFAULT_MAX_TIME_MS = 30_000;
 const DEFAULT_CALL_TIMEOUT_MS = 2_000;
+/** Reading a large store's customer numbers again has no practical deadline. */
+const REFILL_TIME_LIMIT_MS = 86_400_000;
 
 export class SqliteCdrWorkers implements CdrService {
   readonly #requests: CdrWorkerLane;
@@ -62,14 +64,15 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #path: string;
   readonly #retentionDays: number | undefined;
   readonly #purgeCheck: NodeJS.Timeout | undefined;
+  /** The refill of stored customer numbers in progress, if any: it ends when `done` resolves; `stop` ends its thread. */
+  #refilling: { done: Promise<void>; stop: AbortController } | undefined;
 
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
-    // The request lane's worker also purges expired CDRs (on open and hourly) and reads stored customer numbers again
-    // after a domain's country changed.
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
+    // The request lane's worker also purges expired CDRs (on open and hourly).
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -161,7 +164,9 @@ export class SqliteCdrWorkers implements CdrService {
 
   async close(): Promise<void> {
     clearInterval(this.#purgeCheck);
-    await Promise.all([this.#requests.close(), this.#calls.close()]);
+    // A refill still running ends with its thread: it commits chunk by chunk, and the next start reads on.
+    this.#refilling?.stop.abort();
+    await Promise.all([this.#requests.close(), this.#calls.close(), this.#refilling?.done]);
     this.#mapping.close();
   }
 
@@ -183,7 +188,21 @@ export class SqliteCdrWorkers implements CdrService {
     if (due) this.#requests.warm();
   }
 
-  /** The request thread reads stored customer numbers again when it opens: started at once when a domain's country changed. */
+  /**
+   * A configuration change: what the lanes write from now on reads customers' numbers with these countries, and
+   * the stored ones are read again where a domain's country changed.
+   */
+  async setCountries(countries: DomainCountries): Promise<void> {
+    this.#requests.updateData({ countries });
+    this.#calls.updateData({ countries });
+    if (this.#requests.started) await this.#run('setCountries', countries);
+    this.#refillIfDue(countries);
+  }
+
+  /**
+   * Where a domain's country changed (or the column is new), the stored customer numbers are read again on a
+   * thread of their own, without a deadline (a million CDRs take a while), then the thread ends.
+   */
   #refillIfDue(countries: DomainCountries | undefined): void {
     let due = true;
     try {
@@ -194,9 +213,23 @@ export class SqliteCdrWorkers implements CdrService {
         db.close();
       }
     } catch {
-      // Cannot tell: the thread finds out itself.
+      // Cannot tell: the refill finds out itself.
     }
-    if (due) this.#requests.warm();
+    if (!due) return;
+    const previous = this.#refilling;
+    const stop = new AbortController();
+    const refilling: { done: Promise<void>; stop: AbortController } = { stop, done: Promise.resolve() };
+    this.#refilling = refilling;
+    refilling.done = (async () => {
+      // One refill at a time: a later change waits for the one before it, then reads with its own countries.
+      await previous?.done;
+      if (stop.signal.aborted) return;
+      const lane = new CdrWorkerLane({ path: this.#path, limits: DEFAULT_CDR_LIMITS, countries }, 'cdr-refill');
+      const request = { operation: 'refillCustomerNumbers' as const, payload: undefined, options: { maxTimeMs: REFILL_TIME_LIMIT_MS }, signal: stop.signal };
+      await lane.run(request).catch(() => undefined);
+      await lane.close();
+      if (this.#refilling === refilling) this.#refilling = undefined;
+    })();
   }
 
   #run(operation: CdrOperation, payload: unknown, options: SearchOptions = {}): Promise<unknown> {

@@ -17,7 +17,7 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-// The request lane's worker reads stored customer numbers again after a country change; this one only writes.
+// Stored customer numbers are read again on a thread of their own (SqliteCdrWorkers); this one only writes.
 const store = openSqliteCdrStore({
   path: options.path,
   retentionDays: options.retentionDays,
@@ -44,6 +44,8 @@ port.on('message', (message: ToWorker) => {
     );
     const tracked = done.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
+  } else if (message.type === 'countries') {
+    store.setCountries(message.countries);
   } else if (message.type === 'close' && !closing) {
     closing = true;
     void close();
