@@ -63,6 +63,8 @@ export const voicemailApp: AppSpec<LeaveArgs | CheckArgs> = {
   args: voicemailArgs,
   async run(ctx, args) {
     try {
+      // FreeSWITCH's voicemail answers first: the greeting is heard on an answered call, not as early media.
+      await ctx.call.answer();
       return args.mode === 'leave' ? await leaveMessage(ctx, args) : await checkMailbox(ctx, args);
     } catch (error) {
       if (error instanceof CallEndedError || ctx.call.signal.aborted) return { result: 'interrupted: the call ended' };

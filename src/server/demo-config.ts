@@ -1,16 +1,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AccountStore } from '../admin/account-store.js';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
-import type { PromptName } from '../media/prompts/catalog.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import type { PromptName } from '../apps/services/prompt-catalog.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
 import { PROMPTS_DIR } from './router.js';
 
 const EXAMPLE_SCHEMAS = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
-const DEMO_DOMAIN = 'demo.callrouter.local';
 /** The IVR's prompts, made into the domain's media folder (the IVR plays them as type wav). */
 const IVR_PROMPTS: PromptName[] = ['demo-welcome', 'demo-closed'];
 
@@ -21,6 +21,8 @@ export interface DemoCredentials {
   prompts: 'speech' | 'tones';
   /** An `admin` token for the HTTP API, stored hashed in the demo's data directory. */
   adminToken: string;
+  /** An `admin` account for signing in to the console, its password kept as a scrypt hash. */
+  adminAccount: { username: string; password: string };
 }
 
 /**
@@ -30,9 +32,9 @@ export interface DemoCredentials {
  * last-agent-app.json's `lastAgent` step and then, instead of its fallback,
  * the demo IVR (demo-ivr.json: office hours, 1 for 100, 2 for 102, voicemail
  * of 100); a second number runs the seed's last-agent.json —, *98 to listen
- * to one's voicemail, and an admin API token. The IVR's prompts are made
- * into the domain's media folder. Returns the credentials so they can be
- * printed once.
+ * to one's voicemail, an admin API token and an admin account for the
+ * console. The IVR's prompts are made into the domain's media folder.
+ * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -42,7 +44,7 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   }
   await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await lastAgentThenIvr(), null, 2)}\n`);
   const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url'), voicemailPin: String(randomInt(1000, 10_000)) }));
-  const domain = DEMO_DOMAIN;
+  const domain = 'demo.callrouter.local';
   const config = {
     // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
     sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'] },
@@ -80,10 +82,14 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const dataDir = resolveDataDir(file, config);
   const prompts = await writeIvrPrompts(dataDir, domain);
   const tokens = TokenStore.openInDataDir(dataDir);
+  const accounts = AccountStore.openInDataDir(dataDir);
   try {
-    return { domain, users, prompts, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token };
+    const adminAccount = { username: 'admin', password: randomBytes(12).toString('base64url') };
+    await accounts.create({ ...adminAccount, role: 'admin' });
+    return { domain, users, prompts, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token, adminAccount };
   } finally {
     tokens.close();
+    accounts.close();
   }
 }
 

@@ -5,9 +5,10 @@
  * and the calls' `cdr` lookups have their own, so a call's last-agent lookup
  * never queues behind an HTTP search.
  *
- * Threads start when first needed. The purge of expired CDRs runs on the
- * request lane's thread; it is started for that alone only when something has
- * expired (checked at open and hourly: an index lookup).
+ * Threads start when first needed. The store's maintenance (the purge of
+ * expired CDRs, customer numbers read again after a country change) runs on
+ * the request lane's thread; it is started for that alone only when there is
+ * something to do (checked at open, and hourly for the purge: index lookups).
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
@@ -63,7 +64,8 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #mapping: MappingSnapshot;
   readonly #path: string;
   readonly #retentionDays: number | undefined;
-  readonly #purgeCheck: NodeJS.Timeout | undefined;
+  #countries: DomainCountries | undefined;
+  readonly #maintenanceCheck: NodeJS.Timeout | undefined;
   /** The refill of stored customer numbers in progress, if any: it ends when `done` resolves; `stop` ends its thread. */
   #refilling: { done: Promise<void>; stop: AbortController } | undefined;
 
@@ -71,19 +73,21 @@ export class SqliteCdrWorkers implements CdrService {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
-    // The request lane's worker also purges expired CDRs (on open and hourly).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
+    // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
+    // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#path = options.path;
     this.#retentionDays = options.retentionDays;
+    this.#countries = options.countries;
     if (this.#retentionDays !== undefined) {
-      this.#purgeCheck = setInterval(() => this.#purgeIfDue(), MAINTENANCE_INTERVAL_MS);
-      this.#purgeCheck.unref();
-      this.#purgeIfDue();
+      this.#maintenanceCheck = setInterval(() => this.#maintainIfDue(), MAINTENANCE_INTERVAL_MS);
+      this.#maintenanceCheck.unref();
     }
-    this.#refillIfDue(options.countries);
+    this.#maintainIfDue();
+    this.#refillIfDue(this.#countries);
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
@@ -163,22 +167,28 @@ export class SqliteCdrWorkers implements CdrService {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#purgeCheck);
+    clearInterval(this.#maintenanceCheck);
     // A refill still running ends with its thread: it commits chunk by chunk, and the next start reads on.
     this.#refilling?.stop.abort();
     await Promise.all([this.#requests.close(), this.#calls.close(), this.#refilling?.done]);
     this.#mapping.close();
   }
 
-  /** A started request thread purges by itself (at open and hourly); an idle lane is started when there is something to purge. */
-  #purgeIfDue(): void {
-    if (this.#retentionDays === undefined || this.#requests.started) return;
-    const cutoff = retentionCutoff(Date.now(), this.#retentionDays);
+  /**
+   * A started request thread does the maintenance by itself (at open, the purge hourly too); an idle lane is
+   * started for it when there is something to do: CDRs past the retention period, or stored customer numbers
+   * read with a country their domain no longer has.
+   */
+  #maintainIfDue(): void {
+    if (this.#requests.started) return;
     let due = true;
     try {
       const db = new Database(this.#path, { readonly: true });
       try {
-        due = db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+        const cutoff = this.#retentionDays === undefined ? undefined : retentionCutoff(Date.now(), this.#retentionDays);
+        const expired = cutoff !== undefined && db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+        const legacyArrays = () => db.prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').get() !== undefined;
+        due = expired || legacyArrays();
       } finally {
         db.close();
       }
@@ -193,6 +203,7 @@ export class SqliteCdrWorkers implements CdrService {
    * the stored ones are read again where a domain's country changed.
    */
   async setCountries(countries: DomainCountries): Promise<void> {
+    this.#countries = countries;
     this.#requests.updateData({ countries });
     this.#calls.updateData({ countries });
     if (this.#requests.started) await this.#run('setCountries', countries);

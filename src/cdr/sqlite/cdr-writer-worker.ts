@@ -17,13 +17,16 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-// Stored customer numbers are read again on a thread of their own (SqliteCdrWorkers); this one only writes.
+// The request lane's worker does the store's maintenance (legacy array rows), a refill thread of its own reads
+// customer numbers again after a country change (SqliteCdrWorkers); this one only writes.
 const store = openSqliteCdrStore({
   path: options.path,
   retentionDays: options.retentionDays,
   flushEachWrite: options.flushEachWrite,
   countries: options.countries,
   refillCustomerNumbers: false,
+  normaliseLegacyArrays: false,
+  callTraceMaxBytes: options.callTraceMaxBytes,
 });
 const inFlight = new Set<Promise<void>>();
 let closing = false;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
 import { mediaLoadContext } from '../../apps/play-items.js';
-import { tonePrompts } from '../../media/prompts/spoken-prompts.js';
+import { tonePrompts } from '../../apps/services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
