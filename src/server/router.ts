@@ -261,6 +261,12 @@ export async function startRouter(
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
       readyLookups(next.routeSchemas);
+      const countries = domainCountries(next.domains);
+      if (JSON.stringify(countries) !== JSON.stringify(cdrOptions.countries)) {
+        cdrOptions.countries = countries;
+        sink.setCountries(countries);
+        await cdrStore.setCountries(countries);
+      }
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
         const dropped = sipServer.removeRegistrations(user.domain, user.id);
