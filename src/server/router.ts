@@ -28,6 +28,7 @@ import { Configuration } from '../config/store/configuration.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../config/store/sqlite-config-store.js';
 import { domainsFromFile } from '../config/store/stored-domains.js';
 import { LiveGateways } from './live-gateways.js';
+import type { RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
@@ -68,6 +69,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** A call's trace events held while its flow runs (the engine stops a flow after 1,000 steps); their bytes are capped when stored. */
+const MAX_TRACE_EVENTS_IN_MEMORY = 2_000;
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
 /** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
@@ -160,12 +163,22 @@ export async function startRouter(
       limits: config.cdr.limits,
       maxTimeMs: config.cdr.search.maxTimeMs,
       callTimeoutMs: config.cdr.search.callTimeoutMs,
-      warmCalls: true,
     });
     cleanups.push(() => cdrStore.close());
+    // Routes that search CDRs (`cdr`, `lastAgent`) have the lookup thread ready before their first call.
+    const readyLookups = (schemas: RouteSchemas) => {
+      if ([...schemas.values()].some((schema) => schema.searchesCdrs)) cdrStore.warmCalls();
+    };
+    readyLookups(running.routeSchemas);
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
+    const sink = new SqliteCdrWriterWorker({
+      path: cdrOptions.path,
+      flushEachWrite: cdrOptions.flushEachWrite,
+      countries: cdrOptions.countries,
+      callTraceMaxBytes: config.cdr.callTraces.maxBytes,
+    });
+    sink.warm();
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
@@ -174,7 +187,7 @@ export async function startRouter(
     // Each call's trace goes beside its CDRs, through the same worker thread.
     const traceSettings = config.cdr.callTraces;
     const traces = traceSettings.keep
-      ? new CallTraceRecorder({ sink, maxBytes: traceSettings.maxBytes, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      ? new CallTraceRecorder({ sink, maxEvents: MAX_TRACE_EVENTS_IN_MEMORY, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
       : undefined;
     // After SIP has stopped, before the writer's thread ends.
     cleanups.push(async () => traces?.flush());
@@ -197,6 +210,9 @@ export async function startRouter(
       registeredContacts: () => sipServer.registeredContacts,
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
+      tcpConnections: () => sipServer.tcpConnections,
+      refusedTcpConnections: () => sipServer.refusedTcpConnections,
+      activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });
     // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;
@@ -244,6 +260,7 @@ export async function startRouter(
     configuration.onChange(async (next) => {
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
+      readyLookups(next.routeSchemas);
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
         const dropped = sipServer.removeRegistrations(user.domain, user.id);

@@ -110,6 +110,16 @@ describe('configuration API', () => {
     assert.deepEqual(otherAudit.body.items.map((entry: any) => entry.object), [`domains/${OTHER}/users/200`, `domains/${OTHER}`]);
   });
 
+  it("a domain's country is one of its own settings: refused with its path when not a country, else shown", async () => {
+    const { revision: _revision, ...own } = (await api('GET', `/domains/${DOMAIN}`, tokens.admin)).body;
+    const bad = await api('PUT', `/domains/${DOMAIN}`, tokens.admin, { ...own, country: 'Ukraine' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.issues[0].path, '$.body.country');
+    const good = await api('PUT', `/domains/${DOMAIN}`, tokens.admin, { ...own, country: 'UA' });
+    assert.equal(good.status, 200, JSON.stringify(good.body));
+    assert.equal((await api('GET', `/domains/${DOMAIN}`, tokens.admin)).body.country, 'UA');
+  });
+
   it('a change that does not validate is a 400 with JSON paths into the request, and nothing is saved', async () => {
     const before = server.router.configuration.current.revision;
     const pattern = await api('POST', `/domains/${DOMAIN}/routes/default`, tokens.own, { name: 'bad', pattern: '(?<=x)', schema: 'internal' });

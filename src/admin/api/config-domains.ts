@@ -18,7 +18,7 @@ import { actorOf, applyChange, CHANGE_ERRORS, checkIfMatch, setRevisionHeaders }
 import { visibleDomain } from './config-objects.js';
 
 const domainBody = domainConfig
-  .pick({ name: true, timeZone: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
+  .pick({ name: true, timeZone: true, country: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
   .extend({ nationalFormat: routesDomainShape.routes.removeDefault().shape.nationalFormat })
   .strict();
 type DomainBody = z.infer<typeof domainBody>;

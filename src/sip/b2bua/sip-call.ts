@@ -225,7 +225,7 @@ export class SipCall extends ChannelVariables implements Call {
       this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router');
       return outcome;
     }
-    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'));
+    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'), this.#options.stack.clock);
     this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
     if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
     return outcome;
