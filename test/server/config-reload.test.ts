@@ -110,6 +110,12 @@ test('configSource "store": config import stores the file as the next revision, 
   const audit = (await (await fetch(`${api}/audit`, { headers })).json()) as { items: { action: string; actor: { kind: string } }[] };
   assert.deepEqual(audit.items.map((entry) => [entry.action, entry.actor.kind]), [['import', 'cli'], ['import', 'file']]);
 
+  // trace --config routes as the router does: with the store's users (102 is not in the file any more).
+  await writeFile(config, configText(['101'], {}, 'store'));
+  const traced = await runCli(['trace', '--config', config, '--from', `102@${DOMAIN}`, '--var', 'destination_number=101', '--json']);
+  assert.equal(traced.code, 0, traced.stderr);
+  assert.match(traced.stdout, /"app":"bridge"/);
+
   await writeFile(config, configText(['101'], { timeZone: 'Nowhere/Else' }, 'store'));
   const invalid = await runCli(['config', 'import', '--config', config]);
   assert.equal(invalid.code, 2);

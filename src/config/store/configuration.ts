@@ -8,7 +8,7 @@
  * of the file changes it.
  */
 import type { SchemaLoader } from '../../engine/compile.js';
-import type { Actor, AuditAction, ConfigRevision, ConfigStore, StoredDomains } from './config-store.js';
+import { RevisionConflictError, type Actor, type AuditAction, type ConfigRevision, type ConfigStore, type StoredDomains } from './config-store.js';
 import { checkDomains, prepareStored, type ConfigIssue, type DomainsCheck, type LoadContextOf, type PreparedDomains } from './stored-domains.js';
 
 export interface RunningConfiguration extends ConfigRevision, PreparedDomains {}
@@ -97,7 +97,15 @@ export class Configuration {
   /** An API change: refused when the file is the configuration. */
   change(change: ConfigChange): Promise<ChangeResult> {
     if (this.readOnly) return Promise.reject(new ReadOnlyConfigurationError(this.readOnly));
-    return this.#serially(() => this.#commit(change.edit, change));
+    return this.#serially(async () => {
+      try {
+        return await this.#commit(change.edit, change);
+      } catch (error) {
+        // Another process stored a revision meanwhile: run it, so that the change can be made again on top of it.
+        if (error instanceof RevisionConflictError) await this.#takeLatest();
+        throw error;
+      }
+    });
   }
 
   /** The file's domains again (SIGHUP): a new revision when they differ from the running ones. */
@@ -113,10 +121,7 @@ export class Configuration {
   /** Takes a newer revision another process stored (`callrouter config import`, another router): the running one otherwise. */
   refresh(): Promise<RunningConfiguration> {
     return this.#serially(async () => {
-      const latest = await this.store.latest();
-      if (latest && latest.revision !== this.#current.revision) {
-        await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader, this.contextOf)) }, { action: 'reload', object: 'domains' });
-      }
+      await this.#takeLatest();
       return this.#current;
     });
   }
@@ -137,6 +142,13 @@ export class Configuration {
     const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
     await this.#take({ ...committed, routeSchemas: checked.routeSchemas }, { action: what.action, object: what.object, domain: what.domain });
     return { ok: true, configuration: this.#current };
+  }
+
+  async #takeLatest(): Promise<void> {
+    const latest = await this.store.latest();
+    if (latest && latest.revision !== this.#current.revision) {
+      await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader, this.contextOf)) }, { action: 'reload', object: 'domains' });
+    }
   }
 
   async #take(next: RunningConfiguration, change: AppliedChange): Promise<void> {
