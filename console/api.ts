@@ -1,4 +1,4 @@
-/** The admin API as the console uses it: JSON with the signed-in token, and the live event stream. */
+/** The admin API as the console uses it: JSON with the signed-in token or session, and the live event stream. */
 
 export interface Phone {
   domain: string;
@@ -76,13 +76,31 @@ export class ApiFailure extends Error {
   }
 }
 
+/** How the console proves who it is: an API token, or a password sign-in's session cookie with its CSRF token. */
+export type Credentials = { kind: 'token'; token: string } | { kind: 'session'; csrfToken: string };
+
+/** Who is signed in (GET/POST /api/v1/session). */
+export interface Session {
+  username: string;
+  role: string;
+  domain?: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
 export class Api {
-  constructor(readonly token: string) {}
+  constructor(readonly credentials: Credentials) {}
+
+  /** A token goes in Authorization; a session's cookie goes by itself, and every change carries its CSRF token. */
+  #headers(method: string): Record<string, string> {
+    if (this.credentials.kind === 'token') return { authorization: `Bearer ${this.credentials.token}` };
+    return method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': this.credentials.csrfToken };
+  }
 
   async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, ...extraHeaders };
+    const headers: Record<string, string> = { ...this.#headers(method), ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
     if (!response.ok) throw new ApiFailure(response.status, json.message ?? `HTTP ${response.status}`, json.issues);
     return json as T;
@@ -92,7 +110,7 @@ export class Api {
   async stream(onEvent: (type: string, data: any) => void, onState: (live: boolean) => void, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const response = await fetch('/api/v1/events', { headers: { authorization: `Bearer ${this.token}` }, signal });
+        const response = await fetch('/api/v1/events', { headers: this.#headers('GET'), credentials: 'same-origin', signal });
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         onState(true);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -65,7 +65,7 @@ export class CallsTable {
                     'td',
                     { class: 'actions' },
                     h('button', { class: 'small', onclick: () => void showCallTrace(this.api, call.uuid) }, 'Trace'),
-                    h('button', { class: 'danger', onclick: () => void this.#hangup(call) }, 'Hang up'),
+                    h('button', { class: 'small danger', onclick: () => void this.#hangup(call) }, 'Hang up'),
                   ),
                 ),
               ),

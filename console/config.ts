@@ -5,6 +5,7 @@
  * the running router at once.
  */
 import { ApiFailure, type Api } from './api.js';
+import { auditTable } from './audit.js';
 import { ConfigForm, type Field } from './config-form.js';
 import { clear, h } from './dom.js';
 
@@ -100,13 +101,14 @@ export class ConfigPage {
   readonly #tabs = h('div', { class: 'subtabs', role: 'tablist' });
   readonly #body = h('div', { class: 'config-body' });
   readonly #editor = h('div', { class: 'config-editor' });
-  #view = COLLECTIONS[0];
+  #view: CollectionView | 'audit' = COLLECTIONS[0];
 
   constructor(private readonly api: Api) {
     this.#domain.addEventListener('change', () => void this.#list());
     for (const view of COLLECTIONS) {
       this.#tabs.append(h('button', { type: 'button', role: 'tab', 'data-collection': view.collection, onclick: () => this.#open(view) }, view.title));
     }
+    this.#tabs.append(h('button', { type: 'button', role: 'tab', 'data-collection': 'audit', onclick: () => this.#open('audit') }, 'Audit log'));
     this.element = h('section', { class: 'config-page', 'aria-label': 'Configuration' }, h('div', { class: 'config-head' }, h('label', {}, 'Domain', this.#domain), this.#tabs), this.#editor, this.#body);
   }
 
@@ -123,24 +125,30 @@ export class ConfigPage {
     }
   }
 
-  #open(view: CollectionView): void {
+  #open(view: CollectionView | 'audit'): void {
     this.#view = view;
-    for (const tab of this.#tabs.querySelectorAll('button')) tab.setAttribute('aria-selected', String(tab.dataset.collection === view.collection));
+    const name = view === 'audit' ? 'audit' : view.collection;
+    for (const tab of this.#tabs.querySelectorAll('button')) tab.setAttribute('aria-selected', String(tab.dataset.collection === name));
     clear(this.#editor);
     void this.#list();
   }
 
-  #path(name?: string): string {
-    const base = `/domains/${encodeURIComponent(this.#domain.value)}/${this.#view.collection}`;
+  #path(view: CollectionView, name?: string): string {
+    const base = `/domains/${encodeURIComponent(this.#domain.value)}/${view.collection}`;
     return name === undefined ? base : `${base}/${encodeURIComponent(name)}`;
   }
 
   async #list(): Promise<void> {
     if (!this.#domain.value) return clear(this.#body, h('p', { class: 'empty' }, 'No domain.'));
     const view = this.#view;
+    if (view === 'audit') {
+      const shown = await auditTable(this.api, this.#domain.value).catch((error: Error) => h('p', { class: 'error', role: 'alert' }, error.message));
+      if (this.#view === 'audit') clear(this.#body, h('div', { class: 'list-head' }, h('h2', {}, 'Audit log')), shown);
+      return;
+    }
     let items: Item[];
     try {
-      ({ items } = await this.api.request<{ items: Item[] }>('GET', this.#path()));
+      ({ items } = await this.api.request<{ items: Item[] }>('GET', this.#path(view)));
     } catch (error) {
       return clear(this.#body, h('p', { class: 'error', role: 'alert' }, (error as Error).message));
     }
@@ -148,7 +156,7 @@ export class ConfigPage {
     const headers = [view.fields[0].label, ...view.columns.map(([title]) => title), ''];
     clear(
       this.#body,
-      h('div', { class: 'list-head' }, h('h2', {}, view.title), h('button', { class: 'primary', onclick: () => this.#edit(undefined) }, `New ${view.noun}`)),
+      h('div', { class: 'list-head' }, h('h2', {}, view.title), h('button', { class: 'primary', onclick: () => this.#edit(view, undefined) }, `New ${view.noun}`)),
       items.length === 0
         ? h('p', { class: 'empty' }, `No ${view.noun}s in this domain.`)
         : h(
@@ -167,8 +175,8 @@ export class ConfigPage {
                   h(
                     'td',
                     { class: 'actions' },
-                    h('button', { class: 'small', onclick: () => this.#edit(item) }, 'Edit'),
-                    h('button', { class: 'small danger', onclick: () => void this.#delete(item) }, 'Delete'),
+                    h('button', { class: 'small', onclick: () => this.#edit(view, item) }, 'Edit'),
+                    h('button', { class: 'small danger', onclick: () => void this.#delete(view, item) }, 'Delete'),
                   ),
                 ),
               ),
@@ -177,18 +185,17 @@ export class ConfigPage {
     );
   }
 
-  #edit(item: Item | undefined): void {
-    const view = this.#view;
-    const form: ConfigForm = new ConfigForm(view.fields, item, (body) => void this.#save(form, body), () => clear(this.#editor));
+  #edit(view: CollectionView, item: Item | undefined): void {
+    const form: ConfigForm = new ConfigForm(view.fields, item, (body) => void this.#save(view, form, body), () => clear(this.#editor));
     clear(this.#editor, h('div', { class: 'panel' }, h('h2', {}, item ? `Edit ${view.noun} ${item[view.key]}` : `New ${view.noun}`), form.element));
     form.element.querySelector<HTMLElement>('input:not([disabled]), select, textarea')?.focus();
   }
 
-  async #save(form: ConfigForm, body: Record<string, unknown>): Promise<void> {
+  async #save(view: CollectionView, form: ConfigForm, body: Record<string, unknown>): Promise<void> {
     const stored = form.editing;
     try {
-      if (stored) await this.api.request('PUT', this.#path(String(stored[this.#view.key])), body, { 'if-match': `"${stored.revision}"` });
-      else await this.api.request('POST', this.#path(), body);
+      if (stored) await this.api.request('PUT', this.#path(view, String(stored[view.key])), body, { 'if-match': `"${stored.revision}"` });
+      else await this.api.request('POST', this.#path(view), body);
     } catch (error) {
       if (!(error instanceof ApiFailure)) return form.showError(String(error));
       const message = error.status === 412 ? 'Someone changed it since you opened it: cancel and edit it again.' : error.message;
@@ -198,11 +205,11 @@ export class ConfigPage {
     await this.#list();
   }
 
-  async #delete(item: Item): Promise<void> {
-    const name = String(item[this.#view.key]);
-    if (!confirm(`Delete ${this.#view.noun} ${name}?`)) return;
+  async #delete(view: CollectionView, item: Item): Promise<void> {
+    const name = String(item[view.key]);
+    if (!confirm(`Delete ${view.noun} ${name}?`)) return;
     try {
-      await this.api.request('DELETE', this.#path(name), undefined, { 'if-match': `"${item.revision}"` });
+      await this.api.request('DELETE', this.#path(view, name), undefined, { 'if-match': `"${item.revision}"` });
     } catch (error) {
       clear(this.#editor, h('p', { class: 'error', role: 'alert' }, (error as Error).message));
     }

@@ -10,14 +10,14 @@ import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorView, basicSetup } from 'codemirror';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { parseJsonPath } from '../src/engine/json-path.js';
-import { ApiFailure, type Api, type SchemaIssue } from './api.js';
+import { ApiFailure, type Api, type ApiIssue, type SchemaIssue } from './api.js';
 
 const VALIDATE_DELAY_MS = 400;
 
 export class SchemaEditor {
   readonly view: EditorView;
-  /** Told after each validation: the schema's errors (none when it is valid; syntax errors count as one). */
-  onValidated: (issues: SchemaIssue[]) => void = () => {};
+  /** Told after each validation: the schema's errors (none when it is valid; syntax errors count as one), and what loads but is skipped at run time. */
+  onValidated: (errors: SchemaIssue[], warnings?: SchemaIssue[]) => void = () => {};
 
   constructor(
     private readonly api: Api,
@@ -47,8 +47,10 @@ export class SchemaEditor {
     }
     const text = view.state.doc.toString();
     let errors: SchemaIssue[] = [];
+    let warnings: SchemaIssue[] = [];
     try {
-      await this.api.request('POST', '/schemas/validate', { schema: JSON.parse(text) });
+      const valid = await this.api.request<{ warnings?: ApiIssue[] }>('POST', '/schemas/validate', { schema: JSON.parse(text) });
+      warnings = (valid.warnings ?? []).map((warning) => schemaIssue(warning.path, warning.message));
     } catch (error) {
       if (!(error instanceof ApiFailure) || error.status !== 400 || error.issues.length === 0) {
         // The router could not be asked (offline): nothing is underlined rather than something wrongly.
@@ -57,9 +59,11 @@ export class SchemaEditor {
       }
       errors = error.issues.map((issue) => schemaIssue(issue.path, issue.message));
     }
-    this.onValidated(errors);
+    this.onValidated(errors, warnings);
     const tree = parseTree(text);
-    return errors.map((error) => ({ ...rangeOf(tree, error.segments), severity: 'error', message: `${error.path}: ${error.message}`, source: 'callrouter validate' }));
+    const marks = (issues: SchemaIssue[], severity: 'error' | 'warning'): Diagnostic[] =>
+      issues.map((issue) => ({ ...rangeOf(tree, issue.segments), severity, message: `${issue.path}: ${issue.message}`, source: 'callrouter validate' }));
+    return [...marks(errors, 'error'), ...marks(warnings, 'warning')];
   }
 }
 

@@ -1,5 +1,6 @@
 /**
- * The schema page: the editor (validated as you type) beside the trace
+ * The schema page: the editor (validated as you type; stored schemas opened
+ * and saved from its toolbar) beside the trace
  * panel, which runs the schema on a simulated call (POST /api/v1/trace) —
  * channel variables, phone states and target outcomes in, every step out.
  */
@@ -7,6 +8,7 @@ import { ApiFailure, type Api, type SchemaIssue, type TraceEvent } from './api.j
 import { clear, h } from './dom.js';
 import { parsePairs } from './pairs.js';
 import { SchemaEditor } from './schema-editor.js';
+import { SchemaLibrary } from './schema-library.js';
 import { renderSteps } from './trace-steps.js';
 
 const EXAMPLE = JSON.stringify(
@@ -23,6 +25,7 @@ const OUTCOMES = ['answer', 'no-answer', 'busy', 'not-registered', 'reject', 'fa
 export class TracePanel {
   readonly element: HTMLElement;
   readonly #editor: SchemaEditor;
+  readonly library: SchemaLibrary;
   readonly #status = h('div', { class: 'schema-status', 'aria-live': 'polite' });
   readonly #variables = h('textarea', { id: 'trace-variables', rows: '4', spellcheck: false });
   readonly #phones = h('textarea', { id: 'trace-phones', rows: '3', spellcheck: false });
@@ -32,14 +35,15 @@ export class TracePanel {
   constructor(private readonly api: Api) {
     const editorHost = h('div', { class: 'editor', id: 'schema-editor' });
     this.#editor = new SchemaEditor(api, editorHost, EXAMPLE);
-    this.#editor.onValidated = (issues) => this.#showIssues(issues);
+    this.#editor.onValidated = (errors, warnings = []) => this.#showIssues(errors, warnings);
+    this.library = new SchemaLibrary(api, this.#editor);
     this.#variables.value = 'caller_id_number=0671234567\ndestination_number=101';
     this.#phones.value = '101=onhook';
     this.#targets.placeholder = `user/101=answer (${OUTCOMES.join(', ')})`;
     this.element = h(
       'section',
       { class: 'schema-page', 'aria-label': 'Schema and trace' },
-      h('div', { class: 'panel' }, h('h2', {}, 'Schema'), editorHost, this.#status),
+      h('div', { class: 'panel' }, h('h2', {}, 'Schema'), this.library.element, editorHost, this.#status),
       h(
         'div',
         { class: 'panel' },
@@ -56,9 +60,10 @@ export class TracePanel {
     );
   }
 
-  #showIssues(issues: SchemaIssue[]): void {
-    if (issues.length === 0) return clear(this.#status, h('span', { class: 'valid' }, '✓ valid'));
-    clear(this.#status, h('ul', { class: 'issues schema-issues' }, ...issues.map((issue) => h('li', {}, h('code', {}, issue.path), ' ', issue.message))));
+  #showIssues(errors: SchemaIssue[], warnings: SchemaIssue[]): void {
+    const list = (issues: SchemaIssue[], kind: string) => h('ul', { class: `issues ${kind}` }, ...issues.map((issue) => h('li', {}, h('code', {}, issue.path), ' ', issue.message)));
+    if (errors.length > 0) return clear(this.#status, list(errors, 'schema-issues'));
+    clear(this.#status, h('span', { class: 'valid' }, '✓ valid'), warnings.length > 0 && list(warnings, 'schema-warnings'));
   }
 
   async #run(): Promise<void> {

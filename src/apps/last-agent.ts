@@ -36,6 +36,7 @@ interface Attempt {
 export const lastAgentApp: AppSpec<LastAgentArgs> = {
   name: 'lastAgent',
   args: lastAgentArguments,
+  searchesCdrs: true,
   async run(ctx, args) {
     const customer = customerOf(ctx);
     if (customer === undefined) return finish(ctx, args, { agent: '', result: 'not-found' });

@@ -96,7 +96,7 @@ export const originateApp: AppSpec<OriginateArgs> = {
       failed: (cause) => logger.info({ uuid, originatedBy: ctx.call.uuid, cause }, 'originated call failed'),
     });
     const target = `${endpoint.type} ${[endpoint.name, endpoint.dialString].filter(Boolean).join('/')}`;
-    if (!placed.placed) return { result: `not placed: ${placed.reason}` };
+    if (!placed.placed) return { result: `not placed (call ${uuid} to ${target}): ${placed.reason}` };
     return { result: `call ${uuid} to ${target} in ${delay} s, ringing up to ${timeout} s; its ${args.actions.length} action(s) run when it answers` };
   },
 };

@@ -47,8 +47,14 @@ describe('sipRedirect', () => {
     assert.equal(run.call.hangupCause, 'BLIND_TRANSFER');
   });
 
-  it('needs a target', () => {
+  it('needs targets that are SIP URIs, when the schema loads and when substituted', async () => {
     assert.deepEqual(loadErrors([{ sipRedirect: [] }]), [{ path: '[0].sipRedirect', message: 'expected a SIP URI or a list of them' }]);
+    assert.deepEqual(loadErrors([{ sipRedirect: ['sip:1000@pbx', 'call me'] }]), [
+      { path: '[0].sipRedirect[1]', message: 'expected a SIP URI such as sip:1000@example.com, got "call me"' },
+    ]);
+    const { step, call } = await runApp({ sipRedirect: 'sip:${target}' }, { variables: { target: '1000 @pbx' } });
+    assert.equal(step.result, 'not redirected: not a SIP URI: "sip:1000 @pbx"');
+    assert.equal(call.state, 'ringing');
   });
 });
 
@@ -146,7 +152,7 @@ describe('originate', () => {
 
   it('in a trace nothing is placed, and the trace says so', async () => {
     const { step } = await runApp(callback, { variables: { callback_number: '0671234567' } });
-    assert.equal(step.result, 'not placed: a trace places no other calls');
+    assert.equal(step.result, 'not placed (call new-call to gateway carrier/0671234567): a trace places no other calls');
   });
 
   it("checks the new call's actions when the schema loads, with their path", () => {

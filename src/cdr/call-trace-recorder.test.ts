@@ -26,7 +26,7 @@ describe('call traces', () => {
     const path = join(directory, 'stored', 'cdr.sqlite');
     const store = openSqliteCdrStore({ path });
     const sink = new SqliteCdrWriterWorker({ path });
-    const recorder = new CallTraceRecorder({ sink, maxBytes: 65_536, now: () => new Date('2026-12-05T10:00:00Z'), logger: silentLogger() });
+    const recorder = new CallTraceRecorder({ sink, maxEvents: 100, now: () => new Date('2026-12-05T10:00:00Z'), logger: silentLogger() });
     let domain = '';
     recorder.begin(UUID, () => domain);
     assert.deepEqual(recorder.current(UUID)?.events, [], 'a begun call has a trace with no steps yet');
@@ -48,26 +48,31 @@ describe('call traces', () => {
     await store.close();
   });
 
-  it('keep steps up to the size cap, count the rest, and always keep the end', async () => {
-    const saved: CallTraceRecord[] = [];
-    const recorder = new CallTraceRecorder({ sink: { saveTraces: async (traces) => void saved.push(...traces) }, maxBytes: 1024, now: () => new Date(), logger: silentLogger() });
+  it('keep steps up to a number in memory and up to a size in the store, count the rest, and always keep the end', async () => {
+    const path = join(directory, 'capped', 'cdr.sqlite');
+    const store = openSqliteCdrStore({ path, callTraceMaxBytes: 1024 });
+    const recorder = new CallTraceRecorder({ sink: store, maxEvents: 8, now: () => new Date(), logger: silentLogger() });
     recorder.begin(UUID, () => 'example.com');
     for (let index = 0; index < 10; index++) recorder.add(UUID, step(`app${index}`, 'x'.repeat(200)));
     recorder.add(UUID, end);
     recorder.add('never-begun', step('ignored'));
+    assert.equal(recorder.current(UUID)?.events.length, 9, 'eight steps and the end in memory');
+    assert.equal(recorder.current(UUID)?.droppedEvents, 2);
     recorder.finish(UUID);
     await recorder.flush();
-    assert.equal(saved.length, 1);
-    const kept = saved[0].events as { type: string }[];
-    assert.ok(JSON.stringify(kept.slice(0, -1)).length <= 1024);
-    assert.equal(kept.length - 1 + saved[0].droppedEvents, 10, 'every step is kept or counted');
-    assert.ok(saved[0].droppedEvents > 0);
+    const stored = (await store.callTrace(UUID))!;
+    const kept = stored.events as { type: string }[];
+    assert.ok(JSON.stringify(kept.slice(0, -1)).length <= 1024, 'the steps kept fit the byte cap');
+    assert.equal(kept.length - 1 + stored.droppedEvents, 10, 'every step is kept or counted');
+    assert.ok(kept.length - 1 < 8, 'the store dropped some of those held in memory');
     assert.equal(kept.at(-1)?.type, 'end');
+    assert.equal(await store.callTrace('never-begun'), undefined);
+    await store.close();
   });
 
   it('a trace the store refuses is logged with its call, not thrown at the call', async () => {
     const logger = silentLogger();
-    const recorder = new CallTraceRecorder({ sink: { saveTraces: async () => Promise.reject(new Error('disk full')) }, maxBytes: 1024, now: () => new Date(), logger });
+    const recorder = new CallTraceRecorder({ sink: { saveTraces: async () => Promise.reject(new Error('disk full')) }, maxEvents: 100, now: () => new Date(), logger });
     recorder.begin(UUID, () => 'example.com');
     recorder.add(UUID, end);
     recorder.finish(UUID);

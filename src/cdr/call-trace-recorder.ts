@@ -1,9 +1,10 @@
 /**
  * Keeps the trace of every call while its flow runs and stores it, off the
  * call path, once the flow is over: events are collected in memory up to a
- * size cap (steps past it are counted, not kept; `end` events always are),
- * finished traces are handed to the sink together (one transaction per
- * turn of the event loop). A trace the sink cannot store is logged with the
+ * number (steps past it are counted, not kept; `end` events always are) —
+ * the byte cap is the store's, applied where the events are serialized, off
+ * this thread —, finished traces are handed to the sink together (one
+ * transaction per turn of the event loop). A trace the sink cannot store is logged with the
  * call's uuid; the call is never affected. Until it is stored, a trace is
  * readable here, so a call in progress shows its steps so far.
  */
@@ -16,15 +17,14 @@ export interface RecordedEvent {
 
 export interface CallTraceRecorderOptions {
   sink: CallTraceSink;
-  /** The most bytes (of JSON) of events kept per call. */
-  maxBytes: number;
+  /** The most events kept in memory per call (the store caps their bytes). */
+  maxEvents: number;
   now(): Date;
   logger: { error(fields: object, message: string): void };
 }
 
 interface Collecting {
   record: CallTraceRecord;
-  bytes: number;
   /** The call's domain, which its route names after the flow began. */
   domainOf(): string;
 }
@@ -47,25 +47,17 @@ export class CallTraceRecorder {
   begin(uuid: string, domainOf: () => string): void {
     if (this.#traces.has(uuid)) return;
     const record = { uuid, domain: '', startedAt: this.#options.now().toISOString(), events: [], droppedEvents: 0 };
-    this.#traces.set(uuid, { record, bytes: 0, domainOf });
+    this.#traces.set(uuid, { record, domainOf });
   }
 
-  /** One event of a begun call's flow. Never throws. */
+  /** One event of a begun call's flow. Never throws; costs the call path no serialization. */
   add(uuid: string, event: RecordedEvent): void {
     const trace = this.#traces.get(uuid);
     if (!trace) return;
-    let bytes: number;
-    try {
-      bytes = JSON.stringify(event).length;
-    } catch {
+    if (event.type !== 'end' && trace.record.events.length >= this.#options.maxEvents) {
       trace.record.droppedEvents++;
       return;
     }
-    if (event.type !== 'end' && trace.bytes + bytes > this.#options.maxBytes) {
-      trace.record.droppedEvents++;
-      return;
-    }
-    trace.bytes += bytes;
     trace.record.events.push(event);
   }
 

@@ -5,6 +5,9 @@
  * CDR store keeps the events as they came; it does not read them.
  */
 
+/** The default cap of one stored trace's events, in bytes of JSON (`cdr.callTraces.maxBytes`). */
+export const DEFAULT_CALL_TRACE_MAX_BYTES = 65_536;
+
 /** One call's trace, keyed by the caller's leg uuid (a bridged leg's CDR names it in `variables.originating_leg_uuid`). */
 export interface CallTraceRecord {
   uuid: string;

@@ -26,6 +26,8 @@ export interface SearchOptions {
 export interface SearchHit {
   _index: string;
   _id: string;
+  /** With `version: true`. */
+  _version?: number;
   _score: number | null;
   _source?: CdrDocument;
   fields?: Record<string, unknown[]>;
@@ -124,7 +126,7 @@ export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_fou
 
 /** Per-item outcome, as a bulk response reports it. */
 export type WriteResult =
-  | { ok: true; id: string; result: WriteOutcome }
+  | { ok: true; id: string; result: WriteOutcome; /** Elasticsearch's _version after the write. */ version: number }
   | { ok: false; id: string; status: number; type: string; reason: string };
 
 /** A `_bulk` request's options: its index from the path (`/<index>/_bulk`), for actions that name none. */

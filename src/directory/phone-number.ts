@@ -4,14 +4,27 @@
  * `+380671234567`, `+38 (067) 123-45-67`) becomes one E.164 form, read with
  * the domain's country for numbers written nationally.
  */
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { createRequire } from 'node:module';
+import type { CountryCode } from 'libphonenumber-js';
+
+type PhoneNumbers = typeof import('libphonenumber-js');
+let phoneNumbers: PhoneNumbers | undefined;
+
+/**
+ * Loaded on first use (a few hundred ms of module loading on a busy machine): a CDR worker thread that only
+ * looks customers up, never reading a written number, starts without it, within a call's time limit.
+ */
+function library(): PhoneNumbers {
+  phoneNumbers ??= createRequire(import.meta.url)('libphonenumber-js') as PhoneNumbers;
+  return phoneNumbers;
+}
 
 /** Digits with the punctuation people write numbers with; anything else (a name, a SIP URI, `anonymous`) is not a number. */
 const WRITTEN_NUMBER = /^\+?[\d\s().\-/]+$/;
 
 /** An ISO 3166-1 alpha-2 code (UA, DE, US) that libphonenumber-js has numbering rules for. */
 export function isPhoneCountry(code: string): boolean {
-  return /^[A-Z]{2}$/.test(code) && isSupportedCountry(code);
+  return /^[A-Z]{2}$/.test(code) && library().isSupportedCountry(code);
 }
 
 /**
@@ -24,6 +37,6 @@ export function e164Number(text: string | undefined, country?: string): string |
   const trimmed = text.trim();
   if (!WRITTEN_NUMBER.test(trimmed)) return undefined;
   const defaultCountry = country !== undefined && isPhoneCountry(country) ? (country as CountryCode) : undefined;
-  const parsed = parsePhoneNumberFromString(trimmed, defaultCountry ? { defaultCountry } : undefined);
+  const parsed = library().parsePhoneNumberFromString(trimmed, defaultCountry ? { defaultCountry } : undefined);
   return parsed?.isPossible() ? parsed.number : undefined;
 }

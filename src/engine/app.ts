@@ -25,6 +25,8 @@ export interface AppSpec<Args> {
   traceArgs?(args: Args, ctx: AppContext): unknown;
   /** Plays to the caller or collects its digits: a schema with it needs the caller's media (see CompiledSchema.usesMedia). */
   usesMedia?: boolean;
+  /** Looks CDRs up while the call waits (see CompiledSchema.searchesCdrs). */
+  searchesCdrs?: boolean;
   /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
   gotoTarget?(args: Args): string | undefined;
   /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */

@@ -14,6 +14,8 @@ export interface CompiledSchema {
   tags: ReadonlyMap<string, FlowPosition>;
   /** Some application of it plays to the caller or collects digits: calls on its route terminate the caller's media. */
   usesMedia: boolean;
+  /** Some application of it searches CDRs on the call's path (`cdr`, `lastAgent`): the router keeps the CDR lookup thread ready. */
+  searchesCdrs: boolean;
   /** `function` definitions by name, for `execute`. */
   functions: ReadonlyMap<string, Flow>;
   /** `trigger { disconnected }`: what runs once the call has ended. */
@@ -98,7 +100,7 @@ export class SchemaLoader {
     const unknownTargets = missingTargets(root, linked);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
     const { tags, functions, onDisconnect, commands, warnings } = linked;
-    return { ok: true, schema: { root, tags, functions, onDisconnect, commands, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
+    return { ok: true, schema: { root, tags, functions, onDisconnect, commands, warnings, dialect: detectDialect(json), usesMedia: anyStep(root, 'usesMedia'), searchesCdrs: anyStep(root, 'searchesCdrs') } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -235,8 +237,9 @@ function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
   });
 }
 
-function usesMedia(flow: Flow): boolean {
-  return flow.steps.some((step) => step.app.usesMedia === true || nestedFlows(step.args).some(usesMedia));
+/** Whether an application of the flow, or of a flow nested in it, has the flag. */
+function anyStep(flow: Flow, flag: 'usesMedia' | 'searchesCdrs'): boolean {
+  return flow.steps.some((step) => step.app[flag] === true || nestedFlows(step.args).some((nested) => anyStep(nested, flag)));
 }
 
 function nestingDepth(json: unknown): number {

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { AccountStore } from '../admin/account-store.js';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
 import type { PromptName } from '../media/prompts/catalog.js';
@@ -21,6 +22,8 @@ export interface DemoCredentials {
   prompts: 'speech' | 'tones';
   /** An `admin` token for the HTTP API, stored hashed in the demo's data directory. */
   adminToken: string;
+  /** An `admin` account for signing in to the console, its password kept as a scrypt hash. */
+  adminAccount: { username: string; password: string };
 }
 
 /**
@@ -30,9 +33,9 @@ export interface DemoCredentials {
  * last-agent-app.json's `lastAgent` step and then, instead of its fallback,
  * the demo IVR (demo-ivr.json: office hours, 1 for 100, 2 for 102, voicemail
  * of 100); a second number runs the seed's last-agent.json —, *98 to listen
- * to one's voicemail, and an admin API token. The IVR's prompts are made
- * into the domain's media folder. Returns the credentials so they can be
- * printed once.
+ * to one's voicemail, an admin API token and an admin account for the
+ * console. The IVR's prompts are made into the domain's media folder.
+ * Returns the credentials so they can be printed once.
  */
 export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const folder = dirname(file);
@@ -80,10 +83,14 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   const dataDir = resolveDataDir(file, config);
   const prompts = await writeIvrPrompts(dataDir, domain);
   const tokens = TokenStore.openInDataDir(dataDir);
+  const accounts = AccountStore.openInDataDir(dataDir);
   try {
-    return { domain, users, prompts, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token };
+    const adminAccount = { username: 'admin', password: randomBytes(12).toString('base64url') };
+    await accounts.create({ ...adminAccount, role: 'admin' });
+    return { domain, users, prompts, adminToken: tokens.create({ role: 'admin', name: 'demo admin (first start)' }).token, adminAccount };
   } finally {
     tokens.close();
+    accounts.close();
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -7,6 +7,8 @@ import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
+import { AccountStore } from '../admin/account-store.js';
+import { SignInThrottle, type SignInLimits } from '../admin/sign-in-throttle.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
@@ -26,6 +28,7 @@ import { Configuration } from '../config/store/configuration.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../config/store/sqlite-config-store.js';
 import { domainsFromFile } from '../config/store/stored-domains.js';
 import { LiveGateways } from './live-gateways.js';
+import type { RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
@@ -52,7 +55,7 @@ export interface RunningRouter {
   configuration: Configuration;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
   readonly routes: RouteTable;
-  /** Reads the configuration file's domains again (SIGHUP); applied when the router runs from its file, else ignored with a log line. */
+  /** SIGHUP: reads the configuration file's domains again when the router runs from its file, else the store's latest revision (a `config import` by another process). */
   reloadFile(): Promise<void>;
   /** The CDR store: every request on a worker thread, with a deadline. */
   cdrStore: SqliteCdrWorkers;
@@ -66,6 +69,8 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** A call's trace events held while its flow runs (the engine stops a flow after 1,000 steps); their bytes are capped when stored. */
+const MAX_TRACE_EVENTS_IN_MEMORY = 2_000;
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
 /** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
@@ -85,6 +90,8 @@ export const STATE_DATABASE_FILE = 'state.sqlite';
 export interface RouterOptions {
   /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
   clock?: Clock;
+  /** Failed sign-ins allowed per username and per address before they are refused for a while. */
+  signIn?: SignInLimits;
   /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
   trace?: CallTraceSink;
 }
@@ -118,12 +125,24 @@ export async function startRouter(
     cleanups.push(() => configStore.close());
     const fromFile = config.configSource === 'file';
     const readFileDomains = async () => domainsFromFile((await loadConfigFile(configPath)).domains, configDir);
-    const { configuration, imported } = await Configuration.open({ store: configStore, loader: schemas, fileDomains: await domainsFromFile(config.domains, configDir), fromFile });
+    const { configuration, imported, fileDiffers } = await Configuration.open({
+      store: configStore,
+      loader: schemas,
+      fileDomains: await domainsFromFile(config.domains, configDir),
+      fromFile,
+      contextOf: mediaLoadContext(mediaDir),
+    });
     let running = configuration.current;
     logger.info(
       { revision: running.revision, source: fromFile ? configPath : join(dataDir, CONFIG_DATABASE_FILE) },
       imported ? 'configuration imported from the file into the store' : 'configuration loaded',
     );
+    if (fileDiffers) {
+      logger.warn(
+        { revision: running.revision, file: configPath },
+        `the configuration file's domains differ from the store's, which the router runs: to run the file's, callrouter config import --config ${configPath} (then SIGHUP)`,
+      );
+    }
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
     // The other calls in progress (hangup/bridge by uuid, park, pickup, originate) are the SIP server's, made below.
@@ -144,12 +163,22 @@ export async function startRouter(
       limits: config.cdr.limits,
       maxTimeMs: config.cdr.search.maxTimeMs,
       callTimeoutMs: config.cdr.search.callTimeoutMs,
-      warmCalls: true,
     });
     cleanups.push(() => cdrStore.close());
+    // Routes that search CDRs (`cdr`, `lastAgent`) have the lookup thread ready before their first call.
+    const readyLookups = (schemas: RouteSchemas) => {
+      if ([...schemas.values()].some((schema) => schema.searchesCdrs)) cdrStore.warmCalls();
+    };
+    readyLookups(running.routeSchemas);
     const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite, countries: cdrOptions.countries });
+    const sink = new SqliteCdrWriterWorker({
+      path: cdrOptions.path,
+      flushEachWrite: cdrOptions.flushEachWrite,
+      countries: cdrOptions.countries,
+      callTraceMaxBytes: config.cdr.callTraces.maxBytes,
+    });
+    sink.warm();
     const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
@@ -158,7 +187,7 @@ export async function startRouter(
     // Each call's trace goes beside its CDRs, through the same worker thread.
     const traceSettings = config.cdr.callTraces;
     const traces = traceSettings.keep
-      ? new CallTraceRecorder({ sink, maxBytes: traceSettings.maxBytes, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      ? new CallTraceRecorder({ sink, maxEvents: MAX_TRACE_EVENTS_IN_MEMORY, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
       : undefined;
     // After SIP has stopped, before the writer's thread ends.
     cleanups.push(async () => traces?.flush());
@@ -181,6 +210,9 @@ export async function startRouter(
       registeredContacts: () => sipServer.registeredContacts,
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
+      tcpConnections: () => sipServer.tcpConnections,
+      refusedTcpConnections: () => sipServer.refusedTcpConnections,
+      activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });
     // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;
@@ -228,6 +260,7 @@ export async function startRouter(
     configuration.onChange(async (next) => {
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
+      readyLookups(next.routeSchemas);
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
         const dropped = sipServer.removeRegistrations(user.domain, user.id);
@@ -239,16 +272,21 @@ export async function startRouter(
 
     const tokens = TokenStore.openInDataDir(dataDir);
     cleanups.push(async () => tokens.close());
-    if (!tokens.hasLiveTokens()) {
+    const accounts = AccountStore.openInDataDir(dataDir);
+    cleanups.push(async () => accounts.close());
+    if (!tokens.hasLiveTokens() && accounts.list().length === 0) {
       logger.warn(
         { dataDir },
-        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+        `no API tokens or admin accounts: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who> (or callrouter admin create)`,
       );
     }
+    const tls = config.http.tls && { cert: await readPem(configPath, 'cert', config.http.tls.cert), key: await readPem(configPath, 'key', config.http.tls.key) };
     const http = await createHttpServer({
+      tls,
       logger,
       metrics,
       tokens,
+      sessions: accounts,
       health: () => ({
         domains: running.domains.map((domain) => domain.name),
         configRevision: running.revision,
@@ -266,11 +304,12 @@ export async function startRouter(
             prefix: API_PREFIX,
             phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
             calls: sipServer.liveCalls,
-            events: { phoneState, calls: sipServer.liveCalls },
+            events: { phoneState, calls: sipServer.liveCalls, configuration },
             cdr: cdrStore,
             traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,
             configuration,
+            accounts: { store: accounts, throttle: new SignInThrottle(options.signIn) },
             voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
@@ -280,7 +319,7 @@ export async function startRouter(
     cleanups.push(() => http.close());
     await http.listen({ host: config.http.address, port: config.http.port });
     const address = http.server.address() as AddressInfo;
-    logger.info({ http: `${address.address}:${address.port}`, dataDir, routes: running.routeSchemas.size }, 'callrouter started');
+    logger.info({ http: `${address.address}:${address.port}`, https: tls !== undefined, dataDir, routes: running.routeSchemas.size }, 'callrouter started');
 
     return {
       config,
@@ -292,7 +331,9 @@ export async function startRouter(
       },
       async reloadFile() {
         if (!fromFile) {
-          logger.info('SIGHUP: the configuration lives in the store (configSource "store"); the file is not read again');
+          const before = running.revision;
+          const now = await configuration.refresh();
+          logger.info({ revision: now.revision, before }, 'SIGHUP: configuration store read again (the file is not: configSource "store")');
           return;
         }
         const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');
@@ -317,5 +358,15 @@ export async function startRouter(
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** A certificate or key file of `http.tls`, relative to the configuration's folder; a file that cannot be read is a configuration error. */
+async function readPem(configPath: string, setting: 'cert' | 'key', file: string): Promise<Buffer> {
+  const path = resolve(dirname(resolve(configPath)), file);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ConfigError(configPath, [`http.tls.${setting}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
   }
 }

@@ -7,7 +7,7 @@ import type { MediaEngine } from '../media/media-engine.js';
 import type { Logger } from 'pino';
 import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
-import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
+import { DigestAuthenticator, sqliteBlockStores, type LimitKind } from './auth/index.js';
 import { failureLimits } from './auth/settings.js';
 import { sessionTimers } from './dialog/settings.js';
 import type { StateDatabase } from '../state-database.js';
@@ -16,7 +16,7 @@ import type { SipObserver } from './observer.js';
 import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { tcpOptions } from './transport/settings.js';
-import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import { NO_OTHER_CALLS, type Switchboard } from '../call/switchboard.js';
@@ -64,6 +64,7 @@ export class SipServer {
   readonly #transport: TransportLayer;
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
+  readonly #authenticator: DigestAuthenticator;
   readonly #qualifier: Qualifier | undefined;
   readonly #userAgentServer: UserAgentServer;
   readonly #b2bua: B2bua | undefined;
@@ -78,7 +79,7 @@ export class SipServer {
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
-    const authenticator = new DigestAuthenticator({
+    const authenticator = (this.#authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
       challenge: sip.auth.challenge,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
@@ -89,7 +90,7 @@ export class SipServer {
       ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm],
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
-    });
+    }));
     this.#shutdownGraceMs = sip.calls.shutdownGraceSeconds * 1000;
     const registrarLogger = logger.child({ layer: 'registrar' });
     this.#registrar = new Registrar({
@@ -251,6 +252,21 @@ export class SipServer {
   /** Where a user's phones can be reached, for the B2BUA. */
   contacts(domain: string, user: string): Binding[] {
     return this.#registrar.contacts(domain, user);
+  }
+
+  /** Open SIP TCP connections. */
+  get tcpConnections(): number {
+    return this.#transport.tcpConnectionCount;
+  }
+
+  /** TCP connections closed on arrival, by the limit that refused them. */
+  get refusedTcpConnections(): Readonly<RefusedConnections> {
+    return this.#transport.refusedTcpConnections;
+  }
+
+  /** Authentication blocks in force now, by what they block. */
+  activeAuthBlocks(): Record<LimitKind, number> {
+    return this.#authenticator.activeBlocks();
   }
 
   /** Forgets a deleted user's registrations; returns how many there were. */

@@ -4,15 +4,15 @@
  * another's objects), validation errors with JSON paths (nothing saved),
  * revisions (ETag, If-Match → 412, a taken name → 409), the audit log, and
  * changes applied at once: a new user registers, a changed password counts
- * from the next registration, a deleted user's phone is dropped, passwords
- * kept only as HA1.
+ * from the next registration, a deleted user's phone is dropped, a new
+ * gateway's calls are recognised; passwords kept only as HA1.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenStore } from '../../src/admin/token-store.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
-import { INTERNAL_SCHEMA, registerPhone, waitForState } from '../support/sip/calls.js';
+import { allOk, CARRIER_IP, customerCalls, CUSTOMER, finalStatuses, INTERNAL_SCHEMA, PUBLIC_NUMBER, registerPhone, waitForState } from '../support/sip/calls.js';
 
 const OTHER = 'other.example';
 let server: TestRouter;
@@ -110,6 +110,16 @@ describe('configuration API', () => {
     assert.deepEqual(otherAudit.body.items.map((entry: any) => entry.object), [`domains/${OTHER}/users/200`, `domains/${OTHER}`]);
   });
 
+  it("a domain's country is one of its own settings: refused with its path when not a country, else shown", async () => {
+    const { revision: _revision, ...own } = (await api('GET', `/domains/${DOMAIN}`, tokens.admin)).body;
+    const bad = await api('PUT', `/domains/${DOMAIN}`, tokens.admin, { ...own, country: 'Ukraine' });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.issues[0].path, '$.body.country');
+    const good = await api('PUT', `/domains/${DOMAIN}`, tokens.admin, { ...own, country: 'UA' });
+    assert.equal(good.status, 200, JSON.stringify(good.body));
+    assert.equal((await api('GET', `/domains/${DOMAIN}`, tokens.admin)).body.country, 'UA');
+  });
+
   it('a change that does not validate is a 400 with JSON paths into the request, and nothing is saved', async () => {
     const before = server.router.configuration.current.revision;
     const pattern = await api('POST', `/domains/${DOMAIN}/routes/default`, tokens.own, { name: 'bad', pattern: '(?<=x)', schema: 'internal' });
@@ -118,6 +128,9 @@ describe('configuration API', () => {
     const schema = await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'broken', schema: [{ log: 'ok' }, { lgo: 'x' }] });
     assert.equal(schema.status, 400);
     assert.deepEqual(schema.body.issues, [{ path: '$.body.schema[1].lgo', message: 'unknown application; did you mean log?' }]);
+    const noPrompt = await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'greeting', schema: [{ playback: { name: 'nowhere.wav', type: 'wav' } }] });
+    assert.equal(noPrompt.status, 400, "a prompt that is not in the domain's media folder");
+    assert.match(noPrompt.body.issues[0].path, /^\$\.body\.schema\[0\]\.playback/);
     const missing = await api('POST', `/domains/${DOMAIN}/routes/public`, tokens.own, { name: 'main', numbers: ['0441234567'], schema: 'nowhere' });
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.issues, [{ path: '$.body.schema', message: `no schema named "nowhere" in domain ${DOMAIN}` }]);
@@ -193,11 +206,77 @@ describe('configuration API', () => {
     assert.equal(audit.body.items[0].revisionAfter, audit.body.items[0].revisionBefore + 1);
   });
 
+  it("a domain's own settings: replaced with If-Match, the mail password kept when left out; whole domains validated without saving", async () => {
+    const before = await api('GET', `/domains/${DOMAIN}`, tokens.own);
+    assert.equal(before.status, 200);
+    const email = { host: 'smtp.example', from: 'pbx@example.com', username: 'pbx', password: 'mail-secret' };
+    const first = await api('PUT', `/domains/${DOMAIN}`, tokens.own, { timeZone: 'Europe/Kyiv', variables: { office: 'Kyiv' }, email }, { 'if-match': before.headers.get('etag')! });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual([first.body.timeZone, first.body.email.hasPassword, first.body.email.password], ['Europe/Kyiv', true, undefined]);
+    const { password: _password, ...withoutPassword } = email;
+    const second = await api('PUT', `/domains/${DOMAIN}`, tokens.own, { timeZone: 'Europe/Kyiv', variables: { office: 'Kyiv' }, email: withoutPassword });
+    assert.equal(second.status, 200);
+    const stored = server.router.configuration.current.domains.find((domain) => domain.name === DOMAIN)!;
+    assert.equal(stored.email?.password, 'mail-secret', 'a replace without the password keeps it');
+    assert.equal(server.router.directory.domain(DOMAIN)?.timeZone, 'Europe/Kyiv', 'the directory has the new time zone');
+    assert.equal((await api('PUT', `/domains/${DOMAIN}`, tokens.own, { timeZone: 'UTC' }, { 'if-match': before.headers.get('etag')! })).status, 412);
+    const badZone = await api('PUT', `/domains/${DOMAIN}`, tokens.own, { timeZone: 'Mars/Olympus' });
+    assert.equal(badZone.status, 400);
+    assert.equal(badZone.body.issues[0].path, '$.body.timeZone');
+
+    const validated = await api('POST', '/config/validate', tokens.viewer, { domains: [{ name: 'x.example', users: [{ id: '1' }], routes: { default: [{ name: 'r', pattern: '.', schema: [{ lgo: 1 }] }] } }] });
+    assert.equal(validated.status, 400);
+    assert.deepEqual(validated.body.issues.map((issue: any) => issue.path), ['$.body.domains[0].users[0].password']);
+    const compiled = await api('POST', '/config/validate', tokens.viewer, { domains: [{ name: 'x.example', routes: { default: [{ name: 'r', pattern: '.', schema: [{ lgo: 1 }] }] } }] });
+    assert.deepEqual(compiled.body.issues, [{ path: '$.body.domains[0].routes.default[0].schema[0].lgo', message: 'unknown application; did you mean log?' }]);
+    assert.deepEqual((await api('POST', '/config/validate', tokens.viewer, { domains: [{ name: 'x.example' }] })).body, { ok: true });
+    assert.equal(server.router.configuration.current.domains.some((domain) => domain.name === 'x.example'), false);
+  });
+
+  it('deleting a domain (admin only) drops its users and their registrations', async () => {
+    await registerPhone(server, '103');
+    const scratch = 'scratch.example';
+    assert.equal((await api('POST', '/domains', tokens.admin, { name: scratch })).status, 201);
+    assert.equal((await api('POST', `/domains/${scratch}/users`, tokens.admin, { id: '300', password: 'scratch-300' })).status, 201);
+    const phone = await runSipp({ scenario: 'register.xml', target: { port: server.udpPort }, accounts: [{ user: '300', domain: scratch, password: 'scratch-300' }], keys: { expires: 60 }, localPort: await freeUdpPort() });
+    assert.equal(phone.exitCode, 0, phone.diagnostics);
+    assert.equal(server.router.sip.contacts(scratch, '300').length, 1);
+    assert.equal((await api('DELETE', `/domains/${scratch}`, tokens.own)).status, 403);
+    assert.equal((await api('DELETE', `/domains/${scratch}`, tokens.admin, undefined, { 'if-match': '"1"' })).status, 412);
+    assert.equal((await api('DELETE', `/domains/${scratch}`, tokens.admin)).status, 200);
+    assert.equal((await api('GET', `/domains/${scratch}`, tokens.admin)).status, 404);
+    assert.equal(server.router.sip.contacts(scratch, '300').length, 0, "the deleted domain's phone is dropped");
+    assert.equal(server.router.sip.contacts(DOMAIN, '103').length, 1, "another domain's phones stay registered");
+  });
+
+  it('a gateway added over the API is recognised at once, and forgotten when deleted', async () => {
+    assert.equal((await api('POST', `/domains/${DOMAIN}/schemas`, tokens.own, { name: 'answer', schema: [{ answer: '' }, { sleep: 20000 }] })).status, 201);
+    const route = await api('POST', `/domains/${DOMAIN}/routes/public`, tokens.own, { name: 'main', numbers: [PUBLIC_NUMBER], schema: 'answer' });
+    assert.equal(route.status, 201, JSON.stringify(route.body));
+    const anonymous = await customerCalls(server, CUSTOMER, PUBLIC_NUMBER).result;
+    assert.deepEqual(finalStatuses(anonymous), [404], 'from an unknown address the public number is not served');
+
+    assert.equal((await api('POST', `/domains/${DOMAIN}/gateways`, tokens.own, { name: 'carrier', host: CARRIER_IP, port: 5080, password: 'carrier-secret' })).status, 201);
+    const shown = await api('GET', `/domains/${DOMAIN}/gateways/carrier`, tokens.viewer);
+    assert.equal(shown.body.hasPassword, true);
+    assert.equal(shown.body.password, undefined);
+    const caller = customerCalls(server, CUSTOMER, PUBLIC_NUMBER);
+    await allOk({ caller });
+
+    assert.equal((await api('DELETE', `/domains/${DOMAIN}/gateways/carrier`, tokens.own)).status, 200);
+    const forgotten = await customerCalls(server, CUSTOMER, PUBLIC_NUMBER).result;
+    assert.deepEqual(finalStatuses(forgotten), [404]);
+  });
+
   it('the OpenAPI document lists the configuration routes', async () => {
     const document = (await api('GET', '/openapi.json')).body;
     for (const path of ['/api/v1/domains', '/api/v1/domains/{domain}/users/{name}', '/api/v1/domains/{domain}/routes/default', '/api/v1/audit', '/api/v1/schemas/validate']) {
       assert.ok(document.paths[path], `${path} in the OpenAPI document`);
     }
-    assert.ok(document.paths['/api/v1/domains/{domain}/users/{name}'].put);
+    const put = document.paths['/api/v1/domains/{domain}/users/{name}'].put;
+    assert.ok(put.responses['412'], 'a stale If-Match is documented');
+    const created = document.paths['/api/v1/domains/{domain}/users'].post.requestBody.content['application/json'].schema;
+    assert.ok(created.properties.id && created.properties.password, 'the user body comes from the zod schema');
+    assert.ok(document.paths['/api/v1/session'].post.responses['429']);
   });
 });

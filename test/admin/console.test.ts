@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { AccountStore } from '../../src/admin/account-store.js';
 import { TokenStore } from '../../src/admin/token-store.js';
 import type { CallLegRecord } from '../../src/call/leg-record.js';
 import { cdrFromLeg } from '../../src/cdr/document/leg-record.js';
@@ -22,6 +23,7 @@ import { INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls } from
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const ACCOUNT_PASSWORD = 'ann-password-1';
 const SCREENSHOTS = process.env.SCREENSHOTS;
 
 let server: TestRouter;
@@ -33,10 +35,13 @@ before(async () => {
   await promisify(execFile)(process.execPath, [new URL('../../scripts/build-console.mjs', import.meta.url).pathname]);
   server = await startTestRouter({ routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] } });
   const store = TokenStore.openInDataDir(server.router.dataDir);
+  const accounts = AccountStore.openInDataDir(server.router.dataDir);
   try {
     token = store.create({ role: 'domain-admin', domain: DOMAIN, name: 'supervisor' }).token;
+    await accounts.create({ username: 'ann', password: ACCOUNT_PASSWORD, role: 'domain-admin', domain: DOMAIN });
   } finally {
     store.close();
+    accounts.close();
   }
   await server.router.cdrStore.index(earlierCalls(new Date()).map((leg) => ({ id: leg.uuid, document: cdrFromLeg(leg, 'UTC') })));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -89,12 +94,12 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const base = `http://127.0.0.1:${server.router.http.port}/`;
   await page.goto(base);
+  await page.click('.modes button[data-mode=token]');
   await page.fill('#token', 'crt_wrong');
-  await page.click('button[type=submit]');
+  await page.click('form.token button[type=submit]');
   await page.getByText('Unknown or revoked token.').waitFor();
-  await screenshot(page, 'sign-in');
   await page.fill('#token', token);
-  await page.click('button[type=submit]');
+  await page.click('form.token button[type=submit]');
   await page.locator('.live[data-live="true"]').waitFor();
   assert.equal(await badge(page, '101').textContent(), 'nonreg');
 
@@ -138,8 +143,15 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   assert.equal(await underlined.allTextContents().then((parts) => parts.join('')), '"leg_timeout=abc"', 'the error is underlined at its JSON path');
   assert.match((await page.locator('.schema-issues').textContent()) ?? '', /\$\[0\]\.bridge\.parameters\[0\].*leg_timeout/);
   await screenshot(page, 'schema-error');
+  page.once('dialog', (dialog) => void dialog.accept('console-check'));
+  await page.click('button:has-text("Save as…")');
+  await page.locator('.library-message.error').filter({ hasText: 'Not saved: 1 error' }).waitFor();
   await editor.fill(JSON.stringify(EXAMPLE_SCHEMA, null, 2));
   await page.locator('.schema-status .valid').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept('console-check'));
+  await page.click('button:has-text("Save as…")');
+  await page.locator('.library-message').filter({ hasText: /^Saved console-check/ }).waitFor();
+  assert.equal(await page.locator('#schema-choice option:checked').textContent(), 'console-check', 'the saved schema is listed and chosen');
   await page.fill('#trace-phones', '101=isbusy');
   await page.click('text=Run trace');
   await page.locator('.steps li.end').waitFor();
@@ -149,6 +161,8 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   assert.match((await page.locator('.steps').textContent()) ?? '', /acc_state=isbusy/);
   await screenshot(page, 'trace');
 
+  // Both legs' CDRs are written (off the call path) before the page searches.
+  await server.router.cdrWriter.flush();
   await page.click('nav button[data-view=cdrs]');
   const cdr = page.locator('tr[data-cdr]').filter({ hasText: '102' }).filter({ hasText: 'MANAGER_REQUEST' }).first();
   await cdr.waitFor();
@@ -205,6 +219,11 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await screenshot(page, 'config-users');
   await page.click('button:has-text("Save")');
   await page.locator('tr[data-item="106"]').filter({ hasText: 'Ann' }).waitFor();
+  await page.click('[data-collection=audit]');
+  const changes = page.locator('tr[data-audit]').filter({ hasText: `domains/${DOMAIN}/users/106` });
+  await changes.first().waitFor();
+  assert.deepEqual(await changes.locator('td[data-label=Action]').allTextContents(), ['update', 'create'], 'newest first');
+  assert.match((await changes.first().locator('td[data-label=Who]').textContent()) ?? '', /supervisor/);
   await page.click('nav button[data-view=phones]');
   await badge(page, '106').filter({ hasText: 'nonreg' }).waitFor();
   assert.equal(await page.locator(`[data-phone="106@${DOMAIN}"] .name`).textContent(), 'Ann', 'the new user is on the phones board at once');
@@ -215,5 +234,46 @@ it('signs in, shows a phone registering and busy live, hangs up its call, valida
   await page.click('nav button[data-view=cdrs]');
   await page.locator('tr[data-cdr]').first().waitFor();
   await screenshot(page, 'cdrs-mobile', false);
+  await page.click('nav button[data-view=schema]');
+  await page.locator('.schema-status .valid').waitFor();
+  await screenshot(page, 'schema-mobile', false);
+  await page.close();
+});
+
+it('signs in with a username and password: a session cookie, changes carry the CSRF token, and signing out ends it', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`http://127.0.0.1:${server.router.http.port}/`);
+  await page.fill('#username', 'ann');
+  await page.fill('#password', 'not-her-password');
+  await page.click('form.account button[type=submit]');
+  await page.getByText('Wrong username or password.').waitFor();
+  await screenshot(page, 'sign-in');
+  await page.fill('#password', ACCOUNT_PASSWORD);
+  await page.click('form.account button[type=submit]');
+  await page.locator('.live[data-live="true"]').waitFor();
+  assert.equal(await page.locator('.who').textContent(), `ann (domain-admin of ${DOMAIN})`);
+  const cookies = await page.context().cookies();
+  assert.ok(cookies.some((cookie) => cookie.httpOnly && cookie.sameSite === 'Strict'), `an HttpOnly SameSite=Strict session cookie: ${JSON.stringify(cookies.map((cookie) => cookie.name))}`);
+
+  // A change (POST) goes through only with the CSRF token the console sends.
+  await page.click('nav button[data-view=config]');
+  await page.click('text=New user');
+  await page.fill('#field-id', '107');
+  await page.fill('#field-password', 'secret-107');
+  await page.click('button:has-text("Create")');
+  await page.locator('tr[data-item="107"]').waitFor();
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.locator('tr[data-item="107"]').getByRole('button', { name: 'Delete' }).click();
+  await page.locator('tr[data-item="107"]').waitFor({ state: 'detached' });
+
+  await page.reload();
+  await page.locator('.live[data-live="true"]').waitFor();
+  assert.match((await page.locator('.who').textContent()) ?? '', /^ann /, 'the session outlives a reload');
+  await page.click('text=Sign out');
+  await page.locator('#username').waitFor();
+  await page.reload();
+  await page.locator('#username').waitFor();
+  const after = await page.evaluate(async () => (await fetch('/api/v1/session')).status);
+  assert.equal(after, 401, 'signed out: the session is over');
   await page.close();
 });

@@ -6,26 +6,19 @@
  * 8.x client, which accepts only Elasticsearch's answers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client, errors } from '@elastic/elasticsearch';
-import { startCdrServe, type CdrServe } from '../support/cdr/cdr-serve.js';
+import { before, describe, it } from 'node:test';
+import { errors } from '@elastic/elasticsearch';
+import { servedClient } from '../support/cdr/cdr-serve.js';
 
-let serve: CdrServe;
-let client: Client;
-
-before(async () => {
-  serve = await startCdrServe();
-  client = new Client({ node: serve.url, headers: serve.headers });
-  await client.index({ index: 'cdr', id: 'leg-1', document: { 'Call start time': '2024-05-01T10:00:00Z', 'User ID': '101', 'Domain name': 'example.com' }, refresh: true });
-});
-after(async () => {
-  await client?.close();
-  await serve?.stop();
-});
+const served = servedClient();
 
 describe("Kibana's calls", () => {
+  before(() =>
+    served.client.index({ index: 'cdr', id: 'leg-1', document: { 'Call start time': '2024-05-01T10:00:00Z', 'User ID': '101', 'Domain name': 'example.com' }, refresh: true }),
+  );
+
   it('_nodes with the filter_path of its version check', async () => {
-    const info = await client.nodes.info({ filter_path: ['nodes.*.version', 'nodes.*.http.publish_address', 'nodes.*.ip'] });
+    const info = await served.client.nodes.info({ filter_path: ['nodes.*.version', 'nodes.*.http.publish_address', 'nodes.*.ip'] });
     const [node] = Object.values(info.nodes);
     assert.equal(node.version, '8.15.0');
     assert.match(node.http!.publish_address, /^[\d.]+:\d+$/);
@@ -33,25 +26,25 @@ describe("Kibana's calls", () => {
   });
 
   it('_xpack, _license and _security/_authenticate', async () => {
-    const xpack = await client.xpack.info();
+    const xpack = await served.client.xpack.info();
     assert.deepEqual([xpack.license.type, xpack.license.status, xpack.features.security.enabled], ['basic', 'active', false]);
-    const license = await client.license.get();
+    const license = await served.client.license.get();
     assert.equal(license.license.status, 'active');
-    const me = await client.security.authenticate();
+    const me = await served.client.security.authenticate();
     assert.deepEqual([me.username, me.roles, me.authentication_type], ['client tests', ['admin'], 'token']);
   });
 
   it('_resolve/index: cdr patterns and a domain pattern resolve to cdr; others to nothing or a missing index', async () => {
     const empty = { indices: [], aliases: [], data_streams: [] };
-    assert.deepEqual(await client.indices.resolveIndex({ name: 'cdr*', expand_wildcards: 'open' }), { ...empty, indices: [{ name: 'cdr', attributes: ['open'] }] });
-    assert.deepEqual((await client.indices.resolveIndex({ name: 'cdr-*-example.com' })).indices, [{ name: 'cdr', attributes: ['open'] }]);
-    assert.deepEqual(await client.indices.resolveIndex({ name: 'logs-*' }), empty);
-    assert.deepEqual(await client.indices.resolveIndex({ name: '*:cdr*' }), empty, 'no remote clusters');
-    await assert.rejects(client.indices.resolveIndex({ name: 'orders' }), (error: unknown) => error instanceof errors.ResponseError && error.meta.statusCode === 404);
+    assert.deepEqual(await served.client.indices.resolveIndex({ name: 'cdr*', expand_wildcards: 'open' }), { ...empty, indices: [{ name: 'cdr', attributes: ['open'] }] });
+    assert.deepEqual((await served.client.indices.resolveIndex({ name: 'cdr-*-example.com' })).indices, [{ name: 'cdr', attributes: ['open'] }]);
+    assert.deepEqual(await served.client.indices.resolveIndex({ name: 'logs-*' }), empty);
+    assert.deepEqual(await served.client.indices.resolveIndex({ name: '*:cdr*' }), empty, 'no remote clusters');
+    await assert.rejects(served.client.indices.resolveIndex({ name: 'orders' }), (error: unknown) => error instanceof errors.ResponseError && error.meta.statusCode === 404);
   });
 
   it("the data view's fields: field caps over the resolved pattern", async () => {
-    const caps = await client.fieldCaps({ index: 'cdr*', fields: '*', include_unmapped: true });
+    const caps = await served.client.fieldCaps({ index: 'cdr*', fields: '*', include_unmapped: true });
     assert.deepEqual(caps.indices, ['cdr']);
     assert.equal(caps.fields['Call start time'].date.searchable, true);
   });

@@ -142,6 +142,23 @@ describe('the customer-number column', () => {
     }
   });
 
+  it('on the CDR workers, a country change starts the request thread, which reads the stored numbers again; no change starts nothing', async () => {
+    const path = join(directory, 'workers-refill.sqlite');
+    const first = openSqliteCdrStore({ path });
+    await first.index([agentCall({ id: 'a', agent: '101', customer: '0671234567', minutesAgo: 10 })]);
+    await first.close();
+
+    const changed = new SqliteCdrWorkers({ path, countries: UA });
+    assert.equal(changed.started.requests, true);
+    for (let waited = 0; customersOf(path).a === null && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(customersOf(path), { a: CUSTOMER });
+    await changed.close();
+
+    const unchanged = new SqliteCdrWorkers({ path, countries: UA });
+    assert.deepEqual(unchanged.started, { requests: false, calls: false });
+    await unchanged.close();
+  });
+
   it('runs on the CDR workers: the calls lane and the request lane answer the same', async () => {
     const store = new SqliteCdrWorkers({ path: join(directory, 'workers.sqlite'), countries: UA });
     await store.index([

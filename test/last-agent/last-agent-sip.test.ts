@@ -10,27 +10,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StepTrace, TraceEvent } from '../../src/engine/trace.js';
-import {
-  allCdrs,
-  allOk,
-  carrierAnswers,
-  CARRIER_IP,
-  CUSTOMER,
-  customerCalls,
-  header,
-  INTERNAL_SCHEMA,
-  newCdrs,
-  OUTBOUND_SCHEMA,
-  phoneAnswers,
-  PUBLIC_NUMBER,
-  received,
-  registerPhone,
-  SilentPhone,
-  stopAll,
-  userCalls,
-  waitForState,
-  type BackgroundSipp,
-} from '../support/sip/calls.js';
+import { allCdrs, allOk, carrierAnswers, CARRIER_IP, CUSTOMER, customerCalls, header, INTERNAL_SCHEMA, newCdrs } from '../support/sip/calls.js';
+import { OUTBOUND_SCHEMA, phoneAnswers, PUBLIC_NUMBER, received, registerPhone, SilentPhone, stopAll, userCalls, waitForState } from '../support/sip/calls.js';
+import type { BackgroundSipp } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { freeUdpPort, startSipp } from '../support/sip/sipp.js';
 
@@ -87,7 +69,7 @@ async function agentCallsCustomer({ server, carrierPort }: Office): Promise<void
   const carrier = await carrierAnswers(carrierPort);
   const caller = userCalls(server, '101', CUSTOMER, 'call-uac.xml', { pauseMs: 300 });
   await settled([carrier, caller], () => allOk({ caller, carrier }));
-  await newCdrs(server, before, 2);
+  await newCdrs(server, before, 2, 30_000);
   assert.equal(await waitForState(server, '101', 'onhook'), 'onhook');
 }
 

@@ -21,7 +21,7 @@ describe('callrouter trace with lastAgent', () => {
     assert.match(result.stdout, /agent 101: phone isbusy; strict: waiting up to 20 s for it to be onhook, caller hears ringback/);
     assert.match(result.stdout, /agent 101: phone onhook after 8 s/);
     assert.match(result.stdout, /last_agent_result = "answered"/);
-    assert.match(result.stdout, /end: ended-by-app/);
+    assert.match(result.stdout, /end: callee hung up/);
   });
 
   it('as JSON lines: one lastAgent step, its variables, and no overflow', async () => {

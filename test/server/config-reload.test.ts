@@ -2,33 +2,27 @@
  * The configuration file and the store through the real command:
  * `configSource: "file"` refuses API writes and reads the file again on
  * SIGHUP (a file that does not validate leaves the running configuration
- * as it was), and `callrouter config export` writes the store back as a
+ * as it was); with the store, `callrouter config import` makes the file the
+ * next revision, which a running router takes on SIGHUP; and `callrouter config export` writes the store back as a
  * file that loads again — users as HA1 hashes, schemas by name.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../src/config/load.js';
 import { appRegistry } from '../../src/apps/registry.js';
 import { SchemaLoader } from '../../src/engine/compile.js';
 import { loadRouteSchemas } from '../../src/routes/route-schemas.js';
 import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
-import { runCli } from '../support/cli.js';
-import { LogWatcher } from '../support/log-watcher.js';
+import { runCli, startRouterProcess } from '../support/cli.js';
 import { INTERNAL_SCHEMA } from '../support/sip/calls.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
-
-function configText(users: string[], extra: Record<string, unknown> = {}): string {
+function configText(users: string[], extra: Record<string, unknown> = {}, configSource = 'file'): string {
   return JSON.stringify({
-    configSource: 'file',
+    configSource,
     sip: { listen: { address: '127.0.0.1', port: 0 }, auth: { algorithms: ['MD5'] } },
     http: { address: '127.0.0.1', port: 0 },
     dataDir: 'data',
@@ -50,13 +44,7 @@ test('configSource "file": API writes are refused, SIGHUP reads the file again; 
   const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'reload test']);
   assert.equal(created.code, 0, created.stderr);
   const headers = { authorization: `Bearer ${created.stdout.trim()}`, 'content-type': 'application/json' };
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = once(child, 'exit');
-  t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  });
-  const logs = new LogWatcher(child);
+  const { child, logs, exited } = startRouterProcess(t, config, dir);
   const sipListening = await logs.next('SIP server listening');
   const started = await logs.next('callrouter started');
   const api = `http://${started.http}/api/v1`;
@@ -92,6 +80,40 @@ test('configSource "file": API writes are refused, SIGHUP reads the file again; 
   assert.deepEqual(reread.domains[0].schemas[0].schema, JSON.parse(await readFile(INTERNAL_SCHEMA, 'utf8')));
   assert.match(reread.domains[0].users[1].ha1?.['SHA-256'] ?? '', /^[0-9a-f]{64}$/);
   await loadRouteSchemas(reread, dir, new SchemaLoader(appRegistry));
+
+  child.kill('SIGTERM');
+  await exited;
+});
+
+test('configSource "store": config import stores the file as the next revision, SIGHUP makes the running router take it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'callrouter-import-'));
+  const config = join(dir, 'callrouter.json');
+  await writeFile(config, configText(['101'], {}, 'store'));
+  const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'import test']);
+  assert.equal(created.code, 0, created.stderr);
+  const headers = { authorization: `Bearer ${created.stdout.trim()}` };
+  const { child, logs, exited } = startRouterProcess(t, config, dir);
+  const started = await logs.next('callrouter started');
+  const api = `http://${started.http}/api/v1`;
+  const users = async () => ((await (await fetch(`${api}/domains/${DOMAIN}/users`, { headers })).json()) as { items: { id: string }[] }).items.map((user) => user.id);
+  assert.deepEqual(await users(), ['101']);
+
+  await writeFile(config, configText(['101', '102'], {}, 'store'));
+  const imported = await runCli(['config', 'import', '--config', config]);
+  assert.equal(imported.code, 0, imported.stderr);
+  assert.match(imported.stdout, /as revision 2/);
+  assert.deepEqual(await users(), ['101'], 'the running router keeps its revision until told');
+  child.kill('SIGHUP');
+  const reread = await logs.next('SIGHUP: configuration store read again (the file is not: configSource "store")');
+  assert.deepEqual([reread.before, reread.revision], [1, 2]);
+  assert.deepEqual(await users(), ['101', '102']);
+  const audit = (await (await fetch(`${api}/audit`, { headers })).json()) as { items: { action: string; actor: { kind: string } }[] };
+  assert.deepEqual(audit.items.map((entry) => [entry.action, entry.actor.kind]), [['import', 'cli'], ['import', 'file']]);
+
+  await writeFile(config, configText(['101'], { timeZone: 'Nowhere/Else' }, 'store'));
+  const invalid = await runCli(['config', 'import', '--config', config]);
+  assert.equal(invalid.code, 2);
+  assert.match(invalid.stderr, /domains\[0\]\.timeZone: expected an IANA time zone/);
 
   child.kill('SIGTERM');
   await exited;

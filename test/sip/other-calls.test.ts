@@ -22,7 +22,7 @@ async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<
         { name: 'sales line', pattern: '^103$', schema: [{ bridge: { pickup: 'sales', endpoints: [{ type: 'user', name: '103' }] } }] },
         { name: 'pickup code', pattern: '^\\*8$', schema: [{ pickup: 'sales' }] },
         { name: 'moved', pattern: '^300$', schema: [{ sipRedirect: ['sip:1000@moved.example.net', 'sip:1001@moved.example.net'] }] },
-        { name: 'deflected', pattern: '^301$', schema: [{ answer: '' }, { sipRedirect: 'sip:1000@moved.example.net' }] },
+        { name: 'deflected', pattern: '^301$', schema: [{ answer: '' }, { sipRedirect: 'sip:1000@moved.example.net' }, { hangup: 'CALL_REJECTED' }] },
         { name: 'park', pattern: '^70\\d$', schema: PARK_HERE },
         { name: 'end parked', pattern: '^800$', schema: [{ cache: { method: 'get', key: 'parked', setVar: 'victim' } }, { hangup: { uuid: '${victim}', cause: 'CALL_REJECTED' } }, { hangup: 'USER_BUSY' }] },
         {
@@ -60,6 +60,21 @@ function assertConnectedThenEnded(first: Awaited<ReturnType<typeof allOk>>[strin
   firstReceived(first, /^BYE /);
 }
 
+/** 101 parks by dialling `parkAt`; once it is answered 102 dials `joinBy`, is answered and connected, and its BYE ends 101's call. */
+async function parkedThenJoined(server: TestRouter, parkAt: string, joinBy: string): Promise<void> {
+  let joiner: BackgroundSipp | undefined;
+  const parked = userCalls(server, '101', parkAt, 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
+  try {
+    await someCallAnswered(server);
+    joiner = userCalls(server, '102', joinBy, 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
+    const results = await allOk({ parked, joiner });
+    assert.equal(finalStatuses(results.joiner).at(-1), 200);
+    assertConnectedThenEnded(results.parked);
+  } finally {
+    stopAll([parked, joiner]);
+  }
+}
+
 describe('applications acting on other calls, over SIP', () => {
   it('sipRedirect before the answer: 302 naming every target in Contact', () =>
     withRouter(async (server) => {
@@ -75,9 +90,9 @@ describe('applications acting on other calls, over SIP', () => {
       }
     }));
 
-  it('sipRedirect after the answer: REFER to the first target, then BYE once the phone accepts', () =>
+  it('sipRedirect after the answer: REFER to the first target, then BYE once the phone reports its new call answered', () =>
     withRouter(async (server) => {
-      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml');
+      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml', { keys: { fragment: '200 OK' } });
       try {
         const { caller: result } = await allOk({ caller });
         assert.equal(header(firstReceived(result, /^REFER /), 'Refer-To'), '<sip:1000@moved.example.net>');
@@ -87,20 +102,19 @@ describe('applications acting on other calls, over SIP', () => {
       }
     }));
 
-  it('park: the first caller waits in slot 701; the next caller of 701 takes it, and its BYE ends both', () =>
+  it('sipRedirect after the answer: a transfer the phone reports failed leaves the call up, and the flow goes on', () =>
     withRouter(async (server) => {
-      let taker: BackgroundSipp | undefined;
-      const parked = userCalls(server, '101', '701', 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
+      const caller = userCalls(server, '101', '301', 'call-uac-referred.xml', { keys: { fragment: '486 Busy Here' } });
       try {
-        await someCallAnswered(server);
-        taker = userCalls(server, '102', '701', 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
-        const results = await allOk({ parked, taker });
-        assert.equal(finalStatuses(results.taker).at(-1), 200);
-        assertConnectedThenEnded(results.parked);
+        const { caller: result } = await allOk({ caller });
+        assert.match(header(firstReceived(result, /^BYE /), 'Reason') ?? '', /text="CALL_REJECTED"/);
       } finally {
-        stopAll([parked, taker]);
+        stopAll([caller]);
       }
     }));
+
+  it('park: the first caller waits in slot 701; the next caller of 701 takes it, and its BYE ends both', () =>
+    withRouter((server) => parkedThenJoined(server, '701', '701')));
 
   it('pickup: 101 rings 103 with pickup group sales; 102 dials *8 and is connected to 101, 103 stops ringing', () =>
     withRouter(async (server) => {
@@ -158,18 +172,5 @@ describe('applications acting on other calls, over SIP', () => {
       }
     }));
 
-  it('bridge {uuid, other_uuid}: a call joins itself to the parked call', () =>
-    withRouter(async (server) => {
-      let joiner: BackgroundSipp | undefined;
-      const parked = userCalls(server, '101', '703', 'call-uac-remote-bye.xml', { timeoutSeconds: 40 });
-      try {
-        await someCallAnswered(server);
-        joiner = userCalls(server, '102', '801', 'call-uac.xml', { pauseMs: 500, timeoutSeconds: 40 });
-        const results = await allOk({ parked, joiner });
-        assert.equal(finalStatuses(results.joiner).at(-1), 200);
-        assertConnectedThenEnded(results.parked);
-      } finally {
-        stopAll([parked, joiner]);
-      }
-    }));
+  it('bridge {uuid, other_uuid}: a call joins itself to the parked call', () => withRouter((server) => parkedThenJoined(server, '703', '801')));
 });

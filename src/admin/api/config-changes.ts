@@ -13,6 +13,12 @@ import { ApiError, type ApiIssue } from './api-error.js';
 
 export const REVISION_HEADER = 'x-config-revision';
 
+/** The refusals of configuration changes, for the OpenAPI document. */
+export const CHANGE_ERRORS = {
+  '409': 'the name is taken, the configuration changed in another process meanwhile, or the router runs from its file (configSource "file")',
+  '412': 'If-Match names an older revision of the object: read it again',
+};
+
 export function actorOf(request: FastifyRequest): Actor {
   const principal = request.principal;
   if (!principal) return { kind: 'token', id: '', name: 'anonymous' };

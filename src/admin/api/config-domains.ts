@@ -9,17 +9,16 @@ import { domainConfig } from '../../config/schema.js';
 import { domainKey, domainSettings, type StoredItem } from '../../config/store/config-objects.js';
 import type { Configuration } from '../../config/store/configuration.js';
 import type { DomainConfig } from '../../config/schema.js';
-import { checkDomains } from '../../config/store/stored-domains.js';
 import { SchemaLoader } from '../../engine/compile.js';
 import { appRegistry } from '../../apps/registry.js';
 import { routesDomainShape } from '../../routes/settings.js';
 import { ApiError, invalidRequest, jsonPath, notFound } from './api-error.js';
 import type { ApiRoutes } from './api-route.js';
-import { actorOf, applyChange, checkIfMatch, setRevisionHeaders } from './config-changes.js';
+import { actorOf, applyChange, CHANGE_ERRORS, checkIfMatch, setRevisionHeaders } from './config-changes.js';
 import { visibleDomain } from './config-objects.js';
 
 const domainBody = domainConfig
-  .pick({ name: true, timeZone: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
+  .pick({ name: true, timeZone: true, country: true, variables: true, allowAnonymousPublic: true, email: true, events: true })
   .extend({ nationalFormat: routesDomainShape.routes.removeDefault().shape.nationalFormat })
   .strict();
 type DomainBody = z.infer<typeof domainBody>;
@@ -87,7 +86,9 @@ export function configDomainRoutes(routes: ApiRoutes, configuration: Configurati
     url: '/domains',
     summary: 'Create a domain (admin only); its users, routes… are added as objects of their own',
     permission: 'admin',
-    body: z.unknown().describe('the domain'),
+    body: z.unknown(),
+    documentedBody: domainBody,
+    errors: CHANGE_ERRORS,
     response: domainView,
     status: 201,
     handler: async ({ body, request, reply }) => {
@@ -118,7 +119,9 @@ export function configDomainRoutes(routes: ApiRoutes, configuration: Configurati
     summary: "Replace a domain's own settings (If-Match: its revision, else 412); a mail password left out is kept",
     permission: 'config.write',
     params: domainParams,
-    body: z.unknown().describe('the domain'),
+    body: z.unknown(),
+    documentedBody: domainBody.describe('the domain; its name may be left out (it is the URL\'s)'),
+    errors: CHANGE_ERRORS,
     response: domainView,
     handler: async ({ params, body, domainScope, request, reply }) => {
       const settings = parse(body, params.domain);
@@ -150,6 +153,7 @@ export function configDomainRoutes(routes: ApiRoutes, configuration: Configurati
     summary: 'Delete a domain with everything in it (admin only; If-Match: its revision, else 412)',
     permission: 'admin',
     params: domainParams,
+    errors: CHANGE_ERRORS,
     response: z.object({ deleted: z.literal(true), revision: z.number() }),
     handler: async ({ params, request, reply }) => {
       const result = await applyChange(
@@ -193,7 +197,7 @@ export function configDomainRoutes(routes: ApiRoutes, configuration: Configurati
     body: z.object({ domains: z.unknown() }).strict(),
     response: z.object({ ok: z.literal(true) }),
     handler: async ({ body }) => {
-      const checked = await checkDomains(body.domains, loader);
+      const checked = await configuration.check(body.domains);
       if (checked.ok) return { ok: true as const };
       const issues = checked.issues.map((issue) => ({ path: jsonPath('$.body', issue.path), message: issue.message }));
       throw new ApiError(400, `invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'})`, issues);

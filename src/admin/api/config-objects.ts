@@ -17,7 +17,7 @@ import { defaultRouteSettings, namedSchemaSettings, publicRouteSettings } from '
 import { gatewaySettings } from '../../sip/settings.js';
 import { ApiError, invalidRequest, notFound } from './api-error.js';
 import type { ApiRoutes } from './api-route.js';
-import { actorOf, applyChange, checkIfMatch, setRevisionHeaders } from './config-changes.js';
+import { actorOf, applyChange, CHANGE_ERRORS, checkIfMatch, setRevisionHeaders } from './config-changes.js';
 
 interface CollectionApi {
   collection: Collection;
@@ -150,7 +150,9 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     summary: `Create a ${api.noun}: 409 when the name is taken, 400 with JSON paths when the configuration would not validate`,
     permission: 'config.write',
     params: domainParams,
-    body: z.unknown().describe(`the ${api.noun}`),
+    body: z.unknown(),
+    documentedBody: api.body,
+    errors: CHANGE_ERRORS,
     response: item,
     status: 201,
     handler: async ({ params, body, domainScope, request, reply }) => {
@@ -185,7 +187,9 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     summary: `Replace a ${api.noun} (If-Match: its revision, else 412); secrets left out are kept`,
     permission: 'config.write',
     params: itemParams,
-    body: z.unknown().describe(`the ${api.noun}`),
+    body: z.unknown(),
+    documentedBody: api.body.describe(`the ${api.noun}; its ${access.key} may be left out (it is the URL's)`),
+    errors: CHANGE_ERRORS,
     response: item,
     handler: async ({ params, body, domainScope, request, reply }) => {
       const parsed = parseBody(body, params.name);
@@ -221,6 +225,7 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     summary: `Delete a ${api.noun} (If-Match: its revision, else 412); 400 when something still uses it`,
     permission: 'config.write',
     params: itemParams,
+    errors: CHANGE_ERRORS,
     response: z.object({ deleted: z.literal(true), revision: z.number() }),
     handler: async ({ params, domainScope, request, reply }) => {
       const result = await applyChange(

@@ -22,6 +22,9 @@ import type { LiveEventSources } from './live-events.js';
 import { openApiDocument } from './openapi.js';
 import { phoneRoutes, type PhonesSource } from './phones.js';
 import { traceRoutes } from './trace.js';
+import { sessionRoutes } from './session.js';
+import type { AccountStore } from '../account-store.js';
+import type { SignInThrottle } from '../sign-in-throttle.js';
 import { voicemailRoutes, type VoicemailSource } from './voicemail.js';
 
 export const API_PREFIX = '/api/v1';
@@ -37,6 +40,8 @@ export interface AdminApiOptions {
   domains: () => readonly DirectoryDomainSettings[];
   /** The configuration store: its objects, validation and audit log. */
   configuration?: Configuration;
+  /** Admin accounts: sign-in sessions and their management. */
+  accounts?: { store: AccountStore; throttle: SignInThrottle };
   /** Voice mailboxes and recordings, when the router keeps them. */
   voicemail?: VoicemailSource;
 }
@@ -54,6 +59,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
   traceRoutes(routes, { domains: options.domains, cdr: options.cdr });
   cdrRoutes(routes, options.cdr);
   eventRoutes(app, routes, API_PREFIX, options.events);
+  if (options.accounts) sessionRoutes(routes, options.accounts.store, options.accounts.throttle);
   if (options.configuration) {
     configDomainRoutes(routes, options.configuration);
     configObjectRoutes(routes, options.configuration);

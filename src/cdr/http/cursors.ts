@@ -53,8 +53,31 @@ export function checkKeepAlive(keepAliveMs: number, written: string): number {
   );
 }
 
-/** Elasticsearch's search.max_open_scroll_context default. */
-const MAX_OPEN = 500;
+/**
+ * Open cursors of each kind. Elasticsearch allows 500 scrolls
+ * (search.max_open_scroll_context) and 300 points in time
+ * (search.max_open_pit_context); each here holds a connection to the store,
+ * so 50 of each (the store's own cap on snapshots is their sum).
+ */
+export const MAX_OPEN_CURSORS = 50;
+
+/** Elasticsearch's refusal of one cursor too many, by kind. */
+function tooMany(kind: CursorKind): CdrQueryError {
+  if (kind === 'scroll') {
+    return new CdrQueryError(
+      'exception',
+      `Trying to create too many scroll contexts. Must be less than or equal to: [${MAX_OPEN_CURSORS}]. This limit can be set by changing the [search.max_open_scroll_context] setting.`,
+      500,
+    );
+  }
+  return new CdrQueryError(
+    'es_rejected_execution_exception',
+    `Trying to create too many Point In Time contexts. Must be less than or equal to: [${MAX_OPEN_CURSORS}]. This limit can be set by changing the [search.max_open_pit_context] setting.`,
+    429,
+  );
+}
+
+export type CursorKind = 'scroll' | 'pit';
 
 export function contextMissing(id: string): CdrQueryError {
   return new CdrQueryError('search_context_missing_exception', `No search context found for id [${id}]`, 404);
@@ -65,19 +88,14 @@ export class CursorRegistry {
   #sweeper: NodeJS.Timeout | undefined;
 
   constructor(
+    private readonly kind: CursorKind,
     private readonly snapshots?: SnapshotSource,
     private readonly now: () => number = Date.now,
   ) {}
 
   async open(target: IndexTarget, keepAliveMs: number, fields: Pick<Cursor, 'body' | 'visibleSortValues' | 'response'> = {}): Promise<Cursor> {
     this.#sweep();
-    if (this.#cursors.size >= MAX_OPEN) {
-      throw new CdrQueryError(
-        'exception',
-        `Trying to create too many scroll contexts. Must be less than or equal to: [${MAX_OPEN}]. This limit can be set by changing the [search.max_open_scroll_context] setting.`,
-        500,
-      );
-    }
+    if (this.#cursors.size >= MAX_OPEN_CURSORS) throw tooMany(this.kind);
     const snapshot = await this.snapshots?.openSnapshot();
     const now = this.now();
     const cursor: Cursor = { id: randomBytes(24).toString('base64url'), target, createdAt: now, keepAliveMs, expiresAt: now + keepAliveMs, snapshot, ...fields };

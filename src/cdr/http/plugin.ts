@@ -59,8 +59,8 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   registerDiscoveryRoutes(app, options.identityOf);
   const snapshots: SnapshotSource | undefined =
     store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
-  const scrolls = new CursorRegistry(snapshots);
-  const pits = new CursorRegistry(snapshots);
+  const scrolls = new CursorRegistry('scroll', snapshots);
+  const pits = new CursorRegistry('pit', snapshots);
   app.addHook('onClose', async () => {
     scrolls.closeAll();
     pits.closeAll();

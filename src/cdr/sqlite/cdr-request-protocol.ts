@@ -14,6 +14,8 @@ export interface CdrRequestWorkerData {
   countries?: DomainCountries;
   /** Given to one worker only: it reads stored customer numbers again after a country change. */
   refillCustomerNumbers?: boolean;
+  /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
@@ -40,4 +42,9 @@ export type RequestFailure =
   | { kind: 'elasticsearch'; type: string; reason: string; status: number; details: Record<string, unknown> }
   | { kind: 'error'; error: SerializedError };
 
-export type FromRequestWorker = { type: 'done'; id: number; ok: true; value: unknown } | { type: 'done'; id: number; ok: false; failure: RequestFailure } | { type: 'closed' };
+/** `ready`: the store is open (and its maintenance at open done); requests are timed from then on. */
+export type FromRequestWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; ok: true; value: unknown }
+  | { type: 'done'; id: number; ok: false; failure: RequestFailure }
+  | { type: 'closed' };

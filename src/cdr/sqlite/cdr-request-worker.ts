@@ -21,7 +21,9 @@ const store = openSqliteCdrStore({
   flushEachWrite: data.flushEachWrite,
   countries: data.countries,
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
+  normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
 });
+port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
 
 function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
   switch (operation) {

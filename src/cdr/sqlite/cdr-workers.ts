@@ -5,9 +5,10 @@
  * and the calls' `cdr` lookups have their own, so a call's last-agent lookup
  * never queues behind an HTTP search.
  *
- * Threads start when first needed. The purge of expired CDRs runs on the
- * request lane's thread; it is started for that alone only when something has
- * expired (checked at open and hourly: an index lookup).
+ * Threads start when first needed. The store's maintenance (the purge of
+ * expired CDRs, customer numbers read again after a country change) runs on
+ * the request lane's thread; it is started for that alone only when there is
+ * something to do (checked at open, and hourly for the purge: index lookups).
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
@@ -30,7 +31,7 @@ import type {
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
 import Database from 'better-sqlite3';
-import type { DomainCountries } from './customer-numbers.js';
+import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
 import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
@@ -48,8 +49,6 @@ export interface SqliteCdrWorkersOptions {
   graceMs?: number;
   /** The configured domains' countries, for the customer-number column. */
   countries?: DomainCountries;
-  /** Start the calls' lane at once (a router), not with its first lookup. */
-  warmCalls?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -63,7 +62,8 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #mapping: MappingSnapshot;
   readonly #path: string;
   readonly #retentionDays: number | undefined;
-  readonly #purgeCheck: NodeJS.Timeout | undefined;
+  readonly #countries: DomainCountries | undefined;
+  readonly #maintenanceCheck: NodeJS.Timeout | undefined;
 
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
@@ -71,19 +71,18 @@ export class SqliteCdrWorkers implements CdrService {
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
     // The request lane's worker also purges expired CDRs (on open and hourly) and reads stored customer numbers again
     // after a domain's country changed.
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true }, 'cdr-requests', options.graceMs);
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
-    // A call's lookup has a short deadline that must not be spent starting the thread: a router loads it at once.
-    if (options.warmCalls) this.#calls.warm();
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#path = options.path;
     this.#retentionDays = options.retentionDays;
+    this.#countries = options.countries;
     if (this.#retentionDays !== undefined) {
-      this.#purgeCheck = setInterval(() => this.#purgeIfDue(), MAINTENANCE_INTERVAL_MS);
-      this.#purgeCheck.unref();
-      this.#purgeIfDue();
+      this.#maintenanceCheck = setInterval(() => this.#maintainIfDue(), MAINTENANCE_INTERVAL_MS);
+      this.#maintenanceCheck.unref();
     }
+    this.#maintainIfDue();
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
@@ -91,6 +90,14 @@ export class SqliteCdrWorkers implements CdrService {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
     lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
+
+  /**
+   * Starts the calls' lookup thread now (routes that search CDRs): its start-up, seconds on a busy machine,
+   * would otherwise count against the first call's lookup time limit.
+   */
+  warmCalls(): void {
+    this.#calls.warm();
+  }
 
   /** Which lanes run a thread, for tests and diagnostics. */
   get started(): { requests: boolean; calls: boolean } {
@@ -155,20 +162,26 @@ export class SqliteCdrWorkers implements CdrService {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#purgeCheck);
+    clearInterval(this.#maintenanceCheck);
     await Promise.all([this.#requests.close(), this.#calls.close()]);
     this.#mapping.close();
   }
 
-  /** A started request thread purges by itself (at open and hourly); an idle lane is started when there is something to purge. */
-  #purgeIfDue(): void {
-    if (this.#retentionDays === undefined || this.#requests.started) return;
-    const cutoff = retentionCutoff(Date.now(), this.#retentionDays);
+  /**
+   * A started request thread does the maintenance by itself (at open, the purge hourly too); an idle lane is
+   * started for it when there is something to do: CDRs past the retention period, or stored customer numbers
+   * read with a country their domain no longer has.
+   */
+  #maintainIfDue(): void {
+    if (this.#requests.started) return;
     let due = true;
     try {
       const db = new Database(this.#path, { readonly: true });
       try {
-        due = db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+        const cutoff = this.#retentionDays === undefined ? undefined : retentionCutoff(Date.now(), this.#retentionDays);
+        const expired = cutoff !== undefined && db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+        const legacyArrays = () => db.prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').get() !== undefined;
+        due = expired || staleNumberPlans(db, this.#countries).size > 0 || legacyArrays();
       } finally {
         db.close();
       }

@@ -27,6 +27,8 @@ export interface SqliteCdrWriterWorkerOptions {
   flushEachWrite?: boolean;
   /** The configured domains' countries (customer-number column). */
   countries?: DomainCountries;
+  /** The most bytes of events kept per call trace (the cap is applied on the worker thread). */
+  callTraceMaxBytes?: number;
   /** Wait before the retry of a failed write (ms). Default 100. */
   retryDelayMs?: number;
   /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
@@ -50,6 +52,8 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   #failure: Error | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** Whether the current worker was given a batch. */
+  #given = false;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -60,6 +64,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
       retentionDays: options.retentionDays,
       flushEachWrite: options.flushEachWrite,
       countries: options.countries,
+      callTraceMaxBytes: options.callTraceMaxBytes,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     };
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
@@ -70,6 +75,11 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     return this.#worker?.threadId;
   }
 
+  /** Starts the thread now, before the first leg ends (a router), so the first CDRs are not late by its start-up. */
+  warm(): void {
+    if (!this.#worker && !this.#closed) this.#start();
+  }
+
   write(entries: readonly LegWriteEntry[]): Promise<LegBatchResult> {
     if (entries.length === 0) return Promise.resolve({ outcomes: [] });
     if (this.#closed) return Promise.resolve(failAll(entries.length, new Error('the CDR writer is closed')));
@@ -78,6 +88,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     return new Promise((resolve) => {
       try {
         worker.postMessage({ type: 'write', id, entries } satisfies ToWorker);
+        this.#given = true;
       } catch (error) {
         // A leg that cannot be cloned (DataCloneError) fails alone: the others go one by one. The worker lives on.
         if (entries.length === 1) resolve(failAll(1, error instanceof Error ? error : new Error(String(error))));
@@ -124,6 +135,11 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
     this.#closed = true;
     const worker = this.#worker;
     if (!worker) return;
+    // Given nothing to write, it has nothing to finish (it may still be loading).
+    if (!this.#given) {
+      await worker.terminate();
+      return;
+    }
     worker.ref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies ToWorker);
@@ -142,6 +158,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   #start(): Worker {
     const worker = startWorkerThread('cdr-writer-worker', this.#data, 'cdr-writer');
     this.#worker = worker;
+    this.#given = false;
     this.#failure = undefined;
     worker.unref();
     worker.on('message', (message: FromWorker) => {

@@ -11,6 +11,8 @@ export interface CdrWriterWorkerData {
   flushEachWrite?: boolean;
   /** The configured domains' countries (customer-number column). */
   countries?: DomainCountries;
+  /** The most bytes of events kept per call trace. */
+  callTraceMaxBytes?: number;
   /** Wait before the one-by-one retry of a failed batch (ms). */
   retryDelayMs: number;
 }

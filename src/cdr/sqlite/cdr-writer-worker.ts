@@ -17,13 +17,15 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-// The request lane's worker reads stored customer numbers again after a country change; this one only writes.
+// The request lane's worker does the store's maintenance (customer numbers after a country change, legacy array rows); this one only writes.
 const store = openSqliteCdrStore({
   path: options.path,
   retentionDays: options.retentionDays,
   flushEachWrite: options.flushEachWrite,
   countries: options.countries,
   refillCustomerNumbers: false,
+  normaliseLegacyArrays: false,
+  callTraceMaxBytes: options.callTraceMaxBytes,
 });
 const inFlight = new Set<Promise<void>>();
 let closing = false;

@@ -30,6 +30,19 @@ export function customerNumberOf(direction: unknown, destination: unknown, calle
   return typeof number === 'string' ? (e164Number(number, country || undefined) ?? null) : null;
 }
 
+/**
+ * The domains whose stored CDRs were read with another country than the one the configuration gives them now
+ * (every domain right after the migration that added the column), with that country.
+ */
+export function staleNumberPlans(db: Database.Database, countries: DomainCountries | undefined): Map<string, string> {
+  const stale = new Map<string, string>();
+  for (const row of db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
+    const country = countries ? (countries[row.domain] ?? '') : (row.country ?? '');
+    if (row.country !== country) stale.set(row.domain, country);
+  }
+  return stale;
+}
+
 /** `cdr_number_plans` keys a row without a domain as ''. */
 function planKey(domain: unknown): string {
   return typeof domain === 'string' ? domain : '';
@@ -80,11 +93,7 @@ export class CustomerNumbers {
    * column). Returns the domains refilled.
    */
   refill(): string[] {
-    const stale = new Map<string, string>();
-    for (const row of this.#db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
-      const country = this.countryOf(row.domain);
-      if (row.country !== country) stale.set(row.domain, country);
-    }
+    const stale = staleNumberPlans(this.#db, this.#countries);
     if (stale.size === 0) return [];
     this.#db.function('callrouter_customer_number', { deterministic: true }, (direction, destination, caller, domain) =>
       customerNumberOf(direction, destination, caller, stale.get(planKey(domain))),

@@ -51,6 +51,9 @@ export const MIGRATIONS: readonly string[] = [
      dropped_events INTEGER NOT NULL DEFAULT 0
    );
    CREATE INDEX IF NOT EXISTS call_trace_started ON call_trace(started_ms);`,
+  // Document versions (Elasticsearch's _version): 1 when a document is first written, one more each time its id is
+  // written again (PUT _doc/<id> replaces, as Elasticsearch does). Constant default: no stored row is rewritten.
+  `ALTER TABLE cdr ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

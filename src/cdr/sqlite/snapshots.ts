@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { SearchBackend } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
 
-/** Elasticsearch's search.max_open_scroll_context and search.max_open_pit_context, here for both together. */
+/** A safety net under the HTTP layer's own limits (50 scrolls, 50 points in time): one connection each. */
 export const MAX_SNAPSHOTS = 100;
 
 interface Snapshot {

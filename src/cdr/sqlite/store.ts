@@ -15,24 +15,14 @@ import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type {
-  BulkOptions,
-  CdrService,
-  ClientWrite,
-  CountResponse,
-  DeleteByQueryResponse,
-  IndexedDocument,
-  LastAgentsAnswer,
-  LastAgentsQuery,
-  SearchOptions,
-  SearchResponse,
-  WriteResult,
-} from '../store.js';
+import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument } from '../store.js';
+import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
+import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
@@ -60,12 +50,16 @@ export interface SqliteCdrStoreOptions {
    * The configured domains' countries, for the customer-number column (./customer-numbers.ts). Absent (a tool
    * without the configuration): each domain keeps the country its stored CDRs were read with.
    */
+  /** The most bytes (of JSON) of events kept per call trace; 64 KiB by default. */
+  callTraceMaxBytes?: number;
   countries?: DomainCountries;
   /**
    * Read the stored CDRs' customer numbers again where a domain's country changed (default true). One connection
    * of several does it (the maintenance one); the others only write with the new country.
    */
   refillCustomerNumbers?: boolean;
+  /** Rewrite rows that hold arrays in indexed fields, from before they were refused (./legacy-array-rows.ts; default true). One connection of several does it. */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
@@ -112,6 +106,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
   const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
+  if (options.normaliseLegacyArrays !== false) normaliseLegacyArrayRows(db, writer);
   const backend = searchBackendOn(db, mapping);
   // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
   const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
@@ -123,7 +118,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
-  const traces = callTraceTable(db);
+  const traces = callTraceTable(db, options.callTraceMaxBytes);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
     const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
@@ -267,8 +262,8 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
     mapping,
     *candidates(bound: Bound): Iterable<StoredRow> {
       const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
+      yield* rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source, version FROM cdr WHERE irregular = 1'), []);
     },
     page(bound: Bound, request: PageRequest) {
       const filter = compileSqlFilter(bound);
@@ -280,15 +275,15 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
       const page =
         request.size === 0
           ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+          : [...rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
       return { rows: page, total };
     },
   };
 }
 
 function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
-  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string }>) {
-    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string; version: number }>) {
+    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
   }
 }
 

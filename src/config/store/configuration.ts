@@ -9,7 +9,7 @@
  */
 import type { SchemaLoader } from '../../engine/compile.js';
 import type { Actor, AuditAction, ConfigRevision, ConfigStore, StoredDomains } from './config-store.js';
-import { checkDomains, prepareStored, type ConfigIssue, type PreparedDomains } from './stored-domains.js';
+import { checkDomains, prepareStored, type ConfigIssue, type DomainsCheck, type LoadContextOf, type PreparedDomains } from './stored-domains.js';
 
 export interface RunningConfiguration extends ConfigRevision, PreparedDomains {}
 
@@ -31,7 +31,14 @@ export class ReadOnlyConfigurationError extends Error {
 
 const FILE = { actor: { kind: 'file', id: 'file', name: 'configuration file' }, object: 'domains' } as const;
 
-type Listener = (configuration: RunningConfiguration) => void | Promise<void>;
+/** What a new revision changed: the object and its domain, undefined for a whole configuration (import, reload, another process's revision). */
+export interface AppliedChange {
+  action: AuditAction;
+  object: string;
+  domain?: string;
+}
+
+type Listener = (configuration: RunningConfiguration, change: AppliedChange) => void | Promise<void>;
 
 export class Configuration {
   #current: RunningConfiguration;
@@ -42,6 +49,7 @@ export class Configuration {
   private constructor(
     private readonly store: ConfigStore,
     private readonly loader: SchemaLoader,
+    private readonly contextOf: LoadContextOf | undefined,
     current: RunningConfiguration,
     /** Set when the file is the configuration: why API writes are refused. */
     readonly readOnly: string | undefined,
@@ -60,16 +68,21 @@ export class Configuration {
     /** The configuration file's domains, schema files already read in (domainsFromFile). */
     fileDomains: unknown;
     fromFile: boolean;
-  }): Promise<{ configuration: Configuration; imported: boolean }> {
-    const { store, loader } = options;
+    /** Each domain's media folder, so that a schema playing a missing file is refused when saved. */
+    contextOf?: LoadContextOf;
+  }): Promise<{ configuration: Configuration; imported: boolean; fileDiffers: boolean }> {
+    const { store, loader, contextOf } = options;
     const latest = await store.latest();
     const readOnly = options.fromFile ? 'the router runs from its configuration file (configSource "file"): edit it and send SIGHUP' : undefined;
-    const running = latest ? { ...latest, ...(await prepareStored(latest.domains, loader)) } : { revision: 0, domains: [], routeSchemas: new Map(), objectRevisions: new Map() };
-    const configuration = new Configuration(store, loader, running, readOnly);
-    if (latest && !options.fromFile) return { configuration, imported: false };
+    const running = latest ? { ...latest, ...(await prepareStored(latest.domains, loader, contextOf)) } : { revision: 0, domains: [], routeSchemas: new Map(), objectRevisions: new Map() };
+    const configuration = new Configuration(store, loader, contextOf, running, readOnly);
+    if (latest && !options.fromFile) {
+      const file = await configuration.check(options.fileDomains);
+      return { configuration, imported: false, fileDiffers: !file.ok || !isSame(file.domains, latest.domains) };
+    }
     const result = await configuration.#commit(() => options.fileDomains, { ...FILE, action: latest ? 'reload' : 'import' });
     if (!result.ok) throw new ConfigDomainsError(result.issues);
-    return { configuration, imported: latest === undefined };
+    return { configuration, imported: latest === undefined, fileDiffers: false };
   }
 
   get current(): RunningConfiguration {
@@ -92,6 +105,22 @@ export class Configuration {
     return this.#serially(() => this.#commit(() => fileDomains, { ...FILE, action: 'reload' }));
   }
 
+  /** Validates domains as a change would, saving nothing. */
+  check(domains: unknown): Promise<DomainsCheck> {
+    return checkDomains(domains, this.loader, this.contextOf);
+  }
+
+  /** Takes a newer revision another process stored (`callrouter config import`, another router): the running one otherwise. */
+  refresh(): Promise<RunningConfiguration> {
+    return this.#serially(async () => {
+      const latest = await this.store.latest();
+      if (latest && latest.revision !== this.#current.revision) {
+        await this.#take({ ...latest, ...(await prepareStored(latest.domains, this.loader, this.contextOf)) }, { action: 'reload', object: 'domains' });
+      }
+      return this.#current;
+    });
+  }
+
   audit: ConfigStore['audit'] = (query) => this.store.audit(query);
 
   #serially<T>(run: () => Promise<T>): Promise<T> {
@@ -102,13 +131,17 @@ export class Configuration {
 
   async #commit(edit: ConfigChange['edit'], what: Pick<ConfigChange, 'actor' | 'action' | 'object' | 'domain'>): Promise<ChangeResult> {
     const current = this.#current;
-    const checked = await checkDomains(edit(current.domains), this.loader);
+    const checked = await this.check(edit(current.domains));
     if (!checked.ok) return checked;
     if (current.revision > 0 && isSame(current.domains, checked.domains)) return { ok: true, configuration: current };
     const committed = await this.store.commit({ ...what, baseRevision: current.revision, domains: checked.domains });
-    this.#current = { ...committed, routeSchemas: checked.routeSchemas };
-    for (const listener of this.#listeners) await listener(this.#current);
+    await this.#take({ ...committed, routeSchemas: checked.routeSchemas }, { action: what.action, object: what.object, domain: what.domain });
     return { ok: true, configuration: this.#current };
+  }
+
+  async #take(next: RunningConfiguration, change: AppliedChange): Promise<void> {
+    this.#current = next;
+    for (const listener of this.#listeners) await listener(next, change);
   }
 }
 

@@ -7,8 +7,8 @@
  * the same revision.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { applyMigrations } from '../../sqlite-migrations.js';
+import type Database from 'better-sqlite3';
+import { openMigratedDatabase } from '../../sqlite-migrations.js';
 import { changedObjects } from './config-objects.js';
 import {
   RevisionConflictError,
@@ -66,16 +66,8 @@ export class SqliteConfigStore implements ConfigStore {
   }
 
   static openInDataDir(dataDir: string, now = () => new Date()): SqliteConfigStore {
-    const db = new Database(join(dataDir, CONFIG_DATABASE_FILE));
-    try {
-      db.pragma('journal_mode = WAL');
-      // `callrouter config export` reads while the router writes.
-      db.pragma('busy_timeout = 5000');
-      applyMigrations(db, MIGRATIONS, 'configuration database');
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    // `callrouter config export` and `import` use it while the router does.
+    const db = openMigratedDatabase(join(dataDir, CONFIG_DATABASE_FILE), MIGRATIONS, 'configuration database');
     return new SqliteConfigStore(db, now);
   }
 

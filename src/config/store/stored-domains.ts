@@ -11,6 +11,7 @@ import { basename, extname, resolve } from 'node:path';
 import { z } from 'zod';
 import { digestHa1s } from '../../digest-hash.js';
 import type { SchemaLoader } from '../../engine/compile.js';
+import type { LoadContext } from '../../engine/app.js';
 import { formatJsonPath } from '../../engine/json-path.js';
 import { formatOfPath, parseSchemaText, schemaOfDocument } from '../../engine/schema-text.js';
 import { loadRouteSchemas, RouteSchemaError, type RouteSchemaProblem, type RouteSchemas } from '../../routes/route-schemas.js';
@@ -31,13 +32,16 @@ export type DomainsCheck = ({ ok: true } & PreparedDomains) | { ok: false; issue
 
 const domainsDocument = z.object({ domains: domainsSchema }).strict().superRefine(uniqueDids);
 
+/** Each domain's load context (its media folder): constant arguments are checked against it. */
+export type LoadContextOf = (domain: string) => LoadContext;
+
 /** Validates domains (as JSON) for the store; nothing that fails here is ever saved. */
-export async function checkDomains(domains: unknown, loader: SchemaLoader): Promise<DomainsCheck> {
+export async function checkDomains(domains: unknown, loader: SchemaLoader, contextOf?: LoadContextOf): Promise<DomainsCheck> {
   const parsed = domainsDocument.safeParse({ domains });
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message })) };
   const stored = parsed.data.domains.map(withoutPasswords);
   try {
-    return { ok: true, domains: stored, routeSchemas: await loadRouteSchemas({ domains: stored }, undefined, loader) };
+    return { ok: true, domains: stored, routeSchemas: await loadRouteSchemas({ domains: stored }, undefined, loader, contextOf) };
   } catch (error) {
     if (error instanceof RouteSchemaError) return { ok: false, issues: error.located };
     throw error;
@@ -45,8 +49,8 @@ export async function checkDomains(domains: unknown, loader: SchemaLoader): Prom
 }
 
 /** Compiles what the store holds (it was checked when saved). */
-export async function prepareStored(domains: StoredDomains, loader: SchemaLoader): Promise<PreparedDomains> {
-  return { domains, routeSchemas: await loadRouteSchemas({ domains }, undefined, loader) };
+export async function prepareStored(domains: StoredDomains, loader: SchemaLoader, contextOf?: LoadContextOf): Promise<PreparedDomains> {
+  return { domains, routeSchemas: await loadRouteSchemas({ domains }, undefined, loader, contextOf) };
 }
 
 function withoutPasswords(domain: DomainConfig): DomainConfig {

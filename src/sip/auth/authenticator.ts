@@ -115,6 +115,11 @@ export class DigestAuthenticator {
     this.#logger = options.logger;
   }
 
+  /** Blocks in force now, by what they block (for metrics). */
+  activeBlocks(): Record<LimitKind, number> {
+    return { source: this.#sources.activeBlocks(), 'user-at-source': this.#userAtSource.activeBlocks(), user: this.#users?.activeBlocks() ?? 0 };
+  }
+
   authenticate(input: AuthenticationRequest): AuthenticationResult {
     const { request, realm, source, kind } = input;
     if (this.#sources.isBlocked(source.address)) return FORBIDDEN;

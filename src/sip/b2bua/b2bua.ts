@@ -80,6 +80,7 @@ export class B2bua {
       calls: () => this.#calls.keys(),
       media: options.media,
       recordingsDir: options.recordingsDir,
+      maxCallDurationMs: options.maxCallDurationMs,
       logger: options.logger.child({ component: 'switchboard' }),
     });
   }

@@ -184,7 +184,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
     const values = contactValues(targets);
     if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
     if (values.contacts.length === 0 || this.#hangupCause) return { kind: 'refused', reason: this.#hangupCause ? 'the call has ended' : 'no target to redirect to' };
-    const outcome = await deflect(this.#options.leg, values.contacts[0], undefined);
+    const outcome = await deflect(this.#options.leg, values.contacts[0], undefined, this.#options.stack.clock);
     if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
     return outcome;
   }

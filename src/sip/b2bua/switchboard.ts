@@ -10,6 +10,7 @@ import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { Call } from '../../call/call.js';
 import type { OriginateRequest, Switchboard } from '../../call/switchboard.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
+import { limitCallDuration } from './call-duration-limit.js';
 import { OriginatedCall } from './originated-call.js';
 import { placeLeg } from './place-leg.js';
 import { SipCall } from './sip-call.js';
@@ -26,6 +27,8 @@ export interface SipSwitchboardOptions {
   calls(): Iterable<SipCall>;
   media(): MediaEngine;
   recordingsDir: string;
+  /** Placed calls too are ended (ALLOTTED_TIMEOUT) this long after they answered. */
+  maxCallDurationMs: number;
   logger: Logger;
 }
 
@@ -110,6 +113,7 @@ export class SipSwitchboard implements Switchboard {
       logger,
     });
     this.#originated.add(call);
+    limitCallDuration(call, this.#options.maxCallDurationMs, stack.clock, () => logger.warn('originated call reached its maximum duration: ending it'));
     logger.info('originated call answered');
     try {
       await request.answered(call);

@@ -12,7 +12,7 @@
  */
 import { formatCSeq, formatUri, generateCallId, generateTag, SipHeaders, type SipRequest } from '../message/index.js';
 import type { LocalAddress } from '../local-address.js';
-import type { ClientTransactionUser } from '../transaction/index.js';
+import type { ClientTransaction, ClientTransactionUser } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { bindingDestination, type Binding, type UserBinding } from './bindings.js';
 
@@ -24,13 +24,14 @@ export interface QualifyOptions {
     markReachable(domain: string, user: string, registration: Binding, reachable: boolean, why: string): void;
   };
   /** Starts a client transaction (the transaction layer's sendRequest). */
-  send(request: SipRequest, destination: Destination, user: ClientTransactionUser): void;
+  send(request: SipRequest, destination: Destination, user: ClientTransactionUser): Pick<ClientTransaction, 'abandon'>;
   local: LocalAddress;
 }
 
 interface Probe {
   dueAt: number;
-  inFlight: boolean;
+  /** The OPTIONS still unanswered. */
+  inFlight?: Pick<ClientTransaction, 'abandon'>;
 }
 
 /** The scheduler never looks less often than this, so an interval's spread is kept. */
@@ -53,10 +54,11 @@ export class Qualifier {
     this.#ticker.unref();
   }
 
-  /** No more probes; answers still on their way are ignored. */
+  /** No more probes; those unanswered are abandoned, so a shutdown does not wait for phones that are gone. */
   stop(): void {
     clearInterval(this.#ticker);
     this.#ticker = undefined;
+    for (const probe of this.#probes.values()) probe.inFlight?.abandon();
     this.#probes.clear();
   }
 
@@ -69,7 +71,7 @@ export class Qualifier {
       live.add(id);
       let probe = this.#probes.get(id);
       if (!probe) {
-        probe = { dueAt: now + Math.random() * intervalMs, inFlight: false };
+        probe = { dueAt: now + Math.random() * intervalMs };
         this.#probes.set(id, probe);
       }
       if (probe.inFlight || probe.dueAt > now) continue;
@@ -80,9 +82,10 @@ export class Qualifier {
   }
 
   #ask({ domain, user, binding }: UserBinding, probe: Probe): void {
-    probe.inFlight = true;
+    let settled = false;
     const learnt = (reachable: boolean, why: string) => {
-      probe.inFlight = false;
+      settled = true;
+      probe.inFlight = undefined;
       if (this.#ticker) this.#options.registrations.markReachable(domain, user, binding, reachable, why);
     };
     const destination = bindingDestination(binding);
@@ -94,7 +97,9 @@ export class Qualifier {
       onTransportError: (error) => learnt(false, `OPTIONS could not be delivered: ${error.message}`),
     };
     try {
-      this.#options.send(this.#request(domain, binding, destination), destination, transactionUser);
+      const transaction = this.#options.send(this.#request(domain, binding, destination), destination, transactionUser);
+      // A transport that fails at once has already reported.
+      if (!settled) probe.inFlight = transaction;
     } catch (error) {
       learnt(false, `OPTIONS could not be sent: ${(error as Error).message}`);
     }
