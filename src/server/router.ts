@@ -35,7 +35,7 @@ import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';

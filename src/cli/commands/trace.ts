@@ -4,7 +4,7 @@ import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
 import { mediaLoadContext } from '../../apps/play-items.js';
-import { tonePrompts } from '../../media/prompts/spoken-prompts.js';
+import { tonePrompts } from '../../apps/services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
@@ -13,12 +13,12 @@ import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.j
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
-import { loadConfigFile, ConfigError, resolveMediaDir } from '../../config/load.js';
+import { resolveMediaDir } from '../../config/load.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
-import { action, collectVariable, parseInstant, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { action, collectVariable, parseInstant, readConfig, readJsonFile, readSchemaFile, UsageError } from '../input.js';
 import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
@@ -71,15 +71,6 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
     await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing, acr, schemas });
   } finally {
     await cdr.close();
-  }
-}
-
-async function readConfig(configPath: string): Promise<Config> {
-  try {
-    return await loadConfigFile(configPath);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-    throw error;
   }
 }
 

@@ -44,7 +44,7 @@ import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
-import { contactValues, deflect, redirectUnanswered } from './redirect.js';
+import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -211,21 +211,14 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#caller.current?.session.stopRecording();
   }
 
-  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
-    const values = contactValues(targets);
-    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
-    if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
-    if (this.#state === 'ended') return { kind: 'refused', reason: 'the call has ended' };
-    if (this.#leg.pending) {
-      const outcome = redirectUnanswered(this.#leg, values.contacts);
-      this.#log(`redirected (302) to ${values.contacts.join(', ')}`);
-      this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router');
-      return outcome;
-    }
-    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'), this.#options.stack.clock);
-    this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
-    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
-    return outcome;
+  redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    return redirectCaller(this.#leg, targets, {
+      ended: () => this.#state === 'ended',
+      log: (message) => this.#log(message),
+      redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
+      hangup: (cause) => this.hangup(cause),
+      clock: this.#options.stack.clock,
+    });
   }
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
