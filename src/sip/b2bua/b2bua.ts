@@ -71,6 +71,7 @@ export class B2bua {
   #refusing = false;
   /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
   readonly switchboard: SipSwitchboard;
+  #tooManyInSetup = false;
 
   constructor(options: B2buaOptions) {
     this.#options = options;
@@ -170,9 +171,12 @@ export class B2bua {
     const maxForwards = Number(request.headers.get('max-forwards') ?? DEFAULT_MAX_FORWARDS);
     if (!(maxForwards > 0)) return refuse(483);
     if (this.#pendingInvites.size >= this.#options.maxCallsInSetup) {
-      this.#options.logger.warn({ inSetup: this.#pendingInvites.size }, 'too many calls in setup: refusing with 503');
+      // One warning per overload episode: at a few hundred refusals a second, a line each would add to the overload.
+      if (!this.#tooManyInSetup) this.#options.logger.warn({ inSetup: this.#pendingInvites.size }, 'too many calls in setup: refusing with 503');
+      this.#tooManyInSetup = true;
       return refuse(503, { 'retry-after': OVERLOAD_RETRY_AFTER_SECONDS });
     }
+    this.#tooManyInSetup = false;
     const from = parseNameAddr(request.headers.get('from') ?? '', 'From');
     const to = parseNameAddr(request.headers.get('to') ?? '', 'To');
     if (!from.ok || !to.ok || !from.value.params.get('tag')) return refuse(400, undefined, 'Bad From or To');
