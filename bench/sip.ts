@@ -27,8 +27,12 @@
  *
  * QUICK=1: a smoke run of about a minute (small dataset, two short steps).
  * Env: RATES, STEP_SECONDS (10), TALK_MS (1000), AGENTS (5000), CDR_DOCUMENTS (100000), MEMORY_CALLS (1000),
- * HOLD_MS (8000), SCHEMAS (bridge,last-agent), LOG_LEVELS (info,warn), KAMAILIO (1; 0 leaves it out),
- * KAMAILIO_WORKERS (4), OVERLOAD_SECONDS (60), OVERLOAD_FACTOR (2), COOLDOWN_SECONDS (2).
+ * HOLD_MS (8000), MEMORY_SETTLE_SECONDS (33; QUICK 0, so its memory figures include live transactions), SCHEMAS (bridge,last-agent), LOG_LEVELS (info,warn), KAMAILIO (1; 0 leaves it out),
+ * KAMAILIO_WORKERS (4), OVERLOAD_SECONDS (60; 0 leaves the overload step out), OVERLOAD_FACTOR (2), COOLDOWN_SECONDS (2),
+ * ROUTER_NODE_ARGS (more node options for the router processes, comma-separated, %s = the log level; e.g.
+ * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
+ * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
+ * comparison that a loaded machine affects alike).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -55,6 +59,8 @@ const HOLD_MS = setting('HOLD_MS', 8_000, 3_000);
 const OVERLOAD_SECONDS = setting('OVERLOAD_SECONDS', 60, 3);
 const OVERLOAD_FACTOR = setting('OVERLOAD_FACTOR', 2, 2);
 const COOLDOWN_MS = setting('COOLDOWN_SECONDS', 2, 1) * 1000;
+/** Before each memory figure: 64×T1 and a second, so no transaction of what ran before is left. */
+const MEMORY_SETTLE_MS = setting('MEMORY_SETTLE_SECONDS', 33, 0) * 1000;
 const KAMAILIO_WORKERS = setting('KAMAILIO_WORKERS', 4, 4);
 const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as ('bridge' | 'last-agent')[];
 const LOG_LEVELS = list(process.env.LOG_LEVELS, 'info,warn');
@@ -85,27 +91,32 @@ try {
 
   // --- the systems: a router process per log level, Kamailio ---
   const carrierPort = await freeUdpPort(CARRIER_IP);
+  // BASELINE_BIN: a second router per log level from another checkout's bin/callrouter.js, interleaved with this one.
+  const builds = [{ label: '', bin: 'bin/callrouter.js' }, ...(process.env.BASELINE_BIN ? [{ label: 'baseline ', bin: process.env.BASELINE_BIN }] : [])];
   for (const level of LOG_LEVELS) {
-    const dir = join(work, `router-${level}`);
-    await mkdir(join(dir, 'data'), { recursive: true });
-    if (SCHEMAS.includes('last-agent')) await copyFile(cdrTemplate, join(dir, 'data', 'cdr.sqlite'));
-    const [sipPort, httpPort] = [await freeUdpPort(), await freeTcpPort()];
-    const config = await writeRouterConfig({
-      dir,
-      sipPort,
-      httpPort,
-      logLevel: level,
-      domain: DOMAIN,
-      users: ['100', '101', '102', ...agents],
-      passwordOf,
-      gateway: { host: CARRIER_IP, port: carrierPort },
-      timeZone: TIME_ZONE,
-      routes: [
-        { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
-        { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },
-      ],
-    });
-    routers.push(await startRouterProcess(`log ${level}`, config, sipPort, httpPort, join(dir, 'router.log')));
+    for (const build of builds) {
+      const dir = join(work, `router-${build.label.trim()}${level}`);
+      await mkdir(join(dir, 'data'), { recursive: true });
+      if (SCHEMAS.includes('last-agent')) await copyFile(cdrTemplate, join(dir, 'data', 'cdr.sqlite'));
+      const [sipPort, httpPort] = [await freeUdpPort(), await freeTcpPort()];
+      const configFile = await writeRouterConfig({
+        dir,
+        sipPort,
+        httpPort,
+        logLevel: level,
+        domain: DOMAIN,
+        users: ['100', '101', '102', ...agents],
+        passwordOf,
+        gateway: { host: CARRIER_IP, port: carrierPort },
+        timeZone: TIME_ZONE,
+        routes: [
+          { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
+          { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },
+        ],
+      });
+      const nodeArgs = list(process.env.ROUTER_NODE_ARGS, '').map((arg) => arg.replace('%s', `${build.label.trim()}${level}`));
+      routers.push(await startRouterProcess({ name: `${build.label}log ${level}`, configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: build.bin, nodeArgs }));
+    }
   }
   const kamailioMissing = process.env.KAMAILIO === '0' ? 'KAMAILIO=0' : ensureKamailio();
   if (kamailioMissing) console.log(`Kamailio left out: ${kamailioMissing}`);
@@ -129,18 +140,23 @@ try {
   };
   const phoneUsers = ['101', ...(SCHEMAS.includes('last-agent') ? agents : [])];
   const memoryLines: string[] = [];
-  for (const [index, router] of routers.entries()) {
-    const before = index === 0 ? await router.liveHeap() : undefined;
+  // Memory is measured on the routers of the first log level (this build's, and the baseline's when there is one).
+  const measured = routers.filter((router) => router.name.endsWith(`log ${LOG_LEVELS[0]}`));
+  const before = new Map<RouterProcess, number>();
+  for (const router of measured) before.set(router, (await router.liveHeap()).heapUsedBytes);
+  for (const router of routers) {
     await register(phoneUsers, phonePort, router.sipPort);
     await register(['100', '102'], busyPort, router.sipPort);
-    if (before) {
-      const after = await router.liveHeap();
-      const registrations = phoneUsers.length + 2;
-      memoryLines.push(
-        `registrations: ${count(registrations)} at router ${router.name}: live heap ${mb(before.heapUsedBytes)} → ${mb(after.heapUsedBytes)}, ` +
-          `${((after.heapUsedBytes - before.heapUsedBytes) / registrations / 1024).toFixed(2)} kB per registration (RSS ${mb(after.rssBytes)})`,
-      );
-    }
+  }
+  // The REGISTER transactions live 64×T1 after their answers: only then is what is left the registrations.
+  await sleep(MEMORY_SETTLE_MS);
+  for (const router of measured) {
+    const after = await router.liveHeap();
+    const registrations = phoneUsers.length + 2;
+    memoryLines.push(
+      `registrations: ${count(registrations)} at router ${router.name}: live heap ${mb(before.get(router)!)} → ${mb(after.heapUsedBytes)}, ` +
+        `${((after.heapUsedBytes - before.get(router)!) / registrations / 1024).toFixed(2)} kB per registration (RSS ${mb(after.rssBytes)})`,
+    );
   }
   if (kamailio) {
     const before = await kamailio.pssBytes();
@@ -185,12 +201,13 @@ try {
   }
 
   // --- memory per call in progress: MEMORY_CALLS calls held HOLD_MS, live heap against idle ---
-  if (MEMORY_CALLS > 0) {
-    const router = routers[0];
+  for (const router of MEMORY_CALLS > 0 ? measured : []) {
     for (const schema of SCHEMAS) {
       const system = routerSystem(router, schema);
+      // The transactions of what ran before end 64×T1 after it: idle means without them.
+      await sleep(MEMORY_SETTLE_MS);
       const idle = await router.liveHeap();
-      const rate = Math.min(500, MEMORY_CALLS);
+      const rate = Math.min(200, MEMORY_CALLS);
       const uac = await startSippProcess({
         scenario: await carrierScenario(carrierSource, work, HOLD_MS),
         target: system.target,
@@ -236,7 +253,7 @@ try {
 
   // --- overload: OVERLOAD_FACTOR × the best rate, then half the best rate to show service is back ---
   const overloadLines: string[] = [];
-  for (const system of systems.filter((candidate) => candidate.label.startsWith('router') && candidate.label.endsWith(routers[0].name))) {
+  for (const system of systems.filter((candidate) => OVERLOAD_SECONDS > 0 && candidate.label.startsWith('router') && measured.some((router) => candidate.label.endsWith(`, ${router.name}`)))) {
     const clean = best.get(system.label);
     if (!clean) continue;
     console.log(`\n== overload: ${system.label} at ${OVERLOAD_FACTOR}× its best ${clean.offered}/s for ${OVERLOAD_SECONDS} s ==`);
@@ -246,7 +263,7 @@ try {
     console.log(`recovery: ${describeStep(recovery)}`);
     overloadLines.push(
       `${system.label}: offered ${overload.offered}/s: completed ${Math.round(overload.achieved)}/s (${Math.round((overload.achieved / clean.achieved) * 100)}% of the clean ${Math.round(clean.achieved)}/s), ` +
-        `${overload.refused} refused with 503, ${overload.failed} failed, setup p99 ${Math.round(overload.setupP99)} ms; right after, ${recovery.offered}/s ${recovery.ok ? 'passed' : 'FAILED'}`,
+        `${overload.refused} 503s sent, ${overload.failed} failed, setup p99 ${Math.round(overload.setupP99)} ms; right after, ${recovery.offered}/s ${recovery.ok ? 'passed' : 'FAILED'}`,
     );
     await settle([phones, ringGroup], COOLDOWN_MS);
   }
@@ -266,7 +283,7 @@ try {
       top ? `${Math.round(top.cpuMicrosPerCall)} µs` : '-',
       top?.memory ?? '-',
       top ? top.load.toFixed(1) : '-',
-      failing ? `${failing.offered}/s (${failing.completed}/${failing.calls} ok, ${failing.failed} failed, ${failing.refused} refused, ${Math.round(failing.achieved)}/s)` : `none up to ${RATES.at(-1)}/s`,
+      failing ? `${failing.offered}/s (${failing.completed}/${failing.calls} ok, ${failing.failed} failed, ${failing.refused} 503s, ${Math.round(failing.achieved)}/s)` : `none up to ${RATES.at(-1)}/s`,
     ]);
   }
   console.log(table(rows));

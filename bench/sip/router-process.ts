@@ -82,10 +82,23 @@ export async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-export async function startRouterProcess(name: string, configFile: string, sipPort: number, httpPort: number, logFile: string): Promise<RouterProcess> {
+export interface RouterProcessOptions {
+  name: string;
+  configFile: string;
+  sipPort: number;
+  httpPort: number;
+  logFile: string;
+  /** The launcher: bin/callrouter.js of this checkout, or of another one to compare with. */
+  bin: string;
+  /** More options for node, e.g. --cpu-prof to profile the router. */
+  nodeArgs: readonly string[];
+}
+
+export async function startRouterProcess(options: RouterProcessOptions): Promise<RouterProcess> {
+  const { name, configFile, sipPort, httpPort, logFile } = options;
   const log = await open(logFile, 'a');
   let stderr = '';
-  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', resolve('bin/callrouter.js'), 'start', '--config', configFile], {
+  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...options.nodeArgs, resolve(options.bin), 'start', '--config', configFile], {
     stdio: ['ignore', log.fd, 'pipe'],
     env: { ...withoutLogLevel(process.env), LOG_FORMAT: 'json' },
   });

@@ -20,7 +20,7 @@ export interface SystemUnderTest {
   cpuSeconds(): Promise<number>;
   /** Its memory after the step, as text (RSS, live heap / PSS). */
   memory(): Promise<string>;
-  /** 503 responses to INVITE it sent so far (0 where not known). */
+  /** 503 responses to INVITE it sent so far, retransmissions included (0 where not known). */
   refusals(): Promise<number>;
   /** Warnings it logged since the last call, by message. */
   takeWarnings(): Promise<Map<string, number>>;
@@ -96,9 +96,10 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
   const phonesAfter = await carrier.phones.stats();
   const refused = (await system.refusals()) - refusedBefore;
   const fallbacks = ((await system.fallbacks?.()) ?? 0) - fallbacksBefore;
-  const completed = stats.successful - refused;
   const phoneFailures = phonesAfter.failed - phonesBefore.failed;
+  // One setup time per call answered 200 (a refused call ends in the scenario too, and counts as successful there).
   const setup = await uac.responseTimes();
+  const completed = setup.length;
   const percentile = (p: number) => (setup.length > 0 ? setup[Math.min(setup.length - 1, Math.floor((p / 100) * setup.length))] : NaN);
   // The run less the last call's talk time is when the calls were set up: below the offered rate when setups queue.
   const achieved = completed / Math.max(0.001, elapsed - carrier.talkMs / 1000);
@@ -134,7 +135,7 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
 export function describeStep(step: StepFigures): string {
   const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : '-');
   return (
-    `${String(step.offered).padStart(5)}/s ${step.system.padEnd(34)} ${step.completed}/${step.calls} ok, ${step.failed} failed, ${step.refused} refused (503), ` +
+    `${String(step.offered).padStart(5)}/s ${step.system.padEnd(34)} ${step.completed}/${step.calls} ok, ${step.failed} failed, ${step.refused} 503s sent, ` +
     `${step.retransmissions} retransmissions, achieved ${Math.round(step.achieved)}/s, setup p50 ${ms(step.setupP50)} ms p99 ${ms(step.setupP99)} ms, ` +
     `CPU ${Math.round(step.cpuMicrosPerCall)} µs/call (${Math.round(step.cpuShare * 100)}% of a core), ${step.memory}, ` +
     `${[...step.warnings.values()].reduce((sum, n) => sum + n, 0)} warnings, load ${step.load.toFixed(1)}` +

@@ -18,7 +18,7 @@ describe('ringback', () => {
     const [step] = run.steps;
     assert.equal(step.result, 'nothing set');
     assert.ok(step.notes.some((note) => note.includes('/nonexistent/sounds/ring.wav')), step.notes.join('; '));
-    assert.ok(step.notes.some((note) => note.includes('mp3 not supported')), step.notes.join('; '));
+    assert.ok(step.notes.some((note) => note.startsWith('skipping mp3 "moh": mp3 not supported')), step.notes.join('; '));
     const exported = await runSchema([{ ringback: { call: { name: '%(2000,4000,440,480)', type: 'tone' }, all: 'true' } }, { setVar: 'probe=${ringback}' }]);
     assert.equal(exported.steps[1].variables.probe, '%(2000,4000,440,480)');
   });
@@ -31,13 +31,18 @@ describe('ringback', () => {
 });
 
 describe('echo', () => {
-  it('lasts until the caller hangs up, as early media; a delay is named as not applied', async () => {
+  it('lasts until the caller hangs up, as early media, delayed by the milliseconds given', async () => {
     const { step, elapsedMs, call } = await runApp({ echo: '500' }, { callerHangsUpAfter: 20 });
-    assert.equal(step.result, 'echoed until the call ended');
+    assert.equal(step.result, 'echoed 500 ms later until the call ended');
     assert.equal(elapsedMs, 20_000);
-    assert.ok(step.notes.some((note) => note.includes('without the 500 ms delay')), step.notes.join('; '));
     assert.equal(call.hangupCause, 'NORMAL_CLEARING');
     assert.equal(loadValid([{ echo: '' }]).usesMedia, true);
+    assert.equal((await runApp({ echo: 0 }, { callerHangsUpAfter: 1 })).step.result, 'echoed until the call ended');
+  });
+
+  it('refuses at load a delay that is not whole milliseconds, or too long', () => {
+    assert.match(loadErrors([{ echo: 'soon' }])[0].message, /whole milliseconds/);
+    assert.match(loadErrors([{ echo: 60_000 }])[0].message, /<= 10000/);
   });
 });
 

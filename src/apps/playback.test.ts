@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import wavefile from 'wavefile';
 import { loadErrors, runApp, runSchema, schemaLoader, TEST_DOMAIN } from '../../test/support/engine.js';
-import { tonePrompts } from '../media/prompts/spoken-prompts.js';
+import { tonePrompts } from './services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
 import { mediaLoadContext } from './play-items.js';
 import { AcrServices } from './services/acr-services.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import wavefile from 'wavefile';
 import { AcrServices } from './services/acr-services.js';
-import { tonePrompts } from '../media/prompts/spoken-prompts.js';
+import { tonePrompts } from './services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
 import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
 import type { VoicemailStore } from '../voicemail/store.js';
@@ -52,6 +52,16 @@ describe('voicemail', () => {
     );
     assert.equal((await store.list(TEST_DOMAIN, '101')).length, 1, 'the cc copy');
     assert.ok(run.steps[0].notes.some((note) => note.startsWith('played tone %(500,0,1000)')), `the beep: ${run.steps[0].notes.join('; ')}`);
+  });
+
+  it('plays the user’s own greeting when it has one', async () => {
+    const store = new FileVoicemailStore(await mkdtemp(join(tmpdir(), 'vm-')));
+    const wav = new wavefile.WaveFile();
+    wav.fromScratch(1, 8000, '16', new Int16Array(8000 * 3));
+    await store.setGreeting(TEST_DOMAIN, '100', wav.toBuffer());
+    const run = await runSchema([{ voicemail: { user: '100', skip_instructions: true } }], { callerHangsUpAfter: 10 }, { acr: servicesWith(store), directory: directory() });
+    const own = await store.greeting(TEST_DOMAIN, '100');
+    assert.ok(run.steps[0].notes.some((note) => note.startsWith(`played ${own} (3000 ms)`)), run.steps[0].notes.join('; '));
   });
 
   it('keeps no message when the caller hangs up at the beep, and fails for a user that does not exist', async () => {

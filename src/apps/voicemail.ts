@@ -63,7 +63,7 @@ export const voicemailApp: AppSpec<LeaveArgs | CheckArgs> = {
   args: voicemailArgs,
   async run(ctx, args) {
     try {
-      // Voicemail answers the call first, as FreeSWITCH's does: greetings are not early media.
+      // FreeSWITCH's voicemail answers first: the greeting is heard on an answered call, not as early media.
       await ctx.call.answer();
       return args.mode === 'leave' ? await leaveMessage(ctx, args) : await checkMailbox(ctx, args);
     } catch (error) {

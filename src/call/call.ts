@@ -75,8 +75,8 @@ export interface Call {
   stopRecording(): Promise<RecordingSummary | undefined>;
 
   // Media apps beyond prompts and digits: `echo`, `inBandDTMF`.
-  /** Sends the caller its own audio back until the call ends (early media on a call not yet answered). */
-  echo(): Promise<void>;
+  /** Sends the caller its own audio back, `delayMs` later, until the call ends (early media on a call not yet answered). */
+  echo(delayMs: number): Promise<void>;
   /** In-band (tone) digit detection on the caller's audio: on, off, or `auto` — on when telephone-event was not negotiated. */
   detectInbandDigits(mode: InbandDetection): Promise<void>;
 

@@ -46,6 +46,11 @@ export function describePlayItem(item: PlayItem): string {
 
 type Variables = (name: string) => string | undefined;
 
+/** The schema named a ringback or music on hold: the caller is to hear them. */
+export function namesPrompts(variable: Variables): boolean {
+  return ['ringback', 'transfer_ringback', 'hold_music'].some((name) => variable(name));
+}
+
 /** What the caller hears while a bridge rings: on an answered call `transfer_ringback` first, then `ringback`, else US ringback. */
 export function ringbackPrompt(variable: Variables, answered: boolean): PlayItem {
   const value = (answered ? variable('transfer_ringback') : undefined) || variable('ringback') || DEFAULT_RINGBACK;

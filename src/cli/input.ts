@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { appRegistry } from '../apps/registry.js';
+import { ConfigError, loadConfigFile } from '../config/load.js';
+import type { Config } from '../config/schema.js';
 import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
 import { formatJsonPath } from '../engine/json-path.js';
@@ -91,4 +93,14 @@ export function reportFailure(error: unknown): void {
   }
   console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   process.exitCode = 1;
+}
+
+/** The configuration file, validated; its problems as a usage error naming each path. */
+export async function readConfig(configPath: string): Promise<Config> {
+  try {
+    return await loadConfigFile(configPath);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
+    throw error;
+  }
 }

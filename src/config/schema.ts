@@ -6,6 +6,7 @@ import { directoryDomainShape } from '../directory/settings.js';
 import { httpSettings } from '../http/settings.js';
 import { mediaSettings } from '../media/settings.js';
 import { routesDomainShape, uniqueDids } from '../routes/settings.js';
+import { processSettings } from '../process-settings.js';
 import { uniqueBy } from '../settings.js';
 import { sipDomainShape, sipSettings } from '../sip/settings.js';
 
@@ -31,6 +32,7 @@ export const configSchema = z
     http: httpSettings,
     media: mediaSettings,
     dataDir: z.string().default('./data'),
+    process: processSettings,
     cdr: cdrSettings,
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { getHeapStatistics } from 'node:v8';
+import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { authPlugin, type SessionVerifier, type TokenVerifier } from '../admin/auth-plugin.js';
 
 export interface HttpServerOptions {
@@ -59,5 +60,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Fast
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'callrouter_' });
+  new Gauge({
+    name: 'callrouter_heap_size_limit_bytes',
+    help: "The JavaScript heap's limit (process.heapLimitMB, plus V8's young generation)",
+    registers: [registry],
+    collect() {
+      this.set(getHeapStatistics().heap_size_limit);
+    },
+  });
   return registry;
 }

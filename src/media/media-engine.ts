@@ -19,10 +19,7 @@ export interface MediaEngine {
   answer(offerSdp: string): Promise<AnswerResult>;
   /** Opens an RTP endpoint and offers it (for a leg we call); the peer's answer goes to `session.acceptAnswer`. */
   offer(): Promise<{ session: MediaSession; sdp: string }>;
-  /**
-   * Relays RTP both ways between two sessions (a bridge), re-sequenced onto
-   * each side's stream. A session relayed to itself hears itself (`echo`).
-   */
+  /** Relays RTP both ways between two sessions (a bridge), re-sequenced onto each side's stream. */
   relay(a: MediaSession, b: MediaSession): Promise<void>;
   /** Closes every session and the engine. */
   close(): Promise<void>;
@@ -80,6 +77,8 @@ export interface MediaSession {
    * (maximum length, silence, a terminator) or the session closes (`stopped`).
    */
   recordMessage(path: string, options: MessageOptions): Promise<MessageRecording>;
+  /** The peer hears itself, `delayMs` later (`echo`, `delay_echo`), until `unrelay` or a relay. */
+  echo(delayMs: number): Promise<void>;
   /** Ends a relay this session takes part in (both directions); each side goes back to its own audio. */
   unrelay(): Promise<void>;
   stats(): Promise<SessionStats>;

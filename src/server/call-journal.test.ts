@@ -23,7 +23,7 @@ function leg(uuid: string, answered: boolean): OpenLeg {
 }
 
 test('legs left in the journal come back as CRASH records ending when the process was last alive; ended legs do not', async (t) => {
-  t.mock.timers.enable({ apis: ['Date', 'setImmediate', 'setInterval'], now: Date.parse('2026-12-05T10:01:00Z') });
+  t.mock.timers.enable({ apis: ['Date', 'setTimeout', 'setInterval'], now: Date.parse('2026-12-05T10:01:00Z') });
   const db = openStateDatabase(':memory:');
   const crashed = new SqliteCallJournal(db, logger);
   crashed.write(leg('in-progress', false));

@@ -6,9 +6,12 @@
  * known to be alive — its last journal write or heartbeat, at most
  * `heartbeatMs` before the crash.
  *
- * Writes are coalesced per leg and committed once per event-loop turn, so a
- * leg that starts and ends within one turn costs nothing, and a crash loses
- * at most the legs of the turn it interrupted.
+ * Writes are coalesced per leg and committed together COMMIT_WINDOW_MS after
+ * the first of them, so a leg that starts and ends within the window costs
+ * nothing, a leg's start, ringing and answer are mostly one write, and a
+ * crash loses at most the changes of the last window. (Once per event-loop
+ * turn, as before, cost a transaction per turn: ~6% of the router's CPU at
+ * a few hundred calls/s.)
  */
 import type { Logger } from 'pino';
 import type { CallLegRecord } from '../call/leg-record.js';
@@ -17,6 +20,7 @@ import type { StateDatabase } from '../state-database.js';
 
 const DATE_FIELDS = ['startTime', 'progressTime', 'progressMediaTime', 'answerTime', 'bridgeTime'] as const;
 const DEFAULT_HEARTBEAT_MS = 5_000;
+const COMMIT_WINDOW_MS = 50;
 
 export class SqliteCallJournal implements LegJournal {
   readonly #db: StateDatabase;
@@ -26,7 +30,7 @@ export class SqliteCallJournal implements LegJournal {
   readonly #delete;
   readonly #beat;
   readonly #heartbeat: NodeJS.Timeout;
-  #scheduled: NodeJS.Immediate | undefined;
+  #scheduled: NodeJS.Timeout | undefined;
 
   constructor(db: StateDatabase, logger: Logger, heartbeatMs = DEFAULT_HEARTBEAT_MS) {
     db.exec(`CREATE TABLE IF NOT EXISTS open_legs (uuid TEXT PRIMARY KEY, leg TEXT NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID;
@@ -42,12 +46,12 @@ export class SqliteCallJournal implements LegJournal {
 
   write(leg: OpenLeg): void {
     this.#pending.set(leg.uuid, leg);
-    this.#scheduled ??= setImmediate(() => this.#commit());
+    this.#scheduled ??= setTimeout(() => this.#commit(), COMMIT_WINDOW_MS);
   }
 
   remove(uuid: string): void {
     this.#pending.set(uuid, null);
-    this.#scheduled ??= setImmediate(() => this.#commit());
+    this.#scheduled ??= setTimeout(() => this.#commit(), COMMIT_WINDOW_MS);
   }
 
   /**
@@ -77,7 +81,7 @@ export class SqliteCallJournal implements LegJournal {
   }
 
   #commit(): void {
-    if (this.#scheduled) clearImmediate(this.#scheduled);
+    if (this.#scheduled) clearTimeout(this.#scheduled);
     this.#scheduled = undefined;
     const now = Date.now();
     const changes = [...this.#pending];

@@ -4,14 +4,13 @@ import { dirname, join } from 'node:path';
 import { AccountStore } from '../admin/account-store.js';
 import { TokenStore } from '../admin/token-store.js';
 import { resolveDataDir } from '../config/load.js';
-import type { PromptName } from '../media/prompts/catalog.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import type { PromptName } from '../apps/services/prompt-catalog.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
 import { PROMPTS_DIR } from './router.js';
 
 const EXAMPLE_SCHEMAS = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];
-const DEMO_DOMAIN = 'demo.callrouter.local';
 /** The IVR's prompts, made into the domain's media folder (the IVR plays them as type wav). */
 const IVR_PROMPTS: PromptName[] = ['demo-welcome', 'demo-closed'];
 
@@ -45,7 +44,7 @@ export async function writeDemoConfig(file: string): Promise<DemoCredentials> {
   }
   await writeFile(join(folder, 'schemas', 'main.json'), `${JSON.stringify(await lastAgentThenIvr(), null, 2)}\n`);
   const users = DEMO_USERS.map((id) => ({ id, password: randomBytes(9).toString('base64url'), voicemailPin: String(randomInt(1000, 10_000)) }));
-  const domain = DEMO_DOMAIN;
+  const domain = 'demo.callrouter.local';
   const config = {
     // Loopback only, as without a configuration: open SIP to phones elsewhere by setting the machine's address (or 0.0.0.0).
     sip: { listen: { address: '127.0.0.1', port: 5060 }, transports: ['udp', 'tcp'] },

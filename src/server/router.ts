@@ -35,7 +35,7 @@ import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
-import { SpokenPrompts } from '../media/prompts/spoken-prompts.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';
@@ -261,6 +261,12 @@ export async function startRouter(
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
       readyLookups(next.routeSchemas);
+      const countries = domainCountries(next.domains);
+      if (JSON.stringify(countries) !== JSON.stringify(cdrOptions.countries)) {
+        cdrOptions.countries = countries;
+        sink.setCountries(countries);
+        await cdrStore.setCountries(countries);
+      }
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
         const dropped = sipServer.removeRegistrations(user.domain, user.id);

@@ -181,9 +181,10 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   /** Echo lasts until the caller hangs up: the scenario's `callerHangsUpAfter`, else the call ends here. */
-  async echo(): Promise<void> {
+  async echo(delayMs: number): Promise<void> {
     this.#ensureUp();
     await this.preAnswer();
+    if (delayMs > 0) this.#narrate(`echo ${delayMs} ms later`);
     const after = this.#secondsUntilCallerHangsUp();
     if (after === undefined) return this.#end('NORMAL_CLEARING', 'caller', 'echo until the caller hangs up (the scenario sets no callerHangsUpAfter): the call ends here');
     this.#clock.advance(after * 1000);

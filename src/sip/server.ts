@@ -15,6 +15,7 @@ import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse
 import type { SipObserver } from './observer.js';
 import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
+import { CallAdmission, EventLoopLag } from './transaction/admission.js';
 import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
@@ -109,6 +110,7 @@ export class SipServer {
       transport: { send },
       user: { onRequest: (...args) => this.#userAgentServer.onRequest(...args), onAck: (...args) => this.#userAgentServer.onAck(...args) },
       timers: sip.timers,
+      admission: options.calls && sip.calls.maxEventLoopLagMs > 0 ? new CallAdmission({ maxEventLoopLagMs: sip.calls.maxEventLoopLagMs, lag: new EventLoopLag() }) : undefined,
       logger: logger.child({ layer: 'transaction' }),
     });
     this.#transactions = transactions;

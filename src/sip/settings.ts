@@ -53,6 +53,11 @@ export const sipSettings = z
       .object({
         /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */
         maxInSetup: z.number().int().min(1).default(1000),
+        /**
+         * New INVITEs get a stateless 503 with Retry-After while the event loop lags this much (ms), before they cost
+         * a transaction or a routing; below T1 (500 ms), past which callers retransmit into the queue. 0: never.
+         */
+        maxEventLoopLagMs: z.number().int().min(0).default(300),
         /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
         shutdownGraceSeconds: z.number().int().min(0).default(30),
         /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */

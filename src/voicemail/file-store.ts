@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { access, copyFile, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safePart } from '../call/recording-path.js';
 import { MESSAGE_ID, newMessageId, type VoicemailMessage, type VoicemailStore } from './store.js';
@@ -86,6 +86,19 @@ export class FileVoicemailStore implements VoicemailStore {
       () => path,
       () => undefined,
     );
+  }
+
+  async setGreeting(domain: string, user: string, wav: Uint8Array | undefined): Promise<boolean> {
+    const path = join(this.#box(domain, user), GREETING_FILE);
+    if (!wav) {
+      const existed = (await this.greeting(domain, user)) !== undefined;
+      await rm(path, { force: true });
+      return existed;
+    }
+    await mkdir(this.#box(domain, user), { recursive: true });
+    await writeFile(`${path}.tmp`, wav);
+    await rename(`${path}.tmp`, path);
+    return true;
   }
 
   #box(domain: string, user: string): string {

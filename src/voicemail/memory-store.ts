@@ -49,8 +49,13 @@ export class MemoryVoicemailStore implements VoicemailStore {
     return this.#messages.delete(key(domain, user, id));
   }
 
+  /** Greetings are files to play; a trace has none. */
   async greeting(): Promise<string | undefined> {
     return undefined;
+  }
+
+  async setGreeting(): Promise<boolean> {
+    throw new Error('a trace keeps no greetings');
   }
 }
 

@@ -37,6 +37,8 @@ export interface VoicemailStore {
   delete(domain: string, user: string, id: string): Promise<boolean>;
   /** The user's recorded greeting (`greeting.wav` in the mailbox), when there is one. */
   greeting(domain: string, user: string): Promise<string | undefined>;
+  /** Replaces the user's greeting with this WAV (checked by the caller), or removes it (undefined); false when there was none to remove. */
+  setGreeting(domain: string, user: string, wav: Uint8Array | undefined): Promise<boolean>;
 }
 
 /** What a message id looks like; anything else (from a URL, say) names no message. */

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteCdrWorkers } from '../../src/cdr/sqlite/cdr-workers.js';
+import { SqliteCdrWriterWorker } from '../../src/cdr/sqlite/cdr-writer-client.js';
 import { MIGRATIONS } from '../../src/cdr/sqlite/migrations.js';
 import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import type { LastAgentsQuery } from '../../src/cdr/store.js';
@@ -142,21 +143,36 @@ describe('the customer-number column', () => {
     }
   });
 
-  it('on the CDR workers, a country change starts the request thread, which reads the stored numbers again; no change starts nothing', async () => {
+  it('on the CDR workers, a country change reads the stored numbers again on a thread of its own; no change starts nothing', async () => {
     const path = join(directory, 'workers-refill.sqlite');
     const first = openSqliteCdrStore({ path });
     await first.index([agentCall({ id: 'a', agent: '101', customer: '0671234567', minutesAgo: 10 })]);
     await first.close();
 
     const changed = new SqliteCdrWorkers({ path, countries: UA });
-    assert.equal(changed.started.requests, true);
     for (let waited = 0; customersOf(path).a === null && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
     assert.deepEqual(customersOf(path), { a: CUSTOMER });
     await changed.close();
 
     const unchanged = new SqliteCdrWorkers({ path, countries: UA });
     assert.deepEqual(unchanged.started, { requests: false, calls: false });
+    // A live configuration change: the stored rows are read again, and the legs written from now on use it too.
+    await unchanged.setCountries({ [DOMAIN]: 'DE' });
+    for (let waited = 0; customersOf(path).a === CUSTOMER && waited < 30_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(customersOf(path), { a: '+49671234567' });
+    await unchanged.index([agentCall({ id: 'b', agent: '102', customer: '0671234567', minutesAgo: 5 })]);
+    assert.deepEqual(customersOf(path), { a: '+49671234567', b: '+49671234567' });
     await unchanged.close();
+
+    // The legs' writer thread takes the change for the legs it writes next.
+    const writer = new SqliteCdrWriterWorker({ path, countries: { [DOMAIN]: 'DE' } });
+    const leg = (uuid: string) => ({ uuid, direction: 'outbound' as const, domain: DOMAIN, callerIdNumber: '101', destinationNumber: '0671234567', userId: '101', startTime: NOW, endTime: NOW, hangupCause: 'NORMAL_CLEARING' as const });
+    await writer.write([{ leg: leg('c'), timeZone: 'UTC' }]);
+    writer.setCountries(UA);
+    await writer.write([{ leg: leg('d'), timeZone: 'UTC' }]);
+    await writer.close();
+    assert.equal(customersOf(path).c, '+49671234567');
+    assert.equal(customersOf(path).d, CUSTOMER);
   });
 
   it('runs on the CDR workers: the calls lane and the request lane answer the same', async () => {

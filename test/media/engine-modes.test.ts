@@ -4,12 +4,12 @@
  * in-band detection switched on and off, a fresh offer on the same port.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
 import type { DigitEvent, MediaSession } from '../../src/media/media-engine.js';
-import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
+import { dominantFrequency, RtpPeer, voicedAudio } from '../support/media/rtp-peer.js';
 
 let engine: EmbeddedMediaEngine;
 before(() => {
@@ -24,18 +24,24 @@ async function connect(peer: RtpPeer, options: { telephoneEvent?: boolean } = {}
   return outcome.session;
 }
 
+/** A peer answered by a session of the engine, both closed when the test ends. */
+async function peerSession(t: TestContext, codec: 'PCMU' | 'PCMA' = 'PCMU'): Promise<{ peer: RtpPeer; session: MediaSession }> {
+  const peer = await RtpPeer.open(codec);
+  t.after(() => peer.close());
+  const session = await connect(peer);
+  t.after(() => session.close());
+  return { peer, session };
+}
+
 function digitsOf(session: MediaSession): DigitEvent[] {
   const seen: DigitEvent[] = [];
   session.onDigit((event) => seen.push(event));
   return seen;
 }
 
-test('echo: a session relayed to itself sends the peer its own audio back, on our stream', async (t) => {
-  const peer = await RtpPeer.open('PCMA');
-  t.after(() => peer.close());
-  const session = await connect(peer);
-  t.after(() => session.close());
-  await engine.relay(session, session);
+test('echo: the peer hears its own audio back, on our stream', async (t) => {
+  const { peer, session } = await peerSession(t, 'PCMA');
+  await session.echo(0);
   await peer.sendAudio(new ToneSource(parseToneStream('%(1000,0,770)')));
   await peer.waitFor(() => peer.audioPackets().length >= 40);
   const echoed = peer.audioPackets();
@@ -46,6 +52,18 @@ test('echo: a session relayed to itself sends the peer its own audio back, on ou
   await sleep(200);
   const silence = peer.audio().subarray(before * 160);
   assert.ok(silence.every((sample) => Math.abs(sample) < 64), 'after unrelay the session sends its own silence');
+});
+
+test('delayed echo: what the peer says comes back the delay later, on the timeline', async (t) => {
+  const { peer, session } = await peerSession(t, 'PCMU');
+  await session.echo(2000);
+  // What the session sent before it echoed (its own silence) is not part of the check.
+  await sleep(100);
+  peer.received.length = 0;
+  await peer.sendAudio(new ToneSource(parseToneStream('%(200,0,770)')));
+  assert.equal(voicedAudio(peer).length, 0, 'nothing has come back by the end of the 200 ms tone');
+  await peer.waitFor(() => voicedAudio(peer).length >= 160 * 5);
+  assert.ok(Math.abs(dominantFrequency(voicedAudio(peer)) - 770) <= 20, 'the tone, two seconds later');
 });
 
 test('in-band detection: off by choice even without telephone-event; on by choice even with it', async (t) => {
@@ -78,10 +96,7 @@ test('in-band detection: off by choice even without telephone-event; on by choic
 });
 
 test('reoffer: a new offer on the same port with a higher version; the answer is taken as before', async (t) => {
-  const peer = await RtpPeer.open();
-  t.after(() => peer.close());
-  const session = await connect(peer);
-  t.after(() => session.close());
+  const { peer, session } = await peerSession(t);
   const offer = await session.reoffer();
   assert.match(offer, new RegExp(`^m=audio ${session.localPort} RTP/AVP 0 8 101\\r?$`, 'm'));
   assert.match(offer, /^o=callrouter \d+ 2 /m);

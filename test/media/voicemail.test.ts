@@ -122,6 +122,14 @@ describe('voicemail over SIP and HTTP', () => {
     assert.equal((await http('GET', `/api/v1/voicemail/${DOMAIN}/100/../../x`, tokens.admin)).status, 404);
     assert.equal((await http('DELETE', `/api/v1/voicemail/${DOMAIN}/100/${message.id}`, tokens.own)).status, 403, 'deleting is for admins');
     assert.equal((await http('DELETE', `/users/${DOMAIN}/100/voicemail/20260101T000000Z-00000000`, tokens.admin)).status, 404);
+    const greeting = new wavefile.WaveFile();
+    greeting.fromScratch(1, 8000, '16', new Int16Array(4000));
+    const put = (body: Uint8Array, token: string) =>
+      fetch(`${base}/api/v1/voicemail/${DOMAIN}/100/greeting`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/wav' }, body: new Blob([Buffer.from(body)]) });
+    assert.equal((await put(greeting.toBuffer(), tokens.own)).status, 403, 'greetings are set by admins');
+    assert.equal((await put(Buffer.from('not a wav'), tokens.admin)).status, 400);
+    assert.equal((await put(greeting.toBuffer(), tokens.admin)).status, 200);
+    assert.deepEqual(await (await http('DELETE', `/api/v1/voicemail/${DOMAIN}/100/greeting`, tokens.admin)).json(), { deleted: true });
     const document = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, any> };
     assert.ok(document.paths['/api/v1/voicemail/{domain}/{id}'].get, 'the list is in the OpenAPI document');
     assert.ok(document.paths['/api/v1/voicemail/{domain}/{id}/{msgId}'].get.responses['200'].content['audio/wav']);

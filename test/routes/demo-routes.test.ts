@@ -50,6 +50,7 @@ test('the started demo router routes the main number to lastAgent then the IVR, 
     assert.ok(expected.ok);
     assert.ok(isSameSchema(fromCarrier.route.schema, expected.schema), 'lastAgent, then the demo IVR instead of its fallback');
     assert.deepEqual(fromCarrier.found && [fromCarrier.route.name, fromCarrier.route.domain], ['main number', 'demo.callrouter.local']);
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
     assert.equal(await exampleOf(routes.selectFromUser('demo.callrouter.local', '500')), 'demo-ivr.json');
     assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
 

@@ -21,7 +21,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** By URL: the child runs in a scratch folder, where a bare `tsx` would not resolve. */
 const TSX = import.meta.resolve('tsx');
 
-test('callrouter start: sipp registers and unregisters, HTTP shows account_state and metrics, SIGTERM stops it cleanly', async (t) => {
+test('callrouter start: runs with its configured heap limit, sipp registers and unregisters, HTTP shows account_state and metrics, SIGTERM stops it cleanly', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-cli-'));
   const config = join(dir, 'callrouter.yaml');
   await writeFile(
@@ -32,6 +32,7 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
       '  auth: { algorithms: [MD5] }',
       'http: { address: 127.0.0.1, port: 0 }',
       'dataDir: data',
+      'process: { heapLimitMB: 200 }',
       'domains:',
       `  - name: ${DOMAIN}`,
       `    users: [{ id: "101", password: ${account('101').password} }]`,
@@ -66,6 +67,9 @@ test('callrouter start: sipp registers and unregisters, HTTP shows account_state
   assert.match(metrics, /^callrouter_sip_requests_received_total\{method="REGISTER"\} 2$/m);
   assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="401"\} 1$/m);
   assert.match(metrics, /^callrouter_sip_responses_sent_total\{method="REGISTER",status="200"\} 1$/m);
+  // start relaunched itself with the configured heap limit; V8 adds its young generation to it.
+  const heapLimit = Number(/^callrouter_heap_size_limit_bytes (\d+)$/m.exec(metrics)?.[1]);
+  assert.ok(heapLimit >= 200 * 2 ** 20 && heapLimit < 300 * 2 ** 20, `heap limit ${heapLimit}`);
   assert.equal((await fetch(`${http}/cdr/_count`)).status, 401, 'the CDR API wants a token');
   const cdrCount = await (await fetch(`${http}/cdr/_count`, authorized)).json();
   assert.deepEqual(cdrCount, { count: 0, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } }, 'the CDR API is mounted');

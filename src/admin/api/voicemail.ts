@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Directory } from '../../directory/directory.js';
+import { decodeWav } from '../../media/audio/wav-file.js';
 import type { VoicemailStore } from '../../voicemail/store.js';
 import type { Permission } from '../roles.js';
-import { notFound } from './api-error.js';
+import { ApiError, notFound } from './api-error.js';
 import { domainUserParams, type ApiRoutes } from './api-route.js';
 import { sendWav } from './wav-reply.js';
 
@@ -34,6 +35,9 @@ export const voicemailMessage = z.object({
 });
 
 const messageParams = domainUserParams.extend({ msgId: z.string().min(1) });
+/** A greeting is a prompt: a few seconds, never more than this. */
+const MAX_GREETING_BYTES = 8 * 1024 * 1024;
+
 /** A recording's file name as recordings are named: no folders, no dot first. */
 const RECORDING_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.wav$/;
 
@@ -69,6 +73,7 @@ export function voicemailRoutes(app: FastifyInstance, routes: ApiRoutes, prefix:
       return { deleted: params.msgId };
     },
   });
+  greetingRoutes(app, routes, prefix, source, mailboxOf);
   audioRoute(app, routes, prefix, {
     url: '/voicemail/:domain/:id/:msgId',
     summary: 'A voicemail message as audio/wav (8 kHz mono)',
@@ -83,6 +88,58 @@ export function voicemailRoutes(app: FastifyInstance, routes: ApiRoutes, prefix:
     summary: 'A call recording (recordSession: stereo, recordFile: mono) by the file name in webitel_record_file_name',
     permission: 'cdr.read',
     file: async (params) => (RECORDING_FILE.test(params.file) ? { path: join(source.recordingsDir, params.domain, params.file), name: params.file } : undefined),
+  });
+}
+
+/**
+ * `PUT /voicemail/:domain/:id/greeting` with a WAV body (Content-Type
+ * audio/wav: mono, 8 or 16 kHz, 16-bit or G.711) replaces the user's
+ * greeting; DELETE goes back to the generated one. Admins only.
+ */
+function greetingRoutes(
+  app: FastifyInstance,
+  routes: ApiRoutes,
+  prefix: string,
+  source: VoicemailSource,
+  mailboxOf: (params: { domain: string; id: string }, domainScope: string | undefined) => unknown,
+): void {
+  const url = '/voicemail/:domain/:id/greeting';
+  const access = (method: string) => ({ permission: 'admin' as const, domains: { param: 'domain' }, dialect: 'plain' as const, action: `${method} ${prefix}${url}` });
+  routes.document({
+    method: 'PUT',
+    url,
+    summary: "Replaces a user's voicemail greeting: the body is a WAV file (Content-Type audio/wav; mono, 8 or 16 kHz)",
+    permission: 'admin',
+    status: 200,
+    response: { mediaType: 'application/json', description: '{"greeting": "<path>"}' },
+  });
+  app.addContentTypeParser('audio/wav', { parseAs: 'buffer', bodyLimit: MAX_GREETING_BYTES }, (_request, body, done) => done(null, body));
+  app.put(url, {
+    config: { access: access('PUT') },
+    handler: async (request) => {
+      const params = request.params as { domain: string; id: string };
+      mailboxOf(params, undefined);
+      if (!Buffer.isBuffer(request.body)) throw new ApiError(415, 'expected a WAV file with Content-Type audio/wav');
+      try {
+        decodeWav('the greeting', request.body);
+      } catch (error) {
+        throw new ApiError(400, (error as Error).message);
+      }
+      await source.voicemail.setGreeting(params.domain, params.id, request.body);
+      return { greeting: await source.voicemail.greeting(params.domain, params.id) };
+    },
+  });
+  routes.add({
+    method: 'DELETE',
+    url,
+    summary: "Removes a user's voicemail greeting (callers hear the generated one)",
+    permission: 'admin',
+    params: domainUserParams,
+    response: z.object({ deleted: z.boolean() }),
+    handler: async ({ params, domainScope }) => {
+      mailboxOf(params, domainScope);
+      return { deleted: await source.voicemail.setGreeting(params.domain, params.id, undefined) };
+    },
   });
 }
 

@@ -8,7 +8,7 @@ import { ParkingLots } from './parking-lots.js';
 import { PickupGroups } from './pickup-groups.js';
 import { NO_OTHER_CALLS, type Switchboard } from '../../call/switchboard.js';
 import { NO_APP_SETTINGS, type DomainAppSettings } from './settings.js';
-import { tonePrompts, type PromptSource } from '../../media/prompts/spoken-prompts.js';
+import { tonePrompts, type PromptSource } from './spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { VoicemailStore } from '../../voicemail/store.js';
 

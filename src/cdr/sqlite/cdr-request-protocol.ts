@@ -12,14 +12,16 @@ export interface CdrRequestWorkerData {
   flushEachWrite?: boolean;
   /** The configured domains' countries (customer-number column). */
   countries?: DomainCountries;
-  /** Given to one worker only: it reads stored customer numbers again after a country change. */
+  /** Read stored customer numbers again when opening, where a domain's country changed (default: no). */
   refillCustomerNumbers?: boolean;
   /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
   normaliseLegacyArrays?: boolean;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
-export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace' | 'openSnapshot' | 'closeSnapshot';
+export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace' | 'openSnapshot' | 'closeSnapshot'
+  | 'setCountries'
+  | 'refillCustomerNumbers';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {

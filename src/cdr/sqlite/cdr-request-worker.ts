@@ -9,6 +9,7 @@ import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js'
 import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
 import type { BulkPayload, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 import { openSqliteCdrStore } from './store.js';
 
 if (!parentPort) throw new Error('cdr-request-worker.js runs as a worker thread');
@@ -43,6 +44,10 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.deleteByQuery(payload, options);
     case 'refreshStatistics':
       return store.refreshStatistics();
+    case 'setCountries':
+      return Promise.resolve(store.setCountries(payload as DomainCountries));
+    case 'refillCustomerNumbers':
+      return Promise.resolve(store.refillCustomerNumbers());
     case 'callTrace':
       return store.callTrace(payload as string, { domain: options.domain });
     case 'openSnapshot':

@@ -48,7 +48,7 @@ function failureError(failure: RequestFailure): Error {
 }
 
 export class CdrWorkerLane {
-  readonly #data: CdrRequestWorkerData;
+  #data: CdrRequestWorkerData;
   readonly #name: string;
   readonly #graceMs: number;
   readonly #queue: Job[] = [];
@@ -77,6 +77,11 @@ export class CdrWorkerLane {
   /** Starts the thread now without a request, for the maintenance it runs when it opens the store (the purge). */
   warm(): void {
     if (!this.#worker && !this.#closed) this.#start();
+  }
+
+  /** What a thread started from now on opens the store with (a configuration change). */
+  updateData(update: Partial<CdrRequestWorkerData>): void {
+    this.#data = { ...this.#data, ...update };
   }
 
   /** The running worker's thread id (tests and diagnostics). */

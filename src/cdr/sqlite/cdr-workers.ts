@@ -53,6 +53,8 @@ export interface SqliteCdrWorkersOptions {
 
 const DEFAULT_MAX_TIME_MS = 30_000;
 const DEFAULT_CALL_TIMEOUT_MS = 2_000;
+/** Reading a large store's customer numbers again has no practical deadline. */
+const REFILL_TIME_LIMIT_MS = 86_400_000;
 
 export class SqliteCdrWorkers implements CdrService {
   readonly #requests: CdrWorkerLane;
@@ -62,16 +64,18 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #mapping: MappingSnapshot;
   readonly #path: string;
   readonly #retentionDays: number | undefined;
-  readonly #countries: DomainCountries | undefined;
+  #countries: DomainCountries | undefined;
   readonly #maintenanceCheck: NodeJS.Timeout | undefined;
+  /** The refill of stored customer numbers in progress, if any: it ends when `done` resolves; `stop` ends its thread. */
+  #refilling: { done: Promise<void>; stop: AbortController } | undefined;
 
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
-    // The request lane's worker also purges expired CDRs (on open and hourly) and reads stored customer numbers again
-    // after a domain's country changed.
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, refillCustomerNumbers: true, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
+    // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
+    // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
@@ -83,6 +87,7 @@ export class SqliteCdrWorkers implements CdrService {
       this.#maintenanceCheck.unref();
     }
     this.#maintainIfDue();
+    this.#refillIfDue(this.#countries);
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
@@ -163,7 +168,9 @@ export class SqliteCdrWorkers implements CdrService {
 
   async close(): Promise<void> {
     clearInterval(this.#maintenanceCheck);
-    await Promise.all([this.#requests.close(), this.#calls.close()]);
+    // A refill still running ends with its thread: it commits chunk by chunk, and the next start reads on.
+    this.#refilling?.stop.abort();
+    await Promise.all([this.#requests.close(), this.#calls.close(), this.#refilling?.done]);
     this.#mapping.close();
   }
 
@@ -181,7 +188,7 @@ export class SqliteCdrWorkers implements CdrService {
         const cutoff = this.#retentionDays === undefined ? undefined : retentionCutoff(Date.now(), this.#retentionDays);
         const expired = cutoff !== undefined && db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
         const legacyArrays = () => db.prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').get() !== undefined;
-        due = expired || staleNumberPlans(db, this.#countries).size > 0 || legacyArrays();
+        due = expired || legacyArrays();
       } finally {
         db.close();
       }
@@ -189,6 +196,51 @@ export class SqliteCdrWorkers implements CdrService {
       // Cannot tell (the file busy, say): the thread finds out itself.
     }
     if (due) this.#requests.warm();
+  }
+
+  /**
+   * A configuration change: what the lanes write from now on reads customers' numbers with these countries, and
+   * the stored ones are read again where a domain's country changed.
+   */
+  async setCountries(countries: DomainCountries): Promise<void> {
+    this.#countries = countries;
+    this.#requests.updateData({ countries });
+    this.#calls.updateData({ countries });
+    if (this.#requests.started) await this.#run('setCountries', countries);
+    this.#refillIfDue(countries);
+  }
+
+  /**
+   * Where a domain's country changed (or the column is new), the stored customer numbers are read again on a
+   * thread of their own, without a deadline (a million CDRs take a while), then the thread ends.
+   */
+  #refillIfDue(countries: DomainCountries | undefined): void {
+    let due = true;
+    try {
+      const db = new Database(this.#path, { readonly: true });
+      try {
+        due = staleNumberPlans(db, countries).size > 0;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Cannot tell: the refill finds out itself.
+    }
+    if (!due) return;
+    const previous = this.#refilling;
+    const stop = new AbortController();
+    const refilling: { done: Promise<void>; stop: AbortController } = { stop, done: Promise.resolve() };
+    this.#refilling = refilling;
+    refilling.done = (async () => {
+      // One refill at a time: a later change waits for the one before it, then reads with its own countries.
+      await previous?.done;
+      if (stop.signal.aborted) return;
+      const lane = new CdrWorkerLane({ path: this.#path, limits: DEFAULT_CDR_LIMITS, countries }, 'cdr-refill');
+      const request = { operation: 'refillCustomerNumbers' as const, payload: undefined, options: { maxTimeMs: REFILL_TIME_LIMIT_MS }, signal: stop.signal };
+      await lane.run(request).catch(() => undefined);
+      await lane.close();
+      if (this.#refilling === refilling) this.#refilling = undefined;
+    })();
   }
 
   #run(operation: CdrOperation, payload: unknown, options: SearchOptions = {}): Promise<unknown> {

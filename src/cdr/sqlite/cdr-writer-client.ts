@@ -45,7 +45,7 @@ const DEFAULT_RETRY_DELAY_MS = 100;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
 export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
-  readonly #data: CdrWriterWorkerData;
+  #data: CdrWriterWorkerData;
   readonly #closeTimeoutMs: number;
   #worker: Worker | undefined;
   /** Why the current worker failed, for the batches it takes down with it. */
@@ -107,6 +107,12 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
       });
       worker.ref();
     });
+  }
+
+  /** A configuration change: legs written from now on read customers' numbers with these countries. */
+  setCountries(countries: DomainCountries): void {
+    this.#data = { ...this.#data, countries };
+    this.#worker?.postMessage({ type: 'countries', countries } satisfies ToWorker);
   }
 
   /** Stores calls' traces on the worker's connection; rejects when they could not be stored. */

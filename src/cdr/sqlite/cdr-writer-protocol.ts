@@ -29,6 +29,7 @@ export interface SerializedError {
 export type ToWorker =
   | { type: 'write'; id: number; entries: readonly LegWriteEntry[] }
   | { type: 'traces'; id: number; traces: readonly CallTraceRecord[] }
+  | { type: 'countries'; countries: DomainCountries }
   | { type: 'close' };
 
 export type WorkerLegOutcome = { ok: true } | { ok: false; stage: 'build' | 'write'; error: SerializedError; document?: CdrDocument };

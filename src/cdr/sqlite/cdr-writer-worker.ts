@@ -17,7 +17,8 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-// The request lane's worker does the store's maintenance (customer numbers after a country change, legacy array rows); this one only writes.
+// The request lane's worker does the store's maintenance (legacy array rows), a refill thread of its own reads
+// customer numbers again after a country change (SqliteCdrWorkers); this one only writes.
 const store = openSqliteCdrStore({
   path: options.path,
   retentionDays: options.retentionDays,
@@ -46,6 +47,8 @@ port.on('message', (message: ToWorker) => {
     );
     const tracked = done.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
+  } else if (message.type === 'countries') {
+    store.setCountries(message.countries);
   } else if (message.type === 'close' && !closing) {
     closing = true;
     void close();

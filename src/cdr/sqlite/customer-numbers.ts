@@ -50,7 +50,7 @@ function planKey(domain: unknown): string {
 
 export class CustomerNumbers {
   readonly #db: Database.Database;
-  readonly #countries: DomainCountries | undefined;
+  #countries: DomainCountries | undefined;
   /** The country each domain's stored rows were read with ('' = none), as recorded. */
   readonly #recorded = new Map<string, string | null>();
   readonly #record: Database.Statement;
@@ -67,6 +67,11 @@ export class CustomerNumbers {
     for (const row of db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
       this.#recorded.set(row.domain, row.country);
     }
+  }
+
+  /** A configuration change: rows written from now on read numbers with these countries (refill() fixes the stored ones). */
+  configure(countries: DomainCountries): void {
+    this.#countries = countries;
   }
 
   /** The country a domain's numbers are read with now. */

@@ -66,6 +66,10 @@ export interface SqliteCdrStoreOptions {
 export interface SqliteCdrStore extends CdrService, CallTraceStore {
   /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
+  /** New domain countries for the rows written from now on; the stored ones are read again by refillCustomerNumbers(). */
+  setCountries(countries: DomainCountries): void;
+  /** Reads stored customer numbers again where a domain's country changed; returns the domains refilled. */
+  refillCustomerNumbers(): string[];
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
@@ -230,6 +234,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       snapshots.close(id);
     },
     purgeExpired,
+    setCountries(countries) {
+      guard();
+      customers.configure(countries);
+    },
+    refillCustomerNumbers() {
+      guard();
+      return customers.refill();
+    },
     async refreshStatistics() {
       refreshStatistics();
     },

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
@@ -6,8 +7,10 @@ import { ConfigDomainsError } from '../../config/store/configuration.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
+import { heapLimitMB } from '../../process-settings.js';
 import { startRouter } from '../../server/router.js';
-import { action, UsageError } from '../input.js';
+import { dieWithLauncher, heapLimitApplied, relaunchWithHeapLimit } from '../heap-limit.js';
+import { action, readConfig, UsageError } from '../input.js';
 import { createLogger, logFormatFor } from '../logger.js';
 
 export const DEFAULT_CONFIG = 'data/callrouter.json';
@@ -36,6 +39,12 @@ async function start(options: StartOptions): Promise<void> {
     console.log(`Console sign-in at http://127.0.0.1:8080/ (shown once; more with callrouter admin create): ${demo.adminAccount.username} / ${demo.adminAccount.password}`);
     console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
+  const limitMB = heapLimitMB((await readConfig(configPath)).process, totalmem());
+  if (!heapLimitApplied(limitMB)) {
+    process.exitCode = await relaunchWithHeapLimit(limitMB);
+    return;
+  }
+  dieWithLauncher();
   let logger: Logger | undefined;
   let loaded: Config | undefined;
   let router;
@@ -61,8 +70,9 @@ async function start(options: StartOptions): Promise<void> {
       logger?.info({ signal }, 'stopping');
       resolve();
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // on, not once: behind the heap-limit launcher a Ctrl-C comes twice, and the second must not kill a stopping router.
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
   process.off('SIGHUP', reload);
   await router.stop();

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
 import { mediaLoadContext } from '../../apps/play-items.js';
-import { tonePrompts } from '../../media/prompts/spoken-prompts.js';
+import { tonePrompts } from '../../apps/services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
@@ -14,14 +14,14 @@ import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.j
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
-import { loadConfigFile, ConfigError, resolveDataDir, resolveMediaDir } from '../../config/load.js';
+import { resolveDataDir, resolveMediaDir } from '../../config/load.js';
 import type { StoredDomains } from '../../config/store/config-store.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
-import { action, collectVariable, parseInstant, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { action, collectVariable, parseInstant, readConfig, readJsonFile, readSchemaFile, UsageError } from '../input.js';
 import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
@@ -58,7 +58,7 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   const fromFile = options.scenario ? await readJsonFile(options.scenario, simScenario) : simScenario.parse({});
   const scenario: SimScenario = { ...fromFile, variables: { ...fromFile.variables, ...options.var } };
   const now = options.now ? parseInstant(options.now, '--now') : undefined;
-  const configured = options.config ? await readConfig(options.config) : undefined;
+  const configured = options.config ? await readRunningConfig(options.config) : undefined;
   const config = configured ?? traceConfig(scenario);
   const directory = new ConfigDirectory(config.domains);
   const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
@@ -78,15 +78,10 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
 }
 
 /** The configuration as the router runs it: with `configSource: "store"`, the domains of the store's latest revision once there is one. */
-async function readConfig(configPath: string): Promise<Config> {
-  try {
-    const config = await loadConfigFile(configPath);
-    const stored = config.configSource === 'store' ? await storedDomains(resolveDataDir(configPath, config)) : undefined;
-    return stored ? { ...config, domains: [...stored] } : config;
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-    throw error;
-  }
+async function readRunningConfig(configPath: string): Promise<Config> {
+  const config = await readConfig(configPath);
+  const stored = config.configSource === 'store' ? await storedDomains(resolveDataDir(configPath, config)) : undefined;
+  return stored ? { ...config, domains: [...stored] } : config;
 }
 
 /** The configuration's routes, and who the call comes from. */

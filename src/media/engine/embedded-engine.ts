@@ -94,6 +94,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       startRecording: (path: string) => core.startRecording(id, path),
       stopRecording: (): Promise<RecordingSummary | undefined> => core.stopRecording(id),
       recordMessage: (path: string, options: MessageOptions) => core.recordMessage(id, path, options),
+      echo: (delayMs: number) => core.echo(id, delayMs),
       unrelay: () => core.unrelay(id),
       stats: (): Promise<SessionStats> => core.stats(id),
       close: async () => {

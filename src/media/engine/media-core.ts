@@ -14,6 +14,7 @@ import type { MessageOptions, MessageRecording } from '../audio/message-recorder
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
 import type { InbandDetection, PlayItem, PlayResult, SessionStats } from '../media-engine.js';
+import { PTIME_MS } from '../codec.js';
 import { PortPool } from '../rtp/port-pool.js';
 import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp/offer-answer.js';
 import type { MediaSettings } from '../settings.js';
@@ -38,6 +39,7 @@ export interface MediaCoreApi {
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
   recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
+  echo(sessionId: string, delayMs: number): Promise<void>;
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
   closeSession(sessionId: string): Promise<SessionStats>;
@@ -177,12 +179,21 @@ export class MediaCore implements MediaCoreApi {
 
   async relay(a: string, b: string): Promise<void> {
     const [first, second] = [this.#get(a).session, this.#get(b).session];
-    // A session relayed to itself is an echo: what it receives goes back on its own stream.
+    if (first === second) throw new Error(`cannot relay session ${a} to itself (echo is echo())`);
     for (const session of [first, second]) this.#unrelay(session);
     first.relayTo = second;
     second.relayFrom = first;
     second.relayTo = first;
     first.relayFrom = second;
+  }
+
+  /** A session relayed to itself, through a delay line: what it receives goes back on its own stream. */
+  async echo(sessionId: string, delayMs: number): Promise<void> {
+    const session = this.#get(sessionId).session;
+    this.#unrelay(session);
+    session.echoDelaySlots = Math.max(0, Math.round(delayMs / PTIME_MS));
+    session.relayTo = session;
+    session.relayFrom = session;
   }
 
   async unrelay(sessionId: string): Promise<void> {

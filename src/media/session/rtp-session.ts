@@ -61,6 +61,10 @@ export class RtpSession {
   relayTo: RtpSession | undefined;
   /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
   relayFrom: RtpSession | undefined;
+  /** Relayed to ourselves (echo): how many slots what we receive waits before it goes back. */
+  echoDelaySlots = 0;
+  readonly #echoLine: { dueSlot: number; packet: RtpPacket; from: NegotiatedMedia; samples: Int16Array | undefined }[] = [];
+  #slotCount = 0;
   #slotsSinceRtcp = 0;
   readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
 
@@ -168,6 +172,8 @@ export class RtpSession {
 
   /** One 20 ms slot of the media clock. */
   slot(missedSlots: number): void {
+    this.#slotCount += missedSlots + 1;
+    this.#releaseEchoes();
     for (let slot = 0; slot <= missedSlots; slot++) {
       this.#recorder?.slot();
       if (this.#message?.slot()) this.#message = undefined;
@@ -225,6 +231,7 @@ export class RtpSession {
     for (const queued of this.#digitQueue.splice(0)) queued.done?.();
     this.relayTo = undefined;
     this.relayFrom = undefined;
+    this.#echoLine.length = 0;
   }
 
   #nextOwnFrame(missedSlots: number): Int16Array | undefined {
@@ -308,7 +315,7 @@ export class RtpSession {
     if (packet.payloadType === media.telephoneEventPayloadType) {
       const digit = this.#eventReceiver.receive(packet.timestamp, packet.payload);
       if (digit) this.receiveDigit({ ...digit, source: 'rfc4733' });
-      this.relayTo?.sendRelayed(packet, media, undefined);
+      this.#relay(packet, media, undefined);
       return;
     }
     if (packet.payloadType !== media.payloadType || packet.payloadType === COMFORT_NOISE_PAYLOAD_TYPE) return;
@@ -319,7 +326,22 @@ export class RtpSession {
       this.#message?.push(samples);
       for (const digit of this.#inband?.push(samples) ?? []) this.receiveDigit({ digit, durationMs: 40, source: 'inband' });
     }
-    this.relayTo?.sendRelayed(packet, media, samples);
+    this.#relay(packet, media, samples);
+  }
+
+  /** To the other party of a bridge at once; to ourselves (echo) after the echo delay. */
+  #relay(packet: RtpPacket, from: NegotiatedMedia, samples: Int16Array | undefined): void {
+    if (this.relayTo !== this || this.echoDelaySlots === 0) return this.relayTo?.sendRelayed(packet, from, samples);
+    this.#echoLine.push({ dueSlot: this.#slotCount + this.echoDelaySlots, packet, from, samples });
+  }
+
+  #releaseEchoes(): void {
+    const line = this.#echoLine;
+    if (this.relayTo !== this) line.length = 0;
+    while (line.length > 0 && line[0].dueSlot <= this.#slotCount) {
+      const { packet, from, samples } = line.shift()!;
+      this.sendRelayed(packet, from, samples);
+    }
   }
 
   /** Symmetric RTP: we send to where the peer's media comes from; after that, other sources are dropped. */

@@ -209,9 +209,7 @@ export class B2bua {
       variableLimits: this.#options.variableLimits,
     });
     this.#calls.set(call, this.#stack.clock.now());
-    const settled = () => this.#pendingInvites.delete(transaction);
-    transaction.onSettled(settled);
-    transaction.onTerminated(settled);
+    this.#untilSettled(transaction);
     call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
     limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
       this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
@@ -219,6 +217,15 @@ export class B2bua {
     this.#options.onCall(call, origin);
     // After routing, which names the call's domain (a call already refused has told its end).
     if (this.#calls.has(call)) this.#options.onCallEvent?.({ type: 'call.started', call: this.#summary(call) });
+  }
+
+  /**
+   * In setup until the INVITE's final response (or its end without one: termination settles too). Its own
+   * method so the listener's closure holds the transaction only, not the call: a UDP INVITE transaction
+   * lives 32 s after the call's answer.
+   */
+  #untilSettled(transaction: ServerTransaction): void {
+    transaction.onSettled(() => this.#pendingInvites.delete(transaction));
   }
 
   /** Gateway by source address; else a user of the From domain, authenticated; else anonymous. */

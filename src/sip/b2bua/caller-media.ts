@@ -21,6 +21,10 @@ export interface CallerMediaOptions {
   /** The INVITE cannot be answered with our media: a final error response with why; the call ends. */
   refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void;
   hangup(cause: HangupCause): Promise<void>;
+  /** Answers the call (with our media once the route expects it). */
+  answer(): Promise<void>;
+  /** Sends 183 with this session description. */
+  progress(session: SessionBody): void;
 }
 
 export class CallerMedia {
@@ -101,6 +105,51 @@ export class CallerMedia {
     this.#sdp = body;
     this.#options.log('re-INVITEd the caller onto our media');
     return this.#adopt(session);
+  }
+
+  /**
+   * The caller's media, made ours if it is not yet: a call not yet answered
+   * gets it as early media (answered instead when its INVITE had no offer,
+   * since an offer of ours needs a reliable 183); a call answered without it
+   * is re-INVITEd onto it. Undefined when the call has ended meanwhile.
+   */
+  async obtain(): Promise<LegMedia | undefined> {
+    const { leg } = this.#options;
+    if (this.#media) return this.#media;
+    if (leg.pending) {
+      if (leg.offer) await this.openEarly();
+      else await this.#options.answer();
+      return this.#media;
+    }
+    if (leg.answered && !leg.ended) return this.takeOver();
+    return undefined;
+  }
+
+  /**
+   * The caller's media for a bridge: ours when it already is, or made ours
+   * when `wanted` (the route set a ringback or music on hold) — early media
+   * on a call not yet answered. Undefined: the bridge passes SDP through.
+   */
+  async forBridge(wanted: boolean): Promise<LegMedia | undefined> {
+    const { leg, log } = this.#options;
+    if (this.#media || !wanted || (leg.pending && !leg.offer)) return this.#media;
+    try {
+      return await this.obtain();
+    } catch (error) {
+      if (!leg.ended) log(`ringback without our media: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** 183 with our SDP: the caller hears us before (and without) an answer. */
+  async openEarly(): Promise<void> {
+    const { leg, progress, log } = this.#options;
+    const sent = await this.open((body) => {
+      if (!leg.pending) return false;
+      progress(body);
+      return true;
+    });
+    if (sent) log('early media: 183 with our media');
   }
 
   /** Ends the session (a running recording is finished, not lost). */

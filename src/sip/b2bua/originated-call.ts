@@ -4,8 +4,6 @@
  * It plays, collects digits and records on that media; its bridges place
  * another leg with our media and relay the two (place-leg.ts).
  */
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
@@ -26,7 +24,7 @@ import {
 } from '../../call/call.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
-import { recordingPath } from '../../call/recording-path.js';
+import { preparedRecordingPath } from '../../call/recording-path.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
 import { holdOnMedia } from './hold.js';
@@ -157,8 +155,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
   }
 
   async startRecording(name: string): Promise<string> {
-    const path = recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
     await this.#options.media.session.startRecording(path);
     return path;
   }
@@ -167,8 +164,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
     return this.#options.media.session.stopRecording();
   }
 
-  async echo(): Promise<void> {
-    await this.#options.engine().relay(this.#options.media.session, this.#options.media.session);
+  async echo(delayMs: number): Promise<void> {
+    await this.#options.media.session.echo(delayMs);
     await this.ended();
   }
 
@@ -178,8 +175,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
 
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
     const { name, path: given, ...options } = request;
-    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
     return this.#options.media.session.recordMessage(path, options);
   }
 

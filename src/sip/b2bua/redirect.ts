@@ -35,6 +35,31 @@ export function contactValues(targets: readonly string[]): { contacts: string[] 
   return { contacts };
 }
 
+/**
+ * Sends the caller of a call elsewhere: 302 before the answer, a REFER
+ * (FreeSWITCH's deflect) after it, then BYE with BLIND_TRANSFER.
+ */
+export async function redirectCaller(
+  leg: InboundLeg,
+  targets: readonly string[],
+  call: { ended(): boolean; log(message: string): void; redirected(): void; hangup(cause: 'BLIND_TRANSFER'): Promise<void>; clock: Pick<Clock, 'setTimer'> },
+): Promise<RedirectOutcome> {
+  const values = contactValues(targets);
+  if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
+  if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
+  if (call.ended()) return { kind: 'refused', reason: 'the call has ended' };
+  if (leg.pending) {
+    const outcome = redirectUnanswered(leg, values.contacts);
+    call.log(`redirected (302) to ${values.contacts.join(', ')}`);
+    call.redirected();
+    return outcome;
+  }
+  const outcome = await deflect(leg, values.contacts[0], leg.invite.headers.get('to'), call.clock);
+  call.log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
+  if (outcome.kind === 'deflected') await call.hangup('BLIND_TRANSFER');
+  return outcome;
+}
+
 /** 302 with the Contacts to a caller not yet answered. */
 export function redirectUnanswered(leg: InboundLeg, contacts: readonly string[]): RedirectOutcome {
   leg.reject(302, { contact: contacts });

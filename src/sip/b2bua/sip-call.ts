@@ -5,8 +5,6 @@
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -25,8 +23,8 @@ import {
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
-import { holdMusicPrompt, ringbackPrompt } from '../../call/channel-prompts.js';
-import { recordingPath } from '../../call/recording-path.js';
+import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
+import { preparedRecordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
@@ -42,12 +40,11 @@ import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
-import { playLooped } from './looped-prompt.js';
-import { musicOnHold, offerToTargets, relayTo } from './media-bridge.js';
+import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
-import { contactValues, deflect, redirectUnanswered } from './redirect.js';
+import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -76,7 +73,6 @@ export interface SipCallOptions {
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
-
 
 export class SipCall extends ChannelVariables implements Call {
   readonly uuid = randomUUID();
@@ -123,6 +119,8 @@ export class SipCall extends ChannelVariables implements Call {
       log: (message) => this.#log(message),
       refuse: (status, cause, why) => this.#refuse(status, cause, why),
       hangup: (cause) => this.hangup(cause),
+      answer: () => this.answer(),
+      progress: (body) => this.#progress(183, body),
     });
   }
 
@@ -164,7 +162,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#earlyMedia();
+    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#caller.openEarly();
     else this.#progress(183, this.#caller.sdp);
   }
 
@@ -203,8 +201,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async startRecording(name: string): Promise<string> {
     const media = await this.#callerMedia();
-    const path = recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
     await media.session.startRecording(path);
     this.#log(`recording to ${path}`);
     return path;
@@ -214,21 +211,14 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#caller.current?.session.stopRecording();
   }
 
-  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
-    const values = contactValues(targets);
-    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
-    if (values.contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
-    if (this.#state === 'ended') return { kind: 'refused', reason: 'the call has ended' };
-    if (this.#leg.pending) {
-      const outcome = redirectUnanswered(this.#leg, values.contacts);
-      this.#log(`redirected (302) to ${values.contacts.join(', ')}`);
-      this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router');
-      return outcome;
-    }
-    const outcome = await deflect(this.#leg, values.contacts[0], this.#leg.invite.headers.get('to'), this.#options.stack.clock);
-    this.#log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
-    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
-    return outcome;
+  redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    return redirectCaller(this.#leg, targets, {
+      ended: () => this.#state === 'ended',
+      log: (message) => this.#log(message),
+      redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
+      hangup: (cause) => this.hangup(cause),
+      clock: this.#options.stack.clock,
+    });
   }
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
@@ -276,12 +266,11 @@ export class SipCall extends ChannelVariables implements Call {
     this.#log(`connected to call ${other}`);
   }
 
-  async echo(): Promise<void> {
+  async echo(delayMs: number): Promise<void> {
     const media = await this.#callerMedia();
-    await this.#options.media().relay(media.session, media.session);
-    this.#log('echoing the caller');
-    const signal = this.#abort.signal;
-    if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+    await media.session.echo(delayMs);
+    this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
+    await this.ended();
   }
 
   async detectInbandDigits(mode: InbandDetection): Promise<void> {
@@ -293,8 +282,7 @@ export class SipCall extends ChannelVariables implements Call {
     await this.#answerForMedia();
     const media = await this.#callerMedia();
     const { name, path: given, ...options } = request;
-    const path = given ?? recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
     this.#log(`recording a message to ${path}`);
     try {
       return await media.session.recordMessage(path, options);
@@ -302,26 +290,6 @@ export class SipCall extends ChannelVariables implements Call {
       if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
-  }
-
-  /**
-   * The caller's media session. A call not yet answered gets it as early
-   * media (183 with our SDP; answered instead when its INVITE had no offer,
-   * since an offer of ours needs a reliable 183); a call answered without
-   * it is re-INVITEd onto it.
-   */
-  async #callerMedia(): Promise<LegMedia> {
-    this.#mediaExpected = true;
-    const current = this.#caller.current;
-    if (current) return current;
-    if (this.#leg.pending) {
-      if (this.#leg.offer) await this.#earlyMedia();
-      else await this.answer();
-    } else if (this.#state === 'answered') {
-      return this.#caller.takeOver();
-    }
-    if (this.#caller.current) return this.#caller.current;
-    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** Messages, parked calls and connections are answered calls, never early media. */
@@ -338,30 +306,12 @@ export class SipCall extends ChannelVariables implements Call {
     }
   }
 
-  async #earlyMedia(): Promise<void> {
-    const sent = await this.#caller.open((body) => {
-      if (!this.#leg.pending) return false;
-      this.#progress(183, body);
-      return true;
-    });
-    if (sent) this.#log('early media: 183 with our media');
-  }
-
-  /**
-   * The caller's media for a bridge: ours when it already is, or made ours
-   * when a route that uses media set a ringback or music on hold — the caller
-   * then hears them (ringback as early media on a call not yet answered).
-   */
-  async #mediaForBridge(): Promise<LegMedia | undefined> {
-    const current = this.#caller.current;
-    const asked = ['ringback', 'transfer_ringback', 'hold_music'].some((name) => this.channel.get(name));
-    if (current || !this.#mediaExpected || !asked || (this.#leg.pending && !this.#leg.offer)) return current;
-    try {
-      return await this.#callerMedia();
-    } catch (error) {
-      if (this.#state !== 'ended') this.#log(`ringback without our media: ${(error as Error).message}`);
-      return undefined;
-    }
+  /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
+  async #callerMedia(): Promise<LegMedia> {
+    this.#mediaExpected = true;
+    const media = await this.#caller.obtain();
+    if (media) return media;
+    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
@@ -373,51 +323,48 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
-    const callerMedia = await this.#mediaForBridge();
+    const variable = (name: string) => this.channel.get(name);
+    const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
     if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const log = (message: string) => this.#log(message);
     // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
-    const calleeMedia = callerMedia ? await offerToTargets(this.#options.media(), log) : undefined;
-    if (calleeMedia && 'failure' in calleeMedia) return failedEverywhere(plan, calleeMedia.failure);
-    const variable = (name: string) => this.channel.get(name);
-    const ringback = callerMedia && playLooped(callerMedia.session, ringbackPrompt(variable, answeredBefore), log);
+    const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
+    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
       plan,
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
-      offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
+      offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
       signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
-      observer: this.#legs.forkObserver(callerMedia ? () => undefined : this.#relayProgress(), () => this.#hangupCause),
+      observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
       log,
     });
-    await ringback?.stop();
+    await relay?.ringingOver();
     if (!outcome.answered) {
-      await calleeMedia?.session.close();
+      await relay?.close();
       return outcome;
     }
     const { leg, response } = outcome;
     const refused = (cause: HangupCause): BridgeResult => {
       leg.ack();
       void leg.bye();
-      void calleeMedia?.session.close();
+      void relay?.close();
       return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
     };
     // The caller may have gone while the target answered.
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const relayed = callerMedia && calleeMedia && (await relayTo(this.#options.stack, this.#options.media(), callerMedia, { leg, response, session: calleeMedia.session }, log));
-    if (relayed === false) return refused('INCOMPATIBLE_DESTINATION');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
     // A caller on early media is answered with the SDP it already has.
-    if (relayed && this.#leg.pending) await this.answer();
+    if (relay && this.#leg.pending) await this.answer();
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const endMusicOnHold = relayed ? musicOnHold(callerMedia!, relayed, () => holdMusicPrompt(variable), log) : undefined;
     this.#bridged = leg;
     const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
       signal: this.#abort.signal,
-      mediaRelayed: relayed !== undefined,
+      mediaRelayed: relay !== undefined,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
@@ -428,12 +375,7 @@ export class SipCall extends ChannelVariables implements Call {
       hangup: (cause) => this.hangup(cause),
     });
     this.#bridged = undefined;
-    if (relayed) {
-      await endMusicOnHold?.();
-      await relayed.close();
-      // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
-      callerMedia?.answerRequests();
-    }
+    await relay?.close();
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
   }
 
@@ -446,8 +388,12 @@ export class SipCall extends ChannelVariables implements Call {
     };
   }
 
-  /** Ringing reaches the caller: the first 183 with SDP as early media (unless the leg ignores it), else 180. */
-  #relayProgress(): (fork: Fork, response: SipResponse) => void {
+  /**
+   * Ringing reaches the caller: the first 183 with SDP as early media (unless
+   * the leg ignores it), else 180 — unless the caller hears our ringback
+   * (`toCaller` false), which the targets' progress does not interrupt.
+   */
+  #relayProgress(toCaller: boolean): (fork: Fork, response: SipResponse) => void {
     let earlyMedia = false;
     let ringing = false;
     return (fork, response) => {
@@ -456,6 +402,7 @@ export class SipCall extends ChannelVariables implements Call {
         ringing = true;
         this.#options.onRinging?.();
       }
+      if (!toCaller) return;
       const session = sessionBody(response);
       if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
         earlyMedia = true;

@@ -26,6 +26,7 @@
  *   generateBranch() (z9hG4bK…), generateTag(), generateCallId()
  *   canonicalHeaderName(wireName), displayHeaderName(name), isListHeader(name)
  *   splitList, readParams/formatParams, quote/unquote, headerText   lexical helpers for other header values
+ *   ownedText(value)                   a copy of a header value that does not keep the message text alive
  *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH
  */
 export * from './types.js';
@@ -44,3 +45,4 @@ export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
 export { splitList, readParams, formatParams, quote, unquote, parseDecimal, headerText } from './syntax.js';
 export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
+export { ownedText } from './owned-text.js';

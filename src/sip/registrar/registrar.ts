@@ -12,6 +12,7 @@ import type { DigestAuthenticator } from '../auth/index.js';
 import {
   buildResponse,
   formatNameAddr,
+  ownedText,
   formatUri,
   generateTag,
   parseCSeq,
@@ -175,10 +176,7 @@ export class Registrar {
     for (const { contact, key, expires } of contacts) {
       const existing = this.#bindings.get(domain, user, key);
       if (existing && isOutOfOrder(existing, order)) return 'out-of-order';
-      updates.set(
-        key,
-        expires === 0 ? null : { contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent },
-      );
+      updates.set(key, expires === 0 ? null : keptBinding({ contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent }));
     }
     return updates;
   }
@@ -214,6 +212,20 @@ function countAfter(current: readonly Binding[], updates: ReadonlyMap<string, Bi
 }
 
 /** The 200 lists every binding with the seconds it has left (§10.3 step 8). */
+/** A binding lives for its expiry (an hour by default): with copies of its texts, not slices of its REGISTER. */
+function keptBinding(binding: Binding): Binding {
+  const contact = parseNameAddr(ownedText(formatNameAddr(binding.contact)), 'Contact');
+  const kept = contact.ok ? contact.value : binding.contact;
+  return {
+    ...binding,
+    contact: kept,
+    uri: kept.uri,
+    key: ownedText(binding.key),
+    callId: ownedText(binding.callId),
+    userAgent: binding.userAgent === undefined ? undefined : ownedText(binding.userAgent),
+  };
+}
+
 function contactWithExpiry(binding: Binding): string {
   const params = new Map(binding.contact.params);
   params.set('expires', String(Math.max(0, Math.ceil((binding.expiresAt - Date.now()) / 1000))));

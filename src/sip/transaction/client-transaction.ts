@@ -8,16 +8,33 @@ import type { Destination } from '../transport/index.js';
 import { Transaction, type TransactionContext, type TransactionState } from './transaction.js';
 import type { ClientTransactionUser } from './transaction-user.js';
 
+/** What a transaction tells once its TU no longer needs telling: nothing. */
+const DETACHED_USER: ClientTransactionUser = { onResponse() {}, onTimeout() {}, onTransportError() {} };
+
 export abstract class ClientTransaction<State extends TransactionState = TransactionState> extends Transaction<State> {
+  #request: SipRequest | undefined;
+  #user: ClientTransactionUser;
+
   constructor(
     key: string,
-    readonly request: SipRequest,
+    request: SipRequest,
     readonly destination: Destination,
     initialState: State,
     context: TransactionContext,
-    readonly user: ClientTransactionUser,
+    user: ClientTransactionUser,
   ) {
     super(key, destination.transport, initialState, context);
+    this.#request = request;
+    this.#user = user;
+  }
+
+  /** The request, until the final response: then only stray responses remain to absorb. */
+  get request(): SipRequest | undefined {
+    return this.#request;
+  }
+
+  protected get user(): ClientTransactionUser {
+    return this.#user;
   }
 
   /** Sends the request and starts the timers; the transaction layer calls this once it holds the transaction. */
@@ -25,8 +42,19 @@ export abstract class ClientTransaction<State extends TransactionState = Transac
 
   abstract receiveResponse(response: SipResponse): void;
 
-  protected transmit(request: SipRequest = this.request): void {
-    this.send(request, this.destination);
+  protected transmit(request: SipRequest | undefined = this.#request): void {
+    if (request) this.send(request, this.destination);
+  }
+
+  /**
+   * After the final response a UDP transaction lives on for up to 64*T1 only
+   * to absorb retransmissions: it lets the request go, and the TU too unless
+   * it still wants to hear (2xx retransmissions of an INVITE), so a call's
+   * objects are not kept alive by its finished transactions.
+   */
+  protected keepOnlyWhatStraysNeed(keepUser: boolean): void {
+    this.#request = undefined;
+    if (!keepUser) this.#user = DETACHED_USER;
   }
 
   protected timedOut(): void {

@@ -83,6 +83,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
     this.settle(response.status);
     this.#finalReported = true;
     this.timers.start('M', transactionTimeout(this.settings), () => this.terminate());
+    this.keepOnlyWhatStraysNeed(true);
     this.user.onResponse(response);
   }
 
@@ -91,9 +92,11 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
     this.enter('completed');
     this.settle(response.status);
     this.#finalReported = true;
-    this.#ack = buildNon2xxAck(this.request, response);
+    if (this.request) this.#ack = buildNon2xxAck(this.request, response);
     this.transmit(this.#ack);
-    this.user.onResponse(response);
+    const user = this.user;
+    this.keepOnlyWhatStraysNeed(false);
+    user.onResponse(response);
     this.timers.start('D', timerD(this.settings, this.reliable), () => this.terminate());
   }
 }

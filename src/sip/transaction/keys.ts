@@ -67,16 +67,6 @@ export function cancelledInviteKey(cancel: SipRequest): string | undefined {
   return serverKey(cancel, 'INVITE');
 }
 
-/**
- * A key for a transaction to keep. Keys are built from header values, which
- * V8 holds as slices of the whole message text: a transaction keeping such a
- * key would keep the text of its request alive as long as itself. A copy
- * does not.
- */
-export function ownedKey(key: string): string {
-  return Buffer.from(key, 'utf8').toString('utf8');
-}
-
 /** An ACK to a non-2xx final response is part of the INVITE transaction (§17.2.3). */
 function transactionMethod(method: string): string {
   return method === 'ACK' ? 'INVITE' : method;

@@ -39,7 +39,9 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
     this.timers.stop('F');
     this.enter('completed');
     this.settle(response.status);
-    this.user.onResponse(response);
+    const user = this.user;
+    this.keepOnlyWhatStraysNeed(false);
+    user.onResponse(response);
     this.timers.start('K', waitForStrays(this.settings, this.reliable), () => this.terminate());
   }
 

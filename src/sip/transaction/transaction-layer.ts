@@ -8,12 +8,13 @@
  * matches none is a stray and is dropped silently (§17.1.3, §18.1.2).
  */
 import type { Logger } from 'pino';
-import { buildResponse, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, ownedText, type SipMessage, type SipRequest, type SipResponse } from '../message/index.js';
 import { responseDestination, type Destination, type Source } from '../transport/index.js';
+import type { CallAdmission } from './admission.js';
 import type { ClientTransaction } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, ownedKey, serverKey } from './keys.js';
+import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, serverKey } from './keys.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import type { ServerTransaction } from './server-transaction.js';
@@ -31,6 +32,8 @@ export interface TransactionLayerOptions {
    * stateless 503, so a request flood costs bounded memory.
    */
   maxServerTransactions?: number;
+  /** Decides whether a new INVITE (one outside a dialog) is taken; without it every one is. */
+  admission?: CallAdmission;
   logger?: Logger;
 }
 
@@ -46,16 +49,20 @@ const ANSWERED_POLL_MS = 20;
 const AWAITING_FINAL: ReadonlySet<TransactionState> = new Set(['calling', 'trying', 'proceeding']);
 /** How long a peer refused for overload is asked to wait (§21.5.4). */
 const OVERLOAD_RETRY_AFTER_SECONDS = '5';
+/** A To tag: the request belongs to a dialog, so it is not a new call. */
+const TO_TAG = /;\s*tag=/i;
 
 export class TransactionLayer {
   readonly #context: TransactionContext;
   readonly #user: TransactionUser;
   readonly #maxServerTransactions: number;
   readonly #logger: Logger | undefined;
+  readonly #admission: CallAdmission | undefined;
   readonly #servers = new Map<string, ServerTransaction>();
   readonly #clients = new Map<string, ClientTransaction>();
   readonly #drained = new Set<() => void>();
   #overloaded = false;
+  #refusingCalls = false;
   #closed = false;
 
   constructor(options: TransactionLayerOptions) {
@@ -63,6 +70,7 @@ export class TransactionLayer {
     this.#user = options.user;
     this.#maxServerTransactions = options.maxServerTransactions ?? DEFAULT_MAX_SERVER_TRANSACTIONS;
     this.#logger = options.logger;
+    this.#admission = options.admission;
   }
 
   /** Live transactions, client and server. */
@@ -117,6 +125,7 @@ export class TransactionLayer {
    */
   close(): void {
     this.#closed = true;
+    this.#admission?.stop();
     for (const transactions of [this.#servers, this.#clients]) for (const transaction of [...transactions.values()]) transaction.abandon();
   }
 
@@ -157,12 +166,25 @@ export class TransactionLayer {
       existing.receiveRequest(request);
       return;
     }
+    if (request.method === 'INVITE' && this.#admission && !TO_TAG.test(request.headers.get('to') ?? '')) {
+      if (!this.#admission.admits()) {
+        // One warning per overload episode: a flood must not turn into a flood of log lines.
+        if (!this.#refusingCalls) this.#logger?.warn({ lagMs: Math.round(this.#admission.lagMs) }, 'event loop lagging: refusing new calls with 503');
+        this.#refusingCalls = true;
+        this.#refuseStatelessly(request, source);
+        return;
+      }
+      this.#refusingCalls = false;
+    }
     if (this.#servers.size >= this.#maxServerTransactions) {
-      this.#refuseOverload(request, source);
+      if (!this.#overloaded) this.#logger?.warn({ limit: this.#maxServerTransactions }, 'server transactions at limit: refusing with 503');
+      this.#overloaded = true;
+      this.#refuseStatelessly(request, source);
       return;
     }
     this.#overloaded = false;
-    const transactionKey = ownedKey(key);
+    // The key lives as long as the transaction; the request's text must not.
+    const transactionKey = ownedText(key);
     const transaction =
       request.method === 'INVITE'
         ? new InviteServerTransaction(transactionKey, request, source, this.#context)
@@ -173,10 +195,7 @@ export class TransactionLayer {
   }
 
   /** Stateless on purpose: holding state for a request we cannot afford is what we are avoiding. */
-  #refuseOverload(request: SipRequest, source: Source): void {
-    // One warning per overload episode: a flood must not turn into a flood of log lines.
-    if (!this.#overloaded) this.#logger?.warn({ limit: this.#maxServerTransactions }, 'server transactions at limit: refusing with 503');
-    this.#overloaded = true;
+  #refuseStatelessly(request: SipRequest, source: Source): void {
     const response = buildResponse(request, 503, undefined, { 'retry-after': OVERLOAD_RETRY_AFTER_SECONDS });
     const destination = responseDestination(response, source);
     if (!destination) return;

@@ -40,6 +40,8 @@ export class TcpTransport {
   readonly #acceptedPerAddress = new Map<string, number>();
   readonly #refused: RefusedConnections = { perAddress: 0, total: 0 };
   #nextId = 1;
+  /** Read once listening: server.address() is a system call, and the bound address never changes. */
+  #localAddress: ListenAddress | undefined;
 
   private constructor(server: Server, options: TcpOptions, handlers: ConnectionHandlers) {
     this.#server = server;
@@ -65,8 +67,11 @@ export class TcpTransport {
   }
 
   get localAddress(): ListenAddress {
+    if (this.#localAddress) return this.#localAddress;
     const info = this.#server.address();
-    return typeof info === 'object' && info ? { address: info.address, port: info.port } : { address: '', port: 0 };
+    if (typeof info !== 'object' || !info) return { address: '', port: 0 };
+    this.#localAddress = Object.freeze({ address: info.address, port: info.port });
+    return this.#localAddress;
   }
 
   /** Open connections, for tests and metrics. */

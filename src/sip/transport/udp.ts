@@ -3,7 +3,8 @@
  * sends to any peer. It moves bytes only; parsing happens in the layer above.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup as dnsLookup } from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import { mapIpv4, unmapIpv4 } from './addresses.js';
 
 export interface ListenAddress {
@@ -21,18 +22,34 @@ export type DatagramHandler = (data: Buffer, address: string, port: number) => v
  */
 const SOCKET_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/**
+ * dgram resolves every destination through dns.lookup, which for an IP
+ * literal still costs a deferred callback per datagram. Our destinations are
+ * almost always literals (Via received/rport, registered contacts, resolved
+ * gateways): those are answered at once, names go to the resolver.
+ */
+function literalFirstLookup(hostname: string, options: unknown, callback: (error: Error | null, address: string, family: number) => void): void {
+  const family = isIP(hostname);
+  if (family !== 0) callback(null, hostname, family);
+  else dnsLookup(hostname, options as number, callback);
+}
+
 export class UdpTransport {
   readonly #socket: Socket;
   readonly #ipv6: boolean;
+  /** Read once: socket.address() is a system call, and the bound address never changes. */
+  readonly #localAddress: ListenAddress;
 
   private constructor(socket: Socket, ipv6: boolean) {
     this.#socket = socket;
     this.#ipv6 = ipv6;
+    const { address, port } = socket.address();
+    this.#localAddress = Object.freeze({ address, port });
   }
 
   static listen(at: ListenAddress, onDatagram: DatagramHandler): Promise<UdpTransport> {
     const ipv6 = isIPv6(at.address);
-    const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
+    const socket = createSocket({ type: ipv6 ? 'udp6' : 'udp4', lookup: literalFirstLookup, recvBufferSize: SOCKET_BUFFER_BYTES, sendBufferSize: SOCKET_BUFFER_BYTES });
     return new Promise((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(at.port, at.address, () => {
@@ -46,8 +63,7 @@ export class UdpTransport {
   }
 
   get localAddress(): ListenAddress {
-    const { address, port } = this.#socket.address();
-    return { address, port };
+    return this.#localAddress;
   }
 
   send(data: Buffer, address: string, port: number): Promise<void> {

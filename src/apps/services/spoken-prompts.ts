@@ -1,22 +1,20 @@
 /**
  * The router's prompts as WAV files in one folder (`<dataDir>/prompts`):
- * each is spoken by espeak-ng the first time it is needed and kept; where
- * espeak-ng is not installed (or fails) its tones are played instead and
- * the log says why once. A WAV put in the folder under a prompt's name
+ * each is spoken (`Speech`, espeak-ng) the first time it is needed and kept;
+ * where espeak-ng is not installed (or fails) its tones are played instead
+ * and the log says why once. A WAV put in the folder under a prompt's name
  * (e.g. `vm-unavailable.wav`, 8 or 16 kHz mono) is played as it is.
  */
-import { execFile } from 'node:child_process';
-import { access, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import wavefile from 'wavefile';
-import type { PlayItem } from '../media-engine.js';
-import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../codec.js';
-import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
-import { PROMPTS, type PromptName } from './catalog.js';
+import type { PlayItem } from '../../media/media-engine.js';
+import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../../media/codec.js';
+import { parseToneStream, ToneSource } from '../../media/audio/tone-stream.js';
+import { PROMPTS, type PromptName } from './prompt-catalog.js';
+import { Speech } from './speech.js';
 
-const run = promisify(execFile);
-const SPEAK_TIMEOUT_MS = 20_000;
+const VOICE = 'en-us';
 
 export interface PromptSource {
   /** What to play for the prompt: its WAV, or its tones. */
@@ -37,7 +35,7 @@ export class SpokenPrompts implements PromptSource {
   constructor(
     readonly dir: string,
     private readonly warn: (message: string) => void = () => undefined,
-    private readonly speaker = 'espeak-ng',
+    private readonly speech: Pick<Speech, 'render'> = new Speech(),
   ) {}
 
   async items(name: PromptName): Promise<PlayItem[]> {
@@ -71,30 +69,17 @@ export class SpokenPrompts implements PromptSource {
     if (await access(path).then(() => true, () => false)) return path;
     if (this.#unavailable) return undefined;
     try {
+      const spoken = await this.speech.render({ text: PROMPTS[name].text, voice: VOICE, ssml: false });
       await mkdir(this.dir, { recursive: true });
-      await this.#speak(PROMPTS[name].text, path);
+      await copyFile(spoken, `${path}.tmp`);
+      await rename(`${path}.tmp`, path);
       return path;
     } catch (error) {
       // Not retried on every call: one failure means the speaker is missing or broken.
-      this.#unavailable = (error as NodeJS.ErrnoException).code === 'ENOENT' ? `${this.speaker} is not installed` : (error as Error).message;
+      this.#unavailable = (error as Error).message;
       this.warn(`prompts are played as tones: ${this.#unavailable} (install espeak-ng, or put WAV files named after the prompts in ${this.dir})`);
       this.#made.delete(name);
       return undefined;
-    }
-  }
-
-  /** espeak-ng speaks at 22.05 kHz; the prompt is kept at 8 kHz, 16-bit mono, written under a temporary name first. */
-  async #speak(text: string, path: string): Promise<void> {
-    const spoken = `${path}.${process.pid}.espeak.wav`;
-    try {
-      await run(this.speaker, ['-v', 'en-us', '-s', '150', '-w', spoken, text], { timeout: SPEAK_TIMEOUT_MS });
-      const wav = new wavefile.WaveFile(await readFile(spoken));
-      wav.toSampleRate(SAMPLE_RATE, { method: 'sinc', LPF: true });
-      wav.toBitDepth('16');
-      await writeFile(`${path}.tmp`, wav.toBuffer());
-      await rename(`${path}.tmp`, path);
-    } finally {
-      await rm(spoken, { force: true });
     }
   }
 }

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, parseConfig } from './config/load.js';
+import { heapLimitMB, processSettings } from './process-settings.js';
+
+const GB = 2 ** 30;
+
+test('the default heap limit is an eighth of the machine, between 256 MB and 1 GB', () => {
+  assert.equal(heapLimitMB({}, 1 * GB), 256);
+  assert.equal(heapLimitMB({}, 4 * GB), 512);
+  assert.equal(heapLimitMB({}, 24 * GB), 1024);
+});
+
+test('a configured heap limit wins; 0 leaves node its own', () => {
+  assert.equal(heapLimitMB({ heapLimitMB: 3000 }, 1 * GB), 3000);
+  assert.equal(heapLimitMB({ heapLimitMB: 0 }, 24 * GB), 0);
+});
+
+test('a heap limit that is not a whole number of MB from 64 up is a configuration error with its path', () => {
+  const config = (heapLimit: unknown) => ({ process: { heapLimitMB: heapLimit }, domains: [{ name: 'example.com' }] });
+  assert.equal(parseConfig('c.json', config(512)).process.heapLimitMB, 512);
+  assert.equal(parseConfig('c.json', { domains: [{ name: 'example.com' }] }).process.heapLimitMB, undefined);
+  for (const [value, message] of [
+    [32, 'process.heapLimitMB: expected 0 (node decides) or at least 64 MB'],
+    [100.5, 'process.heapLimitMB: Expected integer, received float'],
+    ['512', 'process.heapLimitMB: Expected number, received string'],
+  ] as const) {
+    assert.throws(() => parseConfig('c.json', config(value)), (error: unknown) => error instanceof ConfigError && error.problems.includes(message), String(value));
+  }
+  assert.equal(processSettings.safeParse({ heapLimit: 512 }).success, false, 'a misspelt setting is refused');
+});

@@ -1,0 +1,98 @@
+/**
+ * Admission of new calls under overload. Past its capacity a router that
+ * takes every INVITE queues them all on its one JavaScript thread: setup
+ * times pass T1, callers retransmit, every call gets slower and the rate of
+ * completed calls collapses. Refusing the excess at the edge — a stateless
+ * 503 with Retry-After before any transaction, routing or CDR lookup, which
+ * costs a parse and one datagram — keeps the calls it does take fast, so
+ * completed calls/s stays at the maximum.
+ *
+ * The signal is the event loop's lag — how late a timer fires — while the
+ * loop is busy. A busy loop makes the lag grow. A late timer alone does not
+ * count: on a machine short of CPU for other reasons the process may wait
+ * for the CPU while its loop is idle, and refusing calls then would help
+ * nobody. So the lag counts only when the loop was busy (event loop
+ * utilisation ≥ 0.9) in the last two samples, and as the lesser of their two
+ * delays, so one pause of the process is not an overload.
+ */
+
+import { performance } from 'node:perf_hooks';
+
+/** Where the lag comes from; tests inject their own. */
+export interface LagSource {
+  /** The event loop's current lag in ms, 0 when it is not busy. */
+  lagMs(): number;
+  stop(): void;
+}
+
+const SAMPLE_INTERVAL_MS = 20;
+const BUSY_UTILIZATION = 0.9;
+
+interface Sample {
+  lagMs: number;
+  busy: boolean;
+}
+
+/** A timer re-armed every SAMPLE_INTERVAL_MS: how late it fired, and whether the loop was busy meanwhile. */
+export class EventLoopLag implements LagSource {
+  #previous: Sample = { lagMs: 0, busy: false };
+  #latest: Sample = { lagMs: 0, busy: false };
+  #utilization = performance.eventLoopUtilization();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    this.#arm();
+  }
+
+  lagMs(): number {
+    return this.#previous.busy && this.#latest.busy ? Math.min(this.#previous.lagMs, this.#latest.lagMs) : 0;
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(): void {
+    const expected = performance.now() + SAMPLE_INTERVAL_MS;
+    this.#timer = setTimeout(() => {
+      const utilization = performance.eventLoopUtilization();
+      this.#previous = this.#latest;
+      this.#latest = {
+        lagMs: Math.max(0, performance.now() - expected),
+        busy: performance.eventLoopUtilization(utilization, this.#utilization).utilization >= BUSY_UTILIZATION,
+      };
+      this.#utilization = utilization;
+      this.#arm();
+    }, SAMPLE_INTERVAL_MS);
+    this.#timer.unref();
+  }
+}
+
+export interface CallAdmissionOptions {
+  /** New INVITEs are refused while the lag is at least this (ms); 0 admits every INVITE. */
+  maxEventLoopLagMs: number;
+  lag: LagSource;
+}
+
+export class CallAdmission {
+  readonly #options: CallAdmissionOptions;
+
+  constructor(options: CallAdmissionOptions) {
+    this.#options = options;
+  }
+
+  /** Whether a new call may start now. */
+  admits(): boolean {
+    return this.#options.maxEventLoopLagMs <= 0 || this.#options.lag.lagMs() < this.#options.maxEventLoopLagMs;
+  }
+
+  /** The lag that decided, for the log. */
+  get lagMs(): number {
+    return this.#options.lag.lagMs();
+  }
+
+  stop(): void {
+    this.#options.lag.stop();
+  }
+}
