@@ -10,7 +10,7 @@ import { ConfigDomainsError, Configuration } from '../../config/store/configurat
 import { appRegistry } from '../../apps/registry.js';
 import { SchemaLoader } from '../../engine/compile.js';
 import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.js';
-import { domainsFromFile, exportedConfig } from '../../config/store/stored-domains.js';
+import { domainsFromFile } from '../../config/store/stored-domains.js';
 import { parseJsonText } from '../../json-text.js';
 import { action, UsageError } from '../input.js';
 import { DEFAULT_CONFIG } from './start.js';
@@ -92,7 +92,8 @@ async function exportConfig(options: ExportOptions): Promise<void> {
   const text = await readFile(configPath, 'utf8');
   const yaml = (file: string) => /^\.ya?ml$/i.test(extname(file));
   const file = (yaml(configPath) ? parseYaml(text) : parseJsonText(text)) as Record<string, unknown>;
-  const document = exportedConfig(file, stored);
+  // The file's own settings as written, the store's domains in place of its.
+  const document = { ...file, domains: stored };
   const out = options.output && yaml(options.output) ? stringifyYaml(document) : `${JSON.stringify(document, null, 2)}\n`;
   if (options.output) {
     await writeFile(options.output, out, { mode: 0o600 });

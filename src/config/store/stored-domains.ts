@@ -3,8 +3,7 @@
  * validates a configuration file (the same zod schema, the same JSON paths),
  * every route's and named schema compiled, and users' passwords replaced by
  * their digest HA1s. Also how a configuration file's domains become stored
- * ones (schema files read into named schemas) and how the store is written
- * back as a file.
+ * ones (schema files read into named schemas).
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
@@ -104,9 +103,4 @@ function freeName(wanted: string, taken: readonly { name: string }[]): string {
   let name = wanted || 'schema';
   for (let n = 2; taken.some((schema) => schema.name === name); n++) name = `${wanted}-${n}`;
   return name;
-}
-
-/** A configuration file (as JSON) with its domains replaced by the stored ones: `callrouter config export`. */
-export function exportedConfig(file: Record<string, unknown>, domains: StoredDomains): Record<string, unknown> {
-  return { ...file, domains };
 }
