@@ -54,3 +54,15 @@ describe('inBandDTMF', () => {
     assert.equal(loadValid([{ inBandDTMF: 'start' }]).usesMedia, true);
   });
 });
+
+describe('ringback in a trace', () => {
+  it('a bridge on a route that uses media narrates the ringback the caller hears; a route without media does not', async () => {
+    const bridge = { bridge: { endpoints: [{ type: 'user', name: '101' }] } };
+    const withMedia = await runSchema([{ ringback: { call: { name: '%(1000,4000,425)', type: 'tone' } } }, bridge], { targets: { 'user/101': { result: 'busy' } } });
+    assert.ok(withMedia.steps[1].notes.includes('caller hears ringback: tone %(1000,4000,425)'), withMedia.steps[1].notes.join('; '));
+    const answered = await runSchema([{ answer: '' }, { playback: { name: '100', type: 'silence' } }, bridge], { targets: { 'user/101': { result: 'busy' } } });
+    assert.ok(answered.steps[2].notes.includes('caller hears ringback: tone %(2000,4000,440,480)'), answered.steps[2].notes.join('; '));
+    const plain = await runSchema([bridge], { targets: { 'user/101': { result: 'busy' } } });
+    assert.ok(!plain.steps[0].notes.some((note) => note.includes('ringback')), plain.steps[0].notes.join('; '));
+  });
+});

@@ -24,7 +24,7 @@ import {
 import { recordingPath } from '../call/recording-path.js';
 import type { CallEndedBy } from '../call/call-end.js';
 import type { HangupCause } from '../call/hangup-cause.js';
-import { describePlayItem } from '../call/channel-prompts.js';
+import { describePlayItem, namesPrompts, ringbackPrompt } from '../call/channel-prompts.js';
 import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
@@ -65,6 +65,8 @@ export class SimCall extends ChannelVariables implements Call {
   #hangupCause: HangupCause | undefined;
   #endedBy: CallEndedBy | undefined;
   #dtmfIndex = 0;
+  /** The route uses media apps: bridges play ringback to the caller (see SipCall). */
+  #mediaExpected = false;
   #recording: { path: string; startMs: number } | undefined;
 
   constructor(options: SimCallOptions) {
@@ -130,6 +132,11 @@ export class SimCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     this.#ensureUp();
+    // As on the SIP server: a caller whose media is ours hears ringback while the targets ring.
+    const variable = (name: string) => this.channel.get(name);
+    if (this.#mediaExpected && (this.#state !== 'ringing' || namesPrompts(variable))) {
+      this.#narrate(`caller hears ringback: ${describePlayItem(ringbackPrompt(variable, this.#state === 'answered'))}`);
+    }
     const attempts: BridgeAttempt[] = [];
     for (const group of plan.groups) {
       const outcome = this.#ringGroup(group);
@@ -140,8 +147,10 @@ export class SimCall extends ChannelVariables implements Call {
     return { answered: false, attempts };
   }
 
-  /** The media of a simulated call is always at hand. */
-  expectMedia(): void {}
+  /** The media of a simulated call is always at hand; a route that uses it hears ringback in bridges. */
+  expectMedia(): void {
+    this.#mediaExpected = true;
+  }
 
   /** Takes the prompts' length in simulated time (early media on a call not yet answered); digits come from the scenario, whenever they are collected. */
   async play(request: PlayRequest): Promise<PlayOutcome> {
