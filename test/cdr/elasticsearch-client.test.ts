@@ -104,9 +104,10 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
   it('index, get, mget, exists, update and delete by id', async () => {
     const created = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
     assert.deepEqual([created.result, created._version], ['created', 1]);
-    // A retried index() (the first answer lost on the way) sends the same id again: it succeeds, one version on.
-    const retried = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
-    assert.deepEqual([retried.result, retried._version], ['updated', 2]);
+    // A CDR naming an existing id is refused unless the writer asks to replace it (op_type index): then one version on.
+    assert.equal((await responseError(served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
+    const replaced = await served.client.index({ index: 'cdr', id: 'manual-1', op_type: 'index', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
+    assert.deepEqual([replaced.result, replaced._version], ['updated', 2]);
     assert.equal((await responseError(served.client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
     const fetched = await served.client.get({ index: 'cdr', id: 'manual-1' });
     assert.deepEqual([fetched.found, fetched._version, fetched._source], [true, 2, { 'User ID': '200', 'Call direction': 'outbound' }]);

@@ -55,10 +55,10 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
       throw new CdrQueryError('illegal_argument_exception', `opType must be 'create' or 'index', found: [${params.op_type}]`);
     }
     if (params.op_type === 'create' && request.params.id === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: an id must be provided if version type or value are set;');
-    // Elasticsearch's default (op_type=index): a write naming an existing id replaces it, a new version. Only
-    // authenticated writers (cdr-writer) get here, and a client's retried index() must succeed; `op_type=create`
-    // and `_create` refuse an existing id with 409.
-    return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: params.op_type === 'create' ? 'create' : 'index' });
+    // A CDR is a record of what happened: a write naming an id creates it and answers 409 when it exists, unless the
+    // writer asks to replace it with ?op_type=index (Elasticsearch replaces by default; a forged CDR must not).
+    const mode = params.op_type ?? (request.params.id === undefined ? 'index' : 'create');
+    return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: mode === 'create' ? 'create' : 'index' });
   };
   app.post('/:index/_doc', index);
   app.route({ method: ['PUT', 'POST'], url: '/:index/_doc/:id', handler: index });
