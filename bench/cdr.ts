@@ -97,8 +97,8 @@ const fields = reader.prepare('SELECT field, type FROM cdr_fields').all() as { f
 const scanBackend: SearchBackend = {
   mapping: new CdrMapping(fields.map((row) => [row.field, row.type])),
   *candidates(): Iterable<StoredRow> {
-    for (const row of reader.prepare('SELECT seq, id, source FROM cdr').iterate() as Iterable<{ seq: number; id: string; source: string }>) {
-      yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+    for (const row of reader.prepare('SELECT seq, id, source, version FROM cdr').iterate() as Iterable<{ seq: number; id: string; source: string; version: number }>) {
+      yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
     }
   },
   page: () => undefined,

@@ -1,4 +1,4 @@
-/** The admin API as the console uses it: JSON with the signed-in token, and the live event stream. */
+/** The admin API as the console uses it: JSON with the signed-in token or session, and the live event stream. */
 
 export interface Phone {
   domain: string;
@@ -23,6 +23,49 @@ export interface ApiIssue {
   message: string;
 }
 
+/** One event of a trace, as `callrouter trace --json` prints it. */
+export interface TraceEvent {
+  type: 'step' | 'end';
+  path?: string;
+  app?: string;
+  args?: unknown;
+  result?: string;
+  error?: string;
+  variables?: Record<string, string>;
+  notes?: string[];
+  reason?: string;
+  steps?: number;
+  message?: string;
+}
+
+/** A real call's trace (GET /calls/:uuid/trace). */
+export interface CallTrace {
+  uuid: string;
+  domain: string;
+  startedAt: string;
+  inProgress: boolean;
+  droppedEvents: number;
+  events: TraceEvent[];
+}
+
+export interface SchemaIssue {
+  path: string;
+  segments: (string | number)[];
+  message: string;
+}
+
+/** A search hit of POST /cdrs/search. */
+export interface CdrHit {
+  _id: string;
+  _source: Record<string, any>;
+}
+
+export interface SearchResult {
+  took: number;
+  hits: { total?: { value: number; relation: string }; hits: CdrHit[] };
+  aggregations?: Record<string, any>;
+}
+
 export class ApiFailure extends Error {
   constructor(
     readonly status: number,
@@ -33,13 +76,31 @@ export class ApiFailure extends Error {
   }
 }
 
-export class Api {
-  constructor(readonly token: string) {}
+/** How the console proves who it is: an API token, or a password sign-in's session cookie with its CSRF token. */
+export type Credentials = { kind: 'token'; token: string } | { kind: 'session'; csrfToken: string };
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+/** Who is signed in (GET/POST /api/v1/session). */
+export interface Session {
+  username: string;
+  role: string;
+  domain?: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export class Api {
+  constructor(readonly credentials: Credentials) {}
+
+  /** A token goes in Authorization; a session's cookie goes by itself, and every change carries its CSRF token. */
+  #headers(method: string): Record<string, string> {
+    if (this.credentials.kind === 'token') return { authorization: `Bearer ${this.credentials.token}` };
+    return method === 'GET' || method === 'HEAD' ? {} : { 'x-csrf-token': this.credentials.csrfToken };
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...this.#headers(method), ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
     const json = await response.json().catch(() => ({ message: `HTTP ${response.status}` }));
     if (!response.ok) throw new ApiFailure(response.status, json.message ?? `HTTP ${response.status}`, json.issues);
     return json as T;
@@ -49,7 +110,7 @@ export class Api {
   async stream(onEvent: (type: string, data: any) => void, onState: (live: boolean) => void, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        const response = await fetch('/api/v1/events', { headers: { authorization: `Bearer ${this.token}` }, signal });
+        const response = await fetch('/api/v1/events', { headers: this.#headers('GET'), credentials: 'same-origin', signal });
         if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
         onState(true);
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

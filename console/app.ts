@@ -1,53 +1,21 @@
-/** The console shell: sign in with a token, then the phones board, calls and trace panel over one live event stream. */
-import { Api, ApiFailure } from './api.js';
+/** The console shell: sign in (password or token), then the phones board, calls, schema editor with its trace panel, and CDR search, over one live event stream. */
 import { CallsTable } from './calls.js';
+import { CdrSearch } from './cdrs.js';
+import { ConfigPage } from './config.js';
 import { clear, h } from './dom.js';
 import { PhonesBoard } from './phones.js';
+import { savedSignIn, showSignIn, type SignedIn } from './sign-in.js';
 import { TracePanel } from './trace.js';
 
-const TOKEN_KEY = 'callrouter.token';
 const root = document.getElementById('app')!;
 
-function signIn(message = ''): void {
-  const input = h('input', { type: 'password', id: 'token', autocomplete: 'current-password', placeholder: 'crt_…', required: true });
-  const error = h('p', { class: 'error', role: 'alert' }, message);
-  clear(
-    root,
-    h(
-      'main',
-      { class: 'signin' },
-      h(
-        'form',
-        {
-          onsubmit: async (event: Event) => {
-            event.preventDefault();
-            const api = new Api(input.value.trim());
-            try {
-              await api.request('GET', '/phones');
-              sessionStorage.setItem(TOKEN_KEY, api.token);
-              void open(api);
-            } catch (failure) {
-              error.textContent = failure instanceof ApiFailure && failure.status === 401 ? 'Unknown or revoked token.' : (failure as Error).message;
-            }
-          },
-        },
-        h('h1', {}, 'callrouter'),
-        h('label', { for: 'token' }, 'API token'),
-        input,
-        h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
-        error,
-        h('p', { class: 'muted' }, 'Make one with: callrouter token create --role viewer --name <you>'),
-      ),
-    ),
-  );
-  input.focus();
-}
-
-async function open(api: Api): Promise<void> {
+async function open({ api, who, signOut }: SignedIn): Promise<void> {
   const phones = new PhonesBoard(api);
   const calls = new CallsTable(api);
   const trace = new TracePanel(api);
-  const views = { phones: phones.element, calls: calls.element, trace: trace.element };
+  const cdrs = new CdrSearch(api);
+  const config = new ConfigPage(api);
+  const views = { phones: phones.element, calls: calls.element, schema: trace.element, cdrs: cdrs.element, config: config.element };
   const stop = new AbortController();
   const live = h('span', { class: 'live', 'data-live': 'false' }, 'offline');
   const callCount = h('span', { class: 'count' }, '0');
@@ -56,16 +24,21 @@ async function open(api: Api): Promise<void> {
   const show = (name: keyof typeof views) => {
     for (const button of tabs.querySelectorAll('button')) button.setAttribute('aria-current', String(button.dataset.view === name));
     clear(main, views[name]);
+    if (name === 'cdrs') void cdrs.search();
+    // Users may have been added or removed on the configuration page.
+    if (name === 'phones') void phones.load();
+    if (name === 'config') void config.load();
+    if (name === 'schema') void trace.library.refresh();
   };
-  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['trace', 'Trace']] as const) {
+  for (const [name, label] of [['phones', 'Phones'], ['calls', 'Calls'], ['schema', 'Schema'], ['cdrs', 'CDRs'], ['config', 'Configuration']] as const) {
     tabs.append(h('button', { 'data-view': name, onclick: () => show(name) }, label, name === 'calls' ? callCount : ''));
   }
-  const signOut = () => {
+  const leave = async () => {
     stop.abort();
-    sessionStorage.removeItem(TOKEN_KEY);
-    signIn();
+    await signOut();
+    showSignIn(root, open);
   };
-  clear(root, h('header', { class: 'top' }, h('strong', { class: 'brand' }, 'callrouter'), tabs, live, h('button', { class: 'link', onclick: signOut }, 'Sign out')), main);
+  clear(root, h('header', { class: 'top' }, h('strong', { class: 'brand' }, 'callrouter'), tabs, live, h('span', { class: 'who muted' }, who), h('button', { class: 'link', onclick: () => void leave() }, 'Sign out')), main);
   show('phones');
   void api.stream(
     (type, data) => {
@@ -83,13 +56,6 @@ async function open(api: Api): Promise<void> {
   );
 }
 
-const saved = sessionStorage.getItem(TOKEN_KEY);
-if (saved) {
-  const api = new Api(saved);
-  api.request('GET', '/phones').then(
-    () => open(api),
-    () => signIn('Sign in again: the saved token is no longer accepted.'),
-  );
-} else {
-  signIn();
-}
+const saved = await savedSignIn();
+if (saved === undefined || saved === 'expired') showSignIn(root, open, saved === 'expired' ? 'Sign in again: the saved token is no longer accepted.' : '');
+else void open(saved);

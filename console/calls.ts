@@ -1,5 +1,6 @@
-/** Calls in progress, kept current by the event stream, with a hang-up button each. */
+/** Calls in progress, kept current by the event stream, each with its trace so far and a hang-up button. */
 import { ApiFailure, type Api, type LiveCall } from './api.js';
+import { showCallTrace } from './call-trace.js';
 import { clear, h } from './dom.js';
 
 export class CallsTable {
@@ -60,7 +61,12 @@ export class CallsTable {
                   h('td', { 'data-label': 'State' }, h('span', { class: 'badge', 'data-state': call.state }, call.state)),
                   h('td', { 'data-label': 'Started' }, new Date(call.startedAt).toLocaleTimeString()),
                   h('td', { 'data-label': 'Domain' }, call.domain),
-                  h('td', {}, h('button', { class: 'danger', onclick: () => void this.#hangup(call) }, 'Hang up')),
+                  h(
+                    'td',
+                    { class: 'actions' },
+                    h('button', { class: 'small', onclick: () => void showCallTrace(this.api, call.uuid) }, 'Trace'),
+                    h('button', { class: 'small danger', onclick: () => void this.#hangup(call) }, 'Hang up'),
+                  ),
                 ),
               ),
             ),

@@ -2,12 +2,14 @@
 # The whole test suite: type check, then every *.test.ts under src/ and test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# End-to-end peers: sipp (Debian package sip-tester), the softphones baresip (baresip-core) and Linphone (linphone-cli), and Chromium for the web console.
+# End-to-end peers: sipp (Debian package sip-tester), the softphones baresip (baresip-core) and Linphone (linphone-cli), and Chromium for the web console;
+# espeak-ng, the speech provider of `tts`.
 missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
 command -v linphonecsh >/dev/null 2>&1 || missing+=(linphone-cli)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} for the end-to-end tests"

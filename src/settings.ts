@@ -9,7 +9,7 @@ import { isValidTimeZone } from './time-zone-offset.js';
 /** Channel variables set on every call of a domain, user or route. */
 export const variablesSetting = z.record(z.string(), z.string()).default({});
 
-/** A routing schema: inline ACR array, or a path relative to the configuration file. */
+/** A routing schema: inline ACR array, the name of one of the domain's `schemas`, or a path relative to the configuration file. */
 export const schemaRefSetting = z.union([z.string().min(1), z.array(z.unknown())]);
 
 export const timeZoneSetting = z.string().refine(isValidTimeZone, { message: 'expected an IANA time zone such as Europe/Kyiv' });

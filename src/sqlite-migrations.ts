@@ -1,3 +1,4 @@
+import BetterSqlite from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 
 /**
@@ -20,4 +21,23 @@ export function applyMigrations(db: Database.Database, migrations: readonly stri
   });
   let migrated = true;
   while (migrated) migrated = step.immediate();
+}
+
+/**
+ * Opens a file that other processes (the CLI, another router) may write at
+ * the same time: WAL, a 5 s busy timeout, foreign keys enforced, brought to
+ * its newest schema; closed again when that fails.
+ */
+export function openMigratedDatabase(path: string, migrations: readonly string[], what: string): Database.Database {
+  const db = new BetterSqlite(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    applyMigrations(db, migrations, what);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
 }

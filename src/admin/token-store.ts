@@ -1,32 +1,18 @@
 /**
- * HTTP API tokens in `<dataDir>/admin.sqlite` (its own database: the
- * coming configuration store and audit log belong beside them, not in the
- * CDR file). A token is 32 random bytes shown once at creation; only its
+ * HTTP API tokens in `<dataDir>/admin.sqlite` (beside the admin accounts,
+ * not in the CDR file). A token is 32 random bytes shown once at creation; only its
  * SHA-256 is kept, so a copy of the database lets no one in. Every check
  * reads the table, so a token revoked by `callrouter token revoke` in
  * another process is refused from the next request on.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { applyMigrations } from '../sqlite-migrations.js';
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { ADMIN_DATABASE_FILE, adminDatabasePath, openAdminDatabase, secretDigest } from './admin-database.js';
 import type { Principal, Role } from './roles.js';
 
-export const ADMIN_DATABASE_FILE = 'admin.sqlite';
+export { ADMIN_DATABASE_FILE };
 /** Tells callrouter tokens apart from other secrets (and lets secret scanners find leaked ones). */
 const TOKEN_PREFIX = 'crt_';
-
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE api_token (
-     id TEXT PRIMARY KEY,
-     secret_sha256 BLOB NOT NULL UNIQUE,
-     name TEXT NOT NULL,
-     role TEXT NOT NULL,
-     domain TEXT,
-     created_at TEXT NOT NULL,
-     revoked_at TEXT
-   );`,
-];
 
 export interface TokenRecord {
   id: string;
@@ -67,21 +53,11 @@ export class TokenStore {
   }
 
   static openInDataDir(dataDir: string): TokenStore {
-    return TokenStore.open(join(dataDir, ADMIN_DATABASE_FILE));
+    return TokenStore.open(adminDatabasePath(dataDir));
   }
 
   static open(path: string): TokenStore {
-    const db = new Database(path);
-    try {
-      db.pragma('journal_mode = WAL');
-      // The CLI may create or revoke a token while the router reads the table.
-      db.pragma('busy_timeout = 5000');
-      applyMigrations(db, MIGRATIONS, 'admin database');
-    } catch (error) {
-      db.close();
-      throw error;
-    }
-    return new TokenStore(db);
+    return new TokenStore(openAdminDatabase(path));
   }
 
   /** Stores a new token and returns its secret, which is not kept and cannot be shown again. */
@@ -100,7 +76,7 @@ export class TokenStore {
     };
     this.#db
       .prepare('INSERT INTO api_token (id, secret_sha256, name, role, domain, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(record.id, sha256(token), record.name, record.role, record.domain ?? null, record.createdAt);
+      .run(record.id, secretDigest(token), record.name, record.role, record.domain ?? null, record.createdAt);
     return { token, record };
   }
 
@@ -122,7 +98,7 @@ export class TokenStore {
   /** The principal a presented secret stands for, or undefined when it is unknown or revoked. */
   verify(secret: string): Principal | undefined {
     if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
-    const row = this.#byHash.get(sha256(secret));
+    const row = this.#byHash.get(secretDigest(secret));
     if (!row) return undefined;
     return { tokenId: row.id, name: row.name, role: row.role, ...(row.domain === null ? {} : { domain: row.domain }) };
   }
@@ -130,10 +106,6 @@ export class TokenStore {
   close(): void {
     this.#db.close();
   }
-}
-
-function sha256(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
 }
 
 function recordOf(row: Row): TokenRecord {

@@ -11,6 +11,13 @@ export const numberOrTemplate = z.union([z.number().finite(), z.string()]).trans
   Template.compile(String(value)),
 );
 
+/** A whole number of at least `least`, written as a number or a string of digits (`"60"`), as Webitel schemas do. */
+export const wholeNumber = (least: number) =>
+  z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
+
+/** DTMF keys, e.g. a terminator: `"#"`, `"*#"`, or none. */
+export const dtmfKeys = z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D');
+
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */
 export const templateList = z
   .union([z.string(), z.array(z.string())])

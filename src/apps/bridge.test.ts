@@ -184,7 +184,6 @@ describe('bridge at run time', () => {
     const notes = run.steps[0].notes;
     for (const expected of [
       'strategy "enterprise" rings all targets at once, as multiple',
-      'pickup group "group1" is not supported yet and was not applied',
       'sendOnAnswer "1234" is not supported yet and was not applied',
       'endpoints[0].profile is not supported yet and was not applied',
       'parameters: ignored "", not key=value',
@@ -233,7 +232,7 @@ describe('bridge arguments', () => {
     ]);
   });
 
-  it('rejects an empty endpoint list, malformed parameters and unknown options; the uuid form loads and is skipped', async () => {
+  it('rejects an empty endpoint list, malformed parameters and unknown options; the uuid form loads', async () => {
     assert.deepEqual(loadErrors([bridge({ endpoints: [] })]), [{ path: '[0].bridge.endpoints', message: 'expected at least 1 item(s)' }]);
     assert.deepEqual(loadErrors([bridge({ endpoints: [user('101')], parameters: ['leg_timeout'] })]), [
       { path: '[0].bridge.parameters[0]', message: 'expected key=value, got "leg_timeout"' },
@@ -242,7 +241,8 @@ describe('bridge arguments', () => {
       { path: '[0].bridge', message: 'unknown argument ringback' },
     ]);
     const { step } = await runApp(bridge({ uuid: '${a}', other_uuid: '${b}' }));
-    assert.equal(step.result, 'not supported yet: needs a registry of live calls (bridging two existing calls by uuid); skipped');
+    assert.equal(step.result, 'not connected: no uuid given');
+    assert.deepEqual(step.variables, { uuid_bridge_res: '-ERR no uuid given' });
   });
 });
 

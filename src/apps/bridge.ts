@@ -6,6 +6,8 @@ import type { Template } from '../engine/template.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { bridgeParameterList, bridgeParameterListOrMap, template } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
+import type { RingingCall } from './services/pickup-groups.js';
+import { bridgeByUuid, uuidBridgeArgs, type UuidBridgeArgs } from './uuid-bridge.js';
 
 interface BridgeArgs {
   strategy: string;
@@ -29,15 +31,8 @@ const bridgeObject = z
   })
   .strict();
 
-/** The original's `{ uuid, other_uuid }` form joins two existing calls: recognised, not carried out yet. */
-const OTHER_CALLS = 'not supported yet: needs a registry of live calls (bridging two existing calls by uuid)';
-const uuidBridge = z
-  .object({ uuid: template, other_uuid: template, exportVar: z.string().optional() })
-  .strict()
-  .transform(() => ({ otherCalls: true as const }));
-
 // The usual form first: its errors are the ones worth reporting.
-const bridgeArguments = z.union([bridgeObject, uuidBridge]);
+const bridgeArguments = z.union([bridgeObject, uuidBridgeArgs]);
 
 /** FreeSWITCH's variables after a failed originate. */
 function recordFailure(ctx: AppContext, cause: HangupCause): { result: string } {
@@ -52,13 +47,19 @@ function noteUnimplemented(ctx: AppContext, args: BridgeArgs): void {
   if (args.strategy !== 'multiple' && args.strategy !== 'failover') {
     ctx.log(`strategy ${JSON.stringify(args.strategy)} rings all targets at once, as multiple`);
   }
-  const pickup = args.pickup && ctx.expand(args.pickup);
-  if (pickup) ctx.log(`pickup group ${JSON.stringify(pickup)} is not supported yet and was not applied`);
   const dtmf = args.sendOnAnswer && ctx.expand(args.sendOnAnswer);
   if (dtmf) ctx.log(`sendOnAnswer ${JSON.stringify(dtmf)} is not supported yet and was not applied`);
   args.endpoints.forEach((endpoint, index) => {
     if (endpoint.profile) ctx.log(`endpoints[${index}].profile is not supported yet and was not applied`);
   });
+}
+
+/** Another call took this one from its pickup group while it rang: the flow waits out that conversation. */
+async function pickedUp(ctx: AppContext, by: NonNullable<RingingCall['pickedBy']>, group: string): Promise<BridgeStepResult['outcome']> {
+  if (!(await by.connected)) return recordFailure(ctx, 'PICKED_OFF');
+  ctx.setVariable('originate_disposition', 'PICKED_OFF');
+  await ctx.call.ended();
+  return { result: `picked up by call ${by.uuid} (pickup group ${group}); connected until hang-up`, next: 'end' };
 }
 
 function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
@@ -74,16 +75,17 @@ function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
 
 /**
  * `bridge`: rings the endpoints and connects the call to the first that
- * answers. What the parameters mean is the bridge policy's (src/call); the
+ * answers; with `pickup: "<group>"` another call may take it meanwhile
+ * (`pickup` app). `{ uuid, other_uuid }` connects two calls in progress instead. What the parameters mean is the bridge policy's (src/call); the
  * call only rings. A failed bridge lets the flow go on with the cause in
  * `${originate_disposition}` (unless `continue_on_fail` says otherwise); a
  * finished conversation ends the flow (unless `hangup_after_bridge=false`).
  */
-export const bridgeApp: AppSpec<BridgeArgs | { otherCalls: true }> = {
+export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
   name: 'bridge',
   args: bridgeArguments,
   async run(ctx, args) {
-    if ('otherCalls' in args) return { result: `${OTHER_CALLS}; skipped` };
+    if ('otherUuid' in args) return bridgeByUuid(ctx, args);
     noteUnimplemented(ctx, args);
     const endpoints = resolveEndpoints(ctx, args);
     if (endpoints.length === 0) return recordFailure(ctx, 'NO_ROUTE_DESTINATION');
@@ -95,23 +97,47 @@ export const bridgeApp: AppSpec<BridgeArgs | { otherCalls: true }> = {
       exportedVariables: ctx.exportedVariables(),
       codecs: args.codecs,
     };
-    const planned = planBridge(request, (name) => ctx.variables.channel(name));
-    if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
-    const outcome = await ctx.call.bridge(planned.plan);
-    if (!outcome.answered) {
-      const cause = bridgeFailureCause(outcome.attempts);
-      const failed = recordFailure(ctx, cause);
-      if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return failed;
-      await ctx.call.hangup(cause);
-      return { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' };
-    }
-
-    ctx.setVariable('originate_disposition', 'SUCCESS');
-    ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
-    ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
-    if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
-    const winner = endpoints[outcome.endpointIndex];
-    const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
-    return planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` };
+    const group = args.pickup && ctx.expand(args.pickup).trim();
+    return (await carryOutBridge(ctx, request, group || undefined)).outcome;
   },
 };
+
+/** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
+export type BridgeStepResult = { outcome: { result: string; next?: 'end' } } & ({ answered: true } | { answered: false; cause: HangupCause });
+
+/**
+ * Rings what the request names, as the bridge policy plans it, and sets the
+ * variables FreeSWITCH sets after a bridge. The flow ends after a conversation
+ * (unless `hangup_after_bridge=false`) or after a failure `continue_on_fail`
+ * does not go on after (the call is hung up with the cause).
+ */
+export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroup?: string): Promise<BridgeStepResult> {
+  const planned = planBridge(request, (name) => ctx.variables.channel(name));
+  if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
+  const ringing = pickupGroup ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroup, ctx.call) : undefined;
+  let outcome: Awaited<ReturnType<typeof ctx.call.bridge>>;
+  try {
+    outcome = await ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
+  } finally {
+    ringing?.withdraw();
+  }
+  if (!outcome.answered && ringing?.pickedBy) return { answered: true, outcome: await pickedUp(ctx, ringing.pickedBy, pickupGroup!) };
+  if (!outcome.answered) {
+    const cause = bridgeFailureCause(outcome.attempts);
+    const failed = recordFailure(ctx, cause);
+    if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return { answered: false, cause, outcome: failed };
+    await ctx.call.hangup(cause);
+    return { answered: false, cause, outcome: { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' } };
+  }
+
+  ctx.setVariable('originate_disposition', 'SUCCESS');
+  ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
+  ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
+  if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
+  const winner = request.endpoints[outcome.endpointIndex];
+  const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+  return {
+    answered: true,
+    outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },
+  };
+}

@@ -23,6 +23,7 @@ function recordingSearcher(hits: SearchResponse['hits']['hits']) {
         hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits },
       };
     },
+    lastAgents: () => Promise.reject(new Error('the cdr app does not look up last agents')),
   };
   return { searcher, calls };
 }

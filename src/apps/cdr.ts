@@ -35,6 +35,7 @@ const elastic = z
  */
 export const cdrApp: AppSpec<CdrArgs> = {
   name: 'cdr',
+  searchesCdrs: true,
   args: z
     .object({ elastic, exportVar: z.record(variableName, z.string()).default({}) })
     .strict()

@@ -3,6 +3,7 @@ import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-c
 import { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
 import { template, unknownNameMessage } from './args.js';
+import { callByUuid } from './other-calls.js';
 
 const DEFAULT_CAUSE: HangupCause = 'NORMAL_CLEARING';
 
@@ -22,18 +23,24 @@ const cause = z.string().transform((text, ctx) => {
   return compiled;
 });
 
-/** `{ uuid, cause }` hangs up another call: recognised, not carried out yet. */
-const otherCall = z
-  .object({ uuid: template, cause: cause.optional() })
-  .strict()
-  .transform(() => ({ otherCall: true as const }));
+interface OtherCall {
+  uuid: Template;
+  cause?: Template;
+}
 
-/** `hangup`: ends the call with a cause (default NORMAL_CLEARING) and the flow with it. */
-export const hangupApp: AppSpec<Template | { otherCall: true }> = {
+/** `{ uuid, cause }` (the original's API uuid_kill) hangs up a call by its uuid. */
+const otherCall = z.object({ uuid: template, cause: cause.optional() }).strict();
+
+/**
+ * `hangup`: ends the call with a cause (default NORMAL_CLEARING) and the
+ * flow with it; `{ uuid, cause }` ends the call with that uuid instead, and
+ * the flow goes on unless that was this call.
+ */
+export const hangupApp: AppSpec<Template | OtherCall> = {
   name: 'hangup',
   args: z.union([cause, otherCall]),
-  async run(ctx, text) {
-    if (!(text instanceof Template)) return { result: 'not supported yet: needs a registry of live calls (hanging up another call by uuid); skipped' };
+  async run(ctx, args) {
+    const text = args instanceof Template ? args : (args.cause ?? Template.compile(''));
     const substituted = ctx.expand(text);
     let chosen = causeOf(substituted);
     let note = '';
@@ -42,7 +49,10 @@ export const hangupApp: AppSpec<Template | { otherCall: true }> = {
       note = ` (unknown cause ${JSON.stringify(substituted)})`;
       ctx.services.logger.warn({ uuid: ctx.call.uuid, app: 'hangup', cause: substituted }, `unknown hangup cause; using ${DEFAULT_CAUSE}`);
     }
-    await ctx.call.hangup(chosen);
+    const call = args instanceof Template ? ctx.call : callByUuid(ctx, ctx.expand(args.uuid).trim());
+    if (typeof call === 'string') return { result: `nothing hung up: ${call}` };
+    await call.hangup(chosen);
+    if (call !== ctx.call) return { result: `hung up call ${call.uuid}: ${chosen}${note}` };
     return { result: `hung up: ${chosen}${note}`, next: 'end' };
   },
 };

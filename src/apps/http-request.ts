@@ -3,6 +3,7 @@ import { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
 import { numberOrTemplate, template, variableName } from './args.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
+import { parseXml, readXmlPath, xmlPathSteps } from './xml-answer.js';
 
 export interface HttpRequestArgs {
   url: Template;
@@ -12,8 +13,9 @@ export interface HttpRequestArgs {
   path: Map<string, Template>;
   data?: unknown;
   timeout: Template;
-  parser?: 'json' | 'text';
-  exports: [string, ResponsePath][];
+  parser?: 'json' | 'text' | 'xml';
+  /** Each variable with its path as written, compiled for JSON answers. */
+  exports: [name: string, path: ResponsePath, written: string][];
   responseCode?: string;
   exportCookie?: string;
 }
@@ -33,8 +35,16 @@ export const httpRequestArgs = z
     path: z.record(z.string().min(1), scalarTemplate).default({}),
     data: z.unknown().optional(),
     timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_MS),
-    parser: z.enum(['json', 'text', 'JSON', 'TEXT']).transform((parser) => parser.toLowerCase() as 'json' | 'text').optional(),
-    exportVariables: z.record(variableName, z.string()).default({}),
+    parser: z.enum(['json', 'text', 'xml', 'JSON', 'TEXT', 'XML']).transform((parser) => parser.toLowerCase() as 'json' | 'text' | 'xml').optional(),
+    exportVariables: z
+      .record(variableName, z.string())
+      .default({})
+      .superRefine((paths, ctx) => {
+        for (const [name, path] of Object.entries(paths)) {
+          const steps = path.startsWith('/') ? xmlPathSteps(path) : undefined;
+          if (typeof steps === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: steps });
+        }
+      }),
     responseCode: variableName.optional(),
     exportCookie: variableName.optional(),
     insecureSkipVerify: z.union([z.boolean(), z.string()]).optional(),
@@ -50,7 +60,7 @@ export const httpRequestArgs = z
       data: args.data,
       timeout: args.timeout,
       parser: args.parser,
-      exports: Object.entries(args.exportVariables).map(([name, path]): [string, ResponsePath] => [name, compileResponsePath(path)]),
+      exports: Object.entries(args.exportVariables).map(([name, path]): [string, ResponsePath, string] => [name, compileResponsePath(path), path]),
       responseCode: args.responseCode,
       exportCookie: args.exportCookie,
     }),
@@ -127,9 +137,26 @@ export function parseAnswer(answer: HttpAnswer, parser: HttpRequestArgs['parser'
   }
 }
 
+/** XML by `parser` or content type (`application/xml`, `text/xml`, `…+xml`), or a body that starts with `<`. */
+function isXml(answer: HttpAnswer, parser: HttpRequestArgs['parser']): boolean {
+  return parser ? parser === 'xml' : /[/+]xml\b/i.test(answer.contentType) || /^\s*</.test(answer.text);
+}
+
+/** Exports the variables' paths from an XML answer; why not, when it is not XML. */
+function exportFromXml(ctx: AppContext, answer: HttpAnswer, exports: HttpRequestArgs['exports']): string | undefined {
+  const parsed = parseXml(answer.text);
+  if ('invalid' in parsed) return `the answer is not valid XML: ${parsed.invalid}`;
+  for (const [name, , written] of exports) {
+    const steps = xmlPathSteps(written);
+    ctx.exportVariable(name, typeof steps === 'string' ? '' : readXmlPath(parsed.xml, steps), 'all');
+  }
+  return undefined;
+}
+
 /**
  * `httpRequest`: calls a web service and exports fields of its JSON answer
- * (`exportVariables` paths such as `data.owner` or `items.0.id`), the status
+ * (`exportVariables` paths such as `data.owner` or `items.0.id`) or its XML
+ * answer (XPath `/data/owner`, `//owner`, `/items/item[1]/@id`), the status
  * (`responseCode`) and cookies (`exportCookie`), exported to later legs as the original did.
  */
 export const httpRequestApp: AppSpec<HttpRequestArgs> = {
@@ -138,12 +165,17 @@ export const httpRequestApp: AppSpec<HttpRequestArgs> = {
   traceArgs: (args, ctx) => ({ method: args.method, url: urlOf(ctx, args) }),
   async run(ctx, args) {
     const answer = await sendHttpRequest(ctx, args);
+    const exported = `HTTP ${answer.status}${args.exports.length > 0 ? `, ${args.exports.length} variable(s) exported` : ''}`;
+    if (args.exports.length > 0 && isXml(answer, args.parser)) {
+      const problem = exportFromXml(ctx, answer, args.exports);
+      return { result: problem ? `HTTP ${answer.status}; ${problem}: exportVariables not read` : exported };
+    }
     const parsed = parseAnswer(answer, args.parser);
     if ('json' in parsed) {
       for (const [name, path] of args.exports) ctx.exportVariable(name, readResponsePath(parsed.json, path), 'all');
-    } else if (args.exports.length > 0) {
-      ctx.log(`the answer is not JSON (${answer.contentType || 'no content type'}): exportVariables not read; XML/XPath answers are not supported yet`);
+      return { result: exported };
     }
-    return { result: `HTTP ${answer.status}${args.exports.length > 0 && 'json' in parsed ? `, ${args.exports.length} variable(s) exported` : ''}` };
+    if (args.exports.length > 0) ctx.log(`the answer is neither JSON nor XML (${answer.contentType || 'no content type'}): exportVariables not read`);
+    return { result: `HTTP ${answer.status}` };
   },
 };

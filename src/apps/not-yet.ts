@@ -17,10 +17,6 @@ const NEEDS = {
   conference: 'a conference bridge',
   fax: 'fax (T.38) support',
   amd: 'answering-machine detection (the media engine)',
-  sipRedirect: 'SIP redirect (302) and deflect (REFER) in the built-in server',
-  originate: 'originating new calls from a schema in the built-in server',
-  pickup: 'call pickup groups in the built-in server',
-  park: 'call parking in the built-in server',
   eavesdrop: 'joining a live call (the media engine)',
   script: 'a FreeSWITCH script host (Lua/JavaScript files on the media server)',
   sms: 'an SMS gateway',
@@ -34,18 +30,11 @@ const text = z.union([z.string(), z.number()]);
 const strings = z.union([z.string(), z.array(z.string())]);
 const flag = z.union([z.boolean(), z.string()]);
 const anyObject = z.record(z.string(), z.unknown());
-const fileSpec = z.object({ name: text.optional(), type: z.string().optional() }).passthrough();
 
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
-  tts: ['media', z.object({ text: z.string() }).passthrough()],
   stt: ['media', anyObject],
-  recordFile: ['media', anyObject],
-  voicemail: ['media', z.object({ user: text }).passthrough()],
-  ringback: ['media', z.object({ call: fileSpec.optional(), hold: fileSpec.optional(), transfer: fileSpec.optional(), all: flag.optional() }).strict()],
-  echo: ['media', z.union([text, z.literal('')])],
   say: ['media', anyObject],
-  inBandDTMF: ['media', z.union([z.string(), z.boolean()])],
   flushDtmf: ['media', z.unknown()],
   setAudioLevel: ['media', anyObject],
   ivr: ['ivr', z.string().min(1)],
@@ -59,10 +48,6 @@ const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   conference: ['conference', z.object({ name: z.string().min(1), profile: z.string().optional(), pin: text.optional(), flags: z.array(z.string()).optional() }).strict()],
   receiveFax: ['fax', z.object({ enable_t38: flag.optional(), email: strings.optional() }).strict()],
   amd: ['amd', z.record(z.string(), text)],
-  sipRedirect: ['sipRedirect', strings],
-  originate: ['originate', z.object({ endpoint: anyObject, actions: z.array(z.unknown()).optional() }).passthrough()],
-  pickup: ['pickup', z.string().min(1)],
-  park: ['park', z.object({ name: z.string().min(1), lot: text.optional(), auto: z.enum(['in', 'out']).optional() }).strict()],
   eavesdrop: ['eavesdrop', z.object({ user: text, spy: flag.optional() }).strict()],
   script: ['script', z.object({ name: z.string().min(1), type: z.enum(['lua', 'js']).optional(), parameters: z.array(z.string()).optional() }).strict()],
   sendSMS: ['sms', anyObject],

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import wavefile from 'wavefile';
-import { loadErrors, runApp, runSchema } from '../../test/support/engine.js';
+import { loadErrors, runApp, runSchema, schemaLoader, TEST_DOMAIN } from '../../test/support/engine.js';
+import { tonePrompts } from './services/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
+import { mediaLoadContext } from './play-items.js';
+import { AcrServices } from './services/acr-services.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callrouter-playback-'));
 
@@ -20,12 +24,13 @@ function wav(name: string, ms: number): string {
 const TONE = { type: 'tone', name: '%(1500,0,600)' };
 
 describe('playback', () => {
-  it('plays files, silence and tones one after another, answering the call first', async () => {
+  it('plays files, silence and tones one after another, as early media on a call not yet answered', async () => {
     const prompt = wav('hello.wav', 700);
     const { step, elapsedMs } = await runApp({ playback: { files: [{ type: 'local', name: prompt }, { type: 'silence', name: '300' }, TONE] } });
     assert.equal(step.result, 'finished');
     assert.equal(elapsedMs, 700 + 300 + 1500);
-    assert.ok(step.notes.includes('answered'), step.notes.join('; '));
+    assert.ok(step.notes.includes('183 Session Progress (early media)'), step.notes.join('; '));
+    assert.ok(!step.notes.includes('answered'), 'a prompt does not answer the call');
   });
 
   it('plays one file given by name and type', async () => {
@@ -44,7 +49,7 @@ describe('playback', () => {
     assert.match(loadErrors([{ playback: { name: '1', type: 'silence', getDigits: { regexp: '(' } } }])[0].message, /regular expression/i);
   });
 
-  it('skips, saying why, types that need the media storage; a relative local file is under sound_prefix', async () => {
+  it('skips, saying why, types it cannot play (mp3, say); a relative local file is under sound_prefix', async () => {
     const prompt = wav('menu.wav', 400);
     const { step, elapsedMs } = await runApp(
       { playback: { files: [{ name: 'my.mp3', type: 'mp3' }, { name: 'menu.wav', type: 'local' }] } },
@@ -52,7 +57,7 @@ describe('playback', () => {
     );
     assert.equal(step.result, 'finished');
     assert.equal(elapsedMs, 400);
-    assert.ok(step.notes.some((note) => note.startsWith('skipping mp3 "my.mp3": needs Webitel')), step.notes.join('; '));
+    assert.ok(step.notes.some((note) => note.startsWith('skipping mp3 "my.mp3": mp3 not supported: convert to WAV')), step.notes.join('; '));
     assert.ok(step.notes.includes(`played ${prompt} (400 ms)`), step.notes.join('; '));
   });
 
@@ -61,6 +66,38 @@ describe('playback', () => {
     assert.match(step.result!, /^failed: .*gone\.wav: no such file/);
     assert.equal(end.reason, 'completed');
     assert.equal(logger.warnings.length, 1);
+  });
+
+  it('type wav plays from the domain’s media folder; a substituted file that is not there fails the step', async () => {
+    const media = join(dir, 'media');
+    mkdirSync(join(media, TEST_DOMAIN), { recursive: true });
+    writeFileSync(join(media, TEST_DOMAIN, 'welcome.wav'), readFileSync(wav('welcome-source.wav', 600)));
+    const acr = new AcrServices([], globalThis.fetch, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: media });
+    const played = await runApp({ playback: { files: [{ name: 'welcome.wav', type: 'wav' }, { name: 'welcome', type: 'wav' }] } }, {}, { acr });
+    assert.equal(played.step.result, 'finished');
+    assert.equal(played.elapsedMs, 1200);
+    const missing = await runApp({ playback: { name: '${file}', type: 'wav' } }, { variables: { file: 'gone.wav' } }, { acr });
+    assert.match(missing.step.result!, /^failed: .*gone\.wav: no such file/);
+    const outside = await runApp({ playback: { name: '${file}', type: 'wav' } }, { variables: { file: '../x.wav' } }, { acr });
+    assert.match(outside.step.result!, /outside the domain's media folder/);
+    const noFolder = await runApp({ playback: { name: 'welcome', type: 'wav' } });
+    assert.match(noFolder.step.result!, /no media folder/);
+  });
+
+  it('with the route’s domain known at load, a literal wav missing from its media folder and a literal mp3 are load errors', () => {
+    const media = join(dir, 'media-load');
+    mkdirSync(join(media, TEST_DOMAIN), { recursive: true });
+    writeFileSync(join(media, TEST_DOMAIN, 'menu.wav'), readFileSync(wav('menu-source.wav', 200)));
+    const context = mediaLoadContext(media)(TEST_DOMAIN);
+    const load = (schema: unknown) => schemaLoader.load(schema, context);
+    assert.ok(load([{ playback: { name: 'menu', type: 'wav' } }, { playback: { name: '${any}', type: 'wav' } }]).ok);
+    const errors = (schema: unknown) => {
+      const loaded = load(schema);
+      return loaded.ok ? [] : loaded.errors;
+    };
+    assert.deepEqual(errors([{ playback: { files: [TONE, { name: 'nothere.wav', type: 'wav' }] } }]).map((error) => error.path), ['[0].playback.files[1].name']);
+    assert.deepEqual(errors([{ playback: { name: 'my.mp3' } }]), [{ path: '[0].playback.type', message: 'mp3 not supported: convert to WAV (8 or 16 kHz mono)' }]);
+    assert.ok(schemaLoader.load([{ playback: { name: 'nothere.wav', type: 'wav' } }]).ok, 'without a domain nothing can be checked');
   });
 
   it('getDigits: collects the digits pressed into setVar', async () => {

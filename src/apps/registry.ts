@@ -19,11 +19,20 @@ import { httpApiApp } from './http-api.js';
 import { httpRequestApp } from './http-request.js';
 import { ifApp } from './if.js';
 import { jsApp } from './js.js';
+import { lastAgentApp } from './last-agent.js';
 import { limitApp } from './limit.js';
 import { logApp } from './log.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
+import { ringbackApp } from './ringback.js';
+import { echoApp } from './echo.js';
+import { inBandDtmfApp } from './in-band-dtmf.js';
+import { ttsApp } from './tts.js';
+import { originateApp } from './originate.js';
+import { parkApp } from './park.js';
+import { pickupApp } from './pickup.js';
 import { playbackApp } from './playback.js';
+import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
 import { sendEmailApp } from './send-email.js';
@@ -34,12 +43,14 @@ import { setProfileVarApp } from './set-profile-var.js';
 import { setSoundsApp } from './set-sounds.js';
 import { setUserApp } from './set-user.js';
 import { setVarApp } from './set-var.js';
+import { sipRedirectApp } from './sip-redirect.js';
 import { sleepApp } from './sleep.js';
 import { stringApp } from './string.js';
 import { switchApp } from './switch.js';
 import { triggerApp } from './trigger.js';
 import { unSetApp } from './un-set.js';
 import { userDataApp } from './user-data.js';
+import { voicemailApp } from './voicemail.js';
 import { whileApp } from './while.js';
 
 /**
@@ -54,5 +65,9 @@ export const appRegistry = new AppRegistry([
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
   playbackApp, flushDtmfApp, recordSessionApp,
+  lastAgentApp,
+  ringbackApp, echoApp, inBandDtmfApp, ttsApp,
+  recordFileApp, voicemailApp,
+  sipRedirectApp, parkApp, pickupApp, originateApp,
   ...NOT_YET_APPS,
 ]);

@@ -16,7 +16,12 @@ function milliseconds(text: string): number | string {
   return value;
 }
 
-/** `sleep`: waits the given milliseconds on the call's clock; the wait ends early if the call does. */
+/**
+ * `sleep`: waits the given milliseconds on the call's clock; the wait ends
+ * early if the call does. On a call whose media is ours the caller hears
+ * silence meanwhile and its digits stay buffered — unless
+ * `sleep_eat_digits=true`, which drops them (FreeSWITCH).
+ */
 export const sleepApp: AppSpec<Template> = {
   name: 'sleep',
   args: numberOrTemplate.superRefine((duration, ctx) => {
@@ -36,6 +41,7 @@ export const sleepApp: AppSpec<Template> = {
       if (ctx.call.signal.aborted) return { result: 'interrupted: the call ended' };
       throw error;
     }
+    if (ctx.call.getVariable('sleep_eat_digits') === 'true') ctx.call.flushDigits();
     return { result: `slept ${ms} ms` };
   },
 };

@@ -5,7 +5,11 @@ import type { AppSpec } from '../engine/app.js';
 export interface TriggerArgs {
   /** Runs once the call has ended, as the original's `callflow_on_disconnect`. */
   disconnected?: Flow;
-  /** Flows started by agent commands in Webitel's workspace: recognised, not run (callrouter has no agent workspace). */
+  /**
+   * flow_manager's commands: in a chat, a message naming one runs its flow
+   * and the receiving goes on; on a call here, collected digits naming one
+   * (`playback` getDigits) run it, then the collecting step runs again.
+   */
   commands: Record<string, Flow>;
 }
 
@@ -17,6 +21,10 @@ export const triggerApp: AppSpec<TriggerArgs> = {
       .object({ disconnected: nestedFlow.optional(), commands: z.record(z.string(), nestedFlow).default({}) })
       .strict(),
   traceArgs: (args) => ({ disconnected: args.disconnected !== undefined, commands: Object.keys(args.commands) }),
-  defines: (args) => ({ onDisconnect: args.disconnected }),
-  run: (_ctx, args) => ({ result: args.disconnected ? 'disconnected actions will run after the call ends' : 'no disconnected actions' }),
+  defines: (args) => ({ onDisconnect: args.disconnected, commands: args.commands }),
+  run: (_ctx, args) => {
+    const commands = Object.keys(args.commands);
+    const disconnected = args.disconnected ? 'disconnected actions will run after the call ends' : 'no disconnected actions';
+    return { result: commands.length > 0 ? `${disconnected}; commands ${commands.join(', ')} run when the caller enters them` : disconnected };
+  },
 };

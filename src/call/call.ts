@@ -1,7 +1,8 @@
-import type { PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { PlayItem, PlayResult, RecordingSummary };
+export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -22,6 +23,8 @@ export interface Call {
   readonly state: CallState;
   /** The cause the call ended with; undefined while it is up. */
   readonly hangupCause: HangupCause | undefined;
+  /** Who ended the call; undefined while it is up. */
+  readonly endedBy: CallEndedBy | undefined;
 
   /** 200 OK: the call is answered (no-op if it already is). */
   answer(): Promise<void>;
@@ -49,8 +52,9 @@ export interface Call {
   expectMedia(): void;
 
   /**
-   * Plays to the caller, one item after another; a call not yet answered is
-   * answered first. Digits pressed meanwhile stay buffered for collectDigits.
+   * Plays to the caller, one item after another; a call not yet answered
+   * hears it as early media (183 with our SDP), unanswered. Digits pressed
+   * meanwhile stay buffered for collectDigits.
    * `failed`: an item could not be played (a substituted file missing or not
    * a supported WAV); nothing after it was played.
    */
@@ -69,7 +73,47 @@ export interface Call {
   startRecording(name: string): Promise<string>;
   /** Finishes the recording in progress, if any. */
   stopRecording(): Promise<RecordingSummary | undefined>;
+
+  // Media apps beyond prompts and digits: `echo`, `inBandDTMF`.
+  /** Sends the caller its own audio back, `delayMs` later, until the call ends (early media on a call not yet answered). */
+  echo(delayMs: number): Promise<void>;
+  /** In-band (tone) digit detection on the caller's audio: on, off, or `auto` — on when telephone-event was not negotiated. */
+  detectInbandDigits(mode: InbandDetection): Promise<void>;
+
+  /**
+   * Records what the caller says (recordFile, voicemail) into a mono WAV:
+   * at `path` when given (a voice mailbox), else into the call's recording
+   * store as `name`; a call not yet answered is answered first. Resolves
+   * when the message ends — its maximum length, silence, a terminator — or
+   * when the call does (`stopped`): a message left by hanging up is kept.
+   */
+  recordMessage(request: MessageRequest): Promise<MessageRecording>;
+
+  /**
+   * Sends the caller elsewhere (`sipRedirect`): before the answer a redirect
+   * naming `contacts` (SIP 302), after it a blind transfer of the caller to
+   * the first (SIP REFER, FreeSWITCH's deflect). `redirected`/`deflected`:
+   * the call has ended; `refused`: the caller would not go, the call is up.
+   */
+  redirect(contacts: readonly string[]): Promise<RedirectOutcome>;
+
+  /**
+   * Holds the call (`park`): answered, hearing `music` again and again
+   * (silence when there is none), until the call ends, `release` aborts, or
+   * the switchboard connects it to another call (Switchboard.connect).
+   */
+  hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'>;
+
+  /** Resolves once the call has ended: a call connected to another (Switchboard.connect) talks until then. */
+  ended(): Promise<void>;
 }
+
+export interface MessageRequest extends MessageOptions {
+  name: string;
+  path?: string;
+}
+
+export type RedirectOutcome = { kind: 'redirected' | 'deflected' } | { kind: 'refused'; reason: string };
 
 export interface PlayRequest {
   items: PlayItem[];
@@ -133,6 +177,8 @@ export interface BridgeLeg {
 export interface BridgePlan {
   groups: BridgeLeg[][];
   codecs: string[];
+  /** Ends the ringing early (the call was picked up from its pickup group): the legs still ringing are cancelled. */
+  stop?: AbortSignal;
 }
 
 export type BridgeResult =

@@ -124,7 +124,7 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>, forced
   return {
     _index: INDEX_NAME,
     _id: result.id,
-    _version: 1,
+    _version: result.version,
     result: result.result,
     ...(forcedRefresh ? { forced_refresh: true } : {}),
     _shards: result.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : SHARDS_WRITTEN,

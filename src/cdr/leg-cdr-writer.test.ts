@@ -17,6 +17,7 @@ function spied(real: CdrStore, failFirst = 0): { store: CdrStore; calls: number[
   let failures = failFirst;
   const store: CdrStore = {
     search: (request, options) => real.search(request, options),
+    lastAgents: (query, options) => real.lastAgents(query, options),
     count: (request, options) => real.count(request, options),
     close: () => real.close(),
     async index(documents: readonly IndexedDocument[]) {

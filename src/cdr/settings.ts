@@ -3,6 +3,7 @@
  * how long searches may run, and the Elasticsearch-like limits (./limits.ts).
  */
 import { z } from 'zod';
+import { DEFAULT_CALL_TRACE_MAX_BYTES } from './call-traces.js';
 import { DEFAULT_CDR_LIMITS } from './limits.js';
 
 const count = (fallback: number) => z.number().int().min(1).default(fallback);
@@ -32,6 +33,16 @@ export const cdrSearchSettings = z
   .strict()
   .default({});
 
+export const callTraceSettings = z
+  .object({
+    /** Keep each real call's trace beside its CDRs (same retention). */
+    keep: z.boolean().default(true),
+    /** The most bytes of trace events kept per call; later steps are counted, not kept. */
+    maxBytes: z.number().int().min(1024).default(DEFAULT_CALL_TRACE_MAX_BYTES),
+  })
+  .strict()
+  .default({});
+
 export const cdrSettings = z
   .object({
     retentionDays: z.number().int().min(1).default(365),
@@ -42,6 +53,7 @@ export const cdrSettings = z
     flushEachWrite: z.boolean().default(false),
     search: cdrSearchSettings,
     limits: cdrLimitsSettings,
+    callTraces: callTraceSettings,
   })
   .strict()
   .default({});

@@ -19,11 +19,15 @@ export interface SearchOptions {
   maxTimeMs?: number;
   /** Ends the request early, e.g. when its HTTP client goes away. */
   signal?: AbortSignal;
+  /** Search the store as it was when this snapshot opened (CdrService.openSnapshot): scrolls and points in time. */
+  snapshot?: string;
 }
 
 export interface SearchHit {
   _index: string;
   _id: string;
+  /** With `version: true`. */
+  _version?: number;
   _score: number | null;
   _source?: CdrDocument;
   fields?: Record<string, unknown[]>;
@@ -56,6 +60,49 @@ export interface IndexedDocument {
 export interface CdrSearcher {
   /** Runs an Elasticsearch search request body. Throws CdrQueryError for a bad request. */
   search(request: unknown, options?: SearchOptions): Promise<SearchResponse>;
+  /** The agents who spoke with a customer most recently, from the customer-number index (`lastAgent`). */
+  lastAgents(query: LastAgentsQuery, options?: Pick<SearchOptions, 'maxTimeMs' | 'signal'>): Promise<LastAgentsAnswer>;
+}
+
+/** "Who handled this customer lately": the legs of a customer's calls that belong to an agent (a user), newest first. */
+export interface LastAgentsQuery {
+  /** The customer's number in E.164 (directory/phone-number.ts). */
+  customer: string;
+  /** Only this domain's CDRs. */
+  domain: string;
+  /** `outbound`: calls the agent placed to the customer; `inbound`: the customer's calls an agent's phone took part in. */
+  directions: readonly ('inbound' | 'outbound')[];
+  /** The look-back: CDRs whose "Call start time" is within [since, until]. */
+  since: Date;
+  until: Date;
+  /** Only legs that were answered count. */
+  answeredOnly: boolean;
+  /** Only legs with at least this many seconds of conversation ("Connected call duration") count. */
+  minTalkSeconds: number;
+  /** How many distinct agents to find. */
+  agents: number;
+}
+
+/** One CDR the lookup read, and what it made of it. */
+export interface ConsideredCdr {
+  id: string;
+  agent: string;
+  direction: string;
+  /** "Call start time", ISO-8601. */
+  start: string;
+  answered: boolean;
+  talkSeconds: number;
+  /** Why it did not name a new agent; absent when it did. */
+  skipped?: 'not answered' | 'talk too short' | 'agent already found';
+}
+
+export interface LastAgentsAnswer {
+  /** Distinct agents, most recent first, at most `agents`. */
+  agents: string[];
+  /** Every CDR read, newest first. */
+  considered: ConsideredCdr[];
+  /** The lookup stopped at its bound of CDRs read before it found `agents` agents. */
+  truncated: boolean;
 }
 
 export interface CdrStore extends CdrSearcher {
@@ -79,7 +126,7 @@ export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_fou
 
 /** Per-item outcome, as a bulk response reports it. */
 export type WriteResult =
-  | { ok: true; id: string; result: WriteOutcome }
+  | { ok: true; id: string; result: WriteOutcome; /** Elasticsearch's _version after the write. */ version: number }
   | { ok: false; id: string; status: number; type: string; reason: string };
 
 /** A `_bulk` request's options: its index from the path (`/<index>/_bulk`), for actions that name none. */
@@ -118,6 +165,9 @@ export interface CdrService extends CdrStore {
   refreshStatistics(): Promise<void>;
   /** Every mapped field with its type, as `_mapping` and `_field_caps` show them (kept current without a round trip). */
   mappedFields(): [string, FieldType][];
+  /** A read snapshot searches can name (SearchOptions.snapshot); undefined when this store cannot keep one (in memory). */
+  openSnapshot(): Promise<string | undefined>;
+  closeSnapshot(id: string): Promise<void>;
 }
 
 /** A request Elasticsearch would refuse; carries the Elasticsearch-shaped error body. */

@@ -1,4 +1,5 @@
 import { importCdrFile } from '../cdr/import.js';
+import type { DomainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
 import { UsageError } from './input.js';
 
@@ -7,8 +8,8 @@ import { UsageError } from './input.js';
  * when given. A file with bad lines is refused: a trace over partial data
  * would answer a different question than the one asked.
  */
-export async function openTraceCdrStore(file: string | undefined, timeZone: string): Promise<SqliteCdrStore> {
-  const store = openSqliteCdrStore({ path: ':memory:' });
+export async function openTraceCdrStore(file: string | undefined, timeZone: string, countries: DomainCountries): Promise<SqliteCdrStore> {
+  const store = openSqliteCdrStore({ path: ':memory:', countries });
   if (!file) return store;
   try {
     const result = await importCdrFile(store, file, undefined, { timeZone });

@@ -4,7 +4,7 @@ import type { TraceEvent } from '../engine/trace.js';
 export function formatTraceEvent(event: TraceEvent): string {
   const time = event.at.slice(11, 23);
   if (event.type === 'end') {
-    return `${time}  end: ${event.reason} after ${event.steps} step(s)${event.message ? ` (${event.message})` : ''}`;
+    return `${time}  end: ${event.callEnd ?? event.reason} after ${event.steps} step(s)${event.message ? ` (${event.message})` : ''}`;
   }
   const lines = [`${time}  ${event.path} ${event.app} ${compact(event.args)}`];
   for (const note of event.notes) lines.push(`${' '.repeat(14)}· ${note}`);

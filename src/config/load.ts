@@ -41,6 +41,11 @@ export function parseConfig(file: string, json: unknown): Config {
 }
 
 /** The data directory a configuration names, relative to the configuration file's folder. */
+/** The root of the domains' media folders: `media.dir`, relative to the data directory. */
+export function resolveMediaDir(configPath: string, config: Pick<Config, 'dataDir' | 'media'>): string {
+  return resolve(resolveDataDir(configPath, config), config.media.dir);
+}
+
 export function resolveDataDir(configPath: string, config: Pick<Config, 'dataDir'>): string {
   return resolve(dirname(resolve(configPath)), config.dataDir);
 }

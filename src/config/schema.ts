@@ -17,8 +17,16 @@ import { sipDomainShape, sipSettings } from '../sip/settings.js';
  */
 export const domainConfig = z.object({ ...directoryDomainShape, ...routesDomainShape, ...sipDomainShape, ...appsDomainShape }).strict();
 
+/** The domains, validated as a whole (names and public numbers unique): what the configuration store keeps. */
+export const domainsSchema = z.array(domainConfig).min(1, 'expected at least one domain').superRefine(uniqueBy('name', 'domain'));
+
 export const configSchema = z
   .object({
+    /**
+     * `store` (default): the domains live in the configuration store (`<dataDir>/config.sqlite`), imported from this file
+     * on first start and changed through the admin API. `file`: this file is the configuration; SIGHUP reloads it.
+     */
+    configSource: z.enum(['store', 'file']).default('store'),
     sip: sipSettings,
     calls: callSettings,
     http: httpSettings,
@@ -30,7 +38,7 @@ export const configSchema = z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') })
       .strict()
       .default({}),
-    domains: z.array(domainConfig).min(1, 'expected at least one domain').superRefine(uniqueBy('name', 'domain')),
+    domains: domainsSchema,
   })
   .strict()
   .superRefine(uniqueDids);

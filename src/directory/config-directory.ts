@@ -1,20 +1,38 @@
+import { digestHa1s } from '../digest-hash.js';
 import type { Directory, Domain, PhoneStateTracker, User, WorkingCalendar } from './directory.js';
 import { InMemoryPhoneState } from './phone-state.js';
+import { formatUserRef, type UserRef } from './user-ref.js';
 import type { DirectoryDomainSettings } from './settings.js';
 
-/** The directory as configured: domains and users from the configuration file, live state in memory. */
+/**
+ * The directory as configured: domains and users from the configuration, live state in memory.
+ * `replace` swaps in another configuration's domains while phones stay registered.
+ */
 export class ConfigDirectory implements Directory {
   readonly phoneState: PhoneStateTracker;
-  readonly #domains = new Map<string, Domain>();
-  readonly #users = new Map<string, Map<string, User>>();
-  readonly #calendars = new Map<string, Map<string, WorkingCalendar>>();
+  #domains = new Map<string, Domain>();
+  #users = new Map<string, Map<string, User>>();
+  #calendars = new Map<string, Map<string, WorkingCalendar>>();
+  #dnd = new Set<string>();
 
   constructor(domains: readonly DirectoryDomainSettings[], phoneState: PhoneStateTracker = new InMemoryPhoneState()) {
     this.phoneState = phoneState;
+    this.replace(domains);
+  }
+
+  /** Takes another configuration's domains and users; returns the users that are gone (their registrations should go too). */
+  replace(domains: readonly DirectoryDomainSettings[]): UserRef[] {
+    const before = this.#users;
+    const dndBefore = this.#dnd;
+    this.#domains = new Map();
+    this.#users = new Map();
+    this.#calendars = new Map();
+    this.#dnd = new Set();
     for (const config of domains) {
       this.#domains.set(config.name, {
         name: config.name,
         timeZone: config.timeZone,
+        ...(config.country !== undefined && { country: config.country }),
         variables: new Map(Object.entries(config.variables)),
       });
       const users = new Map<string, User>();
@@ -23,14 +41,20 @@ export class ConfigDirectory implements Directory {
           id: user.id,
           domain: config.name,
           name: user.name,
-          password: user.password,
+          ha1: user.ha1 ?? digestHa1s(user.id, config.name, user.password ?? ''),
           variables: user.variables,
         });
-        if (user.dnd) phoneState.setDnd(config.name, user.id, true);
+        const key = formatUserRef({ id: user.id, domain: config.name });
+        if (user.dnd) this.#dnd.add(key);
+        // Only a change of the configured DND touches the phone's state: a replace leaves the rest alone.
+        if (user.dnd !== dndBefore.has(key)) this.phoneState.setDnd(config.name, user.id, user.dnd);
       }
       this.#users.set(config.name, users);
       this.#calendars.set(config.name, new Map(config.calendars.map((calendar) => [calendar.name, calendar])));
     }
+    const removed: UserRef[] = [];
+    for (const [domain, users] of before) for (const id of users.keys()) if (!this.#users.get(domain)?.has(id)) removed.push({ domain, id });
+    return removed;
   }
 
   domains(): Iterable<Domain> {

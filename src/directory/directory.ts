@@ -2,12 +2,16 @@
  * Domains (tenants), their users and each user's live phone state.
  * The SIP registrar and call layer report state changes; `userData` reads them.
  */
+import type { DigestHa1s } from '../digest-hash.js';
+
 export type AccountState = 'nonreg' | 'onhook' | 'ringing' | 'isbusy' | 'dnd';
 
 export interface Domain {
   name: string;
   /** IANA zone for `&hour()` and friends, e.g. "Europe/Kyiv". */
   timeZone: string;
+  /** ISO 3166-1 alpha-2 country its nationally written numbers belong to (`0671234567` in UA is +380671234567). */
+  country?: string;
   /** Domain (global) variables, read in schemas as `$${name}`. */
   variables: Map<string, string>;
 }
@@ -17,7 +21,8 @@ export interface User {
   id: string;
   domain: string;
   name: string;
-  password: string;
+  /** H(A1) per digest algorithm (realm = the domain): the password itself is never kept. */
+  ha1: DigestHa1s;
   variables: Readonly<Record<string, string>>;
 }
 

@@ -1,18 +1,26 @@
 import { z } from 'zod';
 import { schemaRefSetting, timeZoneSetting, uniqueBy, variablesSetting } from '../settings.js';
 import { WEEKDAYS } from './directory.js';
+import { isPhoneCountry } from './phone-number.js';
 
 export const userSettings = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.+-]{1,64}$/, 'expected an extension of letters, digits or _.+- (1 to 64)'),
     name: z.string().default(''),
-    password: z.string().min(1, 'expected a non-empty SIP password'),
+    /** The SIP password; the configuration store keeps only `ha1`, what `config export` writes. */
+    password: z.string().min(1, 'expected a non-empty SIP password').optional(),
+    /** H(A1) = H(id:domain:password) per digest algorithm, instead of the password. */
+    ha1: z
+      .object({ MD5: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex digits'), 'SHA-256': z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits') })
+      .strict()
+      .optional(),
     dnd: z.boolean().default(false),
     variables: variablesSetting,
     /** The user's own schema (extension route): runs instead of the default routes when a user of the domain dials this one. */
     schema: schemaRefSetting.optional(),
   })
-  .strict();
+  .strict()
+  .refine((user) => user.password !== undefined || user.ha1 !== undefined, { path: ['password'], message: 'expected a SIP password (or its ha1 hashes)' });
 
 const CLOCK_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 const clockTime = z.string().regex(CLOCK_TIME, 'expected HH:MM from 00:00 to 24:00');
@@ -57,6 +65,11 @@ export const calendarSettings = z
 export const directoryDomainShape = {
   name: z.string().min(1),
   timeZone: timeZoneSetting.default('UTC'),
+  /** ISO 3166-1 alpha-2 code (UA, DE): nationally written numbers of this domain are read in its numbering plan (E.164). */
+  country: z
+    .string()
+    .refine(isPhoneCountry, { message: 'expected an ISO 3166-1 alpha-2 country code with a numbering plan, such as UA or DE' })
+    .optional(),
   variables: variablesSetting,
   users: z.array(userSettings).default([]).superRefine(uniqueBy('id', 'user')),
   calendars: z.array(calendarSettings).default([]).superRefine(uniqueBy('name', 'calendar')),

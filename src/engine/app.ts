@@ -25,6 +25,8 @@ export interface AppSpec<Args> {
   traceArgs?(args: Args, ctx: AppContext): unknown;
   /** Plays to the caller or collects its digits: a schema with it needs the caller's media (see CompiledSchema.usesMedia). */
   usesMedia?: boolean;
+  /** Looks CDRs up while the call waits (see CompiledSchema.searchesCdrs). */
+  searchesCdrs?: boolean;
   /** For `goto`: the tag it jumps to when that is known at load time, so a missing tag is a load error. */
   gotoTarget?(args: Args): string | undefined;
   /** For `execute`: the function it runs when that is known at load time, so a missing function is a load error. */
@@ -33,6 +35,24 @@ export interface AppSpec<Args> {
   defines?(args: Args): Definitions;
   /** An application recognised and validated, but skipped at run time: the part it needs (named in load warnings). */
   needs?: string;
+  /**
+   * Checks of constant arguments against where the schema runs (a media file
+   * of the route's domain exists), made only when the loader is told (`LoadContext`).
+   */
+  checkLoaded?(args: Args, context: LoadContext): LoadProblem[];
+}
+
+/** What a schema is loaded for, when known: a route of this domain. */
+export interface LoadContext {
+  domain: string;
+  /** Where a file of the domain's media folder (`playback` type wav) is. Throws when the name leaves the folder. */
+  mediaFile(name: string): string;
+}
+
+/** A problem found by checkLoaded: its path inside the app's arguments. */
+export interface LoadProblem {
+  path: (string | number)[];
+  message: string;
 }
 
 export interface Definitions {
@@ -40,6 +60,8 @@ export interface Definitions {
   function?: { name: string; actions: Flow };
   /** `trigger { disconnected }`: what runs once the call has ended. */
   onDisconnect?: Flow;
+  /** `trigger { commands }` (flow_manager): flows run when the caller's input is one of these names. */
+  commands?: Readonly<Record<string, Flow>>;
 }
 
 // The input side is whatever JSON the schema holds; zod checks it.
@@ -118,6 +140,8 @@ export interface AppContext {
   expressionEnv(): ExpressionEnv;
   /** A line in the call's log and trace. */
   log(message: string): void;
+  /** The schema's `trigger { commands }` flow named by the caller's input (digits collected), if any. */
+  triggerCommand(input: string): Flow | undefined;
   /** `schedule`: an action the flow carries out once its time has come (one per call; a later one replaces it). */
   schedule(action: ScheduledAction): void;
 }

@@ -34,10 +34,10 @@ test('an unknown application is named with a did-you-mean hint', () => {
 });
 
 test('applications that need a part callrouter lacks load with their arguments checked, and a warning naming the part', () => {
-  const loaded = schemaLoader.load([{ echo: '' }, { queue: { name: 'support' } }, { set: { a: '1' } }]);
+  const loaded = schemaLoader.load([{ stt: { lang: 'en' } }, { queue: { name: 'support' } }, { set: { a: '1' } }]);
   assert.ok(loaded.ok);
   assert.deepEqual(loaded.schema.warnings.map(formatSchemaError), [
-    '[0].echo: not supported yet: needs the media engine; skipped at run time',
+    '[0].stt: not supported yet: needs the media engine; skipped at run time',
     '[1].queue: not supported yet: needs the call-centre queue; skipped at run time',
   ]);
   assert.deepEqual(errorsOf([{ conference: { nam: 'x' } }]).length, 2);

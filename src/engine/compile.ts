@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppSpec } from './app.js';
+import type { AppSpec, LoadContext } from './app.js';
 import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
@@ -14,10 +14,14 @@ export interface CompiledSchema {
   tags: ReadonlyMap<string, FlowPosition>;
   /** Some application of it plays to the caller or collects digits: calls on its route terminate the caller's media. */
   usesMedia: boolean;
+  /** Some application of it searches CDRs on the call's path (`cdr`, `lastAgent`): the router keeps the CDR lookup thread ready. */
+  searchesCdrs: boolean;
   /** `function` definitions by name, for `execute`. */
   functions: ReadonlyMap<string, Flow>;
   /** `trigger { disconnected }`: what runs once the call has ended. */
   onDisconnect?: Flow;
+  /** `trigger { commands }`: flows run when the caller's input names them. */
+  commands: ReadonlyMap<string, Flow>;
   /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
   warnings: SchemaError[];
   /** Which Webitel dialect it is written in. */
@@ -50,13 +54,16 @@ export class SchemaLoader {
       return new Flow(steps, formatJsonPath(ctx.path));
     });
 
+  /** Set while a schema loads for a known route (load is synchronous). */
+  #context: LoadContext | undefined;
+
   constructor(private readonly apps: AppRegistry) {}
 
   /**
    * Loads a schema from JSON or YAML text (a file's content, an HTTP body): an
    * array of applications, a Webitel route record holding it in `callflow`, or one application object.
    */
-  loadText(text: string, format: SchemaFormat = 'json'): LoadResult {
+  loadText(text: string, format: SchemaFormat = 'json', context?: LoadContext): LoadResult {
     if (Buffer.byteLength(text) > MAX_SCHEMA_BYTES) return tooLarge();
     let json: unknown;
     try {
@@ -64,30 +71,36 @@ export class SchemaLoader {
     } catch (error) {
       return fail('(schema)', `not valid ${format === 'json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
     }
-    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json);
+    return nestingDepth(json) > MAX_SCHEMA_DEPTH ? tooDeep() : this.compileWithinLimits(json, context);
   }
 
-  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it. */
-  load(json: unknown): LoadResult {
+  /** Validates a schema given as parsed JSON (inline in a configuration) and compiles it; with a context, also against its route's domain. */
+  load(json: unknown, context?: LoadContext): LoadResult {
     // Depth first: measuring the size of a pathologically deep value would itself recurse too deep.
     if (nestingDepth(json) > MAX_SCHEMA_DEPTH) return tooDeep();
     if (Buffer.byteLength(JSON.stringify(json) ?? '') > MAX_SCHEMA_BYTES) return tooLarge();
-    return this.compileWithinLimits(json);
+    return this.compileWithinLimits(json, context);
   }
 
   /** Validates and compiles a schema known to be within the size and depth limits; every error has its JSON path. */
-  private compileWithinLimits(json: unknown): LoadResult {
-    const parsed = this.nestedFlow.safeParse(json);
+  private compileWithinLimits(json: unknown, context: LoadContext | undefined): LoadResult {
+    this.#context = context;
+    let parsed: ReturnType<typeof this.nestedFlow.safeParse>;
+    try {
+      parsed = this.nestedFlow.safeParse(json);
+    } finally {
+      this.#context = undefined;
+    }
     if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
     const root = parsed.data;
-    const linked: Linked = { tags: new Map(), functions: new Map(), errors: [], warnings: [] };
+    const linked: Linked = { tags: new Map(), functions: new Map(), commands: new Map(), errors: [], warnings: [] };
     linkFlows(root, linked);
     if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
     const unknownTargets = missingTargets(root, linked);
     if (unknownTargets.length > 0) return { ok: false, errors: unknownTargets };
-    const { tags, functions, onDisconnect, warnings } = linked;
-    return { ok: true, schema: { root, tags, functions, onDisconnect, warnings, dialect: detectDialect(json), usesMedia: usesMedia(root) } };
+    const { tags, functions, onDisconnect, commands, warnings } = linked;
+    return { ok: true, schema: { root, tags, functions, onDisconnect, commands, warnings, dialect: detectDialect(json), usesMedia: anyStep(root, 'usesMedia'), searchesCdrs: anyStep(root, 'searchesCdrs') } };
   }
 
   private compileStep(item: unknown, path: (string | number)[], report: Report): Step | undefined {
@@ -132,6 +145,7 @@ export class SchemaLoader {
       }
       return undefined;
     }
+    for (const problem of this.#context ? (spec.checkLoaded?.(parsed.data, this.#context) ?? []) : []) report([name, ...problem.path], problem.message);
     return makeStep(spec, parsed.data, object[name], path, modifiers);
   }
 }
@@ -170,6 +184,7 @@ interface Linked {
   tags: Map<string, FlowPosition>;
   functions: Map<string, Flow>;
   onDisconnect?: Flow;
+  commands: Map<string, Flow>;
   errors: SchemaError[];
   warnings: SchemaError[];
 }
@@ -191,6 +206,7 @@ function linkFlows(flow: Flow, linked: Linked): void {
       else linked.functions.set(name, actions);
     }
     if (defined?.onDisconnect) linked.onDisconnect ??= defined.onDisconnect;
+    for (const [name, actions] of Object.entries(defined?.commands ?? {})) if (!linked.commands.has(name)) linked.commands.set(name, actions);
     for (const child of nestedFlows(step.args)) {
       child.parent = { flow, index };
       linkFlows(child, linked);
@@ -221,8 +237,9 @@ function missingTargets(flow: Flow, linked: Linked): SchemaError[] {
   });
 }
 
-function usesMedia(flow: Flow): boolean {
-  return flow.steps.some((step) => step.app.usesMedia === true || nestedFlows(step.args).some(usesMedia));
+/** Whether an application of the flow, or of a flow nested in it, has the flag. */
+function anyStep(flow: Flow, flag: 'usesMedia' | 'searchesCdrs'): boolean {
+  return flow.steps.some((step) => step.app[flag] === true || nestedFlows(step.args).some((nested) => anyStep(nested, flag)));
 }
 
 function nestingDepth(json: unknown): number {

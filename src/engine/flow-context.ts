@@ -5,6 +5,7 @@ import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
 import type { ExpressionEnv } from './expr/index.js';
+import type { Flow } from './flow.js';
 import type { Template, VariableSource } from './template.js';
 
 /** The context apps see: one per call, living as long as its flow. */
@@ -27,6 +28,7 @@ export class FlowContext implements AppContext, VariableSource {
     readonly services: Services,
     readonly clock: Clock,
     domain: Domain | undefined,
+    private readonly commands: ReadonlyMap<string, Flow> = new Map(),
   ) {
     this.domainName = call.getVariable('domain_name') ?? domain?.name ?? '';
     this.timeZone = domain?.timeZone ?? 'UTC';
@@ -89,6 +91,10 @@ export class FlowContext implements AppContext, VariableSource {
   /** The captures of an `if` that matched replace those of earlier ones. */
   replaceCaptures(captures: (readonly string[])[]): void {
     this.#captures = captures;
+  }
+
+  triggerCommand(input: string): Flow | undefined {
+    return this.commands.get(input);
   }
 
   log(message: string): void {

@@ -14,6 +14,9 @@ const failingCdr: CdrSearcher = {
   search: async () => {
     throw new Error('store unavailable');
   },
+  lastAgents: async () => {
+    throw new Error('store unavailable');
+  },
 };
 
 async function run(json: unknown, options: Pick<RunOptions, 'maxGotos' | 'maxSteps'> & { variables?: Record<string, string> } = {}) {

@@ -1,5 +1,6 @@
 import type { AppOutcome, Services, TransferRequest } from './app.js';
 import type { Call } from '../call/call.js';
+import { callEndReason } from '../call/call-end.js';
 import type { Clock } from '../clock.js';
 import type { Domain } from '../directory/directory.js';
 import type { CompiledSchema } from './compile.js';
@@ -49,7 +50,7 @@ export class FlowRun {
     private readonly call: Call,
     private readonly options: RunOptions,
   ) {
-    this.context = new FlowContext(call, options.services, options.clock, options.domain);
+    this.context = new FlowContext(call, options.services, options.clock, options.domain, schema.commands);
   }
 
   /** Sub-flows being run by `execute`/`while`, innermost last, with where each returns to. */
@@ -202,9 +203,11 @@ export class FlowRun {
       const log = this.options.services.logger;
       (reason === 'transfer' ? log.info : log.warn).call(log, { uuid: this.call.uuid, reason }, message);
     }
+    const callEnd = callEndReason(this.call);
     this.options.trace?.({
       type: 'end',
       reason,
+      ...(callEnd ? { callEnd } : {}),
       at: this.options.clock.now().toISOString(),
       steps: this.#steps,
       message,

@@ -1,3 +1,5 @@
+import type { CallEndReason } from '../call/call-end.js';
+
 /** What a flow did to a call, step by step: printed by `callrouter trace`, kept per call later. */
 export interface StepTrace {
   type: 'step';
@@ -29,7 +31,10 @@ export type FlowEndReason =
 
 export interface EndTrace {
   type: 'end';
+  /** Where the flow stopped. */
   reason: FlowEndReason;
+  /** Why the call ended, from the call's point of view (src/call/call-end.ts); absent while the call is up. */
+  callEnd?: CallEndReason;
   at: string;
   steps: number;
   message?: string;

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import { getHeapStatistics } from 'node:v8';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { authPlugin, type TokenVerifier } from '../admin/auth-plugin.js';
+import { authPlugin, type SessionVerifier, type TokenVerifier } from '../admin/auth-plugin.js';
 
 export interface HttpServerOptions {
   logger: Logger;
@@ -11,6 +11,10 @@ export interface HttpServerOptions {
   health: () => Record<string, unknown>;
   /** The API tokens every route but /health and /metrics requires. */
   tokens: TokenVerifier;
+  /** Admin accounts' sessions (sign-in with a username and password), accepted like tokens. */
+  sessions?: SessionVerifier;
+  /** HTTPS with this certificate and key (PEM); plain HTTP without. */
+  tls?: { cert: Buffer; key: Buffer };
   /** Further route plugins, such as the CDR API. */
   plugins?: FastifyPluginAsync[];
 }
@@ -34,10 +38,12 @@ class AccessAtDebug extends LogController {
 /** The router's HTTP port: `/health`, `/metrics` (Prometheus text format), and mounted APIs behind tokens. */
 export async function createHttpServer(options: HttpServerOptions): Promise<FastifyInstance> {
   const logger: FastifyBaseLogger = options.logger.child({ component: 'http' });
-  const app = Fastify({ loggerInstance: logger, bodyLimit: 16 * 1024 * 1024, logController: new AccessAtDebug() });
+  const settings = { loggerInstance: logger, bodyLimit: 16 * 1024 * 1024, logController: new AccessAtDebug() };
+  // Routes see the same request and reply either way; only the listening socket differs.
+  const app = options.tls ? (Fastify({ ...settings, https: options.tls }) as unknown as FastifyInstance) : Fastify(settings);
   const started = Date.now();
   // First, so that its hooks cover every route registered after it, the plugins' included.
-  await app.register(authPlugin, { tokens: options.tokens });
+  await app.register(authPlugin, { tokens: options.tokens, sessions: options.sessions });
 
   app.get('/health', {
     schema: { response: { 200: { type: 'object', additionalProperties: true } } },

@@ -6,8 +6,9 @@
  */
 import type { DigitEvent } from './dtmf/digits.js';
 import type { RecordingSummary } from './audio/stereo-recorder.js';
+import type { MessageOptions, MessageRecording } from './audio/message-recorder.js';
 
-export type { DigitEvent, RecordingSummary };
+export type { DigitEvent, MessageOptions, MessageRecording, RecordingSummary };
 
 export interface MediaEngine {
   /**
@@ -50,6 +51,8 @@ export interface MediaSession {
   readonly localPort: number;
   /** The peer's answer to our offer. Throws SdpError when it accepts no codec we offered. */
   acceptAnswer(answerSdp: string): Promise<void>;
+  /** A new offer on the same port (a re-INVITE without SDP, RFC 3264 §8); the answer goes to `acceptAnswer`. */
+  reoffer(): Promise<string>;
   /** A new offer from the peer (re-INVITE, UPDATE: hold, unhold, new address): our answer, same port. */
   update(offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
   /** Plays items one after another; a play replaces one in progress (which resolves `stopped`). */
@@ -59,16 +62,30 @@ export interface MediaSession {
   sendDigits(digits: string, durationMs?: number): Promise<void>;
   /** A digit that came by SIP INFO: joins the same stream as RTP and in-band digits. */
   receiveInfoDigit(digit: string, durationMs: number): void;
+  /**
+   * In-band (Goertzel) detection of the peer's tones: on, off, or `auto` —
+   * on exactly when telephone-event was not negotiated (the default).
+   */
+  detectInbandDigits(mode: InbandDetection): Promise<void>;
   /** Every digit the peer sends, from any of the three ways; returns the unsubscribe function. */
   onDigit(listener: (event: DigitEvent) => void): () => void;
   /** Records this session: what the peer says on the left, what it hears on the right. */
   startRecording(path: string): Promise<void>;
   stopRecording(): Promise<RecordingSummary | undefined>;
+  /**
+   * Records what the peer says into a mono WAV until it stops by itself
+   * (maximum length, silence, a terminator) or the session closes (`stopped`).
+   */
+  recordMessage(path: string, options: MessageOptions): Promise<MessageRecording>;
+  /** The peer hears itself, `delayMs` later (`echo`, `delay_echo`), until `unrelay` or a relay. */
+  echo(delayMs: number): Promise<void>;
   /** Ends a relay this session takes part in (both directions); each side goes back to its own audio. */
   unrelay(): Promise<void>;
   stats(): Promise<SessionStats>;
   close(): Promise<SessionStats>;
 }
+
+export type InbandDetection = 'on' | 'off' | 'auto';
 
 export interface SessionStats {
   packetsSent: number;

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { ephemeralOverlapWarning, mediaSettings } from './settings.js';
 
 test('defaults: RTP on 16384-32767, bound to every address, 256 kB receive buffers', () => {
-  assert.deepEqual(mediaSettings.parse(undefined), { rtpPorts: { min: 16384, max: 32767 }, bindAddress: '0.0.0.0', receiveBufferBytes: 262144 });
+  assert.deepEqual(mediaSettings.parse(undefined), { rtpPorts: { min: 16384, max: 32767 }, bindAddress: '0.0.0.0', receiveBufferBytes: 262144, dir: 'media' });
 });
 
 test('bad settings name the path', () => {

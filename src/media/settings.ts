@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** Where the domains' media folders are, relative to the data directory. */
+export const DEFAULT_MEDIA_DIR = 'media';
+
 export const DEFAULT_RTP_PORTS = { min: 16384, max: 32767 } as const;
 
 export const mediaSettings = z
@@ -19,6 +22,8 @@ export const mediaSettings = z
     publicAddress: z.string().ip({ version: 'v4' }).optional(),
     /** The address RTP sockets bind to. */
     bindAddress: z.string().ip({ version: 'v4' }).default('0.0.0.0'),
+    /** Each domain's media folder is `<dir>/<domain>/` (files `playback` type wav plays); relative to the data directory. */
+    dir: z.string().min(1).default(DEFAULT_MEDIA_DIR),
     /** Kernel receive buffer per RTP socket (bytes): room for bursts while the media thread is busy. */
     receiveBufferBytes: z.number().int().min(16_384).max(16_777_216).default(262_144),
   })

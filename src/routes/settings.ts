@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatJsonPath } from '../engine/json-path.js';
-import { schemaRefSetting, variablesSetting } from '../settings.js';
+import { schemaRefSetting, uniqueBy, variablesSetting } from '../settings.js';
 import { destinationPatternProblem } from './destination-pattern.js';
 import { didPath, indexDids, type DomainDids } from './did-index.js';
 
@@ -30,8 +30,18 @@ export const defaultRouteSettings = z
   })
   .strict();
 
+/** A schema a domain keeps under a name; routes and users name it as their `schema`. */
+export const namedSchemaSettings = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'expected a name of letters, digits or _.- (1 to 100)'),
+    schema: z.array(z.unknown()),
+  })
+  .strict();
+
 /** What of a domain's settings routing owns; `config/` adds the other layers' fields. */
 export const routesDomainShape = {
+  /** Schemas by name (what the configuration store keeps; `config export` writes them here). */
+  schemas: z.array(namedSchemaSettings).default([]).superRefine(uniqueBy('name', 'schema')),
   /** Accept calls to public numbers from sources that are not known gateways. */
   allowAnonymousPublic: z.boolean().default(false),
   routes: z

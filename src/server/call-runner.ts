@@ -16,14 +16,18 @@ import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
 import type { Call } from '../call/call.js';
+import { callEndReason } from '../call/call-end.js';
 import type { CallOrigin } from '../call/origin.js';
 
 export interface CallRunnerOptions {
-  routes: RouteTable;
+  /** The routes of the running configuration: a call takes them once, when it starts, and keeps them to its end (transfers included). */
+  routes: () => RouteTable;
   directory: Directory;
   cdr: CdrSearcher;
   clock: Clock;
   trace?: CallTraceSink;
+  /** Told when a call's flow starts and when it (disconnect handlers included) is over: its trace is complete. */
+  traceLifecycle?: { begin(call: Call): void; complete(call: Call): void };
   logger: Logger;
   /** What applications share across calls: cache, limit counters, domain settings, mail, HTTP. */
   acr: AcrServices;
@@ -37,20 +41,27 @@ export type CallTraceSink = (call: Call, event: TraceEvent) => void;
 export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
   return (call, origin) => {
     const logger = options.logger.child({ uuid: call.uuid });
-    runCall(options, logger, call, origin).catch((error: unknown) => {
-      logger.error({ err: error }, 'call failed');
-      void call.hangup('NORMAL_TEMPORARY_FAILURE');
-    });
+    options.traceLifecycle?.begin(call);
+    runCall(options, logger, call, origin)
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'call failed');
+        void call.hangup('NORMAL_TEMPORARY_FAILURE');
+      })
+      .finally(() => options.traceLifecycle?.complete(call));
   };
 }
 
 async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, origin: CallOrigin): Promise<void> {
   const caller = call.getVariable('caller_id_number');
   const destination = call.getVariable('destination_number') ?? '';
-  const selection = prepareCall(options.routes, origin, call);
+  const routes = options.routes();
+  const selection = prepareCall(routes, origin, call);
   if (!selection.found) {
     logger.info({ origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
     await call.hangup('UNALLOCATED_NUMBER');
+    // As `trace --config` tells it: the trace of a refused call says why.
+    const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
+    options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
     return;
   }
   const { route } = selection;
@@ -61,11 +72,12 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
     services: { directory: options.directory, cdr: options.cdr, logger, acr, counters: acr.limits, schemas: options.schemas },
     clock: options.clock,
     trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
-    lookup: transferLookup(options.routes),
+    lookup: transferLookup(routes),
     domainOf: (name: string) => options.directory.domain(name),
   };
   const flow = await runRouted(call, routedSchema(selection), runOptions);
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
   await runOnDisconnect(call, flow, runOptions);
-  logger.info({ flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, 'call ended');
+  const reason = callEndReason(call);
+  logger.info({ reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
 }

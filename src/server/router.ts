@@ -1,48 +1,62 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { requestDomainScope } from '../admin/auth-plugin.js';
+import { requestDomainScope, requestIdentity } from '../admin/auth-plugin.js';
 import { adminApiPlugin, API_PREFIX } from '../admin/api/plugin.js';
 import { ReportingPhoneState } from '../admin/api/live-events.js';
 import { consolePlugin } from '../admin/console-plugin.js';
 import { TokenStore } from '../admin/token-store.js';
+import { AccountStore } from '../admin/account-store.js';
+import { SignInThrottle, type SignInLimits } from '../admin/sign-in-throttle.js';
 import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
+import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { loadConfigFile, resolveDataDir } from '../config/load.js';
+import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { createHttpServer, createMetricsRegistry } from '../http/server.js';
 import { usersHttpPlugin } from '../http/users.js';
+import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
-import { loadRouteSchemas, type RouteSchemas } from '../routes/route-schemas.js';
+import { loadRouteSchemas } from '../routes/route-schemas.js';
+import { Configuration } from '../config/store/configuration.js';
+import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../config/store/sqlite-config-store.js';
+import { domainsFromFile } from '../config/store/stored-domains.js';
+import { LiveGateways } from './live-gateways.js';
+import type { RouteSchemas } from '../routes/route-schemas.js';
 import { RouteTable } from '../routes/route-table.js';
 import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
+import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
-import type { GatewayDirectory } from '../sip/b2bua/bridge-targets.js';
-import { GatewayAddresses } from '../sip/gateway/gateway-addresses.js';
-import { GatewayRegistrations } from '../sip/gateway/gateway-registrations.js';
 import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
+import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
+import { FileVoicemailStore } from '../voicemail/file-store.js';
 import type { MediaEngine } from '../media/media-engine.js';
-import { settledWithin } from '../settled-within.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
+import { registerLastAgentMetrics } from './last-agent-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
+  /** The configuration file as loaded; its domains are the store's first revision (or, with configSource "file", the running ones). */
   config: Config;
   /** Where CDRs and API tokens are stored. */
   dataDir: string;
   directory: ConfigDirectory;
-  routeSchemas: RouteSchemas;
+  /** The running configuration (`current`) and the one way to change it; changes apply to new calls at once. */
+  configuration: Configuration;
   /** Which route runs a new call: `selectPublic` for calls from outside, `selectFromUser` for a user's. */
-  routes: RouteTable;
+  readonly routes: RouteTable;
+  /** SIGHUP: reads the configuration file's domains again when the router runs from its file, else the store's latest revision (a `config import` by another process). */
+  reloadFile(): Promise<void>;
   /** The CDR store: every request on a worker thread, with a deadline. */
   cdrStore: SqliteCdrWorkers;
   sip: SipServer;
@@ -55,11 +69,16 @@ export interface RunningRouter {
 }
 
 export const CDR_DATABASE_FILE = 'cdr.sqlite';
+/** A call's trace events held while its flow runs (the engine stops a flow after 1,000 steps); their bytes are capped when stored. */
+const MAX_TRACE_EVENTS_IN_MEMORY = 2_000;
 /** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
 export const RECORDINGS_DIR = 'recordings';
+/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
+export const VOICEMAIL_DIR = 'voicemail';
+/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
+export const PROMPTS_DIR = 'prompts';
 /** Registrations, authentication blocks and the journal of calls in progress. */
 export const STATE_DATABASE_FILE = 'state.sqlite';
-const UNREGISTER_WAIT_MS = 2_000;
 
 /**
  * The composition root of `callrouter start`: configuration, directory, route
@@ -71,6 +90,8 @@ const UNREGISTER_WAIT_MS = 2_000;
 export interface RouterOptions {
   /** What calls time and CDRs stamp (tests run call timing on a simulated clock); the system clock by default. */
   clock?: Clock;
+  /** Failed sign-ins allowed per username and per address before they are refused for a while. */
+  signIn?: SignInLimits;
   /** Receives each call's trace (every application, its result and the variables it set), as `callrouter trace` prints it. */
   trace?: CallTraceSink;
 }
@@ -87,29 +108,96 @@ export async function startRouter(
   const dataDir = resolveDataDir(configPath, config);
   await mkdir(dataDir, { recursive: true });
   const schemas = new SchemaLoader(appRegistry);
-  const routeSchemas = await loadRouteSchemas(config, configDir, schemas);
-  const routes = RouteTable.build(config, routeSchemas);
+  const mediaDir = resolveMediaDir(configPath, config);
+  // The file's own schema problems first, named with the files they are in (wav prompts checked against the media folder).
+  await loadRouteSchemas(config, configDir, schemas, mediaLoadContext(mediaDir));
   const phoneState = new ReportingPhoneState();
-  const directory = new ConfigDirectory(config.domains, phoneState);
   const metrics = createMetricsRegistry();
+  const voicemail = new FileVoicemailStore(join(dataDir, VOICEMAIL_DIR));
+  const prompts = new SpokenPrompts(join(dataDir, PROMPTS_DIR), (message) => logger.warn({ component: 'media' }, message));
   const cleanups: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
 
   try {
-    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite };
+    const configStore = SqliteConfigStore.openInDataDir(dataDir);
+    cleanups.push(() => configStore.close());
+    const fromFile = config.configSource === 'file';
+    const readFileDomains = async () => domainsFromFile((await loadConfigFile(configPath)).domains, configDir);
+    const { configuration, imported, fileDiffers } = await Configuration.open({
+      store: configStore,
+      loader: schemas,
+      fileDomains: await domainsFromFile(config.domains, configDir),
+      fromFile,
+      contextOf: mediaLoadContext(mediaDir),
+    });
+    let running = configuration.current;
+    logger.info(
+      { revision: running.revision, source: fromFile ? configPath : join(dataDir, CONFIG_DATABASE_FILE) },
+      imported ? 'configuration imported from the file into the store' : 'configuration loaded',
+    );
+    if (fileDiffers) {
+      logger.warn(
+        { revision: running.revision, file: configPath },
+        `the configuration file's domains differ from the store's, which the router runs: to run the file's, callrouter config import --config ${configPath} (then SIGHUP)`,
+      );
+    }
+    let routes = RouteTable.build(running, running.routeSchemas);
+    const directory = new ConfigDirectory(running.domains, phoneState);
+    // The other calls in progress (hangup/bridge by uuid, park, pickup, originate) are the SIP server's, made below.
+    const acr = acrServicesFor(
+      running.domains,
+      { voicemail, prompts, mediaDir },
+      {
+        find: (uuid) => sipServer.switchboard.find(uuid),
+        connect: (a, b) => sipServer.switchboard.connect(a, b),
+        originate: (from, request) => sipServer.switchboard.originate(from, request),
+      },
+    );
+    const cdrOptions = { path: join(dataDir, CDR_DATABASE_FILE), retentionDays: config.cdr.retentionDays, flushEachWrite: config.cdr.flushEachWrite, countries: domainCountries(running.domains) };
     // Searches, client writes and deletes run on worker threads, each with a deadline; the request worker also purges
     // expired CDRs by the system clock (a simulated clock cannot cross threads; calls pass their "now" with each lookup).
-    const cdrStore = new SqliteCdrWorkers({ ...cdrOptions, limits: config.cdr.limits, maxTimeMs: config.cdr.search.maxTimeMs, callTimeoutMs: config.cdr.search.callTimeoutMs });
+    const cdrStore = new SqliteCdrWorkers({
+      ...cdrOptions,
+      limits: config.cdr.limits,
+      maxTimeMs: config.cdr.search.maxTimeMs,
+      callTimeoutMs: config.cdr.search.callTimeoutMs,
+    });
     cleanups.push(() => cdrStore.close());
-    const timeZones = new Map(config.domains.map((domain) => [domain.name, domain.timeZone]));
+    // Routes that search CDRs (`cdr`, `lastAgent`) have the lookup thread ready before their first call.
+    const readyLookups = (schemas: RouteSchemas) => {
+      if ([...schemas.values()].some((schema) => schema.searchesCdrs)) cdrStore.warmCalls();
+    };
+    readyLookups(running.routeSchemas);
+    const timeZoneOf = (domain: string | undefined) => directory.domain(domain ?? '')?.timeZone ?? 'UTC';
     // Legs' CDRs are built and inserted on a worker thread of their own, off the SIP event loop.
-    const sink = new SqliteCdrWriterWorker({ path: cdrOptions.path, flushEachWrite: cdrOptions.flushEachWrite });
-    const cdrWriter = new LegCdrWriter({ sink, timeZoneOf: (domain) => timeZones.get(domain) ?? 'UTC', logger: logger.child({ component: 'cdr' }) });
+    const sink = new SqliteCdrWriterWorker({
+      path: cdrOptions.path,
+      flushEachWrite: cdrOptions.flushEachWrite,
+      countries: cdrOptions.countries,
+      callTraceMaxBytes: config.cdr.callTraces.maxBytes,
+    });
+    sink.warm();
+    const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
+    registerLastAgentMetrics(metrics, acr, running.domains.map((domain) => domain.name));
+    // Each call's trace goes beside its CDRs, through the same worker thread.
+    const traceSettings = config.cdr.callTraces;
+    const traces = traceSettings.keep
+      ? new CallTraceRecorder({ sink, maxEvents: MAX_TRACE_EVENTS_IN_MEMORY, now: () => clock.now(), logger: logger.child({ component: 'call-trace' }) })
+      : undefined;
+    // After SIP has stopped, before the writer's thread ends.
+    cleanups.push(async () => traces?.flush());
+    const traceSink: CallTraceSink | undefined =
+      traces || options.trace
+        ? (call, event) => {
+            traces?.add(call.uuid, event);
+            options.trace?.(call, event);
+          }
+        : undefined;
 
     const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
     cleanups.push(async () => void state.close());
@@ -117,12 +205,14 @@ export async function startRouter(
     cleanups.push(async () => journal.close());
     await recordCrashedLegs(journal, cdrWriter, logger.child({ component: 'call-journal' }));
 
-    const gatewayAddresses = await GatewayAddresses.create(config.domains, logger.child({ component: 'gateways' }));
-    cleanups.push(async () => gatewayAddresses.close());
+    const gateways = await LiveGateways.resolve(running.domains, logger, clock);
     const observer = createSipMetrics(metrics, {
       registeredContacts: () => sipServer.registeredContacts,
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
+      tcpConnections: () => sipServer.tcpConnections,
+      refusedTcpConnections: () => sipServer.refusedTcpConnections,
+      activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });
     // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;
@@ -140,18 +230,22 @@ export async function startRouter(
       clock,
       state,
       calls: {
-        gateways: gatewayDirectory(config, gatewayAddresses),
+        gateways,
         recordLeg: (leg) => cdrWriter.record(leg),
         journal,
         variableLimits: config.calls.variables,
         onCall: createCallRunner({
-          routes,
+          routes: () => routes,
           directory,
           cdr: cdrStore.calls,
           clock,
-          trace: options.trace,
+          trace: traceSink,
+          traceLifecycle: traces && {
+            begin: (call) => traces.begin(call.uuid, () => call.getVariable('domain_name') ?? ''),
+            complete: (call) => traces.finish(call.uuid),
+          },
           logger: logger.child({ component: 'call' }),
-          acr: acrServicesFor(config.domains),
+          acr,
           schemas,
         }),
         media,
@@ -160,47 +254,69 @@ export async function startRouter(
     });
     await sipServer.start();
     cleanups.push(() => sipServer.stop());
-    const registrations = new GatewayRegistrations({
-      domains: config.domains,
-      outbound: sipServer.outboundRequests,
-      destinationOf: (domain, gateway) => gatewayAddresses.destinationOf(domain, gateway),
-      logger: logger.child({ component: 'gateway-registration' }),
-      clock,
+    gateways.startRegistrations(sipServer);
+    cleanups.push(() => gateways.stop());
+    // New calls take the new routes; a call keeps the route table it started with.
+    configuration.onChange(async (next) => {
+      running = next;
+      routes = RouteTable.build(next, next.routeSchemas);
+      readyLookups(next.routeSchemas);
+      const countries = domainCountries(next.domains);
+      if (JSON.stringify(countries) !== JSON.stringify(cdrOptions.countries)) {
+        cdrOptions.countries = countries;
+        sink.setCountries(countries);
+        await cdrStore.setCountries(countries);
+      }
+      acr.configure(next.domains);
+      for (const user of directory.replace(next.domains)) {
+        const dropped = sipServer.removeRegistrations(user.domain, user.id);
+        if (dropped > 0) logger.info({ domain: user.domain, user: user.id, registrations: dropped }, 'user deleted: registrations dropped');
+      }
+      await gateways.replace(next.domains);
+      logger.info({ revision: next.revision, routes: next.routeSchemas.size }, 'configuration applied');
     });
-    registrations.start();
-    // A carrier that does not answer the unregistration must not hold the shutdown for a whole transaction timeout.
-    cleanups.push(() => settledWithin(registrations.stop(), UNREGISTER_WAIT_MS));
 
     const tokens = TokenStore.openInDataDir(dataDir);
     cleanups.push(async () => tokens.close());
-    if (!tokens.hasLiveTokens()) {
+    const accounts = AccountStore.openInDataDir(dataDir);
+    cleanups.push(async () => accounts.close());
+    if (!tokens.hasLiveTokens() && accounts.list().length === 0) {
       logger.warn(
         { dataDir },
-        `no API tokens: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who>`,
+        `no API tokens or admin accounts: every HTTP route but /health and /metrics answers 401; create one with: callrouter token create --config ${configPath} --role admin --name <who> (or callrouter admin create)`,
       );
     }
+    const tls = config.http.tls && { cert: await readPem(configPath, 'cert', config.http.tls.cert), key: await readPem(configPath, 'key', config.http.tls.key) };
     const http = await createHttpServer({
+      tls,
       logger,
       metrics,
       tokens,
+      sessions: accounts,
       health: () => ({
-        domains: config.domains.map((domain) => domain.name),
+        domains: running.domains.map((domain) => domain.name),
+        configRevision: running.revision,
         sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
         calls: { inProgress: sipServer.activeCalls, inSetup: sipServer.callsInSetup },
-        gatewayRegistrations: registrations.statuses(),
+        gatewayRegistrations: gateways.statuses(),
       }),
       plugins: [
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
+        (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
-          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf: (domain) => timeZones.get(domain ?? '') ?? 'UTC', domainOf: requestDomainScope }),
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope, identityOf: requestIdentity }),
         async (app) => {
           await app.register(adminApiPlugin, {
             prefix: API_PREFIX,
             phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
             calls: sipServer.liveCalls,
-            events: { phoneState, calls: sipServer.liveCalls },
+            events: { phoneState, calls: sipServer.liveCalls, configuration },
             cdr: cdrStore,
-            domains: config.domains,
+            traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
+            domains: () => running.domains,
+            configuration,
+            accounts: { store: accounts, throttle: new SignInThrottle(options.signIn) },
+            voicemail: { directory, voicemail, recordingsDir: join(dataDir, RECORDINGS_DIR) },
           });
         },
         consolePlugin,
@@ -209,14 +325,33 @@ export async function startRouter(
     cleanups.push(() => http.close());
     await http.listen({ host: config.http.address, port: config.http.port });
     const address = http.server.address() as AddressInfo;
-    logger.info({ http: `${address.address}:${address.port}`, dataDir, routes: routeSchemas.size }, 'callrouter started');
+    logger.info({ http: `${address.address}:${address.port}`, https: tls !== undefined, dataDir, routes: running.routeSchemas.size }, 'callrouter started');
 
     return {
       config,
       dataDir,
       directory,
-      routeSchemas,
-      routes,
+      configuration,
+      get routes() {
+        return routes;
+      },
+      async reloadFile() {
+        if (!fromFile) {
+          const before = running.revision;
+          const now = await configuration.refresh();
+          logger.info({ revision: now.revision, before }, 'SIGHUP: configuration store read again (the file is not: configSource "store")');
+          return;
+        }
+        const invalid = (problems: string[]) => logger.error({ problems }, 'SIGHUP: the file does not validate; the running configuration stays');
+        try {
+          const result = await configuration.reloadFile(await readFileDomains());
+          if (!result.ok) invalid(result.issues.map((issue) => `${issue.path}: ${issue.message}`));
+          else logger.info({ revision: result.configuration.revision }, 'SIGHUP: configuration file read again');
+        } catch (error) {
+          if (error instanceof ConfigError) invalid(error.problems);
+          else logger.error({ err: error }, 'SIGHUP: the configuration file could not be read; the running configuration stays');
+        }
+      },
       cdrStore,
       cdrWriter,
       sip: sipServer,
@@ -232,14 +367,12 @@ export async function startRouter(
   }
 }
 
-/** Gateways by name from the configuration, with the addresses their hosts resolved to. */
-function gatewayDirectory(config: Config, addresses: GatewayAddresses): GatewayDirectory {
-  const byName = new Map(config.domains.flatMap((domain) => domain.gateways.map((gateway) => [`${domain.name}/${gateway.name}`, gateway] as const)));
-  return {
-    find: (domain, name) => {
-      const gateway = byName.get(`${domain}/${name}`);
-      return gateway && { config: gateway, destination: addresses.destinationOf(domain, name) };
-    },
-    fromSource: (address) => addresses.gatewayOf(address),
-  };
+/** A certificate or key file of `http.tls`, relative to the configuration's folder; a file that cannot be read is a configuration error. */
+async function readPem(configPath: string, setting: 'cert' | 'key', file: string): Promise<Buffer> {
+  const path = resolve(dirname(resolve(configPath)), file);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ConfigError(configPath, [`http.tls.${setting}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
 }

@@ -1,6 +1,8 @@
 /** The SIP server's Prometheus metrics: what an operator graphs and alerts on. */
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { LimitKind } from '../sip/auth/index.js';
 import type { SipObserver } from '../sip/observer.js';
+import type { RefusedConnections } from '../sip/transport/index.js';
 import { KNOWN_METHODS } from '../sip/user-agent-server.js';
 
 /** Values read at scrape time. */
@@ -8,16 +10,30 @@ export interface SipGauges {
   registeredContacts(): number;
   activeCalls(): number;
   callsInSetup(): number;
+  tcpConnections(): number;
+}
+
+/** Counts and states the SIP server keeps itself, read at scrape time. */
+export interface SipReadings extends SipGauges {
+  refusedTcpConnections(): Readonly<RefusedConnections>;
+  activeAuthBlocks(): Record<LimitKind, number>;
 }
 
 const GAUGES: readonly [keyof SipGauges, string, string][] = [
   ['registeredContacts', 'callrouter_sip_registered_contacts', 'Live registered contacts (bindings) of all users'],
   ['activeCalls', 'callrouter_calls_in_progress', 'Calls in progress on the built-in SIP server, answered or not'],
   ['callsInSetup', 'callrouter_calls_in_setup', 'Calls not yet answered; beyond sip.calls.maxInSetup new INVITEs get 503'],
+  ['tcpConnections', 'callrouter_sip_tcp_connections', 'Open SIP TCP connections, accepted and our own'],
+];
+
+/** The `limit` label of refused connections: the setting that refused them. */
+const REFUSAL_LIMITS: readonly [keyof RefusedConnections, string][] = [
+  ['perAddress', 'maxConnectionsPerAddress'],
+  ['total', 'maxConnections'],
 ];
 
 /** Returns the observer the SIP server reports to. */
-export function createSipMetrics(registry: Registry, gauges: SipGauges): SipObserver {
+export function createSipMetrics(registry: Registry, gauges: SipReadings): SipObserver {
   for (const [read, name, help] of GAUGES) {
     new Gauge({
       name,
@@ -28,6 +44,27 @@ export function createSipMetrics(registry: Registry, gauges: SipGauges): SipObse
       },
     });
   }
+  new Counter({
+    name: 'callrouter_sip_tcp_connections_refused_total',
+    help: 'TCP connections closed on arrival, by the sip.tcp limit that refused them',
+    labelNames: ['limit'],
+    registers: [registry],
+    collect() {
+      const refused = gauges.refusedTcpConnections();
+      // The transport counts; the metric shows its totals.
+      this.reset();
+      for (const [field, limit] of REFUSAL_LIMITS) this.inc({ limit }, refused[field]);
+    },
+  });
+  new Gauge({
+    name: 'callrouter_sip_auth_blocks_active',
+    help: 'Authentication blocks in force, by what they block: a source address, a user at a source, a user everywhere (sip.auth.perUser)',
+    labelNames: ['scope'],
+    registers: [registry],
+    collect() {
+      for (const [scope, count] of Object.entries(gauges.activeAuthBlocks())) this.set({ scope }, count);
+    },
+  });
   const requests = new Counter({
     name: 'callrouter_sip_requests_received_total',
     help: 'Well-formed SIP requests received, retransmissions included',

@@ -17,9 +17,3 @@ export function playDurationMs(item: PlayItem): number {
   }
   return Math.round((loadWavSync(item.path).length / SAMPLE_RATE) * 1000);
 }
-
-export function describePlayItem(item: PlayItem): string {
-  if (item.kind === 'silence') return `silence ${item.ms} ms`;
-  if (item.kind === 'tone') return `tone ${item.spec}`;
-  return item.path;
-}

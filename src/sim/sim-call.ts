@@ -12,13 +12,20 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
+  type PlayItem,
   type PlayOutcome,
   type PlayRequest,
   type RecordingSummary,
+  type RedirectOutcome,
 } from '../call/call.js';
 import { recordingPath } from '../call/recording-path.js';
+import type { CallEndedBy } from '../call/call-end.js';
 import type { HangupCause } from '../call/hangup-cause.js';
-import { describePlayItem, playDurationMs } from './play-duration.js';
+import { describePlayItem } from '../call/channel-prompts.js';
+import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 
 export interface SimCallOptions {
@@ -56,6 +63,7 @@ export class SimCall extends ChannelVariables implements Call {
   readonly #startMs: number;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #dtmfIndex = 0;
   #recording: { path: string; startMs: number } | undefined;
 
@@ -92,6 +100,10 @@ export class SimCall extends ChannelVariables implements Call {
     return this.#hangupCause;
   }
 
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
   async answer(): Promise<void> {
     this.#ensureUp();
     if (this.#state !== 'answered') this.#narrate('answered');
@@ -113,7 +125,7 @@ export class SimCall extends ChannelVariables implements Call {
 
   async hangup(cause: HangupCause): Promise<void> {
     if (this.#state === 'ended') return;
-    this.#end(cause, `hung up: ${cause}`);
+    this.#end(cause, 'router', `hung up: ${cause}`);
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
@@ -131,10 +143,10 @@ export class SimCall extends ChannelVariables implements Call {
   /** The media of a simulated call is always at hand. */
   expectMedia(): void {}
 
-  /** Takes the prompts' length in simulated time; digits come from the scenario, whenever they are collected. */
+  /** Takes the prompts' length in simulated time (early media on a call not yet answered); digits come from the scenario, whenever they are collected. */
   async play(request: PlayRequest): Promise<PlayOutcome> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    await this.preAnswer();
     for (const item of request.items) {
       let ms: number;
       try {
@@ -152,7 +164,7 @@ export class SimCall extends ChannelVariables implements Call {
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
   async startRecording(name: string): Promise<string> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
     this.#recording = { path, startMs: this.#clock.now().getTime() };
     this.#narrate(`recording to ${path}`);
@@ -166,6 +178,72 @@ export class SimCall extends ChannelVariables implements Call {
     const durationMs = this.#clock.now().getTime() - recording.startMs;
     this.#narrate(`recording stopped after ${durationMs} ms`);
     return { path: recording.path, durationMs, overrunFrames: 0 };
+  }
+
+  /** Echo lasts until the caller hangs up: the scenario's `callerHangsUpAfter`, else the call ends here. */
+  async echo(delayMs: number): Promise<void> {
+    this.#ensureUp();
+    await this.preAnswer();
+    if (delayMs > 0) this.#narrate(`echo ${delayMs} ms later`);
+    const after = this.#secondsUntilCallerHangsUp();
+    if (after === undefined) return this.#end('NORMAL_CLEARING', 'caller', 'echo until the caller hangs up (the scenario sets no callerHangsUpAfter): the call ends here');
+    this.#clock.advance(after * 1000);
+    this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${after} s of echo`);
+  }
+
+  async detectInbandDigits(mode: InbandDetection): Promise<void> {
+    this.#ensureUp();
+    this.#narrate(`in-band DTMF detection ${mode}`);
+  }
+
+  /** Nothing is written: the caller speaks until the message's maximum length, or hangs up first (the scenario's callerHangsUpAfter). */
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    const path = request.path ?? recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, request.name);
+    const leftMs = this.#secondsUntilCallerHangsUp();
+    const hangsUp = leftMs !== undefined && leftMs * 1000 < request.maxMs;
+    const durationMs = hangsUp ? Math.round(leftMs * 1000) : request.maxMs;
+    this.#clock.advance(durationMs);
+    this.#narrate(`recorded a message to ${path} (${durationMs} ms)`);
+    if (hangsUp) this.#end('NORMAL_CLEARING', 'caller', 'caller hung up after leaving the message');
+    return { path, durationMs, reason: hangsUp ? 'stopped' : 'max' };
+  }
+
+  /** A phone takes the redirect: 302 before the answer, an accepted REFER after it. */
+  async redirect(contacts: readonly string[]): Promise<RedirectOutcome> {
+    this.#ensureUp();
+    if (contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
+    if (this.#state !== 'answered') {
+      this.#end('REDIRECTION_TO_NEW_DESTINATION', 'router', `302 Moved Temporarily to ${contacts.join(', ')}`);
+      return { kind: 'redirected' };
+    }
+    this.#end('BLIND_TRANSFER', 'router', `REFER to ${contacts[0]} accepted: the caller was deflected`);
+    return { kind: 'deflected' };
+  }
+
+  /** Nobody else is on a simulated switchboard: the held caller waits until the scenario makes it hang up. */
+  async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    this.#ensureUp();
+    if (this.#state !== 'answered') await this.answer();
+    if (release.aborted) return 'released';
+    this.#narrate(`held, hearing ${music ? describePlayItem(music) : 'silence'}`);
+    const after = this.#secondsUntilCallerHangsUp();
+    if (after === undefined) {
+      this.#end('NORMAL_CLEARING', 'caller', 'nobody takes a held call in a trace: the caller is taken to hang up');
+    } else {
+      this.#clock.advance(after * 1000);
+      this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${after} s on hold`);
+    }
+    return 'ended';
+  }
+
+  /** A call connected to another talks until the scenario's caller hangs up, else as long as a bridged target would. */
+  async ended(): Promise<void> {
+    if (this.#state === 'ended') return;
+    const after = this.#secondsUntilCallerHangsUp();
+    this.#clock.advance((after ?? DEFAULT_TALK_S) * 1000);
+    this.#end('NORMAL_CLEARING', after === undefined ? 'callee' : 'caller', after === undefined ? `the other side hung up after ${DEFAULT_TALK_S} s` : `caller hung up after ${after} s`);
   }
 
   /** Each collection takes the scenario's next digit string: there is nothing pressed in between to drop. */
@@ -227,10 +305,10 @@ export class SimCall extends ChannelVariables implements Call {
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
     if (callerLeavesAfter !== undefined && callerLeavesAfter < talk) {
       this.#clock.advance(callerLeavesAfter * 1000);
-      this.#end('NORMAL_CLEARING', `caller hung up after ${callerLeavesAfter} s of conversation`);
+      this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${callerLeavesAfter} s of conversation`);
     } else {
       this.#clock.advance(talk * 1000);
-      this.#end('NORMAL_CLEARING', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
+      this.#end('NORMAL_CLEARING', 'callee', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
     }
     return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds, legUuid: randomUUID() };
   }
@@ -238,7 +316,7 @@ export class SimCall extends ChannelVariables implements Call {
   #cancelledByCaller(group: readonly BridgeLeg[]): BridgeResult {
     const after = this.#secondsUntilCallerHangsUp() ?? 0;
     this.#clock.advance(after * 1000);
-    this.#end('ORIGINATOR_CANCEL', 'caller hung up while the bridge was ringing');
+    this.#end('ORIGINATOR_CANCEL', 'caller', 'caller hung up while the bridge was ringing');
     return { answered: false, attempts: group.map((leg) => ({ endpointIndex: leg.endpointIndex, cause: 'ORIGINATOR_CANCEL' })) };
   }
 
@@ -273,9 +351,10 @@ export class SimCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
-  #end(cause: HangupCause, message: string): void {
+  #end(cause: HangupCause, by: CallEndedBy, message: string): void {
     this.#state = 'ended';
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.#narrate(message);
     this.#abort?.abort(callEndedReason(cause));
   }

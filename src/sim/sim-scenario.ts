@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isPhoneCountry } from '../directory/phone-number.js';
 
 /** How a simulated bridge target behaves when rung. Times are simulated seconds. */
 export const simTargetOutcome = z
@@ -24,10 +25,16 @@ export const simScenario = z
     variables: z.record(z.string(), z.string()).default({}),
     /** Phone state per user id of the call's domain, for `userData … account_state`. */
     phones: z.record(z.string(), accountState).default({}),
+    /** Phones whose state changes during the call: `after` seconds from its start, `user`'s phone is in `state`. */
+    phoneChanges: z
+      .array(z.object({ after: z.number().min(0), user: z.string().min(1), state: accountState }).strict())
+      .default([]),
     /** Outcome per bridge target, keyed `user/101`, `gateway/carrier`, `sipUri/…`. */
     targets: z.record(z.string(), simTargetOutcome).default({}),
     /** Digit strings the caller presses, one per digit collection. */
     dtmf: z.array(z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF digits 0-9 * # A-D')).default([]),
+    /** The domain's country (`trace` without --config), so nationally written numbers are read as E.164. */
+    country: z.string().refine(isPhoneCountry, { message: 'expected an ISO 3166-1 alpha-2 country code such as UA' }).optional(),
     /** The caller hangs up this many seconds after the call starts. */
     callerHangsUpAfter: z.number().min(0).optional(),
   })

@@ -3,7 +3,7 @@ import type { BridgeEndpoint } from '../call/call.js';
 import type { CallOrigin } from '../call/origin.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import { SimulatedClock } from '../clock.js';
-import type { Directory, PhoneStateTracker } from '../directory/directory.js';
+import type { AccountState, Directory, PhoneStateTracker } from '../directory/directory.js';
 import type { CompiledSchema } from '../engine/compile.js';
 import type { FlowRun, RunOptions } from '../engine/interpreter.js';
 import { runOnDisconnect, runRouted, type RouteLookup, type RoutedResult } from '../engine/transfer.js';
@@ -72,7 +72,14 @@ export async function simulateCall(simulation: Simulation): Promise<SimulationRe
     captures = selection.captures;
   }
   if (!schema) throw new Error('simulateCall: no schema to run and no route to take it from');
-  applyPhoneStates(directory.phoneState, domainOfCall(), scenario.phones);
+  const setPhone = scenarioPhones(directory.phoneState, domainOfCall());
+  for (const [userId, state] of Object.entries(scenario.phones)) setPhone(userId, state);
+  for (const change of scenario.phoneChanges) {
+    clock.setTimer(change.after * 1000, () => {
+      setPhone(change.user, change.state);
+      run?.context.note(`phone ${change.user} is now ${change.state}`);
+    });
+  }
 
   const acr = simulation.acr ?? new AcrServices();
   const options = {
@@ -108,15 +115,21 @@ function outcomeFromPhoneState(directory: Directory, domainName: string, endpoin
   return { result: 'no-answer' };
 }
 
-/** Puts each phone in the scenario's state; one already in it is left as it is (its holds are not stacked again). */
-function applyPhoneStates(phones: PhoneStateTracker, domain: string, states: SimScenario['phones']): void {
-  for (const [userId, state] of Object.entries(states)) {
-    if (phones.state(domain, userId) === state) continue;
+/**
+ * Puts a phone in the scenario's state; one already in it is left as it is (its holds are not stacked again).
+ * A later change releases the ringing or call the scenario held for that phone.
+ */
+function scenarioPhones(phones: PhoneStateTracker, domain: string): (userId: string, state: AccountState) => void {
+  const holds = new Map<string, () => void>();
+  return (userId, state) => {
+    if (phones.state(domain, userId) === state) return;
+    holds.get(userId)?.();
+    holds.delete(userId);
     phones.setDnd(domain, userId, state === 'dnd');
     phones.setRegistrations(domain, userId, state === 'nonreg' ? 0 : 1);
-    if (state === 'ringing') phones.beginRinging(domain, userId);
-    if (state === 'isbusy') phones.beginCall(domain, userId);
-  }
+    if (state === 'ringing') holds.set(userId, phones.beginRinging(domain, userId));
+    if (state === 'isbusy') holds.set(userId, phones.beginCall(domain, userId));
+  };
 }
 
 function first<T>(items: Iterable<T>): T | undefined {

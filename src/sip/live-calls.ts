@@ -19,7 +19,7 @@ export interface LiveCall {
 }
 
 export type CallEvent =
-  | { type: 'call.started' | 'call.answered'; call: LiveCall }
+  | { type: 'call.started' | 'call.ringing' | 'call.answered'; call: LiveCall }
   | { type: 'call.ended'; call: LiveCall; hangupCause: HangupCause };
 
 export type CallEventListener = (event: CallEvent) => void;

@@ -7,19 +7,20 @@ import type { MediaEngine } from '../media/media-engine.js';
 import type { Logger } from 'pino';
 import type { SipSettings } from './settings.js';
 import type { Directory } from '../directory/directory.js';
-import { DigestAuthenticator, sqliteBlockStores } from './auth/index.js';
+import { DigestAuthenticator, sqliteBlockStores, type LimitKind } from './auth/index.js';
 import { failureLimits } from './auth/settings.js';
 import { sessionTimers } from './dialog/settings.js';
 import type { StateDatabase } from '../state-database.js';
 import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse, type SipResponse } from './message/index.js';
 import type { SipObserver } from './observer.js';
-import { Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
+import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { CallAdmission, EventLoopLag } from './transaction/admission.js';
 import { tcpOptions } from './transport/settings.js';
-import { TransportLayer, type Destination, type ListenAddress, type Source, type TransportProtocol } from './transport/index.js';
+import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
+import { NO_OTHER_CALLS, type Switchboard } from '../call/switchboard.js';
 import type { GatewayDirectory } from './b2bua/bridge-targets.js';
 import type { VariableLimits } from '../call/variable-limits.js';
 import type { LegJournal } from './b2bua/leg-journal.js';
@@ -64,6 +65,8 @@ export class SipServer {
   readonly #transport: TransportLayer;
   readonly #transactions: TransactionLayer;
   readonly #registrar: Registrar;
+  readonly #authenticator: DigestAuthenticator;
+  readonly #qualifier: Qualifier | undefined;
   readonly #userAgentServer: UserAgentServer;
   readonly #b2bua: B2bua | undefined;
   readonly #local: LocalAddress;
@@ -77,7 +80,7 @@ export class SipServer {
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
     this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
-    const authenticator = new DigestAuthenticator({
+    const authenticator = (this.#authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
       challenge: sip.auth.challenge,
       nonceLifetimeMs: sip.auth.nonceLifetimeSeconds * 1000,
@@ -85,10 +88,10 @@ export class SipServer {
       perUserAtSource: failureLimits(sip.auth.perUserAtSource),
       perUser: sip.auth.perUser && failureLimits(sip.auth.perUser),
       blockStores: options.state && sqliteBlockStores(options.state),
-      passwordOf: (domain, user) => directory.user(domain, user)?.password,
+      ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm],
       onFailure: observer && ((failure) => observer.authenticationFailed(failure.blocked)),
       logger: logger.child({ layer: 'auth' }),
-    });
+    }));
     this.#shutdownGraceMs = sip.calls.shutdownGraceSeconds * 1000;
     const registrarLogger = logger.child({ layer: 'registrar' });
     this.#registrar = new Registrar({
@@ -116,6 +119,15 @@ export class SipServer {
       publicAddress: sip.publicAddress,
       portOf: (transport) => this.#transport.localAddress(transport)?.port ?? sip.listen.port,
     }));
+    const qualifySeconds = sip.registration.qualifySeconds;
+    if (qualifySeconds !== undefined) {
+      this.#qualifier = new Qualifier({
+        intervalMs: qualifySeconds * 1000,
+        registrations: this.#registrar,
+        send: (request, destination, user) => transactions.sendRequest(request, destination, user),
+        local,
+      });
+    }
     if (options.calls) {
       const callLogger = logger.child({ layer: 'b2bua' });
       this.#b2bua = new B2bua({
@@ -135,6 +147,7 @@ export class SipServer {
         directory,
         gateways: options.calls.gateways,
         contactsOf: (domain, user) => this.#registrar.contacts(domain, user),
+        contactUnreachable: (domain, user, binding, why) => this.#registrar.markReachable(domain, user, binding, false, why),
         recordLeg: options.calls.recordLeg,
         journal: options.calls.journal,
         variableLimits: options.calls.variableLimits,
@@ -165,6 +178,7 @@ export class SipServer {
 
   async start(): Promise<void> {
     await this.#transport.listen();
+    this.#qualifier?.start();
     this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
   }
 
@@ -175,6 +189,7 @@ export class SipServer {
    */
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
+    this.#qualifier?.stop();
     await this.#endCalls();
     await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
     await this.#transport.close();
@@ -201,6 +216,11 @@ export class SipServer {
   /** Calls not yet answered. */
   get callsInSetup(): number {
     return this.#b2bua?.callsInSetup ?? 0;
+  }
+
+  /** Calls in progress as the routing's applications reach them (by uuid, connected to each other). */
+  get switchboard(): Switchboard {
+    return this.#b2bua?.switchboard ?? NO_OTHER_CALLS;
   }
 
   /** Calls in progress for the admin API: list, hang up, events. */
@@ -234,6 +254,26 @@ export class SipServer {
   /** Where a user's phones can be reached, for the B2BUA. */
   contacts(domain: string, user: string): Binding[] {
     return this.#registrar.contacts(domain, user);
+  }
+
+  /** Open SIP TCP connections. */
+  get tcpConnections(): number {
+    return this.#transport.tcpConnectionCount;
+  }
+
+  /** TCP connections closed on arrival, by the limit that refused them. */
+  get refusedTcpConnections(): Readonly<RefusedConnections> {
+    return this.#transport.refusedTcpConnections;
+  }
+
+  /** Authentication blocks in force now, by what they block. */
+  activeAuthBlocks(): Record<LimitKind, number> {
+    return this.#authenticator.activeBlocks();
+  }
+
+  /** Forgets a deleted user's registrations; returns how many there were. */
+  removeRegistrations(domain: string, user: string): number {
+    return this.#registrar.removeUser(domain, user);
   }
 
   /** Live registered contacts of all users. */

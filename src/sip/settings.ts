@@ -43,6 +43,8 @@ export const sipSettings = z
         minExpires: z.number().int().min(1).default(60),
         maxExpires: z.number().int().min(1).default(3600),
         defaultExpires: z.number().int().min(1).default(3600),
+        /** When set, every registered contact is sent an OPTIONS this often; one that stops answering reads `nonreg`. Off by default. */
+        qualifySeconds: z.number().int().min(1).max(3600).optional(),
       })
       .strict()
       .default({}),

@@ -9,7 +9,7 @@ import { UserAgentServer } from './user-agent-server.js';
 
 function setUp() {
   const directory = new ConfigDirectory([]);
-  const authenticator = new DigestAuthenticator({ passwordOf: () => undefined });
+  const authenticator = new DigestAuthenticator({ ha1Of: () => undefined });
   const registrar = new Registrar({ directory, authenticator, expiry: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 } });
   const transport = new FakeTransport();
   const userAgentServer = new UserAgentServer({ registrar });

@@ -57,6 +57,7 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', `/phones/${DOMAIN}/101`],
   ['GET', '/calls'],
   ['DELETE', '/calls/00000000-0000-4000-8000-000000000000'],
+  ['GET', '/calls/00000000-0000-4000-8000-000000000000/trace'],
   ['POST', '/trace', { schema: [] }],
   ['POST', '/cdrs/search', {}],
   ['GET', '/events'],
@@ -83,7 +84,7 @@ describe('admin API', () => {
     assert.equal(document.body.openapi, '3.0.3');
     const paths = document.body.paths;
     for (const [method, path] of ROUTES) {
-      const templated = `/api/v1${path}`.replace(`/${DOMAIN}/101`, '/{domain}/{id}').replace(/\/calls\/[0-9a-f-]{36}$/, '/calls/{uuid}');
+      const templated = `/api/v1${path}`.replace(`/${DOMAIN}/101`, '/{domain}/{id}').replace(/\/calls\/[0-9a-f-]{36}/, '/calls/{uuid}');
       assert.ok(paths[templated]?.[method.toLowerCase()], `${method} ${templated} is documented`);
     }
     const traceBody = paths['/api/v1/trace'].post.requestBody.content['application/json'].schema;
@@ -131,7 +132,7 @@ describe('admin API', () => {
     }
   });
 
-  it('calls: a call in progress is listed, hidden from another domain, refused to a viewer, and hung up by a domain-admin', async () => {
+  it('calls: a call in progress is listed with its trace so far, hidden from another domain, refused to a viewer, and hung up by a domain-admin', async () => {
     const phone = await registerPhone(server, '102');
     const events = await openEvents(tokens.admin);
     const callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 200, timeoutSeconds: 30 });
@@ -143,6 +144,10 @@ describe('admin API', () => {
       const call = listed.body.calls[0];
       assert.deepEqual([call.domain, call.callerIdNumber, call.destinationNumber, call.state], [DOMAIN, '101', '102', 'answered']);
       assert.deepEqual((await api('GET', '/calls', tokens.foreign)).body.calls, []);
+      const running = await api('GET', `/calls/${call.uuid}/trace`, tokens.viewer);
+      assert.equal(running.status, 200, JSON.stringify(running.body));
+      assert.equal(running.body.inProgress, true);
+      assert.equal(running.body.events.some((event: any) => event.type === 'end'), false, 'the flow is still in its bridge');
       assert.equal((await api('DELETE', `/calls/${call.uuid}`, tokens.foreign)).status, 404);
       assert.equal((await api('DELETE', `/calls/${call.uuid}`, tokens.viewer)).status, 403);
       const badUuid = await api('DELETE', '/calls/not-a-uuid', tokens.own);
@@ -155,9 +160,27 @@ describe('admin API', () => {
       assert.equal(await waitForState(server, '102', 'onhook', 10_000), 'onhook');
       const seen = await events.until((event) => event.type === 'call.ended');
       const callEvents = seen.filter((event) => event.type.startsWith('call.'));
-      assert.deepEqual(callEvents.map((event) => event.type), ['call.started', 'call.answered', 'call.ended']);
-      assert.equal(callEvents[2].hangupCause, 'MANAGER_REQUEST');
+      assert.deepEqual(callEvents.map((event) => event.type), ['call.started', 'call.ringing', 'call.answered', 'call.ended']);
+      assert.equal(callEvents[3].hangupCause, 'MANAGER_REQUEST');
       assert.equal((await api('DELETE', `/calls/${call.uuid}`, tokens.admin)).status, 404, 'a call that ended is gone');
+
+      // Its trace is kept with its CDRs: read back from the store once the flow is over.
+      const stored = await eventually(async () => {
+        const answer = await api('GET', `/calls/${call.uuid}/trace`, tokens.own);
+        return answer.status === 200 && !answer.body.inProgress ? answer : undefined;
+      });
+      const steps = stored.body.events.filter((event: any) => event.type === 'step');
+      assert.equal(steps[0].app, 'bridge');
+      assert.match(steps[0].result, /^bridged to user 102/);
+      assert.deepEqual(steps[0].args.endpoints?.[0], { name: '102', type: 'user' }, 'the arguments after substitution');
+      assert.equal(stored.body.events.at(-1).type, 'end');
+      assert.equal(stored.body.domain, DOMAIN);
+      assert.equal((await api('GET', `/calls/${call.uuid}/trace`, tokens.foreign)).status, 404, "another domain's admin does not see it");
+      assert.equal((await api('GET', `/calls/${call.uuid}/trace`, tokens.admin)).status, 200);
+      assert.equal((await api('GET', '/calls/00000000-0000-4000-8000-000000000000/trace', tokens.admin)).status, 404);
+      // The caller's leg is the call: its CDR has the call's uuid as its id.
+      const cdr = await api('POST', '/cdrs/search', tokens.own, { query: { ids: { values: [call.uuid] } } });
+      assert.equal(cdr.body.hits.hits.length, 1);
     } finally {
       events.close();
       stopAll([caller, callee]);
@@ -199,6 +222,17 @@ describe('admin API', () => {
     assert.match(((await notObject.json()) as { message: string }).message, /JSON/);
   });
 });
+
+/** Polls until `check` gives a value (the trace is stored off the call path, shortly after the call ends). */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('the condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 interface EventStream {
   received: any[];

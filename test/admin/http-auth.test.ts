@@ -216,22 +216,28 @@ describe('roles', () => {
 });
 
 describe('CDR ids', () => {
-  it('PUT _doc/<id> on an existing id answers 409 version_conflict_engine_exception and keeps the CDR, unless op_type=index asks to replace it', async () => {
+  it('PUT _doc/<id> on an existing id replaces it as Elasticsearch does (200 updated, _version 2); op_type=create and _create answer 409 and keep it', async () => {
     const original = outboundCall(NOW, { userId: '101', to: '0671234567', minutesAgo: 5, domain: SALES });
-    const forged = { ...original, 'User ID': '666' };
-    assert.equal((await request('PUT', '/cdr/_doc/call-1', { ...as('cdr-writer'), body: original })).status, 201);
-    const conflict = await request('PUT', '/cdr/_doc/call-1', { ...as('cdr-writer'), body: forged });
-    assert.equal(conflict.status, 409);
-    assert.equal(conflict.body.error.type, 'version_conflict_engine_exception');
-    assert.match(conflict.body.error.reason, /^\[call-1\]: version conflict, document already exists/);
+    const replacement = { ...original, 'User ID': '102' };
+    const created = await request('PUT', '/cdr/_doc/call-1', { ...as('cdr-writer'), body: original });
+    assert.equal(created.status, 201);
+    assert.deepEqual([created.body.result, created.body._version], ['created', 1]);
     const userOf = async () =>
       (await request('POST', '/cdr/_search', { ...as('viewer'), body: { query: { ids: { values: ['call-1'] } } } })).body.hits.hits[0]._source['User ID'];
-    assert.equal(await userOf(), '101');
 
-    const replaced = await request('PUT', '/cdr/_doc/call-1?op_type=index', { ...as('cdr-writer'), body: forged });
+    // What the 8.x client's retried index() sends: the same id again.
+    const replaced = await request('PUT', '/cdr/_doc/call-1', { ...as('cdr-writer'), body: replacement });
     assert.equal(replaced.status, 200);
-    assert.equal(replaced.body.result, 'updated');
-    assert.equal(await userOf(), '666');
+    assert.deepEqual([replaced.body.result, replaced.body._version], ['updated', 2]);
+    assert.equal(await userOf(), '102');
+
+    for (const [method, path] of [['PUT', '/cdr/_doc/call-1?op_type=create'], ['PUT', '/cdr/_create/call-1']] as const) {
+      const conflict = await request(method, path, { ...as('cdr-writer'), body: original });
+      assert.equal(conflict.status, 409, path);
+      assert.equal(conflict.body.error.type, 'version_conflict_engine_exception');
+      assert.match(conflict.body.error.reason, /^\[call-1\]: version conflict, document already exists/);
+    }
+    assert.equal(await userOf(), '102', 'a refused create keeps the document');
     assert.equal((await request('PUT', '/cdr/_doc/call-2?op_type=upsert', { ...as('cdr-writer'), body: original })).status, 400);
   });
 });

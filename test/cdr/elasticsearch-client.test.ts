@@ -6,26 +6,16 @@
  * Elasticsearch error that names it. The 7.x client's first calls too.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Client, errors } from '@elastic/elasticsearch';
 import { Client as Client7 } from 'es7';
 import { seedRequest } from '../support/cdr/dataset.js';
-import { clientTestDocuments, startCdrServe, type CdrServe } from '../support/cdr/cdr-serve.js';
+import { clientTestDocuments, servedClient } from '../support/cdr/cdr-serve.js';
 
-let serve: CdrServe;
-let client: Client;
+const served = servedClient();
 const documents = clientTestDocuments();
 const [firstSix, lastFour] = [documents.slice(0, 6), documents.slice(6)];
 const allIds = documents.map(({ id }) => id).sort();
-
-before(async () => {
-  serve = await startCdrServe();
-  client = new Client({ node: serve.url, headers: serve.headers });
-});
-after(async () => {
-  await client?.close();
-  await serve?.stop();
-});
 
 async function responseError(call: Promise<unknown>): Promise<{ status: number; type: string; reason: string }> {
   try {
@@ -40,7 +30,7 @@ async function responseError(call: Promise<unknown>): Promise<{ status: number; 
 
 describe('Elasticsearch 8.x client against cdr serve', () => {
   it('a client that gzips its requests', async () => {
-    const compressing = new Client({ node: serve.url, headers: serve.headers, compression: true });
+    const compressing = new Client({ node: served.serve.url, headers: served.serve.headers, compression: true });
     try {
       const response = await compressing.search({ index: 'cdr', query: { match_all: {} }, size: 0 });
       assert.deepEqual(response.hits.total, { value: 0, relation: 'eq' });
@@ -50,33 +40,33 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
   });
 
   it('info, ping, cluster health, cat indices', async () => {
-    const info = await client.info();
+    const info = await served.client.info();
     assert.match(info.version.number, /^8\./);
     assert.equal(info.tagline, 'You Know, for Search');
-    assert.equal(await client.ping(), true);
-    assert.equal((await client.cluster.health()).status, 'green');
-    const indices = await client.cat.indices({ format: 'json' });
+    assert.equal(await served.client.ping(), true);
+    assert.equal((await served.client.cluster.health()).status, 'green');
+    const indices = await served.client.cat.indices({ format: 'json' });
     assert.deepEqual(indices.map((row) => row.index), ['cdr']);
   });
 
   it('bulk, a retried bulk with the same ids (no duplicates), helpers.bulk', async () => {
     const operations = firstSix.flatMap(({ id, document }) => [{ index: { _index: 'cdr', _id: id } }, document]);
-    const first = await client.bulk({ refresh: true, operations });
+    const first = await served.client.bulk({ refresh: true, operations });
     assert.equal(first.errors, false);
     assert.deepEqual(first.items.map((item) => [item.index?.result, item.index?.status]), firstSix.map(() => ['created', 201]));
-    const retried = await client.bulk({ refresh: true, operations });
+    const retried = await served.client.bulk({ refresh: true, operations });
     assert.deepEqual(retried.items.map((item) => item.index?.result), firstSix.map(() => 'updated'));
-    assert.equal((await client.count({ index: 'cdr' })).count, 6);
+    assert.equal((await served.client.count({ index: 'cdr' })).count, 6);
 
     const byDocument = new Map(lastFour.map(({ id, document }) => [document, id]));
-    const stats = await client.helpers.bulk({
+    const stats = await served.client.helpers.bulk({
       datasource: lastFour.map(({ document }) => document),
       onDocument: (document) => ({ index: { _index: 'cdr', _id: byDocument.get(document)! } }),
       refreshOnCompletion: 'cdr',
     });
     assert.equal(stats.successful, 4);
     assert.equal(stats.failed, 0);
-    assert.equal((await client.count({ index: 'cdr' })).count, 10);
+    assert.equal((await served.client.count({ index: 'cdr' })).count, 10);
   });
 
   it('the seed query, on cdr, on cdr-*-<domain> and without an index', async () => {
@@ -88,57 +78,63 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
       ['cdr-*-example.com', 'leg-01', '101'],
     ];
     for (const [index, id, user] of expected) {
-      const response = await client.search({ ...(index ? { index } : {}), ...request });
+      const response = await served.client.search({ ...(index ? { index } : {}), ...request });
       assert.deepEqual(response.hits.hits.map((hit) => [hit._id, hit.fields]), [[id, { 'User ID': [user] }]], String(index));
       assert.deepEqual(response._shards, { total: 1, successful: 1, skipped: 0, failed: 0 });
       assert.equal(typeof response.took, 'number');
       assert.equal(response.hits.max_score, null);
     }
-    const otherDomain = await client.search({ index: 'cdr-*-other.com', query: { term: { 'Destination number': '0671234567' } } });
+    const otherDomain = await served.client.search({ index: 'cdr-*-other.com', query: { term: { 'Destination number': '0671234567' } } });
     assert.deepEqual(otherDomain.hits.hits.map((hit) => hit._id), ['leg-08']);
-    const nothing = await client.search({ index: 'logs-*' });
+    const nothing = await served.client.search({ index: 'logs-*' });
     assert.deepEqual(nothing._shards.total, 0);
   });
 
   it('query-string parameters: q, size, sort, _source_includes, _source_excludes', async () => {
-    const byQ = await client.search({ index: 'cdr', q: 'User\\ ID:101', sort: 'Call start time:asc', size: 1, _source_includes: ['User ID', 'variables.uuid'] });
+    const byQ = await served.client.search({ index: 'cdr', q: 'User\\ ID:101', sort: 'Call start time:asc', size: 1, _source_includes: ['User ID', 'variables.uuid'] });
     assert.deepEqual(byQ.hits.total, { value: 2, relation: 'eq' });
     assert.deepEqual(byQ.hits.hits.map((hit) => hit._source), [{ 'User ID': '101', variables: { uuid: 'leg-01' } }]);
-    const excluded = await client.search({ index: 'cdr', q: 'variables.uuid:leg-03', _source_excludes: ['variables'] });
+    const excluded = await served.client.search({ index: 'cdr', q: 'variables.uuid:leg-03', _source_excludes: ['variables'] });
     assert.equal((excluded.hits.hits[0]._source as Record<string, unknown>).variables, undefined);
     assert.equal((excluded.hits.hits[0]._source as Record<string, unknown>)['User ID'], '103');
-    const asInteger = await client.search({ index: 'cdr', size: 0, rest_total_hits_as_int: true });
+    const asInteger = await served.client.search({ index: 'cdr', size: 0, rest_total_hits_as_int: true });
     assert.equal(asInteger.hits.total, 10);
   });
 
   it('index, get, mget, exists, update and delete by id', async () => {
-    const created = await client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
-    assert.equal(created.result, 'created');
-    const fetched = await client.get({ index: 'cdr', id: 'manual-1' });
-    assert.deepEqual([fetched.found, fetched._source], [true, { 'User ID': '200', 'Call direction': 'outbound' }]);
-    assert.equal(await client.exists({ index: 'cdr', id: 'manual-1' }), true);
-    const updated = await client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
-    assert.equal(updated.result, 'updated');
-    assert.deepEqual((await client.get({ index: 'cdr', id: 'manual-1' }))._source, { 'User ID': '200', 'Call direction': 'outbound', Location: 'office' });
-    assert.equal((await client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } })).result, 'noop');
-    assert.equal((await client.delete({ index: 'cdr', id: 'manual-1' })).result, 'deleted');
-    assert.equal(await client.exists({ index: 'cdr', id: 'manual-1' }), false);
-    await assert.rejects(client.get({ index: 'cdr', id: 'manual-1' }), (error: errors.ResponseError) => error.meta.statusCode === 404 && (error.meta.body as { found: boolean }).found === false);
-    assert.equal((await responseError(client.update({ index: 'cdr', id: 'manual-1', doc: {} }))).type, 'document_missing_exception');
-    const many = await client.mget({ index: 'cdr', ids: ['leg-01', 'manual-1', 'leg-02'], _source_includes: ['User ID'] });
+    const created = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
+    assert.deepEqual([created.result, created._version], ['created', 1]);
+    // A retried index() (the first answer lost on the way) sends the same id again: it succeeds, one version on.
+    const retried = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
+    assert.deepEqual([retried.result, retried._version], ['updated', 2]);
+    assert.equal((await responseError(served.client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
+    const fetched = await served.client.get({ index: 'cdr', id: 'manual-1' });
+    assert.deepEqual([fetched.found, fetched._version, fetched._source], [true, 2, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    const versioned = await served.client.search({ index: 'cdr', query: { ids: { values: ['manual-1'] } }, version: true });
+    assert.equal(versioned.hits.hits[0]._version, 2);
+    assert.equal(await served.client.exists({ index: 'cdr', id: 'manual-1' }), true);
+    const updated = await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
+    assert.deepEqual([updated.result, updated._version], ['updated', 3]);
+    assert.deepEqual((await served.client.get({ index: 'cdr', id: 'manual-1' }))._source, { 'User ID': '200', 'Call direction': 'outbound', Location: 'office' });
+    assert.equal((await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } })).result, 'noop');
+    assert.equal((await served.client.delete({ index: 'cdr', id: 'manual-1' })).result, 'deleted');
+    assert.equal(await served.client.exists({ index: 'cdr', id: 'manual-1' }), false);
+    await assert.rejects(served.client.get({ index: 'cdr', id: 'manual-1' }), (error: errors.ResponseError) => error.meta.statusCode === 404 && (error.meta.body as { found: boolean }).found === false);
+    assert.equal((await responseError(served.client.update({ index: 'cdr', id: 'manual-1', doc: {} }))).type, 'document_missing_exception');
+    const many = await served.client.mget({ index: 'cdr', ids: ['leg-01', 'manual-1', 'leg-02'], _source_includes: ['User ID'] });
     assert.deepEqual(many.docs.map((doc) => [doc._id, 'found' in doc && doc.found, '_source' in doc ? doc._source : undefined]), [
       ['leg-01', true, { 'User ID': '101' }],
       ['manual-1', false, undefined],
       ['leg-02', true, { 'User ID': '102' }],
     ]);
-    const generated = await client.index({ index: 'cdr', document: { 'User ID': '201' } });
+    const generated = await served.client.index({ index: 'cdr', document: { 'User ID': '201' } });
     assert.equal(generated.result, 'created');
-    assert.equal((await client.delete({ index: 'cdr', id: generated._id })).result, 'deleted');
+    assert.equal((await served.client.delete({ index: 'cdr', id: generated._id })).result, 'deleted');
   });
 
   it('count and msearch', async () => {
-    assert.equal((await client.count({ index: 'cdr', query: { term: { 'Call direction': 'outbound' } } })).count, 8);
-    const response = await client.msearch({
+    assert.equal((await served.client.count({ index: 'cdr', query: { term: { 'Call direction': 'outbound' } } })).count, 8);
+    const response = await served.client.msearch({
       searches: [{ index: 'cdr' }, { size: 0, query: { term: { 'User ID': '101' } } }, { index: 'missing' }, { query: { match_all: {} } }, {}, { size: 1, sort: [{ 'Call start time': 'desc' }] }],
     });
     const [byUser, missing, newest] = response.responses as Record<string, any>[];
@@ -149,29 +145,29 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
 
   it('scroll: helpers.scrollDocuments and scroll/clearScroll by hand', async () => {
     const seen: string[] = [];
-    for await (const document of client.helpers.scrollDocuments<{ variables: { uuid: string } }>({ index: 'cdr', size: 3, sort: ['_doc'] })) seen.push(document.variables.uuid);
+    for await (const document of served.client.helpers.scrollDocuments<{ variables: { uuid: string } }>({ index: 'cdr', size: 3, sort: ['_doc'] })) seen.push(document.variables.uuid);
     assert.deepEqual(seen.sort(), allIds);
 
-    let page = await client.search({ index: 'cdr', scroll: '1m', size: 4, query: { term: { 'Call direction': 'outbound' } } });
+    let page = await served.client.search({ index: 'cdr', scroll: '1m', size: 4, query: { term: { 'Call direction': 'outbound' } } });
     const ids = page.hits.hits.map((hit) => hit._id);
     assert.equal(page.hits.hits[0].sort, undefined);
     while (page.hits.hits.length > 0) {
-      page = await client.scroll({ scroll_id: page._scroll_id!, scroll: '1m' });
+      page = await served.client.scroll({ scroll_id: page._scroll_id!, scroll: '1m' });
       assert.deepEqual(page.hits.total, { value: 8, relation: 'eq' });
       ids.push(...page.hits.hits.map((hit) => hit._id));
     }
     assert.equal(new Set(ids).size, 8);
-    assert.deepEqual(await client.clearScroll({ scroll_id: page._scroll_id }), { succeeded: true, num_freed: 1 });
-    assert.equal((await responseError(client.scroll({ scroll_id: page._scroll_id!, scroll: '1m' }))).type, 'search_context_missing_exception');
+    assert.deepEqual(await served.client.clearScroll({ scroll_id: page._scroll_id }), { succeeded: true, num_freed: 1 });
+    assert.equal((await responseError(served.client.scroll({ scroll_id: page._scroll_id!, scroll: '1m' }))).type, 'search_context_missing_exception');
   });
 
   it('search_after and point in time', async () => {
     const sort = [{ 'Call start time': { order: 'desc' as const } }];
-    const pit = await client.openPointInTime({ index: 'cdr', keep_alive: '1m' });
+    const pit = await served.client.openPointInTime({ index: 'cdr', keep_alive: '1m' });
     const ids: string[] = [];
     let after: unknown[] | undefined;
     for (;;) {
-      const page = await client.search({ pit: { id: pit.id, keep_alive: '1m' }, size: 3, sort, ...(after ? { search_after: after as never } : {}) });
+      const page = await served.client.search({ pit: { id: pit.id, keep_alive: '1m' }, size: 3, sort, ...(after ? { search_after: after as never } : {}) });
       assert.equal(page.pit_id, pit.id);
       if (page.hits.hits.length === 0) break;
       ids.push(...page.hits.hits.map((hit) => hit._id!));
@@ -179,30 +175,30 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
       assert.equal(after!.length, 2, 'a point in time adds the tie-breaker to the sort values');
     }
     assert.deepEqual([...ids].sort(), allIds);
-    assert.deepEqual(await client.closePointInTime({ id: pit.id }), { succeeded: true, num_freed: 1 });
+    assert.deepEqual(await served.client.closePointInTime({ id: pit.id }), { succeeded: true, num_freed: 1 });
 
-    const first = await client.search({ index: 'cdr', size: 4, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }] });
-    const next = await client.search({ index: 'cdr', size: 4, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }], search_after: first.hits.hits.at(-1)!.sort });
-    const all = await client.search({ index: 'cdr', size: 8, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }] });
+    const first = await served.client.search({ index: 'cdr', size: 4, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }] });
+    const next = await served.client.search({ index: 'cdr', size: 4, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }], search_after: first.hits.hits.at(-1)!.sort });
+    const all = await served.client.search({ index: 'cdr', size: 8, sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }] });
     assert.deepEqual([...first.hits.hits, ...next.hits.hits].map((hit) => hit._id), all.hits.hits.map((hit) => hit._id));
   });
 
   it('mapping, field caps, index exists', async () => {
-    const mapping = await client.indices.getMapping({ index: 'cdr' });
+    const mapping = await served.client.indices.getMapping({ index: 'cdr' });
     const properties = mapping.cdr.mappings.properties as Record<string, any>;
     assert.deepEqual(properties['User ID'], { type: 'keyword' });
     assert.deepEqual(properties['Call start time'], { type: 'date' });
     assert.deepEqual(properties.variables.properties.start_stamp, { type: 'date' });
-    const caps = await client.fieldCaps({ index: 'cdr', fields: ['Call*', 'variables.uuid'] });
+    const caps = await served.client.fieldCaps({ index: 'cdr', fields: ['Call*', 'variables.uuid'] });
     assert.deepEqual(caps.indices, ['cdr']);
     assert.deepEqual(caps.fields['Call start time'].date, { type: 'date', metadata_field: false, searchable: true, aggregatable: true });
     assert.equal(caps.fields['variables.uuid'].keyword.type, 'keyword');
-    assert.equal(await client.indices.exists({ index: 'cdr' }), true);
-    assert.equal(await client.indices.exists({ index: 'missing' }), false);
+    assert.equal(await served.client.indices.exists({ index: 'cdr' }), true);
+    assert.equal(await served.client.indices.exists({ index: 'missing' }), false);
   });
 
   it('aggregations', async () => {
-    const response = await client.search({
+    const response = await served.client.search({
       index: 'cdr-*-example.com',
       size: 0,
       aggs: {
@@ -232,7 +228,7 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.deepEqual([aggs.people.value, aggs.legs.value], [5, 9]);
 
     // typed_keys, as typed clients (Java, .NET) send it: names carry Elasticsearch's internal type names.
-    const typed = await client.search({
+    const typed = await served.client.search({
       index: 'cdr',
       size: 0,
       typed_keys: true,
@@ -244,22 +240,22 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
   });
 
   it('what is not supported is an Elasticsearch error naming it, never a silent success', async () => {
-    assert.deepEqual(await responseError(client.search({ index: 'missing' })), { status: 404, type: 'index_not_found_exception', reason: 'no such index [missing]' });
-    const unknownParameter = await responseError(client.transport.request({ method: 'GET', path: '/cdr/_search', querystring: { colour: 'red' } }));
+    assert.deepEqual(await responseError(served.client.search({ index: 'missing' })), { status: 404, type: 'index_not_found_exception', reason: 'no such index [missing]' });
+    const unknownParameter = await responseError(served.client.transport.request({ method: 'GET', path: '/cdr/_search', querystring: { colour: 'red' } }));
     assert.deepEqual([unknownParameter.status, unknownParameter.type], [400, 'illegal_argument_exception']);
     assert.match(unknownParameter.reason, /unrecognized parameter: \[colour\]/);
-    assert.match((await responseError(client.search({ index: 'cdr', collapse: { field: 'User ID' } }))).reason, /\[collapse\] is not supported/);
-    assert.match((await responseError(client.search({ index: 'cdr', highlight: { fields: { '*': {} }, tags_schema: 'styled' } }))).reason, /\[tags_schema\] is not supported/);
-    assert.match((await responseError(client.search({ index: 'cdr', aggs: { x: { moving_avg: { buckets_path: 'y' } } as never } }))).reason, /moving_avg/);
+    assert.match((await responseError(served.client.search({ index: 'cdr', collapse: { field: 'User ID' } }))).reason, /\[collapse\] is not supported/);
+    assert.match((await responseError(served.client.search({ index: 'cdr', highlight: { fields: { '*': {} }, tags_schema: 'styled' } }))).reason, /\[tags_schema\] is not supported/);
+    assert.match((await responseError(served.client.search({ index: 'cdr', aggs: { x: { moving_avg: { buckets_path: 'y' } } as never } }))).reason, /moving_avg/);
     // Kibana and Grafana send these empty with every search.
-    const kibana = await client.search({ index: 'cdr', script_fields: {}, runtime_mappings: {}, stored_fields: ['*'], size: 1 });
+    const kibana = await served.client.search({ index: 'cdr', script_fields: {}, runtime_mappings: {}, stored_fields: ['*'], size: 1 });
     assert.equal(kibana.hits.hits.length, 1);
   });
 });
 
 describe('highlight, as Grafana logs ask it', () => {
   it('wraps the keyword values the query matched, whole, in the tags', async () => {
-    const response = await client.search({
+    const response = await served.client.search({
       index: 'cdr',
       size: 2,
       _source: ['User ID'],
@@ -284,7 +280,7 @@ describe('highlight, as Grafana logs ask it', () => {
 
 describe('Elasticsearch 7.x client against cdr serve', () => {
   it('passes its product check and searches', async () => {
-    const client7 = new Client7({ node: serve.url, headers: serve.headers });
+    const client7 = new Client7({ node: served.serve.url, headers: served.serve.headers });
     try {
       const info = await client7.info();
       assert.equal(info.statusCode, 200);

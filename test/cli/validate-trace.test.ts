@@ -61,7 +61,7 @@ describe('callrouter trace', () => {
     assert.match(result.stdout, /acc_state = "onhook"/);
     assert.match(result.stdout, /\[2\]\.if\.then\[0\] bridge .*"name":"101"/);
     assert.match(result.stdout, /user\/101: answered after 6 s, bridged/);
-    assert.match(result.stdout, /end: ended-by-app/);
+    assert.match(result.stdout, /end: callee hung up/);
     assert.doesNotMatch(result.stdout, /^\S+\s+\[3\] bridge/m, 'the fallback must not run');
   });
 
@@ -78,7 +78,7 @@ describe('callrouter trace', () => {
     assert.equal(steps[3].args.strategy, 'multiple');
     assert.equal(steps[3].at, '2026-11-24T12:00:00.000Z');
     assert.equal(steps[4].at, '2026-11-24T12:00:30.000Z', 'the ring group rang for its 30 s leg_timeout in simulated time');
-    assert.deepEqual(events.at(-1), { type: 'end', reason: 'ended-by-app', at: '2026-11-24T12:00:30.000Z', steps: 5 });
+    assert.deepEqual(events.at(-1), { type: 'end', reason: 'ended-by-app', callEnd: 'no answer', at: '2026-11-24T12:00:30.000Z', steps: 5 });
   });
 
   it('bad input exits 2: a malformed --var, --now or scenario', async () => {

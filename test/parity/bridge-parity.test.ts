@@ -17,7 +17,9 @@ import { SimulatedClock } from '../../src/clock.js';
 import type { StepTrace, TraceEvent } from '../../src/engine/trace.js';
 import { RouteSchemaError } from '../../src/routes/route-schemas.js';
 import type { SimTargetOutcome } from '../../src/sim/sim-scenario.js';
-import { loadErrors, runSchema, searcherWith, testDirectory, testDomain } from '../support/engine.js';
+import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
+import { outboundCall } from '../support/cdr-fixtures.js';
+import { loadErrors, runSchema, TEST_NOW, testDirectory, testDomain } from '../support/engine.js';
 import {
   allOk,
   CARRIER_IP,
@@ -33,6 +35,9 @@ import {
 } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { freeUdpPort } from '../support/sip/sipp.js';
+
+/** Both runs read the customer's number in the numbering plan of Ukraine. */
+const COUNTRY = 'UA';
 
 type Behaviour = 'answer' | 'busy' | 'reject' | 'fail' | 'no-answer' | 'not-registered';
 
@@ -137,6 +142,19 @@ const CASES: ParityCase[] = [
     phones: { '101': { does: 'not-registered' }, '100': { does: 'no-answer' }, '102': { does: 'answer' } },
     lastAgent: '101',
   },
+  {
+    name: 'lastAgent: 101 called the customer and answers',
+    schema: [{ lastAgent: { window: '48d', ring: { leg_timeout: 15 } } }, FALLBACK],
+    phones: { '101': { does: 'answer' } },
+    lastAgent: '101',
+  },
+  {
+    name: 'lastAgent: 101 does not answer in 15 s, the overflow does',
+    schema: [{ lastAgent: { window: '48d', ring: { leg_timeout: 15 } } }, FALLBACK],
+    phones: { '101': { does: 'no-answer' }, ...fallback },
+    ringOut: [{ users: ['101'], seconds: 15 }],
+    lastAgent: '101',
+  },
 ];
 
 /** What must be equal: the step, its outcome and its variables; timings and uuids are each run's own. */
@@ -157,13 +175,19 @@ async function throughTrace(testCase: ParityCase) {
     ),
   );
   const phones = Object.fromEntries(['100', '101', '102'].map((id) => [id, testCase.phones[id]?.does === 'not-registered' ? 'nonreg' : 'onhook'] as const));
-  const cdr = testCase.lastAgent ? searcherWith([{ _index: 'cdr', _id: '1', _score: null, fields: { 'User ID': [testCase.lastAgent] } }]) : undefined;
-  const run = await runSchema(
-    testCase.schema,
-    { variables: { domain_name: DOMAIN, caller_id_number: CUSTOMER, destination_number: PUBLIC_NUMBER }, phones, targets },
-    { cdr, directory: testDirectory([testDomain({ name: DOMAIN })]) },
-  );
-  return { steps: comparable(run.steps), end: run.end.reason };
+  // The CDR of the earlier call, in the real store (the seed's search and lastAgent's lookup both read it).
+  const cdr = testCase.lastAgent ? openSqliteCdrStore({ path: ':memory:', countries: { [DOMAIN]: COUNTRY } }) : undefined;
+  try {
+    await cdr?.index([{ document: outboundCall(TEST_NOW, { userId: testCase.lastAgent!, to: CUSTOMER, minutesAgo: 12, domain: DOMAIN }) }]);
+    const run = await runSchema(
+      testCase.schema,
+      { variables: { domain_name: DOMAIN, caller_id_number: CUSTOMER, destination_number: PUBLIC_NUMBER }, phones, targets },
+      { cdr, directory: testDirectory([testDomain({ name: DOMAIN, country: COUNTRY })]) },
+    );
+    return { steps: comparable(run.steps), end: run.end.reason };
+  } finally {
+    await cdr?.close();
+  }
 }
 
 async function throughSip(testCase: ParityCase) {
@@ -175,6 +199,7 @@ async function throughSip(testCase: ParityCase) {
   const server = await startTestRouter({
     gateways: [{ name: 'carrier', host: CARRIER_IP, port: await freeUdpPort(CARRIER_IP) }],
     routes: { public: [{ name: 'parity', numbers: [PUBLIC_NUMBER], schema: schemaFile }] },
+    domain: { country: COUNTRY },
     router: { clock, trace: (_call: Call, event) => events.push(event) },
   });
   const sipps: BackgroundSipp[] = [];
@@ -230,7 +255,7 @@ describe('trace and the SIP server agree', { concurrency: 4 }, () => {
   for (const testCase of CASES) {
     it(testCase.name, async () => {
       const [traced, real] = await Promise.all([throughTrace(testCase), throughSip(testCase)]);
-      assert.ok(traced.steps.some((step) => step.app === 'bridge'), 'the scenario bridges');
+      assert.ok(traced.steps.some((step) => step.app === 'bridge' || step.app === 'lastAgent'), 'the scenario bridges');
       assert.deepEqual(real, traced);
     });
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import type { CompiledSchema } from '../../src/engine/compile.js';
@@ -9,7 +10,7 @@ import { startRouter } from '../../src/server/router.js';
 import { runCli } from '../support/cli.js';
 import { demoConfigFile } from '../support/demo-config.js';
 
-const EXAMPLES = ['last-agent.json', 'internal.json', 'outbound.json'];
+const EXAMPLES = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 
 /** Which shipped example schema the selected route runs (compiled schemas compare by structure). */
 async function exampleOf(selection: RouteSelection): Promise<string | undefined> {
@@ -31,14 +32,27 @@ function isSameSchema(a: CompiledSchema, b: CompiledSchema): boolean {
   }
 }
 
-test('the started demo router routes the carrier number to last-agent, 101 to internal and a mobile number to outbound', async () => {
+/** last-agent-app.json's lastAgent step, then demo-ivr.json's steps: what the demo's main number runs. */
+async function lastAgentThenIvr(): Promise<unknown[]> {
+  const read = async (name: string) => JSON.parse(await readFile(new URL(`../../examples/${name}`, import.meta.url), 'utf8')) as object[];
+  const [lookup] = await read('last-agent-app.json');
+  return [lookup, ...(await read('demo-ivr.json'))];
+}
+
+test('the started demo router routes the main number to lastAgent then the IVR, the second to the seed last-agent, 101 to internal, 500 to the IVR and a mobile number to outbound', async () => {
   const { file } = await demoConfigFile();
   const router = await startRouter(file, pino({ level: 'silent' }));
   try {
     const { routes } = router;
     const fromCarrier = routes.selectPublic('0441234567', 'gateway');
-    assert.equal(await exampleOf(fromCarrier), 'last-agent.json');
+    assert.ok(fromCarrier.found);
+    const expected = schemaLoader.load(await lastAgentThenIvr());
+    assert.ok(expected.ok);
+    assert.ok(isSameSchema(fromCarrier.route.schema, expected.schema), 'lastAgent, then the demo IVR instead of its fallback');
     assert.deepEqual(fromCarrier.found && [fromCarrier.route.name, fromCarrier.route.domain], ['main number', 'demo.callrouter.local']);
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
+    assert.equal(await exampleOf(routes.selectFromUser('demo.callrouter.local', '500')), 'demo-ivr.json');
+    assert.equal(await exampleOf(routes.selectPublic('0441234568', 'gateway')), 'last-agent.json');
 
     const internal = routes.selectFromUser('demo.callrouter.local', '101');
     assert.equal(await exampleOf(internal), 'internal.json');
@@ -61,4 +75,26 @@ test('callrouter start refuses a configuration with a duplicate DID or a bad pat
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /domains\[0\]\.routes\.default\[0\]\.pattern: invalid regular expression/);
   assert.match(result.stderr, /domains\[1\]\.routes\.public\[0\]\.numbers\[0\]: the number 0441234567 is already routed by domains\[0\]\.routes\.public\[0\]\.numbers\[0\]/);
+});
+
+test('the demo IVR in a trace: in office hours 2 rings 102, then voicemail of 100 when nobody answers; after hours straight to voicemail', async () => {
+  const { file } = await demoConfigFile();
+  const scenario = join(dirname(file), 'scenario.json');
+  await writeFile(scenario, JSON.stringify({ variables: { caller_id_number: '0501112233' }, phones: { '102': 'onhook' }, dtmf: ['2'], callerHangsUpAfter: 120 }));
+  const trace = async (now: string) => {
+    const result = await runCli(['trace', '--config', file, '--var', 'destination_number=0441234567', '--scenario', scenario, '--now', now, '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    return result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((event) => event.type === 'step');
+  };
+  const open = await trace('2026-11-24T10:30:00Z');
+  const bridge = open.find((step) => step.app === 'bridge');
+  assert.deepEqual(bridge?.args.endpoints.map((endpoint: { name: string }) => endpoint.name), ['102']);
+  assert.match(open.find((step) => step.app === 'voicemail')?.result ?? '', /^message \S+ left for 100 /);
+  const closed = await trace('2026-11-28T10:30:00Z');
+  assert.ok(!closed.some((step) => step.app === 'bridge'), 'no bridge after hours');
+  assert.match(closed.find((step) => step.app === 'voicemail')?.result ?? '', /^message \S+ left for 100 /);
 });

@@ -36,7 +36,7 @@ test('the demo configuration is valid, its route schemas load, passwords and an 
   assert.equal(new Set(demo.users.map((user) => user.password)).size, 6);
   const config = await loadConfigFile(file);
   const schemas = await loadRouteSchemas(config, dir, schemaLoader);
-  assert.equal(schemas.size, 3);
+  assert.equal(schemas.size, 6, 'main number, seed schema, *98 voicemail, 500 IVR, internal, outbound');
   assert.deepEqual({ sip: config.sip.listen.address, http: config.http.address }, { sip: '127.0.0.1', http: '127.0.0.1' }, 'loopback only');
   const tokens = TokenStore.openInDataDir(dir);
   try {
@@ -89,11 +89,12 @@ test('an invalid configuration names every problem by path', async () => {
   const file = join(dir, 'bad.json');
   await writeFile(
     file,
-    JSON.stringify({ http: { port: 'eighty' }, domains: [{ name: 'x', timeZone: 'Mars/Base', users: [{ id: '1 0', password: '' }] }] }),
+    JSON.stringify({ http: { port: 'eighty' }, domains: [{ name: 'x', timeZone: 'Mars/Base', country: 'Ukraine', users: [{ id: '1 0', password: '' }] }] }),
   );
   assert.deepEqual(await configProblems(file), [
     'http.port: Expected number, received string',
     'domains[0].timeZone: expected an IANA time zone such as Europe/Kyiv',
+    'domains[0].country: expected an ISO 3166-1 alpha-2 country code with a numbering plan, such as UA or DE',
     'domains[0].users[0].id: expected an extension of letters, digits or _.+- (1 to 64)',
     'domains[0].users[0].password: expected a non-empty SIP password',
   ]);

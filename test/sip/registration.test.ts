@@ -93,6 +93,8 @@ test('wrong passwords get 401 again, then the source is refused (403) even with 
     assert.equal(stateOf(server, '101'), 'nonreg');
     const metrics = await (await fetch(`http://127.0.0.1:${server.router.http.port}/metrics`)).text();
     assert.match(metrics, /^callrouter_sip_auth_failures_total\{blocked="true"\} 1$/m);
+    assert.match(metrics, /^callrouter_sip_auth_blocks_active\{scope="source"\} 1$/m, 'the block in force is shown');
+    assert.match(metrics, /^callrouter_sip_auth_blocks_active\{scope="user-at-source"\} 0$/m);
   }));
 
 const GARBAGE = [

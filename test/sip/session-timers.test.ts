@@ -20,7 +20,7 @@ async function orphanedCall(sip: TestRouterOptions['sip'], expectedCause: string
     try {
       // The callee's scenario ends only with the router's BYE.
       const results = await allOk({ caller, callee });
-      const cdrs = await newCdrs(server, before, 2, 10_000);
+      const cdrs = await newCdrs(server, before, 2, 30_000);
       assert.equal(findCdr(cdrs, { 'User ID': '101' }, 'the vanished caller’s leg')['Hangup cause'], expectedCause);
       assert.equal(findCdr(cdrs, { 'User ID': '102' }, 'the callee’s leg')['Hangup cause'], expectedCause);
       assert.equal(await waitForState(server, '101', 'nonreg'), 'nonreg', 'the caller is no longer busy');

@@ -37,6 +37,11 @@ test('hundreds of idle connections from one address leave TCP open to everyone e
     assert.equal(phone.exitCode, 0, `the phone on another address registers over TCP:\n${phone.diagnostics}`);
     assert.equal(server.router.sip.contacts('e2e.callrouter.test', '101')[0]?.source.transport, 'tcp');
 
+    const metrics = await (await fetch(`http://127.0.0.1:${server.router.http.port}/metrics`)).text();
+    const refused = /^callrouter_sip_tcp_connections_refused_total\{limit="maxConnectionsPerAddress"\} (\d+)$/m.exec(metrics);
+    assert.ok(refused && Number(refused[1]) >= IDLE_CONNECTIONS - 20, `the connections over the cap are counted:\n${metrics.split('\n').filter((line) => line.includes('tcp')).join('\n')}`);
+    assert.match(metrics, /^callrouter_sip_tcp_connections \d+$/m);
+
     // Only the first-message deadline can close the connections the cap let in: none of them ever sends anything.
     await Promise.all(closed);
   } finally {

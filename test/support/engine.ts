@@ -47,6 +47,9 @@ export function searcherWith(hits: SearchHit[]): CdrSearcher {
         hits: { total: { value: hits.length, relation: 'eq' }, max_score: null, hits },
       };
     },
+    async lastAgents() {
+      return { agents: [], considered: [], truncated: false };
+    },
   };
 }
 

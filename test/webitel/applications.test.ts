@@ -111,7 +111,7 @@ describe('applications in their documented form', () => {
   it('cdr: aggs, index, pageNumber and includes reach the search as Elasticsearch fields', async () => {
     const requests: unknown[] = [];
     const searcher = searcherWith([]);
-    const cdr = { search: (request: unknown, options?: object) => (requests.push(request), searcher.search(request, options)) };
+    const cdr = { ...searcher, search: (request: unknown, options?: object) => (requests.push(request), searcher.search(request, options)) };
     await runSchema(example('applications-cdr'), {}, { cdr });
     const request = requests[0] as Record<string, unknown>;
     assert.deepEqual(request.aggs, { waiting: { avg: { field: 'queue.wait_duration' } } });

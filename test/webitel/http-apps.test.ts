@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { runApp, runSchema } from '../support/engine.js';
+import { loadErrors, runApp, runSchema } from '../support/engine.js';
 import { acrServices } from './support.js';
 
 interface Received {
@@ -31,6 +31,16 @@ class TestService {
         return void response.end(JSON.stringify([{ set: { from_api: 'yes' } }, { log: 'api says hi to ${caller_id_number}' }]));
       }
       if (path === '/bad-schema') return void response.end(JSON.stringify([{ hangpu: '' }]));
+      if (path === '/xml') {
+        response.setHeader('content-type', 'text/xml; charset=utf-8');
+        return void response.end(
+          '<?xml version="1.0"?><response><owner id="7">101</owner><name>O&amp;M</name><items><item>a</item><item code="007">b</item></items></response>',
+        );
+      }
+      if (path === '/not-xml') {
+        response.setHeader('content-type', 'application/xml');
+        return void response.end('<response><owner>101</response>');
+      }
       response.setHeader('content-type', 'application/json');
       response.setHeader('set-cookie', ['session=abc; Path=/', 'lang=uk']);
       response.statusCode = path === '/missing' ? 404 : 200;
@@ -51,6 +61,42 @@ describe('httpRequest and httpApi against a local web service', () => {
   const service = new TestService();
   before(() => service.start());
   after(() => service.stop());
+
+  it('reads an XML answer by XPath (/a/b, [n], @attr, //name, text()) and by dotted paths', async () => {
+    const { call, step } = await runApp(
+      {
+        httpRequest: {
+          url: `${service.base}/xml`,
+          method: 'GET',
+          exportVariables: {
+            owner: '/response/owner',
+            owner_id: '/response/owner/@id',
+            second: '/response/items/item[2]/text()',
+            code: '/response/items/item[2]/@code',
+            name: '//name',
+            first: 'response.items.item.0',
+            missing: '/response/nothing',
+          },
+        },
+      },
+      {},
+      { acr: acrServices() },
+    );
+    assert.equal(step.result, 'HTTP 200, 7 variable(s) exported');
+    const read = (name: string) => call.getVariable(name);
+    assert.deepEqual(
+      ['owner', 'owner_id', 'second', 'code', 'name', 'first', 'missing'].map(read),
+      ['101', '7', 'b', '007', 'O&M', 'a', ''],
+    );
+  });
+
+  it('an answer that is not well-formed XML exports nothing and says why; XPath beyond the supported forms is a load error', async () => {
+    const { step } = await runApp({ httpRequest: { url: `${service.base}/not-xml`, method: 'GET', exportVariables: { owner: '/response/owner' } } }, {}, { acr: acrServices() });
+    assert.match(step.result!, /^HTTP 200; the answer is not valid XML: .*: exportVariables not read$/);
+    assert.deepEqual(loadErrors([{ httpRequest: { url: 'http://example.com/', exportVariables: { x: '/a/*/b' } } }]), [
+      { path: '[0].httpRequest.exportVariables.x', message: 'XPath wildcards are not read here: "/a/*/b"' },
+    ]);
+  });
 
   it('sends the documented request (method, headers, JSON body, path values) and exports JSON paths, status and cookies', async () => {
     const { call, step } = await runApp(

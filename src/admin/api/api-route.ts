@@ -3,12 +3,12 @@
  * and the response at run time and make its entry in the OpenAPI document,
  * so the two cannot disagree.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import type { Permission } from '../roles.js';
 import { invalidRequest } from './api-error.js';
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -17,6 +17,8 @@ export interface RouteInput<P, Q, B> {
   /** The one domain the token may see (a domain-admin's), undefined for every domain. */
   domainScope: string | undefined;
   request: FastifyRequest;
+  /** For headers (ETag); the body is what the handler returns. */
+  reply: FastifyReply;
 }
 
 export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown> {
@@ -25,12 +27,18 @@ export interface ApiRouteSpec<P = unknown, Q = unknown, B = unknown, R = unknown
   url: string;
   summary: string;
   permission: Permission;
+  /** Open to anyone (signing in): no token or session is asked for. */
+  open?: true;
   params?: ZodType<P, any, unknown>;
   query?: ZodType<Q, any, unknown>;
   body?: ZodType<B, any, unknown>;
+  /** What the OpenAPI document shows as the body when the handler validates it itself (`body` then takes anything). */
+  documentedBody?: ZodType;
   response: ZodType<R, any, unknown>;
   /** The success status (200 unless said). */
   status?: number;
+  /** Refusals particular to this route, by status, for the OpenAPI document (400–404 are listed for every route). */
+  errors?: Record<string, string>;
   handler(input: RouteInput<P, Q, B>): Promise<R>;
 }
 
@@ -45,6 +53,7 @@ export interface DocumentedRoute {
   body?: ZodType;
   status: number;
   response: ZodType | { mediaType: string; description: string };
+  errors?: Record<string, string>;
 }
 
 export class ApiRoutes {
@@ -57,12 +66,14 @@ export class ApiRoutes {
 
   add<P, Q, B, R>(spec: ApiRouteSpec<P, Q, B, R>): void {
     const status = spec.status ?? 200;
-    this.documented.push({ ...spec, status });
+    this.documented.push({ ...spec, body: spec.documentedBody ?? spec.body, status });
     this.app.route({
       method: spec.method,
       url: spec.url,
       // Every admin API route keeps to the token's domain in its handler (404 for other domains' objects).
-      config: { access: { permission: spec.permission, domains: 'filtered', dialect: 'plain', action: `${spec.method} ${this.prefix}${spec.url}` } },
+      config: {
+        access: spec.open ? { public: true } : { permission: spec.permission, domains: 'filtered', dialect: 'plain', action: `${spec.method} ${this.prefix}${spec.url}` },
+      },
       handler: async (request, reply) => {
         const input: RouteInput<P, Q, B> = {
           params: parsePart('params', spec.params, request.params),
@@ -70,6 +81,7 @@ export class ApiRoutes {
           body: parsePart('body', spec.body, request.body),
           domainScope: request.principal?.domain,
           request,
+          reply,
         };
         const result = spec.response.parse(await spec.handler(input));
         return reply.code(status).send(result);

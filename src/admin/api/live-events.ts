@@ -1,18 +1,22 @@
 /**
  * The live events of a running router, for `GET /api/v1/events`:
- * registrations, phone state changes and calls starting, answered and
- * ending, each tagged with its domain so a domain-admin's stream carries
- * only its own.
+ * registrations, phone state changes, calls starting, ringing, answered
+ * and ending, and configuration changes, each tagged with its domain so a
+ * domain-admin's stream carries only its own.
  */
 import type { AccountState, PhoneStateTracker } from '../../directory/directory.js';
 import { InMemoryPhoneState } from '../../directory/phone-state.js';
 import type { LiveCall, LiveCalls } from '../../sip/live-calls.js';
+import type { AuditAction } from '../../config/store/config-store.js';
+import type { Configuration } from '../../config/store/configuration.js';
 
 export type LiveEvent =
   | { type: 'phone.registrations'; domain: string; id: string; contacts: number }
   | { type: 'phone.state'; domain: string; id: string; account_state: AccountState }
-  | { type: 'call.started' | 'call.answered'; domain: string; call: LiveCall }
-  | { type: 'call.ended'; domain: string; call: LiveCall; hangupCause: string };
+  | { type: 'call.started' | 'call.ringing' | 'call.answered'; domain: string; call: LiveCall }
+  | { type: 'call.ended'; domain: string; call: LiveCall; hangupCause: string }
+  /** A new configuration revision: `object` changed (`domains/<domain>/users/101`), or `domains` for every domain at once. */
+  | { type: 'config.changed'; domain: string; revision: number; action: AuditAction; object: string };
 
 type RegistrationsListener = (domain: string, userId: string, contacts: number) => void;
 
@@ -34,6 +38,7 @@ export class ReportingPhoneState extends InMemoryPhoneState {
 export interface LiveEventSources {
   phoneState: PhoneStateTracker & Partial<Pick<ReportingPhoneState, 'onRegistrations'>>;
   calls: LiveCalls;
+  configuration?: Pick<Configuration, 'onChange'>;
 }
 
 /** Subscribes to every source; returns what unsubscribes. */
@@ -42,6 +47,11 @@ export function subscribeLiveEvents(sources: LiveEventSources, listener: (event:
     sources.phoneState.onChange((domain, id, state) => listener({ type: 'phone.state', domain, id, account_state: state })),
     sources.phoneState.onRegistrations?.((domain, id, contacts) => listener({ type: 'phone.registrations', domain, id, contacts })),
     sources.calls.onEvent((event) => listener({ ...event, domain: event.call.domain })),
+    sources.configuration?.onChange(({ revision, domains }, change) => {
+      // A change of every domain is told to each (a domain-admin's stream gets its own).
+      const touched = change.domain !== undefined ? [change.domain] : domains.map((domain) => domain.name);
+      for (const domain of touched) listener({ type: 'config.changed', domain, revision, action: change.action, object: change.object });
+    }),
   ];
   return () => {
     for (const stop of stops) stop?.();

@@ -58,6 +58,7 @@ export function openApiDocument(prefix: string, routes: readonly DocumentedRoute
         ['401', 'no token, or an unknown or revoked one'],
         ['403', 'the role may not do this'],
         ['404', 'no such object (or one of another domain)'],
+        ...Object.entries(route.errors ?? {}),
       ].map(([status, description]) => [status, { description, content: { 'application/json': { schema: errorSchema } } }]),
     );
     (paths[openApiPath(prefix + route.url)] ??= {})[route.method.toLowerCase()] = {

@@ -17,7 +17,8 @@ import { ApiError, jsonPath, notFound } from './api-error.js';
 import type { ApiRoutes } from './api-route.js';
 
 export interface TraceSource {
-  domains: readonly DirectoryDomainSettings[];
+  /** The running configuration's domains (they change without a restart). */
+  domains: () => readonly DirectoryDomainSettings[];
   cdr: CdrSearcher;
 }
 
@@ -41,11 +42,13 @@ const stepTrace = z.object({
 const endTrace = z.object({
   type: z.literal('end'),
   reason: z.enum(['completed', 'break', 'ended-by-app', 'call-ended', 'goto-limit', 'step-limit', 'transfer']),
+  callEnd: z.string().optional(),
   at: z.string(),
   steps: z.number(),
   message: z.string().optional(),
 });
-export const traceResponse = z.object({ events: z.array(z.discriminatedUnion('type', [stepTrace, endTrace])) });
+export const traceEvent = z.discriminatedUnion('type', [stepTrace, endTrace]);
+export const traceResponse = z.object({ events: z.array(traceEvent) });
 
 export function traceRoutes(routes: ApiRoutes, source: TraceSource): void {
   const loader = new SchemaLoader(appRegistry);
@@ -63,16 +66,20 @@ export function traceRoutes(routes: ApiRoutes, source: TraceSource): void {
         const issues = loaded.errors.map((error) => ({ path: jsonPath('$.body.schema', error.path), message: error.message }));
         throw new ApiError(400, `invalid schema (${issues.length} error${issues.length === 1 ? '' : 's'})`, issues);
       }
+      const domains = source.domains();
       const requested = scenario.variables.domain_name;
-      const domain = domainScope ?? requested ?? source.domains[0]?.name;
+      const domain = domainScope ?? requested ?? domains[0]?.name;
       if (requested !== undefined && requested !== domain) throw notFound(`domain ${requested}`);
-      if (!source.domains.some((configured) => configured.name === domain)) throw notFound(`domain ${domain ?? '(none configured)'}`);
+      if (!domains.some((configured) => configured.name === domain)) throw notFound(`domain ${domain ?? '(none configured)'}`);
       const events: TraceEvent[] = [];
       await simulateCall({
         schema: loaded.schema,
         scenario: { ...scenario, variables: { ...scenario.variables, domain_name: domain! } },
-        directory: new ConfigDirectory(source.domains),
-        cdr: { search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }) },
+        directory: new ConfigDirectory(domains),
+        cdr: {
+          search: (request, options) => source.cdr.search(request, { ...options, domain: domainScope ?? options?.domain }),
+          lastAgents: (query, options) => source.cdr.lastAgents({ ...query, domain: domainScope ?? query.domain }, options),
+        },
         logger: pino({ level: 'silent' }),
         trace: (event) => events.push(event),
       });

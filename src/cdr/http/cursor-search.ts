@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { isObject, readString, type JsonObject } from '../query/errors.js';
 import type { SearchResponse } from '../store.js';
 import { CdrQueryError } from '../store.js';
-import type { CursorRegistry } from './cursors.js';
+import { checkKeepAlive, type CursorRegistry } from './cursors.js';
 import type { IndexTarget } from './indices.js';
 import { durationParam } from './params.js';
 import type { Searcher } from './searcher.js';
@@ -55,23 +55,31 @@ export async function openScroll(
   shape: ResponseOptions,
 ): Promise<Record<string, unknown>> {
   if (body.search_after !== undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: `search_after` cannot be used in a scroll context.;');
-  const keepAliveMs = durationParam(keepAlive, 'scroll');
+  const keepAliveMs = checkKeepAlive(durationParam(keepAlive, 'scroll'), keepAlive);
   const visibleSortValues = body.sort === undefined ? 0 : Array.isArray(body.sort) ? body.sort.length : 1;
   const paged: JsonObject = { ...body, sort: withTiebreak(body.sort) };
-  const response = await context.searcher.search(target, paged, request);
+  // The snapshot first, so the first page and the rest see the same data.
+  const cursor = await context.scrolls.open(target, keepAliveMs);
+  let response: SearchResponse;
+  try {
+    response = await context.searcher.search(target, paged, request, cursor.snapshot);
+  } catch (error) {
+    context.scrolls.close([cursor.id]);
+    throw error;
+  }
   // Later pages: no aggregations (the first page had them), and search_after takes the place of from.
   const rest = { ...paged };
   for (const key of ['aggs', 'aggregations', 'from']) delete rest[key];
-  const cursor = context.scrolls.open(target, keepAliveMs, { body: rest, visibleSortValues, response: shape });
+  Object.assign(cursor, { body: rest, visibleSortValues, response: shape });
   cursor.after = lastSortValues(response);
   hideTiebreak(response, visibleSortValues);
   return { _scroll_id: cursor.id, ...shapeResponse(response, shape, context.searcher.fieldType) };
 }
 
 export async function continueScroll(context: CursorSearch, request: FastifyRequest, scrollId: string, keepAlive: string | undefined, totalAsInteger: boolean | undefined) {
-  const cursor = context.scrolls.use(scrollId, keepAlive === undefined ? undefined : durationParam(keepAlive, 'scroll'));
+  const cursor = context.scrolls.use(scrollId, keepAlive === undefined ? undefined : checkKeepAlive(durationParam(keepAlive, 'scroll'), keepAlive));
   const body = cursor.after === undefined ? { ...cursor.body, size: 0 } : { ...cursor.body, search_after: cursor.after };
-  const response = await context.searcher.search(cursor.target, body, request);
+  const response = await context.searcher.search(cursor.target, body, request, cursor.snapshot);
   cursor.after = lastSortValues(response) ?? cursor.after;
   hideTiebreak(response, cursor.visibleSortValues ?? 0);
   const shape = { ...cursor.response!, ...(totalAsInteger === undefined ? {} : { totalAsInteger }) };
@@ -82,7 +90,9 @@ export async function continueScroll(context: CursorSearch, request: FastifyRequ
 function readPit(value: unknown): { id: string; keepAliveMs?: number } {
   if (!isObject(value)) throw new CdrQueryError('parsing_exception', '[pit] expected an object with [id] and [keep_alive]');
   const id = readString(value.id, 'pit.id');
-  return value.keep_alive === undefined ? { id } : { id, keepAliveMs: durationParam(readString(value.keep_alive, 'pit.keep_alive'), 'keep_alive') };
+  if (value.keep_alive === undefined) return { id };
+  const written = readString(value.keep_alive, 'pit.keep_alive');
+  return { id, keepAliveMs: checkKeepAlive(durationParam(written, 'keep_alive'), written) };
 }
 
 export async function searchPointInTime(context: CursorSearch, request: FastifyRequest, index: string | undefined, body: JsonObject, shape: ResponseOptions) {
@@ -93,6 +103,6 @@ export async function searchPointInTime(context: CursorSearch, request: FastifyR
   const cursor = context.pits.use(pit.id, pit.keepAliveMs);
   const paged: JsonObject = { ...body, sort: withTiebreak(body.sort) };
   delete paged.pit;
-  const response = await context.searcher.search(cursor.target, paged, request);
+  const response = await context.searcher.search(cursor.target, paged, request, cursor.snapshot);
   return { pit_id: cursor.id, ...shapeResponse(response, shape, context.searcher.fieldType) };
 }

@@ -55,10 +55,10 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
       throw new CdrQueryError('illegal_argument_exception', `opType must be 'create' or 'index', found: [${params.op_type}]`);
     }
     if (params.op_type === 'create' && request.params.id === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: an id must be provided if version type or value are set;');
-    // A CDR is a record of what happened: a write naming an id creates it and answers 409 when it exists,
-    // unless the caller asks to replace it with ?op_type=index (Elasticsearch's default is to replace).
-    const mode = params.op_type ?? (request.params.id === undefined ? 'index' : 'create');
-    return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: mode === 'create' ? 'create' : 'index' });
+    // Elasticsearch's default (op_type=index): a write naming an existing id replaces it, a new version. Only
+    // authenticated writers (cdr-writer) get here, and a client's retried index() must succeed; `op_type=create`
+    // and `_create` refuse an existing id with 409.
+    return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: params.op_type === 'create' ? 'create' : 'index' });
   };
   app.post('/:index/_doc', index);
   app.route({ method: ['PUT', 'POST'], url: '/:index/_doc/:id', handler: index });
@@ -85,14 +85,14 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     const params = checkParams(request, READ_PARAMS);
     checkWriteIndex(request.params.index);
     const id = request.params.id!;
-    const { body } = searchBody({ query: { ids: { values: [id] } }, size: 1 }, params);
+    const { body } = searchBody({ query: { ids: { values: [id] } }, size: 1, version: true }, params);
     const [hit] = (await searcher.search({ kind: 'all' }, body, request)).hits.hits;
     if (sourceOnly) {
       if (!hit) throw new CdrQueryError('resource_not_found_exception', `Document not found [${INDEX_NAME}]/[${id}]`, 404);
       return { found: true, source: hit._source ?? {} };
     }
     if (!hit) return { found: false, response: { _index: INDEX_NAME, _id: id, found: false } };
-    return { found: true, response: { _index: INDEX_NAME, _id: id, _version: 1, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) } };
+    return { found: true, response: { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) } };
   };
   app.get<DocParams>('/:index/_doc/:id', async (request, reply) => {
     const { found, response } = await get(request, false);
@@ -118,13 +118,13 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
       checkWriteIndex(index);
       return String(entry._id);
     });
-    const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length }, params);
+    const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length, version: true }, params);
     const hits = new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
     return {
       docs: ids.map((id) => {
         const hit = hits.get(id);
         if (!hit) return { _index: INDEX_NAME, _id: id, found: false };
-        return { _index: INDEX_NAME, _id: id, _version: 1, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) };
+        return { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) };
       }),
     };
   };

@@ -10,7 +10,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
 import { registerClusterRoutes } from './cluster-routes.js';
-import { CursorRegistry } from './cursors.js';
+import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
+import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
 import { createSearcher } from './searcher.js';
@@ -18,7 +19,9 @@ import { registerSearchRoutes } from './search-routes.js';
 import { registerWire } from './wire.js';
 
 /** What the API needs of the store: searches, per-item writes (index, create, update, delete), bulk bodies, deletes by query and the mapping. */
-export type CdrHttpStore = Pick<CdrService, 'search' | 'count' | 'write' | 'bulk' | 'deleteByQuery' | 'mappedFields'>;
+export type CdrHttpStore = Pick<CdrService, 'search' | 'count' | 'write' | 'bulk' | 'deleteByQuery' | 'mappedFields'> &
+  /** Without them, scrolls and points in time page over live data. */
+  Partial<SnapshotSource>;
 
 export interface CdrHttpOptions {
   store: CdrHttpStore;
@@ -28,6 +31,8 @@ export interface CdrHttpOptions {
   timeZoneOf?: (domain: string | undefined) => string;
   /** The one domain a request may search, when its credentials are confined to one (src/admin). */
   domainOf?: (request: FastifyRequest) => string | undefined;
+  /** Who the request's credentials name, for `_security/_authenticate` (src/admin). */
+  identityOf?: (request: FastifyRequest) => RequestIdentity | undefined;
 }
 
 export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOptions): Promise<void> {
@@ -51,7 +56,16 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   const searcher = createSearcher(store, searchOptions);
 
   registerClusterRoutes(app, { mappedFields: () => store.mappedFields(), documentCount: async () => (await store.count({})).count });
-  registerSearchRoutes(app, { searcher, scrolls: new CursorRegistry(), pits: new CursorRegistry() });
+  registerDiscoveryRoutes(app, options.identityOf);
+  const snapshots: SnapshotSource | undefined =
+    store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
+  const scrolls = new CursorRegistry('scroll', snapshots);
+  const pits = new CursorRegistry('pit', snapshots);
+  app.addHook('onClose', async () => {
+    scrolls.closeAll();
+    pits.closeAll();
+  });
+  registerSearchRoutes(app, { searcher, scrolls, pits });
   registerDocumentRoutes(app, { store, searcher });
   registerFreeswitchRoute(app, { store, timeZoneOf: options.timeZoneOf ?? (() => 'UTC') });
 }

@@ -56,7 +56,6 @@ export const SEARCH_PARAMS = [
 /** Body keys answered here rather than by the query engine. */
 export interface ResponseOptions {
   totalAsInteger: boolean;
-  withVersion: boolean;
   /** With `typed_keys`: the request's aggregations, whose names the response prefixes with their types. */
   typedAggregations?: JsonObject;
 }
@@ -117,7 +116,7 @@ export function countBody(body: unknown, params: Params): unknown {
 /** The search body with the URL's parameters applied, and what the response must look like. */
 export function searchBody(body: unknown, params: Params): { body: JsonObject; response: ResponseOptions } {
   checkSearchType(params);
-  if (body !== undefined && !isObject(body)) return { body: body as JsonObject, response: { totalAsInteger: false, withVersion: false } };
+  if (body !== undefined && !isObject(body)) return { body: body as JsonObject, response: { totalAsInteger: false } };
   const request: JsonObject = { ...(body ?? {}) };
   for (const flag of ['explain', 'seq_no_primary_term'] as const) {
     if (booleanParam(params, flag) || request[flag] === true) throw unsupported(flag, 'documents have no scoring explanation or sequence numbers here');
@@ -141,9 +140,8 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
     request.track_total_hits = value === 'true' || value === '' ? true : value === 'false' ? false : integerParam(params, 'track_total_hits');
   }
   if (params.track_scores !== undefined) request.track_scores = booleanParam(params, 'track_scores');
-  const withVersion = booleanParam(params, 'version') ?? request.version === true;
-  delete request.version;
-  const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false, withVersion };
+  if (booleanParam(params, 'version')) request.version = true;
+  const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false };
   const aggregations = request.aggs ?? request.aggregations;
   if (booleanParam(params, 'typed_keys') && isObject(aggregations)) response.typedAggregations = aggregations;
   return { body: request, response };
@@ -152,7 +150,6 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
 /** Applies the response options to a search response. */
 export function shapeResponse(response: SearchResponse, options: ResponseOptions, fieldType: FieldTypeOf): SearchResponse {
   if (options.typedAggregations && response.aggregations) response.aggregations = typedAggregations(response.aggregations, options.typedAggregations, fieldType);
-  if (options.withVersion) for (const hit of response.hits.hits) Object.assign(hit, { _version: 1 });
   if (options.totalAsInteger) {
     const total = response.hits.total?.value ?? -1;
     (response.hits as unknown as JsonObject).total = total;

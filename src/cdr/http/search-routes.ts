@@ -8,7 +8,7 @@ import { checkJsonDepth } from '../json-depth.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
-import { contextMissing, type CursorRegistry } from './cursors.js';
+import { checkKeepAlive, contextMissing, type CursorRegistry } from './cursors.js';
 import { resolveIndices, type IndexTarget } from './indices.js';
 import { booleanParam, checkParams, durationParam, type Params } from './params.js';
 import { COUNT_PARAMS, SEARCH_PARAMS, countBody, searchBody, shapeResponse } from './search-params.js';
@@ -140,14 +140,14 @@ function registerScrollRoutes(app: FastifyInstance, context: CursorSearch): void
 function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): void {
   const keepAliveOf = (params: Params): number => {
     if (params.keep_alive === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is not specified;');
-    return durationParam(params.keep_alive, 'keep_alive');
+    return checkKeepAlive(durationParam(params.keep_alive, 'keep_alive'), params.keep_alive);
   };
   const openParams = ['keep_alive', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'preference', 'routing', 'allow_partial_pit_creation', 'index_filter'];
 
   // Elasticsearch
   app.post<IndexParams>('/:index/_pit', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = pits.open(targetOf(request.params.index, params), keepAliveOf(params));
+    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
     return { id: cursor.id, _shards: SHARDS_ONE };
   });
   app.delete('/_pit', async (request, reply) => {
@@ -164,7 +164,7 @@ function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): 
   // OpenSearch
   app.post<IndexParams>('/:index/_search/point_in_time', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = pits.open(targetOf(request.params.index, params), keepAliveOf(params));
+    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
     return { pit_id: cursor.id, _shards: SHARDS_ONE, creation_time: cursor.createdAt };
   });
   app.get('/_search/point_in_time/_all', async (request) => {

@@ -10,7 +10,8 @@ import { searchWithHighlight, wantsHighlight } from './highlighting.js';
 import type { FieldTypeOf } from './typed-keys.js';
 
 export interface Searcher {
-  search(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<SearchResponse>;
+  /** With `snapshot`, over the store as it was when that snapshot opened (a scroll's, a point in time's). */
+  search(target: IndexTarget, body: unknown, request: FastifyRequest, snapshot?: string): Promise<SearchResponse>;
   count(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<CountResponse>;
   deleteByQuery(target: IndexTarget, body: unknown, request: FastifyRequest): Promise<DeleteByQueryResponse>;
   /** The mapped type of a field (read once per call: the mapping grows as documents arrive). */
@@ -45,10 +46,11 @@ export function createSearcher(store: Pick<CdrService, 'search' | 'count' | 'del
   };
   return {
     fieldType: (field) => store.mappedFields().find(([name]) => name === field)?.[1],
-    async search(target, body, request) {
+    async search(target, body, request, snapshot) {
       if (target.kind === 'none') return { took: 0, timed_out: false, _shards: NO_SHARDS, hits: { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] } };
-      if (wantsHighlight(body)) return searchWithHighlight(store, body, options(target, request));
-      return store.search(body ?? {}, options(target, request));
+      const searchOptions = snapshot === undefined ? options(target, request) : { ...options(target, request), snapshot };
+      if (wantsHighlight(body)) return searchWithHighlight(store, body, searchOptions);
+      return store.search(body ?? {}, searchOptions);
     },
     async count(target, body, request) {
       if (target.kind === 'none') return { count: 0, _shards: NO_SHARDS };

@@ -26,6 +26,8 @@ export interface StoredRow {
   seq: number;
   id: string;
   source: CdrDocument;
+  /** Elasticsearch's _version. */
+  version: number;
 }
 
 export interface PageRequest {
@@ -77,6 +79,7 @@ interface Match {
   doc: DocView;
   score: number;
   seq: number;
+  version: number;
 }
 
 /** Every match, or those found before the deadline (then timedOut). */
@@ -88,7 +91,7 @@ function allMatches(bound: Bound, backend: SearchBackend, deadline = Infinity): 
     if (++checked % DEADLINE_CHECK_INTERVAL === 0 && Date.now() > deadline) return { matches, timedOut: true };
     const doc = docView(row.id, row.source, backend.mapping);
     const score = matcher(doc);
-    if (score !== undefined) matches.push({ doc, score, seq: row.seq });
+    if (score !== undefined) matches.push({ doc, score, seq: row.seq, version: row.version });
   }
   return { matches, timedOut: false };
 }
@@ -115,7 +118,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
     total = fastPage.total;
-    pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq }));
+    pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq, version: row.version }));
   } else {
     const found = allMatches(bound, backend, options.deadline);
     const matches = found.matches;
@@ -131,7 +134,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   }
 
   const hits: SearchHit[] = pageHits.map((match) => {
-    const hit: SearchHit = { _index: INDEX_NAME, _id: match.doc.id, _score: scoring ? match.score : null };
+    const hit: SearchHit = { _index: INDEX_NAME, _id: match.doc.id, ...(request.version ? { _version: match.version } : {}), _score: scoring ? match.score : null };
     const source = filterSource(match.doc.source, request.source);
     if (source !== undefined) hit._source = source;
     const values = hitFields(match.doc, fields);

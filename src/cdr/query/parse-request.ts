@@ -32,6 +32,8 @@ export interface SearchRequest {
   /** true → exact; false → omitted; n → counted up to n. */
   trackTotalHits: boolean | number;
   trackScores: boolean;
+  /** Each hit carries its document's _version. */
+  version: boolean;
   aggregations: Record<string, AggregationSpec>;
   /** The sort values of the hit this page starts after. */
   searchAfter?: SearchAfter;
@@ -60,6 +62,7 @@ const REQUEST_KEYS = [
   'stored_fields',
   'track_total_hits',
   'track_scores',
+  'version',
   'aggs',
   'aggregations',
   'timeout',
@@ -121,6 +124,7 @@ export function parseSearchRequest(body: unknown, options: ParseRequestOptions =
     fields: [...fieldList(request.docvalue_fields, 'docvalue_fields').map((field): FieldRequest => ({ ...field, docValues: true })), ...fieldList(request.fields, 'fields')],
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
+    version: request.version === undefined ? false : readBoolean(request.version, 'version'),
     aggregations: parseAggregations(aggregationsOf(request), limits),
   };
   const timeoutMs = request.timeout === undefined ? undefined : parseTimeValue(request.timeout, 'timeout');

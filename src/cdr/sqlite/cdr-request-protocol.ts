@@ -1,6 +1,7 @@
 /** The messages between the CDR request workers (cdr-request-worker.ts) and their client (cdr-workers.ts). */
 import type { CdrLimits } from '../limits.js';
 import type { SerializedError } from './cdr-writer-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
 export interface CdrRequestWorkerData {
@@ -9,10 +10,18 @@ export interface CdrRequestWorkerData {
   /** Given to one worker only: it purges expired CDRs on open and hourly. */
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
+  /** Read stored customer numbers again when opening, where a domain's country changed (default: no). */
+  refillCustomerNumbers?: boolean;
+  /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
-export type CdrOperation = 'search' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics';
+export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace' | 'openSnapshot' | 'closeSnapshot'
+  | 'setCountries'
+  | 'refillCustomerNumbers';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {
@@ -25,6 +34,7 @@ export interface WorkerRequestOptions {
   now?: Date;
   domain?: string;
   maxTimeMs?: number;
+  snapshot?: string;
 }
 
 export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | { type: 'close' };
@@ -34,4 +44,9 @@ export type RequestFailure =
   | { kind: 'elasticsearch'; type: string; reason: string; status: number; details: Record<string, unknown> }
   | { kind: 'error'; error: SerializedError };
 
-export type FromRequestWorker = { type: 'done'; id: number; ok: true; value: unknown } | { type: 'done'; id: number; ok: false; failure: RequestFailure } | { type: 'closed' };
+/** `ready`: the store is open (and its maintenance at open done); requests are timed from then on. */
+export type FromRequestWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; ok: true; value: unknown }
+  | { type: 'done'; id: number; ok: false; failure: RequestFailure }
+  | { type: 'closed' };

@@ -5,21 +5,33 @@
  * (cdr-workers.ts) keeps time: a request past its deadline ends the thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ClientWrite, IndexedDocument } from '../store.js';
+import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js';
 import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
 import type { BulkPayload, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 import { openSqliteCdrStore } from './store.js';
 
 if (!parentPort) throw new Error('cdr-request-worker.js runs as a worker thread');
 const port = parentPort;
 const data = workerData as CdrRequestWorkerData;
-const store = openSqliteCdrStore({ path: data.path, limits: data.limits, retentionDays: data.retentionDays, flushEachWrite: data.flushEachWrite });
+const store = openSqliteCdrStore({
+  path: data.path,
+  limits: data.limits,
+  retentionDays: data.retentionDays,
+  flushEachWrite: data.flushEachWrite,
+  countries: data.countries,
+  refillCustomerNumbers: data.refillCustomerNumbers ?? false,
+  normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
+});
+port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
 
 function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
   switch (operation) {
     case 'search':
       return store.search(payload, options);
+    case 'lastAgents':
+      return store.lastAgents(payload as LastAgentsQuery);
     case 'count':
       return store.count(payload, options);
     case 'index':
@@ -32,6 +44,16 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.deleteByQuery(payload, options);
     case 'refreshStatistics':
       return store.refreshStatistics();
+    case 'setCountries':
+      return Promise.resolve(store.setCountries(payload as DomainCountries));
+    case 'refillCustomerNumbers':
+      return Promise.resolve(store.refillCustomerNumbers());
+    case 'callTrace':
+      return store.callTrace(payload as string, { domain: options.domain });
+    case 'openSnapshot':
+      return store.openSnapshot();
+    case 'closeSnapshot':
+      return store.closeSnapshot(payload as string);
   }
 }
 

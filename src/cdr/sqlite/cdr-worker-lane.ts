@@ -6,6 +6,11 @@
  * period later, or whose client went away, ends the thread — nothing else
  * can stop a synchronous SQLite statement or a runaway loop — and gets
  * task_cancelled_exception; the next request gets a fresh thread.
+ *
+ * The thread starts with the first request (or `warm()`): loading it costs
+ * far more than most requests, and a lane nobody uses should cost nothing,
+ * at start or at close. A request's time runs from when it was asked or the
+ * thread became ready, whichever is later: starting a thread is not its cost.
  */
 import type { Worker } from 'node:worker_threads';
 import { CdrQueryError } from '../store.js';
@@ -23,9 +28,9 @@ export interface LaneRequest {
 interface Job {
   id: number;
   request: LaneRequest;
-  /** performance.now() by which the worker must have answered. */
-  deadline: number;
-  timer: NodeJS.Timeout;
+  /** performance.now() by which the worker must have answered; set once a ready thread can take the request. */
+  deadline?: number;
+  timer?: NodeJS.Timeout;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -43,11 +48,15 @@ function failureError(failure: RequestFailure): Error {
 }
 
 export class CdrWorkerLane {
-  readonly #data: CdrRequestWorkerData;
+  #data: CdrRequestWorkerData;
   readonly #name: string;
   readonly #graceMs: number;
   readonly #queue: Job[] = [];
   #worker: Worker | undefined;
+  /** Whether the current worker has opened its store and takes requests. */
+  #ready = false;
+  /** Whether the current worker was given a request (a worker that was not has nothing to finish at close). */
+  #workerUsed = false;
   #running: Job | undefined;
   #nextId = 1;
   #closed = false;
@@ -58,8 +67,21 @@ export class CdrWorkerLane {
     this.#data = data;
     this.#name = name;
     this.#graceMs = graceMs;
-    // Started at once: a store the worker cannot open shows up at start, and its maintenance (purge) runs.
-    this.#start();
+  }
+
+  /** Whether a thread runs (or is starting). */
+  get started(): boolean {
+    return this.#worker !== undefined;
+  }
+
+  /** Starts the thread now without a request, for the maintenance it runs when it opens the store (the purge). */
+  warm(): void {
+    if (!this.#worker && !this.#closed) this.#start();
+  }
+
+  /** What a thread started from now on opens the store with (a configuration change). */
+  updateData(update: Partial<CdrRequestWorkerData>): void {
+    this.#data = { ...this.#data, ...update };
   }
 
   /** The running worker's thread id (tests and diagnostics). */
@@ -71,15 +93,8 @@ export class CdrWorkerLane {
     if (this.#closed) return Promise.reject(new Error('the CDR store is closed'));
     if (request.signal?.aborted) return Promise.reject(cancelled('The request was cancelled: its client went away'));
     return new Promise((resolve, reject) => {
-      const maxTimeMs = request.options.maxTimeMs;
-      const job: Job = {
-        id: this.#nextId++,
-        request,
-        deadline: performance.now() + maxTimeMs,
-        timer: setTimeout(() => this.#end(job, cancelled(`The request was cancelled: it ran past its time limit of [${maxTimeMs}ms]`)), maxTimeMs + this.#graceMs),
-        resolve,
-        reject,
-      };
+      const job: Job = { id: this.#nextId++, request, resolve, reject };
+      if (this.#ready) this.#startClock(job);
       request.signal?.addEventListener('abort', () => this.#end(job, cancelled('The request was cancelled: its client went away')), { once: true });
       this.#queue.push(job);
       this.#next();
@@ -94,6 +109,12 @@ export class CdrWorkerLane {
     while (this.#running) await new Promise((resolve) => setTimeout(resolve, 10));
     const worker = this.#worker;
     if (!worker) return;
+    // Never given a request, it may still be loading: nothing of it needs to finish, and a purge cut short is rolled back and runs at the next start.
+    if (!this.#workerUsed) {
+      this.#worker = undefined;
+      await worker.terminate();
+      return;
+    }
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies ToRequestWorker);
     const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
@@ -101,15 +122,23 @@ export class CdrWorkerLane {
     clearTimeout(timer);
   }
 
+  /** The request's time starts now: past its deadline and the grace it is ended, queued or running. */
+  #startClock(job: Job): void {
+    const maxTimeMs = job.request.options.maxTimeMs;
+    job.deadline = performance.now() + maxTimeMs;
+    job.timer = setTimeout(() => this.#end(job, cancelled(`The request was cancelled: it ran past its time limit of [${maxTimeMs}ms]`)), maxTimeMs + this.#graceMs);
+  }
+
   #next(): void {
-    if (this.#running || this.#closed) return;
-    const job = this.#queue.shift();
-    if (!job) return;
+    if (this.#running || this.#closed || this.#queue.length === 0) return;
     const worker = this.#worker ?? this.#start();
+    if (!this.#ready) return;
+    const job = this.#queue.shift()!;
+    this.#workerUsed = true;
     this.#running = job;
     const { operation, payload, options } = job.request;
     // What is left of the budget after the wait in the queue; the worker stops by itself within it.
-    const maxTimeMs = Math.max(1, job.deadline - performance.now());
+    const maxTimeMs = Math.max(1, job.deadline! - performance.now());
     try {
       worker.postMessage({ type: 'run', id: job.id, operation, payload, options: { ...options, maxTimeMs } } satisfies ToRequestWorker);
     } catch (error) {
@@ -146,9 +175,17 @@ export class CdrWorkerLane {
   #start(): Worker {
     const worker = startWorkerThread('cdr-request-worker', this.#data, this.#name);
     this.#worker = worker;
+    this.#ready = false;
+    this.#workerUsed = false;
     worker.unref();
     let failure: Error | undefined;
     worker.on('message', (message: FromRequestWorker) => {
+      if (message.type === 'ready' && this.#worker === worker) {
+        this.#ready = true;
+        for (const job of this.#queue) this.#startClock(job);
+        this.#next();
+        return;
+      }
       if (message.type !== 'done' || this.#running?.id !== message.id) return;
       const job = this.#running;
       this.#running = undefined;
@@ -160,10 +197,15 @@ export class CdrWorkerLane {
     });
     worker.on('exit', (code) => {
       if (this.#worker !== worker) return; // ended on purpose, already replaced
+      const error = failure ?? new Error(`the CDR request thread exited (code ${code})`);
+      const wasReady = this.#ready;
       this.#worker = undefined;
+      this.#ready = false;
       const job = this.#running;
       this.#running = undefined;
-      if (job) this.#settle(job, () => job.reject(failure ?? new Error(`the CDR request thread exited (code ${code})`)));
+      if (job) this.#settle(job, () => job.reject(error));
+      // A thread that died before it could open the store would die again: its waiting requests fail with why.
+      if (!wasReady) for (const queued of this.#queue.splice(0)) this.#settle(queued, () => queued.reject(error));
       if (!this.#closed) this.#next();
     });
     return worker;

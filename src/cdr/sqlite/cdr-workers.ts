@@ -4,10 +4,16 @@
  * for a search, a bulk body or a delete. Two lanes: HTTP requests share one,
  * and the calls' `cdr` lookups have their own, so a call's last-agent lookup
  * never queues behind an HTTP search.
+ *
+ * Threads start when first needed. The store's maintenance (the purge of
+ * expired CDRs, customer numbers read again after a country change) runs on
+ * the request lane's thread; it is started for that alone only when there is
+ * something to do (checked at open, and hourly for the purge: index lookups).
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { BulkResponse } from '../bulk.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceLookup, CallTraceRecord } from '../call-traces.js';
 import type {
   BulkOptions,
   CdrSearcher,
@@ -16,13 +22,18 @@ import type {
   CountResponse,
   DeleteByQueryResponse,
   IndexedDocument,
+  LastAgentsAnswer,
+  LastAgentsQuery,
   SearchOptions,
   SearchResponse,
   WriteResult,
 } from '../store.js';
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
+import Database from 'better-sqlite3';
+import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
+import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
 export interface SqliteCdrWorkersOptions {
   /** The store's database file (not ':memory:': threads cannot share an in-memory database). */
@@ -36,10 +47,14 @@ export interface SqliteCdrWorkersOptions {
   callTimeoutMs?: number;
   /** How long past its deadline a request that did not stop is ended with its thread (ms). Default 1,000. */
   graceMs?: number;
+  /** The configured domains' countries, for the customer-number column. */
+  countries?: DomainCountries;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
 const DEFAULT_CALL_TIMEOUT_MS = 2_000;
+/** Reading a large store's customer numbers again has no practical deadline. */
+const REFILL_TIME_LIMIT_MS = 86_400_000;
 
 export class SqliteCdrWorkers implements CdrService {
   readonly #requests: CdrWorkerLane;
@@ -47,22 +62,52 @@ export class SqliteCdrWorkers implements CdrService {
   readonly #maxTimeMs: number;
   readonly #callTimeoutMs: number;
   readonly #mapping: MappingSnapshot;
+  readonly #path: string;
+  readonly #retentionDays: number | undefined;
+  #countries: DomainCountries | undefined;
+  readonly #maintenanceCheck: NodeJS.Timeout | undefined;
+  /** The refill of stored customer numbers in progress, if any: it ends when `done` resolves; `stop` ends its thread. */
+  #refilling: { done: Promise<void>; stop: AbortController } | undefined;
 
   constructor(options: SqliteCdrWorkersOptions) {
     if (options.path === ':memory:') throw new Error('an in-memory CDR store cannot be shared by worker threads');
     this.#mapping = new MappingSnapshot(options.path);
-    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite };
-    // The request lane's worker also purges expired CDRs (on open and hourly).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays }, 'cdr-requests', options.graceMs);
+    const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
+    // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
+    // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
     this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    this.#path = options.path;
+    this.#retentionDays = options.retentionDays;
+    this.#countries = options.countries;
+    if (this.#retentionDays !== undefined) {
+      this.#maintenanceCheck = setInterval(() => this.#maintainIfDue(), MAINTENANCE_INTERVAL_MS);
+      this.#maintenanceCheck.unref();
+    }
+    this.#maintainIfDue();
+    this.#refillIfDue(this.#countries);
   }
 
   /** What the calls' schemas search through: their own lane, and the call time limit. */
   readonly calls: CdrSearcher = {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,
+    lastAgents: (query, options = {}) => this.#calls.run(laneRequest('lastAgents', query, options, this.#callTimeoutMs)) as Promise<LastAgentsAnswer>,
   };
+
+  /**
+   * Starts the calls' lookup thread now (routes that search CDRs): its start-up, seconds on a busy machine,
+   * would otherwise count against the first call's lookup time limit.
+   */
+  warmCalls(): void {
+    this.#calls.warm();
+  }
+
+  /** Which lanes run a thread, for tests and diagnostics. */
+  get started(): { requests: boolean; calls: boolean } {
+    return { requests: this.#requests.started, calls: this.#calls.started };
+  }
 
   /** Requests ended with their thread (past their deadline or abandoned by their client), per lane. */
   get cancelled(): { requests: number; calls: number } {
@@ -71,6 +116,10 @@ export class SqliteCdrWorkers implements CdrService {
 
   search(request: unknown, options?: SearchOptions): Promise<SearchResponse> {
     return this.#run('search', request, options) as Promise<SearchResponse>;
+  }
+
+  lastAgents(query: LastAgentsQuery, options?: SearchOptions): Promise<LastAgentsAnswer> {
+    return this.#run('lastAgents', query, options) as Promise<LastAgentsAnswer>;
   }
 
   count(request: unknown, options?: SearchOptions): Promise<CountResponse> {
@@ -94,6 +143,20 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('deleteByQuery', request, options) as Promise<DeleteByQueryResponse>;
   }
 
+  /** A stored call trace (the call's leg writer stores them: ./cdr-writer-client.ts). */
+  callTrace(uuid: string, options: CallTraceLookup = {}): Promise<CallTraceRecord | undefined> {
+    return this.#run('callTrace', uuid, { domain: options.domain }) as Promise<CallTraceRecord | undefined>;
+  }
+
+  /** On the requests' worker, whose connection the snapshot's searches then use; lost if that worker is ended past a deadline. */
+  openSnapshot(): Promise<string | undefined> {
+    return this.#run('openSnapshot', undefined) as Promise<string | undefined>;
+  }
+
+  async closeSnapshot(id: string): Promise<void> {
+    await this.#run('closeSnapshot', id);
+  }
+
   async refreshStatistics(): Promise<void> {
     await this.#run('refreshStatistics', undefined);
   }
@@ -104,8 +167,80 @@ export class SqliteCdrWorkers implements CdrService {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#requests.close(), this.#calls.close()]);
+    clearInterval(this.#maintenanceCheck);
+    // A refill still running ends with its thread: it commits chunk by chunk, and the next start reads on.
+    this.#refilling?.stop.abort();
+    await Promise.all([this.#requests.close(), this.#calls.close(), this.#refilling?.done]);
     this.#mapping.close();
+  }
+
+  /**
+   * A started request thread does the maintenance by itself (at open, the purge hourly too); an idle lane is
+   * started for it when there is something to do: CDRs past the retention period, or stored customer numbers
+   * read with a country their domain no longer has.
+   */
+  #maintainIfDue(): void {
+    if (this.#requests.started) return;
+    let due = true;
+    try {
+      const db = new Database(this.#path, { readonly: true });
+      try {
+        const cutoff = this.#retentionDays === undefined ? undefined : retentionCutoff(Date.now(), this.#retentionDays);
+        const expired = cutoff !== undefined && db.prepare(`SELECT 1 FROM cdr WHERE ${EXPIRED_CDRS} LIMIT 1`).get(cutoff, cutoff) !== undefined;
+        const legacyArrays = () => db.prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').get() !== undefined;
+        due = expired || legacyArrays();
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Cannot tell (the file busy, say): the thread finds out itself.
+    }
+    if (due) this.#requests.warm();
+  }
+
+  /**
+   * A configuration change: what the lanes write from now on reads customers' numbers with these countries, and
+   * the stored ones are read again where a domain's country changed.
+   */
+  async setCountries(countries: DomainCountries): Promise<void> {
+    this.#countries = countries;
+    this.#requests.updateData({ countries });
+    this.#calls.updateData({ countries });
+    if (this.#requests.started) await this.#run('setCountries', countries);
+    this.#refillIfDue(countries);
+  }
+
+  /**
+   * Where a domain's country changed (or the column is new), the stored customer numbers are read again on a
+   * thread of their own, without a deadline (a million CDRs take a while), then the thread ends.
+   */
+  #refillIfDue(countries: DomainCountries | undefined): void {
+    let due = true;
+    try {
+      const db = new Database(this.#path, { readonly: true });
+      try {
+        due = staleNumberPlans(db, countries).size > 0;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Cannot tell: the refill finds out itself.
+    }
+    if (!due) return;
+    const previous = this.#refilling;
+    const stop = new AbortController();
+    const refilling: { done: Promise<void>; stop: AbortController } = { stop, done: Promise.resolve() };
+    this.#refilling = refilling;
+    refilling.done = (async () => {
+      // One refill at a time: a later change waits for the one before it, then reads with its own countries.
+      await previous?.done;
+      if (stop.signal.aborted) return;
+      const lane = new CdrWorkerLane({ path: this.#path, limits: DEFAULT_CDR_LIMITS, countries }, 'cdr-refill');
+      const request = { operation: 'refillCustomerNumbers' as const, payload: undefined, options: { maxTimeMs: REFILL_TIME_LIMIT_MS }, signal: stop.signal };
+      await lane.run(request).catch(() => undefined);
+      await lane.close();
+      if (this.#refilling === refilling) this.#refilling = undefined;
+    })();
   }
 
   #run(operation: CdrOperation, payload: unknown, options: SearchOptions = {}): Promise<unknown> {
@@ -114,11 +249,11 @@ export class SqliteCdrWorkers implements CdrService {
 }
 
 function laneRequest(operation: CdrOperation, payload: unknown, options: SearchOptions, maxTimeMs: number) {
-  const { signal, now, domain } = options;
+  const { signal, now, domain, snapshot } = options;
   return {
     operation,
     payload,
-    options: { now, domain, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
+    options: { now, domain, snapshot, maxTimeMs: Math.min(options.maxTimeMs ?? Infinity, maxTimeMs) },
     signal,
   };
 }

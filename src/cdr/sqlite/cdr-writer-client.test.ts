@@ -92,8 +92,10 @@ describe('LegCdrWriter with the SQLite worker thread', () => {
 
   it('close() flushes and ends the worker thread; later legs fail, counted', async () => {
     const { store, writer, sink, log } = setup('close');
-    assert.ok(sink.threadId !== undefined);
+    assert.equal(sink.threadId, undefined, 'no thread before the first leg');
     writer.record(leg(1));
+    await writer.flush();
+    assert.ok(sink.threadId !== undefined, 'the first leg started the thread');
     await writer.close();
     assert.equal(sink.threadId, undefined, 'the worker has exited');
     assert.equal((await store.count({})).count, 1);

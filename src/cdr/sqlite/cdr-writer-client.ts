@@ -1,7 +1,12 @@
 /**
- * LegCdrWriter's sink for a SQLite file: a worker thread (cdr-writer-worker.ts)
+ * LegCdrWriter's sink for a SQLite file (and the call traces' sink): a worker thread (cdr-writer-worker.ts)
  * with its own connection builds the legs' documents and inserts them, so the
  * SIP event loop only posts the legs (structured clone; Dates survive).
+ *
+ * The worker starts with the first batch: a router that ends no call starts
+ * no thread, and stopping it waits for none (loading a worker costs far more
+ * than the writes). A store that cannot be opened still shows at start: the
+ * router opens the same file on its main thread first (mapping-follower.ts).
  *
  * A worker that dies (an uncaught error, a failed open) fails the batches it
  * had, which are then counted and logged like any failed write; the next
@@ -9,8 +14,10 @@
  * do: an idle writer does not keep the process alive.
  */
 import type { Worker } from 'node:worker_threads';
+import type { CallTraceRecord, CallTraceSink } from '../call-traces.js';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
+import type { DomainCountries } from './customer-numbers.js';
 import { startWorkerThread } from './worker-thread.js';
 
 export interface SqliteCdrWriterWorkerOptions {
@@ -18,28 +25,35 @@ export interface SqliteCdrWriterWorkerOptions {
   path: string;
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
+  /** The most bytes of events kept per call trace (the cap is applied on the worker thread). */
+  callTraceMaxBytes?: number;
   /** Wait before the retry of a failed write (ms). Default 100. */
   retryDelayMs?: number;
   /** How long close() waits for the worker to close its connection before terminating it (ms). Default 10,000. */
   closeTimeoutMs?: number;
 }
 
+/** A batch the worker has not answered yet: legs or call traces. */
 interface Pending {
-  count: number;
-  resolve(result: LegBatchResult): void;
+  answer(message: Extract<FromWorker, { id: number }>): void;
+  fail(error: Error): void;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 100;
 const DEFAULT_CLOSE_TIMEOUT_MS = 10_000;
 
-export class SqliteCdrWriterWorker implements LegCdrSink {
-  readonly #data: CdrWriterWorkerData;
+export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
+  #data: CdrWriterWorkerData;
   readonly #closeTimeoutMs: number;
   #worker: Worker | undefined;
   /** Why the current worker failed, for the batches it takes down with it. */
   #failure: Error | undefined;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
+  /** Whether the current worker was given a batch. */
+  #given = false;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -49,16 +63,21 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
       path: options.path,
       retentionDays: options.retentionDays,
       flushEachWrite: options.flushEachWrite,
+      countries: options.countries,
+      callTraceMaxBytes: options.callTraceMaxBytes,
       retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS,
     };
     this.#closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
-    // Started at once: a store the worker cannot open shows up before the first call ends.
-    this.#start();
   }
 
   /** The running worker's thread id, if one runs (for tests and diagnostics). */
   get threadId(): number | undefined {
     return this.#worker?.threadId;
+  }
+
+  /** Starts the thread now, before the first leg ends (a router), so the first CDRs are not late by its start-up. */
+  warm(): void {
+    if (!this.#worker && !this.#closed) this.#start();
   }
 
   write(entries: readonly LegWriteEntry[]): Promise<LegBatchResult> {
@@ -69,13 +88,45 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
     return new Promise((resolve) => {
       try {
         worker.postMessage({ type: 'write', id, entries } satisfies ToWorker);
+        this.#given = true;
       } catch (error) {
         // A leg that cannot be cloned (DataCloneError) fails alone: the others go one by one. The worker lives on.
         if (entries.length === 1) resolve(failAll(1, error instanceof Error ? error : new Error(String(error))));
         else resolve(Promise.all(entries.map((entry) => this.write([entry]))).then((results) => ({ outcomes: results.flatMap((result) => result.outcomes) })));
         return;
       }
-      this.#pending.set(id, { count: entries.length, resolve });
+      this.#pending.set(id, {
+        answer: (message) => {
+          if (message.type !== 'written') return;
+          resolve({
+            outcomes: message.outcomes.map((outcome) => (outcome.ok ? outcome : { ...outcome, error: deserializeError(outcome.error) })),
+            ...(message.retried ? { retried: { error: deserializeError(message.retried.error), uuids: message.retried.uuids } } : {}),
+          });
+        },
+        fail: (error) => resolve(failAll(entries.length, error)),
+      });
+      worker.ref();
+    });
+  }
+
+  /** A configuration change: legs written from now on read customers' numbers with these countries. */
+  setCountries(countries: DomainCountries): void {
+    this.#data = { ...this.#data, countries };
+    this.#worker?.postMessage({ type: 'countries', countries } satisfies ToWorker);
+  }
+
+  /** Stores calls' traces on the worker's connection; rejects when they could not be stored. */
+  saveTraces(traces: readonly CallTraceRecord[]): Promise<void> {
+    if (traces.length === 0) return Promise.resolve();
+    if (this.#closed) return Promise.reject(new Error('the CDR writer is closed'));
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      worker.postMessage({ type: 'traces', id, traces } satisfies ToWorker);
+      this.#pending.set(id, {
+        answer: (message) => (message.type === 'traces-saved' && message.error ? reject(deserializeError(message.error)) : resolve()),
+        fail: reject,
+      });
       worker.ref();
     });
   }
@@ -90,6 +141,11 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
     this.#closed = true;
     const worker = this.#worker;
     if (!worker) return;
+    // Given nothing to write, it has nothing to finish (it may still be loading).
+    if (!this.#given) {
+      await worker.terminate();
+      return;
+    }
     worker.ref();
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'close' } satisfies ToWorker);
@@ -108,18 +164,16 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
   #start(): Worker {
     const worker = startWorkerThread('cdr-writer-worker', this.#data, 'cdr-writer');
     this.#worker = worker;
+    this.#given = false;
     this.#failure = undefined;
     worker.unref();
     worker.on('message', (message: FromWorker) => {
-      if (message.type !== 'written') return;
+      if (message.type === 'closed') return;
       const pending = this.#pending.get(message.id);
       if (!pending) return;
       this.#pending.delete(message.id);
       if (this.#pending.size === 0) worker.unref();
-      pending.resolve({
-        outcomes: message.outcomes.map((outcome) => (outcome.ok ? outcome : { ...outcome, error: deserializeError(outcome.error) })),
-        ...(message.retried ? { retried: { error: deserializeError(message.retried.error), uuids: message.retried.uuids } } : {}),
-      });
+      pending.answer(message);
     });
     worker.on('error', (error) => {
       this.#failure = error;
@@ -129,7 +183,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink {
       const failure = this.#failure ?? new Error(`the CDR writer thread exited (code ${code}) with ${this.#pending.size} batches unanswered`);
       const pending = [...this.#pending.values()];
       this.#pending.clear();
-      for (const { count, resolve } of pending) resolve(failAll(count, failure));
+      for (const batch of pending) batch.fail(failure);
     });
     return worker;
   }

@@ -1,12 +1,18 @@
 /** The messages between LegCdrWriter's SQLite worker (cdr-writer-worker.ts) and its client (cdr-writer-client.ts). */
 import type { CdrDocument } from '../store.js';
 import type { LegWriteEntry } from '../leg-cdr-writer.js';
+import type { CallTraceRecord } from '../call-traces.js';
+import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
 export interface CdrWriterWorkerData {
   path: string;
   retentionDays?: number;
   flushEachWrite?: boolean;
+  /** The configured domains' countries (customer-number column). */
+  countries?: DomainCountries;
+  /** The most bytes of events kept per call trace. */
+  callTraceMaxBytes?: number;
   /** Wait before the one-by-one retry of a failed batch (ms). */
   retryDelayMs: number;
 }
@@ -20,12 +26,17 @@ export interface SerializedError {
   type?: string;
 }
 
-export type ToWorker = { type: 'write'; id: number; entries: readonly LegWriteEntry[] } | { type: 'close' };
+export type ToWorker =
+  | { type: 'write'; id: number; entries: readonly LegWriteEntry[] }
+  | { type: 'traces'; id: number; traces: readonly CallTraceRecord[] }
+  | { type: 'countries'; countries: DomainCountries }
+  | { type: 'close' };
 
 export type WorkerLegOutcome = { ok: true } | { ok: false; stage: 'build' | 'write'; error: SerializedError; document?: CdrDocument };
 
 export type FromWorker =
   | { type: 'written'; id: number; outcomes: WorkerLegOutcome[]; retried?: { error: SerializedError; uuids: string[] } }
+  | { type: 'traces-saved'; id: number; error?: SerializedError }
   | { type: 'closed' };
 
 export function serializeError(error: unknown): SerializedError {

@@ -4,7 +4,7 @@
  * call legs become CDR documents and are indexed in one transaction. A batch
  * that fails is retried once, document by document, so one bad document
  * fails alone; every leg's outcome goes back to the main thread, which counts
- * and logs it. Started by cdr-writer-client.ts.
+ * and logs it. Calls' traces are stored here too. Started by cdr-writer-client.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,7 +17,17 @@ import { openSqliteCdrStore } from './store.js';
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;
-const store = openSqliteCdrStore({ path: options.path, retentionDays: options.retentionDays, flushEachWrite: options.flushEachWrite });
+// The request lane's worker does the store's maintenance (legacy array rows), a refill thread of its own reads
+// customer numbers again after a country change (SqliteCdrWorkers); this one only writes.
+const store = openSqliteCdrStore({
+  path: options.path,
+  retentionDays: options.retentionDays,
+  flushEachWrite: options.flushEachWrite,
+  countries: options.countries,
+  refillCustomerNumbers: false,
+  normaliseLegacyArrays: false,
+  callTraceMaxBytes: options.callTraceMaxBytes,
+});
 const inFlight = new Set<Promise<void>>();
 let closing = false;
 
@@ -30,6 +40,15 @@ port.on('message', (message: ToWorker) => {
     );
     const tracked = done.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
+  } else if (message.type === 'traces') {
+    const done = store.saveTraces(message.traces).then(
+      () => port.postMessage({ type: 'traces-saved', id: message.id } satisfies FromWorker),
+      (error) => port.postMessage({ type: 'traces-saved', id: message.id, error: serializeError(error) } satisfies FromWorker),
+    );
+    const tracked = done.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  } else if (message.type === 'countries') {
+    store.setCountries(message.countries);
   } else if (message.type === 'close' && !closing) {
     closing = true;
     void close();

@@ -34,6 +34,26 @@ export const MIGRATIONS: readonly string[] = [
    CREATE TABLE cdr_fields (field TEXT PRIMARY KEY, type TEXT NOT NULL);`,
   // retention_ms is start_ms whenever start_ms is set: cdr_start serves the purge (see purgeExpired), one index less per insert.
   `DROP INDEX cdr_retention;`,
+  // The customer's number in E.164 (./customer-numbers.ts) for last-agent lookups: (customer, direction, time) answers
+  // "who spoke with this customer lately" from the index at any look-back. Rows stored before are filled on open: every
+  // domain that has CDRs is listed with no country yet, which CustomerNumbers.refill() reads as stale.
+  `ALTER TABLE cdr ADD COLUMN customer TEXT;
+   CREATE INDEX cdr_customer ON cdr(customer, direction, start_ms) WHERE customer IS NOT NULL;
+   CREATE TABLE cdr_number_plans (domain TEXT PRIMARY KEY, country TEXT);
+   INSERT INTO cdr_number_plans (domain, country) SELECT DISTINCT coalesce(domain, ''), NULL FROM cdr;`,
+  // Call traces (../call-traces.ts), kept as long as the CDRs. IF NOT EXISTS: other branches' migrations may land before
+  // or after this one, and a file that ran it under another number must not fail on it.
+  `CREATE TABLE IF NOT EXISTS call_trace (
+     uuid TEXT PRIMARY KEY,
+     domain TEXT NOT NULL,
+     started_ms INTEGER NOT NULL,
+     events TEXT NOT NULL,
+     dropped_events INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX IF NOT EXISTS call_trace_started ON call_trace(started_ms);`,
+  // Document versions (Elasticsearch's _version): 1 when a document is first written, one more each time its id is
+  // written again (PUT _doc/<id> replaces, as Elasticsearch does). Constant default: no stored row is rewritten.
+  `ALTER TABLE cdr ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

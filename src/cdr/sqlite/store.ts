@@ -9,16 +9,23 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
 import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument, SearchOptions, SearchResponse, WriteResult } from '../store.js';
+import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument } from '../store.js';
+import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
+import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
+import { lastAgentsLookup } from './last-agents.js';
 import { followMapping, mappedFieldsOf } from './mapping-follower.js';
+import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
+import { SqliteSnapshots } from './snapshots.js';
 import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
@@ -39,18 +46,47 @@ export interface SqliteCdrStoreOptions {
   limits?: CdrLimits;
   /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
   maxTimeMs?: number;
+  /**
+   * The configured domains' countries, for the customer-number column (./customer-numbers.ts). Absent (a tool
+   * without the configuration): each domain keeps the country its stored CDRs were read with.
+   */
+  /** The most bytes (of JSON) of events kept per call trace; 64 KiB by default. */
+  callTraceMaxBytes?: number;
+  countries?: DomainCountries;
+  /**
+   * Read the stored CDRs' customer numbers again where a domain's country changed (default true). One connection
+   * of several does it (the maintenance one); the others only write with the new country.
+   */
+  refillCustomerNumbers?: boolean;
+  /** Rewrite rows that hold arrays in indexed fields, from before they were refused (./legacy-array-rows.ts; default true). One connection of several does it. */
+  normaliseLegacyArrays?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
-export interface SqliteCdrStore extends CdrService {
-  /** Deletes CDRs past the retention period; returns how many. */
+export interface SqliteCdrStore extends CdrService, CallTraceStore {
+  /** Deletes CDRs (and call traces) past the retention period; returns how many CDRs. */
   purgeExpired(): number;
+  /** New domain countries for the rows written from now on; the stored ones are read again by refillCustomerNumbers(). */
+  setCountries(countries: DomainCountries): void;
+  /** Reads stored customer numbers again where a domain's country changed; returns the domains refilled. */
+  refillCustomerNumbers(): string[];
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
 
 const DAY_MS = 86_400_000;
-const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/** How often expired CDRs are purged (and the planner's statistics refreshed). */
+export const MAINTENANCE_INTERVAL_MS = 3_600_000;
+/**
+ * The CDRs past a cutoff (`?` twice: epoch ms). retention_ms equals start_ms
+ * where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
+ */
+export const EXPIRED_CDRS = 'start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)';
+
+/** The cutoff of a retention period at `nowMs`. */
+export function retentionCutoff(nowMs: number, retentionDays: number): number {
+  return nowMs - retentionDays * DAY_MS;
+}
 const STATEMENT_CACHE_SIZE = 256;
 
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
@@ -67,43 +103,18 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma('cache_size = -65536');
   migrate(db);
+  const customers = new CustomerNumbers(db, options.countries);
+  if (options.refillCustomerNumbers !== false) customers.refill();
+  const lastAgents = lastAgentsLookup(db);
 
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
-  const writer = new BatchWriter(db, mapping, () => clock.now().getTime());
-  const statements = new Map<string, Database.Statement>();
-  const prepare = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
-    if (!statement) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
-      statement = db.prepare(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
-  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
-
-  const backend: SearchBackend = {
-    mapping,
-    *candidates(bound: Bound): Iterable<StoredRow> {
-      const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source FROM cdr WHERE irregular = 1'), []);
-    },
-    page(bound: Bound, request: PageRequest) {
-      const filter = compileSqlFilter(bound);
-      const orderBy = sqlOrder(request);
-      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
-      const where = `irregular = 0 AND (${filter.sql})`;
-      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
-      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
-      const page =
-        request.size === 0
-          ? []
-          : [...rows(prepare(`SELECT seq, id, source FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
-      return { rows: page, total };
-    },
-  };
+  const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
+  if (options.normaliseLegacyArrays !== false) normaliseLegacyArrayRows(db, writer);
+  const backend = searchBackendOn(db, mapping);
+  // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
+  const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
+  const backendFor = (searchOptions: SearchOptions): SearchBackend => (searchOptions.snapshot === undefined ? backend : snapshots.backend(searchOptions.snapshot));
 
   // STAT4 statistics let the planner tell a 30-minute window from a 10-digit number suffix.
   const refreshStatistics = (): void => {
@@ -111,11 +122,12 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   refreshStatistics();
 
+  const traces = callTraceTable(db, options.callTraceMaxBytes);
   const purgeExpired = (): number => {
     if (options.retentionDays === undefined) return 0;
-    const cutoff = clock.now().getTime() - options.retentionDays * DAY_MS;
-    // retention_ms equals start_ms where start_ms is set (the write time otherwise): both halves are cdr_start lookups.
-    return db.prepare('DELETE FROM cdr WHERE start_ms < ? OR (start_ms IS NULL AND retention_ms < ?)').run(cutoff, cutoff).changes;
+    const cutoff = retentionCutoff(clock.now().getTime(), options.retentionDays);
+    traces.purgeBefore(cutoff);
+    return db.prepare(`DELETE FROM cdr WHERE ${EXPIRED_CDRS}`).run(cutoff, cutoff).changes;
   };
   purgeExpired();
   const maintenanceTimer = setInterval(() => {
@@ -148,12 +160,16 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       guard();
       refreshMapping();
       const parsed = parseSearchRequest(request, { limits });
-      return executeSearch(parsed, backend, executeOptions(searchOptions, parsed));
+      return executeSearch(parsed, backendFor(searchOptions), executeOptions(searchOptions, parsed));
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
       refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
+      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backendFor(searchOptions), executeOptions(searchOptions));
+    },
+    async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
+      guard();
+      return lastAgents(query);
     },
     async index(documents: readonly IndexedDocument[]): Promise<string[]> {
       guard();
@@ -202,7 +218,30 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return mappedFieldsOf(mapping);
     },
+    async saveTraces(records) {
+      guard();
+      traces.save(records);
+    },
+    async callTrace(uuid, lookup) {
+      guard();
+      return traces.find(uuid, lookup);
+    },
+    async openSnapshot() {
+      guard();
+      return snapshots.open();
+    },
+    async closeSnapshot(id: string) {
+      snapshots.close(id);
+    },
     purgeExpired,
+    setCountries(countries) {
+      guard();
+      customers.configure(countries);
+    },
+    refillCustomerNumbers() {
+      guard();
+      return customers.refill();
+    },
     async refreshStatistics() {
       refreshStatistics();
     },
@@ -210,6 +249,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       if (closed) return;
       closed = true;
       clearInterval(maintenanceTimer);
+      snapshots.closeAll();
       writer.flush();
       refreshStatistics();
       db.close();
@@ -217,9 +257,45 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
 }
 
+/** The query engine's view of a connection: candidate rows by the SQL filter, pages straight from the indexes. */
+function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping']): SearchBackend {
+  const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string): Database.Statement => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  };
+  const hasIrregular = () => prepare('SELECT 1 FROM cdr WHERE irregular = 1 LIMIT 1').pluck().get() !== undefined;
+  return {
+    mapping,
+    *candidates(bound: Bound): Iterable<StoredRow> {
+      const filter = compileSqlFilter(bound);
+      yield* rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare('SELECT seq, id, source, version FROM cdr WHERE irregular = 1'), []);
+    },
+    page(bound: Bound, request: PageRequest) {
+      const filter = compileSqlFilter(bound);
+      const orderBy = sqlOrder(request);
+      if (!filter.exact || orderBy === undefined || hasIrregular()) return undefined;
+      const where = `irregular = 0 AND (${filter.sql})`;
+      const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
+      const total = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr WHERE ${where}${limit})`).pluck().get(...filter.params) as number;
+      const page =
+        request.size === 0
+          ? []
+          : [...rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`), [...filter.params, request.size, request.from])];
+      return { rows: page, total };
+    },
+  };
+}
+
 function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
-  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string }>) {
-    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source) };
+  for (const row of statement.iterate(...params) as Iterable<{ seq: number; id: string; source: string; version: number }>) {
+    yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
   }
 }
 

@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { CdrLimits } from '../limits.js';
 import { MappingError, MappingLimitError, type CdrMapping, type FieldType, type IndexedValue } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
+import type { CustomerNumbers } from './customer-numbers.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 
 /** What a client's write must respect (documents the router builds itself are trusted: none of these apply to them). */
@@ -34,23 +35,26 @@ export class BatchWriter {
   #queue: Pending[] = [];
   #scheduled = false;
   readonly #insert: Database.Statement;
-  readonly #exists: Database.Statement;
+  /** The stored version of an id; undefined when there is no such document. */
+  readonly #version: Database.Statement;
   readonly #stored: Database.Statement;
   readonly #delete: Database.Statement;
   readonly #learnField: Database.Statement;
+  #rewrite: Database.Statement | undefined;
 
   constructor(
     private readonly db: Database.Database,
     private readonly mapping: CdrMapping,
     private readonly now: () => number,
+    private readonly customers: CustomerNumbers,
   ) {
     // Positional parameters: binding them costs less than looking up named ones, on every document.
     this.#insert = db.prepare(
-      `INSERT INTO cdr (id, source, retention_ms, irregular, ${HOT_COLUMN_NAMES.join(', ')})
-       VALUES (?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
+      `INSERT INTO cdr (id, source, retention_ms, irregular, customer, version, ${HOT_COLUMN_NAMES.join(', ')})
+       VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
     );
-    this.#exists = db.prepare('SELECT 1 FROM cdr WHERE id = ?').pluck();
-    this.#stored = db.prepare('SELECT source FROM cdr WHERE id = ?').pluck();
+    this.#version = db.prepare('SELECT version FROM cdr WHERE id = ?').pluck();
+    this.#stored = db.prepare('SELECT source, version FROM cdr WHERE id = ?');
     this.#delete = db.prepare('DELETE FROM cdr WHERE id = ?');
     this.#learnField = db.prepare('INSERT OR IGNORE INTO cdr_fields (field, type) VALUES (?, ?)');
   }
@@ -81,21 +85,45 @@ export class BatchWriter {
     }
   }
 
+  /**
+   * Rewrites one stored row in place from `document` (trusted: the store's own data), keeping its seq, id and
+   * version, with its hot columns read again and its irregular mark cleared; false (nothing written) when a hot
+   * field still holds several values. Call inside a write transaction.
+   */
+  rewriteInPlace(seq: number, document: CdrDocument): boolean {
+    const indexed = this.mapping.index(document, HOT_FIELDS);
+    if (HOT_COLUMNS.some((hot) => (indexed.values.get(hot.field)?.length ?? 0) > 1)) return false;
+    const columns = hotValues(indexed.values);
+    const startMs = columns.start_ms;
+    const customer = this.customers.of(columns.direction, columns.dest, columns.caller, columns.domain);
+    this.#rewrite ??= this.db.prepare(
+      `UPDATE cdr SET source = ?, retention_ms = coalesce(?, retention_ms), irregular = 0, customer = ?, ${HOT_COLUMN_NAMES.map((column) => `${column} = ?`).join(', ')} WHERE seq = ?`,
+    );
+    this.#rewrite.run([JSON.stringify(document), typeof startMs === 'number' ? startMs : null, customer, ...HOT_COLUMN_NAMES.map((column) => columns[column]), seq]);
+    for (const [field, type] of indexed.added) this.#learnField.run(field, type);
+    this.mapping.learn(indexed.added);
+    return true;
+  }
+
   #writeOne(item: WriteItem): WriteResult {
-    if (item.mode === 'delete') return { ok: true, id: item.id, result: this.#delete.run(item.id).changes > 0 ? 'deleted' : 'not_found' };
+    if (item.mode === 'delete') {
+      // As Elasticsearch: a delete is a new version of the document too.
+      const version = ((this.#version.get(item.id) as number | undefined) ?? 0) + 1;
+      return { ok: true, id: item.id, result: this.#delete.run(item.id).changes > 0 ? 'deleted' : 'not_found', version };
+    }
     if (item.mode === 'update') return this.#update(item);
     return this.#store(item.id ?? randomUUID(), item.document, item.mode, item.limits);
   }
 
   #update(item: Extract<WriteItem, { mode: 'update' }>): WriteResult {
-    const stored = this.#stored.get(item.id) as string | undefined;
-    if (stored === undefined) {
+    const row = this.#stored.get(item.id) as { source: string; version: number } | undefined;
+    if (row === undefined) {
       if (item.upsert) return this.#store(item.id, item.upsert, 'create', item.limits);
       return { ok: false, id: item.id, status: 404, type: 'document_missing_exception', reason: `[${item.id}]: document missing` };
     }
-    const current = JSON.parse(stored) as CdrDocument;
+    const current = JSON.parse(row.source) as CdrDocument;
     const merged = mergeDocuments(current, item.partial);
-    if (JSON.stringify(merged) === stored) return { ok: true, id: item.id, result: 'noop' };
+    if (JSON.stringify(merged) === row.source) return { ok: true, id: item.id, result: 'noop', version: row.version };
     return this.#store(item.id, merged, 'index', item.limits);
   }
 
@@ -130,7 +158,8 @@ export class BatchWriter {
         reason: `failed to parse field [${several.field}]: it is indexed for search and takes one value, got an array of [${indexed.values.get(several.field)!.length}] in document with id '${id}'`,
       };
     }
-    const existed = this.#exists.get(id) !== undefined;
+    const previous = this.#version.get(id) as number | undefined;
+    const existed = previous !== undefined;
     if (existed && mode === 'create') {
       return { ok: false, id, status: 409, type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, document already exists` };
     }
@@ -138,12 +167,14 @@ export class BatchWriter {
     if (existed) this.#delete.run(id);
     const columns = hotValues(indexed.values);
     const startMs = columns.start_ms;
-    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0];
+    const customer = this.customers.of(columns.direction, columns.dest, columns.caller, columns.domain);
+    const version = (previous ?? 0) + 1;
+    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0, customer, version];
     for (const column of HOT_COLUMN_NAMES) parameters.push(columns[column]);
     this.#insert.run(parameters);
     for (const [field, type] of indexed.added) this.#learnField.run(field, type);
     this.mapping.learn(indexed.added);
-    return { ok: true, id, result: existed ? 'updated' : 'created' };
+    return { ok: true, id, result: existed ? 'updated' : 'created', version };
   }
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import Fastify from 'fastify';
-import { authPlugin, requestDomainScope } from '../../admin/auth-plugin.js';
+import { authPlugin, requestDomainScope, requestIdentity } from '../../admin/auth-plugin.js';
 import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
 import { importCdrFile, type ImportError } from '../../cdr/import.js';
@@ -121,7 +121,7 @@ export function registerCdr(program: Command): void {
         if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
         const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
         await app.register(authPlugin, { tokens });
-        await app.register(cdrHttpPlugin, { store, testClock: options.testClock, domainOf: requestDomainScope });
+        await app.register(cdrHttpPlugin, { store, testClock: options.testClock, domainOf: requestDomainScope, identityOf: requestIdentity });
         const address = await app.listen({ port, host: options.host });
         console.log(`CDR API listening on ${address}`);
         const stop = async () => {

@@ -3,6 +3,7 @@ import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ConfigError } from '../../config/load.js';
+import { ConfigDomainsError } from '../../config/store/configuration.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
 import { writeDemoConfig } from '../../server/demo-config.js';
@@ -32,8 +33,10 @@ async function start(options: StartOptions): Promise<void> {
   if (!options.config && !existsSync(configPath)) {
     const demo = await writeDemoConfig(configPath);
     console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
-    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}`);
+    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}  voicemail PIN ${user.voicemailPin}`);
+    console.log(`The IVR (public number, or dial 500) speaks with ${demo.prompts === 'speech' ? 'espeak-ng' : 'tones (install espeak-ng for speech)'}; *98 listens to your voicemail.`);
     console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
+    console.log(`Console sign-in at http://127.0.0.1:8080/ (shown once; more with callrouter admin create): ${demo.adminAccount.username} / ${demo.adminAccount.password}`);
     console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
   }
   const limitMB = heapLimitMB((await readConfig(configPath)).process, totalmem());
@@ -54,10 +57,14 @@ async function start(options: StartOptions): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
+    if (error instanceof ConfigDomainsError) throw new UsageError(`${configPath}: invalid configuration`, error.problems);
     const unusable = loaded && unusableAddress(error, loaded, configPath);
     if (unusable) throw unusable;
     throw error;
   }
+  const running = router;
+  const reload = () => void running.reloadFile();
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger?.info({ signal }, 'stopping');
@@ -67,6 +74,7 @@ async function start(options: StartOptions): Promise<void> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  process.off('SIGHUP', reload);
   await router.stop();
 }
 

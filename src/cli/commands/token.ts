@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { AccountError } from '../../admin/account-store.js';
 import { isRole, ROLE_DESCRIPTIONS, ROLES } from '../../admin/roles.js';
 import { TokenError, TokenStore, type TokenRecord } from '../../admin/token-store.js';
 import { ConfigError, loadConfigFile, resolveDataDir } from '../../config/load.js';
@@ -8,7 +9,7 @@ import type { Config } from '../../config/schema.js';
 import { action, UsageError } from '../input.js';
 import { DEFAULT_CONFIG } from './start.js';
 
-interface PlaceOptions {
+export interface PlaceOptions {
   config?: string;
   dataDir?: string;
 }
@@ -23,7 +24,7 @@ interface Place {
  * Where the tokens live: --data-dir, else the data directory of --config,
  * else of the configuration `start` uses by default, else ./data.
  */
-async function placeOf(options: PlaceOptions): Promise<Place> {
+export async function placeOf(options: PlaceOptions): Promise<Place> {
   if (options.config && options.dataDir) throw new UsageError('give --config or --data-dir, not both');
   if (options.dataDir) return { dataDir: options.dataDir };
   const configPath = options.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
@@ -37,19 +38,26 @@ async function placeOf(options: PlaceOptions): Promise<Place> {
   }
 }
 
-async function withStore<T>(options: PlaceOptions, run: (store: TokenStore, place: Place) => T): Promise<T> {
+/** Opens a store of admin.sqlite where the options say, runs `run`, closes it; the stores' own refusals become usage errors. */
+export async function withAdminStore<S extends { close(): void }, T>(
+  options: PlaceOptions,
+  open: (dataDir: string) => S,
+  run: (store: S, place: Place) => T | Promise<T>,
+): Promise<T> {
   const place = await placeOf(options);
   await mkdir(place.dataDir, { recursive: true });
-  const store = TokenStore.openInDataDir(place.dataDir);
+  const store = open(place.dataDir);
   try {
-    return run(store, place);
+    return await run(store, place);
   } catch (error) {
-    if (error instanceof TokenError) throw new UsageError(error.message);
+    if (error instanceof TokenError || error instanceof AccountError) throw new UsageError(error.message);
     throw error;
   } finally {
     store.close();
   }
 }
+
+const withStore = <T>(options: PlaceOptions, run: (store: TokenStore, place: Place) => T) => withAdminStore(options, (dataDir) => TokenStore.openInDataDir(dataDir), run);
 
 function describe(record: TokenRecord): string {
   const scope = record.domain ? ` of ${record.domain}` : '';
@@ -57,15 +65,17 @@ function describe(record: TokenRecord): string {
   return `${record.id}  ${record.role}${scope}  "${record.name}"  created ${record.createdAt}  ${state}`;
 }
 
+/** --config and --data-dir: where admin.sqlite is. */
+export const placeOptions = (command: Command) =>
+  command
+    .option('--config <file>', `configuration whose dataDir holds admin.sqlite (default ${DEFAULT_CONFIG} when it exists)`)
+    .option('--data-dir <dir>', 'data directory holding admin.sqlite (default ./data)');
+
 /** `callrouter token create|list|revoke`: the HTTP API's bearer tokens. */
 export function registerToken(program: Command): void {
   const token = program
     .command('token')
     .description(`HTTP API tokens (stored hashed in the data directory); roles: ${ROLES.map((role) => `${role} (${ROLE_DESCRIPTIONS[role]})`).join('; ')}`);
-  const placeOptions = (command: Command) =>
-    command
-      .option('--config <file>', `configuration whose dataDir holds the tokens (default ${DEFAULT_CONFIG} when it exists)`)
-      .option('--data-dir <dir>', 'data directory holding the tokens (default ./data)');
 
   placeOptions(token.command('create'))
     .description('create a token and print it once on stdout (only its SHA-256 is kept)')

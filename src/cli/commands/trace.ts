@@ -1,8 +1,12 @@
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
+import { mediaLoadContext } from '../../apps/play-items.js';
+import { tonePrompts } from '../../apps/services/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
 import { SchemaLoader } from '../../engine/compile.js';
@@ -10,11 +14,15 @@ import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.j
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
+import { resolveDataDir, resolveMediaDir } from '../../config/load.js';
+import type { StoredDomains } from '../../config/store/config-store.js';
+import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
 import { action, collectVariable, parseInstant, readConfig, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
 
@@ -38,7 +46,7 @@ export function registerTrace(program: Command): void {
     .option('--scenario <file>', 'JSON scenario: phone states, bridge outcomes, digits, caller patience')
     .option('--now <iso>', 'the time the call starts, e.g. 2026-11-24T12:00:00Z')
     .option('--cdr <file>', 'CDRs (NDJSON or JSON) to search, loaded into a temporary store')
-    .option('--config <file>', "configuration: its domains and users, and its routes — the call is routed as a real one")
+    .option('--config <file>', "configuration: its domains and users, and its routes (the configuration store's, once the router has imported the file) — the call is routed as a real one")
     .option('--from <who>', 'with --config, who calls: gateway, anonymous, or a user (101@example.com)', 'gateway')
     .option('--json', 'one JSON object per line')
     .action(action((schemaPath: string | undefined, options: TraceOptions) => trace(schemaPath, options)));
@@ -50,17 +58,18 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   const fromFile = options.scenario ? await readJsonFile(options.scenario, simScenario) : simScenario.parse({});
   const scenario: SimScenario = { ...fromFile, variables: { ...fromFile.variables, ...options.var } };
   const now = options.now ? parseInstant(options.now, '--now') : undefined;
-  const configured = options.config ? await readConfig(options.config) : undefined;
+  const configured = options.config ? await readRunningConfig(options.config) : undefined;
   const config = configured ?? traceConfig(scenario);
   const directory = new ConfigDirectory(config.domains);
   const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
   const domain = directory.domain(scenario.variables.domain_name ?? '') ?? config.domains[0];
-  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC');
+  const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC', domainCountries(config.domains));
   const print = options.json
     ? (event: TraceEvent) => console.log(JSON.stringify(event))
     : (event: TraceEvent) => console.log(formatTraceEvent(event));
   try {
-    const acr = acrServicesFor(config.domains);
+    // Trace reads the media folder (prompt lengths) and writes nothing: mailboxes in memory, prompts as tones.
+    const acr = acrServicesFor(config.domains, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: configured && options.config ? resolveMediaDir(options.config, configured) : undefined });
     const schemas = new SchemaLoader(appRegistry);
     await simulateCall({ schema, scenario, directory, cdr, logger: pino({ level: 'silent' }), now, trace: print, routing, acr, schemas });
   } finally {
@@ -68,11 +77,18 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   }
 }
 
+/** The configuration as the router runs it: with `configSource: "store"`, the domains of the store's latest revision once there is one. */
+async function readRunningConfig(configPath: string): Promise<Config> {
+  const config = await readConfig(configPath);
+  const stored = config.configSource === 'store' ? await storedDomains(resolveDataDir(configPath, config)) : undefined;
+  return stored ? { ...config, domains: [...stored] } : config;
+}
+
 /** The configuration's routes, and who the call comes from. */
 async function routingOf(configPath: string, config: Config, from: string): Promise<Simulation['routing']> {
   let schemas;
   try {
-    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry));
+    schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry), mediaLoadContext(resolveMediaDir(configPath, config)));
   } catch (error) {
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
@@ -95,5 +111,15 @@ function originOf(from: string, config: Config): CallOrigin {
 function traceConfig(scenario: SimScenario): Pick<Config, 'domains'> {
   const name = scenario.variables.domain_name || 'example.com';
   const users = Object.keys(scenario.phones).map((id) => ({ id, password: 'trace' }));
-  return { domains: [domainConfig.parse({ name, users })] };
+  return { domains: [domainConfig.parse({ name, users, ...(scenario.country && { country: scenario.country }) })] };
+}
+
+async function storedDomains(dataDir: string): Promise<StoredDomains | undefined> {
+  if (!existsSync(join(dataDir, CONFIG_DATABASE_FILE))) return undefined;
+  const store = SqliteConfigStore.openInDataDir(dataDir);
+  try {
+    return (await store.latest())?.domains;
+  } finally {
+    await store.close();
+  }
 }

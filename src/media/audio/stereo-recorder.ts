@@ -5,14 +5,11 @@
  * frame that arrived for it, or silence — so both channels stay in step and
  * the file is as long as the recording ran, whatever was lost on the wire.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../codec.js';
+import { SAMPLES_PER_FRAME } from '../codec.js';
+import { WavStreamWriter } from './wav-stream.js';
 
 /** Frames waiting per channel; more means a source sends faster than real time, and the oldest go. */
 const MAX_QUEUED_FRAMES = 10;
-const WAV_HEADER_BYTES = 44;
-const FLUSH_FRAMES = 50;
 
 export interface RecordingSummary {
   path: string;
@@ -25,27 +22,16 @@ export type Channel = 'left' | 'right';
 
 export class StereoRecorder {
   readonly #queues: Record<Channel, Int16Array[]> = { left: [], right: [] };
-  readonly #file: WriteStream;
-  readonly #opened: Promise<void>;
-  #pending: Buffer[] = [];
-  #frames = 0;
+  readonly #wav: WavStreamWriter;
   #overrun = 0;
-  #failure: Error | undefined;
 
   constructor(readonly path: string) {
-    this.#file = createWriteStream(path);
-    this.#opened = new Promise((resolve, reject) => {
-      this.#file.once('open', () => resolve());
-      this.#file.once('error', reject);
-    });
-    this.#opened.catch(() => undefined);
-    this.#file.on('error', (error) => (this.#failure ??= error));
-    this.#file.write(wavHeader(0));
+    this.#wav = new WavStreamWriter(path, 2);
   }
 
   /** Resolves once the file is open; rejects when it cannot be created. */
   opened(): Promise<void> {
-    return this.#opened;
+    return this.#wav.opened();
   }
 
   /** A decoded 20 ms frame for a channel, in arrival order. */
@@ -67,48 +53,12 @@ export class StereoRecorder {
       interleaved.writeInt16LE(left?.[n] ?? 0, n * 4);
       interleaved.writeInt16LE(right?.[n] ?? 0, n * 4 + 2);
     }
-    this.#pending.push(interleaved);
-    this.#frames += 1;
-    if (this.#pending.length >= FLUSH_FRAMES) this.#flush();
+    this.#wav.append(interleaved);
   }
 
   /** Writes what is left and the final sizes into the header. */
   async stop(): Promise<RecordingSummary> {
-    this.#flush();
-    await new Promise<void>((resolve) => this.#file.end(resolve));
-    if (this.#failure) throw this.#failure;
-    const dataBytes = this.#frames * SAMPLES_PER_FRAME * 4;
-    const handle = await open(this.path, 'r+');
-    try {
-      await handle.write(wavHeader(dataBytes), 0, WAV_HEADER_BYTES, 0);
-    } finally {
-      await handle.close();
-    }
-    return { path: this.path, durationMs: (this.#frames * SAMPLES_PER_FRAME * 1000) / SAMPLE_RATE, overrunFrames: this.#overrun };
+    await this.#wav.finish();
+    return { path: this.path, durationMs: this.#wav.durationMs, overrunFrames: this.#overrun };
   }
-
-  #flush(): void {
-    if (this.#pending.length === 0) return;
-    this.#file.write(Buffer.concat(this.#pending));
-    this.#pending = [];
-  }
-}
-
-/** The canonical 44-byte header; written by hand because the file is streamed, not built in memory. */
-function wavHeader(dataBytes: number): Buffer {
-  const header = Buffer.alloc(WAV_HEADER_BYTES);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + dataBytes, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(2, 22);
-  header.writeUInt32LE(SAMPLE_RATE, 24);
-  header.writeUInt32LE(SAMPLE_RATE * 4, 28);
-  header.writeUInt16LE(4, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(dataBytes, 40);
-  return header;
 }

@@ -1,8 +1,11 @@
 /**
  * The digits a caller pressed and nobody has read yet, for getDigits-style
  * collection: digits pressed during a prompt are kept for the next
- * collection unless flushed (flushDTMF), as on FreeSWITCH.
+ * collection unless flushed (flushDTMF), as on FreeSWITCH. Timeouts run on
+ * the call's clock, so a simulated call collects digits in simulated time.
  */
+import type { Clock } from '../../clock.js';
+
 export interface CollectRequest {
   /** Stop once this many digits are in. */
   max: number;
@@ -15,6 +18,8 @@ export interface CollectRequest {
 export class DigitBuffer {
   #pending = '';
   #waiter: (() => void) | undefined;
+
+  constructor(private readonly clock: Clock) {}
 
   push(digit: string): void {
     this.#pending += digit;
@@ -45,7 +50,7 @@ export class DigitBuffer {
     signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const cleanUp = () => {
-        clearTimeout(timer);
+        cancelTimer();
         signal?.removeEventListener('abort', onAbort);
         this.#waiter = undefined;
       };
@@ -57,7 +62,7 @@ export class DigitBuffer {
         cleanUp();
         reject(signal?.reason);
       };
-      const timer = setTimeout(() => finish(false), timeoutMs);
+      const cancelTimer = this.clock.setTimer(timeoutMs, () => finish(false));
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#waiter = () => finish(true);
     });

@@ -5,7 +5,7 @@
  * here, on the caller's thread.
  */
 import type { DigitEvent } from '../dtmf/digits.js';
-import type { AnswerResult, MediaEngine, MediaSession, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
+import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, MessageOptions, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
 import { MediaCore, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
@@ -80,6 +80,8 @@ export class EmbeddedMediaEngine implements MediaEngine {
       id,
       localPort,
       acceptAnswer: (answerSdp: string) => core.acceptAnswer(id, answerSdp),
+      reoffer: () => core.reoffer(id),
+      detectInbandDigits: (mode: InbandDetection) => core.detectInbandDigits(id, mode),
       update: (offerSdp: string) => core.update(id, offerSdp),
       play: (items: PlayItem[], options: PlayOptions = {}): Promise<PlayResult> => core.play(id, items, options.terminators ?? ''),
       stopPlaying: () => core.stopPlaying(id),
@@ -91,6 +93,8 @@ export class EmbeddedMediaEngine implements MediaEngine {
       },
       startRecording: (path: string) => core.startRecording(id, path),
       stopRecording: (): Promise<RecordingSummary | undefined> => core.stopRecording(id),
+      recordMessage: (path: string, options: MessageOptions) => core.recordMessage(id, path, options),
+      echo: (delayMs: number) => core.echo(id, delayMs),
       unrelay: () => core.unrelay(id),
       stats: (): Promise<SessionStats> => core.stats(id),
       close: async () => {

@@ -10,9 +10,11 @@ import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '
 import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { loadWav } from '../audio/wav-file.js';
 import type { RecordingSummary } from '../audio/stereo-recorder.js';
+import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
-import type { PlayItem, PlayResult, SessionStats } from '../media-engine.js';
+import type { InbandDetection, PlayItem, PlayResult, SessionStats } from '../media-engine.js';
+import { PTIME_MS } from '../codec.js';
 import { PortPool } from '../rtp/port-pool.js';
 import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp/offer-answer.js';
 import type { MediaSettings } from '../settings.js';
@@ -26,14 +28,18 @@ export interface MediaCoreApi {
   answer(offerSdp: string): Promise<CoreAnswer>;
   offer(): Promise<{ sessionId: string; port: number; sdp: string }>;
   acceptAnswer(sessionId: string, answerSdp: string): Promise<void>;
+  reoffer(sessionId: string): Promise<string>;
   update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }>;
   play(sessionId: string, items: PlayItem[], terminators: string): Promise<PlayResult>;
   stopPlaying(sessionId: string): Promise<void>;
   sendDigits(sessionId: string, digits: string, durationMs: number): Promise<void>;
   receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void>;
+  detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void>;
   startRecording(sessionId: string, path: string): Promise<void>;
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
+  echo(sessionId: string, delayMs: number): Promise<void>;
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
   closeSession(sessionId: string): Promise<SessionStats>;
@@ -115,6 +121,12 @@ export class MediaCore implements MediaCoreApi {
     this.#get(sessionId).session.negotiate(readAnswer(answerSdp));
   }
 
+  async reoffer(sessionId: string): Promise<string> {
+    const entry = this.#get(sessionId);
+    entry.endpoint.sessionVersion += 1;
+    return createOffer(entry.endpoint);
+  }
+
   async update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }> {
     const entry = this.#get(sessionId);
     const outcome = answerOffer(offerSdp, { ...entry.endpoint, sessionVersion: entry.endpoint.sessionVersion + 1 });
@@ -149,6 +161,10 @@ export class MediaCore implements MediaCoreApi {
     this.#get(sessionId).session.receiveDigit({ digit, durationMs, source: 'sip-info' });
   }
 
+  async detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void> {
+    this.#get(sessionId).session.detectInbandDigits(mode);
+  }
+
   async startRecording(sessionId: string, path: string): Promise<void> {
     await this.#get(sessionId).session.startRecording(path);
   }
@@ -157,14 +173,27 @@ export class MediaCore implements MediaCoreApi {
     return this.#get(sessionId).session.stopRecording();
   }
 
+  recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording> {
+    return this.#get(sessionId).session.recordMessage(path, options);
+  }
+
   async relay(a: string, b: string): Promise<void> {
     const [first, second] = [this.#get(a).session, this.#get(b).session];
-    if (first === second) throw new Error(`cannot relay session ${a} to itself`);
+    if (first === second) throw new Error(`cannot relay session ${a} to itself (echo is echo())`);
     for (const session of [first, second]) this.#unrelay(session);
     first.relayTo = second;
     second.relayFrom = first;
     second.relayTo = first;
     first.relayFrom = second;
+  }
+
+  /** A session relayed to itself, through a delay line: what it receives goes back on its own stream. */
+  async echo(sessionId: string, delayMs: number): Promise<void> {
+    const session = this.#get(sessionId).session;
+    this.#unrelay(session);
+    session.echoDelaySlots = Math.max(0, Math.round(delayMs / PTIME_MS));
+    session.relayTo = session;
+    session.relayFrom = session;
   }
 
   async unrelay(sessionId: string): Promise<void> {
@@ -182,8 +211,8 @@ export class MediaCore implements MediaCoreApi {
     entry.session.close();
     this.#ticker.delete(entry.tick);
     this.#sessions.delete(sessionId);
-    // A recording still running is finished, not lost.
-    await entry.session.stopRecording();
+    // A recording or message still running is finished, not lost.
+    await Promise.all([entry.session.stopRecording(), entry.session.stopMessage()]);
     this.#pool.release(entry.session.sockets);
     return stats;
   }

@@ -68,7 +68,8 @@ export function workerCore(settings: MediaSettings, onDigit: (sessionId: string,
 
 /** Every method of MediaCoreApi (the type makes a missing one a compile error). */
 const CORE_METHODS: Record<CoreMethod, true> = {
-  answer: true, offer: true, acceptAnswer: true, update: true, play: true, stopPlaying: true, sendDigits: true,
-  receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, unrelay: true, stats: true,
+  answer: true, offer: true, acceptAnswer: true, reoffer: true, update: true, detectInbandDigits: true, play: true, stopPlaying: true, sendDigits: true,
+  receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, echo: true, unrelay: true, stats: true,
   closeSession: true, tickIntervals: true, health: true, shutdown: true,
+  recordMessage: true,
 };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from './offer-answer.js';
+import { answerOffer, createOffer, offersHold, readAnswer, type LocalEndpoint } from './offer-answer.js';
 
 const LOCAL: LocalEndpoint = { address: '192.0.2.10', port: 20000, sessionId: '42', sessionVersion: 1 };
 
@@ -59,6 +59,14 @@ test('hold: sendonly is answered recvonly, c=0.0.0.0 likewise, inactive stays in
   assert.equal(oldHold.kind === 'answer' && oldHold.media.direction, 'recvonly');
   const inactive = answerOffer(offer('m=audio 4000 RTP/AVP 0', ['a=inactive']), LOCAL);
   assert.equal(inactive.kind === 'answer' && inactive.media.direction, 'inactive');
+});
+
+test('offersHold: sendonly, inactive and c=0.0.0.0 hold; sendrecv and recvonly do not', () => {
+  assert.equal(offersHold(offer('m=audio 4000 RTP/AVP 0', ['a=sendonly'])), true);
+  assert.equal(offersHold(offer('m=audio 4000 RTP/AVP 0', ['a=inactive'])), true);
+  assert.equal(offersHold(offer('m=audio 4000 RTP/AVP 0', [], '0.0.0.0')), true);
+  assert.equal(offersHold(offer('m=audio 4000 RTP/AVP 0')), false);
+  assert.equal(offersHold(offer('m=audio 4000 RTP/AVP 0', ['a=recvonly'])), false);
 });
 
 test('our offer lists PCMU, PCMA and telephone-event; the answer to it is read back', () => {

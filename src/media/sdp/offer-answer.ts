@@ -123,6 +123,15 @@ export function readAnswer(answerText: string, ourDirection: Direction = 'sendre
   };
 }
 
+/** Whether an offer puts its audio on hold: the offerer will not receive (sendonly, inactive, or c=0.0.0.0 — RFC 3264 §8.4). */
+export function offersHold(offerText: string): boolean {
+  const offer = parseSdp(offerText);
+  const stream = offer.media.find((candidate) => candidate.type === 'audio' && candidate.port !== 0);
+  if (!stream) return false;
+  const address = (stream.connection ?? offer.connection)?.ip.split('/')[0] ?? '';
+  return !canReceive(offerDirection(offer, stream, address));
+}
+
 function preferredCodec(stream: MediaDescription): { codec: CodecName; payloadType: number } | undefined {
   for (const payloadType of formats(stream)) {
     const mapping = stream.rtp.find((rtp) => rtp.payload === payloadType);

@@ -9,10 +9,11 @@ import { performance } from 'node:perf_hooks';
 import { decodeFrame, encodeFrame, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from '../audio/source.js';
 import { StereoRecorder, type RecordingSummary } from '../audio/stereo-recorder.js';
+import { MessageRecorder, type MessageOptions, type MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
 import { TelephoneEventReceiver, TelephoneEventSender } from '../dtmf/telephone-event.js';
-import type { PlayResult, SessionStats } from '../media-engine.js';
+import type { InbandDetection, PlayResult, SessionStats } from '../media-engine.js';
 import type { SocketPair } from '../rtp/port-pool.js';
 import { ReceiveStats } from '../rtp/receive-stats.js';
 import { senderReport } from '../rtp/rtcp.js';
@@ -49,14 +50,21 @@ export class RtpSession {
   #receiveStats = new ReceiveStats();
   readonly #eventReceiver = new TelephoneEventReceiver();
   #inband: InbandDtmfDetector | undefined;
+  #inbandMode: InbandDetection = 'auto';
   #playing: Playing | undefined;
   readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
   #eventTimestamp: number | undefined;
   #recorder: StereoRecorder | undefined;
+  /** The caller's message being recorded (recordFile, voicemail). */
+  #message: MessageRecorder | undefined;
   /** Where what we receive goes while bridged. */
   relayTo: RtpSession | undefined;
   /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
   relayFrom: RtpSession | undefined;
+  /** Relayed to ourselves (echo): how many slots what we receive waits before it goes back. */
+  echoDelaySlots = 0;
+  readonly #echoLine: { dueSlot: number; packet: RtpPacket; from: NegotiatedMedia; samples: Int16Array | undefined }[] = [];
+  #slotCount = 0;
   #slotsSinceRtcp = 0;
   readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
 
@@ -91,7 +99,17 @@ export class RtpSession {
       this.#remote = media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort };
       this.#latched = false;
     }
-    this.#inband = media.telephoneEventPayloadType === undefined ? (this.#inband ?? new InbandDtmfDetector()) : undefined;
+    this.#applyInbandMode();
+  }
+
+  detectInbandDigits(mode: InbandDetection): void {
+    this.#inbandMode = mode;
+    this.#applyInbandMode();
+  }
+
+  #applyInbandMode(): void {
+    const wanted = this.#inbandMode === 'auto' ? this.#media !== undefined && this.#media.telephoneEventPayloadType === undefined : this.#inbandMode === 'on';
+    this.#inband = wanted ? (this.#inband ?? new InbandDtmfDetector()) : undefined;
   }
 
   play(source: AudioSource, terminators: string): Promise<PlayResult> {
@@ -114,6 +132,7 @@ export class RtpSession {
   }
 
   receiveDigit(event: DigitEvent): void {
+    if (this.#message?.digit(event.digit)) this.#message = undefined;
     const playing = this.#playing;
     if (playing && playing.terminators.includes(event.digit)) {
       this.#playing = undefined;
@@ -135,9 +154,30 @@ export class RtpSession {
     return recorder?.stop();
   }
 
+  /** Records what the peer says until the message ends by itself (length, silence, terminator) or the session closes. */
+  async recordMessage(path: string, options: MessageOptions): Promise<MessageRecording> {
+    if (this.#message) throw new Error(`session ${this.id} is already recording a message to ${this.#message.path}`);
+    const message = new MessageRecorder(path, options);
+    await message.opened();
+    this.#message = message;
+    return message.done;
+  }
+
+  /** Ends the message being recorded, if any, and waits for its file to be complete. */
+  async stopMessage(): Promise<void> {
+    const message = this.#message;
+    this.#message = undefined;
+    await message?.end('stopped');
+  }
+
   /** One 20 ms slot of the media clock. */
   slot(missedSlots: number): void {
-    for (let slot = 0; slot <= missedSlots; slot++) this.#recorder?.slot();
+    this.#slotCount += missedSlots + 1;
+    this.#releaseEchoes();
+    for (let slot = 0; slot <= missedSlots; slot++) {
+      this.#recorder?.slot();
+      if (this.#message?.slot()) this.#message = undefined;
+    }
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
     const media = this.#media;
     if (!media || !this.#remote || !canSend(media.direction)) {
@@ -191,6 +231,7 @@ export class RtpSession {
     for (const queued of this.#digitQueue.splice(0)) queued.done?.();
     this.relayTo = undefined;
     this.relayFrom = undefined;
+    this.#echoLine.length = 0;
   }
 
   #nextOwnFrame(missedSlots: number): Int16Array | undefined {
@@ -274,17 +315,33 @@ export class RtpSession {
     if (packet.payloadType === media.telephoneEventPayloadType) {
       const digit = this.#eventReceiver.receive(packet.timestamp, packet.payload);
       if (digit) this.receiveDigit({ ...digit, source: 'rfc4733' });
-      this.relayTo?.sendRelayed(packet, media, undefined);
+      this.#relay(packet, media, undefined);
       return;
     }
     if (packet.payloadType !== media.payloadType || packet.payloadType === COMFORT_NOISE_PAYLOAD_TYPE) return;
-    const needsSamples = this.#recorder !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
+    const needsSamples = this.#recorder !== undefined || this.#message !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
     const samples = needsSamples ? decodeFrame(media.codec, packet.payload) : undefined;
     if (samples) {
       this.#recorder?.push('left', samples);
+      this.#message?.push(samples);
       for (const digit of this.#inband?.push(samples) ?? []) this.receiveDigit({ digit, durationMs: 40, source: 'inband' });
     }
-    this.relayTo?.sendRelayed(packet, media, samples);
+    this.#relay(packet, media, samples);
+  }
+
+  /** To the other party of a bridge at once; to ourselves (echo) after the echo delay. */
+  #relay(packet: RtpPacket, from: NegotiatedMedia, samples: Int16Array | undefined): void {
+    if (this.relayTo !== this || this.echoDelaySlots === 0) return this.relayTo?.sendRelayed(packet, from, samples);
+    this.#echoLine.push({ dueSlot: this.#slotCount + this.echoDelaySlots, packet, from, samples });
+  }
+
+  #releaseEchoes(): void {
+    const line = this.#echoLine;
+    if (this.relayTo !== this) line.length = 0;
+    while (line.length > 0 && line[0].dueSlot <= this.#slotCount) {
+      const { packet, from, samples } = line.shift()!;
+      this.sendRelayed(packet, from, samples);
+    }
   }
 
   /** Symmetric RTP: we send to where the peer's media comes from; after that, other sources are dropped. */

@@ -4,7 +4,7 @@ import type { SipRequest } from '../message/index.js';
 import { request } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
 import { DigestAuthenticator, type AuthenticationResult, type ChallengeKind, type DigestAuthenticatorOptions } from './authenticator.js';
-import { digestResponse, type DigestAlgorithm } from './digest.js';
+import { digestResponse, ha1OfPasswords, type DigestAlgorithm } from './digest.js';
 
 const REALM = 'example.com';
 const PHONE: Source = { transport: 'udp', address: '192.0.2.10', port: 5060 };
@@ -12,7 +12,7 @@ const ATTACKER: Source = { transport: 'udp', address: '203.0.113.66', port: 4000
 
 function authenticator(options: Partial<DigestAuthenticatorOptions> = {}) {
   return new DigestAuthenticator({
-    passwordOf: (realm, username) => (realm === REALM && username === '101' ? 'secret-101' : undefined),
+    ha1Of: ha1OfPasswords((realm, username) => (realm === REALM && username === '101' ? 'secret-101' : undefined)),
     ...options,
   });
 }

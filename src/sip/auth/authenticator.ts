@@ -22,7 +22,7 @@ import type { Logger } from 'pino';
 import { parseNameAddr, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import { formatDigestChallenge, parseDigestCredentials, type DigestCredentials } from './credentials.js';
-import { digestAlgorithm, digestResponse, type DigestAlgorithm } from './digest.js';
+import { digestAlgorithm, digestResponseOfHa1, type DigestAlgorithm } from './digest.js';
 import { FailureLimiter, type BlockStore, type FailureLimits } from './failure-limiter.js';
 import { KnownSources } from './known-sources.js';
 import { NonceCounts } from './nonce-counts.js';
@@ -41,8 +41,8 @@ const KIND = {
 } as const;
 
 export interface DigestAuthenticatorOptions {
-  /** The user's password, or undefined when there is no such user in that realm (domain). */
-  passwordOf(realm: string, username: string): string | undefined;
+  /** The user's H(A1) for that algorithm (username:realm:password hashed), or undefined when there is no such user in that realm (domain). */
+  ha1Of(realm: string, username: string, algorithm: DigestAlgorithm): string | undefined;
   /** Offered in this order. */
   algorithms?: readonly DigestAlgorithm[];
   challenge?: ChallengeForm;
@@ -86,7 +86,7 @@ const FORBIDDEN: AuthenticationResult = { ok: false, status: 403 };
 const NONCE_COUNT = /^[0-9a-fA-F]{8}$/;
 
 export class DigestAuthenticator {
-  readonly #passwordOf: DigestAuthenticatorOptions['passwordOf'];
+  readonly #ha1Of: DigestAuthenticatorOptions['ha1Of'];
   readonly #algorithms: readonly DigestAlgorithm[];
   readonly #challengeForm: ChallengeForm;
   readonly #phoneAlgorithms = new PhoneAlgorithms();
@@ -100,7 +100,7 @@ export class DigestAuthenticator {
   readonly #logger: Logger | undefined;
 
   constructor(options: DigestAuthenticatorOptions) {
-    this.#passwordOf = options.passwordOf;
+    this.#ha1Of = options.ha1Of;
     this.#algorithms = options.algorithms ?? DEFAULTS.algorithms;
     if (this.#algorithms.length === 0) throw new Error('at least one digest algorithm must be offered');
     this.#challengeForm = options.challenge ?? DEFAULTS.challenge;
@@ -113,6 +113,11 @@ export class DigestAuthenticator {
     this.#users = options.perUser && new FailureLimiter(options.perUser, { store: stores.user });
     this.#onFailure = options.onFailure;
     this.#logger = options.logger;
+  }
+
+  /** Blocks in force now, by what they block (for metrics). */
+  activeBlocks(): Record<LimitKind, number> {
+    return { source: this.#sources.activeBlocks(), 'user-at-source': this.#userAtSource.activeBlocks(), user: this.#users?.activeBlocks() ?? 0 };
   }
 
   authenticate(input: AuthenticationRequest): AuthenticationResult {
@@ -165,12 +170,10 @@ export class DigestAuthenticator {
    * knows, so the answer time does not tell which users exist.
    */
   #responseMatches(credentials: DigestCredentials, algorithm: DigestAlgorithm, method: string, realm: string): boolean {
-    const password = this.#passwordOf(realm, credentials.username);
-    const expected = digestResponse({
+    const ha1 = this.#ha1Of(realm, credentials.username, algorithm);
+    const expected = digestResponseOfHa1({
       algorithm,
-      username: credentials.username,
-      realm,
-      password: password ?? randomBytes(16).toString('hex'),
+      ha1: ha1 ?? randomBytes(32).toString('hex'),
       method,
       uri: credentials.uri,
       nonce: credentials.nonce,
@@ -179,7 +182,7 @@ export class DigestAuthenticator {
     });
     const given = Buffer.from(credentials.response.toLowerCase(), 'utf8');
     const wanted = Buffer.from(expected, 'utf8');
-    return password !== undefined && given.length === wanted.length && timingSafeEqual(given, wanted);
+    return ha1 !== undefined && given.length === wanted.length && timingSafeEqual(given, wanted);
   }
 
   #failed(input: AuthenticationRequest, username: string, keys: { userKey: string; pairKey: string; knownSource: boolean }): AuthenticationResult {

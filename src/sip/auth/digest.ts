@@ -4,22 +4,14 @@
  * with the hash algorithms SIP uses (RFC 8760): MD5 and SHA-256. The
  * "-sess" variants and qop=auth-int are not offered, so not computed.
  */
-import { createHash } from 'node:crypto';
+import { digestHa1, digestHash, DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../digest-hash.js';
 
-export const DIGEST_ALGORITHMS = ['SHA-256', 'MD5'] as const;
-export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
-
-const NODE_HASH: Record<DigestAlgorithm, string> = { MD5: 'md5', 'SHA-256': 'sha256' };
+export { digestHash, DIGEST_ALGORITHMS, type DigestAlgorithm };
 
 /** The algorithm named by a challenge or credentials parameter (case-insensitive); absent means MD5 (RFC 2617 §3.2.1). */
 export function digestAlgorithm(name: string | undefined): DigestAlgorithm | undefined {
   if (name === undefined) return 'MD5';
   return DIGEST_ALGORITHMS.find((algorithm) => algorithm.toLowerCase() === name.toLowerCase());
-}
-
-/** Lowercase hex, as the digest strings are defined. */
-export function digestHash(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(NODE_HASH[algorithm]).update(text, 'utf8').digest('hex');
 }
 
 export interface DigestInput {
@@ -42,8 +34,21 @@ export interface DigestInput {
  * answer) H( H(A1) ":" nonce ":" H(A2) ).
  */
 export function digestResponse(input: DigestInput): string {
-  const ha1 = digestHash(input.algorithm, `${input.username}:${input.realm}:${input.password}`);
+  return digestResponseOfHa1({ ...input, ha1: digestHa1(input.algorithm, input.username, input.realm, input.password) });
+}
+
+/** The same from H(A1), which is what a registrar keeps instead of the password. */
+export function digestResponseOfHa1(input: Omit<DigestInput, 'password' | 'username' | 'realm'> & { ha1: string }): string {
+  const { ha1 } = input;
   const ha2 = digestHash(input.algorithm, `${input.method}:${input.uri}`);
   if (input.nonceCount === undefined || input.cnonce === undefined) return digestHash(input.algorithm, `${ha1}:${input.nonce}:${ha2}`);
   return digestHash(input.algorithm, `${ha1}:${input.nonce}:${input.nonceCount}:${input.cnonce}:auth:${ha2}`);
+}
+
+/** `ha1Of` for an authenticator given plain passwords (a test's phones, a carrier's): each password's H(A1) when asked. */
+export function ha1OfPasswords(passwordOf: (realm: string, username: string) => string | undefined) {
+  return (realm: string, username: string, algorithm: DigestAlgorithm): string | undefined => {
+    const password = passwordOf(realm, username);
+    return password === undefined ? undefined : digestHa1(algorithm, username, realm, password);
+  };
 }

@@ -79,3 +79,12 @@ test('blocks are saved and restored by a new limiter (a restart); expired ones a
   const muchLater = new FailureLimiter(limits, { store, now: 1_000 + limits.blockMs });
   assert.equal(muchLater.isBlocked('k', 1_000 + limits.blockMs), false);
 });
+
+test('activeBlocks counts the keys blocked now, not those only counting failures or whose block ran out', () => {
+  const limiter = new FailureLimiter({ maxFailures: 2, windowMs: 1_000, blockMs: 5_000 });
+  limiter.recordFailure('a', 0);
+  limiter.recordFailure('a', 1);
+  limiter.recordFailure('b', 2);
+  assert.equal(limiter.activeBlocks(3), 1);
+  assert.equal(limiter.activeBlocks(5_001), 0);
+});

@@ -62,6 +62,13 @@ export class FailureLimiter {
     return this.#keys.size;
   }
 
+  /** Keys blocked at `now` (for metrics: a walk over the table, fine at scrape time). */
+  activeBlocks(now = Date.now()): number {
+    let count = 0;
+    for (const state of this.#keys.values()) if (now < state.blockedUntil) count++;
+    return count;
+  }
+
   isBlocked(key: string, now = Date.now()): boolean {
     const state = this.#keys.get(key);
     return state !== undefined && now < state.blockedUntil;

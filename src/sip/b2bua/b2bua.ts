@@ -27,6 +27,7 @@ import type { CallOrigin } from '../../call/origin.js';
 import type { CallEventListener, LiveCall } from '../live-calls.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
+import { SipSwitchboard } from './switchboard.js';
 
 export interface B2buaOptions {
   stack: Omit<SipStack, 'dialogs'>;
@@ -35,6 +36,8 @@ export interface B2buaOptions {
   directory: Directory;
   gateways: GatewayDirectory;
   contactsOf(domain: string, user: string): Binding[];
+  /** A registered contact that a call could not reach (see TargetContext). */
+  contactUnreachable(domain: string, user: string, binding: Binding, why: string): void;
   recordLeg(leg: CallLegRecord): void;
   /** The media engine for calls whose schema needs our media. */
   media(): MediaEngine;
@@ -66,11 +69,21 @@ export class B2bua {
   readonly #calls = new Map<SipCall, Date>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
+  /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
+  readonly switchboard: SipSwitchboard;
   #tooManyInSetup = false;
 
   constructor(options: B2buaOptions) {
     this.#options = options;
     this.#stack = { ...options.stack, dialogs: new Map() };
+    this.switchboard = new SipSwitchboard({
+      stack: this.#stack,
+      calls: () => this.#calls.keys(),
+      media: options.media,
+      recordingsDir: options.recordingsDir,
+      maxCallDurationMs: options.maxCallDurationMs,
+      logger: options.logger.child({ component: 'switchboard' }),
+    });
   }
 
   /** Calls in progress, answered or not. */
@@ -124,7 +137,7 @@ export class B2bua {
 
   /** Ends every call: BYE to answered legs, an error response to ringing ones. */
   async hangupAll(cause: 'SYSTEM_SHUTDOWN' | 'MANAGER_REQUEST'): Promise<void> {
-    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)));
+    await Promise.all([...this.#calls.keys()].map((call) => call.hangup(cause)).concat(this.switchboard.hangupAll(cause)));
   }
 
   liveCalls(): LiveCall[] {
@@ -185,6 +198,7 @@ export class B2bua {
       targets: {
         directory: this.#options.directory,
         contactsOf: this.#options.contactsOf,
+        contactUnreachable: this.#options.contactUnreachable,
         gateways: this.#options.gateways,
         localHost: (destination) => this.#stack.local.of(destination).host,
         maxForwards: Math.min(maxForwards - 1, DEFAULT_MAX_FORWARDS),
@@ -194,6 +208,7 @@ export class B2bua {
       media: this.#options.media,
       recordingsDir: this.#options.recordingsDir,
       onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
+      onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
     });

@@ -40,6 +40,7 @@ function context(overrides: { gateways?: Record<string, Partial<GatewaySettings>
     domain: 'example.com',
     directory,
     contactsOf: (domain, user) => registrations.get(`${domain}/${user}`) ?? [],
+    contactUnreachable: () => {},
     gateways,
     localHost: () => '198.51.100.1',
     callerIdNumber: '100',

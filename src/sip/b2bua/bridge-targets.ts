@@ -11,7 +11,7 @@ import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
 import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
-import type { Binding } from '../registrar/index.js';
+import { bindingDestination, type Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
@@ -26,6 +26,8 @@ export interface TargetContext {
   domain: string;
   directory: Directory;
   contactsOf(domain: string, user: string): Binding[];
+  /** A contact rung got no answer at all or a transport error: it is not counted as registered until it answers or registers again. */
+  contactUnreachable(domain: string, user: string, binding: Binding, why: string): void;
   gateways: GatewayDirectory;
   /** Our host as the gateway should see it, for the From of calls out. */
   localHost(destination: Destination): string;
@@ -43,6 +45,8 @@ export interface Fork {
   domain: string;
   /** The user whose phone rings. */
   userId?: string;
+  /** The registration that phone is rung at. */
+  binding?: Binding;
   /** The number or extension this leg dialled, for its CDR. */
   destinationNumber: string;
   callerIdNumber: string;
@@ -66,7 +70,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const callerIdName = leg.callerIdName ?? context.callerIdName;
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
   const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
-  const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber'>): Fork => ({
+  const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'binding' | 'destinationNumber'>): Fork => ({
     endpointIndex,
     target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
     ...extra,
@@ -90,8 +94,8 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: contactDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
-            { kind: 'user', domain, userId: user.id, destinationNumber: user.id },
+            { requestUri: binding.uri, destination: bindingDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
+            { kind: 'user', domain, userId: user.id, binding, destinationNumber: user.id },
           ),
         ),
       };
@@ -153,18 +157,6 @@ function safeHeaders(headers: Readonly<Record<string, string>>): ExtraHeaders {
 
 function sipUri(user: string | undefined, host: string): SipUri {
   return { scheme: 'sip', ...(user === undefined ? {} : { user }), host, params: new Map(), headers: new Map() };
-}
-
-/**
- * Where a registered phone is rung. Over UDP: the address its REGISTER came
- * from, so phones behind NAT are reached. Over TCP: the connection it
- * registered on while that is open (NAT again), else the Contact's own
- * address, since the source port of a closed connection listens to nobody.
- */
-function contactDestination(binding: Binding): Destination {
-  const { source, uri } = binding;
-  if (source.transport !== 'tcp' || !isIP(uri.host)) return source;
-  return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
 }
 
 /** `dialString` is a whole `sip:` URI or the user part for `host`. */

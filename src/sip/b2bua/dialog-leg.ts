@@ -18,6 +18,8 @@ export interface DialogLegEvents {
   onSessionExpired?(): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
   onRequest?(request: SipRequest, transaction: ServerTransaction): void;
+  /** The ACK of our 2xx to an INVITE (it carries the answer when that 2xx carried our offer). */
+  onAck?(ack: SipRequest): void;
 }
 
 /** Who ended the leg: we sent BYE (or CANCEL, or a final error), or the peer did. */
@@ -25,7 +27,7 @@ export type EndedBy = 'local' | 'remote';
 
 export abstract class DialogLeg implements DialogReceiver {
   /** The leg's channel uuid, as its CDR and `last_bridge_to` name it. */
-  readonly uuid = randomUUID();
+  readonly uuid: string;
   readonly events: DialogLegEvents = {};
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
@@ -36,7 +38,12 @@ export abstract class DialogLeg implements DialogReceiver {
   #lastLocalSession: SessionBody | undefined;
   #peerAllowsUpdate = false;
 
-  protected constructor(protected readonly stack: SipStack) {}
+  protected constructor(
+    protected readonly stack: SipStack,
+    uuid?: string,
+  ) {
+    this.uuid = uuid ?? randomUUID();
+  }
 
   get dialog(): Dialog | undefined {
     return this.#dialog;
@@ -80,6 +87,7 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#unacknowledged.cancelTimer();
     this.#unacknowledged = undefined;
     this.acknowledged(ack);
+    this.events.onAck?.(ack);
   }
 
   /**

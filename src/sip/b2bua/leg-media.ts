@@ -2,13 +2,16 @@
  * A leg whose RTP our media engine terminates: its session, the digits it
  * pressed, and the in-dialog requests that concern its media, which we
  * answer ourselves instead of passing them to the other leg — a re-INVITE
- * or UPDATE with SDP (hold, a new address) gets our engine's answer, an INFO
- * with DTMF joins the digit stream.
+ * or UPDATE with SDP (hold, a new address) gets our engine's answer, a
+ * re-INVITE without SDP gets a fresh offer in our 200 and its ACK brings the
+ * answer (RFC 3264 §5, RFC 3261 §14.2), an INFO with DTMF joins the digit stream.
  */
 import type { Logger } from 'pino';
+import type { Clock } from '../../clock.js';
 import { DigitBuffer } from '../../media/dtmf/digit-buffer.js';
 import { DtmfInfoError, parseDtmfInfo } from '../../media/dtmf/sip-info.js';
 import type { MediaSession } from '../../media/media-engine.js';
+import { offersHold } from '../../media/sdp/offer-answer.js';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { DialogLeg } from './dialog-leg.js';
@@ -16,14 +19,20 @@ import { sessionBody } from './inbound-leg.js';
 
 export class LegMedia {
   /** Digits pressed and not yet collected (digits pressed during a prompt count). */
-  readonly digits = new DigitBuffer();
+  readonly digits: DigitBuffer;
   readonly #unsubscribe: () => void;
+  /** The peer put us on hold (its last offer was sendonly or inactive). */
+  #held = false;
+  /** Told when the peer puts the call on hold or takes it off (music on hold for the other party). */
+  onHoldChange: ((held: boolean) => void) | undefined;
 
   constructor(
     readonly session: MediaSession,
     private readonly leg: DialogLeg,
     private readonly logger: Logger,
+    clock: Clock,
   ) {
+    this.digits = new DigitBuffer(clock);
     this.#unsubscribe = session.onDigit((event) => {
       logger.debug({ digit: event.digit, source: event.source }, 'DTMF');
       this.digits.push(event.digit);
@@ -47,26 +56,48 @@ export class LegMedia {
     if (request.method === 'INFO') return respond(this.#infoDigit(request));
     if (request.method !== 'INVITE' && request.method !== 'UPDATE') return respond(request.method === 'OPTIONS' ? 200 : 501);
     const offer = sessionBody(request);
-    // Without an offer we would have to offer again; phones refresh sessions with SDP in practice.
-    if (!offer) return respond(488, undefined, { warning: '399 callrouter "a re-INVITE without SDP is not supported on media we terminate"' });
-    let status = 200;
-    let answer: string | undefined;
-    try {
-      const outcome = await this.session.update(offer.body.toString('utf8'));
-      if (outcome.kind === 'answered') answer = outcome.sdp;
-      else status = 488;
-    } catch (error) {
-      this.logger.info({ err: error }, 'new SDP from the peer refused');
-      status = 400;
-    }
+    // UPDATE without a body only refreshes the session; an INVITE without one asks us to offer.
+    const { status, sdp } = offer ? await this.#answerOffer(offer.body.toString('utf8')) : request.method === 'INVITE' ? await this.#offerAgain() : { status: 200, sdp: undefined };
     const response = buildResponse(request, status);
-    if (answer) {
+    if (sdp) {
       response.headers.set('content-type', 'application/sdp');
-      response.body = Buffer.from(answer, 'utf8');
+      response.body = Buffer.from(sdp, 'utf8');
     }
+    if (status < 300) this.leg.answerSessionRefresh(response);
     if (request.method === 'UPDATE') return transaction.respond(response);
     if (status < 300 && this.leg.dialog) response.headers.set('contact', this.leg.dialog.contact);
     this.leg.respondToInvite(transaction, response);
+  }
+
+  async #answerOffer(offer: string): Promise<{ status: number; sdp?: string }> {
+    try {
+      const outcome = await this.session.update(offer);
+      if (outcome.kind !== 'answered') return { status: 488 };
+      this.#heldBy(offersHold(offer));
+      return { status: 200, sdp: outcome.sdp };
+    } catch (error) {
+      this.logger.info({ err: error }, 'new SDP from the peer refused');
+      return { status: 400 };
+    }
+  }
+
+  /** Our offer for a re-INVITE without one; the ACK carries the peer's answer. */
+  async #offerAgain(): Promise<{ status: number; sdp?: string }> {
+    const sdp = await this.session.reoffer();
+    this.leg.events.onAck = (ack) => {
+      this.leg.events.onAck = undefined;
+      const answer = sessionBody(ack);
+      if (!answer) return this.logger.info('the ACK to our offer carries no SDP: the session stays as it was');
+      this.session.acceptAnswer(answer.body.toString('utf8')).catch((error: unknown) => this.logger.info({ err: error }, 'the answer in the ACK is unusable'));
+    };
+    return { status: 200, sdp };
+  }
+
+  #heldBy(held: boolean): void {
+    if (held === this.#held) return;
+    this.#held = held;
+    this.logger.info(held ? 'the peer put the call on hold' : 'the peer took the call off hold');
+    this.onHoldChange?.(held);
   }
 
   /** 200 for a DTMF digit (it joins the stream), 415 for a body that carries none. */

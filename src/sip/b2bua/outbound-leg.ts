@@ -44,8 +44,12 @@ export interface OutboundLegSetupEvents {
   onProvisional?(response: SipResponse): void;
   /** The first 2xx: the dialog is set up; call `ack` when the ACK may go. */
   onAnswer?(response: SipResponse): void;
-  /** A final non-2xx status, 408 for no answer at all, 503 for a transport error; 487 after our CANCEL. */
-  onFailure?(status: number): void;
+  /**
+   * A final non-2xx status, 408 for no answer at all, 503 for a transport
+   * error; 487 after our CANCEL. `unreachable` tells the 408 or 503 that came
+   * from our own transaction (the target never answered) from one it sent.
+   */
+  onFailure?(status: number, unreachable?: string): void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -70,8 +74,10 @@ export class OutboundLeg extends DialogLeg {
   constructor(
     stack: SipStack,
     readonly target: OutboundTarget,
+    /** FreeSWITCH's `origination_uuid`: the uuid the new leg is to have. */
+    uuid?: string,
   ) {
-    super(stack);
+    super(stack, uuid);
   }
 
   get answered(): boolean {
@@ -121,14 +127,14 @@ export class OutboundLeg extends DialogLeg {
     this.#invite = invite;
     const user: ClientTransactionUser = {
       onResponse: (response) => this.#receive(response),
-      onTimeout: () => this.#fail(408),
-      onTransportError: () => this.#fail(503),
+      onTimeout: () => this.#fail(408, 'no answer to INVITE'),
+      onTransportError: (error) => this.#fail(503, `INVITE could not be delivered: ${error.message}`),
     };
     try {
       this.stack.transactions.sendRequest(invite, this.target.destination, user);
     } catch (error) {
       this.stack.logger.warn({ err: error, target: formatUri(this.target.requestUri) }, 'INVITE could not be sent');
-      queueMicrotask(() => this.#fail(503));
+      queueMicrotask(() => this.#fail(503, `INVITE could not be sent: ${(error as Error).message}`));
     }
   }
 
@@ -239,10 +245,10 @@ export class OutboundLeg extends DialogLeg {
     void sendRequest(this.stack, cancel, this.target.destination);
   }
 
-  #fail(status: number): void {
+  #fail(status: number, unreachable?: string): void {
     if (this.#finished) return;
     this.#finished = true;
     this.end(this.#cancelWanted ? 'local' : 'remote');
-    this.setup.onFailure?.(status);
+    this.setup.onFailure?.(status, unreachable);
   }
 }

@@ -40,6 +40,7 @@ function harness() {
     logger: pino({ level: 'silent' }),
     dialogs: new Map(),
   };
+  const unreachable: string[] = [];
   const contacts: Record<string, string[]> = { '100': ['sip:100@10.0.0.10'], '101': ['sip:101@10.0.0.11', 'sip:101@10.0.0.12'], '102': ['sip:102@10.0.0.13'] };
   const context: TargetContext = {
     domain: 'example.com',
@@ -50,6 +51,7 @@ function harness() {
         assert.ok(contact.ok);
         return { contact: contact.value, uri: contact.value.uri, key: uri, callId: 'r', cseq: 1, expiresAt: Date.now() + 60_000, source: SOURCE };
       }),
+    contactUnreachable: (_domain, user, binding, why) => unreachable.push(`${user} ${binding.key}: ${why}`),
     gateways: { find: () => undefined, fromSource: () => undefined },
     localHost: () => '198.51.100.1',
     callerIdNumber: '200',
@@ -92,7 +94,7 @@ function harness() {
     user.onResponse(response);
   };
   const cancels = () => sent.filter((entry) => entry.request.method === 'CANCEL').map((entry) => formatUri(entry.request.uri));
-  return { stack, clock, sent, acks, log, observed, controller, run, invites, inviteTo, respond, cancels };
+  return { stack, clock, sent, acks, log, observed, unreachable, controller, run, invites, inviteTo, respond, cancels };
 }
 
 /** Lets the ring group resolve its endpoints and send its INVITEs. */
@@ -194,4 +196,23 @@ test('no endpoint can be rung: the first cause, no INVITE', async () => {
   assert.ok(!result.answered);
   assert.equal(bridgeFailureCause(result.attempts), 'SUBSCRIBER_ABSENT');
   assert.equal(h.invites().length, 0);
+});
+
+test('a contact that gets no answer or a transport error is reported unreachable; one that answers, even with 503, is not', async () => {
+  const h = harness();
+  const outcome = h.run('multiple', [{ name: '101' }, { name: '102' }, { name: '100', parameters: { leg_timeout: '5' } }]);
+  await settle();
+  h.inviteTo('sip:101@10.0.0.11').user.onTransportError(new Error('connect ECONNREFUSED'));
+  h.respond('sip:101@10.0.0.12', 503);
+  h.inviteTo('sip:102@10.0.0.13').user.onTimeout();
+  // 100 rings out first; its INVITE's transaction times out only later, and that still counts.
+  h.clock.advance(5_000);
+  h.inviteTo('sip:100@10.0.0.10').user.onTimeout();
+  const result = await outcome;
+  assert.ok(!result.answered);
+  assert.deepEqual(h.unreachable, [
+    '101 sip:101@10.0.0.11: INVITE could not be delivered: connect ECONNREFUSED',
+    '102 sip:102@10.0.0.13: no answer to INVITE',
+    '100 sip:100@10.0.0.10: no answer to INVITE',
+  ]);
 });

@@ -96,7 +96,7 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
     signal.addEventListener('abort', onAbort, { once: true });
 
     for (const fork of forks) {
-      const leg = new OutboundLeg(stack, fork.target);
+      const leg = new OutboundLeg(stack, fork.target, fork.variables.origination_uuid);
       const ringOut = () => {
         leg.cancel();
         finishFork(leg, 'NO_ANSWER');
@@ -106,7 +106,11 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
       leg.setup.onProvisional = (response) => {
         if (live.has(leg)) observer.progress(fork, leg, response);
       };
-      leg.setup.onFailure = (status) => finishFork(leg, causeFromSipStatus(status));
+      leg.setup.onFailure = (status, unreachable) => {
+        // Heard even after the fork stopped ringing: a leg given up on before any answer times out later.
+        if (unreachable !== undefined && fork.userId !== undefined && fork.binding) request.context.contactUnreachable(fork.domain, fork.userId, fork.binding, unreachable);
+        finishFork(leg, causeFromSipStatus(status));
+      };
       leg.setup.onAnswer = (response) => {
         const entry = live.get(leg);
         if (settled || !entry) {

@@ -5,8 +5,6 @@
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -16,26 +14,37 @@ import {
   type Call,
   type CallState,
   type DigitsRequest,
+  type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
   type PlayOutcome,
+  type PlayItem,
   type PlayRequest,
   type RecordingSummary,
+  type RedirectOutcome,
 } from '../../call/call.js';
-import { recordingPath } from '../../call/recording-path.js';
+import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
+import { preparedRecordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
-import type { MediaEngine } from '../../media/media-engine.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
-import type { MediaSession } from '../../media/media-engine.js';
+import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
+import type { SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
+import type { ForkObserver } from './ring-group.js';
 import { converse, SESSION_EXPIRED } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
-import { LegMedia } from './leg-media.js';
+import { CallerMedia } from './caller-media.js';
+import type { LegMedia } from './leg-media.js';
+import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import { holdOnMedia } from './hold.js';
+import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
@@ -56,6 +65,8 @@ export interface SipCallOptions {
   recordingsDir: string;
   /** The call was answered (once): for the live call list and its events. */
   onAnswered?(): void;
+  /** A bridge target rings (its first 180 or 183). */
+  onRinging?(): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
@@ -71,10 +82,15 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #legs: LegBookkeeping;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
-  #media: LegMedia | undefined;
+  readonly #caller: CallerMedia;
+  /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
+  #answeringWithMedia: Promise<void> | undefined;
+  /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
+  readonly #connecting = new AbortController();
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -91,10 +107,21 @@ export class SipCall extends ChannelVariables implements Call {
       journal: options.journal,
       channel: this.channel,
     });
-    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL');
+    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL', 'caller');
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
-    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING');
+    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
+    this.#caller = new CallerMedia({
+      leg: this.#leg,
+      stack: options.stack,
+      uuid: this.uuid,
+      engine: options.media,
+      log: (message) => this.#log(message),
+      refuse: (status, cause, why) => this.#refuse(status, cause, why),
+      hangup: (cause) => this.hangup(cause),
+      answer: () => this.answer(),
+      progress: (body) => this.#progress(183, body),
+    });
   }
 
   get signal(): AbortSignal {
@@ -109,21 +136,34 @@ export class SipCall extends ChannelVariables implements Call {
     return this.#hangupCause;
   }
 
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
   expectMedia(): void {
     this.#mediaExpected = true;
   }
 
   async answer(): Promise<void> {
+    if (this.#answeringWithMedia) return this.#answeringWithMedia;
     if (!this.#leg.pending) return;
-    if (this.#mediaExpected) return this.#answerWithMedia();
+    const early = this.#caller.sdp;
+    if (early) {
+      if (this.#leg.answer(early)) this.#markAnswered();
+      else await this.hangup('PROTOCOL_ERROR');
+      return;
+    }
+    if (this.#mediaExpected) return (this.#answeringWithMedia = this.#answerWithMedia());
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
     if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
     else await this.hangup('PROTOCOL_ERROR');
   }
 
+  /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    this.#progress(183);
+    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#caller.openEarly();
+    else this.#progress(183, this.#caller.sdp);
   }
 
   async ringReady(): Promise<void> {
@@ -134,7 +174,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') return;
     const bridged = this.#bridged;
     if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
-    this.#ended(cause);
+    this.#ended(cause, 'router');
     await Promise.all([this.#leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
@@ -156,167 +196,187 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   flushDigits(): void {
-    this.#media?.digits.flush();
+    this.#caller.current?.digits.flush();
   }
 
   async startRecording(name: string): Promise<string> {
     const media = await this.#callerMedia();
-    const path = recordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await mkdir(dirname(path), { recursive: true });
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
     await media.session.startRecording(path);
     this.#log(`recording to ${path}`);
     return path;
   }
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#media?.session.stopRecording();
+    return this.#caller.current?.session.stopRecording();
   }
 
-  /** The caller's media session; a call not yet answered is answered with it. */
-  async #callerMedia(): Promise<LegMedia> {
-    if (!this.#media && this.#leg.pending) {
-      this.#mediaExpected = true;
-      await this.answer();
-    }
-    if (this.#media) return this.#media;
-    if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
-    throw new Error('the call was answered without our media: the route was not known to need it');
+  redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    return redirectCaller(this.#leg, targets, {
+      ended: () => this.#state === 'ended',
+      log: (message) => this.#log(message),
+      redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
+      hangup: (cause) => this.hangup(cause),
+      clock: this.#options.stack.clock,
+    });
+  }
+
+  async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    await this.#answerForMedia();
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#log(message));
+  }
+
+  ended(): Promise<void> {
+    const signal = this.#abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
   }
 
   /**
-   * Answers with our engine's SDP: 488 when the caller offers no codec we
-   * speak, 503 when no RTP port is left, 400 for a malformed offer. An
-   * INVITE without an offer gets ours; the ACK brings the answer.
+   * The caller's media session for a connection to another call
+   * (SipSwitchboard): a call not yet answered is answered with our media;
+   * what it was hearing stops. Why it cannot be connected otherwise.
    */
-  async #answerWithMedia(): Promise<void> {
-    const engine = this.#options.media();
-    const offer = this.#leg.offer;
-    let session: MediaSession;
-    let sdp: string;
-    try {
-      if (offer) {
-        const answered = await engine.answer(offer.body.toString('utf8'));
-        if (answered.kind === 'not-acceptable') return this.#refuse(488, 'INCOMPATIBLE_DESTINATION', answered.reason);
-        ({ session, sdp } = answered);
-      } else {
-        ({ session, sdp } = await engine.offer());
-        this.#leg.setup.onAck = (ack) => void this.#acceptAckAnswer(session, ack);
-      }
-    } catch (error) {
-      const { name, message } = error as Error;
-      if ((error as { code?: string }).code === 'MEDIA_PORTS_EXHAUSTED') return this.#refuse(503, 'NORMAL_TEMPORARY_FAILURE', message);
-      if (name === 'SdpError') return this.#refuse(400, 'INCOMPATIBLE_DESTINATION', message);
-      throw error;
-    }
-    // The caller may have gone while the engine opened the session.
-    if (!this.#leg.answer({ body: Buffer.from(sdp, 'utf8'), contentType: 'application/sdp' })) {
-      await session.close();
-      if (this.#state !== 'ended') await this.hangup('PROTOCOL_ERROR');
-      return;
-    }
-    this.#media = new LegMedia(session, this.#leg, this.#options.stack.logger.child({ uuid: this.uuid }));
-    this.#media.answerRequests();
-    this.#markAnswered();
-    this.#log('answered with our media');
+  async mediaForConnection(): Promise<MediaSession | string> {
+    if (this.#state === 'ended') return 'the call has ended';
+    if (this.#bridged) return 'the call is in a bridge';
+    await this.#answerForMedia();
+    const media = this.#caller.current;
+    if (!media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
+    this.#connecting.abort();
+    await media.session.stopPlaying();
+    return media.session;
   }
 
-  async #acceptAckAnswer(session: MediaSession, ack: SipRequest): Promise<void> {
-    const answer = sessionBody(ack);
+  /**
+   * What a call placed on this call's behalf (`originate`) rings with: this
+   * call's targets and caller ID; its legs' CDRs are forks of this call, as
+   * FreeSWITCH's originate B-legs name their originating leg.
+   */
+  onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
+    return { targets: () => this.#targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
+  }
+
+  /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
+  connectedTo(other: string): void {
+    this.channel.set('last_bridge_to', other);
+    this.#legs.caller.bridge();
+    this.#log(`connected to call ${other}`);
+  }
+
+  async echo(delayMs: number): Promise<void> {
+    const media = await this.#callerMedia();
+    await media.session.echo(delayMs);
+    this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
+    await this.ended();
+  }
+
+  async detectInbandDigits(mode: InbandDetection): Promise<void> {
+    const media = await this.#callerMedia();
+    await media.session.detectInbandDigits(mode);
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    await this.#answerForMedia();
+    const media = await this.#callerMedia();
+    const { name, path: given, ...options } = request;
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
+    this.#log(`recording a message to ${path}`);
     try {
-      if (!answer) throw new Error('the ACK carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
+      return await media.session.recordMessage(path, options);
     } catch (error) {
-      this.#log(`the caller's answer to our media offer is unusable: ${(error as Error).message}`);
-      await this.hangup('INCOMPATIBLE_DESTINATION');
+      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      throw error;
     }
+  }
+
+  /** Messages, parked calls and connections are answered calls, never early media. */
+  async #answerForMedia(): Promise<void> {
+    if (!this.#leg.pending) return;
+    this.#mediaExpected = true;
+    await this.answer();
+  }
+
+  async #answerWithMedia(): Promise<void> {
+    if (await this.#caller.open((body) => this.#leg.answer(body))) {
+      this.#markAnswered();
+      this.#log('answered with our media');
+    }
+  }
+
+  /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
+  async #callerMedia(): Promise<LegMedia> {
+    this.#mediaExpected = true;
+    const media = await this.#caller.obtain();
+    if (media) return media;
+    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
   #refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
     this.#log(`refused with ${status}: ${why}`);
     this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
-    this.#ended(cause);
+    this.#ended(cause, 'router');
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
+    const variable = (name: string) => this.channel.get(name);
+    const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
+    if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
-    // With the caller's media ours, the targets get our engine's offer and the two sessions are relayed.
-    const calleeMedia = this.#media ? await this.#offerToTargets() : undefined;
-    if (calleeMedia && 'failure' in calleeMedia) return failedEverywhere(plan, calleeMedia.failure);
+    const log = (message: string) => this.#log(message);
+    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
+    const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
+    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
     const outcome = await ring({
       stack: this.#options.stack,
       context: this.#targetContext(),
       plan,
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
-      offer: calleeMedia ? { body: Buffer.from(calleeMedia.sdp, 'utf8'), contentType: 'application/sdp' } : answeredBefore ? undefined : this.#leg.offer,
-      signal: this.#abort.signal,
-      observer: this.#legs.forkObserver(this.#relayProgress(), () => this.#hangupCause),
-      log: (message) => this.#log(message),
+      offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
+      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
+      // The caller hearing our ringback is not told of the targets' ringing or early media.
+      observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
+      log,
     });
+    await relay?.ringingOver();
     if (!outcome.answered) {
-      await calleeMedia?.session.close();
+      await relay?.close();
       return outcome;
     }
     const { leg, response } = outcome;
     const refused = (cause: HangupCause): BridgeResult => {
       leg.ack();
       void leg.bye();
-      void calleeMedia?.session.close();
+      void relay?.close();
       return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
     };
     // The caller may have gone while the target answered.
     if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    const relayed = calleeMedia && (await this.#relayTo(leg, response, calleeMedia.session));
-    if (relayed === false) return refused('INCOMPATIBLE_DESTINATION');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
+    // A caller on early media is answered with the SDP it already has.
+    if (relay && this.#leg.pending) await this.answer();
+    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
     this.#bridged = leg;
     const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
       signal: this.#abort.signal,
-      mediaRelayed: relayed !== undefined,
+      mediaRelayed: relay !== undefined,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
       ended: (cause, disposition) => {
         this.channel.set('sip_hangup_disposition', disposition);
-        this.#ended(cause);
+        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
     });
     this.#bridged = undefined;
-    if (relayed) {
-      await relayed.close();
-      // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
-      this.#media?.answerRequests();
-    }
+    await relay?.close();
     return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
-  }
-
-  /** Our engine's offer for the targets of a bridge, or why there is none (no RTP port left). */
-  async #offerToTargets(): Promise<{ session: MediaSession; sdp: string } | { failure: HangupCause }> {
-    try {
-      return await this.#options.media().offer();
-    } catch (error) {
-      this.#log(`no media for the bridge: ${(error as Error).message}`);
-      return { failure: 'NORMAL_TEMPORARY_FAILURE' };
-    }
-  }
-
-  /** Takes the target's answer into its session and relays it with the caller's; false when its answer is unusable. */
-  async #relayTo(leg: OutboundLeg, response: SipResponse, session: MediaSession): Promise<LegMedia | false> {
-    const caller = this.#media;
-    const answer = sessionBody(response);
-    try {
-      if (!caller || !answer) throw new Error('the 2xx carries no SDP answer to our offer');
-      await session.acceptAnswer(answer.body.toString('utf8'));
-      await this.#options.media().relay(caller.session, session);
-    } catch (error) {
-      this.#log(`cannot relay to ${leg.uuid}: ${(error as Error).message}`);
-      return false;
-    }
-    const media = new LegMedia(session, leg, this.#options.stack.logger.child({ uuid: leg.uuid }));
-    media.answerRequests();
-    return media;
   }
 
   #targetContext(): TargetContext {
@@ -328,11 +388,21 @@ export class SipCall extends ChannelVariables implements Call {
     };
   }
 
-  /** Ringing reaches the caller: the first 183 with SDP as early media (unless the leg ignores it), else 180. */
-  #relayProgress(): (fork: Fork, response: SipResponse) => void {
+  /**
+   * Ringing reaches the caller: the first 183 with SDP as early media (unless
+   * the leg ignores it), else 180 — unless the caller hears our ringback
+   * (`toCaller` false), which the targets' progress does not interrupt.
+   */
+  #relayProgress(toCaller: boolean): (fork: Fork, response: SipResponse) => void {
     let earlyMedia = false;
+    let ringing = false;
     return (fork, response) => {
       if (response.status !== 180 && response.status !== 183) return;
+      if (!ringing) {
+        ringing = true;
+        this.#options.onRinging?.();
+      }
+      if (!toCaller) return;
       const session = sessionBody(response);
       if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
         earlyMedia = true;
@@ -358,13 +428,14 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */
-  #ended(cause: HangupCause): void {
+  #ended(cause: HangupCause, by: CallEndedBy): void {
     if (this.#state === 'ended') return;
     this.#state = 'ended';
     this.#hangupCause = cause;
+    this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
-    void this.#media?.close();
+    void this.#caller.close();
     this.#legs.callerEnded(cause, this.channel);
   }
 

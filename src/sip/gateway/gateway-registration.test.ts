@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { SimulatedClock } from '../../clock.js';
 import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { DigestAuthenticator } from '../auth/authenticator.js';
+import { ha1OfPasswords } from '../auth/digest.js';
 import { buildResponse, parseContact, parseCSeq, parseNameAddr, parseVia, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import type { ClientTransactionUser } from '../transaction/transaction-user.js';
 import type { Destination } from '../transport/types.js';
@@ -31,7 +32,7 @@ class FakeCarrier implements OutboundRequests {
 
   constructor(password = 'trunk-secret') {
     this.authenticator = new DigestAuthenticator({
-      passwordOf: (realm, username) => (realm === REALM && username === 'acme' ? password : undefined),
+      ha1Of: ha1OfPasswords((realm, username) => (realm === REALM && username === 'acme' ? password : undefined)),
       algorithms: ['MD5'],
     });
   }

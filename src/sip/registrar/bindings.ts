@@ -4,8 +4,9 @@
  * change is reported with the user's new number of contacts, which is what
  * the phone state (`nonreg` / `onhook`) is derived from.
  */
+import { isIP } from 'node:net';
 import type { NameAddr, SipUri } from '../message/index.js';
-import type { Source } from '../transport/index.js';
+import type { Destination, Source } from '../transport/index.js';
 
 export interface Binding {
   /** The Contact as registered, parameters included (q, +sip.instance…). */
@@ -25,8 +26,24 @@ export interface Binding {
   source: Source;
   /** The phone's User-Agent header, shown on the admin console's phones board. */
   userAgent?: string;
-  /** Its TCP connection closed: kept (the phone may listen on its Contact), but not counted as registered until it re-registers. */
+  /**
+   * Its TCP connection closed, a call to it failed in transport or it stopped
+   * answering OPTIONS: kept (the phone may listen on its Contact), but not
+   * counted as registered until it re-registers or answers an OPTIONS again.
+   */
   unreachable?: true;
+}
+
+/**
+ * Where a registered phone is reached (rung, or asked OPTIONS). Over UDP: the
+ * address its REGISTER came from, so phones behind NAT are reached. Over TCP:
+ * the connection it registered on while that is open (NAT again), else the
+ * Contact's own address, since the source port of a closed connection listens to nobody.
+ */
+export function bindingDestination(binding: Binding): Destination {
+  const { source, uri } = binding;
+  if (source.transport !== 'tcp' || !isIP(uri.host)) return source;
+  return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
 }
 
 /** `contacts`: the bindings not marked unreachable. */
@@ -114,7 +131,7 @@ export class BindingStore {
     }
     this.#total += entries.size - before;
     this.#keep(key, entries);
-    this.#listener(domain, user, reachable(entries));
+    this.#listener(domain, user, reachableCount(entries));
   }
 
   /**
@@ -122,19 +139,47 @@ export class BindingStore {
    * in memory only (a restart starts without connections); returns them.
    */
   markConnectionClosed(connectionId: number): UserBinding[] {
+    return this.#mark(false, (binding) => binding.source.transport === 'tcp' && binding.source.connectionId === connectionId);
+  }
+
+  /**
+   * Marks one binding reachable or not (in memory only), if it is still the
+   * one registered by `registration` (a later REGISTER replaced it otherwise);
+   * returns it when that changed its reachability.
+   */
+  markReachable(domain: string, user: string, registration: Binding, reachable: boolean): UserBinding | undefined {
+    const entries = this.#byAor.get(aor(domain, user));
+    const current = entries?.get(registration.key)?.binding;
+    if (!current || current.callId !== registration.callId || current.cseq !== registration.cseq) return undefined;
+    return this.#mark(reachable, (binding) => binding === current, aor(domain, user)).at(0);
+  }
+
+  /** Every binding of every user. */
+  all(): UserBinding[] {
     const found: UserBinding[] = [];
     for (const [key, entries] of this.#byAor) {
+      const { domain, user } = splitAor(key);
+      for (const { binding } of entries.values()) found.push({ domain, user, binding });
+    }
+    return found;
+  }
+
+  /** Sets `unreachable` on the matching bindings whose flag differs, in the users named (all by default); reports each user changed once. */
+  #mark(reachable: boolean, matches: (binding: Binding) => boolean, only?: string): UserBinding[] {
+    const found: UserBinding[] = [];
+    const users = only === undefined ? this.#byAor : [[only, this.#byAor.get(only) ?? new Map<string, Entry>()] as const];
+    for (const [key, entries] of users) {
+      const { domain, user } = splitAor(key);
       let changed = false;
       for (const entry of entries.values()) {
         const { binding } = entry;
-        if (binding.source.transport !== 'tcp' || binding.source.connectionId !== connectionId || binding.unreachable) continue;
-        entry.binding = { ...binding, unreachable: true };
+        if (!matches(binding) || !binding.unreachable === reachable) continue;
+        const { unreachable: _, ...rest } = binding;
+        entry.binding = reachable ? rest : { ...rest, unreachable: true };
         changed = true;
-        // A domain has no `@`, so the last one separates it from the user.
-        const at = key.lastIndexOf('@');
-        found.push({ domain: key.slice(at + 1), user: key.slice(0, at), binding: entry.binding });
+        found.push({ domain, user, binding: entry.binding });
       }
-      if (changed) this.#listener(found.at(-1)!.domain, found.at(-1)!.user, reachable(entries));
+      if (changed) this.#listener(domain, user, reachableCount(entries));
     }
     return found;
   }
@@ -159,7 +204,7 @@ export class BindingStore {
   }
 }
 
-function reachable(entries: ReadonlyMap<string, Entry>): number {
+function reachableCount(entries: ReadonlyMap<string, Entry>): number {
   let count = 0;
   for (const { binding } of entries.values()) if (!binding.unreachable) count++;
   return count;
@@ -167,4 +212,10 @@ function reachable(entries: ReadonlyMap<string, Entry>): number {
 
 function aor(domain: string, user: string): string {
   return `${user}@${domain}`;
+}
+
+/** A domain has no `@`, so the last one separates it from the user. */
+function splitAor(key: string): { domain: string; user: string } {
+  const at = key.lastIndexOf('@');
+  return { domain: key.slice(at + 1), user: key.slice(0, at) };
 }

@@ -40,7 +40,7 @@ function setUp(maxContactsPerUser?: number, store?: RegistrationStore) {
       ],
     }),
   ]);
-  const authenticator = new DigestAuthenticator({ passwordOf: (domain, user) => directory.user(domain, user)?.password });
+  const authenticator = new DigestAuthenticator({ ha1Of: (domain, user, algorithm) => directory.user(domain, user)?.ha1[algorithm] });
   const registrar = new Registrar({ directory, authenticator, expiry: EXPIRY, maxContactsPerUser, store });
   const transport = new FakeTransport();
   let cseq = 0;

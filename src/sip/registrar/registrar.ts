@@ -22,7 +22,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { BindingStore, type Binding, type RegistrationStore } from './bindings.js';
+import { BindingStore, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
 export interface RegistrarOptions {
@@ -92,6 +92,32 @@ export class Registrar {
     for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
       this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
     }
+  }
+
+  /** Every binding of every user, for the OPTIONS keep-alive. */
+  allBindings(): UserBinding[] {
+    return this.#bindings.all();
+  }
+
+  /**
+   * What was learnt about a phone outside its registrations: it answered an
+   * OPTIONS (reachable), or an OPTIONS or a call to it got no answer or a
+   * transport error (unreachable). Applies only while `registration` is the
+   * binding in force; a change of state is logged with `why`.
+   */
+  markReachable(domain: string, user: string, registration: Binding, reachable: boolean, why: string): void {
+    const changed = this.#bindings.markReachable(domain, user, registration, reachable);
+    if (!changed) return;
+    const contact = formatUri(changed.binding.uri);
+    if (reachable) this.#logger?.info({ domain, user, contact }, `phone reachable again: ${why}`);
+    else this.#logger?.warn({ domain, user, contact }, `phone unreachable until it answers or registers again: ${why}`);
+  }
+
+  /** Removes every binding of a user (deleted from the directory): the phone reads as not registered and is not rung. */
+  removeUser(domain: string, user: string): number {
+    const current = this.#bindings.contacts(domain, user);
+    if (current.length > 0) this.#bindings.apply(domain, user, new Map(current.map((binding) => [binding.key, null])));
+    return current.length;
   }
 
   /** Drops all bindings and their timers (the server is stopping); phone state is left as it was. */

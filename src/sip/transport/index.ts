@@ -15,3 +15,4 @@ export { responseDestination } from './response-destination.js';
 export { stampReceived } from './via-received.js';
 export type { Destination, MalformedInput, Source, TransportProtocol, TransportStats } from './types.js';
 export type { ListenAddress } from './udp.js';
+export type { RefusedConnections } from './tcp.js';

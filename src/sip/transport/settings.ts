@@ -14,6 +14,8 @@ export const TCP_DEFAULTS: TcpOptions = {
   // Long enough for phones that keep their registration connection open between refreshes (they ping meanwhile).
   idleTimeoutMs: 600_000,
   maxWriteBufferBytes: 1_048_576,
+  // Timer B with the default T1 (64*T1): an INVITE over a connection that never opens fails when it would have over UDP.
+  connectTimeoutMs: 32_000,
 };
 
 export const tcpSettings = z
@@ -26,6 +28,8 @@ export const tcpSettings = z
     firstMessageTimeoutSeconds: z.number().positive().default(TCP_DEFAULTS.firstMessageTimeoutMs / 1000),
     /** Closed after this long without a whole message either way or a keep-alive; stray bytes do not count. */
     idleTimeoutSeconds: z.number().positive().default(TCP_DEFAULTS.idleTimeoutMs / 1000),
+    /** A connection we open (to a phone or a carrier) that is not established by then fails its messages. */
+    connectTimeoutSeconds: z.number().positive().max(600).default(TCP_DEFAULTS.connectTimeoutMs / 1000),
   })
   .strict()
   .default({});
@@ -38,5 +42,6 @@ export function tcpOptions(settings: TcpSettings): Partial<TcpOptions> {
     maxConnectionsPerAddress: settings.maxConnectionsPerAddress,
     firstMessageTimeoutMs: settings.firstMessageTimeoutSeconds * 1000,
     idleTimeoutMs: settings.idleTimeoutSeconds * 1000,
+    connectTimeoutMs: settings.connectTimeoutSeconds * 1000,
   };
 }

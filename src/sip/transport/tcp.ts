@@ -15,8 +15,18 @@ import type { ListenAddress } from './udp.js';
 
 export interface TcpOptions extends TcpLimits {
   maxConnections: number;
+  /** How long a connection we open may take to be established; then its sends fail (a transport error). */
+  connectTimeoutMs: number;
   /** Accepted connections one remote address may hold open at once. */
   maxConnectionsPerAddress: number;
+}
+
+/** Connections closed on arrival, by the limit that refused them. */
+export interface RefusedConnections {
+  /** `maxConnectionsPerAddress`. */
+  perAddress: number;
+  /** `maxConnections`. */
+  total: number;
 }
 
 export class TcpTransport {
@@ -28,7 +38,7 @@ export class TcpTransport {
   readonly #connecting = new Map<string, Promise<TcpConnection>>();
   /** Accepted connections open per remote address. */
   readonly #acceptedPerAddress = new Map<string, number>();
-  #refused = 0;
+  readonly #refused: RefusedConnections = { perAddress: 0, total: 0 };
   #nextId = 1;
   /** Read once listening: server.address() is a system call, and the bound address never changes. */
   #localAddress: ListenAddress | undefined;
@@ -44,6 +54,8 @@ export class TcpTransport {
     const transport = new TcpTransport(server, options, handlers);
     server.maxConnections = options.maxConnections;
     server.on('connection', (socket) => transport.#accept(socket));
+    // Node closes connections beyond maxConnections itself and says so here.
+    server.on('drop', () => transport.#refused.total++);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(at.port, at.address, () => {
@@ -67,8 +79,8 @@ export class TcpTransport {
     return this.#byId.size;
   }
 
-  /** Connections closed on arrival because their address held its maximum. */
-  get refusedConnections(): number {
+  /** Connections closed on arrival: their address held its maximum, or all peers together did. */
+  get refusedConnections(): Readonly<RefusedConnections> {
     return this.#refused;
   }
 
@@ -95,7 +107,7 @@ export class TcpTransport {
     pending = new Promise<TcpConnection>((resolve, reject) => {
       const socket = connect({ host: address, port });
       const timedOut = () => socket.destroy(new Error(`TCP connect to ${key} timed out`));
-      socket.setTimeout(this.#options.idleTimeoutMs, timedOut);
+      socket.setTimeout(this.#options.connectTimeoutMs, timedOut);
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
@@ -111,7 +123,7 @@ export class TcpTransport {
     const address = unmapIpv4(socket.remoteAddress ?? '').toLowerCase();
     const open = this.#acceptedPerAddress.get(address) ?? 0;
     if (open >= this.#options.maxConnectionsPerAddress) {
-      this.#refused++;
+      this.#refused.perAddress++;
       socket.destroy();
       return;
     }

@@ -289,7 +289,7 @@ describe('TransportLayer TCP limits per peer', { timeout: 20_000 }, () => {
     await Promise.all(fromOne.map((client) => once(client.socket, 'connect')));
     const refused = new TcpClient(port);
     await refused.closed();
-    assert.equal(layer.refusedTcpConnections, 1);
+    assert.deepEqual(layer.refusedTcpConnections, { perAddress: 1, total: 0 });
     const other = new TcpClient(port, '127.0.0.2');
     const arrived = once(layer, 'message') as Promise<[SipMessage, Source]>;
     other.socket.write(options('TCP'));

@@ -21,7 +21,7 @@ import {
 } from '../message/index.js';
 import { responseDestination } from './response-destination.js';
 import { TCP_DEFAULTS } from './settings.js';
-import { TcpTransport, type TcpOptions } from './tcp.js';
+import { TcpTransport, type RefusedConnections, type TcpOptions } from './tcp.js';
 import type { TcpConnection } from './tcp-connection.js';
 import type { Destination, MalformedInput, Source, TransportProtocol, TransportStats } from './types.js';
 import { UdpTransport, type ListenAddress } from './udp.js';
@@ -93,9 +93,9 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     return this.#tcp?.connectionCount ?? 0;
   }
 
-  /** TCP connections closed on arrival because their address held its maximum. */
-  get refusedTcpConnections(): number {
-    return this.#tcp?.refusedConnections ?? 0;
+  /** TCP connections closed on arrival, by the limit that refused them. */
+  get refusedTcpConnections(): Readonly<RefusedConnections> {
+    return this.#tcp?.refusedConnections ?? { perAddress: 0, total: 0 };
   }
 
   isConnectionOpen(connectionId: number): boolean {

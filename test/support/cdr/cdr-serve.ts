@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
+import { Client } from '@elastic/elasticsearch';
 import { fileURLToPath } from 'node:url';
 import { TokenStore } from '../../../src/admin/token-store.js';
 import type { CdrDocument } from '../../../src/cdr/store.js';
@@ -48,6 +50,34 @@ export async function startCdrServe(): Promise<CdrServe> {
         await once(child, 'exit');
       }
       await rm(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A `cdr serve` for the test file and a client on it (the 8.x client unless `connect` makes another), started before its tests and stopped after. */
+export function servedClient<C extends { close(): Promise<unknown> } = Client>(
+  connect: (serve: CdrServe) => C = (serve) => new Client({ node: serve.url, headers: serve.headers }) as unknown as C,
+): { readonly client: C; readonly serve: CdrServe } {
+  let serve: CdrServe | undefined;
+  let client: C | undefined;
+  before(async () => {
+    serve = await startCdrServe();
+    client = connect(serve);
+  });
+  after(async () => {
+    await client?.close();
+    await serve?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('cdr serve runs once the before hook has run');
+    return value;
+  };
+  return {
+    get client() {
+      return started(client);
+    },
+    get serve() {
+      return started(serve);
     },
   };
 }

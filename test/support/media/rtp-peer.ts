@@ -134,6 +134,25 @@ export function dominantFrequency(samples: Int16Array): number {
   return best.frequency;
 }
 
+/** The audio of the packets that carry sound (not silence), decoded, in arrival order. */
+export function voicedAudio(peer: RtpPeer, packets = peer.audioPackets()): Int16Array {
+  const frames = packets.map((packet) => decodeFrame(peer.codec, packet.payload)).filter((frame) => frame.some((sample) => Math.abs(sample) > 256));
+  return concat(frames);
+}
+
+/** The `count` strongest frequencies between 200 and 3400 Hz (10 Hz steps, peaks at least 30 Hz apart), strongest first. */
+export function dominantFrequencies(samples: Int16Array, count: number): number[] {
+  const block = Float64Array.from(samples);
+  const powers: { frequency: number; power: number }[] = [];
+  for (let frequency = 200; frequency <= 3400; frequency += 10) powers.push({ frequency, power: goertzelPower(block, frequency) });
+  const peaks: number[] = [];
+  for (const { frequency } of powers.sort((a, b) => b.power - a.power)) {
+    if (peaks.every((peak) => Math.abs(peak - frequency) >= 30)) peaks.push(frequency);
+    if (peaks.length === count) break;
+  }
+  return peaks;
+}
+
 /** Share of packets missing between the first and last sequence number received. */
 export function missingShare(packets: RtpPacket[]): number {
   if (packets.length < 2) return 1;

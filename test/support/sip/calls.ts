@@ -85,6 +85,8 @@ export interface CallOptions {
   /** The scenario's `<pause/>`: talk time before the caller's BYE, or ring time before its CANCEL. */
   pauseMs?: number;
   timeoutSeconds?: number;
+  /** The scenario's own keywords, beside `dialled`. */
+  keys?: SippRun['keys'];
 }
 
 /** A user's phone calls `dialled` through the router (authenticating on the 407). */
@@ -93,7 +95,7 @@ export function userCalls(server: TestRouter, user: string, dialled: string, sce
     scenario,
     target: { port: server.udpPort },
     accounts: [account(user)],
-    keys: { dialled },
+    keys: { ...options.keys, dialled },
     pauseMs: options.pauseMs ?? 500,
     timeoutSeconds: options.timeoutSeconds ?? 20,
     traceMessages: true,
@@ -243,9 +245,10 @@ export async function allCdrs(server: TestRouter): Promise<StoredCdr[]> {
 /**
  * Waits (bounded) until at least `count` CDRs not in `before` exist, then a
  * moment more for stragglers, and returns the new ones. CDRs are written
- * asynchronously when each leg ends.
+ * asynchronously when each leg ends; the wait is generous because a router's
+ * first CDR also starts its CDR threads (the writer, the search lane).
  */
-export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 5000): Promise<CdrDocument[]> {
+export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 30_000): Promise<CdrDocument[]> {
   const known = new Set(before.map((cdr) => cdr.id));
   const deadline = Date.now() + timeoutMs;
   let fresh: StoredCdr[] = [];

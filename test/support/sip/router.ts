@@ -35,6 +35,8 @@ export interface TestRouterOptions {
   domain?: Record<string, unknown>;
   /** More fields of `sip`, merged over the generated ones. */
   sip?: Record<string, unknown>;
+  /** More fields of `http` (`tls`), merged over the generated ones. */
+  http?: Record<string, unknown>;
   logger?: Logger;
   /** The directory of the configuration and data, kept after close (a later router started on it is a restart). */
   dir?: string;
@@ -52,7 +54,7 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
       auth: { algorithms: ['MD5'], ...options.auth },
       ...options.sip,
     },
-    http: { address: '127.0.0.1', port: 0 },
+    http: { address: '127.0.0.1', port: 0, ...options.http },
     dataDir: 'data',
     domains: [
       {

@@ -28,13 +28,13 @@ export interface Softphone {
   close(): Promise<void>;
 }
 
-/** baresip, answering every call at once. */
-export async function startBaresip(account: PhoneAccount): Promise<Softphone> {
+/** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
+export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Softphone> {
   const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
   const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-  const silence = new wavefile.WaveFile();
-  silence.fromScratch(1, 8000, '16', new Int16Array(8000 * 30));
-  await writeFile(join(dir, 'say.wav'), silence.toBuffer());
+  const say = new wavefile.WaveFile();
+  say.fromScratch(1, 8000, '16', speech);
+  await writeFile(join(dir, 'say.wav'), say.toBuffer());
   await writeFile(
     join(dir, 'config'),
     [

@@ -98,6 +98,10 @@ describe('aggregations', () => {
     assert.equal((result.e.std_deviation_bounds as { upper_sampling: number }).upper_sampling, 120);
     assert.deepEqual(result.p, { values: { '25.0': 45, '50.0': 60, '100.0': 90 } });
     assert.deepEqual(result.list, { values: [{ key: 50, value: 60 }] });
+    // Elasticsearch 8.9+ below 2,000 values: every value kept, rank q·(n−1) interpolated (SortingDigest).
+    const dates = (await aggregate({ d: { percentiles: { field: 'Call start time', percents: [50] } } })) as Record<string, { values: Record<string, unknown> }>;
+    assert.deepEqual(Object.keys(dates.d.values), ['50.0', '50.0_as_string']);
+    assert.equal(dates.d.values['50.0_as_string'], new Date(dates.d.values['50.0'] as number).toISOString());
     assert.deepEqual(result.empty, { count: 0, min: null, max: null, avg: null, sum: 0 });
   });
   it('range, date_range, histogram, filters and top_hits', async () => {

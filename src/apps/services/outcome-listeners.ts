@@ -1,0 +1,14 @@
+/** Outcomes an application reports per domain (`lastAgent`'s results), for whoever counts them (/metrics). */
+export class OutcomeListeners<Outcome extends string> {
+  readonly #listeners = new Set<(domain: string, outcome: Outcome) => void>();
+
+  report(domain: string, outcome: Outcome): void {
+    for (const listener of this.#listeners) listener(domain, outcome);
+  }
+
+  /** Returns what stops the listening. */
+  listen(listener: (domain: string, outcome: Outcome) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Keeps the trace of every call while its flow runs and stores it, off the
+ * call path, once the flow is over: events are collected in memory up to a
+ * number (steps past it are counted, not kept; `end` events always are) —
+ * the byte cap is the store's, applied where the events are serialized, off
+ * this thread —, finished traces are handed to the sink together (one
+ * transaction per turn of the event loop). A trace the sink cannot store is logged with the
+ * call's uuid; the call is never affected. Until it is stored, a trace is
+ * readable here, so a call in progress shows its steps so far.
+ */
+import type { CallTraceRecord, CallTraceSink } from './call-traces.js';
+
+/** What the recorder reads of an event: its kind (`step` or `end`). */
+export interface RecordedEvent {
+  type: string;
+}
+
+export interface CallTraceRecorderOptions {
+  sink: CallTraceSink;
+  /** The most events kept in memory per call (the store caps their bytes). */
+  maxEvents: number;
+  now(): Date;
+  logger: { error(fields: object, message: string): void };
+}
+
+interface Collecting {
+  record: CallTraceRecord;
+  /** The call's domain, which its route names after the flow began. */
+  domainOf(): string;
+}
+
+export class CallTraceRecorder {
+  readonly #options: CallTraceRecorderOptions;
+  /** Traces of calls whose flow runs, and finished ones not yet stored. */
+  readonly #traces = new Map<string, Collecting>();
+  #queue: CallTraceRecord[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+  /** Traces stored and failed, for tests and metrics. */
+  readonly stats = { stored: 0, failed: 0 };
+
+  constructor(options: CallTraceRecorderOptions) {
+    this.#options = options;
+  }
+
+  /** A call's flow starts: its trace (no steps yet) is readable from now on. */
+  begin(uuid: string, domainOf: () => string): void {
+    if (this.#traces.has(uuid)) return;
+    const record = { uuid, domain: '', startedAt: this.#options.now().toISOString(), events: [], droppedEvents: 0 };
+    this.#traces.set(uuid, { record, domainOf });
+  }
+
+  /** One event of a begun call's flow. Never throws; costs the call path no serialization. */
+  add(uuid: string, event: RecordedEvent): void {
+    const trace = this.#traces.get(uuid);
+    if (!trace) return;
+    if (event.type !== 'end' && trace.record.events.length >= this.#options.maxEvents) {
+      trace.record.droppedEvents++;
+      return;
+    }
+    trace.record.events.push(event);
+  }
+
+  /** The call's flow (disconnect handlers included) is over: its trace is stored. */
+  finish(uuid: string): void {
+    const trace = this.#traces.get(uuid);
+    if (!trace) return;
+    trace.record.domain = safely(trace.domainOf);
+    trace.domainOf = () => trace.record.domain;
+    this.#queue.push(trace.record);
+    this.#scheduled ??= setImmediate(() => this.#write());
+  }
+
+  /** The trace of a call whose flow runs, or whose trace is not stored yet. */
+  current(uuid: string): CallTraceRecord | undefined {
+    const trace = this.#traces.get(uuid);
+    return trace && { ...trace.record, domain: safely(trace.domainOf), events: [...trace.record.events] };
+  }
+
+  /** Resolves when every finished trace is stored (or logged as failed). */
+  async flush(): Promise<void> {
+    this.#write();
+    await Promise.all([...this.#inFlight]);
+  }
+
+  #write(): void {
+    clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    const batch = this.#queue;
+    if (batch.length === 0) return;
+    this.#queue = [];
+    const write = this.#options.sink.saveTraces(batch).then(
+      () => {
+        this.stats.stored += batch.length;
+      },
+      (error: unknown) => {
+        this.stats.failed += batch.length;
+        this.#options.logger.error({ err: error, uuids: batch.map((trace) => trace.uuid) }, 'call traces not stored');
+      },
+    );
+    const tracked = write.finally(() => {
+      this.#inFlight.delete(tracked);
+      for (const trace of batch) if (this.#traces.get(trace.uuid)?.record === trace) this.#traces.delete(trace.uuid);
+    });
+    this.#inFlight.add(tracked);
+  }
+}
+
+function safely(domainOf: () => string): string {
+  try {
+    return domainOf();
+  } catch {
+    return '';
+  }
+}

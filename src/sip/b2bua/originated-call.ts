@@ -1,0 +1,225 @@
+/**
+ * A call the router placed (`originate`) as the routing engine sees it: a
+ * leg that answered our media's offer, on which the originate's actions run.
+ * It plays, collects digits and records on that media; its bridges place
+ * another leg with our media and relay the two (place-leg.ts).
+ */
+import type { Logger } from 'pino';
+import { ChannelVariables } from '../../call/channel-variables.js';
+import {
+  callEndedReason,
+  type BridgePlan,
+  type BridgeResult,
+  type Call,
+  type CallState,
+  type DigitsRequest,
+  type InbandDetection,
+  type MessageRecording,
+  type MessageRequest,
+  type PlayItem,
+  type PlayOutcome,
+  type PlayRequest,
+  type RecordingSummary,
+  type RedirectOutcome,
+} from '../../call/call.js';
+import type { CallEndedBy } from '../../call/call-end.js';
+import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
+import { preparedRecordingPath } from '../../call/recording-path.js';
+import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
+import type { TargetContext } from './bridge-targets.js';
+import { holdOnMedia } from './hold.js';
+import type { LegMedia } from './leg-media.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import { placeLeg } from './place-leg.js';
+import { contactValues, deflect } from './redirect.js';
+import type { ForkObserver } from './ring-group.js';
+import type { SipStack } from './sip-stack.js';
+
+export interface OriginatedCallOptions {
+  uuid: string;
+  stack: SipStack;
+  leg: OutboundLeg;
+  media: LegMedia;
+  variables: Record<string, string>;
+  engine: () => MediaEngine;
+  /** Where this call's bridges find their targets, with this call's caller ID. */
+  targets(): TargetContext;
+  /** Watches the legs of this call's bridges (their CDRs and phone states). */
+  forkObserver(): ForkObserver;
+  recordingsDir: string;
+  logger: Logger;
+}
+
+export class OriginatedCall extends ChannelVariables implements Call {
+  readonly uuid: string;
+  readonly #options: OriginatedCallOptions;
+  readonly #abort = new AbortController();
+  #hangupCause: HangupCause | undefined;
+  #endedBy: CallEndedBy | undefined;
+  #bridged: OutboundLeg | undefined;
+  /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
+  readonly #connecting = new AbortController();
+
+  constructor(options: OriginatedCallOptions) {
+    super();
+    this.#options = options;
+    this.uuid = options.uuid;
+    for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
+    this.channel.set('uuid', this.uuid);
+    this.channel.set('direction', 'outbound');
+    // The party this call reached is the schema's caller: its BYE is the caller hanging up.
+    options.leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
+    options.leg.events.onSessionExpired = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get state(): CallState {
+    return this.#hangupCause ? 'ended' : 'answered';
+  }
+
+  get hangupCause(): HangupCause | undefined {
+    return this.#hangupCause;
+  }
+
+  get endedBy(): CallEndedBy | undefined {
+    return this.#endedBy;
+  }
+
+  /** It answered before anything ran on it. */
+  async answer(): Promise<void> {}
+  async preAnswer(): Promise<void> {}
+  async ringReady(): Promise<void> {}
+  /** Its media is always ours. */
+  expectMedia(): void {}
+
+  async hangup(cause: HangupCause): Promise<void> {
+    if (this.#hangupCause) return;
+    const bridged = this.#bridged;
+    this.#ended(cause, 'router');
+    const reason = { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
+    await Promise.all([this.#options.leg.bye(reason), bridged?.bye(reason)]);
+  }
+
+  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+    if (this.#hangupCause) return { answered: false, attempts: [] };
+    const placed = await placeLeg({
+      stack: this.#options.stack,
+      context: this.#options.targets(),
+      plan,
+      media: this.#options.engine(),
+      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
+      observer: this.#options.forkObserver(),
+      logger: this.#options.logger,
+    });
+    if (!placed.answered) return placed;
+    if (this.#hangupCause) {
+      void placed.leg.bye();
+      await placed.media.close();
+      return { answered: false, attempts: [{ endpointIndex: placed.endpointIndex, cause: 'ORIGINATOR_CANCEL' }] };
+    }
+    this.#bridged = placed.leg;
+    this.channel.set('last_bridge_to', placed.leg.uuid);
+    try {
+      await this.#options.engine().relay(this.#options.media.session, placed.media.session);
+      await new Promise<void>((resolve) => {
+        placed.leg.events.onHangup = () => resolve();
+        if (this.#abort.signal.aborted) resolve();
+        else this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+    } finally {
+      this.#bridged = undefined;
+      await placed.media.close();
+    }
+    return { answered: true, endpointIndex: placed.endpointIndex, hangupCause: this.#hangupCause ?? 'NORMAL_CLEARING', ringSeconds: placed.ringSeconds, legUuid: placed.leg.uuid };
+  }
+
+  async play(request: PlayRequest): Promise<PlayOutcome> {
+    try {
+      return await this.#options.media.session.play(request.items, { terminators: request.terminators });
+    } catch (error) {
+      if (this.#abort.signal.aborted) return { reason: 'stopped' };
+      return { reason: 'failed', error: (error as Error).message };
+    }
+  }
+
+  collectDigits(request: DigitsRequest): Promise<string> {
+    if (request.flush) this.#options.media.digits.flush();
+    return this.#options.media.digits.collect(request, this.#abort.signal);
+  }
+
+  flushDigits(): void {
+    this.#options.media.digits.flush();
+  }
+
+  async startRecording(name: string): Promise<string> {
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
+    await this.#options.media.session.startRecording(path);
+    return path;
+  }
+
+  stopRecording(): Promise<RecordingSummary | undefined> {
+    return this.#options.media.session.stopRecording();
+  }
+
+  async echo(delayMs: number): Promise<void> {
+    await this.#options.media.session.echo(delayMs);
+    await this.ended();
+  }
+
+  detectInbandDigits(mode: InbandDetection): Promise<void> {
+    return this.#options.media.session.detectInbandDigits(mode);
+  }
+
+  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    const { name, path: given, ...options } = request;
+    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
+    return this.#options.media.session.recordMessage(path, options);
+  }
+
+  /** Answered already: a transfer of the far end (REFER). */
+  async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
+    const values = contactValues(targets);
+    if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
+    if (values.contacts.length === 0 || this.#hangupCause) return { kind: 'refused', reason: this.#hangupCause ? 'the call has ended' : 'no target to redirect to' };
+    const outcome = await deflect(this.#options.leg, values.contacts[0], undefined, this.#options.stack.clock);
+    if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
+    return outcome;
+  }
+
+  hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
+    return holdOnMedia(this.#options.media, music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#options.logger.info(message));
+  }
+
+  ended(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.#abort.signal.aborted) resolve();
+      else this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  /** For SipSwitchboard.connect: this call's media session, what it was hearing stopped. */
+  async mediaForConnection(): Promise<MediaSession | string> {
+    if (this.#hangupCause) return 'the call has ended';
+    if (this.#bridged) return 'the call is in a bridge';
+    this.#connecting.abort();
+    await this.#options.media.session.stopPlaying();
+    return this.#options.media.session;
+  }
+
+  connectedTo(other: string): void {
+    this.channel.set('last_bridge_to', other);
+    this.#options.logger.info({ uuid: this.uuid }, `connected to call ${other}`);
+  }
+
+  #ended(cause: HangupCause, by: CallEndedBy): void {
+    if (this.#hangupCause) return;
+    this.#hangupCause = cause;
+    this.#endedBy = by;
+    this.channel.set('hangup_cause', cause);
+    this.#abort.abort(callEndedReason(cause));
+    void this.#options.media.close();
+  }
+}

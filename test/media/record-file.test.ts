@@ -1,0 +1,73 @@
+/**
+ * recordFile on the built-in SIP server with a real RTP peer: the caller
+ * speaks a 400 Hz tone and then either falls silent (the message ends after
+ * silenceHits seconds) or presses # by RFC 4733 (it ends at once). The mono
+ * WAV under <dataDir>/recordings/<domain>/ holds the caller's tone, and the
+ * caller's CDR names the file and, for #, the terminator.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { basename } from 'node:path';
+import wavefile from 'wavefile';
+import { TokenStore } from '../../src/admin/token-store.js';
+import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
+import { allCdrs, newCdrs } from '../support/sip/calls.js';
+import { DOMAIN, startTestRouter } from '../support/sip/router.js';
+import { callUas } from '../support/media/sip-uac.js';
+import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
+
+const SILENCE_NUMBER = '0441234501';
+const KEY_NUMBER = '0441234502';
+const MAX_SEC = 30;
+const message = (name: string) => [{ answer: '' }, { recordFile: { name, maxSec: MAX_SEC, silenceHits: 1 } }, { hangup: 'NORMAL_CLEARING' }];
+
+test('recordFile: the message ends on silence and on #, and the file holds what the caller said', async () => {
+  const server = await startTestRouter({
+    domain: { allowAnonymousPublic: true },
+    routes: {
+      public: [
+        { name: 'silence', numbers: [SILENCE_NUMBER], schema: message('quiet') },
+        { name: 'key', numbers: [KEY_NUMBER], schema: message('keyed') },
+      ],
+    },
+  });
+  const tokenStore = TokenStore.openInDataDir(server.router.dataDir);
+  const token = tokenStore.create({ role: 'viewer', name: 'listener' }).token;
+  tokenStore.close();
+  try {
+    for (const { number, ending } of [
+      { number: SILENCE_NUMBER, ending: 'silence' },
+      { number: KEY_NUMBER, ending: 'key' },
+    ] as const) {
+      const peer = await RtpPeer.open('PCMU');
+      try {
+        const before = await allCdrs(server);
+        const call = await callUas(server.udpPort, peer.offer(), number);
+        peer.useAnswer(call.answerSdp);
+        await peer.sendAudio(new ToneSource(parseToneStream('%(1500,0,400)')), 75);
+        if (ending === 'key') await peer.sendEvents('#');
+        // Silence: the peer sends nothing more; the router hangs up once the message has ended.
+        const [cdr] = await newCdrs(server, before, 1, 30_000);
+        const variables = cdr.variables as Record<string, string>;
+        const path = variables.webitel_record_file_name;
+        assert.ok(path?.startsWith(`${server.router.dataDir}/recordings/${DOMAIN}/`), `recording path in the CDR: ${path}`);
+        assert.equal(variables.playback_terminator_used, ending === 'key' ? '#' : undefined);
+        const wav = new wavefile.WaveFile(await readFile(path));
+        const download = await fetch(`http://127.0.0.1:${server.router.http.port}/api/v1/recordings/${DOMAIN}/${basename(path)}`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(download.status, 200, 'the recording is downloadable');
+        assert.deepEqual(Buffer.from(await download.arrayBuffer()), await readFile(path));
+        assert.equal((wav.fmt as { numChannels: number }).numChannels, 1, 'a mono message');
+        const samples = wav.getSamples(false, Int16Array) as unknown as Int16Array;
+        assert.ok(samples.length >= 8000, `${ending}: at least a second recorded, got ${samples.length} samples`);
+        assert.ok(samples.length < MAX_SEC * 8000, `${ending}: ended before its maximum length (${samples.length} samples)`);
+        assert.ok(Math.abs(dominantFrequency(samples.subarray(0, 8000)) - 400) <= 20, `${ending}: the caller's tone is in the message`);
+        await call.bye();
+      } finally {
+        peer.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});
