@@ -7,6 +7,7 @@
  * replace without one keeps the stored one. A domain-admin reaches its own
  * domain only: any other is 404.
  */
+import type { FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { calendarSettings, userSettings } from '../../directory/settings.js';
 import { formatJsonPath } from '../../engine/json-path.js';
@@ -17,7 +18,7 @@ import { defaultRouteSettings, namedSchemaSettings, publicRouteSettings } from '
 import { gatewaySettings } from '../../sip/settings.js';
 import { ApiError, invalidRequest, notFound } from './api-error.js';
 import type { ApiRoutes } from './api-route.js';
-import { actorOf, applyChange, CHANGE_ERRORS, checkIfMatch, setRevisionHeaders } from './config-changes.js';
+import { actorOf, applyChange, CHANGE_ERRORS, checkIfMatch, setRevisionHeaders, type ObjectPath } from './config-changes.js';
 
 interface CollectionApi {
   collection: Collection;
@@ -112,6 +113,34 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     const stored = Object.fromEntries(Object.entries(data).filter(([field]) => !api.transient?.includes(field)));
     return { stored, position: data.position as number | undefined };
   };
+  /** A change to an item that exists: 404 when it does not (or is in another domain than a domain-admin's), 412 when If-Match names another revision. */
+  const changeExisting = (
+    action: 'update' | 'delete',
+    params: { domain: string; name: string },
+    domainScope: string | undefined,
+    request: FastifyRequest,
+    edit: (domains: StoredDomains, located: ReturnType<typeof find>) => StoredDomains,
+    objectPath: () => ObjectPath | undefined,
+  ) => {
+    const object = objectKey(params.domain, api.collection, params.name);
+    return applyChange(
+      configuration,
+      (config) =>
+        config.change({
+          actor: actorOf(request),
+          action,
+          object,
+          domain: params.domain,
+          edit: (domains) => {
+            const located = find(domains, params, domainScope);
+            if (!located.found) throw notFound(`${api.noun} ${params.name}`);
+            checkIfMatch(request, configuration.current.objectRevisions.get(object), `${api.noun} ${params.name}`);
+            return edit(domains, located);
+          },
+        }),
+      objectPath,
+    );
+  };
   const pathOf = (d: number, index: number, name: string) => ({ config: formatJsonPath(access.path(d, index, name)), body: api.bodyPath ?? '$.body' });
 
   routes.add({
@@ -158,7 +187,7 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     handler: async ({ params, body, domainScope, request, reply }) => {
       const { stored, position } = parseBody(body);
       const name = String(stored[access.key]);
-      let at: { config: string; body: string } | undefined;
+      let at: ObjectPath | undefined;
       const result = await applyChange(
         configuration,
         (config) =>
@@ -193,27 +222,20 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     response: item,
     handler: async ({ params, body, domainScope, request, reply }) => {
       const parsed = parseBody(body, params.name);
-      let at: { config: string; body: string } | undefined;
-      const result = await applyChange(
-        configuration,
-        (config) =>
-          config.change({
-            actor: actorOf(request),
-            action: 'update',
-            object: objectKey(params.domain, api.collection, params.name),
-            domain: params.domain,
-            edit: (domains) => {
-              const { d, items, index, found } = find(domains, params, domainScope);
-              if (!found) throw notFound(`${api.noun} ${params.name}`);
-              checkIfMatch(request, configuration.current.objectRevisions.get(objectKey(params.domain, api.collection, params.name)), `${api.noun} ${params.name}`);
-              const stored = api.keepSecrets ? api.keepSecrets(parsed.stored, found) : parsed.stored;
-              const next = items.filter((_, i) => i !== index);
-              const place = Math.min(parsed.position ?? index, next.length);
-              next.splice(place, 0, stored);
-              at = pathOf(d, place, params.name);
-              return domains.map((domain, i) => (i === d ? access.withItems(domain, next) : domain));
-            },
-          }),
+      let at: ObjectPath | undefined;
+      const result = await changeExisting(
+        'update',
+        params,
+        domainScope,
+        request,
+        (domains, { d, items, index, found }) => {
+          const stored = api.keepSecrets ? api.keepSecrets(parsed.stored, found!) : parsed.stored;
+          const next = items.filter((_, i) => i !== index);
+          const place = Math.min(parsed.position ?? index, next.length);
+          next.splice(place, 0, stored);
+          at = pathOf(d, place, params.name);
+          return domains.map((domain, i) => (i === d ? access.withItems(domain, next) : domain));
+        },
         () => at,
       );
       return respond(result, params.domain, params.name, reply, view);
@@ -228,21 +250,12 @@ function collectionRoutes(routes: ApiRoutes, configuration: Configuration, api: 
     errors: CHANGE_ERRORS,
     response: z.object({ deleted: z.literal(true), revision: z.number() }),
     handler: async ({ params, domainScope, request, reply }) => {
-      const result = await applyChange(
-        configuration,
-        (config) =>
-          config.change({
-            actor: actorOf(request),
-            action: 'delete',
-            object: objectKey(params.domain, api.collection, params.name),
-            domain: params.domain,
-            edit: (domains) => {
-              const { d, items, index, found } = find(domains, params, domainScope);
-              if (!found) throw notFound(`${api.noun} ${params.name}`);
-              checkIfMatch(request, configuration.current.objectRevisions.get(objectKey(params.domain, api.collection, params.name)), `${api.noun} ${params.name}`);
-              return domains.map((domain, i) => (i === d ? access.withItems(domain, items.filter((_, j) => j !== index)) : domain));
-            },
-          }),
+      const result = await changeExisting(
+        'delete',
+        params,
+        domainScope,
+        request,
+        (domains, { d, items, index }) => domains.map((domain, i) => (i === d ? access.withItems(domain, items.filter((_, j) => j !== index)) : domain)),
         () => undefined,
       );
       setRevisionHeaders(reply, result.revision);
