@@ -12,9 +12,10 @@ interface SendEventArgs {
 export const HOOK_EVENT = 'ACR::HOOK';
 
 /**
- * `sendEvent`: `{ "data": { "myUUID": "${uuid}" }, "dump": false }` posts
- * `{ event, domain, uuid, data[, variables] }` as JSON to the domain's
- * `events.webhook` (`dump: true` adds every channel variable). Not awaited,
+ * `sendEvent`: `{ "data": { "myUUID": "${uuid}" }, "dump": false }` sends
+ * `{ event, domain, uuid, data[, variables] }` to the live event stream
+ * (`app.event`) and posts it as JSON to the domain's `events.webhook` when
+ * one is configured (`dump: true` adds every channel variable). Not awaited,
  * as the original: the call goes on at once; a failed delivery is logged.
  */
 export const sendEventApp: AppSpec<SendEventArgs> = {
@@ -28,8 +29,6 @@ export const sendEventApp: AppSpec<SendEventArgs> = {
     .transform(({ data, dump }) => ({ data: Object.entries(data), dump })),
   traceArgs: (args, ctx) => ({ data: Object.fromEntries(args.data.map(([key, value]) => [key, ctx.expand(value)])), dump: args.dump }),
   run(ctx, args) {
-    const webhook = ctx.services.acr.settings(ctx.domainName).events;
-    if (!webhook) return { result: `not sent: ${ctx.domainName || 'the domain'} has no events.webhook configured` };
     const event: Record<string, unknown> = {
       event: HOOK_EVENT,
       domain: ctx.domainName,
@@ -38,6 +37,9 @@ export const sendEventApp: AppSpec<SendEventArgs> = {
       data: Object.fromEntries(args.data.map(([key, value]) => [key, ctx.expand(value)])),
     };
     if (args.dump) event.variables = Object.fromEntries(ctx.call.variables());
+    ctx.services.acr.hookEvents.report(ctx.domainName, event);
+    const webhook = ctx.services.acr.settings(ctx.domainName).events;
+    if (!webhook) return { result: `${HOOK_EVENT} sent to the event stream; no events.webhook configured for ${ctx.domainName || 'the domain'}` };
     const log = ctx.services.logger;
     ctx.services.acr
       .fetch(webhook.webhook, {
@@ -51,6 +53,6 @@ export const sendEventApp: AppSpec<SendEventArgs> = {
         if (!response.ok) log.warn({ uuid: ctx.call.uuid, app: 'sendEvent', status: response.status }, 'webhook refused the event');
       })
       .catch((error: unknown) => log.warn({ uuid: ctx.call.uuid, app: 'sendEvent', err: error }, 'event not delivered'));
-    return { result: `${HOOK_EVENT} posted to ${new URL(webhook.webhook).origin}` };
+    return { result: `${HOOK_EVENT} sent to the event stream and posted to ${new URL(webhook.webhook).origin}` };
   },
 };

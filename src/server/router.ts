@@ -310,7 +310,7 @@ export async function startRouter(
             prefix: API_PREFIX,
             phones: { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user) },
             calls: sipServer.liveCalls,
-            events: { phoneState, calls: sipServer.liveCalls, configuration },
+            events: { phoneState, calls: sipServer.liveCalls, configuration, appEvents: acr.hookEvents },
             cdr: cdrStore,
             traces: { current: (uuid) => traces?.current(uuid), stored: (uuid, lookup) => cdrStore.callTrace(uuid, lookup) },
             domains: () => running.domains,

@@ -161,7 +161,7 @@ describe('httpRequest and httpApi against a local web service', () => {
   it('sendEvent posts the documented event to the domain webhook', async () => {
     const acr = acrServices({ events: { webhook: `${service.base}/hook`, headers: { authorization: 'Bearer t' }, timeoutMs: 2000 } });
     const { step } = await runApp({ sendEvent: { dump: true, data: { myUUID: '${uuid}' } } }, { variables: { uuid: 'call-9' } }, { acr });
-    assert.match(step.result!, /^ACR::HOOK posted to http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(step.result!, /^ACR::HOOK sent to the event stream and posted to http:\/\/127\.0\.0\.1:\d+$/);
     for (let tries = 0; tries < 100 && !service.received.some((request) => request.url === '/hook'); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     const hook = service.received.find((request) => request.url === '/hook')!;
     assert.equal(hook.headers.authorization, 'Bearer t');
@@ -170,6 +170,6 @@ describe('httpRequest and httpApi against a local web service', () => {
     assert.deepEqual(event.data, { myUUID: 'call-9' });
     assert.equal(event.variables.uuid, 'call-9');
     const unconfigured = await runApp({ sendEvent: { data: { a: '1' } } }, {}, { acr: acrServices() });
-    assert.match(unconfigured.step.result!, /^not sent: .* has no events.webhook configured$/);
+    assert.match(unconfigured.step.result!, /^ACR::HOOK sent to the event stream; no events.webhook configured for .*$/);
   });
 });

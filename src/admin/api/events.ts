@@ -20,7 +20,7 @@ export function eventRoutes(app: FastifyInstance, routes: ApiRoutes, prefix: str
     method: 'GET',
     url: '/events',
     summary:
-      'Live events as Server-Sent Events: phone.registrations, phone.state, call.started, call.ringing, call.answered, call.ended, config.changed (a domain-admin gets its domain only)',
+      'Live events as Server-Sent Events: phone.registrations, phone.state, call.started, call.ringing, call.answered, call.ended, config.changed, app.event (sendEvent in a schema) (a domain-admin gets its domain only)',
     permission: 'directory.read',
     status: 200,
     response: { mediaType: 'text/event-stream', description: 'one `event: <type>` and `data: <JSON>` per event' },

@@ -1,7 +1,7 @@
 /**
  * The live events of a running router, for `GET /api/v1/events`:
  * registrations, phone state changes, calls starting, ringing, answered
- * and ending, and configuration changes, each tagged with its domain so a
+ * and ending, configuration changes and the schemas' own events, each tagged with its domain so a
  * domain-admin's stream carries only its own.
  */
 import type { AccountState, PhoneStateTracker } from '../../directory/directory.js';
@@ -16,7 +16,9 @@ export type LiveEvent =
   | { type: 'call.started' | 'call.ringing' | 'call.answered'; domain: string; call: LiveCall }
   | { type: 'call.ended'; domain: string; call: LiveCall; hangupCause: string }
   /** A new configuration revision: `object` changed (`domains/<domain>/users/101`), or `domains` for every domain at once. */
-  | { type: 'config.changed'; domain: string; revision: number; action: AuditAction; object: string };
+  | { type: 'config.changed'; domain: string; revision: number; action: AuditAction; object: string }
+  /** A schema's `sendEvent`: its `{ event, domain, uuid, data[, variables] }`. */
+  | { type: 'app.event'; domain: string; event: Record<string, unknown> };
 
 type RegistrationsListener = (domain: string, userId: string, contacts: number) => void;
 
@@ -39,6 +41,8 @@ export interface LiveEventSources {
   phoneState: PhoneStateTracker & Partial<Pick<ReportingPhoneState, 'onRegistrations'>>;
   calls: LiveCalls;
   configuration?: Pick<Configuration, 'onChange'>;
+  /** Events the schemas send (`sendEvent`). */
+  appEvents?: { listen(listener: (domain: string, event: Record<string, unknown>) => void): () => void };
 }
 
 /** Subscribes to every source; returns what unsubscribes. */
@@ -47,6 +51,7 @@ export function subscribeLiveEvents(sources: LiveEventSources, listener: (event:
     sources.phoneState.onChange((domain, id, state) => listener({ type: 'phone.state', domain, id, account_state: state })),
     sources.phoneState.onRegistrations?.((domain, id, contacts) => listener({ type: 'phone.registrations', domain, id, contacts })),
     sources.calls.onEvent((event) => listener({ ...event, domain: event.call.domain })),
+    sources.appEvents?.listen((domain, event) => listener({ type: 'app.event', domain, event })),
     sources.configuration?.onChange(({ revision, domains }, change) => {
       // A change of every domain is told to each (a domain-admin's stream gets its own).
       const touched = change.domain !== undefined ? [change.domain] : domains.map((domain) => domain.name);

@@ -32,6 +32,8 @@ export class AcrServices {
   readonly mailer = new Mailer();
   /** `lastAgent`'s result on each call (answered, busy, no-answer, not-found, unavailable), per domain. */
   readonly lastAgentOutcomes = new OutcomeListeners<LastAgentResult>();
+  /** `sendEvent`'s events, for the live event stream (webhooks are posted by the app). */
+  readonly hookEvents = new OutcomeListeners<Record<string, unknown>>();
   /** `tts`: phrases spoken by espeak-ng, rendered once. */
   readonly speech = new Speech();
   readonly voicemail: VoicemailStore;

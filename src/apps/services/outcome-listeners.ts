@@ -1,5 +1,5 @@
-/** Outcomes an application reports per domain (`lastAgent`'s results), for whoever counts them (/metrics). */
-export class OutcomeListeners<Outcome extends string> {
+/** What applications report per domain (`lastAgent`'s results, `sendEvent`'s events), for whoever listens (/metrics, the event stream). */
+export class OutcomeListeners<Outcome> {
   readonly #listeners = new Set<(domain: string, outcome: Outcome) => void>();
 
   report(domain: string, outcome: Outcome): void {
