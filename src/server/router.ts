@@ -214,12 +214,17 @@ export async function startRouter(
       refusedTcpConnections: () => sipServer.refusedTcpConnections,
       activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });
-    // Started on the first call that needs our media: routers whose schemas never play anything run no media thread.
+    // Routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;
     const media = (): MediaEngine => {
       mediaEngine ??= new EmbeddedMediaEngine(config.media, { warn: (message) => logger.warn({ component: 'media' }, message) });
       return mediaEngine;
     };
+    // Routes that use our media have its thread started with them: its start-up would hold back the first call's prompt or ringback.
+    const readyMedia = (schemas: RouteSchemas) => {
+      if ([...schemas.values()].some((schema) => schema.usesMedia)) media();
+    };
+    readyMedia(running.routeSchemas);
     // After SIP has stopped: calls still up have been hung up and their sessions closed.
     cleanups.push(async () => mediaEngine?.close());
     const sipServer = new SipServer({
@@ -261,6 +266,7 @@ export async function startRouter(
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
       readyLookups(next.routeSchemas);
+      readyMedia(next.routeSchemas);
       const countries = domainCountries(next.domains);
       if (JSON.stringify(countries) !== JSON.stringify(cdrOptions.countries)) {
         cdrOptions.countries = countries;
