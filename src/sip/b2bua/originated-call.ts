@@ -24,11 +24,11 @@ import {
 } from '../../call/call.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
-import { preparedRecordingPath } from '../../call/recording-path.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
 import { holdOnMedia } from './hold.js';
 import type { LegMedia } from './leg-media.js';
+import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { placeLeg } from './place-leg.js';
 import { contactValues, deflect } from './redirect.js';
@@ -136,28 +136,20 @@ export class OriginatedCall extends ChannelVariables implements Call {
     return { answered: true, endpointIndex: placed.endpointIndex, hangupCause: this.#hangupCause ?? 'NORMAL_CLEARING', ringSeconds: placed.ringSeconds, legUuid: placed.leg.uuid };
   }
 
-  async play(request: PlayRequest): Promise<PlayOutcome> {
-    try {
-      return await this.#options.media.session.play(request.items, { terminators: request.terminators });
-    } catch (error) {
-      if (this.#abort.signal.aborted) return { reason: 'stopped' };
-      return { reason: 'failed', error: (error as Error).message };
-    }
+  play(request: PlayRequest): Promise<PlayOutcome> {
+    return playOn(this.#options.media, request, this.#abort.signal);
   }
 
   collectDigits(request: DigitsRequest): Promise<string> {
-    if (request.flush) this.#options.media.digits.flush();
-    return this.#options.media.digits.collect(request, this.#abort.signal);
+    return collectDigitsOn(this.#options.media, request, this.#abort.signal);
   }
 
   flushDigits(): void {
     this.#options.media.digits.flush();
   }
 
-  async startRecording(name: string): Promise<string> {
-    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await this.#options.media.session.startRecording(path);
-    return path;
+  startRecording(name: string): Promise<string> {
+    return startRecordingOn(this.#options.media, this.#recordingPlace(), name);
   }
 
   stopRecording(): Promise<RecordingSummary | undefined> {
@@ -173,10 +165,12 @@ export class OriginatedCall extends ChannelVariables implements Call {
     return this.#options.media.session.detectInbandDigits(mode);
   }
 
-  async recordMessage(request: MessageRequest): Promise<MessageRecording> {
-    const { name, path: given, ...options } = request;
-    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
-    return this.#options.media.session.recordMessage(path, options);
+  recordMessage(request: MessageRequest): Promise<MessageRecording> {
+    return recordMessageOn(this.#options.media, this.#recordingPlace(), request);
+  }
+
+  #recordingPlace(): RecordingPlace {
+    return { dir: this.#options.recordingsDir, domain: this.channel.get('domain_name') ?? '', uuid: this.uuid };
   }
 
   /** Answered already: a transfer of the far end (REFER). */

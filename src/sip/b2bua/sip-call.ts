@@ -24,7 +24,6 @@ import {
   type RedirectOutcome,
 } from '../../call/call.js';
 import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
-import { preparedRecordingPath } from '../../call/recording-path.js';
 import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
@@ -40,6 +39,7 @@ import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
+import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { RelayedBridge } from './media-bridge.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -179,20 +179,11 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async play(request: PlayRequest): Promise<PlayOutcome> {
-    const media = await this.#callerMedia();
-    try {
-      return await media.session.play(request.items, { terminators: request.terminators });
-    } catch (error) {
-      if (this.#abort.signal.aborted) return { reason: 'stopped' };
-      // A prompt that cannot be played (missing, not a supported WAV) fails the app, not the call.
-      return { reason: 'failed', error: (error as Error).message };
-    }
+    return playOn(await this.#callerMedia(), request, this.#abort.signal);
   }
 
   async collectDigits(request: DigitsRequest): Promise<string> {
-    const media = await this.#callerMedia();
-    if (request.flush) media.digits.flush();
-    return media.digits.collect(request, this.#abort.signal);
+    return collectDigitsOn(await this.#callerMedia(), request, this.#abort.signal);
   }
 
   flushDigits(): void {
@@ -200,9 +191,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async startRecording(name: string): Promise<string> {
-    const media = await this.#callerMedia();
-    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name);
-    await media.session.startRecording(path);
+    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name);
     this.#log(`recording to ${path}`);
     return path;
   }
@@ -281,15 +270,17 @@ export class SipCall extends ChannelVariables implements Call {
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
     await this.#answerForMedia();
     const media = await this.#callerMedia();
-    const { name, path: given, ...options } = request;
-    const path = await preparedRecordingPath(this.#options.recordingsDir, this.channel.get('domain_name') ?? '', this.uuid, name, given);
-    this.#log(`recording a message to ${path}`);
+    this.#log(`recording a message${request.path ? ` to ${request.path}` : ''}`);
     try {
-      return await media.session.recordMessage(path, options);
+      return await recordMessageOn(media, this.#recordingPlace(), request);
     } catch (error) {
       if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
+  }
+
+  #recordingPlace(): RecordingPlace {
+    return { dir: this.#options.recordingsDir, domain: this.channel.get('domain_name') ?? '', uuid: this.uuid };
   }
 
   /** Messages, parked calls and connections are answered calls, never early media. */
