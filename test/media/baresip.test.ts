@@ -14,32 +14,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
 import { freeUdpPort } from '../support/sip/sipp.js';
+import { writeBaresipConfig } from '../support/sip/softphones.js';
 import { dominantFrequency } from '../support/media/rtp-peer.js';
 import { callUas } from '../support/media/sip-uac.js';
 
 async function baresipConfig(dir: string, sipPort: number, rtpPort: number): Promise<void> {
-  const speech = new wavefile.WaveFile();
-  speech.fromScratch(1, 8000, '16', Int16Array.from({ length: 8000 * 10 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * n) / 8000))));
-  await writeFile(join(dir, 'say.wav'), speech.toBuffer());
-  await writeFile(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen 127.0.0.1:${sipPort}`,
-      'audio_player aubridge,nil',
-      'audio_alert aubridge,nil',
-      `audio_source aufile,${join(dir, 'say.wav')}`,
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module aubridge.so',
-      'module sndfile.so',
-      'module_app account.so',
-      `snd_path ${dir}`,
-      `rtp_ports ${rtpPort}-${rtpPort + 1}`,
-      '',
-    ].join('\n'),
-  );
+  const say = Int16Array.from({ length: 8000 * 10 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * n) / 8000)));
+  await writeBaresipConfig(dir, { sipPort, rtpPort, say, modules: ['sndfile.so'], lines: [`snd_path ${dir}`] });
   await writeFile(join(dir, 'accounts'), `<sip:bob@127.0.0.1:${sipPort}>;regint=0;answermode=auto;audio_codecs=PCMA\n`);
 }
 

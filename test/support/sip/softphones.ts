@@ -28,18 +28,23 @@ export interface Softphone {
   close(): Promise<void>;
 }
 
-/** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
-export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Softphone> {
-  const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
-  const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-  const say = new wavefile.WaveFile();
-  say.fromScratch(1, 8000, '16', speech);
-  await writeFile(join(dir, 'say.wav'), say.toBuffer());
+/**
+ * A baresip configuration in `dir`: SIP on 127.0.0.1:`sipPort`, G.711, RTP on
+ * `rtpPort` and the next, and `say` (8 kHz samples) as what it speaks in a call;
+ * `modules`, `appModules` and `lines` add to that (a console, a recorder).
+ */
+export async function writeBaresipConfig(
+  dir: string,
+  options: { sipPort: number; rtpPort: number; say: Int16Array; modules?: string[]; appModules?: string[]; lines?: string[] },
+): Promise<void> {
+  const speech = new wavefile.WaveFile();
+  speech.fromScratch(1, 8000, '16', options.say);
+  await writeFile(join(dir, 'say.wav'), speech.toBuffer());
   await writeFile(
     join(dir, 'config'),
     [
       'poll_method epoll',
-      `sip_listen 127.0.0.1:${sipPort}`,
+      `sip_listen 127.0.0.1:${options.sipPort}`,
       'audio_player aubridge,nil',
       'audio_alert aubridge,nil',
       `audio_source aufile,${join(dir, 'say.wav')}`,
@@ -47,14 +52,21 @@ export async function startBaresip(account: PhoneAccount, speech: Int16Array = n
       'module g711.so',
       'module aufile.so',
       'module aubridge.so',
-      'module cons.so',
+      ...(options.modules ?? []).map((module) => `module ${module}`),
       'module_app account.so',
-      'module_app menu.so',
-      `cons_listen 127.0.0.1:${consolePort}`,
-      `rtp_ports ${rtpPort}-${rtpPort + 1}`,
+      ...(options.appModules ?? []).map((module) => `module_app ${module}`),
+      ...(options.lines ?? []),
+      `rtp_ports ${options.rtpPort}-${options.rtpPort + 1}`,
       '',
     ].join('\n'),
   );
+}
+
+/** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
+export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Softphone> {
+  const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
+  const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
+  await writeBaresipConfig(dir, { sipPort, rtpPort, say: speech, modules: ['cons.so'], appModules: ['menu.so'], lines: [`cons_listen 127.0.0.1:${consolePort}`] });
   const { user, domain, password, routerPort } = account;
   await writeFile(
     join(dir, 'accounts'),
