@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TokenStore } from '../../src/admin/token-store.js';
+import { apiRequest, createRoleTokens, type ApiAnswer, type RoleTokens } from '../support/admin-api.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls, waitForState } from '../support/sip/calls.js';
 import { readFile } from 'node:fs/promises';
@@ -14,22 +15,10 @@ import { readFile } from 'node:fs/promises';
 const OTHER = 'other.example';
 let server: TestRouter;
 let base: string;
-const tokens: Record<'admin' | 'viewer' | 'writer' | 'own' | 'foreign', string> = { admin: '', viewer: '', writer: '', own: '', foreign: '' };
+let tokens: RoleTokens;
 
-interface Answer {
-  status: number;
-  body: any;
-}
-
-async function api(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${method} ${path} answers JSON: ${text}`);
-  return { status: response.status, body: JSON.parse(text) };
-}
+const api = (method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer> =>
+  apiRequest(base, method, path, token, body, headers);
 
 before(async () => {
   server = await startTestRouter({
@@ -38,16 +27,7 @@ before(async () => {
   });
   base = `http://127.0.0.1:${server.router.http.port}`;
   // A second domain, added to the test router's configuration for isolation checks.
-  const store = TokenStore.openInDataDir(server.router.dataDir);
-  try {
-    tokens.admin = store.create({ role: 'admin', name: 'admin' }).token;
-    tokens.viewer = store.create({ role: 'viewer', name: 'wallboard' }).token;
-    tokens.writer = store.create({ role: 'cdr-writer', name: 'freeswitch' }).token;
-    tokens.own = store.create({ role: 'domain-admin', domain: DOMAIN, name: 'supervisor' }).token;
-    tokens.foreign = store.create({ role: 'domain-admin', domain: OTHER, name: 'other supervisor' }).token;
-  } finally {
-    store.close();
-  }
+  tokens = createRoleTokens(server.router.dataDir, DOMAIN, OTHER);
 });
 
 after(() => server.close());
@@ -210,7 +190,7 @@ describe('admin API', () => {
       { document: { 'Domain name': DOMAIN, 'User ID': '101', 'Destination number': '0671234567' } },
       { document: { 'Domain name': OTHER, 'User ID': '201' } },
     ]);
-    const domainsOf = (answer: Answer) => [...new Set<string>(answer.body.hits.hits.map((hit: any) => hit._source['Domain name']))].sort();
+    const domainsOf = (answer: ApiAnswer) => [...new Set<string>(answer.body.hits.hits.map((hit: any) => hit._source['Domain name']))].sort();
     assert.deepEqual(domainsOf(await api('POST', '/cdrs/search', tokens.viewer, { query: { match_all: {} } })), [DOMAIN, OTHER].sort());
     assert.deepEqual(domainsOf(await api('POST', '/cdrs/search', tokens.own, { query: { match_all: {} } })), [DOMAIN]);
     assert.deepEqual(domainsOf(await api('POST', '/cdrs/search', tokens.foreign, {})), [OTHER]);

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TokenStore } from '../../src/admin/token-store.js';
+import { apiRequest, createRoleTokens, type ApiAnswer, type RoleTokens } from '../support/admin-api.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 import { allOk, CARRIER_IP, customerCalls, CUSTOMER, finalStatuses, INTERNAL_SCHEMA, PUBLIC_NUMBER, registerPhone, waitForState } from '../support/sip/calls.js';
@@ -17,37 +17,15 @@ import { allOk, CARRIER_IP, customerCalls, CUSTOMER, finalStatuses, INTERNAL_SCH
 const OTHER = 'other.example';
 let server: TestRouter;
 let base: string;
-const tokens = { admin: '', viewer: '', writer: '', own: '', foreign: '' };
+let tokens: RoleTokens;
 
-interface Answer {
-  status: number;
-  body: any;
-  headers: Headers;
-}
-
-async function api(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-  const sent: Record<string, string> = { ...headers };
-  if (token) sent.authorization = `Bearer ${token}`;
-  if (body !== undefined) sent['content-type'] = 'application/json';
-  const response = await fetch(`${base}/api/v1${path}`, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  assert.match(response.headers.get('content-type') ?? '', /application\/json/, `${method} ${path} answers JSON: ${text}`);
-  return { status: response.status, body: JSON.parse(text), headers: response.headers };
-}
+const api = (method: string, path: string, token?: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer> =>
+  apiRequest(base, method, path, token, body, headers);
 
 before(async () => {
   server = await startTestRouter({ routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] } });
   base = `http://127.0.0.1:${server.router.http.port}`;
-  const store = TokenStore.openInDataDir(server.router.dataDir);
-  try {
-    tokens.admin = store.create({ role: 'admin', name: 'admin' }).token;
-    tokens.viewer = store.create({ role: 'viewer', name: 'wallboard' }).token;
-    tokens.writer = store.create({ role: 'cdr-writer', name: 'freeswitch' }).token;
-    tokens.own = store.create({ role: 'domain-admin', domain: DOMAIN, name: 'supervisor' }).token;
-    tokens.foreign = store.create({ role: 'domain-admin', domain: OTHER, name: 'other supervisor' }).token;
-  } finally {
-    store.close();
-  }
+  tokens = createRoleTokens(server.router.dataDir, DOMAIN, OTHER);
 });
 
 after(() => server.close());
