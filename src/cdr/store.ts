@@ -149,6 +149,24 @@ export interface DeleteByQueryResponse {
   failures: unknown[];
 }
 
+/** What a delete-by-query answers, as Elasticsearch does: one batch when anything matched, nothing throttled or retried. */
+export function deleteByQueryResponse(took: number, total: number, deleted: number): DeleteByQueryResponse {
+  return {
+    took,
+    timed_out: false,
+    total,
+    deleted,
+    batches: total === 0 ? 0 : 1,
+    version_conflicts: 0,
+    noops: 0,
+    retries: { bulk: 0, search: 0 },
+    throttled_millis: 0,
+    requests_per_second: -1,
+    throttled_until_millis: 0,
+    failures: [],
+  };
+}
+
 /**
  * Every CDR request the HTTP API and the schemas make, as one async entry
  * point: the store runs them wherever it runs them (this thread, or worker

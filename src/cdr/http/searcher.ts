@@ -4,7 +4,7 @@
  * Elasticsearch gives for a pattern that matches nothing).
  */
 import type { FastifyRequest } from 'fastify';
-import { CdrQueryError, type CdrService, type CountResponse, type DeleteByQueryResponse, type SearchOptions, type SearchResponse } from '../store.js';
+import { CdrQueryError, deleteByQueryResponse, type CdrService, type CountResponse, type DeleteByQueryResponse, type SearchOptions, type SearchResponse } from '../store.js';
 import type { IndexTarget } from './indices.js';
 import { searchWithHighlight, wantsHighlight } from './highlighting.js';
 import type { FieldTypeOf } from './typed-keys.js';
@@ -19,20 +19,6 @@ export interface Searcher {
 }
 
 const NO_SHARDS = { total: 0, successful: 0, skipped: 0, failed: 0 };
-const NOTHING_DELETED: DeleteByQueryResponse = {
-  took: 0,
-  timed_out: false,
-  total: 0,
-  deleted: 0,
-  batches: 0,
-  version_conflicts: 0,
-  noops: 0,
-  retries: { bulk: 0, search: 0 },
-  throttled_millis: 0,
-  requests_per_second: -1,
-  throttled_until_millis: 0,
-  failures: [],
-};
 
 export function createSearcher(store: Pick<CdrService, 'search' | 'count' | 'deleteByQuery' | 'mappedFields'>, optionsOf: (request: FastifyRequest) => SearchOptions): Searcher {
   const options = (target: IndexTarget, request: FastifyRequest): SearchOptions => {
@@ -57,7 +43,7 @@ export function createSearcher(store: Pick<CdrService, 'search' | 'count' | 'del
       return store.count(body ?? {}, options(target, request));
     },
     async deleteByQuery(target, body, request) {
-      if (target.kind === 'none') return { ...NOTHING_DELETED, took: 0 };
+      if (target.kind === 'none') return deleteByQueryResponse(0, 0, 0);
       return store.deleteByQuery(body ?? {}, options(target, request));
     },
   };

@@ -15,7 +15,7 @@ import { bulkResponse, parseBulkBody } from '../bulk.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import type { BulkOptions, CdrService, ClientWrite, CountResponse, DeleteByQueryResponse, IndexedDocument } from '../store.js';
+import { deleteByQueryResponse, type BulkOptions, type CdrService, type ClientWrite, type CountResponse, type DeleteByQueryResponse, type IndexedDocument } from '../store.js';
 import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { callTraceTable } from './call-trace-table.js';
@@ -198,20 +198,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
       const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0)).immediate();
-      return {
-        took: Math.round(performance.now() - started),
-        timed_out: false,
-        total: ids.length,
-        deleted,
-        batches: ids.length === 0 ? 0 : 1,
-        version_conflicts: 0,
-        noops: 0,
-        retries: { bulk: 0, search: 0 },
-        throttled_millis: 0,
-        requests_per_second: -1,
-        throttled_until_millis: 0,
-        failures: [],
-      };
+      return deleteByQueryResponse(Math.round(performance.now() - started), ids.length, deleted);
     },
     mappedFields() {
       guard();
