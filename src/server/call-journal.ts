@@ -6,9 +6,12 @@
  * known to be alive — its last journal write or heartbeat, at most
  * `heartbeatMs` before the crash.
  *
- * Writes are coalesced per leg and committed once per event-loop turn, so a
- * leg that starts and ends within one turn costs nothing, and a crash loses
- * at most the legs of the turn it interrupted.
+ * Writes are coalesced per leg and committed together at most every
+ * `commitDelayMs` (group commit): a leg that starts and ends within that time
+ * costs nothing, and a crash loses at most the leg changes of its last
+ * `commitDelayMs`. A commit per event-loop turn instead cost the SIP thread
+ * about a tenth of its time at a few hundred calls/s (each commit appends to
+ * SQLite's WAL and now and then checkpoints it).
  */
 import type { Logger } from 'pino';
 import type { CallLegRecord } from '../call/leg-record.js';
@@ -17,6 +20,7 @@ import type { StateDatabase } from '../state-database.js';
 
 const DATE_FIELDS = ['startTime', 'progressTime', 'progressMediaTime', 'answerTime', 'bridgeTime'] as const;
 const DEFAULT_HEARTBEAT_MS = 5_000;
+const DEFAULT_COMMIT_DELAY_MS = 50;
 
 export class SqliteCallJournal implements LegJournal {
   readonly #db: StateDatabase;
@@ -26,13 +30,15 @@ export class SqliteCallJournal implements LegJournal {
   readonly #delete;
   readonly #beat;
   readonly #heartbeat: NodeJS.Timeout;
-  #scheduled: NodeJS.Immediate | undefined;
+  readonly #commitDelayMs: number;
+  #scheduled: NodeJS.Timeout | undefined;
 
-  constructor(db: StateDatabase, logger: Logger, heartbeatMs = DEFAULT_HEARTBEAT_MS) {
+  constructor(db: StateDatabase, logger: Logger, { heartbeatMs = DEFAULT_HEARTBEAT_MS, commitDelayMs = DEFAULT_COMMIT_DELAY_MS } = {}) {
     db.exec(`CREATE TABLE IF NOT EXISTS open_legs (uuid TEXT PRIMARY KEY, leg TEXT NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS journal_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`);
     this.#db = db;
     this.#logger = logger;
+    this.#commitDelayMs = commitDelayMs;
     this.#upsert = db.prepare('INSERT INTO open_legs (uuid, leg, written_at) VALUES (?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET leg = excluded.leg, written_at = excluded.written_at');
     this.#delete = db.prepare('DELETE FROM open_legs WHERE uuid = ?');
     this.#beat = db.prepare('INSERT INTO journal_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
@@ -42,12 +48,16 @@ export class SqliteCallJournal implements LegJournal {
 
   write(leg: OpenLeg): void {
     this.#pending.set(leg.uuid, leg);
-    this.#scheduled ??= setImmediate(() => this.#commit());
+    this.#scheduleCommit();
   }
 
   remove(uuid: string): void {
     this.#pending.set(uuid, null);
-    this.#scheduled ??= setImmediate(() => this.#commit());
+    this.#scheduleCommit();
+  }
+
+  #scheduleCommit(): void {
+    this.#scheduled ??= setTimeout(() => this.#commit(), this.#commitDelayMs);
   }
 
   /**
@@ -77,7 +87,7 @@ export class SqliteCallJournal implements LegJournal {
   }
 
   #commit(): void {
-    if (this.#scheduled) clearImmediate(this.#scheduled);
+    if (this.#scheduled) clearTimeout(this.#scheduled);
     this.#scheduled = undefined;
     const now = Date.now();
     const changes = [...this.#pending];
