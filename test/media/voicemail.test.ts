@@ -13,7 +13,7 @@ import { TokenStore } from '../../src/admin/token-store.js';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
-import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
+import { dominantFrequency, hearsTone, RtpPeer } from '../support/media/rtp-peer.js';
 
 const LEAVE_NUMBER = '0441234511';
 const CHECK_NUMBER = '0441234512';
@@ -65,15 +65,6 @@ async function mailbox(token = tokens.admin): Promise<any[]> {
   return ((await response.json()) as { messages: any[] }).messages;
 }
 
-/** Until each 100 ms of the last 300 ms the peer heard is this tone (speech never holds one pitch that long). */
-async function hears(peer: RtpPeer, hz: number, timeoutMs = 60_000): Promise<void> {
-  await peer.waitFor(() => {
-    const audio = peer.audio();
-    if (audio.length < 2400) return false;
-    return [2400, 1600, 800].every((back) => Math.abs(dominantFrequency(audio.subarray(audio.length - back, audio.length - back + 800)) - hz) <= 20);
-  }, timeoutMs);
-}
-
 /** Until a packet with sound arrives after the first `from` packets (a prompt started). */
 async function soundAfter(peer: RtpPeer, from: number, timeoutMs = 60_000): Promise<void> {
   await peer.waitFor(() => peer.audioPackets().slice(from).some((packet) => packet.payload.some((byte) => (byte & 0x7f) < 0x60)), timeoutMs);
@@ -85,7 +76,7 @@ describe('voicemail over SIP and HTTP', () => {
     try {
       const call = await callUas(server.udpPort, peer.offer(), LEAVE_NUMBER, CALLER);
       peer.useAnswer(call.answerSdp);
-      await hears(peer, BEEP_HZ);
+      await hearsTone(peer, BEEP_HZ);
       await peer.sendAudio(new ToneSource(parseToneStream(`%(2000,0,${VOICE_HZ})`)), 100);
       await call.bye();
     } finally {
