@@ -10,7 +10,7 @@ import { AcrServices } from './services/acr-services.js';
 import { tonePrompts } from './services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../voicemail/memory-store.js';
 import type { VoicemailStore } from '../voicemail/store.js';
-import { runSchema, testDirectory, testDomain, TEST_DOMAIN } from '../../test/support/engine.js';
+import { loadErrors, loadValid, runSchema, testDirectory, testDomain, TEST_DOMAIN } from '../../test/support/engine.js';
 
 const CALLER = '0671234567';
 const directory = () =>
@@ -104,6 +104,12 @@ describe('voicemail email', () => {
     assert.equal((await store.list(TEST_DOMAIN, '101')).length, 1, 'and its copy');
     const warning = run.logger.warnings.find((line) => line.message === 'voicemail not e-mailed');
     assert.ok(warning, 'the failure is logged');
+  });
+
+  it('takes `email` as a string or a list on the leave form only', () => {
+    loadValid([{ voicemail: { user: '100', cc: '101', email: ['desk@example.com', '${manager_email}'] } }]);
+    assert.equal(loadErrors([{ voicemail: { user: '100', email: 5 } }])[0].path, '[0].voicemail.email');
+    assert.equal(loadErrors([{ voicemail: { check: true, user: '100', email: 'a@example.com' } }])[0].path, '[0].voicemail');
   });
 
   it('no addresses: nothing is tried', async () => {
