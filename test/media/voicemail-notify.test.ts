@@ -12,9 +12,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import wavefile from 'wavefile';
-import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
+import { leaveToneMessage } from '../support/media/voicemail-caller.js';
 import { dominantFrequency, hearsTone, RtpPeer } from '../support/media/rtp-peer.js';
 import { SmtpSink } from '../support/smtp-sink.js';
 
@@ -78,16 +78,7 @@ function toneRuns(audio: Int16Array): number[] {
 
 describe('voicemail e-mail and announce over SIP', () => {
   it('a message left is mailed to the route’s address and the user’s vm-mailto, the mailbox’s WAV attached', async () => {
-    const peer = await RtpPeer.open('PCMU');
-    try {
-      const call = await callUas(server.udpPort, peer.offer(), LEAVE_NUMBER, CALLER);
-      peer.useAnswer(call.answerSdp);
-      await hearsTone(peer, BEEP_HZ);
-      await peer.sendAudio(new ToneSource(parseToneStream(`%(2000,0,${VOICE_HZ})`)), 100);
-      await call.bye();
-    } finally {
-      peer.close();
-    }
+    await leaveToneMessage({ port: server.udpPort, number: LEAVE_NUMBER, caller: CALLER, beepHz: BEEP_HZ, voiceHz: VOICE_HZ });
     await sink.waitFor(1, 30_000);
     assert.equal(sink.delivered.length, 1, 'one mail');
     const [mail] = sink.delivered;

@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { TokenStore } from '../../src/admin/token-store.js';
-import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
-import { dominantFrequency, hearsTone, RtpPeer } from '../support/media/rtp-peer.js';
+import { leaveToneMessage } from '../support/media/voicemail-caller.js';
+import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
 
 const LEAVE_NUMBER = '0441234511';
 const CHECK_NUMBER = '0441234512';
@@ -72,16 +72,7 @@ async function soundAfter(peer: RtpPeer, from: number, timeoutMs = 60_000): Prom
 
 describe('voicemail over SIP and HTTP', () => {
   it('a caller leaves a message: listed with its caller, downloadable as WAV holding the caller’s tone', async () => {
-    const peer = await RtpPeer.open('PCMU');
-    try {
-      const call = await callUas(server.udpPort, peer.offer(), LEAVE_NUMBER, CALLER);
-      peer.useAnswer(call.answerSdp);
-      await hearsTone(peer, BEEP_HZ);
-      await peer.sendAudio(new ToneSource(parseToneStream(`%(2000,0,${VOICE_HZ})`)), 100);
-      await call.bye();
-    } finally {
-      peer.close();
-    }
+    await leaveToneMessage({ port: server.udpPort, number: LEAVE_NUMBER, caller: CALLER, beepHz: BEEP_HZ, voiceHz: VOICE_HZ });
     let messages: any[] = [];
     for (let waited = 0; waited < 30_000 && messages.length === 0; waited += 200) {
       messages = await mailbox();

@@ -8,22 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import { sipRequest } from '../../../test/support/sip/transaction-doubles.js';
-import { ackFor, ANSWER, setup } from '../../../test/support/sip/inbound-leg-doubles.js';
-import type { InboundLeg } from './inbound-leg.js';
-
-function inEarlyDialog(leg: InboundLeg, method: string, seq: number) {
-  return sipRequest(`${method} sip:callrouter@198.51.100.1:5060 SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-early-${method}${seq}
-Max-Forwards: 70
-From: <sip:100@example.com>;tag=caller-1
-To: <sip:200@example.com>;tag=${leg.localTag}
-Call-ID: in-1@192.0.2.10
-CSeq: ${seq} ${method}
-Content-Length: 0
-
-`);
-}
+import { ackFor, ANSWER, inDialogRequest, setup } from '../../../test/support/sip/inbound-leg-doubles.js';
 
 function answers() {
   const statuses: number[] = [];
@@ -35,7 +20,7 @@ test('before any provisional response there is no dialog: an INFO gets 481', () 
   const { leg, stack } = setup();
   const { statuses, transaction } = answers();
   assert.equal(stack.dialogs.size, 0);
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 6), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 6), transaction);
   assert.deepEqual(statuses, [481]);
 });
 
@@ -50,9 +35,9 @@ test('a 183 makes the early dialog: it has a Contact, an INFO in it reaches the 
     transaction.respond({ status: 200 } as SipResponse);
   };
   const { statuses, transaction } = answers();
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 6), transaction);
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 6), transaction);
-  leg.receiveRequest(inEarlyDialog(leg, 'UPDATE', 7), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 6), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 6), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'UPDATE', 7), transaction);
   assert.deepEqual(handled, ['INFO']);
   assert.deepEqual(statuses, [200, 500, 481]);
 });
@@ -62,12 +47,12 @@ test('the 200 confirms the early dialog: its CSeq goes on from the early INFO, a
   leg.provisional(180);
   leg.events.onRequest = (_request, transaction) => transaction.respond({ status: 200 } as SipResponse);
   const { statuses, transaction } = answers();
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 7), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 7), transaction);
   assert.equal(leg.answer(ANSWER), true);
   leg.receiveAck(ackFor(leg));
   assert.equal(events.acks.length, 1);
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 7), transaction);
-  leg.receiveRequest(inEarlyDialog(leg, 'INFO', 8), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 7), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'INFO', 8), transaction);
   assert.deepEqual(statuses, [200, 500, 200], 'the confirmed dialog remembers the early INFO’s CSeq');
   assert.equal(stack.dialogs.size, 1);
 });
@@ -76,7 +61,7 @@ test('BYE in the early dialog: 200 to it, 487 to the INVITE, the call is given u
   const { leg, stack, statuses: inviteStatuses, events } = setup();
   leg.provisional(183, ANSWER);
   const { statuses, transaction } = answers();
-  leg.receiveRequest(inEarlyDialog(leg, 'BYE', 6), transaction);
+  leg.receiveRequest(inDialogRequest(leg, 'BYE', 6), transaction);
   assert.deepEqual(statuses, [200]);
   assert.deepEqual(inviteStatuses(), [183, 487]);
   assert.equal(events.cancel, 1);

@@ -5,8 +5,8 @@ import { tagOf } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { InboundLeg } from './inbound-leg.js';
 import { SimulatedClock } from '../../clock.js';
-import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
-import { ackFor, ANSWER, fakeStack, invite, setup, T1, T2 } from '../../../test/support/sip/inbound-leg-doubles.js';
+import { TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
+import { ackFor, ANSWER, fakeStack, inDialogRequest, invite, setup, T1, T2 } from '../../../test/support/sip/inbound-leg-doubles.js';
 
 test('the INVITE offer is exposed; provisional responses carry our To tag; a repeated bodiless 180 is not re-sent', () => {
   const { leg, responses, statuses } = setup();
@@ -139,17 +139,7 @@ test('in-dialog: an out-of-order request gets 500, BYE gets 200 and ends the leg
   leg.receiveAck(ackFor(leg));
   let hungUp = 0;
   leg.events.onHangup = () => hungUp++;
-  const inDialog = (method: string, seq: number) =>
-    sipRequest(`${method} sip:callrouter@198.51.100.1:5060 SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-${method}${seq}
-Max-Forwards: 70
-From: <sip:100@example.com>;tag=caller-1
-To: <sip:200@example.com>;tag=${leg.localTag}
-Call-ID: in-1@192.0.2.10
-CSeq: ${seq} ${method}
-Content-Length: 0
-
-`);
+  const inDialog = (method: string, seq: number) => inDialogRequest(leg, method, seq);
   const answered: number[] = [];
   const transaction = { respond: (response: SipResponse) => answered.push(response.status) } as unknown as ServerTransaction;
   leg.receiveRequest(inDialog('INFO', 4), transaction);

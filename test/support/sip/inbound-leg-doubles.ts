@@ -71,3 +71,17 @@ Content-Length: 0
 }
 
 export const ANSWER = { body: Buffer.from('v=0\r\n'), contentType: 'application/sdp' };
+
+/** A request from the caller inside the leg's dialog (early or confirmed). */
+export function inDialogRequest(leg: InboundLeg, method: string, seq: number): SipRequest {
+  return sipRequest(`${method} sip:callrouter@198.51.100.1:5060 SIP/2.0
+Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-${method}${seq}
+Max-Forwards: 70
+From: <sip:100@example.com>;tag=caller-1
+To: <sip:200@example.com>;tag=${leg.localTag}
+Call-ID: in-1@192.0.2.10
+CSeq: ${seq} ${method}
+Content-Length: 0
+
+`);
+}
