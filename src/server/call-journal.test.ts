@@ -26,9 +26,9 @@ test('legs left in the journal come back as CRASH records ending when the proces
   t.mock.timers.enable({ apis: ['Date', 'setTimeout', 'setInterval'], now: Date.parse('2026-12-05T10:01:00Z') });
   const db = openStateDatabase(':memory:');
   const crashed = new SqliteCallJournal(db, logger);
-  crashed.write(leg('in-progress', false));
-  crashed.write(leg('in-progress', true));
-  crashed.write(leg('ended', true));
+  crashed.write('in-progress', () => leg('in-progress', false));
+  crashed.write('in-progress', () => leg('in-progress', true));
+  crashed.write('ended', () => leg('ended', true));
   crashed.remove('ended');
   t.mock.timers.tick(5_000);
   // No close(): the process died. A new one opens the same database.

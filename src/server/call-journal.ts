@@ -25,7 +25,7 @@ const DEFAULT_COMMIT_DELAY_MS = 50;
 export class SqliteCallJournal implements LegJournal {
   readonly #db: StateDatabase;
   readonly #logger: Logger;
-  readonly #pending = new Map<string, OpenLeg | null>();
+  readonly #pending = new Map<string, (() => OpenLeg) | null>();
   readonly #upsert;
   readonly #delete;
   readonly #beat;
@@ -46,8 +46,8 @@ export class SqliteCallJournal implements LegJournal {
     this.#heartbeat.unref();
   }
 
-  write(leg: OpenLeg): void {
-    this.#pending.set(leg.uuid, leg);
+  write(uuid: string, read: () => OpenLeg): void {
+    this.#pending.set(uuid, read);
     this.#scheduleCommit();
   }
 
@@ -94,8 +94,8 @@ export class SqliteCallJournal implements LegJournal {
     this.#pending.clear();
     try {
       this.#db.transaction(() => {
-        for (const [uuid, leg] of changes) {
-          if (leg) this.#upsert.run(uuid, JSON.stringify(leg), now);
+        for (const [uuid, read] of changes) {
+          if (read) this.#upsert.run(uuid, JSON.stringify(read()), now);
           else this.#delete.run(uuid);
         }
         this.#beat.run(now);
