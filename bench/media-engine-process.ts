@@ -11,7 +11,8 @@ export type EngineRequest =
   | { op: 'relay'; a: string; b: string }
   | { op: 'record'; id: string; path: string }
   | { op: 'measure' }
-  | { op: 'report' };
+  | { op: 'report' }
+  | { op: 'exit' };
 
 const engine = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1' });
 
@@ -55,5 +56,10 @@ async function handle(request: EngineRequest): Promise<unknown> {
       const stats = await Promise.all([...sessions.values()].map((session) => session.close()));
       return { stats, intervals, cpu: process.cpuUsage() };
     }
+    case 'exit':
+      // Closing the engine ends its worker normally, so a CPU profile (PROFILE=) is written for it too.
+      await engine.close();
+      setImmediate(() => process.exit(0));
+      return null;
   }
 }

@@ -30,7 +30,9 @@ const MODE = process.env.MODE === 'relay' || process.env.MODE === 'record' ? pro
 const STREAMS = Number(process.env.STREAMS ?? 200);
 const SECONDS = Math.min(110, Number(process.env.SECONDS ?? 20));
 
-const child = fork(new URL('./media-engine-process.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx'], env: process.env });
+// PROFILE=<folder>: the engine process (its media worker included) writes CPU profiles there.
+const profiling = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : [];
+const child = fork(new URL('./media-engine-process.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx', ...profiling], env: process.env });
 let seq = 0;
 const waiting = new Map<number, (reply: { value?: unknown; error?: string }) => void>();
 child.on('message', (reply: { seq: number; value?: unknown; error?: string }) => waiting.get(reply.seq)?.(reply));
@@ -130,5 +132,5 @@ const jitters = phones.map((p) => p.stats.report().jitterMs);
 console.log(`  jitter at the phones: p50 ${percentile(jitters, 0.5).toFixed(2)} ms, p99 ${percentile(jitters, 0.99).toFixed(2)} ms (target p99 <= 10)`);
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream`);
 for (const p of phones) p.socket.close();
-child.kill();
+await ask({ op: 'exit' });
 if (recordings) await rm(recordings, { recursive: true, force: true });
