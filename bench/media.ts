@@ -158,6 +158,11 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
+/** Packets the phones sent and received: the engine's received and sent, give or take those in flight. */
+function packetsAtPhones(): number {
+  return calls.reduce((sum, call) => sum + call.phones.reduce((both, phone) => both + phone.sent + phone.received, 0), 0);
+}
+
 async function printResources(when: string): Promise<void> {
   const resources = await ask<EngineResources>({ op: 'resources' });
   console.log(`  engine process ${when}: rss ${resources.rssMb.toFixed(1)} MB, heap used ${resources.heapUsedMb.toFixed(1)} MB, ${resources.fileDescriptors} file descriptors, ${resources.sessions} sessions`);
@@ -191,6 +196,7 @@ const load = (async () => {
 await sleep(WARM_UP_SLOTS * 20);
 const cpuBefore = await ask<NodeJS.CpuUsage>({ op: 'measure' });
 const rcvbufBefore = rcvbufErrors();
+const packetsBefore = packetsAtPhones();
 const measuredFrom = performance.now();
 await printResources('at start');
 for (let minute = 1; minute * 60 < SECONDS; minute++) {
@@ -205,6 +211,7 @@ while (calls.some((call) => call.ending)) await sleep(20);
 for (const phone of phones) phone.leave();
 await sleep(60);
 // Closing the sessions stops the engine's sending; what is in flight lands before the count.
+const packetsMeasured = packetsAtPhones() - packetsBefore;
 const report = await ask<{ closed: ClosedSession[]; intervals: number[]; slotFailures: number; cpu: NodeJS.CpuUsage }>({ op: 'report' });
 const measuredMs = performance.now() - measuredFrom;
 const rcvbufDuring = rcvbufErrors() - rcvbufBefore;
@@ -225,7 +232,7 @@ if (totals.digitsPressed > 0) {
   console.log(`  digits (RFC 4733): ${totals.digitsPressed} pressed, ${totals.digitsHeard} heard, ${totals.digitMismatches} calls heard other digits than were pressed (target: all heard, once, 0 calls)`);
 }
 console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
-console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream`);
+console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
 for (const phone of phones) phone.close();
 await ask({ op: 'exit' });
 if (recordings) await rm(recordings, { recursive: true, force: true });
