@@ -24,7 +24,7 @@
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClosedSession, EngineRequest, EngineResources } from './media-engine-process.js';
@@ -197,6 +197,7 @@ await sleep(WARM_UP_SLOTS * 20);
 const cpuBefore = await ask<NodeJS.CpuUsage>({ op: 'measure' });
 const rcvbufBefore = rcvbufErrors();
 const packetsBefore = packetsAtPhones();
+const loadCpuBefore = process.cpuUsage();
 const measuredFrom = performance.now();
 await printResources('at start');
 for (let minute = 1; minute * 60 < SECONDS; minute++) {
@@ -212,6 +213,8 @@ for (const phone of phones) phone.leave();
 await sleep(60);
 // Closing the sessions stops the engine's sending; what is in flight lands before the count.
 const packetsMeasured = packetsAtPhones() - packetsBefore;
+const loadCpu = process.cpuUsage(loadCpuBefore);
+const loadMs = performance.now() - measuredFrom;
 const report = await ask<{ closed: ClosedSession[]; intervals: number[]; slotFailures: number; cpu: NodeJS.CpuUsage }>({ op: 'report' });
 const measuredMs = performance.now() - measuredFrom;
 const rcvbufDuring = rcvbufErrors() - rcvbufBefore;
@@ -233,6 +236,7 @@ if (totals.digitsPressed > 0) {
 }
 console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
+console.log(`  load generator CPU (this process, the phones): ${(((loadCpu.user + loadCpu.system) / 1000 / loadMs) * 100).toFixed(1)} % of a core; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 for (const phone of phones) phone.close();
 await ask({ op: 'exit' });
 if (recordings) await rm(recordings, { recursive: true, force: true });
