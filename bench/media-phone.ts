@@ -48,11 +48,25 @@ export class Phone {
     });
   }
 
+  /**
+   * Bound to a port named explicitly (one the system just picked): a socket
+   * bound to port 0 loses its port when it is disconnected between calls.
+   */
   static async open(): Promise<Phone> {
-    const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
-    socket.bind(0, '127.0.0.1');
-    await once(socket, 'listening');
-    return new Phone(socket);
+    for (;;) {
+      const probe = createSocket('udp4');
+      probe.bind(0, '127.0.0.1');
+      await once(probe, 'listening');
+      const port = probe.address().port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const socket = createSocket({ type: 'udp4', recvBufferSize: 1 << 20 });
+      const bound = await new Promise<boolean>((resolve) => {
+        socket.once('error', () => resolve(false));
+        socket.bind(port, '127.0.0.1', () => resolve(true));
+      });
+      if (bound) return new Phone(socket);
+      socket.close();
+    }
   }
 
   /** Our side of the offer: PCMU with telephone-event. */
@@ -60,18 +74,27 @@ export class Phone {
     return `v=0\r\no=load 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${this.port} RTP/AVP 0 ${TELEPHONE_EVENT_PAYLOAD_TYPE}\r\na=rtpmap:${TELEPHONE_EVENT_PAYLOAD_TYPE} telephone-event/8000\r\n`;
   }
 
-  /** On a call with the engine's session that answered on `answerSdp`. */
-  join(answerSdp: string): void {
-    this.#remotePort = Number(/m=audio (\d+)/.exec(answerSdp)![1]);
+  /**
+   * On a call with the engine's session that answered on `answerSdp`. The
+   * socket is connected to it: sending then skips the address lookup, so the
+   * load generator leaves more of the machine to the engine.
+   */
+  async join(answerSdp: string): Promise<void> {
+    const port = Number(/m=audio (\d+)/.exec(answerSdp)![1]);
+    this.#socket.connect(port, '127.0.0.1');
+    await once(this.#socket, 'connect');
+    this.#remotePort = port;
     this.stats = new ReceiveStats();
     this.#callSsrc = undefined;
     this.digitsSent = '';
     this.#digit = undefined;
   }
 
-  /** Stops sending: the call is about to end. */
+  /** Stops sending: the call is about to end. Unconnected, what the engine still sends lands and is counted. */
   leave(): void {
+    if (this.#remotePort === undefined) return;
     this.#remotePort = undefined;
+    this.#socket.disconnect();
   }
 
   get onCall(): boolean {
@@ -90,17 +113,16 @@ export class Phone {
 
   /** This slot's packet(s): the digit being pressed, else audio. */
   sendSlot(slot: number): void {
-    const port = this.#remotePort;
-    if (port === undefined) return;
+    if (this.#remotePort === undefined) return;
     const timestamp = (slot * 160) >>> 0;
     const digit = this.#digit;
-    if (!digit) return this.#send(port, serializeRtp({ payloadType: 0, marker: false, sequenceNumber: this.#nextSequence(), timestamp, ssrc: PHONE_SSRC, payload: SILENCE }));
+    if (!digit) return this.#send(serializeRtp({ payloadType: 0, marker: false, sequenceNumber: this.#nextSequence(), timestamp, ssrc: PHONE_SSRC, payload: SILENCE }));
     const tick = slot - digit.startSlot + 1;
     const end = tick === DIGIT_SLOTS;
     const payload = serializeTelephoneEvent({ event: digit.event, end, volume: 10, duration: tick * 160 });
     for (let copy = 0; copy < (end ? END_PACKET_COPIES : 1); copy++) {
       const marker = tick === 1 && copy === 0;
-      this.#send(port, serializeRtp({ payloadType: TELEPHONE_EVENT_PAYLOAD_TYPE, marker, sequenceNumber: this.#nextSequence(), timestamp: (digit.startSlot * 160) >>> 0, ssrc: PHONE_SSRC, payload }));
+      this.#send(serializeRtp({ payloadType: TELEPHONE_EVENT_PAYLOAD_TYPE, marker, sequenceNumber: this.#nextSequence(), timestamp: (digit.startSlot * 160) >>> 0, ssrc: PHONE_SSRC, payload }));
     }
     if (end) this.#digit = undefined;
   }
@@ -114,8 +136,8 @@ export class Phone {
     return this.#sequence;
   }
 
-  #send(port: number, datagram: Buffer): void {
-    this.#socket.send(datagram, port, '127.0.0.1');
+  #send(datagram: Buffer): void {
+    this.#socket.send(datagram);
     this.sent += 1;
   }
 }

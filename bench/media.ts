@@ -91,7 +91,7 @@ async function connect(call: Call): Promise<void> {
   if (call.kind === 'ivr') await ask({ op: 'play', id: call.sessions[0], spec: '%(1000,0,440);loops=-1' });
   else await ask({ op: 'relay', a: call.sessions[0], b: call.sessions[1] });
   if (call.kind === 'record') await ask({ op: 'record', id: call.sessions[0], path: join(recordings!, `${recordingCount++ % 1000}.wav`) });
-  answers.forEach((answer, index) => call.phones[index].join(answer.sdp));
+  await Promise.all(answers.map((answer, index) => call.phones[index].join(answer.sdp)));
 }
 
 /** What the engine's side of a finished call says, checked against what its phones did. */
@@ -236,7 +236,7 @@ if (totals.digitsPressed > 0) {
 }
 console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
-console.log(`  load generator CPU (this process, the phones): ${(((loadCpu.user + loadCpu.system) / 1000 / loadMs) * 100).toFixed(1)} % of a core; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+console.log(`  load generator CPU (this process, the phones): ${(((loadCpu.user + loadCpu.system) / 1000 / loadMs) * 100).toFixed(1)} % of a core, ${((loadCpu.user + loadCpu.system) / packetsMeasured).toFixed(1)} µs per packet; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
 for (const phone of phones) phone.close();
 await ask({ op: 'exit' });
 if (recordings) await rm(recordings, { recursive: true, force: true });
