@@ -114,10 +114,10 @@ function fail(what: string, error: unknown): void {
   if (totals.failures <= 5) console.error(`  failure: ${what}: ${(error as Error).message}`);
 }
 
-/** Hangs up (after what is in flight has landed) and calls again. */
+/** Hangs up (after what is in flight has landed, and the engine has read it) and calls again. */
 async function redial(call: Call): Promise<void> {
   for (const phone of call.phones) phone.leave();
-  await sleep(60);
+  await sleep(200);
   try {
     const closed = await Promise.all(call.sessions.map((id) => ask<ClosedSession>({ op: 'close', id })));
     call.sessions = [];
