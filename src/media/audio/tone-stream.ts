@@ -116,8 +116,8 @@ const SINE = Float64Array.from({ length: SAMPLE_RATE }, (_, k) => Math.sin((2 * 
  */
 const renderedTones = new Map<string, Int16Array>();
 const MAX_RENDERED_TONES = 256;
-/** Beyond this, a tone that does not repeat every second is computed frame by frame instead. */
-const MAX_RENDERED_SAMPLES = 60 * SAMPLE_RATE;
+/** Beyond this (5 s), a tone that does not repeat every second is computed as it plays: the cache stays under ~20 MB. */
+const MAX_RENDERED_SAMPLES = 5 * SAMPLE_RATE;
 
 function renderedTone(segment: ToneSegment): Int16Array | undefined {
   const onSamples = samples(segment.onMs);
