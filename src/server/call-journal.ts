@@ -7,16 +7,19 @@
  * `heartbeatMs` before the crash.
  *
  * Writes are coalesced per leg and committed together at most every
- * `commitDelayMs` (group commit): a leg that starts and ends within that time
- * costs nothing, and a crash loses at most the leg changes of its last
- * `commitDelayMs`. A commit per event-loop turn instead cost the SIP thread
- * about a tenth of its time at a few hundred calls/s (each commit appends to
- * SQLite's WAL and now and then checkpoints it).
+ * `commitDelayMs` (group commit), by a thread of their own: a leg that starts
+ * and ends within that time costs nothing, and a crash loses at most the leg
+ * changes of its last `commitDelayMs`. A commit per event-loop turn on the SIP
+ * thread cost it about a tenth of its time at a few hundred calls/s (each
+ * commit appends to SQLite's WAL and now and then checkpoints it).
  */
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { CallLegRecord } from '../call/leg-record.js';
 import type { LegJournal, OpenLeg } from '../sip/b2bua/leg-journal.js';
 import type { StateDatabase } from '../state-database.js';
+import { startWorkerThread } from '../worker-thread.js';
+import { createJournalTables, type JournalCommit, type JournalWriteFailure, type JournalWriterData, type ToJournalWriter } from './call-journal-table.js';
 
 const DATE_FIELDS = ['startTime', 'progressTime', 'progressMediaTime', 'answerTime', 'bridgeTime'] as const;
 const DEFAULT_HEARTBEAT_MS = 5_000;
@@ -24,24 +27,26 @@ const DEFAULT_COMMIT_DELAY_MS = 50;
 
 export class SqliteCallJournal implements LegJournal {
   readonly #db: StateDatabase;
+  readonly #writer: Worker;
+  readonly #writerExited: Promise<void>;
   readonly #logger: Logger;
   readonly #pending = new Map<string, (() => OpenLeg) | null>();
-  readonly #upsert;
-  readonly #delete;
-  readonly #beat;
   readonly #heartbeat: NodeJS.Timeout;
   readonly #commitDelayMs: number;
   #scheduled: NodeJS.Timeout | undefined;
+  #closed = false;
 
+  /** `db` is the state database's file (read here at start); the writer thread opens its own connection to it. */
   constructor(db: StateDatabase, logger: Logger, { heartbeatMs = DEFAULT_HEARTBEAT_MS, commitDelayMs = DEFAULT_COMMIT_DELAY_MS } = {}) {
-    db.exec(`CREATE TABLE IF NOT EXISTS open_legs (uuid TEXT PRIMARY KEY, leg TEXT NOT NULL, written_at INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS journal_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at INTEGER NOT NULL);`);
+    if (db.memory) throw new Error('the call journal needs a state database in a file: its writer thread opens it too');
+    createJournalTables(db);
     this.#db = db;
     this.#logger = logger;
     this.#commitDelayMs = commitDelayMs;
-    this.#upsert = db.prepare('INSERT INTO open_legs (uuid, leg, written_at) VALUES (?, ?, ?) ON CONFLICT (uuid) DO UPDATE SET leg = excluded.leg, written_at = excluded.written_at');
-    this.#delete = db.prepare('DELETE FROM open_legs WHERE uuid = ?');
-    this.#beat = db.prepare('INSERT INTO journal_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at');
+    this.#writer = startWorkerThread(import.meta.url, 'call-journal-writer', { workerData: { path: db.name } satisfies JournalWriterData, name: 'call-journal' });
+    this.#writer.on('message', (failure: JournalWriteFailure) => this.#logger.error({ err: failure.message, legs: failure.legs }, 'the journal of calls in progress could not be written'));
+    this.#writer.on('error', (error) => this.#logger.error({ err: error }, 'the journal of calls in progress stopped: calls cut off by a crash from now on get no CDR'));
+    this.#writerExited = new Promise((exited) => this.#writer.once('exit', () => exited()));
     this.#heartbeat = setInterval(() => this.#commit(), heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -54,10 +59,6 @@ export class SqliteCallJournal implements LegJournal {
   remove(uuid: string): void {
     this.#pending.set(uuid, null);
     this.#scheduleCommit();
-  }
-
-  #scheduleCommit(): void {
-    this.#scheduled ??= setTimeout(() => this.#commit(), this.#commitDelayMs);
   }
 
   /**
@@ -75,35 +76,37 @@ export class SqliteCallJournal implements LegJournal {
   }
 
   forget(uuids: readonly string[]): void {
+    const remove = this.#db.prepare('DELETE FROM open_legs WHERE uuid = ?');
     this.#db.transaction(() => {
-      for (const uuid of uuids) this.#delete.run(uuid);
+      for (const uuid of uuids) remove.run(uuid);
     })();
   }
 
-  /** Commits what is pending and stops the heartbeat (the process is stopping). */
-  close(): void {
+  /** Commits what is pending, stops the heartbeat and waits for the writer thread to finish (the process is stopping). */
+  async close(): Promise<void> {
+    if (this.#closed) return this.#writerExited;
     clearInterval(this.#heartbeat);
     this.#commit();
+    this.#closed = true;
+    this.#send({ kind: 'close' });
+    return this.#writerExited;
+  }
+
+  #scheduleCommit(): void {
+    if (!this.#closed) this.#scheduled ??= setTimeout(() => this.#commit(), this.#commitDelayMs);
   }
 
   #commit(): void {
     if (this.#scheduled) clearTimeout(this.#scheduled);
     this.#scheduled = undefined;
-    const now = Date.now();
-    const changes = [...this.#pending];
+    const changes: JournalCommit['changes'] = [];
+    for (const [uuid, read] of this.#pending) changes.push([uuid, read ? JSON.stringify(read()) : null]);
     this.#pending.clear();
-    try {
-      this.#db.transaction(() => {
-        for (const [uuid, read] of changes) {
-          if (read) this.#upsert.run(uuid, JSON.stringify(read()), now);
-          else this.#delete.run(uuid);
-        }
-        this.#beat.run(now);
-      })();
-    } catch (error) {
-      // The calls go on; only their CDRs after a crash are at stake.
-      this.#logger.error({ err: error, legs: changes.length }, 'the journal of calls in progress could not be written');
-    }
+    this.#send({ kind: 'commit', at: Date.now(), changes });
+  }
+
+  #send(message: ToJournalWriter): void {
+    this.#writer.postMessage(message);
   }
 }
 
