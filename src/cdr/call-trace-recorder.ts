@@ -3,8 +3,9 @@
  * call path, once the flow is over: events are collected in memory up to a
  * number (steps past it are counted, not kept; `end` events always are) —
  * the byte cap is the store's, applied where the events are serialized, off
- * this thread —, finished traces are handed to the sink together (one
- * transaction per turn of the event loop). A trace the sink cannot store is logged with the
+ * this thread —, finished traces are handed to the sink together, at most
+ * every `batchDelayMs` (one message to the writer thread and one transaction
+ * for all of them). A trace the sink cannot store is logged with the
  * call's uuid; the call is never affected. Until it is stored, a trace is
  * readable here, so a call in progress shows its steps so far.
  */
@@ -21,7 +22,11 @@ export interface CallTraceRecorderOptions {
   maxEvents: number;
   now(): Date;
   logger: { error(fields: object, message: string): void };
+  /** How long a finished trace waits for others before they are stored together (ms). Default 100. */
+  batchDelayMs?: number;
 }
+
+const DEFAULT_BATCH_DELAY_MS = 100;
 
 interface Collecting {
   record: CallTraceRecord;
@@ -34,7 +39,7 @@ export class CallTraceRecorder {
   /** Traces of calls whose flow runs, and finished ones not yet stored. */
   readonly #traces = new Map<string, Collecting>();
   #queue: CallTraceRecord[] = [];
-  #scheduled: NodeJS.Immediate | undefined;
+  #scheduled: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Traces stored and failed, for tests and metrics. */
   readonly stats = { stored: 0, failed: 0 };
@@ -68,7 +73,7 @@ export class CallTraceRecorder {
     trace.record.domain = safely(trace.domainOf);
     trace.domainOf = () => trace.record.domain;
     this.#queue.push(trace.record);
-    this.#scheduled ??= setImmediate(() => this.#write());
+    this.#scheduled ??= setTimeout(() => this.#write(), this.#options.batchDelayMs ?? DEFAULT_BATCH_DELAY_MS);
   }
 
   /** The trace of a call whose flow runs, or whose trace is not stored yet. */
@@ -84,7 +89,7 @@ export class CallTraceRecorder {
   }
 
   #write(): void {
-    clearImmediate(this.#scheduled);
+    clearTimeout(this.#scheduled);
     this.#scheduled = undefined;
     const batch = this.#queue;
     if (batch.length === 0) return;
