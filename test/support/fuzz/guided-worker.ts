@@ -1,0 +1,92 @@
+/**
+ * The guided fuzzer's loop, in a worker thread: its own V8 inspector gives
+ * the coverage of the target's code, and the thread that started it can stop
+ * an input that never finishes. Seeds run first; then each round mutates a
+ * corpus entry, runs the child, and keeps it when it brought new coverage.
+ * Before each input its bytes go to shared memory, so a hang or a heap
+ * exhaustion is reported with the input that caused it.
+ */
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { ByteMutator } from './byte-mutator.js';
+import { CoverageFeedback } from './coverage.js';
+import type { FromBytes, FuzzTarget } from './target.js';
+
+export interface GuidedWorkerData {
+  targetUrl: string;
+  sources: string[];
+  seeds: Uint8Array[];
+  dictionary: string[];
+  seed: number;
+  maxLength: number;
+  runs: number;
+  milliseconds: number;
+  port: MessagePort;
+  /** Int32 [inputs started, length of the current input], then its bytes. */
+  current: SharedArrayBuffer;
+}
+
+export interface GuidedStats {
+  inputs: number;
+  seeds: number;
+  corpus: number;
+  seedFeatures: number;
+  features: number;
+  seedBlocks: number;
+  blocks: number;
+}
+
+export type GuidedMessage = { type: 'done'; stats: GuidedStats } | { type: 'finding'; finding: string; input: Uint8Array; stats: GuidedStats };
+
+const options = workerData as GuidedWorkerData;
+const module = (await import(options.targetUrl)) as { default: FuzzTarget<unknown>; fromBytes?: FromBytes<unknown> };
+const target = module.default;
+const fromBytes = module.fromBytes ?? ((data: Buffer) => data);
+const header = new Int32Array(options.current, 0, 2);
+const currentBytes = new Uint8Array(options.current, 8);
+const coverage = new CoverageFeedback(options.sources);
+const mutator = new ByteMutator(options.dictionary, options.seed, options.maxLength);
+const corpus: Buffer[] = [];
+let inputs = 0;
+
+/** Runs one input; a finding is the target's exception (its stack), or undefined. */
+function run(data: Buffer): string | undefined {
+  currentBytes.set(data);
+  Atomics.store(header, 1, data.length);
+  Atomics.add(header, 0, 1);
+  inputs += 1;
+  try {
+    target.check(fromBytes(data));
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `non-Error thrown: ${String(error)}`;
+  }
+}
+
+function stats(seedFeatures: number, seedBlocks: number): GuidedStats {
+  return { inputs, seeds: options.seeds.length, corpus: corpus.length, seedFeatures, features: coverage.features, seedBlocks, blocks: coverage.blocksReached };
+}
+
+function fuzz(): GuidedMessage {
+  for (const seed of options.seeds) {
+    const data = Buffer.from(seed.subarray(0, options.maxLength));
+    const finding = run(data);
+    coverage.collect();
+    if (finding !== undefined) return { type: 'finding', finding, input: data, stats: stats(0, 0) };
+    corpus.push(data);
+  }
+  const seedFeatures = coverage.features;
+  const seedBlocks = coverage.blocksReached;
+  const deadline = Date.now() + options.milliseconds;
+  while (inputs < options.runs && Date.now() < deadline) {
+    const child = mutator.child(corpus[mutator.below(corpus.length)], corpus[mutator.below(corpus.length)]);
+    const finding = run(child);
+    const fresh = coverage.collect();
+    if (finding !== undefined) return { type: 'finding', finding, input: child, stats: stats(seedFeatures, seedBlocks) };
+    if (fresh > 0) corpus.push(child);
+  }
+  return { type: 'done', stats: stats(seedFeatures, seedBlocks) };
+}
+
+options.port.postMessage(fuzz());
+coverage.close();
+options.port.close();
