@@ -25,6 +25,7 @@ import { encodeFrame } from '../src/media/codec.js';
 import { ReceiveStats } from '../src/media/rtp/receive-stats.js';
 import { looksLikeRtcp, parseRtp, serializeRtp } from '../src/media/rtp/rtp-packet.js';
 import type { EngineRequest } from './media-engine-process.js';
+import { percentile } from './figures.js';
 
 const MODE = process.env.MODE === 'relay' || process.env.MODE === 'record' ? process.env.MODE : 'ivr';
 const STREAMS = Number(process.env.STREAMS ?? 200);
@@ -73,11 +74,6 @@ function rcvbufErrors(): number {
   const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
   const [names, values] = lines.map((line) => line.split(/\s+/));
   return Number(values[names.indexOf('RcvbufErrors')]);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
 const phones: Phone[] = [];

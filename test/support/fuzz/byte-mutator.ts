@@ -39,10 +39,10 @@ export class ByteMutator {
     return Math.floor(this.#random() * n);
   }
 
-  /** A child of `parent`: 1, 2, 4 … 16 stacked mutations; `other` is a corpus entry to splice with. */
+  /** A child of `parent`: 1, 2, 4 or 8 stacked mutations; `other` is a corpus entry to splice with. */
   child(parent: Uint8Array, other: Uint8Array): Buffer {
     let data: Buffer = Buffer.from(parent);
-    const stack = 1 << this.below(5);
+    const stack = 1 << this.below(4);
     for (let i = 0; i < stack; i++) data = this.#mutate(data, other);
     return data.length > this.maxLength ? data.subarray(0, this.maxLength) : data;
   }

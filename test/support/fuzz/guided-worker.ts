@@ -46,10 +46,17 @@ const currentBytes = new Uint8Array(options.current, 8);
 const coverage = new CoverageFeedback(options.sources);
 const mutator = new ByteMutator(options.dictionary, options.seed, options.maxLength);
 const corpus: Buffer[] = [];
+const MINIMIZE_MS = 5_000;
 let inputs = 0;
 
-/** Runs one input; a finding is the target's exception (its stack), or undefined. */
-function run(data: Buffer): string | undefined {
+interface Finding {
+  report: string;
+  /** The exception's class and the place it was thrown: what a smaller input must reproduce. */
+  signature: string;
+}
+
+/** Runs one input; a finding is the target's exception, or undefined. */
+function run(data: Buffer): Finding | undefined {
   currentBytes.set(data);
   Atomics.store(header, 1, data.length);
   Atomics.add(header, 0, 1);
@@ -58,8 +65,31 @@ function run(data: Buffer): string | undefined {
     target.check(fromBytes(data));
     return undefined;
   } catch (error) {
-    return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `non-Error thrown: ${String(error)}`;
+    if (!(error instanceof Error)) return { report: `non-Error thrown: ${String(error)}`, signature: typeof error };
+    const report = error.stack ?? `${error.name}: ${error.message}`;
+    return { report, signature: `${error.name} ${/^\s+at .*$/m.exec(report)?.[0].trim() ?? ''}` };
   }
+}
+
+/** The same finding from fewer bytes: chunks erased, halving in size (libFuzzer's crash minimisation, in small). */
+function minimized(data: Buffer, finding: Finding): Buffer {
+  const deadline = Date.now() + MINIMIZE_MS;
+  let smallest = data;
+  for (let chunk = smallest.length >> 1; chunk >= 1 && Date.now() < deadline; chunk >>= 1) {
+    for (let at = 0; at < smallest.length && Date.now() < deadline; ) {
+      const candidate = Buffer.concat([smallest.subarray(0, at), smallest.subarray(at + chunk)]);
+      if (run(candidate)?.signature === finding.signature) smallest = candidate;
+      else at += chunk;
+    }
+  }
+  return smallest;
+}
+
+function reported(data: Buffer, finding: Finding, seedFeatures: number, seedBlocks: number): GuidedMessage {
+  const before = stats(seedFeatures, seedBlocks);
+  const input = minimized(data, finding);
+  const size = input.length === data.length ? '' : ` (minimised from ${data.length} bytes)`;
+  return { type: 'finding', finding: `${finding.report}${size}`, input, stats: before };
 }
 
 function stats(seedFeatures: number, seedBlocks: number): GuidedStats {
@@ -71,7 +101,7 @@ function fuzz(): GuidedMessage {
     const data = Buffer.from(seed.subarray(0, options.maxLength));
     const finding = run(data);
     coverage.collect();
-    if (finding !== undefined) return { type: 'finding', finding, input: data, stats: stats(0, 0) };
+    if (finding !== undefined) return reported(data, finding, 0, 0);
     corpus.push(data);
   }
   const seedFeatures = coverage.features;
@@ -81,7 +111,7 @@ function fuzz(): GuidedMessage {
     const child = mutator.child(corpus[mutator.below(corpus.length)], corpus[mutator.below(corpus.length)]);
     const finding = run(child);
     const fresh = coverage.collect();
-    if (finding !== undefined) return { type: 'finding', finding, input: child, stats: stats(seedFeatures, seedBlocks) };
+    if (finding !== undefined) return reported(child, finding, seedFeatures, seedBlocks);
     if (fresh > 0) corpus.push(child);
   }
   return { type: 'done', stats: stats(seedFeatures, seedBlocks) };

@@ -93,7 +93,7 @@ export async function guidedFuzz(spec: GuidedSpec): Promise<GuidedResult> {
       return message.stats;
     }
     const input = Buffer.from(message.input);
-    throw new Error(`guided fuzz ${spec.name} (seed ${seed}) found: ${message.finding}\ninput (${input.length} bytes, as a JS string): ${JSON.stringify(input.toString('latin1'))}\nbase64: ${input.toString('base64')}`);
+    throw new Error(`guided fuzz ${spec.name} (seed ${seed}) found after ${message.type === 'finding' ? describe(message.stats) : `${Atomics.load(header, 0)} inputs`}: ${message.finding}\ninput (${input.length} bytes, as a JS string): ${JSON.stringify(input.toString('latin1'))}\nbase64: ${input.toString('base64')}`);
   } finally {
     port1.close();
     await worker.terminate();

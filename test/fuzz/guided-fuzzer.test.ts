@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CoverageFeedback } from '../support/fuzz/coverage.js';
 import { classify } from '../support/fuzz/fixtures/branches.js';
+import { guidedFuzz } from '../support/fuzz/guided.js';
 
 test('coverage feedback: new blocks and new hit-count buckets are new, repeats are not', () => {
   const coverage = new CoverageFeedback([new URL('../support/fuzz/fixtures/branches.ts', import.meta.url).href]);
@@ -35,4 +36,27 @@ test('coverage feedback: new blocks and new hit-count buckets are new, repeats a
   } finally {
     coverage.close();
   }
+});
+
+const PLANTED_BUG = new URL('../support/fuzz/fixtures/planted-bug.ts', import.meta.url);
+
+test('guided fuzzing climbs nested conditions to a planted bug and reports it with its minimised input; unguided, the same run does not', async () => {
+  const spec = { name: 'planted-bug', target: PLANTED_BUG, seeds: [Buffer.from('seed')], dictionary: [], runs: 5_000, maxLength: 64 };
+  await assert.rejects(guidedFuzz({ ...spec, sources: [PLANTED_BUG] }), (error: Error) => {
+    assert.match(error.message, /TypeError: planted bug reached/);
+    assert.match(error.message, /input \(4 bytes, as a JS string\)/);
+    return true;
+  });
+  // No source to measure: no input ever brings coverage, so only the seed is mutated.
+  const unguided = await guidedFuzz({ ...spec, sources: [] });
+  assert.equal(unguided.corpus, 1);
+});
+
+test('an input that never returns is reported as a hang, with its bytes', async () => {
+  const run = guidedFuzz({ name: 'planted-hang', target: new URL('../support/fuzz/fixtures/planted-hang.ts', import.meta.url), sources: [], seeds: [Buffer.from('a message')], dictionary: ['HANG'], runs: 100_000, hangMs: 1_000 });
+  await assert.rejects(run, (error: Error) => {
+    assert.match(error.message, /no answer within 1000 ms \(a hang\)/);
+    assert.match(error.message, /HANG/);
+    return true;
+  });
 });
