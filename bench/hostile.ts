@@ -10,7 +10,9 @@
  * the probes' round trips during it. First, the probes on an idle router.
  *
  * Env: CDR_DOCUMENTS (100000), KIND_SECONDS (5), MAX_BULK_ACTIONS (the
- * router's limit, 10000 as Elasticsearch's default; the huge bulk has one more).
+ * router's limit, 10000 as Elasticsearch's default; the huge bulk has one more),
+ * ONLY (the kinds whose name holds this text), ROUTER_NODE_ARGS (more node
+ * options for the router, comma-separated, e.g. --cpu-prof,--cpu-prof-dir=/tmp/prof).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -99,7 +101,8 @@ const configFile = await writeRouterConfig({
   cdrLimits: { maxBulkActions: MAX_BULK_ACTIONS },
 });
 const token = await createToken(configFile);
-const router = await startRouterProcess({ name: 'hostile', configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: BIN, nodeArgs: [] });
+const nodeArgs = (process.env.ROUTER_NODE_ARGS ?? '').split(',').filter(Boolean);
+const router = await startRouterProcess({ name: 'hostile', configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: BIN, nodeArgs });
 
 async function send(kind: Kind): Promise<{ answer: string; ms: number }> {
   const started = performance.now();
@@ -136,7 +139,7 @@ async function measure(kind: Kind | undefined, what: string): Promise<Figures> {
 const kinds: Kind[] = [
   ...hostileRequests(MAX_BULK_ACTIONS).map((request) => ({ what: request.what, path: request.path, body: request.body, expected: request.type })),
   { what: 'heavy but legitimate search (full scan + terms)', path: '/cdr/_search', body: HEAVY_SEARCH, expected: '200' },
-];
+].filter((kind) => kind.what.includes(process.env.ONLY ?? ''));
 const results: Figures[] = [];
 try {
   results.push(await measure(undefined, 'idle (no request)'));
