@@ -34,6 +34,8 @@ export interface GuidedSpec {
   maxLength?: number;
   /** An input that takes longer is a hang; generous because the machine is shared. */
   hangMs?: number;
+  /** The most a short run may take on a loaded machine, whatever `runs` says. */
+  shortRunCapMs?: number;
 }
 
 export type GuidedResult = GuidedStats;
@@ -55,7 +57,7 @@ export async function guidedFuzz(spec: GuidedSpec): Promise<GuidedResult> {
     seed,
     maxLength,
     runs: seconds === undefined ? spec.runs : Number.MAX_SAFE_INTEGER,
-    milliseconds: seconds === undefined ? SHORT_RUN_CAP_MS : seconds * 1000,
+    milliseconds: seconds === undefined ? (spec.shortRunCapMs ?? SHORT_RUN_CAP_MS) : seconds * 1000,
     port: port2,
     current,
   };
