@@ -2,8 +2,9 @@
  * The guided fuzzer's mutations, libFuzzer's and AFL's havoc stage in small:
  * bit flips, interesting bytes, inserts, erases, copies within the input,
  * splices with another corpus entry, dictionary words inserted or written
- * over, and ASCII numbers swapped for boundary values; a few stacked per
- * child. Draws come from a seeded generator, so a run replays exactly.
+ * over, ASCII numbers swapped for boundary values, and tokens (JSON values,
+ * quoted strings) swapped for dictionary words or another entry's tokens;
+ * a few stacked per child. Draws come from a seeded generator, so a run replays exactly.
  */
 
 /** mulberry32: small, fast, good enough to pick mutations. */
@@ -19,6 +20,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 const INTERESTING_BYTES = [0, 1, 9, 10, 13, 32, 34, 37, 39, 44, 45, 46, 47, 58, 59, 60, 62, 64, 91, 92, 93, 123, 125, 127, 128, 255];
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\btrue\b|\bfalse\b|\bnull\b|\{\}|\[\]/g;
 const INTERESTING_NUMBERS = ['0', '-1', '1', '255', '256', '65535', '65536', '2147483647', '2147483648', '4294967296', '9007199254740993', '1e309', '-0', '0x10', '99999999999999999999'];
 
 export class ByteMutator {
@@ -49,7 +51,7 @@ export class ByteMutator {
 
   #mutate(data: Buffer, other: Uint8Array): Buffer {
     const at = () => this.below(data.length + 1);
-    const choice = this.below(this.#words.length > 0 ? 11 : 8);
+    const choice = this.below(this.#words.length > 0 ? 13 : 8);
     switch (choice) {
       case 0:
       case 1:
@@ -83,6 +85,9 @@ export class ByteMutator {
         const where = at();
         return Buffer.concat([data.subarray(0, where), word, data.subarray(where)]);
       }
+      case 11:
+      case 12:
+        return this.#swapToken(data, other);
       default: {
         const word = this.#words[this.below(this.#words.length)];
         const where = at();
@@ -104,6 +109,22 @@ export class ByteMutator {
     const bytes = Buffer.alloc(length);
     for (let i = 0; i < length; i++) bytes[i] = this.below(256);
     return bytes;
+  }
+
+  /**
+   * A token (a quoted string, a number, a literal, an empty object or array)
+   * replaced by a dictionary word or a token of another corpus entry: in JSON
+   * a value stays a value, so the input still parses and reaches the code
+   * behind the parser far more often than byte edits let it.
+   */
+  #swapToken(data: Buffer, other: Uint8Array): Buffer {
+    const tokens = [...data.toString('latin1').matchAll(TOKEN)];
+    if (tokens.length === 0) return data;
+    const token = tokens[this.below(tokens.length)];
+    const donors = this.below(2) === 0 ? [...Buffer.from(other).toString('latin1').matchAll(TOKEN)] : [];
+    const replacement = donors.length > 0 ? Buffer.from(donors[this.below(donors.length)][0], 'latin1') : this.#words[this.below(this.#words.length)];
+    const start = token.index ?? 0;
+    return Buffer.concat([data.subarray(0, start), replacement, data.subarray(start + token[0].length)]);
   }
 
   /** An ASCII number in the input replaced by a boundary value (lengths, ports, sizes, counts). */
