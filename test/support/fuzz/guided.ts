@@ -11,7 +11,7 @@
  * seed, printed so that FUZZ_SEED replays it.
  */
 import assert from 'node:assert/strict';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DEFAULT_SEED, envNumber } from './fuzz.js';
 import type { GuidedMessage, GuidedStats, GuidedWorkerData } from './guided-worker.js';
 import { tsxWorkerSource } from './sandbox.js';
@@ -74,7 +74,12 @@ export async function guidedFuzz(spec: GuidedSpec): Promise<GuidedResult> {
     const message = await new Promise<GuidedMessage | { type: 'stopped'; finding: string; input: Buffer }>((resolve, reject) => {
       port1.on('message', (message: GuidedMessage) => resolve(message));
       worker.on('error', (error) => resolve({ type: 'stopped', finding: `the worker died: ${error.stack ?? error.message}`, input: currentInput() }));
-      worker.on('exit', (code) => reject(new Error(`guided fuzz ${spec.name}: the worker exited (${code}) without a result`)));
+      // The worker ends once it has posted its result; the exit may be seen before that message is.
+      worker.on('exit', (code) => {
+        const result = receiveMessageOnPort(port1);
+        if (result) resolve(result.message as GuidedMessage);
+        else reject(new Error(`guided fuzz ${spec.name}: the worker exited (${code}) without a result`));
+      });
       let started = -1;
       let since = Date.now();
       const watch = setInterval(() => {
