@@ -42,7 +42,7 @@ const PLANTED_BUG = new URL('../support/fuzz/fixtures/planted-bug.ts', import.me
 
 test('guided fuzzing climbs nested conditions to a planted bug and reports it with its minimised input; unguided, the same run does not', async () => {
   // Found after 1,301 inputs with the default seed; the budget counts inputs, not time, so a loaded machine does not change the outcome.
-  const spec = { name: 'planted-bug', target: PLANTED_BUG, seeds: [Buffer.from('seed')], dictionary: [], runs: 3_000, maxLength: 64, shortRunCapMs: 100_000 };
+  const spec = { name: 'planted-bug', target: PLANTED_BUG, seeds: [Buffer.from('seed')], dictionary: [], runs: 3_000, maxLength: 64, shortRunCapMs: 100_000, ownTest: true };
   await assert.rejects(guidedFuzz({ ...spec, sources: [PLANTED_BUG] }), (error: Error) => {
     assert.match(error.message, /TypeError: planted bug reached/);
     assert.match(error.message, /input \(4 bytes, as a JS string\)/);
@@ -54,7 +54,7 @@ test('guided fuzzing climbs nested conditions to a planted bug and reports it wi
 });
 
 test('an input that never returns is reported as a hang, with its bytes', async () => {
-  const run = guidedFuzz({ name: 'planted-hang', target: new URL('../support/fuzz/fixtures/planted-hang.ts', import.meta.url), sources: [], seeds: [Buffer.from('a message')], dictionary: ['HANG'], runs: 100_000, hangMs: 3_000 });
+  const run = guidedFuzz({ name: 'planted-hang', target: new URL('../support/fuzz/fixtures/planted-hang.ts', import.meta.url), sources: [], seeds: [Buffer.from('a message')], dictionary: ['HANG'], runs: 100_000, hangMs: 3_000, ownTest: true });
   await assert.rejects(run, (error: Error) => {
     assert.match(error.message, /no answer within 3000 ms \(a hang\)/);
     assert.match(error.message, /HANG/);
