@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
 import { appRegistry } from '../../src/apps/registry.js';
@@ -12,7 +12,8 @@ import target from './targets/schema.js';
 const TARGET = new URL('./targets/schema.ts', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
 /** The shipped schemas and the seed schema of the defining scenario. */
-const CORPUS_TEXT = ['../../examples/last-agent.json', '../../examples/internal.json', '../../examples/outbound.json', '../support/fixtures/seed-last-agent.json'].map(read);
+const EXAMPLES = readdirSync(new URL('../../examples/', import.meta.url)).filter((name) => name.endsWith('.json'));
+const CORPUS_TEXT = [...EXAMPLES.map((name) => `../../examples/${name}`), '../support/fixtures/seed-last-agent.json'].map(read);
 const CORPUS = CORPUS_TEXT.map((text) => JSON.parse(text) as unknown);
 const KEYS = ['if', 'then', 'else', 'switch', 'case', 'bridge', 'endpoints', 'log', 'setVar', 'goto', 'tag', 'break', 'async', 'elastic', 'exportVar'];
 const JUNK = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('local:nowhere', '${x', '&reg0.$1', 'USER_BUSY', [], {}, null, -1, 1e309));
