@@ -2,16 +2,34 @@
  * The media engine as its own process for `bench:media`: an EmbeddedMediaEngine
  * (media on its worker thread) driven over IPC by bench/media.ts.
  */
+import { readdirSync } from 'node:fs';
 import { EmbeddedMediaEngine } from '../src/media/engine/embedded-engine.js';
-import type { MediaSession } from '../src/media/media-engine.js';
+import type { MediaSession, SessionStats } from '../src/media/media-engine.js';
 
 export type EngineRequest =
   | { op: 'answer'; offer: string }
   | { op: 'play'; id: string; spec: string }
   | { op: 'relay'; a: string; b: string }
   | { op: 'record'; id: string; path: string }
+  | { op: 'close'; id: string }
+  | { op: 'resources' }
   | { op: 'measure' }
-  | { op: 'report' };
+  | { op: 'report' }
+  | { op: 'exit' };
+
+/** A closed session: its statistics and the digits it heard, in order. */
+export interface ClosedSession {
+  id: string;
+  stats: SessionStats;
+  digits: string;
+}
+
+export interface EngineResources {
+  rssMb: number;
+  heapUsedMb: number;
+  fileDescriptors: number;
+  sessions: number;
+}
 
 const engine = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1' });
 
@@ -23,7 +41,7 @@ if (busyShare > 0) {
     while (performance.now() < until);
   }, 100);
 }
-const sessions = new Map<string, MediaSession>();
+const sessions = new Map<string, { session: MediaSession; digits: string }>();
 
 process.on('message', (message: { seq: number; request: EngineRequest }) => {
   handle(message.request).then(
@@ -32,28 +50,55 @@ process.on('message', (message: { seq: number; request: EngineRequest }) => {
   );
 });
 
+async function close(id: string): Promise<ClosedSession> {
+  const entry = sessions.get(id);
+  if (!entry) throw new Error(`no session ${id}`);
+  sessions.delete(id);
+  return { id, stats: await entry.session.close(), digits: entry.digits };
+}
+
 async function handle(request: EngineRequest): Promise<unknown> {
   switch (request.op) {
     case 'answer': {
       const outcome = await engine.answer(request.offer);
       if (outcome.kind !== 'answered') throw new Error(outcome.reason);
-      sessions.set(outcome.session.id, outcome.session);
+      const entry = { session: outcome.session, digits: '' };
+      outcome.session.onDigit((event) => (entry.digits += event.digit));
+      sessions.set(outcome.session.id, entry);
       return { id: outcome.session.id, sdp: outcome.sdp };
     }
     case 'play':
-      void sessions.get(request.id)!.play([{ kind: 'tone', spec: request.spec }]);
+      void sessions.get(request.id)!.session.play([{ kind: 'tone', spec: request.spec }]);
       return null;
     case 'relay':
-      return engine.relay(sessions.get(request.a)!, sessions.get(request.b)!);
+      return engine.relay(sessions.get(request.a)!.session, sessions.get(request.b)!.session);
     case 'record':
-      return sessions.get(request.id)!.startRecording(request.path);
+      return sessions.get(request.id)!.session.startRecording(request.path);
+    case 'close':
+      return close(request.id);
+    case 'resources': {
+      const memory = process.memoryUsage();
+      const resources: EngineResources = {
+        rssMb: memory.rss / 2 ** 20,
+        heapUsedMb: memory.heapUsed / 2 ** 20,
+        fileDescriptors: readdirSync('/proc/self/fd').length,
+        sessions: (await engine.health()).sessions,
+      };
+      return resources;
+    }
     case 'measure':
       await engine.tickIntervals();
       return process.cpuUsage();
     case 'report': {
       const intervals = await engine.tickIntervals();
-      const stats = await Promise.all([...sessions.values()].map((session) => session.close()));
-      return { stats, intervals, cpu: process.cpuUsage() };
+      const { slotFailures } = await engine.health();
+      const closed = await Promise.all([...sessions.keys()].map(close));
+      return { closed, intervals, slotFailures, cpu: process.cpuUsage() };
     }
+    case 'exit':
+      // Closing the engine ends its worker normally, so a CPU profile (PROFILE=) is written for it too.
+      await engine.close();
+      setImmediate(() => process.exit(0));
+      return null;
   }
 }

@@ -2,17 +2,13 @@ import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
 import { template, templateList } from './args.js';
+import { recipients } from './services/mailer.js';
 
 interface SendEmailArgs {
   to: Template[];
   subject: Template;
   message: Template;
   from?: Template;
-}
-
-/** Addresses in `to` may also come several to a variable, separated by commas or semicolons. */
-function recipients(texts: string[]): string[] {
-  return texts.flatMap((text) => text.split(/[,;]/)).map((address) => address.trim()).filter((address) => address !== '');
 }
 
 /**

@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome } from '../engine/app.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
+import type { PromptName } from './services/prompt-catalog.js';
 import type { CheckArgs } from './voicemail.js';
 
 const PIN_VARIABLE = 'vm-password';
@@ -21,7 +22,6 @@ export async function checkMailbox(ctx: AppContext, args: CheckArgs): Promise<Ap
   const user = args.user ? ctx.expand(args.user).trim() : caller;
   const entry = user ? ctx.services.directory.user(domain, user) : undefined;
   if (!user || !entry) return { result: user ? `failed: no user ${JSON.stringify(user)} in ${domain}` : 'failed: no mailbox: give `user`, or call from a user’s phone' };
-  if (args.announce) ctx.log('caller IDs are not read out (announce): no number prompts yet');
   const { voicemail, prompts } = ctx.services.acr;
 
   const mustAuthenticate = args.auth ?? caller !== user;
@@ -41,7 +41,11 @@ export async function checkMailbox(ctx: AppContext, args: CheckArgs): Promise<Ap
   }
   let deleted = 0;
   for (const message of messages) {
-    const listen: PlayItem[] = [...(await prompts.items('vm-message')), { kind: 'file', path: voicemail.audioPath(domain, user, message.id) }];
+    const listen: PlayItem[] = [
+      ...(await prompts.items('vm-message')),
+      ...(args.announce ? await callerNumber(ctx, message.callerIdNumber) : []),
+      { kind: 'file', path: voicemail.audioPath(domain, user, message.id) },
+    ];
     let choice: string;
     do {
       choice = await ask(ctx, [...listen, ...(await prompts.items('vm-message-menu'))], 1, '');
@@ -55,6 +59,15 @@ export async function checkMailbox(ctx: AppContext, args: CheckArgs): Promise<Ap
   }
   await ctx.call.play({ items: await prompts.items('vm-goodbye') });
   return { result: `${messages.length} message(s) played for ${user}, ${deleted} deleted` };
+}
+
+/** `announce` (FreeSWITCH's vm_announce_cid): "from" and the caller's number, digit by digit; nothing for a number without digits. */
+async function callerNumber(ctx: AppContext, number: string): Promise<PlayItem[]> {
+  const digits = number.replace(/\D/g, '');
+  if (digits === '') return [];
+  const { prompts } = ctx.services.acr;
+  const spoken = await Promise.all(['vm-from' as const, ...[...digits].map((digit) => `digit-${digit}` as PromptName)].map((name) => prompts.items(name)));
+  return spoken.flat();
 }
 
 /** The user part of `presence_id`: the user whose own phone made the call (authenticated by the SIP server). */

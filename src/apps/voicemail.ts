@@ -4,7 +4,10 @@ import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { Template } from '../engine/template.js';
 import { NAMED_TONES } from '../media/audio/tone-stream.js';
 import type { VoicemailMessage } from '../voicemail/store.js';
+import { templateList } from './args.js';
 import { describeMessage, messageOptions } from './record-file.js';
+import { recipients } from './services/mailer.js';
+import { emailMessage, mailboxAddresses } from './voicemail-email.js';
 import { checkMailbox } from './voicemail-check.js';
 
 /** How a message left here ends: FreeSWITCH voicemail's limits (5 minutes), Webitel's silence rule, # to finish. */
@@ -24,14 +27,17 @@ const leaveObject = z
     skip_instructions: flag.default(false),
     /** Mailboxes that get a copy (FreeSWITCH vm_cc). */
     cc: z.union([userRef, z.array(userRef)]).optional(),
+    /** Addresses the message is e-mailed to, besides each receiving mailbox's `vm-mailto` (callrouter's addition). */
+    email: templateList.optional(),
   })
   .strict();
-const toLeave = ({ user, skip_greeting, skip_instructions, cc }: z.output<typeof leaveObject>) => ({
+const toLeave = ({ user, skip_greeting, skip_instructions, cc, email }: z.output<typeof leaveObject>) => ({
   mode: 'leave' as const,
   user,
   skipGreeting: skip_greeting,
   skipInstructions: skip_instructions,
   cc: cc === undefined ? [] : Array.isArray(cc) ? cc : [cc],
+  email: email ?? [],
 });
 
 /** `{check: true, user, auth, announce}`: listen to and delete one's messages. */
@@ -112,10 +118,17 @@ async function leaveMessage(ctx: AppContext, args: LeaveArgs): Promise<AppOutcom
     heard: false,
   };
   await voicemail.save(message);
+  const mailboxes = [user];
   for (const copyTo of args.cc.map((cc) => ctx.expand(cc).trim())) {
-    if (ctx.services.directory.user(domain, copyTo)) await voicemail.copy(message, copyTo);
-    else ctx.log(`no copy for ${JSON.stringify(copyTo)}: no such user in ${domain}`);
+    if (ctx.services.directory.user(domain, copyTo)) {
+      await voicemail.copy(message, copyTo);
+      mailboxes.push(copyTo);
+    } else ctx.log(`no copy for ${JSON.stringify(copyTo)}: no such user in ${domain}`);
   }
+  const mailTo = [...recipients(args.email.map((address) => ctx.expand(address))), ...mailboxAddresses(ctx, mailboxes)];
+  // The caller hears the goodbye while the mail goes out; the step waits for the mail only to trace what became of it.
+  const mailed = mailTo.length > 0 ? emailMessage(ctx, message, mailTo) : undefined;
   if (recording.reason !== 'stopped') await ctx.call.play({ items: await prompts.items('vm-saved') });
-  return { result: `message ${id} left for ${user} (${describeMessage(recording)})` };
+  const left = `message ${id} left for ${user} (${describeMessage(recording)})`;
+  return { result: mailed ? `${left}; ${await mailed}` : left };
 }

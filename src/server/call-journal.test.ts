@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
 import type { CallLegRecord } from '../call/leg-record.js';
@@ -23,16 +26,19 @@ function leg(uuid: string, answered: boolean): OpenLeg {
 }
 
 test('legs left in the journal come back as CRASH records ending when the process was last alive; ended legs do not', async (t) => {
-  t.mock.timers.enable({ apis: ['Date', 'setImmediate', 'setInterval'], now: Date.parse('2026-12-05T10:01:00Z') });
-  const db = openStateDatabase(':memory:');
+  t.mock.timers.enable({ apis: ['Date', 'setTimeout', 'setInterval'], now: Date.parse('2026-12-05T10:01:00Z') });
+  const dir = await mkdtemp(join(tmpdir(), 'call-journal-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const db = openStateDatabase(join(dir, 'state.sqlite'));
   const crashed = new SqliteCallJournal(db, logger);
-  crashed.write(leg('in-progress', false));
-  crashed.write(leg('in-progress', true));
-  crashed.write(leg('ended', true));
+  crashed.write('in-progress', () => leg('in-progress', false));
+  crashed.write('in-progress', () => leg('in-progress', true));
+  crashed.write('ended', () => leg('ended', true));
   crashed.remove('ended');
-  t.mock.timers.tick(0);
   t.mock.timers.tick(5_000);
-  // No close(): the process died. A new one opens the same database.
+  // The process dies here. Closing stands in for the writer thread committing what it was sent (it waits for that, removes
+  // nothing and, with the clock stopped, writes no later heartbeat).
+  await crashed.close();
 
   const restarted = new SqliteCallJournal(db, logger);
   const records: CallLegRecord[] = [];
@@ -43,7 +49,6 @@ test('legs left in the journal come back as CRASH records ending when the proces
   assert.deepEqual(records[0].answerTime, new Date('2026-12-05T10:00:05Z'), 'the latest write wins, dates intact');
   assert.deepEqual(records[0].endTime, new Date('2026-12-05T10:01:05Z'), 'the last heartbeat');
   assert.equal(restarted.crashedLegs().length, 0, 'forgotten once recorded');
-  crashed.close();
-  restarted.close();
+  await restarted.close();
   db.close();
 });

@@ -55,16 +55,16 @@ export class FileVoicemailStore implements VoicemailStore {
 
   async get(domain: string, user: string, id: string): Promise<VoicemailMessage | undefined> {
     if (!MESSAGE_ID.test(id)) return undefined;
-    try {
-      return JSON.parse(await readFile(this.#metaPath(domain, user, id), 'utf8')) as VoicemailMessage;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    }
+    const text = await readIfThere(this.#metaPath(domain, user, id));
+    return text && (JSON.parse(text.toString('utf8')) as VoicemailMessage);
   }
 
   audioPath(domain: string, user: string, id: string): string {
     return join(this.#box(domain, user), `${safePart(id)}.wav`);
+  }
+
+  async audio(domain: string, user: string, id: string): Promise<Uint8Array | undefined> {
+    return MESSAGE_ID.test(id) ? readIfThere(this.audioPath(domain, user, id)) : undefined;
   }
 
   async markHeard(domain: string, user: string, id: string): Promise<void> {
@@ -107,5 +107,15 @@ export class FileVoicemailStore implements VoicemailStore {
 
   #metaPath(domain: string, user: string, id: string): string {
     return join(this.#box(domain, user), `${safePart(id)}.json`);
+  }
+}
+
+/** The file's bytes; undefined when there is no such file. */
+async function readIfThere(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

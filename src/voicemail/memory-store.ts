@@ -40,6 +40,11 @@ export class MemoryVoicemailStore implements VoicemailStore {
     return join('voicemail', safePart(domain), safePart(user), `${safePart(id)}.wav`);
   }
 
+  /** A trace records no audio. */
+  async audio(): Promise<Uint8Array | undefined> {
+    return undefined;
+  }
+
   async markHeard(domain: string, user: string, id: string): Promise<void> {
     const message = this.#messages.get(key(domain, user, id));
     if (message) message.heard = true;

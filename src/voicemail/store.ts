@@ -32,6 +32,8 @@ export interface VoicemailStore {
   list(domain: string, user: string): Promise<VoicemailMessage[]>;
   get(domain: string, user: string, id: string): Promise<VoicemailMessage | undefined>;
   audioPath(domain: string, user: string, id: string): string;
+  /** The message's WAV (to send it on, e.g. by e-mail); undefined when the store keeps no audio (a trace) or the message is gone. */
+  audio(domain: string, user: string, id: string): Promise<Uint8Array | undefined>;
   markHeard(domain: string, user: string, id: string): Promise<void>;
   /** False when there was no such message. */
   delete(domain: string, user: string, id: string): Promise<boolean>;

@@ -10,9 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { TokenStore } from '../../src/admin/token-store.js';
-import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
+import { leaveToneMessage } from '../support/media/voicemail-caller.js';
 import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
 
 const LEAVE_NUMBER = '0441234511';
@@ -65,15 +65,6 @@ async function mailbox(token = tokens.admin): Promise<any[]> {
   return ((await response.json()) as { messages: any[] }).messages;
 }
 
-/** Until each 100 ms of the last 300 ms the peer heard is this tone (speech never holds one pitch that long). */
-async function hears(peer: RtpPeer, hz: number, timeoutMs = 60_000): Promise<void> {
-  await peer.waitFor(() => {
-    const audio = peer.audio();
-    if (audio.length < 2400) return false;
-    return [2400, 1600, 800].every((back) => Math.abs(dominantFrequency(audio.subarray(audio.length - back, audio.length - back + 800)) - hz) <= 20);
-  }, timeoutMs);
-}
-
 /** Until a packet with sound arrives after the first `from` packets (a prompt started). */
 async function soundAfter(peer: RtpPeer, from: number, timeoutMs = 60_000): Promise<void> {
   await peer.waitFor(() => peer.audioPackets().slice(from).some((packet) => packet.payload.some((byte) => (byte & 0x7f) < 0x60)), timeoutMs);
@@ -81,16 +72,7 @@ async function soundAfter(peer: RtpPeer, from: number, timeoutMs = 60_000): Prom
 
 describe('voicemail over SIP and HTTP', () => {
   it('a caller leaves a message: listed with its caller, downloadable as WAV holding the caller’s tone', async () => {
-    const peer = await RtpPeer.open('PCMU');
-    try {
-      const call = await callUas(server.udpPort, peer.offer(), LEAVE_NUMBER, CALLER);
-      peer.useAnswer(call.answerSdp);
-      await hears(peer, BEEP_HZ);
-      await peer.sendAudio(new ToneSource(parseToneStream(`%(2000,0,${VOICE_HZ})`)), 100);
-      await call.bye();
-    } finally {
-      peer.close();
-    }
+    await leaveToneMessage({ port: server.udpPort, number: LEAVE_NUMBER, caller: CALLER, beepHz: BEEP_HZ, voiceHz: VOICE_HZ });
     let messages: any[] = [];
     for (let waited = 0; waited < 30_000 && messages.length === 0; waited += 200) {
       messages = await mailbox();

@@ -1,48 +1,17 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { SMTPServer } from 'smtp-server';
 import { runApp } from '../support/engine.js';
 import { acrServices } from './support.js';
-
-interface Delivered {
-  from: string;
-  to: string[];
-  data: string;
-}
+import { SmtpSink } from '../support/smtp-sink.js';
 
 describe('sendEmail through a local SMTP server', () => {
-  const delivered: Delivered[] = [];
-  const sink = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onAuth(auth, _session, callback) {
-      if (auth.username === 'router' && auth.password === 'secret') callback(null, { user: auth.username });
-      else callback(new Error('bad credentials'));
-    },
-    onData(stream, session, callback) {
-      let data = '';
-      stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-      stream.on('end', () => {
-        delivered.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-          data,
-        });
-        callback();
-      });
-    },
-  });
+  let sink: SmtpSink;
   let port = 0;
   before(async () => {
-    await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-    port = (sink.server.address() as AddressInfo).port;
+    sink = await SmtpSink.start({ username: 'router', password: 'secret' });
+    port = sink.port;
   });
-  after(() => new Promise<void>((resolve) => sink.close(() => resolve())));
-
-  async function waitForMail(count: number): Promise<void> {
-    for (let tries = 0; tries < 200 && delivered.length < count; tries++) await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  after(() => sink.close());
 
   it("sends the documented message with the domain's SMTP settings, variables substituted", async () => {
     const acr = acrServices({ email: { host: '127.0.0.1', port, secure: false, username: 'router', password: 'secret', from: 'pbx@example.com', timeoutMs: 5000 } });
@@ -58,8 +27,8 @@ describe('sendEmail through a local SMTP server', () => {
       { acr },
     );
     assert.match(step.result!, /^sending to office@gmail.com, support@webitel.ua via 127\.0\.0\.1:\d+$/);
-    await waitForMail(1);
-    const [mail] = delivered;
+    await sink.waitFor(1);
+    const [mail] = sink.delivered;
     assert.equal(mail.from, 'pbx@example.com');
     assert.deepEqual(mail.to, ['office@gmail.com', 'support@webitel.ua']);
     assert.match(mail.data, /Subject: \[webitel\]\(0671234567\) SMS notification/);

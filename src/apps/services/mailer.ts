@@ -4,13 +4,21 @@ import type { DomainAppSettings } from './settings.js';
 export interface EmailMessage {
   to: string[];
   subject: string;
-  html: string;
+  /** The body: HTML (`sendEmail`), or plain text. */
+  html?: string;
+  text?: string;
   from?: string;
+  attachments?: { filename: string; content: Uint8Array; contentType: string }[];
+}
+
+/** Addresses as schemas give them: several to a string too, separated by commas or semicolons. */
+export function recipients(texts: readonly string[]): string[] {
+  return texts.flatMap((text) => text.split(/[,;]/)).map((address) => address.trim()).filter((address) => address !== '');
 }
 
 type EmailSettings = NonNullable<DomainAppSettings['email']>;
 
-/** Sends `sendEmail` messages through each domain's SMTP server; one pooled connection set per server. */
+/** Sends `sendEmail` messages (and voicemail's) through each domain's SMTP server; one pooled connection set per server. */
 export class Mailer {
   readonly #transports = new WeakMap<EmailSettings, Transporter>();
 
@@ -20,6 +28,8 @@ export class Mailer {
       to: message.to,
       subject: message.subject,
       html: message.html,
+      text: message.text,
+      attachments: message.attachments?.map(({ filename, content, contentType }) => ({ filename, content: Buffer.from(content), contentType })),
     });
     return String(info.messageId ?? '');
   }

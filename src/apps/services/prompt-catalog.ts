@@ -15,6 +15,18 @@ export const PROMPTS = {
   'vm-message-menu': { text: 'To hear it again, press 1. To delete it, press 7. To keep it and go on, press 9.', tone: '%(100,100,880);%(100,300,880)' },
   'vm-deleted': { text: 'Message deleted.', tone: '%(200,200,440)' },
   'vm-goodbye': { text: 'No more messages. Goodbye.', tone: '%(300,50,784);%(300,200,523)' },
+  'vm-from': { text: 'From', tone: '%(100,150,660)' },
+  // Numbers read digit by digit (voicemail's `announce`); without speech each digit is its DTMF tone.
+  'digit-0': { text: 'zero', tone: '0' },
+  'digit-1': { text: 'one', tone: '1' },
+  'digit-2': { text: 'two', tone: '2' },
+  'digit-3': { text: 'three', tone: '3' },
+  'digit-4': { text: 'four', tone: '4' },
+  'digit-5': { text: 'five', tone: '5' },
+  'digit-6': { text: 'six', tone: '6' },
+  'digit-7': { text: 'seven', tone: '7' },
+  'digit-8': { text: 'eight', tone: '8' },
+  'digit-9': { text: 'nine', tone: '9' },
   'demo-welcome': { text: 'Welcome to callrouter. For extension 100, press 1. For extension 102, press 2.', tone: '%(400,100,600);%(400,300,600)' },
   'demo-closed': { text: 'We are closed now. Please leave a message.', tone: '%(400,100,500);%(400,300,400)' },
 } as const satisfies Record<string, { text: string; tone: string }>;

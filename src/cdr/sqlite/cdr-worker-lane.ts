@@ -16,7 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import { CdrQueryError } from '../store.js';
 import { deserializeError } from './cdr-writer-protocol.js';
 import type { CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
-import { startWorkerThread } from './worker-thread.js';
+import { startWorkerThread } from '../../worker-thread.js';
 
 export interface LaneRequest {
   operation: CdrOperation;
@@ -173,7 +173,7 @@ export class CdrWorkerLane {
   }
 
   #start(): Worker {
-    const worker = startWorkerThread('cdr-request-worker', this.#data, this.#name);
+    const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData: this.#data, name: this.#name });
     this.#worker = worker;
     this.#ready = false;
     this.#workerUsed = false;

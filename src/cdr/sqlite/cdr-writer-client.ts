@@ -18,7 +18,7 @@ import type { CallTraceRecord, CallTraceSink } from '../call-traces.js';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
-import { startWorkerThread } from './worker-thread.js';
+import { startWorkerThread } from '../../worker-thread.js';
 
 export interface SqliteCdrWriterWorkerOptions {
   /** The store's database file (not ':memory:': a worker cannot share an in-memory database). */
@@ -162,7 +162,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   }
 
   #start(): Worker {
-    const worker = startWorkerThread('cdr-writer-worker', this.#data, 'cdr-writer');
+    const worker = startWorkerThread(import.meta.url, 'cdr-writer-worker', { workerData: this.#data, name: 'cdr-writer' });
     this.#worker = worker;
     this.#given = false;
     this.#failure = undefined;

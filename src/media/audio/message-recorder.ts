@@ -36,7 +36,6 @@ const MAX_QUEUED_FRAMES = 10;
 export class MessageRecorder {
   readonly #wav: WavStreamWriter;
   readonly #queue: Int16Array[] = [];
-  readonly #frame = Buffer.alloc(SAMPLES_PER_FRAME * 2);
   #silentMs = 0;
   #ended: Promise<MessageRecording> | undefined;
   #resolve!: (recording: MessageRecording) => void;
@@ -75,13 +74,14 @@ export class MessageRecorder {
   slot(): boolean {
     if (this.ended) return true;
     const frame = this.#queue.shift();
+    const offset = this.#wav.nextFrame();
+    const view = this.#wav.frameView;
     let level = 0;
     for (let n = 0; n < SAMPLES_PER_FRAME; n++) {
-      const sample = frame?.[n] ?? 0;
-      this.#frame.writeInt16LE(sample, n * 2);
+      const sample = frame ? frame[n] : 0;
+      view.setInt16(offset + n * 2, sample, true);
       level += Math.abs(sample);
     }
-    this.#wav.append(Buffer.from(this.#frame));
     const silent = level / SAMPLES_PER_FRAME < this.options.silenceThreshold;
     this.#silentMs = silent ? this.#silentMs + PTIME_MS : 0;
     if (this.#wav.durationMs >= this.options.maxMs) this.end('max');

@@ -46,14 +46,10 @@ export class StereoRecorder {
 
   /** One slot of the timeline: a frame per channel, silence where none came. */
   slot(): void {
-    const left = this.#queues.left.shift();
-    const right = this.#queues.right.shift();
-    const interleaved = Buffer.alloc(SAMPLES_PER_FRAME * 4);
-    for (let n = 0; n < SAMPLES_PER_FRAME; n++) {
-      interleaved.writeInt16LE(left?.[n] ?? 0, n * 4);
-      interleaved.writeInt16LE(right?.[n] ?? 0, n * 4 + 2);
-    }
-    this.#wav.append(interleaved);
+    const offset = this.#wav.nextFrame();
+    const view = this.#wav.frameView;
+    writeChannel(view, offset, this.#queues.left.shift());
+    writeChannel(view, offset + 2, this.#queues.right.shift());
   }
 
   /** Writes what is left and the final sizes into the header. */
@@ -61,4 +57,9 @@ export class StereoRecorder {
     await this.#wav.finish();
     return { path: this.path, durationMs: this.#wav.durationMs, overrunFrames: this.#overrun };
   }
+}
+
+/** One channel of a stereo frame: every other sample, starting at `offset`. */
+function writeChannel(view: DataView, offset: number, frame: Int16Array | undefined): void {
+  for (let n = 0; n < SAMPLES_PER_FRAME; n++) view.setInt16(offset + n * 4, frame ? frame[n] : 0, true);
 }

@@ -58,3 +58,26 @@ test('skipping frames lands where reading them would have, and reports frames le
   assert.equal(skipped.skip(100), 100 - 8, "18 frames in all, 10 played");
   assert.equal(skipped.read(frame), false);
 });
+
+test('a tone longer than a second stays in phase; one with a fraction of a hertz is computed too, kept or (past 5 s) as it plays', () => {
+  const whole = render('%(3000,0,440,480)');
+  assert.equal(whole.length, 150);
+  // Whole-hertz tones repeat every second (50 frames).
+  assert.deepEqual(whole[120], whole[20]);
+  const kept = render('%(3000,0,440.5)');
+  const computed = render('%(6000,0,440.5)');
+  assert.equal(kept.length, 150);
+  assert.equal(computed.length, 300);
+  // 440.5 Hz is half a cycle off after a second; both ways give the same samples.
+  assert.notDeepEqual(kept[70], kept[20]);
+  assert.deepEqual(computed.slice(0, 150), kept);
+  const block = Float64Array.from(computed[280]);
+  assert.ok(goertzelPower(block, 440) > 100 * goertzelPower(block, 600));
+});
+
+test('a segment with no audible frequency is silence for its on-time', () => {
+  const frames = render('%(100,0,0);%(100,0,440)');
+  assert.equal(frames.length, 10);
+  assert.ok(frames[2].every((sample) => sample === 0));
+  assert.ok(frames[7].some((sample) => sample !== 0));
+});

@@ -109,24 +109,81 @@ function duration(spec: string, ms: number): number {
 /** sin(2πk/8000) for k in 0..7999: a whole-hertz tone's sample n is SINE[(f·n) mod 8000]. */
 const SINE = Float64Array.from({ length: SAMPLE_RATE }, (_, k) => Math.sin((2 * Math.PI * k) / SAMPLE_RATE));
 
+/**
+ * A segment's tone is computed once: whole-hertz tones repeat every second,
+ * so one second of samples (or the whole tone, when shorter or not whole-hertz)
+ * is all it takes, and every call playing the same tone shares it.
+ */
+const renderedTones = new Map<string, Int16Array>();
+const MAX_RENDERED_TONES = 256;
+/** Beyond this (5 s), a tone that does not repeat every second is computed as it plays: the cache stays under ~20 MB. */
+const MAX_RENDERED_SAMPLES = 5 * SAMPLE_RATE;
+
+function renderedTone(segment: ToneSegment): Int16Array | undefined {
+  const onSamples = samples(segment.onMs);
+  const periodic = segment.frequencies.every((frequency) => Number.isInteger(frequency));
+  const length = periodic ? Math.min(onSamples, SAMPLE_RATE) : onSamples;
+  if (length > MAX_RENDERED_SAMPLES) return undefined;
+  const key = `${segment.levelDb}|${segment.frequencies.join(',')}|${length}`;
+  let rendered = renderedTones.get(key);
+  if (!rendered) {
+    rendered = new Int16Array(length);
+    for (let n = 0; n < length; n++) rendered[n] = toneSample(segment, n);
+    // The oldest rendering goes when there are too many (a Map keeps insertion order).
+    if (renderedTones.size >= MAX_RENDERED_TONES) renderedTones.delete(renderedTones.keys().next().value!);
+    renderedTones.set(key, rendered);
+  }
+  return rendered;
+}
+
+function toneSample(segment: ToneSegment, n: number): number {
+  const amplitude = 32767 * 10 ** (segment.levelDb / 20);
+  let value = 0;
+  for (const frequency of segment.frequencies) {
+    value += Number.isInteger(frequency) ? SINE[(frequency * n) % SAMPLE_RATE] : Math.sin((2 * Math.PI * frequency * n) / SAMPLE_RATE);
+  }
+  return Math.max(-32768, Math.min(32767, Math.round(amplitude * value)));
+}
+
+interface PlayableSegment {
+  onSamples: number;
+  totalSamples: number;
+  tone: ToneSegment;
+  /** The tone's samples from its start, repeating; undefined: computed as played. */
+  rendered: Int16Array | undefined;
+}
+
 /** Plays a tone stream; each segment's tones start at phase 0, whatever the frame boundaries. */
 export class ToneSource implements AudioSource {
+  readonly #segments: PlayableSegment[];
+  readonly #loops: number;
   #segment = 0;
   #sampleInSegment = 0;
   #loopsPlayed = 0;
 
-  constructor(private readonly stream: ToneStream) {}
+  constructor(stream: ToneStream) {
+    this.#loops = stream.loops;
+    this.#segments = stream.segments.map((tone) => ({
+      onSamples: samples(tone.onMs),
+      totalSamples: samples(tone.onMs + tone.offMs),
+      tone,
+      rendered: renderedTone(tone),
+    }));
+  }
 
   read(frame: Int16Array): boolean {
-    for (let n = 0; n < frame.length; n++) {
+    let n = 0;
+    while (n < frame.length) {
       const segment = this.#current();
       if (!segment) {
         if (n === 0) return false;
         frame.fill(0, n);
         return true;
       }
-      frame[n] = this.#sample(segment);
-      this.#sampleInSegment += 1;
+      const count = Math.min(frame.length - n, segment.totalSamples - this.#sampleInSegment);
+      this.#fill(segment, frame.subarray(n, n + count));
+      this.#sampleInSegment += count;
+      n += count;
     }
     return true;
   }
@@ -136,36 +193,44 @@ export class ToneSource implements AudioSource {
     while (left > 0) {
       const segment = this.#current();
       if (!segment) return Math.ceil(left / SAMPLES_PER_FRAME);
-      const step = Math.min(left, samples(segment.onMs + segment.offMs) - this.#sampleInSegment);
+      const step = Math.min(left, segment.totalSamples - this.#sampleInSegment);
       this.#sampleInSegment += step;
       left -= step;
     }
     return 0;
   }
 
-  #current(): ToneSegment | undefined {
+  #current(): PlayableSegment | undefined {
     for (;;) {
-      if (this.stream.loops !== -1 && this.#loopsPlayed >= this.stream.loops) return undefined;
-      const segment = this.stream.segments[this.#segment];
-      if (this.#sampleInSegment < samples(segment.onMs + segment.offMs)) return segment;
+      if (this.#loops !== -1 && this.#loopsPlayed >= this.#loops) return undefined;
+      const segment = this.#segments[this.#segment];
+      if (this.#sampleInSegment < segment.totalSamples) return segment;
       this.#sampleInSegment = 0;
       this.#segment += 1;
-      if (this.#segment === this.stream.segments.length) {
+      if (this.#segment === this.#segments.length) {
         this.#segment = 0;
         this.#loopsPlayed += 1;
       }
     }
   }
 
-  #sample(segment: ToneSegment): number {
-    const n = this.#sampleInSegment;
-    if (n >= samples(segment.onMs)) return 0;
-    const amplitude = 32767 * 10 ** (segment.levelDb / 20);
-    let value = 0;
-    for (const frequency of segment.frequencies) {
-      value += Number.isInteger(frequency) ? SINE[(frequency * n) % SAMPLE_RATE] : Math.sin((2 * Math.PI * frequency * n) / SAMPLE_RATE);
+  /** The segment's samples from the current position into `out` (which does not run past the segment). */
+  #fill(segment: PlayableSegment, out: Int16Array): void {
+    let n = 0;
+    let position = this.#sampleInSegment;
+    const rendered = segment.rendered;
+    while (n < out.length && position < segment.onSamples) {
+      if (rendered) {
+        const offset = position % rendered.length;
+        const count = Math.min(out.length - n, segment.onSamples - position, rendered.length - offset);
+        out.set(rendered.subarray(offset, offset + count), n);
+        n += count;
+        position += count;
+      } else {
+        out[n++] = toneSample(segment.tone, position++);
+      }
     }
-    return Math.max(-32768, Math.min(32767, Math.round(amplitude * value)));
+    out.fill(0, n);
   }
 }
 

@@ -6,16 +6,19 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { SAMPLE_RATE } from '../codec.js';
+import { SAMPLE_RATE, SAMPLES_PER_FRAME } from '../codec.js';
 
 const WAV_HEADER_BYTES = 44;
-/** Frames buffered before they are handed to the file (one second of 20 ms frames). */
+/** Frames written into one buffer before it is handed to the file (one second of 20 ms frames). */
 const FLUSH_FRAMES = 50;
 
 export class WavStreamWriter {
   readonly #file: WriteStream;
   readonly #opened: Promise<void>;
-  #pending: Buffer[] = [];
+  readonly #frameBytes: number;
+  #chunk: Buffer;
+  #view: DataView;
+  #used = 0;
   #dataBytes = 0;
   #failure: Error | undefined;
 
@@ -23,6 +26,8 @@ export class WavStreamWriter {
     readonly path: string,
     readonly channels: 1 | 2,
   ) {
+    this.#frameBytes = SAMPLES_PER_FRAME * 2 * channels;
+    [this.#chunk, this.#view] = this.#newChunk();
     this.#file = createWriteStream(path);
     this.#opened = new Promise((resolve, reject) => {
       this.#file.once('open', () => resolve());
@@ -43,11 +48,21 @@ export class WavStreamWriter {
     return (this.#dataBytes / (2 * this.channels) / SAMPLE_RATE) * 1000;
   }
 
-  /** Interleaved 16-bit little-endian samples (one frame of every channel). */
-  append(interleaved: Buffer): void {
-    this.#pending.push(interleaved);
-    this.#dataBytes += interleaved.length;
-    if (this.#pending.length >= FLUSH_FRAMES) this.#flush();
+  /**
+   * Room for the next 20 ms frame: its byte offset in `frameView`, where the
+   * caller writes it at once (each sample time's channels in turn, 16-bit little-endian).
+   */
+  nextFrame(): number {
+    if (this.#used + this.#frameBytes > this.#chunk.length) this.#flush();
+    const offset = this.#used;
+    this.#used += this.#frameBytes;
+    this.#dataBytes += this.#frameBytes;
+    return offset;
+  }
+
+  /** Where nextFrame's room is; read it after calling nextFrame (it changes as buffers fill). */
+  get frameView(): DataView {
+    return this.#view;
   }
 
   /** Writes what is left and the final lengths into the header. */
@@ -64,9 +79,16 @@ export class WavStreamWriter {
   }
 
   #flush(): void {
-    if (this.#pending.length === 0) return;
-    this.#file.write(Buffer.concat(this.#pending));
-    this.#pending = [];
+    if (this.#used === 0) return;
+    // The file stream keeps the buffer it is given; the next frames go to a new one.
+    this.#file.write(this.#chunk.subarray(0, this.#used));
+    [this.#chunk, this.#view] = this.#newChunk();
+    this.#used = 0;
+  }
+
+  #newChunk(): [Buffer, DataView] {
+    const chunk = Buffer.allocUnsafe(FLUSH_FRAMES * this.#frameBytes);
+    return [chunk, new DataView(chunk.buffer, chunk.byteOffset, chunk.length)];
   }
 }
 

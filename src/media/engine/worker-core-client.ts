@@ -3,30 +3,16 @@
  * media worker, answered by id. Digits come back as events. A worker that
  * dies fails the calls it had; the engine reports it and stops taking calls.
  */
-import { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../../worker-thread.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import type { MediaSettings } from '../settings.js';
 import type { MediaCoreApi } from './media-core.js';
 import { deserializeError, type CoreMethod, type FromMediaWorker, type MediaWorkerData } from './worker-protocol.js';
 
-/**
- * Starts media-worker beside this module: compiled, the .js file; from
- * source under tsx, the .ts file through a bootstrap that registers tsx in
- * the worker (Node 20 does not pass the parent's --import hooks on).
- */
-function startWorker(data: MediaWorkerData): Worker {
-  const options = { workerData: data, name: 'media' };
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./media-worker.js', import.meta.url), options);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./media-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(bootstrap, { ...options, eval: true });
-}
-
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 
 export function workerCore(settings: MediaSettings, onDigit: (sessionId: string, event: DigitEvent) => void): MediaCoreApi {
-  const worker = startWorker({ settings });
+  const worker = startWorkerThread(import.meta.url, 'media-worker', { workerData: { settings } satisfies MediaWorkerData, name: 'media' });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;

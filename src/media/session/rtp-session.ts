@@ -6,7 +6,7 @@
  */
 import type { RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
-import { decodeFrame, encodeFrame, SAMPLES_PER_FRAME } from '../codec.js';
+import { decodeFrame, encodeInto, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from '../audio/source.js';
 import { StereoRecorder, type RecordingSummary } from '../audio/stereo-recorder.js';
 import { MessageRecorder, type MessageOptions, type MessageRecording } from '../audio/message-recorder.js';
@@ -17,7 +17,7 @@ import type { InbandDetection, PlayResult, SessionStats } from '../media-engine.
 import type { SocketPair } from '../rtp/port-pool.js';
 import { ReceiveStats } from '../rtp/receive-stats.js';
 import { senderReport } from '../rtp/rtcp.js';
-import { looksLikeRtcp, parseRtp, serializeRtp, type RtpPacket } from '../rtp/rtp-packet.js';
+import { looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, type RtpPacket } from '../rtp/rtp-packet.js';
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
 import { TxStream } from './tx-stream.js';
 
@@ -188,7 +188,7 @@ export class RtpSession {
     const frame = this.#nextOwnFrame(missedSlots);
     if (!frame) return;
     const { timestamp, marker } = this.tx.ownSlot(missedSlots);
-    this.#send(media.payloadType, marker, timestamp, encodeFrame(media.codec, frame));
+    this.#sendSamples(media, marker, timestamp, frame);
     this.#recorder?.push('right', frame.slice());
   }
 
@@ -196,20 +196,19 @@ export class RtpSession {
   sendRelayed(packet: RtpPacket, from: NegotiatedMedia, decoded: Int16Array | undefined): void {
     const media = this.#media;
     if (!media || !this.#remote || !canSend(media.direction) || this.#playing) return;
-    let payloadType: number;
-    let payload: Uint8Array;
     if (packet.payloadType === from.telephoneEventPayloadType) {
       if (media.telephoneEventPayloadType === undefined) return;
-      payloadType = media.telephoneEventPayloadType;
-      payload = packet.payload;
-    } else {
-      payloadType = media.payloadType;
-      const samples = decoded ?? decodeFrame(from.codec, packet.payload);
-      payload = from.codec === media.codec ? packet.payload : encodeFrame(media.codec, samples);
-      this.#recorder?.push('right', samples);
+      const { timestamp, marker } = this.tx.relay(packet);
+      this.#sendPayload(media.telephoneEventPayloadType, marker, timestamp, packet.payload);
+      return;
     }
+    // Samples only when they are needed: the same codec both ways passes the payload through.
+    const transcoding = from.codec !== media.codec;
+    const samples = decoded ?? (transcoding || this.#recorder ? decodeFrame(from.codec, packet.payload) : undefined);
+    if (samples) this.#recorder?.push('right', samples);
     const { timestamp, marker } = this.tx.relay(packet);
-    this.#send(payloadType, marker, timestamp, payload);
+    if (transcoding && samples) this.#sendSamples(media, marker, timestamp, samples);
+    else this.#sendPayload(media.payloadType, marker, timestamp, packet.payload);
   }
 
   stats(): SessionStats {
@@ -263,12 +262,12 @@ export class RtpSession {
         return false;
       }
       const { timestamp, marker } = this.tx.ownSlot(missedSlots);
-      this.#send(media.payloadType, marker, timestamp, encodeFrame(media.codec, this.#frame));
+      this.#sendSamples(media, marker, timestamp, this.#frame);
       return true;
     }
     const { timestamp } = this.tx.ownSlot(missedSlots);
     this.#eventTimestamp ??= timestamp;
-    for (const packet of queued.sender.next()) this.#send(media.telephoneEventPayloadType!, packet.marker, this.#eventTimestamp, packet.payload);
+    for (const packet of queued.sender.next()) this.#sendPayload(media.telephoneEventPayloadType!, packet.marker, this.#eventTimestamp, packet.payload);
     if (queued.sender.done) this.#finishDigit();
     return true;
   }
@@ -278,11 +277,29 @@ export class RtpSession {
     this.#digitQueue.shift()?.done?.();
   }
 
-  #send(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
-    const remote = this.#remote;
-    if (!remote) return;
-    const sequenceNumber = this.tx.nextSequence(payload.length);
-    const datagram = serializeRtp({ payloadType, marker, sequenceNumber, timestamp, ssrc: this.tx.ssrc, payload });
+  /** Our audio, encoded straight into the datagram. */
+  #sendSamples(media: NegotiatedMedia, marker: boolean, timestamp: number, samples: Int16Array): void {
+    const datagram = this.#datagram(media.payloadType, marker, timestamp, samples.length);
+    if (!datagram) return;
+    encodeInto(media.codec, samples, datagram, RTP_HEADER_BYTES);
+    this.#transmit(datagram);
+  }
+
+  #sendPayload(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
+    const datagram = this.#datagram(payloadType, marker, timestamp, payload.length);
+    if (!datagram) return;
+    datagram.set(payload, RTP_HEADER_BYTES);
+    this.#transmit(datagram);
+  }
+
+  /** The next packet's datagram, header written; undefined while we have nowhere to send. */
+  #datagram(payloadType: number, marker: boolean, timestamp: number, payloadBytes: number): Buffer | undefined {
+    if (!this.#remote) return undefined;
+    return rtpDatagram(payloadType, marker, this.tx.nextSequence(payloadBytes), timestamp, this.tx.ssrc, payloadBytes);
+  }
+
+  #transmit(datagram: Buffer): void {
+    const remote = this.#remote!;
     this.sockets.rtp.send(datagram, remote.port, remote.address);
   }
 

@@ -1,75 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { pino } from 'pino';
-import { serializeMessage, type SipRequest, type SipResponse } from '../message/index.js';
-import { LocalAddress } from '../local-address.js';
+import { serializeMessage, type SipResponse } from '../message/index.js';
 import { tagOf } from '../dialog/dialog.js';
-import type { ClientTransaction, ServerTransaction } from '../transaction/index.js';
-import type { Source } from '../transport/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
 import { InboundLeg } from './inbound-leg.js';
 import { SimulatedClock } from '../../clock.js';
-import type { SipStack } from './sip-stack.js';
-import { sipRequest, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
-
-const T1 = 10;
-const T2 = 40;
-
-function fakeStack(clock: SimulatedClock): SipStack {
-  return {
-    transactions: { sendRequest: () => undefined as unknown as ClientTransaction },
-    sendAck: () => {},
-    local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
-    timers: { t1: T1, t2: T2, t4: 50 },
-    clock,
-    logger: pino({ level: 'silent' }),
-    dialogs: new Map(),
-  };
-}
-
-function invite(extra = 'Contact: <sip:100@192.0.2.10:5060>\n'): SipRequest {
-  return sipRequest(`INVITE sip:200@example.com SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-in
-Max-Forwards: 70
-From: <sip:100@example.com>;tag=caller-1
-To: <sip:200@example.com>
-Call-ID: in-1@192.0.2.10
-CSeq: 5 INVITE
-${extra}Content-Type: application/sdp
-Content-Length: 5
-
-v=0
-`);
-}
-
-function setup(source: Source = UDP_PEER, request = invite()) {
-  const clock = new SimulatedClock(new Date('2026-11-24T10:00:00Z'));
-  const stack = fakeStack(clock);
-  const tick = (ms: number) => clock.advance(ms);
-  const responses: SipResponse[] = [];
-  const transaction = { respond: (response: SipResponse) => responses.push(response), reliable: source.transport === 'tcp' } as unknown as ServerTransaction;
-  const leg = new InboundLeg(stack, request, transaction, source);
-  const events = { cancel: 0, ackTimeout: 0, acks: [] as SipRequest[] };
-  leg.setup.onCancel = () => events.cancel++;
-  leg.setup.onAckTimeout = () => events.ackTimeout++;
-  leg.setup.onAck = (ack) => events.acks.push(ack);
-  const statuses = () => responses.map((response) => response.status);
-  return { stack, leg, responses, statuses, events, tick };
-}
-
-function ackFor(leg: InboundLeg): SipRequest {
-  return sipRequest(`ACK sip:callrouter@198.51.100.1:5060 SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-ack
-Max-Forwards: 70
-From: <sip:100@example.com>;tag=caller-1
-To: <sip:200@example.com>;tag=${leg.localTag}
-Call-ID: in-1@192.0.2.10
-CSeq: 5 ACK
-Content-Length: 0
-
-`);
-}
-
-const ANSWER = { body: Buffer.from('v=0\r\n'), contentType: 'application/sdp' };
+import { TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
+import { ackFor, ANSWER, fakeStack, inDialogRequest, invite, setup, T1, T2 } from '../../../test/support/sip/inbound-leg-doubles.js';
 
 test('the INVITE offer is exposed; provisional responses carry our To tag; a repeated bodiless 180 is not re-sent', () => {
   const { leg, responses, statuses } = setup();
@@ -202,17 +139,7 @@ test('in-dialog: an out-of-order request gets 500, BYE gets 200 and ends the leg
   leg.receiveAck(ackFor(leg));
   let hungUp = 0;
   leg.events.onHangup = () => hungUp++;
-  const inDialog = (method: string, seq: number) =>
-    sipRequest(`${method} sip:callrouter@198.51.100.1:5060 SIP/2.0
-Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-${method}${seq}
-Max-Forwards: 70
-From: <sip:100@example.com>;tag=caller-1
-To: <sip:200@example.com>;tag=${leg.localTag}
-Call-ID: in-1@192.0.2.10
-CSeq: ${seq} ${method}
-Content-Length: 0
-
-`);
+  const inDialog = (method: string, seq: number) => inDialogRequest(leg, method, seq);
   const answered: number[] = [];
   const transaction = { respond: (response: SipResponse) => answered.push(response.status) } as unknown as ServerTransaction;
   leg.receiveRequest(inDialog('INFO', 4), transaction);

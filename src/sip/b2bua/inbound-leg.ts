@@ -37,6 +37,8 @@ export class InboundLeg extends DialogLeg {
   readonly #source: Source;
   #phase: Phase = 'proceeding';
   #lastProvisional = 0;
+  /** §12.1.1: our first provisional response (it carries our To tag) made an early dialog; the 200 confirms it. */
+  #earlyDialog: Dialog | undefined;
 
   constructor(
     stack: SipStack,
@@ -75,7 +77,28 @@ export class InboundLeg extends DialogLeg {
     if (!this.pending) return;
     if (status === this.#lastProvisional && !session) return;
     this.#lastProvisional = status;
-    this.#transaction.respond(this.#response(status, session));
+    const early = this.#openEarlyDialog();
+    // §12.1.1: a response that makes a dialog names where its requests go, as the 200 does.
+    this.#transaction.respond(this.#response(status, session, early && { contact: early.contact }));
+  }
+
+  /**
+   * A request in the early dialog: an INFO (RFC 6086 §4.2.1 lets the caller
+   * send one as soon as the dialog exists — DTMF while it hears a prompt on
+   * early media) goes where in-dialog requests go; a BYE gives up the call
+   * as a CANCEL would (RFC 3261 §15.1.2: 200 to the BYE, 487 to the INVITE).
+   * Other requests (an early UPDATE) get 481, as before the dialog existed.
+   */
+  override receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
+    const early = this.pending ? this.#earlyDialog : undefined;
+    if (!early) return super.receiveRequest(request, transaction);
+    if (!early.acceptRemoteSeq(request)) return transaction.respond(buildResponse(request, 500, 'CSeq Out of Order'));
+    if (request.method === 'BYE') {
+      transaction.respond(buildResponse(request, 200));
+      return this.receiveCancel();
+    }
+    if (request.method === 'INFO' && this.events.onRequest) return this.events.onRequest(request, transaction);
+    transaction.respond(buildResponse(request, request.method === 'INFO' ? 501 : 481));
   }
 
   /**
@@ -85,7 +108,7 @@ export class InboundLeg extends DialogLeg {
    */
   answer(session: SessionBody | undefined): boolean {
     if (!this.pending) return false;
-    const dialog = Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
+    const dialog = this.#earlyDialog ?? Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
     if (!dialog) {
       this.reject(400, { warning: '399 callrouter "INVITE without From tag or Contact"' });
       return false;
@@ -123,6 +146,19 @@ export class InboundLeg extends DialogLeg {
     if (this.#phase !== 'answered') return;
     this.#phase = 'confirmed';
     this.setup.onAck?.(ack);
+  }
+
+  #openEarlyDialog(): Dialog | undefined {
+    if (this.#earlyDialog) return this.#earlyDialog;
+    const dialog = Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
+    // An INVITE that cannot make a dialog gets 400 when it is answered; until then nothing can reach it.
+    if (!dialog) return undefined;
+    this.#earlyDialog = dialog;
+    this.stack.dialogs.set(dialog.key, this);
+    this.onEnded(() => {
+      if (this.stack.dialogs.get(dialog.key) === this) this.stack.dialogs.delete(dialog.key);
+    });
+    return dialog;
   }
 
   #response(status: number, session?: SessionBody, headers?: ExtraHeaders) {

@@ -42,7 +42,7 @@ export class LegBookkeeping {
     this.caller = new LegTimeline(options.clock);
     const { origin } = options;
     this.#releaseCaller = origin.kind === 'user' ? options.phoneState.beginCall(origin.domain, origin.userId) : undefined;
-    this.caller.journalTo(options.journal, () => this.#callerIdentity());
+    this.caller.journalTo(options.journal, options.uuid, () => this.#callerIdentity());
   }
 
   /**
@@ -65,7 +65,7 @@ export class LegBookkeeping {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : phoneState.beginRinging(fork.domain, fork.userId);
         const timeline = new LegTimeline(clock);
-        timeline.journalTo(this.#options.journal, () => this.#forkIdentity(fork, leg));
+        timeline.journalTo(this.#options.journal, leg.uuid, () => this.#forkIdentity(fork, leg));
         timelines.set(leg, { timeline, release });
       },
       answered: (fork, leg) => {

@@ -18,8 +18,12 @@ export type OpenLeg = LegIdentity & {
 };
 
 export interface LegJournal {
-  /** Replaces what was written for this leg (by uuid). */
-  write(leg: OpenLeg): void;
+  /**
+   * The leg changed: what is written for it is replaced by `read()`'s answer.
+   * The journal calls `read` when it commits, not now, so a leg that changes
+   * several times between commits (or ends before one) costs one read or none.
+   */
+  write(uuid: string, read: () => OpenLeg): void;
   /** The leg ended and its CDR has been handed over. */
   remove(uuid: string): void;
 }

@@ -17,16 +17,16 @@ export class LegTimeline {
   #progressMedia: Date | undefined;
   #answer: Date | undefined;
   #bridge: Date | undefined;
-  #journal: { journal: LegJournal; identity: () => LegIdentity } | undefined;
+  #journal: { journal: LegJournal; uuid: string; read: () => OpenLeg } | undefined;
 
   constructor(private readonly clock: Clock) {
     this.startTime = clock.now();
   }
 
   /** Writes the leg to the journal now and at every moment from here on, until `record`. */
-  journalTo(journal: LegJournal | undefined, identity: () => LegIdentity): void {
+  journalTo(journal: LegJournal | undefined, uuid: string, identity: () => LegIdentity): void {
     if (!journal) return;
-    this.#journal = { journal, identity };
+    this.#journal = { journal, uuid, read: () => this.#moments(identity()) };
     this.#journalMoment();
   }
 
@@ -71,6 +71,6 @@ export class LegTimeline {
   }
 
   #journalMoment(): void {
-    if (this.#journal) this.#journal.journal.write(this.#moments(this.#journal.identity()));
+    if (this.#journal) this.#journal.journal.write(this.#journal.uuid, this.#journal.read);
   }
 }

@@ -134,6 +134,15 @@ export function dominantFrequency(samples: Int16Array): number {
   return best.frequency;
 }
 
+/** Until each 100 ms of the last 300 ms the peer heard is this tone (speech never holds one pitch that long). */
+export async function hearsTone(peer: RtpPeer, hz: number, timeoutMs = 60_000): Promise<void> {
+  await peer.waitFor(() => {
+    const audio = peer.audio();
+    if (audio.length < 2400) return false;
+    return [2400, 1600, 800].every((back) => Math.abs(dominantFrequency(audio.subarray(audio.length - back, audio.length - back + 800)) - hz) <= 20);
+  }, timeoutMs);
+}
+
 /** The audio of the packets that carry sound (not silence), decoded, in arrival order. */
 export function voicedAudio(peer: RtpPeer, packets = peer.audioPackets()): Int16Array {
   const frames = packets.map((packet) => decodeFrame(peer.codec, packet.payload)).filter((frame) => frame.some((sample) => Math.abs(sample) > 256));
