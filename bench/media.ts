@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClosedSession, EngineRequest, EngineResources } from './media-engine-process.js';
 import { DIGIT_SLOTS, Phone } from './media-phone.js';
+import { percentile } from './figures.js';
 
 type CallKind = 'ivr' | 'relay' | 'record';
 const MODES = ['ivr', 'relay', 'record', 'mix'] as const;
@@ -151,11 +152,6 @@ function rcvbufErrors(): number {
   const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
   const [names, values] = lines.map((line) => line.split(/\s+/));
   return Number(values[names.indexOf('RcvbufErrors')]);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
 /** Packets the phones sent and received: the engine's received and sent, give or take those in flight. */

@@ -25,6 +25,8 @@ export interface RouterConfigOptions {
   timeZone: string;
   /** Public number → schema (an array of applications or an absolute path). */
   routes: readonly { name: string; number: string; schema: unknown }[];
+  /** cdr.limits of the configuration (the defaults when left out). */
+  cdrLimits?: Record<string, number>;
 }
 
 /** Writes `<dir>/callrouter.json`; the data directory is `<dir>/data`. */
@@ -34,6 +36,7 @@ export async function writeRouterConfig(options: RouterConfigOptions): Promise<s
     http: { address: '127.0.0.1', port: options.httpPort },
     dataDir: 'data',
     log: { level: options.logLevel },
+    ...(options.cdrLimits ? { cdr: { limits: options.cdrLimits } } : {}),
     domains: [
       {
         name: options.domain,

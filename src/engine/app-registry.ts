@@ -16,6 +16,11 @@ export class AppRegistry {
     this.byName = new Map(apps.map((app) => [app.name, app]));
   }
 
+  /** Every application that runs, by name. */
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
   find(name: string): AppSpec<unknown> | undefined {
     return this.byName.get(name);
   }

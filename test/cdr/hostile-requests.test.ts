@@ -16,7 +16,7 @@ import { DOMAIN } from '../support/sip/router.js';
 import { startOptionsProbe } from '../support/sip/options-probe.js';
 import { runCli } from '../support/cli.js';
 import { LogWatcher } from '../support/log-watcher.js';
-import { documentsOf, generateLegs } from '../support/cdr/dataset.js';
+import { bulkLines, HEAVY_SEARCH, hostileRequests, ndjson } from '../support/cdr/hostile-requests.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
@@ -29,12 +29,8 @@ const PROBE_INTERVAL_MS = 100;
  */
 const LATE_AFTER_MS = 10 * PROBE_INTERVAL_MS;
 
-const ndjson = (lines: unknown[]) => `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
-
-/** As text: JSON.stringify itself cannot nest this deep. */
-function nestedBool(depth: number): string {
-  return `${'{"bool":{"must":['.repeat(depth)}{"match_all":{}}${']}}'.repeat(depth)}`;
-}
+/** A smaller bulk limit than the default keeps the test short; the limits are configuration. */
+const MAX_BULK_ACTIONS = 3_000;
 
 test('hostile CDR requests get Elasticsearch errors while SIP keeps answering', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-hostile-'));
@@ -45,8 +41,7 @@ test('hostile CDR requests get Elasticsearch errors while SIP keeps answering', 
       sip: { listen: { address: '127.0.0.1', port: 0 }, transports: ['udp'] },
       http: { address: '127.0.0.1', port: 0 },
       dataDir: 'data',
-      // A smaller bulk limit than the default keeps the test short; the limits are configuration.
-      cdr: { limits: { maxBulkActions: 3_000 } },
+      cdr: { limits: { maxBulkActions: MAX_BULK_ACTIONS } },
       domains: [{ name: DOMAIN }],
     }),
   );
@@ -68,7 +63,7 @@ test('hostile CDR requests get Elasticsearch errors while SIP keeps answering', 
   };
 
   const now = new Date();
-  const seed = documentsOf(generateLegs(3_000, now, 2, 3)).flatMap(({ id, document }) => [{ index: { _id: id } }, document]);
+  const seed = bulkLines(MAX_BULK_ACTIONS, now, 3);
   const probe = await startOptionsProbe({ host: '127.0.0.1', port: sipPort }, PROBE_INTERVAL_MS);
 
   // A bulk at the limit is written (on a worker thread), not refused.
@@ -76,43 +71,14 @@ test('hostile CDR requests get Elasticsearch errors while SIP keeps answering', 
   assert.equal(accepted.status, 200);
   assert.equal(accepted.body.errors, false);
 
-  const refusals: [what: string, path: string, body: string, type: string][] = [
-    [
-      'bucket explosion (1 ms buckets over decades)',
-      '/cdr/_search',
-      JSON.stringify({ size: 0, aggs: { h: { date_histogram: { field: 'Call start time', fixed_interval: '1ms', min_doc_count: 0, extended_bounds: { min: 0, max: 'now' } } } } }),
-      'too_many_buckets_exception',
-    ],
-    [
-      'bucket explosion (minutes over a century)',
-      '/cdr/_search',
-      JSON.stringify({ size: 0, aggs: { h: { date_histogram: { field: 'Call start time', calendar_interval: 'minute', extended_bounds: { min: '1950-01-01', max: '2050-01-01' } } } } }),
-      'too_many_buckets_exception',
-    ],
-    [
-      'date-format blow-up',
-      '/cdr/_search',
-      JSON.stringify({ query: { range: { 'Call start time': { gte: `${'1'.repeat(160)}x`, format: 'dM'.repeat(40) } } } }),
-      'query_shard_exception',
-    ],
-    [
-      'clause flood',
-      '/cdr/_search',
-      JSON.stringify({ query: { bool: { should: Array.from({ length: 5_000 }, () => ({ regexp: { 'Destination number': '.*1.*2.*3.*4' } })) } } }),
-      'too_many_nested_clauses',
-    ],
-    ['deep nesting', '/cdr/_search', `{"query":${nestedBool(100)}}`, 'illegal_argument_exception'],
-    ['deeper JSON than any parser takes', '/cdr/_search', `{"query":${nestedBool(50_000)}}`, 'x_content_parse_exception'],
-    ['huge _bulk', '/cdr/_bulk', ndjson([...seed, ...seed.slice(0, 2)]), 'illegal_argument_exception'],
-  ];
-  for (const [what, path, body, type] of refusals) {
+  for (const { what, path, body, type } of hostileRequests(MAX_BULK_ACTIONS, now)) {
     const response = await post(path, body, path.endsWith('_bulk') ? 'application/x-ndjson' : 'application/json');
     assert.equal(response.status, 400, `${what}: ${JSON.stringify(response.body).slice(0, 400)}`);
     assert.equal(response.body.error?.type, type, `${what}: ${JSON.stringify(response.body).slice(0, 300)}`);
     assert.deepEqual(response.body.error?.root_cause, [{ type, reason: response.body.error?.reason }], what);
   }
   // A legitimate but heavy request: every document checked, then aggregated.
-  const heavy = await post('/cdr/_search', JSON.stringify({ size: 0, query: { regexp: { 'Hangup cause': '.*A.*' } }, aggs: { users: { terms: { field: 'User ID', size: 1000 } } } }));
+  const heavy = await post('/cdr/_search', HEAVY_SEARCH);
   assert.equal(heavy.status, 200);
 
   const probes = await probe.stop();

@@ -3,6 +3,7 @@ import * as fc from 'fast-check';
 import { seedRequest } from '../support/cdr/dataset.js';
 import { esQuery, esSearchBody, luceneQuery } from '../support/fuzz/es-grammar.js';
 import { fuzz } from '../support/fuzz/fuzz.js';
+import { expectCoverageGrowth, guidedFuzz } from '../support/fuzz/guided.js';
 import { mutatedText } from '../support/fuzz/mutate.js';
 import type { EsInput } from './targets/es-request.js';
 import target from './targets/es-request.js';
@@ -25,9 +26,38 @@ function nested(depth: number, kind: keyof typeof NESTINGS): string {
 
 const json = (value: unknown) => JSON.stringify(value) ?? 'null';
 
+/** Searches as the schemas, the console and Kibana-style clients send them. */
+const BODIES = [
+  SEED,
+  { size: 0, query: { range: { '@timestamp': { gte: 'now-7d/d', lt: 'now', format: 'strict_date_optional_time' } } }, aggs: { perDay: { date_histogram: { field: '@timestamp', calendar_interval: 'day', time_zone: 'Europe/Kyiv', min_doc_count: 0 }, aggs: { talk: { avg: { field: 'Call duration' } } } } } },
+  { query: { bool: { must: [{ term: { direction: 'outbound' } }], filter: [{ terms: { 'User ID': ['101', '102'] } }], must_not: [{ exists: { field: 'hangup_cause' } }], should: [{ match: { 'variables.caller_id_number': '0671234567' } }], minimum_should_match: 1 } }, sort: [{ '@timestamp': { order: 'desc' } }], size: 1, _source: ['User ID'] },
+  { query: { query_string: { query: 'variables.caller_id_number:*0671234567 AND direction:outbound', default_operator: 'AND' } }, from: 10, size: 10, track_total_hits: true },
+  { size: 0, aggs: { users: { terms: { field: 'User ID', size: 5, order: { _count: 'desc' } }, aggs: { longest: { max: { field: 'Call duration' } }, last: { top_hits: { size: 1, sort: [{ '@timestamp': 'desc' }] } } } } } },
+  { query: { bool: { should: [{ wildcard: { 'variables.caller_id_number': '*4567' } }, { regexp: { 'User ID': '10[0-9]' } }, { prefix: { direction: 'in' } }] } }, search_after: [1700000000000], sort: ['@timestamp'] },
+].map((body) => Buffer.from(json(body)));
+const ES_WORDS = [
+  'query', 'bool', 'must', 'should', 'filter', 'must_not', 'minimum_should_match', 'range', 'gte', 'lte', 'gt', 'lt', 'format', 'term', 'terms', 'match',
+  'match_phrase', 'exists', 'wildcard', 'regexp', 'prefix', 'ids', 'query_string', 'simple_query_string', 'constant_score', 'aggs', 'aggregations',
+  'date_histogram', 'histogram', 'calendar_interval', 'fixed_interval', 'interval', 'extended_bounds', 'min_doc_count', 'time_zone', 'avg', 'sum',
+  'min', 'max', 'cardinality', 'value_count', 'top_hits', 'filters', 'missing', 'size', 'from', 'sort', 'order', '_source', 'search_after',
+  'track_total_hits', 'timeout', 'boost', 'case_insensitive', 'now-1d/d', 'yyyy-MM-dd', 'epoch_millis',
+].map((word) => `"${word}"`);
+
 describe('fuzz: Elasticsearch request parser', () => {
   it('accepts the seed query of the last-agent schema', () => {
     target.check({ body: json(SEED), countOnly: false });
+  });
+
+  it('coverage-guided: reaches parser code the seeds do not, and nothing breaks the contract', async () => {
+    const stats = await guidedFuzz({
+      name: 'es-request',
+      target: TARGET,
+      sources: [new URL('../../src/cdr/query/', import.meta.url)],
+      seeds: BODIES,
+      dictionary: [...ES_WORDS, '{', '}', '[', ']', ':', ',', '{}', '[]', 'null', 'true', '-1', '1e400', '"*"', '"\\\\"'],
+      runs: 1500,
+    });
+    expectCoverageGrowth(stats);
   });
 
   it('survives search bodies generated from the query DSL', async () => {

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import * as fc from 'fast-check';
 import { expression } from '../support/fuzz/expression-grammar.js';
 import { fuzz } from '../support/fuzz/fuzz.js';
+import { expectCoverageGrowth, guidedFuzz } from '../support/fuzz/guided.js';
 import { mutatedText } from '../support/fuzz/mutate.js';
 import target from './targets/expression.js';
 
@@ -19,6 +20,19 @@ const DICTIONARY = ['${', '}', '$${', '&', '&&', '||', '(', ')', '?', ':', ',', 
 describe('fuzz: expression parser', () => {
   it('loads and evaluates every seed expression', () => {
     for (const source of CORPUS) target.check(source);
+  });
+
+  it('coverage-guided: reaches parser code the seeds do not, and nothing breaks the contract', async () => {
+    const stats = await guidedFuzz({
+      name: 'expression',
+      target: TARGET,
+      sources: [new URL('../../src/engine/expr/', import.meta.url)],
+      seeds: CORPUS.map((source) => Buffer.from(source)),
+      dictionary: [...DICTIONARY, '!=', '<', '<=', '>', '>=', '+', '*', '%', '&minute(', '&wday(', '&mon(', '&time_of_day(', '&date_time(', '&year(', '&mday(', '&week(', 'true', 'false', 'null'],
+      runs: 1500,
+      maxLength: 4096,
+    });
+    expectCoverageGrowth(stats);
   });
 
   it('survives expressions generated from the grammar', async () => {

@@ -12,7 +12,7 @@ import { compileWildcard } from '../../../src/cdr/query/wildcard.js';
 import type { CompiledPattern } from '../../../src/cdr/query/pattern.js';
 import { parseSearchRequest } from '../../../src/cdr/query/parse-request.js';
 import { CdrQueryError } from '../../../src/cdr/store.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
+import { expectSame, InvariantViolation, type FromBytes, type FuzzTarget } from '../../support/fuzz/target.js';
 
 /** `body` is JSON text, as it arrives over HTTP (and as deep as a hostile client makes it). */
 export type EsInput = { body: string; countOnly: boolean } | { literal: string };
@@ -70,3 +70,6 @@ const target: FuzzTarget<EsInput> = {
   },
 };
 export default target;
+
+/** The guided fuzzer's bytes, as a search body's JSON text. */
+export const fromBytes: FromBytes<EsInput> = (data) => ({ body: data.toString('utf8'), countOnly: false });

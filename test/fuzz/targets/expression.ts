@@ -6,7 +6,7 @@
  */
 import { FakeEnv } from '../../support/expr-env.js';
 import { ExpressionSyntaxError, parseExpression, type Expression } from '../../../src/engine/expr/index.js';
-import { InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
+import { InvariantViolation, type FromBytes, type FuzzTarget } from '../../support/fuzz/target.js';
 
 const ENVIRONMENTS = [
   new FakeEnv({ caller_id_number: '0671234567', acc_state: 'onhook', last_cid: '101', n: '42' }),
@@ -32,3 +32,6 @@ const target: FuzzTarget<string> = {
   },
 };
 export default target;
+
+/** The guided fuzzer's bytes, as expression source. */
+export const fromBytes: FromBytes<string> = (data) => data.toString('utf8');

@@ -6,7 +6,7 @@
  */
 import { appRegistry } from '../../../src/apps/registry.js';
 import { SchemaLoader, type LoadResult } from '../../../src/engine/compile.js';
-import { expectSame, InvariantViolation, type FuzzTarget } from '../../support/fuzz/target.js';
+import { expectSame, InvariantViolation, type FromBytes, type FuzzTarget } from '../../support/fuzz/target.js';
 
 function summary(result: LoadResult) {
   return result.ok ? { ok: true, tags: [...result.schema.tags.keys()], steps: result.schema.root.steps.length } : { ok: false, errors: result.errors };
@@ -35,3 +35,6 @@ const target: FuzzTarget<string> = {
   },
 };
 export default target;
+
+/** The guided fuzzer's bytes, as schema text. */
+export const fromBytes: FromBytes<string> = (data) => data.toString('utf8');

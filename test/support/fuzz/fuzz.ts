@@ -12,7 +12,7 @@
 import * as fc from 'fast-check';
 import { Sandbox } from './sandbox.js';
 
-const DEFAULT_SEED = 20261205;
+export const DEFAULT_SEED = 20261205;
 const SHORT_RUN_CAP_MS = 20_000;
 
 export interface FuzzOptions {
@@ -22,7 +22,7 @@ export interface FuzzOptions {
   hangMs?: number;
 }
 
-function envNumber(name: string): number | undefined {
+export function envNumber(name: string): number | undefined {
   const text = process.env[name];
   if (text === undefined || text === '') return undefined;
   const value = Number(text);

@@ -57,7 +57,7 @@ export class Sandbox {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const data: SandboxWorkerData = { targetUrl: this.targetUrl, port: port2, signal };
-    const worker = new Worker(bootstrap(), {
+    const worker = new Worker(tsxWorkerSource(new URL('./sandbox-worker.ts', import.meta.url)), {
       eval: true,
       workerData: data,
       transferList: [port2],
@@ -72,9 +72,8 @@ export class Sandbox {
   }
 }
 
-/** Node 20 does not apply the parent's `--import tsx` in a worker: register tsx there first. */
-function bootstrap(): string {
+/** The source of a worker (eval) running `entry`: Node 20 does not apply the parent's `--import tsx` in a worker, so tsx is registered there first. */
+export function tsxWorkerSource(entry: URL): string {
   const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./sandbox-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
 }

@@ -13,6 +13,12 @@ export interface FuzzTarget<Input> {
   check(input: Input): void;
 }
 
+/**
+ * How the coverage-guided fuzzer's bytes become a target's input: a target
+ * module exports it as `fromBytes` (without one, the input is the bytes).
+ */
+export type FromBytes<Input> = (data: Buffer) => Input;
+
 /** Throws an InvariantViolation unless `actual` and `expected` serialise to the same JSON (Maps as entry lists). */
 export function expectSame(actual: unknown, expected: unknown, what: string): void {
   const a = comparable(actual);
