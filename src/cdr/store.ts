@@ -175,8 +175,8 @@ export function deleteByQueryResponse(took: number, total: number, deleted: numb
 export interface CdrService extends CdrStore {
   /** Client documents, each checked against the limits; per-item results. */
   write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]>;
-  /** An Elasticsearch `_bulk` NDJSON body; the Elasticsearch `_bulk` response. */
-  bulk(body: string, options?: BulkOptions): Promise<BulkResponse>;
+  /** An Elasticsearch `_bulk` NDJSON body (text, or its UTF-8 bytes); the Elasticsearch `_bulk` response. */
+  bulk(body: string | Uint8Array, options?: BulkOptions): Promise<BulkResponse>;
   /** Deletes the CDRs a query matches (Elasticsearch `_delete_by_query`). */
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse>;
   /** Updates the planner's statistics (done hourly; worth calling after a large import). */

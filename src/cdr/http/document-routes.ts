@@ -11,7 +11,7 @@ import { CdrQueryError, type CdrService, type ClientWrite } from '../store.js';
 import { checkParams, forcedRefresh, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
 import { searchBody } from './search-params.js';
-import { jsonBody, textBody } from './wire.js';
+import { bodyBytes, jsonBody } from './wire.js';
 
 type DocParams = { Params: { index: string; id?: string } };
 
@@ -135,7 +135,7 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     if (params.pipeline !== undefined) throw new CdrQueryError('illegal_argument_exception', '[pipeline] is not supported by callrouter: there are no ingest pipelines');
     forcedRefresh(params);
     // Parsed and written on the store's side (a worker thread, with the bulk limits): a large body does not hold up this thread.
-    return store.bulk(textBody(request), { index: request.params.index });
+    return store.bulk(bodyBytes(request), { index: request.params.index });
   };
   for (const url of ['/_bulk', '/:index/_bulk']) app.route({ method: ['PUT', 'POST'], url, handler: bulk });
 }

@@ -25,7 +25,7 @@ export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write'
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names. */
 export interface BulkPayload {
-  body: string;
+  body: string | Uint8Array;
   index?: string;
 }
 

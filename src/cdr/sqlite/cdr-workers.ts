@@ -134,7 +134,7 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('write', items, options) as Promise<WriteResult[]>;
   }
 
-  bulk(body: string, options: BulkOptions = {}): Promise<BulkResponse> {
+  bulk(body: string | Uint8Array, options: BulkOptions = {}): Promise<BulkResponse> {
     const payload: BulkPayload = { body, index: options.index };
     return this.#run('bulk', payload, options) as Promise<BulkResponse>;
   }

@@ -184,11 +184,12 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return writeForClient(items);
     },
-    async bulk(body: string, bulkOptions: BulkOptions = {}) {
+    async bulk(body: string | Uint8Array, bulkOptions: BulkOptions = {}) {
       guard();
       refreshMapping();
       const started = performance.now();
-      const actions = parseBulkBody(body, bulkOptions.index, limits.maxBulkActions);
+      const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
+      const actions = parseBulkBody(text, bulkOptions.index, limits.maxBulkActions);
       const results = await writeForClient(actions.map((action) => action.item));
       return bulkResponse(actions, results, Math.round(performance.now() - started));
     },
