@@ -255,6 +255,7 @@ export async function startRouter(
         }),
         media,
         recordingsDir: join(dataDir, RECORDINGS_DIR),
+        backlogs: [{ name: 'CDR lookups', oldestWaitMs: () => cdrStore.callLookupsWaitMs() }],
       },
     });
     await sipServer.start();

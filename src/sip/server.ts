@@ -15,7 +15,7 @@ import { outgoingBytes, parseCSeq, type OutgoingMessage, type SerializedResponse
 import type { SipObserver } from './observer.js';
 import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
-import { CallAdmission, EventLoopLag } from './transaction/admission.js';
+import { CallAdmission, EventLoopLag, type Backlog } from './transaction/admission.js';
 import { tcpOptions } from './transport/settings.js';
 import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TransportProtocol } from './transport/index.js';
 import { settledWithin } from '../settled-within.js';
@@ -56,6 +56,8 @@ export interface SipServerOptions {
     media(): MediaEngine;
     /** Where calls' recordings are written (`recordSession`). */
     recordingsDir: string;
+    /** Work of calls on other threads (their CDR lookups): new calls are refused while it waits `sip.calls.maxLookupWaitMs`. */
+    backlogs?: readonly Backlog[];
   };
 }
 
@@ -110,7 +112,7 @@ export class SipServer {
       transport: { send },
       user: { onRequest: (...args) => this.#userAgentServer.onRequest(...args), onAck: (...args) => this.#userAgentServer.onAck(...args) },
       timers: sip.timers,
-      admission: options.calls && sip.calls.maxEventLoopLagMs > 0 ? new CallAdmission({ maxEventLoopLagMs: sip.calls.maxEventLoopLagMs, lag: new EventLoopLag() }) : undefined,
+      admission: options.calls && callAdmission(sip.calls, options.calls.backlogs ?? []),
       logger: logger.child({ layer: 'transaction' }),
     });
     this.#transactions = transactions;
@@ -291,4 +293,9 @@ function cseqMethod(message: SipResponse | SerializedResponse): string {
   if (message.type === 'serialized-response') return message.method;
   const cseq = parseCSeq(message.headers.get('cseq') ?? '');
   return cseq.ok ? cseq.value.method : 'unknown';
+}
+
+function callAdmission(settings: { maxEventLoopLagMs: number; maxLookupWaitMs: number }, backlogs: readonly Backlog[]): CallAdmission | undefined {
+  if (settings.maxEventLoopLagMs <= 0 && (settings.maxLookupWaitMs <= 0 || backlogs.length === 0)) return undefined;
+  return new CallAdmission({ maxEventLoopLagMs: settings.maxEventLoopLagMs, lag: new EventLoopLag(), backlogs, maxBacklogWaitMs: settings.maxLookupWaitMs });
 }

@@ -58,6 +58,11 @@ export const sipSettings = z
          * a transaction or a routing; below T1 (500 ms), past which callers retransmit into the queue. 0: never.
          */
         maxEventLoopLagMs: z.number().int().min(0).default(300),
+        /**
+         * New INVITEs get a stateless 503 with Retry-After while the calls' CDR lookups (last agent, `cdr` searches) have
+         * waited this long (ms) in their thread's queue: past it the calls already taken would miss their agent. 0: never.
+         */
+        maxLookupWaitMs: z.number().int().min(0).default(500),
         /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
         shutdownGraceSeconds: z.number().int().min(0).default(30),
         /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */

@@ -28,6 +28,8 @@ export interface LaneRequest {
 interface Job {
   id: number;
   request: LaneRequest;
+  /** performance.now() when it was queued. */
+  queuedAt: number;
   /** performance.now() by which the worker must have answered; set once a ready thread can take the request. */
   deadline?: number;
   timer?: NodeJS.Timeout;
@@ -89,11 +91,17 @@ export class CdrWorkerLane {
     return this.#worker?.threadId;
   }
 
+  /** How long the oldest request waiting for the thread has waited (ms); 0 while none waits or the thread is still starting. */
+  oldestWaitMs(): number {
+    const oldest = this.#queue[0];
+    return oldest && this.#ready ? performance.now() - oldest.queuedAt : 0;
+  }
+
   run(request: LaneRequest): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error('the CDR store is closed'));
     if (request.signal?.aborted) return Promise.reject(cancelled('The request was cancelled: its client went away'));
     return new Promise((resolve, reject) => {
-      const job: Job = { id: this.#nextId++, request, resolve, reject };
+      const job: Job = { id: this.#nextId++, request, queuedAt: performance.now(), resolve, reject };
       if (this.#ready) this.#startClock(job);
       request.signal?.addEventListener('abort', () => this.#end(job, cancelled('The request was cancelled: its client went away')), { once: true });
       this.#queue.push(job);

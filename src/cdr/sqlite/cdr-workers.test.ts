@@ -104,4 +104,19 @@ describe('CDR requests on worker threads', () => {
     assert.deepEqual(finished, ['call', 'http']);
     await store.close();
   });
+
+  it("reports how long the calls' oldest queued lookup has waited, for overload admission", async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'backlog.sqlite'), callTimeoutMs: 60_000 });
+    await store.index(documents(20_000));
+    await store.calls.search({ size: 0 });
+    assert.equal(store.callLookupsWaitMs(), 0, 'nothing waits');
+    // One runs at a time (each a scan of every document); the others wait behind it, all queued at once.
+    const scans = Array.from({ length: 20 }, () => store.calls.search({ query: { regexp: { note: 'n.*9' } }, size: 0 }));
+    await sleep(20);
+    const waited = store.callLookupsWaitMs();
+    assert.ok(waited >= 15, `the oldest queued lookup has waited since it was asked (${waited} ms)`);
+    await Promise.all(scans);
+    assert.equal(store.callLookupsWaitMs(), 0, 'the queue moved');
+    await store.close();
+  });
 });

@@ -90,6 +90,11 @@ export class SqliteCdrWorkers implements CdrService {
     this.#refillIfDue(this.#countries);
   }
 
+  /** How long the calls' oldest waiting lookup has waited for their thread (ms): overload admission refuses new calls past a limit. */
+  callLookupsWaitMs(): number {
+    return this.#calls.oldestWaitMs();
+  }
+
   /** What the calls' schemas search through: their own lane, and the call time limit. */
   readonly calls: CdrSearcher = {
     search: (request, options = {}) => this.#calls.run(laneRequest('search', request, options, this.#callTimeoutMs)) as Promise<SearchResponse>,

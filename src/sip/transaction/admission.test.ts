@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import type { SipRequest } from '../message/index.js';
 import { FakeTransport, request, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
-import { CallAdmission, type LagSource } from './admission.js';
+import { CallAdmission, type Backlog, type LagSource } from './admission.js';
 import { TransactionLayer } from './transaction-layer.js';
 
 /** A lag the test sets, standing in for the event loop's. */
@@ -19,7 +19,7 @@ class SetLag implements LagSource {
   }
 }
 
-function setUp(maxEventLoopLagMs = 300) {
+function setUp(maxEventLoopLagMs = 300, backlog?: Backlog) {
   const lag = new SetLag();
   const transport = new FakeTransport();
   const received: SipRequest[] = [];
@@ -37,7 +37,7 @@ function setUp(maxEventLoopLagMs = 300) {
   const layer = new TransactionLayer({
     transport,
     user: { onRequest: (req) => received.push(req), onAck: (ack) => acks.push(ack) },
-    admission: new CallAdmission({ maxEventLoopLagMs, lag }),
+    admission: new CallAdmission({ maxEventLoopLagMs, lag, backlogs: backlog && [backlog], maxBacklogWaitMs: 500 }),
     logger,
   });
   return { lag, transport, received, acks, warnings, layer };
@@ -91,4 +91,23 @@ test('maxEventLoopLagMs 0 takes every call whatever the lag; closing the layer s
   assert.equal(received.length, 1);
   layer.close();
   assert.equal(lag.stopped, true);
+});
+
+test('while the calls\' CDR lookups wait past their limit, a new INVITE gets a stateless 503; calls are taken again once the queue moves', async () => {
+  let waitMs = 0;
+  const { transport, received, warnings, layer } = setUp(300, { name: 'CDR lookups', oldestWaitMs: () => waitMs });
+  waitMs = 499;
+  layer.receive(request({ method: 'INVITE', branch: 'z9hG4bK-a' }), UDP_PEER);
+  assert.equal(received.length, 1);
+  waitMs = 500;
+  layer.receive(request({ method: 'INVITE', branch: 'z9hG4bK-b', callId: 'call-2' }), UDP_PEER);
+  layer.receive(request({ method: 'INVITE', branch: 'z9hG4bK-c', callId: 'call-3' }), UDP_PEER);
+  assert.equal(received.length, 1);
+  assert.deepEqual(transport.statuses(), [100, 503, 503]);
+  assert.equal(transport.responses()[1].headers.get('retry-after'), '5');
+  waitMs = 0;
+  layer.receive(request({ method: 'INVITE', branch: 'z9hG4bK-d', callId: 'call-4' }), UDP_PEER);
+  assert.equal(received.length, 2);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(warnings, ['CDR lookups waiting: refusing new calls with 503'], 'the log names what waits');
 });

@@ -14,6 +14,11 @@
  * nobody. So the lag counts only when the loop was busy (event loop
  * utilisation ≥ 0.9) in the last two samples, and as the lesser of their two
  * delays, so one pause of the process is not an overload.
+ *
+ * Work a call waits for on other threads counts too: a `Backlog` such as
+ * the CDR lookups of the calls' schemas. When its oldest item has waited
+ * `maxBacklogWaitMs`, the calls already taken will be late or miss their
+ * lookup's deadline; a new call would only make the queue longer.
  */
 
 import { performance } from 'node:perf_hooks';
@@ -69,10 +74,21 @@ export class EventLoopLag implements LagSource {
   }
 }
 
+/** Work that new calls would queue behind, on another thread. */
+export interface Backlog {
+  /** For the log: what waits (e.g. "CDR lookups"). */
+  name: string;
+  /** How long its oldest waiting item has waited (ms); 0 when nothing waits. */
+  oldestWaitMs(): number;
+}
+
 export interface CallAdmissionOptions {
-  /** New INVITEs are refused while the lag is at least this (ms); 0 admits every INVITE. */
+  /** New INVITEs are refused while the lag is at least this (ms); 0: the lag does not count. */
   maxEventLoopLagMs: number;
   lag: LagSource;
+  /** New INVITEs are refused while one of these has waited at least `maxBacklogWaitMs`; 0: backlogs do not count. */
+  backlogs?: readonly Backlog[];
+  maxBacklogWaitMs?: number;
 }
 
 export class CallAdmission {
@@ -84,12 +100,20 @@ export class CallAdmission {
 
   /** Whether a new call may start now. */
   admits(): boolean {
-    return this.#options.maxEventLoopLagMs <= 0 || this.#options.lag.lagMs() < this.#options.maxEventLoopLagMs;
+    return this.refusal() === undefined;
   }
 
-  /** The lag that decided, for the log. */
-  get lagMs(): number {
-    return this.#options.lag.lagMs();
+  /** Why a new call may not start now (for the log), or undefined when it may. */
+  refusal(): { reason: string; waitMs: number } | undefined {
+    const { maxEventLoopLagMs, maxBacklogWaitMs = 0, backlogs = [] } = this.#options;
+    const lagMs = maxEventLoopLagMs > 0 ? this.#options.lag.lagMs() : 0;
+    if (maxEventLoopLagMs > 0 && lagMs >= maxEventLoopLagMs) return { reason: 'event loop lagging', waitMs: lagMs };
+    if (maxBacklogWaitMs <= 0) return undefined;
+    for (const backlog of backlogs) {
+      const waitMs = backlog.oldestWaitMs();
+      if (waitMs >= maxBacklogWaitMs) return { reason: `${backlog.name} waiting`, waitMs };
+    }
+    return undefined;
   }
 
   stop(): void {

@@ -167,9 +167,10 @@ export class TransactionLayer {
       return;
     }
     if (request.method === 'INVITE' && this.#admission && !TO_TAG.test(request.headers.get('to') ?? '')) {
-      if (!this.#admission.admits()) {
+      const refusal = this.#admission.refusal();
+      if (refusal) {
         // One warning per overload episode: a flood must not turn into a flood of log lines.
-        if (!this.#refusingCalls) this.#logger?.warn({ lagMs: Math.round(this.#admission.lagMs) }, 'event loop lagging: refusing new calls with 503');
+        if (!this.#refusingCalls) this.#logger?.warn({ waitMs: Math.round(refusal.waitMs) }, `${refusal.reason}: refusing new calls with 503`);
         this.#refusingCalls = true;
         this.#refuseStatelessly(request, source);
         return;
