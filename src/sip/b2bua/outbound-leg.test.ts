@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { pino } from 'pino';
 import { buildResponse, formatUri, parseCSeq, parseUri, parseVia, type ExtraHeaders, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
@@ -336,4 +338,33 @@ test('session timers (RFC 4028): offered in the INVITE; a 422 is retried once wi
   const [refresh] = fake.of('UPDATE');
   assert.ok(refresh, 'we refresh at half the interval, by UPDATE since the target allows it');
   assert.equal(refresh.request.headers.get('session-expires'), '600;refresher=uac');
+});
+
+test('once the leg has ended, its answered INVITE transaction still re-ACKs 2xx retransmissions and hangs up other forks, but no longer holds the leg', async () => {
+  setFlagsFromString('--expose-gc');
+  const collectGarbage = runInNewContext('gc') as () => void;
+  const fake = fakeStack();
+  // The leg lives only in this function's scope; what the transaction layer keeps is `fake.sent`'s user.
+  const legRef = (() => {
+    const leg = new OutboundLeg(fake.stack, target());
+    leg.start(OFFER);
+    const { request, user } = fake.of('INVITE')[0];
+    user.onResponse(reply(request, 200));
+    leg.ack();
+    void leg.bye();
+    const bye = fake.of('BYE')[0];
+    bye.user.onResponse(reply(bye.request, 200));
+    return new WeakRef(leg);
+  })();
+  const { request, user } = fake.of('INVITE')[0];
+  user.onResponse(reply(request, 200));
+  assert.equal(fake.acks.length, 2, 'the retransmitted 2xx is ACKed again');
+  assert.equal(fake.acks[1].ack, fake.acks[0].ack);
+  user.onResponse(reply(request, 200, 'other-fork'));
+  assert.equal(tagOf(fake.acks[2].ack.headers.get('to')), 'other-fork');
+  assert.equal(fake.of('BYE').filter((bye) => tagOf(bye.request.headers.get('to')) === 'other-fork').length, 1, 'the other fork is hung up');
+  user.onTimeout();
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  assert.equal(legRef.deref(), undefined, 'the ended leg (and through it its call) can be collected while the transaction lives on');
 });

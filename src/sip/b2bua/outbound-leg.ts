@@ -130,6 +130,14 @@ export class OutboundLeg extends DialogLeg {
       onTimeout: () => this.#fail(408, 'no answer to INVITE'),
       onTransportError: (error) => this.#fail(503, `INVITE could not be delivered: ${error.message}`),
     };
+    // An answered INVITE's transaction lives on for 64*T1 to hear 2xx retransmissions. Once the leg has ended it
+    // answers them alone, holding only the INVITE, the dialog and our ACK: not this leg, and through its event
+    // handlers the whole call, for half a minute after every call.
+    this.onEnded(() => {
+      user.onResponse = laterResponseAnswerer({ stack: this.stack, invite, seq: this.#seq, destination: this.target.destination, dialog: this.dialog, ack: this.#ack });
+      user.onTimeout = ignore;
+      user.onTransportError = ignore;
+    });
     try {
       this.stack.transactions.sendRequest(invite, this.target.destination, user);
     } catch (error) {
@@ -156,16 +164,9 @@ export class OutboundLeg extends DialogLeg {
 
   #receiveSuccess(response: SipResponse): void {
     const dialog = this.dialog;
-    if (dialog) {
-      // A retransmission of the 2xx we know re-sends our ACK; one from another fork is hung up.
-      if (tagOf(response.headers.get('to')) === dialog.remoteTag) {
-        if (this.#ack) this.stack.sendAck(this.#ack, dialog.destination);
-      } else {
-        this.#hangUpStray(response);
-      }
-      return;
-    }
-    if (this.#finished || !this.#invite) return this.#hangUpStray(response);
+    if (!this.#invite) return;
+    const later = { stack: this.stack, invite: this.#invite, seq: this.#seq, destination: this.target.destination, dialog, ack: this.#ack };
+    if (dialog || this.#finished) return answerLater2xx(later, response);
     const established = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
     if (!established) return this.#fail(502);
     this.#finished = true;
@@ -179,15 +180,6 @@ export class OutboundLeg extends DialogLeg {
     }
     this.startSessionTimer(readUacAnswer(response), response);
     this.setup.onAnswer?.(response);
-  }
-
-  /** §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog. */
-  #hangUpStray(response: SipResponse): void {
-    if (!this.#invite) return;
-    const stray = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
-    if (!stray) return;
-    this.stack.sendAck(stray.ack(this.#seq, this.stack.local.via(stray.destination)), stray.destination);
-    void sendRequest(this.stack, stray.request('BYE', this.stack.local.via(stray.destination)), stray.destination);
   }
 
   #retryWithCredentials(response: SipResponse): boolean {
@@ -251,4 +243,37 @@ export class OutboundLeg extends DialogLeg {
     this.end(this.#cancelWanted ? 'local' : 'remote');
     this.setup.onFailure?.(status, unreachable);
   }
+}
+
+/** What a 2xx after the first (or after the leg gave up) is answered with: the INVITE, its dialog if one was set up, and our ACK. */
+interface AnsweredInvite {
+  stack: SipStack;
+  invite: SipRequest;
+  seq: number;
+  destination: Destination;
+  dialog: Dialog | undefined;
+  ack: SipRequest | undefined;
+}
+
+function ignore(): void {}
+
+/** Made out here, not in the leg's methods: a closure there would keep the leg's scope, and so the leg, alive. */
+function laterResponseAnswerer(answered: AnsweredInvite): (response: SipResponse) => void {
+  return (response) => {
+    if (response.status >= 200 && response.status < 300) answerLater2xx(answered, response);
+  };
+}
+
+/** A retransmission of the 2xx we know re-sends our ACK; one from another fork (or one we no longer want) is hung up. */
+function answerLater2xx(answered: AnsweredInvite, response: SipResponse): void {
+  const { stack, dialog } = answered;
+  if (dialog && tagOf(response.headers.get('to')) === dialog.remoteTag) {
+    if (answered.ack) stack.sendAck(answered.ack, dialog.destination);
+    return;
+  }
+  // §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog.
+  const stray = Dialog.asClient(answered.invite, response, answered.destination, stack.local.contact(answered.destination));
+  if (!stray) return;
+  stack.sendAck(stray.ack(answered.seq, stack.local.via(stray.destination)), stray.destination);
+  void sendRequest(stack, stray.request('BYE', stack.local.via(stray.destination)), stray.destination);
 }
