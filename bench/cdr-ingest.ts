@@ -9,8 +9,8 @@
  * seed query's p50/p99 on the store the `_bulk` run filled. Runs compiled
  * code (dist/, built by the npm script).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
@@ -26,6 +26,14 @@ const NOW = new Date('2026-11-24T12:00:00Z');
 const CLI = join(import.meta.dirname, '..', 'bin', 'callrouter.js');
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const load = () => loadavg()[0].toFixed(1);
+
+const perDocument = (cpuSeconds: number) => ((cpuSeconds * 1e6) / INGEST).toFixed(0);
+
+/** A running process's user + system CPU seconds, all its threads (Linux). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-bench-cdr-ingest-'));
 const preloaded = join(directory, 'preloaded.sqlite');
@@ -51,9 +59,14 @@ const file = join(directory, 'cdrs.ndjson');
 writeFileSync(file, documents.map((document) => `${JSON.stringify({ _id: document.id, _source: document.document })}\n`).join(''));
 const loadBefore = load();
 started = performance.now();
-const imported = execFileSync(process.execPath, [CLI, 'cdr', 'import', file, '--data', importData], { encoding: 'utf8' }).trim();
+// GNU time's user and system seconds (on stderr): CPU per document says more than docs/s on a machine shared with other work.
+const importRun = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, CLI, 'cdr', 'import', file, '--data', importData], { encoding: 'utf8' });
 const importSeconds = (performance.now() - started) / 1000;
-console.log(`cdr import: ${imported} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s (load average ${loadBefore} → ${load()})`);
+const [, user, system] = /cpu (\S+) (\S+)/.exec(importRun.stderr) ?? [];
+if (importRun.status !== 0 || user === undefined) throw new Error(`cdr import failed: ${importRun.stderr}`);
+console.log(
+  `cdr import: ${importRun.stdout.trim()} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s, ${perDocument(Number(user) + Number(system))} µs of CPU per document (load average ${loadBefore} → ${load()})`,
+);
 rmSync(importData, { recursive: true, force: true });
 
 // `_bulk`: requests one after another, timed from the first request to the last answer.
@@ -72,6 +85,7 @@ for (let from = 0; from < INGEST; from += BULK) {
   bodies.push(documents.slice(from, from + BULK).map((document) => `{"index":{"_index":"cdr","_id":${JSON.stringify(document.id)}}}\n${line(document)}\n`).join(''));
 }
 const bulkLoadBefore = load();
+const serverCpuBefore = cpuSecondsOf(server.pid!);
 started = performance.now();
 for (const body of bodies) {
   const response = await fetch(`${address}/_bulk`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
@@ -79,7 +93,10 @@ for (const body of bodies) {
   if (response.status !== 200 || answer.errors !== false) throw new Error(`_bulk answered ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
 }
 const bulkSeconds = (performance.now() - started) / 1000;
-console.log(`_bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s (load average ${bulkLoadBefore} → ${load()})`);
+const serverCpu = cpuSecondsOf(server.pid!) - serverCpuBefore;
+console.log(
+  `_bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s, ${perDocument(serverCpu)} µs of the server's CPU per document (load average ${bulkLoadBefore} → ${load()})`,
+);
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 
