@@ -40,7 +40,7 @@ export interface ImportOptions {
 /**
  * Documents per transaction. A commit writes every index page the transaction changed, and in a large store a few
  * thousand documents already change most pages of the number indexes: larger batches share that cost (at 900,000
- * stored CDRs, 20,000 per transaction ingest about twice as fast as 2,000).
+ * stored CDRs SQLite spent 119 µs of CPU per document at 5,000 per transaction, 63 µs at 20,000 in a 256 MiB cache).
  */
 const BATCH_SIZE = 20_000;
 
