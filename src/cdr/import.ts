@@ -37,7 +37,12 @@ export interface ImportOptions {
   timeZone?: string;
 }
 
-const BATCH_SIZE = 2000;
+/**
+ * Documents per transaction. A commit writes every index page the transaction changed, and in a large store a few
+ * thousand documents already change most pages of the number indexes: larger batches share that cost (at 900,000
+ * stored CDRs SQLite spent 119 µs of CPU per document at 5,000 per transaction, 63 µs at 20,000 in a 256 MiB cache).
+ */
+const BATCH_SIZE = 20_000;
 
 type Located = { line: number } | { element: number };
 

@@ -37,6 +37,8 @@ export function e164Number(text: string | undefined, country?: string): string |
   const trimmed = text.trim();
   if (!WRITTEN_NUMBER.test(trimmed)) return undefined;
   const defaultCountry = country !== undefined && isPhoneCountry(country) ? (country as CountryCode) : undefined;
+  // Without a country only `+…` can be read: the library would say so by throwing, which costs 4× a parse (CDR ingest).
+  if (!defaultCountry && !trimmed.startsWith('+')) return undefined;
   const parsed = library().parsePhoneNumberFromString(trimmed, defaultCountry ? { defaultCountry } : undefined);
   return parsed?.isPossible() ? parsed.number : undefined;
 }

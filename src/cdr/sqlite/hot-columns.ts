@@ -11,7 +11,7 @@ export interface HotColumn {
   field: string;
   column: string;
   type: FieldType;
-  /** Column holding the value with its code points reversed (suffix searches). */
+  /** Column holding the value with its code points reversed: suffix searches, and equality (the column itself has no index). */
   reversed?: string;
   /** Few distinct values (direction, domain): never let the planner drive a search by this column. */
   unselective?: boolean;

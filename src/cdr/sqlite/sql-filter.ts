@@ -6,7 +6,7 @@
  */
 import type { IndexedValue } from '../mapping.js';
 import type { Bound, BoundLimit } from '../query/bound.js';
-import { filterOperand, hotColumn, reverseCodePoints } from './hot-columns.js';
+import { filterOperand, hotColumn, reverseCodePoints, type HotColumn } from './hot-columns.js';
 
 export interface SqlFilter {
   sql: string;
@@ -41,7 +41,7 @@ export function compileSqlFilter(bound: Bound): SqlFilter {
     case 'equals': {
       const hot = hotColumn(bound.field);
       if (!hot || bound.caseInsensitive || hot.type !== bound.type) return ANY;
-      return { sql: `${filterOperand(hot)} IN (${placeholders(bound.values.length)})`, params: bound.values.map(toSql), exact: true };
+      return equalsSql(hot, bound.values.map(toSql));
     }
     case 'range': {
       const hot = hotColumn(bound.field);
@@ -74,6 +74,17 @@ function rangeSql(column: string, lower: BoundLimit | undefined, upper: BoundLim
   return { sql: parts.join(' AND '), params, exact: true };
 }
 
+/**
+ * One of these values. A number column has no index of its own (every index costs each insert a page write):
+ * its reversed twin's index finds the rows, the column itself keeps the condition exact.
+ */
+function equalsSql(hot: HotColumn, values: SqlValue[]): SqlFilter {
+  const sql = `${filterOperand(hot)} IN (${placeholders(values.length)})`;
+  if (!hot.reversed) return { sql, params: values, exact: true };
+  const reversed = values.map((value) => (typeof value === 'string' ? reverseCodePoints(value) : value));
+  return { sql: `${hot.reversed} IN (${placeholders(values.length)}) AND ${sql}`, params: [...reversed, ...values], exact: true };
+}
+
 /** Literal prefixes become a range [prefix, next string after every extension of prefix). */
 function prefixSql(column: string, prefix: string): SqlFilter {
   if (prefix === '') return { sql: `${column} IS NOT NULL`, params: [], exact: true };
@@ -90,7 +101,7 @@ function patternSql(bound: Extract<Bound, { kind: 'pattern' }>): SqlFilter {
   if (!hot || hot.type !== 'keyword' || !shape) return ANY;
   switch (shape.kind) {
     case 'exact':
-      return { sql: `${filterOperand(hot)} = ?`, params: [shape.literal], exact: true };
+      return equalsSql(hot, [shape.literal]);
     case 'prefix':
       return prefixSql(filterOperand(hot), shape.literal);
     case 'suffix':

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { SimulatedClock } from '../../clock.js';
 import Database from 'better-sqlite3';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { compileSqlFilter } from './sql-filter.js';
 import { openSqliteCdrStore } from './store.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-store-'));
@@ -42,6 +43,30 @@ describe('SQLite CDR store', () => {
     clock.advance(2 * 86_400_000);
     assert.equal(store.purgeExpired(), 2);
     await store.close();
+  });
+
+  it('finds numbers by equality through the reversed index, the number columns having none of their own', async () => {
+    const path = join(directory, 'numbers', 'cdr.sqlite');
+    const store = openSqliteCdrStore({ path });
+    await store.index([
+      { id: 'a', document: { 'Destination number': '0671234567', 'CallerID number': '101' } },
+      { id: 'b', document: { 'Destination number': '7654321760', 'CallerID number': '0671234567' } },
+      { id: 'c', document: { 'Destination number': '380671234567', 'CallerID number': '102' } },
+    ]);
+    const ids = async (query: unknown) => (await store.search({ query })).hits.hits.map((hit) => hit._id).sort();
+    assert.deepEqual(await ids({ term: { 'Destination number': '0671234567' } }), ['a']);
+    assert.deepEqual(await ids({ terms: { 'Destination number': ['7654321760', '380671234567', '0'] } }), ['b', 'c']);
+    assert.deepEqual(await ids({ term: { 'CallerID number': '0671234567' } }), ['b']);
+    assert.deepEqual(await ids({ prefix: { 'Destination number': '067' } }), ['a']);
+    await store.close();
+
+    const db = new Database(path, { readonly: true });
+    const plan = (where: string) => (db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM cdr WHERE ${where}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+    const filter = compileSqlFilter({ kind: 'equals', field: 'Destination number', type: 'keyword', values: ['0671234567'], caseInsensitive: false, boost: 1 });
+    assert.match(plan(filter.sql.replaceAll('?', "'x'")), /USING INDEX cdr_dest_rev/);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cdr'").pluck().all();
+    assert.ok(!indexes.includes('cdr_dest') && !indexes.includes('cdr_caller'), String(indexes));
+    db.close();
   });
 
   it('upgrades a database of schema version 1 in place', async () => {

@@ -44,6 +44,11 @@ export interface SqliteCdrStoreOptions {
   flushEachWrite?: boolean;
   /** Default: Elasticsearch's (../limits.ts). */
   limits?: CdrLimits;
+  /**
+   * SQLite's page cache (MiB; default 64). A transaction whose changed pages outgrow it writes them out early, some
+   * more than once: an importer writing large transactions into a large store wants them all to fit.
+   */
+  cacheMiB?: number;
   /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
   maxTimeMs?: number;
   /**
@@ -88,6 +93,7 @@ export function retentionCutoff(nowMs: number, retentionDays: number): number {
   return nowMs - retentionDays * DAY_MS;
 }
 const STATEMENT_CACHE_SIZE = 256;
+const DEFAULT_CACHE_MIB = 64;
 
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -101,7 +107,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
   db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
   migrate(db);
   const customers = new CustomerNumbers(db, options.countries);
   if (options.refillCustomerNumbers !== false) customers.refill();
