@@ -31,7 +31,9 @@ test('ringback: while the callee rings the caller is on early media and hears 44
   let callee: BackgroundSipp | undefined;
   try {
     const phone = await registerPhone(server, '102');
-    callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 2500 });
+    // Rings 5 s: on a machine busy with other tests the media thread (compiled from source under tsx) can take
+    // seconds to start, and the ringback check needs half a second of tone after that.
+    callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 5000 });
     const call = await callUas(server.udpPort, peer.offer(), NUMBER);
     const heardWhileRinging = peer.audioPackets();
 
