@@ -29,6 +29,8 @@ const COMPACT_FORMS: Readonly<Record<string, string>> = {
 
 /** Lowercase full name for a header name as it appeared on the wire. */
 export function canonicalHeaderName(wireName: string): string {
+  const known = KNOWN_SPELLINGS.get(wireName);
+  if (known !== undefined) return known;
   const lower = wireName.toLowerCase();
   return (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
 }
@@ -104,4 +106,34 @@ export function displayHeaderName(name: string): string {
   // Names come from the network; a bounded cache keeps a flood of invented names from growing it.
   if (spellingCache.size < MAX_CACHED_SPELLINGS) spellingCache.set(name, spelling);
   return spelling;
+}
+
+/**
+ * Names as phones usually spell them (lowercase, as we write them, compact
+ * form in either case), mapped to the canonical name: most header lines are
+ * then named without lowercasing a copy of the name.
+ */
+const KNOWN_SPELLINGS = new Map<string, string>();
+for (const name of [
+  ...LIST_HEADERS,
+  ...SINGLE_VALUE_HEADERS,
+  ...Object.keys(SPECIAL_SPELLINGS),
+  'authorization',
+  'content-type',
+  'expires',
+  'min-expires',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'server',
+  'session-expires',
+  'subject',
+  'timestamp',
+  'user-agent',
+]) {
+  KNOWN_SPELLINGS.set(name, name);
+  KNOWN_SPELLINGS.set(displayHeaderName(name), name);
+}
+for (const [compact, name] of Object.entries(COMPACT_FORMS)) {
+  KNOWN_SPELLINGS.set(compact, name);
+  KNOWN_SPELLINGS.set(compact.toUpperCase(), name);
 }

@@ -46,52 +46,87 @@ export interface HeaderSection {
 /** Throws a SipParseError only when a limit is exceeded. */
 export function readHeaderSection(head: string): HeaderSection {
   const section: HeaderSection = { startLine: '', headers: new SipHeaders() };
-  let fieldCount = 0;
-  let valueCount = 0;
-  let field: string | undefined;
+  const counts = { fields: 0, values: 0 };
+  const firstLineEnd = lineEndAt(head, 0);
+  if (firstLineEnd.content > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
+  section.startLine = head.slice(0, firstLineEnd.content);
 
-  const addField = (line: string) => {
-    if (++fieldCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header fields');
-    const colon = line.indexOf(':');
-    const name = line.slice(0, Math.max(colon, 0)).trimEnd();
-    if (colon < 0 || !isToken(name)) {
-      section.error ??= new SipParseError('header-line', 'malformed header line');
-      return;
-    }
-    const canonical = canonicalHeaderName(name);
-    const value = line.slice(colon + 1).trim();
-    if (hasForbiddenControl(value)) {
-      section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
-      return;
-    }
-    const values = isListHeader(canonical) ? splitList(value) : [value];
-    valueCount += values.length;
-    if (valueCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
-    for (const single of values) section.headers.append(canonical, single);
-  };
-
-  let position = 0;
-  let first = true;
+  // The pending field is fieldText[fieldStart, fieldEnd): a part of head, or a new string once continuation lines joined it.
+  let fieldText = head;
+  let fieldStart = -1;
+  let fieldEnd = -1;
+  let position = firstLineEnd.next;
   while (position <= head.length) {
-    const newline = head.indexOf('\n', position);
-    const lineEnd = newline < 0 ? head.length : newline;
-    const line = head.slice(position, head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd);
-    position = lineEnd + 1;
-    if (first) {
-      if (line.length > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
-      section.startLine = line;
-      first = false;
-    } else if (isWhitespace(line.charCodeAt(0))) {
+    const end = lineEndAt(head, position);
+    if (isWhitespace(head.charCodeAt(position))) {
       // Folding (§7.3.1): a continuation line joins the field above with one space.
-      if (field === undefined) section.error ??= new SipParseError('header-line', 'continuation line before any header');
-      else field += ` ${line.trimStart()}`;
+      if (fieldStart < 0) section.error ??= new SipParseError('header-line', 'continuation line before any header');
+      else {
+        let continuation = position;
+        while (continuation < end.content && isTrimmed(head.charCodeAt(continuation))) continuation++;
+        fieldText = `${fieldText.slice(fieldStart, fieldEnd)} ${head.slice(continuation, end.content)}`;
+        fieldStart = 0;
+        fieldEnd = fieldText.length;
+      }
     } else {
-      if (field !== undefined) addField(field);
-      field = line;
+      if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
+      fieldText = head;
+      fieldStart = position;
+      fieldEnd = end.content;
     }
+    position = end.next;
   }
-  if (field !== undefined) addField(field);
+  if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
   return section;
+}
+
+/** Where the line starting at `from` ends: before its CRLF or bare LF (`content`), and where the next one starts. */
+function lineEndAt(head: string, from: number): { content: number; next: number } {
+  const newline = head.indexOf('\n', from);
+  const lineEnd = newline < 0 ? head.length : newline;
+  return { content: lineEnd > from && head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd, next: lineEnd + 1 };
+}
+
+/** Adds the field `text[start, end)`, without copying more of it than its name and value. */
+function addField(section: HeaderSection, counts: { fields: number; values: number }, text: string, start: number, end: number): void {
+  if (++counts.fields > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header fields');
+  const colon = text.indexOf(':', start);
+  let nameEnd = colon < 0 || colon >= end ? start : colon;
+  while (nameEnd > start && isTrimmed(text.charCodeAt(nameEnd - 1))) nameEnd--;
+  const name = text.slice(start, nameEnd);
+  if (colon < 0 || colon >= end || !isToken(name)) {
+    section.error ??= new SipParseError('header-line', 'malformed header line');
+    return;
+  }
+  const canonical = canonicalHeaderName(name);
+  let valueStart = colon + 1;
+  let valueEnd = end;
+  while (valueStart < valueEnd && isTrimmed(text.charCodeAt(valueStart))) valueStart++;
+  while (valueEnd > valueStart && isTrimmed(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  const value = text.slice(valueStart, valueEnd);
+  if (hasForbiddenControl(value)) {
+    section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
+    return;
+  }
+  if (!isListHeader(canonical)) {
+    if (++counts.values > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
+    section.headers.append(canonical, value);
+    return;
+  }
+  const values = splitList(value);
+  counts.values += values.length;
+  if (counts.values > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
+  for (let i = 0; i < values.length; i++) section.headers.append(canonical, values[i]);
+}
+
+/** What String#trim removes (ECMAScript WhiteSpace and LineTerminator), so that values read as they always have. */
+function isTrimmed(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 /**

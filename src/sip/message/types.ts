@@ -86,6 +86,11 @@ export class SipHeaders implements Iterable<[string, string[]]> {
     return this;
   }
 
+  /** Visits each field in order without the iterator protocol (the serializer's path, once per message sent). */
+  forEach(visit: (values: string[], name: string) => void): void {
+    this.#fields.forEach(visit);
+  }
+
   clone(): SipHeaders {
     const copy = new SipHeaders();
     for (const [name, values] of this.#fields) copy.set(name, values);
