@@ -108,7 +108,8 @@ function addField(section: HeaderSection, counts: { fields: number; values: numb
     section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
     return;
   }
-  if (!isListHeader(canonical)) {
+  // A list header with one element (most Vias and Contacts) needs no splitting; an empty one has no elements.
+  if (!isListHeader(canonical) || (value.length > 0 && value.indexOf(',') < 0)) {
     if (++counts.values > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
     section.headers.append(canonical, value);
     return;

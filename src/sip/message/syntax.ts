@@ -121,19 +121,18 @@ function pushTrimmed(elements: string[], element: string): void {
  * `;` and `=`). A value is a token, a host (IPv6 `[...]` or a bare IPv6
  * address as in `received=`) or a quoted string, which is kept with its
  * quotes so the parameter can be written back unchanged. Returns the index
- * where the parameters end.
+ * where the parameters end. Without `params` the parameters are only checked.
  */
-export function readParams(text: string, i: number, params: Params, what: string): number {
+export function readParams(text: string, i: number, params: Params | undefined, what: string): number {
   for (;;) {
     const semicolon = skipWhitespace(text, i);
     if (text.charCodeAt(semicolon) !== 0x3b /* ; */) return i;
     const nameStart = skipWhitespace(text, semicolon + 1);
     const nameEnd = tokenEnd(text, nameStart);
     if (nameEnd === nameStart) throw new SipParseError('header-value', `malformed parameter in ${what}`);
-    const name = text.slice(nameStart, nameEnd).toLowerCase();
     const equals = skipWhitespace(text, nameEnd);
     if (text.charCodeAt(equals) !== 0x3d /* = */) {
-      params.set(name, null);
+      params?.set(text.slice(nameStart, nameEnd).toLowerCase(), null);
       i = nameEnd;
       continue;
     }
@@ -141,7 +140,7 @@ export function readParams(text: string, i: number, params: Params, what: string
     const valueEnd =
       text.charCodeAt(valueStart) === 0x22 ? quotedStringEnd(text, valueStart, what) : paramValueEnd(text, valueStart);
     if (valueEnd === valueStart) throw new SipParseError('header-value', `empty parameter value in ${what}`);
-    params.set(name, text.slice(valueStart, valueEnd));
+    params?.set(text.slice(nameStart, nameEnd).toLowerCase(), text.slice(valueStart, valueEnd));
     i = valueEnd;
   }
 }

@@ -16,7 +16,8 @@ export interface SipUri {
   host: string;
   port?: number;
   params: Params;
-  headers: Map<string, string>;
+  /** Read-only: URIs without headers share one empty map. */
+  headers: ReadonlyMap<string, string>;
 }
 
 /** name-addr / addr-spec with header parameters: From, To, Contact, Route, Record-Route (§20). */
