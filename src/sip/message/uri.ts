@@ -8,6 +8,7 @@
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
 import { formatHostPort, readHostPort } from './host.js';
+import { commonText, paramName } from './syntax.js';
 import type { Params, SipUri } from './types.js';
 
 export function parseUri(text: string): Parsed<SipUri> {
@@ -120,7 +121,7 @@ function readPair(pair: string, what: string): [string, string | null] {
   const equals = pair.indexOf('=');
   const name = unescape(equals < 0 ? pair : pair.slice(0, equals));
   if (name.length === 0) throw new SipParseError('header-value', `empty ${what} name`);
-  return [name.toLowerCase(), equals < 0 ? null : unescape(pair.slice(equals + 1))];
+  return [paramName(name), equals < 0 ? null : commonText(unescape(pair.slice(equals + 1)))];
 }
 
 export function formatUri(uri: SipUri): string {

@@ -5,12 +5,16 @@
  * the phone state (`nonreg` / `onhook`) is derived from.
  */
 import { isIP } from 'node:net';
-import type { NameAddr, SipUri } from '../message/index.js';
+import { ownedText, type SipUri } from '../message/index.js';
 import type { Destination, Source } from '../transport/index.js';
 
 export interface Binding {
-  /** The Contact as registered, parameters included (q, +sip.instance…). */
-  contact: NameAddr;
+  /**
+   * The Contact as registered, parameters included (q, +sip.instance…), as
+   * text: it is only written back (in REGISTER responses, to the store),
+   * so a binding holds no parsed copy of it besides `uri`.
+   */
+  contact: string;
   uri: SipUri;
   /** Equal for Contact URIs that are the same binding (see contact-key.ts). */
   key: string;
@@ -200,7 +204,8 @@ export class BindingStore {
 
   #keep(key: string, entries: Map<string, Entry>): void {
     if (entries.size === 0) this.#byAor.delete(key);
-    else this.#byAor.set(key, entries);
+    // A flat copy: the key is built from pieces of a request.
+    else if (!this.#byAor.has(key)) this.#byAor.set(ownedText(key), entries);
   }
 }
 
