@@ -1,8 +1,14 @@
-// Microbenchmark: parse + validate + serialize realistic messages; allocation per op from heapUsed deltas of GC-free batches.
-import { parseMessage, serializeMessage, buildResponse } from '../src/sip/message/index.js';
-import { serverKey, clientKeyOfResponse } from '../src/sip/transaction/keys.js';
+/**
+ * `npm run bench:sip-message`: the message layer's cost per message, for a
+ * call's INVITE and 200 and a REGISTER answered with 401 — parse (with
+ * validation), the transaction key, serialize. Prints time per operation
+ * (noisy on a shared machine) and bytes allocated per operation (not noisy):
+ * the growth of the heap over batches during which no GC ran.
+ */
+import { buildResponse, parseMessage, serializeMessage, type SipMessage, type SipRequest, type SipResponse } from '../src/sip/message/index.js';
+import { clientKeyOfResponse, serverKey } from '../src/sip/transaction/keys.js';
 
-const crlf = (s: string) => Buffer.from(s.trim().split('\n').map((l) => l.trim()).join('\r\n') + '\r\n\r\n' );
+const crlf = (text: string) => Buffer.from(`${text.trim().split('\n').map((line) => line.trim()).join('\r\n')}\r\n\r\n`);
 const sdp = 'v=0\r\no=user1 53655765 2353687637 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:101 telephone-event/8000\r\n';
 const invite = Buffer.concat([Buffer.from(`INVITE sip:1002@10.0.0.2:5060 SIP/2.0
 Via: SIP/2.0/UDP 10.0.0.1:5061;branch=z9hG4bK-4242-1-0;rport
@@ -40,32 +46,52 @@ Authorization: Digest username="1001", realm="example.com", nonce="abcdef0123456
 Expires: 3600
 Content-Length: 0`);
 
-type Case = [string, () => unknown];
-const cases: Case[] = [
-  ['parse INVITE', () => parseMessage(invite)],
-  ['parse 200', () => parseMessage(ok)],
-  ['parse REGISTER', () => parseMessage(register)],
-  ['parse+key+serialize INVITE', () => { const r = parseMessage(invite); if (!r.ok) throw r.error; serverKey(r.message as any); return serializeMessage(r.message); }],
-  ['parse+key+serialize 200', () => { const r = parseMessage(ok); if (!r.ok) throw r.error; clientKeyOfResponse(r.message as any); return serializeMessage(r.message); }],
-  ['parse REGISTER+key+401', () => { const r = parseMessage(register); if (!r.ok) throw r.error; serverKey(r.message as any); return serializeMessage(buildResponse(r.message, 401, undefined, { 'www-authenticate': 'Digest realm="x", nonce="y"' }, 'tag1')); }],
+function parsed(bytes: Buffer): SipMessage {
+  const result = parseMessage(bytes);
+  if (!result.ok) throw new Error(`benchmark message does not parse: ${result.error.reason}`);
+  return result.message;
+}
+
+const cases: Array<[string, () => unknown]> = [
+  ['parse INVITE', () => parsed(invite)],
+  ['parse 200', () => parsed(ok)],
+  ['parse REGISTER', () => parsed(register)],
+  ['parse+key+serialize INVITE', () => {
+    const request = parsed(invite) as SipRequest;
+    serverKey(request);
+    return serializeMessage(request);
+  }],
+  ['parse+key+serialize 200', () => {
+    const response = parsed(ok) as SipResponse;
+    clientKeyOfResponse(response);
+    return serializeMessage(response);
+  }],
+  ['parse REGISTER+key+401', () => {
+    const request = parsed(register) as SipRequest;
+    serverKey(request);
+    return serializeMessage(buildResponse(request, 401, undefined, { 'www-authenticate': 'Digest realm="example.com", nonce="0123456789abcdef"' }, 'tag1'));
+  }],
 ];
-for (const [, f] of cases) { const r = f() as any; if (r && r.ok === false) throw new Error(String(r.error)); }
-const N = Number(process.env.N ?? 100_000);
+
+const OPERATIONS = Number(process.env.OPERATIONS ?? 100_000);
 const BATCH = 50;
-const gc = (globalThis as any).gc as () => void;
-for (const [name, f] of cases) {
-  for (let i = 0; i < 20_000; i++) f();
-  gc();
-  let t = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) f();
-  const ns = Number(process.hrtime.bigint() - t) / N;
-  // allocation: sum of heapUsed growth over batches without a GC
-  let bytes = 0, ops = 0;
-  for (let b = 0; b < 400; b++) {
+const BATCHES = 400;
+for (const [name, operation] of cases) {
+  for (let i = 0; i < 20_000; i++) operation();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < OPERATIONS; i++) operation();
+  const nanoseconds = Number(process.hrtime.bigint() - start) / OPERATIONS;
+  let bytes = 0;
+  let measured = 0;
+  for (let batch = 0; batch < BATCHES; batch++) {
     const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < BATCH; i++) f();
+    for (let i = 0; i < BATCH; i++) operation();
     const after = process.memoryUsage().heapUsed;
-    if (after > before) { bytes += after - before; ops += BATCH; }
+    // A batch during which the heap shrank saw a GC: its growth says nothing.
+    if (after > before) {
+      bytes += after - before;
+      measured += BATCH;
+    }
   }
-  console.log(`${name.padEnd(30)} ${ns.toFixed(0).padStart(6)} ns/op ${(bytes / ops).toFixed(0).padStart(7)} B/op`);
+  console.log(`${name.padEnd(30)} ${nanoseconds.toFixed(0).padStart(6)} ns/op ${(bytes / measured).toFixed(0).padStart(7)} B allocated/op`);
 }
