@@ -4,7 +4,7 @@
  * are present once each and their values parse.
  */
 import { parseCSeq } from './cseq.js';
-import { attempt, SipParseError } from './errors.js';
+import { SipParseError } from './errors.js';
 import { displayHeaderName, SINGLE_VALUE_HEADERS } from './header-names.js';
 import { checkNameAddr } from './name-addr.js';
 import { parseDecimal } from './syntax.js';
@@ -23,7 +23,7 @@ const REQUEST_HEADERS = [...RESPONSE_ROUTING_HEADERS, 'max-forwards'] as const;
  */
 export function canBeAnswered(headers: SipHeaders): boolean {
   const topVia = headers.get('via');
-  return topVia !== undefined && attempt(() => checkVia(topVia)).ok;
+  return topVia !== undefined && errorOf(checkVia, topVia, 'Via') === undefined;
 }
 
 /** `method` is given for requests (their CSeq must name the same method) and absent for responses. */
@@ -36,15 +36,16 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
     if (headers.getAll(name).length > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
   }
   // Checked without building the values: most layers above read only some of them, and parse those when they do.
-  for (const via of headers.getAll('via')) {
-    const checked = attempt(() => checkVia(via));
-    if (!checked.ok) return checked.error;
+  const vias = headers.getAll('via');
+  for (let i = 0; i < vias.length; i++) {
+    const error = errorOf(checkVia, vias[i], 'Via');
+    if (error) return error;
   }
   for (const name of ['from', 'to'] as const) {
     const what = displayHeaderName(name);
-    const checked = attempt(() => checkNameAddr(headers.get(name) ?? '', what));
+    const error = errorOf(checkNameAddr, headers.get(name) ?? '', what);
     // 416 is for the Request-URI (§8.2.2.1): a From or To we cannot read is a bad request.
-    if (!checked.ok) return checked.error.code === 'uri-scheme' ? new SipParseError('header-value', `${checked.error.reason} in ${what}`) : checked.error;
+    if (error) return error.code === 'uri-scheme' ? new SipParseError('header-value', `${error.reason} in ${what}`) : error;
   }
   const callId = headers.get('call-id') ?? '';
   if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');
@@ -56,4 +57,15 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
     return new SipParseError('header-value', 'malformed Max-Forwards');
   }
   return undefined;
+}
+
+/** What `check` throws for `text`, if anything: `attempt` without a closure and a result object per value checked. */
+function errorOf(check: (text: string, what: string) => void, text: string, what: string): SipParseError | undefined {
+  try {
+    check(text, what);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SipParseError) return error;
+    throw error;
+  }
 }
