@@ -47,24 +47,26 @@ export interface HeaderSection {
 export function readHeaderSection(head: string): HeaderSection {
   const section: HeaderSection = { startLine: '', headers: new SipHeaders() };
   const counts = { fields: 0, values: 0 };
-  const firstLineEnd = lineEndAt(head, 0);
-  if (firstLineEnd.content > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
-  section.startLine = head.slice(0, firstLineEnd.content);
+  const firstLineEnd = lineEnd(head, 0);
+  const startLineEnd = contentEnd(head, 0, firstLineEnd);
+  if (startLineEnd > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
+  section.startLine = head.slice(0, startLineEnd);
 
   // The pending field is fieldText[fieldStart, fieldEnd): a part of head, or a new string once continuation lines joined it.
   let fieldText = head;
   let fieldStart = -1;
   let fieldEnd = -1;
-  let position = firstLineEnd.next;
+  let position = firstLineEnd + 1;
   while (position <= head.length) {
-    const end = lineEndAt(head, position);
+    const end = lineEnd(head, position);
+    const content = contentEnd(head, position, end);
     if (isWhitespace(head.charCodeAt(position))) {
       // Folding (§7.3.1): a continuation line joins the field above with one space.
       if (fieldStart < 0) section.error ??= new SipParseError('header-line', 'continuation line before any header');
       else {
         let continuation = position;
-        while (continuation < end.content && isTrimmed(head.charCodeAt(continuation))) continuation++;
-        fieldText = `${fieldText.slice(fieldStart, fieldEnd)} ${head.slice(continuation, end.content)}`;
+        while (continuation < content && isTrimmed(head.charCodeAt(continuation))) continuation++;
+        fieldText = `${fieldText.slice(fieldStart, fieldEnd)} ${head.slice(continuation, content)}`;
         fieldStart = 0;
         fieldEnd = fieldText.length;
       }
@@ -72,19 +74,23 @@ export function readHeaderSection(head: string): HeaderSection {
       if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
       fieldText = head;
       fieldStart = position;
-      fieldEnd = end.content;
+      fieldEnd = content;
     }
-    position = end.next;
+    position = end + 1;
   }
   if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
   return section;
 }
 
-/** Where the line starting at `from` ends: before its CRLF or bare LF (`content`), and where the next one starts. */
-function lineEndAt(head: string, from: number): { content: number; next: number } {
+/** The index of the LF that ends the line starting at `from`, or the end of the head for the last line. */
+function lineEnd(head: string, from: number): number {
   const newline = head.indexOf('\n', from);
-  const lineEnd = newline < 0 ? head.length : newline;
-  return { content: lineEnd > from && head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd, next: lineEnd + 1 };
+  return newline < 0 ? head.length : newline;
+}
+
+/** Where the text of the line from `from` to `end` stops: before its CR, if it ends CRLF. */
+function contentEnd(head: string, from: number, end: number): number {
+  return end > from && head.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
 }
 
 /** Adds the field `text[start, end)`, without copying more of it than its name and value. */
