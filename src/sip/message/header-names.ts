@@ -29,8 +29,6 @@ const COMPACT_FORMS: Readonly<Record<string, string>> = {
 
 /** Lowercase full name for a header name as it appeared on the wire. */
 export function canonicalHeaderName(wireName: string): string {
-  const known = KNOWN_SPELLINGS.get(wireName);
-  if (known !== undefined) return known;
   const lower = wireName.toLowerCase();
   return (lower.length === 1 && COMPACT_FORMS[lower]) || lower;
 }
@@ -109,11 +107,11 @@ export function displayHeaderName(name: string): string {
 }
 
 /**
- * Names as phones usually spell them (lowercase, as we write them, compact
- * form in either case), mapped to the canonical name: most header lines are
- * then named without lowercasing a copy of the name.
+ * The names most messages carry, and the compact forms, by length and first
+ * letter: most header lines are then named where they stand, in any case,
+ * without copying the name out of the line and lowercasing the copy.
  */
-const KNOWN_SPELLINGS = new Map<string, string>();
+const KNOWN_BY_SHAPE = new Map<number, Array<[spelling: string, name: string]>>();
 for (const name of [
   ...LIST_HEADERS,
   ...SINGLE_VALUE_HEADERS,
@@ -130,10 +128,34 @@ for (const name of [
   'timestamp',
   'user-agent',
 ]) {
-  KNOWN_SPELLINGS.set(name, name);
-  KNOWN_SPELLINGS.set(displayHeaderName(name), name);
+  addKnownSpelling(name, name);
 }
-for (const [compact, name] of Object.entries(COMPACT_FORMS)) {
-  KNOWN_SPELLINGS.set(compact, name);
-  KNOWN_SPELLINGS.set(compact.toUpperCase(), name);
+for (const [compact, name] of Object.entries(COMPACT_FORMS)) addKnownSpelling(compact, name);
+
+function addKnownSpelling(spelling: string, name: string): void {
+  const shape = shapeOf(spelling.length, spelling.charCodeAt(0));
+  const known = KNOWN_BY_SHAPE.get(shape) ?? [];
+  if (!known.some(([other]) => other === spelling)) known.push([spelling, name]);
+  KNOWN_BY_SHAPE.set(shape, known);
+}
+
+function shapeOf(length: number, firstCode: number): number {
+  return length * 128 + (firstCode | 0x20);
+}
+
+/** The canonical name of a known header whose name is `text[start, end)` in any case; undefined for others. */
+export function knownHeaderName(text: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_BY_SHAPE.get(shapeOf(end - start, text.charCodeAt(start)));
+  if (candidates === undefined) return undefined;
+  for (const [spelling, name] of candidates) {
+    let i = 0;
+    while (i < spelling.length && sameLetter(text.charCodeAt(start + i), spelling.charCodeAt(i))) i++;
+    if (i === spelling.length) return name;
+  }
+  return undefined;
+}
+
+/** `code` is `lower` or, for a letter, its upper case. */
+function sameLetter(code: number, lower: number): boolean {
+  return code === lower || (lower >= 0x61 && lower <= 0x7a && code === lower - 0x20);
 }

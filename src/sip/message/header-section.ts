@@ -4,7 +4,7 @@
  * fields split into single values.
  */
 import { SipParseError } from './errors.js';
-import { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
+import { canonicalHeaderName, displayHeaderName, isListHeader, knownHeaderName } from './header-names.js';
 import { MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
 import { isToken, isWhitespace, splitList } from './syntax.js';
 import { SipHeaders } from './types.js';
@@ -99,12 +99,15 @@ function addField(section: HeaderSection, counts: { fields: number; values: numb
   const colon = text.indexOf(':', start);
   let nameEnd = colon < 0 || colon >= end ? start : colon;
   while (nameEnd > start && isTrimmed(text.charCodeAt(nameEnd - 1))) nameEnd--;
-  const name = text.slice(start, nameEnd);
-  if (colon < 0 || colon >= end || !isToken(name)) {
-    section.error ??= new SipParseError('header-line', 'malformed header line');
-    return;
+  let canonical = colon < 0 || colon >= end ? undefined : knownHeaderName(text, start, nameEnd);
+  if (canonical === undefined) {
+    const name = text.slice(start, nameEnd);
+    if (colon < 0 || colon >= end || !isToken(name)) {
+      section.error ??= new SipParseError('header-line', 'malformed header line');
+      return;
+    }
+    canonical = canonicalHeaderName(name);
   }
-  const canonical = canonicalHeaderName(name);
   let valueStart = colon + 1;
   let valueEnd = end;
   while (valueStart < valueEnd && isTrimmed(text.charCodeAt(valueStart))) valueStart++;
