@@ -25,22 +25,19 @@ export function serializeMessage(message: SipMessage): Buffer {
     head.line(message.reason);
     head.text('\r\n');
   }
-  message.headers.forEach(writeField);
+  message.headers.forEachValue(writeField);
   head.text('Content-Length: ');
   head.text(String(message.body.length));
   head.text('\r\n\r\n');
   return head.toBuffer(message.body);
 }
 
-function writeField(values: string[], name: string): void {
+function writeField(value: string, name: string): void {
   if (name === 'content-length') return;
-  const display = displayHeaderName(name);
-  for (let i = 0; i < values.length; i++) {
-    head.text(display);
-    head.text(': ');
-    head.line(values[i]);
-    head.text('\r\n');
-  }
+  head.text(displayHeaderName(name));
+  head.text(': ');
+  head.line(value);
+  head.text('\r\n');
 }
 
 export function serializeResponse(response: SipResponse): SerializedResponse {

@@ -52,14 +52,23 @@ export interface CSeq {
  */
 export class SipHeaders implements Iterable<[string, string[]]> {
   readonly #names: string[] = [];
-  readonly #values: string[][] = [];
+  /** A field with one value (most of them) holds it as is, without an array around it. */
+  readonly #values: Array<string | string[]> = [];
 
   get(name: string): string | undefined {
-    return this.#valuesOf(name.toLowerCase())?.[0];
+    const values = this.#valuesOf(name.toLowerCase());
+    return typeof values === 'string' ? values : values?.[0];
   }
 
   getAll(name: string): string[] {
-    return this.#valuesOf(name.toLowerCase()) ?? [];
+    const values = this.#valuesOf(name.toLowerCase());
+    return typeof values === 'string' ? [values] : (values ?? []);
+  }
+
+  /** How many values the field has (0 when absent). */
+  count(name: string): number {
+    const values = this.#valuesOf(name.toLowerCase());
+    return typeof values === 'string' ? 1 : (values?.length ?? 0);
   }
 
   has(name: string): boolean {
@@ -68,19 +77,25 @@ export class SipHeaders implements Iterable<[string, string[]]> {
 
   set(name: string, value: string | readonly string[]): this {
     const key = name.toLowerCase();
-    const values = typeof value === 'string' ? [value] : value.slice();
     const index = this.#names.indexOf(key);
-    if (values.length === 0) this.#remove(index);
-    else if (index >= 0) this.#values[index] = values;
-    else this.#add(key, values);
+    if (value.length === 0 && typeof value !== 'string') this.#remove(index);
+    else {
+      const values = typeof value === 'string' ? value : value.length === 1 ? value[0] : value.slice();
+      if (index >= 0) this.#values[index] = values;
+      else this.#add(key, values);
+    }
     return this;
   }
 
   append(name: string, value: string): this {
     const key = name.toLowerCase();
-    const values = this.#valuesOf(key);
-    if (values) values.push(value);
-    else this.#add(key, [value]);
+    const index = this.#names.indexOf(key);
+    if (index < 0) this.#add(key, value);
+    else {
+      const values = this.#values[index];
+      if (typeof values === 'string') this.#values[index] = [values, value];
+      else values.push(value);
+    }
     return this;
   }
 
@@ -88,8 +103,8 @@ export class SipHeaders implements Iterable<[string, string[]]> {
   prepend(name: string, value: string): this {
     const key = name.toLowerCase();
     const index = this.#names.indexOf(key);
-    if (index >= 0) this.#values[index] = [value, ...this.#values[index]];
-    else this.#add(key, [value]);
+    if (index >= 0) this.#values[index] = [value, ...this.getAll(key)];
+    else this.#add(key, value);
     return this;
   }
 
@@ -98,27 +113,31 @@ export class SipHeaders implements Iterable<[string, string[]]> {
     return this;
   }
 
-  /** Visits each field in order without the iterator protocol (the serializer's path, once per message sent). */
-  forEach(visit: (values: string[], name: string) => void): void {
-    for (let i = 0; i < this.#names.length; i++) visit(this.#values[i], this.#names[i]);
+  /** Visits each value with its field's name, in order, without the iterator protocol (the serializer's path). */
+  forEachValue(visit: (value: string, name: string) => void): void {
+    for (let i = 0; i < this.#names.length; i++) {
+      const values = this.#values[i];
+      if (typeof values === 'string') visit(values, this.#names[i]);
+      else for (let j = 0; j < values.length; j++) visit(values[j], this.#names[i]);
+    }
   }
 
   clone(): SipHeaders {
     const copy = new SipHeaders();
-    for (let i = 0; i < this.#names.length; i++) copy.#add(this.#names[i], this.#values[i].slice());
+    for (let i = 0; i < this.#names.length; i++) copy.set(this.#names[i], this.#values[i]);
     return copy;
   }
 
   *[Symbol.iterator](): Iterator<[string, string[]]> {
-    for (let i = 0; i < this.#names.length; i++) yield [this.#names[i], this.#values[i]];
+    for (let i = 0; i < this.#names.length; i++) yield [this.#names[i], this.getAll(this.#names[i])];
   }
 
-  #valuesOf(key: string): string[] | undefined {
+  #valuesOf(key: string): string | string[] | undefined {
     const index = this.#names.indexOf(key);
     return index < 0 ? undefined : this.#values[index];
   }
 
-  #add(key: string, values: string[]): void {
+  #add(key: string, values: string | string[]): void {
     this.#names.push(key);
     this.#values.push(values);
   }

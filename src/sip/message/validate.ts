@@ -33,7 +33,7 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
     if (!headers.has(name)) return new SipParseError('missing-header', `missing ${displayHeaderName(name)} header`);
   }
   for (const name of SINGLE_VALUE_HEADERS) {
-    if (headers.getAll(name).length > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
+    if (headers.count(name) > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
   }
   // Checked without building the values: most layers above read only some of them, and parse those when they do.
   const vias = headers.getAll('via');
