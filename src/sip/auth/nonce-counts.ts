@@ -5,6 +5,8 @@
  * so only peers that know a password make this grow; entries older than the
  * nonce lifetime are useless (the nonce is stale) and are dropped.
  */
+import { ownedText } from '../message/index.js';
+
 export class NonceCounts {
   /** By nonce, in the order first recorded, which is roughly issue order. */
   readonly #highest = new Map<string, { nc: number; issuedAt: number }>();
@@ -29,7 +31,8 @@ export class NonceCounts {
     }
     if (issuedAt <= this.#forgottenUpTo) return false;
     this.#makeRoom(now);
-    this.#highest.set(nonce, { nc, issuedAt });
+    // A copy: the nonce read from a request is a slice of that whole request, kept as long as the nonce lives.
+    this.#highest.set(ownedText(nonce), { nc, issuedAt });
     return true;
   }
 

@@ -6,6 +6,7 @@
  * answer it. A phone is a user of a realm plus its User-Agent: the same
  * account on a softphone and a desk phone is remembered twice.
  */
+import { ownedText } from '../message/index.js';
 import type { DigestAlgorithm } from './digest.js';
 
 export class PhoneAlgorithms {
@@ -19,7 +20,8 @@ export class PhoneAlgorithms {
       const oldest = this.#byPhone.keys().next();
       if (!oldest.done) this.#byPhone.delete(oldest.value);
     }
-    this.#byPhone.set(phone, algorithm);
+    // A copy: the key holds the User-Agent read from a request, a slice that would keep that whole request alive.
+    this.#byPhone.set(ownedText(phone), algorithm);
   }
 
   /**

@@ -49,7 +49,7 @@ function harness() {
       (contacts[user] ?? []).map((uri): Binding => {
         const contact = parseNameAddr(`<${uri}>`, 'Contact');
         assert.ok(contact.ok);
-        return { contact: contact.value, uri: contact.value.uri, key: uri, callId: 'r', cseq: 1, expiresAt: Date.now() + 60_000, source: SOURCE };
+        return { contact: `<${uri}>`, uri: contact.value.uri, key: uri, callId: 'r', cseq: 1, expiresAt: Date.now() + 60_000, source: SOURCE };
       }),
     contactUnreachable: (_domain, user, binding, why) => unreachable.push(`${user} ${binding.key}: ${why}`),
     gateways: { find: () => undefined, fromSource: () => undefined },

@@ -11,6 +11,7 @@
 import { randomInt } from 'node:crypto';
 import {
   formatCSeq,
+  ownedText,
   parseCSeq,
   parseNameAddr,
   SipHeaders,
@@ -61,15 +62,20 @@ export class Dialog {
   #localSeq: number;
   #remoteSeq: number | undefined;
 
+  /**
+   * A dialog lives as long as its call: it keeps copies of what it read from
+   * the messages that made it, since each value is a slice that would keep
+   * that whole message alive.
+   */
   private constructor(state: DialogState) {
-    this.callId = state.callId;
-    this.localTag = state.localTag;
-    this.remoteTag = state.remoteTag;
+    this.callId = ownedText(state.callId);
+    this.localTag = ownedText(state.localTag);
+    this.remoteTag = ownedText(state.remoteTag);
     this.destination = state.destination;
     this.contact = state.contact;
-    this.#localAddress = state.localAddress;
-    this.#remoteAddress = state.remoteAddress;
-    this.#routeSet = state.routeSet;
+    this.#localAddress = ownedText(state.localAddress);
+    this.#remoteAddress = ownedText(state.remoteAddress);
+    this.#routeSet = state.routeSet.map(ownedText);
     this.#remoteTarget = state.remoteTarget;
     this.#localSeq = state.localSeq;
     this.#remoteSeq = state.remoteSeq;
@@ -190,8 +196,9 @@ export function tagOf(address: string | undefined): string | undefined {
   return tag ?? undefined;
 }
 
+/** The URI of a Contact, read from a copy of it (see the constructor). */
 function contactUri(contact: string | undefined): SipUri | undefined {
   if (contact === undefined) return undefined;
-  const parsed = parseNameAddr(contact, 'Contact');
+  const parsed = parseNameAddr(ownedText(contact), 'Contact');
   return parsed.ok ? parsed.value.uri : undefined;
 }

@@ -105,3 +105,57 @@ export function displayHeaderName(name: string): string {
   if (spellingCache.size < MAX_CACHED_SPELLINGS) spellingCache.set(name, spelling);
   return spelling;
 }
+
+/**
+ * The names most messages carry, and the compact forms, by length and first
+ * letter: most header lines are then named where they stand, in any case,
+ * without copying the name out of the line and lowercasing the copy.
+ */
+const KNOWN_BY_SHAPE = new Map<number, Array<[spelling: string, name: string]>>();
+for (const name of [
+  ...LIST_HEADERS,
+  ...SINGLE_VALUE_HEADERS,
+  ...Object.keys(SPECIAL_SPELLINGS),
+  'authorization',
+  'content-type',
+  'expires',
+  'min-expires',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'server',
+  'session-expires',
+  'subject',
+  'timestamp',
+  'user-agent',
+]) {
+  addKnownSpelling(name, name);
+}
+for (const [compact, name] of Object.entries(COMPACT_FORMS)) addKnownSpelling(compact, name);
+
+function addKnownSpelling(spelling: string, name: string): void {
+  const shape = shapeOf(spelling.length, spelling.charCodeAt(0));
+  const known = KNOWN_BY_SHAPE.get(shape) ?? [];
+  if (!known.some(([other]) => other === spelling)) known.push([spelling, name]);
+  KNOWN_BY_SHAPE.set(shape, known);
+}
+
+function shapeOf(length: number, firstCode: number): number {
+  return length * 128 + (firstCode | 0x20);
+}
+
+/** The canonical name of a known header whose name is `text[start, end)` in any case; undefined for others. */
+export function knownHeaderName(text: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_BY_SHAPE.get(shapeOf(end - start, text.charCodeAt(start)));
+  if (candidates === undefined) return undefined;
+  for (const [spelling, name] of candidates) {
+    let i = 0;
+    while (i < spelling.length && sameLetter(text.charCodeAt(start + i), spelling.charCodeAt(i))) i++;
+    if (i === spelling.length) return name;
+  }
+  return undefined;
+}
+
+/** `code` is `lower` or, for a letter, its upper case. */
+function sameLetter(code: number, lower: number): boolean {
+  return code === lower || (lower >= 0x61 && lower <= 0x7a && code === lower - 0x20);
+}

@@ -4,7 +4,7 @@
  * fields split into single values.
  */
 import { SipParseError } from './errors.js';
-import { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
+import { canonicalHeaderName, displayHeaderName, isListHeader, knownHeaderName } from './header-names.js';
 import { MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
 import { isToken, isWhitespace, splitList } from './syntax.js';
 import { SipHeaders } from './types.js';
@@ -46,52 +46,97 @@ export interface HeaderSection {
 /** Throws a SipParseError only when a limit is exceeded. */
 export function readHeaderSection(head: string): HeaderSection {
   const section: HeaderSection = { startLine: '', headers: new SipHeaders() };
-  let fieldCount = 0;
-  let valueCount = 0;
-  let field: string | undefined;
+  const counts = { fields: 0, values: 0 };
+  const firstLineEnd = lineEnd(head, 0);
+  const startLineEnd = contentEnd(head, 0, firstLineEnd);
+  if (startLineEnd > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
+  section.startLine = head.slice(0, startLineEnd);
 
-  const addField = (line: string) => {
-    if (++fieldCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header fields');
-    const colon = line.indexOf(':');
-    const name = line.slice(0, Math.max(colon, 0)).trimEnd();
-    if (colon < 0 || !isToken(name)) {
+  // The pending field is fieldText[fieldStart, fieldEnd): a part of head, or a new string once continuation lines joined it.
+  let fieldText = head;
+  let fieldStart = -1;
+  let fieldEnd = -1;
+  let position = firstLineEnd + 1;
+  while (position <= head.length) {
+    const end = lineEnd(head, position);
+    const content = contentEnd(head, position, end);
+    if (isWhitespace(head.charCodeAt(position))) {
+      // Folding (§7.3.1): a continuation line joins the field above with one space.
+      if (fieldStart < 0) section.error ??= new SipParseError('header-line', 'continuation line before any header');
+      else {
+        let continuation = position;
+        while (continuation < content && isTrimmed(head.charCodeAt(continuation))) continuation++;
+        fieldText = `${fieldText.slice(fieldStart, fieldEnd)} ${head.slice(continuation, content)}`;
+        fieldStart = 0;
+        fieldEnd = fieldText.length;
+      }
+    } else {
+      if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
+      fieldText = head;
+      fieldStart = position;
+      fieldEnd = content;
+    }
+    position = end + 1;
+  }
+  if (fieldStart >= 0) addField(section, counts, fieldText, fieldStart, fieldEnd);
+  return section;
+}
+
+/** The index of the LF that ends the line starting at `from`, or the end of the head for the last line. */
+function lineEnd(head: string, from: number): number {
+  const newline = head.indexOf('\n', from);
+  return newline < 0 ? head.length : newline;
+}
+
+/** Where the text of the line from `from` to `end` stops: before its CR, if it ends CRLF. */
+function contentEnd(head: string, from: number, end: number): number {
+  return end > from && head.charCodeAt(end - 1) === 0x0d ? end - 1 : end;
+}
+
+/** Adds the field `text[start, end)`, without copying more of it than its name and value. */
+function addField(section: HeaderSection, counts: { fields: number; values: number }, text: string, start: number, end: number): void {
+  if (++counts.fields > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header fields');
+  const colon = text.indexOf(':', start);
+  let nameEnd = colon < 0 || colon >= end ? start : colon;
+  while (nameEnd > start && isTrimmed(text.charCodeAt(nameEnd - 1))) nameEnd--;
+  let canonical = colon < 0 || colon >= end ? undefined : knownHeaderName(text, start, nameEnd);
+  if (canonical === undefined) {
+    const name = text.slice(start, nameEnd);
+    if (colon < 0 || colon >= end || !isToken(name)) {
       section.error ??= new SipParseError('header-line', 'malformed header line');
       return;
     }
-    const canonical = canonicalHeaderName(name);
-    const value = line.slice(colon + 1).trim();
-    if (hasForbiddenControl(value)) {
-      section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
-      return;
-    }
-    const values = isListHeader(canonical) ? splitList(value) : [value];
-    valueCount += values.length;
-    if (valueCount > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
-    for (const single of values) section.headers.append(canonical, single);
-  };
-
-  let position = 0;
-  let first = true;
-  while (position <= head.length) {
-    const newline = head.indexOf('\n', position);
-    const lineEnd = newline < 0 ? head.length : newline;
-    const line = head.slice(position, head.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd);
-    position = lineEnd + 1;
-    if (first) {
-      if (line.length > MAX_START_LINE_LENGTH) throw new SipParseError('line-too-long', 'start line too long');
-      section.startLine = line;
-      first = false;
-    } else if (isWhitespace(line.charCodeAt(0))) {
-      // Folding (§7.3.1): a continuation line joins the field above with one space.
-      if (field === undefined) section.error ??= new SipParseError('header-line', 'continuation line before any header');
-      else field += ` ${line.trimStart()}`;
-    } else {
-      if (field !== undefined) addField(field);
-      field = line;
-    }
+    canonical = canonicalHeaderName(name);
   }
-  if (field !== undefined) addField(field);
-  return section;
+  let valueStart = colon + 1;
+  let valueEnd = end;
+  while (valueStart < valueEnd && isTrimmed(text.charCodeAt(valueStart))) valueStart++;
+  while (valueEnd > valueStart && isTrimmed(text.charCodeAt(valueEnd - 1))) valueEnd--;
+  const value = text.slice(valueStart, valueEnd);
+  if (hasForbiddenControl(value)) {
+    section.error ??= new SipParseError('header-value', `control character in ${displayHeaderName(canonical)} header`);
+    return;
+  }
+  // A list header with one element (most Vias and Contacts) needs no splitting; an empty one has no elements.
+  if (!isListHeader(canonical) || (value.length > 0 && value.indexOf(',') < 0)) {
+    if (++counts.values > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
+    section.headers.append(canonical, value);
+    return;
+  }
+  const values = splitList(value);
+  counts.values += values.length;
+  if (counts.values > MAX_HEADER_FIELDS) throw new SipParseError('too-many-headers', 'too many header values');
+  for (let i = 0; i < values.length; i++) section.headers.append(canonical, values[i]);
+}
+
+/** What String#trim removes (ECMAScript WhiteSpace and LineTerminator), so that values read as they always have. */
+function isTrimmed(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
 }
 
 /**

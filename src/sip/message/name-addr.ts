@@ -6,7 +6,7 @@
  * valid for every URI.
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
-import { formatUri, readUri } from './uri.js';
+import { checkUri, formatUri, readUri } from './uri.js';
 import { formatParams, isTokenChar, isWhitespace, quote, quotedStringEnd, readParams, skipWhitespace, unquote } from './syntax.js';
 import type { NameAddr } from './types.js';
 
@@ -32,17 +32,26 @@ export function formatContact(value: ContactValue): string {
 }
 
 export function readNameAddr(text: string, what: string): NameAddr {
+  return scanNameAddr(text, what, true) as NameAddr;
+}
+
+/** Throws what readNameAddr throws, without building the address (validation of a value nobody reads yet). */
+export function checkNameAddr(text: string, what: string): void {
+  scanNameAddr(text, what, false);
+}
+
+function scanNameAddr(text: string, what: string, keep: boolean): NameAddr | undefined {
   let i = skipWhitespace(text, 0);
   let displayName: string | undefined;
   if (text.charCodeAt(i) === 0x22 /* " */) {
     const end = quotedStringEnd(text, i, what);
-    displayName = unquote(text.slice(i, end));
+    if (keep) displayName = unquote(text.slice(i, end));
     i = skipWhitespace(text, end);
     if (text.charCodeAt(i) !== 0x3c /* < */) throw new SipParseError('header-value', `expected <URI> after display name in ${what}`);
   } else {
     const end = displayNameEnd(text, i);
     if (text.charCodeAt(end) === 0x3c) {
-      displayName = text.slice(i, end).trim();
+      if (keep) displayName = text.slice(i, end).trim();
       i = end;
     }
   }
@@ -58,8 +67,13 @@ export function readNameAddr(text: string, what: string): NameAddr {
     while (i < text.length && text.charCodeAt(i) !== 0x3b /* ; */ && !isWhitespace(text.charCodeAt(i))) i++;
     uriText = text.slice(start, i);
   }
+  if (!keep) {
+    checkUri(uriText);
+    i = skipWhitespace(text, readParams(text, i, undefined, what));
+    if (i !== text.length) throw new SipParseError('header-value', `unexpected text after the address in ${what}`);
+    return undefined;
+  }
   const uri = readUri(uriText);
-
   const params = new Map<string, string | null>();
   i = skipWhitespace(text, readParams(text, i, params, what));
   if (i !== text.length) throw new SipParseError('header-value', `unexpected text after the address in ${what}`);

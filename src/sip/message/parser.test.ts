@@ -176,6 +176,30 @@ describe('parseMessage: torture cases that must parse (RFC 4475 style)', () => {
     assert.equal(message.body.toString(), 'hi');
   });
 
+  it('reads header names in any case, known and unknown, compact forms in upper case too', () => {
+    const message = request(
+      lines(
+        'OPTIONS sip:bob@example.com SIP/2.0',
+        'V: SIP/2.0/UDP host.example.com;branch=z9hG4bKcase',
+        'mAX-fORWARDS: 70',
+        'FROM: <sip:alice@example.com>;tag=1',
+        'tO : <sip:bob@example.com>',
+        'call-ID: case@host',
+        'CSEQ: 1 OPTIONS',
+        'X-Custom-NAME: kept',
+        'CONTENT-length: 0',
+        '',
+        '',
+      ),
+    );
+    assert.deepEqual(
+      [...message.headers].map(([name]) => name),
+      ['via', 'max-forwards', 'from', 'to', 'call-id', 'cseq', 'x-custom-name', 'content-length'],
+    );
+    assert.equal(message.headers.get('To'), '<sip:bob@example.com>');
+    assert.equal(message.headers.get('x-custom-name'), 'kept');
+  });
+
   it('unfolds continuation lines and tolerates unusual spacing', () => {
     const message = request(
       lines(

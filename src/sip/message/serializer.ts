@@ -7,23 +7,37 @@ import { displayHeaderName } from './header-names.js';
 import { parseCSeq } from './cseq.js';
 import type { OutgoingMessage, SerializedResponse, SipMessage, SipResponse } from './types.js';
 import { formatUri } from './uri.js';
+import { HeadWriter } from './head-writer.js';
+
+const head = new HeadWriter();
 
 export function serializeMessage(message: SipMessage): Buffer {
-  let head =
-    message.type === 'request'
-      ? `${message.method} ${formatUri(message.uri)} SIP/2.0\r\n`
-      : `SIP/2.0 ${message.status} ${singleLine(message.reason)}\r\n`;
-  for (const [name, values] of message.headers) {
-    if (name === 'content-length') continue;
-    const display = displayHeaderName(name);
-    for (const value of values) head += `${display}: ${singleLine(value)}\r\n`;
+  head.reset();
+  if (message.type === 'request') {
+    head.text(message.method);
+    head.text(' ');
+    head.line(formatUri(message.uri));
+    head.text(' SIP/2.0\r\n');
+  } else {
+    head.text('SIP/2.0 ');
+    head.text(String(message.status));
+    head.text(' ');
+    head.line(message.reason);
+    head.text('\r\n');
   }
-  head += `Content-Length: ${message.body.length}\r\n\r\n`;
-  const headLength = Buffer.byteLength(head);
-  const bytes = Buffer.allocUnsafe(headLength + message.body.length);
-  bytes.write(head, 0, 'utf8');
-  message.body.copy(bytes, headLength);
-  return bytes;
+  message.headers.forEachValue(writeField);
+  head.text('Content-Length: ');
+  head.text(String(message.body.length));
+  head.text('\r\n\r\n');
+  return head.toBuffer(message.body);
+}
+
+function writeField(value: string, name: string): void {
+  if (name === 'content-length') return;
+  head.text(displayHeaderName(name));
+  head.text(': ');
+  head.line(value);
+  head.text('\r\n');
 }
 
 export function serializeResponse(response: SipResponse): SerializedResponse {
@@ -34,9 +48,4 @@ export function serializeResponse(response: SipResponse): SerializedResponse {
 /** The bytes of anything the transport sends; a serialized response is sent as it is. */
 export function outgoingBytes(message: OutgoingMessage): Buffer {
   return message.type === 'serialized-response' ? message.bytes : serializeMessage(message);
-}
-
-/** Values may come from callers (a display name is caller input): a line end in them would inject header fields, a NUL cut them short. */
-function singleLine(value: string): string {
-  return /[\r\n\0]/.test(value) ? value.replace(/[\r\n\0]+/g, ' ') : value;
 }

@@ -121,19 +121,18 @@ function pushTrimmed(elements: string[], element: string): void {
  * `;` and `=`). A value is a token, a host (IPv6 `[...]` or a bare IPv6
  * address as in `received=`) or a quoted string, which is kept with its
  * quotes so the parameter can be written back unchanged. Returns the index
- * where the parameters end.
+ * where the parameters end. Without `params` the parameters are only checked.
  */
-export function readParams(text: string, i: number, params: Params, what: string): number {
+export function readParams(text: string, i: number, params: Params | undefined, what: string): number {
   for (;;) {
     const semicolon = skipWhitespace(text, i);
     if (text.charCodeAt(semicolon) !== 0x3b /* ; */) return i;
     const nameStart = skipWhitespace(text, semicolon + 1);
     const nameEnd = tokenEnd(text, nameStart);
     if (nameEnd === nameStart) throw new SipParseError('header-value', `malformed parameter in ${what}`);
-    const name = text.slice(nameStart, nameEnd).toLowerCase();
     const equals = skipWhitespace(text, nameEnd);
     if (text.charCodeAt(equals) !== 0x3d /* = */) {
-      params.set(name, null);
+      params?.set(paramName(text.slice(nameStart, nameEnd)), null);
       i = nameEnd;
       continue;
     }
@@ -141,7 +140,7 @@ export function readParams(text: string, i: number, params: Params, what: string
     const valueEnd =
       text.charCodeAt(valueStart) === 0x22 ? quotedStringEnd(text, valueStart, what) : paramValueEnd(text, valueStart);
     if (valueEnd === valueStart) throw new SipParseError('header-value', `empty parameter value in ${what}`);
-    params.set(name, text.slice(valueStart, valueEnd));
+    params?.set(paramName(text.slice(nameStart, nameEnd)), commonText(text.slice(valueStart, valueEnd)));
     i = valueEnd;
   }
 }
@@ -171,4 +170,28 @@ export function parseDecimal(text: string, max: number): number | undefined {
     value = value * 10 + digit;
   }
   return value <= max ? value : undefined;
+}
+
+/**
+ * Parameter names and values seen in nearly every message, each kept once:
+ * a parsed parameter then holds the shared string instead of its own copy,
+ * which matters for what lives long (a registration holds its Contact for
+ * an hour).
+ */
+const COMMON_TEXTS = new Map<string, string>();
+for (const text of [
+  'branch', 'expires', 'lr', 'maddr', 'method', 'ob', 'q', 'received', 'reg-id', 'rport', 'tag', 'transport', 'ttl', 'user',
+  '+sip.instance', 'phone', 'ip', 'udp', 'tcp', 'tls', 'ws', 'wss', 'UDP', 'TCP', 'TLS',
+]) {
+  COMMON_TEXTS.set(text, text);
+}
+
+/** The shared copy of `text` when it is a common parameter name or value, else `text` itself. */
+export function commonText(text: string): string {
+  return COMMON_TEXTS.get(text) ?? text;
+}
+
+/** A parameter name as the model keys it: lowercase, shared when common. */
+export function paramName(name: string): string {
+  return COMMON_TEXTS.get(name) ?? commonText(name.toLowerCase());
 }

@@ -8,6 +8,7 @@
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
 import { formatHostPort, readHostPort } from './host.js';
+import { commonText, paramName } from './syntax.js';
 import type { Params, SipUri } from './types.js';
 
 export function parseUri(text: string): Parsed<SipUri> {
@@ -16,6 +17,15 @@ export function parseUri(text: string): Parsed<SipUri> {
 
 /** Throwing form, for the parsers of values that contain a URI. */
 export function readUri(text: string): SipUri {
+  return scanUri(text, true) as SipUri;
+}
+
+/** Throws what readUri throws, without building the URI (validation of a value nobody reads yet). */
+export function checkUri(text: string): void {
+  scanUri(text, false);
+}
+
+function scanUri(text: string, keep: boolean): SipUri | undefined {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code <= 0x20 || code === 0x7f || code === 0x3c || code === 0x3e || code === 0x22) {
@@ -23,24 +33,48 @@ export function readUri(text: string): SipUri {
     }
   }
   const colon = text.indexOf(':');
-  const scheme = text.slice(0, colon).toLowerCase();
-  if (scheme === 'sip' || scheme === 'sips') return readSipUri(scheme, text, colon + 1);
-  if (scheme === 'tel') return readTelUri(text, colon + 1);
+  const scheme = schemeBefore(text, colon);
+  if (scheme === 'sip' || scheme === 'sips') return readSipUri(scheme, text, colon + 1, keep);
+  if (scheme === 'tel') return readTelUri(text, colon + 1, keep);
   throw new SipParseError('uri-scheme', colon > 0 ? 'unsupported URI scheme' : 'URI without scheme');
 }
 
-function readSipUri(scheme: 'sip' | 'sips', text: string, start: number): SipUri {
-  const uri: SipUri = { scheme, host: '', params: new Map(), headers: new Map() };
+/** The scheme ending at `colon`, in any case, when it is one we support. */
+function schemeBefore(text: string, colon: number): SipUri['scheme'] | undefined {
+  for (const scheme of SCHEMES) {
+    if (colon !== scheme.length) continue;
+    let i = 0;
+    while (i < colon && (text.charCodeAt(i) | 0x20) === scheme.charCodeAt(i)) i++;
+    if (i === colon) return scheme;
+  }
+  return undefined;
+}
+
+const SCHEMES = ['sip', 'sips', 'tel'] as const;
+
+/** URI headers (`?subject=...`) are rare: URIs without them share one empty map. */
+const NO_URI_HEADERS: ReadonlyMap<string, string> = new Map();
+
+function readSipUri(scheme: 'sip' | 'sips', text: string, start: number, keep: boolean): SipUri | undefined {
   const at = text.indexOf('@', start);
+  let user: string | undefined;
+  let password: string | undefined;
   let i = start;
   if (at >= 0) {
-    const userinfo = text.slice(start, at);
-    const colon = userinfo.indexOf(':');
-    uri.user = unescape(colon < 0 ? userinfo : userinfo.slice(0, colon));
-    if (colon >= 0) uri.password = unescape(userinfo.slice(colon + 1));
+    const colon = text.indexOf(':', start);
+    const userEnd = colon >= 0 && colon < at ? colon : at;
+    user = unescape(text.slice(start, userEnd));
+    if (userEnd < at) password = unescape(text.slice(userEnd + 1, at));
     i = at + 1;
   }
   const hostPort = readHostPort(text, i, 'URI');
+  if (!keep) {
+    readUriTail(text, hostPort.end, undefined);
+    return undefined;
+  }
+  const uri: SipUri = { scheme, host: '', params: new Map(), headers: NO_URI_HEADERS };
+  if (user !== undefined) uri.user = user;
+  if (password !== undefined) uri.password = password;
   uri.host = hostPort.host;
   if (hostPort.port !== undefined) uri.port = hostPort.port;
   readUriTail(text, hostPort.end, uri);
@@ -48,33 +82,38 @@ function readSipUri(scheme: 'sip' | 'sips', text: string, start: number): SipUri
 }
 
 /** tel:+1-201-555-0123;phone-context=... — the number goes in `host`. */
-function readTelUri(text: string, start: number): SipUri {
+function readTelUri(text: string, start: number, keep: boolean): SipUri | undefined {
   let end = start;
   while (end < text.length && TEL_NUMBER_CHARS.includes(text[end])) end++;
   if (end === start) throw new SipParseError('header-value', 'malformed tel URI number');
-  const uri: SipUri = { scheme: 'tel', host: text.slice(start, end), params: new Map(), headers: new Map() };
+  const uri: SipUri | undefined = keep ? { scheme: 'tel', host: text.slice(start, end), params: new Map(), headers: NO_URI_HEADERS } : undefined;
   readUriTail(text, end, uri);
   return uri;
 }
 
 const TEL_NUMBER_CHARS = '0123456789abcdefABCDEF*#+-.()';
 
-/** `*( ";" uri-parameter ) [ "?" headers ]` up to the end of the text. */
-function readUriTail(text: string, i: number, uri: SipUri): void {
+/** `*( ";" uri-parameter ) [ "?" headers ]` up to the end of the text; without `uri` only checked. */
+function readUriTail(text: string, i: number, uri: SipUri | undefined): void {
   const question = text.indexOf('?', i);
   const paramsEnd = question < 0 ? text.length : question;
   if (i < paramsEnd) {
     if (text.charCodeAt(i) !== 0x3b /* ; */) throw new SipParseError('header-value', 'unexpected character after URI host');
-    for (const param of text.slice(i + 1, paramsEnd).split(';')) {
-      const [name, value] = readPair(param, 'URI parameter');
-      uri.params.set(name, value);
+    for (let start = i + 1; start <= paramsEnd; ) {
+      const semicolon = text.indexOf(';', start);
+      const end = semicolon < 0 || semicolon > paramsEnd ? paramsEnd : semicolon;
+      const [name, value] = readPair(text.slice(start, end), 'URI parameter');
+      uri?.params.set(name, value);
+      start = end + 1;
     }
   }
   if (question >= 0) {
+    const headers = new Map<string, string>();
     for (const header of text.slice(question + 1).split('&')) {
       const [name, value] = readPair(header, 'URI header');
-      uri.headers.set(name, value ?? '');
+      headers.set(name, value ?? '');
     }
+    if (uri) uri.headers = headers;
   }
 }
 
@@ -82,7 +121,7 @@ function readPair(pair: string, what: string): [string, string | null] {
   const equals = pair.indexOf('=');
   const name = unescape(equals < 0 ? pair : pair.slice(0, equals));
   if (name.length === 0) throw new SipParseError('header-value', `empty ${what} name`);
-  return [name.toLowerCase(), equals < 0 ? null : unescape(pair.slice(equals + 1))];
+  return [paramName(name), equals < 0 ? null : commonText(unescape(pair.slice(equals + 1)))];
 }
 
 export function formatUri(uri: SipUri): string {

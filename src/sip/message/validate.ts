@@ -6,13 +6,14 @@
 import { parseCSeq } from './cseq.js';
 import { SipParseError } from './errors.js';
 import { displayHeaderName, SINGLE_VALUE_HEADERS } from './header-names.js';
-import { parseNameAddr } from './name-addr.js';
+import { checkNameAddr } from './name-addr.js';
 import { parseDecimal } from './syntax.js';
 import type { SipHeaders } from './types.js';
-import { parseVia } from './via.js';
+import { checkVia } from './via.js';
 
 /** What a server needs to send any response (§8.2.6): the layers below can route it back and the peer can match it. */
 const RESPONSE_ROUTING_HEADERS = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
+const REQUEST_HEADERS = [...RESPONSE_ROUTING_HEADERS, 'max-forwards'] as const;
 
 /**
  * True when a failed request can still be answered: its top Via parses, so
@@ -22,26 +23,29 @@ const RESPONSE_ROUTING_HEADERS = ['via', 'from', 'to', 'call-id', 'cseq'] as con
  */
 export function canBeAnswered(headers: SipHeaders): boolean {
   const topVia = headers.get('via');
-  return topVia !== undefined && parseVia(topVia).ok;
+  return topVia !== undefined && errorOf(checkVia, topVia, 'Via') === undefined;
 }
 
 /** `method` is given for requests (their CSeq must name the same method) and absent for responses. */
 export function checkMandatoryHeaders(headers: SipHeaders, method?: string): SipParseError | undefined {
-  const required = method === undefined ? RESPONSE_ROUTING_HEADERS : [...RESPONSE_ROUTING_HEADERS, 'max-forwards' as const];
+  const required = method === undefined ? RESPONSE_ROUTING_HEADERS : REQUEST_HEADERS;
   for (const name of required) {
     if (!headers.has(name)) return new SipParseError('missing-header', `missing ${displayHeaderName(name)} header`);
   }
   for (const name of SINGLE_VALUE_HEADERS) {
-    if (headers.getAll(name).length > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
+    if (headers.count(name) > 1) return new SipParseError('duplicate-header', `more than one ${displayHeaderName(name)} header`);
   }
-  for (const via of headers.getAll('via')) {
-    const parsed = parseVia(via);
-    if (!parsed.ok) return parsed.error;
+  // Checked without building the values: most layers above read only some of them, and parse those when they do.
+  const vias = headers.getAll('via');
+  for (let i = 0; i < vias.length; i++) {
+    const error = errorOf(checkVia, vias[i], 'Via');
+    if (error) return error;
   }
   for (const name of ['from', 'to'] as const) {
-    const parsed = parseNameAddr(headers.get(name) ?? '', displayHeaderName(name));
+    const what = displayHeaderName(name);
+    const error = errorOf(checkNameAddr, headers.get(name) ?? '', what);
     // 416 is for the Request-URI (§8.2.2.1): a From or To we cannot read is a bad request.
-    if (!parsed.ok) return parsed.error.code === 'uri-scheme' ? new SipParseError('header-value', `${parsed.error.reason} in ${displayHeaderName(name)}`) : parsed.error;
+    if (error) return error.code === 'uri-scheme' ? new SipParseError('header-value', `${error.reason} in ${what}`) : error;
   }
   const callId = headers.get('call-id') ?? '';
   if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');
@@ -53,4 +57,15 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
     return new SipParseError('header-value', 'malformed Max-Forwards');
   }
   return undefined;
+}
+
+/** What `check` throws for `text`, if anything: `attempt` without a closure and a result object per value checked. */
+function errorOf(check: (text: string, what: string) => void, text: string, what: string): SipParseError | undefined {
+  try {
+    check(text, what);
+    return undefined;
+  } catch (error) {
+    if (error instanceof SipParseError) return error;
+    throw error;
+  }
 }

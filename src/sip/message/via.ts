@@ -17,30 +17,56 @@ export function formatVia(via: Via): string {
   return `SIP/2.0/${via.transport} ${formatHostPort(via.host, via.port)}${formatParams(via.params)}`;
 }
 
+/** Throws what parseVia reports, without building the Via (validation of a value nobody reads yet). */
+export function checkVia(text: string): void {
+  scanVia(text, false);
+}
+
 function readVia(text: string): Via {
-  let i = skipWhitespace(text, 0);
-  const [protocol, afterProtocol] = readProtocolPart(text, i, false);
-  const [version, afterVersion] = readProtocolPart(text, afterProtocol, true);
-  const [transport, afterTransport] = readProtocolPart(text, afterVersion, true);
-  if (protocol.toUpperCase() !== 'SIP' || version !== '2.0') throw new SipParseError('header-value', 'Via protocol is not SIP/2.0');
-  if (!isWhitespace(text.charCodeAt(afterTransport))) throw new SipParseError('header-value', 'expected space before Via sent-by');
-  i = skipWhitespace(text, afterTransport);
-  const hostPort = readHostPort(text, i, 'Via');
-  const via: Via = { transport: transport.toUpperCase(), host: hostPort.host, params: new Map() };
-  if (hostPort.port !== undefined) via.port = hostPort.port;
-  i = skipWhitespace(text, readParams(text, hostPort.end, via.params, 'Via'));
-  if (i !== text.length) throw new SipParseError('header-value', 'unexpected text in Via');
+  return scanVia(text, true) as Via;
+}
+
+function scanVia(text: string, keep: boolean): Via | undefined {
+  const protocolStart = skipWhitespace(text, 0);
+  const protocolEnd = protocolPartEnd(text, protocolStart);
+  const versionStart = afterSlash(text, protocolEnd);
+  const versionEnd = protocolPartEnd(text, versionStart);
+  const transportStart = afterSlash(text, versionEnd);
+  const transportEnd = protocolPartEnd(text, transportStart);
+  if (!isSipVersion2(text, protocolStart, protocolEnd, versionStart, versionEnd)) {
+    throw new SipParseError('header-value', 'Via protocol is not SIP/2.0');
+  }
+  if (!isWhitespace(text.charCodeAt(transportEnd))) throw new SipParseError('header-value', 'expected space before Via sent-by');
+  const hostPort = readHostPort(text, skipWhitespace(text, transportEnd), 'Via');
+  const via: Via | undefined = keep ? { transport: text.slice(transportStart, transportEnd).toUpperCase(), host: hostPort.host, params: new Map() } : undefined;
+  if (via && hostPort.port !== undefined) via.port = hostPort.port;
+  const end = skipWhitespace(text, readParams(text, hostPort.end, via?.params, 'Via'));
+  if (end !== text.length) throw new SipParseError('header-value', 'unexpected text in Via');
   return via;
 }
 
-/** One token of `protocol-name SLASH protocol-version SLASH transport`, with its leading slash after the first. */
-function readProtocolPart(text: string, i: number, afterSlash: boolean): [string, number] {
-  if (afterSlash) {
-    i = skipWhitespace(text, i);
-    if (text.charCodeAt(i) !== 0x2f /* / */) throw new SipParseError('header-value', 'malformed Via sent-protocol');
-    i = skipWhitespace(text, i + 1);
-  }
+/** `protocol-name SLASH protocol-version` is `SIP/2.0`, the name in any case. */
+function isSipVersion2(text: string, protocolStart: number, protocolEnd: number, versionStart: number, versionEnd: number): boolean {
+  return (
+    protocolEnd - protocolStart === 3 &&
+    (text.charCodeAt(protocolStart) | 0x20) === 0x73 /* s */ &&
+    (text.charCodeAt(protocolStart + 1) | 0x20) === 0x69 /* i */ &&
+    (text.charCodeAt(protocolStart + 2) | 0x20) === 0x70 /* p */ &&
+    text.startsWith('2.0', versionStart) &&
+    versionEnd - versionStart === 3
+  );
+}
+
+/** The start of the token after the SLASH at `i` (whitespace allowed around it). */
+function afterSlash(text: string, i: number): number {
+  i = skipWhitespace(text, i);
+  if (text.charCodeAt(i) !== 0x2f /* / */) throw new SipParseError('header-value', 'malformed Via sent-protocol');
+  return skipWhitespace(text, i + 1);
+}
+
+/** The end of one token of `protocol-name SLASH protocol-version SLASH transport`. */
+function protocolPartEnd(text: string, i: number): number {
   const end = tokenEnd(text, i);
   if (end === i) throw new SipParseError('header-value', 'malformed Via sent-protocol');
-  return [text.slice(i, end), end];
+  return end;
 }

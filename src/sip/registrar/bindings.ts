@@ -5,12 +5,17 @@
  * the phone state (`nonreg` / `onhook`) is derived from.
  */
 import { isIP } from 'node:net';
-import type { NameAddr, SipUri } from '../message/index.js';
+import { ownedText, type SipUri } from '../message/index.js';
 import type { Destination, Source } from '../transport/index.js';
+import { ExpiryQueue, type Expiring } from './expiry-queue.js';
 
 export interface Binding {
-  /** The Contact as registered, parameters included (q, +sip.instance…). */
-  contact: NameAddr;
+  /**
+   * The Contact as registered, parameters included (q, +sip.instance…), as
+   * text: it is only written back (in REGISTER responses, to the store),
+   * so a binding holds no parsed copy of it besides `uri`.
+   */
+  contact: string;
   uri: SipUri;
   /** Equal for Contact URIs that are the same binding (see contact-key.ts). */
   key: string;
@@ -66,14 +71,27 @@ export interface RegistrationStore {
   flush(): void;
 }
 
-interface Entry {
-  binding: Binding;
-  expiry: NodeJS.Timeout;
+/** A binding where the store keeps it: with its address-of-record, for when it expires. */
+class Entry implements Expiring {
+  queueIndex = -1;
+
+  constructor(
+    public binding: Binding,
+    readonly aor: string,
+  ) {}
+
+  get expiresAt(): number {
+    return this.binding.expiresAt;
+  }
 }
 
 export class BindingStore {
   /** By address-of-record, then by contact key. */
   readonly #byAor = new Map<string, Map<string, Entry>>();
+  readonly #expiries = new ExpiryQueue<Entry>((entry) => {
+    const { domain, user } = splitAor(entry.aor);
+    this.apply(domain, user, new Map([[entry.binding.key, null]]));
+  });
   readonly #listener: BindingsListener;
   readonly #store: RegistrationStore | undefined;
   #total = 0;
@@ -120,14 +138,19 @@ export class BindingStore {
   }
 
   #applyInMemory(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
-    const key = aor(domain, user);
-    const entries = this.#byAor.get(key) ?? new Map<string, Entry>();
+    const entries = this.#byAor.get(aor(domain, user)) ?? new Map<string, Entry>();
+    // The key as kept: one flat copy per address-of-record, shared by its entries (it is built from pieces of a request).
+    const key = entries.values().next().value?.aor ?? ownedText(aor(domain, user));
     const before = entries.size;
     for (const [contact, binding] of updates) {
       const previous = entries.get(contact);
-      if (previous) clearTimeout(previous.expiry);
+      if (previous) this.#expiries.remove(previous);
       entries.delete(contact);
-      if (binding) entries.set(contact, { binding, expiry: this.#expireLater(domain, user, contact, binding.expiresAt) });
+      if (binding) {
+        const entry = new Entry(binding, key);
+        entries.set(contact, entry);
+        this.#expiries.add(entry);
+      }
     }
     this.#total += entries.size - before;
     this.#keep(key, entries);
@@ -187,20 +210,14 @@ export class BindingStore {
   /** Forgets everything without reporting (the server is stopping); the store keeps them for the next start. */
   clear(): void {
     this.#store?.flush();
-    for (const entries of this.#byAor.values()) for (const entry of entries.values()) clearTimeout(entry.expiry);
+    this.#expiries.clear();
     this.#byAor.clear();
     this.#total = 0;
   }
 
-  #expireLater(domain: string, user: string, contact: string, expiresAt: number): NodeJS.Timeout {
-    const timer = setTimeout(() => this.apply(domain, user, new Map([[contact, null]])), Math.max(0, expiresAt - Date.now()));
-    timer.unref?.();
-    return timer;
-  }
-
   #keep(key: string, entries: Map<string, Entry>): void {
     if (entries.size === 0) this.#byAor.delete(key);
-    else this.#byAor.set(key, entries);
+    else if (!this.#byAor.has(key)) this.#byAor.set(key, entries);
   }
 }
 

@@ -18,6 +18,7 @@ import {
   parseCSeq,
   parseNameAddr,
   type ExtraHeaders,
+  type NameAddr,
   type SipRequest,
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -176,7 +177,7 @@ export class Registrar {
     for (const { contact, key, expires } of contacts) {
       const existing = this.#bindings.get(domain, user, key);
       if (existing && isOutOfOrder(existing, order)) return 'out-of-order';
-      updates.set(key, expires === 0 ? null : keptBinding({ contact, uri: contact.uri, key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent }));
+      updates.set(key, expires === 0 ? null : keptBinding(contact, { key, callId: order.callId, cseq: order.cseq, expiresAt: now + expires * 1000, source, userAgent }));
     }
     return updates;
   }
@@ -211,23 +212,26 @@ function countAfter(current: readonly Binding[], updates: ReadonlyMap<string, Bi
   return keys.size;
 }
 
-/** The 200 lists every binding with the seconds it has left (§10.3 step 8). */
 /** A binding lives for its expiry (an hour by default): with copies of its texts, not slices of its REGISTER. */
-function keptBinding(binding: Binding): Binding {
-  const contact = parseNameAddr(ownedText(formatNameAddr(binding.contact)), 'Contact');
-  const kept = contact.ok ? contact.value : binding.contact;
+function keptBinding(contact: NameAddr, binding: Omit<Binding, 'contact' | 'uri'>): Binding {
+  const text = ownedText(formatNameAddr(contact));
+  const kept = parseNameAddr(text, 'Contact');
   return {
+    contact: text,
+    uri: kept.ok ? kept.value.uri : contact.uri,
     ...binding,
-    contact: kept,
-    uri: kept.uri,
     key: ownedText(binding.key),
     callId: ownedText(binding.callId),
     userAgent: binding.userAgent === undefined ? undefined : ownedText(binding.userAgent),
   };
 }
 
+/** The 200 lists every binding with the seconds it has left (§10.3 step 8). */
 function contactWithExpiry(binding: Binding): string {
-  const params = new Map(binding.contact.params);
-  params.set('expires', String(Math.max(0, Math.ceil((binding.expiresAt - Date.now()) / 1000))));
-  return formatNameAddr({ ...binding.contact, params });
+  const contact = parseNameAddr(binding.contact, 'Contact');
+  const expires = String(Math.max(0, Math.ceil((binding.expiresAt - Date.now()) / 1000)));
+  // A binding's contact is text we wrote from a parsed one, so it parses; were it not to, it is listed without the expiry.
+  if (!contact.ok) return binding.contact;
+  contact.value.params.set('expires', expires);
+  return formatNameAddr(contact.value);
 }

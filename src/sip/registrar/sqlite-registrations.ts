@@ -58,7 +58,7 @@ export class SqliteRegistrations implements RegistrationStore {
         domain: row.domain,
         user: row.user,
         binding: {
-          contact: contact.value,
+          contact: formatNameAddr(contact.value),
           uri: contact.value.uri,
           key: row.key,
           callId: row.call_id,
@@ -73,7 +73,7 @@ export class SqliteRegistrations implements RegistrationStore {
 
   put({ domain, user, binding }: UserBinding): void {
     const { transport, address, port } = binding.source;
-    const row = [domain, user, binding.key, formatNameAddr(binding.contact), binding.callId, binding.cseq, binding.expiresAt, JSON.stringify({ transport, address, port })];
+    const row = [domain, user, binding.key, binding.contact, binding.callId, binding.cseq, binding.expiresAt, JSON.stringify({ transport, address, port })];
     this.#writes.add(() => this.#upsert.run(...row));
   }
 
