@@ -60,9 +60,11 @@ export const sipSettings = z
         maxEventLoopLagMs: z.number().int().min(0).default(300),
         /**
          * New INVITEs get a stateless 503 with Retry-After while the calls' CDR lookups (last agent, `cdr` searches) have
-         * waited this long (ms) in their thread's queue: past it the calls already taken would miss their agent. 0: never.
+         * waited this long (ms) in their thread's queue. Keep it below `cdr.search.callTimeoutMs` (2 s): past that every
+         * lookup queued misses its deadline (the calls go on to their fallback without their agent), and each new call
+         * only makes the queue longer. Below it a slow lookup costs setup time, not the call. 0: never.
          */
-        maxLookupWaitMs: z.number().int().min(0).default(500),
+        maxLookupWaitMs: z.number().int().min(0).default(1500),
         /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
         shutdownGraceSeconds: z.number().int().min(0).default(30),
         /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */
