@@ -23,6 +23,8 @@ export interface LaneRequest {
   payload: unknown;
   options: WorkerRequestOptions & { maxTimeMs: number };
   signal?: AbortSignal;
+  /** Memory moved to the worker rather than copied (a `_bulk` body of many megabytes); unusable here afterwards. */
+  transfer?: ArrayBuffer[];
 }
 
 interface Job {
@@ -144,11 +146,11 @@ export class CdrWorkerLane {
     const job = this.#queue.shift()!;
     this.#workerUsed = true;
     this.#running = job;
-    const { operation, payload, options } = job.request;
+    const { operation, payload, options, transfer } = job.request;
     // What is left of the budget after the wait in the queue; the worker stops by itself within it.
     const maxTimeMs = Math.max(1, job.deadline! - performance.now());
     try {
-      worker.postMessage({ type: 'run', id: job.id, operation, payload, options: { ...options, maxTimeMs } } satisfies ToRequestWorker);
+      worker.postMessage({ type: 'run', id: job.id, operation, payload, options: { ...options, maxTimeMs } } satisfies ToRequestWorker, transfer);
     } catch (error) {
       this.#running = undefined;
       this.#settle(job, () => job.reject(error instanceof Error ? error : new Error(String(error))));

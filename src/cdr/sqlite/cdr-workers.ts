@@ -139,9 +139,12 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('write', items, options) as Promise<WriteResult[]>;
   }
 
+  /** A body in bytes that alone fill their memory is moved to the worker, not copied: the SIP thread does not spend a copy of megabytes on it. */
   bulk(body: string | Uint8Array, options: BulkOptions = {}): Promise<BulkResponse> {
     const payload: BulkPayload = { body, index: options.index };
-    return this.#run('bulk', payload, options) as Promise<BulkResponse>;
+    const ownsItsMemory = typeof body !== 'string' && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+    const request = laneRequest('bulk', payload, options, this.#maxTimeMs);
+    return this.#requests.run(ownsItsMemory ? { ...request, transfer: [body.buffer as ArrayBuffer] } : request) as Promise<BulkResponse>;
   }
 
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse> {
