@@ -62,9 +62,11 @@ export const sipSettings = z
          * New INVITEs get a stateless 503 with Retry-After while the calls' CDR lookups (last agent, `cdr` searches) have
          * waited this long (ms) in their thread's queue. Keep it below `cdr.search.callTimeoutMs` (2 s): past that every
          * lookup queued misses its deadline (the calls go on to their fallback without their agent), and each new call
-         * only makes the queue longer. Below it a slow lookup costs setup time, not the call. 0: never.
+         * only makes the queue longer. Below it a slow lookup costs setup time, not the call. 0 (the default): never —
+         * opt in where every route searches CDRs: the signal is the lookup thread's, so one slow search there refuses
+         * every new call, those whose routes never search included.
          */
-        maxLookupWaitMs: z.number().int().min(0).default(1500),
+        maxLookupWaitMs: z.number().int().min(0).default(0),
         /** On SIGTERM, how long calls in progress may go on before they are ended with BYE. */
         shutdownGraceSeconds: z.number().int().min(0).default(30),
         /** The longest a call may last from its INVITE; then both legs get BYE (ALLOTTED_TIMEOUT). */
