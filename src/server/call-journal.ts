@@ -27,8 +27,8 @@ const DEFAULT_COMMIT_DELAY_MS = 50;
 
 export class SqliteCallJournal implements LegJournal {
   readonly #db: StateDatabase;
-  readonly #writer: Worker;
-  readonly #writerExited: Promise<void>;
+  /** Started with the first leg: a router that takes no call runs no journal thread. */
+  #writer: { thread: Worker; exited: Promise<void> } | undefined;
   readonly #logger: Logger;
   readonly #pending = new Map<string, (() => OpenLeg) | null>();
   readonly #heartbeat: NodeJS.Timeout;
@@ -43,11 +43,7 @@ export class SqliteCallJournal implements LegJournal {
     this.#db = db;
     this.#logger = logger;
     this.#commitDelayMs = commitDelayMs;
-    this.#writer = startWorkerThread(import.meta.url, 'call-journal-writer', { workerData: { path: db.name } satisfies JournalWriterData, name: 'call-journal' });
-    this.#writer.on('message', (failure: JournalWriteFailure) => this.#logger.error({ err: failure.message, legs: failure.legs }, 'the journal of calls in progress could not be written'));
-    this.#writer.on('error', (error) => this.#logger.error({ err: error }, 'the journal of calls in progress stopped: calls cut off by a crash from now on get no CDR'));
-    this.#writerExited = new Promise((exited) => this.#writer.once('exit', () => exited()));
-    this.#heartbeat = setInterval(() => this.#commit(), heartbeatMs);
+    this.#heartbeat = setInterval(() => this.#writer && this.#commit(), heartbeatMs);
     this.#heartbeat.unref();
   }
 
@@ -84,12 +80,13 @@ export class SqliteCallJournal implements LegJournal {
 
   /** Commits what is pending, stops the heartbeat and waits for the writer thread to finish (the process is stopping). */
   async close(): Promise<void> {
-    if (this.#closed) return this.#writerExited;
-    clearInterval(this.#heartbeat);
-    this.#commit();
-    this.#closed = true;
-    this.#send({ kind: 'close' });
-    return this.#writerExited;
+    if (!this.#closed) {
+      clearInterval(this.#heartbeat);
+      if (this.#pending.size > 0) this.#commit();
+      this.#closed = true;
+      this.#writer?.thread.postMessage({ kind: 'close' } satisfies ToJournalWriter);
+    }
+    return this.#writer?.exited;
   }
 
   #scheduleCommit(): void {
@@ -105,8 +102,16 @@ export class SqliteCallJournal implements LegJournal {
     this.#send({ kind: 'commit', at: Date.now(), changes });
   }
 
-  #send(message: ToJournalWriter): void {
-    this.#writer.postMessage(message);
+  #send(message: JournalCommit): void {
+    this.#writer ??= this.#startWriter();
+    this.#writer.thread.postMessage(message);
+  }
+
+  #startWriter(): { thread: Worker; exited: Promise<void> } {
+    const thread = startWorkerThread(import.meta.url, 'call-journal-writer', { workerData: { path: this.#db.name } satisfies JournalWriterData, name: 'call-journal' });
+    thread.on('message', (failure: JournalWriteFailure) => this.#logger.error({ err: failure.message, legs: failure.legs }, 'the journal of calls in progress could not be written'));
+    thread.on('error', (error) => this.#logger.error({ err: error }, 'the journal of calls in progress stopped: calls cut off by a crash from now on get no CDR'));
+    return { thread, exited: new Promise((exited) => thread.once('exit', () => exited())) };
   }
 }
 
