@@ -26,6 +26,7 @@ import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
+import { refreshStatistics as refreshPlannerStatistics } from './statistics.js';
 import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
@@ -122,10 +123,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
   const backendFor = (searchOptions: SearchOptions): SearchBackend => (searchOptions.snapshot === undefined ? backend : snapshots.backend(searchOptions.snapshot));
 
-  // STAT4 statistics let the planner tell a 30-minute window from a 10-digit number suffix.
-  const refreshStatistics = (): void => {
-    db.pragma('optimize=0x10002');
-  };
+  const refreshStatistics = (): void => refreshPlannerStatistics(db);
   refreshStatistics();
 
   const traces = callTraceTable(db, options.callTraceMaxBytes);

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { reverseCodePoints } from './hot-columns.js';
+import { migrate } from './migrations.js';
+import { refreshStatistics } from './statistics.js';
+
+const NOW = Date.parse('2026-11-24T12:00:00Z');
+const MINUTE = 60_000;
+const DAY = 1_440 * MINUTE;
+const COMPANY_NUMBER = '0441234567';
+const CUSTOMER = '0600000007';
+
+/**
+ * 30 days of CDRs, analysed, then a busy last few minutes the statistics have not seen (and the one call to
+ * the customer searched for). Large enough for STAT4's samples to be coarse, as in a real store.
+ */
+function storeWithUnseenRecentCalls(): Database.Database {
+  const db = new Database(':memory:');
+  migrate(db);
+  const insert = db.prepare('INSERT INTO cdr (id, source, retention_ms, start_ms, stamp_ms, direction, dest, dest_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const add = (id: string, at: number, direction: string, dest: string) => insert.run(id, '{}', at, at, at, direction, dest, reverseCodePoints(dest));
+  db.transaction(() => {
+    for (let index = 0; index < 60_000; index++) {
+      const at = NOW - ((index * 7_919 * MINUTE) % (30 * DAY));
+      // Half the calls came in on the company's number; the others went out to customers.
+      if (index % 2 === 0) add(`old-${index}`, at, 'inbound', COMPANY_NUMBER);
+      else add(`old-${index}`, at, 'outbound', `0${500_000_000 + ((index * 104_729) % 100_000)}`);
+    }
+  })();
+  db.exec('ANALYZE');
+  db.transaction(() => {
+    for (let index = 0; index < 4_000; index++) add(`recent-${index}`, NOW - (index % 10) * MINUTE, 'inbound', COMPANY_NUMBER);
+    add('recent-customer', NOW - MINUTE, 'outbound', CUSTOMER);
+  })();
+  return db;
+}
+
+/** The index SQLite searches by for "in the last 30 minutes, destination number ending with `suffix`". */
+function indexFor(db: Database.Database, suffix: string): string {
+  const reversed = reverseCodePoints(suffix);
+  const upper = reversed.slice(0, -1) + String.fromCharCode(reversed.charCodeAt(reversed.length - 1) + 1);
+  const plan = db
+    .prepare('EXPLAIN QUERY PLAN SELECT seq FROM cdr WHERE stamp_ms >= ? AND stamp_ms <= ? AND dest_rev >= ? AND dest_rev < ? ORDER BY start_ms DESC')
+    .all(NOW - 30 * MINUTE, NOW, reversed, upper) as { detail: string }[];
+  const used = plan.map((step) => /USING (?:COVERING )?INDEX (\w+)/.exec(step.detail)?.[1]).find(Boolean);
+  assert.ok(used, `no index in the plan: ${JSON.stringify(plan)}`);
+  return used;
+}
+
+describe('the CDR table statistics', () => {
+  it('a customer\'s number is searched by its index even when the last minutes hold calls the statistics never saw', () => {
+    const db = storeWithUnseenRecentCalls();
+    refreshStatistics(db);
+    assert.equal(indexFor(db, CUSTOMER), 'cdr_dest_rev');
+    db.close();
+  });
+
+  it('a suffix that matches half the table is searched by time', () => {
+    const db = storeWithUnseenRecentCalls();
+    refreshStatistics(db);
+    assert.equal(indexFor(db, COMPANY_NUMBER), 'cdr_stamp');
+    db.close();
+  });
+
+  it('keeps no samples for the time indexes, and the others', () => {
+    const db = storeWithUnseenRecentCalls();
+    refreshStatistics(db);
+    const sampled = (db.prepare("SELECT DISTINCT idx FROM sqlite_stat4 WHERE tbl = 'cdr'").pluck().all() as string[]).sort();
+    assert.ok(sampled.includes('cdr_dest_rev'), `sampled: ${sampled.join(', ')}`);
+    assert.ok(!sampled.includes('cdr_stamp') && !sampled.includes('cdr_start'), `sampled: ${sampled.join(', ')}`);
+    db.close();
+  });
+});
