@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { reverseCodePoints } from './hot-columns.js';
@@ -15,8 +18,8 @@ const CUSTOMER = '0600000007';
  * 30 days of CDRs, analysed, then a busy last few minutes the statistics have not seen (and the one call to
  * the customer searched for). Large enough for STAT4's samples to be coarse, as in a real store.
  */
-function storeWithUnseenRecentCalls(): Database.Database {
-  const db = new Database(':memory:');
+function storeWithUnseenRecentCalls(path = ':memory:'): Database.Database {
+  const db = new Database(path);
   migrate(db);
   const insert = db.prepare('INSERT INTO cdr (id, source, retention_ms, start_ms, stamp_ms, direction, dest, dest_rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const add = (id: string, at: number, direction: string, dest: string) => insert.run(id, '{}', at, at, at, direction, dest, reverseCodePoints(dest));
@@ -61,6 +64,23 @@ describe('the CDR table statistics', () => {
     refreshStatistics(db);
     assert.equal(indexFor(db, COMPANY_NUMBER), 'cdr_stamp');
     db.close();
+  });
+
+  it('a connection that loaded the statistics before another refreshed them reads them again', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-statistics-'));
+    try {
+      const first = storeWithUnseenRecentCalls(join(directory, 'cdr.sqlite'));
+      const second = new Database(join(directory, 'cdr.sqlite'));
+      // Its schema, and so the statistics with the time samples, loaded now.
+      assert.equal(indexFor(second, CUSTOMER), 'cdr_stamp');
+      refreshStatistics(first);
+      refreshStatistics(second);
+      assert.equal(indexFor(second, CUSTOMER), 'cdr_dest_rev');
+      first.close();
+      second.close();
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it('keeps no samples for the time indexes, and the others', () => {

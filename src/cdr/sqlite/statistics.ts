@@ -15,10 +15,13 @@ import type Database from 'better-sqlite3';
 const TIME_INDEXES = ['cdr_start', 'cdr_stamp'] as const;
 
 export function refreshStatistics(db: Database.Database): void {
-  db.pragma('optimize=0x10002');
-  const hasStat4 = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'").pluck().get() !== undefined;
-  if (!hasStat4) return;
-  const removed = db.prepare(`DELETE FROM sqlite_stat4 WHERE tbl = 'cdr' AND idx IN (${TIME_INDEXES.map(() => '?').join(', ')})`).run(...TIME_INDEXES).changes;
-  // The connection reads statistics when it loads the schema: have it read them again.
-  if (removed > 0) db.exec('ANALYZE sqlite_schema');
+  // One transaction: another connection that loads its schema meanwhile never reads the time samples an ANALYZE wrote.
+  db.transaction(() => {
+    db.pragma('optimize=0x10002');
+    const hasStat4 = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'").pluck().get() !== undefined;
+    if (hasStat4) db.prepare(`DELETE FROM sqlite_stat4 WHERE tbl = 'cdr' AND idx IN (${TIME_INDEXES.map(() => '?').join(', ')})`).run(...TIME_INDEXES);
+  })();
+  // A connection reads the statistics when it loads its schema: read them again, also when another connection deleted
+  // the samples (this one may have loaded them before).
+  db.exec('ANALYZE sqlite_schema');
 }
