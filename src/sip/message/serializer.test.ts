@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { serializeMessage, SipHeaders, type SipResponse } from './index.js';
+import { serializeMessage, serializeResponse, SipHeaders, type SipResponse } from './index.js';
 
 function response(headers: SipHeaders, body = Buffer.alloc(0)): SipResponse {
   return { type: 'response', status: 200, reason: 'OK', headers, body };
@@ -29,5 +29,16 @@ describe('serializeMessage', () => {
     assert.equal(big.toString('utf8'), `SIP/2.0 200 OK\r\nX-Long: ${long}\r\nX-Wide: ${'€'.repeat(10_000)}\r\nContent-Length: 0\r\n\r\n`);
     const small = serializeMessage(response(new SipHeaders().set('call-id', 'abc')));
     assert.equal(small.toString('utf8'), 'SIP/2.0 200 OK\r\nCall-ID: abc\r\nContent-Length: 0\r\n\r\n');
+  });
+});
+
+describe('serializeResponse', () => {
+  it('gives the bytes a transaction keeps memory of their own, not a slice of a pooled slab', () => {
+    const headers = new SipHeaders().set('cseq', '1 INVITE').set('call-id', 'kept');
+    const kept = serializeResponse(response(headers, Buffer.from('v=0\r\n')));
+    assert.equal(kept.method, 'INVITE');
+    assert.equal(kept.bytes.toString('utf8'), 'SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nCall-ID: kept\r\nContent-Length: 5\r\n\r\nv=0\r\n');
+    assert.equal(kept.bytes.byteOffset, 0);
+    assert.equal(kept.bytes.buffer.byteLength, kept.bytes.length);
   });
 });

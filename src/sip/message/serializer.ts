@@ -12,6 +12,10 @@ import { HeadWriter } from './head-writer.js';
 const head = new HeadWriter();
 
 export function serializeMessage(message: SipMessage): Buffer {
+  return writeMessage(message, false);
+}
+
+function writeMessage(message: SipMessage, ownMemory: boolean): Buffer {
   head.reset();
   if (message.type === 'request') {
     head.text(message.method);
@@ -29,7 +33,7 @@ export function serializeMessage(message: SipMessage): Buffer {
   head.text('Content-Length: ');
   head.text(String(message.body.length));
   head.text('\r\n\r\n');
-  return head.toBuffer(message.body);
+  return head.toBuffer(message.body, ownMemory);
 }
 
 function writeField(value: string, name: string): void {
@@ -40,9 +44,10 @@ function writeField(value: string, name: string): void {
   head.text('\r\n');
 }
 
+/** A server transaction keeps its last response's bytes until its timers end, up to 64×T1 over UDP. */
 export function serializeResponse(response: SipResponse): SerializedResponse {
   const cseq = parseCSeq(response.headers.get('cseq') ?? '');
-  return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: serializeMessage(response) };
+  return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: writeMessage(response, true) };
 }
 
 /** The bytes of anything the transport sends; a serialized response is sent as it is. */
