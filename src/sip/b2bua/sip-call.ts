@@ -89,8 +89,8 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #caller: CallerMedia;
   /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
   #answeringWithMedia: Promise<void> | undefined;
-  /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
-  readonly #connecting = new AbortController();
+  /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
+  #connecting: AbortController | undefined;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -212,7 +212,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
     await this.#answerForMedia();
-    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#log(message));
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, (this.#connecting ??= new AbortController()).signal]), this.#abort.signal, (message) => this.#log(message));
   }
 
   ended(): Promise<void> {
@@ -234,7 +234,7 @@ export class SipCall extends ChannelVariables implements Call {
     await this.#answerForMedia();
     const media = this.#caller.current;
     if (!media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
-    this.#connecting.abort();
+    (this.#connecting ??= new AbortController()).abort();
     await media.session.stopPlaying();
     return media.session;
   }
