@@ -14,8 +14,6 @@ import { TEXT_BODY_TYPES } from './wire.js';
 
 export interface BulkRouteOptions {
   store: Pick<CdrService, 'bulk'>;
-  /** Aborted when the request's client goes away: its write need not run. */
-  signalOf(request: FastifyRequest): AbortSignal | undefined;
   /** The write parameters every write route takes. */
   writeParams: readonly string[];
 }
@@ -46,7 +44,7 @@ async function* limitedBody(request: FastifyRequest, reply: FastifyReply): Async
   }
 }
 
-export function registerBulkRoute(app: FastifyInstance, { store, signalOf, writeParams }: BulkRouteOptions): void {
+export function registerBulkRoute(app: FastifyInstance, { store, writeParams }: BulkRouteOptions): void {
   // Its own scope: the body parser below is this route's only.
   void app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -58,7 +56,9 @@ export function registerBulkRoute(app: FastifyInstance, { store, signalOf, write
       const params = checkParams(request, [...writeParams, 'pipeline', '_source', '_source_includes', '_source_excludes', 'list_executed_pipelines']);
       if (params.pipeline !== undefined) throw new CdrQueryError('illegal_argument_exception', '[pipeline] is not supported by callrouter: there are no ingest pipelines');
       forcedRefresh(params);
-      return store.bulk(limitedBody(request, reply), { index: request.params.index, signal: signalOf(request) });
+      // A client that leaves mid-body ends the body's stream, and so the upload; once the body is all there, its write
+      // runs whether its client still waits or not (ending the thread under it would cut other requests short too).
+      return store.bulk(limitedBody(request, reply), { index: request.params.index });
     };
     for (const url of ['/_bulk', '/:index/_bulk']) scope.route({ method: ['PUT', 'POST'], url, handler: bulk });
   });

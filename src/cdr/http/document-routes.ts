@@ -40,11 +40,9 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
 export interface DocumentRoutesOptions {
   store: Pick<CdrService, 'write' | 'bulk'>;
   searcher: Searcher;
-  /** Aborted when a request's client goes away. */
-  signalOf(request: FastifyRequest): AbortSignal | undefined;
 }
 
-export function registerDocumentRoutes(app: FastifyInstance, { store, searcher, signalOf }: DocumentRoutesOptions): void {
+export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }: DocumentRoutesOptions): void {
   const writeOne = async (reply: FastifyReply, params: Params, item: ClientWrite) => {
     const [result] = await store.write([item]);
     if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
@@ -133,5 +131,5 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher, 
   };
   for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
 
-  registerBulkRoute(app, { store, signalOf, writeParams: WRITE_PARAMS });
+  registerBulkRoute(app, { store, writeParams: WRITE_PARAMS });
 }

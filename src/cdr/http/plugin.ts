@@ -66,7 +66,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     pits.closeAll();
   });
   registerSearchRoutes(app, { searcher, scrolls, pits });
-  registerDocumentRoutes(app, { store, searcher, signalOf: (request) => clientGone.get(request) });
+  registerDocumentRoutes(app, { store, searcher });
   registerFreeswitchRoute(app, { store, timeZoneOf: options.timeZoneOf ?? (() => 'UTC') });
 }
 
