@@ -72,6 +72,7 @@ export class BulkBodyReader {
     if (this.#failure === undefined) this.pushText(this.#decoder.decode(chunk, { stream: true }));
   }
 
+  /** The next text of the body (a body given as text, or bytes decoded). */
   pushText(text: string): void {
     let start = 0;
     for (let end = text.indexOf(NEWLINE); end >= 0 && this.#failure === undefined; end = text.indexOf(NEWLINE, start)) {

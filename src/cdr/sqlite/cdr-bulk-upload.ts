@@ -7,6 +7,7 @@
  * ends any other way (its client went away, its body was refused) is
  * dropped there: nothing of it is left behind.
  */
+import { setImmediate } from 'node:timers/promises';
 import { CdrQueryError } from '../store.js';
 import type { CdrWorkerLane, LaneRequest } from './cdr-worker-lane.js';
 
@@ -35,6 +36,8 @@ export async function uploadBulk(lane: CdrWorkerLane, body: AsyncIterable<Uint8A
     for await (const bytes of body) {
       const chunk = ownsItsMemory(bytes) ? bytes : new Uint8Array(bytes);
       if (!lane.sendTo(thread, { type: 'bulk-chunk', upload, chunk })) throw bodyLost();
+      // Chunks already received come one after another without a turn of the event loop: SIP messages go between them.
+      await setImmediate();
     }
     const response = await lane.run(writeRequest(upload));
     written = true;
