@@ -129,6 +129,9 @@ export type WriteResult =
   | { ok: true; id: string; result: WriteOutcome; /** Elasticsearch's _version after the write. */ version: number }
   | { ok: false; id: string; status: number; type: string; reason: string };
 
+/** A `_bulk` NDJSON body: text, its UTF-8 bytes, or those bytes as they arrive (read chunk by chunk). */
+export type BulkBody = string | Uint8Array | AsyncIterable<Uint8Array>;
+
 /** A `_bulk` request's options: its index from the path (`/<index>/_bulk`), for actions that name none. */
 export interface BulkOptions extends SearchOptions {
   index?: string;
@@ -175,8 +178,8 @@ export function deleteByQueryResponse(took: number, total: number, deleted: numb
 export interface CdrService extends CdrStore {
   /** Client documents, each checked against the limits; per-item results. */
   write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]>;
-  /** An Elasticsearch `_bulk` NDJSON body (text, or its UTF-8 bytes); the Elasticsearch `_bulk` response. */
-  bulk(body: string | Uint8Array, options?: BulkOptions): Promise<BulkResponse>;
+  /** An Elasticsearch `_bulk` NDJSON body; the Elasticsearch `_bulk` response. */
+  bulk(body: BulkBody, options?: BulkOptions): Promise<BulkResponse>;
   /** Deletes the CDRs a query matches (Elasticsearch `_delete_by_query`). */
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse>;
   /** Updates the planner's statistics (done hourly; worth calling after a large import). */

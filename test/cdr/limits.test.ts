@@ -42,6 +42,28 @@ describe('limits', () => {
     assert.equal((hourly.aggregations?.h as { buckets: unknown[] }).buckets.length, 25);
   });
 
+  it('search.max_buckets: buckets the bounds alone ask for are refused before any document is read', async () => {
+    const scans = store.plans.scan;
+    const hourly = { date_histogram: { field: 'Call start time', fixed_interval: '1h', extended_bounds: { min: 'now-2d', max: 'now' } } };
+    const explosions = {
+      'fixed 1 ms over decades': { date_histogram: { field: 'Call start time', fixed_interval: '1ms', min_doc_count: 0, extended_bounds: { min: 0, max: 'now' } } },
+      'minutes over a century': { date_histogram: { field: 'Call start time', calendar_interval: 'minute', extended_bounds: { min: '1950-01-01', max: '2050-01-01' } } },
+      'months in a zone': { date_histogram: { field: 'Call start time', calendar_interval: 'month', time_zone: 'Europe/Kyiv', extended_bounds: { min: '1900-01-01', max: '2050-01-01' } } },
+      'a numeric histogram': { histogram: { field: 'Call duration', interval: 1, extended_bounds: { min: 0, max: 1_000_000 } } },
+      // 3 ranges, each with 49 hourly buckets: 150 buckets.
+      'a sub-aggregation in every range': { date_range: { field: 'Call start time', ranges: [{ to: 'now-1d' }, { from: 'now-1d' }, { from: 'now' }] }, aggs: { hourly } },
+    };
+    for (const [what, aggregation] of Object.entries(explosions)) {
+      await assert.rejects(store.search({ size: 0, aggs: { h: aggregation } }, { now: NOW }), { type: 'too_many_buckets_exception' }, what);
+    }
+    assert.equal(store.plans.scan, scans, 'no document was read');
+    // The rest is counted as the buckets are built: one-minute buckets over a day of calls, without bounds.
+    await assert.rejects(store.search({ size: 0, aggs: { h: { date_histogram: { field: 'Call start time', fixed_interval: '1m' } } } }, { now: NOW }), { type: 'too_many_buckets_exception' });
+    assert.equal(store.plans.scan, scans + 1, 'known only from the documents: refused while scanning');
+    const withinLimit = await store.search({ size: 0, aggs: { h: { date_range: { field: 'Call start time', ranges: [{ to: 'now-1d' }, { from: 'now-1d' }] }, aggs: { hourly } } } }, { now: NOW });
+    assert.equal((withinLimit.aggregations?.h as { buckets: unknown[] }).buckets.length, 2);
+  });
+
   it('indices.query.bool.max_clause_count, counted after field patterns expand', async () => {
     const should = Array.from({ length: 51 }, (_, index) => ({ term: { 'User ID': String(index) } }));
     await assert.rejects(store.search({ query: { bool: { should } } }), { type: 'too_many_nested_clauses', reason: 'Query contains too many nested clauses; maxClauseCount is set to 50' });

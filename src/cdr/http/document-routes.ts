@@ -11,7 +11,8 @@ import { CdrQueryError, type CdrService, type ClientWrite } from '../store.js';
 import { checkParams, forcedRefresh, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
 import { searchBody } from './search-params.js';
-import { bodyBytes, jsonBody } from './wire.js';
+import { registerBulkRoute } from './bulk-route.js';
+import { jsonBody } from './wire.js';
 
 type DocParams = { Params: { index: string; id?: string } };
 
@@ -130,12 +131,5 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
   };
   for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
 
-  const bulk = async (request: FastifyRequest<{ Params: { index?: string } }>) => {
-    const params = checkParams(request, [...WRITE_PARAMS, 'pipeline', '_source', '_source_includes', '_source_excludes', 'list_executed_pipelines']);
-    if (params.pipeline !== undefined) throw new CdrQueryError('illegal_argument_exception', '[pipeline] is not supported by callrouter: there are no ingest pipelines');
-    forcedRefresh(params);
-    // Parsed and written on the store's side (a worker thread, with the bulk limits): a large body does not hold up this thread.
-    return store.bulk(bodyBytes(request), { index: request.params.index });
-  };
-  for (const url of ['/_bulk', '/:index/_bulk']) app.route({ method: ['PUT', 'POST'], url, handler: bulk });
+  registerBulkRoute(app, { store, writeParams: WRITE_PARAMS });
 }

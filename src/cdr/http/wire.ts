@@ -4,6 +4,7 @@
  * the `x-elastic-product` header their product check needs on every answer,
  * `pretty` and `filter_path`, and every error in Elasticsearch's shape.
  */
+import { finished } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { checkJsonDepth } from '../json-depth.js';
@@ -12,7 +13,7 @@ import { applyFilterPath, compileFilterPath } from './filter-path.js';
 
 const PRODUCT = 'Elasticsearch';
 /** Body types taken as text; handlers read them as JSON, NDJSON or form data. */
-const TEXT_BODY_TYPES = [
+export const TEXT_BODY_TYPES = [
   'application/json',
   'application/x-ndjson',
   'application/vnd.elasticsearch+json',
@@ -49,15 +50,6 @@ export function textBody(request: FastifyRequest): string {
   return Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
 }
 
-/**
- * The request body as it came, undecoded: a `_bulk` body goes to the store's
- * thread as bytes, so decoding and collecting a body of many megabytes never
- * holds up this (the SIP) thread.
- */
-export function bodyBytes(request: FastifyRequest): Uint8Array {
-  return Buffer.isBuffer(request.body) ? request.body : new Uint8Array();
-}
-
 export function errorResponse(error: FastifyError | Error): CdrQueryError {
   if (error instanceof CdrQueryError) return error;
   const status = (error as FastifyError).statusCode;
@@ -78,7 +70,12 @@ export function registerWire(app: FastifyInstance): void {
     if (encoding === 'identity') return payload;
     if (encoding !== 'gzip' && encoding !== 'deflate') throw new CdrQueryError('illegal_argument_exception', `Content-Encoding [${encoding}] is not supported: gzip, deflate or none`);
     delete request.headers['content-length'];
-    return payload.pipe(encoding === 'gzip' ? createGunzip() : createInflate());
+    const decoded = payload.pipe(encoding === 'gzip' ? createGunzip() : createInflate());
+    // pipe() does not pass on a client that left mid-body: a reader of the decoded stream (_bulk's) would wait for ever.
+    finished(payload, (error) => {
+      if (error) decoded.destroy(error);
+    });
+    return decoded;
   });
 
   app.addHook('onRequest', async (request, reply) => {

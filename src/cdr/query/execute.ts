@@ -8,6 +8,7 @@ import { BucketBudget, DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import type { CdrMapping } from '../mapping.js';
 import type { CdrDocument, CountResponse, SearchHit, SearchResponse } from '../store.js';
 import { computeAggregations } from './aggregations/compute.js';
+import { refuseBucketExplosion } from './aggregations/bucket-floor.js';
 import { bindQuery } from './bind.js';
 import type { Bound } from './bound.js';
 import { checkClauseCount } from './clause-count.js';
@@ -114,6 +115,9 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   let maxScore: number | null = null;
   let aggregations: Record<string, unknown> | undefined;
   let timedOut = false;
+  const maxBuckets = (options.limits ?? DEFAULT_CDR_LIMITS).maxBuckets;
+  // Buckets known to pass the limit on any documents: refused before reading one.
+  if (wantsAggregations) refuseBucketExplosion(request.aggregations, options.now, maxBuckets);
   const fastPage = wantsAggregations || scoring || request.searchAfter ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
   options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
@@ -128,7 +132,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
     pageHits = ordered.slice(request.from, request.from + request.size);
     if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
     if (wantsAggregations) {
-      const budget = new BucketBudget((options.limits ?? DEFAULT_CDR_LIMITS).maxBuckets);
+      const budget = new BucketBudget(maxBuckets);
       aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now, budget);
     }
   }

@@ -21,13 +21,11 @@ export interface CdrRequestWorkerData {
 /** The CdrService methods a worker runs; each takes (payload, options). */
 export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write' | 'bulk' | 'deleteByQuery' | 'refreshStatistics' | 'callTrace' | 'openSnapshot' | 'closeSnapshot'
   | 'setCountries'
-  | 'refillCustomerNumbers';
+  | 'refillCustomerNumbers'
+  | 'openUploads';
 
-/** The `bulk` operation's payload: the NDJSON body and the index its path names. */
-export interface BulkPayload {
-  body: string | Uint8Array;
-  index?: string;
-}
+/** The `bulk` operation's payload: the NDJSON body and the index its path names, or the upload that brought the body already. */
+export type BulkPayload = { body: string | Uint8Array; index?: string } | { upload: number };
 
 /** SearchOptions as they cross the thread boundary (no AbortSignal: the client cancels). */
 export interface WorkerRequestOptions {
@@ -37,7 +35,17 @@ export interface WorkerRequestOptions {
   snapshot?: string;
 }
 
-export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | { type: 'close' };
+/**
+ * A `_bulk` body arriving chunk by chunk, outside the request queue: the worker reads each chunk as it comes
+ * (`bulk-open` names the index of the request's path), a `bulk` request then writes what it read, and
+ * `bulk-discard` drops an upload its request will not write (the client went away, its body was refused).
+ */
+export type BulkUploadMessage =
+  | { type: 'bulk-open'; upload: number; index?: string }
+  | { type: 'bulk-chunk'; upload: number; chunk: Uint8Array }
+  | { type: 'bulk-discard'; upload: number };
+
+export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | BulkUploadMessage | { type: 'close' };
 
 /** An Elasticsearch-shaped refusal crosses as such; anything else as a SerializedError. */
 export type RequestFailure =

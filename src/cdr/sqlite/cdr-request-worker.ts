@@ -8,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js';
 import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
-import type { BulkPayload, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import type { BulkBodyReader } from '../bulk-reader.js';
+import { bodyLost } from './cdr-bulk-upload.js';
+import type { BulkPayload, BulkUploadMessage, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
 import { openSqliteCdrStore } from './store.js';
 
@@ -25,6 +27,30 @@ const store = openSqliteCdrStore({
   normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
 });
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
+/** `_bulk` bodies being read as they arrive, until their request writes them (./cdr-bulk-upload.ts). */
+const uploads = new Map<number, BulkBodyReader>();
+
+/** A `bulk` request's body: given whole, or read already from its upload (which it takes). */
+async function runBulk(payload: BulkPayload): Promise<unknown> {
+  if (!('upload' in payload)) return store.bulk(payload.body, { index: payload.index });
+  const reader = uploads.get(payload.upload);
+  if (!reader) throw bodyLost();
+  uploads.delete(payload.upload);
+  return store.writeBulk(reader);
+}
+
+function onUploadMessage(message: BulkUploadMessage): void {
+  switch (message.type) {
+    case 'bulk-open':
+      uploads.set(message.upload, store.bulkReader(message.index));
+      return;
+    case 'bulk-chunk':
+      uploads.get(message.upload)?.push(message.chunk);
+      return;
+    case 'bulk-discard':
+      uploads.delete(message.upload);
+  }
+}
 
 function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOptions): Promise<unknown> {
   switch (operation) {
@@ -39,7 +65,7 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
     case 'write':
       return store.write(payload as ClientWrite[]);
     case 'bulk':
-      return store.bulk((payload as BulkPayload).body, { index: (payload as BulkPayload).index });
+      return runBulk(payload as BulkPayload);
     case 'deleteByQuery':
       return store.deleteByQuery(payload, options);
     case 'refreshStatistics':
@@ -54,6 +80,8 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
       return store.openSnapshot();
     case 'closeSnapshot':
       return store.closeSnapshot(payload as string);
+    case 'openUploads':
+      return Promise.resolve(uploads.size);
   }
 }
 
@@ -68,6 +96,10 @@ port.on('message', (message: ToRequestWorker) => {
       port.postMessage({ type: 'closed' } satisfies FromRequestWorker);
       port.close();
     });
+    return;
+  }
+  if (message.type !== 'run') {
+    onUploadMessage(message);
     return;
   }
   run(message.operation, message.payload, message.options).then(

@@ -15,7 +15,7 @@
 import type { Worker } from 'node:worker_threads';
 import { CdrQueryError } from '../store.js';
 import { deserializeError } from './cdr-writer-protocol.js';
-import type { CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import type { BulkUploadMessage, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
 import { startWorkerThread } from '../../worker-thread.js';
 
 export interface LaneRequest {
@@ -62,6 +62,8 @@ export class CdrWorkerLane {
   /** Whether the current worker was given a request (a worker that was not has nothing to finish at close). */
   #workerUsed = false;
   #running: Job | undefined;
+  /** Counts the threads started: a message meant for one thread is not given to the next. */
+  #generation = 0;
   #nextId = 1;
   #closed = false;
   /** Requests ended with their thread, for metrics and tests. */
@@ -109,6 +111,26 @@ export class CdrWorkerLane {
       this.#queue.push(job);
       this.#next();
     });
+  }
+
+  /**
+   * Gives the thread (started if none runs) a message outside the request queue: a chunk of a `_bulk` body, read
+   * there as it arrives. Returns which thread took it, for the messages that must follow it there; undefined once closed.
+   */
+  send(message: BulkUploadMessage): number | undefined {
+    if (this.#closed) return undefined;
+    if (!this.#worker) this.#start();
+    return this.sendTo(this.#generation, message) ? this.#generation : undefined;
+  }
+
+  /**
+   * As send(), to the thread that took the first message only: false (and nothing sent) if it has ended since.
+   * A chunk's memory is moved there, all of it: the chunk must fill it alone.
+   */
+  sendTo(thread: number, message: BulkUploadMessage): boolean {
+    if (this.#closed || !this.#worker || thread !== this.#generation) return false;
+    this.#worker.postMessage(message satisfies ToRequestWorker, message.type === 'bulk-chunk' ? [message.chunk.buffer as ArrayBuffer] : undefined);
+    return true;
   }
 
   /** Lets the running request finish (within its deadline), refuses the queued ones, closes the worker's connection. */
@@ -185,6 +207,7 @@ export class CdrWorkerLane {
   #start(): Worker {
     const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData: this.#data, name: this.#name });
     this.#worker = worker;
+    this.#generation++;
     this.#ready = false;
     this.#workerUsed = false;
     worker.unref();

@@ -15,6 +15,7 @@ import type { BulkResponse } from '../bulk.js';
 import type { FieldType } from '../mapping.js';
 import type { CallTraceLookup, CallTraceRecord } from '../call-traces.js';
 import type {
+  BulkBody,
   BulkOptions,
   CdrSearcher,
   CdrService,
@@ -30,6 +31,7 @@ import type {
 } from '../store.js';
 import type { BulkPayload, CdrOperation } from './cdr-request-protocol.js';
 import { CdrWorkerLane } from './cdr-worker-lane.js';
+import { ownsItsMemory, uploadBulk } from './cdr-bulk-upload.js';
 import Database from 'better-sqlite3';
 import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
@@ -139,12 +141,22 @@ export class SqliteCdrWorkers implements CdrService {
     return this.#run('write', items, options) as Promise<WriteResult[]>;
   }
 
-  /** A body in bytes that alone fill their memory is moved to the worker, not copied: the SIP thread does not spend a copy of megabytes on it. */
-  bulk(body: string | Uint8Array, options: BulkOptions = {}): Promise<BulkResponse> {
+  /**
+   * A body in bytes that alone fill their memory is moved to the worker, not copied: the SIP thread does not spend
+   * a copy of megabytes on it. A body still arriving goes there chunk by chunk (./cdr-bulk-upload.ts).
+   */
+  async bulk(body: BulkBody, options: BulkOptions = {}): Promise<BulkResponse> {
+    if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
+      return uploadBulk(this.#requests, body, options.index, (upload) => laneRequest('bulk', { upload } satisfies BulkPayload, options, this.#maxTimeMs)) as Promise<BulkResponse>;
+    }
     const payload: BulkPayload = { body, index: options.index };
-    const ownsItsMemory = typeof body !== 'string' && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
     const request = laneRequest('bulk', payload, options, this.#maxTimeMs);
-    return this.#requests.run(ownsItsMemory ? { ...request, transfer: [body.buffer as ArrayBuffer] } : request) as Promise<BulkResponse>;
+    return this.#requests.run(typeof body !== 'string' && ownsItsMemory(body) ? { ...request, transfer: [body.buffer as ArrayBuffer] } : request) as Promise<BulkResponse>;
+  }
+
+  /** How many `_bulk` bodies the request thread holds, arriving or waiting for their request (tests and diagnostics). */
+  openUploads(): Promise<number> {
+    return this.#run('openUploads', undefined) as Promise<number>;
   }
 
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse> {

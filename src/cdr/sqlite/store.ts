@@ -9,13 +9,15 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
 import type { FieldType } from '../mapping.js';
+import type { BulkResponse } from '../bulk.js';
 import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
-import { bulkResponse, parseBulkBody } from '../bulk.js';
+import { bulkResponse } from '../bulk.js';
+import { BulkBodyReader } from '../bulk-reader.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
 import { parseSearchRequest, type SearchRequest } from '../query/parse-request.js';
-import { deleteByQueryResponse, type BulkOptions, type CdrService, type ClientWrite, type CountResponse, type DeleteByQueryResponse, type IndexedDocument } from '../store.js';
+import { deleteByQueryResponse, type BulkBody, type BulkOptions, type CdrService, type ClientWrite, type CountResponse, type DeleteByQueryResponse, type IndexedDocument } from '../store.js';
 import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
 import { callTraceTable } from './call-trace-table.js';
@@ -76,6 +78,10 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   setCountries(countries: DomainCountries): void;
   /** Reads stored customer numbers again where a domain's country changed; returns the domains refilled. */
   refillCustomerNumbers(): string[];
+  /** A reader of a `_bulk` body with this store's limits, fed as the body arrives (another thread's, say), then written by writeBulk. */
+  bulkReader(index: string | undefined): BulkBodyReader;
+  /** Writes what a reader read (its refusal if the body earned one); `took` counts from `started` (default: now). */
+  writeBulk(reader: BulkBodyReader, started?: number): Promise<BulkResponse>;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
@@ -157,6 +163,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   };
   const writeForClient = (items: readonly ClientWrite[]): Promise<WriteResult[]> => writer.write(items.map((item) => ({ ...item, limits })));
   const deleteIds = db.prepare('DELETE FROM cdr WHERE id = ?');
+  const bulkReader = (index: string | undefined) => new BulkBodyReader(index, limits.maxBulkActions);
+  const writeBulk = async (reader: BulkBodyReader, started = performance.now()) => {
+    guard();
+    refreshMapping();
+    const actions = reader.end();
+    const results = await writeForClient(actions.map((action) => action.item));
+    return bulkResponse(actions, results, Math.round(performance.now() - started));
+  };
 
   return {
     plans,
@@ -188,15 +202,16 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return writeForClient(items);
     },
-    async bulk(body: string | Uint8Array, bulkOptions: BulkOptions = {}) {
+    async bulk(body: BulkBody, bulkOptions: BulkOptions = {}) {
       guard();
-      refreshMapping();
-      const started = performance.now();
-      const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
-      const actions = parseBulkBody(text, bulkOptions.index, limits.maxBulkActions);
-      const results = await writeForClient(actions.map((action) => action.item));
-      return bulkResponse(actions, results, Math.round(performance.now() - started));
+      const reader = bulkReader(bulkOptions.index);
+      // A body still arriving is read at its client's pace: that wait is not the request's time.
+      const started = typeof body === 'string' || body instanceof Uint8Array ? performance.now() : undefined;
+      await reader.read(body);
+      return writeBulk(reader, started);
     },
+    bulkReader,
+    writeBulk,
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();
       refreshMapping();

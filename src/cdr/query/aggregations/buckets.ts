@@ -72,30 +72,43 @@ function metricOf(subs: Record<string, unknown>, name: string): number {
   return value ?? Number.NEGATIVE_INFINITY;
 }
 
-export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: ComputeAggregations, budget: BucketBudget): Record<string, unknown> {
-  const zone = resolveZone(spec.timeZone);
-  const type = mapping.typeOf(spec.field);
-  const roundDown = (millis: number): number => {
+/** The start of the bucket a time falls in: calendar units in the histogram's zone, fixed intervals from the epoch in local time. */
+function bucketStart(spec: HistogramSpec, zone: string): (millis: number) => number {
+  return (millis) => {
     if ('calendar' in spec.interval) return DateTime.fromMillis(millis - spec.offsetMs, { zone }).startOf(spec.interval.calendar).toMillis() + spec.offsetMs;
-    // Fixed intervals count from the epoch in local time.
     const local = millis + DateTime.fromMillis(millis, { zone }).offset * 60_000 - spec.offsetMs;
     const start = Math.floor(local / spec.interval.fixedMs) * spec.interval.fixedMs + spec.offsetMs;
     return start - DateTime.fromMillis(start, { zone }).offset * 60_000;
   };
+}
+
+/** The buckets `extended_bounds` asks for (with min_doc_count 0): the keys of the first and last, none without bounds. */
+export function extendedBoundKeys(spec: HistogramSpec, now: Date): number[] {
+  if (!spec.extendedBounds || spec.minDocCount !== 0) return [];
+  const roundDown = bucketStart(spec, resolveZone(spec.timeZone));
+  return [spec.extendedBounds.min, spec.extendedBounds.max].map((bound, index) => roundDown(evaluateDateMath(bound as string | number, { now, timeZone: spec.timeZone, roundUp: index === 1 })));
+}
+
+/** How many fixed-interval buckets run from the first key to the last, both included. */
+export function fixedBucketCount(first: number, last: number, fixedMs: number): number {
+  return Math.floor((last - first) / fixedMs) + 1;
+}
+
+export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mapping: CdrMapping, now: Date, compute: ComputeAggregations, budget: BucketBudget): Record<string, unknown> {
+  const zone = resolveZone(spec.timeZone);
+  const type = mapping.typeOf(spec.field);
+  const roundDown = bucketStart(spec, zone);
   const next = (start: number): number =>
     'calendar' in spec.interval ? DateTime.fromMillis(start, { zone }).plus({ [`${spec.interval.calendar}s`]: 1 }).toMillis() : roundDown(start + spec.interval.fixedMs);
   const groups = groupBy(docs, (doc) => (type === 'date' || type === 'long' ? doc.values(spec.field).map((value) => roundDown(value as number)) : []));
   let keys = [...groups.keys()] as number[];
   if (spec.minDocCount === 0) {
-    const bounds = spec.extendedBounds
-      ? [spec.extendedBounds.min, spec.extendedBounds.max].map((bound, index) => roundDown(evaluateDateMath(bound as string | number, { now, timeZone: spec.timeZone, roundUp: index === 1 })))
-      : [];
-    const all = [...keys, ...bounds];
+    const all = [...keys, ...extendedBoundKeys(spec, now)];
     if (all.length > 0) {
       const first = all.reduce((min, key) => Math.min(min, key));
       const last = all.reduce((max, key) => Math.max(max, key));
       // A fixed interval's bucket count is known before any is built; a calendar one is counted as it goes.
-      if ('fixedMs' in spec.interval) budget.take(Math.floor((last - first) / spec.interval.fixedMs) + 1);
+      if ('fixedMs' in spec.interval) budget.take(fixedBucketCount(first, last, spec.interval.fixedMs));
       keys = [];
       for (let start = first; start <= last; start = next(start)) {
         if ('calendar' in spec.interval) budget.take(1);

@@ -128,9 +128,28 @@ function rangeBuckets(spec: Extract<RangeBucketSpec, { type: 'range' | 'date_ran
   return shape(buckets, spec.keyed);
 }
 
-function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>, docs: DocView[], mapping: CdrMapping, compute: Compute, budget: BucketBudget) {
+type HistogramSpec = Extract<RangeBucketSpec, { type: 'histogram' }>;
+
+/** The key of the bucket a value falls in. */
+function histogramKey(spec: HistogramSpec, value: number): number {
+  return Math.floor((value - spec.offset) / spec.interval) * spec.interval + spec.offset;
+}
+
+/** How many buckets run from the first key to the last, both included. */
+function histogramBucketCount(spec: HistogramSpec, first: number, last: number): number {
+  return Math.round((last - first) / spec.interval) + 1;
+}
+
+/** The buckets a histogram creates whatever the documents: those filling its extended bounds (min_doc_count 0). */
+export function histogramBucketFloor(spec: HistogramSpec): number {
+  if (!spec.extendedBounds || spec.minDocCount !== 0) return 0;
+  const [min, max] = [spec.extendedBounds.min, spec.extendedBounds.max].map((bound) => histogramKey(spec, bound)).sort((a, b) => a - b);
+  return histogramBucketCount(spec, min, max);
+}
+
+function histogramBuckets(spec: HistogramSpec, docs: DocView[], mapping: CdrMapping, compute: Compute, budget: BucketBudget) {
   const type = mapping.typeOf(spec.field);
-  const keyOf = (value: number) => Math.floor((value - spec.offset) / spec.interval) * spec.interval + spec.offset;
+  const keyOf = (value: number) => histogramKey(spec, value);
   const groups = new Map<number, DocView[]>();
   for (const doc of docs) {
     const values = type && type !== 'keyword' && type !== 'boolean' ? doc.values(spec.field) : [];
@@ -145,10 +164,10 @@ function histogramBuckets(spec: Extract<RangeBucketSpec, { type: 'histogram' }>,
     const ends = [...keys, ...(spec.extendedBounds ? [keyOf(spec.extendedBounds.min), keyOf(spec.extendedBounds.max)] : [])];
     if (ends.length > 0) {
       const first = Math.min(...ends);
-      const count = Math.round((Math.max(...ends) - first) / spec.interval);
+      const count = histogramBucketCount(spec, first, Math.max(...ends));
       // Known before any bucket is built: a tiny interval over a wide range is refused, not allocated.
-      budget.take(count + 1);
-      keys = Array.from({ length: count + 1 }, (_, index) => first + index * spec.interval);
+      budget.take(count);
+      keys = Array.from({ length: count }, (_, index) => first + index * spec.interval);
     }
   }
   keys.sort((a, b) => a - b);
