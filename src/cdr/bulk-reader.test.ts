@@ -44,7 +44,7 @@ describe('_bulk body reader', () => {
     const bytes = new TextEncoder().encode(BODY);
     const whole = outcome((reader) => reader.pushText(BODY));
     assert.ok('actions' in whole && whole.actions.length === 4);
-    assert.deepEqual(whole.actions[0].item, { id: 'a', document: { 'User ID': '101', note: 'é ✓ 𝄞 — Київ' }, mode: 'index' });
+    assert.deepEqual(whole.actions[0], { action: 'index', item: { id: 'a', document: { 'User ID': '101', note: 'é ✓ 𝄞 — Київ' }, mode: 'index' } });
     for (let offset = 1; offset < bytes.length; offset++) assert.deepEqual(inChunks(bytes, [offset]), whole, `cut at byte ${offset}`);
     // One byte at a time: every multi-byte character arrives in pieces.
     assert.deepEqual(inChunks(bytes, Array.from({ length: bytes.length - 1 }, (_, index) => index + 1)), whole);
@@ -52,7 +52,7 @@ describe('_bulk body reader', () => {
 
   it('gives the whole body’s refusal, with its line number, however the body is cut', () => {
     const bodies = [
-      `${BODY}{"index":{}}\n{"broken":\n`,
+      `${BODY}{"index":{}\n{"broken":1}\n`,
       `{"index":{}}\n{"ok":1}\n\n{"index":{},"create":{}}\n{}\n`,
       `{"index":{}}\n\n \n`,
       `{"update":{"_id":"x"}}\n{"script":"ctx"}\n`,
@@ -78,6 +78,18 @@ describe('_bulk body reader', () => {
     const body = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"index":{}}\n{"v":"'), 0xe2, 0x82, ...new TextEncoder().encode('"}\n')]);
     const read = inChunks(body, [2, 22]);
     assert.ok('actions' in read);
-    assert.deepEqual(read.actions[0].item, { id: undefined, document: { v: '\uFFFD' }, mode: 'index' });
+    assert.deepEqual(read.actions[0], { action: 'index', item: { id: undefined, document: { v: '\uFFFD' }, mode: 'index' } });
+  });
+
+  it('fails a document line that is not a JSON object in its own item, as Elasticsearch parses documents only when it indexes them', () => {
+    const body = `{"index":{"_id":"bad"}}\n{"broken":\n{"create":{"_id":"list"}}\n[1]\n{"index":{"_id":"good"}}\n{"n":1}\n{"index":{}}\nnot json\n`;
+    const read = inChunks(new TextEncoder().encode(body), [10, 30]);
+    assert.ok('actions' in read);
+    const [bad, list, good, generated] = read.actions as Array<{ action: string; unparsable?: { id: string; reason: string }; item?: unknown }>;
+    assert.equal(bad.unparsable?.id, 'bad');
+    assert.match(bad.unparsable?.reason ?? '', /^failed to parse: line \[2\]: /);
+    assert.deepEqual(list, { action: 'create', unparsable: { id: 'list', reason: 'failed to parse: line [4]: the document must be a JSON object' } });
+    assert.deepEqual(good, { action: 'index', item: { id: 'good', document: { n: 1 }, mode: 'index' } });
+    assert.match(generated.unparsable?.id ?? '', /^[0-9a-f-]{36}$/);
   });
 });

@@ -3,9 +3,11 @@
  * a line may span chunks and a UTF-8 character may be cut between two; each
  * complete line is parsed at once, so a body of megabytes is never held as
  * one string. The answer is the same as for the whole body read at once:
- * the first malformed line refuses the request, and a body past the action
+ * the first malformed action line refuses the request (a document line that
+ * does not parse fails only its item), and a body past the action
  * limit is refused with the number of actions it holds (counted, not parsed).
  */
+import { randomUUID } from 'node:crypto';
 import { checkJsonDepth } from './json-depth.js';
 import { tooManyBulkActions } from './limits.js';
 import { isObject, type JsonObject } from './query/errors.js';
@@ -24,6 +26,17 @@ function parseLine(line: string, lineNumber: number): unknown {
   } catch (error) {
     throw new CdrQueryError('x_content_parse_exception', `[${lineNumber}:1] ${(error as Error).message}`);
   }
+}
+
+/** A document line: its object, or why it is none (its item fails, not the request). */
+function parseDocument(line: string): { document: JsonObject } | { problem: string } {
+  let document: unknown;
+  try {
+    document = JSON.parse(line);
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
+  return isObject(document) ? { document } : { problem: 'the document must be a JSON object' };
 }
 
 function checkMetadata(options: JsonObject, action: string, lineNumber: number, defaultIndex: string | undefined): void {
@@ -147,12 +160,13 @@ export class BulkBodyReader {
 
   #readDocument(line: string, lineNumber: number, { action, id }: PendingAction): void {
     this.#pending = undefined;
-    const document = parseLine(line, lineNumber);
     if (action === 'update') {
-      this.#actions.push({ action, item: updateItem(id!, document, `line [${lineNumber}]`) });
+      this.#actions.push({ action, item: updateItem(id!, parseLine(line, lineNumber), `line [${lineNumber}]`) });
       return;
     }
-    if (!isObject(document)) throw malformed(`line [${lineNumber}]: the document must be a JSON object`);
-    this.#actions.push({ action, item: { id, document, mode: action } });
+    checkJsonDepth(line);
+    const parsed = parseDocument(line);
+    if ('document' in parsed) this.#actions.push({ action, item: { id, document: parsed.document, mode: action } });
+    else this.#actions.push({ action, unparsable: { id: id ?? randomUUID(), reason: `failed to parse: line [${lineNumber}]: ${parsed.problem}` } });
   }
 }

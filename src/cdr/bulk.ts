@@ -10,9 +10,20 @@ import { CdrQueryError, type ClientWrite, type WriteResult } from './store.js';
 
 export type BulkActionName = 'index' | 'create' | 'delete' | 'update';
 
-export interface BulkAction {
-  action: BulkActionName;
-  item: ClientWrite;
+/**
+ * An action read from the body: a write, or a document line that failed to parse. Elasticsearch reads
+ * only the action lines when it takes the request; a document is parsed when it is indexed, so a bad
+ * one fails its own item (400, mapper_parsing_exception) and the others are written.
+ */
+export type BulkAction = { action: BulkActionName; item: ClientWrite } | { action: BulkActionName; unparsable: { id: string; reason: string } };
+
+/** Writes the actions that parsed; the results, in the actions' order, include the unparsable ones' failures. */
+export async function writeBulkActions(actions: readonly BulkAction[], write: (items: ClientWrite[]) => Promise<WriteResult[]>): Promise<WriteResult[]> {
+  const written = await write(actions.flatMap((action) => ('item' in action ? [action.item] : [])));
+  let next = 0;
+  return actions.map((action) =>
+    'item' in action ? written[next++] : { ok: false, id: action.unparsable.id, status: 400, type: 'mapper_parsing_exception', reason: action.unparsable.reason },
+  );
 }
 
 const UPDATE_KEYS = ['doc', 'doc_as_upsert', 'upsert', 'detect_noop', '_source'];

@@ -34,7 +34,9 @@ describe('CDR HTTP API', () => {
         { 'Call duration': 'long?' },
         { create: { _id: 'b' } },
         { 'User ID': '102', 'Call start time': '2026-11-24T10:00:00Z' },
-      ]),
+      ])
+        // A document line that is not JSON fails its own item; the writes after it go on.
+        .concat('{"index":{"_id":"c"}}\n{"User ID": \n{"index":{"_id":"d"}}\n{"Call direction":"inbound"}\n'),
     });
     assert.equal(response.statusCode, 200);
     const body = response.json();
@@ -46,8 +48,14 @@ describe('CDR HTTP API', () => {
         ['create', 409, 'version_conflict_engine_exception'],
         ['index', 400, 'mapper_parsing_exception'],
         ['create', 201, undefined],
+        ['index', 400, 'mapper_parsing_exception'],
+        ['index', 201, undefined],
       ],
     );
+    assert.equal(body.items[4].index._id, 'c');
+    assert.match(body.items[4].index.error.reason, /^failed to parse: line \[10\]: /);
+    assert.equal((await app.inject({ url: '/cdr/_doc/c' })).statusCode, 404);
+    assert.equal((await app.inject({ url: '/cdr/_doc/d' })).json()._source['Call direction'], 'inbound');
   });
 
   it('_search honours X-Now with --test-clock', async () => {

@@ -12,7 +12,7 @@ import type { FieldType } from '../mapping.js';
 import type { BulkResponse } from '../bulk.js';
 import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';
-import { bulkResponse } from '../bulk.js';
+import { bulkResponse, writeBulkActions } from '../bulk.js';
 import { BulkBodyReader } from '../bulk-reader.js';
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../limits.js';
 import { executeCount, executeSearch, matchingIds, type ExecuteOptions, type PageRequest, type SearchBackend, type SearchPlan, type StoredRow } from '../query/execute.js';
@@ -168,7 +168,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     guard();
     refreshMapping();
     const actions = reader.end();
-    const results = await writeForClient(actions.map((action) => action.item));
+    const results = await writeBulkActions(actions, writeForClient);
     return bulkResponse(actions, results, Math.round(performance.now() - started));
   };
 
