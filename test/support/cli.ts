@@ -40,21 +40,26 @@ class CliExit extends Error {
   }
 }
 
-let cliHereRunning = false;
+/** runCliHere's calls, one after another: they share the console and process.exitCode. */
+let cliHereQueue: Promise<unknown> = Promise.resolve();
 
 /**
  * `callrouter <args>` in this process: the program main.ts runs, its console
  * output captured and its exit code read from process.exitCode. For tests of
  * what a command does rather than of the process around it, each call saves
  * starting Node, tsx and every command's modules (seconds of CPU); the process
- * itself stays covered by the tests that use runCli. Calls must not overlap,
- * since they share the console and process.exitCode.
+ * itself stays covered by the tests that use runCli. What else in this process
+ * writes to the console meanwhile is captured too.
  */
-export async function runCliHere(args: string[]): Promise<CliResult> {
-  if (cliHereRunning) throw new Error('runCliHere: another command is still running in this process');
+export function runCliHere(args: string[]): Promise<CliResult> {
+  const result = cliHereQueue.then(() => runInProcess(args));
+  cliHereQueue = result.catch(() => undefined);
+  return result;
+}
+
+async function runInProcess(args: string[]): Promise<CliResult> {
   const { createProgram } = await import('../../src/cli/program.js');
   const { reportFailure } = await import('../../src/cli/input.js');
-  cliHereRunning = true;
   const stdout: string[] = [];
   const stderr: string[] = [];
   const saved = { log: console.log, info: console.info, error: console.error, warn: console.warn, exitCode: process.exitCode };
@@ -74,7 +79,6 @@ export async function runCliHere(args: string[]): Promise<CliResult> {
     Object.assign(console, { log: saved.log, info: saved.info, error: saved.error, warn: saved.warn });
     code = Number(process.exitCode ?? 0);
     process.exitCode = saved.exitCode;
-    cliHereRunning = false;
   }
   return { code, stdout: stdout.join(''), stderr: stderr.join('') };
 }
