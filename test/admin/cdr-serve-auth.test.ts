@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from '../support/cli.js';
+import { runCliHere } from '../support/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 test('cdr serve refuses requests without a valid token and serves a writer and a viewer by role', async (t) => {
   const data = await mkdtemp(join(tmpdir(), 'callrouter-serve-'));
   const token = async (role: string) => {
-    const created = await runCli(['token', 'create', '--data-dir', data, '--role', role, '--name', `serve ${role}`]);
+    const created = await runCliHere(['token', 'create', '--data-dir', data, '--role', role, '--name', `serve ${role}`]);
     assert.equal(created.code, 0, created.stderr);
     return created.stdout.trim();
   };

@@ -13,7 +13,7 @@ import { TokenStore } from '../../src/admin/token-store.js';
 import type { Role } from '../../src/admin/roles.js';
 import { startRouter, type RunningRouter } from '../../src/server/router.js';
 import { outboundCall } from '../support/cdr-fixtures.js';
-import { runCli } from '../support/cli.js';
+import { runCliHere } from '../support/cli.js';
 
 const SALES = 'sales.example';
 const SUPPORT = 'support.example';
@@ -243,23 +243,23 @@ describe('CDR ids', () => {
 
 describe('callrouter token', () => {
   it('creates a token shown once, lists it without its secret, and revokes it: the running router refuses it from then on', async () => {
-    const created = await runCli(['token', 'create', '--data-dir', router.dataDir, '--role', 'viewer', '--name', 'wallboard']);
+    const created = await runCliHere(['token', 'create', '--data-dir', router.dataDir, '--role', 'viewer', '--name', 'wallboard']);
     assert.equal(created.code, 0, created.stderr);
     const secret = created.stdout.trim();
     assert.match(secret, /^crt_[\w-]{43}$/);
     assert.equal((await request('GET', `/users/${SALES}/101`, { token: secret })).status, 200);
 
-    const listed = await runCli(['token', 'list', '--json', '--data-dir', router.dataDir]);
+    const listed = await runCliHere(['token', 'list', '--json', '--data-dir', router.dataDir]);
     const records = listed.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const record = records.find((candidate) => candidate.name === 'wallboard');
     assert.deepEqual(Object.keys(record).sort(), ['createdAt', 'id', 'name', 'role']);
     assert.ok(!listed.stdout.includes(secret));
 
-    const revoked = await runCli(['token', 'revoke', record.id, '--data-dir', router.dataDir]);
+    const revoked = await runCliHere(['token', 'revoke', record.id, '--data-dir', router.dataDir]);
     assert.equal(revoked.code, 0, revoked.stderr);
     assert.equal((await request('GET', `/users/${SALES}/101`, { token: secret })).status, 401);
     assertSecurityException(await request('POST', '/cdr/_search', { token: secret, body: searchAll }), 401, /unable to authenticate/);
-    assert.equal((await runCli(['token', 'revoke', record.id, '--data-dir', router.dataDir])).code, 2, 'revoking twice is an error');
+    assert.equal((await runCliHere(['token', 'revoke', record.id, '--data-dir', router.dataDir])).code, 2, 'revoking twice is an error');
   });
 
   it('checks its input: role, domain of a domain-admin, domain only for domain-admin, a domain the configuration knows', async () => {
@@ -271,7 +271,7 @@ describe('callrouter token', () => {
       [['--role', 'domain-admin', '--domain', 'typo.example', '--name', 'x', '--config', config], /no such domain in the configuration/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(['token', 'create', ...(args.includes('--config') ? [] : ['--data-dir', router.dataDir]), ...args]);
+      const result = await runCliHere(['token', 'create', ...(args.includes('--config') ? [] : ['--data-dir', router.dataDir]), ...args]);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, message);
       assert.equal(result.stdout, '');

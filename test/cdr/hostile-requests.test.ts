@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DOMAIN } from '../support/sip/router.js';
 import { startOptionsProbe } from '../support/sip/options-probe.js';
-import { runCli } from '../support/cli.js';
+import { runCliHere } from '../support/cli.js';
 import { LogWatcher } from '../support/log-watcher.js';
 import { bulkLines, HEAVY_SEARCH, hostileRequests, ndjson } from '../support/cdr/hostile-requests.js';
 
@@ -45,7 +45,7 @@ test('hostile CDR requests get Elasticsearch errors while SIP keeps answering', 
       domains: [{ name: DOMAIN }],
     }),
   );
-  const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'hostile-requests test']);
+  const created = await runCliHere(['token', 'create', '--config', config, '--role', 'admin', '--name', 'hostile-requests test']);
   assert.equal(created.code, 0, created.stderr);
   const token = created.stdout.trim();
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'start', '--config', config], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });

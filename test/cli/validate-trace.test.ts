@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { outboundCall } from '../support/cdr-fixtures.js';
-import { runCli } from '../support/cli.js';
+import { runCliHere } from '../support/cli.js';
 
 const SEED = new URL('../support/fixtures/seed-last-agent.json', import.meta.url).pathname;
 const NOW = new Date('2026-11-24T12:00:00Z');
@@ -26,7 +26,7 @@ before(async () => {
 
 describe('callrouter validate', () => {
   it('accepts the seed schema with exit code 0', async () => {
-    const result = await runCli(['validate', SEED]);
+    const result = await runCliHere(['validate', SEED]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /valid \(5 top-level applications\)/);
   });
@@ -36,7 +36,7 @@ describe('callrouter validate', () => {
     schema[2].if.then[0].bridge.endpoints[0].type = 'phone';
     schema.push({ hangpu: 'NO_ANSWER' });
     await writeFile(join(dir, 'broken.json'), JSON.stringify(schema));
-    const result = await runCli(['validate', join(dir, 'broken.json')]);
+    const result = await runCliHere(['validate', join(dir, 'broken.json')]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /invalid schema \(2 errors\)/);
     assert.match(result.stderr, /\[2\]\.if\.then\[0\]\.bridge\.endpoints\[0\]\.type: expected one of user, gateway, device, sipUri/);
@@ -44,7 +44,7 @@ describe('callrouter validate', () => {
   });
 
   it('a missing file is bad input: exit code 2', async () => {
-    const result = await runCli(['validate', join(dir, 'nope.json')]);
+    const result = await runCliHere(['validate', join(dir, 'nope.json')]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /cannot read: ENOENT/);
   });
@@ -52,7 +52,7 @@ describe('callrouter validate', () => {
 
 describe('callrouter trace', () => {
   it('shows the bridge to user 101 when 101 called the customer last and is idle', async () => {
-    const result = await runCli([
+    const result = await runCliHere([
       'trace', SEED, '--var', 'caller_id_number=0671234567', '--var', 'destination_number=0441234567',
       '--scenario', join(dir, 'idle-answers.json'), '--cdr', join(dir, 'cdrs.ndjson'), '--now', NOW.toISOString(),
     ]);
@@ -66,7 +66,7 @@ describe('callrouter trace', () => {
   });
 
   it('shows the fallback when 101 is busy, one JSON object per line with --json', async () => {
-    const result = await runCli([
+    const result = await runCliHere([
       'trace', SEED, '--var', 'caller_id_number=0671234567', '--scenario', join(dir, 'busy.json'),
       '--cdr', join(dir, 'cdrs.ndjson'), '--now', NOW.toISOString(), '--json',
     ]);
@@ -82,23 +82,23 @@ describe('callrouter trace', () => {
   });
 
   it('bad input exits 2: a malformed --var, --now or scenario', async () => {
-    const badVar = await runCli(['trace', SEED, '--var', 'novalue']);
+    const badVar = await runCliHere(['trace', SEED, '--var', 'novalue']);
     assert.equal(badVar.code, 2);
     assert.match(badVar.stderr, /--var "novalue": expected name=value/);
-    const badNow = await runCli(['trace', SEED, '--now', 'yesterday']);
+    const badNow = await runCliHere(['trace', SEED, '--now', 'yesterday']);
     assert.equal(badNow.code, 2);
     await writeFile(join(dir, 'bad-scenario.json'), JSON.stringify({ targets: { 'user/1': { result: 'maybe' } } }));
-    const badScenario = await runCli(['trace', SEED, '--scenario', join(dir, 'bad-scenario.json')]);
+    const badScenario = await runCliHere(['trace', SEED, '--scenario', join(dir, 'bad-scenario.json')]);
     assert.equal(badScenario.code, 2);
     assert.match(badScenario.stderr, /targets\["user\/1"\]\.result/);
   });
 
   it('a missing scenario file is named as missing, and bad JSON by line and column', async () => {
-    const missing = await runCli(['trace', SEED, '--scenario', join(dir, 'no-such.json')]);
+    const missing = await runCliHere(['trace', SEED, '--scenario', join(dir, 'no-such.json')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no-such\.json: cannot read: ENOENT/);
     await writeFile(join(dir, 'broken.json'), '{\n  "phones": {\n    "101": onhook\n  }\n}');
-    const broken = await runCli(['trace', SEED, '--scenario', join(dir, 'broken.json')]);
+    const broken = await runCliHere(['trace', SEED, '--scenario', join(dir, 'broken.json')]);
     assert.equal(broken.code, 2);
     assert.match(broken.stderr, /broken\.json: not valid JSON: .* at line 3, column 12/);
   });
@@ -129,19 +129,19 @@ describe('callrouter trace --config', () => {
   });
 
   it('routes a call from a carrier as the SIP server does: the route\'s domain, national caller number, route variables', async () => {
-    const result = await runCli(['trace', '--config', config, '--var', 'caller_id_number=+380671234567', '--var', 'destination_number=+380441234567']);
+    const result = await runCliHere(['trace', '--config', config, '--var', 'caller_id_number=+380671234567', '--var', 'destination_number=+380441234567']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /domain=example\.com caller=0671234567 queue=sales extension=/);
   });
 
   it('routes a user\'s call by the destination patterns, with the captures', async () => {
-    const result = await runCli(['trace', '--config', config, '--from', '101@example.com', '--var', 'caller_id_number=101', '--var', 'destination_number=9555']);
+    const result = await runCliHere(['trace', '--config', config, '--from', '101@example.com', '--var', 'caller_id_number=101', '--var', 'destination_number=9555']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /domain=example\.com caller=101 queue= extension=555/);
   });
 
   it('says why a call without a route is refused, and runs nothing', async () => {
-    const result = await runCli(['trace', '--config', config, '--from', 'anonymous', '--var', 'destination_number=0441234567', '--json']);
+    const result = await runCliHere(['trace', '--config', config, '--from', 'anonymous', '--var', 'destination_number=0441234567', '--json']);
     assert.equal(result.code, 0, result.stderr);
     const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
     assert.deepEqual(events.map((event) => event.type), ['end']);
@@ -150,7 +150,7 @@ describe('callrouter trace --config', () => {
 
   it('a schema given with --config runs instead of the route\'s, prepared the same way', async () => {
     await writeFile(join(dir, 'draft.json'), JSON.stringify([{ log: 'draft in ${domain_name}' }]));
-    const result = await runCli(['trace', join(dir, 'draft.json'), '--config', config, '--var', 'destination_number=0441234567']);
+    const result = await runCliHere(['trace', join(dir, 'draft.json'), '--config', config, '--var', 'destination_number=0441234567']);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /draft in example\.com/);
   });

@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
+import { runCliHere } from '../support/cli.js';
 
 const example = (path: string) => new URL(`../../examples/${path}`, import.meta.url).pathname;
 const ARGS = ['trace', example('last-agent-app.json'), '--scenario', example('trace/strict-wait.json'), '--cdr', example('trace/cdrs.ndjson'), '--now', '2026-11-24T12:00:00Z'];
 
 describe('callrouter trace with lastAgent', () => {
   it('prints the CDRs considered, the agents in order, the wait and the ring', async () => {
-    const result = await runCli(ARGS);
+    const result = await runCliHere(ARGS);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /caller \+380671234567 is customer \+380671234567/);
     assert.match(result.stdout, /2 CDR\(s\) of outbound\/inbound calls since 2026-10-07T12:00:00\.000Z \(48d\) considered/);
@@ -25,7 +25,7 @@ describe('callrouter trace with lastAgent', () => {
   });
 
   it('as JSON lines: one lastAgent step, its variables, and no overflow', async () => {
-    const result = await runCli([...ARGS, '--json']);
+    const result = await runCliHere([...ARGS, '--json']);
     assert.equal(result.code, 0, result.stderr);
     const steps = result.stdout.trim().split('\n').map((line) => JSON.parse(line)).filter((event) => event.type === 'step');
     assert.deepEqual(steps.map((step) => step.app), ['lastAgent']);
@@ -34,7 +34,7 @@ describe('callrouter trace with lastAgent', () => {
   });
 
   it('the shipped example validates', async () => {
-    const result = await runCli(['validate', example('last-agent-app.json')]);
+    const result = await runCliHere(['validate', example('last-agent-app.json')]);
     assert.equal(result.code, 0, result.stderr);
   });
 });

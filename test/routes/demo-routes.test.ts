@@ -7,7 +7,7 @@ import type { CompiledSchema } from '../../src/engine/compile.js';
 import { schemaLoader } from '../support/engine.js';
 import type { RouteSelection } from '../../src/routes/route-table.js';
 import { startRouter } from '../../src/server/router.js';
-import { runCli } from '../support/cli.js';
+import { runCli, runCliHere } from '../support/cli.js';
 import { demoConfigFile } from '../support/demo-config.js';
 
 const EXAMPLES = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
@@ -82,7 +82,7 @@ test('the demo IVR in a trace: in office hours 2 rings 102, then voicemail of 10
   const scenario = join(dirname(file), 'scenario.json');
   await writeFile(scenario, JSON.stringify({ variables: { caller_id_number: '0501112233' }, phones: { '102': 'onhook' }, dtmf: ['2'], callerHangsUpAfter: 120 }));
   const trace = async (now: string) => {
-    const result = await runCli(['trace', '--config', file, '--var', 'destination_number=0441234567', '--scenario', scenario, '--now', now, '--json']);
+    const result = await runCliHere(['trace', '--config', file, '--var', 'destination_number=0441234567', '--scenario', scenario, '--now', now, '--json']);
     assert.equal(result.code, 0, result.stderr);
     return result.stdout
       .trim()

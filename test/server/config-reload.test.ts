@@ -17,7 +17,7 @@ import { SchemaLoader } from '../../src/engine/compile.js';
 import { loadRouteSchemas } from '../../src/routes/route-schemas.js';
 import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
-import { runCli, startRouterProcess } from '../support/cli.js';
+import { runCli, runCliHere, startRouterProcess } from '../support/cli.js';
 import { INTERNAL_SCHEMA } from '../support/sip/calls.js';
 
 function configText(users: string[], extra: Record<string, unknown> = {}, configSource = 'file'): string {
@@ -41,7 +41,7 @@ test('configSource "file": API writes are refused, SIGHUP reads the file again; 
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-reload-'));
   const config = join(dir, 'callrouter.json');
   await writeFile(config, configText(['101']));
-  const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'reload test']);
+  const created = await runCliHere(['token', 'create', '--config', config, '--role', 'admin', '--name', 'reload test']);
   assert.equal(created.code, 0, created.stderr);
   const headers = { authorization: `Bearer ${created.stdout.trim()}`, 'content-type': 'application/json' };
   const { child, logs, exited } = startRouterProcess(t, config, dir);
@@ -89,7 +89,7 @@ test('configSource "store": config import stores the file as the next revision, 
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-import-'));
   const config = join(dir, 'callrouter.json');
   await writeFile(config, configText(['101'], {}, 'store'));
-  const created = await runCli(['token', 'create', '--config', config, '--role', 'admin', '--name', 'import test']);
+  const created = await runCliHere(['token', 'create', '--config', config, '--role', 'admin', '--name', 'import test']);
   assert.equal(created.code, 0, created.stderr);
   const headers = { authorization: `Bearer ${created.stdout.trim()}` };
   const { child, logs, exited } = startRouterProcess(t, config, dir);
@@ -99,7 +99,7 @@ test('configSource "store": config import stores the file as the next revision, 
   assert.deepEqual(await users(), ['101']);
 
   await writeFile(config, configText(['101', '102'], {}, 'store'));
-  const imported = await runCli(['config', 'import', '--config', config]);
+  const imported = await runCliHere(['config', 'import', '--config', config]);
   assert.equal(imported.code, 0, imported.stderr);
   assert.match(imported.stdout, /as revision 2/);
   assert.deepEqual(await users(), ['101'], 'the running router keeps its revision until told');
@@ -112,12 +112,12 @@ test('configSource "store": config import stores the file as the next revision, 
 
   // trace --config routes as the router does: with the store's users (102 is not in the file any more).
   await writeFile(config, configText(['101'], {}, 'store'));
-  const traced = await runCli(['trace', '--config', config, '--from', `102@${DOMAIN}`, '--var', 'destination_number=101', '--json']);
+  const traced = await runCliHere(['trace', '--config', config, '--from', `102@${DOMAIN}`, '--var', 'destination_number=101', '--json']);
   assert.equal(traced.code, 0, traced.stderr);
   assert.match(traced.stdout, /"app":"bridge"/);
 
   await writeFile(config, configText(['101'], { timeZone: 'Nowhere/Else' }, 'store'));
-  const invalid = await runCli(['config', 'import', '--config', config]);
+  const invalid = await runCliHere(['config', 'import', '--config', config]);
   assert.equal(invalid.code, 2);
   assert.match(invalid.stderr, /domains\[0\]\.timeZone: expected an IANA time zone/);
 

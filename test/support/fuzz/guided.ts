@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { DEFAULT_SEED, envNumber } from './fuzz.js';
 import type { GuidedMessage, GuidedStats, GuidedWorkerData } from './guided-worker.js';
-import { tsxWorkerSource } from './sandbox.js';
+import { typeScriptWorkerSource } from '../../../src/worker-thread.js';
 
 const SHORT_RUN_CAP_MS = 30_000;
 const WORKER_HEAP_MB = 512;
@@ -64,7 +64,7 @@ export async function guidedFuzz(spec: GuidedSpec): Promise<GuidedResult> {
     port: port2,
     current,
   };
-  const worker = new Worker(tsxWorkerSource(new URL('./guided-worker.ts', import.meta.url)), {
+  const worker = new Worker(typeScriptWorkerSource(new URL('./guided-worker.ts', import.meta.url)), {
     eval: true,
     workerData: data,
     transferList: [port2],

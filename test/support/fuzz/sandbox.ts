@@ -6,6 +6,7 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Outcome, SandboxWorkerData } from './sandbox-worker.js';
+import { typeScriptWorkerSource } from '../../../src/worker-thread.js';
 
 const STARTUP_MS = 60_000;
 /** A worker that runs out of heap dies; that is reported like a hang, after the bound. */
@@ -57,7 +58,7 @@ export class Sandbox {
     const { port1, port2 } = new MessageChannel();
     const signal = new Int32Array(new SharedArrayBuffer(4));
     const data: SandboxWorkerData = { targetUrl: this.targetUrl, port: port2, signal };
-    const worker = new Worker(tsxWorkerSource(new URL('./sandbox-worker.ts', import.meta.url)), {
+    const worker = new Worker(typeScriptWorkerSource(new URL('./sandbox-worker.ts', import.meta.url)), {
       eval: true,
       workerData: data,
       transferList: [port2],
@@ -70,10 +71,4 @@ export class Sandbox {
     if (ready !== 'ready') throw new Error(`fuzz target ${this.targetUrl} did not start: ${JSON.stringify(ready)}`);
     return { worker, port: port1, signal };
   }
-}
-
-/** The source of a worker (eval) running `entry`: Node 20 does not apply the parent's `--import tsx` in a worker, so tsx is registered there first. */
-export function tsxWorkerSource(entry: URL): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
 }

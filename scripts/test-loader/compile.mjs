@@ -1,0 +1,19 @@
+// Compiles every TypeScript module under src/ and test/ into the test loader's cache
+// (see hooks.mjs), before `npm test` starts its test processes.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { CACHE_DIR, ROOT, transformFile } from './transform.mjs';
+
+async function typeScriptFiles(dir) {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')).map((entry) => join(entry.parentPath ?? entry.path, entry.name));
+}
+
+const files = (await Promise.all(['src', 'test'].map((dir) => typeScriptFiles(join(ROOT, dir))))).flat();
+await Promise.all(
+  files.map(async (file) => {
+    const out = join(CACHE_DIR, `${relative(ROOT, file)}.js`);
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, await transformFile(file));
+  }),
+);
