@@ -1,13 +1,14 @@
 /**
  * The media engine as its own process for `bench:media`: an EmbeddedMediaEngine
- * (media on its worker thread) driven over IPC by bench/media.ts.
+ * (media on its worker threads) driven over IPC by bench/media.ts.
  */
 import { readdirSync } from 'node:fs';
 import { EmbeddedMediaEngine } from '../src/media/engine/embedded-engine.js';
 import type { MediaSession, SessionStats } from '../src/media/media-engine.js';
 
 export type EngineRequest =
-  | { op: 'answer'; offer: string }
+  /** `near`: the session of the same call it will be relayed with (the router opens a bridge's B-leg beside its A-leg). */
+  | { op: 'answer'; offer: string; near?: string }
   | { op: 'play'; id: string; spec: string }
   | { op: 'relay'; a: string; b: string }
   | { op: 'record'; id: string; path: string }
@@ -31,7 +32,8 @@ export interface EngineResources {
   sessions: number;
 }
 
-const engine = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1' });
+// THREADS=<n>: media worker threads (media.threads; default sized to the machine).
+const engine = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1', ...(process.env.THREADS ? { threads: Number(process.env.THREADS) } : {}) });
 
 // Signalling load stand-in: the main thread busy for MAIN_BUSY % of every 100 ms (the media runs on its worker).
 const busyShare = Math.min(90, Number(process.env.MAIN_BUSY ?? 0)) / 100;
@@ -60,7 +62,7 @@ async function close(id: string): Promise<ClosedSession> {
 async function handle(request: EngineRequest): Promise<unknown> {
   switch (request.op) {
     case 'answer': {
-      const outcome = await engine.answer(request.offer);
+      const outcome = await engine.answer(request.offer, { near: request.near ? sessions.get(request.near)?.session : undefined });
       if (outcome.kind !== 'answered') throw new Error(outcome.reason);
       const entry = { session: outcome.session, digits: '' };
       outcome.session.onDigit((event) => (entry.digits += event.digit));

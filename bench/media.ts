@@ -20,6 +20,10 @@
  * MAIN_BUSY=50 keeps the engine process's main thread (where SIP runs) busy
  * half the time, to show the media worker's timing does not depend on it.
  * PROFILE=<folder> has the engine process write CPU profiles there.
+ * THREADS=<n> sets the engine's media threads (media.threads; default: the
+ * machine's cores). CROSS=1 opens a bridge's two legs on different threads
+ * where it can (as a bridge of two existing calls may be), so the relay
+ * crosses threads.
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -87,7 +91,12 @@ function callKinds(): CallKind[] {
 
 /** Sessions for the call's phones, set up as its kind wants; the phones start sending once it is. */
 async function connect(call: Call): Promise<void> {
-  const answers = await Promise.all(call.phones.map((phone) => ask<{ id: string; sdp: string }>({ op: 'answer', offer: phone.offer() })));
+  // A bridge's second leg opens beside the first, as the router opens a bridge's B-leg: one media thread per call.
+  // CROSS: placed on its own, it goes to the thread with fewer sessions, the other one.
+  const first = await ask<{ id: string; sdp: string }>({ op: 'answer', offer: call.phones[0].offer() });
+  const near = process.env.CROSS ? undefined : first.id;
+  const others = await Promise.all(call.phones.slice(1).map((phone) => ask<{ id: string; sdp: string }>({ op: 'answer', offer: phone.offer(), near })));
+  const answers = [first, ...others];
   call.sessions = answers.map((answer) => answer.id);
   if (call.kind === 'ivr') await ask({ op: 'play', id: call.sessions[0], spec: '%(1000,0,440);loops=-1' });
   else await ask({ op: 'relay', a: call.sessions[0], b: call.sessions[1] });
@@ -222,7 +231,7 @@ for (const call of calls) if (call.sessions.every((id) => closedById.has(id)) &&
 const phonesSent = phones.reduce((sum, phone) => sum + phone.sent, 0);
 const phonesReceived = phones.reduce((sum, phone) => sum + phone.received, 0);
 const cpuMs = (report.cpu.user - cpuBefore.user + report.cpu.system - cpuBefore.system) / 1000;
-console.log(`bench:media mode=${MODE} streams=${STREAMS} main-thread busy ${process.env.MAIN_BUSY ?? 0} % measured ${(measuredMs / 1000).toFixed(1)} s (after 2 s warm-up)`);
+console.log(`bench:media mode=${MODE} streams=${STREAMS} threads=${process.env.THREADS ?? 'default'}${process.env.CROSS ? ' (relays across threads)' : ''} main-thread busy ${process.env.MAIN_BUSY ?? 0} % measured ${(measuredMs / 1000).toFixed(1)} s (after 2 s warm-up)`);
 console.log(`  engine send interval: p50 ${percentile(report.intervals, 0.5).toFixed(2)} ms, p99 ${percentile(report.intervals, 0.99).toFixed(2)} ms, max ${Math.max(...report.intervals).toFixed(2)} ms (target p99 <= 25)`);
 console.log(`  received/sent: phones got ${phonesReceived}/${totals.engineSent} of the engine's packets (${(phonesReceived / totals.engineSent).toFixed(5)}), engine got ${totals.engineReceived}/${phonesSent} (${(totals.engineReceived / phonesSent).toFixed(5)}) (whole run; target >= 0.9999)`);
 console.log(`  RcvbufErrors during the measurement: ${rcvbufDuring} (target 0)`);

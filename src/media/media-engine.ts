@@ -16,13 +16,23 @@ export interface MediaEngine {
    * (no codec we speak) becomes 488; PortsExhaustedError (no RTP port left)
    * becomes 503. A malformed offer throws SdpError (400).
    */
-  answer(offerSdp: string): Promise<AnswerResult>;
+  answer(offerSdp: string, placement?: Placement): Promise<AnswerResult>;
   /** Opens an RTP endpoint and offers it (for a leg we call); the peer's answer goes to `session.acceptAnswer`. */
-  offer(): Promise<{ session: MediaSession; sdp: string }>;
+  offer(placement?: Placement): Promise<{ session: MediaSession; sdp: string }>;
   /** Relays RTP both ways between two sessions (a bridge), re-sequenced onto each side's stream. */
   relay(a: MediaSession, b: MediaSession): Promise<void>;
   /** Closes every session and the engine. */
   close(): Promise<void>;
+}
+
+/** Where a new session should live; a hint an engine may ignore. */
+export interface Placement {
+  /**
+   * Another session of the same call (the leg this one will be relayed
+   * with): an engine with several media threads opens the new one beside it,
+   * so the relay stays on one thread. Any two sessions can be relayed either way.
+   */
+  near?: MediaSession;
 }
 
 export type AnswerResult =

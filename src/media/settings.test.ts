@@ -3,10 +3,20 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ephemeralOverlapWarning, mediaSettings } from './settings.js';
+import { defaultMediaThreads, ephemeralOverlapWarning, mediaSettings } from './settings.js';
 
-test('defaults: RTP on 16384-32767, bound to every address, 256 kB receive buffers', () => {
-  assert.deepEqual(mediaSettings.parse(undefined), { rtpPorts: { min: 16384, max: 32767 }, bindAddress: '0.0.0.0', receiveBufferBytes: 262144, dir: 'media' });
+test('defaults: RTP on 16384-32767, bound to every address, 256 kB receive buffers, media threads sized to the machine', () => {
+  assert.deepEqual(mediaSettings.parse(undefined), { rtpPorts: { min: 16384, max: 32767 }, bindAddress: '0.0.0.0', receiveBufferBytes: 262144, dir: 'media', threads: defaultMediaThreads() });
+});
+
+test('media threads: every core on small machines, one left for signalling on larger ones, at most 16', () => {
+  assert.deepEqual([1, 2, 3, 4, 8, 64].map((cores) => defaultMediaThreads(cores)), [1, 2, 2, 3, 7, 16]);
+  assert.equal(mediaSettings.parse({ threads: 3 }).threads, 3);
+  for (const threads of [0, 1.5, 17, '2']) {
+    const result = mediaSettings.safeParse({ threads });
+    assert.equal(result.success, false, `threads ${threads} accepted`);
+    if (!result.success) assert.deepEqual(result.error.issues.map((issue) => issue.path.join('.')), ['threads']);
+  }
 });
 
 test('bad settings name the path', () => {

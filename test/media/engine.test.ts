@@ -13,7 +13,7 @@ import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.j
 import { InbandDtmfDetector } from '../../src/media/dtmf/inband-detector.js';
 import { parseTelephoneEvent } from '../../src/media/dtmf/telephone-event.js';
 import { EmbeddedMediaEngine } from '../../src/media/engine/embedded-engine.js';
-import type { DigitEvent, MediaSession } from '../../src/media/media-engine.js';
+import type { DigitEvent, MediaSession, Placement } from '../../src/media/media-engine.js';
 import { dominantFrequency, missingShare, RtpPeer } from '../support/media/rtp-peer.js';
 
 let engine: EmbeddedMediaEngine;
@@ -22,8 +22,8 @@ before(() => {
 });
 after(() => engine.close());
 
-async function connect(peer: RtpPeer, options: { telephoneEvent?: boolean } = {}): Promise<MediaSession> {
-  const outcome = await engine.answer(peer.offer(options));
+async function connect(peer: RtpPeer, options: { telephoneEvent?: boolean } = {}, placement?: Placement): Promise<MediaSession> {
+  const outcome = await engine.answer(peer.offer(options), placement);
   assert.equal(outcome.kind, 'answered');
   if (outcome.kind !== 'answered') throw new Error('unreachable');
   peer.useAnswer(outcome.sdp);
@@ -130,7 +130,8 @@ test('a bridge relays both ways; the recording holds the caller on the left and 
   const caller = await RtpPeer.open('PCMU');
   const callee = await RtpPeer.open('PCMA');
   const callerSession = await connect(caller);
-  const calleeSession = await connect(callee);
+  // On the caller's media thread, as the router opens a bridge's B-leg (engine-threads.test.ts relays across threads).
+  const calleeSession = await connect(callee, {}, { near: callerSession });
   const dir = await mkdtemp(join(tmpdir(), 'media-rec-'));
   const path = join(dir, 'call.wav');
   await callerSession.startRecording(path);

@@ -1,14 +1,24 @@
 /**
- * The embedded MediaEngine: RTP handled by MediaCore on a worker thread
- * (default) or on the calling thread (`inProcess`, for tests and tools).
- * Sessions are handles that forward to the core by id; digit listeners live
- * here, on the caller's thread.
+ * The embedded MediaEngine: RTP handled by MediaCores on `media.threads`
+ * worker threads (default) or on the calling thread (`inProcess`, for tests
+ * and tools). A new session goes to the thread with the fewest, or to the
+ * thread of the session it is placed `near` (the other leg of its call), so a
+ * call's relay stays on one thread; a relay between threads crosses a
+ * MessagePort. Sessions are handles that forward to their core by id; digit
+ * listeners live here, on the caller's thread.
  */
+import { MessageChannel } from 'node:worker_threads';
 import type { DigitEvent } from '../dtmf/digits.js';
-import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, MessageOptions, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
+import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, MessageOptions, Placement, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
-import { MediaCore, type MediaCoreApi, type MediaHealth } from './media-core.js';
+import { MediaCore, UnknownSessionError, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
+
+/** One media thread, and how many sessions it holds (where new calls go). */
+interface Core {
+  api: MediaCoreApi;
+  sessions: number;
+}
 
 export interface EmbeddedEngineOptions {
   /** Run the media on this thread instead of a worker (tests, tools). */
@@ -20,7 +30,8 @@ export interface EmbeddedEngineOptions {
 const DEFAULT_DIGIT_MS = 100;
 
 export class EmbeddedMediaEngine implements MediaEngine {
-  readonly #core: MediaCoreApi;
+  readonly #cores: Core[];
+  readonly #coreOfSession = new Map<string, Core>();
   readonly #digitListeners = new Map<string, Set<(event: DigitEvent) => void>>();
   #closed = false;
 
@@ -31,49 +42,82 @@ export class EmbeddedMediaEngine implements MediaEngine {
     const onDigit = (sessionId: string, event: DigitEvent) => {
       for (const listener of this.#digitListeners.get(sessionId) ?? []) listener(event);
     };
-    this.#core = options.inProcess ? new MediaCore(parsed, onDigit) : workerCore(parsed, onDigit);
+    this.#cores = Array.from({ length: parsed.threads }, (_, index) => {
+      const thread = { index, count: parsed.threads };
+      return { api: options.inProcess ? new MediaCore(parsed, onDigit, thread) : workerCore(parsed, onDigit, thread), sessions: 0 };
+    });
   }
 
-  async answer(offerSdp: string): Promise<AnswerResult> {
+  async answer(offerSdp: string, placement: Placement = {}): Promise<AnswerResult> {
     this.#assertOpen();
-    const outcome = await this.#core.answer(offerSdp);
+    const core = this.#place(placement);
+    const outcome = await core.api.answer(offerSdp);
     if (outcome.kind === 'not-acceptable') return outcome;
-    return { kind: 'answered', sdp: outcome.sdp, session: this.#handle(outcome.sessionId, outcome.port) };
+    return { kind: 'answered', sdp: outcome.sdp, session: this.#handle(core, outcome.sessionId, outcome.port) };
   }
 
-  async offer(): Promise<{ session: MediaSession; sdp: string }> {
+  async offer(placement: Placement = {}): Promise<{ session: MediaSession; sdp: string }> {
     this.#assertOpen();
-    const offered = await this.#core.offer();
-    return { sdp: offered.sdp, session: this.#handle(offered.sessionId, offered.port) };
+    const core = this.#place(placement);
+    const offered = await core.api.offer();
+    return { sdp: offered.sdp, session: this.#handle(core, offered.sessionId, offered.port) };
   }
 
-  relay(a: MediaSession, b: MediaSession): Promise<void> {
-    return this.#core.relay(a.id, b.id);
+  async relay(a: MediaSession, b: MediaSession): Promise<void> {
+    const [coreA, coreB] = [this.#coreOf(a.id), this.#coreOf(b.id)];
+    if (coreA === coreB) return coreA.api.relay(a.id, b.id);
+    // Two calls that began on different threads (a bridge of two existing calls): each thread keeps its session.
+    const { port1, port2 } = new MessageChannel();
+    await Promise.all([coreA.api.relayAcross(a.id, port1), coreB.api.relayAcross(b.id, port2)]);
   }
 
-  /** The media clock's tick intervals (ms) since the previous call, for the benchmark. */
-  tickIntervals(): Promise<number[]> {
-    return this.#core.tickIntervals();
+  /** The media clocks' tick intervals (ms) since the previous call, every thread's, for the benchmark. */
+  async tickIntervals(): Promise<number[]> {
+    const perThread = await Promise.all(this.#cores.map((core) => core.api.tickIntervals()));
+    return perThread.flat();
   }
 
-  /** Sessions, ports in use and failures, for /health and metrics. */
-  health(): Promise<MediaHealth> {
-    return this.#core.health();
+  /** Sessions, ports in use and failures over every media thread, for /health and metrics. */
+  async health(): Promise<MediaHealth> {
+    const perThread = await Promise.all(this.#cores.map((core) => core.api.health()));
+    return {
+      sessions: perThread.reduce((sum, health) => sum + health.sessions, 0),
+      portPairsInUse: perThread.reduce((sum, health) => sum + health.portPairsInUse, 0),
+      // Every thread's pool spans the whole range.
+      portPairsTotal: perThread[0].portPairsTotal,
+      slotFailures: perThread.reduce((sum, health) => sum + health.slotFailures, 0),
+    };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#core.shutdown();
+    await Promise.all(this.#cores.map((core) => core.api.shutdown()));
     this.#digitListeners.clear();
+    this.#coreOfSession.clear();
+  }
+
+  /** The thread of the session it is placed near, or else the one with the fewest sessions. */
+  #place(placement: Placement): Core {
+    const near = placement.near && this.#coreOfSession.get(placement.near.id);
+    if (near) return near;
+    return this.#cores.reduce((least, core) => (core.sessions < least.sessions ? core : least));
+  }
+
+  #coreOf(sessionId: string): Core {
+    const core = this.#coreOfSession.get(sessionId);
+    if (!core) throw new UnknownSessionError(sessionId);
+    return core;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('the media engine is closed');
   }
 
-  #handle(id: string, localPort: number): MediaSession {
-    const core = this.#core;
+  #handle(owner: Core, id: string, localPort: number): MediaSession {
+    const core = owner.api;
+    owner.sessions += 1;
+    this.#coreOfSession.set(id, owner);
     const listeners = new Set<(event: DigitEvent) => void>();
     this.#digitListeners.set(id, listeners);
     return {
@@ -99,6 +143,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       stats: (): Promise<SessionStats> => core.stats(id),
       close: async () => {
         this.#digitListeners.delete(id);
+        if (this.#coreOfSession.delete(id)) owner.sessions -= 1;
         return core.closeSession(id);
       },
     };

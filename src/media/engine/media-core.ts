@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import type { MessagePort } from 'node:worker_threads';
 import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '../audio/source.js';
 import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { loadWav } from '../audio/wav-file.js';
@@ -20,6 +21,7 @@ import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp
 import type { MediaSettings } from '../settings.js';
 import { RtpSession } from '../session/rtp-session.js';
 import { Ticker } from '../session/ticker.js';
+import { ThreadLink } from './thread-link.js';
 
 export type CoreAnswer = { kind: 'answered'; sessionId: string; port: number; sdp: string } | { kind: 'not-acceptable'; reason: string };
 
@@ -39,6 +41,8 @@ export interface MediaCoreApi {
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
   recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
+  /** One end of a relay with a session on another media thread: what crosses `port` goes out on this session's stream, and back. */
+  relayAcross(sessionId: string, port: MessagePort): Promise<void>;
   echo(sessionId: string, delayMs: number): Promise<void>;
   unrelay(sessionId: string): Promise<void>;
   stats(sessionId: string): Promise<SessionStats>;
@@ -85,9 +89,11 @@ export class MediaCore implements MediaCoreApi {
   constructor(
     settings: MediaSettings,
     private readonly onDigit: (sessionId: string, event: DigitEvent) => void,
+    /** Which of the engine's media threads this core is, for where its ports start. */
+    thread: { index: number; count: number } = { index: 0, count: 1 },
   ) {
     this.#ticker = new Ticker(() => (this.#slotFailures += 1));
-    this.#pool = new PortPool(settings.rtpPorts, settings.bindAddress, settings.receiveBufferBytes);
+    this.#pool = new PortPool(settings.rtpPorts, settings.bindAddress, settings.receiveBufferBytes, thread);
     this.#advertised = settings.publicAddress ?? (settings.bindAddress === '0.0.0.0' ? '127.0.0.1' : settings.bindAddress);
   }
 
@@ -187,6 +193,19 @@ export class MediaCore implements MediaCoreApi {
     first.relayFrom = second;
   }
 
+  async relayAcross(sessionId: string, port: MessagePort): Promise<void> {
+    const entry = this.#sessions.get(sessionId);
+    if (!entry) {
+      // The other thread's end learns the bridge is off from the port closing.
+      port.close();
+      throw new UnknownSessionError(sessionId);
+    }
+    this.#unrelay(entry.session);
+    const link = new ThreadLink(port, entry.session);
+    entry.session.relayTo = link;
+    entry.session.relayFrom = link;
+  }
+
   /** A session relayed to itself, through a delay line: what it receives goes back on its own stream. */
   async echo(sessionId: string, delayMs: number): Promise<void> {
     const session = this.#get(sessionId).session;
@@ -251,11 +270,8 @@ export class MediaCore implements MediaCoreApi {
 
   #unrelay(session: RtpSession): void {
     const other = session.relayTo ?? session.relayFrom;
-    for (const side of [session, other]) {
-      if (!side) continue;
-      side.relayTo = undefined;
-      side.relayFrom = undefined;
-    }
+    session.detach();
+    other?.detach();
   }
 
   async #source(item: PlayItem): Promise<AudioSource> {

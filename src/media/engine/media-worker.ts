@@ -1,6 +1,7 @@
 /**
- * The media worker thread: runs a MediaCore, so RTP pacing, mixing and
- * detection do not wait behind SIP parsing and the engine on the main thread.
+ * A media worker thread: runs a MediaCore, so RTP pacing, mixing and
+ * detection do not wait behind SIP parsing and the engine on the main thread
+ * (the engine runs `media.threads` of them).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaCore } from './media-core.js';
@@ -9,7 +10,8 @@ import { serializeError, type CallMessage, type FromMediaWorker, type MediaWorke
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts runs as a worker thread');
 const post = (message: FromMediaWorker) => port.postMessage(message);
-const core = new MediaCore((workerData as MediaWorkerData).settings, (sessionId, event) => post({ kind: 'digit', sessionId, event }));
+const { settings, thread } = workerData as MediaWorkerData;
+const core = new MediaCore(settings, (sessionId, event) => post({ kind: 'digit', sessionId, event }), thread);
 
 port.on('message', (message: CallMessage) => {
   const method = core[message.method] as (...args: unknown[]) => Promise<unknown>;

@@ -3,6 +3,7 @@
  * media worker, answered by id. Digits come back as events. A worker that
  * dies fails the calls it had; the engine reports it and stops taking calls.
  */
+import { MessagePort } from 'node:worker_threads';
 import { startWorkerThread } from '../../worker-thread.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import type { MediaSettings } from '../settings.js';
@@ -11,8 +12,9 @@ import { deserializeError, type CoreMethod, type FromMediaWorker, type MediaWork
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 
-export function workerCore(settings: MediaSettings, onDigit: (sessionId: string, event: DigitEvent) => void): MediaCoreApi {
-  const worker = startWorkerThread(import.meta.url, 'media-worker', { workerData: { settings } satisfies MediaWorkerData, name: 'media' });
+export function workerCore(settings: MediaSettings, onDigit: (sessionId: string, event: DigitEvent) => void, thread: MediaWorkerData['thread']): MediaCoreApi {
+  const workerData: MediaWorkerData = { settings, thread };
+  const worker = startWorkerThread(import.meta.url, 'media-worker', { workerData, name: `media-${thread.index + 1}` });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
@@ -37,7 +39,8 @@ export function workerCore(settings: MediaSettings, onDigit: (sessionId: string,
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker.postMessage({ id, method, args });
+      // A relay across threads hands its port over to this worker.
+      worker.postMessage({ id, method, args }, args.filter((arg): arg is MessagePort => arg instanceof MessagePort));
     });
   };
   const api = Object.fromEntries(
@@ -55,7 +58,7 @@ export function workerCore(settings: MediaSettings, onDigit: (sessionId: string,
 /** Every method of MediaCoreApi (the type makes a missing one a compile error). */
 const CORE_METHODS: Record<CoreMethod, true> = {
   answer: true, offer: true, acceptAnswer: true, reoffer: true, update: true, detectInbandDigits: true, play: true, stopPlaying: true, sendDigits: true,
-  receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, echo: true, unrelay: true, stats: true,
+  receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, relayAcross: true, echo: true, unrelay: true, stats: true,
   closeSession: true, tickIntervals: true, health: true, shutdown: true,
   recordMessage: true,
 };

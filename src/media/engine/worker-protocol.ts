@@ -7,6 +7,8 @@ export type CoreMethod = keyof MediaCoreApi;
 
 export interface MediaWorkerData {
   settings: MediaSettings;
+  /** Which of the engine's media threads this is. */
+  thread: { index: number; count: number };
 }
 
 export interface CallMessage {

@@ -46,6 +46,14 @@ export function serializeRtp(packet: RtpPacket): Buffer {
 }
 
 /** A datagram with room for `payloadBytes` after the fixed header, the header written (the media thread's send path). */
+/** The packet as a datagram that owns its memory: a pooled Buffer would carry its whole pool across a thread boundary. */
+export function ownedRtpDatagram(packet: RtpPacket): Uint8Array {
+  const datagram = new Uint8Array(RTP_HEADER_BYTES + packet.payload.length);
+  writeRtpHeader(datagram, packet.payloadType, packet.marker, packet.sequenceNumber, packet.timestamp, packet.ssrc);
+  datagram.set(packet.payload, RTP_HEADER_BYTES);
+  return datagram;
+}
+
 export function rtpDatagram(payloadType: number, marker: boolean, sequenceNumber: number, timestamp: number, ssrc: number, payloadBytes: number): Buffer {
   const datagram = Buffer.allocUnsafe(RTP_HEADER_BYTES + payloadBytes);
   writeRtpHeader(datagram, payloadType, marker, sequenceNumber, timestamp, ssrc);

@@ -19,6 +19,7 @@ import { ReceiveStats } from '../rtp/receive-stats.js';
 import { senderReport } from '../rtp/rtcp.js';
 import { looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, type RtpPacket } from '../rtp/rtp-packet.js';
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
+import type { RelayPeer } from './relay-peer.js';
 import { TxStream } from './tx-stream.js';
 
 const RTCP_INTERVAL_SLOTS = 250;
@@ -39,7 +40,7 @@ interface Address {
   port: number;
 }
 
-export class RtpSession {
+export class RtpSession implements RelayPeer {
   readonly tx = new TxStream();
   #media: NegotiatedMedia | undefined;
   #remote: Address | undefined;
@@ -58,9 +59,9 @@ export class RtpSession {
   /** The caller's message being recorded (recordFile, voicemail). */
   #message: MessageRecorder | undefined;
   /** Where what we receive goes while bridged. */
-  relayTo: RtpSession | undefined;
+  relayTo: RelayPeer | undefined;
   /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
-  relayFrom: RtpSession | undefined;
+  relayFrom: RelayPeer | undefined;
   /** Relayed to ourselves (echo): how many slots what we receive waits before it goes back. */
   echoDelaySlots = 0;
   readonly #echoLine: { dueSlot: number; packet: RtpPacket; from: NegotiatedMedia; samples: Int16Array | undefined }[] = [];
@@ -224,12 +225,17 @@ export class RtpSession {
     };
   }
 
+  /** Out of any bridge or echo: our slots carry our own audio again. */
+  detach(): void {
+    this.relayTo = undefined;
+    this.relayFrom = undefined;
+  }
+
   /** Ends what is in progress; the sockets are the owner's to release. */
   close(): void {
     this.stopPlaying();
     for (const queued of this.#digitQueue.splice(0)) queued.done?.();
-    this.relayTo = undefined;
-    this.relayFrom = undefined;
+    this.detach();
     this.#echoLine.length = 0;
   }
 

@@ -36,7 +36,8 @@ export class RelayedBridge {
   static async open(stack: SipStack, engine: MediaEngine, caller: LegMedia, ringback: PlayItem, log: (message: string) => void): Promise<RelayedBridge | { failure: HangupCause }> {
     let offered: { session: MediaSession; sdp: string };
     try {
-      offered = await engine.offer();
+      // Beside the caller's session: the bridge's relay then stays on one media thread.
+      offered = await engine.offer({ near: caller.session });
     } catch (error) {
       log(`no media for the bridge: ${(error as Error).message}`);
       return { failure: 'NORMAL_TEMPORARY_FAILURE' };

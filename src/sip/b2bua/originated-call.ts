@@ -110,6 +110,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
       context: this.#options.targets(),
       plan,
       media: this.#options.engine(),
+      near: this.#options.media.session,
       signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
       observer: this.#options.forkObserver(),
       logger: this.#options.logger,

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { BridgeAttempt, BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { MediaEngine } from '../../media/media-engine.js';
+import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
 import { sessionBody } from './inbound-leg.js';
 import { LegMedia } from './leg-media.js';
@@ -21,6 +21,8 @@ export interface PlaceLegRequest {
   context: TargetContext;
   plan: BridgePlan;
   media: MediaEngine;
+  /** The session the new leg's media will be relayed with, if any: the new one opens beside it. */
+  near?: MediaSession;
   /** Aborted when whoever placed the leg gives up: the targets are cancelled. */
   signal: AbortSignal;
   observer: ForkObserver;
@@ -36,7 +38,7 @@ export async function placeLeg(request: PlaceLegRequest): Promise<PlacedLeg> {
   const failed = (cause: HangupCause): PlacedLeg => ({ answered: false, attempts: plan.groups.flat().map((leg) => ({ endpointIndex: leg.endpointIndex, cause })) });
   let offer: Awaited<ReturnType<MediaEngine['offer']>>;
   try {
-    offer = await request.media.offer();
+    offer = await request.media.offer({ near: request.near });
   } catch (error) {
     logger.info({ err: error }, 'no media for a new leg');
     return failed('NORMAL_TEMPORARY_FAILURE');
