@@ -31,8 +31,9 @@ test('baresip leaves a voicemail: the message names the caller and holds its voi
     assert.equal(await waitForState(server, '101', 'onhook', PHONE_MS), 'onhook', '101 registered');
     await phone.dial('555');
     assert.equal(await waitForState(server, '101', 'isbusy', PHONE_MS), 'isbusy', 'the router answered 101');
-    // After the beep, the message: a few seconds of baresip speaking.
-    await sleep(4000);
+    // After the beep, the message: a few seconds of baresip speaking. On a loaded machine the beep can come seconds
+    // late, and a message under a second is discarded: the margin keeps the recording well past that.
+    await sleep(7000);
     await phone.hangUp();
     const store = new FileVoicemailStore(join(server.router.dataDir, VOICEMAIL_DIR));
     let messages: VoicemailMessage[] = [];
