@@ -179,7 +179,10 @@ export class OutboundLeg extends DialogLeg {
       return;
     }
     this.startSessionTimer(readUacAnswer(response), response);
-    this.setup.onAnswer?.(response);
+    const { onAnswer } = this.setup;
+    // Answered, the leg has no more setup to report: its handlers (and the ringing's state they hold) are let go for the rest of the call.
+    this.setup.onProvisional = this.setup.onAnswer = this.setup.onFailure = undefined;
+    onAnswer?.(response);
   }
 
   #retryWithCredentials(response: SipResponse): boolean {

@@ -4,7 +4,6 @@
  * the legs of a bridge plan. The bridged conversation is `conversation.ts`,
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -30,10 +29,10 @@ import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
-import type { SipResponse } from '../message/index.js';
+import { generateUuid, type SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED } from './conversation.js';
+import { converse, SESSION_EXPIRED, type ConversationCall } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
@@ -75,8 +74,8 @@ export interface SipCallOptions {
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
 export class SipCall extends ChannelVariables implements Call {
-  readonly uuid = randomUUID();
-  readonly #options: SipCallOptions;
+  readonly uuid = generateUuid();
+  readonly #options: Omit<SipCallOptions, 'variables'>;
   readonly #leg: InboundLeg;
   readonly #abort = new AbortController();
   readonly #legs: LegBookkeeping;
@@ -94,9 +93,11 @@ export class SipCall extends ChannelVariables implements Call {
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
-    this.#options = options;
+    // The variables live on in the channel: a second copy would last the whole call.
+    const { variables, ...rest } = options;
+    this.#options = rest;
     this.#leg = options.leg;
-    for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
+    for (const [name, value] of Object.entries(variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
     this.#legs = new LegBookkeeping({
       uuid: this.uuid,
@@ -339,23 +340,24 @@ export class SipCall extends ChannelVariables implements Call {
       await relay?.close();
       return outcome;
     }
-    const { leg, response } = outcome;
-    const refused = (cause: HangupCause): BridgeResult => {
-      leg.ack();
-      void leg.bye();
-      void relay?.close();
-      return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
-    };
+    const { leg, response, fork, ringSeconds } = outcome;
     // The caller may have gone while the target answered.
-    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
+    if (this.#abort.signal.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'INCOMPATIBLE_DESTINATION');
     // A caller on early media is answered with the SDP it already has.
     if (relay && this.#leg.pending) await this.answer();
-    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
+    if (this.#abort.signal.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
     this.#bridged = leg;
-    const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
+    // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
+    const talking = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
+    return this.#untilHungUp(talking, leg.uuid, relay, fork.endpointIndex, ringSeconds);
+  }
+
+  /** What the bridged conversation tells this call; its closures hold nothing of the bridge that set it up. */
+  #conversationCall(mediaRelayed: boolean): ConversationCall {
+    return {
       signal: this.#abort.signal,
-      mediaRelayed: relay !== undefined,
+      mediaRelayed,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
@@ -364,10 +366,14 @@ export class SipCall extends ChannelVariables implements Call {
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
-    });
+    };
+  }
+
+  async #untilHungUp(talking: Promise<HangupCause>, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const hangupCause = await talking;
     this.#bridged = undefined;
     await relay?.close();
-    return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
+    return { answered: true, endpointIndex, hangupCause, ringSeconds, legUuid };
   }
 
   #targetContext(): TargetContext {
@@ -438,6 +444,14 @@ export class SipCall extends ChannelVariables implements Call {
 /** Every target of the plan failed with the same cause, before any was rung. */
 function failedEverywhere(plan: BridgePlan, cause: HangupCause): BridgeResult {
   return { answered: false, attempts: plan.groups.flat().map((leg) => ({ endpointIndex: leg.endpointIndex, cause })) };
+}
+
+/** A target answered a bridge the call can no longer have: it is ACKed and hung up. */
+function refusedAfterAnswer(leg: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, cause: HangupCause): BridgeResult {
+  leg.ack();
+  void leg.bye();
+  void relay?.close();
+  return { answered: false, attempts: [{ endpointIndex, cause }] };
 }
 
 /** RFC 3326: tells the other side why we ended the call. */
