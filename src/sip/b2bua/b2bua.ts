@@ -222,8 +222,8 @@ export class B2bua {
       variableLimits: this.#options.variableLimits,
     });
     this.#calls.set(call, this.#stack.clock.now().getTime());
-    call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
-    limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
+    call.ending.addEventListener('abort', () => this.#forget(call));
+    limitCallDuration(call, call.ending, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
       this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
     );
     this.#options.onCall(call, origin);
