@@ -54,7 +54,6 @@ async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigi
   // The runner's own lines name the call; applications get a logger bound to it, made only if one logs (most calls' apps never do).
   const { logger } = options;
   const { uuid } = call;
-  let callLogger: Logger | undefined;
   const caller = call.getVariable('caller_id_number');
   const destination = call.getVariable('destination_number') ?? '';
   const routes = options.routes();
@@ -70,18 +69,8 @@ async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigi
   const { route } = selection;
   logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
-  const { acr } = options;
   const runOptions = {
-    services: {
-      directory: options.directory,
-      cdr: options.cdr,
-      get logger() {
-        return (callLogger ??= logger.child({ uuid }));
-      },
-      acr,
-      counters: acr.limits,
-      schemas: options.schemas,
-    },
+    services: new CallServices(options, uuid),
     clock: options.clock,
     trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
     lookup: transferLookup(routes),
@@ -92,4 +81,36 @@ async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigi
   await runOnDisconnect(call, flow, runOptions);
   const reason = callEndReason(call);
   logger.info({ uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+}
+
+/**
+ * What a call's applications reach. The logger bound to the call is made
+ * when an application first logs: most calls' applications never do, and a
+ * pino child is a few hundred bytes for every call in progress. (A getter on
+ * the class, not on an object literal: that would turn every call's services
+ * into a slow dictionary object.)
+ */
+class CallServices {
+  readonly directory: Directory;
+  readonly cdr: CdrSearcher;
+  readonly acr: AcrServices;
+  readonly counters: AcrServices['limits'];
+  readonly schemas: SchemaLoader;
+  readonly #logger: Logger;
+  readonly #uuid: string;
+  #callLogger: Logger | undefined;
+
+  constructor(options: CallRunnerOptions, uuid: string) {
+    this.directory = options.directory;
+    this.cdr = options.cdr;
+    this.acr = options.acr;
+    this.counters = options.acr.limits;
+    this.schemas = options.schemas;
+    this.#logger = options.logger;
+    this.#uuid = uuid;
+  }
+
+  get logger(): Logger {
+    return (this.#callLogger ??= this.#logger.child({ uuid: this.#uuid }));
+  }
 }
