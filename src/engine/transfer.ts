@@ -58,7 +58,6 @@ export async function runOnDisconnect(call: Call, last: RoutedResult, options: R
 export async function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions): Promise<RoutedResult> {
   let route = first;
   let transfers = 0;
-  const log = options.services.logger;
   for (;;) {
     call.setVariable('domain_name', route.domain);
     for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
@@ -71,19 +70,19 @@ export async function runRouted(call: Call, first: RoutedSchema, options: Routed
     if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
     const { context, destination } = result.transfer;
     if (++transfers > MAX_TRANSFERS) {
-      log.warn({ uuid: call.uuid, transfers }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
+      options.services.logger.warn({ uuid: call.uuid, transfers }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
       await call.hangup('EXCHANGE_ROUTING_ERROR');
       return done;
     }
     if (!options.lookup) return done;
     const next = options.lookup(result.transfer, route.domain);
     if ('reason' in next) {
-      log.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
+      options.services.logger.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
       await call.hangup('NO_ROUTE_DESTINATION');
       return done;
     }
     call.setVariable('destination_number', destination);
-    log.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
+    options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
     route = next;
   }
 }

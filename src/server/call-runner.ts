@@ -40,24 +40,26 @@ export type CallTraceSink = (call: Call, event: TraceEvent) => void;
 
 export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
   return (call, origin) => {
-    const logger = options.logger.child({ uuid: call.uuid });
     options.traceLifecycle?.begin(call);
-    runCall(options, logger, call, origin)
+    runCall(options, call, origin)
       .catch((error: unknown) => {
-        logger.error({ err: error }, 'call failed');
+        options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
         void call.hangup('NORMAL_TEMPORARY_FAILURE');
       })
       .finally(() => options.traceLifecycle?.complete(call));
   };
 }
 
-async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, origin: CallOrigin): Promise<void> {
+async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigin): Promise<void> {
+  // The runner's own lines name the call; applications get a logger bound to it, made only if one logs (most calls' apps never do).
+  const { logger } = options;
+  const { uuid } = call;
   const caller = call.getVariable('caller_id_number');
   const destination = call.getVariable('destination_number') ?? '';
   const routes = options.routes();
   const selection = prepareCall(routes, origin, call);
   if (!selection.found) {
-    logger.info({ origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
+    logger.info({ uuid, origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
     await call.hangup('UNALLOCATED_NUMBER');
     // As `trace --config` tells it: the trace of a refused call says why.
     const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
@@ -65,11 +67,10 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
     return;
   }
   const { route } = selection;
-  logger.info({ origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
+  logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
-  const { acr } = options;
   const runOptions = {
-    services: { directory: options.directory, cdr: options.cdr, logger, acr, counters: acr.limits, schemas: options.schemas },
+    services: new CallServices(options, uuid),
     clock: options.clock,
     trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
     lookup: transferLookup(routes),
@@ -79,5 +80,37 @@ async function runCall(options: CallRunnerOptions, logger: Logger, call: Call, o
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
   await runOnDisconnect(call, flow, runOptions);
   const reason = callEndReason(call);
-  logger.info({ reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+  logger.info({ uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+}
+
+/**
+ * What a call's applications reach. The logger bound to the call is made
+ * when an application first logs: most calls' applications never do, and a
+ * pino child is a few hundred bytes for every call in progress. (A getter on
+ * the class, not on an object literal: that would turn every call's services
+ * into a slow dictionary object.)
+ */
+class CallServices {
+  readonly directory: Directory;
+  readonly cdr: CdrSearcher;
+  readonly acr: AcrServices;
+  readonly counters: AcrServices['limits'];
+  readonly schemas: SchemaLoader;
+  readonly #logger: Logger;
+  readonly #uuid: string;
+  #callLogger: Logger | undefined;
+
+  constructor(options: CallRunnerOptions, uuid: string) {
+    this.directory = options.directory;
+    this.cdr = options.cdr;
+    this.acr = options.acr;
+    this.counters = options.acr.limits;
+    this.schemas = options.schemas;
+    this.#logger = options.logger;
+    this.#uuid = uuid;
+  }
+
+  get logger(): Logger {
+    return (this.#callLogger ??= this.#logger.child({ uuid: this.#uuid }));
+  }
 }

@@ -65,8 +65,8 @@ export class B2bua {
   readonly #options: B2buaOptions;
   readonly #stack: SipStack;
   readonly #pendingInvites = new Map<ServerTransaction, InboundLeg>();
-  /** Calls in progress, with when each started. */
-  readonly #calls = new Map<SipCall, Date>();
+  /** Calls in progress, with when each started (epoch ms: a Date is an object more per call). */
+  readonly #calls = new Map<SipCall, number>();
   readonly #callsEnded = new Set<() => void>();
   #refusing = false;
   /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
@@ -160,7 +160,7 @@ export class B2bua {
       callerIdNumber: call.getVariable('caller_id_number') ?? '',
       destinationNumber: call.getVariable('destination_number') ?? '',
       direction: call.getVariable('webitel_direction') ?? '',
-      startedAt: (this.#calls.get(call) ?? this.#stack.clock.now()).toISOString(),
+      startedAt: new Date(this.#calls.get(call) ?? this.#stack.clock.now().getTime()).toISOString(),
     };
   }
 
@@ -190,11 +190,20 @@ export class B2bua {
 
     const leg = new InboundLeg(this.#stack, request, transaction, source, timers?.interval);
     this.#pendingInvites.set(transaction, leg);
+    this.#untilSettled(transaction);
+    this.#start(leg, origin, callerVariables({ request, source, from: from.value, to: to.value, origin, maxForwards }), maxForwards);
+  }
+
+  /**
+   * The call of a new INVITE, routed. Its own method so the closures that live as long as the call (its events,
+   * its duration limit) hold the call only, not the INVITE that #invite's closures read.
+   */
+  #start(leg: InboundLeg, origin: CallOrigin, variables: Record<string, string>, maxForwards: number): void {
     const call = new SipCall({
       stack: this.#stack,
       leg,
       origin,
-      variables: callerVariables({ request, source, from: from.value, to: to.value, origin, maxForwards }),
+      variables,
       targets: {
         directory: this.#options.directory,
         contactsOf: this.#options.contactsOf,
@@ -212,10 +221,9 @@ export class B2bua {
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
     });
-    this.#calls.set(call, this.#stack.clock.now());
-    this.#untilSettled(transaction);
-    call.signal.addEventListener('abort', () => this.#forget(call), { once: true });
-    limitCallDuration(call, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
+    this.#calls.set(call, this.#stack.clock.now().getTime());
+    call.ending.addEventListener('abort', () => this.#forget(call));
+    limitCallDuration(call, call.ending, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
       this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
     );
     this.#options.onCall(call, origin);

@@ -6,17 +6,19 @@
  */
 import type { Call } from '../../call/call.js';
 import type { Clock } from '../../clock.js';
+import type { StopSignal } from './call-ending.js';
 
 export function limitCallDuration(
-  call: Pick<Call, 'hangup'> & { signal: AbortSignal; uuid: string },
+  call: Pick<Call, 'hangup'> & { uuid: string },
+  ending: StopSignal,
   maxMs: number,
   clock: Pick<Clock, 'setTimer'>,
   log: (uuid: string) => void,
 ): void {
-  if (call.signal.aborted) return;
+  if (ending.aborted) return;
   const cancel = clock.setTimer(maxMs, () => {
     log(call.uuid);
     void call.hangup('ALLOTTED_TIMEOUT');
   });
-  call.signal.addEventListener('abort', cancel, { once: true });
+  ending.addEventListener('abort', cancel, { once: true });
 }

@@ -5,7 +5,7 @@
  * `sip_h_<Header-Name>` (credentials and the headers of the hop itself
  * left out).
  */
-import { displayHeaderName, type NameAddr, type SipRequest } from '../message/index.js';
+import { displayHeaderName, ownedText, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import type { CallOrigin } from '../../call/origin.js';
 
@@ -51,6 +51,8 @@ export function callerVariables({ request, source, from, to, origin }: CallerFac
   for (const [name, values] of request.headers) {
     if (!NOT_EXPOSED.has(name)) variables[`sip_h_${displayHeaderName(name)}`] = values.join(', ');
   }
+  // The call keeps its variables to its end: copies, where values read from the INVITE would keep the whole message text alive.
+  for (const name in variables) variables[name] = ownedText(variables[name]);
   return variables;
 }
 

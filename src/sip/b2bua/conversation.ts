@@ -12,6 +12,7 @@ import type { DialogLeg } from './dialog-leg.js';
 import { sessionBody, type InboundLeg } from './inbound-leg.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { outcomeStatus } from './sip-stack.js';
+import type { StopSignal } from './call-ending.js';
 
 /** Either leg's RFC 4028 session timer ran out: the cause of a timer expiring (Q.850 102). */
 export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
@@ -19,7 +20,7 @@ export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
 /** What the conversation needs of the call it belongs to. */
 export interface ConversationCall {
   /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
-  readonly signal: AbortSignal;
+  readonly signal: StopSignal;
   /**
    * Our media engine relays the legs' RTP: each leg already has our SDP, so
    * there is nothing to negotiate between them, and each leg's re-INVITEs

@@ -3,8 +3,7 @@
  * §12, §15): take in-dialog requests from the peer, send BYE and other
  * requests to it, and know whether and by whom the leg was ended.
  */
-import { randomUUID } from 'node:crypto';
-import { buildResponse, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, generateUuid, ownedBytes, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
@@ -42,7 +41,7 @@ export abstract class DialogLeg implements DialogReceiver {
     protected readonly stack: SipStack,
     uuid?: string,
   ) {
-    this.uuid = uuid ?? randomUUID();
+    this.uuid = uuid ?? generateUuid();
   }
 
   get dialog(): Dialog | undefined {
@@ -98,7 +97,7 @@ export abstract class DialogLeg implements DialogReceiver {
   respondToInvite(transaction: ServerTransaction, response: SipResponse, onAckTimeout?: () => void): void {
     transaction.respond(response);
     if (response.status < 300 && response.body.length > 0) {
-      this.#lastLocalSession = { body: response.body, contentType: response.headers.get('content-type') ?? 'application/sdp' };
+      this.#rememberLocalSession({ body: response.body, contentType: response.headers.get('content-type') ?? 'application/sdp' });
     }
     const seq = parseCSeq(response.headers.get('cseq') ?? '');
     if (response.status < 200 || response.status >= 300 || !seq.ok) return;
@@ -118,6 +117,11 @@ export abstract class DialogLeg implements DialogReceiver {
         this.#unacknowledged.cancelTimer = schedule(Math.min(2 * interval, t2));
       });
     this.#unacknowledged = { seq: seq.value.seq, cancelTimer: schedule(t1) };
+  }
+
+  /** Kept for the whole call: a copy, since the body is often a view of the whole message another peer sent. */
+  #rememberLocalSession(session: SessionBody): void {
+    this.#lastLocalSession = { body: ownedBytes(session.body), contentType: session.contentType };
   }
 
   /** The ACK of our last 2xx to an INVITE came. */
@@ -142,7 +146,7 @@ export abstract class DialogLeg implements DialogReceiver {
   async reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<RequestOutcome> {
     const dialog = this.#dialog;
     if (!dialog || this.ended) return { failure: 'transport-error' };
-    if (session) this.#lastLocalSession = session;
+    if (session) this.#rememberLocalSession(session);
     const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session, headers });
     const outcome = await sendRequest(this.stack, invite, dialog.destination);
     if ('response' in outcome && outcome.response.status < 300) {

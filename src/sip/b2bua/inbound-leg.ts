@@ -3,15 +3,17 @@
  * transaction until the final response, then its dialog. It sends
  * provisional responses, answers with 200 (re-sent until the ACK comes,
  * see DialogLeg.respondToInvite), or rejects; a CANCEL ends it with 487
- * (§9.2).
+ * (§9.2). The INVITE itself is kept only while the call is set up: a call
+ * in progress holds what it read from it, not the whole message (and the
+ * datagram under it).
  */
-import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { buildResponse, generateTag, ownedBytes, ownedText, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
 import { uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { DialogLeg } from './dialog-leg.js';
+import { DialogLeg, type EndedBy } from './dialog-leg.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface SessionBody {
@@ -35,6 +37,11 @@ export class InboundLeg extends DialogLeg {
   readonly setup: InboundLegSetupEvents = {};
   readonly #transaction: ServerTransaction;
   readonly #source: Source;
+  /** Until the ACK of our 200 (or the leg's end): what the setup builds its responses and the dialog from. */
+  #invite: SipRequest | undefined;
+  readonly #offer: SessionBody | undefined;
+  /** The To of the INVITE, as the caller dialled us: a REFER names it as Referred-By. */
+  readonly calledAddress: string | undefined;
   #phase: Phase = 'proceeding';
   #lastProvisional = 0;
   /** §12.1.1: our first provisional response (it carries our To tag) made an early dialog; the 200 confirms it. */
@@ -42,7 +49,7 @@ export class InboundLeg extends DialogLeg {
 
   constructor(
     stack: SipStack,
-    readonly invite: SipRequest,
+    invite: SipRequest,
     transaction: ServerTransaction,
     source: Source,
     /** The session timer agreed with the caller's INVITE (RFC 4028), stated in our 200 and run once it is sent. */
@@ -51,6 +58,16 @@ export class InboundLeg extends DialogLeg {
     super(stack);
     this.#transaction = transaction;
     this.#source = source;
+    this.#invite = invite;
+    const offer = sessionBody(invite);
+    this.#offer = offer && { body: ownedBytes(offer.body), contentType: offer.contentType };
+    const to = invite.headers.get('to');
+    this.calledAddress = to === undefined ? undefined : ownedText(to);
+  }
+
+  /** The caller's INVITE, while the call is set up (until the ACK of our 200, or the leg's end). */
+  get invite(): SipRequest | undefined {
+    return this.#invite;
   }
 
   /** Where the INVITE came from: where the caller's dialog sends to. */
@@ -60,7 +77,7 @@ export class InboundLeg extends DialogLeg {
 
   /** The offer of the INVITE, if it had one. */
   get offer(): SessionBody | undefined {
-    return sessionBody(this.invite);
+    return this.#offer;
   }
 
   get answered(): boolean {
@@ -74,12 +91,13 @@ export class InboundLeg extends DialogLeg {
 
   /** 180 or 183; a repeated 180 without a body is not sent again. */
   provisional(status: 180 | 183, session?: SessionBody): void {
-    if (!this.pending) return;
+    const invite = this.#invite;
+    if (!this.pending || !invite) return;
     if (status === this.#lastProvisional && !session) return;
     this.#lastProvisional = status;
-    const early = this.#openEarlyDialog();
+    const early = this.#openEarlyDialog(invite);
     // §12.1.1: a response that makes a dialog names where its requests go, as the 200 does.
-    this.#transaction.respond(this.#response(status, session, early && { contact: early.contact }));
+    this.#transaction.respond(this.#response(invite, status, session, early && { contact: early.contact }));
   }
 
   /**
@@ -107,8 +125,9 @@ export class InboundLeg extends DialogLeg {
    * no longer pending, or its INVITE cannot make a dialog (then it got 400).
    */
   answer(session: SessionBody | undefined): boolean {
-    if (!this.pending) return false;
-    const dialog = this.#earlyDialog ?? Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
+    const invite = this.#invite;
+    if (!this.pending || !invite) return false;
+    const dialog = this.#earlyDialog ?? Dialog.asServer(invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
     if (!dialog) {
       this.reject(400, { warning: '399 callrouter "INVITE without From tag or Contact"' });
       return false;
@@ -117,40 +136,48 @@ export class InboundLeg extends DialogLeg {
     this.setDialog(dialog);
     const timerHeaders = this.sessionInterval ? { supported: 'timer', ...uasAnswerHeaders(this.sessionInterval) } : {};
     const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader() };
-    this.respondToInvite(this.#transaction, this.#response(200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
-      this.stack.logger.warn({ callId: this.invite.headers.get('call-id') }, 'no ACK for our 200 OK: ending the call');
+    this.respondToInvite(this.#transaction, this.#response(invite, 200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
+      this.stack.logger.warn({ callId: dialog.callId }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();
     });
-    this.startSessionTimer(this.sessionInterval, this.invite);
+    this.startSessionTimer(this.sessionInterval, invite);
     return true;
   }
 
   /** A final non-2xx response; the leg ends. */
   reject(status: number, headers?: ExtraHeaders): void {
-    if (!this.pending) return;
+    const invite = this.#invite;
+    if (!this.pending || !invite) return;
     this.#phase = 'rejected';
-    this.#transaction.respond(buildResponse(this.invite, status, undefined, headers, this.localTag));
+    this.#transaction.respond(buildResponse(invite, status, undefined, headers, this.localTag));
     this.end('local');
   }
 
   /** §9.2: a CANCEL matching our INVITE transaction (the CANCEL itself is answered 200 by the dispatcher). */
   receiveCancel(): void {
-    if (!this.pending) return;
+    const invite = this.#invite;
+    if (!this.pending || !invite) return;
     this.#phase = 'rejected';
-    this.#transaction.respond(buildResponse(this.invite, 487, undefined, undefined, this.localTag));
+    this.#transaction.respond(buildResponse(invite, 487, undefined, undefined, this.localTag));
     this.end('remote');
     this.setup.onCancel?.();
+  }
+
+  protected override end(by: EndedBy): void {
+    this.#invite = undefined;
+    super.end(by);
   }
 
   protected override acknowledged(ack: SipRequest): void {
     if (this.#phase !== 'answered') return;
     this.#phase = 'confirmed';
+    this.#invite = undefined;
     this.setup.onAck?.(ack);
   }
 
-  #openEarlyDialog(): Dialog | undefined {
+  #openEarlyDialog(invite: SipRequest): Dialog | undefined {
     if (this.#earlyDialog) return this.#earlyDialog;
-    const dialog = Dialog.asServer(this.invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
+    const dialog = Dialog.asServer(invite, this.localTag, this.#source, this.stack.local.contact(this.#source));
     // An INVITE that cannot make a dialog gets 400 when it is answered; until then nothing can reach it.
     if (!dialog) return undefined;
     this.#earlyDialog = dialog;
@@ -161,8 +188,8 @@ export class InboundLeg extends DialogLeg {
     return dialog;
   }
 
-  #response(status: number, session?: SessionBody, headers?: ExtraHeaders) {
-    const response = buildResponse(this.invite, status, undefined, headers, this.localTag);
+  #response(invite: SipRequest, status: number, session?: SessionBody, headers?: ExtraHeaders) {
+    const response = buildResponse(invite, status, undefined, headers, this.localTag);
     if (session) {
       response.headers.set('content-type', session.contentType);
       response.body = session.body;

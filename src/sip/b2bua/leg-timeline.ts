@@ -2,7 +2,9 @@
  * The moments of one leg that its CDR reports — start, progress, answer,
  * bridge, end — kept as they happen and turned into a CallLegRecord when
  * the leg ends. With a journal, every moment is also written there, so the
- * leg can still get its CDR after a crash.
+ * leg can still get its CDR after a crash. Moments are kept as epoch
+ * milliseconds, made Dates only for the record: a call in progress holds
+ * a handful of them on every leg.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { Clock } from '../../clock.js';
@@ -12,15 +14,15 @@ import type { LegJournal, OpenLeg } from './leg-journal.js';
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
 export class LegTimeline {
-  readonly startTime: Date;
-  #progress: Date | undefined;
-  #progressMedia: Date | undefined;
-  #answer: Date | undefined;
-  #bridge: Date | undefined;
+  readonly #start: number;
+  #progress: number | undefined;
+  #progressMedia: number | undefined;
+  #answer: number | undefined;
+  #bridge: number | undefined;
   #journal: { journal: LegJournal; uuid: string; read: () => OpenLeg } | undefined;
 
   constructor(private readonly clock: Clock) {
-    this.startTime = clock.now();
+    this.#start = this.#now();
   }
 
   /** Writes the leg to the journal now and at every moment from here on, until `record`. */
@@ -31,21 +33,24 @@ export class LegTimeline {
   }
 
   progress(withMedia: boolean): void {
-    const before = this.#progressMedia ?? this.#progress;
-    this.#progress ??= this.clock.now();
-    if (withMedia) this.#progressMedia ??= this.clock.now();
-    if ((this.#progressMedia ?? this.#progress) !== before) this.#journalMoment();
+    const firstProgress = this.#progress === undefined;
+    const firstMedia = withMedia && this.#progressMedia === undefined;
+    if (!firstProgress && !firstMedia) return;
+    const now = this.#now();
+    this.#progress ??= now;
+    if (firstMedia) this.#progressMedia = now;
+    this.#journalMoment();
   }
 
   answer(): void {
     if (this.#answer) return;
-    this.#answer = this.clock.now();
+    this.#answer = this.#now();
     this.#journalMoment();
   }
 
   bridge(): void {
     if (this.#bridge) return;
-    this.#bridge = this.clock.now();
+    this.#bridge = this.#now();
     this.#journalMoment();
   }
 
@@ -62,15 +67,23 @@ export class LegTimeline {
   #moments(identity: LegIdentity): OpenLeg {
     return {
       ...identity,
-      startTime: this.startTime,
-      progressTime: this.#progress,
-      progressMediaTime: this.#progressMedia,
-      answerTime: this.#answer,
-      bridgeTime: this.#bridge,
+      startTime: new Date(this.#start),
+      progressTime: dateOf(this.#progress),
+      progressMediaTime: dateOf(this.#progressMedia),
+      answerTime: dateOf(this.#answer),
+      bridgeTime: dateOf(this.#bridge),
     };
+  }
+
+  #now(): number {
+    return this.clock.now().getTime();
   }
 
   #journalMoment(): void {
     if (this.#journal) this.#journal.journal.write(this.#journal.uuid, this.#journal.read);
   }
+}
+
+function dateOf(ms: number | undefined): Date | undefined {
+  return ms === undefined ? undefined : new Date(ms);
 }

@@ -134,7 +134,8 @@ export class OutboundLeg extends DialogLeg {
     // answers them alone, holding only the INVITE, the dialog and our ACK: not this leg, and through its event
     // handlers the whole call, for half a minute after every call.
     this.onEnded(() => {
-      user.onResponse = laterResponseAnswerer({ stack: this.stack, invite, seq: this.#seq, destination: this.target.destination, dialog: this.dialog, ack: this.#ack });
+      const sent = this.#invite;
+      if (sent) user.onResponse = laterResponseAnswerer({ stack: this.stack, invite: sent, seq: this.#seq, destination: this.target.destination, dialog: this.dialog, ack: this.#ack });
       user.onTimeout = ignore;
       user.onTransportError = ignore;
     });
@@ -171,6 +172,8 @@ export class OutboundLeg extends DialogLeg {
     if (!established) return this.#fail(502);
     this.#finished = true;
     this.setDialog(established);
+    // Answered, the INVITE is never sent again nor cancelled: only a later 2xx reads it, for the parts a dialog is made of.
+    this.#invite = forLater2xx(this.#invite);
     if (this.#cancelWanted) {
       // The 2xx crossed our CANCEL: the call was set up all the same and must be ended.
       this.ack();
@@ -179,7 +182,10 @@ export class OutboundLeg extends DialogLeg {
       return;
     }
     this.startSessionTimer(readUacAnswer(response), response);
-    this.setup.onAnswer?.(response);
+    const { onAnswer } = this.setup;
+    // Answered, the leg has no more setup to report: its handlers (and the ringing's state they hold) are let go for the rest of the call.
+    this.setup.onProvisional = this.setup.onAnswer = this.setup.onFailure = undefined;
+    onAnswer?.(response);
   }
 
   #retryWithCredentials(response: SipResponse): boolean {
@@ -256,6 +262,13 @@ interface AnsweredInvite {
 }
 
 function ignore(): void {}
+
+/** What Dialog.asClient reads of our INVITE (From, Call-ID, CSeq, the Request-URI): all a later 2xx needs of it for the call's length. */
+function forLater2xx(invite: SipRequest): SipRequest {
+  const headers = new SipHeaders();
+  for (const name of ['from', 'call-id', 'cseq']) headers.set(name, invite.headers.getAll(name));
+  return { type: 'request', method: 'INVITE', uri: invite.uri, headers, body: EMPTY };
+}
 
 /** Made out here, not in the leg's methods: a closure there would keep the leg's scope, and so the leg, alive. */
 function laterResponseAnswerer(answered: AnsweredInvite): (response: SipResponse) => void {

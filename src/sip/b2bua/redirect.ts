@@ -54,7 +54,7 @@ export async function redirectCaller(
     call.redirected();
     return outcome;
   }
-  const outcome = await deflect(leg, values.contacts[0], leg.invite.headers.get('to'), call.clock);
+  const outcome = await deflect(leg, values.contacts[0], leg.calledAddress, call.clock);
   call.log(outcome.kind === 'refused' ? `deflect refused: ${outcome.reason}` : `deflected (REFER) to ${values.contacts[0]}`);
   if (outcome.kind === 'deflected') await call.hangup('BLIND_TRANSFER');
   return outcome;

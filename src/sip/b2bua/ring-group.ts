@@ -13,6 +13,7 @@ import { resolveEndpoint, type Fork, type TargetContext } from './bridge-targets
 import type { SessionBody } from './inbound-leg.js';
 import { OutboundLeg } from './outbound-leg.js';
 import type { SipStack } from './sip-stack.js';
+import type { StopSignal } from './call-ending.js';
 
 /** What the call hears of each fork: for relaying ringing, the phone state and the CDRs. */
 export interface ForkObserver {
@@ -31,7 +32,7 @@ export interface RingRequest {
   /** The caller's SDP offer for every fork; none for a late-offer INVITE. */
   offer: SessionBody | undefined;
   /** Aborted when the caller goes away: every fork is cancelled. */
-  signal: AbortSignal;
+  signal: StopSignal;
   /** Times each fork's delay and ringing. */
   clock: Clock;
   observer: ForkObserver;

@@ -4,7 +4,6 @@
  * the legs of a bridge plan. The bridged conversation is `conversation.ts`,
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
-import { randomUUID } from 'node:crypto';
 import { ChannelVariables } from '../../call/channel-variables.js';
 import {
   CallEndedError,
@@ -30,10 +29,10 @@ import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
-import type { SipResponse } from '../message/index.js';
+import { generateUuid, type SipResponse } from '../message/index.js';
 import type { Fork, TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED } from './conversation.js';
+import { converse, SESSION_EXPIRED, type ConversationCall } from './conversation.js';
 import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
@@ -41,6 +40,7 @@ import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { RelayedBridge } from './media-bridge.js';
+import { CallEnding, type StopSignal } from './call-ending.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
@@ -75,10 +75,13 @@ export interface SipCallOptions {
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
 export class SipCall extends ChannelVariables implements Call {
-  readonly uuid = randomUUID();
-  readonly #options: SipCallOptions;
+  readonly uuid = generateUuid();
+  readonly #options: Omit<SipCallOptions, 'variables'>;
   readonly #leg: InboundLeg;
-  readonly #abort = new AbortController();
+  /** What the SIP layer waits on for the call's end. */
+  readonly #ending = new CallEnding();
+  /** Call.signal, made when first asked for: a plain bridge never needs one. */
+  #abort: AbortController | undefined;
   readonly #legs: LegBookkeeping;
   #state: CallState = 'ringing';
   #hangupCause: HangupCause | undefined;
@@ -94,9 +97,11 @@ export class SipCall extends ChannelVariables implements Call {
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
-    this.#options = options;
+    // The variables live on in the channel: a second copy would last the whole call.
+    const { variables, ...rest } = options;
+    this.#options = rest;
     this.#leg = options.leg;
-    for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
+    for (const [name, value] of Object.entries(variables)) this.channel.set(name, value);
     this.channel.set('uuid', this.uuid);
     this.#legs = new LegBookkeeping({
       uuid: this.uuid,
@@ -125,7 +130,16 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   get signal(): AbortSignal {
+    if (!this.#abort) {
+      this.#abort = new AbortController();
+      if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
+    }
     return this.#abort.signal;
+  }
+
+  /** The call's end, for the SIP layer: as `signal`, without making one. */
+  get ending(): StopSignal {
+    return this.#ending;
   }
 
   get state(): CallState {
@@ -179,11 +193,11 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async play(request: PlayRequest): Promise<PlayOutcome> {
-    return playOn(await this.#callerMedia(), request, this.#abort.signal);
+    return playOn(await this.#callerMedia(), request, this.signal);
   }
 
   async collectDigits(request: DigitsRequest): Promise<string> {
-    return collectDigitsOn(await this.#callerMedia(), request, this.#abort.signal);
+    return collectDigitsOn(await this.#callerMedia(), request, this.signal);
   }
 
   flushDigits(): void {
@@ -212,14 +226,14 @@ export class SipCall extends ChannelVariables implements Call {
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
     await this.#answerForMedia();
-    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, (this.#connecting ??= new AbortController()).signal]), this.#abort.signal, (message) => this.#log(message));
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, (this.#connecting ??= new AbortController()).signal]), this.signal, (message) => this.#log(message));
   }
 
   ended(): Promise<void> {
-    const signal = this.#abort.signal;
+    const ending = this.#ending;
     return new Promise((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
+      if (ending.aborted) resolve();
+      else ending.addEventListener('abort', () => resolve());
     });
   }
 
@@ -274,7 +288,7 @@ export class SipCall extends ChannelVariables implements Call {
     try {
       return await recordMessageOn(media, this.#recordingPlace(), request);
     } catch (error) {
-      if (this.#abort.signal.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      if (this.#ending.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
   }
@@ -316,7 +330,7 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
     const variable = (name: string) => this.channel.get(name);
     const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
-    if (this.#abort.signal.aborted) return { answered: false, attempts: [] };
+    if (this.#ending.aborted) return { answered: false, attempts: [] };
     const answeredBefore = this.#leg.answered;
     const log = (message: string) => this.#log(message);
     // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
@@ -329,7 +343,7 @@ export class SipCall extends ChannelVariables implements Call {
       clock: this.#options.stack.clock,
       // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
       offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
-      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
+      signal: plan.stop ? AbortSignal.any([this.signal, plan.stop]) : this.#ending,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
       log,
@@ -339,23 +353,24 @@ export class SipCall extends ChannelVariables implements Call {
       await relay?.close();
       return outcome;
     }
-    const { leg, response } = outcome;
-    const refused = (cause: HangupCause): BridgeResult => {
-      leg.ack();
-      void leg.bye();
-      void relay?.close();
-      return { answered: false, attempts: [{ endpointIndex: outcome.fork.endpointIndex, cause }] };
-    };
+    const { leg, response, fork, ringSeconds } = outcome;
     // The caller may have gone while the target answered.
-    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
-    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refused('INCOMPATIBLE_DESTINATION');
+    if (this.#ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'INCOMPATIBLE_DESTINATION');
     // A caller on early media is answered with the SDP it already has.
     if (relay && this.#leg.pending) await this.answer();
-    if (this.#abort.signal.aborted) return refused('ORIGINATOR_CANCEL');
+    if (this.#ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
     this.#bridged = leg;
-    const hangupCause = await converse(this.#leg, leg, response, answeredBefore, {
-      signal: this.#abort.signal,
-      mediaRelayed: relay !== undefined,
+    // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
+    const talking = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
+    return this.#untilHungUp(talking, leg.uuid, relay, fork.endpointIndex, ringSeconds);
+  }
+
+  /** What the bridged conversation tells this call; its closures hold nothing of the bridge that set it up. */
+  #conversationCall(mediaRelayed: boolean): ConversationCall {
+    return {
+      signal: this.#ending,
+      mediaRelayed,
       hangupCause: () => this.#hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
@@ -364,10 +379,14 @@ export class SipCall extends ChannelVariables implements Call {
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
-    });
+    };
+  }
+
+  async #untilHungUp(talking: Promise<HangupCause>, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const hangupCause = await talking;
     this.#bridged = undefined;
     await relay?.close();
-    return { answered: true, endpointIndex: outcome.fork.endpointIndex, hangupCause, ringSeconds: outcome.ringSeconds, legUuid: leg.uuid };
+    return { answered: true, endpointIndex, hangupCause, ringSeconds, legUuid };
   }
 
   #targetContext(): TargetContext {
@@ -425,7 +444,8 @@ export class SipCall extends ChannelVariables implements Call {
     this.#hangupCause = cause;
     this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
-    this.#abort.abort(callEndedReason(cause));
+    this.#ending.end();
+    this.#abort?.abort(callEndedReason(cause));
     void this.#caller.close();
     this.#legs.callerEnded(cause, this.channel);
   }
@@ -438,6 +458,14 @@ export class SipCall extends ChannelVariables implements Call {
 /** Every target of the plan failed with the same cause, before any was rung. */
 function failedEverywhere(plan: BridgePlan, cause: HangupCause): BridgeResult {
   return { answered: false, attempts: plan.groups.flat().map((leg) => ({ endpointIndex: leg.endpointIndex, cause })) };
+}
+
+/** A target answered a bridge the call can no longer have: it is ACKed and hung up. */
+function refusedAfterAnswer(leg: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, cause: HangupCause): BridgeResult {
+  leg.ack();
+  void leg.bye();
+  void relay?.close();
+  return { answered: false, attempts: [{ endpointIndex, cause }] };
 }
 
 /** RFC 3326: tells the other side why we ended the call. */

@@ -113,7 +113,7 @@ export class SipSwitchboard implements Switchboard {
       logger,
     });
     this.#originated.add(call);
-    limitCallDuration(call, this.#options.maxCallDurationMs, stack.clock, () => logger.warn('originated call reached its maximum duration: ending it'));
+    limitCallDuration(call, call.signal, this.#options.maxCallDurationMs, stack.clock, () => logger.warn('originated call reached its maximum duration: ending it'));
     logger.info('originated call answered');
     try {
       await request.answered(call);

@@ -110,8 +110,8 @@ export class SessionTimer {
   readonly #actions: SessionTimerActions;
   readonly #clock: Pick<Clock, 'setTimer'>;
   #interval: SessionInterval;
-  #cancelRefresh: (() => void) | undefined;
-  #cancelExpiry: (() => void) | undefined;
+  /** One timer at a time (the refresh's, then the expiry's): a timer is an object more for every call in progress. */
+  #cancelTimer: (() => void) | undefined;
   #stopped = false;
 
   constructor(interval: SessionInterval, actions: SessionTimerActions, clock: Pick<Clock, 'setTimer'>) {
@@ -134,22 +134,22 @@ export class SessionTimer {
 
   stop(): void {
     this.#stopped = true;
-    this.#cancelTimers();
-  }
-
-  #cancelTimers(): void {
-    this.#cancelRefresh?.();
-    this.#cancelExpiry?.();
-    this.#cancelRefresh = this.#cancelExpiry = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 
   #schedule(): void {
-    this.#cancelTimers();
+    this.#cancelTimer?.();
     const ms = this.#interval.seconds * 1000;
-    if (this.#interval.weRefresh) this.#cancelRefresh = this.#clock.setTimer(ms / 2, () => void this.#refresh());
-    // The refresher's own refresh may hang: the session still ends when its interval does.
-    const expiresIn = this.#interval.weRefresh ? ms : ms - Math.min(32_000, ms / 3);
-    this.#cancelExpiry = this.#clock.setTimer(expiresIn, () => this.#expire());
+    if (!this.#interval.weRefresh) {
+      this.#cancelTimer = this.#clock.setTimer(ms - Math.min(32_000, ms / 3), () => this.#expire());
+      return;
+    }
+    this.#cancelTimer = this.#clock.setTimer(ms / 2, () => {
+      // The refresher's own refresh may hang: the session still ends when its interval does.
+      this.#cancelTimer = this.#clock.setTimer(ms - ms / 2, () => this.#expire());
+      void this.#refresh();
+    });
   }
 
   async #refresh(): Promise<void> {

@@ -23,10 +23,11 @@
  *   parseCSeq / formatCSeq
  *   buildResponse(request, status, reason?, extraHeaders?, toTag?)   §8.2.6
  *   reasonPhrase(status)
- *   generateBranch() (z9hG4bK…), generateTag(), generateCallId()
+ *   generateBranch() (z9hG4bK…), generateTag(), generateCallId(), generateUuid()
  *   canonicalHeaderName(wireName), displayHeaderName(name), isListHeader(name)
  *   splitList, readParams/formatParams, quote/unquote, headerText   lexical helpers for other header values
  *   ownedText(value)                   a copy of a header value that does not keep the message text alive
+ *   ownedBytes(body)                   a copy of a body that keeps neither its datagram nor a pool slab alive
  *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH
  */
 export * from './types.js';
@@ -41,8 +42,8 @@ export { formatHostPort } from './host.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
 export { buildResponse, type ExtraHeaders } from './response.js';
 export { reasonPhrase } from './reason-phrases.js';
-export { generateBranch, generateTag, generateCallId, BRANCH_MAGIC_COOKIE } from './ids.js';
+export { generateBranch, generateTag, generateCallId, generateUuid, BRANCH_MAGIC_COOKIE } from './ids.js';
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
 export { splitList, readParams, formatParams, quote, unquote, parseDecimal, headerText } from './syntax.js';
 export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
-export { ownedText } from './owned-text.js';
+export { ownedBytes, ownedText } from './owned-text.js';

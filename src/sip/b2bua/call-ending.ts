@@ -1,0 +1,42 @@
+/**
+ * A call's end as the SIP layer waits on it (the B2BUA forgetting the call,
+ * its duration limit, the ringing and the conversation of a bridge). It has
+ * AbortSignal's shape, so a signal can stand in for it, but not its cost:
+ * an AbortSignal is an EventTarget with a table of listener records, about a
+ * kilobyte for every call in progress. Applications get a real AbortSignal
+ * (`Call.signal`), made when one first asks for it.
+ */
+
+/** The part of AbortSignal that the SIP layer uses. */
+export interface StopSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export class CallEnding implements StopSignal {
+  #aborted = false;
+  #listeners: Set<() => void> | undefined;
+
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  /** As on an AbortSignal: once ended, a listener added is never called; every listener runs once. */
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.#aborted) (this.#listeners ??= new Set()).add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners?.delete(listener);
+  }
+
+  /** The call has ended: each listener runs, in the order they were added. */
+  end(): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    for (const listener of listeners ?? []) listener();
+  }
+}
