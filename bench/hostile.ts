@@ -5,7 +5,9 @@
  * bench:sip starts it) over a CDR store of CDR_DOCUMENTS calls of 30 days.
  * For each hostile request of issue 9 (and a legitimate but heavy search),
  * the bench sends it over HTTP with an admin token again and again for
- * KIND_SECONDS while a SIP OPTIONS probe goes over UDP every 100 ms, and
+ * KIND_SECONDS while a SIP OPTIONS probe goes over UDP every 100 ms (from a
+ * thread of its own: the requests of megabytes this thread sends do not
+ * delay it), and
  * prints the answer (status, Elasticsearch error type, time to answer) and
  * the probes' round trips during it. First, the probes on an idle router.
  *
@@ -23,7 +25,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
 import { documentsOf, generateLegs, TIME_ZONE } from '../test/support/cdr/dataset.js';
 import { HEAVY_SEARCH, hostileRequests } from '../test/support/cdr/hostile-requests.js';
-import { startOptionsProbe, type ProbeRecord } from '../test/support/sip/options-probe.js';
+import type { ProbeRecord } from '../test/support/sip/options-probe.js';
+import { startProbeThread } from './support/options-probe-thread.js';
 import { freeUdpPort } from '../test/support/sip/sipp.js';
 import { percentile } from './figures.js';
 import { freeTcpPort, startRouterProcess, writeRouterConfig } from './sip/router-process.js';
@@ -118,7 +121,7 @@ async function send(kind: Kind): Promise<{ answer: string; ms: number }> {
 
 /** The kind sent back to back for KIND_SECONDS (at least once) under the probe. */
 async function measure(kind: Kind | undefined, what: string): Promise<Figures> {
-  const probe = await startOptionsProbe({ host: '127.0.0.1', port: sipPort }, PROBE_INTERVAL_MS);
+  const probe = await startProbeThread({ host: '127.0.0.1', port: sipPort }, PROBE_INTERVAL_MS);
   const deadline = performance.now() + KIND_SECONDS * 1000;
   const answers = new Map<string, number>();
   const times: number[] = [];
