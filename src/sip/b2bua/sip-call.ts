@@ -29,11 +29,11 @@ import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
-import { generateUuid, type SipResponse } from '../message/index.js';
-import type { Fork, TargetContext } from './bridge-targets.js';
+import { generateUuid } from '../message/index.js';
+import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
 import { converse, SESSION_EXPIRED, type ConversationCall } from './conversation.js';
-import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
+import type { InboundLeg, SessionBody } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
@@ -46,6 +46,7 @@ import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
+import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -345,7 +346,10 @@ export class SipCall extends ChannelVariables implements Call {
       offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
       signal: plan.stop ? AbortSignal.any([this.signal, plan.stop]) : this.#ending,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
-      observer: this.#legs.forkObserver(this.#relayProgress(relay === undefined), () => this.#hangupCause),
+      observer: this.#legs.forkObserver(
+        progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
+        () => this.#hangupCause,
+      ),
       log,
     });
     await relay?.ringingOver();
@@ -398,31 +402,6 @@ export class SipCall extends ChannelVariables implements Call {
     };
   }
 
-  /**
-   * Ringing reaches the caller: the first 183 with SDP as early media (unless
-   * the leg ignores it), else 180 — unless the caller hears our ringback
-   * (`toCaller` false), which the targets' progress does not interrupt.
-   */
-  #relayProgress(toCaller: boolean): (fork: Fork, response: SipResponse) => void {
-    let earlyMedia = false;
-    let ringing = false;
-    return (fork, response) => {
-      if (response.status !== 180 && response.status !== 183) return;
-      if (!ringing) {
-        ringing = true;
-        this.#options.onRinging?.();
-      }
-      if (!toCaller) return;
-      const session = sessionBody(response);
-      if (session && !earlyMedia && !fork.ignoreEarlyMedia) {
-        earlyMedia = true;
-        this.#progress(183, session);
-      } else if (!earlyMedia) {
-        this.#progress(180);
-      }
-    };
-  }
-
   #progress(status: 180 | 183, session?: SessionBody): void {
     if (!this.#leg.pending) return;
     this.#leg.provisional(status, session);
@@ -453,19 +432,6 @@ export class SipCall extends ChannelVariables implements Call {
   #log(message: string): void {
     this.#options.stack.logger.info({ uuid: this.uuid }, message);
   }
-}
-
-/** Every target of the plan failed with the same cause, before any was rung. */
-function failedEverywhere(plan: BridgePlan, cause: HangupCause): BridgeResult {
-  return { answered: false, attempts: plan.groups.flat().map((leg) => ({ endpointIndex: leg.endpointIndex, cause })) };
-}
-
-/** A target answered a bridge the call can no longer have: it is ACKed and hung up. */
-function refusedAfterAnswer(leg: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, cause: HangupCause): BridgeResult {
-  leg.ack();
-  void leg.bye();
-  void relay?.close();
-  return { answered: false, attempts: [{ endpointIndex, cause }] };
 }
 
 /** RFC 3326: tells the other side why we ended the call. */
