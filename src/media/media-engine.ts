@@ -14,7 +14,8 @@ export interface MediaEngine {
   /**
    * Opens an RTP endpoint for a peer's offer and answers it. `not-acceptable`
    * (no codec we speak) becomes 488; PortsExhaustedError (no RTP port left)
-   * becomes 503. A malformed offer throws SdpError (400).
+   * and MediaUnavailableError (no media thread running) become 503. A
+   * malformed offer throws SdpError (400).
    */
   answer(offerSdp: string, placement?: Placement): Promise<AnswerResult>;
   /** Opens an RTP endpoint and offers it (for a leg we call); the peer's answer goes to `session.acceptAnswer`. */
@@ -23,6 +24,18 @@ export interface MediaEngine {
   relay(a: MediaSession, b: MediaSession): Promise<void>;
   /** Closes every session and the engine. */
   close(): Promise<void>;
+}
+
+/**
+ * The engine cannot serve the call: the thread that held its session died,
+ * or no media thread is running. Signalling answers a new call 503.
+ */
+export class MediaUnavailableError extends Error {
+  readonly code = 'MEDIA_UNAVAILABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'MediaUnavailableError';
+  }
 }
 
 /** Where a new session should live; a hint an engine may ignore. */

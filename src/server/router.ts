@@ -43,6 +43,7 @@ import { createCallRunner, type CallTraceSink } from './call-runner.js';
 import { recordCrashedLegs, SqliteCallJournal } from './call-journal.js';
 import { registerCdrMetrics } from './cdr-metrics.js';
 import { registerLastAgentMetrics } from './last-agent-metrics.js';
+import { registerMediaMetrics } from './media-metrics.js';
 import { createSipMetrics } from './sip-metrics.js';
 
 export interface RunningRouter {
@@ -217,9 +218,13 @@ export async function startRouter(
     // Routers whose schemas never play anything run no media thread.
     let mediaEngine: EmbeddedMediaEngine | undefined;
     const media = (): MediaEngine => {
-      mediaEngine ??= new EmbeddedMediaEngine(config.media, { warn: (message) => logger.warn({ component: 'media' }, message) });
+      mediaEngine ??= new EmbeddedMediaEngine(config.media, {
+        warn: (message) => logger.warn({ component: 'media' }, message),
+        error: (message) => logger.error({ component: 'media' }, message),
+      });
       return mediaEngine;
     };
+    registerMediaMetrics(metrics, async () => mediaEngine?.health());
     // Routes that use our media have its thread started with them: its start-up would hold back the first call's prompt or ringback.
     const readyMedia = (schemas: RouteSchemas) => {
       if ([...schemas.values()].some((schema) => schema.usesMedia)) media();

@@ -216,13 +216,13 @@ test('an exhausted port range is PortsExhaustedError (the caller answers 503), a
   const port = first.session.localPort;
   await first.session.close();
   await probe.close();
-  const small = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1', rtpPorts: { min: port, max: port + 1 } }, { inProcess: true });
+  const small = new EmbeddedMediaEngine({ bindAddress: '127.0.0.1', rtpPorts: { min: port, max: port + 1 }, threads: 1 }, { inProcess: true });
   const taken = await small.answer(peer.offer());
   assert.equal(taken.kind, 'answered');
   await assert.rejects(small.answer(peer.offer()), (error: Error & { code?: string }) => error.code === 'MEDIA_PORTS_EXHAUSTED' && /no free RTP port pair/.test(error.message));
   if (taken.kind === 'answered') await taken.session.close();
   assert.equal((await small.answer(peer.offer())).kind, 'answered');
-  assert.deepEqual(await small.health(), { sessions: 1, portPairsInUse: 1, portPairsTotal: 1, slotFailures: 0 });
+  assert.deepEqual(await small.health(), { sessions: 1, portPairsInUse: 1, portPairsTotal: 1, slotFailures: 0, threadsRunning: 1, threadFailures: 0 });
   await small.close();
   peer.close();
 });

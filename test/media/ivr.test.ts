@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allOk, phoneAnswers, registerPhone, stopAll, waitForState, type Phone } from '../support/sip/calls.js';
 import { startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { mediaSettings } from '../../src/media/settings.js';
 import { callUas } from '../support/media/sip-uac.js';
 import { dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
 
@@ -39,6 +40,12 @@ for (const way of ['RFC 4733', 'SIP INFO'] as const) {
 
       await peer.waitFor(() => peer.audioPackets().length >= 25);
       assert.ok(Math.abs(dominantFrequency(peer.audio().subarray(800)) - PROMPT_HZ) <= 20, 'the prompt’s tone is heard');
+      if (way === 'RFC 4733') {
+        const metrics = await (await fetch(`http://127.0.0.1:${server.router.http.port}/metrics`)).text();
+        for (const series of ['callrouter_media_sessions 1', 'callrouter_media_port_pairs{state="in_use"} 1', 'callrouter_media_port_pairs{state="total"} 8192', `callrouter_media_threads_running ${mediaSettings.parse({}).threads}`, 'callrouter_media_thread_failures 0']) {
+          assert.ok(metrics.split('\n').includes(series), `/metrics has ${series}`);
+        }
+      }
 
       if (way === 'RFC 4733') await peer.sendEvents('2');
       else assert.equal(await call.info('application/dtmf-relay', 'Signal=2\r\nDuration=160\r\n'), 200);

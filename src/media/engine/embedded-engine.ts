@@ -6,10 +6,28 @@
  * call's relay stays on one thread; a relay between threads crosses a
  * MessagePort. Sessions are handles that forward to their core by id; digit
  * listeners live here, on the caller's thread.
+ *
+ * A media thread that dies takes its sessions with it (their calls' media
+ * apps fail, the calls go on); new calls go to the threads still running,
+ * and a new thread takes the dead one's place — unless it died soon after it
+ * started, which a restart would only repeat.
  */
 import { MessageChannel } from 'node:worker_threads';
 import type { DigitEvent } from '../dtmf/digits.js';
-import type { AnswerResult, InbandDetection, MediaEngine, MediaSession, MessageOptions, Placement, PlayItem, PlayOptions, PlayResult, RecordingSummary, SessionStats } from '../media-engine.js';
+import {
+  MediaUnavailableError,
+  type AnswerResult,
+  type InbandDetection,
+  type MediaEngine,
+  type MediaSession,
+  type MessageOptions,
+  type Placement,
+  type PlayItem,
+  type PlayOptions,
+  type PlayResult,
+  type RecordingSummary,
+  type SessionStats,
+} from '../media-engine.js';
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
 import { MediaCore, UnknownSessionError, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
@@ -18,34 +36,58 @@ import { workerCore } from './worker-core-client.js';
 interface Core {
   api: MediaCoreApi;
   sessions: number;
+  running: boolean;
+  startedAt: number;
 }
+
+/** Starts one media thread's core; `onFailure` is told once if the thread dies. */
+export type CoreStarter = (
+  settings: MediaSettings,
+  onDigit: (sessionId: string, event: DigitEvent) => void,
+  thread: { index: number; count: number },
+  onFailure: (error: Error) => void,
+) => MediaCoreApi;
 
 export interface EmbeddedEngineOptions {
   /** Run the media on this thread instead of a worker (tests, tools). */
   inProcess?: boolean;
+  /** How each media thread's core starts (default: a worker thread, or in-process). */
+  startCore?: CoreStarter;
   /** Told once at start when the configuration is risky (RTP range inside the ephemeral ports). */
   warn?: (message: string) => void;
+  /** Told when a media thread dies, and whether another took its place. */
+  error?: (message: string) => void;
+}
+
+/** Engine-wide health: the threads' sums, and how many threads run and have died. */
+export interface EngineHealth extends MediaHealth {
+  threadsRunning: number;
+  threadFailures: number;
 }
 
 const DEFAULT_DIGIT_MS = 100;
+/** A thread that dies sooner than this after it started is not started again: it would die again. */
+const RESTART_AFTER_LIFETIME_MS = 10_000;
+/** What a session on a dead thread reports when closed: its counters died with it. */
+const STATS_OF_LOST_SESSION: SessionStats = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, jitterMs: 0, foreignPacketsDropped: 0, failedPackets: 0, remote: undefined };
+
+const startInProcess: CoreStarter = (settings, onDigit, thread) => new MediaCore(settings, onDigit, thread);
 
 export class EmbeddedMediaEngine implements MediaEngine {
+  readonly #settings: MediaSettings;
+  readonly #options: EmbeddedEngineOptions;
   readonly #cores: Core[];
   readonly #coreOfSession = new Map<string, Core>();
   readonly #digitListeners = new Map<string, Set<(event: DigitEvent) => void>>();
+  #threadFailures = 0;
   #closed = false;
 
   constructor(settings: Partial<MediaSettings> = {}, options: EmbeddedEngineOptions = {}) {
-    const parsed = mediaSettings.parse(settings);
-    const warning = ephemeralOverlapWarning(parsed.rtpPorts);
+    this.#settings = mediaSettings.parse(settings);
+    this.#options = options;
+    const warning = ephemeralOverlapWarning(this.#settings.rtpPorts);
     if (warning) options.warn?.(warning);
-    const onDigit = (sessionId: string, event: DigitEvent) => {
-      for (const listener of this.#digitListeners.get(sessionId) ?? []) listener(event);
-    };
-    this.#cores = Array.from({ length: parsed.threads }, (_, index) => {
-      const thread = { index, count: parsed.threads };
-      return { api: options.inProcess ? new MediaCore(parsed, onDigit, thread) : workerCore(parsed, onDigit, thread), sessions: 0 };
-    });
+    this.#cores = Array.from({ length: this.#settings.threads }, (_, index) => this.#startCore(index));
   }
 
   async answer(offerSdp: string, placement: Placement = {}): Promise<AnswerResult> {
@@ -71,37 +113,72 @@ export class EmbeddedMediaEngine implements MediaEngine {
     await Promise.all([coreA.api.relayAcross(a.id, port1), coreB.api.relayAcross(b.id, port2)]);
   }
 
-  /** The media clocks' tick intervals (ms) since the previous call, every thread's, for the benchmark. */
+  /** The media clocks' tick intervals (ms) since the previous call, every running thread's, for the benchmark. */
   async tickIntervals(): Promise<number[]> {
-    const perThread = await Promise.all(this.#cores.map((core) => core.api.tickIntervals()));
+    const perThread = await Promise.all(this.#running().map((core) => core.api.tickIntervals()));
     return perThread.flat();
   }
 
-  /** Sessions, ports in use and failures over every media thread, for /health and metrics. */
-  async health(): Promise<MediaHealth> {
-    const perThread = await Promise.all(this.#cores.map((core) => core.api.health()));
+  /** Sessions, ports in use and failures over the running media threads, and the threads' own count, for metrics. */
+  async health(): Promise<EngineHealth> {
+    const perThread = await Promise.all(this.#running().map((core) => core.api.health().catch(() => undefined)));
+    const answered = perThread.filter((health) => health !== undefined);
+    const sum = (field: 'sessions' | 'portPairsInUse' | 'slotFailures') => answered.reduce((total, health) => total + health[field], 0);
     return {
-      sessions: perThread.reduce((sum, health) => sum + health.sessions, 0),
-      portPairsInUse: perThread.reduce((sum, health) => sum + health.portPairsInUse, 0),
+      sessions: sum('sessions'),
+      portPairsInUse: sum('portPairsInUse'),
       // Every thread's pool spans the whole range.
-      portPairsTotal: perThread[0].portPairsTotal,
-      slotFailures: perThread.reduce((sum, health) => sum + health.slotFailures, 0),
+      portPairsTotal: answered[0]?.portPairsTotal ?? 0,
+      slotFailures: sum('slotFailures'),
+      threadsRunning: answered.length,
+      threadFailures: this.#threadFailures,
     };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all(this.#cores.map((core) => core.api.shutdown()));
+    await Promise.all(this.#running().map((core) => core.api.shutdown()));
     this.#digitListeners.clear();
     this.#coreOfSession.clear();
   }
 
-  /** The thread of the session it is placed near, or else the one with the fewest sessions. */
+  /** The thread of the session it is placed near, or else the running one with the fewest sessions. */
   #place(placement: Placement): Core {
     const near = placement.near && this.#coreOfSession.get(placement.near.id);
-    if (near) return near;
-    return this.#cores.reduce((least, core) => (core.sessions < least.sessions ? core : least));
+    if (near?.running) return near;
+    const running = this.#running();
+    if (running.length === 0) throw new MediaUnavailableError('no media thread is running');
+    return running.reduce((least, core) => (core.sessions < least.sessions ? core : least));
+  }
+
+  #running(): Core[] {
+    return this.#cores.filter((core) => core.running);
+  }
+
+  #startCore(index: number): Core {
+    const start = this.#options.startCore ?? (this.#options.inProcess ? startInProcess : workerCore);
+    const onDigit = (sessionId: string, event: DigitEvent) => {
+      for (const listener of this.#digitListeners.get(sessionId) ?? []) listener(event);
+    };
+    const core: Core = {
+      api: start(this.#settings, onDigit, { index, count: this.#settings.threads }, (error) => this.#failed(index, core, error)),
+      sessions: 0,
+      running: true,
+      startedAt: Date.now(),
+    };
+    return core;
+  }
+
+  #failed(index: number, core: Core, error: Error): void {
+    core.running = false;
+    this.#threadFailures += 1;
+    if (this.#closed) return;
+    const lifetimeMs = Date.now() - core.startedAt;
+    const restart = lifetimeMs >= RESTART_AFTER_LIFETIME_MS;
+    const lost = `${error.message}; its ${core.sessions} session(s) lost their media`;
+    this.#options.error?.(restart ? `${lost}; a new media thread takes its place` : `${lost}; not started again: it died ${lifetimeMs} ms after it started`);
+    if (restart) this.#cores[index] = this.#startCore(index);
   }
 
   #coreOf(sessionId: string): Core {
@@ -144,7 +221,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       close: async () => {
         this.#digitListeners.delete(id);
         if (this.#coreOfSession.delete(id)) owner.sessions -= 1;
-        return core.closeSession(id);
+        return owner.running ? core.closeSession(id) : STATS_OF_LOST_SESSION;
       },
     };
   }

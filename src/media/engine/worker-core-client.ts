@@ -1,23 +1,31 @@
 /**
  * MediaCoreApi across the thread boundary: each call is a message to the
  * media worker, answered by id. Digits come back as events. A worker that
- * dies fails the calls it had; the engine reports it and stops taking calls.
+ * dies fails the calls it had and every later one, and says so once through
+ * `onFailure` (the engine stops placing calls on it and starts another).
  */
 import { MessagePort } from 'node:worker_threads';
 import { startWorkerThread } from '../../worker-thread.js';
 import type { DigitEvent } from '../dtmf/digits.js';
+import { MediaUnavailableError } from '../media-engine.js';
 import type { MediaSettings } from '../settings.js';
 import type { MediaCoreApi } from './media-core.js';
 import { deserializeError, type CoreMethod, type FromMediaWorker, type MediaWorkerData } from './worker-protocol.js';
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 
-export function workerCore(settings: MediaSettings, onDigit: (sessionId: string, event: DigitEvent) => void, thread: MediaWorkerData['thread']): MediaCoreApi {
+export function workerCore(
+  settings: MediaSettings,
+  onDigit: (sessionId: string, event: DigitEvent) => void,
+  thread: MediaWorkerData['thread'],
+  onFailure: (error: Error) => void = () => undefined,
+): MediaCoreApi {
   const workerData: MediaWorkerData = { settings, thread };
   const worker = startWorkerThread(import.meta.url, 'media-worker', { workerData, name: `media-${thread.index + 1}` });
   const pending = new Map<number, Pending>();
   let nextId = 1;
   let failure: Error | undefined;
+  let shuttingDown = false;
 
   worker.on('message', (message: FromMediaWorker) => {
     if (message.kind === 'digit') return onDigit(message.sessionId, message.event);
@@ -27,12 +35,15 @@ export function workerCore(settings: MediaSettings, onDigit: (sessionId: string,
     else waiting?.reject(deserializeError(message.error));
   });
   const fail = (error: Error) => {
+    if (failure) return;
     failure = error;
     for (const waiting of pending.values()) waiting.reject(error);
     pending.clear();
+    if (!shuttingDown) onFailure(error);
   };
-  worker.on('error', (error) => fail(new Error(`the media worker failed: ${error.message}`)));
-  worker.on('exit', (code) => fail(new Error(`the media worker exited (code ${code})`)));
+  const name = `media thread ${thread.index + 1}`;
+  worker.on('error', (error) => fail(new MediaUnavailableError(`${name} failed: ${error.message}`)));
+  worker.on('exit', (code) => fail(new MediaUnavailableError(`${name} exited (code ${code})`)));
 
   const call = (method: CoreMethod, args: unknown[]): Promise<unknown> => {
     if (failure) return Promise.reject(failure);
@@ -49,6 +60,7 @@ export function workerCore(settings: MediaSettings, onDigit: (sessionId: string,
   return {
     ...api,
     shutdown: async () => {
+      shuttingDown = true;
       await call('shutdown', []).catch(() => undefined);
       await worker.terminate();
     },

@@ -12,6 +12,9 @@ import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js
 import { LegMedia } from './leg-media.js';
 import type { SipStack } from './sip-stack.js';
 
+/** Engine errors that say "not now" (no RTP port left, no media thread running): the caller may retry, 503. */
+const ENGINE_CANNOT_SERVE = new Set(['MEDIA_PORTS_EXHAUSTED', 'MEDIA_UNAVAILABLE']);
+
 export interface CallerMediaOptions {
   leg: InboundLeg;
   stack: SipStack;
@@ -70,7 +73,7 @@ export class CallerMedia {
       }
     } catch (error) {
       const { name, message } = error as Error;
-      if ((error as { code?: string }).code === 'MEDIA_PORTS_EXHAUSTED') return this.#refused(503, 'NORMAL_TEMPORARY_FAILURE', message);
+      if (ENGINE_CANNOT_SERVE.has((error as { code?: string }).code ?? '')) return this.#refused(503, 'NORMAL_TEMPORARY_FAILURE', message);
       if (name === 'SdpError') return this.#refused(400, 'INCOMPATIBLE_DESTINATION', message);
       throw error;
     }
