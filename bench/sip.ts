@@ -262,11 +262,16 @@ try {
     console.log(`\n== overload: ${system.label} at ${OVERLOAD_FACTOR}× its best ${clean.offered}/s for ${OVERLOAD_SECONDS} s ==`);
     const overload = await runStep(system, carrier, clean.offered * OVERLOAD_FACTOR, OVERLOAD_SECONDS);
     console.log(describeStep(overload));
-    const recovery = await runStep(system, carrier, Math.round(clean.offered / 2), 5);
-    console.log(`recovery: ${describeStep(recovery)}`);
+    // The router's 503 count read every second of the recovery step: when service was back.
+    const refusalsAt = [await system.refusals()];
+    const sampler = setInterval(() => void system.refusals().then((count) => refusalsAt.push(count)), 1000);
+    const recovery = await runStep(system, carrier, Math.round(clean.offered / 2), 5).finally(() => clearInterval(sampler));
+    const refusalsPerSecond = refusalsAt.slice(1).map((count, second) => count - refusalsAt[second]);
+    console.log(`recovery: ${describeStep(recovery)}\n  503s sent in each second of the recovery step: ${refusalsPerSecond.join(', ')}`);
     overloadLines.push(
       `${system.label}: offered ${overload.offered}/s: completed ${Math.round(overload.achieved)}/s (${Math.round((overload.achieved / clean.achieved) * 100)}% of the clean ${Math.round(clean.achieved)}/s), ` +
-        `${overload.refused} 503s sent, ${overload.failed} failed, setup p99 ${Math.round(overload.setupP99)} ms; right after, ${recovery.offered}/s ${recovery.ok ? 'passed' : 'FAILED'}`,
+        `${overload.refused} 503s sent, ${overload.failed} failed, setup p99 ${Math.round(overload.setupP99)} ms; right after, ${recovery.offered}/s ${recovery.ok ? 'passed' : 'FAILED'} ` +
+        `(503s per second: ${refusalsPerSecond.join(', ')})`,
     );
     await settle([phones, ringGroup], COOLDOWN_MS);
   }

@@ -112,7 +112,7 @@ export class SipServer {
       transport: { send },
       user: { onRequest: (...args) => this.#userAgentServer.onRequest(...args), onAck: (...args) => this.#userAgentServer.onAck(...args) },
       timers: sip.timers,
-      admission: options.calls && callAdmission(sip.calls, options.calls.backlogs ?? []),
+      admission: options.calls && callAdmission(sip.calls, [{ name: 'SIP datagrams', oldestWaitMs: () => this.#transport.receiveQueueDelayMs() }], options.calls.backlogs ?? []),
       logger: logger.child({ layer: 'transaction' }),
     });
     this.#transactions = transactions;
@@ -295,7 +295,14 @@ function cseqMethod(message: SipResponse | SerializedResponse): string {
   return cseq.ok ? cseq.value.method : 'unknown';
 }
 
-function callAdmission(settings: { maxEventLoopLagMs: number; maxLookupWaitMs: number }, backlogs: readonly Backlog[]): CallAdmission | undefined {
-  if (settings.maxEventLoopLagMs <= 0 && (settings.maxLookupWaitMs <= 0 || backlogs.length === 0)) return undefined;
-  return new CallAdmission({ maxEventLoopLagMs: settings.maxEventLoopLagMs, lag: new EventLoopLag(), backlogs, maxBacklogWaitMs: settings.maxLookupWaitMs });
+/** Admission from the settings' limits: the event loop's lag, the receive queues, the lookups calls wait for; 0 leaves a limit out. */
+function callAdmission(
+  settings: { maxEventLoopLagMs: number; maxReceiveQueueMs: number; maxLookupWaitMs: number },
+  receiveQueues: readonly Backlog[],
+  lookups: readonly Backlog[],
+): CallAdmission | undefined {
+  const limited = (backlogs: readonly Backlog[], maxWaitMs: number) => (maxWaitMs > 0 ? backlogs.map((backlog) => ({ backlog, maxWaitMs })) : []);
+  const backlogs = [...limited(receiveQueues, settings.maxReceiveQueueMs), ...limited(lookups, settings.maxLookupWaitMs)];
+  if (settings.maxEventLoopLagMs <= 0 && backlogs.length === 0) return undefined;
+  return new CallAdmission({ maxEventLoopLagMs: settings.maxEventLoopLagMs, lag: new EventLoopLag(), backlogs });
 }

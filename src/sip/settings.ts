@@ -59,6 +59,13 @@ export const sipSettings = z
          */
         maxEventLoopLagMs: z.number().int().min(0).default(300),
         /**
+         * New INVITEs get a stateless 503 with Retry-After while SIP datagrams wait this long (ms) in the UDP receive
+         * queue before the router reads them — the backlog of a router past its capacity, which the event loop's lag
+         * does not show. Below T1 (500 ms): each message of a call passes the queue, and a caller or phone that waits
+         * T1 retransmits into it. 0: never.
+         */
+        maxReceiveQueueMs: z.number().int().min(0).default(100),
+        /**
          * New INVITEs get a stateless 503 with Retry-After while the calls' CDR lookups (last agent, `cdr` searches) have
          * waited this long (ms) in their thread's queue. Keep it below `cdr.search.callTimeoutMs` (2 s): past that every
          * lookup queued misses its deadline (the calls go on to their fallback without their agent), and each new call

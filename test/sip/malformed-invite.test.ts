@@ -7,20 +7,8 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CARRIER_IP, PUBLIC_NUMBER, LAST_AGENT_SCHEMA, allCdrs } from '../support/sip/calls.js';
+import { CARRIER_IP, PUBLIC_NUMBER, LAST_AGENT_SCHEMA, allCdrs, carrierInvite as invite } from '../support/sip/calls.js';
 import { startTestRouter } from '../support/sip/router.js';
-
-function invite(port: number, { fromTag = ';tag=abc', contact = `Contact: <sip:customer@${CARRIER_IP}:${port}>\r\n` } = {}): string {
-  return [
-    `INVITE sip:${PUBLIC_NUMBER}@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/UDP ${CARRIER_IP}:${port};branch=z9hG4bK-${Math.random().toString(36).slice(2)}`,
-    'Max-Forwards: 70',
-    `From: <sip:0671234567@${CARRIER_IP}>${fromTag}`,
-    `To: <sip:${PUBLIC_NUMBER}@127.0.0.1>`,
-    `Call-ID: ${Math.random().toString(36).slice(2)}@${CARRIER_IP}`,
-    'CSeq: 1 INVITE',
-  ].join('\r\n') + `\r\n${contact}Content-Length: 0\r\n\r\n`;
-}
 
 test('a gateway INVITE without From tag or without a usable Contact gets 400 and starts no call', async () => {
   const server = await startTestRouter({

@@ -37,7 +37,7 @@ function setUp(maxEventLoopLagMs = 300, backlog?: Backlog) {
   const layer = new TransactionLayer({
     transport,
     user: { onRequest: (req) => received.push(req), onAck: (ack) => acks.push(ack) },
-    admission: new CallAdmission({ maxEventLoopLagMs, lag, backlogs: backlog && [backlog], maxBacklogWaitMs: 500 }),
+    admission: new CallAdmission({ maxEventLoopLagMs, lag, backlogs: backlog && [{ backlog, maxWaitMs: 500 }] }),
     logger,
   });
   return { lag, transport, received, acks, warnings, layer };

@@ -15,10 +15,13 @@
  * utilisation ≥ 0.9) in the last two samples, and as the lesser of their two
  * delays, so one pause of the process is not an overload.
  *
- * Work a call waits for on other threads counts too: a `Backlog` such as
- * the CDR lookups of the calls' schemas. When its oldest item has waited
- * `maxBacklogWaitMs`, the calls already taken will be late or miss their
- * lookup's deadline; a new call would only make the queue longer.
+ * Backlogs count too, each with its own limit: the UDP receive queue (what
+ * the kernel holds that the loop has not read yet — under overload the real
+ * queue, which the loop's lag does not show), and work a call waits for on
+ * other threads, such as the CDR lookups of the calls' schemas. When a
+ * backlog's oldest item has waited its limit, the calls already taken will be
+ * late (retransmitted, or past their lookup's deadline); a new call would only
+ * make the queue longer.
  */
 
 import { performance } from 'node:perf_hooks';
@@ -86,9 +89,8 @@ export interface CallAdmissionOptions {
   /** New INVITEs are refused while the lag is at least this (ms); 0: the lag does not count. */
   maxEventLoopLagMs: number;
   lag: LagSource;
-  /** New INVITEs are refused while one of these has waited at least `maxBacklogWaitMs`; 0: backlogs do not count. */
-  backlogs?: readonly Backlog[];
-  maxBacklogWaitMs?: number;
+  /** New INVITEs are refused while one of these has waited at least its `maxWaitMs`. */
+  backlogs?: readonly { backlog: Backlog; maxWaitMs: number }[];
 }
 
 export class CallAdmission {
@@ -105,13 +107,12 @@ export class CallAdmission {
 
   /** Why a new call may not start now (for the log), or undefined when it may. */
   refusal(): { reason: string; waitMs: number } | undefined {
-    const { maxEventLoopLagMs, maxBacklogWaitMs = 0, backlogs = [] } = this.#options;
+    const { maxEventLoopLagMs, backlogs = [] } = this.#options;
     const lagMs = maxEventLoopLagMs > 0 ? this.#options.lag.lagMs() : 0;
     if (maxEventLoopLagMs > 0 && lagMs >= maxEventLoopLagMs) return { reason: 'event loop lagging', waitMs: lagMs };
-    if (maxBacklogWaitMs <= 0) return undefined;
-    for (const backlog of backlogs) {
+    for (const { backlog, maxWaitMs } of backlogs) {
       const waitMs = backlog.oldestWaitMs();
-      if (waitMs >= maxBacklogWaitMs) return { reason: `${backlog.name} waiting`, waitMs };
+      if (waitMs >= maxWaitMs) return { reason: `${backlog.name} waiting`, waitMs };
     }
     return undefined;
   }

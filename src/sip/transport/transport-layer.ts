@@ -88,6 +88,11 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     return (transport === 'udp' ? this.#udp : this.#tcp)?.localAddress;
   }
 
+  /** How long UDP datagrams now wait to be read (ms): the router's backlog under overload. */
+  receiveQueueDelayMs(): number {
+    return this.#udp?.receiveQueueDelayMs() ?? 0;
+  }
+
   /** Open TCP connections. */
   get tcpConnectionCount(): number {
     return this.#tcp?.connectionCount ?? 0;

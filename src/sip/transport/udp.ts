@@ -6,6 +6,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup as dnsLookup } from 'node:dns';
 import { isIP, isIPv6 } from 'node:net';
 import { mapIpv4, unmapIpv4 } from './addresses.js';
+import { ReceiveQueueProbe } from './receive-queue-probe.js';
 
 export interface ListenAddress {
   address: string;
@@ -39,12 +40,20 @@ export class UdpTransport {
   readonly #ipv6: boolean;
   /** Read once: socket.address() is a system call, and the bound address never changes. */
   readonly #localAddress: ListenAddress;
+  readonly #probe: ReceiveQueueProbe;
 
-  private constructor(socket: Socket, ipv6: boolean) {
+  private constructor(socket: Socket, ipv6: boolean, onDatagram: DatagramHandler) {
     this.#socket = socket;
     this.#ipv6 = ipv6;
     const { address, port } = socket.address();
     this.#localAddress = Object.freeze({ address, port });
+    // The probe goes to our own port; a wildcard address is reached on loopback.
+    const self = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
+    this.#probe = new ReceiveQueueProbe((probe) => socket.send(probe, port, self, () => undefined));
+    socket.on('message', (data, peer) => {
+      if (peer.port === port && this.#probe.received(data)) return;
+      onDatagram(data, unmapIpv4(peer.address), peer.port);
+    });
   }
 
   static listen(at: ListenAddress, onDatagram: DatagramHandler): Promise<UdpTransport> {
@@ -56,14 +65,18 @@ export class UdpTransport {
         socket.off('error', reject);
         // Send errors are reported per send; a socket-level error (ICMP unreachable on some systems) must not crash us.
         socket.on('error', () => {});
-        socket.on('message', (data, peer) => onDatagram(data, unmapIpv4(peer.address), peer.port));
-        resolve(new UdpTransport(socket, ipv6));
+        resolve(new UdpTransport(socket, ipv6, onDatagram));
       });
     });
   }
 
   get localAddress(): ListenAddress {
     return this.#localAddress;
+  }
+
+  /** How long datagrams now wait in the socket's receive queue (ms). */
+  receiveQueueDelayMs(): number {
+    return this.#probe.delayMs();
   }
 
   send(data: Buffer, address: string, port: number): Promise<void> {
@@ -74,6 +87,7 @@ export class UdpTransport {
   }
 
   close(): Promise<void> {
+    this.#probe.stop();
     return new Promise((resolve) => this.#socket.close(() => resolve()));
   }
 }

@@ -24,6 +24,19 @@ export const OUTBOUND_SCHEMA = new URL('../../../examples/outbound.json', import
 /** The shipped last-agent schema (test/routes/shipped-examples.test.ts compares it with the seed's). */
 export const LAST_AGENT_SCHEMA = new URL('../../../examples/last-agent.json', import.meta.url).pathname;
 
+/** The bytes of a carrier's INVITE to PUBLIC_NUMBER from CARRIER_IP:`port`, with its From tag and Contact as given. */
+export function carrierInvite(port: number, { fromTag = ';tag=abc', contact = `Contact: <sip:customer@${CARRIER_IP}:${port}>\r\n` } = {}): string {
+  return [
+    `INVITE sip:${PUBLIC_NUMBER}@127.0.0.1 SIP/2.0`,
+    `Via: SIP/2.0/UDP ${CARRIER_IP}:${port};branch=z9hG4bK-${Math.random().toString(36).slice(2)}`,
+    'Max-Forwards: 70',
+    `From: <sip:${CUSTOMER}@${CARRIER_IP}>${fromTag}`,
+    `To: <sip:${PUBLIC_NUMBER}@127.0.0.1>`,
+    `Call-ID: ${Math.random().toString(36).slice(2)}@${CARRIER_IP}`,
+    'CSeq: 1 INVITE',
+  ].join('\r\n') + `\r\n${contact}Content-Length: 0\r\n\r\n`;
+}
+
 export function assertSippOk(result: SippResult, what: string): void {
   assert.equal(result.exitCode, 0, `${what} failed (exit ${result.exitCode}):\n${result.diagnostics}\n--- messages:\n${result.messages.slice(-6000)}`);
 }

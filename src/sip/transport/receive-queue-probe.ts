@@ -1,0 +1,52 @@
+/**
+ * How long datagrams wait in a UDP socket's receive queue before we read them.
+ *
+ * Past its capacity the router falls behind on reading, and the kernel keeps
+ * what it has not read yet — up to the whole receive buffer, seconds of SIP.
+ * The event loop itself is never late then (it reads a batch, handles it,
+ * reads the next), so its lag does not show the queue; but every caller and
+ * phone behind it waits, retransmits after T1, and the retransmissions queue
+ * too. The probe measures the queue itself: every interval it sends the socket
+ * a datagram of its own (a random token nobody else can forge) and times how
+ * long the datagram took to come out at the other end.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+
+const PROBE_INTERVAL_MS = 20;
+const TOKEN_BYTES = 16;
+
+export class ReceiveQueueProbe {
+  readonly #token = randomBytes(TOKEN_BYTES);
+  readonly #timer: NodeJS.Timeout;
+  /** When the probe now in the queue was sent; undefined when none is. */
+  #sentAt: number | undefined;
+  #lastDelayMs = 0;
+
+  constructor(send: (probe: Buffer) => void) {
+    this.#timer = setInterval(() => {
+      if (this.#sentAt !== undefined) return;
+      this.#sentAt = performance.now();
+      send(this.#token);
+    }, PROBE_INTERVAL_MS);
+    this.#timer.unref();
+  }
+
+  /** Whether a datagram read is our probe (then it is timed, and is not SIP). */
+  received(data: Buffer): boolean {
+    if (data.length !== TOKEN_BYTES || !data.equals(this.#token)) return false;
+    if (this.#sentAt !== undefined) this.#lastDelayMs = performance.now() - this.#sentAt;
+    this.#sentAt = undefined;
+    return true;
+  }
+
+  /** The queue's wait now: the last probe's, or longer while the probe in the queue has waited longer. */
+  delayMs(): number {
+    const waiting = this.#sentAt === undefined ? 0 : performance.now() - this.#sentAt;
+    return Math.max(this.#lastDelayMs, waiting);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
