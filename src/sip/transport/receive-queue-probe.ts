@@ -9,6 +9,9 @@
  * too. The probe measures the queue itself: every interval it sends the socket
  * a datagram of its own (a random token nobody else can forge) and times how
  * long the datagram took to come out at the other end.
+ *
+ * One late probe is a pause (a garbage collection, a burst): the queue it
+ * leaves drains at once. A backlog is two probes in a row that waited.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -21,6 +24,7 @@ export class ReceiveQueueProbe {
   readonly #timer: NodeJS.Timeout;
   /** When the probe now in the queue was sent; undefined when none is. */
   #sentAt: number | undefined;
+  #previousDelayMs = 0;
   #lastDelayMs = 0;
 
   constructor(send: (probe: Buffer) => void) {
@@ -35,15 +39,21 @@ export class ReceiveQueueProbe {
   /** Whether a datagram read is our probe (then it is timed, and is not SIP). */
   received(data: Buffer): boolean {
     if (data.length !== TOKEN_BYTES || !data.equals(this.#token)) return false;
-    if (this.#sentAt !== undefined) this.#lastDelayMs = performance.now() - this.#sentAt;
+    if (this.#sentAt !== undefined) {
+      this.#previousDelayMs = this.#lastDelayMs;
+      this.#lastDelayMs = performance.now() - this.#sentAt;
+    }
     this.#sentAt = undefined;
     return true;
   }
 
-  /** The queue's wait now: the last probe's, or longer while the probe in the queue has waited longer. */
+  /**
+   * The queue's wait now: what two probes in a row waited at least — the last two back, or the last one back and
+   * the one still in the queue.
+   */
   delayMs(): number {
     const waiting = this.#sentAt === undefined ? 0 : performance.now() - this.#sentAt;
-    return Math.max(this.#lastDelayMs, waiting);
+    return Math.max(Math.min(this.#previousDelayMs, this.#lastDelayMs), Math.min(this.#lastDelayMs, waiting));
   }
 
   stop(): void {

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ReceiveQueueProbe } from './receive-queue-probe.js';
+
+/** A probe whose datagrams the test holds, as a long receive queue would, and hands back when it chooses. */
+function heldProbe() {
+  const sent: Buffer[] = [];
+  const probe = new ReceiveQueueProbe((datagram) => sent.push(datagram));
+  const nextSent = async () => {
+    const count = sent.length;
+    while (sent.length === count) await sleep(2);
+    return sent[sent.length - 1];
+  };
+  return { probe, nextSent };
+}
+
+test('one probe that waited is a pause, not a backlog; two in a row are; a short one ends it', async () => {
+  const { probe, nextSent } = heldProbe();
+  try {
+    let datagram = await nextSent();
+    assert.equal(probe.received(datagram), true);
+    assert.ok(probe.delayMs() < 20, 'a probe back at once: no queue');
+
+    datagram = await nextSent();
+    await sleep(60);
+    assert.equal(probe.received(datagram), true);
+    assert.ok(probe.delayMs() < 20, `one late probe is a pause (${probe.delayMs()} ms)`);
+
+    datagram = await nextSent();
+    await sleep(60);
+    assert.ok(probe.delayMs() >= 55, `the probe after it is waiting too: a backlog already (${probe.delayMs()} ms)`);
+    assert.equal(probe.received(datagram), true);
+    assert.ok(probe.delayMs() >= 55, `two late probes in a row: a backlog (${probe.delayMs()} ms)`);
+
+    assert.equal(probe.received(await nextSent()), true);
+    assert.ok(probe.delayMs() < 20, 'a probe back at once ends it');
+  } finally {
+    probe.stop();
+  }
+});
+
+test('only the probe’s own datagram counts: others of the same length or content prefix are not taken for it', async () => {
+  const { probe, nextSent } = heldProbe();
+  try {
+    const datagram = await nextSent();
+    const forged = Buffer.from(datagram);
+    forged[0] ^= 0xff;
+    assert.equal(probe.received(forged), false);
+    assert.equal(probe.received(Buffer.concat([datagram, Buffer.from('\r\n')])), false);
+    assert.equal(probe.received(Buffer.from('OPTIONS sip:a@b SIP/2.0\r\n\r\n')), false);
+    assert.equal(probe.received(datagram), true);
+  } finally {
+    probe.stop();
+  }
+});
+
+test('no second probe is sent while one is still in the queue', async () => {
+  const { probe, nextSent } = heldProbe();
+  try {
+    const first = await nextSent();
+    const more = await Promise.race([nextSent().then(() => 'sent'), sleep(100).then(() => 'none')]);
+    assert.equal(more, 'none');
+    assert.equal(probe.received(first), true);
+  } finally {
+    probe.stop();
+  }
+});
