@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { describe, it, mock } from 'node:test';
-import type { BridgePlan } from '../call/call.js';
-import { SimCall } from '../sim/sim-call.js';
-import { loadErrors, loadValid, runApp, runSchema, searcherWith } from '../../test/support/engine.js';
+import { describe, it } from 'node:test';
+import { loadErrors, loadValid, runApp, runSchema, searcherWith, spyOnBridge } from '../../test/support/engine.js';
 
 const after = { log: 'after the bridge' };
 
@@ -13,15 +11,6 @@ function bridge(args: object) {
 
 function user(name: string, parameters?: string[]) {
   return parameters ? { type: 'user', name, parameters } : { type: 'user', name };
-}
-
-/** Records what the bridge asked the call for, still ringing the simulated targets. */
-function spyOnBridge() {
-  const spy = mock.method(SimCall.prototype, 'bridge');
-  return {
-    plans: () => spy.mock.calls.map((call) => call.arguments[0] as BridgePlan),
-    [Symbol.dispose]: () => spy.mock.restore(),
-  };
 }
 
 describe('bridge at run time', () => {

@@ -22,6 +22,8 @@ const NEEDS = {
   sms: 'an SMS gateway',
   geo: 'a number-location database',
   ivr: 'FreeSWITCH IVR menus (the media engine)',
+  stream: 'streaming call audio to an external service',
+  platform: "Webitel's platform services (contacts, cases, chats, lists, its database and message queues)",
 } as const;
 
 type Part = keyof typeof NEEDS;
@@ -35,7 +37,6 @@ const anyObject = z.record(z.string(), z.unknown());
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   stt: ['media', anyObject],
   say: ['media', anyObject],
-  flushDtmf: ['media', z.unknown()],
   setAudioLevel: ['media', anyObject],
   ivr: ['ivr', z.string().min(1)],
   queue: ['queue', z.object({ name: z.string().min(1) }).passthrough()],
@@ -53,6 +54,32 @@ const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   sendSMS: ['sms', anyObject],
   sendSms: ['sms', anyObject],
   geoLocation: ['geo', anyObject],
+  // Webitel's newer flow engine (flow_manager).
+  cancelQueue: ['queue', z.unknown()],
+  joinAgent: ['queue', anyObject],
+  setGrantee: ['queue', z.unknown()],
+  getQueueMetrics: ['queue', anyObject],
+  getQueueInfo: ['queue', anyObject],
+  getQueueAgents: ['queue', anyObject],
+  ewt: ['queue', anyObject],
+  callbackQueue: ['callback', anyObject],
+  memberInfo: ['dialer', anyObject],
+  patchMembers: ['dialer', anyObject],
+  audioStream: ['stream', anyObject],
+  cv: ['platform', z.unknown()],
+  list: ['platform', anyObject],
+  listAdd: ['platform', anyObject],
+  userInfo: ['platform', anyObject],
+  classifier: ['platform', anyObject],
+  sql: ['platform', anyObject],
+  mq: ['platform', anyObject],
+  notification: ['platform', anyObject],
+  generateLink: ['platform', anyObject],
+  getContact: ['platform', anyObject],
+  findContact: ['platform', anyObject],
+  linkContact: ['platform', anyObject],
+  updateContact: ['platform', anyObject],
+  addContact: ['platform', anyObject],
 };
 
 function notYetApp(name: string, part: Part, args: z.ZodTypeAny): AppSpec<unknown> {

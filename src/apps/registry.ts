@@ -10,6 +10,7 @@ import { cdrApp } from './cdr.js';
 import { existsApp } from './exists.js';
 import { exportApp } from './export.js';
 import { exportVarsApp } from './export-vars.js';
+import { setAllApp, setNoLocalApp } from './export-map.js';
 import { findUserApp } from './find-user.js';
 import { flushDtmfApp } from './flush-dtmf.js';
 import { executeApp, functionApp } from './function.js';
@@ -22,6 +23,7 @@ import { jsApp } from './js.js';
 import { lastAgentApp } from './last-agent.js';
 import { limitApp } from './limit.js';
 import { logApp } from './log.js';
+import { markIvrApp } from './mark-ivr.js';
 import { mathApp } from './math.js';
 import { NOT_YET_APPS } from './not-yet.js';
 import { ringbackApp } from './ringback.js';
@@ -35,6 +37,7 @@ import { playbackApp } from './playback.js';
 import { recordFileApp } from './record-file.js';
 import { recordSessionApp } from './record-session.js';
 import { scheduleApp } from './schedule.js';
+import { scheduleHangupApp } from './schedule-hangup.js';
 import { sendEmailApp } from './send-email.js';
 import { sendEventApp } from './send-event.js';
 import { setApp } from './set.js';
@@ -49,6 +52,7 @@ import { stringApp } from './string.js';
 import { switchApp } from './switch.js';
 import { triggerApp } from './trigger.js';
 import { unSetApp } from './un-set.js';
+import { updateCidApp } from './update-cid.js';
 import { userDataApp } from './user-data.js';
 import { voicemailApp } from './voicemail.js';
 import { whileApp } from './while.js';
@@ -64,7 +68,9 @@ export const appRegistry = new AppRegistry([
   logApp, mathApp, preAnswerApp, ringReadyApp, scheduleApp, sendEmailApp, sendEventApp, setApp, setArrayApp,
   setProfileVarApp, setSoundsApp, setUserApp, setVarApp, sleepApp, { ...sleepApp, name: 'softSleep' }, stringApp,
   switchApp, triggerApp, unSetApp, userDataApp, whileApp,
-  playbackApp, flushDtmfApp, recordSessionApp,
+  // Webitel's newer flow engine (flow_manager) names.
+  setAllApp, setNoLocalApp, scheduleHangupApp, updateCidApp, markIvrApp,
+  playbackApp, flushDtmfApp, { ...flushDtmfApp, name: 'flushDtmf' }, recordSessionApp,
   lastAgentApp,
   ringbackApp, echoApp, inBandDtmfApp, ttsApp,
   recordFileApp, voicemailApp,

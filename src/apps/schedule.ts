@@ -5,15 +5,15 @@ import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec, ScheduledAction } from '../engine/app.js';
 import { numberOrTemplate, template, unknownNameMessage } from './args.js';
 
-type ScheduleArgs =
+export type ScheduleArgs =
   | { action: 'hangup'; seconds: Template; data: Template }
   | { action: 'goto'; seconds: Template; data: Template }
   | { action: 'callback' };
 
-const DEFAULT_SECONDS = 2;
+export const DEFAULT_SECONDS = 2;
 const DEFAULT_CAUSE: HangupCause = 'ALLOTTED_TIMEOUT';
 
-const hangupCause = template.superRefine((cause, ctx) => {
+export const hangupCause = template.superRefine((cause, ctx) => {
   if (cause.isConstant && cause.text !== '' && !isHangupCause(cause.text.trim().toUpperCase())) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownNameMessage('hangup cause', cause.text, HANGUP_CAUSES) });
   }

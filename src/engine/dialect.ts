@@ -13,7 +13,7 @@ export interface DialectReport {
   evidence: string[];
 }
 
-const FLOW_MANAGER_APPS = new Set(['set', 'export', 'softSleep', 'while', 'trigger', 'ringReady', 'preAnswer', 'joinQueue', 'scheduleHangup', 'setAll', 'setNoLocal', 'flushDtmf', 'say']);
+const FLOW_MANAGER_APPS = new Set(['set', 'export', 'softSleep', 'while', 'trigger', 'ringReady', 'preAnswer', 'joinQueue', 'scheduleHangup', 'setAll', 'setNoLocal', 'flushDtmf', 'say', 'updateCid', 'markIVR', 'cancelQueue', 'joinAgent', 'audioStream']);
 const ACR_APPS = new Set(['setVar', 'exportVars', 'recordSession', 'queue', 'ccPosition', 'sendSMS', 'blackList', 'geoLocation', 'setArray', 'setProfileVar', 'member', 'agent', 'script']);
 
 const MAX_EVIDENCE = 4;

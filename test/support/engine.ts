@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { mock } from 'node:test';
 import type { z } from 'zod';
 import type { Logger } from '../../src/engine/app.js';
 import type { CdrSearcher, SearchHit } from '../../src/cdr/store.js';
@@ -8,6 +9,8 @@ import { appRegistry } from '../../src/apps/registry.js';
 import { SchemaLoader, type CompiledSchema } from '../../src/engine/compile.js';
 import type { SchemaError } from '../../src/engine/schema-error.js';
 import type { EndTrace, StepTrace, TraceEvent } from '../../src/engine/trace.js';
+import type { BridgePlan } from '../../src/call/call.js';
+import { SimCall } from '../../src/sim/sim-call.js';
 import { simScenario } from '../../src/sim/sim-scenario.js';
 import { simulateCall, type SimulationResult } from '../../src/sim/simulate.js';
 import type { AcrServices } from '../../src/apps/services/acr-services.js';
@@ -140,4 +143,13 @@ export function loadValid(schema: unknown): CompiledSchema {
   const loaded = schemaLoader.load(schema);
   assert.ok(loaded.ok, `schema did not load: ${loaded.ok ? '' : JSON.stringify(loaded.errors)}`);
   return loaded.schema;
+}
+
+/** Records what each `bridge` asked the simulated call for, still ringing the simulated targets. */
+export function spyOnBridge() {
+  const spy = mock.method(SimCall.prototype, 'bridge');
+  return {
+    plans: () => spy.mock.calls.map((call) => call.arguments[0] as BridgePlan),
+    [Symbol.dispose]: () => spy.mock.restore(),
+  };
 }

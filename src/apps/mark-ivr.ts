@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import type { AppSpec } from '../engine/app.js';
+import type { Template } from '../engine/template.js';
+import { arrayItems, formatArray } from '../engine/channel-array.js';
+import { template } from './args.js';
+
+/**
+ * Webitel's flow engine's `markIVR`: `{ "name": "menu", "value": "2" }` pushes the value onto the array variable
+ * `usr_<name>` (read back as `${usr_menu[0]}`…), the trail of choices a caller made through the IVR.
+ */
+export const markIvrApp: AppSpec<{ name: Template; value: Template }> = {
+  name: 'markIVR',
+  args: z.object({ name: template, value: template }).strict(),
+  run(ctx, args) {
+    const name = ctx.expand(args.name).replaceAll("'", '');
+    const value = ctx.expand(args.value);
+    if (!name || !value) return { result: 'skipped: name and value are both required' };
+    const variable = `usr_${name}`;
+    const items = [...arrayItems(ctx.variables.channel(variable)), value];
+    ctx.setVariable(variable, formatArray(items));
+    return { result: `${variable}: ${items.length} item(s)` };
+  },
+};
