@@ -3,6 +3,12 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ReceiveQueueProbe } from './receive-queue-probe.js';
 
+/** The event loop busy for `ms`, as it is under overload. */
+function busyFor(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+}
+
 /** A probe whose datagrams the test holds, as a long receive queue would, and hands back when it chooses. */
 function heldProbe() {
   const sent: Buffer[] = [];
@@ -23,18 +29,34 @@ test('one probe that waited is a pause, not a backlog; two in a row are; a short
     assert.ok(probe.delayMs() < 20, 'a probe back at once: no queue');
 
     datagram = await nextSent();
-    await sleep(60);
+    busyFor(60);
     assert.equal(probe.received(datagram), true);
     assert.ok(probe.delayMs() < 20, `one late probe is a pause (${probe.delayMs()} ms)`);
 
     datagram = await nextSent();
-    await sleep(60);
+    busyFor(60);
     assert.ok(probe.delayMs() >= 55, `the probe after it is waiting too: a backlog already (${probe.delayMs()} ms)`);
     assert.equal(probe.received(datagram), true);
     assert.ok(probe.delayMs() >= 55, `two late probes in a row: a backlog (${probe.delayMs()} ms)`);
 
     assert.equal(probe.received(await nextSent()), true);
     assert.ok(probe.delayMs() < 20, 'a probe back at once ends it');
+  } finally {
+    probe.stop();
+  }
+});
+
+test('waits while the event loop had nothing to do are not a backlog: the process was waiting for the CPU, not behind its work', async () => {
+  const { probe, nextSent } = heldProbe();
+  try {
+    for (let round = 0; round < 3; round++) {
+      const datagram = await nextSent();
+      await sleep(60);
+      assert.equal(probe.received(datagram), true);
+    }
+    await nextSent();
+    await sleep(60);
+    assert.equal(probe.delayMs(), 0);
   } finally {
     probe.stop();
   }

@@ -11,26 +11,42 @@
  * long the datagram took to come out at the other end.
  *
  * One late probe is a pause (a garbage collection, a burst): the queue it
- * leaves drains at once. A backlog is two probes in a row that waited.
+ * leaves drains at once. A backlog is two probes in a row that waited. And a
+ * probe's wait counts only when the event loop was busy meanwhile (as the
+ * event loop's lag in admission.ts): on a machine short of CPU for other
+ * reasons the process waits to be scheduled while its loop has nothing to do,
+ * and refusing calls then would help nobody.
  */
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 const PROBE_INTERVAL_MS = 20;
 const TOKEN_BYTES = 16;
+const BUSY_UTILIZATION = 0.9;
+
+interface SentProbe {
+  at: number;
+  utilization: EventLoopUtilization;
+}
+
+/** How long a probe has waited, if the event loop was busy all along; else 0. */
+function waitOf(sent: SentProbe): number {
+  const busy = performance.eventLoopUtilization(sent.utilization).utilization >= BUSY_UTILIZATION;
+  return busy ? performance.now() - sent.at : 0;
+}
 
 export class ReceiveQueueProbe {
   readonly #token = randomBytes(TOKEN_BYTES);
   readonly #timer: NodeJS.Timeout;
-  /** When the probe now in the queue was sent; undefined when none is. */
-  #sentAt: number | undefined;
+  /** The probe now in the queue; undefined when none is. */
+  #sent: SentProbe | undefined;
   #previousDelayMs = 0;
   #lastDelayMs = 0;
 
   constructor(send: (probe: Buffer) => void) {
     this.#timer = setInterval(() => {
-      if (this.#sentAt !== undefined) return;
-      this.#sentAt = performance.now();
+      if (this.#sent !== undefined) return;
+      this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization() };
       send(this.#token);
     }, PROBE_INTERVAL_MS);
     this.#timer.unref();
@@ -39,11 +55,11 @@ export class ReceiveQueueProbe {
   /** Whether a datagram read is our probe (then it is timed, and is not SIP). */
   received(data: Buffer): boolean {
     if (data.length !== TOKEN_BYTES || !data.equals(this.#token)) return false;
-    if (this.#sentAt !== undefined) {
+    if (this.#sent !== undefined) {
       this.#previousDelayMs = this.#lastDelayMs;
-      this.#lastDelayMs = performance.now() - this.#sentAt;
+      this.#lastDelayMs = waitOf(this.#sent);
     }
-    this.#sentAt = undefined;
+    this.#sent = undefined;
     return true;
   }
 
@@ -52,7 +68,7 @@ export class ReceiveQueueProbe {
    * the one still in the queue.
    */
   delayMs(): number {
-    const waiting = this.#sentAt === undefined ? 0 : performance.now() - this.#sentAt;
+    const waiting = this.#sent === undefined ? 0 : waitOf(this.#sent);
     return Math.max(Math.min(this.#previousDelayMs, this.#lastDelayMs), Math.min(this.#lastDelayMs, waiting));
   }
 
