@@ -212,6 +212,7 @@ export async function startRouter(
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
       tcpConnections: () => sipServer.tcpConnections,
+      receiveQueueDelayMs: () => sipServer.receiveQueueDelayMs,
       refusedTcpConnections: () => sipServer.refusedTcpConnections,
       activeAuthBlocks: () => sipServer.activeAuthBlocks(),
     });

@@ -11,6 +11,7 @@ export interface SipGauges {
   activeCalls(): number;
   callsInSetup(): number;
   tcpConnections(): number;
+  receiveQueueDelayMs(): number;
 }
 
 /** Counts and states the SIP server keeps itself, read at scrape time. */
@@ -24,6 +25,11 @@ const GAUGES: readonly [keyof SipGauges, string, string][] = [
   ['activeCalls', 'callrouter_calls_in_progress', 'Calls in progress on the built-in SIP server, answered or not'],
   ['callsInSetup', 'callrouter_calls_in_setup', 'Calls not yet answered; beyond sip.calls.maxInSetup new INVITEs get 503'],
   ['tcpConnections', 'callrouter_sip_tcp_connections', 'Open SIP TCP connections, accepted and our own'],
+  [
+    'receiveQueueDelayMs',
+    'callrouter_sip_receive_queue_ms',
+    'How long SIP datagrams wait in the UDP receive queue while the router is busy (ms); at sip.calls.maxReceiveQueueMs new INVITEs get 503',
+  ],
 ];
 
 /** The `limit` label of refused connections: the setting that refused them. */

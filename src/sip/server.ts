@@ -220,6 +220,11 @@ export class SipServer {
     return this.#b2bua?.callsInSetup ?? 0;
   }
 
+  /** How long UDP datagrams now wait to be read while the event loop is busy (ms): the backlog admission refuses at. */
+  get receiveQueueDelayMs(): number {
+    return this.#transport.receiveQueueDelayMs();
+  }
+
   /** Calls in progress as the routing's applications reach them (by uuid, connected to each other). */
   get switchboard(): Switchboard {
     return this.#b2bua?.switchboard ?? NO_OTHER_CALLS;

@@ -12,10 +12,12 @@
  *
  * One late probe is a pause (a garbage collection, a burst): the queue it
  * leaves drains at once. A backlog is two probes in a row that waited. And a
- * probe's wait counts only when the event loop was busy meanwhile (as the
- * event loop's lag in admission.ts): on a machine short of CPU for other
- * reasons the process waits to be scheduled while its loop has nothing to do,
- * and refusing calls then would help nobody.
+ * probe's wait counts only when it waited behind SIP — at least
+ * MIN_DATAGRAMS_AHEAD datagrams were read before it — with the event loop
+ * busy all along (as the event loop's lag in admission.ts): a loop held up by
+ * other work (a start-up, a reload) has no backlog of calls to refuse, and on
+ * a machine short of CPU for other reasons the process waits to be scheduled
+ * while its loop has nothing to do; refusing calls then would help nobody.
  */
 import { randomBytes } from 'node:crypto';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
@@ -23,16 +25,13 @@ import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 const PROBE_INTERVAL_MS = 20;
 const TOKEN_BYTES = 16;
 const BUSY_UTILIZATION = 0.9;
+const MIN_DATAGRAMS_AHEAD = 8;
 
 interface SentProbe {
   at: number;
   utilization: EventLoopUtilization;
-}
-
-/** How long a probe has waited, if the event loop was busy all along; else 0. */
-function waitOf(sent: SentProbe): number {
-  const busy = performance.eventLoopUtilization(sent.utilization).utilization >= BUSY_UTILIZATION;
-  return busy ? performance.now() - sent.at : 0;
+  /** The datagrams read before it was sent (`ReceiveQueueProbe.#read`). */
+  readBefore: number;
 }
 
 export class ReceiveQueueProbe {
@@ -42,11 +41,13 @@ export class ReceiveQueueProbe {
   #sent: SentProbe | undefined;
   #previousDelayMs = 0;
   #lastDelayMs = 0;
+  /** Datagrams read other than probes. */
+  #read = 0;
 
   constructor(send: (probe: Buffer) => void) {
     this.#timer = setInterval(() => {
       if (this.#sent !== undefined) return;
-      this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization() };
+      this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization(), readBefore: this.#read };
       send(this.#token);
     }, PROBE_INTERVAL_MS);
     this.#timer.unref();
@@ -54,10 +55,13 @@ export class ReceiveQueueProbe {
 
   /** Whether a datagram read is our probe (then it is timed, and is not SIP). */
   received(data: Buffer): boolean {
-    if (data.length !== TOKEN_BYTES || !data.equals(this.#token)) return false;
+    if (data.length !== TOKEN_BYTES || !data.equals(this.#token)) {
+      this.#read += 1;
+      return false;
+    }
     if (this.#sent !== undefined) {
       this.#previousDelayMs = this.#lastDelayMs;
-      this.#lastDelayMs = waitOf(this.#sent);
+      this.#lastDelayMs = this.#waitOf(this.#sent);
     }
     this.#sent = undefined;
     return true;
@@ -68,8 +72,15 @@ export class ReceiveQueueProbe {
    * the one still in the queue.
    */
   delayMs(): number {
-    const waiting = this.#sent === undefined ? 0 : waitOf(this.#sent);
+    const waiting = this.#sent === undefined ? 0 : this.#waitOf(this.#sent);
     return Math.max(Math.min(this.#previousDelayMs, this.#lastDelayMs), Math.min(this.#lastDelayMs, waiting));
+  }
+
+  /** How long a probe has waited, if it waited behind SIP with the event loop busy all along; else 0. */
+  #waitOf(sent: SentProbe): number {
+    if (this.#read - sent.readBefore < MIN_DATAGRAMS_AHEAD) return 0;
+    const busy = performance.eventLoopUtilization(sent.utilization).utilization >= BUSY_UTILIZATION;
+    return busy ? performance.now() - sent.at : 0;
   }
 
   stop(): void {

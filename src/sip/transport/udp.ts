@@ -51,7 +51,7 @@ export class UdpTransport {
     const self = address === '0.0.0.0' ? '127.0.0.1' : address === '::' ? '::1' : address;
     this.#probe = new ReceiveQueueProbe((probe) => socket.send(probe, port, self, () => undefined));
     socket.on('message', (data, peer) => {
-      if (peer.port === port && this.#probe.received(data)) return;
+      if (this.#probe.received(data)) return;
       onDatagram(data, unmapIpv4(peer.address), peer.port);
     });
   }
