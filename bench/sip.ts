@@ -32,7 +32,8 @@
  * ROUTER_NODE_ARGS (more node options for the router processes, comma-separated, %s = the log level; e.g.
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
- * comparison that a loaded machine affects alike).
+ * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
+ * '{"maxReceiveQueueMs":200}', to compare admission limits).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -109,6 +110,7 @@ try {
         passwordOf,
         gateway: { host: CARRIER_IP, port: carrierPort },
         timeZone: TIME_ZONE,
+        ...(process.env.ROUTER_SIP_CALLS ? { sipCalls: JSON.parse(process.env.ROUTER_SIP_CALLS) as Record<string, unknown> } : {}),
         routes: [
           { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
           { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },

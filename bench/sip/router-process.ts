@@ -27,12 +27,19 @@ export interface RouterConfigOptions {
   routes: readonly { name: string; number: string; schema: unknown }[];
   /** cdr.limits of the configuration (the defaults when left out). */
   cdrLimits?: Record<string, number>;
+  /** sip.calls of the configuration (admission limits; the defaults when left out). */
+  sipCalls?: Record<string, unknown>;
 }
 
 /** Writes `<dir>/callrouter.json`; the data directory is `<dir>/data`. */
 export async function writeRouterConfig(options: RouterConfigOptions): Promise<string> {
   const config = {
-    sip: { listen: { address: '127.0.0.1', port: options.sipPort }, transports: ['udp'], auth: { algorithms: ['MD5'] } },
+    sip: {
+      listen: { address: '127.0.0.1', port: options.sipPort },
+      transports: ['udp'],
+      auth: { algorithms: ['MD5'] },
+      ...(options.sipCalls ? { calls: options.sipCalls } : {}),
+    },
     http: { address: '127.0.0.1', port: options.httpPort },
     dataDir: 'data',
     log: { level: options.logLevel },
