@@ -7,6 +7,14 @@
  * can stop a synchronous SQLite statement or a runaway loop — and gets
  * task_cancelled_exception; the next request gets a fresh thread.
  *
+ * A lane may shed load (`shedAfterMs`): while the oldest request waiting has
+ * waited that long, a new one is refused at once with Elasticsearch's
+ * overload error (429 es_rejected_execution_exception) rather than queued to
+ * miss its deadline too. The calls' lookups do: past the thread's capacity a
+ * FIFO queue makes every lookup late, so every call waits out its time limit
+ * and loses its lookup; refused at once, the excess calls go on through
+ * their flow without delay, and those queued still get their answers.
+ *
  * The thread starts with the first request (or `warm()`): loading it costs
  * far more than most requests, and a lane nobody uses should cost nothing,
  * at start or at close. A request's time runs from when it was asked or the
@@ -55,6 +63,7 @@ export class CdrWorkerLane {
   #data: CdrRequestWorkerData;
   readonly #name: string;
   readonly #graceMs: number;
+  readonly #shedAfterMs: number | undefined;
   readonly #queue: Job[] = [];
   #worker: Worker | undefined;
   /** Whether the current worker has opened its store and takes requests. */
@@ -68,11 +77,14 @@ export class CdrWorkerLane {
   #closed = false;
   /** Requests ended with their thread, for metrics and tests. */
   cancelled = 0;
+  /** Requests refused because those ahead had waited `shedAfterMs`, for metrics and tests. */
+  shed = 0;
 
-  constructor(data: CdrRequestWorkerData, name: string, graceMs = DEFAULT_GRACE_MS) {
+  constructor(data: CdrRequestWorkerData, name: string, graceMs = DEFAULT_GRACE_MS, shedAfterMs?: number) {
     this.#data = data;
     this.#name = name;
     this.#graceMs = graceMs;
+    this.#shedAfterMs = shedAfterMs;
   }
 
   /** Whether a thread runs (or is starting). */
@@ -104,6 +116,12 @@ export class CdrWorkerLane {
   run(request: LaneRequest): Promise<unknown> {
     if (this.#closed) return Promise.reject(new Error('the CDR store is closed'));
     if (request.signal?.aborted) return Promise.reject(cancelled('The request was cancelled: its client went away'));
+    const waitedMs = this.oldestWaitMs();
+    if (this.#shedAfterMs !== undefined && waitedMs >= this.#shedAfterMs) {
+      this.shed++;
+      const reason = `rejected: the ${this.#name} requests ahead of it have waited ${Math.round(waitedMs)} ms (the limit is ${this.#shedAfterMs} ms)`;
+      return Promise.reject(new CdrQueryError('es_rejected_execution_exception', reason, 429));
+    }
     return new Promise((resolve, reject) => {
       const job: Job = { id: this.#nextId++, request, queuedAt: performance.now(), resolve, reject };
       if (this.#ready) this.#startClock(job);

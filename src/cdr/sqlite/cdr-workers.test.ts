@@ -119,4 +119,24 @@ describe('CDR requests on worker threads', () => {
     assert.equal(store.callLookupsWaitMs(), 0, 'the queue moved');
     await store.close();
   });
+
+  it("refuses a call's lookup at once while those ahead have waited half the time limit: its call goes on without waiting it out", async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'shed.sqlite'), callTimeoutMs: 400 });
+    await store.index(documents(20_000));
+    await store.calls.search({ size: 0 });
+    // Scans of every document, one at a time: the queue behind the first grows older than 200 ms.
+    const scans = Array.from({ length: 40 }, () => store.calls.search({ query: { regexp: { note: 'n.*9' } }, size: 0 }));
+    while (store.callLookupsWaitMs() < 220) await sleep(10);
+    const asked = performance.now();
+    await assert.rejects(store.calls.search({ query: { term: { 'User ID': '101' } }, size: 1 }), {
+      type: 'es_rejected_execution_exception',
+      status: 429,
+      reason: /^rejected: the cdr-calls requests ahead of it have waited \d+ ms \(the limit is 200 ms\)$/,
+    });
+    assert.ok(performance.now() - asked < 50, 'refused at once, not after waiting');
+    await Promise.allSettled(scans);
+    assert.equal(store.callLookupsWaitMs(), 0);
+    assert.equal((await store.calls.search({ query: { term: { 'User ID': '101' } }, size: 0 })).hits.total?.value, 2857, 'once the queue is short, lookups are taken again');
+    await store.close();
+  });
 });

@@ -78,9 +78,10 @@ export class SqliteCdrWorkers implements CdrService {
     // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
-    this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs);
-    this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    // A lookup queued behind half a time limit's wait would most likely miss its deadline: refused at once, its call goes on.
+    this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs, this.#callTimeoutMs / 2);
+    this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#path = options.path;
     this.#retentionDays = options.retentionDays;
     this.#countries = options.countries;
