@@ -93,6 +93,20 @@ test('only the probe’s own datagram counts: others of the same length or conte
   }
 });
 
+test('a probe that never comes back (dropped from a full receive buffer) counts as waited, and the next one goes', async () => {
+  const { probe, nextSent } = heldProbe();
+  try {
+    const lost = await nextSent();
+    busyBehindSip(probe, 1_050);
+    await nextSent();
+    busyBehindSip(probe, 60);
+    assert.ok(probe.delayMs() >= 55, `the lost probe, and the next one waiting behind SIP too: a backlog (${probe.delayMs()} ms)`);
+    assert.equal(probe.received(lost), true, 'a late copy of the lost probe is still ours, not SIP');
+  } finally {
+    probe.stop();
+  }
+});
+
 test('no second probe is sent while one is still in the queue', async () => {
   const { probe, nextSent } = heldProbe();
   try {

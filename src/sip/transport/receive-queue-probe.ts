@@ -23,6 +23,8 @@ import { randomBytes } from 'node:crypto';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 const PROBE_INTERVAL_MS = 20;
+/** A probe not back by then was dropped (a full receive buffer drops datagrams): it counts as having waited this long, and the next goes. */
+const PROBE_LOST_MS = 1_000;
 const TOKEN_BYTES = 16;
 const BUSY_UTILIZATION = 0.9;
 const MIN_DATAGRAMS_AHEAD = 8;
@@ -46,7 +48,10 @@ export class ReceiveQueueProbe {
 
   constructor(send: (probe: Buffer) => void) {
     this.#timer = setInterval(() => {
-      if (this.#sent !== undefined) return;
+      if (this.#sent !== undefined) {
+        if (performance.now() - this.#sent.at < PROBE_LOST_MS) return;
+        this.#timed(this.#sent);
+      }
       this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization(), readBefore: this.#read };
       send(this.#token);
     }, PROBE_INTERVAL_MS);
@@ -59,10 +64,7 @@ export class ReceiveQueueProbe {
       this.#read += 1;
       return false;
     }
-    if (this.#sent !== undefined) {
-      this.#previousDelayMs = this.#lastDelayMs;
-      this.#lastDelayMs = this.#waitOf(this.#sent);
-    }
+    if (this.#sent !== undefined) this.#timed(this.#sent);
     this.#sent = undefined;
     return true;
   }
@@ -74,6 +76,11 @@ export class ReceiveQueueProbe {
   delayMs(): number {
     const waiting = this.#sent === undefined ? 0 : this.#waitOf(this.#sent);
     return Math.max(Math.min(this.#previousDelayMs, this.#lastDelayMs), Math.min(this.#lastDelayMs, waiting));
+  }
+
+  #timed(sent: SentProbe): void {
+    this.#previousDelayMs = this.#lastDelayMs;
+    this.#lastDelayMs = this.#waitOf(sent);
   }
 
   /** How long a probe has waited, if it waited behind SIP with the event loop busy all along; else 0. */
