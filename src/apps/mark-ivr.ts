@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
 import { arrayItems, formatArray } from '../engine/channel-array.js';
-import { template } from './args.js';
+import { numberOrTemplate, template } from './args.js';
 
 /**
  * Webitel's flow engine's `markIVR`: `{ "name": "menu", "value": "2" }` pushes the value onto the array variable
@@ -10,7 +10,7 @@ import { template } from './args.js';
  */
 export const markIvrApp: AppSpec<{ name: Template; value: Template }> = {
   name: 'markIVR',
-  args: z.object({ name: template, value: template }).strict(),
+  args: z.object({ name: template, value: numberOrTemplate }).strict(),
   run(ctx, args) {
     const name = ctx.expand(args.name).replaceAll("'", '');
     const value = ctx.expand(args.value);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { template } from './args.js';
+import { numberOrTemplate, template } from './args.js';
 
 interface UpdateCidArgs {
   name?: Template;
@@ -15,7 +15,7 @@ interface UpdateCidArgs {
 export const updateCidApp: AppSpec<UpdateCidArgs> = {
   name: 'updateCid',
   args: z
-    .object({ name: template.optional(), number: template.optional() })
+    .object({ name: template.optional(), number: numberOrTemplate.optional() })
     .strict()
     .refine((args) => args.name !== undefined || args.number !== undefined, 'expected name, number or both'),
   run(ctx, args) {

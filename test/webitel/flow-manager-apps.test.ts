@@ -35,16 +35,18 @@ describe("Webitel flow engine's applications", () => {
     await runSchema([{ updateCid: { name: 'Sales ${line}', number: '0441234567' } }, bridgeTo101], { ...answers, variables: { line: 'UA' } });
     const [target] = spy.plans()[0].groups[0];
     assert.deepEqual([target.callerIdName, target.callerIdNumber], ['Sales UA', '0441234567']);
+    const numeric = await runApp({ updateCid: { number: 380441234567 } });
+    assert.equal(numeric.call.getVariable('effective_caller_id_number'), '380441234567', 'a number written as a JSON number');
     const onlyName = await runApp({ updateCid: { name: 'Support' } });
     assert.deepEqual([onlyName.call.getVariable('effective_caller_id_name'), onlyName.call.getVariable('effective_caller_id_number')], ['Support', undefined]);
   });
 
   it('markIVR pushes each choice onto usr_<name>', async () => {
-    const run = await runSchema([{ markIVR: { name: "main'menu", value: '2' } }, { markIVR: { name: 'mainmenu', value: '${choice}' } }, { log: '${usr_mainmenu[0]} then ${usr_mainmenu[1]}' }], {
+    const run = await runSchema([{ markIVR: { name: "main'menu", value: '2' } }, { markIVR: { name: 'mainmenu', value: '${choice}' } }, { markIVR: { name: 'mainmenu', value: 7 } }, { log: '${usr_mainmenu[0]} then ${usr_mainmenu[1]} then ${usr_mainmenu[2]}' }], {
       variables: { choice: '5' },
     });
-    assert.deepEqual(run.steps[2].notes, ['2 then 5']);
-    assert.equal(run.steps[1].result, 'usr_mainmenu: 2 item(s)');
+    assert.deepEqual(run.steps[3].notes, ['2 then 5 then 7']);
+    assert.equal(run.steps[2].result, 'usr_mainmenu: 3 item(s)');
   });
 
   it('scheduleHangup ends the call once its time has come, with its cause or ALLOTTED_TIMEOUT', async () => {
