@@ -118,3 +118,18 @@ test('no second probe is sent while one is still in the queue', async () => {
     probe.stop();
   }
 });
+
+test('a probe that cannot be sent (the socket is closing) is not waited for, and does not throw out of its timer', async () => {
+  let attempts = 0;
+  const probe = new ReceiveQueueProbe(() => {
+    attempts += 1;
+    throw new Error('Not running');
+  });
+  try {
+    await sleep(70);
+    assert.ok(attempts >= 2, `tried again on the next tick (${attempts} attempts)`);
+    assert.equal(probe.delayMs(), 0);
+  } finally {
+    probe.stop();
+  }
+});

@@ -53,7 +53,12 @@ export class ReceiveQueueProbe {
         this.#timed(this.#sent);
       }
       this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization(), readBefore: this.#read };
-      send(this.#token);
+      try {
+        send(this.#token);
+      } catch {
+        // A socket that cannot send (closing) has no queue to measure; a throw here would end the process.
+        this.#sent = undefined;
+      }
     }, PROBE_INTERVAL_MS);
     this.#timer.unref();
   }
