@@ -86,8 +86,11 @@ class Entry implements Expiring {
 }
 
 export class BindingStore {
-  /** By address-of-record, then by contact key. */
-  readonly #byAor = new Map<string, Map<string, Entry>>();
+  /**
+   * By address-of-record: its entries, most recently refreshed last. An array, found by contact key with a scan:
+   * a user has one binding or a few, and a Map per user cost a few hundred bytes of each registration.
+   */
+  readonly #byAor = new Map<string, Entry[]>();
   readonly #expiries = new ExpiryQueue<Entry>((entry) => {
     const { domain, user } = splitAor(entry.aor);
     this.apply(domain, user, new Map([[entry.binding.key, null]]));
@@ -111,7 +114,7 @@ export class BindingStore {
 
   /** Current bindings of a user, most recently refreshed last. */
   contacts(domain: string, user: string): Binding[] {
-    return [...(this.#byAor.get(aor(domain, user))?.values() ?? [])].map((entry) => entry.binding);
+    return (this.#byAor.get(aor(domain, user)) ?? []).map((entry) => entry.binding);
   }
 
   /** Bindings of all users together. */
@@ -120,7 +123,7 @@ export class BindingStore {
   }
 
   get(domain: string, user: string, key: string): Binding | undefined {
-    return this.#byAor.get(aor(domain, user))?.get(key)?.binding;
+    return this.#byAor.get(aor(domain, user))?.find((entry) => entry.binding.key === key)?.binding;
   }
 
   /**
@@ -138,21 +141,20 @@ export class BindingStore {
   }
 
   #applyInMemory(domain: string, user: string, updates: ReadonlyMap<string, Binding | null>): void {
-    const entries = this.#byAor.get(aor(domain, user)) ?? new Map<string, Entry>();
+    const entries = this.#byAor.get(aor(domain, user)) ?? [];
     // The key as kept: one flat copy per address-of-record, shared by its entries (it is built from pieces of a request).
-    const key = entries.values().next().value?.aor ?? ownedText(aor(domain, user));
-    const before = entries.size;
+    const key = entries[0]?.aor ?? ownedText(aor(domain, user));
+    const before = entries.length;
     for (const [contact, binding] of updates) {
-      const previous = entries.get(contact);
-      if (previous) this.#expiries.remove(previous);
-      entries.delete(contact);
+      const previous = entries.findIndex((entry) => entry.binding.key === contact);
+      if (previous >= 0) this.#expiries.remove(entries.splice(previous, 1)[0]);
       if (binding) {
         const entry = new Entry(binding, key);
-        entries.set(contact, entry);
+        entries.push(entry);
         this.#expiries.add(entry);
       }
     }
-    this.#total += entries.size - before;
+    this.#total += entries.length - before;
     this.#keep(key, entries);
     this.#listener(domain, user, reachableCount(entries));
   }
@@ -172,7 +174,7 @@ export class BindingStore {
    */
   markReachable(domain: string, user: string, registration: Binding, reachable: boolean): UserBinding | undefined {
     const entries = this.#byAor.get(aor(domain, user));
-    const current = entries?.get(registration.key)?.binding;
+    const current = entries?.find((entry) => entry.binding.key === registration.key)?.binding;
     if (!current || current.callId !== registration.callId || current.cseq !== registration.cseq) return undefined;
     return this.#mark(reachable, (binding) => binding === current, aor(domain, user)).at(0);
   }
@@ -182,7 +184,7 @@ export class BindingStore {
     const found: UserBinding[] = [];
     for (const [key, entries] of this.#byAor) {
       const { domain, user } = splitAor(key);
-      for (const { binding } of entries.values()) found.push({ domain, user, binding });
+      for (const { binding } of entries) found.push({ domain, user, binding });
     }
     return found;
   }
@@ -190,11 +192,11 @@ export class BindingStore {
   /** Sets `unreachable` on the matching bindings whose flag differs, in the users named (all by default); reports each user changed once. */
   #mark(reachable: boolean, matches: (binding: Binding) => boolean, only?: string): UserBinding[] {
     const found: UserBinding[] = [];
-    const users = only === undefined ? this.#byAor : [[only, this.#byAor.get(only) ?? new Map<string, Entry>()] as const];
+    const users = only === undefined ? this.#byAor : [[only, this.#byAor.get(only) ?? []] as const];
     for (const [key, entries] of users) {
       const { domain, user } = splitAor(key);
       let changed = false;
-      for (const entry of entries.values()) {
+      for (const entry of entries) {
         const { binding } = entry;
         if (!matches(binding) || !binding.unreachable === reachable) continue;
         const { unreachable: _, ...rest } = binding;
@@ -215,15 +217,15 @@ export class BindingStore {
     this.#total = 0;
   }
 
-  #keep(key: string, entries: Map<string, Entry>): void {
-    if (entries.size === 0) this.#byAor.delete(key);
+  #keep(key: string, entries: Entry[]): void {
+    if (entries.length === 0) this.#byAor.delete(key);
     else if (!this.#byAor.has(key)) this.#byAor.set(key, entries);
   }
 }
 
-function reachableCount(entries: ReadonlyMap<string, Entry>): number {
+function reachableCount(entries: readonly Entry[]): number {
   let count = 0;
-  for (const { binding } of entries.values()) if (!binding.unreachable) count++;
+  for (const { binding } of entries) if (!binding.unreachable) count++;
   return count;
 }
 
