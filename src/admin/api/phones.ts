@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Directory, User } from '../../directory/directory.js';
 import { formatUri } from '../../sip/message/index.js';
-import type { Binding } from '../../sip/registrar/index.js';
+import { bindingUri, type Binding } from '../../sip/registrar/index.js';
 import { notFound } from './api-error.js';
 import { domainUserParams, type ApiRoutes } from './api-route.js';
 
@@ -35,7 +35,7 @@ export function phoneOf(source: PhonesSource, user: User): Phone {
     name: user.name,
     account_state: source.directory.phoneState.state(user.domain, user.id),
     contacts: source.contactsOf(user.domain, user.id).map((binding) => ({
-      uri: formatUri(binding.uri),
+      uri: formatUri(bindingUri(binding)),
       source: `${binding.source.transport}:${binding.source.address}:${binding.source.port}`,
       ...(binding.userAgent ? { userAgent: binding.userAgent } : {}),
       expiresAt: new Date(binding.expiresAt).toISOString(),

@@ -12,9 +12,7 @@ import { testDirectory, testDomain } from '../../../test/support/engine.js';
 const CARRIER_DESTINATION: Destination = { transport: 'udp', address: '192.0.2.50', port: 5060 };
 
 function binding(uri: string, source: Source): Binding {
-  const contact = parseNameAddr(`<${uri}>`, 'Contact');
-  assert.ok(contact.ok);
-  return { contact: `<${uri}>`, uri: contact.value.uri, key: uri, callId: 'reg-1', cseq: 1, expiresAt: Date.now() + 60_000, source };
+  return { contact: `<${uri}>`, key: uri, callId: 'reg-1', cseq: 1, expiresAt: Date.now() + 60_000, source };
 }
 
 const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };

@@ -11,7 +11,7 @@ import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
 import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
-import { bindingDestination, type Binding } from '../registrar/index.js';
+import { bindingDestination, bindingUri, type Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
@@ -94,7 +94,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
         endpointIndex,
         forks: contacts.map((binding) =>
           fork(
-            { requestUri: binding.uri, destination: bindingDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
+            { requestUri: bindingUri(binding), destination: bindingDestination(binding), to: `<${formatUri(sipUri(user.id, domain))}>`, fromHost: context.domain },
             { kind: 'user', domain, userId: user.id, binding, destinationNumber: user.id },
           ),
         ),

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { bridgeFailureCause, planBridge } from '../../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest } from '../../call/call.js';
 import { SimulatedClock } from '../../clock.js';
-import { buildResponse, formatUri, parseNameAddr, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, formatUri, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
 import type { Binding } from '../registrar/index.js';
 import type { ClientTransaction, ClientTransactionUser } from '../transaction/index.js';
@@ -47,9 +47,7 @@ function harness() {
     directory: testDirectory(),
     contactsOf: (_domain, user) =>
       (contacts[user] ?? []).map((uri): Binding => {
-        const contact = parseNameAddr(`<${uri}>`, 'Contact');
-        assert.ok(contact.ok);
-        return { contact: `<${uri}>`, uri: contact.value.uri, key: uri, callId: 'r', cseq: 1, expiresAt: Date.now() + 60_000, source: SOURCE };
+        return { contact: `<${uri}>`, key: uri, callId: 'r', cseq: 1, expiresAt: Date.now() + 60_000, source: SOURCE };
       }),
     contactUnreachable: (_domain, user, binding, why) => unreachable.push(`${user} ${binding.key}: ${why}`),
     gateways: { find: () => undefined, fromSource: () => undefined },

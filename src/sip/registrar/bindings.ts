@@ -5,18 +5,18 @@
  * the phone state (`nonreg` / `onhook`) is derived from.
  */
 import { isIP } from 'node:net';
-import { ownedText, type SipUri } from '../message/index.js';
+import { ownedText, parseNameAddr, type SipUri } from '../message/index.js';
 import type { Destination, Source } from '../transport/index.js';
 import { ExpiryQueue, type Expiring } from './expiry-queue.js';
 
 export interface Binding {
   /**
    * The Contact as registered, parameters included (q, +sip.instance…), as
-   * text: it is only written back (in REGISTER responses, to the store),
-   * so a binding holds no parsed copy of it besides `uri`.
+   * text: a binding lives for its expiry, an hour by default, and a parsed
+   * copy (its URI, a Map of parameters) cost a few hundred bytes of each. The
+   * URI is read from it when a request goes to the phone (`bindingUri`).
    */
   contact: string;
-  uri: SipUri;
   /** Equal for Contact URIs that are the same binding (see contact-key.ts). */
   key: string;
   /** §10.3 step 7: later REGISTERs are ordered by Call-ID and CSeq. */
@@ -46,9 +46,19 @@ export interface Binding {
  * Contact's own address, since the source port of a closed connection listens to nobody.
  */
 export function bindingDestination(binding: Binding): Destination {
-  const { source, uri } = binding;
-  if (source.transport !== 'tcp' || !isIP(uri.host)) return source;
+  const { source } = binding;
+  if (source.transport !== 'tcp') return source;
+  const uri = bindingUri(binding);
+  if (!isIP(uri.host)) return source;
   return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
+}
+
+/** The Contact URI of a binding: where requests to the phone go (its Request-URI). */
+export function bindingUri(binding: Binding): SipUri {
+  const contact = parseNameAddr(binding.contact, 'Contact');
+  // The text is one the registrar wrote from a parsed Contact.
+  if (!contact.ok) throw new Error(`a binding's contact does not parse: ${binding.contact}`);
+  return contact.value.uri;
 }
 
 /** `contacts`: the bindings not marked unreachable. */

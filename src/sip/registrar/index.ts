@@ -4,7 +4,7 @@
  * for where a user's phones are reachable (URI, NAT source, expiry).
  */
 export { Registrar, type RegistrarOptions } from './registrar.js';
-export { bindingDestination, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
+export { bindingDestination, bindingUri, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
 export { SqliteRegistrations } from './sqlite-registrations.js';
 export type { ExpiryLimits } from './registration-request.js';
 export { Qualifier, type QualifyOptions } from './qualify.js';

@@ -14,7 +14,7 @@ import { formatCSeq, formatUri, generateCallId, generateTag, SipHeaders, type Si
 import type { LocalAddress } from '../local-address.js';
 import type { ClientTransaction, ClientTransactionUser } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
-import { bindingDestination, type Binding, type UserBinding } from './bindings.js';
+import { bindingDestination, bindingUri, type Binding, type UserBinding } from './bindings.js';
 
 export interface QualifyOptions {
   intervalMs: number;
@@ -110,9 +110,10 @@ export class Qualifier {
     headers.set('via', this.#options.local.via(destination));
     headers.set('max-forwards', '70');
     headers.set('from', `<sip:callrouter@${domain}>;tag=${generateTag()}`);
-    headers.set('to', `<${formatUri(binding.uri)}>`);
+    const uri = bindingUri(binding);
+    headers.set('to', `<${formatUri(uri)}>`);
     headers.set('call-id', generateCallId());
     headers.set('cseq', formatCSeq({ seq: 1, method: 'OPTIONS' }));
-    return { type: 'request', method: 'OPTIONS', uri: binding.uri, headers, body: EMPTY };
+    return { type: 'request', method: 'OPTIONS', uri, headers, body: EMPTY };
   }
 }

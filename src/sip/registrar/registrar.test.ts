@@ -10,7 +10,7 @@ import { NonInviteServerTransaction } from '../transaction/non-invite-server.js'
 import { FakeTransport, sipRequest, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
 import { openStateDatabase } from '../../state-database.js';
-import type { RegistrationStore } from './bindings.js';
+import { bindingUri, type RegistrationStore } from './bindings.js';
 import { Registrar } from './registrar.js';
 import { SqliteRegistrations } from './sqlite-registrations.js';
 
@@ -99,7 +99,7 @@ test('REGISTER is challenged, then binds the contact; the phone goes on-hook', (
   assert.match(ok.headers.get('to') ?? '', /;tag=/);
   assert.equal(directory.phoneState.state('example.com', '101'), 'onhook');
   const [binding] = registrar.contacts('example.com', '101');
-  assert.equal(binding.uri.host, '10.0.0.5');
+  assert.equal(bindingUri(binding).host, '10.0.0.5');
   assert.deepEqual(binding.source, UDP_PEER, 'the NAT-side address to reach the phone');
 });
 
@@ -216,7 +216,7 @@ test('with a store, bindings survive a restart with the expiry they had; expired
 
   const after = setUp(undefined, new SqliteRegistrations(db));
   const restored = after.registrar.contacts('example.com', '101');
-  assert.deepEqual(restored.map((binding) => binding.uri.host), ['10.0.0.5']);
+  assert.deepEqual(restored.map((binding) => bindingUri(binding).host), ['10.0.0.5']);
   assert.equal(restored[0].expiresAt, 1_000_000 + 600_000);
   assert.deepEqual(restored[0].source, { ...UDP_PEER, transport: 'tcp' }, 'the connection died with the process');
   assert.equal(after.directory.phoneState.state('example.com', '101'), 'onhook');

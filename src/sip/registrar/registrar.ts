@@ -23,7 +23,7 @@ import {
 } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
-import { BindingStore, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
+import { BindingStore, bindingUri, type Binding, type RegistrationStore, type UserBinding } from './bindings.js';
 import { readRegistrationRequest, type ExpiryLimits, type RequestedContact } from './registration-request.js';
 
 export interface RegistrarOptions {
@@ -91,7 +91,7 @@ export class Registrar {
   connectionClosed(source: Source): void {
     if (source.connectionId === undefined) return;
     for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
-      this.#logger?.info({ domain, user, contact: formatUri(binding.uri) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
+      this.#logger?.info({ domain, user, contact: formatUri(bindingUri(binding)) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
     }
   }
 
@@ -109,7 +109,7 @@ export class Registrar {
   markReachable(domain: string, user: string, registration: Binding, reachable: boolean, why: string): void {
     const changed = this.#bindings.markReachable(domain, user, registration, reachable);
     if (!changed) return;
-    const contact = formatUri(changed.binding.uri);
+    const contact = formatUri(bindingUri(changed.binding));
     if (reachable) this.#logger?.info({ domain, user, contact }, `phone reachable again: ${why}`);
     else this.#logger?.warn({ domain, user, contact }, `phone unreachable until it answers or registers again: ${why}`);
   }
@@ -213,12 +213,9 @@ function countAfter(current: readonly Binding[], updates: ReadonlyMap<string, Bi
 }
 
 /** A binding lives for its expiry (an hour by default): with copies of its texts, not slices of its REGISTER. */
-function keptBinding(contact: NameAddr, binding: Omit<Binding, 'contact' | 'uri'>): Binding {
-  const text = ownedText(formatNameAddr(contact));
-  const kept = parseNameAddr(text, 'Contact');
+function keptBinding(contact: NameAddr, binding: Omit<Binding, 'contact'>): Binding {
   return {
-    contact: text,
-    uri: kept.ok ? kept.value.uri : contact.uri,
+    contact: ownedText(formatNameAddr(contact)),
     ...binding,
     key: ownedText(binding.key),
     callId: ownedText(binding.callId),

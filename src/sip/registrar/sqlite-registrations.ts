@@ -59,7 +59,6 @@ export class SqliteRegistrations implements RegistrationStore {
         user: row.user,
         binding: {
           contact: formatNameAddr(contact.value),
-          uri: contact.value.uri,
           key: row.key,
           callId: row.call_id,
           cseq: row.cseq,
