@@ -3,7 +3,7 @@ import { bridgeFailureCause, planBridge } from '../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
 import { bridgeParameterList, bridgeParameterListOrMap, template } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 import type { RingingCall } from './services/pickup-groups.js';

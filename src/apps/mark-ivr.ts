@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { arrayItems, formatArray } from '../engine/channel-array.js';
 import { numberOrTemplate, template } from './args.js';
+import { pushOntoArray } from './set-array.js';
 
 /**
  * Webitel's flow engine's `markIVR`: `{ "name": "menu", "value": "2" }` pushes the value onto the array variable
@@ -16,8 +16,6 @@ export const markIvrApp: AppSpec<{ name: Template; value: Template }> = {
     const value = ctx.expand(args.value);
     if (!name || !value) return { result: 'skipped: name and value are both required' };
     const variable = `usr_${name}`;
-    const items = [...arrayItems(ctx.variables.channel(variable)), value];
-    ctx.setVariable(variable, formatArray(items));
-    return { result: `${variable}: ${items.length} item(s)` };
+    return { result: `${variable}: ${pushOntoArray(ctx, variable, [value])} item(s)` };
   },
 };

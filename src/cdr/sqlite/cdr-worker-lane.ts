@@ -77,8 +77,6 @@ export class CdrWorkerLane {
   #closed = false;
   /** Requests ended with their thread, for metrics and tests. */
   cancelled = 0;
-  /** Requests refused because those ahead had waited `shedAfterMs`, for metrics and tests. */
-  shed = 0;
 
   constructor(data: CdrRequestWorkerData, name: string, graceMs = DEFAULT_GRACE_MS, shedAfterMs?: number) {
     this.#data = data;
@@ -118,7 +116,6 @@ export class CdrWorkerLane {
     if (request.signal?.aborted) return Promise.reject(cancelled('The request was cancelled: its client went away'));
     const waitedMs = this.oldestWaitMs();
     if (this.#shedAfterMs !== undefined && waitedMs >= this.#shedAfterMs) {
-      this.shed++;
       const reason = `rejected: the ${this.#name} requests ahead of it have waited ${Math.round(waitedMs)} ms (the limit is ${this.#shedAfterMs} ms)`;
       return Promise.reject(new CdrQueryError('es_rejected_execution_exception', reason, 429));
     }

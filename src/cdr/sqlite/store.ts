@@ -8,7 +8,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { systemClock, type Clock } from '../../clock.js';
-import type { FieldType } from '../mapping.js';
 import type { BulkResponse } from '../bulk.js';
 import type { CallTraceStore } from '../call-traces.js';
 import type { Bound } from '../query/bound.js';

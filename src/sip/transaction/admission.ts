@@ -25,6 +25,7 @@
  */
 
 import { performance } from 'node:perf_hooks';
+import { loopWasBusy } from '../../event-loop-busy.js';
 
 /** Where the lag comes from; tests inject their own. */
 export interface LagSource {
@@ -34,7 +35,6 @@ export interface LagSource {
 }
 
 const SAMPLE_INTERVAL_MS = 20;
-const BUSY_UTILIZATION = 0.9;
 
 interface Sample {
   lagMs: number;
@@ -68,7 +68,7 @@ export class EventLoopLag implements LagSource {
       this.#previous = this.#latest;
       this.#latest = {
         lagMs: Math.max(0, performance.now() - expected),
-        busy: performance.eventLoopUtilization(utilization, this.#utilization).utilization >= BUSY_UTILIZATION,
+        busy: loopWasBusy(this.#utilization, utilization),
       };
       this.#utilization = utilization;
       this.#arm();

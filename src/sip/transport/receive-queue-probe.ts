@@ -21,12 +21,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { loopWasBusy } from '../../event-loop-busy.js';
 
 const PROBE_INTERVAL_MS = 20;
 /** A probe not back by then was dropped (a full receive buffer drops datagrams): it counts as having waited this long, and the next goes. */
 const PROBE_LOST_MS = 1_000;
 const TOKEN_BYTES = 16;
-const BUSY_UTILIZATION = 0.9;
 const MIN_DATAGRAMS_AHEAD = 8;
 
 interface SentProbe {
@@ -91,8 +91,7 @@ export class ReceiveQueueProbe {
   /** How long a probe has waited, if it waited behind SIP with the event loop busy all along; else 0. */
   #waitOf(sent: SentProbe): number {
     if (this.#read - sent.readBefore < MIN_DATAGRAMS_AHEAD) return 0;
-    const busy = performance.eventLoopUtilization(sent.utilization).utilization >= BUSY_UTILIZATION;
-    return busy ? performance.now() - sent.at : 0;
+    return loopWasBusy(sent.utilization) ? performance.now() - sent.at : 0;
   }
 
   stop(): void {
