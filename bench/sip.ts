@@ -33,7 +33,9 @@
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
  * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
- * '{"maxReceiveQueueMs":200}', to compare admission limits).
+ * '{"maxReceiveQueueMs":200}', to compare admission limits), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
+ * its registrations, and idle and while the memory step holds its calls, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
+ * each router step, garbage included, to see what makes the collector work).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -63,6 +65,10 @@ const COOLDOWN_MS = setting('COOLDOWN_SECONDS', 2, 1) * 1000;
 /** Before each memory figure: 64×T1 and a second, so no transaction of what ran before is left. */
 const MEMORY_SETTLE_MS = setting('MEMORY_SETTLE_SECONDS', 33, 0) * 1000;
 const KAMAILIO_WORKERS = setting('KAMAILIO_WORKERS', 4, 4);
+/** A folder for a heap snapshot of each router while its memory step's calls are held. */
+const HEAP_SNAPSHOT = process.env.HEAP_SNAPSHOT ? resolve(process.env.HEAP_SNAPSHOT) : undefined;
+/** A folder for an allocation profile of each router step (open it in Chrome's DevTools, Memory tab). */
+const ALLOCATIONS = process.env.ALLOCATIONS ? resolve(process.env.ALLOCATIONS) : undefined;
 const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as ('bridge' | 'last-agent')[];
 const LOG_LEVELS = list(process.env.LOG_LEVELS, 'info,warn');
 
@@ -145,7 +151,11 @@ try {
   // Memory is measured on the routers of the first log level (this build's, and the baseline's when there is one).
   const measured = routers.filter((router) => router.name.endsWith(`log ${LOG_LEVELS[0]}`));
   const before = new Map<RouterProcess, number>();
-  for (const router of measured) before.set(router, (await router.liveHeap()).heapUsedBytes);
+  const snapshotFile = (router: RouterProcess, what: string) => join(HEAP_SNAPSHOT!, `${router.name.replace(/\W+/g, '-')}-${what}.heapsnapshot`);
+  for (const router of measured) {
+    before.set(router, (await router.liveHeap()).heapUsedBytes);
+    if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, 'before-registrations'));
+  }
   for (const router of routers) {
     await register(phoneUsers, phonePort, router.sipPort);
     await register(['100', '102'], busyPort, router.sipPort);
@@ -155,6 +165,7 @@ try {
   for (const router of measured) {
     const after = await router.liveHeap();
     const registrations = phoneUsers.length + 2;
+    if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${registrations}-registrations`));
     memoryLines.push(
       `registrations: ${count(registrations)} at router ${router.name}: live heap ${mb(before.get(router)!)} → ${mb(after.heapUsedBytes)}, ` +
         `${((after.heapUsedBytes - before.get(router)!) / registrations / 1024).toFixed(2)} kB per registration (RSS ${mb(after.rssBytes)})`,
@@ -186,6 +197,7 @@ try {
     refusals: () => router.refusals(),
     takeWarnings: () => router.takeWarnings(),
     fallbacks: async () => (await ringGroup.stats()).created,
+    sampleAllocations: () => router.sampleAllocations(),
   });
   const systems: SystemUnderTest[] = SCHEMAS.flatMap((schema) => routers.map((router) => routerSystem(router, schema)));
   if (kamailio) {
@@ -209,6 +221,7 @@ try {
       // The transactions of what ran before end 64×T1 after it: idle means without them.
       await sleep(MEMORY_SETTLE_MS);
       const idle = await router.liveHeap();
+      if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-idle`));
       const rate = Math.min(200, MEMORY_CALLS);
       const uac = await startSippProcess({
         scenario: await carrierScenario(carrierSource, work, HOLD_MS),
@@ -227,6 +240,7 @@ try {
       while ((await phones.stats()).current < MEMORY_CALLS && Date.now() < deadline) await sleep(100);
       const inProgress = (await phones.stats()).current;
       const held = await router.liveHeap();
+      if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-${inProgress}-calls`));
       await uac.exited;
       await uac.cleanup();
       // Fewer calls up than asked (refused, or sipp starved on a loaded machine) would make a per-call figure of noise.
@@ -249,7 +263,9 @@ try {
     const running = systems.filter((system) => !firstFailing.has(system.label));
     if (running.length === 0) break;
     for (const system of running) {
+      const sampling = ALLOCATIONS ? await system.sampleAllocations?.() : undefined;
       const step = await runStep(system, carrier, rate, STEP_SECONDS);
+      await sampling?.stop(join(ALLOCATIONS!, `${system.label.replace(/\W+/g, '-')}-${rate}.heapprofile`));
       console.log(describeStep(step));
       (step.ok ? best : firstFailing).set(system.label, step);
       await settle([phones, ringGroup], COOLDOWN_MS);

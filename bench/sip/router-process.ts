@@ -79,6 +79,10 @@ export interface RouterProcess {
   refusals(): Promise<number>;
   /** Heap in use right after a full garbage collection, and RSS then. */
   liveHeap(): Promise<{ heapUsedBytes: number; rssBytes: number }>;
+  /** A V8 heap snapshot (after a full GC) into `file`, for a memory profile. */
+  heapSnapshot(file: string): Promise<void>;
+  /** Samples allocations, those collected since included, until `stop` writes them as a .heapprofile. */
+  sampleAllocations(): Promise<{ stop(file: string): Promise<void> }>;
   /** Warnings and errors logged since the last call, by message (the log file is emptied). */
   takeWarnings(): Promise<Map<string, number>>;
   stop(): Promise<void>;
@@ -147,6 +151,14 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
       const memory = await collectGarbageAndMeasure(inspectorUrl);
       return { heapUsedBytes: memory.heapUsed, rssBytes: memory.rss };
     },
+    async heapSnapshot(file) {
+      if (!inspectorUrl) throw new Error(`router ${name}: no inspector address on its stderr`);
+      await writeHeapSnapshot(inspectorUrl, file);
+    },
+    async sampleAllocations() {
+      if (!inspectorUrl) throw new Error(`router ${name}: no inspector address on its stderr`);
+      return sampleAllocations(inspectorUrl);
+    },
     async takeWarnings() {
       const kinds = new Map<string, number>();
       const text = await readFile(logFile, 'latin1');
@@ -174,8 +186,15 @@ function withoutLogLevel(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+interface InspectorSession {
+  call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  /** Every event of `method` until the session closes. */
+  onEvent(method: string, listener: (params: Record<string, unknown>) => void): void;
+  close(): void;
+}
+
 /** Chrome DevTools protocol over the inspector's WebSocket (Node 20: --experimental-websocket in the bench's process). */
-async function collectGarbageAndMeasure(url: string): Promise<{ heapUsed: number; rss: number }> {
+async function openInspector(url: string): Promise<InspectorSession> {
   const socket = new WebSocket(url);
   await new Promise((done, fail) => {
     socket.addEventListener('open', done, { once: true });
@@ -183,22 +202,60 @@ async function collectGarbageAndMeasure(url: string): Promise<{ heapUsed: number
   });
   let nextId = 1;
   const pending = new Map<number, (result: unknown) => void>();
+  const listeners = new Map<string, (params: Record<string, unknown>) => void>();
   socket.addEventListener('message', (event) => {
-    const reply = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-    if (reply.id !== undefined) pending.get(reply.id)?.(reply.result);
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; method?: string; params?: Record<string, unknown> };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+    else if (message.method) listeners.get(message.method)?.(message.params ?? {});
   });
-  const call = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<unknown>((done) => {
-      const id = nextId++;
-      pending.set(id, done);
-      socket.send(JSON.stringify({ id, method, params }));
-    });
+  return {
+    call: (method, params = {}) =>
+      new Promise<unknown>((done) => {
+        const id = nextId++;
+        pending.set(id, done);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    onEvent: (method, listener) => listeners.set(method, listener),
+    close: () => socket.close(),
+  };
+}
+
+async function collectGarbageAndMeasure(url: string): Promise<{ heapUsed: number; rss: number }> {
+  const inspector = await openInspector(url);
   try {
-    await call('HeapProfiler.collectGarbage');
-    await call('HeapProfiler.collectGarbage');
-    const result = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    await inspector.call('HeapProfiler.collectGarbage');
+    await inspector.call('HeapProfiler.collectGarbage');
+    const result = (await inspector.call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
     return JSON.parse(result.result.value) as { heapUsed: number; rss: number };
   } finally {
-    socket.close();
+    inspector.close();
   }
+}
+
+async function writeHeapSnapshot(url: string, file: string): Promise<void> {
+  const inspector = await openInspector(url);
+  const chunks: string[] = [];
+  inspector.onEvent('HeapProfiler.addHeapSnapshotChunk', (params) => chunks.push(String(params.chunk)));
+  try {
+    await inspector.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    await writeFile(file, chunks.join(''));
+  } finally {
+    inspector.close();
+  }
+}
+
+/** Every 16 kB allocated is sampled, garbage included, so the profile shows what makes the collector work. */
+async function sampleAllocations(url: string): Promise<{ stop(file: string): Promise<void> }> {
+  const inspector = await openInspector(url);
+  await inspector.call('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(file) {
+      try {
+        const { profile } = (await inspector.call('HeapProfiler.stopSampling')) as { profile: unknown };
+        await writeFile(file, JSON.stringify(profile));
+      } finally {
+        inspector.close();
+      }
+    },
+  };
 }

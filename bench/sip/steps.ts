@@ -26,6 +26,8 @@ export interface SystemUnderTest {
   takeWarnings(): Promise<Map<string, number>>;
   /** Calls that reached the fallback (missed their agent) so far. */
   fallbacks?(): Promise<number>;
+  /** Starts sampling where its JavaScript allocates; `stop` writes the profile (routers only). */
+  sampleAllocations?(): Promise<{ stop(file: string): Promise<void> }>;
 }
 
 export interface StepFigures {

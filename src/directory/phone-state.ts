@@ -1,3 +1,4 @@
+import { ownedText } from '../owned-text.js';
 import type { AccountState, PhoneStateTracker } from './directory.js';
 
 interface LiveUser {
@@ -63,7 +64,8 @@ export class InMemoryPhoneState implements PhoneStateTracker {
     let live = this.#users.get(k);
     if (!live) {
       live = { contacts: 0, dnd: false, ringing: 0, calls: 0 };
-      this.#users.set(k, live);
+      // The user ID often comes from a request's text: a key built on it would keep that whole request alive.
+      this.#users.set(ownedText(k), live);
     }
     const before = derive(live);
     mutate(live);

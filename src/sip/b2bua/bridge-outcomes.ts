@@ -7,7 +7,7 @@ import type { BridgePlan, BridgeResult } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { SipResponse } from '../message/index.js';
 import type { Fork } from './bridge-targets.js';
-import { sessionBody, type SessionBody } from './inbound-leg.js';
+import { sessionBody, type SessionBody } from './session-body.js';
 import type { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
 

@@ -8,7 +8,8 @@
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { SipRequest } from '../message/index.js';
-import { sessionBody, type InboundLeg, type SessionBody } from './inbound-leg.js';
+import type { InboundLeg } from './inbound-leg.js';
+import { sessionBody, type SessionBody } from './session-body.js';
 import { LegMedia } from './leg-media.js';
 import type { SipStack } from './sip-stack.js';
 

@@ -3,11 +3,11 @@
  * §12, §15): take in-dialog requests from the peer, send BYE and other
  * requests to it, and know whether and by whom the leg was ended.
  */
-import { buildResponse, generateUuid, ownedBytes, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, generateUuid, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
-import type { SessionBody } from './inbound-leg.js';
+import { ownedSession, type SessionBody } from './session-body.js';
 import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
 export interface DialogLegEvents {
@@ -119,9 +119,9 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#unacknowledged = { seq: seq.value.seq, cancelTimer: schedule(t1) };
   }
 
-  /** Kept for the whole call: a copy, since the body is often a view of the whole message another peer sent. */
+  /** Kept for the whole call: a copy, since the session often comes from the whole message another peer sent. */
   #rememberLocalSession(session: SessionBody): void {
-    this.#lastLocalSession = { body: ownedBytes(session.body), contentType: session.contentType };
+    this.#lastLocalSession = ownedSession(session);
   }
 
   /** The ACK of our last 2xx to an INVITE came. */

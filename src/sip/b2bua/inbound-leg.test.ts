@@ -6,7 +6,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import { InboundLeg } from './inbound-leg.js';
 import { SimulatedClock } from '../../clock.js';
 import { TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
-import { ackFor, ANSWER, fakeStack, inDialogRequest, invite, setup, T1, T2 } from '../../../test/support/sip/inbound-leg-doubles.js';
+import { ackFor, ANSWER, fakeStack, inDialogRequest, invite, setup, T1 } from '../../../test/support/sip/inbound-leg-doubles.js';
 
 test('the INVITE offer is exposed; provisional responses carry our To tag; a repeated bodiless 180 is not re-sent', () => {
   const { leg, responses, statuses } = setup();

@@ -7,19 +7,15 @@
  * in progress holds what it read from it, not the whole message (and the
  * datagram under it).
  */
-import { buildResponse, generateTag, ownedBytes, ownedText, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { buildResponse, generateTag, ownedText, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
 import { uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
 import { DialogLeg, type EndedBy } from './dialog-leg.js';
+import { ownedSession, sessionBody, type SessionBody } from './session-body.js';
 import type { SipStack } from './sip-stack.js';
-
-export interface SessionBody {
-  body: Buffer;
-  contentType: string;
-}
 
 export interface InboundLegSetupEvents {
   /** CANCEL arrived before our final response; 487 has been sent. */
@@ -60,7 +56,7 @@ export class InboundLeg extends DialogLeg {
     this.#source = source;
     this.#invite = invite;
     const offer = sessionBody(invite);
-    this.#offer = offer && { body: ownedBytes(offer.body), contentType: offer.contentType };
+    this.#offer = offer && ownedSession(offer);
     const to = invite.headers.get('to');
     this.calledAddress = to === undefined ? undefined : ownedText(to);
   }
@@ -196,10 +192,4 @@ export class InboundLeg extends DialogLeg {
     }
     return response;
   }
-}
-
-/** The message's body with its type, if it has one. */
-export function sessionBody(message: { headers: { get(name: string): string | undefined }; body: Buffer }): SessionBody | undefined {
-  if (message.body.length === 0) return undefined;
-  return { body: message.body, contentType: message.headers.get('content-type') ?? 'application/sdp' };
 }

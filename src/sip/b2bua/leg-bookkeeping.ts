@@ -11,7 +11,7 @@ import type { Clock } from '../../clock.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { SipResponse } from '../message/index.js';
 import type { Fork } from './bridge-targets.js';
-import { sessionBody } from './inbound-leg.js';
+import { sessionBody } from './session-body.js';
 import type { LegJournal } from './leg-journal.js';
 import { LegTimeline, type LegIdentity } from './leg-timeline.js';
 import type { OutboundLeg } from './outbound-leg.js';

@@ -15,7 +15,7 @@ import { offersHold } from '../../media/sdp/offer-answer.js';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { DialogLeg } from './dialog-leg.js';
-import { sessionBody } from './inbound-leg.js';
+import { sessionBody } from './session-body.js';
 
 export class LegMedia {
   /** Digits pressed and not yet collected (digits pressed during a prompt count). */

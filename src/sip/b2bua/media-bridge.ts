@@ -7,7 +7,7 @@ import type { HangupCause } from '../../call/hangup-cause.js';
 import type { MediaEngine, MediaSession, PlayItem } from '../../media/media-engine.js';
 import type { SipResponse } from '../message/index.js';
 import type { SipStack } from './sip-stack.js';
-import { sessionBody, type SessionBody } from './inbound-leg.js';
+import { sessionBody, type SessionBody } from './session-body.js';
 import { LegMedia } from './leg-media.js';
 import { playLooped, type LoopedPrompt } from './looped-prompt.js';
 import type { OutboundLeg } from './outbound-leg.js';

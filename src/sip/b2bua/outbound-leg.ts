@@ -24,7 +24,7 @@ import { readMinSE, readUacAnswer, uacOfferHeaders } from '../dialog/session-tim
 import type { ClientTransactionUser } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
 import { DialogLeg } from './dialog-leg.js';
-import type { SessionBody } from './inbound-leg.js';
+import type { SessionBody } from './session-body.js';
 import { sendRequest, type SipStack } from './sip-stack.js';
 
 export interface OutboundTarget {

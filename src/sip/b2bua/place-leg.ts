@@ -10,7 +10,7 @@ import type { BridgeAttempt, BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
-import { sessionBody } from './inbound-leg.js';
+import { sessionBody } from './session-body.js';
 import { LegMedia } from './leg-media.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring, type ForkObserver } from './ring-group.js';

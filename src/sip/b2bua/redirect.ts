@@ -11,7 +11,8 @@ import type { RedirectOutcome } from '../../call/call.js';
 import type { Clock } from '../../clock.js';
 import { buildResponse, parseNameAddr } from '../message/index.js';
 import type { DialogLeg } from './dialog-leg.js';
-import { sessionBody, type InboundLeg } from './inbound-leg.js';
+import type { InboundLeg } from './inbound-leg.js';
+import { sessionBody } from './session-body.js';
 
 /** How long the caller's phone has to report its new call's final status before our side ends anyway (64 × T1). */
 export const TRANSFER_REPORT_TIMEOUT_MS = 32_000;

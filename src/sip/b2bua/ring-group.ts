@@ -10,7 +10,7 @@ import { causeFromSipStatus, type HangupCause } from '../../call/hangup-cause.js
 import type { Clock } from '../../clock.js';
 import type { SipResponse } from '../message/index.js';
 import { resolveEndpoint, type Fork, type TargetContext } from './bridge-targets.js';
-import type { SessionBody } from './inbound-leg.js';
+import type { SessionBody } from './session-body.js';
 import { OutboundLeg } from './outbound-leg.js';
 import type { SipStack } from './sip-stack.js';
 import type { StopSignal } from './call-ending.js';

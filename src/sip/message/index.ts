@@ -46,4 +46,4 @@ export { generateBranch, generateTag, generateCallId, generateUuid, BRANCH_MAGIC
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
 export { splitList, readParams, formatParams, quote, unquote, parseDecimal, headerText } from './syntax.js';
 export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
-export { ownedBytes, ownedText } from './owned-text.js';
+export { ownedBytes, ownedText } from '../../owned-text.js';
