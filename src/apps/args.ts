@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parameterProblem } from '../call/bridge-parameters.js';
 import { closestName } from '../closest-name.js';
+import { warnAtLoad } from '../engine/load-warnings.js';
 import { Template } from '../engine/template.js';
 
 /** A string argument, compiled for `${…}` substitution at run time. */
@@ -15,8 +16,49 @@ export const numberOrTemplate = z.union([z.number().finite(), z.string()]).trans
 export const wholeNumber = (least: number) =>
   z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
 
-/** DTMF keys, e.g. a terminator: `"#"`, `"*#"`, or none. */
-export const dtmfKeys = z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D');
+/** A whole number of at least `least`, or why the text is not one. */
+export function wholeNumberIn(text: string, least: number): number | string {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return `expected a whole number, got ${JSON.stringify(text)}`;
+  const value = Number(trimmed);
+  return value >= least ? value : `expected a number >= ${least}, got ${value}`;
+}
+
+/**
+ * A whole number of at least `least` as Webitel schemas write one: `60`,
+ * `"60"`, or `"${max_digits}"`, checked when substituted (`wholeNumberIn`).
+ */
+export const wholeNumberOrTemplate = (least: number) =>
+  numberOrTemplate.superRefine((value, ctx) => {
+    const checked = value.isConstant ? wholeNumberIn(value.text, least) : least;
+    if (typeof checked === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked });
+  });
+
+/** `true`, or the text `"true"` as Webitel's engines read it (ACR compared text, flow_manager decoded weakly). */
+export const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+
+/** DTMF keys, e.g. a terminator: `"#"`, `"*#"`, or none (`""`, or FreeSWITCH's `"none"`). */
+export const dtmfKeys = z
+  .string()
+  .transform((keys) => (keys.trim().toLowerCase() === 'none' ? '' : keys))
+  .pipe(z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D, or none'));
+
+/**
+ * An argument object as Webitel's engines read one: a key they do not know
+ * is ignored (they decode into structs), so a schema written for them loads;
+ * the load warns about each one, with the known key it may be a typo of.
+ */
+export function webitelObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        if (!known.includes(key)) warnAtLoad([...ctx.path, key], `${unknownNameMessage('argument', key, known)}; ignored, as Webitel ignores it`);
+      }
+    }
+    return value;
+  }, z.object(shape));
+}
 
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */
 export const templateList = z

@@ -1,0 +1,138 @@
+/**
+ * The media applications as schemas written for Webitel's two engines write
+ * them (forms taken from ACR's Go handlers, flow_manager's argument structs
+ * and the documentation's history): numbers as text or `${…}`, flow_manager's
+ * file objects and getDigits fields, and keys the engines ignore — which load
+ * here too, with a warning naming each.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import wavefile from 'wavefile';
+import { AcrServices } from '../../src/apps/services/acr-services.js';
+import { tonePrompts } from '../../src/apps/services/spoken-prompts.js';
+import { MemoryVoicemailStore } from '../../src/voicemail/memory-store.js';
+import { loadErrors, loadValid, runApp, runSchema, spyOnBridge, TEST_DOMAIN } from '../support/engine.js';
+
+/** A domain media folder holding `hello.wav` (300 ms). */
+function mediaServices(): AcrServices {
+  const media = mkdtempSync(join(tmpdir(), 'callrouter-media-forms-'));
+  mkdirSync(join(media, TEST_DOMAIN));
+  const file = new wavefile.WaveFile();
+  file.fromScratch(1, 8000, '16', new Int16Array(2400));
+  writeFileSync(join(media, TEST_DOMAIN, 'hello.wav'), file.toBuffer());
+  return new AcrServices([], globalThis.fetch, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: media });
+}
+
+const PROMPT = { name: '100', type: 'silence' };
+
+describe('getDigits as both engines write it', () => {
+  it('numbers as text and ${…}, flushDTMF "true", flow_manager terminators', async () => {
+    const menu = { playback: { ...PROMPT, getDigits: { setVar: 'ext', min: '2', max: '${max_digits}', tries: '2', timeout: '5000', flushDTMF: 'true', terminators: '*' } } };
+    const run = await runSchema([menu], { dtmf: ['12*9'], variables: { max_digits: '4' } });
+    assert.equal(run.steps[0].result, 'collected "12" (try 1)');
+    const byPlaybackTerminator = await runSchema([{ playback: { ...PROMPT, terminator: '*', getDigits: { setVar: 'ext', max: 4 } } }], { dtmf: ['12*9'] });
+    assert.equal(byPlaybackTerminator.steps[0].variables.ext, '12', 'without terminators, the playback terminator ends the input');
+  });
+
+  it('a timeout from a variable is waited for on each try; a substituted value that is no number fails the step, saying which', async () => {
+    const waited = await runApp({ playback: { ...PROMPT, getDigits: { tries: 2, timeout: '${wait_ms}' } } }, { variables: { wait_ms: '4000' } });
+    assert.equal(waited.elapsedMs, 2 * (100 + 4000));
+    const wrong = await runSchema([{ playback: { ...PROMPT, getDigits: { max: '${max_digits}' } } }, { log: 'went on' }], { variables: { max_digits: 'four' } });
+    assert.equal(wrong.steps[0].result, 'failed: getDigits.max: expected a whole number, got "four"');
+    assert.deepEqual(wrong.steps[1].notes, ['went on']);
+  });
+
+  it('a constant that cannot be a count is still a load error, with its path', () => {
+    assert.deepEqual(loadErrors([{ playback: { ...PROMPT, getDigits: { max: 'four' } } }]), [{ path: '[0].playback.getDigits.max', message: 'expected a whole number, got "four"' }]);
+    assert.deepEqual(loadErrors([{ playback: { ...PROMPT, getDigits: { min: 3, max: '2' } } }]), [{ path: '[0].playback.getDigits.max', message: 'expected max >= min' }]);
+  });
+});
+
+describe('keys Webitel ignores', () => {
+  it('load, with a warning at their path and the key they may be a typo of', () => {
+    const schema = loadValid([
+      { playback: { ...PROMPT, terminater: '*', getDigits: { setvar: 'x' } } },
+      // Published so in Webitel's documentation (a typo of provider).
+      { tts: { povider: 'polly', voice: 'Maxim', text: 'Hi' } },
+      { ringback: { call: { name: '%(1000,4000,425)', type: 'tone', loop: true } } },
+    ]);
+    assert.deepEqual(schema.warnings, [
+      { path: '[0].playback.terminater', message: 'unknown argument "terminater"; did you mean terminator?; ignored, as Webitel ignores it' },
+      { path: '[0].playback.getDigits.setvar', message: 'unknown argument "setvar"; did you mean setVar?; ignored, as Webitel ignores it' },
+      { path: '[1].tts.povider', message: 'unknown argument "povider"; did you mean provider?; ignored, as Webitel ignores it' },
+      { path: '[2].ringback.call.loop', message: 'unknown argument "loop"; ignored, as Webitel ignores it' },
+    ]);
+  });
+});
+
+describe("playback's file objects in both dialects", () => {
+  it("flow_manager's media file {id, name, type: MIME type} plays the domain's file of that name; a name alone does too", async () => {
+    const acr = mediaServices();
+    const run = await runApp({ playback: { files: [{ id: 7, name: 'hello.wav', type: 'audio/wav' }, { name: 'hello' }] } }, {}, { acr });
+    assert.equal(run.step.result, 'finished');
+    assert.equal(run.elapsedMs, 600);
+  });
+
+  it('mp3 media, and a media id without a name, are skipped saying why', async () => {
+    const run = await runApp({ playback: { files: [{ id: 8, name: 'music.mp3', type: 'audio/mpeg' }, { id: 9 }, PROMPT] } });
+    assert.equal(run.step.result, 'finished');
+    assert.ok(run.step.notes.some((note) => note.startsWith('skipping audio/mpeg "music.mp3": mp3 not supported')), run.step.notes.join('; '));
+    assert.ok(run.step.notes.some((note) => note.startsWith('skipping media id 9 "":') && note.endsWith("give the file's name")), run.step.notes.join('; '));
+  });
+
+  it('silence without a length lasts until a key or the end of the call, as FreeSWITCH\'s endless silence', async () => {
+    const run = await runApp({ playback: { files: [{ type: 'silence' }] } }, { callerHangsUpAfter: 30 });
+    assert.equal(run.elapsedMs, 30_000);
+    assert.equal(run.step.result, 'stopped');
+    assert.equal(run.call.hangupCause, 'NORMAL_CLEARING');
+  });
+
+  it('a tts file speaks its text in its language', async () => {
+    const run = await runApp({ playback: { files: [{ type: 'tts', tts: { text: 'Hello ${name}', language: 'en-US', voice: 'Joanna', profile: { id: 1 } } }] } }, { variables: { name: 'Anna' } });
+    assert.equal(run.step.result, 'finished');
+    assert.ok(run.elapsedMs > 300, `spoke for ${run.elapsedMs} ms`);
+    assert.ok(run.step.notes.includes('voice Joanna is not an espeak-ng voice: speaking in the language given'), run.step.notes.join('; '));
+    assert.deepEqual(loadErrors([{ playback: { files: [{ type: 'tts' }] } }])[0].path, '[0].playback.files[0].tts');
+  });
+
+  it('terminator "none" lets no key stop the prompt; refresh may be text', async () => {
+    const run = await runApp({ playback: { name: '500', type: 'silence', terminator: 'none', refresh: 'true' } }, { dtmf: ['#'] });
+    assert.equal(run.step.result, 'finished');
+  });
+
+  it('broadcast loads: the caller hears it and the flow waits; to the bridged leg alone it is not played', async () => {
+    const both = await runApp({ playback: { ...PROMPT, broadcast: 'both' } });
+    assert.equal(both.step.result, 'finished');
+    assert.ok(both.step.notes.some((note) => note.startsWith('broadcast both: played to the caller')), both.step.notes.join('; '));
+    const bleg = await runApp({ playback: { ...PROMPT, broadcast: 'bleg' } });
+    assert.equal(bleg.step.result, 'not played: broadcast to the bridged leg alone is not supported');
+  });
+});
+
+describe('ringback items', () => {
+  it("as a string (the variable's value), as an object with its own all, and as flow_manager's media file", async () => {
+    const acr = mediaServices();
+    using spy = spyOnBridge();
+    const run = await runSchema(
+      [{ ringback: { call: '${ring_tone}', hold: { name: '%(300,100,523)', type: 'tone', all: true }, transfer: { id: 3, name: 'hello.wav', type: 'audio/wav' } } }, { bridge: { endpoints: [{ type: 'user', name: '101' }] } }],
+      { variables: { ring_tone: 'tone_stream://%(1000,4000,425)' }, targets: { 'user/101': { result: 'busy' } } },
+      { acr },
+    );
+    const [step] = run.steps;
+    assert.equal(step.result, 'set ringback, hold_music, transfer_ringback');
+    assert.equal(step.variables.ringback, 'tone_stream://%(1000,4000,425)');
+    assert.equal(step.variables.hold_music, '%(300,100,523)');
+    assert.match(step.variables.transfer_ringback, /example\.com\/hello\.wav$/);
+    const [target] = spy.plans()[0].groups[0];
+    assert.deepEqual([target.variables.hold_music, target.variables.ringback], ['%(300,100,523)', undefined], 'only the item with all is exported');
+  });
+
+  it('a string naming nothing playable is skipped, saying why', async () => {
+    const { step } = await runApp({ ringback: { call: '/nonexistent/ring.wav' } });
+    assert.equal(step.result, 'nothing set');
+    assert.ok(step.notes.some((note) => note.startsWith('skipping "/nonexistent/ring.wav"')), step.notes.join('; '));
+  });
+});
