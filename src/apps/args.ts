@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parameterProblem } from '../call/bridge-parameters.js';
 import { closestName } from '../closest-name.js';
+import type { AppContext } from '../engine/app.js';
 import { warnAtLoad } from '../engine/load-warnings.js';
 import { Template } from '../engine/template.js';
 
@@ -11,10 +12,6 @@ export const template = z.string().transform((text) => Template.compile(text));
 export const numberOrTemplate = z.union([z.number().finite(), z.string()]).transform((value) =>
   Template.compile(String(value)),
 );
-
-/** A whole number of at least `least`, written as a number or a string of digits (`"60"`), as Webitel schemas do. */
-export const wholeNumber = (least: number) =>
-  z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
 
 /** A whole number of at least `least`, or why the text is not one. */
 export function wholeNumberIn(text: string, least: number): number | string {
@@ -33,6 +30,27 @@ export const wholeNumberOrTemplate = (least: number) =>
     const checked = value.isConstant ? wholeNumberIn(value.text, least) : least;
     if (typeof checked === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked });
   });
+
+/**
+ * The counts written with `wholeNumberOrTemplate`, substituted and checked
+ * against their least values; an absent one stays absent. What is wrong with
+ * the first that is not a count, named (`max: expected a whole number…`).
+ */
+export function substituteWholeNumbers<Name extends string>(
+  ctx: AppContext,
+  written: Partial<Record<NoInfer<Name>, Template>>,
+  least: Readonly<Record<Name, number>>,
+): Partial<Record<Name, number>> | string {
+  const values: Partial<Record<Name, number>> = {};
+  for (const name of Object.keys(least) as Name[]) {
+    const template = written[name];
+    if (template === undefined) continue;
+    const value = wholeNumberIn(ctx.expand(template), least[name]);
+    if (typeof value === 'string') return `${name}: ${value}`;
+    values[name] = value;
+  }
+  return values;
+}
 
 /** `true`, or the text `"true"` as Webitel's engines read it (ACR compared text, flow_manager decoded weakly). */
 export const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);

@@ -93,9 +93,16 @@ describe('park', () => {
     assert.equal(step.result, 'no call parked in myPark 6001-6003');
   });
 
+  it('a range without auto parks in its first free slot, as flow_manager does', async () => {
+    const acr = new AcrServices();
+    acr.parking.park('example.com', 'myPark', '6001', otherCall('parked-before'));
+    const run = await runSchema([{ park: { name: 'myPark', lot: '6001-6003' } }], { callerHangsUpAfter: 5 }, { acr });
+    assert.deepEqual(run.steps[0].variables, { valet_lot_extension: '6002' });
+  });
+
   it('checks the lot when the schema loads', () => {
-    assert.deepEqual(loadErrors([{ park: { name: 'p', lot: '6001-6010' } }]), [{ path: '[0].park.lot', message: 'a range of slots ("6001-6010") needs auto "in" or "out"' }]);
-    assert.deepEqual(loadErrors([{ park: { name: 'p' } }]), [{ path: '[0].park.lot', message: 'expected a slot (6001) or, with auto, a range (6001-6010)' }]);
+    assert.deepEqual(loadErrors([{ park: { name: 'p', lot: '6010-6001' } }]), [{ path: '[0].park.lot', message: 'expected a range of at most 10000 slots, low to high, got "6010-6001"' }]);
+    assert.deepEqual(loadErrors([{ park: { name: 'p' } }]), [{ path: '[0].park.lot', message: 'expected a slot (6001) or a range (6001-6010)' }]);
   });
 });
 

@@ -9,12 +9,10 @@
 import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
 import type { AppContext, AppOutcome } from '../engine/app.js';
-import type { Template } from '../engine/template.js';
 import { DTMF_DIGITS } from '../media/dtmf/digits.js';
-import { dtmfKeys, flag, variableName, webitelObject, wholeNumberIn, wholeNumberOrTemplate } from './args.js';
+import { dtmfKeys, flag, substituteWholeNumbers, variableName, webitelObject, wholeNumberOrTemplate } from './args.js';
 
 const COUNTS = { min: 0, max: 1, tries: 1, timeout: 1, digitTimeout: 1 } as const;
-type Count = keyof typeof COUNTS;
 
 const regexp = z.string().transform((source, ctx) => {
   try {
@@ -62,14 +60,8 @@ interface DigitsPrompt {
 
 /** The numbers substituted and checked, or what is wrong with one of them. */
 function substituted(ctx: AppContext, args: GetDigits, terminator: string): DigitsPrompt | string {
-  const counts: Partial<Record<Count, number>> = {};
-  for (const name of Object.keys(COUNTS) as Count[]) {
-    const written: Template | undefined = args[name];
-    if (written === undefined) continue;
-    const value = wholeNumberIn(ctx.expand(written), COUNTS[name]);
-    if (typeof value === 'string') return `getDigits.${name}: ${value}`;
-    counts[name] = value;
-  }
+  const counts = substituteWholeNumbers(ctx, args, COUNTS);
+  if (typeof counts === 'string') return `getDigits.${counts}`;
   const { min = 1, max = 1, tries = 1, timeout = 3000 } = counts;
   if (max < min) return `getDigits.max: expected max >= min, got ${max} < ${min}`;
   return {

@@ -14,7 +14,7 @@ import wavefile from 'wavefile';
 import { AcrServices } from '../../src/apps/services/acr-services.js';
 import { tonePrompts } from '../../src/apps/services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../src/voicemail/memory-store.js';
-import { loadErrors, loadValid, runApp, runSchema, spyOnBridge, TEST_DOMAIN } from '../support/engine.js';
+import { loadErrors, loadValid, runApp, runSchema, spyOnBridge, testDirectory, testDomain, TEST_DOMAIN } from '../support/engine.js';
 
 /** A domain media folder holding `hello.wav` (300 ms). */
 function mediaServices(): AcrServices {
@@ -134,5 +134,53 @@ describe('ringback items', () => {
     const { step } = await runApp({ ringback: { call: '/nonexistent/ring.wav' } });
     assert.equal(step.result, 'nothing set');
     assert.ok(step.notes.some((note) => note.startsWith('skipping "/nonexistent/ring.wav"')), step.notes.join('; '));
+  });
+});
+
+describe('recordings as both engines write them', () => {
+  it('recordSession: flags and minSec as text (an older documentation example) load; stereo false records in stereo, saying so', async () => {
+    loadValid([{ recordSession: { action: 'start', type: 'mp3', stereo: 'true', bridged: 'true', minSec: '2', followTransfer: 'true', email: ['office@webitel.com'] } }]);
+    const run = await runSchema([{ recordSession: { action: 'start', stereo: false, minSec: '${min_sec}' } }], { variables: { uuid: 'call-1', min_sec: '3' } });
+    assert.equal(run.steps[0].variables.webitel_record_file_name, 'recordings/example.com/call-1_recordSession.wav');
+    assert.ok(run.steps[0].notes.includes('recording in stereo: mono recordings are not supported yet'), run.steps[0].notes.join('; '));
+  });
+
+  it('recordFile: limits from variables; one that is no number fails the step; voiceMail tags the call vm', async () => {
+    const run = await runSchema([{ recordFile: { name: 'msg', maxSec: '${max_sec}', voiceMail: true } }, { log: '${wbt_tags[0]}' }], { variables: { uuid: 'call-2', max_sec: '20' } });
+    assert.equal(run.steps[0].result, 'recorded recordings/example.com/call-2_msg.wav (20.0 s, ended by its maximum length)');
+    assert.deepEqual(run.steps[1].notes, ['vm']);
+    const wrong = await runApp({ recordFile: { silenceHits: '${hits}' } }, { variables: { hits: 'many' } });
+    assert.equal(wrong.step.result, 'failed: silenceHits: expected a whole number, got "many"');
+  });
+});
+
+describe('voicemail as ACR compared its arguments', () => {
+  const directory = () => testDirectory([testDomain({ users: ['100', '101', '102'].map((id) => ({ id, password: 'x' })) })]);
+  const services = () => new AcrServices([], globalThis.fetch, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts });
+
+  it('check "true" listens, skip flags as text, and cc as one text of users separated by commas', async () => {
+    const acr = services();
+    const left = await runSchema([{ voicemail: { user: '100', skip_greeting: 'true', skip_instructions: 'true', cc: '101, 102' } }], { callerHangsUpAfter: 10 }, { acr, directory: directory() });
+    assert.match(left.steps[0].result ?? '', /^message .* left for 100/);
+    assert.deepEqual(left.steps[0].notes.filter((note) => note.startsWith('played ')), ['played tone %(500,0,1000) (500 ms)'], 'the beep, no greeting or instructions');
+    for (const user of ['101', '102']) assert.equal((await acr.voicemail.list(TEST_DOMAIN, user)).length, 1, `the copy for ${user}`);
+    const checked = await runSchema([{ voicemail: { check: 'true', user: '100', auth: 'false' } }], { dtmf: ['9'] }, { acr, directory: directory() });
+    assert.equal(checked.steps[0].result, '1 message(s) played for 100, 0 deleted');
+  });
+});
+
+describe('setSounds, echo, inBandDTMF', () => {
+  it('setSounds: a language without its country, and values from variables', async () => {
+    const run = await runSchema([{ setSounds: { lang: 'ru', voice: 'elena' } }, { setSounds: { lang: '${lang}', voice: '${voice}' } }], { variables: { lang: 'uk_UA', voice: 'olena' } });
+    assert.deepEqual([run.steps[0].variables.sound_prefix, run.steps[0].variables.default_language], ['sounds/ru/elena', 'ru']);
+    assert.deepEqual([run.steps[1].variables.sound_prefix, run.steps[1].variables.default_language], ['sounds/uk/ua/olena', 'uk']);
+    const wrong = await runApp({ setSounds: { lang: '${lang}', voice: 'elena' } }, { variables: { lang: 'russian please' } });
+    assert.equal(wrong.step.result, 'failed: lang: expected a language such as en_US, ru_RU or ru, got "russian please"');
+    assert.equal(loadErrors([{ setSounds: { lang: 'russian', voice: 'elena' } }])[0].path, '[0].setSounds.lang');
+  });
+
+  it('echo and inBandDTMF take any argument, as ACR did: an object means plain echo, and starts detection', async () => {
+    assert.equal((await runApp({ echo: {} }, { callerHangsUpAfter: 1 })).step.result, 'echoed until the call ended');
+    assert.equal((await runApp({ inBandDTMF: {} })).step.result, 'in-band DTMF detection started');
   });
 });
