@@ -7,8 +7,8 @@
  * (a FreeSWITCH sound path, under `${sound_prefix}`) or one with `${…}` when
  * it is played. Type `wav`, or none, is a file of the domain's media folder
  * (Webitel's uploaded media), checked at load when the route's domain is
- * known. Types that need what we do not have (mp3, shout, say) load, and are
- * skipped when played.
+ * known. `say` (and a name `${say_string …}`) is spoken by espeak-ng. Types
+ * that need what we do not have (mp3, shout) load, and are skipped when played.
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
@@ -20,9 +20,11 @@ import { parseToneStream } from '../media/audio/tone-stream.js';
 import { loadWavSync } from '../media/audio/wav-file.js';
 import { mediaFilePath } from '../media/media-folder.js';
 import { flag, webitelObject } from './args.js';
+import { sayStringOf, sayText, type SayTemplate } from './say.js';
+import { LOCAL_PROVIDER, localProviderInstalled } from './services/speech.js';
 import { cloudProviderShape, speak, speechProviderProblem, textTypeSchema, voiceSchema, type Utterance } from './speak.js';
 
-/** The types this server plays; Webitel's others (mp3, shout, say) need what we do not have. */
+/** The types this server plays from files and specs; Webitel's others (mp3, shout) need what we do not have. */
 const PLAYABLE_TYPES = ['local', 'silence', 'tone', 'wav'] as const;
 type PlayableType = (typeof PLAYABLE_TYPES)[number];
 
@@ -37,13 +39,15 @@ type UtteranceTemplate = Omit<Utterance, 'text'> & { text: Template };
 export type PlayItemTemplate =
   | { type: PlayableType; name: Template }
   | { type: 'tts'; utterance: UtteranceTemplate }
+  | { type: 'say'; say: SayTemplate }
   | { type: 'unavailable'; written: string; name: Template; reason: string };
 
 /** No mp3 decoder is part of the router: a well-kept pure-JavaScript one does not exist on npm. */
 const MP3_REASON = 'mp3 not supported: convert to WAV (8 or 16 kHz mono)';
 
 /** Why a type cannot be played here; what the original needed for it. */
-const UNAVAILABLE_REASON = `needs what Webitel's media server had (shout streams, say phrases, its media store); playable here: ${PLAYABLE_TYPES.join(', ')}, tts`;
+const UNAVAILABLE_REASON = `needs what Webitel's media server had (shout streams, its media store); playable here: ${PLAYABLE_TYPES.join(', ')}, say, tts`;
+const SAY_REASON = `say is spoken by ${LOCAL_PROVIDER}, which is not installed (apt-get install espeak-ng)`;
 
 const fileName = z.union([z.string(), z.number()]).transform((value) => Template.compile(String(value)));
 
@@ -91,6 +95,8 @@ export function toPlayItemTemplate(file: FileObject, ctx: z.RefinementCtx): Play
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: 'missing; expected the name of the file' });
     return z.NEVER;
   }
+  const sayString = sayStringOf(name.text);
+  if (file.type === 'say' || sayString) return { type: 'say', say: sayString ?? { value: name, language: file.lang, method: file.method ?? 'number pronounced' } };
   const type = typeOf(file.type, name);
   if (!(PLAYABLE_TYPES as readonly string[]).includes(type)) {
     return { type: 'unavailable', written: file.type ?? type, name, reason: type === 'mp3' ? MP3_REASON : UNAVAILABLE_REASON };
@@ -144,8 +150,10 @@ export function playPlaces(ctx: AppContext): PlayPlaces {
  * cannot be rendered), with why. A missing file is found when it is played.
  */
 export async function resolvePlayItem(ctx: AppContext, file: PlayItemTemplate): Promise<{ item: PlayItem } | { skip: string } | { fail: string }> {
-  if (file.type === 'tts') {
-    const spoken = await speak(ctx, { ...file.utterance, text: ctx.expand(file.utterance.text) });
+  if (file.type === 'tts' || file.type === 'say') {
+    if (file.type === 'say' && !localProviderInstalled()) return { skip: `skipping say "${ctx.expand(file.say.value)}": ${SAY_REASON}` };
+    const utterance = file.type === 'tts' ? { ...file.utterance, text: ctx.expand(file.utterance.text) } : { text: sayText(ctx.expand(file.say.value), file.say.method), language: file.say.language, ssml: false };
+    const spoken = await speak(ctx, utterance);
     return 'error' in spoken ? { fail: spoken.error } : { item: { kind: 'file', path: spoken.path } };
   }
   const name = ctx.expand(file.name);
@@ -168,7 +176,7 @@ export function mediaLoadContext(mediaRoot: string): (domain: string) => LoadCon
 /** Load-time checks with the route's domain known: a literal `wav` must be in its media folder, a literal mp3 cannot be played. */
 export function playItemsLoadProblems(files: readonly PlayItemTemplate[], context: LoadContext, at: (index: number) => (string | number)[]): LoadProblem[] {
   return files.flatMap((file, index): LoadProblem[] => {
-    if (file.type === 'tts' || !file.name.isConstant) return [];
+    if (file.type === 'tts' || file.type === 'say' || !file.name.isConstant) return [];
     if (file.type === 'unavailable') return file.reason === MP3_REASON ? [{ path: [...at(index), 'type'], message: MP3_REASON }] : [];
     if (file.type !== 'wav') return [];
     let problem: string | undefined;

@@ -3,7 +3,7 @@ import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import { dtmfKeys, webitelObject } from './args.js';
 import { fileObjectShape, playItemSchema, playItemsLoadProblems, resolvePlayItem, type PlayItemTemplate } from './play-items.js';
-import { getDigitsSchema, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
+import { getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
 
 /** FreeSWITCH uuid_broadcast's legs; other values meant both. */
 const BROADCAST_LEGS = ['aleg', 'bleg', 'both'];
@@ -12,13 +12,14 @@ const playbackArgs = webitelObject({
   ...fileObjectShape,
   files: z.array(playItemSchema).min(1, 'expected at least one file').optional(),
   getDigits: getDigitsSchema.optional(),
+  getSpeech: getSpeechArg,
   /** Keys that stop the prompt (FreeSWITCH playback_terminators); with getDigits, the key that ends the input. */
   terminator: dtmfKeys.default('#'),
   /** Webitel played to the legs without waiting (uuid_broadcast); here the caller hears it and the flow waits. */
   broadcast: z.string().optional(),
 }).transform((args, ctx): PlaybackArgs => {
-  const { files, getDigits, terminator, broadcast, ...file } = args;
-  const common = { getDigits, terminator, broadcast: broadcast === undefined ? undefined : BROADCAST_LEGS.includes(broadcast) ? broadcast : 'both' };
+  const { files, getDigits, getSpeech, terminator, broadcast, ...file } = args;
+  const common = { getDigits, getSpeech, terminator, broadcast: broadcast === undefined ? undefined : BROADCAST_LEGS.includes(broadcast) ? broadcast : 'both' };
   if (files) return { files, single: false, ...common };
   if (file.name === undefined && file.type === undefined && file.id === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: 'expected name (one file) or files' });
@@ -37,6 +38,7 @@ interface PlaybackArgs {
   /** Written as one file object (`name`, `type`) rather than `files`. */
   single: boolean;
   getDigits?: GetDigits;
+  getSpeech?: unknown;
   terminator: string;
   broadcast?: string;
 }
@@ -56,6 +58,7 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
       if ('skip' in resolved) ctx.log(resolved.skip);
       else items.push(resolved.item);
     }
+    noteGetSpeech(ctx, args.getSpeech);
     if (args.broadcast) ctx.log(`broadcast ${args.broadcast}: played to the caller, and the flow waits for it (playing to a bridged leg is not supported)`);
     try {
       return args.getDigits ? await playAndGetDigits(ctx, items, args.getDigits, args.terminator) : await playOnce(ctx, items, args.terminator);

@@ -117,3 +117,10 @@ export function promptFailed(ctx: AppContext, error: string): AppOutcome {
   ctx.services.logger.warn({ uuid: ctx.call.uuid, app: 'playback' }, `cannot play: ${error}`);
   return { result: `failed: ${error}` };
 }
+
+/** flow_manager's `getSpeech` (speech recognition of the answer): accepted, and the prompt plays without it. */
+export const getSpeechArg = z.unknown().optional();
+
+export function noteGetSpeech(ctx: AppContext, getSpeech: unknown): void {
+  if (getSpeech !== undefined) ctx.log('getSpeech is not supported (no speech recognition here): the prompt is played, nothing is recognised');
+}

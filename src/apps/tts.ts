@@ -3,7 +3,7 @@ import { CallEndedError } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import { Template } from '../engine/template.js';
 import { dtmfKeys, webitelObject } from './args.js';
-import { getDigitsSchema, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
+import { getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
 import { cloudProviderShape, speak, speechProviderProblem, textTypeSchema, voiceSchema, type Voice } from './speak.js';
 
 const ttsArgs = webitelObject({
@@ -14,6 +14,7 @@ const ttsArgs = webitelObject({
   language: z.string().optional(),
   textType: textTypeSchema.optional(),
   getDigits: getDigitsSchema.optional(),
+  getSpeech: getSpeechArg,
   terminator: dtmfKeys.default('#'),
   broadcast: z.never({ invalid_type_error: 'broadcast (speaking to a bridged call) is not supported yet' }).optional(),
   ...cloudProviderShape,
@@ -22,13 +23,14 @@ const ttsArgs = webitelObject({
     const problem = speechProviderProblem();
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   })
-  .transform(({ text, provider, voice, language, textType, getDigits, terminator }) => ({
+  .transform(({ text, provider, voice, language, textType, getDigits, getSpeech, terminator }) => ({
     text: Template.compile(text),
     provider: provider ?? 'default',
     voice,
     language,
     ssml: textType ?? false,
     getDigits,
+    getSpeech,
     terminator,
   }));
 
@@ -39,6 +41,7 @@ interface TtsArgs {
   language: string | undefined;
   ssml: boolean;
   getDigits?: GetDigits;
+  getSpeech?: unknown;
   terminator: string;
 }
 
@@ -54,6 +57,7 @@ export const ttsApp: AppSpec<TtsArgs> = {
   async run(ctx, args) {
     const text = ctx.expand(args.text);
     if (text.trim() === '') return { result: 'nothing to say: the text is empty' };
+    noteGetSpeech(ctx, args.getSpeech);
     const spoken = await speak(ctx, { ...args, text });
     if ('error' in spoken) return promptFailed(ctx, spoken.error);
     const items = [{ kind: 'file' as const, path: spoken.path }];

@@ -52,6 +52,14 @@ describe('getDigits as both engines write it', () => {
 });
 
 describe('keys Webitel ignores', () => {
+  it("flow_manager's getSpeech loads without a warning; the prompt plays and the trace says nothing is recognised", async () => {
+    const schema = [{ playback: { ...PROMPT, getSpeech: { setVar: 'said', timeout: 3000 } } }];
+    assert.deepEqual(loadValid(schema).warnings, []);
+    const { step } = await runApp(schema[0]);
+    assert.equal(step.result, 'finished');
+    assert.ok(step.notes.includes('getSpeech is not supported (no speech recognition here): the prompt is played, nothing is recognised'), step.notes.join('; '));
+  });
+
   it('load, with a warning at their path and the key they may be a typo of', () => {
     const schema = loadValid([
       { playback: { ...PROMPT, terminater: '*', getDigits: { setvar: 'x' } } },
@@ -96,6 +104,17 @@ describe("playback's file objects in both dialects", () => {
     assert.ok(run.elapsedMs > 300, `spoke for ${run.elapsedMs} ms`);
     assert.ok(run.step.notes.includes('voice Joanna is not an espeak-ng voice: speaking in the language given'), run.step.notes.join('; '));
     assert.deepEqual(loadErrors([{ playback: { files: [{ type: 'tts' }] } }])[0].path, '[0].playback.files[0].tts');
+  });
+
+  it('say, and a name written ${say_string …} (an older documentation example), speak the value in its language', async () => {
+    for (const file of [
+      { name: '${cc_my_position}', type: 'say', lang: 'en', method: 'NUMBER pronounced' },
+      { name: '${say_string en.wav en number pronounced ${cc_my_position}}', type: 'local' },
+    ]) {
+      const run = await runApp({ playback: { files: [file] } }, { variables: { cc_my_position: '5' } });
+      assert.equal(run.step.result, 'finished');
+      assert.ok(run.step.notes.some((note) => /^played \S+\.wav \(\d+ ms\)$/.test(note)) && run.elapsedMs > 300, run.step.notes.join('; '));
+    }
   });
 
   it('terminator "none" lets no key stop the prompt; refresh may be text', async () => {
