@@ -7,7 +7,8 @@
  * (a FreeSWITCH sound path, under `${sound_prefix}`) or one with `${…}` when
  * it is played. Type `wav`, or none, is a file of the domain's media folder
  * (Webitel's uploaded media), checked at load when the route's domain is
- * known. `say` (and a name `${say_string …}`) is spoken by espeak-ng. Types
+ * known. A `local` name that is a URL (`http(s)://`, `http_cache://`) is
+ * downloaded (`RemoteAudio`). `say` (and a name `${say_string …}`) is spoken by espeak-ng. Types
  * that need what we do not have (mp3, shout) load, and are skipped when played.
  */
 import { isAbsolute } from 'node:path';
@@ -21,6 +22,7 @@ import { loadWavSync } from '../media/audio/wav-file.js';
 import { mediaFilePath } from '../media/media-folder.js';
 import { flag, webitelObject } from './args.js';
 import { sayStringOf, sayText, type SayTemplate } from './say.js';
+import { remoteRequestOf } from './services/remote-audio.js';
 import { LOCAL_PROVIDER, localProviderInstalled } from './services/speech.js';
 import { cloudProviderShape, speak, speechProviderProblem, textTypeSchema, voiceSchema, type Utterance } from './speak.js';
 
@@ -37,7 +39,7 @@ const ENDLESS_SILENCE_MS = '3600000';
 type UtteranceTemplate = Omit<Utterance, 'text'> & { text: Template };
 
 export type PlayItemTemplate =
-  | { type: PlayableType; name: Template }
+  | { type: PlayableType; name: Template; refresh?: boolean }
   | { type: 'tts'; utterance: UtteranceTemplate }
   | { type: 'say'; say: SayTemplate }
   | { type: 'unavailable'; written: string; name: Template; reason: string };
@@ -101,7 +103,7 @@ export function toPlayItemTemplate(file: FileObject, ctx: z.RefinementCtx): Play
   if (!(PLAYABLE_TYPES as readonly string[]).includes(type)) {
     return { type: 'unavailable', written: file.type ?? type, name, reason: type === 'mp3' ? MP3_REASON : UNAVAILABLE_REASON };
   }
-  const item = { type: type as PlayableType, name };
+  const item = { type: type as PlayableType, name, refresh: file.refresh };
   if (name.isConstant && item.type !== 'wav' && (item.type !== 'local' || isAbsolute(name.text))) {
     const problem = playItemProblem(toPlayItem(item.type, name.text, NO_PLACES));
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: problem });
@@ -158,6 +160,15 @@ export async function resolvePlayItem(ctx: AppContext, file: PlayItemTemplate): 
   }
   const name = ctx.expand(file.name);
   if (file.type === 'unavailable') return { skip: `skipping ${file.written} "${name}": ${file.reason}` };
+  const remote = file.type === 'local' ? remoteRequestOf(name, file.refresh) : undefined;
+  if (remote === 'stream') return { skip: `skipping stream "${name}": ${MP3_REASON}` };
+  if (remote) {
+    try {
+      return { item: { kind: 'file', path: await ctx.services.acr.remoteAudio.file(remote) } };
+    } catch (error) {
+      return { fail: (error as Error).message };
+    }
+  }
   let item: PlayItem;
   try {
     item = toPlayItem(file.type, name, playPlaces(ctx));

@@ -7,6 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,14 +17,20 @@ import { AcrServices } from '../../src/apps/services/acr-services.js';
 import { tonePrompts } from '../../src/apps/services/spoken-prompts.js';
 import { MemoryVoicemailStore } from '../../src/voicemail/memory-store.js';
 import { loadErrors, loadValid, runApp, runSchema, spyOnBridge, testDirectory, testDomain, TEST_DOMAIN } from '../support/engine.js';
+import { acrServices } from './support.js';
 
-/** A domain media folder holding `hello.wav` (300 ms). */
+/** A mono 8 kHz WAV of 300 ms. */
+function helloWav(): Buffer {
+  const file = new wavefile.WaveFile();
+  file.fromScratch(1, 8000, '16', new Int16Array(2400));
+  return Buffer.from(file.toBuffer());
+}
+
+/** A domain media folder holding `hello.wav`. */
 function mediaServices(): AcrServices {
   const media = mkdtempSync(join(tmpdir(), 'callrouter-media-forms-'));
   mkdirSync(join(media, TEST_DOMAIN));
-  const file = new wavefile.WaveFile();
-  file.fromScratch(1, 8000, '16', new Int16Array(2400));
-  writeFileSync(join(media, TEST_DOMAIN, 'hello.wav'), file.toBuffer());
+  writeFileSync(join(media, TEST_DOMAIN, 'hello.wav'), helloWav());
   return new AcrServices([], globalThis.fetch, { voicemail: new MemoryVoicemailStore(), prompts: tonePrompts, mediaDir: media });
 }
 
@@ -201,5 +209,36 @@ describe('setSounds, echo, inBandDTMF', () => {
   it('echo and inBandDTMF take any argument, as ACR did: an object means plain echo, and starts detection', async () => {
     assert.equal((await runApp({ echo: {} }, { callerHangsUpAfter: 1 })).step.result, 'echoed until the call ended');
     assert.equal((await runApp({ inBandDTMF: {} })).step.result, 'in-band DTMF detection started');
+  });
+});
+
+describe('prompts named by URL, as FreeSWITCH fetched them', () => {
+  it('a local http(s):// or http_cache:// name is downloaded once and played; {refresh=true} downloads it again', async (t) => {
+    const requests: string[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.url ?? '');
+      if (request.url === '/hello.wav') response.writeHead(200, { 'content-type': 'audio/wav' }).end(helloWav());
+      else if (request.url === '/page') response.writeHead(200, { 'content-type': 'text/html' }).end('<html></html>');
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const acr = acrServices();
+    const play = (name: string) => runApp({ playback: { name, type: 'local' } }, {}, { acr });
+
+    const first = await play(`${base}/hello.wav`);
+    assert.equal(first.step.result, 'finished');
+    assert.equal(first.elapsedMs, 300);
+    assert.equal((await play(`http_cache://${base}/hello.wav`)).step.result, 'finished');
+    assert.deepEqual(requests, ['/hello.wav'], 'the second play used the copy kept');
+    assert.equal((await play(`{refresh=true}http_cache://${base}/hello.wav`)).step.result, 'finished');
+    assert.deepEqual(requests, ['/hello.wav', '/hello.wav']);
+
+    assert.equal((await play(`${base}/missing.wav`)).step.result, `failed: ${base}/missing.wav: HTTP 404 Not Found`);
+    assert.match((await play(`${base}/page`)).step.result ?? '', /^failed: .*page.*WAV/i);
+    const stream = await play('shout://radio.example.com/live.mp3');
+    assert.equal(stream.step.result, 'finished');
+    assert.ok(stream.step.notes.some((note) => note.startsWith('skipping stream "shout://radio.example.com/live.mp3": mp3 not supported')), stream.step.notes.join('; '));
   });
 });
