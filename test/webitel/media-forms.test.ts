@@ -125,6 +125,14 @@ describe("playback's file objects in both dialects", () => {
     }
   });
 
+  it("flow_manager's say application speaks FreeSWITCH say's argument", async () => {
+    const run = await runApp({ say: 'en number pronounced ${position}' }, { variables: { position: '12' } });
+    assert.equal(run.step.result, 'finished');
+    assert.ok(run.elapsedMs > 300, `spoke for ${run.elapsedMs} ms`);
+    assert.equal(loadValid([{ say: 'ru:ru NUMBER iterated FEMININE 125' }]).usesMedia, true);
+    assert.deepEqual(loadErrors([{ say: 'twelve' }]), [{ path: '[0].say', message: 'expected "<language> <type> <method> <text>", e.g. "en number pronounced 125"' }]);
+  });
+
   it('terminator "none" lets no key stop the prompt; refresh may be text', async () => {
     const run = await runApp({ playback: { name: '500', type: 'silence', terminator: 'none', refresh: 'true' } }, { dtmf: ['#'] });
     assert.equal(run.step.result, 'finished');
