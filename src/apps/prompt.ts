@@ -77,6 +77,7 @@ function substituted(ctx: AppContext, args: GetDigits, terminator: string): Digi
   };
 }
 
+/** The prompt once; a key of `terminators` stops it. */
 export async function playOnce(ctx: AppContext, items: PlayItem[], terminators: string): Promise<AppOutcome> {
   const outcome = await ctx.call.play({ items, terminators });
   if (outcome.reason === 'failed') return promptFailed(ctx, outcome.error);
