@@ -165,6 +165,13 @@ describe('ringback items', () => {
     assert.deepEqual([target.variables.hold_music, target.variables.ringback], ['%(300,100,523)', undefined], 'only the item with all is exported');
   });
 
+  it("the documentation's example: $${us-ring} is FreeSWITCH's US ringback tone, unless the domain sets its own", async () => {
+    const { step } = await runApp({ ringback: { transfer: { name: '$${us-ring}', type: 'tone' }, call: '$${uk-ring}' } });
+    assert.deepEqual(step.variables, { ringback: '%(400,200,400,450);%(400,2000,400,450)', transfer_ringback: '%(2000,4000,440,480)' });
+    const own = await runSchema([{ setVar: 'domain:us-ring=%(1000,4000,425)' }, { ringback: { call: '$${us-ring}' } }]);
+    assert.equal(own.steps[1].variables.ringback, '%(1000,4000,425)');
+  });
+
   it('a string naming nothing playable is skipped, saying why', async () => {
     const { step } = await runApp({ ringback: { call: '/nonexistent/ring.wav' } });
     assert.equal(step.result, 'nothing set');
