@@ -85,6 +85,12 @@ describe('keys Webitel ignores', () => {
 });
 
 describe("playback's file objects in both dialects", () => {
+  it("flow_manager's forms tell the dialect", () => {
+    const schema = loadValid([{ playback: { files: [PROMPT, { id: 7, name: 'hello.wav', type: 'audio/wav' }], getDigits: { digitTimeout: 1000 } } }]);
+    assert.deepEqual(schema.dialect, { dialect: 'flow_manager', evidence: ['[0].playback.getDigits', '[0].playback.files[1]'] });
+    assert.equal(loadValid([{ playback: { ...PROMPT, getDigits: { max: 2 } } }]).dialect.dialect, 'common');
+  });
+
   it("flow_manager's media file {id, name, type: MIME type} plays the domain's file of that name; a name alone does too", async () => {
     const acr = mediaServices();
     const run = await runApp({ playback: { files: [{ id: 7, name: 'hello.wav', type: 'audio/wav' }, { name: 'hello' }] } }, {}, { acr });
