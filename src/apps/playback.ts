@@ -3,10 +3,7 @@ import { CallEndedError, type PlayItem } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import { dtmfKeys, webitelObject } from './args.js';
 import { fileObjectShape, playItemSchema, playItemsLoadProblems, resolvePlayItem, type PlayItemTemplate } from './play-items.js';
-import { getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
-
-/** FreeSWITCH uuid_broadcast's legs; other values meant both. */
-const BROADCAST_LEGS = ['aleg', 'bleg', 'both'];
+import { broadcastArg, getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, unplayedBroadcast, type GetDigits } from './prompt.js';
 
 const playbackArgs = webitelObject({
   ...fileObjectShape,
@@ -15,11 +12,10 @@ const playbackArgs = webitelObject({
   getSpeech: getSpeechArg,
   /** Keys that stop the prompt (FreeSWITCH playback_terminators); with getDigits, the key that ends the input. */
   terminator: dtmfKeys.default('#'),
-  /** Webitel played to the legs without waiting (uuid_broadcast); here the caller hears it and the flow waits. */
-  broadcast: z.string().optional(),
+  broadcast: broadcastArg,
 }).transform((args, ctx): PlaybackArgs => {
   const { files, getDigits, getSpeech, terminator, broadcast, ...file } = args;
-  const common = { getDigits, getSpeech, terminator, broadcast: broadcast === undefined ? undefined : BROADCAST_LEGS.includes(broadcast) ? broadcast : 'both' };
+  const common = { getDigits, getSpeech, terminator, broadcast };
   if (files) return { files, single: false, ...common };
   if (file.name === undefined && file.type === undefined && file.id === undefined) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: 'expected name (one file) or files' });
@@ -50,7 +46,8 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
   args: playbackArgs,
   checkLoaded: (args, context) => playItemsLoadProblems(args.files, context, (index) => (args.single ? [] : ['files', index])),
   async run(ctx, args) {
-    if (args.broadcast === 'bleg') return { result: 'not played: broadcast to the bridged leg alone is not supported' };
+    const unplayed = unplayedBroadcast(ctx, args.broadcast);
+    if (unplayed) return unplayed;
     const items: PlayItem[] = [];
     for (const file of args.files) {
       const resolved = await resolvePlayItem(ctx, file);
@@ -59,7 +56,6 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
       else items.push(resolved.item);
     }
     noteGetSpeech(ctx, args.getSpeech);
-    if (args.broadcast) ctx.log(`broadcast ${args.broadcast}: played to the caller, and the flow waits for it (playing to a bridged leg is not supported)`);
     try {
       return args.getDigits ? await playAndGetDigits(ctx, items, args.getDigits, args.terminator) : await playOnce(ctx, items, args.terminator);
     } catch (error) {

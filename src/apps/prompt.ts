@@ -125,3 +125,19 @@ export const getSpeechArg = z.unknown().optional();
 export function noteGetSpeech(ctx: AppContext, getSpeech: unknown): void {
   if (getSpeech !== undefined) ctx.log('getSpeech is not supported (no speech recognition here): the prompt is played, nothing is recognised');
 }
+
+/** FreeSWITCH uuid_broadcast's legs; Webitel sent other values as both. */
+const BROADCAST_LEGS = ['aleg', 'bleg', 'both'];
+
+/** `broadcast`: Webitel played to the legs without waiting (uuid_broadcast); here the caller hears it and the flow waits. */
+export const broadcastArg = z
+  .string()
+  .transform((leg) => (BROADCAST_LEGS.includes(leg) ? leg : 'both'))
+  .optional();
+
+/** What a step with `broadcast` does instead of playing (to the bridged leg alone), or undefined when it plays, the trace saying how. */
+export function unplayedBroadcast(ctx: AppContext, broadcast: string | undefined): AppOutcome | undefined {
+  if (broadcast === 'bleg') return { result: 'not played: broadcast to the bridged leg alone is not supported' };
+  if (broadcast) ctx.log(`broadcast ${broadcast}: played to the caller, and the flow waits for it (playing to a bridged leg is not supported)`);
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { CallEndedError } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import { Template } from '../engine/template.js';
 import { dtmfKeys, webitelObject } from './args.js';
-import { getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, type GetDigits } from './prompt.js';
+import { broadcastArg, getDigitsSchema, getSpeechArg, noteGetSpeech, playAndGetDigits, playOnce, promptFailed, unplayedBroadcast, type GetDigits } from './prompt.js';
 import { cloudProviderShape, speak, speechProviderProblem, textTypeSchema, voiceSchema, type Voice } from './speak.js';
 
 const ttsArgs = webitelObject({
@@ -16,14 +16,14 @@ const ttsArgs = webitelObject({
   getDigits: getDigitsSchema.optional(),
   getSpeech: getSpeechArg,
   terminator: dtmfKeys.default('#'),
-  broadcast: z.never({ invalid_type_error: 'broadcast (speaking to a bridged call) is not supported yet' }).optional(),
+  broadcast: broadcastArg,
   ...cloudProviderShape,
 })
   .superRefine((_args, ctx) => {
     const problem = speechProviderProblem();
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
   })
-  .transform(({ text, provider, voice, language, textType, getDigits, getSpeech, terminator }) => ({
+  .transform(({ text, provider, voice, language, textType, getDigits, getSpeech, terminator, broadcast }) => ({
     text: Template.compile(text),
     provider: provider ?? 'default',
     voice,
@@ -32,6 +32,7 @@ const ttsArgs = webitelObject({
     getDigits,
     getSpeech,
     terminator,
+    broadcast,
   }));
 
 interface TtsArgs {
@@ -43,6 +44,7 @@ interface TtsArgs {
   getDigits?: GetDigits;
   getSpeech?: unknown;
   terminator: string;
+  broadcast?: string;
 }
 
 /**
@@ -55,6 +57,8 @@ export const ttsApp: AppSpec<TtsArgs> = {
   usesMedia: true,
   args: ttsArgs,
   async run(ctx, args) {
+    const unplayed = unplayedBroadcast(ctx, args.broadcast);
+    if (unplayed) return unplayed;
     const text = ctx.expand(args.text);
     if (text.trim() === '') return { result: 'nothing to say: the text is empty' };
     noteGetSpeech(ctx, args.getSpeech);

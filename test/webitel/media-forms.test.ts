@@ -144,12 +144,15 @@ describe("playback's file objects in both dialects", () => {
     assert.equal(run.step.result, 'finished');
   });
 
-  it('broadcast loads: the caller hears it and the flow waits; to the bridged leg alone it is not played', async () => {
+  it('broadcast (playback and tts) loads: the caller hears it and the flow waits; to the bridged leg alone it is not played', async () => {
     const both = await runApp({ playback: { ...PROMPT, broadcast: 'both' } });
     assert.equal(both.step.result, 'finished');
     assert.ok(both.step.notes.some((note) => note.startsWith('broadcast both: played to the caller')), both.step.notes.join('; '));
     const bleg = await runApp({ playback: { ...PROMPT, broadcast: 'bleg' } });
     assert.equal(bleg.step.result, 'not played: broadcast to the bridged leg alone is not supported');
+    const spoken = await runApp({ tts: { text: 'Hello', broadcast: 'aleg' } });
+    assert.equal(spoken.step.result, 'finished');
+    assert.ok(spoken.step.notes.some((note) => note.startsWith('broadcast aleg: played to the caller')), spoken.step.notes.join('; '));
   });
 });
 
