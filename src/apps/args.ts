@@ -71,7 +71,9 @@ export function webitelObject<Shape extends z.ZodRawShape>(shape: Shape) {
   return z.preprocess((value, ctx) => {
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
       for (const key of Object.keys(value)) {
-        if (!known.includes(key)) warnAtLoad([...ctx.path, key], `${unknownNameMessage('argument', key, known)}; ignored, as Webitel ignores it`);
+        if (known.includes(key)) continue;
+        const hint = closestName(key, known);
+        warnAtLoad([...ctx.path, key], `unknown argument ${JSON.stringify(key)} ignored, as Webitel ignores it${hint ? `; did you mean ${hint}?` : ''}`);
       }
     }
     return value;

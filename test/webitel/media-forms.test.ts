@@ -76,10 +76,10 @@ describe('keys Webitel ignores', () => {
       { ringback: { call: { name: '%(1000,4000,425)', type: 'tone', loop: true } } },
     ]);
     assert.deepEqual(schema.warnings, [
-      { path: '[0].playback.terminater', message: 'unknown argument "terminater"; did you mean terminator?; ignored, as Webitel ignores it' },
-      { path: '[0].playback.getDigits.setvar', message: 'unknown argument "setvar"; did you mean setVar?; ignored, as Webitel ignores it' },
-      { path: '[1].tts.povider', message: 'unknown argument "povider"; did you mean provider?; ignored, as Webitel ignores it' },
-      { path: '[2].ringback.call.loop', message: 'unknown argument "loop"; ignored, as Webitel ignores it' },
+      { path: '[0].playback.terminater', message: 'unknown argument "terminater" ignored, as Webitel ignores it; did you mean terminator?' },
+      { path: '[0].playback.getDigits.setvar', message: 'unknown argument "setvar" ignored, as Webitel ignores it; did you mean setVar?' },
+      { path: '[1].tts.povider', message: 'unknown argument "povider" ignored, as Webitel ignores it; did you mean provider?' },
+      { path: '[2].ringback.call.loop', message: 'unknown argument "loop" ignored, as Webitel ignores it' },
     ]);
   });
 });
