@@ -7,14 +7,15 @@
  * (a FreeSWITCH sound path, under `${sound_prefix}`) or one with `${…}` when
  * it is played. Type `wav`, or none, is a file of the domain's media folder
  * (Webitel's uploaded media), checked at load when the route's domain is
- * known. A `local` name that is a URL (`http(s)://`, `http_cache://`) is
- * downloaded (`RemoteAudio`). `say` (and a name `${say_string …}`) is spoken by espeak-ng. Types
+ * known. A `local` name is read as FreeSWITCH read it: a URL (`http(s)://`,
+ * `http_cache://`) is downloaded (`RemoteAudio`), `tone_stream://`,
+ * `silence_stream://` and `file_string://a!b` are what they say. `say` (and a name `${say_string …}`) is spoken by espeak-ng. Types
  * that need what we do not have (mp3, shout) load, and are skipped when played.
  */
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { PlayItem } from '../call/call.js';
-import { soundFile } from '../call/channel-prompts.js';
+import { promptFromChannelValue } from '../call/channel-prompts.js';
 import type { AppContext, LoadContext, LoadProblem } from '../engine/app.js';
 import { Template } from '../engine/template.js';
 import { parseToneStream } from '../media/audio/tone-stream.js';
@@ -104,8 +105,10 @@ export function toPlayItemTemplate(file: FileObject, ctx: z.RefinementCtx): Play
     return { type: 'unavailable', written: file.type ?? type, name, reason: type === 'mp3' ? MP3_REASON : UNAVAILABLE_REASON };
   }
   const item = { type: type as PlayableType, name, refresh: file.refresh };
-  if (name.isConstant && item.type !== 'wav' && (item.type !== 'local' || isAbsolute(name.text))) {
-    const problem = playItemProblem(toPlayItem(item.type, name.text, NO_PLACES));
+  // A relative file is under the call's sound_prefix, a URL is fetched: both are checked when played.
+  const prompt = name.isConstant && item.type !== 'wav' ? toPlayItem(item.type, name.text, NO_PLACES) : undefined;
+  if (prompt && (prompt.kind !== 'file' || isAbsolute(prompt.path))) {
+    const problem = playItemProblem(prompt);
     if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['name'], message: problem });
   }
   return item;
@@ -131,7 +134,7 @@ export function toPlayItem(type: PlayableType, name: string, places: PlayPlaces)
   if (type === 'silence') return { kind: 'silence', ms: Number(name.trim()) };
   if (type === 'tone') return { kind: 'tone', spec: name };
   if (type === 'wav') return { kind: 'file', path: places.mediaFile(name) };
-  return { kind: 'file', path: soundFile(name, places.soundPrefix) };
+  return promptFromChannelValue(name, places.soundPrefix);
 }
 
 /** Where this call's files are: its sound_prefix, and its domain's media folder. */
@@ -146,37 +149,59 @@ export function playPlaces(ctx: AppContext): PlayPlaces {
   };
 }
 
+type Resolved = { items: PlayItem[] } | { skip: string } | { fail: string };
+
 /**
- * A file object at run time: the prompt to play; one to skip (a type not
+ * A file object at run time: the prompts to play; one to skip (a type not
  * playable here), or one that fails (a bad substituted value, speech that
- * cannot be rendered), with why. A missing file is found when it is played.
+ * cannot be rendered, a download), with why. A missing file is found when it
+ * is played.
  */
-export async function resolvePlayItem(ctx: AppContext, file: PlayItemTemplate): Promise<{ item: PlayItem } | { skip: string } | { fail: string }> {
+export async function resolvePlayItem(ctx: AppContext, file: PlayItemTemplate): Promise<Resolved> {
   if (file.type === 'tts' || file.type === 'say') {
     if (file.type === 'say' && !localProviderInstalled()) return { skip: `skipping say "${ctx.expand(file.say.value)}": ${SAY_REASON}` };
     const utterance = file.type === 'tts' ? { ...file.utterance, text: ctx.expand(file.utterance.text) } : { text: sayText(ctx.expand(file.say.value), file.say.method), language: file.say.language, ssml: false };
     const spoken = await speak(ctx, utterance);
-    return 'error' in spoken ? { fail: spoken.error } : { item: { kind: 'file', path: spoken.path } };
+    return 'error' in spoken ? { fail: spoken.error } : { items: [{ kind: 'file', path: spoken.path }] };
   }
   const name = ctx.expand(file.name);
   if (file.type === 'unavailable') return { skip: `skipping ${file.written} "${name}": ${file.reason}` };
-  const remote = file.type === 'local' ? remoteRequestOf(name, file.refresh) : undefined;
-  if (remote === 'stream') return { skip: `skipping stream "${name}": ${MP3_REASON}` };
-  if (remote) {
-    try {
-      return { item: { kind: 'file', path: await ctx.services.acr.remoteAudio.file(remote) } };
-    } catch (error) {
-      return { fail: (error as Error).message };
-    }
-  }
-  let item: PlayItem;
+  if (file.type === 'local') return resolveLocal(ctx, name, file.refresh);
   try {
-    item = toPlayItem(file.type, name, playPlaces(ctx));
+    return checked(toPlayItem(file.type, name, playPlaces(ctx)));
   } catch (error) {
     return { fail: (error as Error).message };
   }
+}
+
+const FILE_STRING = 'file_string://';
+
+/** A `local` name as FreeSWITCH read it: a file, a URL, `tone_stream://`, `silence_stream://`, or `file_string://a!b` of those. */
+async function resolveLocal(ctx: AppContext, name: string, refresh: boolean | undefined): Promise<Resolved> {
+  if (name.toLowerCase().startsWith(FILE_STRING)) {
+    const items: PlayItem[] = [];
+    for (const part of name.slice(FILE_STRING.length).split('!')) {
+      const resolved = await resolveLocal(ctx, part, refresh);
+      if ('fail' in resolved) return resolved;
+      if ('skip' in resolved) ctx.log(resolved.skip);
+      else items.push(...resolved.items);
+    }
+    return { items };
+  }
+  const remote = remoteRequestOf(name, refresh);
+  if (remote === 'stream') return { skip: `skipping stream "${name}": ${MP3_REASON}` };
+  if (!remote) return checked(toPlayItem('local', name, playPlaces(ctx)));
+  try {
+    return { items: [{ kind: 'file', path: await ctx.services.acr.remoteAudio.file(remote) }] };
+  } catch (error) {
+    return { fail: (error as Error).message };
+  }
+}
+
+/** A tone or silence that cannot be played fails now; a file, when it is played. */
+function checked(item: PlayItem): Resolved {
   const problem = item.kind === 'file' ? undefined : playItemProblem(item);
-  return problem ? { fail: problem } : { item };
+  return problem ? { fail: problem } : { items: [item] };
 }
 
 /** The load context of each domain's routes: files of `<mediaRoot>/<domain>/`. */

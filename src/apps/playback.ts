@@ -53,7 +53,7 @@ export const playbackApp: AppSpec<PlaybackArgs> = {
       const resolved = await resolvePlayItem(ctx, file);
       if ('fail' in resolved) return promptFailed(ctx, resolved.fail);
       if ('skip' in resolved) ctx.log(resolved.skip);
-      else items.push(resolved.item);
+      else items.push(...resolved.items);
     }
     noteGetSpeech(ctx, args.getSpeech);
     try {

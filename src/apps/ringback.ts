@@ -72,10 +72,12 @@ async function channelValue(ctx: AppContext, prompt: Prompt): Promise<string | u
   const resolved = await resolvePlayItem(ctx, prompt.file);
   if ('skip' in resolved) ctx.log(resolved.skip);
   else if ('fail' in resolved) ctx.log(`skipping: ${resolved.fail}`);
+  else if (resolved.items.length !== 1) ctx.log(`skipping: ${resolved.items.length} prompts; a ringback here is one`);
   else {
-    const problem = playItemProblem(resolved.item);
-    if (!problem) return channelValueOfPrompt(resolved.item);
-    ctx.log(`skipping ${channelValueOfPrompt(resolved.item)}: ${problem}`);
+    const [item] = resolved.items;
+    const problem = playItemProblem(item);
+    if (!problem) return channelValueOfPrompt(item);
+    ctx.log(`skipping ${channelValueOfPrompt(item)}: ${problem}`);
   }
   return undefined;
 }

@@ -139,6 +139,18 @@ describe("playback's file objects in both dialects", () => {
     assert.deepEqual(loadErrors([{ say: 'twelve' }]), [{ path: '[0].say', message: 'expected "<language> <type> <method> <text>", e.g. "en number pronounced 125"' }]);
   });
 
+  it('a local name is what FreeSWITCH made of it: tone_stream://, silence_stream://, file_string://a!b', async () => {
+    const run = await runApp({
+      playback: { files: [{ name: 'tone_stream://%(300,0,440)', type: 'local' }, { name: 'silence_stream://200', type: 'local' }, { name: 'file_string://silence_stream://100!tone_stream://%(200,0,500)', type: 'local' }] },
+    });
+    assert.equal(run.step.result, 'finished');
+    assert.equal(run.elapsedMs, 300 + 200 + 100 + 200);
+    assert.match(loadErrors([{ playback: { name: 'tone_stream://%(bad', type: 'local' } }])[0].message, /tone/);
+    const ringback = await runApp({ ringback: { call: { name: 'file_string://silence_stream://100!silence_stream://200', type: 'local' }, hold: { name: 'tone_stream://%(400,200,425)', type: 'local' } } });
+    assert.deepEqual(ringback.step.variables, { hold_music: '%(400,200,425)' });
+    assert.ok(ringback.step.notes.includes('skipping: 2 prompts; a ringback here is one'), ringback.step.notes.join('; '));
+  });
+
   it('terminator "none" lets no key stop the prompt; refresh may be text', async () => {
     const run = await runApp({ playback: { name: '500', type: 'silence', terminator: 'none', refresh: 'true' } }, { dtmf: ['#'] });
     assert.equal(run.step.result, 'finished');
