@@ -25,15 +25,15 @@ const recordOptions = webitelObject({
   emailBody: z.string().optional(),
 });
 
-type RecordArgs = { action: 'start' | 'stop'; name: Template; email?: string | string[]; mono?: true };
+type RecordArgs = { action: 'start' | 'stop'; name: Template; stereo: boolean; email?: string | string[] };
 
 /** `recordSession`: records the call to `<dataDir>/recordings/<domain>/<uuid>_<name>.wav` (start) or finishes it (stop). */
 export const recordSessionApp: AppSpec<RecordArgs> = {
   name: 'recordSession',
   usesMedia: true,
   args: z.union([
-    z.enum(['start', 'stop']).transform((action): RecordArgs => ({ action, name: recordOptions.parse({}).name })),
-    recordOptions.transform(({ action, name, email, stereo }): RecordArgs => ({ action, name, email, ...(stereo ? {} : { mono: true as const }) })),
+    z.enum(['start', 'stop']).transform((action): RecordArgs => ({ action, name: recordOptions.parse({}).name, stereo: true })),
+    recordOptions.transform(({ action, name, stereo, email }): RecordArgs => ({ action, name, stereo, email })),
   ]),
   async run(ctx, args) {
     try {
@@ -43,7 +43,7 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
       }
       const path = await ctx.call.startRecording(ctx.expand(args.name));
       ctx.setVariable(RECORD_FILE_VARIABLE, path);
-      if (args.mono) ctx.log('recording in stereo: mono recordings are not supported yet');
+      if (!args.stereo) ctx.log('recording in stereo: mono recordings are not supported yet');
       if (args.email) ctx.log('not e-mailing the recording: e-mail of recordings is not supported yet');
       return { result: `recording to ${path}` };
     } catch (error) {
