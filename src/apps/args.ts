@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parameterProblem } from '../call/bridge-parameters.js';
 import { closestName } from '../closest-name.js';
+import type { AppContext } from '../engine/app.js';
+import { warnAtLoad } from '../engine/load-warnings.js';
 import { Template } from '../engine/template.js';
 
 /** A string argument, compiled for `${…}` substitution at run time. */
@@ -11,12 +13,72 @@ export const numberOrTemplate = z.union([z.number().finite(), z.string()]).trans
   Template.compile(String(value)),
 );
 
-/** A whole number of at least `least`, written as a number or a string of digits (`"60"`), as Webitel schemas do. */
-export const wholeNumber = (least: number) =>
-  z.union([z.number().int(), z.string().regex(/^\d+$/, 'expected a whole number').transform(Number)]).pipe(z.number().int().min(least));
+/** A whole number of at least `least`, or why the text is not one. */
+export function wholeNumberIn(text: string, least: number): number | string {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return `expected a whole number, got ${JSON.stringify(text)}`;
+  const value = Number(trimmed);
+  return value >= least ? value : `expected a number >= ${least}, got ${value}`;
+}
 
-/** DTMF keys, e.g. a terminator: `"#"`, `"*#"`, or none. */
-export const dtmfKeys = z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D');
+/**
+ * A whole number of at least `least` as Webitel schemas write one: `60`,
+ * `"60"`, or `"${max_digits}"`, checked when substituted (`wholeNumberIn`).
+ */
+export const wholeNumberOrTemplate = (least: number) =>
+  numberOrTemplate.superRefine((value, ctx) => {
+    const checked = value.isConstant ? wholeNumberIn(value.text, least) : least;
+    if (typeof checked === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: checked });
+  });
+
+/**
+ * The counts written with `wholeNumberOrTemplate`, substituted and checked
+ * against their least values; an absent one stays absent. What is wrong with
+ * the first that is not a count, named (`max: expected a whole number…`).
+ */
+export function substituteWholeNumbers<Name extends string>(
+  ctx: AppContext,
+  written: Partial<Record<NoInfer<Name>, Template>>,
+  least: Readonly<Record<Name, number>>,
+): Partial<Record<Name, number>> | string {
+  const values: Partial<Record<Name, number>> = {};
+  for (const name of Object.keys(least) as Name[]) {
+    const template = written[name];
+    if (template === undefined) continue;
+    const value = wholeNumberIn(ctx.expand(template), least[name]);
+    if (typeof value === 'string') return `${name}: ${value}`;
+    values[name] = value;
+  }
+  return values;
+}
+
+/** `true`, or the text `"true"` as Webitel's engines read it (ACR compared text, flow_manager decoded weakly). */
+export const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
+
+/** DTMF keys, e.g. a terminator: `"#"`, `"*#"`, or none (`""`, or FreeSWITCH's `"none"`). */
+export const dtmfKeys = z
+  .string()
+  .transform((keys) => (keys.trim().toLowerCase() === 'none' ? '' : keys))
+  .pipe(z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D, or none'));
+
+/**
+ * An argument object as Webitel's engines read one: a key they do not know
+ * is ignored (they decode into structs), so a schema written for them loads;
+ * the load warns about each one, with the known key it may be a typo of.
+ */
+export function webitelObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        if (known.includes(key)) continue;
+        const hint = closestName(key, known);
+        warnAtLoad([...ctx.path, key], `unknown argument ${JSON.stringify(key)} ignored, as Webitel ignores it${hint ? `; did you mean ${hint}?` : ''}`);
+      }
+    }
+    return value;
+  }, z.object(shape));
+}
 
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */
 export const templateList = z

@@ -13,7 +13,12 @@ export const echoApp: AppSpec<number> = {
   name: 'echo',
   usesMedia: true,
   args: z
-    .union([z.number(), z.string().trim().regex(/^\d*$/, 'expected "" or a delay in whole milliseconds')])
+    .union([
+      z.number(),
+      z.string().trim().regex(/^\d*$/, 'expected "" or a delay in whole milliseconds'),
+      // ACR ran plain echo for any other argument (`{}`, `true`, `null`).
+      z.union([z.boolean(), z.null(), z.record(z.string(), z.unknown())]).transform(() => 0),
+    ])
     .transform((value) => Number(value || 0))
     .pipe(z.number().int().max(MAX_DELAY_MS)),
   async run(ctx, delayMs) {

@@ -10,7 +10,8 @@ import type { AppSpec } from '../engine/app.js';
 export const inBandDtmfApp: AppSpec<'on' | 'off'> = {
   name: 'inBandDTMF',
   usesMedia: true,
-  args: z.union([z.string(), z.boolean()]).transform((value) => (value === false || String(value).trim().toLowerCase() === 'stop' ? 'off' : 'on')),
+  // Webitel started detection for any argument but "stop" (`{}`, `true`, `""`).
+  args: z.unknown().transform((value) => (value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'stop') ? 'off' : 'on')),
   async run(ctx, mode) {
     await ctx.call.detectInbandDigits(mode);
     return { result: mode === 'on' ? 'in-band DTMF detection started' : 'in-band DTMF detection stopped' };

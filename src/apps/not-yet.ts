@@ -36,7 +36,6 @@ const anyObject = z.record(z.string(), z.unknown());
 /** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   stt: ['media', anyObject],
-  say: ['media', anyObject],
   setAudioLevel: ['media', anyObject],
   ivr: ['ivr', z.string().min(1)],
   queue: ['queue', z.object({ name: z.string().min(1) }).passthrough()],

@@ -5,7 +5,11 @@
  * over SIP: test/sip/other-calls.test.ts.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import wavefile from 'wavefile';
 import type { Call } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Switchboard } from '../call/switchboard.js';
@@ -93,9 +97,27 @@ describe('park', () => {
     assert.equal(step.result, 'no call parked in myPark 6001-6003');
   });
 
+  it('${hold_music} is read as a bridge reads it: a file relative to sound_prefix, tone_stream://', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callrouter-park-moh-'));
+    const file = new wavefile.WaveFile();
+    file.fromScratch(1, 8000, '16', new Int16Array(800));
+    writeFileSync(join(dir, 'moh.wav'), file.toBuffer());
+    const relative = await runSchema([{ setVar: 'hold_music=moh.wav' }, { park: { name: 'myPark', lot: '7001' } }], { callerHangsUpAfter: 5, variables: { sound_prefix: dir } });
+    assert.ok(relative.steps[1].notes.includes(`held, hearing ${join(dir, 'moh.wav')}`), JSON.stringify(relative.steps[1].notes));
+    const stream = await runSchema([{ setVar: 'hold_music=tone_stream://%(400,200,425)' }, { park: { name: 'myPark', lot: '7002' } }], { callerHangsUpAfter: 5 });
+    assert.ok(stream.steps[1].notes.includes('held, hearing tone tone_stream://%(400,200,425)'), JSON.stringify(stream.steps[1].notes));
+  });
+
+  it('a range without auto parks in its first free slot, as flow_manager does', async () => {
+    const acr = new AcrServices();
+    acr.parking.park('example.com', 'myPark', '6001', otherCall('parked-before'));
+    const run = await runSchema([{ park: { name: 'myPark', lot: '6001-6003' } }], { callerHangsUpAfter: 5 }, { acr });
+    assert.deepEqual(run.steps[0].variables, { valet_lot_extension: '6002' });
+  });
+
   it('checks the lot when the schema loads', () => {
-    assert.deepEqual(loadErrors([{ park: { name: 'p', lot: '6001-6010' } }]), [{ path: '[0].park.lot', message: 'a range of slots ("6001-6010") needs auto "in" or "out"' }]);
-    assert.deepEqual(loadErrors([{ park: { name: 'p' } }]), [{ path: '[0].park.lot', message: 'expected a slot (6001) or, with auto, a range (6001-6010)' }]);
+    assert.deepEqual(loadErrors([{ park: { name: 'p', lot: '6010-6001' } }]), [{ path: '[0].park.lot', message: 'expected a range of at most 10000 slots, low to high, got "6010-6001"' }]);
+    assert.deepEqual(loadErrors([{ park: { name: 'p' } }]), [{ path: '[0].park.lot', message: 'expected a slot (6001) or a range (6001-6010)' }]);
   });
 });
 

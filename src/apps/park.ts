@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
-import { numberOrTemplate, template } from './args.js';
+import { numberOrTemplate, template, webitelObject } from './args.js';
 import { holdMusic } from './other-calls.js';
 
 interface ParkArgs {
@@ -10,17 +10,16 @@ interface ParkArgs {
   auto?: 'in' | 'out';
 }
 
-/** A lot's slots as written: one slot `6001`, or a range `6001-6010` / `6001 6010` (with `auto`). */
-function slotsOf(written: string, auto: boolean): string[] | string {
+/** A lot's slots as written: one slot `6001`, or a range `6001-6010` / `6001 6010`. */
+function slotsOf(written: string): string[] | string {
   const text = written.trim();
   const range = /^(\d+)\s*[-\s]\s*(\d+)$/.exec(text);
   if (range) {
-    if (!auto) return `a range of slots (${JSON.stringify(text)}) needs auto "in" or "out"`;
     const [from, to] = [Number(range[1]), Number(range[2])];
     if (from > to || to - from >= MAX_SLOTS) return `expected a range of at most ${MAX_SLOTS} slots, low to high, got ${JSON.stringify(text)}`;
     return Array.from({ length: to - from + 1 }, (_, index) => String(from + index));
   }
-  if (!/^[^\s]+$/.test(text)) return `expected a slot (6001) or, with auto, a range (6001-6010), got ${JSON.stringify(text)}`;
+  if (!/^[^\s]+$/.test(text)) return `expected a slot (6001) or a range (6001-6010), got ${JSON.stringify(text)}`;
   return [text];
 }
 
@@ -64,33 +63,33 @@ async function park(ctx: AppContext, lot: string, slot: string): Promise<AppOutc
  * `lot` of the domain's lot `name` — or, when a call is parked there
  * already, connects this call to it (that is how a parked call is taken).
  * `auto: "in"` parks in the first free slot of a range (`"6001-6010"`),
- * `auto: "out"` takes the first parked call of the range. The slot is in
+ * `auto: "out"` takes the first parked call of the range; a range without
+ * `auto` is `in`, as flow_manager reads it. The slot is in
  * `${valet_lot_extension}`. A parked caller hears `${hold_music}` when it is
  * playable here (a tone, a WAV file), else silence.
  */
 export const parkApp: AppSpec<ParkArgs> = {
   name: 'park',
   usesMedia: true,
-  args: z
-    .object({ name: template, lot: numberOrTemplate.optional(), auto: z.enum(['in', 'out']).optional() })
-    .strict()
-    .superRefine((args, ctx) => {
-      if (!args.lot) return ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lot'], message: 'expected a slot (6001) or, with auto, a range (6001-6010)' });
-      const slots = args.lot.isConstant ? slotsOf(args.lot.text, args.auto !== undefined) : undefined;
-      if (typeof slots === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lot'], message: slots });
-    }),
+  args: webitelObject({ name: template, lot: numberOrTemplate.optional(), auto: z.enum(['in', 'out']).optional() }).superRefine((args, ctx) => {
+    if (!args.lot) return ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lot'], message: 'expected a slot (6001) or a range (6001-6010)' });
+    const slots = args.lot.isConstant ? slotsOf(args.lot.text) : undefined;
+    if (typeof slots === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lot'], message: slots });
+  }),
   async run(ctx, args) {
     const lot = ctx.expand(args.name).trim();
-    const slots = slotsOf(ctx.expand(args.lot as Template), args.auto !== undefined);
+    const slots = slotsOf(ctx.expand(args.lot as Template));
     if (typeof slots === 'string') return { result: `not parked: ${slots}` };
+    // flow_manager parks in the range's first free slot when auto is not given; one slot is parked in or taken from.
+    const auto = args.auto ?? (slots.length > 1 ? 'in' : undefined);
     if (lot === '') return { result: 'not parked: the lot name is empty' };
     const { parking } = ctx.services.acr;
     const occupied = (slot: string) => parking.occupied(ctx.domainName, lot, slot);
-    if (args.auto === 'out') {
+    if (auto === 'out') {
       const slot = slots.find(occupied);
       return slot ? retrieve(ctx, lot, slot) : { result: `no call parked in ${lot} ${slots[0]}-${slots.at(-1)}` };
     }
-    if (args.auto === 'in') {
+    if (auto === 'in') {
       const slot = slots.find((candidate) => !occupied(candidate));
       return slot ? park(ctx, lot, slot) : { result: `not parked: every slot of ${lot} ${slots[0]}-${slots.at(-1)} is taken` };
     }

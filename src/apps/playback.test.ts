@@ -49,7 +49,7 @@ describe('playback', () => {
     assert.match(loadErrors([{ playback: { name: '1', type: 'silence', getDigits: { regexp: '(' } } }])[0].message, /regular expression/i);
   });
 
-  it('skips, saying why, types it cannot play (mp3, say); a relative local file is under sound_prefix', async () => {
+  it('skips, saying why, types it cannot play (mp3); a relative local file is under sound_prefix', async () => {
     const prompt = wav('menu.wav', 400);
     const { step, elapsedMs } = await runApp(
       { playback: { files: [{ name: 'my.mp3', type: 'mp3' }, { name: 'menu.wav', type: 'local' }] } },

@@ -23,7 +23,7 @@ describe('recordFile', () => {
       loadErrors([{ recordFile: { name: 'x', terminators: 'x', maxSec: 0, type: 'ogg', silenceHits: -1 } }]).map((error) => error.path).sort(),
       ['[0].recordFile.maxSec', '[0].recordFile.silenceHits', '[0].recordFile.terminators', '[0].recordFile.type'],
     );
-    assert.match(loadErrors([{ recordFile: { maxsec: 10 } }])[0].message, /maxsec/);
+    assert.match(loadValid([{ recordFile: { maxsec: 10 } }]).warnings[0].message, /"maxsec" ignored, as Webitel ignores it; did you mean maxSec\?/);
     loadValid([{ recordFile: { name: 'MySuperFile', terminators: '#', type: 'mp3', maxSec: 60, silenceHits: 5, silenceThresh: 200, email: ['a@b.c'], emailSubject: 's', emailBody: 'b' } }]);
   });
 });

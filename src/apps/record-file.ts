@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { CallEndedError, type MessageRecording } from '../call/call.js';
-import type { AppSpec } from '../engine/app.js';
-import type { Template } from '../engine/template.js';
-import { dtmfKeys, template, wholeNumber } from './args.js';
+import type { AppContext, AppSpec } from '../engine/app.js';
+import { dtmfKeys, flag, substituteWholeNumbers, template, webitelObject, wholeNumberOrTemplate } from './args.js';
+import { pushOntoArray } from './set-array.js';
 
 const RECORD_FILE_VARIABLE = 'webitel_record_file_name';
 /** FreeSWITCH's name for the key that ended a recording or a prompt. */
@@ -13,12 +13,8 @@ const TERMINATOR_VARIABLE = 'playback_terminator_used';
  * at `maxSec`, after `silenceHits` seconds under `silenceThresh` (mean
  * absolute amplitude; silenceHits 0 never), or on one of `terminators`.
  */
-export const messageLimitsShape = {
-  maxSec: wholeNumber(1).default(60),
-  silenceThresh: wholeNumber(0).default(200),
-  silenceHits: wholeNumber(0).default(5),
-  terminators: dtmfKeys.default('#'),
-};
+const LEAST = { maxSec: 1, silenceThresh: 0, silenceHits: 0 } as const;
+type LimitName = keyof typeof LEAST;
 
 export interface MessageLimits {
   maxSec: number;
@@ -38,25 +34,30 @@ export function describeMessage(recording: MessageRecording): string {
 }
 
 /**
- * Webitel's options. Without an mp3 encoder `type` mp3 (the default) is
- * written as WAV; `email` is accepted and not applied yet (the trace says so).
+ * Webitel's options, numbers also as text or `${…}`. Without an mp3 encoder
+ * `type` mp3 (the default) is written as WAV; `email` is accepted and not
+ * applied yet (the trace says so); flow_manager's `voiceMail` tags the call
+ * `vm` in `wbt_tags`.
  */
-const recordFileArgs = z
-  .object({
-    name: template.default('recordFile'),
-    type: z.enum(['wav', 'mp3']).default('mp3'),
-    ...messageLimitsShape,
-    email: z.union([z.string(), z.array(z.string())]).optional(),
-    emailSubject: z.string().optional(),
-    emailBody: z.string().optional(),
-  })
-  .strict()
-  .transform(({ name, email, maxSec, silenceThresh, silenceHits, terminators }) => ({ name, email, limits: { maxSec, silenceThresh, silenceHits, terminators } }));
+const recordFileArgs = webitelObject({
+  name: template.default('recordFile'),
+  type: z.enum(['wav', 'mp3']).default('mp3'),
+  maxSec: wholeNumberOrTemplate(LEAST.maxSec).default(60),
+  silenceThresh: wholeNumberOrTemplate(LEAST.silenceThresh).default(200),
+  silenceHits: wholeNumberOrTemplate(LEAST.silenceHits).default(5),
+  terminators: dtmfKeys.default('#'),
+  voiceMail: flag.default(false),
+  email: z.union([z.string(), z.array(z.string())]).optional(),
+  emailSubject: z.string().optional(),
+  emailBody: z.string().optional(),
+}).transform(({ name, email, voiceMail, maxSec, silenceThresh, silenceHits, terminators }) => ({ name, email, voiceMail, limits: { maxSec, silenceThresh, silenceHits }, terminators }));
 
-interface RecordFileArgs {
-  name: Template;
-  email?: string | string[];
-  limits: MessageLimits;
+type RecordFileArgs = z.output<typeof recordFileArgs>;
+
+/** The limits with their numbers substituted, or what is wrong with one of them. */
+function substitutedLimits(ctx: AppContext, args: RecordFileArgs): MessageLimits | string {
+  const limits = substituteWholeNumbers(ctx, args.limits, LEAST);
+  return typeof limits === 'string' ? limits : { ...(limits as Record<LimitName, number>), terminators: args.terminators };
 }
 
 /** `recordFile`: records what the caller says to `<dataDir>/recordings/<domain>/<uuid>_<name>.wav` (mono) until it ends. */
@@ -65,9 +66,12 @@ export const recordFileApp: AppSpec<RecordFileArgs> = {
   usesMedia: true,
   args: recordFileArgs,
   async run(ctx, args) {
+    const limits = substitutedLimits(ctx, args);
+    if (typeof limits === 'string') return { result: `failed: ${limits}` };
+    if (args.voiceMail) pushOntoArray(ctx, 'wbt_tags', ['vm']);
     let recording: MessageRecording;
     try {
-      recording = await ctx.call.recordMessage({ name: ctx.expand(args.name), ...messageOptions(args.limits) });
+      recording = await ctx.call.recordMessage({ name: ctx.expand(args.name), ...messageOptions(limits) });
     } catch (error) {
       if (error instanceof CallEndedError || ctx.call.signal.aborted) return { result: 'interrupted: the call ended' };
       throw error;

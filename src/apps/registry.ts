@@ -29,6 +29,7 @@ import { NOT_YET_APPS } from './not-yet.js';
 import { ringbackApp } from './ringback.js';
 import { echoApp } from './echo.js';
 import { inBandDtmfApp } from './in-band-dtmf.js';
+import { sayApp } from './say.js';
 import { ttsApp } from './tts.js';
 import { originateApp } from './originate.js';
 import { parkApp } from './park.js';
@@ -72,7 +73,7 @@ export const appRegistry = new AppRegistry([
   setAllApp, setNoLocalApp, scheduleHangupApp, updateCidApp, markIvrApp,
   playbackApp, flushDtmfApp, { ...flushDtmfApp, name: 'flushDtmf' }, recordSessionApp,
   lastAgentApp,
-  ringbackApp, echoApp, inBandDtmfApp, ttsApp,
+  ringbackApp, echoApp, inBandDtmfApp, ttsApp, sayApp,
   recordFileApp, voicemailApp,
   sipRedirectApp, parkApp, pickupApp, originateApp,
   ...NOT_YET_APPS,

@@ -109,7 +109,9 @@ describe('voicemail email', () => {
   it('takes `email` as a string or a list on the leave form only', () => {
     loadValid([{ voicemail: { user: '100', cc: '101', email: ['desk@example.com', '${manager_email}'] } }]);
     assert.equal(loadErrors([{ voicemail: { user: '100', email: 5 } }])[0].path, '[0].voicemail.email');
-    assert.equal(loadErrors([{ voicemail: { check: true, user: '100', email: 'a@example.com' } }])[0].path, '[0].voicemail');
+    assert.deepEqual(loadValid([{ voicemail: { check: true, user: '100', email: 'a@example.com' } }]).warnings, [
+      { path: '[0].voicemail.email', message: 'applies only to leaving a message; ignored' },
+    ]);
   });
 
   it('no addresses: nothing is tried', async () => {

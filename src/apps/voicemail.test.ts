@@ -95,7 +95,7 @@ describe('voicemail', () => {
   it('accepts the Webitel forms and refuses at load what it cannot mean', () => {
     loadValid([{ voicemail: { user: '100', skip_greeting: true, skip_instructions: true, cc: ['1001', '1002'] } }, { voicemail: { user: 1000, check: true, auth: true } }]);
     assert.equal(loadErrors([{ voicemail: {} }])[0].path, '[0].voicemail.user');
-    assert.equal(loadErrors([{ voicemail: { user: '100', auth: true } }])[0].path, '[0].voicemail');
+    assert.deepEqual(loadValid([{ voicemail: { user: '100', auth: true } }]).warnings, [{ path: '[0].voicemail.auth', message: 'applies only with check: true; ignored' }]);
     assert.equal(loadErrors([{ voicemail: { check: 'yes' } }])[0].path, '[0].voicemail.check');
   });
 });

@@ -4,7 +4,8 @@ import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { Template } from '../engine/template.js';
 import { NAMED_TONES } from '../media/audio/tone-stream.js';
 import type { VoicemailMessage } from '../voicemail/store.js';
-import { templateList } from './args.js';
+import { warnAtLoad } from '../engine/load-warnings.js';
+import { flag, templateList, webitelObject } from './args.js';
 import { describeMessage, messageOptions } from './record-file.js';
 import { recipients } from './services/mailer.js';
 import { emailMessage, mailboxAddresses } from './voicemail-email.js';
@@ -16,51 +17,58 @@ const MESSAGE_LIMITS = { maxSec: 300, silenceThresh: 200, silenceHits: 5, termin
 export const MIN_MESSAGE_MS = 1000;
 
 const userRef = z.union([z.string().min(1, 'expected a user id'), z.number()]).transform((value) => Template.compile(String(value)));
-const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]);
 
-/** `{user, skip_greeting, skip_instructions, cc}`: leave a message (Webitel's default). */
-const leaveObject = z
-  .object({
-    check: z.literal(false),
-    user: userRef,
-    skip_greeting: flag.default(false),
-    skip_instructions: flag.default(false),
-    /** Mailboxes that get a copy (FreeSWITCH vm_cc). */
-    cc: z.union([userRef, z.array(userRef)]).optional(),
-    /** Addresses the message is e-mailed to, besides each receiving mailbox's `vm-mailto` (callrouter's addition). */
-    email: templateList.optional(),
-  })
-  .strict();
-const toLeave = ({ user, skip_greeting, skip_instructions, cc, email }: z.output<typeof leaveObject>) => ({
-  mode: 'leave' as const,
-  user,
-  skipGreeting: skip_greeting,
-  skipInstructions: skip_instructions,
-  cc: cc === undefined ? [] : Array.isArray(cc) ? cc : [cc],
-  email: email ?? [],
+/** What only one of the two modes reads; the other ignores it, as Webitel did. */
+const LEAVE_ONLY = ['skip_greeting', 'skip_instructions', 'cc', 'email'] as const;
+const CHECK_ONLY = ['auth', 'announce'] as const;
+
+/**
+ * `{user, skip_greeting, skip_instructions, cc}` leaves a message (Webitel's
+ * default); `{check: true, user, auth, announce}` listens to and deletes
+ * one's messages. Flags may be written as text (`"check": "true"`, as ACR
+ * compared them); `cc` may be a list or one text of users separated by commas.
+ */
+const voicemailArgs = webitelObject({
+  check: flag.default(false),
+  /** Leave: the mailbox's user (required). Check: absent, the mailbox of the user who calls. */
+  user: userRef.optional(),
+  skip_greeting: flag.optional(),
+  skip_instructions: flag.optional(),
+  /** Mailboxes that get a copy (FreeSWITCH vm_cc). */
+  cc: z.union([userRef, z.array(userRef)]).optional(),
+  /** Addresses the message is e-mailed to, besides each receiving mailbox's `vm-mailto` (callrouter's addition). */
+  email: templateList.optional(),
+  /** true: the PIN is asked; false: it is not; absent: asked unless the caller is the mailbox's user on its own phone. */
+  auth: flag.optional(),
+  announce: flag.optional(),
+}).transform((args, ctx): LeaveArgs | CheckArgs => {
+  for (const key of args.check ? LEAVE_ONLY : CHECK_ONLY) {
+    if (args[key] !== undefined) warnAtLoad([...ctx.path, key], `applies only ${args.check ? 'to leaving a message' : 'with check: true'}; ignored`);
+  }
+  if (args.check) return { mode: 'check', user: args.user, auth: args.auth, announce: args.announce };
+  if (!args.user) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['user'], message: 'missing; expected the user whose mailbox takes the message' });
+    return z.NEVER;
+  }
+  const { user, skip_greeting, skip_instructions, cc, email } = args;
+  return { mode: 'leave', user, skipGreeting: skip_greeting ?? false, skipInstructions: skip_instructions ?? false, cc: cc === undefined ? [] : Array.isArray(cc) ? cc : [cc], email: email ?? [] };
 });
 
-/** `{check: true, user, auth, announce}`: listen to and delete one's messages. */
-const checkObject = z
-  .object({
-    check: z.literal(true),
-    /** Absent: the mailbox of the user who calls. */
-    user: userRef.optional(),
-    /** true: the PIN is asked; false: it is not; absent: asked unless the caller is the mailbox's user on its own phone. */
-    auth: flag.optional(),
-    announce: flag.optional(),
-  })
-  .strict();
-const toCheck = ({ user, auth, announce }: z.output<typeof checkObject>) => ({ mode: 'check' as const, user, auth, announce });
+export interface LeaveArgs {
+  mode: 'leave';
+  user: Template;
+  skipGreeting: boolean;
+  skipInstructions: boolean;
+  cc: Template[];
+  email: Template[];
+}
 
-export type LeaveArgs = ReturnType<typeof toLeave>;
-export type CheckArgs = ReturnType<typeof toCheck>;
-
-/** Without `check` the object is the leave form. */
-const voicemailArgs = z.preprocess(
-  (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) && !('check' in value) ? { ...value, check: false } : value),
-  z.discriminatedUnion('check', [leaveObject, checkObject]).transform((args) => (args.check ? toCheck(args) : toLeave(args))),
-);
+export interface CheckArgs {
+  mode: 'check';
+  user?: Template;
+  auth?: boolean;
+  announce?: boolean;
+}
 
 /** `voicemail`: a caller leaves a message for a user, or a user listens to (and deletes) its messages (`check`). */
 export const voicemailApp: AppSpec<LeaveArgs | CheckArgs> = {
@@ -119,7 +127,9 @@ async function leaveMessage(ctx: AppContext, args: LeaveArgs): Promise<AppOutcom
   };
   await voicemail.save(message);
   const mailboxes = [user];
-  for (const copyTo of args.cc.map((cc) => ctx.expand(cc).trim())) {
+  // FreeSWITCH's vm_cc is a list separated by commas; ACR passed a text cc on as it was.
+  const copies = args.cc.flatMap((cc) => ctx.expand(cc).split(',')).map((copyTo) => copyTo.trim()).filter(Boolean);
+  for (const copyTo of copies) {
     if (ctx.services.directory.user(domain, copyTo)) {
       await voicemail.copy(message, copyTo);
       mailboxes.push(copyTo);

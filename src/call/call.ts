@@ -207,8 +207,10 @@ export interface BridgeAttempt {
 export interface DigitsRequest {
   min: number;
   max: number;
-  /** For the first digit, and after each digit for the next one. */
+  /** For the first digit, and after each digit for the next one unless `digitTimeoutMs`. */
   timeoutMs: number;
+  /** After each digit, for the next one (FreeSWITCH digit_timeout). */
+  digitTimeoutMs?: number;
   terminators: string;
   /** Drop the digits pressed before this collection started. */
   flush?: boolean;

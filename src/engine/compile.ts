@@ -5,6 +5,7 @@ import { Flow, type FlowPosition, type Step } from './flow.js';
 import { formatJsonPath } from './json-path.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 import { detectDialect, type DialectReport } from './dialect.js';
+import { collectLoadWarnings } from './load-warnings.js';
 import { parseSchemaText, schemaOfDocument, type SchemaFormat } from './schema-text.js';
 
 /** A routing schema that passed validation, ready to run on any number of calls. */
@@ -22,7 +23,7 @@ export interface CompiledSchema {
   onDisconnect?: Flow;
   /** `trigger { commands }`: flows run when the caller's input names them. */
   commands: ReadonlyMap<string, Flow>;
-  /** Applications that load but are skipped at run time (they need a part callrouter does not have yet). */
+  /** What loads but is not carried out: applications skipped at run time (they need a part callrouter does not have yet), arguments ignored as Webitel ignores them. */
   warnings: SchemaError[];
   /** Which Webitel dialect it is written in. */
   dialect: DialectReport;
@@ -86,15 +87,16 @@ export class SchemaLoader {
   private compileWithinLimits(json: unknown, context: LoadContext | undefined): LoadResult {
     this.#context = context;
     let parsed: ReturnType<typeof this.nestedFlow.safeParse>;
+    let ignored: SchemaError[];
     try {
-      parsed = this.nestedFlow.safeParse(json);
+      ({ result: parsed, warnings: ignored } = collectLoadWarnings(() => this.nestedFlow.safeParse(json)));
     } finally {
       this.#context = undefined;
     }
     if (!parsed.success) return { ok: false, errors: parsed.error.issues.map(schemaErrorFromIssue) };
 
     const root = parsed.data;
-    const linked: Linked = { tags: new Map(), functions: new Map(), commands: new Map(), errors: [], warnings: [] };
+    const linked: Linked = { tags: new Map(), functions: new Map(), commands: new Map(), errors: [], warnings: ignored };
     linkFlows(root, linked);
     if (linked.errors.length > 0) return { ok: false, errors: linked.errors };
     const unknownTargets = missingTargets(root, linked);

@@ -26,6 +26,7 @@ export function detectDialect(schema: unknown): DialectReport {
     if (ACR_APPS.has(app)) acr.push(`${path}.${app}`);
     if (app === 'goto' && typeof args === 'string') (/^(local|default|public):/.test(args) ? acr : flow).push(`${path}.goto`);
     if (app === 'if' && isObject(args) && 'sysExpression' in args) acr.push(`${path}.if.sysExpression`);
+    if ((app === 'playback' || app === 'tts') && isObject(args)) flow.push(...flowManagerPromptForms(`${path}.${app}`, args));
     if (app === 'bridge' && isObject(args)) {
       if (isObject(args.parameters)) flow.push(`${path}.bridge.parameters`);
       if (Array.isArray(args.parameters)) acr.push(`${path}.bridge.parameters`);
@@ -49,6 +50,18 @@ export function describeDialect({ dialect, evidence }: DialectReport): string {
     common: 'common to both Webitel dialects',
   }[dialect];
   return evidence.length > 0 ? `${name}; from ${evidence.join(', ')}` : name;
+}
+
+/** flow_manager's prompt arguments: getDigits' digitTimeout or terminators, media files by id or MIME type, tts files. */
+function flowManagerPromptForms(path: string, args: Record<string, unknown>): string[] {
+  const forms: string[] = [];
+  if (isObject(args.getDigits) && ('digitTimeout' in args.getDigits || 'terminators' in args.getDigits)) forms.push(`${path}.getDigits`);
+  if (Array.isArray(args.files)) {
+    args.files.forEach((file, index) => {
+      if (isObject(file) && ('id' in file || file.type === 'tts' || (typeof file.type === 'string' && file.type.includes('/')))) forms.push(`${path}.files[${index}]`);
+    });
+  }
+  return forms;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { AppContext, ScheduledAction, Services } from './app.js';
 import { ARRAY_PREFIX, ARRAY_SEPARATOR } from './channel-array.js';
+import { FREESWITCH_GLOBALS } from './freeswitch-globals.js';
 import { resourceExists } from './resource-exists.js';
 import type { Call } from '../call/call.js';
 import type { Clock } from '../clock.js';
@@ -42,7 +43,7 @@ export class FlowContext implements AppContext, VariableSource {
   }
 
   global(name: string): string | undefined {
-    return this.#domainVariables.get(name);
+    return this.#domainVariables.get(name) ?? FREESWITCH_GLOBALS.get(name);
   }
 
   capture(reg: number, group: number): string | undefined {

@@ -152,7 +152,7 @@ export class SimCall extends ChannelVariables implements Call {
     this.#mediaExpected = true;
   }
 
-  /** Takes the prompts' length in simulated time (early media on a call not yet answered); digits come from the scenario, whenever they are collected. */
+  /** Takes the prompts' length in simulated time (early media on a call not yet answered), or until the scenario's caller hangs up; digits come from the scenario, whenever they are collected. */
   async play(request: PlayRequest): Promise<PlayOutcome> {
     this.#ensureUp();
     await this.preAnswer();
@@ -163,6 +163,12 @@ export class SimCall extends ChannelVariables implements Call {
       } catch (error) {
         this.#narrate(`cannot play ${describePlayItem(item)}: ${(error as Error).message}`);
         return { reason: 'failed', error: (error as Error).message };
+      }
+      const left = this.#secondsUntilCallerHangsUp();
+      if (left !== undefined && left * 1000 < ms) {
+        this.#clock.advance(Math.round(left * 1000));
+        this.#end('NORMAL_CLEARING', 'caller', `caller hung up while hearing ${describePlayItem(item)}`);
+        return { reason: 'stopped' };
       }
       this.#clock.advance(ms);
       this.#narrate(`played ${describePlayItem(item)} (${ms} ms)`);

@@ -2,12 +2,15 @@
  * Media apps on the built-in SIP server, with the caller a real UAC and RTP
  * peer over loopback: echo returns the caller's tone; a prompt before
  * `answer` is early media heard before the 200; in-band DTMF from a caller
- * without telephone-event lands in getDigits' variable; tts speaks; a `goto` from a call
+ * without telephone-event lands in getDigits' variable; getDigits' digitTimeout
+ * (flow_manager) ends the input between digits; silence without a length lasts
+ * until the terminator; tts speaks; a `goto` from a call
  * answered without our media into a route that plays re-INVITEs the caller
  * onto our media; a re-INVITE without SDP gets our offer.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { allCdrs, newCdrs } from '../support/sip/calls.js';
 import { startTestRouter, type TestRouter } from '../support/sip/router.js';
@@ -27,6 +30,21 @@ const ROUTES = {
       { playback: { name: '200', type: 'silence', terminator: '#', getDigits: { setVar: 'pressed', min: 1, max: 8, timeout: 4000 } } },
       { hangup: '' },
     ],
+  },
+  // getDigits as flow_manager writes it: numbers as text and from a variable, digitTimeout between digits, its own terminators.
+  digitTimeout: {
+    number: '0441234578',
+    schema: [
+      { setVar: 'max_digits=8' },
+      { answer: '' },
+      { playback: { files: [{ type: 'silence', name: '200' }], getDigits: { setVar: 'pressed', min: '1', max: '${max_digits}', timeout: '4000', digitTimeout: '1000', terminators: '*' } } },
+      { hangup: '' },
+    ],
+  },
+  // flow_manager's silence without a length: endless, until a terminator.
+  endlessSilence: {
+    number: '0441234579',
+    schema: [{ answer: '' }, { playback: { files: [{ type: 'silence' }], terminator: '#' } }, { setVar: 'after_silence=yes' }, { hangup: '' }],
   },
   passThrough: { number: '0441234574', schema: [{ answer: '' }, { goto: 'public:0441234575' }] },
   pause: {
@@ -90,6 +108,29 @@ test('in-band DTMF: "123#" as tones from a caller without telephone-event is col
     await peer.sendAudio(new ToneSource(parseToneStream('v=-10;d=100;w=100;123#')));
     const [cdr] = await newCdrs(server, before, 1, 15_000);
     assert.equal((cdr.variables as Record<string, string>).pressed, '123');
+  }));
+
+test('getDigits digitTimeout: a pause longer than it between digits ends the input, on RTP events', () =>
+  withCall(async (server, peer) => {
+    const before = await allCdrs(server);
+    const call = await callUas(server.udpPort, peer.offer(), ROUTES.digitTimeout.number);
+    peer.useAnswer(call.answerSdp);
+    await peer.sendEvents('12');
+    await sleep(2000);
+    await peer.sendEvents('3');
+    const [cdr] = await newCdrs(server, before, 1, 15_000);
+    assert.equal((cdr.variables as Record<string, string>).pressed, '12', 'the 3 came after digitTimeout (1 s), within timeout (4 s)');
+  }));
+
+test('silence without a length plays until the terminator, then the flow goes on', () =>
+  withCall(async (server, peer) => {
+    const before = await allCdrs(server);
+    const call = await callUas(server.udpPort, peer.offer(), ROUTES.endlessSilence.number);
+    peer.useAnswer(call.answerSdp);
+    await peer.waitFor(() => peer.audioPackets().length >= 25);
+    await peer.sendEvents('#');
+    const [cdr] = await newCdrs(server, before, 1, 15_000);
+    assert.equal((cdr.variables as Record<string, string>).after_silence, 'yes');
   }));
 
 test('sleep with media: between two prompts the caller gets a second of silence as RTP', () =>

@@ -3,6 +3,7 @@ import { DomainCache } from './domain-cache.js';
 import { Mailer } from './mailer.js';
 import type { LastAgentResult } from '../last-agent-args.js';
 import { OutcomeListeners } from './outcome-listeners.js';
+import { RemoteAudio } from './remote-audio.js';
 import { Speech } from './speech.js';
 import { ParkingLots } from './parking-lots.js';
 import { PickupGroups } from './pickup-groups.js';
@@ -36,6 +37,8 @@ export class AcrServices {
   readonly hookEvents = new OutcomeListeners<Record<string, unknown>>();
   /** `tts`: phrases spoken by espeak-ng, rendered once. */
   readonly speech = new Speech();
+  /** Prompts named by URL, downloaded once. */
+  readonly remoteAudio: RemoteAudio;
   readonly voicemail: VoicemailStore;
   readonly prompts: PromptSource;
   readonly mediaDir: string | undefined;
@@ -52,6 +55,7 @@ export class AcrServices {
     readonly switchboard: Switchboard = NO_OTHER_CALLS,
   ) {
     this.#settings = new Map(settings);
+    this.remoteAudio = new RemoteAudio(fetch);
     this.voicemail = media.voicemail;
     this.prompts = media.prompts;
     this.mediaDir = media.mediaDir;

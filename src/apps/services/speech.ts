@@ -11,6 +11,7 @@ import { mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import wavefile from 'wavefile';
+import { OncePerKey } from './once-per-key.js';
 
 export const LOCAL_PROVIDER = 'espeak-ng';
 const SAMPLE_RATE = 8000;
@@ -42,20 +43,13 @@ export function localProviderInstalled(): boolean {
 }
 
 export class Speech {
-  readonly #rendered = new Map<string, Promise<string>>();
+  readonly #rendered = new OncePerKey<string>();
   #dir: Promise<string> | undefined;
 
-  /** The path of an 8 kHz mono WAV speaking the text; rendered on first use, then cached. */
+  /** The path of an 8 kHz mono WAV speaking the text; rendered on first use, then cached (a failed rendering is tried again). */
   render(request: SpeechRequest): Promise<string> {
     const key = createHash('sha256').update(JSON.stringify([request.voice, request.ssml, request.text])).digest('hex');
-    let path = this.#rendered.get(key);
-    if (!path) {
-      path = this.#renderTo(key, request);
-      this.#rendered.set(key, path);
-      // A failed rendering is tried again next time, not cached.
-      path.catch(() => this.#rendered.delete(key));
-    }
-    return path;
+    return this.#rendered.get(key, () => this.#renderTo(key, request));
   }
 
   async #renderTo(key: string, request: SpeechRequest): Promise<string> {

@@ -61,3 +61,17 @@ test('the timeout runs on the injected clock: simulated time ends a collection w
   clock.advance(1);
   assert.equal(await collecting, '7');
 });
+
+test('digitTimeoutMs is the wait between digits; the first digit still has timeoutMs', async () => {
+  const clock = new SimulatedClock(new Date('2026-01-01T00:00:00Z'));
+  const buffer = new DigitBuffer(clock);
+  let result: string | undefined;
+  const collecting = buffer.collect({ max: 4, timeoutMs: 5000, digitTimeoutMs: 1000, terminators: '#' }).then((digits) => (result = digits));
+  clock.advance(4000);
+  await sleep(10);
+  assert.equal(result, undefined, 'the first digit may take up to timeoutMs');
+  buffer.push('3');
+  await sleep(10);
+  clock.advance(1000);
+  assert.equal(await collecting, '3', 'after a digit, digitTimeoutMs ends the input');
+});

@@ -9,8 +9,10 @@ import type { Clock } from '../../clock.js';
 export interface CollectRequest {
   /** Stop once this many digits are in. */
   max: number;
-  /** Wait for the first digit, and after each digit for the next one (ms). */
+  /** Wait for the first digit, and after each digit for the next one unless `digitTimeoutMs` (ms). */
   timeoutMs: number;
+  /** Wait after each digit for the next one (ms). */
+  digitTimeoutMs?: number;
   /** Digits that end the input; they are not part of the result. */
   terminators: string;
 }
@@ -41,7 +43,8 @@ export class DigitBuffer {
         digits += digit;
         if (digits.length >= request.max) return digits;
       }
-      if (!(await this.#next(request.timeoutMs, signal))) return digits;
+      const wait = digits === '' ? request.timeoutMs : (request.digitTimeoutMs ?? request.timeoutMs);
+      if (!(await this.#next(wait, signal))) return digits;
     }
   }
 
