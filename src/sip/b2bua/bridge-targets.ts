@@ -10,7 +10,7 @@ import type { BridgeEndpoint, BridgeLeg } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
-import { formatHostPort, formatNameAddr, formatUri, headerText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
+import { formatHostPort, formatNameAddr, formatUri, headerText, ownedText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
 import { bindingDestination, bindingUri, type Binding } from '../registrar/index.js';
 import type { Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
@@ -146,8 +146,9 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
  * SIP and the phone's responses, which echo it, parse. An empty number leaves
  * the URI without a user part.
  */
+/** Kept for the leg's length, so made flat: formatting leaves a tree of its pieces, several times its size. */
 function callerAddress(number: string, name: string | undefined, host: string): string {
-  return formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() });
+  return ownedText(formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() }));
 }
 
 /** Header values come from schemas and callers: CR, LF and NUL never reach the wire. */

@@ -65,14 +65,15 @@ export class Dialog {
   /**
    * A dialog lives as long as its call: it keeps copies of what it read from
    * the messages that made it, since each value is a slice that would keep
-   * that whole message alive.
+   * that whole message alive, and a flat copy of our Contact, which was built
+   * by concatenation (a tree of its pieces, several times its size).
    */
   private constructor(state: DialogState) {
     this.callId = ownedText(state.callId);
     this.localTag = ownedText(state.localTag);
     this.remoteTag = ownedText(state.remoteTag);
     this.destination = state.destination;
-    this.contact = state.contact;
+    this.contact = ownedText(state.contact);
     this.#localAddress = ownedText(state.localAddress);
     this.#remoteAddress = ownedText(state.remoteAddress);
     this.#routeSet = state.routeSet.map(ownedText);

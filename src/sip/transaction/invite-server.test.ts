@@ -5,6 +5,7 @@ import type { Source } from '../transport/index.js';
 import { InviteServerTransaction } from './invite-server.js';
 import { FakeTransport, request, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import { liveMemoryBytes } from '../../../test/support/live-memory.js';
 import type { TransactionFailure } from './transaction.js';
 
 const T1 = DEFAULT_TIMER_SETTINGS.t1;
@@ -77,6 +78,22 @@ test('after a 2xx: Accepted absorbs INVITE retransmissions, passes the TU’s ow
   t.mock.timers.tick(54 * T1);
   assert.equal(transaction.state, 'terminated');
   assert.deepEqual(failures, []);
+});
+
+test('in Accepted the transaction keeps no copy of its 2xx: the TU alone re-sends it', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const transactions: InviteServerTransaction[] = [];
+  const answerBytes = 8_192;
+  const before = await liveMemoryBytes();
+  for (let index = 0; index < 1_000; index += 1) {
+    const invite = request({ method: 'INVITE' });
+    const transaction = new InviteServerTransaction(`key-${index}`, invite, UDP_PEER, { transport: { send() {} }, timers: DEFAULT_TIMER_SETTINGS });
+    transaction.respond({ ...buildResponse(invite, 200, undefined, undefined, `tag-${index}`), body: Buffer.alloc(answerBytes, 'v') });
+    transactions.push(transaction);
+  }
+  const perTransaction = ((await liveMemoryBytes()) - before) / transactions.length;
+  assert.ok(transactions.every((transaction) => transaction.state === 'accepted'));
+  assert.ok(perTransaction < answerBytes / 4, `${Math.round(perTransaction)} bytes kept per accepted transaction: the 2xx is still held`);
 });
 
 test('over TCP: no Timer G, and Timer I is zero', (t) => {

@@ -33,7 +33,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
   respond(response: SipResponse): void {
     const status = response.status;
     if (this.state === 'accepted') {
-      if (status >= 200 && status < 300) this.sendResponse(response);
+      if (status >= 200 && status < 300) this.sendResponse(response, false);
       return;
     }
     if (this.state !== 'proceeding') return;
@@ -42,7 +42,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
     } else if (status < 300) {
       this.enter('accepted');
       this.timers.start('L', transactionTimeout(this.settings), () => this.terminate());
-      this.sendResponse(response);
+      this.sendResponse(response, false);
     } else {
       this.enter('completed');
       if (!this.reliable) this.#startTimerG(this.settings.t1);

@@ -43,17 +43,25 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
     this.#failureListeners.push(listener);
   }
 
-  protected sendResponse(response: SipResponse): void {
+  /**
+   * `resentByTransaction` false: the TU alone re-sends this response (an INVITE's 2xx, RFC 6026), so the
+   * transaction sends it once and keeps no copy for the 32 s it lives on.
+   */
+  protected sendResponse(response: SipResponse, resentByTransaction = true): void {
     // Every response of a transaction carries the request's Via, so the route is worked out once.
     this.#destination ??= this.#source && responseDestination(response, this.#source);
-    this.#lastResponse = serializeResponse(response);
+    const serialized = serializeResponse(response);
+    this.#lastResponse = resentByTransaction ? serialized : undefined;
     if (response.status >= 200) this.#keepOnlyWhatRetransmissionNeeds(response.status);
-    this.resendLastResponse();
+    this.#sendToDestination(serialized);
   }
 
   protected resendLastResponse(): void {
-    if (!this.#lastResponse) return;
-    if (this.#destination) this.send(this.#lastResponse, this.#destination);
+    if (this.#lastResponse) this.#sendToDestination(this.#lastResponse);
+  }
+
+  #sendToDestination(response: SerializedResponse): void {
+    if (this.#destination) this.send(response, this.#destination);
     else this.transportFailed(new Error('no route back: top Via unusable'));
   }
 
