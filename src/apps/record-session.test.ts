@@ -23,6 +23,28 @@ describe('recordSession', () => {
     assert.ok(run.steps[0].notes.some((note) => note.includes('not e-mailing the recording')), run.steps[0].notes.join('; '));
   });
 
+  it('stereo "false" records in mono; one shorter than minSec (given as text or ${…}) is deleted at its stop', async () => {
+    const run = await runSchema(
+      [
+        { recordSession: { name: 'mix', stereo: 'false', minSec: '${min}' } },
+        { playback: { name: '2000', type: 'silence' } },
+        { recordSession: 'stop' },
+        { recordSession: { name: 'long', minSec: '3' } },
+        { playback: { name: '2000', type: 'silence' } },
+        { recordSession: 'stop' },
+      ],
+      { variables: { uuid: 'call-3', min: '1' } },
+    );
+    assert.ok(run.steps[0].notes.some((note) => note.includes('call-3_mix.wav (mono), kept if at least 1000 ms long')), run.steps[0].notes.join('; '));
+    assert.equal(run.steps[2].result, 'stopped: recordings/example.com/call-3_mix.wav (2 s)');
+    assert.equal(run.steps[5].result, 'stopped and deleted: recordings/example.com/call-3_long.wav was shorter than minSec (2 s)');
+  });
+
+  it('a substituted minSec that is not a number fails the step, naming it', async () => {
+    const run = await runSchema([{ recordSession: { minSec: '${min}' } }], { variables: { min: 'soon' } });
+    assert.equal(run.steps[0].result, 'failed: minSec: expected a whole number, got "soon"');
+  });
+
   it('stop without a recording says so', async () => {
     const run = await runSchema([{ recordSession: 'stop' }]);
     assert.equal(run.steps[0].result, 'no recording in progress');

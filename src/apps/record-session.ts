@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { CallEndedError } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { flag, template, webitelObject, wholeNumberOrTemplate } from './args.js';
+import { flag, substituteWholeNumbers, template, webitelObject, wholeNumberOrTemplate } from './args.js';
 
 const RECORD_FILE_VARIABLE = 'webitel_record_file_name';
 
 /**
  * Webitel's options. Without an mp3 encoder `type` mp3 (the default) is
- * written as WAV; `stereo: false` is recorded in stereo (the trace says so);
- * `minSec`, `bridged`, `followTransfer` and `email` are accepted and not
- * applied yet (the trace says so for `email`; see docs/media.md).
+ * written as WAV; `stereo: false` mixes both sides into a mono file; a
+ * recording shorter than `minSec` is deleted when it stops (FreeSWITCH's
+ * RECORD_MIN_SEC). `bridged`, `followTransfer` and `email` are accepted and
+ * not applied yet (the trace says so for `email`; see docs/media.md).
  */
 const recordOptions = webitelObject({
   action: z.enum(['start', 'stop']).default('start'),
@@ -25,7 +26,7 @@ const recordOptions = webitelObject({
   emailBody: z.string().optional(),
 });
 
-type RecordArgs = { action: 'start' | 'stop'; name: Template; stereo: boolean; email?: string | string[] };
+type RecordArgs = { action: 'start' | 'stop'; name: Template; stereo: boolean; minSec?: Template; email?: string | string[] };
 
 /** `recordSession`: records the call to `<dataDir>/recordings/<domain>/<uuid>_<name>.wav` (start) or finishes it (stop). */
 export const recordSessionApp: AppSpec<RecordArgs> = {
@@ -33,17 +34,20 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
   usesMedia: true,
   args: z.union([
     z.enum(['start', 'stop']).transform((action): RecordArgs => ({ action, name: recordOptions.parse({}).name, stereo: true })),
-    recordOptions.transform(({ action, name, stereo, email }): RecordArgs => ({ action, name, stereo, email })),
+    recordOptions.transform(({ action, name, stereo, minSec, email }): RecordArgs => ({ action, name, stereo, minSec, email })),
   ]),
   async run(ctx, args) {
     try {
       if (args.action === 'stop') {
         const summary = await ctx.call.stopRecording();
-        return { result: summary ? `stopped: ${summary.path} (${Math.round(summary.durationMs / 1000)} s)` : 'no recording in progress' };
+        if (!summary) return { result: 'no recording in progress' };
+        const seconds = Math.round(summary.durationMs / 1000);
+        return { result: summary.discarded ? `stopped and deleted: ${summary.path} was shorter than minSec (${seconds} s)` : `stopped: ${summary.path} (${seconds} s)` };
       }
-      const path = await ctx.call.startRecording(ctx.expand(args.name));
+      const limits = substituteWholeNumbers(ctx, { minSec: args.minSec }, { minSec: 0 });
+      if (typeof limits === 'string') return { result: `failed: ${limits}` };
+      const path = await ctx.call.startRecording(ctx.expand(args.name), { stereo: args.stereo, minDurationMs: (limits.minSec ?? 0) * 1000 });
       ctx.setVariable(RECORD_FILE_VARIABLE, path);
-      if (!args.stereo) ctx.log('recording in stereo: mono recordings are not supported yet');
       if (args.email) ctx.log('not e-mailing the recording: e-mail of recordings is not supported yet');
       return { result: `recording to ${path}` };
     } catch (error) {

@@ -1,8 +1,8 @@
-import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingSummary } from '../media/media-engine.js';
+import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary } from '../media/media-engine.js';
 import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 
-export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingSummary };
+export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary };
 
 /**
  * Everything an application may do to a call. Telephony adapters implement it
@@ -67,10 +67,11 @@ export interface Call {
   /**
    * Records the call into the call's recording store as `name`: stereo WAV,
    * the caller on the left, what it hears (prompts, the other party) on the
-   * right; a call not yet answered is answered first. Replaces a recording
-   * in progress; the call's end finishes it. Resolves with the file's path.
+   * right, or both mixed in mono; a call not yet answered is answered first.
+   * Replaces a recording in progress; the call's end finishes it (and deletes
+   * it when shorter than `minDurationMs`). Resolves with the file's path.
    */
-  startRecording(name: string): Promise<string>;
+  startRecording(name: string, options?: RecordingOptions): Promise<string>;
   /** Finishes the recording in progress, if any. */
   stopRecording(): Promise<RecordingSummary | undefined>;
 

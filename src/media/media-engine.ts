@@ -5,10 +5,10 @@
  * Signalling hands it SDP and gets SDP back; it never sees sockets.
  */
 import type { DigitEvent } from './dtmf/digits.js';
-import type { RecordingSummary } from './audio/stereo-recorder.js';
+import type { RecordingOptions, RecordingSummary } from './audio/call-recorder.js';
 import type { MessageOptions, MessageRecording } from './audio/message-recorder.js';
 
-export type { DigitEvent, MessageOptions, MessageRecording, RecordingSummary };
+export type { DigitEvent, MessageOptions, MessageRecording, RecordingOptions, RecordingSummary };
 
 export interface MediaEngine {
   /**
@@ -92,8 +92,8 @@ export interface MediaSession {
   detectInbandDigits(mode: InbandDetection): Promise<void>;
   /** Every digit the peer sends, from any of the three ways; returns the unsubscribe function. */
   onDigit(listener: (event: DigitEvent) => void): () => void;
-  /** Records this session: what the peer says on the left, what it hears on the right. */
-  startRecording(path: string): Promise<void>;
+  /** Records this session: what the peer says on the left, what it hears on the right (or both mixed, in mono). */
+  startRecording(path: string, options?: RecordingOptions): Promise<void>;
   stopRecording(): Promise<RecordingSummary | undefined>;
   /**
    * Records what the peer says into a mono WAV until it stops by itself

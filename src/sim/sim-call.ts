@@ -18,6 +18,7 @@ import {
   type PlayItem,
   type PlayOutcome,
   type PlayRequest,
+  type RecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../call/call.js';
@@ -67,7 +68,7 @@ export class SimCall extends ChannelVariables implements Call {
   #dtmfIndex = 0;
   /** The route uses media apps: bridges play ringback to the caller (see SipCall). */
   #mediaExpected = false;
-  #recording: { path: string; startMs: number } | undefined;
+  #recording: { path: string; startMs: number; minDurationMs: number } | undefined;
 
   constructor(options: SimCallOptions) {
     super();
@@ -177,12 +178,12 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
-  async startRecording(name: string): Promise<string> {
+  async startRecording(name: string, { stereo = true, minDurationMs = 0 }: RecordingOptions = {}): Promise<string> {
     this.#ensureUp();
     await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
-    this.#recording = { path, startMs: this.#clock.now().getTime() };
-    this.#narrate(`recording to ${path}`);
+    this.#recording = { path, startMs: this.#clock.now().getTime(), minDurationMs };
+    this.#narrate(`recording to ${path}${stereo ? '' : ' (mono)'}${minDurationMs > 0 ? `, kept if at least ${minDurationMs} ms long` : ''}`);
     return path;
   }
 
@@ -191,8 +192,9 @@ export class SimCall extends ChannelVariables implements Call {
     if (!recording) return undefined;
     this.#recording = undefined;
     const durationMs = this.#clock.now().getTime() - recording.startMs;
-    this.#narrate(`recording stopped after ${durationMs} ms`);
-    return { path: recording.path, durationMs, overrunFrames: 0 };
+    const discarded = durationMs < recording.minDurationMs;
+    this.#narrate(`recording stopped after ${durationMs} ms${discarded ? ': shorter than its minimum, deleted' : ''}`);
+    return { path: recording.path, durationMs, overrunFrames: 0, ...(discarded ? { discarded: true } : {}) };
   }
 
   /** Echo lasts until the caller hangs up: the scenario's `callerHangsUpAfter`, else the call ends here. */

@@ -25,6 +25,7 @@ import {
   type PlayItem,
   type PlayOptions,
   type PlayResult,
+  type RecordingOptions,
   type RecordingSummary,
   type SessionStats,
 } from '../media-engine.js';
@@ -212,7 +213,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      startRecording: (path: string) => core.startRecording(id, path),
+      startRecording: (path: string, options?: RecordingOptions) => core.startRecording(id, path, options),
       stopRecording: (): Promise<RecordingSummary | undefined> => core.stopRecording(id),
       recordMessage: (path: string, options: MessageOptions) => core.recordMessage(id, path, options),
       echo: (delayMs: number) => core.echo(id, delayMs),

@@ -10,7 +10,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '../audio/source.js';
 import { parseToneStream, ToneSource } from '../audio/tone-stream.js';
 import { loadWav } from '../audio/wav-file.js';
-import type { RecordingSummary } from '../audio/stereo-recorder.js';
+import type { RecordingOptions, RecordingSummary } from '../audio/call-recorder.js';
 import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { TelephoneEventSender } from '../dtmf/telephone-event.js';
@@ -37,7 +37,7 @@ export interface MediaCoreApi {
   sendDigits(sessionId: string, digits: string, durationMs: number): Promise<void>;
   receiveInfoDigit(sessionId: string, digit: string, durationMs: number): Promise<void>;
   detectInbandDigits(sessionId: string, mode: InbandDetection): Promise<void>;
-  startRecording(sessionId: string, path: string): Promise<void>;
+  startRecording(sessionId: string, path: string, options?: RecordingOptions): Promise<void>;
   stopRecording(sessionId: string): Promise<RecordingSummary | undefined>;
   recordMessage(sessionId: string, path: string, options: MessageOptions): Promise<MessageRecording>;
   relay(a: string, b: string): Promise<void>;
@@ -171,8 +171,8 @@ export class MediaCore implements MediaCoreApi {
     this.#get(sessionId).session.detectInbandDigits(mode);
   }
 
-  async startRecording(sessionId: string, path: string): Promise<void> {
-    await this.#get(sessionId).session.startRecording(path);
+  async startRecording(sessionId: string, path: string, options?: RecordingOptions): Promise<void> {
+    await this.#get(sessionId).session.startRecording(path, options);
   }
 
   async stopRecording(sessionId: string): Promise<RecordingSummary | undefined> {

@@ -8,7 +8,7 @@ import type { RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { decodeFrame, encodeInto, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from '../audio/source.js';
-import { StereoRecorder, type RecordingSummary } from '../audio/stereo-recorder.js';
+import { CallRecorder, type RecordingOptions, type RecordingSummary } from '../audio/call-recorder.js';
 import { MessageRecorder, type MessageOptions, type MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
@@ -55,7 +55,7 @@ export class RtpSession implements RelayPeer {
   #playing: Playing | undefined;
   readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
   #eventTimestamp: number | undefined;
-  #recorder: StereoRecorder | undefined;
+  #recorder: CallRecorder | undefined;
   /** The caller's message being recorded (recordFile, voicemail). */
   #message: MessageRecorder | undefined;
   /** Where what we receive goes while bridged. */
@@ -142,9 +142,9 @@ export class RtpSession implements RelayPeer {
     this.events.digit(event);
   }
 
-  async startRecording(path: string): Promise<void> {
+  async startRecording(path: string, options?: RecordingOptions): Promise<void> {
     if (this.#recorder) throw new Error(`session ${this.id} is already recording to ${this.#recorder.path}`);
-    const recorder = new StereoRecorder(path);
+    const recorder = new CallRecorder(path, options);
     await recorder.opened();
     this.#recorder = recorder;
   }

@@ -3,7 +3,7 @@
  * same for a caller's call (SipCall) and a call the router placed
  * (OriginatedCall); each call only finds its leg first.
  */
-import type { DigitsRequest, MessageRecording, MessageRequest, PlayOutcome, PlayRequest } from '../../call/call.js';
+import type { DigitsRequest, MessageRecording, MessageRequest, PlayOutcome, PlayRequest, RecordingOptions } from '../../call/call.js';
 import { preparedRecordingPath } from '../../call/recording-path.js';
 import type { LegMedia } from './leg-media.js';
 
@@ -29,10 +29,10 @@ export function collectDigitsOn(media: LegMedia, request: DigitsRequest, callEnd
   return media.digits.collect(request, callEnded);
 }
 
-/** Starts the leg's stereo recording; returns the file's path. */
-export async function startRecordingOn(media: LegMedia, place: RecordingPlace, name: string): Promise<string> {
+/** Starts the leg's recording; returns the file's path. */
+export async function startRecordingOn(media: LegMedia, place: RecordingPlace, name: string, options?: RecordingOptions): Promise<string> {
   const path = await preparedRecordingPath(place.dir, place.domain, place.uuid, name);
-  await media.session.startRecording(path);
+  await media.session.startRecording(path, options);
   return path;
 }
 

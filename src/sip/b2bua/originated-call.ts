@@ -19,6 +19,7 @@ import {
   type PlayItem,
   type PlayOutcome,
   type PlayRequest,
+  type RecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
@@ -149,8 +150,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
     this.#options.media.digits.flush();
   }
 
-  startRecording(name: string): Promise<string> {
-    return startRecordingOn(this.#options.media, this.#recordingPlace(), name);
+  startRecording(name: string, options?: RecordingOptions): Promise<string> {
+    return startRecordingOn(this.#options.media, this.#recordingPlace(), name, options);
   }
 
   stopRecording(): Promise<RecordingSummary | undefined> {

@@ -19,6 +19,7 @@ import {
   type PlayOutcome,
   type PlayItem,
   type PlayRequest,
+  type RecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
@@ -206,8 +207,8 @@ export class SipCall extends ChannelVariables implements Call {
     this.#caller.current?.digits.flush();
   }
 
-  async startRecording(name: string): Promise<string> {
-    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name);
+  async startRecording(name: string, options?: RecordingOptions): Promise<string> {
+    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, options);
     this.#log(`recording to ${path}`);
     return path;
   }

@@ -1,0 +1,101 @@
+/**
+ * A call recording: a 16-bit WAV at 8 kHz of the caller (left) and whatever
+ * the caller hears — the other party, prompts — (right), on one timeline;
+ * or, in mono, the two mixed. Every 20 ms slot writes exactly one frame of
+ * each side — the frame that arrived for it, or silence — so both sides stay
+ * in step and the file is as long as the recording ran, whatever was lost on
+ * the wire. A recording shorter than its minimum is deleted when it stops
+ * (FreeSWITCH's RECORD_MIN_SEC, Webitel's `minSec`).
+ */
+import { unlink } from 'node:fs/promises';
+import { SAMPLES_PER_FRAME } from '../codec.js';
+import { WavStreamWriter } from './wav-stream.js';
+
+/** Frames waiting per channel; more means a source sends faster than real time, and the oldest go. */
+const MAX_QUEUED_FRAMES = 10;
+
+export interface RecordingOptions {
+  /** Each side on its own channel (the default), or both mixed into one. */
+  stereo?: boolean;
+  /** Shorter recordings are deleted when they stop. */
+  minDurationMs?: number;
+}
+
+export interface RecordingSummary {
+  path: string;
+  durationMs: number;
+  /** Frames dropped because a channel's source ran ahead of the clock. */
+  overrunFrames: number;
+  /** Set when the recording was shorter than its minimum: the file is gone. */
+  discarded?: true;
+}
+
+export type Channel = 'left' | 'right';
+
+export class CallRecorder {
+  readonly #queues: Record<Channel, Int16Array[]> = { left: [], right: [] };
+  readonly #wav: WavStreamWriter;
+  readonly #stereo: boolean;
+  readonly #minDurationMs: number;
+  #overrun = 0;
+
+  constructor(
+    readonly path: string,
+    { stereo = true, minDurationMs = 0 }: RecordingOptions = {},
+  ) {
+    this.#stereo = stereo;
+    this.#minDurationMs = minDurationMs;
+    this.#wav = new WavStreamWriter(path, stereo ? 2 : 1);
+  }
+
+  /** Resolves once the file is open; rejects when it cannot be created. */
+  opened(): Promise<void> {
+    return this.#wav.opened();
+  }
+
+  /** A decoded 20 ms frame for a channel, in arrival order. */
+  push(channel: Channel, frame: Int16Array): void {
+    const queue = this.#queues[channel];
+    queue.push(frame);
+    if (queue.length > MAX_QUEUED_FRAMES) {
+      queue.shift();
+      this.#overrun += 1;
+    }
+  }
+
+  /** One slot of the timeline: a frame per side, silence where none came. */
+  slot(): void {
+    const offset = this.#wav.nextFrame();
+    const view = this.#wav.frameView;
+    const left = this.#queues.left.shift();
+    const right = this.#queues.right.shift();
+    if (this.#stereo) {
+      writeChannel(view, offset, left);
+      writeChannel(view, offset + 2, right);
+    } else {
+      writeMix(view, offset, left, right);
+    }
+  }
+
+  /** Writes what is left and the final sizes into the header; deletes a recording shorter than its minimum. */
+  async stop(): Promise<RecordingSummary> {
+    await this.#wav.finish();
+    const summary: RecordingSummary = { path: this.path, durationMs: this.#wav.durationMs, overrunFrames: this.#overrun };
+    if (summary.durationMs >= this.#minDurationMs) return summary;
+    await unlink(this.path);
+    return { ...summary, discarded: true };
+  }
+}
+
+/** One channel of a stereo frame: every other sample, starting at `offset`. */
+function writeChannel(view: DataView, offset: number, frame: Int16Array | undefined): void {
+  for (let n = 0; n < SAMPLES_PER_FRAME; n++) view.setInt16(offset + n * 4, frame ? frame[n] : 0, true);
+}
+
+/** A mono frame: the two sides summed, clipped to 16 bits. */
+function writeMix(view: DataView, offset: number, left: Int16Array | undefined, right: Int16Array | undefined): void {
+  for (let n = 0; n < SAMPLES_PER_FRAME; n++) {
+    const sum = (left ? left[n] : 0) + (right ? right[n] : 0);
+    view.setInt16(offset + n * 2, Math.max(-32_768, Math.min(32_767, sum)), true);
+  }
+}
