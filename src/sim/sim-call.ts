@@ -68,7 +68,7 @@ export class SimCall extends ChannelVariables implements Call {
   #dtmfIndex = 0;
   /** The route uses media apps: bridges play ringback to the caller (see SipCall). */
   #mediaExpected = false;
-  #recording: { path: string; startMs: number; minDurationMs: number } | undefined;
+  #recording: SimRecording | undefined;
 
   constructor(options: SimCallOptions) {
     super();
@@ -178,12 +178,13 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
-  async startRecording(name: string, { stereo = true, minDurationMs = 0 }: RecordingOptions = {}): Promise<string> {
+  async startRecording(name: string, { stereo = true, minDurationMs = 0, onlyWhileBridged = false }: RecordingOptions = {}): Promise<string> {
     this.#ensureUp();
     await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
-    this.#recording = { path, startMs: this.#clock.now().getTime(), minDurationMs };
-    this.#narrate(`recording to ${path}${stereo ? '' : ' (mono)'}${minDurationMs > 0 ? `, kept if at least ${minDurationMs} ms long` : ''}`);
+    this.#recording = { path, startMs: this.#clock.now().getTime(), minDurationMs, onlyWhileBridged, bridgedMs: 0 };
+    const only = onlyWhileBridged ? ' while bridged' : '';
+    this.#narrate(`recording to ${path}${stereo ? '' : ' (mono)'}${only}${minDurationMs > 0 ? `, kept if at least ${minDurationMs} ms long` : ''}`);
     return path;
   }
 
@@ -191,9 +192,13 @@ export class SimCall extends ChannelVariables implements Call {
     const recording = this.#recording;
     if (!recording) return undefined;
     this.#recording = undefined;
-    const durationMs = this.#clock.now().getTime() - recording.startMs;
+    return this.#finishRecording(recording, 'recording stopped');
+  }
+
+  #finishRecording(recording: SimRecording, what: string): RecordingSummary {
+    const durationMs = recording.onlyWhileBridged ? recording.bridgedMs : this.#clock.now().getTime() - recording.startMs;
     const discarded = durationMs < recording.minDurationMs;
-    this.#narrate(`recording stopped after ${durationMs} ms${discarded ? ': shorter than its minimum, deleted' : ''}`);
+    this.#narrate(`${what}: ${durationMs} ms recorded${discarded ? ', shorter than its minimum: deleted' : ''}`);
     return { path: recording.path, durationMs, overrunFrames: 0, ...(discarded ? { discarded: true } : {}) };
   }
 
@@ -320,6 +325,7 @@ export class SimCall extends ChannelVariables implements Call {
     this.#state = 'answered';
     this.#narrate(`${targetKey(endpoint)}: answered after ${ringSeconds} s, bridged`);
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
+    if (this.#recording) this.#recording.bridgedMs += Math.min(talk, callerLeavesAfter ?? talk) * 1000;
     if (callerLeavesAfter !== undefined && callerLeavesAfter < talk) {
       this.#clock.advance(callerLeavesAfter * 1000);
       this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${callerLeavesAfter} s of conversation`);
@@ -373,12 +379,24 @@ export class SimCall extends ChannelVariables implements Call {
     this.#hangupCause = cause;
     this.#endedBy = by;
     this.#narrate(message);
+    const recording = this.#recording;
+    this.#recording = undefined;
+    if (recording) this.#finishRecording(recording, "the call's end finished the recording");
     this.#abort?.abort(callEndedReason(cause));
   }
 
   #narrate(message: string): void {
     this.#options.narrate?.(message);
   }
+}
+
+interface SimRecording {
+  path: string;
+  startMs: number;
+  minDurationMs: number;
+  onlyWhileBridged: boolean;
+  /** Time bridged since it started: what a recording made only while bridged holds. */
+  bridgedMs: number;
 }
 
 /** How a scenario names a bridge target: `user/101`, `gateway/carrier`, `sipUri/…`. */

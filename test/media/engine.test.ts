@@ -171,6 +171,25 @@ test('a bridge relays both ways; the recording holds the caller on the left and 
   callee.close();
 });
 
+test('a recording made only while bridged holds nothing from before the bridge (RECORD_BRIDGE_REQ)', async (t) => {
+  const caller = await RtpPeer.open('PCMU');
+  const callee = await RtpPeer.open('PCMU');
+  t.after(() => [caller, callee].forEach((peer) => peer.close()));
+  const callerSession = await connect(caller);
+  const calleeSession = await connect(callee, {}, { near: callerSession });
+  t.after(() => Promise.all([callerSession.close(), calleeSession.close()]));
+  const path = join(await mkdtemp(join(tmpdir(), 'media-rec-')), 'bridged.wav');
+  await callerSession.startRecording(path, { onlyWhileBridged: true });
+  await caller.sendAudio(new ToneSource(parseToneStream('%(1000,0,400)')));
+  await engine.relay(callerSession, calleeSession);
+  await Promise.all([caller.sendAudio(new ToneSource(parseToneStream('%(1000,0,440)'))), callee.sendAudio(new ToneSource(parseToneStream('%(1000,0,1000)')))]);
+  const summary = await callerSession.stopRecording();
+  assert.ok(summary && summary.durationMs >= 900 && summary.durationMs <= 1300, `recorded ${summary?.durationMs} ms: the bridged second, not the one before`);
+  const [left, right] = new wavefile.WaveFile(await readFile(path)).getSamples(false, Int16Array) as unknown as [Int16Array, Int16Array];
+  assert.equal(dominantFrequency(left), 440);
+  assert.equal(dominantFrequency(right), 1000);
+});
+
 test('symmetric RTP: the engine answers where packets come from, and drops other sources after latching', async () => {
   const peer = await RtpPeer.open();
   const session = await connect(peer);

@@ -20,7 +20,8 @@ const NUMBER = '0441234599';
 const MONO_NUMBER = '0441234598';
 const RECORDED = [
   { answer: '' },
-  { recordSession: { action: 'start', name: 'sales' } },
+  // An IVR recording: not bridged, so ACR's default (only while bridged) is turned off; 1.5 s passes its minSec 1.
+  { recordSession: { action: 'start', name: 'sales', bridged: false, minSec: 1 } },
   { playback: { files: [{ type: 'tone', name: '%(1500,0,600)' }] } },
   { recordSession: 'stop' },
   { hangup: 'NORMAL_CLEARING' },
@@ -29,9 +30,9 @@ const RECORDED = [
 const MONO = [
   { answer: '' },
   { setVar: 'min_seconds=1' },
-  { recordSession: { action: 'start', name: 'short', minSec: '5' } },
+  { recordSession: { action: 'start', name: 'short', minSec: '5', bridged: false } },
   { recordSession: 'stop' },
-  { recordSession: { action: 'start', name: 'mono', stereo: 'false', minSec: '${min_seconds}' } },
+  { recordSession: { action: 'start', name: 'mono', stereo: 'false', minSec: '${min_seconds}', bridged: 'false' } },
   { playback: { files: [{ type: 'tone', name: '%(1500,0,600)' }] } },
   { recordSession: 'stop' },
   { hangup: 'NORMAL_CLEARING' },

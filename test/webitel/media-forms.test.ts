@@ -203,7 +203,7 @@ describe('ringback items', () => {
 describe('recordings as both engines write them', () => {
   it('recordSession: flags and minSec as text (an older documentation example) load; stereo false records in mono', async () => {
     loadValid([{ recordSession: { action: 'start', type: 'mp3', stereo: 'true', bridged: 'true', minSec: '2', followTransfer: 'true', email: ['office@webitel.com'] } }]);
-    const run = await runSchema([{ recordSession: { action: 'start', stereo: false, minSec: '${min_sec}' } }], { variables: { uuid: 'call-1', min_sec: '3' } });
+    const run = await runSchema([{ recordSession: { action: 'start', stereo: false, minSec: '${min_sec}', bridged: 'false' } }], { variables: { uuid: 'call-1', min_sec: '3' } });
     assert.equal(run.steps[0].variables.webitel_record_file_name, 'recordings/example.com/call-1_recordSession.wav');
     assert.ok(run.steps[0].notes.some((note) => note.endsWith('call-1_recordSession.wav (mono), kept if at least 3000 ms long')), run.steps[0].notes.join('; '));
   });

@@ -4,8 +4,10 @@
  * or, in mono, the two mixed. Every 20 ms slot writes exactly one frame of
  * each side — the frame that arrived for it, or silence — so both sides stay
  * in step and the file is as long as the recording ran, whatever was lost on
- * the wire. A recording shorter than its minimum is deleted when it stops
- * (FreeSWITCH's RECORD_MIN_SEC, Webitel's `minSec`).
+ * the wire. One made only while bridged (FreeSWITCH's RECORD_BRIDGE_REQ,
+ * Webitel's `bridged`) skips the slots when the call is not. A recording
+ * shorter than its minimum is deleted when it stops (RECORD_MIN_SEC,
+ * Webitel's `minSec`).
  */
 import { unlink } from 'node:fs/promises';
 import { SAMPLES_PER_FRAME } from '../codec.js';
@@ -19,6 +21,8 @@ export interface RecordingOptions {
   stereo?: boolean;
   /** Shorter recordings are deleted when they stop. */
   minDurationMs?: number;
+  /** Records only while the call is bridged to another party. */
+  onlyWhileBridged?: boolean;
 }
 
 export interface RecordingSummary {
@@ -37,14 +41,16 @@ export class CallRecorder {
   readonly #wav: WavStreamWriter;
   readonly #stereo: boolean;
   readonly #minDurationMs: number;
+  readonly onlyWhileBridged: boolean;
   #overrun = 0;
 
   constructor(
     readonly path: string,
-    { stereo = true, minDurationMs = 0 }: RecordingOptions = {},
+    { stereo = true, minDurationMs = 0, onlyWhileBridged = false }: RecordingOptions = {},
   ) {
     this.#stereo = stereo;
     this.#minDurationMs = minDurationMs;
+    this.onlyWhileBridged = onlyWhileBridged;
     this.#wav = new WavStreamWriter(path, stereo ? 2 : 1);
   }
 
@@ -75,6 +81,12 @@ export class CallRecorder {
     } else {
       writeMix(view, offset, left, right);
     }
+  }
+
+  /** A slot that is not recorded (the call is not bridged): what came for it goes. */
+  skipSlot(): void {
+    this.#queues.left.length = 0;
+    this.#queues.right.length = 0;
   }
 
   /** Writes what is left and the final sizes into the header; deletes a recording shorter than its minimum. */

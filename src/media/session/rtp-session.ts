@@ -175,8 +175,13 @@ export class RtpSession implements RelayPeer {
   slot(missedSlots: number): void {
     this.#slotCount += missedSlots + 1;
     this.#releaseEchoes();
+    const recorder = this.#recorder;
+    // Echo relays a session to itself: that is not a bridge.
+    const bridged = this.relayTo !== undefined && this.relayTo !== this;
+    const recording = recorder !== undefined && (!recorder.onlyWhileBridged || bridged);
     for (let slot = 0; slot <= missedSlots; slot++) {
-      this.#recorder?.slot();
+      if (recording) recorder.slot();
+      else recorder?.skipSlot();
       if (this.#message?.slot()) this.#message = undefined;
     }
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
