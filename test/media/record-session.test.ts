@@ -4,20 +4,29 @@
  * stereo WAV under <dataDir>/recordings/<domain>/ has the caller on the left
  * and the prompt on the right, and the caller's CDR names the file. With
  * `stereo: "false"` both are mixed into one channel; one shorter than
- * `minSec` is deleted.
+ * `minSec` is deleted. By default (ACR's) a recording holds only the time
+ * the call is bridged: a prompt before the bridge is not in it.
  */
 import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import wavefile from 'wavefile';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
-import { allCdrs, newCdrs } from '../support/sip/calls.js';
+import { allCdrs, allOk, newCdrs, phoneAnswers, registerPhone, stopAll, type BackgroundSipp } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
 import { dominantFrequencies, dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
 
 const NUMBER = '0441234599';
 const MONO_NUMBER = '0441234598';
+const BRIDGED_NUMBER = '0441234597';
+const ECHO_PHONE = new URL('./scenarios/echo-uas.xml', import.meta.url).pathname;
+const BRIDGED = [
+  { answer: '' },
+  { recordSession: 'start' },
+  { playback: { files: [{ type: 'tone', name: '%(1000,0,600)' }] } },
+  { bridge: { endpoints: [{ type: 'user', name: '102' }] } },
+];
 const RECORDED = [
   { answer: '' },
   // An IVR recording: not bridged, so ACR's default (only while bridged) is turned off; 1.5 s passes its minSec 1.
@@ -84,6 +93,36 @@ test('recordSession stereo "false": one channel holding both sides; one shorter 
     assert.ok(samples.length >= 8000, `at least a second recorded, got ${samples.length} samples`);
     assert.deepEqual(dominantFrequencies(samples, 2).sort(), [400, 600], 'the caller and the prompt, mixed');
   } finally {
+    peer.close();
+    await server.close();
+  }
+});
+
+test('recordSession with ACR defaults over a bridge: only the bridged time, the caller left and the echoing callee right', async () => {
+  const server = await startTestRouter({ users: ['102'], domain: { allowAnonymousPublic: true }, routes: { public: [{ name: 'recorded', numbers: [BRIDGED_NUMBER], schema: BRIDGED }] } });
+  const peer = await RtpPeer.open('PCMU');
+  let callee: BackgroundSipp | undefined;
+  try {
+    // 102 answers at once and sends back what it hears (sipp -rtp_echo).
+    callee = await phoneAnswers(await registerPhone(server, '102'), ECHO_PHONE, { rtpEcho: true });
+    const call = await callUas(server.udpPort, peer.offer(), BRIDGED_NUMBER);
+    peer.useAnswer(call.answerSdp);
+    // 5 s of 400 Hz: the first second under the 600 Hz prompt (not bridged), the rest bridged to 102.
+    await peer.sendAudio(new ToneSource(parseToneStream('%(5000,0,400)')), 250);
+    await call.bye();
+    await allOk({ callee });
+
+    const cdr = (await newCdrs(server, [], 2)).find((doc) => (doc.variables as Record<string, string>).webitel_record_file_name);
+    const path = (cdr?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
+    const wav = new wavefile.WaveFile(await readFile(path));
+    const [left, right] = wav.getSamples(false, Int16Array) as unknown as Int16Array[];
+    const seconds = left.length / 8000;
+    assert.ok(seconds >= 2 && seconds <= 4.5, `${seconds} s recorded: the bridged part of a 5 s call after a 1 s prompt`);
+    assert.equal(dominantFrequency(left), 400, 'the caller on the left');
+    assert.equal(dominantFrequency(right), 400, 'the callee (echoing the caller) on the right');
+    assert.ok(!dominantFrequencies(right, 3).includes(600), 'the prompt before the bridge is not in the recording');
+  } finally {
+    stopAll([callee]);
     peer.close();
     await server.close();
   }
