@@ -198,6 +198,7 @@ try {
     takeWarnings: () => router.takeWarnings(),
     fallbacks: async () => (await ringGroup.stats()).created,
     sampleAllocations: () => router.sampleAllocations(),
+    rssBytes: async () => (await router.figures()).rssBytes,
   });
   const systems: SystemUnderTest[] = SCHEMAS.flatMap((schema) => routers.map((router) => routerSystem(router, schema)));
   if (kamailio) {

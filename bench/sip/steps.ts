@@ -26,6 +26,8 @@ export interface SystemUnderTest {
   takeWarnings(): Promise<Map<string, number>>;
   /** Calls that reached the fallback (missed their agent) so far. */
   fallbacks?(): Promise<number>;
+  /** Its resident memory now (routers only), sampled during long steps to show whether it stays flat. */
+  rssBytes?(): Promise<number>;
   /** Starts sampling where its JavaScript allocates; `stop` writes the profile (routers only). */
   sampleAllocations?(): Promise<{ stop(file: string): Promise<void> }>;
 }
@@ -46,6 +48,8 @@ export interface StepFigures {
   cpuMicrosPerCall: number;
   cpuShare: number;
   memory: string;
+  /** RSS every RSS_SAMPLE_MS of a step that long, in MB. */
+  rssSamplesMB: number[];
   load: number;
   warnings: Map<string, number>;
   ok: boolean;
@@ -67,6 +71,9 @@ export interface Carrier {
   phones: SippProcess;
 }
 
+/** A step at least twice this long samples the system's RSS this often. */
+const RSS_SAMPLE_MS = 30_000;
+
 export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: number, seconds: number): Promise<StepFigures> {
   const calls = Math.max(1, Math.round(rate * seconds));
   const phonesBefore = await carrier.phones.stats();
@@ -75,6 +82,9 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
   await system.takeWarnings();
   const cpuBefore = await system.cpuSeconds();
   const started = performance.now();
+  const rssSamplesMB: number[] = [];
+  const sampleRss = system.rssBytes?.bind(system);
+  const rssSampler = sampleRss && seconds * 1000 >= 2 * RSS_SAMPLE_MS ? setInterval(() => void sampleRss().then((bytes) => rssSamplesMB.push(Math.round(bytes / 2 ** 20))), RSS_SAMPLE_MS) : undefined;
   const uac = await startSippProcess({
     scenario: carrier.scenario,
     target: system.target,
@@ -90,6 +100,7 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
     traceResponseTimes: true,
   });
   const code = await uac.exited;
+  clearInterval(rssSampler);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = (await system.cpuSeconds()) - cpuBefore;
   const load = loadavg()[0];
@@ -122,6 +133,7 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
     cpuMicrosPerCall: (cpu * 1e6) / Math.max(1, completed),
     cpuShare: cpu / elapsed,
     memory: await system.memory(),
+    rssSamplesMB,
     load,
     warnings,
     ok: code === 0 && stats.failed === 0 && refused === 0 && completed === calls && fallbacks === 0 && phoneFailures === 0 && achieved >= rate * 0.9,
@@ -141,7 +153,8 @@ export function describeStep(step: StepFigures): string {
     `${step.retransmissions} retransmissions, achieved ${Math.round(step.achieved)}/s, setup p50 ${ms(step.setupP50)} ms p99 ${ms(step.setupP99)} ms, ` +
     `CPU ${Math.round(step.cpuMicrosPerCall)} µs/call (${Math.round(step.cpuShare * 100)}% of a core), ${step.memory}, ` +
     `${[...step.warnings.values()].reduce((sum, n) => sum + n, 0)} warnings, load ${step.load.toFixed(1)}` +
-    `${step.fallbacks ? `, ${step.fallbacks} missed the agent` : ''}${step.phoneFailures ? `, ${step.phoneFailures} failed at the phones` : ''}${step.ok ? '' : '  ← FAILED'}`
+    `${step.fallbacks ? `, ${step.fallbacks} missed the agent` : ''}${step.phoneFailures ? `, ${step.phoneFailures} failed at the phones` : ''}${step.ok ? '' : '  ← FAILED'}` +
+    `${step.rssSamplesMB.length > 0 ? `\n        RSS every ${RSS_SAMPLE_MS / 1000} s: ${step.rssSamplesMB.join(', ')} MB` : ''}`
   );
 }
 

@@ -28,6 +28,7 @@ import type { HangupCause } from '../call/hangup-cause.js';
 import { describePlayItem, namesPrompts, ringbackPrompt } from '../call/channel-prompts.js';
 import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
+import { SimRecording } from './sim-recording.js';
 
 export interface SimCallOptions {
   clock: SimulatedClock;
@@ -178,13 +179,12 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
-  async startRecording(name: string, { stereo = true, minDurationMs = 0, onlyWhileBridged = false }: RecordingOptions = {}): Promise<string> {
+  async startRecording(name: string, options: RecordingOptions = {}): Promise<string> {
     this.#ensureUp();
     await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);
-    this.#recording = { path, startMs: this.#clock.now().getTime(), minDurationMs, onlyWhileBridged, bridgedMs: 0 };
-    const only = onlyWhileBridged ? ' while bridged' : '';
-    this.#narrate(`recording to ${path}${stereo ? '' : ' (mono)'}${only}${minDurationMs > 0 ? `, kept if at least ${minDurationMs} ms long` : ''}`);
+    this.#recording = new SimRecording(path, this.#clock.now().getTime(), options);
+    this.#narrate(this.#recording.description);
     return path;
   }
 
@@ -196,10 +196,9 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   #finishRecording(recording: SimRecording, what: string): RecordingSummary {
-    const durationMs = recording.onlyWhileBridged ? recording.bridgedMs : this.#clock.now().getTime() - recording.startMs;
-    const discarded = durationMs < recording.minDurationMs;
-    this.#narrate(`${what}: ${durationMs} ms recorded${discarded ? ', shorter than its minimum: deleted' : ''}`);
-    return { path: recording.path, durationMs, overrunFrames: 0, ...(discarded ? { discarded: true } : {}) };
+    const { summary, narration } = recording.finish(this.#clock.now().getTime(), what);
+    this.#narrate(narration);
+    return summary;
   }
 
   /** Echo lasts until the caller hangs up: the scenario's `callerHangsUpAfter`, else the call ends here. */
@@ -325,7 +324,7 @@ export class SimCall extends ChannelVariables implements Call {
     this.#state = 'answered';
     this.#narrate(`${targetKey(endpoint)}: answered after ${ringSeconds} s, bridged`);
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
-    if (this.#recording) this.#recording.bridgedMs += Math.min(talk, callerLeavesAfter ?? talk) * 1000;
+    this.#recording?.bridged(Math.min(talk, callerLeavesAfter ?? talk) * 1000);
     if (callerLeavesAfter !== undefined && callerLeavesAfter < talk) {
       this.#clock.advance(callerLeavesAfter * 1000);
       this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${callerLeavesAfter} s of conversation`);
@@ -388,15 +387,6 @@ export class SimCall extends ChannelVariables implements Call {
   #narrate(message: string): void {
     this.#options.narrate?.(message);
   }
-}
-
-interface SimRecording {
-  path: string;
-  startMs: number;
-  minDurationMs: number;
-  onlyWhileBridged: boolean;
-  /** Time bridged since it started: what a recording made only while bridged holds. */
-  bridgedMs: number;
 }
 
 /** How a scenario names a bridge target: `user/101`, `gateway/carrier`, `sipUri/…`. */
