@@ -4,7 +4,7 @@ import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { bridgeParameterList, bridgeParameterListOrMap, template } from './args.js';
+import { bridgeParameterList, bridgeParameterListOrMap, scalarTemplate, webitelObject } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 import type { RingingCall } from './services/pickup-groups.js';
 import { bridgeByUuid, uuidBridgeArgs, type UuidBridgeArgs } from './uuid-bridge.js';
@@ -19,17 +19,15 @@ interface BridgeArgs {
   pickup?: Template;
 }
 
-const bridgeObject = z
-  .object({
-    strategy: z.string().default('multiple'),
-    endpoints: z.array(bridgeEndpoint).min(1),
-    parameters: bridgeParameterListOrMap.default([]),
-    global: bridgeParameterList.default([]),
-    codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
-    sendOnAnswer: template.optional(),
-    pickup: template.optional(),
-  })
-  .strict();
+const bridgeObject = webitelObject({
+  strategy: z.string().default('multiple'),
+  endpoints: z.array(bridgeEndpoint).min(1),
+  parameters: bridgeParameterListOrMap.default([]),
+  global: bridgeParameterList.default([]),
+  codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
+  sendOnAnswer: scalarTemplate.optional(),
+  pickup: scalarTemplate.optional(),
+});
 
 // The usual form first: its errors are the ones worth reporting.
 const bridgeArguments = z.union([bridgeObject, uuidBridgeArgs]);

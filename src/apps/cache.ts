@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { numberOrTemplate, template, variableName } from './args.js';
+import { numberOrTemplate, scalarTemplate, variableName, webitelVariants } from './args.js';
 
 const DEFAULT_EXPIRE_SECONDS = 60;
 const MAX_EXPIRE_SECONDS = 30 * 24 * 3600;
@@ -18,10 +18,11 @@ type CacheArgs =
  */
 export const cacheApp: AppSpec<CacheArgs> = {
   name: 'cache',
-  args: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('add'), key: template, value: template, expire: numberOrTemplate.default(DEFAULT_EXPIRE_SECONDS) }).strict(),
-    z.object({ method: z.literal('get'), key: template, setVar: variableName }).strict(),
-    z.object({ method: z.literal('remove'), key: template }).strict(),
+  // ACR printed any scalar key or value it was given.
+  args: webitelVariants('method', [
+    z.object({ method: z.literal('add'), key: scalarTemplate, value: scalarTemplate, expire: numberOrTemplate.default(DEFAULT_EXPIRE_SECONDS) }),
+    z.object({ method: z.literal('get'), key: scalarTemplate, setVar: variableName }),
+    z.object({ method: z.literal('remove'), key: scalarTemplate }),
   ]),
   run(ctx, args) {
     const key = ctx.expand(args.key);

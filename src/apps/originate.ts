@@ -5,7 +5,7 @@ import type { Flow } from '../engine/flow.js';
 import { FlowRun } from '../engine/interpreter.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { numberOrTemplate, template, variableName } from './args.js';
+import { numberOrTemplate, scalarTemplate, variableName, webitelObject } from './args.js';
 import { bridgeEndpoint, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 
 interface OriginateArgs {
@@ -47,22 +47,21 @@ function seconds(text: string, what: string): number | string {
 export const originateApp: AppSpec<OriginateArgs> = {
   name: 'originate',
   args: (nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) =>
-    z
-      .object({
-        endpoint: z.preprocess(withoutProto, bridgeEndpoint),
-        actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => {
-          const checked = nestedFlow.safeParse(actions);
-          if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue(issue);
-        }),
-        uuid: template.optional(),
-        delay: numberOrTemplate.default(DEFAULT_DELAY_S),
-        timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_S),
-        exportVar: z.record(variableName, template).default({}),
-        cid_num: template.optional(),
-        cid_name: template.optional(),
-      })
-      .strict()
-      .transform(({ exportVar, cid_num, cid_name, ...rest }) => ({ ...rest, exportVar: Object.entries(exportVar), cidNum: cid_num, cidName: cid_name })),
+    webitelObject({
+      endpoint: z.preprocess(withoutProto, bridgeEndpoint),
+      actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => {
+        // Checked in place, so that its errors and warnings carry their paths in the schema.
+        const checked = nestedFlow.safeParse(actions, { path: ctx.path });
+        if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: issue.path.slice(ctx.path.length) });
+      }),
+      // ACR printed any scalar it was given for these.
+      uuid: scalarTemplate.optional(),
+      delay: numberOrTemplate.default(DEFAULT_DELAY_S),
+      timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_S),
+      exportVar: z.record(variableName, scalarTemplate).default({}),
+      cid_num: scalarTemplate.optional(),
+      cid_name: scalarTemplate.optional(),
+    }).transform(({ exportVar, cid_num, cid_name, ...rest }) => ({ ...rest, exportVar: Object.entries(exportVar), cidNum: cid_num, cidName: cid_name })),
   traceArgs: (args) => ({ endpoint: args.endpoint.type, actions: args.actions.length }),
   run(ctx, args) {
     const endpoint = resolveEndpoint(ctx, args.endpoint, 'endpoint');

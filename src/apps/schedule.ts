@@ -3,7 +3,7 @@ import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-c
 import { SimulatedClock } from '../clock.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec, ScheduledAction } from '../engine/app.js';
-import { numberOrTemplate, template, unknownNameMessage } from './args.js';
+import { template, unknownNameMessage, webitelVariants, wholeNumberOrTemplate } from './args.js';
 
 export type ScheduleArgs =
   | { action: 'hangup'; seconds: Template; data: Template }
@@ -52,12 +52,12 @@ function actionOf(ctx: AppContext, args: Exclude<ScheduleArgs, { action: 'callba
  */
 export const scheduleApp: AppSpec<ScheduleArgs> = {
   name: 'schedule',
-  args: z
-    .discriminatedUnion('action', [
-      z.object({ action: z.literal('hangup'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: hangupCause.default('') }).strict(),
-      z.object({ action: z.literal('goto'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: transferTarget }).strict(),
-      z.object({ action: z.literal('callback') }).passthrough(),
-    ])
+  args: webitelVariants('action', [
+    z.object({ action: z.literal('hangup'), seconds: wholeNumberOrTemplate(0).default(DEFAULT_SECONDS), data: hangupCause.default('') }),
+    z.object({ action: z.literal('goto'), seconds: wholeNumberOrTemplate(0).default(DEFAULT_SECONDS), data: transferTarget }),
+    // What ACR's callback read; skipped here, so not checked.
+    z.object({ action: z.literal('callback'), seconds: z.unknown(), destination: z.unknown(), number: z.unknown(), cause: z.unknown() }),
+  ])
     .transform((args): ScheduleArgs => (args.action === 'callback' ? { action: 'callback' } : args)),
   run(ctx, args) {
     if (args.action === 'callback') return { result: 'schedule callback: not supported yet: needs originating calls from a schema; skipped' };

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, templateList } from './args.js';
+import { scalarTemplate, templateList, webitelObject } from './args.js';
 import { recipients } from './services/mailer.js';
 
 interface SendEmailArgs {
@@ -18,7 +17,7 @@ interface SendEmailArgs {
  */
 export const sendEmailApp: AppSpec<SendEmailArgs> = {
   name: 'sendEmail',
-  args: z.object({ to: templateList, subject: template.default(''), message: template.default(''), from: template.optional() }).strict(),
+  args: webitelObject({ to: templateList, subject: scalarTemplate.default(''), message: scalarTemplate.default(''), from: scalarTemplate.optional() }),
   run(ctx, args) {
     const settings = ctx.services.acr.settings(ctx.domainName).email;
     if (!settings) return { result: `not sent: ${ctx.domainName || 'the domain'} has no email (SMTP) settings` };

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { scalarTemplate, template, webitelObject } from './args.js';
 import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
 interface SetUserArgs {
@@ -16,7 +15,7 @@ interface SetUserArgs {
  */
 export const setUserApp: AppSpec<SetUserArgs> = {
   name: 'setUser',
-  args: z.object({ name: template, prefix: template.optional() }).strict(),
+  args: webitelObject({ name: scalarTemplate, prefix: template.optional() }),
   run(ctx, args) {
     const ref = parseUserRef(ctx.expand(args.name).trim(), ctx.domainName);
     const user = ref.id === '' ? undefined : ctx.services.directory.user(ref.domain, ref.id);

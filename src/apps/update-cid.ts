@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { numberOrTemplate, template } from './args.js';
+import { scalarTemplate, webitelObject } from './args.js';
 
 interface UpdateCidArgs {
   name?: Template;
@@ -14,9 +13,7 @@ interface UpdateCidArgs {
  */
 export const updateCidApp: AppSpec<UpdateCidArgs> = {
   name: 'updateCid',
-  args: z
-    .object({ name: template.optional(), number: numberOrTemplate.optional() })
-    .strict()
+  args: webitelObject({ name: scalarTemplate.optional(), number: scalarTemplate.optional() }, { unsupported: { destination: "flow_manager's change of the dialled number" } })
     .refine((args) => args.name !== undefined || args.number !== undefined, 'expected name, number or both'),
   run(ctx, args) {
     const name = args.name && ctx.expand(args.name);

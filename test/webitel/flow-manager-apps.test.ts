@@ -84,6 +84,6 @@ describe("Webitel flow engine's applications", () => {
     assert.deepEqual(loadErrors([{ updateCid: {} }]), [{ path: '[0].updateCid', message: 'expected name, number or both' }]);
     assert.deepEqual(loadErrors([{ markIVR: { name: 'menu' } }])[0].path, '[0].markIVR.value');
     assert.match(loadErrors([{ scheduleHangup: { seconds: 5, cause: 'NORMAL_CLEARIN' } }])[0].message, /NORMAL_CLEARING/);
-    assert.deepEqual(loadErrors([{ scheduleHangup: { second: 5 } }])[0].path, '[0].scheduleHangup');
+    assert.deepEqual(loadErrors([{ scheduleHangup: { seconds: 'five' } }])[0].path, '[0].scheduleHangup.seconds');
   });
 });
