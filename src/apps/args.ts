@@ -124,6 +124,18 @@ function ignoredKeys(value: object, known: readonly string[], { misnamed = {}, u
     });
 }
 
+/**
+ * Parses `value` with `schema` as part of the argument being parsed: its
+ * errors (and load warnings) carry their paths in the schema. For a form
+ * chosen by looking at the value, or arguments checked but kept as written.
+ */
+export function parseInPlace<Output>(schema: z.ZodType<Output, z.ZodTypeDef, unknown>, value: unknown, ctx: z.RefinementCtx): Output | typeof z.NEVER {
+  const parsed = schema.safeParse(value, { path: ctx.path });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path.slice(ctx.path.length) });
+  return z.NEVER;
+}
+
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */
 export const templateList = z
   .union([z.string(), z.array(z.string())])

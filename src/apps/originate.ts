@@ -5,7 +5,7 @@ import type { Flow } from '../engine/flow.js';
 import { FlowRun } from '../engine/interpreter.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { numberOrTemplate, scalarTemplate, variableName, webitelObject } from './args.js';
+import { numberOrTemplate, parseInPlace, scalarTemplate, variableName, webitelObject } from './args.js';
 import { bridgeEndpoint, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 
 interface OriginateArgs {
@@ -49,11 +49,8 @@ export const originateApp: AppSpec<OriginateArgs> = {
   args: (nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) =>
     webitelObject({
       endpoint: z.preprocess(withoutProto, bridgeEndpoint),
-      actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => {
-        // Checked in place, so that its errors and warnings carry their paths in the schema.
-        const checked = nestedFlow.safeParse(actions, { path: ctx.path });
-        if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ ...issue, path: issue.path.slice(ctx.path.length) });
-      }),
+      // Kept as written: the new call loads them as a schema of its own.
+      actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => void parseInPlace(nestedFlow, actions, ctx)),
       // ACR printed any scalar it was given for these.
       uuid: scalarTemplate.optional(),
       delay: numberOrTemplate.default(DEFAULT_DELAY_S),

@@ -114,6 +114,25 @@ describe("flow_manager's own forms", () => {
     assert.deepEqual(loadErrors([{ pickup: { name: '' } }]), [{ path: '[0].pickup', message: 'expected a pickup group name' }]);
   });
 
+  it('cache { action: set | get | delete } with several keys a step, and its ttl checked at load', async () => {
+    const run = await runSchema([
+      { cache: { type: 'memory', action: 'set', set: { data: { cid: '${caller_id_number}', attempts: 2 }, ttl: '60' } } },
+      { cache: { action: 'get', get: { last_cid: 'cid', tries: 'attempts' } } },
+      { cache: { action: 'delete', delete: { keys: ['cid'] } } },
+      { cache: { action: 'get', get: { again: 'cid' } } },
+    ], { variables: { caller_id_number: '0671234567' } });
+    assert.deepEqual(run.steps.map((step) => step.result), [
+      'cid, attempts kept for 60 s',
+      'cid = "0671234567"; attempts = "2"',
+      'cid removed',
+      'cid: not in the cache; again left as it was',
+    ]);
+    assert.deepEqual(run.steps[1].variables, { last_cid: '0671234567', tries: '2' });
+    assert.deepEqual(loadErrors([{ cache: { action: 'set', set: { data: { a: 'b' }, ttl: 'forever' } } }]), [
+      { path: '[0].cache.set.ttl', message: 'expected a whole number, got "forever"' },
+    ]);
+  });
+
   it('while reads its body from do only: actions is ignored with a warning, and the loop does nothing, as in flow_manager', async () => {
     const schema = [{ while: { condition: '${i} < 3', actions: [{ log: 'round' }] } }, { log: 'after' }];
     assert.deepEqual(loadValid(schema).warnings, [
