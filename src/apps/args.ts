@@ -136,6 +136,19 @@ export function parseInPlace<Output>(schema: z.ZodType<Output, z.ZodTypeDef, unk
   return z.NEVER;
 }
 
+/**
+ * Arguments written in either engine's form, told apart by the keys the
+ * value has (`isSecond`), not by trying both: the errors are those of the
+ * form the author wrote.
+ */
+export function eitherForm<First, Second>(
+  first: z.ZodType<First, z.ZodTypeDef, unknown>,
+  second: z.ZodType<Second, z.ZodTypeDef, unknown>,
+  isSecond: (keys: readonly string[]) => boolean,
+) {
+  return z.unknown().transform((value, ctx) => parseInPlace<First | Second>(isObject(value) && isSecond(Object.keys(value)) ? second : first, value, ctx));
+}
+
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */
 export const templateList = z
   .union([z.string(), z.array(z.string())])

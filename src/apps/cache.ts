@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { numberOrTemplate, parseInPlace, scalarTemplate, template, variableName, webitelVariants, wholeNumberOrTemplate } from './args.js';
+import { eitherForm, numberOrTemplate, scalarTemplate, template, variableName, webitelVariants, wholeNumberOrTemplate } from './args.js';
 
 const DEFAULT_EXPIRE_SECONDS = 60;
 const MAX_EXPIRE_SECONDS = 30 * 24 * 3600;
@@ -53,10 +53,6 @@ const flowManagerForm = webitelVariants('action', [
   }
 });
 
-function isFlowManagerForm(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && 'action' in value && !('method' in value);
-}
-
 function expireSeconds(ctx: AppContext, expire: Template): number {
   const seconds = Number(ctx.expand(expire));
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, MAX_EXPIRE_SECONDS) : DEFAULT_EXPIRE_SECONDS;
@@ -70,8 +66,8 @@ function expireSeconds(ctx: AppContext, expire: Template): number {
  */
 export const cacheApp: AppSpec<CacheArgs> = {
   name: 'cache',
-  // flow_manager's form names an action, ACR's a method: the errors are those of the form written.
-  args: z.unknown().transform((value, ctx) => parseInPlace(isFlowManagerForm(value) ? flowManagerForm : acrForm, value, ctx)),
+  // flow_manager's form names an action, ACR's a method.
+  args: eitherForm(acrForm, flowManagerForm, (keys) => keys.includes('action') && !keys.includes('method')),
   run(ctx, args) {
     const { cache } = ctx.services.acr;
     switch (args.method) {

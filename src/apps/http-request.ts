@@ -46,7 +46,7 @@ export const httpRequestArgs = webitelObject({
   exportCookie: variableName.optional(),
   insecureSkipVerify: z.union([z.boolean(), z.string()]).optional(),
   renegotiation: z.unknown().optional(),
-})
+}, { unsupported: { cacheCookie: "flow_manager's cookie kept from an earlier request instead of sending this one; the request is sent" } })
   .transform(
     (args): HttpRequestArgs => ({
       url: args.url,

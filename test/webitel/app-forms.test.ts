@@ -133,6 +133,19 @@ describe("flow_manager's own forms", () => {
     ]);
   });
 
+  it('setUser { id } (a Webitel user linked to the call in its database) loads and is skipped, saying why', async () => {
+    const { step } = await runApp({ setUser: { id: '5' } });
+    assert.equal(step.result, "not supported: flow_manager's setUser {id: 5} links the call to a Webitel user in its database; nothing set");
+    assert.deepEqual(loadErrors([{ setUser: { id: 'me' } }])[0].path, '[0].setUser.id');
+    assert.deepEqual(loadErrors([{ setUser: { prefix: 'agent_' } }]), [{ path: '[0].setUser.name', message: 'missing; expected string' }]);
+  });
+
+  it("httpRequest's cacheCookie loads with a warning: the request is always sent", () => {
+    assert.deepEqual(loadValid([{ httpRequest: { url: 'https://crm.example.com/login', exportCookie: 'crm_cookie', cacheCookie: 'true' } }]).warnings, [
+      { path: '[0].httpRequest.cacheCookie', message: `"cacheCookie" is not supported yet (flow_manager's cookie kept from an earlier request instead of sending this one; the request is sent); ignored` },
+    ]);
+  });
+
   it('while reads its body from do only: actions is ignored with a warning, and the loop does nothing, as in flow_manager', async () => {
     const schema = [{ while: { condition: '${i} < 3', actions: [{ log: 'round' }] } }, { log: 'after' }];
     assert.deepEqual(loadValid(schema).warnings, [
