@@ -107,6 +107,18 @@ describe('numbers and flags as text, text as numbers', () => {
   });
 });
 
+describe("ACR's JavaScript router's forms", () => {
+  it('setVar { type, data }: all and nolocal export, another type sets here; a bad name is a load error', async () => {
+    const run = await runSchema([
+      { setVar: { type: 'all', data: { team: 'sales', tries: 3 } } },
+      { setVar: { type: 'nolocal', data: { priority: 'high' } } },
+      { setVar: { data: { lang: '${default_language}' } } },
+    ], { variables: { default_language: 'uk' } });
+    assert.deepEqual(run.steps.map((step) => step.result), ['all:team=sales, all:tries=3', 'nolocal:priority=high', 'lang=uk']);
+    assert.deepEqual(loadErrors([{ setVar: { type: 'all', data: { 'a b': 'x' } } }])[0].path, '[0].setVar.data["a b"]');
+  });
+});
+
 describe("flow_manager's own forms", () => {
   it('pickup { name }', async () => {
     const { step } = await runApp({ pickup: { name: 'mygroup' } });
