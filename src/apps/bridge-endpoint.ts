@@ -50,6 +50,8 @@ export const bridgeEndpoint = webitelObject({
   extension: scalarTemplate.optional(),
   gateway: webitelObject({ name: scalarTemplate, id: z.union([z.number(), z.string()]).optional() }).optional(),
   id: z.union([z.number(), z.string()]).optional(),
+  /** The JavaScript router's and originate's `sip`/`webrtc` for a user: which contacts rang. Here a user rings at every registration. */
+  proto: z.string().optional(),
   idle: flag.default(false),
   domainName: scalarTemplate.optional(),
   dialString: scalarTemplate.optional(),
@@ -57,7 +59,7 @@ export const bridgeEndpoint = webitelObject({
   profile: scalarTemplate.optional(),
   parameters: bridgeParameterListOrMap.default([]),
 })
-  .transform(({ extension, gateway, id: _id, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))
+  .transform(({ extension, gateway, id: _id, proto: _proto, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))
   .superRefine((endpoint, ctx) => {
     // An invalid type is already reported; its required fields are unknown.
     if (!Object.hasOwn(REQUIRED, endpoint.type)) return;

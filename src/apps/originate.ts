@@ -23,13 +23,6 @@ interface OriginateArgs {
 const DEFAULT_DELAY_S = 2;
 const DEFAULT_TIMEOUT_S = 40;
 
-/** Webitel's user endpoints say `proto` (sip/webrtc); a user is rung at every registration here. */
-function withoutProto(value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const { proto: _proto, ...endpoint } = value as Record<string, unknown>;
-  return endpoint;
-}
-
 /** Whole seconds, or why not. */
 function seconds(text: string, what: string): number | string {
   const value = Number(text.trim());
@@ -48,7 +41,7 @@ export const originateApp: AppSpec<OriginateArgs> = {
   name: 'originate',
   args: (nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) =>
     webitelObject({
-      endpoint: z.preprocess(withoutProto, bridgeEndpoint),
+      endpoint: bridgeEndpoint,
       // Kept as written: the new call loads them as a schema of its own.
       actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => void parseInPlace(nestedFlow, actions, ctx)),
       // ACR printed any scalar it was given for these.

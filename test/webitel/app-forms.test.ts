@@ -117,6 +117,13 @@ describe("ACR's JavaScript router's forms", () => {
     assert.deepEqual(run.steps.map((step) => step.result), ['all:team=sales, all:tries=3', 'nolocal:priority=high', 'lang=uk']);
     assert.deepEqual(loadErrors([{ setVar: { type: 'all', data: { 'a b': 'x' } } }])[0].path, '[0].setVar.data["a b"]');
   });
+
+  it('bridge user endpoints with proto sip or webrtc ring the user, without a warning', async () => {
+    const schema = [{ bridge: { endpoints: [{ type: 'user', name: '101', proto: 'webrtc' }] } }];
+    assert.deepEqual(loadValid(schema).warnings, []);
+    const run = await runSchema(schema, { targets: { 'user/101': { result: 'answer', after: 1 } } });
+    assert.match(run.steps[0].result!, /^bridged to user 101/);
+  });
 });
 
 describe("flow_manager's own forms", () => {
