@@ -36,9 +36,9 @@ export const whileApp: AppSpec<WhileArgs> = {
     ),
   traceArgs: (args) => ({ condition: args.condition?.source, maxSteps: args.maxSteps }),
   async run(ctx, args) {
+    if (args.do.steps.length === 0) return { result: 'nothing to do: no do' };
     let loops = rounds.get(ctx);
     if (!loops) rounds.set(ctx, (loops = new Map()));
-    if (args.do.steps.length === 0) return { result: 'nothing to do: no do' };
     const done = loops.get(args) ?? 0;
     const again = done === 0 || (args.condition !== undefined && done < args.maxSteps && Boolean(await evaluateCondition(ctx, args.condition)));
     if (!again) {
