@@ -42,14 +42,9 @@ describe('keys Webitel ignores load, with a warning at their path', () => {
     ]);
   });
 
-  it("a key Webitel reads but callrouter does not carry out says so (flow_manager's calendar id, updateCid destination)", () => {
-    const schema = loadValid([
-      { calendar: { name: 'office', id: 7, setVar: 'open' } },
-      { updateCid: { name: 'Support', destination: '100' } },
-    ]);
-    assert.deepEqual(schema.warnings, [
+  it("a key Webitel reads but callrouter does not carry out says so (flow_manager's calendar id)", () => {
+    assert.deepEqual(loadValid([{ calendar: { name: 'office', id: 7, setVar: 'open' } }]).warnings, [
       { path: '[0].calendar.id', message: '"id" is not supported yet (a calendar is found by name); ignored' },
-      { path: '[1].updateCid.destination', message: `"destination" is not supported yet (flow_manager's change of the dialled number); ignored` },
     ]);
   });
 
@@ -150,6 +145,12 @@ describe("flow_manager's own forms", () => {
     assert.deepEqual(loadErrors([{ cache: { action: 'set', set: { data: { a: 'b' }, ttl: 'forever' } } }]), [
       { path: '[0].cache.set.ttl', message: 'expected a whole number, got "forever"' },
     ]);
+  });
+
+  it('updateCid { destination } changes the dialled number later steps read', async () => {
+    const run = await runSchema([{ updateCid: { destination: '${transfer_to}' } }, { log: 'now ${destination_number}' }], { variables: { destination_number: '100', transfer_to: '0441234567' } });
+    assert.equal(run.steps[0].result, 'destination "0441234567"');
+    assert.deepEqual(run.steps[1].notes, ['now 0441234567']);
   });
 
   it('setUser { id } (a Webitel user linked to the call in its database) loads and is skipped, saying why', async () => {
