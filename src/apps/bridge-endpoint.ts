@@ -42,7 +42,7 @@ const endpointType = z.string().transform((name, ctx): EndpointType => {
   return z.NEVER;
 });
 
-/** Text fields as ACR read them: any scalar, printed (`"name": 101`). */
+/** A target of a bridge (or originate); its text fields as ACR read them: any scalar, printed (`"name": 101`). */
 export const bridgeEndpoint = webitelObject({
   type: endpointType,
   name: scalarTemplate.optional(),

@@ -69,9 +69,9 @@ describe('keys Webitel ignores load, with a warning at their path', () => {
 describe('numbers and flags as text, text as numbers', () => {
   it('schedule seconds "360" (the documentation once wrote it so); a constant that is no count is a load error', () => {
     assert.deepEqual(loadValid([{ schedule: { action: 'hangup', seconds: '360', data: 'ALLOTTED_TIMEOUT' } }]).warnings, []);
-    assert.deepEqual(loadValid([{ scheduleHangup: { seconds: '${limit_s}' } }]).warnings, []);
+    assert.deepEqual(loadValid([{ scheduleHangup: { seconds: '${limit_s}' } }, { scheduleHangup: { seconds: 1.5 } }]).warnings, []);
     assert.deepEqual(loadErrors([{ schedule: { action: 'goto', seconds: 'soon', data: 'default:1000' } }]), [
-      { path: '[0].schedule.seconds', message: 'expected a whole number, got "soon"' },
+      { path: '[0].schedule.seconds', message: 'expected seconds, got "soon"' },
     ]);
   });
 
