@@ -2,11 +2,19 @@ import { z } from 'zod';
 import { parameterProblem } from '../call/bridge-parameters.js';
 import { closestName } from '../closest-name.js';
 import type { AppContext } from '../engine/app.js';
-import { warnAtLoad } from '../engine/load-warnings.js';
+import { holdLoadWarnings, releaseLoadWarnings, warnAtLoad } from '../engine/load-warnings.js';
 import { Template } from '../engine/template.js';
 
 /** A string argument, compiled for `${…}` substitution at run time. */
 export const template = z.string().transform((text) => Template.compile(text));
+
+/**
+ * A text argument that may be written as a number or a flag (`"name": 101`):
+ * ACR printed any scalar it was given (`fmt.Sprint`), flow_manager decodes weakly.
+ */
+export const scalarTemplate = z
+  .preprocess((value) => (typeof value === 'number' || typeof value === 'boolean' ? String(value) : value), z.string())
+  .transform((text) => Template.compile(text));
 
 /** A number argument that may also be written as a string with variables (`"${delay}"`). */
 export const numberOrTemplate = z.union([z.number().finite(), z.string()]).transform((value) =>
@@ -61,23 +69,84 @@ export const dtmfKeys = z
   .transform((keys) => (keys.trim().toLowerCase() === 'none' ? '' : keys))
   .pipe(z.string().regex(/^[0-9*#A-D]*$/, 'expected DTMF keys 0-9 * # A-D, or none'));
 
+/** What an argument object knows about keys outside its shape. */
+export interface OtherKeys {
+  /** A key Webitel does not read either, and the one it was likely meant as (`actions` for `do`). */
+  readonly misnamed?: Readonly<Record<string, string>>;
+  /** A key Webitel reads that callrouter does not carry out, and what Webitel did with it. */
+  readonly unsupported?: Readonly<Record<string, string>>;
+}
+
 /**
  * An argument object as Webitel's engines read one: a key they do not know
  * is ignored (they decode into structs), so a schema written for them loads;
- * the load warns about each one, with the known key it may be a typo of.
+ * the load warns about each one, with the known key it may be a typo of. The
+ * warnings are given once the object has parsed: in a union only the form
+ * that fits speaks.
  */
-export function webitelObject<Shape extends z.ZodRawShape>(shape: Shape) {
+export function webitelObject<Shape extends z.ZodRawShape>(shape: Shape, other: OtherKeys = {}) {
   const known = Object.keys(shape);
+  return z
+    .preprocess((value, ctx) => {
+      if (isObject(value)) holdLoadWarnings(ctx.path, ignoredKeys(value, known, other));
+      return value;
+    }, z.object(shape))
+    .superRefine((_parsed, ctx) => releaseLoadWarnings(ctx.path));
+}
+
+/**
+ * Argument objects of several forms told apart by one key (`method: "add"`),
+ * each read as `webitelObject` reads one: what the chosen form does not know
+ * is ignored, with a warning.
+ */
+export function webitelVariants<Key extends string, Options extends [z.ZodDiscriminatedUnionOption<Key>, ...z.ZodDiscriminatedUnionOption<Key>[]]>(
+  key: Key,
+  options: Options,
+) {
   return z.preprocess((value, ctx) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-      for (const key of Object.keys(value)) {
-        if (known.includes(key)) continue;
-        const hint = closestName(key, known);
-        warnAtLoad([...ctx.path, key], `unknown argument ${JSON.stringify(key)} ignored, as Webitel ignores it${hint ? `; did you mean ${hint}?` : ''}`);
-      }
-    }
+    const chosen = isObject(value) ? options.find((option) => option.shape[key].safeParse(value[key]).success) : undefined;
+    for (const { key: ignored, message } of chosen ? ignoredKeys(value as object, Object.keys(chosen.shape), {}) : []) warnAtLoad([...ctx.path, ignored], message);
     return value;
-  }, z.object(shape));
+  }, z.discriminatedUnion(key, options));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function ignoredKeys(value: object, known: readonly string[], { misnamed = {}, unsupported = {} }: OtherKeys): { key: string; message: string }[] {
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => {
+      if (Object.hasOwn(unsupported, key)) return { key, message: `${JSON.stringify(key)} is not supported yet (${unsupported[key]}); ignored` };
+      const hint = Object.hasOwn(misnamed, key) ? misnamed[key] : closestName(key, known);
+      return { key, message: `unknown argument ${JSON.stringify(key)} ignored, as Webitel ignores it${hint ? `; did you mean ${hint}?` : ''}` };
+    });
+}
+
+/**
+ * Parses `value` with `schema` as part of the argument being parsed: its
+ * errors (and load warnings) carry their paths in the schema. For a form
+ * chosen by looking at the value, or arguments checked but kept as written.
+ */
+export function parseInPlace<Output>(schema: z.ZodType<Output, z.ZodTypeDef, unknown>, value: unknown, ctx: z.RefinementCtx): Output | typeof z.NEVER {
+  const parsed = schema.safeParse(value, { path: ctx.path });
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path.slice(ctx.path.length) });
+  return z.NEVER;
+}
+
+/**
+ * Arguments written in either engine's form, told apart by the keys the
+ * value has (`isSecond`), not by trying both: the errors are those of the
+ * form the author wrote.
+ */
+export function eitherForm<First, Second>(
+  first: z.ZodType<First, z.ZodTypeDef, unknown>,
+  second: z.ZodType<Second, z.ZodTypeDef, unknown>,
+  isSecond: (keys: readonly string[]) => boolean,
+) {
+  return z.unknown().transform((value, ctx) => parseInPlace<First | Second>(isObject(value) && isSecond(Object.keys(value)) ? second : first, value, ctx));
 }
 
 /** `"a"` or `["a", "b"]`: one or more strings, each a template. */

@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import type { Flow, Step } from '../engine/flow.js';
 import { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { scalarTemplate, webitelObject } from './args.js';
 import { breakApp } from './break.js';
 import { hangupApp } from './hangup.js';
 
@@ -35,13 +34,11 @@ function endingWithBreak(flow: Flow): Flow {
 export const blackListApp: AppSpec<BlackListArgs> = {
   name: 'blackList',
   args: (nestedFlow) =>
-    z
-      .object({
-        name: template,
-        number: template.default('${caller_id_number}'),
-        actions: nestedFlow.transform(endingWithBreak).optional(),
-      })
-      .strict(),
+    webitelObject({
+      name: scalarTemplate,
+      number: scalarTemplate.default('${caller_id_number}'),
+      actions: nestedFlow.transform(endingWithBreak).optional(),
+    }),
   async run(ctx, args) {
     const name = ctx.expand(args.name);
     const number = digits(ctx.expand(args.number));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BridgeEndpoint, EndpointType } from '../call/call.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext } from '../engine/app.js';
-import { bridgeParameterListOrMap, parseParameters, template } from './args.js';
+import { bridgeParameterListOrMap, flag, parseParameters, scalarTemplate, webitelObject } from './args.js';
 
 /** The original's names, and ours; `sipGateway`/`sipDevice` are the original's spellings. */
 const TYPES: Readonly<Record<string, EndpointType>> = {
@@ -42,23 +42,24 @@ const endpointType = z.string().transform((name, ctx): EndpointType => {
   return z.NEVER;
 });
 
-export const bridgeEndpoint = z
-  .object({
-    type: endpointType,
-    name: template.optional(),
-    /** Webitel's current dialect names a user by `extension` and a gateway by `gateway: { name }`. */
-    extension: template.optional(),
-    gateway: z.object({ name: template, id: z.union([z.number(), z.string()]).optional() }).strict().optional(),
-    id: z.union([z.number(), z.string()]).optional(),
-    idle: z.boolean().default(false),
-    domainName: template.optional(),
-    dialString: template.optional(),
-    host: template.optional(),
-    profile: template.optional(),
-    parameters: bridgeParameterListOrMap.default([]),
-  })
-  .strict()
-  .transform(({ extension, gateway, id: _id, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))
+/** A target of a bridge (or originate); its text fields as ACR read them: any scalar, printed (`"name": 101`). */
+export const bridgeEndpoint = webitelObject({
+  type: endpointType,
+  name: scalarTemplate.optional(),
+  /** Webitel's current dialect names a user by `extension` and a gateway by `gateway: { name }`. */
+  extension: scalarTemplate.optional(),
+  gateway: webitelObject({ name: scalarTemplate, id: z.union([z.number(), z.string()]).optional() }).optional(),
+  id: z.union([z.number(), z.string()]).optional(),
+  /** The JavaScript router's and originate's `sip`/`webrtc` for a user: which contacts rang. Here a user rings at every registration. */
+  proto: z.string().optional(),
+  idle: flag.default(false),
+  domainName: scalarTemplate.optional(),
+  dialString: scalarTemplate.optional(),
+  host: scalarTemplate.optional(),
+  profile: scalarTemplate.optional(),
+  parameters: bridgeParameterListOrMap.default([]),
+})
+  .transform(({ extension, gateway, id: _id, proto: _proto, ...endpoint }) => ({ ...endpoint, name: endpoint.name ?? extension ?? gateway?.name }))
   .superRefine((endpoint, ctx) => {
     // An invalid type is already reported; its required fields are unknown.
     if (!Object.hasOwn(REQUIRED, endpoint.type)) return;

@@ -4,7 +4,7 @@ import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { bridgeParameterList, bridgeParameterListOrMap, template } from './args.js';
+import { bridgeParameterList, bridgeParameterListOrMap, scalarTemplate, templateList, webitelObject } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 import type { RingingCall } from './services/pickup-groups.js';
 import { bridgeByUuid, uuidBridgeArgs, type UuidBridgeArgs } from './uuid-bridge.js';
@@ -16,20 +16,19 @@ interface BridgeArgs {
   global: Template[];
   codecs: string[];
   sendOnAnswer?: Template;
-  pickup?: Template;
+  pickup: Template[];
 }
 
-const bridgeObject = z
-  .object({
-    strategy: z.string().default('multiple'),
-    endpoints: z.array(bridgeEndpoint).min(1),
-    parameters: bridgeParameterListOrMap.default([]),
-    global: bridgeParameterList.default([]),
-    codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
-    sendOnAnswer: template.optional(),
-    pickup: template.optional(),
-  })
-  .strict();
+const bridgeObject = webitelObject({
+  strategy: z.string().default('multiple'),
+  endpoints: z.array(bridgeEndpoint).min(1),
+  parameters: bridgeParameterListOrMap.default([]),
+  global: bridgeParameterList.default([]),
+  codecs: z.array(z.string().min(1, 'expected a codec name such as PCMA')).default([]),
+  sendOnAnswer: scalarTemplate.optional(),
+  /** One group, or several as ACR's JavaScript router took them. */
+  pickup: templateList.default([]),
+});
 
 // The usual form first: its errors are the ones worth reporting.
 const bridgeArguments = z.union([bridgeObject, uuidBridgeArgs]);
@@ -55,11 +54,11 @@ function noteUnimplemented(ctx: AppContext, args: BridgeArgs): void {
 }
 
 /** Another call took this one from its pickup group while it rang: the flow waits out that conversation. */
-async function pickedUp(ctx: AppContext, by: NonNullable<RingingCall['pickedBy']>, group: string): Promise<BridgeStepResult['outcome']> {
+async function pickedUp(ctx: AppContext, by: NonNullable<RingingCall['pickedBy']>): Promise<BridgeStepResult['outcome']> {
   if (!(await by.connected)) return recordFailure(ctx, 'PICKED_OFF');
   ctx.setVariable('originate_disposition', 'PICKED_OFF');
   await ctx.call.ended();
-  return { result: `picked up by call ${by.uuid} (pickup group ${group}); connected until hang-up`, next: 'end' };
+  return { result: `picked up by call ${by.uuid} (pickup group ${by.group}); connected until hang-up`, next: 'end' };
 }
 
 function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
@@ -97,8 +96,8 @@ export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
       exportedVariables: ctx.exportedVariables(),
       codecs: args.codecs,
     };
-    const group = args.pickup && ctx.expand(args.pickup).trim();
-    return (await carryOutBridge(ctx, request, group || undefined)).outcome;
+    const groups = args.pickup.map((group) => ctx.expand(group).trim()).filter((group) => group !== '');
+    return (await carryOutBridge(ctx, request, groups)).outcome;
   },
 };
 
@@ -111,17 +110,17 @@ export type BridgeStepResult = { outcome: { result: string; next?: 'end' } } & (
  * (unless `hangup_after_bridge=false`) or after a failure `continue_on_fail`
  * does not go on after (the call is hung up with the cause).
  */
-export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroup?: string): Promise<BridgeStepResult> {
+export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[] = []): Promise<BridgeStepResult> {
   const planned = planBridge(request, (name) => ctx.variables.channel(name));
   if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
-  const ringing = pickupGroup ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroup, ctx.call) : undefined;
+  const ringing = pickupGroups.length > 0 ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroups, ctx.call) : undefined;
   let outcome: Awaited<ReturnType<typeof ctx.call.bridge>>;
   try {
     outcome = await ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
   } finally {
     ringing?.withdraw();
   }
-  if (!outcome.answered && ringing?.pickedBy) return { answered: true, outcome: await pickedUp(ctx, ringing.pickedBy, pickupGroup!) };
+  if (!outcome.answered && ringing?.pickedBy) return { answered: true, outcome: await pickedUp(ctx, ringing.pickedBy) };
   if (!outcome.answered) {
     const cause = bridgeFailureCause(outcome.attempts);
     const failed = recordFailure(ctx, cause);

@@ -83,7 +83,7 @@ describe('calendar', () => {
   it('rejects bad arguments at load', () => {
     assert.deepEqual(loadErrors([{ calendar: { name: 'office' } }]), [{ path: '[0].calendar.setVar', message: 'missing; expected string' }]);
     assert.deepEqual(loadErrors([{ calendar: { name: 'office', setVar: 'x', extended: 'yes' } }]), [
-      { path: '[0].calendar.extended', message: 'expected boolean, got string' },
+      { path: '[0].calendar.extended', message: 'expected one of true, false' },
     ]);
   });
 });

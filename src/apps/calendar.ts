@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { zonedTime } from '../engine/expr/zoned-time.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { flag, scalarTemplate, variableName, webitelObject } from './args.js';
 import { calendarStatus, describeMoment } from './working-hours.js';
 
 interface CalendarArgs {
@@ -18,9 +17,11 @@ interface CalendarArgs {
  */
 export const calendarApp: AppSpec<CalendarArgs> = {
   name: 'calendar',
-  args: z
-    .object({ name: template, extended: z.boolean().default(false), setVar: variableName })
-    .strict(),
+  // flow_manager decodes `extended: "true"` as true; it also finds a calendar by `id`, which has no meaning here.
+  args: webitelObject(
+    { name: scalarTemplate, extended: flag.default(false), setVar: variableName },
+    { unsupported: { id: 'a calendar is found by name' } },
+  ),
   run(ctx, args) {
     const name = ctx.expand(args.name);
     const calendar = ctx.services.directory.calendar(ctx.domainName, name);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { scalarTemplate, variableName, webitelObject } from './args.js';
 import { RESOURCES_NOT_KEPT } from '../engine/resource-exists.js';
 import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
@@ -19,15 +19,13 @@ interface ExistsArgs {
  */
 export const existsApp: AppSpec<ExistsArgs> = {
   name: 'exists',
-  args: z
-    .object({
-      resource: z.string().refine((name) => RESOURCES.includes(name), { message: `expected one of ${RESOURCES.join(', ')}` }),
-      name: template,
-      setVar: variableName,
-      type: z.string().optional(),
-      member: z.record(z.string(), z.unknown()).optional(),
-    })
-    .strict()
+  args: webitelObject({
+    resource: z.string().refine((name) => RESOURCES.includes(name), { message: `expected one of ${RESOURCES.join(', ')}` }),
+    name: scalarTemplate,
+    setVar: variableName,
+    type: z.string().optional(),
+    member: z.record(z.string(), z.unknown()).optional(),
+  })
     .transform(({ resource, name, setVar }) => ({ resource, name, setVar })),
   run(ctx, args) {
     const name = ctx.expand(args.name).trim();

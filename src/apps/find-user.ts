@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { User } from '../directory/directory.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { scalarTemplate, variableName, webitelObject } from './args.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
 
 interface FindUserArgs {
@@ -23,13 +23,11 @@ function fieldsOf(user: User): Record<string, string> {
  */
 export const findUserApp: AppSpec<FindUserArgs> = {
   name: 'findUser',
-  args: z
-    .object({
-      filter: z.record(z.string().min(1), template).refine((filter) => Object.keys(filter).length > 0, 'expected at least one field to match'),
-      columns: z.array(z.string().min(1)).default(['id']),
-      exportVariables: z.record(variableName, z.string().min(1)).default({}),
-    })
-    .strict()
+  args: webitelObject({
+    filter: z.record(z.string().min(1), scalarTemplate).refine((filter) => Object.keys(filter).length > 0, 'expected at least one field to match'),
+    columns: z.array(z.string().min(1)).default(['id']),
+    exportVariables: z.record(variableName, z.string().min(1)).default({}),
+  })
     .transform(({ filter, columns, exportVariables }) => ({
       filter: Object.entries(filter),
       columns,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { flag, template, webitelObject } from './args.js';
 import type { Template } from '../engine/template.js';
 
 export interface FunctionArgs {
@@ -15,7 +15,7 @@ export interface FunctionArgs {
  */
 export const functionApp: AppSpec<FunctionArgs> = {
   name: 'function',
-  args: (nestedFlow) => z.object({ name: z.string().min(1), actions: nestedFlow }).strict(),
+  args: (nestedFlow) => webitelObject({ name: z.string().min(1), actions: nestedFlow }),
   traceArgs: (args) => ({ name: args.name }),
   defines: (args) => ({ function: args }),
   run: (_ctx, args) => ({ result: `defines ${args.name}` }),
@@ -24,7 +24,7 @@ export const functionApp: AppSpec<FunctionArgs> = {
 /** `execute`: `"greet"` or `{ "name": "greet" }`: runs that function's actions here, then goes on. */
 export const executeApp: AppSpec<Template> = {
   name: 'execute',
-  args: z.union([template, z.object({ name: template, async: z.boolean().optional() }).strict().transform(({ name }) => name)]),
+  args: z.union([template, webitelObject({ name: template, async: flag.optional() }).transform(({ name }) => name)]),
   functionName: (name) => (name.isConstant ? name.text : undefined),
   run: (ctx, name) => ({ next: { execute: ctx.expand(name).trim() } }),
 };

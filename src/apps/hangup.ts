@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-cause.js';
 import { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, unknownNameMessage } from './args.js';
+import { scalarTemplate, unknownNameMessage, webitelObject } from './args.js';
 import { callByUuid } from './other-calls.js';
 
 const DEFAULT_CAUSE: HangupCause = 'NORMAL_CLEARING';
@@ -29,7 +29,7 @@ interface OtherCall {
 }
 
 /** `{ uuid, cause }` (the original's API uuid_kill) hangs up a call by its uuid. */
-const otherCall = z.object({ uuid: template, cause: cause.optional() }).strict();
+const otherCall = webitelObject({ uuid: scalarTemplate, cause: cause.optional() });
 
 /**
  * `hangup`: ends the call with a cause (default NORMAL_CLEARING) and the

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { numberOrTemplate, template, variableName } from './args.js';
+import { numberOrTemplate, scalarTemplate, template, variableName, webitelObject } from './args.js';
 import { compileResponsePath, readResponsePath, type ResponsePath } from './response-path.js';
 import { parseXml, readXmlPath, xmlPathSteps } from './xml-answer.js';
 
@@ -25,32 +25,28 @@ const MAX_TIMEOUT_MS = 60_000;
 /** Answers larger than this are cut off: a schema reads a few fields, not a download. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const scalarTemplate = z.union([z.string(), z.number(), z.boolean()]).transform((value) => Template.compile(String(value)));
-
-export const httpRequestArgs = z
-  .object({
-    url: template.refine((url) => !url.isConstant || /^https?:\/\//i.test(url.text), 'expected an http:// or https:// URL'),
-    method: z.string().regex(/^[A-Za-z]+$/, 'expected an HTTP method such as GET or POST').transform((method) => method.toUpperCase()).default('POST'),
-    headers: z.record(z.string().min(1), scalarTemplate).default({}),
-    path: z.record(z.string().min(1), scalarTemplate).default({}),
-    data: z.unknown().optional(),
-    timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_MS),
-    parser: z.enum(['json', 'text', 'xml', 'JSON', 'TEXT', 'XML']).transform((parser) => parser.toLowerCase() as 'json' | 'text' | 'xml').optional(),
-    exportVariables: z
-      .record(variableName, z.string())
-      .default({})
-      .superRefine((paths, ctx) => {
-        for (const [name, path] of Object.entries(paths)) {
-          const steps = path.startsWith('/') ? xmlPathSteps(path) : undefined;
-          if (typeof steps === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: steps });
-        }
-      }),
-    responseCode: variableName.optional(),
-    exportCookie: variableName.optional(),
-    insecureSkipVerify: z.union([z.boolean(), z.string()]).optional(),
-    renegotiation: z.unknown().optional(),
-  })
-  .strict()
+export const httpRequestArgs = webitelObject({
+  url: template.refine((url) => !url.isConstant || /^https?:\/\//i.test(url.text), 'expected an http:// or https:// URL'),
+  method: z.string().regex(/^[A-Za-z]+$/, 'expected an HTTP method such as GET or POST').transform((method) => method.toUpperCase()).default('POST'),
+  headers: z.record(z.string().min(1), scalarTemplate).default({}),
+  path: z.record(z.string().min(1), scalarTemplate).default({}),
+  data: z.unknown().optional(),
+  timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_MS),
+  parser: z.enum(['json', 'text', 'xml', 'JSON', 'TEXT', 'XML']).transform((parser) => parser.toLowerCase() as 'json' | 'text' | 'xml').optional(),
+  exportVariables: z
+    .record(variableName, z.string())
+    .default({})
+    .superRefine((paths, ctx) => {
+      for (const [name, path] of Object.entries(paths)) {
+        const steps = path.startsWith('/') ? xmlPathSteps(path) : undefined;
+        if (typeof steps === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: steps });
+      }
+    }),
+  responseCode: variableName.optional(),
+  exportCookie: variableName.optional(),
+  insecureSkipVerify: z.union([z.boolean(), z.string()]).optional(),
+  renegotiation: z.unknown().optional(),
+}, { unsupported: { cacheCookie: "flow_manager's cookie kept from an earlier request instead of sending this one; the request is sent" } })
   .transform(
     (args): HttpRequestArgs => ({
       url: args.url,

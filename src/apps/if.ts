@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import type { AppSpec } from '../engine/app.js';
+import { webitelObject } from './args.js';
 import { conditionSource, evaluateCondition, type Condition } from './condition.js';
 
 interface IfArgs {
@@ -13,13 +14,12 @@ interface IfArgs {
 export const ifApp: AppSpec<IfArgs> = {
   name: 'if',
   args: (nestedFlow) =>
-    z
-      .object({
-        expression: conditionSource.optional(),
-        sysExpression: conditionSource.optional(),
-        then: nestedFlow.optional(),
-        else: nestedFlow.optional(),
-      })
+    webitelObject({
+      expression: conditionSource.optional(),
+      sysExpression: conditionSource.optional(),
+      then: nestedFlow.optional(),
+      else: nestedFlow.optional(),
+    })
       .transform((args, ctx) => {
         const expression = args.expression ?? args.sysExpression;
         if (!expression) {

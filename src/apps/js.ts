@@ -3,7 +3,7 @@ import { ExpressionSyntaxError } from '../engine/expr/index.js';
 import { evaluateInSandbox } from '../engine/sandbox/quickjs.js';
 import { compileScript, scriptInput, type SandboxScript } from '../engine/sandbox/script.js';
 import type { AppSpec } from '../engine/app.js';
-import { variableName } from './args.js';
+import { variableName, webitelObject } from './args.js';
 import { localNowMs } from './local-time.js';
 
 interface JsArgs {
@@ -27,9 +27,7 @@ function asText(value: unknown): string {
  */
 export const jsApp: AppSpec<JsArgs> = {
   name: 'js',
-  args: z
-    .object({ data: z.string().min(1), setVar: variableName.optional() })
-    .strict()
+  args: webitelObject({ data: z.string().min(1), setVar: variableName.optional() })
     .transform(({ data, setVar }, ctx) => {
       try {
         return { script: compileScript(data, (body) => `return (function () {\n${body}\n})();`), setVar };

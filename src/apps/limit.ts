@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { scalarTemplate, template, variableName, webitelObject } from './args.js';
 
 interface LimitArgs {
   /** `name` or `name max`, substituted at run time. */
@@ -31,7 +31,7 @@ export const limitApp: AppSpec<LimitArgs> = {
   args: z
     .union([
       template.transform((spec) => ({ spec })),
-      z.object({ name: template, max: z.number().int().min(0).optional(), setVar: variableName.optional() }).strict().transform(({ name, max, setVar }) => ({ spec: name, max, setVar })),
+      webitelObject({ name: scalarTemplate, max: z.number().int().min(0).optional(), setVar: variableName.optional() }).transform(({ name, max, setVar }) => ({ spec: name, max, setVar })),
     ])
     .superRefine((args, ctx) => {
       const parsed = args.spec.isConstant ? parseSpec(args.spec.text) : undefined;

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { numberOrTemplate, template } from './args.js';
+import { scalarTemplate, webitelObject } from './args.js';
 import { pushOntoArray } from './set-array.js';
 
 /**
@@ -10,7 +9,7 @@ import { pushOntoArray } from './set-array.js';
  */
 export const markIvrApp: AppSpec<{ name: Template; value: Template }> = {
   name: 'markIVR',
-  args: z.object({ name: template, value: numberOrTemplate }).strict(),
+  args: webitelObject({ name: scalarTemplate, value: scalarTemplate }),
   run(ctx, args) {
     const name = ctx.expand(args.name).replaceAll("'", '');
     const value = ctx.expand(args.value);

@@ -48,6 +48,6 @@ describe('math', () => {
       { path: '[0].math.data[1]', message: 'expected a number, got "two"' },
     ]);
     assert.deepEqual(loadErrors([{ math: { fn: 'abs', data: [1] } }]), [{ path: '[0].math.setVar', message: 'missing; expected string' }]);
-    assert.deepEqual(loadErrors([{ math: { fn: 'abs', setVar: 'x', extra: 1 } }]), [{ path: '[0].math', message: 'unknown argument extra' }]);
+    assert.deepEqual(loadErrors([{ math: { fn: 'abs', setVar: 'x', data: {} } }]), [{ path: '[0].math.data', message: 'expected number or string' }]);
   });
 });

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { numberOrTemplate, oneOfNames, variableName } from './args.js';
+import { numberOrTemplate, oneOfNames, variableName, webitelObject } from './args.js';
 
 type NumericFunction = (...values: number[]) => number;
 
@@ -49,13 +49,11 @@ function compute(fn: string, data: string[]): string {
 /** `math`: `{ "fn": "round", "data": ["${x}"], "setVar": "y" }`. */
 export const mathApp: AppSpec<MathArgs> = {
   name: 'math',
-  args: z
-    .object({
-      fn: oneOfNames(FUNCTION_NAMES, 'math function').default(RANDOM),
-      data: z.union([numberOrTemplate.transform((one) => [one]), z.array(numberOrTemplate)]).default([]),
-      setVar: variableName,
-    })
-    .strict()
+  args: webitelObject({
+    fn: oneOfNames(FUNCTION_NAMES, 'math function').default(RANDOM),
+    data: z.union([numberOrTemplate.transform((one) => [one]), z.array(numberOrTemplate)]).default([]),
+    setVar: variableName,
+  })
     .superRefine((args, ctx) => {
       if (args.fn === RANDOM) return;
       args.data.forEach((item, index) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
+import { webitelObject } from './args.js';
 
 /**
  * Applications of the original whose work needs a part callrouter does not
@@ -33,7 +34,7 @@ const strings = z.union([z.string(), z.array(z.string())]);
 const flag = z.union([z.boolean(), z.string()]);
 const anyObject = z.record(z.string(), z.unknown());
 
-/** The original's argument shapes: strict where a typo would be silent, open where the original passed keys through. */
+/** The original's argument shapes: a key they do not read warned about where a typo would be silent, open where the original passed keys through. */
 const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   stt: ['media', anyObject],
   setAudioLevel: ['media', anyObject],
@@ -42,14 +43,14 @@ const ARGS: Readonly<Record<string, [Part, z.ZodTypeAny]>> = {
   joinQueue: ['queue', anyObject],
   ccPosition: ['queue', z.object({ var: z.string().min(1) }).passthrough()],
   queueStatus: ['queue', z.object({ name: z.string().min(1) }).passthrough()],
-  agent: ['queue', z.object({ name: z.string().optional(), status: z.string().optional(), state: z.string().optional() }).strict()],
+  agent: ['queue', webitelObject({ name: z.string().optional(), status: z.string().optional(), state: z.string().optional() })],
   member: ['dialer', z.object({ dialer: z.string().min(1) }).passthrough()],
   callback: ['callback', z.object({ queue: z.string().min(1) }).passthrough()],
-  conference: ['conference', z.object({ name: z.string().min(1), profile: z.string().optional(), pin: text.optional(), flags: z.array(z.string()).optional() }).strict()],
-  receiveFax: ['fax', z.object({ enable_t38: flag.optional(), email: strings.optional() }).strict()],
+  conference: ['conference', webitelObject({ name: z.string().min(1), profile: z.string().optional(), pin: text.optional(), flags: z.array(z.string()).optional() })],
+  receiveFax: ['fax', webitelObject({ enable_t38: flag.optional(), email: strings.optional() })],
   amd: ['amd', z.record(z.string(), text)],
-  eavesdrop: ['eavesdrop', z.object({ user: text, spy: flag.optional() }).strict()],
-  script: ['script', z.object({ name: z.string().min(1), type: z.enum(['lua', 'js']).optional(), parameters: z.array(z.string()).optional() }).strict()],
+  eavesdrop: ['eavesdrop', webitelObject({ user: text, spy: flag.optional() })],
+  script: ['script', webitelObject({ name: z.string().min(1), type: z.enum(['lua', 'js']).optional(), parameters: z.array(z.string()).optional() })],
   sendSMS: ['sms', anyObject],
   sendSms: ['sms', anyObject],
   geoLocation: ['geo', anyObject],

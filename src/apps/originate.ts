@@ -5,7 +5,7 @@ import type { Flow } from '../engine/flow.js';
 import { FlowRun } from '../engine/interpreter.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { numberOrTemplate, template, variableName } from './args.js';
+import { numberOrTemplate, parseInPlace, scalarTemplate, variableName, webitelObject } from './args.js';
 import { bridgeEndpoint, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 
 interface OriginateArgs {
@@ -22,13 +22,6 @@ interface OriginateArgs {
 
 const DEFAULT_DELAY_S = 2;
 const DEFAULT_TIMEOUT_S = 40;
-
-/** Webitel's user endpoints say `proto` (sip/webrtc); a user is rung at every registration here. */
-function withoutProto(value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const { proto: _proto, ...endpoint } = value as Record<string, unknown>;
-  return endpoint;
-}
 
 /** Whole seconds, or why not. */
 function seconds(text: string, what: string): number | string {
@@ -47,22 +40,18 @@ function seconds(text: string, what: string): number | string {
 export const originateApp: AppSpec<OriginateArgs> = {
   name: 'originate',
   args: (nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) =>
-    z
-      .object({
-        endpoint: z.preprocess(withoutProto, bridgeEndpoint),
-        actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => {
-          const checked = nestedFlow.safeParse(actions);
-          if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue(issue);
-        }),
-        uuid: template.optional(),
-        delay: numberOrTemplate.default(DEFAULT_DELAY_S),
-        timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_S),
-        exportVar: z.record(variableName, template).default({}),
-        cid_num: template.optional(),
-        cid_name: template.optional(),
-      })
-      .strict()
-      .transform(({ exportVar, cid_num, cid_name, ...rest }) => ({ ...rest, exportVar: Object.entries(exportVar), cidNum: cid_num, cidName: cid_name })),
+    webitelObject({
+      endpoint: bridgeEndpoint,
+      // Kept as written: the new call loads them as a schema of its own.
+      actions: z.array(z.unknown()).min(1, 'expected the applications the new call runs').superRefine((actions, ctx) => void parseInPlace(nestedFlow, actions, ctx)),
+      // ACR printed any scalar it was given for these.
+      uuid: scalarTemplate.optional(),
+      delay: numberOrTemplate.default(DEFAULT_DELAY_S),
+      timeout: numberOrTemplate.default(DEFAULT_TIMEOUT_S),
+      exportVar: z.record(variableName, scalarTemplate).default({}),
+      cid_num: scalarTemplate.optional(),
+      cid_name: scalarTemplate.optional(),
+    }).transform(({ exportVar, cid_num, cid_name, ...rest }) => ({ ...rest, exportVar: Object.entries(exportVar), cidNum: cid_num, cidName: cid_name })),
   traceArgs: (args) => ({ endpoint: args.endpoint.type, actions: args.actions.length }),
   run(ctx, args) {
     const endpoint = resolveEndpoint(ctx, args.endpoint, 'endpoint');

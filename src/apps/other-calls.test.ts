@@ -125,7 +125,7 @@ describe('pickup', () => {
   it('takes the oldest call ringing in the group: it stops ringing and the two are connected', async () => {
     const switchboard = switchboardWith();
     const acr = new AcrServices(undefined, undefined, undefined, switchboard);
-    const ringing = acr.pickupGroups.offer('example.com', 'sales', otherCall('ringing-call'));
+    const ringing = acr.pickupGroups.offer('example.com', ['sales'], otherCall('ringing-call'));
     const run = await runSchema([{ pickup: 'sales' }], { callerHangsUpAfter: 5 }, { acr });
     assert.equal(ringing.stop.signal.aborted, true);
     assert.equal(ringing.pickedBy?.uuid, run.call.uuid);
@@ -137,6 +137,21 @@ describe('pickup', () => {
     const run = await runSchema([{ pickup: 'mygroup' }, { log: 'next' }]);
     assert.equal(run.steps[0].result, 'nothing rings in pickup group mygroup');
     assert.equal(run.steps.length, 2);
+  });
+
+  it('a call ringing in several groups (ACR\'s JavaScript router\'s pickup list) is taken from either, and leaves them all', () => {
+    const acr = new AcrServices();
+    const ringing = acr.pickupGroups.offer('example.com', ['sales', 'support'], otherCall('ringing-call'));
+    assert.equal(acr.pickupGroups.take('example.com', 'support', otherCall('picker'), Promise.resolve(true)), ringing);
+    assert.equal(ringing.pickedBy?.group, 'support');
+    assert.equal(acr.pickupGroups.take('example.com', 'sales', otherCall('second picker'), Promise.resolve(true)), undefined);
+  });
+
+  it('a bridge with a list of pickup groups leaves each after ringing', async () => {
+    const acr = new AcrServices();
+    const run = await runSchema([{ bridge: { pickup: ['sales', 'support'], endpoints: [{ type: 'user', name: '101' }] } }], { phones: { '101': 'onhook' } }, { acr });
+    assert.match(run.steps[0].result!, /^bridge failed: NO_ANSWER/);
+    for (const group of ['sales', 'support']) assert.equal(acr.pickupGroups.take('example.com', group, otherCall('picker'), Promise.resolve(false)), undefined);
   });
 
   it('a bridge with a pickup group is in the group while it rings, and leaves it after', async () => {

@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { template, webitelObject } from './args.js';
 
 /**
- * `pickup: "<group>"` (FreeSWITCH's `pickup <group>@<domain>`): takes the
+ * `pickup: "<group>"` (FreeSWITCH's `pickup <group>@<domain>`), or
+ * flow_manager's `pickup: { "name": "<group>" }`: takes the
  * oldest call of the domain ringing with that pickup group (a `bridge` with
  * `pickup: "<group>"`) — its targets stop ringing and the two calls are
  * connected until either hangs up. Nothing ringing: the flow goes on.
@@ -11,7 +13,9 @@ import { template } from './args.js';
 export const pickupApp: AppSpec<Template> = {
   name: 'pickup',
   usesMedia: true,
-  args: template.refine((group) => !group.isConstant || group.text.trim() !== '', 'expected a pickup group name'),
+  args: z
+    .union([template, webitelObject({ name: template }).transform(({ name }) => name)])
+    .refine((group) => !group.isConstant || group.text.trim() !== '', 'expected a pickup group name'),
   async run(ctx, group) {
     const name = ctx.expand(group).trim();
     if (name === '') return { result: 'nothing picked up: the group name is empty' };

@@ -3,14 +3,14 @@ import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-c
 import { SimulatedClock } from '../clock.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec, ScheduledAction } from '../engine/app.js';
-import { numberOrTemplate, template, unknownNameMessage } from './args.js';
+import { numberOrTemplate, template, unknownNameMessage, webitelVariants } from './args.js';
 
 export type ScheduleArgs =
   | { action: 'hangup'; seconds: Template; data: Template }
   | { action: 'goto'; seconds: Template; data: Template }
   | { action: 'callback' };
 
-export const DEFAULT_SECONDS = 2;
+const DEFAULT_SECONDS = 2;
 const DEFAULT_CAUSE: HangupCause = 'ALLOTTED_TIMEOUT';
 
 export const hangupCause = template.superRefine((cause, ctx) => {
@@ -18,6 +18,18 @@ export const hangupCause = template.superRefine((cause, ctx) => {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownNameMessage('hangup cause', cause.text, HANGUP_CAUSES) });
   }
 });
+
+/**
+ * Seconds from now, a number or text (`"360"`, `"${wait}"`): both engines
+ * took text, and a written value that is no number failed in flow_manager
+ * (ACR hung up at once), so it is a load error here.
+ */
+export const delaySeconds = numberOrTemplate
+  .superRefine((seconds, ctx) => {
+    const text = seconds.text.trim();
+    if (seconds.isConstant && !(text !== '' && Number(text) >= 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `expected seconds, got ${JSON.stringify(seconds.text)}` });
+  })
+  .default(DEFAULT_SECONDS);
 
 const transferTarget = template.superRefine((target, ctx) => {
   if (target.isConstant && !/^(default|public):./.test(target.text)) {
@@ -52,12 +64,12 @@ function actionOf(ctx: AppContext, args: Exclude<ScheduleArgs, { action: 'callba
  */
 export const scheduleApp: AppSpec<ScheduleArgs> = {
   name: 'schedule',
-  args: z
-    .discriminatedUnion('action', [
-      z.object({ action: z.literal('hangup'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: hangupCause.default('') }).strict(),
-      z.object({ action: z.literal('goto'), seconds: numberOrTemplate.default(DEFAULT_SECONDS), data: transferTarget }).strict(),
-      z.object({ action: z.literal('callback') }).passthrough(),
-    ])
+  args: webitelVariants('action', [
+    z.object({ action: z.literal('hangup'), seconds: delaySeconds, data: hangupCause.default('') }),
+    z.object({ action: z.literal('goto'), seconds: delaySeconds, data: transferTarget }),
+    // What ACR's callback read; skipped here, so not checked.
+    z.object({ action: z.literal('callback'), seconds: z.unknown(), destination: z.unknown(), number: z.unknown(), cause: z.unknown() }),
+  ])
     .transform((args): ScheduleArgs => (args.action === 'callback' ? { action: 'callback' } : args)),
   run(ctx, args) {
     if (args.action === 'callback') return { result: 'schedule callback: not supported yet: needs originating calls from a schema; skipped' };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { flag, scalarTemplate, webitelObject } from './args.js';
 
 interface SendEventArgs {
   data: [string, Template][];
@@ -20,12 +20,10 @@ export const HOOK_EVENT = 'ACR::HOOK';
  */
 export const sendEventApp: AppSpec<SendEventArgs> = {
   name: 'sendEvent',
-  args: z
-    .object({
-      data: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]).transform((value) => template.parse(String(value)))).default({}),
-      dump: z.union([z.boolean(), z.enum(['true', 'false']).transform((text) => text === 'true')]).default(false),
-    })
-    .strict()
+  args: webitelObject({
+    data: z.record(z.string().min(1), scalarTemplate).default({}),
+    dump: flag.default(false),
+  })
     .transform(({ data, dump }) => ({ data: Object.entries(data), dump })),
   traceArgs: (args, ctx) => ({ data: Object.fromEntries(args.data.map(([key, value]) => [key, ctx.expand(value)])), dump: args.dump }),
   run(ctx, args) {

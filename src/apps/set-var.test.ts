@@ -51,7 +51,7 @@ describe('setVar', () => {
       { path: '[0].setVar[1]', message: 'expected name=value (optionally prefixed all:, nolocal: or domain:)' },
     ]);
     assert.deepEqual(loadErrors([{ setVar: 'all:=x' }]), [{ path: '[0].setVar', message: 'expected a variable name before "=", got ""' }]);
-    assert.deepEqual(loadErrors([{ setVar: 5 }]), [{ path: '[0].setVar', message: 'expected string or array' }]);
+    assert.deepEqual(loadErrors([{ setVar: 5 }]), [{ path: '[0].setVar', message: 'expected string or array or object' }]);
     assert.deepEqual(loadErrors([{ setVar: [] }]), [{ path: '[0].setVar', message: 'expected at least 1 item(s)' }]);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
+import { scalarTemplate, webitelObject } from './args.js';
 
 /** Where a `setVar` entry puts its value; see the reference's `setVar` row. */
 type Scope = 'channel' | 'all' | 'nolocal' | 'domain';
@@ -55,6 +56,19 @@ const entry = z.string().transform((text, ctx): Entry => {
   return { substituted: template };
 });
 
+/**
+ * ACR's JavaScript router also took `{ "type": "all", "data": { "a": "b" } }`
+ * (its Go successor refused objects): `all`, `nolocal` or `domain` as the
+ * prefixes say, any other type sets on the channel.
+ */
+const typedMap = webitelObject({
+  type: z.string().default(''),
+  data: z.record(z.string().regex(VALID_NAME, 'expected a variable name without spaces, `$`, `{`, `}` or `=`'), scalarTemplate),
+}).transform(({ type, data }) => {
+  const scope = PREFIXES.find(([prefix]) => prefix === `${type}:`)?.[1] ?? 'channel';
+  return Object.entries(data).map(([name, value]): Entry => ({ scope, name, value }));
+});
+
 function resolve(ctx: AppContext, item: Entry): Assignment | string {
   if (!('substituted' in item)) return { scope: item.scope, name: item.name, value: ctx.expand(item.value) };
   const text = ctx.expand(item.substituted);
@@ -82,10 +96,10 @@ function describe({ scope, name, value }: Assignment): string {
   return `${scope === 'channel' ? '' : `${scope}:`}${name}=${value}`;
 }
 
-/** `setVar`: `"a=b"` or `["a=b", "all:c=d"]`. */
+/** `setVar`: `"a=b"` or `["a=b", "all:c=d"]` (or the JavaScript router's `{type, data}`). */
 export const setVarApp: AppSpec<Entry[]> = {
   name: 'setVar',
-  args: z.union([entry.transform((one) => [one]), z.array(entry).min(1)]),
+  args: z.union([entry.transform((one) => [one]), z.array(entry).min(1), typedMap]),
   run(ctx, entries) {
     const done: string[] = [];
     for (const item of entries) {

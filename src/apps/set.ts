@@ -1,12 +1,10 @@
 import { z } from 'zod';
-import { Template } from '../engine/template.js';
+import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { variableName } from './args.js';
+import { scalarTemplate, variableName } from './args.js';
 import { setVarApp } from './set-var.js';
 
 type SetArgs = { map: [name: string, value: Template][] } | { entries: Parameters<typeof setVarApp.run>[1] };
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((value) => Template.compile(String(value)));
 
 /**
  * `set`, Webitel's current spelling: `{ "name": "value", … }` sets each channel
@@ -16,7 +14,7 @@ export const setApp: AppSpec<SetArgs> = {
   name: 'set',
   args: z.union([
     z
-      .record(variableName, scalar)
+      .record(variableName, scalarTemplate)
       .refine((map) => Object.keys(map).length > 0, 'expected at least one variable')
       .transform((map) => ({ map: Object.entries(map) })),
     (setVarApp.args as z.ZodTypeAny).transform((entries) => ({ entries })),

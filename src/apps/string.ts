@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec } from '../engine/app.js';
-import { numberOrTemplate, oneOfNames, variableName } from './args.js';
+import { numberOrTemplate, oneOfNames, variableName, webitelObject } from './args.js';
 import { convertArgument, paramKind, resultText, STRING_FUNCTIONS, type ArgumentValue } from './string-functions.js';
 
 /** An argument: converted once at load when it is written out, else at every run. */
@@ -31,14 +31,12 @@ function argumentValues(ctx: AppContext, args: StringArgs): ArgumentValue[] {
 /** `string`: `{ "data": "${caller_id_number}", "fn": "substring", "args": [0, 3], "setVar": "prefix" }`. */
 export const stringApp: AppSpec<StringArgs> = {
   name: 'string',
-  args: z
-    .object({
-      data: numberOrTemplate,
-      fn: oneOfNames([...STRING_FUNCTIONS.keys()], 'string function'),
-      args: argumentList,
-      setVar: variableName,
-    })
-    .strict()
+  args: webitelObject({
+    data: numberOrTemplate,
+    fn: oneOfNames([...STRING_FUNCTIONS.keys()], 'string function'),
+    args: argumentList,
+    setVar: variableName,
+  })
     .transform((args, ctx): StringArgs => {
       const fn = STRING_FUNCTIONS.get(args.fn)!;
       if (args.args.length < fn.required) {

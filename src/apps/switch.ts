@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template } from './args.js';
+import { template, webitelObject } from './args.js';
 
 interface SwitchArgs {
   variable: Template;
@@ -13,8 +13,7 @@ interface SwitchArgs {
 export const switchApp: AppSpec<SwitchArgs> = {
   name: 'switch',
   args: (nestedFlow) =>
-    z
-      .object({ variable: template, case: z.record(z.string(), nestedFlow) })
+    webitelObject({ variable: template, case: z.record(z.string(), nestedFlow) })
       .transform((args) => ({ variable: args.variable, cases: new Map(Object.entries(args.case)) })),
   traceArgs: (args, ctx) => ({ variable: ctx.expand(args.variable) }),
   run(ctx, args) {

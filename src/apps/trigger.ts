@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
 import type { AppSpec } from '../engine/app.js';
+import { webitelObject } from './args.js';
 
 export interface TriggerArgs {
   /** Runs once the call has ended, as the original's `callflow_on_disconnect`. */
@@ -17,9 +18,7 @@ export interface TriggerArgs {
 export const triggerApp: AppSpec<TriggerArgs> = {
   name: 'trigger',
   args: (nestedFlow) =>
-    z
-      .object({ disconnected: nestedFlow.optional(), commands: z.record(z.string(), nestedFlow).default({}) })
-      .strict(),
+    webitelObject({ disconnected: nestedFlow.optional(), commands: z.record(z.string(), nestedFlow).default({}) }),
   traceArgs: (args) => ({ disconnected: args.disconnected !== undefined, commands: Object.keys(args.commands) }),
   defines: (args) => ({ onDisconnect: args.disconnected, commands: args.commands }),
   run: (_ctx, args) => {

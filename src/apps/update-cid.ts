@@ -1,29 +1,31 @@
-import { z } from 'zod';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
-import { numberOrTemplate, template } from './args.js';
+import { scalarTemplate, webitelObject } from './args.js';
 
 interface UpdateCidArgs {
   name?: Template;
   number?: Template;
+  destination?: Template;
 }
 
 /**
  * Webitel's flow engine's `updateCid`: `{ "name": "Sales", "number": "${x}" }` — the caller ID this call presents
  * from here on, as FreeSWITCH's `effective_caller_id_name`/`_number`: the legs a later `bridge` rings show it.
+ * `destination` changes the dialled number later steps read (`${destination_number}`), as flow_manager's call did.
  */
 export const updateCidApp: AppSpec<UpdateCidArgs> = {
   name: 'updateCid',
-  args: z
-    .object({ name: template.optional(), number: numberOrTemplate.optional() })
-    .strict()
-    .refine((args) => args.name !== undefined || args.number !== undefined, 'expected name, number or both'),
+  args: webitelObject({ name: scalarTemplate.optional(), number: scalarTemplate.optional(), destination: scalarTemplate.optional() }).refine(
+    (args) => args.name !== undefined || args.number !== undefined || args.destination !== undefined,
+    'expected name, number or destination',
+  ),
   run(ctx, args) {
-    const name = args.name && ctx.expand(args.name);
-    const number = args.number && ctx.expand(args.number);
-    if (!name && !number) return { result: 'skipped: name and number are both empty' };
+    const [name, number, destination] = [args.name, args.number, args.destination].map((value) => value && ctx.expand(value));
+    if (!name && !number && !destination) return { result: 'skipped: name, number and destination are all empty' };
     if (name) ctx.setVariable('effective_caller_id_name', name);
     if (number) ctx.setVariable('effective_caller_id_number', number);
-    return { result: [name && `name ${JSON.stringify(name)}`, number && `number ${JSON.stringify(number)}`].filter(Boolean).join(', ') };
+    if (destination) ctx.setVariable('destination_number', destination);
+    const changed = [name && `name ${JSON.stringify(name)}`, number && `number ${JSON.stringify(number)}`, destination && `destination ${JSON.stringify(destination)}`];
+    return { result: changed.filter(Boolean).join(', ') };
   },
 };

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { scalarTemplate, variableName, webitelObject } from './args.js';
 import { formatUserRef, parseUserRef } from '../directory/user-ref.js';
 
 interface UserDataArgs {
@@ -13,7 +12,7 @@ interface UserDataArgs {
 /** `userData`: reads a user's directory variable (`account_state`, …) into a channel variable; unknown → "". */
 export const userDataApp: AppSpec<UserDataArgs> = {
   name: 'userData',
-  args: z.object({ name: template, var: template, setVar: variableName }).strict(),
+  args: webitelObject({ name: scalarTemplate, var: scalarTemplate, setVar: variableName }),
   run(ctx, args) {
     const user = parseUserRef(ctx.expand(args.name).trim(), ctx.domainName);
     const variable = ctx.expand(args.var).trim();

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppOutcome } from '../engine/app.js';
-import { template, variableName } from './args.js';
+import { template, variableName, webitelObject } from './args.js';
 import { callByUuid } from './other-calls.js';
 
 export interface UuidBridgeArgs {
@@ -11,9 +10,7 @@ export interface UuidBridgeArgs {
 }
 
 /** `{ uuid, other_uuid, exportVar }`: the original's API `uuid_bridge`, its reply into `exportVar`. */
-export const uuidBridgeArgs = z
-  .object({ uuid: template, other_uuid: template, exportVar: variableName.default('uuid_bridge_res') })
-  .strict()
+export const uuidBridgeArgs = webitelObject({ uuid: template, other_uuid: template, exportVar: variableName.default('uuid_bridge_res') })
   .transform(({ uuid, other_uuid, exportVar }): UuidBridgeArgs => ({ uuid, otherUuid: other_uuid, exportVar }));
 
 /**

@@ -26,6 +26,25 @@ export interface RouteSchemaProblem {
   message: string;
 }
 
+/** A load warning of a schema routes run (an argument ignored as Webitel ignores it, an application skipped): the routes' config paths, the JSON path in the schema. */
+export interface RouteSchemaWarning {
+  routes: string[];
+  path: string;
+  message: string;
+}
+
+/** Each load warning of the routes' schemas once, with every route that runs the schema (a named schema serves several). */
+export function routeSchemaWarnings(schemas: RouteSchemas): RouteSchemaWarning[] {
+  const routesOf = new Map<CompiledSchema, string[]>();
+  for (const [route, schema] of schemas) if (schema.warnings.length > 0) routesOf.set(schema, [...(routesOf.get(schema) ?? []), route]);
+  return [...routesOf].flatMap(([schema, routes]) => schema.warnings.map(({ path, message }) => ({ routes, path, message })));
+}
+
+/** `domains[0].routes.public[1]: schema [2].bridge.timeout: unknown argument …` */
+export function formatRouteSchemaWarning({ routes, path, message }: RouteSchemaWarning): string {
+  return `${routes.join(', ')}: schema ${path}: ${message}`;
+}
+
 export class RouteSchemaError extends Error {
   /** As printed: the route's path, the file read if any, the schema's own path. */
   readonly problems: string[];

@@ -23,7 +23,7 @@ import { voicemailHttpPlugin } from '../http/voicemail.js';
 import { appRegistry } from '../apps/registry.js';
 import { acrServicesFor } from '../apps/services/acr-services.js';
 import { SchemaLoader } from '../engine/compile.js';
-import { loadRouteSchemas } from '../routes/route-schemas.js';
+import { loadRouteSchemas, routeSchemaWarnings } from '../routes/route-schemas.js';
 import { Configuration } from '../config/store/configuration.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../config/store/sqlite-config-store.js';
 import { domainsFromFile } from '../config/store/stored-domains.js';
@@ -144,6 +144,11 @@ export async function startRouter(
         `the configuration file's domains differ from the store's, which the router runs: to run the file's, callrouter config import --config ${configPath} (then SIGHUP)`,
       );
     }
+    // What the schemas load with but is not carried out (arguments Webitel ignores, applications skipped), each once per schema.
+    const logSchemaWarnings = (schemas: RouteSchemas) => {
+      for (const { routes, path, message } of routeSchemaWarnings(schemas)) logger.warn({ routes, path }, `route schema: ${message}`);
+    };
+    logSchemaWarnings(running.routeSchemas);
     let routes = RouteTable.build(running, running.routeSchemas);
     const directory = new ConfigDirectory(running.domains, phoneState);
     // The other calls in progress (hangup/bridge by uuid, park, pickup, originate) are the SIP server's, made below.
@@ -272,6 +277,7 @@ export async function startRouter(
     configuration.onChange(async (next) => {
       running = next;
       routes = RouteTable.build(next, next.routeSchemas);
+      logSchemaWarnings(next.routeSchemas);
       readyLookups(next.routeSchemas);
       readyMedia(next.routeSchemas);
       const countries = domainCountries(next.domains);

@@ -156,3 +156,24 @@ describe('callrouter trace --config', () => {
   });
 });
 
+
+describe('callrouter trace says what the schema loads with but does not carry out', () => {
+  const cacheGet = [{ cache: { method: 'get', key: 'k', setVar: 'v', expire: 10 } }];
+  const ignored = 'unknown argument "expire" ignored, as Webitel ignores it';
+
+  it('of a schema file, on stderr: --json output stays one event a line', async () => {
+    await writeFile(join(dir, 'ignored.json'), JSON.stringify(cacheGet));
+    const result = await runCliHere(['trace', join(dir, 'ignored.json'), '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, `warning: [0].cache.expire: ${ignored}\n`);
+    assert.ok(result.stdout.trim().split('\n').every((line) => JSON.parse(line)));
+  });
+
+  it("of the routes' schemas with --config, naming the routes", async () => {
+    await writeFile(join(dir, 'ignored.json'), JSON.stringify(cacheGet));
+    await writeFile(join(dir, 'ignored-routes.json'), JSON.stringify({ domains: [{ name: 'example.com', users: [{ id: '101', password: 'x' }], routes: { default: [{ name: 'any', pattern: '^(\\d+)$', schema: 'ignored.json' }] } }] }));
+    const result = await runCliHere(['trace', '--config', join(dir, 'ignored-routes.json'), '--from', '101@example.com', '--var', 'destination_number=5']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, `warning: domains[0].routes.default[0]: schema [0].cache.expire: ${ignored}\n`);
+  });
+});

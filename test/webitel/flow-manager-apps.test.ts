@@ -81,9 +81,9 @@ describe("Webitel flow engine's applications", () => {
   it('arguments that cannot work are load errors, with their paths', () => {
     assert.deepEqual(loadErrors([{ setAll: {} }]), [{ path: '[0].setAll', message: 'expected at least one variable' }]);
     assert.deepEqual(loadErrors([{ setNoLocal: { 'bad name': 'x' } }])[0].path, '[0].setNoLocal["bad name"]');
-    assert.deepEqual(loadErrors([{ updateCid: {} }]), [{ path: '[0].updateCid', message: 'expected name, number or both' }]);
+    assert.deepEqual(loadErrors([{ updateCid: {} }]), [{ path: '[0].updateCid', message: 'expected name, number or destination' }]);
     assert.deepEqual(loadErrors([{ markIVR: { name: 'menu' } }])[0].path, '[0].markIVR.value');
     assert.match(loadErrors([{ scheduleHangup: { seconds: 5, cause: 'NORMAL_CLEARIN' } }])[0].message, /NORMAL_CLEARING/);
-    assert.deepEqual(loadErrors([{ scheduleHangup: { second: 5 } }])[0].path, '[0].scheduleHangup');
+    assert.deepEqual(loadErrors([{ scheduleHangup: { seconds: 'five' } }])[0].path, '[0].scheduleHangup.seconds');
   });
 });

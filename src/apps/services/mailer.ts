@@ -3,6 +3,7 @@ import type { DomainAppSettings } from './settings.js';
 
 export interface EmailMessage {
   to: string[];
+  cc?: string[];
   subject: string;
   /** The body: HTML (`sendEmail`), or plain text. */
   html?: string;
@@ -26,6 +27,7 @@ export class Mailer {
     const info = await this.#transport(settings).sendMail({
       from: message.from || settings.from,
       to: message.to,
+      cc: message.cc,
       subject: message.subject,
       html: message.html,
       text: message.text,

@@ -4,33 +4,36 @@ import type { Call } from '../../call/call.js';
 export interface RingingCall {
   readonly call: Call;
   readonly stop: AbortController;
-  /** Set when picked up: the uuid of the call that did, and whether the two were connected. */
-  pickedBy?: { uuid: string; connected: Promise<boolean> };
-  /** Leaves the group (the bridge is over). */
+  /** Set when picked up: the uuid of the call that did, the group it named, and whether the two were connected. */
+  pickedBy?: { uuid: string; group: string; connected: Promise<boolean> };
+  /** Leaves its groups (the bridge is over). */
   withdraw(): void;
 }
 
 /**
- * Calls whose bridge rings with a pickup group (`bridge.pickup`), by domain
- * and group, oldest first: `pickup <group>` on another call takes the oldest
- * (FreeSWITCH's `pickup <group>@<domain>`).
+ * Calls whose bridge rings with pickup groups (`bridge.pickup`, one or, as
+ * ACR's JavaScript router took, several), by domain and group, oldest first:
+ * `pickup <group>` on another call takes the oldest (FreeSWITCH's
+ * `pickup <group>@<domain>`), which then leaves all its groups.
  */
 export class PickupGroups {
   readonly #groups = new Map<string, RingingCall[]>();
 
-  offer(domain: string, group: string, call: Call): RingingCall {
-    const key = groupKey(domain, group);
+  offer(domain: string, groups: readonly string[], call: Call): RingingCall {
+    const keys = new Set(groups.map((group) => groupKey(domain, group)));
     const ringing: RingingCall = {
       call,
       stop: new AbortController(),
       withdraw: () => {
-        const calls = this.#groups.get(key) ?? [];
-        const index = calls.indexOf(ringing);
-        if (index >= 0) calls.splice(index, 1);
-        if (calls.length === 0) this.#groups.delete(key);
+        for (const key of keys) {
+          const calls = this.#groups.get(key) ?? [];
+          const index = calls.indexOf(ringing);
+          if (index >= 0) calls.splice(index, 1);
+          if (calls.length === 0) this.#groups.delete(key);
+        }
       },
     };
-    this.#groups.set(key, [...(this.#groups.get(key) ?? []), ringing]);
+    for (const key of keys) this.#groups.set(key, [...(this.#groups.get(key) ?? []), ringing]);
     return ringing;
   }
 
@@ -44,7 +47,7 @@ export class PickupGroups {
     const ringing = calls.find((candidate) => candidate.call !== picker && candidate.call.state !== 'ended');
     if (!ringing) return undefined;
     ringing.withdraw();
-    ringing.pickedBy = { uuid: picker.uuid, connected };
+    ringing.pickedBy = { uuid: picker.uuid, group, connected };
     ringing.stop.abort();
     return ringing;
   }

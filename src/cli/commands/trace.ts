@@ -10,7 +10,7 @@ import { MemoryVoicemailStore } from '../../voicemail/memory-store.js';
 import type { CallOrigin } from '../../call/origin.js';
 import { parseUserRef } from '../../directory/user-ref.js';
 import { SchemaLoader } from '../../engine/compile.js';
-import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.js';
+import { formatRouteSchemaWarning, loadRouteSchemas, RouteSchemaError, routeSchemaWarnings } from '../../routes/route-schemas.js';
 import { RouteTable } from '../../routes/route-table.js';
 import type { Config } from '../../config/schema.js';
 import { domainConfig } from '../../config/schema.js';
@@ -18,6 +18,7 @@ import { resolveDataDir, resolveMediaDir } from '../../config/load.js';
 import type { StoredDomains } from '../../config/store/config-store.js';
 import { CONFIG_DATABASE_FILE, SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDirectory } from '../../directory/config-directory.js';
+import { formatSchemaError } from '../../engine/schema-error.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
@@ -61,7 +62,11 @@ async function trace(schemaPath: string | undefined, options: TraceOptions): Pro
   const configured = options.config ? await readRunningConfig(options.config) : undefined;
   const config = configured ?? traceConfig(scenario);
   const directory = new ConfigDirectory(config.domains);
-  const routing = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
+  const routed = configured && options.config ? await routingOf(options.config, configured, options.from) : undefined;
+  const routing = routed?.routing;
+  // On stderr, so that --json output stays one trace event a line: what loads but is not carried out, of the schema that runs.
+  const warnings = schema ? schema.warnings.map(formatSchemaError) : (routed?.warnings ?? []);
+  for (const warning of warnings) console.error(`warning: ${warning}`);
   const domain = directory.domain(scenario.variables.domain_name ?? '') ?? config.domains[0];
   const cdr = await openTraceCdrStore(options.cdr, domain?.timeZone ?? 'UTC', domainCountries(config.domains));
   const print = options.json
@@ -84,8 +89,8 @@ async function readRunningConfig(configPath: string): Promise<Config> {
   return stored ? { ...config, domains: [...stored] } : config;
 }
 
-/** The configuration's routes, and who the call comes from. */
-async function routingOf(configPath: string, config: Config, from: string): Promise<Simulation['routing']> {
+/** The configuration's routes, who the call comes from, and the warnings of the routes' schemas. */
+async function routingOf(configPath: string, config: Config, from: string): Promise<{ routing: Simulation['routing']; warnings: string[] }> {
   let schemas;
   try {
     schemas = await loadRouteSchemas(config, dirname(resolve(configPath)), new SchemaLoader(appRegistry), mediaLoadContext(resolveMediaDir(configPath, config)));
@@ -93,7 +98,7 @@ async function routingOf(configPath: string, config: Config, from: string): Prom
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
   }
-  return { routes: RouteTable.build(config, schemas), origin: originOf(from, config) };
+  return { routing: { routes: RouteTable.build(config, schemas), origin: originOf(from, config) }, warnings: routeSchemaWarnings(schemas).map(formatRouteSchemaWarning) };
 }
 
 /** `gateway`, `anonymous`, `101@example.com`, or `101` (a user of the first domain). */
