@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 
@@ -26,9 +28,12 @@ export function applyMigrations(db: Database.Database, migrations: readonly stri
 /**
  * Opens a file that other processes (the CLI, another router) may write at
  * the same time: WAL, a 5 s busy timeout, foreign keys enforced, brought to
- * its newest schema; closed again when that fails.
+ * its newest schema; closed again when that fails. Its directory is made
+ * when missing.
  */
 export function openMigratedDatabase(path: string, migrations: readonly string[], what: string): Database.Database {
+  // A command may be the first to use the data directory (`config import` before the router ever ran).
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite(path);
   try {
     db.pragma('journal_mode = WAL');

@@ -176,4 +176,15 @@ describe('callrouter trace says what the schema loads with but does not carry ou
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, `warning: domains[0].routes.default[0]: schema [0].cache.expire: ${ignored}\n`);
   });
+
+  it('of the schemas a config import stores, once imported', async () => {
+    const store = await mkdtemp(join(tmpdir(), 'callrouter-import-warnings-'));
+    await writeFile(join(store, 'ignored.json'), JSON.stringify(cacheGet));
+    const config = { configSource: 'store', dataDir: 'data', domains: [{ name: 'example.com', users: [{ id: '101', password: 'x' }], routes: { default: [{ name: 'any', pattern: '^(\\d+)$', schema: 'ignored.json' }] } }] };
+    await writeFile(join(store, 'callrouter.json'), JSON.stringify(config));
+    const result = await runCliHere(['config', 'import', '--config', join(store, 'callrouter.json')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /as revision 1/);
+    assert.equal(result.stderr, `warning: domains[0].routes.default[0]: schema [0].cache.expire: ${ignored}\n`);
+  });
 });

@@ -9,7 +9,7 @@ import { SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDomainsError, Configuration } from '../../config/store/configuration.js';
 import { appRegistry } from '../../apps/registry.js';
 import { SchemaLoader } from '../../engine/compile.js';
-import { loadRouteSchemas, RouteSchemaError } from '../../routes/route-schemas.js';
+import { formatRouteSchemaWarning, loadRouteSchemas, RouteSchemaError, routeSchemaWarnings, type RouteSchemas } from '../../routes/route-schemas.js';
 import { domainsFromFile } from '../../config/store/stored-domains.js';
 import { parseJsonText } from '../../json-text.js';
 import { action, UsageError } from '../input.js';
@@ -43,9 +43,10 @@ async function importConfig(configPath: string): Promise<void> {
   const configDir = dirname(resolve(configPath));
   const loader = new SchemaLoader(appRegistry);
   const contextOf = mediaLoadContext(resolveMediaDir(configPath, config));
+  let schemas: RouteSchemas;
   try {
     // The file's schema problems named with the files they are in.
-    await loadRouteSchemas(config, configDir, loader, contextOf);
+    schemas = await loadRouteSchemas(config, configDir, loader, contextOf);
   } catch (error) {
     if (error instanceof RouteSchemaError) throw new UsageError(`${configPath}: invalid route schemas`, error.problems);
     throw error;
@@ -59,6 +60,7 @@ async function importConfig(configPath: string): Promise<void> {
       if (!result.ok) throw new UsageError(`${configPath}: invalid configuration`, result.issues.map((issue) => `${issue.path}: ${issue.message}`));
     }
     console.log(`imported ${configPath} as revision ${configuration.current.revision}; a running router takes it on SIGHUP`);
+    for (const warning of routeSchemaWarnings(schemas)) console.error(`warning: ${formatRouteSchemaWarning(warning)}`);
   } catch (error) {
     if (error instanceof ConfigDomainsError) throw new UsageError(`${configPath}: invalid configuration`, error.problems);
     throw error;
