@@ -33,7 +33,7 @@
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
  * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
- * '{"maxReceiveQueueMs":200}', to compare admission limits), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
+ * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB (the routers' process.heapLimitMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
  * its registrations, and idle and while the memory step holds its calls, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
  * each router step, garbage included, to see what makes the collector work).
  */
@@ -117,6 +117,7 @@ try {
         gateway: { host: CARRIER_IP, port: carrierPort },
         timeZone: TIME_ZONE,
         ...(process.env.ROUTER_SIP_CALLS ? { sipCalls: JSON.parse(process.env.ROUTER_SIP_CALLS) as Record<string, unknown> } : {}),
+        ...(process.env.ROUTER_HEAP_LIMIT_MB ? { heapLimitMB: Number(process.env.ROUTER_HEAP_LIMIT_MB) } : {}),
         routes: [
           { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
           { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },

@@ -29,6 +29,8 @@ export interface RouterConfigOptions {
   cdrLimits?: Record<string, number>;
   /** sip.calls of the configuration (admission limits; the defaults when left out). */
   sipCalls?: Record<string, unknown>;
+  /** process.heapLimitMB of the configuration (the default when left out). */
+  heapLimitMB?: number;
 }
 
 /** Writes `<dir>/callrouter.json`; the data directory is `<dir>/data`. */
@@ -41,6 +43,7 @@ export async function writeRouterConfig(options: RouterConfigOptions): Promise<s
       ...(options.sipCalls ? { calls: options.sipCalls } : {}),
     },
     http: { address: '127.0.0.1', port: options.httpPort },
+    ...(options.heapLimitMB !== undefined ? { process: { heapLimitMB: options.heapLimitMB } } : {}),
     dataDir: 'data',
     log: { level: options.logLevel },
     ...(options.cdrLimits ? { cdr: { limits: options.cdrLimits } } : {}),
