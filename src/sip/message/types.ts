@@ -15,7 +15,8 @@ export interface SipUri {
   /** Host name, IPv4 address, or IPv6 address without brackets; for tel: the number. */
   host: string;
   port?: number;
-  params: Params;
+  /** Read-only: URIs without parameters (most of them) share one empty map. */
+  params: ReadonlyMap<string, string | null>;
   /** Read-only: URIs without headers share one empty map. */
   headers: ReadonlyMap<string, string>;
 }

@@ -9,7 +9,7 @@
 import { attempt, SipParseError, type Parsed } from './errors.js';
 import { formatHostPort, readHostPort } from './host.js';
 import { commonText, paramName } from './syntax.js';
-import type { Params, SipUri } from './types.js';
+import type { SipUri } from './types.js';
 
 export function parseUri(text: string): Parsed<SipUri> {
   return attempt(() => readUri(text));
@@ -54,6 +54,8 @@ const SCHEMES = ['sip', 'sips', 'tel'] as const;
 
 /** URI headers (`?subject=...`) are rare: URIs without them share one empty map. */
 const NO_URI_HEADERS: ReadonlyMap<string, string> = new Map();
+/** Most URIs have no parameters: a Map for each would be most of what parsing them allocates. */
+const NO_URI_PARAMS: ReadonlyMap<string, string | null> = new Map();
 
 function readSipUri(scheme: 'sip' | 'sips', text: string, start: number, keep: boolean): SipUri | undefined {
   const at = text.indexOf('@', start);
@@ -72,7 +74,7 @@ function readSipUri(scheme: 'sip' | 'sips', text: string, start: number, keep: b
     readUriTail(text, hostPort.end, undefined);
     return undefined;
   }
-  const uri: SipUri = { scheme, host: '', params: new Map(), headers: NO_URI_HEADERS };
+  const uri: SipUri = { scheme, host: '', params: NO_URI_PARAMS, headers: NO_URI_HEADERS };
   if (user !== undefined) uri.user = user;
   if (password !== undefined) uri.password = password;
   uri.host = hostPort.host;
@@ -86,7 +88,7 @@ function readTelUri(text: string, start: number, keep: boolean): SipUri | undefi
   let end = start;
   while (end < text.length && TEL_NUMBER_CHARS.includes(text[end])) end++;
   if (end === start) throw new SipParseError('header-value', 'malformed tel URI number');
-  const uri: SipUri | undefined = keep ? { scheme: 'tel', host: text.slice(start, end), params: new Map(), headers: NO_URI_HEADERS } : undefined;
+  const uri: SipUri | undefined = keep ? { scheme: 'tel', host: text.slice(start, end), params: NO_URI_PARAMS, headers: NO_URI_HEADERS } : undefined;
   readUriTail(text, end, uri);
   return uri;
 }
@@ -99,13 +101,15 @@ function readUriTail(text: string, i: number, uri: SipUri | undefined): void {
   const paramsEnd = question < 0 ? text.length : question;
   if (i < paramsEnd) {
     if (text.charCodeAt(i) !== 0x3b /* ; */) throw new SipParseError('header-value', 'unexpected character after URI host');
+    const params = uri && new Map<string, string | null>();
     for (let start = i + 1; start <= paramsEnd; ) {
       const semicolon = text.indexOf(';', start);
       const end = semicolon < 0 || semicolon > paramsEnd ? paramsEnd : semicolon;
       const [name, value] = readPair(text.slice(start, end), 'URI parameter');
-      uri?.params.set(name, value);
+      params?.set(name, value);
       start = end + 1;
     }
+    if (uri && params) uri.params = params;
   }
   if (question >= 0) {
     const headers = new Map<string, string>();
@@ -142,7 +146,7 @@ export function formatUri(uri: SipUri): string {
   return text;
 }
 
-function formatUriParams(params: Params): string {
+function formatUriParams(params: SipUri['params']): string {
   let text = '';
   for (const [name, value] of params) {
     text += `;${escape(name, PARAM_CHARS)}`;
