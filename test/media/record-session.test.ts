@@ -12,15 +12,15 @@ import { access, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import wavefile from 'wavefile';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
-import { allCdrs, allOk, newCdrs, phoneAnswers, registerPhone, stopAll, type BackgroundSipp } from '../support/sip/calls.js';
-import { DOMAIN, startTestRouter } from '../support/sip/router.js';
+import { allCdrs, newCdrs, waitForState } from '../support/sip/calls.js';
+import { startBaresip, type Softphone } from '../support/sip/softphones.js';
+import { account, DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
 import { dominantFrequencies, dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
 
 const NUMBER = '0441234599';
 const MONO_NUMBER = '0441234598';
 const BRIDGED_NUMBER = '0441234597';
-const ECHO_PHONE = new URL('./scenarios/echo-uas.xml', import.meta.url).pathname;
 const BRIDGED = [
   { answer: '' },
   { recordSession: 'start' },
@@ -98,19 +98,20 @@ test('recordSession stereo "false": one channel holding both sides; one shorter 
   }
 });
 
-test('recordSession with ACR defaults over a bridge: only the bridged time, the caller left and the echoing callee right', async () => {
+test('recordSession with ACR defaults over a bridge: only the bridged time, the caller left and the callee (baresip) right', async () => {
   const server = await startTestRouter({ users: ['102'], domain: { allowAnonymousPublic: true }, routes: { public: [{ name: 'recorded', numbers: [BRIDGED_NUMBER], schema: BRIDGED }] } });
   const peer = await RtpPeer.open('PCMU');
-  let callee: BackgroundSipp | undefined;
+  let callee: Softphone | undefined;
   try {
-    // 102 answers at once and sends back what it hears (sipp -rtp_echo).
-    callee = await phoneAnswers(await registerPhone(server, '102'), ECHO_PHONE, { rtpEcho: true });
+    // 102 is baresip: it answers at once and says 1000 Hz.
+    const say = Int16Array.from({ length: 8000 * 30 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * n) / 8000)));
+    callee = await startBaresip({ ...account('102'), routerPort: server.udpPort }, say);
+    assert.equal(await waitForState(server, '102', 'onhook', 15_000, DOMAIN), 'onhook', 'baresip registered');
     const call = await callUas(server.udpPort, peer.offer(), BRIDGED_NUMBER);
     peer.useAnswer(call.answerSdp);
     // 5 s of 400 Hz: the first second under the 600 Hz prompt (not bridged), the rest bridged to 102.
     await peer.sendAudio(new ToneSource(parseToneStream('%(5000,0,400)')), 250);
     await call.bye();
-    await allOk({ callee });
 
     const cdr = (await newCdrs(server, [], 2)).find((doc) => (doc.variables as Record<string, string>).webitel_record_file_name);
     const path = (cdr?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
@@ -119,10 +120,10 @@ test('recordSession with ACR defaults over a bridge: only the bridged time, the 
     const seconds = left.length / 8000;
     assert.ok(seconds >= 2 && seconds <= 4.5, `${seconds} s recorded: the bridged part of a 5 s call after a 1 s prompt`);
     assert.equal(dominantFrequency(left), 400, 'the caller on the left');
-    assert.equal(dominantFrequency(right), 400, 'the callee (echoing the caller) on the right');
+    assert.equal(dominantFrequency(right), 1000, 'the callee on the right');
     assert.ok(!dominantFrequencies(right, 3).includes(600), 'the prompt before the bridge is not in the recording');
   } finally {
-    stopAll([callee]);
+    await callee?.close();
     peer.close();
     await server.close();
   }

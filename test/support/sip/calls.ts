@@ -59,7 +59,6 @@ export interface UasOptions {
   pauseMs?: number;
   timeoutSeconds?: number;
   keys?: SippRun['keys'];
-  rtpEcho?: boolean;
 }
 
 /** A sipp UAS for one call on the phone's registered port; awaits until it listens. */
@@ -73,7 +72,6 @@ export async function phoneAnswers(phone: Phone, scenario: string, options: UasO
     timeoutSeconds: options.timeoutSeconds ?? 20,
     keys: options.keys,
     traceMessages: true,
-    rtpEcho: options.rtpEcho,
   });
   await uas.ready;
   return uas;

@@ -44,8 +44,6 @@ export interface SippRun {
   timeoutSeconds?: number;
   /** sipp's port, which its Contact names: the same one lets a later run unregister an earlier run's contact. */
   localPort?: number;
-  /** Send back every RTP packet received (-rtp_echo), on a free media port of sipp's address. */
-  rtpEcho?: boolean;
 }
 
 export interface SippResult {
@@ -120,8 +118,6 @@ export function startSipp(run: SippRun): BackgroundSipp {
         '-trace_err',
         '-trace_stat', '-stf', join(dir, 'stats.csv'),
         ...(run.pauseMs !== undefined ? ['-d', String(run.pauseMs)] : []),
-        // sipp's default media port is 6000 for every instance: test files running side by side would collide.
-        ...(run.rtpEcho ? ['-rtp_echo', '-mi', localIp, '-mp', String(await freeUdpPort())] : []),
         ...(run.traceMessages ? ['-trace_msg', '-message_file', messageFile] : []),
         ...Object.entries(run.keys ?? {}).flatMap(([key, value]) => ['-key', key, String(value)]),
       );
