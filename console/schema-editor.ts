@@ -9,7 +9,7 @@ import { json, jsonParseLinter } from '@codemirror/lang-json';
 import { linter, lintGutter, type Diagnostic } from '@codemirror/lint';
 import { EditorView, basicSetup } from 'codemirror';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
-import { parseJsonPath } from '../src/engine/json-path.js';
+import { parseJsonPath } from '../src/json-path.js';
 import { ApiFailure, type Api, type ApiIssue, type SchemaIssue } from './api.js';
 
 const VALIDATE_DELAY_MS = 400;

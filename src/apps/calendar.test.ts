@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { domainConfig } from '../config/schema.js';
 import type { Weekday } from '../directory/directory.js';
-import { formatJsonPath } from '../engine/json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import { loadErrors, runApp, testDirectory, testDomain } from '../../test/support/engine.js';
 
 const WEEKDAYS_9_TO_6 = { days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Weekday[], from: '09:00', to: '18:00' };

@@ -5,7 +5,7 @@ import { ConfigError, loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
-import { formatJsonPath } from '../engine/json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
 import { parseJsonText } from '../json-text.js';
 

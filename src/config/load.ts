@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { formatJsonPath } from '../engine/json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import { configSchema, type Config } from './schema.js';
 import { parseJsonText } from '../json-text.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AppSpec, LoadContext } from './app.js';
 import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
-import { formatJsonPath } from './json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 import { detectDialect, type DialectReport } from './dialect.js';
 import { collectLoadWarnings } from './load-warnings.js';

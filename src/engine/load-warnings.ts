@@ -4,7 +4,7 @@
  * into structs) may still be a typo the author wants to hear about. Loading
  * is synchronous, so the loader collects them around one parse.
  */
-import { formatJsonPath } from './json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import type { SchemaError } from './schema-error.js';
 
 interface Collection {

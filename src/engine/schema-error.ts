@@ -1,5 +1,5 @@
 import type { ZodIssue } from 'zod';
-import { formatJsonPath } from './json-path.js';
+import { formatJsonPath } from '../json-path.js';
 
 /** One mistake in a routing schema, located by its JSON path. */
 export interface SchemaError {

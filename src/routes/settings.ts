@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatJsonPath } from '../engine/json-path.js';
+import { formatJsonPath } from '../json-path.js';
 import { schemaRefSetting, uniqueBy, variablesSetting } from '../settings.js';
 import { destinationPatternProblem } from './destination-pattern.js';
 import { didPath, indexDids, type DomainDids } from './did-index.js';

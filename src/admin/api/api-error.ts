@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { ZodIssue } from 'zod';
-import { formatJsonPath } from '../../engine/json-path.js';
+import { formatJsonPath } from '../../json-path.js';
 
 export interface ApiIssue {
   /** JSON path in the request, e.g. `$.body.phones["101"]`. */

@@ -10,7 +10,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z, type ZodType } from 'zod';
 import { calendarSettings, userSettings } from '../../directory/settings.js';
-import { formatJsonPath } from '../../engine/json-path.js';
+import { formatJsonPath } from '../../json-path.js';
 import { COLLECTION_ACCESS, objectKey, type Collection, type StoredItem } from '../../config/store/config-objects.js';
 import type { Configuration } from '../../config/store/configuration.js';
 import type { StoredDomains } from '../../config/store/config-store.js';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { digestHa1s } from '../../digest-hash.js';
 import type { SchemaLoader } from '../../engine/compile.js';
 import type { LoadContext } from '../../engine/app.js';
-import { formatJsonPath } from '../../engine/json-path.js';
+import { formatJsonPath } from '../../json-path.js';
 import { formatOfPath, parseSchemaText, schemaOfDocument } from '../../engine/schema-text.js';
 import { loadRouteSchemas, RouteSchemaError, type RouteSchemaProblem, type RouteSchemas } from '../../routes/route-schemas.js';
 import { uniqueDids } from '../../routes/settings.js';
