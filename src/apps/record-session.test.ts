@@ -18,9 +18,14 @@ describe('recordSession', () => {
     assert.equal(run.steps[0].variables.webitel_record_file_name, 'recordings/example.com/call-2___.._etc_passwd.wav');
   });
 
-  it('says in the trace that the recording is not e-mailed', async () => {
-    const run = await runSchema([{ recordSession: { email: ['boss@example.com'] } }]);
-    assert.ok(run.steps[0].notes.some((note) => note.includes('not e-mailing the recording')), run.steps[0].notes.join('; '));
+  it('email: the finished recording is mailed (the trace says why it is not: no SMTP settings here)', async () => {
+    const run = await runSchema([
+      { recordSession: { email: 'boss@example.com; ${caller_id_number}@example.com', bridged: false, minSec: 0 } },
+      { playback: { name: '1000', type: 'silence' } },
+      { recordSession: 'stop' },
+    ], { variables: { caller_id_number: '0671234567' } });
+    assert.match(run.steps[0].result ?? '', /, to be e-mailed to boss@example\.com, 0671234567@example\.com when finished$/);
+    assert.ok(run.steps[2].notes.includes('recording not e-mailed to boss@example.com, 0671234567@example.com: example.com has no email (SMTP) settings'), run.steps[2].notes.join('; '));
   });
 
   it('stereo "false" records in mono; one shorter than minSec (given as text or ${…}) is deleted at its stop', async () => {

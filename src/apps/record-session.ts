@@ -3,6 +3,7 @@ import { CallEndedError } from '../call/call.js';
 import type { AppSpec } from '../engine/app.js';
 import type { Template } from '../engine/template.js';
 import { flag, substituteWholeNumbers, template, webitelObject, wholeNumberOrTemplate } from './args.js';
+import { mailWhenFinished, recordingEmail } from './recording-email.js';
 
 const RECORD_FILE_VARIABLE = 'webitel_record_file_name';
 
@@ -11,9 +12,9 @@ const RECORD_FILE_VARIABLE = 'webitel_record_file_name';
  * (the default) is written as WAV; `stereo: false` mixes both sides into a
  * mono file; `bridged` (the default) records only while the call is bridged
  * (FreeSWITCH's RECORD_BRIDGE_REQ); a recording shorter than `minSec`
- * (default 2) is deleted when it stops (RECORD_MIN_SEC). `followTransfer`
- * and `email` are accepted and not applied yet (the trace says so for
- * `email`; see docs/media.md).
+ * (default 2) is deleted when it stops (RECORD_MIN_SEC); `email` mails the
+ * finished WAV (`recording-email.ts`). `followTransfer` is accepted and not
+ * applied yet (see docs/media.md).
  */
 const recordOptions = webitelObject({
   action: z.enum(['start', 'stop']).default('start'),
@@ -23,12 +24,21 @@ const recordOptions = webitelObject({
   stereo: flag.default(true),
   bridged: flag.default(true),
   followTransfer: flag.optional(),
-  email: z.union([z.string(), z.array(z.string())]).optional(),
-  emailSubject: z.string().optional(),
-  emailBody: z.string().optional(),
+  email: z.union([template.transform((address) => [address]), z.array(template)]).optional(),
+  emailSubject: template.optional(),
+  emailBody: template.optional(),
 });
 
-type RecordArgs = { action: 'start' | 'stop'; name: Template; stereo: boolean; bridged: boolean; minSec: Template; email?: string | string[] };
+type RecordArgs = {
+  action: 'start' | 'stop';
+  name: Template;
+  stereo: boolean;
+  bridged: boolean;
+  minSec: Template;
+  email?: Template[];
+  emailSubject?: Template;
+  emailBody?: Template;
+};
 
 /** `recordSession`: records the call to `<dataDir>/recordings/<domain>/<uuid>_<name>.wav` (start) or finishes it (stop). */
 export const recordSessionApp: AppSpec<RecordArgs> = {
@@ -36,7 +46,7 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
   usesMedia: true,
   args: z.union([
     z.enum(['start', 'stop']).transform((action): RecordArgs => ({ ...recordOptions.parse({}), action })),
-    recordOptions.transform(({ action, name, stereo, bridged, minSec, email }): RecordArgs => ({ action, name, stereo, bridged, minSec, email })),
+    recordOptions.transform(({ type: _written, followTransfer: _notApplied, ...args }): RecordArgs => args),
   ]),
   async run(ctx, args) {
     try {
@@ -48,11 +58,11 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
       }
       const limits = substituteWholeNumbers(ctx, { minSec: args.minSec }, { minSec: 0 });
       if (typeof limits === 'string') return { result: `failed: ${limits}` };
-      const options = { stereo: args.stereo, onlyWhileBridged: args.bridged, minDurationMs: (limits.minSec ?? 0) * 1000 };
+      const email = args.email && recordingEmail(ctx, args.email, args.emailSubject, args.emailBody);
+      const options = { stereo: args.stereo, onlyWhileBridged: args.bridged, minDurationMs: (limits.minSec ?? 0) * 1000, finished: email && mailWhenFinished(ctx, email) };
       const path = await ctx.call.startRecording(ctx.expand(args.name), options);
       ctx.setVariable(RECORD_FILE_VARIABLE, path);
-      if (args.email) ctx.log('not e-mailing the recording: e-mail of recordings is not supported yet');
-      return { result: `recording to ${path}` };
+      return { result: `recording to ${path}${email ? `, to be e-mailed to ${email.to.join(', ')} when finished` : ''}` };
     } catch (error) {
       if (error instanceof CallEndedError || ctx.call.signal.aborted) return { result: 'interrupted: the call ended' };
       throw error;

@@ -4,6 +4,11 @@ import type { HangupCause } from './hangup-cause.js';
 
 export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary };
 
+/** A recording's options, and who is told (once) when it is finished: by `stopRecording` or by the call's end. */
+export interface CallRecordingOptions extends RecordingOptions {
+  finished?(summary: RecordingSummary): void;
+}
+
 /**
  * Everything an application may do to a call. Telephony adapters implement it
  * (SimCall for traces and tests, SipCall for the built-in server, later EslCall);
@@ -71,7 +76,7 @@ export interface Call {
    * Replaces a recording in progress; the call's end finishes it (and deletes
    * it when shorter than `minDurationMs`). Resolves with the file's path.
    */
-  startRecording(name: string, options?: RecordingOptions): Promise<string>;
+  startRecording(name: string, options?: CallRecordingOptions): Promise<string>;
   /** Finishes the recording in progress, if any. */
   stopRecording(): Promise<RecordingSummary | undefined>;
 

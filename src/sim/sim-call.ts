@@ -18,7 +18,7 @@ import {
   type PlayItem,
   type PlayOutcome,
   type PlayRequest,
-  type RecordingOptions,
+  type CallRecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../call/call.js';
@@ -179,7 +179,7 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   /** Nothing is written: the trace tells where the file would be, relative to the data directory. */
-  async startRecording(name: string, options: RecordingOptions = {}): Promise<string> {
+  async startRecording(name: string, options: CallRecordingOptions = {}): Promise<string> {
     this.#ensureUp();
     await this.preAnswer();
     const path = recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, name);

@@ -3,19 +3,21 @@
  * the file would hold — its length (the bridged time alone when it records
  * only while bridged) and whether it is kept.
  */
-import type { RecordingOptions, RecordingSummary } from '../call/call.js';
+import type { CallRecordingOptions, RecordingSummary } from '../call/call.js';
 
 export class SimRecording {
   readonly #startMs: number;
   readonly #minDurationMs: number;
   readonly #onlyWhileBridged: boolean;
+  readonly #finished: CallRecordingOptions['finished'];
   #bridgedMs = 0;
 
   constructor(
     readonly path: string,
     startMs: number,
-    { stereo = true, minDurationMs = 0, onlyWhileBridged = false }: RecordingOptions,
+    { stereo = true, minDurationMs = 0, onlyWhileBridged = false, finished }: CallRecordingOptions,
   ) {
+    this.#finished = finished;
     this.#startMs = startMs;
     this.#minDurationMs = minDurationMs;
     this.#onlyWhileBridged = onlyWhileBridged;
@@ -31,13 +33,12 @@ export class SimRecording {
     this.#bridgedMs += ms;
   }
 
-  /** The summary at `nowMs`, and the trace's line for it after `what`. */
+  /** The summary at `nowMs`, and the trace's line for it after `what`; whoever waits for it is told. */
   finish(nowMs: number, what: string): { summary: RecordingSummary; narration: string } {
     const durationMs = this.#onlyWhileBridged ? this.#bridgedMs : nowMs - this.#startMs;
     const discarded = durationMs < this.#minDurationMs;
-    return {
-      summary: { path: this.path, durationMs, overrunFrames: 0, ...(discarded ? { discarded: true } : {}) },
-      narration: `${what}: ${durationMs} ms recorded${discarded ? ', shorter than its minimum: deleted' : ''}`,
-    };
+    const summary: RecordingSummary = { path: this.path, durationMs, overrunFrames: 0, ...(discarded ? { discarded: true } : {}) };
+    this.#finished?.(summary);
+    return { summary, narration: `${what}: ${durationMs} ms recorded${discarded ? ', shorter than its minimum: deleted' : ''}` };
   }
 }

@@ -14,6 +14,7 @@ import wavefile from 'wavefile';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
 import { allCdrs, newCdrs, waitForState } from '../support/sip/calls.js';
 import { startBaresip, type Softphone } from '../support/sip/softphones.js';
+import { SmtpSink, wavAttachment } from '../support/smtp-sink.js';
 import { account, DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
 import { dominantFrequencies, dominantFrequency, RtpPeer } from '../support/media/rtp-peer.js';
@@ -23,7 +24,7 @@ const MONO_NUMBER = '0441234598';
 const BRIDGED_NUMBER = '0441234597';
 const BRIDGED = [
   { answer: '' },
-  { recordSession: 'start' },
+  { recordSession: { action: 'start', email: 'qa@example.com', emailSubject: 'Recording of ${caller_id_number}' } },
   { playback: { files: [{ type: 'tone', name: '%(1000,0,600)' }] } },
   { bridge: { endpoints: [{ type: 'user', name: '102' }] } },
 ];
@@ -98,8 +99,10 @@ test('recordSession stereo "false": one channel holding both sides; one shorter 
   }
 });
 
-test('recordSession with ACR defaults over a bridge: only the bridged time, the caller left and the callee (baresip) right', async () => {
-  const server = await startTestRouter({ users: ['102'], domain: { allowAnonymousPublic: true }, routes: { public: [{ name: 'recorded', numbers: [BRIDGED_NUMBER], schema: BRIDGED }] } });
+test('recordSession with ACR defaults over a bridge: only the bridged time, the caller left and the callee (baresip) right; mailed when the call ends', async () => {
+  const sink = await SmtpSink.start();
+  const email = { host: '127.0.0.1', port: sink.port, secure: false, from: 'recordings@e2e.callrouter.test', timeoutMs: 5000 };
+  const server = await startTestRouter({ users: ['102'], domain: { allowAnonymousPublic: true, email }, routes: { public: [{ name: 'recorded', numbers: [BRIDGED_NUMBER], schema: BRIDGED }] } });
   const peer = await RtpPeer.open('PCMU');
   let callee: Softphone | undefined;
   try {
@@ -122,7 +125,14 @@ test('recordSession with ACR defaults over a bridge: only the bridged time, the 
     assert.equal(dominantFrequency(left), 400, 'the caller on the left');
     assert.equal(dominantFrequency(right), 1000, 'the callee on the right');
     assert.ok(!dominantFrequencies(right, 3).includes(600), 'the prompt before the bridge is not in the recording');
+
+    await sink.waitFor(1, 30_000);
+    const [mail] = sink.delivered;
+    assert.deepEqual(mail.to, ['qa@example.com']);
+    assert.match(mail.data, /Subject: Recording of caller/);
+    assert.ok(wavAttachment(mail.data).bytes.equals(await readFile(path)), 'the attachment is the finished recording');
   } finally {
+    await sink.close();
     await callee?.close();
     peer.close();
     await server.close();

@@ -16,7 +16,7 @@ import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.
 import { callUas } from '../support/media/sip-uac.js';
 import { leaveToneMessage } from '../support/media/voicemail-caller.js';
 import { dominantFrequency, hearsTone, RtpPeer } from '../support/media/rtp-peer.js';
-import { SmtpSink } from '../support/smtp-sink.js';
+import { SmtpSink, wavAttachment } from '../support/smtp-sink.js';
 
 const LEAVE_NUMBER = '0441234521';
 const CHECK_NUMBER = '0441234522';
@@ -57,12 +57,6 @@ after(async () => {
 });
 
 /** The MIME part holding the WAV: its file name and bytes. */
-function wavAttachment(data: string): { filename: string; bytes: Buffer } {
-  const part = /Content-Type: audio\/wav; name="?([^"\r\n]+)"?\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+)/.exec(data);
-  assert.ok(part, `a WAV attachment in the mail:\n${data.slice(0, 2000)}`);
-  return { filename: part[1], bytes: Buffer.from(part[2].replace(/\r\n/g, ''), 'base64') };
-}
-
 /** The pitches heard, one entry per run of at least two 100 ms windows at one pitch (±15 Hz). */
 function toneRuns(audio: Int16Array): number[] {
   const windows: number[] = [];

@@ -2,6 +2,7 @@
  * A real SMTP server on loopback (the `smtp-server` package) that keeps
  * every message delivered to it, for tests of what the router mails.
  */
+import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SMTPServer } from 'smtp-server';
@@ -59,4 +60,11 @@ export class SmtpSink {
   close(): Promise<void> {
     return new Promise((resolve) => this.#server.close(() => resolve()));
   }
+}
+
+/** The WAV attached to a delivered mail: its file name and bytes (a long name folds its Content-Type header). */
+export function wavAttachment(data: string): { filename: string; bytes: Buffer } {
+  const part = /Content-Type: audio\/wav;\s+name="?([^"\r\n]+)"?\r\n(?:[^\r\n]+\r\n)*\r\n([A-Za-z0-9+/=\r\n]+)/.exec(data);
+  assert.ok(part, `a WAV attachment in the mail:\n${data.slice(0, 2000)}`);
+  return { filename: part[1], bytes: Buffer.from(part[2].replace(/\r\n/g, ''), 'base64') };
 }

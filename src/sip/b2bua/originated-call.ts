@@ -19,7 +19,7 @@ import {
   type PlayItem,
   type PlayOutcome,
   type PlayRequest,
-  type RecordingOptions,
+  type CallRecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
@@ -32,6 +32,7 @@ import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { placeLeg } from './place-leg.js';
+import { RecordingHandoff } from './recording-handoff.js';
 import { contactValues, deflect } from './redirect.js';
 import type { ForkObserver } from './ring-group.js';
 import type { SipStack } from './sip-stack.js';
@@ -55,6 +56,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
   readonly uuid: string;
   readonly #options: OriginatedCallOptions;
   readonly #abort = new AbortController();
+  readonly #recording = new RecordingHandoff();
   #hangupCause: HangupCause | undefined;
   #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
@@ -150,12 +152,12 @@ export class OriginatedCall extends ChannelVariables implements Call {
     this.#options.media.digits.flush();
   }
 
-  startRecording(name: string, options?: RecordingOptions): Promise<string> {
-    return startRecordingOn(this.#options.media, this.#recordingPlace(), name, options);
+  startRecording(name: string, options?: CallRecordingOptions): Promise<string> {
+    return startRecordingOn(this.#options.media, this.#recordingPlace(), name, this.#recording.started(options));
   }
 
   stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#options.media.session.stopRecording();
+    return this.#recording.stop(this.#options.media.session);
   }
 
   async echo(delayMs: number): Promise<void> {
@@ -216,6 +218,6 @@ export class OriginatedCall extends ChannelVariables implements Call {
     this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#abort.abort(callEndedReason(cause));
-    void this.#options.media.close();
+    void this.#recording.beforeClose(this.#options.media.session).then(() => this.#options.media.close());
   }
 }

@@ -19,7 +19,7 @@ import {
   type PlayOutcome,
   type PlayItem,
   type PlayRequest,
-  type RecordingOptions,
+  type CallRecordingOptions,
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
@@ -43,6 +43,7 @@ import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { RelayedBridge } from './media-bridge.js';
 import { CallEnding, type StopSignal } from './call-ending.js';
+import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
@@ -95,6 +96,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #caller: CallerMedia;
   /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
   #answeringWithMedia: Promise<void> | undefined;
+  readonly #recording = new RecordingHandoff();
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
   #connecting: AbortController | undefined;
 
@@ -207,14 +209,14 @@ export class SipCall extends ChannelVariables implements Call {
     this.#caller.current?.digits.flush();
   }
 
-  async startRecording(name: string, options?: RecordingOptions): Promise<string> {
-    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, options);
+  async startRecording(name: string, options?: CallRecordingOptions): Promise<string> {
+    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, this.#recording.started(options));
     this.#log(`recording to ${path}`);
     return path;
   }
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#caller.current?.session.stopRecording();
+    return this.#recording.stop(this.#caller.current?.session);
   }
 
   redirect(targets: readonly string[]): Promise<RedirectOutcome> {
@@ -427,7 +429,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.channel.set('hangup_cause', cause);
     this.#ending.end();
     this.#abort?.abort(callEndedReason(cause));
-    void this.#caller.close();
+    void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
     this.#legs.callerEnded(cause, this.channel);
   }
 
