@@ -32,7 +32,11 @@ export function recordingEmail(ctx: AppContext, email: readonly Template[], subj
 
 /** What `finished` does with the recording: mails it, or says why not. */
 export function mailWhenFinished(ctx: AppContext, email: RecordingEmail): (summary: RecordingSummary) => void {
-  return (summary) => void mail(ctx, email, summary).then((outcome) => ctx.log(outcome));
+  // The call has ended by then, as a rule: nothing here may throw where no one waits for it.
+  return (summary) =>
+    void mail(ctx, email, summary)
+      .then((outcome) => ctx.log(outcome))
+      .catch((error: unknown) => ctx.services.logger.warn({ uuid: ctx.call.uuid, err: error }, 'call recording not e-mailed'));
 }
 
 async function mail(ctx: AppContext, email: RecordingEmail, summary: RecordingSummary): Promise<string> {
