@@ -115,6 +115,9 @@ test('recordSession with ACR defaults over a bridge: only the bridged time, the 
     // 5 s of 400 Hz: the first second under the 600 Hz prompt (not bridged), the rest bridged to 102.
     await peer.sendAudio(new ToneSource(parseToneStream('%(5000,0,400)')), 250);
     await call.bye();
+    // baresip would go on sending RTP to the port the call used; another test's router may take that port next.
+    await callee.close();
+    callee = undefined;
 
     const cdr = (await newCdrs(server, [], 2)).find((doc) => (doc.variables as Record<string, string>).webitel_record_file_name);
     const path = (cdr?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
