@@ -44,6 +44,16 @@ export interface TestRouterOptions {
   router?: RouterOptions;
 }
 
+/**
+ * Test files run side by side, each router in its own process: with the default range all of them
+ * would hand out 16384 first, and a peer still sending to a port one test's call used (a softphone
+ * not yet hung up) would be taken by the next test's router as its caller (symmetric RTP).
+ */
+function rtpPortsOfThisProcess(): { min: number; max: number } {
+  const min = 16_384 + (process.pid % 60) * 256;
+  return { min, max: min + 255 };
+}
+
 /** Registrations may be as short as 1 s. */
 export async function startTestRouter(options: TestRouterOptions = {}): Promise<TestRouter> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'callrouter-e2e-')));
@@ -55,6 +65,7 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
       ...options.sip,
     },
     http: { address: '127.0.0.1', port: 0, ...options.http },
+    media: { rtpPorts: rtpPortsOfThisProcess() },
     dataDir: 'data',
     domains: [
       {
