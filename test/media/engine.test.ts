@@ -210,6 +210,24 @@ test('symmetric RTP: the engine answers where packets come from, and drops other
   for (const socket of [peer, natted, intruder]) socket.close();
 });
 
+test('RTP still arriving from a previous call does not steal the session: the phone its SDP names takes it back', async () => {
+  const peer = await RtpPeer.open();
+  const session = await connect(peer);
+  const stale = await RtpPeer.open();
+  stale.remote = peer.remote;
+  await stale.sendAudio(new ToneSource(parseToneStream('%(60,0,440)')));
+  await peer.sendAudio(new ToneSource(parseToneStream('%(100,0,440)')));
+  await stale.sendAudio(new ToneSource(parseToneStream('%(100,0,440)')));
+  await session.play([{ kind: 'silence', ms: 100 }]);
+  await sleep(50);
+  const stats = await session.stats();
+  assert.equal(stats.remote, `127.0.0.1:${peer.port}`);
+  assert.equal(stats.foreignPacketsDropped, 5);
+  assert.ok(peer.received.length > 0);
+  await session.close();
+  for (const socket of [peer, stale]) socket.close();
+});
+
 test('an offer with no codec we speak is not acceptable (488), and takes no port', async () => {
   const peer = await RtpPeer.open();
   const outcome = await engine.answer(peer.offer({ formats: '9 18' }).replace(/a=rtpmap:0 PCMU\/8000\r\n/, 'a=rtpmap:9 G722/8000\r\n'));

@@ -1,6 +1,6 @@
 /**
  * One RTP endpoint on the media thread: its socket pair, what was
- * negotiated, symmetric RTP latching, what it sends every slot (a prompt,
+ * negotiated, where its peer sends from (source-latch.ts), what it sends every slot (a prompt,
  * DTMF events, silence — or nothing while it relays the other party), what
  * it receives (audio, telephone-events, in-band digits), its recording.
  */
@@ -20,6 +20,7 @@ import { senderReport } from '../rtp/rtcp.js';
 import { looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, type RtpPacket } from '../rtp/rtp-packet.js';
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
 import type { RelayPeer } from './relay-peer.js';
+import { SourceLatch } from './source-latch.js';
 import { TxStream } from './tx-stream.js';
 
 const RTCP_INTERVAL_SLOTS = 250;
@@ -35,17 +36,10 @@ interface Playing {
   done(result: PlayResult): void;
 }
 
-interface Address {
-  address: string;
-  port: number;
-}
-
 export class RtpSession implements RelayPeer {
   readonly tx = new TxStream();
   #media: NegotiatedMedia | undefined;
-  #remote: Address | undefined;
-  #latched = false;
-  #foreignDropped = 0;
+  readonly #source = new SourceLatch();
   #failedPackets = 0;
   #remoteSsrc: number | undefined;
   #receiveStats = new ReceiveStats();
@@ -97,8 +91,7 @@ export class RtpSession implements RelayPeer {
     const moved = !this.#media || media.remoteAddress !== this.#media.remoteAddress || media.remotePort !== this.#media.remotePort;
     this.#media = media;
     if (moved) {
-      this.#remote = media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort };
-      this.#latched = false;
+      this.#source.expect(media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort });
     }
     this.#applyInbandMode();
   }
@@ -186,7 +179,7 @@ export class RtpSession implements RelayPeer {
     }
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
     const media = this.#media;
-    if (!media || !this.#remote || !canSend(media.direction)) {
+    if (!media || !this.#source.remote || !canSend(media.direction)) {
       this.#advanceSources(missedSlots + 1);
       return;
     }
@@ -201,7 +194,7 @@ export class RtpSession implements RelayPeer {
   /** A packet from the other party of a bridge, re-sequenced onto our stream. */
   sendRelayed(packet: RtpPacket, from: NegotiatedMedia, decoded: Int16Array | undefined): void {
     const media = this.#media;
-    if (!media || !this.#remote || !canSend(media.direction) || this.#playing) return;
+    if (!media || !this.#source.remote || !canSend(media.direction) || this.#playing) return;
     if (packet.payloadType === from.telephoneEventPayloadType) {
       if (media.telephoneEventPayloadType === undefined) return;
       const { timestamp, marker } = this.tx.relay(packet);
@@ -224,9 +217,9 @@ export class RtpSession implements RelayPeer {
       packetsReceived: reception.received,
       packetsLost: reception.lost,
       jitterMs: reception.jitterMs,
-      foreignPacketsDropped: this.#foreignDropped,
+      foreignPacketsDropped: this.#source.dropped,
       failedPackets: this.#failedPackets,
-      remote: this.#remote ? `${this.#remote.address}:${this.#remote.port}` : undefined,
+      remote: this.#source.remote ? `${this.#source.remote.address}:${this.#source.remote.port}` : undefined,
     };
   }
 
@@ -305,18 +298,18 @@ export class RtpSession implements RelayPeer {
 
   /** The next packet's datagram, header written; undefined while we have nowhere to send. */
   #datagram(payloadType: number, marker: boolean, timestamp: number, payloadBytes: number): Buffer | undefined {
-    if (!this.#remote) return undefined;
+    if (!this.#source.remote) return undefined;
     return rtpDatagram(payloadType, marker, this.tx.nextSequence(payloadBytes), timestamp, this.tx.ssrc, payloadBytes);
   }
 
   #transmit(datagram: Buffer): void {
-    const remote = this.#remote!;
+    const remote = this.#source.remote!;
     this.sockets.rtp.send(datagram, remote.port, remote.address);
   }
 
   #sendRtcp(): void {
     this.#slotsSinceRtcp = 0;
-    const remote = this.#remote;
+    const remote = this.#source.remote;
     if (!remote || this.tx.packetsSent === 0) return;
     const report = senderReport(
       { ssrc: this.tx.ssrc, rtpTimestamp: this.tx.timestamp, packetsSent: this.tx.packetsSent, octetsSent: this.tx.octetsSent },
@@ -332,7 +325,7 @@ export class RtpSession implements RelayPeer {
     const packet = parseRtp(datagram);
     const media = this.#media;
     if (!packet || !media) return;
-    if (!this.#latch(from)) return;
+    if (!this.#source.accept(from, this.#slotCount)) return;
     if (!canReceive(media.direction)) return;
     if (packet.ssrc !== this.#remoteSsrc) {
       // A new source (the phone restarted its stream): its sequence numbers start afresh.
@@ -370,17 +363,5 @@ export class RtpSession implements RelayPeer {
       const { packet, from, samples } = line.shift()!;
       this.sendRelayed(packet, from, samples);
     }
-  }
-
-  /** Symmetric RTP: we send to where the peer's media comes from; after that, other sources are dropped. */
-  #latch(from: RemoteInfo): boolean {
-    if (this.#latched) {
-      if (from.address === this.#remote?.address && from.port === this.#remote.port) return true;
-      this.#foreignDropped += 1;
-      return false;
-    }
-    this.#remote = { address: from.address, port: from.port };
-    this.#latched = true;
-    return true;
   }
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { startRouter, type RouterOptions, type RunningRouter } from '../../../src/server/router.js';
+import { rtpPortsOfThisProcess } from '../media/rtp-ports.js';
 import type { SippAccount } from './sipp.js';
 
 export const DOMAIN = 'e2e.callrouter.test';
@@ -42,16 +43,6 @@ export interface TestRouterOptions {
   dir?: string;
   /** What the router is started with beyond its configuration: a simulated clock, a trace sink. */
   router?: RouterOptions;
-}
-
-/**
- * Test files run side by side, each router in its own process: with the default range all of them
- * would hand out 16384 first, and a peer still sending to a port one test's call used (a softphone
- * not yet hung up) would be taken by the next test's router as its caller (symmetric RTP).
- */
-function rtpPortsOfThisProcess(): { min: number; max: number } {
-  const min = 16_384 + (process.pid % 60) * 256;
-  return { min, max: min + 255 };
 }
 
 /** Registrations may be as short as 1 s. */
