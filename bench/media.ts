@@ -12,7 +12,8 @@
  * digits), 40 % relayed, 20 % relayed and recorded; every call hangs up after
  * CALL_SECONDS (default 30, staggered) and a new one takes its place, and the
  * engine process's memory and file descriptors are printed every minute.
- * SECONDS (default 20, at most 3600) after 2 s of warm-up.
+ * SECONDS (default 20, at most 3600) after 2 s of warm-up. The phones are a
+ * native process (bench/media-phones.ts), compiled with the system's cc.
  * Reported: the engine's send-interval p99 (its media clock), received/sent
  * both ways, the kernel's UDP receive-buffer drops (RcvbufErrors,
  * /proc/net/snmp) during the run, jitter p99 over the calls as the phones
@@ -32,7 +33,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClosedSession, EngineRequest, EngineResources } from './media-engine-process.js';
-import { DIGIT_SLOTS, Phone } from './media-phone.js';
+import { DIGIT_SLOTS, PhoneBank, type Phone } from './media-phones.js';
 import { percentile } from './figures.js';
 
 type CallKind = 'ivr' | 'relay' | 'record';
@@ -101,17 +102,18 @@ async function connect(call: Call): Promise<void> {
   if (call.kind === 'ivr') await ask({ op: 'play', id: call.sessions[0], spec: '%(1000,0,440);loops=-1' });
   else await ask({ op: 'relay', a: call.sessions[0], b: call.sessions[1] });
   if (call.kind === 'record') await ask({ op: 'record', id: call.sessions[0], path: join(recordings!, `${recordingCount++ % 1000}.wav`) });
-  await Promise.all(answers.map((answer, index) => call.phones[index].join(answer.sdp)));
+  for (const [index, answer] of answers.entries()) call.phones[index].join(answer.sdp);
 }
 
 /** What the engine's side of a finished call says, checked against what its phones did. */
-function account(call: Call, closed: ClosedSession[]): void {
+async function account(call: Call, closed: ClosedSession[]): Promise<void> {
   for (const [index, session] of closed.entries()) {
     totals.engineSent += session.stats.packetsSent;
     totals.engineReceived += session.stats.packetsReceived;
     totals.failedPackets += session.stats.failedPackets;
     const phone = call.phones[index];
-    if (phone.stats.report().received > 1) jitters.push(phone.stats.report().jitterMs);
+    const reception = await phone.reception();
+    if (reception.received > 1) jitters.push(reception.jitterMs);
     totals.digitsPressed += phone.digitsSent.length;
     totals.digitsHeard += session.digits.length;
     if (session.digits !== phone.digitsSent) totals.digitMismatches += 1;
@@ -131,7 +133,7 @@ async function redial(call: Call): Promise<void> {
   try {
     const closed = await Promise.all(call.sessions.map((id) => ask<ClosedSession>({ op: 'close', id })));
     call.sessions = [];
-    account(call, closed);
+    await account(call, closed);
     await connect(call);
     call.endSlot = currentSlot + CALL_SLOTS;
   } catch (error) {
@@ -150,7 +152,7 @@ function direct(call: Call, slot: number, digitEvery: number): void {
     return;
   }
   const [phone] = call.phones;
-  if (call.kind !== 'ivr' || slot < call.nextDigitSlot || !phone.onCall || phone.pressing) return;
+  if (call.kind !== 'ivr' || slot < call.nextDigitSlot || !phone.onCall || phone.pressing(slot)) return;
   if (slot + DIGIT_SLOTS + 3 >= Math.min(call.endSlot, DIGIT_WINDOW_SLOTS) || digitsPressed >= DIGITS) return;
   phone.press((slot * 7 + call.nextDigitSlot) % 16, slot);
   digitsPressed += 1;
@@ -164,8 +166,9 @@ function rcvbufErrors(): number {
 }
 
 /** Packets the phones sent and received: the engine's received and sent, give or take those in flight. */
-function packetsAtPhones(): number {
-  return calls.reduce((sum, call) => sum + call.phones.reduce((both, phone) => both + phone.sent + phone.received, 0), 0);
+async function packetsAtPhones(): Promise<number> {
+  const { sent, received } = await bank.totals();
+  return sent + received;
 }
 
 async function printResources(when: string): Promise<void> {
@@ -173,36 +176,38 @@ async function printResources(when: string): Promise<void> {
   console.log(`  engine process ${when}: rss ${resources.rssMb.toFixed(1)} MB, heap used ${resources.heapUsedMb.toFixed(1)} MB, ${resources.fileDescriptors} file descriptors, ${resources.sessions} sessions`);
 }
 
+const kinds = callKinds();
+const bank = await PhoneBank.open(kinds.reduce((sum, kind) => sum + (kind === 'ivr' ? 1 : 2), 0));
+const unused = [...bank.phones];
 const calls: Call[] = [];
-for (const [index, kind] of callKinds().entries()) {
-  const phones = await Promise.all(Array.from({ length: kind === 'ivr' ? 1 : 2 }, () => Phone.open()));
+for (const [index, kind] of kinds.entries()) {
+  const phones = unused.splice(0, kind === 'ivr' ? 1 : 2);
   // Mixed calls end at staggered times, so hang-ups and new calls run all through the soak.
   const call: Call = { kind, phones, sessions: [], endSlot: Math.round(CALL_SLOTS * (0.5 + (index % 50) / 100)), ending: false, nextDigitSlot: index % 50 };
   await connect(call);
   calls.push(call);
 }
-const phones = calls.flatMap((call) => call.phones);
 const ivrCalls = calls.filter((call) => call.kind === 'ivr').length;
 // IVR mode spreads its digits over the run (after the first calls' staggered start); the soak presses one every two seconds per IVR call.
 const digitsPerCall = Math.ceil(DIGITS / Math.max(1, ivrCalls));
 const digitEvery = MODE === 'ivr' ? Math.max(DIGIT_SLOTS + 2, Math.floor((DIGIT_WINDOW_SLOTS - 50 - DIGIT_SLOTS - 3) / digitsPerCall)) : 100;
 
-// The load: every phone sends a packet per 20 ms slot, scheduled from the monotonic clock.
+// The phones send a packet per 20 ms slot on their own clock; this loop presses digits and redials on the same beat.
 let running = true;
 const start = performance.now();
 const load = (async () => {
   for (let slot = 0; running; slot++) {
     currentSlot = slot;
     for (const call of calls) direct(call, slot, digitEvery);
-    for (const phone of phones) phone.sendSlot(slot);
     await sleep(Math.max(0, start + (slot + 1) * 20 - performance.now()));
   }
 })();
 await sleep(WARM_UP_SLOTS * 20);
 const cpuBefore = await ask<NodeJS.CpuUsage>({ op: 'measure' });
 const rcvbufBefore = rcvbufErrors();
-const packetsBefore = packetsAtPhones();
-const loadCpuBefore = process.cpuUsage();
+const packetsBefore = await packetsAtPhones();
+const phonesCpuBefore = await bank.cpuMicros();
+const directingCpuBefore = process.cpuUsage();
 const measuredFrom = performance.now();
 await printResources('at start');
 for (let minute = 1; minute * 60 < SECONDS; minute++) {
@@ -214,11 +219,12 @@ await printResources('at end');
 running = false;
 await load;
 while (calls.some((call) => call.ending)) await sleep(20);
-for (const phone of phones) phone.leave();
+for (const phone of bank.phones) phone.leave();
 await sleep(60);
 // Closing the sessions stops the engine's sending; what is in flight lands before the count.
-const packetsMeasured = packetsAtPhones() - packetsBefore;
-const loadCpu = process.cpuUsage(loadCpuBefore);
+const packetsMeasured = (await packetsAtPhones()) - packetsBefore;
+const phonesCpuMicros = (await bank.cpuMicros()) - phonesCpuBefore;
+const directingCpu = process.cpuUsage(directingCpuBefore);
 const loadMs = performance.now() - measuredFrom;
 const report = await ask<{ closed: ClosedSession[]; intervals: number[]; slotFailures: number; cpu: NodeJS.CpuUsage }>({ op: 'report' });
 const measuredMs = performance.now() - measuredFrom;
@@ -226,10 +232,9 @@ const rcvbufDuring = rcvbufErrors() - rcvbufBefore;
 await sleep(300);
 const closedById = new Map(report.closed.map((closed) => [closed.id, closed]));
 // A call whose new call failed to set up has nothing left open.
-for (const call of calls) if (call.sessions.every((id) => closedById.has(id)) && call.sessions.length > 0) account(call, call.sessions.map((id) => closedById.get(id)!));
+for (const call of calls) if (call.sessions.every((id) => closedById.has(id)) && call.sessions.length > 0) await account(call, call.sessions.map((id) => closedById.get(id)!));
 
-const phonesSent = phones.reduce((sum, phone) => sum + phone.sent, 0);
-const phonesReceived = phones.reduce((sum, phone) => sum + phone.received, 0);
+const { sent: phonesSent, received: phonesReceived } = await bank.totals();
 const cpuMs = (report.cpu.user - cpuBefore.user + report.cpu.system - cpuBefore.system) / 1000;
 console.log(`bench:media mode=${MODE} streams=${STREAMS} threads=${process.env.THREADS ?? 'default'}${process.env.CROSS ? ' (relays across threads)' : ''} main-thread busy ${process.env.MAIN_BUSY ?? 0} % measured ${(measuredMs / 1000).toFixed(1)} s (after 2 s warm-up)`);
 console.log(`  engine send interval: p50 ${percentile(report.intervals, 0.5).toFixed(2)} ms, p99 ${percentile(report.intervals, 0.99).toFixed(2)} ms, max ${Math.max(...report.intervals).toFixed(2)} ms (target p99 <= 25)`);
@@ -241,7 +246,7 @@ if (totals.digitsPressed > 0) {
 }
 console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
-console.log(`  load generator CPU (this process, the phones): ${(((loadCpu.user + loadCpu.system) / 1000 / loadMs) * 100).toFixed(1)} % of a core, ${((loadCpu.user + loadCpu.system) / packetsMeasured).toFixed(1)} µs per packet; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-for (const phone of phones) phone.close();
+console.log(`  load generator CPU: the phones (native) ${((phonesCpuMicros / 1000 / loadMs) * 100).toFixed(1)} % of a core, ${(phonesCpuMicros / packetsMeasured).toFixed(2)} µs per packet; this process (directing them) ${(((directingCpu.user + directingCpu.system) / 1000 / loadMs) * 100).toFixed(1)} %; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+bank.close();
 await ask({ op: 'exit' });
 if (recordings) await rm(recordings, { recursive: true, force: true });
