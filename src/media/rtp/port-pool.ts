@@ -3,10 +3,8 @@
  * on the next. Ports are handed out round-robin so a port just released is
  * not reused at once (late packets of the old call would land in the new
  * one); ports taken by other programs are skipped. Each media thread has a
- * pool over the whole range, starting at a random place in its own share of
- * it (a restarted router does not hand out the ports of the calls it just
- * dropped, whose phones may still be sending): a port another thread holds
- * is one its bind skips. When no pair is left the caller gets
+ * pool over the whole range, starting at its own share of it: a port another
+ * thread holds is one its bind skips. When no pair is left the caller gets
  * PortsExhaustedError (the signalling answers 503).
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -37,14 +35,13 @@ export class PortPool {
     private readonly range: { min: number; max: number },
     private readonly bindAddress: string,
     private readonly receiveBufferBytes: number,
-    /** Where this pool's round-robin starts: within its thread's share of the range (share `index` of `count`). */
+    /** Where this pool's round-robin starts: its thread's share of the range (share `index` of `count`). */
     share: { index: number; count: number } = { index: 0, count: 1 },
-    random: () => number = Math.random,
   ) {
     this.#first = range.min % 2 === 0 ? range.min : range.min + 1;
     this.#last = range.max % 2 === 0 ? range.max - 2 : range.max - 1;
     if (this.#last < this.#first) throw new RangeError(`RTP port range ${range.min}-${range.max} holds no even/odd port pair`);
-    this.#next = this.#first + 2 * Math.floor((this.capacity * (share.index + random())) / share.count);
+    this.#next = this.#first + 2 * Math.floor((this.capacity * share.index) / share.count);
   }
 
   get capacity(): number {
