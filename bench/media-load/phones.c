@@ -66,6 +66,8 @@ static int phone_count;
 /* The phone (index + 1) whose call is with the engine session at this port. */
 static int phone_of_engine_port[65536];
 static int rtp_socket = -1, rtcp_socket = -1;
+/* Packets from an engine port no phone has joined yet (a bridge relays before both phones are told): counted all the same. */
+static unsigned long received_before_join;
 
 static unsigned char send_buffers[MAX_PACKETS_PER_SLOT][RTP_HEADER + SAMPLES];
 static struct iovec send_iov[MAX_PACKETS_PER_SLOT];
@@ -168,7 +170,10 @@ static double now_ms(void) {
 static void receive_packet(const unsigned char *packet, int length, int engine_port, double arrival_ms) {
   if (length < RTP_HEADER || (packet[0] >> 6) != 2) return;
   int owner = phone_of_engine_port[engine_port];
-  if (!owner) return;
+  if (!owner) {
+    received_before_join += 1;
+    return;
+  }
   phone_t *phone = &phones[owner - 1];
   phone->received += 1;
   uint32_t timestamp = (uint32_t)packet[4] << 24 | (uint32_t)packet[5] << 16 | (uint32_t)packet[6] << 8 | packet[7];
@@ -244,7 +249,7 @@ static void command(const char *line) {
     phone_t *phone = phone_at(index);
     printf("call %lu %.4f\n", phone->call_received, phone->call_jitter / 8.0);
   } else if (strncmp(line, "totals", 6) == 0) {
-    unsigned long sent = 0, received = 0;
+    unsigned long sent = 0, received = received_before_join;
     for (int i = 0; i < phone_count; i++) {
       sent += phones[i].sent;
       received += phones[i].received;

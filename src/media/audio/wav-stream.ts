@@ -19,6 +19,13 @@ export class WavStreamWriter {
   #chunk: Buffer;
   #view: DataView;
   #used = 0;
+  /**
+   * Bytes of the current buffer after which it is written. The first buffer
+   * holds a random share of a second: recordings started together (a busy
+   * hour, a bench) then hand their buffers over in different slots, not
+   * hundreds in one slot of the media clock.
+   */
+  #flushAt: number;
   #dataBytes = 0;
   #failure: Error | undefined;
 
@@ -28,6 +35,7 @@ export class WavStreamWriter {
   ) {
     this.#frameBytes = SAMPLES_PER_FRAME * 2 * channels;
     [this.#chunk, this.#view] = this.#newChunk();
+    this.#flushAt = (1 + Math.floor(Math.random() * FLUSH_FRAMES)) * this.#frameBytes;
     this.#file = createWriteStream(path);
     this.#opened = new Promise((resolve, reject) => {
       this.#file.once('open', () => resolve());
@@ -53,7 +61,7 @@ export class WavStreamWriter {
    * caller writes it at once (each sample time's channels in turn, 16-bit little-endian).
    */
   nextFrame(): number {
-    if (this.#used + this.#frameBytes > this.#chunk.length) this.#flush();
+    if (this.#used + this.#frameBytes > this.#flushAt) this.#flush();
     const offset = this.#used;
     this.#used += this.#frameBytes;
     this.#dataBytes += this.#frameBytes;
@@ -83,6 +91,7 @@ export class WavStreamWriter {
     // The file stream keeps the buffer it is given; the next frames go to a new one.
     this.#file.write(this.#chunk.subarray(0, this.#used));
     [this.#chunk, this.#view] = this.#newChunk();
+    this.#flushAt = this.#chunk.length;
     this.#used = 0;
   }
 
