@@ -3,7 +3,9 @@
  * answered: the offer/answer is completed (the target's 2xx answers the
  * caller, or re-INVITEs a caller answered earlier, RFC 3725 flow III), then
  * in-dialog requests (re-INVITE, UPDATE, INFO…) are relayed both ways until
- * either side hangs up, and the other side gets BYE. Media hooks in here.
+ * either side hangs up, and the other side gets BYE — or until a party's
+ * REFER transfers the caller away (transfer.ts), which leaves both legs up.
+ * Media hooks in here.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
@@ -14,6 +16,7 @@ import { sessionBody } from './session-body.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { outcomeStatus } from './sip-stack.js';
 import type { StopSignal } from './call-ending.js';
+import type { BlindTransfer } from './transfer.js';
 
 /** Either leg's RFC 4028 session timer ran out: the cause of a timer expiring (Q.850 102). */
 export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
@@ -37,16 +40,25 @@ export interface ConversationCall {
   /** Either side hung up; `disposition` is FreeSWITCH's sip_hangup_disposition. */
   ended(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void;
   hangup(cause: HangupCause): Promise<void>;
+  /**
+   * A party sent REFER: answered there (transfer.ts). A blind transfer it
+   * accepted ends the conversation without BYE; anything else is answered
+   * and the conversation goes on.
+   */
+  referred(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): BlindTransfer | undefined;
 }
 
-/** Connects the two legs and relays between them; resolves with the cause the conversation ended with. */
+/** How a conversation ended: a party hung up (or we did), or the caller was transferred away and both legs are still up. */
+export type ConversationEnd = { cause: HangupCause } | { transferred: BlindTransfer };
+
+/** Connects the two legs and relays between them; resolves with how the conversation ended. */
 export async function converse(
   caller: InboundLeg,
   target: OutboundLeg,
   response: SipResponse,
   answeredBefore: boolean,
   call: ConversationCall,
-): Promise<HangupCause> {
+): Promise<ConversationEnd> {
   // Listening for either side's BYE from now on, also while the offer/answer completes.
   const conversation = relayUntilHangup(caller, target, call);
   await connect(caller, target, response, answeredBefore, call);
@@ -79,30 +91,43 @@ async function connect(caller: InboundLeg, target: OutboundLeg, response: SipRes
   if (!accepted && !call.signal.aborted) await call.hangup('INCOMPATIBLE_DESTINATION');
 }
 
-/** Relays in-dialog requests until one side hangs up; the other side then gets BYE. */
-function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Promise<HangupCause> {
+/** Relays in-dialog requests until one side hangs up (the other side then gets BYE) or a transfer takes the caller away. */
+function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Promise<ConversationEnd> {
   return new Promise((resolve) => {
+    const ended = (cause: HangupCause) => resolve({ cause });
     if (call.signal.aborted) {
       void target.bye();
-      return resolve(call.hangupCause() ?? 'NORMAL_CLEARING');
+      return ended(call.hangupCause() ?? 'NORMAL_CLEARING');
     }
     if (!call.mediaRelayed) {
       relayRequests(caller, target);
       relayRequests(target, caller);
     }
     target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
+    const callerHangup = caller.events.onHangup;
     caller.events.onHangup = () => {
       void target.bye();
       call.ended('NORMAL_CLEARING', 'recv_bye');
-      resolve('NORMAL_CLEARING');
+      ended('NORMAL_CLEARING');
     };
     target.events.onHangup = () => {
       void caller.bye();
       call.ended('NORMAL_CLEARING', 'send_bye');
-      resolve('NORMAL_CLEARING');
+      ended('NORMAL_CLEARING');
     };
+    const onRefer = (from: InboundLeg | OutboundLeg) => (request: SipRequest, transaction: ServerTransaction) => {
+      const transferred = call.referred(request, transaction, from);
+      if (!transferred) return;
+      // The legs part: the caller's leg is the call's again, the transferor's is the transfer's until its report.
+      for (const leg of [caller, target]) leg.events.onRequest = leg.events.onRefer = undefined;
+      caller.events.onHangup = callerHangup;
+      target.events.onHangup = target.events.onSessionExpired = undefined;
+      resolve({ transferred });
+    };
+    caller.events.onRefer = onRefer(caller);
+    target.events.onRefer = onRefer(target);
     // hangup() (a shutdown, an ACK timeout) ends both legs itself.
-    call.signal.addEventListener('abort', () => resolve(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
+    call.signal.addEventListener('abort', () => ended(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
   });
 }
 

@@ -15,6 +15,8 @@ export interface DialogLegEvents {
   onHangup?(): void;
   /** The session timer ran out (RFC 4028 §10): the peer is gone without a BYE. The leg is not ended yet. */
   onSessionExpired?(): void;
+  /** REFER (RFC 3515): answer it through the transaction; without a listener it is refused (403) as any transfer outside a bridge. */
+  onRefer?(request: SipRequest, transaction: ServerTransaction): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
   onRequest?(request: SipRequest, transaction: ServerTransaction): void;
   /** The ACK of our 2xx to an INVITE (it carries the answer when that 2xx carried our offer). */
@@ -76,8 +78,15 @@ export abstract class DialogLeg implements DialogReceiver {
       dialog.refreshTarget(request);
       this.#peerRefreshed(request);
     }
+    if (request.method === 'REFER') return this.#refer(request, transaction);
     if (this.events.onRequest) this.events.onRequest(request, transaction);
     else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
+  }
+
+  #refer(request: SipRequest, transaction: ServerTransaction): void {
+    if (this.events.onRefer) return this.events.onRefer(request, transaction);
+    this.stack.logger.info({ callId: this.#dialog?.callId }, 'REFER refused: the call is not bridged, there is nobody to transfer');
+    transaction.respond(buildResponse(request, 403, 'Not Bridged'));
   }
 
   receiveAck(ack: SipRequest): void {

@@ -24,7 +24,7 @@ import {
   type RedirectOutcome,
 } from '../../call/call.js';
 import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
-import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
@@ -33,7 +33,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED, type ConversationCall } from './conversation.js';
+import { converse, SESSION_EXPIRED, type ConversationCall, type ConversationEnd } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -42,7 +42,7 @@ import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { RelayedBridge } from './media-bridge.js';
-import { CallEnding, type StopSignal } from './call-ending.js';
+import { CallEnding, reasonHeader, type StopSignal } from './call-ending.js';
 import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -51,6 +51,8 @@ import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
+import { receiveRefer, transferVariables, type TransferReport } from './transfer.js';
+import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface SipCallOptions {
@@ -99,6 +101,10 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #recording = new RecordingHandoff();
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
   #connecting: AbortController | undefined;
+  /** The blind transfer in progress: its transferor hears how the caller's next bridge (or whatever comes first) went. */
+  #transfer: TransferReport | undefined;
+  /** Legs that transferred the caller away: their CDRs end with BLIND_TRANSFER. */
+  readonly #transferors = new WeakSet<OutboundLeg>();
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -318,6 +324,8 @@ export class SipCall extends ChannelVariables implements Call {
 
   /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
   async #callerMedia(): Promise<LegMedia> {
+    // The transferred caller's new route answers it itself: the transfer has succeeded.
+    this.#reportTransfer(200);
     this.#mediaExpected = true;
     const media = await this.#caller.obtain();
     if (media) return media;
@@ -352,11 +360,12 @@ export class SipCall extends ChannelVariables implements Call {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
-        () => this.#hangupCause,
+        (leg) => (this.#transferors.has(leg) ? 'BLIND_TRANSFER' : this.#hangupCause),
       ),
       log,
     });
     await relay?.ringingOver();
+    this.#reportTransfer(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
     if (!outcome.answered) {
       await relay?.close();
       return outcome;
@@ -387,14 +396,30 @@ export class SipCall extends ChannelVariables implements Call {
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
+      referred: (request, transaction, from) =>
+        receiveRefer(request, transaction, from, { domain: this.channel.get('domain_name') ?? '', fromCaller: from === this.#leg, log: (message) => this.#log(message) }),
     };
   }
 
-  async #untilHungUp(talking: Promise<HangupCause>, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const hangupCause = await talking;
+  async #untilHungUp(talking: Promise<ConversationEnd>, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const end = await talking;
     this.#bridged = undefined;
     await relay?.close();
-    return { answered: true, endpointIndex, hangupCause, ringSeconds, legUuid };
+    if ('cause' in end) return { answered: true, endpointIndex, hangupCause: end.cause, ringSeconds, legUuid };
+    const { destination, report } = end.transferred;
+    this.#transferors.add(report.transferor as OutboundLeg);
+    this.#transfer = report;
+    for (const [name, value] of Object.entries(transferVariables(end.transferred, this.uuid, this.#options.stack.clock.now(), this.channel.get('transfer_history')))) this.channel.set(name, value);
+    if (!this.#recording.followsTransfer) await this.stopRecording();
+    this.#log(`blind transfer by ${legUuid} (REFER): the caller goes to ${destination}`);
+    return { answered: true, endpointIndex, hangupCause: 'BLIND_TRANSFER', ringSeconds, legUuid, transferredTo: destination };
+  }
+
+  /** The transferor of a blind transfer in progress hears its final status (its leg then ends). */
+  #reportTransfer(status: number): void {
+    const report = this.#transfer;
+    this.#transfer = undefined;
+    void report?.settle(status);
   }
 
   #targetContext(): TargetContext {
@@ -428,6 +453,8 @@ export class SipCall extends ChannelVariables implements Call {
     this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#ending.end();
+    // A caller that hangs up while transferred cancels the transfer (487); a route that ends the call fails it with its cause.
+    this.#reportTransfer(by === 'caller' ? 487 : sipStatusFromCause(cause));
     this.#abort?.abort(callEndedReason(cause));
     void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
     this.#legs.callerEnded(cause, this.channel);
@@ -436,9 +463,4 @@ export class SipCall extends ChannelVariables implements Call {
   #log(message: string): void {
     this.#options.stack.logger.info({ uuid: this.uuid }, message);
   }
-}
-
-/** RFC 3326: tells the other side why we ended the call. */
-function reasonHeader(cause: HangupCause): Record<string, string> {
-  return { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
 }

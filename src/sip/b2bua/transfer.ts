@@ -1,0 +1,142 @@
+/**
+ * A party of a bridged call transfers it (SIP REFER, RFC 3515), as phones'
+ * transfer keys do. A blind transfer by the target (`Refer-To: <sip:103@domain>`)
+ * is accepted with 202; the caller then leaves the conversation and is
+ * routed as a user of the call's domain dialling 103 (what `goto
+ * "default:103"` does), and the transferor hears how that went in NOTIFYs
+ * (message/sipfrag, §2.4.4): 100 Trying now, the final status once the
+ * caller's new route has bridged, failed or otherwise settled
+ * (TransferReport), after which its leg ends. What cannot be carried out is
+ * refused and the conversation goes on unchanged.
+ */
+import { reasonHeader } from './call-ending.js';
+import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { DialogLeg } from './dialog-leg.js';
+
+/** A blind transfer the router accepted. */
+export interface BlindTransfer {
+  /** The Refer-To's user part: the caller is routed as its domain's user dialling it. */
+  destination: string;
+  /** The Refer-To as received: FreeSWITCH's `sip_refer_to`. */
+  referTo: string;
+  /** Referred-By (RFC 3892), else the transferor's address (the REFER's From). */
+  referredBy: string;
+  /** Tells the transferor how the transfer went, then ends its leg. */
+  report: TransferReport;
+}
+
+/** What judging a REFER needs to know of the call. */
+export interface ReferContext {
+  /** The call's domain: a Refer-To elsewhere is refused. */
+  domain: string;
+  /** The REFER came from the caller's leg (else from the bridged target's). */
+  fromCaller: boolean;
+  log(message: string): void;
+}
+
+/** How long the transferor's subscription lasts while the transfer is in progress (RFC 6665 §4.1.2.2 wants one stated). */
+const SUBSCRIPTION_SECONDS = 60;
+
+/**
+ * Answers a REFER of a bridged conversation: 202 and the transfer when it
+ * can be carried out; else an error response (400 malformed or missing
+ * Refer-To, 403 another domain, 603 from the caller, 501 attended), and
+ * undefined. Whether the destination has a route is the routing's to find
+ * out, as for `goto`: none ends the call (NO_ROUTE_DESTINATION), as on FreeSWITCH.
+ */
+export function receiveRefer(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg, context: ReferContext): BlindTransfer | undefined {
+  const refuse = (status: number, why: string): undefined => {
+    context.log(`REFER refused with ${status}: ${why}`);
+    transaction.respond(buildResponse(request, status, undefined, { warning: `399 callrouter ${JSON.stringify(why)}` }));
+    return undefined;
+  };
+  const referTo = request.headers.getAll('refer-to');
+  const parsed = parseReferTo(referTo);
+  if (!parsed.ok) return refuse(400, parsed.error.reason);
+  const { uri } = parsed.value.address;
+  if (parsed.value.replaces) return refuse(501, 'attended transfer (Refer-To with Replaces) is not supported yet');
+  // FreeSWITCH transfers the other leg, which has no routing of its own in a call we route for the caller.
+  if (context.fromCaller) return refuse(603, 'the caller cannot transfer the party it called: only the answering party can transfer the caller');
+  if (uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${uri.host} is not the call's domain ${context.domain}`);
+  const destination = uri.user ?? '';
+  if (destination === '') return refuse(400, 'Refer-To names no user to transfer to');
+  transaction.respond(buildResponse(request, 202));
+  const report = new TransferReport(leg, referEvent(request));
+  report.trying();
+  return { destination, referTo: referTo[0], referredBy: referredBy(request), report };
+}
+
+/**
+ * What FreeSWITCH sets on the transferred channel: the Refer-To
+ * (`sip_refer_to`), who referred it (`sip_h_Referred-By`, which new legs
+ * carry as a header, RFC 3892; `referred_by_user`), and the transfer itself
+ * (`transfer_source`, appended to `transfer_history`: `<epoch>:<uuid>:bl_xfer:<destination>/default/XML`).
+ */
+export function transferVariables(transfer: BlindTransfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
+  const entry = `${Math.floor(now.getTime() / 1000)}:${uuid}:bl_xfer:${transfer.destination}/default/XML`;
+  const referrer = parseNameAddr(transfer.referredBy, 'Referred-By');
+  return {
+    sip_refer_to: transfer.referTo,
+    'sip_h_Referred-By': transfer.referredBy,
+    ...(referrer.ok && referrer.value.uri.user ? { referred_by_user: referrer.value.uri.user } : {}),
+    transfer_source: entry,
+    transfer_history: history ? `${history}|${entry}` : entry,
+  };
+}
+
+/** RFC 3515 §2.4.6: the `id` of a REFER's subscription is its CSeq number, so NOTIFYs name the REFER they report on. */
+function referEvent(request: SipRequest): string {
+  const cseq = parseCSeq(request.headers.get('cseq') ?? '');
+  return cseq.ok ? `refer;id=${cseq.value.seq}` : 'refer';
+}
+
+function referredBy(request: SipRequest): string {
+  const given = request.headers.get('referred-by');
+  if (given !== undefined && parseNameAddr(given, 'Referred-By').ok) return given;
+  const from = parseNameAddr(request.headers.get('from') ?? '', 'From');
+  return from.ok ? `<sip:${from.value.uri.user ? `${from.value.uri.user}@` : ''}${from.value.uri.host}>` : '';
+}
+
+/**
+ * The transferor's implicit subscription (RFC 3515 §2.4.4): NOTIFYs with
+ * the status of the transfer as message/sipfrag, the last one terminating
+ * it (RFC 6665 §4.2.2, reason `noresource`); then the transferor's leg ends
+ * (BLIND_TRANSFER), unless its phone hung up first.
+ */
+export class TransferReport {
+  #settled = false;
+
+  constructor(
+    readonly transferor: DialogLeg,
+    private readonly event: string,
+  ) {}
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  trying(): void {
+    void this.#notify(100, `active;expires=${SUBSCRIPTION_SECONDS}`);
+  }
+
+  /** The final status (200 when the caller's new call was answered); the transferor's leg then ends. */
+  async settle(status: number): Promise<void> {
+    if (this.#settled) return;
+    this.#settled = true;
+    await this.#notify(status, 'terminated;reason=noresource');
+    await this.transferor.bye(reasonHeader('BLIND_TRANSFER'));
+  }
+
+  async #notify(status: number, state: string): Promise<void> {
+    const leg = this.transferor;
+    if (leg.ended || !leg.dialog) return;
+    await leg.send(
+      'NOTIFY',
+      { body: Buffer.from(`SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`, 'utf8'), contentType: 'message/sipfrag;version=2.0' },
+      // NOTIFY is a target refresh request (RFC 6665 §4.1.4): it carries our Contact.
+      { event: this.event, 'subscription-state': state, contact: leg.dialog.contact },
+    );
+  }
+}
+
