@@ -138,7 +138,7 @@ export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pi
   const winner = request.endpoints[outcome.endpointIndex];
   const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
   const destination = outcome.transferredTo;
-  if (destination !== undefined) return { answered: true, outcome: { result: `${result}: transferred to ${destination}`, next: { transfer: { context: 'default', destination } } } };
+  if (destination !== undefined) return { answered: true, outcome: { result: `${result}; transferred to ${destination}`, next: { transfer: { context: 'default', destination } } } };
   return {
     answered: true,
     outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },

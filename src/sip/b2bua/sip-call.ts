@@ -51,7 +51,7 @@ import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
-import { receiveRefer, transferVariables, type TransferReport } from './transfer.js';
+import { receiveRefer, referredLegs, transferVariables, type TransferReport } from './transfer.js';
 import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -105,6 +105,8 @@ export class SipCall extends ChannelVariables implements Call {
   #transfer: TransferReport | undefined;
   /** Legs that transferred the caller away: their CDRs end with BLIND_TRANSFER. */
   readonly #transferors = new WeakSet<OutboundLeg>();
+  /** Who transferred the caller last: the legs of later bridges name them. */
+  #referredBy: string | undefined;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -341,6 +343,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
+    if (this.#referredBy) plan = referredLegs(plan, this.#referredBy);
     const variable = (name: string) => this.channel.get(name);
     const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
     if (this.#ending.aborted) return { answered: false, attempts: [] };
@@ -409,6 +412,7 @@ export class SipCall extends ChannelVariables implements Call {
     const { destination, report } = end.transferred;
     this.#transferors.add(report.transferor as OutboundLeg);
     this.#transfer = report;
+    this.#referredBy = end.transferred.referredBy;
     for (const [name, value] of Object.entries(transferVariables(end.transferred, this.uuid, this.#options.stack.clock.now(), this.channel.get('transfer_history')))) this.channel.set(name, value);
     if (!this.#recording.followsTransfer) await this.stopRecording();
     this.#log(`blind transfer by ${legUuid} (REFER): the caller goes to ${destination}`);

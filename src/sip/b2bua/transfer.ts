@@ -9,6 +9,7 @@
  * (TransferReport), after which its leg ends. What cannot be carried out is
  * refused and the conversation goes on unchanged.
  */
+import type { BridgePlan } from '../../call/call.js';
 import { reasonHeader } from './call-ending.js';
 import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -83,6 +84,11 @@ export function transferVariables(transfer: BlindTransfer, uuid: string, now: Da
     transfer_source: entry,
     transfer_history: history ? `${history}|${entry}` : entry,
   };
+}
+
+/** The legs of a bridge after a transfer say who referred the caller (RFC 3892 §3: the transferee's INVITE carries Referred-By). */
+export function referredLegs(plan: BridgePlan, referredBy: string): BridgePlan {
+  return { ...plan, groups: plan.groups.map((group) => group.map((leg) => ({ ...leg, headers: { 'Referred-By': referredBy, ...leg.headers } }))) };
 }
 
 /** RFC 3515 §2.4.6: the `id` of a REFER's subscription is its CSeq number, so NOTIFYs name the REFER they report on. */
