@@ -32,11 +32,18 @@ export function parseReferTo(values: readonly string[]): Parsed<ReferTarget> {
   return attempt(() => {
     if (values.length === 0) throw new SipParseError('missing-header', 'Missing Refer-To');
     if (values.length > 1) throw new SipParseError('duplicate-header', 'More than one Refer-To');
-    const address = readNameAddr(values[0], 'Refer-To');
-    if (address.uri.scheme === 'tel') throw new SipParseError('header-value', 'Refer-To is not a SIP URI');
+    const address = readReferTo(values[0]);
     const replaces = address.uri.headers.get('replaces');
     return replaces === undefined ? { address } : { address, replaces: readReplaces(replaces) };
   });
+}
+
+/** 416 is the Request-URI's answer (RFC 3261 §8.2.2.1): a Refer-To we cannot use is a bad request. */
+function readReferTo(text: string): NameAddr {
+  const parsed = attempt(() => readNameAddr(text, 'Refer-To'));
+  if (!parsed.ok) throw parsed.error.code === 'uri-scheme' ? new SipParseError('header-value', 'Refer-To is not a SIP URI') : parsed.error;
+  if (parsed.value.uri.scheme === 'tel') throw new SipParseError('header-value', 'Refer-To is not a SIP URI');
+  return parsed.value;
 }
 
 /** `callid *( SEMI (to-tag / from-tag / early-flag / generic-param) )`, both tags required (RFC 3891 §6.1). */
