@@ -4,7 +4,9 @@
  * transfer to 103 gets 202, NOTIFYs with sipfrag (100 Trying, then 200 OK
  * once 103 answered), 102's leg ends and the caller talks to 103; a transfer
  * to a phone that is not registered reports the failure; REFERs that cannot
- * be carried out are refused and the call goes on.
+ * be carried out are refused and the call goes on. In an attended transfer
+ * 102 (a scripted phone: it takes one call and places another) calls 103
+ * and joins 101 and 103 with a REFER whose Refer-To replaces its call to 103.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -23,8 +25,11 @@ import {
   waitForState,
   type BackgroundSipp,
   type LoggedMessage,
+  type Phone,
 } from '../support/sip/calls.js';
-import { DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { ScriptedPhone } from '../support/sip/scripted-phone.js';
+import type { SipMessage, SipRequest } from '../../src/sip/message/index.js';
 
 /** The NOTIFYs a transferor received, once per CSeq (retransmissions dropped). */
 function notifies(messages: readonly LoggedMessage[]): LoggedMessage[] {
@@ -43,6 +48,13 @@ function sipfrag(message: LoggedMessage): string {
 
 describe('call transfer by phones (REFER)', () => {
   let server: TestRouter;
+  /** Each phone registers from one port in every test: a second binding would be rung too. */
+  const ports = new Map<string, number>();
+  const registered = async (user: string): Promise<Phone> => {
+    const phone = await registerPhone(server, user, 60, ports.get(user));
+    ports.set(user, phone.port);
+    return phone;
+  };
 
   before(async () => {
     server = await startTestRouter({
@@ -56,8 +68,8 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('blind transfer by the answering phone: 202, NOTIFY 100 then 200 sipfrag, the caller is connected to the new target and the transferor leg ends', async () => {
-    const phone102 = await registerPhone(server, '102');
-    const phone103 = await registerPhone(server, '103');
+    const phone102 = await registered('102');
+    const phone103 = await registered('103');
     const before = await allCdrs(server);
     const runs: BackgroundSipp[] = [];
     try {
@@ -106,7 +118,7 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('blind transfer to a phone that is not registered: the final sipfrag reports the failure and the caller goes on in the new route', async () => {
-    const phone102 = await registerPhone(server, '102');
+    const phone102 = await registered('102');
     const runs: BackgroundSipp[] = [];
     try {
       const transferor = await phoneAnswers(phone102, 'transfer-blind-uas.xml', { keys: { refer_to: `<sip:104@${DOMAIN}>` } });
@@ -126,7 +138,7 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('REFERs that cannot be carried out are refused (400 no or two Refer-To or a malformed one, 403 another domain) and the call goes on', async () => {
-    const phone102 = await registerPhone(server, '102');
+    const phone102 = await registered('102');
     const runs: BackgroundSipp[] = [];
     try {
       const callee = await phoneAnswers(phone102, 'transfer-refused-uas.xml', { keys: { domain: DOMAIN } });
@@ -143,6 +155,70 @@ describe('call transfer by phones (REFER)', () => {
       assert.equal(received(results.callee, /^NOTIFY /).length, 0);
     } finally {
       stopAll(runs);
+    }
+  });
+
+  it('attended transfer: the REFER with Replaces joins the caller and the consulted phone by re-INVITEs, and ends both legs of the transferor', async () => {
+    const phone102 = await registered('102');
+    const phone103 = await registered('103');
+    const before = await allCdrs(server);
+    const runs: BackgroundSipp[] = [];
+    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    try {
+      const consulted = await phoneAnswers(phone103, 'reinvited-uas.xml');
+      runs.push(consulted);
+      // 101 is answered by 102, then re-INVITEd with 103's session, talks and hangs up.
+      const caller = userCalls(server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 });
+      runs.push(caller);
+      const isRequest = (method: string) => (message: SipMessage): message is SipRequest => message.type === 'request' && message.method === method;
+      const first = (await transferor.next(isRequest('INVITE'), 'the call from 101')) as SipRequest;
+      const call1 = transferor.answer(first);
+      const call2 = await transferor.call(account('102'), '103');
+      const replaces = encodeURIComponent(`${call2.callId};to-tag=${call2.remoteTag};from-tag=${call2.localTag}`);
+      const refer = await transferor.request(call1, 'REFER', { 'refer-to': `<sip:103@${DOMAIN}?Replaces=${replaces}>` });
+      assert.equal(refer.status, 202);
+
+      const results = await allOk({ consulted, caller });
+      const notifies = transferor.received.filter(isRequest('NOTIFY')).filter((notify) => notify.headers.get('call-id') === call1.callId);
+      assert.deepEqual(notifies.map((notify) => notify.body.toString('utf8').trim()), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+      assert.equal(notifies[1].headers.get('subscription-state'), 'terminated;reason=noresource');
+      const byes = transferor.received.filter(isRequest('BYE'));
+      assert.deepEqual(byes.map((bye) => bye.headers.get('call-id')).sort(), [call1.callId, call2.callId].sort(), 'both legs of 102 end');
+      for (const bye of byes) assert.match(bye.headers.get('reason') ?? '', /ATTENDED_TRANSFER/);
+
+      const reinvites = received(results.consulted, /^INVITE /);
+      assert.equal(reinvites.length, 2, '103 is re-INVITEd once');
+      assert.equal(reinvites[1].body, '', 'without SDP: its offer goes to 101');
+      assert.match(received(results.consulted, /^ACK /)[1]?.body ?? '', /o=caller-answer/, "103's ACK carries 101's answer");
+      assert.match(received(results.caller, /^INVITE /)[0]?.body ?? '', /s=callee-transferred/, "101 is re-INVITEd with 103's offer");
+
+      const cdrs = await newCdrs(server, before, 4);
+      const first101 = findCdr(cdrs, { 'User ID': '101' }, "the caller's leg");
+      assert.equal(first101['Hangup cause'], 'NORMAL_CLEARING');
+      assert.match((first101.variables as Record<string, string>).transfer_history, /:att_xfer:/);
+      const legs102 = cdrs.filter((doc) => doc['User ID'] === '102');
+      assert.deepEqual(legs102.map((doc) => doc['Hangup cause']), ['ATTENDED_TRANSFER', 'ATTENDED_TRANSFER'], "102's two legs");
+      assert.equal(findCdr(cdrs, { 'User ID': '103' }, "103's leg")['Hangup cause'], 'NORMAL_CLEARING');
+    } finally {
+      transferor.close();
+      stopAll(runs);
+    }
+  });
+
+  it('attended transfer naming a dialog the router does not have: 481, and the call goes on', async () => {
+    const phone102 = await registered('102');
+    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const caller = userCalls(server, '101', '102', 'call-uac-remote-bye.xml');
+    try {
+      const invite = (await transferor.next((message) => message.type === 'request' && message.method === 'INVITE', 'the call from 101')) as SipRequest;
+      const call1 = transferor.answer(invite);
+      const refer = await transferor.request(call1, 'REFER', { 'refer-to': `<sip:103@${DOMAIN}?Replaces=nothing%40here%3Bto-tag%3Da%3Bfrom-tag%3Db>` });
+      assert.equal(refer.status, 481);
+      assert.equal((await transferor.request(call1, 'BYE')).status, 200, 'the call was still up');
+      await allOk({ caller });
+    } finally {
+      transferor.close();
+      stopAll([caller]);
     }
   });
 });

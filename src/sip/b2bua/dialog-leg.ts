@@ -153,17 +153,33 @@ export abstract class DialogLeg implements DialogReceiver {
 
   /** A re-INVITE (hold, unhold, new media, a session refresh); its 2xx is ACKed here (§14.1), and moves the remote target. */
   async reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<RequestOutcome> {
+    const { outcome, ack } = await this.#reinvite(session, headers);
+    ack();
+    return outcome;
+  }
+
+  /**
+   * A re-INVITE without SDP: the peer's 2xx carries its offer, and `ack`
+   * sends the ACK with the answer (§14.1, RFC 3264) once the caller of this has it.
+   */
+  offerlessReinvite(): Promise<{ outcome: RequestOutcome; ack(answer?: SessionBody): void }> {
+    return this.#reinvite(undefined);
+  }
+
+  async #reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<{ outcome: RequestOutcome; ack(answer?: SessionBody): void }> {
     const dialog = this.#dialog;
-    if (!dialog || this.ended) return { failure: 'transport-error' };
+    if (!dialog || this.ended) return { outcome: { failure: 'transport-error' }, ack: () => {} };
     if (session) this.#rememberLocalSession(session);
     const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session, headers });
     const outcome = await sendRequest(this.stack, invite, dialog.destination);
-    if ('response' in outcome && outcome.response.status < 300) {
-      dialog.refreshTarget(outcome.response);
-      const seq = parseCSeq(invite.headers.get('cseq') ?? '');
-      if (seq.ok) this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination)), dialog.destination);
-    }
-    return outcome;
+    const seq = parseCSeq(invite.headers.get('cseq') ?? '');
+    if (!('response' in outcome) || outcome.response.status >= 300 || !seq.ok) return { outcome, ack: () => {} };
+    dialog.refreshTarget(outcome.response);
+    const ack = (answer?: SessionBody) => {
+      if (answer) this.#rememberLocalSession(answer);
+      this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination), { ...answer }), dialog.destination);
+    };
+    return { outcome, ack };
   }
 
   /**

@@ -6,19 +6,22 @@
  * "default:103"` does), and the transferor hears how that went in NOTIFYs
  * (message/sipfrag, §2.4.4): 100 Trying now, the final status once the
  * caller's new route has bridged, failed or otherwise settled
- * (TransferReport), after which its leg ends. What cannot be carried out is
- * refused and the conversation goes on unchanged.
+ * (TransferReport), after which its leg ends. An attended transfer names,
+ * in a Replaces in the Refer-To (RFC 3891), the transferor's leg of another
+ * call: that call hands over its target, which takes the transferor's
+ * place. What cannot be carried out is refused and the conversation goes on unchanged.
  */
 import type { BridgePlan } from '../../call/call.js';
 import { reasonHeader } from './call-ending.js';
-import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type SipRequest } from '../message/index.js';
+import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type Replaces, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { DialogLeg } from './dialog-leg.js';
+import type { OutboundLeg } from './outbound-leg.js';
 
-/** A blind transfer the router accepted. */
-export interface BlindTransfer {
-  /** The Refer-To's user part: the caller is routed as its domain's user dialling it. */
-  destination: string;
+type TransferCause = 'BLIND_TRANSFER' | 'ATTENDED_TRANSFER';
+
+/** A transfer the router accepted. */
+interface AcceptedTransfer {
   /** The Refer-To as received: FreeSWITCH's `sip_refer_to`. */
   referTo: string;
   /** Referred-By (RFC 3892), else the transferor's address (the REFER's From). */
@@ -27,12 +30,28 @@ export interface BlindTransfer {
   report: TransferReport;
 }
 
+export interface BlindTransfer extends AcceptedTransfer {
+  kind: 'blind';
+  /** The Refer-To's user part: the caller is routed as its domain's user dialling it. */
+  destination: string;
+}
+
+export interface AttendedTransfer extends AcceptedTransfer {
+  kind: 'attended';
+  /** The other call's target, handed over: it takes the transferor's place. */
+  replacement: OutboundLeg;
+}
+
+export type Transfer = BlindTransfer | AttendedTransfer;
+
 /** What judging a REFER needs to know of the call. */
 export interface ReferContext {
   /** The call's domain: a Refer-To elsewhere is refused. */
   domain: string;
   /** The REFER came from the caller's leg (else from the bridged target's). */
   fromCaller: boolean;
+  /** Takes the target of the call whose caller's leg is the dialog Replaces names; why not, when it cannot be had. */
+  takeOver(replaces: Replaces): OutboundLeg | string;
   log(message: string): void;
 }
 
@@ -42,11 +61,11 @@ const SUBSCRIPTION_SECONDS = 60;
 /**
  * Answers a REFER of a bridged conversation: 202 and the transfer when it
  * can be carried out; else an error response (400 malformed or missing
- * Refer-To, 403 another domain, 603 from the caller, 501 attended), and
- * undefined. Whether the destination has a route is the routing's to find
+ * Refer-To, 403 another domain, 603 from the caller, 481 a Replaces naming
+ * no dialog we can replace), and undefined. Whether the destination has a route is the routing's to find
  * out, as for `goto`: none ends the call (NO_ROUTE_DESTINATION), as on FreeSWITCH.
  */
-export function receiveRefer(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg, context: ReferContext): BlindTransfer | undefined {
+export function receiveRefer(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg, context: ReferContext): Transfer | undefined {
   const refuse = (status: number, why: string): undefined => {
     context.log(`REFER refused with ${status}: ${why}`);
     transaction.respond(buildResponse(request, status, undefined, { warning: `399 callrouter ${JSON.stringify(why)}` }));
@@ -55,27 +74,37 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const referTo = request.headers.getAll('refer-to');
   const parsed = parseReferTo(referTo);
   if (!parsed.ok) return refuse(400, parsed.error.reason);
-  const { uri } = parsed.value.address;
-  if (parsed.value.replaces) return refuse(501, 'attended transfer (Refer-To with Replaces) is not supported yet');
+  const { address, replaces } = parsed.value;
   // FreeSWITCH transfers the other leg, which has no routing of its own in a call we route for the caller.
   if (context.fromCaller) return refuse(603, 'the caller cannot transfer the party it called: only the answering party can transfer the caller');
-  if (uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${uri.host} is not the call's domain ${context.domain}`);
-  const destination = uri.user ?? '';
+  if (address.uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${address.uri.host} is not the call's domain ${context.domain}`);
+  const accept = (cause: TransferCause): AcceptedTransfer => {
+    transaction.respond(buildResponse(request, 202));
+    const report = new TransferReport(leg, referEvent(request), cause);
+    report.trying();
+    return { referTo: referTo[0], referredBy: referredBy(request), report };
+  };
+  if (replaces) {
+    const replacement = context.takeOver(replaces);
+    // RFC 3891 §3: a dialog that cannot be replaced is answered 481.
+    if (typeof replacement === 'string') return refuse(481, `attended transfer: ${replacement}`);
+    return { kind: 'attended', replacement, ...accept('ATTENDED_TRANSFER') };
+  }
+  const destination = address.uri.user ?? '';
   if (destination === '') return refuse(400, 'Refer-To names no user to transfer to');
-  transaction.respond(buildResponse(request, 202));
-  const report = new TransferReport(leg, referEvent(request));
-  report.trying();
-  return { destination, referTo: referTo[0], referredBy: referredBy(request), report };
+  return { kind: 'blind', destination, ...accept('BLIND_TRANSFER') };
 }
 
 /**
  * What FreeSWITCH sets on the transferred channel: the Refer-To
  * (`sip_refer_to`), who referred it (`sip_h_Referred-By`, which new legs
  * carry as a header, RFC 3892; `referred_by_user`), and the transfer itself
- * (`transfer_source`, appended to `transfer_history`: `<epoch>:<uuid>:bl_xfer:<destination>/default/XML`).
+ * (`transfer_source`, appended to `transfer_history`: `<epoch>:<uuid>:bl_xfer:<destination>/default/XML`,
+ * or `att_xfer:<uuid of the leg now bridged>`).
  */
-export function transferVariables(transfer: BlindTransfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
-  const entry = `${Math.floor(now.getTime() / 1000)}:${uuid}:bl_xfer:${transfer.destination}/default/XML`;
+export function transferVariables(transfer: Transfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
+  const what = transfer.kind === 'blind' ? `bl_xfer:${transfer.destination}/default/XML` : `att_xfer:${transfer.replacement.uuid}`;
+  const entry = `${Math.floor(now.getTime() / 1000)}:${uuid}:${what}`;
   const referrer = parseNameAddr(transfer.referredBy, 'Referred-By');
   return {
     sip_refer_to: transfer.referTo,
@@ -116,6 +145,8 @@ export class TransferReport {
   constructor(
     readonly transferor: DialogLeg,
     private readonly event: string,
+    /** What the transferor's leg ends with. */
+    readonly cause: TransferCause,
   ) {}
 
   get settled(): boolean {
@@ -131,7 +162,7 @@ export class TransferReport {
     if (this.#settled) return;
     this.#settled = true;
     await this.#notify(status, 'terminated;reason=noresource');
-    await this.transferor.bye(reasonHeader('BLIND_TRANSFER'));
+    await this.transferor.bye(reasonHeader(this.cause));
   }
 
   async #notify(status: number, state: string): Promise<void> {
