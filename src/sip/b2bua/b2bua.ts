@@ -220,7 +220,7 @@ export class B2bua {
       onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
-      callWithCallerDialog: (callId, localTag, remoteTag) => [...this.#calls.keys()].find((other) => other.hasCallerDialog(callId, localTag, remoteTag)),
+      callWithCallerDialog: (callId, localTag, remoteTag) => [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers,
     });
     this.#calls.set(call, this.#stack.clock.now().getTime());
     call.ending.addEventListener('abort', () => this.#forget(call));

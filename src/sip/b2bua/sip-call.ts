@@ -33,7 +33,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, join, SESSION_EXPIRED, talk, type Conversation, type ConversationCall } from './conversation.js';
+import { converse, SESSION_EXPIRED, talk, type Conversation, type ConversationCall } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -51,8 +51,7 @@ import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
-import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type Transfer, type TransferReport } from './transfer.js';
-import type { Replaces } from '../message/index.js';
+import { CallTransfers, type TransferPartner } from './call-transfers.js';
 import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -77,8 +76,8 @@ export interface SipCallOptions {
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
-  /** The call in progress whose caller's leg has this dialog (an attended transfer's Replaces names it). */
-  callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): SipCall | undefined;
+  /** The transfers of the call in progress whose caller's leg has this dialog (an attended transfer's Replaces names it). */
+  callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -104,14 +103,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #recording = new RecordingHandoff();
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
   #connecting: AbortController | undefined;
-  /** The blind transfer in progress: its transferor hears how the caller's next bridge (or whatever comes first) went. */
-  #transfer: TransferReport | undefined;
-  /** Targets whose CDR ends with a cause of their own: a transferor's (BLIND_TRANSFER…), or the call's that took the leg over. */
-  readonly #legCauses = new WeakMap<OutboundLeg, () => HangupCause | undefined>();
-  /** The bridged conversation, while there is one, and whether its media is ours. */
-  #conversation: { talk: Conversation; relayed: boolean } | undefined;
-  /** Who transferred the caller last: the legs of later bridges name them. */
-  #referredBy: string | undefined;
+  readonly #transfers: CallTransfers;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -145,6 +137,17 @@ export class SipCall extends ChannelVariables implements Call {
       answer: () => this.answer(),
       progress: (body) => this.#progress(183, body),
     });
+    this.#transfers = new CallTransfers({
+      uuid: this.uuid,
+      channel: this.channel,
+      clock: options.stack.clock,
+      caller: this.#leg,
+      hangupCause: () => this.#hangupCause,
+      callWithCallerDialog: options.callWithCallerDialog,
+      followsTransfer: () => this.#recording.followsTransfer,
+      stopRecording: () => this.stopRecording(),
+      log: (message) => this.#log(message),
+    });
   }
 
   get signal(): AbortSignal {
@@ -153,6 +156,11 @@ export class SipCall extends ChannelVariables implements Call {
       if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
     }
     return this.#abort.signal;
+  }
+
+  /** What other calls' attended transfers reach of this one. */
+  get transfers(): CallTransfers {
+    return this.#transfers;
   }
 
   /** The call's end, for the SIP layer: as `signal`, without making one. */
@@ -332,7 +340,7 @@ export class SipCall extends ChannelVariables implements Call {
   /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
   async #callerMedia(): Promise<LegMedia> {
     // The transferred caller's new route answers it itself: the transfer has succeeded.
-    this.#reportTransfer(200);
+    this.#transfers.report(200);
     this.#mediaExpected = true;
     const media = await this.#caller.obtain();
     if (media) return media;
@@ -348,7 +356,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
-    if (this.#referredBy) plan = referredLegs(plan, this.#referredBy);
+    plan = this.#transfers.legsOf(plan);
     const variable = (name: string) => this.channel.get(name);
     const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
     if (this.#ending.aborted) return { answered: false, attempts: [] };
@@ -368,12 +376,12 @@ export class SipCall extends ChannelVariables implements Call {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
-        (leg) => this.#legCauses.get(leg)?.() ?? this.#hangupCause,
+        (leg) => this.#transfers.legCause(leg) ?? this.#hangupCause,
       ),
       log,
     });
     await relay?.ringingOver();
-    this.#reportTransfer(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
+    this.#transfers.report(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
     if (!outcome.answered) {
       await relay?.close();
       return outcome;
@@ -388,7 +396,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#bridged = leg;
     // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
     const conversation = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
-    return this.#untilHungUp(conversation, leg.uuid, relay, fork.endpointIndex, ringSeconds);
+    return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
   }
 
   /** What the bridged conversation tells this call; its closures hold nothing of the bridge that set it up. */
@@ -404,97 +412,31 @@ export class SipCall extends ChannelVariables implements Call {
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
-      referred: (request, transaction, from) =>
-        receiveRefer(request, transaction, from, {
-          domain: this.channel.get('domain_name') ?? '',
-          fromCaller: from === this.#leg,
-          takeOver: (replaces) => this.#takeOver(replaces),
-          log: (message) => this.#log(message),
-        }),
+      referred: (request, transaction, from) => this.#transfers.refer(request, transaction, from),
     };
   }
 
-  async #untilHungUp(talking: Conversation, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    this.#conversation = { talk: talking, relayed: relay !== undefined };
-    const end = await talking.ended;
+  async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const end = await this.#transfers.during(talking, target, relay !== undefined);
     this.#bridged = undefined;
-    this.#conversation = undefined;
     await relay?.close();
-    const bridged = { answered: true as const, endpointIndex, ringSeconds, legUuid };
+    const bridged = { answered: true as const, endpointIndex, ringSeconds, legUuid: target.uuid };
     if ('cause' in end) return { ...bridged, hangupCause: end.cause };
     if ('handedOver' in end) {
-      // Its target now talks to the transferor's other call; its caller (the transferor) is done.
+      // The target now talks to the transferor's other call; our caller, the transferor, is done.
       await this.hangup('ATTENDED_TRANSFER');
       return { ...bridged, hangupCause: 'ATTENDED_TRANSFER' };
     }
     const transfer = end.transferred;
-    this.#accepted(transfer);
-    if (transfer.kind === 'attended') return this.#replaced(transfer, endpointIndex, ringSeconds);
-    this.#log(`blind transfer by ${legUuid} (REFER): the caller goes to ${transfer.destination}`);
-    this.#transfer = transfer.report;
-    this.#referredBy = transfer.referredBy;
-    return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
-  }
-
-  /** FreeSWITCH's variables of a transfer; the transferor's CDR says how it left; a recording not told to follow stops. */
-  #accepted(transfer: Transfer): void {
-    const { report } = transfer;
-    this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
-    for (const [name, value] of Object.entries(transferVariables(transfer, this.uuid, this.#options.stack.clock.now(), this.channel.get('transfer_history')))) this.channel.set(name, value);
-    if (!this.#recording.followsTransfer) void this.stopRecording();
-  }
-
-  /** The attended transfer's new target talks to the caller in place of the transferor, whose leg then ends. */
-  async #replaced(transfer: AttendedTransfer, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const { replacement, report } = transfer;
-    this.#log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${replacement.uuid}`);
-    if (!(await join(this.#leg, replacement))) {
-      this.#log(`attended transfer failed: the caller and ${replacement.uuid} agreed on no media; both are hung up`);
-      void replacement.bye(reasonHeader('INCOMPATIBLE_DESTINATION'));
-      await report.settle(488);
+    this.#transfers.accepted(transfer);
+    if (transfer.kind === 'blind') return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
+    const { replacement } = transfer;
+    if (!(await this.#transfers.join(transfer))) {
       await this.hangup('INCOMPATIBLE_DESTINATION');
-      return { answered: true, endpointIndex, ringSeconds, legUuid: replacement.uuid, hangupCause: 'INCOMPATIBLE_DESTINATION' };
+      return { ...bridged, legUuid: replacement.uuid, hangupCause: 'INCOMPATIBLE_DESTINATION' };
     }
-    void report.settle(200);
     this.#bridged = replacement;
-    return this.#untilHungUp(talk(this.#leg, replacement, this.#conversationCall(false)), replacement.uuid, undefined, endpointIndex, ringSeconds);
-  }
-
-  /** An attended transfer's Replaces names the caller's leg of another call: that call's target, or why it cannot be had. */
-  #takeOver(replaces: Replaces): OutboundLeg | string {
-    if (this.#conversation?.relayed) return "this call's media is relayed by the router; an attended transfer needs both calls' SDP passed through";
-    const other = this.#options.callWithCallerDialog?.(replaces.callId, replaces.toTag, replaces.fromTag);
-    if (!other || other === this) return "no other call has the dialog it names as its caller's leg";
-    // Its target's CDR ends as this call does; a BYE from our caller reaches the target before this call has a cause.
-    return other.handOverTarget(() => this.#hangupCause ?? 'NORMAL_CLEARING');
-  }
-
-  /**
-   * The caller of this call transfers the party it talks to into another
-   * call (attended transfer): the target is that call's from now on
-   * (`adopterCause` is its cause, for the target's CDR), this call ends. Why not, when it cannot.
-   */
-  handOverTarget(adopterCause: () => HangupCause | undefined): OutboundLeg | string {
-    const target = this.#bridged;
-    const conversation = this.#conversation;
-    if (!target || !conversation) return 'the call it names is not bridged';
-    if (conversation.relayed) return "the call it names has its media relayed by the router; an attended transfer needs both calls' SDP passed through";
-    this.#legCauses.set(target, adopterCause);
-    conversation.talk.handOver();
-    return target;
-  }
-
-  /** The caller's leg has this dialog (Call-ID, our tag, the caller's tag). */
-  hasCallerDialog(callId: string, localTag: string, remoteTag: string): boolean {
-    const dialog = this.#leg.dialog;
-    return dialog !== undefined && dialog.callId === callId && dialog.localTag === localTag && dialog.remoteTag === remoteTag;
-  }
-
-  /** The transferor of a blind transfer in progress hears its final status (its leg then ends). */
-  #reportTransfer(status: number): void {
-    const report = this.#transfer;
-    this.#transfer = undefined;
-    void report?.settle(status);
+    return this.#untilHungUp(talk(this.#leg, replacement, this.#conversationCall(false)), replacement, undefined, endpointIndex, ringSeconds);
   }
 
   #targetContext(): TargetContext {
@@ -529,7 +471,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.channel.set('hangup_cause', cause);
     this.#ending.end();
     // A caller that hangs up while transferred cancels the transfer (487); a route that ends the call fails it with its cause.
-    this.#reportTransfer(by === 'caller' ? 487 : sipStatusFromCause(cause));
+    this.#transfers.report(by === 'caller' ? 487 : sipStatusFromCause(cause));
     this.#abort?.abort(callEndedReason(cause));
     void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
     this.#legs.callerEnded(cause, this.channel);

@@ -1,0 +1,146 @@
+/**
+ * What one call on the SIP server keeps of transfers (transfer.ts): the
+ * conversation a REFER may end and whose target another call's attended
+ * transfer may take; the blind transfer whose transferor waits to hear how
+ * the caller's next bridge went; who referred the caller (the legs of later
+ * bridges say so); and the targets whose CDRs end with a cause of their own.
+ */
+import type { BridgePlan } from '../../call/call.js';
+import type { HangupCause } from '../../call/hangup-cause.js';
+import type { Clock } from '../../clock.js';
+import type { Replaces, SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import { reasonHeader } from './call-ending.js';
+import { join, type Conversation, type ConversationEnd } from './conversation.js';
+import type { InboundLeg } from './inbound-leg.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type Transfer, type TransferReport } from './transfer.js';
+
+/** Another call, as an attended transfer reaches it. */
+export interface TransferPartner {
+  handOverTarget(adopterCause: () => HangupCause): OutboundLeg | string;
+}
+
+/** What the transfers need of their call. */
+export interface TransferringCall {
+  readonly uuid: string;
+  readonly channel: Map<string, string>;
+  readonly clock: Clock;
+  readonly caller: InboundLeg;
+  hangupCause(): HangupCause | undefined;
+  /** The call in progress whose caller's leg has this dialog (Call-ID, our tag, the caller's tag). */
+  callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
+  /** The recording in progress goes on after a transfer (recordSession's followTransfer). */
+  followsTransfer(): boolean;
+  stopRecording(): Promise<unknown>;
+  log(message: string): void;
+}
+
+const RELAYED = "the router relays this call's media; an attended transfer needs both calls' SDP passed through";
+
+export class CallTransfers {
+  #conversation: { talk: Conversation; target: OutboundLeg; relayed: boolean } | undefined;
+  #pending: TransferReport | undefined;
+  #referredBy: string | undefined;
+  readonly #legCauses = new WeakMap<OutboundLeg, () => HangupCause>();
+
+  constructor(private readonly call: TransferringCall) {}
+
+  /** The conversation with `target`, until it ends (a REFER may end it, another call may take its target). */
+  async during(talk: Conversation, target: OutboundLeg, relayed: boolean): Promise<ConversationEnd> {
+    this.#conversation = { talk, target, relayed };
+    try {
+      return await talk.ended;
+    } finally {
+      this.#conversation = undefined;
+    }
+  }
+
+  /** Answers a party's REFER (transfer.ts); the transfer when it was accepted. */
+  refer(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined {
+    const { call } = this;
+    return receiveRefer(request, transaction, from, {
+      domain: call.channel.get('domain_name') ?? '',
+      fromCaller: from === call.caller,
+      takeOver: (replaces) => this.#takeOver(replaces),
+      log: (message) => call.log(message),
+    });
+  }
+
+  /**
+   * A transfer ended the conversation: FreeSWITCH's variables, the
+   * transferor's CDR cause, a recording not told to follow stopped. A blind
+   * transfer's transferor waits for the caller's next outcome (`report`).
+   */
+  accepted(transfer: Transfer): void {
+    const { call } = this;
+    const { report } = transfer;
+    this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
+    for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
+    if (!call.followsTransfer()) void call.stopRecording();
+    if (transfer.kind === 'attended') return call.log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${transfer.replacement.uuid}`);
+    call.log(`blind transfer by ${report.transferor.uuid} (REFER): the caller goes to ${transfer.destination}`);
+    this.#pending = report;
+    this.#referredBy = transfer.referredBy;
+  }
+
+  /** The blind transfer in progress, if any, is over: its transferor hears `status` (200: the caller's new call was answered), its leg ends. */
+  report(status: number): void {
+    const report = this.#pending;
+    this.#pending = undefined;
+    void report?.settle(status);
+  }
+
+  /** The attended transfer's replacement and the caller get each other's media; false (both to be ended) when they cannot. */
+  async join(transfer: AttendedTransfer): Promise<boolean> {
+    const { replacement, report } = transfer;
+    if (await join(this.call.caller, replacement)) {
+      void report.settle(200);
+      return true;
+    }
+    this.call.log(`attended transfer failed: the caller and ${replacement.uuid} agreed on no media`);
+    void replacement.bye(reasonHeader('INCOMPATIBLE_DESTINATION'));
+    await report.settle(488);
+    return false;
+  }
+
+  /** Once the caller was transferred, the legs of its bridges name who referred it (RFC 3892 §3). */
+  legsOf(plan: BridgePlan): BridgePlan {
+    return this.#referredBy ? referredLegs(plan, this.#referredBy) : plan;
+  }
+
+  /** The cause an answered target's CDR ends with, when it is not the call's. */
+  legCause(leg: OutboundLeg): HangupCause | undefined {
+    return this.#legCauses.get(leg)?.();
+  }
+
+  /**
+   * The caller of this call transfers the party it talks to into another
+   * call (attended transfer): the target is that call's from now on, its CDR
+   * ending as that call does; this call's conversation ends. Why not, when it cannot.
+   */
+  handOverTarget(adopterCause: () => HangupCause): OutboundLeg | string {
+    const conversation = this.#conversation;
+    if (!conversation) return 'the call it names is not bridged';
+    if (conversation.relayed) return RELAYED;
+    this.#legCauses.set(conversation.target, adopterCause);
+    conversation.talk.handOver();
+    return conversation.target;
+  }
+
+  /** The caller's leg has this dialog. */
+  hasCallerDialog(callId: string, localTag: string, remoteTag: string): boolean {
+    const dialog = this.call.caller.dialog;
+    return dialog !== undefined && dialog.callId === callId && dialog.localTag === localTag && dialog.remoteTag === remoteTag;
+  }
+
+  /** An attended transfer's Replaces names the caller's leg of another call (RFC 3891 §3: to-tag ours, from-tag the phone's): that call's target, or why not. */
+  #takeOver(replaces: Replaces): OutboundLeg | string {
+    if (this.#conversation?.relayed) return RELAYED;
+    if (this.hasCallerDialog(replaces.callId, replaces.toTag, replaces.fromTag)) return 'it names this call';
+    const other = this.call.callWithCallerDialog?.(replaces.callId, replaces.toTag, replaces.fromTag);
+    if (!other) return "no other call has the dialog it names as its caller's leg";
+    // A BYE from our caller reaches the adopted target before this call has a cause.
+    return other.handOverTarget(() => this.call.hangupCause() ?? 'NORMAL_CLEARING');
+  }
+}
