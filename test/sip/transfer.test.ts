@@ -29,6 +29,11 @@ import {
 } from '../support/sip/calls.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { ScriptedPhone } from '../support/sip/scripted-phone.js';
+import { readFile } from 'node:fs/promises';
+import wavefile from 'wavefile';
+import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
+import { callUas } from '../support/media/sip-uac.js';
+import { RtpPeer } from '../support/media/rtp-peer.js';
 import type { SipMessage, SipRequest } from '../../src/sip/message/index.js';
 
 /** The NOTIFYs a transferor received, once per CSeq (retransmissions dropped). */
@@ -40,6 +45,18 @@ function notifies(messages: readonly LoggedMessage[]): LoggedMessage[] {
     seen.add(cseq);
     return true;
   });
+}
+
+const FOLLOWED = '0441230001';
+const NOT_FOLLOWED = '0441230002';
+
+/** A customer's call recorded from its answer (bridged or not), then bridged to 102. */
+function recordedBridge(followTransfer: boolean): unknown[] {
+  return [
+    { answer: '' },
+    { recordSession: { action: 'start', name: 'customer', bridged: false, minSec: 0, followTransfer } },
+    { bridge: { endpoints: [{ type: 'user', name: '102' }] } },
+  ];
 }
 
 function sipfrag(message: LoggedMessage): string {
@@ -59,7 +76,14 @@ describe('call transfer by phones (REFER)', () => {
   before(async () => {
     server = await startTestRouter({
       users: ['101', '102', '103', '104'],
-      routes: { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }] },
+      domain: { allowAnonymousPublic: true },
+      routes: {
+        default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: INTERNAL_SCHEMA }],
+        public: [
+          { name: 'recorded, following transfers', numbers: [FOLLOWED], schema: recordedBridge(true) },
+          { name: 'recorded', numbers: [NOT_FOLLOWED], schema: recordedBridge(false) },
+        ],
+      },
     });
   });
 
@@ -220,5 +244,46 @@ describe('call transfer by phones (REFER)', () => {
       transferor.close();
       stopAll([caller]);
     }
+  });
+
+  /** A recorded customer call (our media relays it) is transferred blind by 102 to 103; the recording's length in seconds. */
+  async function recordedTransfer(number: string): Promise<number> {
+    const phone102 = await registered('102');
+    const phone103 = await registered('103');
+    const before = await allCdrs(server);
+    const peer = await RtpPeer.open('PCMU');
+    const runs: BackgroundSipp[] = [];
+    try {
+      const transferor = await phoneAnswers(phone102, 'transfer-blind-uas.xml', { keys: { refer_to: `<sip:103@${DOMAIN}>` } });
+      const newTarget = await phoneAnswers(phone103, 'answer-uas.xml');
+      runs.push(transferor, newTarget);
+      const call = await callUas(server.udpPort, peer.offer(), number);
+      peer.useAnswer(call.answerSdp);
+      // 3 s of talk: about 1 s with 102 (ringing, talking, the REFER), the rest with 103.
+      await peer.sendAudio(new ToneSource(parseToneStream('%(3000,0,400)')), 150);
+      await call.bye();
+      const results = await allOk({ transferor, newTarget });
+      const [, final] = notifies(received(results.transferor, /^NOTIFY /));
+      assert.equal(sipfrag(final), 'SIP/2.0 200 OK', 'transferred with our media in the call');
+      assert.equal(call.requests.length, 0, "the caller's media stays ours: no re-INVITE");
+      const cdrs = await newCdrs(server, before, 3);
+      const recorded = cdrs.find((doc) => (doc.variables as Record<string, string>).webitel_record_file_name);
+      const path = (recorded?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
+      const [left] = new wavefile.WaveFile(await readFile(path)).getSamples(false, Int16Array) as unknown as Int16Array[];
+      return left.length / 8000;
+    } finally {
+      peer.close();
+      stopAll(runs);
+    }
+  }
+
+  it('recordSession followTransfer true: the recording goes on through the transfer to the end of the call', async () => {
+    const seconds = await recordedTransfer(FOLLOWED);
+    assert.ok(seconds >= 2.5, `${seconds} s recorded of a 3 s call`);
+  });
+
+  it('recordSession followTransfer false (ACR default): the transfer stops the recording', async () => {
+    const seconds = await recordedTransfer(NOT_FOLLOWED);
+    assert.ok(seconds > 0 && seconds < 2, `${seconds} s recorded: the call until 102 transferred it`);
   });
 });
