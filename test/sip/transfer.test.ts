@@ -246,6 +246,26 @@ describe('call transfer by phones (REFER)', () => {
     }
   });
 
+  it("a REFER from the caller's phone is declined (603: only the answering party transfers) and the call goes on", async () => {
+    const phone102 = await registered('102');
+    const phone103 = await registered('103');
+    const caller = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const runs: BackgroundSipp[] = [];
+    try {
+      const callee = await phoneAnswers(phone103, 'answer-uas.xml');
+      runs.push(callee);
+      const call = await caller.call(account('102'), '103');
+      const refer = await caller.request(call, 'REFER', { 'refer-to': `<sip:104@${DOMAIN}>` });
+      assert.equal(refer.status, 603);
+      assert.match(refer.headers.get('warning') ?? '', /only the answering party/);
+      assert.equal((await caller.request(call, 'BYE')).status, 200, 'the call was still up');
+      await allOk({ callee });
+    } finally {
+      caller.close();
+      stopAll(runs);
+    }
+  });
+
   /** A recorded customer call (our media relays it) is transferred blind by 102 to 103; the recording's length in seconds. */
   async function recordedTransfer(number: string): Promise<number> {
     const phone102 = await registered('102');
