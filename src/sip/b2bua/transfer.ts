@@ -12,6 +12,7 @@
  * place. What cannot be carried out is refused and the conversation goes on unchanged.
  */
 import type { BridgePlan } from '../../call/call.js';
+import { transferHistory } from '../../call/transfer-history.js';
 import { reasonHeader } from './call-ending.js';
 import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type Replaces, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
@@ -97,21 +98,17 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
 
 /**
  * What FreeSWITCH sets on the transferred channel: the Refer-To
- * (`sip_refer_to`), who referred it (`sip_h_Referred-By`, which new legs
- * carry as a header, RFC 3892; `referred_by_user`), and the transfer itself
- * (`transfer_source`, appended to `transfer_history`: `<epoch>:<uuid>:bl_xfer:<destination>/default/XML`,
- * or `att_xfer:<uuid of the leg now bridged>`).
+ * (`sip_refer_to`), who referred it (`sip_h_Referred-By`, RFC 3892;
+ * `referred_by_user`), and the transfer itself (transferHistory).
  */
 export function transferVariables(transfer: Transfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
-  const what = transfer.kind === 'blind' ? `bl_xfer:${transfer.destination}/default/XML` : `att_xfer:${transfer.replacement.uuid}`;
-  const entry = `${Math.floor(now.getTime() / 1000)}:${uuid}:${what}`;
+  const kind = transfer.kind === 'blind' ? { blind: transfer.destination } : { attended: transfer.replacement.uuid };
   const referrer = parseNameAddr(transfer.referredBy, 'Referred-By');
   return {
     sip_refer_to: transfer.referTo,
     'sip_h_Referred-By': transfer.referredBy,
     ...(referrer.ok && referrer.value.uri.user ? { referred_by_user: referrer.value.uri.user } : {}),
-    transfer_source: entry,
-    transfer_history: history ? `${history}|${entry}` : entry,
+    ...transferHistory(kind, uuid, now, history),
   };
 }
 
