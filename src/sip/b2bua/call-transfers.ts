@@ -61,6 +61,7 @@ export class CallTransfers {
     const { call } = this;
     return receiveRefer(request, transaction, from, {
       domain: call.channel.get('domain_name') ?? '',
+      clock: call.clock,
       fromCaller: from === call.caller,
       takeOver: (replaces) => this.#takeOver(replaces),
       log: (message) => call.log(message),

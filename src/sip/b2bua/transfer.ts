@@ -12,6 +12,7 @@
  * place. What cannot be carried out is refused and the conversation goes on unchanged.
  */
 import type { BridgePlan } from '../../call/call.js';
+import type { Clock } from '../../clock.js';
 import { transferHistory } from '../../call/transfer-history.js';
 import { reasonHeader } from './call-ending.js';
 import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type Replaces, type SipRequest } from '../message/index.js';
@@ -49,6 +50,8 @@ export type Transfer = BlindTransfer | AttendedTransfer;
 export interface ReferContext {
   /** The call's domain: a Refer-To elsewhere is refused. */
   domain: string;
+  /** Times the transferor's subscription. */
+  clock: Pick<Clock, 'setTimer'>;
   /** The REFER came from the caller's leg (else from the bridged target's). */
   fromCaller: boolean;
   /** Takes the target of the call whose caller's leg is the dialog Replaces names; why not, when it cannot be had. */
@@ -82,7 +85,7 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const accept = (cause: TransferCause): AcceptedTransfer => {
     transaction.respond(buildResponse(request, 202));
     const report = new TransferReport(leg, referEvent(request), cause);
-    report.trying();
+    report.trying(context.clock);
     return { referTo: referTo[0], referredBy: referredBy(request), report };
   };
   if (replaces) {
@@ -133,11 +136,13 @@ function referredBy(request: SipRequest): string {
 /**
  * The transferor's implicit subscription (RFC 3515 §2.4.4): NOTIFYs with
  * the status of the transfer as message/sipfrag, the last one terminating
- * it (RFC 6665 §4.2.2, reason `noresource`); then the transferor's leg ends
- * (BLIND_TRANSFER), unless its phone hung up first.
+ * it (RFC 6665 §4.2.2, reason `noresource`, or `timeout` when no outcome
+ * came while it lasted); then the transferor's leg ends (BLIND_TRANSFER…),
+ * unless its phone hung up first.
  */
 export class TransferReport {
   #settled = false;
+  #cancelTimer: (() => void) | undefined;
 
   constructor(
     readonly transferor: DialogLeg,
@@ -146,19 +151,21 @@ export class TransferReport {
     readonly cause: TransferCause,
   ) {}
 
-  get settled(): boolean {
-    return this.#settled;
-  }
-
-  trying(): void {
+  trying(clock: Pick<Clock, 'setTimer'>): void {
     void this.#notify(100, `active;expires=${SUBSCRIPTION_SECONDS}`);
+    this.#cancelTimer = clock.setTimer(SUBSCRIPTION_SECONDS * 1000, () => void this.#end(100, 'terminated;reason=timeout'));
   }
 
   /** The final status (200 when the caller's new call was answered); the transferor's leg then ends. */
-  async settle(status: number): Promise<void> {
+  settle(status: number): Promise<void> {
+    return this.#end(status, 'terminated;reason=noresource');
+  }
+
+  async #end(status: number, state: string): Promise<void> {
     if (this.#settled) return;
     this.#settled = true;
-    await this.#notify(status, 'terminated;reason=noresource');
+    this.#cancelTimer?.();
+    await this.#notify(status, state);
     await this.transferor.bye(reasonHeader(this.cause));
   }
 
