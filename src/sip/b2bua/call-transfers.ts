@@ -4,6 +4,13 @@
  * transfer may take; the blind transfer whose transferor waits to hear how
  * the caller's next bridge went; who referred the caller (the legs of later
  * bridges say so); and the targets whose CDRs end with a cause of their own.
+ *
+ * An attended transfer joins the caller with the other call's target. When
+ * both calls pass SDP through, re-INVITEs give each the other's SDP
+ * (conversation.ts `join`) and the router stays out of the media. When our
+ * media is in either call (prompts, ringback, a recording), both legs get
+ * a session of ours — the ones they have, else by a re-INVITE with our
+ * offer — and the engine relays them, so a recording of the caller goes on.
  */
 import type { BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
@@ -13,12 +20,16 @@ import type { ServerTransaction } from '../transaction/index.js';
 import { reasonHeader } from './call-ending.js';
 import { join, type Conversation, type ConversationEnd } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
+import { LegMedia, reinviteOntoOurMedia } from './leg-media.js';
+import { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
-import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type Transfer, type TransferReport } from './transfer.js';
+import type { SipStack } from './sip-stack.js';
+import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type Replacement, type Transfer, type TransferReport } from './transfer.js';
+import type { MediaEngine, PlayItem } from '../../media/media-engine.js';
 
 /** Another call, as an attended transfer reaches it. */
 export interface TransferPartner {
-  handOverTarget(adopterCause: () => HangupCause): OutboundLeg | string;
+  handOverTarget(adopterCause: () => HangupCause): Replacement | string;
 }
 
 /** What the transfers need of their call. */
@@ -26,7 +37,14 @@ export interface TransferringCall {
   readonly uuid: string;
   readonly channel: Map<string, string>;
   readonly clock: Clock;
+  readonly stack: SipStack;
   readonly caller: InboundLeg;
+  /** The caller's media when it is ours. */
+  callerMedia(): LegMedia | undefined;
+  /** The caller's media, made ours (a re-INVITE with our offer) if it is not yet. */
+  obtainCallerMedia(): Promise<LegMedia | undefined>;
+  engine(): MediaEngine;
+  holdMusic(): PlayItem;
   hangupCause(): HangupCause | undefined;
   /** The call in progress whose caller's leg has this dialog (Call-ID, our tag, the caller's tag). */
   callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
@@ -36,10 +54,8 @@ export interface TransferringCall {
   log(message: string): void;
 }
 
-const RELAYED = "the router relays this call's media; an attended transfer needs both calls' SDP passed through";
-
 export class CallTransfers {
-  #conversation: { talk: Conversation; target: OutboundLeg; relayed: boolean } | undefined;
+  #conversation: { talk: Conversation; target: OutboundLeg; relay: RelayedBridge | undefined } | undefined;
   #pending: TransferReport | undefined;
   #referredBy: string | undefined;
   readonly #legCauses = new WeakMap<OutboundLeg, () => HangupCause>();
@@ -47,8 +63,8 @@ export class CallTransfers {
   constructor(private readonly call: TransferringCall) {}
 
   /** The conversation with `target`, until it ends (a REFER may end it, another call may take its target). */
-  async during(talk: Conversation, target: OutboundLeg, relayed: boolean): Promise<ConversationEnd> {
-    this.#conversation = { talk, target, relayed };
+  async during(talk: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined): Promise<ConversationEnd> {
+    this.#conversation = { talk, target, relay };
     try {
       return await talk.ended;
     } finally {
@@ -79,7 +95,7 @@ export class CallTransfers {
     this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
     for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
     if (!call.followsTransfer()) void call.stopRecording();
-    if (transfer.kind === 'attended') return call.log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${transfer.replacement.uuid}`);
+    if (transfer.kind === 'attended') return call.log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${transfer.leg.uuid}`);
     call.log(`blind transfer by ${report.transferor.uuid} (REFER): the caller goes to ${transfer.destination}`);
     this.#pending = report;
     this.#referredBy = transfer.referredBy;
@@ -92,17 +108,41 @@ export class CallTransfers {
     void report?.settle(status);
   }
 
-  /** The attended transfer's replacement and the caller get each other's media; false (both to be ended) when they cannot. */
-  async join(transfer: AttendedTransfer): Promise<boolean> {
-    const { replacement, report } = transfer;
-    if (await join(this.call.caller, replacement)) {
+  /**
+   * The attended transfer's replacement and the caller get each other's
+   * media: `relay` when our engine relays them, undefined when their SDP
+   * passes through; false when they cannot (both are to be ended).
+   */
+  async join(transfer: AttendedTransfer): Promise<{ relay: RelayedBridge | undefined } | false> {
+    const { leg, media, report } = transfer;
+    const joined = media || this.call.callerMedia() ? await this.#relay(leg, media) : (await join(this.call.caller, leg)) || 'the caller and the new party agreed on no media';
+    if (typeof joined !== 'string') {
       void report.settle(200);
-      return true;
+      return { relay: joined === true ? undefined : joined };
     }
-    this.call.log(`attended transfer failed: the caller and ${replacement.uuid} agreed on no media`);
-    void replacement.bye(reasonHeader('INCOMPATIBLE_DESTINATION'));
+    this.call.log(`attended transfer failed: ${joined}`);
+    void media?.close();
+    void leg.bye(reasonHeader('INCOMPATIBLE_DESTINATION'));
     await report.settle(488);
     return false;
+  }
+
+  /** Both legs on sessions of ours, relayed; why not. */
+  async #relay(leg: OutboundLeg, media: LegMedia | undefined): Promise<RelayedBridge | string> {
+    const { call } = this;
+    let caller: LegMedia | undefined;
+    let callee = media;
+    try {
+      caller = await call.obtainCallerMedia();
+      if (!caller) return 'the caller has gone';
+      if (!callee) {
+        const { session } = await reinviteOntoOurMedia(leg, call.engine(), { near: caller.session });
+        callee = new LegMedia(session, leg, call.stack.logger.child({ uuid: leg.uuid }), call.clock);
+      }
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return RelayedBridge.between(call.stack, call.engine(), caller, callee, () => call.holdMusic(), (message) => call.log(message));
   }
 
   /** Once the caller was transferred, the legs of its bridges name who referred it (RFC 3892 §3). */
@@ -120,13 +160,12 @@ export class CallTransfers {
    * call (attended transfer): the target is that call's from now on, its CDR
    * ending as that call does; this call's conversation ends. Why not, when it cannot.
    */
-  handOverTarget(adopterCause: () => HangupCause): OutboundLeg | string {
+  handOverTarget(adopterCause: () => HangupCause): Replacement | string {
     const conversation = this.#conversation;
     if (!conversation) return 'the call it names is not bridged';
-    if (conversation.relayed) return RELAYED;
     this.#legCauses.set(conversation.target, adopterCause);
     conversation.talk.handOver();
-    return conversation.target;
+    return { leg: conversation.target, media: conversation.relay?.releaseCallee() };
   }
 
   /** The caller's leg has this dialog. */
@@ -136,8 +175,7 @@ export class CallTransfers {
   }
 
   /** An attended transfer's Replaces names the caller's leg of another call (RFC 3891 §3: to-tag ours, from-tag the phone's): that call's target, or why not. */
-  #takeOver(replaces: Replaces): OutboundLeg | string {
-    if (this.#conversation?.relayed) return RELAYED;
+  #takeOver(replaces: Replaces): Replacement | string {
     if (this.hasCallerDialog(replaces.callId, replaces.toTag, replaces.fromTag)) return 'it names this call';
     const other = this.call.callWithCallerDialog?.(replaces.callId, replaces.toTag, replaces.fromTag);
     if (!other) return "no other call has the dialog it names as its caller's leg";

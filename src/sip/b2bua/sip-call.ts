@@ -141,7 +141,12 @@ export class SipCall extends ChannelVariables implements Call {
       uuid: this.uuid,
       channel: this.channel,
       clock: options.stack.clock,
+      stack: options.stack,
       caller: this.#leg,
+      callerMedia: () => this.#caller.current,
+      obtainCallerMedia: () => this.#caller.obtain(),
+      engine: options.media,
+      holdMusic: () => holdMusicPrompt((name) => this.channel.get(name)),
       hangupCause: () => this.#hangupCause,
       callWithCallerDialog: options.callWithCallerDialog,
       followsTransfer: () => this.#recording.followsTransfer,
@@ -417,7 +422,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const end = await this.#transfers.during(talking, target, relay !== undefined);
+    const end = await this.#transfers.during(talking, target, relay);
     this.#bridged = undefined;
     await relay?.close();
     const bridged = { answered: true as const, endpointIndex, ringSeconds, legUuid: target.uuid };
@@ -430,13 +435,14 @@ export class SipCall extends ChannelVariables implements Call {
     const transfer = end.transferred;
     this.#transfers.accepted(transfer);
     if (transfer.kind === 'blind') return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
-    const { replacement } = transfer;
-    if (!(await this.#transfers.join(transfer))) {
+    const { leg } = transfer;
+    const joined = await this.#transfers.join(transfer);
+    if (!joined) {
       await this.hangup('INCOMPATIBLE_DESTINATION');
-      return { ...bridged, legUuid: replacement.uuid, hangupCause: 'INCOMPATIBLE_DESTINATION' };
+      return { ...bridged, legUuid: leg.uuid, hangupCause: 'INCOMPATIBLE_DESTINATION' };
     }
-    this.#bridged = replacement;
-    return this.#untilHungUp(talk(this.#leg, replacement, this.#conversationCall(false)), replacement, undefined, endpointIndex, ringSeconds);
+    this.#bridged = leg;
+    return this.#untilHungUp(talk(this.#leg, leg, this.#conversationCall(joined.relay !== undefined)), leg, joined.relay, endpointIndex, ringSeconds);
   }
 
   #targetContext(): TargetContext {

@@ -18,6 +18,7 @@ import { reasonHeader } from './call-ending.js';
 import { buildResponse, parseCSeq, parseNameAddr, parseReferTo, reasonPhrase, type Replaces, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { DialogLeg } from './dialog-leg.js';
+import type { LegMedia } from './leg-media.js';
 import type { OutboundLeg } from './outbound-leg.js';
 
 type TransferCause = 'BLIND_TRANSFER' | 'ATTENDED_TRANSFER';
@@ -38,10 +39,14 @@ export interface BlindTransfer extends AcceptedTransfer {
   destination: string;
 }
 
-export interface AttendedTransfer extends AcceptedTransfer {
+/** The other call's target, handed over to take the transferor's place, with its session when the other call relayed its media. */
+export interface Replacement {
+  leg: OutboundLeg;
+  media?: LegMedia;
+}
+
+export interface AttendedTransfer extends AcceptedTransfer, Replacement {
   kind: 'attended';
-  /** The other call's target, handed over: it takes the transferor's place. */
-  replacement: OutboundLeg;
 }
 
 export type Transfer = BlindTransfer | AttendedTransfer;
@@ -55,7 +60,7 @@ export interface ReferContext {
   /** The REFER came from the caller's leg (else from the bridged target's). */
   fromCaller: boolean;
   /** Takes the target of the call whose caller's leg is the dialog Replaces names; why not, when it cannot be had. */
-  takeOver(replaces: Replaces): OutboundLeg | string;
+  takeOver(replaces: Replaces): Replacement | string;
   log(message: string): void;
 }
 
@@ -92,7 +97,7 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
     const replacement = context.takeOver(replaces);
     // RFC 3891 §3: a dialog that cannot be replaced is answered 481.
     if (typeof replacement === 'string') return refuse(481, `attended transfer: ${replacement}`);
-    return { kind: 'attended', replacement, ...accept('ATTENDED_TRANSFER') };
+    return { kind: 'attended', ...replacement, ...accept('ATTENDED_TRANSFER') };
   }
   const destination = address.uri.user ?? '';
   if (destination === '') return refuse(400, 'Refer-To names no user to transfer to');
@@ -105,7 +110,7 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
  * `referred_by_user`), and the transfer itself (transferHistory).
  */
 export function transferVariables(transfer: Transfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
-  const kind = transfer.kind === 'blind' ? { blind: transfer.destination } : { attended: transfer.replacement.uuid };
+  const kind = transfer.kind === 'blind' ? { blind: transfer.destination } : { attended: transfer.leg.uuid };
   const referrer = parseNameAddr(transfer.referredBy, 'Referred-By');
   return {
     sip_refer_to: transfer.referTo,
