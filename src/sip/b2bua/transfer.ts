@@ -70,8 +70,8 @@ const SUBSCRIPTION_SECONDS = 60;
 /**
  * Answers a REFER of a bridged conversation: 202 and the transfer when it
  * can be carried out; else an error response (400 malformed or missing
- * Refer-To, 403 another domain, 603 from the caller, 481 a Replaces naming
- * no dialog we can replace), and undefined. Whether the destination has a route is the routing's to find
+ * Refer-To, 403 another domain, 501 a method other than INVITE, 603 from
+ * the caller, 481 a Replaces naming no dialog we can replace), and undefined. Whether the destination has a route is the routing's to find
  * out, as for `goto`: none ends the call (NO_ROUTE_DESTINATION), as on FreeSWITCH.
  */
 export function receiveRefer(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg, context: ReferContext): Transfer | undefined {
@@ -87,6 +87,9 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   // FreeSWITCH transfers the other leg, which has no routing of its own in a call we route for the caller.
   if (context.fromCaller) return refuse(603, 'the caller cannot transfer the party it called: only the answering party can transfer the caller');
   if (address.uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${address.uri.host} is not the call's domain ${context.domain}`);
+  // RFC 3515 §2.1: a Refer-To may ask for another method (BYE, SUBSCRIBE…); only INVITE is a transfer.
+  const method = address.uri.params.get('method');
+  if (method && method.toUpperCase() !== 'INVITE') return refuse(501, `Refer-To asks for ${method}: only INVITE (a transfer) is carried out`);
   const accept = (cause: TransferCause): AcceptedTransfer => {
     transaction.respond(buildResponse(request, 202));
     const report = new TransferReport(leg, referEvent(request), cause);
