@@ -14,7 +14,6 @@
  */
 import type { BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
-import type { Clock } from '../../clock.js';
 import type { Replaces, SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { reasonHeader } from './call-ending.js';
@@ -36,7 +35,6 @@ export interface TransferPartner {
 export interface TransferringCall {
   readonly uuid: string;
   readonly channel: Map<string, string>;
-  readonly clock: Clock;
   readonly stack: SipStack;
   readonly caller: InboundLeg;
   /** The caller's media when it is ours. */
@@ -77,7 +75,7 @@ export class CallTransfers {
     const { call } = this;
     return receiveRefer(request, transaction, from, {
       domain: call.channel.get('domain_name') ?? '',
-      clock: call.clock,
+      clock: call.stack.clock,
       fromCaller: from === call.caller,
       takeOver: (replaces) => this.#takeOver(replaces),
       log: (message) => call.log(message),
@@ -93,7 +91,7 @@ export class CallTransfers {
     const { call } = this;
     const { report } = transfer;
     this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
-    for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
+    for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.stack.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
     if (!call.followsTransfer()) void call.stopRecording();
     if (transfer.kind === 'attended') return call.log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${transfer.leg.uuid}`);
     call.log(`blind transfer by ${report.transferor.uuid} (REFER): the caller goes to ${transfer.destination}`);
@@ -137,7 +135,7 @@ export class CallTransfers {
       if (!caller) return 'the caller has gone';
       if (!callee) {
         const { session } = await reinviteOntoOurMedia(leg, call.engine(), { near: caller.session });
-        callee = new LegMedia(session, leg, call.stack.logger.child({ uuid: leg.uuid }), call.clock);
+        callee = new LegMedia(session, leg, call.stack.logger.child({ uuid: leg.uuid }), call.stack.clock);
       }
     } catch (error) {
       return (error as Error).message;

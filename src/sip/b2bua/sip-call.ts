@@ -140,7 +140,6 @@ export class SipCall extends ChannelVariables implements Call {
     this.#transfers = new CallTransfers({
       uuid: this.uuid,
       channel: this.channel,
-      clock: options.stack.clock,
       stack: options.stack,
       caller: this.#leg,
       callerMedia: () => this.#caller.current,
