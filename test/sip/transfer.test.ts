@@ -134,7 +134,7 @@ describe('call transfer by phones (REFER)', () => {
       assert.equal(variables.destination_number, '103');
       assert.equal(variables.sip_refer_to, `"Front desk" <sip:103@${DOMAIN};user=phone>`);
       assert.equal(variables.referred_by_user, '102');
-      assert.match(variables.transfer_history, new RegExp(`^\\d+:${aLeg.variables && variables.uuid}:bl_xfer:103/default/XML$`));
+      assert.match(variables.transfer_history, new RegExp(`^\\d+:${variables.uuid}:bl_xfer:103/default/XML$`));
       assert.equal(findCdr(cdrs, { 'User ID': '102' }, "the transferor's leg")['Hangup cause'], 'BLIND_TRANSFER');
       const target = findCdr(cdrs, { 'User ID': '103' }, "the new target's leg");
       assert.equal(target.Bridged, true);
