@@ -251,22 +251,39 @@ describe('call transfer by phones (REFER)', () => {
     }
   });
 
-  it("a REFER from the caller's phone is declined (603: only the answering party transfers) and the call goes on", async () => {
-    const phone102 = await registered('102');
+  it("blind transfer by the caller's phone: the party it called is routed to the new number as a call of its own, the transferor's leg ends", async () => {
+    const phone101 = await registered('101');
     const phone103 = await registered('103');
-    const caller = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const phone102 = await registered('102');
+    const before = await allCdrs(server);
+    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
     const runs: BackgroundSipp[] = [];
     try {
-      const callee = await phoneAnswers(phone103, 'answer-uas.xml');
-      runs.push(callee);
-      const call = await caller.call(account('102'), '103');
-      const refer = await caller.request(call, 'REFER', { 'refer-to': `<sip:104@${DOMAIN}>` });
-      assert.equal(refer.status, 603);
-      assert.match(refer.headers.get('warning') ?? '', /only the answering party/);
-      assert.equal((await caller.request(call, 'BYE')).status, 200, 'the call was still up');
-      await allOk({ callee });
+      // 101 answers 102's call, is re-INVITEd onto our media at the transfer, and hears 103, who hangs up.
+      const called = await phoneAnswers(phone101, 'reinvited-uas.xml');
+      const newTarget = await phoneAnswers(phone103, 'answer-uas-bye.xml', { pauseMs: 500 });
+      runs.push(called, newTarget);
+      const call = await transferor.call(account('102'), '101');
+      const refer = await transferor.request(call, 'REFER', { 'refer-to': `<sip:103@${DOMAIN}>` });
+      assert.equal(refer.status, 202);
+      const results = await allOk({ called, newTarget });
+
+      const isRequest = (method: string) => (message: SipMessage): message is SipRequest => message.type === 'request' && message.method === method;
+      const notifies = transferor.received.filter(isRequest('NOTIFY'));
+      assert.deepEqual(notifies.map((notify) => notify.body.toString('utf8').trim()), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+      const [bye] = transferor.received.filter(isRequest('BYE'));
+      assert.match(bye?.headers.get('reason') ?? '', /BLIND_TRANSFER/, "the transferor's leg ends");
+      const [, reinvite] = received(results.called, /^INVITE /);
+      assert.match(reinvite?.body ?? '', /m=audio \d+ RTP\/AVP/, '101 is re-INVITEd onto our media');
+      const invite = received(results.newTarget, /^INVITE /)[0];
+      assert.match(header(invite, 'From') ?? '', /sip:101@/, "103 sees 101 calling");
+
+      const cdrs = await newCdrs(server, before, 3);
+      const transferorLeg = findCdr(cdrs, { 'User ID': '102', 'Destination number': '101' }, "102's call");
+      assert.equal(transferorLeg['Hangup cause'], 'BLIND_TRANSFER');
+      assert.ok(findCdr(cdrs, { 'User ID': '103' }, "103's leg").Bridged);
     } finally {
-      caller.close();
+      transferor.close();
       stopAll(runs);
     }
   });

@@ -11,6 +11,10 @@
  * media is in either call (prompts, ringback, a recording), both legs get
  * a session of ours — the ones they have, else by a re-INVITE with our
  * offer — and the engine relays them, so a recording of the caller goes on.
+ *
+ * A blind transfer by the caller sends the target away: its leg, on media
+ * of ours, becomes a call of its own (TransferredTarget) that the routing
+ * runs as it runs a new call, and this call ends.
  */
 import type { BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
@@ -23,12 +27,17 @@ import { LegMedia, reinviteOntoOurMedia } from './leg-media.js';
 import { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import type { SipStack } from './sip-stack.js';
-import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type Replacement, type Transfer, type TransferReport } from './transfer.js';
+import { receiveRefer, referredLegs, transferVariables, type AttendedTransfer, type BlindTransfer, type Replacement, type Transfer, type TransferReport } from './transfer.js';
 import type { MediaEngine, PlayItem } from '../../media/media-engine.js';
 
 /** Another call, as an attended transfer reaches it. */
 export interface TransferPartner {
   handOverTarget(adopterCause: () => HangupCause): Replacement | string;
+}
+
+/** The call a transferred target became: its end, for the CDR of the leg it kept. */
+export interface TransferredTarget {
+  readonly hangupCause: HangupCause | undefined;
 }
 
 /** What the transfers need of their call. */
@@ -46,6 +55,10 @@ export interface TransferringCall {
   hangupCause(): HangupCause | undefined;
   /** The call in progress whose caller's leg has this dialog (Call-ID, our tag, the caller's tag). */
   callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
+  /** Why the caller may not send the target elsewhere (it is no user of ours); undefined when it may. */
+  callerCannotTransfer: string | undefined;
+  /** Routes the target's leg, on media of ours, as a call of its own with these variables (the caller transferred it). */
+  routeTarget?(leg: OutboundLeg, media: LegMedia, variables: Record<string, string>): TransferredTarget;
   /** The recording in progress goes on after a transfer (recordSession's followTransfer). */
   followsTransfer(): boolean;
   stopRecording(): Promise<unknown>;
@@ -77,6 +90,7 @@ export class CallTransfers {
       domain: call.channel.get('domain_name') ?? '',
       clock: call.stack.clock,
       fromCaller: from === call.caller,
+      callerCannotTransfer: call.routeTarget ? call.callerCannotTransfer : 'calls of this kind cannot send their target elsewhere',
       takeOver: (replaces) => this.#takeOver(replaces),
       log: (message) => call.log(message),
     });
@@ -90,6 +104,7 @@ export class CallTransfers {
   accepted(transfer: Transfer): void {
     const { call } = this;
     const { report } = transfer;
+    if (transfer.kind === 'target') return call.log(`blind transfer by the caller (REFER): the party it called goes to ${transfer.destination}`);
     this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
     for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.stack.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
     if (!call.followsTransfer()) void call.stopRecording();
@@ -141,6 +156,34 @@ export class CallTransfers {
       return (error as Error).message;
     }
     return RelayedBridge.between(call.stack, call.engine(), caller, callee, () => call.holdMusic(), (message) => call.log(message));
+  }
+
+  /**
+   * The caller sent the target elsewhere: the target's leg, on media of
+   * ours (its session from the bridge's relay, else a re-INVITE with our
+   * offer), is routed as a call of its own; the transferor hears 200 once
+   * that call's route runs (as FreeSWITCH reports its transfers), or 488.
+   */
+  async sendTarget(transfer: BlindTransfer, leg: OutboundLeg, media: LegMedia | undefined): Promise<void> {
+    const { call } = this;
+    let ours = media;
+    try {
+      ours ??= new LegMedia((await reinviteOntoOurMedia(leg, call.engine())).session, leg, call.stack.logger.child({ uuid: leg.uuid }), call.stack.clock);
+    } catch (error) {
+      call.log(`blind transfer by the caller failed: the party it called: ${(error as Error).message}`);
+      void leg.bye(reasonHeader('INCOMPATIBLE_DESTINATION'));
+      return transfer.report.settle(488);
+    }
+    const variables = {
+      ...transferVariables(transfer, leg.uuid, call.stack.clock.now(), undefined),
+      domain_name: call.channel.get('domain_name') ?? '',
+      destination_number: transfer.destination,
+      caller_id_number: call.channel.get('destination_number') ?? '',
+    };
+    // receiveRefer refuses a caller's REFER where nothing could route the target.
+    const routed = call.routeTarget?.(leg, ours, variables) ?? { hangupCause: 'NORMAL_TEMPORARY_FAILURE' as const };
+    this.#legCauses.set(leg, () => routed.hangupCause ?? 'NORMAL_CLEARING');
+    await transfer.report.settle(200);
   }
 
   /** Once the caller was transferred, the legs of its bridges name who referred it (RFC 3892 §3). */

@@ -51,7 +51,7 @@ import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
-import { CallTransfers, type TransferPartner } from './call-transfers.js';
+import { CallTransfers, type TransferPartner, type TransferringCall } from './call-transfers.js';
 import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -78,6 +78,10 @@ export interface SipCallOptions {
   variableLimits?: VariableLimits;
   /** The transfers of the call in progress whose caller's leg has this dialog (an attended transfer's Replaces names it). */
   callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
+  /** The caller transferred the party it called: that leg is routed as a call of its own (see CallTransfers.sendTarget). */
+  routeTarget?: TransferringCall['routeTarget'];
+  /** Why this call's caller may not send the party it called elsewhere; undefined when it may. */
+  callerCannotTransfer?: string;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -148,6 +152,8 @@ export class SipCall extends ChannelVariables implements Call {
       holdMusic: () => holdMusicPrompt((name) => this.channel.get(name)),
       hangupCause: () => this.#hangupCause,
       callWithCallerDialog: options.callWithCallerDialog,
+      routeTarget: options.routeTarget,
+      callerCannotTransfer: options.callerCannotTransfer,
       followsTransfer: () => this.#recording.followsTransfer,
       stopRecording: () => this.stopRecording(),
       log: (message) => this.#log(message),
@@ -423,6 +429,8 @@ export class SipCall extends ChannelVariables implements Call {
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
     const end = await this.#transfers.during(talking, target, relay);
     this.#bridged = undefined;
+    // A target the caller sends elsewhere keeps the session our relay gave it.
+    const targetMedia = 'transferred' in end && end.transferred.kind === 'target' ? relay?.releaseCallee() : undefined;
     await relay?.close();
     const bridged = { answered: true as const, endpointIndex, ringSeconds, legUuid: target.uuid };
     if ('cause' in end) return { ...bridged, hangupCause: end.cause };
@@ -433,7 +441,13 @@ export class SipCall extends ChannelVariables implements Call {
     }
     const transfer = end.transferred;
     this.#transfers.accepted(transfer);
-    if (transfer.kind === 'blind') return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
+    if (transfer.kind !== 'attended') {
+      if (transfer.kind === 'blind') return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
+      // The caller sent the target elsewhere: the call is over for it.
+      await this.#transfers.sendTarget(transfer, target, targetMedia);
+      await this.hangup('BLIND_TRANSFER');
+      return { ...bridged, hangupCause: 'BLIND_TRANSFER' };
+    }
     const { leg } = transfer;
     const joined = await this.#transfers.join(transfer);
     if (!joined) {

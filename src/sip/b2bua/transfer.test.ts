@@ -4,7 +4,10 @@ import type { BridgePlan } from '../../call/call.js';
 import { SimulatedClock } from '../../clock.js';
 import type { DialogLeg } from './dialog-leg.js';
 import type { SessionBody } from './session-body.js';
-import { referredLegs, TransferReport, transferVariables, type BlindTransfer } from './transfer.js';
+import { request } from '../../../test/support/sip/transaction-doubles.js';
+import type { SipResponse } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import { receiveRefer, referredLegs, TransferReport, transferVariables, type BlindTransfer, type ReferContext } from './transfer.js';
 
 /** A transferor's leg that records what the report sends on it. */
 function transferor(ended = false) {
@@ -95,5 +98,50 @@ describe('what a transfer leaves on the call', () => {
       referredLegs(plan, '<sip:102@example.com>').groups[0].map((planned) => planned.headers['Referred-By']),
       ['<sip:102@example.com>', '<sip:schema@example.com>'],
     );
+  });
+});
+
+describe('receiveRefer: what a REFER of a bridged call gets', () => {
+  const context = (overrides: Partial<ReferContext> = {}): ReferContext => ({
+    domain: 'example.com',
+    clock: new SimulatedClock(new Date(0)),
+    fromCaller: false,
+    callerCannotTransfer: undefined,
+    takeOver: () => 'no other call has the dialog it names',
+    log: () => {},
+    ...overrides,
+  });
+  function refer(referTo: string | undefined, overrides: Partial<ReferContext> = {}) {
+    const responses: SipResponse[] = [];
+    const transaction = { respond: (response: SipResponse) => responses.push(response) } as unknown as ServerTransaction;
+    const extra = referTo === undefined ? undefined : `Refer-To: ${referTo}\nReferred-By: <sip:102@example.com>`;
+    const transfer = receiveRefer(request({ method: 'REFER', toTag: 'ours', cseq: 4, extra }), transaction, transferor().leg, context(overrides));
+    return { transfer, status: responses[0]?.status, warning: responses[0]?.headers.get('warning') ?? '' };
+  }
+
+  it('202 and a blind transfer of the caller by the target; of the target by a caller that may', () => {
+    const byTarget = refer('<sip:103@EXAMPLE.com>');
+    assert.equal(byTarget.status, 202);
+    assert.deepEqual([byTarget.transfer?.kind, byTarget.transfer?.kind !== 'attended' && byTarget.transfer?.destination], ['blind', '103']);
+    assert.equal(byTarget.transfer?.referredBy, '<sip:102@example.com>');
+    assert.equal(refer('<sip:103@example.com>', { fromCaller: true }).transfer?.kind, 'target');
+  });
+
+  it('refusals, with why in a Warning', () => {
+    const cases: [ReturnType<typeof refer>, number, RegExp][] = [
+      [refer(undefined), 400, /Missing Refer-To/],
+      [refer('<sip:103@elsewhere.example>'), 403, /not the call's domain/],
+      [refer('<sip:103@example.com;method=BYE>'), 501, /BYE/],
+      [refer('<sip:@example.com>'), 400, /./],
+      [refer('<sip:example.com>'), 400, /names no user/],
+      [refer('<sip:103@example.com>', { fromCaller: true, callerCannotTransfer: 'not one of our users' }), 603, /not one of our users/],
+      [refer('<sip:103@example.com?Replaces=a%3Bto-tag%3Db%3Bfrom-tag%3Dc>', { fromCaller: true }), 603, /attended transfer from the caller/],
+      [refer('<sip:103@example.com?Replaces=a%3Bto-tag%3Db%3Bfrom-tag%3Dc>'), 481, /no other call/],
+    ];
+    for (const [outcome, status, why] of cases) {
+      assert.equal(outcome.status, status, outcome.warning);
+      assert.match(outcome.warning, why);
+      assert.equal(outcome.transfer, undefined);
+    }
   });
 });

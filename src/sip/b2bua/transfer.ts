@@ -6,10 +6,13 @@
  * "default:103"` does), and the transferor hears how that went in NOTIFYs
  * (message/sipfrag, §2.4.4): 100 Trying now, the final status once the
  * caller's new route has bridged, failed or otherwise settled
- * (TransferReport), after which its leg ends. An attended transfer names,
- * in a Replaces in the Refer-To (RFC 3891), the transferor's leg of another
- * call: that call hands over its target, which takes the transferor's
- * place. What cannot be carried out is refused and the conversation goes on unchanged.
+ * (TransferReport), after which its leg ends. A blind transfer by the
+ * caller (one of our users) sends the target elsewhere instead: its leg
+ * becomes a call of its own, routed the same way. An attended transfer
+ * names, in a Replaces in the Refer-To (RFC 3891), the transferor's leg of
+ * another call: that call hands over its target, which takes the
+ * transferor's place. What cannot be carried out is refused and the
+ * conversation goes on unchanged.
  */
 import type { BridgePlan } from '../../call/call.js';
 import type { Clock } from '../../clock.js';
@@ -34,8 +37,9 @@ interface AcceptedTransfer {
 }
 
 export interface BlindTransfer extends AcceptedTransfer {
-  kind: 'blind';
-  /** The Refer-To's user part: the caller is routed as its domain's user dialling it. */
+  /** `blind`: the target transfers the caller; `target`: the caller transfers the target. */
+  kind: 'blind' | 'target';
+  /** The Refer-To's user part: the transferred party is routed as a user of the domain dialling it. */
   destination: string;
 }
 
@@ -59,6 +63,8 @@ export interface ReferContext {
   clock: Pick<Clock, 'setTimer'>;
   /** The REFER came from the caller's leg (else from the bridged target's). */
   fromCaller: boolean;
+  /** Why the caller may not transfer the target (it is no user of ours); undefined when it may. */
+  callerCannotTransfer: string | undefined;
   /** Takes the target of the call whose caller's leg is the dialog Replaces names; why not, when it cannot be had. */
   takeOver(replaces: Replaces): Replacement | string;
   log(message: string): void;
@@ -70,8 +76,9 @@ const SUBSCRIPTION_SECONDS = 60;
 /**
  * Answers a REFER of a bridged conversation: 202 and the transfer when it
  * can be carried out; else an error response (400 malformed or missing
- * Refer-To, 403 another domain, 501 a method other than INVITE, 603 from
- * the caller, 481 a Replaces naming no dialog we can replace), and undefined. Whether the destination has a route is the routing's to find
+ * Refer-To, 403 another domain, 501 a method other than INVITE, 603 from a
+ * caller that may not transfer or with Replaces, 481 a Replaces naming no
+ * dialog we can replace), and undefined. Whether the destination has a route is the routing's to find
  * out, as for `goto`: none ends the call (NO_ROUTE_DESTINATION), as on FreeSWITCH.
  */
 export function receiveRefer(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg, context: ReferContext): Transfer | undefined {
@@ -84,8 +91,8 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const parsed = parseReferTo(referTo);
   if (!parsed.ok) return refuse(400, parsed.error.reason);
   const { address, replaces } = parsed.value;
-  // FreeSWITCH transfers the other leg, which has no routing of its own in a call we route for the caller.
-  if (context.fromCaller) return refuse(603, 'the caller cannot transfer the party it called: only the answering party can transfer the caller');
+  if (context.fromCaller && context.callerCannotTransfer) return refuse(603, context.callerCannotTransfer);
+  if (context.fromCaller && replaces) return refuse(603, "an attended transfer from the caller's phone is not supported: only the answering party's");
   if (address.uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${address.uri.host} is not the call's domain ${context.domain}`);
   // RFC 3515 §2.1: a Refer-To may ask for another method (BYE, SUBSCRIBE…); only INVITE is a transfer.
   const method = address.uri.params.get('method');
@@ -104,7 +111,7 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   }
   const destination = address.uri.user ?? '';
   if (destination === '') return refuse(400, 'Refer-To names no user to transfer to');
-  return { kind: 'blind', destination, ...accept('BLIND_TRANSFER') };
+  return { kind: context.fromCaller ? 'target' : 'blind', destination, ...accept('BLIND_TRANSFER') };
 }
 
 /**
@@ -113,7 +120,7 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
  * `referred_by_user`), and the transfer itself (transferHistory).
  */
 export function transferVariables(transfer: Transfer, uuid: string, now: Date, history: string | undefined): Record<string, string> {
-  const kind = transfer.kind === 'blind' ? { blind: transfer.destination } : { attended: transfer.leg.uuid };
+  const kind = transfer.kind === 'attended' ? { attended: transfer.leg.uuid } : { blind: transfer.destination };
   const referrer = parseNameAddr(transfer.referredBy, 'Referred-By');
   return {
     sip_refer_to: transfer.referTo,
