@@ -35,6 +35,15 @@ export interface TransferPartner {
   handOverTarget(adopterCause: () => HangupCause): Replacement | string;
 }
 
+/**
+ * What the call does once a conversation ended: its bridge's outcome, the
+ * call hung up with that cause first when `hangup`; or a conversation with
+ * another leg (an attended transfer's), relayed by our engine when `relay`.
+ */
+export type AfterConversation =
+  | { result: { hangupCause: HangupCause; transferredTo?: string; legUuid?: string }; hangup?: true }
+  | { talk: OutboundLeg; relay: RelayedBridge | undefined };
+
 /** The call a transferred target became: its end, for the CDR of the leg it kept. */
 export interface TransferredTarget {
   readonly hangupCause: HangupCause | undefined;
@@ -83,6 +92,27 @@ export class CallTransfers {
     }
   }
 
+  /** How the conversation with `target` ended, carried out: see AfterConversation. `relay` closes here. */
+  async after(end: ConversationEnd, target: OutboundLeg, relay: RelayedBridge | undefined): Promise<AfterConversation> {
+    // A target the caller sends elsewhere keeps the session our relay gave it.
+    const targetMedia = 'transferred' in end && end.transferred.kind === 'target' ? relay?.releaseCallee() : undefined;
+    await relay?.close();
+    if ('cause' in end) return { result: { hangupCause: end.cause } };
+    // The target now talks to the transferor's other call; our caller, the transferor, is done.
+    if ('handedOver' in end) return { result: { hangupCause: 'ATTENDED_TRANSFER' }, hangup: true };
+    const transfer = end.transferred;
+    this.#accepted(transfer);
+    if (transfer.kind !== 'attended') {
+      if (transfer.kind === 'blind') return { result: { hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination } };
+      // The caller sent the target elsewhere: the call is over for it.
+      await this.#sendTarget(transfer, target, targetMedia);
+      return { result: { hangupCause: 'BLIND_TRANSFER' }, hangup: true };
+    }
+    const joined = await this.#join(transfer);
+    if (!joined) return { result: { hangupCause: 'INCOMPATIBLE_DESTINATION', legUuid: transfer.leg.uuid }, hangup: true };
+    return { talk: transfer.leg, relay: joined.relay };
+  }
+
   /** Answers a party's REFER (transfer.ts); the transfer when it was accepted. */
   refer(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined {
     const { call } = this;
@@ -101,7 +131,7 @@ export class CallTransfers {
    * transferor's CDR cause, a recording not told to follow stopped. A blind
    * transfer's transferor waits for the caller's next outcome (`report`).
    */
-  accepted(transfer: Transfer): void {
+  #accepted(transfer: Transfer): void {
     const { call } = this;
     const { report } = transfer;
     if (transfer.kind === 'target') return call.log(`blind transfer by the caller (REFER): the party it called goes to ${transfer.destination}`);
@@ -126,7 +156,7 @@ export class CallTransfers {
    * media: `relay` when our engine relays them, undefined when their SDP
    * passes through; false when they cannot (both are to be ended).
    */
-  async join(transfer: AttendedTransfer): Promise<{ relay: RelayedBridge | undefined } | false> {
+  async #join(transfer: AttendedTransfer): Promise<{ relay: RelayedBridge | undefined } | false> {
     const { leg, media, report } = transfer;
     const joined = media || this.call.callerMedia() ? await this.#relay(leg, media) : (await join(this.call.caller, leg)) || 'the caller and the new party agreed on no media';
     if (typeof joined !== 'string') {
@@ -164,7 +194,7 @@ export class CallTransfers {
    * offer), is routed as a call of its own; the transferor hears 200 once
    * that call's route runs (as FreeSWITCH reports its transfers), or 488.
    */
-  async sendTarget(transfer: BlindTransfer, leg: OutboundLeg, media: LegMedia | undefined): Promise<void> {
+  async #sendTarget(transfer: BlindTransfer, leg: OutboundLeg, media: LegMedia | undefined): Promise<void> {
     const { call } = this;
     let ours = media;
     try {

@@ -429,33 +429,13 @@ export class SipCall extends ChannelVariables implements Call {
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
     const end = await this.#transfers.during(talking, target, relay);
     this.#bridged = undefined;
-    // A target the caller sends elsewhere keeps the session our relay gave it.
-    const targetMedia = 'transferred' in end && end.transferred.kind === 'target' ? relay?.releaseCallee() : undefined;
-    await relay?.close();
-    const bridged = { answered: true as const, endpointIndex, ringSeconds, legUuid: target.uuid };
-    if ('cause' in end) return { ...bridged, hangupCause: end.cause };
-    if ('handedOver' in end) {
-      // The target now talks to the transferor's other call; our caller, the transferor, is done.
-      await this.hangup('ATTENDED_TRANSFER');
-      return { ...bridged, hangupCause: 'ATTENDED_TRANSFER' };
+    const next = await this.#transfers.after(end, target, relay);
+    if ('talk' in next) {
+      this.#bridged = next.talk;
+      return this.#untilHungUp(talk(this.#leg, next.talk, this.#conversationCall(next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
     }
-    const transfer = end.transferred;
-    this.#transfers.accepted(transfer);
-    if (transfer.kind !== 'attended') {
-      if (transfer.kind === 'blind') return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer.destination };
-      // The caller sent the target elsewhere: the call is over for it.
-      await this.#transfers.sendTarget(transfer, target, targetMedia);
-      await this.hangup('BLIND_TRANSFER');
-      return { ...bridged, hangupCause: 'BLIND_TRANSFER' };
-    }
-    const { leg } = transfer;
-    const joined = await this.#transfers.join(transfer);
-    if (!joined) {
-      await this.hangup('INCOMPATIBLE_DESTINATION');
-      return { ...bridged, legUuid: leg.uuid, hangupCause: 'INCOMPATIBLE_DESTINATION' };
-    }
-    this.#bridged = leg;
-    return this.#untilHungUp(talk(this.#leg, leg, this.#conversationCall(joined.relay !== undefined)), leg, joined.relay, endpointIndex, ringSeconds);
+    if (next.hangup) await this.hangup(next.result.hangupCause);
+    return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
   }
 
   #targetContext(): TargetContext {
