@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { loadErrors, loadValid, runApp, runSchema, searcherWith, spyOnBridge } from '../../test/support/engine.js';
+import { loadErrors, loadValid, runApp, runSchema, searcherWith, spyOnBridge, TEST_DOMAIN } from '../../test/support/engine.js';
+import type { RouteLookup } from '../engine/transfer.js';
 
 const after = { log: 'after the bridge' };
 
@@ -232,6 +233,43 @@ describe('bridge arguments', () => {
     const { step } = await runApp(bridge({ uuid: '${a}', other_uuid: '${b}' }));
     assert.equal(step.result, 'not connected: no uuid given');
     assert.deepEqual(step.variables, { uuid_bridge_res: '-ERR no uuid given' });
+  });
+});
+
+describe('a transfer by the answering party (a phone\'s transfer key, SIP REFER; `targets` … `transfer` in a trace)', () => {
+  const extensions: RouteLookup = ({ destination }) => ({
+    schema: loadValid([{ bridge: { endpoints: [{ type: 'user', name: destination }] } }]),
+    captures: [],
+    domain: TEST_DOMAIN,
+    variables: {},
+    name: `extension ${destination}`,
+  });
+  const recorded = (followTransfer: boolean) => [
+    { answer: '' },
+    { recordSession: { action: 'start', bridged: false, minSec: 0, followTransfer } },
+    { bridge: { endpoints: [{ type: 'user', name: '102' }] } },
+    { log: 'not reached: the schema is left at the transfer' },
+  ];
+
+  it('leaves the schema and routes the caller as a user dialling the number (goto default:<n>), whatever hangup_after_bridge says', async () => {
+    const run = await runSchema(
+      [{ bridge: { endpoints: [{ type: 'user', name: '102' }], parameters: ['hangup_after_bridge=false'] } }, { log: 'not reached' }],
+      { targets: { 'user/102': { result: 'answer', after: 2, talk: 30, transfer: '103' }, 'user/103': { result: 'answer', after: 4, talk: 10 } } },
+      { routes: extensions },
+    );
+    assert.deepEqual(run.steps.map((step) => step.result), ['bridged to user 102 after 2 s; ended BLIND_TRANSFER; transferred to 103', 'bridged to user 103 after 4 s; ended NORMAL_CLEARING']);
+    assert.equal(run.flow.transfers, 1);
+    assert.equal(run.call.getVariable('destination_number'), '103');
+    assert.match(run.call.getVariable('transfer_history') ?? '', new RegExp(`^\\d+:${run.call.uuid}:bl_xfer:103/default/XML$`));
+    assert.ok(run.steps[0].notes.includes('user/102 transferred the caller to 103 after 30 s of conversation'), run.steps[0].notes.join('\n'));
+  });
+
+  it('recordSession followTransfer: the recording goes on after the transfer when true, stops at it when false', async () => {
+    const scenario = { targets: { 'user/102': { result: 'answer' as const, after: 1, talk: 20, transfer: '103' }, 'user/103': { result: 'answer' as const, after: 1, talk: 30 } } };
+    const followed = await runSchema(recorded(true), scenario, { routes: extensions });
+    assert.ok(followed.steps.at(-1)?.notes.some((note) => /the call's end finished the recording: 52000 ms recorded/.test(note)), JSON.stringify(followed.steps.at(-1)?.notes));
+    const stopped = await runSchema(recorded(false), scenario, { routes: extensions });
+    assert.ok(stopped.steps[2].notes.some((note) => /the transfer stopped the recording: 21000 ms recorded/.test(note)), JSON.stringify(stopped.steps[2].notes));
   });
 });
 

@@ -3,7 +3,7 @@ import { bridgeFailureCause, planBridge } from '../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppSpec } from '../engine/app.js';
+import type { AppContext, AppSpec, TransferRequest } from '../engine/app.js';
 import { bridgeParameterList, bridgeParameterListOrMap, scalarTemplate, templateList, webitelObject } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 import type { RingingCall } from './services/pickup-groups.js';
@@ -102,13 +102,15 @@ export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
 };
 
 /** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
-export type BridgeStepResult = { outcome: { result: string; next?: 'end' } } & ({ answered: true } | { answered: false; cause: HangupCause });
+export type BridgeStepResult = { outcome: { result: string; next?: 'end' | { transfer: TransferRequest } } } & ({ answered: true } | { answered: false; cause: HangupCause });
 
 /**
  * Rings what the request names, as the bridge policy plans it, and sets the
  * variables FreeSWITCH sets after a bridge. The flow ends after a conversation
  * (unless `hangup_after_bridge=false`) or after a failure `continue_on_fail`
- * does not go on after (the call is hung up with the cause).
+ * does not go on after (the call is hung up with the cause). When the
+ * answering party transferred the caller (a phone's transfer key), the
+ * schema is left as by `goto "default:<n>"`, whatever hangup_after_bridge says.
  */
 export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[] = []): Promise<BridgeStepResult> {
   const planned = planBridge(request, (name) => ctx.variables.channel(name));
@@ -135,6 +137,8 @@ export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pi
   if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
   const winner = request.endpoints[outcome.endpointIndex];
   const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+  const destination = outcome.transferredTo;
+  if (destination !== undefined) return { answered: true, outcome: { result: `${result}; transferred to ${destination}`, next: { transfer: { context: 'default', destination } } } };
   return {
     answered: true,
     outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },

@@ -13,8 +13,9 @@ const RECORD_FILE_VARIABLE = 'webitel_record_file_name';
  * mono file; `bridged` (the default) records only while the call is bridged
  * (FreeSWITCH's RECORD_BRIDGE_REQ); a recording shorter than `minSec`
  * (default 2) is deleted when it stops (RECORD_MIN_SEC); `email` mails the
- * finished WAV (`recording-email.ts`). `followTransfer` is accepted and not
- * applied yet (see docs/media.md).
+ * finished WAV (`recording-email.ts`); `followTransfer` (FreeSWITCH's
+ * recording_follow_transfer, false by default as in ACR) keeps recording
+ * when the answering party transfers the call, else the transfer stops the recording.
  */
 const recordOptions = webitelObject({
   action: z.enum(['start', 'stop']).default('start'),
@@ -23,7 +24,7 @@ const recordOptions = webitelObject({
   minSec: wholeNumberOrTemplate(0).default('2'),
   stereo: flag.default(true),
   bridged: flag.default(true),
-  followTransfer: flag.optional(),
+  followTransfer: flag.default(false),
   email: z.union([template.transform((address) => [address]), z.array(template)]).optional(),
   emailSubject: template.optional(),
   emailBody: template.optional(),
@@ -34,6 +35,7 @@ type RecordArgs = {
   name: Template;
   stereo: boolean;
   bridged: boolean;
+  followTransfer: boolean;
   minSec: Template;
   email?: Template[];
   emailSubject?: Template;
@@ -46,7 +48,7 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
   usesMedia: true,
   args: z.union([
     z.enum(['start', 'stop']).transform((action): RecordArgs => ({ ...recordOptions.parse({}), action })),
-    recordOptions.transform(({ type: _written, followTransfer: _notApplied, ...args }): RecordArgs => args),
+    recordOptions.transform(({ type: _written, ...args }): RecordArgs => args),
   ]),
   async run(ctx, args) {
     try {
@@ -59,7 +61,13 @@ export const recordSessionApp: AppSpec<RecordArgs> = {
       const limits = substituteWholeNumbers(ctx, { minSec: args.minSec }, { minSec: 0 });
       if (typeof limits === 'string') return { result: `failed: ${limits}` };
       const email = args.email && recordingEmail(ctx, args.email, args.emailSubject, args.emailBody);
-      const options = { stereo: args.stereo, onlyWhileBridged: args.bridged, minDurationMs: (limits.minSec ?? 0) * 1000, finished: email && mailWhenFinished(ctx, email) };
+      const options = {
+        stereo: args.stereo,
+        onlyWhileBridged: args.bridged,
+        minDurationMs: (limits.minSec ?? 0) * 1000,
+        followTransfer: args.followTransfer,
+        finished: email && mailWhenFinished(ctx, email),
+      };
       const path = await ctx.call.startRecording(ctx.expand(args.name), options);
       ctx.setVariable(RECORD_FILE_VARIABLE, path);
       return { result: `recording to ${path}${email ? `, to be e-mailed to ${email.to.join(', ')} when finished` : ''}` };

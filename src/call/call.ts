@@ -7,6 +7,8 @@ export type { InbandDetection, MessageRecording, PlayItem, PlayResult, Recording
 /** A recording's options, and who is told (once) when it is finished: by `stopRecording` or by the call's end. */
 export interface CallRecordingOptions extends RecordingOptions {
   finished?(summary: RecordingSummary): void;
+  /** The recording goes on when the bridged party transfers the call (FreeSWITCH's recording_follow_transfer); else the transfer stops it. */
+  followTransfer?: boolean;
 }
 
 /**
@@ -198,6 +200,12 @@ export type BridgeResult =
       ringSeconds: number;
       /** The uuid of the leg that answered (`last_bridge_to`). */
       legUuid?: string;
+      /**
+       * The answering party transferred the caller (a blind transfer, SIP
+       * REFER): the conversation is over and the caller is to be routed as
+       * its domain's user dialling this (`goto "default:<n>"`).
+       */
+      transferredTo?: string;
     }
   | {
       answered: false;

@@ -29,6 +29,7 @@ import { describePlayItem, namesPrompts, ringbackPrompt } from '../call/channel-
 import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 import { SimRecording } from './sim-recording.js';
+import { transferHistory } from '../call/transfer-history.js';
 
 export interface SimCallOptions {
   clock: SimulatedClock;
@@ -49,7 +50,7 @@ const FAILURE_CAUSE: Record<Exclude<SimTargetOutcome['result'], 'answer'>, Hangu
 };
 
 /** One target's simulated fate, in seconds from when it started ringing. */
-type LegFate = { answered: true; at: number; talk: number } | { answered: false; at: number; cause: HangupCause };
+type LegFate = { answered: true; at: number; talk: number; transfer?: string } | { answered: false; at: number; cause: HangupCause };
 
 /**
  * A call whose world is scripted: bridge targets, digits and the caller's
@@ -307,7 +308,7 @@ export class SimCall extends ChannelVariables implements Call {
       fates.forEach((fate, index) => {
         if (index !== winner.index && fate.at >= winner.fate.at) this.#narrate(`${targetKey(group[index].endpoint)}: cancelled, ${winnerKey} answered first`);
       });
-      return this.#converse(group[winner.index], winner.fate.at, winner.fate.talk);
+      return this.#converse(group[winner.index], winner.fate);
     }
     this.#clock.advance(settleAt * 1000);
     const attempts = fates.map((fate, index): BridgeAttempt => {
@@ -318,21 +319,38 @@ export class SimCall extends ChannelVariables implements Call {
     return { answered: false, attempts };
   }
 
-  #converse(leg: BridgeLeg, ringSeconds: number, talk: number): BridgeResult {
+  #converse(leg: BridgeLeg, { at: ringSeconds, talk, transfer }: Extract<LegFate, { answered: true }>): BridgeResult {
     const endpoint = leg.endpoint;
     this.#clock.advance(ringSeconds * 1000);
     this.#state = 'answered';
     this.#narrate(`${targetKey(endpoint)}: answered after ${ringSeconds} s, bridged`);
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
     this.#recording?.bridged(Math.min(talk, callerLeavesAfter ?? talk) * 1000);
+    const bridged = { answered: true as const, endpointIndex: leg.endpointIndex, ringSeconds, legUuid: randomUUID() };
     if (callerLeavesAfter !== undefined && callerLeavesAfter < talk) {
       this.#clock.advance(callerLeavesAfter * 1000);
       this.#end('NORMAL_CLEARING', 'caller', `caller hung up after ${callerLeavesAfter} s of conversation`);
+    } else if (transfer !== undefined) {
+      this.#clock.advance(talk * 1000);
+      this.#transferred(targetKey(endpoint), talk, transfer);
+      return { ...bridged, hangupCause: 'BLIND_TRANSFER', transferredTo: transfer };
     } else {
       this.#clock.advance(talk * 1000);
       this.#end('NORMAL_CLEARING', 'callee', `${targetKey(endpoint)} hung up after ${talk} s of conversation`);
     }
-    return { answered: true, endpointIndex: leg.endpointIndex, hangupCause: 'NORMAL_CLEARING', ringSeconds, legUuid: randomUUID() };
+    return { ...bridged, hangupCause: 'NORMAL_CLEARING' };
+  }
+
+  /** As SipCall on a blind transfer: the transfer's variables, and a recording not told to follow it stops. */
+  #transferred(by: string, talk: number, destination: string): void {
+    this.#narrate(`${by} transferred the caller to ${destination} after ${talk} s of conversation`);
+    const history = transferHistory({ blind: destination }, this.uuid, this.#clock.now(), this.channel.get('transfer_history'));
+    for (const [name, value] of Object.entries(history)) this.channel.set(name, value);
+    const recording = this.#recording;
+    if (recording && !recording.followsTransfer) {
+      this.#recording = undefined;
+      this.#finishRecording(recording, 'the transfer stopped the recording');
+    }
   }
 
   #cancelledByCaller(group: readonly BridgeLeg[]): BridgeResult {
@@ -350,7 +368,7 @@ export class SimCall extends ChannelVariables implements Call {
     if (outcome.result === 'answer') {
       const after = outcome.after ?? 3;
       return after < timeout
-        ? { answered: true, at: delay + after, talk: outcome.talk ?? DEFAULT_TALK_S }
+        ? { answered: true, at: delay + after, talk: outcome.talk ?? DEFAULT_TALK_S, transfer: outcome.transfer }
         : { answered: false, at: delay + timeout, cause: 'NO_ANSWER' };
     }
     if (outcome.result === 'no-answer') return { answered: false, at: delay + timeout, cause: 'NO_ANSWER' };

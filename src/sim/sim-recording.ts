@@ -10,14 +10,17 @@ export class SimRecording {
   readonly #minDurationMs: number;
   readonly #onlyWhileBridged: boolean;
   readonly #finished: CallRecordingOptions['finished'];
+  /** The recording goes on when the call is transferred (else the transfer stops it). */
+  readonly followsTransfer: boolean;
   #bridgedMs = 0;
 
   constructor(
     readonly path: string,
     startMs: number,
-    { stereo = true, minDurationMs = 0, onlyWhileBridged = false, finished }: CallRecordingOptions,
+    { stereo = true, minDurationMs = 0, onlyWhileBridged = false, followTransfer = false, finished }: CallRecordingOptions,
   ) {
     this.#finished = finished;
+    this.followsTransfer = followTransfer;
     this.#startMs = startMs;
     this.#minDurationMs = minDurationMs;
     this.#onlyWhileBridged = onlyWhileBridged;

@@ -9,6 +9,8 @@ export const simTargetOutcome = z
     after: z.number().min(0).optional(),
     /** answer: seconds the conversation lasts before the callee hangs up (default 60). */
     talk: z.number().min(0).optional(),
+    /** answer: after `talk` seconds the callee transfers the caller (blind, as a phone's transfer key: SIP REFER) to this number of the call's domain instead of hanging up. */
+    transfer: z.string().regex(/^[^\s@:]+$/, 'expected a number of the call\'s domain such as 103').optional(),
   })
   .strict();
 

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Call } from '../../src/call/call.js';
 import { SimulatedClock } from '../../src/clock.js';
-import type { StepTrace, TraceEvent } from '../../src/engine/trace.js';
+import type { EndTrace, StepTrace, TraceEvent } from '../../src/engine/trace.js';
 import { RouteSchemaError } from '../../src/routes/route-schemas.js';
 import type { SimTargetOutcome } from '../../src/sim/sim-scenario.js';
 import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import { outboundCall } from '../support/cdr-fixtures.js';
-import { loadErrors, runSchema, TEST_NOW, testDirectory, testDomain } from '../support/engine.js';
+import { loadErrors, loadValid, runSchema, TEST_NOW, testDirectory, testDomain } from '../support/engine.js';
 import {
   allOk,
   CARRIER_IP,
@@ -39,12 +39,14 @@ import { freeUdpPort } from '../support/sip/sipp.js';
 /** Both runs read the customer's number in the numbering plan of Ukraine. */
 const COUNTRY = 'UA';
 
-type Behaviour = 'answer' | 'busy' | 'reject' | 'fail' | 'no-answer' | 'not-registered';
+type Behaviour = 'answer' | 'busy' | 'reject' | 'fail' | 'no-answer' | 'not-registered' | 'transfer';
 
 interface Phone {
   does: Behaviour;
   /** Ringing before the phone answers or refuses (real time on SIP, simulated in the trace). */
   afterMs?: number;
+  /** `transfer`: it answers, then transfers the caller blind (REFER) to this number. */
+  to?: string;
 }
 
 interface ParityCase {
@@ -56,6 +58,10 @@ interface ParityCase {
   ringOut?: { users: string[]; seconds: number }[];
   /** The last agent the CDRs name (a call 101 made to the customer 12 minutes ago). */
   lastAgent?: string;
+  /** The schema of the domain's extensions (`^\d{3}$`), where a transfer lands. */
+  extensions?: unknown[];
+  /** How long the customer talks before hanging up, in real time on SIP (default 300 ms). */
+  customerTalkMs?: number;
 }
 
 const SCENARIO_OF: Record<Exclude<Behaviour, 'not-registered'>, string> = {
@@ -64,6 +70,7 @@ const SCENARIO_OF: Record<Exclude<Behaviour, 'not-registered'>, string> = {
   reject: 'reject-603-uas.xml',
   fail: 'reject-500-uas.xml',
   'no-answer': 'ring-cancel-uas.xml',
+  transfer: 'transfer-blind-uas.xml',
 };
 
 const SIM_RESULT: Record<Exclude<Behaviour, 'not-registered'>, SimTargetOutcome['result']> = {
@@ -72,6 +79,7 @@ const SIM_RESULT: Record<Exclude<Behaviour, 'not-registered'>, SimTargetOutcome[
   reject: 'reject',
   fail: 'fail',
   'no-answer': 'no-answer',
+  transfer: 'answer',
 };
 
 const user = (name: string, parameters?: string[]) => ({ type: 'user', name, ...(parameters && { parameters }) });
@@ -124,6 +132,13 @@ const CASES: ParityCase[] = [
     phones: { '101': { does: 'reject', afterMs: 1000 }, '102': { does: 'fail', afterMs: 2000 }, ...fallback },
   },
   {
+    name: 'the answering phone transfers the caller blind (REFER) to 102: the extension route rings 102, the caller hears transfer_ringback',
+    schema: [{ ringback: { transfer: '%(1000,4000,440)' } }, bridge({ endpoints: [user('101')] }), FALLBACK],
+    phones: { '101': { does: 'transfer', to: '102' }, '102': { does: 'answer' } },
+    extensions: [bridge({ endpoints: [user('${destination_number}')] })],
+    customerTalkMs: 3000,
+  },
+  {
     name: 'last agent: 101 called the customer and answers',
     schema: JSON.parse(readFileSync(LAST_AGENT_SCHEMA, 'utf8')),
     phones: { '101': { does: 'answer' } },
@@ -171,7 +186,7 @@ function comparable(steps: readonly StepTrace[]) {
 async function throughTrace(testCase: ParityCase) {
   const targets = Object.fromEntries(
     Object.entries(testCase.phones).flatMap(([id, phone]) =>
-      phone.does === 'not-registered' ? [] : [[`user/${id}`, { result: SIM_RESULT[phone.does], after: (phone.afterMs ?? 300) / 1000 }]],
+      phone.does === 'not-registered' ? [] : [[`user/${id}`, { result: SIM_RESULT[phone.does], after: (phone.afterMs ?? 300) / 1000, transfer: phone.to }]],
     ),
   );
   const phones = Object.fromEntries(['100', '101', '102'].map((id) => [id, testCase.phones[id]?.does === 'not-registered' ? 'nonreg' : 'onhook'] as const));
@@ -179,10 +194,12 @@ async function throughTrace(testCase: ParityCase) {
   const cdr = testCase.lastAgent ? openSqliteCdrStore({ path: ':memory:', countries: { [DOMAIN]: COUNTRY } }) : undefined;
   try {
     await cdr?.index([{ document: outboundCall(TEST_NOW, { userId: testCase.lastAgent!, to: CUSTOMER, minutesAgo: 12, domain: DOMAIN }) }]);
+    const { extensions } = testCase;
+    const routes = extensions && (() => ({ schema: loadValid(extensions), captures: [], domain: DOMAIN, variables: {}, name: 'extensions' }));
     const run = await runSchema(
       testCase.schema,
       { variables: { domain_name: DOMAIN, caller_id_number: CUSTOMER, destination_number: PUBLIC_NUMBER }, phones, targets },
-      { cdr, directory: testDirectory([testDomain({ name: DOMAIN, country: COUNTRY })]) },
+      { cdr, directory: testDirectory([testDomain({ name: DOMAIN, country: COUNTRY })]), routes },
     );
     return { steps: comparable(run.steps), end: run.end.reason };
   } finally {
@@ -194,11 +211,16 @@ async function throughSip(testCase: ParityCase) {
   const dir = await mkdtemp(join(tmpdir(), 'callrouter-parity-'));
   const schemaFile = join(dir, 'schema.json');
   await writeFile(schemaFile, JSON.stringify(testCase.schema));
+  const extensionsFile = join(dir, 'extensions.json');
+  if (testCase.extensions) await writeFile(extensionsFile, JSON.stringify(testCase.extensions));
   const clock = new SimulatedClock(new Date());
   const events: TraceEvent[] = [];
   const server = await startTestRouter({
     gateways: [{ name: 'carrier', host: CARRIER_IP, port: await freeUdpPort(CARRIER_IP) }],
-    routes: { public: [{ name: 'parity', numbers: [PUBLIC_NUMBER], schema: schemaFile }] },
+    routes: {
+      public: [{ name: 'parity', numbers: [PUBLIC_NUMBER], schema: schemaFile }],
+      ...(testCase.extensions && { default: [{ name: 'extensions', pattern: '^\\d{3}$', schema: extensionsFile }] }),
+    },
     domain: { country: COUNTRY },
     router: { clock, trace: (_call: Call, event) => events.push(event) },
   });
@@ -212,12 +234,13 @@ async function throughSip(testCase: ParityCase) {
         const registered = await registerPhone(server, id);
         const phone = testCase.phones[id];
         if (!phone || phone.does === 'not-registered') return;
-        const uas = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30 });
+        const keys = phone.to ? { refer_to: `<sip:${phone.to}@${DOMAIN}>` } : undefined;
+        const uas = await phoneAnswers(registered, SCENARIO_OF[phone.does], { pauseMs: phone.afterMs ?? 300, timeoutSeconds: 30, keys });
         runs[`phone ${id}`] = uas;
         sipps.push(uas);
       }),
     );
-    runs.customer = customerCalls(server, CUSTOMER, PUBLIC_NUMBER, { pauseMs: 300, timeoutSeconds: 30 });
+    runs.customer = customerCalls(server, CUSTOMER, PUBLIC_NUMBER, { pauseMs: testCase.customerTalkMs ?? 300, timeoutSeconds: 30 });
     sipps.push(runs.customer);
     for (const { users, seconds } of testCase.ringOut ?? []) {
       for (const id of users) assert.equal(await waitForState(server, id, 'ringing', 10_000), 'ringing', `${id} rings`);
@@ -241,10 +264,10 @@ async function lastAgentCalledTheCustomer(router: Awaited<ReturnType<typeof star
   await router.cdrWriter.flush();
 }
 
-/** The flow's end event comes once the call runner's flow returns, just after the last SIP message. */
+/** The flow's end event comes once the call runner's flow returns, just after the last SIP message; a transfer's end is not the last. */
 async function waitForEnd(events: readonly TraceEvent[]) {
   for (let waited = 0; waited < 5000; waited += 20) {
-    const end = events.find((event) => event.type === 'end');
+    const end = events.find((event): event is EndTrace => event.type === 'end' && event.reason !== 'transfer');
     if (end) return end;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

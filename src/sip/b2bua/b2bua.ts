@@ -7,6 +7,7 @@
  * CANCELs are delivered to the leg they belong to.
  */
 import type { Logger } from 'pino';
+import type { Call } from '../../call/call.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { Directory } from '../../directory/directory.js';
 import type { MediaEngine } from '../../media/media-engine.js';
@@ -45,8 +46,8 @@ export interface B2buaOptions {
   recordingsDir: string;
   journal?: LegJournal;
   variableLimits?: VariableLimits;
-  /** Routing: picks the call's route and runs its schema. */
-  onCall(call: SipCall, origin: CallOrigin): void;
+  /** Routing: picks the call's route and runs its schema (a party a caller transferred is such a call too). */
+  onCall(call: Call, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
   maxCallsInSetup: number;
   /** Told when a call starts (once routed), is answered and ends. */
@@ -220,6 +221,10 @@ export class B2bua {
       onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
+      callWithCallerDialog: (callId, localTag, remoteTag) => [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers,
+      // The transferred party is routed as a user of the caller's domain dialling the Refer-To's number.
+      routeTarget: (leg, media, variables) => this.switchboard.adoptTransferred(call, leg, media, variables, (transferred) => this.#options.onCall(transferred, origin)),
+      callerCannotTransfer: origin.kind === 'user' ? undefined : 'only a call from one of our users can send the party it called elsewhere',
     });
     this.#calls.set(call, this.#stack.clock.now().getTime());
     call.ending.addEventListener('abort', () => this.#forget(call));

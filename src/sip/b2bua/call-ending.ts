@@ -6,6 +6,12 @@
  * kilobyte for every call in progress. Applications get a real AbortSignal
  * (`Call.signal`), made when one first asks for it.
  */
+import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
+
+/** RFC 3326: tells the other side why we ended the call. */
+export function reasonHeader(cause: HangupCause): Record<string, string> {
+  return { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
+}
 
 /** The part of AbortSignal that the SIP layer uses. */
 export interface StopSignal {

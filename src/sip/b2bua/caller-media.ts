@@ -10,7 +10,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { SipRequest } from '../message/index.js';
 import type { InboundLeg } from './inbound-leg.js';
 import { sessionBody, type SessionBody } from './session-body.js';
-import { LegMedia } from './leg-media.js';
+import { LegMedia, reinviteOntoOurMedia } from './leg-media.js';
 import type { SipStack } from './sip-stack.js';
 
 /** Engine errors that say "not now" (no RTP port left, no media thread running): the caller may retry, 503. */
@@ -93,20 +93,10 @@ export class CallerMedia {
   /** A call answered without our media gets it: a re-INVITE with our offer (RFC 3264 §8). Throws why it could not. */
   async takeOver(): Promise<LegMedia> {
     const { leg, engine } = this.#options;
-    const { session, sdp } = await engine().offer();
-    const body = { body: Buffer.from(sdp, 'utf8'), contentType: 'application/sdp' };
-    try {
-      const outcome = await leg.reinvite(body);
-      if (!('response' in outcome)) throw new Error(`the caller did not answer our re-INVITE (${outcome.failure})`);
-      const answer = sessionBody(outcome.response);
-      if (outcome.response.status >= 300) throw new Error(`the caller refused our re-INVITE with ${outcome.response.status}`);
-      if (!answer) throw new Error('the 2xx to our re-INVITE carries no SDP');
-      await session.acceptAnswer(answer.body.toString('utf8'));
-    } catch (error) {
-      await session.close();
-      throw error;
-    }
-    this.#sdp = body;
+    const { session, sdp } = await reinviteOntoOurMedia(leg, engine()).catch((error: Error) => {
+      throw new Error(`the caller's media: ${error.message}`);
+    });
+    this.#sdp = sdp;
     this.#options.log('re-INVITEd the caller onto our media');
     return this.#adopt(session);
   }

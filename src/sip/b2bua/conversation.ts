@@ -3,7 +3,9 @@
  * answered: the offer/answer is completed (the target's 2xx answers the
  * caller, or re-INVITEs a caller answered earlier, RFC 3725 flow III), then
  * in-dialog requests (re-INVITE, UPDATE, INFO…) are relayed both ways until
- * either side hangs up, and the other side gets BYE. Media hooks in here.
+ * either side hangs up, and the other side gets BYE — or until a party's
+ * REFER transfers the caller away (transfer.ts), which leaves both legs up.
+ * Media hooks in here.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
@@ -14,6 +16,7 @@ import { sessionBody } from './session-body.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { outcomeStatus } from './sip-stack.js';
 import type { StopSignal } from './call-ending.js';
+import type { Transfer } from './transfer.js';
 
 /** Either leg's RFC 4028 session timer ran out: the cause of a timer expiring (Q.850 102). */
 export const SESSION_EXPIRED: HangupCause = 'RECOVERY_ON_TIMER_EXPIRE';
@@ -37,21 +40,38 @@ export interface ConversationCall {
   /** Either side hung up; `disposition` is FreeSWITCH's sip_hangup_disposition. */
   ended(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void;
   hangup(cause: HangupCause): Promise<void>;
+  /**
+   * A party sent REFER: answered there (transfer.ts). A transfer it
+   * accepted ends the conversation without BYE; anything else is answered
+   * and the conversation goes on.
+   */
+  referred(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined;
 }
 
-/** Connects the two legs and relays between them; resolves with the cause the conversation ended with. */
-export async function converse(
-  caller: InboundLeg,
-  target: OutboundLeg,
-  response: SipResponse,
-  answeredBefore: boolean,
-  call: ConversationCall,
-): Promise<HangupCause> {
+/**
+ * How a conversation ended: a party hung up (or we did); a party's REFER
+ * transferred it (the caller goes elsewhere, or — attended — the target's
+ * leg is replaced by another call's); or another call's attended transfer
+ * took this call's target. In all but the first, the legs are still up.
+ */
+export type ConversationEnd = { cause: HangupCause } | { transferred: Transfer } | { handedOver: true };
+
+/** A conversation in progress. */
+export interface Conversation {
+  readonly ended: Promise<ConversationEnd>;
+  /** Another call takes the target (its attended transfer): the legs part, both up. */
+  handOver(): void;
+}
+
+/** Connects the two legs and relays between them until the conversation ends. */
+export function converse(caller: InboundLeg, target: OutboundLeg, response: SipResponse, answeredBefore: boolean, call: ConversationCall): Conversation {
   // Listening for either side's BYE from now on, also while the offer/answer completes.
-  const conversation = relayUntilHangup(caller, target, call);
-  await connect(caller, target, response, answeredBefore, call);
-  call.bridged();
-  return conversation;
+  const conversation = talk(caller, target, call);
+  const ended = connect(caller, target, response, answeredBefore, call).then(() => {
+    call.bridged();
+    return conversation.ended;
+  });
+  return { ended, handOver: conversation.handOver };
 }
 
 /** Completes the offer/answer between the caller and the target that answered. */
@@ -79,31 +99,67 @@ async function connect(caller: InboundLeg, target: OutboundLeg, response: SipRes
   if (!accepted && !call.signal.aborted) await call.hangup('INCOMPATIBLE_DESTINATION');
 }
 
-/** Relays in-dialog requests until one side hangs up; the other side then gets BYE. */
-function relayUntilHangup(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Promise<HangupCause> {
-  return new Promise((resolve) => {
-    if (call.signal.aborted) {
-      void target.bye();
-      return resolve(call.hangupCause() ?? 'NORMAL_CLEARING');
-    }
-    if (!call.mediaRelayed) {
-      relayRequests(caller, target);
-      relayRequests(target, caller);
-    }
-    target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
-    caller.events.onHangup = () => {
-      void target.bye();
-      call.ended('NORMAL_CLEARING', 'recv_bye');
-      resolve('NORMAL_CLEARING');
-    };
-    target.events.onHangup = () => {
-      void caller.bye();
-      call.ended('NORMAL_CLEARING', 'send_bye');
-      resolve('NORMAL_CLEARING');
-    };
-    // hangup() (a shutdown, an ACK timeout) ends both legs itself.
-    call.signal.addEventListener('abort', () => resolve(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
-  });
+/**
+ * Connects two legs in calls of their own (an attended transfer) whose SDP
+ * passes through: `target`'s re-INVITE without SDP brings its offer, the
+ * caller's re-INVITE with it brings the answer, which `target`'s ACK
+ * carries (RFC 3725 flow III again). False when either refused.
+ */
+export async function join(caller: InboundLeg, target: DialogLeg): Promise<boolean> {
+  const offered = await target.offerlessReinvite();
+  const offer = 'response' in offered.outcome && offered.outcome.response.status < 300 ? sessionBody(offered.outcome.response) : undefined;
+  if (!offer) {
+    offered.ack();
+    return false;
+  }
+  const answered = await caller.reinvite(offer);
+  const answer = 'response' in answered && answered.response.status < 300 ? sessionBody(answered.response) : undefined;
+  offered.ack(answer);
+  return answer !== undefined;
+}
+
+/** Relays in-dialog requests until one side hangs up (the other side then gets BYE) or a transfer parts the legs. */
+export function talk(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Conversation {
+  let resolve: (end: ConversationEnd) => void = () => {};
+  const ended = new Promise<ConversationEnd>((settle) => (resolve = settle));
+  const hungUp = (cause: HangupCause) => resolve({ cause });
+  if (call.signal.aborted) {
+    void target.bye();
+    hungUp(call.hangupCause() ?? 'NORMAL_CLEARING');
+    return { ended, handOver: () => {} };
+  }
+  if (!call.mediaRelayed) {
+    relayRequests(caller, target);
+    relayRequests(target, caller);
+  }
+  target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
+  const callerHangup = caller.events.onHangup;
+  caller.events.onHangup = () => {
+    void target.bye();
+    call.ended('NORMAL_CLEARING', 'recv_bye');
+    hungUp('NORMAL_CLEARING');
+  };
+  target.events.onHangup = () => {
+    void caller.bye();
+    call.ended('NORMAL_CLEARING', 'send_bye');
+    hungUp('NORMAL_CLEARING');
+  };
+  // The legs part: the caller's leg is the call's again, the target's is the transfer's (or the other call's).
+  const part = (end: ConversationEnd) => {
+    for (const leg of [caller, target]) leg.events.onRequest = leg.events.onRefer = undefined;
+    caller.events.onHangup = callerHangup;
+    target.events.onHangup = target.events.onSessionExpired = undefined;
+    resolve(end);
+  };
+  const onRefer = (from: InboundLeg | OutboundLeg) => (request: SipRequest, transaction: ServerTransaction) => {
+    const transferred = call.referred(request, transaction, from);
+    if (transferred) part({ transferred });
+  };
+  caller.events.onRefer = onRefer(caller);
+  target.events.onRefer = onRefer(target);
+  // hangup() (a shutdown, an ACK timeout) ends both legs itself.
+  call.signal.addEventListener('abort', () => hungUp(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
+  return { ended, handOver: () => part({ handedOver: true }) };
 }
 
 /** Requests from `from` (re-INVITE, UPDATE, INFO…) go on to `to`; its final answer comes back. */

@@ -15,6 +15,8 @@ export interface DialogLegEvents {
   onHangup?(): void;
   /** The session timer ran out (RFC 4028 §10): the peer is gone without a BYE. The leg is not ended yet. */
   onSessionExpired?(): void;
+  /** REFER (RFC 3515): answer it through the transaction; without a listener it is refused (403) as any transfer outside a bridge. */
+  onRefer?(request: SipRequest, transaction: ServerTransaction): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
   onRequest?(request: SipRequest, transaction: ServerTransaction): void;
   /** The ACK of our 2xx to an INVITE (it carries the answer when that 2xx carried our offer). */
@@ -76,8 +78,15 @@ export abstract class DialogLeg implements DialogReceiver {
       dialog.refreshTarget(request);
       this.#peerRefreshed(request);
     }
+    if (request.method === 'REFER') return this.#refer(request, transaction);
     if (this.events.onRequest) this.events.onRequest(request, transaction);
     else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
+  }
+
+  #refer(request: SipRequest, transaction: ServerTransaction): void {
+    if (this.events.onRefer) return this.events.onRefer(request, transaction);
+    this.stack.logger.info({ callId: this.#dialog?.callId }, 'REFER refused: the call is not bridged, there is nobody to transfer');
+    transaction.respond(buildResponse(request, 403, 'Not Bridged'));
   }
 
   receiveAck(ack: SipRequest): void {
@@ -144,17 +153,33 @@ export abstract class DialogLeg implements DialogReceiver {
 
   /** A re-INVITE (hold, unhold, new media, a session refresh); its 2xx is ACKed here (§14.1), and moves the remote target. */
   async reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<RequestOutcome> {
+    const { outcome, ack } = await this.#reinvite(session, headers);
+    ack();
+    return outcome;
+  }
+
+  /**
+   * A re-INVITE without SDP: the peer's 2xx carries its offer, and `ack`
+   * sends the ACK with the answer (§14.1, RFC 3264) once the caller of this has it.
+   */
+  offerlessReinvite(): Promise<{ outcome: RequestOutcome; ack(answer?: SessionBody): void }> {
+    return this.#reinvite(undefined);
+  }
+
+  async #reinvite(session: SessionBody | undefined, headers?: DialogRequestOptions['headers']): Promise<{ outcome: RequestOutcome; ack(answer?: SessionBody): void }> {
     const dialog = this.#dialog;
-    if (!dialog || this.ended) return { failure: 'transport-error' };
+    if (!dialog || this.ended) return { outcome: { failure: 'transport-error' }, ack: () => {} };
     if (session) this.#rememberLocalSession(session);
     const invite = dialog.request('INVITE', this.stack.local.via(dialog.destination), { ...session, headers });
     const outcome = await sendRequest(this.stack, invite, dialog.destination);
-    if ('response' in outcome && outcome.response.status < 300) {
-      dialog.refreshTarget(outcome.response);
-      const seq = parseCSeq(invite.headers.get('cseq') ?? '');
-      if (seq.ok) this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination)), dialog.destination);
-    }
-    return outcome;
+    const seq = parseCSeq(invite.headers.get('cseq') ?? '');
+    if (!('response' in outcome) || outcome.response.status >= 300 || !seq.ok) return { outcome, ack: () => {} };
+    dialog.refreshTarget(outcome.response);
+    const ack = (answer?: SessionBody) => {
+      if (answer) this.#rememberLocalSession(answer);
+      this.stack.sendAck(dialog.ack(seq.value.seq, this.stack.local.via(dialog.destination), { ...answer }), dialog.destination);
+    };
+    return { outcome, ack };
   }
 
   /**

@@ -48,9 +48,9 @@ export class LegBookkeeping {
   /**
    * Watches the forks of a bridge: their timelines and phone states, and each
    * one's CDR when it ends. `onProgress` hears their 180/183 (for relaying to
-   * the caller); `hangupCause` is the call's, for an answered fork's CDR.
+   * the caller); `hangupCause` is the one an answered fork's CDR ends with (the call's, unless that leg transferred it).
    */
-  forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, hangupCause: () => HangupCause | undefined): ForkObserver {
+  forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, hangupCause: (leg: OutboundLeg) => HangupCause | undefined): ForkObserver {
     const timelines = new Map<OutboundLeg, { timeline: LegTimeline; release?: () => void }>();
     const finish = (fork: Fork, leg: OutboundLeg, cause: HangupCause) => {
       const entry = timelines.get(leg);
@@ -75,7 +75,7 @@ export class LegBookkeeping {
         entry.release = fork.userId === undefined ? undefined : phoneState.beginCall(fork.domain, fork.userId);
         entry.timeline.answer();
         entry.timeline.bridge();
-        leg.onEnded(() => finish(fork, leg, hangupCause() ?? 'NORMAL_CLEARING'));
+        leg.onEnded(() => finish(fork, leg, hangupCause(leg) ?? 'NORMAL_CLEARING'));
       },
       progress: (fork, leg, response) => {
         timelines.get(leg)?.timeline.progress(sessionBody(response) !== undefined);

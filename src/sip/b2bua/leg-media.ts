@@ -10,12 +10,34 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
 import { DigitBuffer } from '../../media/dtmf/digit-buffer.js';
 import { DtmfInfoError, parseDtmfInfo } from '../../media/dtmf/sip-info.js';
-import type { MediaSession } from '../../media/media-engine.js';
+import type { MediaEngine, MediaSession, Placement } from '../../media/media-engine.js';
 import { offersHold } from '../../media/sdp/offer-answer.js';
 import { buildResponse, type SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { DialogLeg } from './dialog-leg.js';
-import { sessionBody } from './session-body.js';
+import { sessionBody, type SessionBody } from './session-body.js';
+
+/**
+ * A leg answered without our media gets it: a re-INVITE with our engine's
+ * offer (RFC 3264 §8), its answer taken into the new session. Throws why
+ * it could not (the session is closed then).
+ */
+export async function reinviteOntoOurMedia(leg: DialogLeg, engine: MediaEngine, placement?: Placement): Promise<{ session: MediaSession; sdp: SessionBody }> {
+  const { session, sdp } = await engine.offer(placement);
+  const body = { body: Buffer.from(sdp, 'utf8'), contentType: 'application/sdp' };
+  try {
+    const outcome = await leg.reinvite(body);
+    if (!('response' in outcome)) throw new Error(`no answer to our re-INVITE (${outcome.failure})`);
+    const answer = sessionBody(outcome.response);
+    if (outcome.response.status >= 300) throw new Error(`our re-INVITE was refused with ${outcome.response.status}`);
+    if (!answer) throw new Error('the 2xx to our re-INVITE carries no SDP');
+    await session.acceptAnswer(answer.body.toString('utf8'));
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return { session, sdp: body };
+}
 
 export class LegMedia {
   /** Digits pressed and not yet collected (digits pressed during a prompt count). */

@@ -2,6 +2,7 @@
  * A bridge whose media we relay: our engine's offer for the targets,
  * ringback while they ring, the answering target's session relayed with the
  * caller's, and music on hold for whichever party the other puts on hold.
+ * An attended transfer moves a callee's session from one bridge to another.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { MediaEngine, MediaSession, PlayItem } from '../../media/media-engine.js';
@@ -21,16 +22,30 @@ export class RelayedBridge {
   #ringback: LoopedPrompt | undefined;
   #callee: LegMedia | undefined;
   #endMusicOnHold: (() => Promise<void>) | undefined;
+  /** The callee's session went to another bridge: closing this one leaves it open. */
+  #released = false;
 
   private constructor(
     private readonly stack: SipStack,
     private readonly engine: MediaEngine,
     private readonly caller: LegMedia,
     private readonly session: MediaSession,
-    /** Our SDP offer for the targets' INVITEs. */
-    readonly offer: SessionBody,
+    /** Our SDP offer for the targets' INVITEs (none for a bridge between legs already answered). */
+    readonly offer: SessionBody | undefined,
     private readonly log: (message: string) => void,
   ) {}
+
+  /** Relays two legs already answered with our media (an attended transfer); why not, when the engine cannot. */
+  static async between(stack: SipStack, engine: MediaEngine, caller: LegMedia, callee: LegMedia, holdMusic: () => PlayItem, log: (message: string) => void): Promise<RelayedBridge | string> {
+    try {
+      await engine.relay(caller.session, callee.session);
+    } catch (error) {
+      return `the media could not be relayed: ${(error as Error).message}`;
+    }
+    const bridge = new RelayedBridge(stack, engine, caller, callee.session, undefined, log);
+    bridge.#connected(callee, holdMusic);
+    return bridge;
+  }
 
   /** Opens the targets' session and starts the ringback; or says why not (no RTP port left). */
   static async open(stack: SipStack, engine: MediaEngine, caller: LegMedia, ringback: PlayItem, log: (message: string) => void): Promise<RelayedBridge | { failure: HangupCause }> {
@@ -63,16 +78,30 @@ export class RelayedBridge {
       this.log(`cannot relay to ${leg.uuid}: ${(error as Error).message}`);
       return false;
     }
-    this.#callee = new LegMedia(this.session, leg, this.stack.logger.child({ uuid: leg.uuid }), this.stack.clock);
-    this.#callee.answerRequests();
-    this.#endMusicOnHold = musicOnHold(this.caller, this.#callee, holdMusic, this.log);
+    this.#connected(new LegMedia(this.session, leg, this.stack.logger.child({ uuid: leg.uuid }), this.stack.clock), holdMusic);
     return true;
+  }
+
+  #connected(callee: LegMedia, holdMusic: () => PlayItem): void {
+    this.#callee = callee;
+    callee.answerRequests();
+    this.#endMusicOnHold = musicOnHold(this.caller, callee, holdMusic, this.log);
+  }
+
+  /** Another call's attended transfer takes the callee: its session, still relayed here until that call relays it anew, is no longer this bridge's. */
+  releaseCallee(): LegMedia | undefined {
+    const callee = this.#callee;
+    this.#callee = undefined;
+    this.#released = true;
+    void this.#endMusicOnHold?.();
+    this.#endMusicOnHold = undefined;
+    return callee;
   }
 
   /** The bridge is over, or never was: the target's session closes, the caller's media answers its own requests again. */
   async close(): Promise<void> {
     await this.#endMusicOnHold?.();
-    await (this.#callee ? this.#callee.close() : this.session.close().catch(() => undefined));
+    if (!this.#released) await (this.#callee ? this.#callee.close() : this.session.close().catch(() => undefined));
     // The caller stays ours when the flow goes on after the bridge: it hears our prompts again.
     this.caller.answerRequests();
   }

@@ -135,6 +135,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
       });
     } finally {
       this.#bridged = undefined;
+      // Our caller hung up: the other side is told (a leg that hung up itself is left alone).
+      await placed.leg.bye();
       await placed.media.close();
     }
     return { answered: true, endpointIndex: placed.endpointIndex, hangupCause: this.#hangupCause ?? 'NORMAL_CLEARING', ringSeconds: placed.ringSeconds, legUuid: placed.leg.uuid };

@@ -10,11 +10,18 @@ import type { MediaSession } from '../../media/media-engine.js';
 
 export class RecordingHandoff {
   #finished: CallRecordingOptions['finished'];
+  #followsTransfer = false;
 
-  /** A recording starts: what goes to the media engine, with `finished` kept here (a function cannot cross to its thread). */
-  started({ finished, ...options }: CallRecordingOptions = {}): Omit<CallRecordingOptions, 'finished'> {
+  /** A recording starts: what goes to the media engine, with `finished` and `followTransfer` kept here (a function cannot cross to its thread). */
+  started({ finished, followTransfer, ...options }: CallRecordingOptions = {}): Omit<CallRecordingOptions, 'finished' | 'followTransfer'> {
     this.#finished = finished;
+    this.#followsTransfer = followTransfer ?? false;
     return options;
+  }
+
+  /** The recording goes on when the call is transferred (FreeSWITCH's recording_follow_transfer); else the transfer stops it. */
+  get followsTransfer(): boolean {
+    return this.#followsTransfer;
   }
 
   /** The schema stops the recording. */

@@ -24,7 +24,7 @@ import {
   type RedirectOutcome,
 } from '../../call/call.js';
 import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
-import { Q850_CODES, sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import type { CallOrigin } from '../../call/origin.js';
@@ -33,7 +33,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED, type ConversationCall } from './conversation.js';
+import { converse, SESSION_EXPIRED, talk, type Conversation, type ConversationCall } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -42,7 +42,7 @@ import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { RelayedBridge } from './media-bridge.js';
-import { CallEnding, type StopSignal } from './call-ending.js';
+import { CallEnding, reasonHeader, type StopSignal } from './call-ending.js';
 import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -51,6 +51,8 @@ import { redirectCaller } from './redirect.js';
 import { ring } from './ring-group.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
+import { CallTransfers, type TransferPartner, type TransferringCall } from './call-transfers.js';
+import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface SipCallOptions {
@@ -74,6 +76,12 @@ export interface SipCallOptions {
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
+  /** The transfers of the call in progress whose caller's leg has this dialog (an attended transfer's Replaces names it). */
+  callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
+  /** The caller transferred the party it called: that leg is routed as a call of its own (see CallTransfers.sendTarget). */
+  routeTarget?: TransferringCall['routeTarget'];
+  /** Why this call's caller may not send the party it called elsewhere; undefined when it may. */
+  callerCannotTransfer?: string;
 }
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
@@ -99,6 +107,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #recording = new RecordingHandoff();
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
   #connecting: AbortController | undefined;
+  readonly #transfers: CallTransfers;
 
   constructor(options: SipCallOptions) {
     super(options.variableLimits);
@@ -132,6 +141,23 @@ export class SipCall extends ChannelVariables implements Call {
       answer: () => this.answer(),
       progress: (body) => this.#progress(183, body),
     });
+    this.#transfers = new CallTransfers({
+      uuid: this.uuid,
+      channel: this.channel,
+      stack: options.stack,
+      caller: this.#leg,
+      callerMedia: () => this.#caller.current,
+      obtainCallerMedia: () => this.#caller.obtain(),
+      engine: options.media,
+      holdMusic: () => holdMusicPrompt((name) => this.channel.get(name)),
+      hangupCause: () => this.#hangupCause,
+      callWithCallerDialog: options.callWithCallerDialog,
+      routeTarget: options.routeTarget,
+      callerCannotTransfer: options.callerCannotTransfer,
+      followsTransfer: () => this.#recording.followsTransfer,
+      stopRecording: () => this.stopRecording(),
+      log: (message) => this.#log(message),
+    });
   }
 
   get signal(): AbortSignal {
@@ -140,6 +166,11 @@ export class SipCall extends ChannelVariables implements Call {
       if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
     }
     return this.#abort.signal;
+  }
+
+  /** What other calls' attended transfers reach of this one. */
+  get transfers(): CallTransfers {
+    return this.#transfers;
   }
 
   /** The call's end, for the SIP layer: as `signal`, without making one. */
@@ -318,6 +349,8 @@ export class SipCall extends ChannelVariables implements Call {
 
   /** The caller's media session, made ours if need be (see CallerMedia.obtain). */
   async #callerMedia(): Promise<LegMedia> {
+    // The transferred caller's new route answers it itself: the transfer has succeeded.
+    this.#transfers.report(200);
     this.#mediaExpected = true;
     const media = await this.#caller.obtain();
     if (media) return media;
@@ -333,6 +366,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.#state === 'ended') return { answered: false, attempts: [] };
+    plan = this.#transfers.legsOf(plan);
     const variable = (name: string) => this.channel.get(name);
     const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
     if (this.#ending.aborted) return { answered: false, attempts: [] };
@@ -352,11 +386,12 @@ export class SipCall extends ChannelVariables implements Call {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
-        () => this.#hangupCause,
+        (leg) => this.#transfers.legCause(leg) ?? this.#hangupCause,
       ),
       log,
     });
     await relay?.ringingOver();
+    this.#transfers.report(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
     if (!outcome.answered) {
       await relay?.close();
       return outcome;
@@ -370,8 +405,8 @@ export class SipCall extends ChannelVariables implements Call {
     if (this.#ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
     this.#bridged = leg;
     // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
-    const talking = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
-    return this.#untilHungUp(talking, leg.uuid, relay, fork.endpointIndex, ringSeconds);
+    const conversation = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
+    return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
   }
 
   /** What the bridged conversation tells this call; its closures hold nothing of the bridge that set it up. */
@@ -387,14 +422,20 @@ export class SipCall extends ChannelVariables implements Call {
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
       hangup: (cause) => this.hangup(cause),
+      referred: (request, transaction, from) => this.#transfers.refer(request, transaction, from),
     };
   }
 
-  async #untilHungUp(talking: Promise<HangupCause>, legUuid: string, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const hangupCause = await talking;
+  async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const end = await this.#transfers.during(talking, target, relay);
     this.#bridged = undefined;
-    await relay?.close();
-    return { answered: true, endpointIndex, hangupCause, ringSeconds, legUuid };
+    const next = await this.#transfers.after(end, target, relay);
+    if ('talk' in next) {
+      this.#bridged = next.talk;
+      return this.#untilHungUp(talk(this.#leg, next.talk, this.#conversationCall(next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
+    }
+    if (next.hangup) await this.hangup(next.result.hangupCause);
+    return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
   }
 
   #targetContext(): TargetContext {
@@ -428,6 +469,8 @@ export class SipCall extends ChannelVariables implements Call {
     this.#endedBy = by;
     this.channel.set('hangup_cause', cause);
     this.#ending.end();
+    // A caller that hangs up while transferred cancels the transfer (487); a route that ends the call fails it with its cause.
+    this.#transfers.report(by === 'caller' ? 487 : sipStatusFromCause(cause));
     this.#abort?.abort(callEndedReason(cause));
     void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
     this.#legs.callerEnded(cause, this.channel);
@@ -436,9 +479,4 @@ export class SipCall extends ChannelVariables implements Call {
   #log(message: string): void {
     this.#options.stack.logger.info({ uuid: this.uuid }, message);
   }
-}
-
-/** RFC 3326: tells the other side why we ended the call. */
-function reasonHeader(cause: HangupCause): Record<string, string> {
-  return { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
 }

@@ -12,6 +12,8 @@ import type { OriginateRequest, Switchboard } from '../../call/switchboard.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { limitCallDuration } from './call-duration-limit.js';
 import { OriginatedCall } from './originated-call.js';
+import type { LegMedia } from './leg-media.js';
+import type { OutboundLeg } from './outbound-leg.js';
 import { placeLeg } from './place-leg.js';
 import { SipCall } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
@@ -73,6 +75,35 @@ export class SipSwitchboard implements Switchboard {
       request.failed('NORMAL_TEMPORARY_FAILURE');
     });
     return { placed: true };
+  }
+
+  /**
+   * A party the caller of `from` transferred (SIP REFER): its leg, on our
+   * media, becomes a call of its own, kept here as a placed one is, whose
+   * flow `route` runs; its legs' CDRs are forks of `from`.
+   */
+  adoptTransferred(from: SipCall, leg: OutboundLeg, media: LegMedia, variables: Record<string, string>, route: (call: Call) => void): OriginatedCall {
+    const { stack } = this.#options;
+    const behalf = from.onBehalf();
+    const logger = this.#options.logger.child({ uuid: leg.uuid, transferredBy: from.uuid });
+    const call: OriginatedCall = new OriginatedCall({
+      uuid: leg.uuid,
+      stack,
+      leg,
+      media,
+      variables,
+      engine: this.#options.media,
+      // The transferred party calls: the new targets see its number, not the transferor's.
+      targets: () => ({ ...behalf.targets(), callerIdNumber: call.getVariable('caller_id_number') ?? '', callerIdName: call.getVariable('caller_id_name') }),
+      forkObserver: () => behalf.forkObserver(() => call.hangupCause),
+      recordingsDir: this.#options.recordingsDir,
+      logger,
+    });
+    this.#originated.add(call);
+    limitCallDuration(call, call.signal, this.#options.maxCallDurationMs, stack.clock, () => logger.warn('transferred call reached its maximum duration: ending it'));
+    call.signal.addEventListener('abort', () => this.#originated.delete(call), { once: true });
+    route(call);
+    return call;
   }
 
   /** Ends the calls placed by originate and cancels those still ringing. */

@@ -21,6 +21,7 @@
  *   parseContact / formatContact       a Contact value, or '*'
  *   parseVia / formatVia               one Via value
  *   parseCSeq / formatCSeq
+ *   parseReferTo / parseReplaces       a REFER's one Refer-To (RFC 3515), the Replaces in its URI (RFC 3891)
  *   buildResponse(request, status, reason?, extraHeaders?, toTag?)   §8.2.6
  *   reasonPhrase(status)
  *   generateBranch() (z9hG4bK…), generateTag(), generateCallId(), generateUuid()
@@ -40,6 +41,7 @@ export { parseNameAddr, formatNameAddr, parseContact, formatContact, type Contac
 export { parseVia, formatVia } from './via.js';
 export { formatHostPort } from './host.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
+export { parseReferTo, parseReplaces, type ReferTarget, type Replaces } from './refer-to.js';
 export { buildResponse, type ExtraHeaders } from './response.js';
 export { reasonPhrase } from './reason-phrases.js';
 export { generateBranch, generateTag, generateCallId, generateUuid, BRANCH_MAGIC_COOKIE } from './ids.js';
