@@ -6,11 +6,13 @@
  *
  * All phones share one UDP socket (the engine answers each session where its
  * packets come from, so every session sends back to it) and are told apart
- * by the engine port a packet comes from. Every 20 ms slot of a periodic
- * monotonic timer, each phone on a call sends one PCMU silence packet, or the
- * RFC 4733 event packets of the digit it is pressing (three slots: two
- * updates, then the end packet three times); slots the process missed are
- * skipped, not sent in a burst. What the engine sends is counted per phone,
+ * by the engine port a packet comes from. Every 20 ms, each phone on a call
+ * sends one PCMU silence packet, or the RFC 4733 event packets of the digit
+ * it is pressing (three slots: two updates, then the end packet three times).
+ * Phones send at their own phase within the 20 ms, as phones whose calls
+ * began at different moments do (phone I at I mod 20 ms), from a periodic
+ * 1 ms monotonic timer; slots the process missed are skipped, not sent in a
+ * burst. What the engine sends is counted per phone,
  * and per call its RFC 3550 interarrival jitter is kept.
  *
  * Commands, one per line on stdin; those that answer print one line:
@@ -47,6 +49,7 @@
 #define PHONE_SSRC 7
 #define MAX_PACKETS_PER_SLOT (MAX_PHONES * END_PACKET_COPIES)
 #define RECEIVE_BATCH 256
+#define SLOT_MS 20
 
 typedef struct {
   int remote_port; /* 0: not on a call */
@@ -147,10 +150,13 @@ static int queue_slot(int count, phone_t *phone, long slot) {
   return count;
 }
 
-static void send_slot(long slot) {
+/* The packets due in milliseconds first_ms..last_ms of the timer: those of the phones whose phase falls there. */
+static void send_due(long first_ms, long last_ms) {
+  if (last_ms - first_ms >= SLOT_MS) first_ms = last_ms - SLOT_MS + 1;
   int count = 0;
-  for (int index = 0; index < phone_count; index++)
-    if (phones[index].remote_port) count = queue_slot(count, &phones[index], slot);
+  for (long ms = first_ms; ms <= last_ms; ms++)
+    for (int index = (int)(ms % SLOT_MS); index < phone_count; index += SLOT_MS)
+      if (phones[index].remote_port) count = queue_slot(count, &phones[index], ms / SLOT_MS);
   for (int done = 0; done < count;) {
     int sent = sendmmsg(rtp_socket, send_messages + done, count - done, 0);
     if (sent < 0) {
@@ -296,7 +302,7 @@ int main(void) {
     send_messages[index].msg_hdr = (struct msghdr){.msg_name = &send_to[index], .msg_namelen = sizeof send_to[index], .msg_iov = &send_iov[index], .msg_iovlen = 1};
   }
   int timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
-  struct itimerspec period = {.it_interval = {0, 20000000}, .it_value = {0, 20000000}};
+  struct itimerspec period = {.it_interval = {0, 1000000}, .it_value = {0, 1000000}};
   if (timer < 0 || timerfd_settime(timer, 0, &period, NULL) < 0) fail("timerfd");
   int poll = epoll_create1(0);
   struct epoll_event watch = {.events = EPOLLIN};
@@ -305,7 +311,7 @@ int main(void) {
   watch.data.fd = timer;
   epoll_ctl(poll, EPOLL_CTL_ADD, timer, &watch);
   int sockets_watched = 0;
-  long slot = 0;
+  long elapsed_ms = 0;
   for (;;) {
     if (!sockets_watched && phone_count > 0) {
       watch.data.fd = rtp_socket;
@@ -321,9 +327,9 @@ int main(void) {
       if (fd == timer) {
         uint64_t expirations;
         if (read(timer, &expirations, sizeof expirations) != sizeof expirations) continue;
-        /* Slots missed while the process waited are skipped: one packet per phone now, on the current slot's timestamp. */
-        slot += (long)expirations;
-        send_slot(slot);
+        /* A phone whose slot was missed while the process waited sends once, on the current slot's timestamp. */
+        send_due(elapsed_ms + 1, elapsed_ms + (long)expirations);
+        elapsed_ms += (long)expirations;
       } else if (fd == rtp_socket) {
         receive_all();
       } else if (fd == rtcp_socket) {
