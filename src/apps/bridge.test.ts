@@ -264,6 +264,18 @@ describe('a transfer by the answering party (a phone\'s transfer key, SIP REFER;
     assert.ok(run.steps[0].notes.includes('user/102 transferred the caller to 103 after 30 s of conversation'), run.steps[0].notes.join('\n'));
   });
 
+  it('variables exported before a transfer reach the legs the next route rings, as FreeSWITCH channel exports do', async () => {
+    using spy = spyOnBridge();
+    await runSchema(
+      [{ setVar: ['all:x_queue=sales', 'nolocal:x_priority=2'] }, { setVar: 'x_lang=uk' }, { exportVars: ['x_lang'] }, { goto: 'default:103' }],
+      { targets: { 'user/103': { result: 'answer', after: 1, talk: 5 } } },
+      { routes: extensions },
+    );
+    const [leg] = spy.plans()[0].groups.flat();
+    assert.equal(leg.endpoint.name, '103');
+    assert.deepEqual({ queue: leg.variables.x_queue, priority: leg.variables.x_priority, lang: leg.variables.x_lang }, { queue: 'sales', priority: '2', lang: 'uk' });
+  });
+
   it('recordSession followTransfer: the recording goes on after the transfer when true, stops at it when false', async () => {
     const scenario = { targets: { 'user/102': { result: 'answer' as const, after: 1, talk: 20, transfer: '103' }, 'user/103': { result: 'answer' as const, after: 1, talk: 30 } } };
     const followed = await runSchema(recorded(true), scenario, { routes: extensions });

@@ -78,6 +78,16 @@ export class FlowContext implements AppContext, VariableSource {
     this.#exportedNames.add(name);
   }
 
+  /**
+   * A transferred call's new flow takes the exports of the one it left: as
+   * on FreeSWITCH, where exports are the channel's (`export_vars`), not the
+   * dialplan's, a bridge after a `goto default:<n>` still hands them on.
+   */
+  inheritExports(previous: FlowContext): void {
+    for (const [name, value] of previous.#exportedValues) this.#exportedValues.set(name, value);
+    for (const name of previous.#exportedNames) this.#exportedNames.add(name);
+  }
+
   exportedVariables(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const name of this.#exportedNames) out[name] = this.call.getVariable(name) ?? '';

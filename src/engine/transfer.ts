@@ -58,11 +58,14 @@ export async function runOnDisconnect(call: Call, last: RoutedResult, options: R
 export async function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions): Promise<RoutedResult> {
   let route = first;
   let transfers = 0;
+  let previous: FlowRun | undefined;
   for (;;) {
     call.setVariable('domain_name', route.domain);
     for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
     if (route.schema.usesMedia) call.expectMedia();
     const run = new FlowRun(route.schema, call, { ...options, domain: options.domainOf(route.domain) });
+    if (previous) run.context.inheritExports(previous.context);
+    previous = run;
     if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
     options.onRun?.(run, route);
     const result = await run.run();
