@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { BridgePlan } from '../../call/call.js';
 import { SimulatedClock } from '../../clock.js';
 import type { DialogLeg } from './dialog-leg.js';
+import type { OutboundLeg } from './outbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import { request } from '../../../test/support/sip/transaction-doubles.js';
 import type { SipResponse } from '../message/index.js';
@@ -125,6 +126,15 @@ describe('receiveRefer: what a REFER of a bridged call gets', () => {
     assert.deepEqual([byTarget.transfer?.kind, byTarget.transfer?.kind !== 'attended' && byTarget.transfer?.destination], ['blind', '103']);
     assert.equal(byTarget.transfer?.referredBy, '<sip:102@example.com>');
     assert.equal(refer('<sip:103@example.com>', { fromCaller: true }).transfer?.kind, 'target');
+  });
+
+  it('a Refer-To naming us by the address of our Contact (not the domain) is ours too; with Replaces the dialog decides, whatever the host', () => {
+    const byAddress = refer('sip:103@192.0.2.1');
+    assert.equal(byAddress.status, 202, byAddress.warning);
+    assert.equal(byAddress.transfer?.kind !== 'attended' && byAddress.transfer?.destination, '103');
+    const consultationContact = refer('<sip:callrouter@198.51.100.9:5062?Replaces=a%3Bto-tag%3Db%3Bfrom-tag%3Dc>', { takeOver: () => ({ leg: { uuid: 'c-leg' } as unknown as OutboundLeg }) });
+    assert.equal(consultationContact.status, 202, consultationContact.warning);
+    assert.equal(consultationContact.transfer?.kind, 'attended');
   });
 
   it('refusals, with why in a Warning', () => {

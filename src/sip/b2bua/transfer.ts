@@ -93,7 +93,8 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const { address, replaces } = parsed.value;
   if (context.fromCaller && context.callerCannotTransfer) return refuse(603, context.callerCannotTransfer);
   if (context.fromCaller && replaces) return refuse(603, "an attended transfer from the caller's phone is not supported: only the answering party's");
-  if (address.uri.host.toLowerCase() !== context.domain.toLowerCase()) return refuse(403, `Refer-To ${address.uri.host} is not the call's domain ${context.domain}`);
+  // With Replaces the dialog names the target; its URI is often the consultation call's Contact (our address), not the domain.
+  if (!replaces && !namesUs(address.uri.host, context.domain, leg)) return refuse(403, `Refer-To ${address.uri.host} is not the call's domain ${context.domain}`);
   // RFC 3515 §2.1: a Refer-To may ask for another method (BYE, SUBSCRIBE…); only INVITE is a transfer.
   const method = address.uri.params.get('method');
   if (method && method.toUpperCase() !== 'INVITE') return refuse(501, `Refer-To asks for ${method}: only INVITE (a transfer) is carried out`);
@@ -112,6 +113,18 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const destination = address.uri.user ?? '';
   if (destination === '') return refuse(400, 'Refer-To names no user to transfer to');
   return { kind: context.fromCaller ? 'target' : 'blind', destination, ...accept('BLIND_TRANSFER') };
+}
+
+/**
+ * Whether a Refer-To's host is us: the call's domain, or the address in our
+ * Contact on the transferor's dialog — where its phone sends in-dialog
+ * requests, and what some phones write in Refer-To instead of the domain.
+ */
+function namesUs(host: string, domain: string, leg: DialogLeg): boolean {
+  const named = host.toLowerCase();
+  if (named === domain.toLowerCase()) return true;
+  const contact = leg.dialog ? parseNameAddr(leg.dialog.contact, 'Contact') : undefined;
+  return contact?.ok === true && contact.value.uri.host.toLowerCase() === named;
 }
 
 /**
