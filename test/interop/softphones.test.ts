@@ -4,7 +4,8 @@
  * the router as outbound proxy over UDP, the printed user and password.
  * Both register through the router's default digest challenge, each calls the
  * other, the other answers, the caller hangs up; the router's CDRs record
- * answered calls ended normally.
+ * answered calls ended normally. baresip's transfer key sends a call it
+ * answered on to another phone (a blind transfer by REFER).
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
@@ -73,6 +74,38 @@ test('baresip and Linphone register with the demo configuration and call each ot
 
     await callAndHangUp(server, { phone: baresip, user: '101' }, '102');
     await callAndHangUp(server, { phone: linphone, user: '102' }, '101');
+  } finally {
+    for (const phone of phones) await phone.close();
+    await server.close();
+  }
+});
+
+test('baresip answers a call from Linphone and transfers it with its transfer key: the caller ends up talking to the third phone', { timeout: 120_000 }, async () => {
+  const { server, accountOf } = await startDemoRouter();
+  const phones: Softphone[] = [];
+  try {
+    const agent = await startBaresip(accountOf('101'));
+    phones.push(agent);
+    const colleague = await startBaresip(accountOf('100'));
+    phones.push(colleague);
+    const customer = await startLinphone(accountOf('102'));
+    phones.push(customer);
+    for (const user of ['100', '101', '102']) assert.equal(await waitForState(server, user, 'onhook', PHONE_MS), 'onhook', `${user} registered`);
+    const before = await allCdrs(server);
+
+    await customer.dial('101');
+    assert.equal(await waitForState(server, '101', 'isbusy', PHONE_MS), 'isbusy', 'baresip 101 answers Linphone 102');
+    await agent.transfer(`sip:100@${DEMO_DOMAIN}`);
+    assert.equal(await waitForState(server, '100', 'isbusy', PHONE_MS), 'isbusy', '100 rings and answers the transferred caller');
+    assert.equal(await waitForState(server, '101', 'onhook', PHONE_MS), 'onhook', 'the transferring phone is free once the transfer went through');
+    assert.equal(await waitForState(server, '102', 'isbusy', PHONE_MS), 'isbusy', 'the caller is still in a call: with 100');
+
+    await customer.hangUp();
+    assert.equal(await waitForState(server, '100', 'onhook', PHONE_MS), 'onhook', 'the caller hanging up ends the transferred call');
+    const cdrs = await newCdrs(server, before, 3, PHONE_MS);
+    const legTo = (user: string) => cdrs.find((cdr) => cdr['User ID'] === user);
+    assert.equal(legTo('101')?.['Hangup cause'], 'BLIND_TRANSFER', JSON.stringify(cdrs));
+    assert.equal(legTo('100')?.Answered, true, JSON.stringify(cdrs));
   } finally {
     for (const phone of phones) await phone.close();
     await server.close();

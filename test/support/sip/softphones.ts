@@ -62,8 +62,13 @@ export async function writeBaresipConfig(
   );
 }
 
+/** baresip: its transfer key (a blind transfer by REFER, RFC 3515) sends the call it is in to `uri`. */
+export interface Baresip extends Softphone {
+  transfer(uri: string): Promise<void>;
+}
+
 /** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
-export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Softphone> {
+export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Baresip> {
   const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
   const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
   await writeBaresipConfig(dir, { sipPort, rtpPort, say: speech, modules: ['cons.so'], appModules: ['menu.so'], lines: [`cons_listen 127.0.0.1:${consolePort}`] });
@@ -82,6 +87,7 @@ export async function startBaresip(account: PhoneAccount, speech: Int16Array = n
   return {
     dial: (target) => command(`/dial ${target}`),
     hangUp: () => command('/hangup'),
+    transfer: (uri) => command(`/transfer ${uri}`),
     close: async () => {
       await stop(phone, exited);
       await rm(dir, { recursive: true, force: true });
