@@ -173,6 +173,37 @@ describe('calls between users', { concurrency: true }, () => {
       }));
   }
 
+  it('the callee forwards the call (302 to 103, a user of the domain): 103 is rung in its place and answers', () =>
+    withRouter(async (server) => {
+      const [forwarding, colleague] = [await registerPhone(server, '102'), await registerPhone(server, '103')];
+      const before = await allCdrs(server);
+      const redirects = await phoneAnswers(forwarding, 'redirect-302-uas.xml', { pauseMs: 300, keys: { target: `sip:103@${DOMAIN}` } });
+      const answers = await phoneAnswers(colleague, 'answer-uas.xml', { pauseMs: 300 });
+      const caller = userCalls(server, '101', '102', 'call-uac.xml', { pauseMs: 500 });
+      const results = await calling([redirects, answers, caller], () => allOk({ caller, redirects, answers }));
+      assert.match(firstReceived(results.answers, /^INVITE /).firstLine, /^INVITE sip:103@/);
+      assert.equal(finalStatuses(results.caller).at(-1), 200);
+
+      const cdrs = await newCdrs(server, before, 3);
+      assert.equal(findCdr(cdrs, { 'User ID': '101' }, 'the caller’s leg')['Hangup cause'], 'NORMAL_CLEARING');
+      const forwarded = findCdr(cdrs, { 'User ID': '102' }, 'the forwarding phone’s leg');
+      assert.deepEqual([forwarded['Hangup cause'], forwarded.Answered], ['REDIRECTION_TO_NEW_DESTINATION', false]);
+      const answered = findCdr(cdrs, { 'User ID': '103' }, 'the leg to 103');
+      assert.deepEqual([answered['Hangup cause'], answered.Answered], ['NORMAL_CLEARING', true]);
+    }));
+
+  it('a redirect out of the domain is not followed (a phone cannot send the router’s calls past the routes): the bridge fails', () =>
+    withRouter(async (server) => {
+      const phone = await registerPhone(server, '102');
+      const before = await allCdrs(server);
+      const redirects = await phoneAnswers(phone, 'redirect-302-uas.xml', { pauseMs: 300, keys: { target: `sip:0671234567@${CARRIER_IP}` } });
+      const caller = userCalls(server, '101', '102', 'call-uac-refused.xml');
+      const results = await calling([redirects, caller], () => allOk({ caller, redirects }));
+      assert.deepEqual(finalStatuses(results.caller), [407, 410]);
+      const cdrs = await newCdrs(server, before, 2);
+      assert.equal(findCdr(cdrs, { 'User ID': '102' }, 'the forwarding phone’s leg')['Hangup cause'], 'REDIRECTION_TO_NEW_DESTINATION');
+    }));
+
   it('a callee that is not registered: 480 (USER_NOT_REGISTERED), nothing rung', () =>
     withRouter(async (server) => {
       const before = await allCdrs(server);

@@ -40,6 +40,8 @@ export interface TargetContext {
 /** One INVITE to send, and what its CDR and the phone state need to know. */
 export interface Fork {
   endpointIndex: number;
+  /** The leg of the bridge plan it rings for. */
+  leg: BridgeLeg;
   target: OutboundTarget;
   kind: 'user' | 'gateway' | 'sipUri';
   domain: string;
@@ -72,6 +74,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'binding' | 'destinationNumber'>): Fork => ({
     endpointIndex,
+    leg,
     target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
     ...extra,
     callerIdNumber,

@@ -12,6 +12,7 @@ import {
   formatCSeq,
   formatUri,
   generateCallId,
+  parseContact,
   generateTag,
   SipHeaders,
   type ExtraHeaders,
@@ -48,8 +49,10 @@ export interface OutboundLegSetupEvents {
    * A final non-2xx status, 408 for no answer at all, 503 for a transport
    * error; 487 after our CANCEL. `unreachable` tells the 408 or 503 that came
    * from our own transaction (the target never answered) from one it sent.
+   * A 3xx names where to try instead (its Contacts, RFC 3261 §8.1.3.4),
+   * highest `q` first.
    */
-  onFailure?(status: number, unreachable?: string): void;
+  onFailure?(status: number, unreachable?: string, redirectTo?: readonly SipUri[]): void;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -159,7 +162,7 @@ export class OutboundLeg extends DialogLeg {
     } else if (response.status === 422 && this.#retryWithLongerSession(response)) {
       return;
     } else {
-      this.#fail(response.status);
+      this.#fail(response.status, undefined, response.status < 400 ? redirectTargets(response) : undefined);
     }
   }
 
@@ -243,12 +246,24 @@ export class OutboundLeg extends DialogLeg {
     void sendRequest(this.stack, cancel, this.target.destination);
   }
 
-  #fail(status: number, unreachable?: string): void {
+  #fail(status: number, unreachable?: string, redirectTo?: readonly SipUri[]): void {
     if (this.#finished) return;
     this.#finished = true;
     this.end(this.#cancelWanted ? 'local' : 'remote');
-    this.setup.onFailure?.(status, unreachable);
+    this.setup.onFailure?.(status, unreachable, redirectTo);
   }
+}
+
+/** A 3xx's Contacts, highest `q` first (unparseable ones and `*` left out). */
+function redirectTargets(response: SipResponse): SipUri[] {
+  const targets: { uri: SipUri; q: number }[] = [];
+  for (const value of response.headers.getAll('contact')) {
+    const contact = parseContact(value);
+    if (!contact.ok || contact.value === '*') continue;
+    const q = Number(contact.value.params.get('q') ?? '1');
+    targets.push({ uri: contact.value.uri, q: Number.isFinite(q) ? q : 0 });
+  }
+  return targets.sort((a, b) => b.q - a.q).map((target) => target.uri);
 }
 
 /** What a 2xx after the first (or after the leg gave up) is answered with: the INVITE, its dialog if one was set up, and our ACK. */

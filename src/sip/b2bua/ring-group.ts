@@ -1,14 +1,18 @@
 /**
  * Rings the forks of a bridge plan (FreeSWITCH's originate): group after
  * group; within a group every leg at once and the first 2xx wins, the others
- * get CANCEL. Each fork rings for its leg's time. What the plan means was
- * decided by the bridge policy (src/call/bridge-policy.ts); this only rings
- * and reports each target's outcome.
+ * get CANCEL. Each fork rings for its leg's time. A target that redirects
+ * (3xx, a phone forwarding its calls) to a user of the call's domain has
+ * that user rung in its place, as FreeSWITCH follows redirects; a redirect
+ * anywhere else is not followed — a phone must not send the router's calls
+ * past the routes. What the plan means was decided by the bridge policy
+ * (src/call/bridge-policy.ts); this only rings and reports each target's
+ * outcome.
  */
 import type { BridgeAttempt, BridgePlan } from '../../call/call.js';
 import { causeFromSipStatus, type HangupCause } from '../../call/hangup-cause.js';
 import type { Clock } from '../../clock.js';
-import type { SipResponse } from '../message/index.js';
+import { formatUri, type SipResponse, type SipUri } from '../message/index.js';
 import { resolveEndpoint, type Fork, type TargetContext } from './bridge-targets.js';
 import type { SessionBody } from './session-body.js';
 import { OutboundLeg } from './outbound-leg.js';
@@ -66,6 +70,17 @@ export async function ring(request: RingRequest): Promise<RingOutcome> {
 
 type ForksOutcome = Extract<RingOutcome, { answered: true }> | { attempts: BridgeAttempt[] };
 
+/** Redirects followed one after another from one target: a phone forwarding to a phone that forwards… stops here. */
+export const MAX_REDIRECTS = 3;
+
+/** The user of the call's domain a redirect names (by the domain or by our own address in the URI's host); undefined when it names none. */
+function redirectedUser(uri: SipUri, fork: Fork, context: TargetContext): string | undefined {
+  const user = uri.user;
+  if (!user || !context.directory.user(fork.domain, user)) return undefined;
+  const host = uri.host.toLowerCase();
+  return host === fork.domain.toLowerCase() || host === context.localHost(fork.target.destination).toLowerCase() ? user : undefined;
+}
+
 function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
   const { stack, observer, signal, clock } = request;
   const started = clock.now().getTime();
@@ -96,7 +111,22 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
     const onAbort = () => cancelAll('ORIGINATOR_CANCEL');
     signal.addEventListener('abort', onAbort, { once: true });
 
-    for (const fork of forks) {
+    /** The forks ringing the user a target redirected to take its place in the group (the first Contact naming one of ours). */
+    const followRedirect = async (leg: OutboundLeg, fork: Fork, targets: readonly SipUri[], redirects: number) => {
+      const user = targets.map((uri) => redirectedUser(uri, fork, request.context)).find((named) => named !== undefined);
+      const said = `${fork.destinationNumber} redirected the call to ${targets.map((uri) => formatUri(uri)).join(', ')}`;
+      if (user === undefined || redirects >= MAX_REDIRECTS) {
+        request.log(`${said}: not followed (${user === undefined ? 'no user of this domain' : `more than ${MAX_REDIRECTS} redirects`})`);
+        return finishFork(leg, 'REDIRECTION_TO_NEW_DESTINATION');
+      }
+      const resolved = await resolveEndpoint(request.context, { ...fork.leg, endpoint: { type: 'user', name: user, domainName: fork.domain, parameters: {} }, delaySeconds: 0 });
+      if (!live.has(leg) || settled) return;
+      request.log(`${said}: ringing user ${user}${'reason' in resolved ? ` failed: ${resolved.reason}` : ''}`);
+      if ('forks' in resolved) for (const next of resolved.forks) ringFork(next, redirects + 1);
+      finishFork(leg, 'reason' in resolved ? resolved.cause : 'REDIRECTION_TO_NEW_DESTINATION');
+    };
+
+    const ringFork = (fork: Fork, redirects: number) => {
       const leg = new OutboundLeg(stack, fork.target, fork.variables.origination_uuid);
       const ringOut = () => {
         leg.cancel();
@@ -107,10 +137,11 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
       leg.setup.onProvisional = (response) => {
         if (live.has(leg)) observer.progress(fork, leg, response);
       };
-      leg.setup.onFailure = (status, unreachable) => {
+      leg.setup.onFailure = (status, unreachable, redirectTo) => {
         // Heard even after the fork stopped ringing: a leg given up on before any answer times out later.
         if (unreachable !== undefined && fork.userId !== undefined && fork.binding) request.context.contactUnreachable(fork.domain, fork.userId, fork.binding, unreachable);
-        finishFork(leg, causeFromSipStatus(status));
+        if (redirectTo && live.has(leg) && !settled) void followRedirect(leg, fork, redirectTo, redirects);
+        else finishFork(leg, causeFromSipStatus(status));
       };
       leg.setup.onAnswer = (response) => {
         const entry = live.get(leg);
@@ -136,7 +167,8 @@ function ringForks(request: RingRequest, forks: Fork[]): Promise<ForksOutcome> {
       // A leg the bridge gives up on before its delay is over is never sent: finishing it cancels the delay.
       if (fork.delaySeconds > 0) entry.cancelTimer = clock.setTimer(fork.delaySeconds * 1000, startRinging);
       else startRinging();
-    }
+    };
+    for (const fork of forks) ringFork(fork, 0);
     if (signal.aborted) onAbort();
   });
 }
