@@ -60,6 +60,22 @@ export function rtpDatagram(payloadType: number, marker: boolean, sequenceNumber
   return datagram;
 }
 
+/** Whether a payload lies after at least a header's room in its buffer (it was read from a datagram): rtpDatagramAround can take it. */
+export function hasHeaderRoom(payload: Uint8Array): boolean {
+  return payload.byteOffset >= RTP_HEADER_BYTES;
+}
+
+/**
+ * A received packet's payload sent on as it lies in the datagram it came in
+ * (hasHeaderRoom): our header written over the 12 bytes before it, whatever
+ * header it came with; no new buffer and no copy.
+ */
+export function rtpDatagramAround(payload: Uint8Array, payloadType: number, marker: boolean, sequenceNumber: number, timestamp: number, ssrc: number): Buffer {
+  const datagram = Buffer.from(payload.buffer, payload.byteOffset - RTP_HEADER_BYTES, RTP_HEADER_BYTES + payload.length);
+  writeRtpHeader(datagram, payloadType, marker, sequenceNumber, timestamp, ssrc);
+  return datagram;
+}
+
 function writeRtpHeader(datagram: Uint8Array, payloadType: number, marker: boolean, sequenceNumber: number, timestamp: number, ssrc: number): void {
   datagram[0] = 0x80;
   datagram[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);

@@ -17,7 +17,7 @@ import type { InbandDetection, PlayResult, SessionStats } from '../media-engine.
 import type { SocketPair } from '../rtp/port-pool.js';
 import { ReceiveStats } from '../rtp/receive-stats.js';
 import { senderReport } from '../rtp/rtcp.js';
-import { looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, type RtpPacket } from '../rtp/rtp-packet.js';
+import { hasHeaderRoom, looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, rtpDatagramAround, type RtpPacket } from '../rtp/rtp-packet.js';
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
 import type { RelayPeer } from './relay-peer.js';
 import { SourceLatch } from './source-latch.js';
@@ -198,7 +198,7 @@ export class RtpSession implements RelayPeer {
     if (packet.payloadType === from.telephoneEventPayloadType) {
       if (media.telephoneEventPayloadType === undefined) return;
       const { timestamp, marker } = this.tx.relay(packet);
-      this.#sendPayload(media.telephoneEventPayloadType, marker, timestamp, packet.payload);
+      this.#sendRelayedPayload(media.telephoneEventPayloadType, marker, timestamp, packet.payload);
       return;
     }
     // Samples only when they are needed: the same codec both ways passes the payload through.
@@ -207,7 +207,13 @@ export class RtpSession implements RelayPeer {
     if (samples) this.#recorder?.push('right', samples);
     const { timestamp, marker } = this.tx.relay(packet);
     if (transcoding && samples) this.#sendSamples(media, marker, timestamp, samples);
-    else this.#sendPayload(media.payloadType, marker, timestamp, packet.payload);
+    else this.#sendRelayedPayload(media.payloadType, marker, timestamp, packet.payload);
+  }
+
+  /** A relayed payload goes out in the datagram it came in (each is relayed once, to one peer); else copied into a new one. */
+  #sendRelayedPayload(payloadType: number, marker: boolean, timestamp: number, payload: Uint8Array): void {
+    if (!hasHeaderRoom(payload)) return this.#sendPayload(payloadType, marker, timestamp, payload);
+    this.#transmit(rtpDatagramAround(payload, payloadType, marker, this.tx.nextSequence(payload.length), timestamp, this.tx.ssrc));
   }
 
   stats(): SessionStats {
