@@ -165,13 +165,48 @@ export function startSipp(run: SippRun): BackgroundSipp {
 }
 
 /** A port free right now; sipp binds it a moment later (a race we accept on loopback in tests). */
+/**
+ * Ports a test process hands out: a window of its own (by pid) below the
+ * kernel's ephemeral range. A port the kernel picked for us could be picked
+ * again for any socket bound to port 0 (the router's, a softphone's, another
+ * test file's) between our look and sipp's bind; a port of this window is
+ * only ever handed out here. Every fourth port, so the three after each stay
+ * free for whoever takes the port (baresip's RTCP, a phone's media port + 2).
+ */
+const PORT_WINDOW = 256;
+const PORT_STRIDE = 4;
+const portWindowStart = 8_000 + (process.pid % 30) * PORT_WINDOW;
+let portsHandedOut = 0;
+
 export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
+  for (let tried = 0; tried < PORT_WINDOW / PORT_STRIDE; tried++) {
+    const port = portWindowStart + ((portsHandedOut++ * PORT_STRIDE) % PORT_WINDOW);
+    if (await udpPortFree(host, port)) return port;
+  }
+  // Every port of the window in use at once: the kernel's choice.
+  return boundPort(host, 0);
+}
+
+async function udpPortFree(host: string, port: number): Promise<boolean> {
+  try {
+    await boundPort(host, port);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Binds a UDP socket to `port` (0: the kernel picks), closes it, and says which port it had. */
+async function boundPort(host: string, port: number): Promise<number> {
   const socket = createSocket('udp4');
-  socket.bind(0, host);
-  await once(socket, 'listening');
-  const { port } = socket.address();
-  socket.close();
-  return port;
+  try {
+    socket.bind(port, host);
+    // Rejects when the bind fails (the port is taken): `once` rejects on 'error'.
+    await once(socket, 'listening');
+    return socket.address().port;
+  } finally {
+    socket.close();
+  }
 }
 
 /**
