@@ -24,13 +24,14 @@ import {
   type RedirectOutcome,
 } from '../../call/call.js';
 import type { CallEndedBy } from '../../call/call-end.js';
-import { Q850_CODES, type HangupCause } from '../../call/hangup-cause.js';
+import type { HangupCause } from '../../call/hangup-cause.js';
 import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
 import { holdOnMedia } from './hold.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import { reasonHeader } from './call-ending.js';
 import { placeLeg } from './place-leg.js';
 import { RecordingHandoff } from './recording-handoff.js';
 import { contactValues, deflect } from './redirect.js';
@@ -102,8 +103,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
     if (this.#hangupCause) return;
     const bridged = this.#bridged;
     this.#ended(cause, 'router');
-    const reason = { reason: `Q.850;cause=${Q850_CODES[cause]};text="${cause}"` };
-    await Promise.all([this.#options.leg.bye(reason), bridged?.bye(reason)]);
+    await Promise.all([this.#options.leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
