@@ -128,6 +128,18 @@ describe('receiveRefer: what a REFER of a bridged call gets', () => {
     assert.equal(refer('<sip:103@example.com>', { fromCaller: true }).transfer?.kind, 'target');
   });
 
+  it('Refer-Sub: false (RFC 4488): 202 saying so, no NOTIFY at all, and the transferor\'s leg still ends once the transfer settles', async () => {
+    const responses: SipResponse[] = [];
+    const transaction = { respond: (response: SipResponse) => responses.push(response) } as unknown as ServerTransaction;
+    const { leg, sent } = transferor();
+    const extra = 'Refer-To: <sip:103@example.com>\nRefer-Sub: false\nSupported: norefersub';
+    const transfer = receiveRefer(request({ method: 'REFER', toTag: 'ours', cseq: 4, extra }), transaction, leg, context());
+    assert.equal(responses[0].status, 202);
+    assert.equal(responses[0].headers.get('refer-sub'), 'false');
+    await transfer!.report.settle(200);
+    assert.deepEqual(sent.map(({ method }) => method), ['BYE']);
+  });
+
   it('a Refer-To naming us by the address of our Contact (not the domain) is ours too; with Replaces the dialog decides, whatever the host', () => {
     const byAddress = refer('sip:103@192.0.2.1');
     assert.equal(byAddress.status, 202, byAddress.warning);

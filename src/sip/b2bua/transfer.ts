@@ -99,8 +99,10 @@ export function receiveRefer(request: SipRequest, transaction: ServerTransaction
   const method = address.uri.params.get('method');
   if (method && method.toUpperCase() !== 'INVITE') return refuse(501, `Refer-To asks for ${method}: only INVITE (a transfer) is carried out`);
   const accept = (cause: TransferCause): AcceptedTransfer => {
-    transaction.respond(buildResponse(request, 202));
-    const report = new TransferReport(leg, referEvent(request), cause);
+    // RFC 4488: a transferor that asks for no subscription gets none (no NOTIFYs), and is told so.
+    const subscribed = request.headers.get('refer-sub')?.trim().toLowerCase() !== 'false';
+    transaction.respond(buildResponse(request, 202, undefined, subscribed ? {} : { 'refer-sub': 'false' }));
+    const report = new TransferReport(leg, subscribed ? referEvent(request) : undefined, cause);
     report.trying(context.clock);
     return { referTo: referTo[0], referredBy: referredBy(request), report };
   };
@@ -166,7 +168,8 @@ function referredBy(request: SipRequest): string {
  * the status of the transfer as message/sipfrag, the last one terminating
  * it (RFC 6665 §4.2.2, reason `noresource`, or `timeout` when no outcome
  * came while it lasted); then the transferor's leg ends (BLIND_TRANSFER…),
- * unless its phone hung up first.
+ * unless its phone hung up first. A REFER with `Refer-Sub: false` (RFC 4488)
+ * has no subscription: no NOTIFYs, the leg ends all the same.
  */
 export class TransferReport {
   #settled = false;
@@ -174,7 +177,8 @@ export class TransferReport {
 
   constructor(
     readonly transferor: DialogLeg,
-    private readonly event: string,
+    /** The subscription's Event (`refer;id=<CSeq>`); undefined when the transferor asked for none. */
+    private readonly event: string | undefined,
     /** What the transferor's leg ends with. */
     readonly cause: TransferCause,
   ) {}
@@ -199,7 +203,7 @@ export class TransferReport {
 
   async #notify(status: number, state: string): Promise<void> {
     const leg = this.transferor;
-    if (leg.ended || !leg.dialog) return;
+    if (this.event === undefined || leg.ended || !leg.dialog) return;
     await leg.send(
       'NOTIFY',
       { body: Buffer.from(`SIP/2.0 ${status} ${reasonPhrase(status)}\r\n`, 'utf8'), contentType: 'message/sipfrag;version=2.0' },
