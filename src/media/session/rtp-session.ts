@@ -1,8 +1,9 @@
 /**
  * One RTP endpoint on the media thread: its socket pair, what was
- * negotiated, where its peer sends from (source-latch.ts), what it sends every slot (a prompt,
- * DTMF events, silence — or nothing while it relays the other party), what
- * it receives (audio, telephone-events, in-band digits), its recording.
+ * negotiated, where its peer sends from (source-latch.ts), what it sends
+ * every slot (a prompt, DTMF events, silence — or nothing while it relays
+ * the other party), what it receives (audio, telephone-events, in-band
+ * digits), its recording.
  */
 import type { RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';

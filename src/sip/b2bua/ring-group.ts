@@ -71,7 +71,7 @@ export async function ring(request: RingRequest): Promise<RingOutcome> {
 type ForksOutcome = Extract<RingOutcome, { answered: true }> | { attempts: BridgeAttempt[] };
 
 /** Redirects followed one after another from one target: a phone forwarding to a phone that forwards… stops here. */
-export const MAX_REDIRECTS = 3;
+const MAX_REDIRECTS = 3;
 
 /** The user of the call's domain a redirect names (by the domain or by our own address in the URI's host); undefined when it names none. */
 function redirectedUser(uri: SipUri, fork: Fork, context: TargetContext): string | undefined {
