@@ -71,3 +71,32 @@ test('recordFile: the message ends on silence and on #, and the file holds what 
     await server.close();
   }
 });
+
+test('recordFile: a caller packetising 30 ms or 10 ms (not our 20) is recorded without gaps', async () => {
+  const server = await startTestRouter({ domain: { allowAnonymousPublic: true }, routes: { public: [{ name: 'silence', numbers: [SILENCE_NUMBER], schema: message('ptime') }] } });
+  try {
+    for (const ptimeMs of [30, 10]) {
+      const peer = await RtpPeer.open('PCMU');
+      try {
+        const before = await allCdrs(server);
+        const call = await callUas(server.udpPort, peer.offer(), SILENCE_NUMBER);
+        peer.useAnswer(call.answerSdp);
+        await peer.sendAudio(new ToneSource(parseToneStream('%(2000,0,400)')), 2000 / ptimeMs, ptimeMs);
+        const [cdr] = await newCdrs(server, before, 1, 30_000);
+        const samples = new wavefile.WaveFile(await readFile((cdr.variables as Record<string, string>).webitel_record_file_name)).getSamples(false, Int16Array) as unknown as Int16Array;
+        // 1.5 s from the caller's first voiced frame (the message starts before the caller's audio arrives): the tone in every 20 ms frame but one.
+        const level = (frame: Int16Array) => frame.reduce((sum, sample) => sum + Math.abs(sample), 0) / 160;
+        const first = Array.from({ length: samples.length / 160 }, (_, index) => index).find((index) => level(samples.subarray(index * 160, (index + 1) * 160)) >= 1000) ?? 0;
+        const frames = Array.from({ length: 75 }, (_, index) => samples.subarray((first + index) * 160, (first + index + 1) * 160));
+        const gaps = frames.filter((frame) => frame.length < 160 || level(frame) < 1000).length;
+        // One at most: at the start, a packet's remainder waits for the next packet (10 ms ahead of our 20 ms slot).
+        assert.ok(gaps <= 1, `ptime ${ptimeMs}: ${gaps} of 75 frames silent`);
+        await call.bye();
+      } finally {
+        peer.close();
+      }
+    }
+  } finally {
+    await server.close();
+  }
+});

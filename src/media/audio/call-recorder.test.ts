@@ -42,6 +42,31 @@ test('a source running ahead of the clock loses its oldest frames, counted', asy
   assert.equal(left[0], 5);
 });
 
+test('a peer packetising 30 ms (ptime 30) is recorded whole and continuous on the 20 ms timeline', async () => {
+  const path = join(await mkdtemp(join(tmpdir(), 'rec-')), 'r.wav');
+  const recorder = new CallRecorder(path);
+  await recorder.opened();
+  const packet = (index: number) => Int16Array.from({ length: 240 }, (_, n) => index * 240 + n);
+  // Three 30 ms packets arrive in the time of four and a half slots.
+  recorder.push('left', packet(0));
+  recorder.slot();
+  recorder.slot();
+  recorder.push('left', packet(1));
+  recorder.slot();
+  recorder.push('left', packet(2));
+  recorder.slot();
+  recorder.slot();
+  recorder.slot();
+  const summary = await recorder.stop();
+  assert.equal(summary.overrunFrames, 0);
+  const [left] = new wavefile.WaveFile(await readFile(path)).getSamples(false, Int16Array) as unknown as [Int16Array];
+  // One slot of silence while the first packet's last 10 ms waits for the next; then it flows on.
+  assert.equal(left.length, 6 * 160);
+  assert.deepEqual([...left.subarray(160, 320)], new Array(160).fill(0));
+  const heard = [...left].filter((_, n) => n < 160 || n >= 320);
+  assert.deepEqual(heard.slice(0, 640), Array.from({ length: 640 }, (_, n) => n));
+});
+
 test('a recording that cannot be created is an error at start', async () => {
   const recorder = new CallRecorder('/nonexistent-dir/r.wav');
   await assert.rejects(recorder.opened(), /ENOENT/);

@@ -11,10 +11,11 @@
  */
 import { unlink } from 'node:fs/promises';
 import { SAMPLES_PER_FRAME } from '../codec.js';
+import { SampleQueue } from './sample-queue.js';
 import { WavStreamWriter } from './wav-stream.js';
 
-/** Frames waiting per channel; more means a source sends faster than real time, and the oldest go. */
-const MAX_QUEUED_FRAMES = 10;
+/** Audio waiting per channel (200 ms); more means a source sends faster than real time, and the oldest goes. */
+const MAX_QUEUED_SAMPLES = 10 * SAMPLES_PER_FRAME;
 
 export interface RecordingOptions {
   /** Each side on its own channel (the default), or both mixed into one. */
@@ -37,12 +38,12 @@ export interface RecordingSummary {
 export type Channel = 'left' | 'right';
 
 export class CallRecorder {
-  readonly #queues: Record<Channel, Int16Array[]> = { left: [], right: [] };
+  readonly #queues: Record<Channel, SampleQueue> = { left: new SampleQueue(MAX_QUEUED_SAMPLES), right: new SampleQueue(MAX_QUEUED_SAMPLES) };
+  readonly #frames: Record<Channel, Int16Array> = { left: new Int16Array(SAMPLES_PER_FRAME), right: new Int16Array(SAMPLES_PER_FRAME) };
   readonly #wav: WavStreamWriter;
   readonly #stereo: boolean;
   readonly #minDurationMs: number;
   readonly onlyWhileBridged: boolean;
-  #overrun = 0;
 
   constructor(
     readonly path: string,
@@ -59,22 +60,18 @@ export class CallRecorder {
     return this.#wav.opened();
   }
 
-  /** A decoded 20 ms frame for a channel, in arrival order. */
-  push(channel: Channel, frame: Int16Array): void {
-    const queue = this.#queues[channel];
-    queue.push(frame);
-    if (queue.length > MAX_QUEUED_FRAMES) {
-      queue.shift();
-      this.#overrun += 1;
-    }
+  /** Decoded audio for a channel (a packet's worth, whatever its length), in arrival order. */
+  push(channel: Channel, samples: Int16Array): void {
+    this.#queues[channel].push(samples);
   }
 
   /** One slot of the timeline: a frame per side, silence where none came. */
   slot(): void {
     const offset = this.#wav.nextFrame();
     const view = this.#wav.frameView;
-    const left = this.#queues.left.shift();
-    const right = this.#queues.right.shift();
+    const { left, right } = this.#frames;
+    this.#queues.left.take(left);
+    this.#queues.right.take(right);
     if (this.#stereo) {
       writeChannel(view, offset, left);
       writeChannel(view, offset + 2, right);
@@ -85,14 +82,14 @@ export class CallRecorder {
 
   /** A slot that is not recorded (the call is not bridged): what came for it goes. */
   skipSlot(): void {
-    this.#queues.left.length = 0;
-    this.#queues.right.length = 0;
+    this.#queues.left.clear();
+    this.#queues.right.clear();
   }
 
   /** Writes what is left and the final sizes into the header; deletes a recording shorter than its minimum. */
   async stop(): Promise<RecordingSummary> {
     await this.#wav.finish();
-    const summary: RecordingSummary = { path: this.path, durationMs: this.#wav.durationMs, overrunFrames: this.#overrun };
+    const summary: RecordingSummary = { path: this.path, durationMs: this.#wav.durationMs, overrunFrames: Math.ceil((this.#queues.left.droppedSamples + this.#queues.right.droppedSamples) / SAMPLES_PER_FRAME) };
     if (summary.durationMs >= this.#minDurationMs) return summary;
     await unlink(this.path);
     return { ...summary, discarded: true };
@@ -100,14 +97,14 @@ export class CallRecorder {
 }
 
 /** One channel of a stereo frame: every other sample, starting at `offset`. */
-function writeChannel(view: DataView, offset: number, frame: Int16Array | undefined): void {
-  for (let n = 0; n < SAMPLES_PER_FRAME; n++) view.setInt16(offset + n * 4, frame ? frame[n] : 0, true);
+function writeChannel(view: DataView, offset: number, frame: Int16Array): void {
+  for (let n = 0; n < SAMPLES_PER_FRAME; n++) view.setInt16(offset + n * 4, frame[n], true);
 }
 
 /** A mono frame: the two sides summed, clipped to 16 bits. */
-function writeMix(view: DataView, offset: number, left: Int16Array | undefined, right: Int16Array | undefined): void {
+function writeMix(view: DataView, offset: number, left: Int16Array, right: Int16Array): void {
   for (let n = 0; n < SAMPLES_PER_FRAME; n++) {
-    const sum = (left ? left[n] : 0) + (right ? right[n] : 0);
+    const sum = left[n] + right[n];
     view.setInt16(offset + n * 2, Math.max(-32_768, Math.min(32_767, sum)), true);
   }
 }

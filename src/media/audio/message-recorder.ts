@@ -6,6 +6,7 @@
  * when its mean absolute amplitude is under the threshold.
  */
 import { SAMPLES_PER_FRAME, PTIME_MS } from '../codec.js';
+import { SampleQueue } from './sample-queue.js';
 import { WavStreamWriter } from './wav-stream.js';
 
 export interface MessageOptions {
@@ -30,12 +31,13 @@ export interface MessageRecording {
   digit?: string;
 }
 
-/** Frames waiting; more means the caller sends faster than real time, and the oldest go. */
-const MAX_QUEUED_FRAMES = 10;
+/** Audio waiting (200 ms); more means the caller sends faster than real time, and the oldest goes. */
+const MAX_QUEUED_SAMPLES = 10 * SAMPLES_PER_FRAME;
 
 export class MessageRecorder {
   readonly #wav: WavStreamWriter;
-  readonly #queue: Int16Array[] = [];
+  readonly #queue = new SampleQueue(MAX_QUEUED_SAMPLES);
+  readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
   #silentMs = 0;
   #ended: Promise<MessageRecording> | undefined;
   #resolve!: (recording: MessageRecording) => void;
@@ -63,22 +65,21 @@ export class MessageRecorder {
     return this.#ended !== undefined;
   }
 
-  /** A decoded 20 ms frame of the caller, in arrival order. */
-  push(frame: Int16Array): void {
-    if (this.ended) return;
-    this.#queue.push(frame);
-    if (this.#queue.length > MAX_QUEUED_FRAMES) this.#queue.shift();
+  /** Decoded audio of the caller (a packet's worth, whatever its length), in arrival order. */
+  push(samples: Int16Array): void {
+    if (!this.ended) this.#queue.push(samples);
   }
 
   /** One slot of the timeline; true once the message has ended (by length or silence). */
   slot(): boolean {
     if (this.ended) return true;
-    const frame = this.#queue.shift();
+    const frame = this.#frame;
+    this.#queue.take(frame);
     const offset = this.#wav.nextFrame();
     const view = this.#wav.frameView;
     let level = 0;
     for (let n = 0; n < SAMPLES_PER_FRAME; n++) {
-      const sample = frame ? frame[n] : 0;
+      const sample = frame[n];
       view.setInt16(offset + n * 2, sample, true);
       level += Math.abs(sample);
     }

@@ -64,14 +64,20 @@ export class RtpPeer {
     this.socket.send(serializeRtp({ payloadType, marker, sequenceNumber: this.#sequence, timestamp, ssrc: this.ssrc, payload }), this.remote.port, this.remote.address);
   }
 
-  /** Sends the source's frames every 20 ms until it ends (or `maxFrames`). */
-  async sendAudio(source: AudioSource, maxFrames = 1500): Promise<void> {
+  /** Sends the source's audio, a packet every `ptimeMs` (20 by default), until it ends (or `maxPackets`). */
+  async sendAudio(source: AudioSource, maxPackets = 1500, ptimeMs = 20): Promise<void> {
     const frame = new Int16Array(160);
+    const packet = new Int16Array(8 * ptimeMs);
+    let filled = 0;
     const start = performance.now();
-    for (let n = 0; n < maxFrames && source.read(frame); n++) {
-      this.sendPacket(this.codec === 'PCMU' ? 0 : 8, encodeFrame(this.codec, frame));
-      this.#timestamp = (this.#timestamp + 160) >>> 0;
-      await sleep(Math.max(0, start + (n + 1) * 20 - performance.now()));
+    for (let n = 0; n < maxPackets; n++) {
+      for (let at = 0; at < packet.length; at++) {
+        if (filled % 160 === 0 && !source.read(frame)) return;
+        packet[at] = frame[filled++ % 160];
+      }
+      this.sendPacket(this.codec === 'PCMU' ? 0 : 8, encodeFrame(this.codec, packet));
+      this.#timestamp = (this.#timestamp + packet.length) >>> 0;
+      await sleep(Math.max(0, start + (n + 1) * ptimeMs - performance.now()));
     }
   }
 
