@@ -18,11 +18,12 @@ export type EngineRequest =
   | { op: 'report' }
   | { op: 'exit' };
 
-/** A closed session: its statistics and the digits it heard, in order. */
+/** A closed session: its statistics and the digits it heard, in order; what it recorded against the time it recorded. */
 export interface ClosedSession {
   id: string;
   stats: SessionStats;
   digits: string;
+  recording?: { fileMs: number; wallMs: number };
 }
 
 export interface EngineResources {
@@ -43,7 +44,7 @@ if (busyShare > 0) {
     while (performance.now() < until);
   }, 100);
 }
-const sessions = new Map<string, { session: MediaSession; digits: string }>();
+const sessions = new Map<string, { session: MediaSession; digits: string; recordingFrom?: number }>();
 
 process.on('message', (message: { seq: number; request: EngineRequest }) => {
   handle(message.request).then(
@@ -56,7 +57,14 @@ async function close(id: string): Promise<ClosedSession> {
   const entry = sessions.get(id);
   if (!entry) throw new Error(`no session ${id}`);
   sessions.delete(id);
-  return { id, stats: await entry.session.close(), digits: entry.digits };
+  const recording = entry.recordingFrom === undefined ? undefined : await stopRecording(entry.session, entry.recordingFrom);
+  return { id, stats: await entry.session.close(), digits: entry.digits, ...(recording ? { recording } : {}) };
+}
+
+async function stopRecording(session: MediaSession, from: number): Promise<ClosedSession['recording']> {
+  const wallMs = performance.now() - from;
+  const summary = await session.stopRecording();
+  return summary && { fileMs: summary.durationMs, wallMs };
 }
 
 async function handle(request: EngineRequest): Promise<unknown> {
@@ -74,8 +82,12 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return null;
     case 'relay':
       return engine.relay(sessions.get(request.a)!.session, sessions.get(request.b)!.session);
-    case 'record':
-      return sessions.get(request.id)!.session.startRecording(request.path);
+    case 'record': {
+      const entry = sessions.get(request.id)!;
+      await entry.session.startRecording(request.path);
+      entry.recordingFrom = performance.now();
+      return null;
+    }
     case 'close':
       return close(request.id);
     case 'resources': {

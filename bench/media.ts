@@ -8,7 +8,7 @@
  * digits exactly (none missed or doubled). MODE=relay: STREAMS/2 pairs of
  * phones bridged through the engine, each sending to the other. MODE=record:
  * relay, and each pair's first leg recorded to a stereo WAV (in a temporary
- * folder). MODE=mix: the soak — STREAMS phones, 40 % on IVR calls (with
+ * folder); each file's length is compared with the time it was recording. MODE=mix: the soak — STREAMS phones, 40 % on IVR calls (with
  * digits), 40 % relayed, 20 % relayed and recorded; every call hangs up after
  * CALL_SECONDS (default 30, staggered) and a new one takes its place, and the
  * engine process's memory and file descriptors are printed every minute.
@@ -77,6 +77,8 @@ interface Call {
 
 const totals = { engineSent: 0, engineReceived: 0, failedPackets: 0, callsEnded: 0, failures: 0, digitsPressed: 0, digitsHeard: 0, digitMismatches: 0 };
 const jitters: number[] = [];
+/** Each recording's file length minus the time it was recording (ms), and that time. */
+const recordingDrifts: { driftMs: number; wallMs: number }[] = [];
 let currentSlot = 0;
 let digitsPressed = 0;
 const recordings = MODE === 'record' || MODE === 'mix' ? await mkdtemp(join(tmpdir(), 'bench-media-')) : undefined;
@@ -117,6 +119,7 @@ async function account(call: Call, closed: ClosedSession[]): Promise<void> {
     totals.digitsPressed += phone.digitsSent.length;
     totals.digitsHeard += session.digits.length;
     if (session.digits !== phone.digitsSent) totals.digitMismatches += 1;
+    if (session.recording) recordingDrifts.push({ driftMs: session.recording.fileMs - session.recording.wallMs, wallMs: session.recording.wallMs });
   }
   totals.callsEnded += 1;
 }
@@ -243,6 +246,11 @@ console.log(`  RcvbufErrors during the measurement: ${rcvbufDuring} (target 0)`)
 console.log(`  jitter at the phones: p50 ${percentile(jitters, 0.5).toFixed(2)} ms, p99 ${percentile(jitters, 0.99).toFixed(2)} ms over ${jitters.length} call legs (target p99 <= 10)`);
 if (totals.digitsPressed > 0) {
   console.log(`  digits (RFC 4733): ${totals.digitsPressed} pressed, ${totals.digitsHeard} heard, ${totals.digitMismatches} calls heard other digits than were pressed (target: all heard, once, 0 calls)`);
+}
+if (recordingDrifts.length > 0) {
+  const worst = recordingDrifts.reduce((far, each) => (Math.abs(each.driftMs) > Math.abs(far.driftMs) ? each : far));
+  const driftRange = `${Math.min(...recordingDrifts.map((each) => each.driftMs)).toFixed(1)} to ${Math.max(...recordingDrifts.map((each) => each.driftMs)).toFixed(1)} ms`;
+  console.log(`  recordings: ${recordingDrifts.length} files, length minus the time recorded ${driftRange}, the farthest ${worst.driftMs.toFixed(1)} ms over ${(worst.wallMs / 1000).toFixed(1)} s (target ±20 ms per 10 minutes; the file is whole 20 ms frames)`);
 }
 console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
 console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);

@@ -3,7 +3,10 @@
  * clock (performance.now), so timer lateness never accumulates into drift.
  * When the thread was busy past a slot, the next tick reports the missed
  * slots so senders skip them (advance their timestamps and prompts) instead
- * of sending a burst.
+ * of sending a burst. A thread busy with packets runs its timers only
+ * between batches of socket events (a batch of thousands takes
+ * milliseconds): the sockets call `catchUp` first on every packet, so a due
+ * slot waits for one packet, not for the batch.
  */
 import { performance } from 'node:perf_hooks';
 import { PTIME_MS } from '../codec.js';
@@ -17,6 +20,8 @@ export class Ticker {
   #origin = 0;
   #slot = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** When the next slot is due (performance.now); Infinity while stopped. */
+  #dueAt = Infinity;
   #lastTickAt: number | undefined;
   /** Time between consecutive ticks (ms), for the benchmark's send-interval figure. */
   readonly intervals: number[] = [];
@@ -44,14 +49,22 @@ export class Ticker {
     this.#schedule();
   }
 
+  /** Runs the slot now if it is due: called for every packet a socket of the thread receives. */
+  readonly catchUp = (): void => {
+    if (performance.now() < this.#dueAt) return;
+    clearTimeout(this.#timer);
+    this.#tick();
+  };
+
   #stop(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#dueAt = Infinity;
   }
 
   #schedule(): void {
-    const due = this.#origin + (this.#slot + 1) * PTIME_MS;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, due - performance.now()));
+    this.#dueAt = this.#origin + (this.#slot + 1) * PTIME_MS;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, this.#dueAt - performance.now()));
   }
 
   #tick(): void {
@@ -70,5 +83,6 @@ export class Ticker {
       }
     }
     if (this.#listeners.size > 0) this.#schedule();
+    else this.#dueAt = Infinity;
   }
 }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { performance } from 'node:perf_hooks';
+import { Ticker } from './ticker.js';
+
+const busyFor = (ms: number) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
+test('catchUp runs a due slot at once, on a thread too busy for its timer; before that it does nothing', () => {
+  const ticker = new Ticker();
+  const slots: number[] = [];
+  const listener = (missed: number) => slots.push(missed);
+  ticker.add(listener);
+  try {
+    ticker.catchUp();
+    assert.deepEqual(slots, [], 'not due yet');
+    busyFor(25);
+    ticker.catchUp();
+    assert.deepEqual(slots, [0], 'the first slot, run from the packet path');
+    ticker.catchUp();
+    assert.deepEqual(slots, [0], 'the next slot is not due yet');
+    busyFor(45);
+    ticker.catchUp();
+    assert.equal(slots.length, 2, 'one slot run for the time busy');
+    assert.ok(slots[1] >= 1, 'the slots missed while busy are reported, not run one by one');
+  } finally {
+    ticker.delete(listener);
+  }
+  ticker.catchUp();
+  assert.equal(slots.length, 2, 'a stopped ticker runs nothing');
+});
+
+test('the timer still runs the slots of an idle thread, 20 ms apart', async () => {
+  const ticker = new Ticker();
+  const at: number[] = [];
+  const listener = () => at.push(performance.now());
+  ticker.add(listener);
+  await new Promise((resolve) => setTimeout(resolve, 110));
+  ticker.delete(listener);
+  assert.ok(at.length >= 4, `${at.length} slots in 110 ms`);
+});
