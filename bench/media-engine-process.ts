@@ -101,13 +101,11 @@ async function handle(request: EngineRequest): Promise<unknown> {
       return resources;
     }
     case 'measure':
-      await engine.tickIntervals();
-      return process.cpuUsage();
+      return { cpu: process.cpuUsage(), slotIntervals: (await engine.health()).slotIntervals };
     case 'report': {
-      const intervals = await engine.tickIntervals();
-      const { slotFailures } = await engine.health();
+      const { slotFailures, slotIntervals } = await engine.health();
       const closed = await Promise.all([...sessions.keys()].map(close));
-      return { closed, intervals, slotFailures, cpu: process.cpuUsage() };
+      return { closed, slotIntervals, slotFailures, cpu: process.cpuUsage() };
     }
     case 'exit':
       // Closing the engine ends its worker normally, so a CPU profile (PROFILE=) is written for it too.

@@ -1,260 +1,216 @@
 /**
- * `npm run bench:media`: the media engine in its own process
- * (bench/media-engine-process.ts), RTP load from this one over loopback.
- *
- * MODE=ivr (default): STREAMS phones, each hears a looping prompt tone from
- * the engine and sends 20 ms packets to it; DIGITS (default 10,000) RFC 4733
- * digits are pressed among them, and each session must hear its phone's
- * digits exactly (none missed or doubled). MODE=relay: STREAMS/2 pairs of
- * phones bridged through the engine, each sending to the other. MODE=record:
- * relay, and each pair's first leg recorded to a stereo WAV (in a temporary
- * folder); each file's length is compared with the time it was recording. MODE=mix: the soak — STREAMS phones, 40 % on IVR calls (with
- * digits), 40 % relayed, 20 % relayed and recorded; every call hangs up after
- * CALL_SECONDS (default 30, staggered) and a new one takes its place, and the
- * engine process's memory and file descriptors are printed every minute.
- * SECONDS (default 20, at most 3600) after 2 s of warm-up. The phones are a
- * native process (bench/media-phones.ts), compiled with the system's cc.
- * Reported: the engine's send-interval p99 (its media clock), received/sent
- * both ways, the kernel's UDP receive-buffer drops (RcvbufErrors,
- * /proc/net/snmp) during the run, jitter p99 over the calls as the phones
- * measured it (RFC 3550), the engine process's CPU per stream, and failures.
- * MAIN_BUSY=50 keeps the engine process's main thread (where SIP runs) busy
- * half the time, to show the media worker's timing does not depend on it.
- * PROFILE=<folder> has the engine process write CPU profiles there.
- * THREADS=<n> sets the engine's media threads (media.threads; default: the
- * machine's cores). CROSS=1 opens a bridge's two legs on different threads
- * where it can (as a bridge of two existing calls may be), so the relay
- * crosses threads.
+ * `npm run bench:media`: the router as `npm start` runs it (compiled dist/,
+ * its own process, a configuration generated here) carrying the media of
+ * calls placed over SIP by a carrier (bench/media-carrier.ts, 127.0.0.2, the
+ * router's gateway), their RTP from the native load phones
+ * (bench/media-phones.ts). The modes and load are in bench/media-harness.ts;
+ * here each call kind is a public number whose schema does what real flows do:
+ * - ivr: answer, a looping prompt with getDigits (up to 200 digits, ended
+ *   by #) into `pressed`, then the prompt again. The phone presses # before
+ *   it hangs up; each call's CDR must hold exactly the digits it pressed.
+ * - relay: answer, a short prompt (so the media is the router's), then a
+ *   bridge to the carrier, which answers with the call's second phone.
+ * - record: recordSession, then the same bridge.
+ * Reported from the router's /metrics: its media clock's tick intervals,
+ * RTP packets sent and received, CPU, memory; and the signalling it did
+ * meanwhile (calls set up per second, set-up time). THREADS sets
+ * media.threads.
  */
-import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClosedSession, EngineRequest, EngineResources } from './media-engine-process.js';
-import { DIGIT_SLOTS, PhoneBank, type Phone } from './media-phones.js';
-import { percentile } from './figures.js';
+import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
+import { SLOT_INTERVAL_BOUNDS_MS } from '../src/media/session/ticker.js';
+import { freeUdpPort } from '../test/support/sip/sipp.js';
+import { Carrier, type PlacedCall } from './media-carrier.js';
+import { DIGIT_SLOTS } from './media-phones.js';
+import { runMediaBench, type Call, type CallKind, type MediaSystem, type SystemReport } from './media-harness.js';
+import { freeTcpPort, startRouterProcess, writeRouterConfig } from './sip/router-process.js';
 
-type CallKind = 'ivr' | 'relay' | 'record';
-const MODES = ['ivr', 'relay', 'record', 'mix'] as const;
-const MODE = MODES.find((mode) => mode === process.env.MODE) ?? 'ivr';
-const STREAMS = Number(process.env.STREAMS ?? 200);
-const SECONDS = Math.min(3600, Number(process.env.SECONDS ?? 20));
-const CALL_SLOTS = MODE === 'mix' ? Number(process.env.CALL_SECONDS ?? 30) * 50 : Infinity;
-const WARM_UP_SLOTS = 100;
-/** Digits are pressed until a second before the end, so every one is complete. */
-const DIGIT_WINDOW_SLOTS = (SECONDS + 1) * 50 + WARM_UP_SLOTS;
-const DIGITS = MODE === 'ivr' ? Number(process.env.DIGITS ?? 10_000) : Infinity;
+const CARRIER_IP = '127.0.0.2';
+const DOMAIN = 'bench.example';
+const NUMBERS: Record<CallKind, string> = { ivr: '0441000001', relay: '0441000002', record: '0441000003' };
+const PROMPT = { type: 'tone', name: '%(1000,0,440);loops=-1' };
+const TO_CARRIER = { bridge: { endpoints: [{ type: 'gateway', name: 'carrier', dialString: '${caller_id_number}' }] } };
+const SCHEMAS: Record<CallKind, unknown[]> = {
+  ivr: [
+    { answer: '' },
+    { playback: { files: [PROMPT], terminator: '#', getDigits: { min: 1, max: 200, timeout: 3_600_000, setVar: 'pressed' } } },
+    { playback: { files: [PROMPT] } },
+  ],
+  relay: [{ answer: '' }, { playback: { files: [{ type: 'silence', name: '100' }] } }, TO_CARRIER],
+  record: [{ recordSession: { action: 'start', name: 'bench' } }, TO_CARRIER],
+};
+const HASH_EVENT = 11;
+/** The phones' caller numbers: a call's number names it when the router's bridge comes back to the carrier. */
+const FIRST_CALLER = 380_500_000_000;
 
-// PROFILE=<folder>: the engine process (its media worker included) writes CPU profiles there.
-const profiling = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : [];
-const child = fork(new URL('./media-engine-process.ts', import.meta.url).pathname, { execArgv: ['--import', 'tsx', ...profiling], env: process.env });
-let seq = 0;
-const waiting = new Map<number, (reply: { value?: unknown; error?: string }) => void>();
-child.on('message', (reply: { seq: number; value?: unknown; error?: string }) => waiting.get(reply.seq)?.(reply));
-function ask<T>(request: EngineRequest): Promise<T> {
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    waiting.set(id, (reply) => {
-      waiting.delete(id);
-      if (reply.error) reject(new Error(reply.error));
-      else resolve(reply.value as T);
-    });
-    child.send({ seq: id, request });
-  });
+interface Link {
+  placed: PlacedCall;
+  callerNumber: string;
 }
 
-interface Call {
-  kind: CallKind;
-  phones: Phone[];
-  sessions: string[];
-  endSlot: number;
-  ending: boolean;
-  /** IVR: when its phone presses its next digit. */
-  nextDigitSlot: number;
+const work = await mkdtemp(join(tmpdir(), 'bench-media-router-'));
+const dataDir = join(work, 'data');
+await mkdir(dataDir, { recursive: true });
+const [sipPort, httpPort, carrierPort] = [await freeUdpPort(), await freeTcpPort(), await freeUdpPort(CARRIER_IP)];
+const configFile = await writeRouterConfig({
+  dir: work,
+  sipPort,
+  httpPort,
+  logLevel: process.env.LOG_LEVEL_ROUTER ?? 'warn',
+  domain: DOMAIN,
+  users: ['100'],
+  passwordOf: () => 'bench-secret-100',
+  gateway: { host: CARRIER_IP, port: carrierPort },
+  timeZone: 'Europe/Kyiv',
+  media: { bindAddress: '127.0.0.1', ...(process.env.THREADS ? { threads: Number(process.env.THREADS) } : {}) },
+  routes: (Object.keys(NUMBERS) as CallKind[]).map((kind) => ({ name: kind, number: NUMBERS[kind], schema: SCHEMAS[kind] })),
+});
+const router = await startRouterProcess({ name: 'router', configFile, sipPort, httpPort, logFile: join(work, 'router.log'), bin: 'bin/callrouter.js', nodeArgs: [] });
+const carrier = await Carrier.open(CARRIER_IP, carrierPort, { address: '127.0.0.1', port: sipPort });
+
+/**
+ * Calls waiting for the router's bridge to reach the carrier, by the caller
+ * number's last nine digits (the router writes it in national format,
+ * 0500000000 for 380500000000): their second phone answers it.
+ */
+const bridging = new Map<string, Call<Link>>();
+const bridgeKey = (number: string) => number.slice(-9);
+carrier.onOffer = (offer) => {
+  const key = bridgeKey(offer.user);
+  const call = bridging.get(key);
+  if (!call) return undefined;
+  bridging.delete(key);
+  // As a phone starts sending once it has answered: a packet that came before the router read the 200 would have nowhere to go yet.
+  setTimeout(() => {
+    call.phones[1].join(offer.offerSdp);
+    bridging.delete(`${key} joining`);
+  }, 50);
+  bridging.set(`${key} joining`, call);
+  return call.phones[1].offer();
+};
+
+let nextCaller = FIRST_CALLER;
+/** What each IVR call pressed, by its Call-ID, for the CDRs at the end. */
+const pressedByCallId = new Map<string, string>();
+let before: { cpuSeconds: number; slotIntervals: number[] } | undefined;
+
+async function metrics(): Promise<{ text: string; value(series: string): number }> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? NaN);
+  return { text, value };
 }
 
-const totals = { engineSent: 0, engineReceived: 0, failedPackets: 0, callsEnded: 0, failures: 0, digitsPressed: 0, digitsHeard: 0, digitMismatches: 0 };
-const jitters: number[] = [];
-/** Each recording's file length minus the time it was recording (ms), and that time. */
-const recordingDrifts: { driftMs: number; wallMs: number }[] = [];
-let currentSlot = 0;
-let digitsPressed = 0;
-const recordings = MODE === 'record' || MODE === 'mix' ? await mkdtemp(join(tmpdir(), 'bench-media-')) : undefined;
-let recordingCount = 0;
-
-function callKinds(): CallKind[] {
-  if (MODE !== 'mix') return Array.from({ length: MODE === 'ivr' ? STREAMS : Math.floor(STREAMS / 2) }, () => MODE);
-  const ivr = Math.round(STREAMS * 0.4);
-  const relay = Math.floor((STREAMS * 0.4) / 2);
-  const record = Math.floor((STREAMS - ivr - 2 * relay) / 2);
-  return [...Array<CallKind>(ivr).fill('ivr'), ...Array<CallKind>(relay).fill('relay'), ...Array<CallKind>(record).fill('record')];
+function slotIntervals(reading: { value(series: string): number }): number[] {
+  return SLOT_INTERVAL_BOUNDS_MS.map(String).concat('+Inf').map((bound) => reading.value(`callrouter_media_slot_intervals_total{upto_ms="${bound}"}`) || 0);
 }
 
-/** Sessions for the call's phones, set up as its kind wants; the phones start sending once it is. */
-async function connect(call: Call): Promise<void> {
-  // A bridge's second leg opens beside the first, as the router opens a bridge's B-leg: one media thread per call.
-  // CROSS: placed on its own, it goes to the thread with fewer sessions, the other one.
-  const first = await ask<{ id: string; sdp: string }>({ op: 'answer', offer: call.phones[0].offer() });
-  const near = process.env.CROSS ? undefined : first.id;
-  const others = await Promise.all(call.phones.slice(1).map((phone) => ask<{ id: string; sdp: string }>({ op: 'answer', offer: phone.offer(), near })));
-  const answers = [first, ...others];
-  call.sessions = answers.map((answer) => answer.id);
-  if (call.kind === 'ivr') await ask({ op: 'play', id: call.sessions[0], spec: '%(1000,0,440);loops=-1' });
-  else await ask({ op: 'relay', a: call.sessions[0], b: call.sessions[1] });
-  if (call.kind === 'record') await ask({ op: 'record', id: call.sessions[0], path: join(recordings!, `${recordingCount++ % 1000}.wav`) });
-  for (const [index, answer] of answers.entries()) call.phones[index].join(answer.sdp);
-}
-
-/** What the engine's side of a finished call says, checked against what its phones did. */
-async function account(call: Call, closed: ClosedSession[]): Promise<void> {
-  for (const [index, session] of closed.entries()) {
-    totals.engineSent += session.stats.packetsSent;
-    totals.engineReceived += session.stats.packetsReceived;
-    totals.failedPackets += session.stats.failedPackets;
-    const phone = call.phones[index];
-    const reception = await phone.reception();
-    if (reception.received > 1) jitters.push(reception.jitterMs);
-    totals.digitsPressed += phone.digitsSent.length;
-    totals.digitsHeard += session.digits.length;
-    if (session.digits !== phone.digitsSent) totals.digitMismatches += 1;
-    if (session.recording) recordingDrifts.push({ driftMs: session.recording.fileMs - session.recording.wallMs, wallMs: session.recording.wallMs });
-  }
-  totals.callsEnded += 1;
-}
-
-function fail(what: string, error: unknown): void {
-  totals.failures += 1;
-  if (totals.failures <= 5) console.error(`  failure: ${what}: ${(error as Error).message}`);
-}
-
-/** Hangs up (after what is in flight has landed, and the engine has read it) and calls again. */
-async function redial(call: Call): Promise<void> {
-  for (const phone of call.phones) phone.leave();
-  await sleep(200);
+/** Each IVR call's CDR against what its phone pressed (the router stopped: every CDR is written). */
+async function checkDigits(): Promise<{ heard: number; mismatches: number; notes: string[] }> {
+  const store = openSqliteCdrStore({ path: join(dataDir, 'cdr.sqlite') });
+  const heardByCallId = new Map<string, string>();
   try {
-    const closed = await Promise.all(call.sessions.map((id) => ask<ClosedSession>({ op: 'close', id })));
-    call.sessions = [];
-    await account(call, closed);
-    await connect(call);
-    call.endSlot = currentSlot + CALL_SLOTS;
-  } catch (error) {
-    fail('redial', error);
-    call.endSlot = currentSlot + 50;
+    for (let from = 0; ; from += 5_000) {
+      const page = await store.search({ query: { match_all: {} }, from, size: 5_000 });
+      for (const hit of page.hits.hits) {
+        const variables = (hit._source?.variables ?? {}) as Record<string, unknown>;
+        if (typeof variables.sip_call_id === 'string' && pressedByCallId.has(variables.sip_call_id)) heardByCallId.set(variables.sip_call_id, String(variables.pressed ?? ''));
+      }
+      if (page.hits.hits.length < 5_000) break;
+    }
+  } finally {
+    await store.close();
   }
-  call.ending = false;
-}
-
-/** This slot's doings of a call: its next digit, or its hang-up. */
-function direct(call: Call, slot: number, digitEvery: number): void {
-  if (call.ending) return;
-  if (slot >= call.endSlot) {
-    call.ending = true;
-    void redial(call);
-    return;
+  let heard = 0;
+  let mismatches = 0;
+  for (const [callId, pressed] of pressedByCallId) {
+    const got = heardByCallId.get(callId);
+    heard += got?.length ?? 0;
+    if (got !== pressed) mismatches += 1;
   }
-  const [phone] = call.phones;
-  if (call.kind !== 'ivr' || slot < call.nextDigitSlot || !phone.onCall || phone.pressing(slot)) return;
-  if (slot + DIGIT_SLOTS + 3 >= Math.min(call.endSlot, DIGIT_WINDOW_SLOTS) || digitsPressed >= DIGITS) return;
-  phone.press((slot * 7 + call.nextDigitSlot) % 16, slot);
-  digitsPressed += 1;
-  call.nextDigitSlot = slot + digitEvery;
+  const missing = [...pressedByCallId.keys()].filter((callId) => !heardByCallId.has(callId)).length;
+  return { heard, mismatches, notes: missing > 0 ? [`${missing} IVR calls without a CDR naming their digits`] : [] };
 }
 
-function rcvbufErrors(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
-  const [names, values] = lines.map((line) => line.split(/\s+/));
-  return Number(values[names.indexOf('RcvbufErrors')]);
-}
+const system: MediaSystem<Link> = {
+  name: 'router process',
+  // The IVR's input ends on #: its phones press 0–9.
+  digitEvents: 10,
+  async connect(call) {
+    const callerNumber = String(nextCaller++);
+    const key = bridgeKey(callerNumber);
+    if (call.kind !== 'ivr') bridging.set(key, call);
+    try {
+      const placed = await carrier.call(NUMBERS[call.kind], callerNumber, call.phones[0].offer());
+      call.phones[0].join(placed.answerSdp);
+      // A bridged call is connected once its second phone has answered the router's bridge.
+      for (let waited = 0; call.kind !== 'ivr' && (bridging.has(key) || bridging.has(`${key} joining`)); waited += 10) {
+        if (waited > 10_000) throw new Error(`the router's bridge for ${callerNumber} did not reach the carrier`);
+        await sleep(10);
+      }
+      return { placed, callerNumber };
+    } finally {
+      bridging.delete(key);
+      bridging.delete(`${key} joining`);
+    }
+  },
+  async beforeHangUp(call, slot) {
+    if (call.kind !== 'ivr') return;
+    const [phone] = call.phones;
+    // A digit still being sent finishes first.
+    if (phone.pressing(slot)) await sleep((DIGIT_SLOTS + 2) * 20);
+    phone.press(HASH_EVENT, slot + DIGIT_SLOTS + 2);
+    await sleep(200);
+  },
+  async hangUp(call, link) {
+    if (call.kind === 'ivr') pressedByCallId.set(link.placed.callId, call.phones[0].digitsSent.replace(/#$/, ''));
+    await link.placed.hangUp();
+  },
+  async measure() {
+    const reading = await metrics();
+    before = { cpuSeconds: reading.value('callrouter_process_cpu_seconds_total'), slotIntervals: slotIntervals(reading) };
+  },
+  async resources() {
+    const reading = await metrics();
+    return {
+      rssMb: reading.value('callrouter_process_resident_memory_bytes') / 2 ** 20,
+      heapUsedMb: reading.value('callrouter_nodejs_heap_size_used_bytes') / 2 ** 20,
+      fileDescriptors: reading.value('callrouter_process_open_fds'),
+      sessions: reading.value('callrouter_media_sessions'),
+    };
+  },
+  async finish(calls): Promise<SystemReport> {
+    const atEnd = await metrics();
+    const start = before!;
+    await Promise.all(calls.filter((call) => call.link).map((call) => this.hangUp(call, call.link!)));
+    let reading = await metrics();
+    for (let waited = 0; reading.value('callrouter_media_sessions') > 0 && waited < 10_000; waited += 100) {
+      await sleep(100);
+      reading = await metrics();
+    }
+    const packets = { sent: reading.value('callrouter_media_packets_total{direction="sent"}'), received: reading.value('callrouter_media_packets_total{direction="received"}') };
+    const slotFailures = reading.value('callrouter_media_slot_failures');
+    await router.stop();
+    const digits = await checkDigits();
+    return {
+      cpuMicros: (atEnd.value('callrouter_process_cpu_seconds_total') - start.cpuSeconds) * 1e6,
+      slotIntervals: slotIntervals(atEnd).map((count, bucket) => count - start.slotIntervals[bucket]),
+      packetsSent: packets.sent,
+      packetsReceived: packets.received,
+      slotFailures,
+      digitsHeard: digits.heard,
+      digitMismatches: digits.mismatches,
+      notes: digits.notes,
+    };
+  },
+  async stop() {
+    carrier.close();
+    await router.stop();
+    if (!process.env.KEEP) await rm(work, { recursive: true, force: true });
+    else console.log(`  kept ${work}`);
+  },
+};
 
-/** Packets the phones sent and received: the engine's received and sent, give or take those in flight. */
-async function packetsAtPhones(): Promise<number> {
-  const { sent, received } = await bank.totals();
-  return sent + received;
-}
-
-async function printResources(when: string): Promise<void> {
-  const resources = await ask<EngineResources>({ op: 'resources' });
-  console.log(`  engine process ${when}: rss ${resources.rssMb.toFixed(1)} MB, heap used ${resources.heapUsedMb.toFixed(1)} MB, ${resources.fileDescriptors} file descriptors, ${resources.sessions} sessions`);
-}
-
-const kinds = callKinds();
-const bank = await PhoneBank.open(kinds.reduce((sum, kind) => sum + (kind === 'ivr' ? 1 : 2), 0));
-const unused = [...bank.phones];
-const calls: Call[] = [];
-for (const [index, kind] of kinds.entries()) {
-  const phones = unused.splice(0, kind === 'ivr' ? 1 : 2);
-  // Mixed calls end at staggered times, so hang-ups and new calls run all through the soak.
-  const call: Call = { kind, phones, sessions: [], endSlot: Math.round(CALL_SLOTS * (0.5 + (index % 50) / 100)), ending: false, nextDigitSlot: index % 50 };
-  await connect(call);
-  calls.push(call);
-}
-const ivrCalls = calls.filter((call) => call.kind === 'ivr').length;
-// IVR mode spreads its digits over the run (after the first calls' staggered start); the soak presses one every two seconds per IVR call.
-const digitsPerCall = Math.ceil(DIGITS / Math.max(1, ivrCalls));
-const digitEvery = MODE === 'ivr' ? Math.max(DIGIT_SLOTS + 2, Math.floor((DIGIT_WINDOW_SLOTS - 50 - DIGIT_SLOTS - 3) / digitsPerCall)) : 100;
-
-// The phones send a packet per 20 ms slot on their own clock; this loop presses digits and redials on the same beat.
-let running = true;
-const start = performance.now();
-const load = (async () => {
-  for (let slot = 0; running; slot++) {
-    currentSlot = slot;
-    for (const call of calls) direct(call, slot, digitEvery);
-    await sleep(Math.max(0, start + (slot + 1) * 20 - performance.now()));
-  }
-})();
-await sleep(WARM_UP_SLOTS * 20);
-const cpuBefore = await ask<NodeJS.CpuUsage>({ op: 'measure' });
-const rcvbufBefore = rcvbufErrors();
-const packetsBefore = await packetsAtPhones();
-const phonesCpuBefore = await bank.cpuMicros();
-const directingCpuBefore = process.cpuUsage();
-const measuredFrom = performance.now();
-await printResources('at start');
-for (let minute = 1; minute * 60 < SECONDS; minute++) {
-  await sleep(measuredFrom + minute * 60_000 - performance.now());
-  if (MODE === 'mix') await printResources(`after ${minute} min`);
-}
-await sleep(measuredFrom + SECONDS * 1000 - performance.now());
-await printResources('at end');
-running = false;
-await load;
-while (calls.some((call) => call.ending)) await sleep(20);
-for (const phone of bank.phones) phone.leave();
-await sleep(60);
-// Closing the sessions stops the engine's sending; what is in flight lands before the count.
-const packetsMeasured = (await packetsAtPhones()) - packetsBefore;
-const phonesCpuMicros = (await bank.cpuMicros()) - phonesCpuBefore;
-const directingCpu = process.cpuUsage(directingCpuBefore);
-const loadMs = performance.now() - measuredFrom;
-const report = await ask<{ closed: ClosedSession[]; intervals: number[]; slotFailures: number; cpu: NodeJS.CpuUsage }>({ op: 'report' });
-const measuredMs = performance.now() - measuredFrom;
-const rcvbufDuring = rcvbufErrors() - rcvbufBefore;
-await sleep(300);
-const closedById = new Map(report.closed.map((closed) => [closed.id, closed]));
-// A call whose new call failed to set up has nothing left open.
-for (const call of calls) if (call.sessions.every((id) => closedById.has(id)) && call.sessions.length > 0) await account(call, call.sessions.map((id) => closedById.get(id)!));
-
-const { sent: phonesSent, received: phonesReceived } = await bank.totals();
-const cpuMs = (report.cpu.user - cpuBefore.user + report.cpu.system - cpuBefore.system) / 1000;
-console.log(`bench:media mode=${MODE} streams=${STREAMS} threads=${process.env.THREADS ?? 'default'}${process.env.CROSS ? ' (relays across threads)' : ''} main-thread busy ${process.env.MAIN_BUSY ?? 0} % measured ${(measuredMs / 1000).toFixed(1)} s (after 2 s warm-up)`);
-console.log(`  engine send interval: p50 ${percentile(report.intervals, 0.5).toFixed(2)} ms, p99 ${percentile(report.intervals, 0.99).toFixed(2)} ms, max ${Math.max(...report.intervals).toFixed(2)} ms (target p99 <= 25)`);
-console.log(`  received/sent: phones got ${phonesReceived}/${totals.engineSent} of the engine's packets (${(phonesReceived / totals.engineSent).toFixed(5)}), engine got ${totals.engineReceived}/${phonesSent} (${(totals.engineReceived / phonesSent).toFixed(5)}) (whole run; target >= 0.9999)`);
-console.log(`  RcvbufErrors during the measurement: ${rcvbufDuring} (target 0)`);
-console.log(`  jitter at the phones: p50 ${percentile(jitters, 0.5).toFixed(2)} ms, p99 ${percentile(jitters, 0.99).toFixed(2)} ms over ${jitters.length} call legs (target p99 <= 10)`);
-if (totals.digitsPressed > 0) {
-  console.log(`  digits (RFC 4733): ${totals.digitsPressed} pressed, ${totals.digitsHeard} heard, ${totals.digitMismatches} calls heard other digits than were pressed (target: all heard, once, 0 calls)`);
-}
-if (recordingDrifts.length > 0) {
-  const worst = recordingDrifts.reduce((far, each) => (Math.abs(each.driftMs) > Math.abs(far.driftMs) ? each : far));
-  const driftRange = `${Math.min(...recordingDrifts.map((each) => each.driftMs)).toFixed(1)} to ${Math.max(...recordingDrifts.map((each) => each.driftMs)).toFixed(1)} ms`;
-  console.log(`  recordings: ${recordingDrifts.length} files, length minus the time recorded ${driftRange}, the farthest ${worst.driftMs.toFixed(1)} ms over ${(worst.wallMs / 1000).toFixed(1)} s (target ±20 ms per 10 minutes; the file is whole 20 ms frames)`);
-}
-console.log(`  calls ended: ${totals.callsEnded}; failures: ${totals.failures} (set-up or hang-up), ${report.slotFailures} engine slot failures, ${totals.failedPackets} packets the engine failed on (target 0)`);
-console.log(`  engine CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / packetsMeasured).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
-console.log(`  load generator CPU: the phones (native) ${((phonesCpuMicros / 1000 / loadMs) * 100).toFixed(1)} % of a core, ${(phonesCpuMicros / packetsMeasured).toFixed(2)} µs per packet; this process (directing them) ${(((directingCpu.user + directingCpu.system) / 1000 / loadMs) * 100).toFixed(1)} %; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-bank.close();
-await ask({ op: 'exit' });
-if (recordings) await rm(recordings, { recursive: true, force: true });
+await runMediaBench(system);

@@ -31,6 +31,8 @@ export interface RouterConfigOptions {
   sipCalls?: Record<string, unknown>;
   /** process.heapLimitMB of the configuration (the default when left out). */
   heapLimitMB?: number;
+  /** The media section (the defaults when left out). */
+  media?: Record<string, unknown>;
 }
 
 /** Writes `<dir>/callrouter.json`; the data directory is `<dir>/data`. */
@@ -43,6 +45,7 @@ export async function writeRouterConfig(options: RouterConfigOptions): Promise<s
       ...(options.sipCalls ? { calls: options.sipCalls } : {}),
     },
     http: { address: '127.0.0.1', port: options.httpPort },
+    ...(options.media ? { media: options.media } : {}),
     ...(options.heapLimitMB !== undefined ? { process: { heapLimitMB: options.heapLimitMB } } : {}),
     dataDir: 'data',
     log: { level: options.logLevel },

@@ -32,6 +32,7 @@ import {
 import { ephemeralOverlapWarning, mediaSettings, type MediaSettings } from '../settings.js';
 import { MediaCore, UnknownSessionError, type MediaCoreApi, type MediaHealth } from './media-core.js';
 import { workerCore } from './worker-core-client.js';
+import { SLOT_INTERVAL_BOUNDS_MS } from '../session/ticker.js';
 
 /** One media thread, and how many sessions it holds (where new calls go). */
 interface Core {
@@ -114,23 +115,20 @@ export class EmbeddedMediaEngine implements MediaEngine {
     await Promise.all([coreA.api.relayAcross(a.id, port1), coreB.api.relayAcross(b.id, port2)]);
   }
 
-  /** The media clocks' tick intervals (ms) since the previous call, every running thread's, for the benchmark. */
-  async tickIntervals(): Promise<number[]> {
-    const perThread = await Promise.all(this.#running().map((core) => core.api.tickIntervals()));
-    return perThread.flat();
-  }
-
   /** Sessions, ports in use and failures over the running media threads, and the threads' own count, for metrics. */
   async health(): Promise<EngineHealth> {
     const perThread = await Promise.all(this.#running().map((core) => core.api.health().catch(() => undefined)));
     const answered = perThread.filter((health) => health !== undefined);
-    const sum = (field: 'sessions' | 'portPairsInUse' | 'slotFailures') => answered.reduce((total, health) => total + health[field], 0);
+    const sum = (field: 'sessions' | 'portPairsInUse' | 'slotFailures' | 'packetsSent' | 'packetsReceived') => answered.reduce((total, health) => total + health[field], 0);
     return {
       sessions: sum('sessions'),
       portPairsInUse: sum('portPairsInUse'),
       // Every thread's pool spans the whole range.
       portPairsTotal: answered[0]?.portPairsTotal ?? 0,
       slotFailures: sum('slotFailures'),
+      slotIntervals: SLOT_INTERVAL_BOUNDS_MS.concat(Infinity).map((_, bucket) => answered.reduce((total, health) => total + health.slotIntervals[bucket], 0)),
+      packetsSent: sum('packetsSent'),
+      packetsReceived: sum('packetsReceived'),
       threadsRunning: answered.length,
       threadFailures: this.#threadFailures,
     };

@@ -48,7 +48,6 @@ export interface MediaCoreApi {
   stats(sessionId: string): Promise<SessionStats>;
   closeSession(sessionId: string): Promise<SessionStats>;
   /** The media clock's tick intervals (ms) since the previous call; the first call starts measuring. */
-  tickIntervals(): Promise<number[]>;
   health(): Promise<MediaHealth>;
   shutdown(): Promise<void>;
 }
@@ -60,6 +59,11 @@ export interface MediaHealth {
   portPairsTotal: number;
   /** Session slots that failed (a bug in the engine; the session went on). */
   slotFailures: number;
+  /** The media clock's tick intervals counted by bucket (ticker.ts SLOT_INTERVAL_BOUNDS_MS), since start. */
+  slotIntervals: number[];
+  /** RTP packets sent and received since start, by sessions closed and open (as each session's statistics count them). */
+  packetsSent: number;
+  packetsReceived: number;
 }
 
 export class UnknownSessionError extends Error {
@@ -82,6 +86,7 @@ export class MediaCore implements MediaCoreApi {
   readonly #ticker: Ticker;
   /** Slots a session failed on (a bug), counted for diagnostics instead of crashing the media thread. */
   #slotFailures = 0;
+  readonly #packetsOfClosed = { sent: 0, received: 0 };
   readonly #sessions = new Map<string, { session: RtpSession; endpoint: LocalEndpoint; tick: (missed: number) => void }>();
   readonly #prompts = new Map<string, Prompt>();
   readonly #advertised: string;
@@ -226,6 +231,8 @@ export class MediaCore implements MediaCoreApi {
   async closeSession(sessionId: string): Promise<SessionStats> {
     const entry = this.#get(sessionId);
     const stats = entry.session.stats();
+    this.#packetsOfClosed.sent += stats.packetsSent;
+    this.#packetsOfClosed.received += stats.packetsReceived;
     this.#unrelay(entry.session);
     entry.session.close();
     this.#ticker.delete(entry.tick);
@@ -236,13 +243,22 @@ export class MediaCore implements MediaCoreApi {
     return stats;
   }
 
-  async tickIntervals(): Promise<number[]> {
-    this.#ticker.startMeasuring();
-    return this.#ticker.intervals.splice(0);
-  }
-
   async health(): Promise<MediaHealth> {
-    return { sessions: this.#sessions.size, portPairsInUse: this.#pool.inUse, portPairsTotal: this.#pool.capacity, slotFailures: this.#slotFailures };
+    let { sent: packetsSent, received: packetsReceived } = this.#packetsOfClosed;
+    for (const { session } of this.#sessions.values()) {
+      const stats = session.stats();
+      packetsSent += stats.packetsSent;
+      packetsReceived += stats.packetsReceived;
+    }
+    return {
+      sessions: this.#sessions.size,
+      portPairsInUse: this.#pool.inUse,
+      portPairsTotal: this.#pool.capacity,
+      slotFailures: this.#slotFailures,
+      slotIntervals: [...this.#ticker.intervalCounts],
+      packetsSent,
+      packetsReceived,
+    };
   }
 
   async shutdown(): Promise<void> {

@@ -71,6 +71,6 @@ export function workerCore(
 const CORE_METHODS: Record<CoreMethod, true> = {
   answer: true, offer: true, acceptAnswer: true, reoffer: true, update: true, detectInbandDigits: true, play: true, stopPlaying: true, sendDigits: true,
   receiveInfoDigit: true, startRecording: true, stopRecording: true, relay: true, relayAcross: true, echo: true, unrelay: true, stats: true,
-  closeSession: true, tickIntervals: true, health: true, shutdown: true,
+  closeSession: true, health: true, shutdown: true,
   recordMessage: true,
 };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { performance } from 'node:perf_hooks';
-import { Ticker } from './ticker.js';
+import { SLOT_INTERVAL_BOUNDS_MS, Ticker } from './ticker.js';
 
 const busyFor = (ms: number) => {
   const until = performance.now() + ms;
@@ -25,6 +25,10 @@ test('catchUp runs a due slot at once, on a thread too busy for its timer; befor
     ticker.catchUp();
     assert.equal(slots.length, 2, 'one slot run for the time busy');
     assert.ok(slots[1] >= 1, 'the slots missed while busy are reported, not run one by one');
+    // The second tick came 40 ms or more after the first: counted above the 30 ms bucket.
+    const counted = ticker.intervalCounts.map((count, bucket) => ({ count, upTo: SLOT_INTERVAL_BOUNDS_MS[bucket] ?? Infinity })).filter(({ count }) => count > 0);
+    assert.equal(counted.length, 1);
+    assert.ok(counted[0].upTo > 35, `the interval counted in the bucket up to ${counted[0].upTo} ms`);
   } finally {
     ticker.delete(listener);
   }

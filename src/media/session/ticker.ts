@@ -13,6 +13,17 @@ import { PTIME_MS } from '../codec.js';
 
 export type TickListener = (missedSlots: number) => void;
 
+/**
+ * Upper bounds (ms) of the buckets the time between ticks is counted in: fine
+ * around the 20 ms slot, where a media clock should be, coarse beyond. The
+ * counts, one more than the bounds (the last is everything above), are what
+ * /metrics and bench:media read.
+ */
+export const SLOT_INTERVAL_BOUNDS_MS: readonly number[] = [
+  ...Array.from({ length: 20 }, (_, index) => 20.5 + index * 0.5),
+  35, 40, 50, 60, 80, 100,
+];
+
 export class Ticker {
   constructor(private readonly onListenerError: (error: unknown) => void = () => undefined) {}
 
@@ -23,9 +34,8 @@ export class Ticker {
   /** When the next slot is due (performance.now); Infinity while stopped. */
   #dueAt = Infinity;
   #lastTickAt: number | undefined;
-  /** Time between consecutive ticks (ms), for the benchmark's send-interval figure. */
-  readonly intervals: number[] = [];
-  #keepIntervals = false;
+  /** How many times the time between consecutive ticks fell in each bucket of SLOT_INTERVAL_BOUNDS_MS, since start. */
+  readonly intervalCounts: number[] = new Array<number>(SLOT_INTERVAL_BOUNDS_MS.length + 1).fill(0);
 
   add(listener: TickListener): void {
     this.#listeners.add(listener);
@@ -35,11 +45,6 @@ export class Ticker {
   delete(listener: TickListener): void {
     this.#listeners.delete(listener);
     if (this.#listeners.size === 0) this.#stop();
-  }
-
-  /** From now on, keep each tick's interval (up to 100,000 until taken). */
-  startMeasuring(): void {
-    this.#keepIntervals = true;
   }
 
   #start(): void {
@@ -72,7 +77,7 @@ export class Ticker {
     const current = Math.floor((now - this.#origin) / PTIME_MS);
     const missed = Math.max(0, current - this.#slot - 1);
     this.#slot = Math.max(current, this.#slot + 1);
-    if (this.#keepIntervals && this.#lastTickAt !== undefined && this.intervals.length < 100_000) this.intervals.push(now - this.#lastTickAt);
+    if (this.#lastTickAt !== undefined) this.#count(now - this.#lastTickAt);
     this.#lastTickAt = now;
     for (const listener of this.#listeners) {
       // One session's failure must not stop the clock for every other call.
@@ -84,5 +89,11 @@ export class Ticker {
     }
     if (this.#listeners.size > 0) this.#schedule();
     else this.#dueAt = Infinity;
+  }
+
+  #count(intervalMs: number): void {
+    let bucket = 0;
+    while (bucket < SLOT_INTERVAL_BOUNDS_MS.length && intervalMs > SLOT_INTERVAL_BOUNDS_MS[bucket]) bucket++;
+    this.intervalCounts[bucket] += 1;
   }
 }
