@@ -102,8 +102,16 @@ function rcvbufErrors(): number {
   return Number(values[names.indexOf('RcvbufErrors')]);
 }
 
-/** Runs the load against `system`, prints the figures and stops it. */
+/** Runs the load against `system`, prints the figures and stops it (also when the run fails). */
 export async function runMediaBench<Link>(system: MediaSystem<Link>): Promise<void> {
+  try {
+    await run(system);
+  } finally {
+    await system.stop();
+  }
+}
+
+async function run<Link>(system: MediaSystem<Link>): Promise<void> {
   const jitters: number[] = [];
   const setups: number[] = [];
   let failures = 0;
@@ -250,5 +258,4 @@ export async function runMediaBench<Link>(system: MediaSystem<Link>): Promise<vo
   console.log(`  ${system.name} CPU: ${((cpuMs / measuredMs) * 100).toFixed(1)} % of a core, ${(((cpuMs / measuredMs) * 100) / STREAMS).toFixed(3)} % per stream, ${((cpuMs * 1000) / phonePackets).toFixed(1)} µs per packet received or sent (the figure that holds when the machine is busy)`);
   console.log(`  load generator CPU: the phones (native) ${((phonesCpuMicros / 1000 / measuredMs) * 100).toFixed(1)} % of a core, ${(phonesCpuMicros / phonePackets).toFixed(2)} µs per packet; this process ${(((directingCpu.user + directingCpu.system) / 1000 / measuredMs) * 100).toFixed(1)} %; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`);
   bank.close();
-  await system.stop();
 }

@@ -112,13 +112,21 @@ async function checkDigits(): Promise<{ heard: number; mismatches: number; notes
   const store = openSqliteCdrStore({ path: join(dataDir, 'cdr.sqlite') });
   const heardByCallId = new Map<string, string>();
   try {
-    for (let from = 0; ; from += 5_000) {
-      const page = await store.search({ query: { match_all: {} }, from, size: 5_000 });
+    // Pages after the last one's sort values: a long soak has more IVR calls than one search may page through (10,000).
+    let after: unknown[] | undefined;
+    for (;;) {
+      const page = await store.search({
+        query: { exists: { field: 'variables.pressed' } },
+        sort: [{ 'Call start time': 'asc' }, { 'variables.uuid': 'asc' }],
+        size: 5_000,
+        ...(after ? { search_after: after } : {}),
+      });
       for (const hit of page.hits.hits) {
         const variables = (hit._source?.variables ?? {}) as Record<string, unknown>;
-        if (typeof variables.sip_call_id === 'string' && pressedByCallId.has(variables.sip_call_id)) heardByCallId.set(variables.sip_call_id, String(variables.pressed ?? ''));
+        if (typeof variables.sip_call_id === 'string') heardByCallId.set(variables.sip_call_id, String(variables.pressed));
       }
       if (page.hits.hits.length < 5_000) break;
+      after = page.hits.hits.at(-1)!.sort;
     }
   } finally {
     await store.close();
