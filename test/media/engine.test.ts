@@ -259,7 +259,8 @@ test('an exhausted port range is PortsExhaustedError (the caller answers 503), a
   await assert.rejects(small.answer(peer.offer()), (error: Error & { code?: string }) => error.code === 'MEDIA_PORTS_EXHAUSTED' && /no free RTP port pair/.test(error.message));
   if (taken.kind === 'answered') await taken.session.close();
   assert.equal((await small.answer(peer.offer())).kind, 'answered');
-  assert.deepEqual(await small.health(), { sessions: 1, portPairsInUse: 1, portPairsTotal: 1, slotFailures: 0, threadsRunning: 1, threadFailures: 0 });
+  const { sessions, portPairsInUse, portPairsTotal } = await small.health();
+  assert.deepEqual({ sessions, portPairsInUse, portPairsTotal }, { sessions: 1, portPairsInUse: 1, portPairsTotal: 1 });
   await small.close();
   peer.close();
 });
