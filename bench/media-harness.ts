@@ -182,7 +182,8 @@ async function run<Link>(system: MediaSystem<Link>): Promise<void> {
     const [phone] = call.phones;
     if (call.kind !== 'ivr' || slot < call.nextDigitSlot || !phone.onCall || phone.pressing(slot)) return;
     if (slot + DIGIT_SLOTS + 3 >= Math.min(call.endSlot, DIGIT_WINDOW_SLOTS) || digitsPressed >= DIGITS) return;
-    phone.press((slot * 7 + call.nextDigitSlot) % system.digitEvents, slot);
+    // Varied within a call too: a digit heard in place of another shows.
+    phone.press((slot * 7 + call.nextDigitSlot + 3 * phone.digitsSent.length) % system.digitEvents, slot);
     digitsPressed += 1;
     call.nextDigitSlot = slot + digitEvery;
   };
