@@ -76,20 +76,21 @@ const carrier = await Carrier.open(CARRIER_IP, carrierPort, { address: '127.0.0.
  * number's last nine digits (the router writes it in national format,
  * 0500000000 for 380500000000): their second phone answers it.
  */
-const bridging = new Map<string, Call<Link>>();
+const bridging = new Map<string, { call: Call<Link>; joined(): void }>();
 const bridgeKey = (number: string) => number.slice(-9);
+const BRIDGE_WAIT_MS = 10_000;
 carrier.onOffer = (offer) => {
   const key = bridgeKey(offer.user);
-  const call = bridging.get(key);
-  if (!call) return undefined;
+  const waiting = bridging.get(key);
+  if (!waiting) return undefined;
   bridging.delete(key);
+  const callee = waiting.call.phones[1];
   // As a phone starts sending once it has answered: a packet that came before the router read the 200 would have nowhere to go yet.
   setTimeout(() => {
-    call.phones[1].join(offer.offerSdp);
-    bridging.delete(`${key} joining`);
+    callee.join(offer.offerSdp);
+    waiting.joined();
   }, 50);
-  bridging.set(`${key} joining`, call);
-  return call.phones[1].offer();
+  return callee.offer();
 };
 
 let nextCaller = FIRST_CALLER;
@@ -142,6 +143,20 @@ async function checkDigits(): Promise<{ heard: number; mismatches: number; notes
   return { heard, mismatches, notes: missing > 0 ? [`${missing} IVR calls without a CDR naming their digits`] : [] };
 }
 
+/** `promise`, or an error once `ms` have passed without it. */
+async function within(promise: Promise<void>, ms: number, what: string): Promise<void> {
+  const timer = new AbortController();
+  const late = sleep(ms, undefined, { signal: timer.signal }).then(() => {
+    throw new Error(`${what} in ${ms} ms`);
+  });
+  try {
+    await Promise.race([promise, late]);
+  } finally {
+    timer.abort();
+    await late.catch(() => undefined);
+  }
+}
+
 const system: MediaSystem<Link> = {
   name: 'router process',
   // The IVR's input ends on #: its phones press 0–9.
@@ -149,19 +164,15 @@ const system: MediaSystem<Link> = {
   async connect(call) {
     const callerNumber = String(nextCaller++);
     const key = bridgeKey(callerNumber);
-    if (call.kind !== 'ivr') bridging.set(key, call);
+    // A bridged call is connected once its second phone has answered the router's bridge.
+    const bridged = call.kind === 'ivr' ? undefined : new Promise<void>((joined) => bridging.set(key, { call, joined }));
     try {
       const placed = await carrier.call(NUMBERS[call.kind], callerNumber, call.phones[0].offer());
       call.phones[0].join(placed.answerSdp);
-      // A bridged call is connected once its second phone has answered the router's bridge.
-      for (let waited = 0; call.kind !== 'ivr' && (bridging.has(key) || bridging.has(`${key} joining`)); waited += 10) {
-        if (waited > 10_000) throw new Error(`the router's bridge for ${callerNumber} did not reach the carrier`);
-        await sleep(10);
-      }
+      if (bridged) await within(bridged, BRIDGE_WAIT_MS, `the router's bridge for ${callerNumber} did not reach the carrier`);
       return { placed, callerNumber };
     } finally {
       bridging.delete(key);
-      bridging.delete(`${key} joining`);
     }
   },
   async beforeHangUp(call, slot) {
