@@ -98,10 +98,10 @@ let nextCaller = FIRST_CALLER;
 const pressedByCallId = new Map<string, string>();
 let before: { cpuSeconds: number; slotIntervals: number[] } | undefined;
 
-async function metrics(): Promise<{ text: string; value(series: string): number }> {
-  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  const value = (series: string) => Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? NaN);
-  return { text, value };
+/** The router's /metrics now: a series' value by its name and labels as written there. */
+async function metrics(): Promise<{ value(series: string): number }> {
+  const lines = (await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text()).split('\n');
+  return { value: (series) => Number(lines.find((line) => line.startsWith(`${series} `))?.split(' ')[1] ?? NaN) };
 }
 
 function slotIntervals(reading: { value(series: string): number }): number[] {

@@ -267,9 +267,7 @@ export class MediaCore implements MediaCoreApi {
 
   #open(sockets: Awaited<ReturnType<PortPool['allocate']>>, endpoint: LocalEndpoint): RtpSession {
     const id = randomUUID();
-    // Before the session's own listener: a due slot runs before the packet is handled.
-    sockets.rtp.on('message', this.#ticker.catchUp);
-    const session = new RtpSession(id, sockets, { digit: (event) => this.onDigit(id, event) });
+    const session = new RtpSession(id, sockets, { digit: (event) => this.onDigit(id, event), receiving: this.#ticker.catchUp });
     const tick = (missed: number) => session.slot(missed);
     this.#sessions.set(id, { session, endpoint, tick });
     this.#ticker.add(tick);

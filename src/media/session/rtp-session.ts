@@ -29,6 +29,8 @@ const COMFORT_NOISE_PAYLOAD_TYPE = 13;
 
 export interface SessionEvents {
   digit(event: DigitEvent): void;
+  /** Before each datagram is handled: the thread's media clock runs a slot that is due (Ticker.catchUp). */
+  receiving(): void;
 }
 
 interface Playing {
@@ -70,6 +72,7 @@ export class RtpSession implements RelayPeer {
     private readonly events: SessionEvents,
   ) {
     sockets.rtp.on('message', (datagram, from) => {
+      events.receiving();
       // A packet we fail on is dropped and counted; it must not take the media thread down.
       try {
         this.#receive(datagram, from);

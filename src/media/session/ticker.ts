@@ -5,7 +5,7 @@
  * slots so senders skip them (advance their timestamps and prompts) instead
  * of sending a burst. A thread busy with packets runs its timers only
  * between batches of socket events (a batch of thousands takes
- * milliseconds): the sockets call `catchUp` first on every packet, so a due
+ * milliseconds): each session calls `catchUp` first on every packet, so a due
  * slot waits for one packet, not for the batch.
  */
 import { performance } from 'node:perf_hooks';
