@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transform } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Compiled modules, mirroring the repository's paths (.tmp/ is ignored by git). */
@@ -14,6 +13,9 @@ export const CACHE_DIR = `${ROOT}.tmp/test-js/`;
 const { compilerOptions } = JSON.parse(readFileSync(`${ROOT}tsconfig.json`, 'utf8'));
 
 export async function transformFile(path) {
+  // Loaded on first use: a test process whose modules are all in the cache never needs it,
+  // and importing it costs each test process about 70 ms.
+  const { transform } = await import('esbuild');
   const { code } = await transform(await readFile(path, 'utf8'), {
     loader: 'ts',
     format: 'esm',

@@ -16,6 +16,18 @@ export interface CdrRequestWorkerData {
   refillCustomerNumbers?: boolean;
   /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
   normaliseLegacyArrays?: boolean;
+  /** Shared with the lane (two BigInt64 cells, see REQUEST_STARTED): which request the thread is at, read without a message. */
+  progress: SharedArrayBuffer;
+}
+
+/** The cells of `progress`: the id of the request the thread last started, and of the one it last finished. */
+export const REQUEST_STARTED = 0;
+export const REQUEST_FINISHED = 1;
+export const PROGRESS_BYTES = 2 * BigInt64Array.BYTES_PER_ELEMENT;
+
+/** Why a request that ran out of time was ended, in the lane or, when it reached the thread too late to start, there. */
+export function pastTimeLimit(maxTimeMs: number): string {
+  return `The request was cancelled: it ran past its time limit of [${maxTimeMs}ms]`;
 }
 
 /** The CdrService methods a worker runs; each takes (payload, options). */
@@ -45,7 +57,20 @@ export type BulkUploadMessage =
   | { type: 'bulk-chunk'; upload: number; chunk: Uint8Array }
   | { type: 'bulk-discard'; upload: number };
 
-export type ToRequestWorker = { type: 'run'; id: number; operation: CdrOperation; payload: unknown; options: WorkerRequestOptions } | BulkUploadMessage | { type: 'close' };
+/**
+ * A request for the thread. Requests queue in the thread's message port and run one at a time, in order; each
+ * gets what is left of its time limit when it starts (`deadline`, epoch ms), and one that starts past it is not run.
+ */
+export interface RunRequest {
+  type: 'run';
+  id: number;
+  operation: CdrOperation;
+  payload: unknown;
+  options: WorkerRequestOptions & { maxTimeMs: number };
+  deadline: number;
+}
+
+export type ToRequestWorker = RunRequest | BulkUploadMessage | { type: 'close' };
 
 /** An Elasticsearch-shaped refusal crosses as such; anything else as a SerializedError. */
 export type RequestFailure =

@@ -2,7 +2,9 @@
  * A CDR request worker: its own connection to the store (WAL: readers do not
  * wait for the writers), where searches, counts, client writes, bulk bodies
  * and deletes by query run one at a time, off the SIP event loop. The client
- * (cdr-workers.ts) keeps time: a request past its deadline ends the thread.
+ * (cdr-worker-lane.ts) keeps time: a request past its deadline ends the
+ * thread; this thread tells it, in the memory they share, which request it
+ * is at.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js';
@@ -10,7 +12,20 @@ import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
 import type { BulkBodyReader } from '../bulk-reader.js';
 import { bodyLost } from './cdr-bulk-upload.js';
-import type { BulkPayload, BulkUploadMessage, CdrOperation, CdrRequestWorkerData, FromRequestWorker, RequestFailure, ToRequestWorker, WorkerRequestOptions } from './cdr-request-protocol.js';
+import {
+  pastTimeLimit,
+  REQUEST_FINISHED,
+  REQUEST_STARTED,
+  type BulkPayload,
+  type BulkUploadMessage,
+  type CdrOperation,
+  type CdrRequestWorkerData,
+  type FromRequestWorker,
+  type RequestFailure,
+  type RunRequest,
+  type ToRequestWorker,
+  type WorkerRequestOptions,
+} from './cdr-request-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
 import { openSqliteCdrStore } from './store.js';
 
@@ -26,6 +41,7 @@ const store = openSqliteCdrStore({
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
   normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
 });
+const progress = new BigInt64Array(data.progress);
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
 /** `_bulk` bodies being read as they arrive, until their request writes them (./cdr-bulk-upload.ts). */
 const uploads = new Map<number, BulkBodyReader>();
@@ -90,9 +106,12 @@ function failureOf(error: unknown): RequestFailure {
   return { kind: 'error', error: serializeError(error) };
 }
 
+/** The requests given to this thread, one after another: an operation that awaits must not let the next one start. */
+let requests = Promise.resolve();
+
 port.on('message', (message: ToRequestWorker) => {
   if (message.type === 'close') {
-    void store.close().finally(() => {
+    void requests.then(() => store.close()).finally(() => {
       port.postMessage({ type: 'closed' } satisfies FromRequestWorker);
       port.close();
     });
@@ -102,8 +121,21 @@ port.on('message', (message: ToRequestWorker) => {
     onUploadMessage(message);
     return;
   }
-  run(message.operation, message.payload, message.options).then(
-    (value) => port.postMessage({ type: 'done', id: message.id, ok: true, value } satisfies FromRequestWorker),
-    (error) => port.postMessage({ type: 'done', id: message.id, ok: false, failure: failureOf(error) } satisfies FromRequestWorker),
-  );
+  requests = requests.then(() => runRequest(message));
 });
+
+async function runRequest(message: RunRequest): Promise<void> {
+  const id = BigInt(message.id);
+  Atomics.store(progress, REQUEST_STARTED, id);
+  const remainingMs = message.deadline - Date.now();
+  let answer: FromRequestWorker;
+  try {
+    if (remainingMs <= 0) throw new CdrQueryError('task_cancelled_exception', pastTimeLimit(message.options.maxTimeMs));
+    const value = await run(message.operation, message.payload, { ...message.options, maxTimeMs: remainingMs });
+    answer = { type: 'done', id: message.id, ok: true, value };
+  } catch (error) {
+    answer = { type: 'done', id: message.id, ok: false, failure: failureOf(error) };
+  }
+  Atomics.store(progress, REQUEST_FINISHED, id);
+  port.postMessage(answer satisfies FromRequestWorker);
+}

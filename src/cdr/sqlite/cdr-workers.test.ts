@@ -139,4 +139,32 @@ describe('CDR requests on worker threads', () => {
     assert.equal((await store.calls.search({ query: { term: { 'User ID': '101' } }, size: 0 })).hits.total?.value, 2857, 'once the queue is short, lookups are taken again');
     await store.close();
   });
+
+  it("runs the calls' lookups one after another while this thread is busy, not one per turn of its event loop", async () => {
+    const store = new SqliteCdrWorkers({ path: join(directory, 'pipelined.sqlite'), callTimeoutMs: 60_000 });
+    await store.index(documents(700));
+    await store.calls.search({ size: 0 });
+    let turns = 0;
+    const answeredAt: number[] = [];
+    const lookups = Array.from({ length: 10 }, (_, index) =>
+      store.calls.search({ query: { term: { 'User ID': String(100 + (index % 7)) } }, size: 1 }).then((found) => {
+        answeredAt.push(turns);
+        return found.hits.total?.value;
+      }),
+    );
+    // This thread busy, as the SIP thread under load: the lookups can be run meanwhile only if the thread holds them all.
+    const busyUntil = performance.now() + 500;
+    while (performance.now() < busyUntil);
+    const counting = (async () => {
+      while (answeredAt.length < lookups.length) {
+        await new Promise((resolve) => setImmediate(resolve));
+        turns++;
+      }
+    })();
+    assert.deepEqual(await Promise.all(lookups), [100, 100, 100, 100, 100, 100, 100, 100, 100, 100]);
+    await counting;
+    // One at a time, each answer read before the next is sent, takes a turn (at least) per lookup.
+    assert.ok(Math.max(...answeredAt) <= 2, `all ten answered in the first turns after the busy time (turns: ${answeredAt.join(', ')})`);
+    await store.close();
+  });
 });

@@ -57,6 +57,11 @@ const DEFAULT_MAX_TIME_MS = 30_000;
 const DEFAULT_CALL_TIMEOUT_MS = 2_000;
 /** Reading a large store's customer numbers again has no practical deadline. */
 const REFILL_TIME_LIMIT_MS = 86_400_000;
+/**
+ * How many calls' lookups the thread holds at once: enough for the lookups (a fraction of a millisecond each) that
+ * arrive during one turn of a busy SIP event loop (milliseconds), few enough that the wait stays visible to shedding.
+ */
+const CALL_LOOKUPS_GIVEN_AT_ONCE = 16;
 
 export class SqliteCdrWorkers implements CdrService {
   readonly #requests: CdrWorkerLane;
@@ -77,10 +82,11 @@ export class SqliteCdrWorkers implements CdrService {
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
     // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', options.graceMs);
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true }, 'cdr-requests', { graceMs: options.graceMs });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // A lookup queued behind half a time limit's wait would most likely miss its deadline: refused at once, its call goes on.
-    this.#calls = new CdrWorkerLane(data, 'cdr-calls', options.graceMs, this.#callTimeoutMs / 2);
+    // Lookups are short and read only: the thread holds several, so it goes from one to the next while this thread is busy.
+    this.#calls = new CdrWorkerLane(data, 'cdr-calls', { graceMs: options.graceMs, shedAfterMs: this.#callTimeoutMs / 2, pipelineDepth: CALL_LOOKUPS_GIVEN_AT_ONCE });
     this.#maxTimeMs = options.maxTimeMs ?? DEFAULT_MAX_TIME_MS;
     this.#path = options.path;
     this.#retentionDays = options.retentionDays;
