@@ -106,6 +106,7 @@ export interface Logger {
 export interface Services {
   directory: Directory;
   cdr: CdrSearcher;
+  /** Shared by the calls, not bound to one: a line about a call names it itself (`uuid`), exactly once. */
   logger: Logger;
   /** Concurrent-call counters, read by `&limit()`. */
   counters: { usage(domain: string, name: string): number };

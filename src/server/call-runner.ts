@@ -10,6 +10,7 @@ import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
 import type { AcrServices } from '../apps/services/acr-services.js';
 import type { SchemaLoader } from '../engine/compile.js';
+import type { Services } from '../engine/app.js';
 import type { TraceEvent } from '../engine/trace.js';
 import { runOnDisconnect, runRouted } from '../engine/transfer.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
@@ -39,9 +40,12 @@ export interface CallRunnerOptions {
 export type CallTraceSink = (call: Call, event: TraceEvent) => void;
 
 export function createCallRunner(options: CallRunnerOptions): (call: Call, origin: CallOrigin) => void {
+  // The same for every call: each line about a call names it (uuid) itself. A logger bound to the call as well
+  // wrote the uuid twice in those lines, and log pipelines that read JSON strictly (Elasticsearch's) refuse such a line.
+  const services: Services = { directory: options.directory, cdr: options.cdr, logger: options.logger, acr: options.acr, counters: options.acr.limits, schemas: options.schemas };
   return (call, origin) => {
     options.traceLifecycle?.begin(call);
-    runCall(options, call, origin)
+    runCall(options, services, call, origin)
       .catch((error: unknown) => {
         options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
         void call.hangup('NORMAL_TEMPORARY_FAILURE');
@@ -50,8 +54,7 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
   };
 }
 
-async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigin): Promise<void> {
-  // The runner's own lines name the call; applications get a logger bound to it, made only if one logs (most calls' apps never do).
+async function runCall(options: CallRunnerOptions, services: Services, call: Call, origin: CallOrigin): Promise<void> {
   const { logger } = options;
   const { uuid } = call;
   const caller = call.getVariable('caller_id_number');
@@ -70,7 +73,7 @@ async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigi
   logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
 
   const runOptions = {
-    services: new CallServices(options, uuid),
+    services,
     clock: options.clock,
     trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
     lookup: transferLookup(routes),
@@ -81,36 +84,4 @@ async function runCall(options: CallRunnerOptions, call: Call, origin: CallOrigi
   await runOnDisconnect(call, flow, runOptions);
   const reason = callEndReason(call);
   logger.info({ uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
-}
-
-/**
- * What a call's applications reach. The logger bound to the call is made
- * when an application first logs: most calls' applications never do, and a
- * pino child is a few hundred bytes for every call in progress. (A getter on
- * the class, not on an object literal: that would turn every call's services
- * into a slow dictionary object.)
- */
-class CallServices {
-  readonly directory: Directory;
-  readonly cdr: CdrSearcher;
-  readonly acr: AcrServices;
-  readonly counters: AcrServices['limits'];
-  readonly schemas: SchemaLoader;
-  readonly #logger: Logger;
-  readonly #uuid: string;
-  #callLogger: Logger | undefined;
-
-  constructor(options: CallRunnerOptions, uuid: string) {
-    this.directory = options.directory;
-    this.cdr = options.cdr;
-    this.acr = options.acr;
-    this.counters = options.acr.limits;
-    this.schemas = options.schemas;
-    this.#logger = options.logger;
-    this.#uuid = uuid;
-  }
-
-  get logger(): Logger {
-    return (this.#callLogger ??= this.#logger.child({ uuid: this.#uuid }));
-  }
 }

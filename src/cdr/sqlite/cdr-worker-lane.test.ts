@@ -24,19 +24,19 @@ const count = (query: unknown, maxTimeMs = 60_000): LaneRequest => ({ operation:
 
 describe('a lane holding several requests in its thread', () => {
   it('ends the one its thread runs past its time limit; those it had not come to are answered by the next thread, the ones before it by the first', async () => {
-    const lane = new CdrWorkerLane({ path: await storeOf('stuck.sqlite', 20_000), limits: DEFAULT_CDR_LIMITS }, 'test', { graceMs: 0, pipelineDepth: 8 });
+    const lane = new CdrWorkerLane({ path: await storeOf('stuck.sqlite', 40_000), limits: DEFAULT_CDR_LIMITS }, 'test', { graceMs: 0, pipelineDepth: 8 });
     await lane.run(count({ match_all: {} }));
     const firstThread = lane.threadId;
     const before = lane.run(count({ term: { 'User ID': '100' } }));
-    // A count checks every document (note is in no index: about 100 ms here) and has no way to stop early: only the
+    // A count checks every document (note is in no index: about 200 ms here) and has no way to stop early: only the
     // thread's end stops it. Its 50 ms start when it is asked, and the count before it takes about 1 ms.
     const stuck = lane.run(count({ regexp: { note: 'n1.*9' } }, 50));
     const given = Array.from({ length: 5 }, () => lane.run(count({ term: { 'User ID': '101' } })));
-    assert.deepEqual(await before, { count: 2858, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
+    assert.deepEqual(await before, { count: 5715, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } });
     await assert.rejects(stuck, { type: 'task_cancelled_exception', reason: 'The request was cancelled: it ran past its time limit of [50ms]' });
     assert.deepEqual(
       (await Promise.all(given)).map((answer) => (answer as { count: number }).count),
-      [2857, 2857, 2857, 2857, 2857],
+      [5715, 5715, 5715, 5715, 5715],
     );
     assert.equal(lane.cancelled, 1);
     assert.notEqual(lane.threadId, firstThread, 'a fresh thread answered them');
