@@ -35,7 +35,8 @@
  * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
  * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB (the routers' process.heapLimitMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
  * its registrations, and idle and while the memory step holds its calls, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
- * each router step, garbage included, to see what makes the collector work).
+ * each router step, garbage included, to see what makes the collector work), KEEP_WORK (1: the work folder and each
+ * router's whole log are kept and named at the end, to see why a step failed).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -71,6 +72,8 @@ const HEAP_SNAPSHOT = process.env.HEAP_SNAPSHOT ? resolve(process.env.HEAP_SNAPS
 const ALLOCATIONS = process.env.ALLOCATIONS ? resolve(process.env.ALLOCATIONS) : undefined;
 const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as ('bridge' | 'last-agent')[];
 const LOG_LEVELS = list(process.env.LOG_LEVELS, 'info,warn');
+/** KEEP_WORK=1: the work folder stays, with each router's whole log (to see why a step failed). */
+const KEEP_WORK = process.env.KEEP_WORK === '1';
 
 const DOMAIN = 'e2e.callrouter.test';
 const CARRIER_IP = '127.0.0.2';
@@ -124,7 +127,7 @@ try {
         ],
       });
       const nodeArgs = list(process.env.ROUTER_NODE_ARGS, '').map((arg) => arg.replace('%s', `${build.label.trim()}${level}`));
-      routers.push(await startRouterProcess({ name: `${build.label}log ${level}`, configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: build.bin, nodeArgs }));
+      routers.push(await startRouterProcess({ name: `${build.label}log ${level}`, configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: build.bin, nodeArgs, keepLog: KEEP_WORK }));
     }
   }
   const kamailioMissing = process.env.KAMAILIO === '0' ? 'KAMAILIO=0' : ensureKamailio();
@@ -326,7 +329,8 @@ try {
     printKinds(`router ${router.name}: warnings since the last step`, await router.takeWarnings().catch(() => new Map()));
     await router.stop();
   }
-  await rm(work, { recursive: true, force: true });
+  if (KEEP_WORK) console.log(`kept: ${work} (each router's configuration, data and whole log)`);
+  else await rm(work, { recursive: true, force: true });
 }
 
 /** CDR_DOCUMENTS legs of 30 days, then each agent's recent outbound call to its customer. */

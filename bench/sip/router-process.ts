@@ -112,11 +112,15 @@ export interface RouterProcessOptions {
   bin: string;
   /** More options for node, e.g. --cpu-prof to profile the router. */
   nodeArgs: readonly string[];
+  /** Keep the whole log, to read after the run; otherwise each takeWarnings() empties it (at `info` a run logs gigabytes). */
+  keepLog?: boolean;
 }
 
 export async function startRouterProcess(options: RouterProcessOptions): Promise<RouterProcess> {
   const { name, configFile, sipPort, httpPort, logFile } = options;
   const log = await open(logFile, 'a');
+  /** How much of a kept log takeWarnings() has read. */
+  let logRead = 0;
   let stderr = '';
   const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', ...options.nodeArgs, resolve(options.bin), 'start', '--config', configFile], {
     stdio: ['ignore', log.fd, 'pipe'],
@@ -167,8 +171,10 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
     },
     async takeWarnings() {
       const kinds = new Map<string, number>();
-      const text = await readFile(logFile, 'latin1');
-      await truncate(logFile, 0);
+      const whole = await readFile(logFile, 'latin1');
+      const text = whole.slice(logRead);
+      if (options.keepLog) logRead = whole.length;
+      else await truncate(logFile, 0);
       for (const line of text.split('\n')) {
         if (!/"level":(40|50|60)/.test(line)) continue;
         const message = /"msg":"([^"]{0,120})/.exec(line)?.[1] ?? line.slice(0, 120);
