@@ -137,5 +137,10 @@ async function runRequest(message: RunRequest): Promise<void> {
     answer = { type: 'done', id: message.id, ok: false, failure: failureOf(error) };
   }
   Atomics.store(progress, REQUEST_FINISHED, id);
-  port.postMessage(answer satisfies FromRequestWorker);
+  try {
+    port.postMessage(answer satisfies FromRequestWorker);
+  } catch (error) {
+    // An answer that cannot cross to the other thread: the request fails with why, and the requests after it still run.
+    port.postMessage({ type: 'done', id: message.id, ok: false, failure: failureOf(error) } satisfies FromRequestWorker);
+  }
 }
