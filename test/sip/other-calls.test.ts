@@ -7,15 +7,25 @@
  * the router's SDP, and when one hangs up the other gets BYE.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
+import pino from 'pino';
 import { allCdrs, findCdr, newCdrs, allOk, firstReceived, header, INTERNAL_SCHEMA, phoneAnswers, registerPhone, stopAll, userCalls, waitForState, finalStatuses, type BackgroundSipp } from '../support/sip/calls.js';
+import { linesWithRepeatedKeys } from '../support/log-lines.js';
 import { startTestRouter, type TestRouter } from '../support/sip/router.js';
 
 /** A parked call leaves its uuid in the cache so another call's schema can name it. */
 const PARK_HERE = [{ cache: { method: 'add', key: 'parked', value: '${uuid}' } }, { park: { name: 'lot', lot: '${destination_number}' } }];
 
+/**
+ * Runs `body` on a router whose log lines it then checks: none holds a key twice. A call placed or taken over by
+ * another (originate, transfer) logs through loggers of its own, where a second `uuid` had slipped in.
+ */
 async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<void> {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => done(void lines.push(...String(chunk).split('\n').filter(Boolean))) });
   const server = await startTestRouter({
+    logger: pino({ level: 'info' }, sink),
     routes: {
       default: [
         { name: 'extensions', pattern: '^10[0-2]$', schema: INTERNAL_SCHEMA },
@@ -42,6 +52,7 @@ async function withRouter(body: (server: TestRouter) => Promise<void>): Promise<
   } finally {
     await server.close();
   }
+  assert.deepEqual(linesWithRepeatedKeys(lines), [], 'no log line holds a key twice');
 }
 
 /** Resolves once the router has answered a call (the first caller is parked). */

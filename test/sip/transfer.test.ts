@@ -9,7 +9,9 @@
  * and joins 101 and 103 with a REFER whose Refer-To replaces its call to 103.
  */
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import {
   allCdrs,
   allOk,
@@ -28,6 +30,7 @@ import {
   type Phone,
 } from '../support/sip/calls.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
+import { linesWithRepeatedKeys } from '../support/log-lines.js';
 import { ScriptedPhone } from '../support/sip/scripted-phone.js';
 import { readFile } from 'node:fs/promises';
 import wavefile from 'wavefile';
@@ -73,8 +76,12 @@ describe('call transfer by phones (REFER)', () => {
     return phone;
   };
 
+  /** The router's log lines: transferred parties log through loggers of their own, where a key was once written twice. */
+  const logLines: string[] = [];
+
   before(async () => {
     server = await startTestRouter({
+      logger: pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(...String(chunk).split('\n').filter(Boolean))) })),
       users: ['101', '102', '103', '104'],
       domain: { allowAnonymousPublic: true },
       routes: {
@@ -93,6 +100,7 @@ describe('call transfer by phones (REFER)', () => {
 
   after(async () => {
     await server.close();
+    assert.deepEqual(linesWithRepeatedKeys(logLines), [], 'no log line holds a key twice');
   });
 
   it('blind transfer by the answering phone: 202, NOTIFY 100 then 200 sipfrag, the caller is connected to the new target and the transferor leg ends', async () => {

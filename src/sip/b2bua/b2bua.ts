@@ -83,7 +83,7 @@ export class B2bua {
       media: options.media,
       recordingsDir: options.recordingsDir,
       maxCallDurationMs: options.maxCallDurationMs,
-      logger: options.logger.child({ component: 'switchboard' }),
+      logger: options.logger.child({ part: 'switchboard' }),
     });
   }
 

@@ -50,6 +50,7 @@ export interface OriginatedCallOptions {
   /** Watches the legs of this call's bridges (their CDRs and phone states). */
   forkObserver(): ForkObserver;
   recordingsDir: string;
+  /** Bound to this call (its `uuid`): its lines do not name it again. */
   logger: Logger;
 }
 
@@ -211,7 +212,7 @@ export class OriginatedCall extends ChannelVariables implements Call {
 
   connectedTo(other: string): void {
     this.channel.set('last_bridge_to', other);
-    this.#options.logger.info({ uuid: this.uuid }, `connected to call ${other}`);
+    this.#options.logger.info(`connected to call ${other}`);
   }
 
   #ended(cause: HangupCause, by: CallEndedBy): void {

@@ -26,6 +26,7 @@ export interface PlaceLegRequest {
   /** Aborted when whoever placed the leg gives up: the targets are cancelled. */
   signal: AbortSignal;
   observer: ForkObserver;
+  /** Bound to the call the leg is placed for (its `uuid`): the leg's own lines add `leg`. */
   logger: Logger;
 }
 
@@ -64,12 +65,12 @@ export async function placeLeg(request: PlaceLegRequest): Promise<PlacedLeg> {
     if (!answer) throw new Error('the 2xx carries no SDP answer to our offer');
     await offer.session.acceptAnswer(answer.body.toString('utf8'));
   } catch (error) {
-    logger.info({ uuid: leg.uuid, err: error }, 'the new leg answered with unusable media: hung up');
+    logger.info({ leg: leg.uuid, err: error }, 'the new leg answered with unusable media: hung up');
     void leg.bye();
     await offer.session.close();
     return { answered: false, attempts: [{ endpointIndex: fork.endpointIndex, cause: 'INCOMPATIBLE_DESTINATION' }] };
   }
-  const media = new LegMedia(offer.session, leg, logger.child({ uuid: leg.uuid }), request.stack.clock);
+  const media = new LegMedia(offer.session, leg, logger.child({ leg: leg.uuid }), request.stack.clock);
   media.answerRequests();
   return { answered: true, leg, media, endpointIndex: fork.endpointIndex, ringSeconds: outcome.ringSeconds };
 }
