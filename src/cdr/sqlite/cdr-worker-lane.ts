@@ -5,13 +5,14 @@
  * to the next without waiting for this thread to read its answer and send
  * the next: under call load this (the SIP) thread takes its messages once
  * per turn of its event loop, milliseconds apart, which held the calls'
- * lookups to one per turn, far below what the thread can do. Each request
- * has a deadline: the worker is
- * told its budget and answers with what it found when that runs out
- * (`timed_out`, as Elasticsearch does); a request still running a grace
- * period later, or whose client went away, ends the thread — nothing else
- * can stop a synchronous SQLite statement or a runaway loop — and gets
- * task_cancelled_exception; the next request gets a fresh thread.
+ * lookups to one per turn, far below what the thread can do.
+ *
+ * Each request has a deadline: the worker is told its budget and answers
+ * with what it found when that runs out (`timed_out`, as Elasticsearch
+ * does); a request still running a grace period later, or whose client went
+ * away, ends the thread — nothing else can stop a synchronous SQLite
+ * statement or a runaway loop — and gets task_cancelled_exception; the next
+ * request gets a fresh thread.
  *
  * A lane may shed load (`shedAfterMs`): while the oldest request waiting has
  * waited that long, a new one is refused at once with Elasticsearch's
