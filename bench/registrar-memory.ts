@@ -10,7 +10,7 @@ import { ConfigDirectory } from '../src/directory/config-directory.js';
 import { DigestAuthenticator } from '../src/sip/auth/authenticator.js';
 import { answerChallenge } from '../src/sip/auth/client-credentials.js';
 import { parseDigestChallenge } from '../src/sip/auth/credentials.js';
-import { parseMessage, serializeMessage, type SipRequest, type SipResponse } from '../src/sip/message/index.js';
+import { outgoingBytes, parseMessage, type SipRequest, type SipResponse } from '../src/sip/message/index.js';
 import { Registrar } from '../src/sip/registrar/registrar.js';
 import { NonInviteServerTransaction } from '../src/sip/transaction/non-invite-server.js';
 import type { OutgoingMessage } from '../src/sip/message/index.js';
@@ -29,7 +29,7 @@ let last: SipResponse | undefined;
 const transport = {
   send(message: OutgoingMessage) {
     // As on the wire: the registrar's answer is read back from bytes.
-    const parsed = parseMessage(message.type === 'serialized-response' ? message.bytes : serializeMessage(message));
+    const parsed = parseMessage(outgoingBytes(message));
     if (parsed.ok && parsed.message.type === 'response') last = parsed.message;
   },
 };

@@ -34,7 +34,7 @@
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
  * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
  * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB (the routers' process.heapLimitMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
- * its registrations, and idle and while the memory step holds its calls, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
+ * its registrations, idle and while the memory step holds its calls, and right after each step and MEMORY_SETTLE_SECONDS later, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
  * each router step, garbage included, to see what makes the collector work), KEEP_WORK (1: the work folder and each
  * router's whole log are kept and named at the end, to see why a step failed).
  */
@@ -155,6 +155,13 @@ try {
   // Memory is measured on the routers of the first log level (this build's, and the baseline's when there is one).
   const measured = routers.filter((router) => router.name.endsWith(`log ${LOG_LEVELS[0]}`));
   const before = new Map<RouterProcess, number>();
+  /** What the step's calls leave behind while their transactions end (up to 64×T1 after each call), and what stays. */
+  const snapshotsAfterStep = async (system: SystemUnderTest, rate: number) => {
+    const file = (what: string) => join(HEAP_SNAPSHOT!, `${system.label.replace(/\W+/g, '-')}-${rate}-${what}.heapsnapshot`);
+    await system.heapSnapshot!(file('after'));
+    await sleep(MEMORY_SETTLE_MS);
+    await system.heapSnapshot!(file('settled'));
+  };
   const snapshotFile = (router: RouterProcess, what: string) => join(HEAP_SNAPSHOT!, `${router.name.replace(/\W+/g, '-')}-${what}.heapsnapshot`);
   for (const router of measured) {
     before.set(router, (await router.liveHeap()).heapUsedBytes);
@@ -202,6 +209,7 @@ try {
     takeWarnings: () => router.takeWarnings(),
     fallbacks: async () => (await ringGroup.stats()).created,
     sampleAllocations: () => router.sampleAllocations(),
+    heapSnapshot: (file) => router.heapSnapshot(file),
     rssBytes: async () => (await router.figures()).rssBytes,
   });
   const systems: SystemUnderTest[] = SCHEMAS.flatMap((schema) => routers.map((router) => routerSystem(router, schema)));
@@ -274,6 +282,7 @@ try {
       console.log(describeStep(step));
       (step.ok ? best : firstFailing).set(system.label, step);
       await settle([phones, ringGroup], COOLDOWN_MS);
+      if (HEAP_SNAPSHOT && system.heapSnapshot) await snapshotsAfterStep(system, rate);
     }
   }
 

@@ -30,6 +30,8 @@ export interface SystemUnderTest {
   rssBytes?(): Promise<number>;
   /** Starts sampling where its JavaScript allocates; `stop` writes the profile (routers only). */
   sampleAllocations?(): Promise<{ stop(file: string): Promise<void> }>;
+  /** Writes a heap snapshot of it (routers only). */
+  heapSnapshot?(file: string): Promise<void>;
 }
 
 export interface StepFigures {

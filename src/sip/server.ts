@@ -105,7 +105,7 @@ export class SipServer {
     });
     const send = (message: OutgoingMessage, destination: Destination) => {
       this.#trace('sent', message, destination);
-      if (observer && message.type !== 'request') observer.responseSent(cseqMethod(message), message.status);
+      if (observer && (message.type === 'response' || message.type === 'serialized-response')) observer.responseSent(cseqMethod(message), message.status);
       return this.#transport.send(message, destination);
     };
     const transactions = new TransactionLayer({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Session } from 'node:inspector/promises';
 import { pino } from 'pino';
-import { buildResponse, formatUri, parseCSeq, parseUri, parseVia, type ExtraHeaders, type SipRequest, type SipResponse } from '../message/index.js';
+import { buildResponse, formatUri, parseCSeq, parseUri, parseVia, type ExtraHeaders, type SerializedRequest, type SipRequest, type SipResponse } from '../message/index.js';
 import { LocalAddress } from '../local-address.js';
 import { tagOf } from '../dialog/dialog.js';
 import type { ClientTransaction, ClientTransactionUser, ServerTransaction } from '../transaction/index.js';
@@ -10,6 +10,7 @@ import type { Destination } from '../transport/index.js';
 import { OutboundLeg, type OutboundTarget } from './outbound-leg.js';
 import { systemClock } from '../../clock.js';
 import type { SipStack } from './sip-stack.js';
+import { sentRequest } from '../../../test/support/sip/transaction-doubles.js';
 
 interface SentRequest {
   request: SipRequest;
@@ -21,7 +22,7 @@ const GATEWAY: Destination = { transport: 'udp', address: '192.0.2.50', port: 50
 
 function fakeStack() {
   const sent: SentRequest[] = [];
-  const acks: { ack: SipRequest; destination: Destination }[] = [];
+  const acks: { ack: SipRequest; sent: SipRequest | SerializedRequest; destination: Destination }[] = [];
   const stack: SipStack = {
     transactions: {
       sendRequest(request, destination, user) {
@@ -29,7 +30,7 @@ function fakeStack() {
         return undefined as unknown as ClientTransaction;
       },
     },
-    sendAck: (ack, destination) => acks.push({ ack, destination }),
+    sendAck: (ack, destination) => acks.push({ ack: sentRequest(ack), sent: ack, destination }),
     local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
     timers: { t1: 10, t2: 40, t4: 50 },
     clock: systemClock,
@@ -133,7 +134,7 @@ test('a retransmitted 2xx re-sends the same ACK; a 2xx of another dialog is ACKe
   leg.ack();
   respond(200);
   assert.equal(acks.length, 2);
-  assert.equal(acks[1].ack, acks[0].ack);
+  assert.equal(acks[1].sent, acks[0].sent, 'the very ACK kept, re-sent');
   respond(200, 'other-fork');
   assert.equal(acks.length, 3);
   assert.equal(tagOf(acks[2].ack.headers.get('to')), 'other-fork');
@@ -356,7 +357,7 @@ test('once the leg has ended, its answered INVITE transaction still re-ACKs 2xx 
   const { request, user } = fake.of('INVITE')[0];
   user.onResponse(reply(request, 200));
   assert.equal(fake.acks.length, 2, 'the retransmitted 2xx is ACKed again');
-  assert.equal(fake.acks[1].ack, fake.acks[0].ack);
+  assert.equal(fake.acks[1].sent, fake.acks[0].sent, 'the very ACK kept, re-sent');
   user.onResponse(reply(request, 200, 'other-fork'));
   assert.equal(tagOf(fake.acks[2].ack.headers.get('to')), 'other-fork');
   assert.equal(fake.of('BYE').filter((bye) => tagOf(bye.request.headers.get('to')) === 'other-fork').length, 1, 'the other fork is hung up');

@@ -14,8 +14,11 @@ import {
   generateCallId,
   parseContact,
   generateTag,
+  parseUri,
+  serializeRequest,
   SipHeaders,
   type ExtraHeaders,
+  type SerializedRequest,
   type SipRequest,
   type SipResponse,
   type SipUri,
@@ -72,7 +75,7 @@ export class OutboundLeg extends DialogLeg {
   #cancelWanted = false;
   #cancelSent = false;
   #finished = false;
-  #ack: SipRequest | undefined;
+  #ack: SerializedRequest | undefined;
 
   constructor(
     stack: SipStack,
@@ -103,7 +106,7 @@ export class OutboundLeg extends DialogLeg {
     const dialog = this.dialog;
     if (!dialog || this.#ack) return;
     const options = session ? { body: session.body, contentType: session.contentType } : {};
-    this.#ack = dialog.ack(this.#seq, this.stack.local.via(dialog.destination), options);
+    this.#ack = serializeRequest(dialog.ack(this.#seq, this.stack.local.via(dialog.destination), options));
     this.stack.sendAck(this.#ack, dialog.destination);
   }
 
@@ -134,11 +137,11 @@ export class OutboundLeg extends DialogLeg {
       onTransportError: (error) => this.#fail(503, `INVITE could not be delivered: ${error.message}`),
     };
     // An answered INVITE's transaction lives on for 64*T1 to hear 2xx retransmissions. Once the leg has ended it
-    // answers them alone, holding only the INVITE, the dialog and our ACK: not this leg, and through its event
-    // handlers the whole call, for half a minute after every call.
+    // answers them alone, holding only what #answered keeps: not this leg, and through its event handlers the
+    // whole call, for half a minute after every call.
     this.onEnded(() => {
-      const sent = this.#invite;
-      if (sent) user.onResponse = laterResponseAnswerer({ stack: this.stack, invite: sent, seq: this.#seq, destination: this.target.destination, dialog: this.dialog, ack: this.#ack });
+      const answered = this.#answered();
+      if (answered) user.onResponse = laterResponseAnswerer(answered);
       user.onTimeout = ignore;
       user.onTransportError = ignore;
     });
@@ -167,10 +170,11 @@ export class OutboundLeg extends DialogLeg {
   }
 
   #receiveSuccess(response: SipResponse): void {
-    const dialog = this.dialog;
     if (!this.#invite) return;
-    const later = { stack: this.stack, invite: this.#invite, seq: this.#seq, destination: this.target.destination, dialog, ack: this.#ack };
-    if (dialog || this.#finished) return answerLater2xx(later, response);
+    if (this.dialog || this.#finished) {
+      const answered = this.#answered();
+      return answered && answerLater2xx(answered, response);
+    }
     const established = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
     if (!established) return this.#fail(502);
     this.#finished = true;
@@ -189,6 +193,20 @@ export class OutboundLeg extends DialogLeg {
     // Answered, the leg has no more setup to report: its handlers (and the ringing's state they hold) are let go for the rest of the call.
     this.setup.onProvisional = this.setup.onAnswer = this.setup.onFailure = undefined;
     onAnswer?.(response);
+  }
+
+  /** What a 2xx after the first needs: our INVITE's parts a dialog is made of, and the dialog we took with our ACK. */
+  #answered(): AnsweredInvite | undefined {
+    const invite = this.#invite;
+    if (!invite) return undefined;
+    const { dialog } = this;
+    return {
+      stack: this.stack,
+      invite: { uri: formatUri(invite.uri), from: invite.headers.get('from') ?? '', callId: this.callId, cseq: invite.headers.get('cseq') ?? '' },
+      seq: this.#seq,
+      destination: this.target.destination,
+      taken: dialog && { remoteTag: dialog.remoteTag, destination: dialog.destination, ack: this.#ack },
+    };
   }
 
   #retryWithCredentials(response: SipResponse): boolean {
@@ -266,14 +284,18 @@ function redirectTargets(response: SipResponse): SipUri[] {
   return targets.sort((a, b) => b.q - a.q).map((target) => target.uri);
 }
 
-/** What a 2xx after the first (or after the leg gave up) is answered with: the INVITE, its dialog if one was set up, and our ACK. */
+/**
+ * What a 2xx after the first (or after the leg gave up) is answered with, kept as text and bytes: every call keeps
+ * one for the 64×T1 its INVITE transaction lives on after it.
+ */
 interface AnsweredInvite {
   stack: SipStack;
-  invite: SipRequest;
+  /** Our INVITE's Request-URI, From, Call-ID and CSeq: what Dialog.asClient reads of it. */
+  invite: { uri: string; from: string; callId: string; cseq: string };
   seq: number;
   destination: Destination;
-  dialog: Dialog | undefined;
-  ack: SipRequest | undefined;
+  /** The dialog the first 2xx set up: a retransmission of that 2xx gets our ACK again. */
+  taken: { remoteTag: string; destination: Destination; ack: SerializedRequest | undefined } | undefined;
 }
 
 function ignore(): void {}
@@ -294,13 +316,17 @@ function laterResponseAnswerer(answered: AnsweredInvite): (response: SipResponse
 
 /** A retransmission of the 2xx we know re-sends our ACK; one from another fork (or one we no longer want) is hung up. */
 function answerLater2xx(answered: AnsweredInvite, response: SipResponse): void {
-  const { stack, dialog } = answered;
-  if (dialog && tagOf(response.headers.get('to')) === dialog.remoteTag) {
-    if (answered.ack) stack.sendAck(answered.ack, dialog.destination);
+  const { stack, taken } = answered;
+  if (taken && tagOf(response.headers.get('to')) === taken.remoteTag) {
+    if (taken.ack) stack.sendAck(taken.ack, taken.destination);
     return;
   }
   // §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog.
-  const stray = Dialog.asClient(answered.invite, response, answered.destination, stack.local.contact(answered.destination));
+  const uri = parseUri(answered.invite.uri);
+  if (!uri.ok) return;
+  const { from, callId, cseq } = answered.invite;
+  const invite: SipRequest = { type: 'request', method: 'INVITE', uri: uri.value, headers: new SipHeaders().set('from', from).set('call-id', callId).set('cseq', cseq), body: EMPTY };
+  const stray = Dialog.asClient(invite, response, answered.destination, stack.local.contact(answered.destination));
   if (!stray) return;
   stack.sendAck(stray.ack(answered.seq, stack.local.via(stray.destination)), stray.destination);
   void sendRequest(stack, stray.request('BYE', stack.local.via(stray.destination)), stray.destination);

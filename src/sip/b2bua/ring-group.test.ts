@@ -13,6 +13,7 @@ import type { TargetContext } from './bridge-targets.js';
 import { ring, type ForkObserver, type RingOutcome } from './ring-group.js';
 import type { SipStack } from './sip-stack.js';
 import { testDirectory } from '../../../test/support/engine.js';
+import { sentRequest } from '../../../test/support/sip/transaction-doubles.js';
 
 interface Sent {
   request: SipRequest;
@@ -33,7 +34,7 @@ function harness() {
         return undefined as unknown as ClientTransaction;
       },
     },
-    sendAck: (ack) => acks.push(ack),
+    sendAck: (ack) => acks.push(sentRequest(ack)),
     local: new LocalAddress({ listenAddress: '198.51.100.1', portOf: () => 5060 }),
     timers: { t1: 10, t2: 40, t4: 50 },
     clock,

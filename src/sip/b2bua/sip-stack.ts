@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../../clock.js';
-import type { SipRequest, SipResponse } from '../message/index.js';
+import type { SerializedRequest, SipRequest, SipResponse } from '../message/index.js';
 import type { SessionTimerSettings } from '../dialog/session-timer.js';
 import type { LocalAddress } from '../local-address.js';
 import type { ClientTransactionUser, ServerTransaction, TimerSettings, TransactionLayer } from '../transaction/index.js';
@@ -14,7 +14,7 @@ import type { Destination } from '../transport/index.js';
 
 export interface SipStack {
   readonly transactions: Pick<TransactionLayer, 'sendRequest'>;
-  sendAck(ack: SipRequest, destination: Destination): void;
+  sendAck(ack: SipRequest | SerializedRequest, destination: Destination): void;
   readonly local: LocalAddress;
   readonly timers: TimerSettings;
   /** RFC 4028 session timers offered and honoured on every call leg; none when absent. */

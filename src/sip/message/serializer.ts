@@ -5,7 +5,7 @@
  */
 import { displayHeaderName } from './header-names.js';
 import { parseCSeq } from './cseq.js';
-import type { OutgoingMessage, SerializedResponse, SipMessage, SipResponse } from './types.js';
+import type { OutgoingMessage, SerializedRequest, SerializedResponse, SipMessage, SipRequest, SipResponse } from './types.js';
 import { formatUri } from './uri.js';
 import { HeadWriter } from './head-writer.js';
 
@@ -50,7 +50,11 @@ export function serializeResponse(response: SipResponse): SerializedResponse {
   return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: writeMessage(response, true) };
 }
 
-/** The bytes of anything the transport sends; a serialized response is sent as it is. */
+export function serializeRequest(request: SipRequest): SerializedRequest {
+  return { type: 'serialized-request', method: request.method, bytes: writeMessage(request, true) };
+}
+
+/** The bytes of anything the transport sends; a serialized message is sent as it is. */
 export function outgoingBytes(message: OutgoingMessage): Buffer {
-  return message.type === 'serialized-response' ? message.bytes : serializeMessage(message);
+  return message.type === 'serialized-response' || message.type === 'serialized-request' ? message.bytes : serializeMessage(message);
 }

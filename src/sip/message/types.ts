@@ -181,5 +181,16 @@ export interface SerializedResponse {
   bytes: Buffer;
 }
 
+/**
+ * A request turned into bytes once, to be re-sent as is: the ACK of a 2xx,
+ * which a client leg keeps to answer that 2xx's retransmissions up to 64×T1
+ * after the call.
+ */
+export interface SerializedRequest {
+  type: 'serialized-request';
+  method: string;
+  bytes: Buffer;
+}
+
 /** What the transport layer sends. */
-export type OutgoingMessage = SipMessage | SerializedResponse;
+export type OutgoingMessage = SipMessage | SerializedResponse | SerializedRequest;

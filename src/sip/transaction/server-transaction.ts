@@ -11,7 +11,7 @@
  */
 import { serializeResponse, type SerializedResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import { responseDestination, type Destination, type Source } from '../transport/index.js';
-import { Transaction, type TransactionContext, type TransactionFailure, type TransactionState } from './transaction.js';
+import { Transaction, withListener, type Listeners, type TransactionContext, type TransactionFailure, type TransactionState } from './transaction.js';
 import type { ServerTransactionFailureListener } from './transaction-user.js';
 
 export abstract class ServerTransaction<State extends TransactionState = TransactionState> extends Transaction<State> {
@@ -19,7 +19,7 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
   #source: Source | undefined;
   #lastResponse: SerializedResponse | undefined;
   #destination: Destination | undefined;
-  readonly #failureListeners: ServerTransactionFailureListener[] = [];
+  #failureListeners: Listeners<TransactionFailure>;
 
   constructor(key: string, request: SipRequest, source: Source, initialState: State, context: TransactionContext) {
     super(key, source.transport, initialState, context);
@@ -40,7 +40,7 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
 
   /** Timer H fired (no ACK) or a response could not be sent; the transaction then terminates. */
   onFailure(listener: ServerTransactionFailureListener): void {
-    this.#failureListeners.push(listener);
+    this.#failureListeners = withListener(this.#failureListeners, listener);
   }
 
   /**
@@ -67,12 +67,12 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
 
   protected fail(failure: TransactionFailure): void {
     this.outcome.failure = failure;
-    for (const listener of this.#failureListeners) listener(failure);
+    this.#failureListeners?.(failure);
     this.terminate();
   }
 
   protected override onTransportError(): void {
-    for (const listener of this.#failureListeners) listener('transport-error');
+    this.#failureListeners?.('transport-error');
   }
 
   #keepOnlyWhatRetransmissionNeeds(finalStatus: number): void {

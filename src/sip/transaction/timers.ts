@@ -49,8 +49,18 @@ export function backOff(interval: number, settings: TimerSettings): number {
  * running restarts it; a zero duration fires synchronously so that "Timer K
  * is zero on TCP" means "terminate now", not "terminate on the next tick".
  */
+/**
+ * A transaction's named timers. At most two run at once — a retransmission
+ * timer and the timeout it runs beside (A and B, E and F, G and H); every
+ * other timer runs alone — so they are two slots, not a Map: over UDP each
+ * call leaves three transactions running a timer for 64×T1, and a Map each
+ * was a fifth of their memory.
+ */
 export class TransactionTimers {
-  readonly #running = new Map<TimerName, NodeJS.Timeout>();
+  #firstName: TimerName | undefined;
+  #first: NodeJS.Timeout | undefined;
+  #secondName: TimerName | undefined;
+  #second: NodeJS.Timeout | undefined;
   #closed = false;
 
   /** Does nothing once closed, so a callback racing termination cannot revive a timer. */
@@ -62,28 +72,43 @@ export class TransactionTimers {
       return;
     }
     const handle = setTimeout(() => {
-      this.#running.delete(name);
+      this.#forget(name);
       onFire();
     }, ms);
     handle.unref?.();
-    this.#running.set(name, handle);
+    if (this.#firstName === undefined) {
+      this.#firstName = name;
+      this.#first = handle;
+    } else if (this.#secondName === undefined) {
+      this.#secondName = name;
+      this.#second = handle;
+    } else {
+      clearTimeout(handle);
+      throw new Error(`timer ${name} started while ${this.#firstName} and ${this.#secondName} run: a transaction runs two at most`);
+    }
   }
 
   stop(name: TimerName): void {
-    const handle = this.#running.get(name);
-    if (handle === undefined) return;
-    clearTimeout(handle);
-    this.#running.delete(name);
+    if (this.#firstName === name) clearTimeout(this.#first);
+    else if (this.#secondName === name) clearTimeout(this.#second);
+    else return;
+    this.#forget(name);
   }
 
   /** Stops every timer for good: the transaction has terminated. */
   close(): void {
     this.#closed = true;
-    for (const handle of this.#running.values()) clearTimeout(handle);
-    this.#running.clear();
+    clearTimeout(this.#first);
+    clearTimeout(this.#second);
+    this.#firstName = this.#secondName = this.#first = this.#second = undefined;
   }
 
   isRunning(name: TimerName): boolean {
-    return this.#running.has(name);
+    return this.#firstName === name || this.#secondName === name;
+  }
+
+  #forget(name: TimerName): void {
+    if (this.#firstName === name) this.#firstName = this.#first = undefined;
+    else if (this.#secondName === name) this.#secondName = this.#second = undefined;
   }
 }

@@ -145,7 +145,7 @@ test('the default limit holds the 32 s of Timer J of 3,000 registrations/s (two 
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const statuses = new Set<number>();
   const user = new RecordingUser();
-  const layer = new TransactionLayer({ transport: { send: (message) => void statuses.add(message.type === 'request' ? 0 : message.status) }, user });
+  const layer = new TransactionLayer({ transport: { send: (message) => void statuses.add('status' in message ? message.status : 0) }, user });
   user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
   const options = request({ method: 'OPTIONS' });
   const live = 3_000 * 2 * 32;

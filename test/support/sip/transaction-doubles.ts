@@ -3,7 +3,7 @@
  * asked to send, and messages written as SIP text. Used by the tests of
  * transactions, the registrar and the server; not by production code.
  */
-import { parseMessage, type OutgoingMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
+import { parseMessage, type OutgoingMessage, type SerializedRequest, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
 import type { Destination, Source } from '../../../src/sip/transport/index.js';
 import type { ClientTransactionUser } from '../../../src/sip/transaction/transaction-user.js';
 import type { TransactionTransport } from '../../../src/sip/transaction/transport.js';
@@ -22,7 +22,7 @@ export class FakeTransport implements TransactionTransport {
 
   send(message: OutgoingMessage, destination: Destination): Promise<void> {
     if (this.failWith) return Promise.reject(this.failWith);
-    if (message.type === 'serialized-response') this.sent.push({ message: sipMessage(message.bytes.toString('utf8')), destination, bytes: message.bytes });
+    if (message.type === 'serialized-response' || message.type === 'serialized-request') this.sent.push({ message: sipMessage(message.bytes.toString('utf8')), destination, bytes: message.bytes });
     else this.sent.push({ message, destination });
     return Promise.resolve();
   }
@@ -50,6 +50,11 @@ export function sipMessage(text: string): SipMessage {
   const parsed = parseMessage(Buffer.from(text.replace(/\r?\n/g, '\r\n')));
   if (!parsed.ok) throw new Error(`test message does not parse: ${parsed.error.reason}`);
   return parsed.message;
+}
+
+/** A request as a stack sends it (an ACK is kept as bytes, to be re-sent), parsed back so tests read it as any other. */
+export function sentRequest(request: SipRequest | SerializedRequest): SipRequest {
+  return request.type === 'request' ? request : sipRequest(request.bytes.toString('utf8'));
 }
 
 export function sipRequest(text: string): SipRequest {
