@@ -11,13 +11,7 @@
  * long the datagram took to come out at the other end.
  *
  * One late probe is a pause (a garbage collection, a burst): the queue it
- * leaves drains at once. A backlog is two probes in a row that waited. A
- * queue that drains — the later of the two waited less — is the wake of a
- * pause: each probe waits about ρ times what the one before it waited (ρ the
- * loop's share of busy time), so it is gone in a few hundred ms, well before
- * callers retransmit at T1, and refusing calls meanwhile would only lose
- * them. It counts at DRAINING_SHARE of its wait. Under overload the queue
- * grows back as soon as calls are taken again, and counts in full. And a
+ * leaves drains at once. A backlog is two probes in a row that waited. And a
  * probe's wait counts only when it waited behind SIP — at least
  * MIN_DATAGRAMS_AHEAD datagrams were read before it — with the event loop
  * busy all along (as the event loop's lag in admission.ts): a loop held up by
@@ -34,8 +28,6 @@ const PROBE_INTERVAL_MS = 20;
 const PROBE_LOST_MS = 1_000;
 const TOKEN_BYTES = 16;
 const MIN_DATAGRAMS_AHEAD = 8;
-/** A pause of up to 1 / DRAINING_SHARE times the admission's limit passes without 503s; a longer one is refused while it drains. */
-const DRAINING_SHARE = 1 / 3;
 
 interface SentProbe {
   at: number;
@@ -84,11 +76,11 @@ export class ReceiveQueueProbe {
 
   /**
    * The queue's wait now: what two probes in a row waited at least — the last two back, or the last one back and
-   * the one still in the queue —, at DRAINING_SHARE when the later one waited less.
+   * the one still in the queue.
    */
   delayMs(): number {
     const waiting = this.#sent === undefined ? 0 : this.#waitOf(this.#sent);
-    return Math.max(backlogOf(this.#previousDelayMs, this.#lastDelayMs), backlogOf(this.#lastDelayMs, waiting));
+    return Math.max(Math.min(this.#previousDelayMs, this.#lastDelayMs), Math.min(this.#lastDelayMs, waiting));
   }
 
   #timed(sent: SentProbe): void {
@@ -105,9 +97,4 @@ export class ReceiveQueueProbe {
   stop(): void {
     clearInterval(this.#timer);
   }
-}
-
-function backlogOf(earlierWaitMs: number, laterWaitMs: number): number {
-  const bothWaitedMs = Math.min(earlierWaitMs, laterWaitMs);
-  return laterWaitMs >= earlierWaitMs ? bothWaitedMs : bothWaitedMs * DRAINING_SHARE;
 }
