@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig } from './config/load.js';
-import { heapLimitMB, processSettings } from './process-settings.js';
+import { ConfigError } from './config/file.js';
+import { parseConfig } from './config/load.js';
+import { heapLimitMB, processSettings, processSettingsOf } from './process-settings.js';
 
 const GB = 2 ** 30;
 
@@ -28,4 +29,12 @@ test('a heap limit that is not a whole number of MB from 64 up is a configuratio
     assert.throws(() => parseConfig('c.json', config(value)), (error: unknown) => error instanceof ConfigError && error.problems.includes(message), String(value));
   }
   assert.equal(processSettings.safeParse({ heapLimit: 512 }).success, false, 'a misspelt setting is refused');
+});
+
+test("the launcher reads the process section alone: the rest of the document may be anything, and what it cannot read is the router's to report", () => {
+  assert.deepEqual(processSettingsOf({ process: { heapLimitMB: 512 }, domains: 'not checked here' }), { heapLimitMB: 512 });
+  assert.deepEqual(processSettingsOf({ domains: [] }), {});
+  assert.equal(processSettingsOf({ process: { heapLimitMB: 32 } }), undefined);
+  assert.equal(processSettingsOf(undefined), undefined);
+  assert.equal(processSettingsOf('text'), undefined);
 });

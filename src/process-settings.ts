@@ -28,6 +28,13 @@ export const processSettings = z
 
 export type ProcessSettings = z.infer<typeof processSettings>;
 
+/** A configuration document's `process` section, validated; undefined when it is not valid (the whole configuration's validation names why). */
+export function processSettingsOf(document: unknown): ProcessSettings | undefined {
+  if (typeof document !== 'object' || document === null) return undefined;
+  const parsed = processSettings.safeParse((document as { process?: unknown }).process);
+  return parsed.success ? parsed.data : undefined;
+}
+
 /** The limit to run with, in MB: the configured one, else an eighth of `totalMemoryBytes` within 256..1024 MB. */
 export function heapLimitMB(settings: ProcessSettings, totalMemoryBytes: number): number {
   if (settings.heapLimitMB !== undefined) return settings.heapLimitMB;

@@ -1,24 +1,16 @@
+/** Reading the files a command is given: schemas, JSON documents, the configuration. */
 import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { appRegistry } from '../apps/registry.js';
-import { ConfigError, loadConfigFile } from '../config/load.js';
+import { ConfigError } from '../config/file.js';
+import { loadConfigFile } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
 import { formatJsonPath } from '../json-path.js';
 import { formatSchemaError, type SchemaError } from '../engine/schema-error.js';
 import { parseJsonText } from '../json-text.js';
-
-/** Bad input on the command line: printed with its details, exit code 2. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly details: string[] = [],
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './failure.js';
 
 export async function readSchemaFile(path: string): Promise<CompiledSchema> {
   const result = new SchemaLoader(appRegistry).loadText(await readText(path), formatOfPath(path));
@@ -55,44 +47,6 @@ async function readText(path: string): Promise<string> {
   } catch (error) {
     throw new UsageError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-}
-
-/** `--var name=value`, repeatable. */
-export function collectVariable(text: string, previous: Record<string, string>): Record<string, string> {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--var ${JSON.stringify(text)}: expected name=value`);
-  return { ...previous, [text.slice(0, eq)]: text.slice(eq + 1) };
-}
-
-export function parseInstant(text: string, option: string): Date {
-  const date = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
-    throw new UsageError(`${option} ${JSON.stringify(text)}: expected an ISO-8601 time such as 2026-11-24T12:00:00Z`);
-  }
-  return date;
-}
-
-/** Runs a command action, reporting its failure. */
-export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
-  return async (...args: A) => {
-    try {
-      await run(...args);
-    } catch (error) {
-      reportFailure(error);
-    }
-  };
-}
-
-/** Usage errors print their details and exit 2; anything else exits 1. */
-export function reportFailure(error: unknown): void {
-  if (error instanceof UsageError) {
-    console.error(error.message);
-    for (const detail of error.details) console.error(`  ${detail}`);
-    process.exitCode = 2;
-    return;
-  }
-  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  process.exitCode = 1;
 }
 
 /** The configuration file, validated; its problems as a usage error naming each path. */

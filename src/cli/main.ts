@@ -1,4 +1,4 @@
-import { reportFailure } from './input.js';
+import { reportFailure } from './failure.js';
 import { createProgram } from './program.js';
 
 /** `callrouter <command>`. */

@@ -1,7 +1,7 @@
 import { importCdrFile } from '../cdr/import.js';
 import type { DomainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../cdr/sqlite/store.js';
-import { UsageError } from './input.js';
+import { UsageError } from './failure.js';
 
 /**
  * The store a trace searches: an in-memory SQLite store, loaded from `--cdr`

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig } from '../config/load.js';
+import { ConfigError } from '../config/file.js';
+import { parseConfig } from '../config/load.js';
 import { schemaLoader } from '../../test/support/engine.js';
 import { loadRouteSchemas, RouteSchemaError } from './route-schemas.js';
 

@@ -7,7 +7,7 @@ import { resolveDataDir } from '../config/load.js';
 import type { PromptName } from '../apps/services/prompt-catalog.js';
 import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { DEFAULT_MEDIA_DIR } from '../media/settings.js';
-import { PROMPTS_DIR } from './router.js';
+import { PROMPTS_DIR } from './data-dir.js';
 
 const EXAMPLE_SCHEMAS = ['last-agent-app.json', 'last-agent.json', 'internal.json', 'outbound.json', 'demo-ivr.json'];
 const DEMO_USERS = ['100', '101', '102', '103', '104', '105'];

@@ -13,7 +13,9 @@ import { cdrHttpPlugin } from '../cdr/http/plugin.js';
 import { SqliteCdrWorkers } from '../cdr/sqlite/cdr-workers.js';
 import { domainCountries } from '../cdr/sqlite/customer-numbers.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { ConfigError } from '../config/file.js';
+import { loadConfigFile, resolveDataDir, resolveMediaDir } from '../config/load.js';
+import { CDR_DATABASE_FILE, PROMPTS_DIR, RECORDINGS_DIR, STATE_DATABASE_FILE, VOICEMAIL_DIR } from './data-dir.js';
 import { mediaLoadContext } from '../apps/play-items.js';
 import type { Config } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
@@ -69,17 +71,8 @@ export interface RunningRouter {
   stop(): Promise<void>;
 }
 
-export const CDR_DATABASE_FILE = 'cdr.sqlite';
 /** A call's trace events held while its flow runs (the engine stops a flow after 1,000 steps); their bytes are capped when stored. */
 const MAX_TRACE_EVENTS_IN_MEMORY = 2_000;
-/** Under the data directory: `recordings/<domain>/<uuid>_<name>.wav`. */
-export const RECORDINGS_DIR = 'recordings';
-/** Under the data directory: `voicemail/<domain>/<user>/<id>.wav` and `.json`. */
-export const VOICEMAIL_DIR = 'voicemail';
-/** Under the data directory: the router's own prompts, spoken by espeak-ng when first needed. */
-export const PROMPTS_DIR = 'prompts';
-/** Registrations, authentication blocks and the journal of calls in progress. */
-export const STATE_DATABASE_FILE = 'state.sqlite';
 
 /**
  * The composition root of `callrouter start`: configuration, directory, route

@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import wavefile from 'wavefile';
 import { FileVoicemailStore } from '../../src/voicemail/file-store.js';
-import { VOICEMAIL_DIR } from '../../src/server/router.js';
+import { VOICEMAIL_DIR } from '../../src/server/data-dir.js';
 import type { VoicemailMessage } from '../../src/voicemail/store.js';
 import { waitForState } from '../support/sip/calls.js';
 import { account, DOMAIN, startTestRouter } from '../support/sip/router.js';

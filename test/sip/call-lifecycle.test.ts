@@ -14,7 +14,8 @@ import pino from 'pino';
 import type { CdrDocument } from '../../src/cdr/store.js';
 import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import { SimulatedClock } from '../../src/clock.js';
-import { CDR_DATABASE_FILE, startRouter, type RouterOptions } from '../../src/server/router.js';
+import { CDR_DATABASE_FILE } from '../../src/server/data-dir.js';
+import { startRouter, type RouterOptions } from '../../src/server/router.js';
 import {
   allCdrs,
   allOk,

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/file.js';
+import { parseConfig } from '../../src/config/load.js';
 import { assertSippOk, INTERNAL_SCHEMA, registerPhone, stateOf, stopAll, userCalls, waitForState } from '../support/sip/calls.js';
 import { DOMAIN, startTestRouter } from '../support/sip/router.js';
 import { startSipp, type BackgroundSipp } from '../support/sip/sipp.js';

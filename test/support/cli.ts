@@ -59,7 +59,7 @@ export function runCliHere(args: string[]): Promise<CliResult> {
 
 async function runInProcess(args: string[]): Promise<CliResult> {
   const { createProgram } = await import('../../src/cli/program.js');
-  const { reportFailure } = await import('../../src/cli/input.js');
+  const { reportFailure } = await import('../../src/cli/failure.js');
   const stdout: string[] = [];
   const stderr: string[] = [];
   const saved = { log: console.log, info: console.info, error: console.error, warn: console.warn, exitCode: process.exitCode };

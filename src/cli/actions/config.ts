@@ -1,9 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ConfigError, loadConfigFile, resolveDataDir, resolveMediaDir } from '../../config/load.js';
+import { resolveDataDir, resolveMediaDir } from '../../config/load.js';
 import { mediaLoadContext } from '../../apps/play-items.js';
 import { SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDomainsError, Configuration } from '../../config/store/configuration.js';
@@ -12,34 +11,18 @@ import { SchemaLoader } from '../../engine/compile.js';
 import { formatRouteSchemaWarning, loadRouteSchemas, RouteSchemaError, routeSchemaWarnings, type RouteSchemas } from '../../routes/route-schemas.js';
 import { domainsFromFile } from '../../config/store/stored-domains.js';
 import { parseJsonText } from '../../json-text.js';
-import { action, UsageError } from '../input.js';
-import { DEFAULT_CONFIG } from './start.js';
+import { DEFAULT_CONFIG } from '../commands/start.js';
+import { UsageError } from '../failure.js';
+import { readConfig } from '../input.js';
 
-interface ExportOptions {
+export interface ExportOptions {
   config?: string;
   output?: string;
 }
 
-/** `callrouter config export`: the configuration store written back as a configuration file. */
-export function registerConfig(program: Command): void {
-  const config = program.command('config').description('the configuration store (<dataDir>/config.sqlite)');
-  config
-    .command('export')
-    .description(
-      "write the configuration as the store holds it now: the file's own settings (ports, dataDir…) with the store's domains — users with their ha1 hashes, schemas by name",
-    )
-    .option('--config <file>', `configuration file whose dataDir holds the store (default ${DEFAULT_CONFIG})`)
-    .option('-o, --output <file>', 'write here (JSON, or YAML for .yaml/.yml) instead of stdout')
-    .action(action((options: ExportOptions) => exportConfig(options)));
-  config
-    .command('import')
-    .description("make the configuration file's domains the store's next revision (audited as the CLI); a running router takes it on SIGHUP")
-    .option('--config <file>', `configuration file (default ${DEFAULT_CONFIG})`)
-    .action(action((options: { config?: string }) => importConfig(options.config ?? DEFAULT_CONFIG)));
-}
-
-async function importConfig(configPath: string): Promise<void> {
-  const { config, dataDir } = await readConfig(configPath);
+/** `callrouter config import`: the file's domains become the store's next revision. */
+export async function importConfig(configPath: string): Promise<void> {
+  const { config, dataDir } = await readConfigAndDataDir(configPath);
   const configDir = dirname(resolve(configPath));
   const loader = new SchemaLoader(appRegistry);
   const contextOf = mediaLoadContext(resolveMediaDir(configPath, config));
@@ -69,19 +52,16 @@ async function importConfig(configPath: string): Promise<void> {
   }
 }
 
-async function readConfig(configPath: string) {
-  try {
-    const config = await loadConfigFile(configPath);
-    return { config, dataDir: resolveDataDir(configPath, config) };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-    throw error;
-  }
+/** The configuration file, validated, and the data directory it names. */
+async function readConfigAndDataDir(configPath: string) {
+  const config = await readConfig(configPath);
+  return { config, dataDir: resolveDataDir(configPath, config) };
 }
 
-async function exportConfig(options: ExportOptions): Promise<void> {
+/** `callrouter config export`: the file's own settings with the store's domains, as a configuration file. */
+export async function exportConfig(options: ExportOptions): Promise<void> {
   const configPath = options.config ?? DEFAULT_CONFIG;
-  const { config, dataDir } = await readConfig(configPath);
+  const { config, dataDir } = await readConfigAndDataDir(configPath);
   const store = SqliteConfigStore.openInDataDir(dataDir);
   let latest;
   try {

@@ -1,49 +1,15 @@
-import { existsSync } from 'node:fs';
-import { totalmem } from 'node:os';
-import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import { ConfigError } from '../../config/load.js';
+import { ConfigError } from '../../config/file.js';
 import { ConfigDomainsError } from '../../config/store/configuration.js';
 import type { Config } from '../../config/schema.js';
 import { RouteSchemaError } from '../../routes/route-schemas.js';
-import { writeDemoConfig } from '../../server/demo-config.js';
-import { heapLimitMB } from '../../process-settings.js';
 import { startRouter } from '../../server/router.js';
-import { dieWithLauncher, heapLimitApplied, relaunchWithHeapLimit } from '../heap-limit.js';
-import { action, readConfig, UsageError } from '../input.js';
+import { UsageError } from '../failure.js';
+import { dieWithLauncher } from '../heap-limit.js';
 import { createLogger, logFormatFor } from '../logger.js';
 
-export const DEFAULT_CONFIG = 'data/callrouter.json';
-
-interface StartOptions {
-  config?: string;
-}
-
-/** `callrouter start`: runs the router until SIGTERM/SIGINT. */
-export function registerStart(program: Command): void {
-  program
-    .command('start')
-    .description(`run the router (with no --config: ${DEFAULT_CONFIG}, a demo configuration written on first start)`)
-    .option('--config <file>', 'configuration file (JSON or YAML)')
-    .action(action((options: StartOptions) => start(options)));
-}
-
-async function start(options: StartOptions): Promise<void> {
-  const configPath = options.config ?? DEFAULT_CONFIG;
-  if (!options.config && !existsSync(configPath)) {
-    const demo = await writeDemoConfig(configPath);
-    console.log(`Wrote a demo configuration to ${configPath}. SIP credentials (shown once):`);
-    for (const user of demo.users) console.log(`  ${user.id}@${demo.domain}  password ${user.password}  voicemail PIN ${user.voicemailPin}`);
-    console.log(`The IVR (public number, or dial 500) speaks with ${demo.prompts === 'speech' ? 'espeak-ng' : 'tones (install espeak-ng for speech)'}; *98 listens to your voicemail.`);
-    console.log(`HTTP API admin token (shown once; more with callrouter token create): ${demo.adminToken}`);
-    console.log(`Console sign-in at http://127.0.0.1:8080/ (shown once; more with callrouter admin create): ${demo.adminAccount.username} / ${demo.adminAccount.password}`);
-    console.log('SIP and HTTP listen on 127.0.0.1 only; the README\'s "Security model" says how to open them to other machines.');
-  }
-  const limitMB = heapLimitMB((await readConfig(configPath)).process, totalmem());
-  if (!heapLimitApplied(limitMB)) {
-    process.exitCode = await relaunchWithHeapLimit(limitMB);
-    return;
-  }
+/** `callrouter start` in the process that runs the router (behind the heap-limit launcher, or without one). */
+export async function start(configPath: string): Promise<void> {
   dieWithLauncher();
   let logger: Logger | undefined;
   let loaded: Config | undefined;

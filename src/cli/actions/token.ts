@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { Command } from 'commander';
 import { AccountError } from '../../admin/account-store.js';
-import { isRole, ROLE_DESCRIPTIONS, ROLES } from '../../admin/roles.js';
+import { isRole, ROLES } from '../../admin/roles.js';
 import { TokenError, TokenStore, type TokenRecord } from '../../admin/token-store.js';
-import { ConfigError, loadConfigFile, resolveDataDir } from '../../config/load.js';
+import { resolveDataDir } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
-import { action, UsageError } from '../input.js';
-import { DEFAULT_CONFIG } from './start.js';
+import { DEFAULT_CONFIG } from '../commands/start.js';
+import { UsageError } from '../failure.js';
+import { readConfig } from '../input.js';
 
 export interface PlaceOptions {
   config?: string;
@@ -29,13 +29,8 @@ export async function placeOf(options: PlaceOptions): Promise<Place> {
   if (options.dataDir) return { dataDir: options.dataDir };
   const configPath = options.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (!configPath) return { dataDir: './data' };
-  try {
-    const config = await loadConfigFile(configPath);
-    return { dataDir: resolveDataDir(configPath, config), config };
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
-    throw error;
-  }
+  const config = await readConfig(configPath);
+  return { dataDir: resolveDataDir(configPath, config), config };
 }
 
 /** Opens a store of admin.sqlite where the options say, runs `run`, closes it; the stores' own refusals become usage errors. */
@@ -65,59 +60,30 @@ function describe(record: TokenRecord): string {
   return `${record.id}  ${record.role}${scope}  "${record.name}"  created ${record.createdAt}  ${state}`;
 }
 
-/** --config and --data-dir: where admin.sqlite is. */
-export const placeOptions = (command: Command) =>
-  command
-    .option('--config <file>', `configuration whose dataDir holds admin.sqlite (default ${DEFAULT_CONFIG} when it exists)`)
-    .option('--data-dir <dir>', 'data directory holding admin.sqlite (default ./data)');
+/** `callrouter token create`: the token is printed once on stdout; only its hash is kept. */
+export async function createToken(options: PlaceOptions & { role: string; name: string; domain?: string }): Promise<void> {
+  const { role, name, domain } = options;
+  if (!isRole(role)) throw new UsageError(`--role ${JSON.stringify(role)}: expected one of ${ROLES.join(', ')}`);
+  await withStore(options, (store, place) => {
+    if (domain && place.config && !place.config.domains.some((candidate) => candidate.name === domain)) {
+      throw new UsageError(`--domain ${JSON.stringify(domain)}: no such domain in the configuration (${place.config.domains.map((d) => d.name).join(', ')})`);
+    }
+    const created = store.create({ role, name, domain });
+    const scope = domain ? ` of ${domain}` : '';
+    console.error(`Created token ${created.record.id} (${role}${scope}, "${created.record.name}"). It is shown once; keep it secret:`);
+    console.log(created.token);
+  });
+}
 
-/** `callrouter token create|list|revoke`: the HTTP API's bearer tokens. */
-export function registerToken(program: Command): void {
-  const token = program
-    .command('token')
-    .description(`HTTP API tokens (stored hashed in the data directory); roles: ${ROLES.map((role) => `${role} (${ROLE_DESCRIPTIONS[role]})`).join('; ')}`);
+export async function listTokens(options: PlaceOptions & { json?: boolean }): Promise<void> {
+  await withStore(options, (store) => {
+    for (const record of store.list()) console.log(options.json ? JSON.stringify(record) : describe(record));
+  });
+}
 
-  placeOptions(token.command('create'))
-    .description('create a token and print it once on stdout (only its SHA-256 is kept)')
-    .requiredOption('--role <role>', ROLES.join(' | '))
-    .requiredOption('--name <text>', 'who or what uses it, e.g. "grafana" or "Alice"')
-    .option('--domain <name>', 'the one domain of a domain-admin token')
-    .action(
-      action(async (options: PlaceOptions & { role: string; name: string; domain?: string }) => {
-        const { role, name, domain } = options;
-        if (!isRole(role)) throw new UsageError(`--role ${JSON.stringify(role)}: expected one of ${ROLES.join(', ')}`);
-        await withStore(options, (store, place) => {
-          if (domain && place.config && !place.config.domains.some((candidate) => candidate.name === domain)) {
-            throw new UsageError(`--domain ${JSON.stringify(domain)}: no such domain in the configuration (${place.config.domains.map((d) => d.name).join(', ')})`);
-          }
-          const created = store.create({ role, name, domain });
-          const scope = domain ? ` of ${domain}` : '';
-          console.error(`Created token ${created.record.id} (${role}${scope}, "${created.record.name}"). It is shown once; keep it secret:`);
-          console.log(created.token);
-        });
-      }),
-    );
-
-  placeOptions(token.command('list'))
-    .description('list tokens (id, role, domain, name, created, revoked); secrets are never shown')
-    .option('--json', 'JSON lines instead of text')
-    .action(
-      action(async (options: PlaceOptions & { json?: boolean }) => {
-        await withStore(options, (store) => {
-          for (const record of store.list()) console.log(options.json ? JSON.stringify(record) : describe(record));
-        });
-      }),
-    );
-
-  placeOptions(token.command('revoke'))
-    .description('revoke a token by id: refused from the next request on, also by a running router')
-    .argument('<id>', 'the id `token list` shows')
-    .action(
-      action(async (id: string, options: PlaceOptions) => {
-        await withStore(options, (store) => {
-          if (!store.revoke(id)) throw new UsageError(`no live token with id ${JSON.stringify(id)} (see callrouter token list)`);
-          console.log(`revoked ${id}`);
-        });
-      }),
-    );
+export async function revokeToken(id: string, options: PlaceOptions): Promise<void> {
+  await withStore(options, (store) => {
+    if (!store.revoke(id)) throw new UsageError(`no live token with id ${JSON.stringify(id)} (see callrouter token list)`);
+    console.log(`revoked ${id}`);
+  });
 }

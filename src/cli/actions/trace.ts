@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import pino from 'pino';
 import { appRegistry } from '../../apps/registry.js';
 import { acrServicesFor } from '../../apps/services/acr-services.js';
@@ -22,12 +21,14 @@ import { formatSchemaError } from '../../engine/schema-error.js';
 import type { TraceEvent } from '../../engine/trace.js';
 import { simScenario, type SimScenario } from '../../sim/sim-scenario.js';
 import { simulateCall, type Simulation } from '../../sim/simulate.js';
-import { action, collectVariable, parseInstant, readConfig, readJsonFile, readSchemaFile, UsageError } from '../input.js';
+import { parseInstant } from '../arguments.js';
+import { UsageError } from '../failure.js';
+import { readConfig, readJsonFile, readSchemaFile } from '../input.js';
 import { domainCountries } from '../../cdr/sqlite/customer-numbers.js';
 import { openTraceCdrStore } from '../trace-cdr.js';
 import { formatTraceEvent } from '../trace-format.js';
 
-interface TraceOptions {
+export interface TraceOptions {
   var: Record<string, string>;
   scenario?: string;
   now?: string;
@@ -37,23 +38,7 @@ interface TraceOptions {
   from: string;
 }
 
-/** `callrouter trace [schema]`: what a call would do, step by step, in simulated time. */
-export function registerTrace(program: Command): void {
-  program
-    .command('trace')
-    .description('run a schema on a simulated call and print each step')
-    .argument('[schema]', "schema file (JSON array of applications); with --config, absent means the route's own")
-    .option('--var <name=value>', 'channel variable of the call (repeatable)', collectVariable, {})
-    .option('--scenario <file>', 'JSON scenario: phone states, bridge outcomes, digits, caller patience')
-    .option('--now <iso>', 'the time the call starts, e.g. 2026-11-24T12:00:00Z')
-    .option('--cdr <file>', 'CDRs (NDJSON or JSON) to search, loaded into a temporary store')
-    .option('--config <file>', "configuration: its domains and users, and its routes (the configuration store's, once the router has imported the file) — the call is routed as a real one")
-    .option('--from <who>', 'with --config, who calls: gateway, anonymous, or a user (101@example.com)', 'gateway')
-    .option('--json', 'one JSON object per line')
-    .action(action((schemaPath: string | undefined, options: TraceOptions) => trace(schemaPath, options)));
-}
-
-async function trace(schemaPath: string | undefined, options: TraceOptions): Promise<void> {
+export async function trace(schemaPath: string | undefined, options: TraceOptions): Promise<void> {
   if (!schemaPath && !options.config) throw new UsageError('a schema file is needed, or --config to take the route\'s');
   const schema = schemaPath ? await readSchemaFile(schemaPath) : undefined;
   const fromFile = options.scenario ? await readJsonFile(options.scenario, simScenario) : simScenario.parse({});
