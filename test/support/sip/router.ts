@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { startRouter, type RouterOptions, type RunningRouter } from '../../../src/server/router.js';
 import { rtpPortsOfThisProcess } from '../media/rtp-ports.js';
@@ -70,7 +70,7 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
   };
   const file = join(dir, 'callrouter.json');
   await writeFile(file, JSON.stringify(config));
-  const router = await startRouter(file, options.logger ?? pino({ level: 'silent' }), options.router);
+  const router = await startRouter(file, options.logger ?? testRouterLogger(dir), options.router);
   return {
     router,
     udpPort: router.sip.localAddress('udp')?.port ?? 0,
@@ -80,4 +80,16 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
       if (!options.dir) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Silent, unless CALLROUTER_TEST_LOG names a folder: then each test router
+ * logs to a file of its own there, at LOG_LEVEL (info; debug shows every SIP
+ * message), to see why an end-to-end test failed — a call refused, a message
+ * never sent.
+ */
+function testRouterLogger(routerDir: string): Logger {
+  const folder = process.env.CALLROUTER_TEST_LOG;
+  if (!folder) return pino({ level: 'silent' });
+  return pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination({ dest: join(folder, `${basename(routerDir)}.log`), mkdir: true, sync: true }));
 }
