@@ -13,6 +13,7 @@ import { parseDigestChallenge } from '../src/sip/auth/credentials.js';
 import { outgoingBytes, parseMessage, type SipRequest, type SipResponse } from '../src/sip/message/index.js';
 import { Registrar } from '../src/sip/registrar/registrar.js';
 import { NonInviteServerTransaction } from '../src/sip/transaction/non-invite-server.js';
+import { transactionContext } from '../src/sip/transaction/transaction.js';
 import type { OutgoingMessage } from '../src/sip/message/index.js';
 import type { Source } from '../src/sip/transport/index.js';
 
@@ -33,6 +34,7 @@ const transport = {
     if (parsed.ok && parsed.message.type === 'response') last = parsed.message;
   },
 };
+const context = transactionContext(transport);
 
 function send(index: number, cseq: number, authorization?: string): SipResponse | undefined {
   const user = users[index].id;
@@ -58,7 +60,7 @@ function send(index: number, cseq: number, authorization?: string): SipResponse 
   const request = parsed.message as SipRequest;
   const source: Source = { transport: 'udp', address: host, port: 5060 };
   last = undefined;
-  const transaction = new NonInviteServerTransaction(`k${index}-${cseq}`, request, source, { transport });
+  const transaction = new NonInviteServerTransaction(`k${index}-${cseq}`, request, source, context);
   registrar.handle(request, transaction, source);
   // Completed transactions are the transaction layer's memory (Timer J), not the registrar's.
   transaction.abandon();

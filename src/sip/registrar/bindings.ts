@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { ownedText, parseNameAddr, type SipUri } from '../message/index.js';
 import type { Destination, Source } from '../transport/index.js';
-import { ExpiryQueue, type Expiring } from './expiry-queue.js';
+import { ExpiryQueue, type Expiring } from '../expiry-queue.js';
 
 export interface Binding {
   /**

@@ -7,6 +7,7 @@ import { answerChallenge } from '../auth/client-credentials.js';
 import { parseDigestChallenge } from '../auth/credentials.js';
 import type { SipResponse } from '../message/index.js';
 import { NonInviteServerTransaction } from '../transaction/non-invite-server.js';
+import { transactionContext } from '../transaction/transaction.js';
 import { FakeTransport, sipRequest, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import type { Source } from '../transport/index.js';
 import { openStateDatabase } from '../../state-database.js';
@@ -65,7 +66,7 @@ function setUp(maxContactsPerUser?: number, store?: RegistrationStore) {
     ];
     const request = sipRequest(lines.join('\n'));
     const source = fields.source ?? UDP_PEER;
-    registrar.handle(request, new NonInviteServerTransaction(`k${branch}`, request, source, { transport }), source);
+    registrar.handle(request, new NonInviteServerTransaction(`k${branch}`, request, source, transactionContext(transport)), source);
     const responses = transport.responses();
     return responses[responses.length - 1];
   }

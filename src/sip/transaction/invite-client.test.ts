@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { InviteClientTransaction } from './invite-client.js';
 import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import { transactionContext } from './transaction.js';
 import type { Destination } from '../transport/index.js';
 
 const T1 = DEFAULT_TIMER_SETTINGS.t1;
@@ -11,13 +12,13 @@ function start(destination: Destination = UDP_PEER) {
   const transport = new FakeTransport();
   const user = new RecordingClientUser();
   const invite = request({ method: 'INVITE', transport: destination.transport === 'udp' ? 'UDP' : 'TCP' });
-  const transaction = new InviteClientTransaction('key', invite, destination, { transport, timers: DEFAULT_TIMER_SETTINGS }, user);
+  const transaction = new InviteClientTransaction('key', invite, destination, transactionContext(transport), user);
   transaction.start();
   return { transport, user, invite, transaction };
 }
 
 test('Timer A retransmits the INVITE at T1, 2T1, 4T1… until Timer B times the transaction out', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, transaction } = start();
   const retransmittedAt = sendTimes((ms) => t.mock.timers.tick(ms), transport, 100 * T1);
   // Intervals 1, 2, 4, 8, 16, 32 T1 (no T2 cap for INVITE); Timer B ends it at 64 T1.
@@ -31,7 +32,7 @@ test('Timer A retransmits the INVITE at T1, 2T1, 4T1… until Timer B times the 
 });
 
 test('a provisional response stops retransmissions and Timer B', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, invite, transaction } = start();
   transaction.receiveResponse(responseTo(invite, 180));
   t.mock.timers.tick(200 * T1);
@@ -42,7 +43,7 @@ test('a provisional response stops retransmissions and Timer B', (t) => {
 });
 
 test('a non-2xx final response is ACKed by the transaction, re-ACKed on retransmission, and kept for Timer D', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, invite, transaction } = start();
   const busy = responseTo(invite, 486, 'callee-tag');
   transaction.receiveResponse(busy);
@@ -64,7 +65,7 @@ test('a non-2xx final response is ACKed by the transaction, re-ACKed on retransm
 });
 
 test('2xx responses go to the TU, which ACKs them; the transaction waits in Accepted for Timer M', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, invite, transaction } = start();
   const ok = responseTo(invite, 200);
   transaction.receiveResponse(ok);
@@ -78,7 +79,7 @@ test('2xx responses go to the TU, which ACKs them; the transaction waits in Acce
 });
 
 test('over TCP nothing is retransmitted and Timer D is zero', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, invite, transaction } = start(TCP_PEER);
   t.mock.timers.tick(10 * T1);
   assert.equal(transport.requests('INVITE').length, 1);
@@ -91,7 +92,7 @@ test('a transport error terminates the transaction and is reported once', async 
   const transport = new FakeTransport();
   transport.failWith = new Error('ECONNREFUSED');
   const user = new RecordingClientUser();
-  const transaction = new InviteClientTransaction('key', request({ method: 'INVITE' }), UDP_PEER, { transport }, user);
+  const transaction = new InviteClientTransaction('key', request({ method: 'INVITE' }), UDP_PEER, transactionContext(transport), user);
   transaction.start();
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(transaction.state, 'terminated');

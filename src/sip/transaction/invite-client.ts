@@ -82,7 +82,7 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
     this.enter('accepted');
     this.settle(response.status);
     this.#finalReported = true;
-    this.timers.start('M', transactionTimeout(this.settings), () => this.terminate());
+    this.terminateAfter(transactionTimeout(this.settings)); // Timer M (RFC 6026)
     this.keepOnlyWhatStraysNeed(true);
     this.user.onResponse(response);
   }
@@ -97,6 +97,6 @@ export class InviteClientTransaction extends ClientTransaction<InviteClientState
     const user = this.user;
     this.keepOnlyWhatStraysNeed(false);
     user.onResponse(response);
-    this.timers.start('D', timerD(this.settings, this.reliable), () => this.terminate());
+    this.terminateAfter(timerD(this.settings, this.reliable)); // Timer D
   }
 }

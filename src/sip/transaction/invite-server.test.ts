@@ -5,6 +5,7 @@ import type { Source } from '../transport/index.js';
 import { InviteServerTransaction } from './invite-server.js';
 import { FakeTransport, request, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import { transactionContext } from './transaction.js';
 import { liveMemoryBytes } from '../../../test/support/live-memory.js';
 import type { TransactionFailure } from './transaction.js';
 
@@ -13,7 +14,7 @@ const T1 = DEFAULT_TIMER_SETTINGS.t1;
 function start(source: Source = UDP_PEER) {
   const transport = new FakeTransport();
   const invite = request({ method: 'INVITE', transport: source.transport === 'udp' ? 'UDP' : 'TCP' });
-  const transaction = new InviteServerTransaction('key', invite, source, { transport, timers: DEFAULT_TIMER_SETTINGS });
+  const transaction = new InviteServerTransaction('key', invite, source, transactionContext(transport));
   const failures: TransactionFailure[] = [];
   transaction.onFailure((failure) => failures.push(failure));
   transaction.start();
@@ -30,7 +31,7 @@ test('answers 100 Trying at once and repeats the last provisional response to a 
 });
 
 test('Timer G repeats a non-2xx final response, doubling up to T2, until the ACK arrives', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, invite, transaction } = start();
   transaction.respond(buildResponse(invite, 486, undefined, undefined, 'tag-1'));
   const before = transport.sent.length;
@@ -55,7 +56,7 @@ test('a retransmitted INVITE in Completed gets the final response again', () => 
 });
 
 test('Timer H: no ACK within 64*T1 is a failure reported to the TU', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { invite, transaction, failures } = start();
   transaction.respond(buildResponse(invite, 480, undefined, undefined, 'tag-1'));
   t.mock.timers.tick(64 * T1);
@@ -64,7 +65,7 @@ test('Timer H: no ACK within 64*T1 is a failure reported to the TU', (t) => {
 });
 
 test('after a 2xx: Accepted absorbs INVITE retransmissions, passes the TU’s own 2xx retransmissions, ends on Timer L', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, invite, transaction, failures } = start();
   const ok = buildResponse(invite, 200, undefined, undefined, 'tag-1');
   transaction.respond(ok);
@@ -81,13 +82,13 @@ test('after a 2xx: Accepted absorbs INVITE retransmissions, passes the TU’s ow
 });
 
 test('in Accepted the transaction keeps no copy of its 2xx: the TU alone re-sends it', async (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const transactions: InviteServerTransaction[] = [];
   const answerBytes = 8_192;
   const before = await liveMemoryBytes();
   for (let index = 0; index < 1_000; index += 1) {
     const invite = request({ method: 'INVITE' });
-    const transaction = new InviteServerTransaction(`key-${index}`, invite, UDP_PEER, { transport: { send() {} }, timers: DEFAULT_TIMER_SETTINGS });
+    const transaction = new InviteServerTransaction(`key-${index}`, invite, UDP_PEER, transactionContext({ send() {} }));
     transaction.respond({ ...buildResponse(invite, 200, undefined, undefined, `tag-${index}`), body: Buffer.alloc(answerBytes, 'v') });
     transactions.push(transaction);
   }
@@ -97,7 +98,7 @@ test('in Accepted the transaction keeps no copy of its 2xx: the TU alone re-send
 });
 
 test('over TCP: no Timer G, and Timer I is zero', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, invite, transaction } = start(TCP_PEER);
   transaction.respond(buildResponse(invite, 486, undefined, undefined, 'tag-1'));
   t.mock.timers.tick(30 * T1);
@@ -108,7 +109,7 @@ test('over TCP: no Timer G, and Timer I is zero', (t) => {
 });
 
 test('after a non-2xx final response the request is let go; the INVITE retransmission and Timer G re-send the same bytes', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, invite, transaction } = start();
   transaction.respond(buildResponse(invite, 486, undefined, undefined, 'tag-1'));
   assert.equal(transaction.request, undefined);

@@ -41,7 +41,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
       this.sendResponse(response);
     } else if (status < 300) {
       this.enter('accepted');
-      this.timers.start('L', transactionTimeout(this.settings), () => this.terminate());
+      this.terminateAfter(transactionTimeout(this.settings)); // Timer L (RFC 6026)
       this.sendResponse(response, false);
     } else {
       this.enter('completed');
@@ -57,7 +57,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
       this.enter('confirmed');
       this.timers.stop('G');
       this.timers.stop('H');
-      this.timers.start('I', waitForStrays(this.settings, this.reliable), () => this.terminate());
+      this.terminateAfter(waitForStrays(this.settings, this.reliable)); // Timer I
       return;
     }
     if (this.state === 'proceeding' || this.state === 'completed') this.resendLastResponse();

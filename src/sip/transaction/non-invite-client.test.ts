@@ -4,6 +4,7 @@ import type { Destination } from '../transport/index.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { FakeTransport, RecordingClientUser, request, responseTo, sendTimes, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import { transactionContext } from './transaction.js';
 
 const T1 = DEFAULT_TIMER_SETTINGS.t1;
 
@@ -11,13 +12,13 @@ function start(destination: Destination = UDP_PEER) {
   const transport = new FakeTransport();
   const user = new RecordingClientUser();
   const options = request({ method: 'OPTIONS', transport: destination.transport === 'udp' ? 'UDP' : 'TCP' });
-  const transaction = new NonInviteClientTransaction('key', options, destination, { transport, timers: DEFAULT_TIMER_SETTINGS }, user);
+  const transaction = new NonInviteClientTransaction('key', options, destination, transactionContext(transport), user);
   transaction.start();
   return { transport, user, options, transaction };
 }
 
 test('Timer E doubles from T1 up to T2, and Timer F times out at 64*T1', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, transaction } = start();
   const retransmittedAt = sendTimes((ms) => t.mock.timers.tick(ms), transport, 100 * T1);
   // Intervals 0.5, 1, 2, 4, 4, 4 … s: cumulative 0.5, 1.5, 3.5, 7.5, 11.5, … 31.5 s; F fires at 32 s.
@@ -27,7 +28,7 @@ test('Timer E doubles from T1 up to T2, and Timer F times out at 64*T1', (t) => 
 });
 
 test('after a provisional response Timer E retransmits every T2', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, options, transaction } = start();
   transaction.receiveResponse(responseTo(options, 100));
   assert.equal(transaction.state, 'proceeding');
@@ -38,7 +39,7 @@ test('after a provisional response Timer E retransmits every T2', (t) => {
 });
 
 test('a lost final response is recovered by retransmission; duplicates of it are absorbed', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, options, transaction } = start();
   t.mock.timers.tick(T1); // the first answer was lost: one retransmission
   assert.equal(transport.requests('OPTIONS').length, 2);
@@ -54,7 +55,7 @@ test('a lost final response is recovered by retransmission; duplicates of it are
 });
 
 test('over TCP there is no Timer E and Timer K is zero', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, options, transaction } = start(TCP_PEER);
   t.mock.timers.tick(30 * T1);
   assert.equal(transport.requests('OPTIONS').length, 1);
@@ -63,7 +64,7 @@ test('over TCP there is no Timer E and Timer K is zero', (t) => {
 });
 
 test('Timer F times out over TCP too', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { user, transaction } = start(TCP_PEER);
   t.mock.timers.tick(64 * T1);
   assert.equal(user.timeouts, 1);

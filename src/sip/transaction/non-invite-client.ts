@@ -42,7 +42,7 @@ export class NonInviteClientTransaction extends ClientTransaction<NonInviteClien
     const user = this.user;
     this.keepOnlyWhatStraysNeed(false);
     user.onResponse(response);
-    this.timers.start('K', waitForStrays(this.settings, this.reliable), () => this.terminate());
+    this.terminateAfter(waitForStrays(this.settings, this.reliable)); // Timer K
   }
 
   protected override onTransportError(error: Error): void {

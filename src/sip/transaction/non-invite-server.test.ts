@@ -5,6 +5,7 @@ import type { Source } from '../transport/index.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import { FakeTransport, request, TCP_PEER, UDP_PEER } from '../../../test/support/sip/transaction-doubles.js';
 import { DEFAULT_TIMER_SETTINGS } from './timers.js';
+import { transactionContext } from './transaction.js';
 import type { TransactionFailure } from './transaction.js';
 
 const T1 = DEFAULT_TIMER_SETTINGS.t1;
@@ -12,7 +13,7 @@ const T1 = DEFAULT_TIMER_SETTINGS.t1;
 function start(source: Source = UDP_PEER) {
   const transport = new FakeTransport();
   const register = request({ method: 'REGISTER', transport: source.transport === 'udp' ? 'UDP' : 'TCP' });
-  const transaction = new NonInviteServerTransaction('key', register, source, { transport, timers: DEFAULT_TIMER_SETTINGS });
+  const transaction = new NonInviteServerTransaction('key', register, source, transactionContext(transport));
   const failures: TransactionFailure[] = [];
   transaction.onFailure((failure) => failures.push(failure));
   return { transport, register, transaction, failures };
@@ -39,7 +40,7 @@ test('a second final response from the TU is ignored', () => {
 });
 
 test('Timer J keeps the Completed transaction for 64*T1 on UDP', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { register, transaction } = start();
   transaction.respond(buildResponse(register, 200));
   t.mock.timers.tick(64 * T1 - 1);

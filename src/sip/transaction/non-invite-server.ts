@@ -31,7 +31,7 @@ export class NonInviteServerTransaction extends ServerTransaction<NonInviteServe
     }
     this.enter('completed');
     this.sendResponse(response);
-    this.timers.start('J', timerJ(this.settings, this.reliable), () => this.terminate());
+    this.terminateAfter(timerJ(this.settings, this.reliable)); // Timer J
   }
 
   /** Any retransmission gets the same answer, so its content does not matter. */

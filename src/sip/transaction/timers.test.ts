@@ -46,13 +46,3 @@ test('a third timer at once is a mistake of the state machine, said so; closing 
   assert.deepEqual(fired, []);
   assert.equal(timers.isRunning('G') || timers.isRunning('H') || timers.isRunning('J'), false);
 });
-
-test('a timer of zero (a reliable transport) fires at once and takes no slot', () => {
-  const timers = new TransactionTimers();
-  const fired: TimerName[] = [];
-  timers.start('A', 10_000, () => fired.push('A'));
-  timers.start('B', 10_000, () => fired.push('B'));
-  timers.start('K', 0, () => fired.push('K'));
-  assert.deepEqual(fired, ['K']);
-  timers.close();
-});

@@ -46,14 +46,13 @@ export function backOff(interval: number, settings: TimerSettings): number {
 
 /**
  * The running timers of one transaction, by name. Starting a timer that is
- * running restarts it; a zero duration fires synchronously so that "Timer K
- * is zero on TCP" means "terminate now", not "terminate on the next tick".
+ * running restarts it.
  *
- * At most two run at once — a retransmission timer and the timeout it runs
- * beside (A and B, E and F, G and H); every other timer runs alone — so they
- * are two slots, not a Map: over UDP each call leaves three transactions
- * running a timer for 64×T1, and their Maps were 0.55 kB of the 7.3 kB a
- * call left behind.
+ * These are the retransmission timers and the timeouts they run beside (A
+ * and B, E and F, G and H), at most two at once, so two slots rather than a
+ * Map. The last timer of each state machine (D, I, J, K, L, M) does not run
+ * here: the transaction waits it out in its layer's queue
+ * (`Transaction.terminateAfter`).
  */
 export class TransactionTimers {
   #firstName: TimerName | undefined;
@@ -66,10 +65,6 @@ export class TransactionTimers {
   start(name: TimerName, ms: number, onFire: () => void): void {
     if (this.#closed) return;
     this.stop(name);
-    if (ms <= 0) {
-      onFire();
-      return;
-    }
     const handle = setTimeout(() => {
       this.#forget(name);
       onFire();

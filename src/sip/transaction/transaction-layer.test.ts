@@ -130,7 +130,7 @@ test('beyond the server transaction limit new requests get a stateless 503', () 
 });
 
 test('completed transactions count against the limit until Timer J lets them go', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { transport, user, layer } = setUp(1);
   user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
   layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-a' }), UDP_PEER);
@@ -141,8 +141,30 @@ test('completed transactions count against the limit until Timer J lets them go'
   assert.deepEqual(transport.statuses(), [200, 503, 200]);
 });
 
+test('transactions waiting out their last timer share one timer, and each ends 64×T1 after its own final response', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+  const { user, layer } = setUp();
+  user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
+  const armed = t.mock.method(globalThis, 'setTimeout');
+  for (let index = 0; index < 100; index++) {
+    layer.receive(request({ method: 'OPTIONS', branch: `z9hG4bK-${index}` }), UDP_PEER);
+    t.mock.timers.tick(100);
+  }
+  assert.equal(layer.size, 100);
+  assert.equal(armed.mock.callCount(), 1, 'one timer for the 100 Timer Js, not one each');
+  // Answered at 0, 100, … 9,900 ms; now 10,000.
+  t.mock.timers.tick(21_999);
+  assert.equal(layer.size, 100);
+  t.mock.timers.tick(1);
+  assert.equal(layer.size, 99, 'the first ends at 32 s');
+  t.mock.timers.tick(4_950);
+  assert.equal(layer.size, 50);
+  t.mock.timers.tick(5_000);
+  assert.equal(layer.size, 0);
+});
+
 test('the default limit holds the 32 s of Timer J of 3,000 registrations/s (two transactions each)', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const statuses = new Set<number>();
   const user = new RecordingUser();
   const layer = new TransactionLayer({ transport: { send: (message) => void statuses.add('status' in message ? message.status : 0) }, user });
@@ -158,7 +180,7 @@ test('the default limit holds the 32 s of Timer J of 3,000 registrations/s (two 
 });
 
 test('the outcome is logged once, when the final response is sent or received, not when the transaction ends', (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const lines: Array<Record<string, unknown>> = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
   const transport = new FakeTransport();
@@ -187,7 +209,7 @@ test('the outcome is logged once, when the final response is sent or received, n
 });
 
 test('terminated transactions are forgotten and drained() resolves', async (t) => {
-  t.mock.timers.enable({ apis: ['setTimeout'] });
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const { user, layer } = setUp();
   user.answer = (req, transaction) => transaction.respond(buildResponse(req, 200));
   layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);

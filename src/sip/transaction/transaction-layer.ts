@@ -19,7 +19,7 @@ import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
 import type { ServerTransaction } from './server-transaction.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from './timers.js';
-import type { Transaction, TransactionContext, TransactionOutcome, TransactionState } from './transaction.js';
+import { transactionContext, type Transaction, type TransactionContext, type TransactionOutcome, type TransactionState } from './transaction.js';
 import type { ClientTransactionUser, TransactionUser } from './transaction-user.js';
 import type { TransactionTransport } from './transport.js';
 
@@ -66,7 +66,7 @@ export class TransactionLayer {
   #closed = false;
 
   constructor(options: TransactionLayerOptions) {
-    this.#context = { transport: options.transport, timers: { ...DEFAULT_TIMER_SETTINGS, ...options.timers } };
+    this.#context = transactionContext(options.transport, { ...DEFAULT_TIMER_SETTINGS, ...options.timers });
     this.#user = options.user;
     this.#maxServerTransactions = options.maxServerTransactions ?? DEFAULT_MAX_SERVER_TRANSACTIONS;
     this.#logger = options.logger;

@@ -4,6 +4,7 @@
  * transport with fatal errors turned into a state change (§17.1.1.2,
  * §17.1.2.2, §17.2.1, §17.2.2: "transport error → Terminated, inform TU").
  */
+import { ExpiryQueue, type Expiring } from '../expiry-queue.js';
 import type { OutgoingMessage } from '../message/index.js';
 import type { Destination, TransportProtocol } from '../transport/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers.js';
@@ -24,7 +25,19 @@ export interface TransactionOutcome {
 
 export interface TransactionContext {
   transport: TransactionTransport;
-  timers?: TimerSettings;
+  timers: TimerSettings;
+  /** Where this layer's transactions wait out their last timer: `Transaction.terminateAfter`. */
+  lastWaits: ExpiryQueue<LastWait>;
+}
+
+/** A transaction waiting out its last timer before Terminated. */
+export interface LastWait extends Expiring {
+  lastWaitOver(): void;
+}
+
+/** The context of one transaction layer's transactions. */
+export function transactionContext(transport: TransactionTransport, timers: TimerSettings = DEFAULT_TIMER_SETTINGS): TransactionContext {
+  return { transport, timers, lastWaits: new ExpiryQueue<LastWait>((transaction) => transaction.lastWaitOver()) };
 }
 
 /**
@@ -44,12 +57,16 @@ export function withListener<T>(listeners: Listeners<T>, listener: (value: T) =>
   };
 }
 
-export abstract class Transaction<State extends TransactionState> {
+export abstract class Transaction<State extends TransactionState> implements LastWait {
   readonly reliable: boolean;
   protected readonly timers = new TransactionTimers();
   protected readonly settings: TimerSettings;
   protected readonly outcome: TransactionOutcome = {};
+  /** While the last wait runs (`terminateAfter`): when it ends, and the place in the context's queue. */
+  expiresAt = 0;
+  queueIndex = -1;
   readonly #transport: TransactionTransport;
+  readonly #lastWaits: ExpiryQueue<LastWait>;
   #state: State | 'terminated';
   #terminatedListeners: Listeners<TransactionOutcome>;
   #settledListeners: Listeners<TransactionOutcome>;
@@ -64,7 +81,8 @@ export abstract class Transaction<State extends TransactionState> {
   ) {
     this.#state = initialState;
     this.#transport = context.transport;
-    this.settings = context.timers ?? DEFAULT_TIMER_SETTINGS;
+    this.#lastWaits = context.lastWaits;
+    this.settings = context.timers;
     this.reliable = isReliable(protocol);
   }
 
@@ -113,10 +131,33 @@ export abstract class Transaction<State extends TransactionState> {
     this.terminate();
   }
 
+  /**
+   * The last timer of every state machine (D, I, J, K, L, M): it only waits
+   * for strays, then the transaction terminates. Over UDP a call leaves three
+   * transactions in it for up to 64×T1, so they wait in the context's one
+   * queue rather than with a timer each (a few hundred bytes apiece: the timer
+   * and its closures). Zero (a reliable transport) terminates now.
+   */
+  protected terminateAfter(ms: number): void {
+    if (this.#state === 'terminated') return;
+    if (ms <= 0) {
+      this.terminate();
+      return;
+    }
+    this.#lastWaits.remove(this);
+    this.expiresAt = Date.now() + ms;
+    this.#lastWaits.add(this);
+  }
+
+  lastWaitOver(): void {
+    this.terminate();
+  }
+
   protected terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
     this.timers.close();
+    this.#lastWaits.remove(this);
     this.settle();
     this.#terminatedListeners?.(this.outcome);
   }

@@ -1,9 +1,10 @@
 /**
  * Things that expire at a time, earliest first, with one timer for the
- * earliest: a timer per registration costs a few hundred bytes each (the
- * timer, its callback and what the callback closes over), and a registrar
- * holds tens of thousands. A binary heap; each item knows its place in it,
- * so a refreshed or removed registration leaves at once.
+ * earliest: a timer each costs a few hundred bytes (the timer, its callback
+ * and what the callback closes over), and a registrar holds tens of thousands
+ * of registrations, a transaction layer tens of thousands of transactions
+ * waiting out their last timer. A binary heap; each item knows its place in
+ * it, so a refreshed registration or a terminated transaction leaves at once.
  */
 export interface Expiring {
   /** Epoch milliseconds. */
