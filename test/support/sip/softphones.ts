@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { createSocket } from 'node:dgram';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import wavefile from 'wavefile';
@@ -144,9 +145,23 @@ export async function startLinphone(account: PhoneAccount): Promise<Softphone> {
     hangUp: async () => void (await shell('hangup')),
     close: async () => {
       await shell('exit').catch(() => undefined);
+      // linphonecsh only asks the daemon to exit; until it has, it may still write in its home.
+      await daemonGone(config);
       await rm(home, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits up to 5 s for the linphonec daemon started with `config` to end. */
+async function daemonGone(config: string): Promise<void> {
+  for (let waited = 0; waited < 5_000; waited += 100) {
+    const running = await run('pgrep', ['-f', config]).then(
+      () => true,
+      () => false,
+    );
+    if (!running) return;
+    await sleep(100);
+  }
 }
 
 async function stop(phone: ChildProcess, exited: Promise<unknown>): Promise<void> {
