@@ -5,6 +5,9 @@
  * of registrations, a transaction layer tens of thousands of transactions
  * waiting out their last timer. A binary heap; each item knows its place in
  * it, so a refreshed registration or a terminated transaction leaves at once.
+ * Times are the wall clock's (Date.now), so a clock stepped back by the
+ * system holds items that much longer, and one stepped forward lets them go
+ * sooner.
  */
 export interface Expiring {
   /** Epoch milliseconds. */
