@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { ZodType } from 'zod';
 import { appRegistry } from '../apps/registry.js';
 import { ConfigError } from '../config/file.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile, resolveDataDir } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { SchemaLoader, type CompiledSchema } from '../engine/compile.js';
 import { formatOfPath } from '../engine/schema-text.js';
@@ -57,4 +57,10 @@ export async function readConfig(configPath: string): Promise<Config> {
     if (error instanceof ConfigError) throw new UsageError(`${error.file}: invalid configuration`, error.problems);
     throw error;
   }
+}
+
+/** The configuration file, validated, and the data directory it names. */
+export async function readConfigAndDataDir(configPath: string): Promise<{ config: Config; dataDir: string }> {
+  const config = await readConfig(configPath);
+  return { config, dataDir: resolveDataDir(configPath, config) };
 }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, extname, resolve } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { resolveDataDir, resolveMediaDir } from '../../config/load.js';
+import { stringify as stringifyYaml } from 'yaml';
+import { readConfigDocument } from '../../config/file.js';
+import { resolveMediaDir } from '../../config/load.js';
 import { mediaLoadContext } from '../../apps/play-items.js';
 import { SqliteConfigStore } from '../../config/store/sqlite-config-store.js';
 import { ConfigDomainsError, Configuration } from '../../config/store/configuration.js';
@@ -10,10 +11,9 @@ import { appRegistry } from '../../apps/registry.js';
 import { SchemaLoader } from '../../engine/compile.js';
 import { formatRouteSchemaWarning, loadRouteSchemas, RouteSchemaError, routeSchemaWarnings, type RouteSchemas } from '../../routes/route-schemas.js';
 import { domainsFromFile } from '../../config/store/stored-domains.js';
-import { parseJsonText } from '../../json-text.js';
 import { DEFAULT_CONFIG } from '../commands/start.js';
 import { UsageError } from '../failure.js';
-import { readConfig } from '../input.js';
+import { readConfigAndDataDir } from '../input.js';
 
 export interface ExportOptions {
   config?: string;
@@ -52,12 +52,6 @@ export async function importConfig(configPath: string): Promise<void> {
   }
 }
 
-/** The configuration file, validated, and the data directory it names. */
-async function readConfigAndDataDir(configPath: string) {
-  const config = await readConfig(configPath);
-  return { config, dataDir: resolveDataDir(configPath, config) };
-}
-
 /** `callrouter config export`: the file's own settings with the store's domains, as a configuration file. */
 export async function exportConfig(options: ExportOptions): Promise<void> {
   const configPath = options.config ?? DEFAULT_CONFIG;
@@ -71,12 +65,10 @@ export async function exportConfig(options: ExportOptions): Promise<void> {
   }
   // Never started: the file's own domains, in the form the store would keep them.
   const stored = latest?.domains ?? (await domainsFromFile(config.domains, dirname(resolve(configPath))));
-  const text = await readFile(configPath, 'utf8');
-  const yaml = (file: string) => /^\.ya?ml$/i.test(extname(file));
-  const file = (yaml(configPath) ? parseYaml(text) : parseJsonText(text)) as Record<string, unknown>;
+  const file = (await readConfigDocument(configPath)) as Record<string, unknown>;
   // The file's own settings as written, the store's domains in place of its.
   const document = { ...file, domains: stored };
-  const out = options.output && yaml(options.output) ? stringifyYaml(document) : `${JSON.stringify(document, null, 2)}\n`;
+  const out = options.output && /^\.ya?ml$/i.test(extname(options.output)) ? stringifyYaml(document) : `${JSON.stringify(document, null, 2)}\n`;
   if (options.output) {
     await writeFile(options.output, out, { mode: 0o600 });
     console.error(`wrote revision ${latest?.revision ?? 0} to ${options.output}`);

@@ -3,11 +3,10 @@ import { mkdir } from 'node:fs/promises';
 import { AccountError } from '../../admin/account-store.js';
 import { isRole, ROLES } from '../../admin/roles.js';
 import { TokenError, TokenStore, type TokenRecord } from '../../admin/token-store.js';
-import { resolveDataDir } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { DEFAULT_CONFIG } from '../commands/start.js';
 import { UsageError } from '../failure.js';
-import { readConfig } from '../input.js';
+import { readConfigAndDataDir } from '../input.js';
 
 export interface PlaceOptions {
   config?: string;
@@ -29,8 +28,7 @@ export async function placeOf(options: PlaceOptions): Promise<Place> {
   if (options.dataDir) return { dataDir: options.dataDir };
   const configPath = options.config ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
   if (!configPath) return { dataDir: './data' };
-  const config = await readConfig(configPath);
-  return { dataDir: resolveDataDir(configPath, config), config };
+  return readConfigAndDataDir(configPath);
 }
 
 /** Opens a store of admin.sqlite where the options say, runs `run`, closes it; the stores' own refusals become usage errors. */
