@@ -1,10 +1,11 @@
 /**
  * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
- * version the 7.x and 8.x clients accept), `_cluster/health`,
- * `_cat/indices`, the index itself, `_mapping`, `_field_caps` and `_refresh`.
+ * version the 7.x and 8.x clients accept), `_cluster/health`, the index
+ * itself, `_mapping`, `_field_caps` and `_refresh` (the `_cat` tables are
+ * cat-routes.ts).
  * callrouter is one node holding one index, `cdr`, in one shard.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { isObject } from '../query/errors.js';
@@ -16,21 +17,19 @@ import { jsonBody } from './wire.js';
 
 export interface ClusterInfo {
   mappedFields(): [string, FieldType][];
-  documentCount(): Promise<number>;
 }
 
 /** The Elasticsearch release whose API this answers like; 8.x clients and 7.14+ clients take it with the product header. */
 export const COMPATIBLE_VERSION = '8.15.0';
-const CLUSTER_NAME = 'callrouter';
+export const CLUSTER_NAME = 'callrouter';
 const CLUSTER_UUID = 'callrouter-cdr';
-const INDEX_UUID = 'callrouter-cdr-index';
+export const INDEX_UUID = 'callrouter-cdr-index';
 const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
-const CAT_COLUMNS = ['health', 'status', 'index', 'uuid', 'pri', 'rep', 'docs.count', 'docs.deleted', 'store.size', 'pri.store.size', 'dataset.size'];
 
 type IndexParams = { Params: { index?: string } };
 
 /** Index-level APIs answer for `cdr` (and patterns that cover it); every other name is a missing index. */
-function checkIndex(index: string | undefined, ignoreUnavailable = false): boolean {
+export function checkIndex(index: string | undefined, ignoreUnavailable = false): boolean {
   if (index === undefined) return true;
   const target = resolveIndices(index, { ignoreUnavailable });
   if (target.kind === 'domain') {
@@ -85,22 +84,6 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   app.get('/_cluster/health', health);
   app.get('/_cluster/health/:index', health);
 
-  const catIndices = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
-    const params = checkParams(request, ['format', 'h', 'v', 'bytes', 's', 'pri', 'health', 'expand_wildcards', 'help', 'local', 'master_timeout', 'time', 'include_unloaded_segments']);
-    const rows = checkIndex(request.params.index, true) ? [await catRow(info)] : [];
-    const columns = listParam(params, 'h') ?? CAT_COLUMNS;
-    for (const column of columns) if (!CAT_COLUMNS.includes(column)) throw new CdrQueryError('illegal_argument_exception', `Unknown header [${column}] for [_cat/indices]`);
-    const format = params.format ?? 'text';
-    if (format === 'json') return rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column]])));
-    if (format !== 'text') throw new CdrQueryError('illegal_argument_exception', `[format] [${format}] is not supported here: json or text`);
-    const lines = rows.map((row) => columns.map((column) => row[column]));
-    if (booleanParam(params, 'v')) lines.unshift(columns);
-    reply.header('content-type', 'text/plain; charset=UTF-8');
-    return lines.map((line) => `${line.join(' ')}\n`).join('');
-  };
-  app.get('/_cat/indices', catIndices);
-  app.get('/_cat/indices/:index', catIndices);
-
   const mapping = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'local', 'master_timeout']);
     if (!checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'))) return {};
@@ -147,21 +130,4 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
       },
     };
   });
-}
-
-async function catRow(info: ClusterInfo): Promise<Record<string, string | number>> {
-  const count = await info.documentCount();
-  return {
-    health: 'green',
-    status: 'open',
-    index: INDEX_NAME,
-    uuid: INDEX_UUID,
-    pri: '1',
-    rep: '0',
-    'docs.count': String(count),
-    'docs.deleted': '0',
-    'store.size': '-',
-    'pri.store.size': '-',
-    'dataset.size': '-',
-  };
 }

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
+import { registerCatRoutes } from './cat-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
 import { CursorRegistry, type SnapshotSource } from './cursors.js';
@@ -55,7 +56,8 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   };
   const searcher = createSearcher(store, searchOptions);
 
-  registerClusterRoutes(app, { mappedFields: () => store.mappedFields(), documentCount: async () => (await store.count({})).count });
+  registerClusterRoutes(app, { mappedFields: () => store.mappedFields() });
+  registerCatRoutes(app, searcher);
   registerDiscoveryRoutes(app, options.identityOf);
   const snapshots: SnapshotSource | undefined =
     store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
