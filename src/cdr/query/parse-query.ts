@@ -7,6 +7,7 @@ import type { Query } from './ast.js';
 import { checkKeys, expectObject, isObject, parsingError, readNumber, type JsonObject } from './errors.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
 import { parseQueryString } from './query-string.js';
+import { MULTI_MATCH_PARSERS } from './parse-multi-match.js';
 import { TERM_LEVEL_PARSERS } from './parse-term-level.js';
 
 /** What parsing a query needs to know: the limits, and how deep the current clause is. */
@@ -49,7 +50,7 @@ export function parseQuery(value: unknown, context: QueryParseContext): Query {
     );
   }
   const name = names[0];
-  const parser = COMPOUND_PARSERS[name] ?? TERM_LEVEL_PARSERS[name];
+  const parser = COMPOUND_PARSERS[name] ?? TERM_LEVEL_PARSERS[name] ?? MULTI_MATCH_PARSERS[name];
   if (!parser) throw parsingError(`unknown query [${name}]`);
   return parser(value[name], context);
 }

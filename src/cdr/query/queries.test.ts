@@ -98,6 +98,29 @@ describe('term-level queries on keyword fields', () => {
   });
 });
 
+describe('multi_match, match_phrase_prefix, match_bool_prefix (the whole text is one keyword term)', () => {
+  it('multi_match finds the text in any listed field, by name, boost or pattern; without fields, in every field', async () => {
+    assert.deepEqual(await matching({ multi_match: { query: '0671234567', fields: ['Destination number', 'CallerID number'] } }), ['d1']);
+    assert.deepEqual(await matching({ multi_match: { query: '+380671234567', fields: ['Destination number^2', '*number'] } }), ['d3']);
+    assert.deepEqual(await matching({ multi_match: { query: 'NORMAL_CLEARING' } }), ['d1', 'd5']);
+    // A pattern spans fields of other types (Call duration is a long): they are skipped, not an error.
+    assert.deepEqual(await matching({ multi_match: { query: 'Alice', fields: ['variables.*', 'Call *'] } }), ['d1']);
+    assert.deepEqual(await matching({ multi_match: { query: 'outbound', fields: ['Call direction'], type: 'phrase', operator: 'and', tie_breaker: 0.3 } }), ['d1', 'd2']);
+  });
+  it('the prefix types match the start of a value', async () => {
+    assert.deepEqual(await matching({ multi_match: { query: '067', type: 'phrase_prefix', fields: ['Destination number', 'CallerID number'] } }), ['d1']);
+    assert.deepEqual(await matching({ multi_match: { query: '+38067', type: 'bool_prefix', fields: ['*number'] } }), ['d3']);
+    assert.deepEqual(await matching({ match_phrase_prefix: { 'Hangup cause': 'NORMAL' } }), ['d1', 'd5']);
+    assert.deepEqual(await matching({ match_bool_prefix: { 'Destination number': { query: '38067' } } }), ['d2']);
+  });
+  it('refuses what would change the answer, and names it', async () => {
+    assert.match((await failure({ multi_match: { query: '101', fields: ['User ID'], fuzziness: 'AUTO' } })).reason, /fuzziness is not supported/);
+    assert.match((await failure({ multi_match: { query: '101', type: 'nonsense' } })).reason, /no type found matching \[nonsense\]/);
+    assert.match((await failure({ multi_match: { fields: ['User ID'] } })).reason, /requires query value/);
+    assert.equal((await failure({ multi_match: { query: 'abc', fields: ['Call duration'] } })).type, 'query_shard_exception');
+  });
+});
+
 describe('numbers, booleans and dates', () => {
   it('term on a long accepts numbers and numeric strings and refuses others', async () => {
     assert.deepEqual(await matching({ term: { 'Call duration': 60 } }), ['d1']);
