@@ -60,6 +60,17 @@ describe('_cat tables', () => {
     assert.equal((await get('/_cat/health?format=json')).json()[0].status, 'green');
   });
 
+  it('_cat/shards: the one primary shard with every CDR; _cat/nodes: this node; _cat/aliases: none', async () => {
+    assert.deepEqual((await get('/_cat/shards?format=json&h=index,shard,prirep,state,docs,node')).json(), [{ index: 'cdr', shard: '0', prirep: 'p', state: 'STARTED', docs: '3', node: 'callrouter' }]);
+    assert.equal((await get('/_cat/shards/nothing*')).body, '');
+    const [node] = (await get('/_cat/nodes?format=json')).json();
+    assert.equal(node.ip, '127.0.0.1');
+    assert.equal(node.master, '*');
+    assert.match(node['heap.percent'], /^\d{1,3}$/);
+    assert.match(node.load_1m, /^\d+\.\d\d$/);
+    assert.equal((await get('/_cat/aliases?v')).body, 'alias index filter routing.index routing.search is_write_index\n');
+  });
+
   it('help lists each column with its aliases; s sorts; /_cat lists the tables', async () => {
     assert.equal(
       (await get('/_cat/count?help')).body,

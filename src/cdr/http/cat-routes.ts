@@ -1,8 +1,11 @@
 /**
  * The `_cat` APIs an operator types at a terminal (`curl :9200/_cat/count?v`):
- * the one index, the document count (all CDRs or one domain's pattern) and
- * the cluster's health, in Elasticsearch's table format (cat-table.ts).
+ * the one index and its one shard, the document count (all CDRs or one
+ * domain's pattern), the one node, no aliases and the cluster's health, in
+ * Elasticsearch's table format (cat-table.ts).
  */
+import { freemem, loadavg, totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { INDEX_NAME } from '../query/execute.js';
 import { CLUSTER_NAME, INDEX_UUID, checkIndex } from './cluster-routes.js';
@@ -49,7 +52,50 @@ const HEALTH_COLUMNS: readonly CatColumn[] = [
   { name: 'active_shards_percent', aliases: ['asp', 'activeShardsPercent'], description: 'active number of shards in percent', alignRight: true },
 ];
 
-const CAT_ENDPOINTS = ['/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}'];
+const ALIASES_COLUMNS: readonly CatColumn[] = [
+  { name: 'alias', aliases: ['a'], description: 'alias name' },
+  { name: 'index', aliases: ['i', 'idx'], description: 'index alias points to' },
+  { name: 'filter', aliases: ['f', 'fi'], description: 'filter' },
+  { name: 'routing.index', aliases: ['ri', 'routingIndex'], description: 'index routing' },
+  { name: 'routing.search', aliases: ['rs', 'routingSearch'], description: 'search routing' },
+  { name: 'is_write_index', aliases: ['w', 'isWriteIndex'], description: 'write index' },
+];
+
+const SHARDS_COLUMNS: readonly CatColumn[] = [
+  { name: 'index', aliases: ['i', 'idx'], description: 'index name' },
+  { name: 'shard', aliases: ['s', 'sh'], description: 'shard name', alignRight: true },
+  { name: 'prirep', aliases: ['p', 'pr', 'primaryOrReplica'], description: 'primary or replica' },
+  { name: 'state', aliases: ['st'], description: 'shard state' },
+  { name: 'docs', aliases: ['d', 'dc'], description: 'number of docs in shard', alignRight: true },
+  { name: 'store', aliases: ['sto'], description: 'store size of shard (how much disk it uses)', alignRight: true },
+  { name: 'dataset', description: 'total size of dataset', alignRight: true },
+  { name: 'ip', description: 'ip of node where it lives' },
+  { name: 'node', aliases: ['n'], description: 'name of node where it lives' },
+];
+
+const NODES_COLUMNS: readonly CatColumn[] = [
+  { name: 'ip', aliases: ['i'], description: 'ip address' },
+  { name: 'heap.percent', aliases: ['hp', 'heapPercent'], description: 'used heap ratio', alignRight: true },
+  { name: 'ram.percent', aliases: ['rp', 'ramPercent'], description: 'used machine memory ratio', alignRight: true },
+  { name: 'cpu', description: 'recent cpu usage', alignRight: true },
+  { name: 'load_1m', aliases: ['l'], description: '1m load avg', alignRight: true },
+  { name: 'load_5m', aliases: ['l'], description: '5m load avg', alignRight: true },
+  { name: 'load_15m', aliases: ['l'], description: '15m load avg', alignRight: true },
+  { name: 'node.role', aliases: ['r', 'role', 'nodeRole'], description: 'm:master eligible node, d:data node, i:ingest node' },
+  { name: 'master', aliases: ['m'], description: '*:current master' },
+  { name: 'name', aliases: ['n'], description: 'node name' },
+];
+
+const CAT_ENDPOINTS = ['/_cat/aliases', '/_cat/aliases/{alias}', '/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}', '/_cat/nodes', '/_cat/shards', '/_cat/shards/{index}'];
+
+/** The address this request reached, as the node's ip. */
+function nodeIp(request: FastifyRequest): string {
+  return (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+}
+
+function percent(used: number, total: number): string {
+  return String(Math.round((100 * used) / total));
+}
 
 function clockColumns(now: Date): CatRow {
   return { epoch: String(Math.floor(now.getTime() / 1000)), timestamp: now.toISOString().slice(11, 19) };
@@ -81,6 +127,40 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): voi
   };
   app.get('/_cat/count', count);
   app.get('/_cat/count/:index', count);
+
+  app.get('/_cat/aliases', async (request, reply) => catTable(request, reply, checkParams(request, [...CAT_PARAMS, 'expand_wildcards']), 'aliases', ALIASES_COLUMNS, []));
+  app.get('/_cat/aliases/:name', async (request, reply) => catTable(request, reply, checkParams(request, [...CAT_PARAMS, 'expand_wildcards']), 'aliases', ALIASES_COLUMNS, []));
+
+  const shards = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
+    const params = checkParams(request, CAT_PARAMS);
+    const rows: CatRow[] = [];
+    if (checkIndex(request.params.index, true)) {
+      const { count: documents } = await searcher.count({ kind: 'all' }, {}, request);
+      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: '-', dataset: '-', ip: nodeIp(request), node: CLUSTER_NAME });
+    }
+    return catTable(request, reply, params, 'shards', SHARDS_COLUMNS, rows);
+  };
+  app.get('/_cat/shards', shards);
+  app.get('/_cat/shards/:index', shards);
+
+  app.get('/_cat/nodes', async (request, reply) => {
+    const params = checkParams(request, [...CAT_PARAMS, 'full_id', 'include_unloaded_segments']);
+    const heap = getHeapStatistics();
+    const [load1, load5, load15] = loadavg().map((load) => load.toFixed(2));
+    const row: CatRow = {
+      ip: nodeIp(request),
+      'heap.percent': percent(heap.used_heap_size, heap.heap_size_limit),
+      'ram.percent': percent(totalmem() - freemem(), totalmem()),
+      cpu: '-',
+      load_1m: load1,
+      load_5m: load5,
+      load_15m: load15,
+      'node.role': 'dim',
+      master: '*',
+      name: CLUSTER_NAME,
+    };
+    return catTable(request, reply, params, 'nodes', NODES_COLUMNS, [row]);
+  });
 
   app.get('/_cat/health', async (request, reply) => {
     const params = checkParams(request, [...CAT_PARAMS, 'ts']);

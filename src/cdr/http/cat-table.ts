@@ -16,8 +16,6 @@ export interface CatColumn {
   description: string;
   /** Numbers are right-aligned in text, as Elasticsearch's counts and sizes are. */
   alignRight?: boolean;
-  /** Shown only when `h` names it. */
-  hidden?: boolean;
 }
 
 export type CatRow = Readonly<Record<string, string>>;
@@ -32,7 +30,7 @@ interface Shown {
 }
 
 function shownColumns(api: string, columns: readonly CatColumn[], requested: string[] | undefined): Shown[] {
-  if (!requested) return columns.filter((column) => !column.hidden).map((column) => ({ column, label: column.name }));
+  if (!requested) return columns.map((column) => ({ column, label: column.name }));
   return requested.flatMap((name) => {
     if (name.includes('*')) {
       const pattern = globToRegExp(name);

@@ -1,11 +1,11 @@
 /**
  * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
  * version the 7.x and 8.x clients accept), `_cluster/health`, the index
- * itself, `_mapping`, `_field_caps` and `_refresh` (the `_cat` tables are
- * cat-routes.ts).
+ * itself, its `_settings` and (no) `_alias`es, `_mapping`, `_field_caps`
+ * and `_refresh` (the `_cat` tables are cat-routes.ts).
  * callrouter is one node holding one index, `cdr`, in one shard.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { isObject } from '../query/errors.js';
@@ -25,6 +25,7 @@ export const CLUSTER_NAME = 'callrouter';
 const CLUSTER_UUID = 'callrouter-cdr';
 export const INDEX_UUID = 'callrouter-cdr-index';
 const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
+const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
 
 type IndexParams = { Params: { index?: string } };
 
@@ -117,6 +118,22 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   };
   for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: refresh });
 
+  const settings = async (request: FastifyRequest<IndexParams>) => {
+    const params = checkParams(request, ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
+    return checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable')) ? { [INDEX_NAME]: { settings: INDEX_SETTINGS } } : {};
+  };
+  app.get('/_settings', settings);
+  app.get('/:index/_settings', settings);
+
+  // No aliases are kept: every name is an index pattern (indices.ts). Elasticsearch answers a missing alias in this plain shape.
+  const aliases = async (request: FastifyRequest<{ Params: { index?: string; name?: string } }>, reply: FastifyReply) => {
+    checkParams(request, ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'local', 'master_timeout']);
+    const covered = checkIndex(request.params.index);
+    if (request.params.name !== undefined) return reply.code(404).send({ error: `alias [${request.params.name}] missing`, status: 404 });
+    return covered ? { [INDEX_NAME]: { aliases: {} } } : {};
+  };
+  for (const url of ['/_alias', '/_aliases', '/:index/_alias', '/:index/_aliases', '/_alias/:name', '/:index/_alias/:name']) app.get(url, aliases);
+
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
   app.get<{ Params: { index: string } }>('/:index', async (request) => {
     checkParams(request, ['allow_no_indices', 'expand_wildcards', 'features', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
@@ -126,7 +143,7 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
       [INDEX_NAME]: {
         aliases: {},
         mappings: { properties: mappingProperties(info.mappedFields()) },
-        settings: { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } },
+        settings: INDEX_SETTINGS,
       },
     };
   });

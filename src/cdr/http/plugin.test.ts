@@ -141,6 +141,11 @@ describe('CDR HTTP API', () => {
     assert.match(pretty.body, /^{\n {2}"cluster_name"/);
     const cat = await app.inject({ method: 'GET', url: '/_cat/indices?v&h=index,docs.count' });
     assert.match(cat.body, /^index docs\.count\ncdr {3} +\d+\n$/);
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/cdr/_settings' })).json().cdr.settings.index.number_of_shards, '1');
+    assert.deepEqual((await app.inject({ method: 'GET', url: '/_alias' })).json(), { cdr: { aliases: {} } });
+    const alias = await app.inject({ method: 'GET', url: '/cdr/_alias/recent' });
+    assert.deepEqual([alias.statusCode, alias.json()], [404, { error: 'alias [recent] missing', status: 404 }]);
+    assert.equal((await app.inject({ method: 'GET', url: '/nope/_settings' })).statusCode, 404);
     const sourceOnly = await app.inject({ method: 'GET', url: '/cdr/_source/a' });
     assert.deepEqual(sourceOnly.json(), { 'User ID': '101', 'Call start time': '2026-11-24T11:50:00Z', 'Call direction': 'outbound' });
   });
