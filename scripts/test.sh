@@ -3,13 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # End-to-end peers: sipp (Debian package sip-tester), the softphones baresip (baresip-core) and Linphone (linphone-cli), and Chromium for the web console;
-# espeak-ng, the speech provider of `tts`.
+# espeak-ng, the speech provider of `tts`; Elasticsearch's official Python client (python3-elasticsearch) for Debian's own python3.
 missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
 command -v linphonecsh >/dev/null 2>&1 || missing+=(linphone-cli)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
+/usr/bin/python3 -c 'import elasticsearch' >/dev/null 2>&1 || missing+=(python3-elasticsearch)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} for the end-to-end tests"

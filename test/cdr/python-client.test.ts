@@ -1,0 +1,54 @@
+/**
+ * `callrouter cdr serve` driven by Elasticsearch's official Python client
+ * (Debian's python3-elasticsearch 7.17, installed by the test command), as a
+ * reporting script would use it: bulk load, the last-agent search on a
+ * domain's index pattern, aggregations, scan (scroll), msearch, mget,
+ * update, delete by query, the cat APIs and the mapping. Each answer must be
+ * the one Elasticsearch gives; what is not supported, an Elasticsearch error.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startCdrServe, type CdrServe } from '../support/cdr/cdr-serve.js';
+
+const SCRIPT = fileURLToPath(new URL('../support/cdr/python_client.py', import.meta.url));
+// Debian's interpreter, where apt puts python3-elasticsearch (a python3 earlier on PATH may not see it).
+const PYTHON = '/usr/bin/python3';
+
+let serve: CdrServe;
+before(async () => {
+  serve = await startCdrServe();
+});
+after(() => serve?.stop());
+
+describe('Elasticsearch Python client (7.17) against cdr serve', () => {
+  it('every step gets the answer Elasticsearch would give', async () => {
+    const token = serve.headers.authorization.replace(/^Bearer /, '');
+    const { stdout } = await promisify(execFile)(PYTHON, [SCRIPT, serve.url, token], { timeout: 60_000 });
+    const results = JSON.parse(stdout) as Record<string, { ok?: unknown; status?: number; error?: string }>;
+    const ok = (step: string) => {
+      assert.ok(results[step] && 'ok' in results[step], `${step}: ${JSON.stringify(results[step])}`);
+      return results[step].ok;
+    };
+    assert.match(String(ok('info')), /^8\./);
+    assert.equal(ok('ping'), true);
+    assert.equal(ok('bulk'), 5);
+    assert.equal(ok('count'), 5);
+    // The newest outbound call to the number within example.com: 102's (201's, newer, is another domain's).
+    assert.deepEqual(ok('last agent'), ['102']);
+    assert.deepEqual(ok('terms'), { '101': 2, '102': 1, '103': 1, '201': 1 });
+    assert.deepEqual(ok('scan'), ['py-1', 'py-2', 'py-3', 'py-4', 'py-5']);
+    assert.deepEqual(ok('msearch'), [2, 0]);
+    assert.deepEqual(ok('mget'), [true, false]);
+    assert.equal(results['get missing'].status, 404);
+    assert.equal(ok('update'), 'updated');
+    assert.equal(ok('multi_match'), 3);
+    assert.equal(ok('delete_by_query'), 1);
+    assert.equal(ok('cat count'), '4');
+    assert.deepEqual(ok('cat indices'), ['cdr']);
+    assert.equal(ok('mapping'), 'date');
+    assert.deepEqual(results.unsupported, { status: 400, error: 'parsing_exception' });
+  });
+});
