@@ -2,7 +2,7 @@
  * `callrouter cdr serve` driven by Elasticsearch's official Python client
  * (Debian's python3-elasticsearch 7.17, installed by the test command), as a
  * reporting script would use it: bulk load, the last-agent search on a
- * domain's index pattern, aggregations, scan (scroll), msearch, mget,
+ * domain's index pattern, aggregations (a composite one paged through), scan (scroll), msearch, mget,
  * update, delete by query, the cat APIs and the mapping. Each answer must be
  * the one Elasticsearch gives; what is not supported, an Elasticsearch error.
  */
@@ -39,6 +39,7 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     // The newest outbound call to the number within example.com: 102's (201's, newer, is another domain's).
     assert.deepEqual(ok('last agent'), ['102']);
     assert.deepEqual(ok('terms'), { '101': 2, '102': 1, '103': 1, '201': 1 });
+    assert.deepEqual(ok('composite'), ['101', '102', '103', '201']);
     assert.deepEqual(ok('scan'), ['py-1', 'py-2', 'py-3', 'py-4', 'py-5']);
     assert.deepEqual(ok('msearch'), [2, 0]);
     assert.deepEqual(ok('mget'), [true, false]);

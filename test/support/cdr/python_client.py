@@ -47,6 +47,22 @@ step("count", lambda: es.count(index="cdr")["count"])
 last_agent = {"bool": {"filter": [{"term": {"Destination number": "0671234567"}}, {"term": {"Call direction": "outbound"}}]}}
 step("last agent", lambda: [hit["_source"]["User ID"] for hit in es.search(index="cdr-*-example.com", query=last_agent, sort=[{"Call start time": "desc"}], size=1)["hits"]["hits"]])
 step("terms", lambda: {b["key"]: b["doc_count"] for b in es.search(index="cdr", size=0, aggs={"users": {"terms": {"field": "User ID"}}})["aggregations"]["users"]["buckets"]})
+
+
+def composite_pages():
+    keys, after = [], None
+    while True:
+        composite = {"size": 2, "sources": [{"user": {"terms": {"field": "User ID"}}}]}
+        if after:
+            composite["after"] = after
+        answer = es.search(index="cdr", size=0, aggs={"users": {"composite": composite}})["aggregations"]["users"]
+        keys += [bucket["key"]["user"] for bucket in answer["buckets"]]
+        after = answer.get("after_key")
+        if not answer["buckets"]:
+            return keys
+
+
+step("composite", composite_pages)
 step("scan", lambda: sorted(hit["_id"] for hit in helpers.scan(es, index="cdr", query={"query": {"match_all": {}}}, size=2)))
 step("msearch", lambda: [r["hits"]["total"]["value"] for r in es.msearch(body=[{"index": "cdr"}, {"query": {"term": {"User ID": "101"}}}, {"index": "cdr"}, {"query": {"match_none": {}}}])["responses"]])
 step("mget", lambda: [doc["found"] for doc in es.mget(index="cdr", body={"ids": ["py-1", "nope"]})["docs"]])

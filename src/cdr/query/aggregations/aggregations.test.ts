@@ -135,6 +135,47 @@ describe('aggregations', () => {
     assert.deepEqual(result.f, { buckets: { answered: { doc_count: 2 }, u101: { doc_count: 2 }, _other_: { doc_count: 2 } } });
     assert.deepEqual(result.top, { hits: { total: { value: 4, relation: 'eq' }, max_score: null, hits: [{ _index: 'cdr', _id: 'c', _score: null, _source: { 'User ID': '101' }, sort: [90] }] } });
   });
+  it('composite: buckets keyed by each source in order, paged by after_key through every one', async () => {
+    const sources = [{ user: { terms: { field: 'User ID' } } }, { hour: { date_histogram: { field: 'Call start time', calendar_interval: '1h', format: 'HH:mm' } } }];
+    const first = (await aggregate({ pages: { composite: { sources, size: 2 }, aggs: { talk: { sum: { field: 'Call duration' } } } } }))!.pages as {
+      after_key: Record<string, unknown>;
+      buckets: unknown[];
+    };
+    assert.deepEqual(first, {
+      after_key: { user: '101', hour: '13:00' },
+      buckets: [
+        { key: { user: '101', hour: '10:00' }, doc_count: 1, talk: { value: 30 } },
+        { key: { user: '101', hour: '13:00' }, doc_count: 1, talk: { value: 90 } },
+      ],
+    });
+    const second = await aggregate({ pages: { composite: { sources, size: 2, after: first.after_key } } });
+    assert.deepEqual(second!.pages, { after_key: { user: '102', hour: '10:00' }, buckets: [{ key: { user: '102', hour: '10:00' }, doc_count: 1 }] });
+    assert.deepEqual(await aggregate({ pages: { composite: { sources, size: 2, after: { user: '102', hour: '10:00' } } } }), { pages: { buckets: [] } });
+  });
+  it('composite: descending sources, histograms, a missing bucket (null, first ascending)', async () => {
+    const pages = await aggregate({
+      c: {
+        composite: {
+          size: 10,
+          sources: [
+            { answered: { terms: { field: 'Answered', missing_bucket: true } } },
+            { talk: { histogram: { field: 'Call duration', interval: 50, order: 'desc', missing_bucket: true } } },
+          ],
+        },
+      },
+    });
+    assert.deepEqual(pages!.c, {
+      after_key: { answered: true, talk: 0 },
+      buckets: [
+        { key: { answered: null, talk: null }, doc_count: 1 },
+        { key: { answered: false, talk: 50 }, doc_count: 1 },
+        { key: { answered: true, talk: 50 }, doc_count: 1 },
+        { key: { answered: true, talk: 0 }, doc_count: 1 },
+      ],
+    });
+    await assert.rejects(store.search({ aggs: { c: { composite: { sources: [{ g: { geotile_grid: { field: 'x' } } }] } } } }), /Unknown source type \[geotile_grid\]/);
+    await assert.rejects(store.search({ aggs: { c: { composite: { sources: [{ u: { terms: { field: 'User ID' } } }], after: { v: '1' } } } } }), /\[after\] has 1 value/);
+  });
   it('refuses unknown aggregations and metrics on keywords', async () => {
     await assert.rejects(store.search({ aggs: { x: { moving_avg: { buckets_path: 'y' } } } }), /Unknown aggregation type \[moving_avg\]/);
     await assert.rejects(store.search({ aggs: { x: { avg: { field: 'User ID' } } } }), /not supported for aggregation/);

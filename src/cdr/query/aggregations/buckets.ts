@@ -73,7 +73,7 @@ function metricOf(subs: Record<string, unknown>, name: string): number {
 }
 
 /** The start of the bucket a time falls in: calendar units in the histogram's zone, fixed intervals from the epoch in local time. */
-function bucketStart(spec: HistogramSpec, zone: string): (millis: number) => number {
+export function bucketStart(spec: HistogramSpec, zone: string): (millis: number) => number {
   return (millis) => {
     if ('calendar' in spec.interval) return DateTime.fromMillis(millis - spec.offsetMs, { zone }).startOf(spec.interval.calendar).toMillis() + spec.offsetMs;
     const local = millis + DateTime.fromMillis(millis, { zone }).offset * 60_000 - spec.offsetMs;
@@ -129,7 +129,7 @@ export function computeDateHistogram(spec: HistogramSpec, docs: DocView[], mappi
   };
 }
 
-function formatKey(millis: number, zone: string, format: string | undefined): string {
+export function formatKey(millis: number, zone: string, format: string | undefined): string {
   const date = DateTime.fromMillis(millis, { zone });
   if (format === undefined) return zone === 'UTC' ? formatDate(millis) : date.toISO({ suppressMilliseconds: false })!;
   if (format === 'epoch_millis') return String(millis);

@@ -3,6 +3,7 @@ import type { BucketBudget } from '../../limits.js';
 import type { CdrMapping } from '../../mapping.js';
 import type { DocView } from '../doc-view.js';
 import { computeDateHistogram, computeTerms } from './buckets.js';
+import { computeComposite } from './composite.js';
 import { computeMetric } from './metrics.js';
 import { computeRangeBuckets } from './ranges.js';
 import { computeStats } from './stats.js';
@@ -17,6 +18,8 @@ export function computeAggregations(specs: Record<string, AggregationSpec>, docs
         return computeTerms(spec, docs, mapping, compute, budget);
       case 'date_histogram':
         return computeDateHistogram(spec, docs, mapping, now, compute, budget);
+      case 'composite':
+        return computeComposite(spec, docs, mapping, compute, budget);
       case 'stats':
       case 'extended_stats':
       case 'percentiles':

@@ -1,12 +1,12 @@
 /**
- * Reads the `aggs` of a search request: terms, date_histogram (each with
- * sub-aggregations), the metrics min, max, avg, sum, value_count, cardinality,
+ * Reads the `aggs` of a search request: terms, date_histogram, composite
+ * (each with sub-aggregations), the metrics min, max, avg, sum, value_count, cardinality,
  * and the kinds in ./stats.ts, ./ranges.ts and ./top-hits.ts.
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../../limits.js';
 import type { Scalar } from '../ast.js';
 import type { QueryParseContext } from '../parse-query.js';
-import { checkKeys, describe, expectObject, isObject, parsingError, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
+import { checkKeys, describe, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
 import { parseRangeBuckets, RANGE_BUCKET_TYPES, type RangeBucketSpec } from './ranges.js';
 import { parseStats, STATS_TYPES, type StatsSpec } from './stats.js';
 import { parseTopHits, type TopHitsSpec } from './top-hits.js';
@@ -19,19 +19,32 @@ export interface BucketOrder {
   direction: 'asc' | 'desc';
 }
 
+export interface DateHistogramSpec {
+  type: 'date_histogram';
+  field: string;
+  interval: { calendar: CalendarUnit } | { fixedMs: number };
+  format?: string;
+  timeZone?: string;
+  offsetMs: number;
+  minDocCount: number;
+  extendedBounds?: { min: Scalar; max: Scalar };
+  subs: Record<string, AggregationSpec>;
+}
+
+/** One value source of a composite aggregation: the key it adds to each bucket's. */
+export interface CompositeSource {
+  name: string;
+  field: string;
+  direction: 'asc' | 'desc';
+  /** Documents without a value get a null key instead of no bucket. */
+  missingBucket: boolean;
+  bucket: { kind: 'terms' } | { kind: 'histogram'; interval: number } | { kind: 'date_histogram'; histogram: DateHistogramSpec };
+}
+
 export type AggregationSpec =
   | { type: 'terms'; field: string; size: number; minDocCount: number; order: BucketOrder[]; missing?: Scalar; subs: Record<string, AggregationSpec> }
-  | {
-      type: 'date_histogram';
-      field: string;
-      interval: { calendar: CalendarUnit } | { fixedMs: number };
-      format?: string;
-      timeZone?: string;
-      offsetMs: number;
-      minDocCount: number;
-      extendedBounds?: { min: Scalar; max: Scalar };
-      subs: Record<string, AggregationSpec>;
-    }
+  | DateHistogramSpec
+  | { type: 'composite'; sources: CompositeSource[]; size: number; after?: Record<string, Scalar | null>; subs: Record<string, AggregationSpec> }
   | { type: MetricType; field: string; missing?: Scalar }
   | StatsSpec
   | RangeBucketSpec
@@ -112,10 +125,60 @@ function parseAggregation(name: string, body: unknown, limits: AggregationLimits
     return terms;
   }
   if (type === 'date_histogram') return parseDateHistogram(name, spec, field(), subs);
+  if (type === 'composite') return parseComposite(name, spec, subs);
   throw parsingError(`Unknown aggregation type [${type}]: callrouter does not support it`);
 }
 
-function parseDateHistogram(name: string, spec: JsonObject, field: string, subs: Record<string, AggregationSpec>): AggregationSpec {
+const SOURCE_KEYS = ['field', 'order', 'missing_bucket', 'missing_order', 'value_type'];
+const SOURCE_KEYS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
+  terms: SOURCE_KEYS,
+  histogram: [...SOURCE_KEYS, 'interval'],
+  date_histogram: [...SOURCE_KEYS, 'calendar_interval', 'fixed_interval', 'interval', 'format', 'time_zone', 'offset'],
+};
+
+function parseComposite(name: string, spec: JsonObject, subs: Record<string, AggregationSpec>): AggregationSpec {
+  checkKeys(spec, ['sources', 'size', 'after'], 'composite');
+  if (!Array.isArray(spec.sources) || spec.sources.length === 0) throw parsingError(`Composite [sources] cannot be null or empty`);
+  const sources = spec.sources.map((entry, index) => {
+    const named = expectObject(entry, `${name}.sources.${index}`);
+    if (Object.keys(named).length !== 1) throw parsingError(`[${name}] each source is one {"<name>": {"<type>": {…}}}, got ${describe(entry)}`);
+    const [sourceName, body] = Object.entries(named)[0];
+    const typed = expectObject(body, `${name}.sources.${sourceName}`);
+    if (Object.keys(typed).length !== 1) throw parsingError(`[${name}] source [${sourceName}] must have exactly one type, got ${describe(body)}`);
+    const [kind, settings] = Object.entries(typed)[0];
+    const allowed = SOURCE_KEYS_BY_KIND[kind];
+    if (!allowed) throw parsingError(`Unknown source type [${kind}] in composite [${name}]: terms, histogram and date_histogram are supported`);
+    const source = expectObject(settings, `${name}.sources.${sourceName}.${kind}`);
+    if (source.script !== undefined) throw parsingError(`[composite] scripts are not supported by callrouter (${name}.${sourceName})`);
+    checkKeys(source, allowed, kind);
+    if (source.field === undefined) throw parsingError(`Required [field] for source [${sourceName}] of composite [${name}]`);
+    const field = readString(source.field, `${sourceName}.field`);
+    const direction = source.order === undefined ? 'asc' : readString(source.order, `${sourceName}.order`);
+    if (direction !== 'asc' && direction !== 'desc') throw parsingError(`[${sourceName}] order must be asc or desc, got [${direction}]`);
+    if (source.missing_order !== undefined && source.missing_order !== 'default') throw parsingError(`[${sourceName}] missing_order other than default is not supported by callrouter`);
+    const missingBucket = source.missing_bucket === undefined ? false : readBoolean(source.missing_bucket, `${sourceName}.missing_bucket`);
+    const common = { name: sourceName, field, direction, missingBucket } as const;
+    if (kind === 'terms') return { ...common, bucket: { kind } } satisfies CompositeSource;
+    if (kind === 'histogram') {
+      const interval = readNumber(source.interval, `${sourceName}.interval`);
+      if (!(interval > 0)) throw parsingError(`[interval] must be >0 for histogram source [${sourceName}]`);
+      return { ...common, bucket: { kind, interval } } satisfies CompositeSource;
+    }
+    const { order: _order, missing_bucket: _missingBucket, missing_order: _missingOrder, value_type: _valueType, ...histogram } = source;
+    return { ...common, bucket: { kind: 'date_histogram', histogram: parseDateHistogram(`${name}.${sourceName}`, histogram, field, {}) } } satisfies CompositeSource;
+  });
+  const names = sources.map((source) => source.name);
+  const composite: AggregationSpec = { type: 'composite', sources, size: positiveInteger(spec.size, 10, `${name}.size`), subs };
+  if (spec.after !== undefined) {
+    const after = expectObject(spec.after, `${name}.after`);
+    const keys = Object.keys(after);
+    if (keys.length !== names.length || !names.every((source) => keys.includes(source))) throw parsingError(`[after] has ${keys.length} value(s) but [sources] has ${names.length}: both name [${names.join(', ')}]`);
+    composite.after = Object.fromEntries(names.map((source) => [source, after[source] === null ? null : readScalar(after[source], `${name}.after.${source}`)]));
+  }
+  return composite;
+}
+
+function parseDateHistogram(name: string, spec: JsonObject, field: string, subs: Record<string, AggregationSpec>): DateHistogramSpec {
   checkKeys(spec, ['field', 'calendar_interval', 'fixed_interval', 'interval', 'format', 'time_zone', 'offset', 'min_doc_count', 'extended_bounds', 'keyed', 'order'], 'date_histogram');
   if (spec.keyed === true) throw parsingError('[date_histogram] keyed responses are not supported');
   if (spec.order !== undefined) throw parsingError('[date_histogram] order is not supported; buckets come in key order');
@@ -129,7 +192,7 @@ function parseDateHistogram(name: string, spec: JsonObject, field: string, subs:
       intervals[0] === 'calendar_interval' ? `The supplied interval [${intervalText}] could not be parsed as a calendar interval.` : `failed to parse setting [date_histogram.fixedInterval] with value [${intervalText}] as a time value`,
     );
   }
-  const histogram: Extract<AggregationSpec, { type: 'date_histogram' }> = {
+  const histogram: DateHistogramSpec = {
     type: 'date_histogram',
     field,
     interval: calendar ? { calendar } : { fixedMs: fixedMs! },
