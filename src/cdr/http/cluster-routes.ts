@@ -13,7 +13,7 @@ import { fieldCapabilities, mappingProperties } from '../query/mapping-view.js';
 import { CdrQueryError } from '../store.js';
 import { indexNotFound, resolveIndices } from './indices.js';
 import { booleanParam, checkParams, listParam } from './params.js';
-import { jsonBody } from './wire.js';
+import { jsonBody, noHandler } from './wire.js';
 
 export interface ClusterInfo {
   mappedFields(): [string, FieldType][];
@@ -135,9 +135,10 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   for (const url of ['/_alias', '/_aliases', '/:index/_alias', '/:index/_aliases', '/_alias/:name', '/:index/_alias/:name']) app.get(url, aliases);
 
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
-  app.get<{ Params: { index: string } }>('/:index', async (request) => {
+  app.get<{ Params: { index: string } }>('/:index', async (request, reply) => {
+    // `/_stats`, `/_tasks`, …: APIs not kept here, not index names.
+    if (request.params.index.startsWith('_')) return noHandler(request, reply);
     checkParams(request, ['allow_no_indices', 'expand_wildcards', 'features', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
-    if (request.params.index.startsWith('_')) throw new CdrQueryError('illegal_argument_exception', `no handler found for uri [${request.url}] and method [GET]`);
     if (!checkIndex(request.params.index)) throw indexNotFound(request.params.index);
     return {
       [INDEX_NAME]: {

@@ -112,9 +112,14 @@ export function registerWire(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
     if (path.split('/').some((segment) => segment.startsWith('_')) || path === '/cdr' || path.startsWith('/cdr/')) {
-      reply.status(400).send({ error: `no handler found for uri [${request.url}] and method [${request.method}]`, status: 400 });
+      noHandler(request, reply);
       return;
     }
     reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method}:${path} not found` });
   });
+}
+
+/** Elasticsearch's answer for an API it does not have: a plain string, not its usual error object. */
+export function noHandler(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return reply.status(400).send({ error: `no handler found for uri [${request.url}] and method [${request.method}]`, status: 400 });
 }
