@@ -45,12 +45,12 @@ function fieldClause(field: FieldRef, text: Scalar, prefix: boolean, boost: numb
 }
 
 /** `name`, `name^2`, `pattern*^3`: the field and its boost. */
-function fieldWithBoost(spec: string, lenient: boolean | undefined): { field: FieldRef; boost: number } {
+export function fieldWithBoost(spec: string, lenient: boolean | undefined, query = 'multi_match'): { field: FieldRef; boost: number } {
   const match = /^(.*?)(?:\^([\d.]+))?$/.exec(spec)!;
   const name = match[1];
   const isPattern = name.includes('*');
   // Elasticsearch is lenient by itself on patterns: a field of another type is not an error there.
-  return { field: { name, isPattern, lenient: lenient ?? isPattern }, boost: match[2] === undefined ? 1 : readNumber(match[2], `multi_match.fields[${spec}]`) };
+  return { field: { name, isPattern, lenient: lenient ?? isPattern }, boost: match[2] === undefined ? 1 : readNumber(match[2], `${query}.fields[${spec}]`) };
 }
 
 const parseMultiMatch: QueryParser = (body) => {

@@ -7,6 +7,7 @@ import type { Query } from './ast.js';
 import { checkKeys, expectObject, isObject, parsingError, readNumber, type JsonObject } from './errors.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
 import { parseQueryString } from './query-string.js';
+import { parseSimpleQueryString } from './simple-query-string.js';
 import { MULTI_MATCH_PARSERS } from './parse-multi-match.js';
 import { TERM_LEVEL_PARSERS } from './parse-term-level.js';
 
@@ -37,6 +38,7 @@ const COMPOUND_PARSERS: Readonly<Record<string, QueryParser>> = {
     return { kind: 'constant_score', filter: parseQuery(object.filter, nested(context)), boost: boostOf(object, 'constant_score') };
   },
   query_string: parseQueryString,
+  simple_query_string: parseSimpleQueryString,
 };
 
 /** Parses one query object `{ "<name>": { … } }`. Throws CdrQueryError (parsing_exception, or a limit's error). */

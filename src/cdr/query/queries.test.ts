@@ -98,6 +98,33 @@ describe('term-level queries on keyword fields', () => {
   });
 });
 
+describe('simple_query_string (as Lucene’s SimpleQueryParser reads it; each term a whole keyword)', () => {
+  const on = (query: string, fields: string[] = ['User ID', 'Call direction'], extra: Record<string, unknown> = {}) => matching({ simple_query_string: { query, fields, ...extra } });
+  it('terms apart by whitespace, joined by the default operator; + and |; parentheses', async () => {
+    assert.deepEqual(await on('101 102', ['User ID']), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await on('101 +inbound'), ['d3']);
+    assert.deepEqual(await on('(inbound | internal) +101'), ['d3', 'd4']);
+    assert.deepEqual(await on('101 internal', undefined, { default_operator: 'AND' }), ['d4']);
+    assert.deepEqual(await on('101 internal zzz', undefined, { minimum_should_match: 2 }), ['d4']);
+  });
+  it('- is "everything but": with OR as the default operator it widens the match, as in Elasticsearch', async () => {
+    assert.deepEqual(await on('101 -internal', undefined, { default_operator: 'and' }), ['d1', 'd3']);
+    assert.deepEqual(await on('NO_ANSWER -outbound', ['Hangup cause', 'Call direction']), ['d2', 'd3', 'd4', 'd5']);
+  });
+  it('prefix*, "phrases", escapes, every field by default; flags turn operators into text', async () => {
+    assert.deepEqual(await on('067*', ['Destination number']), ['d1']);
+    assert.deepEqual(await matching({ simple_query_string: { query: '"NORMAL_CLEARING"' } }), ['d1', 'd5']);
+    assert.deepEqual(await on('\\+380671234567', ['CallerID number']), ['d3']);
+    assert.deepEqual(await on('067*', ['Destination number'], { flags: 'NONE' }), []);
+    assert.deepEqual(await on('+380671234567', ['CallerID number'], { flags: 'PREFIX|PHRASE' }), ['d3']);
+    assert.deepEqual(await on(''), []);
+  });
+  it('fuzziness, which would change the answer, is refused by name', async () => {
+    assert.match((await failure({ simple_query_string: { query: 'Alise~1' } })).reason, /fuzzy terms \(\[Alise~…\]\) are not supported/);
+    assert.match((await failure({ simple_query_string: { query: '1', flags: 'AND|BOGUS' } })).reason, /Unknown \[simple_query_string\] flag \[BOGUS\]/);
+  });
+});
+
 describe('multi_match, match_phrase_prefix, match_bool_prefix (the whole text is one keyword term)', () => {
   it('multi_match finds the text in any listed field, by name, boost or pattern; without fields, in every field', async () => {
     assert.deepEqual(await matching({ multi_match: { query: '0671234567', fields: ['Destination number', 'CallerID number'] } }), ['d1']);
