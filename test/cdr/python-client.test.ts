@@ -50,6 +50,8 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     assert.equal(ok('cat count'), '4');
     assert.deepEqual(ok('cat indices'), ['cdr']);
     assert.equal(ok('mapping'), 'date');
+    // 101 (two CDRs) and 102 are one edit from 109, 201 is two; 103's CDR was deleted above.
+    assert.equal(ok('fuzzy'), 3);
     assert.deepEqual(results.unsupported, { status: 400, error: 'parsing_exception' });
   });
 });

@@ -2,6 +2,8 @@
  * A parsed search query: what the request asks, checked for shape but not yet
  * bound to the mapping or to "now" (see ./bind.ts).
  */
+import type { FuzzyOptions } from './fuzzy.js';
+
 export type Scalar = string | number | boolean;
 
 /** A field as the query names it; query_string may name patterns (`variables.*`) and be lenient. */
@@ -43,12 +45,14 @@ export type Query =
   | { kind: 'exists'; field: FieldRef; boost: number }
   | {
       kind: 'pattern';
-      syntax: 'prefix' | 'wildcard' | 'regexp';
+      syntax: 'prefix' | 'wildcard' | 'regexp' | 'fuzzy';
       field: FieldRef;
       value: string;
       caseInsensitive: boolean;
       flags?: string;
       maxDeterminizedStates?: number;
+      /** For syntax `fuzzy`. */
+      fuzzy?: FuzzyOptions;
       boost: number;
     }
   | { kind: 'ids'; values: string[]; boost: number };

@@ -8,6 +8,7 @@ import { coerce, MappingError, type CdrMapping, type FieldType, type IndexedValu
 import type { FieldRef, Query, Scalar } from './ast.js';
 import type { Bound, BoundLimit } from './bound.js';
 import { evaluateDateMath } from './date-math.js';
+import { compileFuzzy, DEFAULT_FUZZY } from './fuzzy.js';
 import { DateFormatError } from './date-parse.js';
 import { illegalArgument, queryShardError } from './errors.js';
 import { globToRegExp } from './glob.js';
@@ -161,6 +162,8 @@ function compileQueryPattern(query: Extract<Query, { kind: 'pattern' }>): Compil
         return compilePattern(`${re2LiteralString(value)}${RE2_ANY_CHAR}*`, caseInsensitive, [{ literal: value }, 'any']);
       case 'wildcard':
         return compileWildcard(value, caseInsensitive);
+      case 'fuzzy':
+        return compileFuzzy(value, query.fuzzy ?? DEFAULT_FUZZY);
       case 'regexp':
         if (value.length > MAX_REGEX_LENGTH) {
           throw illegalArgument(

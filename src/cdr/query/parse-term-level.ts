@@ -1,6 +1,6 @@
 /**
  * Parsers of the queries on one field: term, terms, match, match_phrase,
- * range, exists, prefix, wildcard, regexp, ids.
+ * range, exists, prefix, wildcard, regexp, fuzzy, ids.
  */
 import { tooManyTerms } from '../limits.js';
 import { exactField, type Query, type Scalar } from './ast.js';
@@ -17,6 +17,7 @@ import {
   singleField,
   type JsonObject,
 } from './errors.js';
+import { fuzzyClause, readFuzzyOptions } from './fuzzy.js';
 import type { QueryParser } from './parse-query.js';
 
 
@@ -57,22 +58,23 @@ const parseTerms: QueryParser = (body, context) => {
   return { kind: 'term', field: exactField(field), values, caseInsensitive: false, boost: boost(extras, 'terms') };
 };
 
+/** Where match and multi_match keep their fuzzy options. */
+export const MATCH_FUZZY_NAMES = { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'fuzzy_transpositions' };
+
 /** Options of match that do not change the result on keyword, numeric, date and boolean fields. */
 const MATCH_NEUTRAL_OPTIONS = ['operator', 'analyzer', 'lenient', 'zero_terms_query', 'auto_generate_synonyms_phrase_query', 'minimum_should_match', 'prefix_length', 'max_expansions'];
 
-/** match and match_phrase: on keyword fields the whole query text is one exact term (keyword analyzer). */
+/** match and match_phrase: on keyword fields the whole query text is one exact term (keyword analyzer); match with fuzziness, a fuzzy term. */
 function parseMatch(name: 'match' | 'match_phrase'): QueryParser {
-  const options = name === 'match' ? MATCH_NEUTRAL_OPTIONS : ['analyzer', 'slop', 'zero_terms_query'];
+  const options = name === 'match' ? [...MATCH_NEUTRAL_OPTIONS, 'fuzziness', 'fuzzy_transpositions', 'fuzzy_rewrite'] : ['analyzer', 'slop', 'zero_terms_query'];
   return (body) => {
     const parsed = shortOrLong(body, name, ['query'], options);
     const lenient = parsed.options.lenient === undefined ? false : readBoolean(parsed.options.lenient, `${name}.lenient`);
-    return {
-      kind: 'term',
-      field: { name: parsed.field, isPattern: false, lenient },
-      values: [readScalar(parsed.value, `${name}.${parsed.field}`)],
-      caseInsensitive: false,
-      boost: boost(parsed.options, name),
-    };
+    const field = { name: parsed.field, isPattern: false, lenient };
+    const value = readScalar(parsed.value, `${name}.${parsed.field}`);
+    const fuzzy = readFuzzyOptions(parsed.options, MATCH_FUZZY_NAMES, name);
+    if (fuzzy) return fuzzyClause(field, String(value), fuzzy, boost(parsed.options, name));
+    return { kind: 'term', field, values: [value], caseInsensitive: false, boost: boost(parsed.options, name) };
   };
 }
 
@@ -135,6 +137,12 @@ function parsePattern(syntax: 'prefix' | 'wildcard' | 'regexp'): QueryParser {
   };
 }
 
+const parseFuzzy: QueryParser = (body) => {
+  const { field, value, options } = shortOrLong(body, 'fuzzy', ['value'], ['fuzziness', 'prefix_length', 'max_expansions', 'transpositions', 'rewrite']);
+  const fuzzy = readFuzzyOptions({ fuzziness: 'AUTO', ...options }, { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'transpositions' }, 'fuzzy')!;
+  return fuzzyClause(exactField(field), String(readScalar(value, `fuzzy.${field}`)), fuzzy, boost(options, 'fuzzy'));
+};
+
 const parseIds: QueryParser = (body) => {
   const object = expectObject(body, 'ids');
   checkKeys(object, ['values', 'type', 'boost', '_name'], 'ids');
@@ -153,4 +161,5 @@ export const TERM_LEVEL_PARSERS: Readonly<Record<string, QueryParser>> = {
   wildcard: parsePattern('wildcard'),
   regexp: parsePattern('regexp'),
   ids: parseIds,
+  fuzzy: parseFuzzy,
 };

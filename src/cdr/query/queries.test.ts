@@ -119,9 +119,33 @@ describe('simple_query_string (as Lucene’s SimpleQueryParser reads it; each te
     assert.deepEqual(await on('+380671234567', ['CallerID number'], { flags: 'PREFIX|PHRASE' }), ['d3']);
     assert.deepEqual(await on(''), []);
   });
-  it('fuzziness, which would change the answer, is refused by name', async () => {
-    assert.match((await failure({ simple_query_string: { query: 'Alise~1' } })).reason, /fuzzy terms \(\[Alise~…\]\) are not supported/);
+  it('an unknown flag is refused by name', async () => {
     assert.match((await failure({ simple_query_string: { query: '1', flags: 'AND|BOGUS' } })).reason, /Unknown \[simple_query_string\] flag \[BOGUS\]/);
+  });
+});
+
+describe('fuzzy matching (Damerau-Levenshtein edits of the whole keyword, as Lucene counts them)', () => {
+  it('fuzzy: AUTO allows no edit below 3 characters, one below 6, then two; transpositions count one; prefix_length must match as written', async () => {
+    assert.deepEqual(await matching({ fuzzy: { 'variables.sip_from_user': 'Alise' } }), ['d1']);
+    assert.deepEqual(await matching({ fuzzy: { 'variables.sip_from_user': 'Aliec' } }), ['d1']);
+    assert.deepEqual(await matching({ fuzzy: { 'variables.sip_from_user': { value: 'Aliec', transpositions: false } } }), []);
+    assert.deepEqual(await matching({ fuzzy: { 'User ID': '103' } }), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await matching({ fuzzy: { 'User ID': { value: '10', fuzziness: 'AUTO' } } }), []);
+    assert.deepEqual(await matching({ fuzzy: { 'Hangup cause': 'XORMAL_CLEARIN' } }), ['d1', 'd5']);
+    assert.deepEqual(await matching({ fuzzy: { 'Hangup cause': { value: 'XORMAL_CLEARIN', prefix_length: 1 } } }), []);
+  });
+  it('match and multi_match with fuzziness; term~N in query_string and simple_query_string', async () => {
+    assert.deepEqual(await matching({ match: { 'Hangup cause': { query: 'NO_ANSWR', fuzziness: 1 } } }), ['d2']);
+    assert.deepEqual(await matching({ multi_match: { query: 'Alics', fields: ['variables.*'], fuzziness: 'AUTO' } }), ['d1']);
+    assert.deepEqual(await matching({ query_string: { query: 'variables.sip_from_user:Alise~' } }), ['d1']);
+    assert.deepEqual(await matching({ query_string: { query: 'User\\ ID:103~1' } }), ['d1', 'd2', 'd3', 'd4']);
+    assert.deepEqual(await matching({ simple_query_string: { query: 'Alise~1', fields: ['variables.sip_from_user'] } }), ['d1']);
+    assert.deepEqual(await matching({ simple_query_string: { query: 'Alxse~', fields: ['variables.sip_from_user'] } }), ['d1']);
+    assert.deepEqual(await matching({ simple_query_string: { query: 'Alise~x', fields: ['variables.sip_from_user'] } }), []);
+  });
+  it('refuses more than two edits, and fuzziness on numbers', async () => {
+    assert.match((await failure({ fuzzy: { 'User ID': { value: '101', fuzziness: 3 } } })).reason, /fuzziness \[3\] is not allowed/);
+    assert.equal((await failure({ fuzzy: { 'Call duration': 60 } })).type, 'query_shard_exception');
   });
 });
 
@@ -140,8 +164,8 @@ describe('multi_match, match_phrase_prefix, match_bool_prefix (the whole text is
     assert.deepEqual(await matching({ match_phrase_prefix: { 'Hangup cause': 'NORMAL' } }), ['d1', 'd5']);
     assert.deepEqual(await matching({ match_bool_prefix: { 'Destination number': { query: '38067' } } }), ['d2']);
   });
-  it('refuses what would change the answer, and names it', async () => {
-    assert.match((await failure({ multi_match: { query: '101', fields: ['User ID'], fuzziness: 'AUTO' } })).reason, /fuzziness is not supported/);
+  it('refuses what it cannot do, and names it', async () => {
+    assert.match((await failure({ multi_match: { query: '101', fields: ['User ID'], type: 'phrase', fuzziness: 'AUTO' } })).reason, /Fuzziness not allowed for type \[phrase\]/);
     assert.match((await failure({ multi_match: { query: '101', type: 'nonsense' } })).reason, /no type found matching \[nonsense\]/);
     assert.match((await failure({ multi_match: { fields: ['User ID'] } })).reason, /requires query value/);
     assert.equal((await failure({ multi_match: { query: 'abc', fields: ['Call duration'] } })).type, 'query_shard_exception');
@@ -316,7 +340,7 @@ describe('query_string', () => {
 
 describe('malformed queries', () => {
   it('unknown queries and parameters are refused, never ignored', async () => {
-    assert.deepEqual(await failure({ fuzzy: { 'User ID': '101' } }), { type: 'parsing_exception', reason: 'unknown query [fuzzy]', root_cause: [{ type: 'parsing_exception', reason: 'unknown query [fuzzy]' }] } as never);
+    assert.deepEqual(await failure({ more_like_this: { like: 'x' } }), { type: 'parsing_exception', reason: 'unknown query [more_like_this]', root_cause: [{ type: 'parsing_exception', reason: 'unknown query [more_like_this]' }] } as never);
     assert.equal((await failure({ term: { 'User ID': { value: '101', fuzziness: 2 } } })).reason, '[term] query does not support [fuzziness]');
     assert.equal((await failure({ bool: { must: [], shoud: [] } })).reason, '[bool] query does not support [shoud]');
     assert.equal((await failure({ term: { a: '1', b: '2' } })).type, 'parsing_exception');

@@ -5,6 +5,7 @@
  */
 import type { FieldRef, Query, Scalar } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
+import { allowedEdits, fuzzyClause, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
 
 type Occur = 'must' | 'should' | 'must_not';
 
@@ -13,6 +14,8 @@ interface Options {
   defaultOperator: 'or' | 'and';
   allowLeadingWildcard: boolean;
   timeZone?: string;
+  /** What `term~` means; `term~N` sets the edits. */
+  fuzzy: FuzzyOptions;
 }
 
 /** Characters that end a term (unless escaped); `+ - !` may appear inside one but not start it. */
@@ -161,9 +164,21 @@ class QueryStringParser {
     }
     const term = this.#readTerm();
     if (!term) throw this.#error('expected a term');
-    if (this.#startsWith('~')) throw this.#error('fuzzy queries (~) are not supported');
+    if (this.#startsWith('~')) {
+      const fuzziness = this.#fuzziness();
+      return this.#perField(fields, (field) => fuzzyClause(field, term.text, { ...this.options.fuzzy, fuzziness }, 1));
+    }
     if (term.wildcard) return this.#wildcard(fields, term);
     return this.#perField(fields, (field) => this.#termQuery(field, term.text));
+  }
+
+  /** `~` (the query's default fuzziness) or `~N` after a term. */
+  #fuzziness(): string {
+    const written = /^~(\d+(?:\.\d+)?)?/.exec(this.text.slice(this.#position))!;
+    this.#position += written[0].length;
+    if (written[1] === undefined) return this.options.fuzzy.fuzziness;
+    allowedEdits(written[1], 0);
+    return written[1];
   }
 
   #termQuery(field: FieldRef, value: Scalar): Query {
@@ -294,9 +309,16 @@ const QUERY_STRING_KEYS = [
   'analyzer',
   'auto_generate_synonyms_phrase_query',
   'time_zone',
+  'fuzziness',
+  'fuzzy_prefix_length',
+  'fuzzy_transpositions',
+  'fuzzy_max_expansions',
+  'fuzzy_rewrite',
   'boost',
   '_name',
 ];
+
+const QUERY_STRING_FUZZY_NAMES = { fuzziness: 'fuzziness', prefixLength: 'fuzzy_prefix_length', transpositions: 'fuzzy_transpositions' };
 
 export function parseQueryString(body: unknown): Query {
   const object = expectObject(body, 'query_string');
@@ -313,6 +335,7 @@ export function parseQueryString(body: unknown): Query {
     defaultOperator: operator,
     allowLeadingWildcard: object.allow_leading_wildcard === undefined ? true : readBoolean(object.allow_leading_wildcard, 'query_string.allow_leading_wildcard'),
     ...(object.time_zone === undefined ? {} : { timeZone: readString(object.time_zone, 'query_string.time_zone') }),
+    fuzzy: readFuzzyOptions({ fuzziness: 'AUTO', ...object }, QUERY_STRING_FUZZY_NAMES, 'query_string')!,
   };
   const query = new QueryStringParser(text, options).parse();
   const boost = object.boost === undefined ? 1 : readNumber(object.boost, 'query_string.boost');

@@ -5,10 +5,11 @@
  * precedence but parentheses, left to right; nothing in the text is a syntax
  * error. `flags` turns operators off (then their characters are plain text).
  * On keyword fields each term or phrase is one whole term, a `prefix*` a
- * prefix; fuzziness (`term~2`), which would change the answer, is refused.
+ * prefix, `term~N` a fuzzy term (fuzzy.ts).
  */
 import type { FieldRef, Query } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
+import { fuzzyClause, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
 import { fieldWithBoost } from './parse-multi-match.js';
 
@@ -46,6 +47,7 @@ class SimpleQueryParser {
     private readonly fields: Fields,
     private readonly flags: number,
     private readonly defaultOperator: Occur,
+    private readonly fuzzy: FuzzyOptions,
   ) {}
 
   parse(): Query | undefined {
@@ -149,15 +151,22 @@ class SimpleQueryParser {
         continue;
       }
       if (this.#tokenFinished(char)) break;
-      if (char === '~' && text !== '' && this.#on('FUZZY')) {
-        throw parsingError(`[simple_query_string] fuzzy terms ([${text}~…]) are not supported by callrouter`);
-      }
+      if (char === '~' && text !== '' && this.#on('FUZZY')) return this.#fuzzyTerm(text);
       this.#index++;
       prefix = char === '*' && this.#on('PREFIX') && (this.#index === this.text.length || this.#tokenFinished(this.text[this.#index]));
       text += char;
     }
     if (prefix) return this.#clauses(text.slice(0, -1), true);
     return text === '' ? undefined : this.#clauses(text, false);
+  }
+
+  /** `term~N` as Lucene reads it: `~` alone is 2 edits, text that is not a number none, more than 2 is 2. */
+  #fuzzyTerm(text: string): Query {
+    this.#index++;
+    let written = '';
+    while (this.#index < this.text.length && !this.#tokenFinished(this.text[this.#index])) written += this.text[this.#index++];
+    const edits = written === '' ? 2 : /^\d+$/.test(written) ? Math.min(Number(written), 2) : 0;
+    return either(this.fields.terms.map(({ field, boost }) => fuzzyClause(field, text, { ...this.fuzzy, fuzziness: String(edits) }, boost)));
   }
 
   #clauses(text: string, prefix: boolean): Query {
@@ -200,7 +209,8 @@ export function parseSimpleQueryString(body: unknown): Query {
   const suffix = object.quote_field_suffix === undefined ? '' : readString(object.quote_field_suffix, 'simple_query_string.quote_field_suffix');
   const phrases = terms.map(({ field, boost }) => ({ field: { ...field, name: `${field.name}${suffix}` }, boost }));
   const flags = object.flags === undefined ? ALL_FLAGS : typeof object.flags === 'number' ? readNumber(object.flags, 'simple_query_string.flags') : parseFlags(readString(object.flags, 'simple_query_string.flags'));
-  const query = new SimpleQueryParser(text, { terms, phrases }, flags, operator === 'and' ? 'must' : 'should').parse();
+  const fuzzy = readFuzzyOptions({ fuzziness: 'AUTO', ...object }, { fuzziness: 'fuzziness', prefixLength: 'fuzzy_prefix_length', transpositions: 'fuzzy_transpositions' }, 'simple_query_string')!;
+  const query = new SimpleQueryParser(text, { terms, phrases }, flags, operator === 'and' ? 'must' : 'should', fuzzy).parse();
   if (query === undefined) return { kind: 'match_none' };
   if (object.minimum_should_match !== undefined && query.kind === 'bool' && query.should.length > 0) {
     query.minimumShouldMatch = resolveMinimumShouldMatch(object.minimum_should_match, query.should.length);

@@ -73,5 +73,6 @@ step("delete_by_query", lambda: es.delete_by_query(index="cdr", body={"query": {
 step("cat count", lambda: es.cat.count(index="cdr", format="json")[0]["count"])
 step("cat indices", lambda: [row["index"] for row in es.cat.indices(format="json")])
 step("mapping", lambda: es.indices.get_mapping(index="cdr")["cdr"]["mappings"]["properties"]["Call start time"]["type"])
-step("unsupported", lambda: es.count(index="cdr", body={"query": {"fuzzy": {"User ID": "101"}}}))
+step("unsupported", lambda: es.count(index="cdr", body={"query": {"more_like_this": {"like": "101"}}}))
+step("fuzzy", lambda: es.count(index="cdr", body={"query": {"fuzzy": {"User ID": "109"}}})["count"])
 print(json.dumps(results))

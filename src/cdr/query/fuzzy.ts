@@ -1,0 +1,90 @@
+/**
+ * Fuzzy matching as Lucene's FuzzyQuery does it on a keyword: a value
+ * matches when it shares the term's first `prefixLength` characters and is
+ * within the allowed number of single-character edits (insertions,
+ * deletions, substitutions and, with transpositions, swaps of two adjacent
+ * characters), counted in code points. `fuzziness` is 0, 1, 2 or AUTO
+ * (AUTO:3,6 by default: no edit below 3 characters, one below 6, else two).
+ */
+import type { FieldRef, Query } from './ast.js';
+import { parsingError, readBoolean, readNumber, readScalar, type JsonObject } from './errors.js';
+import type { CompiledPattern } from './pattern.js';
+
+export interface FuzzyOptions {
+  /** `0`, `1`, `2`, `AUTO` or `AUTO:<low>,<high>`, as the request wrote it. */
+  fuzziness: string;
+  prefixLength: number;
+  transpositions: boolean;
+}
+
+export const DEFAULT_FUZZY: FuzzyOptions = { fuzziness: 'AUTO', prefixLength: 0, transpositions: true };
+
+/**
+ * The fuzzy options of a query body, under the names the query gives them
+ * (`fuzziness`/`prefix_length`/`transpositions` for fuzzy, `fuzziness`/
+ * `prefix_length`/`fuzzy_transpositions` for match). Undefined without fuzziness.
+ */
+export function readFuzzyOptions(object: JsonObject, names: { fuzziness: string; prefixLength: string; transpositions: string }, context: string): FuzzyOptions | undefined {
+  const fuzziness = object[names.fuzziness];
+  if (fuzziness === undefined) return undefined;
+  const options: FuzzyOptions = { ...DEFAULT_FUZZY, fuzziness: String(readScalar(fuzziness, `${context}.${names.fuzziness}`)) };
+  allowedEdits(options.fuzziness, 0);
+  if (object[names.prefixLength] !== undefined) {
+    const prefixLength = readNumber(object[names.prefixLength], `${context}.${names.prefixLength}`);
+    if (!Number.isInteger(prefixLength) || prefixLength < 0) throw parsingError(`[${context}] ${names.prefixLength} must be a non-negative integer`);
+    options.prefixLength = prefixLength;
+  }
+  if (object[names.transpositions] !== undefined) options.transpositions = readBoolean(object[names.transpositions], `${context}.${names.transpositions}`);
+  return options;
+}
+
+/** The clause matching `text` within `fuzzy`'s edits of a value of `field`. */
+export function fuzzyClause(field: FieldRef, text: string, fuzzy: FuzzyOptions, boost: number): Query {
+  return { kind: 'pattern', syntax: 'fuzzy', field, value: text, caseInsensitive: false, fuzzy, boost };
+}
+
+/** The edits `fuzziness` allows for a term of `length` code points. */
+export function allowedEdits(fuzziness: string, length: number): number {
+  const text = fuzziness.trim().toUpperCase();
+  const auto = /^AUTO(?::(\d+),(\d+))?$/.exec(text);
+  if (auto) {
+    const [low, high] = auto[1] === undefined ? [3, 6] : [Number(auto[1]), Number(auto[2])];
+    if (low > high) throw parsingError(`fuzziness wrongly configured, AUTO:${low},${high}: the low distance must not exceed the high one`);
+    return length < low ? 0 : length < high ? 1 : 2;
+  }
+  if (!/^\d+(\.0+)?$/.test(text) || Number(text) > 2) throw parsingError(`fuzziness [${fuzziness}] is not allowed: 0, 1, 2 or AUTO`);
+  return Number(text);
+}
+
+/** Edit distance (optimal string alignment with transpositions), or `limit + 1` once it is sure to exceed `limit`. */
+function editDistance(a: string[], b: string[], limit: number, transpositions: boolean): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let beforePrevious: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMinimum = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, beforePrevious[j - 2] + 1);
+      current.push(value);
+      rowMinimum = Math.min(rowMinimum, value);
+    }
+    if (rowMinimum > limit) return limit + 1;
+    beforePrevious = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+export function compileFuzzy(term: string, options: FuzzyOptions): CompiledPattern {
+  const termPoints = [...term];
+  const edits = allowedEdits(options.fuzziness, termPoints.length);
+  if (edits === 0) return { test: (value) => value === term, shape: { kind: 'exact', literal: term } };
+  const prefix = termPoints.slice(0, options.prefixLength).join('');
+  const rest = termPoints.slice(options.prefixLength);
+  return {
+    test: (value) => value.startsWith(prefix) && editDistance(rest, [...value.slice(prefix.length)], edits, options.transpositions) <= edits,
+  };
+}
