@@ -37,6 +37,9 @@ test('Elasticsearch routes other modules may add are classified by endpoint, wit
   assert.equal(summary('POST', '/_search/scroll'), 'cdr.read all elasticsearch');
   assert.equal(summary('DELETE', '/_search/scroll'), 'cdr.read all elasticsearch');
   assert.equal(summary('GET', '/_cat/indices'), 'cdr.read all elasticsearch');
+  // The index itself: reading whether it exists is a read; creating it is an admin's.
+  assert.equal(summary('HEAD', '/:index'), 'cdr.read all elasticsearch');
+  assert.equal(summary('PUT', '/:index'), 'admin all elasticsearch');
   assert.equal(summary('PUT', '/:index/_create/:id'), 'cdr.write all elasticsearch');
   assert.equal(summary('POST', '/_bulk'), 'cdr.write all elasticsearch');
   // Destroying records is not adding them.

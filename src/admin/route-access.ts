@@ -50,14 +50,15 @@ export function routeAccess(method: string, url: string): RouteAccess {
 /**
  * The Elasticsearch endpoint a URL pattern names: from its first `_`
  * segment on (`_search`, `_doc/:id`, `_search/scroll`), `freeswitch` for
- * mod_json_cdr's, '' for the index itself (`/cdr`); undefined when the
+ * mod_json_cdr's, '' for the index itself (`/cdr`, `/:index`); undefined when the
  * URL is not part of the Elasticsearch API.
  */
 export function elasticsearchEndpoint(url: string): string | undefined {
   const segments = url.split('?')[0].split('/').filter((segment) => segment !== '');
   const first = segments.findIndex((segment) => segment.startsWith('_'));
   if (first !== -1) return segments.slice(first).join('/');
-  if (segments[0] !== 'cdr') return undefined;
+  // `/:index` is the Elasticsearch plugin's route for an index itself (indices.get, exists, create).
+  if (segments[0] !== 'cdr' && !(segments[0] === ':index' && segments.length === 1)) return undefined;
   return segments.slice(1).join('/');
 }
 

@@ -34,6 +34,8 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     };
     assert.match(String(ok('info')), /^8\./);
     assert.equal(ok('ping'), true);
+    // An application creating its index at start carries on when told it exists.
+    assert.deepEqual(results.create, { status: 400, error: 'resource_already_exists_exception' });
     assert.equal(ok('bulk'), 5);
     assert.equal(ok('count'), 5);
     // The newest outbound call to the number within example.com: 102's (201's, newer, is another domain's).

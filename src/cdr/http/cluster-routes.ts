@@ -1,8 +1,9 @@
 /**
  * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
  * version the 7.x and 8.x clients accept), `_cluster/health`, the index
- * itself, its `_settings` and (no) `_alias`es, `_mapping`, `_field_caps`
- * and `_refresh` (the `_cat` tables are cat-routes.ts).
+ * itself (created already: `indices.create` is told so), its `_settings`
+ * and (no) `_alias`es, `_mapping`, `_field_caps` and `_refresh` (the `_cat`
+ * tables are cat-routes.ts).
  * callrouter is one node holding one index, `cdr`, in one shard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -133,6 +134,18 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
     return covered ? { [INDEX_NAME]: { aliases: {} } } : {};
   };
   for (const url of ['/_alias', '/_aliases', '/:index/_alias', '/:index/_aliases', '/_alias/:name', '/:index/_alias/:name']) app.get(url, aliases);
+
+  // `indices.create`: `cdr` exists from the start, and is the only index kept. Applications that create their index
+  // at start and carry on when it exists look for exactly this error type.
+  app.put<{ Params: { index: string } }>('/:index', async (request, reply) => {
+    if (request.params.index.startsWith('_')) return noHandler(request, reply);
+    checkParams(request, ['wait_for_active_shards', 'master_timeout', 'timeout']);
+    const { index } = request.params;
+    if (index === INDEX_NAME) {
+      throw new CdrQueryError('resource_already_exists_exception', `index [${INDEX_NAME}/${INDEX_UUID}] already exists`, 400, { index_uuid: INDEX_UUID, index: INDEX_NAME });
+    }
+    throw new CdrQueryError('illegal_argument_exception', `index [${index}] cannot be created: callrouter keeps every CDR in the one index [${INDEX_NAME}], which exists`);
+  });
 
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
   app.get<{ Params: { index: string } }>('/:index', async (request, reply) => {

@@ -148,6 +148,11 @@ describe('CDR HTTP API', () => {
     const alias = await app.inject({ method: 'GET', url: '/cdr/_alias/recent' });
     assert.deepEqual([alias.statusCode, alias.json()], [404, { error: 'alias [recent] missing', status: 404 }]);
     assert.equal((await app.inject({ method: 'GET', url: '/nope/_settings' })).statusCode, 404);
+    // indices.create: the one index exists already, as an application that creates its index at start expects to hear.
+    const create = await app.inject({ method: 'PUT', url: '/cdr', payload: { mappings: {} } });
+    assert.deepEqual([create.statusCode, create.json().error.type, create.json().error.index], [400, 'resource_already_exists_exception', 'cdr']);
+    const other = await app.inject({ method: 'PUT', url: '/calls', payload: {} });
+    assert.match(other.json().error.reason, /index \[calls\] cannot be created: callrouter keeps every CDR in the one index \[cdr\]/);
     const sourceOnly = await app.inject({ method: 'GET', url: '/cdr/_source/a' });
     assert.deepEqual(sourceOnly.json(), { 'User ID': '101', 'Call start time': '2026-11-24T11:50:00Z', 'Call direction': 'outbound' });
   });

@@ -42,6 +42,7 @@ documents = [
 
 step("info", lambda: es.info()["version"]["number"])
 step("ping", lambda: es.ping())
+step("create", lambda: es.indices.create(index="cdr", body={"mappings": {"properties": {"User ID": {"type": "keyword"}}}}))
 step("bulk", lambda: helpers.bulk(es, ({"_index": "cdr", "_id": d["uuid"], "_source": d} for d in documents), refresh=True)[0])
 step("count", lambda: es.count(index="cdr")["count"])
 last_agent = {"bool": {"filter": [{"term": {"Destination number": "0671234567"}}, {"term": {"Call direction": "outbound"}}]}}
