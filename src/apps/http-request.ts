@@ -139,8 +139,8 @@ function isXml(answer: HttpAnswer, parser: HttpRequestArgs['parser']): boolean {
 }
 
 /** Exports the variables' paths from an XML answer; why not, when it is not XML. */
-function exportFromXml(ctx: AppContext, answer: HttpAnswer, exports: HttpRequestArgs['exports']): string | undefined {
-  const parsed = parseXml(answer.text);
+async function exportFromXml(ctx: AppContext, answer: HttpAnswer, exports: HttpRequestArgs['exports']): Promise<string | undefined> {
+  const parsed = await parseXml(answer.text);
   if ('invalid' in parsed) return `the answer is not valid XML: ${parsed.invalid}`;
   for (const [name, , written] of exports) {
     const steps = xmlPathSteps(written);
@@ -163,7 +163,7 @@ export const httpRequestApp: AppSpec<HttpRequestArgs> = {
     const answer = await sendHttpRequest(ctx, args);
     const exported = `HTTP ${answer.status}${args.exports.length > 0 ? `, ${args.exports.length} variable(s) exported` : ''}`;
     if (args.exports.length > 0 && isXml(answer, args.parser)) {
-      const problem = exportFromXml(ctx, answer, args.exports);
+      const problem = await exportFromXml(ctx, answer, args.exports);
       return { result: problem ? `HTTP ${answer.status}; ${problem}: exportVariables not read` : exported };
     }
     const parsed = parseAnswer(answer, args.parser);

@@ -6,22 +6,32 @@
  * `//owner`, a trailing `/text()`), or the dotted paths JSON answers use
  * (`response.items.item.1`).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  textNodeName: '#text',
-  // Values stay text, as XPath gives them: "007" is not 7.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+// Imported when the first XML answer arrives: most routers never get one, and every process start would pay for it.
+let xml: Promise<{ parser: XMLParser; validate: typeof import('fast-xml-parser').XMLValidator.validate }> | undefined;
+
+function xmlParser() {
+  xml ??= import('fast-xml-parser').then(({ XMLParser, XMLValidator }) => ({
+    parser: new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@',
+      textNodeName: '#text',
+      // Values stay text, as XPath gives them: "007" is not 7.
+      parseTagValue: false,
+      parseAttributeValue: false,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+    }),
+    validate: (text: string) => XMLValidator.validate(text),
+  }));
+  return xml;
+}
 
 /** The document as elements, or why it is not XML. */
-export function parseXml(text: string): { xml: unknown } | { invalid: string } {
-  const valid = XMLValidator.validate(text);
+export async function parseXml(text: string): Promise<{ xml: unknown } | { invalid: string }> {
+  const { parser, validate } = await xmlParser();
+  const valid = validate(text);
   if (valid !== true) return { invalid: `${valid.err.msg} (line ${valid.err.line})` };
   return { xml: parser.parse(text) };
 }

@@ -19,7 +19,6 @@ import { configDomainRoutes } from './config-domains.js';
 import { configObjectRoutes } from './config-objects.js';
 import { eventRoutes } from './events.js';
 import type { LiveEventSources } from './live-events.js';
-import { openApiDocument } from './openapi.js';
 import { phoneRoutes, type PhonesSource } from './phones.js';
 import { traceRoutes } from './trace.js';
 import { sessionRoutes } from './session.js';
@@ -65,6 +64,7 @@ export async function adminApiPlugin(app: FastifyInstance, options: AdminApiOpti
     configObjectRoutes(routes, options.configuration);
   }
   if (options.voicemail) voicemailRoutes(app, routes, API_PREFIX, options.voicemail);
-  const document = openApiDocument(API_PREFIX, routes.documented);
-  app.get('/openapi.json', { config: { access: { public: true } } }, async () => document);
+  // Made on first request (zod-to-json-schema is loaded then): most starts never serve it.
+  let document: Promise<unknown> | undefined;
+  app.get('/openapi.json', { config: { access: { public: true } } }, () => (document ??= import('./openapi.js').then(({ openApiDocument }) => openApiDocument(API_PREFIX, routes.documented))));
 }

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { DomainAppSettings } from './settings.js';
 
 export interface EmailMessage {
@@ -24,7 +24,8 @@ export class Mailer {
   readonly #transports = new WeakMap<EmailSettings, Transporter>();
 
   async send(settings: EmailSettings, message: EmailMessage): Promise<string> {
-    const info = await this.#transport(settings).sendMail({
+    const transport = await this.#transport(settings);
+    const info = await transport.sendMail({
       from: message.from || settings.from,
       to: message.to,
       cc: message.cc,
@@ -36,10 +37,12 @@ export class Mailer {
     return String(info.messageId ?? '');
   }
 
-  #transport(settings: EmailSettings): Transporter {
+  async #transport(settings: EmailSettings): Promise<Transporter> {
     let transport = this.#transports.get(settings);
     if (!transport) {
-      transport = nodemailer.createTransport({
+      // Imported with the first message: a router that never mails need not load it at every start.
+      const { default: nodemailer } = await import('nodemailer');
+      transport = this.#transports.get(settings) ?? nodemailer.createTransport({
         host: settings.host,
         port: settings.port,
         secure: settings.secure,
