@@ -32,6 +32,8 @@ export interface SearchHit {
   _source?: CdrDocument;
   fields?: Record<string, unknown[]>;
   sort?: unknown[];
+  /** With `collapse.inner_hits`: each named set of the group's hits. */
+  inner_hits?: Record<string, unknown>;
 }
 
 export interface SearchResponse {

@@ -245,7 +245,11 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     const unknownParameter = await responseError(served.client.transport.request({ method: 'GET', path: '/cdr/_search', querystring: { colour: 'red' } }));
     assert.deepEqual([unknownParameter.status, unknownParameter.type], [400, 'illegal_argument_exception']);
     assert.match(unknownParameter.reason, /unrecognized parameter: \[colour\]/);
-    assert.match((await responseError(served.client.search({ index: 'cdr', collapse: { field: 'User ID' } }))).reason, /\[collapse\] is not supported/);
+    assert.match((await responseError(served.client.search({ index: 'cdr', post_filter: { match_all: {} } }))).reason, /\[post_filter\] is not supported/);
+    // Collapsed: one hit per agent, each carrying its agent in fields.
+    const latest = await served.client.search({ index: 'cdr', query: { exists: { field: 'User ID' } }, collapse: { field: 'User ID' }, sort: [{ 'Call start time': 'desc' }], _source: false, size: 100 });
+    const agents = latest.hits.hits.map((hit) => hit.fields?.['User ID']?.[0]);
+    assert.ok(agents.length > 1 && new Set(agents).size === agents.length, `one hit per agent: ${JSON.stringify(agents)}`);
     assert.match((await responseError(served.client.search({ index: 'cdr', highlight: { fields: { '*': {} }, tags_schema: 'styled' } }))).reason, /\[tags_schema\] is not supported/);
     assert.match((await responseError(served.client.search({ index: 'cdr', aggs: { x: { moving_avg: { buckets_path: 'y' } } as never } }))).reason, /moving_avg/);
     // Kibana and Grafana send these empty with every search.

@@ -55,6 +55,7 @@ export async function openScroll(
   shape: ResponseOptions,
 ): Promise<Record<string, unknown>> {
   if (body.search_after !== undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: `search_after` cannot be used in a scroll context.;');
+  if (body.collapse !== undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: cannot use `collapse` in a scroll context;');
   const keepAliveMs = checkKeepAlive(durationParam(keepAlive, 'scroll'), keepAlive);
   const visibleSortValues = body.sort === undefined ? 0 : Array.isArray(body.sort) ? body.sort.length : 1;
   const paged: JsonObject = { ...body, sort: withTiebreak(body.sort) };

@@ -12,13 +12,14 @@ import { refuseBucketExplosion } from './aggregations/bucket-floor.js';
 import { bindQuery } from './bind.js';
 import type { Bound } from './bound.js';
 import { checkClauseCount } from './clause-count.js';
+import { collapseGroups, collapseKey, type CollapsedGroup } from './collapse.js';
 import { docView, type DocView } from './doc-view.js';
-import { hitFields, resolveFieldRequests } from './hit-fields.js';
+import { hitFields, resolveFieldRequests, type ResolvedField } from './hit-fields.js';
 import { compileMatcher } from './matcher.js';
 import type { SearchRequest } from './parse-request.js';
 import { checkSearchAfter, hitsAfter } from './search-after.js';
 import { compareHits, resolveSort, sortKey, sortValueForResponse, withMissing, type ResolvedSort } from './sort.js';
-import { filterSource } from './source-filter.js';
+import { filterSource, type SourceFilter } from './source-filter.js';
 
 export const INDEX_NAME = 'cdr';
 
@@ -115,10 +116,11 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   let maxScore: number | null = null;
   let aggregations: Record<string, unknown> | undefined;
   let timedOut = false;
+  let groups: CollapsedGroup<Match>[] | undefined;
   const maxBuckets = (options.limits ?? DEFAULT_CDR_LIMITS).maxBuckets;
   // Buckets known to pass the limit on any documents: refused before reading one.
   if (wantsAggregations) refuseBucketExplosion(request.aggregations, options.now, maxBuckets);
-  const fastPage = wantsAggregations || scoring || request.searchAfter ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
+  const fastPage = wantsAggregations || scoring || request.searchAfter || request.collapse ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
   options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
     total = fastPage.total;
@@ -129,7 +131,8 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
     timedOut = found.timedOut;
     total = matches.length;
     const ordered = request.searchAfter ? hitsAfter(orderMatches(matches, sorts), sorts, request.searchAfter) : orderMatches(matches, sorts);
-    pageHits = ordered.slice(request.from, request.from + request.size);
+    if (request.collapse) groups = collapseGroups(ordered, collapseKey(request.collapse.field, backend.mapping)).slice(request.from, request.from + request.size);
+    pageHits = groups ? groups.map((group) => group.members[0]) : ordered.slice(request.from, request.from + request.size);
     if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
     if (wantsAggregations) {
       const budget = new BucketBudget(maxBuckets);
@@ -137,13 +140,31 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
     }
   }
 
-  const hits: SearchHit[] = pageHits.map((match) => {
+  const toHit = (match: Match, shape: { source: SourceFilter; sorts: ResolvedSort[]; fields?: ResolvedField[] }): SearchHit => {
     const hit: SearchHit = { _index: INDEX_NAME, _id: match.doc.id, ...(request.version ? { _version: match.version } : {}), _score: scoring ? match.score : null };
-    const source = filterSource(match.doc.source, request.source);
+    const source = filterSource(match.doc.source, shape.source);
     if (source !== undefined) hit._source = source;
-    const values = hitFields(match.doc, fields);
+    const values = shape.fields && hitFields(match.doc, shape.fields);
     if (values) hit.fields = values;
-    if (sorts.length > 0) hit.sort = sorts.map((sort) => sortValueForResponse(sort, withMissing(sort, sortKey(sort, match))));
+    if (shape.sorts.length > 0) hit.sort = shape.sorts.map((sort) => sortValueForResponse(sort, withMissing(sort, sortKey(sort, match))));
+    return hit;
+  };
+  const hits: SearchHit[] = pageHits.map((match, index) => {
+    const hit = toHit(match, { source: request.source, sorts, fields });
+    const group = groups?.[index];
+    if (!group || !request.collapse) return hit;
+    hit.fields = { ...hit.fields, [request.collapse.field]: [group.key] };
+    if (request.collapse.innerHits.length > 0) {
+      hit.inner_hits = Object.fromEntries(
+        request.collapse.innerHits.map((inner) => {
+          const innerSorts = resolveSort(inner.sort, backend.mapping);
+          const members = orderMatches(group.members, innerSorts);
+          const innerMax = members.reduce((max, member) => Math.max(max, member.score), Number.NEGATIVE_INFINITY);
+          const shown = members.slice(inner.from, inner.from + inner.size).map((member) => toHit(member, { source: inner.source, sorts: innerSorts }));
+          return [inner.name, { hits: { total: { value: members.length, relation: 'eq' }, max_score: innerSorts.length > 0 ? null : innerMax, hits: shown } }];
+        }),
+      );
+    }
     return hit;
   });
 

@@ -7,6 +7,7 @@ import { DEFAULT_CDR_LIMITS, resultWindowTooLarge, type CdrLimits } from '../lim
 import { parseAggregations, type AggregationSpec } from './aggregations/spec.js';
 import type { Query } from './ast.js';
 import { checkClauseCount } from './clause-count.js';
+import { parseCollapse, type CollapseSpec } from './collapse.js';
 import { describe, isObject, parsingError, readBoolean, readString, type JsonObject } from './errors.js';
 import { parseQuery } from './parse-query.js';
 import { parseSearchAfter, type SearchAfter } from './search-after.js';
@@ -39,6 +40,8 @@ export interface SearchRequest {
   searchAfter?: SearchAfter;
   /** The request's `timeout` (ms): past it, what was found so far comes back with timed_out: true. */
   timeoutMs?: number;
+  /** Only the first hit of each value of a field. */
+  collapse?: CollapseSpec;
 }
 
 export interface ParseRequestOptions {
@@ -67,12 +70,13 @@ const REQUEST_KEYS = [
   'aggregations',
   'timeout',
   'search_after',
+  'collapse',
   'script_fields',
   'runtime_mappings',
 ];
 
 /** Search features callrouter does not have: named in a 400 rather than ignored. */
-const UNSUPPORTED_KEYS = ['highlight', 'collapse', 'post_filter', 'rescore', 'suggest', 'min_score', 'indices_boost', 'profile', 'knn', 'slice', 'stats', 'ext'];
+const UNSUPPORTED_KEYS = ['highlight', 'post_filter', 'rescore', 'suggest', 'min_score', 'indices_boost', 'profile', 'knn', 'slice', 'stats', 'ext'];
 /** Keys Kibana and Grafana send empty on every request; any content would need scripts. */
 const EMPTY_ONLY_KEYS = ['script_fields', 'runtime_mappings'];
 
@@ -127,6 +131,10 @@ export function parseSearchRequest(body: unknown, options: ParseRequestOptions =
     version: request.version === undefined ? false : readBoolean(request.version, 'version'),
     aggregations: parseAggregations(aggregationsOf(request), limits),
   };
+  if (request.collapse !== undefined) {
+    if (searchAfter) throw parsingError('[collapse] with [search_after] is not supported by callrouter: page collapsed hits with from and size');
+    parsed.collapse = parseCollapse(request.collapse);
+  }
   const timeoutMs = request.timeout === undefined ? undefined : parseTimeValue(request.timeout, 'timeout');
   if (timeoutMs !== undefined) parsed.timeoutMs = timeoutMs;
   return parsed;
