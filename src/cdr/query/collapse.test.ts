@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { referenceSearch, storeWith, withoutTook } from '../../../test/support/cdr/stores.js';
-import type { SqliteCdrStore } from '../sqlite/store.js';
+import { describe, it } from 'node:test';
+import { checkedStore } from '../../../test/support/cdr/stores.js';
 import type { CdrDocument } from '../store.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -20,17 +19,8 @@ const DOCS: Record<string, CdrDocument> = {
   n1: call(undefined, 6, true),
 };
 
-let store: SqliteCdrStore;
-before(async () => {
-  store = await storeWith(DOCS);
-});
-after(() => store.close());
-
-async function search(request: Record<string, unknown>) {
-  const response = await store.search(request, { now: NOW });
-  assert.deepEqual(withoutTook(response), withoutTook(referenceSearch(DOCS, request, { now: NOW })), 'the store and the reference agree');
-  return response;
-}
+const cdrs = checkedStore(DOCS, NOW);
+const search = (request: Record<string, unknown>) => cdrs.search(request);
 
 describe('collapse', () => {
   it('keeps the first hit of each value in the search order: each agent’s latest call; the total counts every match', async () => {
@@ -61,9 +51,9 @@ describe('collapse', () => {
   });
 
   it('refuses what Elasticsearch refuses, and search_after, by name', async () => {
-    await assert.rejects(store.search({ collapse: { field: 'Answered' } }, { now: NOW }), /only keywords and numbers are accepted/);
-    await assert.rejects(store.search({ collapse: { field: 'Nothing' } }, { now: NOW }), /no mapping found for `Nothing` in order to collapse on/);
-    await assert.rejects(store.search({ collapse: {} }, { now: NOW }), /\[collapse\] requires a \[field\]/);
-    await assert.rejects(store.search({ sort: ['_doc'], search_after: [1], collapse: { field: 'User ID' } }, { now: NOW }), /\[collapse\] with \[search_after\] is not supported/);
+    await assert.rejects(cdrs.store.search({ collapse: { field: 'Answered' } }, { now: NOW }), /only keywords and numbers are accepted/);
+    await assert.rejects(cdrs.store.search({ collapse: { field: 'Nothing' } }, { now: NOW }), /no mapping found for `Nothing` in order to collapse on/);
+    await assert.rejects(cdrs.store.search({ collapse: {} }, { now: NOW }), /\[collapse\] requires a \[field\]/);
+    await assert.rejects(cdrs.store.search({ sort: ['_doc'], search_after: [1], collapse: { field: 'User ID' } }, { now: NOW }), /\[collapse\] with \[search_after\] is not supported/);
   });
 });

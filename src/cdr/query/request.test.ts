@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ids, referenceSearch, storeWith, withoutTook } from '../../../test/support/cdr/stores.js';
-import type { SqliteCdrStore } from '../sqlite/store.js';
+import { describe, it } from 'node:test';
+import { checkedStore, ids, storeWith } from '../../../test/support/cdr/stores.js';
 import type { CdrDocument } from '../store.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
@@ -12,20 +11,11 @@ const DOCS: Record<string, CdrDocument> = {
   d: { 'Call start time': '2024-05-01T09:00:00Z', 'User ID': '101' },
 };
 
-let store: SqliteCdrStore;
-before(async () => {
-  store = await storeWith(DOCS);
-});
-after(() => store.close());
-
-async function search(request: Record<string, unknown>) {
-  const response = await store.search(request, { now: NOW });
-  assert.deepEqual(withoutTook(response), withoutTook(referenceSearch(DOCS, request, { now: NOW })), 'indexed and reference paths disagree');
-  return response;
-}
+const cdrs = checkedStore(DOCS, NOW);
+const search = (request: Record<string, unknown>) => cdrs.search(request);
 
 async function refused(request: unknown): Promise<string> {
-  await assert.rejects(store.search(request, { now: NOW }), (error: Error & { type?: string }) => error.type === 'parsing_exception' || error.type === 'query_shard_exception');
+  await assert.rejects(cdrs.store.search(request, { now: NOW }), (error: Error & { type?: string }) => error.type === 'parsing_exception' || error.type === 'query_shard_exception');
   return 'refused';
 }
 
@@ -58,7 +48,7 @@ describe('paging and totals', () => {
     assert.deepEqual(ids(await search({ sort: ['_doc'], from: 1, size: 2 })), ['b', 'c']);
     assert.deepEqual(ids(await search({ sort: ['_doc'], limit: 1 })), ['a']);
     await refused({ size: 1, limit: 2 });
-    await assert.rejects(store.search({ from: 9_999, size: 2 }), {
+    await assert.rejects(cdrs.store.search({ from: 9_999, size: 2 }), {
       type: 'illegal_argument_exception',
       reason:
         'Result window is too large, from + size must be less than or equal to: [10000] but was [10001]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.',
@@ -115,8 +105,8 @@ describe('what each hit carries', () => {
     }
     assert.deepEqual(pages, all);
     assert.deepEqual(ids(await search({ sort, search_after: ['101', null] })), ['b', 'c'], 'a null sort value stands for a missing one');
-    await assert.rejects(store.search({ sort, search_after: ['101'] }), /search_after has 1 value\(s\) but sort has 2/);
-    await assert.rejects(store.search({ sort, from: 1, search_after: ['101', 0] }), /`from` parameter must be set to 0/);
+    await assert.rejects(cdrs.store.search({ sort, search_after: ['101'] }), /search_after has 1 value\(s\) but sort has 2/);
+    await assert.rejects(cdrs.store.search({ sort, from: 1, search_after: ['101', 0] }), /`from` parameter must be set to 0/);
   });
   it('unknown request keys are refused', async () => {
     await refused({ qurey: {} });

@@ -3,6 +3,8 @@
  * reference backend that checks every document with the matcher only (no
  * SQL), to show that the indexed path gives identical answers.
  */
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { CdrMapping } from '../../../src/cdr/mapping.js';
 import { executeSearch, type SearchBackend } from '../../../src/cdr/query/execute.js';
 import { parseSearchRequest } from '../../../src/cdr/query/parse-request.js';
@@ -35,4 +37,30 @@ export function ids(response: SearchResponse): string[] {
 export function withoutTook(response: SearchResponse): Omit<SearchResponse, 'took'> {
   const { took: _took, ...rest } = response;
   return rest;
+}
+
+/**
+ * For a test file: a store of `documents` (opened before its tests, closed
+ * after), and a search of it at `now` whose answer must be the reference's.
+ */
+export function checkedStore(documents: Record<string, CdrDocument>, now: Date): { readonly store: SqliteCdrStore; search(request: Record<string, unknown>): Promise<SearchResponse> } {
+  let store: SqliteCdrStore | undefined;
+  before(async () => {
+    store = await storeWith(documents);
+  });
+  after(() => store?.close());
+  const opened = () => {
+    if (!store) throw new Error('the store opens in the before hook');
+    return store;
+  };
+  return {
+    get store() {
+      return opened();
+    },
+    async search(request) {
+      const response = await opened().search(request, { now });
+      assert.deepEqual(withoutTook(response), withoutTook(referenceSearch(documents, request, { now })), 'indexed and reference paths disagree');
+      return response;
+    },
+  };
 }
