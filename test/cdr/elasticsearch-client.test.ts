@@ -245,7 +245,7 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     const unknownParameter = await responseError(served.client.transport.request({ method: 'GET', path: '/cdr/_search', querystring: { colour: 'red' } }));
     assert.deepEqual([unknownParameter.status, unknownParameter.type], [400, 'illegal_argument_exception']);
     assert.match(unknownParameter.reason, /unrecognized parameter: \[colour\]/);
-    assert.match((await responseError(served.client.search({ index: 'cdr', post_filter: { match_all: {} } }))).reason, /\[post_filter\] is not supported/);
+    assert.match((await responseError(served.client.search({ index: 'cdr', suggest: { text: 'x' } }))).reason, /\[suggest\] is not supported/);
     // Collapsed: one hit per agent, each carrying its agent in fields.
     const latest = await served.client.search({ index: 'cdr', query: { exists: { field: 'User ID' } }, collapse: { field: 'User ID' }, sort: [{ 'Call start time': 'desc' }], _source: false, size: 100 });
     const agents = latest.hits.hits.map((hit) => hit.fields?.['User ID']?.[0]);

@@ -102,7 +102,7 @@ describe('CDR HTTP API', () => {
       { url: '/cdr/_bulk', payload: '{"delete":{}}\n', type: 'action_request_validation_exception' },
       { url: '/cdr/_bulk', payload: '{"index":{"if_seq_no":3}}\n{}\n', type: 'illegal_argument_exception' },
       { url: '/cdr/_search?size=2&colour=red', payload: '{}', type: 'illegal_argument_exception' },
-      { url: '/cdr/_search', payload: '{"post_filter":{"match_all":{}}}', type: 'parsing_exception' },
+      { url: '/cdr/_search', payload: '{"suggest":{}}', type: 'parsing_exception' },
       { url: '/cdr/_search?scroll=1m', payload: '{"collapse":{"field":"User ID"}}', type: 'action_request_validation_exception' },
       { url: '/cdr/_search', payload: '{"highlight":{"fields":{"x":{}},"highlight_query":{}}}', type: 'parsing_exception' },
       { url: '/cdr/_search', payload: '{"script_fields":{"x":{"script":"1"}}}', type: 'parsing_exception' },

@@ -16,6 +16,7 @@ import { collapseGroups, collapseKey, type CollapsedGroup } from './collapse.js'
 import { docView, type DocView } from './doc-view.js';
 import { hitFields, resolveFieldRequests, type ResolvedField } from './hit-fields.js';
 import { compileMatcher } from './matcher.js';
+import type { Query } from './ast.js';
 import type { SearchRequest } from './parse-request.js';
 import { checkSearchAfter, hitsAfter } from './search-after.js';
 import { compareHits, resolveSort, sortKey, sortValueForResponse, withMissing, type ResolvedSort } from './sort.js';
@@ -120,15 +121,16 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   const maxBuckets = (options.limits ?? DEFAULT_CDR_LIMITS).maxBuckets;
   // Buckets known to pass the limit on any documents: refused before reading one.
   if (wantsAggregations) refuseBucketExplosion(request.aggregations, options.now, maxBuckets);
-  const fastPage = wantsAggregations || scoring || request.searchAfter || request.collapse ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
+  const fastPage = wantsAggregations || scoring || request.searchAfter || request.collapse || request.postFilter ? undefined : backend.page(bound, { sorts, from: request.from, size: request.size, countUpTo: countUpTo(request.trackTotalHits) });
   options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
     total = fastPage.total;
     pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq, version: row.version }));
   } else {
     const found = allMatches(bound, backend, options.deadline);
-    const matches = found.matches;
     timedOut = found.timedOut;
+    // The aggregations see every match; post_filter narrows the hits only.
+    const matches = request.postFilter ? postFiltered(found.matches, request.postFilter, backend, options) : found.matches;
     total = matches.length;
     const ordered = request.searchAfter ? hitsAfter(orderMatches(matches, sorts), sorts, request.searchAfter) : orderMatches(matches, sorts);
     if (request.collapse) groups = collapseGroups(ordered, collapseKey(request.collapse.field, backend.mapping)).slice(request.from, request.from + request.size);
@@ -136,7 +138,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
     if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
     if (wantsAggregations) {
       const budget = new BucketBudget(maxBuckets);
-      aggregations = computeAggregations(request.aggregations, matches.map((match) => match.doc), backend.mapping, options.now, budget);
+      aggregations = computeAggregations(request.aggregations, found.matches.map((match) => match.doc), backend.mapping, options.now, budget);
     }
   }
 
@@ -180,6 +182,13 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   }
   if (aggregations) response.aggregations = aggregations;
   return response;
+}
+
+function postFiltered(matches: Match[], filter: Query, backend: SearchBackend, options: ExecuteOptions): Match[] {
+  const bound = bindQuery(filter, { mapping: backend.mapping, now: options.now });
+  checkClauseCount(bound, (options.limits ?? DEFAULT_CDR_LIMITS).maxClauseCount);
+  const matcher = compileMatcher(bound);
+  return matches.filter((match) => matcher(match.doc) !== undefined);
 }
 
 function orderMatches(matches: Match[], sorts: ResolvedSort[]): Match[] {

@@ -42,6 +42,8 @@ export interface SearchRequest {
   timeoutMs?: number;
   /** Only the first hit of each value of a field. */
   collapse?: CollapseSpec;
+  /** Filters the hits after the aggregations have seen every match (faceted search). */
+  postFilter?: Query;
 }
 
 export interface ParseRequestOptions {
@@ -71,12 +73,13 @@ const REQUEST_KEYS = [
   'timeout',
   'search_after',
   'collapse',
+  'post_filter',
   'script_fields',
   'runtime_mappings',
 ];
 
 /** Search features callrouter does not have: named in a 400 rather than ignored. */
-const UNSUPPORTED_KEYS = ['highlight', 'post_filter', 'rescore', 'suggest', 'min_score', 'indices_boost', 'profile', 'knn', 'slice', 'stats', 'ext'];
+const UNSUPPORTED_KEYS = ['highlight', 'rescore', 'suggest', 'min_score', 'indices_boost', 'profile', 'knn', 'slice', 'stats', 'ext'];
 /** Keys Kibana and Grafana send empty on every request; any content would need scripts. */
 const EMPTY_ONLY_KEYS = ['script_fields', 'runtime_mappings'];
 
@@ -131,6 +134,10 @@ export function parseSearchRequest(body: unknown, options: ParseRequestOptions =
     version: request.version === undefined ? false : readBoolean(request.version, 'version'),
     aggregations: parseAggregations(aggregationsOf(request), limits),
   };
+  if (request.post_filter !== undefined) {
+    parsed.postFilter = parseQuery(request.post_filter, { limits, depth: 1 });
+    checkClauseCount(parsed.postFilter, limits.maxClauseCount);
+  }
   if (request.collapse !== undefined) {
     if (searchAfter) throw parsingError('[collapse] with [search_after] is not supported by callrouter: page collapsed hits with from and size');
     parsed.collapse = parseCollapse(request.collapse);

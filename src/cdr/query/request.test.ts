@@ -19,6 +19,15 @@ async function refused(request: unknown): Promise<string> {
   return 'refused';
 }
 
+describe('post_filter', () => {
+  it('narrows the hits and their total, not what the aggregations count', async () => {
+    const response = await search({ post_filter: { term: { 'User ID': '101' } }, aggs: { users: { terms: { field: 'User ID' } } }, sort: ['_doc'], _source: false });
+    assert.deepEqual(ids(response), ['a', 'd']);
+    assert.deepEqual(response.hits.total, { value: 2, relation: 'eq' });
+    assert.deepEqual((response.aggregations?.users as { buckets: { key: string; doc_count: number }[] }).buckets.map(({ key, doc_count }) => [key, doc_count]), [['101', 2], ['102', 1], ['103', 1]]);
+  });
+});
+
 describe('sort', () => {
   it('puts missing values last in both orders, then index order', async () => {
     assert.deepEqual(ids(await search({ sort: [{ 'Call start time': 'desc' }] })), ['b', 'a', 'd', 'c']);
