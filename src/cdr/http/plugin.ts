@@ -17,6 +17,7 @@ import { registerDocumentRoutes } from './document-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
 import { createSearcher } from './searcher.js';
 import { registerSearchRoutes } from './search-routes.js';
+import { registerTermsEnumRoute } from './terms-enum-route.js';
 import { registerWire } from './wire.js';
 
 /** What the API needs of the store: searches, per-item writes (index, create, update, delete), bulk bodies, deletes by query and the mapping. */
@@ -68,6 +69,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     pits.closeAll();
   });
   registerSearchRoutes(app, { searcher, scrolls, pits });
+  registerTermsEnumRoute(app, searcher);
   registerDocumentRoutes(app, { store, searcher });
   registerFreeswitchRoute(app, { store, timeZoneOf: options.timeZoneOf ?? (() => 'UTC') });
 }
