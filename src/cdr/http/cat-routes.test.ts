@@ -1,33 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { openSqliteCdrStore, type SqliteCdrStore } from '../sqlite/store.js';
-import { cdrHttpPlugin } from './plugin.js';
+import { describe, it } from 'node:test';
+import { cdrApiWith } from '../../../test/support/cdr/http-app.js';
 
-let app: FastifyInstance;
-let store: SqliteCdrStore;
-
-before(async () => {
-  store = openSqliteCdrStore({ path: ':memory:' });
-  app = Fastify();
-  await app.register(cdrHttpPlugin, { store });
-  const lines = [
-    { index: { _id: 'a' } },
-    { 'Domain name': 'one.example', 'User ID': '101' },
-    { index: { _id: 'b' } },
-    { 'Domain name': 'one.example', 'User ID': '102' },
-    { index: { _id: 'c' } },
-    { 'Domain name': 'two.example', 'User ID': '101' },
-  ];
-  const bulk = await app.inject({ method: 'POST', url: '/cdr/_bulk', headers: { 'content-type': 'application/x-ndjson' }, payload: lines.map((line) => `${JSON.stringify(line)}\n`).join('') });
-  assert.equal(bulk.json().errors, false);
-});
-after(async () => {
-  await app.close();
-  await store.close();
+const api = cdrApiWith({
+  a: { 'Domain name': 'one.example', 'User ID': '101' },
+  b: { 'Domain name': 'one.example', 'User ID': '102' },
+  c: { 'Domain name': 'two.example', 'User ID': '101' },
 });
 
-const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
+const get = (url: string, headers: Record<string, string> = {}) => api.app.inject({ method: 'GET', url, headers });
 
 describe('_cat tables', () => {
   it('_cat/count: every CDR, or one domain’s pattern; text padded into columns under the heading, as Elasticsearch prints it', async () => {

@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { openSqliteCdrStore, type SqliteCdrStore } from '../sqlite/store.js';
-import { cdrHttpPlugin } from './plugin.js';
+import { describe, it } from 'node:test';
+import { cdrApiWith } from '../../../test/support/cdr/http-app.js';
 
-let app: FastifyInstance;
-let store: SqliteCdrStore;
-
-before(async () => {
-  store = openSqliteCdrStore({ path: ':memory:' });
-  app = Fastify();
-  await app.register(cdrHttpPlugin, { store });
-  const documents = [
-    { 'Domain name': 'one.example', 'User ID': '101', 'Hangup cause': 'NORMAL_CLEARING', 'Call duration': 5 },
-    { 'Domain name': 'one.example', 'User ID': '102', 'Hangup cause': 'NO_ANSWER', 'Call duration': 6 },
-    { 'Domain name': 'one.example', 'User ID': '101', 'Hangup cause': 'normal_unspecified', 'Call duration': 7 },
-    { 'Domain name': 'two.example', 'User ID': '201', 'Hangup cause': 'USER_BUSY', 'Call duration': 8 },
-  ];
-  const payload = documents.map((document) => `{"index":{}}\n${JSON.stringify(document)}\n`).join('');
-  assert.equal((await app.inject({ method: 'POST', url: '/cdr/_bulk', headers: { 'content-type': 'application/x-ndjson' }, payload })).json().errors, false);
-});
-after(async () => {
-  await app.close();
-  await store.close();
-});
+const api = cdrApiWith([
+  { 'Domain name': 'one.example', 'User ID': '101', 'Hangup cause': 'NORMAL_CLEARING', 'Call duration': 5 },
+  { 'Domain name': 'one.example', 'User ID': '102', 'Hangup cause': 'NO_ANSWER', 'Call duration': 6 },
+  { 'Domain name': 'one.example', 'User ID': '101', 'Hangup cause': 'normal_unspecified', 'Call duration': 7 },
+  { 'Domain name': 'two.example', 'User ID': '201', 'Hangup cause': 'USER_BUSY', 'Call duration': 8 },
+]);
 
 const termsOf = async (url: string, payload: Record<string, unknown>) => {
-  const response = await app.inject({ method: 'POST', url, payload });
+  const response = await api.app.inject({ method: 'POST', url, payload });
   assert.equal(response.statusCode, 200, response.body);
   return response.json() as { terms: string[]; complete: boolean };
 };
@@ -43,7 +27,7 @@ describe('_terms_enum (Kibana’s value suggestions)', () => {
     assert.deepEqual((await termsOf('/cdr/_terms_enum', { field: 'User ID', index_filter: { term: { 'Hangup cause': 'USER_BUSY' } } })).terms, ['201']);
     assert.deepEqual((await termsOf('/cdr-*-one.example/_terms_enum', { field: 'User ID' })).terms, ['101', '102']);
     assert.deepEqual((await termsOf('/cdr/_terms_enum', { field: 'Call duration' })).terms, []);
-    const missing = await app.inject({ method: 'POST', url: '/cdr/_terms_enum', payload: {} });
+    const missing = await api.app.inject({ method: 'POST', url: '/cdr/_terms_enum', payload: {} });
     assert.deepEqual([missing.statusCode, missing.json().error.reason], [400, '[_terms_enum] requires a [field]']);
   });
 });
