@@ -19,15 +19,26 @@ export interface FuzzyOptions {
 
 export const DEFAULT_FUZZY: FuzzyOptions = { fuzziness: 'AUTO', prefixLength: 0, transpositions: true };
 
+type FuzzyNames = { fuzziness: string; prefixLength: string; transpositions: string };
+
+/** Where each query keeps its fuzzy options. */
+export const FUZZY_QUERY_NAMES: FuzzyNames = { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'transpositions' };
+export const MATCH_FUZZY_NAMES: FuzzyNames = { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'fuzzy_transpositions' };
+export const QUERY_STRING_FUZZY_NAMES: FuzzyNames = { fuzziness: 'fuzziness', prefixLength: 'fuzzy_prefix_length', transpositions: 'fuzzy_transpositions' };
+
 /**
  * The fuzzy options of a query body, under the names the query gives them
  * (`fuzziness`/`prefix_length`/`transpositions` for fuzzy, `fuzziness`/
  * `prefix_length`/`fuzzy_transpositions` for match). Undefined without fuzziness.
  */
-export function readFuzzyOptions(object: JsonObject, names: { fuzziness: string; prefixLength: string; transpositions: string }, context: string): FuzzyOptions | undefined {
+export function readFuzzyOptions(object: JsonObject, names: FuzzyNames, context: string): FuzzyOptions | undefined {
+  return object[names.fuzziness] === undefined ? undefined : readFuzzyDefaults(object, names, context);
+}
+
+/** The same, with AUTO when the body names no fuzziness (the fuzzy query, and what `term~` means in the query strings). */
+export function readFuzzyDefaults(object: JsonObject, names: FuzzyNames, context: string): FuzzyOptions {
   const fuzziness = object[names.fuzziness];
-  if (fuzziness === undefined) return undefined;
-  const options: FuzzyOptions = { ...DEFAULT_FUZZY, fuzziness: String(readScalar(fuzziness, `${context}.${names.fuzziness}`)) };
+  const options: FuzzyOptions = { ...DEFAULT_FUZZY, ...(fuzziness === undefined ? {} : { fuzziness: String(readScalar(fuzziness, `${context}.${names.fuzziness}`)) }) };
   allowedEdits(options.fuzziness, 0);
   if (object[names.prefixLength] !== undefined) {
     const prefixLength = readNumber(object[names.prefixLength], `${context}.${names.prefixLength}`);

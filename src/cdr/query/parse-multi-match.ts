@@ -10,10 +10,9 @@
  * that only tune analysis or scoring of text fields change nothing here.
  */
 import type { FieldRef, Query, Scalar } from './ast.js';
-import { fuzzyClause, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
+import { fuzzyClause, MATCH_FUZZY_NAMES, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
 import { checkKeys, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, singleField, type JsonObject } from './errors.js';
 import type { QueryParser } from './parse-query.js';
-import { MATCH_FUZZY_NAMES } from './parse-term-level.js';
 
 const TERM_TYPES = ['best_fields', 'most_fields', 'cross_fields', 'phrase'];
 const PREFIX_TYPES = ['phrase_prefix', 'bool_prefix'];

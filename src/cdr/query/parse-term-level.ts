@@ -17,7 +17,7 @@ import {
   singleField,
   type JsonObject,
 } from './errors.js';
-import { fuzzyClause, readFuzzyOptions } from './fuzzy.js';
+import { FUZZY_QUERY_NAMES, fuzzyClause, MATCH_FUZZY_NAMES, readFuzzyDefaults, readFuzzyOptions } from './fuzzy.js';
 import type { QueryParser } from './parse-query.js';
 
 
@@ -57,9 +57,6 @@ const parseTerms: QueryParser = (body, context) => {
   const values = spec.map((value, index) => readScalar(value, `terms.${field}[${index}]`));
   return { kind: 'term', field: exactField(field), values, caseInsensitive: false, boost: boost(extras, 'terms') };
 };
-
-/** Where match and multi_match keep their fuzzy options. */
-export const MATCH_FUZZY_NAMES = { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'fuzzy_transpositions' };
 
 /** Options of match that do not change the result on keyword, numeric, date and boolean fields. */
 const MATCH_NEUTRAL_OPTIONS = ['operator', 'analyzer', 'lenient', 'zero_terms_query', 'auto_generate_synonyms_phrase_query', 'minimum_should_match', 'prefix_length', 'max_expansions'];
@@ -139,7 +136,7 @@ function parsePattern(syntax: 'prefix' | 'wildcard' | 'regexp'): QueryParser {
 
 const parseFuzzy: QueryParser = (body) => {
   const { field, value, options } = shortOrLong(body, 'fuzzy', ['value'], ['fuzziness', 'prefix_length', 'max_expansions', 'transpositions', 'rewrite']);
-  const fuzzy = readFuzzyOptions({ fuzziness: 'AUTO', ...options }, { fuzziness: 'fuzziness', prefixLength: 'prefix_length', transpositions: 'transpositions' }, 'fuzzy')!;
+  const fuzzy = readFuzzyDefaults(options, FUZZY_QUERY_NAMES, 'fuzzy');
   return fuzzyClause(exactField(field), String(readScalar(value, `fuzzy.${field}`)), fuzzy, boost(options, 'fuzzy'));
 };
 

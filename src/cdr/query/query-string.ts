@@ -5,7 +5,7 @@
  */
 import type { FieldRef, Query, Scalar } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
-import { allowedEdits, fuzzyClause, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
+import { allowedEdits, fuzzyClause, QUERY_STRING_FUZZY_NAMES, readFuzzyDefaults, type FuzzyOptions } from './fuzzy.js';
 
 type Occur = 'must' | 'should' | 'must_not';
 
@@ -318,8 +318,6 @@ const QUERY_STRING_KEYS = [
   '_name',
 ];
 
-const QUERY_STRING_FUZZY_NAMES = { fuzziness: 'fuzziness', prefixLength: 'fuzzy_prefix_length', transpositions: 'fuzzy_transpositions' };
-
 export function parseQueryString(body: unknown): Query {
   const object = expectObject(body, 'query_string');
   checkKeys(object, QUERY_STRING_KEYS, 'query_string');
@@ -335,7 +333,7 @@ export function parseQueryString(body: unknown): Query {
     defaultOperator: operator,
     allowLeadingWildcard: object.allow_leading_wildcard === undefined ? true : readBoolean(object.allow_leading_wildcard, 'query_string.allow_leading_wildcard'),
     ...(object.time_zone === undefined ? {} : { timeZone: readString(object.time_zone, 'query_string.time_zone') }),
-    fuzzy: readFuzzyOptions({ fuzziness: 'AUTO', ...object }, QUERY_STRING_FUZZY_NAMES, 'query_string')!,
+    fuzzy: readFuzzyDefaults(object, QUERY_STRING_FUZZY_NAMES, 'query_string'),
   };
   const query = new QueryStringParser(text, options).parse();
   const boost = object.boost === undefined ? 1 : readNumber(object.boost, 'query_string.boost');

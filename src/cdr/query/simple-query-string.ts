@@ -9,7 +9,7 @@
  */
 import type { FieldRef, Query } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
-import { fuzzyClause, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
+import { fuzzyClause, QUERY_STRING_FUZZY_NAMES, readFuzzyDefaults, type FuzzyOptions } from './fuzzy.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
 import { fieldWithBoost } from './parse-multi-match.js';
 
@@ -209,7 +209,7 @@ export function parseSimpleQueryString(body: unknown): Query {
   const suffix = object.quote_field_suffix === undefined ? '' : readString(object.quote_field_suffix, 'simple_query_string.quote_field_suffix');
   const phrases = terms.map(({ field, boost }) => ({ field: { ...field, name: `${field.name}${suffix}` }, boost }));
   const flags = object.flags === undefined ? ALL_FLAGS : typeof object.flags === 'number' ? readNumber(object.flags, 'simple_query_string.flags') : parseFlags(readString(object.flags, 'simple_query_string.flags'));
-  const fuzzy = readFuzzyOptions({ fuzziness: 'AUTO', ...object }, { fuzziness: 'fuzziness', prefixLength: 'fuzzy_prefix_length', transpositions: 'fuzzy_transpositions' }, 'simple_query_string')!;
+  const fuzzy = readFuzzyDefaults(object, QUERY_STRING_FUZZY_NAMES, 'simple_query_string');
   const query = new SimpleQueryParser(text, { terms, phrases }, flags, operator === 'and' ? 'must' : 'should', fuzzy).parse();
   if (query === undefined) return { kind: 'match_none' };
   if (object.minimum_should_match !== undefined && query.kind === 'bool' && query.should.length > 0) {
