@@ -67,26 +67,38 @@ export function allowedEdits(fuzziness: string, length: number): number {
   return Number(text);
 }
 
-/** Edit distance (optimal string alignment with transpositions), or `limit + 1` once it is sure to exceed `limit`. */
-function editDistance(a: string[], b: string[], limit: number, transpositions: boolean): number {
-  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+/**
+ * Edit distance (optimal string alignment with transpositions), or `limit + 1`
+ * once it is sure to exceed `limit`. Only the diagonal band of `limit` cells
+ * either side is computed (Ukkonen): no alignment within `limit` edits leaves
+ * it, so a long value costs its length times five, not its length squared.
+ */
+export function editDistance(a: readonly string[], b: readonly string[], limit: number, transpositions: boolean): number {
+  const beyond = limit + 1;
+  if (Math.abs(a.length - b.length) > limit) return beyond;
+  const width = 2 * limit + 1;
+  // Row i keeps the cells j = i - limit … i + limit.
+  const cell = (row: readonly number[], i: number, j: number) => (j < 0 || j > b.length || j < i - limit || j > i + limit ? beyond : row[j - i + limit]);
   let beforePrevious: number[] = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let previous = Array.from({ length: width }, (_, index) => (index >= limit ? index - limit : beyond));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMinimum = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, beforePrevious[j - 2] + 1);
-      current.push(value);
+    const current = new Array<number>(width).fill(beyond);
+    let rowMinimum = beyond;
+    for (let j = Math.max(0, i - limit); j <= Math.min(b.length, i + limit); j++) {
+      let value = i;
+      if (j > 0) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        value = Math.min(cell(previous, i - 1, j) + 1, cell(current, i, j - 1) + 1, cell(previous, i - 1, j - 1) + cost);
+        if (transpositions && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, cell(beforePrevious, i - 2, j - 2) + 1);
+      }
+      current[j - i + limit] = Math.min(value, beyond);
       rowMinimum = Math.min(rowMinimum, value);
     }
-    if (rowMinimum > limit) return limit + 1;
+    if (rowMinimum > limit) return beyond;
     beforePrevious = previous;
     previous = current;
   }
-  return previous[b.length];
+  return cell(previous, a.length, b.length);
 }
 
 export function compileFuzzy(term: string, options: FuzzyOptions): CompiledPattern {
