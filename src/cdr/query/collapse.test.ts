@@ -54,6 +54,7 @@ describe('collapse', () => {
     await assert.rejects(cdrs.store.search({ collapse: { field: 'Answered' } }, { now: NOW }), /only keywords and numbers are accepted/);
     await assert.rejects(cdrs.store.search({ collapse: { field: 'Nothing' } }, { now: NOW }), /no mapping found for `Nothing` in order to collapse on/);
     await assert.rejects(cdrs.store.search({ collapse: {} }, { now: NOW }), /\[collapse\] requires a \[field\]/);
+    await assert.rejects(cdrs.store.search({ collapse: { field: 'User ID', inner_hits: { from: 90, size: 11 } } }, { now: NOW }), /Inner result window is too large.*\[100\] but was \[101\]/);
     await assert.rejects(cdrs.store.search({ sort: ['_doc'], search_after: [1], collapse: { field: 'User ID' } }, { now: NOW }), /\[collapse\] with \[search_after\] is not supported/);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { CdrMapping, IndexedValue } from '../mapping.js';
 import type { DocView } from './doc-view.js';
-import { checkKeys, describe, expectObject, parsingError, queryShardError, readNumber, readString } from './errors.js';
+import { checkKeys, describe, expectObject, illegalArgument, parsingError, queryShardError, readNumber, readString } from './errors.js';
 import { parseSort, type SortSpec } from './sort.js';
 import { parseSourceFilter, type SourceFilter } from './source-filter.js';
 
@@ -24,8 +24,9 @@ export interface CollapseSpec {
   innerHits: InnerHitsSpec[];
 }
 
-/** Elasticsearch's default number of inner hits per group. */
+/** Elasticsearch's default number of inner hits per group, and its index.max_inner_result_window. */
 const INNER_HITS_SIZE = 3;
+const MAX_INNER_RESULT_WINDOW = 100;
 
 function count(value: unknown, key: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -37,13 +38,17 @@ function count(value: unknown, key: string, fallback: number): number {
 function parseInnerHits(value: unknown, field: string): InnerHitsSpec {
   const object = expectObject(value, 'collapse.inner_hits');
   checkKeys(object, ['name', 'from', 'size', 'sort', '_source'], 'inner_hits');
-  return {
+  const inner = {
     name: object.name === undefined ? field : readString(object.name, 'inner_hits.name'),
     from: count(object.from, 'inner_hits.from', 0),
     size: count(object.size, 'inner_hits.size', INNER_HITS_SIZE),
     sort: parseSort(object.sort),
     source: object._source === undefined ? undefined : parseSourceFilter(object._source),
   };
+  if (inner.from + inner.size > MAX_INNER_RESULT_WINDOW) {
+    throw illegalArgument(`Inner result window is too large, the inner hit definition's [${inner.name}]'s from + size must be less than or equal to: [${MAX_INNER_RESULT_WINDOW}] but was [${inner.from + inner.size}]`);
+  }
+  return inner;
 }
 
 export function parseCollapse(value: unknown): CollapseSpec {

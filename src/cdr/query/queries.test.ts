@@ -119,6 +119,11 @@ describe('simple_query_string (as Lucene’s SimpleQueryParser reads it; each te
     assert.deepEqual(await on('+380671234567', ['CallerID number'], { flags: 'PREFIX|PHRASE' }), ['d3']);
     assert.deepEqual(await on(''), []);
   });
+  it('groups nested past 30 are refused rather than exhausting the stack', async () => {
+    assert.match((await failure({ simple_query_string: { query: `${'('.repeat(31)}101` } })).reason, /groups nested deeper than 30/);
+    assert.match((await failure({ simple_query_string: { query: `${'('.repeat(100_000)}101` } })).reason, /groups nested deeper than 30/);
+    assert.deepEqual(await on(`${'('.repeat(30)}102`, ['User ID']), ['d2']);
+  });
   it('an unknown flag is refused by name', async () => {
     assert.match((await failure({ simple_query_string: { query: '1', flags: 'AND|BOGUS' } })).reason, /Unknown \[simple_query_string\] flag \[BOGUS\]/);
   });

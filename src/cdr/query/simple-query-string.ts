@@ -29,6 +29,9 @@ function parseFlags(text: string): number {
 
 type Occur = 'must' | 'should';
 
+/** Parenthesised groups inside one another: as for query_string and nested queries, a bound keeps a hostile text from exhausting the stack. */
+const MAX_GROUP_DEPTH = 30;
+
 interface Fields {
   terms: { field: FieldRef; boost: number }[];
   /** Where phrases look: the fields with quote_field_suffix appended. */
@@ -41,6 +44,7 @@ function either(clauses: Query[]): Query {
 
 class SimpleQueryParser {
   #index = 0;
+  #depth = 0;
 
   constructor(
     private readonly text: string,
@@ -88,7 +92,9 @@ class SimpleQueryParser {
       const char = this.text[this.#index];
       if (char === '(' && this.#on('PRECEDENCE')) {
         this.#index++;
+        if (++this.#depth > MAX_GROUP_DEPTH) throw parsingError(`[simple_query_string] groups nested deeper than ${MAX_GROUP_DEPTH}`);
         add(this.#subQuery(true));
+        this.#depth--;
       } else if (char === ')' && this.#on('PRECEDENCE')) {
         this.#index++;
         if (inGroup) return top;

@@ -174,6 +174,14 @@ describe('aggregations', () => {
       ],
     });
     await assert.rejects(store.search({ aggs: { c: { composite: { sources: [{ g: { geotile_grid: { field: 'x' } } }] } } } }), /Unknown source type \[geotile_grid\]/);
+    // One document with many values in several sources would make their product of keys: refused before it is built.
+    const wide = await storeWith({ w: { tags: Array.from({ length: 300 }, (_, i) => `t${i}`), codes: Array.from({ length: 300 }, (_, i) => `c${i}`) } });
+    try {
+      const sources = [{ t: { terms: { field: 'tags' } } }, { c: { terms: { field: 'codes' } } }];
+      await assert.rejects(wide.search({ size: 0, aggs: { c: { composite: { sources } } } }), (error: Error & { type?: string }) => error.type === 'too_many_buckets_exception');
+    } finally {
+      await wide.close();
+    }
     await assert.rejects(store.search({ aggs: { c: { composite: { sources: [{ u: { terms: { field: 'User ID' } } }], after: { v: '1' } } } } }), /\[after\] has 1 value/);
   });
   it('refuses unknown aggregations and metrics on keywords', async () => {

@@ -5,7 +5,7 @@
  * as applications walk every agent's or every day's figures.
  */
 import { DateTime } from 'luxon';
-import type { BucketBudget } from '../../limits.js';
+import { tooManyBuckets, type BucketBudget } from '../../limits.js';
 import type { CdrMapping, IndexedValue } from '../../mapping.js';
 import type { Scalar } from '../ast.js';
 import { compareValues } from '../compare.js';
@@ -70,6 +70,8 @@ export function computeComposite(spec: CompositeSpec, docs: DocView[], mapping: 
       const found = [...new Set(values(doc))];
       return found.length > 0 || !spec.sources[index].missingBucket ? found : [null];
     });
+    // A document holding many values in several sources makes their product of keys: held to the bucket limit before it is built.
+    if (lists.reduce((product, values) => product * values.length, 1) > budget.limit) throw tooManyBuckets(budget.limit);
     for (const key of cartesian(lists)) {
       const id = JSON.stringify(key);
       const group = groups.get(id);
