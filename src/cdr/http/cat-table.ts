@@ -29,6 +29,11 @@ interface Shown {
   label: string;
 }
 
+/** A column by its name or one of its aliases. */
+function columnNamed(columns: readonly CatColumn[], name: string): CatColumn | undefined {
+  return columns.find((candidate) => candidate.name === name || candidate.aliases?.includes(name));
+}
+
 function shownColumns(api: string, columns: readonly CatColumn[], requested: string[] | undefined): Shown[] {
   if (!requested) return columns.map((column) => ({ column, label: column.name }));
   return requested.flatMap((name) => {
@@ -36,7 +41,7 @@ function shownColumns(api: string, columns: readonly CatColumn[], requested: str
       const pattern = globToRegExp(name);
       return columns.filter((column) => pattern.test(column.name)).map((column) => ({ column, label: column.name }));
     }
-    const column = columns.find((candidate) => candidate.name === name || candidate.aliases?.includes(name));
+    const column = columnNamed(columns, name);
     if (!column) throw new CdrQueryError('illegal_argument_exception', `Unknown header [${name}] for [_cat/${api}]`);
     return [{ column, label: name }];
   });
@@ -47,7 +52,7 @@ function sortRows(api: string, columns: readonly CatColumn[], rows: readonly Cat
   if (!keys) return sorted;
   const order = keys.map((key) => {
     const [name, direction = 'asc'] = key.split(':');
-    const column = columns.find((candidate) => candidate.name === name || candidate.aliases?.includes(name));
+    const column = columnNamed(columns, name);
     if (!column) throw new CdrQueryError('unsupported_operation_exception', `Unable to sort by unknown sort key \`${name}\``, 500);
     if (direction !== 'asc' && direction !== 'desc') throw new CdrQueryError('illegal_argument_exception', `Unknown sort direction [${direction}] for [_cat/${api}]`);
     return { column, sign: direction === 'asc' ? 1 : -1 };
@@ -63,10 +68,10 @@ function sortRows(api: string, columns: readonly CatColumn[], rows: readonly Cat
 }
 
 /** Cells padded to their column's width; the last column is not padded on the right. */
-function textTable(lines: { cells: string[]; alignRight: boolean[] }[]): string {
-  const widths = lines[0]?.cells.map((_, index) => Math.max(...lines.map((line) => line.cells[index].length))) ?? [];
+function textTable(lines: readonly string[][], alignRight: readonly boolean[]): string {
+  const widths = alignRight.map((_, index) => Math.max(...lines.map((cells) => cells[index].length)));
   return lines
-    .map(({ cells, alignRight }) => {
+    .map((cells) => {
       const padded = cells.map((cell, index) => (alignRight[index] ? cell.padStart(widths[index]) : index === cells.length - 1 ? cell : cell.padEnd(widths[index])));
       return `${padded.join(' ')}\n`;
     })
@@ -93,9 +98,8 @@ export function catTable(request: FastifyRequest, reply: FastifyReply, params: P
   const shown = shownColumns(api, columns, listParam(params, 'h'));
   const sorted = sortRows(api, columns, rows, listParam(params, 's'));
   if (wantsJson(request, params)) return sorted.map((row) => Object.fromEntries(shown.map(({ column, label }) => [label, row[column.name]])));
-  const alignRight = shown.map(({ column }) => column.alignRight === true);
-  const lines = sorted.map((row) => ({ cells: shown.map(({ column }) => row[column.name]), alignRight }));
-  if (booleanParam(params, 'v')) lines.unshift({ cells: shown.map(({ label }) => label), alignRight });
+  const lines = sorted.map((row) => shown.map(({ column }) => row[column.name]));
+  if (booleanParam(params, 'v')) lines.unshift(shown.map(({ label }) => label));
   reply.header('content-type', 'text/plain; charset=UTF-8');
-  return textTable(lines);
+  return textTable(lines, shown.map(({ column }) => column.alignRight === true));
 }

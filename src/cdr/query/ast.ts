@@ -57,6 +57,12 @@ export type Query =
     }
   | { kind: 'ids'; values: string[]; boost: number };
 
+/** Matches what any of `clauses` matches; one clause (with no boost of its own) is itself. */
+export function anyOf(clauses: Query[], boost = 1): Query {
+  if (clauses.length === 1 && boost === 1) return clauses[0];
+  return { kind: 'bool', must: [], filter: [], should: clauses, mustNot: [], minimumShouldMatch: 1, boost };
+}
+
 export function exactField(name: string): FieldRef {
   return { name, isPattern: false, lenient: false };
 }

@@ -9,7 +9,7 @@
  * (best_fields, most_fields), those within its edits (fuzzy.ts). Options
  * that only tune analysis or scoring of text fields change nothing here.
  */
-import type { FieldRef, Query, Scalar } from './ast.js';
+import { anyOf, type FieldRef, type Query, type Scalar } from './ast.js';
 import { fuzzyClause, MATCH_FUZZY_NAMES, readFuzzyOptions, type FuzzyOptions } from './fuzzy.js';
 import { checkKeys, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, singleField, type JsonObject } from './errors.js';
 import type { QueryParser } from './parse-query.js';
@@ -69,9 +69,7 @@ const parseMultiMatch: QueryParser = (body) => {
     const { field, boost } = fieldWithBoost(spec, lenient);
     return fieldClause(field, text, PREFIX_TYPES.includes(type), boost, fuzzy);
   });
-  const boost = object.boost === undefined ? 1 : readNumber(object.boost, 'multi_match.boost');
-  if (clauses.length === 1 && boost === 1) return clauses[0];
-  return { kind: 'bool', must: [], filter: [], should: clauses, mustNot: [], minimumShouldMatch: 1, boost };
+  return anyOf(clauses, object.boost === undefined ? 1 : readNumber(object.boost, 'multi_match.boost'));
 };
 
 /** match_phrase_prefix and match_bool_prefix on one field: `{ field: text }` or `{ field: { query, … } }`. */

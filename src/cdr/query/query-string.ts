@@ -3,7 +3,7 @@
  * phrases, AND/OR/NOT and +/-, groups, wildcards, /regexps/, `[a TO b]`,
  * `>=x`) turned into Query clauses with Lucene's rules for mixing AND and OR.
  */
-import type { FieldRef, Query, Scalar } from './ast.js';
+import { anyOf, type FieldRef, type Query, type Scalar } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
 import { allowedEdits, fuzzyClause, QUERY_STRING_FUZZY_NAMES, readFuzzyDefaults, type FuzzyOptions } from './fuzzy.js';
 
@@ -199,9 +199,7 @@ class QueryStringParser {
   }
 
   #perField(fields: string[], build: (field: FieldRef) => Query): Query {
-    const queries = fields.map((name) => build({ name, isPattern: name.includes('*'), lenient: name === '*' || name.includes('*') }));
-    if (queries.length === 1) return queries[0];
-    return { kind: 'bool', must: [], filter: [], should: queries, mustNot: [], minimumShouldMatch: 1, boost: 1 };
+    return anyOf(fields.map((name) => build({ name, isPattern: name.includes('*'), lenient: name === '*' || name.includes('*') })));
   }
 
   /** A bare term: returns its unescaped text and, for wildcards, the pattern with escapes kept. */

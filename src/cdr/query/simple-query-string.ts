@@ -7,7 +7,7 @@
  * On keyword fields each term or phrase is one whole term, a `prefix*` a
  * prefix, `term~N` a fuzzy term (fuzzy.ts).
  */
-import type { FieldRef, Query } from './ast.js';
+import { anyOf, type FieldRef, type Query } from './ast.js';
 import { checkKeys, expectObject, parsingError, readBoolean, readNumber, readString } from './errors.js';
 import { fuzzyClause, QUERY_STRING_FUZZY_NAMES, readFuzzyDefaults, type FuzzyOptions } from './fuzzy.js';
 import { resolveMinimumShouldMatch } from './minimum-should-match.js';
@@ -36,10 +36,6 @@ interface Fields {
   terms: { field: FieldRef; boost: number }[];
   /** Where phrases look: the fields with quote_field_suffix appended. */
   phrases: { field: FieldRef; boost: number }[];
-}
-
-function either(clauses: Query[]): Query {
-  return clauses.length === 1 ? clauses[0] : { kind: 'bool', must: [], filter: [], should: clauses, mustNot: [], minimumShouldMatch: 1, boost: 1 };
 }
 
 class SimpleQueryParser {
@@ -134,7 +130,7 @@ class SimpleQueryParser {
       else if (char === '"') {
         // A slop (~N) changes nothing on a keyword: the phrase is one term.
         if (this.text[this.#index] === '~' && (this.#on('NEAR') || this.#on('SLOP'))) this.#skipNumber();
-        return text === '' ? undefined : either(this.fields.phrases.map(({ field, boost }) => ({ kind: 'term', field, values: [text], caseInsensitive: false, boost })));
+        return text === '' ? undefined : anyOf(this.fields.phrases.map(({ field, boost }) => ({ kind: 'term', field, values: [text], caseInsensitive: false, boost })));
       } else text += char;
     }
     // An unclosed quote is no syntax error: what follows it is read as one term.
@@ -172,11 +168,11 @@ class SimpleQueryParser {
     let written = '';
     while (this.#index < this.text.length && !this.#tokenFinished(this.text[this.#index])) written += this.text[this.#index++];
     const edits = written === '' ? 2 : /^\d+$/.test(written) ? Math.min(Number(written), 2) : 0;
-    return either(this.fields.terms.map(({ field, boost }) => fuzzyClause(field, text, { ...this.fuzzy, fuzziness: String(edits) }, boost)));
+    return anyOf(this.fields.terms.map(({ field, boost }) => fuzzyClause(field, text, { ...this.fuzzy, fuzziness: String(edits) }, boost)));
   }
 
   #clauses(text: string, prefix: boolean): Query {
-    return either(
+    return anyOf(
       this.fields.terms.map(({ field, boost }): Query =>
         prefix ? { kind: 'pattern', syntax: 'prefix', field, value: text, caseInsensitive: false, boost } : { kind: 'term', field, values: [text], caseInsensitive: false, boost },
       ),
