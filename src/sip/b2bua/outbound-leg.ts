@@ -14,10 +14,13 @@ import {
   generateCallId,
   parseContact,
   generateTag,
+  keepForResending,
   parseUri,
   serializeRequest,
   SipHeaders,
+  toResend,
   type ExtraHeaders,
+  type KeptMessage,
   type SerializedRequest,
   type SipRequest,
   type SipResponse,
@@ -77,7 +80,7 @@ export class OutboundLeg extends DialogLeg {
   #cancelWanted = false;
   #cancelSent = false;
   #finished = false;
-  #ack: SerializedRequest | undefined;
+  #ack: KeptMessage<SerializedRequest> | undefined;
 
   constructor(
     stack: SipStack,
@@ -108,8 +111,9 @@ export class OutboundLeg extends DialogLeg {
     const dialog = this.dialog;
     if (!dialog || this.#ack) return;
     const options = session ? { body: session.body, contentType: session.contentType } : {};
-    this.#ack = serializeRequest(dialog.ack(this.#seq, this.stack.local.via(dialog.destination), options));
-    this.stack.sendAck(this.#ack, dialog.destination);
+    const ack = serializeRequest(dialog.ack(this.#seq, this.stack.local.via(dialog.destination), options));
+    this.#ack = keepForResending(ack);
+    this.stack.sendAck(ack, dialog.destination);
   }
 
   #buildInvite(session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
@@ -296,7 +300,7 @@ interface AnsweredInvite {
   seq: number;
   destination: Destination;
   /** The dialog the first 2xx set up: a retransmission of that 2xx gets our ACK again. */
-  taken: { remoteTag: string; destination: Destination; ack: SerializedRequest | undefined } | undefined;
+  taken: { remoteTag: string; destination: Destination; ack: KeptMessage<SerializedRequest> | undefined } | undefined;
 }
 
 function ignore(): void {}
@@ -332,7 +336,7 @@ function laterResponseAnswerer(answered: AnsweredInvite): (response: SipResponse
 function answerLater2xx(answered: AnsweredInvite, response: SipResponse): void {
   const { stack, taken } = answered;
   if (taken && tagOf(response.headers.get('to')) === taken.remoteTag) {
-    if (taken.ack) stack.sendAck(taken.ack, taken.destination);
+    if (taken.ack) stack.sendAck(toResend(taken.ack), taken.destination);
     return;
   }
   // §13.2.2.4: every 2xx is ACKed, even one we do not want; then BYE ends that dialog.

@@ -54,6 +54,22 @@ export function serializeRequest(request: SipRequest): SerializedRequest {
   return { type: 'serialized-request', method: request.method, bytes: writeMessage(request, true) };
 }
 
+/**
+ * A serialized message kept to be re-sent while its transaction or dialog
+ * absorbs retransmissions (up to 64×T1 after a call): its bytes as a
+ * one-byte string, latin1 mapping each byte to one character and back, which
+ * costs half what a Buffer and its backing store do.
+ */
+export type KeptMessage<M extends SerializedRequest | SerializedResponse> = Omit<M, 'bytes'> & { bytes: string };
+
+export function keepForResending<M extends SerializedRequest | SerializedResponse>(message: M): KeptMessage<M> {
+  return { ...message, bytes: message.bytes.toString('latin1') };
+}
+
+export function toResend<M extends SerializedRequest | SerializedResponse>(kept: KeptMessage<M>): M {
+  return { ...kept, bytes: Buffer.from(kept.bytes, 'latin1') } as M;
+}
+
 /** The bytes of anything the transport sends; a serialized message is sent as it is. */
 export function outgoingBytes(message: OutgoingMessage): Buffer {
   return message.type === 'serialized-response' || message.type === 'serialized-request' ? message.bytes : serializeMessage(message);

@@ -58,7 +58,7 @@ export abstract class ClientTransaction<State extends TransactionState = Transac
   }
 
   protected timedOut(): void {
-    this.outcome.failure = 'timeout';
+    this.failedWith('timeout');
     this.user.onTimeout();
     this.terminate();
   }

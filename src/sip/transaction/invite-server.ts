@@ -57,6 +57,7 @@ export class InviteServerTransaction extends ServerTransaction<InviteServerState
       this.enter('confirmed');
       this.timers.stop('G');
       this.timers.stop('H');
+      this.forgetLastResponse();
       this.terminateAfter(waitForStrays(this.settings, this.reliable)); // Timer I
       return;
     }

@@ -67,6 +67,11 @@ export function cancelledInviteKey(cancel: SipRequest): string | undefined {
   return serverKey(cancel, 'INVITE');
 }
 
+/** The method of the transaction a key names: every key above ends with it. */
+export function methodOfKey(key: string): string {
+  return key.slice(key.lastIndexOf('|') + 1);
+}
+
 /** An ACK to a non-2xx final response is part of the INVITE transaction (§17.2.3). */
 function transactionMethod(method: string): string {
   return method === 'ACK' ? 'INVITE' : method;

@@ -32,6 +32,18 @@ test('retransmissions are absorbed while Trying and answered with the last respo
   assert.deepEqual(transport.statuses(), [100, 100, 200, 200, 200]);
 });
 
+test('a retransmission gets the final response again byte for byte, UTF-8 text included', () => {
+  const { transport, register, transaction } = start();
+  const ok = buildResponse(register, 200, 'Très bien', undefined, 'tag-1');
+  ok.headers.set('contact', '"Zoë Ändersson 日本" <sip:101@192.0.2.10>;expires=60');
+  transaction.respond(ok);
+  transaction.receiveRequest(register);
+  const [first, again] = transport.sent;
+  assert.ok(first.bytes && again.bytes);
+  assert.ok(first.bytes.includes(Buffer.from('Zoë Ändersson 日本')));
+  assert.deepEqual(again.bytes, first.bytes);
+});
+
 test('a second final response from the TU is ignored', () => {
   const { transport, register, transaction } = start();
   transaction.respond(buildResponse(register, 401));

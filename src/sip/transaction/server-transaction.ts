@@ -9,7 +9,7 @@
  * request go: at high request rates these transactions are most of the
  * live ones, and the request was most of their memory.
  */
-import { serializeResponse, type SerializedResponse, type SipRequest, type SipResponse } from '../message/index.js';
+import { keepForResending, serializeResponse, toResend, type KeptMessage, type SerializedResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import { responseDestination, type Destination, type Source } from '../transport/index.js';
 import { Transaction, withListener, type Listeners, type TransactionContext, type TransactionFailure, type TransactionState } from './transaction.js';
 import type { ServerTransactionFailureListener } from './transaction-user.js';
@@ -17,7 +17,8 @@ import type { ServerTransactionFailureListener } from './transaction-user.js';
 export abstract class ServerTransaction<State extends TransactionState = TransactionState> extends Transaction<State> {
   #request: SipRequest | undefined;
   #source: Source | undefined;
-  #lastResponse: SerializedResponse | undefined;
+  /** The last response, re-sent when the request is retransmitted. */
+  #lastResponse: KeptMessage<SerializedResponse> | undefined;
   #destination: Destination | undefined;
   #failureListeners: Listeners<TransactionFailure>;
 
@@ -51,13 +52,18 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
     // Every response of a transaction carries the request's Via, so the route is worked out once.
     this.#destination ??= this.#source && responseDestination(response, this.#source);
     const serialized = serializeResponse(response);
-    this.#lastResponse = resentByTransaction ? serialized : undefined;
+    this.#lastResponse = resentByTransaction ? keepForResending(serialized) : undefined;
     if (response.status >= 200) this.#keepOnlyWhatRetransmissionNeeds(response.status);
     this.#sendToDestination(serialized);
   }
 
   protected resendLastResponse(): void {
-    if (this.#lastResponse) this.#sendToDestination(this.#lastResponse);
+    if (this.#lastResponse) this.#sendToDestination(toResend(this.#lastResponse));
+  }
+
+  /** Nothing is to be re-sent any more (the ACK of a non-2xx response came): only strays remain to absorb. */
+  protected forgetLastResponse(): void {
+    this.#lastResponse = undefined;
   }
 
   #sendToDestination(response: SerializedResponse): void {
@@ -66,7 +72,7 @@ export abstract class ServerTransaction<State extends TransactionState = Transac
   }
 
   protected fail(failure: TransactionFailure): void {
-    this.outcome.failure = failure;
+    this.failedWith(failure);
     this.#failureListeners?.(failure);
     this.terminate();
   }

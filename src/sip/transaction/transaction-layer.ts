@@ -14,10 +14,10 @@ import type { CallAdmission } from './admission.js';
 import type { ClientTransaction } from './client-transaction.js';
 import { InviteClientTransaction } from './invite-client.js';
 import { InviteServerTransaction } from './invite-server.js';
-import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, serverKey } from './keys.js';
+import { cancelledInviteKey, clientKeyOfRequest, clientKeyOfResponse, methodOfKey, serverKey } from './keys.js';
 import { NonInviteClientTransaction } from './non-invite-client.js';
 import { NonInviteServerTransaction } from './non-invite-server.js';
-import type { ServerTransaction } from './server-transaction.js';
+import { ServerTransaction } from './server-transaction.js';
 import { DEFAULT_TIMER_SETTINGS, type TimerSettings } from './timers.js';
 import { transactionContext, type Transaction, type TransactionContext, type TransactionOutcome, type TransactionState } from './transaction.js';
 import type { ClientTransactionUser, TransactionUser } from './transaction-user.js';
@@ -41,8 +41,8 @@ export interface TransactionLayerOptions {
  * A UDP server transaction lives 64*T1 (32 s) after its final response, so
  * each request per second costs 32 live ones: 200,000 carries 3,000
  * authenticated registrations/s (two transactions each). Answered ones keep
- * only the response bytes, about 2 kB each in all, so the cap bounds them
- * to some 400 MB.
+ * only the response, as text: about 0.7 kB each in all, so the cap bounds
+ * them to some 150 MB.
  */
 const DEFAULT_MAX_SERVER_TRANSACTIONS = 200_000;
 const ANSWERED_POLL_MS = 20;
@@ -66,7 +66,11 @@ export class TransactionLayer {
   #closed = false;
 
   constructor(options: TransactionLayerOptions) {
-    this.#context = transactionContext(options.transport, { ...DEFAULT_TIMER_SETTINGS, ...options.timers });
+    this.#context = transactionContext(options.transport, { ...DEFAULT_TIMER_SETTINGS, ...options.timers }, {
+      // Logged when the outcome is known, not at Terminated, which over UDP comes 64*T1 later.
+      settled: (transaction, outcome) => this.#logOutcome(transaction, outcome),
+      terminated: (transaction) => this.#forget(transaction),
+    });
     this.#user = options.user;
     this.#maxServerTransactions = options.maxServerTransactions ?? DEFAULT_MAX_SERVER_TRANSACTIONS;
     this.#logger = options.logger;
@@ -98,7 +102,7 @@ export class TransactionLayer {
       request.method === 'INVITE'
         ? new InviteClientTransaction(key, request, destination, this.#context, user)
         : new NonInviteClientTransaction(key, request, destination, this.#context, user);
-    this.#track(this.#clients, transaction, 'client', request.method);
+    this.#clients.set(key, transaction);
     transaction.start();
     return transaction;
   }
@@ -190,7 +194,7 @@ export class TransactionLayer {
       request.method === 'INVITE'
         ? new InviteServerTransaction(transactionKey, request, source, this.#context)
         : new NonInviteServerTransaction(transactionKey, request, source, this.#context);
-    this.#track(this.#servers, transaction, 'server', request.method);
+    this.#servers.set(transactionKey, transaction);
     if (transaction instanceof InviteServerTransaction) transaction.start();
     this.#handOver(request, transaction, source);
   }
@@ -213,25 +217,21 @@ export class TransactionLayer {
     }
   }
 
-  #track<T extends Transaction<TransactionState>>(
-    transactions: Map<string, T>,
-    transaction: T,
-    role: 'client' | 'server',
-    method: string,
-  ): void {
-    transactions.set(transaction.key, transaction);
-    const started = Date.now();
-    // Logged when the outcome is known, not at Terminated, which over UDP comes 64*T1 later.
-    transaction.onSettled((outcome) => this.#logOutcome(role, method, outcome, Date.now() - started));
-    transaction.onTerminated(() => {
-      transactions.delete(transaction.key);
-      if (this.size > 0) return;
-      for (const resolve of this.#drained) resolve();
-      this.#drained.clear();
-    });
+  #forget(transaction: Transaction<TransactionState>): void {
+    const transactions = this.#transactionsOf(transaction);
+    if (transactions.get(transaction.key) === transaction) transactions.delete(transaction.key);
+    if (this.size > 0) return;
+    for (const resolve of this.#drained) resolve();
+    this.#drained.clear();
   }
 
-  #logOutcome(role: 'client' | 'server', method: string, outcome: TransactionOutcome, durationMs: number): void {
-    this.#logger?.info({ role, method, status: outcome.status, failure: outcome.failure, durationMs }, 'transaction ended');
+  #transactionsOf(transaction: Transaction<TransactionState>): Map<string, Transaction<TransactionState>> {
+    return transaction instanceof ServerTransaction ? this.#servers : this.#clients;
+  }
+
+  #logOutcome(transaction: Transaction<TransactionState>, outcome: TransactionOutcome): void {
+    if (!this.#logger?.isLevelEnabled('info')) return;
+    const role = this.#transactionsOf(transaction) === this.#servers ? 'server' : 'client';
+    this.#logger.info({ role, method: methodOfKey(transaction.key), status: outcome.status, failure: outcome.failure, durationMs: outcome.durationMs }, 'transaction ended');
   }
 }

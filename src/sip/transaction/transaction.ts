@@ -21,6 +21,18 @@ export interface TransactionOutcome {
   /** The final status sent or received, if there was one. */
   status?: number;
   failure?: TransactionFailure;
+  /** From the transaction's start to its outcome. */
+  durationMs: number;
+}
+
+/**
+ * What a transaction layer does when any of its transactions settles (logs
+ * it) or terminates (forgets it): one observer for all of them rather than
+ * listeners on each, which over UDP every call's transactions held for 64×T1.
+ */
+export interface TransactionObserver {
+  settled(transaction: Transaction<TransactionState>, outcome: TransactionOutcome): void;
+  terminated(transaction: Transaction<TransactionState>): void;
 }
 
 export interface TransactionContext {
@@ -28,6 +40,7 @@ export interface TransactionContext {
   timers: TimerSettings;
   /** Where this layer's transactions wait out their last timer: `Transaction.terminateAfter`. */
   lastWaits: ExpiryQueue<LastWait>;
+  observer?: TransactionObserver;
 }
 
 /** A transaction waiting out its last timer before Terminated. */
@@ -36,8 +49,8 @@ export interface LastWait extends Expiring {
 }
 
 /** The context of one transaction layer's transactions. */
-export function transactionContext(transport: TransactionTransport, timers: TimerSettings = DEFAULT_TIMER_SETTINGS): TransactionContext {
-  return { transport, timers, lastWaits: new ExpiryQueue<LastWait>((transaction) => transaction.lastWaitOver()) };
+export function transactionContext(transport: TransactionTransport, timers: TimerSettings = DEFAULT_TIMER_SETTINGS, observer?: TransactionObserver): TransactionContext {
+  return { transport, timers, lastWaits: new ExpiryQueue<LastWait>((transaction) => transaction.lastWaitOver()), observer };
 }
 
 /**
@@ -57,20 +70,23 @@ export function withListener<T>(listeners: Listeners<T>, listener: (value: T) =>
   };
 }
 
+/** The timers of a transaction that runs none any more: starting one does nothing. */
+const STOPPED_TIMERS = new TransactionTimers();
+STOPPED_TIMERS.close();
+
 export abstract class Transaction<State extends TransactionState> implements LastWait {
   readonly reliable: boolean;
-  protected readonly timers = new TransactionTimers();
-  protected readonly settings: TimerSettings;
-  protected readonly outcome: TransactionOutcome = {};
   /** While the last wait runs (`terminateAfter`): when it ends, and the place in the context's queue. */
   expiresAt = 0;
   queueIndex = -1;
-  readonly #transport: TransactionTransport;
-  readonly #lastWaits: ExpiryQueue<LastWait>;
+  readonly #context: TransactionContext;
+  /** Made when a retransmission timer or timeout first starts: many transactions never start one. */
+  #timers: TransactionTimers | undefined;
   #state: State | 'terminated';
-  #terminatedListeners: Listeners<TransactionOutcome>;
   #settledListeners: Listeners<TransactionOutcome>;
+  #startedAt = Date.now();
   #settled = false;
+  #failure: TransactionFailure | undefined;
 
   constructor(
     readonly key: string,
@@ -80,9 +96,7 @@ export abstract class Transaction<State extends TransactionState> implements Las
     context: TransactionContext,
   ) {
     this.#state = initialState;
-    this.#transport = context.transport;
-    this.#lastWaits = context.lastWaits;
-    this.settings = context.timers;
+    this.#context = context;
     this.reliable = isReliable(protocol);
   }
 
@@ -90,9 +104,12 @@ export abstract class Transaction<State extends TransactionState> implements Las
     return this.#state;
   }
 
-  /** Called once, when the transaction reaches Terminated; the transaction layer forgets it then. */
-  onTerminated(listener: (outcome: TransactionOutcome) => void): void {
-    this.#terminatedListeners = withListener(this.#terminatedListeners, listener);
+  protected get settings(): TimerSettings {
+    return this.#context.timers;
+  }
+
+  protected get timers(): TransactionTimers {
+    return (this.#timers ??= new TransactionTimers());
   }
 
   /**
@@ -111,19 +128,25 @@ export abstract class Transaction<State extends TransactionState> implements Las
   /** A fatal transport error: the state machines all go to Terminated, informing the TU where the RFC says so. */
   protected transportFailed(error: unknown): void {
     if (this.#state === 'terminated') return;
-    this.outcome.failure ??= 'transport-error';
+    this.failedWith('transport-error');
     this.onTransportError(error instanceof Error ? error : new Error(String(error)));
     this.terminate();
+  }
+
+  /** Why the transaction ends without its normal outcome; the first reason counts. */
+  protected failedWith(failure: TransactionFailure): void {
+    this.#failure ??= failure;
   }
 
   /** Records the final status sent or received; later events (stray retransmissions, Timer H) do not change the outcome reported. */
   protected settle(status?: number): void {
     if (this.#settled) return;
     this.#settled = true;
-    this.outcome.status = status;
+    const outcome: TransactionOutcome = { status, failure: this.#failure, durationMs: Date.now() - this.#startedAt };
     const listeners = this.#settledListeners;
     this.#settledListeners = undefined;
-    listeners?.(this.outcome);
+    listeners?.(outcome);
+    this.#context.observer?.settled(this, outcome);
   }
 
   /** At shutdown: no more retransmissions or timers; the peer is not told, the sockets are closing. */
@@ -144,9 +167,11 @@ export abstract class Transaction<State extends TransactionState> implements Las
       this.terminate();
       return;
     }
-    this.#lastWaits.remove(this);
+    this.#stopTimers();
+    const { lastWaits } = this.#context;
+    lastWaits.remove(this);
     this.expiresAt = Date.now() + ms;
-    this.#lastWaits.add(this);
+    lastWaits.add(this);
   }
 
   lastWaitOver(): void {
@@ -156,15 +181,21 @@ export abstract class Transaction<State extends TransactionState> implements Las
   protected terminate(): void {
     if (this.#state === 'terminated') return;
     this.#state = 'terminated';
-    this.timers.close();
-    this.#lastWaits.remove(this);
+    this.#stopTimers();
+    this.#context.lastWaits.remove(this);
     this.settle();
-    this.#terminatedListeners?.(this.outcome);
+    this.#context.observer?.terminated(this);
+  }
+
+  /** No timer of this transaction runs from now on, and none can be started: a callback racing the end cannot revive one. */
+  #stopTimers(): void {
+    this.#timers?.close();
+    this.#timers = STOPPED_TIMERS;
   }
 
   protected send(message: OutgoingMessage, destination: Destination): void {
     try {
-      const sending = this.#transport.send(message, destination);
+      const sending = this.#context.transport.send(message, destination);
       if (sending) sending.catch((error: unknown) => this.transportFailed(error));
     } catch (error) {
       this.transportFailed(error);
