@@ -83,7 +83,8 @@ function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
 export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
   name: 'bridge',
   args: bridgeArguments,
-  async run(ctx, args) {
+  // Not async: a suspended frame here, beside carryOutBridge's, would cost every bridged call half a kilobyte for its whole conversation.
+  run(ctx, args) {
     if ('otherUuid' in args) return bridgeByUuid(ctx, args);
     noteUnimplemented(ctx, args);
     const endpoints = resolveEndpoints(ctx, args);
@@ -97,9 +98,13 @@ export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
       codecs: args.codecs,
     };
     const groups = args.pickup.map((group) => ctx.expand(group).trim()).filter((group) => group !== '');
-    return (await carryOutBridge(ctx, request, groups)).outcome;
+    return carryOutBridge(ctx, request, groups).then(stepOutcome);
   },
 };
+
+function stepOutcome(result: BridgeStepResult): BridgeStepResult['outcome'] {
+  return result.outcome;
+}
 
 /** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
 export type BridgeStepResult = { outcome: { result: string; next?: 'end' | { transfer: TransferRequest } } } & ({ answered: true } | { answered: false; cause: HangupCause });

@@ -85,7 +85,16 @@ export class FlowRun {
         return { ...this.#end('transfer', `scheduled: transferred to ${context}:${destination}`), transfer: due.outcome.transfer };
       }
       const step = flow.steps[index];
-      const outcome = await this.#runStep(step);
+      const record = this.#startStep(step);
+      // Awaited here rather than in a method of its own: that frame would stay suspended, and cost memory, for as long as the app runs (a bridge: the whole conversation).
+      let outcome: AppOutcome;
+      try {
+        outcome = await this.#runStep(step);
+      } catch (error) {
+        this.#fail(step, errorMessage(error));
+        outcome = undefined;
+      }
+      if (record) record.result = outcome?.result;
       const next = outcome?.next;
       let target: FlowPosition | undefined;
       if (typeof next === 'object' && 'goto' in next) {
@@ -130,7 +139,8 @@ export class FlowRun {
 
   #current: { record: StepTrace; started: Date } | undefined;
 
-  async #runStep(step: Step): Promise<AppOutcome> {
+  /** The step's trace record, when tracing; the variables and notes apps add go there. */
+  #startStep(step: Step): StepTrace | undefined {
     const tracing = this.options.trace !== undefined;
     const started = tracing ? this.options.clock.now() : undefined;
     const record: StepTrace | undefined = tracing
@@ -148,24 +158,16 @@ export class FlowRun {
     this.#current = record && started ? { record, started } : undefined;
     this.context.stepVariables = record?.variables;
     this.context.stepNotes = record?.notes;
+    return record;
+  }
 
-    let outcome: AppOutcome;
-    if (step.async) {
-      // Started, not awaited: only its failure is worth a log line.
-      Promise.resolve()
-        .then(() => step.app.run(this.context, step.args))
-        .catch((error: unknown) => this.#logFailure(step, errorMessage(error)));
-      outcome = { result: 'started asynchronously' };
-    } else {
-      try {
-        outcome = await step.app.run(this.context, step.args);
-      } catch (error) {
-        this.#fail(step, errorMessage(error));
-        outcome = undefined;
-      }
-    }
-    if (record) record.result = outcome?.result;
-    return outcome;
+  /** Runs the step's app; one marked async is started, not awaited: only its failure is worth a log line. */
+  #runStep(step: Step): Promise<AppOutcome> | AppOutcome {
+    if (!step.async) return step.app.run(this.context, step.args);
+    Promise.resolve()
+      .then(() => step.app.run(this.context, step.args))
+      .catch((error: unknown) => this.#logFailure(step, errorMessage(error)));
+    return { result: 'started asynchronously' };
   }
 
   #emitStep(): void {

@@ -82,14 +82,13 @@ export class CallTransfers {
 
   constructor(private readonly call: TransferringCall) {}
 
-  /** The conversation with `target`, until it ends (a REFER may end it, another call may take its target). */
-  async during(talk: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined): Promise<ConversationEnd> {
+  /** The conversation with `target` goes on until `over` (a REFER may end it, another call may take its target). */
+  talking(talk: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined): void {
     this.#conversation = { talk, target, relay };
-    try {
-      return await talk.ended;
-    } finally {
-      this.#conversation = undefined;
-    }
+  }
+
+  over(): void {
+    this.#conversation = undefined;
   }
 
   /** How the conversation with `target` ended, carried out: see AfterConversation. `relay` closes here. */

@@ -33,7 +33,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED, talk, type Conversation, type ConversationCall } from './conversation.js';
+import { converse, SESSION_EXPIRED, talk, type Conversation, type ConversationCall, type ConversationEnd } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -427,7 +427,13 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const end = await this.#transfers.during(talking, target, relay);
+    this.#transfers.talking(talking, target, relay);
+    let end: ConversationEnd;
+    try {
+      end = await talking.ended;
+    } finally {
+      this.#transfers.over();
+    }
     this.#bridged = undefined;
     const next = await this.#transfers.after(end, target, relay);
     if ('talk' in next) {
