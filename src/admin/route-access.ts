@@ -80,5 +80,6 @@ function elasticsearchAccess(method: string, endpoint: string): RouteAccess {
     return access('cdr.write', base === '_bulk' ? 'indices:data/write/bulk' : 'indices:data/write/index');
   }
   if (base === '_delete_by_query') return access('admin', 'indices:data/write/delete/byquery');
+  if (endpoint === '' && method === 'DELETE') return access('admin', 'indices:admin/delete');
   return access('admin', method === 'DELETE' ? 'indices:data/write/delete' : 'indices:admin/*');
 }

@@ -23,7 +23,7 @@ export interface ClusterInfo {
 /** The Elasticsearch release whose API this answers like; 8.x clients and 7.14+ clients take it with the product header. */
 export const COMPATIBLE_VERSION = '8.15.0';
 export const CLUSTER_NAME = 'callrouter';
-const CLUSTER_UUID = 'callrouter-cdr';
+export const CLUSTER_UUID = 'callrouter-cdr';
 export const INDEX_UUID = 'callrouter-cdr-index';
 const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
 const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
@@ -112,12 +112,14 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   };
   for (const url of ['/_field_caps', '/:index/_field_caps']) app.route({ method: ['GET', 'POST'], url, handler: fieldCaps });
 
-  const refresh = async (request: FastifyRequest<IndexParams>) => {
-    checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards']);
+  // Every acknowledged write is searchable and durable already: a refresh or a flush has nothing left to do.
+  const nothingToDo = (extraParams: readonly string[]) => async (request: FastifyRequest<IndexParams>) => {
+    checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', ...extraParams]);
     checkIndex(request.params.index);
     return { _shards: SHARDS_DONE };
   };
-  for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: refresh });
+  for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: nothingToDo([]) });
+  for (const url of ['/_flush', '/:index/_flush']) app.route({ method: ['GET', 'POST'], url, handler: nothingToDo(['force', 'wait_if_ongoing']) });
 
   const settings = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
@@ -145,6 +147,23 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
       throw new CdrQueryError('resource_already_exists_exception', `index [${INDEX_NAME}/${INDEX_UUID}] already exists`, 400, { index_uuid: INDEX_UUID, index: INDEX_NAME });
     }
     throw new CdrQueryError('illegal_argument_exception', `index [${index}] cannot be created: callrouter keeps every CDR in the one index [${INDEX_NAME}], which exists`);
+  });
+
+  // `indices.delete`: the one index is every call's record, so it stays; CDRs go by query. Names as Elasticsearch reads
+  // them for a delete (its default `action.destructive_requires_name`: no wildcards), then ours refused, others missing.
+  app.delete<{ Params: { index: string } }>('/:index', async (request, reply) => {
+    const names = request.params.index.split(',').filter((name) => name !== '');
+    if (names.some((name) => name === '_all' || name.includes('*'))) throw new CdrQueryError('illegal_argument_exception', 'Wildcard expressions or all indices are not allowed');
+    if (request.params.index.startsWith('_')) return noHandler(request, reply);
+    const params = checkParams(request, ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout']);
+    const ours = names.filter((name) => name === INDEX_NAME || name.startsWith(`${INDEX_NAME}-`));
+    const missing = names.find((name) => !ours.includes(name));
+    if (missing !== undefined && !booleanParam(params, 'ignore_unavailable')) throw indexNotFound(missing);
+    if (ours.length === 0) return { acknowledged: true };
+    throw new CdrQueryError(
+      'illegal_argument_exception',
+      `index [${ours[0]}] cannot be deleted: callrouter keeps the record of every call in the one index [${INDEX_NAME}]; delete CDRs with _delete_by_query`,
+    );
   });
 
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.

@@ -8,6 +8,7 @@
 import { INDEX_NAME } from '../query/execute.js';
 import { globToRegExp } from '../query/glob.js';
 import { CdrQueryError } from '../store.js';
+import { booleanParam, type Params } from './params.js';
 
 export type IndexTarget = { kind: 'all' } | { kind: 'domain'; domain: string } | { kind: 'none' };
 
@@ -54,4 +55,9 @@ export function resolveIndices(expression: string | undefined, options: ResolveO
   if (domains.length === 1) return { kind: 'domain', domain: domains[0] };
   if (options.allowNoIndices === false) throw indexNotFound(names.join(','));
   return { kind: 'none' };
+}
+
+/** What a request covers: its path's index expression, read with its `ignore_unavailable` and `allow_no_indices`. */
+export function requestTarget(index: string | undefined, params: Params): IndexTarget {
+  return resolveIndices(index, { ignoreUnavailable: booleanParam(params, 'ignore_unavailable'), allowNoIndices: booleanParam(params, 'allow_no_indices') });
 }

@@ -9,19 +9,13 @@ import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
 import { checkKeepAlive, contextMissing, type CursorRegistry } from './cursors.js';
-import { resolveIndices, type IndexTarget } from './indices.js';
+import { requestTarget } from './indices.js';
 import { booleanParam, checkParams, durationParam, type Params } from './params.js';
 import { COUNT_PARAMS, SEARCH_PARAMS, countBody, searchBody, shapeResponse } from './search-params.js';
 import { jsonBody, textBody } from './wire.js';
 
 type IndexParams = { Params: { index?: string; scroll_id?: string } };
 
-function targetOf(index: string | undefined, params: Params): IndexTarget {
-  return resolveIndices(index, { ignoreUnavailable: booleanParam(params, 'ignore_unavailable'), allowNoIndices: booleanParam(params, 'allow_no_indices') });
-}
-
-/** What one local shard meets as it is: deletes run in one batch, with no versions to conflict. */
-const DELETE_BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion', 'wait_for_active_shards', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'routing'];
 
 const SHARDS_ONE = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
@@ -35,26 +29,16 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
       if (params.scroll !== undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: using [point in time] is not allowed in a scroll context;');
       return searchPointInTime(context, request, request.params.index, body, response);
     }
-    const target = targetOf(request.params.index, params);
+    const target = requestTarget(request.params.index, params);
     if (params.scroll !== undefined) return openScroll(context, request, target, body, params.scroll, response);
     return shapeResponse(await searcher.search(target, body, request), response, searcher.fieldType);
   };
   const count = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, COUNT_PARAMS);
-    return searcher.count(targetOf(request.params.index, params), countBody(jsonBody(request), params), request);
+    return searcher.count(requestTarget(request.params.index, params), countBody(jsonBody(request), params), request);
   };
   for (const url of ['/_search', '/:index/_search']) app.route({ method: ['GET', 'POST'], url, handler: search });
   for (const url of ['/_count', '/:index/_count']) app.route({ method: ['GET', 'POST'], url, handler: count });
-
-  app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
-    const params = checkParams(request, DELETE_BY_QUERY_PARAMS);
-    if (params.conflicts !== undefined && params.conflicts !== 'abort' && params.conflicts !== 'proceed') {
-      throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${params.conflicts}]`);
-    }
-    const body = jsonBody(request);
-    if (!isObject(body) || body.query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
-    return searcher.deleteByQuery(targetOf(request.params.index, params), body, request);
-  });
 
   const msearch = async (request: FastifyRequest<IndexParams>) => {
     const started = performance.now();
@@ -66,7 +50,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
         const itemParams = { ...params, ...stringValues(item.header) };
         delete (itemParams as Record<string, string>).index;
         const { body, response } = searchBody(item.body, itemParams);
-        responses.push({ ...shapeResponse(await searcher.search(targetOf(index, itemParams), body, request), response, searcher.fieldType), status: 200 });
+        responses.push({ ...shapeResponse(await searcher.search(requestTarget(index, itemParams), body, request), response, searcher.fieldType), status: 200 });
       } catch (error) {
         if (!(error instanceof CdrQueryError)) throw error;
         responses.push({ ...error.toResponse() });
@@ -147,7 +131,7 @@ function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): 
   // Elasticsearch
   app.post<IndexParams>('/:index/_pit', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
+    const cursor = await pits.open(requestTarget(request.params.index, params), keepAliveOf(params));
     return { id: cursor.id, _shards: SHARDS_ONE };
   });
   app.delete('/_pit', async (request, reply) => {
@@ -164,7 +148,7 @@ function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): 
   // OpenSearch
   app.post<IndexParams>('/:index/_search/point_in_time', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
+    const cursor = await pits.open(requestTarget(request.params.index, params), keepAliveOf(params));
     return { pit_id: cursor.id, _shards: SHARDS_ONE, creation_time: cursor.createdAt };
   });
   app.get('/_search/point_in_time/_all', async (request) => {

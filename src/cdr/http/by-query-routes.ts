@@ -1,0 +1,79 @@
+/**
+ * Writes over what a query matches: `_delete_by_query`, `_update_by_query`
+ * and `_reindex`. Deletes run in one batch. Scripts are not run here, so
+ * an update by query can only be the scriptless kind, which re-indexes each
+ * document as it is (for a mapping change): callrouter's dynamic mapping is
+ * always current, so each match is a noop. A reindex could only copy `cdr`
+ * onto itself: it is refused as Elasticsearch refuses that, or by name.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isObject, type JsonObject } from '../query/errors.js';
+import { INDEX_NAME } from '../query/execute.js';
+import { tokenKind } from '../query/parse-request.js';
+import { CdrQueryError, deleteByQueryResponse } from '../store.js';
+import { requestTarget, resolveIndices } from './indices.js';
+import { checkParams, integerParam, type Params } from './params.js';
+import type { Searcher } from './searcher.js';
+import { jsonBody } from './wire.js';
+
+type IndexParams = { Params: { index: string } };
+
+/** What one local shard meets as it is: writes run in one batch, with no versions to conflict. */
+const BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion', 'wait_for_active_shards', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'routing', 'scroll_size', 'requests_per_second', 'slices'];
+const UPDATE_BODY_KEYS = ['query', 'script', 'max_docs', 'conflicts', 'slice'];
+
+function checkByQueryParams(request: FastifyRequest, extra: readonly string[] = []): Params {
+  const params = checkParams(request, [...BY_QUERY_PARAMS, ...extra]);
+  if (params.conflicts !== undefined && params.conflicts !== 'abort' && params.conflicts !== 'proceed') {
+    throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${params.conflicts}]`);
+  }
+  return params;
+}
+
+
+function unsupported(what: string, why: string): CdrQueryError {
+  return new CdrQueryError('illegal_argument_exception', `[${what}] is not supported by callrouter: ${why}`);
+}
+
+export function registerByQueryRoutes(app: FastifyInstance, searcher: Searcher): void {
+  app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
+    const params = checkByQueryParams(request);
+    const body = jsonBody(request);
+    if (!isObject(body) || body.query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
+    return searcher.deleteByQuery(requestTarget(request.params.index, params), body, request);
+  });
+
+  app.post<IndexParams>('/:index/_update_by_query', async (request) => {
+    const started = performance.now();
+    const params = checkByQueryParams(request, ['pipeline', 'max_docs']);
+    if (params.pipeline !== undefined) throw unsupported('pipeline', 'there are no ingest pipelines');
+    const body = jsonBody(request) ?? {};
+    if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body must be a JSON object');
+    const unknown = Object.keys(body).find((key) => !UPDATE_BODY_KEYS.includes(key));
+    if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `Unknown key for a ${tokenKind(body[unknown])} in [${unknown}].`);
+    if (body.script !== undefined) throw unsupported('script', 'scripts are not run; change CDRs one by one with _update or a _bulk update and [doc]');
+    if (body.slice !== undefined) throw unsupported('slice', 'one shard is updated in one batch');
+    const { count: matched } = await searcher.count(requestTarget(request.params.index, params), body.query === undefined ? {} : { query: body.query }, request);
+    const maxDocs = integerParam(params, 'max_docs') ?? body.max_docs;
+    if (maxDocs !== undefined && !(Number.isInteger(maxDocs) && (maxDocs as number) >= 0)) throw new CdrQueryError('illegal_argument_exception', `[max_docs] parameter cannot be negative, found [${maxDocs}]`);
+    const count = maxDocs === undefined ? matched : Math.min(matched, maxDocs as number);
+    return { ...deleteByQueryResponse(Math.round(performance.now() - started), count, 0), updated: 0, noops: count };
+  });
+
+  app.post('/_reindex', async (request) => {
+    checkParams(request, ['refresh', 'timeout', 'wait_for_active_shards', 'wait_for_completion', 'requests_per_second', 'scroll', 'slices', 'max_docs', 'require_alias']);
+    const body = jsonBody(request);
+    const source = isObject(body) && isObject(body.source) ? body.source : undefined;
+    const dest = isObject(body) && isObject(body.dest) ? body.dest : undefined;
+    const problems = [...(source?.index === undefined ? ['use _all if you really want to copy from all existing indexes'] : []), ...(dest?.index === undefined ? ['index must be specified'] : [])];
+    if (problems.length > 0) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: ${problems.map((problem, position) => `${position + 1}: ${problem};`).join('')}`);
+    if ((source as JsonObject).remote !== undefined) throw unsupported('remote', 'CDRs are reindexed from no other cluster');
+    const destination = String((dest as JsonObject).index);
+    if (destination !== INDEX_NAME && !destination.startsWith(`${INDEX_NAME}-`)) {
+      throw new CdrQueryError('illegal_argument_exception', `index [${destination}] cannot be created: callrouter keeps every CDR in the one index [${INDEX_NAME}], which exists`);
+    }
+    const sources = Array.isArray((source as JsonObject).index) ? ((source as JsonObject).index as unknown[]).map(String).join(',') : String((source as JsonObject).index);
+    if (resolveIndices(sources).kind === 'none') throw new CdrQueryError('index_not_found_exception', `no such index [${sources}]`, 404);
+    throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: reindex cannot write into an index its reading from [${INDEX_NAME}];`);
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The index- and cluster-level endpoints clients call around their
+ * searches: stats, deleting the index, writes by query, reindex, query
+ * checks (validate, explain, search shards), terms lookups, and what a path
+ * or method with no handler is answered.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { cdrApiWith } from '../../../test/support/cdr/http-app.js';
+import { openSqliteCdrStore } from '../sqlite/store.js';
+import { cdrHttpPlugin } from './plugin.js';
+
+const api = cdrApiWith(
+  {
+    a: { 'Domain name': 'one.example', 'User ID': '101', 'Call duration': 30 },
+    b: { 'Domain name': 'one.example', 'User ID': '102', 'Call duration': 60 },
+    c: { 'Domain name': 'two.example', 'User ID': '103', 'Call duration': 90 },
+    team: { 'Domain name': 'one.example', members: ['101', '103'], lead: { user: '102' } },
+  },
+  { soleApi: true },
+);
+
+const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
+  const response = await api.app.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: response.statusCode, body: response.json(), headers: response.headers };
+};
+
+describe('paths and methods with no handler', () => {
+  it('a path with handlers for other methods is 405 naming them; one with none, no handler found; on cdr serve any path', async () => {
+    assert.deepEqual(await call('PUT', '/cdr/_search?size=1').then(({ status, body }) => [status, body]), [
+      405,
+      { error: 'Incorrect HTTP method for uri [/cdr/_search?size=1] and method [PUT], allowed: [GET, HEAD, POST]', status: 405 },
+    ]);
+    assert.deepEqual((await call('POST', '/calls')).body.error, 'Incorrect HTTP method for uri [/calls] and method [POST], allowed: [GET, HEAD, PUT, DELETE]');
+    // `/:index` does not take API names: `_tasks` is not an index, so no method is allowed there.
+    assert.deepEqual((await call('POST', '/_tasks')).body, { error: 'no handler found for uri [/_tasks] and method [POST]', status: 400 });
+    assert.deepEqual((await call('PUT', '/foo/bar')).body, { error: 'no handler found for uri [/foo/bar] and method [PUT]', status: 400 });
+  });
+
+  it('on a port shared with other APIs, only Elasticsearch-shaped paths get its answers', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    const shared = Fastify();
+    await shared.register(cdrHttpPlugin, { store });
+    try {
+      const plain = await shared.inject({ method: 'PUT', url: '/foo/bar' });
+      assert.deepEqual([plain.statusCode, plain.json().error], [404, 'Not Found']);
+      const elastic = await shared.inject({ method: 'PUT', url: '/cdr/_count' });
+      assert.equal(elastic.statusCode, 405);
+    } finally {
+      await shared.close();
+      await store.close();
+    }
+  });
+});
+
+describe('deleting the index', () => {
+  it('is refused for cdr (and names taken as cdr), a missing index is 404, wildcards are refused as Elasticsearch does', async () => {
+    const refused = await call('DELETE', '/cdr');
+    assert.deepEqual([refused.status, refused.body.error.type], [400, 'illegal_argument_exception']);
+    assert.match(refused.body.error.reason, /^index \[cdr\] cannot be deleted: .*_delete_by_query$/);
+    assert.match((await call('DELETE', '/cdr-a-2018-01-one.example')).body.error.reason, /cannot be deleted/);
+    const missing = await call('DELETE', '/calls');
+    assert.deepEqual([missing.status, missing.body.error.type, missing.body.error['resource.id']], [404, 'index_not_found_exception', 'calls']);
+    assert.deepEqual((await call('DELETE', '/calls?ignore_unavailable=true')).body, { acknowledged: true });
+    for (const url of ['/cdr*', '/_all', '/calls,*']) assert.equal((await call('DELETE', url)).body.error.reason, 'Wildcard expressions or all indices are not allowed', url);
+    assert.equal((await call('GET', '/cdr/_count')).body.count, 4);
+  });
+});
+
+describe('stats', () => {
+  it('index stats: documents, store and the one shard, for every metric or those named', async () => {
+    const all = (await call('GET', '/_stats')).body;
+    assert.deepEqual(all._shards, { total: 1, successful: 1, failed: 0 });
+    assert.deepEqual(all._all.primaries.docs, { count: 4, deleted: 0, total_size_in_bytes: 0 });
+    assert.deepEqual(all._all.total.shard_stats, { total_count: 1 });
+    assert.deepEqual(Object.keys(all.indices), ['cdr']);
+    assert.deepEqual([all.indices.cdr.health, all.indices.cdr.status], ['green', 'open']);
+    const docs = (await call('GET', '/cdr/_stats/docs,indexing')).body;
+    assert.deepEqual(Object.keys(docs._all.primaries), ['docs']);
+    assert.deepEqual((await call('GET', '/logs-*/_stats')).body.indices, {});
+    const unknown = await call('GET', '/_stats/colour');
+    assert.deepEqual([unknown.status, unknown.body.error.reason], [400, 'request [/_stats/colour] contains unrecognized metric: [colour]']);
+    assert.equal((await call('GET', '/nothing/_stats')).status, 404);
+  });
+
+  it('cluster stats: one node holding one index', async () => {
+    const stats = (await call('GET', '/_cluster/stats')).body;
+    assert.deepEqual([stats.status, stats.indices.count, stats.indices.docs.count, stats.nodes.count.total], ['green', 1, 4, 1]);
+    assert.deepEqual(stats.nodes.versions, ['8.15.0']);
+  });
+});
+
+describe('writes by query and reindex', () => {
+  it('_update_by_query without a script changes nothing, each match a noop; a script or an unknown key is refused by name', async () => {
+    const noop = await call('POST', '/cdr/_update_by_query', { query: { term: { 'Domain name': 'one.example' } } });
+    assert.deepEqual([noop.status, noop.body.total, noop.body.updated, noop.body.noops, noop.body.batches], [200, 3, 0, 3, 1]);
+    assert.equal((await call('POST', '/cdr/_update_by_query?max_docs=1')).body.noops, 1);
+    const script = await call('POST', '/cdr/_update_by_query', { script: { source: 'ctx._source.x = 1' } });
+    assert.match(script.body.error.reason, /^\[script\] is not supported by callrouter: scripts are not run/);
+    assert.equal((await call('POST', '/cdr/_update_by_query', { doc: {} })).body.error.reason, 'Unknown key for a START_OBJECT in [doc].');
+    assert.match((await call('POST', '/cdr/_update_by_query', { max_docs: -1 })).body.error.reason, /\[max_docs\] parameter cannot be negative/);
+  });
+
+  it('_reindex can only copy cdr onto itself: refused as Elasticsearch refuses that, other destinations by name', async () => {
+    const same = await call('POST', '/_reindex', { source: { index: 'cdr' }, dest: { index: 'cdr' } });
+    assert.deepEqual([same.status, same.body.error.reason], [400, 'Validation Failed: 1: reindex cannot write into an index its reading from [cdr];']);
+    assert.match((await call('POST', '/_reindex', { source: { index: 'cdr' }, dest: { index: 'calls' } })).body.error.reason, /index \[calls\] cannot be created/);
+    assert.equal((await call('POST', '/_reindex', { source: { index: 'logs-*' }, dest: { index: 'cdr' } })).status, 404);
+    assert.match((await call('POST', '/_reindex', {})).body.error.reason, /^Validation Failed: 1: .*;2: index must be specified;$/);
+  });
+});
+
+describe('query checks', () => {
+  it('_validate/query: valid or not, with the reason when asked to explain; q= too', async () => {
+    assert.deepEqual((await call('POST', '/cdr/_validate/query', { query: { term: { 'User ID': '101' } } })).body, { _shards: { total: 1, successful: 1, failed: 0 }, valid: true });
+    assert.deepEqual((await call('POST', '/cdr/_validate/query?explain=true', { query: { nope: {} } })).body, { valid: false, error: 'unknown query [nope]' });
+    assert.deepEqual((await call('POST', '/cdr/_validate/query', { query: { nope: {} } })).body, { valid: false });
+    assert.equal((await call('GET', '/cdr/_validate/query?q=User%5C%20ID:101&explain')).body.explanations[0].valid, true);
+    const lookup = { query: { terms: { 'User ID': { index: 'cdr', id: 'team', path: 'members' } } } };
+    assert.equal((await call('POST', '/_validate/query', lookup)).body.valid, true);
+  });
+
+  it('_explain: whether the document matches and its score; a missing document is 404 with matched false', async () => {
+    const matched = (await call('POST', '/cdr/_explain/a', { query: { bool: { should: [{ term: { 'User ID': { value: '101', boost: 3 } } }] } } })).body;
+    assert.deepEqual([matched._id, matched.matched, matched.explanation.value], ['a', true, 3]);
+    assert.equal((await call('GET', '/cdr/_explain/b?q=User%5C%20ID:101')).body.matched, false);
+    assert.deepEqual(await call('POST', '/cdr/_explain/none', { query: { match_all: {} } }).then(({ status, body }) => [status, body]), [404, { _index: 'cdr', _id: 'none', matched: false }]);
+    assert.equal((await call('POST', '/cdr/_explain/a', {})).body.error.type, 'action_request_validation_exception');
+  });
+
+  it('_search_shards: the one shard of cdr on this node, nothing for a pattern matching nothing', async () => {
+    const shards = (await call('GET', '/cdr/_search_shards')).body;
+    assert.deepEqual(shards.shards, [[{ state: 'STARTED', primary: true, node: 'callrouter-node', relocating_node: null, shard: 0, index: 'cdr', allocation_id: { id: 'callrouter-cdr-shard-0' } }]]);
+    assert.deepEqual(Object.keys(shards.nodes), ['callrouter-node']);
+    assert.deepEqual((await call('GET', '/logs-*/_search_shards')).body, { nodes: {}, indices: {}, shards: [] });
+  });
+});
+
+describe('terms lookups', () => {
+  const ids = async (query: unknown) => ((await call('POST', '/cdr/_search', { query, sort: ['_doc'] })).body.hits.hits as { _id: string }[]).map((hit) => hit._id).sort();
+
+  it('match the values at the path of the named document, nested paths included, in queries, counts and filters', async () => {
+    assert.deepEqual(await ids({ terms: { 'User ID': { index: 'cdr', id: 'team', path: 'members' } } }), ['a', 'c']);
+    assert.deepEqual(await ids({ bool: { filter: [{ terms: { 'User ID': { index: 'cdr', id: 'team', path: 'lead.user' } } }] } }), ['b']);
+    assert.equal((await call('POST', '/cdr/_count', { query: { terms: { 'User ID': { index: 'cdr', id: 'team', path: 'members' } } } })).body.count, 2);
+    const aggregated = await call('POST', '/cdr/_search', { size: 0, aggs: { team: { filters: { filters: { members: { terms: { 'User ID': { index: 'cdr', id: 'team', path: 'members' } } } } } } } });
+    assert.equal(aggregated.body.aggregations.team.buckets.members.doc_count, 2);
+  });
+
+  it('a missing document matches nothing; a missing index is 404; a malformed lookup is named', async () => {
+    assert.deepEqual(await ids({ terms: { 'User ID': { index: 'cdr', id: 'nobody', path: 'members' } } }), []);
+    const index = await call('POST', '/cdr/_search', { query: { terms: { 'User ID': { index: 'teams', id: 'team', path: 'members' } } } });
+    assert.deepEqual([index.status, index.body.error.type], [404, 'index_not_found_exception']);
+    const noPath = await call('POST', '/cdr/_search', { query: { terms: { 'User ID': { index: 'cdr', id: 'team' } } } });
+    assert.deepEqual([noPath.status, noPath.body.error.reason], [400, '[terms] query lookup element requires specifying the path.']);
+  });
+
+  it('read only what a request confined to one domain may read', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    const confined = Fastify();
+    await confined.register(cdrHttpPlugin, { store, domainOf: () => 'two.example' });
+    try {
+      const ndjson = [{ index: { _index: 'cdr', _id: 'list' } }, { 'Domain name': 'one.example', members: ['103'] }, { index: { _index: 'cdr', _id: 'c' } }, { 'Domain name': 'two.example', 'User ID': '103' }];
+      await store.bulk(`${ndjson.map((line) => JSON.stringify(line)).join('\n')}\n`);
+      const response = await confined.inject({ method: 'POST', url: '/cdr/_search', payload: { query: { terms: { 'User ID': { index: 'cdr', id: 'list', path: 'members' } } } } });
+      assert.deepEqual(response.json().hits.hits, []);
+    } finally {
+      await confined.close();
+      await store.close();
+    }
+  });
+});
