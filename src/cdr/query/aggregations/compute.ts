@@ -6,6 +6,7 @@ import { computeDateHistogram, computeTerms } from './buckets.js';
 import { computeComposite } from './composite.js';
 import { computeMetric } from './metrics.js';
 import { computeRangeBuckets } from './ranges.js';
+import { computeSingleBucket } from './single-bucket.js';
 import { computeStats } from './stats.js';
 import { computeTopHits } from './top-hits.js';
 import type { AggregationSpec } from './spec.js';
@@ -29,6 +30,9 @@ export function computeAggregations(specs: Record<string, AggregationSpec>, docs
       case 'histogram':
       case 'filters':
         return computeRangeBuckets(spec, docs, mapping, now, compute, budget);
+      case 'filter':
+      case 'missing':
+        return computeSingleBucket(spec, docs, mapping, now, compute, budget);
       case 'top_hits':
         return computeTopHits(spec, docs, mapping);
       default:
