@@ -142,6 +142,32 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.equal((await served.client.count({ index: 'cdr', q: 'User\\ ID:101' })).count, 10);
   });
 
+  it('aggregations dashboards send: filter and missing (typed_keys too), terms include/exclude; cluster settings', async () => {
+    const response = await served.client.search({
+      index: 'cdr',
+      size: 0,
+      typed_keys: true,
+      aggs: {
+        long: { filter: { range: { 'Call duration': { gte: 30 } } }, aggs: { users: { terms: { field: 'User ID', include: '10[12]', exclude: ['101'] } } } },
+        nobody: { missing: { field: 'User ID' } },
+      },
+    });
+    const aggs = response.aggregations as Record<string, any>;
+    assert.deepEqual(Object.keys(aggs).sort(), ['filter#long', 'missing#nobody']);
+    assert.equal(aggs['filter#long'].doc_count, 10);
+    assert.deepEqual(aggs['filter#long']['sterms#users'].buckets, [{ key: '102', doc_count: 2 }]);
+    assert.equal(aggs['missing#nobody'].doc_count, 0);
+    assert.deepEqual(await served.client.cluster.getSettings(), { persistent: {}, transient: {} });
+  });
+
+  it('delete by query with q and max_docs', async () => {
+    await served.client.bulk({ refresh: true, operations: ['x1', 'x2', 'x3'].flatMap((id) => [{ index: { _index: 'cdr', _id: id } }, { 'User ID': 'temporary' }]) });
+    const first = await served.client.deleteByQuery({ index: 'cdr', q: 'User\\ ID:temporary', max_docs: 2, refresh: true });
+    assert.deepEqual([first.total, first.deleted], [2, 2]);
+    assert.equal((await served.client.count({ index: 'cdr', q: 'User\\ ID:temporary' })).count, 1);
+    assert.equal((await served.client.deleteByQuery({ index: 'cdr', q: 'User\\ ID:temporary' })).deleted, 1);
+  });
+
   it('an unknown path or method gets the answer Elasticsearch gives, not a web server 404', async () => {
     const unknown = await refusal(served.client.transport.request({ method: 'PUT', path: '/foo/bar', body: {} }));
     assert.deepEqual([unknown.status, unknown.body], [400, { error: 'no handler found for uri [/foo/bar] and method [PUT]', status: 400 }]);

@@ -1,12 +1,14 @@
 /**
- * Writes over what a query matches: `_delete_by_query`, `_update_by_query`
- * and `_reindex`. Deletes run in one batch. Scripts are not run here, so
+ * Writes over what a query matches (the body's or `q`): `_delete_by_query`,
+ * `_update_by_query` and `_reindex`. Deletes run in one batch; with
+ * `max_docs` below the matches, the first in index order. Scripts are not run here, so
  * an update by query can only be the scriptless kind, which re-indexes each
  * document as it is (for a mapping change): callrouter's dynamic mapping is
  * always current, so each match is a noop. A reindex could only copy `cdr`
  * onto itself: it is refused as Elasticsearch refuses that, or by name.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DEFAULT_CDR_LIMITS } from '../limits.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { tokenKind } from '../query/parse-request.js';
@@ -14,13 +16,15 @@ import { CdrQueryError, deleteByQueryResponse } from '../store.js';
 import { requestTarget, resolveIndices } from './indices.js';
 import { checkParams, integerParam, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
+import { countBody, QUERY_STRING_PARAMS } from './search-params.js';
 import { jsonBody } from './wire.js';
 
 type IndexParams = { Params: { index: string } };
 
 /** What one local shard meets as it is: writes run in one batch, with no versions to conflict. */
 const BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion', 'wait_for_active_shards', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'routing', 'scroll_size', 'requests_per_second', 'slices'];
-const UPDATE_BODY_KEYS = ['query', 'script', 'max_docs', 'conflicts', 'slice'];
+/** index.max_result_window: the most CDRs one search names, so the most a partial delete takes. */
+const MAX_DOCS_BY_ID = DEFAULT_CDR_LIMITS.maxResultWindow;
 
 function checkByQueryParams(request: FastifyRequest, extra: readonly string[] = []): Params {
   const params = checkParams(request, [...BY_QUERY_PARAMS, ...extra]);
@@ -35,28 +39,46 @@ function unsupported(what: string, why: string): CdrQueryError {
   return new CdrQueryError('illegal_argument_exception', `[${what}] is not supported by callrouter: ${why}`);
 }
 
+/** `max_docs` from the URL or the body: at most that many documents are written. */
+function maxDocsOf(params: Params, body: JsonObject): number | undefined {
+  const value = integerParam(params, 'max_docs') ?? body.max_docs;
+  if (value !== undefined && !(Number.isInteger(value) && (value as number) >= 0)) throw new CdrQueryError('illegal_argument_exception', `[max_docs] parameter cannot be negative, found [${value}]`);
+  return value as number | undefined;
+}
+
+/** The request body with the keys a write by query reads, and its query (the body's or the URL's `q`). */
+function byQueryBody(request: FastifyRequest, params: Params, keys: readonly string[]): { body: JsonObject; query: unknown } {
+  const body = jsonBody(request) ?? {};
+  if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body must be a JSON object');
+  const unknown = Object.keys(body).find((key) => !keys.includes(key));
+  if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `Unknown key for a ${tokenKind(body[unknown])} in [${unknown}].`);
+  if (body.slice !== undefined) throw unsupported('slice', 'one shard is written in one batch');
+  return { body, query: (countBody(body, params) as JsonObject).query };
+}
+
 export function registerByQueryRoutes(app: FastifyInstance, searcher: Searcher): void {
   app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
-    const params = checkByQueryParams(request);
-    const body = jsonBody(request);
-    if (!isObject(body) || body.query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
-    return searcher.deleteByQuery(requestTarget(request.params.index, params), body, request);
+    const params = checkByQueryParams(request, [...QUERY_STRING_PARAMS, 'max_docs']);
+    const { body, query } = byQueryBody(request, params, ['query', 'max_docs', 'conflicts', 'slice']);
+    if (query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
+    const target = requestTarget(request.params.index, params);
+    const maxDocs = maxDocsOf(params, body);
+    if (maxDocs === undefined || (await searcher.count(target, { query }, request)).count <= maxDocs) return searcher.deleteByQuery(target, { query }, request);
+    // Fewer than match: the first max_docs in index order, by id, as Elasticsearch's scroll over the shard takes them.
+    if (maxDocs > MAX_DOCS_BY_ID) throw unsupported('max_docs', `above ${MAX_DOCS_BY_ID} when more CDRs than that match: delete them all, or narrow the query`);
+    const first = await searcher.search(target, { query, size: maxDocs, sort: ['_doc'], _source: false }, request);
+    return searcher.deleteByQuery(target, { query: { ids: { values: first.hits.hits.map((hit) => hit._id) } } }, request);
   });
 
   app.post<IndexParams>('/:index/_update_by_query', async (request) => {
     const started = performance.now();
-    const params = checkByQueryParams(request, ['pipeline', 'max_docs']);
+    const params = checkByQueryParams(request, [...QUERY_STRING_PARAMS, 'pipeline', 'max_docs']);
     if (params.pipeline !== undefined) throw unsupported('pipeline', 'there are no ingest pipelines');
-    const body = jsonBody(request) ?? {};
-    if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body must be a JSON object');
-    const unknown = Object.keys(body).find((key) => !UPDATE_BODY_KEYS.includes(key));
-    if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `Unknown key for a ${tokenKind(body[unknown])} in [${unknown}].`);
+    const { body, query } = byQueryBody(request, params, ['query', 'script', 'max_docs', 'conflicts', 'slice']);
     if (body.script !== undefined) throw unsupported('script', 'scripts are not run; change CDRs one by one with _update or a _bulk update and [doc]');
-    if (body.slice !== undefined) throw unsupported('slice', 'one shard is updated in one batch');
-    const { count: matched } = await searcher.count(requestTarget(request.params.index, params), body.query === undefined ? {} : { query: body.query }, request);
-    const maxDocs = integerParam(params, 'max_docs') ?? body.max_docs;
-    if (maxDocs !== undefined && !(Number.isInteger(maxDocs) && (maxDocs as number) >= 0)) throw new CdrQueryError('illegal_argument_exception', `[max_docs] parameter cannot be negative, found [${maxDocs}]`);
-    const count = maxDocs === undefined ? matched : Math.min(matched, maxDocs as number);
+    const { count: matched } = await searcher.count(requestTarget(request.params.index, params), query === undefined ? {} : { query }, request);
+    const maxDocs = maxDocsOf(params, body);
+    const count = maxDocs === undefined ? matched : Math.min(matched, maxDocs);
     return { ...deleteByQueryResponse(Math.round(performance.now() - started), count, 0), updated: 0, noops: count };
   });
 

@@ -86,6 +86,12 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   app.get('/_cluster/health', health);
   app.get('/_cluster/health/:index', health);
 
+  // No cluster settings are set: callrouter's are in its own configuration (src/cdr/settings.ts).
+  app.get('/_cluster/settings', async (request) => {
+    const params = checkParams(request, ['flat_settings', 'include_defaults', 'master_timeout', 'timeout']);
+    return { persistent: {}, transient: {}, ...(booleanParam(params, 'include_defaults') ? { defaults: {} } : {}) };
+  });
+
   const mapping = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'local', 'master_timeout']);
     if (!checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'))) return {};

@@ -88,6 +88,7 @@ describe('stats', () => {
     const stats = (await call('GET', '/_cluster/stats')).body;
     assert.deepEqual([stats.status, stats.indices.count, stats.indices.docs.count, stats.nodes.count.total], ['green', 1, 4, 1]);
     assert.deepEqual(stats.nodes.versions, ['8.15.0']);
+    assert.deepEqual((await call('GET', '/_cluster/settings')).body, { persistent: {}, transient: {} });
   });
 });
 
@@ -100,6 +101,20 @@ describe('writes by query and reindex', () => {
     assert.match(script.body.error.reason, /^\[script\] is not supported by callrouter: scripts are not run/);
     assert.equal((await call('POST', '/cdr/_update_by_query', { doc: {} })).body.error.reason, 'Unknown key for a START_OBJECT in [doc].');
     assert.match((await call('POST', '/cdr/_update_by_query', { max_docs: -1 })).body.error.reason, /\[max_docs\] parameter cannot be negative/);
+  });
+
+  it('_delete_by_query takes q= and max_docs (the first matches in index order)', async () => {
+    await call('POST', '/cdr/_doc/x1?refresh', { 'User ID': 'gone' });
+    await call('POST', '/cdr/_doc/x2?refresh', { 'User ID': 'gone' });
+    await call('POST', '/cdr/_doc/x3?refresh', { 'User ID': 'gone' });
+    const one = await call('POST', '/cdr/_delete_by_query?q=User%5C%20ID:gone&max_docs=1');
+    assert.deepEqual([one.status, one.body.deleted], [200, 1]);
+    assert.equal((await call('GET', '/cdr/_doc/x1')).status, 404);
+    const rest = await call('POST', '/cdr/_delete_by_query', { query: { term: { 'User ID': 'gone' } }, max_docs: 5 });
+    assert.equal(rest.body.deleted, 2);
+    assert.equal((await call('POST', '/cdr/_delete_by_query', {})).body.error.type, 'action_request_validation_exception');
+    assert.match((await call('POST', '/cdr/_delete_by_query', { query: { match_all: {} }, slice: { id: 0, max: 2 } })).body.error.reason, /^\[slice\] is not supported/);
+    assert.equal((await call('GET', '/cdr/_count')).body.count, 4);
   });
 
   it('_reindex can only copy cdr onto itself: refused as Elasticsearch refuses that, other destinations by name', async () => {

@@ -16,13 +16,12 @@ import { CLUSTER_NAME, COMPATIBLE_VERSION } from './cluster-routes.js';
 import { NODE_ID, NODE_ROLES, nodeAddress } from './discovery-routes.js';
 import { requestTarget, resolveIndices } from './indices.js';
 import { booleanParam, checkParams, type Params } from './params.js';
-import { countBody } from './search-params.js';
+import { countBody, QUERY_STRING_PARAMS } from './search-params.js';
 import type { Searcher } from './searcher.js';
 import { jsonBody } from './wire.js';
 
 type IndexParams = { Params: { index?: string; id?: string } };
 
-const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyze_wildcard', 'lenient', 'analyzer'];
 const SHARDS_ONE = { total: 1, successful: 1, failed: 0 };
 
 /** The request's query, from `q` or the body, which may hold nothing else. */

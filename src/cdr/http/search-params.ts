@@ -28,7 +28,8 @@ const SINGLE_SHARD_PARAMS = [
   'search_type',
   'timeout',
 ];
-const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyze_wildcard', 'lenient', 'analyzer'];
+/** `q` and how it is read: a query_string query in place of the body's. */
+export const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyze_wildcard', 'lenient', 'analyzer'];
 
 export const COUNT_PARAMS = [...SINGLE_SHARD_PARAMS, ...QUERY_STRING_PARAMS, 'min_score', 'terminate_after'];
 export const SEARCH_PARAMS = [
