@@ -110,6 +110,14 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.equal((await served.client.indices.validateQuery({ index: 'cdr', query: { range: { 'Call duration': { gte: 5 } } } })).valid, true);
     assert.deepEqual(await served.client.indices.validateQuery({ index: 'cdr', explain: true, query: { more_like_this: {} } as never }), { valid: false, error: 'unknown query [more_like_this]' });
     assert.equal((await served.client.searchShards({ index: 'cdr' })).shards[0][0].index, 'cdr');
+    const explainedHits = await served.client.search({ index: 'cdr', explain: true, size: 1, query: { term: { 'User ID': '104' } } });
+    assert.deepEqual(explainedHits.hits.hits[0]._explanation?.value, 1);
+  });
+
+  it('closing a point in time twice: the second is a 404 that freed nothing, as Elasticsearch answers', async () => {
+    const pit = await served.client.openPointInTime({ index: 'cdr', keep_alive: '1m' });
+    assert.deepEqual(await served.client.closePointInTime({ id: pit.id }), { succeeded: true, num_freed: 1 });
+    assert.deepEqual(await refusal(served.client.closePointInTime({ id: pit.id })), { status: 404, body: { succeeded: true, num_freed: 0 } });
   });
 
   it('a terms lookup: the users listed in one document', async () => {

@@ -144,6 +144,15 @@ describe('query checks', () => {
     assert.equal((await call('POST', '/cdr/_explain/a', {})).body.error.type, 'action_request_validation_exception');
   });
 
+  it('explain in a search: each hit explained; a sort without track_scores still shows no scores', async () => {
+    const scored = (await call('POST', '/cdr/_search?explain=true', { query: { bool: { should: [{ term: { 'User ID': { value: '101', boost: 2 } } }, { exists: { field: 'User ID' } }] } }, size: 1 })).body;
+    const [hit] = scored.hits.hits;
+    assert.deepEqual([hit._id, hit._score, hit._shard, hit._node, hit._explanation.value], ['a', 3, '[cdr][0]', 'callrouter-node', 3]);
+    const sorted = (await call('POST', '/cdr/_search', { explain: true, sort: [{ 'Call duration': 'desc' }], query: { exists: { field: 'User ID' } }, size: 1 })).body;
+    assert.deepEqual([sorted.hits.max_score, sorted.hits.hits[0]._id, sorted.hits.hits[0]._score, sorted.hits.hits[0]._explanation.value], [null, 'c', null, 1]);
+    assert.equal((await call('POST', '/cdr/_search?seq_no_primary_term=true', {})).status, 400);
+  });
+
   it('_search_shards: the one shard of cdr on this node, nothing for a pattern matching nothing', async () => {
     const shards = (await call('GET', '/cdr/_search_shards')).body;
     assert.deepEqual(shards.shards, [[{ state: 'STARTED', primary: true, node: 'callrouter-node', relocating_node: null, shard: 0, index: 'cdr', allocation_id: { id: 'callrouter-cdr-shard-0' } }]]);

@@ -16,7 +16,7 @@ import { CLUSTER_NAME, COMPATIBLE_VERSION } from './cluster-routes.js';
 import { NODE_ID, NODE_ROLES, nodeAddress } from './discovery-routes.js';
 import { requestTarget, resolveIndices } from './indices.js';
 import { booleanParam, checkParams, type Params } from './params.js';
-import { countBody, QUERY_STRING_PARAMS } from './search-params.js';
+import { countBody, QUERY_STRING_PARAMS, scoreExplanation } from './search-params.js';
 import type { Searcher } from './searcher.js';
 import { jsonBody } from './wire.js';
 
@@ -77,9 +77,7 @@ export function registerQueryCheckRoutes(app: FastifyInstance, searcher: Searche
       return { _index: INDEX_NAME, _id: id, matched: false };
     }
     const hit = scored.hits.hits[0];
-    const explanation = hit
-      ? { value: hit._score ?? 1, description: 'sum of the boosts of the matching clauses (callrouter scores each clause as a constant)', details: [] }
-      : { value: 0, description: 'no matching clause', details: [] };
+    const explanation = hit ? scoreExplanation(hit._score ?? 0) : { value: 0, description: 'no matching clause', details: [] };
     return { _index: INDEX_NAME, _id: id, matched: hit !== undefined, explanation };
   };
   app.route({ method: ['GET', 'POST'], url: '/:index/_explain/:id', handler: explain });

@@ -8,7 +8,7 @@ import { checkJsonDepth } from '../json-depth.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
-import { checkKeepAlive, contextMissing, type CursorRegistry } from './cursors.js';
+import { checkKeepAlive, type CursorRegistry } from './cursors.js';
 import { requestTarget } from './indices.js';
 import { booleanParam, checkParams, durationParam, type Params } from './params.js';
 import { COUNT_PARAMS, SEARCH_PARAMS, countBody, searchBody, shapeResponse } from './search-params.js';
@@ -139,9 +139,9 @@ function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): 
     const body = jsonBody(request);
     const id = isObject(body) ? body.id : undefined;
     if (typeof id !== 'string') throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: point in time id must be provided;');
+    // As clearing a scroll: nothing freed (closed already, or expired) is a 404 with the same body.
     const freed = pits.close([id]);
-    if (freed.length === 0) throw contextMissing(id);
-    reply.status(200);
+    reply.status(freed.length === 0 ? 404 : 200);
     return { succeeded: true, num_freed: freed.length };
   });
 
