@@ -77,5 +77,8 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     // 101's two CDRs and 301's twelve.
     assert.equal(ok('terms lookup'), 14);
     assert.equal(ok('update_by_query'), 12);
+    // A mapping that agrees with the fields as mapped is acknowledged; a changed type is Elasticsearch's conflict.
+    assert.equal(ok('put_mapping'), true);
+    assert.deepEqual(results['put_mapping conflict'], { status: 400, error: 'illegal_argument_exception' });
   });
 });

@@ -17,6 +17,7 @@ import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
 import { createSearcher } from './searcher.js';
+import { registerPutMappingRoute } from './put-mapping.js';
 import { registerQueryCheckRoutes } from './query-check-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
@@ -64,7 +65,9 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   };
   const searcher = createSearcher(store, searchOptions);
 
-  registerClusterRoutes(app, { mappedFields: () => store.mappedFields() });
+  const mapping = { mappedFields: () => store.mappedFields() };
+  registerClusterRoutes(app, mapping);
+  registerPutMappingRoute(app, mapping);
   registerCatRoutes(app, searcher);
   registerStatsRoutes(app, { searcher, storeFile: options.storeFile });
   registerDiscoveryRoutes(app, options.identityOf);
