@@ -195,3 +195,23 @@ describe('terms lookups', () => {
     }
   });
 });
+
+describe('hostile requests to these endpoints are bounded answers', () => {
+  it('too many lookups, a mapping or a validated query nested past the JSON depth limit, include regexps', async () => {
+    const lookups = Array.from({ length: 2_000 }, (_, index) => ({ terms: { 'User ID': { index: 'cdr', id: String(index), path: 'members' } } }));
+    const many = await call('POST', '/cdr/_count', { query: { bool: { should: lookups } } });
+    assert.deepEqual([many.status, many.body.error.reason], [400, 'a request may hold at most 1024 terms lookups']);
+    const deep = `{"properties":${'{"a":{"properties":'.repeat(20_000)}{}${'}}'.repeat(20_000)}}`;
+    const mapping = await api.app.inject({ method: 'PUT', url: '/cdr/_mapping', headers: { 'content-type': 'application/json' }, payload: deep });
+    assert.deepEqual([mapping.statusCode, mapping.json().error.type], [400, 'x_content_parse_exception']);
+    // RE2 runs a long include in linear time; one past the automaton limit is refused.
+    const started = performance.now();
+    const include = await call('POST', '/cdr/_search', { size: 0, aggs: { t: { terms: { field: 'User ID', include: '(a|b|c|d)*'.repeat(2_000) } } } });
+    assert.ok(include.status === 200 && performance.now() - started < 5_000);
+    const tooComplex = await call('POST', '/cdr/_search', { size: 0, aggs: { t: { terms: { field: 'User ID', include: '[0-9]{1,5000}'.repeat(5) } } } });
+    assert.equal(tooComplex.status, 400, JSON.stringify(tooComplex.body));
+    const validate = await api.app.inject({ method: 'POST', url: '/cdr/_validate/query', headers: { 'content-type': 'application/json' }, payload: `{"query":${'{"bool":{"must":['.repeat(20_000)}{}${']}}'.repeat(20_000)}}` });
+    // Validation reports a body it cannot read as not valid, as Elasticsearch does.
+    assert.deepEqual([validate.statusCode, validate.json().valid], [200, false]);
+  });
+});
