@@ -166,6 +166,13 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.deepEqual(aggs['filter#long']['sterms#users'].buckets, [{ key: '102', doc_count: 2 }]);
     assert.equal(aggs['missing#nobody'].doc_count, 0);
     assert.deepEqual(await served.client.cluster.getSettings(), { persistent: {}, transient: {} });
+    // Kibana's data views ask field caps within a time range.
+    const inRange = await served.client.fieldCaps({ index: 'cdr', fields: 'Call*', index_filter: { range: { 'Call start time': { gte: '2026-11-24T09:30:00Z' } } } });
+    assert.deepEqual([inRange.indices, inRange.fields['Call start time'].date.type], [['cdr'], 'date']);
+    const outOfRange = await served.client.fieldCaps({ index: 'cdr', fields: 'Call*', index_filter: { range: { 'Call start time': { gte: '2030-01-01' } } } });
+    assert.deepEqual(outOfRange.indices, []);
+    const fieldMapping = await served.client.indices.getFieldMapping({ index: 'cdr', fields: 'Call duration' });
+    assert.deepEqual(fieldMapping.cdr.mappings['Call duration'].mapping, { 'Call duration': { type: 'long' } });
   });
 
   it('delete by query with q and max_docs', async () => {

@@ -1,20 +1,19 @@
 /**
  * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
  * version the 7.x and 8.x clients accept), `_cluster/health`, the index
- * itself (created already: `indices.create` is told so), its `_settings`
- * and (no) `_alias`es, `_mapping`, `_field_caps` and `_refresh` (the `_cat`
- * tables are cat-routes.ts).
+ * itself (created already: `indices.create` is told so; deleting it is
+ * refused), its `_settings` and (no) `_alias`es, `_mapping` and `_refresh`
+ * (field caps are fields-routes.ts, the `_cat` tables cat-routes.ts).
  * callrouter is one node holding one index, `cdr`, in one shard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
 import { INDEX_NAME } from '../query/execute.js';
-import { isObject } from '../query/errors.js';
-import { fieldCapabilities, mappingProperties } from '../query/mapping-view.js';
+import { mappingProperties } from '../query/mapping-view.js';
 import { CdrQueryError } from '../store.js';
 import { indexNotFound, resolveIndices } from './indices.js';
-import { booleanParam, checkParams, listParam } from './params.js';
-import { jsonBody, noHandler } from './wire.js';
+import { booleanParam, checkParams } from './params.js';
+import { noHandler } from './wire.js';
 
 export interface ClusterInfo {
   mappedFields(): [string, FieldType][];
@@ -99,24 +98,6 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   };
   app.get('/_mapping', mapping);
   app.get('/:index/_mapping', mapping);
-
-  const fieldCaps = async (request: FastifyRequest<IndexParams>) => {
-    const params = checkParams(request, ['fields', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'include_unmapped', 'filters', 'types', 'include_empty_fields']);
-    const body = jsonBody(request);
-    const bodyFields = isObject(body) && body.fields !== undefined ? body.fields : undefined;
-    const patterns = listParam(params, 'fields') ?? (Array.isArray(bodyFields) ? bodyFields.map(String) : typeof bodyFields === 'string' ? bodyFields.split(',') : undefined);
-    if (!patterns || patterns.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no fields specified;');
-    if (isObject(body) && isObject(body.runtime_mappings) && Object.keys(body.runtime_mappings).length > 0) {
-      throw new CdrQueryError('illegal_argument_exception', '[runtime_mappings] is not supported by callrouter: it needs scripts');
-    }
-    const covered = checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'));
-    const filters = listParam(params, 'filters') ?? [];
-    const fields = covered
-      ? fieldCapabilities(info.mappedFields(), { patterns, withMetadata: !filters.includes('-metadata'), withParents: !filters.includes('-parent'), types: listParam(params, 'types') })
-      : {};
-    return { indices: covered ? [INDEX_NAME] : [], fields };
-  };
-  for (const url of ['/_field_caps', '/:index/_field_caps']) app.route({ method: ['GET', 'POST'], url, handler: fieldCaps });
 
   // Every acknowledged write is searchable and durable already: a refresh or a flush has nothing left to do.
   const nothingToDo = (extraParams: readonly string[]) => async (request: FastifyRequest<IndexParams>) => {

@@ -92,6 +92,23 @@ describe('stats', () => {
   });
 });
 
+describe('fields', () => {
+  it('_field_caps with index_filter: the index only when the filter matches a CDR in it; unknown body keys refused', async () => {
+    const matching = (await call('POST', '/cdr/_field_caps?fields=User*', { index_filter: { range: { 'Call duration': { gte: 60 } } } })).body;
+    assert.deepEqual([matching.indices, Object.keys(matching.fields)], [['cdr'], ['User ID']]);
+    assert.deepEqual((await call('POST', '/cdr/_field_caps?fields=*', { index_filter: { range: { 'Call duration': { gte: 1_000 } } } })).body, { indices: [], fields: {} });
+    assert.equal((await call('POST', '/cdr/_field_caps?fields=*', { index_filter: { nope: {} } })).status, 400);
+    assert.equal((await call('POST', '/cdr/_field_caps?fields=*', { colour: 'red' })).body.error.reason, 'request does not support [colour]');
+  });
+
+  it('_mapping/field: each field matched under its full name, its type under its own name', async () => {
+    assert.deepEqual((await call('GET', '/cdr/_mapping/field/User%20ID,lead.*')).body, {
+      cdr: { mappings: { 'User ID': { full_name: 'User ID', mapping: { 'User ID': { type: 'keyword' } } }, 'lead.user': { full_name: 'lead.user', mapping: { user: { type: 'keyword' } } } } },
+    });
+    assert.deepEqual((await call('GET', '/_mapping/field/nothing*')).body, { cdr: { mappings: {} } });
+  });
+});
+
 describe('writes by query and reindex', () => {
   it('_update_by_query without a script changes nothing, each match a noop; a script or an unknown key is refused by name', async () => {
     const noop = await call('POST', '/cdr/_update_by_query', { query: { term: { 'Domain name': 'one.example' } } });

@@ -15,6 +15,7 @@ import { registerClusterRoutes } from './cluster-routes.js';
 import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
 import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
+import { registerFieldsRoutes } from './fields-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
 import { createSearcher } from './searcher.js';
 import { registerPutMappingRoute } from './put-mapping.js';
@@ -68,6 +69,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   const mapping = { mappedFields: () => store.mappedFields() };
   registerClusterRoutes(app, mapping);
   registerPutMappingRoute(app, mapping);
+  registerFieldsRoutes(app, mapping, searcher);
   registerCatRoutes(app, searcher);
   registerStatsRoutes(app, { searcher, storeFile: options.storeFile });
   registerDiscoveryRoutes(app, options.identityOf);
