@@ -80,5 +80,6 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     // A mapping that agrees with the fields as mapped is acknowledged; a changed type is Elasticsearch's conflict.
     assert.equal(ok('put_mapping'), true);
     assert.deepEqual(results['put_mapping conflict'], { status: 400, error: 'illegal_argument_exception' });
+    assert.deepEqual(ok('delete_by_query as a task'), [true, 1]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Writes over what a query matches (the body's or `q`): `_delete_by_query`,
  * `_update_by_query` and `_reindex`. Deletes run in one batch; with
- * `max_docs` below the matches, the first in index order. Scripts are not run here, so
+ * `max_docs` below the matches, the first in index order; with
+ * `wait_for_completion=false`, the answer is a task id (./tasks.ts). Scripts are not run here, so
  * an update by query can only be the scriptless kind, which re-indexes each
  * document as it is (for a mapping change): callrouter's dynamic mapping is
  * always current, so each match is a noop. A reindex could only copy `cdr`
@@ -14,8 +15,9 @@ import { INDEX_NAME } from '../query/execute.js';
 import { tokenKind } from '../query/parse-request.js';
 import { CdrQueryError, deleteByQueryResponse } from '../store.js';
 import { requestTarget, resolveIndices } from './indices.js';
-import { checkParams, integerParam, type Params } from './params.js';
+import { booleanParam, checkParams, integerParam, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
+import type { CompletedTasks } from './tasks.js';
 import { countBody, QUERY_STRING_PARAMS } from './search-params.js';
 import { jsonBody } from './wire.js';
 
@@ -56,18 +58,28 @@ function byQueryBody(request: FastifyRequest, params: Params, keys: readonly str
   return { body, query: (countBody(body, params) as JsonObject).query };
 }
 
-export function registerByQueryRoutes(app: FastifyInstance, searcher: Searcher): void {
+export function registerByQueryRoutes(app: FastifyInstance, searcher: Searcher, tasks: CompletedTasks): void {
+  // Asked not to wait, a client gets a task id for what is done already (tasks.ts).
+  const answer = async (request: FastifyRequest<IndexParams>, params: Params, [action, kind]: readonly [string, string], run: () => Promise<unknown>) => {
+    const startedAt = Date.now();
+    const response = await run();
+    if (booleanParam(params, 'wait_for_completion') !== false) return response;
+    return { task: tasks.record(action, `${kind} [${request.params.index}]`, startedAt, response) };
+  };
+
   app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
     const params = checkByQueryParams(request, [...QUERY_STRING_PARAMS, 'max_docs']);
     const { body, query } = byQueryBody(request, params, ['query', 'max_docs', 'conflicts', 'slice']);
     if (query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
     const target = requestTarget(request.params.index, params);
     const maxDocs = maxDocsOf(params, body);
-    if (maxDocs === undefined || (await searcher.count(target, { query }, request)).count <= maxDocs) return searcher.deleteByQuery(target, { query }, request);
-    // Fewer than match: the first max_docs in index order, by id, as Elasticsearch's scroll over the shard takes them.
-    if (maxDocs > MAX_DOCS_BY_ID) throw unsupported('max_docs', `above ${MAX_DOCS_BY_ID} when more CDRs than that match: delete them all, or narrow the query`);
-    const first = await searcher.search(target, { query, size: maxDocs, sort: ['_doc'], _source: false }, request);
-    return searcher.deleteByQuery(target, { query: { ids: { values: first.hits.hits.map((hit) => hit._id) } } }, request);
+    return answer(request, params, ['indices:data/write/delete/byquery', 'delete-by-query'], async () => {
+      if (maxDocs === undefined || (await searcher.count(target, { query }, request)).count <= maxDocs) return searcher.deleteByQuery(target, { query }, request);
+      // Fewer than match: the first max_docs in index order, by id, as Elasticsearch's scroll over the shard takes them.
+      if (maxDocs > MAX_DOCS_BY_ID) throw unsupported('max_docs', `above ${MAX_DOCS_BY_ID} when more CDRs than that match: delete them all, or narrow the query`);
+      const first = await searcher.search(target, { query, size: maxDocs, sort: ['_doc'], _source: false }, request);
+      return searcher.deleteByQuery(target, { query: { ids: { values: first.hits.hits.map((hit) => hit._id) } } }, request);
+    });
   });
 
   app.post<IndexParams>('/:index/_update_by_query', async (request) => {
@@ -76,10 +88,12 @@ export function registerByQueryRoutes(app: FastifyInstance, searcher: Searcher):
     if (params.pipeline !== undefined) throw unsupported('pipeline', 'there are no ingest pipelines');
     const { body, query } = byQueryBody(request, params, ['query', 'script', 'max_docs', 'conflicts', 'slice']);
     if (body.script !== undefined) throw unsupported('script', 'scripts are not run; change CDRs one by one with _update or a _bulk update and [doc]');
-    const { count: matched } = await searcher.count(requestTarget(request.params.index, params), query === undefined ? {} : { query }, request);
     const maxDocs = maxDocsOf(params, body);
-    const count = maxDocs === undefined ? matched : Math.min(matched, maxDocs);
-    return { ...deleteByQueryResponse(Math.round(performance.now() - started), count, 0), updated: 0, noops: count };
+    return answer(request, params, ['indices:data/write/update/byquery', 'update-by-query'], async () => {
+      const { count: matched } = await searcher.count(requestTarget(request.params.index, params), query === undefined ? {} : { query }, request);
+      const count = maxDocs === undefined ? matched : Math.min(matched, maxDocs);
+      return { ...deleteByQueryResponse(Math.round(performance.now() - started), count, 0), updated: 0, noops: count };
+    });
   });
 
   app.post('/_reindex', async (request) => {

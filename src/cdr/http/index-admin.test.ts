@@ -134,6 +134,17 @@ describe('writes by query and reindex', () => {
     assert.equal((await call('GET', '/cdr/_count')).body.count, 4);
   });
 
+  it('not waiting for completion: a task id, whose outcome GET _tasks/<id> gives', async () => {
+    await call('POST', '/cdr/_doc/t1?refresh', { 'User ID': 'task' });
+    const started = await call('POST', '/cdr/_delete_by_query?wait_for_completion=false', { query: { term: { 'User ID': 'task' } } });
+    assert.match(started.body.task, /^callrouter-node:\d+$/);
+    const task = (await call('GET', `/_tasks/${started.body.task}`)).body;
+    assert.deepEqual([task.completed, task.task.action, task.task.description, task.response.deleted], [true, 'indices:data/write/delete/byquery', 'delete-by-query [cdr]', 1]);
+    const missing = await call('GET', '/_tasks/callrouter-node:999999');
+    assert.deepEqual([missing.status, missing.body.error.type], [404, 'resource_not_found_exception']);
+    assert.equal((await call('GET', '/_tasks/nonsense')).body.error.reason, 'malformed task id nonsense');
+  });
+
   it('_reindex can only copy cdr onto itself: refused as Elasticsearch refuses that, other destinations by name', async () => {
     const same = await call('POST', '/_reindex', { source: { index: 'cdr' }, dest: { index: 'cdr' } });
     assert.deepEqual([same.status, same.body.error.reason], [400, 'Validation Failed: 1: reindex cannot write into an index its reading from [cdr];']);

@@ -22,6 +22,7 @@ import { registerPutMappingRoute } from './put-mapping.js';
 import { registerQueryCheckRoutes } from './query-check-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
+import { CompletedTasks, registerTaskRoutes } from './tasks.js';
 import { registerTermsEnumRoute } from './terms-enum-route.js';
 import { registerWire } from './wire.js';
 
@@ -82,7 +83,9 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     pits.closeAll();
   });
   registerSearchRoutes(app, { searcher, scrolls, pits });
-  registerByQueryRoutes(app, searcher);
+  const tasks = new CompletedTasks();
+  registerByQueryRoutes(app, searcher, tasks);
+  registerTaskRoutes(app, tasks);
   registerQueryCheckRoutes(app, searcher);
   registerTermsEnumRoute(app, searcher);
   registerDocumentRoutes(app, { store, searcher });

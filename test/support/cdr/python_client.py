@@ -105,4 +105,14 @@ step("terms lookup", lambda: es.count(index="cdr", body={"query": {"terms": {"Us
 step("update_by_query", lambda: es.update_by_query(index="cdr", body={"query": {"term": {"User ID": "301"}}})["noops"])
 step("put_mapping", lambda: es.indices.put_mapping(index="cdr", body={"properties": {"User ID": {"type": "keyword"}, "Call duration": {"type": "long"}}})["acknowledged"])
 step("put_mapping conflict", lambda: es.indices.put_mapping(index="cdr", body={"properties": {"User ID": {"type": "long"}}}))
+
+
+def delete_in_background():
+    es.index(index="cdr", id="py-temporary", body={"User ID": "temporary"}, refresh=True)
+    task = es.delete_by_query(index="cdr", body={"query": {"term": {"User ID": "temporary"}}}, wait_for_completion=False)["task"]
+    outcome = es.tasks.get(task_id=task)
+    return [outcome["completed"], outcome["response"]["deleted"]]
+
+
+step("delete_by_query as a task", delete_in_background)
 print(json.dumps(results))
