@@ -131,6 +131,8 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     const stats = await served.client.indices.stats({ index: 'cdr', metric: ['docs', 'store'] });
     assert.equal(stats._all.primaries?.docs?.count, 40);
     assert.ok((stats.indices?.cdr.total?.store?.size_in_bytes ?? 0) > 0);
+    const [row] = await served.client.cat.indices({ index: 'cdr', bytes: 'b', format: 'json' });
+    assert.equal(row['store.size'], String(stats.indices?.cdr.total?.store?.size_in_bytes));
     const cluster = await served.client.cluster.stats();
     assert.deepEqual([cluster.status, cluster.indices.docs.count, cluster.nodes.count.total], ['green', 40, 1]);
   });

@@ -2,7 +2,7 @@
  * The `_cat` APIs an operator types at a terminal (`curl :9200/_cat/count?v`):
  * the one index and its one shard, the document count (all CDRs or one
  * domain's pattern), the one node, no aliases and the cluster's health, in
- * Elasticsearch's table format (cat-table.ts).
+ * Elasticsearch's table format (cat-table.ts), sizes as the store takes on disk.
  */
 import { freemem, loadavg, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
@@ -13,6 +13,7 @@ import { CAT_PARAMS, catTable, type CatColumn, type CatRow } from './cat-table.j
 import { resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 import type { Searcher } from './searcher.js';
+import { catBytes, storeBytes } from './store-size.js';
 
 type IndexParams = { Params: { index?: string } };
 
@@ -101,7 +102,7 @@ function clockColumns(now: Date): CatRow {
   return { epoch: String(Math.floor(now.getTime() / 1000)), timestamp: now.toISOString().slice(11, 19) };
 }
 
-export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): void {
+export function registerCatRoutes(app: FastifyInstance, searcher: Searcher, storeFile?: string): void {
   app.get('/_cat', async (request, reply) => {
     checkParams(request, []);
     reply.header('content-type', 'text/plain; charset=UTF-8');
@@ -112,8 +113,9 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): voi
     const params = checkParams(request, [...CAT_PARAMS, 'pri', 'health', 'expand_wildcards', 'include_unloaded_segments']);
     const rows: CatRow[] = [];
     if (checkIndex(request.params.index, true)) {
-      const { count } = await searcher.count({ kind: 'all' }, {}, request);
-      rows.push({ health: 'green', status: 'open', index: INDEX_NAME, uuid: INDEX_UUID, pri: '1', rep: '0', 'docs.count': String(count), 'docs.deleted': '0', 'store.size': '-', 'pri.store.size': '-', 'dataset.size': '-' });
+      const [{ count }, bytes] = await Promise.all([searcher.count({ kind: 'all' }, {}, request), storeBytes(storeFile)]);
+      const size = catBytes(bytes, params.bytes);
+      rows.push({ health: 'green', status: 'open', index: INDEX_NAME, uuid: INDEX_UUID, pri: '1', rep: '0', 'docs.count': String(count), 'docs.deleted': '0', 'store.size': size, 'pri.store.size': size, 'dataset.size': size });
     }
     return catTable(request, reply, params, 'indices', INDICES_COLUMNS, rows);
   };
@@ -135,8 +137,9 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): voi
     const params = checkParams(request, CAT_PARAMS);
     const rows: CatRow[] = [];
     if (checkIndex(request.params.index, true)) {
-      const { count: documents } = await searcher.count({ kind: 'all' }, {}, request);
-      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: '-', dataset: '-', ip: nodeIp(request), node: CLUSTER_NAME });
+      const [{ count: documents }, bytes] = await Promise.all([searcher.count({ kind: 'all' }, {}, request), storeBytes(storeFile)]);
+      const size = catBytes(bytes, params.bytes);
+      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: size, dataset: size, ip: nodeIp(request), node: CLUSTER_NAME });
     }
     return catTable(request, reply, params, 'shards', SHARDS_COLUMNS, rows);
   };

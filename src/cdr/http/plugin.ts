@@ -71,7 +71,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   registerClusterRoutes(app, mapping);
   registerPutMappingRoute(app, mapping);
   registerFieldsRoutes(app, mapping, searcher);
-  registerCatRoutes(app, searcher);
+  registerCatRoutes(app, searcher, options.storeFile);
   registerStatsRoutes(app, { searcher, storeFile: options.storeFile });
   registerDiscoveryRoutes(app, options.identityOf);
   const snapshots: SnapshotSource | undefined =

@@ -6,13 +6,13 @@
  * one shard; Elasticsearch's other metrics (indexing, search, merges, …)
  * are not kept and are left out rather than made up.
  */
-import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
 import { checkIndex, CLUSTER_NAME, CLUSTER_UUID, COMPATIBLE_VERSION, INDEX_UUID } from './cluster-routes.js';
 import { booleanParam, checkParams } from './params.js';
 import type { Searcher } from './searcher.js';
+import { storeBytes } from './store-size.js';
 
 /** Elasticsearch's index metrics: those kept here, and the rest, which a request may name but are not reported. */
 const KEPT_METRICS = ['docs', 'store', 'shard_stats'] as const;
@@ -22,13 +22,6 @@ export interface StatsSource {
   searcher: Searcher;
   /** The SQLite file the CDRs are in (its write-ahead log beside it counts too); absent for a store in memory. */
   storeFile?: string;
-}
-
-/** Bytes on disk of the store: the database file and its write-ahead log. */
-async function storeBytes(file: string | undefined): Promise<number> {
-  if (file === undefined) return 0;
-  const sizes = await Promise.all([file, `${file}-wal`].map(async (path) => (await stat(path).catch(() => undefined))?.size ?? 0));
-  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
 function requestedMetrics(request: FastifyRequest<{ Params: { metric?: string } }>): readonly string[] {
