@@ -13,6 +13,8 @@ import { CAT_PARAMS, catTable, type CatColumn, type CatRow } from './cat-table.j
 import { resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 import type { Searcher } from './searcher.js';
+import { CLUSTER_CAT_ENDPOINTS, registerClusterCatRoutes } from './cat-cluster-routes.js';
+import { nodeAddress } from './discovery-routes.js';
 import { catBytes, storeBytes } from './store-size.js';
 
 type IndexParams = { Params: { index?: string } };
@@ -87,12 +89,10 @@ const NODES_COLUMNS: readonly CatColumn[] = [
   { name: 'name', aliases: ['n'], description: 'node name' },
 ];
 
-const CAT_ENDPOINTS = ['/_cat/aliases', '/_cat/aliases/{alias}', '/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}', '/_cat/nodes', '/_cat/shards', '/_cat/shards/{index}'];
-
-/** The address this request reached, as the node's ip. */
-function nodeIp(request: FastifyRequest): string {
-  return (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-}
+const CAT_ENDPOINTS = [
+  ...['/_cat/aliases', '/_cat/aliases/{alias}', '/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}', '/_cat/nodes', '/_cat/shards', '/_cat/shards/{index}'],
+  ...CLUSTER_CAT_ENDPOINTS,
+].sort();
 
 function percent(used: number, total: number): string {
   return String(Math.round((100 * used) / total));
@@ -108,6 +108,7 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher, stor
     reply.header('content-type', 'text/plain; charset=UTF-8');
     return `=^.^=\n${CAT_ENDPOINTS.join('\n')}\n`;
   });
+  registerClusterCatRoutes(app);
 
   const indices = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
     const params = checkParams(request, [...CAT_PARAMS, 'pri', 'health', 'expand_wildcards', 'include_unloaded_segments']);
@@ -139,7 +140,7 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher, stor
     if (checkIndex(request.params.index, true)) {
       const [{ count: documents }, bytes] = await Promise.all([searcher.count({ kind: 'all' }, {}, request), storeBytes(storeFile)]);
       const size = catBytes(bytes, params.bytes);
-      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: size, dataset: size, ip: nodeIp(request), node: CLUSTER_NAME });
+      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: size, dataset: size, ip: nodeAddress(request).ip, node: CLUSTER_NAME });
     }
     return catTable(request, reply, params, 'shards', SHARDS_COLUMNS, rows);
   };
@@ -151,7 +152,7 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher, stor
     const heap = getHeapStatistics();
     const [load1, load5, load15] = loadavg().map((load) => load.toFixed(2));
     const row: CatRow = {
-      ip: nodeIp(request),
+      ip: nodeAddress(request).ip,
       'heap.percent': percent(heap.used_heap_size, heap.heap_size_limit),
       'ram.percent': percent(totalmem() - freemem(), totalmem()),
       cpu: '-',

@@ -22,10 +22,11 @@ export const NODE_ID = 'callrouter-node';
 export const NODE_ROLES = ['data', 'ingest', 'master'];
 const BUILD = { hash: 'callrouter', date: '2024-08-05T10:05:34.233336849Z' };
 
-/** The address the request reached this node at, and that address with its port as Elasticsearch publishes it. */
-export function nodeAddress(request: FastifyRequest): { address: string; publish: string } {
+/** The address the request reached this node at, as the socket has it and as an ip, and with its port as Elasticsearch publishes it. */
+export function nodeAddress(request: FastifyRequest): { address: string; ip: string; publish: string } {
   const address = request.socket.localAddress ?? '127.0.0.1';
-  return { address, publish: `${address.replace(/^::ffff:/, '')}:${request.socket.localPort ?? 9200}` };
+  const ip = address.replace(/^::ffff:/, '');
+  return { address, ip, publish: `${ip}:${request.socket.localPort ?? 9200}` };
 }
 
 export function registerDiscoveryRoutes(app: FastifyInstance, identityOf?: (request: FastifyRequest) => RequestIdentity | undefined): void {
