@@ -81,5 +81,6 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     assert.equal(ok('put_mapping'), true);
     assert.deepEqual(results['put_mapping conflict'], { status: 400, error: 'illegal_argument_exception' });
     assert.deepEqual(ok('delete_by_query as a task'), [true, 1]);
+    assert.deepEqual(ok('point in time'), [12, 1]);
   });
 });

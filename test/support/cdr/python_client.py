@@ -115,4 +115,22 @@ def delete_in_background():
 
 
 step("delete_by_query as a task", delete_in_background)
+
+
+def pages_through_point_in_time():
+    pit = es.open_point_in_time(index="cdr", keep_alive="1m")["id"]
+    seen, after = [], None
+    while True:
+        body = {"pit": {"id": pit, "keep_alive": "1m"}, "size": 5, "sort": [{"Call start time": "asc"}], "query": {"term": {"User ID": "301"}}}
+        if after:
+            body["search_after"] = after
+        hits = es.search(body=body)["hits"]["hits"]
+        if not hits:
+            break
+        seen += [hit["_id"] for hit in hits]
+        after = hits[-1]["sort"]
+    return [len(seen), es.close_point_in_time(body={"id": pit})["num_freed"]]
+
+
+step("point in time", pages_through_point_in_time)
 print(json.dumps(results))
