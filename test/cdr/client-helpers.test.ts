@@ -120,6 +120,16 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.deepEqual(await refusal(served.client.closePointInTime({ id: pit.id })), { status: 404, body: { succeeded: true, num_freed: 0 } });
   });
 
+  it('a point in time with an index_filter matching nothing holds no shard, and its searches find nothing', async () => {
+    const empty = await served.client.openPointInTime({ index: 'cdr', keep_alive: '1m', index_filter: { range: { 'Call start time': { gte: '2030-01-01' } } } });
+    assert.equal(empty._shards.total, 0);
+    assert.deepEqual((await served.client.search({ pit: { id: empty.id }, size: 1 })).hits.hits, []);
+    await served.client.closePointInTime({ id: empty.id });
+    const full = await served.client.openPointInTime({ index: 'cdr', keep_alive: '1m', index_filter: { term: { 'User ID': '101' } } });
+    assert.deepEqual((await served.client.search({ pit: { id: full.id }, size: 0 })).hits.total, { value: 40, relation: 'eq' });
+    await served.client.closePointInTime({ id: full.id });
+  });
+
   it('a terms lookup: the users listed in one document', async () => {
     await served.client.index({ index: 'cdr', id: 'team-a', op_type: 'index', document: { team: { members: ['101', '104'] } }, refresh: true });
     const response = await served.client.count({ index: 'cdr', query: { terms: { 'User ID': { index: 'cdr', id: 'team-a', path: 'team.members' } } } });

@@ -8,8 +8,8 @@ import { checkJsonDepth } from '../json-depth.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
-import { checkKeepAlive, type CursorRegistry } from './cursors.js';
-import { requestTarget } from './indices.js';
+import { checkKeepAlive } from './cursors.js';
+import { requestTarget, type IndexTarget } from './indices.js';
 import { booleanParam, checkParams, durationParam, type Params } from './params.js';
 import { COUNT_PARAMS, SEARCH_PARAMS, countBody, searchBody, shapeResponse } from './search-params.js';
 import { jsonBody, textBody } from './wire.js';
@@ -61,7 +61,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
   for (const url of ['/_msearch', '/:index/_msearch']) app.route({ method: ['GET', 'POST'], url, handler: msearch });
 
   registerScrollRoutes(app, context);
-  registerPointInTimeRoutes(app, context.pits);
+  registerPointInTimeRoutes(app, context);
 }
 
 /** The header keys of an msearch item that are search parameters. */
@@ -121,18 +121,29 @@ function registerScrollRoutes(app: FastifyInstance, context: CursorSearch): void
   for (const url of ['/_search/scroll', '/_search/scroll/:scroll_id']) app.delete(url, clear);
 }
 
-function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): void {
+function registerPointInTimeRoutes(app: FastifyInstance, { pits, searcher }: CursorSearch): void {
   const keepAliveOf = (params: Params): number => {
     if (params.keep_alive === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is not specified;');
     return checkKeepAlive(durationParam(params.keep_alive, 'keep_alive'), params.keep_alive);
   };
-  const openParams = ['keep_alive', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'preference', 'routing', 'allow_partial_pit_creation', 'index_filter'];
+  const openParams = ['keep_alive', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'preference', 'routing', 'allow_partial_pit_creation'];
+  // Elasticsearch leaves out of a point in time the shards its body's index_filter matches nothing in: here, the one.
+  const pitTarget = async (request: FastifyRequest<IndexParams>, params: Params): Promise<IndexTarget> => {
+    const target = requestTarget(request.params.index, params);
+    const body = jsonBody(request) ?? {};
+    if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body must be a JSON object');
+    const unknown = Object.keys(body).find((key) => key !== 'index_filter');
+    if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `request does not support [${unknown}]`);
+    if (body.index_filter === undefined || target.kind === 'none') return target;
+    return (await searcher.count(target, { query: body.index_filter }, request)).count > 0 ? target : { kind: 'none' };
+  };
 
   // Elasticsearch
   app.post<IndexParams>('/:index/_pit', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = await pits.open(requestTarget(request.params.index, params), keepAliveOf(params));
-    return { id: cursor.id, _shards: SHARDS_ONE };
+    const target = await pitTarget(request, params);
+    const cursor = await pits.open(target, keepAliveOf(params));
+    return { id: cursor.id, _shards: target.kind === 'none' ? { total: 0, successful: 0, skipped: 0, failed: 0 } : SHARDS_ONE };
   });
   app.delete('/_pit', async (request, reply) => {
     checkParams(request, []);
