@@ -130,6 +130,13 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     await served.client.closePointInTime({ id: full.id });
   });
 
+  it('update with _source answers the document as updated, filtered as asked', async () => {
+    const updated = await served.client.update<Call, Partial<Call>>({ index: 'cdr', id: 'h-07', doc: { 'Call duration': 700 }, _source_includes: ['Call duration', 'uuid'] });
+    assert.deepEqual([updated.result, updated.get?.found, updated.get?._source], ['updated', true, { uuid: 'h-07', 'Call duration': 700 }]);
+    const plain = await served.client.update<Call, Partial<Call>>({ index: 'cdr', id: 'h-07', doc: { 'Call duration': 7 } });
+    assert.equal(plain.get, undefined);
+  });
+
   it('a terms lookup: the users listed in one document', async () => {
     await served.client.index({ index: 'cdr', id: 'team-a', op_type: 'index', document: { team: { members: ['101', '104'] } }, refresh: true });
     const response = await served.client.count({ index: 'cdr', query: { terms: { 'User ID': { index: 'cdr', id: 'team-a', path: 'team.members' } } } });

@@ -79,7 +79,14 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
 
   app.post<DocParams>('/:index/_update/:id', async (request, reply) => {
     const params = checkWriteParams(request, ['retry_on_conflict', 'lang', '_source', '_source_includes', '_source_excludes']);
-    return writeOne(reply, params, updateItem(request.params.id!, objectBody(request), 'update'));
+    const body = objectBody(request);
+    const response = await writeOne(reply, params, updateItem(request.params.id!, body, 'update'));
+    // Asked for its source (parameters or body), the answer carries the document as updated, filtered as asked.
+    const sourceAsked = (params._source !== undefined && params._source !== 'false') || params._source_includes !== undefined || params._source_excludes !== undefined || (body._source !== undefined && body._source !== false);
+    if (!sourceAsked) return response;
+    const { body: search } = searchBody({ query: { ids: { values: [request.params.id!] } }, size: 1, ...(body._source === undefined ? {} : { _source: body._source }) }, params);
+    const [hit] = (await searcher.search({ kind: 'all' }, search, request)).hits.hits;
+    return { ...response, get: { found: hit !== undefined, ...(hit?._source === undefined ? {} : { _source: hit._source }) } };
   });
 
   const get = async (request: FastifyRequest<DocParams>, sourceOnly: boolean) => {
