@@ -372,3 +372,11 @@ describe('dis_max and boosting', () => {
     assert.match((await failure({ boosting: { positive: { match_all: {} }, negative_boost: 0.5 } })).reason, /requires 'negative' query/);
   });
 });
+
+describe('max_score', () => {
+  it('is the best score of the matches, and null for size 0 (no top hits kept), as in Elasticsearch', async () => {
+    const query = { term: { 'User ID': { value: '101', boost: 3 } } };
+    assert.equal((await store.search({ query, size: 1 }, { now: NOW })).hits.max_score, 3);
+    assert.equal((await store.search({ query, size: 0 }, { now: NOW })).hits.max_score, null);
+  });
+});
