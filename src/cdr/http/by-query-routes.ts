@@ -2,11 +2,12 @@
  * Writes over what a query matches (the body's or `q`): `_delete_by_query`,
  * `_update_by_query` and `_reindex`. Deletes run in one batch; with
  * `max_docs` below the matches, the first in index order; with
- * `wait_for_completion=false`, the answer is a task id (./tasks.ts). Scripts are not run here, so
- * an update by query can only be the scriptless kind, which re-indexes each
- * document as it is (for a mapping change): callrouter's dynamic mapping is
- * always current, so each match is a noop. A reindex could only copy `cdr`
- * onto itself: it is refused as Elasticsearch refuses that, or by name.
+ * `wait_for_completion=false`, the answer is a task id (./tasks.ts).
+ * Scripts are not run here, so an update by query can only be the
+ * scriptless kind, which re-indexes each document as it is (for a mapping
+ * change): callrouter's dynamic mapping is always current, so each match is
+ * a noop. A reindex could only copy `cdr` onto itself: it is refused as
+ * Elasticsearch refuses that, or by name.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_CDR_LIMITS } from '../limits.js';
@@ -28,14 +29,16 @@ const BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion
 /** index.max_result_window: the most CDRs one search names, so the most a partial delete takes. */
 const MAX_DOCS_BY_ID = DEFAULT_CDR_LIMITS.maxResultWindow;
 
-function checkByQueryParams(request: FastifyRequest, extra: readonly string[] = []): Params {
-  const params = checkParams(request, [...BY_QUERY_PARAMS, ...extra]);
-  if (params.conflicts !== undefined && params.conflicts !== 'abort' && params.conflicts !== 'proceed') {
-    throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${params.conflicts}]`);
-  }
-  return params;
+/** `conflicts`, from the URL or the body: nothing is versioned here, so either value is met; any other is refused. */
+function checkConflicts(value: unknown): void {
+  if (value !== undefined && value !== 'abort' && value !== 'proceed') throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${value}]`);
 }
 
+function checkByQueryParams(request: FastifyRequest, extra: readonly string[] = []): Params {
+  const params = checkParams(request, [...BY_QUERY_PARAMS, ...extra]);
+  checkConflicts(params.conflicts);
+  return params;
+}
 
 function unsupported(what: string, why: string): CdrQueryError {
   return new CdrQueryError('illegal_argument_exception', `[${what}] is not supported by callrouter: ${why}`);
@@ -55,6 +58,7 @@ function byQueryBody(request: FastifyRequest, params: Params, keys: readonly str
   const unknown = Object.keys(body).find((key) => !keys.includes(key));
   if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `Unknown key for a ${tokenKind(body[unknown])} in [${unknown}].`);
   if (body.slice !== undefined) throw unsupported('slice', 'one shard is written in one batch');
+  checkConflicts(body.conflicts);
   return { body, query: (countBody(body, params) as JsonObject).query };
 }
 
