@@ -109,6 +109,20 @@ describe('fields', () => {
   });
 });
 
+describe('templates', () => {
+  it('none are kept: lists are empty, a named one is 404 as Elasticsearch answers, a put is refused saying why', async () => {
+    assert.deepEqual((await call('GET', '/_index_template')).body, { index_templates: [] });
+    assert.deepEqual((await call('GET', '/_component_template')).body, { component_templates: [] });
+    const missing = await call('GET', '/_index_template/cdr-template');
+    assert.deepEqual([missing.status, missing.body.error.type, missing.body.error.reason], [404, 'resource_not_found_exception', 'index template matching [cdr-template] not found']);
+    assert.equal((await api.app.inject({ method: 'HEAD', url: '/_index_template/cdr-template' })).statusCode, 404);
+    assert.deepEqual(await call('GET', '/_template/legacy').then(({ status, body }) => [status, body]), [404, {}]);
+    const put = await call('PUT', '/_index_template/cdr-template', { index_patterns: ['cdr*'], template: {} });
+    assert.deepEqual([put.status, put.body.error.type], [400, 'illegal_argument_exception']);
+    assert.match(put.body.error.reason, /^index template \[cdr-template\] cannot be put: callrouter keeps no templates/);
+  });
+});
+
 describe('writes by query and reindex', () => {
   it('_update_by_query without a script changes nothing, each match a noop; a script or an unknown key is refused by name', async () => {
     const noop = await call('POST', '/cdr/_update_by_query', { query: { term: { 'Domain name': 'one.example' } } });

@@ -23,6 +23,7 @@ import { registerQueryCheckRoutes } from './query-check-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
 import { registerStatsRoutes } from './stats-routes.js';
 import { CompletedTasks, registerTaskRoutes } from './tasks.js';
+import { registerTemplateRoutes } from './templates-routes.js';
 import { registerTermsEnumRoute } from './terms-enum-route.js';
 import { registerWire } from './wire.js';
 
@@ -74,6 +75,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   registerCatRoutes(app, searcher, options.storeFile);
   registerStatsRoutes(app, { searcher, storeFile: options.storeFile });
   registerDiscoveryRoutes(app, options.identityOf);
+  registerTemplateRoutes(app);
   const snapshots: SnapshotSource | undefined =
     store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
   const scrolls = new CursorRegistry('scroll', snapshots);

@@ -133,4 +133,6 @@ def pages_through_point_in_time():
 
 
 step("point in time", pages_through_point_in_time)
+step("template exists", lambda: [es.indices.exists_index_template(name="cdr-template"), es.indices.exists_template(name="cdr-template")])
+step("put template", lambda: es.indices.put_index_template(name="cdr-template", body={"index_patterns": ["cdr*"], "template": {}}))
 print(json.dumps(results))
