@@ -124,6 +124,18 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   };
   for (const url of ['/_alias', '/_aliases', '/:index/_alias', '/:index/_aliases', '/_alias/:name', '/:index/_alias/:name']) app.get(url, aliases);
 
+  // Settings and aliases are fixed: changing them is refused saying why, rather than with a 405 that suggests another method would do.
+  app.put('/:index/_settings', async (request) => {
+    checkParams(request, ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'master_timeout', 'preserve_existing', 'reopen', 'timeout']);
+    throw new CdrQueryError('illegal_argument_exception', `index settings cannot be changed: [${INDEX_NAME}] is one shard with no replicas, always refreshed; callrouter's own settings are in its configuration`);
+  });
+  const refuseAlias = async (request: FastifyRequest) => {
+    checkParams(request, ['master_timeout', 'timeout']);
+    throw new CdrQueryError('illegal_argument_exception', `aliases are not kept: [${INDEX_NAME}] holds every CDR, and [cdr-*-<domain>] names one domain's`);
+  };
+  app.post('/_aliases', refuseAlias);
+  for (const url of ['/:index/_alias/:name', '/:index/_aliases/:name']) app.route({ method: ['PUT', 'POST', 'DELETE'], url, handler: refuseAlias });
+
   // `indices.create`: `cdr` exists from the start, and is the only index kept. Applications that create their index
   // at start and carry on when it exists look for exactly this error type.
   app.put<{ Params: { index: string } }>('/:index', async (request, reply) => {

@@ -109,6 +109,17 @@ describe('fields', () => {
   });
 });
 
+describe('settings and aliases', () => {
+  it('are fixed: a change is refused saying why', async () => {
+    assert.match((await call('PUT', '/cdr/_settings', { index: { refresh_interval: '30s' } })).body.error.reason, /^index settings cannot be changed/);
+    for (const [method, url] of [['PUT', '/cdr/_alias/recent'], ['DELETE', '/cdr/_alias/recent'], ['POST', '/_aliases']] as const) {
+      const refused = await call(method, url, method === 'DELETE' ? undefined : { actions: [] });
+      assert.deepEqual([refused.status, refused.body.error.type], [400, 'illegal_argument_exception'], url);
+      assert.match(refused.body.error.reason, /^aliases are not kept/);
+    }
+  });
+});
+
 describe('templates', () => {
   it('none are kept: lists are empty, a named one is 404 as Elasticsearch answers, a put is refused saying why', async () => {
     assert.deepEqual((await call('GET', '/_index_template')).body, { index_templates: [] });
