@@ -233,7 +233,7 @@ describe('terms lookups', () => {
     assert.deepEqual([noPath.status, noPath.body.error.reason], [400, '[terms] query lookup element requires specifying the path.']);
   });
 
-  it('read only what a request confined to one domain may read', async () => {
+  it('read only what a request confined to one domain may read (and so does a global aggregation)', async () => {
     const store = openSqliteCdrStore({ path: ':memory:' });
     const confined = Fastify();
     await confined.register(cdrHttpPlugin, { store, domainOf: () => 'two.example' });
@@ -242,6 +242,9 @@ describe('terms lookups', () => {
       await store.bulk(`${ndjson.map((line) => JSON.stringify(line)).join('\n')}\n`);
       const response = await confined.inject({ method: 'POST', url: '/cdr/_search', payload: { query: { terms: { 'User ID': { index: 'cdr', id: 'list', path: 'members' } } } } });
       assert.deepEqual(response.json().hits.hits, []);
+      // A global aggregation reads the whole index, but only as much of it as the request may read.
+      const global = await confined.inject({ method: 'POST', url: '/cdr/_search', payload: { size: 0, query: { match_none: {} }, aggs: { all: { global: {} } } } });
+      assert.equal(global.json().aggregations.all.doc_count, 1);
     } finally {
       await confined.close();
       await store.close();

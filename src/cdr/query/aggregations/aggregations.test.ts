@@ -145,6 +145,13 @@ describe('aggregations', () => {
     await assert.rejects(store.search({ size: 0, aggs: { m: { missing: { field: 'User ID', value: 1 } } } }), /\[missing\] query does not support \[value\]/);
     await assert.rejects(store.search({ size: 0, aggs: { f: { filter: { nope: {} } } } }), /unknown query \[nope\]/);
   });
+  it('global: every document of the index whatever the query, only at the top', async () => {
+    const result = (await aggregate({ all: { global: {}, aggs: { users: { cardinality: { field: 'User ID' } } } }, matched: { value_count: { field: 'User ID' } } }, { term: { 'User ID': '102' } })) as Record<string, unknown>;
+    assert.deepEqual(result.all, { doc_count: 4, users: { value: 3 } });
+    assert.deepEqual(result.matched, { value: 1 });
+    await assert.rejects(store.search({ size: 0, aggs: { t: { terms: { field: 'User ID' }, aggs: { g: { global: {} } } } } }), /\[g\] of type \[global\] cannot be a sub-aggregator/);
+    await assert.rejects(store.search({ size: 0, aggs: { g: { global: { field: 'x' } } } }), /does not support \[field\]/);
+  });
   it('terms include and exclude: a regular expression over the whole key, or exact values; exclude wins', async () => {
     const keys = async (terms: Record<string, unknown>) =>
       ((await aggregate({ t: { terms: { field: 'User ID', ...terms } } }))!.t as { buckets: { key: string }[] }).buckets.map((bucket) => bucket.key);

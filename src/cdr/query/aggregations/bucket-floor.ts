@@ -59,6 +59,7 @@ function ownBuckets(spec: AggregationSpec, now: Date): number {
       return spec.filters.length + (spec.otherBucketKey === undefined ? 0 : 1);
     case 'filter':
     case 'missing':
+    case 'global':
       return 1;
     default:
       return 0;

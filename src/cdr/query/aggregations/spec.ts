@@ -114,7 +114,7 @@ function parseAggregation(name: string, body: unknown, limits: AggregationLimits
   }
   const subs = parseAggregations(subsValue, limits, depth + 1);
   if ((RANGE_BUCKET_TYPES as readonly string[]).includes(type)) return parseRangeBuckets(type as RangeBucketSpec['type'], name, spec, subs, limits);
-  if ((SINGLE_BUCKET_TYPES as readonly string[]).includes(type)) return parseSingleBucket(type as SingleBucketSpec['type'], name, spec, subs, limits);
+  if ((SINGLE_BUCKET_TYPES as readonly string[]).includes(type)) return parseSingleBucket(type as SingleBucketSpec['type'], name, spec, subs, limits, depth);
   if (type === 'terms') {
     checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error', 'include', 'exclude'], 'terms');
     const terms: AggregationSpec = {
