@@ -30,7 +30,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT']);
 /** The searches the CDR API runs through the store with the token's domain as a filter. */
 const DOMAIN_FILTERED = new Set(['_search', '_count']);
 /** Elasticsearch endpoints that read although they are POSTed (or DELETEd, for cursors). */
-const READ_BY_POST = new Set(['_search', '_count', '_msearch', '_mget', '_field_caps', '_terms_enum', '_pit', '_search/scroll']);
+const READ_BY_POST = new Set(['_search', '_count', '_msearch', '_mget', '_field_caps', '_terms_enum', '_pit', '_search/scroll', '_validate/query', '_explain/:id', '_search_shards']);
 const CURSOR_CLOSE = new Set(['_pit', '_search/scroll']);
 const WRITE_ENDPOINTS = new Set(['_doc', '_create', '_bulk', '_update', 'freeswitch']);
 
