@@ -76,6 +76,8 @@ describe('stats', () => {
     assert.deepEqual(all._all.total.shard_stats, { total_count: 1 });
     assert.deepEqual(Object.keys(all.indices), ['cdr']);
     assert.deepEqual([all.indices.cdr.health, all.indices.cdr.status], ['green', 'open']);
+    const shards = (await call('GET', '/_all/_stats/docs?level=shards')).body.indices.cdr.shards;
+    assert.deepEqual(shards, { '0': [{ routing: { state: 'STARTED', primary: true, node: 'callrouter-node', relocating_node: null }, docs: { count: 4, deleted: 0, total_size_in_bytes: 0 } }] });
     const docs = (await call('GET', '/cdr/_stats/docs,indexing')).body;
     assert.deepEqual(Object.keys(docs._all.primaries), ['docs']);
     assert.deepEqual((await call('GET', '/logs-*/_stats')).body.indices, {});

@@ -11,6 +11,7 @@ import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
 import { checkIndex, CLUSTER_NAME, CLUSTER_UUID, COMPATIBLE_VERSION, INDEX_UUID } from './cluster-routes.js';
 import { booleanParam, checkParams } from './params.js';
+import { NODE_ID } from './discovery-routes.js';
 import type { Searcher } from './searcher.js';
 import { storeBytes } from './store-size.js';
 
@@ -31,6 +32,11 @@ function requestedMetrics(request: FastifyRequest<{ Params: { metric?: string } 
     throw new CdrQueryError('illegal_argument_exception', `request [${request.url.split('?')[0]}] contains unrecognized metric${unknown.length > 1 ? 's' : ''}: [${unknown.join('], [')}]`);
   }
   return names.includes('_all') ? KEPT_METRICS : KEPT_METRICS.filter((metric) => names.includes(metric));
+}
+
+/** `level=shards`: the one shard, its routing and the same stats. */
+function oneShard(stats: Record<string, unknown>) {
+  return { '0': [{ routing: { state: 'STARTED', primary: true, node: NODE_ID, relocating_node: null }, ...stats }] };
 }
 
 export function registerStatsRoutes(app: FastifyInstance, { searcher, storeFile }: StatsSource): void {
@@ -58,7 +64,7 @@ export function registerStatsRoutes(app: FastifyInstance, { searcher, storeFile 
     return {
       _shards: { total: shards, successful: shards, failed: 0 },
       _all: { primaries: stats, total: stats },
-      indices: covered && params.level !== 'cluster' ? { [INDEX_NAME]: { uuid: INDEX_UUID, health: 'green', status: 'open', primaries: stats, total: stats } } : {},
+      indices: covered && params.level !== 'cluster' ? { [INDEX_NAME]: { uuid: INDEX_UUID, health: 'green', status: 'open', primaries: stats, total: stats, ...(params.level === 'shards' ? { shards: oneShard(stats) } : {}) } } : {},
     };
   };
   for (const url of ['/_stats', '/_stats/:metric', '/:index/_stats', '/:index/_stats/:metric']) app.get(url, indexStats);
