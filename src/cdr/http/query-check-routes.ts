@@ -42,10 +42,10 @@ export function registerQueryCheckRoutes(app: FastifyInstance, searcher: Searche
     const shards = target.kind === 'none' ? { total: 0, successful: 0, failed: 0 } : SHARDS_ONE;
     try {
       const body = queryOf(request, params, 'validate') ?? {};
+      const explanation = JSON.stringify(body.query ?? { match_all: {} });
       // Validating parses without running: a lookup's shape is checked, its document is not fetched.
       for (const { holder, field } of findTermsLookups(body)) holder[field] = [];
       parseSearchRequest(body, { countOnly: true });
-      const explanation = JSON.stringify(body.query ?? { match_all: {} });
       return { _shards: shards, valid: true, ...(explain ? { explanations: [{ index: INDEX_NAME, valid: true, explanation }] } : {}) };
     } catch (error) {
       if (!(error instanceof CdrQueryError)) throw error;
