@@ -82,6 +82,7 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     assert.deepEqual(results['put_mapping conflict'], { status: 400, error: 'illegal_argument_exception' });
     assert.deepEqual(ok('delete_by_query as a task'), [true, 1]);
     assert.deepEqual(ok('point in time'), [12, 1]);
+    assert.deepEqual(ok('cluster state'), ['cdr']);
     // A document's own _source wins over the parameters'.
     assert.deepEqual(ok('mget with a source per document'), [{ 'User ID': '101' }, { 'Call direction': 'outbound' }, null]);
     // An application making sure of its template hears there is none, and its put is refused with the reason.

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CAT_PARAMS, catTable, type CatColumn } from './cat-table.js';
-import { CLUSTER_NAME } from './cluster-routes.js';
-import { NODE_ID, nodeAddress } from './discovery-routes.js';
+import { CLUSTER_NAME, NODE_ID } from './cluster-routes.js';
+import { nodeAddress } from './discovery-routes.js';
 import { checkParams } from './params.js';
 
 const MASTER_COLUMNS: readonly CatColumn[] = [

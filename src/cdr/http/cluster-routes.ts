@@ -24,10 +24,15 @@ export const COMPATIBLE_VERSION = '8.15.0';
 export const CLUSTER_NAME = 'callrouter';
 export const CLUSTER_UUID = 'callrouter-cdr';
 export const INDEX_UUID = 'callrouter-cdr-index';
+export const NODE_ID = 'callrouter-node';
+export const NODE_ROLES = ['data', 'ingest', 'master'];
 const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
-const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
+export const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
 
 type IndexParams = { Params: { index?: string } };
+
+/** The one shard of `cdr`, started on this node, as routing tables and search shards describe it. */
+export const SHARD_ROUTING = { state: 'STARTED', primary: true, node: NODE_ID, relocating_node: null, shard: 0, index: INDEX_NAME, allocation_id: { id: 'callrouter-cdr-shard-0' } };
 
 /** Index-level APIs answer for `cdr` (and patterns that cover it); every other name is a missing index. */
 export function checkIndex(index: string | undefined, ignoreUnavailable = false): boolean {

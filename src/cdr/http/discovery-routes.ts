@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
-import { COMPATIBLE_VERSION } from './cluster-routes.js';
+import { COMPATIBLE_VERSION, NODE_ID, NODE_ROLES } from './cluster-routes.js';
 import { resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 
@@ -18,8 +18,6 @@ export interface RequestIdentity {
   roles: string[];
 }
 
-export const NODE_ID = 'callrouter-node';
-export const NODE_ROLES = ['data', 'ingest', 'master'];
 const BUILD = { hash: 'callrouter', date: '2024-08-05T10:05:34.233336849Z' };
 
 /** The address the request reached this node at, as the socket has it and as an ip, and with its port as Elasticsearch publishes it. */

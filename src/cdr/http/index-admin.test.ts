@@ -92,6 +92,16 @@ describe('stats', () => {
     assert.deepEqual(stats.nodes.versions, ['8.15.0']);
     assert.deepEqual((await call('GET', '/_cluster/settings')).body, { persistent: {}, transient: {} });
   });
+
+  it('cluster state: the parts named, the index in the metadata and the routing table, the master', async () => {
+    const state = (await call('GET', '/_cluster/state')).body;
+    assert.deepEqual([state.cluster_name, state.master_node, Object.keys(state.metadata.indices), state.metadata.indices.cdr.state], ['callrouter', 'callrouter-node', ['cdr'], 'open']);
+    assert.equal(state.metadata.indices.cdr.mappings._doc.properties['User ID'].type, 'keyword');
+    assert.deepEqual(state.routing_table.indices.cdr.shards['0'][0].state, 'STARTED');
+    assert.deepEqual(Object.keys((await call('GET', '/_cluster/state/master_node,nodes')).body).sort(), ['cluster_name', 'cluster_uuid', 'master_node', 'nodes']);
+    assert.deepEqual((await call('GET', '/_cluster/state/metadata/logs-*')).body.metadata.indices, {});
+    assert.equal((await call('GET', '/_cluster/state/colour')).body.error.reason, 'request [/_cluster/state/colour] contains unrecognized metric: [colour]');
+  });
 });
 
 describe('fields', () => {

@@ -12,6 +12,7 @@ import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js'
 import { registerByQueryRoutes } from './by-query-routes.js';
 import { registerCatRoutes } from './cat-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
+import { registerClusterStateRoute } from './cluster-state-route.js';
 import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
 import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
@@ -70,6 +71,7 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
 
   const mapping = { mappedFields: () => store.mappedFields() };
   registerClusterRoutes(app, mapping);
+  registerClusterStateRoute(app, mapping);
   registerPutMappingRoute(app, mapping);
   registerFieldsRoutes(app, mapping, searcher);
   registerCatRoutes(app, searcher, options.storeFile);

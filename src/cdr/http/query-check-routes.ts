@@ -12,8 +12,8 @@ import { INDEX_NAME } from '../query/execute.js';
 import { parseSearchRequest } from '../query/parse-request.js';
 import { findTermsLookups } from '../query/terms-lookup.js';
 import { CdrQueryError } from '../store.js';
-import { CLUSTER_NAME, COMPATIBLE_VERSION } from './cluster-routes.js';
-import { NODE_ID, NODE_ROLES, nodeAddress } from './discovery-routes.js';
+import { CLUSTER_NAME, COMPATIBLE_VERSION, NODE_ID, NODE_ROLES, SHARD_ROUTING } from './cluster-routes.js';
+import { nodeAddress } from './discovery-routes.js';
 import { requestTarget, resolveIndices } from './indices.js';
 import { booleanParam, checkParams, type Params } from './params.js';
 import { countBody, QUERY_STRING_PARAMS, scoreExplanation } from './search-params.js';
@@ -90,7 +90,7 @@ export function registerQueryCheckRoutes(app: FastifyInstance, searcher: Searche
     return {
       nodes: { [NODE_ID]: node },
       indices: { [INDEX_NAME]: {} },
-      shards: [[{ state: 'STARTED', primary: true, node: NODE_ID, relocating_node: null, shard: 0, index: INDEX_NAME, allocation_id: { id: 'callrouter-cdr-shard-0' } }]],
+      shards: [[SHARD_ROUTING]],
     };
   };
   for (const url of ['/_search_shards', '/:index/_search_shards']) app.route({ method: ['GET', 'POST'], url, handler: searchShards });

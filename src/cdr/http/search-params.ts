@@ -9,7 +9,7 @@ import { isObject, type JsonObject } from '../query/errors.js';
 import type { SearchResponse } from '../store.js';
 import { CdrQueryError } from '../store.js';
 import { INDEX_NAME } from '../query/execute.js';
-import { NODE_ID } from './discovery-routes.js';
+import { NODE_ID } from './cluster-routes.js';
 import { booleanParam, integerParam, listParam, type Params } from './params.js';
 import { typedAggregations, type FieldTypeOf } from './typed-keys.js';
 

@@ -9,9 +9,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
-import { checkIndex, CLUSTER_NAME, CLUSTER_UUID, COMPATIBLE_VERSION, INDEX_UUID } from './cluster-routes.js';
+import { checkIndex, CLUSTER_NAME, CLUSTER_UUID, COMPATIBLE_VERSION, INDEX_UUID, SHARD_ROUTING } from './cluster-routes.js';
 import { booleanParam, checkParams } from './params.js';
-import { NODE_ID } from './discovery-routes.js';
 import type { Searcher } from './searcher.js';
 import { storeBytes } from './store-size.js';
 
@@ -36,7 +35,8 @@ function requestedMetrics(request: FastifyRequest<{ Params: { metric?: string } 
 
 /** `level=shards`: the one shard, its routing and the same stats. */
 function oneShard(stats: Record<string, unknown>) {
-  return { '0': [{ routing: { state: 'STARTED', primary: true, node: NODE_ID, relocating_node: null }, ...stats }] };
+  const { state, primary, node, relocating_node } = SHARD_ROUTING;
+  return { '0': [{ routing: { state, primary, node, relocating_node }, ...stats }] };
 }
 
 export function registerStatsRoutes(app: FastifyInstance, { searcher, storeFile }: StatsSource): void {

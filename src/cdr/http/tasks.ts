@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { CdrQueryError } from '../store.js';
-import { NODE_ID } from './discovery-routes.js';
+import { NODE_ID } from './cluster-routes.js';
 import { checkParams } from './params.js';
 
 const KEPT_TASKS = 100;

@@ -134,6 +134,7 @@ def pages_through_point_in_time():
 
 step("point in time", pages_through_point_in_time)
 step("mget with a source per document", lambda: [doc.get("_source") for doc in es.mget(index="cdr", body={"docs": [{"_id": "py-1", "_source": ["User ID"]}, {"_id": "py-2"}, {"_id": "py-3", "_source": False}]}, _source_includes="Call direction")["docs"]])
+step("cluster state", lambda: list(es.cluster.state(metric="metadata")["metadata"]["indices"]))
 step("template exists", lambda: [es.indices.exists_index_template(name="cdr-template"), es.indices.exists_template(name="cdr-template")])
 step("put template", lambda: es.indices.put_index_template(name="cdr-template", body={"index_patterns": ["cdr*"], "template": {}}))
 print(json.dumps(results))
