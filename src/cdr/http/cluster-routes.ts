@@ -11,7 +11,7 @@ import type { FieldType } from '../mapping.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { mappingProperties } from '../query/mapping-view.js';
 import { CdrQueryError } from '../store.js';
-import { indexNotFound, resolveIndices } from './indices.js';
+import { indexNotFound, isApiName, resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 import { noHandler } from './wire.js';
 
@@ -173,7 +173,7 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
   app.get<{ Params: { index: string } }>('/:index', async (request, reply) => {
     // `/_stats`, `/_tasks`, …: APIs not kept here, not index names.
-    if (request.params.index.startsWith('_')) return noHandler(request, reply);
+    if (isApiName(request.params.index)) return noHandler(request, reply);
     checkParams(request, ['allow_no_indices', 'expand_wildcards', 'features', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
     if (!checkIndex(request.params.index)) throw indexNotFound(request.params.index);
     return {

@@ -36,6 +36,9 @@ describe('paths and methods with no handler', () => {
     // `/:index` does not take API names: `_tasks` is not an index, so no method is allowed there.
     assert.deepEqual((await call('POST', '/_tasks')).body, { error: 'no handler found for uri [/_tasks] and method [POST]', status: 400 });
     assert.deepEqual((await call('PUT', '/foo/bar')).body, { error: 'no handler found for uri [/foo/bar] and method [PUT]', status: 400 });
+    // `_all` is an index expression, not an API name.
+    assert.equal((await call('PUT', '/_all/_search')).status, 405);
+    assert.deepEqual(Object.keys((await call('GET', '/_all')).body), ['cdr']);
   });
 
   it('on a port shared with other APIs, only Elasticsearch-shaped paths get its answers', async () => {

@@ -19,6 +19,11 @@ export interface ResolveOptions {
 
 const DOMAIN_PATTERN = /^cdr-\*-(.+)$/;
 
+/** An `_api` name where an index name could stand in a path (`/_stats`, `/_tasks`): not an index, though `_all` is every one. */
+export function isApiName(name: string): boolean {
+  return name.startsWith('_') && name !== '_all';
+}
+
 export function indexNotFound(name: string): CdrQueryError {
   return new CdrQueryError('index_not_found_exception', `no such index [${name}]`, 404, {
     'resource.type': 'index_or_alias',

@@ -10,6 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { checkJsonDepth } from '../json-depth.js';
 import { CdrQueryError } from '../store.js';
 import { applyFilterPath, compileFilterPath } from './filter-path.js';
+import { isApiName } from './indices.js';
 
 const PRODUCT = 'Elasticsearch';
 /** Body types taken as text; handlers read them as JSON, NDJSON or form data. */
@@ -134,7 +135,8 @@ export function registerWire(app: FastifyInstance, options: WireOptions = {}): v
     // `/:index` routes leave `_api` names to no handler (`GET /_stats` is not an index): they do not allow a method there.
     const allowed = ROUTED_METHODS.filter((method) => {
       const route = app.findRoute({ method, url: path });
-      return route !== null && !(route.params as Record<string, string>).index?.startsWith('_');
+      const index = (route?.params as Record<string, string> | undefined)?.index;
+      return route !== null && !(index !== undefined && isApiName(index));
     });
     if (allowed.length > 0) {
       reply.status(405).header('allow', allowed.join(','));
