@@ -41,6 +41,18 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
   return body;
 }
 
+/**
+ * The `get` of an answer that may carry the document (`_update`, `_explain`): when its source is asked for, in the
+ * parameters or the body's `_source`, the document filtered as asked; undefined when it is not asked for.
+ */
+export async function getAsAsked(searcher: Searcher, request: FastifyRequest, id: string, params: Params, bodySource?: unknown): Promise<{ found: boolean; _source?: unknown } | undefined> {
+  const asked = (params._source !== undefined && params._source !== 'false') || params._source_includes !== undefined || params._source_excludes !== undefined || (bodySource !== undefined && bodySource !== false);
+  if (!asked) return undefined;
+  const { body: search } = searchBody({ query: { ids: { values: [id] } }, size: 1, ...(bodySource === undefined ? {} : { _source: bodySource }) }, params);
+  const [hit] = (await searcher.search({ kind: 'all' }, search, request)).hits.hits;
+  return { found: hit !== undefined, ...(hit?._source === undefined ? {} : { _source: hit._source }) };
+}
+
 export interface DocumentRoutesOptions {
   store: Pick<CdrService, 'write' | 'bulk'>;
   searcher: Searcher;
@@ -86,11 +98,8 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     const body = objectBody(request);
     const response = await writeOne(reply, params, updateItem(request.params.id!, body, 'update'));
     // Asked for its source (parameters or body), the answer carries the document as updated, filtered as asked.
-    const sourceAsked = (params._source !== undefined && params._source !== 'false') || params._source_includes !== undefined || params._source_excludes !== undefined || (body._source !== undefined && body._source !== false);
-    if (!sourceAsked) return response;
-    const { body: search } = searchBody({ query: { ids: { values: [request.params.id!] } }, size: 1, ...(body._source === undefined ? {} : { _source: body._source }) }, params);
-    const [hit] = (await searcher.search({ kind: 'all' }, search, request)).hits.hits;
-    return { ...response, get: { found: hit !== undefined, ...(hit?._source === undefined ? {} : { _source: hit._source }) } };
+    const get = await getAsAsked(searcher, request, request.params.id!, params, body._source);
+    return get === undefined ? response : { ...response, get };
   });
 
   const get = async (request: FastifyRequest<DocParams>, sourceOnly: boolean) => {

@@ -210,6 +210,8 @@ describe('query checks', () => {
     assert.equal((await call('GET', '/cdr/_explain/b?q=User%5C%20ID:101')).body.matched, false);
     assert.deepEqual(await call('POST', '/cdr/_explain/none', { query: { match_all: {} } }).then(({ status, body }) => [status, body]), [404, { _index: 'cdr', _id: 'none', matched: false }]);
     assert.equal((await call('POST', '/cdr/_explain/a', {})).body.error.type, 'action_request_validation_exception');
+    const withSource = (await call('POST', '/cdr/_explain/a?_source_includes=User%20ID', { query: { match_all: {} } })).body;
+    assert.deepEqual(withSource.get, { found: true, _source: { 'User ID': '101' } });
   });
 
   it('explain in a search: each hit explained; a sort without track_scores still shows no scores', async () => {

@@ -14,6 +14,7 @@ import { findTermsLookups } from '../query/terms-lookup.js';
 import { CdrQueryError } from '../store.js';
 import { CLUSTER_NAME, COMPATIBLE_VERSION, NODE_ID, NODE_ROLES, SHARD_ROUTING } from './cluster-routes.js';
 import { nodeAddress } from './discovery-routes.js';
+import { getAsAsked } from './document-routes.js';
 import { requestTarget, resolveIndices } from './indices.js';
 import { booleanParam, checkParams, type Params } from './params.js';
 import { countBody, QUERY_STRING_PARAMS, scoreExplanation } from './search-params.js';
@@ -57,9 +58,7 @@ export function registerQueryCheckRoutes(app: FastifyInstance, searcher: Searche
 
   const explain = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
     const params = checkParams(request, [...QUERY_STRING_PARAMS, '_source', '_source_includes', '_source_excludes', 'stored_fields', 'routing', 'preference']);
-    if (params._source !== undefined || params._source_includes !== undefined || params._source_excludes !== undefined || params.stored_fields !== undefined) {
-      throw new CdrQueryError('illegal_argument_exception', '[_explain] with the document (_source, stored_fields) is not supported by callrouter: get it with _doc');
-    }
+    if (params.stored_fields !== undefined) throw new CdrQueryError('illegal_argument_exception', '[stored_fields] is not supported by callrouter in [_explain]: CDRs have no stored fields but _source');
     const index = request.params.index!;
     if (resolveIndices(index).kind !== 'all' || index.includes(',') || index.includes('*')) {
       throw new CdrQueryError('illegal_argument_exception', `[_explain] needs the one index [${INDEX_NAME}], got [${index}]`);
@@ -78,7 +77,8 @@ export function registerQueryCheckRoutes(app: FastifyInstance, searcher: Searche
     }
     const hit = scored.hits.hits[0];
     const explanation = hit ? scoreExplanation(hit._score ?? 0) : { value: 0, description: 'no matching clause', details: [] };
-    return { _index: INDEX_NAME, _id: id, matched: hit !== undefined, explanation };
+    const get = await getAsAsked(searcher, request, id, params);
+    return { _index: INDEX_NAME, _id: id, matched: hit !== undefined, explanation, ...(get === undefined ? {} : { get }) };
   };
   app.route({ method: ['GET', 'POST'], url: '/:index/_explain/:id', handler: explain });
 
