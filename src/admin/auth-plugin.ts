@@ -42,6 +42,8 @@ export interface AuthOptions {
   tokens: TokenVerifier;
   /** Sessions of admin accounts (the console's sign-in); without it only tokens are accepted. */
   sessions?: SessionVerifier;
+  /** How refusals of a URL no route claims are written: by default Elasticsearch's shape for its endpoints' paths, fastify's for others. */
+  unknownRoutes?: ErrorDialect;
 }
 
 /** The session cookie (HttpOnly) and the CSRF token's (readable by the console, which echoes it in CSRF_HEADER). */
@@ -84,7 +86,7 @@ async function auth(app: FastifyInstance, options: AuthOptions): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     const access = accessOf(request);
     if (access?.public) return;
-    const dialect: ErrorDialect = access?.dialect ?? (elasticsearchEndpoint(request.url) === undefined ? 'plain' : 'elasticsearch');
+    const dialect: ErrorDialect = access?.dialect ?? options.unknownRoutes ?? (elasticsearchEndpoint(request.url) === undefined ? 'plain' : 'elasticsearch');
     const presented = presentedToken(request.headers.authorization);
     let principal: Principal | undefined;
     if (presented.kind === 'none') {

@@ -46,6 +46,13 @@ test('Elasticsearch routes other modules may add are classified by endpoint, wit
   assert.equal(summary('DELETE', '/cdr/_doc/:id'), 'admin all elasticsearch');
   assert.equal(summary('POST', '/cdr/_delete_by_query'), 'admin all elasticsearch');
   assert.equal(summary('PUT', '/cdr/_mapping'), 'admin all elasticsearch');
+  assert.equal(summary('DELETE', '/:index'), 'admin all elasticsearch');
+  assert.equal(summary('POST', '/:index/_update_by_query'), 'admin all elasticsearch');
+  assert.equal(summary('POST', '/_reindex'), 'admin all elasticsearch');
+  // Asking about a query or a document is reading, even POSTed.
+  for (const url of ['/:index/_validate/query', '/:index/_explain/:id', '/:index/_search_shards']) assert.equal(summary('POST', url), 'cdr.read all elasticsearch', url);
+  assert.equal(summary('GET', '/_stats'), 'cdr.read all elasticsearch');
+  assert.equal(summary('GET', '/_tasks/:task'), 'cdr.read all elasticsearch');
 });
 
 test('anything else is for admin tokens until someone says otherwise', () => {

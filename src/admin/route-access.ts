@@ -30,7 +30,7 @@ const WRITE_METHODS = new Set(['POST', 'PUT']);
 /** The searches the CDR API runs through the store with the token's domain as a filter. */
 const DOMAIN_FILTERED = new Set(['_search', '_count']);
 /** Elasticsearch endpoints that read although they are POSTed (or DELETEd, for cursors). */
-const READ_BY_POST = new Set(['_search', '_count', '_msearch', '_mget', '_field_caps', '_terms_enum', '_pit', '_search/scroll']);
+const READ_BY_POST = new Set(['_search', '_count', '_msearch', '_mget', '_field_caps', '_terms_enum', '_pit', '_search/scroll', '_validate/query', '_explain/:id', '_search_shards']);
 const CURSOR_CLOSE = new Set(['_pit', '_search/scroll']);
 const WRITE_ENDPOINTS = new Set(['_doc', '_create', '_bulk', '_update', 'freeswitch']);
 
@@ -80,5 +80,6 @@ function elasticsearchAccess(method: string, endpoint: string): RouteAccess {
     return access('cdr.write', base === '_bulk' ? 'indices:data/write/bulk' : 'indices:data/write/index');
   }
   if (base === '_delete_by_query') return access('admin', 'indices:data/write/delete/byquery');
+  if (endpoint === '' && method === 'DELETE') return access('admin', 'indices:admin/delete');
   return access('admin', method === 'DELETE' ? 'indices:data/write/delete' : 'indices:admin/*');
 }

@@ -316,7 +316,7 @@ export async function startRouter(
         (app) => usersHttpPlugin(app, { directory, contactsOf: (domain, user) => sipServer.contacts(domain, user).length }),
         (app) => voicemailHttpPlugin(app, { directory, voicemail }),
         (app) =>
-          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope, identityOf: requestIdentity }),
+          cdrHttpPlugin(app, { store: cdrStore, timeZoneOf, domainOf: requestDomainScope, identityOf: requestIdentity, storeFile: cdrOptions.path }),
         async (app) => {
           await app.register(adminApiPlugin, {
             prefix: API_PREFIX,

@@ -181,6 +181,9 @@ describe('roles', () => {
     const document = outboundCall(NOW, { userId: '101', to: '0441112233', minutesAgo: 1, domain: SALES });
     assertSecurityException(await request('POST', '/cdr/_doc', { ...as('viewer'), body: document }), 403, /indices:data\/write\/index.*granted by the roles \[admin,cdr-writer\]/);
     assertSecurityException(await request('POST', '/cdr/_bulk', { ...as('viewer'), ndjson: `{"index":{}}\n{}\n` }), 403, /indices:data\/write\/bulk/);
+    // Asking about a query is reading, though POSTed; deleting the index is an admin's (and refused even then).
+    assert.equal((await request('POST', '/cdr/_validate/query', { ...as('viewer'), body: { query: { match_all: {} } } })).body.valid, true);
+    assertSecurityException(await request('DELETE', '/cdr', as('viewer')), 403, /indices:admin\/delete/);
   });
 
   it('domain-admin searches and counts only its domain’s CDRs, even when it asks for another domain', async () => {

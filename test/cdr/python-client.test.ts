@@ -3,7 +3,9 @@
  * (Debian's python3-elasticsearch 7.17, installed by the test command), as a
  * reporting script would use it: bulk load, the last-agent search on a
  * domain's index pattern, aggregations (a composite one paged through), scan (scroll), msearch, mget,
- * update, delete by query, the cat APIs and the mapping. Each answer must be
+ * update, delete by query, the cat APIs and the mapping; then the helpers (streaming_bulk,
+ * parallel_bulk, scan with preserve_order and clear_scroll, reindex) and the calls around them
+ * (explain, validate, stats, terms lookups, update by query, and the index deletion refused). Each answer must be
  * the one Elasticsearch gives; what is not supported, an Elasticsearch error.
  */
 import assert from 'node:assert/strict';
@@ -55,5 +57,36 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     // 101 (two CDRs) and 102 are one edit from 109, 201 is two; 103's CDR was deleted above.
     assert.equal(ok('fuzzy'), 3);
     assert.deepEqual(results.unsupported, { status: 400, error: 'parsing_exception' });
+
+    assert.deepEqual(ok('streaming_bulk'), [true, true, true]);
+    assert.deepEqual(ok('streaming_bulk errors'), [409]);
+    assert.equal(ok('parallel_bulk'), 12);
+    assert.deepEqual(ok('scan preserve_order'), ['pb-11', 'pb-10', 'pb-9']);
+    // 4 left of the first 5, and the 12 loaded in parallel; the scroll left open is freed by clear_scroll _all.
+    assert.deepEqual(ok('scan clear_scroll=False'), [16, 1]);
+    // helpers.reindex (scan + bulk) into the same index rewrites each CDR as it is; the reindex API is refused as Elasticsearch refuses that.
+    assert.equal(ok('helpers.reindex into cdr'), 12);
+    assert.deepEqual(results['reindex API'], { status: 400, error: 'action_request_validation_exception' });
+    assert.equal(ok('count q'), 12);
+    assert.deepEqual(ok('exists'), [true, false]);
+    assert.equal(ok('get_source'), '102');
+    assert.equal(ok('explain'), true);
+    assert.deepEqual(ok('validate_query'), [true, false]);
+    assert.equal(ok('stats'), 16);
+    assert.deepEqual(results['delete index'], { status: 400, error: 'illegal_argument_exception' });
+    // 101's two CDRs and 301's twelve.
+    assert.equal(ok('terms lookup'), 14);
+    assert.equal(ok('update_by_query'), 12);
+    // A mapping that agrees with the fields as mapped is acknowledged; a changed type is Elasticsearch's conflict.
+    assert.equal(ok('put_mapping'), true);
+    assert.deepEqual(results['put_mapping conflict'], { status: 400, error: 'illegal_argument_exception' });
+    assert.deepEqual(ok('delete_by_query as a task'), [true, 1]);
+    assert.deepEqual(ok('point in time'), [12, 1]);
+    assert.deepEqual(ok('cluster state'), ['cdr']);
+    // A document's own _source wins over the parameters'.
+    assert.deepEqual(ok('mget with a source per document'), [{ 'User ID': '101' }, { 'Call direction': 'outbound' }, null]);
+    // An application making sure of its template hears there is none, and its put is refused with the reason.
+    assert.deepEqual(ok('template exists'), [false, false]);
+    assert.deepEqual(results['put template'], { status: 400, error: 'illegal_argument_exception' });
   });
 });

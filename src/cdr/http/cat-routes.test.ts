@@ -65,4 +65,12 @@ describe('_cat tables', () => {
     assert.match(root.body, /^=\^\.\^=\n/);
     assert.match(root.body, /\n\/_cat\/count\n/);
   });
+
+  it('_cat/master is this node; pending tasks, plugins and templates are empty tables with their columns', async () => {
+    assert.match((await get('/_cat/master?v')).body, /^id +host +ip +node\ncallrouter-node \S+ +\S+ +callrouter\n$/);
+    assert.equal((await get('/_cat/pending_tasks?v')).body, 'insertOrder timeInQueue priority source\n');
+    assert.deepEqual((await get('/_cat/plugins?format=json')).json(), []);
+    assert.equal((await get('/_cat/templates?v&h=n,t')).body, 'n t\n');
+    assert.match((await get('/_cat')).body, /\/_cat\/master\n/);
+  });
 });

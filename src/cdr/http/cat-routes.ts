@@ -2,7 +2,7 @@
  * The `_cat` APIs an operator types at a terminal (`curl :9200/_cat/count?v`):
  * the one index and its one shard, the document count (all CDRs or one
  * domain's pattern), the one node, no aliases and the cluster's health, in
- * Elasticsearch's table format (cat-table.ts).
+ * Elasticsearch's table format (cat-table.ts), sizes as the store takes on disk.
  */
 import { freemem, loadavg, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
@@ -13,6 +13,9 @@ import { CAT_PARAMS, catTable, type CatColumn, type CatRow } from './cat-table.j
 import { resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 import type { Searcher } from './searcher.js';
+import { CLUSTER_CAT_ENDPOINTS, registerClusterCatRoutes } from './cat-cluster-routes.js';
+import { nodeAddress } from './discovery-routes.js';
+import { catBytes, storeBytes } from './store-size.js';
 
 type IndexParams = { Params: { index?: string } };
 
@@ -86,12 +89,10 @@ const NODES_COLUMNS: readonly CatColumn[] = [
   { name: 'name', aliases: ['n'], description: 'node name' },
 ];
 
-const CAT_ENDPOINTS = ['/_cat/aliases', '/_cat/aliases/{alias}', '/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}', '/_cat/nodes', '/_cat/shards', '/_cat/shards/{index}'];
-
-/** The address this request reached, as the node's ip. */
-function nodeIp(request: FastifyRequest): string {
-  return (request.socket.localAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
-}
+const CAT_ENDPOINTS = [
+  ...['/_cat/aliases', '/_cat/aliases/{alias}', '/_cat/count', '/_cat/count/{index}', '/_cat/health', '/_cat/indices', '/_cat/indices/{index}', '/_cat/nodes', '/_cat/shards', '/_cat/shards/{index}'],
+  ...CLUSTER_CAT_ENDPOINTS,
+].sort();
 
 function percent(used: number, total: number): string {
   return String(Math.round((100 * used) / total));
@@ -101,19 +102,21 @@ function clockColumns(now: Date): CatRow {
   return { epoch: String(Math.floor(now.getTime() / 1000)), timestamp: now.toISOString().slice(11, 19) };
 }
 
-export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): void {
+export function registerCatRoutes(app: FastifyInstance, searcher: Searcher, storeFile?: string): void {
   app.get('/_cat', async (request, reply) => {
     checkParams(request, []);
     reply.header('content-type', 'text/plain; charset=UTF-8');
     return `=^.^=\n${CAT_ENDPOINTS.join('\n')}\n`;
   });
+  registerClusterCatRoutes(app);
 
   const indices = async (request: FastifyRequest<IndexParams>, reply: FastifyReply) => {
     const params = checkParams(request, [...CAT_PARAMS, 'pri', 'health', 'expand_wildcards', 'include_unloaded_segments']);
     const rows: CatRow[] = [];
     if (checkIndex(request.params.index, true)) {
-      const { count } = await searcher.count({ kind: 'all' }, {}, request);
-      rows.push({ health: 'green', status: 'open', index: INDEX_NAME, uuid: INDEX_UUID, pri: '1', rep: '0', 'docs.count': String(count), 'docs.deleted': '0', 'store.size': '-', 'pri.store.size': '-', 'dataset.size': '-' });
+      const [{ count }, bytes] = await Promise.all([searcher.count({ kind: 'all' }, {}, request), storeBytes(storeFile)]);
+      const size = catBytes(bytes, params.bytes);
+      rows.push({ health: 'green', status: 'open', index: INDEX_NAME, uuid: INDEX_UUID, pri: '1', rep: '0', 'docs.count': String(count), 'docs.deleted': '0', 'store.size': size, 'pri.store.size': size, 'dataset.size': size });
     }
     return catTable(request, reply, params, 'indices', INDICES_COLUMNS, rows);
   };
@@ -135,8 +138,9 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): voi
     const params = checkParams(request, CAT_PARAMS);
     const rows: CatRow[] = [];
     if (checkIndex(request.params.index, true)) {
-      const { count: documents } = await searcher.count({ kind: 'all' }, {}, request);
-      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: '-', dataset: '-', ip: nodeIp(request), node: CLUSTER_NAME });
+      const [{ count: documents }, bytes] = await Promise.all([searcher.count({ kind: 'all' }, {}, request), storeBytes(storeFile)]);
+      const size = catBytes(bytes, params.bytes);
+      rows.push({ index: INDEX_NAME, shard: '0', prirep: 'p', state: 'STARTED', docs: String(documents), store: size, dataset: size, ip: nodeAddress(request).ip, node: CLUSTER_NAME });
     }
     return catTable(request, reply, params, 'shards', SHARDS_COLUMNS, rows);
   };
@@ -148,7 +152,7 @@ export function registerCatRoutes(app: FastifyInstance, searcher: Searcher): voi
     const heap = getHeapStatistics();
     const [load1, load5, load15] = loadavg().map((load) => load.toFixed(2));
     const row: CatRow = {
-      ip: nodeIp(request),
+      ip: nodeAddress(request).ip,
       'heap.percent': percent(heap.used_heap_size, heap.heap_size_limit),
       'ram.percent': percent(totalmem() - freemem(), totalmem()),
       cpu: '-',

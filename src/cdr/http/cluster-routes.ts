@@ -1,20 +1,19 @@
 /**
  * What clients ask before they search: cluster info (`GET`/`HEAD /`, with a
  * version the 7.x and 8.x clients accept), `_cluster/health`, the index
- * itself (created already: `indices.create` is told so), its `_settings`
- * and (no) `_alias`es, `_mapping`, `_field_caps` and `_refresh` (the `_cat`
- * tables are cat-routes.ts).
+ * itself (created already: `indices.create` is told so; deleting it is
+ * refused), its `_settings` and (no) `_alias`es, `_mapping` and `_refresh`
+ * (field caps are fields-routes.ts, the `_cat` tables cat-routes.ts).
  * callrouter is one node holding one index, `cdr`, in one shard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldType } from '../mapping.js';
 import { INDEX_NAME } from '../query/execute.js';
-import { isObject } from '../query/errors.js';
-import { fieldCapabilities, mappingProperties } from '../query/mapping-view.js';
+import { mappingProperties } from '../query/mapping-view.js';
 import { CdrQueryError } from '../store.js';
-import { indexNotFound, resolveIndices } from './indices.js';
-import { booleanParam, checkParams, listParam } from './params.js';
-import { jsonBody, noHandler } from './wire.js';
+import { indexNotFound, isApiName, resolveIndices } from './indices.js';
+import { booleanParam, checkParams } from './params.js';
+import { noHandler } from './wire.js';
 
 export interface ClusterInfo {
   mappedFields(): [string, FieldType][];
@@ -23,12 +22,17 @@ export interface ClusterInfo {
 /** The Elasticsearch release whose API this answers like; 8.x clients and 7.14+ clients take it with the product header. */
 export const COMPATIBLE_VERSION = '8.15.0';
 export const CLUSTER_NAME = 'callrouter';
-const CLUSTER_UUID = 'callrouter-cdr';
+export const CLUSTER_UUID = 'callrouter-cdr';
 export const INDEX_UUID = 'callrouter-cdr-index';
+export const NODE_ID = 'callrouter-node';
+export const NODE_ROLES = ['data', 'ingest', 'master'];
 const SHARDS_DONE = { total: 1, successful: 1, failed: 0 };
-const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
+export const INDEX_SETTINGS = { index: { number_of_shards: '1', number_of_replicas: '0', uuid: INDEX_UUID, provided_name: INDEX_NAME, version: { created: '8512000' } } };
 
 type IndexParams = { Params: { index?: string } };
+
+/** The one shard of `cdr`, started on this node, as routing tables and search shards describe it. */
+export const SHARD_ROUTING = { state: 'STARTED', primary: true, node: NODE_ID, relocating_node: null, shard: 0, index: INDEX_NAME, allocation_id: { id: 'callrouter-cdr-shard-0' } };
 
 /** Index-level APIs answer for `cdr` (and patterns that cover it); every other name is a missing index. */
 export function checkIndex(index: string | undefined, ignoreUnavailable = false): boolean {
@@ -86,6 +90,12 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   app.get('/_cluster/health', health);
   app.get('/_cluster/health/:index', health);
 
+  // No cluster settings are set: callrouter's are in its own configuration (src/cdr/settings.ts).
+  app.get('/_cluster/settings', async (request) => {
+    const params = checkParams(request, ['flat_settings', 'include_defaults', 'master_timeout', 'timeout']);
+    return { persistent: {}, transient: {}, ...(booleanParam(params, 'include_defaults') ? { defaults: {} } : {}) };
+  });
+
   const mapping = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'local', 'master_timeout']);
     if (!checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'))) return {};
@@ -94,30 +104,14 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   app.get('/_mapping', mapping);
   app.get('/:index/_mapping', mapping);
 
-  const fieldCaps = async (request: FastifyRequest<IndexParams>) => {
-    const params = checkParams(request, ['fields', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'include_unmapped', 'filters', 'types', 'include_empty_fields']);
-    const body = jsonBody(request);
-    const bodyFields = isObject(body) && body.fields !== undefined ? body.fields : undefined;
-    const patterns = listParam(params, 'fields') ?? (Array.isArray(bodyFields) ? bodyFields.map(String) : typeof bodyFields === 'string' ? bodyFields.split(',') : undefined);
-    if (!patterns || patterns.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no fields specified;');
-    if (isObject(body) && isObject(body.runtime_mappings) && Object.keys(body.runtime_mappings).length > 0) {
-      throw new CdrQueryError('illegal_argument_exception', '[runtime_mappings] is not supported by callrouter: it needs scripts');
-    }
-    const covered = checkIndex(request.params.index, booleanParam(params, 'ignore_unavailable'));
-    const filters = listParam(params, 'filters') ?? [];
-    const fields = covered
-      ? fieldCapabilities(info.mappedFields(), { patterns, withMetadata: !filters.includes('-metadata'), withParents: !filters.includes('-parent'), types: listParam(params, 'types') })
-      : {};
-    return { indices: covered ? [INDEX_NAME] : [], fields };
-  };
-  for (const url of ['/_field_caps', '/:index/_field_caps']) app.route({ method: ['GET', 'POST'], url, handler: fieldCaps });
-
-  const refresh = async (request: FastifyRequest<IndexParams>) => {
-    checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards']);
+  // Every acknowledged write is searchable and durable already: a refresh or a flush has nothing left to do.
+  const nothingToDo = (extraParams: readonly string[]) => async (request: FastifyRequest<IndexParams>) => {
+    checkParams(request, ['ignore_unavailable', 'allow_no_indices', 'expand_wildcards', ...extraParams]);
     checkIndex(request.params.index);
     return { _shards: SHARDS_DONE };
   };
-  for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: refresh });
+  for (const url of ['/_refresh', '/:index/_refresh']) app.route({ method: ['GET', 'POST'], url, handler: nothingToDo([]) });
+  for (const url of ['/_flush', '/:index/_flush']) app.route({ method: ['GET', 'POST'], url, handler: nothingToDo(['force', 'wait_if_ongoing']) });
 
   const settings = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
@@ -135,6 +129,18 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
   };
   for (const url of ['/_alias', '/_aliases', '/:index/_alias', '/:index/_aliases', '/_alias/:name', '/:index/_alias/:name']) app.get(url, aliases);
 
+  // Settings and aliases are fixed: changing them is refused saying why, rather than with a 405 that suggests another method would do.
+  app.put('/:index/_settings', async (request) => {
+    checkParams(request, ['allow_no_indices', 'expand_wildcards', 'flat_settings', 'ignore_unavailable', 'master_timeout', 'preserve_existing', 'reopen', 'timeout']);
+    throw new CdrQueryError('illegal_argument_exception', `index settings cannot be changed: [${INDEX_NAME}] is one shard with no replicas, always refreshed; callrouter's own settings are in its configuration`);
+  });
+  const refuseAlias = async (request: FastifyRequest) => {
+    checkParams(request, ['master_timeout', 'timeout']);
+    throw new CdrQueryError('illegal_argument_exception', `aliases are not kept: [${INDEX_NAME}] holds every CDR, and [cdr-*-<domain>] names one domain's`);
+  };
+  app.post('/_aliases', refuseAlias);
+  for (const url of ['/:index/_alias/:name', '/:index/_aliases/:name']) app.route({ method: ['PUT', 'POST', 'DELETE'], url, handler: refuseAlias });
+
   // `indices.create`: `cdr` exists from the start, and is the only index kept. Applications that create their index
   // at start and carry on when it exists look for exactly this error type.
   app.put<{ Params: { index: string } }>('/:index', async (request, reply) => {
@@ -147,10 +153,27 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
     throw new CdrQueryError('illegal_argument_exception', `index [${index}] cannot be created: callrouter keeps every CDR in the one index [${INDEX_NAME}], which exists`);
   });
 
+  // `indices.delete`: the one index is every call's record, so it stays; CDRs go by query. Names as Elasticsearch reads
+  // them for a delete (its default `action.destructive_requires_name`: no wildcards), then ours refused, others missing.
+  app.delete<{ Params: { index: string } }>('/:index', async (request, reply) => {
+    const names = request.params.index.split(',').filter((name) => name !== '');
+    if (names.some((name) => name === '_all' || name.includes('*'))) throw new CdrQueryError('illegal_argument_exception', 'Wildcard expressions or all indices are not allowed');
+    if (request.params.index.startsWith('_')) return noHandler(request, reply);
+    const params = checkParams(request, ['allow_no_indices', 'expand_wildcards', 'ignore_unavailable', 'master_timeout', 'timeout']);
+    const ours = names.filter((name) => name === INDEX_NAME || name.startsWith(`${INDEX_NAME}-`));
+    const missing = names.find((name) => !ours.includes(name));
+    if (missing !== undefined && !booleanParam(params, 'ignore_unavailable')) throw indexNotFound(missing);
+    if (ours.length === 0) return { acknowledged: true };
+    throw new CdrQueryError(
+      'illegal_argument_exception',
+      `index [${ours[0]}] cannot be deleted: callrouter keeps the record of every call in the one index [${INDEX_NAME}]; delete CDRs with _delete_by_query`,
+    );
+  });
+
   // The index itself (`indices.get`, `indices.exists`); a name that is not ours is a 404, HEAD included.
   app.get<{ Params: { index: string } }>('/:index', async (request, reply) => {
     // `/_stats`, `/_tasks`, …: APIs not kept here, not index names.
-    if (request.params.index.startsWith('_')) return noHandler(request, reply);
+    if (isApiName(request.params.index)) return noHandler(request, reply);
     checkParams(request, ['allow_no_indices', 'expand_wildcards', 'features', 'flat_settings', 'ignore_unavailable', 'include_defaults', 'local', 'master_timeout']);
     if (!checkIndex(request.params.index)) throw indexNotFound(request.params.index);
     return {

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { INDEX_NAME } from '../query/execute.js';
 import { CdrQueryError } from '../store.js';
-import { COMPATIBLE_VERSION } from './cluster-routes.js';
+import { COMPATIBLE_VERSION, NODE_ID, NODE_ROLES } from './cluster-routes.js';
 import { resolveIndices } from './indices.js';
 import { booleanParam, checkParams } from './params.js';
 
@@ -18,14 +18,19 @@ export interface RequestIdentity {
   roles: string[];
 }
 
-const NODE_ID = 'callrouter-node';
 const BUILD = { hash: 'callrouter', date: '2024-08-05T10:05:34.233336849Z' };
+
+/** The address the request reached this node at, as the socket has it and as an ip, and with its port as Elasticsearch publishes it. */
+export function nodeAddress(request: FastifyRequest): { address: string; ip: string; publish: string } {
+  const address = request.socket.localAddress ?? '127.0.0.1';
+  const ip = address.replace(/^::ffff:/, '');
+  return { address, ip, publish: `${ip}:${request.socket.localPort ?? 9200}` };
+}
 
 export function registerDiscoveryRoutes(app: FastifyInstance, identityOf?: (request: FastifyRequest) => RequestIdentity | undefined): void {
   const nodes = async (request: FastifyRequest) => {
     checkParams(request, ['flat_settings', 'timeout', 'master_timeout']);
-    const address = request.socket.localAddress ?? '127.0.0.1';
-    const publish = `${address.replace(/^::ffff:/, '')}:${request.socket.localPort ?? 9200}`;
+    const { address, publish } = nodeAddress(request);
     return {
       _nodes: { total: 1, successful: 1, failed: 0 },
       cluster_name: 'callrouter',
@@ -39,7 +44,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, identityOf?: (requ
           build_flavor: 'default',
           build_type: 'callrouter',
           build_hash: BUILD.hash,
-          roles: ['data', 'ingest', 'master'],
+          roles: NODE_ROLES,
           http: { bound_address: [publish], publish_address: publish, max_content_length_in_bytes: 104857600 },
         },
       },

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObject } from '../query/errors.js';
+import { filterSource, parseSourceFilter } from '../query/source-filter.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { checkWriteIndex, updateItem, writeResponse, writeStatus } from '../bulk.js';
 import { CdrQueryError, type CdrService, type ClientWrite } from '../store.js';
@@ -15,6 +16,9 @@ import { registerBulkRoute } from './bulk-route.js';
 import { jsonBody } from './wire.js';
 
 type DocParams = { Params: { index: string; id?: string } };
+
+/** What one `_mget` entry may say besides the parameters. */
+const MGET_DOC_KEYS = ['_id', '_index', 'routing', '_source'];
 
 /** Write options that one durable shard meets as it is. */
 const WRITE_PARAMS = ['refresh', 'timeout', 'wait_for_active_shards', 'routing', 'require_alias', 'require_data_stream'];
@@ -35,6 +39,18 @@ function objectBody(request: FastifyRequest): Record<string, unknown> {
   const body = jsonBody(request);
   if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body is required and must be a JSON object');
   return body;
+}
+
+/**
+ * The `get` of an answer that may carry the document (`_update`, `_explain`): when its source is asked for, in the
+ * parameters or the body's `_source`, the document filtered as asked; undefined when it is not asked for.
+ */
+export async function getAsAsked(searcher: Searcher, request: FastifyRequest, id: string, params: Params, bodySource?: unknown): Promise<{ found: boolean; _source?: unknown } | undefined> {
+  const asked = (params._source !== undefined && params._source !== 'false') || params._source_includes !== undefined || params._source_excludes !== undefined || (bodySource !== undefined && bodySource !== false);
+  if (!asked) return undefined;
+  const { body: search } = searchBody({ query: { ids: { values: [id] } }, size: 1, ...(bodySource === undefined ? {} : { _source: bodySource }) }, params);
+  const [hit] = (await searcher.search({ kind: 'all' }, search, request)).hits.hits;
+  return { found: hit !== undefined, ...(hit?._source === undefined ? {} : { _source: hit._source }) };
 }
 
 export interface DocumentRoutesOptions {
@@ -79,7 +95,11 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
 
   app.post<DocParams>('/:index/_update/:id', async (request, reply) => {
     const params = checkWriteParams(request, ['retry_on_conflict', 'lang', '_source', '_source_includes', '_source_excludes']);
-    return writeOne(reply, params, updateItem(request.params.id!, objectBody(request), 'update'));
+    const body = objectBody(request);
+    const response = await writeOne(reply, params, updateItem(request.params.id!, body, 'update'));
+    // Asked for its source (parameters or body), the answer carries the document as updated, filtered as asked.
+    const get = await getAsAsked(searcher, request, request.params.id!, params, body._source);
+    return get === undefined ? response : { ...response, get };
   });
 
   const get = async (request: FastifyRequest<DocParams>, sourceOnly: boolean) => {
@@ -107,25 +127,33 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     const body = objectBody(request);
     const entries: unknown[] = Array.isArray(body.docs) ? body.docs : Array.isArray(body.ids) ? body.ids.map((id) => ({ _id: id })) : [];
     if (entries.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no documents to get;');
-    const ids = entries.map((entry, position) => {
+    const wanted = entries.map((entry, position) => {
       if (!isObject(entry) || (typeof entry._id !== 'string' && typeof entry._id !== 'number')) {
         throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for doc ${position};`);
       }
       for (const key of Object.keys(entry)) {
-        if (key !== '_id' && key !== '_index' && key !== 'routing') throw new CdrQueryError('illegal_argument_exception', `[mget] per-document [${key}] is not supported by callrouter: give it as a parameter`);
+        if (!MGET_DOC_KEYS.includes(key)) throw new CdrQueryError('illegal_argument_exception', `[mget] per-document [${key}] is not supported by callrouter: give it as a parameter`);
       }
       const index = entry._index === undefined ? request.params.index : String(entry._index);
       if (index === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: index is missing for doc ${position};`);
       checkWriteIndex(index);
-      return String(entry._id);
+      // A document's own `_source` overrides the parameters', as in Elasticsearch.
+      return { id: String(entry._id), source: entry._source === undefined ? undefined : { filter: parseSourceFilter(entry._source) } };
     });
-    const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length, version: true }, params);
-    const hits = new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
+    const ids = wanted.map(({ id }) => id);
+    const fetch = async (searchParams: Params) => {
+      const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length, version: true }, searchParams);
+      return new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
+    };
+    const filtered = await fetch(params);
+    const withoutSourceParams = Object.fromEntries(Object.entries(params).filter(([name]) => !name.startsWith('_source')));
+    const whole = wanted.some(({ source }) => source !== undefined) ? await fetch(withoutSourceParams) : filtered;
     return {
-      docs: ids.map((id) => {
-        const hit = hits.get(id);
+      docs: wanted.map(({ id, source }) => {
+        const hit = (source === undefined ? filtered : whole).get(id);
         if (!hit) return { _index: INDEX_NAME, _id: id, found: false };
-        return { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) };
+        const shown = source === undefined ? hit._source : hit._source && filterSource(hit._source, source.filter);
+        return { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(shown === undefined ? {} : { _source: shown }) };
       }),
     };
   };

@@ -8,6 +8,7 @@
 import { INDEX_NAME } from '../query/execute.js';
 import { globToRegExp } from '../query/glob.js';
 import { CdrQueryError } from '../store.js';
+import { booleanParam, type Params } from './params.js';
 
 export type IndexTarget = { kind: 'all' } | { kind: 'domain'; domain: string } | { kind: 'none' };
 
@@ -17,6 +18,11 @@ export interface ResolveOptions {
 }
 
 const DOMAIN_PATTERN = /^cdr-\*-(.+)$/;
+
+/** An `_api` name where an index name could stand in a path (`/_stats`, `/_tasks`): not an index, though `_all` is every one. */
+export function isApiName(name: string): boolean {
+  return name.startsWith('_') && name !== '_all';
+}
 
 export function indexNotFound(name: string): CdrQueryError {
   return new CdrQueryError('index_not_found_exception', `no such index [${name}]`, 404, {
@@ -54,4 +60,9 @@ export function resolveIndices(expression: string | undefined, options: ResolveO
   if (domains.length === 1) return { kind: 'domain', domain: domains[0] };
   if (options.allowNoIndices === false) throw indexNotFound(names.join(','));
   return { kind: 'none' };
+}
+
+/** What a request covers: its path's index expression, read with its `ignore_unavailable` and `allow_no_indices`. */
+export function requestTarget(index: string | undefined, params: Params): IndexTarget {
+  return resolveIndices(index, { ignoreUnavailable: booleanParam(params, 'ignore_unavailable'), allowNoIndices: booleanParam(params, 'allow_no_indices') });
 }

@@ -9,14 +9,22 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CdrQueryError, type CdrService, type SearchOptions } from '../store.js';
+import { registerByQueryRoutes } from './by-query-routes.js';
 import { registerCatRoutes } from './cat-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
+import { registerClusterStateRoute } from './cluster-state-route.js';
 import { registerDiscoveryRoutes, type RequestIdentity } from './discovery-routes.js';
 import { CursorRegistry, type SnapshotSource } from './cursors.js';
 import { registerDocumentRoutes } from './document-routes.js';
+import { registerFieldsRoutes } from './fields-routes.js';
 import { registerFreeswitchRoute } from './freeswitch-route.js';
 import { createSearcher } from './searcher.js';
+import { registerPutMappingRoute } from './put-mapping.js';
+import { registerQueryCheckRoutes } from './query-check-routes.js';
 import { registerSearchRoutes } from './search-routes.js';
+import { registerStatsRoutes } from './stats-routes.js';
+import { CompletedTasks, registerTaskRoutes } from './tasks.js';
+import { registerTemplateRoutes } from './templates-routes.js';
 import { registerTermsEnumRoute } from './terms-enum-route.js';
 import { registerWire } from './wire.js';
 
@@ -35,11 +43,15 @@ export interface CdrHttpOptions {
   domainOf?: (request: FastifyRequest) => string | undefined;
   /** Who the request's credentials name, for `_security/_authenticate` (src/admin). */
   identityOf?: (request: FastifyRequest) => RequestIdentity | undefined;
+  /** The server holds this API alone (`cdr serve`): an unknown path of any shape is answered as Elasticsearch answers it. */
+  soleApi?: boolean;
+  /** The store's SQLite file, whose size `_stats` reports. */
+  storeFile?: string;
 }
 
 export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOptions): Promise<void> {
   const { store } = options;
-  registerWire(app);
+  registerWire(app, { everyPath: options.soleApi });
 
   const clientGone = new WeakMap<FastifyRequest, AbortSignal>();
   app.addHook('onRequest', async (request, reply) => {
@@ -57,9 +69,15 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
   };
   const searcher = createSearcher(store, searchOptions);
 
-  registerClusterRoutes(app, { mappedFields: () => store.mappedFields() });
-  registerCatRoutes(app, searcher);
+  const mapping = { mappedFields: () => store.mappedFields() };
+  registerClusterRoutes(app, mapping);
+  registerClusterStateRoute(app, mapping);
+  registerPutMappingRoute(app, mapping);
+  registerFieldsRoutes(app, mapping, searcher);
+  registerCatRoutes(app, searcher, options.storeFile);
+  registerStatsRoutes(app, { searcher, storeFile: options.storeFile });
   registerDiscoveryRoutes(app, options.identityOf);
+  registerTemplateRoutes(app);
   const snapshots: SnapshotSource | undefined =
     store.openSnapshot && store.closeSnapshot ? { openSnapshot: store.openSnapshot.bind(store), closeSnapshot: store.closeSnapshot.bind(store) } : undefined;
   const scrolls = new CursorRegistry('scroll', snapshots);
@@ -69,6 +87,10 @@ export async function cdrHttpPlugin(app: FastifyInstance, options: CdrHttpOption
     pits.closeAll();
   });
   registerSearchRoutes(app, { searcher, scrolls, pits });
+  const tasks = new CompletedTasks();
+  registerByQueryRoutes(app, searcher, tasks);
+  registerTaskRoutes(app, tasks);
+  registerQueryCheckRoutes(app, searcher);
   registerTermsEnumRoute(app, searcher);
   registerDocumentRoutes(app, { store, searcher });
   registerFreeswitchRoute(app, { store, timeZoneOf: options.timeZoneOf ?? (() => 'UTC') });

@@ -8,6 +8,8 @@
 import { isObject, type JsonObject } from '../query/errors.js';
 import type { SearchResponse } from '../store.js';
 import { CdrQueryError } from '../store.js';
+import { INDEX_NAME } from '../query/execute.js';
+import { NODE_ID } from './cluster-routes.js';
 import { booleanParam, integerParam, listParam, type Params } from './params.js';
 import { typedAggregations, type FieldTypeOf } from './typed-keys.js';
 
@@ -28,7 +30,8 @@ const SINGLE_SHARD_PARAMS = [
   'search_type',
   'timeout',
 ];
-const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyze_wildcard', 'lenient', 'analyzer'];
+/** `q` and how it is read: a query_string query in place of the body's. */
+export const QUERY_STRING_PARAMS = ['q', 'df', 'default_operator', 'analyze_wildcard', 'lenient', 'analyzer'];
 
 export const COUNT_PARAMS = [...SINGLE_SHARD_PARAMS, ...QUERY_STRING_PARAMS, 'min_score', 'terminate_after'];
 export const SEARCH_PARAMS = [
@@ -58,6 +61,20 @@ export interface ResponseOptions {
   totalAsInteger: boolean;
   /** With `typed_keys`: the request's aggregations, whose names the response prefixes with their types. */
   typedAggregations?: JsonObject;
+  /** With `explain`: each hit's `_explanation`; `scoresShown` is false where a sort without track_scores leaves `_score` null. */
+  explain?: { scoresShown: boolean };
+}
+
+/** Whether a search shows scores: unsorted, sorted by `_score`, or asked to track them. */
+function scoresShownFor(request: JsonObject): boolean {
+  const sort = request.sort;
+  const sorted = sort !== undefined && !(Array.isArray(sort) && sort.length === 0);
+  return !sorted || request.track_scores === true || JSON.stringify(sort).includes('"_score"');
+}
+
+/** Why a document scores what it scores here: each matching clause counts its boost, summed by bool. */
+export function scoreExplanation(score: number): { value: number; description: string; details: [] } {
+  return { value: score, description: 'sum of the boosts of the matching clauses (callrouter scores each clause as a constant)', details: [] };
 }
 
 function unsupported(what: string, why: string): CdrQueryError {
@@ -118,12 +135,14 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   checkSearchType(params);
   if (body !== undefined && !isObject(body)) return { body: body as JsonObject, response: { totalAsInteger: false } };
   const request: JsonObject = { ...(body ?? {}) };
-  for (const flag of ['explain', 'seq_no_primary_term'] as const) {
-    if (booleanParam(params, flag) || request[flag] === true) throw unsupported(flag, 'documents have no scoring explanation or sequence numbers here');
-  }
+  if (booleanParam(params, 'seq_no_primary_term') || request.seq_no_primary_term === true) throw unsupported('seq_no_primary_term', 'documents have no sequence numbers here');
   if (params.terminate_after !== undefined || request.terminate_after !== undefined) throw unsupported('terminate_after', 'searches always run to the end');
+  const explain = (booleanParam(params, 'explain') ?? false) || request.explain === true;
   delete request.explain;
   delete request.seq_no_primary_term;
+  // An explanation needs each hit's score: scores are kept for it, and shown only where the search would show them.
+  const scoresShown = explain ? scoresShownFor(request) : true;
+  if (explain) request.track_scores = true;
   const query = queryFromParams(params);
   if (query) request.query = query;
   const size = integerParam(params, 'size');
@@ -141,7 +160,7 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   }
   if (params.track_scores !== undefined) request.track_scores = booleanParam(params, 'track_scores');
   if (booleanParam(params, 'version')) request.version = true;
-  const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false };
+  const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false, ...(explain ? { explain: { scoresShown } } : {}) };
   const aggregations = request.aggs ?? request.aggregations;
   if (booleanParam(params, 'typed_keys') && isObject(aggregations)) response.typedAggregations = aggregations;
   return { body: request, response };
@@ -150,6 +169,13 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
 /** Applies the response options to a search response. */
 export function shapeResponse(response: SearchResponse, options: ResponseOptions, fieldType: FieldTypeOf): SearchResponse {
   if (options.typedAggregations && response.aggregations) response.aggregations = typedAggregations(response.aggregations, options.typedAggregations, fieldType);
+  if (options.explain) {
+    for (const hit of response.hits.hits) {
+      Object.assign(hit, { _shard: `[${INDEX_NAME}][0]`, _node: NODE_ID, _explanation: scoreExplanation(hit._score ?? 0) });
+      if (!options.explain.scoresShown) hit._score = null;
+    }
+    if (!options.explain.scoresShown) response.hits.max_score = null;
+  }
   if (options.totalAsInteger) {
     const total = response.hits.total?.value ?? -1;
     (response.hits as unknown as JsonObject).total = total;

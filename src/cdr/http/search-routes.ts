@@ -8,20 +8,14 @@ import { checkJsonDepth } from '../json-depth.js';
 import { isObject, type JsonObject } from '../query/errors.js';
 import { CdrQueryError } from '../store.js';
 import { continueScroll, openScroll, searchPointInTime, type CursorSearch } from './cursor-search.js';
-import { checkKeepAlive, contextMissing, type CursorRegistry } from './cursors.js';
-import { resolveIndices, type IndexTarget } from './indices.js';
+import { checkKeepAlive } from './cursors.js';
+import { requestTarget, type IndexTarget } from './indices.js';
 import { booleanParam, checkParams, durationParam, type Params } from './params.js';
 import { COUNT_PARAMS, SEARCH_PARAMS, countBody, searchBody, shapeResponse } from './search-params.js';
 import { jsonBody, textBody } from './wire.js';
 
 type IndexParams = { Params: { index?: string; scroll_id?: string } };
 
-function targetOf(index: string | undefined, params: Params): IndexTarget {
-  return resolveIndices(index, { ignoreUnavailable: booleanParam(params, 'ignore_unavailable'), allowNoIndices: booleanParam(params, 'allow_no_indices') });
-}
-
-/** What one local shard meets as it is: deletes run in one batch, with no versions to conflict. */
-const DELETE_BY_QUERY_PARAMS = ['conflicts', 'refresh', 'timeout', 'wait_for_completion', 'wait_for_active_shards', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'routing'];
 
 const SHARDS_ONE = { total: 1, successful: 1, skipped: 0, failed: 0 };
 
@@ -35,26 +29,16 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
       if (params.scroll !== undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: using [point in time] is not allowed in a scroll context;');
       return searchPointInTime(context, request, request.params.index, body, response);
     }
-    const target = targetOf(request.params.index, params);
+    const target = requestTarget(request.params.index, params);
     if (params.scroll !== undefined) return openScroll(context, request, target, body, params.scroll, response);
     return shapeResponse(await searcher.search(target, body, request), response, searcher.fieldType);
   };
   const count = async (request: FastifyRequest<IndexParams>) => {
     const params = checkParams(request, COUNT_PARAMS);
-    return searcher.count(targetOf(request.params.index, params), countBody(jsonBody(request), params), request);
+    return searcher.count(requestTarget(request.params.index, params), countBody(jsonBody(request), params), request);
   };
   for (const url of ['/_search', '/:index/_search']) app.route({ method: ['GET', 'POST'], url, handler: search });
   for (const url of ['/_count', '/:index/_count']) app.route({ method: ['GET', 'POST'], url, handler: count });
-
-  app.post<IndexParams>('/:index/_delete_by_query', async (request) => {
-    const params = checkParams(request, DELETE_BY_QUERY_PARAMS);
-    if (params.conflicts !== undefined && params.conflicts !== 'abort' && params.conflicts !== 'proceed') {
-      throw new CdrQueryError('illegal_argument_exception', `conflicts may only be "proceed" or "abort" but was [${params.conflicts}]`);
-    }
-    const body = jsonBody(request);
-    if (!isObject(body) || body.query === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: query is missing;');
-    return searcher.deleteByQuery(targetOf(request.params.index, params), body, request);
-  });
 
   const msearch = async (request: FastifyRequest<IndexParams>) => {
     const started = performance.now();
@@ -66,7 +50,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
         const itemParams = { ...params, ...stringValues(item.header) };
         delete (itemParams as Record<string, string>).index;
         const { body, response } = searchBody(item.body, itemParams);
-        responses.push({ ...shapeResponse(await searcher.search(targetOf(index, itemParams), body, request), response, searcher.fieldType), status: 200 });
+        responses.push({ ...shapeResponse(await searcher.search(requestTarget(index, itemParams), body, request), response, searcher.fieldType), status: 200 });
       } catch (error) {
         if (!(error instanceof CdrQueryError)) throw error;
         responses.push({ ...error.toResponse() });
@@ -77,7 +61,7 @@ export function registerSearchRoutes(app: FastifyInstance, context: CursorSearch
   for (const url of ['/_msearch', '/:index/_msearch']) app.route({ method: ['GET', 'POST'], url, handler: msearch });
 
   registerScrollRoutes(app, context);
-  registerPointInTimeRoutes(app, context.pits);
+  registerPointInTimeRoutes(app, context);
 }
 
 /** The header keys of an msearch item that are search parameters. */
@@ -137,34 +121,45 @@ function registerScrollRoutes(app: FastifyInstance, context: CursorSearch): void
   for (const url of ['/_search/scroll', '/_search/scroll/:scroll_id']) app.delete(url, clear);
 }
 
-function registerPointInTimeRoutes(app: FastifyInstance, pits: CursorRegistry): void {
+function registerPointInTimeRoutes(app: FastifyInstance, { pits, searcher }: CursorSearch): void {
   const keepAliveOf = (params: Params): number => {
     if (params.keep_alive === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: [keep_alive] is not specified;');
     return checkKeepAlive(durationParam(params.keep_alive, 'keep_alive'), params.keep_alive);
   };
-  const openParams = ['keep_alive', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'preference', 'routing', 'allow_partial_pit_creation', 'index_filter'];
+  const openParams = ['keep_alive', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'preference', 'routing', 'allow_partial_pit_creation'];
+  // Elasticsearch leaves out of a point in time the shards its body's index_filter matches nothing in: here, the one.
+  const pitTarget = async (request: FastifyRequest<IndexParams>, params: Params): Promise<IndexTarget> => {
+    const target = requestTarget(request.params.index, params);
+    const body = jsonBody(request) ?? {};
+    if (!isObject(body)) throw new CdrQueryError('parsing_exception', 'request body must be a JSON object');
+    const unknown = Object.keys(body).find((key) => key !== 'index_filter');
+    if (unknown !== undefined) throw new CdrQueryError('parsing_exception', `request does not support [${unknown}]`);
+    if (body.index_filter === undefined || target.kind === 'none') return target;
+    return (await searcher.count(target, { query: body.index_filter }, request)).count > 0 ? target : { kind: 'none' };
+  };
 
   // Elasticsearch
   app.post<IndexParams>('/:index/_pit', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
-    return { id: cursor.id, _shards: SHARDS_ONE };
+    const target = await pitTarget(request, params);
+    const cursor = await pits.open(target, keepAliveOf(params));
+    return { id: cursor.id, _shards: target.kind === 'none' ? { total: 0, successful: 0, skipped: 0, failed: 0 } : SHARDS_ONE };
   });
   app.delete('/_pit', async (request, reply) => {
     checkParams(request, []);
     const body = jsonBody(request);
     const id = isObject(body) ? body.id : undefined;
     if (typeof id !== 'string') throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: point in time id must be provided;');
+    // As clearing a scroll: nothing freed (closed already, or expired) is a 404 with the same body.
     const freed = pits.close([id]);
-    if (freed.length === 0) throw contextMissing(id);
-    reply.status(200);
+    reply.status(freed.length === 0 ? 404 : 200);
     return { succeeded: true, num_freed: freed.length };
   });
 
   // OpenSearch
   app.post<IndexParams>('/:index/_search/point_in_time', async (request) => {
     const params = checkParams(request, openParams);
-    const cursor = await pits.open(targetOf(request.params.index, params), keepAliveOf(params));
+    const cursor = await pits.open(requestTarget(request.params.index, params), keepAliveOf(params));
     return { pit_id: cursor.id, _shards: SHARDS_ONE, creation_time: cursor.createdAt };
   });
   app.get('/_search/point_in_time/_all', async (request) => {

@@ -41,7 +41,10 @@ export function typedAggregations(result: JsonObject, requested: JsonObject, fie
     }
     const subs = spec.aggs ?? spec.aggregations;
     let typed = value;
-    if (isObject(subs) && isObject(value)) {
+    if (isObject(subs) && isObject(value) && !('buckets' in value)) {
+      // A single-bucket aggregation (filter, missing) is its own bucket.
+      typed = typedBucket(value, subs, fieldType);
+    } else if (isObject(subs) && isObject(value)) {
       const buckets = value.buckets;
       const renamed = Array.isArray(buckets)
         ? buckets.map((bucket) => typedBucket(bucket, subs, fieldType))

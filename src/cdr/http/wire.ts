@@ -10,6 +10,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { checkJsonDepth } from '../json-depth.js';
 import { CdrQueryError } from '../store.js';
 import { applyFilterPath, compileFilterPath } from './filter-path.js';
+import { isApiName } from './indices.js';
 
 const PRODUCT = 'Elasticsearch';
 /** Body types taken as text; handlers read them as JSON, NDJSON or form data. */
@@ -60,7 +61,24 @@ export function errorResponse(error: FastifyError | Error): CdrQueryError {
   return new CdrQueryError('exception', error.message, 500);
 }
 
-export function registerWire(app: FastifyInstance): void {
+export interface WireOptions {
+  /**
+   * The server answers nothing but the Elasticsearch API (`cdr serve`): every unknown path gets Elasticsearch's
+   * answer. Otherwise (the router's port, shared with the console and the admin API) only paths shaped like its
+   * endpoints do.
+   */
+  everyPath?: boolean;
+}
+
+/** Methods a path may be routed for, in the order an `allowed` list names them. */
+const ROUTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'] as const;
+
+/** A path Elasticsearch could have a handler for: an `_api` segment, or the CDR index and what is under it. */
+function elasticsearchShaped(path: string): boolean {
+  return path.split('/').some((segment) => segment.startsWith('_')) || path === '/cdr' || path.startsWith('/cdr/');
+}
+
+export function registerWire(app: FastifyInstance, options: WireOptions = {}): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(TEXT_BODY_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -107,15 +125,25 @@ export function registerWire(app: FastifyInstance): void {
     reply.status(failure.status).send(failure.toResponse());
   });
 
-  // An Elasticsearch-looking path (an `_api` segment, or under /cdr) is answered as Elasticsearch answers one it has no
-  // handler for; any other path is the HTTP port's plain 404.
+  // A path with handlers for other methods is Elasticsearch's 405; one with none, its 400 `no handler found`.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0];
-    if (path.split('/').some((segment) => segment.startsWith('_')) || path === '/cdr' || path.startsWith('/cdr/')) {
-      noHandler(request, reply);
+    if (!options.everyPath && !elasticsearchShaped(path)) {
+      reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method}:${path} not found` });
       return;
     }
-    reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `Route ${request.method}:${path} not found` });
+    // `/:index` routes leave `_api` names to no handler (`GET /_stats` is not an index): they do not allow a method there.
+    const allowed = ROUTED_METHODS.filter((method) => {
+      const route = app.findRoute({ method, url: path });
+      const index = (route?.params as Record<string, string> | undefined)?.index;
+      return route !== null && !(index !== undefined && isApiName(index));
+    });
+    if (allowed.length > 0) {
+      reply.status(405).header('allow', allowed.join(','));
+      reply.send({ error: `Incorrect HTTP method for uri [${request.url}] and method [${request.method}], allowed: [${allowed.join(', ')}]`, status: 405 });
+      return;
+    }
+    noHandler(request, reply);
   });
 }
 

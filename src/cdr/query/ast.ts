@@ -6,6 +6,12 @@ import type { FuzzyOptions } from './fuzzy.js';
 
 export type Scalar = string | number | boolean;
 
+/**
+ * A bool's score other than the sum of its scoring clauses: `max` (dis_max: the best clause's score plus
+ * tie_breaker times the others'), `demote` (boosting: times `factor` when `negative` matches too).
+ */
+export type ScoreMode<Clause> = { kind: 'max'; tieBreaker: number } | { kind: 'demote'; negative: Clause; factor: number };
+
 /** A field as the query names it; query_string may name patterns (`variables.*`) and be lenient. */
 export interface FieldRef {
   name: string;
@@ -27,6 +33,8 @@ export type Query =
       /** Resolved against the number of should clauses. */
       minimumShouldMatch: number;
       boost: number;
+      /** How the score is made when not the sum of the scoring clauses: dis_max's and boosting's. */
+      scoring?: ScoreMode<Query>;
     }
   | { kind: 'constant_score'; filter: Query; boost: number }
   /** term, terms, match and match_phrase (on keyword fields they are all exact terms). */

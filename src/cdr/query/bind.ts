@@ -44,6 +44,7 @@ export function bindQuery(query: Query, context: BindContext): Bound {
         mustNot: bind(query.mustNot),
         minimumShouldMatch: query.minimumShouldMatch,
         boost: query.boost,
+        ...(query.scoring === undefined ? {} : { scoring: query.scoring.kind === 'max' ? query.scoring : { ...query.scoring, negative: bindQuery(query.scoring.negative, context) } }),
       };
     }
     case 'constant_score':

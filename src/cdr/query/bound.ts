@@ -4,6 +4,7 @@
  * compiled. Both the document matcher and the SQL filter read this form.
  */
 import type { FieldType, IndexedValue } from '../mapping.js';
+import type { ScoreMode } from './ast.js';
 import type { CompiledPattern } from './pattern.js';
 
 export interface BoundLimit {
@@ -14,7 +15,7 @@ export interface BoundLimit {
 export type Bound =
   | { kind: 'all'; boost: number }
   | { kind: 'none' }
-  | { kind: 'bool'; must: Bound[]; filter: Bound[]; should: Bound[]; mustNot: Bound[]; minimumShouldMatch: number; boost: number }
+  | { kind: 'bool'; must: Bound[]; filter: Bound[]; should: Bound[]; mustNot: Bound[]; minimumShouldMatch: number; boost: number; scoring?: ScoreMode<Bound> }
   | { kind: 'constant'; filter: Bound; boost: number }
   /** Any indexed value of the field equals one of `values` (ASCII case folded when caseInsensitive). */
   | { kind: 'equals'; field: string; type: FieldType; values: IndexedValue[]; caseInsensitive: boolean; boost: number }

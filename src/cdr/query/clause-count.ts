@@ -11,6 +11,7 @@ export function checkClauseCount(root: Query | Bound, limit: number): void {
     const node = pending.pop()!;
     if (node.kind === 'bool') {
       for (const list of [node.must, node.filter, node.should, node.mustNot] as (Query | Bound)[][]) for (const clause of list) pending.push(clause);
+      if (node.scoring?.kind === 'demote') pending.push(node.scoring.negative);
     } else if (node.kind === 'constant_score' || node.kind === 'constant') {
       pending.push(node.filter);
     } else if (++count > limit) {

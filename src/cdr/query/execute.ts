@@ -135,10 +135,14 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
     const ordered = request.searchAfter ? hitsAfter(orderMatches(matches, sorts), sorts, request.searchAfter) : orderMatches(matches, sorts);
     if (request.collapse) groups = collapseGroups(ordered, collapseKey(request.collapse.field, backend.mapping)).slice(request.from, request.from + request.size);
     pageHits = groups ? groups.map((group) => group.members[0]) : ordered.slice(request.from, request.from + request.size);
-    if (scoring && matches.length > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
+    // Elasticsearch keeps no top hits for size 0 (an aggregations-only search), so it has no max_score either.
+    if (scoring && matches.length > 0 && request.size > 0) maxScore = matches.reduce((max, match) => Math.max(max, match.score), Number.NEGATIVE_INFINITY);
     if (wantsAggregations) {
       const budget = new BucketBudget(maxBuckets);
-      aggregations = computeAggregations(request.aggregations, found.matches.map((match) => match.doc), backend.mapping, options.now, budget);
+      // A global aggregation reads the whole index (the domain's, for a confined request), whatever the query.
+      let everyDoc: DocView[] | undefined;
+      const allDocs = () => (everyDoc ??= allMatches(boundFor({ query: { kind: 'match_all', boost: 1 } }, backend, options), backend, options.deadline).matches.map((match) => match.doc));
+      aggregations = computeAggregations(request.aggregations, found.matches.map((match) => match.doc), backend.mapping, options.now, budget, allDocs);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * Evaluates a bound query on one document, as Lucene would: undefined when it
  * does not match, else its score. Scores are constant per clause (boost), summed
- * by bool; filter and must_not clauses never score.
+ * by bool (dis_max takes the best, boosting demotes); filter and must_not
+ * clauses never score.
  */
 import type { IndexedValue } from '../mapping.js';
 import type { Bound, BoundLimit } from './bound.js';
@@ -63,12 +64,16 @@ function boolMatcher(bound: Extract<Bound, { kind: 'bool' }>): Matcher {
   const filter = bound.filter.map(compileMatcher);
   const should = bound.should.map(compileMatcher);
   const mustNot = bound.mustNot.map(compileMatcher);
+  const scoring = bound.scoring;
+  const negative = scoring?.kind === 'demote' ? compileMatcher(scoring.negative) : undefined;
   return (doc) => {
     let score = 0;
+    let best = 0;
     for (const clause of must) {
       const clauseScore = clause(doc);
       if (clauseScore === undefined) return undefined;
       score += clauseScore;
+      best = Math.max(best, clauseScore);
     }
     for (const clause of filter) if (clause(doc) === undefined) return undefined;
     for (const clause of mustNot) if (clause(doc) !== undefined) return undefined;
@@ -78,8 +83,11 @@ function boolMatcher(bound: Extract<Bound, { kind: 'bool' }>): Matcher {
       if (clauseScore === undefined) continue;
       matched++;
       score += clauseScore;
+      best = Math.max(best, clauseScore);
     }
     if (matched < bound.minimumShouldMatch) return undefined;
+    if (scoring?.kind === 'max') score = best + scoring.tieBreaker * (score - best);
+    else if (scoring?.kind === 'demote' && negative!(doc) !== undefined) score *= scoring.factor;
     return score * bound.boost;
   };
 }

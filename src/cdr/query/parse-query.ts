@@ -37,6 +37,25 @@ const COMPOUND_PARSERS: Readonly<Record<string, QueryParser>> = {
     if (object.filter === undefined) throw parsingError('[constant_score] requires a \'filter\' element');
     return { kind: 'constant_score', filter: parseQuery(object.filter, nested(context)), boost: boostOf(object, 'constant_score') };
   },
+  dis_max: (body, context) => {
+    const object = expectObject(body, 'dis_max');
+    checkKeys(object, ['queries', 'tie_breaker', 'boost', '_name'], 'dis_max');
+    if (!Array.isArray(object.queries) || object.queries.length === 0) throw parsingError("[dis_max] requires 'queries' field with at least one clause");
+    const should = object.queries.map((clause) => parseQuery(clause, nested(context)));
+    const tieBreaker = object.tie_breaker === undefined ? 0 : readNumber(object.tie_breaker, 'dis_max.tie_breaker');
+    return { kind: 'bool', must: [], filter: [], should, mustNot: [], minimumShouldMatch: 1, boost: boostOf(object, 'dis_max'), scoring: { kind: 'max', tieBreaker } };
+  },
+  boosting: (body, context) => {
+    const object = expectObject(body, 'boosting');
+    checkKeys(object, ['positive', 'negative', 'negative_boost', 'boost', '_name'], 'boosting');
+    if (object.positive === undefined) throw parsingError("[boosting] query requires 'positive' query");
+    if (object.negative === undefined) throw parsingError("[boosting] query requires 'negative' query");
+    const factor = object.negative_boost === undefined ? -1 : readNumber(object.negative_boost, 'boosting.negative_boost');
+    if (factor < 0) throw parsingError("[boosting] query requires 'negative_boost' to be set to be a positive value'");
+    const inner = nested(context);
+    const scoring = { kind: 'demote' as const, negative: parseQuery(object.negative, inner), factor };
+    return { kind: 'bool', must: [parseQuery(object.positive, inner)], filter: [], should: [], mustNot: [], minimumShouldMatch: 0, boost: boostOf(object, 'boosting'), scoring };
+  },
   query_string: parseQueryString,
   simple_query_string: parseSimpleQueryString,
 };

@@ -83,7 +83,8 @@ const UNSUPPORTED_KEYS = ['highlight', 'rescore', 'suggest', 'min_score', 'indic
 /** Keys Kibana and Grafana send empty on every request; any content would need scripts. */
 const EMPTY_ONLY_KEYS = ['script_fields', 'runtime_mappings'];
 
-function tokenKind(value: unknown): string {
+/** The JSON token Elasticsearch's parser names in its errors for a value. */
+export function tokenKind(value: unknown): string {
   if (Array.isArray(value)) return 'START_ARRAY';
   if (isObject(value)) return 'START_OBJECT';
   if (typeof value === 'string') return 'VALUE_STRING';

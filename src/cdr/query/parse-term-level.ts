@@ -19,6 +19,7 @@ import {
 } from './errors.js';
 import { FUZZY_QUERY_NAMES, fuzzyClause, MATCH_FUZZY_NAMES, readFuzzyDefaults, readFuzzyOptions } from './fuzzy.js';
 import type { QueryParser } from './parse-query.js';
+import { readTermsLookup } from './terms-lookup.js';
 
 
 function boost(object: JsonObject, context: string): number {
@@ -48,11 +49,12 @@ const parseTerm: QueryParser = (body) => {
 
 const parseTerms: QueryParser = (body, context) => {
   const { field, spec, extras } = singleField(body, 'terms', ['boost', '_name']);
-  if (!Array.isArray(spec)) {
-    throw parsingError(
-      isObject(spec) ? '[terms] query lookup (index/id/path) is not supported' : `[terms] query expects an array of values for [${field}], got ${describe(spec)}`,
-    );
+  if (isObject(spec)) {
+    readTermsLookup(spec);
+    // The HTTP API replaces lookups by the values it fetched (src/cdr/http/terms-lookups.ts); other callers cannot fetch.
+    throw parsingError('[terms] query lookup is resolved by the Elasticsearch API only: give the values as a list here');
   }
+  if (!Array.isArray(spec)) throw parsingError(`[terms] query expects an array of values for [${field}], got ${describe(spec)}`);
   if (spec.length > context.limits.maxTermsCount) throw tooManyTerms(spec.length, context.limits.maxTermsCount);
   const values = spec.map((value, index) => readScalar(value, `terms.${field}[${index}]`));
   return { kind: 'term', field: exactField(field), values, caseInsensitive: false, boost: boost(extras, 'terms') };

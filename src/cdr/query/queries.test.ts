@@ -352,3 +352,31 @@ describe('malformed queries', () => {
     assert.equal((await failure({ range: { 'Call duration': { gte: { x: 1 } } } })).type, 'parsing_exception');
   });
 });
+
+describe('dis_max and boosting', () => {
+  const scores = async (query: unknown) => {
+    const request = { query, size: 100, sort: ['_doc'], track_scores: true };
+    const response = await store.search(request, { now: NOW });
+    assert.deepEqual(response.hits.hits, referenceSearch(DOCS, request, { now: NOW }).hits.hits, 'indexed and reference paths disagree');
+    return Object.fromEntries(response.hits.hits.map((hit) => [hit._id, hit._score]));
+  };
+  it('dis_max matches what any query matches, scored by the best plus tie_breaker times the others', async () => {
+    const queries = [{ term: { 'User ID': { value: '101', boost: 2 } } }, { term: { 'Call direction': 'outbound' } }];
+    assert.deepEqual(await scores({ dis_max: { queries } }), { d1: 2, d2: 1, d3: 2, d4: 2 });
+    assert.deepEqual(await scores({ dis_max: { queries, tie_breaker: 0.5, boost: 2 } }), { d1: 5, d2: 2, d3: 4, d4: 4 });
+    assert.equal((await failure({ dis_max: { queries: [] } })).reason, "[dis_max] requires 'queries' field with at least one clause");
+  });
+  it('boosting matches the positive query, its score times negative_boost where the negative matches too', async () => {
+    assert.deepEqual(await scores({ boosting: { positive: { term: { 'User ID': '101' } }, negative: { term: { 'Call direction': 'inbound' } }, negative_boost: 0.25 } }), { d1: 1, d3: 0.25, d4: 1 });
+    assert.match((await failure({ boosting: { positive: { match_all: {} }, negative: { match_all: {} } } })).reason, /requires 'negative_boost'/);
+    assert.match((await failure({ boosting: { positive: { match_all: {} }, negative_boost: 0.5 } })).reason, /requires 'negative' query/);
+  });
+});
+
+describe('max_score', () => {
+  it('is the best score of the matches, and null for size 0 (no top hits kept), as in Elasticsearch', async () => {
+    const query = { term: { 'User ID': { value: '101', boost: 3 } } };
+    assert.equal((await store.search({ query, size: 1 }, { now: NOW })).hits.max_score, 3);
+    assert.equal((await store.search({ query, size: 0 }, { now: NOW })).hits.max_score, null);
+  });
+});

@@ -97,8 +97,8 @@ export async function serveCdrs(options: StoreOptions & { port: string; host: st
   const tokens = TokenStore.openInDataDir(options.data);
   if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
   const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
-  await app.register(authPlugin, { tokens });
-  await app.register(cdrHttpPlugin, { store, testClock: options.testClock, domainOf: requestDomainScope, identityOf: requestIdentity });
+  await app.register(authPlugin, { tokens, unknownRoutes: 'elasticsearch' });
+  await app.register(cdrHttpPlugin, { store, testClock: options.testClock, domainOf: requestDomainScope, identityOf: requestIdentity, soleApi: true, storeFile: cdrDatabasePath(options.data) });
   const address = await app.listen({ port, host: options.host });
   console.log(`CDR API listening on ${address}`);
   const stop = async () => {

@@ -135,6 +135,36 @@ describe('aggregations', () => {
     assert.deepEqual(result.f, { buckets: { answered: { doc_count: 2 }, u101: { doc_count: 2 }, _other_: { doc_count: 2 } } });
     assert.deepEqual(result.top, { hits: { total: { value: 4, relation: 'eq' }, max_score: null, hits: [{ _index: 'cdr', _id: 'c', _score: null, _source: { 'User ID': '101' }, sort: [90] }] } });
   });
+  it('filter and missing: one bucket each, its count and sub-aggregations beside it', async () => {
+    const result = (await aggregate({
+      answered: { filter: { term: { Answered: true } }, aggs: { talk: { sum: { field: 'Call duration' } }, users: { terms: { field: 'User ID' } } } },
+      unstarted: { missing: { field: 'Call start time' }, aggs: { users: { terms: { field: 'User ID' } } } },
+    })) as Record<string, unknown>;
+    assert.deepEqual(result.answered, { doc_count: 2, talk: { value: 120 }, users: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: '101', doc_count: 2 }] } });
+    assert.deepEqual(result.unstarted, { doc_count: 1, users: { doc_count_error_upper_bound: 0, sum_other_doc_count: 0, buckets: [{ key: '103', doc_count: 1 }] } });
+    await assert.rejects(store.search({ size: 0, aggs: { m: { missing: { field: 'User ID', value: 1 } } } }), /\[missing\] query does not support \[value\]/);
+    await assert.rejects(store.search({ size: 0, aggs: { f: { filter: { nope: {} } } } }), /unknown query \[nope\]/);
+  });
+  it('global: every document of the index whatever the query, only at the top', async () => {
+    const result = (await aggregate({ all: { global: {}, aggs: { users: { cardinality: { field: 'User ID' } } } }, matched: { value_count: { field: 'User ID' } } }, { term: { 'User ID': '102' } })) as Record<string, unknown>;
+    assert.deepEqual(result.all, { doc_count: 4, users: { value: 3 } });
+    assert.deepEqual(result.matched, { value: 1 });
+    await assert.rejects(store.search({ size: 0, aggs: { t: { terms: { field: 'User ID' }, aggs: { g: { global: {} } } } } }), /\[g\] of type \[global\] cannot be a sub-aggregator/);
+    await assert.rejects(store.search({ size: 0, aggs: { g: { global: { field: 'x' } } } }), /does not support \[field\]/);
+  });
+  it('terms include and exclude: a regular expression over the whole key, or exact values; exclude wins', async () => {
+    const keys = async (terms: Record<string, unknown>) =>
+      ((await aggregate({ t: { terms: { field: 'User ID', ...terms } } }))!.t as { buckets: { key: string }[] }).buckets.map((bucket) => bucket.key);
+    assert.deepEqual(await keys({ include: '10[12]' }), ['101', '102']);
+    assert.deepEqual(await keys({ include: '10.*', exclude: ['101'] }), ['102', '103']);
+    assert.deepEqual(await keys({ exclude: '1.2' }), ['101', '103']);
+    assert.deepEqual(await keys({ include: [103, '102'] }), ['102', '103']);
+    const durations = await aggregate({ t: { terms: { field: 'Call duration', include: [30, 90] } } });
+    assert.deepEqual((durations!.t as { buckets: { key: number }[] }).buckets.map((bucket) => bucket.key), [30, 90]);
+    await assert.rejects(store.search({ size: 0, aggs: { t: { terms: { field: 'Call duration', include: '3.*' } } } }), /can only be applied to string fields/);
+    await assert.rejects(store.search({ size: 0, aggs: { t: { terms: { field: 'User ID', include: '10[' } } } }), (error: Error & { status?: number }) => error.status === 400);
+    await assert.rejects(store.search({ size: 0, aggs: { t: { terms: { field: 'User ID', include: { partition: 0, num_partitions: 2 } } } } }), /partitions are not supported/);
+  });
   it('composite: buckets keyed by each source in order, paged by after_key through every one', async () => {
     const sources = [{ user: { terms: { field: 'User ID' } } }, { hour: { date_histogram: { field: 'Call start time', calendar_interval: '1h', format: 'HH:mm' } } }];
     const first = (await aggregate({ pages: { composite: { sources, size: 2 }, aggs: { talk: { sum: { field: 'Call duration' } } } } }))!.pages as {

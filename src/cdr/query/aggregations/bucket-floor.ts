@@ -57,6 +57,10 @@ function ownBuckets(spec: AggregationSpec, now: Date): number {
       return spec.ranges.length;
     case 'filters':
       return spec.filters.length + (spec.otherBucketKey === undefined ? 0 : 1);
+    case 'filter':
+    case 'missing':
+    case 'global':
+      return 1;
     default:
       return 0;
   }

@@ -1,6 +1,6 @@
 /**
  * Bucket aggregations: `terms` (top keys by count or by a metric, with
- * sum_other_doc_count) and `date_histogram` (calendar or fixed intervals in a
+ * sum_other_doc_count, among those include/exclude allow) and `date_histogram` (calendar or fixed intervals in a
  * time zone, empty buckets filled between the first and last, as min_doc_count 0 does).
  */
 import { DateTime } from 'luxon';
@@ -11,6 +11,7 @@ import { evaluateDateMath } from '../date-math.js';
 import { formatDate, resolveZone } from '../date-parse.js';
 import type { DocView } from '../doc-view.js';
 import type { AggregationSpec, BucketOrder } from './spec.js';
+import { termsKeyTest } from './terms-include.js';
 
 type TermsSpec = Extract<AggregationSpec, { type: 'terms' }>;
 type HistogramSpec = Extract<AggregationSpec, { type: 'date_histogram' }>;
@@ -41,9 +42,10 @@ function keyFields(type: FieldType | undefined, key: IndexedValue): Record<strin
 
 export function computeTerms(spec: TermsSpec, docs: DocView[], mapping: CdrMapping, compute: ComputeAggregations, budget: BucketBudget): Record<string, unknown> {
   const type = mapping.typeOf(spec.field);
+  const allowed = termsKeyTest(spec.keys, type);
   const groups = groupBy(docs, (doc) => {
     const values = type ? doc.values(spec.field) : [];
-    return values.length > 0 || spec.missing === undefined ? values : [spec.missing];
+    return (values.length > 0 || spec.missing === undefined ? values : [spec.missing]).filter(allowed);
   });
   // Only the buckets shown count, as in Elasticsearch's reduce; every bucket's sub-aggregations are still computed (ordering may need them).
   budget.take(Math.min(spec.size, groups.size));

@@ -6,11 +6,20 @@ import { computeDateHistogram, computeTerms } from './buckets.js';
 import { computeComposite } from './composite.js';
 import { computeMetric } from './metrics.js';
 import { computeRangeBuckets } from './ranges.js';
+import { computeSingleBucket } from './single-bucket.js';
 import { computeStats } from './stats.js';
 import { computeTopHits } from './top-hits.js';
 import type { AggregationSpec } from './spec.js';
 
-export function computeAggregations(specs: Record<string, AggregationSpec>, docs: DocView[], mapping: CdrMapping, now: Date, budget: BucketBudget): Record<string, unknown> {
+/** `everyDoc`: the index's documents whatever the query, read only if a `global` aggregation asks (it can only be at the top). */
+export function computeAggregations(
+  specs: Record<string, AggregationSpec>,
+  docs: DocView[],
+  mapping: CdrMapping,
+  now: Date,
+  budget: BucketBudget,
+  everyDoc: () => DocView[] = () => docs,
+): Record<string, unknown> {
   const compute = (nested: Record<string, AggregationSpec>, subset: DocView[]) => computeAggregations(nested, subset, mapping, now, budget);
   const computeOne = (name: string, spec: AggregationSpec): Record<string, unknown> => {
     switch (spec.type) {
@@ -29,6 +38,10 @@ export function computeAggregations(specs: Record<string, AggregationSpec>, docs
       case 'histogram':
       case 'filters':
         return computeRangeBuckets(spec, docs, mapping, now, compute, budget);
+      case 'filter':
+      case 'missing':
+      case 'global':
+        return computeSingleBucket(spec, docs, everyDoc, mapping, now, compute, budget);
       case 'top_hits':
         return computeTopHits(spec, docs, mapping);
       default:

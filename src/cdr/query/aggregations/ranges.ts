@@ -7,14 +7,12 @@
 import type { BucketBudget, CdrLimits } from '../../limits.js';
 import type { CdrMapping, IndexedValue } from '../../mapping.js';
 import type { Query, Scalar } from '../ast.js';
-import { bindQuery } from '../bind.js';
 import { evaluateDateMath } from '../date-math.js';
 import { formatDate } from '../date-parse.js';
 import type { DocView } from '../doc-view.js';
 import { checkKeys, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
-import { compileMatcher } from '../matcher.js';
-import { checkClauseCount } from '../clause-count.js';
-import { parseQuery, type QueryParseContext } from '../parse-query.js';
+import type { QueryParseContext } from '../parse-query.js';
+import { aggregationQuery, matchingDocs } from './single-bucket.js';
 import type { AggregationSpec } from './spec.js';
 
 type Subs = Record<string, AggregationSpec>;
@@ -81,11 +79,7 @@ export function parseRangeBuckets(type: RangeBucketSpec['type'], name: string, s
   checkKeys(spec, ['filters', 'other_bucket', 'other_bucket_key', 'keyed'], type);
   const named = isObject(spec.filters);
   if (!named && !Array.isArray(spec.filters)) throw parsingError(`[filters] expected an object of named queries or an array of queries in [${name}]`);
-  const filterQuery = (body: unknown): Query => {
-    const query = parseQuery(body, { limits, depth: 1 });
-    checkClauseCount(query, limits.maxClauseCount);
-    return query;
-  };
+  const filterQuery = (body: unknown): Query => aggregationQuery(body, limits);
   const filters: [string, Query][] = named
     ? Object.entries(spec.filters as JsonObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([key, query]) => [key, filterQuery(query)])
     : (spec.filters as unknown[]).map((query, index) => [String(index), filterQuery(query)]);
@@ -185,11 +179,10 @@ function histogramBuckets(spec: HistogramSpec, docs: DocView[], mapping: CdrMapp
 }
 
 function filterBuckets(spec: Extract<RangeBucketSpec, { type: 'filters' }>, docs: DocView[], mapping: CdrMapping, now: Date, compute: Compute, budget: BucketBudget) {
-  const matchers = spec.filters.map(([key, query]) => [key, compileMatcher(bindQuery(query, { mapping, now }))] as const);
-  const members = matchers.map(([key, matcher]) => [key, docs.filter((doc) => matcher(doc) !== undefined)] as const);
+  const members = spec.filters.map(([key, query]) => [key, matchingDocs(query, docs, mapping, now)] as const);
   if (spec.otherBucketKey !== undefined) {
-    const others = docs.filter((doc) => matchers.every(([, matcher]) => matcher(doc) === undefined));
-    members.push([spec.otherBucketKey, others]);
+    const matched = new Set(members.flatMap(([, bucket]) => bucket));
+    members.push([spec.otherBucketKey, docs.filter((doc) => !matched.has(doc))]);
   }
   budget.take(members.length);
   const buckets = members.map(([key, matched]) => ({ key, doc_count: matched.length, ...compute(spec.subs, matched) }));

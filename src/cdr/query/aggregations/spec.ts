@@ -1,14 +1,16 @@
 /**
  * Reads the `aggs` of a search request: terms, date_histogram, composite
  * (each with sub-aggregations), the metrics min, max, avg, sum, value_count, cardinality,
- * and the kinds in ./stats.ts, ./ranges.ts and ./top-hits.ts.
+ * and the kinds in ./stats.ts, ./ranges.ts, ./single-bucket.ts and ./top-hits.ts.
  */
 import { DEFAULT_CDR_LIMITS, type CdrLimits } from '../../limits.js';
 import type { Scalar } from '../ast.js';
 import type { QueryParseContext } from '../parse-query.js';
 import { checkKeys, describe, expectObject, isObject, parsingError, readBoolean, readNumber, readScalar, readString, type JsonObject } from '../errors.js';
 import { parseRangeBuckets, RANGE_BUCKET_TYPES, type RangeBucketSpec } from './ranges.js';
+import { parseSingleBucket, SINGLE_BUCKET_TYPES, type SingleBucketSpec } from './single-bucket.js';
 import { parseStats, STATS_TYPES, type StatsSpec } from './stats.js';
+import { readTermsKeyFilter, type TermsKeyFilter } from './terms-include.js';
 import { parseTopHits, type TopHitsSpec } from './top-hits.js';
 
 export type MetricType = 'min' | 'max' | 'avg' | 'sum' | 'value_count' | 'cardinality';
@@ -42,12 +44,13 @@ export interface CompositeSource {
 }
 
 export type AggregationSpec =
-  | { type: 'terms'; field: string; size: number; minDocCount: number; order: BucketOrder[]; missing?: Scalar; subs: Record<string, AggregationSpec> }
+  | { type: 'terms'; field: string; size: number; minDocCount: number; order: BucketOrder[]; missing?: Scalar; keys?: TermsKeyFilter; subs: Record<string, AggregationSpec> }
   | DateHistogramSpec
   | { type: 'composite'; sources: CompositeSource[]; size: number; after?: Record<string, Scalar | null>; subs: Record<string, AggregationSpec> }
   | { type: MetricType; field: string; missing?: Scalar }
   | StatsSpec
   | RangeBucketSpec
+  | SingleBucketSpec
   | TopHitsSpec;
 
 export type CalendarUnit = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -111,8 +114,9 @@ function parseAggregation(name: string, body: unknown, limits: AggregationLimits
   }
   const subs = parseAggregations(subsValue, limits, depth + 1);
   if ((RANGE_BUCKET_TYPES as readonly string[]).includes(type)) return parseRangeBuckets(type as RangeBucketSpec['type'], name, spec, subs, limits);
+  if ((SINGLE_BUCKET_TYPES as readonly string[]).includes(type)) return parseSingleBucket(type as SingleBucketSpec['type'], name, spec, subs, limits, depth);
   if (type === 'terms') {
-    checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error'], 'terms');
+    checkKeys(spec, ['field', 'size', 'min_doc_count', 'order', 'missing', 'shard_size', 'show_term_doc_count_error', 'include', 'exclude'], 'terms');
     const terms: AggregationSpec = {
       type: 'terms',
       field: field(),
@@ -122,6 +126,8 @@ function parseAggregation(name: string, body: unknown, limits: AggregationLimits
       subs,
     };
     if (spec.missing !== undefined) terms.missing = readScalar(spec.missing, `${name}.missing`);
+    const keys = readTermsKeyFilter(spec.include, spec.exclude, name);
+    if (keys) terms.keys = keys;
     return terms;
   }
   if (type === 'date_histogram') return parseDateHistogram(name, spec, field(), subs);
