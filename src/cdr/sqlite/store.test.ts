@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -26,6 +26,24 @@ describe('SQLite CDR store', () => {
     assert.equal(store.purgeExpired(), 1);
     assert.deepEqual((await store.count({})).count, 0);
     await store.close();
+  });
+
+  it('with checkpointPages, leaves commits in the WAL until it holds that many pages; by default copies them into the file after each large commit', async () => {
+    const documents = Array.from({ length: 3_000 }, (_, index) => ({ id: `doc-${index}`, document: { 'Call start time': '2026-11-20T12:00:00Z', note: 'x'.repeat(2_000) } }));
+    /** The database file's and the WAL's sizes once the documents are committed (the store still open). */
+    const sizesAfterWriting = async (name: string, checkpointPages?: number) => {
+      const path = join(directory, 'checkpoints', `${name}.sqlite`);
+      const store = openSqliteCdrStore({ path, checkpointPages });
+      await store.index(documents);
+      const sizes = { file: statSync(path).size, wal: statSync(`${path}-wal`).size };
+      await store.close();
+      return sizes;
+    };
+    const written = 3_000 * 2_000;
+    const byDefault = await sizesAfterWriting('default');
+    assert.ok(byDefault.wal > written && byDefault.file > written, JSON.stringify(byDefault));
+    const tuned = await sizesAfterWriting('tuned', 100_000);
+    assert.ok(tuned.wal > written && tuned.file < written / 10, JSON.stringify(tuned));
   });
 
   it('keeps a CDR without a start time for the retention period from when it was written', async () => {
