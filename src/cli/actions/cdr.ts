@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { authPlugin, requestDomainScope, requestIdentity } from '../../admin/auth-plugin.js';
 import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
-import { importCdrFile, type ImportError } from '../../cdr/import.js';
+import { IMPORT_TUNING, importCdrFile, type ImportError } from '../../cdr/import.js';
 import { SqliteCdrWorkers } from '../../cdr/sqlite/cdr-workers.js';
 import { BULK_LOAD_TUNING, openSqliteCdrStore, type SqliteCdrStore, type StoreTuning } from '../../cdr/sqlite/store.js';
 import { CdrQueryError } from '../../cdr/store.js';
@@ -41,7 +41,7 @@ function describeError(error: ImportError): string {
 
 /** `callrouter cdr import`: loads a file of CDRs; bad lines are reported, good ones kept, exit 1 when any failed. */
 export async function importCdrs(file: string, options: StoreOptions & { timeZone: string }): Promise<void> {
-  const store = openStore(options, BULK_LOAD_TUNING);
+  const store = openStore(options, IMPORT_TUNING);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {imported} imported, {failed} failed' }) : undefined;
   bar?.start(1, 0, { imported: 0, failed: 0 });
   try {
