@@ -8,26 +8,36 @@
  * timed through each path (default: from 900,000 to 1,000,000). Then the
  * seed query's p50/p99 on the store the `_bulk` run filled. Runs compiled
  * code (dist/, built by the npm script).
+ *
+ * BASELINE=<another checkout, built>: the same steps for that build too, its
+ * store preloaded by its own code, the two builds taking turns ROUNDS times
+ * (default 1), so both meet the same load from other work on the machine.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
+import { join, resolve } from 'node:path';
 import { customerNumber, documentsOf, DOMAIN, generateLegs, numberForms, random, seedRequest } from '../test/support/cdr/dataset.js';
-import { preloadCdrStore } from './support/cdr-preload.js';
 
 const PRELOAD = Number(process.env.PRELOAD ?? 900_000);
 const INGEST = Number(process.env.INGEST ?? 100_000);
 const BULK = Number(process.env.BULK ?? 5_000);
 const QUERIES = Number(process.env.QUERIES ?? 20_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 1);
 const POPULATION = { agents: 200, customers: 100_000 };
 const NOW = new Date('2026-11-24T12:00:00Z');
-const CLI = join(import.meta.dirname, '..', 'bin', 'callrouter.js');
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
 const load = () => loadavg()[0].toFixed(1);
 
 const perDocument = (cpuSeconds: number) => ((cpuSeconds * 1e6) / INGEST).toFixed(0);
+
+/** A checkout whose compiled CLI and store code are measured. */
+interface Build {
+  name: string;
+  root: string;
+  cli: string;
+  preloaded: string;
+}
 
 /** A running process's user + system CPU seconds, all its threads (Linux). */
 function cpuSecondsOf(pid: number): number {
@@ -36,89 +46,120 @@ function cpuSecondsOf(pid: number): number {
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-bench-cdr-ingest-'));
-const preloaded = join(directory, 'preloaded.sqlite');
-let started = performance.now();
-await preloadCdrStore(preloaded, PRELOAD, NOW, POPULATION);
-console.log(`preload: ${count(PRELOAD)} CDRs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const roots = [['this', resolve(import.meta.dirname, '..')], ...(process.env.BASELINE ? [['baseline', resolve(process.env.BASELINE)]] : [])];
+const builds: Build[] = [];
+for (const [name, root] of roots) {
+  const build = { name, root, cli: join(root, 'bin', 'callrouter.js'), preloaded: join(directory, `${name}.sqlite`) };
+  const started = performance.now();
+  // Each build's store is made by its own code: its schema is the one its users would have.
+  const { preloadCdrStore } = (await import(join(root, 'bench', 'support', 'cdr-preload.ts'))) as typeof import('./support/cdr-preload.js');
+  await preloadCdrStore(build.preloaded, PRELOAD, NOW, POPULATION);
+  // Opened and closed once by the build's store, as a store in use would have been: its planner statistics are then
+  // there, not gathered by the first command that opens it (a second of the import's CPU at 900,000).
+  const { openSqliteCdrStore } = (await import(join(root, 'src', 'cdr', 'sqlite', 'store.ts'))) as typeof import('../src/cdr/sqlite/store.js');
+  await openSqliteCdrStore({ path: build.preloaded }).close();
+  console.log(`${name}: preload of ${count(PRELOAD)} CDRs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  builds.push(build);
+}
 
-/** A data directory whose store is a copy of the preloaded one. */
-function dataDirectory(name: string): string {
-  const data = join(directory, name);
+/** A data directory whose store is a copy of the build's preloaded one. */
+function dataDirectory(build: Build, name: string): string {
+  const data = join(directory, `${build.name}-${name}`);
+  rmSync(data, { recursive: true, force: true });
   mkdirSync(data);
-  copyFileSync(preloaded, join(data, 'cdr.sqlite'));
+  copyFileSync(build.preloaded, join(data, 'cdr.sqlite'));
   execFileSync('sync');
   return data;
 }
 
 const documents = documentsOf(generateLegs(INGEST, NOW, 30, 2_000_001, POPULATION));
 const line = (document: (typeof documents)[number]) => JSON.stringify(document.document);
-
-// `cdr import`: the whole command, from start to exit (opening the store and its statistics refresh included).
-const importData = dataDirectory('import');
 const file = join(directory, 'cdrs.ndjson');
 writeFileSync(file, documents.map((document) => `${JSON.stringify({ _id: document.id, _source: document.document })}\n`).join(''));
-const loadBefore = load();
-started = performance.now();
-// GNU time's user and system seconds (on stderr): CPU per document says more than docs/s on a machine shared with other work.
-const importRun = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, CLI, 'cdr', 'import', file, '--data', importData], { encoding: 'utf8' });
-const importSeconds = (performance.now() - started) / 1000;
-const [, user, system] = /cpu (\S+) (\S+)/.exec(importRun.stderr) ?? [];
-if (importRun.status !== 0 || user === undefined) throw new Error(`cdr import failed: ${importRun.stderr}`);
-console.log(
-  `cdr import: ${importRun.stdout.trim()} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s, ${perDocument(Number(user) + Number(system))} µs of CPU per document (load average ${loadBefore} → ${load()})`,
-);
-rmSync(importData, { recursive: true, force: true });
-
-// `_bulk`: requests one after another, timed from the first request to the last answer.
-const bulkData = dataDirectory('bulk');
-const token = execFileSync(process.execPath, [CLI, 'token', 'create', '--data-dir', bulkData, '--role', 'admin', '--name', 'bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-const server = spawn(process.execPath, [CLI, 'cdr', 'serve', '--data', bulkData, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const address = await new Promise<string>((resolve, reject) => {
-  server.once('exit', (code) => reject(new Error(`cdr serve exited (${code})`)));
-  server.stdout!.on('data', (chunk: Buffer) => {
-    const match = /listening on (\S+)/.exec(chunk.toString());
-    if (match) resolve(match[1]);
-  });
-});
 const bodies: string[] = [];
 for (let from = 0; from < INGEST; from += BULK) {
   bodies.push(documents.slice(from, from + BULK).map((document) => `{"index":{"_index":"cdr","_id":${JSON.stringify(document.id)}}}\n${line(document)}\n`).join(''));
 }
-const bulkLoadBefore = load();
-const serverCpuBefore = cpuSecondsOf(server.pid!);
-started = performance.now();
-for (const body of bodies) {
-  const response = await fetch(`${address}/_bulk`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
-  const answer = (await response.json()) as { errors?: boolean };
-  if (response.status !== 200 || answer.errors !== false) throw new Error(`_bulk answered ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
-}
-const bulkSeconds = (performance.now() - started) / 1000;
-const serverCpu = cpuSecondsOf(server.pid!) - serverCpuBefore;
-console.log(
-  `_bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s, ${perDocument(serverCpu)} µs of the server's CPU per document (load average ${bulkLoadBefore} → ${load()})`,
-);
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
 
-// The seed query at the store's final size, as bench:cdr measures it.
-const store = openSqliteCdrStore({ path: join(bulkData, 'cdr.sqlite') });
-const next = random(42);
-const requests = Array.from({ length: 1000 }, (_, index) => {
-  const national = index % 10 === 0 ? String(900_000_000 + index) : customerNumber(Math.floor(next() * POPULATION.customers));
-  const forms = numberForms(national);
-  return seedRequest(forms[Math.floor(next() * forms.length)]);
-});
-const latencies: number[] = [];
-let found = 0;
-for (let index = 0; index < QUERIES; index++) {
-  const begin = performance.now();
-  const response = await store.search(requests[index % requests.length], { now: NOW, domain: DOMAIN });
-  latencies.push(performance.now() - begin);
-  if (response.hits.hits.length > 0) found++;
+/** `cdr import`: the whole command, from start to exit (opening the store and its statistics refresh included). */
+function runImport(build: Build): void {
+  const importData = dataDirectory(build, 'import');
+  const loadBefore = load();
+  const started = performance.now();
+  // GNU time's user and system seconds (on stderr): CPU per document says more than docs/s on a machine shared with other work.
+  const importRun = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S %M', process.execPath, build.cli, 'cdr', 'import', file, '--data', importData], { encoding: 'utf8' });
+  const importSeconds = (performance.now() - started) / 1000;
+  const [, user, system, peakKiB] = /cpu (\S+) (\S+) (\S+)/.exec(importRun.stderr) ?? [];
+  if (importRun.status !== 0 || user === undefined) throw new Error(`cdr import failed: ${importRun.stderr}`);
+  console.log(
+    `${build.name}: cdr import: ${importRun.stdout.trim()} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s, ${perDocument(Number(user) + Number(system))} µs of CPU per document, peak RSS ${count(Number(peakKiB) / 1024)} MiB (load average ${loadBefore} → ${load()})`,
+  );
+  rmSync(importData, { recursive: true, force: true });
 }
-latencies.sort((a, b) => a - b);
-const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(3);
-console.log(`seed query at ${count(PRELOAD + INGEST)} stored: ${count(QUERIES)} searches, p50 ${percentile(50)} ms, p99 ${percentile(99)} ms (${found} found an agent; load average ${load()})`);
-await store.close();
-if (!existsSync(join(bulkData, 'cdr.sqlite'))) throw new Error('the store is gone');
+
+/** `_bulk`: requests one after another, timed from the first request to the last answer. Returns the data directory. */
+async function runBulk(build: Build): Promise<string> {
+  const bulkData = dataDirectory(build, 'bulk');
+  const token = execFileSync(process.execPath, [build.cli, 'token', 'create', '--data-dir', bulkData, '--role', 'admin', '--name', 'bench'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const server = spawn(process.execPath, [build.cli, 'cdr', 'serve', '--data', bulkData, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const address = await new Promise<string>((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`cdr serve exited (${code})`)));
+    server.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening on (\S+)/.exec(chunk.toString());
+      if (match) resolve(match[1]);
+    });
+  });
+  const loadBefore = load();
+  const serverCpuBefore = cpuSecondsOf(server.pid!);
+  const started = performance.now();
+  for (const body of bodies) {
+    const response = await fetch(`${address}/_bulk`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
+    const answer = (await response.json()) as { errors?: boolean };
+    if (response.status !== 200 || answer.errors !== false) throw new Error(`_bulk answered ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+  }
+  const bulkSeconds = (performance.now() - started) / 1000;
+  const serverCpu = cpuSecondsOf(server.pid!) - serverCpuBefore;
+  console.log(
+    `${build.name}: _bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s, ${perDocument(serverCpu)} µs of the server's CPU per document (load average ${loadBefore} → ${load()})`,
+  );
+  server.removeAllListeners('exit');
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  return bulkData;
+}
+
+/** The seed query at the store's final size, as bench:cdr measures it, through the build's own store code. */
+async function seedQuery(build: Build, bulkData: string): Promise<void> {
+  const { openSqliteCdrStore } = (await import(join(build.root, 'src', 'cdr', 'sqlite', 'store.ts'))) as typeof import('../src/cdr/sqlite/store.js');
+  const store = openSqliteCdrStore({ path: join(bulkData, 'cdr.sqlite') });
+  const next = random(42);
+  const requests = Array.from({ length: 1000 }, (_, index) => {
+    const national = index % 10 === 0 ? String(900_000_000 + index) : customerNumber(Math.floor(next() * POPULATION.customers));
+    const forms = numberForms(national);
+    return seedRequest(forms[Math.floor(next() * forms.length)]);
+  });
+  const latencies: number[] = [];
+  let found = 0;
+  for (let index = 0; index < QUERIES; index++) {
+    const begin = performance.now();
+    const response = await store.search(requests[index % requests.length], { now: NOW, domain: DOMAIN });
+    latencies.push(performance.now() - begin);
+    if (response.hits.hits.length > 0) found++;
+  }
+  latencies.sort((a, b) => a - b);
+  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(3);
+  console.log(
+    `${build.name}: seed query at ${count(PRELOAD + INGEST)} stored: ${count(QUERIES)} searches, p50 ${percentile(50)} ms, p99 ${percentile(99)} ms (${found} found an agent; load average ${load()})`,
+  );
+  await store.close();
+}
+
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const build of builds) runImport(build);
+  for (const build of builds) {
+    const bulkData = await runBulk(build);
+    if (round === ROUNDS) await seedQuery(build, bulkData);
+    rmSync(bulkData, { recursive: true, force: true });
+  }
+}
 rmSync(directory, { recursive: true, force: true });

@@ -128,6 +128,19 @@ describe('the customer-number column', () => {
     assert.deepEqual(customersOf(path), { a: '+49671234567', b: '+49671234567' });
   });
 
+  it('reads a number met before again when its domain gets another country (numbers read are remembered per country)', async () => {
+    const path = join(directory, 'remembered.sqlite');
+    const store = openSqliteCdrStore({ path, countries: UA });
+    await store.index([agentCall({ id: 'ua', agent: '101', customer: '0671234567', minutesAgo: 10 })]);
+    store.setCountries({ [DOMAIN]: 'DE' });
+    await store.index([agentCall({ id: 'de', agent: '101', customer: '0671234567', minutesAgo: 5 })]);
+    store.setCountries({});
+    await store.index([agentCall({ id: 'none', agent: '101', customer: '0671234567', minutesAgo: 1 })]);
+    await store.close();
+    const customers = customersOf(path);
+    assert.deepEqual([customers.ua, customers.de, customers.none], [CUSTOMER, '+49671234567', null]);
+  });
+
   it('answers a 48-day look-back from the (customer, direction, time) index', () => {
     const db = new Database(':memory:');
     try {

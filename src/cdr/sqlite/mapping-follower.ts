@@ -7,8 +7,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { CdrMapping, type FieldType } from '../mapping.js';
+import { openCdrDatabase } from './database-file.js';
 import { migrate } from './migrations.js';
 
 export interface MappingFollower {
@@ -56,9 +57,7 @@ export class MappingSnapshot {
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
-    this.#db = new Database(path);
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.pragma('journal_mode = WAL');
+    this.#db = openCdrDatabase(path);
     // Opened before the workers: the schema is in place when they start.
     migrate(this.#db);
     this.#follower = followMapping(this.#db);

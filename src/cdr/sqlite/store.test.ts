@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SimulatedClock } from '../../clock.js';
 import Database from 'better-sqlite3';
+import { CDR_PAGE_SIZE } from './database-file.js';
+import { MappingSnapshot } from './mapping-follower.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { compileSqlFilter } from './sql-filter.js';
 import { openSqliteCdrStore } from './store.js';
@@ -26,6 +28,57 @@ describe('SQLite CDR store', () => {
     assert.equal(store.purgeExpired(), 1);
     assert.deepEqual((await store.count({})).count, 0);
     await store.close();
+  });
+
+  it('with checkpointMiB, leaves commits in the WAL until it holds that much; by default copies them into the file once it holds 1,000 pages', async () => {
+    const documents = Array.from({ length: 10_000 }, (_, index) => ({ id: `doc-${index}`, document: { 'Call start time': '2026-11-20T12:00:00Z', note: 'x'.repeat(2_000) } }));
+    /** The database file's and the WAL's sizes once the documents are committed (the store still open). */
+    const sizesAfterWriting = async (name: string, checkpointMiB?: number) => {
+      const path = join(directory, 'checkpoints', `${name}.sqlite`);
+      const store = openSqliteCdrStore({ path, checkpointMiB });
+      await store.index(documents);
+      const sizes = { file: statSync(path).size, wal: statSync(`${path}-wal`).size };
+      await store.close();
+      return sizes;
+    };
+    const written = 10_000 * 2_000;
+    const byDefault = await sizesAfterWriting('default');
+    assert.ok(byDefault.wal > written && byDefault.file > written, JSON.stringify(byDefault));
+    const tuned = await sizesAfterWriting('tuned', 400);
+    assert.ok(tuned.wal > written && tuned.file < written / 10, JSON.stringify(tuned));
+  });
+
+  it('makes a new file with 16 KiB pages, the mapping snapshot opening it first or the store; a file with 4 KiB pages (older versions) keeps them', async () => {
+    const pageSize = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma('page_size', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    const fresh = join(directory, 'page-size', 'fresh.sqlite');
+    const store = openSqliteCdrStore({ path: fresh });
+    await store.index([{ id: 'a', document: { 'User ID': '101' } }]);
+    await store.close();
+    assert.equal(pageSize(fresh), CDR_PAGE_SIZE);
+
+    const bySnapshot = join(directory, 'page-size', 'snapshot-first.sqlite');
+    new MappingSnapshot(bySnapshot).close();
+    assert.equal(pageSize(bySnapshot), CDR_PAGE_SIZE);
+
+    const older = join(directory, 'page-size', 'older.sqlite');
+    const old = new Database(older);
+    old.pragma('journal_mode = WAL');
+    for (const migration of MIGRATIONS) old.exec(migration);
+    old.pragma(`user_version = ${SCHEMA_VERSION}`);
+    old.close();
+    assert.equal(pageSize(older), 4_096);
+    const reopened = openSqliteCdrStore({ path: older });
+    await reopened.index([{ id: 'b', document: { 'User ID': '102' } }]);
+    assert.deepEqual((await reopened.search({ query: { term: { 'User ID': '102' } } })).hits.hits.map((hit) => hit._id), ['b']);
+    await reopened.close();
+    assert.equal(pageSize(older), 4_096);
   });
 
   it('keeps a CDR without a start time for the retention period from when it was written', async () => {

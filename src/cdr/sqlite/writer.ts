@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { CdrLimits } from '../limits.js';
-import { MappingError, MappingLimitError, type CdrMapping, type FieldType, type IndexedValue } from '../mapping.js';
+import { MappingError, MappingLimitError, type CdrMapping, type MappedDocument } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
@@ -139,7 +139,7 @@ export class BatchWriter {
         reason: `Document with id '${id}' is [${bytes}] bytes, more than the allowed maximum of [${limits.maxDocumentBytes}]. This maximum can be set by changing [cdr.limits.maxDocumentBytes].`,
       };
     }
-    let indexed: { values: Map<string, IndexedValue[]>; added: [string, FieldType][] };
+    let indexed: MappedDocument;
     try {
       indexed = this.mapping.index(document, HOT_FIELDS, limits);
     } catch (error) {
