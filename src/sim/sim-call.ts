@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { ChannelVariables } from '../call/channel-variables.js';
+import { CallLifecycle } from '../call/call-lifecycle.js';
 import type { SimulatedClock } from '../clock.js';
 import {
   CallEndedError,
-  callEndedReason,
   type BridgeAttempt,
   type BridgeEndpoint,
   type BridgeLeg,
   type BridgePlan,
   type BridgeResult,
   type Call,
-  type CallState,
   type DigitsRequest,
   type InbandDetection,
   type MessageRecording,
@@ -57,23 +55,19 @@ type LegFate = { answered: true; at: number; talk: number; transfer?: string } |
  * patience come from a scenario, and time is simulated, so a 15 s leg_timeout
  * costs nothing to run.
  */
-export class SimCall extends ChannelVariables implements Call {
+export class SimCall extends CallLifecycle implements Call {
   readonly uuid: string;
-  #abort: AbortController | undefined;
   readonly #clock: SimulatedClock;
   readonly #scenario: SimScenario;
   readonly #options: SimCallOptions;
   readonly #startMs: number;
-  #state: CallState = 'ringing';
-  #hangupCause: HangupCause | undefined;
-  #endedBy: CallEndedBy | undefined;
   #dtmfIndex = 0;
   /** The route uses media apps: bridges play ringback to the caller (see SipCall). */
   #mediaExpected = false;
   #recording: SimRecording | undefined;
 
   constructor(options: SimCallOptions) {
-    super();
+    super('ringing');
     this.#options = options;
     this.#clock = options.clock;
     this.#scenario = options.scenario;
@@ -84,52 +78,27 @@ export class SimCall extends ChannelVariables implements Call {
     for (const [name, value] of Object.entries(options.scenario.variables)) this.channel.set(name, value);
   }
 
-  /**
-   * Made on first use: most flows never wait on the signal, and aborting one
-   * costs an Error with its stack trace. A signal asked for after the call ended
-   * is already aborted, exactly as if it had been made at the start.
-   */
-  get signal(): AbortSignal {
-    if (!this.#abort) {
-      this.#abort = new AbortController();
-      if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
-    }
-    return this.#abort.signal;
-  }
-
-  get state(): CallState {
-    return this.#state;
-  }
-
-  get hangupCause(): HangupCause | undefined {
-    return this.#hangupCause;
-  }
-
-  get endedBy(): CallEndedBy | undefined {
-    return this.#endedBy;
-  }
-
   async answer(): Promise<void> {
     this.#ensureUp();
-    if (this.#state !== 'answered') this.#narrate('answered');
-    this.#state = 'answered';
+    if (this.state !== 'answered') this.#narrate('answered');
+    this.enterState('answered');
   }
 
   async preAnswer(): Promise<void> {
     this.#ensureUp();
-    if (this.#state === 'ringing') {
-      this.#state = 'early';
+    if (this.state === 'ringing') {
+      this.enterState('early');
       this.#narrate('183 Session Progress (early media)');
     }
   }
 
   async ringReady(): Promise<void> {
     this.#ensureUp();
-    if (this.#state === 'ringing') this.#narrate('180 Ringing');
+    if (this.state === 'ringing') this.#narrate('180 Ringing');
   }
 
   async hangup(cause: HangupCause): Promise<void> {
-    if (this.#state === 'ended') return;
+    if (this.state === 'ended') return;
     this.#end(cause, 'router', `hung up: ${cause}`);
   }
 
@@ -137,15 +106,15 @@ export class SimCall extends ChannelVariables implements Call {
     this.#ensureUp();
     // As on the SIP server: a caller whose media is ours hears ringback while the targets ring.
     const variable = (name: string) => this.channel.get(name);
-    if (this.#mediaExpected && (this.#state !== 'ringing' || namesPrompts(variable))) {
-      this.#narrate(`caller hears ringback: ${describePlayItem(ringbackPrompt(variable, this.#state === 'answered'))}`);
+    if (this.#mediaExpected && (this.state !== 'ringing' || namesPrompts(variable))) {
+      this.#narrate(`caller hears ringback: ${describePlayItem(ringbackPrompt(variable, this.state === 'answered'))}`);
     }
     const attempts: BridgeAttempt[] = [];
     for (const group of plan.groups) {
       const outcome = this.#ringGroup(group);
       if (outcome.answered) return outcome;
       attempts.push(...outcome.attempts);
-      if (this.#state === 'ended') break;
+      if (this.state === 'ended') break;
     }
     return { answered: false, attempts };
   }
@@ -221,7 +190,7 @@ export class SimCall extends ChannelVariables implements Call {
   /** Nothing is written: the caller speaks until the message's maximum length, or hangs up first (the scenario's callerHangsUpAfter). */
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    if (this.state !== 'answered') await this.answer();
     const path = request.path ?? recordingPath('recordings', this.channel.get('domain_name') ?? '', this.uuid, request.name);
     const leftMs = this.#secondsUntilCallerHangsUp();
     const hangsUp = leftMs !== undefined && leftMs * 1000 < request.maxMs;
@@ -236,7 +205,7 @@ export class SimCall extends ChannelVariables implements Call {
   async redirect(contacts: readonly string[]): Promise<RedirectOutcome> {
     this.#ensureUp();
     if (contacts.length === 0) return { kind: 'refused', reason: 'no target to redirect to' };
-    if (this.#state !== 'answered') {
+    if (this.state !== 'answered') {
       this.#end('REDIRECTION_TO_NEW_DESTINATION', 'router', `302 Moved Temporarily to ${contacts.join(', ')}`);
       return { kind: 'redirected' };
     }
@@ -247,7 +216,7 @@ export class SimCall extends ChannelVariables implements Call {
   /** Nobody else is on a simulated switchboard: the held caller waits until the scenario makes it hang up. */
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
     this.#ensureUp();
-    if (this.#state !== 'answered') await this.answer();
+    if (this.state !== 'answered') await this.answer();
     if (release.aborted) return 'released';
     this.#narrate(`held, hearing ${music ? describePlayItem(music) : 'silence'}`);
     const after = this.#secondsUntilCallerHangsUp();
@@ -262,7 +231,7 @@ export class SimCall extends ChannelVariables implements Call {
 
   /** A call connected to another talks until the scenario's caller hangs up, else as long as a bridged target would. */
   async ended(): Promise<void> {
-    if (this.#state === 'ended') return;
+    if (this.state === 'ended') return;
     const after = this.#secondsUntilCallerHangsUp();
     this.#clock.advance((after ?? DEFAULT_TALK_S) * 1000);
     this.#end('NORMAL_CLEARING', after === undefined ? 'callee' : 'caller', after === undefined ? `the other side hung up after ${DEFAULT_TALK_S} s` : `caller hung up after ${after} s`);
@@ -322,7 +291,7 @@ export class SimCall extends ChannelVariables implements Call {
   #converse(leg: BridgeLeg, { at: ringSeconds, talk, transfer }: Extract<LegFate, { answered: true }>): BridgeResult {
     const endpoint = leg.endpoint;
     this.#clock.advance(ringSeconds * 1000);
-    this.#state = 'answered';
+    this.enterState('answered');
     this.#narrate(`${targetKey(endpoint)}: answered after ${ringSeconds} s, bridged`);
     const callerLeavesAfter = this.#secondsUntilCallerHangsUp();
     this.#recording?.bridged(Math.min(talk, callerLeavesAfter ?? talk) * 1000);
@@ -388,18 +357,16 @@ export class SimCall extends ChannelVariables implements Call {
   }
 
   #ensureUp(): void {
-    if (this.#state === 'ended') throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+    if (this.state === 'ended') throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
   }
 
   #end(cause: HangupCause, by: CallEndedBy, message: string): void {
-    this.#state = 'ended';
-    this.#hangupCause = cause;
-    this.#endedBy = by;
+    if (!this.markEnded(cause, by)) return;
     this.#narrate(message);
     const recording = this.#recording;
     this.#recording = undefined;
     if (recording) this.#finishRecording(recording, "the call's end finished the recording");
-    this.#abort?.abort(callEndedReason(cause));
+    this.abortWaiters();
   }
 
   #narrate(message: string): void {

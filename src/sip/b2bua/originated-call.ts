@@ -5,13 +5,11 @@
  * another leg with our media and relay the two (place-leg.ts).
  */
 import type { Logger } from 'pino';
-import { ChannelVariables } from '../../call/channel-variables.js';
+import { CallLifecycle } from '../../call/call-lifecycle.js';
 import {
-  callEndedReason,
   type BridgePlan,
   type BridgeResult,
   type Call,
-  type CallState,
   type DigitsRequest,
   type InbandDetection,
   type MessageRecording,
@@ -54,19 +52,16 @@ export interface OriginatedCallOptions {
   logger: Logger;
 }
 
-export class OriginatedCall extends ChannelVariables implements Call {
+export class OriginatedCall extends CallLifecycle implements Call {
   readonly uuid: string;
   readonly #options: OriginatedCallOptions;
-  readonly #abort = new AbortController();
   readonly #recording = new RecordingHandoff();
-  #hangupCause: HangupCause | undefined;
-  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. */
   readonly #connecting = new AbortController();
 
   constructor(options: OriginatedCallOptions) {
-    super();
+    super('answered');
     this.#options = options;
     this.uuid = options.uuid;
     for (const [name, value] of Object.entries(options.variables)) this.channel.set(name, value);
@@ -77,22 +72,6 @@ export class OriginatedCall extends ChannelVariables implements Call {
     options.leg.events.onSessionExpired = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
   }
 
-  get signal(): AbortSignal {
-    return this.#abort.signal;
-  }
-
-  get state(): CallState {
-    return this.#hangupCause ? 'ended' : 'answered';
-  }
-
-  get hangupCause(): HangupCause | undefined {
-    return this.#hangupCause;
-  }
-
-  get endedBy(): CallEndedBy | undefined {
-    return this.#endedBy;
-  }
-
   /** It answered before anything ran on it. */
   async answer(): Promise<void> {}
   async preAnswer(): Promise<void> {}
@@ -101,26 +80,26 @@ export class OriginatedCall extends ChannelVariables implements Call {
   expectMedia(): void {}
 
   async hangup(cause: HangupCause): Promise<void> {
-    if (this.#hangupCause) return;
+    if (this.hangupCause) return;
     const bridged = this.#bridged;
     this.#ended(cause, 'router');
     await Promise.all([this.#options.leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
-    if (this.#hangupCause) return { answered: false, attempts: [] };
+    if (this.hangupCause) return { answered: false, attempts: [] };
     const placed = await placeLeg({
       stack: this.#options.stack,
       context: this.#options.targets(),
       plan,
       media: this.#options.engine(),
       near: this.#options.media.session,
-      signal: plan.stop ? AbortSignal.any([this.#abort.signal, plan.stop]) : this.#abort.signal,
+      signal: plan.stop ? AbortSignal.any([this.signal, plan.stop]) : this.signal,
       observer: this.#options.forkObserver(),
       logger: this.#options.logger,
     });
     if (!placed.answered) return placed;
-    if (this.#hangupCause) {
+    if (this.hangupCause) {
       void placed.leg.bye();
       await placed.media.close();
       return { answered: false, attempts: [{ endpointIndex: placed.endpointIndex, cause: 'ORIGINATOR_CANCEL' }] };
@@ -131,8 +110,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
       await this.#options.engine().relay(this.#options.media.session, placed.media.session);
       await new Promise<void>((resolve) => {
         placed.leg.events.onHangup = () => resolve();
-        if (this.#abort.signal.aborted) resolve();
-        else this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+        if (this.signal.aborted) resolve();
+        else this.signal.addEventListener('abort', () => resolve(), { once: true });
       });
     } finally {
       this.#bridged = undefined;
@@ -140,15 +119,15 @@ export class OriginatedCall extends ChannelVariables implements Call {
       await placed.leg.bye();
       await placed.media.close();
     }
-    return { answered: true, endpointIndex: placed.endpointIndex, hangupCause: this.#hangupCause ?? 'NORMAL_CLEARING', ringSeconds: placed.ringSeconds, legUuid: placed.leg.uuid };
+    return { answered: true, endpointIndex: placed.endpointIndex, hangupCause: this.hangupCause ?? 'NORMAL_CLEARING', ringSeconds: placed.ringSeconds, legUuid: placed.leg.uuid };
   }
 
   play(request: PlayRequest): Promise<PlayOutcome> {
-    return playOn(this.#options.media, request, this.#abort.signal);
+    return playOn(this.#options.media, request, this.signal);
   }
 
   collectDigits(request: DigitsRequest): Promise<string> {
-    return collectDigitsOn(this.#options.media, request, this.#abort.signal);
+    return collectDigitsOn(this.#options.media, request, this.signal);
   }
 
   flushDigits(): void {
@@ -184,26 +163,26 @@ export class OriginatedCall extends ChannelVariables implements Call {
   async redirect(targets: readonly string[]): Promise<RedirectOutcome> {
     const values = contactValues(targets);
     if ('invalid' in values) return { kind: 'refused', reason: `not a SIP URI: ${JSON.stringify(values.invalid)}` };
-    if (values.contacts.length === 0 || this.#hangupCause) return { kind: 'refused', reason: this.#hangupCause ? 'the call has ended' : 'no target to redirect to' };
+    if (values.contacts.length === 0 || this.hangupCause) return { kind: 'refused', reason: this.hangupCause ? 'the call has ended' : 'no target to redirect to' };
     const outcome = await deflect(this.#options.leg, values.contacts[0], undefined, this.#options.stack.clock);
     if (outcome.kind === 'deflected') await this.hangup('BLIND_TRANSFER');
     return outcome;
   }
 
   hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
-    return holdOnMedia(this.#options.media, music, AbortSignal.any([release, this.#connecting.signal]), this.#abort.signal, (message) => this.#options.logger.info(message));
+    return holdOnMedia(this.#options.media, music, AbortSignal.any([release, this.#connecting.signal]), this.signal, (message) => this.#options.logger.info(message));
   }
 
   ended(): Promise<void> {
     return new Promise((resolve) => {
-      if (this.#abort.signal.aborted) resolve();
-      else this.#abort.signal.addEventListener('abort', () => resolve(), { once: true });
+      if (this.signal.aborted) resolve();
+      else this.signal.addEventListener('abort', () => resolve(), { once: true });
     });
   }
 
   /** For SipSwitchboard.connect: this call's media session, what it was hearing stopped. */
   async mediaForConnection(): Promise<MediaSession | string> {
-    if (this.#hangupCause) return 'the call has ended';
+    if (this.hangupCause) return 'the call has ended';
     if (this.#bridged) return 'the call is in a bridge';
     this.#connecting.abort();
     await this.#options.media.session.stopPlaying();
@@ -216,11 +195,8 @@ export class OriginatedCall extends ChannelVariables implements Call {
   }
 
   #ended(cause: HangupCause, by: CallEndedBy): void {
-    if (this.#hangupCause) return;
-    this.#hangupCause = cause;
-    this.#endedBy = by;
-    this.channel.set('hangup_cause', cause);
-    this.#abort.abort(callEndedReason(cause));
+    if (!this.markEnded(cause, by)) return;
+    this.abortWaiters();
     void this.#recording.beforeClose(this.#options.media.session).then(() => this.#options.media.close());
   }
 }

@@ -4,14 +4,12 @@
  * the legs of a bridge plan. The bridged conversation is `conversation.ts`,
  * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
  */
-import { ChannelVariables } from '../../call/channel-variables.js';
+import { CallLifecycle } from '../../call/call-lifecycle.js';
 import {
   CallEndedError,
-  callEndedReason,
   type BridgePlan,
   type BridgeResult,
   type Call,
-  type CallState,
   type DigitsRequest,
   type InbandDetection,
   type MessageRecording,
@@ -86,18 +84,13 @@ export interface SipCallOptions {
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
-export class SipCall extends ChannelVariables implements Call {
+export class SipCall extends CallLifecycle implements Call {
   readonly uuid = generateUuid();
   readonly #options: Omit<SipCallOptions, 'variables'>;
   readonly #leg: InboundLeg;
   /** What the SIP layer waits on for the call's end. */
   readonly #ending = new CallEnding();
-  /** Call.signal, made when first asked for: a plain bridge never needs one. */
-  #abort: AbortController | undefined;
   readonly #legs: LegBookkeeping;
-  #state: CallState = 'ringing';
-  #hangupCause: HangupCause | undefined;
-  #endedBy: CallEndedBy | undefined;
   #bridged: OutboundLeg | undefined;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
@@ -110,7 +103,7 @@ export class SipCall extends ChannelVariables implements Call {
   readonly #transfers: CallTransfers;
 
   constructor(options: SipCallOptions) {
-    super(options.variableLimits);
+    super('ringing', options.variableLimits);
     // The variables live on in the channel: a second copy would last the whole call.
     const { variables, ...rest } = options;
     this.#options = rest;
@@ -150,7 +143,7 @@ export class SipCall extends ChannelVariables implements Call {
       obtainCallerMedia: () => this.#caller.obtain(),
       engine: options.media,
       holdMusic: () => holdMusicPrompt((name) => this.channel.get(name)),
-      hangupCause: () => this.#hangupCause,
+      hangupCause: () => this.hangupCause,
       callWithCallerDialog: options.callWithCallerDialog,
       routeTarget: options.routeTarget,
       callerCannotTransfer: options.callerCannotTransfer,
@@ -158,14 +151,6 @@ export class SipCall extends ChannelVariables implements Call {
       stopRecording: () => this.stopRecording(),
       log: (message) => this.#log(message),
     });
-  }
-
-  get signal(): AbortSignal {
-    if (!this.#abort) {
-      this.#abort = new AbortController();
-      if (this.#state === 'ended') this.#abort.abort(callEndedReason(this.#hangupCause ?? 'NORMAL_CLEARING'));
-    }
-    return this.#abort.signal;
   }
 
   /** What other calls' attended transfers reach of this one. */
@@ -176,18 +161,6 @@ export class SipCall extends ChannelVariables implements Call {
   /** The call's end, for the SIP layer: as `signal`, without making one. */
   get ending(): StopSignal {
     return this.#ending;
-  }
-
-  get state(): CallState {
-    return this.#state;
-  }
-
-  get hangupCause(): HangupCause | undefined {
-    return this.#hangupCause;
-  }
-
-  get endedBy(): CallEndedBy | undefined {
-    return this.#endedBy;
   }
 
   expectMedia(): void {
@@ -221,7 +194,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async hangup(cause: HangupCause): Promise<void> {
-    if (this.#state === 'ended') return;
+    if (this.state === 'ended') return;
     const bridged = this.#bridged;
     if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
     this.#ended(cause, 'router');
@@ -252,7 +225,7 @@ export class SipCall extends ChannelVariables implements Call {
 
   redirect(targets: readonly string[]): Promise<RedirectOutcome> {
     return redirectCaller(this.#leg, targets, {
-      ended: () => this.#state === 'ended',
+      ended: () => this.state === 'ended',
       log: (message) => this.#log(message),
       redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
       hangup: (cause) => this.hangup(cause),
@@ -279,11 +252,11 @@ export class SipCall extends ChannelVariables implements Call {
    * what it was hearing stops. Why it cannot be connected otherwise.
    */
   async mediaForConnection(): Promise<MediaSession | string> {
-    if (this.#state === 'ended') return 'the call has ended';
+    if (this.state === 'ended') return 'the call has ended';
     if (this.#bridged) return 'the call is in a bridge';
     await this.#answerForMedia();
     const media = this.#caller.current;
-    if (!media) return this.state === 'ended' ? 'the call has ended' : "the call was answered without the router's media";
+    if (!media) return this.hangupCause ? 'the call has ended' : "the call was answered without the router's media";
     (this.#connecting ??= new AbortController()).abort();
     await media.session.stopPlaying();
     return media.session;
@@ -324,7 +297,7 @@ export class SipCall extends ChannelVariables implements Call {
     try {
       return await recordMessageOn(media, this.#recordingPlace(), request);
     } catch (error) {
-      if (this.#ending.aborted) throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+      if (this.#ending.aborted) throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
   }
@@ -354,7 +327,7 @@ export class SipCall extends ChannelVariables implements Call {
     this.#mediaExpected = true;
     const media = await this.#caller.obtain();
     if (media) return media;
-    throw new CallEndedError(this.#hangupCause ?? 'NORMAL_CLEARING');
+    throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
@@ -365,7 +338,7 @@ export class SipCall extends ChannelVariables implements Call {
   }
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
-    if (this.#state === 'ended') return { answered: false, attempts: [] };
+    if (this.state === 'ended') return { answered: false, attempts: [] };
     plan = this.#transfers.legsOf(plan);
     const variable = (name: string) => this.channel.get(name);
     const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
@@ -386,7 +359,7 @@ export class SipCall extends ChannelVariables implements Call {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: this.#legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
-        (leg) => this.#transfers.legCause(leg) ?? this.#hangupCause,
+        (leg) => this.#transfers.legCause(leg) ?? this.hangupCause,
       ),
       log,
     });
@@ -414,7 +387,7 @@ export class SipCall extends ChannelVariables implements Call {
     return {
       signal: this.#ending,
       mediaRelayed,
-      hangupCause: () => this.#hangupCause,
+      hangupCause: () => this.hangupCause,
       answered: () => this.#markAnswered(),
       bridged: () => this.#legs.caller.bridge(),
       ended: (cause, disposition) => {
@@ -457,27 +430,23 @@ export class SipCall extends ChannelVariables implements Call {
     if (!this.#leg.pending) return;
     this.#leg.provisional(status, session);
     this.#legs.caller.progress(session !== undefined);
-    if (this.#state === 'ringing' || this.#state === 'early') this.#state = CALL_STATE_BY_PROGRESS[status];
+    if (this.state === 'ringing' || this.state === 'early') this.enterState(CALL_STATE_BY_PROGRESS[status]);
   }
 
   #markAnswered(): void {
-    const first = this.#state !== 'answered';
-    this.#state = 'answered';
+    const first = this.state !== 'answered';
+    this.enterState('answered');
     this.#legs.caller.answer();
     if (first) this.#options.onAnswered?.();
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */
   #ended(cause: HangupCause, by: CallEndedBy): void {
-    if (this.#state === 'ended') return;
-    this.#state = 'ended';
-    this.#hangupCause = cause;
-    this.#endedBy = by;
-    this.channel.set('hangup_cause', cause);
+    if (!this.markEnded(cause, by)) return;
     this.#ending.end();
     // A caller that hangs up while transferred cancels the transfer (487); a route that ends the call fails it with its cause.
     this.#transfers.report(by === 'caller' ? 487 : sipStatusFromCause(cause));
-    this.#abort?.abort(callEndedReason(cause));
+    this.abortWaiters();
     void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
     this.#legs.callerEnded(cause, this.channel);
   }
