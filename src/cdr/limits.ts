@@ -21,7 +21,13 @@ export interface CdrLimits {
   mappingDepthLimit: number;
   /** Bytes of one document's JSON. */
   maxDocumentBytes: number;
-  /** Actions in one `_bulk` request. */
+  /**
+   * Actions in one `_bulk` request. Elasticsearch counts none (only the body's
+   * 100 MB); clients size their requests in bytes — the JavaScript client's
+   * bulk helper flushes every 5 MB — so the default lets 5 MB of documents as
+   * small as 50 bytes through, and still bounds what a body of tiny actions
+   * makes the store hold at once.
+   */
   maxBulkActions: number;
   /** index.max_result_window: from + size of one search. */
   maxResultWindow: number;
@@ -35,7 +41,7 @@ export const DEFAULT_CDR_LIMITS: Readonly<CdrLimits> = Object.freeze({
   totalFieldsLimit: 1_000,
   mappingDepthLimit: 20,
   maxDocumentBytes: 1_048_576,
-  maxBulkActions: 10_000,
+  maxBulkActions: 100_000,
   maxResultWindow: 10_000,
 });
 

@@ -202,6 +202,14 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.equal((await served.client.deleteByQuery({ index: 'cdr', q: 'User\\ ID:temporary' })).deleted, 1);
   });
 
+  it('helpers.bulk with its default flushBytes (5 MB) loads small documents, whose flushes hold more than 10,000 actions', async () => {
+    const small = Array.from({ length: 30_000 }, (_, index) => ({ uuid: `s-${index}`, 'User ID': 'bulk-default' }));
+    const loaded = await served.client.helpers.bulk({ datasource: small, onDocument: (call) => ({ index: { _index: 'cdr', _id: call.uuid } }), refreshOnCompletion: 'cdr' });
+    assert.deepEqual([loaded.total, loaded.successful, loaded.failed, loaded.aborted], [30_000, 30_000, 0, false]);
+    assert.equal((await served.client.count({ index: 'cdr', q: 'User\\ ID:bulk-default' })).count, 30_000);
+    assert.equal((await served.client.deleteByQuery({ index: 'cdr', q: 'User\\ ID:bulk-default', refresh: true })).deleted, 30_000);
+  });
+
   it('an unknown path or method gets the answer Elasticsearch gives, not a web server 404', async () => {
     const unknown = await refusal(served.client.transport.request({ method: 'PUT', path: '/foo/bar', body: {} }));
     assert.deepEqual([unknown.status, unknown.body], [400, { error: 'no handler found for uri [/foo/bar] and method [PUT]', status: 400 }]);
