@@ -40,6 +40,31 @@ describe('CdrMapping.index', () => {
     );
   });
 
+  it('refuses an object where a field holds values, and a value where fields are an object\'s, as Elasticsearch does', () => {
+    const mapping = new CdrMapping([
+      ['title', 'keyword'],
+      ['a.b', 'long'],
+    ]);
+    const refusal = (document: Record<string, unknown>) => {
+      try {
+        mapping.index(document, new Set(), LIMITS);
+      } catch (error) {
+        assert.ok(error instanceof MappingError);
+        return error.message;
+      }
+      assert.fail('the document was taken');
+    };
+    assert.equal(refusal({ title: { foo: 'bar' } }), 'failed to parse field [title] of type [keyword]: found an object with field [title.foo]');
+    assert.equal(refusal({ 'title.foo': 'bar' }), 'failed to parse field [title] of type [keyword]: found an object with field [title.foo]');
+    assert.equal(refusal({ a: 'x' }), 'object mapping for [a] tried to parse field [a] as object, but found a concrete value');
+    assert.equal(refusal({ c: 1, x: { y: 1 }, 'x.y.z': 2 }), 'failed to parse field [x.y] of type [long]: found an object with field [x.y.z]');
+    assert.equal(refusal({ n: [1, { m: 2 }] }), 'failed to parse field [n] of type [long]: found an object with field [n.m]');
+    assert.deepEqual(mapping.index({ title: 'x', a: { b: 1, c: 'new' }, 'titles.foo': 'y' }, new Set(), LIMITS).added, [
+      ['a.c', 'keyword'],
+      ['titles.foo', 'keyword'],
+    ]);
+  });
+
   it('refuses a document past the field limit for that, before any of its values', () => {
     const mapping = new CdrMapping();
     const fixed = mapping.size;

@@ -56,8 +56,9 @@ export class MappingError extends Error {
     readonly field: string,
     readonly fieldType: FieldType,
     value: unknown,
+    message = `failed to parse field [${field}] of type [${fieldType}]: cannot parse ${JSON.stringify(value)}`,
   ) {
-    super(`failed to parse field [${field}] of type [${fieldType}]: cannot parse ${JSON.stringify(value)}`);
+    super(message);
     this.name = 'MappingError';
   }
 }
@@ -246,6 +247,7 @@ export class CdrMapping {
       let type = this.typeOf(field) ?? pending?.get(field);
       if (!type) {
         type = dynamicType(field, leaf);
+        this.#checkShape(field, type, pending);
         (pending ??= new Map()).set(field, type);
         added.push([field, type]);
       }
@@ -279,6 +281,7 @@ export class CdrMapping {
       let type = this.typeOf(field) ?? pending?.get(field);
       if (!type) {
         type = dynamicType(field, leaves[0]);
+        this.#checkShape(field, type, pending);
         (pending ??= new Map()).set(field, type);
         added.push([field, type]);
       }
@@ -291,6 +294,27 @@ export class CdrMapping {
       values.set(field, coerced);
     }
     return { values, added };
+  }
+
+  /**
+   * A new field must not turn a field that holds values into an object
+   * (`title.foo` once `title` is a keyword) nor give a value where fields are
+   * an object's (`a` once `a.b` is mapped): Elasticsearch refuses the document
+   * either way, and the mapping would hold two shapes for one name. Throws
+   * MappingError. Only new fields are checked, against every mapped one: a
+   * mapping holds a thousand fields at most, and new ones are rare.
+   */
+  #checkShape(field: string, type: FieldType, pending: ReadonlyMap<string, FieldType> | undefined): void {
+    for (let dot = field.indexOf('.'); dot !== -1; dot = field.indexOf('.', dot + 1)) {
+      const parent = field.slice(0, dot);
+      const parentType = this.typeOf(parent) ?? pending?.get(parent);
+      if (parentType) throw new MappingError(parent, parentType, undefined, `failed to parse field [${parent}] of type [${parentType}]: found an object with field [${field}]`);
+    }
+    const below = `${field}.`;
+    const fields = pending ? [...this.fields(), ...pending.keys()] : this.fields();
+    if (fields.some((mapped) => mapped.startsWith(below))) {
+      throw new MappingError(field, type, undefined, `object mapping for [${field}] tried to parse field [${field}] as object, but found a concrete value`);
+    }
   }
 
   /** Records fields that an acknowledged document introduced. */

@@ -210,6 +210,22 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
     assert.equal((await served.client.deleteByQuery({ index: 'cdr', q: 'User\\ ID:bulk-default', refresh: true })).deleted, 30_000);
   });
 
+  it('helpers.bulk drops a document whose field changes shape (a value, then an object), with the mapping refusal', async () => {
+    const dropped: { status: number; type: string; id: string }[] = [];
+    const loaded = await served.client.helpers.bulk<{ uuid: string; shape: unknown }>({
+      datasource: [
+        { uuid: 'shape-1', shape: 'a value' },
+        { uuid: 'shape-2', shape: { now: 'an object' } },
+      ],
+      onDocument: (document) => ({ index: { _index: 'cdr', _id: document.uuid } }),
+      onDrop: (drop) => dropped.push({ status: drop.status, type: drop.error!.type, id: drop.document.uuid }),
+      refreshOnCompletion: 'cdr',
+    });
+    assert.deepEqual([loaded.successful, loaded.failed], [1, 1]);
+    assert.deepEqual(dropped, [{ status: 400, type: 'mapper_parsing_exception', id: 'shape-2' }]);
+    assert.equal((await served.client.deleteByQuery({ index: 'cdr', q: 'uuid:shape-1', refresh: true })).deleted, 1);
+  });
+
   it('an unknown path or method gets the answer Elasticsearch gives, not a web server 404', async () => {
     const unknown = await refusal(served.client.transport.request({ method: 'PUT', path: '/foo/bar', body: {} }));
     assert.deepEqual([unknown.status, unknown.body], [400, { error: 'no handler found for uri [/foo/bar] and method [PUT]', status: 400 }]);
