@@ -59,6 +59,11 @@ describe('CdrMapping.index', () => {
     assert.equal(refusal({ a: 'x' }), 'object mapping for [a] tried to parse field [a] as object, but found a concrete value');
     assert.equal(refusal({ c: 1, x: { y: 1 }, 'x.y.z': 2 }), 'failed to parse field [x.y] of type [long]: found an object with field [x.y.z]');
     assert.equal(refusal({ n: [1, { m: 2 }] }), 'failed to parse field [n] of type [long]: found an object with field [n.m]');
+    // Channel variables are flat names: one call's `a` and another's `a.b` are both kept.
+    assert.deepEqual(mapping.index({ variables: { a: 'x', 'a.b': 'y' } }, new Set(), LIMITS).added, [
+      ['variables.a', 'keyword'],
+      ['variables.a.b', 'keyword'],
+    ]);
     assert.deepEqual(mapping.index({ title: 'x', a: { b: 1, c: 'new' }, 'titles.foo': 'y' }, new Set(), LIMITS).added, [
       ['a.c', 'keyword'],
       ['titles.foo', 'keyword'],

@@ -50,6 +50,9 @@ const FIXED_TYPES: Readonly<Record<string, FieldType>> = {
 
 export const FIXED_FIELDS: readonly string[] = Object.keys(FIXED_TYPES);
 
+/** Where a CDR keeps its leg's channel variables. */
+const CHANNEL_VARIABLES = 'variables.';
+
 /** A document value Elasticsearch would refuse at index time (mapper_parsing_exception). */
 export class MappingError extends Error {
   constructor(
@@ -72,7 +75,7 @@ export class MappingLimitError extends Error {
 export function templateType(field: string): FieldType | undefined {
   const fixed = FIXED_TYPES[field];
   if (fixed) return fixed;
-  if (field.startsWith('variables.') && field.endsWith('_stamp')) return 'date';
+  if (field.startsWith(CHANNEL_VARIABLES) && field.endsWith('_stamp')) return 'date';
   return undefined;
 }
 
@@ -302,9 +305,13 @@ export class CdrMapping {
    * an object's (`a` once `a.b` is mapped): Elasticsearch refuses the document
    * either way, and the mapping would hold two shapes for one name. Throws
    * MappingError. Only new fields are checked, against every mapped one: a
-   * mapping holds a thousand fields at most, and new ones are rare.
+   * mapping holds a thousand fields at most, and new ones are rare. Not under
+   * `variables`: channel variables are flat names that may hold dots (a
+   * schema's `setVar a.b=…`, `sip_h_X.Y`), so one call's `a` and another's
+   * `a.b` are both kept rather than the second call losing its CDR.
    */
   #checkShape(field: string, type: FieldType, pending: ReadonlyMap<string, FieldType> | undefined): void {
+    if (field.startsWith(CHANNEL_VARIABLES)) return;
     for (let dot = field.indexOf('.'); dot !== -1; dot = field.indexOf('.', dot + 1)) {
       const parent = field.slice(0, dot);
       const parentType = this.typeOf(parent) ?? pending?.get(parent);
