@@ -156,7 +156,7 @@ describe('Elasticsearch 8.x client helpers against cdr serve', () => {
 
   it('what would remove or rewrite the index is refused, saying why: delete, reindex, scripted update by query', async () => {
     const deleted = await refusal(served.client.indices.delete({ index: 'cdr' }));
-    assert.deepEqual([deleted.status, deleted.body.error.type], [400, 'illegal_argument_exception']);
+    assert.deepEqual([deleted.status, deleted.body.error.type], [403, 'security_exception']);
     assert.match(deleted.body.error.reason, /cannot be deleted/);
     assert.equal((await refusal(served.client.indices.delete({ index: 'logs' }))).status, 404);
     assert.equal(await served.client.indices.exists({ index: 'cdr' }), true);

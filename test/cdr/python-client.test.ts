@@ -73,7 +73,7 @@ describe('Elasticsearch Python client (7.17) against cdr serve', () => {
     assert.equal(ok('explain'), true);
     assert.deepEqual(ok('validate_query'), [true, false]);
     assert.equal(ok('stats'), 16);
-    assert.deepEqual(results['delete index'], { status: 400, error: 'illegal_argument_exception' });
+    assert.deepEqual(results['delete index'], { status: 403, error: 'security_exception' });
     // 101's two CDRs and 301's twelve.
     assert.equal(ok('terms lookup'), 14);
     assert.equal(ok('update_by_query'), 12);

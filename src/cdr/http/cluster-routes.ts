@@ -155,6 +155,8 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
 
   // `indices.delete`: the one index is every call's record, so it stays; CDRs go by query. Names as Elasticsearch reads
   // them for a delete (its default `action.destructive_requires_name`: no wildcards), then ours refused, others missing.
+  // Refused as a forbidden action (403), not a bad request: scripts that drop and reload an index commonly ignore 400
+  // and 404 on the delete, and would go on to load into the CDRs they meant to replace.
   app.delete<{ Params: { index: string } }>('/:index', async (request, reply) => {
     const names = request.params.index.split(',').filter((name) => name !== '');
     if (names.some((name) => name === '_all' || name.includes('*'))) throw new CdrQueryError('illegal_argument_exception', 'Wildcard expressions or all indices are not allowed');
@@ -165,8 +167,9 @@ export function registerClusterRoutes(app: FastifyInstance, info: ClusterInfo): 
     if (missing !== undefined && !booleanParam(params, 'ignore_unavailable')) throw indexNotFound(missing);
     if (ours.length === 0) return { acknowledged: true };
     throw new CdrQueryError(
-      'illegal_argument_exception',
-      `index [${ours[0]}] cannot be deleted: callrouter keeps the record of every call in the one index [${INDEX_NAME}]; delete CDRs with _delete_by_query`,
+      'security_exception',
+      `action [indices:admin/delete] is forbidden on index [${ours[0]}]: it cannot be deleted, callrouter keeps the record of every call in the one index [${INDEX_NAME}]; delete CDRs with _delete_by_query`,
+      403,
     );
   });
 

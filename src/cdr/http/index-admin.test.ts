@@ -60,8 +60,8 @@ describe('paths and methods with no handler', () => {
 describe('deleting the index', () => {
   it('is refused for cdr (and names taken as cdr), a missing index is 404, wildcards are refused as Elasticsearch does', async () => {
     const refused = await call('DELETE', '/cdr');
-    assert.deepEqual([refused.status, refused.body.error.type], [400, 'illegal_argument_exception']);
-    assert.match(refused.body.error.reason, /^index \[cdr\] cannot be deleted: .*_delete_by_query$/);
+    assert.deepEqual([refused.status, refused.body.error.type], [403, 'security_exception']);
+    assert.match(refused.body.error.reason, /^action \[indices:admin\/delete\] is forbidden on index \[cdr\]: it cannot be deleted, .*_delete_by_query$/);
     assert.match((await call('DELETE', '/cdr-a-2018-01-one.example')).body.error.reason, /cannot be deleted/);
     const missing = await call('DELETE', '/calls');
     assert.deepEqual([missing.status, missing.body.error.type, missing.body.error['resource.id']], [404, 'index_not_found_exception', 'calls']);
