@@ -155,8 +155,10 @@ async function seedQuery(build: Build, bulkData: string): Promise<void> {
 }
 
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const build of builds) runImport(build);
-  for (const build of builds) {
+  // Each build goes first in every other round: neither always meets what the other left behind (dirty pages, caches).
+  const order = round % 2 === 1 ? builds : [...builds].reverse();
+  for (const build of order) runImport(build);
+  for (const build of order) {
     const bulkData = await runBulk(build);
     if (round === ROUNDS) await seedQuery(build, bulkData);
     rmSync(bulkData, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { cdrFromFreeswitch, freeswitchCdrId, isFreeswitchCdr } from './document/freeswitch.js';
-import type { SqliteCdrStore, StoreTuning } from './sqlite/store.js';
+import type { SqliteCdrStore } from './sqlite/store.js';
 import type { ClientWrite } from './store.js';
 
 export interface ImportError {
@@ -44,7 +44,7 @@ export interface ImportOptions {
  * document: 47 at 5,000 per transaction, 33–45 at 20,000 in 256 MiB, 24–29 at 50,000 in 512 MiB.
  */
 const BATCH_SIZE = 50_000;
-export const IMPORT_TUNING: StoreTuning = { cacheMiB: 512, checkpointMiB: 400 };
+export const IMPORT_CACHE_MIB = 512;
 
 type Located = { line: number } | { element: number };
 

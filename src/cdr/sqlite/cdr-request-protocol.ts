@@ -2,7 +2,6 @@
 import type { CdrLimits } from '../limits.js';
 import type { SerializedError } from './cdr-writer-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
-import type { StoreTuning } from './store.js';
 
 /** The worker's `workerData`. */
 export interface CdrRequestWorkerData {
@@ -17,8 +16,8 @@ export interface CdrRequestWorkerData {
   refillCustomerNumbers?: boolean;
   /** Given to one worker only: it rewrites rows holding arrays in indexed fields (legacy-array-rows.ts). */
   normaliseLegacyArrays?: boolean;
-  /** The connection's page cache and checkpoints, when not SQLite's defaults. */
-  tuning?: StoreTuning;
+  /** The connection's page cache (MiB), when not the store's default. */
+  cacheMiB?: number;
   /** Shared with the lane (two BigInt64 cells, see REQUEST_STARTED): which request the thread is at, read without a message. */
   progress: SharedArrayBuffer;
 }

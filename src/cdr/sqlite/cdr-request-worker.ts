@@ -40,7 +40,7 @@ const store = openSqliteCdrStore({
   countries: data.countries,
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
   normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
-  ...data.tuning,
+  cacheMiB: data.cacheMiB,
 });
 const progress = new BigInt64Array(data.progress);
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);

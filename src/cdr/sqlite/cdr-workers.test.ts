@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -20,16 +20,6 @@ function documents(count: number) {
 }
 
 describe('CDR requests on worker threads', () => {
-  it("sets the requests' connection up as requestTuning says: a `_bulk` load stays in the WAL until it holds checkpointMiB", async () => {
-    const path = join(directory, 'tuned.sqlite');
-    const store = new SqliteCdrWorkers({ path, requestTuning: { cacheMiB: 16, checkpointMiB: 400 } });
-    const body = ndjson(documents(10_000).flatMap(({ id, document }) => [{ index: { _id: id } }, { ...document, note: 'x'.repeat(2_000) }]));
-    assert.equal((await store.bulk(body, { index: 'cdr' })).errors, false);
-    // 20 MB: past the 1,000 pages (16 MiB) after which a commit would copy it by default.
-    assert.ok(statSync(path).size < 1_000_000 && statSync(`${path}-wal`).size > 20_000_000, 'the commit was not copied into the file');
-    await store.close();
-  });
-
   it('starts a thread only when one is needed: a request, or CDRs past the retention period to purge', async () => {
     const path = join(directory, 'lazy.sqlite');
     const seed = openSqliteCdrStore({ path });

@@ -35,7 +35,7 @@ import { ownsItsMemory, uploadBulk } from './cdr-bulk-upload.js';
 import Database from 'better-sqlite3';
 import { staleNumberPlans, type DomainCountries } from './customer-numbers.js';
 import { MappingSnapshot } from './mapping-follower.js';
-import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff, type StoreTuning } from './store.js';
+import { EXPIRED_CDRS, MAINTENANCE_INTERVAL_MS, retentionCutoff } from './store.js';
 
 export interface SqliteCdrWorkersOptions {
   /** The store's database file (not ':memory:': threads cannot share an in-memory database). */
@@ -51,8 +51,8 @@ export interface SqliteCdrWorkersOptions {
   graceMs?: number;
   /** The configured domains' countries, for the customer-number column. */
   countries?: DomainCountries;
-  /** The requests' connection's page cache and checkpoints (`_bulk` loads), when not SQLite's defaults. */
-  requestTuning?: StoreTuning;
+  /** The requests' connection's page cache (MiB; `_bulk` loads), when not the store's default. */
+  requestCacheMiB?: number;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -84,7 +84,7 @@ export class SqliteCdrWorkers implements CdrService {
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
     // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, tuning: options.requestTuning }, 'cdr-requests', {
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB }, 'cdr-requests', {
       graceMs: options.graceMs,
     });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;

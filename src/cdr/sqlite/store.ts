@@ -52,12 +52,6 @@ export interface SqliteCdrStoreOptions {
    * more than once: an importer writing large transactions into a large store wants them all to fit.
    */
   cacheMiB?: number;
-  /**
-   * WAL size (MiB) after which a commit copies the WAL into the database (SQLite's wal_autocheckpoint; default 1,000
-   * pages). A commit of thousands of documents into a large store writes most index pages to the WAL: checkpointing
-   * after each copies them all each time, where after several commits it copies each page once.
-   */
-  checkpointMiB?: number;
   /** The longest a search may run (ms) when its request and caller ask for nothing shorter. Default: no limit. */
   maxTimeMs?: number;
   /**
@@ -107,17 +101,13 @@ export function retentionCutoff(nowMs: number, retentionDays: number): number {
 }
 const STATEMENT_CACHE_SIZE = 256;
 
-/** How a connection that writes large batches into a large store (the importer, `cdr serve`'s requests) is set up. */
-export type StoreTuning = Pick<SqliteCdrStoreOptions, 'cacheMiB' | 'checkpointMiB'>;
-
 /**
- * At 900,000 stored CDRs (4 KiB pages) a commit of 5,000 changes about 27,000 pages (110 MB): in a 64 MiB cache
- * many are read from the file again for the next commit, and a checkpoint after each commit copies them all again.
- * SQLite alone, 900,000 → 1,000,000 in commits of 5,000: 85–95 µs of CPU per row in 64 MiB, 62–70 in 256 MiB, and
- * checkpointing every 400 MiB rather than every commit took 4 µs more off (3 runs each) and 16% off the time. The
- * price: while the WAL is near full, reads look pages up in it (the seed query's p50 0.19 → 0.25 ms).
+ * The page cache (MiB) of a connection that commits thousands of documents at a time into a large store (`cdr
+ * serve`'s requests): each such commit changes most index pages, and pages missing from a smaller cache are read
+ * from the file again for the next. SQLite alone, 900,000 → 1,000,000 in commits of 5,000 (16 KiB pages): 73 µs of
+ * CPU per row in 64 MiB, 52–56 in 256, 52–53 in 512.
  */
-export const BULK_LOAD_TUNING: StoreTuning = { cacheMiB: 256, checkpointMiB: 400 };
+export const BULK_LOAD_CACHE_MIB = 256;
 const DEFAULT_CACHE_MIB = 64;
 
 export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrStore {
@@ -130,10 +120,6 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
-  if (options.checkpointMiB !== undefined) {
-    const pageBytes = db.pragma('page_size', { simple: true }) as number;
-    db.pragma(`wal_autocheckpoint = ${Math.ceil((options.checkpointMiB * 1024 * 1024) / pageBytes)}`);
-  }
   migrate(db);
   const customers = new CustomerNumbers(db, options.countries);
   if (options.refillCustomerNumbers !== false) customers.refill();

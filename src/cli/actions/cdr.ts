@@ -4,9 +4,9 @@ import Fastify from 'fastify';
 import { authPlugin, requestDomainScope, requestIdentity } from '../../admin/auth-plugin.js';
 import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
-import { IMPORT_TUNING, importCdrFile, type ImportError } from '../../cdr/import.js';
+import { IMPORT_CACHE_MIB, importCdrFile, type ImportError } from '../../cdr/import.js';
 import { SqliteCdrWorkers } from '../../cdr/sqlite/cdr-workers.js';
-import { BULK_LOAD_TUNING, openSqliteCdrStore, type SqliteCdrStore, type StoreTuning } from '../../cdr/sqlite/store.js';
+import { BULK_LOAD_CACHE_MIB, openSqliteCdrStore, type SqliteCdrStore } from '../../cdr/sqlite/store.js';
 import { CdrQueryError } from '../../cdr/store.js';
 import { CDR_DATABASE_FILE } from '../../server/data-dir.js';
 import { parseInstant } from '../arguments.js';
@@ -30,8 +30,8 @@ function retentionDaysOf(options: StoreOptions): number | undefined {
   return retentionDays;
 }
 
-function openStore(options: StoreOptions, tuning?: StoreTuning): SqliteCdrStore {
-  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), ...tuning });
+function openStore(options: StoreOptions, cacheMiB?: number): SqliteCdrStore {
+  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), cacheMiB });
 }
 
 function describeError(error: ImportError): string {
@@ -41,7 +41,7 @@ function describeError(error: ImportError): string {
 
 /** `callrouter cdr import`: loads a file of CDRs; bad lines are reported, good ones kept, exit 1 when any failed. */
 export async function importCdrs(file: string, options: StoreOptions & { timeZone: string }): Promise<void> {
-  const store = openStore(options, IMPORT_TUNING);
+  const store = openStore(options, IMPORT_CACHE_MIB);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {imported} imported, {failed} failed' }) : undefined;
   bar?.start(1, 0, { imported: 0, failed: 0 });
   try {
@@ -91,7 +91,7 @@ export async function serveCdrs(options: StoreOptions & { port: string; host: st
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(options.port)}: expected 0 to 65535`);
   // Requests run on worker threads with deadlines, as in the router: a hostile one cannot stall the others.
   // A node of its own, loaded by `_bulk` clients: its requests' connection is set up for large batches.
-  const store = new SqliteCdrWorkers({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), requestTuning: BULK_LOAD_TUNING });
+  const store = new SqliteCdrWorkers({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), requestCacheMiB: BULK_LOAD_CACHE_MIB });
   const tokens = TokenStore.openInDataDir(options.data);
   if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
   const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
