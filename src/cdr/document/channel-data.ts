@@ -2,6 +2,8 @@
  * What both CDR sources boil down to: a leg's channel variables (strings,
  * as FreeSWITCH names them) and its caller profile.
  */
+import { BoundedMemo } from '../../bounded-memo.js';
+
 export interface CallerProfile {
   caller_id_name?: string;
   caller_id_number?: string;
@@ -33,14 +35,12 @@ const NOISY_VARIABLES: readonly RegExp[] = [
 ];
 
 /** Answers by name: the same few dozen names come with every leg. */
-const noisyByName = new Map<string, boolean>();
-const MAX_REMEMBERED_NAMES = 10_000;
+const noisyByName = new BoundedMemo<string, boolean>(10_000);
 
 export function isNoisyVariable(name: string): boolean {
   let noisy = noisyByName.get(name);
   if (noisy === undefined) {
     noisy = NOISY_VARIABLES.some((pattern) => pattern.test(name));
-    if (noisyByName.size >= MAX_REMEMBERED_NAMES) noisyByName.clear();
     noisyByName.set(name, noisy);
   }
   return noisy;

@@ -16,6 +16,7 @@
  */
 import { DateTime } from 'luxon';
 import { offsetFromFormat, wallClockFormat } from '../../time-zone-offset.js';
+import { BoundedMemo } from '../../bounded-memo.js';
 
 const STAMP_FORMAT = 'yyyy-MM-dd HH:mm:ss';
 const HOUR_MS = 3_600_000;
@@ -31,7 +32,7 @@ const MIXED = Number.NaN;
 interface Zone {
   readonly format: Intl.DateTimeFormat;
   /** UTC hour (ms / 3 600 000) → the zone's offset in ms throughout that hour, or MIXED. */
-  readonly hours: Map<number, number>;
+  readonly hours: BoundedMemo<number, number>;
 }
 
 /** undefined: not a zone for the fast path (luxon handles it). */
@@ -43,7 +44,7 @@ function zoneOf(timeZone: string): Zone | undefined {
   // Names luxon reads itself rather than as IANA zones.
   if (!/^(local|system|default|(utc|gmt)[+-].*)$/i.test(timeZone)) {
     try {
-      zone = { format: wallClockFormat(timeZone), hours: new Map() };
+      zone = { format: wallClockFormat(timeZone), hours: new BoundedMemo(MAX_CACHED_HOURS) };
     } catch {
       zone = undefined;
     }
@@ -60,7 +61,6 @@ function offsetAt(zone: Zone, epochMs: number): number {
     const first = offsetFromFormat(zone.format, hour * HOUR_MS);
     const last = offsetFromFormat(zone.format, hour * HOUR_MS + HOUR_MS - 1000);
     offset = first === last ? first : MIXED;
-    if (zone.hours.size >= MAX_CACHED_HOURS) zone.hours.clear();
     zone.hours.set(hour, offset);
   }
   return Number.isNaN(offset) ? offsetFromFormat(zone.format, epochMs) : offset;

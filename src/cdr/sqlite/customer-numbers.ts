@@ -13,6 +13,7 @@
  */
 import type Database from 'better-sqlite3';
 import { e164Number } from '../../directory/phone-number.js';
+import { BoundedMemo } from '../../bounded-memo.js';
 
 /** Domain → ISO 3166-1 alpha-2 country, for the configured domains that have one. */
 export type DomainCountries = Readonly<Record<string, string>>;
@@ -66,7 +67,7 @@ export class CustomerNumbers {
   readonly #recorded = new Map<string, string | null>();
   readonly #record: Database.Statement;
   /** Customer numbers already read, by country and number as written (`UA 0671234567`). */
-  readonly #read = new Map<string, string | null>();
+  readonly #read = new BoundedMemo<string, string | null>(MAX_REMEMBERED_NUMBERS);
 
   /**
    * `countries`: the configuration's (authoritative for every domain: one it
@@ -107,7 +108,6 @@ export class CustomerNumbers {
     const remembered = `${country} ${number}`;
     let customer = this.#read.get(remembered);
     if (customer === undefined) {
-      if (this.#read.size >= MAX_REMEMBERED_NUMBERS) this.#read.clear();
       customer = e164Number(number, country || undefined) ?? null;
       this.#read.set(remembered, customer);
     }
