@@ -201,6 +201,7 @@ try {
     dialled: NUMBERS[schema],
     callers: schema === 'bridge' ? [`0671234567;${CARRIER_IP};-`] : agents.map((_, index) => `0${customerNational(index)};${CARRIER_IP};-`),
     cpuSeconds: async () => (await router.figures()).cpuSeconds,
+    threadCpuSeconds: async () => (await router.figures()).threadCpuSeconds,
     async memory() {
       const live = await router.liveHeap();
       return `RSS ${mb((await router.figures()).rssBytes)}, live heap ${mb(live.heapUsedBytes)}`;

@@ -72,6 +72,8 @@ export async function writeRouterConfig(options: RouterConfigOptions): Promise<s
 export interface ProcessFigures {
   /** User + system CPU of the whole process (every thread). */
   cpuSeconds: number;
+  /** The same by thread: main, each worker thread by name, runtime (GC and compiler helpers). Empty where /proc is missing. */
+  threadCpuSeconds: Map<string, number>;
   rssBytes: number;
   heapUsedBytes: number;
 }
@@ -148,6 +150,7 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
       const value = (metric: string) => Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
       return {
         cpuSeconds: value('callrouter_process_cpu_seconds_total'),
+        threadCpuSeconds: new Map([...text.matchAll(/^callrouter_thread_cpu_seconds_total\{thread="([^"]+)"\} (\S+)/gm)].map((match) => [match[1], Number(match[2])])),
         rssBytes: value('callrouter_process_resident_memory_bytes'),
         heapUsedBytes: value('callrouter_nodejs_heap_size_used_bytes'),
       };

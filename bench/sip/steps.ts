@@ -18,6 +18,8 @@ export interface SystemUnderTest {
   callers: readonly string[];
   /** CPU seconds of all its processes so far. */
   cpuSeconds(): Promise<number>;
+  /** The router's CPU seconds so far by thread (main, each worker thread, runtime): which thread a call's CPU goes to. */
+  threadCpuSeconds?(): Promise<Map<string, number>>;
   /** Its memory after the step, as text (RSS, live heap / PSS). */
   memory(): Promise<string>;
   /** 503 responses to INVITE it sent so far, retransmissions included (0 where not known). */
@@ -48,6 +50,8 @@ export interface StepFigures {
   setupP50: number;
   setupP99: number;
   cpuMicrosPerCall: number;
+  /** CPU per call by thread, the busiest first (routers only). */
+  threadCpuMicrosPerCall: [thread: string, micros: number][];
   cpuShare: number;
   memory: string;
   /** RSS every RSS_SAMPLE_MS of a step that long, in MB. */
@@ -83,6 +87,7 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
   const refusedBefore = await system.refusals();
   await system.takeWarnings();
   const cpuBefore = await system.cpuSeconds();
+  const threadCpuBefore = await system.threadCpuSeconds?.();
   const started = performance.now();
   const rssSamplesMB: number[] = [];
   const sampleRss = system.rssBytes?.bind(system);
@@ -105,6 +110,7 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
   clearInterval(rssSampler);
   const elapsed = (performance.now() - started) / 1000;
   const cpu = (await system.cpuSeconds()) - cpuBefore;
+  const threadCpu = await system.threadCpuSeconds?.();
   const load = loadavg()[0];
   const stats = await uac.stats();
   await until(async () => (await carrier.phones.stats()).current === 0, 10_000);
@@ -133,6 +139,10 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
     setupP50: percentile(50),
     setupP99: percentile(99),
     cpuMicrosPerCall: (cpu * 1e6) / Math.max(1, completed),
+    threadCpuMicrosPerCall: [...(threadCpu ?? [])]
+      .map(([thread, seconds]): [string, number] => [thread, ((seconds - (threadCpuBefore?.get(thread) ?? 0)) * 1e6) / Math.max(1, completed)])
+      .filter(([, micros]) => micros >= 1)
+      .sort((a, b) => b[1] - a[1]),
     cpuShare: cpu / elapsed,
     memory: await system.memory(),
     rssSamplesMB,
@@ -148,12 +158,17 @@ export async function runStep(system: SystemUnderTest, carrier: Carrier, rate: n
   return figures;
 }
 
+/** `; main 1243, cdr-writer 372, …` — the step's CPU per call by thread, where the system reports it. */
+function threadShares(step: StepFigures): string {
+  return step.threadCpuMicrosPerCall.map(([thread, micros], index) => `${index === 0 ? '; ' : ', '}${thread} ${Math.round(micros)}`).join('');
+}
+
 export function describeStep(step: StepFigures): string {
   const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : '-');
   return (
     `${String(step.offered).padStart(5)}/s ${step.system.padEnd(34)} ${step.completed}/${step.calls} ok, ${step.failed} failed, ${step.refused} 503s sent, ` +
     `${step.retransmissions} retransmissions, achieved ${Math.round(step.achieved)}/s, setup p50 ${ms(step.setupP50)} ms p99 ${ms(step.setupP99)} ms, ` +
-    `CPU ${Math.round(step.cpuMicrosPerCall)} µs/call (${Math.round(step.cpuShare * 100)}% of a core), ${step.memory}, ` +
+    `CPU ${Math.round(step.cpuMicrosPerCall)} µs/call (${Math.round(step.cpuShare * 100)}% of a core${threadShares(step)}), ${step.memory}, ` +
     `${[...step.warnings.values()].reduce((sum, n) => sum + n, 0)} warnings, load ${step.load.toFixed(1)}` +
     `${step.fallbacks ? `, ${step.fallbacks} missed the agent` : ''}${step.phoneFailures ? `, ${step.phoneFailures} failed at the phones` : ''}${step.ok ? '' : '  ← FAILED'}` +
     `${step.rssSamplesMB.length > 0 ? `\n        RSS every ${RSS_SAMPLE_MS / 1000} s: ${step.rssSamplesMB.join(', ')} MB` : ''}`

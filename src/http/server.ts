@@ -1,7 +1,8 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { getHeapStatistics } from 'node:v8';
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { threadCpuSeconds } from '../thread-cpu.js';
 import { authPlugin, type SessionVerifier, type TokenVerifier } from '../admin/auth-plugin.js';
 
 export interface HttpServerOptions {
@@ -66,6 +67,17 @@ export function createMetricsRegistry(): Registry {
     registers: [registry],
     collect() {
       this.set(getHeapStatistics().heap_size_limit);
+    },
+  });
+  new Counter({
+    name: 'callrouter_thread_cpu_seconds_total',
+    help: 'User and system CPU by thread (Linux): main (SIP, the engine, HTTP), each worker thread by name, runtime (the garbage collector, compiler and I/O helpers)',
+    labelNames: ['thread'],
+    registers: [registry],
+    collect() {
+      // /proc counts; the metric shows its totals.
+      this.reset();
+      for (const [thread, seconds] of threadCpuSeconds() ?? []) this.inc({ thread }, seconds);
     },
   });
   return registry;

@@ -11,6 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
@@ -70,6 +71,13 @@ test('callrouter start: runs with its configured heap limit, sipp registers and 
   // start relaunched itself with the configured heap limit; V8 adds its young generation to it.
   const heapLimit = Number(/^callrouter_heap_size_limit_bytes (\d+)$/m.exec(metrics)?.[1]);
   assert.ok(heapLimit >= 200 * 2 ** 20 && heapLimit < 300 * 2 ** 20, `heap limit ${heapLimit}`);
+  // CPU by thread: the SIP thread, and the CDR writer's thread under its own name (it starts with the router, and names itself once loaded).
+  assert.match(metrics, /^callrouter_thread_cpu_seconds_total\{thread="main"\} [\d.e-]+$/m);
+  const writerCpu = /^callrouter_thread_cpu_seconds_total\{thread="cdr-writer"\} [\d.e-]+$/m;
+  for (const deadline = Date.now() + 10_000; !writerCpu.test(await (await fetch(`${http}/metrics`)).text()); ) {
+    assert.ok(Date.now() < deadline, 'the CDR writer thread shows on /metrics under its name');
+    await sleep(100);
+  }
   assert.equal((await fetch(`${http}/cdr/_count`)).status, 401, 'the CDR API wants a token');
   const cdrCount = await (await fetch(`${http}/cdr/_count`, authorized)).json();
   assert.deepEqual(cdrCount, { count: 0, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } }, 'the CDR API is mounted');
