@@ -49,6 +49,14 @@ describe('date math', () => {
     assert.equal(at('1714557600', false, { format: 'epoch_second' }), '2024-05-01T10:00:00.000Z');
     assert.equal(at('2024-05-01T10:00:00+02:00', false, { timeZone: 'Europe/Kyiv' }), '2024-05-01T08:00:00.000Z');
   });
+  it('rounds before 1970 as after it, and mixes fixed and calendar units', () => {
+    const before1970 = (value: string, roundUp: boolean) => iso(evaluateDateMath(value, { now: new Date('1969-12-31T23:59:30.500Z'), roundUp }));
+    assert.equal(before1970('now/m', false), '1969-12-31T23:59:00.000Z');
+    assert.equal(before1970('now/m', true), '1969-12-31T23:59:59.999Z');
+    assert.equal(before1970('now+1m/d', false), '1970-01-01T00:00:00.000Z');
+    assert.equal(at('now-1M/d+36h', false), '2024-04-16T12:00:00.000Z');
+    assert.equal(at('now/d-1M', true), '2024-04-15T23:59:59.999Z');
+  });
   it('refuses what it cannot read', () => {
     assert.throws(() => at('now-1x', false), /date math/);
     assert.throws(() => at('now/2d', false), /single unit/);
