@@ -1,4 +1,5 @@
 import type { Flow, Step } from '../engine/flow.js';
+import { compileJsonTemplate } from '../engine/json-template.js';
 import { Template } from '../engine/template.js';
 import type { AppSpec } from '../engine/app.js';
 import { scalarTemplate, webitelObject } from './args.js';
@@ -21,7 +22,7 @@ function digits(text: string): string {
 /** The original always stopped the flow after a listed number's actions. */
 function endingWithBreak(flow: Flow): Flow {
   const path = `${flow.path}[${flow.steps.length}]`;
-  const step: Step = { app: breakApp, args: true, raw: true, path, break: true, async: false };
+  const step: Step = { app: breakApp, args: true, written: compileJsonTemplate(true), path, break: true, async: false };
   flow.steps.push(step);
   return flow;
 }

@@ -1,4 +1,5 @@
 import { escapeQueryStringLiteral, escapeRegexpLiteral, escapeWildcardLiteral } from '../cdr/query/escape.js';
+import { compileJsonTemplate, renderJsonTemplate, type Escape, type JsonTemplate } from '../engine/json-template.js';
 import { Template, type VariableSource } from '../engine/template.js';
 
 /**
@@ -20,26 +21,11 @@ export interface ElasticArgs {
   scroll?: string;
 }
 
-type Escape = (value: string) => string;
-
-/**
- * Parts without any reference are rendered once, at load, into a frozen
- * `constant` every call's request shares; only the parts on the way to a
- * reference are rebuilt per call. An object on that way is copied from its
- * `shape` (every key in order, constant values in place) and gets its
- * `perCall` values filled in.
- */
-type Node =
-  | { kind: 'string'; template: Template; escape?: Escape }
-  | { kind: 'array'; items: Node[] }
-  | { kind: 'object'; shape: Record<string, unknown>; perCall: [string, Node][] }
-  | { kind: 'constant'; value: unknown };
-
 const DEFAULT_LIMIT = 40;
 const DEFAULT_SORT = { 'Call start time': { order: 'desc', unmapped_type: 'boolean' } };
 
 /** Builds the request the original sent for these arguments, as a template to fill per call. */
-export function compileElasticRequest(elastic: ElasticArgs): Node {
+export function compileElasticRequest(elastic: ElasticArgs): JsonTemplate {
   const columns = elastic.columns ?? [];
   const request: Record<string, unknown> = {
     size: elastic.limit ?? DEFAULT_LIMIT,
@@ -66,11 +52,11 @@ export function compileElasticRequest(elastic: ElasticArgs): Node {
     request.stored_fields = columns;
     request.docvalue_fields = [...columns, ...(elastic.columnsDate ?? [])];
   }
-  return compileNode(request, []);
+  return compileJsonTemplate(request, escapeFor);
 }
 
-export function renderElasticRequest(node: Node, variables: VariableSource): unknown {
-  const request = renderNode(node, variables) as Record<string, unknown>;
+export function renderElasticRequest(node: JsonTemplate, variables: VariableSource): unknown {
+  const request = renderJsonTemplate(node, variables) as Record<string, unknown>;
   const from = request.from;
   if (typeof from === 'object' && from !== null) {
     // Substituted by now: this is the per-call `from` of a pageNumber or limit given as a variable.
@@ -79,52 +65,6 @@ export function renderElasticRequest(node: Node, variables: VariableSource): unk
     return { ...request, from: Number.isFinite(page) && Number.isFinite(size) ? Math.max(0, (page - 1) * size) : 0 };
   }
   return request;
-}
-
-function renderNode(node: Node, variables: VariableSource): unknown {
-  switch (node.kind) {
-    case 'string':
-      return node.template.render(variables, node.escape);
-    case 'array':
-      return node.items.map((item) => renderNode(item, variables));
-    case 'object': {
-      // The spread makes every key an own property, in order (even a `__proto__` from JSON); the loop only sets values.
-      const object = { ...node.shape };
-      for (const [key, value] of node.perCall) object[key] = renderNode(value, variables);
-      return object;
-    }
-    case 'constant':
-      return node.value;
-  }
-}
-
-function compileNode(value: unknown, path: readonly (string | number)[]): Node {
-  if (typeof value === 'string') {
-    const template = Template.compile(value);
-    return template.isConstant ? constant(value) : { kind: 'string', template, escape: escapeFor(path) };
-  }
-  if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileNode(item, [...path, index]));
-    return items.every(isConstant) ? constant(items.map((item) => item.value)) : { kind: 'array', items };
-  }
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).map(([key, child]): [string, Node] => [key, compileNode(child, [...path, key])]);
-    const shape = Object.fromEntries(entries.map(([key, child]) => [key, isConstant(child) ? child.value : undefined]));
-    const perCall = entries.filter(([, child]) => !isConstant(child));
-    return perCall.length === 0 ? constant(shape) : { kind: 'object', shape, perCall };
-  }
-  return constant(value);
-}
-
-type ConstantNode = Extract<Node, { kind: 'constant' }>;
-
-function isConstant(node: Node): node is ConstantNode {
-  return node.kind === 'constant';
-}
-
-/** Frozen because every call's request shares it: nothing may change it for the next call. */
-function constant(value: unknown): ConstantNode {
-  return { kind: 'constant', value: Object.freeze(value) };
 }
 
 /** Which query syntax a string at this request path is written in. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppSpec, LoadContext } from './app.js';
 import type { AppRegistry } from './app-registry.js';
 import { Flow, type FlowPosition, type Step } from './flow.js';
+import { compileJsonTemplate } from './json-template.js';
 import { formatJsonPath } from '../json-path.js';
 import { explainIssue, schemaErrorFromIssue, type SchemaError } from './schema-error.js';
 import { detectDialect, type DialectReport } from './dialect.js';
@@ -179,7 +180,7 @@ function makeStep(
   path: (string | number)[],
   modifiers: Modifiers,
 ): Step {
-  return { app, args, raw, path: formatJsonPath(path), ...modifiers };
+  return { app, args, written: app.traceArgs ? undefined : compileJsonTemplate(raw), path: formatJsonPath(path), ...modifiers };
 }
 
 interface Linked {

@@ -1,11 +1,12 @@
 import type { AppSpec } from './app.js';
+import type { JsonTemplate } from './json-template.js';
 
 /** One application object of a loaded schema, its arguments validated and compiled. */
 export interface Step {
   app: AppSpec<unknown>;
   args: unknown;
-  /** The arguments as written, for traces. */
-  raw: unknown;
+  /** The arguments as written, compiled for its traces; absent when the app traces its arguments itself (`traceArgs`). */
+  written?: JsonTemplate;
   /** JSON path of the application object, e.g. `[2].if.then[0]`. */
   path: string;
   tag?: string;

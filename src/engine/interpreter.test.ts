@@ -118,3 +118,11 @@ test('the trace shows arguments after substitution', async () => {
   assert.deepEqual(steps[0].args, { variable: 'n=0671234567' });
   assert.equal(steps[0].result, '"n=0671234567" → no case');
 });
+
+test('the trace shows nested arguments as written, each call its own values substituted', async () => {
+  const schema = [{ string: { setVar: 'digits', fn: 'replace', data: '${caller_id_number}', args: ['/\\D/g', '${missing}'] } }];
+  const first = await run(schema, { variables: { caller_id_number: '067 123' } });
+  const second = await run(schema, { variables: { caller_id_number: '068 456' } });
+  assert.deepEqual(first.steps[0].args, { setVar: 'digits', fn: 'replace', data: '067 123', args: ['/\\D/g', ''] });
+  assert.deepEqual(second.steps[0].args, { setVar: 'digits', fn: 'replace', data: '068 456', args: ['/\\D/g', ''] });
+});

@@ -6,7 +6,7 @@ import type { Domain } from '../directory/directory.js';
 import type { CompiledSchema } from './compile.js';
 import type { Flow, FlowPosition, Step } from './flow.js';
 import { FlowContext } from './flow-context.js';
-import { Template } from './template.js';
+import { renderJsonTemplate } from './json-template.js';
 import type { FlowEndReason, StepTrace, TraceSink } from './trace.js';
 
 export interface RunOptions {
@@ -148,7 +148,7 @@ export class FlowRun {
           type: 'step',
           path: step.path,
           app: step.app.name,
-          args: step.app.traceArgs ? step.app.traceArgs(step.args, this.context) : this.#substituted(step.raw),
+          args: step.app.traceArgs ? step.app.traceArgs(step.args, this.context) : renderJsonTemplate(step.written!, this.context),
           variables: {},
           notes: [],
           at: started!.toISOString(),
@@ -176,15 +176,6 @@ export class FlowRun {
     record.tookMs = this.options.clock.now().getTime() - started.getTime();
     this.#current = undefined;
     this.options.trace!(record);
-  }
-
-  #substituted(raw: unknown): unknown {
-    if (typeof raw === 'string') return Template.compile(raw).render(this.context);
-    if (Array.isArray(raw)) return raw.map((item) => this.#substituted(item));
-    if (typeof raw === 'object' && raw !== null) {
-      return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, this.#substituted(value)]));
-    }
-    return raw;
   }
 
   /** A failed step is logged, marked in its trace, and the flow goes on. */

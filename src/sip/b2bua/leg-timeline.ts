@@ -25,10 +25,10 @@ export class LegTimeline {
     this.#start = this.#now();
   }
 
-  /** Writes the leg to the journal now and at every moment from here on, until `record`. */
+  /** Writes the leg to the journal now and at every moment from here on, until `record`; `identity` makes a new object each time (the moments are added to it). */
   journalTo(journal: LegJournal | undefined, uuid: string, identity: () => LegIdentity): void {
     if (!journal) return;
-    this.#journal = { journal, uuid, read: () => this.#moments(identity()) };
+    this.#journal = { journal, uuid, read: () => this.#withMoments(identity()) };
     this.#journalMoment();
   }
 
@@ -58,21 +58,30 @@ export class LegTimeline {
     return this.#answer !== undefined;
   }
 
+  /** `identity` is a new object, which becomes the record. */
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
     this.#journal?.journal.remove(identity.uuid);
     this.#journal = undefined;
-    return { ...this.#moments(identity), endTime: this.clock.now(), hangupCause };
+    const record = this.#withMoments(identity) as CallLegRecord;
+    record.endTime = this.clock.now();
+    record.hangupCause = hangupCause;
+    return record;
   }
 
-  #moments(identity: LegIdentity): OpenLeg {
-    return {
-      ...identity,
-      startTime: new Date(this.#start),
-      progressTime: dateOf(this.#progress),
-      progressMediaTime: dateOf(this.#progressMedia),
-      answerTime: dateOf(this.#answer),
-      bridgeTime: dateOf(this.#bridge),
-    };
+  /**
+   * The moments added to `identity` itself, in the order a spread into a new
+   * object would give them: that copy of a leg with its variables costs
+   * several times the leg's own size (V8 makes it a dictionary), for every
+   * journal commit and every CDR.
+   */
+  #withMoments(identity: LegIdentity): OpenLeg {
+    const leg = identity as OpenLeg;
+    leg.startTime = new Date(this.#start);
+    leg.progressTime = dateOf(this.#progress);
+    leg.progressMediaTime = dateOf(this.#progressMedia);
+    leg.answerTime = dateOf(this.#answer);
+    leg.bridgeTime = dateOf(this.#bridge);
+    return leg;
   }
 
   #now(): number {

@@ -108,7 +108,8 @@ export class SipCall extends CallLifecycle implements Call {
     const { variables, ...rest } = options;
     this.#options = rest;
     this.#leg = options.leg;
-    for (const [name, value] of Object.entries(variables)) this.channel.set(name, value);
+    // for…in, not Object.entries: no [name, value] array per variable of every call.
+    for (const name in variables) this.channel.set(name, variables[name]);
     this.channel.set('uuid', this.uuid);
     this.#legs = new LegBookkeeping({
       uuid: this.uuid,

@@ -5,7 +5,7 @@
  */
 import { isIPv6 } from 'node:net';
 import { SipParseError } from './errors.js';
-import { parseDecimal } from './syntax.js';
+import { parseDecimalIn } from './syntax.js';
 
 export interface HostPort {
   host: string;
@@ -15,26 +15,38 @@ export interface HostPort {
 }
 
 export function readHostPort(text: string, i: number, what: string): HostPort {
-  let host: string;
-  let end: number;
+  const hostEnd = scanHost(text, i, what);
+  const host = text.charCodeAt(i) === 0x5b /* [ */ ? text.slice(i + 1, hostEnd - 1) : text.slice(i, hostEnd);
+  const end = scanPort(text, hostEnd, what);
+  return end === hostEnd ? { host, end } : { host, port: parseDecimalIn(text, hostEnd + 1, end, 65535), end };
+}
+
+/** Where the hostport at `i` ends; throws what readHostPort throws, without building it (validation of a value nobody reads yet). */
+export function hostPortEnd(text: string, i: number, what: string): number {
+  return scanPort(text, scanHost(text, i, what), what);
+}
+
+/** The index just past the host at `i` (past the `]` of an IPv6 reference). */
+function scanHost(text: string, i: number, what: string): number {
   if (text.charCodeAt(i) === 0x5b /* [ */) {
-    end = text.indexOf(']', i);
+    const end = text.indexOf(']', i);
     if (end < 0) throw new SipParseError('header-value', `unterminated IPv6 reference in ${what}`);
-    host = text.slice(i + 1, end);
-    if (!isIPv6(host)) throw new SipParseError('header-value', `malformed IPv6 reference in ${what}`);
-    end++;
-  } else {
-    end = i;
-    while (end < text.length && isHostNameChar(text.charCodeAt(end))) end++;
-    host = text.slice(i, end);
-    if (host.length === 0) throw new SipParseError('header-value', `missing host in ${what}`);
+    if (!isIPv6(text.slice(i + 1, end))) throw new SipParseError('header-value', `malformed IPv6 reference in ${what}`);
+    return end + 1;
   }
-  if (text.charCodeAt(end) !== 0x3a /* : */) return { host, end };
-  let portEnd = end + 1;
-  while (portEnd < text.length && isDigit(text.charCodeAt(portEnd))) portEnd++;
-  const port = parseDecimal(text.slice(end + 1, portEnd), 65535);
-  if (port === undefined) throw new SipParseError('header-value', `malformed port in ${what}`);
-  return { host, port, end: portEnd };
+  let end = i;
+  while (end < text.length && isHostNameChar(text.charCodeAt(end))) end++;
+  if (end === i) throw new SipParseError('header-value', `missing host in ${what}`);
+  return end;
+}
+
+/** The index just past the `:port` at `i`, if there is one. */
+function scanPort(text: string, i: number, what: string): number {
+  if (text.charCodeAt(i) !== 0x3a /* : */) return i;
+  let end = i + 1;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+  if (parseDecimalIn(text, i + 1, end, 65535) === undefined) throw new SipParseError('header-value', `malformed port in ${what}`);
+  return end;
 }
 
 export function formatHostPort(host: string, port: number | undefined): string {

@@ -32,7 +32,8 @@ export function buildResponse(
   if (status === 100 && timestamp !== undefined) headers.set('timestamp', timestamp);
   const to = headers.get('to');
   if (toTag !== undefined && to !== undefined && !hasTag(to)) headers.set('to', `${to};tag=${toTag}`);
-  for (const [name, value] of Object.entries(extraHeaders ?? {})) headers.set(name, value);
+  // for…in, not Object.entries: no [name, value] array per header of every response.
+  if (extraHeaders) for (const name in extraHeaders) headers.set(name, extraHeaders[name]);
   return { type: 'response', status, reason: reason ?? reasonPhrase(status), headers, body: EMPTY_BODY };
 }
 

@@ -162,9 +162,14 @@ export function formatParams(params: Params): string {
 
 /** Parses an unsigned decimal without sign, spaces or exponent; undefined when not one or above `max`. */
 export function parseDecimal(text: string, max: number): number | undefined {
-  if (text.length === 0 || text.length > 10) return undefined;
+  return parseDecimalIn(text, 0, text.length, max);
+}
+
+/** parseDecimal of `text.slice(start, end)`, without the slice. */
+export function parseDecimalIn(text: string, start: number, end: number, max: number): number | undefined {
+  if (end === start || end - start > 10) return undefined;
   let value = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = start; i < end; i++) {
     const digit = text.charCodeAt(i) - 0x30;
     if (digit < 0 || digit > 9) return undefined;
     value = value * 10 + digit;

@@ -7,7 +7,7 @@
  * (§19.1.4).
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
-import { formatHostPort, readHostPort } from './host.js';
+import { formatHostPort, hostPortEnd, readHostPort } from './host.js';
 import { commonText, paramName } from './syntax.js';
 import type { SipUri } from './types.js';
 
@@ -69,11 +69,11 @@ function readSipUri(scheme: 'sip' | 'sips', text: string, start: number, keep: b
     if (userEnd < at) password = unescape(text.slice(userEnd + 1, at));
     i = at + 1;
   }
-  const hostPort = readHostPort(text, i, 'URI');
   if (!keep) {
-    readUriTail(text, hostPort.end, undefined);
+    readUriTail(text, hostPortEnd(text, i, 'URI'), undefined);
     return undefined;
   }
+  const hostPort = readHostPort(text, i, 'URI');
   const uri: SipUri = { scheme, host: '', params: NO_URI_PARAMS, headers: NO_URI_HEADERS };
   if (user !== undefined) uri.user = user;
   if (password !== undefined) uri.password = password;

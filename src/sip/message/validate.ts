@@ -14,6 +14,9 @@ import { checkVia } from './via.js';
 /** What a server needs to send any response (§8.2.6): the layers below can route it back and the peer can match it. */
 const RESPONSE_ROUTING_HEADERS = ['via', 'from', 'to', 'call-id', 'cseq'] as const;
 const REQUEST_HEADERS = [...RESPONSE_ROUTING_HEADERS, 'max-forwards'] as const;
+// Here, not in the function: an array or regular expression literal there is a new object for every message.
+const ADDRESS_HEADERS = ['from', 'to'] as const;
+const WHITESPACE = /\s/;
 
 /**
  * True when a failed request can still be answered: its top Via parses, so
@@ -41,14 +44,14 @@ export function checkMandatoryHeaders(headers: SipHeaders, method?: string): Sip
     const error = errorOf(checkVia, vias[i], 'Via');
     if (error) return error;
   }
-  for (const name of ['from', 'to'] as const) {
+  for (const name of ADDRESS_HEADERS) {
     const what = displayHeaderName(name);
     const error = errorOf(checkNameAddr, headers.get(name) ?? '', what);
     // 416 is for the Request-URI (§8.2.2.1): a From or To we cannot read is a bad request.
     if (error) return error.code === 'uri-scheme' ? new SipParseError('header-value', `${error.reason} in ${what}`) : error;
   }
   const callId = headers.get('call-id') ?? '';
-  if (callId.length === 0 || /\s/.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');
+  if (callId.length === 0 || WHITESPACE.test(callId)) return new SipParseError('header-value', 'malformed Call-ID');
   const cseq = parseCSeq(headers.get('cseq') ?? '');
   if (!cseq.ok) return cseq.error;
   if (method === undefined) return undefined;

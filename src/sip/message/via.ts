@@ -5,7 +5,7 @@
  * ordinary parameters.
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
-import { formatHostPort, readHostPort } from './host.js';
+import { formatHostPort, hostPortEnd, readHostPort } from './host.js';
 import { formatParams, isWhitespace, readParams, skipWhitespace, tokenEnd } from './syntax.js';
 import type { Via } from './types.js';
 
@@ -37,10 +37,18 @@ function scanVia(text: string, keep: boolean): Via | undefined {
     throw new SipParseError('header-value', 'Via protocol is not SIP/2.0');
   }
   if (!isWhitespace(text.charCodeAt(transportEnd))) throw new SipParseError('header-value', 'expected space before Via sent-by');
-  const hostPort = readHostPort(text, skipWhitespace(text, transportEnd), 'Via');
-  const via: Via | undefined = keep ? { transport: text.slice(transportStart, transportEnd).toUpperCase(), host: hostPort.host, params: new Map() } : undefined;
-  if (via && hostPort.port !== undefined) via.port = hostPort.port;
-  const end = skipWhitespace(text, readParams(text, hostPort.end, via?.params, 'Via'));
+  const hostStart = skipWhitespace(text, transportEnd);
+  let via: Via | undefined;
+  let hostEnd: number;
+  if (keep) {
+    const hostPort = readHostPort(text, hostStart, 'Via');
+    via = { transport: text.slice(transportStart, transportEnd).toUpperCase(), host: hostPort.host, params: new Map() };
+    if (hostPort.port !== undefined) via.port = hostPort.port;
+    hostEnd = hostPort.end;
+  } else {
+    hostEnd = hostPortEnd(text, hostStart, 'Via');
+  }
+  const end = skipWhitespace(text, readParams(text, hostEnd, via?.params, 'Via'));
   if (end !== text.length) throw new SipParseError('header-value', 'unexpected text in Via');
   return via;
 }
