@@ -32,12 +32,13 @@ export function threadCpuSeconds(): Map<string, number> | undefined {
   } catch {
     return undefined;
   }
-  const main = readThread(String(process.pid));
+  const mainTid = String(process.pid);
+  const main = readThread(mainTid);
   const totals = new Map<string, number>();
   for (const tid of threads) {
-    const thread = tid === String(process.pid) ? main : readThread(tid);
+    const thread = tid === mainTid ? main : readThread(tid);
     if (!thread) continue;
-    const label = tid === String(process.pid) ? 'main' : thread.name === main?.name ? 'runtime' : thread.name;
+    const label = tid === mainTid ? 'main' : thread.name === main?.name ? 'runtime' : thread.name;
     totals.set(label, (totals.get(label) ?? 0) + thread.cpuSeconds);
   }
   return totals;
