@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import { threadsOf, withSetUpWorker } from '../test/support/worker-threads.js';
 import { startWorkerThread } from './worker-thread.js';
 
 /** The limits a worker runs with, read while it is online (they are undefined before and after). */
@@ -33,4 +34,24 @@ test('a caller may set its own limits, the young generation included', async () 
   const limits = await limitsOf((beside) => startWorkerThread(beside, 'idle', { resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 } }));
   assert.equal(limits?.maxYoungGenerationSizeMb, 16);
   assert.equal(limits?.maxOldGenerationSizeMb, 64);
+});
+
+/** The nice value of this process's thread named `name` (the main thread's comm is the process's own, never a worker's name). */
+async function niceOf(name: string): Promise<number | undefined> {
+  return [...(await threadsOf()).values()].find((thread) => thread.name === name)?.nice;
+}
+
+test('a background worker yields the CPU: its thread runs ten nice steps below the main thread, which keeps its own', async () => {
+  const main = (await threadsOf()).get(process.pid)!.nice;
+  await withSetUpWorker({ name: 'test-background', background: true }, 0, async () => {
+    assert.equal(await niceOf('test-background'), Math.min(19, main + 10));
+    assert.equal((await threadsOf()).get(process.pid)!.nice, main);
+  });
+});
+
+test("a worker on the calls' side keeps the main thread's priority", async () => {
+  const main = (await threadsOf()).get(process.pid)!.nice;
+  await withSetUpWorker({ name: 'test-calls' }, 0, async () => {
+    assert.equal(await niceOf('test-calls'), main);
+  });
 });

@@ -5,9 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStateDatabase } from '../state-database.js';
 import { createJournalTables, type JournalWriteFailure, type JournalWriterData, type ToJournalWriter } from './call-journal-table.js';
-import { nameThisThread } from '../worker-thread.js';
+import { setUpThisThread } from '../worker-thread.js';
 
-nameThisThread();
+setUpThisThread();
 const { path } = workerData as JournalWriterData;
 const db = openStateDatabase(path);
 createJournalTables(db);

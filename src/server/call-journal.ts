@@ -108,7 +108,7 @@ export class SqliteCallJournal implements LegJournal {
   }
 
   #startWriter(): { thread: Worker; exited: Promise<void> } {
-    const thread = startWorkerThread(import.meta.url, 'call-journal-writer', { workerData: { path: this.#db.name } satisfies JournalWriterData, name: 'call-journal' });
+    const thread = startWorkerThread(import.meta.url, 'call-journal-writer', { workerData: { path: this.#db.name } satisfies JournalWriterData, name: 'call-journal', background: true });
     thread.on('message', (failure: JournalWriteFailure) => this.#logger.error({ err: failure.message, legs: failure.legs }, 'the journal of calls in progress could not be written'));
     thread.on('error', (error) => this.#logger.error({ err: error }, 'the journal of calls in progress stopped: calls cut off by a crash from now on get no CDR'));
     return { thread, exited: new Promise((exited) => thread.once('exit', () => exited())) };

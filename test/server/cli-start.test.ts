@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,6 +17,7 @@ import { account, DOMAIN } from '../support/sip/router.js';
 import { freeUdpPort, runSipp } from '../support/sip/sipp.js';
 import { runCli } from '../support/cli.js';
 import { LogWatcher } from '../support/log-watcher.js';
+import { threadsOf } from '../support/worker-threads.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 /** By URL: the child runs in a scratch folder, where a bare `tsx` would not resolve. */
@@ -81,6 +82,13 @@ test('callrouter start: runs with its configured heap limit, sipp registers and 
   assert.equal((await fetch(`${http}/cdr/_count`)).status, 401, 'the CDR API wants a token');
   const cdrCount = await (await fetch(`${http}/cdr/_count`, authorized)).json();
   assert.deepEqual(cdrCount, { count: 0, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } }, 'the CDR API is mounted');
+  // Work no call waits for — the CDR writer, the API's CDR requests — runs below the SIP thread's priority in the
+  // router (the child `start` relaunched with the heap limit).
+  const router = Number((await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim());
+  const threads = await threadsOf(router);
+  const background = Math.min(19, threads.get(router)!.nice + 10);
+  const niceOf = (name: string) => [...threads.values()].find((thread) => thread.name === name)?.nice;
+  assert.deepEqual({ writer: niceOf('cdr-writer'), requests: niceOf('cdr-requests') }, { writer: background, requests: background });
 
   const unregistered = await runSipp({ ...phone, keys: { expires: 0 } });
   assert.equal(unregistered.exitCode, 0, unregistered.diagnostics);

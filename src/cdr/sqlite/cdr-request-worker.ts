@@ -28,9 +28,9 @@ import {
 } from './cdr-request-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
 import { openSqliteCdrStore } from './store.js';
-import { nameThisThread } from '../../worker-thread.js';
+import { setUpThisThread } from '../../worker-thread.js';
 
-nameThisThread();
+setUpThisThread();
 if (!parentPort) throw new Error('cdr-request-worker.js runs as a worker thread');
 const port = parentPort;
 const data = workerData as CdrRequestWorkerData;

@@ -104,6 +104,8 @@ export interface LaneOptions {
    * lookups use it, not lanes where one request may be a long search.
    */
   pipelineDepth?: number;
+  /** No call waits for this lane's requests: its thread yields the CPU to the calls' threads (worker-thread.ts). */
+  background?: boolean;
 }
 
 function cancelled(reason: string): CdrQueryError {
@@ -120,6 +122,7 @@ export class CdrWorkerLane {
   readonly #graceMs: number;
   readonly #shedAfterMs: number | undefined;
   readonly #pipelineDepth: number;
+  readonly #background: boolean;
   /** Requests not yet given to a thread. */
   readonly #queue: Job[] = [];
   #thread: LaneThread | undefined;
@@ -135,6 +138,7 @@ export class CdrWorkerLane {
     this.#graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
     this.#shedAfterMs = options.shedAfterMs;
     this.#pipelineDepth = options.pipelineDepth ?? 1;
+    this.#background = options.background ?? false;
   }
 
   /** Whether a thread runs (or is starting). */
@@ -290,7 +294,7 @@ export class CdrWorkerLane {
   #start(): LaneThread {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const workerData: CdrRequestWorkerData = { ...this.#data, progress };
-    const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData, name: this.#name });
+    const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData, name: this.#name, background: this.#background });
     const thread: LaneThread = { worker, progress: new BigInt64Array(progress), given: [], ready: false, used: false, generation: ++this.#generation };
     this.#thread = thread;
     worker.unref();

@@ -86,6 +86,7 @@ export class SqliteCdrWorkers implements CdrService {
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB }, 'cdr-requests', {
       graceMs: options.graceMs,
+      background: true,
     });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // A lookup queued behind half a time limit's wait would most likely miss its deadline: refused at once, its call goes on.
@@ -266,7 +267,7 @@ export class SqliteCdrWorkers implements CdrService {
       // One refill at a time: a later change waits for the one before it, then reads with its own countries.
       await previous?.done;
       if (stop.signal.aborted) return;
-      const lane = new CdrWorkerLane({ path: this.#path, limits: DEFAULT_CDR_LIMITS, countries }, 'cdr-refill');
+      const lane = new CdrWorkerLane({ path: this.#path, limits: DEFAULT_CDR_LIMITS, countries }, 'cdr-refill', { background: true });
       const request = { operation: 'refillCustomerNumbers' as const, payload: undefined, options: { maxTimeMs: REFILL_TIME_LIMIT_MS }, signal: stop.signal };
       await lane.run(request).catch(() => undefined);
       await lane.close();

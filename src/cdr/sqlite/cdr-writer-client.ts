@@ -162,7 +162,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   }
 
   #start(): Worker {
-    const worker = startWorkerThread(import.meta.url, 'cdr-writer-worker', { workerData: this.#data, name: 'cdr-writer' });
+    const worker = startWorkerThread(import.meta.url, 'cdr-writer-worker', { workerData: this.#data, name: 'cdr-writer', background: true });
     this.#worker = worker;
     this.#given = false;
     this.#failure = undefined;

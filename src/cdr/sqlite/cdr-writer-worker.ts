@@ -13,9 +13,9 @@ import type { LegWriteEntry } from '../leg-cdr-writer.js';
 import type { IndexedDocument } from '../store.js';
 import { serializeError, type CdrWriterWorkerData, type FromWorker, type SerializedError, type ToWorker, type WorkerLegOutcome } from './cdr-writer-protocol.js';
 import { openSqliteCdrStore } from './store.js';
-import { nameThisThread } from '../../worker-thread.js';
+import { setUpThisThread } from '../../worker-thread.js';
 
-nameThisThread();
+setUpThisThread();
 if (!parentPort) throw new Error('cdr-writer-worker.js runs as a worker thread');
 const port = parentPort;
 const options = workerData as CdrWriterWorkerData;

@@ -6,9 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { MediaCore } from './media-core.js';
 import { serializeError, type CallMessage, type FromMediaWorker, type MediaWorkerData } from './worker-protocol.js';
-import { nameThisThread } from '../../worker-thread.js';
+import { setUpThisThread } from '../../worker-thread.js';
 
-nameThisThread();
+setUpThisThread();
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts runs as a worker thread');
 const post = (message: FromMediaWorker) => port.postMessage(message);
