@@ -16,6 +16,6 @@ test('a worker thread counts under the name it was started with; the main thread
 
 test('a name longer than Linux keeps is cut to its first 15 bytes', async () => {
   await withSetUpWorker({ name: 'cdr-requests-and-more' }, 0, async () => {
-    assert.ok([...(await threadsOf()).values()].some((thread) => thread.name === 'cdr-requests-an'));
+    assert.ok([...threadsOf().values()].some((thread) => thread.name === 'cdr-requests-an'));
   });
 });

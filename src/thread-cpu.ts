@@ -15,9 +15,37 @@ const TICKS_PER_SECOND = 100;
 const USER_TIME_FIELD = 11;
 const SYSTEM_TIME_FIELD = 12;
 
-interface ThreadStat {
+/** One thread's line of /proc/<pid>/task/<tid>/stat. */
+export interface ThreadStatLine {
+  tid: string;
   name: string;
-  cpuSeconds: number;
+  /** The fields after the name, from the line's 3rd (the state) on. */
+  fields: string[];
+}
+
+/** Each thread's stat line of process `pid` (this one by default); undefined where there is no /proc. */
+export function readThreadStats(pid: number | 'self' = 'self'): ThreadStatLine[] | undefined {
+  const tasks = `/proc/${pid}/task`;
+  let tids: string[];
+  try {
+    tids = readdirSync(tasks);
+  } catch {
+    return undefined;
+  }
+  const lines: ThreadStatLine[] = [];
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`${tasks}/${tid}/stat`, 'latin1');
+    } catch {
+      // The thread ended between the listing and the read.
+      continue;
+    }
+    // The name is in parentheses and may itself hold spaces or parentheses: it ends at the last ')'.
+    const nameEnd = stat.lastIndexOf(')');
+    lines.push({ tid, name: stat.slice(stat.indexOf('(') + 1, nameEnd), fields: stat.slice(nameEnd + 2).split(' ') });
+  }
+  return lines;
 }
 
 /**
@@ -26,34 +54,15 @@ interface ThreadStat {
  * longer counts (a restarted worker starts again from 0).
  */
 export function threadCpuSeconds(): Map<string, number> | undefined {
-  let threads: string[];
-  try {
-    threads = readdirSync('/proc/self/task');
-  } catch {
-    return undefined;
-  }
+  const threads = readThreadStats();
+  if (!threads) return undefined;
   const mainTid = String(process.pid);
-  const main = readThread(mainTid);
+  const mainName = threads.find((thread) => thread.tid === mainTid)?.name;
   const totals = new Map<string, number>();
-  for (const tid of threads) {
-    const thread = tid === mainTid ? main : readThread(tid);
-    if (!thread) continue;
-    const label = tid === mainTid ? 'main' : thread.name === main?.name ? 'runtime' : thread.name;
-    totals.set(label, (totals.get(label) ?? 0) + thread.cpuSeconds);
+  for (const { tid, name, fields } of threads) {
+    const label = tid === mainTid ? 'main' : name === mainName ? 'runtime' : name;
+    const ticks = Number(fields[USER_TIME_FIELD]) + Number(fields[SYSTEM_TIME_FIELD]);
+    totals.set(label, (totals.get(label) ?? 0) + ticks / TICKS_PER_SECOND);
   }
   return totals;
-}
-
-function readThread(tid: string): ThreadStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
-    // The name is in parentheses and may itself hold spaces or parentheses: it ends at the last ')'.
-    const nameEnd = stat.lastIndexOf(')');
-    const fields = stat.slice(nameEnd + 2).split(' ');
-    const ticks = Number(fields[USER_TIME_FIELD]) + Number(fields[SYSTEM_TIME_FIELD]);
-    return { name: stat.slice(stat.indexOf('(') + 1, nameEnd), cpuSeconds: ticks / TICKS_PER_SECOND };
-  } catch {
-    // The thread ended between the listing and the read.
-    return undefined;
-  }
 }

@@ -37,21 +37,21 @@ test('a caller may set its own limits, the young generation included', async () 
 });
 
 /** The nice value of this process's thread named `name` (the main thread's comm is the process's own, never a worker's name). */
-async function niceOf(name: string): Promise<number | undefined> {
-  return [...(await threadsOf()).values()].find((thread) => thread.name === name)?.nice;
+function niceOf(name: string): number | undefined {
+  return [...threadsOf().values()].find((thread) => thread.name === name)?.nice;
 }
 
 test('a background worker yields the CPU: its thread runs ten nice steps below the main thread, which keeps its own', async () => {
-  const main = (await threadsOf()).get(process.pid)!.nice;
+  const main = threadsOf().get(process.pid)!.nice;
   await withSetUpWorker({ name: 'test-background', background: true }, 0, async () => {
-    assert.equal(await niceOf('test-background'), Math.min(19, main + 10));
-    assert.equal((await threadsOf()).get(process.pid)!.nice, main);
+    assert.equal(niceOf('test-background'), Math.min(19, main + 10));
+    assert.equal(threadsOf().get(process.pid)!.nice, main);
   });
 });
 
 test("a worker on the calls' side keeps the main thread's priority", async () => {
-  const main = (await threadsOf()).get(process.pid)!.nice;
+  const main = threadsOf().get(process.pid)!.nice;
   await withSetUpWorker({ name: 'test-calls' }, 0, async () => {
-    assert.equal(await niceOf('test-calls'), main);
+    assert.equal(niceOf('test-calls'), main);
   });
 });

@@ -85,7 +85,7 @@ test('callrouter start: runs with its configured heap limit, sipp registers and 
   // Work no call waits for — the CDR writer, the API's CDR requests — runs below the SIP thread's priority in the
   // router (the child `start` relaunched with the heap limit).
   const router = Number((await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')).trim());
-  const threads = await threadsOf(router);
+  const threads = threadsOf(router);
   const background = Math.min(19, threads.get(router)!.nice + 10);
   const niceOf = (name: string) => [...threads.values()].find((thread) => thread.name === name)?.nice;
   assert.deepEqual({ writer: niceOf('cdr-writer'), requests: niceOf('cdr-requests') }, { writer: background, requests: background });

@@ -1,9 +1,10 @@
 /** Worker threads as the router starts them (src/worker-thread.ts), and what Linux says of this process's threads. */
 import { once } from 'node:events';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { readThreadStats } from '../../src/thread-cpu.js';
 import { startWorkerThread, type WorkerThreadOptions } from '../../src/worker-thread.js';
 
 /**
@@ -47,16 +48,9 @@ export interface ThreadInfo {
 }
 
 /** A process's threads (this one's by default) by thread id, from /proc (Linux). */
-export async function threadsOf(pid: number | 'self' = 'self'): Promise<Map<number, ThreadInfo>> {
+export function threadsOf(pid: number | 'self' = 'self'): Map<number, ThreadInfo> {
   const threads = new Map<number, ThreadInfo>();
-  const tasks = `/proc/${pid}/task`;
-  for (const tid of await readdir(tasks)) {
-    const [comm, stat] = await Promise.all([readFile(`${tasks}/${tid}/comm`, 'utf8'), readFile(`${tasks}/${tid}/stat`, 'utf8')]).catch(() => ['', '']);
-    if (!stat) continue;
-    // The name in stat is in parentheses and may hold any character: the fields after it are counted from its end.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // stat's 19th field is the nice value; fields[0] here is the 3rd (the state).
-    threads.set(Number(tid), { name: comm.trim(), nice: Number(fields[16]) });
-  }
+  // The nice value is the stat line's 19th field; `fields` start at its 3rd.
+  for (const { tid, name, fields } of readThreadStats(pid) ?? []) threads.set(Number(tid), { name, nice: Number(fields[16]) });
   return threads;
 }
