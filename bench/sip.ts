@@ -33,7 +33,7 @@
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
  * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
- * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB (the routers' process.heapLimitMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
+ * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB and ROUTER_SEMI_SPACE_MB (the routers' process.heapLimitMB and process.semiSpaceMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
  * its registrations, idle and while the memory step holds its calls, and right after each step and MEMORY_SETTLE_SECONDS later, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
  * each router step, garbage included, to see what makes the collector work), KEEP_WORK (1: the work folder and each
  * router's whole log are kept and named at the end, to see why a step failed).
@@ -120,7 +120,10 @@ try {
         gateway: { host: CARRIER_IP, port: carrierPort },
         timeZone: TIME_ZONE,
         ...(process.env.ROUTER_SIP_CALLS ? { sipCalls: JSON.parse(process.env.ROUTER_SIP_CALLS) as Record<string, unknown> } : {}),
-        ...(process.env.ROUTER_HEAP_LIMIT_MB ? { heapLimitMB: Number(process.env.ROUTER_HEAP_LIMIT_MB) } : {}),
+        process: {
+          ...(process.env.ROUTER_HEAP_LIMIT_MB ? { heapLimitMB: Number(process.env.ROUTER_HEAP_LIMIT_MB) } : {}),
+          ...(process.env.ROUTER_SEMI_SPACE_MB ? { semiSpaceMB: Number(process.env.ROUTER_SEMI_SPACE_MB) } : {}),
+        },
         routes: [
           { name: 'bridge', number: NUMBERS.bridge, schema: [{ bridge: { endpoints: [{ type: 'user', name: '101' }] } }] },
           { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },

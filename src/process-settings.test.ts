@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from './config/file.js';
 import { parseConfig } from './config/load.js';
-import { heapLimitMB, processSettings, processSettingsOf } from './process-settings.js';
+import { heapLimitMB, heapOptions, processSettings, processSettingsOf } from './process-settings.js';
 
 const GB = 2 ** 30;
 
@@ -15,6 +15,25 @@ test('the default heap limit is an eighth of the machine, between 256 MB and 1 G
 test('a configured heap limit wins; 0 leaves node its own', () => {
   assert.equal(heapLimitMB({ heapLimitMB: 3000 }, 1 * GB), 3000);
   assert.equal(heapLimitMB({ heapLimitMB: 0 }, 24 * GB), 0);
+});
+
+test("node's heap options: the limit and a 4 MB semi-space unless configured; 0 leaves either to node", () => {
+  assert.deepEqual(heapOptions({}, 24 * GB), ['--max-old-space-size=1024', '--max-semi-space-size=4']);
+  assert.deepEqual(heapOptions({ heapLimitMB: 300, semiSpaceMB: 16 }, 24 * GB), ['--max-old-space-size=300', '--max-semi-space-size=16']);
+  assert.deepEqual(heapOptions({ semiSpaceMB: 0 }, 4 * GB), ['--max-old-space-size=512']);
+  assert.deepEqual(heapOptions({ heapLimitMB: 0, semiSpaceMB: 0 }, 4 * GB), []);
+});
+
+test('a semi-space that is not a whole number of MB from 0 to 64 is a configuration error with its path', () => {
+  const config = (semiSpace: unknown) => ({ process: { semiSpaceMB: semiSpace }, domains: [{ name: 'example.com' }] });
+  assert.equal(parseConfig('c.json', config(8)).process.semiSpaceMB, 8);
+  for (const [value, message] of [
+    [128, 'process.semiSpaceMB: Number must be less than or equal to 64'],
+    [-1, 'process.semiSpaceMB: Number must be greater than or equal to 0'],
+    [2.5, 'process.semiSpaceMB: Expected integer, received float'],
+  ] as const) {
+    assert.throws(() => parseConfig('c.json', config(value)), (error: unknown) => error instanceof ConfigError && error.problems.includes(message), String(value));
+  }
 });
 
 test('a heap limit that is not a whole number of MB from 64 up is a configuration error with its path', () => {

@@ -29,8 +29,8 @@ export interface RouterConfigOptions {
   cdrLimits?: Record<string, number>;
   /** sip.calls of the configuration (admission limits; the defaults when left out). */
   sipCalls?: Record<string, unknown>;
-  /** process.heapLimitMB of the configuration (the default when left out). */
-  heapLimitMB?: number;
+  /** The process section of the configuration (heapLimitMB, semiSpaceMB; the defaults when left out). */
+  process?: { heapLimitMB?: number; semiSpaceMB?: number };
   /** The media section (the defaults when left out). */
   media?: Record<string, unknown>;
 }
@@ -46,7 +46,7 @@ export async function writeRouterConfig(options: RouterConfigOptions): Promise<s
     },
     http: { address: '127.0.0.1', port: options.httpPort },
     ...(options.media ? { media: options.media } : {}),
-    ...(options.heapLimitMB !== undefined ? { process: { heapLimitMB: options.heapLimitMB } } : {}),
+    ...(options.process ? { process: options.process } : {}),
     dataDir: 'data',
     log: { level: options.logLevel },
     ...(options.cdrLimits ? { cdr: { limits: options.cdrLimits } } : {}),

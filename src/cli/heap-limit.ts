@@ -1,8 +1,8 @@
 /**
- * Node reads its heap limit at start only (--max-old-space-size), so `start`
- * applies the configured one by running itself again with it: the first
- * process only relays signals and the exit code. The relaunched one is told
- * by CALLROUTER_HEAP_LIMIT_MB that the limit is in place. It stays in our
+ * Node reads its heap's sizes at start only (--max-old-space-size,
+ * --max-semi-space-size), so `start` applies the configured ones by running
+ * itself again with them: the first process only relays signals and the exit
+ * code. The relaunched one is told by CALLROUTER_HEAP_OPTIONS that they are in place. It stays in our
  * session and process group: in a session of its own the scheduler gives it
  * a share of its own (autogroup), and under load its calls were set up 100×
  * slower than those of a router beside it. A Ctrl-C on the terminal thus
@@ -11,25 +11,25 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
-const APPLIED = 'CALLROUTER_HEAP_LIMIT_MB';
+const APPLIED = 'CALLROUTER_HEAP_OPTIONS';
 const RELAYED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
-/** Whether this process already runs with `limitMB` (0: node's own limit, nothing to apply). */
-export function heapLimitApplied(limitMB: number, env: NodeJS.ProcessEnv = process.env): boolean {
-  return limitMB === 0 || env[APPLIED] === String(limitMB);
+/** Whether this process already runs with node's `options` for its heap (none: node's own sizes, nothing to apply). */
+export function heapOptionsApplied(options: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  return options.length === 0 || env[APPLIED] === options.join(' ');
 }
 
-/** Runs this command again with the heap limit; resolves with its exit code when it ends. */
-export function relaunchWithHeapLimit(limitMB: number): Promise<number> {
-  const child = spawn(process.execPath, [...process.execArgv, `--max-old-space-size=${limitMB}`, ...process.argv.slice(1)], {
+/** Runs this command again with node's `options` for its heap; resolves with its exit code when it ends. */
+export function relaunchWithHeapOptions(options: readonly string[]): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, ...options, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, [APPLIED]: String(limitMB) },
+    env: { ...process.env, [APPLIED]: options.join(' ') },
   });
   const relay = (signal: NodeJS.Signals) => child.kill(signal);
   for (const signal of RELAYED_SIGNALS) process.on(signal, relay);
   return new Promise((resolve) => {
     child.once('error', (error) => {
-      console.error(`could not relaunch with a heap limit of ${limitMB} MB: ${error.message}`);
+      console.error(`could not relaunch with ${options.join(' ')}: ${error.message}`);
       resolve(1);
     });
     child.once('exit', (code, signal) => {

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import type { Command } from 'commander';
 import { readConfigDocument } from '../../config/file.js';
-import { heapLimitMB, processSettingsOf } from '../../process-settings.js';
+import { heapOptions, processSettingsOf } from '../../process-settings.js';
 import { action } from '../failure.js';
-import { heapLimitApplied, relaunchWithHeapLimit } from '../heap-limit.js';
+import { heapOptionsApplied, relaunchWithHeapOptions } from '../heap-limit.js';
 
 export const DEFAULT_CONFIG = 'data/callrouter.json';
 
@@ -18,10 +18,10 @@ export function registerStart(program: Command): void {
       action(async (options: { config?: string }) => {
         const configPath = options.config ?? DEFAULT_CONFIG;
         if (!options.config && !existsSync(configPath)) await (await import('../actions/demo.js')).writeDemo(configPath);
-        // The launcher loads no more than it needs to read the heap limit: it stays beside the router as long as it runs.
-        const limitMB = await configuredHeapLimitMB(configPath);
-        if (limitMB !== undefined && !heapLimitApplied(limitMB)) {
-          process.exitCode = await relaunchWithHeapLimit(limitMB);
+        // The launcher loads no more than it needs to read the heap's sizes: it stays beside the router as long as it runs.
+        const heap = await configuredHeapOptions(configPath);
+        if (heap !== undefined && !heapOptionsApplied(heap)) {
+          process.exitCode = await relaunchWithHeapOptions(heap);
           return;
         }
         await (await import('../actions/start.js')).start(configPath);
@@ -29,8 +29,8 @@ export function registerStart(program: Command): void {
     );
 }
 
-/** The heap limit the configuration asks for; undefined when it cannot say, and the router's own loading names why. */
-async function configuredHeapLimitMB(configPath: string): Promise<number | undefined> {
+/** Node's options for the heap the configuration asks for; undefined when it cannot say, and the router's own loading names why. */
+async function configuredHeapOptions(configPath: string): Promise<string[] | undefined> {
   const settings = processSettingsOf(await readConfigDocument(configPath).catch(() => undefined));
-  return settings && heapLimitMB(settings, totalmem());
+  return settings && heapOptions(settings, totalmem());
 }
