@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { setImmediate as nextTick } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { cdrFromLeg } from './document/leg-record.js';
-import { LegCdrWriter, type LegCdrSink, type LegCdrWriterOptions, type LegWriteEntry } from './leg-cdr-writer.js';
+import { LegCdrWriter, type LegCdrSink, type LegCdrWriterOptions, type LegOutcome, type LegWriteEntry } from './leg-cdr-writer.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from './sqlite/store.js';
 import type { CdrStore, IndexedDocument } from './store.js';
 import { numberedLeg, recordingCdrLogger } from '../../test/support/cdr-fixtures.js';
@@ -191,5 +191,32 @@ describe('LegCdrWriter', () => {
     assert.deepEqual(cdrs.stats, { recorded: 2, written: 0, failed: 2 });
     assert.deepEqual(log.errors.map((entry) => entry.o.uuid), ['leg-1', 'leg-2']);
     assert.equal((log.errors[0].o.leg as { uuid: string }).uuid, 'leg-1', 'the leg itself is in the log');
+  });
+
+  it('lets legs go (onSettled) only once their CDRs are durable, or failed and logged', async () => {
+    let answer: (outcomes: LegOutcome[]) => void = () => {};
+    const sink: LegCdrSink = { write: () => new Promise((resolve) => (answer = (outcomes) => resolve({ outcomes }))), close: async () => {} };
+    const settled: string[][] = [];
+    const cdrs = new LegCdrWriter({ sink, timeZoneOf: () => ZONE, logger: logger(), onSettled: (uuids) => void settled.push([...uuids]) });
+    cdrs.record(leg(1));
+    cdrs.record(leg(2));
+    const flushed = cdrs.flush();
+    await nextTick();
+    assert.deepEqual(settled, [], 'handed to the writer thread is not durable yet');
+    answer([{ ok: true }, { ok: false, stage: 'write', error: new Error('disk full') }]);
+    await flushed;
+    assert.deepEqual(settled, [['leg-1', 'leg-2']]);
+  });
+
+  it('with a store: lets the legs go after the commit, after the retry when the first write fails', async () => {
+    const { store, calls } = spied(real, 1);
+    const settled: string[][] = [];
+    const cdrs = writer(store, logger(), { onSettled: (uuids) => void settled.push([...uuids]) });
+    cdrs.record(leg(1));
+    cdrs.record(leg(2));
+    await cdrs.flush();
+    assert.deepEqual(calls, [2, 1, 1], 'the batch failed, then each leg alone');
+    assert.deepEqual(settled, [['leg-1', 'leg-2']]);
+    assert.equal(await total(), 2);
   });
 });

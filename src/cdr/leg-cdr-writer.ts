@@ -62,6 +62,11 @@ export interface LegCdrWriterOptions {
   maxBatch?: number;
   /** Wait before the retry of a failed write (ms), with a `store`. Default 100. */
   retryDelayMs?: number;
+  /**
+   * Told the uuids of legs whose CDRs are durable, or failed and are logged: nothing more will be done for them
+   * (the journal of calls in progress lets them go then, not before, so a crash in between loses no CDR).
+   */
+  onSettled?(uuids: readonly string[]): void;
 }
 
 const DEFAULT_BATCH_WINDOW_MS = 20;
@@ -78,6 +83,7 @@ export class LegCdrWriter {
   readonly #batchWindowMs: number;
   readonly #maxBatch: number;
   readonly #retryDelayMs: number;
+  readonly #onSettled: (uuids: readonly string[]) => void;
   /** Documents built here (with a store), or legs for the sink: only one of them is ever used. */
   #documents: IndexedDocument[] = [];
   #legs: LegWriteEntry[] = [];
@@ -95,6 +101,7 @@ export class LegCdrWriter {
     this.#batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
     this.#maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH);
     this.#retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_DELAY_MS;
+    this.#onSettled = options.onSettled ?? (() => {});
   }
 
   /** Never throws, returns at once: the leg is queued for the next batch. */
@@ -108,6 +115,7 @@ export class LegCdrWriter {
     } catch (error) {
       this.stats.failed++;
       this.#log('error', { err: error, uuid: leg?.uuid, leg }, 'cannot build the CDR of a call leg');
+      if (typeof leg?.uuid === 'string') this.#settled([leg.uuid]);
       return;
     }
     if (queued >= this.#maxBatch) this.#writeQueued();
@@ -162,6 +170,7 @@ export class LegCdrWriter {
     try {
       await store.index(batch);
       this.stats.written += batch.length;
+      this.#settled(batch.map((item) => item.id!));
       return;
     } catch (error) {
       this.#log('warn', { err: error, uuids: batch.map((item) => item.id) }, 'CDR write failed; retrying');
@@ -178,6 +187,7 @@ export class LegCdrWriter {
       const item = batch[index];
       this.#log('error', { err: result.reason, uuid: item.id, cdr: item.document }, 'CDR not written');
     });
+    this.#settled(batch.map((item) => item.id!));
   }
 
   /** Never rejects: the sink reports every leg's outcome; a sink that breaks its promise fails the whole batch. */
@@ -202,6 +212,15 @@ export class LegCdrWriter {
       // The document (or, when the worker never got to build it, the leg) is in the log: nothing is lost without a trace.
       else this.#log('error', { err: outcome.error, uuid: leg.uuid, ...(outcome.document ? { cdr: outcome.document } : { leg }) }, 'CDR not written');
     });
+    this.#settled(batch.map((entry) => entry.leg.uuid));
+  }
+
+  #settled(uuids: readonly string[]): void {
+    try {
+      this.#onSettled(uuids);
+    } catch (error) {
+      this.#log('error', { err: error, uuids }, 'the legs whose CDRs were written could not be let go');
+    }
   }
 
   #log(level: 'warn' | 'error', fields: object, message: string): void {

@@ -34,7 +34,7 @@ test('legs left in the journal come back as CRASH records ending when the proces
   crashed.write('in-progress', () => leg('in-progress', false));
   crashed.write('in-progress', () => leg('in-progress', true));
   crashed.write('ended', () => leg('ended', true));
-  crashed.remove('ended');
+  crashed.remove(['ended']);
   t.mock.timers.tick(5_000);
   // The process dies here. Closing stands in for the writer thread committing what it was sent (it waits for that, removes
   // nothing and, with the clock stopped, writes no later heartbeat).

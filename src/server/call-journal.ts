@@ -52,8 +52,9 @@ export class SqliteCallJournal implements LegJournal {
     this.#scheduleCommit();
   }
 
-  remove(uuid: string): void {
-    this.#pending.set(uuid, null);
+  /** The legs' CDRs are durable: they are no longer in progress. */
+  remove(uuids: readonly string[]): void {
+    for (const uuid of uuids) this.#pending.set(uuid, null);
     this.#scheduleCommit();
   }
 

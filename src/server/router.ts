@@ -178,7 +178,13 @@ export async function startRouter(
       callTraceMaxBytes: config.cdr.callTraces.maxBytes,
     });
     sink.warm();
-    const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }) });
+    const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
+    cleanups.push(async () => void state.close());
+    // Closed after the CDR writer has flushed: the legs whose CDRs it wrote last are let go in its last commit.
+    const journal = new SqliteCallJournal(state, logger.child({ component: 'call-journal' }));
+    cleanups.push(async () => journal.close());
+    // A leg stays in the journal of calls in progress until its CDR is durable: a crash in between leaves it to be written at the next start.
+    const cdrWriter = new LegCdrWriter({ sink, timeZoneOf, logger: logger.child({ component: 'cdr' }), onSettled: (uuids) => journal.remove(uuids) });
     // Before the store closes: flushes, then ends the worker.
     cleanups.push(() => cdrWriter.close());
     registerCdrMetrics(metrics, cdrWriter);
@@ -198,10 +204,6 @@ export async function startRouter(
           }
         : undefined;
 
-    const state = openStateDatabase(join(dataDir, STATE_DATABASE_FILE));
-    cleanups.push(async () => void state.close());
-    const journal = new SqliteCallJournal(state, logger.child({ component: 'call-journal' }));
-    cleanups.push(async () => journal.close());
     await recordCrashedLegs(journal, cdrWriter, logger.child({ component: 'call-journal' }));
 
     const gateways = await LiveGateways.resolve(running.domains, logger, clock);

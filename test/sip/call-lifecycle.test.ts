@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { CdrDocument } from '../../src/cdr/store.js';
 import { openSqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import { SimulatedClock } from '../../src/clock.js';
-import { CDR_DATABASE_FILE } from '../../src/server/data-dir.js';
+import { CDR_DATABASE_FILE, STATE_DATABASE_FILE } from '../../src/server/data-dir.js';
 import { startRouter, type RouterOptions } from '../../src/server/router.js';
 import {
   allCdrs,
@@ -124,6 +125,16 @@ async function cdrsOnDisk(file: string): Promise<CdrDocument[]> {
   }
 }
 
+/** The uuids of the legs the journal of calls in progress holds in a stopped router's state database. */
+function openLegsOnDisk(file: string): string[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT uuid FROM open_legs').pluck().all() as string[]).sort();
+  } finally {
+    db.close();
+  }
+}
+
 /** A plain INVITE (no credentials) from `user`, expected to be refused with 503 at once. */
 async function inviteRefused(server: TestRouter, user: string, dialled: string): Promise<SippResult> {
   return runSipp({
@@ -190,6 +201,8 @@ describe('call lifecycle', { concurrency: true }, () => {
       const bLeg = findCdr(cdrs, { 'User ID': '102' }, 'the callee’s leg');
       assert.equal(bLeg.Answered, true);
       assert.equal(bLeg['Hangup cause'], 'SYSTEM_SHUTDOWN', `the callee’s leg:\n${describeCdrs(cdrs)}`);
+      // The legs ended during the stop; the journal let them go once their CDRs were written, in its last commit.
+      assert.deepEqual(openLegsOnDisk(join(dirname(server.cdrFile), STATE_DATABASE_FILE)), [], 'nothing left for a restart to take for a crash');
     }, { clock });
   });
 

@@ -16,7 +16,7 @@ test("the caller's journal entries and CDR carry the channel's variables as they
     ['domain_name', 'example.com'],
   ]);
   const journaled: OpenLeg[] = [];
-  const journal: LegJournal = { write: (_uuid, read) => void journaled.push(read()), remove: () => {} };
+  const journal: LegJournal = { write: (_uuid, read) => void journaled.push(read()) };
   const records: CallLegRecord[] = [];
   const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState, clock, recordLeg: (leg) => records.push(leg), journal, channel });
   channel.set('acc_state', 'onhook');

@@ -10,7 +10,7 @@ const identity = (): LegIdentity => ({ uuid: 'leg-1', direction: 'inbound', doma
 test('a timeline journals each first moment (media after ringing in the same millisecond too) and records them as Dates', () => {
   const clock = new SimulatedClock(START);
   const written: OpenLeg[] = [];
-  const journal: LegJournal = { write: (_uuid, read) => void written.push(read()), remove: () => {} };
+  const journal: LegJournal = { write: (_uuid, read) => void written.push(read()) };
   const timeline = new LegTimeline(clock);
   timeline.journalTo(journal, 'leg-1', identity);
   clock.advance(1000);

@@ -60,7 +60,7 @@ export class LegTimeline {
 
   /** `identity` is a new object, which becomes the record. */
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
-    this.#journal?.journal.remove(identity.uuid);
+    // No more moments: the journal keeps the leg as last written until its CDR is durable.
     this.#journal = undefined;
     const record = this.#withMoments(identity) as CallLegRecord;
     record.endTime = this.clock.now();
