@@ -2,11 +2,12 @@
  * Node reads its heap's sizes at start only (--max-old-space-size,
  * --max-semi-space-size), so `start` applies the configured ones by running
  * itself again with them: the first process only relays signals and the exit
- * code. The relaunched one is told by CALLROUTER_HEAP_OPTIONS that they are in place. It stays in our
- * session and process group: in a session of its own the scheduler gives it
- * a share of its own (autogroup), and under load its calls were set up 100×
- * slower than those of a router beside it. A Ctrl-C on the terminal thus
- * reaches it twice (directly and relayed), which `start` takes as one.
+ * code. The relaunched one is told by CALLROUTER_HEAP_OPTIONS that they are
+ * in place. It stays in our session and process group: in a session of its
+ * own the scheduler gives it a share of its own (autogroup), and under load
+ * its calls were set up 100× slower than those of a router beside it. A
+ * Ctrl-C on the terminal thus reaches it twice (directly and relayed), which
+ * `start` takes as one.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
