@@ -1,8 +1,9 @@
 /**
  * A call on the built-in SIP server as the routing engine sees it (the
- * `Call` adapter): the caller's leg, its channel variables, and bridges to
- * the legs of a bridge plan. The bridged conversation is `conversation.ts`,
- * the CDR timelines and phone state of each leg `leg-bookkeeping.ts`.
+ * `Call` adapter): the caller's leg, its channel variables, its media and
+ * its end. Its bridges to the legs of a bridge plan are `call-bridge.ts`,
+ * the bridged conversation `conversation.ts`, the CDR timelines and phone
+ * state of each leg `leg-bookkeeping.ts`.
  */
 import { CallLifecycle } from '../../call/call-lifecycle.js';
 import {
@@ -21,7 +22,7 @@ import {
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
-import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
+import { holdMusicPrompt } from '../../call/channel-prompts.js';
 import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
@@ -31,7 +32,7 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { converse, SESSION_EXPIRED, talk, type Conversation, type ConversationCall, type ConversationEnd } from './conversation.js';
+import { SESSION_EXPIRED } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -39,18 +40,14 @@ import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
-import { RelayedBridge } from './media-bridge.js';
 import { CallEnding, reasonHeader, type StopSignal } from './call-ending.js';
 import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
-import type { OutboundLeg } from './outbound-leg.js';
 import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
-import { ring } from './ring-group.js';
-import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
+import { CallBridge } from './call-bridge.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { CallTransfers, type TransferPartner, type TransferringCall } from './call-transfers.js';
-import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface SipCallOptions {
@@ -91,7 +88,7 @@ export class SipCall extends CallLifecycle implements Call {
   /** What the SIP layer waits on for the call's end. */
   readonly #ending = new CallEnding();
   readonly #legs: LegBookkeeping;
-  #bridged: OutboundLeg | undefined;
+  readonly #bridge: CallBridge;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
   readonly #caller: CallerMedia;
@@ -152,6 +149,26 @@ export class SipCall extends CallLifecycle implements Call {
       stopRecording: () => this.stopRecording(),
       log: (message) => this.#log(message),
     });
+    this.#bridge = new CallBridge({
+      call: this,
+      stack: options.stack,
+      leg: this.#leg,
+      ending: this.#ending,
+      callerMedia: this.#caller,
+      transfers: this.#transfers,
+      legs: this.#legs,
+      media: options.media,
+      mediaExpected: () => this.#mediaExpected,
+      targetContext: () => this.#targetContext(),
+      ringing: () => this.#options.onRinging?.(),
+      progress: (status, session) => this.#progress(status, session),
+      answered: () => this.#markAnswered(),
+      conversationEnded: (cause, disposition) => {
+        this.channel.set('sip_hangup_disposition', disposition);
+        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
+      },
+      log: (message) => this.#log(message),
+    });
   }
 
   /** What other calls' attended transfers reach of this one. */
@@ -196,7 +213,7 @@ export class SipCall extends CallLifecycle implements Call {
 
   async hangup(cause: HangupCause): Promise<void> {
     if (this.state === 'ended') return;
-    const bridged = this.#bridged;
+    const bridged = this.#bridge.target;
     if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
     this.#ended(cause, 'router');
     await Promise.all([this.#leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
@@ -254,7 +271,7 @@ export class SipCall extends CallLifecycle implements Call {
    */
   async mediaForConnection(): Promise<MediaSession | string> {
     if (this.state === 'ended') return 'the call has ended';
-    if (this.#bridged) return 'the call is in a bridge';
+    if (this.#bridge.target) return 'the call is in a bridge';
     await this.#answerForMedia();
     const media = this.#caller.current;
     if (!media) return this.hangupCause ? 'the call has ended' : "the call was answered without the router's media";
@@ -340,82 +357,7 @@ export class SipCall extends CallLifecycle implements Call {
 
   async bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.state === 'ended') return { answered: false, attempts: [] };
-    plan = this.#transfers.legsOf(plan);
-    const variable = (name: string) => this.channel.get(name);
-    const callerMedia = await this.#caller.forBridge(this.#mediaExpected && namesPrompts(variable));
-    if (this.#ending.aborted) return { answered: false, attempts: [] };
-    const answeredBefore = this.#leg.answered;
-    const log = (message: string) => this.#log(message);
-    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
-    const relay = callerMedia && (await RelayedBridge.open(this.#options.stack, this.#options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
-    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
-    const outcome = await ring({
-      stack: this.#options.stack,
-      context: this.#targetContext(),
-      plan,
-      clock: this.#options.stack.clock,
-      // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
-      offer: relay ? relay.offer : answeredBefore ? undefined : this.#leg.offer,
-      signal: plan.stop ? AbortSignal.any([this.signal, plan.stop]) : this.#ending,
-      // The caller hearing our ringback is not told of the targets' ringing or early media.
-      observer: this.#legs.forkObserver(
-        progressToCaller(relay === undefined, { ringing: () => this.#options.onRinging?.(), progress: (status, session) => this.#progress(status, session) }),
-        (leg) => this.#transfers.legCause(leg) ?? this.hangupCause,
-      ),
-      log,
-    });
-    await relay?.ringingOver();
-    this.#transfers.report(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
-    if (!outcome.answered) {
-      await relay?.close();
-      return outcome;
-    }
-    const { leg, response, fork, ringSeconds } = outcome;
-    // The caller may have gone while the target answered.
-    if (this.#ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
-    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'INCOMPATIBLE_DESTINATION');
-    // A caller on early media is answered with the SDP it already has.
-    if (relay && this.#leg.pending) await this.answer();
-    if (this.#ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
-    this.#bridged = leg;
-    // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
-    const conversation = converse(this.#leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
-    return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
-  }
-
-  /** What the bridged conversation tells this call; its closures hold nothing of the bridge that set it up. */
-  #conversationCall(mediaRelayed: boolean): ConversationCall {
-    return {
-      signal: this.#ending,
-      mediaRelayed,
-      hangupCause: () => this.hangupCause,
-      answered: () => this.#markAnswered(),
-      bridged: () => this.#legs.caller.bridge(),
-      ended: (cause, disposition) => {
-        this.channel.set('sip_hangup_disposition', disposition);
-        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
-      },
-      hangup: (cause) => this.hangup(cause),
-      referred: (request, transaction, from) => this.#transfers.refer(request, transaction, from),
-    };
-  }
-
-  async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    this.#transfers.talking(talking, target, relay);
-    let end: ConversationEnd;
-    try {
-      end = await talking.ended;
-    } finally {
-      this.#transfers.over();
-    }
-    this.#bridged = undefined;
-    const next = await this.#transfers.after(end, target, relay);
-    if ('talk' in next) {
-      this.#bridged = next.talk;
-      return this.#untilHungUp(talk(this.#leg, next.talk, this.#conversationCall(next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
-    }
-    if (next.hangup) await this.hangup(next.result.hangupCause);
-    return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
+    return this.#bridge.bridge(plan);
   }
 
   #targetContext(): TargetContext {

@@ -1,0 +1,145 @@
+/**
+ * The bridges of one call on the built-in SIP server: the caller's leg
+ * rings a bridge plan's targets (through our media when the route needs it),
+ * the target that answers is connected, and the conversation goes on —
+ * across the transfers its parties make — until the call is hung up. What a
+ * bridge does to the call itself (progress, answer, end) goes through the
+ * options it is given; the call adapter is `sip-call.ts`.
+ */
+import type { BridgePlan, BridgeResult, Call } from '../../call/call.js';
+import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channel-prompts.js';
+import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
+import { bridgeFailureCause } from '../../call/bridge-policy.js';
+import type { MediaEngine } from '../../media/media-engine.js';
+import type { TargetContext } from './bridge-targets.js';
+import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
+import type { CallEnding } from './call-ending.js';
+import type { CallTransfers } from './call-transfers.js';
+import type { CallerMedia } from './caller-media.js';
+import { converse, talk, type Conversation, type ConversationCall, type ConversationEnd } from './conversation.js';
+import type { InboundLeg } from './inbound-leg.js';
+import type { LegBookkeeping } from './leg-bookkeeping.js';
+import { RelayedBridge } from './media-bridge.js';
+import type { OutboundLeg } from './outbound-leg.js';
+import { ring } from './ring-group.js';
+import type { SessionBody } from './session-body.js';
+import type { SipStack } from './sip-stack.js';
+
+/** What a bridge needs of the call it belongs to. */
+export interface CallBridgeOptions {
+  /** The call as the engine sees it. */
+  readonly call: Pick<Call, 'getVariable' | 'answer' | 'hangup' | 'hangupCause' | 'signal'>;
+  readonly stack: SipStack;
+  readonly leg: InboundLeg;
+  /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
+  readonly ending: CallEnding;
+  readonly callerMedia: CallerMedia;
+  readonly transfers: CallTransfers;
+  readonly legs: LegBookkeeping;
+  media(): MediaEngine;
+  /** The route needs our media (prompts, digits…): the caller's is made ours when the plan names prompts. */
+  mediaExpected(): boolean;
+  targetContext(): TargetContext;
+  /** A target rings (its first 180 or 183). */
+  ringing(): void;
+  /** A provisional response to the caller. */
+  progress(status: 180 | 183, session?: SessionBody): void;
+  /** The caller's leg was answered (by the target's 2xx). */
+  answered(): void;
+  /** A party of the conversation hung up; `disposition` is FreeSWITCH's sip_hangup_disposition. */
+  conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void;
+  log(message: string): void;
+}
+
+export class CallBridge {
+  readonly #options: CallBridgeOptions;
+  #target: OutboundLeg | undefined;
+
+  constructor(options: CallBridgeOptions) {
+    this.#options = options;
+  }
+
+  /** The target the caller is talking with, while a bridge is up. */
+  get target(): OutboundLeg | undefined {
+    return this.#target;
+  }
+
+  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+    const options = this.#options;
+    plan = options.transfers.legsOf(plan);
+    const variable = (name: string) => options.call.getVariable(name);
+    const callerMedia = await options.callerMedia.forBridge(options.mediaExpected() && namesPrompts(variable));
+    if (options.ending.aborted) return { answered: false, attempts: [] };
+    const answeredBefore = options.leg.answered;
+    const log = (message: string) => options.log(message);
+    // With the caller's media ours, the targets get our engine's offer, the caller hears ringback, and the two sessions are relayed.
+    const relay = callerMedia && (await RelayedBridge.open(options.stack, options.media(), callerMedia, ringbackPrompt(variable, answeredBefore), log));
+    if (relay && 'failure' in relay) return failedEverywhere(plan, relay.failure);
+    const outcome = await ring({
+      stack: options.stack,
+      context: options.targetContext(),
+      plan,
+      clock: options.stack.clock,
+      // A caller answered already holds our inactive SDP: the target makes the offer (RFC 3725 flow III).
+      offer: relay ? relay.offer : answeredBefore ? undefined : options.leg.offer,
+      signal: plan.stop ? AbortSignal.any([options.call.signal, plan.stop]) : options.ending,
+      // The caller hearing our ringback is not told of the targets' ringing or early media.
+      observer: options.legs.forkObserver(
+        progressToCaller(relay === undefined, { ringing: () => options.ringing(), progress: (status, session) => options.progress(status, session) }),
+        (leg) => options.transfers.legCause(leg) ?? options.call.hangupCause,
+      ),
+      log,
+    });
+    await relay?.ringingOver();
+    options.transfers.report(outcome.answered ? 200 : sipStatusFromCause(bridgeFailureCause(outcome.attempts)));
+    if (!outcome.answered) {
+      await relay?.close();
+      return outcome;
+    }
+    const { leg, response, fork, ringSeconds } = outcome;
+    // The caller may have gone while the target answered.
+    if (options.ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
+    if (relay && !(await relay.connect(leg, response, () => holdMusicPrompt(variable)))) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'INCOMPATIBLE_DESTINATION');
+    // A caller on early media is answered with the SDP it already has.
+    if (relay && options.leg.pending) await options.call.answer();
+    if (options.ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
+    this.#target = leg;
+    // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
+    const conversation = converse(options.leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
+    return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
+  }
+
+  /** What the bridged conversation tells the call; its closures hold nothing of the bridge that set it up. */
+  #conversationCall(mediaRelayed: boolean): ConversationCall {
+    const options = this.#options;
+    return {
+      signal: options.ending,
+      mediaRelayed,
+      hangupCause: () => options.call.hangupCause,
+      answered: () => options.answered(),
+      bridged: () => options.legs.caller.bridge(),
+      ended: (cause, disposition) => options.conversationEnded(cause, disposition),
+      hangup: (cause) => options.call.hangup(cause),
+      referred: (request, transaction, from) => options.transfers.refer(request, transaction, from),
+    };
+  }
+
+  async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const options = this.#options;
+    options.transfers.talking(talking, target, relay);
+    let end: ConversationEnd;
+    try {
+      end = await talking.ended;
+    } finally {
+      options.transfers.over();
+    }
+    this.#target = undefined;
+    const next = await options.transfers.after(end, target, relay);
+    if ('talk' in next) {
+      this.#target = next.talk;
+      return this.#untilHungUp(talk(options.leg, next.talk, this.#conversationCall(next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
+    }
+    if (next.hangup) await options.call.hangup(next.result.hangupCause);
+    return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
+  }
+}
