@@ -9,9 +9,11 @@ import { startWorkerThread, type WorkerThreadOptions } from '../../src/worker-th
 
 /**
  * Runs a worker, started with `options`, that sets itself up as the router's
- * workers do and then spins for `spinMs`; `inspect` runs while it is still there.
+ * workers do and then spins until it has used `spinCpuMs` of CPU (its own
+ * thread's, so a machine busy with other work makes it spin longer, not
+ * less); `inspect` runs while it is still there.
  */
-export async function withSetUpWorker(options: WorkerThreadOptions, spinMs: number, inspect: () => Promise<void>): Promise<void> {
+export async function withSetUpWorker(options: WorkerThreadOptions, spinCpuMs: number, inspect: () => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'worker-thread-'));
   try {
     const workerThread = new URL('../../src/worker-thread.ts', import.meta.url).href;
@@ -19,11 +21,13 @@ export async function withSetUpWorker(options: WorkerThreadOptions, spinMs: numb
     await writeFile(join(dir, 'package.json'), '{"type":"module"}');
     await writeFile(
       join(dir, 'spin.ts'),
-      `import { parentPort } from 'node:worker_threads';
+      `import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
 import { setUpThisThread } from ${JSON.stringify(workerThread)};
 setUpThisThread();
-const until = Date.now() + ${spinMs};
-while (Date.now() < until);
+// utime + stime of this thread, in clock ticks of 10 ms: the 14th and 15th fields of its stat line.
+const cpuMs = () => readFileSync('/proc/thread-self/stat', 'latin1').split(') ')[1].split(' ').slice(11, 13).reduce((ticks, field) => ticks + Number(field), 0) * 10;
+while (cpuMs() < ${spinCpuMs});
 parentPort.postMessage('spun');
 parentPort.once('message', () => parentPort.close());
 `,

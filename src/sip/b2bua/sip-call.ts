@@ -355,8 +355,8 @@ export class SipCall extends CallLifecycle implements Call {
     this.#ended(cause, 'router');
   }
 
-  async bridge(plan: BridgePlan): Promise<BridgeResult> {
-    if (this.state === 'ended') return { answered: false, attempts: [] };
+  bridge(plan: BridgePlan): Promise<BridgeResult> {
+    if (this.state === 'ended') return Promise.resolve({ answered: false, attempts: [] });
     return this.#bridge.bridge(plan);
   }
 
