@@ -23,6 +23,9 @@ import { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
 import type { SessionBody } from './session-body.js';
+import type { SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
+import type { Transfer } from './transfer.js';
 import type { SipStack } from './sip-stack.js';
 
 /** What a bridge needs of the call it belongs to. */
@@ -41,7 +44,7 @@ export interface CallBridgeOptions {
   mediaExpected(): boolean;
   targetContext(): TargetContext;
   /** A target rings (its first 180 or 183). */
-  ringing(): void;
+  ringing?(): void;
   /** A provisional response to the caller. */
   progress(status: 180 | 183, session?: SessionBody): void;
   /** The caller's leg was answered (by the target's 2xx). */
@@ -85,7 +88,7 @@ export class CallBridge {
       signal: plan.stop ? AbortSignal.any([options.call.signal, plan.stop]) : options.ending,
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: options.legs.forkObserver(
-        progressToCaller(relay === undefined, { ringing: () => options.ringing(), progress: (status, session) => options.progress(status, session) }),
+        progressToCaller(relay === undefined, { ringing: () => options.ringing?.(), progress: (status, session) => options.progress(status, session) }),
         (leg) => options.transfers.legCause(leg) ?? options.call.hangupCause,
       ),
       log,
@@ -105,23 +108,8 @@ export class CallBridge {
     if (options.ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
     this.#target = leg;
     // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
-    const conversation = converse(options.leg, leg, response, answeredBefore, this.#conversationCall(relay !== undefined));
+    const conversation = converse(options.leg, leg, response, answeredBefore, new ConversationOfCall(options, relay !== undefined));
     return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
-  }
-
-  /** What the bridged conversation tells the call; its closures hold nothing of the bridge that set it up. */
-  #conversationCall(mediaRelayed: boolean): ConversationCall {
-    const options = this.#options;
-    return {
-      signal: options.ending,
-      mediaRelayed,
-      hangupCause: () => options.call.hangupCause,
-      answered: () => options.answered(),
-      bridged: () => options.legs.caller.bridge(),
-      ended: (cause, disposition) => options.conversationEnded(cause, disposition),
-      hangup: (cause) => options.call.hangup(cause),
-      referred: (request, transaction, from) => options.transfers.refer(request, transaction, from),
-    };
   }
 
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
@@ -137,9 +125,52 @@ export class CallBridge {
     const next = await options.transfers.after(end, target, relay);
     if ('talk' in next) {
       this.#target = next.talk;
-      return this.#untilHungUp(talk(options.leg, next.talk, this.#conversationCall(next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
+      return this.#untilHungUp(talk(options.leg, next.talk, new ConversationOfCall(options, next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
     }
     if (next.hangup) await options.call.hangup(next.result.hangupCause);
     return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
+  }
+}
+
+/**
+ * What a bridged conversation tells its call. Methods rather than an object
+ * of closures: a call in conversation holds one small object for it, and
+ * nothing of the bridge that set it up.
+ */
+class ConversationOfCall implements ConversationCall {
+  readonly #options: CallBridgeOptions;
+  readonly mediaRelayed: boolean;
+
+  constructor(options: CallBridgeOptions, mediaRelayed: boolean) {
+    this.#options = options;
+    this.mediaRelayed = mediaRelayed;
+  }
+
+  get signal(): CallEnding {
+    return this.#options.ending;
+  }
+
+  hangupCause(): HangupCause | undefined {
+    return this.#options.call.hangupCause;
+  }
+
+  answered(): void {
+    this.#options.answered();
+  }
+
+  bridged(): void {
+    this.#options.legs.caller.bridge();
+  }
+
+  ended(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void {
+    this.#options.conversationEnded(cause, disposition);
+  }
+
+  hangup(cause: HangupCause): Promise<void> {
+    return this.#options.call.hangup(cause);
+  }
+
+  referred(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined {
+    return this.#options.transfers.refer(request, transaction, from);
   }
 }

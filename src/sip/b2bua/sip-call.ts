@@ -121,12 +121,14 @@ export class SipCall extends CallLifecycle implements Call {
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
+    // One function for the parts' logging: each closure is kept as long as the call.
+    const log = (message: string) => this.#log(message);
     this.#caller = new CallerMedia({
       leg: this.#leg,
       stack: options.stack,
       uuid: this.uuid,
       engine: options.media,
-      log: (message) => this.#log(message),
+      log,
       refuse: (status, cause, why) => this.#refuse(status, cause, why),
       hangup: (cause) => this.hangup(cause),
       answer: () => this.answer(),
@@ -147,7 +149,7 @@ export class SipCall extends CallLifecycle implements Call {
       callerCannotTransfer: options.callerCannotTransfer,
       followsTransfer: () => this.#recording.followsTransfer,
       stopRecording: () => this.stopRecording(),
-      log: (message) => this.#log(message),
+      log,
     });
     this.#bridge = new CallBridge({
       call: this,
@@ -160,14 +162,14 @@ export class SipCall extends CallLifecycle implements Call {
       media: options.media,
       mediaExpected: () => this.#mediaExpected,
       targetContext: () => this.#targetContext(),
-      ringing: () => this.#options.onRinging?.(),
+      ringing: options.onRinging,
       progress: (status, session) => this.#progress(status, session),
       answered: () => this.#markAnswered(),
       conversationEnded: (cause, disposition) => {
         this.channel.set('sip_hangup_disposition', disposition);
         this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
       },
-      log: (message) => this.#log(message),
+      log,
     });
   }
 
