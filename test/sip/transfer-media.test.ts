@@ -6,7 +6,7 @@
  * are re-INVITEd onto our media only where it was not in their call.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   allCdrs,
   allOk,
@@ -25,32 +25,23 @@ import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.j
 import { callUas } from '../support/media/sip-uac.js';
 import { RtpPeer } from '../support/media/rtp-peer.js';
 import type { SipRequest } from '../../src/sip/message/index.js';
-import { FOLLOWED, NOT_FOLLOWED, notifies, sipfrag, startTransferRouter, type TransferRouter } from '../support/sip/transfer-router.js';
+import { FOLLOWED, NOT_FOLLOWED, notifies, sipfrag, transferRouterForSuite } from '../support/sip/transfer-router.js';
 
 describe('call transfer by phones (REFER) with our media in the calls', () => {
-  let router: TransferRouter;
-  let server: TransferRouter['server'];
-  const registered = (user: string) => router.registered(user);
-
-  before(async () => {
-    router = await startTransferRouter();
-    server = router.server;
-  });
-
-  after(() => router.close());
+  const router = transferRouterForSuite();
 
   /** A recorded customer call (our media relays it) is transferred blind by 102 to 103; the recording's length in seconds. */
   async function recordedTransfer(number: string): Promise<number> {
-    const phone102 = await registered('102');
-    const phone103 = await registered('103');
-    const before = await allCdrs(server);
+    const phone102 = await router.registered('102');
+    const phone103 = await router.registered('103');
+    const before = await allCdrs(router.server);
     const peer = await RtpPeer.open('PCMU');
     const runs: BackgroundSipp[] = [];
     try {
       const transferor = await phoneAnswers(phone102, 'transfer-blind-uas.xml', { keys: { refer_to: `<sip:103@${DOMAIN}>` } });
       const newTarget = await phoneAnswers(phone103, 'answer-uas.xml');
       runs.push(transferor, newTarget);
-      const call = await callUas(server.udpPort, peer.offer(), number);
+      const call = await callUas(router.server.udpPort, peer.offer(), number);
       peer.useAnswer(call.answerSdp);
       // 3 s of talk: about 1 s with 102 (ringing, talking, the REFER), the rest with 103.
       await peer.sendAudio(new ToneSource(parseToneStream('%(3000,0,400)')), 150);
@@ -59,7 +50,7 @@ describe('call transfer by phones (REFER) with our media in the calls', () => {
       const [, final] = notifies(received(results.transferor, /^NOTIFY /));
       assert.equal(sipfrag(final), 'SIP/2.0 200 OK', 'transferred with our media in the call');
       assert.equal(call.requests.length, 0, "the caller's media stays ours: no re-INVITE");
-      const cdrs = await newCdrs(server, before, 3);
+      const cdrs = await newCdrs(router.server, before, 3);
       const recorded = cdrs.find((doc) => (doc.variables as Record<string, string>).webitel_record_file_name);
       const path = (recorded?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
       const [left] = new wavefile.WaveFile(await readFile(path)).getSamples(false, Int16Array) as unknown as Int16Array[];
@@ -85,9 +76,9 @@ describe('call transfer by phones (REFER) with our media in the calls', () => {
    * (7103: a route with our media) and transfers. The sipp runs of 101 (when a sipp) and 103, and 102's messages.
    */
   async function attendedWithOurMedia(caller: () => BackgroundSipp | Promise<{ done: Promise<void> }>, consult: string, consultedScenario: string) {
-    const phone102 = await registered('102');
-    const phone103 = await registered('103');
-    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const phone102 = await router.registered('102');
+    const phone103 = await router.registered('103');
+    const transferor = await ScriptedPhone.listen(phone102.port, router.server.udpPort);
     const runs: BackgroundSipp[] = [];
     try {
       const consulted = await phoneAnswers(phone103, consultedScenario);
@@ -115,16 +106,16 @@ describe('call transfer by phones (REFER) with our media in the calls', () => {
     let report: (seconds: number) => void = () => {};
     const seconds = new Promise<number>((resolve) => (report = resolve));
     const start = async () => {
-      const before = await allCdrs(server);
+      const before = await allCdrs(router.server);
       const peer = await RtpPeer.open('PCMU');
-      const call = await callUas(server.udpPort, peer.offer(), FOLLOWED);
+      const call = await callUas(router.server.udpPort, peer.offer(), FOLLOWED);
       peer.useAnswer(call.answerSdp);
       const done = (async () => {
         await peer.sendAudio(new ToneSource(parseToneStream('%(3000,0,400)')), 150);
         assert.equal(call.requests.length, 0, "the caller's media stays ours: no re-INVITE");
         await call.bye();
         peer.close();
-        const cdrs = await newCdrs(server, before, 4);
+        const cdrs = await newCdrs(router.server, before, 4);
         const recorded = cdrs.find((doc) => /_customer\.wav$/.test((doc.variables as Record<string, string>).webitel_record_file_name ?? ''));
         const path = (recorded?.variables as Record<string, string> | undefined)?.webitel_record_file_name ?? '';
         const [left] = new wavefile.WaveFile(await readFile(path)).getSamples(false, Int16Array) as unknown as Int16Array[];
@@ -152,7 +143,7 @@ describe('call transfer by phones (REFER) with our media in the calls', () => {
   });
 
   it('attended transfer with our media in the consultation only: the caller is re-INVITEd onto our media', async () => {
-    const { caller } = await attendedWithOurMedia(() => userCalls(server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 }), '7103', 'answer-uas.xml');
+    const { caller } = await attendedWithOurMedia(() => userCalls(router.server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 }), '7103', 'answer-uas.xml');
     const [reinvite] = received(caller!, /^INVITE /);
     assert.match(reinvite.body, /m=audio \d+ RTP\/AVP/);
     assert.doesNotMatch(reinvite.body, /scripted|callee-sdp/, "our session, not 102's or 103's");

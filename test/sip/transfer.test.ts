@@ -10,7 +10,7 @@
  * With our media in the calls (recordings): transfer-media.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   allCdrs,
   allOk,
@@ -27,31 +27,22 @@ import {
 import { account, DOMAIN } from '../support/sip/router.js';
 import { ScriptedPhone } from '../support/sip/scripted-phone.js';
 import type { SipMessage, SipRequest } from '../../src/sip/message/index.js';
-import { startTransferRouter, notifies, sipfrag, type TransferRouter } from '../support/sip/transfer-router.js';
+import { notifies, sipfrag, transferRouterForSuite } from '../support/sip/transfer-router.js';
 
 describe('call transfer by phones (REFER)', () => {
-  let router: TransferRouter;
-  let server: TransferRouter['server'];
-  const registered = (user: string) => router.registered(user);
-
-  before(async () => {
-    router = await startTransferRouter();
-    server = router.server;
-  });
-
-  after(() => router.close());
+  const router = transferRouterForSuite();
 
   it('blind transfer by the answering phone: 202, NOTIFY 100 then 200 sipfrag, the caller is connected to the new target and the transferor leg ends', async () => {
-    const phone102 = await registered('102');
-    const phone103 = await registered('103');
-    const before = await allCdrs(server);
+    const phone102 = await router.registered('102');
+    const phone103 = await router.registered('103');
+    const before = await allCdrs(router.server);
     const runs: BackgroundSipp[] = [];
     try {
       const transferor = await phoneAnswers(phone102, 'transfer-blind-uas.xml', { keys: { refer_to: `"Front desk" <sip:103@${DOMAIN};user=phone>` } });
       const newTarget = await phoneAnswers(phone103, 'answer-uas.xml');
       runs.push(transferor, newTarget);
       // The caller is answered by 102's SDP, then re-INVITEd with 103's (RFC 3725 flow III), talks and hangs up.
-      const caller = userCalls(server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 });
+      const caller = userCalls(router.server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 });
       runs.push(caller);
       const results = await allOk({ transferor, newTarget, caller });
 
@@ -74,7 +65,7 @@ describe('call transfer by phones (REFER)', () => {
       assert.match(header(invite, 'Referred-By') ?? '', /sip:102@/, "103's INVITE says who referred the caller (sip_h_Referred-By)");
       assert.equal(received(results.caller, /^INVITE /).length > 0, true, "the caller is re-INVITEd with 103's session");
 
-      const cdrs = await newCdrs(server, before, 3);
+      const cdrs = await newCdrs(router.server, before, 3);
       const aLeg = findCdr(cdrs, { 'User ID': '101' }, "the caller's leg");
       const variables = aLeg.variables as Record<string, string>;
       assert.equal(variables.destination_number, '103');
@@ -85,20 +76,20 @@ describe('call transfer by phones (REFER)', () => {
       const target = findCdr(cdrs, { 'User ID': '103' }, "the new target's leg");
       assert.equal(target.Bridged, true);
       assert.equal(target['Hangup cause'], 'NORMAL_CLEARING');
-      assert.equal(await waitForState(server, '102', 'onhook'), 'onhook');
+      assert.equal(await waitForState(router.server, '102', 'onhook'), 'onhook');
     } finally {
       stopAll(runs);
     }
   });
 
   it('blind transfer to a phone that is not registered: the final sipfrag reports the failure and the caller goes on in the new route', async () => {
-    const phone102 = await registered('102');
+    const phone102 = await router.registered('102');
     const runs: BackgroundSipp[] = [];
     try {
       const transferor = await phoneAnswers(phone102, 'transfer-blind-uas.xml', { keys: { refer_to: `<sip:104@${DOMAIN}>` } });
       runs.push(transferor);
       // The route for 104 hangs up with the bridge's cause: the caller hears BYE.
-      const caller = userCalls(server, '101', '102', 'call-uac-remote-bye.xml', { timeoutSeconds: 20 });
+      const caller = userCalls(router.server, '101', '102', 'call-uac-remote-bye.xml', { timeoutSeconds: 20 });
       runs.push(caller);
       const results = await allOk({ transferor, caller });
       const [trying, final] = notifies(received(results.transferor, /^NOTIFY /));
@@ -112,12 +103,12 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('REFERs that cannot be carried out are refused (400 no or two Refer-To or a malformed one, 403 another domain, 501 another method) and the call goes on', async () => {
-    const phone102 = await registered('102');
+    const phone102 = await router.registered('102');
     const runs: BackgroundSipp[] = [];
     try {
       const callee = await phoneAnswers(phone102, 'transfer-refused-uas.xml', { keys: { domain: DOMAIN } });
       runs.push(callee);
-      const caller = userCalls(server, '101', '102', 'call-uac-remote-bye.xml');
+      const caller = userCalls(router.server, '101', '102', 'call-uac-remote-bye.xml');
       runs.push(caller);
       const results = await allOk({ callee, caller });
       const refusals = received(results.callee, /^SIP\/2\.0 [45]\d\d /).map((message) => `${message.firstLine.split(' ')[1]} ${header(message, 'Warning') ?? ''}`);
@@ -134,16 +125,16 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('attended transfer: the REFER with Replaces joins the caller and the consulted phone by re-INVITEs, and ends both legs of the transferor', async () => {
-    const phone102 = await registered('102');
-    const phone103 = await registered('103');
-    const before = await allCdrs(server);
+    const phone102 = await router.registered('102');
+    const phone103 = await router.registered('103');
+    const before = await allCdrs(router.server);
     const runs: BackgroundSipp[] = [];
-    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const transferor = await ScriptedPhone.listen(phone102.port, router.server.udpPort);
     try {
       const consulted = await phoneAnswers(phone103, 'reinvited-uas.xml');
       runs.push(consulted);
       // 101 is answered by 102, then re-INVITEd with 103's session, talks and hangs up.
-      const caller = userCalls(server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 });
+      const caller = userCalls(router.server, '101', '102', 'answered-then-bridged-uac.xml', { pauseMs: 1500 });
       runs.push(caller);
       const isRequest = (method: string) => (message: SipMessage): message is SipRequest => message.type === 'request' && message.method === method;
       const first = (await transferor.next(isRequest('INVITE'), 'the call from 101')) as SipRequest;
@@ -167,7 +158,7 @@ describe('call transfer by phones (REFER)', () => {
       assert.match(received(results.consulted, /^ACK /)[1]?.body ?? '', /o=caller-answer/, "103's ACK carries 101's answer");
       assert.match(received(results.caller, /^INVITE /)[0]?.body ?? '', /s=callee-transferred/, "101 is re-INVITEd with 103's offer");
 
-      const cdrs = await newCdrs(server, before, 4);
+      const cdrs = await newCdrs(router.server, before, 4);
       const first101 = findCdr(cdrs, { 'User ID': '101' }, "the caller's leg");
       assert.equal(first101['Hangup cause'], 'NORMAL_CLEARING');
       assert.match((first101.variables as Record<string, string>).transfer_history, /:att_xfer:/);
@@ -181,9 +172,9 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it('attended transfer naming a dialog the router does not have: 481, and the call goes on', async () => {
-    const phone102 = await registered('102');
-    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
-    const caller = userCalls(server, '101', '102', 'call-uac-remote-bye.xml');
+    const phone102 = await router.registered('102');
+    const transferor = await ScriptedPhone.listen(phone102.port, router.server.udpPort);
+    const caller = userCalls(router.server, '101', '102', 'call-uac-remote-bye.xml');
     try {
       const invite = (await transferor.next((message) => message.type === 'request' && message.method === 'INVITE', 'the call from 101')) as SipRequest;
       const call1 = transferor.answer(invite);
@@ -198,11 +189,11 @@ describe('call transfer by phones (REFER)', () => {
   });
 
   it("blind transfer by the caller's phone: the party it called is routed to the new number as a call of its own, the transferor's leg ends", async () => {
-    const phone101 = await registered('101');
-    const phone103 = await registered('103');
-    const phone102 = await registered('102');
-    const before = await allCdrs(server);
-    const transferor = await ScriptedPhone.listen(phone102.port, server.udpPort);
+    const phone101 = await router.registered('101');
+    const phone103 = await router.registered('103');
+    const phone102 = await router.registered('102');
+    const before = await allCdrs(router.server);
+    const transferor = await ScriptedPhone.listen(phone102.port, router.server.udpPort);
     const runs: BackgroundSipp[] = [];
     try {
       // 101 answers 102's call, is re-INVITEd onto our media at the transfer, and hears 103, who hangs up.
@@ -224,7 +215,7 @@ describe('call transfer by phones (REFER)', () => {
       const invite = received(results.newTarget, /^INVITE /)[0];
       assert.match(header(invite, 'From') ?? '', /sip:101@/, "103 sees 101 calling");
 
-      const cdrs = await newCdrs(server, before, 3);
+      const cdrs = await newCdrs(router.server, before, 3);
       const transferorLeg = findCdr(cdrs, { 'User ID': '102', 'Destination number': '101' }, "102's call");
       assert.equal(transferorLeg['Hangup cause'], 'BLIND_TRANSFER');
       assert.ok(findCdr(cdrs, { 'User ID': '103' }, "103's leg").Bridged);

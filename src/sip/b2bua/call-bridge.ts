@@ -11,6 +11,8 @@ import { holdMusicPrompt, namesPrompts, ringbackPrompt } from '../../call/channe
 import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import { bridgeFailureCause } from '../../call/bridge-policy.js';
 import type { MediaEngine } from '../../media/media-engine.js';
+import type { SipRequest } from '../message/index.js';
+import type { ServerTransaction } from '../transaction/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import type { CallEnding } from './call-ending.js';
@@ -23,10 +25,8 @@ import { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import { ring } from './ring-group.js';
 import type { SessionBody } from './session-body.js';
-import type { SipRequest } from '../message/index.js';
-import type { ServerTransaction } from '../transaction/index.js';
-import type { Transfer } from './transfer.js';
 import type { SipStack } from './sip-stack.js';
+import type { Transfer } from './transfer.js';
 
 /** What a bridge needs of the call it belongs to. */
 export interface CallBridgeOptions {
@@ -34,7 +34,7 @@ export interface CallBridgeOptions {
   readonly call: Pick<Call, 'getVariable' | 'answer' | 'hangup' | 'hangupCause' | 'signal'>;
   readonly stack: SipStack;
   readonly leg: InboundLeg;
-  /** Aborted when the call ends from our side (hangup(), shutdown, ACK timeout). */
+  /** The call's end, whoever ended it. */
   readonly ending: CallEnding;
   readonly callerMedia: CallerMedia;
   readonly transfers: CallTransfers;

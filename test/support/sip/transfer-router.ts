@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
+import { after, before } from 'node:test';
 import pino from 'pino';
 import { header, INTERNAL_SCHEMA, registerPhone, type LoggedMessage, type Phone } from './calls.js';
 import { startTestRouter, type TestRouter } from './router.js';
@@ -17,11 +18,27 @@ export const FOLLOWED = '0441230001';
 export const NOT_FOLLOWED = '0441230002';
 
 export interface TransferRouter {
-  server: TestRouter;
+  readonly server: TestRouter;
   /** Registers the user's phone, from the same port in every test: a second binding would be rung too. */
   registered(user: string): Promise<Phone>;
-  /** Stops the router and checks that no log line held a key twice. */
-  close(): Promise<void>;
+}
+
+/**
+ * The router of the suite this is called in: started before its tests,
+ * stopped after them, and then no log line may hold a key twice.
+ */
+export function transferRouterForSuite(): TransferRouter {
+  let router: (TransferRouter & { close(): Promise<void> }) | undefined;
+  before(async () => {
+    router = await startTransferRouter();
+  });
+  after(() => router?.close());
+  return {
+    get server() {
+      return router!.server;
+    },
+    registered: (user) => router!.registered(user),
+  };
 }
 
 /** A customer's call recorded from its answer (bridged or not), then bridged to 102. */
@@ -33,7 +50,7 @@ function recordedBridge(followTransfer: boolean): unknown[] {
   ];
 }
 
-export async function startTransferRouter(): Promise<TransferRouter> {
+async function startTransferRouter(): Promise<TransferRouter & { close(): Promise<void> }> {
   const logLines: string[] = [];
   const server = await startTestRouter({
     logger: pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => done(void logLines.push(...String(chunk).split('\n').filter(Boolean))) })),
