@@ -53,7 +53,7 @@ const COLLECTIONS: CollectionView[] = [
     fields: [
       { name: 'name', label: 'Name', kind: 'text', key: true },
       { name: 'host', label: 'Host', kind: 'text', required: true, placeholder: 'sip.carrier.example' },
-      { name: 'port', label: 'Port', kind: 'number', placeholder: '5060' },
+      { name: 'port', label: 'Port', kind: 'number', placeholder: 'DNS SRV, else 5060' },
       { name: 'transport', label: 'Transport', kind: 'choice', choices: ['udp', 'tcp'] },
       { name: 'callerIdNumber', label: 'Caller ID number', kind: 'text' },
       { name: 'username', label: 'Username', kind: 'text' },

@@ -9,7 +9,8 @@ export const gatewaySettings = z
   .object({
     name: z.string().min(1),
     host: z.string().min(1),
-    port: z.number().int().min(1).max(65535).default(5060),
+    /** Without a port, a host name's SIP SRV records say where its servers are (RFC 3263), else port 5060. */
+    port: z.number().int().min(1).max(65535).optional(),
     transport: z.enum(['udp', 'tcp']).default('udp'),
     /** Caller ID presented on calls out through this gateway (else the caller's). */
     callerIdNumber: z.string().optional(),

@@ -183,11 +183,11 @@ test('a gateway: one fork to the number at the gateway host, with its credential
   assert.equal(fork.destinationNumber, '380441234567');
 });
 
-test('a dialled number with characters that need escaping is escaped in the Request-URI and To', async () => {
+test('a dialled number with characters that need escaping is escaped in the Request-URI and To (a gateway without a port: its host alone, RFC 3263)', async () => {
   const { ctx } = context({ gateways: { carrier: {} } });
   const [fork] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '0|1#' }]));
-  assert.equal(formatUri(fork.target.requestUri), 'sip:0%7C1%23@carrier.example:5060');
-  assert.equal(fork.target.to, '<sip:0%7C1%23@carrier.example:5060>');
+  assert.equal(formatUri(fork.target.requestUri), 'sip:0%7C1%23@carrier.example');
+  assert.equal(fork.target.to, '<sip:0%7C1%23@carrier.example>');
 });
 
 test('a gateway callerIdNumber replaces the caller ID on calls out through it', async () => {

@@ -5,12 +5,17 @@
  *
  * Each gateway's `host` (an IP address or a DNS name) is resolved at start,
  * all addresses, and again periodically, so a carrier that renumbers is
- * followed. A name that does not resolve is a logged warning, not a fatal
- * error: that gateway is unknown until it resolves; a later failure keeps
- * the addresses last resolved rather than forgetting a working carrier
- * because of a DNS hiccup.
+ * followed. A name without a configured port is looked up as RFC 3263 §4.2
+ * says: its SIP SRV records for the gateway's transport (`_sip._udp.<host>`)
+ * name the servers and their ports, in order of priority, then weight (one
+ * router sends to the first, so weights order rather than spread); a name
+ * without such records is its own address on port 5060. A name that does
+ * not resolve is a logged warning, not a fatal error: that gateway is
+ * unknown until it resolves; a later failure keeps the addresses last
+ * resolved rather than forgetting a working carrier because of a DNS hiccup.
  */
-import { lookup } from 'node:dns/promises';
+import type { SrvRecord } from 'node:dns';
+import { lookup, Resolver } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayDomains, GatewaySettings } from '../settings.js';
@@ -20,9 +25,14 @@ import type { Destination } from '../transport/types.js';
 /** The addresses a host name stands for; rejects when it does not resolve. */
 export type HostResolver = (host: string) => Promise<string[]>;
 
+/** The SRV records of a name (`_sip._udp.sip.carrier.example`); rejects when it has none. */
+export type SrvResolver = (name: string) => Promise<SrvRecord[]>;
+
 export interface GatewayAddressesOptions {
   /** Defaults to `dns.lookup` with `all: true` (the system resolver, /etc/hosts included). */
   resolve?: HostResolver;
+  /** Defaults to the system's DNS servers, 2 s per try, 2 tries. */
+  resolveSrv?: SrvResolver;
   /** How often names are resolved again; 5 minutes by default. 0 turns it off. */
   refreshMs?: number;
 }
@@ -32,28 +42,41 @@ export interface GatewayMatch {
   gateway: GatewaySettings;
 }
 
+interface Target {
+  /** Unmapped, lowercase. */
+  address: string;
+  port: number;
+}
+
 interface Entry extends GatewayMatch {
-  /** Unmapped, lowercase; the first is where requests go. */
-  addresses: string[];
+  /** The first is where requests go. */
+  targets: Target[];
 }
 
 const DEFAULT_REFRESH_MS = 5 * 60_000;
+const DEFAULT_SIP_PORT = 5060;
 
 const systemResolver: HostResolver = async (host) => (await lookup(host, { all: true })).map((found) => found.address);
+
+// A machine without a reachable DNS server still starts in seconds: its gateways fall back to their own addresses.
+const srvLookups = new Resolver({ timeout: 2000, tries: 2 });
+const systemSrvResolver: SrvResolver = (name) => srvLookups.resolveSrv(name);
 
 export class GatewayAddresses {
   readonly #entries: Entry[];
   readonly #logger: Logger;
   readonly #resolve: HostResolver;
+  readonly #resolveSrv: SrvResolver;
   #bySource = new Map<string, GatewayMatch>();
   #timer: NodeJS.Timeout | undefined;
   #refreshing: Promise<void> | undefined;
   #closed = false;
 
   private constructor(domains: GatewayDomains, logger: Logger, options: GatewayAddressesOptions) {
-    this.#entries = domains.flatMap((domain) => domain.gateways.map((gateway) => ({ domain: domain.name, gateway, addresses: [] })));
+    this.#entries = domains.flatMap((domain) => domain.gateways.map((gateway) => ({ domain: domain.name, gateway, targets: [] })));
     this.#logger = logger;
     this.#resolve = options.resolve ?? systemResolver;
+    this.#resolveSrv = options.resolveSrv ?? systemSrvResolver;
   }
 
   /** Resolves every gateway once before returning; never rejects for a name that does not resolve. */
@@ -73,17 +96,21 @@ export class GatewayAddresses {
     return this.#bySource.get(normalise(sourceAddress));
   }
 
-  /** Where to send to a gateway: its first resolved address, configured port and transport. */
+  /** Where to send to a gateway: its first resolved address and that one's port, over its transport. */
   destinationOf(domain: string, gatewayName: string): Destination | undefined {
-    const entry = this.#entries.find((candidate) => candidate.domain === domain && candidate.gateway.name === gatewayName);
-    const address = entry?.addresses[0];
-    if (!entry || address === undefined) return undefined;
-    return { transport: entry.gateway.transport, address, port: entry.gateway.port };
+    const entry = this.#entry(domain, gatewayName);
+    const target = entry?.targets[0];
+    if (!entry || target === undefined) return undefined;
+    return { transport: entry.gateway.transport, address: target.address, port: target.port };
   }
 
   /** Every resolved address of a gateway (for logs and the status page). */
   addressesOf(domain: string, gatewayName: string): readonly string[] {
-    return this.#entries.find((candidate) => candidate.domain === domain && candidate.gateway.name === gatewayName)?.addresses ?? [];
+    return [...new Set(this.#entry(domain, gatewayName)?.targets.map((target) => target.address))];
+  }
+
+  #entry(domain: string, gatewayName: string): Entry | undefined {
+    return this.#entries.find((candidate) => candidate.domain === domain && candidate.gateway.name === gatewayName);
   }
 
   /** Resolves every gateway again; concurrent calls share one round. */
@@ -110,15 +137,15 @@ export class GatewayAddresses {
     const host = bare(entry.gateway.host);
     const where = { domain: entry.domain, gateway: entry.gateway.name, host: entry.gateway.host };
     if (isIP(host) !== 0) {
-      entry.addresses = [normalise(host)];
+      entry.targets = [{ address: normalise(host), port: entry.gateway.port ?? DEFAULT_SIP_PORT }];
       return;
     }
-    let resolved: string[];
+    let resolved: Target[];
     try {
-      resolved = [...new Set((await this.#resolve(host)).map(normalise))];
+      resolved = await this.#targetsOf(host, entry.gateway);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      const kept = entry.addresses.length > 0 ? { kept: entry.addresses } : {};
+      const kept = entry.targets.length > 0 ? { kept: entry.targets.map(formatTarget) } : {};
       this.#logger.warn({ ...where, code: code ?? String(error), ...kept }, 'gateway host does not resolve');
       return;
     }
@@ -126,15 +153,39 @@ export class GatewayAddresses {
       this.#logger.warn(where, 'gateway host resolved to no address');
       return;
     }
-    if (!sameList(resolved, entry.addresses)) this.#logger.info({ ...where, addresses: resolved }, 'gateway host resolved');
-    entry.addresses = resolved;
+    if (!sameTargets(resolved, entry.targets)) this.#logger.info({ ...where, targets: resolved.map(formatTarget) }, 'gateway host resolved');
+    entry.targets = resolved;
+  }
+
+  /** RFC 3263 §4.2: a configured port (or the loopback name) means the host's own addresses; else its SIP SRV records, when it has any. */
+  async #targetsOf(host: string, gateway: GatewaySettings): Promise<Target[]> {
+    if (gateway.port !== undefined || host === 'localhost') return this.#addressTargets(host, gateway.port ?? DEFAULT_SIP_PORT);
+    // Both at once: a name without SRV records costs no second round trip.
+    const [srv, own] = await Promise.allSettled([this.#resolveSrv(`_sip._${gateway.transport}.${host}`), this.#addressTargets(host, DEFAULT_SIP_PORT)]);
+    if (srv.status === 'fulfilled' && srv.value.length > 0) return this.#srvTargets(srv.value);
+    if (own.status === 'fulfilled') return own.value;
+    throw own.reason;
+  }
+
+  async #addressTargets(host: string, port: number): Promise<Target[]> {
+    return [...new Set((await this.#resolve(host)).map(normalise))].map((address) => ({ address, port }));
+  }
+
+  /** Each record's addresses with its port, by priority, then weight; a target that does not resolve is left out. */
+  async #srvTargets(records: readonly SrvRecord[]): Promise<Target[]> {
+    // A lone "." target says the service is decidedly not offered (RFC 2782): no targets.
+    const ordered = records.filter((record) => record.name !== '' && record.name !== '.').sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.name.localeCompare(b.name));
+    const resolved = await Promise.all(ordered.map((record) => this.#addressTargets(record.name, record.port).catch((): Target[] => [])));
+    const unique = new Map<string, Target>();
+    for (const target of resolved.flat()) if (!unique.has(formatTarget(target))) unique.set(formatTarget(target), target);
+    return [...unique.values()];
   }
 
   /** The first gateway configured claims an address that several share. */
   #rebuildIndex(): void {
     const bySource = new Map<string, GatewayMatch>();
     for (const entry of this.#entries) {
-      for (const address of entry.addresses) {
+      for (const { address } of entry.targets) {
         const owner = bySource.get(address);
         if (owner) {
           if (owner.gateway !== entry.gateway) {
@@ -168,6 +219,10 @@ function normalise(address: string): string {
   }
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
+function sameTargets(a: readonly Target[], b: readonly Target[]): boolean {
+  return a.length === b.length && a.every((target, index) => target.address === b[index].address && target.port === b[index].port);
+}
+
+function formatTarget({ address, port }: Target): string {
+  return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
