@@ -66,7 +66,9 @@ export class LiveGateways implements GatewayDirectory {
   find(domain: string, name: string) {
     const { addresses, domains } = this.#set;
     const gateway = domains.find((candidate) => candidate.name === domain)?.gateways.find((candidate) => candidate.name === name);
-    return gateway && { config: gateway, destination: addresses.destinationOf(domain, name) };
+    if (!gateway) return undefined;
+    const [destination, ...alternatives] = addresses.destinationsOf(domain, name);
+    return { config: gateway, destination, alternatives };
   }
 
   fromSource(address: string) {

@@ -18,7 +18,7 @@ function binding(uri: string, source: Source): Binding {
 const PHONE_A: Source = { transport: 'udp', address: '203.0.113.10', port: 40000 };
 const PHONE_B: Source = { transport: 'tcp', address: '203.0.113.11', port: 40001, connectionId: 7 };
 
-function context(overrides: { gateways?: Record<string, Partial<GatewaySettings> & { unresolved?: boolean }> } = {}) {
+function context(overrides: { gateways?: Record<string, Partial<GatewaySettings> & { unresolved?: boolean; alternatives?: Destination[] }> } = {}) {
   const directory = testDirectory([testDomain(), testDomain({ name: 'other.example', users: [{ id: '500', name: 'Other', password: 'x' }] })]);
   const registrations = new Map<string, Binding[]>([
     ['example.com/101', [binding('sip:101@10.0.0.11:5060', PHONE_A), binding('sip:101@10.0.0.12:5062;transport=tcp', PHONE_B)]],
@@ -29,8 +29,8 @@ function context(overrides: { gateways?: Record<string, Partial<GatewaySettings>
     find(domain, name) {
       const found = domain === 'example.com' ? overrides.gateways?.[name] : undefined;
       if (!found) return undefined;
-      const { unresolved, ...config } = found;
-      return { config: gatewaySettings.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION };
+      const { unresolved, alternatives, ...config } = found;
+      return { config: gatewaySettings.parse({ name, host: 'carrier.example', ...config }), destination: unresolved ? undefined : CARRIER_DESTINATION, alternatives };
     },
     fromSource: () => undefined,
   };
@@ -181,6 +181,14 @@ test('a gateway: one fork to the number at the gateway host, with its credential
   assert.deepEqual(fork.target.credentials, { username: 'acct', password: 'pw' });
   assert.equal(fork.target.from, '"Agent 100" <sip:100@198.51.100.1>');
   assert.equal(fork.destinationNumber, '380441234567');
+});
+
+test("a gateway with several servers: the fork knows the others, where its INVITE goes when the first cannot take it", async () => {
+  const others: Destination[] = [{ transport: 'udp', address: '203.0.113.8', port: 5070 }];
+  const { ctx } = context({ gateways: { carrier: { alternatives: others } } });
+  const [fork] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '380441234567' }]));
+  assert.deepEqual(fork.target.destination, CARRIER_DESTINATION);
+  assert.deepEqual(fork.target.alternatives, others);
 });
 
 test('a dialled number with characters that need escaping is escaped in the Request-URI and To (a gateway without a port: its host alone, RFC 3263)', async () => {

@@ -17,7 +17,8 @@ import type { OutboundTarget } from './outbound-leg.js';
 
 /** How the B2BUA finds gateways: by name for calls out, by source address for calls in. */
 export interface GatewayDirectory {
-  find(domain: string, name: string): { config: GatewaySettings; destination: Destination | undefined } | undefined;
+  /** `alternatives`: the gateway's other servers, where a call goes when `destination` cannot take it. */
+  find(domain: string, name: string): { config: GatewaySettings; destination: Destination | undefined; alternatives?: readonly Destination[] } | undefined;
   fromSource(address: string): { domain: string; gateway: GatewaySettings } | undefined;
 }
 
@@ -75,7 +76,16 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'binding' | 'destinationNumber'>): Fork => ({
     endpointIndex,
     leg,
-    target: { requestUri: target.requestUri, destination: target.destination, to: target.to, credentials: target.credentials, from: from(target.fromHost), maxForwards: context.maxForwards, headers: safeHeaders(leg.headers) },
+    target: {
+      requestUri: target.requestUri,
+      destination: target.destination,
+      alternatives: target.alternatives,
+      to: target.to,
+      credentials: target.credentials,
+      from: from(target.fromHost),
+      maxForwards: context.maxForwards,
+      headers: safeHeaders(leg.headers),
+    },
     ...extra,
     callerIdNumber,
     callerIdName,
@@ -114,7 +124,7 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
       const gatewayCallerId = gateway.config.callerIdNumber;
       const credentials = gateway.config.username && gateway.config.password ? { username: gateway.config.username, password: gateway.config.password } : undefined;
       const resolved = fork(
-        { requestUri: uri.value, destination: gateway.destination, to: `<${formatUri(uri.value)}>`, credentials, fromHost: context.localHost(gateway.destination) },
+        { requestUri: uri.value, destination: gateway.destination, alternatives: gateway.alternatives, to: `<${formatUri(uri.value)}>`, credentials, fromHost: context.localHost(gateway.destination) },
         { kind: 'gateway', domain: context.domain, destinationNumber: number },
       );
       // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.

@@ -4,7 +4,9 @@
  * (§9.1: only once a provisional response came, so it cannot overtake the
  * INVITE), and one retry with credentials when a gateway challenges us
  * (§22.2). A 2xx that arrives after we cancelled is ACKed and hung up, as
- * is a second dialog from a forking proxy behind the target.
+ * is a second dialog from a forking proxy behind the target. A target with
+ * other servers (a carrier's, RFC 3263 §4.3) gets the INVITE at the next
+ * when one cannot be reached or answers 503 before ringing.
  */
 import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
@@ -37,6 +39,8 @@ import { sendRequest, type SipStack } from './sip-stack.js';
 export interface OutboundTarget {
   requestUri: SipUri;
   destination: Destination;
+  /** Where the INVITE goes next, in order, when a destination cannot be reached or answers 503 before ringing. */
+  alternatives?: readonly Destination[];
   /** From without tag, e.g. `"Alice" <sip:101@example.com>`. */
   from: string;
   /** To, e.g. `<sip:102@example.com>`. */
@@ -81,6 +85,11 @@ export class OutboundLeg extends DialogLeg {
   #cancelSent = false;
   #finished = false;
   #ack: KeptMessage<SerializedRequest> | undefined;
+  /** Where the INVITE goes: the target's destination, or the alternative it failed over to. */
+  #destination: Destination;
+  #alternativesTried = 0;
+  /** A 180/183 came: the target is ringing, and a 503 after that is its answer, not its server's. */
+  #ringing = false;
 
   constructor(
     stack: SipStack,
@@ -89,6 +98,7 @@ export class OutboundLeg extends DialogLeg {
     uuid?: string,
   ) {
     super(stack, uuid);
+    this.#destination = target.destination;
   }
 
   get answered(): boolean {
@@ -119,13 +129,13 @@ export class OutboundLeg extends DialogLeg {
   #buildInvite(session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
     const { target } = this;
     const headers = new SipHeaders();
-    headers.set('via', this.stack.local.via(target.destination));
+    headers.set('via', this.stack.local.via(this.#destination));
     headers.set('max-forwards', String(target.maxForwards));
     headers.set('from', `${target.from};tag=${this.localTag}`);
     headers.set('to', target.to);
     headers.set('call-id', this.callId);
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
-    headers.set('contact', this.stack.local.contact(target.destination));
+    headers.set('contact', this.stack.local.contact(this.#destination));
     headers.set('allow', DIALOG_ALLOW);
     headers.set('supported', supportedHeader());
     if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
@@ -140,7 +150,7 @@ export class OutboundLeg extends DialogLeg {
     const user: ClientTransactionUser = {
       onResponse: (response) => this.#receive(response),
       onTimeout: () => this.#fail(408, 'no answer to INVITE'),
-      onTransportError: (error) => this.#fail(503, `INVITE could not be delivered: ${error.message}`),
+      onTransportError: (error) => this.#failOver(`INVITE could not be delivered: ${error.message}`) || this.#fail(503, `INVITE could not be delivered: ${error.message}`),
     };
     // An answered INVITE's transaction lives on for 64*T1 to hear 2xx retransmissions. Once the leg has ended it
     // answers them alone, holding only what #answered keeps: not this leg, and through its event handlers the
@@ -152,16 +162,18 @@ export class OutboundLeg extends DialogLeg {
       user.onTransportError = ignore;
     });
     try {
-      this.stack.transactions.sendRequest(invite, this.target.destination, user);
+      this.stack.transactions.sendRequest(invite, this.#destination, user);
     } catch (error) {
       this.stack.logger.warn({ err: error, target: formatUri(this.target.requestUri) }, 'INVITE could not be sent');
-      queueMicrotask(() => this.#fail(503, `INVITE could not be sent: ${(error as Error).message}`));
+      const why = `INVITE could not be sent: ${(error as Error).message}`;
+      queueMicrotask(() => this.#failOver(why) || this.#fail(503, why));
     }
   }
 
   #receive(response: SipResponse): void {
     if (response.status < 200) {
       this.#provisionalSeen = true;
+      if (response.status > 100) this.#ringing = true;
       if (this.#cancelWanted && !this.#cancelSent) this.#sendCancel();
       if (!this.#finished && !this.#cancelWanted) this.setup.onProvisional?.(response);
     } else if (response.status < 300) {
@@ -169,6 +181,8 @@ export class OutboundLeg extends DialogLeg {
     } else if ((response.status === 401 || response.status === 407) && this.#retryWithCredentials(response)) {
       return;
     } else if (response.status === 422 && this.#retryWithLongerSession(response)) {
+      return;
+    } else if (response.status === 503 && !this.#ringing && this.#failOver('503 Service Unavailable')) {
       return;
     } else {
       this.#fail(response.status, undefined, response.status < 400 ? redirectTargets(response) : undefined);
@@ -181,7 +195,7 @@ export class OutboundLeg extends DialogLeg {
       return answered && answerLater2xx(answered, response);
     }
     if (!this.#invite) return;
-    const established = Dialog.asClient(this.#invite, response, this.target.destination, this.stack.local.contact(this.target.destination));
+    const established = Dialog.asClient(this.#invite, response, this.#destination, this.stack.local.contact(this.#destination));
     if (!established) return this.#fail(502);
     this.#finished = true;
     this.setDialog(established);
@@ -210,7 +224,7 @@ export class OutboundLeg extends DialogLeg {
       stack: this.stack,
       invite,
       seq: this.#seq,
-      destination: this.target.destination,
+      destination: this.#destination,
       taken: dialog && { remoteTag: dialog.remoteTag, destination: dialog.destination, ack: this.#ack },
     };
   }
@@ -254,6 +268,7 @@ export class OutboundLeg extends DialogLeg {
     this.#seq += 1;
     const session = invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
     this.#provisionalSeen = false;
+    this.#ringing = false;
     this.#send(this.#buildInvite(session, authorization));
   }
 
@@ -267,7 +282,18 @@ export class OutboundLeg extends DialogLeg {
     headers.set('max-forwards', '70');
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'CANCEL' }));
     const cancel: SipRequest = { type: 'request', method: 'CANCEL', uri: invite.uri, headers, body: EMPTY };
-    void sendRequest(this.stack, cancel, this.target.destination);
+    void sendRequest(this.stack, cancel, this.#destination);
+  }
+
+  /** RFC 3263 §4.3: the INVITE again, as a new transaction, to the target's next server; false when there is none. */
+  #failOver(why: string): boolean {
+    const next = this.target.alternatives?.[this.#alternativesTried];
+    if (!next || this.#finished || this.#cancelWanted || !this.#invite) return false;
+    this.#alternativesTried += 1;
+    this.stack.logger.info({ uuid: this.uuid, target: formatUri(this.target.requestUri), failed: this.#destination, next }, `${why}: the INVITE goes to the next server`);
+    this.#destination = next;
+    this.#resend();
+    return true;
   }
 
   #fail(status: number, unreachable?: string, redirectTo?: readonly SipUri[]): void {

@@ -204,6 +204,11 @@ test('a name without a port goes where its SIP SRV records say (RFC 3263): by pr
     assert.deepEqual(dns.asked.sort(), ['_sip._tcp.carrier.example', '_sip._udp.carrier.example']);
     assert.deepEqual(addresses.destinationOf('example.com', 'udp'), { transport: 'udp', address: '203.0.113.9', port: 5090 }, 'a server that does not resolve is passed over');
     assert.deepEqual(addresses.addressesOf('example.com', 'udp'), ['203.0.113.9', '203.0.113.7', '203.0.113.8', '198.51.100.2']);
+    assert.deepEqual(
+      addresses.destinationsOf('example.com', 'udp').map(({ address, port }) => `${address}:${port}`),
+      ['203.0.113.9:5090', '203.0.113.7:5070', '203.0.113.8:5070', '198.51.100.2:5080'],
+      'where a call goes when the one before cannot take it',
+    );
     assert.deepEqual(addresses.destinationOf('example.com', 'tcp'), { transport: 'tcp', address: '203.0.113.62', port: 5062 });
     assert.equal(addresses.gatewayOf('198.51.100.2')?.gateway.name, 'udp', "INVITEs from any of the carrier's servers are the carrier's");
     assert.equal(addresses.gatewayOf('192.0.2.1'), undefined, "the name's own address is not one of its SIP servers");

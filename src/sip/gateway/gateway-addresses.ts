@@ -98,10 +98,15 @@ export class GatewayAddresses {
 
   /** Where to send to a gateway: its first resolved address and that one's port, over its transport. */
   destinationOf(domain: string, gatewayName: string): Destination | undefined {
+    return this.destinationsOf(domain, gatewayName)[0];
+  }
+
+  /** Every place a gateway's requests may go, in order: where a request goes first, then where it goes when that fails. */
+  destinationsOf(domain: string, gatewayName: string): Destination[] {
     const entry = this.#entry(domain, gatewayName);
-    const target = entry?.targets[0];
-    if (!entry || target === undefined) return undefined;
-    return { transport: entry.gateway.transport, address: target.address, port: target.port };
+    if (!entry) return [];
+    const { transport } = entry.gateway;
+    return entry.targets.map(({ address, port }) => ({ transport, address, port }));
   }
 
   /** Every resolved address of a gateway (for logs and the status page). */
