@@ -77,3 +77,19 @@ test('a CANCEL goes to the server the INVITE went to', () => {
   assert.deepEqual(cancel.destination, SECOND);
   assert.equal(branch(cancel.request), branch(leg.invite().request), "the CANCEL carries the INVITE's branch");
 });
+
+test("the next server's challenge is answered afresh: the first one's credentials are not sent there", () => {
+  const challenge = (nonce: string) => ({ 'proxy-authenticate': `Digest realm="carrier", nonce="${nonce}", algorithm=MD5, qop="auth"` });
+  const leg = setup({ alternatives: [SECOND], credentials: { username: 'acct', password: 'pw' } });
+  leg.respond(407, 'gw-1', challenge('first'));
+  assert.match(leg.invite().request.headers.get('proxy-authorization') ?? '', /nonce="first"/);
+  leg.respond(503);
+  const atSecond = leg.invite();
+  assert.deepEqual(atSecond.destination, SECOND);
+  assert.equal(atSecond.request.headers.get('proxy-authorization'), undefined, 'no answer to a challenge the second server never made');
+  leg.respond(407, 'gw-2', challenge('second'));
+  assert.match(leg.invite().request.headers.get('proxy-authorization') ?? '', /nonce="second"/);
+  leg.respond(200);
+  assert.deepEqual(leg.events.answered, [200]);
+  assert.deepEqual(leg.events.failed, []);
+});

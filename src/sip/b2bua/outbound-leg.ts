@@ -292,6 +292,9 @@ export class OutboundLeg extends DialogLeg {
     this.#alternativesTried += 1;
     this.stack.logger.info({ uuid: this.uuid, target: formatUri(this.target.requestUri), failed: this.#destination, next }, `${why}: the INVITE goes to the next server`);
     this.#destination = next;
+    // Another server challenges with a nonce of its own: what answered the last one's is not sent there.
+    this.#authenticated = false;
+    this.#authorization = undefined;
     this.#resend();
     return true;
   }
