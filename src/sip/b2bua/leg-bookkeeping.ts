@@ -105,7 +105,7 @@ export class LegBookkeeping {
       // A user's call out through a gateway belongs to that user (FreeSWITCH copies presence_id to the B-leg).
       userId: fork.userId ?? (origin.kind === 'user' ? origin.userId : undefined),
       dialedUser: fork.userId,
-      networkAddress: fork.target.destination.address,
+      networkAddress: leg.destination.address,
       variables: { ...fork.variables, originating_leg_uuid: uuid, sip_call_id: leg.callId },
     };
   }

@@ -30,6 +30,7 @@ test('a 503 before ringing: the INVITE goes to the next server as a new transact
   leg.respond(200);
   assert.deepEqual(leg.events.provisional, [100, 180], "the first server's 100 Trying, the second's ringing");
   assert.deepEqual(leg.events.answered, [200]);
+  assert.deepEqual(leg.leg.destination, SECOND, "the leg's CDR names the server that took the call");
   assert.equal(leg.of('INVITE').length, 2, 'the third server is not tried');
 });
 

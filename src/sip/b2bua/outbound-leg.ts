@@ -105,6 +105,11 @@ export class OutboundLeg extends DialogLeg {
     return this.dialog !== undefined;
   }
 
+  /** Where the INVITE went: the target's destination, or the server it failed over to. */
+  get destination(): Destination {
+    return this.#destination;
+  }
+
   start(session: SessionBody | undefined): void {
     this.#send(this.#buildInvite(session));
   }
