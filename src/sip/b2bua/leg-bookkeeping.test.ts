@@ -5,6 +5,9 @@ import { SimulatedClock } from '../../clock.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import type { LegJournal, OpenLeg } from './leg-journal.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
+import { buildResponse, parseUri, SipHeaders, type SipRequest } from '../message/index.js';
+import type { Fork } from './bridge-targets.js';
+import type { OutboundLeg } from './outbound-leg.js';
 
 const phoneState = { beginCall: () => () => {}, beginRinging: () => () => {} } as unknown as PhoneStateTracker;
 
@@ -37,4 +40,25 @@ test("the caller's journal entries and CDR carry the channel's variables as they
   assert.equal(journaled[0].answerTime, undefined, 'each journal read is its own object');
   assert.deepEqual(records[0].answerTime, new Date('2026-12-07T05:00:01.000Z'));
   assert.equal(records[0].hangupCause, 'NORMAL_CLEARING');
+});
+
+test("a target's CDR has its progress time from its 180 or 183, not from the 100 Trying its server sent first", () => {
+  const clock = new SimulatedClock(new Date('2026-12-07T05:00:00.000Z'));
+  const records: CallLegRecord[] = [];
+  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState, clock, recordLeg: (leg) => records.push(leg), channel: new Map() });
+  const fork = { kind: 'gateway', domain: 'example.com', destinationNumber: '0441234567', callerIdNumber: '0671234567', variables: {} } as unknown as Fork;
+  const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '203.0.113.9', port: 5060 } } as unknown as OutboundLeg;
+  const uri = parseUri('sip:0441234567@203.0.113.9');
+  assert.ok(uri.ok);
+  const invite: SipRequest = { type: 'request', method: 'INVITE', uri: uri.value, headers: new SipHeaders(), body: Buffer.alloc(0) };
+  for (const [name, value] of Object.entries({ via: 'SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK-1', from: '<sip:a@example.com>;tag=1', to: '<sip:0441234567@203.0.113.9>', 'call-id': 'call-b', cseq: '1 INVITE' })) invite.headers.set(name, value);
+  const observer = legs.forkObserver(() => {}, () => undefined);
+  observer.started(fork, leg);
+  clock.advance(1000);
+  observer.progress(fork, leg, buildResponse(invite, 100));
+  clock.advance(2000);
+  observer.progress(fork, leg, buildResponse(invite, 180, undefined, undefined, 'gw'));
+  observer.failed(fork, leg, 'NO_ANSWER');
+  assert.deepEqual(records[0].progressTime, new Date('2026-12-07T05:00:03.000Z'));
+  assert.equal(records[0].networkAddress, '203.0.113.9');
 });

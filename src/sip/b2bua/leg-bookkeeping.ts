@@ -78,7 +78,8 @@ export class LegBookkeeping {
         leg.onEnded(() => finish(fork, leg, hangupCause(leg) ?? 'NORMAL_CLEARING'));
       },
       progress: (fork, leg, response) => {
-        timelines.get(leg)?.timeline.progress(sessionBody(response) !== undefined);
+        // A 100 Trying says the INVITE arrived, not that the target rings: FreeSWITCH's progress_stamp comes with 180/183.
+        if (response.status > 100) timelines.get(leg)?.timeline.progress(sessionBody(response) !== undefined);
         onProgress(fork, response);
       },
       failed: (fork, leg, cause) => finish(fork, leg, cause),
