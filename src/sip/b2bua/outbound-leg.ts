@@ -155,7 +155,10 @@ export class OutboundLeg extends DialogLeg {
     const user: ClientTransactionUser = {
       onResponse: (response) => this.#receive(response),
       onTimeout: () => this.#fail(408, 'no answer to INVITE'),
-      onTransportError: (error) => this.#failOver(`INVITE could not be delivered: ${error.message}`) || this.#fail(503, `INVITE could not be delivered: ${error.message}`),
+      onTransportError: (error) => {
+        const why = `INVITE could not be delivered: ${error.message}`;
+        if (!this.#failOver(why)) this.#fail(503, why);
+      },
     };
     // An answered INVITE's transaction lives on for 64*T1 to hear 2xx retransmissions. Once the leg has ended it
     // answers them alone, holding only what #answered keeps: not this leg, and through its event handlers the
@@ -171,7 +174,9 @@ export class OutboundLeg extends DialogLeg {
     } catch (error) {
       this.stack.logger.warn({ err: error, target: formatUri(this.target.requestUri) }, 'INVITE could not be sent');
       const why = `INVITE could not be sent: ${(error as Error).message}`;
-      queueMicrotask(() => this.#failOver(why) || this.#fail(503, why));
+      queueMicrotask(() => {
+        if (!this.#failOver(why)) this.#fail(503, why);
+      });
     }
   }
 

@@ -42,15 +42,9 @@ export interface GatewayMatch {
   gateway: GatewaySettings;
 }
 
-interface Target {
-  /** Unmapped, lowercase. */
-  address: string;
-  port: number;
-}
-
 interface Entry extends GatewayMatch {
-  /** The first is where requests go. */
-  targets: Target[];
+  /** Addresses unmapped and lowercase; the first is where requests go, the others where they go when it fails. */
+  targets: Destination[];
 }
 
 const DEFAULT_REFRESH_MS = 5 * 60_000;
@@ -102,11 +96,8 @@ export class GatewayAddresses {
   }
 
   /** Every place a gateway's requests may go, in order: where a request goes first, then where it goes when that fails. */
-  destinationsOf(domain: string, gatewayName: string): Destination[] {
-    const entry = this.#entry(domain, gatewayName);
-    if (!entry) return [];
-    const { transport } = entry.gateway;
-    return entry.targets.map(({ address, port }) => ({ transport, address, port }));
+  destinationsOf(domain: string, gatewayName: string): readonly Destination[] {
+    return this.#entry(domain, gatewayName)?.targets ?? [];
   }
 
   /** Every resolved address of a gateway (for logs and the status page). */
@@ -142,10 +133,10 @@ export class GatewayAddresses {
     const host = bare(entry.gateway.host);
     const where = { domain: entry.domain, gateway: entry.gateway.name, host: entry.gateway.host };
     if (isIP(host) !== 0) {
-      entry.targets = [{ address: normalise(host), port: entry.gateway.port ?? DEFAULT_SIP_PORT }];
+      entry.targets = [{ transport: entry.gateway.transport, address: normalise(host), port: entry.gateway.port ?? DEFAULT_SIP_PORT }];
       return;
     }
-    let resolved: Target[];
+    let resolved: Destination[];
     try {
       resolved = await this.#targetsOf(host, entry.gateway);
     } catch (error) {
@@ -163,25 +154,26 @@ export class GatewayAddresses {
   }
 
   /** RFC 3263 §4.2: a configured port (or the loopback name) means the host's own addresses; else its SIP SRV records, when it has any. */
-  async #targetsOf(host: string, gateway: GatewaySettings): Promise<Target[]> {
-    if (gateway.port !== undefined || host === 'localhost') return this.#addressTargets(host, gateway.port ?? DEFAULT_SIP_PORT);
+  async #targetsOf(host: string, gateway: GatewaySettings): Promise<Destination[]> {
+    const { transport } = gateway;
+    if (gateway.port !== undefined || host === 'localhost') return this.#addressTargets(host, transport, gateway.port ?? DEFAULT_SIP_PORT);
     // Both at once: a name without SRV records costs no second round trip.
-    const [srv, own] = await Promise.allSettled([this.#resolveSrv(`_sip._${gateway.transport}.${host}`), this.#addressTargets(host, DEFAULT_SIP_PORT)]);
-    if (srv.status === 'fulfilled' && srv.value.length > 0) return this.#srvTargets(srv.value);
+    const [srv, own] = await Promise.allSettled([this.#resolveSrv(`_sip._${transport}.${host}`), this.#addressTargets(host, transport, DEFAULT_SIP_PORT)]);
+    if (srv.status === 'fulfilled' && srv.value.length > 0) return this.#srvTargets(srv.value, transport);
     if (own.status === 'fulfilled') return own.value;
     throw own.reason;
   }
 
-  async #addressTargets(host: string, port: number): Promise<Target[]> {
-    return [...new Set((await this.#resolve(host)).map(normalise))].map((address) => ({ address, port }));
+  async #addressTargets(host: string, transport: Destination['transport'], port: number): Promise<Destination[]> {
+    return [...new Set((await this.#resolve(host)).map(normalise))].map((address) => ({ transport, address, port }));
   }
 
   /** Each record's addresses with its port, by priority, then weight; a target that does not resolve is left out. */
-  async #srvTargets(records: readonly SrvRecord[]): Promise<Target[]> {
+  async #srvTargets(records: readonly SrvRecord[], transport: Destination['transport']): Promise<Destination[]> {
     // A lone "." target says the service is decidedly not offered (RFC 2782): no targets.
     const ordered = records.filter((record) => record.name !== '' && record.name !== '.').sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.name.localeCompare(b.name));
-    const resolved = await Promise.all(ordered.map((record) => this.#addressTargets(record.name, record.port).catch((): Target[] => [])));
-    const unique = new Map<string, Target>();
+    const resolved = await Promise.all(ordered.map((record) => this.#addressTargets(record.name, transport, record.port).catch((): Destination[] => [])));
+    const unique = new Map<string, Destination>();
     for (const target of resolved.flat()) if (!unique.has(formatTarget(target))) unique.set(formatTarget(target), target);
     return [...unique.values()];
   }
@@ -224,10 +216,10 @@ function normalise(address: string): string {
   }
 }
 
-function sameTargets(a: readonly Target[], b: readonly Target[]): boolean {
+function sameTargets(a: readonly Destination[], b: readonly Destination[]): boolean {
   return a.length === b.length && a.every((target, index) => target.address === b[index].address && target.port === b[index].port);
 }
 
-function formatTarget({ address, port }: Target): string {
+function formatTarget({ address, port }: Destination): string {
   return isIP(address) === 6 ? `[${address}]:${port}` : `${address}:${port}`;
 }
