@@ -8,10 +8,16 @@ export const REGISTRAR_METHODS: readonly string[] = ['REGISTER', 'OPTIONS'];
 export const DIALOG_METHODS: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'REFER'];
 /** The Allow value of a dialog's INVITE and 2xx, on one line as phones expect. */
 export const DIALOG_ALLOW = DIALOG_METHODS.join(', ');
-/** Option tags we implement — none yet; any Require is therefore unsupported. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = [];
+/**
+ * The option tags we implement: RFC 4028's `timer` while session timers are on (a UAC may
+ * require it of its INVITE and of every refresh, §7.1, §7.4); a Require of any other is refused
+ * with 420.
+ */
+export function supportedExtensions(sessionTimers: boolean): readonly string[] {
+  return sessionTimers ? ['timer'] : [];
+}
 
 /** The Supported value: present even when empty, which says "no extensions" rather than nothing. */
-export function supportedHeader(): string {
-  return SUPPORTED_EXTENSIONS.join(', ');
+export function supportedHeader(sessionTimers: boolean): string {
+  return supportedExtensions(sessionTimers).join(', ');
 }

@@ -164,7 +164,7 @@ export class SipServer {
         logger: callLogger,
       });
     }
-    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, calls: this.#b2bua, logger });
+    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, calls: this.#b2bua, sessionTimers: this.#b2bua !== undefined && sip.sessionTimers.enabled, logger });
     this.#transport.on('message', (message, source) => {
       this.#trace('received', message, source);
       if (observer && message.type === 'request') observer.requestReceived(message.method);

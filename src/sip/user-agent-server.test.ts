@@ -7,12 +7,12 @@ import { FakeTransport, request, UDP_PEER } from '../../test/support/sip/transac
 import { TransactionLayer } from './transaction/transaction-layer.js';
 import { UserAgentServer } from './user-agent-server.js';
 
-function setUp() {
+function setUp(options: { sessionTimers?: boolean } = {}) {
   const directory = new ConfigDirectory([]);
   const authenticator = new DigestAuthenticator({ ha1Of: () => undefined });
   const registrar = new Registrar({ directory, authenticator, expiry: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 } });
   const transport = new FakeTransport();
-  const userAgentServer = new UserAgentServer({ registrar });
+  const userAgentServer = new UserAgentServer({ registrar, ...options });
   const layer = new TransactionLayer({ transport, user: userAgentServer });
   return { transport, layer, userAgentServer };
 }
@@ -40,6 +40,22 @@ test('a Require we do not support gets 420 with Unsupported', () => {
   layer.receive(request({ method: 'OPTIONS', extra: 'Require: 100rel' }), UDP_PEER);
   assert.deepEqual(transport.statuses(), [420]);
   assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['100rel']);
+});
+
+test('with session timers on, Require: timer is honoured and OPTIONS says Supported: timer; other tags still get 420', () => {
+  const { transport, layer } = setUp({ sessionTimers: true });
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-1', extra: 'Require: timer' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-2', extra: 'Require: Timer, 100rel' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [200, 420]);
+  assert.equal(transport.responses()[0].headers.get('supported'), 'timer');
+  assert.deepEqual(transport.responses()[1].headers.getAll('unsupported'), ['100rel']);
+});
+
+test('with session timers off, Require: timer gets 420', () => {
+  const { transport, layer } = setUp();
+  layer.receive(request({ method: 'OPTIONS', extra: 'Require: timer' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [420]);
+  assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['timer']);
 });
 
 test('while the server drains, new requests get 503 with Retry-After', () => {

@@ -8,7 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from './message/index.js';
-import { DIALOG_METHODS, REGISTRAR_METHODS, SUPPORTED_EXTENSIONS, supportedHeader } from './capabilities.js';
+import { DIALOG_METHODS, REGISTRAR_METHODS, supportedExtensions, supportedHeader } from './capabilities.js';
 import type { B2bua } from './b2bua/b2bua.js';
 import type { Registrar } from './registrar/index.js';
 import type { ServerTransaction, TransactionUser } from './transaction/index.js';
@@ -25,6 +25,8 @@ export interface UserAgentServerOptions {
   registrar: Registrar;
   /** Without it, calls are refused with 405 (a registrar-only server). */
   calls?: B2bua;
+  /** RFC 4028 session timers are on: a Require of `timer` is then ours to honour. */
+  sessionTimers?: boolean;
   logger?: Logger;
 }
 
@@ -32,6 +34,7 @@ export class UserAgentServer implements TransactionUser {
   readonly #registrar: Registrar;
   readonly #calls: B2bua | undefined;
   readonly #allowed: readonly string[];
+  readonly #sessionTimers: boolean;
   readonly #logger: Logger | undefined;
   #draining = false;
 
@@ -39,6 +42,7 @@ export class UserAgentServer implements TransactionUser {
     this.#registrar = options.registrar;
     this.#calls = options.calls;
     this.#allowed = options.calls ? [...new Set([...REGISTRAR_METHODS, ...DIALOG_METHODS])] : REGISTRAR_METHODS;
+    this.#sessionTimers = options.sessionTimers ?? false;
     this.#logger = options.logger;
   }
 
@@ -50,7 +54,7 @@ export class UserAgentServer implements TransactionUser {
   onRequest(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const reply = (status: number, headers?: ExtraHeaders) =>
       transaction.respond(buildResponse(request, status, undefined, headers, generateTag()));
-    const unsupported = unsupportedExtensions(request);
+    const unsupported = unsupportedExtensions(request, supportedExtensions(this.#sessionTimers));
     // §8.2.2.3: never for CANCEL (nor ACK, which never gets here).
     if (unsupported.length > 0 && request.method !== 'CANCEL') return reply(420, { unsupported });
     // Calls in progress are still served while we drain: the B2BUA refuses only new ones.
@@ -60,7 +64,7 @@ export class UserAgentServer implements TransactionUser {
       case 'REGISTER':
         return this.#registrar.handle(request, transaction, source);
       case 'OPTIONS':
-        return reply(200, capabilities(this.#allowed));
+        return reply(200, capabilities(this.#allowed, this.#sessionTimers));
       default:
         return KNOWN_METHODS.has(request.method) ? reply(405, { allow: this.#allowed }) : reply(501);
     }
@@ -73,11 +77,11 @@ export class UserAgentServer implements TransactionUser {
   }
 }
 
-function unsupportedExtensions(request: SipRequest): string[] {
-  return request.headers.getAll('require').filter((tag) => !SUPPORTED_EXTENSIONS.includes(tag.toLowerCase()));
+function unsupportedExtensions(request: SipRequest, supported: readonly string[]): string[] {
+  return request.headers.getAll('require').filter((tag) => !supported.includes(tag.toLowerCase()));
 }
 
 /** §11.2: what an OPTIONS answer tells about us. */
-function capabilities(allowed: readonly string[]): ExtraHeaders {
-  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: supportedHeader() };
+function capabilities(allowed: readonly string[], sessionTimers: boolean): ExtraHeaders {
+  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: supportedHeader(sessionTimers) };
 }

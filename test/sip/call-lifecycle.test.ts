@@ -314,7 +314,7 @@ describe('call lifecycle', { concurrency: true }, () => {
       }
     }));
 
-  it('a long call refreshed with UPDATE mid-way stays up until the caller hangs up', () =>
+  it('a long call refreshed with UPDATE mid-way, each request requiring timers, stays up until the caller hangs up', () =>
     withRouter({}, async (server) => {
       const phone = await registerPhone(server, '102');
       const before = await allCdrs(server);
@@ -324,6 +324,12 @@ describe('call lifecycle', { concurrency: true }, () => {
 
       const update = received(results.callee, /^UPDATE /)[0];
       assert.ok(update, `the callee got the UPDATE${trace(results.callee)}`);
+      const answer = receivedWithCSeq(results.caller, /^SIP\/2\.0 200 /, /^2 INVITE/)[0];
+      const refreshed = receivedWithCSeq(results.caller, /^SIP\/2\.0 200 /, /^3 UPDATE/)[0];
+      for (const response of [answer, refreshed]) {
+        assert.equal(header(response, 'Require'), 'timer', 'the caller’s Require: timer is honoured, not refused with 420');
+        assert.equal(header(response, 'Session-Expires'), '90;refresher=uac');
+      }
       assert.equal(received(results.caller, /^BYE /).length, 0, 'the router never hung up on the caller');
       assert.equal(received(results.callee, /^BYE /).length >= 1, true, 'the caller’s BYE reaches the callee');
       const callerMessages = parseMessageLog(results.caller.messages);

@@ -130,8 +130,8 @@ export class InboundLeg extends DialogLeg {
     }
     this.#phase = 'answered';
     this.setDialog(dialog);
-    const timerHeaders = this.sessionInterval ? { supported: 'timer', ...uasAnswerHeaders(this.sessionInterval) } : {};
-    const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader() };
+    const timerHeaders = this.sessionInterval ? uasAnswerHeaders(this.sessionInterval) : {};
+    const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader(this.stack.sessionTimers !== undefined) };
     this.respondToInvite(this.#transaction, this.#response(invite, 200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
       this.stack.logger.warn({ callId: dialog.callId }, 'no ACK for our 200 OK: ending the call');
       this.setup.onAckTimeout?.();

@@ -142,7 +142,7 @@ export class OutboundLeg extends DialogLeg {
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
     headers.set('contact', this.stack.local.contact(this.#destination));
     headers.set('allow', DIALOG_ALLOW);
-    headers.set('supported', supportedHeader());
+    headers.set('supported', supportedHeader(this.stack.sessionTimers !== undefined));
     if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
     for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
     if (authorization) headers.set(authorization[0], authorization[1]);
