@@ -5,19 +5,28 @@
  */
 export const REGISTRAR_METHODS: readonly string[] = ['REGISTER', 'OPTIONS'];
 /** Methods inside a call's dialog. */
-export const DIALOG_METHODS: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'REFER'];
+export const DIALOG_METHODS: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'REFER', 'PRACK'];
 /** The Allow value of a dialog's INVITE and 2xx, on one line as phones expect. */
 export const DIALOG_ALLOW = DIALOG_METHODS.join(', ');
 /**
- * The option tags we implement: RFC 4028's `timer` while session timers are on (a UAC may
- * require it of its INVITE and of every refresh, §7.1, §7.4); a Require of any other is refused
- * with 420.
+ * The option tags a request to us may require (§8.2.2.3), listed as Supported in our answers:
+ * RFC 3262's `100rel` (our 18x are then sent reliably) and, while session timers are on,
+ * RFC 4028's `timer` (a UAC may require it of its INVITE and of every refresh, §7.1, §7.4).
+ * A Require of any other is refused with 420.
  */
 export function supportedExtensions(sessionTimers: boolean): readonly string[] {
-  return sessionTimers ? ['timer'] : [];
+  return sessionTimers ? ['100rel', 'timer'] : ['100rel'];
 }
 
-/** The Supported value: present even when empty, which says "no extensions" rather than nothing. */
+/** The Supported value of our answers and OPTIONS: present even when empty, which says "no extensions" rather than nothing. */
 export function supportedHeader(sessionTimers: boolean): string {
   return supportedExtensions(sessionTimers).join(', ');
+}
+
+/**
+ * The Supported value of the INVITEs we send: timers only. Offering 100rel would let every phone
+ * make each ring a PRACK round trip, for nothing a B2BUA relaying early media as it comes needs.
+ */
+export function offeredExtensionsHeader(sessionTimers: boolean): string {
+  return sessionTimers ? 'timer' : '';
 }

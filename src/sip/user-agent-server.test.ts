@@ -37,18 +37,18 @@ test('known methods we do not handle get 405 with Allow; unknown ones 501', () =
 
 test('a Require we do not support gets 420 with Unsupported', () => {
   const { transport, layer } = setUp();
-  layer.receive(request({ method: 'OPTIONS', extra: 'Require: 100rel' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', extra: 'Require: precondition' }), UDP_PEER);
   assert.deepEqual(transport.statuses(), [420]);
-  assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['100rel']);
+  assert.deepEqual(transport.responses()[0].headers.getAll('unsupported'), ['precondition']);
 });
 
-test('with session timers on, Require: timer is honoured and OPTIONS says Supported: timer; other tags still get 420', () => {
+test('with session timers on, Require: timer and 100rel are honoured and OPTIONS says so in Supported; other tags still get 420', () => {
   const { transport, layer } = setUp({ sessionTimers: true });
-  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-1', extra: 'Require: timer' }), UDP_PEER);
-  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-2', extra: 'Require: Timer, 100rel' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-1', extra: 'Require: timer, 100rel' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-2', extra: 'Require: Timer, precondition' }), UDP_PEER);
   assert.deepEqual(transport.statuses(), [200, 420]);
-  assert.equal(transport.responses()[0].headers.get('supported'), 'timer');
-  assert.deepEqual(transport.responses()[1].headers.getAll('unsupported'), ['100rel']);
+  assert.deepEqual(transport.responses()[0].headers.getAll('supported'), ['100rel', 'timer']);
+  assert.deepEqual(transport.responses()[1].headers.getAll('unsupported'), ['precondition']);
 });
 
 test('with session timers off, Require: timer gets 420', () => {

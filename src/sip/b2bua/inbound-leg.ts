@@ -7,13 +7,14 @@
  * in progress holds what it read from it, not the whole message (and the
  * datagram under it).
  */
-import { buildResponse, generateTag, ownedText, type ExtraHeaders, type SipRequest } from '../message/index.js';
+import { buildResponse, generateTag, ownedText, parseCSeq, type ExtraHeaders, type SipRequest } from '../message/index.js';
 import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
 import { Dialog } from '../dialog/dialog.js';
 import { uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
 import { DialogLeg, type EndedBy } from './dialog-leg.js';
+import { ReliableProvisionals, requires100rel } from './reliable-provisionals.js';
 import { ownedSession, sessionBody, type SessionBody } from './session-body.js';
 import type { SipStack } from './sip-stack.js';
 
@@ -22,7 +23,7 @@ export interface InboundLegSetupEvents {
   onCancel?(): void;
   /** The ACK of our 200 (its body is the SDP answer when our 200 carried the offer). */
   onAck?(ack: SipRequest): void;
-  /** No ACK for our 200 within 64*T1: the caller is gone. */
+  /** No ACK for our 200, or no PRACK for our reliable 18x, within 64*T1: the caller is gone. */
   onAckTimeout?(): void;
 }
 
@@ -42,6 +43,8 @@ export class InboundLeg extends DialogLeg {
   #lastProvisional = 0;
   /** §12.1.1: our first provisional response (it carries our To tag) made an early dialog; the 200 confirms it. */
   #earlyDialog: Dialog | undefined;
+  /** RFC 3262: the caller required 100rel, so our 18x are sent reliably. */
+  readonly #reliable: ReliableProvisionals | undefined;
 
   constructor(
     stack: SipStack,
@@ -59,6 +62,20 @@ export class InboundLeg extends DialogLeg {
     this.#offer = offer && ownedSession(offer);
     const to = invite.headers.get('to');
     this.calledAddress = to === undefined ? undefined : ownedText(to);
+    const seq = parseCSeq(invite.headers.get('cseq') ?? '');
+    if (requires100rel(invite) && seq.ok) {
+      this.#reliable = new ReliableProvisionals({
+        transaction,
+        inviteSeq: seq.value.seq,
+        timers: stack.timers,
+        clock: stack.clock,
+        onUnacknowledged: () => {
+          stack.logger.warn({ callId: invite.headers.get('call-id') }, 'no PRACK for our reliable provisional response: ending the call');
+          this.reject(500, { warning: '399 callrouter "No PRACK for a reliable provisional response"' });
+          this.setup.onAckTimeout?.();
+        },
+      });
+    }
   }
 
   /** The caller's INVITE, while the call is set up (until the ACK of our 200, or the leg's end). */
@@ -93,7 +110,9 @@ export class InboundLeg extends DialogLeg {
     this.#lastProvisional = status;
     const early = this.#openEarlyDialog(invite);
     // §12.1.1: a response that makes a dialog names where its requests go, as the 200 does.
-    this.#transaction.respond(this.#response(invite, status, session, early && { contact: early.contact }));
+    const response = this.#response(invite, status, session, early && { contact: early.contact });
+    if (this.#reliable) this.#reliable.send(response);
+    else this.#transaction.respond(response);
   }
 
   /**
@@ -105,6 +124,7 @@ export class InboundLeg extends DialogLeg {
    */
   override receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
     const early = this.pending ? this.#earlyDialog : undefined;
+    if (request.method === 'PRACK') return this.#receivePrack(request, transaction, early ?? this.dialog);
     if (!early) return super.receiveRequest(request, transaction);
     if (!early.acceptRemoteSeq(request)) return transaction.respond(buildResponse(request, 500, 'CSeq Out of Order'));
     if (request.method === 'BYE') {
@@ -128,15 +148,21 @@ export class InboundLeg extends DialogLeg {
       this.reject(400, { warning: '399 callrouter "INVITE without From tag or Contact"' });
       return false;
     }
-    this.#phase = 'answered';
-    this.setDialog(dialog);
-    const timerHeaders = this.sessionInterval ? uasAnswerHeaders(this.sessionInterval) : {};
-    const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader(this.stack.sessionTimers !== undefined) };
-    this.respondToInvite(this.#transaction, this.#response(invite, 200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
-      this.stack.logger.warn({ callId: dialog.callId }, 'no ACK for our 200 OK: ending the call');
-      this.setup.onAckTimeout?.();
-    });
-    this.startSessionTimer(this.sessionInterval, invite);
+    const send = () => {
+      // A CANCEL may have come while the 200 waited for a PRACK.
+      if (!this.pending) return;
+      this.#phase = 'answered';
+      this.setDialog(dialog);
+      const timerHeaders = this.sessionInterval ? uasAnswerHeaders(this.sessionInterval) : {};
+      const capabilities = { allow: DIALOG_ALLOW, supported: supportedHeader(this.stack.sessionTimers !== undefined) };
+      this.respondToInvite(this.#transaction, this.#response(invite, 200, session, { contact: dialog.contact, ...capabilities, ...timerHeaders }), () => {
+        this.stack.logger.warn({ callId: dialog.callId }, 'no ACK for our 200 OK: ending the call');
+        this.setup.onAckTimeout?.();
+      });
+      this.startSessionTimer(this.sessionInterval, invite);
+    };
+    if (this.#reliable) this.#reliable.beforeFinalResponse(send);
+    else send();
     return true;
   }
 
@@ -145,6 +171,7 @@ export class InboundLeg extends DialogLeg {
     const invite = this.#invite;
     if (!this.pending || !invite) return;
     this.#phase = 'rejected';
+    this.#reliable?.stop();
     this.#transaction.respond(buildResponse(invite, status, undefined, headers, this.localTag));
     this.end('local');
   }
@@ -154,6 +181,7 @@ export class InboundLeg extends DialogLeg {
     const invite = this.#invite;
     if (!this.pending || !invite) return;
     this.#phase = 'rejected';
+    this.#reliable?.stop();
     this.#transaction.respond(buildResponse(invite, 487, undefined, undefined, this.localTag));
     this.end('remote');
     this.setup.onCancel?.();
@@ -169,6 +197,13 @@ export class InboundLeg extends DialogLeg {
     this.#phase = 'confirmed';
     this.#invite = undefined;
     this.setup.onAck?.(ack);
+  }
+
+  /** RFC 3262 §3: 200 to a PRACK that acknowledges our outstanding 18x, 481 to any other. */
+  #receivePrack(request: SipRequest, transaction: ServerTransaction, dialog: Dialog | undefined): void {
+    if (!dialog || this.ended) return transaction.respond(buildResponse(request, 481));
+    if (!dialog.acceptRemoteSeq(request)) return transaction.respond(buildResponse(request, 500, 'CSeq Out of Order'));
+    transaction.respond(buildResponse(request, this.#reliable?.acknowledge(request) ? 200 : 481));
   }
 
   #openEarlyDialog(invite: SipRequest): Dialog | undefined {

@@ -8,7 +8,7 @@
  * other servers (a carrier's, RFC 3263 §4.3) gets the INVITE at the next
  * when one cannot be reached or answers 503 before ringing.
  */
-import { DIALOG_ALLOW, supportedHeader } from '../capabilities.js';
+import { DIALOG_ALLOW, offeredExtensionsHeader } from '../capabilities.js';
 import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
 import {
   formatCSeq,
@@ -142,7 +142,7 @@ export class OutboundLeg extends DialogLeg {
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
     headers.set('contact', this.stack.local.contact(this.#destination));
     headers.set('allow', DIALOG_ALLOW);
-    headers.set('supported', supportedHeader(this.stack.sessionTimers !== undefined));
+    headers.set('supported', offeredExtensionsHeader(this.stack.sessionTimers !== undefined));
     if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
     for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
     if (authorization) headers.set(authorization[0], authorization[1]);
