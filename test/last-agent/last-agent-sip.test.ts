@@ -125,6 +125,19 @@ describe('lastAgent over SIP', { concurrency: true }, () => {
       formats.forEach((format, index) => assert.match(results[index].notes, new RegExp(`is customer \\+380671234567`), format));
     }));
 
+  it('a carrier that withholds From (anonymous) but asserts the number (P-Asserted-Identity) reaches 101', () =>
+    withOffice(async (office) => {
+      const { server } = office;
+      const phone101 = await registerPhone(server, '101');
+      await agentCallsCustomer(office);
+      const agent = await phoneAnswers(phone101, 'answer-uas.xml', { pauseMs: 200 });
+      const customer = customerCalls(server, `+380${CUSTOMER.slice(1)}`, PUBLIC_NUMBER, { pauseMs: 300, withheldFrom: 'anonymous' });
+      await settled([agent, customer], () => allOk({ customer, agent }));
+      const [result] = office.results();
+      assert.deepEqual([result.last_agent, result.last_agent_result], ['101', 'answered']);
+      assert.match(result.notes, /is customer \+380671234567/);
+    }));
+
   it('an anonymous caller is not looked up: "not found", and the overflow (100) takes the call; 101 is not rung', () =>
     withOffice(async (office) => {
       const { server } = office;

@@ -65,7 +65,7 @@ test('demo configuration: 101 calls a customer, and the customer’s call-back i
     await phone.ready;
     // The carrier presents the customer in international form; the demo's nationalFormat makes it the number 101 dialled.
     const customer = { user: `+380${CUSTOMER.slice(1)}`, domain: CARRIER_IP, password: 'unused' };
-    const callBack = startSipp({ scenario: 'gateway-uac.xml', target: { port: sipPort }, localIp: CARRIER_IP, accounts: [customer], keys: { dialled: PUBLIC_NUMBER }, pauseMs: 300 });
+    const callBack = startSipp({ scenario: 'gateway-uac.xml', target: { port: sipPort }, localIp: CARRIER_IP, accounts: [customer], keys: { dialled: PUBLIC_NUMBER, asserted: customer.user }, pauseMs: 300 });
     assertOk(await callBack.result, 'the customer calls back');
     const rung = await phone.result;
     assertOk(rung, '101 answers');

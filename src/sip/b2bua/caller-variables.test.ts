@@ -115,3 +115,37 @@ test('an anonymous call has no domain_name; tel: URIs give their number', () => 
   assert.equal(variables.destination_number, '+380441234567');
   assert.equal(variables.caller_id_number, '+380501112233');
 });
+
+const CARRIER: CallOrigin = { kind: 'gateway', domain: 'example.com', gateway: 'carrier' };
+
+test('a carrier’s P-Asserted-Identity names the caller when From is withheld, as FreeSWITCH reads it', () => {
+  const request = invite({
+    from: '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=c1',
+    extra: 'P-Asserted-Identity: <sip:+79161234567;npdi@carrier.example;user=phone>, <tel:+79161234567>\nPrivacy: id\n',
+  });
+  const variables = variablesOf(request, CARRIER);
+  assert.equal(variables.caller_id_number, '+79161234567', 'the first asserted identity, without its user parameters');
+  assert.equal(variables.caller_id_name, 'Anonymous', 'From’s display name stays when the assertion has none');
+  assert.equal(variables.sip_cid_type, 'pid');
+  assert.equal(variables['sip_P-Asserted-Identity'], '+79161234567;npdi');
+  assert.equal(variables.sip_from_user, 'anonymous', 'From itself is still there');
+});
+
+test('Remote-Party-ID, then P-Asserted-Identity, then P-Preferred-Identity: the later wins, a tel: URI too', () => {
+  const rpidOnly = variablesOf(invite({ extra: 'Remote-Party-ID: "Ivan" <sip:4951112233@carrier.example>;party=calling;screen=yes\n' }), CARRIER);
+  assert.deepEqual([rpidOnly.caller_id_number, rpidOnly.caller_id_name, rpidOnly.sip_cid_type], ['4951112233', 'Ivan', 'rpid']);
+  assert.match(rpidOnly['sip_Remote-Party-ID'], /^"Ivan" <sip:4951112233@carrier\.example>;party=calling/);
+  const both = variablesOf(invite({ extra: 'Remote-Party-ID: <sip:111@carrier.example>\nP-Asserted-Identity: "Asserted" <tel:+222>\n' }), CARRIER);
+  assert.deepEqual([both.caller_id_number, both.caller_id_name, both.sip_cid_type], ['+222', 'Asserted', 'pid']);
+  const preferred = variablesOf(invite({ extra: 'P-Asserted-Identity: <sip:222@carrier.example>\nP-Preferred-Identity: <sip:333@carrier.example>\n' }), CARRIER);
+  assert.equal(preferred.caller_id_number, '333');
+});
+
+test('asserted identities from a phone or an unknown peer are not trusted; one that does not parse is passed over', () => {
+  const spoofing = invite({ extra: 'P-Asserted-Identity: <sip:+79160000000@evil.example>\n' });
+  assert.equal(variablesOf(spoofing, USER).caller_id_number, '100');
+  assert.equal(variablesOf(spoofing, { kind: 'anonymous' }).caller_id_number, '100');
+  const broken = variablesOf(invite({ extra: 'P-Asserted-Identity: <<not an address\n' }), CARRIER);
+  assert.equal(broken.caller_id_number, '100');
+  assert.equal(broken.sip_cid_type, undefined);
+});

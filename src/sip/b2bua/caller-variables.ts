@@ -5,7 +5,7 @@
  * `sip_h_<Header-Name>` (credentials and the headers of the hop itself
  * left out).
  */
-import { displayHeaderName, ownedText, type NameAddr, type SipRequest } from '../message/index.js';
+import { displayHeaderName, ownedText, parseNameAddr, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
 import type { CallOrigin } from '../../call/origin.js';
 
@@ -26,10 +26,13 @@ export interface CallerFacts {
 
 export function callerVariables({ request, source, from, to, origin }: CallerFacts): Record<string, string> {
   const callerNumber = userOf(from) ?? '';
+  const asserted = origin.kind === 'gateway' ? assertedIdentities(request) : {};
+  const identity = asserted.preferred ?? asserted.asserted ?? asserted.remoteParty;
+  const callerIdNumber = withoutUserParameters((identity && userOf(identity)) || callerNumber);
   const variables: Record<string, string> = {
     direction: 'inbound',
-    caller_id_number: callerNumber,
-    caller_id_name: from.displayName ?? callerNumber,
+    caller_id_number: callerIdNumber,
+    caller_id_name: identity?.displayName ?? from.displayName ?? callerNumber,
     destination_number: destinationOf(request, to, origin),
     webitel_direction: origin.kind === 'user' ? 'internal' : 'inbound',
     sip_from_user: callerNumber,
@@ -43,6 +46,11 @@ export function callerVariables({ request, source, from, to, origin }: CallerFac
     sip_network_port: String(source.port),
     sip_transport: source.transport,
   };
+  if (identity) variables.sip_cid_type = identity === asserted.remoteParty ? 'rpid' : 'pid';
+  const assertedUser = asserted.asserted && userOf(asserted.asserted);
+  if (assertedUser) variables['sip_P-Asserted-Identity'] = assertedUser;
+  if (asserted.preferred) variables['sip_P-Preferred-Identity'] = request.headers.get('p-preferred-identity') ?? '';
+  if (asserted.remoteParty) variables['sip_Remote-Party-ID'] = request.headers.get('remote-party-id') ?? '';
   const userAgent = request.headers.get('user-agent');
   if (userAgent !== undefined) variables.sip_user_agent = userAgent;
   if (origin.kind !== 'anonymous') variables.domain_name = origin.domain;
@@ -54,6 +62,35 @@ export function callerVariables({ request, source, from, to, origin }: CallerFac
   // The call keeps its variables to its end: copies, where values read from the INVITE would keep the whole message text alive.
   for (const name in variables) variables[name] = ownedText(variables[name]);
   return variables;
+}
+
+interface AssertedIdentities {
+  remoteParty?: NameAddr;
+  asserted?: NameAddr;
+  preferred?: NameAddr;
+}
+
+/**
+ * The identities a carrier asserts beside From, as FreeSWITCH reads them for
+ * caller ID: Remote-Party-ID, then P-Asserted-Identity (RFC 3325), then
+ * P-Preferred-Identity, a later one winning — a carrier that withholds From
+ * (`anonymous@anonymous.invalid`) names the caller there. Read from gateways
+ * only: what a phone or an unknown peer asserts is not trusted. The first
+ * value of each counts; one that does not parse is passed over.
+ */
+function assertedIdentities(request: SipRequest): AssertedIdentities {
+  const read = (name: string) => {
+    const value = request.headers.get(name);
+    const parsed = value === undefined ? undefined : parseNameAddr(value, name);
+    return parsed?.ok && userOf(parsed.value) ? parsed.value : undefined;
+  };
+  return { remoteParty: read('remote-party-id'), asserted: read('p-asserted-identity'), preferred: read('p-preferred-identity') };
+}
+
+/** `+15551234567;npdi;rn=+15550000000` → `+15551234567`: the number without the parameters a telephone-subscriber user carries. */
+function withoutUserParameters(user: string): string {
+  const semicolon = user.indexOf(';');
+  return semicolon < 0 ? user : user.slice(0, semicolon);
 }
 
 function userOf(address: NameAddr): string | undefined {

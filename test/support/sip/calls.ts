@@ -115,14 +115,17 @@ export function userCalls(server: TestRouter, user: string, dialled: string, sce
   });
 }
 
-/** A customer's call arriving from the carrier's address, unauthenticated. */
-export function customerCalls(server: TestRouter, callerNumber: string, dialled: string, options: CallOptions = {}): BackgroundSipp {
+/**
+ * A customer's call arriving from the carrier's address, unauthenticated. The carrier asserts `callerNumber`
+ * (P-Asserted-Identity); its From says the same unless `withheldFrom` replaces it (`anonymous`).
+ */
+export function customerCalls(server: TestRouter, callerNumber: string, dialled: string, options: CallOptions & { withheldFrom?: string } = {}): BackgroundSipp {
   return startSipp({
     scenario: 'gateway-uac.xml',
     target: { port: server.udpPort },
     localIp: CARRIER_IP,
-    accounts: [{ user: callerNumber, domain: CARRIER_IP, password: 'unused' }],
-    keys: { dialled },
+    accounts: [{ user: options.withheldFrom ?? callerNumber, domain: CARRIER_IP, password: 'unused' }],
+    keys: { dialled, asserted: callerNumber },
     pauseMs: options.pauseMs ?? 500,
     timeoutSeconds: options.timeoutSeconds ?? 20,
     traceMessages: true,
