@@ -39,6 +39,7 @@ import { SipServer } from '../sip/server.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
 import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
+import { mailboxCounts } from '../voicemail/store.js';
 import type { MediaEngine } from '../media/media-engine.js';
 import { openStateDatabase } from '../state-database.js';
 import { createCallRunner, type CallTraceSink } from './call-runner.js';
@@ -240,6 +241,7 @@ export async function startRouter(
       observer,
       clock,
       state,
+      mailboxes: { summary: (domain, user) => mailboxCounts(voicemail, domain, user), onChange: (listener) => voicemail.onChange(listener) },
       calls: {
         gateways,
         recordLeg: (leg) => cdrWriter.record(leg),
@@ -283,6 +285,7 @@ export async function startRouter(
       }
       acr.configure(next.domains);
       for (const user of directory.replace(next.domains)) {
+        sipServer.removeSubscriptions(user.domain, user.id);
         const dropped = sipServer.removeRegistrations(user.domain, user.id);
         if (dropped > 0) logger.info({ domain: user.domain, user: user.id, registrations: dropped }, 'user deleted: registrations dropped');
       }

@@ -4,6 +4,8 @@
  * (§13.2.1, §13.3.1.4), so phones know they may send UPDATE, INFO or REFER (transfer) to us.
  */
 export const REGISTRAR_METHODS: readonly string[] = ['REGISTER', 'OPTIONS'];
+/** Methods of the notifier (RFC 6665): phones subscribe to us; the NOTIFYs go from us to them. */
+export const EVENT_METHODS: readonly string[] = ['SUBSCRIBE'];
 /** Methods inside a call's dialog. */
 export const DIALOG_METHODS: readonly string[] = ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'REFER', 'PRACK'];
 /** The Allow value of a dialog's INVITE and 2xx, on one line as phones expect. */

@@ -89,5 +89,6 @@ Content-Length: 0
     serverPort,
   );
   assert.equal(options.status, 200);
-  assert.deepEqual(options.headers.getAll('allow'), ['REGISTER', 'OPTIONS']);
+  assert.deepEqual(options.headers.getAll('allow'), ['REGISTER', 'OPTIONS', 'SUBSCRIBE']);
+  assert.deepEqual(options.headers.getAll('allow-events'), ['dialog', 'presence'], 'without mailboxes there is no message-summary');
 });

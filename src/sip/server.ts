@@ -32,6 +32,10 @@ import { LocalAddress } from './local-address.js';
 import { UserAgentServer } from './user-agent-server.js';
 import type { CallLegRecord } from '../call/leg-record.js';
 import type { CallEventListener, LiveCalls } from './live-calls.js';
+import { Notifier } from './event/notifier.js';
+import { dialogPackage } from './event/dialog-info.js';
+import { presencePackage } from './event/pidf.js';
+import { messageSummaryPackage, type Mailboxes } from './event/message-summary.js';
 
 export interface SipServerOptions {
   sip: SipSettings;
@@ -44,6 +48,8 @@ export interface SipServerOptions {
   drainTimeoutMs?: number;
   /** What calls time (ringing, 2xx retransmission, shutdown grace) run on; the system clock by default. */
   clock?: Clock;
+  /** The users' voice mailboxes: phones subscribe to theirs for message waiting (MWI); without it they cannot. */
+  mailboxes?: Mailboxes;
   /** Calls: without this the server is a registrar only. */
   calls?: {
     gateways: GatewayDirectory;
@@ -71,6 +77,7 @@ export class SipServer {
   readonly #qualifier: Qualifier | undefined;
   readonly #userAgentServer: UserAgentServer;
   readonly #b2bua: B2bua | undefined;
+  readonly #notifier: Notifier;
   readonly #local: LocalAddress;
   readonly #logger: Logger;
   readonly #drainTimeoutMs: number;
@@ -164,7 +171,21 @@ export class SipServer {
         logger: callLogger,
       });
     }
-    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, calls: this.#b2bua, sessionTimers: this.#b2bua !== undefined && sip.sessionTimers.enabled, logger });
+    this.#notifier = new Notifier({
+      directory,
+      authenticator,
+      packages: [
+        dialogPackage(directory.phoneState),
+        ...(options.mailboxes ? [messageSummaryPackage(options.mailboxes)] : []),
+        presencePackage(directory.phoneState),
+      ],
+      limits: sip.subscriptions,
+      transactions,
+      local,
+      clock: options.clock ?? systemClock,
+      logger: logger.child({ layer: 'notifier' }),
+    });
+    this.#userAgentServer = new UserAgentServer({ registrar: this.#registrar, calls: this.#b2bua, notifier: this.#notifier, sessionTimers: this.#b2bua !== undefined && sip.sessionTimers.enabled, logger });
     this.#transport.on('message', (message, source) => {
       this.#trace('received', message, source);
       if (observer && message.type === 'request') observer.requestReceived(message.method);
@@ -192,8 +213,10 @@ export class SipServer {
   async stop(): Promise<void> {
     this.#userAgentServer.refuseNewRequests();
     this.#qualifier?.stop();
+    // Their final NOTIFYs are transactions like any other: answered (or not) while the calls finish.
+    const subscriptionsEnded = this.#notifier.close();
     await this.#endCalls();
-    await settledWithin(this.#transactions.answered(), this.#drainTimeoutMs);
+    await settledWithin(Promise.all([subscriptionsEnded, this.#transactions.answered()]), this.#drainTimeoutMs);
     await this.#transport.close();
     this.#transactions.close();
     this.#registrar.close();
@@ -281,6 +304,16 @@ export class SipServer {
   /** Forgets a deleted user's registrations; returns how many there were. */
   removeRegistrations(domain: string, user: string): number {
     return this.#registrar.removeUser(domain, user);
+  }
+
+  /** Ends the subscriptions to and of a deleted user. */
+  removeSubscriptions(domain: string, user: string): void {
+    this.#notifier.removeUser(domain, user);
+  }
+
+  /** Live subscriptions (BLF, MWI, presence) of all users. */
+  get subscriptions(): number {
+    return this.#notifier.size;
   }
 
   /** Live registered contacts of all users. */

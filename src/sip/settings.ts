@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { listenSetting, uniqueBy } from '../settings.js';
 import { authSettings } from './auth/settings.js';
 import { sessionTimerSettings } from './dialog/settings.js';
+import { subscriptionSettings } from './event/settings.js';
 import { tcpSettings } from './transport/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from './transaction/timers.js';
 
@@ -50,6 +51,8 @@ export const sipSettings = z
       .strict()
       .default({}),
     auth: authSettings,
+    /** BLF and MWI: SUBSCRIBE to a colleague's dialog state or presence, or to one's own mailbox (RFC 6665). */
+    subscriptions: subscriptionSettings,
     calls: z
       .object({
         /** Calls not yet answered beyond which new INVITEs get 503 with Retry-After rather than slowing every call down. */

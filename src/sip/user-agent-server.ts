@@ -3,13 +3,15 @@
  * reaches. It applies the checks every request gets (§8.2.2.3 Require),
  * answers OPTIONS itself (§11.2), hands REGISTER to the registrar, and
  * refuses what we do not do: 405 with Allow for methods SIP defines, 501 for
- * the rest. Calls — INVITE, CANCEL and everything inside a dialog — go to
- * the B2BUA when there is one.
+ * the rest. SUBSCRIBE, new or inside its subscription's dialog, goes to the
+ * notifier. Calls — INVITE, CANCEL and everything else inside a dialog — go
+ * to the B2BUA when there is one.
  */
 import type { Logger } from 'pino';
 import { buildResponse, generateTag, type ExtraHeaders, type SipRequest } from './message/index.js';
-import { DIALOG_METHODS, REGISTRAR_METHODS, supportedExtensions, supportedHeader } from './capabilities.js';
+import { DIALOG_METHODS, EVENT_METHODS, REGISTRAR_METHODS, supportedExtensions, supportedHeader } from './capabilities.js';
 import type { B2bua } from './b2bua/b2bua.js';
+import type { Notifier } from './event/notifier.js';
 import type { Registrar } from './registrar/index.js';
 import type { ServerTransaction, TransactionUser } from './transaction/index.js';
 import type { Source } from './transport/index.js';
@@ -25,6 +27,8 @@ export interface UserAgentServerOptions {
   registrar: Registrar;
   /** Without it, calls are refused with 405 (a registrar-only server). */
   calls?: B2bua;
+  /** Without it, SUBSCRIBE is refused with 405. */
+  notifier?: Notifier;
   /** RFC 4028 session timers are on: a Require of `timer` is then ours to honour. */
   sessionTimers?: boolean;
   logger?: Logger;
@@ -33,6 +37,7 @@ export interface UserAgentServerOptions {
 export class UserAgentServer implements TransactionUser {
   readonly #registrar: Registrar;
   readonly #calls: B2bua | undefined;
+  readonly #notifier: Notifier | undefined;
   readonly #allowed: readonly string[];
   readonly #sessionTimers: boolean;
   readonly #logger: Logger | undefined;
@@ -41,7 +46,8 @@ export class UserAgentServer implements TransactionUser {
   constructor(options: UserAgentServerOptions) {
     this.#registrar = options.registrar;
     this.#calls = options.calls;
-    this.#allowed = options.calls ? [...new Set([...REGISTRAR_METHODS, ...DIALOG_METHODS])] : REGISTRAR_METHODS;
+    this.#notifier = options.notifier;
+    this.#allowed = [...new Set([...REGISTRAR_METHODS, ...(options.calls ? DIALOG_METHODS : []), ...(options.notifier ? EVENT_METHODS : [])])];
     this.#sessionTimers = options.sessionTimers ?? false;
     this.#logger = options.logger;
   }
@@ -57,6 +63,10 @@ export class UserAgentServer implements TransactionUser {
     const unsupported = unsupportedExtensions(request, supportedExtensions(this.#sessionTimers));
     // §8.2.2.3: never for CANCEL (nor ACK, which never gets here).
     if (unsupported.length > 0 && request.method !== 'CANCEL') return reply(420, { unsupported });
+    // Before the B2BUA, which takes every request inside a dialog: a subscription's dialog is the notifier's.
+    if (request.method === 'SUBSCRIBE' && this.#notifier) {
+      return this.#draining ? reply(503, { 'retry-after': DRAINING_RETRY_AFTER_SECONDS }) : this.#notifier.handle(request, transaction, source);
+    }
     // Calls in progress are still served while we drain: the B2BUA refuses only new ones.
     if (this.#calls?.handles(request)) return this.#calls.onRequest(request, transaction, source);
     if (this.#draining) return reply(503, { 'retry-after': DRAINING_RETRY_AFTER_SECONDS });
@@ -64,7 +74,7 @@ export class UserAgentServer implements TransactionUser {
       case 'REGISTER':
         return this.#registrar.handle(request, transaction, source);
       case 'OPTIONS':
-        return reply(200, capabilities(this.#allowed, this.#sessionTimers));
+        return reply(200, capabilities(this.#allowed, this.#sessionTimers, this.#notifier?.events ?? []));
       default:
         return KNOWN_METHODS.has(request.method) ? reply(405, { allow: this.#allowed }) : reply(501);
     }
@@ -81,7 +91,8 @@ function unsupportedExtensions(request: SipRequest, supported: readonly string[]
   return request.headers.getAll('require').filter((tag) => !supported.includes(tag.toLowerCase()));
 }
 
-/** §11.2: what an OPTIONS answer tells about us. */
-function capabilities(allowed: readonly string[], sessionTimers: boolean): ExtraHeaders {
-  return { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: supportedHeader(sessionTimers) };
+/** §11.2: what an OPTIONS answer tells about us; RFC 6665 §8.2.2: the event packages we notify. */
+function capabilities(allowed: readonly string[], sessionTimers: boolean, events: readonly string[]): ExtraHeaders {
+  const answer = { allow: allowed, accept: 'application/sdp', 'accept-encoding': 'identity', 'accept-language': 'en', supported: supportedHeader(sessionTimers) };
+  return events.length > 0 ? { ...answer, 'allow-events': events } : answer;
 }

@@ -9,12 +9,19 @@ import { mkdirSync } from 'node:fs';
 import { access, copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safePart } from '../call/recording-path.js';
+import { MailboxChanges, type MailboxListener } from './mailbox-changes.js';
 import { MESSAGE_ID, newMessageId, type VoicemailMessage, type VoicemailStore } from './store.js';
 
 const GREETING_FILE = 'greeting.wav';
 
 export class FileVoicemailStore implements VoicemailStore {
+  readonly #changes = new MailboxChanges();
+
   constructor(readonly root: string) {}
+
+  onChange(listener: MailboxListener): () => void {
+    return this.#changes.listen(listener);
+  }
 
   reserve(domain: string, user: string, receivedAt: Date): { id: string; audioPath: string } {
     const id = newMessageId(receivedAt, randomUUID().replace(/-/g, ''));
@@ -26,6 +33,7 @@ export class FileVoicemailStore implements VoicemailStore {
     const file = this.#metaPath(message.domain, message.user, message.id);
     await writeFile(`${file}.tmp`, JSON.stringify(message, null, 2));
     await rename(`${file}.tmp`, file);
+    this.#changes.report(message.domain, message.user);
   }
 
   async copy(message: VoicemailMessage, toUser: string): Promise<VoicemailMessage> {
@@ -77,6 +85,7 @@ export class FileVoicemailStore implements VoicemailStore {
     // The listing goes first: a message half deleted is not listed with its audio gone.
     await rm(this.#metaPath(domain, user, id), { force: true });
     await rm(this.audioPath(domain, user, id), { force: true });
+    this.#changes.report(domain, user);
     return true;
   }
 

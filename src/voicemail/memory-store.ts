@@ -6,10 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { safePart } from '../call/recording-path.js';
+import { MailboxChanges, type MailboxListener } from './mailbox-changes.js';
 import { newMessageId, type VoicemailMessage, type VoicemailStore } from './store.js';
 
 export class MemoryVoicemailStore implements VoicemailStore {
   readonly #messages = new Map<string, VoicemailMessage>();
+  readonly #changes = new MailboxChanges();
+
+  onChange(listener: MailboxListener): () => void {
+    return this.#changes.listen(listener);
+  }
 
   reserve(domain: string, user: string, receivedAt: Date): { id: string; audioPath: string } {
     const id = newMessageId(receivedAt, randomUUID().replace(/-/g, ''));
@@ -18,6 +24,7 @@ export class MemoryVoicemailStore implements VoicemailStore {
 
   async save(message: VoicemailMessage): Promise<void> {
     this.#messages.set(key(message.domain, message.user, message.id), { ...message });
+    this.#changes.report(message.domain, message.user);
   }
 
   async copy(message: VoicemailMessage, toUser: string): Promise<VoicemailMessage> {
@@ -47,11 +54,15 @@ export class MemoryVoicemailStore implements VoicemailStore {
 
   async markHeard(domain: string, user: string, id: string): Promise<void> {
     const message = this.#messages.get(key(domain, user, id));
-    if (message) message.heard = true;
+    if (!message || message.heard) return;
+    message.heard = true;
+    this.#changes.report(domain, user);
   }
 
   async delete(domain: string, user: string, id: string): Promise<boolean> {
-    return this.#messages.delete(key(domain, user, id));
+    const deleted = this.#messages.delete(key(domain, user, id));
+    if (deleted) this.#changes.report(domain, user);
+    return deleted;
   }
 
   /** Greetings are files to play; a trace has none. */

@@ -41,6 +41,15 @@ export interface VoicemailStore {
   greeting(domain: string, user: string): Promise<string | undefined>;
   /** Replaces the user's greeting with this WAV (checked by the caller), or removes it (undefined); false when there was none to remove. */
   setGreeting(domain: string, user: string, wav: Uint8Array | undefined): Promise<boolean>;
+  /** Called after a message is saved (left or copied), heard or deleted, with the mailbox it changed; returns what stops it. */
+  onChange(listener: (domain: string, user: string) => void): () => void;
+}
+
+/** How many messages a mailbox holds that its user has not heard, and has. */
+export async function mailboxCounts(store: Pick<VoicemailStore, 'list'>, domain: string, user: string): Promise<{ newMessages: number; oldMessages: number }> {
+  const messages = await store.list(domain, user);
+  const newMessages = messages.filter((message) => !message.heard).length;
+  return { newMessages, oldMessages: messages.length - newMessages };
 }
 
 /** What a message id looks like; anything else (from a URL, say) names no message. */

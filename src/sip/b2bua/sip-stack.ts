@@ -47,7 +47,7 @@ export function outcomeStatus(outcome: RequestOutcome): number {
  * a transport that throws at once counts as a transport error.
  */
 export function sendRequest(
-  stack: SipStack,
+  stack: Pick<SipStack, 'transactions' | 'logger'>,
   request: SipRequest,
   destination: Destination,
   onProvisional?: (response: SipResponse) => void,
