@@ -37,6 +37,8 @@ export interface SippRun {
   /** Keep every message sent and received (-trace_msg) and return them as `messages`. */
   traceMessages?: boolean;
   keys?: Record<string, string | number>;
+  /** Global variables the scenario declares (`<Global variables="…"/>`), set with -set: what its actions compare, which keywords cannot be. */
+  variables?: Record<string, string | number>;
   /** Calls started per second; default 1000 (as fast as it goes for a few calls). */
   rate?: number;
   /** Simultaneous calls at most. */
@@ -120,6 +122,7 @@ export function startSipp(run: SippRun): BackgroundSipp {
         ...(run.pauseMs !== undefined ? ['-d', String(run.pauseMs)] : []),
         ...(run.traceMessages ? ['-trace_msg', '-message_file', messageFile] : []),
         ...Object.entries(run.keys ?? {}).flatMap(([key, value]) => ['-key', key, String(value)]),
+        ...Object.entries(run.variables ?? {}).flatMap(([name, value]) => ['-set', name, String(value)]),
       );
       const started = performance.now();
       const { exitCode, screen } = await spawnSipp(args, dir, ((run.timeoutSeconds ?? 20) + 10) * 1000, (process) => {
