@@ -210,6 +210,7 @@ export async function startRouter(
     const gateways = await LiveGateways.resolve(running.domains, logger, clock);
     const observer = createSipMetrics(metrics, {
       registeredContacts: () => sipServer.registeredContacts,
+      subscriptions: () => sipServer.subscriptions,
       activeCalls: () => sipServer.activeCalls,
       callsInSetup: () => sipServer.callsInSetup,
       tcpConnections: () => sipServer.tcpConnections,

@@ -8,6 +8,7 @@ import { KNOWN_METHODS } from '../sip/user-agent-server.js';
 /** Values read at scrape time. */
 export interface SipGauges {
   registeredContacts(): number;
+  subscriptions(): number;
   activeCalls(): number;
   callsInSetup(): number;
   tcpConnections(): number;
@@ -22,6 +23,7 @@ export interface SipReadings extends SipGauges {
 
 const GAUGES: readonly [keyof SipGauges, string, string][] = [
   ['registeredContacts', 'callrouter_sip_registered_contacts', 'Live registered contacts (bindings) of all users'],
+  ['subscriptions', 'callrouter_sip_subscriptions', 'Live SUBSCRIBE subscriptions (BLF, MWI, presence); at sip.subscriptions.maxSubscriptions new ones get 503'],
   ['activeCalls', 'callrouter_calls_in_progress', 'Calls in progress on the built-in SIP server, answered or not'],
   ['callsInSetup', 'callrouter_calls_in_setup', 'Calls not yet answered; beyond sip.calls.maxInSetup new INVITEs get 503'],
   ['tcpConnections', 'callrouter_sip_tcp_connections', 'Open SIP TCP connections, accepted and our own'],
