@@ -70,16 +70,14 @@ export interface Baresip extends Softphone {
 
 /** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
 export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Baresip> {
-  const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
-  const [sipPort, consolePort, rtpPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-  await writeBaresipConfig(dir, { sipPort, rtpPort, say: speech, modules: ['cons.so'], appModules: ['menu.so'], lines: [`cons_listen 127.0.0.1:${consolePort}`] });
-  const { user, domain, password, routerPort } = account;
-  await writeFile(
-    join(dir, 'accounts'),
-    `<sip:${user}@${domain}>;auth_pass=${password};outbound="sip:127.0.0.1:${routerPort}";regint=60;answermode=auto;audio_codecs=PCMU,PCMA\n`,
-  );
-  const phone = spawn('baresip', ['-f', dir], { stdio: 'ignore' });
-  const exited = once(phone, 'exit');
+  const consolePort = await freeUdpPort();
+  const { close } = await launchBaresip(account, {
+    say: speech,
+    modules: ['cons.so'],
+    appModules: ['menu.so'],
+    lines: [`cons_listen 127.0.0.1:${consolePort}`],
+    accountParams: ';answermode=auto;audio_codecs=PCMU,PCMA',
+  });
   const command = async (line: string) => {
     const socket = createSocket('udp4');
     await new Promise<void>((resolve, reject) => socket.send(`${line}\n`, consolePort, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
@@ -89,6 +87,52 @@ export async function startBaresip(account: PhoneAccount, speech: Int16Array = n
     dial: (target) => command(`/dial ${target}`),
     hangUp: () => command('/hangup'),
     transfer: (uri) => command(`/transfer ${uri}`),
+    close,
+  };
+}
+
+/** baresip watching: its `mwi` module lights for its own mailbox, its `presence` module shows `watches`' status; all it prints is kept. */
+export interface WatchingBaresip {
+  /** Everything it printed so far. */
+  output(): string;
+  /** A command on its console (stdin), e.g. `/contacts`; the answer comes in `output`. */
+  command(line: string): void;
+  close(): Promise<void>;
+}
+
+export async function startWatchingBaresip(account: PhoneAccount, watches: readonly string[]): Promise<WatchingBaresip> {
+  const { phone, close } = await launchBaresip(account, {
+    say: new Int16Array(800),
+    modules: ['mwi.so', 'presence.so', 'contact.so', 'stdio.so'],
+    appModules: ['menu.so'],
+    contacts: watches.map((user) => `"${user}" <sip:${user}@${account.domain}>;presence=p2p`),
+    console: 'stdio',
+  });
+  let printed = '';
+  const keep = (data: Buffer) => {
+    printed = (printed + data.toString('utf8')).slice(-100_000);
+  };
+  phone.stdout?.on('data', keep);
+  phone.stderr?.on('data', keep);
+  return { output: () => printed, command: (line) => void phone.stdin?.write(`${line}\n`), close };
+}
+
+/** baresip registered as `account` through the router, with its configuration in a temporary folder removed on close. */
+async function launchBaresip(
+  account: PhoneAccount,
+  options: { say: Int16Array; modules: string[]; appModules: string[]; lines?: string[]; accountParams?: string; contacts?: string[]; console?: 'stdio' },
+): Promise<{ phone: ChildProcess; close(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
+  const [sipPort, rtpPort] = [await freeUdpPort(), await freeUdpPort()];
+  await writeBaresipConfig(dir, { sipPort, rtpPort, say: options.say, modules: options.modules, appModules: options.appModules, lines: options.lines });
+  const { user, domain, password, routerPort } = account;
+  await writeFile(join(dir, 'accounts'), `<sip:${user}@${domain}>;auth_pass=${password};outbound="sip:127.0.0.1:${routerPort}";regint=60${options.accountParams ?? ''}\n`);
+  if (options.contacts) await writeFile(join(dir, 'contacts'), `${options.contacts.join('\n')}\n`);
+  // Its console on stdin and stdout when the test reads what it prints (the stdio module).
+  const phone = spawn('baresip', ['-f', dir], { stdio: options.console === 'stdio' ? 'pipe' : 'ignore' });
+  const exited = once(phone, 'exit');
+  return {
+    phone,
     close: async () => {
       await stop(phone, exited);
       await rm(dir, { recursive: true, force: true });
