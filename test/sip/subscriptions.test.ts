@@ -25,10 +25,11 @@ async function withRouter(options: TestRouterOptions, body: (server: TestRouter)
 }
 
 /** A phone of `user` subscribing to `watched`'s `event`; it takes the first NOTIFY and `changes` more, then unsubscribes. */
-function subscribes(server: TestRouter, user: string, watched: string, event: string, accept: string, changes: number): BackgroundSipp {
+function subscribes(server: TestRouter, user: string, watched: string, event: string, accept: string, changes: number, transport: 'udp' | 'tcp' = 'udp'): BackgroundSipp {
   return startSipp({
     scenario: 'subscribe.xml',
-    target: { port: server.udpPort },
+    target: { port: transport === 'udp' ? server.udpPort : server.tcpPort },
+    transport,
     accounts: [account(user)],
     keys: { watched, event, accept, expires: 600 },
     variables: { changes },
@@ -113,6 +114,22 @@ describe('subscriptions', { concurrency: true }, () => {
         }
       },
     ));
+
+  it('a presence subscription over TCP is notified over TCP: closed while 102 has no phone, then terminated', () =>
+    withRouter({}, async (server) => {
+      const watcher = subscribes(server, '101', '102', 'presence', 'application/pidf+xml', 0, 'tcp');
+      try {
+        const results = await allOk({ watcher });
+        assert.match(header(received(results.watcher, /^SIP\/2\.0 200 /)[1], 'Contact') ?? '', /;transport=tcp>/);
+        const notifies = received(results.watcher, /^NOTIFY /);
+        assert.equal(notifies.length, 2);
+        for (const notify of notifies) assert.match(header(notify, 'Via') ?? '', /^SIP\/2\.0\/TCP /);
+        assert.match(notifies[0].body, /<basic>closed<\/basic>/, '102 has no phone registered');
+        assert.equal(header(notifies[1], 'Subscription-State'), 'terminated;reason=timeout');
+      } finally {
+        stopAll([watcher]);
+      }
+    }));
 
   it("OPTIONS names SUBSCRIBE in Allow and the event packages in Allow-Events; another user's mailbox is refused", () =>
     withRouter({}, async (server) => {
