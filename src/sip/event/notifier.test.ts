@@ -26,8 +26,10 @@ function setUp(limits = LIMITS) {
   const users = new Set(['101', '102', '103']);
   const notifier = new Notifier({
     directory: { domain: (name) => (name === DOMAIN ? { name, timeZone: 'UTC', variables: new Map() } : undefined), user: (domain, id) => (domain === DOMAIN && users.has(id) ? ({ id } as never) : undefined) },
-    // The From user is who authenticated: digest itself is the authenticator's business (tested there).
-    authenticator: { authenticate: ({ request }) => ({ ok: true, username: /sip:(\w+)@/.exec(request.headers.get('from') ?? '')?.[1] ?? '' }) },
+    // Who authenticated is the Authorization's username, else the From user: digest itself is the authenticator's business (tested there).
+    authenticator: {
+      authenticate: ({ request }) => ({ ok: true, username: /username="(\w+)"/.exec(request.headers.get('authorization') ?? '')?.[1] ?? /sip:(\w+)@/.exec(request.headers.get('from') ?? '')?.[1] ?? '' }),
+    },
     packages: [dialogPackage(phones), messageSummaryPackage({ summary: async () => ({ newMessages: 1, oldMessages: 2 }), onChange: () => () => {} })],
     limits,
     transactions: {
@@ -54,9 +56,9 @@ function send(notifier: Notifier, request: SipRequest): SipResponse {
   return answer;
 }
 
-function subscribe(fields: { from?: string; to?: string; event?: string; expires?: number; toTag?: string; cseq?: number; callId?: string; accept?: string }): SipRequest {
+function subscribe(fields: { from?: string; to?: string; event?: string; expires?: number; toTag?: string; cseq?: number; callId?: string; accept?: string; uri?: string; authenticated?: string }): SipRequest {
   const to = fields.to ?? '102';
-  return sipRequest(`SUBSCRIBE sip:${to}@${DOMAIN} SIP/2.0
+  return sipRequest(`SUBSCRIBE ${fields.uri ?? `sip:${to}@${DOMAIN}`} SIP/2.0
 Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-${Math.random().toString(36).slice(2)}
 Max-Forwards: 70
 From: <sip:${fields.from ?? '101'}@${DOMAIN}>;tag=phone-1
@@ -65,7 +67,7 @@ Call-ID: ${fields.callId ?? 'sub-1@192.0.2.10'}
 CSeq: ${fields.cseq ?? 1} SUBSCRIBE
 Contact: <sip:${fields.from ?? '101'}@192.0.2.10:5060>
 Event: ${fields.event ?? 'dialog'}
-${fields.accept ? `Accept: ${fields.accept}\n` : ''}${fields.expires === undefined ? '' : `Expires: ${fields.expires}\n`}Content-Length: 0
+${fields.accept ? `Accept: ${fields.accept}\n` : ''}${fields.authenticated ? `Authorization: Digest username="${fields.authenticated}"\n` : ''}${fields.expires === undefined ? '' : `Expires: ${fields.expires}\n`}Content-Length: 0
 
 `);
 }
@@ -197,7 +199,9 @@ test('refusals: unknown user 404, unknown package 489, unacceptable body 406, to
   assert.equal(brief.headers.get('min-expires'), '60');
   assert.equal(send(notifier, subscribe({ event: 'message-summary' })).status, 403);
   assert.equal(send(notifier, subscribe({ event: 'message-summary', from: '102' })).status, 200);
+  assert.equal(send(notifier, subscribe({ event: 'message-summary', from: '102', uri: 'sip:192.0.2.1', callId: 'to-only' })).status, 200, 'the mailbox named in To only');
   assert.equal(send(notifier, subscribe({ toTag: 'unknown' })).status, 481);
+  assert.equal(send(notifier, subscribe({ from: '101', authenticated: '103', callId: 'spoofed' })).status, 403, "one user's credentials do not watch as another");
 });
 
 test('subscriptions are bounded: per user 403, in all 503 with Retry-After', () => {

@@ -134,10 +134,10 @@ export class Notifier {
     if (domain === undefined) return { status: 404, reason: 'Domain Not Served' };
     const auth = authenticator.authenticate({ request, realm: domain, source, kind: 'www' });
     if (!auth.ok) return auth;
-    const from = parseNameAddr(request.headers.get('from') ?? '', 'From');
     // Credentials of one user do not let a phone watch as another.
-    if (!from.ok || from.value.uri.user !== auth.username) return { status: 403, reason: 'From Does Not Match the Authenticated User' };
-    const user = request.uri.user;
+    if (userOf(request.headers.get('from')) !== auth.username) return { status: 403, reason: 'From Does Not Match the Authenticated User' };
+    // Some phones send their MWI SUBSCRIBE to the server's address and name the mailbox in To only.
+    const user = request.uri.user ?? userOf(request.headers.get('to'));
     if (user === undefined || !directory.user(domain, user)) return { status: 404, reason: 'Not Found' };
     const intent = readSubscribeRequest(request, this.#options.packages, limits);
     if (!intent.ok) return intent;
@@ -215,6 +215,11 @@ function watchedKey(eventPackage: EventPackage, resource: Resource): string {
 
 function userKey(domain: string, user: string): string {
   return `${user}@${domain}`;
+}
+
+function userOf(address: string | undefined): string | undefined {
+  const parsed = parseNameAddr(address ?? '');
+  return parsed.ok ? parsed.value.uri.user : undefined;
 }
 
 function sameUser(resource: Resource, domain: string, user: string): boolean {
