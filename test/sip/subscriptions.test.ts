@@ -55,6 +55,8 @@ describe('subscriptions', { concurrency: true }, () => {
       let caller: BackgroundSipp | undefined;
       try {
         await subscribed(server, 1);
+        const metrics = await (await fetch(`http://127.0.0.1:${server.router.http.port}/metrics`)).text();
+        assert.match(metrics, /^callrouter_sip_subscriptions 1$/m);
         callee = await phoneAnswers(phone, 'answer-uas.xml', { pauseMs: 500 });
         caller = userCalls(server, '103', '102', 'call-uac.xml', { pauseMs: 500 });
         const results = await allOk({ watcher, callee, caller });
