@@ -6,8 +6,10 @@ import { Registrar } from './registrar/registrar.js';
 import { FakeTransport, request, UDP_PEER } from '../../test/support/sip/transaction-doubles.js';
 import { TransactionLayer } from './transaction/transaction-layer.js';
 import { UserAgentServer } from './user-agent-server.js';
+import type { Notifier } from './event/notifier.js';
+import { buildResponse } from './message/index.js';
 
-function setUp(options: { sessionTimers?: boolean } = {}) {
+function setUp(options: { sessionTimers?: boolean; notifier?: Notifier } = {}) {
   const directory = new ConfigDirectory([]);
   const authenticator = new DigestAuthenticator({ ha1Of: () => undefined });
   const registrar = new Registrar({ directory, authenticator, expiry: { minExpires: 60, maxExpires: 3600, defaultExpires: 3600 } });
@@ -64,4 +66,24 @@ test('while the server drains, new requests get 503 with Retry-After', () => {
   layer.receive(request({ method: 'OPTIONS' }), UDP_PEER);
   assert.deepEqual(transport.statuses(), [503]);
   assert.equal(transport.responses()[0].headers.get('retry-after'), '10');
+});
+
+/** A notifier that takes every SUBSCRIBE (with 202, to tell its answers from the UAS's own). */
+const takingNotifier = { events: ['dialog', 'message-summary'], handle: (subscribe, transaction) => transaction.respond(buildResponse(subscribe, 202)) } as Pick<Notifier, 'events' | 'handle'> as Notifier;
+
+test('with a notifier, SUBSCRIBE — new or inside its dialog — is its to answer; OPTIONS says so in Allow and Allow-Events', () => {
+  const { transport, layer } = setUp({ notifier: takingNotifier });
+  layer.receive(request({ method: 'SUBSCRIBE', branch: 'z9hG4bK-1' }), UDP_PEER);
+  layer.receive(request({ method: 'SUBSCRIBE', branch: 'z9hG4bK-2', toTag: 'ours' }), UDP_PEER);
+  layer.receive(request({ method: 'OPTIONS', branch: 'z9hG4bK-3' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [202, 202, 200]);
+  assert.deepEqual(transport.responses()[2].headers.getAll('allow'), ['REGISTER', 'OPTIONS', 'SUBSCRIBE']);
+  assert.deepEqual(transport.responses()[2].headers.getAll('allow-events'), ['dialog', 'message-summary']);
+});
+
+test('while the server drains, SUBSCRIBE gets 503 with Retry-After too', () => {
+  const { transport, layer, userAgentServer } = setUp({ notifier: takingNotifier });
+  userAgentServer.refuseNewRequests();
+  layer.receive(request({ method: 'SUBSCRIBE', toTag: 'ours' }), UDP_PEER);
+  assert.deepEqual(transport.statuses(), [503]);
 });
