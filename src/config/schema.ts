@@ -8,7 +8,7 @@ import { mediaSettings } from '../media/settings.js';
 import { routesDomainShape, uniqueDids } from '../routes/settings.js';
 import { processSettings } from '../process-settings.js';
 import { uniqueBy } from '../settings.js';
-import { sipDomainShape, sipSettings } from '../sip/settings.js';
+import { sipDomainShape, sipSettings, tlsGatewaysNeedTls } from '../sip/settings.js';
 
 /**
  * The one configuration file: ports, data path, and per domain its users,
@@ -41,7 +41,8 @@ export const configSchema = z
     domains: domainsSchema,
   })
   .strict()
-  .superRefine(uniqueDids);
+  .superRefine(uniqueDids)
+  .superRefine(tlsGatewaysNeedTls);
 
 export type Config = z.infer<typeof configSchema>;
 export type DomainConfig = z.infer<typeof domainConfig>;

@@ -36,6 +36,8 @@ import { LegCdrWriter } from '../cdr/leg-cdr-writer.js';
 import { CallTraceRecorder } from '../cdr/call-trace-recorder.js';
 import { SqliteCdrWriterWorker } from '../cdr/sqlite/cdr-writer-client.js';
 import { SipServer } from '../sip/server.js';
+import { readTlsCredentials, type TlsCredentials } from '../sip/transport/index.js';
+import type { TlsSettings } from '../sip/transport/settings.js';
 import { EmbeddedMediaEngine } from '../media/engine/embedded-engine.js';
 import { SpokenPrompts } from '../apps/services/spoken-prompts.js';
 import { FileVoicemailStore } from '../voicemail/file-store.js';
@@ -237,6 +239,7 @@ export async function startRouter(
     cleanups.push(async () => mediaEngine?.close());
     const sipServer = new SipServer({
       sip: config.sip,
+      tlsCredentials: config.sip.tls && (await sipTlsCredentials(configPath, config.sip.tls)),
       directory,
       logger: logger.child({ component: 'sip' }),
       observer,
@@ -314,7 +317,7 @@ export async function startRouter(
       health: () => ({
         domains: running.domains.map((domain) => domain.name),
         configRevision: running.revision,
-        sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), registeredContacts: sipServer.registeredContacts },
+        sip: { udp: sipServer.localAddress('udp'), tcp: sipServer.localAddress('tcp'), tls: sipServer.localAddress('tls'), registeredContacts: sipServer.registeredContacts },
         calls: { inProgress: sipServer.activeCalls, inSetup: sipServer.callsInSetup },
         gatewayRegistrations: gateways.statuses(),
       }),
@@ -383,6 +386,13 @@ export async function startRouter(
     await stopAll();
     throw error;
   }
+}
+
+/** `sip.tls`'s files, read and checked; a problem with them is a configuration error. */
+async function sipTlsCredentials(configPath: string, settings: TlsSettings): Promise<TlsCredentials> {
+  const read = await readTlsCredentials(settings, dirname(resolve(configPath)));
+  if (!read.ok) throw new ConfigError(configPath, read.problems);
+  return read.credentials;
 }
 
 /** A certificate or key file of `http.tls`, relative to the configuration's folder; a file that cannot be read is a configuration error. */

@@ -16,8 +16,9 @@ import type { SipObserver } from './observer.js';
 import { Qualifier, Registrar, SqliteRegistrations, type Binding } from './registrar/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionLayer } from './transaction/index.js';
 import { CallAdmission, EventLoopLag, type Backlog } from './transaction/admission.js';
-import { tcpOptions } from './transport/settings.js';
-import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TransportProtocol } from './transport/index.js';
+import { tcpOptions, TLS_PORT } from './transport/settings.js';
+import { TransportLayer, type Destination, type ListenAddress, type RefusedConnections, type Source, type TlsCredentials, type TransportProtocol } from './transport/index.js';
+import { logTlsFailure } from './transport/tls-failure-log.js';
 import { settledWithin } from '../settled-within.js';
 import { B2bua } from './b2bua/b2bua.js';
 import { NO_OTHER_CALLS, type Switchboard } from '../call/switchboard.js';
@@ -42,6 +43,8 @@ export interface SipServerOptions {
   directory: Directory;
   logger: Logger;
   observer?: SipObserver;
+  /** `sip.tls`'s certificate, key and CA bundle as read (readTlsCredentials); required when `sip.tls` is configured. */
+  tlsCredentials?: TlsCredentials;
   /** Where registrations and authentication blocks outlive the process; without it they live in memory only. */
   state?: StateDatabase;
   /** How long stop() lets live transactions get their final responses before closing the sockets. */
@@ -88,7 +91,9 @@ export class SipServer {
     const { sip, directory, logger, observer } = options;
     this.#logger = logger;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
-    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp) });
+    if (sip.tls && !options.tlsCredentials) throw new Error('sip.tls is configured but its certificate and key were not read');
+    const tls = sip.tls && options.tlsCredentials && { port: sip.tls.port, credentials: options.tlsCredentials };
+    this.#transport = new TransportLayer({ address: sip.listen.address, port: sip.listen.port, transports: sip.transports, tcp: tcpOptions(sip.tcp), tls });
     const authenticator = (this.#authenticator = new DigestAuthenticator({
       algorithms: sip.auth.algorithms,
       challenge: sip.auth.challenge,
@@ -126,7 +131,7 @@ export class SipServer {
     const local = (this.#local = new LocalAddress({
       listenAddress: sip.listen.address,
       publicAddress: sip.publicAddress,
-      portOf: (transport) => this.#transport.localAddress(transport)?.port ?? sip.listen.port,
+      portOf: (transport) => this.#transport.localAddress(transport)?.port ?? (transport === 'tls' ? (sip.tls?.port ?? TLS_PORT) : sip.listen.port),
     }));
     const qualifySeconds = sip.registration.qualifySeconds;
     if (qualifySeconds !== undefined) {
@@ -197,12 +202,13 @@ export class SipServer {
     });
     this.#transport.on('listenerError', (error) => logger.error({ err: error }, 'SIP message handling failed'));
     this.#transport.on('connectionClosed', (source) => this.#registrar.connectionClosed(source));
+    this.#transport.on('tlsFailure', (failure) => logTlsFailure(logger, failure));
   }
 
   async start(): Promise<void> {
     await this.#transport.listen();
     this.#qualifier?.start();
-    this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp') }, 'SIP server listening');
+    this.#logger.info({ udp: this.localAddress('udp'), tcp: this.localAddress('tcp'), tls: this.localAddress('tls') }, 'SIP server listening');
   }
 
   /**

@@ -3,16 +3,17 @@ import { listenSetting, uniqueBy } from '../settings.js';
 import { authSettings } from './auth/settings.js';
 import { sessionTimerSettings } from './dialog/settings.js';
 import { subscriptionSettings } from './event/settings.js';
-import { tcpSettings } from './transport/settings.js';
+import { tcpSettings, tlsSettings } from './transport/settings.js';
 import { DEFAULT_TIMER_SETTINGS } from './transaction/timers.js';
 
 export const gatewaySettings = z
   .object({
     name: z.string().min(1),
     host: z.string().min(1),
-    /** Without a port, a host name's SIP SRV records say where its servers are (RFC 3263), else port 5060. */
+    /** Without a port, a host name's SIP SRV records say where its servers are (RFC 3263), else port 5060 (5061 over TLS). */
     port: z.number().int().min(1).max(65535).optional(),
-    transport: z.enum(['udp', 'tcp']).default('udp'),
+    /** `tls`: the carrier's certificate must name `host` and be signed by a known CA or one in `sip.tls.ca`. */
+    transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
     /** Caller ID presented on calls out through this gateway (else the caller's). */
     callerIdNumber: z.string().optional(),
     /** Credentials when the carrier challenges our INVITEs or wants a registration. */
@@ -37,6 +38,8 @@ export const sipSettings = z
     listen: listenSetting(5060),
     transports: z.array(z.enum(['udp', 'tcp'])).min(1).default(['udp', 'tcp']),
     tcp: tcpSettings,
+    /** SIP over TLS; no TLS listener (and no TLS gateways' client certificate) without it. */
+    tls: tlsSettings,
     sessionTimers: sessionTimerSettings,
     /** Address written into Via/Contact when listening on 0.0.0.0. */
     publicAddress: z.string().optional(),
@@ -100,3 +103,17 @@ export const sipSettings = z
   .default({});
 
 export type SipSettings = z.infer<typeof sipSettings>;
+
+/**
+ * A gateway reached over TLS needs `sip.tls`: TLS connections are made by the
+ * TLS transport, which exists with our certificate (carriers may ask for it).
+ */
+export function tlsGatewaysNeedTls(config: { sip: SipSettings; domains: GatewayDomains }, ctx: z.RefinementCtx): void {
+  if (config.sip.tls) return;
+  config.domains.forEach((domain, domainIndex) =>
+    domain.gateways.forEach((gateway, gatewayIndex) => {
+      if (gateway.transport !== 'tls') return;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['domains', domainIndex, 'gateways', gatewayIndex, 'transport'], message: 'tls needs sip.tls (a certificate and key) configured' });
+    }),
+  );
+}

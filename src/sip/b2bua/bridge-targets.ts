@@ -12,7 +12,7 @@ import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
 import { formatHostPort, formatNameAddr, formatUri, headerText, ownedText, parseUri, type ExtraHeaders, type SipUri } from '../message/index.js';
 import { bindingDestination, bindingUri, type Binding } from '../registrar/index.js';
-import type { Destination } from '../transport/index.js';
+import { defaultPort, uriTransport, type Destination } from '../transport/index.js';
 import type { OutboundTarget } from './outbound-leg.js';
 
 /** How the B2BUA finds gateways: by name for calls out, by source address for calls in. */
@@ -139,8 +139,8 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
       if (!uri) return fail('INVALID_NUMBER_FORMAT', `"${endpoint.dialString}" at "${endpoint.host}" is not a SIP URI`);
       const address = await resolveHost(uri.host);
       if (!address) return fail('NO_ROUTE_DESTINATION', `${uri.host} did not resolve`);
-      const transport = uri.params.get('transport')?.toLowerCase() === 'tcp' ? 'tcp' : 'udp';
-      const destination: Destination = { transport, address, port: uri.port ?? 5060 };
+      const transport = uriTransport(uri);
+      const destination: Destination = { transport, address, port: uri.port ?? defaultPort(transport), ...(transport === 'tls' && !isIP(uri.host) ? { serverName: uri.host } : {}) };
       const text = `<${formatSip(uri)}>`;
       return {
         endpointIndex,

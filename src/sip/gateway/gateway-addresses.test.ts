@@ -251,3 +251,31 @@ test('an SRV target of "." says the carrier offers no SIP there: the gateway sta
     addresses.close();
   }
 });
+
+test('a TLS gateway is looked up as _sips._tcp (RFC 3263 §4.2), is itself on port 5061 without SRV records, and its certificate must name the configured host', async () => {
+  const { logger } = recordingLogger();
+  const dns = carrierDns(
+    {
+      '_sips._tcp.carrier.example': [{ name: 'tls.carrier.example', port: 5063, priority: 0, weight: 0 }],
+      '_sip._tcp.carrier.example': [{ name: 'tcp.carrier.example', port: 5062, priority: 0, weight: 0 }],
+    },
+    { 'carrier.example': ['192.0.2.1'], 'tls.carrier.example': ['203.0.113.63'], 'plain.example': ['192.0.2.2'] },
+  );
+  const addresses = await GatewayAddresses.create(
+    domains([
+      { name: 'srv', host: 'carrier.example', transport: 'tls' },
+      { name: 'plain', host: 'plain.example', transport: 'tls' },
+      { name: 'literal', host: '192.0.2.3', transport: 'tls' },
+    ]),
+    logger,
+    dns.options,
+  );
+  try {
+    assert.deepEqual(dns.asked.sort(), ['_sips._tcp.carrier.example', '_sips._tcp.plain.example']);
+    assert.deepEqual(addresses.destinationOf('example.com', 'srv'), { transport: 'tls', address: '203.0.113.63', port: 5063, serverName: 'carrier.example' }, 'the domain meant, not the SRV target (RFC 5922 §4)');
+    assert.deepEqual(addresses.destinationOf('example.com', 'plain'), { transport: 'tls', address: '192.0.2.2', port: 5061, serverName: 'plain.example' });
+    assert.deepEqual(addresses.destinationOf('example.com', 'literal'), { transport: 'tls', address: '192.0.2.3', port: 5061 }, 'an address is checked against the certificate as itself');
+  } finally {
+    addresses.close();
+  }
+});

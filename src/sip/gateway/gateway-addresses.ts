@@ -6,10 +6,14 @@
  * Each gateway's `host` (an IP address or a DNS name) is resolved at start,
  * all addresses, and again periodically, so a carrier that renumbers is
  * followed. A name without a configured port is looked up as RFC 3263 §4.2
- * says: its SIP SRV records for the gateway's transport (`_sip._udp.<host>`)
- * name the servers and their ports, in order of priority, then weight (one
- * router sends to the first, so weights order rather than spread); a name
- * without such records is its own address on port 5060. A name that does
+ * says: its SIP SRV records for the gateway's transport (`_sip._udp.<host>`,
+ * `_sip._tcp.<host>`, and for TLS `_sips._tcp.<host>`, RFC 3263 §4.2: the
+ * service is `_sips` whenever TLS is used) name the servers and their ports,
+ * in order of priority, then weight (one router sends to the first, so
+ * weights order rather than spread); a name without such records is its own
+ * address on port 5060 (5061 for TLS). Over TLS every target carries the
+ * configured host as the name the carrier's certificate must bear (RFC 5922
+ * §4: the domain we meant, not the SRV target). A name that does
  * not resolve is a logged warning, not a fatal error: that gateway is
  * unknown until it resolves; a later failure keeps the addresses last
  * resolved rather than forgetting a working carrier because of a DNS hiccup.
@@ -20,7 +24,8 @@ import { isIP } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayDomains, GatewaySettings } from '../settings.js';
 import { unmapIpv4 } from '../transport/addresses.js';
-import type { Destination } from '../transport/types.js';
+import type { Destination, TransportProtocol } from '../transport/types.js';
+import { defaultPort } from '../transport/uri-transport.js';
 
 /** The addresses a host name stands for; rejects when it does not resolve. */
 export type HostResolver = (host: string) => Promise<string[]>;
@@ -48,7 +53,7 @@ interface Entry extends GatewayMatch {
 }
 
 const DEFAULT_REFRESH_MS = 5 * 60_000;
-const DEFAULT_SIP_PORT = 5060;
+const SRV_SERVICES: Readonly<Record<TransportProtocol, string>> = { udp: '_sip._udp', tcp: '_sip._tcp', tls: '_sips._tcp' };
 
 const systemResolver: HostResolver = async (host) => (await lookup(host, { all: true })).map((found) => found.address);
 
@@ -133,7 +138,7 @@ export class GatewayAddresses {
     const host = bare(entry.gateway.host);
     const where = { domain: entry.domain, gateway: entry.gateway.name, host: entry.gateway.host };
     if (isIP(host) !== 0) {
-      entry.targets = [{ transport: entry.gateway.transport, address: normalise(host), port: entry.gateway.port ?? DEFAULT_SIP_PORT }];
+      entry.targets = [{ transport: entry.gateway.transport, address: normalise(host), port: entry.gateway.port ?? defaultPort(entry.gateway.transport) }];
       return;
     }
     let resolved: Destination[];
@@ -156,23 +161,24 @@ export class GatewayAddresses {
   /** RFC 3263 §4.2: a configured port (or the loopback name) means the host's own addresses; else its SIP SRV records, when it has any. */
   async #targetsOf(host: string, gateway: GatewaySettings): Promise<Destination[]> {
     const { transport } = gateway;
-    if (gateway.port !== undefined || host === 'localhost') return this.#addressTargets(host, transport, gateway.port ?? DEFAULT_SIP_PORT);
+    const serverName = transport === 'tls' ? host : undefined;
+    if (gateway.port !== undefined || host === 'localhost') return this.#addressTargets(host, transport, gateway.port ?? defaultPort(transport), serverName);
     // Both at once: a name without SRV records costs no second round trip.
-    const [srv, own] = await Promise.allSettled([this.#resolveSrv(`_sip._${transport}.${host}`), this.#addressTargets(host, transport, DEFAULT_SIP_PORT)]);
-    if (srv.status === 'fulfilled' && srv.value.length > 0) return this.#srvTargets(srv.value, transport);
+    const [srv, own] = await Promise.allSettled([this.#resolveSrv(`${SRV_SERVICES[transport]}.${host}`), this.#addressTargets(host, transport, defaultPort(transport), serverName)]);
+    if (srv.status === 'fulfilled' && srv.value.length > 0) return this.#srvTargets(srv.value, transport, serverName);
     if (own.status === 'fulfilled') return own.value;
     throw own.reason;
   }
 
-  async #addressTargets(host: string, transport: Destination['transport'], port: number): Promise<Destination[]> {
-    return [...new Set((await this.#resolve(host)).map(normalise))].map((address) => ({ transport, address, port }));
+  async #addressTargets(host: string, transport: TransportProtocol, port: number, serverName: string | undefined): Promise<Destination[]> {
+    return [...new Set((await this.#resolve(host)).map(normalise))].map((address) => ({ transport, address, port, ...(serverName ? { serverName } : {}) }));
   }
 
   /** Each record's addresses with its port, by priority, then weight; a target that does not resolve is left out. */
-  async #srvTargets(records: readonly SrvRecord[], transport: Destination['transport']): Promise<Destination[]> {
+  async #srvTargets(records: readonly SrvRecord[], transport: TransportProtocol, serverName: string | undefined): Promise<Destination[]> {
     // A lone "." target says the service is decidedly not offered (RFC 2782): no targets.
     const ordered = records.filter((record) => record.name !== '' && record.name !== '.').sort((a, b) => a.priority - b.priority || b.weight - a.weight || a.name.localeCompare(b.name));
-    const resolved = await Promise.all(ordered.map((record) => this.#addressTargets(record.name, transport, record.port).catch((): Destination[] => [])));
+    const resolved = await Promise.all(ordered.map((record) => this.#addressTargets(record.name, transport, record.port, serverName).catch((): Destination[] => [])));
     const unique = new Map<string, Destination>();
     for (const target of resolved.flat()) if (!unique.has(formatTarget(target))) unique.set(formatTarget(target), target);
     return [...unique.values()];

@@ -204,7 +204,7 @@ export class GatewayRegistration {
     const host = bareHost(this.gateway.host);
     const aor = formatNameAddr({ uri: sipUri(host, this.gateway.username), params: new Map() });
     const contactUri = sipUri(local.host, this.gateway.username, local.port);
-    if (destination.transport === 'tcp') contactUri.params = new Map([['transport', 'tcp']]);
+    if (destination.transport !== 'udp') contactUri.params = new Map([['transport', destination.transport]]);
     const headers = new SipHeaders()
       .set('via', formatVia({ transport: destination.transport.toUpperCase(), host: local.host, port: local.port, params: new Map<string, string | null>([['branch', generateBranch()], ['rport', null]]) }))
       .set('max-forwards', '70')

@@ -41,16 +41,17 @@ export interface Binding {
 
 /**
  * Where a registered phone is reached (rung, or asked OPTIONS). Over UDP: the
- * address its REGISTER came from, so phones behind NAT are reached. Over TCP:
- * the connection it registered on while that is open (NAT again), else the
- * Contact's own address, since the source port of a closed connection listens to nobody.
+ * address its REGISTER came from, so phones behind NAT are reached. Over TCP
+ * and TLS: the connection it registered on while that is open (NAT again),
+ * else the Contact's own address, since the source port of a closed
+ * connection listens to nobody.
  */
 export function bindingDestination(binding: Binding): Destination {
   const { source } = binding;
-  if (source.transport !== 'tcp') return source;
+  if (source.transport === 'udp') return source;
   const uri = bindingUri(binding);
   if (!isIP(uri.host)) return source;
-  return { transport: 'tcp', address: uri.host, port: uri.port ?? 5060, connectionId: source.connectionId };
+  return { transport: source.transport, address: uri.host, port: uri.port ?? (source.transport === 'tls' ? 5061 : 5060), connectionId: source.connectionId };
 }
 
 /** The Contact URI of a binding: where requests to the phone go (its Request-URI). */
@@ -170,11 +171,11 @@ export class BindingStore {
   }
 
   /**
-   * Marks the bindings registered over a TCP connection (its id) unreachable,
+   * Marks the bindings registered over a TCP or TLS connection (its id) unreachable,
    * in memory only (a restart starts without connections); returns them.
    */
   markConnectionClosed(connectionId: number): UserBinding[] {
-    return this.#mark(false, (binding) => binding.source.transport === 'tcp' && binding.source.connectionId === connectionId);
+    return this.#mark(false, (binding) => binding.source.transport !== 'udp' && binding.source.connectionId === connectionId);
   }
 
   /**

@@ -82,7 +82,7 @@ export class Registrar {
   }
 
   /**
-   * A TCP connection closed: the phones registered over it are marked
+   * A TCP or TLS connection closed: the phones registered over it are marked
    * unreachable at once (RFC 5626's flow failure, without outbound support),
    * so they read as not registered instead of free until they expire. Their
    * bindings stay — a phone may listen on its Contact — and a new REGISTER
@@ -91,7 +91,7 @@ export class Registrar {
   connectionClosed(source: Source): void {
     if (source.connectionId === undefined) return;
     for (const { domain, user, binding } of this.#bindings.markConnectionClosed(source.connectionId)) {
-      this.#logger?.info({ domain, user, contact: formatUri(bindingUri(binding)) }, 'the TCP connection of a registration closed: phone unreachable until it registers again');
+      this.#logger?.info({ domain, user, contact: formatUri(bindingUri(binding)) }, 'the connection of a registration closed: phone unreachable until it registers again');
     }
   }
 

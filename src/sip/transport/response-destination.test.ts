@@ -63,6 +63,12 @@ describe('responseDestination (RFC 3261 §18.2.2, RFC 3581)', () => {
     });
   });
 
+  it('TLS: the TLS connection of the request, else received at the sent-by port, 5061 without one', () => {
+    const response = responseWithVia('SIP/2.0/TLS pc33.example.com;received=192.0.2.1;rport=40000');
+    assert.deepEqual(responseDestination(response, { transport: 'tls', address: '192.0.2.1', port: 40000, connectionId: 8 }), { transport: 'tls', address: '192.0.2.1', port: 5061, connectionId: 8 });
+    assert.deepEqual(responseDestination(response, { transport: 'tcp', address: '192.0.2.1', port: 40000, connectionId: 9 }), { transport: 'tls', address: '192.0.2.1', port: 5061 }, 'never a TCP connection');
+  });
+
   it('nothing for a missing, malformed or unsupported top Via', () => {
     assert.equal(responseDestination(responseWithVia('SIP/2.0/SCTP 192.0.2.1')), undefined);
     assert.equal(responseDestination(responseWithVia('garbage')), undefined);

@@ -1,8 +1,9 @@
 /**
  * Where a response goes (RFC 3261 §18.2.2, RFC 3581 §4), read from the top
  * Via that the request brought and stampReceived completed:
- * - TCP: over the connection the request came on; if it has closed, a new
- *   connection to `received` (else the sent-by host) at the sent-by port;
+ * - TCP and TLS: over the connection the request came on; if it has closed,
+ *   a new connection to `received` (else the sent-by host) at the sent-by
+ *   port (for TLS, 5061 by default: §18.2.2 and §26.2);
  * - UDP: back to the address and port the request came from, when we know
  *   them. That is what `rport` asks for (RFC 3581), and we do it for every
  *   UDP request: a phone behind NAT that does not send `rport` would
@@ -16,6 +17,8 @@ import { parseVia, type SipResponse } from '../message/index.js';
 import type { Destination, Source } from './types.js';
 
 const DEFAULT_PORT = 5060;
+const DEFAULT_TLS_PORT = 5061;
+const STREAMS = { TCP: 'tcp', TLS: 'tls' } as const;
 
 /** Undefined when the top Via is missing, unparsable, or names a transport we do not have. */
 export function responseDestination(response: SipResponse, requestSource?: Source): Destination | undefined {
@@ -24,12 +27,13 @@ export function responseDestination(response: SipResponse, requestSource?: Sourc
   if (!parsed?.ok) return undefined;
   const via = parsed.value;
   const address = via.params.get('received') ?? via.host;
-  const sentByPort = via.port ?? DEFAULT_PORT;
-  if (via.transport === 'TCP') {
-    const destination: Destination = { transport: 'tcp', address, port: sentByPort };
-    if (requestSource?.transport === 'tcp' && requestSource.connectionId !== undefined) destination.connectionId = requestSource.connectionId;
+  const stream = via.transport === 'TCP' || via.transport === 'TLS' ? STREAMS[via.transport] : undefined;
+  if (stream) {
+    const destination: Destination = { transport: stream, address, port: via.port ?? (stream === 'tls' ? DEFAULT_TLS_PORT : DEFAULT_PORT) };
+    if (requestSource?.transport === stream && requestSource.connectionId !== undefined) destination.connectionId = requestSource.connectionId;
     return destination;
   }
+  const sentByPort = via.port ?? DEFAULT_PORT;
   if (via.transport !== 'UDP') return undefined;
   if (requestSource?.transport === 'udp') return { transport: 'udp', address: requestSource.address, port: requestSource.port };
   const rport = Number(via.params.get('rport'));

@@ -1,11 +1,14 @@
 /**
- * `sip.tcp` in the configuration: how much of the server one TCP peer may
- * hold (see tcp.ts and tcp-connection.ts). The defaults let an office of
- * phones behind one NAT address connect, and shed connections that are
- * opened and left silent.
+ * `sip.tcp` in the configuration: how much of the server one TCP (or TLS)
+ * peer may hold (see stream-transport.ts and stream-connection.ts). The
+ * defaults let an office of phones behind one NAT address connect, and shed
+ * connections that are opened and left silent.
+ *
+ * `sip.tls`: the TLS listener (RFC 3261 §26.2), there when a certificate and
+ * its key are configured; its connections obey `sip.tcp`'s limits.
  */
 import { z } from 'zod';
-import type { TcpOptions } from './tcp.js';
+import type { TcpOptions } from './stream-transport.js';
 
 export const TCP_DEFAULTS: TcpOptions = {
   maxConnections: 10_000,
@@ -45,3 +48,24 @@ export function tcpOptions(settings: TcpSettings): Partial<TcpOptions> {
     connectTimeoutMs: settings.connectTimeoutSeconds * 1000,
   };
 }
+
+export const TLS_PORT = 5061;
+
+export const tlsSettings = z
+  .object({
+    /** The certificate phones and carriers see (PEM, the chain after it), relative to the configuration file's folder. */
+    cert: z.string().min(1, 'expected the certificate file (PEM)'),
+    /** Its private key (PEM, unencrypted). */
+    key: z.string().min(1, 'expected the private key file (PEM)'),
+    /** CA certificates (PEM) trusted beyond Node's list: for carriers' certificates, and phones' when required. */
+    ca: z.string().min(1).optional(),
+    /** Refuse phones and carriers that connect without a certificate the CA bundle signs. Off: phones seldom have one. */
+    requireClientCertificate: z.boolean().default(false),
+    /** On `sip.listen.address`; 0 picks a free port. */
+    port: z.number().int().min(0).max(65535).default(TLS_PORT),
+  })
+  .strict()
+  .refine((tls) => !tls.requireClientCertificate || tls.ca !== undefined, { path: ['ca'], message: 'expected the CA bundle that signs the client certificates required' })
+  .optional();
+
+export type TlsSettings = NonNullable<z.infer<typeof tlsSettings>>;

@@ -5,7 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { buildResponse, parseMessage, parseVia, StreamFramer, type SipMessage, type SipResponse } from '../message/index.js';
 import { TransportLayer } from './transport-layer.js';
-import type { TcpOptions } from './tcp.js';
+import type { TcpOptions } from './stream-transport.js';
 import type { MalformedInput, Source } from './types.js';
 
 function options(transport: 'UDP' | 'TCP', opts: { sentBy?: string; omit?: string; method?: string; callId?: string } = {}): Buffer {

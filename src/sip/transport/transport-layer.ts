@@ -1,6 +1,6 @@
 /**
  * The transport layer (RFC 3261 §18) as the transaction layer sees it: one
- * object over the UDP and TCP listeners that delivers parsed messages with
+ * object over the UDP, TCP and TLS listeners that delivers parsed messages with
  * their source, sends messages to a destination, and routes responses back
  * the way §18.2.2 says. Malformed input never reaches the layers above: it
  * is reported on 'malformed' and, when the request was understood enough,
@@ -21,9 +21,10 @@ import {
 } from '../message/index.js';
 import { responseDestination } from './response-destination.js';
 import { TCP_DEFAULTS } from './settings.js';
-import { TcpTransport, type RefusedConnections, type TcpOptions } from './tcp.js';
-import type { TcpConnection } from './tcp-connection.js';
-import type { Destination, MalformedInput, Source, TransportProtocol, TransportStats } from './types.js';
+import type { ConnectionHandlers, StreamConnection } from './stream-connection.js';
+import { StreamTransport, TCP_SOCKETS, type RefusedConnections, type StreamSockets, type TcpOptions } from './stream-transport.js';
+import { tlsSockets, type TlsCredentials, type TlsFailure } from './tls-sockets.js';
+import type { Destination, MalformedInput, Source, StreamProtocol, TransportProtocol, TransportStats } from './types.js';
 import { UdpTransport, type ListenAddress } from './udp.js';
 import { stampReceived } from './via-received.js';
 
@@ -32,9 +33,12 @@ export interface TransportLayerOptions {
   address?: string;
   /** Port for every transport; 0 gives each transport its own free port. Default 5060. */
   port?: number;
-  transports?: readonly TransportProtocol[];
-  /** Limits per TCP peer; defaults in settings.ts. */
+  /** UDP and TCP; TLS listens when `tls` is given. */
+  transports?: readonly Exclude<TransportProtocol, 'tls'>[];
+  /** Limits per TCP (and TLS) peer; defaults in settings.ts. */
   tcp?: Partial<TcpOptions>;
+  /** The TLS listener, on `address`; 0 picks a free port. */
+  tls?: { port: number; credentials: TlsCredentials };
 }
 
 export interface TransportLayerEvents {
@@ -42,8 +46,10 @@ export interface TransportLayerEvents {
   malformed: [input: MalformedInput];
   /** A 'message' listener threw; the transport carries on. */
   listenerError: [error: unknown, message: SipMessage];
-  /** A TCP connection closed, by either side; the source its messages came with. */
+  /** A TCP or TLS connection closed, by either side; the source its messages came with. */
   connectionClosed: [source: Source];
+  /** A TLS handshake failed: a peer that does not trust us or that we do not trust. */
+  tlsFailure: [failure: TlsFailure];
 }
 
 const CRLF_ONLY = /^[\r\n]*$/;
@@ -51,9 +57,10 @@ const PARSER_FAILURE = new SipParseError('parser-failure', 'parser failed unexpe
 
 export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   readonly stats: TransportStats = { messagesReceived: 0, messagesSent: 0, malformed: 0, keepAlivePings: 0 };
-  readonly #options: Required<Omit<TransportLayerOptions, 'tcp'>> & { tcp: TcpOptions };
+  readonly #options: Required<Omit<TransportLayerOptions, 'tcp' | 'tls'>> & Pick<TransportLayerOptions, 'tls'> & { tcp: TcpOptions };
   #udp: UdpTransport | undefined;
-  #tcp: TcpTransport | undefined;
+  #tcp: StreamTransport | undefined;
+  #tls: StreamTransport | undefined;
 
   constructor(options: TransportLayerOptions = {}) {
     super();
@@ -62,6 +69,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
       port: options.port ?? 5060,
       transports: options.transports ?? ['udp', 'tcp'],
       tcp: { ...TCP_DEFAULTS, ...options.tcp },
+      tls: options.tls,
     };
   }
 
@@ -70,22 +78,27 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     if (this.#options.transports.includes('udp')) {
       this.#udp = await UdpTransport.listen(at, (data, address, port) => this.#receiveDatagram(data, { transport: 'udp', address, port }));
     }
-    if (this.#options.transports.includes('tcp')) {
-      this.#tcp = await TcpTransport.listen(
-        at,
-        this.#options.tcp,
-        {
-          message: (connection, data) => this.#receive(data, tcpSource(connection), true),
-          keepAlivePing: () => this.stats.keepAlivePings++,
-          framingError: (connection, error) => this.#reportMalformed(tcpSource(connection), error, false, true),
-          closed: (connection) => this.emit('connectionClosed', tcpSource(connection)),
-        },
-      );
+    if (this.#options.transports.includes('tcp')) this.#tcp = await this.#listenStream(at, TCP_SOCKETS);
+    const tls = this.#options.tls;
+    if (tls) {
+      const sockets = tlsSockets(tls.credentials, this.#options.tcp.firstMessageTimeoutMs, (failure) => this.emit('tlsFailure', failure));
+      this.#tls = await this.#listenStream({ address: at.address, port: tls.port }, sockets);
     }
   }
 
+  #listenStream(at: ListenAddress, sockets: StreamSockets): Promise<StreamTransport> {
+    const source = (connection: StreamConnection) => streamSource(sockets.protocol, connection);
+    const handlers: ConnectionHandlers = {
+      message: (connection, data) => this.#receive(data, source(connection), true),
+      keepAlivePing: () => this.stats.keepAlivePings++,
+      framingError: (connection, error) => this.#reportMalformed(source(connection), error, false, true),
+      closed: (connection) => this.emit('connectionClosed', source(connection)),
+    };
+    return StreamTransport.listen(at, sockets, this.#options.tcp, handlers);
+  }
+
   localAddress(transport: TransportProtocol): ListenAddress | undefined {
-    return (transport === 'udp' ? this.#udp : this.#tcp)?.localAddress;
+    return (transport === 'udp' ? this.#udp : this.#stream(transport))?.localAddress;
   }
 
   /** How long UDP datagrams now wait to be read (ms): the router's backlog under overload. */
@@ -93,18 +106,20 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     return this.#udp?.receiveQueueDelayMs() ?? 0;
   }
 
-  /** Open TCP connections. */
+  /** Open TCP and TLS connections. */
   get tcpConnectionCount(): number {
-    return this.#tcp?.connectionCount ?? 0;
+    return (this.#tcp?.connectionCount ?? 0) + (this.#tls?.connectionCount ?? 0);
   }
 
-  /** TCP connections closed on arrival, by the limit that refused them. */
+  /** TCP and TLS connections closed on arrival, by the limit that refused them. */
   get refusedTcpConnections(): Readonly<RefusedConnections> {
-    return this.#tcp?.refusedConnections ?? { perAddress: 0, total: 0 };
+    const tcp = this.#tcp?.refusedConnections ?? { perAddress: 0, total: 0 };
+    const tls = this.#tls?.refusedConnections ?? { perAddress: 0, total: 0 };
+    return { perAddress: tcp.perAddress + tls.perAddress, total: tcp.total + tls.total };
   }
 
   isConnectionOpen(connectionId: number): boolean {
-    return this.#tcp?.isOpen(connectionId) ?? false;
+    return (this.#tcp?.isOpen(connectionId) ?? false) || (this.#tls?.isOpen(connectionId) ?? false);
   }
 
   /** Rejects when the transport is not listening or the bytes cannot be sent (§8.1.3.1: a transport error). */
@@ -114,8 +129,9 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
       if (!this.#udp) throw new Error('UDP transport is not listening');
       await this.#udp.send(data, destination.address, destination.port);
     } else {
-      if (!this.#tcp) throw new Error('TCP transport is not listening');
-      await this.#tcp.send(data, destination.address, destination.port, destination.connectionId);
+      const stream = this.#stream(destination.transport);
+      if (!stream) throw new Error(destination.transport === 'tls' ? 'TLS is not configured (sip.tls): nothing can be sent over TLS' : 'TCP transport is not listening');
+      await stream.send(data, destination.address, destination.port, destination.connectionId, destination.serverName);
     }
     this.stats.messagesSent++;
   }
@@ -128,8 +144,12 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.#udp?.close(), this.#tcp?.close()]);
-    this.#udp = this.#tcp = undefined;
+    await Promise.all([this.#udp?.close(), this.#tcp?.close(), this.#tls?.close()]);
+    this.#udp = this.#tcp = this.#tls = undefined;
+  }
+
+  #stream(protocol: StreamProtocol): StreamTransport | undefined {
+    return protocol === 'tcp' ? this.#tcp : this.#tls;
   }
 
   #receiveDatagram(data: Buffer, source: Source): void {
@@ -176,8 +196,8 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   }
 }
 
-function tcpSource(connection: TcpConnection): Source {
-  return { transport: 'tcp', address: connection.remoteAddress, port: connection.remotePort, connectionId: connection.id };
+function streamSource(transport: StreamProtocol, connection: StreamConnection): Source {
+  return { transport, address: connection.remoteAddress, port: connection.remotePort, connectionId: connection.id };
 }
 
 function capitalise(text: string): string {

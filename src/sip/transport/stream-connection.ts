@@ -1,5 +1,5 @@
 /**
- * One TCP connection (RFC 3261 §18.3): frames the incoming bytes into
+ * One TCP or TLS connection (RFC 3261 §18.3): frames the incoming bytes into
  * messages, answers keep-alive pings (RFC 5626 §3.5.1), and protects the
  * rest of the server from this peer: a framing error, an idle period or a
  * peer that stops reading all end the connection, and nothing here blocks.
@@ -23,16 +23,16 @@ export interface TcpLimits {
 }
 
 export interface ConnectionHandlers {
-  message(connection: TcpConnection, data: Buffer): void;
-  keepAlivePing(connection: TcpConnection): void;
+  message(connection: StreamConnection, data: Buffer): void;
+  keepAlivePing(connection: StreamConnection): void;
   /** The stream is not SIP or cannot be framed; the connection closes after this. */
-  framingError(connection: TcpConnection, error: SipParseError): void;
-  closed(connection: TcpConnection): void;
+  framingError(connection: StreamConnection, error: SipParseError): void;
+  closed(connection: StreamConnection): void;
 }
 
 const PONG = Buffer.from('\r\n');
 
-export class TcpConnection {
+export class StreamConnection {
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -72,10 +72,10 @@ export class TcpConnection {
 
   /** Resolves once the bytes are handed to the kernel; rejects if the connection is or gets closed. */
   write(data: Buffer): Promise<void> {
-    if (!this.#open) return Promise.reject(new Error(`TCP connection ${this.id} is closed`));
+    if (!this.#open) return Promise.reject(new Error(`connection ${this.id} is closed`));
     if (this.#socket.writableLength + data.length > this.#limits.maxWriteBufferBytes) {
       this.close();
-      return Promise.reject(new Error(`TCP connection ${this.id} closed: the peer is not reading`));
+      return Promise.reject(new Error(`connection ${this.id} closed: the peer is not reading`));
     }
     this.#lastActivity = Date.now();
     return new Promise((resolve, reject) => {

@@ -1,8 +1,11 @@
 /**
- * The TCP listener and connection table (RFC 3261 §18): accepts
- * connections, and for sending picks the connection a message belongs on —
- * the one named, else any open one to the same address and port, else a new
- * one (§18.1.1: reuse connections rather than open one per message).
+ * A stream listener and its connection table (RFC 3261 §18), for TCP and,
+ * through the same code, TLS (§26.2): accepts connections, and for sending
+ * picks the connection a message belongs on — the one named, else any open
+ * one to the same address and port, else a new one (§18.1.1: reuse
+ * connections rather than open one per message). What differs between TCP
+ * and TLS — how a server is made, when an accepted socket is ready, how a
+ * connection is opened — is a StreamSockets (TCP's here, TLS's in tls-sockets.ts).
  *
  * One address may hold only so many accepted connections, so a single
  * client cannot use up the table (or the process's file descriptors) that
@@ -10,7 +13,8 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { unmapIpv4 } from './addresses.js';
-import { TcpConnection, type ConnectionHandlers, type TcpLimits } from './tcp-connection.js';
+import { StreamConnection, type ConnectionHandlers, type TcpLimits } from './stream-connection.js';
+import type { StreamProtocol } from './types.js';
 import type { ListenAddress } from './udp.js';
 
 export interface TcpOptions extends TcpLimits {
@@ -21,6 +25,38 @@ export interface TcpOptions extends TcpLimits {
   maxConnectionsPerAddress: number;
 }
 
+/** How one stream transport makes its sockets. */
+export interface StreamSockets {
+  readonly protocol: StreamProtocol;
+  /** A server whose 'connection' event gives each accepted TCP socket, before anything else is read from it. */
+  createServer(): Server;
+  /** The server event that gives an accepted socket once it is ready to carry SIP ('connection' when it is at once). */
+  readonly readyEvent: 'connection' | 'secureConnection';
+  /** Resolves with a socket ready to carry SIP; rejects when it cannot be opened in time or (TLS) the peer is not trusted. */
+  connect(address: string, port: number, serverName: string | undefined, timeoutMs: number): Promise<Socket>;
+}
+
+export const TCP_SOCKETS: StreamSockets = {
+  protocol: 'tcp',
+  createServer: () => createServer(),
+  readyEvent: 'connection',
+  connect: (address, port, _serverName, timeoutMs) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = connect({ host: address, port });
+      const timedOut = () => socket.destroy(new Error(`TCP connect to ${address}:${port} timed out`));
+      socket.setTimeout(timeoutMs, timedOut);
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        socket.off('timeout', timedOut);
+        resolve(socket);
+      });
+    }),
+};
+
+/** Connection ids are unique across the TCP and TLS transports: a Source names its connection by id alone. */
+let nextConnectionId = 1;
+
 /** Connections closed on arrival, by the limit that refused them. */
 export interface RefusedConnections {
   /** `maxConnectionsPerAddress`. */
@@ -29,31 +65,37 @@ export interface RefusedConnections {
   total: number;
 }
 
-export class TcpTransport {
+export class StreamTransport {
   readonly #server: Server;
   readonly #options: TcpOptions;
+  readonly #sockets: StreamSockets;
   readonly #handlers: ConnectionHandlers;
-  readonly #byId = new Map<number, TcpConnection>();
-  readonly #byPeer = new Map<string, TcpConnection>();
-  readonly #connecting = new Map<string, Promise<TcpConnection>>();
+  readonly #byId = new Map<number, StreamConnection>();
+  readonly #byPeer = new Map<string, StreamConnection>();
+  readonly #connecting = new Map<string, Promise<StreamConnection>>();
   /** Accepted connections open per remote address. */
   readonly #acceptedPerAddress = new Map<string, number>();
   readonly #refused: RefusedConnections = { perAddress: 0, total: 0 };
-  #nextId = 1;
+  /** Accepted sockets, adopted or not yet (a TLS handshake in progress): closing the transport closes them all. */
+  readonly #accepted = new Set<Socket>();
   /** Read once listening: server.address() is a system call, and the bound address never changes. */
   #localAddress: ListenAddress | undefined;
 
-  private constructor(server: Server, options: TcpOptions, handlers: ConnectionHandlers) {
+  private constructor(server: Server, sockets: StreamSockets, options: TcpOptions, handlers: ConnectionHandlers) {
     this.#server = server;
+    this.#sockets = sockets;
     this.#options = options;
     this.#handlers = handlers;
   }
 
-  static listen(at: ListenAddress, options: TcpOptions, handlers: ConnectionHandlers): Promise<TcpTransport> {
-    const server = createServer();
-    const transport = new TcpTransport(server, options, handlers);
+  static listen(at: ListenAddress, sockets: StreamSockets, options: TcpOptions, handlers: ConnectionHandlers): Promise<StreamTransport> {
+    const server = sockets.createServer();
+    const transport = new StreamTransport(server, sockets, options, handlers);
     server.maxConnections = options.maxConnections;
-    server.on('connection', (socket) => transport.#accept(socket));
+    server.on('connection', (socket: Socket) => {
+      if (transport.#admit(socket) && sockets.readyEvent === 'connection') transport.#adopt(socket, true);
+    });
+    if (sockets.readyEvent !== 'connection') server.on(sockets.readyEvent, (socket: Socket) => transport.#adopt(socket, true));
     // Node closes connections beyond maxConnections itself and says so here.
     server.on('drop', () => transport.#refused.total++);
     return new Promise((resolve, reject) => {
@@ -88,56 +130,53 @@ export class TcpTransport {
     return this.#byId.get(connectionId)?.isOpen ?? false;
   }
 
-  async send(data: Buffer, address: string, port: number, connectionId?: number): Promise<void> {
+  async send(data: Buffer, address: string, port: number, connectionId?: number, serverName?: string): Promise<void> {
     const named = connectionId === undefined ? undefined : this.#byId.get(connectionId);
-    const connection = named?.isOpen ? named : (this.#byPeer.get(peerKey(address, port)) ?? (await this.#connect(address, port)));
+    const connection = named?.isOpen ? named : (this.#byPeer.get(peerKey(address, port)) ?? (await this.#connect(address, port, serverName)));
     return connection.write(data);
   }
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const connection of this.#byId.values()) connection.close();
+    for (const socket of this.#accepted) socket.destroy();
     await closed;
   }
 
-  #connect(address: string, port: number): Promise<TcpConnection> {
+  #connect(address: string, port: number, serverName: string | undefined): Promise<StreamConnection> {
     const key = peerKey(address, port);
     let pending = this.#connecting.get(key);
     if (pending) return pending;
-    pending = new Promise<TcpConnection>((resolve, reject) => {
-      const socket = connect({ host: address, port });
-      const timedOut = () => socket.destroy(new Error(`TCP connect to ${key} timed out`));
-      socket.setTimeout(this.#options.connectTimeoutMs, timedOut);
-      socket.once('error', reject);
-      socket.once('connect', () => {
-        socket.off('error', reject);
-        socket.off('timeout', timedOut);
-        resolve(this.#adopt(socket, false));
-      });
-    }).finally(() => this.#connecting.delete(key));
+    pending = this.#sockets
+      .connect(address, port, serverName, this.#options.connectTimeoutMs)
+      .then((socket) => this.#adopt(socket, false))
+      .finally(() => this.#connecting.delete(key));
     this.#connecting.set(key, pending);
     return pending;
   }
 
-  #accept(socket: Socket): void {
+  /** Counts an accepted socket against its address's limit, or closes it; false when closed. */
+  #admit(socket: Socket): boolean {
     const address = unmapIpv4(socket.remoteAddress ?? '').toLowerCase();
     const open = this.#acceptedPerAddress.get(address) ?? 0;
     if (open >= this.#options.maxConnectionsPerAddress) {
       this.#refused.perAddress++;
       socket.destroy();
-      return;
+      return false;
     }
     this.#acceptedPerAddress.set(address, open + 1);
+    this.#accepted.add(socket);
     socket.once('close', () => {
+      this.#accepted.delete(socket);
       const left = (this.#acceptedPerAddress.get(address) ?? 1) - 1;
       if (left > 0) this.#acceptedPerAddress.set(address, left);
       else this.#acceptedPerAddress.delete(address);
     });
-    this.#adopt(socket, true);
+    return true;
   }
 
-  #adopt(socket: Socket, accepted: boolean): TcpConnection {
-    const connection = new TcpConnection(this.#nextId++, socket, this.#options, {
+  #adopt(socket: Socket, accepted: boolean): StreamConnection {
+    const connection = new StreamConnection(nextConnectionId++, socket, this.#options, {
       ...this.#handlers,
       closed: (closed) => {
         this.#byId.delete(closed.id);
