@@ -100,6 +100,8 @@ export interface CallOptions {
   timeoutSeconds?: number;
   /** The scenario's own keywords, beside `dialled`. */
   keys?: SippRun['keys'];
+  /** The phone's own address (127.0.0.1 by default): another one where 127.0.0.1 is a gateway's, whose calls are the carrier's. */
+  localIp?: string;
 }
 
 /** A user's phone calls `dialled` through the router (authenticating on the 407). */
@@ -107,6 +109,7 @@ export function userCalls(server: TestRouter, user: string, dialled: string, sce
   return startSipp({
     scenario,
     target: { port: server.udpPort },
+    ...(options.localIp ? { localIp: options.localIp } : {}),
     accounts: [account(user)],
     keys: { ...options.keys, dialled },
     pauseMs: options.pauseMs ?? 500,

@@ -1,16 +1,17 @@
 /**
  * A phone driven step by step from a test, for what one sipp scenario
  * cannot do: take a call and place another at the same time, then name one
- * dialog inside the other (an attended transfer's REFER with Replaces).
- * It listens on a registered phone's port, answers NOTIFY and BYE with 200
- * by itself, and keeps every message it receives.
+ * dialog inside the other (an attended transfer's REFER with Replaces); or
+ * speak SIP over TLS, which Debian's sipp is built without. Over UDP it
+ * listens on a registered phone's port; over TLS it keeps one connection to
+ * the router and registers through it. It answers NOTIFY and BYE with 200 by
+ * itself, and keeps every message it receives.
  */
-import { createSocket, type Socket } from 'node:dgram';
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answerChallenge, parseDigestChallenge } from '../../../src/sip/auth/index.js';
-import { parseMessage, type SipMessage, type SipRequest, type SipResponse } from '../../../src/sip/message/index.js';
+import type { SipMessage, SipRequest, SipResponse } from '../../../src/sip/message/index.js';
+import { tlsServerWire, tlsWire, udpWire, type PhoneWire } from './phone-wire.js';
 import type { SippAccount } from './sipp.js';
 
 /** One side's view of a dialog: what its requests are built from. */
@@ -29,28 +30,55 @@ export interface PhoneDialog {
 
 export class ScriptedPhone {
   readonly received: SipMessage[] = [];
-  readonly #socket: Socket;
+  #wire!: PhoneWire;
   #waiters: { match: (message: SipMessage) => boolean; resolve: (message: SipMessage) => void }[] = [];
 
-  private constructor(
-    socket: Socket,
-    readonly port: number,
-    private readonly routerPort: number,
-  ) {
-    this.#socket = socket;
-    socket.on('message', (data) => this.#receive(data));
-  }
+  private constructor() {}
 
   /** Listens on `port` (a registered phone's) and sends to the router on `routerPort`. */
   static async listen(port: number, routerPort: number): Promise<ScriptedPhone> {
-    const socket = createSocket('udp4');
-    socket.bind(port, '127.0.0.1');
-    await once(socket, 'listening');
-    return new ScriptedPhone(socket, port, routerPort);
+    const phone = new ScriptedPhone();
+    phone.#wire = await udpWire(port, routerPort, (message) => phone.#receive(message));
+    return phone;
+  }
+
+  /** Connects to the router's TLS port, trusting `ca`; register() binds this connection. */
+  static async overTls(routerTlsPort: number, ca: Buffer): Promise<ScriptedPhone> {
+    const phone = new ScriptedPhone();
+    phone.#wire = await tlsWire(routerTlsPort, ca, (message) => phone.#receive(message));
+    return phone;
+  }
+
+  /** A carrier over TLS: listens with `certificate` and answers the router over the connection it opens. */
+  static async listenTls(certificate: { certPem: Buffer; keyPem: Buffer }): Promise<ScriptedPhone & { serverNames: string[] }> {
+    const phone = new ScriptedPhone();
+    const wire = await tlsServerWire(certificate, (message) => phone.#receive(message));
+    phone.#wire = wire;
+    return Object.assign(phone, { serverNames: wire.serverNames });
+  }
+
+  get port(): number {
+    return this.#wire.port;
   }
 
   close(): void {
-    this.#socket.close();
+    this.#wire.close();
+  }
+
+  /** Registers as `account`, answering the 401 once; the final status. */
+  async register(account: SippAccount, expires = 60): Promise<number> {
+    const callId = `${randomUUID()}@scripted`;
+    const aor = `<sip:${account.user}@${account.domain}>`;
+    const uri = `sip:${account.domain}`;
+    const register = (seq: number, extra: Record<string, string>) =>
+      this.#send(`REGISTER ${uri} SIP/2.0`, { via: this.#via(`z9hG4bK-${randomUUID()}`), from: `${aor};tag=${randomUUID().slice(0, 8)}`, to: aor, 'call-id': callId, cseq: `${seq} REGISTER`, contact: this.#contact(account.user), expires: String(expires), 'max-forwards': '70', ...extra });
+    const isFinal = (seq: number) => (message: SipMessage) => message.type === 'response' && message.status >= 200 && message.headers.get('cseq') === `${seq} REGISTER` && message.headers.get('call-id') === callId;
+    register(1, {});
+    const challenge = (await this.next(isFinal(1), 'the 401 to our REGISTER')) as SipResponse;
+    const parsed = parseDigestChallenge(challenge.headers.get('www-authenticate') ?? '');
+    if (!parsed) return challenge.status;
+    register(2, { authorization: answerChallenge(parsed, { username: account.user, password: account.password, method: 'REGISTER', uri, nonceCount: 1 }) ?? '' });
+    return ((await this.next(isFinal(2), 'the answer to our authenticated REGISTER')) as SipResponse).status;
   }
 
   /** The next received message that matches (already received ones included), or a failure after `timeoutMs`. */
@@ -119,10 +147,7 @@ export class ScriptedPhone {
     return (await this.next(final, `the answer to our ${method}`)) as SipResponse;
   }
 
-  #receive(data: Buffer): void {
-    const parsed = parseMessage(data);
-    if (!parsed.ok) return;
-    const message = parsed.message;
+  #receive(message: SipMessage): void {
     this.received.push(message);
     if (message.type === 'request' && (message.method === 'NOTIFY' || message.method === 'BYE')) this.#respond(message, 200, 'OK', { to: message.headers.get('to') ?? '' });
     for (const waiter of this.#waiters.filter((candidate) => candidate.match(message))) {
@@ -143,15 +168,15 @@ export class ScriptedPhone {
 
   #send(startLine: string, headers: Record<string, string>, body = ''): void {
     const lines = [startLine, ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`), `content-length: ${Buffer.byteLength(body)}`, '', body];
-    this.#socket.send(lines.join('\r\n'), this.routerPort, '127.0.0.1');
+    this.#wire.send(lines.join('\r\n'));
   }
 
   #via(branch: string): string {
-    return `SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`;
+    return `SIP/2.0/${this.#wire.transport} 127.0.0.1:${this.port};branch=${branch};rport`;
   }
 
-  #contact(): string {
-    return `<sip:scripted@127.0.0.1:${this.port}>`;
+  #contact(user = 'scripted'): string {
+    return `<sip:${user}@127.0.0.1:${this.port}${this.#wire.transport === 'TLS' ? ';transport=tls' : ''}>`;
   }
 }
 
