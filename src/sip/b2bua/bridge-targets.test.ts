@@ -222,6 +222,18 @@ test('a sipUri endpoint: user@host, or a whole URI with transport=tcp', async ()
   assert.equal(whole.target.to, '<sip:400@192.0.2.78>');
 });
 
+test('a sipUri endpoint over TLS: a sips: URI or transport=tls, port 5061 by default, its host the name the certificate must bear', async () => {
+  const { ctx } = context();
+  const [sips] = await forksOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'sips:500@192.0.2.79' }]));
+  assert.deepEqual(sips.target.destination, { transport: 'tls', address: '192.0.2.79', port: 5061 });
+  assert.equal(formatUri(sips.target.requestUri), 'sips:500@192.0.2.79');
+  assert.equal(sips.target.to, '<sips:500@192.0.2.79>');
+  const [named] = await forksOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'sip:600@localhost:5071;transport=tls' }]));
+  assert.equal(named.target.destination.transport, 'tls');
+  assert.equal(named.target.destination.port, 5071);
+  assert.equal(named.target.destination.serverName, 'localhost');
+});
+
 test('a sipUri endpoint that is not a SIP URI is INVALID_NUMBER_FORMAT', async () => {
   const { ctx } = context();
   assert.equal(await causeOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'tel:+380441234567' }])), 'INVALID_NUMBER_FORMAT');

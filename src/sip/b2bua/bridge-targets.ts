@@ -181,8 +181,9 @@ function sipUriOf(endpoint: BridgeEndpoint): SipUri | undefined {
   return parsed.ok && parsed.value.scheme !== 'tel' ? parsed.value : undefined;
 }
 
+/** A sips: URI's To stays sips (RFC 3261 §26.2.2: the request is meant to be secured end to end). */
 function formatSip(uri: SipUri): string {
-  return formatUri({ ...uri, scheme: 'sip', params: new Map(), headers: new Map() });
+  return formatUri({ ...uri, params: new Map(), headers: new Map() });
 }
 
 async function resolveHost(host: string): Promise<string | undefined> {

@@ -19,8 +19,10 @@ export interface PhoneAccount {
   user: string;
   domain: string;
   password: string;
-  /** The router's UDP port on 127.0.0.1. */
+  /** The router's UDP port on 127.0.0.1 (its TLS port with `tlsCaFile`). */
   routerPort: number;
+  /** Over TLS: the CA file (PEM) that signs the router's certificate. */
+  tlsCaFile?: string;
 }
 
 export interface Softphone {
@@ -124,9 +126,11 @@ async function launchBaresip(
 ): Promise<{ phone: ChildProcess; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'interop-baresip-'));
   const [sipPort, rtpPort] = [await freeUdpPort(), await freeUdpPort()];
-  await writeBaresipConfig(dir, { sipPort, rtpPort, say: options.say, modules: options.modules, appModules: options.appModules, lines: options.lines });
-  const { user, domain, password, routerPort } = account;
-  await writeFile(join(dir, 'accounts'), `<sip:${user}@${domain}>;auth_pass=${password};outbound="sip:127.0.0.1:${routerPort}";regint=60${options.accountParams ?? ''}\n`);
+  const { user, domain, password, routerPort, tlsCaFile } = account;
+  const lines = [...(options.lines ?? []), ...(tlsCaFile ? [`sip_cafile ${tlsCaFile}`] : [])];
+  await writeBaresipConfig(dir, { sipPort, rtpPort, say: options.say, modules: options.modules, appModules: options.appModules, lines });
+  const tls = tlsCaFile ? ';transport=tls' : '';
+  await writeFile(join(dir, 'accounts'), `<sip:${user}@${domain}${tls}>;auth_pass=${password};outbound="sip:127.0.0.1:${routerPort}${tls}";regint=60${options.accountParams ?? ''}\n`);
   if (options.contacts) await writeFile(join(dir, 'contacts'), `${options.contacts.join('\n')}\n`);
   // Its console on stdin and stdout when the test reads what it prints (the stdio module).
   const phone = spawn('baresip', ['-f', dir], { stdio: options.console === 'stdio' ? 'pipe' : 'ignore' });
