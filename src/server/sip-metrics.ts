@@ -26,7 +26,7 @@ const GAUGES: readonly [keyof SipGauges, string, string][] = [
   ['subscriptions', 'callrouter_sip_subscriptions', 'Live SUBSCRIBE subscriptions (BLF, MWI, presence); at sip.subscriptions.maxSubscriptions new ones get 503'],
   ['activeCalls', 'callrouter_calls_in_progress', 'Calls in progress on the built-in SIP server, answered or not'],
   ['callsInSetup', 'callrouter_calls_in_setup', 'Calls not yet answered; beyond sip.calls.maxInSetup new INVITEs get 503'],
-  ['tcpConnections', 'callrouter_sip_tcp_connections', 'Open SIP TCP connections, accepted and our own'],
+  ['tcpConnections', 'callrouter_sip_tcp_connections', 'Open SIP TCP and TLS connections, accepted and our own'],
   [
     'receiveQueueDelayMs',
     'callrouter_sip_receive_queue_ms',
@@ -54,7 +54,7 @@ export function createSipMetrics(registry: Registry, gauges: SipReadings): SipOb
   }
   new Counter({
     name: 'callrouter_sip_tcp_connections_refused_total',
-    help: 'TCP connections closed on arrival, by the sip.tcp limit that refused them',
+    help: 'TCP and TLS connections closed on arrival, by the sip.tcp limit that refused them',
     labelNames: ['limit'],
     registers: [registry],
     collect() {

@@ -292,12 +292,12 @@ export class SipServer {
     return this.#registrar.contacts(domain, user);
   }
 
-  /** Open SIP TCP connections. */
+  /** Open SIP TCP and TLS connections. */
   get tcpConnections(): number {
     return this.#transport.tcpConnectionCount;
   }
 
-  /** TCP connections closed on arrival, by the limit that refused them. */
+  /** TCP and TLS connections closed on arrival, by the limit that refused them. */
   get refusedTcpConnections(): Readonly<RefusedConnections> {
     return this.#transport.refusedTcpConnections;
   }

@@ -5,9 +5,12 @@
  * sipp has no TLS, so the TLS phone is scripted with Node's tls).
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { makeTestCertificates, type TestCertificates } from '../support/tls-certificates.js';
-import { allCdrs, allOk, findCdr, INTERNAL_SCHEMA, newCdrs, phoneAnswers, registerPhone, stopAll, userCalls, type BackgroundSipp } from '../support/sip/calls.js';
+import { allCdrs, allOk, findCdr, INTERNAL_SCHEMA, newCdrs, phoneAnswers, registerPhone, stateOf, stopAll, userCalls, waitForState, type BackgroundSipp } from '../support/sip/calls.js';
 import { account, DOMAIN, startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { ScriptedPhone } from '../support/sip/scripted-phone.js';
 import type { SipRequest } from '../../src/sip/message/index.js';
@@ -36,16 +39,18 @@ async function tlsPhone(user: string): Promise<ScriptedPhone> {
   return phone;
 }
 
-test('a phone registers over TLS with digest authentication; its binding is its TLS connection', async () => {
-  const phone = await tlsPhone('101');
+test('a phone registers over TLS with digest authentication; its binding is its TLS connection, and unreachable once that closes', async () => {
+  const phone = await tlsPhone('103');
   try {
-    const [binding] = server.router.sip.contacts(DOMAIN, '101');
+    const [binding] = server.router.sip.contacts(DOMAIN, '103');
     assert.equal(binding?.source.transport, 'tls');
     assert.equal(binding?.source.port, phone.port);
     assert.match(binding?.contact ?? '', /;transport=tls/);
+    assert.equal(stateOf(server, '103'), 'onhook');
   } finally {
     phone.close();
   }
+  assert.equal(await waitForState(server, '103', 'nonreg'), 'nonreg', 'the phone whose TLS connection closed is not registered');
 });
 
 test('a TLS phone calls a UDP phone: the router answers over TLS with a Contact that says transport=tls at its TLS port', async () => {
@@ -83,5 +88,17 @@ test('a UDP phone calls a TLS phone: the INVITE comes over the connection the TL
   } finally {
     stopAll([caller]);
     phone.close();
+  }
+});
+
+test('a router whose TLS key is not its certificate’s does not start, and says which setting is wrong', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'callrouter-e2e-'));
+  try {
+    await assert.rejects(
+      startTestRouter({ dir, sip: { tls: { cert: certificates.trusted.cert, key: certificates.untrusted.key, port: 0 } } }),
+      (error: Error) => error.name === 'ConfigError' && /sip\.tls\.key: not the private key of the certificate in sip\.tls\.cert/.test(error.message),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -203,6 +203,18 @@ test('only gateways with register: true and credentials register; TCP gateways g
   registrations.stop();
 });
 
+test('a TLS gateway registers over TLS with a Contact that says transport=tls', () => {
+  const { carrier, registrations } = setup({ destination: { ...CARRIER, transport: 'tls', port: 5061, serverName: 'sip.carrier.example' }, gateways: [gateway({ transport: 'tls' })] });
+  registrations.start();
+  const request = carrier.last.request;
+  assert.match(request.headers.get('via') ?? '', /^SIP\/2\.0\/TLS /);
+  assert.equal(carrier.last.destination.serverName, 'sip.carrier.example');
+  const contact = parseContact(request.headers.get('contact') ?? '');
+  assert.ok(contact.ok && contact.value !== '*');
+  assert.equal(contact.value.uri.params.get('transport'), 'tls');
+  registrations.stop();
+});
+
 test('status changes are reported for metrics', () => {
   const { carrier, registrations, changes } = setup();
   registrations.start();
