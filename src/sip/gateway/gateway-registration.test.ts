@@ -194,26 +194,27 @@ test('only gateways with register: true and credentials register; TCP gateways g
     ['trunk'],
   );
   registrations.start();
-  const request = carrier.last.request;
-  assert.match(request.headers.get('via') ?? '', /^SIP\/2\.0\/TCP /);
-  assert.equal(carrier.last.destination.transport, 'tcp');
-  const contact = parseContact(request.headers.get('contact') ?? '');
-  assert.ok(contact.ok && contact.value !== '*');
-  assert.equal(contact.value.uri.params.get('transport'), 'tcp');
+  assertRegisteredOver(carrier, 'tcp');
   registrations.stop();
 });
 
 test('a TLS gateway registers over TLS with a Contact that says transport=tls', () => {
   const { carrier, registrations } = setup({ destination: { ...CARRIER, transport: 'tls', port: 5061, serverName: 'sip.carrier.example' }, gateways: [gateway({ transport: 'tls' })] });
   registrations.start();
-  const request = carrier.last.request;
-  assert.match(request.headers.get('via') ?? '', /^SIP\/2\.0\/TLS /);
+  assertRegisteredOver(carrier, 'tls');
   assert.equal(carrier.last.destination.serverName, 'sip.carrier.example');
-  const contact = parseContact(request.headers.get('contact') ?? '');
-  assert.ok(contact.ok && contact.value !== '*');
-  assert.equal(contact.value.uri.params.get('transport'), 'tls');
   registrations.stop();
 });
+
+/** The last REGISTER went over `transport`, its Via and Contact saying so. */
+function assertRegisteredOver(carrier: FakeCarrier, transport: 'tcp' | 'tls'): void {
+  const request = carrier.last.request;
+  assert.match(request.headers.get('via') ?? '', new RegExp(`^SIP/2\\.0/${transport.toUpperCase()} `));
+  assert.equal(carrier.last.destination.transport, transport);
+  const contact = parseContact(request.headers.get('contact') ?? '');
+  assert.ok(contact.ok && contact.value !== '*');
+  assert.equal(contact.value.uri.params.get('transport'), transport);
+}
 
 test('status changes are reported for metrics', () => {
   const { carrier, registrations, changes } = setup();
