@@ -154,6 +154,36 @@ describe('TLS transport on loopback', { timeout: 30_000 }, () => {
   });
 });
 
+describe('TLS under sip.tcp limits', { timeout: 30_000 }, () => {
+  it('one address gets only so many TLS connections, counted before their handshake; a silent one is closed', async () => {
+    const certificates = makeTestCertificates();
+    const credentials = { cert: certificates.trusted.certPem, key: certificates.trusted.keyPem, requireClientCertificate: false };
+    const layer = new TransportLayer({ address: '127.0.0.1', port: 0, transports: ['udp'], tcp: { maxConnectionsPerAddress: 1, firstMessageTimeoutMs: 2000 }, tls: { port: 0, credentials } });
+    await layer.listen();
+    const port = layer.localAddress('tls')?.port ?? 0;
+    const open = () => {
+      const socket = connect({ host: '127.0.0.1', port, ca: certificates.trusted.certPem, servername: 'localhost' });
+      socket.on('error', () => {});
+      return socket;
+    };
+    try {
+      const firstClosed = once(layer, 'connectionClosed') as Promise<[Source]>;
+      const first = open();
+      await once(first, 'secureConnect');
+      const refused = open();
+      await new Promise((resolve) => refused.once('close', resolve));
+      assert.deepEqual(layer.refusedTcpConnections, { perAddress: 1, total: 0 });
+      assert.equal(layer.tcpConnectionCount, 1);
+      const [closed] = await firstClosed;
+      assert.equal(closed.transport, 'tls');
+      assert.equal(layer.tcpConnectionCount, 0, 'the connection that sent nothing was closed');
+    } finally {
+      await layer.close();
+      certificates.remove();
+    }
+  });
+});
+
 describe('TLS with client certificates required', { timeout: 30_000 }, () => {
   it('refuses a peer without a certificate and accepts one the CA bundle signs', async () => {
     const certificates = makeTestCertificates();
