@@ -1,6 +1,7 @@
 /**
  * A phone over TLS (RFC 3261 §26.2): it registers with digest
- * authentication over its one TLS connection, calls a phone on UDP and is
+ * authentication over its one TLS connection, calls a phone on UDP (at a
+ * `sips:` URI, routed as `sip:` would be) and is
  * called by it — the router's requests to it reuse that connection (Debian's
  * sipp has no TLS, so the TLS phone is scripted with Node's tls).
  */
@@ -53,12 +54,12 @@ test('a phone registers over TLS with digest authentication; its binding is its 
   assert.equal(await waitForState(server, '103', 'nonreg'), 'nonreg', 'the phone whose TLS connection closed is not registered');
 });
 
-test('a TLS phone calls a UDP phone: the router answers over TLS with a Contact that says transport=tls at its TLS port', async () => {
+test('a TLS phone calls a UDP phone at a sips: URI: the router answers over TLS with a Contact that says transport=tls at its TLS port', async () => {
   const phone = await tlsPhone('101');
   const callee = await phoneAnswers(await registerPhone(server, '102'), 'answer-uas.xml', { pauseMs: 100 });
   try {
     const before = await allCdrs(server);
-    const dialog = await phone.call(account('101'), '102');
+    const dialog = await phone.call(account('101'), '102', 'sips');
     assert.equal(dialog.target, `sip:callrouter@127.0.0.1:${tlsPort};transport=tls`);
     const bye = await phone.request(dialog, 'BYE');
     assert.equal(bye.status, 200);

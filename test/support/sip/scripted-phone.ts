@@ -102,12 +102,12 @@ export class ScriptedPhone {
     return { callId: invite.headers.get('call-id') ?? '', local, remote, target: contact, localTag, remoteTag: tagOf(remote), seq: 0 };
   }
 
-  /** Calls `user` through the router as `account`, answering its 407 once; resolves once the call is answered and ACKed. */
-  async call(account: SippAccount, user: string): Promise<PhoneDialog> {
+  /** Calls `user` (at a `scheme` URI) through the router as `account`, answering its 407 once; resolves once the call is answered and ACKed. */
+  async call(account: SippAccount, user: string, scheme: 'sip' | 'sips' = 'sip'): Promise<PhoneDialog> {
     const callId = `${randomUUID()}@scripted`;
     const localTag = randomUUID().slice(0, 8);
-    const local = `<sip:${account.user}@${account.domain}>;tag=${localTag}`;
-    const uri = `sip:${user}@${account.domain}`;
+    const local = `<${scheme}:${account.user}@${account.domain}>;tag=${localTag}`;
+    const uri = `${scheme}:${user}@${account.domain}`;
     const invite = (seq: number, extra: Record<string, string>) => {
       const branch = `z9hG4bK-${randomUUID()}`;
       this.#send(`INVITE ${uri} SIP/2.0`, { via: this.#via(branch), from: local, to: `<${uri}>`, 'call-id': callId, cseq: `${seq} INVITE`, contact: this.#contact(), 'max-forwards': '70', 'content-type': 'application/sdp', ...extra }, sdp(this.port + 4));
