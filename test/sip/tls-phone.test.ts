@@ -1,9 +1,9 @@
 /**
  * A phone over TLS (RFC 3261 §26.2): it registers with digest
  * authentication over its one TLS connection, calls a phone on UDP (at a
- * `sips:` URI, routed as `sip:` would be) and is
- * called by it — the router's requests to it reuse that connection (Debian's
- * sipp has no TLS, so the TLS phone is scripted with Node's tls).
+ * `sips:` URI, routed as a `sip:` one would be) and is called by it — the
+ * router's requests to it reuse that connection (Debian's sipp has no TLS,
+ * so the TLS phone is scripted with Node's tls).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
