@@ -29,7 +29,12 @@ export function makeTestCertificates(): TestCertificates {
   const make = (name: string, commonName: string): CertificateFiles => {
     const cert = join(dir, `${name}.crt`);
     const key = join(dir, `${name}.key`);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-days', '1', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    try {
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${commonName}`, '-days', '1', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the TLS tests make their certificates with openssl: sudo apt-get install openssl');
+      throw error;
+    }
     return { cert, key, certPem: readFileSync(cert), keyPem: readFileSync(key) };
   };
   return { dir, trusted: make('trusted', 'callrouter test'), untrusted: make('untrusted', 'impostor'), remove: () => rmSync(dir, { recursive: true, force: true }) };
