@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { SimulatedClock } from '../clock.js';
 import { CallTraceRecorder } from './call-trace-recorder.js';
-import type { CallTraceRecord } from './call-traces.js';
+import type { SerializedCallTrace } from './call-traces.js';
 import { SqliteCdrWriterWorker } from './sqlite/cdr-writer-client.js';
 import { openSqliteCdrStore } from './sqlite/store.js';
 
@@ -84,7 +84,7 @@ describe('call traces', () => {
   it('expire with the CDRs (same retention)', async () => {
     const clock = new SimulatedClock(new Date('2026-12-05T10:00:00Z'));
     const store = openSqliteCdrStore({ path: join(directory, 'retention', 'cdr.sqlite'), retentionDays: 30, clock });
-    const trace = (uuid: string, startedAt: string): CallTraceRecord => ({ uuid, domain: 'example.com', startedAt, events: [end], droppedEvents: 0 });
+    const trace = (uuid: string, startedAt: string): SerializedCallTrace => ({ uuid, domain: 'example.com', startedAt, events: [JSON.stringify(end)], ends: [0], droppedEvents: 0 });
     await store.saveTraces([trace('old', '2026-10-01T00:00:00Z'), trace('recent', '2026-12-01T00:00:00Z')]);
     store.purgeExpired();
     assert.equal(await store.callTrace('old'), undefined);

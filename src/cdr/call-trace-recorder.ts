@@ -1,15 +1,16 @@
 /**
  * Keeps the trace of every call while its flow runs and stores it, off the
- * call path, once the flow is over: events are collected in memory up to a
- * number (steps past it are counted, not kept; `end` events always are) —
- * the byte cap is the store's, applied where the events are serialized, off
- * this thread —, finished traces are handed to the sink together, at most
+ * call path, once the flow is over: events are collected in memory, each as
+ * its JSON (a step's objects — its arguments, variables, notes — took twice
+ * the memory for as long as the call lasted), up to a number (steps past it
+ * are counted, not kept; `end` events always are) — the byte cap is the
+ * store's, applied off this thread —, finished traces are handed to the sink together, at most
  * every `batchDelayMs` (one message to the writer thread and one transaction
  * for all of them). A trace the sink cannot store is logged with the
  * call's uuid; the call is never affected. Until it is stored, a trace is
  * readable here, so a call in progress shows its steps so far.
  */
-import type { CallTraceRecord, CallTraceSink } from './call-traces.js';
+import type { CallTraceRecord, CallTraceSink, SerializedCallTrace } from './call-traces.js';
 
 /** What the recorder reads of an event: its kind (`step` or `end`). */
 export interface RecordedEvent {
@@ -29,7 +30,7 @@ export interface CallTraceRecorderOptions {
 const DEFAULT_BATCH_DELAY_MS = 100;
 
 interface Collecting {
-  record: CallTraceRecord;
+  record: SerializedCallTrace;
   /** The call's domain, which its route names after the flow began. */
   domainOf(): string;
 }
@@ -38,7 +39,7 @@ export class CallTraceRecorder {
   readonly #options: CallTraceRecorderOptions;
   /** Traces of calls whose flow runs, and finished ones not yet stored. */
   readonly #traces = new Map<string, Collecting>();
-  #queue: CallTraceRecord[] = [];
+  #queue: SerializedCallTrace[] = [];
   #scheduled: NodeJS.Timeout | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Traces stored and failed, for tests and metrics. */
@@ -51,19 +52,23 @@ export class CallTraceRecorder {
   /** A call's flow starts: its trace (no steps yet) is readable from now on. */
   begin(uuid: string, domainOf: () => string): void {
     if (this.#traces.has(uuid)) return;
-    const record = { uuid, domain: '', startedAt: this.#options.now().toISOString(), events: [], droppedEvents: 0 };
+    const record = { uuid, domain: '', startedAt: this.#options.now().toISOString(), events: [], ends: [], droppedEvents: 0 };
     this.#traces.set(uuid, { record, domainOf });
   }
 
-  /** One event of a begun call's flow. Never throws; costs the call path no serialization. */
+  /** One event of a begun call's flow. Never throws: an event that has no JSON is counted as dropped. */
   add(uuid: string, event: RecordedEvent): void {
     const trace = this.#traces.get(uuid);
     if (!trace) return;
-    if (event.type !== 'end' && trace.record.events.length >= this.#options.maxEvents) {
-      trace.record.droppedEvents++;
+    const { record } = trace;
+    const isEnd = event.type === 'end';
+    const json = isEnd || record.events.length < this.#options.maxEvents ? jsonOf(event) : undefined;
+    if (json === undefined) {
+      record.droppedEvents++;
       return;
     }
-    trace.record.events.push(event);
+    if (isEnd) record.ends.push(record.events.length);
+    record.events.push(json);
   }
 
   /** The call's flow (disconnect handlers included) is over: its trace is stored. */
@@ -79,7 +84,9 @@ export class CallTraceRecorder {
   /** The trace of a call whose flow runs, or whose trace is not stored yet. */
   current(uuid: string): CallTraceRecord | undefined {
     const trace = this.#traces.get(uuid);
-    return trace && { ...trace.record, domain: safely(trace.domainOf), events: [...trace.record.events] };
+    if (!trace) return undefined;
+    const { uuid: id, startedAt, events, droppedEvents } = trace.record;
+    return { uuid: id, domain: safely(trace.domainOf), startedAt, events: events.map((json) => JSON.parse(json) as unknown), droppedEvents };
   }
 
   /** Resolves when every finished trace is stored (or logged as failed). */
@@ -108,6 +115,14 @@ export class CallTraceRecorder {
       for (const trace of batch) if (this.#traces.get(trace.uuid)?.record === trace) this.#traces.delete(trace.uuid);
     });
     this.#inFlight.add(tracked);
+  }
+}
+
+function jsonOf(event: RecordedEvent): string | undefined {
+  try {
+    return JSON.stringify(event);
+  } catch {
+    return undefined;
   }
 }
 

@@ -26,10 +26,22 @@ export interface CallTraceLookup {
   domain?: string;
 }
 
+/**
+ * A trace as the recorder holds it and hands it to the store: each event is
+ * its JSON already, made when the event came — a call in progress holds a
+ * few strings rather than each step's objects.
+ */
+export interface SerializedCallTrace extends Omit<CallTraceRecord, 'events'> {
+  /** Each event's JSON, in order. */
+  events: string[];
+  /** Where in `events` the `end` events are: the size cap always keeps them. */
+  ends: number[];
+}
+
 /** Where complete traces are stored. */
 export interface CallTraceSink {
   /** Resolves once the traces are durable; rejects when they could not be stored. */
-  saveTraces(traces: readonly CallTraceRecord[]): Promise<void>;
+  saveTraces(traces: readonly SerializedCallTrace[]): Promise<void>;
 }
 
 export interface CallTraceStore extends CallTraceSink {

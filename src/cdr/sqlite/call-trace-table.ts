@@ -1,15 +1,14 @@
 /**
  * The `call_trace` table of the CDR database: one row per call, events as
- * JSON, purged with the CDRs. The size cap is applied here, where the events
- * are serialized anyway (off the SIP thread): steps past it are counted, not
- * kept; `end` events always are.
+ * JSON, purged with the CDRs. The size cap is applied here (off the SIP
+ * thread): steps past it are counted, not kept; `end` events always are.
  */
 import type Database from 'better-sqlite3';
-import { DEFAULT_CALL_TRACE_MAX_BYTES, type CallTraceLookup, type CallTraceRecord } from '../call-traces.js';
+import { DEFAULT_CALL_TRACE_MAX_BYTES, type CallTraceLookup, type CallTraceRecord, type SerializedCallTrace } from '../call-traces.js';
 
 export interface CallTraceTable {
   /** Inserts (or replaces) the traces in one IMMEDIATE transaction, each capped. */
-  save(traces: readonly CallTraceRecord[]): void;
+  save(traces: readonly SerializedCallTrace[]): void;
   find(uuid: string, options?: CallTraceLookup): CallTraceRecord | undefined;
   /** Deletes traces of calls that started before `cutoffMs`; returns how many. */
   purgeBefore(cutoffMs: number): number;
@@ -27,11 +26,11 @@ export function callTraceTable(db: Database.Database, maxBytes = DEFAULT_CALL_TR
   const insert = db.prepare('INSERT OR REPLACE INTO call_trace (uuid, domain, started_ms, events, dropped_events) VALUES (?, ?, ?, ?, ?)');
   const select = db.prepare('SELECT uuid, domain, started_ms, events, dropped_events FROM call_trace WHERE uuid = ?');
   const purge = db.prepare('DELETE FROM call_trace WHERE started_ms < ?');
-  const saveAll = db.transaction((traces: readonly CallTraceRecord[]) => {
+  const saveAll = db.transaction((traces: readonly SerializedCallTrace[]) => {
     for (const trace of traces) {
       const startedMs = Date.parse(trace.startedAt);
       if (!Number.isFinite(startedMs)) throw new Error(`the trace of call ${trace.uuid} has no valid start time: ${JSON.stringify(trace.startedAt)}`);
-      const { json, dropped } = cappedEvents(trace.events, maxBytes);
+      const { json, dropped } = cappedEvents(trace, maxBytes);
       insert.run(trace.uuid, trace.domain, startedMs, json, trace.droppedEvents + dropped);
     }
   });
@@ -53,14 +52,13 @@ export function callTraceTable(db: Database.Database, maxBytes = DEFAULT_CALL_TR
 }
 
 /** The events as a JSON array of at most `maxBytes` of steps (ends always kept), and how many steps did not fit. */
-function cappedEvents(events: readonly unknown[], maxBytes: number): { json: string; dropped: number } {
+function cappedEvents({ events, ends }: SerializedCallTrace, maxBytes: number): { json: string; dropped: number } {
   const kept: string[] = [];
   let bytes = 0;
   let dropped = 0;
-  for (const event of events) {
-    const json = JSON.stringify(event) ?? 'null';
-    const isEnd = (event as { type?: unknown } | null)?.type === 'end';
-    if (!isEnd && bytes + json.length > maxBytes) {
+  for (let index = 0; index < events.length; index++) {
+    const json = events[index];
+    if (!ends.includes(index) && bytes + json.length > maxBytes) {
       dropped++;
       continue;
     }

@@ -14,7 +14,7 @@
  * do: an idle writer does not keep the process alive.
  */
 import type { Worker } from 'node:worker_threads';
-import type { CallTraceRecord, CallTraceSink } from '../call-traces.js';
+import type { CallTraceSink, SerializedCallTrace } from '../call-traces.js';
 import type { LegBatchResult, LegCdrSink, LegWriteEntry } from '../leg-cdr-writer.js';
 import { deserializeError, type CdrWriterWorkerData, type FromWorker, type ToWorker } from './cdr-writer-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
@@ -116,7 +116,7 @@ export class SqliteCdrWriterWorker implements LegCdrSink, CallTraceSink {
   }
 
   /** Stores calls' traces on the worker's connection; rejects when they could not be stored. */
-  saveTraces(traces: readonly CallTraceRecord[]): Promise<void> {
+  saveTraces(traces: readonly SerializedCallTrace[]): Promise<void> {
     if (traces.length === 0) return Promise.resolve();
     if (this.#closed) return Promise.reject(new Error('the CDR writer is closed'));
     const worker = this.#worker ?? this.#start();

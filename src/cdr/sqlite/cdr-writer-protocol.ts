@@ -1,7 +1,7 @@
 /** The messages between LegCdrWriter's SQLite worker (cdr-writer-worker.ts) and its client (cdr-writer-client.ts). */
 import type { CdrDocument } from '../store.js';
 import type { LegWriteEntry } from '../leg-cdr-writer.js';
-import type { CallTraceRecord } from '../call-traces.js';
+import type { SerializedCallTrace } from '../call-traces.js';
 import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
@@ -28,7 +28,7 @@ export interface SerializedError {
 
 export type ToWorker =
   | { type: 'write'; id: number; entries: readonly LegWriteEntry[] }
-  | { type: 'traces'; id: number; traces: readonly CallTraceRecord[] }
+  | { type: 'traces'; id: number; traces: readonly SerializedCallTrace[] }
   | { type: 'countries'; countries: DomainCountries }
   | { type: 'close' };
 
