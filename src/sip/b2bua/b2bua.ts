@@ -16,11 +16,11 @@ import { dialogKey, tagOf } from '../dialog/dialog.js';
 import { buildResponse, generateTag, parseNameAddr, type ExtraHeaders, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Binding } from '../registrar/index.js';
 import type { ServerTransaction, TransactionLayer } from '../transaction/index.js';
-import type { Source } from '../transport/index.js';
+import type { Destination, Source } from '../transport/index.js';
 import type { GatewayDirectory } from './bridge-targets.js';
 import { callerVariables } from './caller-variables.js';
 import { negotiateAsUas } from '../dialog/session-timer.js';
-import { limitCallDuration } from './call-duration-limit.js';
+import { OldestFirstDurationLimit } from './call-duration-limit.js';
 import { InboundLeg } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
@@ -73,10 +73,18 @@ export class B2bua {
   /** Calls in progress as applications reach them beyond their own (hangup/bridge by uuid, park, pickup). */
   readonly switchboard: SipSwitchboard;
   #tooManyInSetup = false;
+  readonly #durationLimit: OldestFirstDurationLimit;
+  // What every call is given, made once rather than a function per call for as long as it lasts.
+  readonly #localHost = (destination: Destination) => this.#stack.local.of(destination).host;
+  readonly #callWithCallerDialog = (callId: string, localTag: string, remoteTag: string) =>
+    [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers;
 
   constructor(options: B2buaOptions) {
     this.#options = options;
     this.#stack = { ...options.stack, dialogs: new Map() };
+    this.#durationLimit = new OldestFirstDurationLimit(this.#calls, options.maxCallDurationMs, this.#stack.clock, (uuid) =>
+      options.logger.warn({ uuid, maxSeconds: options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
+    );
     this.switchboard = new SipSwitchboard({
       stack: this.#stack,
       calls: () => this.#calls.keys(),
@@ -210,7 +218,7 @@ export class B2bua {
         contactsOf: this.#options.contactsOf,
         contactUnreachable: this.#options.contactUnreachable,
         gateways: this.#options.gateways,
-        localHost: (destination) => this.#stack.local.of(destination).host,
+        localHost: this.#localHost,
         maxForwards: Math.min(maxForwards - 1, DEFAULT_MAX_FORWARDS),
       },
       phoneState: this.#options.directory.phoneState,
@@ -221,16 +229,14 @@ export class B2bua {
       onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
-      callWithCallerDialog: (callId, localTag, remoteTag) => [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers,
+      callWithCallerDialog: this.#callWithCallerDialog,
       // The transferred party is routed as a user of the caller's domain dialling the Refer-To's number.
       routeTarget: (leg, media, variables) => this.switchboard.adoptTransferred(call, leg, media, variables, (transferred) => this.#options.onCall(transferred, origin)),
       callerCannotTransfer: origin.kind === 'user' ? undefined : 'only a call from one of our users can send the party it called elsewhere',
     });
     this.#calls.set(call, this.#stack.clock.now().getTime());
     call.ending.addEventListener('abort', () => this.#forget(call));
-    limitCallDuration(call, call.ending, this.#options.maxCallDurationMs, this.#stack.clock, (uuid) =>
-      this.#options.logger.warn({ uuid, maxSeconds: this.#options.maxCallDurationMs / 1000 }, 'call reached its maximum duration: ending it'),
-    );
+    this.#durationLimit.watch();
     this.#options.onCall(call, origin);
     // After routing, which names the call's domain (a call already refused has told its end).
     if (this.#calls.has(call)) this.#options.onCallEvent?.({ type: 'call.started', call: this.#summary(call) });

@@ -59,17 +59,18 @@ export class CallerMedia {
    * could not be given our media (it has ended).
    */
   async open(send: (session: SessionBody) => boolean): Promise<boolean> {
-    const { leg, engine } = this.#options;
+    const options = this.#options;
+    const { leg } = options;
     const offer = leg.offer;
     let session: MediaSession;
     let sdp: string;
     try {
       if (offer) {
-        const answered = await engine().answer(offer.body.toString('utf8'));
+        const answered = await options.engine().answer(offer.body.toString('utf8'));
         if (answered.kind === 'not-acceptable') return this.#refused(488, 'INCOMPATIBLE_DESTINATION', answered.reason);
         ({ session, sdp } = answered);
       } else {
-        ({ session, sdp } = await engine().offer());
+        ({ session, sdp } = await options.engine().offer());
         leg.setup.onAck = (ack) => void this.#acceptAckAnswer(session, ack);
       }
     } catch (error) {
@@ -92,8 +93,8 @@ export class CallerMedia {
 
   /** A call answered without our media gets it: a re-INVITE with our offer (RFC 3264 §8). Throws why it could not. */
   async takeOver(): Promise<LegMedia> {
-    const { leg, engine } = this.#options;
-    const { session, sdp } = await reinviteOntoOurMedia(leg, engine()).catch((error: Error) => {
+    const options = this.#options;
+    const { session, sdp } = await reinviteOntoOurMedia(options.leg, options.engine()).catch((error: Error) => {
       throw new Error(`the caller's media: ${error.message}`);
     });
     this.#sdp = sdp;
@@ -125,25 +126,26 @@ export class CallerMedia {
    * on a call not yet answered. Undefined: the bridge passes SDP through.
    */
   async forBridge(wanted: boolean): Promise<LegMedia | undefined> {
-    const { leg, log } = this.#options;
+    const options = this.#options;
+    const { leg } = options;
     if (this.#media || !wanted || (leg.pending && !leg.offer)) return this.#media;
     try {
       return await this.obtain();
     } catch (error) {
-      if (!leg.ended) log(`ringback without our media: ${(error as Error).message}`);
+      if (!leg.ended) options.log(`ringback without our media: ${(error as Error).message}`);
       return undefined;
     }
   }
 
   /** 183 with our SDP: the caller hears us before (and without) an answer. */
   async openEarly(): Promise<void> {
-    const { leg, progress, log } = this.#options;
+    const options = this.#options;
     const sent = await this.open((body) => {
-      if (!leg.pending) return false;
-      progress(body);
+      if (!options.leg.pending) return false;
+      options.progress(body);
       return true;
     });
-    if (sent) log('early media: 183 with our media');
+    if (sent) options.log('early media: 183 with our media');
   }
 
   /** Ends the session (a running recording is finished, not lost). */

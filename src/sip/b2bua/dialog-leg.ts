@@ -32,7 +32,8 @@ export abstract class DialogLeg implements DialogReceiver {
   readonly events: DialogLegEvents = {};
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
-  readonly #endListeners: (() => void)[] = [];
+  /** Exactly as long as the listeners (one or two): an array grown by push holds room for 17, for the whole call. */
+  #endListeners: readonly (() => void)[] = [];
   #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
   #sessionTimer: SessionTimer | undefined;
   /** What we last told the peer our session is: a re-INVITE refresh repeats it. */
@@ -61,7 +62,7 @@ export abstract class DialogLeg implements DialogReceiver {
   /** Called once, when the leg ends. */
   onEnded(listener: () => void): void {
     if (this.ended) listener();
-    else this.#endListeners.push(listener);
+    else this.#endListeners = this.#endListeners.concat(listener);
   }
 
   receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
@@ -235,6 +236,8 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#unacknowledged = undefined;
     this.#sessionTimer?.stop();
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
-    for (const listener of this.#endListeners.splice(0)) listener();
+    const listeners = this.#endListeners;
+    this.#endListeners = [];
+    for (const listener of listeners) listener();
   }
 }

@@ -37,7 +37,7 @@ import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
-import { CallerMedia } from './caller-media.js';
+import { CallerMedia, type CallerMediaOptions } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { CallEnding, reasonHeader, type StopSignal } from './call-ending.js';
@@ -45,7 +45,7 @@ import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
 import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
-import { CallBridge } from './call-bridge.js';
+import { CallBridge, type CallBridgeOptions } from './call-bridge.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { CallTransfers, type TransferPartner, type TransferringCall } from './call-transfers.js';
 import type { SipStack } from './sip-stack.js';
@@ -121,57 +121,170 @@ export class SipCall extends CallLifecycle implements Call {
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
-    // One function for the parts' logging: each closure is kept as long as the call.
-    const log = (message: string) => this.#log(message);
-    this.#caller = new CallerMedia({
-      leg: this.#leg,
-      stack: options.stack,
-      uuid: this.uuid,
-      engine: options.media,
-      log,
-      refuse: (status, cause, why) => this.#refuse(status, cause, why),
-      hangup: (cause) => this.hangup(cause),
-      answer: () => this.answer(),
-      progress: (body) => this.#progress(183, body),
-    });
-    this.#transfers = new CallTransfers({
-      uuid: this.uuid,
-      channel: this.channel,
-      stack: options.stack,
-      caller: this.#leg,
-      callerMedia: () => this.#caller.current,
-      obtainCallerMedia: () => this.#caller.obtain(),
-      engine: options.media,
-      holdMusic: () => holdMusicPrompt((name) => this.channel.get(name)),
-      hangupCause: () => this.hangupCause,
-      callWithCallerDialog: options.callWithCallerDialog,
-      routeTarget: options.routeTarget,
-      callerCannotTransfer: options.callerCannotTransfer,
-      followsTransfer: () => this.#recording.followsTransfer,
-      stopRecording: () => this.stopRecording(),
-      log,
-    });
-    this.#bridge = new CallBridge({
-      call: this,
-      stack: options.stack,
-      leg: this.#leg,
-      ending: this.#ending,
-      callerMedia: this.#caller,
-      transfers: this.#transfers,
-      legs: this.#legs,
-      media: options.media,
-      mediaExpected: () => this.#mediaExpected,
-      targetContext: () => this.#targetContext(),
-      ringing: options.onRinging,
-      progress: (status, session) => this.#progress(status, session),
-      answered: () => this.#markAnswered(),
-      conversationEnded: (cause, disposition) => {
-        this.channel.set('sip_hangup_disposition', disposition);
-        this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
-      },
-      log,
-    });
+    const parts = new SipCall.#PartsOfCall(this);
+    this.#caller = new CallerMedia(parts);
+    this.#transfers = new CallTransfers(parts);
+    this.#bridge = new CallBridge(new SipCall.#BridgeOfCall(this));
   }
+
+  /**
+   * What the call's parts (its media, transfers, bridges) ask of it: methods
+   * of one object per part, where options of closures cost a function each
+   * (with its context) for the whole call. Classes inside this one, so they
+   * reach its private members.
+   */
+  static readonly #PartsOfCall = class implements CallerMediaOptions, TransferringCall {
+    readonly #call: SipCall;
+
+    constructor(call: SipCall) {
+      this.#call = call;
+    }
+
+    get leg(): InboundLeg {
+      return this.#call.#leg;
+    }
+
+    get caller(): InboundLeg {
+      return this.#call.#leg;
+    }
+
+    get stack(): SipStack {
+      return this.#call.#options.stack;
+    }
+
+    get uuid(): string {
+      return this.#call.uuid;
+    }
+
+    get channel(): Map<string, string> {
+      return this.#call.channel;
+    }
+
+    get callerCannotTransfer(): string | undefined {
+      return this.#call.#options.callerCannotTransfer;
+    }
+
+    get callWithCallerDialog(): SipCallOptions['callWithCallerDialog'] {
+      return this.#call.#options.callWithCallerDialog;
+    }
+
+    get routeTarget(): SipCallOptions['routeTarget'] {
+      return this.#call.#options.routeTarget;
+    }
+
+    engine(): MediaEngine {
+      return this.#call.#options.media();
+    }
+
+    log(message: string): void {
+      this.#call.#log(message);
+    }
+
+    refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
+      this.#call.#refuse(status, cause, why);
+    }
+
+    hangup(cause: HangupCause): Promise<void> {
+      return this.#call.hangup(cause);
+    }
+
+    answer(): Promise<void> {
+      return this.#call.answer();
+    }
+
+    progress(body: SessionBody): void {
+      this.#call.#progress(183, body);
+    }
+
+    callerMedia(): LegMedia | undefined {
+      return this.#call.#caller.current;
+    }
+
+    obtainCallerMedia(): Promise<LegMedia | undefined> {
+      return this.#call.#caller.obtain();
+    }
+
+    holdMusic(): PlayItem {
+      return holdMusicPrompt((name) => this.#call.channel.get(name));
+    }
+
+    hangupCause(): HangupCause | undefined {
+      return this.#call.hangupCause;
+    }
+
+    followsTransfer(): boolean {
+      return this.#call.#recording.followsTransfer;
+    }
+
+    stopRecording(): Promise<unknown> {
+      return this.#call.stopRecording();
+    }
+  };
+
+  static readonly #BridgeOfCall = class implements CallBridgeOptions {
+    readonly call: SipCall;
+
+    constructor(call: SipCall) {
+      this.call = call;
+    }
+
+    get stack(): SipStack {
+      return this.call.#options.stack;
+    }
+
+    get leg(): InboundLeg {
+      return this.call.#leg;
+    }
+
+    get ending(): CallEnding {
+      return this.call.#ending;
+    }
+
+    get callerMedia(): CallerMedia {
+      return this.call.#caller;
+    }
+
+    get transfers(): CallTransfers {
+      return this.call.#transfers;
+    }
+
+    get legs(): LegBookkeeping {
+      return this.call.#legs;
+    }
+
+    media(): MediaEngine {
+      return this.call.#options.media();
+    }
+
+    mediaExpected(): boolean {
+      return this.call.#mediaExpected;
+    }
+
+    targetContext(): TargetContext {
+      return this.call.#targetContext();
+    }
+
+    ringing(): void {
+      this.call.#options.onRinging?.();
+    }
+
+    progress(status: 180 | 183, session?: SessionBody): void {
+      this.call.#progress(status, session);
+    }
+
+    answered(): void {
+      this.call.#markAnswered();
+    }
+
+    conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void {
+      this.call.channel.set('sip_hangup_disposition', disposition);
+      this.call.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
+    }
+
+    log(message: string): void {
+      this.call.#log(message);
+    }
+  };
 
   /** What other calls' attended transfers reach of this one. */
   get transfers(): CallTransfers {

@@ -11,9 +11,11 @@
 import { randomInt } from 'node:crypto';
 import {
   formatCSeq,
+  formatUri,
   ownedText,
   parseCSeq,
   parseNameAddr,
+  readUri,
   SipHeaders,
   type ExtraHeaders,
   type SipRequest,
@@ -58,7 +60,8 @@ export class Dialog {
   readonly #localAddress: string;
   readonly #remoteAddress: string;
   readonly #routeSet: string[];
-  #remoteTarget: SipUri;
+  /** The remote target's text: a parsed URI (its parameters a Map) is several times its size, for requests that a call sends a few of. */
+  #remoteTarget: string;
   #localSeq: number;
   #remoteSeq: number | undefined;
 
@@ -77,7 +80,7 @@ export class Dialog {
     this.#localAddress = ownedText(state.localAddress);
     this.#remoteAddress = ownedText(state.remoteAddress);
     this.#routeSet = state.routeSet.map(ownedText);
-    this.#remoteTarget = state.remoteTarget;
+    this.#remoteTarget = ownedText(formatUri(state.remoteTarget));
     this.#localSeq = state.localSeq;
     this.#remoteSeq = state.remoteSeq;
   }
@@ -166,7 +169,7 @@ export class Dialog {
   /** §12.2: a target-refresh request (re-INVITE, UPDATE) or its 2xx may move the remote target. */
   refreshTarget(message: SipRequest | SipResponse): void {
     const target = contactUri(message.headers.get('contact'));
-    if (target) this.#remoteTarget = target;
+    if (target) this.#remoteTarget = ownedText(formatUri(target));
   }
 
   #build(method: string, seq: number, via: string, options: DialogRequestOptions): SipRequest {
@@ -182,7 +185,7 @@ export class Dialog {
     for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     const body = options.body ?? EMPTY;
     if (body.length > 0 && options.contentType) headers.set('content-type', options.contentType);
-    return { type: 'request', method, uri: this.#remoteTarget, headers, body };
+    return { type: 'request', method, uri: readUri(this.#remoteTarget), headers, body };
   }
 }
 

@@ -36,7 +36,7 @@ export { SipParseError, type SipParseErrorCode, type Parsed } from './errors.js'
 export { parseMessage, type MessageParseResult, type AnswerableRequest, type ParseOptions } from './parser.js';
 export { StreamFramer, type FramedItem } from './framer.js';
 export { keepForResending, outgoingBytes, serializeMessage, serializeRequest, serializeResponse, toResend, type KeptMessage } from './serializer.js';
-export { parseUri, formatUri } from './uri.js';
+export { parseUri, readUri, formatUri } from './uri.js';
 export { parseNameAddr, formatNameAddr, parseContact, formatContact, type ContactValue } from './name-addr.js';
 export { parseVia, formatVia } from './via.js';
 export { formatHostPort } from './host.js';
