@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bridgeFailureCause, planBridge } from '../call/bridge-policy.js';
-import type { BridgeEndpoint, BridgeRequest } from '../call/call.js';
+import type { BridgeEndpoint, BridgeRequest, BridgeResult } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
 import type { AppContext, AppSpec, TransferRequest } from '../engine/app.js';
@@ -121,17 +121,43 @@ export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pi
   const planned = planBridge(request, (name) => ctx.variables.channel(name));
   if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
   const ringing = pickupGroups.length > 0 ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroups, ctx.call) : undefined;
-  let outcome: Awaited<ReturnType<typeof ctx.call.bridge>>;
+  const { endpoints } = request;
+  const { continuesAfter, hangupAfterBridge } = planned;
+  let bridged: Promise<BridgeResult>;
   try {
-    outcome = await ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
-  } finally {
+    bridged = ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
+  } catch (error) {
     ringing?.withdraw();
+    throw error;
   }
-  if (!outcome.answered && ringing?.pickedBy) return { answered: true, outcome: await pickedUp(ctx, ringing.pickedBy) };
+  // Not awaited in this frame: suspended, it would hold the plan and the request for the whole conversation.
+  return bridged.then(
+    (outcome) => {
+      ringing?.withdraw();
+      return afterBridge(ctx, outcome, { endpoints, continuesAfter, hangupAfterBridge, pickedBy: ringing?.pickedBy });
+    },
+    (error: unknown) => {
+      ringing?.withdraw();
+      throw error;
+    },
+  );
+}
+
+/** What the end of a bridge reads of its request and plan. */
+interface BridgeEnd {
+  endpoints: BridgeRequest['endpoints'];
+  continuesAfter(cause: HangupCause): boolean;
+  hangupAfterBridge: boolean;
+  /** The call that picked up the caller's ringing (a pickup group), if one did. */
+  pickedBy: RingingCall['pickedBy'];
+}
+
+async function afterBridge(ctx: AppContext, outcome: BridgeResult, end: BridgeEnd): Promise<BridgeStepResult> {
+  if (!outcome.answered && end.pickedBy) return { answered: true, outcome: await pickedUp(ctx, end.pickedBy) };
   if (!outcome.answered) {
     const cause = bridgeFailureCause(outcome.attempts);
     const failed = recordFailure(ctx, cause);
-    if (planned.continuesAfter(cause) || ctx.call.state === 'ended') return { answered: false, cause, outcome: failed };
+    if (end.continuesAfter(cause) || ctx.call.state === 'ended') return { answered: false, cause, outcome: failed };
     await ctx.call.hangup(cause);
     return { answered: false, cause, outcome: { result: `${failed.result}; call hung up (continue_on_fail)`, next: 'end' } };
   }
@@ -140,12 +166,12 @@ export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pi
   ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
   ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
   if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
-  const winner = request.endpoints[outcome.endpointIndex];
+  const winner = end.endpoints[outcome.endpointIndex];
   const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
   const destination = outcome.transferredTo;
   if (destination !== undefined) return { answered: true, outcome: { result: `${result}; transferred to ${destination}`, next: { transfer: { context: 'default', destination } } } };
   return {
     answered: true,
-    outcome: planned.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },
+    outcome: end.hangupAfterBridge ? { result, next: 'end' } : { result: `${result}; flow goes on (hangup_after_bridge=false)` },
   };
 }

@@ -55,37 +55,40 @@ export async function runOnDisconnect(call: Call, last: RoutedResult, options: R
  * new destination number and the new route's domain and variables; the
  * channel variables set so far stay, as on a FreeSWITCH transfer.
  */
-export async function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions): Promise<RoutedResult> {
-  let route = first;
-  let transfers = 0;
-  let previous: FlowRun | undefined;
-  for (;;) {
-    call.setVariable('domain_name', route.domain);
-    for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
-    if (route.schema.usesMedia) call.expectMedia();
-    const run = new FlowRun(route.schema, call, { ...options, domain: options.domainOf(route.domain) });
-    if (previous) run.context.inheritExports(previous.context);
-    previous = run;
-    if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
-    options.onRun?.(run, route);
-    const result = await run.run();
-    const done = { ...result, transfers, schema: route.schema, domain: route.domain };
-    if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
-    const { context, destination } = result.transfer;
-    if (++transfers > MAX_TRANSFERS) {
-      options.services.logger.warn({ uuid: call.uuid, transfers }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
-      await call.hangup('EXCHANGE_ROUTING_ERROR');
-      return done;
-    }
-    if (!options.lookup) return done;
-    const next = options.lookup(result.transfer, route.domain);
-    if ('reason' in next) {
-      options.services.logger.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
-      await call.hangup('NO_ROUTE_DESTINATION');
-      return done;
-    }
-    call.setVariable('destination_number', destination);
-    options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
-    route = next;
+export function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions): Promise<RoutedResult> {
+  return runRoute(call, first, options, 0, undefined);
+}
+
+/** Runs one route's schema; its run's end is read in a callback rather than awaited here, so no frame of this stays suspended for the whole call. */
+async function runRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, previous: FlowRun | undefined): Promise<RoutedResult> {
+  call.setVariable('domain_name', route.domain);
+  for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
+  if (route.schema.usesMedia) call.expectMedia();
+  const run = new FlowRun(route.schema, call, { ...options, domain: options.domainOf(route.domain) });
+  if (previous) run.context.inheritExports(previous.context);
+  if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
+  options.onRun?.(run, route);
+  return run.run().then((result) => afterRoute(call, route, options, transfers, run, result));
+}
+
+/** A route's schema ended: the call's flow is done, or it goes on with the route a transfer lands on. */
+async function afterRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, run: FlowRun, result: FlowResult): Promise<RoutedResult> {
+  const done = { ...result, transfers, schema: route.schema, domain: route.domain };
+  if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
+  const { context, destination } = result.transfer;
+  if (transfers + 1 > MAX_TRANSFERS) {
+    options.services.logger.warn({ uuid: call.uuid, transfers: transfers + 1 }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
+    await call.hangup('EXCHANGE_ROUTING_ERROR');
+    return done;
   }
+  if (!options.lookup) return done;
+  const next = options.lookup(result.transfer, route.domain);
+  if ('reason' in next) {
+    options.services.logger.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
+    await call.hangup('NO_ROUTE_DESTINATION');
+    return done;
+  }
+  call.setVariable('destination_number', destination);
+  options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
+  return runRoute(call, next, options, transfers + 1, run);
 }

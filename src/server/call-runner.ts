@@ -12,7 +12,7 @@ import type { AcrServices } from '../apps/services/acr-services.js';
 import type { SchemaLoader } from '../engine/compile.js';
 import type { Services } from '../engine/app.js';
 import type { TraceEvent } from '../engine/trace.js';
-import { runOnDisconnect, runRouted } from '../engine/transfer.js';
+import { runOnDisconnect, runRouted, type RoutedResult, type RoutedRunOptions } from '../engine/transfer.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
@@ -79,9 +79,14 @@ async function runCall(options: CallRunnerOptions, services: Services, call: Cal
     lookup: transferLookup(routes),
     domainOf: (name: string) => options.directory.domain(name),
   };
-  const flow = await runRouted(call, routedSchema(selection), runOptions);
+  // The flow's end is read in a callback rather than awaited here: this frame would stay suspended for the whole call.
+  return runRouted(call, routedSchema(selection), runOptions).then((flow) => afterFlow(call, flow, runOptions, logger));
+}
+
+/** The route's flow is over: a call it left up is hung up, the schema's disconnect actions run, the call's end is logged. */
+async function afterFlow(call: Call, flow: RoutedResult, runOptions: RoutedRunOptions, logger: Logger): Promise<void> {
   if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
   await runOnDisconnect(call, flow, runOptions);
   const reason = callEndReason(call);
-  logger.info({ uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+  logger.info({ uuid: call.uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
 }

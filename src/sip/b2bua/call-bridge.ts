@@ -112,15 +112,24 @@ export class CallBridge {
     return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
   }
 
+  /** The conversation's end is read in a callback rather than awaited: a suspended frame would hold what it read for the whole conversation. */
   async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+    const { transfers } = this.#options;
+    transfers.talking(talking, target, relay);
+    return talking.ended.then(
+      (end) => {
+        transfers.over();
+        return this.#afterConversation(end, target, relay, endpointIndex, ringSeconds);
+      },
+      (error: unknown) => {
+        transfers.over();
+        throw error;
+      },
+    );
+  }
+
+  async #afterConversation(end: ConversationEnd, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
     const options = this.#options;
-    options.transfers.talking(talking, target, relay);
-    let end: ConversationEnd;
-    try {
-      end = await talking.ended;
-    } finally {
-      options.transfers.over();
-    }
     this.#target = undefined;
     const next = await options.transfers.after(end, target, relay);
     if ('talk' in next) {
