@@ -44,7 +44,7 @@ export async function runOnDisconnect(call: Call, last: RoutedResult, options: R
   const { schema, domain = '' } = last;
   const actions = schema?.onDisconnect;
   if (!schema || !actions) return undefined;
-  const run = new FlowRun(schema, call, { ...options, domain: options.domainOf(domain), afterHangup: true });
+  const run = new FlowRun(schema, call, runOptionsOf(options, domain, true));
   options.onRun?.(run, { schema, captures: [], domain, variables: {}, name: 'disconnected trigger' });
   return run.run(actions);
 }
@@ -64,7 +64,7 @@ async function runRoute(call: Call, route: RoutedSchema, options: RoutedRunOptio
   call.setVariable('domain_name', route.domain);
   for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
   if (route.schema.usesMedia) call.expectMedia();
-  const run = new FlowRun(route.schema, call, { ...options, domain: options.domainOf(route.domain) });
+  const run = new FlowRun(route.schema, call, runOptionsOf(options, route.domain));
   if (previous) run.context.inheritExports(previous.context);
   if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
   options.onRun?.(run, route);
@@ -91,4 +91,14 @@ async function afterRoute(call: Call, route: RoutedSchema, options: RoutedRunOpt
   call.setVariable('destination_number', destination);
   options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
   return runRoute(call, next, options, transfers + 1, run);
+}
+
+/**
+ * One run's options, as a literal of RunOptions' own fields: a spread of the
+ * routed options made each call's run a hidden class (and a property array)
+ * of its own.
+ */
+function runOptionsOf(options: RoutedRunOptions, domain: string, afterHangup?: true): RunOptions {
+  const { services, clock, trace, maxGotos, maxSteps } = options;
+  return { services, clock, domain: options.domainOf(domain), trace, maxGotos, maxSteps, afterHangup };
 }

@@ -19,7 +19,9 @@ export class LegTimeline {
   #progressMedia: number | undefined;
   #answer: number | undefined;
   #bridge: number | undefined;
-  #journal: { journal: LegJournal; uuid: string; read: () => OpenLeg } | undefined;
+  #journal: LegJournal | undefined;
+  #uuid = '';
+  #identity: (() => LegIdentity) | undefined;
 
   constructor(private readonly clock: Clock) {
     this.#start = this.#now();
@@ -28,7 +30,9 @@ export class LegTimeline {
   /** Writes the leg to the journal now and at every moment from here on, until `record`; `identity` makes a new object each time (the moments are added to it). */
   journalTo(journal: LegJournal | undefined, uuid: string, identity: () => LegIdentity): void {
     if (!journal) return;
-    this.#journal = { journal, uuid, read: () => this.#withMoments(identity()) };
+    this.#journal = journal;
+    this.#uuid = uuid;
+    this.#identity = identity;
     this.#journalMoment();
   }
 
@@ -62,6 +66,7 @@ export class LegTimeline {
   record(identity: LegIdentity, hangupCause: HangupCause): CallLegRecord {
     // No more moments: the journal keeps the leg as last written until its CDR is durable.
     this.#journal = undefined;
+    this.#identity = undefined;
     const record = this.#withMoments(identity) as CallLegRecord;
     record.endTime = this.clock.now();
     record.hangupCause = hangupCause;
@@ -88,8 +93,10 @@ export class LegTimeline {
     return this.clock.now().getTime();
   }
 
+  /** The journal reads the leg when it commits; the function that reads it lives until then, not as long as the leg. */
   #journalMoment(): void {
-    if (this.#journal) this.#journal.journal.write(this.#journal.uuid, this.#journal.read);
+    const identity = this.#identity;
+    if (this.#journal && identity) this.#journal.write(this.#uuid, () => this.#withMoments(identity()));
   }
 }
 
