@@ -117,7 +117,8 @@ export type BridgeStepResult = { outcome: { result: string; next?: 'end' | { tra
  * answering party transferred the caller (a phone's transfer key), the
  * schema is left as by `goto "default:<n>"`, whatever hangup_after_bridge says.
  */
-export async function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[] = []): Promise<BridgeStepResult> {
+/** Not an async function (its promise would wait on the bridge's for the whole conversation): a plan that cannot be rung throws. */
+export function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[] = []): Promise<BridgeStepResult> {
   const planned = planBridge(request, (name) => ctx.variables.channel(name));
   if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
   const ringing = pickupGroups.length > 0 ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroups, ctx.call) : undefined;

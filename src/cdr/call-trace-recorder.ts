@@ -10,6 +10,7 @@
  * call's uuid; the call is never affected. Until it is stored, a trace is
  * readable here, so a call in progress shows its steps so far.
  */
+import { ownedText } from '../owned-text.js';
 import type { CallTraceRecord, CallTraceSink, SerializedCallTrace } from './call-traces.js';
 
 /** What the recorder reads of an event: its kind (`step` or `end`). */
@@ -118,9 +119,10 @@ export class CallTraceRecorder {
   }
 }
 
+/** The event's JSON as one flat string: JSON.stringify builds a longer text as a tree of its parts, 32 bytes more for each. */
 function jsonOf(event: RecordedEvent): string | undefined {
   try {
-    return JSON.stringify(event);
+    return ownedText(JSON.stringify(event));
   } catch {
     return undefined;
   }

@@ -59,8 +59,12 @@ export function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOpt
   return runRoute(call, first, options, 0, undefined);
 }
 
-/** Runs one route's schema; its run's end is read in a callback rather than awaited here, so no frame of this stays suspended for the whole call. */
-async function runRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, previous: FlowRun | undefined): Promise<RoutedResult> {
+/**
+ * Runs one route's schema; its run's end is read in a callback rather than
+ * awaited, and this is no async function: either would keep an object or
+ * two more waiting for the whole call. Throws what the run's setup throws.
+ */
+function runRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, previous: FlowRun | undefined): Promise<RoutedResult> {
   call.setVariable('domain_name', route.domain);
   for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
   if (route.schema.usesMedia) call.expectMedia();

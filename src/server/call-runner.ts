@@ -45,7 +45,13 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
   const services: Services = { directory: options.directory, cdr: options.cdr, logger: options.logger, acr: options.acr, counters: options.acr.limits, schemas: options.schemas };
   return (call, origin) => {
     options.traceLifecycle?.begin(call);
-    runCall(options, services, call, origin)
+    let running: Promise<void>;
+    try {
+      running = runCall(options, services, call, origin);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running
       .catch((error: unknown) => {
         options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
         void call.hangup('NORMAL_TEMPORARY_FAILURE');
@@ -54,7 +60,8 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
   };
 }
 
-async function runCall(options: CallRunnerOptions, services: Services, call: Call, origin: CallOrigin): Promise<void> {
+/** Not an async function (its promise would wait on the flow's for the whole call): throws what the routing throws. */
+function runCall(options: CallRunnerOptions, services: Services, call: Call, origin: CallOrigin): Promise<void> {
   const { logger } = options;
   const { uuid } = call;
   const caller = call.getVariable('caller_id_number');
@@ -63,11 +70,11 @@ async function runCall(options: CallRunnerOptions, services: Services, call: Cal
   const selection = prepareCall(routes, origin, call);
   if (!selection.found) {
     logger.info({ uuid, origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
-    await call.hangup('UNALLOCATED_NUMBER');
     // As `trace --config` tells it: the trace of a refused call says why.
     const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
-    options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
-    return;
+    return call.hangup('UNALLOCATED_NUMBER').then(() => {
+      options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
+    });
   }
   const { route } = selection;
   logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');

@@ -89,7 +89,7 @@ export class CallBridge {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: options.legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => options.ringing?.(), progress: (status, session) => options.progress(status, session) }),
-        (leg) => options.transfers.legCause(leg) ?? options.call.hangupCause,
+        legCauseOf(options),
       ),
       log,
     });
@@ -112,8 +112,8 @@ export class CallBridge {
     return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
   }
 
-  /** The conversation's end is read in a callback rather than awaited: a suspended frame would hold what it read for the whole conversation. */
-  async #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+  /** The conversation's end is read in a callback rather than awaited, and this is no async function: a suspended frame, or a promise more, would wait for the whole conversation. */
+  #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
     const { transfers } = this.#options;
     transfers.talking(talking, target, relay);
     return talking.ended.then(
@@ -139,6 +139,11 @@ export class CallBridge {
     if (next.hangup) await options.call.hangup(next.result.hangupCause);
     return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
   }
+}
+
+/** The cause an answered target's CDR ends with; made out here, since a closure in `bridge` would keep its whole scope for the conversation's length. */
+function legCauseOf(options: CallBridgeOptions): (leg: OutboundLeg) => HangupCause | undefined {
+  return (leg) => options.transfers.legCause(leg) ?? options.call.hangupCause;
 }
 
 /**

@@ -30,6 +30,20 @@ export interface LegBookkeepingOptions {
   channel: ReadonlyMap<string, string>;
 }
 
+/** What a fork's CDR reads of it: the fork itself (its plan leg, its target) is let go once it rang. */
+type ForkCdr = Pick<Fork, 'kind' | 'domain' | 'userId' | 'destinationNumber' | 'callerIdNumber' | 'callerIdName' | 'variables'>;
+
+function forkCdrOf(fork: Fork): ForkCdr {
+  const { kind, domain, userId, destinationNumber, callerIdNumber, callerIdName, variables } = fork;
+  return { kind, domain, userId, destinationNumber, callerIdNumber, callerIdName, variables };
+}
+
+interface ForkEntry {
+  timeline: LegTimeline;
+  release?: () => void;
+  cdr: ForkCdr;
+}
+
 export class LegBookkeeping {
   /** The caller's leg. */
   readonly caller: LegTimeline;
@@ -51,13 +65,12 @@ export class LegBookkeeping {
    * the caller); `hangupCause` is the one an answered fork's CDR ends with (the call's, unless that leg transferred it).
    */
   forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, hangupCause: (leg: OutboundLeg) => HangupCause | undefined): ForkObserver {
-    const timelines = new Map<OutboundLeg, { timeline: LegTimeline; release?: () => void }>();
-    const finish = (fork: Fork, leg: OutboundLeg, cause: HangupCause) => {
+    const timelines = new Map<OutboundLeg, ForkEntry>();
+    const finish = (leg: OutboundLeg, cause: HangupCause) => {
       const entry = timelines.get(leg);
       if (!entry) return;
       timelines.delete(leg);
-      entry.release?.();
-      this.#options.recordLeg(entry.timeline.record(this.#forkIdentity(fork, leg), cause));
+      this.#recordFork(entry, leg, cause);
     };
     const { phoneState, clock } = this.#options;
     return {
@@ -65,25 +78,42 @@ export class LegBookkeeping {
         if (fork.kind !== 'user') this.#usedGateway = true;
         const release = fork.userId === undefined ? undefined : phoneState.beginRinging(fork.domain, fork.userId);
         const timeline = new LegTimeline(clock);
-        timeline.journalTo(this.#options.journal, leg.uuid, () => this.#forkIdentity(fork, leg));
-        timelines.set(leg, { timeline, release });
+        const cdr = forkCdrOf(fork);
+        timeline.journalTo(this.#options.journal, leg.uuid, this.#forkIdentityReader(cdr, leg));
+        timelines.set(leg, { timeline, release, cdr });
       },
       answered: (fork, leg) => {
         const entry = timelines.get(leg);
         if (!entry) return;
+        // From here the leg's end records it: what the ringing kept (these functions, the other forks) is let go.
+        timelines.delete(leg);
         entry.release?.();
         entry.release = fork.userId === undefined ? undefined : phoneState.beginCall(fork.domain, fork.userId);
         entry.timeline.answer();
         entry.timeline.bridge();
-        leg.onEnded(() => finish(fork, leg, hangupCause(leg) ?? 'NORMAL_CLEARING'));
+        leg.onEnded(this.#recordWhenEnded(entry, leg, hangupCause));
       },
       progress: (fork, leg, response) => {
         // A 100 Trying says the INVITE arrived, not that the target rings: FreeSWITCH's progress_stamp comes with 180/183.
         if (response.status > 100) timelines.get(leg)?.timeline.progress(sessionBody(response) !== undefined);
         onProgress(fork, response);
       },
-      failed: (fork, leg, cause) => finish(fork, leg, cause),
+      failed: (_fork, leg, cause) => finish(leg, cause),
     };
+  }
+
+  /** Methods rather than closures inside forkObserver: those would keep the whole ringing's scope for the call's length. */
+  #forkIdentityReader(cdr: ForkCdr, leg: OutboundLeg): () => LegIdentity {
+    return () => this.#forkIdentity(cdr, leg);
+  }
+
+  #recordWhenEnded(entry: ForkEntry, leg: OutboundLeg, hangupCause: (leg: OutboundLeg) => HangupCause | undefined): () => void {
+    return () => this.#recordFork(entry, leg, hangupCause(leg) ?? 'NORMAL_CLEARING');
+  }
+
+  #recordFork(entry: ForkEntry, leg: OutboundLeg, cause: HangupCause): void {
+    entry.release?.();
+    this.#options.recordLeg(entry.timeline.record(this.#forkIdentity(entry.cdr, leg), cause));
   }
 
   /** The caller's leg ended: its phone is free again and its CDR is written; sets `webitel_direction` on the channel first. */
@@ -93,7 +123,7 @@ export class LegBookkeeping {
     this.#options.recordLeg(this.caller.record(this.#callerIdentity(), cause));
   }
 
-  #forkIdentity(fork: Fork, leg: OutboundLeg): LegIdentity {
+  #forkIdentity(fork: ForkCdr, leg: OutboundLeg): LegIdentity {
     const { origin, uuid } = this.#options;
     const direction = origin.kind === 'user' ? (fork.kind === 'user' ? 'internal' : 'outbound') : 'inbound';
     return {

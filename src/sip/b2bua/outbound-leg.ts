@@ -32,7 +32,7 @@ import { Dialog, tagOf } from '../dialog/dialog.js';
 import { readMinSE, readUacAnswer, uacOfferHeaders } from '../dialog/session-timer.js';
 import type { ClientTransactionUser } from '../transaction/index.js';
 import type { Destination } from '../transport/index.js';
-import { DialogLeg } from './dialog-leg.js';
+import { DialogLeg, type EndedBy } from './dialog-leg.js';
 import type { SessionBody } from './session-body.js';
 import { sendRequest, type SipStack } from './sip-stack.js';
 
@@ -90,6 +90,48 @@ export class OutboundLeg extends DialogLeg {
   #alternativesTried = 0;
   /** A 180/183 came: the target is ringing, and a 503 after that is its answer, not its server's. */
   #ringing = false;
+  /** What each INVITE's transaction reports to (a retry with credentials, or at another server, is a new one). */
+  #inviteUsers: readonly InviteUser[] = [];
+
+  /**
+   * What an INVITE's transaction tells the leg. An answered INVITE's
+   * transaction lives on for 64*T1 to hear 2xx retransmissions; once the leg
+   * has ended it answers them alone, holding only what #answered keeps: not
+   * this leg, and through its event handlers the whole call, for half a
+   * minute after every call. One object of methods, not three closures.
+   */
+  static readonly #InviteUser = class implements InviteUser {
+    #leg: OutboundLeg | undefined;
+    #answered: AnsweredInvite | undefined;
+
+    constructor(leg: OutboundLeg) {
+      this.#leg = leg;
+    }
+
+    /** The leg ended: from now on a 2xx is answered from what it kept. */
+    leave(answered: AnsweredInvite | undefined): void {
+      this.#leg = undefined;
+      this.#answered = answered;
+    }
+
+    onResponse(response: SipResponse): void {
+      const leg = this.#leg;
+      if (leg) leg.#receive(response);
+      else if (this.#answered && response.status >= 200 && response.status < 300) answerLater2xx(this.#answered, response);
+    }
+
+    onTimeout(): void {
+      const leg = this.#leg;
+      if (leg) leg.#fail(408, 'no answer to INVITE');
+    }
+
+    onTransportError(error: Error): void {
+      const leg = this.#leg;
+      if (!leg) return;
+      const why = `INVITE could not be delivered: ${error.message}`;
+      if (!leg.#failOver(why)) leg.#fail(503, why);
+    }
+  };
 
   constructor(
     stack: SipStack,
@@ -152,23 +194,9 @@ export class OutboundLeg extends DialogLeg {
 
   #send(invite: SipRequest): void {
     this.#invite = invite;
-    const user: ClientTransactionUser = {
-      onResponse: (response) => this.#receive(response),
-      onTimeout: () => this.#fail(408, 'no answer to INVITE'),
-      onTransportError: (error) => {
-        const why = `INVITE could not be delivered: ${error.message}`;
-        if (!this.#failOver(why)) this.#fail(503, why);
-      },
-    };
-    // An answered INVITE's transaction lives on for 64*T1 to hear 2xx retransmissions. Once the leg has ended it
-    // answers them alone, holding only what #answered keeps: not this leg, and through its event handlers the
-    // whole call, for half a minute after every call.
-    this.onEnded(() => {
-      const answered = this.#answered();
-      if (answered) user.onResponse = laterResponseAnswerer(answered);
-      user.onTimeout = ignore;
-      user.onTransportError = ignore;
-    });
+    const user = new OutboundLeg.#InviteUser(this);
+    if (this.ended) user.leave(this.#answered());
+    else this.#inviteUsers = this.#inviteUsers.concat(user);
     try {
       this.stack.transactions.sendRequest(invite, this.#destination, user);
     } catch (error) {
@@ -178,6 +206,15 @@ export class OutboundLeg extends DialogLeg {
         if (!this.#failOver(why)) this.#fail(503, why);
       });
     }
+  }
+
+  protected override end(by: EndedBy): void {
+    if (!this.ended) {
+      const answered = this.#answered();
+      for (const user of this.#inviteUsers) user.leave(answered);
+      this.#inviteUsers = [];
+    }
+    super.end(by);
   }
 
   #receive(response: SipResponse): void {
@@ -329,6 +366,11 @@ function redirectTargets(response: SipResponse): SipUri[] {
   return targets.sort((a, b) => b.q - a.q).map((target) => target.uri);
 }
 
+/** What an INVITE's transaction reports to, until the leg leaves it the answering of later 2xx responses. */
+interface InviteUser extends ClientTransactionUser {
+  leave(answered: AnsweredInvite | undefined): void;
+}
+
 /**
  * What a 2xx after the first (or after the leg gave up) is answered with, kept as text and bytes: every call keeps
  * one for the 64×T1 its INVITE transaction lives on after it.
@@ -341,8 +383,6 @@ interface AnsweredInvite {
   /** The dialog the first 2xx set up: a retransmission of that 2xx gets our ACK again. */
   taken: { remoteTag: string; destination: Destination; ack: KeptMessage<SerializedRequest> | undefined } | undefined;
 }
-
-function ignore(): void {}
 
 /** What Dialog.asClient reads of our INVITE (the Request-URI, From, Call-ID, CSeq), as text: all a later 2xx needs of it. */
 interface InviteParts {
@@ -362,13 +402,6 @@ function inviteOf(parts: InviteParts): SipRequest | undefined {
   if (!uri.ok) return undefined;
   const headers = new SipHeaders().set('from', parts.from).set('call-id', parts.callId).set('cseq', parts.cseq);
   return { type: 'request', method: 'INVITE', uri: uri.value, headers, body: EMPTY };
-}
-
-/** Made out here, not in the leg's methods: a closure there would keep the leg's scope, and so the leg, alive. */
-function laterResponseAnswerer(answered: AnsweredInvite): (response: SipResponse) => void {
-  return (response) => {
-    if (response.status >= 200 && response.status < 300) answerLater2xx(answered, response);
-  };
 }
 
 /** A retransmission of the 2xx we know re-sends our ACK; one from another fork (or one we no longer want) is hung up. */
