@@ -21,7 +21,8 @@
  * a change in the machine's load hits all alike). A step fails on a failed or
  * refused call, a call that missed its agent, a phone that saw an unexpected
  * message, or setups completing under 90% of the offered rate. Then memory
- * (live heap after a full GC, per registration and per call in progress), and
+ * (live heap after a full GC, per registration and per call in progress —
+ * against idle after a hundred calls, so code compiled once is not counted), and
  * an overload step per router scenario at OVERLOAD_FACTOR × its best rate for
  * OVERLOAD_SECONDS, followed by a recovery step at half the best rate.
  *
@@ -231,35 +232,47 @@ try {
     });
   }
 
-  // --- memory per call in progress: MEMORY_CALLS calls held HOLD_MS, live heap against idle ---
+  /** `calls` calls placed at up to 200/s and held `holdMs`; `whileHeld` runs once they are all up (or 10 s after the last was placed). */
+  const holdCalls = async (system: SystemUnderTest, calls: number, holdMs: number, whileHeld?: () => Promise<void>) => {
+    const rate = Math.min(200, calls);
+    const uac = await startSippProcess({
+      scenario: await carrierScenario(carrierSource, work, holdMs),
+      target: system.target,
+      localIp: CARRIER_IP,
+      localPort: carrierPort,
+      injection: system.callers,
+      calls,
+      rate,
+      limit: calls,
+      pauseMs: holdMs,
+      keys: { dialled: system.dialled },
+      timeoutSeconds: Math.ceil(calls / rate + holdMs / 1000) + 40,
+    });
+    const deadline = Date.now() + (calls / rate) * 1000 + 10_000;
+    while ((await phones.stats()).current < calls && Date.now() < deadline) await sleep(100);
+    await whileHeld?.();
+    await uac.exited;
+    await uac.cleanup();
+    await settle([phones, ringGroup], COOLDOWN_MS);
+  };
+
+  // --- memory per call in progress: MEMORY_CALLS calls held HOLD_MS, live heap against idle (after a few calls, so not counting code compiled once) ---
   for (const router of MEMORY_CALLS > 0 ? measured : []) {
     for (const schema of SCHEMAS) {
       const system = routerSystem(router, schema);
+      // A few calls first, so the code their path compiles (once, whatever the number of calls) is in idle's heap too.
+      await holdCalls(system, Math.min(100, MEMORY_CALLS), 1_000);
       // The transactions of what ran before end 64×T1 after it: idle means without them.
       await sleep(MEMORY_SETTLE_MS);
       const idle = await router.liveHeap();
       if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-idle`));
-      const rate = Math.min(200, MEMORY_CALLS);
-      const uac = await startSippProcess({
-        scenario: await carrierScenario(carrierSource, work, HOLD_MS),
-        target: system.target,
-        localIp: CARRIER_IP,
-        localPort: carrierPort,
-        injection: system.callers,
-        calls: MEMORY_CALLS,
-        rate,
-        limit: MEMORY_CALLS,
-        pauseMs: HOLD_MS,
-        keys: { dialled: system.dialled },
-        timeoutSeconds: Math.ceil(MEMORY_CALLS / rate + HOLD_MS / 1000) + 40,
+      let inProgress = 0;
+      let held = idle;
+      await holdCalls(system, MEMORY_CALLS, HOLD_MS, async () => {
+        inProgress = (await phones.stats()).current;
+        held = await router.liveHeap();
+        if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-${inProgress}-calls`));
       });
-      const deadline = Date.now() + (MEMORY_CALLS / rate) * 1000 + 10_000;
-      while ((await phones.stats()).current < MEMORY_CALLS && Date.now() < deadline) await sleep(100);
-      const inProgress = (await phones.stats()).current;
-      const held = await router.liveHeap();
-      if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-${inProgress}-calls`));
-      await uac.exited;
-      await uac.cleanup();
       // Fewer calls up than asked (refused, or sipp starved on a loaded machine) would make a per-call figure of noise.
       const perCall =
         inProgress >= MEMORY_CALLS * 0.9 ? `${((held.heapUsedBytes - idle.heapUsedBytes) / inProgress / 1024).toFixed(1)} kB per call` : `no figure: ${count(MEMORY_CALLS)} were placed`;
@@ -267,7 +280,6 @@ try {
         `${schema}: ${count(inProgress)} calls in progress at router ${router.name}: live heap ${mb(idle.heapUsedBytes)} → ${mb(held.heapUsedBytes)}, ` +
           `${perCall} (RSS ${mb(idle.rssBytes)} → ${mb(held.rssBytes)})`,
       );
-      await settle([phones, ringGroup], COOLDOWN_MS);
     }
   }
   console.log(memoryLines.join('\n'));

@@ -7,15 +7,3 @@
 export function ownedText(text: string): string {
   return Buffer.from(text, 'utf8').toString('utf8');
 }
-
-/**
- * A message body is a view of the bytes the whole message arrived in; a body
- * kept for a call's length (an SDP offer, our last answer) keeps them all.
- * The copy has memory of its own, outside Buffer's pool too (a slice of the
- * pool would keep its whole 8 KiB slab alive).
- */
-export function ownedBytes(bytes: Buffer): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.length);
-  bytes.copy(copy);
-  return copy;
-}

@@ -119,10 +119,21 @@ export class CallTraceRecorder {
   }
 }
 
-/** The event's JSON as one flat string: JSON.stringify builds a longer text as a tree of its parts, 32 bytes more for each. */
+/** Characters past latin1: one of them (a step's result says "→") makes V8 keep the whole text at two bytes a character. */
+const WIDE_CHARACTER = /[\u0100-\uffff]/g;
+
+function escapeWide(character: string): string {
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * The event's JSON as one flat string of one byte a character: JSON.stringify
+ * builds a longer text as a tree of its parts (32 bytes more for each), and
+ * characters past latin1 are escaped as JSON allows (\uXXXX), which reads back the same.
+ */
 function jsonOf(event: RecordedEvent): string | undefined {
   try {
-    return ownedText(JSON.stringify(event));
+    return ownedText(JSON.stringify(event).replace(WIDE_CHARACTER, escapeWide));
   } catch {
     return undefined;
   }

@@ -26,7 +26,7 @@ import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
 import type { CallEventListener, LiveCall } from '../live-calls.js';
-import { SipCall } from './sip-call.js';
+import { SipCall, type SipCallOptions } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 import { SipSwitchboard } from './switchboard.js';
 
@@ -78,6 +78,11 @@ export class B2bua {
   readonly #localHost = (destination: Destination) => this.#stack.local.of(destination).host;
   readonly #callWithCallerDialog = (callId: string, localTag: string, remoteTag: string) =>
     [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers;
+  readonly #onAnswered = (call: SipCall) => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) });
+  readonly #onRinging = (call: SipCall) => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) });
+  /** The transferred party is routed as a user of the caller's domain dialling the Refer-To's number. */
+  readonly #routeTarget: NonNullable<SipCallOptions['routeTarget']> = (call, leg, media, variables) =>
+    this.switchboard.adoptTransferred(call, leg, media, variables, (transferred) => this.#options.onCall(transferred, call.origin));
 
   constructor(options: B2buaOptions) {
     this.#options = options;
@@ -225,13 +230,12 @@ export class B2bua {
       recordLeg: this.#options.recordLeg,
       media: this.#options.media,
       recordingsDir: this.#options.recordingsDir,
-      onAnswered: () => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) }),
-      onRinging: () => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) }),
+      onAnswered: this.#onAnswered,
+      onRinging: this.#onRinging,
       journal: this.#options.journal,
       variableLimits: this.#options.variableLimits,
       callWithCallerDialog: this.#callWithCallerDialog,
-      // The transferred party is routed as a user of the caller's domain dialling the Refer-To's number.
-      routeTarget: (leg, media, variables) => this.switchboard.adoptTransferred(call, leg, media, variables, (transferred) => this.#options.onCall(transferred, origin)),
+      routeTarget: this.#routeTarget,
       callerCannotTransfer: origin.kind === 'user' ? undefined : 'only a call from one of our users can send the party it called elsewhere',
     });
     this.#calls.set(call, this.#stack.clock.now().getTime());

@@ -7,7 +7,7 @@ import { buildResponse, generateUuid, parseCSeq, type SipRequest, type SipRespon
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
-import { ownedSession, type SessionBody } from './session-body.js';
+import { keptSession, sessionOf, type KeptSession, type SessionBody } from './session-body.js';
 import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
 export interface DialogLegEvents {
@@ -37,7 +37,7 @@ export abstract class DialogLeg implements DialogReceiver {
   #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
   #sessionTimer: SessionTimer | undefined;
   /** What we last told the peer our session is: a re-INVITE refresh repeats it. */
-  #lastLocalSession: SessionBody | undefined;
+  #lastLocalSession: KeptSession | undefined;
   #peerAllowsUpdate = false;
 
   protected constructor(
@@ -131,7 +131,7 @@ export abstract class DialogLeg implements DialogReceiver {
 
   /** Kept for the whole call: a copy, since the session often comes from the whole message another peer sent. */
   #rememberLocalSession(session: SessionBody): void {
-    this.#lastLocalSession = ownedSession(session);
+    this.#lastLocalSession = keptSession(session);
   }
 
   /** The ACK of our last 2xx to an INVITE came. */
@@ -218,7 +218,7 @@ export abstract class DialogLeg implements DialogReceiver {
   /** UPDATE without a body when the peer takes it (RFC 4028 §7.4 prefers it), else a re-INVITE repeating our session. */
   async #refreshSession(interval: SessionInterval): Promise<number> {
     const headers = { supported: 'timer', 'session-expires': `${interval.seconds};refresher=uac` };
-    const outcome = this.#peerAllowsUpdate ? await this.send('UPDATE', undefined, headers) : await this.reinvite(this.#lastLocalSession, headers);
+    const outcome = this.#peerAllowsUpdate ? await this.send('UPDATE', undefined, headers) : await this.reinvite(this.#lastLocalSession && sessionOf(this.#lastLocalSession), headers);
     // A refresh that could not even be sent reached nobody, like one never answered.
     return 'response' in outcome ? outcome.response.status : 408;
   }

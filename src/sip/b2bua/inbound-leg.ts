@@ -15,7 +15,7 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { Source } from '../transport/index.js';
 import { DialogLeg, type EndedBy } from './dialog-leg.js';
 import { ReliableProvisionals, requires100rel } from './reliable-provisionals.js';
-import { ownedSession, sessionBody, type SessionBody } from './session-body.js';
+import { keptSession, sessionBody, sessionOf, type KeptSession, type SessionBody } from './session-body.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface InboundLegSetupEvents {
@@ -36,7 +36,7 @@ export class InboundLeg extends DialogLeg {
   readonly #source: Source;
   /** Until the ACK of our 200 (or the leg's end): what the setup builds its responses and the dialog from. */
   #invite: SipRequest | undefined;
-  readonly #offer: SessionBody | undefined;
+  readonly #offer: KeptSession | undefined;
   /** The To of the INVITE, as the caller dialled us: a REFER names it as Referred-By. */
   readonly calledAddress: string | undefined;
   #phase: Phase = 'proceeding';
@@ -59,7 +59,7 @@ export class InboundLeg extends DialogLeg {
     this.#source = source;
     this.#invite = invite;
     const offer = sessionBody(invite);
-    this.#offer = offer && ownedSession(offer);
+    this.#offer = offer && keptSession(offer);
     const to = invite.headers.get('to');
     this.calledAddress = to === undefined ? undefined : ownedText(to);
     const seq = parseCSeq(invite.headers.get('cseq') ?? '');
@@ -90,7 +90,7 @@ export class InboundLeg extends DialogLeg {
 
   /** The offer of the INVITE, if it had one. */
   get offer(): SessionBody | undefined {
-    return this.#offer;
+    return this.#offer && sessionOf(this.#offer);
   }
 
   get answered(): boolean {

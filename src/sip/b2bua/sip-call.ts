@@ -47,7 +47,7 @@ import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
 import { CallBridge, type CallBridgeOptions } from './call-bridge.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
-import { CallTransfers, type TransferPartner, type TransferringCall } from './call-transfers.js';
+import { CallTransfers, type TransferPartner, type TransferredTarget, type TransferringCall } from './call-transfers.js';
 import type { SipStack } from './sip-stack.js';
 
 export interface SipCallOptions {
@@ -65,16 +65,16 @@ export interface SipCallOptions {
   /** Where recordings are written: `<dir>/<domain>/<uuid>_<name>.wav`. */
   recordingsDir: string;
   /** The call was answered (once): for the live call list and its events. */
-  onAnswered?(): void;
+  onAnswered?(call: SipCall): void;
   /** A bridge target rings (its first 180 or 183). */
-  onRinging?(): void;
+  onRinging?(call: SipCall): void;
   /** Legs in progress, so a crash does not lose their CDRs. */
   journal?: LegJournal;
   variableLimits?: VariableLimits;
   /** The transfers of the call in progress whose caller's leg has this dialog (an attended transfer's Replaces names it). */
   callWithCallerDialog?(callId: string, localTag: string, remoteTag: string): TransferPartner | undefined;
   /** The caller transferred the party it called: that leg is routed as a call of its own (see CallTransfers.sendTarget). */
-  routeTarget?: TransferringCall['routeTarget'];
+  routeTarget?(call: SipCall, ...target: Parameters<NonNullable<TransferringCall['routeTarget']>>): TransferredTarget;
   /** Why this call's caller may not send the party it called elsewhere; undefined when it may. */
   callerCannotTransfer?: string;
 }
@@ -168,8 +168,10 @@ export class SipCall extends CallLifecycle implements Call {
       return this.#call.#options.callWithCallerDialog;
     }
 
-    get routeTarget(): SipCallOptions['routeTarget'] {
-      return this.#call.#options.routeTarget;
+    get routeTarget(): TransferringCall['routeTarget'] {
+      const call = this.#call;
+      const route = call.#options.routeTarget;
+      return route && ((leg, media, variables) => route(call, leg, media, variables));
     }
 
     engine(): MediaEngine {
@@ -265,7 +267,7 @@ export class SipCall extends CallLifecycle implements Call {
     }
 
     ringing(): void {
-      this.call.#options.onRinging?.();
+      this.call.#options.onRinging?.(this.call);
     }
 
     progress(status: 180 | 183, session?: SessionBody): void {
@@ -285,6 +287,11 @@ export class SipCall extends CallLifecycle implements Call {
       this.call.#log(message);
     }
   };
+
+  /** Who placed the call (a user, a gateway, …). */
+  get origin(): CallOrigin {
+    return this.#options.origin;
+  }
 
   /** What other calls' attended transfers reach of this one. */
   get transfers(): CallTransfers {
@@ -495,7 +502,7 @@ export class SipCall extends CallLifecycle implements Call {
     const first = this.state !== 'answered';
     this.enterState('answered');
     this.#legs.caller.answer();
-    if (first) this.#options.onAnswered?.();
+    if (first) this.#options.onAnswered?.(this);
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */

@@ -28,7 +28,6 @@
  *   canonicalHeaderName(wireName), displayHeaderName(name), isListHeader(name)
  *   splitList, readParams/formatParams, quote/unquote, headerText   lexical helpers for other header values
  *   ownedText(value)                   a copy of a header value that does not keep the message text alive
- *   ownedBytes(body)                   a copy of a body that keeps neither its datagram nor a pool slab alive
  *   MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH
  */
 export * from './types.js';
@@ -48,4 +47,4 @@ export { generateBranch, generateTag, generateCallId, generateUuid, BRANCH_MAGIC
 export { canonicalHeaderName, displayHeaderName, isListHeader } from './header-names.js';
 export { splitList, readParams, formatParams, quote, unquote, parseDecimal, headerText } from './syntax.js';
 export { MAX_MESSAGE_BYTES, MAX_HEADER_FIELDS, MAX_START_LINE_LENGTH } from './limits.js';
-export { ownedBytes, ownedText } from '../../owned-text.js';
+export { ownedText } from '../../owned-text.js';
