@@ -51,12 +51,18 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
     } catch (error) {
       running = Promise.reject(error);
     }
-    running
-      .catch((error: unknown) => {
-        options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
-        void call.hangup('NORMAL_TEMPORARY_FAILURE');
-      })
-      .finally(() => options.traceLifecycle?.complete(call));
+    // One reaction for both outcomes: a catch and a finally would each wait, with their functions, for the whole call.
+    running.then(
+      () => options.traceLifecycle?.complete(call),
+      (error: unknown) => {
+        try {
+          options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
+          void call.hangup('NORMAL_TEMPORARY_FAILURE');
+        } finally {
+          options.traceLifecycle?.complete(call);
+        }
+      },
+    );
   };
 }
 

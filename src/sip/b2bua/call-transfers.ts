@@ -78,7 +78,8 @@ export class CallTransfers {
   #conversation: { talk: Conversation; target: OutboundLeg; relay: RelayedBridge | undefined } | undefined;
   #pending: TransferReport | undefined;
   #referredBy: string | undefined;
-  readonly #legCauses = new WeakMap<OutboundLeg, () => HangupCause>();
+  /** Made by the first transfer: most calls have none, and an empty WeakMap's table would last the whole call. */
+  #legCauses: WeakMap<OutboundLeg, () => HangupCause> | undefined;
 
   constructor(private readonly call: TransferringCall) {}
 
@@ -134,7 +135,7 @@ export class CallTransfers {
     const { call } = this;
     const { report } = transfer;
     if (transfer.kind === 'target') return call.log(`blind transfer by the caller (REFER): the party it called goes to ${transfer.destination}`);
-    this.#legCauses.set(report.transferor as OutboundLeg, () => report.cause);
+    this.#setLegCause(report.transferor as OutboundLeg, () => report.cause);
     for (const [name, value] of Object.entries(transferVariables(transfer, call.uuid, call.stack.clock.now(), call.channel.get('transfer_history')))) call.channel.set(name, value);
     if (!call.followsTransfer()) void call.stopRecording();
     if (transfer.kind === 'attended') return call.log(`attended transfer by ${report.transferor.uuid} (REFER with Replaces): the caller goes to ${transfer.leg.uuid}`);
@@ -211,7 +212,7 @@ export class CallTransfers {
     };
     // receiveRefer refuses a caller's REFER where nothing could route the target.
     const routed = call.routeTarget?.(leg, ours, variables) ?? { hangupCause: 'NORMAL_TEMPORARY_FAILURE' as const };
-    this.#legCauses.set(leg, () => routed.hangupCause ?? 'NORMAL_CLEARING');
+    this.#setLegCause(leg, () => routed.hangupCause ?? 'NORMAL_CLEARING');
     await transfer.report.settle(200);
   }
 
@@ -222,7 +223,11 @@ export class CallTransfers {
 
   /** The cause an answered target's CDR ends with, when it is not the call's. */
   legCause(leg: OutboundLeg): HangupCause | undefined {
-    return this.#legCauses.get(leg)?.();
+    return this.#legCauses?.get(leg)?.();
+  }
+
+  #setLegCause(leg: OutboundLeg, cause: () => HangupCause): void {
+    (this.#legCauses ??= new WeakMap()).set(leg, cause);
   }
 
   /**
@@ -233,7 +238,7 @@ export class CallTransfers {
   handOverTarget(adopterCause: () => HangupCause): Replacement | string {
     const conversation = this.#conversation;
     if (!conversation) return 'the call it names is not bridged';
-    this.#legCauses.set(conversation.target, adopterCause);
+    this.#setLegCause(conversation.target, adopterCause);
     conversation.talk.handOver();
     return { leg: conversation.target, media: conversation.relay?.releaseCallee() };
   }

@@ -59,8 +59,15 @@ export function callerVariables({ request, source, from, to, origin }: CallerFac
   for (const [name, values] of request.headers) {
     if (!NOT_EXPOSED.has(name)) variables[`sip_h_${displayHeaderName(name)}`] = values.join(', ');
   }
-  // The call keeps its variables to its end: copies, where values read from the INVITE would keep the whole message text alive.
-  for (const name in variables) variables[name] = ownedText(variables[name]);
+  // The call keeps its variables to its end: copies, where values read from the INVITE would keep the whole message text
+  // alive — one copy of each value, where several variables have the same (the caller's number is three of them).
+  const copies = new Map<string, string>();
+  for (const name in variables) {
+    const value = variables[name];
+    let copy = copies.get(value);
+    if (copy === undefined) copies.set(value, (copy = ownedText(value)));
+    variables[name] = copy;
+  }
   return variables;
 }
 

@@ -27,8 +27,8 @@ export interface DialogLegEvents {
 export type EndedBy = 'local' | 'remote';
 
 export abstract class DialogLeg implements DialogReceiver {
-  /** The leg's channel uuid, as its CDR and `last_bridge_to` name it. */
-  readonly uuid: string;
+  /** Made when first read: the caller's leg goes by its call's uuid, and most never read their own. */
+  #uuid: string | undefined;
   readonly events: DialogLegEvents = {};
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
@@ -44,7 +44,12 @@ export abstract class DialogLeg implements DialogReceiver {
     protected readonly stack: SipStack,
     uuid?: string,
   ) {
-    this.uuid = uuid ?? generateUuid();
+    this.#uuid = uuid;
+  }
+
+  /** The leg's channel uuid, as its CDR and `last_bridge_to` name it. */
+  get uuid(): string {
+    return (this.#uuid ??= generateUuid());
   }
 
   get dialog(): Dialog | undefined {

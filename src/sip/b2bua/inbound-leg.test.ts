@@ -175,15 +175,15 @@ test('session timer (RFC 4028): the 200 honours the caller’s interval; no refr
   assert.equal(expired, 1, 'at the interval less a third (30 s)');
 });
 
-test('the INVITE is kept until the ACK of our 200, its offer as bytes of its own; a REFER still finds the To it came with', () => {
+test('the INVITE is kept until the ACK of our 200, its offer as a copy of its own; a REFER still finds the To it came with', () => {
   const { leg } = setup();
   const invite = leg.invite;
   assert.ok(invite);
   assert.equal(leg.calledAddress, invite.headers.get('to'));
   const offer = leg.offer!;
   assert.equal(offer.body.toString(), 'v=0\r\n');
-  assert.equal(offer.body.byteOffset, 0, 'not a view into the message the offer came in');
-  assert.equal(offer.body.buffer.byteLength, offer.body.length);
+  invite.body.fill(0);
+  assert.equal(leg.offer?.body.toString(), 'v=0\r\n', 'not a view into the message the offer came in');
   leg.answer(ANSWER);
   assert.equal(leg.invite, invite, 'until the ACK, the 200 may still be refused or the call cancelled');
   leg.receiveAck(ackFor(leg));

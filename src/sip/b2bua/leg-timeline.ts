@@ -2,9 +2,10 @@
  * The moments of one leg that its CDR reports — start, progress, answer,
  * bridge, end — kept as they happen and turned into a CallLegRecord when
  * the leg ends. With a journal, every moment is also written there, so the
- * leg can still get its CDR after a crash. Moments are kept as epoch
- * milliseconds, made Dates only for the record: a call in progress holds
- * a handful of them on every leg.
+ * leg can still get its CDR after a crash. The start is kept as epoch
+ * milliseconds, the other moments as milliseconds after it (small integers,
+ * where an epoch time is a heap number of its own), made Dates only for the
+ * record: a call in progress holds a handful of them on every leg.
  */
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { Clock } from '../../clock.js';
@@ -40,21 +41,21 @@ export class LegTimeline {
     const firstProgress = this.#progress === undefined;
     const firstMedia = withMedia && this.#progressMedia === undefined;
     if (!firstProgress && !firstMedia) return;
-    const now = this.#now();
+    const now = this.#sinceStart();
     this.#progress ??= now;
     if (firstMedia) this.#progressMedia = now;
     this.#journalMoment();
   }
 
   answer(): void {
-    if (this.#answer) return;
-    this.#answer = this.#now();
+    if (this.#answer !== undefined) return;
+    this.#answer = this.#sinceStart();
     this.#journalMoment();
   }
 
   bridge(): void {
-    if (this.#bridge) return;
-    this.#bridge = this.#now();
+    if (this.#bridge !== undefined) return;
+    this.#bridge = this.#sinceStart();
     this.#journalMoment();
   }
 
@@ -82,10 +83,10 @@ export class LegTimeline {
   #withMoments(identity: LegIdentity): OpenLeg {
     const leg = identity as OpenLeg;
     leg.startTime = new Date(this.#start);
-    leg.progressTime = dateOf(this.#progress);
-    leg.progressMediaTime = dateOf(this.#progressMedia);
-    leg.answerTime = dateOf(this.#answer);
-    leg.bridgeTime = dateOf(this.#bridge);
+    leg.progressTime = this.#dateOf(this.#progress);
+    leg.progressMediaTime = this.#dateOf(this.#progressMedia);
+    leg.answerTime = this.#dateOf(this.#answer);
+    leg.bridgeTime = this.#dateOf(this.#bridge);
     return leg;
   }
 
@@ -93,13 +94,17 @@ export class LegTimeline {
     return this.clock.now().getTime();
   }
 
+  #sinceStart(): number {
+    return this.#now() - this.#start;
+  }
+
+  #dateOf(sinceStart: number | undefined): Date | undefined {
+    return sinceStart === undefined ? undefined : new Date(this.#start + sinceStart);
+  }
+
   /** The journal reads the leg when it commits; the function that reads it lives until then, not as long as the leg. */
   #journalMoment(): void {
     const identity = this.#identity;
     if (this.#journal && identity) this.#journal.write(this.#uuid, () => this.#withMoments(identity()));
   }
-}
-
-function dateOf(ms: number | undefined): Date | undefined {
-  return ms === undefined ? undefined : new Date(ms);
 }

@@ -23,6 +23,7 @@ import {
   type SipUri,
 } from '../message/index.js';
 import type { Destination } from '../transport/index.js';
+import { BoundedMemo } from '../../bounded-memo.js';
 
 export interface DialogRequestOptions {
   body?: Buffer;
@@ -76,7 +77,7 @@ export class Dialog {
     this.localTag = ownedText(state.localTag);
     this.remoteTag = ownedText(state.remoteTag);
     this.destination = state.destination;
-    this.contact = ownedText(state.contact);
+    this.contact = sharedContact(state.contact);
     this.#localAddress = ownedText(state.localAddress);
     this.#remoteAddress = ownedText(state.remoteAddress);
     this.#routeSet = state.routeSet.map(ownedText);
@@ -187,6 +188,15 @@ export class Dialog {
     if (body.length > 0 && options.contentType) headers.set('content-type', options.contentType);
     return { type: 'request', method, uri: readUri(this.#remoteTarget), headers, body };
   }
+}
+
+/** Our Contact is the same for every dialog towards the same place: one flat copy of each is shared by all. */
+const contacts = new BoundedMemo<string, string>(64);
+
+function sharedContact(contact: string): string {
+  let shared = contacts.get(contact);
+  if (shared === undefined) contacts.set(contact, (shared = ownedText(contact)));
+  return shared;
 }
 
 export function dialogKey(callId: string, localTag: string): string {
