@@ -20,8 +20,9 @@ export class FlowContext implements AppContext, VariableSource {
   stepNotes: string[] | undefined;
 
   readonly #domainVariables: Map<string, string>;
-  readonly #exportedValues = new Map<string, string>();
-  readonly #exportedNames = new Set<string>();
+  /** Made by the first export: most flows have none, and an empty Map's table (a Set's too) would last the whole call. */
+  #exportedValues: Map<string, string> | undefined;
+  #exportedNames: Set<string> | undefined;
   #captures: (readonly string[])[] = [];
 
   constructor(
@@ -70,12 +71,12 @@ export class FlowContext implements AppContext, VariableSource {
   }
 
   exportVariable(name: string, value: string, mode: 'all' | 'nolocal'): void {
-    this.#exportedValues.set(name, value);
+    (this.#exportedValues ??= new Map()).set(name, value);
     if (mode === 'all') this.setVariable(name, value);
   }
 
   exportVariableByName(name: string): void {
-    this.#exportedNames.add(name);
+    (this.#exportedNames ??= new Set()).add(name);
   }
 
   /**
@@ -84,14 +85,14 @@ export class FlowContext implements AppContext, VariableSource {
    * dialplan's, a bridge after a `goto default:<n>` still hands them on.
    */
   inheritExports(previous: FlowContext): void {
-    for (const [name, value] of previous.#exportedValues) this.#exportedValues.set(name, value);
-    for (const name of previous.#exportedNames) this.#exportedNames.add(name);
+    if (previous.#exportedValues) this.#exportedValues = new Map([...(this.#exportedValues ?? []), ...previous.#exportedValues]);
+    if (previous.#exportedNames) this.#exportedNames = new Set([...(this.#exportedNames ?? []), ...previous.#exportedNames]);
   }
 
   exportedVariables(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const name of this.#exportedNames) out[name] = this.call.getVariable(name) ?? '';
-    for (const [name, value] of this.#exportedValues) out[name] = value;
+    for (const name of this.#exportedNames ?? []) out[name] = this.call.getVariable(name) ?? '';
+    for (const [name, value] of this.#exportedValues ?? []) out[name] = value;
     return out;
   }
 

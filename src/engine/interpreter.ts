@@ -137,7 +137,8 @@ export class FlowRun {
     }
   }
 
-  #current: { record: StepTrace; started: Date } | undefined;
+  /** The traced step in progress, and when it started (epoch ms: a Date is an object more for as long as the step runs — a bridge, the whole conversation). */
+  #current: { record: StepTrace; startedMs: number } | undefined;
 
   /** The step's trace record, when tracing; the variables and notes apps add go there. */
   #startStep(step: Step): StepTrace | undefined {
@@ -155,7 +156,7 @@ export class FlowRun {
           tookMs: 0,
         }
       : undefined;
-    this.#current = record && started ? { record, started } : undefined;
+    this.#current = record && started ? { record, startedMs: started.getTime() } : undefined;
     this.context.stepVariables = record?.variables;
     this.context.stepNotes = record?.notes;
     return record;
@@ -172,8 +173,8 @@ export class FlowRun {
 
   #emitStep(): void {
     if (!this.#current) return;
-    const { record, started } = this.#current;
-    record.tookMs = this.options.clock.now().getTime() - started.getTime();
+    const { record, startedMs } = this.#current;
+    record.tookMs = this.options.clock.now().getTime() - startedMs;
     this.#current = undefined;
     this.options.trace!(record);
   }

@@ -71,7 +71,7 @@ export function converse(caller: InboundLeg, target: OutboundLeg, response: SipR
     call.bridged();
     return conversation.ended;
   });
-  return { ended, handOver: conversation.handOver };
+  return { ended, handOver: () => conversation.handOver() };
 }
 
 /** Completes the offer/answer between the caller and the target that answered. */
@@ -120,53 +120,72 @@ export async function join(caller: InboundLeg, target: DialogLeg): Promise<boole
 
 /** Relays in-dialog requests until one side hangs up (the other side then gets BYE) or a transfer parts the legs. */
 export function talk(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Conversation {
-  let resolve: (end: ConversationEnd) => void = () => {};
-  const ended = new Promise<ConversationEnd>((settle) => (resolve = settle));
-  const hungUp = (cause: HangupCause) => resolve({ cause });
-  if (call.signal.aborted) {
-    void target.bye();
-    hungUp(call.hangupCause() ?? 'NORMAL_CLEARING');
-    return { ended, handOver: () => {} };
-  }
-  if (!call.mediaRelayed) {
-    relayRequests(caller, target);
-    relayRequests(target, caller);
-  }
-  target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
-  const callerHangup = caller.events.onHangup;
-  caller.events.onHangup = () => {
-    void target.bye();
-    call.ended('NORMAL_CLEARING', 'recv_bye');
-    hungUp('NORMAL_CLEARING');
-  };
-  target.events.onHangup = () => {
-    void caller.bye();
-    call.ended('NORMAL_CLEARING', 'send_bye');
-    hungUp('NORMAL_CLEARING');
-  };
-  // The legs part: the caller's leg is the call's again, the target's is the transfer's (or the other call's).
-  const part = (end: ConversationEnd) => {
-    for (const leg of [caller, target]) leg.events.onRequest = leg.events.onRefer = undefined;
-    caller.events.onHangup = callerHangup;
-    target.events.onHangup = target.events.onSessionExpired = undefined;
-    resolve(end);
-  };
-  const onRefer = (from: InboundLeg | OutboundLeg) => (request: SipRequest, transaction: ServerTransaction) => {
-    const transferred = call.referred(request, transaction, from);
-    if (transferred) part({ transferred });
-  };
-  caller.events.onRefer = onRefer(caller);
-  target.events.onRefer = onRefer(target);
-  // hangup() (a shutdown, an ACK timeout) ends both legs itself.
-  call.signal.addEventListener('abort', () => hungUp(call.hangupCause() ?? 'NORMAL_CLEARING'), { once: true });
-  return { ended, handOver: () => part({ handedOver: true }) };
+  return new Talk(caller, target, call);
 }
 
-/** Requests from `from` (re-INVITE, UPDATE, INFO…) go on to `to`; its final answer comes back. */
-function relayRequests(from: DialogLeg, to: DialogLeg): void {
-  from.events.onRequest = (request: SipRequest, transaction: ServerTransaction) => {
-    void relayOne(request, transaction, from, to);
-  };
+/**
+ * A conversation in progress. The legs' handlers are made in one scope, so
+ * they share one context for the call's length rather than one each.
+ */
+class Talk implements Conversation {
+  readonly ended: Promise<ConversationEnd>;
+  #resolve: (end: ConversationEnd) => void = () => {};
+  readonly #caller: InboundLeg;
+  readonly #target: OutboundLeg;
+  /** What the caller's BYE did before the conversation: it does so again once the legs part. */
+  readonly #callerHangup: (() => void) | undefined;
+  /** False when the call had ended already: there is nothing to part. */
+  readonly #wired: boolean;
+
+  constructor(caller: InboundLeg, target: OutboundLeg, call: ConversationCall) {
+    this.ended = new Promise<ConversationEnd>((settle) => (this.#resolve = settle));
+    this.#caller = caller;
+    this.#target = target;
+    this.#callerHangup = caller.events.onHangup;
+    this.#wired = !call.signal.aborted;
+    if (!this.#wired) {
+      void target.bye();
+      this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' });
+      return;
+    }
+    if (!call.mediaRelayed) {
+      caller.events.onRequest = (request, transaction) => void relayOne(request, transaction, caller, target);
+      target.events.onRequest = (request, transaction) => void relayOne(request, transaction, target, caller);
+    }
+    target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
+    caller.events.onHangup = () => {
+      void target.bye();
+      call.ended('NORMAL_CLEARING', 'recv_bye');
+      this.#resolve({ cause: 'NORMAL_CLEARING' });
+    };
+    target.events.onHangup = () => {
+      void caller.bye();
+      call.ended('NORMAL_CLEARING', 'send_bye');
+      this.#resolve({ cause: 'NORMAL_CLEARING' });
+    };
+    caller.events.onRefer = (request, transaction) => this.#referred(call.referred(request, transaction, caller));
+    target.events.onRefer = (request, transaction) => this.#referred(call.referred(request, transaction, target));
+    // hangup() (a shutdown, an ACK timeout) ends both legs itself.
+    call.signal.addEventListener('abort', () => this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' }), { once: true });
+  }
+
+  handOver(): void {
+    if (this.#wired) this.#part({ handedOver: true });
+  }
+
+  #referred(transferred: Transfer | undefined): void {
+    if (transferred) this.#part({ transferred });
+  }
+
+  /** The legs part: the caller's leg is the call's again, the target's is the transfer's (or the other call's). */
+  #part(end: ConversationEnd): void {
+    const caller = this.#caller;
+    const target = this.#target;
+    for (const leg of [caller, target]) leg.events.onRequest = leg.events.onRefer = undefined;
+    caller.events.onHangup = this.#callerHangup;
+    target.events.onHangup = target.events.onSessionExpired = undefined;
+    this.#resolve(end);
+  }
 }
 
 async function relayOne(request: SipRequest, transaction: ServerTransaction, from: DialogLeg, to: DialogLeg): Promise<void> {

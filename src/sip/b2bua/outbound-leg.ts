@@ -134,13 +134,21 @@ export class OutboundLeg extends DialogLeg {
     }
   };
 
+  /**
+   * What the INVITE is built from, until the leg is answered: then the INVITE
+   * is never sent again, and its Request-URI (a Map of parameters), From and
+   * To would last the whole call.
+   */
+  #target: OutboundTarget | undefined;
+
   constructor(
     stack: SipStack,
-    readonly target: OutboundTarget,
+    target: OutboundTarget,
     /** FreeSWITCH's `origination_uuid`: the uuid the new leg is to have. */
     uuid?: string,
   ) {
     super(stack, uuid);
+    this.#target = target;
     this.#destination = target.destination;
   }
 
@@ -154,7 +162,7 @@ export class OutboundLeg extends DialogLeg {
   }
 
   start(session: SessionBody | undefined): void {
-    this.#send(this.#buildInvite(session));
+    if (this.#target) this.#send(this.#buildInvite(this.#target, session));
   }
 
   /** Gives up ringing: CANCEL now, or as soon as a provisional response shows the INVITE arrived. */
@@ -174,8 +182,7 @@ export class OutboundLeg extends DialogLeg {
     this.stack.sendAck(ack, dialog.destination);
   }
 
-  #buildInvite(session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
-    const { target } = this;
+  #buildInvite(target: OutboundTarget, session: SessionBody | undefined, authorization?: [string, string]): SipRequest {
     const headers = new SipHeaders();
     headers.set('via', this.stack.local.via(this.#destination));
     headers.set('max-forwards', String(target.maxForwards));
@@ -201,7 +208,7 @@ export class OutboundLeg extends DialogLeg {
     try {
       this.stack.transactions.sendRequest(invite, this.#destination, user);
     } catch (error) {
-      this.stack.logger.warn({ err: error, target: formatUri(this.target.requestUri) }, 'INVITE could not be sent');
+      this.stack.logger.warn({ err: error, target: formatUri(invite.uri) }, 'INVITE could not be sent');
       const why = `INVITE could not be sent: ${(error as Error).message}`;
       queueMicrotask(() => {
         if (!this.#failOver(why)) this.#fail(503, why);
@@ -249,6 +256,7 @@ export class OutboundLeg extends DialogLeg {
     this.setDialog(established);
     this.#answeredInvite = partsOf(this.#invite);
     this.#invite = undefined;
+    this.#target = undefined;
     if (this.#cancelWanted) {
       // The 2xx crossed our CANCEL: the call was set up all the same and must be ended.
       this.ack();
@@ -278,8 +286,9 @@ export class OutboundLeg extends DialogLeg {
   }
 
   #retryWithCredentials(response: SipResponse): boolean {
-    const credentials = this.target.credentials;
-    if (!credentials || this.#authenticated || this.#cancelWanted || !this.#invite) return false;
+    const credentials = this.#target?.credentials;
+    const invite = this.#invite;
+    if (!credentials || this.#authenticated || this.#cancelWanted || !invite) return false;
     const [challengeHeader, answerHeader] =
       response.status === 401 ? ['www-authenticate', 'authorization'] : ['proxy-authenticate', 'proxy-authorization'];
     for (const value of response.headers.getAll(challengeHeader)) {
@@ -288,7 +297,7 @@ export class OutboundLeg extends DialogLeg {
       const authorization = answerChallenge(challenge, {
         ...credentials,
         method: 'INVITE',
-        uri: formatUri(this.target.requestUri),
+        uri: formatUri(invite.uri),
         nonceCount: 1,
       });
       if (!authorization) continue;
@@ -311,13 +320,14 @@ export class OutboundLeg extends DialogLeg {
   /** The INVITE again, one CSeq on, with the same offer (and the credentials, once there are any). */
   #resend(authorization = this.#authorization): void {
     const invite = this.#invite;
-    if (!invite) return;
+    const target = this.#target;
+    if (!invite || !target) return;
     this.#authorization = authorization;
     this.#seq += 1;
     const session = invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
     this.#provisionalSeen = false;
     this.#ringing = false;
-    this.#send(this.#buildInvite(session, authorization));
+    this.#send(this.#buildInvite(target, session, authorization));
   }
 
   /** §9.1: the CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number and top Via. */
@@ -335,10 +345,11 @@ export class OutboundLeg extends DialogLeg {
 
   /** RFC 3263 §4.3: the INVITE again, as a new transaction, to the target's next server; false when there is none. */
   #failOver(why: string): boolean {
-    const next = this.target.alternatives?.[this.#alternativesTried];
-    if (!next || this.#finished || this.#cancelWanted || !this.#invite) return false;
+    const next = this.#target?.alternatives?.[this.#alternativesTried];
+    const invite = this.#invite;
+    if (!next || this.#finished || this.#cancelWanted || !invite) return false;
     this.#alternativesTried += 1;
-    this.stack.logger.info({ uuid: this.uuid, target: formatUri(this.target.requestUri), failed: this.#destination, next }, `${why}: the INVITE goes to the next server`);
+    this.stack.logger.info({ uuid: this.uuid, target: formatUri(invite.uri), failed: this.#destination, next }, `${why}: the INVITE goes to the next server`);
     this.#destination = next;
     // Another server challenges with a nonce of its own: what answered the last one's is not sent there.
     this.#authenticated = false;
