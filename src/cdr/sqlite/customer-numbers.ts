@@ -60,30 +60,39 @@ function planKey(domain: unknown): string {
   return typeof domain === 'string' ? domain : '';
 }
 
-export class CustomerNumbers {
-  readonly #db: Database.Database;
+/** The country each domain's numbers are read with: the configuration's, else the one its stored rows were read with. */
+export interface NumberPlans {
+  /** The configuration's (authoritative for every domain: one it does not name has no country); absent for a tool without it. */
+  countries?: DomainCountries;
+  /** The country each domain's stored rows were read with ('' = none; null = not read yet), as `cdr_number_plans` records it. */
+  recorded: [string, string | null][];
+}
+
+/**
+ * Reads customers' numbers as a domain's plan says, without the database: the
+ * writer's own, and a copy on the thread that prepares `cdr import`'s rows
+ * (../import.ts), which must read them as the writer would.
+ */
+export class CustomerNumberReader {
   #countries: DomainCountries | undefined;
-  /** The country each domain's stored rows were read with ('' = none), as recorded. */
-  readonly #recorded = new Map<string, string | null>();
-  readonly #record: Database.Statement;
+  readonly #recorded: Map<string, string | null>;
   /** Customer numbers already read, by country and number as written (`UA 0671234567`). */
   readonly #read = new BoundedMemo<string, string | null>(MAX_REMEMBERED_NUMBERS);
 
-  /**
-   * `countries`: the configuration's (authoritative for every domain: one it
-   * does not name has no country); without it (a tool with no configuration)
-   * each domain keeps the country its rows were recorded with.
-   */
-  constructor(db: Database.Database, countries?: DomainCountries) {
-    this.#db = db;
-    this.#countries = countries;
-    this.#record = db.prepare('INSERT INTO cdr_number_plans (domain, country) VALUES (?, ?) ON CONFLICT (domain) DO UPDATE SET country = excluded.country');
-    for (const row of db.prepare('SELECT domain, country FROM cdr_number_plans').all() as { domain: string; country: string | null }[]) {
-      this.#recorded.set(row.domain, row.country);
-    }
+  constructor(plans: NumberPlans) {
+    this.#countries = plans.countries;
+    this.#recorded = new Map(plans.recorded);
   }
 
-  /** A configuration change: rows written from now on read numbers with these countries (refill() fixes the stored ones). */
+  /** What a copy on another thread needs to read numbers as this one does. */
+  plans(): NumberPlans {
+    return { countries: this.#countries, recorded: [...this.#recorded] };
+  }
+
+  get countries(): DomainCountries | undefined {
+    return this.#countries;
+  }
+
   configure(countries: DomainCountries): void {
     this.#countries = countries;
   }
@@ -95,16 +104,20 @@ export class CustomerNumbers {
     return this.#recorded.get(key) ?? '';
   }
 
-  /** The column value for a row being written; records the domain's plan the first time it is seen. Call inside the write transaction. */
-  of(direction: unknown, destination: unknown, caller: unknown, domain: unknown): string | null {
-    const country = this.countryOf(domain);
-    const key = planKey(domain);
-    if (!this.#recorded.has(key)) {
-      this.#record.run(key, country);
-      this.#recorded.set(key, country);
-    }
+  /** Whether the domain's plan is recorded; record() notes one that now is. */
+  isRecorded(domain: unknown): boolean {
+    return this.#recorded.has(planKey(domain));
+  }
+
+  record(domain: string, country: string): void {
+    this.#recorded.set(domain, country);
+  }
+
+  /** The customer's number of a leg in E.164, read with its domain's country. */
+  numberOf(direction: unknown, destination: unknown, caller: unknown, domain: unknown): string | null {
     const number = customerSide(direction, destination, caller);
     if (number === undefined) return null;
+    const country = this.countryOf(domain);
     const remembered = `${country} ${number}`;
     let customer = this.#read.get(remembered);
     if (customer === undefined) {
@@ -113,6 +126,44 @@ export class CustomerNumbers {
     }
     return customer;
   }
+}
+
+export class CustomerNumbers {
+  readonly #db: Database.Database;
+  readonly reader: CustomerNumberReader;
+  readonly #record: Database.Statement;
+
+  /**
+   * `countries`: the configuration's (authoritative for every domain: one it
+   * does not name has no country); without it (a tool with no configuration)
+   * each domain keeps the country its rows were recorded with.
+   */
+  constructor(db: Database.Database, countries?: DomainCountries) {
+    this.#db = db;
+    const recorded = db.prepare('SELECT domain, country FROM cdr_number_plans').raw().all() as [string, string | null][];
+    this.reader = new CustomerNumberReader({ countries, recorded });
+    this.#record = db.prepare('INSERT INTO cdr_number_plans (domain, country) VALUES (?, ?) ON CONFLICT (domain) DO UPDATE SET country = excluded.country');
+  }
+
+  /** A configuration change: rows written from now on read numbers with these countries (refill() fixes the stored ones). */
+  configure(countries: DomainCountries): void {
+    this.reader.configure(countries);
+  }
+
+  /** Records the domain's plan the first time a row of it is written. Call inside the write transaction. */
+  recordPlanOf(domain: unknown): void {
+    if (this.reader.isRecorded(domain)) return;
+    const key = planKey(domain);
+    const country = this.reader.countryOf(domain);
+    this.#record.run(key, country);
+    this.reader.record(key, country);
+  }
+
+  /** The column value for a row being written; records the domain's plan the first time it is seen. Call inside the write transaction. */
+  of(direction: unknown, destination: unknown, caller: unknown, domain: unknown): string | null {
+    this.recordPlanOf(domain);
+    return this.reader.numberOf(direction, destination, caller, domain);
+  }
 
   /**
    * Reads again the stored rows of every domain whose recorded country is not
@@ -120,7 +171,7 @@ export class CustomerNumbers {
    * column). Returns the domains refilled.
    */
   refill(): string[] {
-    const stale = staleNumberPlans(this.#db, this.#countries);
+    const stale = staleNumberPlans(this.#db, this.reader.countries);
     if (stale.size === 0) return [];
     this.#db.function('callrouter_customer_number', { deterministic: true }, (direction, destination, caller, domain) =>
       customerNumberOf(direction, destination, caller, stale.get(planKey(domain))),
@@ -137,7 +188,7 @@ export class CustomerNumbers {
     this.#db.transaction(() => {
       for (const [domain, country] of stale) {
         this.#record.run(domain, country);
-        this.#recorded.set(domain, country);
+        this.reader.record(domain, country);
       }
     }).immediate();
     return domains;

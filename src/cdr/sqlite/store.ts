@@ -19,7 +19,9 @@ import { parseSearchRequest, type SearchRequest } from '../query/parse-request.j
 import { deleteByQueryResponse, type BulkBody, type BulkOptions, type CdrService, type ClientWrite, type CountResponse, type DeleteByQueryResponse, type IndexedDocument } from '../store.js';
 import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, WriteResult } from '../store.js';
 import { openCdrDatabase } from './database-file.js';
-import { CustomerNumbers, type DomainCountries } from './customer-numbers.js';
+import { CustomerNumbers, type DomainCountries, type NumberPlans } from './customer-numbers.js';
+import type { FieldType } from '../mapping.js';
+import type { PreparedRow, WriteLimits } from './prepared-row.js';
 import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
@@ -82,8 +84,18 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   bulkReader(index: string | undefined): BulkBodyReader;
   /** Writes what a reader read (its refusal if the body earned one); `took` counts from `started` (default: now). */
   writeBulk(reader: BulkBodyReader, started?: number): Promise<BulkResponse>;
+  /** What preparing rows elsewhere needs to prepare them as this store's writer would (`cdr import`'s reading thread). */
+  rowPreparation(): RowPreparation;
+  /** Indexes rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans, in one transaction. */
+  writePrepared(rows: readonly PreparedRow[]): Promise<WriteResult[]>;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
+}
+
+export interface RowPreparation {
+  mappedFields: [string, FieldType][];
+  numberPlans: NumberPlans;
+  limits: WriteLimits;
 }
 
 const DAY_MS = 86_400_000;
@@ -217,6 +229,15 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     },
     bulkReader,
     writeBulk,
+    rowPreparation() {
+      guard();
+      refreshMapping();
+      return { mappedFields: mappedFieldsOf(mapping), numberPlans: customers.reader.plans(), limits };
+    },
+    async writePrepared(rows) {
+      guard();
+      return writer.writePrepared(rows);
+    },
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();
       refreshMapping();

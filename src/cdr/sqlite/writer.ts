@@ -5,17 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { CdrLimits } from '../limits.js';
-import { MappingError, MappingLimitError, type CdrMapping, type MappedDocument } from '../mapping.js';
+import type { CdrMapping } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
+import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
-/** What a client's write must respect (documents the router builds itself are trusted: none of these apply to them). */
-export type WriteLimits = Pick<CdrLimits, 'totalFieldsLimit' | 'mappingDepthLimit' | 'maxDocumentBytes'>;
-
-/** The hot columns in insert order (each reversed column after its own). */
-const HOT_COLUMN_NAMES = HOT_COLUMNS.flatMap((hot) => (hot.reversed ? [hot.column, hot.reversed] : [hot.column]));
+export type { WriteLimits } from './prepared-row.js';
 
 export type WriteMode = 'index' | 'create';
 
@@ -26,7 +22,8 @@ export type WriteItem = ClientWrite & {
 };
 
 interface Pending {
-  items: WriteItem[];
+  /** Writes the request's items, inside the batch's transaction. */
+  writeAll: () => WriteResult[];
   resolve: (results: WriteResult[]) => void;
   reject: (error: unknown) => void;
 }
@@ -60,8 +57,17 @@ export class BatchWriter {
   }
 
   write(items: WriteItem[]): Promise<WriteResult[]> {
+    return this.#enqueue(() => items.map((item) => this.#writeOne(item)));
+  }
+
+  /** Rows prepared elsewhere (`cdr import`'s reading thread), each indexed (replacing a document of its id). */
+  writePrepared(rows: readonly PreparedRow[]): Promise<WriteResult[]> {
+    return this.#enqueue(() => rows.map((row) => this.#commit(row, 'index')));
+  }
+
+  #enqueue(writeAll: () => WriteResult[]): Promise<WriteResult[]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ items, resolve, reject });
+      this.#queue.push({ writeAll, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.flush());
@@ -78,7 +84,7 @@ export class BatchWriter {
     try {
       // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
       // connection (the other lane's worker, the leg writer) committed in between.
-      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
+      const results = this.db.transaction(() => batch.map((pending) => pending.writeAll())).immediate();
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -128,36 +134,12 @@ export class BatchWriter {
   }
 
   #store(id: string, document: CdrDocument, mode: WriteMode, limits: WriteLimits | undefined): WriteResult {
-    const source = JSON.stringify(document);
-    const bytes = limits ? Buffer.byteLength(source) : 0;
-    if (limits && bytes > limits.maxDocumentBytes) {
-      return {
-        ok: false,
-        id,
-        status: 400,
-        type: 'illegal_argument_exception',
-        reason: `Document with id '${id}' is [${bytes}] bytes, more than the allowed maximum of [${limits.maxDocumentBytes}]. This maximum can be set by changing [cdr.limits.maxDocumentBytes].`,
-      };
-    }
-    let indexed: MappedDocument;
-    try {
-      indexed = this.mapping.index(document, HOT_FIELDS, limits);
-    } catch (error) {
-      if (error instanceof MappingLimitError) return { ok: false, id, status: 400, type: 'illegal_argument_exception', reason: error.message };
-      if (!(error instanceof MappingError)) throw error;
-      return { ok: false, id, status: 400, type: 'mapper_parsing_exception', reason: `${error.message} in document with id '${id}'` };
-    }
-    const several = HOT_COLUMNS.find((hot) => (indexed.values.get(hot.field)?.length ?? 0) > 1);
-    if (several) {
-      // Several values would take the document (and every search after it) off the indexes.
-      return {
-        ok: false,
-        id,
-        status: 400,
-        type: 'mapper_parsing_exception',
-        reason: `failed to parse field [${several.field}]: it is indexed for search and takes one value, got an array of [${indexed.values.get(several.field)!.length}] in document with id '${id}'`,
-      };
-    }
+    const prepared = prepareRow(id, document, this.mapping, this.customers.reader, limits);
+    return isFailure(prepared) ? prepared : this.#commit(prepared, mode);
+  }
+
+  #commit(row: PreparedRow, mode: WriteMode): WriteResult {
+    const { id } = row;
     const previous = this.#version.get(id) as number | undefined;
     const existed = previous !== undefined;
     if (existed && mode === 'create') {
@@ -165,15 +147,11 @@ export class BatchWriter {
     }
     // Re-indexing an id replaces the document, which then sorts as the newest, as in Lucene.
     if (existed) this.#delete.run(id);
-    const columns = hotValues(indexed.values);
-    const startMs = columns.start_ms;
-    const customer = this.customers.of(columns.direction, columns.dest, columns.caller, columns.domain);
+    this.customers.recordPlanOf(row.domain);
     const version = (previous ?? 0) + 1;
-    const parameters: unknown[] = [id, source, typeof startMs === 'number' ? startMs : this.now(), 0, customer, version];
-    for (const column of HOT_COLUMN_NAMES) parameters.push(columns[column]);
-    this.#insert.run(parameters);
-    for (const [field, type] of indexed.added) this.#learnField.run(field, type);
-    this.mapping.learn(indexed.added);
+    this.#insert.run(id, row.source, row.startMs ?? this.now(), 0, row.customer, version, ...row.columns);
+    for (const [field, type] of row.added) this.#learnField.run(field, type);
+    this.mapping.learn(row.added);
     return { ok: true, id, result: existed ? 'updated' : 'created', version };
   }
 }
