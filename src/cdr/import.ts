@@ -10,6 +10,7 @@
  */
 import { statSync } from 'node:fs';
 import { on } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startWorkerThread } from '../worker-thread.js';
 import type { Located } from './import-entries.js';
 import type { FromImportWorker, ImportCredit, ImportWorkerData } from './import-protocol.js';
@@ -50,6 +51,14 @@ export interface ImportOptions {
  */
 const BATCH_SIZE = 50_000;
 export const IMPORT_CACHE_MIB = 512;
+/**
+ * Another connection waiting to write (a running router's CDR writer) asks SQLite for the lock again every 100 ms
+ * at most; the import holds its transaction open while rows come, so it leaves the lock free that long after each
+ * commit.
+ */
+const PAUSE_AFTER_COMMIT_MS = 100;
+/** Enough prepared rows waiting that this thread never waits for the reading one while that one keeps up. */
+const ROWS_AHEAD = 10_000;
 
 export async function importCdrFile(
   store: SqliteCdrStore,
@@ -63,20 +72,21 @@ export async function importCdrFile(
     result.failed++;
     result.errors.push({ ...where, reason });
   };
-  // The reading thread prepares the next transaction's rows while this one commits the last's.
-  const workerData: ImportWorkerData = { path, totalBytes, timeZone: options.timeZone ?? 'UTC', ...store.rowPreparation(), rowsAhead: BATCH_SIZE };
+  // The rows are indexed as they come, in a transaction committed every BATCH_SIZE of them, while the reading thread
+  // prepares the next ones: it may be up to ROWS_AHEAD rows ahead of those indexed.
+  const workerData: ImportWorkerData = { path, totalBytes, timeZone: options.timeZone ?? 'UTC', ...store.rowPreparation(), rowsAhead: ROWS_AHEAD };
   const reader = startWorkerThread(import.meta.url, 'import-worker', { workerData, name: 'cdr-import' });
-  let batch: { row: PreparedRow; where: Located }[] = [];
+  const transaction = store.preparedRowTransaction();
+  let uncommitted = 0;
+  let written = 0;
   let bytesRead = 0;
-  const flush = async () => {
-    const pending = batch;
-    batch = [];
-    const outcomes = await store.writePrepared(pending.map((entry) => entry.row));
-    outcomes.forEach((outcome, index) => {
-      if (outcome.ok) result.imported++;
-      else fail(pending[index].where, `${outcome.type}: ${outcome.reason}`);
-    });
-    reader.postMessage({ rows: pending.length } satisfies ImportCredit);
+  const commit = async () => {
+    transaction.commit();
+    // The transaction is open whenever rows are coming: others wanting to write have this long to take their turn.
+    await sleep(PAUSE_AFTER_COMMIT_MS);
+    result.imported += written;
+    uncommitted = 0;
+    written = 0;
     onProgress?.({ bytesRead, totalBytes, imported: result.imported, failed: result.failed });
   };
   // The thread's error, if it fails, ends the loop below; so does its end before it said it was done.
@@ -86,19 +96,27 @@ export async function importCdrFile(
     for await (const [message] of on(reader, 'message', { signal: lost.signal }) as AsyncIterableIterator<[FromImportWorker]>) {
       if (message.type === 'end') break;
       bytesRead = message.bytesRead;
+      const rows: { row: PreparedRow; where: Located }[] = [];
       for (const entry of message.entries) {
         if ('reason' in entry) fail(entry.where, entry.reason);
-        else batch.push(entry);
+        else rows.push(entry);
       }
-      if (batch.length >= BATCH_SIZE) await flush();
+      transaction.write(rows.map((entry) => entry.row)).forEach((outcome, index) => {
+        if (outcome.ok) written++;
+        else fail(rows[index].where, `${outcome.type}: ${outcome.reason}`);
+      });
+      reader.postMessage({ rows: rows.length } satisfies ImportCredit);
+      uncommitted += rows.length;
+      if (uncommitted >= BATCH_SIZE) await commit();
     }
+    await commit();
   } catch (error) {
+    transaction.rollback();
     throw lost.signal.aborted ? lost.signal.reason : error;
   } finally {
     reader.removeAllListeners('exit');
     await reader.terminate();
   }
-  if (batch.length > 0) await flush();
   await store.refreshStatistics();
   onProgress?.({ bytesRead: totalBytes, totalBytes, imported: result.imported, failed: result.failed });
   return result;

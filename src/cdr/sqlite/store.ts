@@ -86,8 +86,8 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   writeBulk(reader: BulkBodyReader, started?: number): Promise<BulkResponse>;
   /** What preparing rows elsewhere needs to prepare them as this store's writer would (`cdr import`'s reading thread). */
   rowPreparation(): RowPreparation;
-  /** Indexes rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans, in one transaction. */
-  writePrepared(rows: readonly PreparedRow[]): Promise<WriteResult[]>;
+  /** A write transaction for rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans. */
+  preparedRowTransaction(): PreparedRowTransaction;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
@@ -96,6 +96,20 @@ export interface RowPreparation {
   mappedFields: [string, FieldType][];
   numberPlans: NumberPlans;
   limits: WriteLimits;
+}
+
+/**
+ * A write transaction held open while rows arrive from another thread, so they are indexed as they come; the
+ * holder commits every so many (a large commit shares the cost of the index pages it writes). Nothing else may
+ * write through the store meanwhile.
+ */
+export interface PreparedRowTransaction {
+  /** Indexes the rows (each replacing a document of its id), in the open transaction (begun if none is). */
+  write(rows: readonly PreparedRow[]): WriteResult[];
+  /** Commits what was written since the last commit. */
+  commit(): void;
+  /** Undoes what was written since the last commit. */
+  rollback(): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -234,9 +248,23 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return { mappedFields: mappedFieldsOf(mapping), numberPlans: customers.reader.plans(), limits };
     },
-    async writePrepared(rows) {
+    preparedRowTransaction() {
       guard();
-      return writer.writePrepared(rows);
+      const begin = db.prepare('BEGIN IMMEDIATE');
+      const commit = db.prepare('COMMIT');
+      const rollback = db.prepare('ROLLBACK');
+      return {
+        write(rows) {
+          if (!db.inTransaction) begin.run();
+          return writer.writePreparedInTransaction(rows);
+        },
+        commit() {
+          if (db.inTransaction) commit.run();
+        },
+        rollback() {
+          if (db.inTransaction) rollback.run();
+        },
+      };
     },
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();

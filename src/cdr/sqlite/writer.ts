@@ -11,8 +11,6 @@ import type { CustomerNumbers } from './customer-numbers.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
-export type { WriteLimits } from './prepared-row.js';
-
 export type WriteMode = 'index' | 'create';
 
 /** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
@@ -22,8 +20,7 @@ export type WriteItem = ClientWrite & {
 };
 
 interface Pending {
-  /** Writes the request's items, inside the batch's transaction. */
-  writeAll: () => WriteResult[];
+  items: WriteItem[];
   resolve: (results: WriteResult[]) => void;
   reject: (error: unknown) => void;
 }
@@ -57,22 +54,22 @@ export class BatchWriter {
   }
 
   write(items: WriteItem[]): Promise<WriteResult[]> {
-    return this.#enqueue(() => items.map((item) => this.#writeOne(item)));
-  }
-
-  /** Rows prepared elsewhere (`cdr import`'s reading thread), each indexed (replacing a document of its id). */
-  writePrepared(rows: readonly PreparedRow[]): Promise<WriteResult[]> {
-    return this.#enqueue(() => rows.map((row) => this.#commit(row, 'index')));
-  }
-
-  #enqueue(writeAll: () => WriteResult[]): Promise<WriteResult[]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ writeAll, resolve, reject });
+      this.#queue.push({ items, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
         setImmediate(() => this.flush());
       }
     });
+  }
+
+  /**
+   * Rows prepared elsewhere (`cdr import`'s reading thread), each indexed (replacing a document of its id), at
+   * once, into the transaction the caller holds open: it commits when it has written enough rows.
+   */
+  writePreparedInTransaction(rows: readonly PreparedRow[]): WriteResult[] {
+    if (!this.db.inTransaction) throw new Error('prepared rows are written inside a transaction');
+    return rows.map((row) => this.#commit(row, 'index'));
   }
 
   /** Commits everything queued so far. */
@@ -84,7 +81,7 @@ export class BatchWriter {
     try {
       // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
       // connection (the other lane's worker, the leg writer) committed in between.
-      const results = this.db.transaction(() => batch.map((pending) => pending.writeAll())).immediate();
+      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
