@@ -200,8 +200,9 @@ export function displayValue(type: FieldType, value: IndexedValue): IndexedValue
 export class CdrMapping {
   readonly #dynamic = new Map<string, FieldType>();
 
+  /** `known`: the fields mapped so far (the fixed ones among them are kept as the fixed mapping says). */
   constructor(known: Iterable<[string, FieldType]> = []) {
-    for (const [field, type] of known) this.#dynamic.set(field, type);
+    for (const [field, type] of known) if (!FIXED_TYPES[field]) this.#dynamic.set(field, type);
   }
 
   /** The field's type, or undefined when no mapping exists (queries on it match nothing). */

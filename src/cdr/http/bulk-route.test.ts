@@ -133,4 +133,52 @@ describe('_bulk bodies streamed to the CDR thread', () => {
       assert.equal(await stored(`aborted-${encoding}`), undefined);
     });
   }
+
+  it('refuses a body whose malformed line comes after documents already read, and writes none of them', async () => {
+    const { request, answer } = bulkRequest();
+    const head = ndjson([{ index: { _id: 'before-refusal' } }, { 'User ID': '106' }]);
+    request.write(head);
+    await sleep(50);
+    request.end(`{"index": {"_id": "late"}, "extra": 1}\n${JSON.stringify({ 'User ID': '107' })}\n`);
+    const { status, body } = await answer;
+    assert.equal(status, 400);
+    assert.equal(body.error!.type, 'illegal_argument_exception');
+    assert.equal(await stored('before-refusal'), undefined);
+    await waitFor(async () => (await store.openUploads()) === 0, 'the refused body is dropped');
+  });
+
+  it('writes two bodies arriving at once, each whole', async () => {
+    const first = bulkRequest();
+    const second = bulkRequest();
+    const lines = (prefix: string) => Array.from({ length: 20 }, (_, index) => [{ index: { _id: `${prefix}-${index}` } }, { 'User ID': prefix, n: index }]).flat();
+    const [a, b] = [Buffer.from(ndjson(lines('first'))), Buffer.from(ndjson(lines('second')))];
+    for (let offset = 0; offset < Math.max(a.length, b.length); offset += 300) {
+      first.request.write(a.subarray(offset, offset + 300));
+      second.request.write(b.subarray(offset, offset + 300));
+      await sleep(1);
+    }
+    first.request.end();
+    second.request.end();
+    for (const { answer } of [first, second]) {
+      const { status, body } = await answer;
+      assert.equal(status, 200);
+      assert.equal(body.errors, false);
+      assert.equal(body.items!.length, 20);
+    }
+    assert.equal((await store.count({ query: { terms: { 'User ID': ['first', 'second'] } } })).count, 40);
+  });
+
+  it("refuses a document by the mapping as it is when the body is written, not as it was when the body began", async () => {
+    const { request, answer } = bulkRequest();
+    request.write(ndjson([{ index: { _id: 'typed-late' } }, { late_typed: 'not a number' }]));
+    await waitFor(async () => (await store.openUploads()) === 1, 'the upload is open');
+    await sleep(50);
+    // Another write maps the field as a number while the body is still arriving.
+    await store.index([{ id: 'types-it', document: { late_typed: 5 } }]);
+    request.end(ndjson([{ index: { _id: 'typed-late-2' } }, { late_typed: 7 }]));
+    const { status, body } = await answer;
+    assert.equal(status, 200);
+    assert.deepEqual(body.items!.map((item) => Object.values(item)[0].status), [400, 201]);
+    assert.equal(await stored('typed-late'), undefined);
+  });
 });

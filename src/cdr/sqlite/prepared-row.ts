@@ -31,6 +31,13 @@ export interface PreparedRow {
   columns: SqlValue[];
   /** Fields the document maps that the mapping it was prepared with did not have. */
   added: [string, FieldType][];
+  /**
+   * How many fields that mapping held, and the country the customer's number was read with: a writer whose own
+   * mapping or country differs (another connection mapped fields since, the configuration changed) prepares the
+   * document again rather than write what another mapping made of it.
+   */
+  mappingSize: number;
+  country: string;
 }
 
 export type WriteFailure = Extract<WriteResult, { ok: false }>;
@@ -48,6 +55,7 @@ export function prepareRow(id: string, document: CdrDocument, mapping: CdrMappin
       reason: `Document with id '${id}' is [${bytes}] bytes, more than the allowed maximum of [${limits.maxDocumentBytes}]. This maximum can be set by changing [cdr.limits.maxDocumentBytes].`,
     };
   }
+  const mappingSize = mapping.size;
   let indexed: MappedDocument;
   try {
     indexed = mapping.index(document, HOT_FIELDS, limits);
@@ -77,6 +85,8 @@ export function prepareRow(id: string, document: CdrDocument, mapping: CdrMappin
     domain: values.domain as SqlValue,
     columns: HOT_COLUMN_NAMES.map((column) => values[column] as SqlValue),
     added: indexed.added,
+    mappingSize,
+    country: customers.countryOf(values.domain),
   };
 }
 

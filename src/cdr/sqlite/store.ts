@@ -21,7 +21,9 @@ import type { LastAgentsAnswer, LastAgentsQuery, SearchOptions, SearchResponse, 
 import { openCdrDatabase } from './database-file.js';
 import { CustomerNumbers, type DomainCountries, type NumberPlans } from './customer-numbers.js';
 import type { FieldType } from '../mapping.js';
-import type { PreparedRow, WriteLimits } from './prepared-row.js';
+import type { WriteLimits } from './prepared-row.js';
+import type { PreparedBulkAction } from './bulk-preparation-protocol.js';
+import { preparedRowTransaction, writePreparedBulk, type PreparedRowTransaction } from './prepared-writes.js';
 import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
@@ -88,6 +90,8 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   rowPreparation(): RowPreparation;
   /** A write transaction for rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans. */
   preparedRowTransaction(): PreparedRowTransaction;
+  /** Writes a `_bulk` body whose actions another thread reads and prepares (./bulk-preparation.ts) as they come back; `took` counts from `started`. */
+  writePreparedBulk(batches: AsyncIterable<PreparedBulkAction[]>, started?: number): Promise<BulkResponse>;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
@@ -96,20 +100,6 @@ export interface RowPreparation {
   mappedFields: [string, FieldType][];
   numberPlans: NumberPlans;
   limits: WriteLimits;
-}
-
-/**
- * A write transaction held open while rows arrive from another thread, so they are indexed as they come; the
- * holder commits every so many (a large commit shares the cost of the index pages it writes). Nothing else may
- * write through the store meanwhile.
- */
-export interface PreparedRowTransaction {
-  /** Indexes the rows (each replacing a document of its id), in the open transaction (begun if none is). */
-  write(rows: readonly PreparedRow[]): WriteResult[];
-  /** Commits what was written since the last commit. */
-  commit(): void;
-  /** Undoes what was written since the last commit. */
-  rollback(): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -250,21 +240,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     },
     preparedRowTransaction() {
       guard();
-      const begin = db.prepare('BEGIN IMMEDIATE');
-      const commit = db.prepare('COMMIT');
-      const rollback = db.prepare('ROLLBACK');
-      return {
-        write(rows) {
-          if (!db.inTransaction) begin.run();
-          return writer.writePreparedInTransaction(rows);
-        },
-        commit() {
-          if (db.inTransaction) commit.run();
-        },
-        rollback() {
-          if (db.inTransaction) rollback.run();
-        },
-      };
+      return preparedRowTransaction(db, writer, refreshMapping, limits);
+    },
+    async writePreparedBulk(batches, started = performance.now()) {
+      guard();
+      return writePreparedBulk(preparedRowTransaction(db, writer, refreshMapping, limits), batches, started);
     },
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();

@@ -13,6 +13,9 @@ import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLi
 
 export type WriteMode = 'index' | 'create';
 
+/** A document prepared on another thread, or a write for this one to prepare. */
+export type TransactionWrite = { row: PreparedRow; mode: WriteMode } | { item: ClientWrite };
+
 /** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
 export type WriteItem = ClientWrite & {
   /** Set for documents from clients (HTTP); absent for the router's own. */
@@ -64,12 +67,17 @@ export class BatchWriter {
   }
 
   /**
-   * Rows prepared elsewhere (`cdr import`'s reading thread), each indexed (replacing a document of its id), at
-   * once, into the transaction the caller holds open: it commits when it has written enough rows.
+   * One write, at once, into the transaction the caller holds open (it commits when it has written enough): a
+   * document prepared on another thread (`cdr import`'s, `_bulk`'s), or a write this thread prepares. A prepared
+   * row is prepared again here, from its source, when this writer's mapping or the domain's country is no longer
+   * what it was prepared with.
    */
-  writePreparedInTransaction(rows: readonly PreparedRow[]): WriteResult[] {
-    if (!this.db.inTransaction) throw new Error('prepared rows are written inside a transaction');
-    return rows.map((row) => this.#commit(row, 'index'));
+  writeInTransaction(write: TransactionWrite, limits: WriteLimits | undefined): WriteResult {
+    if (!this.db.inTransaction) throw new Error('writeInTransaction writes inside a transaction');
+    if ('item' in write) return this.#writeOne({ ...write.item, limits });
+    const { row } = write;
+    if (row.mappingSize === this.mapping.size && row.country === this.customers.reader.countryOf(row.domain)) return this.#commit(row, write.mode);
+    return this.#store(row.id, JSON.parse(row.source) as CdrDocument, write.mode, limits);
   }
 
   /** Commits everything queued so far. */
