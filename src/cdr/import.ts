@@ -4,9 +4,11 @@
  * their line (or array element) and the good ones are kept.
  *
  * Two threads share the work: one reads the file and prepares each entry's
- * row (./import-worker.ts), this one commits the rows in large
- * transactions. At a million stored CDRs each half costs about as much
- * CPU as the other, so on two cores the import takes about half as long.
+ * row (./import-worker.ts), this one indexes the rows as they arrive and
+ * commits them in large transactions. At a million stored CDRs this thread
+ * spent 54 µs of CPU per document and the reading one 22–41, where one thread
+ * doing both spent 83: with a second core free the import goes about half
+ * again as fast, bound by SQLite's index work on this thread.
  */
 import { statSync } from 'node:fs';
 import { on } from 'node:events';
