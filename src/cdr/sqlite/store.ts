@@ -82,6 +82,10 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   setCountries(countries: DomainCountries): void;
   /** Reads stored customer numbers again where a domain's country changed; returns the domains refilled. */
   refillCustomerNumbers(): string[];
+  /** A reader of a `_bulk` body with this store's limits, fed as the body arrives (another thread's, say), then written by writeBulk. */
+  bulkReader(index: string | undefined): BulkBodyReader;
+  /** Writes what a reader read (its refusal if the body earned one); `took` counts from `started` (default: now). */
+  writeBulk(reader: BulkBodyReader, started?: number): Promise<BulkResponse>;
   /** What preparing rows elsewhere needs to prepare them as this store's writer would (`cdr import`'s reading thread). */
   rowPreparation(): RowPreparation;
   /** A write transaction for rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans. */
@@ -227,6 +231,8 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       await reader.read(body);
       return writeBulk(reader, started);
     },
+    bulkReader,
+    writeBulk,
     rowPreparation() {
       guard();
       refreshMapping();
