@@ -66,10 +66,7 @@ export class BulkBodyReader {
   #lineNumber = 0;
   #nonEmptyLines = 0;
   #pending: PendingAction | undefined;
-  /** Read and not taken yet. */
   readonly #actions: BulkAction[] = [];
-  /** Read in all, taken or not. */
-  #actionCount = 0;
   /** Past the action limit: lines are only counted from then on. */
   #overLimit = false;
   /** The first refusal: what follows it is not read. */
@@ -106,15 +103,7 @@ export class BulkBodyReader {
     else for await (const chunk of body) this.push(chunk);
   }
 
-  /**
-   * The actions read since the last take (or since the start), before the body has all arrived: a writer may start
-   * on them, and must undo what it wrote if end() then refuses the body.
-   */
-  take(): BulkAction[] {
-    return this.#actions.splice(0);
-  }
-
-  /** The body's actions, once it has all arrived (those not taken yet); throws the refusal the body earned, if any. */
+  /** The body's actions, once it has all arrived; throws the refusal the body earned, if any. */
   end(): BulkAction[] {
     this.pushText(this.#decoder.decode());
     // The text after the last newline is a line too.
@@ -122,8 +111,8 @@ export class BulkBodyReader {
     if (this.#failure !== undefined) throw this.#failure;
     if (this.#overLimit) throw tooManyBulkActions(Math.ceil(this.#nonEmptyLines / 2), this.#maxActions);
     if (this.#pending) throw malformed(`The bulk request must be terminated by a newline [\\n]: no document after line [${this.#pending.lineNumber}]`);
-    if (this.#actionCount === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
-    return this.#actions.splice(0);
+    if (this.#actions.length === 0) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: no requests added;');
+    return this.#actions;
   }
 
   #attempt(step: () => void): void {
@@ -147,7 +136,7 @@ export class BulkBodyReader {
   }
 
   #readAction(line: string, lineNumber: number): void {
-    if (this.#actionCount === this.#maxActions) {
+    if (this.#actions.length === this.#maxActions) {
       this.#overLimit = true;
       return;
     }
@@ -165,24 +154,19 @@ export class BulkBodyReader {
     if ((action === 'delete' || action === 'update') && id === undefined) {
       throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for [${action}] on line [${lineNumber}];`);
     }
-    if (action === 'delete') this.#add({ action, item: { id: id!, mode: 'delete' } });
+    if (action === 'delete') this.#actions.push({ action, item: { id: id!, mode: 'delete' } });
     else this.#pending = { action, id, lineNumber };
   }
 
   #readDocument(line: string, lineNumber: number, { action, id }: PendingAction): void {
     this.#pending = undefined;
     if (action === 'update') {
-      this.#add({ action, item: updateItem(id!, parseLine(line, lineNumber), `line [${lineNumber}]`) });
+      this.#actions.push({ action, item: updateItem(id!, parseLine(line, lineNumber), `line [${lineNumber}]`) });
       return;
     }
     checkJsonDepth(line);
     const parsed = parseDocument(line);
-    if ('document' in parsed) this.#add({ action, item: { id, document: parsed.document, mode: action } });
-    else this.#add({ action, unparsable: { id: id ?? randomUUID(), reason: `failed to parse: line [${lineNumber}]: ${parsed.problem}` } });
-  }
-
-  #add(action: BulkAction): void {
-    this.#actions.push(action);
-    this.#actionCount++;
+    if ('document' in parsed) this.#actions.push({ action, item: { id, document: parsed.document, mode: action } });
+    else this.#actions.push({ action, unparsable: { id: id ?? randomUUID(), reason: `failed to parse: line [${lineNumber}]: ${parsed.problem}` } });
   }
 }

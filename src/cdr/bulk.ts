@@ -71,7 +71,7 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>, forced
 
 export type BulkResponse = ReturnType<typeof bulkResponse>;
 
-export function bulkResponse(actions: readonly { action: BulkActionName }[], results: WriteResult[], took: number) {
+export function bulkResponse(actions: BulkAction[], results: WriteResult[], took: number) {
   return {
     errors: results.some((result) => !result.ok),
     took,

@@ -1,7 +1,6 @@
 /** The messages between the CDR request workers (cdr-request-worker.ts) and their client (cdr-workers.ts). */
 import type { CdrLimits } from '../limits.js';
-import { CdrQueryError } from '../store.js';
-import { deserializeError, serializeError, type SerializedError } from './cdr-writer-protocol.js';
+import type { SerializedError } from './cdr-writer-protocol.js';
 import type { DomainCountries } from './customer-numbers.js';
 
 /** The worker's `workerData`. */
@@ -86,14 +85,3 @@ export type FromRequestWorker =
   | { type: 'done'; id: number; ok: true; value: unknown }
   | { type: 'done'; id: number; ok: false; failure: RequestFailure }
   | { type: 'closed' };
-
-/** An error as it crosses to another thread. */
-export function failureOf(error: unknown): RequestFailure {
-  if (error instanceof CdrQueryError) return { kind: 'elasticsearch', type: error.type, reason: error.reason, status: error.status, details: { ...error.details } };
-  return { kind: 'error', error: serializeError(error) };
-}
-
-/** The error a failure from another thread was. */
-export function failureError(failure: RequestFailure): Error {
-  return failure.kind === 'elasticsearch' ? new CdrQueryError(failure.type, failure.reason, failure.status, failure.details) : deserializeError(failure.error);
-}

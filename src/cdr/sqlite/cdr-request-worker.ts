@@ -9,10 +9,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js';
 import { CdrQueryError } from '../store.js';
-import { BulkPreparation } from './bulk-preparation.js';
+import { serializeError } from './cdr-writer-protocol.js';
+import type { BulkBodyReader } from '../bulk-reader.js';
 import { bodyLost } from './cdr-bulk-upload.js';
 import {
-  failureOf,
   pastTimeLimit,
   REQUEST_FINISHED,
   REQUEST_STARTED,
@@ -21,6 +21,7 @@ import {
   type CdrOperation,
   type CdrRequestWorkerData,
   type FromRequestWorker,
+  type RequestFailure,
   type RunRequest,
   type ToRequestWorker,
   type WorkerRequestOptions,
@@ -45,27 +46,28 @@ const store = openSqliteCdrStore({
 });
 const progress = new BigInt64Array(data.progress);
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);
-/** `_bulk` bodies being read and prepared on a thread of their own as they arrive, until their request writes them. */
-const uploads = new BulkPreparation(() => store.rowPreparation(), data.limits.maxBulkActions);
+/** `_bulk` bodies being read as they arrive, until their request writes them (./cdr-bulk-upload.ts). */
+const uploads = new Map<number, BulkBodyReader>();
 
-/** A `bulk` request's body: given whole, or read already (or still being read) from its upload, which it takes. */
+/** A `bulk` request's body: given whole, or read already from its upload (which it takes). */
 async function runBulk(payload: BulkPayload): Promise<unknown> {
   if (!('upload' in payload)) return store.bulk(payload.body, { index: payload.index });
-  const batches = uploads.take(payload.upload);
-  if (!batches) throw bodyLost();
-  return store.writePreparedBulk(batches);
+  const reader = uploads.get(payload.upload);
+  if (!reader) throw bodyLost();
+  uploads.delete(payload.upload);
+  return store.writeBulk(reader);
 }
 
 function onUploadMessage(message: BulkUploadMessage): void {
   switch (message.type) {
     case 'bulk-open':
-      uploads.open(message.upload, message.index);
+      uploads.set(message.upload, store.bulkReader(message.index));
       return;
     case 'bulk-chunk':
-      uploads.push(message.upload, message.chunk);
+      uploads.get(message.upload)?.push(message.chunk);
       return;
     case 'bulk-discard':
-      uploads.discard(message.upload);
+      uploads.delete(message.upload);
   }
 }
 
@@ -102,12 +104,17 @@ function run(operation: CdrOperation, payload: unknown, options: WorkerRequestOp
   }
 }
 
+function failureOf(error: unknown): RequestFailure {
+  if (error instanceof CdrQueryError) return { kind: 'elasticsearch', type: error.type, reason: error.reason, status: error.status, details: { ...error.details } };
+  return { kind: 'error', error: serializeError(error) };
+}
+
 /** The requests given to this thread, one after another: an operation that awaits must not let the next one start. */
 let requests = Promise.resolve();
 
 port.on('message', (message: ToRequestWorker) => {
   if (message.type === 'close') {
-    void requests.then(() => Promise.all([store.close(), uploads.close()])).finally(() => {
+    void requests.then(() => store.close()).finally(() => {
       port.postMessage({ type: 'closed' } satisfies FromRequestWorker);
       port.close();
     });

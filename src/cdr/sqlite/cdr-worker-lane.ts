@@ -33,8 +33,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { CdrQueryError } from '../store.js';
+import { deserializeError } from './cdr-writer-protocol.js';
 import {
-  failureError,
   pastTimeLimit,
   PROGRESS_BYTES,
   REQUEST_FINISHED,
@@ -43,6 +43,7 @@ import {
   type CdrOperation,
   type CdrRequestWorkerData,
   type FromRequestWorker,
+  type RequestFailure,
   type ToRequestWorker,
   type WorkerRequestOptions,
 } from './cdr-request-protocol.js';
@@ -109,6 +110,10 @@ export interface LaneOptions {
 
 function cancelled(reason: string): CdrQueryError {
   return new CdrQueryError('task_cancelled_exception', reason);
+}
+
+function failureError(failure: RequestFailure): Error {
+  return failure.kind === 'elasticsearch' ? new CdrQueryError(failure.type, failure.reason, failure.status, failure.details) : deserializeError(failure.error);
 }
 
 export class CdrWorkerLane {

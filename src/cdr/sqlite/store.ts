@@ -22,8 +22,7 @@ import { openCdrDatabase } from './database-file.js';
 import { CustomerNumbers, type DomainCountries, type NumberPlans } from './customer-numbers.js';
 import type { FieldType } from '../mapping.js';
 import type { WriteLimits } from './prepared-row.js';
-import type { PreparedBulkAction } from './bulk-preparation-protocol.js';
-import { preparedRowTransaction, writePreparedBulk, type PreparedRowTransaction } from './prepared-writes.js';
+import { preparedRowTransaction, type PreparedRowTransaction } from './prepared-writes.js';
 import { callTraceTable } from './call-trace-table.js';
 import { hotColumn } from './hot-columns.js';
 import { lastAgentsLookup } from './last-agents.js';
@@ -90,8 +89,6 @@ export interface SqliteCdrStore extends CdrService, CallTraceStore {
   rowPreparation(): RowPreparation;
   /** A write transaction for rows prepared elsewhere with rowPreparation()'s mapping, limits and number plans. */
   preparedRowTransaction(): PreparedRowTransaction;
-  /** Writes a `_bulk` body whose actions another thread reads and prepares (./bulk-preparation.ts) as they come back; `took` counts from `started`. */
-  writePreparedBulk(batches: AsyncIterable<PreparedBulkAction[]>, started?: number): Promise<BulkResponse>;
   /** How the searches so far were answered: from the indexes, or by checking documents one by one. */
   readonly plans: Readonly<Record<SearchPlan, number>>;
 }
@@ -241,10 +238,6 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     preparedRowTransaction() {
       guard();
       return preparedRowTransaction(db, writer, refreshMapping, limits);
-    },
-    async writePreparedBulk(batches, started = performance.now()) {
-      guard();
-      return writePreparedBulk(preparedRowTransaction(db, writer, refreshMapping, limits), batches, started);
     },
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();

@@ -13,8 +13,6 @@ import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLi
 
 export type WriteMode = 'index' | 'create';
 
-/** A document prepared on another thread, or a write for this one to prepare. */
-export type TransactionWrite = { row: PreparedRow; mode: WriteMode } | { item: ClientWrite };
 
 /** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
 export type WriteItem = ClientWrite & {
@@ -67,17 +65,14 @@ export class BatchWriter {
   }
 
   /**
-   * One write, at once, into the transaction the caller holds open (it commits when it has written enough): a
-   * document prepared on another thread (`cdr import`'s, `_bulk`'s), or a write this thread prepares. A prepared
-   * row is prepared again here, from its source, when this writer's mapping or the domain's country is no longer
-   * what it was prepared with.
+   * A row prepared on another thread (`cdr import`'s), indexed (replacing a document of its id) at once, into the
+   * transaction the caller holds open: it commits when it has written enough. The row is prepared again here, from
+   * its source, when this writer's mapping or the domain's country is no longer what it was prepared with.
    */
-  writeInTransaction(write: TransactionWrite, limits: WriteLimits | undefined): WriteResult {
-    if (!this.db.inTransaction) throw new Error('writeInTransaction writes inside a transaction');
-    if ('item' in write) return this.#writeOne({ ...write.item, limits });
-    const { row } = write;
-    if (row.mappingSize === this.mapping.size && row.country === this.customers.reader.countryOf(row.domain)) return this.#commit(row, write.mode);
-    return this.#store(row.id, JSON.parse(row.source) as CdrDocument, write.mode, limits);
+  writePreparedInTransaction(row: PreparedRow, limits: WriteLimits | undefined): WriteResult {
+    if (!this.db.inTransaction) throw new Error('prepared rows are written inside a transaction');
+    if (row.mappingSize === this.mapping.size && row.country === this.customers.reader.countryOf(row.domain)) return this.#commit(row, 'index');
+    return this.#store(row.id, JSON.parse(row.source) as CdrDocument, 'index', limits);
   }
 
   /** Commits everything queued so far. */
