@@ -11,6 +11,8 @@ command -v linphonecsh >/dev/null 2>&1 || missing+=(linphone-cli)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 /usr/bin/python3 -c 'import elasticsearch' >/dev/null 2>&1 || missing+=(python3-elasticsearch)
+# openssl makes the TLS tests' certificates (test/support/tls-certificates.ts); minimal images may lack it.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${missing[*]} for the end-to-end tests"
