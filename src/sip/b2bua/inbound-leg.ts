@@ -70,7 +70,8 @@ export class InboundLeg extends DialogLeg {
         timers: stack.timers,
         clock: stack.clock,
         onUnacknowledged: () => {
-          stack.logger.warn({ callId: invite.headers.get('call-id') }, 'no PRACK for our reliable provisional response: ending the call');
+          // Read when it happens: a closure over the INVITE would keep the whole message for the whole call.
+          stack.logger.warn({ callId: this.#invite?.headers.get('call-id') }, 'no PRACK for our reliable provisional response: ending the call');
           this.reject(500, { warning: '399 callrouter "No PRACK for a reliable provisional response"' });
           this.setup.onAckTimeout?.();
         },

@@ -24,7 +24,8 @@ export function requires100rel(invite: SipRequest): boolean {
 
 interface Outstanding {
   rseq: number;
-  response: SipResponse;
+  /** Kept while it may be sent again; let go once a final response went out (it holds the INVITE's text). */
+  response: SipResponse | undefined;
   carriesSession: boolean;
   cancelTimer: () => void;
 }
@@ -86,7 +87,9 @@ export class ReliableProvisionals {
     this.#stopped = true;
     this.#waiting = undefined;
     this.#whenSessionAcknowledged = undefined;
-    this.#outstanding?.cancelTimer();
+    if (!this.#outstanding) return;
+    this.#outstanding.cancelTimer();
+    this.#outstanding.response = undefined;
   }
 
   /** A PRACK (§3): true when its RAck names the outstanding 18x, which is then acknowledged; false means 481. */
@@ -112,7 +115,7 @@ export class ReliableProvisionals {
     const outstanding = this.#outstanding;
     if (!outstanding) return;
     outstanding.cancelTimer = this.#options.clock.setTimer(Math.min(interval, remaining), () => {
-      if (this.#outstanding !== outstanding) return;
+      if (this.#outstanding !== outstanding || !outstanding.response) return;
       if (remaining <= interval) {
         this.#stopped = true;
         this.#options.onUnacknowledged();
