@@ -20,8 +20,8 @@
  * while its loop has nothing to do; refusing calls then would help nobody.
  */
 import { randomBytes } from 'node:crypto';
-import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { loopWasBusy } from '../../event-loop-busy.js';
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { eventLoop, type LoopMeter } from '../../event-loop-busy.js';
 
 const PROBE_INTERVAL_MS = 20;
 /** A probe not back by then was dropped (a full receive buffer drops datagrams): it counts as having waited this long, and the next goes. */
@@ -46,13 +46,16 @@ export class ReceiveQueueProbe {
   /** Datagrams read other than probes. */
   #read = 0;
 
-  constructor(send: (probe: Buffer) => void) {
+  readonly #loop: LoopMeter;
+
+  constructor(send: (probe: Buffer) => void, loop: LoopMeter = eventLoop) {
+    this.#loop = loop;
     this.#timer = setInterval(() => {
       if (this.#sent !== undefined) {
-        if (performance.now() - this.#sent.at < PROBE_LOST_MS) return;
+        if (loop.now() - this.#sent.at < PROBE_LOST_MS) return;
         this.#timed(this.#sent);
       }
-      this.#sent = { at: performance.now(), utilization: performance.eventLoopUtilization(), readBefore: this.#read };
+      this.#sent = { at: loop.now(), utilization: loop.mark(), readBefore: this.#read };
       try {
         send(this.#token);
       } catch {
@@ -91,7 +94,7 @@ export class ReceiveQueueProbe {
   /** How long a probe has waited, if it waited behind SIP with the event loop busy all along; else 0. */
   #waitOf(sent: SentProbe): number {
     if (this.#read - sent.readBefore < MIN_DATAGRAMS_AHEAD) return 0;
-    return loopWasBusy(sent.utilization) ? performance.now() - sent.at : 0;
+    return this.#loop.wasBusySince(sent.utilization) ? this.#loop.now() - sent.at : 0;
   }
 
   stop(): void {
