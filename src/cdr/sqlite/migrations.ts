@@ -64,7 +64,7 @@ export const MIGRATIONS: readonly string[] = [
   // one index for the seed query's "last 30 minutes, destination number ending with …": by time, then the reversed
   // number, so the window's entries are checked in the index whatever the number — a customer's or the company's
   // own. Dropped: searches by agent, by caller number, and by destination number outside a start_stamp range read
-  // each row of their time range (or of the table without one): ../../../README.md, "CDR indexes".
+  // each row of their time range (or of the table without one): README.md, "What the indexes answer".
   `DROP INDEX IF EXISTS cdr_stamp;
    DROP INDEX IF EXISTS cdr_user;
    DROP INDEX IF EXISTS cdr_dest_rev;
