@@ -99,7 +99,7 @@ describe('SQLite CDR store', () => {
     const db = new Database(path, { readonly: true });
     const plan = (where: string) => (db.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM cdr WHERE ${where}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
     const suffix = { kind: 'suffix', literal: '0671234567' } as const;
-    const window = compileSqlFilter({ kind: 'range', field: 'variables.start_stamp', type: 'date', lower: { value: 1, inclusive: true }, upper: { value: 2, inclusive: true } });
+    const window = compileSqlFilter({ kind: 'range', field: 'variables.start_stamp', type: 'date', lower: { value: 1, inclusive: true }, upper: { value: 2, inclusive: true }, boost: 1 });
     const number = compileSqlFilter({ kind: 'pattern', field: 'Destination number', pattern: { test: shapeTester(suffix), shape: suffix }, boost: 1 });
     assert.match(plan(`${window.sql} AND ${number.sql}`.replaceAll('?', "'x'")), /USING (?:COVERING )?INDEX cdr_stamp_dest/);
     const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cdr'").pluck().all();
