@@ -1,7 +1,8 @@
 /**
- * The "hot" fields that are copied into indexed columns of the cdr table:
- * times, direction, user, domain and the two number fields (also reversed,
- * so "number ends with …" is a range). A hot field takes one value:
+ * The "hot" fields that are copied into columns of the cdr table (some of
+ * them indexed: ./migrations.ts): times, direction, user, domain and the two
+ * number fields (also reversed, so "number ends with …" is a range — an
+ * index's for the destination). A hot field takes one value:
  * the writer refuses arrays in it. (Rows written before that rule with
  * several values are marked irregular and checked document by document.)
  */
@@ -11,7 +12,7 @@ export interface HotColumn {
   field: string;
   column: string;
   type: FieldType;
-  /** Column holding the value with its code points reversed: "ends with" is a range on it (indexed for the destination number, after start_stamp: ./migrations.ts). */
+  /** Column holding the value with its code points reversed: suffix searches, and equality (the column itself has no index; dest_rev has). */
   reversed?: string;
   /** Few distinct values (direction, domain): never let the planner drive a search by this column. */
   unselective?: boolean;

@@ -75,8 +75,9 @@ function rangeSql(column: string, lower: BoundLimit | undefined, upper: BoundLim
 }
 
 /**
- * One of these values. A number's reversed twin joins the condition: within a start_stamp range the index of the
- * two finds the rows (./migrations.ts); the column itself keeps the condition exact.
+ * One of these values. A number column has no index of its own (every index costs each insert a page write): the
+ * destination's reversed twin has one that finds the rows (the caller's none: ./migrations.ts), the column itself
+ * keeps the condition exact.
  */
 function equalsSql(hot: HotColumn, values: SqlValue[]): SqlFilter {
   const sql = `${filterOperand(hot)} IN (${placeholders(values.length)})`;
