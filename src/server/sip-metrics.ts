@@ -73,17 +73,29 @@ export function createSipMetrics(registry: Registry, gauges: SipReadings): SipOb
       for (const [scope, count] of Object.entries(gauges.activeAuthBlocks())) this.set({ scope }, count);
     },
   });
-  const requests = new Counter({
+  // Counted in plain maps on the SIP thread and handed to prom-client when scraped: its inc() validates and hashes
+  // the labels of every message, a few per cent of that thread's time at a few hundred calls/s.
+  const requests = new Map<string, number>();
+  const responses = new Map<string, Map<number, number>>();
+  new Counter({
     name: 'callrouter_sip_requests_received_total',
     help: 'Well-formed SIP requests received, retransmissions included',
     labelNames: ['method'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [method, count] of requests) this.inc({ method }, count);
+    },
   });
-  const responses = new Counter({
+  new Counter({
     name: 'callrouter_sip_responses_sent_total',
     help: 'SIP responses sent, by CSeq method and status, retransmissions included',
     labelNames: ['method', 'status'],
     registers: [registry],
+    collect() {
+      this.reset();
+      for (const [method, byStatus] of responses) for (const [status, count] of byStatus) this.inc({ method, status: String(status) }, count);
+    },
   });
   const malformed = new Counter({
     name: 'callrouter_sip_malformed_messages_total',
@@ -98,8 +110,16 @@ export function createSipMetrics(registry: Registry, gauges: SipReadings): SipOb
     registers: [registry],
   });
   return {
-    requestReceived: (method) => requests.inc({ method: knownMethod(method) }),
-    responseSent: (method, status) => responses.inc({ method: knownMethod(method), status: String(status) }),
+    requestReceived: (method) => {
+      const known = knownMethod(method);
+      requests.set(known, (requests.get(known) ?? 0) + 1);
+    },
+    responseSent: (method, status) => {
+      const known = knownMethod(method);
+      let byStatus = responses.get(known);
+      if (!byStatus) responses.set(known, (byStatus = new Map()));
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    },
     malformed: (input) => malformed.inc({ outcome: input.answered ? 'answered' : 'dropped' }),
     authenticationFailed: (blocked) => authFailures.inc({ blocked: String(blocked) }),
   };
