@@ -115,10 +115,10 @@ export class SipServer {
       store: options.state && new SqliteRegistrations(options.state, registrarLogger),
       logger: registrarLogger,
     });
-    const send = (message: OutgoingMessage, destination: Destination) => {
+    const send = (message: OutgoingMessage, destination: Destination, done: (error: Error | null) => void) => {
       this.#trace('sent', message, destination);
       if (observer && (message.type === 'response' || message.type === 'serialized-response')) observer.responseSent(cseqMethod(message), message.status);
-      return this.#transport.send(message, destination);
+      this.#transport.post(message, destination, done);
     };
     const transactions = new TransactionLayer({
       transport: { send },
@@ -147,9 +147,10 @@ export class SipServer {
       this.#b2bua = new B2bua({
         stack: {
           transactions,
-          sendAck: (ack, destination) => {
-            Promise.resolve(send(ack, destination)).catch((error: unknown) => callLogger.warn({ err: error }, 'ACK could not be sent'));
-          },
+          sendAck: (ack, destination) =>
+            send(ack, destination, (error) => {
+              if (error) callLogger.warn({ err: error }, 'ACK could not be sent');
+            }),
           local,
           timers: { ...DEFAULT_TIMER_SETTINGS, ...sip.timers },
           sessionTimers: sessionTimers(sip.sessionTimers),

@@ -57,13 +57,10 @@ export class HeadWriter {
     this.#length = at;
   }
 
-  /**
-   * The head written so far followed by `body`, as a buffer of its own; with `ownMemory` outside Buffer's shared
-   * pool, for bytes kept long (a slice of the pool keeps its whole 8 KiB slab alive).
-   */
-  toBuffer(body: Buffer, ownMemory = false): Buffer {
+  /** The head written so far followed by `body`, as a buffer of its own (from Buffer's pool when small). */
+  toBuffer(body: Buffer): Buffer {
     const size = this.#length + body.length;
-    const bytes = ownMemory ? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafe(size);
+    const bytes = Buffer.allocUnsafe(size);
     this.#bytes.copy(bytes, 0, 0, this.#length);
     body.copy(bytes, this.#length);
     return bytes;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { serializeMessage, serializeResponse, SipHeaders, type SipResponse } from './index.js';
+import { keepForResending, serializeMessage, serializeResponse, SipHeaders, toResend, type SipResponse } from './index.js';
 
 function response(headers: SipHeaders, body = Buffer.alloc(0)): SipResponse {
   return { type: 'response', status: 200, reason: 'OK', headers, body };
@@ -33,12 +33,13 @@ describe('serializeMessage', () => {
 });
 
 describe('serializeResponse', () => {
-  it('gives the bytes a transaction keeps memory of their own, not a slice of a pooled slab', () => {
-    const headers = new SipHeaders().set('cseq', '1 INVITE').set('call-id', 'kept');
-    const kept = serializeResponse(response(headers, Buffer.from('v=0\r\n')));
-    assert.equal(kept.method, 'INVITE');
-    assert.equal(kept.bytes.toString('utf8'), 'SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nCall-ID: kept\r\nContent-Length: 5\r\n\r\nv=0\r\n');
-    assert.equal(kept.bytes.byteOffset, 0);
-    assert.equal(kept.bytes.buffer.byteLength, kept.bytes.length);
+  it('keeps what is re-sent as text, holding no buffer (a slice of the pool would keep its slab), and gives the same bytes back', () => {
+    const headers = new SipHeaders().set('cseq', '1 INVITE').set('call-id', 'kept').set('subject', 'Grüße');
+    const serialized = serializeResponse(response(headers, Buffer.from('v=0\r\n')));
+    assert.equal(serialized.method, 'INVITE');
+    assert.equal(serialized.bytes.toString('utf8'), 'SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nCall-ID: kept\r\nSubject: Grüße\r\nContent-Length: 5\r\n\r\nv=0\r\n');
+    const kept = keepForResending(serialized);
+    assert.equal(typeof kept.bytes, 'string');
+    assert.deepEqual(toResend(kept), serialized);
   });
 });

@@ -11,11 +11,11 @@ import { HeadWriter } from './head-writer.js';
 
 const head = new HeadWriter();
 
+/**
+ * The bytes come from Buffer's shared pool: they live until sent. What is kept to be re-sent is kept as text
+ * (`keepForResending`), so no kept message holds a pool slab alive.
+ */
 export function serializeMessage(message: SipMessage): Buffer {
-  return writeMessage(message, false);
-}
-
-function writeMessage(message: SipMessage, ownMemory: boolean): Buffer {
   head.reset();
   if (message.type === 'request') {
     head.text(message.method);
@@ -33,7 +33,7 @@ function writeMessage(message: SipMessage, ownMemory: boolean): Buffer {
   head.text('Content-Length: ');
   head.text(String(message.body.length));
   head.text('\r\n\r\n');
-  return head.toBuffer(message.body, ownMemory);
+  return head.toBuffer(message.body);
 }
 
 function writeField(value: string, name: string): void {
@@ -47,11 +47,11 @@ function writeField(value: string, name: string): void {
 /** A server transaction keeps its last response's bytes until its timers end, up to 64×T1 over UDP. */
 export function serializeResponse(response: SipResponse): SerializedResponse {
   const cseq = parseCSeq(response.headers.get('cseq') ?? '');
-  return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: writeMessage(response, true) };
+  return { type: 'serialized-response', status: response.status, method: cseq.ok ? cseq.value.method : 'unknown', bytes: serializeMessage(response) };
 }
 
 export function serializeRequest(request: SipRequest): SerializedRequest {
-  return { type: 'serialized-request', method: request.method, bytes: writeMessage(request, true) };
+  return { type: 'serialized-request', method: request.method, bytes: serializeMessage(request) };
 }
 
 /**

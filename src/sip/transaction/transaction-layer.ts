@@ -52,6 +52,8 @@ const OVERLOAD_RETRY_AFTER_SECONDS = '5';
 /** A To tag: the request belongs to a dialog, so it is not a new call. */
 const TO_TAG = /;\s*tag=/i;
 
+function ignoreOutcome(): void {}
+
 export class TransactionLayer {
   readonly #context: TransactionContext;
   readonly #user: TransactionUser;
@@ -204,7 +206,7 @@ export class TransactionLayer {
     const response = buildResponse(request, 503, undefined, { 'retry-after': OVERLOAD_RETRY_AFTER_SECONDS });
     const destination = responseDestination(response, source);
     if (!destination) return;
-    Promise.resolve(this.#context.transport.send(response, destination)).catch(() => {});
+    this.#context.transport.send(response, destination, ignoreOutcome);
   }
 
   /** A TU bug must not leave the peer retransmitting into silence: it gets a 500 if nothing final went out. */

@@ -194,12 +194,9 @@ export abstract class Transaction<State extends TransactionState> implements Las
   }
 
   protected send(message: OutgoingMessage, destination: Destination): void {
-    try {
-      const sending = this.#context.transport.send(message, destination);
-      if (sending) sending.catch((error: unknown) => this.transportFailed(error));
-    } catch (error) {
-      this.transportFailed(error);
-    }
+    this.#context.transport.send(message, destination, (error) => {
+      if (error) this.transportFailed(error);
+    });
   }
 
   /** Tells the TU about a fatal transport error, where the RFC says to; termination follows. */

@@ -7,8 +7,11 @@ import type { OutgoingMessage } from '../message/index.js';
 import type { Destination, TransportProtocol } from '../transport/index.js';
 
 export interface TransactionTransport {
-  /** Rejects (or throws) on a fatal transport error: no route, connection refused, socket closed. */
-  send(message: OutgoingMessage, destination: Destination): Promise<void> | void;
+  /**
+   * `done` hears the outcome on a later tick, never during the call: null once sent, else the fatal transport
+   * error (no route, connection refused, socket closed). A callback, not a promise: this runs for every message.
+   */
+  send(message: OutgoingMessage, destination: Destination, done: (error: Error | null) => void): void;
 }
 
 /** Only UDP loses or duplicates messages; TCP (and TLS, SCTP later) do not, so they skip retransmissions (§17.1.1.2). */

@@ -25,7 +25,7 @@ import type { ConnectionHandlers, StreamConnection } from './stream-connection.j
 import { StreamTransport, TCP_SOCKETS, type RefusedConnections, type StreamSockets, type TcpOptions } from './stream-transport.js';
 import { tlsSockets, type TlsCredentials, type TlsFailure } from './tls-sockets.js';
 import type { Destination, MalformedInput, Source, StreamProtocol, TransportProtocol, TransportStats } from './types.js';
-import { UdpTransport, type ListenAddress } from './udp.js';
+import { UdpTransport, type ListenAddress, type SendDone } from './udp.js';
 import { stampReceived } from './via-received.js';
 
 export interface TransportLayerOptions {
@@ -123,17 +123,33 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   }
 
   /** Rejects when the transport is not listening or the bytes cannot be sent (§8.1.3.1: a transport error). */
-  async send(message: OutgoingMessage, destination: Destination): Promise<void> {
-    const data = outgoingBytes(message);
-    if (destination.transport === 'udp') {
-      if (!this.#udp) throw new Error('UDP transport is not listening');
-      await this.#udp.send(data, destination.address, destination.port);
-    } else {
+  send(message: OutgoingMessage, destination: Destination): Promise<void> {
+    return new Promise((resolve, reject) => this.post(message, destination, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /**
+   * `send` without a promise, for the SIP thread's every message: `done` hears the outcome on a later tick, never
+   * during this call. Over UDP that is dgram's own callback, where a promise per datagram (and the transaction's
+   * catch on it) cost allocations and microtasks on every message.
+   */
+  post(message: OutgoingMessage, destination: Destination, done: SendDone): void {
+    const counted: SendDone = (error) => {
+      if (!error) this.stats.messagesSent++;
+      done(error);
+    };
+    try {
+      const data = outgoingBytes(message);
+      if (destination.transport === 'udp') {
+        if (!this.#udp) throw new Error('UDP transport is not listening');
+        this.#udp.send(data, destination.address, destination.port, counted);
+        return;
+      }
       const stream = this.#stream(destination.transport);
       if (!stream) throw new Error(destination.transport === 'tls' ? 'TLS is not configured (sip.tls): nothing can be sent over TLS' : 'TCP transport is not listening');
-      await stream.send(data, destination.address, destination.port, destination.connectionId, destination.serverName);
+      stream.send(data, destination.address, destination.port, destination.connectionId, destination.serverName).then(() => counted(null), counted);
+    } catch (error) {
+      process.nextTick(counted, error instanceof Error ? error : new Error(String(error)));
     }
-    this.stats.messagesSent++;
   }
 
   /** Sends a response where §18.2.2 says, from its top Via and the source of the request it answers. */

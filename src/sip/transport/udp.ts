@@ -15,6 +15,9 @@ export interface ListenAddress {
 
 export type DatagramHandler = (data: Buffer, address: string, port: number) => void;
 
+/** Told how a send went: null when the bytes went out, the error (a transport error, §8.1.3.1) when not. */
+export type SendDone = (error: Error | null) => void;
+
 /**
  * Socket buffers big enough to ride out a burst (phones re-registering after
  * an outage, a load test): with the kernel's default of about 200 kB, UDP
@@ -79,11 +82,9 @@ export class UdpTransport {
     return this.#probe.delayMs();
   }
 
-  send(data: Buffer, address: string, port: number): Promise<void> {
-    const target = this.#ipv6 ? mapIpv4(address) : address;
-    return new Promise((resolve, reject) => {
-      this.#socket.send(data, port, target, (error) => (error ? reject(error) : resolve()));
-    });
+  /** `done` hears the outcome on a later tick, as dgram reports it: no promise per datagram. */
+  send(data: Buffer, address: string, port: number, done: SendDone): void {
+    this.#socket.send(data, port, this.#ipv6 ? mapIpv4(address) : address, done);
   }
 
   close(): Promise<void> {

@@ -20,11 +20,13 @@ export class FakeTransport implements TransactionTransport {
   /** When set, every send fails with it, as a dead TCP connection would. */
   failWith: Error | undefined;
 
-  send(message: OutgoingMessage, destination: Destination): Promise<void> {
-    if (this.failWith) return Promise.reject(this.failWith);
+  send(message: OutgoingMessage, destination: Destination, done: (error: Error | null) => void): void {
+    const failure = this.failWith ?? null;
+    // Told later, as the real transport tells it.
+    queueMicrotask(() => done(failure));
+    if (failure) return;
     if (message.type === 'serialized-response' || message.type === 'serialized-request') this.sent.push({ message: sipMessage(message.bytes.toString('utf8')), destination, bytes: message.bytes });
     else this.sent.push({ message, destination });
-    return Promise.resolve();
   }
 
   requests(method?: string): SipRequest[] {
