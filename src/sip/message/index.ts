@@ -37,7 +37,7 @@ export { StreamFramer, type FramedItem } from './framer.js';
 export { keepForResending, outgoingBytes, serializeMessage, serializeRequest, serializeResponse, toResend, type KeptMessage } from './serializer.js';
 export { parseUri, readUri, formatUri } from './uri.js';
 export { parseNameAddr, formatNameAddr, parseContact, formatContact, type ContactValue } from './name-addr.js';
-export { parseVia, formatVia } from './via.js';
+export { parseVia, formatVia, readSharedVia, shareVia, type SharedVia } from './via.js';
 export { formatHostPort } from './host.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
 export { parseReferTo, parseReplaces, type ReferTarget, type Replaces } from './refer-to.js';

@@ -154,7 +154,7 @@ function paramValueEnd(text: string, i: number): number {
   return i;
 }
 
-export function formatParams(params: Params): string {
+export function formatParams(params: ReadonlyMap<string, string | null>): string {
   let text = '';
   for (const [name, value] of params) text += value === null ? `;${name}` : `;${name}=${value}`;
   return text;

@@ -13,7 +13,37 @@ export function parseVia(text: string): Parsed<Via> {
   return attempt(() => readVia(text));
 }
 
-export function formatVia(via: Via): string {
+/** A Via that several readers share: nobody may change it. */
+export type SharedVia = Readonly<Omit<Via, 'params'>> & { readonly params: ReadonlyMap<string, string | null> };
+
+/**
+ * The last Vias read through `readSharedVia`, by their text. A received request's top Via is read by the
+ * transport (to stamp received/rport), the transaction layer (its key) and the route of every response to it;
+ * each parsed it again, a Map of parameters each time.
+ */
+const SHARED_VIAS = 4;
+const sharedTexts: (string | undefined)[] = new Array<string | undefined>(SHARED_VIAS).fill(undefined);
+const sharedVias: (SharedVia | undefined)[] = new Array<SharedVia | undefined>(SHARED_VIAS).fill(undefined);
+let nextShared = 0;
+
+/** `parseVia` for readers that only read: a text read lately gives the Via it gave then; undefined when it does not parse. */
+export function readSharedVia(text: string): SharedVia | undefined {
+  const known = sharedTexts.indexOf(text);
+  if (known >= 0) return sharedVias[known];
+  const parsed = parseVia(text);
+  if (!parsed.ok) return undefined;
+  shareVia(text, parsed.value);
+  return parsed.value;
+}
+
+/** `via` is what `text` reads as (a Via just formatted as `text`): its next readers need not parse it. */
+export function shareVia(text: string, via: SharedVia): void {
+  sharedTexts[nextShared] = text;
+  sharedVias[nextShared] = via;
+  nextShared = (nextShared + 1) % SHARED_VIAS;
+}
+
+export function formatVia(via: SharedVia): string {
   return `SIP/2.0/${via.transport} ${formatHostPort(via.host, via.port)}${formatParams(via.params)}`;
 }
 

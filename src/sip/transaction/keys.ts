@@ -7,18 +7,16 @@ import {
   formatUri,
   parseCSeq,
   parseNameAddr,
-  parseVia,
+  readSharedVia,
+  type SharedVia,
   type SipMessage,
   type SipRequest,
   type SipResponse,
-  type Via,
 } from '../message/index.js';
 
-export function topVia(message: SipMessage): Via | undefined {
+export function topVia(message: SipMessage): SharedVia | undefined {
   const value = message.headers.get('via');
-  if (value === undefined) return undefined;
-  const parsed = parseVia(value);
-  return parsed.ok ? parsed.value : undefined;
+  return value === undefined ? undefined : readSharedVia(value);
 }
 
 /**

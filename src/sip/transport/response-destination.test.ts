@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SipHeaders, type SipResponse } from '../message/index.js';
+import { parseVia, readSharedVia, SipHeaders, type SipResponse } from '../message/index.js';
 import { responseDestination } from './response-destination.js';
 import { stampReceived } from './via-received.js';
 
@@ -27,6 +27,19 @@ describe('stampReceived (RFC 3261 §18.2.1, RFC 3581)', () => {
     const headers = new SipHeaders().set('via', 'SIP/2.0/UDP 203.0.113.7:5060;rport;branch=z9hG4bK1');
     stampReceived(headers, source);
     assert.equal(headers.get('via'), 'SIP/2.0/UDP 203.0.113.7:5060;rport=40123;branch=z9hG4bK1;received=203.0.113.7');
+  });
+
+  it('leaves the Via read before stamping as it was, and the stamped one reads as its text parses', () => {
+    const original = 'SIP/2.0/UDP pc33.example.com:5060;rport;branch=z9hG4bK2';
+    const before = readSharedVia(original);
+    const headers = new SipHeaders().set('via', original);
+    stampReceived(headers, source);
+    assert.deepEqual([...(before?.params ?? [])], [['rport', null], ['branch', 'z9hG4bK2']]);
+    assert.equal(readSharedVia(original), before, 'a text read lately gives the same Via');
+    const stamped = headers.get('via') ?? '';
+    const parsed = parseVia(stamped);
+    assert.ok(parsed.ok);
+    assert.deepEqual(readSharedVia(stamped), parsed.value);
   });
 });
 

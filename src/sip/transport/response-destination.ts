@@ -13,7 +13,7 @@
  *   at `rport` when present, else the sent-by port, else 5060.
  * Multicast `maddr` is not supported: such responses follow the UDP rule.
  */
-import { parseVia, type SipResponse } from '../message/index.js';
+import { readSharedVia, type SipResponse } from '../message/index.js';
 import type { Destination, Source } from './types.js';
 
 const DEFAULT_PORT = 5060;
@@ -23,9 +23,8 @@ const STREAMS = { TCP: 'tcp', TLS: 'tls' } as const;
 /** Undefined when the top Via is missing, unparsable, or names a transport we do not have. */
 export function responseDestination(response: SipResponse, requestSource?: Source): Destination | undefined {
   const top = response.headers.get('via');
-  const parsed = top === undefined ? undefined : parseVia(top);
-  if (!parsed?.ok) return undefined;
-  const via = parsed.value;
+  const via = top === undefined ? undefined : readSharedVia(top);
+  if (!via) return undefined;
   const address = via.params.get('received') ?? via.host;
   const stream = via.transport === 'TCP' || via.transport === 'TLS' ? STREAMS[via.transport] : undefined;
   if (stream) {

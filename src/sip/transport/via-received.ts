@@ -5,18 +5,21 @@
  * when the client asked with `rport`, it gets the source port and `received`
  * is always added.
  */
-import { formatVia, parseVia, type SipHeaders } from '../message/index.js';
+import { formatVia, readSharedVia, shareVia, type SipHeaders } from '../message/index.js';
 import { sameHost } from './addresses.js';
 
 export function stampReceived(headers: SipHeaders, source: { address: string; port: number }): void {
-  const [top, ...rest] = headers.getAll('via');
-  if (top === undefined) return;
-  const parsed = parseVia(top);
-  if (!parsed.ok) return;
-  const via = parsed.value;
+  const vias = headers.getAll('via');
+  const via = vias.length === 0 ? undefined : readSharedVia(vias[0]);
+  if (!via) return;
   const wantsRport = via.params.has('rport');
   if (!wantsRport && sameHost(via.host, source.address)) return;
-  via.params.set('received', source.address);
-  if (wantsRport) via.params.set('rport', String(source.port));
-  headers.set('via', [formatVia(via), ...rest]);
+  const params = new Map(via.params);
+  params.set('received', source.address);
+  if (wantsRport) params.set('rport', String(source.port));
+  const stamped = { ...via, params };
+  const text = formatVia(stamped);
+  // The transaction layer and the responses' route read the stamped Via next.
+  shareVia(text, stamped);
+  headers.set('via', vias.length === 1 ? text : [text, ...vias.slice(1)]);
 }
