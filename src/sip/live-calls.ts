@@ -24,6 +24,12 @@ export type CallEvent =
 
 export type CallEventListener = (event: CallEvent) => void;
 
+/** Where the calls' events go; while nobody `listening`, none is built (a summary of the call each, a few per call). */
+export interface CallEvents {
+  readonly listening: boolean;
+  emit: CallEventListener;
+}
+
 /** What a running SIP server offers about its calls. */
 export interface LiveCalls {
   list(): LiveCall[];

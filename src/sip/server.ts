@@ -144,6 +144,7 @@ export class SipServer {
     }
     if (options.calls) {
       const callLogger = logger.child({ layer: 'b2bua' });
+      const callListeners = this.#callListeners;
       this.#b2bua = new B2bua({
         stack: {
           transactions,
@@ -170,8 +171,13 @@ export class SipServer {
         media: options.calls.media,
         recordingsDir: options.calls.recordingsDir,
         maxCallsInSetup: sip.calls.maxInSetup,
-        onCallEvent: (event) => {
-          for (const listener of this.#callListeners) listener(event);
+        callEvents: {
+          get listening() {
+            return callListeners.size > 0;
+          },
+          emit: (event) => {
+            for (const listener of callListeners) listener(event);
+          },
         },
         maxCallDurationMs: sip.calls.maxDurationSeconds * 1000,
         logger: callLogger,

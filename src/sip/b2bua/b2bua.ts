@@ -25,7 +25,7 @@ import { InboundLeg } from './inbound-leg.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import type { LegJournal } from './leg-journal.js';
 import type { CallOrigin } from '../../call/origin.js';
-import type { CallEventListener, LiveCall } from '../live-calls.js';
+import type { CallEvents, LiveCall } from '../live-calls.js';
 import { SipCall, type SipCallOptions } from './sip-call.js';
 import type { SipStack } from './sip-stack.js';
 import { SipSwitchboard } from './switchboard.js';
@@ -50,8 +50,8 @@ export interface B2buaOptions {
   onCall(call: Call, origin: CallOrigin): void;
   /** Calls not yet answered or ended, beyond which new INVITEs get 503. */
   maxCallsInSetup: number;
-  /** Told when a call starts (once routed), is answered and ends. */
-  onCallEvent?: CallEventListener;
+  /** Told when a call starts (once routed), rings, is answered and ends. */
+  callEvents?: CallEvents;
   /** Calls are ended (ALLOTTED_TIMEOUT) this long after their INVITE. */
   maxCallDurationMs: number;
   logger: Logger;
@@ -78,8 +78,8 @@ export class B2bua {
   readonly #localHost = (destination: Destination) => this.#stack.local.of(destination).host;
   readonly #callWithCallerDialog = (callId: string, localTag: string, remoteTag: string) =>
     [...this.#calls.keys()].find((other) => other.transfers.hasCallerDialog(callId, localTag, remoteTag))?.transfers;
-  readonly #onAnswered = (call: SipCall) => this.#options.onCallEvent?.({ type: 'call.answered', call: this.#summary(call) });
-  readonly #onRinging = (call: SipCall) => this.#options.onCallEvent?.({ type: 'call.ringing', call: this.#summary(call) });
+  readonly #onAnswered = (call: SipCall) => this.#tell('call.answered', call);
+  readonly #onRinging = (call: SipCall) => this.#tell('call.ringing', call);
   /** The transferred party is routed as a user of the caller's domain dialling the Refer-To's number. */
   readonly #routeTarget: NonNullable<SipCallOptions['routeTarget']> = (call, leg, media, variables) =>
     this.switchboard.adoptTransferred(call, leg, media, variables, (transferred) => this.#options.onCall(transferred, call.origin));
@@ -243,7 +243,12 @@ export class B2bua {
     this.#durationLimit.watch();
     this.#options.onCall(call, origin);
     // After routing, which names the call's domain (a call already refused has told its end).
-    if (this.#calls.has(call)) this.#options.onCallEvent?.({ type: 'call.started', call: this.#summary(call) });
+    if (this.#calls.has(call)) this.#tell('call.started', call);
+  }
+
+  #tell(type: 'call.started' | 'call.ringing' | 'call.answered', call: SipCall): void {
+    const events = this.#options.callEvents;
+    if (events?.listening) events.emit({ type, call: this.#summary(call) });
   }
 
   /**
@@ -282,9 +287,10 @@ export class B2bua {
   }
 
   #forget(call: SipCall): void {
-    const summary = this.#summary(call);
+    const events = this.#options.callEvents;
+    const summary = events?.listening ? this.#summary(call) : undefined;
     this.#calls.delete(call);
-    this.#options.onCallEvent?.({ type: 'call.ended', call: summary, hangupCause: call.hangupCause ?? 'NORMAL_CLEARING' });
+    if (summary) events?.emit({ type: 'call.ended', call: summary, hangupCause: call.hangupCause ?? 'NORMAL_CLEARING' });
     if (this.#calls.size > 0) return;
     for (const resolve of this.#callsEnded) resolve();
     this.#callsEnded.clear();
