@@ -15,6 +15,7 @@ import {
   ownedText,
   parseCSeq,
   parseNameAddr,
+  RecentResults,
   readUri,
   SipHeaders,
   type ExtraHeaders,
@@ -203,8 +204,14 @@ export function dialogKey(callId: string, localTag: string): string {
   return `${callId}|${localTag}`;
 }
 
+/** A request's To is read for its tag by the B2BUA twice (is it in a dialog, which one) and by the notifier. */
+const recentTags = new RecentResults<string | undefined>(4);
+
 export function tagOf(address: string | undefined): string | undefined {
-  if (address === undefined) return undefined;
+  return address === undefined ? undefined : recentTags.of(address, readTag);
+}
+
+function readTag(address: string): string | undefined {
   const parsed = parseNameAddr(address);
   const tag = parsed.ok ? parsed.value.params.get('tag') : undefined;
   return tag ?? undefined;

@@ -38,6 +38,7 @@ export { keepForResending, outgoingBytes, serializeMessage, serializeRequest, se
 export { parseUri, readUri, formatUri } from './uri.js';
 export { parseNameAddr, formatNameAddr, parseContact, formatContact, type ContactValue } from './name-addr.js';
 export { parseVia, formatVia, readSharedVia, shareVia, type SharedVia } from './via.js';
+export { RecentResults } from './recent-results.js';
 export { formatHostPort } from './host.js';
 export { parseCSeq, formatCSeq } from './cseq.js';
 export { parseReferTo, parseReplaces, type ReferTarget, type Replaces } from './refer-to.js';

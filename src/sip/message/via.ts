@@ -6,6 +6,7 @@
  */
 import { attempt, SipParseError, type Parsed } from './errors.js';
 import { formatHostPort, hostPortEnd, readHostPort } from './host.js';
+import { RecentResults } from './recent-results.js';
 import { formatParams, isWhitespace, readParams, skipWhitespace, tokenEnd } from './syntax.js';
 import type { Via } from './types.js';
 
@@ -16,31 +17,22 @@ export function parseVia(text: string): Parsed<Via> {
 /** A Via that several readers share: nobody may change it. */
 export type SharedVia = Readonly<Omit<Via, 'params'>> & { readonly params: ReadonlyMap<string, string | null> };
 
-/**
- * The last Vias read through `readSharedVia`, by their text. A received request's top Via is read by the
- * transport (to stamp received/rport), the transaction layer (its key) and the route of every response to it;
- * each parsed it again, a Map of parameters each time.
- */
-const SHARED_VIAS = 4;
-const sharedTexts: (string | undefined)[] = new Array<string | undefined>(SHARED_VIAS).fill(undefined);
-const sharedVias: (SharedVia | undefined)[] = new Array<SharedVia | undefined>(SHARED_VIAS).fill(undefined);
-let nextShared = 0;
+/** A received request's top Via is read by the transport (to stamp received/rport), the transaction layer (its key) and the route of every response. */
+const recentVias = new RecentResults<SharedVia | undefined>(4);
 
 /** `parseVia` for readers that only read: a text read lately gives the Via it gave then; undefined when it does not parse. */
 export function readSharedVia(text: string): SharedVia | undefined {
-  const known = sharedTexts.indexOf(text);
-  if (known >= 0) return sharedVias[known];
-  const parsed = parseVia(text);
-  if (!parsed.ok) return undefined;
-  shareVia(text, parsed.value);
-  return parsed.value;
+  return recentVias.of(text, parsedVia);
 }
 
 /** `via` is what `text` reads as (a Via just formatted as `text`): its next readers need not parse it. */
 export function shareVia(text: string, via: SharedVia): void {
-  sharedTexts[nextShared] = text;
-  sharedVias[nextShared] = via;
-  nextShared = (nextShared + 1) % SHARED_VIAS;
+  recentVias.remember(text, via);
+}
+
+function parsedVia(text: string): SharedVia | undefined {
+  const parsed = parseVia(text);
+  return parsed.ok ? parsed.value : undefined;
 }
 
 export function formatVia(via: SharedVia): string {
