@@ -37,7 +37,8 @@
  * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB and ROUTER_SEMI_SPACE_MB (the routers' process.heapLimitMB and process.semiSpaceMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
  * its registrations, idle and while the memory step holds its calls, and right after each step and MEMORY_SETTLE_SECONDS later, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
  * each router step, garbage included, to see what makes the collector work), KEEP_WORK (1: the work folder and each
- * router's whole log are kept and named at the end, to see why a step failed).
+ * router's whole log are kept and named at the end, to see why a step failed), KEEP_GOING (1: a system that failed a step
+ * runs the later ones too, for rounds of CPU per call compared on a loaded machine).
  */
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -75,6 +76,8 @@ const SCHEMAS = list(process.env.SCHEMAS, 'bridge,last-agent') as ('bridge' | 'l
 const LOG_LEVELS = list(process.env.LOG_LEVELS, 'info,warn');
 /** KEEP_WORK=1: the work folder stays, with each router's whole log (to see why a step failed). */
 const KEEP_WORK = process.env.KEEP_WORK === '1';
+/** KEEP_GOING=1: a system that failed a step runs the next ones too (rounds of CPU per call, A/B, on a loaded machine). */
+const KEEP_GOING = process.env.KEEP_GOING === '1';
 
 const DOMAIN = 'e2e.callrouter.test';
 const CARRIER_IP = '127.0.0.2';
@@ -289,14 +292,15 @@ try {
   const best = new Map<string, StepFigures>();
   const firstFailing = new Map<string, StepFigures>();
   for (const rate of RATES) {
-    const running = systems.filter((system) => !firstFailing.has(system.label));
+    const running = systems.filter((system) => KEEP_GOING || !firstFailing.has(system.label));
     if (running.length === 0) break;
     for (const system of running) {
       const sampling = ALLOCATIONS ? await system.sampleAllocations?.() : undefined;
       const step = await runStep(system, carrier, rate, STEP_SECONDS);
       await sampling?.stop(join(ALLOCATIONS!, `${system.label.replace(/\W+/g, '-')}-${rate}.heapprofile`));
       console.log(describeStep(step));
-      (step.ok ? best : firstFailing).set(system.label, step);
+      if (step.ok) best.set(system.label, step);
+      else if (!firstFailing.has(system.label)) firstFailing.set(system.label, step);
       await settle([phones, ringGroup], COOLDOWN_MS);
       if (HEAP_SNAPSHOT && system.heapSnapshot) await snapshotsAfterStep(system, rate);
     }
