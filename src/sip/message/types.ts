@@ -57,23 +57,23 @@ export class SipHeaders implements Iterable<[string, string[]]> {
   readonly #values: Array<string | string[]> = [];
 
   get(name: string): string | undefined {
-    const values = this.#valuesOf(name.toLowerCase());
+    const values = this.#valuesOf(name);
     return typeof values === 'string' ? values : values?.[0];
   }
 
   getAll(name: string): string[] {
-    const values = this.#valuesOf(name.toLowerCase());
+    const values = this.#valuesOf(name);
     return typeof values === 'string' ? [values] : (values ?? []);
   }
 
   /** How many values the field has (0 when absent). */
   count(name: string): number {
-    const values = this.#valuesOf(name.toLowerCase());
+    const values = this.#valuesOf(name);
     return typeof values === 'string' ? 1 : (values?.length ?? 0);
   }
 
   has(name: string): boolean {
-    return this.#names.indexOf(name.toLowerCase()) >= 0;
+    return this.#indexOf(name) >= 0;
   }
 
   set(name: string, value: string | readonly string[]): this {
@@ -133,9 +133,17 @@ export class SipHeaders implements Iterable<[string, string[]]> {
     for (let i = 0; i < this.#names.length; i++) yield [this.#names[i], this.getAll(this.#names[i])];
   }
 
-  #valuesOf(key: string): string | string[] | undefined {
-    const index = this.#names.indexOf(key);
+  #valuesOf(name: string): string | string[] | undefined {
+    const index = this.#indexOf(name);
     return index < 0 ? undefined : this.#values[index];
+  }
+
+  /** Callers name fields in lower case nearly always: looked up as given first, lower-cased only when not found. */
+  #indexOf(name: string): number {
+    const index = this.#names.indexOf(name);
+    if (index >= 0) return index;
+    const key = name.toLowerCase();
+    return key === name ? -1 : this.#names.indexOf(key);
   }
 
   #add(key: string, values: string | string[]): void {
