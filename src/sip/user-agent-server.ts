@@ -60,7 +60,7 @@ export class UserAgentServer implements TransactionUser {
   onRequest(request: SipRequest, transaction: ServerTransaction, source: Source): void {
     const reply = (status: number, headers?: ExtraHeaders) =>
       transaction.respond(buildResponse(request, status, undefined, headers, generateTag()));
-    const unsupported = unsupportedExtensions(request, supportedExtensions(this.#sessionTimers));
+    const unsupported = unsupportedExtensions(request, this.#sessionTimers);
     // §8.2.2.3: never for CANCEL (nor ACK, which never gets here).
     if (unsupported.length > 0 && request.method !== 'CANCEL') return reply(420, { unsupported });
     // Before the B2BUA, which takes every request inside a dialog: a subscription's dialog is the notifier's.
@@ -87,7 +87,12 @@ export class UserAgentServer implements TransactionUser {
   }
 }
 
-function unsupportedExtensions(request: SipRequest, supported: readonly string[]): string[] {
+const NONE: readonly string[] = [];
+
+function unsupportedExtensions(request: SipRequest, sessionTimers: boolean): readonly string[] {
+  // Most requests require nothing: no arrays made for them.
+  if (!request.headers.has('require')) return NONE;
+  const supported = supportedExtensions(sessionTimers);
   return request.headers.getAll('require').filter((tag) => !supported.includes(tag.toLowerCase()));
 }
 
