@@ -10,6 +10,7 @@ import {
   parseNameAddr,
   parseUri,
   parseVia,
+  quote,
   splitList,
   type Parsed,
 } from './index.js';
@@ -157,5 +158,16 @@ describe('parseCSeq and splitList', () => {
 
   it('splits only on commas outside quotes and <>', () => {
     assert.deepEqual(splitList('"a, \\"b" <sip:x@h;p=1,2>;q=1, <sip:y@h> ,, sip:z@h'), ['"a, \\"b" <sip:x@h;p=1,2>;q=1', '<sip:y@h>', 'sip:z@h']);
+  });
+});
+
+describe('quote', () => {
+  it('quotes every character as the escaping rules say, with or without anything to escape', () => {
+    const escapedAsBefore = (text: string) => `"${text.replace(/[\0\r\n]/g, ' ').replace(/["\\\x01-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '\\$&')}"`;
+    for (let code = 0; code < 0x100; code++) {
+      const text = `Al${String.fromCharCode(code)}ce`;
+      assert.equal(quote(text), escapedAsBefore(text), `code ${code}`);
+    }
+    for (const text of ['', 'Alice Smith', 'Łukasz 日本', 'tab\there', 'a"b\\c', 'x\r\ny']) assert.equal(quote(text), escapedAsBefore(text), JSON.stringify(text));
   });
 });
