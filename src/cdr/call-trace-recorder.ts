@@ -1,17 +1,18 @@
 /**
  * Keeps the trace of every call while its flow runs and stores it, off the
  * call path, once the flow is over: events are collected in memory, each as
- * its JSON (a step's objects — its arguments, variables, notes — took twice
- * the memory for as long as the call lasted), up to a number (steps past it
- * are counted, not kept; `end` events always are) — the byte cap is the
- * store's, applied off this thread —, finished traces are handed to the sink together, at most
- * every `batchDelayMs` (one message to the writer thread and one transaction
- * for all of them). A trace the sink cannot store is logged with the
- * call's uuid; the call is never affected. Until it is stored, a trace is
- * readable here, so a call in progress shows its steps so far.
+ * its JSON appended to one byte buffer per call (outside the JavaScript heap:
+ * a string per event, or a step's objects, lasted as long as the call on
+ * the heap the garbage collector walks), up to a number (steps past it are
+ * counted, not kept; `end` events always are) — the byte cap is the store's,
+ * applied off this thread —, finished traces are handed to the sink
+ * together, at most every `batchDelayMs` (one message to the writer thread
+ * and one transaction for all of them). A trace the sink cannot store is
+ * logged with the call's uuid; the call is never affected. Until it is
+ * stored, a trace is readable here, so a call in progress shows its steps so far.
  */
-import { ownedText } from '../owned-text.js';
 import type { CallTraceRecord, CallTraceSink, SerializedCallTrace } from './call-traces.js';
+import { TraceBytes } from './trace-bytes.js';
 
 /** What the recorder reads of an event: its kind (`step` or `end`). */
 export interface RecordedEvent {
@@ -30,10 +31,16 @@ export interface CallTraceRecorderOptions {
 
 const DEFAULT_BATCH_DELAY_MS = 100;
 
+/** A call's trace while its flow runs: its events' JSON in one buffer. */
 interface Collecting {
-  record: SerializedCallTrace;
+  readonly uuid: string;
+  readonly startedAt: string;
   /** The call's domain, which its route names after the flow began. */
   domainOf(): string;
+  readonly events: TraceBytes;
+  droppedEvents: number;
+  /** Once the flow is over: what is handed to the sink (and read until it is stored). */
+  finished?: SerializedCallTrace;
 }
 
 export class CallTraceRecorder {
@@ -53,32 +60,27 @@ export class CallTraceRecorder {
   /** A call's flow starts: its trace (no steps yet) is readable from now on. */
   begin(uuid: string, domainOf: () => string): void {
     if (this.#traces.has(uuid)) return;
-    const record = { uuid, domain: '', startedAt: this.#options.now().toISOString(), events: [], ends: [], droppedEvents: 0 };
-    this.#traces.set(uuid, { record, domainOf });
+    this.#traces.set(uuid, { uuid, startedAt: this.#options.now().toISOString(), domainOf, events: new TraceBytes(), droppedEvents: 0 });
   }
 
   /** One event of a begun call's flow. Never throws: an event that has no JSON is counted as dropped. */
   add(uuid: string, event: RecordedEvent): void {
     const trace = this.#traces.get(uuid);
-    if (!trace) return;
-    const { record } = trace;
+    if (!trace || trace.finished) return;
     const isEnd = event.type === 'end';
-    const json = isEnd || record.events.length < this.#options.maxEvents ? jsonOf(event) : undefined;
-    if (json === undefined) {
-      record.droppedEvents++;
-      return;
-    }
-    if (isEnd) record.ends.push(record.events.length);
-    record.events.push(json);
+    const json = isEnd || trace.events.count < this.#options.maxEvents ? jsonOf(event) : undefined;
+    if (json === undefined) trace.droppedEvents++;
+    else trace.events.append(json, isEnd);
   }
 
   /** The call's flow (disconnect handlers included) is over: its trace is stored. */
   finish(uuid: string): void {
     const trace = this.#traces.get(uuid);
-    if (!trace) return;
-    trace.record.domain = safely(trace.domainOf);
-    trace.domainOf = () => trace.record.domain;
-    this.#queue.push(trace.record);
+    if (!trace || trace.finished) return;
+    const { events, ends } = trace.events.read();
+    const record: SerializedCallTrace = { uuid, domain: safely(trace.domainOf), startedAt: trace.startedAt, events, ends, droppedEvents: trace.droppedEvents };
+    trace.finished = record;
+    this.#queue.push(record);
     this.#scheduled ??= setTimeout(() => this.#write(), this.#options.batchDelayMs ?? DEFAULT_BATCH_DELAY_MS);
   }
 
@@ -86,8 +88,9 @@ export class CallTraceRecorder {
   current(uuid: string): CallTraceRecord | undefined {
     const trace = this.#traces.get(uuid);
     if (!trace) return undefined;
-    const { uuid: id, startedAt, events, droppedEvents } = trace.record;
-    return { uuid: id, domain: safely(trace.domainOf), startedAt, events: events.map((json) => JSON.parse(json) as unknown), droppedEvents };
+    const { events } = trace.finished ?? trace.events.read();
+    const domain = trace.finished ? trace.finished.domain : safely(trace.domainOf);
+    return { uuid, domain, startedAt: trace.startedAt, events: events.map((json) => JSON.parse(json) as unknown), droppedEvents: trace.droppedEvents };
   }
 
   /** Resolves when every finished trace is stored (or logged as failed). */
@@ -113,27 +116,23 @@ export class CallTraceRecorder {
     );
     const tracked = write.finally(() => {
       this.#inFlight.delete(tracked);
-      for (const trace of batch) if (this.#traces.get(trace.uuid)?.record === trace) this.#traces.delete(trace.uuid);
+      for (const trace of batch) if (this.#traces.get(trace.uuid)?.finished === trace) this.#traces.delete(trace.uuid);
     });
     this.#inFlight.add(tracked);
   }
 }
 
-/** Characters past latin1: one of them (a step's result says "→") makes V8 keep the whole text at two bytes a character. */
+/** Characters past latin1: escaped as JSON allows (\uXXXX), which reads back the same, so that every character is one byte. */
 const WIDE_CHARACTER = /[\u0100-\uffff]/g;
 
 function escapeWide(character: string): string {
   return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
-/**
- * The event's JSON as one flat string of one byte a character: JSON.stringify
- * builds a longer text as a tree of its parts (32 bytes more for each), and
- * characters past latin1 are escaped as JSON allows (\uXXXX), which reads back the same.
- */
+/** The event's JSON, every character of it latin1. */
 function jsonOf(event: RecordedEvent): string | undefined {
   try {
-    return ownedText(JSON.stringify(event).replace(WIDE_CHARACTER, escapeWide));
+    return JSON.stringify(event).replace(WIDE_CHARACTER, escapeWide);
   } catch {
     return undefined;
   }
