@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HANGUP_CAUSES, isHangupCause, type HangupCause } from '../call/hangup-cause.js';
 import { Template } from '../engine/template.js';
-import type { AppSpec } from '../engine/app.js';
+import type { AppContext, AppOutcome, AppSpec } from '../engine/app.js';
 import { scalarTemplate, unknownNameMessage, webitelObject } from './args.js';
 import { callByUuid } from './other-calls.js';
 
@@ -36,7 +36,8 @@ const otherCall = webitelObject({ uuid: scalarTemplate, cause: cause.optional() 
  * flow with it; `{ uuid, cause }` ends the call with that uuid instead, and
  * the flow goes on unless that was this call.
  */
-export const hangupApp: AppSpec<Template | OtherCall> = {
+/** Its outcome is a promise, never `Later`: black-list awaits it. */
+export const hangupApp: { run(ctx: AppContext, args: Template | OtherCall): Promise<AppOutcome> } & AppSpec<Template | OtherCall> = {
   name: 'hangup',
   args: z.union([cause, otherCall]),
   async run(ctx, args) {

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Call } from '../call/call.js';
+import type { Later } from '../call/continuation.js';
 import type { CdrSearcher } from '../cdr/store.js';
 import type { Clock } from '../clock.js';
 import type { Directory } from '../directory/directory.js';
@@ -20,7 +21,8 @@ export interface AppSpec<Args> {
    * use `nestedFlow`, which compiles them with correct JSON paths.
    */
   args: ArgsSchema<Args> | ((nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) => ArgsSchema<Args>);
-  run(ctx: AppContext, args: Args): Promise<AppOutcome> | AppOutcome;
+  /** An outcome that may take the whole call (a bridge's conversation) comes `Later`: a flow waiting on it holds no promise chain. */
+  run(ctx: AppContext, args: Args): Promise<AppOutcome> | AppOutcome | Later<AppOutcome>;
   /** What the trace shows as this step's arguments (default: the arguments as written, substituted). */
   traceArgs?(args: Args, ctx: AppContext): unknown;
   /** Plays to the caller or collects its digits: a schema with it needs the caller's media (see CompiledSchema.usesMedia). */

@@ -1,4 +1,5 @@
-import type { AppOutcome, Services, TransferRequest } from './app.js';
+import type { AppOutcome, AppSpec, ScheduledAction, Services, TransferRequest } from './app.js';
+import { Later, settle, type Continuation } from '../call/continuation.js';
 import type { Call } from '../call/call.js';
 import { callEndReason } from '../call/call-end.js';
 import type { Clock } from '../clock.js';
@@ -39,11 +40,24 @@ const MAX_CALL_DEPTH = 64;
  * Runs a compiled schema on one call. A failing app is logged and traced and
  * the flow goes on; the flow stops when the call ends, at `break`, when an app
  * ends it, or at the goto/step limits.
+ *
+ * No async function: a step that waits (a bridge: the whole conversation)
+ * resumes the run through its methods (`resolve`, `reject`), so the run's
+ * state lives in its fields rather than in a suspended frame and its promises.
+ * Each step resumes a microtask after its outcome, as an `await` of it would.
  */
-export class FlowRun {
+export class FlowRun implements Continuation<AppOutcome> {
   readonly context: FlowContext;
   #steps = 0;
   #gotos = 0;
+  #entry: Flow;
+  #position: FlowPosition;
+  /** Where the run's result goes, while it runs. */
+  #to: Continuation<FlowResult> | undefined;
+  /** The step whose app runs, or the scheduled action that fires (`due`), until its outcome resumes the run. */
+  #waitingOn: Step | ScheduledAction | undefined;
+  /** A `Later` outcome is being started: one that comes meanwhile resumes the run a microtask later, not inside the start. */
+  #starting = false;
 
   constructor(
     private readonly schema: CompiledSchema,
@@ -51,26 +65,136 @@ export class FlowRun {
     private readonly options: RunOptions,
   ) {
     this.context = new FlowContext(call, options.services, options.clock, options.domain, schema.commands);
+    this.#entry = schema.root;
+    this.#position = { flow: schema.root, index: 0 };
   }
 
   /** Sub-flows being run by `execute`/`while`, innermost last, with where each returns to. */
   readonly #returns: { flow: Flow; resume: FlowPosition }[] = [];
 
   /** Runs the schema, or only `entry` (a flow inside it, such as `trigger`'s disconnected actions). */
-  async run(entry: Flow = this.schema.root): Promise<FlowResult> {
-    let position: FlowPosition = { flow: entry, index: 0 };
+  run(entry: Flow = this.schema.root): Promise<FlowResult> {
+    return new Promise((resolve, reject) => this.start({ resolve, reject }, entry));
+  }
+
+  /** Runs the schema (or `entry`), its result going to `to`: what waits on the run holds no promise. */
+  start(to: Continuation<FlowResult>, entry: Flow = this.schema.root): void {
+    this.#entry = entry;
+    this.#position = { flow: entry, index: 0 };
+    this.#to = to;
+    this.#advance(undefined);
+  }
+
+  /** The outcome of the step that ran (or of the scheduled action that fired): the run goes on. */
+  resolve(outcome: AppOutcome): void {
+    if (this.#starting) queueMicrotask(() => this.resolve(outcome));
+    else this.#advance({ outcome });
+  }
+
+  /** The step that ran failed (or the scheduled action did). */
+  reject(error: unknown): void {
+    if (this.#starting) queueMicrotask(() => this.reject(error));
+    else this.#advance({ error });
+  }
+
+  /** Goes on from what the awaited step (if any) came to, until a step waits or the flow ends. */
+  #advance(came: { outcome: AppOutcome } | { error: unknown } | undefined): void {
+    const to = this.#to;
+    if (!to) return;
+    let result: FlowResult | undefined;
+    try {
+      result = came ? this.#afterWait(came) : undefined;
+      result ??= this.#runUntilWait();
+    } catch (error) {
+      this.#to = undefined;
+      return to.reject(error);
+    }
+    if (result) {
+      this.#to = undefined;
+      to.resolve(result);
+    }
+  }
+
+  /** What the step (or scheduled action) waited on came to: where the flow goes next, or its result when it ended. */
+  #afterWait(came: { outcome: AppOutcome } | { error: unknown }): FlowResult | undefined {
+    const waited = this.#waitingOn!;
+    this.#waitingOn = undefined;
+    if (!('app' in waited)) {
+      if ('error' in came) throw came.error;
+      if (waited.outcome === 'end') return this.#end('ended-by-app', `scheduled: ${waited.description}`);
+      const { context, destination } = waited.outcome.transfer;
+      return { ...this.#end('transfer', `scheduled: transferred to ${context}:${destination}`), transfer: waited.outcome.transfer };
+    }
+    let outcome: AppOutcome;
+    if ('error' in came) {
+      this.#fail(waited, errorMessage(came.error));
+      outcome = undefined;
+    } else {
+      outcome = came.outcome;
+    }
+    return this.#afterStep(waited, outcome);
+  }
+
+  /** Where the flow goes after a step: its result when the step ended it. */
+  #afterStep(step: Step, outcome: AppOutcome): FlowResult | undefined {
+    const { flow, index } = this.#position;
+    if (this.#current) this.#current.record.result = outcome?.result;
+    const next = outcome?.next;
+    let target: FlowPosition | undefined;
+    if (typeof next === 'object' && 'goto' in next) {
+      target = this.schema.tags.get(next.goto);
+      if (!target) this.#fail(step, `no application has tag "${next.goto}"; the flow goes on`);
+    }
+    let called: Flow | undefined;
+    if (typeof next === 'object' && 'execute' in next) {
+      called = this.schema.functions.get(next.execute);
+      if (!called) this.#fail(step, `no function "${next.execute}"; the flow goes on`);
+      else if (this.#current) this.#current.record.result = `runs ${next.execute}`;
+    }
+    this.#emitStep();
+    if (next === 'end') return this.#end('ended-by-app');
+    if (typeof next === 'object' && 'transfer' in next) {
+      const { context, destination } = next.transfer;
+      return { ...this.#end('transfer', `transferred to ${context}:${destination}`), transfer: next.transfer };
+    }
+    if (step.break) return this.#end('break');
+    if (typeof next === 'object' && 'execute' in next) {
+      if (!called) this.#position = { flow, index: index + 1 };
+      else if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `functions nested more than ${MAX_CALL_DEPTH} deep`);
+      else {
+        this.#returns.push({ flow: called, resume: { flow, index: index + 1 } });
+        this.#position = { flow: called, index: 0 };
+      }
+    } else if (next === undefined || (typeof next === 'object' && 'goto' in next && !target)) {
+      this.#position = { flow, index: index + 1 };
+    } else if (typeof next === 'object' && 'enter' in next) {
+      this.#position = { flow: next.enter, index: 0 };
+    } else if (typeof next === 'object' && 'call' in next) {
+      if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `sub-flows nested more than ${MAX_CALL_DEPTH} deep`);
+      this.#returns.push({ flow: next.call, resume: { flow, index: next.resume === 'self' ? index : index + 1 } });
+      this.#position = { flow: next.call, index: 0 };
+    } else if (++this.#gotos > (this.options.maxGotos ?? DEFAULT_MAX_GOTOS)) {
+      return this.#end('goto-limit', `more than ${this.options.maxGotos ?? DEFAULT_MAX_GOTOS} goto jumps`);
+    } else {
+      this.#position = target!;
+    }
+    return undefined;
+  }
+
+  /** Moves through the flow to the next step and starts its app (or fires a scheduled action that is due); the flow's result when it ended instead. */
+  #runUntilWait(): FlowResult | undefined {
     for (;;) {
       if (this.call.state === 'ended' && !this.options.afterHangup) return this.#end('call-ended');
-      const { flow, index } = position;
+      const { flow, index } = this.#position;
       if (index >= flow.steps.length) {
         const called = this.#returns.at(-1);
         if (called?.flow === flow) {
-          position = called.resume;
+          this.#position = called.resume;
           this.#returns.pop();
           continue;
         }
-        if (!flow.parent || flow === entry) return this.#end('completed');
-        position = { flow: flow.parent.flow, index: flow.parent.index + 1 };
+        if (!flow.parent || flow === this.#entry) return this.#end('completed');
+        this.#position = { flow: flow.parent.flow, index: flow.parent.index + 1 };
         continue;
       }
       if (++this.#steps > (this.options.maxSteps ?? DEFAULT_MAX_STEPS)) {
@@ -79,61 +203,38 @@ export class FlowRun {
       const due = this.context.takeDueAction(this.options.clock.now());
       if (due) {
         this.options.services.logger.info({ uuid: this.call.uuid, action: due.description }, 'scheduled action due');
-        await due.fire();
-        if (due.outcome === 'end') return this.#end('ended-by-app', `scheduled: ${due.description}`);
-        const { context, destination } = due.outcome.transfer;
-        return { ...this.#end('transfer', `scheduled: transferred to ${context}:${destination}`), transfer: due.outcome.transfer };
+        this.#waitingOn = due;
+        settle(due.fire(), this);
+        return undefined;
       }
       const step = flow.steps[index];
-      const record = this.#startStep(step);
-      // Awaited here rather than in a method of its own: that frame would stay suspended, and cost memory, for as long as the app runs (a bridge: the whole conversation).
-      let outcome: AppOutcome;
+      this.#startStep(step);
+      this.#waitingOn = step;
+      let ran: ReturnType<AppSpec<unknown>['run']>;
       try {
-        outcome = await this.#runStep(step);
+        ran = this.#runStep(step);
       } catch (error) {
         this.#fail(step, errorMessage(error));
-        outcome = undefined;
+        ran = undefined;
       }
-      if (record) record.result = outcome?.result;
-      const next = outcome?.next;
-      let target: FlowPosition | undefined;
-      if (typeof next === 'object' && 'goto' in next) {
-        target = this.schema.tags.get(next.goto);
-        if (!target) this.#fail(step, `no application has tag "${next.goto}"; the flow goes on`);
+      this.#wait(ran);
+      return undefined;
+    }
+  }
+
+  /** The step's outcome resumes the run: now (a microtask later, as `await` does), when its promise settles, or when its `Later` comes. */
+  #wait(ran: ReturnType<AppSpec<unknown>['run']>): void {
+    if (ran instanceof Later) {
+      this.#starting = true;
+      try {
+        ran.start(this);
+      } finally {
+        this.#starting = false;
       }
-      let called: Flow | undefined;
-      if (typeof next === 'object' && 'execute' in next) {
-        called = this.schema.functions.get(next.execute);
-        if (!called) this.#fail(step, `no function "${next.execute}"; the flow goes on`);
-        else if (this.#current) this.#current.record.result = `runs ${next.execute}`;
-      }
-      this.#emitStep();
-      if (next === 'end') return this.#end('ended-by-app');
-      if (typeof next === 'object' && 'transfer' in next) {
-        const { context, destination } = next.transfer;
-        return { ...this.#end('transfer', `transferred to ${context}:${destination}`), transfer: next.transfer };
-      }
-      if (step.break) return this.#end('break');
-      if (typeof next === 'object' && 'execute' in next) {
-        if (!called) position = { flow, index: index + 1 };
-        else if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `functions nested more than ${MAX_CALL_DEPTH} deep`);
-        else {
-          this.#returns.push({ flow: called, resume: { flow, index: index + 1 } });
-          position = { flow: called, index: 0 };
-        }
-      } else if (next === undefined || (typeof next === 'object' && 'goto' in next && !target)) {
-        position = { flow, index: index + 1 };
-      } else if (typeof next === 'object' && 'enter' in next) {
-        position = { flow: next.enter, index: 0 };
-      } else if (typeof next === 'object' && 'call' in next) {
-        if (this.#returns.length >= MAX_CALL_DEPTH) return this.#end('step-limit', `sub-flows nested more than ${MAX_CALL_DEPTH} deep`);
-        this.#returns.push({ flow: next.call, resume: { flow, index: next.resume === 'self' ? index : index + 1 } });
-        position = { flow: next.call, index: 0 };
-      } else if (++this.#gotos > (this.options.maxGotos ?? DEFAULT_MAX_GOTOS)) {
-        return this.#end('goto-limit', `more than ${this.options.maxGotos ?? DEFAULT_MAX_GOTOS} goto jumps`);
-      } else {
-        position = target!;
-      }
+    } else if (isPromise(ran)) {
+      settle(ran, this);
+    } else {
+      queueMicrotask(() => this.resolve(ran));
     }
   }
 
@@ -163,7 +264,7 @@ export class FlowRun {
   }
 
   /** Runs the step's app; one marked async is started, not awaited: only its failure is worth a log line. */
-  #runStep(step: Step): Promise<AppOutcome> | AppOutcome {
+  #runStep(step: Step): ReturnType<AppSpec<unknown>['run']> {
     if (!step.async) return step.app.run(this.context, step.args);
     Promise.resolve()
       .then(() => step.app.run(this.context, step.args))
@@ -208,6 +309,10 @@ export class FlowRun {
     });
     return { reason, steps: this.#steps };
   }
+}
+
+function isPromise(ran: ReturnType<AppSpec<unknown>['run']>): ran is Promise<AppOutcome> {
+  return typeof (ran as Partial<PromiseLike<unknown>> | undefined)?.then === 'function';
 }
 
 function errorMessage(error: unknown): string {

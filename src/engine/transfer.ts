@@ -3,6 +3,7 @@ import type { Call } from '../call/call.js';
 import type { Domain } from '../directory/directory.js';
 import type { CompiledSchema } from './compile.js';
 import { FlowRun, type FlowResult, type RunOptions } from './interpreter.js';
+import type { Continuation } from '../call/continuation.js';
 
 /** A route chosen for a call: its schema, the destination pattern's captures (`&reg0.$N`), its domain and variables. */
 export interface RoutedSchema {
@@ -56,45 +57,84 @@ export async function runOnDisconnect(call: Call, last: RoutedResult, options: R
  * channel variables set so far stay, as on a FreeSWITCH transfer.
  */
 export function runRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions): Promise<RoutedResult> {
-  return runRoute(call, first, options, 0, undefined);
+  return new Promise((resolve, reject) => startRouted(call, first, options, { resolve, reject }));
+}
+
+/** As runRouted, the result going to `to`: what waits for the call's flow holds no promise. Throws what the first run's setup throws. */
+export function startRouted(call: Call, first: RoutedSchema, options: RoutedRunOptions, to: Continuation<RoutedResult>): void {
+  new RouteRun(call, first, options, 0, to).start(undefined);
 }
 
 /**
- * Runs one route's schema; its run's end is read in a callback rather than
- * awaited, and this is no async function: either would keep an object or
- * two more waiting for the whole call. Throws what the run's setup throws.
+ * One route's schema running on a call: the run's end comes to its methods
+ * (one object for the whole call, where a callback would keep a closure,
+ * its context and a promise more).
  */
-function runRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, previous: FlowRun | undefined): Promise<RoutedResult> {
-  call.setVariable('domain_name', route.domain);
-  for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
-  if (route.schema.usesMedia) call.expectMedia();
-  const run = new FlowRun(route.schema, call, runOptionsOf(options, route.domain));
-  if (previous) run.context.inheritExports(previous.context);
-  if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
-  options.onRun?.(run, route);
-  return run.run().then((result) => afterRoute(call, route, options, transfers, run, result));
-}
+class RouteRun implements Continuation<FlowResult> {
+  #run: FlowRun | undefined;
 
-/** A route's schema ended: the call's flow is done, or it goes on with the route a transfer lands on. */
-async function afterRoute(call: Call, route: RoutedSchema, options: RoutedRunOptions, transfers: number, run: FlowRun, result: FlowResult): Promise<RoutedResult> {
-  const done = { ...result, transfers, schema: route.schema, domain: route.domain };
-  if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
-  const { context, destination } = result.transfer;
-  if (transfers + 1 > MAX_TRANSFERS) {
-    options.services.logger.warn({ uuid: call.uuid, transfers: transfers + 1 }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
-    await call.hangup('EXCHANGE_ROUTING_ERROR');
-    return done;
+  constructor(
+    private readonly call: Call,
+    private readonly route: RoutedSchema,
+    private readonly options: RoutedRunOptions,
+    private readonly transfers: number,
+    private readonly to: Continuation<RoutedResult>,
+  ) {}
+
+  start(previous: FlowRun | undefined): void {
+    const { call, route, options } = this;
+    call.setVariable('domain_name', route.domain);
+    for (const [name, value] of Object.entries(route.variables)) call.setVariable(name, value);
+    if (route.schema.usesMedia) call.expectMedia();
+    const run = new FlowRun(route.schema, call, runOptionsOf(options, route.domain));
+    if (previous) run.context.inheritExports(previous.context);
+    if (route.captures.length > 0) run.context.replaceCaptures([route.captures]);
+    options.onRun?.(run, route);
+    this.#run = run;
+    run.start(this);
   }
-  if (!options.lookup) return done;
-  const next = options.lookup(result.transfer, route.domain);
-  if ('reason' in next) {
-    options.services.logger.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
-    await call.hangup('NO_ROUTE_DESTINATION');
-    return done;
+
+  resolve(result: FlowResult): void {
+    this.#afterRoute(result).then(
+      (next) => (next instanceof RouteRun ? this.#startNext(next) : this.to.resolve(next)),
+      (error: unknown) => this.to.reject(error),
+    );
   }
-  call.setVariable('destination_number', destination);
-  options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
-  return runRoute(call, next, options, transfers + 1, run);
+
+  reject(error: unknown): void {
+    this.to.reject(error);
+  }
+
+  #startNext(next: RouteRun): void {
+    try {
+      next.start(this.#run);
+    } catch (error) {
+      this.to.reject(error);
+    }
+  }
+
+  /** The route's schema ended: the call's flow is done, or it goes on with the route a transfer lands on. */
+  async #afterRoute(result: FlowResult): Promise<RoutedResult | RouteRun> {
+    const { call, route, options, transfers } = this;
+    const done = { ...result, transfers, schema: route.schema, domain: route.domain };
+    if (result.reason !== 'transfer' || !result.transfer || call.state === 'ended') return done;
+    const { context, destination } = result.transfer;
+    if (transfers + 1 > MAX_TRANSFERS) {
+      options.services.logger.warn({ uuid: call.uuid, transfers: transfers + 1 }, `more than ${MAX_TRANSFERS} transfers: a routing loop; hanging up`);
+      await call.hangup('EXCHANGE_ROUTING_ERROR');
+      return done;
+    }
+    if (!options.lookup) return done;
+    const next = options.lookup(result.transfer, route.domain);
+    if ('reason' in next) {
+      options.services.logger.info({ uuid: call.uuid, context, destination, reason: next.reason }, 'transfer found no route; hanging up');
+      await call.hangup('NO_ROUTE_DESTINATION');
+      return done;
+    }
+    call.setVariable('destination_number', destination);
+    options.services.logger.info({ uuid: call.uuid, context, destination, route: next.name }, 'call transferred');
+    return new RouteRun(call, next, options, transfers + 1, this.to);
+  }
 }
 
 /**

@@ -12,7 +12,8 @@ import type { AcrServices } from '../apps/services/acr-services.js';
 import type { SchemaLoader } from '../engine/compile.js';
 import type { Services } from '../engine/app.js';
 import type { TraceEvent } from '../engine/trace.js';
-import { runOnDisconnect, runRouted, type RoutedResult, type RoutedRunOptions } from '../engine/transfer.js';
+import { runOnDisconnect, startRouted, type RoutedResult, type RoutedRunOptions } from '../engine/transfer.js';
+import type { Continuation } from '../call/continuation.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
 import type { RouteTable } from '../routes/route-table.js';
@@ -43,32 +44,78 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
   // The same for every call: each line about a call names it (uuid) itself. A logger bound to the call as well
   // wrote the uuid twice in those lines, and log pipelines that read JSON strictly (Elasticsearch's) refuse such a line.
   const services: Services = { directory: options.directory, cdr: options.cdr, logger: options.logger, acr: options.acr, counters: options.acr.limits, schemas: options.schemas };
+  const domainOf = (name: string) => options.directory.domain(name);
   return (call, origin) => {
     options.traceLifecycle?.begin(call);
-    let running: Promise<void>;
+    const flow = new CallFlow(options, call);
     try {
-      running = runCall(options, services, call, origin);
+      runCall(options, services, domainOf, flow, origin);
     } catch (error) {
-      running = Promise.reject(error);
+      flow.reject(error);
     }
-    // One reaction for both outcomes: a catch and a finally would each wait, with their functions, for the whole call.
-    running.then(
-      () => options.traceLifecycle?.complete(call),
-      (error: unknown) => {
-        try {
-          options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
-          void call.hangup('NORMAL_TEMPORARY_FAILURE');
-        } finally {
-          options.traceLifecycle?.complete(call);
-        }
-      },
-    );
   };
 }
 
-/** Not an async function (its promise would wait on the flow's for the whole call): throws what the routing throws. */
-function runCall(options: CallRunnerOptions, services: Services, call: Call, origin: CallOrigin): Promise<void> {
+/**
+ * A call's flow, from the route's schema to the end of its disconnect
+ * actions: what the flow's end comes to (methods of one object for the whole
+ * call, where a chain of promise callbacks kept a promise, a reaction and a
+ * closure each).
+ */
+class CallFlow implements Continuation<RoutedResult> {
+  runOptions: RoutedRunOptions | undefined;
+
+  constructor(
+    private readonly options: CallRunnerOptions,
+    readonly call: Call,
+  ) {}
+
+  /** The route's flow is over: a call it left up is hung up, the schema's disconnect actions run, the call's end is logged. */
+  resolve(flow: RoutedResult): void {
+    this.#finishing(this.#afterFlow(flow));
+  }
+
+  reject(error: unknown): void {
+    const { options, call } = this;
+    try {
+      options.logger.error({ uuid: call.uuid, err: error }, 'call failed');
+      void call.hangup('NORMAL_TEMPORARY_FAILURE');
+    } finally {
+      options.traceLifecycle?.complete(call);
+    }
+  }
+
+  /** A call no route took is hung up: its trace says why. */
+  refused(message: string): void {
+    const { options, call } = this;
+    this.#finishing(
+      call.hangup('UNALLOCATED_NUMBER').then(() => {
+        options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
+      }),
+    );
+  }
+
+  /** One reaction for both outcomes: a catch and a finally would each wait, with their functions. */
+  #finishing(done: Promise<void>): void {
+    done.then(
+      () => this.options.traceLifecycle?.complete(this.call),
+      (error: unknown) => this.reject(error),
+    );
+  }
+
+  async #afterFlow(flow: RoutedResult): Promise<void> {
+    const { call, runOptions } = this;
+    if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
+    await runOnDisconnect(call, flow, runOptions!);
+    const reason = callEndReason(call);
+    this.options.logger.info({ uuid: call.uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+  }
+}
+
+/** Routes the call and starts its flow, whose end goes to `flow`; throws what the routing throws. */
+function runCall(options: CallRunnerOptions, services: Services, domainOf: RoutedRunOptions['domainOf'], flow: CallFlow, origin: CallOrigin): void {
   const { logger } = options;
+  const { call } = flow;
   const { uuid } = call;
   const caller = call.getVariable('caller_id_number');
   const destination = call.getVariable('destination_number') ?? '';
@@ -77,29 +124,17 @@ function runCall(options: CallRunnerOptions, services: Services, call: Call, ori
   if (!selection.found) {
     logger.info({ uuid, origin: describeOrigin(origin), caller, destination, reason: selection.reason }, 'call refused: no route');
     // As `trace --config` tells it: the trace of a refused call says why.
-    const message = `call refused (UNALLOCATED_NUMBER): ${selection.reason}`;
-    return call.hangup('UNALLOCATED_NUMBER').then(() => {
-      options.trace?.(call, { type: 'end', reason: 'call-ended', at: options.clock.now().toISOString(), steps: 0, message });
-    });
+    return flow.refused(`call refused (UNALLOCATED_NUMBER): ${selection.reason}`);
   }
   const { route } = selection;
   logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
-
-  const runOptions = {
+  const { trace } = options;
+  flow.runOptions = {
     services,
     clock: options.clock,
-    trace: options.trace && ((event: TraceEvent) => options.trace?.(call, event)),
+    trace: trace && ((event: TraceEvent) => trace(call, event)),
     lookup: transferLookup(routes),
-    domainOf: (name: string) => options.directory.domain(name),
+    domainOf,
   };
-  // The flow's end is read in a callback rather than awaited here: this frame would stay suspended for the whole call.
-  return runRouted(call, routedSchema(selection), runOptions).then((flow) => afterFlow(call, flow, runOptions, logger));
-}
-
-/** The route's flow is over: a call it left up is hung up, the schema's disconnect actions run, the call's end is logged. */
-async function afterFlow(call: Call, flow: RoutedResult, runOptions: RoutedRunOptions, logger: Logger): Promise<void> {
-  if (call.state !== 'ended') await call.hangup('NORMAL_CLEARING');
-  await runOnDisconnect(call, flow, runOptions);
-  const reason = callEndReason(call);
-  logger.info({ uuid: call.uuid, reason, flow: flow.reason, steps: flow.steps, transfers: flow.transfers, hangupCause: call.hangupCause }, `call ended: ${reason}`);
+  startRouted(call, routedSchema(selection), flow.runOptions, flow);
 }
