@@ -3,7 +3,8 @@ import { bridgeFailureCause, planBridge } from '../call/bridge-policy.js';
 import type { BridgeEndpoint, BridgeRequest, BridgeResult } from '../call/call.js';
 import type { HangupCause } from '../call/hangup-cause.js';
 import type { Template } from '../engine/template.js';
-import type { AppContext, AppSpec, TransferRequest } from '../engine/app.js';
+import type { AppContext, AppOutcome, AppSpec, TransferRequest } from '../engine/app.js';
+import { Later, settle, type Continuation } from '../call/continuation.js';
 import { bridgeParameterList, bridgeParameterListOrMap, scalarTemplate, templateList, webitelObject } from './args.js';
 import { bridgeEndpoint, expandParameters, resolveEndpoint, type EndpointArgs } from './bridge-endpoint.js';
 import type { RingingCall } from './services/pickup-groups.js';
@@ -83,7 +84,7 @@ function resolveEndpoints(ctx: AppContext, args: BridgeArgs): BridgeEndpoint[] {
 export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
   name: 'bridge',
   args: bridgeArguments,
-  // Not async: a suspended frame here, beside carryOutBridge's, would cost every bridged call half a kilobyte for its whole conversation.
+  // Not async: a suspended frame here would cost every bridged call half a kilobyte for its whole conversation.
   run(ctx, args) {
     if ('otherUuid' in args) return bridgeByUuid(ctx, args);
     noteUnimplemented(ctx, args);
@@ -98,12 +99,22 @@ export const bridgeApp: AppSpec<BridgeArgs | UuidBridgeArgs> = {
       codecs: args.codecs,
     };
     const groups = args.pickup.map((group) => ctx.expand(group).trim()).filter((group) => group !== '');
-    return carryOutBridge(ctx, request, groups).then(stepOutcome);
+    // Later, not a promise: the flow waits on it for the whole conversation.
+    return new Later<AppOutcome>((to) => startBridge(ctx, request, groups, new StepOutcomeOnly(to)));
   },
 };
 
-function stepOutcome(result: BridgeStepResult): BridgeStepResult['outcome'] {
-  return result.outcome;
+/** What the flow reads of a bridge: its step's outcome. */
+class StepOutcomeOnly implements Continuation<BridgeStepResult> {
+  constructor(private readonly to: Continuation<AppOutcome>) {}
+
+  resolve(result: BridgeStepResult): void {
+    this.to.resolve(result.outcome);
+  }
+
+  reject(error: unknown): void {
+    this.to.reject(error);
+  }
 }
 
 /** What a bridge did: the step's outcome, and whether somebody answered (else the one cause it failed with). */
@@ -117,44 +128,56 @@ export type BridgeStepResult = { outcome: { result: string; next?: 'end' | { tra
  * answering party transferred the caller (a phone's transfer key), the
  * schema is left as by `goto "default:<n>"`, whatever hangup_after_bridge says.
  */
-/** Not an async function (its promise would wait on the bridge's for the whole conversation): a plan that cannot be rung throws. */
-export function carryOutBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[] = []): Promise<BridgeStepResult> {
+export function carryOutBridge(ctx: AppContext, request: BridgeRequest): Promise<BridgeStepResult> {
+  return new Promise((resolve, reject) => startBridge(ctx, request, [], { resolve, reject }));
+}
+
+/** As carryOutBridge, what it did going to `to`; a plan that cannot be rung throws. */
+function startBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: readonly string[], to: Continuation<BridgeStepResult>): void {
   const planned = planBridge(request, (name) => ctx.variables.channel(name));
   if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
   const ringing = pickupGroups.length > 0 ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroups, ctx.call) : undefined;
-  const { endpoints } = request;
   const { continuesAfter, hangupAfterBridge } = planned;
-  let bridged: Promise<BridgeResult>;
+  const end = new BridgeEnd(ctx, to, { endpoints: request.endpoints, continuesAfter, hangupAfterBridge, ringing });
   try {
-    bridged = ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan);
+    ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan, end);
   } catch (error) {
     ringing?.withdraw();
     throw error;
   }
-  // Not awaited in this frame: suspended, it would hold the plan and the request for the whole conversation.
-  return bridged.then(
-    (outcome) => {
-      ringing?.withdraw();
-      return afterBridge(ctx, outcome, { endpoints, continuesAfter, hangupAfterBridge, pickedBy: ringing?.pickedBy });
-    },
-    (error: unknown) => {
-      ringing?.withdraw();
-      throw error;
-    },
-  );
 }
 
 /** What the end of a bridge reads of its request and plan. */
-interface BridgeEnd {
+interface BridgeEndOptions {
   endpoints: BridgeRequest['endpoints'];
   continuesAfter(cause: HangupCause): boolean;
   hangupAfterBridge: boolean;
-  /** The call that picked up the caller's ringing (a pickup group), if one did. */
-  pickedBy: RingingCall['pickedBy'];
+  /** The caller's ringing offered to pickup groups, if it was. */
+  ringing: RingingCall | undefined;
 }
 
-async function afterBridge(ctx: AppContext, outcome: BridgeResult, end: BridgeEnd): Promise<BridgeStepResult> {
-  if (!outcome.answered && end.pickedBy) return { answered: true, outcome: await pickedUp(ctx, end.pickedBy) };
+/** The bridge's end: one object of what it needs (not the plan, not the request) for the whole conversation. */
+class BridgeEnd implements Continuation<BridgeResult> {
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly to: Continuation<BridgeStepResult>,
+    readonly options: BridgeEndOptions,
+  ) {}
+
+  resolve(outcome: BridgeResult): void {
+    this.options.ringing?.withdraw();
+    settle(afterBridge(this.ctx, outcome, this.options), this.to);
+  }
+
+  reject(error: unknown): void {
+    this.options.ringing?.withdraw();
+    this.to.reject(error);
+  }
+}
+
+async function afterBridge(ctx: AppContext, outcome: BridgeResult, end: BridgeEndOptions): Promise<BridgeStepResult> {
+  const pickedBy = end.ringing?.pickedBy;
+  if (!outcome.answered && pickedBy) return { answered: true, outcome: await pickedUp(ctx, pickedBy) };
   if (!outcome.answered) {
     const cause = bridgeFailureCause(outcome.attempts);
     const failed = recordFailure(ctx, cause);

@@ -1,6 +1,7 @@
 import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary } from '../media/media-engine.js';
 import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
+import type { Continuation } from './continuation.js';
 
 export type { InbandDetection, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary };
 
@@ -44,11 +45,12 @@ export interface Call {
   /**
    * Rings the plan's legs (group after group; a group's legs together, each
    * for its own time) and, when one answers, connects the call to it.
-   * Resolves when nobody answered, with each target's outcome, or when the
-   * bridged conversation has ended. What the plan means is decided in
-   * `bridge-policy.ts`, not here.
+   * Comes to `to` when nobody answered, with each target's outcome, or when
+   * the bridged conversation has ended (a continuation, not a promise: the
+   * call waits on it for the whole conversation). What the plan means is
+   * decided in `bridge-policy.ts`, not here.
    */
-  bridge(plan: BridgePlan): Promise<BridgeResult>;
+  bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void;
 
   /**
    * The schema will play prompts or collect digits: the caller's media is to

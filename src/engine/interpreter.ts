@@ -100,7 +100,8 @@ export class FlowRun implements Continuation<AppOutcome> {
   /** Goes on from what the awaited step (if any) came to, until a step waits or the flow ends. */
   #advance(came: { outcome: AppOutcome } | { error: unknown } | undefined): void {
     const to = this.#to;
-    if (!to) return;
+    // Over, or a wait's outcome that came twice.
+    if (!to || (came && !this.#waitingOn)) return;
     let result: FlowResult | undefined;
     try {
       result = came ? this.#afterWait(came) : undefined;
@@ -228,6 +229,9 @@ export class FlowRun implements Continuation<AppOutcome> {
       this.#starting = true;
       try {
         ran.start(this);
+      } catch (error) {
+        // As a promise the app returned would have rejected: the step failed, the flow goes on.
+        this.reject(error);
       } finally {
         this.#starting = false;
       }

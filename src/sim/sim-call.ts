@@ -28,6 +28,7 @@ import { playDurationMs } from './play-duration.js';
 import type { SimScenario, SimTargetOutcome } from './sim-scenario.js';
 import { SimRecording } from './sim-recording.js';
 import { transferHistory } from '../call/transfer-history.js';
+import { settle, type Continuation } from '../call/continuation.js';
 
 export interface SimCallOptions {
   clock: SimulatedClock;
@@ -102,7 +103,11 @@ export class SimCall extends CallLifecycle implements Call {
     this.#end(cause, 'router', `hung up: ${cause}`);
   }
 
-  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+  bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void {
+    settle(this.#bridge(plan), to);
+  }
+
+  async #bridge(plan: BridgePlan): Promise<BridgeResult> {
     this.#ensureUp();
     // As on the SIP server: a caller whose media is ours hears ringback while the targets ring.
     const variable = (name: string) => this.channel.get(name);

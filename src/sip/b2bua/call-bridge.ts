@@ -16,9 +16,10 @@ import type { ServerTransaction } from '../transaction/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import { failedEverywhere, progressToCaller, refusedAfterAnswer } from './bridge-outcomes.js';
 import type { CallEnding } from './call-ending.js';
-import type { CallTransfers } from './call-transfers.js';
+import type { CallTransfers, ConversationInProgress } from './call-transfers.js';
 import type { CallerMedia } from './caller-media.js';
 import { converse, talk, type Conversation, type ConversationCall, type ConversationEnd } from './conversation.js';
+import type { Continuation } from '../../call/continuation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { LegBookkeeping } from './leg-bookkeeping.js';
 import { RelayedBridge } from './media-bridge.js';
@@ -67,7 +68,16 @@ export class CallBridge {
     return this.#target;
   }
 
-  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+  /** Rings the plan; what the bridge came to goes to `to` (once the conversation is over, when a target answered). */
+  bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void {
+    this.#ring(plan, to).then(
+      (result) => result && to.resolve(result),
+      (error: unknown) => to.reject(error),
+    );
+  }
+
+  /** What the bridge came to when nobody talked; undefined when a conversation began (its end goes to `to`). */
+  async #ring(plan: BridgePlan, to: Continuation<BridgeResult>): Promise<BridgeResult | undefined> {
     const options = this.#options;
     plan = options.transfers.legsOf(plan);
     const variable = (name: string) => options.call.getVariable(name);
@@ -106,39 +116,41 @@ export class CallBridge {
     // A caller on early media is answered with the SDP it already has.
     if (relay && options.leg.pending) await options.call.answer();
     if (options.ending.aborted) return refusedAfterAnswer(leg, relay, fork.endpointIndex, 'ORIGINATOR_CANCEL');
-    this.#target = leg;
-    // Not awaited here: this frame holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
-    const conversation = converse(options.leg, leg, response, answeredBefore, new ConversationOfCall(options, relay !== undefined));
-    return this.#untilHungUp(conversation, leg, relay, fork.endpointIndex, ringSeconds);
+    // This frame ends here: it holds the ringing's outcome and the target's 200 OK, which the call no longer needs once connected.
+    const conversation = this.#talking(leg, relay, { endpointIndex: fork.endpointIndex, ringSeconds, to });
+    conversation.talk = converse(options.leg, leg, response, answeredBefore, conversation);
+    return undefined;
   }
 
-  /** The conversation's end is read in a callback rather than awaited, and this is no async function: a suspended frame, or a promise more, would wait for the whole conversation. */
-  #untilHungUp(talking: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
-    const { transfers } = this.#options;
-    transfers.talking(talking, target, relay);
-    return talking.ended.then(
-      (end) => {
-        transfers.over();
-        return this.#afterConversation(end, target, relay, endpointIndex, ringSeconds);
-      },
-      (error: unknown) => {
-        transfers.over();
-        throw error;
-      },
-    );
+  /** A conversation with `target` begins: the call's transfers know of it (a REFER may end it, another call may take its target). */
+  #talking(target: OutboundLeg, relay: RelayedBridge | undefined, report: BridgeReport): ConversationOfCall {
+    this.#target = target;
+    const conversation = new ConversationOfCall(this, this.#options, target, relay, report);
+    this.#options.transfers.talking(conversation);
+    return conversation;
   }
 
-  async #afterConversation(end: ConversationEnd, target: OutboundLeg, relay: RelayedBridge | undefined, endpointIndex: number, ringSeconds: number): Promise<BridgeResult> {
+  /** The conversation is over: the call is hung up, or talks on with another leg (an attended transfer's), or the bridge's outcome goes to the flow. */
+  async afterConversation(end: ConversationEnd, ended: ConversationOfCall): Promise<BridgeResult | undefined> {
     const options = this.#options;
     this.#target = undefined;
+    const { target, relay, report } = ended;
     const next = await options.transfers.after(end, target, relay);
     if ('talk' in next) {
-      this.#target = next.talk;
-      return this.#untilHungUp(talk(options.leg, next.talk, new ConversationOfCall(options, next.relay !== undefined)), next.talk, next.relay, endpointIndex, ringSeconds);
+      const conversation = this.#talking(next.talk, next.relay, report);
+      conversation.talk = talk(options.leg, next.talk, conversation);
+      return undefined;
     }
     if (next.hangup) await options.call.hangup(next.result.hangupCause);
-    return { answered: true, endpointIndex, ringSeconds, legUuid: target.uuid, ...next.result };
+    return { answered: true, endpointIndex: report.endpointIndex, ringSeconds: report.ringSeconds, legUuid: target.uuid, ...next.result };
   }
+}
+
+/** What a bridge that connected its call reports when its conversations are over. */
+interface BridgeReport {
+  endpointIndex: number;
+  ringSeconds: number;
+  to: Continuation<BridgeResult>;
 }
 
 /** The cause an answered target's CDR ends with; made out here, since a closure in `bridge` would keep its whole scope for the conversation's length. */
@@ -147,17 +159,29 @@ function legCauseOf(options: CallBridgeOptions): (leg: OutboundLeg) => HangupCau
 }
 
 /**
- * What a bridged conversation tells its call. Methods rather than an object
- * of closures: a call in conversation holds one small object for it, and
- * nothing of the bridge that set it up.
+ * One conversation of a call's bridge: what it tells its call, and what the
+ * call's transfers reach of it. Methods rather than an object of closures,
+ * and its end told here rather than through a promise: a call in
+ * conversation holds one small object for it, and nothing of the bridge
+ * that set it up.
  */
-class ConversationOfCall implements ConversationCall {
+class ConversationOfCall implements ConversationCall, ConversationInProgress {
+  readonly #bridge: CallBridge;
   readonly #options: CallBridgeOptions;
   readonly mediaRelayed: boolean;
+  /** Set once the conversation is made (it may end before: see Talk). */
+  talk: Conversation | undefined;
 
-  constructor(options: CallBridgeOptions, mediaRelayed: boolean) {
+  constructor(
+    bridge: CallBridge,
+    options: CallBridgeOptions,
+    readonly target: OutboundLeg,
+    readonly relay: RelayedBridge | undefined,
+    readonly report: BridgeReport,
+  ) {
+    this.#bridge = bridge;
     this.#options = options;
-    this.mediaRelayed = mediaRelayed;
+    this.mediaRelayed = relay !== undefined;
   }
 
   get signal(): CallEnding {
@@ -186,5 +210,23 @@ class ConversationOfCall implements ConversationCall {
 
   referred(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined {
     return this.#options.transfers.refer(request, transaction, from);
+  }
+
+  handOver(): void {
+    this.talk?.handOver();
+  }
+
+  over(end: ConversationEnd): void {
+    this.#options.transfers.over();
+    const { to } = this.report;
+    this.#bridge.afterConversation(end, this).then(
+      (result) => result && to.resolve(result),
+      (error: unknown) => to.reject(error),
+    );
+  }
+
+  failed(error: unknown): void {
+    this.#options.transfers.over();
+    this.report.to.reject(error);
   }
 }

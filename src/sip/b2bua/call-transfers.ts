@@ -21,7 +21,7 @@ import type { HangupCause } from '../../call/hangup-cause.js';
 import type { Replaces, SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { reasonHeader } from './call-ending.js';
-import { join, type Conversation, type ConversationEnd } from './conversation.js';
+import { join, type ConversationEnd } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import { LegMedia, reinviteOntoOurMedia } from './leg-media.js';
 import { RelayedBridge } from './media-bridge.js';
@@ -74,8 +74,16 @@ export interface TransferringCall {
   log(message: string): void;
 }
 
+/** A conversation of the call, as its transfers reach it. */
+export interface ConversationInProgress {
+  readonly target: OutboundLeg;
+  readonly relay: RelayedBridge | undefined;
+  /** Another call takes the target (its attended transfer): the legs part, both up. */
+  handOver(): void;
+}
+
 export class CallTransfers {
-  #conversation: { talk: Conversation; target: OutboundLeg; relay: RelayedBridge | undefined } | undefined;
+  #conversation: ConversationInProgress | undefined;
   #pending: TransferReport | undefined;
   #referredBy: string | undefined;
   /** Made by the first transfer: most calls have none, and an empty WeakMap's table would last the whole call. */
@@ -84,8 +92,8 @@ export class CallTransfers {
   constructor(private readonly call: TransferringCall) {}
 
   /** The conversation with `target` goes on until `over` (a REFER may end it, another call may take its target). */
-  talking(talk: Conversation, target: OutboundLeg, relay: RelayedBridge | undefined): void {
-    this.#conversation = { talk, target, relay };
+  talking(conversation: ConversationInProgress): void {
+    this.#conversation = conversation;
   }
 
   over(): void {
@@ -239,7 +247,7 @@ export class CallTransfers {
     const conversation = this.#conversation;
     if (!conversation) return 'the call it names is not bridged';
     this.#setLegCause(conversation.target, adopterCause);
-    conversation.talk.handOver();
+    conversation.handOver();
     return { leg: conversation.target, media: conversation.relay?.releaseCallee() };
   }
 

@@ -46,6 +46,10 @@ export interface ConversationCall {
    * and the conversation goes on.
    */
   referred(request: SipRequest, transaction: ServerTransaction, from: InboundLeg | OutboundLeg): Transfer | undefined;
+  /** The conversation is over (once connected: see `converse`), told once. */
+  over(end: ConversationEnd): void;
+  /** Connecting the legs failed: the conversation never came to an end of its own. */
+  failed(error: unknown): void;
 }
 
 /**
@@ -58,20 +62,25 @@ export type ConversationEnd = { cause: HangupCause } | { transferred: Transfer }
 
 /** A conversation in progress. */
 export interface Conversation {
-  readonly ended: Promise<ConversationEnd>;
   /** Another call takes the target (its attended transfer): the legs part, both up. */
   handOver(): void;
 }
 
-/** Connects the two legs and relays between them until the conversation ends. */
+/**
+ * Connects the two legs and relays between them until the conversation
+ * ends; `call.over` is told once the legs are connected and the conversation is over.
+ */
 export function converse(caller: InboundLeg, target: OutboundLeg, response: SipResponse, answeredBefore: boolean, call: ConversationCall): Conversation {
   // Listening for either side's BYE from now on, also while the offer/answer completes.
-  const conversation = talk(caller, target, call);
-  const ended = connect(caller, target, response, answeredBefore, call).then(() => {
-    call.bridged();
-    return conversation.ended;
-  });
-  return { ended, handOver: () => conversation.handOver() };
+  const conversation = new Talk(caller, target, call, false);
+  connect(caller, target, response, answeredBefore, call).then(
+    () => {
+      call.bridged();
+      conversation.connected();
+    },
+    (error: unknown) => call.failed(error),
+  );
+  return conversation;
 }
 
 /** Completes the offer/answer between the caller and the target that answered. */
@@ -120,7 +129,7 @@ export async function join(caller: InboundLeg, target: DialogLeg): Promise<boole
 
 /** Relays in-dialog requests until one side hangs up (the other side then gets BYE) or a transfer parts the legs. */
 export function talk(caller: InboundLeg, target: OutboundLeg, call: ConversationCall): Conversation {
-  return new Talk(caller, target, call);
+  return new Talk(caller, target, call, true);
 }
 
 /**
@@ -128,8 +137,11 @@ export function talk(caller: InboundLeg, target: OutboundLeg, call: Conversation
  * they share one context for the call's length rather than one each.
  */
 class Talk implements Conversation {
-  readonly ended: Promise<ConversationEnd>;
-  #resolve: (end: ConversationEnd) => void = () => {};
+  readonly #call: ConversationCall;
+  /** The legs are connected (the offer/answer is complete): the end may be told. */
+  #connected: boolean;
+  /** How it ended, once it has (the first end counts). */
+  #end: ConversationEnd | undefined;
   readonly #caller: InboundLeg;
   readonly #target: OutboundLeg;
   /** What the caller's BYE did before the conversation: it does so again once the legs part. */
@@ -137,15 +149,17 @@ class Talk implements Conversation {
   /** False when the call had ended already: there is nothing to part. */
   readonly #wired: boolean;
 
-  constructor(caller: InboundLeg, target: OutboundLeg, call: ConversationCall) {
-    this.ended = new Promise<ConversationEnd>((settle) => (this.#resolve = settle));
+  constructor(caller: InboundLeg, target: OutboundLeg, call: ConversationCall, connected: boolean) {
+    this.#call = call;
+    this.#connected = connected;
     this.#caller = caller;
     this.#target = target;
     this.#callerHangup = caller.events.onHangup;
     this.#wired = !call.signal.aborted;
     if (!this.#wired) {
       void target.bye();
-      this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' });
+      // Not told from within the constructor: whoever made the conversation has not got it yet.
+      queueMicrotask(() => this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' }));
       return;
     }
     if (!call.mediaRelayed) {
@@ -169,8 +183,20 @@ class Talk implements Conversation {
     call.signal.addEventListener('abort', () => this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' }), { once: true });
   }
 
+  /** The offer/answer is complete: an end that came meanwhile is told now. */
+  connected(): void {
+    this.#connected = true;
+    if (this.#end) this.#call.over(this.#end);
+  }
+
   handOver(): void {
     if (this.#wired) this.#part({ handedOver: true });
+  }
+
+  #resolve(end: ConversationEnd): void {
+    if (this.#end) return;
+    this.#end = end;
+    if (this.#connected) this.#call.over(end);
   }
 
   #referred(transferred: Transfer | undefined): void {

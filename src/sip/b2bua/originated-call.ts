@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { CallLifecycle } from '../../call/call-lifecycle.js';
+import { settle, type Continuation } from '../../call/continuation.js';
 import {
   type BridgePlan,
   type BridgeResult,
@@ -86,7 +87,11 @@ export class OriginatedCall extends CallLifecycle implements Call {
     await Promise.all([this.#options.leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
-  async bridge(plan: BridgePlan): Promise<BridgeResult> {
+  bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void {
+    settle(this.#bridge(plan), to);
+  }
+
+  async #bridge(plan: BridgePlan): Promise<BridgeResult> {
     if (this.hangupCause) return { answered: false, attempts: [] };
     const placed = await placeLeg({
       stack: this.#options.stack,

@@ -6,6 +6,7 @@
  * state of each leg `leg-bookkeeping.ts`.
  */
 import { CallLifecycle } from '../../call/call-lifecycle.js';
+import type { Continuation } from '../../call/continuation.js';
 import {
   CallEndedError,
   type BridgePlan,
@@ -477,9 +478,9 @@ export class SipCall extends CallLifecycle implements Call {
     this.#ended(cause, 'router');
   }
 
-  bridge(plan: BridgePlan): Promise<BridgeResult> {
-    if (this.state === 'ended') return Promise.resolve({ answered: false, attempts: [] });
-    return this.#bridge.bridge(plan);
+  bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void {
+    if (this.state === 'ended') to.resolve({ answered: false, attempts: [] });
+    else this.#bridge.bridge(plan, to);
   }
 
   #targetContext(): TargetContext {
