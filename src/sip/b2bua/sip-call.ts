@@ -3,7 +3,8 @@
  * `Call` adapter): the caller's leg, its channel variables, its media and
  * its end. Its bridges to the legs of a bridge plan are `call-bridge.ts`,
  * the bridged conversation `conversation.ts`, the CDR timelines and phone
- * state of each leg `leg-bookkeeping.ts`.
+ * state of each leg `leg-bookkeeping.ts`; what these parts ask of the call,
+ * `sip-call-parts.ts`.
  */
 import { CallLifecycle } from '../../call/call-lifecycle.js';
 import type { Continuation } from '../../call/continuation.js';
@@ -23,7 +24,6 @@ import {
   type RecordingSummary,
   type RedirectOutcome,
 } from '../../call/call.js';
-import { holdMusicPrompt } from '../../call/channel-prompts.js';
 import { sipStatusFromCause, type HangupCause } from '../../call/hangup-cause.js';
 import type { CallEndedBy } from '../../call/call-end.js';
 import type { CallLegRecord } from '../../call/leg-record.js';
@@ -38,7 +38,7 @@ import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
-import { CallerMedia, type CallerMediaOptions } from './caller-media.js';
+import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
 import { collectDigitsOn, playOn, recordMessageOn, startRecordingOn, type RecordingPlace } from './media-actions.js';
 import { CallEnding, reasonHeader, type StopSignal } from './call-ending.js';
@@ -46,7 +46,8 @@ import { RecordingHandoff } from './recording-handoff.js';
 import type { LegJournal } from './leg-journal.js';
 import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
-import { CallBridge, type CallBridgeOptions } from './call-bridge.js';
+import { CallBridge } from './call-bridge.js';
+import { BridgeOfCall, PartsOfCall, type SipCallCore } from './sip-call-parts.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { CallTransfers, type TransferPartner, type TransferredTarget, type TransferringCall } from './call-transfers.js';
 import type { SipStack } from './sip-stack.js';
@@ -82,7 +83,7 @@ export interface SipCallOptions {
 
 const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
-export class SipCall extends CallLifecycle implements Call {
+export class SipCall extends CallLifecycle implements Call, SipCallCore {
   readonly uuid = generateUuid();
   readonly #options: Omit<SipCallOptions, 'variables'>;
   readonly #leg: InboundLeg;
@@ -122,172 +123,11 @@ export class SipCall extends CallLifecycle implements Call {
     this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
     this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
     this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
-    const parts = new SipCall.#PartsOfCall(this);
+    const parts = new PartsOfCall(this);
     this.#caller = new CallerMedia(parts);
     this.#transfers = new CallTransfers(parts);
-    this.#bridge = new CallBridge(new SipCall.#BridgeOfCall(this));
+    this.#bridge = new CallBridge(new BridgeOfCall(this));
   }
-
-  /**
-   * What the call's parts (its media, transfers, bridges) ask of it: methods
-   * of one object per part, where options of closures cost a function each
-   * (with its context) for the whole call. Classes inside this one, so they
-   * reach its private members.
-   */
-  static readonly #PartsOfCall = class implements CallerMediaOptions, TransferringCall {
-    readonly #call: SipCall;
-
-    constructor(call: SipCall) {
-      this.#call = call;
-    }
-
-    get leg(): InboundLeg {
-      return this.#call.#leg;
-    }
-
-    get caller(): InboundLeg {
-      return this.#call.#leg;
-    }
-
-    get stack(): SipStack {
-      return this.#call.#options.stack;
-    }
-
-    get uuid(): string {
-      return this.#call.uuid;
-    }
-
-    get channel(): Map<string, string> {
-      return this.#call.channel;
-    }
-
-    get callerCannotTransfer(): string | undefined {
-      return this.#call.#options.callerCannotTransfer;
-    }
-
-    get callWithCallerDialog(): SipCallOptions['callWithCallerDialog'] {
-      return this.#call.#options.callWithCallerDialog;
-    }
-
-    get routeTarget(): TransferringCall['routeTarget'] {
-      const call = this.#call;
-      const route = call.#options.routeTarget;
-      return route && ((leg, media, variables) => route(call, leg, media, variables));
-    }
-
-    engine(): MediaEngine {
-      return this.#call.#options.media();
-    }
-
-    log(message: string): void {
-      this.#call.#log(message);
-    }
-
-    refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
-      this.#call.#refuse(status, cause, why);
-    }
-
-    hangup(cause: HangupCause): Promise<void> {
-      return this.#call.hangup(cause);
-    }
-
-    answer(): Promise<void> {
-      return this.#call.answer();
-    }
-
-    progress(body: SessionBody): void {
-      this.#call.#progress(183, body);
-    }
-
-    callerMedia(): LegMedia | undefined {
-      return this.#call.#caller.current;
-    }
-
-    obtainCallerMedia(): Promise<LegMedia | undefined> {
-      return this.#call.#caller.obtain();
-    }
-
-    holdMusic(): PlayItem {
-      return holdMusicPrompt((name) => this.#call.channel.get(name));
-    }
-
-    hangupCause(): HangupCause | undefined {
-      return this.#call.hangupCause;
-    }
-
-    followsTransfer(): boolean {
-      return this.#call.#recording.followsTransfer;
-    }
-
-    stopRecording(): Promise<unknown> {
-      return this.#call.stopRecording();
-    }
-  };
-
-  static readonly #BridgeOfCall = class implements CallBridgeOptions {
-    readonly call: SipCall;
-
-    constructor(call: SipCall) {
-      this.call = call;
-    }
-
-    get stack(): SipStack {
-      return this.call.#options.stack;
-    }
-
-    get leg(): InboundLeg {
-      return this.call.#leg;
-    }
-
-    get ending(): CallEnding {
-      return this.call.#ending;
-    }
-
-    get callerMedia(): CallerMedia {
-      return this.call.#caller;
-    }
-
-    get transfers(): CallTransfers {
-      return this.call.#transfers;
-    }
-
-    get legs(): LegBookkeeping {
-      return this.call.#legs;
-    }
-
-    media(): MediaEngine {
-      return this.call.#options.media();
-    }
-
-    mediaExpected(): boolean {
-      return this.call.#mediaExpected;
-    }
-
-    targetContext(): TargetContext {
-      return this.call.#targetContext();
-    }
-
-    ringing(): void {
-      this.call.#options.onRinging?.(this.call);
-    }
-
-    progress(status: 180 | 183, session?: SessionBody): void {
-      this.call.#progress(status, session);
-    }
-
-    answered(): void {
-      this.call.#markAnswered();
-    }
-
-    conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void {
-      this.call.channel.set('sip_hangup_disposition', disposition);
-      this.call.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
-    }
-
-    log(message: string): void {
-      this.call.#log(message);
-    }
-  };
 
   /** Who placed the call (a user, a gateway, …). */
   get origin(): CallOrigin {
@@ -304,6 +144,54 @@ export class SipCall extends CallLifecycle implements Call {
     return this.#ending;
   }
 
+  // What its parts (sip-call-parts.ts) reach of the call, beyond the Call contract.
+
+  get channelMap(): Map<string, string> {
+    return this.channel;
+  }
+
+  get options(): Omit<SipCallOptions, 'variables'> {
+    return this.#options;
+  }
+
+  get leg(): InboundLeg {
+    return this.#leg;
+  }
+
+  get callEnding(): CallEnding {
+    return this.#ending;
+  }
+
+  get legs(): LegBookkeeping {
+    return this.#legs;
+  }
+
+  get callerMedia(): CallerMedia {
+    return this.#caller;
+  }
+
+  get recording(): RecordingHandoff {
+    return this.#recording;
+  }
+
+  get mediaExpected(): boolean {
+    return this.#mediaExpected;
+  }
+
+  /** A party of the conversation hung up; `disposition` is FreeSWITCH's sip_hangup_disposition. */
+  conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void {
+    this.channel.set('sip_hangup_disposition', disposition);
+    this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
+  }
+
+  /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
+  refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
+    this.log(`refused with ${status}: ${why}`);
+    this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
+    this.#ended(cause, 'router');
+  }
+
+
   expectMedia(): void {
     this.#mediaExpected = true;
   }
@@ -313,25 +201,25 @@ export class SipCall extends CallLifecycle implements Call {
     if (!this.#leg.pending) return;
     const early = this.#caller.sdp;
     if (early) {
-      if (this.#leg.answer(early)) this.#markAnswered();
+      if (this.#leg.answer(early)) this.markAnswered();
       else await this.hangup('PROTOCOL_ERROR');
       return;
     }
     if (this.#mediaExpected) return (this.#answeringWithMedia = this.#answerWithMedia());
     const host = this.#options.stack.local.of(this.#leg.source).host;
     const offer = this.#leg.offer;
-    if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.#markAnswered();
+    if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.markAnswered();
     else await this.hangup('PROTOCOL_ERROR');
   }
 
   /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
     if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#caller.openEarly();
-    else this.#progress(183, this.#caller.sdp);
+    else this.progress(183, this.#caller.sdp);
   }
 
   async ringReady(): Promise<void> {
-    this.#progress(180);
+    this.progress(180);
   }
 
   async hangup(cause: HangupCause): Promise<void> {
@@ -356,7 +244,7 @@ export class SipCall extends CallLifecycle implements Call {
 
   async startRecording(name: string, options?: CallRecordingOptions): Promise<string> {
     const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, this.#recording.started(options));
-    this.#log(`recording to ${path}`);
+    this.log(`recording to ${path}`);
     return path;
   }
 
@@ -367,7 +255,7 @@ export class SipCall extends CallLifecycle implements Call {
   redirect(targets: readonly string[]): Promise<RedirectOutcome> {
     return redirectCaller(this.#leg, targets, {
       ended: () => this.state === 'ended',
-      log: (message) => this.#log(message),
+      log: (message) => this.log(message),
       redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
       hangup: (cause) => this.hangup(cause),
       clock: this.#options.stack.clock,
@@ -376,7 +264,7 @@ export class SipCall extends CallLifecycle implements Call {
 
   async hold(music: PlayItem | undefined, release: AbortSignal): Promise<'released' | 'ended'> {
     await this.#answerForMedia();
-    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, (this.#connecting ??= new AbortController()).signal]), this.signal, (message) => this.#log(message));
+    return holdOnMedia(await this.#callerMedia(), music, AbortSignal.any([release, (this.#connecting ??= new AbortController()).signal]), this.signal, (message) => this.log(message));
   }
 
   ended(): Promise<void> {
@@ -409,20 +297,20 @@ export class SipCall extends CallLifecycle implements Call {
    * FreeSWITCH's originate B-legs name their originating leg.
    */
   onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
-    return { targets: () => this.#targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
+    return { targets: () => this.targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
   }
 
   /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
   connectedTo(other: string): void {
     this.channel.set('last_bridge_to', other);
     this.#legs.caller.bridge();
-    this.#log(`connected to call ${other}`);
+    this.log(`connected to call ${other}`);
   }
 
   async echo(delayMs: number): Promise<void> {
     const media = await this.#callerMedia();
     await media.session.echo(delayMs);
-    this.#log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
+    this.log(`echoing the caller${delayMs > 0 ? ` ${delayMs} ms later` : ''}`);
     await this.ended();
   }
 
@@ -434,7 +322,7 @@ export class SipCall extends CallLifecycle implements Call {
   async recordMessage(request: MessageRequest): Promise<MessageRecording> {
     await this.#answerForMedia();
     const media = await this.#callerMedia();
-    this.#log(`recording a message${request.path ? ` to ${request.path}` : ''}`);
+    this.log(`recording a message${request.path ? ` to ${request.path}` : ''}`);
     try {
       return await recordMessageOn(media, this.#recordingPlace(), request);
     } catch (error) {
@@ -456,8 +344,8 @@ export class SipCall extends CallLifecycle implements Call {
 
   async #answerWithMedia(): Promise<void> {
     if (await this.#caller.open((body) => this.#leg.answer(body))) {
-      this.#markAnswered();
-      this.#log('answered with our media');
+      this.markAnswered();
+      this.log('answered with our media');
     }
   }
 
@@ -471,19 +359,12 @@ export class SipCall extends CallLifecycle implements Call {
     throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
   }
 
-  /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
-  #refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
-    this.#log(`refused with ${status}: ${why}`);
-    this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
-    this.#ended(cause, 'router');
-  }
-
   bridge(plan: BridgePlan, to: Continuation<BridgeResult>): void {
     if (this.state === 'ended') to.resolve({ answered: false, attempts: [] });
     else this.#bridge.bridge(plan, to);
   }
 
-  #targetContext(): TargetContext {
+  targetContext(): TargetContext {
     return {
       ...this.#options.targets,
       domain: this.channel.get('domain_name') ?? '',
@@ -492,14 +373,16 @@ export class SipCall extends CallLifecycle implements Call {
     };
   }
 
-  #progress(status: 180 | 183, session?: SessionBody): void {
+  /** A provisional response to the caller (the call's state follows). */
+  progress(status: 180 | 183, session?: SessionBody): void {
     if (!this.#leg.pending) return;
     this.#leg.provisional(status, session);
     this.#legs.caller.progress(session !== undefined);
     if (this.state === 'ringing' || this.state === 'early') this.enterState(CALL_STATE_BY_PROGRESS[status]);
   }
 
-  #markAnswered(): void {
+  /** The caller's leg was answered. */
+  markAnswered(): void {
     const first = this.state !== 'answered';
     this.enterState('answered');
     this.#legs.caller.answer();
@@ -517,7 +400,7 @@ export class SipCall extends CallLifecycle implements Call {
     this.#legs.callerEnded(cause, this.channel);
   }
 
-  #log(message: string): void {
+  log(message: string): void {
     this.#options.stack.logger.info({ uuid: this.uuid }, message);
   }
 }
