@@ -138,7 +138,7 @@ function startBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: read
   if (!planned.ok) throw new Error(`not rung: ${planned.problems.join('; ')}`);
   const ringing = pickupGroups.length > 0 ? ctx.services.acr.pickupGroups.offer(ctx.domainName, pickupGroups, ctx.call) : undefined;
   const { continuesAfter, hangupAfterBridge } = planned;
-  const end = new BridgeEnd(ctx, to, { endpoints: request.endpoints, continuesAfter, hangupAfterBridge, ringing });
+  const end = new BridgeEnd(ctx, to, { endpoints: request.endpoints.map(describeEndpoint), continuesAfter, hangupAfterBridge, ringing });
   try {
     ctx.call.bridge(ringing ? { ...planned.plan, stop: ringing.stop.signal } : planned.plan, end);
   } catch (error) {
@@ -147,9 +147,14 @@ function startBridge(ctx: AppContext, request: BridgeRequest, pickupGroups: read
   }
 }
 
+function describeEndpoint(endpoint: BridgeEndpoint): string {
+  return `${endpoint.type} ${endpoint.name || endpoint.dialString}`;
+}
+
 /** What the end of a bridge reads of its request and plan. */
 interface BridgeEndOptions {
-  endpoints: BridgeRequest['endpoints'];
+  /** Each endpoint as the step's result names the one that answered (the endpoints themselves would last the whole conversation). */
+  endpoints: string[];
   continuesAfter(cause: HangupCause): boolean;
   hangupAfterBridge: boolean;
   /** The caller's ringing offered to pickup groups, if it was. */
@@ -190,8 +195,7 @@ async function afterBridge(ctx: AppContext, outcome: BridgeResult, end: BridgeEn
   ctx.setVariable('bridge_hangup_cause', outcome.hangupCause);
   ctx.setVariable('last_bridge_hangup_cause', outcome.hangupCause);
   if (outcome.legUuid) ctx.setVariable('last_bridge_to', outcome.legUuid);
-  const winner = end.endpoints[outcome.endpointIndex];
-  const result = `bridged to ${winner.type} ${winner.name || winner.dialString} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
+  const result = `bridged to ${end.endpoints[outcome.endpointIndex]} after ${outcome.ringSeconds} s; ended ${outcome.hangupCause}`;
   const destination = outcome.transferredTo;
   if (destination !== undefined) return { answered: true, outcome: { result: `${result}; transferred to ${destination}`, next: { transfer: { context: 'default', destination } } } };
   return {

@@ -90,7 +90,7 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
     ok: true,
     plan: { groups, codecs: request.codecs },
     hangupAfterBridge,
-    continuesAfter: (cause) => continuesAfter(continueOnFail, cause),
+    continuesAfter: continuesAfterSetting(continueOnFail),
   };
 }
 
@@ -146,6 +146,11 @@ function headersOf(layers: readonly Record<string, string>[]): Record<string, st
     }
   }
   return headers;
+}
+
+/** Made out here: a closure in planBridge would keep its whole scope (the request among it) for as long as the bridge lasts. */
+function continuesAfterSetting(setting: string | undefined): (cause: HangupCause) => boolean {
+  return (cause) => continuesAfter(setting, cause);
 }
 
 function continuesAfter(setting: string | undefined, cause: HangupCause): boolean {

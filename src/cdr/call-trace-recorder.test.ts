@@ -32,8 +32,9 @@ describe('call traces', () => {
     assert.deepEqual(recorder.current(UUID)?.events, [], 'a begun call has a trace with no steps yet');
     domain = 'example.com';
     recorder.add(UUID, step('setVar'));
-    recorder.add(UUID, step('bridge', 'replace → "\u00e9\ud83d\ude00"'));
+    recorder.add(UUID, step('bridge', 'replace → "\u00e9\ud83d\ude00"\nnext line'));
     assert.equal(recorder.current(UUID)?.domain, 'example.com', 'the domain its route named');
+    assert.deepEqual(recorder.current(UUID)?.events, [step('setVar'), step('bridge', 'replace → "\u00e9\ud83d\ude00"\nnext line')], 'the steps so far read back as they came');
     recorder.add(UUID, end);
     recorder.finish(UUID);
     await recorder.flush();
@@ -41,7 +42,7 @@ describe('call traces', () => {
     assert.deepEqual(recorder.stats, { stored: 1, failed: 0 });
 
     const stored = await store.callTrace(UUID);
-    assert.deepEqual(stored, { uuid: UUID, domain: 'example.com', startedAt: '2026-12-05T10:00:00.000Z', events: [step('setVar'), step('bridge', 'replace → "\u00e9\ud83d\ude00"'), end], droppedEvents: 0 });
+    assert.deepEqual(stored, { uuid: UUID, domain: 'example.com', startedAt: '2026-12-05T10:00:00.000Z', events: [step('setVar'), step('bridge', 'replace → "\u00e9\ud83d\ude00"\nnext line'), end], droppedEvents: 0 });
     assert.deepEqual(await store.callTrace(UUID, { domain: 'example.com' }), stored);
     assert.equal(await store.callTrace(UUID, { domain: 'other.example' }), undefined);
     await sink.close();

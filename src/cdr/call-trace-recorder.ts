@@ -32,15 +32,18 @@ export interface CallTraceRecorderOptions {
 const DEFAULT_BATCH_DELAY_MS = 100;
 
 /** A call's trace while its flow runs: its events' JSON in one buffer. */
-interface Collecting {
-  readonly uuid: string;
-  readonly startedAt: string;
-  /** The call's domain, which its route names after the flow began. */
-  domainOf(): string;
-  readonly events: TraceBytes;
-  droppedEvents: number;
+class Collecting extends TraceBytes {
+  droppedEvents = 0;
   /** Once the flow is over: what is handed to the sink (and read until it is stored). */
-  finished?: SerializedCallTrace;
+  finished: SerializedCallTrace | undefined;
+
+  constructor(
+    readonly startedAt: string,
+    /** The call's domain, which its route names after the flow began. */
+    readonly domainOf: () => string,
+  ) {
+    super();
+  }
 }
 
 export class CallTraceRecorder {
@@ -60,7 +63,7 @@ export class CallTraceRecorder {
   /** A call's flow starts: its trace (no steps yet) is readable from now on. */
   begin(uuid: string, domainOf: () => string): void {
     if (this.#traces.has(uuid)) return;
-    this.#traces.set(uuid, { uuid, startedAt: this.#options.now().toISOString(), domainOf, events: new TraceBytes(), droppedEvents: 0 });
+    this.#traces.set(uuid, new Collecting(this.#options.now().toISOString(), domainOf));
   }
 
   /** One event of a begun call's flow. Never throws: an event that has no JSON is counted as dropped. */
@@ -68,16 +71,16 @@ export class CallTraceRecorder {
     const trace = this.#traces.get(uuid);
     if (!trace || trace.finished) return;
     const isEnd = event.type === 'end';
-    const json = isEnd || trace.events.count < this.#options.maxEvents ? jsonOf(event) : undefined;
+    const json = isEnd || trace.count < this.#options.maxEvents ? jsonOf(event) : undefined;
     if (json === undefined) trace.droppedEvents++;
-    else trace.events.append(json, isEnd);
+    else trace.append(json, isEnd);
   }
 
   /** The call's flow (disconnect handlers included) is over: its trace is stored. */
   finish(uuid: string): void {
     const trace = this.#traces.get(uuid);
     if (!trace || trace.finished) return;
-    const { events, ends } = trace.events.read();
+    const { events, ends } = trace.read();
     const record: SerializedCallTrace = { uuid, domain: safely(trace.domainOf), startedAt: trace.startedAt, events, ends, droppedEvents: trace.droppedEvents };
     trace.finished = record;
     this.#queue.push(record);
@@ -88,7 +91,7 @@ export class CallTraceRecorder {
   current(uuid: string): CallTraceRecord | undefined {
     const trace = this.#traces.get(uuid);
     if (!trace) return undefined;
-    const { events } = trace.finished ?? trace.events.read();
+    const { events } = trace.finished ?? trace.read();
     const domain = trace.finished ? trace.finished.domain : safely(trace.domainOf);
     return { uuid, domain, startedAt: trace.startedAt, events: events.map((json) => JSON.parse(json) as unknown), droppedEvents: trace.droppedEvents };
   }

@@ -12,7 +12,7 @@ import type { AcrServices } from '../apps/services/acr-services.js';
 import type { SchemaLoader } from '../engine/compile.js';
 import type { Services } from '../engine/app.js';
 import type { TraceEvent } from '../engine/trace.js';
-import { runOnDisconnect, startRouted, type RoutedResult, type RoutedRunOptions } from '../engine/transfer.js';
+import { runOnDisconnect, startRouted, type RouteLookup, type RoutedResult, type RoutedRunOptions } from '../engine/transfer.js';
 import type { Continuation } from '../call/continuation.js';
 import { describeOrigin, prepareCall } from '../routes/prepare-call.js';
 import { routedSchema, transferLookup } from '../routes/transfer-lookup.js';
@@ -45,11 +45,14 @@ export function createCallRunner(options: CallRunnerOptions): (call: Call, origi
   // wrote the uuid twice in those lines, and log pipelines that read JSON strictly (Elasticsearch's) refuse such a line.
   const services: Services = { directory: options.directory, cdr: options.cdr, logger: options.logger, acr: options.acr, counters: options.acr.limits, schemas: options.schemas };
   const domainOf = (name: string) => options.directory.domain(name);
+  // One lookup per route table, not per call: a call keeps its own for its whole length.
+  const lookups = new WeakMap<RouteTable, RouteLookup>();
+  const lookupOf = (routes: RouteTable) => lookups.get(routes) ?? lookups.set(routes, transferLookup(routes)).get(routes)!;
   return (call, origin) => {
     options.traceLifecycle?.begin(call);
     const flow = new CallFlow(options, call);
     try {
-      runCall(options, services, domainOf, flow, origin);
+      runCall(options, { services, domainOf, lookupOf }, flow, origin);
     } catch (error) {
       flow.reject(error);
     }
@@ -112,8 +115,15 @@ class CallFlow implements Continuation<RoutedResult> {
   }
 }
 
+/** What every call's flow is given alike. */
+interface SharedByCalls {
+  services: Services;
+  domainOf: RoutedRunOptions['domainOf'];
+  lookupOf(routes: RouteTable): RouteLookup;
+}
+
 /** Routes the call and starts its flow, whose end goes to `flow`; throws what the routing throws. */
-function runCall(options: CallRunnerOptions, services: Services, domainOf: RoutedRunOptions['domainOf'], flow: CallFlow, origin: CallOrigin): void {
+function runCall(options: CallRunnerOptions, shared: SharedByCalls, flow: CallFlow, origin: CallOrigin): void {
   const { logger } = options;
   const { call } = flow;
   const { uuid } = call;
@@ -130,11 +140,11 @@ function runCall(options: CallRunnerOptions, services: Services, domainOf: Route
   logger.info({ uuid, origin: describeOrigin(origin), caller, destination, route: route.path, schema: route.name }, 'call routed');
   const { trace } = options;
   flow.runOptions = {
-    services,
+    services: shared.services,
     clock: options.clock,
     trace: trace && ((event: TraceEvent) => trace(call, event)),
-    lookup: transferLookup(routes),
-    domainOf,
+    lookup: shared.lookupOf(routes),
+    domainOf: shared.domainOf,
   };
   startRouted(call, routedSchema(selection), flow.runOptions, flow);
 }
