@@ -10,7 +10,7 @@
 import type { HangupCause } from '../../call/hangup-cause.js';
 import { buildResponse, type SipRequest, type SipResponse } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import type { DialogLeg } from './dialog-leg.js';
+import type { DialogLeg, DialogLegEvents } from './dialog-leg.js';
 import type { InboundLeg } from './inbound-leg.js';
 import { sessionBody } from './session-body.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -145,7 +145,7 @@ class Talk implements Conversation {
   readonly #caller: InboundLeg;
   readonly #target: OutboundLeg;
   /** What the caller's BYE did before the conversation: it does so again once the legs part. */
-  readonly #callerHangup: (() => void) | undefined;
+  readonly #callerHangup: DialogLegEvents['onHangup'];
   /** False when the call had ended already: there is nothing to part. */
   readonly #wired: boolean;
 
@@ -162,23 +162,11 @@ class Talk implements Conversation {
       queueMicrotask(() => this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' }));
       return;
     }
-    if (!call.mediaRelayed) {
-      caller.events.onRequest = (request, transaction) => void relayOne(request, transaction, caller, target);
-      target.events.onRequest = (request, transaction) => void relayOne(request, transaction, target, caller);
-    }
-    target.events.onSessionExpired = () => void call.hangup(SESSION_EXPIRED);
-    caller.events.onHangup = () => {
-      void target.bye();
-      call.ended('NORMAL_CLEARING', 'recv_bye');
-      this.#resolve({ cause: 'NORMAL_CLEARING' });
-    };
-    target.events.onHangup = () => {
-      void caller.bye();
-      call.ended('NORMAL_CLEARING', 'send_bye');
-      this.#resolve({ cause: 'NORMAL_CLEARING' });
-    };
-    caller.events.onRefer = (request, transaction) => this.#referred(call.referred(request, transaction, caller));
-    target.events.onRefer = (request, transaction) => this.#referred(call.referred(request, transaction, target));
+    caller.conversation = target.conversation = this;
+    if (!call.mediaRelayed) caller.events.onRequest = target.events.onRequest = relayInConversation;
+    target.events.onSessionExpired = sessionExpiredInConversation;
+    caller.events.onHangup = target.events.onHangup = hangupInConversation;
+    caller.events.onRefer = target.events.onRefer = referInConversation;
     // hangup() (a shutdown, an ACK timeout) ends both legs itself.
     call.signal.addEventListener('abort', () => this.#resolve({ cause: call.hangupCause() ?? 'NORMAL_CLEARING' }), { once: true });
   }
@@ -193,25 +181,67 @@ class Talk implements Conversation {
     if (this.#wired) this.#part({ handedOver: true });
   }
 
+  /** An in-dialog request of either leg goes to the other. */
+  relay(request: SipRequest, transaction: ServerTransaction, from: DialogLeg): void {
+    void relayOne(request, transaction, from, from === this.#caller ? this.#target : this.#caller);
+  }
+
+  /** The target's session timer ran out. */
+  sessionExpired(): void {
+    void this.#call.hangup(SESSION_EXPIRED);
+  }
+
+  /** Either party hung up: the other gets BYE. */
+  hungUp(leg: DialogLeg): void {
+    const byCaller = leg === this.#caller;
+    void (byCaller ? this.#target : this.#caller).bye();
+    this.#call.ended('NORMAL_CLEARING', byCaller ? 'recv_bye' : 'send_bye');
+    this.#resolve({ cause: 'NORMAL_CLEARING' });
+  }
+
+  referred(request: SipRequest, transaction: ServerTransaction, from: DialogLeg): void {
+    const transferred = this.#call.referred(request, transaction, from === this.#caller ? this.#caller : this.#target);
+    if (transferred) this.#part({ transferred });
+  }
+
   #resolve(end: ConversationEnd): void {
     if (this.#end) return;
     this.#end = end;
     if (this.#connected) this.#call.over(end);
   }
 
-  #referred(transferred: Transfer | undefined): void {
-    if (transferred) this.#part({ transferred });
-  }
-
   /** The legs part: the caller's leg is the call's again, the target's is the transfer's (or the other call's). */
   #part(end: ConversationEnd): void {
     const caller = this.#caller;
     const target = this.#target;
-    for (const leg of [caller, target]) leg.events.onRequest = leg.events.onRefer = undefined;
+    for (const leg of [caller, target]) {
+      leg.events.onRequest = leg.events.onRefer = undefined;
+      if (leg.conversation === this) leg.conversation = undefined;
+    }
     caller.events.onHangup = this.#callerHangup;
     target.events.onHangup = target.events.onSessionExpired = undefined;
     this.#resolve(end);
   }
+}
+
+// The conversation's handlers: the same functions for every leg, each finding its conversation on the leg.
+
+function relayInConversation(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg): void {
+  if (leg.conversation instanceof Talk) leg.conversation.relay(request, transaction, leg);
+  else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
+}
+
+function sessionExpiredInConversation(leg: DialogLeg): void {
+  if (leg.conversation instanceof Talk) leg.conversation.sessionExpired();
+}
+
+function hangupInConversation(leg: DialogLeg): void {
+  if (leg.conversation instanceof Talk) leg.conversation.hungUp(leg);
+}
+
+function referInConversation(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg): void {
+  if (leg.conversation instanceof Talk) leg.conversation.referred(request, transaction, leg);
+  else transaction.respond(buildResponse(request, 403, 'Not Bridged'));
 }
 
 async function relayOne(request: SipRequest, transaction: ServerTransaction, from: DialogLeg, to: DialogLeg): Promise<void> {

@@ -10,15 +10,20 @@ import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } 
 import { keptSession, sessionOf, type KeptSession, type SessionBody } from './session-body.js';
 import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
+/**
+ * A leg's handlers. Each is told the leg, so that one function can serve
+ * every leg (a conversation's handlers find it as the leg's `conversation`)
+ * where a closure per leg would last as long as the call.
+ */
 export interface DialogLegEvents {
   /** The peer sent BYE (already answered 200). */
-  onHangup?(): void;
+  onHangup?(leg: DialogLeg): void;
   /** The session timer ran out (RFC 4028 §10): the peer is gone without a BYE. The leg is not ended yet. */
-  onSessionExpired?(): void;
+  onSessionExpired?(leg: DialogLeg): void;
   /** REFER (RFC 3515): answer it through the transaction; without a listener it is refused (403) as any transfer outside a bridge. */
-  onRefer?(request: SipRequest, transaction: ServerTransaction): void;
+  onRefer?(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg): void;
   /** Any other in-dialog request (re-INVITE, UPDATE, INFO…): answer it through the transaction. */
-  onRequest?(request: SipRequest, transaction: ServerTransaction): void;
+  onRequest?(request: SipRequest, transaction: ServerTransaction, leg: DialogLeg): void;
   /** The ACK of our 2xx to an INVITE (it carries the answer when that 2xx carried our offer). */
   onAck?(ack: SipRequest): void;
 }
@@ -30,6 +35,8 @@ export abstract class DialogLeg implements DialogReceiver {
   /** Made when first read: the caller's leg goes by its call's uuid, and most never read their own. */
   #uuid: string | undefined;
   readonly events: DialogLegEvents = {};
+  /** The bridged conversation the leg is in (conversation.ts), which its handlers find here. */
+  conversation: object | undefined;
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
   /** Exactly as long as the listeners (one or two): an array grown by push holds room for 17, for the whole call. */
@@ -77,7 +84,7 @@ export abstract class DialogLeg implements DialogReceiver {
     if (request.method === 'BYE') {
       transaction.respond(buildResponse(request, 200));
       this.end('remote');
-      this.events.onHangup?.();
+      this.events.onHangup?.(this);
       return;
     }
     if (request.method === 'INVITE' || request.method === 'UPDATE') {
@@ -85,12 +92,12 @@ export abstract class DialogLeg implements DialogReceiver {
       this.#peerRefreshed(request);
     }
     if (request.method === 'REFER') return this.#refer(request, transaction);
-    if (this.events.onRequest) this.events.onRequest(request, transaction);
+    if (this.events.onRequest) this.events.onRequest(request, transaction, this);
     else transaction.respond(buildResponse(request, request.method === 'INVITE' ? 488 : 501));
   }
 
   #refer(request: SipRequest, transaction: ServerTransaction): void {
-    if (this.events.onRefer) return this.events.onRefer(request, transaction);
+    if (this.events.onRefer) return this.events.onRefer(request, transaction, this);
     this.stack.logger.info({ callId: this.#dialog?.callId }, 'REFER refused: the call is not bridged, there is nobody to transfer');
     transaction.respond(buildResponse(request, 403, 'Not Bridged'));
   }
@@ -199,7 +206,7 @@ export abstract class DialogLeg implements DialogReceiver {
       refresh: (current) => this.#refreshSession(current),
       expired: () => {
         this.stack.logger.info({ callId: this.#dialog?.callId, seconds: interval.seconds }, 'session timer expired: the peer is gone');
-        this.events.onSessionExpired?.();
+        this.events.onSessionExpired?.(this);
       },
     }, this.stack.clock);
   }

@@ -132,7 +132,7 @@ export class InboundLeg extends DialogLeg {
       transaction.respond(buildResponse(request, 200));
       return this.receiveCancel();
     }
-    if (request.method === 'INFO' && this.events.onRequest) return this.events.onRequest(request, transaction);
+    if (request.method === 'INFO' && this.events.onRequest) return this.events.onRequest(request, transaction, this);
     transaction.respond(buildResponse(request, request.method === 'INFO' ? 501 : 481));
   }
 

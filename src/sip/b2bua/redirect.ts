@@ -107,7 +107,7 @@ function transferReports(leg: DialogLeg, clock: Pick<Clock, 'setTimer'>): { fina
   leg.onEnded(() => settle(undefined));
   leg.events.onRequest = (request, transaction) => {
     if (request.method !== 'NOTIFY') {
-      if (previous) return previous(request, transaction);
+      if (previous) return previous(request, transaction, leg);
       return transaction.respond(buildResponse(request, 501));
     }
     transaction.respond(buildResponse(request, 200));
