@@ -6,7 +6,7 @@
 import { buildResponse, generateUuid, parseCSeq, type SipRequest, type SipResponse } from '../message/index.js';
 import type { Dialog, DialogRequestOptions } from '../dialog/dialog.js';
 import type { ServerTransaction } from '../transaction/index.js';
-import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval } from '../dialog/session-timer.js';
+import { negotiateAsUas, SessionTimer, uasAnswerHeaders, type SessionInterval, type SessionTimerActions } from '../dialog/session-timer.js';
 import { keptSession, sessionOf, type KeptSession, type SessionBody } from './session-body.js';
 import { sendRequest, type DialogReceiver, type RequestOutcome, type SipStack } from './sip-stack.js';
 
@@ -34,7 +34,8 @@ export type EndedBy = 'local' | 'remote';
 export abstract class DialogLeg implements DialogReceiver {
   /** Made when first read: the caller's leg goes by its call's uuid, and most never read their own. */
   #uuid: string | undefined;
-  readonly events: DialogLegEvents = {};
+  /** Replaced by whoever owns the leg (an object of its methods), or set handler by handler. */
+  events: DialogLegEvents = {};
   /** The bridged conversation the leg is in (conversation.ts), which its handlers find here. */
   conversation: object | undefined;
   #dialog: Dialog | undefined;
@@ -202,13 +203,7 @@ export abstract class DialogLeg implements DialogReceiver {
   protected startSessionTimer(interval: SessionInterval | undefined, peer: SipRequest | SipResponse): void {
     if (!interval || this.ended) return;
     this.#peerAllowsUpdate = peer.headers.getAll('allow').some((value) => /(^|[\s,])UPDATE([\s,]|$)/i.test(value));
-    this.#sessionTimer = new SessionTimer(interval, {
-      refresh: (current) => this.#refreshSession(current),
-      expired: () => {
-        this.stack.logger.info({ callId: this.#dialog?.callId, seconds: interval.seconds }, 'session timer expired: the peer is gone');
-        this.events.onSessionExpired?.(this);
-      },
-    }, this.stack.clock);
+    this.#sessionTimer = new SessionTimer(interval, new DialogLeg.#SessionTimerOfLeg(this), this.stack.clock);
   }
 
   /** Our 2xx to the peer's re-INVITE or UPDATE states the session timer it refreshed (RFC 4028 §9). */
@@ -228,6 +223,25 @@ export abstract class DialogLeg implements DialogReceiver {
   }
 
   /** UPDATE without a body when the peer takes it (RFC 4028 §7.4 prefers it), else a re-INVITE repeating our session. */
+  /** What the leg's session timer does: methods of one object, where two closures and their context would last the whole call. */
+  static readonly #SessionTimerOfLeg = class implements SessionTimerActions {
+    readonly #leg: DialogLeg;
+
+    constructor(leg: DialogLeg) {
+      this.#leg = leg;
+    }
+
+    refresh(interval: SessionInterval): Promise<number> {
+      return this.#leg.#refreshSession(interval);
+    }
+
+    expired(): void {
+      const leg = this.#leg;
+      leg.stack.logger.info({ callId: leg.#dialog?.callId, seconds: leg.#sessionTimer?.interval.seconds }, 'session timer expired: the peer is gone');
+      leg.events.onSessionExpired?.(leg);
+    }
+  };
+
   async #refreshSession(interval: SessionInterval): Promise<number> {
     const headers = { supported: 'timer', 'session-expires': `${interval.seconds};refresher=uac` };
     const outcome = this.#peerAllowsUpdate ? await this.send('UPDATE', undefined, headers) : await this.reinvite(this.#lastLocalSession && sessionOf(this.#lastLocalSession), headers);

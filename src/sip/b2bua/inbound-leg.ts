@@ -31,7 +31,8 @@ type Phase = 'proceeding' | 'answered' | 'confirmed' | 'rejected';
 
 export class InboundLeg extends DialogLeg {
   readonly localTag = generateTag();
-  readonly setup: InboundLegSetupEvents = {};
+  /** Replaced by the call (an object of its methods), or set handler by handler. */
+  setup: InboundLegSetupEvents = {};
   readonly #transaction: ServerTransaction;
   readonly #source: Source;
   /** Until the ACK of our 200 (or the leg's end): what the setup builds its responses and the dialog from. */

@@ -13,7 +13,9 @@ import type { CallBridgeOptions } from './call-bridge.js';
 import type { CallEnding } from './call-ending.js';
 import type { CallTransfers, TransferringCall } from './call-transfers.js';
 import type { CallerMedia, CallerMediaOptions } from './caller-media.js';
-import type { InboundLeg } from './inbound-leg.js';
+import type { InboundLeg, InboundLegSetupEvents } from './inbound-leg.js';
+import type { DialogLegEvents } from './dialog-leg.js';
+import { SESSION_EXPIRED } from './conversation.js';
 import type { LegBookkeeping } from './leg-bookkeeping.js';
 import type { LegMedia } from './leg-media.js';
 import type { RecordingHandoff } from './recording-handoff.js';
@@ -35,10 +37,45 @@ export interface SipCallCore extends Pick<Call, 'uuid' | 'hangupCause' | 'hangup
   readonly mediaExpected: boolean;
   progress(status: 180 | 183, session?: SessionBody): void;
   markAnswered(): void;
+  callerLeft(cause: 'ORIGINATOR_CANCEL' | 'NORMAL_CLEARING'): void;
   conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void;
   refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void;
   log(message: string): void;
   targetContext(): TargetContext;
+}
+
+/** The caller's leg's handlers while the call is set up: methods of one object, where closures would each keep a context for the whole call. */
+export class CallerSetup implements InboundLegSetupEvents {
+  readonly #call: SipCall;
+
+  constructor(call: SipCall) {
+    this.#call = call;
+  }
+
+  onCancel(): void {
+    this.#call.callerLeft('ORIGINATOR_CANCEL');
+  }
+
+  onAckTimeout(): void {
+    void this.#call.hangup('RECOVERY_ON_TIMER_EXPIRE');
+  }
+}
+
+/** The caller's leg's handlers once it has a dialog (a conversation replaces some while it lasts). */
+export class CallerEvents implements DialogLegEvents {
+  readonly #call: SipCall;
+
+  constructor(call: SipCall) {
+    this.#call = call;
+  }
+
+  onHangup(): void {
+    this.#call.callerLeft('NORMAL_CLEARING');
+  }
+
+  onSessionExpired(): void {
+    void this.#call.hangup(SESSION_EXPIRED);
+  }
 }
 
 /** What the call's media (CallerMedia) and transfers (CallTransfers) ask of it. */

@@ -33,7 +33,6 @@ import type { MediaEngine, MediaSession } from '../../media/media-engine.js';
 import { generateUuid } from '../message/index.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { ForkObserver } from './ring-group.js';
-import { SESSION_EXPIRED } from './conversation.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
@@ -47,7 +46,7 @@ import type { LegJournal } from './leg-journal.js';
 import { holdOnMedia } from './hold.js';
 import { redirectCaller } from './redirect.js';
 import { CallBridge } from './call-bridge.js';
-import { BridgeOfCall, PartsOfCall, type SipCallCore } from './sip-call-parts.js';
+import { BridgeOfCall, CallerEvents, CallerSetup, PartsOfCall, type SipCallCore } from './sip-call-parts.js';
 import { inactiveAnswer, inactiveOffer } from './sdp.js';
 import { CallTransfers, type TransferPartner, type TransferredTarget, type TransferringCall } from './call-transfers.js';
 import type { SipStack } from './sip-stack.js';
@@ -119,10 +118,8 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
       journal: options.journal,
       channel: this.channel,
     });
-    this.#leg.setup.onCancel = () => this.#ended('ORIGINATOR_CANCEL', 'caller');
-    this.#leg.setup.onAckTimeout = () => void this.hangup('RECOVERY_ON_TIMER_EXPIRE');
-    this.#leg.events.onHangup = () => this.#ended('NORMAL_CLEARING', 'caller');
-    this.#leg.events.onSessionExpired = () => void this.hangup(SESSION_EXPIRED);
+    this.#leg.setup = new CallerSetup(this);
+    this.#leg.events = new CallerEvents(this);
     const parts = new PartsOfCall(this);
     this.#caller = new CallerMedia(parts);
     this.#transfers = new CallTransfers(parts);
@@ -182,6 +179,11 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   conversationEnded(cause: HangupCause, disposition: 'recv_bye' | 'send_bye'): void {
     this.channel.set('sip_hangup_disposition', disposition);
     this.#ended(cause, disposition === 'recv_bye' ? 'caller' : 'callee');
+  }
+
+  /** The caller cancelled or hung up. */
+  callerLeft(cause: 'ORIGINATOR_CANCEL' | 'NORMAL_CLEARING'): void {
+    this.#ended(cause, 'caller');
   }
 
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
