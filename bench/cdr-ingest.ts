@@ -17,7 +17,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { documentsOf, DOMAIN, generateLegs, random, seedRequest } from '../test/support/cdr/dataset.js';
+import { documentsOf, DOMAIN, generateLegs, seedRequests } from '../test/support/cdr/dataset.js';
 
 const PRELOAD = Number(process.env.PRELOAD ?? 900_000);
 const INGEST = Number(process.env.INGEST ?? 100_000);
@@ -128,35 +128,11 @@ async function runBulk(build: Build): Promise<string> {
   return bulkData;
 }
 
-/**
- * Callers to look up: nine in ten are customers an agent called in the seed query's 30 minutes (the store's own
- * answer), so most lookups find their agent as the schema's do when a customer calls back; the rest are numbers
- * no CDR holds. A customer picked at random out of 100,000 is almost never in those 30 minutes.
- */
-async function seedRequests(store: { search(request: unknown, options: { now: Date; domain: string }): Promise<{ hits: { hits: { _source?: unknown }[] } }> }): Promise<unknown[]> {
-  const recent = await store.search(
-    {
-      size: 1_000,
-      _source: ['Destination number'],
-      query: { bool: { filter: [{ range: { 'variables.start_stamp': { gte: 'now-30m/m', lte: 'now' } } }, { term: { 'Call direction': 'outbound' } }] } },
-    },
-    { now: NOW, domain: DOMAIN },
-  );
-  const called = recent.hits.hits.flatMap((hit) => /5\d{8}$/.exec(String((hit._source as Record<string, unknown>)['Destination number']))?.[0] ?? []);
-  if (called.length === 0) throw new Error('no outbound CDR in the seed query\'s 30 minutes: the seed queries would find no agent');
-  const next = random(42);
-  return Array.from({ length: 1000 }, (_, index) => {
-    // The caller's number as carriers hand it in, 0 + nine digits: a suffix of every form the CDRs write it in.
-    const national = index % 10 === 0 ? String(900_000_000 + index) : called[Math.floor(next() * called.length)];
-    return seedRequest(`0${national}`);
-  });
-}
-
 /** The seed query at the store's final size, as bench:cdr measures it, through the build's own store code. */
 async function seedQuery(build: Build, bulkData: string): Promise<void> {
   const { openSqliteCdrStore } = (await import(join(build.root, 'src', 'cdr', 'sqlite', 'store.ts'))) as typeof import('../src/cdr/sqlite/store.js');
   const store = openSqliteCdrStore({ path: join(bulkData, 'cdr.sqlite') });
-  const requests = await seedRequests(store);
+  const requests = await seedRequests(store, NOW);
   const latencies: number[] = [];
   let found = 0;
   for (let index = 0; index < QUERIES; index++) {

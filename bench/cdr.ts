@@ -17,7 +17,7 @@ import { executeSearch, type SearchBackend, type StoredRow } from '../src/cdr/qu
 import { parseSearchRequest } from '../src/cdr/query/parse-request.js';
 import { openSqliteCdrStore } from '../src/cdr/sqlite/store.js';
 import type { SearchResponse } from '../src/cdr/store.js';
-import { customerNumber, DOMAIN, documentsOf, generateLegs, numberForms, random, seedRequest } from '../test/support/cdr/dataset.js';
+import { DOMAIN, documentsOf, generateLegs, seedRequest, seedRequests } from '../test/support/cdr/dataset.js';
 import { withoutTook } from '../test/support/cdr/stores.js';
 
 const CDRS = Number(process.env.CDRS ?? 1_000_000);
@@ -55,14 +55,7 @@ console.log(`ingest: ${count(CDRS)} CDRs (${POPULATION.agents} agents, ${count(P
 // A planted recent call proves the benchmark measures real answers.
 await store.index(documentsOf([{ ...generateLegs(1, NOW, 0, 999)[0], direction: 'outbound', destinationNumber: '380671234567', userId: '101', startTime: new Date(NOW.getTime() - 60_000) }]));
 
-// Callers: customers of the dataset in every number form (a few called in the last 30 minutes, most not), and unknown numbers.
-const next = random(42);
-const callers = Array.from({ length: 1000 }, (_, index) => {
-  const national = index % 10 === 0 ? String(900_000_000 + index) : customerNumber(Math.floor(next() * POPULATION.customers));
-  const forms = numberForms(national);
-  return forms[Math.floor(next() * forms.length)];
-});
-const requests = ['0671234567', ...callers].map(seedRequest);
+const requests = [seedRequest('0671234567'), ...(await seedRequests(store, NOW))];
 
 interface Timings {
   responses: SearchResponse[];
