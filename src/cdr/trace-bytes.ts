@@ -6,8 +6,8 @@
  * collector walks them again and again.
  */
 
-/** Room added beyond what an event needs when the buffer grows: a few copies per call, little room unused. */
-const SPARE_BYTES = 256;
+/** The first buffer's size: a short flow's whole trace. */
+const FIRST_BYTES = 2_048;
 const NEWLINE = 10;
 
 export class TraceBytes {
@@ -40,7 +40,9 @@ export class TraceBytes {
 
   #grow(needed: number): void {
     const previous = this.#bytes;
-    const bytes = new ArrayBuffer(needed + SPARE_BYTES);
+    // Doubling: a call's trace is copied a few times as it grows, not once per event (each new ArrayBuffer is also
+    // zero-filled and reported to the collector as external memory).
+    const bytes = new ArrayBuffer(Math.max(needed, FIRST_BYTES, 2 * (previous?.byteLength ?? 0)));
     if (previous) new Uint8Array(bytes).set(new Uint8Array(previous, 0, this.#length));
     this.#bytes = bytes;
   }
