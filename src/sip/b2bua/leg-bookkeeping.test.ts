@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import { SimulatedClock } from '../../clock.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
+import { InMemoryPhoneState } from '../../directory/phone-state.js';
 import type { LegJournal, OpenLeg } from './leg-journal.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { buildResponse, parseUri, SipHeaders, type SipRequest } from '../message/index.js';
@@ -61,4 +62,18 @@ test("a target's CDR has its progress time from its 180 or 183, not from the 100
   observer.failed(fork, leg, 'NO_ANSWER');
   assert.deepEqual(records[0].progressTime, new Date('2026-12-07T05:00:03.000Z'));
   assert.equal(records[0].networkAddress, '203.0.113.9');
+});
+
+test("a user's phone goes from ringing straight to isbusy when the user answers: watchers (BLF, the console) never see onhook between", () => {
+  const phones = new InMemoryPhoneState();
+  phones.setRegistrations('example.com', '102', 1);
+  const seen: string[] = [];
+  phones.onChange((_domain, id, state) => seen.push(`${id} ${state}`));
+  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState: phones, clock: new SimulatedClock(new Date()), recordLeg: () => {}, channel: new Map() });
+  const fork = { kind: 'user', domain: 'example.com', userId: '102', variables: {} } as unknown as Fork;
+  const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '127.0.0.1', port: 5062 }, onEnded: () => {} } as unknown as OutboundLeg;
+  const observer = legs.forkObserver(() => {}, () => undefined);
+  observer.started(fork, leg);
+  observer.answered(fork, leg);
+  assert.deepEqual(seen, ['102 ringing', '102 isbusy']);
 });

@@ -87,8 +87,10 @@ export class LegBookkeeping {
         if (!entry) return;
         // From here the leg's end records it: what the ringing kept (these functions, the other forks) is let go.
         timelines.delete(leg);
-        entry.release?.();
+        // The call is counted before the ringing ends, so watchers (BLF, the console) see ringing → isbusy, no onhook between.
+        const endRinging = entry.release;
         entry.release = fork.userId === undefined ? undefined : phoneState.beginCall(fork.domain, fork.userId);
+        endRinging?.();
         entry.timeline.answer();
         entry.timeline.bridge();
         leg.onEnded(this.#recordWhenEnded(entry, leg, hangupCause));

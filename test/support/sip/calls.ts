@@ -245,10 +245,27 @@ export function stateOf(server: TestRouter, user: string, domain = DOMAIN): Acco
   return server.router.directory.userVariable(domain, user, 'account_state') as AccountState | undefined;
 }
 
-export async function waitForState(server: TestRouter, user: string, wanted: AccountState, timeoutMs = 5000, domain = DOMAIN): Promise<AccountState | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (stateOf(server, user, domain) !== wanted && Date.now() < deadline) await sleep(50);
-  return stateOf(server, user, domain);
+/**
+ * Resolves with `wanted` as soon as the user's phone reaches it (even for an
+ * instant: a listener sees every change, where polling could miss a short
+ * `ringing` while the test's event loop is busy), or with the state it is in
+ * when `timeoutMs` runs out.
+ */
+export async function waitForState(server: TestRouter, user: string, wanted: AccountState, timeoutMs = 10_000, domain = DOMAIN): Promise<AccountState | undefined> {
+  if (stateOf(server, user, domain) === wanted) return wanted;
+  const phoneState = server.router.directory.phoneState;
+  let stopListening = (): void => {};
+  const reached = new Promise<AccountState>((resolve) => {
+    stopListening = phoneState.onChange((changedDomain, id, state) => {
+      if (changedDomain === domain && id === user && state === wanted) resolve(state);
+    });
+  });
+  const timer = sleep(timeoutMs, undefined, { ref: false }).then(() => stateOf(server, user, domain));
+  try {
+    return await Promise.race([reached, timer]);
+  } finally {
+    stopListening();
+  }
 }
 
 export interface StoredCdr {

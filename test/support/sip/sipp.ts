@@ -11,6 +11,10 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { PORT_WINDOW_SIZE, portWindowStart } from '../port-window.js';
+
+/** Every fourth port, so the three after each stay free for whoever takes the port (baresip's RTCP, a phone's media port + 2). */
+const PORT_STRIDE = 4;
 
 export const SCENARIOS = fileURLToPath(new URL('../../sip/scenarios/', import.meta.url));
 
@@ -167,23 +171,12 @@ export function startSipp(run: SippRun): BackgroundSipp {
   };
 }
 
-/** A port free right now; sipp binds it a moment later (a race we accept on loopback in tests). */
-/**
- * Ports a test process hands out: a window of its own (by pid) below the
- * kernel's ephemeral range. A port the kernel picked for us could be picked
- * again for any socket bound to port 0 (the router's, a softphone's, another
- * test file's) between our look and sipp's bind; a port of this window is
- * only ever handed out here. Every fourth port, so the three after each stay
- * free for whoever takes the port (baresip's RTCP, a phone's media port + 2).
- */
-const PORT_WINDOW = 256;
-const PORT_STRIDE = 4;
-const portWindowStart = 8_000 + (process.pid % 30) * PORT_WINDOW;
 let portsHandedOut = 0;
 
+/** A port of this process's window (see port-window.ts) that is free right now; the peer binds it a moment later. */
 export async function freeUdpPort(host = '127.0.0.1'): Promise<number> {
-  for (let tried = 0; tried < PORT_WINDOW / PORT_STRIDE; tried++) {
-    const port = portWindowStart + ((portsHandedOut++ * PORT_STRIDE) % PORT_WINDOW);
+  for (let tried = 0; tried < PORT_WINDOW_SIZE / PORT_STRIDE; tried++) {
+    const port = portWindowStart() + ((portsHandedOut++ * PORT_STRIDE) % PORT_WINDOW_SIZE);
     if (await udpPortFree(host, port)) return port;
   }
   // Every port of the window in use at once: the kernel's choice.
