@@ -64,6 +64,9 @@ export class RtpSession implements RelayPeer {
   readonly #echoLine: { dueSlot: number; packet: RtpPacket; from: NegotiatedMedia; samples: Int16Array | undefined }[] = [];
   #slotCount = 0;
   #slotsSinceRtcp = 0;
+  /** Slots of the recordings' timeline due but not yet written (see #writeRecordingSlots). */
+  #recordingSlotsDue = 0;
+  #recordingCatchUp: NodeJS.Immediate | undefined;
   readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
 
   constructor(
@@ -147,6 +150,7 @@ export class RtpSession implements RelayPeer {
   }
 
   stopRecording(): Promise<RecordingSummary> | undefined {
+    this.#writeRecordingSlots();
     const recorder = this.#recorder;
     this.#recorder = undefined;
     return recorder?.stop();
@@ -163,6 +167,7 @@ export class RtpSession implements RelayPeer {
 
   /** Ends the message being recorded, if any, and waits for its file to be complete. */
   async stopMessage(): Promise<void> {
+    this.#writeRecordingSlots();
     const message = this.#message;
     this.#message = undefined;
     await message?.end('stopped');
@@ -172,14 +177,13 @@ export class RtpSession implements RelayPeer {
   slot(missedSlots: number): void {
     this.#slotCount += missedSlots + 1;
     this.#releaseEchoes();
-    const recorder = this.#recorder;
-    // Echo relays a session to itself: that is not a bridge.
-    const bridged = this.relayTo !== undefined && this.relayTo !== this;
-    const recording = recorder !== undefined && (!recorder.onlyWhileBridged || bridged);
-    for (let slot = 0; slot <= missedSlots; slot++) {
-      if (recording) recorder.slot();
-      else recorder?.skipSlot();
-      if (this.#message?.slot()) this.#message = undefined;
+    if (this.#recorder || this.#message) {
+      this.#recordingSlotsDue += missedSlots + 1;
+      // After a stall, the clock's catch-up comes before the packets that waited in the socket meanwhile are read:
+      // the slots are written once they are (an immediate runs after the event loop's poll phase), so a busy thread
+      // leaves no silence in a recording; later slots queue behind them to keep the timeline in order.
+      if (missedSlots > 0 || this.#recordingCatchUp) this.#recordingCatchUp ??= setImmediate(this.#writeRecordingSlots);
+      else this.#writeRecordingSlots();
     }
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
     const media = this.#media;
@@ -194,6 +198,22 @@ export class RtpSession implements RelayPeer {
     this.#sendSamples(media, marker, timestamp, frame);
     this.#recorder?.push('right', frame.slice());
   }
+
+  readonly #writeRecordingSlots = (): void => {
+    clearImmediate(this.#recordingCatchUp);
+    this.#recordingCatchUp = undefined;
+    const due = this.#recordingSlotsDue;
+    this.#recordingSlotsDue = 0;
+    const recorder = this.#recorder;
+    // Echo relays a session to itself: that is not a bridge.
+    const bridged = this.relayTo !== undefined && this.relayTo !== this;
+    const recording = recorder !== undefined && (!recorder.onlyWhileBridged || bridged);
+    for (let slot = 0; slot < due; slot++) {
+      if (recording) recorder.slot();
+      else recorder?.skipSlot();
+      if (this.#message?.slot()) this.#message = undefined;
+    }
+  };
 
   /** A packet from the other party of a bridge, re-sequenced onto our stream. */
   sendRelayed(packet: RtpPacket, from: NegotiatedMedia, decoded: Int16Array | undefined): void {
@@ -241,6 +261,7 @@ export class RtpSession implements RelayPeer {
 
   /** Ends what is in progress; the sockets are the owner's to release. */
   close(): void {
+    this.#writeRecordingSlots();
     this.stopPlaying();
     for (const queued of this.#digitQueue.splice(0)) queued.done?.();
     this.detach();
