@@ -154,6 +154,7 @@ describe('bridge at run time', () => {
           callerIdNumber: '0671234567',
           headers: {},
           ignoreEarlyMedia: false,
+          privacy: { hideName: false, hideNumber: false },
           variables: { team: 'sales', priority: 'high', ticket: '43', campaign: 'winter', origination_caller_id_number: '0671234567', leg_timeout: '20' },
         },
       ],

@@ -4,9 +4,10 @@
  * schema moved from FreeSWITCH means the same here.
  */
 import { closestName } from '../closest-name.js';
+import { originationPrivacyProblem } from './caller-privacy.js';
 import { isHangupCause } from './hangup-cause.js';
 
-type Kind = 'seconds' | 'delay' | 'boolean' | 'causes' | 'text';
+type Kind = 'seconds' | 'delay' | 'boolean' | 'causes' | 'privacy' | 'text';
 
 interface Honoured {
   kind: Kind;
@@ -25,6 +26,7 @@ export const HONOURED_PARAMETERS = {
   origination_caller_id_name: { kind: 'text', fromChannel: false },
   effective_caller_id_number: { kind: 'text', fromChannel: true },
   effective_caller_id_name: { kind: 'text', fromChannel: true },
+  origination_privacy: { kind: 'privacy', fromChannel: false },
 } as const satisfies Record<string, Honoured>;
 
 export type HonouredParameter = keyof typeof HONOURED_PARAMETERS;
@@ -79,6 +81,8 @@ export function parameterValueProblem(name: HonouredParameter, value: string): s
       return booleanOf(value) !== undefined ? undefined : `${name}: expected true or false, got ${JSON.stringify(value)}`;
     case 'causes':
       return causeListProblem(name, value);
+    case 'privacy':
+      return originationPrivacyProblem(name, value);
     case 'text':
       return undefined;
   }

@@ -50,6 +50,18 @@ test('caller ID, headers, delay and early media per leg', () => {
   assert.equal(plan(request([{}])).plan.groups[0][0].callerIdNumber, undefined, "no caller ID of the schema's: the adapter's own");
 });
 
+test("caller ID privacy: the leg's origination_privacy over the caller's privacy_hide_name/number", () => {
+  const privacyOf = (endpoint: Record<string, string>, channel: Record<string, string> = {}) => plan(request([endpoint]), channel).plan.groups[0][0].privacy;
+  assert.deepEqual(privacyOf({}), { hideName: false, hideNumber: false });
+  assert.deepEqual(privacyOf({}, { privacy_hide_name: 'true', privacy_hide_number: 'true' }), { hideName: true, hideNumber: true }, 'the caller asked (Privacy: id)');
+  assert.deepEqual(privacyOf({ origination_privacy: 'hide_number' }), { hideName: false, hideNumber: true });
+  assert.deepEqual(privacyOf({ origination_privacy: 'screen+hide_name+hide_number' }), { hideName: true, hideNumber: true });
+  assert.deepEqual(privacyOf({ origination_privacy: 'screen' }, { privacy_hide_number: 'true' }), { hideName: false, hideNumber: false }, "the leg's setting replaces the caller's");
+  assert.deepEqual(problemsOf(request([{ origination_privacy: 'hide_numbr' }])), [
+    'endpoints[0].parameters: origination_privacy: expected flags among screen, hide_name, hide_number (joined by : or +); unknown "hide_numbr"',
+  ]);
+});
+
 test('after the bridge: hangup_after_bridge and continue_on_fail from the parameters or the channel', () => {
   assert.equal(plan(request([{}])).hangupAfterBridge, true);
   assert.equal(plan(request([{}], { hangup_after_bridge: 'false' })).hangupAfterBridge, false);

@@ -15,6 +15,7 @@ import {
   type HonouredParameter,
 } from './bridge-parameters.js';
 import type { BridgeAttempt, BridgeLeg, BridgePlan, BridgeRequest } from './call.js';
+import { originationPrivacy, type CallerPrivacy } from './caller-privacy.js';
 import { isHangupCause, Q850_CODES, type HangupCause } from './hangup-cause.js';
 
 /** FreeSWITCH's default `call_timeout` for a bridge without `leg_timeout`. */
@@ -52,6 +53,7 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
     { values: request.exportedVariables, where: 'exported variables' },
   ], channel);
 
+  const callerPrivacy = channelPrivacy(channel);
   const legs = request.endpoints.map((endpoint, endpointIndex): BridgeLeg => {
     const where = `endpoints[${endpointIndex}].parameters`;
     checkNames(endpoint.parameters, where, problems);
@@ -66,6 +68,7 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
     };
     const callerIdNumber = lookup('origination_caller_id_number') ?? lookup('effective_caller_id_number');
     const callerIdName = lookup('origination_caller_id_name') ?? lookup('effective_caller_id_name');
+    const privacy = checked(lookup, 'origination_privacy', problems);
     return {
       endpointIndex,
       endpoint,
@@ -73,6 +76,7 @@ export function planBridge(request: BridgeRequest, channel: (name: string) => st
       delaySeconds: number('leg_delay_start') ?? 0,
       ...(callerIdNumber && { callerIdNumber: callerIdNumber.value }),
       ...(callerIdName && { callerIdName: callerIdName.value }),
+      privacy: privacy === undefined ? callerPrivacy : originationPrivacy(privacy),
       headers: headersOf([request.exportedVariables, request.parameters, endpoint.parameters]),
       ignoreEarlyMedia: booleanOf(checked(lookup, 'ignore_early_media', problems) ?? 'false') ?? false,
       variables: { ...request.exportedVariables, ...request.parameters, ...endpoint.parameters },
@@ -146,6 +150,12 @@ function headersOf(layers: readonly Record<string, string>[]): Record<string, st
     }
   }
   return headers;
+}
+
+/** The caller's own request for privacy, as its channel variables hold it (a schema may have changed them). */
+function channelPrivacy(channel: (name: string) => string | undefined): CallerPrivacy {
+  const flag = (name: string) => booleanOf(channel(name) ?? '') ?? false;
+  return { hideName: flag('privacy_hide_name'), hideNumber: flag('privacy_hide_number') };
 }
 
 /** Made out here: a closure in planBridge would keep its whole scope (the request among it) for as long as the bridge lasts. */

@@ -1,4 +1,5 @@
 import type { InbandDetection, MessageOptions, MessageRecording, PlayItem, PlayResult, RecordingOptions, RecordingSummary } from '../media/media-engine.js';
+import type { CallerPrivacy } from './caller-privacy.js';
 import type { CallEndedBy } from './call-end.js';
 import type { HangupCause } from './hangup-cause.js';
 import type { Continuation } from './continuation.js';
@@ -175,6 +176,8 @@ export interface BridgeLeg {
   /** The caller ID the schema set for this leg; absent: the adapter's own (the caller's, a gateway's). */
   callerIdNumber?: string;
   callerIdName?: string;
+  /** What of the caller ID the new leg must not show (`origination_privacy`, else the caller's `privacy_hide_*`). */
+  privacy: CallerPrivacy;
   /** Extra headers for the new leg (`sip_h_X-Name=value`). */
   headers: Record<string, string>;
   /** Ringing instead of the target's early media (`ignore_early_media=true`). */

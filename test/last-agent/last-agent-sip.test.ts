@@ -125,17 +125,22 @@ describe('lastAgent over SIP', { concurrency: true }, () => {
       formats.forEach((format, index) => assert.match(results[index].notes, new RegExp(`is customer \\+380671234567`), format));
     }));
 
-  it('a carrier that withholds From (anonymous) but asserts the number (P-Asserted-Identity) reaches 101', () =>
+  it('a carrier that withholds From (anonymous) but asserts the number (P-Asserted-Identity) reaches 101, who is shown an anonymous caller', () =>
     withOffice(async (office) => {
       const { server } = office;
       const phone101 = await registerPhone(server, '101');
       await agentCallsCustomer(office);
       const agent = await phoneAnswers(phone101, 'answer-uas.xml', { pauseMs: 200 });
       const customer = customerCalls(server, `+380${CUSTOMER.slice(1)}`, PUBLIC_NUMBER, { pauseMs: 300, withheldFrom: 'anonymous' });
-      await settled([agent, customer], () => allOk({ customer, agent }));
+      const results = await settled([agent, customer], () => allOk({ customer, agent }));
       const [result] = office.results();
       assert.deepEqual([result.last_agent, result.last_agent_result], ['101', 'answered']);
       assert.match(result.notes, /is customer \+380671234567/);
+      // The caller withheld its number (CLIR): the router routes on the asserted one, the agent's phone is not shown it.
+      const invite = received(results.agent, /^INVITE /)[0];
+      assert.match(header(invite, 'From') ?? '', /^"Anonymous" <sip:anonymous@anonymous\.invalid>/);
+      assert.equal(header(invite, 'Privacy'), 'id');
+      assert.equal(header(invite, 'P-Asserted-Identity'), undefined, 'a phone is not trusted with the number');
     }));
 
   it('an anonymous caller is not looked up: "not found", and the overflow (100) takes the call; 101 is not rung', () =>

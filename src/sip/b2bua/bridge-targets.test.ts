@@ -238,3 +238,24 @@ test('a sipUri endpoint that is not a SIP URI is INVALID_NUMBER_FORMAT', async (
   const { ctx } = context();
   assert.equal(await causeOf(ctx, bridge([{ type: 'sipUri', name: '', dialString: 'tel:+380441234567' }])), 'INVALID_NUMBER_FORMAT');
 });
+
+test("a hidden caller ID (CLIR): a phone gets an anonymous From and Privacy: id, a gateway the number as well in P-Asserted-Identity; the schema's own header wins", async () => {
+  const { ctx } = context({ gateways: { carrier: {} } });
+  const hidden = { origination_privacy: 'hide_name:hide_number' };
+  const [phone] = await forksOf(ctx, bridge([{ name: '102', parameters: hidden }]));
+  assert.equal(phone.target.from, '"Anonymous" <sip:anonymous@anonymous.invalid>');
+  assert.deepEqual(phone.target.headers, { Privacy: 'id' });
+  assert.equal(phone.callerIdNumber, '100', 'its CDR still names the caller');
+
+  const [gateway] = await forksOf(ctx, bridge([{ type: 'gateway', name: 'carrier', dialString: '0501112233', parameters: hidden }]));
+  assert.equal(gateway.target.from, '"Anonymous" <sip:anonymous@anonymous.invalid>');
+  assert.deepEqual(gateway.target.headers, { Privacy: 'id', 'P-Asserted-Identity': '<sip:100@198.51.100.1>' });
+
+  const [nameOnly] = await forksOf(ctx, bridge([{ name: '102', parameters: { origination_privacy: 'hide_name', 'sip_h_Privacy': 'none' } }]));
+  assert.equal(nameOnly.target.from, '"Anonymous" <sip:100@example.com>');
+  assert.deepEqual(nameOnly.target.headers, { Privacy: 'none' });
+
+  const [shown] = await forksOf(ctx, bridge([{ name: '102' }]));
+  assert.equal(shown.target.from, '"Agent 100" <sip:100@example.com>');
+  assert.deepEqual(shown.target.headers, {});
+});

@@ -7,6 +7,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { BridgeEndpoint, BridgeLeg } from '../../call/call.js';
+import type { CallerPrivacy } from '../../call/caller-privacy.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
 import type { GatewaySettings } from '../settings.js';
 import type { Directory } from '../../directory/directory.js';
@@ -72,7 +73,6 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
   const callerIdNumber = leg.callerIdNumber ?? context.callerIdNumber;
   const callerIdName = leg.callerIdName ?? context.callerIdName;
   const fail = (cause: HangupCause, reason: string): ResolvedEndpoint => ({ endpointIndex, cause, reason });
-  const from = (host: string) => callerAddress(callerIdNumber, callerIdName, host);
   const fork = (target: Omit<OutboundTarget, 'maxForwards' | 'headers' | 'from'> & { fromHost: string }, extra: Pick<Fork, 'kind' | 'domain' | 'userId' | 'binding' | 'destinationNumber'>): Fork => ({
     endpointIndex,
     leg,
@@ -82,9 +82,9 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
       alternatives: target.alternatives,
       to: target.to,
       credentials: target.credentials,
-      from: from(target.fromHost),
+      from: presentedCaller(callerIdNumber, callerIdName, target.fromHost, leg.privacy),
       maxForwards: context.maxForwards,
-      headers: safeHeaders(leg.headers),
+      headers: safeHeaders({ ...privacyHeaders(leg.privacy, extra.kind === 'gateway' ? callerIdNumber : undefined, target.fromHost), ...leg.headers }),
     },
     ...extra,
     callerIdNumber,
@@ -129,8 +129,10 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
       );
       // The gateway's caller ID is the default for calls through it; one the schema sets for the leg wins.
       if (gatewayCallerId && leg.callerIdNumber === undefined) {
+        const host = context.localHost(gateway.destination);
         resolved.callerIdNumber = gatewayCallerId;
-        resolved.target.from = callerAddress(gatewayCallerId, undefined, context.localHost(gateway.destination));
+        resolved.target.from = presentedCaller(gatewayCallerId, undefined, host, leg.privacy);
+        resolved.target.headers = safeHeaders({ ...privacyHeaders(leg.privacy, gatewayCallerId, host), ...leg.headers });
       }
       return { endpointIndex, forks: [resolved] };
     }
@@ -162,6 +164,26 @@ export async function resolveEndpoint(context: TargetContext, leg: BridgeLeg): P
 /** Kept for the leg's length, so made flat: formatting leaves a tree of its pieces, several times its size. */
 function callerAddress(number: string, name: string | undefined, host: string): string {
   return ownedText(formatNameAddr({ ...(name ? { displayName: name } : {}), uri: sipUri(number || undefined, host), params: new Map() }));
+}
+
+/**
+ * The From a leg presents: the caller, or what privacy leaves of it — RFC
+ * 3323's anonymous URI for a hidden number, "Anonymous" for a hidden name.
+ */
+function presentedCaller(number: string, name: string | undefined, host: string, privacy: CallerPrivacy): string {
+  if (!privacy.hideName && !privacy.hideNumber) return callerAddress(number, name, host);
+  return callerAddress(privacy.hideNumber ? 'anonymous' : number, privacy.hideName ? 'Anonymous' : name, privacy.hideNumber ? 'anonymous.invalid' : host);
+}
+
+/**
+ * A hidden caller ID travels with `Privacy: id` (RFC 3325). A gateway is
+ * trusted (it is configured, and carriers need the number to route, bill
+ * and reach emergency services): it gets the number in P-Asserted-Identity;
+ * a phone or a bare SIP URI does not. A header the schema sets wins.
+ */
+function privacyHeaders(privacy: CallerPrivacy, trustedNumber: string | undefined, host: string): Record<string, string> {
+  if (!privacy.hideName && !privacy.hideNumber) return {};
+  return { Privacy: 'id', ...(trustedNumber ? { 'P-Asserted-Identity': `<${formatUri(sipUri(trustedNumber, host))}>` } : {}) };
 }
 
 /** Header values come from schemas and callers: CR, LF and NUL never reach the wire. */

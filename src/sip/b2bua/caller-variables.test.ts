@@ -149,3 +149,12 @@ test('asserted identities from a phone or an unknown peer are not trusted; one t
   assert.equal(broken.caller_id_number, '100');
   assert.equal(broken.sip_cid_type, undefined);
 });
+
+test('caller ID privacy (CLIR): Privacy: id or an anonymous From hide both; a carrier\'s Remote-Party-ID privacy=name only the name', () => {
+  const hidden = (variables: Record<string, string>) => [variables.privacy_hide_name, variables.privacy_hide_number];
+  assert.deepEqual(hidden(variablesOf(invite({ extra: 'Privacy: id;critical\n' }), USER)), ['true', 'true'], 'a phone asks to withhold its number');
+  assert.deepEqual(hidden(variablesOf(invite({ from: '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=f1', extra: 'P-Asserted-Identity: <sip:+380671234567@carrier.example>\n' }), CARRIER)), ['true', 'true']);
+  assert.deepEqual(hidden(variablesOf(invite({ extra: 'Remote-Party-ID: "Ann" <sip:0671234567@carrier.example>;party=calling;privacy=name\n' }), CARRIER)), ['true', undefined]);
+  assert.deepEqual(hidden(variablesOf(invite({ extra: 'Privacy: none\n' }), USER)), [undefined, undefined]);
+  assert.deepEqual(hidden(variablesOf(invite(), USER)), [undefined, undefined]);
+});

@@ -7,6 +7,7 @@
  */
 import { displayHeaderName, ownedText, parseNameAddr, type NameAddr, type SipRequest } from '../message/index.js';
 import type { Source } from '../transport/index.js';
+import type { CallerPrivacy } from '../../call/caller-privacy.js';
 import type { CallOrigin } from '../../call/origin.js';
 
 /** Headers that describe the hop or the transaction, or carry credentials: not the caller's data. */
@@ -46,6 +47,9 @@ export function callerVariables({ request, source, from, to, origin }: CallerFac
     sip_network_port: String(source.port),
     sip_transport: source.transport,
   };
+  const privacy = requestedPrivacy(request, from, asserted.remoteParty);
+  if (privacy.hideName) variables.privacy_hide_name = 'true';
+  if (privacy.hideNumber) variables.privacy_hide_number = 'true';
   if (identity) variables.sip_cid_type = identity === asserted.remoteParty ? 'rpid' : 'pid';
   const assertedUser = asserted.asserted && userOf(asserted.asserted);
   if (assertedUser) variables['sip_P-Asserted-Identity'] = assertedUser;
@@ -92,6 +96,20 @@ function assertedIdentities(request: SipRequest): AssertedIdentities {
     return parsed?.ok && userOf(parsed.value) ? parsed.value : undefined;
   };
   return { remoteParty: read('remote-party-id'), asserted: read('p-asserted-identity'), preferred: read('p-preferred-identity') };
+}
+
+/**
+ * Whether the caller asked that its name or number be withheld (CLIR), the
+ * ways FreeSWITCH recognises: `Privacy: id` (RFC 3325), an anonymous From
+ * (RFC 3323 §4.1.1.3), or a carrier's Remote-Party-ID `privacy=full|name|uri`.
+ */
+function requestedPrivacy(request: SipRequest, from: NameAddr, remoteParty: NameAddr | undefined): CallerPrivacy {
+  const privacy = (request.headers.get('privacy') ?? '').toLowerCase().split(/[;,]/).map((value) => value.trim());
+  if (privacy.includes('id') || from.uri.user?.toLowerCase() === 'anonymous' || from.uri.host.toLowerCase() === 'anonymous.invalid') {
+    return { hideName: true, hideNumber: true };
+  }
+  const partyPrivacy = remoteParty?.params.get('privacy')?.toLowerCase();
+  return { hideName: partyPrivacy === 'full' || partyPrivacy === 'name', hideNumber: partyPrivacy === 'full' || partyPrivacy === 'uri' };
 }
 
 /** `+15551234567;npdi;rn=+15550000000` → `+15551234567`: the number without the parameters a telephone-subscriber user carries. */

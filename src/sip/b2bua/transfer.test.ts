@@ -93,7 +93,7 @@ describe('what a transfer leaves on the call', () => {
   });
 
   it('the legs of later bridges carry Referred-By unless the schema set one', () => {
-    const leg = (headers: Record<string, string>) => ({ endpointIndex: 0, endpoint: { type: 'user' as const, name: '103', parameters: {} }, timeoutSeconds: 30, delaySeconds: 0, headers, ignoreEarlyMedia: false, variables: {} });
+    const leg = (headers: Record<string, string>) => ({ endpointIndex: 0, endpoint: { type: 'user' as const, name: '103', parameters: {} }, timeoutSeconds: 30, delaySeconds: 0, headers, ignoreEarlyMedia: false, privacy: { hideName: false, hideNumber: false }, variables: {} });
     const plan: BridgePlan = { groups: [[leg({}), leg({ 'Referred-By': '<sip:schema@example.com>' })]], codecs: [] };
     assert.deepEqual(
       referredLegs(plan, '<sip:102@example.com>').groups[0].map((planned) => planned.headers['Referred-By']),
