@@ -53,7 +53,11 @@ export async function startTestRouter(options: TestRouterOptions = {}): Promise<
       listen: { address: '127.0.0.1', port: 0 },
       registration: { minExpires: 1 },
       auth: { algorithms: ['MD5'], ...options.auth },
+      // Load shedding is for a router on its own machine: on a machine busy with other test files, datagrams wait in
+      // the queue and the event loop lags past its limits, and a test's calls would be refused with 503. The
+      // admission tests set their own limits.
       ...options.sip,
+      calls: { maxEventLoopLagMs: 0, maxReceiveQueueMs: 0, ...(options.sip?.calls as Record<string, unknown> | undefined) },
     },
     http: { address: '127.0.0.1', port: 0, ...options.http },
     media: { rtpPorts: rtpPortsOfThisProcess() },
