@@ -1,7 +1,8 @@
 /**
  * baresip, the Debian softphone, registered as 101 as the README tells,
  * dials the voicemail of 100 and speaks a 700 Hz tone (aufile) until it
- * hangs up: the message in 100's mailbox names 101 and holds the tone.
+ * hangs up: the message in 100's mailbox names 101 and holds the tone —
+ * over plain RTP, and over SRTP keyed by SDES, which it then insists on.
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -20,14 +21,14 @@ import { dominantFrequency } from '../support/media/rtp-peer.js';
 const VOICE_HZ = 700;
 const PHONE_MS = 20_000;
 
-test('baresip leaves a voicemail: the message names the caller and holds its voice', async () => {
+for (const srtp of [false, true]) test(`baresip leaves a voicemail${srtp ? ' over SRTP (RTP/SAVP, SDES), its media encryption mandatory' : ''}: the message names the caller and holds its voice`, async () => {
   const server = await startTestRouter({
     routes: { default: [{ name: 'voicemail of 100', pattern: '^555$', schema: [{ voicemail: { user: '100', skip_greeting: true, skip_instructions: true } }] }] },
   });
   let phone: Softphone | undefined;
   try {
     const say = Int16Array.from({ length: 8000 * 30 }, (_, n) => Math.round(8000 * Math.sin((2 * Math.PI * VOICE_HZ * n) / 8000)));
-    phone = await startBaresip({ ...account('101'), routerPort: server.udpPort }, say);
+    phone = await startBaresip({ ...account('101'), routerPort: server.udpPort }, say, { srtp });
     assert.equal(await waitForState(server, '101', 'onhook', PHONE_MS), 'onhook', '101 registered');
     await phone.dial('555');
     assert.equal(await waitForState(server, '101', 'isbusy', PHONE_MS), 'isbusy', 'the router answered 101');

@@ -4,7 +4,7 @@
  * runs it on a worker thread (media-worker.ts) or, for tests, in-process;
  * either way callers reach it through MediaCoreApi.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { MessagePort } from 'node:worker_threads';
 import { SamplesSource, SequenceSource, SilenceSource, type AudioSource } from '../audio/source.js';
@@ -17,6 +17,7 @@ import { TelephoneEventSender } from '../dtmf/telephone-event.js';
 import type { InbandDetection, PlayItem, PlayResult, SessionStats } from '../media-engine.js';
 import { PTIME_MS } from '../codec.js';
 import { PortPool } from '../rtp/port-pool.js';
+import { MASTER_KEY_BYTES } from '../rtp/srtp.js';
 import { answerOffer, createOffer, readAnswer, type LocalEndpoint } from '../sdp/offer-answer.js';
 import type { MediaSettings } from '../settings.js';
 import { RtpSession } from '../session/rtp-session.js';
@@ -275,7 +276,7 @@ export class MediaCore implements MediaCoreApi {
   }
 
   #endpoint(port: number): LocalEndpoint {
-    return { address: this.#advertised, port, sessionId: String(Date.now()), sessionVersion: 1 };
+    return { address: this.#advertised, port, sessionId: String(Date.now()), sessionVersion: 1, srtpKey: randomBytes(MASTER_KEY_BYTES).toString('base64') };
   }
 
   #get(sessionId: string): { session: RtpSession; endpoint: LocalEndpoint; tick: (missed: number) => void } {

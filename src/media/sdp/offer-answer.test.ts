@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { answerOffer, createOffer, offersHold, readAnswer, type LocalEndpoint } from './offer-answer.js';
 
-const LOCAL: LocalEndpoint = { address: '192.0.2.10', port: 20000, sessionId: '42', sessionVersion: 1 };
+const LOCAL: LocalEndpoint = { address: '192.0.2.10', port: 20000, sessionId: '42', sessionVersion: 1, srtpKey: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwd' };
 
 function offer(mLine: string, attributes: string[] = [], connection = '198.51.100.7'): string {
   return ['v=0', 'o=phone 1 1 IN IP4 198.51.100.7', 's=-', `c=IN IP4 ${connection}`, 't=0 0', mLine, ...attributes, ''].join('\r\n');
@@ -93,4 +93,28 @@ test('addresses we cannot send to are SDP errors, not crashes later', () => {
   assert.throws(() => answerOffer(offer('m=audio 4000 RTP/AVP 0', [], 'phone.example'), LOCAL), /phone\.example is not an IPv4 address/);
   assert.throws(() => answerOffer(offer('m=audio 4000 RTP/AVP 0').replace('c=IN IP4 198.51.100.7', 'c=IN IP6 ::1'), LOCAL), /not an IPv4 address/);
   assert.throws(() => answerOffer(offer('m=audio 70000 RTP/AVP 0'), LOCAL), /port 70000 is not a UDP port/);
+});
+
+test('RTP/SAVP keyed by SDES: the first crypto line we can use is answered with its tag, its suite and our key; none usable is refused', () => {
+  const theirKey = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+  const outcome = answerOffer(
+    offer('m=audio 4000 RTP/SAVP 0 101', [
+      'a=rtpmap:101 telephone-event/8000',
+      'a=crypto:1 AES_256_CM_HMAC_SHA1_80 inline:d0RmdmcmVCspeEc3QGZiNWpVLFJhQX1cfHAwJSoj|2^20',
+      `a=crypto:2 AES_CM_128_HMAC_SHA1_80 inline:${theirKey}|2^20|1:4`,
+      `a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:${theirKey}|2^31`,
+    ]),
+    LOCAL,
+  );
+  assert.equal(outcome.kind, 'answer');
+  if (outcome.kind !== 'answer') return;
+  assert.deepEqual(outcome.media.srtp, { tag: 3, suite: 'AES_CM_128_HMAC_SHA1_32', theirKey, ourKey: LOCAL.srtpKey }, 'a 256-bit suite and an MKI are passed over');
+  assert.match(outcome.sdp, /^m=audio 20000 RTP\/SAVP 0 101\r$/m);
+  assert.match(outcome.sdp, new RegExp(`^a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:${LOCAL.srtpKey}\\r$`, 'm'));
+
+  const refused = answerOffer(offer('m=audio 4000 RTP/SAVP 0', [`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${theirKey}|2^20|1:4`]), LOCAL);
+  assert.equal(refused.kind, 'not-acceptable');
+  assert.match(refused.kind === 'not-acceptable' ? refused.reason : '', /no crypto line we can use/);
+  const plain = answerOffer(offer('m=audio 4000 RTP/AVP 0'), LOCAL);
+  assert.ok(plain.kind === 'answer' && !/crypto|SAVP/.test(plain.sdp) && plain.media.srtp === undefined, 'plain RTP stays plain');
 });

@@ -1,12 +1,14 @@
 /**
  * SDP offer/answer (RFC 3264) for one audio stream: PCMU or PCMA at 20 ms and
- * RFC 4733 telephone-event. We answer with the offerer's most preferred codec
- * we speak; an offer without one is refused (the signalling answers 488).
+ * RFC 4733 telephone-event, over RTP/AVP or SRTP keyed by SDES (RTP/SAVP,
+ * sdes.ts). We answer with the offerer's most preferred codec we speak; an
+ * offer without one is refused (the signalling answers 488).
  */
 import { isIP } from 'node:net';
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
 import { CODECS, isCodecName, PTIME_MS, SAMPLE_RATE, STATIC_PAYLOAD_TYPES, type CodecName } from '../codec.js';
+import { agreeCrypto, cryptoLine, isSecureProfile, type SrtpAgreement } from './sdes.js';
 
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -21,6 +23,8 @@ export interface NegotiatedMedia {
   remotePort: number;
   /** Our direction: whether we may send and whether the peer will send. */
   direction: Direction;
+  /** SRTP's suite and keys, when the stream is RTP/SAVP. */
+  srtp?: SrtpAgreement;
 }
 
 /** Our side of a session: the address and port we advertise, and the o= line's identity. */
@@ -30,6 +34,8 @@ export interface LocalEndpoint {
   sessionId: string;
   /** Incremented by the caller whenever our description changes (RFC 3264 §8). */
   sessionVersion: number;
+  /** The SRTP master key and salt we send with (base64, 30 bytes), should the peer offer RTP/SAVP. */
+  srtpKey: string;
 }
 
 export type AnswerOutcome =
@@ -58,8 +64,14 @@ export function answerOffer(offerText: string, local: LocalEndpoint): AnswerOutc
   let reason = 'the offer has no audio stream';
   offer.media.forEach((stream, index) => {
     if (accepted || stream.type !== 'audio' || stream.port === 0) return;
-    if (!/^RTP\/AVP$/i.test(stream.protocol)) {
-      reason = `the audio stream uses ${stream.protocol}; only RTP/AVP is supported`;
+    const secure = isSecureProfile(stream.protocol);
+    if (!secure && !/^RTP\/AVP$/i.test(stream.protocol)) {
+      reason = `the audio stream uses ${stream.protocol}; only RTP/AVP and RTP/SAVP (SDES) are supported`;
+      return;
+    }
+    const srtp = secure ? agreeCrypto(stream, local.srtpKey) : undefined;
+    if (secure && !srtp) {
+      reason = 'the RTP/SAVP stream offers no crypto line we can use (AES_CM_128_HMAC_SHA1_80 or _32, one inline key, no MKI)';
       return;
     }
     const codec = preferredCodec(stream);
@@ -76,6 +88,7 @@ export function answerOffer(offerText: string, local: LocalEndpoint): AnswerOutc
         remoteAddress: remote,
         remotePort: stream.port,
         direction: answerDirection(offerDirection(offer, stream, remote)),
+        ...(srtp && { srtp }),
       },
     };
   });
@@ -205,12 +218,13 @@ function audioDescription(port: number, media: NegotiatedMedia): MediaDescriptio
   return {
     type: 'audio',
     port,
-    protocol: 'RTP/AVP',
+    protocol: media.srtp ? 'RTP/SAVP' : 'RTP/AVP',
     payloads: rtp.map((mapping) => mapping.payload).join(' '),
     rtp,
     fmtp,
     ptime: PTIME_MS,
     direction: media.direction,
+    ...(media.srtp && { crypto: [cryptoLine(media.srtp)] }),
   };
 }
 

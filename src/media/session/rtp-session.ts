@@ -22,6 +22,7 @@ import { hasHeaderRoom, looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, 
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
 import type { RelayPeer } from './relay-peer.js';
 import { SourceLatch } from './source-latch.js';
+import { SrtpStreams } from './srtp-streams.js';
 import { TxStream } from './tx-stream.js';
 
 const RTCP_INTERVAL_SLOTS = 250;
@@ -42,6 +43,7 @@ interface Playing {
 export class RtpSession implements RelayPeer {
   readonly tx = new TxStream();
   #media: NegotiatedMedia | undefined;
+  readonly #srtp = new SrtpStreams();
   readonly #source = new SourceLatch();
   #failedPackets = 0;
   #remoteSsrc: number | undefined;
@@ -96,6 +98,7 @@ export class RtpSession implements RelayPeer {
   /** New negotiated parameters (answer, re-INVITE): a new peer address means latching again. */
   negotiate(media: NegotiatedMedia): void {
     const moved = !this.#media || media.remoteAddress !== this.#media.remoteAddress || media.remotePort !== this.#media.remotePort;
+    this.#srtp.rekey(media.srtp);
     this.#media = media;
     if (moved) {
       this.#source.expect(media.remoteAddress === '0.0.0.0' ? undefined : { address: media.remoteAddress, port: media.remotePort });
@@ -335,7 +338,7 @@ export class RtpSession implements RelayPeer {
 
   #transmit(datagram: Buffer): void {
     const remote = this.#source.remote!;
-    this.sockets.rtp.send(datagram, remote.port, remote.address);
+    this.sockets.rtp.send(this.#srtp.outgoingRtp(datagram), remote.port, remote.address);
   }
 
   #sendRtcp(): void {
@@ -348,12 +351,18 @@ export class RtpSession implements RelayPeer {
       this.#receiveStats.report(),
       Date.now(),
     );
-    this.sockets.rtcp.send(report, remote.port + 1, remote.address);
+    this.sockets.rtcp.send(this.#srtp.outgoingRtcp(report), remote.port + 1, remote.address);
   }
 
   #receive(datagram: Buffer, from: RemoteInfo): void {
     if (looksLikeRtcp(datagram)) return;
-    const packet = parseRtp(datagram);
+    // Before the source latch: only a packet that authenticates may move where we send.
+    const plain = this.#srtp.incomingRtp(datagram);
+    if (!plain) {
+      this.#failedPackets += 1;
+      return;
+    }
+    const packet = parseRtp(plain);
     const media = this.#media;
     if (!packet || !media) return;
     if (!this.#source.accept(from, this.#slotCount)) return;

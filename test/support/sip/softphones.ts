@@ -70,15 +70,18 @@ export interface Baresip extends Softphone {
   transfer(uri: string): Promise<void>;
 }
 
-/** baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default). */
-export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30)): Promise<Baresip> {
+/**
+ * baresip, answering every call at once; in a call it says `speech` (8 kHz samples; 30 s of silence by default).
+ * `srtp`: its media only as SRTP keyed by SDES (RTP/SAVP with a=crypto, its `srtp` module's `srtp-mand`).
+ */
+export async function startBaresip(account: PhoneAccount, speech: Int16Array = new Int16Array(8000 * 30), options: { srtp?: boolean } = {}): Promise<Baresip> {
   const consolePort = await freeUdpPort();
   const { close } = await launchBaresip(account, {
     say: speech,
-    modules: ['cons.so'],
+    modules: ['cons.so', ...(options.srtp ? ['srtp.so'] : [])],
     appModules: ['menu.so'],
     lines: [`cons_listen 127.0.0.1:${consolePort}`],
-    accountParams: ';answermode=auto;audio_codecs=PCMU,PCMA',
+    accountParams: `;answermode=auto;audio_codecs=PCMU,PCMA${options.srtp ? ';mediaenc=srtp-mand' : ''}`,
   });
   const command = async (line: string) => {
     const socket = createSocket('udp4');
