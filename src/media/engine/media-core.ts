@@ -130,13 +130,14 @@ export class MediaCore implements MediaCoreApi {
   }
 
   async acceptAnswer(sessionId: string, answerSdp: string): Promise<void> {
-    this.#get(sessionId).session.negotiate(readAnswer(answerSdp));
+    const entry = this.#get(sessionId);
+    entry.session.negotiate(readAnswer(answerSdp, entry.endpoint));
   }
 
   async reoffer(sessionId: string): Promise<string> {
     const entry = this.#get(sessionId);
     entry.endpoint.sessionVersion += 1;
-    return createOffer(entry.endpoint);
+    return createOffer(entry.endpoint, 'sendrecv', entry.session.media?.srtp);
   }
 
   async update(sessionId: string, offerSdp: string): Promise<{ kind: 'answered'; sdp: string } | { kind: 'not-acceptable'; reason: string }> {

@@ -73,7 +73,7 @@ test('our offer lists PCMU, PCMA and telephone-event; the answer to it is read b
   const ours = createOffer(LOCAL);
   assert.match(ours, /^m=audio 20000 RTP\/AVP 0 8 101\r$/m);
   const answer = offer('m=audio 6000 RTP/AVP 8 101', ['a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000']);
-  assert.deepEqual(readAnswer(answer), {
+  assert.deepEqual(readAnswer(answer, LOCAL), {
     codec: 'PCMA',
     payloadType: 8,
     telephoneEventPayloadType: 101,
@@ -81,7 +81,7 @@ test('our offer lists PCMU, PCMA and telephone-event; the answer to it is read b
     remotePort: 6000,
     direction: 'sendrecv',
   });
-  assert.throws(() => readAnswer(offer('m=audio 0 RTP/AVP 0')), /no audio stream/);
+  assert.throws(() => readAnswer(offer('m=audio 0 RTP/AVP 0'), LOCAL), /no audio stream/);
 });
 
 test('an SDP without m= lines or c= lines is an error naming what is missing', () => {
@@ -117,4 +117,15 @@ test('RTP/SAVP keyed by SDES: the first crypto line we can use is answered with 
   assert.match(refused.kind === 'not-acceptable' ? refused.reason : '', /no crypto line we can use/);
   const plain = answerOffer(offer('m=audio 4000 RTP/AVP 0'), LOCAL);
   assert.ok(plain.kind === 'answer' && !/crypto|SAVP/.test(plain.sdp) && plain.media.srtp === undefined, 'plain RTP stays plain');
+});
+
+test('a stream that is SRTP offered anew (a re-INVITE without SDP) stays SRTP: same suite and tag, our key; the answer gives us theirs', () => {
+  const theirKey = 'WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz';
+  const agreement = { tag: 3, suite: 'AES_CM_128_HMAC_SHA1_32' as const, theirKey, ourKey: LOCAL.srtpKey };
+  const ours = createOffer(LOCAL, 'sendrecv', agreement);
+  assert.match(ours, /^m=audio 20000 RTP\/SAVP 0 8 101\r$/m);
+  assert.match(ours, new RegExp(`^a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:${LOCAL.srtpKey}\\r$`, 'm'));
+  const answer = offer('m=audio 6000 RTP/SAVP 0', [`a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:${theirKey}`]);
+  assert.deepEqual(readAnswer(answer, LOCAL).srtp, agreement);
+  assert.throws(() => readAnswer(offer('m=audio 6000 RTP/SAVP 0'), LOCAL), /without a crypto line we can use/);
 });

@@ -100,12 +100,17 @@ export function answerOffer(offerText: string, local: LocalEndpoint): AnswerOutc
   return { kind: 'answer', sdp: writeSession(local, media), media: chosen.media };
 }
 
-/** Our offer (for a leg we call): PCMU and PCMA, and telephone-event. */
-export function createOffer(local: LocalEndpoint, direction: Direction = 'sendrecv'): string {
+/**
+ * Our offer: PCMU and PCMA, and telephone-event — plain RTP for a leg we
+ * call; SRTP with `srtp`'s suite and tag again when a stream that is SRTP is
+ * offered anew (a re-INVITE without SDP), so a peer that insists on it keeps it.
+ */
+export function createOffer(local: LocalEndpoint, direction: Direction = 'sendrecv', srtp?: SrtpAgreement): string {
   const stream: MediaDescription = {
     type: 'audio',
     port: local.port,
-    protocol: 'RTP/AVP',
+    protocol: srtp ? 'RTP/SAVP' : 'RTP/AVP',
+    ...(srtp && { crypto: [cryptoLine({ ...srtp, ourKey: local.srtpKey })] }),
     payloads: [...CODECS.map((codec) => STATIC_PAYLOAD_TYPES[codec]), TELEPHONE_EVENT_PAYLOAD_TYPE].join(' '),
     rtp: [
       ...CODECS.map((codec) => ({ payload: STATIC_PAYLOAD_TYPES[codec], codec, rate: SAMPLE_RATE })),
@@ -118,13 +123,15 @@ export function createOffer(local: LocalEndpoint, direction: Direction = 'sendre
   return writeSession(local, [stream]);
 }
 
-/** Reads the peer's answer to our offer (the first audio stream it accepted). */
-export function readAnswer(answerText: string, ourDirection: Direction = 'sendrecv'): NegotiatedMedia {
+/** Reads the peer's answer to our offer (the first audio stream it accepted); `local`'s key is ours should it answer SRTP. */
+export function readAnswer(answerText: string, local: Pick<LocalEndpoint, 'srtpKey'>, ourDirection: Direction = 'sendrecv'): NegotiatedMedia {
   const answer = parseSdp(answerText);
   const stream = answer.media.find((candidate) => candidate.type === 'audio' && candidate.port !== 0);
   if (!stream) throw new SdpError('the answer accepts no audio stream');
   const codec = preferredCodec(stream);
   if (!codec) throw new SdpError(`the answer's formats (${stream.payloads ?? ''}) include neither PCMU nor PCMA`);
+  const srtp = isSecureProfile(stream.protocol) ? agreeCrypto(stream, local.srtpKey) : undefined;
+  if (isSecureProfile(stream.protocol) && !srtp) throw new SdpError('the answer is RTP/SAVP without a crypto line we can use');
   const remote = streamAddress(answer, stream);
   const theirs = answerDirection(offerDirection(answer, stream, remote));
   return {
@@ -133,6 +140,7 @@ export function readAnswer(answerText: string, ourDirection: Direction = 'sendre
     remoteAddress: remote,
     remotePort: stream.port,
     direction: intersect(ourDirection, theirs),
+    ...(srtp && { srtp }),
   };
 }
 
