@@ -2,7 +2,8 @@
 import type { FieldType } from './mapping.js';
 import type { Located } from './import-entries.js';
 import type { NumberPlans } from './sqlite/customer-numbers.js';
-import type { PreparedRow, WriteLimits } from './sqlite/prepared-row.js';
+import type { PackedRows } from './sqlite/packed-rows.js';
+import type { WriteLimits } from './sqlite/prepared-row.js';
 
 export interface ImportWorkerData {
   path: string;
@@ -16,10 +17,27 @@ export interface ImportWorkerData {
   rowsAhead: number;
 }
 
-/** An entry read: its row, or why it has none. */
-export type PreparedEntry = { where: Located; row: PreparedRow } | { where: Located; reason: string };
+/** Entries read that have no row, and why. */
+export interface RefusedEntry {
+  where: Located;
+  reason: string;
+}
 
-export type FromImportWorker = { type: 'entries'; entries: PreparedEntry[]; bytesRead: number } | { type: 'end' };
+/**
+ * Entries read, in the file's order: the rows (./sqlite/packed-rows.ts) with each one's line or element, and the
+ * entries refused before they became rows.
+ */
+export interface ImportEntries {
+  type: 'entries';
+  rows: PackedRows;
+  /** Each row's line (NDJSON, a single JSON object) or element (a JSON array), as `unit` says. */
+  rowPlaces: number[];
+  unit: 'line' | 'element';
+  refused: RefusedEntry[];
+  bytesRead: number;
+}
+
+export type FromImportWorker = ImportEntries | { type: 'end' };
 
 /** More rows the thread may send. */
 export interface ImportCredit {

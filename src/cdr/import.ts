@@ -17,7 +17,7 @@ import { startWorkerThread } from '../worker-thread.js';
 import type { Located } from './import-entries.js';
 import type { FromImportWorker, ImportCredit, ImportWorkerData } from './import-protocol.js';
 import type { SqliteCdrStore } from './sqlite/store.js';
-import type { PreparedRow } from './sqlite/prepared-row.js';
+import { unpackRows } from './sqlite/packed-rows.js';
 
 export interface ImportError {
   /** 1-based line of an NDJSON file. */
@@ -108,14 +108,11 @@ export async function importCdrFile(
     for await (const [message] of on(reader, 'message', { signal: lost.signal }) as AsyncIterableIterator<[FromImportWorker]>) {
       if (message.type === 'end') break;
       bytesRead = message.bytesRead;
-      const rows: { row: PreparedRow; where: Located }[] = [];
-      for (const entry of message.entries) {
-        if ('reason' in entry) fail(entry.where, entry.reason);
-        else rows.push(entry);
-      }
-      transaction.write(rows.map((entry) => entry.row)).forEach((outcome, index) => {
+      for (const refused of message.refused) fail(refused.where, refused.reason);
+      const rows = unpackRows(message.rows);
+      transaction.write(rows).forEach((outcome, index) => {
         if (outcome.ok) written++;
-        else fail(rows[index].where, `${outcome.type}: ${outcome.reason}`);
+        else fail({ [message.unit]: message.rowPlaces[index] } as Located, `${outcome.type}: ${outcome.reason}`);
       });
       reader.postMessage({ rows: rows.length } satisfies ImportCredit);
       uncommitted += rows.length;

@@ -106,6 +106,8 @@ export interface LaneOptions {
   pipelineDepth?: number;
   /** No call waits for this lane's requests: its thread yields the CPU to the calls' threads (worker-thread.ts). */
   background?: boolean;
+  /** The thread's young generation (MB), when not the router's threads' (worker-thread.ts). */
+  youngGenerationMb?: number;
 }
 
 function cancelled(reason: string): CdrQueryError {
@@ -123,6 +125,7 @@ export class CdrWorkerLane {
   readonly #shedAfterMs: number | undefined;
   readonly #pipelineDepth: number;
   readonly #background: boolean;
+  readonly #youngGenerationMb: number | undefined;
   /** Requests not yet given to a thread. */
   readonly #queue: Job[] = [];
   #thread: LaneThread | undefined;
@@ -139,6 +142,7 @@ export class CdrWorkerLane {
     this.#shedAfterMs = options.shedAfterMs;
     this.#pipelineDepth = options.pipelineDepth ?? 1;
     this.#background = options.background ?? false;
+    this.#youngGenerationMb = options.youngGenerationMb;
   }
 
   /** Whether a thread runs (or is starting). */
@@ -294,7 +298,8 @@ export class CdrWorkerLane {
   #start(): LaneThread {
     const progress = new SharedArrayBuffer(PROGRESS_BYTES);
     const workerData: CdrRequestWorkerData = { ...this.#data, progress };
-    const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData, name: this.#name, background: this.#background });
+    const resourceLimits = this.#youngGenerationMb === undefined ? undefined : { maxYoungGenerationSizeMb: this.#youngGenerationMb };
+    const worker = startWorkerThread(import.meta.url, 'cdr-request-worker', { workerData, name: this.#name, background: this.#background, resourceLimits });
     const thread: LaneThread = { worker, progress: new BigInt64Array(progress), given: [], ready: false, used: false, generation: ++this.#generation };
     this.#thread = thread;
     worker.unref();

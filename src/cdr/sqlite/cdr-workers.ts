@@ -53,6 +53,8 @@ export interface SqliteCdrWorkersOptions {
   countries?: DomainCountries;
   /** The requests' connection's page cache (MiB; `_bulk` loads), when not the store's default. */
   requestCacheMiB?: number;
+  /** The requests' thread's young generation (MB; `_bulk` loads), when not the router's threads' (worker-thread.ts). */
+  requestYoungGenerationMb?: number;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -87,6 +89,7 @@ export class SqliteCdrWorkers implements CdrService {
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB }, 'cdr-requests', {
       graceMs: options.graceMs,
       background: true,
+      youngGenerationMb: options.requestYoungGenerationMb,
     });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     // A lookup queued behind half a time limit's wait would most likely miss its deadline: refused at once, its call goes on.

@@ -6,7 +6,7 @@ import { TokenStore } from '../../admin/token-store.js';
 import { cdrHttpPlugin } from '../../cdr/http/plugin.js';
 import { IMPORT_CACHE_MIB, importCdrFile, type ImportError } from '../../cdr/import.js';
 import { SqliteCdrWorkers } from '../../cdr/sqlite/cdr-workers.js';
-import { BULK_LOAD_CACHE_MIB, openSqliteCdrStore, type SqliteCdrStore } from '../../cdr/sqlite/store.js';
+import { BULK_LOAD_CACHE_MIB, BULK_LOAD_YOUNG_GENERATION_MB, openSqliteCdrStore, type SqliteCdrStore } from '../../cdr/sqlite/store.js';
 import { CdrQueryError } from '../../cdr/store.js';
 import { CDR_DATABASE_FILE } from '../../server/data-dir.js';
 import { parseInstant } from '../arguments.js';
@@ -91,7 +91,12 @@ export async function serveCdrs(options: StoreOptions & { port: string; host: st
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(options.port)}: expected 0 to 65535`);
   // Requests run on worker threads with deadlines, as in the router: a hostile one cannot stall the others.
   // A node of its own, loaded by `_bulk` clients: its requests' connection is set up for large batches.
-  const store = new SqliteCdrWorkers({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), requestCacheMiB: BULK_LOAD_CACHE_MIB });
+  const store = new SqliteCdrWorkers({
+    path: cdrDatabasePath(options.data),
+    retentionDays: retentionDaysOf(options),
+    requestCacheMiB: BULK_LOAD_CACHE_MIB,
+    requestYoungGenerationMb: BULK_LOAD_YOUNG_GENERATION_MB,
+  });
   const tokens = TokenStore.openInDataDir(options.data);
   if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
   const app = Fastify({ logger: false, bodyLimit: 100 * 1024 * 1024 });
