@@ -182,6 +182,11 @@ export interface CdrService extends CdrStore {
   write(items: ClientWrite[], options?: SearchOptions): Promise<WriteResult[]>;
   /** An Elasticsearch `_bulk` NDJSON body; the Elasticsearch `_bulk` response. */
   bulk(body: BulkBody, options?: BulkOptions): Promise<BulkResponse>;
+  /**
+   * bulk()'s response as JSON text, made where the writes ran: it reaches the HTTP thread (the router's SIP thread)
+   * as one string, not an object per item to rebuild and serialise there — 5,000 items cost that thread 5–15 ms.
+   */
+  bulkJson(body: BulkBody, options?: BulkOptions): Promise<string>;
   /** Deletes the CDRs a query matches (Elasticsearch `_delete_by_query`). */
   deleteByQuery(request: unknown, options?: SearchOptions): Promise<DeleteByQueryResponse>;
   /** Updates the planner's statistics (done hourly; worth calling after a large import). */

@@ -181,4 +181,24 @@ describe('_bulk bodies streamed to the CDR thread', () => {
     assert.deepEqual(body.items!.map((item) => Object.values(item)[0].status), [400, 201]);
     assert.equal(await stored('typed-late'), undefined);
   });
+
+  it('answers with the JSON text its thread made, and with an object where filter_path or pretty rework it', async () => {
+    const post = (url: string, lines: unknown[], headers: Record<string, string> = {}) =>
+      app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-ndjson', ...headers }, payload: ndjson(lines) });
+    const plain = await post('/cdr/_bulk', [{ index: { _id: 'answered-1' } }, { 'User ID': '104' }, { delete: { _id: 'answered-missing' } }], {
+      accept: 'application/vnd.elasticsearch+json; compatible-with=8',
+    });
+    assert.equal(plain.statusCode, 200);
+    assert.equal(plain.headers['content-type'], 'application/vnd.elasticsearch+json;compatible-with=8');
+    assert.equal(plain.headers['x-elastic-product'], 'Elasticsearch');
+    const shards = { total: 1, successful: 1, failed: 0 };
+    assert.deepEqual(plain.json().items, [
+      { index: { _index: 'cdr', _id: 'answered-1', _version: 1, result: 'created', _shards: shards, status: 201 } },
+      { delete: { _index: 'cdr', _id: 'answered-missing', _version: 1, result: 'not_found', _shards: shards, status: 404 } },
+    ]);
+    const filtered = await post('/cdr/_bulk?filter_path=items.*.status', [{ index: { _id: 'answered-2' } }, { 'User ID': '105' }]);
+    assert.deepEqual(filtered.json(), { items: [{ index: { status: 201 } }] });
+    const pretty = await post('/cdr/_bulk?pretty', [{ index: { _id: 'answered-3' } }, { 'User ID': '106' }]);
+    assert.match(pretty.body, /^\{\n {2}"errors": false,\n/);
+  });
 });

@@ -13,7 +13,7 @@ import { checkParams, forcedRefresh } from './params.js';
 import { TEXT_BODY_TYPES } from './wire.js';
 
 export interface BulkRouteOptions {
-  store: Pick<CdrService, 'bulk'>;
+  store: Pick<CdrService, 'bulk' | 'bulkJson'>;
   /** The write parameters every write route takes. */
   writeParams: readonly string[];
 }
@@ -58,7 +58,11 @@ export function registerBulkRoute(app: FastifyInstance, { store, writeParams }: 
       forcedRefresh(params);
       // A client that leaves mid-body ends the body's stream, and so the upload; once the body is all there, its write
       // runs whether its client still waits or not (ending the thread under it would cut other requests short too).
-      return store.bulk(limitedBody(request, reply), { index: request.params.index });
+      const body = limitedBody(request, reply);
+      const options = { index: request.params.index };
+      // `filter_path` and `pretty` rework the response object (./wire.ts); without them it comes as the JSON it is sent as.
+      if ('filter_path' in params || 'pretty' in params) return store.bulk(body, options);
+      return reply.type('application/json; charset=utf-8').send(await store.bulkJson(body, options));
     };
     for (const url of ['/_bulk', '/:index/_bulk']) scope.route({ method: ['PUT', 'POST'], url, handler: bulk });
   });

@@ -54,7 +54,7 @@ export async function getAsAsked(searcher: Searcher, request: FastifyRequest, id
 }
 
 export interface DocumentRoutesOptions {
-  store: Pick<CdrService, 'write' | 'bulk'>;
+  store: Pick<CdrService, 'write' | 'bulk' | 'bulkJson'>;
   searcher: Searcher;
 }
 

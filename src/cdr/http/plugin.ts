@@ -29,7 +29,7 @@ import { registerTermsEnumRoute } from './terms-enum-route.js';
 import { registerWire } from './wire.js';
 
 /** What the API needs of the store: searches, per-item writes (index, create, update, delete), bulk bodies, deletes by query and the mapping. */
-export type CdrHttpStore = Pick<CdrService, 'search' | 'count' | 'write' | 'bulk' | 'deleteByQuery' | 'mappedFields'> &
+export type CdrHttpStore = Pick<CdrService, 'search' | 'count' | 'write' | 'bulk' | 'bulkJson' | 'deleteByQuery' | 'mappedFields'> &
   /** Without them, scrolls and points in time page over live data. */
   Partial<SnapshotSource>;
 

@@ -39,7 +39,8 @@ export type CdrOperation = 'search' | 'lastAgents' | 'count' | 'index' | 'write'
   | 'openUploads';
 
 /** The `bulk` operation's payload: the NDJSON body and the index its path names, or the upload that brought the body already. */
-export type BulkPayload = { body: string | Uint8Array; index?: string } | { upload: number };
+/** A `bulk` request's body (given whole, or the upload that read it); `json`: answer with the response as JSON text. */
+export type BulkPayload = ({ body: string | Uint8Array; index?: string } | { upload: number }) & { json?: boolean };
 
 /** SearchOptions as they cross the thread boundary (no AbortSignal: the client cancels). */
 export interface WorkerRequestOptions {

@@ -11,6 +11,7 @@ import type { ClientWrite, IndexedDocument, LastAgentsQuery } from '../store.js'
 import { CdrQueryError } from '../store.js';
 import { serializeError } from './cdr-writer-protocol.js';
 import type { BulkBodyReader } from '../bulk-reader.js';
+import type { BulkResponse } from '../bulk.js';
 import { bodyLost } from './cdr-bulk-upload.js';
 import {
   pastTimeLimit,
@@ -51,6 +52,11 @@ const uploads = new Map<number, BulkBodyReader>();
 
 /** A `bulk` request's body: given whole, or read already from its upload (which it takes). */
 async function runBulk(payload: BulkPayload): Promise<unknown> {
+  const response = await writtenBulk(payload);
+  return payload.json ? JSON.stringify(response) : response;
+}
+
+function writtenBulk(payload: BulkPayload): Promise<BulkResponse> {
   if (!('upload' in payload)) return store.bulk(payload.body, { index: payload.index });
   const reader = uploads.get(payload.upload);
   if (!reader) throw bodyLost();

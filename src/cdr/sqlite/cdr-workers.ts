@@ -160,13 +160,21 @@ export class SqliteCdrWorkers implements CdrService {
    * A body in bytes that alone fill their memory is moved to the worker, not copied: the SIP thread does not spend
    * a copy of megabytes on it. A body still arriving goes there chunk by chunk (./cdr-bulk-upload.ts).
    */
-  async bulk(body: BulkBody, options: BulkOptions = {}): Promise<BulkResponse> {
+  bulk(body: BulkBody, options: BulkOptions = {}): Promise<BulkResponse> {
+    return this.#bulk(body, options, false) as Promise<BulkResponse>;
+  }
+
+  bulkJson(body: BulkBody, options: BulkOptions = {}): Promise<string> {
+    return this.#bulk(body, options, true) as Promise<string>;
+  }
+
+  #bulk(body: BulkBody, options: BulkOptions, json: boolean): Promise<unknown> {
     if (typeof body !== 'string' && !(body instanceof Uint8Array)) {
-      return uploadBulk(this.#requests, body, options.index, (upload) => laneRequest('bulk', { upload } satisfies BulkPayload, options, this.#maxTimeMs)) as Promise<BulkResponse>;
+      return uploadBulk(this.#requests, body, options.index, (upload) => laneRequest('bulk', { upload, json } satisfies BulkPayload, options, this.#maxTimeMs));
     }
-    const payload: BulkPayload = { body, index: options.index };
+    const payload: BulkPayload = { body, index: options.index, json };
     const request = laneRequest('bulk', payload, options, this.#maxTimeMs);
-    return this.#requests.run(typeof body !== 'string' && ownsItsMemory(body) ? { ...request, transfer: [body.buffer as ArrayBuffer] } : request) as Promise<BulkResponse>;
+    return this.#requests.run(typeof body !== 'string' && ownsItsMemory(body) ? { ...request, transfer: [body.buffer as ArrayBuffer] } : request);
   }
 
   /** How many `_bulk` bodies the request thread holds, arriving or waiting for their request (tests and diagnostics). */

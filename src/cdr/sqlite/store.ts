@@ -195,6 +195,14 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     const results = await writeBulkActions(actions, writeForClient);
     return bulkResponse(actions, results, Math.round(performance.now() - started));
   };
+  const bulk = async (body: BulkBody, bulkOptions: BulkOptions = {}) => {
+    guard();
+    const reader = bulkReader(bulkOptions.index);
+    // A body still arriving is read at its client's pace: that wait is not the request's time.
+    const started = typeof body === 'string' || body instanceof Uint8Array ? performance.now() : undefined;
+    await reader.read(body);
+    return writeBulk(reader, started);
+  };
 
   return {
     plans,
@@ -226,13 +234,9 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       return writeForClient(items);
     },
-    async bulk(body: BulkBody, bulkOptions: BulkOptions = {}) {
-      guard();
-      const reader = bulkReader(bulkOptions.index);
-      // A body still arriving is read at its client's pace: that wait is not the request's time.
-      const started = typeof body === 'string' || body instanceof Uint8Array ? performance.now() : undefined;
-      await reader.read(body);
-      return writeBulk(reader, started);
+    bulk,
+    async bulkJson(body: BulkBody, bulkOptions?: BulkOptions) {
+      return JSON.stringify(await bulk(body, bulkOptions));
     },
     bulkReader,
     writeBulk,
