@@ -1,14 +1,15 @@
 import type { Call } from './call.js';
 import { DEFAULT_VARIABLE_LIMITS, VariableTooLargeError, type VariableLimits } from './variable-limits.js';
+import { VariableTable } from './variable-table.js';
 
 /**
  * The channel-variable part of `Call`, the same for every telephony adapter:
- * a map of strings, within the call's variable limits (variable-limits.ts).
+ * a table of strings (variable-table.ts), within the call's variable limits (variable-limits.ts).
  * Variables the adapter sets itself from signalling are bounded by the
  * message size and go straight into `channel`.
  */
 export abstract class ChannelVariables implements Pick<Call, 'getVariable' | 'setVariable' | 'unsetVariable' | 'variables'> {
-  protected readonly channel = new Map<string, string>();
+  protected readonly channel = new VariableTable();
   readonly #limits: VariableLimits;
 
   constructor(limits: VariableLimits = DEFAULT_VARIABLE_LIMITS) {

@@ -18,6 +18,7 @@
  */
 import type { BridgePlan } from '../../call/call.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
+import type { VariableTable } from '../../call/variable-table.js';
 import type { Replaces, SipRequest } from '../message/index.js';
 import type { ServerTransaction } from '../transaction/index.js';
 import { reasonHeader } from './call-ending.js';
@@ -52,7 +53,7 @@ export interface TransferredTarget {
 /** What the transfers need of their call. */
 export interface TransferringCall {
   readonly uuid: string;
-  readonly channel: Map<string, string>;
+  readonly channel: VariableTable;
   readonly stack: SipStack;
   readonly caller: InboundLeg;
   /** The caller's media when it is ours. */

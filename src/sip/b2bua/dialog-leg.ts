@@ -40,8 +40,8 @@ export abstract class DialogLeg implements DialogReceiver {
   conversation: object | undefined;
   #dialog: Dialog | undefined;
   #endedBy: EndedBy | undefined;
-  /** Exactly as long as the listeners (one or two): an array grown by push holds room for 17, for the whole call. */
-  #endListeners: readonly (() => void)[] = [];
+  /** One listener as itself (most legs have one), more in an array exactly as long (one grown by push holds room for 17). */
+  #endListeners: LegEndListener | readonly LegEndListener[] | undefined;
   #unacknowledged: { seq: number; cancelTimer: () => void } | undefined;
   #sessionTimer: SessionTimer | undefined;
   /** What we last told the peer our session is: a re-INVITE refresh repeats it. */
@@ -73,9 +73,11 @@ export abstract class DialogLeg implements DialogReceiver {
   }
 
   /** Called once, when the leg ends. */
-  onEnded(listener: () => void): void {
-    if (this.ended) listener();
-    else this.#endListeners = this.#endListeners.concat(listener);
+  onEnded(listener: LegEndListener): void {
+    const listeners = this.#endListeners;
+    if (this.ended) tellEnd(listener);
+    else if (listeners === undefined) this.#endListeners = listener;
+    else this.#endListeners = Array.isArray(listeners) ? [...listeners, listener] : [listeners as LegEndListener, listener];
   }
 
   receiveRequest(request: SipRequest, transaction: ServerTransaction): void {
@@ -263,7 +265,16 @@ export abstract class DialogLeg implements DialogReceiver {
     this.#sessionTimer?.stop();
     if (this.#dialog) this.stack.dialogs.delete(this.#dialog.key);
     const listeners = this.#endListeners;
-    this.#endListeners = [];
-    for (const listener of listeners) listener();
+    this.#endListeners = undefined;
+    if (Array.isArray(listeners)) for (const listener of listeners) tellEnd(listener);
+    else if (listeners) tellEnd(listeners as LegEndListener);
   }
+}
+
+/** What hears a leg's end: a function, or an object's method (a leg's CDR record: a closure would keep a context of its own for the leg's length). */
+export type LegEndListener = (() => void) | { legEnded(): void };
+
+function tellEnd(listener: LegEndListener): void {
+  if (typeof listener === 'function') listener();
+  else listener.legEnded();
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CallLegRecord } from '../../call/leg-record.js';
 import { SimulatedClock } from '../../clock.js';
+import { VariableTable } from '../../call/variable-table.js';
 import type { PhoneStateTracker } from '../../directory/directory.js';
 import { InMemoryPhoneState } from '../../directory/phone-state.js';
 import type { LegJournal, OpenLeg } from './leg-journal.js';
@@ -9,16 +10,16 @@ import { LegBookkeeping } from './leg-bookkeeping.js';
 import { buildResponse, parseUri, SipHeaders, type SipRequest } from '../message/index.js';
 import type { Fork } from './bridge-targets.js';
 import type { OutboundLeg } from './outbound-leg.js';
+import type { LegEndListener } from './dialog-leg.js';
 
 const phoneState = { beginCall: () => () => {}, beginRinging: () => () => {} } as unknown as PhoneStateTracker;
 
 test("the caller's journal entries and CDR carry the channel's variables as they are then: own properties in order, a __proto__ too", () => {
   const clock = new SimulatedClock(new Date('2026-12-07T05:00:00.000Z'));
-  const channel = new Map([
-    ['caller_id_number', '0671234567'],
-    ['__proto__', 'from a schema'],
-    ['domain_name', 'example.com'],
-  ]);
+  const channel = new VariableTable();
+  channel.set('caller_id_number', '0671234567');
+  channel.set('__proto__', 'from a schema');
+  channel.set('domain_name', 'example.com');
   const journaled: OpenLeg[] = [];
   const journal: LegJournal = { write: (_uuid, read) => void journaled.push(read()) };
   const records: CallLegRecord[] = [];
@@ -46,7 +47,7 @@ test("the caller's journal entries and CDR carry the channel's variables as they
 test("a target's CDR has its progress time from its 180 or 183, not from the 100 Trying its server sent first", () => {
   const clock = new SimulatedClock(new Date('2026-12-07T05:00:00.000Z'));
   const records: CallLegRecord[] = [];
-  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState, clock, recordLeg: (leg) => records.push(leg), channel: new Map() });
+  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState, clock, recordLeg: (leg) => records.push(leg), channel: new VariableTable() });
   const fork = { kind: 'gateway', domain: 'example.com', destinationNumber: '0441234567', callerIdNumber: '0671234567', variables: {} } as unknown as Fork;
   const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '203.0.113.9', port: 5060 } } as unknown as OutboundLeg;
   const uri = parseUri('sip:0441234567@203.0.113.9');
@@ -69,11 +70,47 @@ test("a user's phone goes from ringing straight to isbusy when the user answers:
   phones.setRegistrations('example.com', '102', 1);
   const seen: string[] = [];
   phones.onChange((_domain, id, state) => seen.push(`${id} ${state}`));
-  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState: phones, clock: new SimulatedClock(new Date()), recordLeg: () => {}, channel: new Map() });
+  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState: phones, clock: new SimulatedClock(new Date()), recordLeg: () => {}, channel: new VariableTable() });
   const fork = { kind: 'user', domain: 'example.com', userId: '102', variables: {} } as unknown as Fork;
   const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '127.0.0.1', port: 5062 }, onEnded: () => {} } as unknown as OutboundLeg;
   const observer = legs.forkObserver(() => {}, () => undefined);
   observer.started(fork, leg);
   observer.answered(fork, leg);
   assert.deepEqual(seen, ['102 ringing', '102 isbusy']);
+});
+
+test("an answered target's CDR is written when its leg ends, with the cause the bridge gives that leg, and its user's phone is free again", () => {
+  const clock = new SimulatedClock(new Date('2026-12-07T05:00:00.000Z'));
+  const phones = new InMemoryPhoneState();
+  phones.setRegistrations('example.com', '102', 1);
+  const seen: string[] = [];
+  phones.onChange((_domain, id, state) => seen.push(`${id} ${state}`));
+  const records: CallLegRecord[] = [];
+  const journaled: OpenLeg[] = [];
+  const journal: LegJournal = { write: (_uuid, read) => void journaled.push(read()) };
+  const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState: phones, clock, recordLeg: (leg) => records.push(leg), journal, channel: new VariableTable() });
+  const fork = { kind: 'user', domain: 'example.com', userId: '102', destinationNumber: '102', callerIdNumber: '0671234567', variables: { x: '1' } } as unknown as Fork;
+  let ended: LegEndListener | undefined;
+  const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '127.0.0.1', port: 5062 }, onEnded: (listener: LegEndListener) => (ended = listener) } as unknown as OutboundLeg;
+  const observer = legs.forkObserver(() => {}, (ofLeg) => (ofLeg === leg ? 'ATTENDED_TRANSFER' : undefined));
+  observer.started(fork, leg);
+  clock.advance(2000);
+  observer.answered(fork, leg);
+  assert.equal(records.length, 0, 'no CDR while the target talks');
+  assert.ok(journaled.some((open) => open.uuid === 'b' && open.answerTime !== undefined), 'its answer is in the journal');
+  clock.advance(3000);
+  assert.ok(ended && typeof ended !== 'function');
+  ended.legEnded();
+  assert.equal(records.length, 1);
+  assert.deepEqual(
+    { uuid: records[0].uuid, cause: records[0].hangupCause, answer: records[0].answerTime, end: records[0].endTime, variables: records[0].variables },
+    {
+      uuid: 'b',
+      cause: 'ATTENDED_TRANSFER',
+      answer: new Date('2026-12-07T05:00:02.000Z'),
+      end: new Date('2026-12-07T05:00:05.000Z'),
+      variables: { x: '1', originating_leg_uuid: 'a', sip_call_id: 'call-b' },
+    },
+  );
+  assert.deepEqual(seen, ['102 ringing', '102 isbusy', '102 onhook']);
 });

@@ -12,7 +12,7 @@ test('a timeline journals each first moment (media after ringing in the same mil
   const written: OpenLeg[] = [];
   const journal: LegJournal = { write: (_uuid, read) => void written.push(read()) };
   const timeline = new LegTimeline(clock);
-  timeline.journalTo(journal, 'leg-1', identity);
+  timeline.journalTo(journal, 'leg-1', { legIdentity: identity });
   clock.advance(1000);
   timeline.progress(false);
   timeline.progress(true);

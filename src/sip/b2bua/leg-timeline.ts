@@ -14,6 +14,12 @@ import type { LegJournal, OpenLeg } from './leg-journal.js';
 
 export type LegIdentity = Omit<CallLegRecord, 'startTime' | 'progressTime' | 'progressMediaTime' | 'answerTime' | 'bridgeTime' | 'endTime' | 'hangupCause'>;
 
+/** What names a leg in its journal entries: an object's method, where a closure would keep a context of its own for the leg's length. */
+export interface LegIdentitySource {
+  /** A new object each time (the moments are added to it). */
+  legIdentity(): LegIdentity;
+}
+
 export class LegTimeline {
   readonly #start: number;
   #progress: number | undefined;
@@ -22,14 +28,14 @@ export class LegTimeline {
   #bridge: number | undefined;
   #journal: LegJournal | undefined;
   #uuid = '';
-  #identity: (() => LegIdentity) | undefined;
+  #identity: LegIdentitySource | undefined;
 
   constructor(private readonly clock: Clock) {
     this.#start = this.#now();
   }
 
-  /** Writes the leg to the journal now and at every moment from here on, until `record`; `identity` makes a new object each time (the moments are added to it). */
-  journalTo(journal: LegJournal | undefined, uuid: string, identity: () => LegIdentity): void {
+  /** Writes the leg to the journal now and at every moment from here on, until `record`. */
+  journalTo(journal: LegJournal | undefined, uuid: string, identity: LegIdentitySource): void {
     if (!journal) return;
     this.#journal = journal;
     this.#uuid = uuid;
@@ -105,6 +111,6 @@ export class LegTimeline {
   /** The journal reads the leg when it commits; the function that reads it lives until then, not as long as the leg. */
   #journalMoment(): void {
     const identity = this.#identity;
-    if (this.#journal && identity) this.#journal.write(this.#uuid, () => this.#withMoments(identity()));
+    if (this.#journal && identity) this.#journal.write(this.#uuid, () => this.#withMoments(identity.legIdentity()));
   }
 }

@@ -295,3 +295,21 @@ test('once the leg has ended, its answered INVITE transaction still re-ACKs 2xx 
   inspector.disconnect();
   assert.equal(legRef.deref(), undefined, 'the ended leg (and through it its call) can be collected while the transaction lives on');
 });
+
+test("a leg's end is told once to each of its listeners, functions and objects, in the order they came; one that comes after is told at once", () => {
+  for (const count of [1, 2, 3]) {
+    const { respond, leg } = setup();
+    respond(200);
+    leg.ack();
+    const heard: string[] = [];
+    for (let index = 0; index < count; index++) {
+      if (index % 2 === 0) leg.onEnded(() => heard.push(`function ${index}`));
+      else leg.onEnded({ legEnded: () => heard.push(`object ${index}`) });
+    }
+    assert.deepEqual(heard, []);
+    void leg.bye();
+    void leg.bye();
+    leg.onEnded({ legEnded: () => heard.push('after') });
+    assert.deepEqual(heard, [...['function 0', 'object 1', 'function 2'].slice(0, count), 'after']);
+  }
+});

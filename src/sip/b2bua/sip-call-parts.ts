@@ -7,6 +7,7 @@
 import type { Call, PlayItem } from '../../call/call.js';
 import { holdMusicPrompt } from '../../call/channel-prompts.js';
 import type { HangupCause } from '../../call/hangup-cause.js';
+import type { VariableTable } from '../../call/variable-table.js';
 import type { MediaEngine } from '../../media/media-engine.js';
 import type { TargetContext } from './bridge-targets.js';
 import type { CallBridgeOptions } from './call-bridge.js';
@@ -26,7 +27,7 @@ import type { SipStack } from './sip-stack.js';
 /** What the parts reach of their call beyond the Call contract (SipCall has it; nothing but its parts is to use it). */
 export interface SipCallCore extends Pick<Call, 'uuid' | 'hangupCause' | 'hangup' | 'answer' | 'stopRecording'> {
   /** The channel variables themselves. */
-  readonly channelMap: Map<string, string>;
+  readonly channelTable: VariableTable;
   readonly options: Omit<SipCallOptions, 'variables'>;
   readonly leg: InboundLeg;
   readonly callEnding: CallEnding;
@@ -102,8 +103,8 @@ export class PartsOfCall implements CallerMediaOptions, TransferringCall {
     return this.#call.uuid;
   }
 
-  get channel(): Map<string, string> {
-    return this.#call.channelMap;
+  get channel(): VariableTable {
+    return this.#call.channelTable;
   }
 
   get callerCannotTransfer(): string | undefined {
@@ -153,7 +154,7 @@ export class PartsOfCall implements CallerMediaOptions, TransferringCall {
   }
 
   holdMusic(): PlayItem {
-    return holdMusicPrompt((name) => this.#call.channelMap.get(name));
+    return holdMusicPrompt((name) => this.#call.channelTable.get(name));
   }
 
   hangupCause(): HangupCause | undefined {

@@ -36,6 +36,7 @@ import type { ForkObserver } from './ring-group.js';
 import type { InboundLeg } from './inbound-leg.js';
 import type { SessionBody } from './session-body.js';
 import type { VariableLimits } from '../../call/variable-limits.js';
+import type { VariableTable } from '../../call/variable-table.js';
 import { LegBookkeeping } from './leg-bookkeeping.js';
 import { CallerMedia } from './caller-media.js';
 import type { LegMedia } from './leg-media.js';
@@ -143,7 +144,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
 
   // What its parts (sip-call-parts.ts) reach of the call, beyond the Call contract.
 
-  get channelMap(): Map<string, string> {
+  get channelTable(): VariableTable {
     return this.channel;
   }
 
