@@ -14,9 +14,11 @@ export class FlowContext implements AppContext, VariableSource {
   readonly variables: VariableSource = this;
   readonly domainName: string;
   readonly timeZone: string;
-  /** Variables set during the current step, for its trace; undefined when not tracing. */
+  /** The current step is traced: what it sets and notes is kept for its trace. */
+  tracingStep = false;
+  /** Variables set during the current step, for its trace: made at the first, as most steps set none and a bridge's lasts the conversation. */
   stepVariables: Record<string, string> | undefined;
-  /** Notes of the current step, for its trace; undefined when not tracing. */
+  /** Notes of the current step, for its trace: made at the first, as stepVariables. */
   stepNotes: string[] | undefined;
 
   readonly #domainVariables: Map<string, string>;
@@ -57,17 +59,17 @@ export class FlowContext implements AppContext, VariableSource {
 
   setVariable(name: string, value: string): void {
     this.call.setVariable(name, value);
-    if (this.stepVariables) this.stepVariables[name] = value;
+    if (this.tracingStep) (this.stepVariables ??= {})[name] = value;
   }
 
   unsetVariable(name: string): void {
     this.call.unsetVariable(name);
-    if (this.stepVariables) this.stepVariables[name] = '';
+    if (this.tracingStep) (this.stepVariables ??= {})[name] = '';
   }
 
   setDomainVariable(name: string, value: string): void {
     this.#domainVariables.set(name, value);
-    if (this.stepVariables) this.stepVariables[`domain:${name}`] = value;
+    if (this.tracingStep) (this.stepVariables ??= {})[`domain:${name}`] = value;
   }
 
   exportVariable(name: string, value: string, mode: 'all' | 'nolocal'): void {
@@ -129,7 +131,7 @@ export class FlowContext implements AppContext, VariableSource {
   }
 
   note(message: string): void {
-    this.stepNotes?.push(message);
+    if (this.tracingStep) (this.stepNotes ??= []).push(message);
   }
 }
 

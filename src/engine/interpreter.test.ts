@@ -126,3 +126,18 @@ test('the trace shows nested arguments as written, each call its own values subs
   assert.deepEqual(first.steps[0].args, { setVar: 'digits', fn: 'replace', data: '067 123', args: ['/\\D/g', ''] });
   assert.deepEqual(second.steps[0].args, { setVar: 'digits', fn: 'replace', data: '068 456', args: ['/\\D/g', ''] });
 });
+
+test('a step is traced with the call time it started at and took, what it set and logged, its fields in the order the trace has always written them', async () => {
+  const { steps } = await run([{ sleep: 1500 }, { setVar: 'a=1' }, { log: 'hello' }, { unSet: 'a' }]);
+  assert.deepEqual(
+    steps.map((step) => [step.at, step.tookMs, step.variables, step.notes]),
+    [
+      ['2026-11-24T12:00:00.000Z', 1500, {}, []],
+      ['2026-11-24T12:00:01.500Z', 0, { a: '1' }, []],
+      ['2026-11-24T12:00:01.500Z', 0, {}, ['hello']],
+      ['2026-11-24T12:00:01.500Z', 0, { a: '' }, []],
+    ],
+  );
+  assert.notEqual(steps[0].variables, steps[2].variables, 'each step its own');
+  assert.deepEqual(Object.keys(steps[1]), ['type', 'path', 'app', 'args', 'variables', 'notes', 'at', 'tookMs', 'result']);
+});

@@ -32,6 +32,9 @@ export interface FlowResult {
 }
 
 const DEFAULT_MAX_GOTOS = 100;
+/** A step record's variables and notes until the step ends: never seen outside the run. */
+const NONE_YET: Record<string, string> = Object.freeze({});
+const NO_NOTES_YET = Object.freeze([]) as unknown as string[];
 const DEFAULT_MAX_STEPS = 1000;
 /** `execute` inside `execute`…: deeper than this is a runaway recursion. */
 const MAX_CALL_DEPTH = 64;
@@ -139,7 +142,7 @@ export class FlowRun implements Continuation<AppOutcome> {
   /** Where the flow goes after a step: its result when the step ended it. */
   #afterStep(step: Step, outcome: AppOutcome): FlowResult | undefined {
     const { flow, index } = this.#position;
-    if (this.#current) this.#current.record.result = outcome?.result;
+    if (this.#current) this.#current.result = outcome?.result;
     const next = outcome?.next;
     let target: FlowPosition | undefined;
     if (typeof next === 'object' && 'goto' in next) {
@@ -150,7 +153,7 @@ export class FlowRun implements Continuation<AppOutcome> {
     if (typeof next === 'object' && 'execute' in next) {
       called = this.schema.functions.get(next.execute);
       if (!called) this.#fail(step, `no function "${next.execute}"; the flow goes on`);
-      else if (this.#current) this.#current.record.result = `runs ${next.execute}`;
+      else if (this.#current) this.#current.result = `runs ${next.execute}`;
     }
     this.#emitStep();
     if (next === 'end') return this.#end('ended-by-app');
@@ -242,29 +245,35 @@ export class FlowRun implements Continuation<AppOutcome> {
     }
   }
 
-  /** The traced step in progress, and when it started (epoch ms: a Date is an object more for as long as the step runs — a bridge, the whole conversation). */
-  #current: { record: StepTrace; startedMs: number } | undefined;
+  /**
+   * The traced step in progress. Its `at`, variables and notes are written when it ends: until then they would be a
+   * string (from a Date, another object) and an empty object and array for as long as the step runs — a bridge, the
+   * whole conversation.
+   */
+  #current: StepTrace | undefined;
+  #startedMs = 0;
 
-  /** The step's trace record, when tracing; the variables and notes apps add go there. */
-  #startStep(step: Step): StepTrace | undefined {
+  /** The step's trace record, when tracing; the variables and notes apps add are gathered by the context meanwhile. */
+  #startStep(step: Step): void {
     const tracing = this.options.trace !== undefined;
-    const started = tracing ? this.options.clock.now() : undefined;
+    if (tracing) this.#startedMs = this.options.clock.now().getTime();
     const record: StepTrace | undefined = tracing
       ? {
           type: 'step',
           path: step.path,
           app: step.app.name,
           args: step.app.traceArgs ? step.app.traceArgs(step.args, this.context) : renderJsonTemplate(step.written!, this.context),
-          variables: {},
-          notes: [],
-          at: started!.toISOString(),
+          // Filled in when the step ends (FlowContext makes them at the first variable or note); here for the fields' order.
+          variables: NONE_YET,
+          notes: NO_NOTES_YET,
+          at: '',
           tookMs: 0,
         }
       : undefined;
-    this.#current = record && started ? { record, startedMs: started.getTime() } : undefined;
-    this.context.stepVariables = record?.variables;
-    this.context.stepNotes = record?.notes;
-    return record;
+    this.#current = record;
+    this.context.tracingStep = tracing;
+    this.context.stepVariables = undefined;
+    this.context.stepNotes = undefined;
   }
 
   /** Runs the step's app; one marked async is started, not awaited: only its failure is worth a log line. */
@@ -277,9 +286,12 @@ export class FlowRun implements Continuation<AppOutcome> {
   }
 
   #emitStep(): void {
-    if (!this.#current) return;
-    const { record, startedMs } = this.#current;
-    record.tookMs = this.options.clock.now().getTime() - startedMs;
+    const record = this.#current;
+    if (!record) return;
+    record.variables = this.context.stepVariables ?? {};
+    record.notes = this.context.stepNotes ?? [];
+    record.at = new Date(this.#startedMs).toISOString();
+    record.tookMs = this.options.clock.now().getTime() - this.#startedMs;
     this.#current = undefined;
     this.options.trace!(record);
   }
@@ -287,7 +299,7 @@ export class FlowRun implements Continuation<AppOutcome> {
   /** A failed step is logged, marked in its trace, and the flow goes on. */
   #fail(step: Step, message: string): void {
     this.#logFailure(step, message);
-    if (this.#current) this.#current.record.error = message;
+    if (this.#current) this.#current.error = message;
   }
 
   #logFailure(step: Step, message: string): void {
