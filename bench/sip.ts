@@ -235,8 +235,11 @@ try {
     });
   }
 
-  /** `calls` calls placed at up to 200/s and held `holdMs`; `whileHeld` runs once they are all up (or 10 s after the last was placed). */
-  const holdCalls = async (system: SystemUnderTest, calls: number, holdMs: number, whileHeld?: () => Promise<void>) => {
+  /**
+   * `calls` calls placed at up to 200/s and held `holdMs`; `whileHeld` runs once `up` (by default the phones' count of
+   * calls in progress) says they are all up, or 10 s after the last was placed.
+   */
+  const holdCalls = async (system: SystemUnderTest, calls: number, holdMs: number, whileHeld?: () => Promise<void>, up = async () => (await phones.stats()).current) => {
     const rate = Math.min(200, calls);
     const uac = await startSippProcess({
       scenario: await carrierScenario(carrierSource, work, holdMs),
@@ -252,7 +255,7 @@ try {
       timeoutSeconds: Math.ceil(calls / rate + holdMs / 1000) + 40,
     });
     const deadline = Date.now() + (calls / rate) * 1000 + 10_000;
-    while ((await phones.stats()).current < calls && Date.now() < deadline) await sleep(100);
+    while ((await up()) < calls && Date.now() < deadline) await sleep(100);
     await whileHeld?.();
     await uac.exited;
     await uac.cleanup();
@@ -270,17 +273,32 @@ try {
       const idle = await router.liveHeap();
       if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-idle`));
       let inProgress = 0;
+      let counts = '';
       let held = idle;
-      await holdCalls(system, MEMORY_CALLS, HOLD_MS, async () => {
-        inProgress = (await phones.stats()).current;
-        held = await router.liveHeap();
-        if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-${inProgress}-calls`));
-      });
+      // The router's own count of answered calls: on a loaded machine the phones' sipp counts calls it has not let go of yet.
+      const answeredCalls = async () => {
+        const { inProgress, inSetup } = await router.calls();
+        return inProgress - inSetup;
+      };
+      await holdCalls(
+        system,
+        MEMORY_CALLS,
+        HOLD_MS,
+        async () => {
+          const [before, phoneCalls] = [await router.calls(), (await phones.stats()).current];
+          held = await router.liveHeap();
+          const after = await router.calls();
+          inProgress = Math.round((before.inProgress + after.inProgress) / 2);
+          counts = ` (the router's count, ${before.inProgress} → ${after.inProgress} while measured, ${after.inSetup} unanswered; the phones' ${phoneCalls})`;
+          if (HEAP_SNAPSHOT) await router.heapSnapshot(snapshotFile(router, `${schema}-${inProgress}-calls`));
+        },
+        answeredCalls,
+      );
       // Fewer calls up than asked (refused, or sipp starved on a loaded machine) would make a per-call figure of noise.
       const perCall =
         inProgress >= MEMORY_CALLS * 0.9 ? `${((held.heapUsedBytes - idle.heapUsedBytes) / inProgress / 1024).toFixed(1)} kB per call` : `no figure: ${count(MEMORY_CALLS)} were placed`;
       memoryLines.push(
-        `${schema}: ${count(inProgress)} calls in progress at router ${router.name}: live heap ${mb(idle.heapUsedBytes)} → ${mb(held.heapUsedBytes)}, ` +
+        `${schema}: ${count(inProgress)} calls in progress${counts} at router ${router.name}: live heap ${mb(idle.heapUsedBytes)} → ${mb(held.heapUsedBytes)}, ` +
           `${perCall} (RSS ${mb(idle.rssBytes)} → ${mb(held.rssBytes)})`,
       );
     }

@@ -85,6 +85,8 @@ export interface RouterProcess {
   figures(): Promise<ProcessFigures>;
   /** 503 responses to INVITE sent so far, retransmissions included. */
   refusals(): Promise<number>;
+  /** Calls in progress as the router counts them (answered or not), and of those not yet answered. */
+  calls(): Promise<{ inProgress: number; inSetup: number }>;
   /** Heap in use right after a full garbage collection, and RSS then. */
   liveHeap(): Promise<{ heapUsedBytes: number; rssBytes: number }>;
   /** A V8 heap snapshot (after a full GC) into `file`, for a memory profile. */
@@ -158,6 +160,11 @@ export async function startRouterProcess(options: RouterProcessOptions): Promise
     async refusals() {
       const text = await (await fetch(metricsUrl)).text();
       return Number(/^callrouter_sip_responses_sent_total\{method="INVITE",status="503"\} (\S+)/m.exec(text)?.[1] ?? 0);
+    },
+    async calls() {
+      const text = await (await fetch(metricsUrl)).text();
+      const value = (metric: string) => Number(new RegExp(`^${metric} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
+      return { inProgress: value('callrouter_calls_in_progress'), inSetup: value('callrouter_calls_in_setup') };
     },
     async liveHeap() {
       if (!inspectorUrl) throw new Error(`router ${name}: no inspector address on its stderr`);
