@@ -21,6 +21,7 @@ import type { CallerMedia } from './caller-media.js';
 import { converse, talk, type Conversation, type ConversationCall, type ConversationEnd } from './conversation.js';
 import type { Continuation } from '../../call/continuation.js';
 import type { InboundLeg } from './inbound-leg.js';
+import type { LegCauses } from './fork-record.js';
 import type { LegBookkeeping } from './leg-bookkeeping.js';
 import { RelayedBridge } from './media-bridge.js';
 import type { OutboundLeg } from './outbound-leg.js';
@@ -55,12 +56,17 @@ export interface CallBridgeOptions {
   log(message: string): void;
 }
 
-export class CallBridge {
+export class CallBridge implements LegCauses {
   readonly #options: CallBridgeOptions;
   #target: OutboundLeg | undefined;
 
   constructor(options: CallBridgeOptions) {
     this.#options = options;
+  }
+
+  /** What an answered target's CDR ends with: its own cause when a transfer ended its leg, else the call's. */
+  legCause(leg: OutboundLeg): HangupCause | undefined {
+    return this.#options.transfers.legCause(leg) ?? this.#options.call.hangupCause;
   }
 
   /** The target the caller is talking with, while a bridge is up. */
@@ -99,7 +105,7 @@ export class CallBridge {
       // The caller hearing our ringback is not told of the targets' ringing or early media.
       observer: options.legs.forkObserver(
         progressToCaller(relay === undefined, { ringing: () => options.ringing?.(), progress: (status, session) => options.progress(status, session) }),
-        legCauseOf(options),
+        this,
       ),
       log,
     });
@@ -154,9 +160,6 @@ interface BridgeReport {
 }
 
 /** The cause an answered target's CDR ends with; made out here, since a closure in `bridge` would keep its whole scope for the conversation's length. */
-function legCauseOf(options: CallBridgeOptions): (leg: OutboundLeg) => HangupCause | undefined {
-  return (leg) => options.transfers.legCause(leg) ?? options.call.hangupCause;
-}
 
 /**
  * One conversation of a call's bridge: what it tells its call, and what the

@@ -27,8 +27,10 @@ export interface CallOfLegs {
   journal?: LegJournal;
 }
 
-/** An answered fork's CDR takes the cause its leg ended with (the call's, unless that leg transferred it). */
-export type LegCause = (leg: OutboundLeg) => HangupCause | undefined;
+/** Where an answered fork's CDR takes the cause its leg ended with (the call's, unless that leg transferred it): an object that lives as long as the call does (its bridge), not a closure for each fork. */
+export interface LegCauses {
+  legCause(leg: OutboundLeg): HangupCause | undefined;
+}
 
 export class ForkRecord implements LegIdentitySource {
   readonly timeline: LegTimeline;
@@ -44,7 +46,7 @@ export class ForkRecord implements LegIdentitySource {
   readonly #callerIdName: string | undefined;
   readonly #variables: Record<string, string>;
   /** Set when the fork answered: its leg's end writes the CDR with it. */
-  #legCause: LegCause | undefined;
+  #causes: LegCauses | undefined;
 
   constructor(options: CallOfLegs, fork: Fork, leg: OutboundLeg) {
     this.#options = options;
@@ -62,19 +64,19 @@ export class ForkRecord implements LegIdentitySource {
   }
 
   /** The fork answered: its user is busy (counted before the ringing ends, so watchers never see onhook between), and its leg's end writes its CDR. */
-  answered(legCause: LegCause): void {
+  answered(causes: LegCauses): void {
     const endRinging = this.release;
     this.release = this.#userId === undefined ? undefined : this.#options.phoneState.beginCall(this.#domain, this.#userId);
     endRinging?.();
     this.timeline.answer();
     this.timeline.bridge();
-    this.#legCause = legCause;
+    this.#causes = causes;
     this.#leg.onEnded(this);
   }
 
   /** The answered leg ended. */
   legEnded(): void {
-    this.record(this.#legCause?.(this.#leg) ?? 'NORMAL_CLEARING');
+    this.record(this.#causes?.legCause(this.#leg) ?? 'NORMAL_CLEARING');
   }
 
   record(cause: HangupCause): void {

@@ -191,6 +191,9 @@ export class InboundLeg extends DialogLeg {
 
   protected override end(by: EndedBy): void {
     this.#invite = undefined;
+    // An early dialog that never became the call's (18x, then no 200) goes with the leg: here, not in an end listener kept the whole call.
+    const early = this.#earlyDialog;
+    if (early && this.stack.dialogs.get(early.key) === this) this.stack.dialogs.delete(early.key);
     super.end(by);
   }
 
@@ -215,9 +218,6 @@ export class InboundLeg extends DialogLeg {
     if (!dialog) return undefined;
     this.#earlyDialog = dialog;
     this.stack.dialogs.set(dialog.key, this);
-    this.onEnded(() => {
-      if (this.stack.dialogs.get(dialog.key) === this) this.stack.dialogs.delete(dialog.key);
-    });
     return dialog;
   }
 

@@ -54,7 +54,7 @@ test("a target's CDR has its progress time from its 180 or 183, not from the 100
   assert.ok(uri.ok);
   const invite: SipRequest = { type: 'request', method: 'INVITE', uri: uri.value, headers: new SipHeaders(), body: Buffer.alloc(0) };
   for (const [name, value] of Object.entries({ via: 'SIP/2.0/UDP 198.51.100.1;branch=z9hG4bK-1', from: '<sip:a@example.com>;tag=1', to: '<sip:0441234567@203.0.113.9>', 'call-id': 'call-b', cseq: '1 INVITE' })) invite.headers.set(name, value);
-  const observer = legs.forkObserver(() => {}, () => undefined);
+  const observer = legs.forkObserver(() => {}, { legCause: () => undefined });
   observer.started(fork, leg);
   clock.advance(1000);
   observer.progress(fork, leg, buildResponse(invite, 100));
@@ -73,7 +73,7 @@ test("a user's phone goes from ringing straight to isbusy when the user answers:
   const legs = new LegBookkeeping({ uuid: 'a', origin: { kind: 'anonymous' }, phoneState: phones, clock: new SimulatedClock(new Date()), recordLeg: () => {}, channel: new VariableTable() });
   const fork = { kind: 'user', domain: 'example.com', userId: '102', variables: {} } as unknown as Fork;
   const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '127.0.0.1', port: 5062 }, onEnded: () => {} } as unknown as OutboundLeg;
-  const observer = legs.forkObserver(() => {}, () => undefined);
+  const observer = legs.forkObserver(() => {}, { legCause: () => undefined });
   observer.started(fork, leg);
   observer.answered(fork, leg);
   assert.deepEqual(seen, ['102 ringing', '102 isbusy']);
@@ -92,7 +92,7 @@ test("an answered target's CDR is written when its leg ends, with the cause the 
   const fork = { kind: 'user', domain: 'example.com', userId: '102', destinationNumber: '102', callerIdNumber: '0671234567', variables: { x: '1' } } as unknown as Fork;
   let ended: LegEndListener | undefined;
   const leg = { uuid: 'b', callId: 'call-b', destination: { transport: 'udp', address: '127.0.0.1', port: 5062 }, onEnded: (listener: LegEndListener) => (ended = listener) } as unknown as OutboundLeg;
-  const observer = legs.forkObserver(() => {}, (ofLeg) => (ofLeg === leg ? 'ATTENDED_TRANSFER' : undefined));
+  const observer = legs.forkObserver(() => {}, { legCause: (ofLeg) => (ofLeg === leg ? 'ATTENDED_TRANSFER' : undefined) });
   observer.started(fork, leg);
   clock.advance(2000);
   observer.answered(fork, leg);

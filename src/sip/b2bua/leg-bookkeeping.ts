@@ -9,7 +9,7 @@ import type { VariableReader, VariableTable } from '../../call/variable-table.js
 import type { SipResponse } from '../message/index.js';
 import type { Fork } from './bridge-targets.js';
 import { sessionBody } from './session-body.js';
-import { ForkRecord, type CallOfLegs, type LegCause } from './fork-record.js';
+import { ForkRecord, type CallOfLegs, type LegCauses } from './fork-record.js';
 import { LegTimeline, type LegIdentity, type LegIdentitySource } from './leg-timeline.js';
 import type { OutboundLeg } from './outbound-leg.js';
 import type { ForkObserver } from './ring-group.js';
@@ -37,9 +37,9 @@ export class LegBookkeeping implements LegIdentitySource {
   /**
    * Watches the forks of a bridge: their timelines and phone states, and each
    * one's CDR when it ends. `onProgress` hears their 180/183 (for relaying to
-   * the caller); `legCause` is the one an answered fork's CDR ends with.
+   * the caller); `causes` gives the one an answered fork's CDR ends with.
    */
-  forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, legCause: LegCause): ForkObserver {
+  forkObserver(onProgress: (fork: Fork, response: SipResponse) => void, causes: LegCauses): ForkObserver {
     const records = new Map<OutboundLeg, ForkRecord>();
     return {
       started: (fork, leg) => {
@@ -51,7 +51,7 @@ export class LegBookkeeping implements LegIdentitySource {
         if (!record) return;
         // From here the leg's end records it: what the ringing kept (these functions, the other forks) is let go.
         records.delete(leg);
-        record.answered(legCause);
+        record.answered(causes);
       },
       progress: (fork, leg, response) => {
         // A 100 Trying says the INVITE arrived, not that the target rings: FreeSWITCH's progress_stamp comes with 180/183.

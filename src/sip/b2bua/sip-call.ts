@@ -300,7 +300,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
    * FreeSWITCH's originate B-legs name their originating leg.
    */
   onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
-    return { targets: () => this.targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, hangupCause) };
+    return { targets: () => this.targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, { legCause: hangupCause }) };
   }
 
   /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
