@@ -27,10 +27,12 @@ npx tsc -p console/tsconfig.json &
 console_check=$!
 npx tsc -p tsconfig.check.json
 wait "$console_check"
-# Each test file is a process: compiling the TypeScript once here, rather than tsx in every
-# one of them, saves about half a CPU-second per file (scripts/test-loader/hooks.mjs).
+# Each test process compiles nothing: compiling the TypeScript once here, rather than tsx in
+# every one of them, saves about half a CPU-second per process (scripts/test-loader/hooks.mjs).
 node scripts/test-loader/compile.mjs
-mapfile -t files < <(find src test -name '*.test.ts' | sort)
-# A test file that leaves a socket or worker open must not hold the run (and CI) forever:
-# each file's process ends when its tests have, and a single test gets 4 minutes at most.
+# Every *.test.ts, longest first; unit tests under src/ that need no process of their own
+# run several files to a process (scripts/test-plan.mjs).
+mapfile -t files < <(node scripts/test-plan.mjs)
+# A test process that leaves a socket or worker open must not hold the run (and CI) forever:
+# each process ends when its tests have, and a single test gets 4 minutes at most.
 node --enable-source-maps --import "$PWD/scripts/test-loader/register.mjs" --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"
