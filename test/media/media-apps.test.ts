@@ -9,10 +9,10 @@
  * onto our media; a re-INVITE without SDP gets our offer.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseToneStream, ToneSource } from '../../src/media/audio/tone-stream.js';
-import { allCdrs, newCdrs } from '../support/sip/calls.js';
+import { allCdrs, newCdrs, type StoredCdr } from '../support/sip/calls.js';
 import { startTestRouter, type TestRouter } from '../support/sip/router.js';
 import { callUas } from '../support/media/sip-uac.js';
 import { dominantFrequency, RtpPeer, voicedAudio } from '../support/media/rtp-peer.js';
@@ -55,12 +55,18 @@ const ROUTES = {
   prompt: { number: '0441234575', schema: [{ playback: { files: [{ type: 'tone', name: '%(1500,0,900)' }, { type: 'silence', name: '3000' }] } }, { hangup: '' }] },
 };
 
-async function router(): Promise<TestRouter> {
-  return startTestRouter({
+// One router for every test: they run one after another, each calls a number of its own, and a router's start
+// (its media and CDR threads) would cost more than most of the calls.
+let shared: Promise<TestRouter> | undefined;
+after(async () => (await shared)?.close());
+
+function router(): Promise<TestRouter> {
+  shared ??= startTestRouter({
     users: [],
     domain: { allowAnonymousPublic: true },
     routes: { public: Object.entries(ROUTES).map(([name, route]) => ({ name, numbers: [route.number], schema: route.schema })) },
   });
+  return shared;
 }
 
 async function withCall(run: (server: TestRouter, peer: RtpPeer) => Promise<void>, codec: 'PCMU' | 'PCMA' = 'PCMU'): Promise<void> {
@@ -70,8 +76,13 @@ async function withCall(run: (server: TestRouter, peer: RtpPeer) => Promise<void
     await run(server, peer);
   } finally {
     peer.close();
-    await server.close();
   }
+}
+
+/** The CDR of this test's call to `route`: an earlier test's call on the shared router may still be writing its own. */
+async function cdrOfCallTo(server: TestRouter, before: readonly StoredCdr[], route: { number: string }) {
+  const [cdr] = await newCdrs(server, before, 1, 15_000, (doc) => doc['Destination number'] === route.number);
+  return cdr;
 }
 
 test('echo: the caller hears its own tone back', () =>
@@ -106,7 +117,7 @@ test('in-band DTMF: "123#" as tones from a caller without telephone-event is col
     assert.match(call.answerSdp, /^m=audio [1-9]\d* RTP\/AVP 0\r?$/m, 'no telephone-event in our answer');
     peer.useAnswer(call.answerSdp);
     await peer.sendAudio(new ToneSource(parseToneStream('v=-10;d=100;w=100;123#')));
-    const [cdr] = await newCdrs(server, before, 1, 15_000);
+    const cdr = await cdrOfCallTo(server, before, ROUTES.digits);
     assert.equal((cdr.variables as Record<string, string>).pressed, '123');
   }));
 
@@ -118,7 +129,7 @@ test('getDigits digitTimeout: a pause longer than it between digits ends the inp
     await peer.sendEvents('12');
     await sleep(2000);
     await peer.sendEvents('3');
-    const [cdr] = await newCdrs(server, before, 1, 15_000);
+    const cdr = await cdrOfCallTo(server, before, ROUTES.digitTimeout);
     assert.equal((cdr.variables as Record<string, string>).pressed, '12', 'the 3 came after digitTimeout (1 s), within timeout (4 s)');
   }));
 
@@ -129,7 +140,7 @@ test('silence without a length plays until the terminator, then the flow goes on
     peer.useAnswer(call.answerSdp);
     await peer.waitFor(() => peer.audioPackets().length >= 25);
     await peer.sendEvents('#');
-    const [cdr] = await newCdrs(server, before, 1, 15_000);
+    const cdr = await cdrOfCallTo(server, before, ROUTES.endlessSilence);
     assert.equal((cdr.variables as Record<string, string>).after_silence, 'yes');
   }));
 
@@ -138,7 +149,7 @@ test('sleep with media: between two prompts the caller gets a second of silence 
     const before = await allCdrs(server);
     const call = await callUas(server.udpPort, peer.offer(), ROUTES.pause.number);
     peer.useAnswer(call.answerSdp);
-    await newCdrs(server, before, 1, 15_000);
+    await cdrOfCallTo(server, before, ROUTES.pause);
     const packets = peer.audioPackets();
     const voiced = (index: number) => voicedAudio(peer, [packets[index]]).length > 0;
     const lastOfFirst = packets.findIndex((_, index) => voiced(index) && index + 1 < packets.length && !voiced(index + 1));
@@ -158,7 +169,7 @@ test('tts: the caller hears espeak-ng speech, not silence', () =>
     const before = await allCdrs(server);
     const call = await callUas(server.udpPort, peer.offer(), ROUTES.speech.number);
     peer.useAnswer(call.answerSdp);
-    await newCdrs(server, before, 1, 15_000);
+    await cdrOfCallTo(server, before, ROUTES.speech);
     const speech = voicedAudio(peer);
     assert.ok(speech.length >= 4000, `${speech.length / 8000} s of speech heard`);
     const rms = Math.sqrt(speech.reduce((sum, sample) => sum + sample * sample, 0) / speech.length);

@@ -283,18 +283,20 @@ export async function allCdrs(server: TestRouter): Promise<StoredCdr[]> {
  * moment more for stragglers, and returns the new ones. CDRs are written
  * asynchronously when each leg ends; the wait is generous because a router's
  * first CDR also starts its CDR threads (the writer, the search lane).
+ * `where` counts only the CDRs it accepts: on a router that tests share, an
+ * earlier test's call can still be writing its own.
  */
-export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 30_000): Promise<CdrDocument[]> {
+export async function newCdrs(server: TestRouter, before: readonly StoredCdr[], count: number, timeoutMs = 30_000, where: (doc: CdrDocument) => boolean = () => true): Promise<CdrDocument[]> {
   const known = new Set(before.map((cdr) => cdr.id));
   const deadline = Date.now() + timeoutMs;
   let fresh: StoredCdr[] = [];
   for (;;) {
-    fresh = (await allCdrs(server)).filter((cdr) => !known.has(cdr.id));
+    fresh = (await allCdrs(server)).filter((cdr) => !known.has(cdr.id) && where(cdr.doc));
     if (fresh.length >= count || Date.now() >= deadline) break;
     await sleep(100);
   }
   await sleep(200);
-  fresh = (await allCdrs(server)).filter((cdr) => !known.has(cdr.id));
+  fresh = (await allCdrs(server)).filter((cdr) => !known.has(cdr.id) && where(cdr.doc));
   assert.ok(fresh.length >= count, `expected at least ${count} new CDRs within ${timeoutMs} ms, got ${fresh.length}:\n${describeCdrs(fresh.map((cdr) => cdr.doc))}`);
   return fresh.map((cdr) => cdr.doc);
 }
