@@ -1,31 +1,42 @@
 // The processes `npm test` runs, one path a line, longest first. A test process costs about half a
 // CPU-second before its first test, and each one imports its modules again: the unit tests under
 // src/ that need no process of their own run several files to a process (a bundle written to
-// .tmp/test-bundles/, importing them in order), which took ~185 CPU-s of the suite's unit tests
-// down to ~60. A bundle runs its files' tests one after another, as a file's own process does.
+// .tmp/test-bundles/, importing them in order): 161 files took 141 CPU-s in a process each, 46 in
+// 11 bundles (docs/performance.md). A bundle runs its files' tests one after another, as a file's
+// own process does; a failure names the test's own file.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './test-loader/transform.mjs';
 
 /**
- * Started first, slowest first (wall seconds in `npm test` on 2 cores, docs/performance.md):
+ * Started first, slowest first (wall time in `npm test` on 2 cores, docs/performance.md):
  * a long file started last would leave the other core idle at the end.
  */
-export const SLOWEST = [
-  'src/cdr/sqlite/cdr-workers.test.ts',
+const SLOWEST = [
   'test/parity/bridge-parity.test.ts',
-  'test/admin/console.test.ts',
-  'test/cdr/hostile-requests.test.ts',
-  'test/fuzz/sip-message.test.ts',
-  'test/cdr/client-helpers.test.ts',
-  'test/fuzz/schema.test.ts',
-  'src/cdr/sqlite/cdr-writer-client.test.ts',
+  'test/scenario/last-agent-sip.test.ts',
+  'test/server/cli-start.test.ts',
+  'test/sip/other-calls.test.ts',
+  'test/routes/demo-routes.test.ts',
+  'test/media/voicemail.test.ts',
+  'test/sip/calls.test.ts',
+  'test/server/config-reload.test.ts',
+  'test/media/ivr.test.ts',
+  'src/cdr/sqlite/cdr-workers.test.ts',
+  'test/server/crash-cdrs.test.ts',
+  'test/interop/softphones.test.ts',
+  'test/media/record-session.test.ts',
+  'test/media/record-file.test.ts',
+  'test/sip/registration.test.ts',
+  'test/sip/call-lifecycle.test.ts',
+  'test/last-agent/last-agent-sip.test.ts',
 ];
 
 /** Unit test files that keep a process of their own: they wait long in real time, better beside a bundle than in one. */
 const OWN_PROCESS = new Set([
   ...SLOWEST,
+  'src/cdr/sqlite/cdr-writer-client.test.ts',
   'src/cdr/sqlite/index-set-migration.test.ts',
   'src/cdr/document/local-time.test.ts',
   'src/cdr/sqlite/cdr-worker-lane.test.ts',
