@@ -1,41 +1,17 @@
-// The processes `npm test` runs, one path a line, longest first. A test process costs about half a
-// CPU-second before its first test, and each one imports its modules again: the unit tests under
-// src/ that need no process of their own run several files to a process (a bundle written to
-// .tmp/test-bundles/, importing them in order): 161 files took 141 CPU-s in a process each, 46 in
-// 11 bundles (docs/performance.md). A bundle runs its files' tests one after another, as a file's
-// own process does; a failure names the test's own file.
+// The processes `npm test` runs, one path a line. A test process costs about half a CPU-second
+// before its first test, and each one imports its modules again: the unit tests under src/ that
+// need no process of their own run several files to a process (a bundle written to
+// .tmp/test-bundles/, importing them in order), 161 files in 141 CPU-s as a process each, in 40-46
+// as 11-12 bundles (docs/performance.md). A bundle runs its files' tests one after another, as a
+// file's own process does; a failure names the test's own file.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './test-loader/transform.mjs';
 
-/**
- * Started first, slowest first (wall time in `npm test` on 2 cores, docs/performance.md):
- * a long file started last would leave the other core idle at the end.
- */
-const SLOWEST = [
-  'test/parity/bridge-parity.test.ts',
-  'test/scenario/last-agent-sip.test.ts',
-  'test/server/cli-start.test.ts',
-  'test/sip/other-calls.test.ts',
-  'test/routes/demo-routes.test.ts',
-  'test/media/voicemail.test.ts',
-  'test/sip/calls.test.ts',
-  'test/server/config-reload.test.ts',
-  'test/media/ivr.test.ts',
-  'src/cdr/sqlite/cdr-workers.test.ts',
-  'test/server/crash-cdrs.test.ts',
-  'test/interop/softphones.test.ts',
-  'test/media/record-session.test.ts',
-  'test/media/record-file.test.ts',
-  'test/sip/registration.test.ts',
-  'test/sip/call-lifecycle.test.ts',
-  'test/last-agent/last-agent-sip.test.ts',
-];
-
 /** Unit test files that keep a process of their own: they wait long in real time, better beside a bundle than in one. */
 const OWN_PROCESS = new Set([
-  ...SLOWEST,
+  'src/cdr/sqlite/cdr-workers.test.ts',
   'src/cdr/sqlite/cdr-writer-client.test.ts',
   'src/cdr/sqlite/index-set-migration.test.ts',
   'src/cdr/document/local-time.test.ts',
@@ -85,10 +61,10 @@ async function writeBundles(files) {
       const part = inFolder.slice(start, start + size);
       const path = join(BUNDLE_DIR, `${folder}-${start / size + 1}.test.mjs`);
       await writeFile(path, part.map((file) => `import ${JSON.stringify(pathToFileURL(join(ROOT, file)).href)};\n`).join(''));
-      bundles.push({ path, files: part.length });
+      bundles.push(relative(ROOT, path));
     }
   }
-  return bundles.sort((a, b) => b.files - a.files).map((bundle) => relative(ROOT, bundle.path));
+  return bundles;
 }
 
 const unit = await testFiles('src');
@@ -96,6 +72,4 @@ const endToEnd = await testFiles('test');
 const shareable = [];
 for (const file of unit) if (await canShare(file)) shareable.push(file);
 const alone = [...unit, ...endToEnd].filter((file) => !shareable.includes(file));
-const first = SLOWEST.filter((file) => alone.includes(file));
-const rest = alone.filter((file) => !first.includes(file));
-console.log([...first, ...(await writeBundles(shareable)), ...rest].join('\n'));
+console.log([...(await writeBundles(shareable)), ...alone].join('\n'));

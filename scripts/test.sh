@@ -30,7 +30,7 @@ wait "$console_check"
 # Each test process compiles nothing: compiling the TypeScript once here, rather than tsx in
 # every one of them, saves about half a CPU-second per process (scripts/test-loader/hooks.mjs).
 node scripts/test-loader/compile.mjs
-# Every *.test.ts, longest first; unit tests under src/ that need no process of their own
+# Every *.test.ts; unit tests under src/ that need no process of their own
 # run several files to a process (scripts/test-plan.mjs).
 mapfile -t files < <(node scripts/test-plan.mjs)
 # A test process that leaves a socket or worker open must not hold the run (and CI) forever:
