@@ -38,12 +38,19 @@ test('catchUp runs a due slot at once, on a thread too busy for its timer; befor
   assert.equal(slots.length, 2, 'a stopped ticker runs nothing');
 });
 
-test('the timer still runs the slots of an idle thread, 20 ms apart', async () => {
+test('the timer runs the slots of an idle thread, where no packet calls catchUp', async () => {
   const ticker = new Ticker();
-  const at: number[] = [];
-  const listener = () => at.push(performance.now());
+  let slots = 0;
+  const listener = (missed: number) => {
+    slots += missed + 1;
+  };
   ticker.add(listener);
-  await new Promise((resolve) => setTimeout(resolve, 110));
-  ticker.delete(listener);
-  assert.ok(at.length >= 4, `${at.length} slots in 110 ms`);
+  try {
+    // A loaded machine runs timers late, not never: the slots (missed ones counted) come, however long it takes.
+    const giveUpAt = performance.now() + 10_000;
+    while (slots < 4 && performance.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(slots >= 4, `${slots} slots`);
+  } finally {
+    ticker.delete(listener);
+  }
 });
