@@ -65,6 +65,27 @@ describe('last-agent seed query', () => {
     }
   });
 
+  it("gives the scan's page and total from its indexes at every size and offset around the matches", async () => {
+    const indexPlans = store.plans.index;
+    let searches = 0;
+    for (const caller of ['0671234567', '0991112233']) {
+      for (const size of [0, 1, 4, 5, 6]) {
+        for (const from of [0, 1, 4, 5, 6]) {
+          for (const trackTotalHits of [true, false, 2, 5]) {
+            const request = { ...(seedRequest(caller) as object), size, from, track_total_hits: trackTotalHits };
+            assert.deepEqual(
+              withoutTook(await store.search(request, { now: NOW, domain: 'example.com' })),
+              withoutTook(referenceSearch(documents, request, { now: NOW, domain: 'example.com' })),
+              JSON.stringify({ caller, size, from, trackTotalHits }),
+            );
+            searches++;
+          }
+        }
+      }
+    }
+    assert.equal(store.plans.index - indexPlans, searches);
+  });
+
   it('rounds gte now-30m/m down to the minute and stops at now', async () => {
     const request = { ...(seedRequest('0671234567') as object), size: 10 };
     const found = (await store.search(request, { now: NOW, domain: 'example.com' })).hits.hits.map((hit) => hit._id);
