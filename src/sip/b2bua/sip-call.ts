@@ -85,18 +85,18 @@ const CALL_STATE_BY_PROGRESS = { 180: 'ringing', 183: 'early' } as const;
 
 export class SipCall extends CallLifecycle implements Call, SipCallCore {
   readonly uuid = generateUuid();
-  readonly #options: Omit<SipCallOptions, 'variables'>;
-  readonly #leg: InboundLeg;
+  readonly options: Omit<SipCallOptions, 'variables'>;
+  readonly leg: InboundLeg;
   /** What the SIP layer waits on for the call's end. */
-  readonly #ending = new CallEnding();
-  readonly #legs: LegBookkeeping;
+  readonly callEnding = new CallEnding();
+  readonly legs: LegBookkeeping;
   readonly #bridge: CallBridge;
   #mediaExpected = false;
   /** The caller's media, once we terminate it; calls that never need it pass the SDP through. */
-  readonly #caller: CallerMedia;
+  readonly callerMedia: CallerMedia;
   /** Answering with our media takes the engine a while: a second answer meanwhile (a call taken from a park) waits for the first. */
   #answeringWithMedia: Promise<void> | undefined;
-  readonly #recording = new RecordingHandoff();
+  readonly recording = new RecordingHandoff();
   /** Aborted once the switchboard connects this call to another: a hold in progress ends. Made when first needed: most calls never hold. */
   #connecting: AbortController | undefined;
   readonly #transfers: CallTransfers;
@@ -105,12 +105,12 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
     super('ringing', options.variableLimits);
     // The variables live on in the channel: a second copy would last the whole call.
     const { variables, ...rest } = options;
-    this.#options = rest;
-    this.#leg = options.leg;
+    this.options = rest;
+    this.leg = options.leg;
     // for…in, not Object.entries: no [name, value] array per variable of every call.
     for (const name in variables) this.channel.set(name, variables[name]);
     this.channel.set('uuid', this.uuid);
-    this.#legs = new LegBookkeeping({
+    this.legs = new LegBookkeeping({
       uuid: this.uuid,
       origin: options.origin,
       phoneState: options.phoneState,
@@ -119,17 +119,17 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
       journal: options.journal,
       channel: this.channel,
     });
-    this.#leg.setup = new CallerSetup(this);
-    this.#leg.events = new CallerEvents(this);
+    this.leg.setup = new CallerSetup(this);
+    this.leg.events = new CallerEvents(this);
     const parts = new PartsOfCall(this);
-    this.#caller = new CallerMedia(parts);
+    this.callerMedia = new CallerMedia(parts);
     this.#transfers = new CallTransfers(parts);
     this.#bridge = new CallBridge(new BridgeOfCall(this));
   }
 
   /** Who placed the call (a user, a gateway, …). */
   get origin(): CallOrigin {
-    return this.#options.origin;
+    return this.options.origin;
   }
 
   /** What other calls' attended transfers reach of this one. */
@@ -139,37 +139,13 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
 
   /** The call's end, for the SIP layer: as `signal`, without making one. */
   get ending(): StopSignal {
-    return this.#ending;
+    return this.callEnding;
   }
 
   // What its parts (sip-call-parts.ts) reach of the call, beyond the Call contract.
 
   get channelTable(): VariableTable {
     return this.channel;
-  }
-
-  get options(): Omit<SipCallOptions, 'variables'> {
-    return this.#options;
-  }
-
-  get leg(): InboundLeg {
-    return this.#leg;
-  }
-
-  get callEnding(): CallEnding {
-    return this.#ending;
-  }
-
-  get legs(): LegBookkeeping {
-    return this.#legs;
-  }
-
-  get callerMedia(): CallerMedia {
-    return this.#caller;
-  }
-
-  get recording(): RecordingHandoff {
-    return this.#recording;
   }
 
   get mediaExpected(): boolean {
@@ -190,10 +166,9 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   /** A final error response to the caller's INVITE, with why (logged and in a Warning header). */
   refuse(status: 400 | 488 | 503, cause: HangupCause, why: string): void {
     this.log(`refused with ${status}: ${why}`);
-    this.#leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
+    this.leg.reject(status, { warning: `399 callrouter ${JSON.stringify(why)}`, ...reasonHeader(cause) });
     this.#ended(cause, 'router');
   }
-
 
   expectMedia(): void {
     this.#mediaExpected = true;
@@ -201,24 +176,24 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
 
   async answer(): Promise<void> {
     if (this.#answeringWithMedia) return this.#answeringWithMedia;
-    if (!this.#leg.pending) return;
-    const early = this.#caller.sdp;
+    if (!this.leg.pending) return;
+    const early = this.callerMedia.sdp;
     if (early) {
-      if (this.#leg.answer(early)) this.markAnswered();
+      if (this.leg.answer(early)) this.markAnswered();
       else await this.hangup('PROTOCOL_ERROR');
       return;
     }
     if (this.#mediaExpected) return (this.#answeringWithMedia = this.#answerWithMedia());
-    const host = this.#options.stack.local.of(this.#leg.source).host;
-    const offer = this.#leg.offer;
-    if (this.#leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.markAnswered();
+    const host = this.options.stack.local.of(this.leg.source).host;
+    const offer = this.leg.offer;
+    if (this.leg.answer({ body: offer ? inactiveAnswer(offer.body, host) : inactiveOffer(host), contentType: 'application/sdp' })) this.markAnswered();
     else await this.hangup('PROTOCOL_ERROR');
   }
 
   /** 183: with our SDP when the route needs our media (early media), else without SDP. */
   async preAnswer(): Promise<void> {
-    if (this.#mediaExpected && !this.#caller.current && this.#leg.offer) await this.#caller.openEarly();
-    else this.progress(183, this.#caller.sdp);
+    if (this.#mediaExpected && !this.callerMedia.current && this.leg.offer) await this.callerMedia.openEarly();
+    else this.progress(183, this.callerMedia.sdp);
   }
 
   async ringReady(): Promise<void> {
@@ -228,9 +203,9 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   async hangup(cause: HangupCause): Promise<void> {
     if (this.state === 'ended') return;
     const bridged = this.#bridge.target;
-    if (this.#leg.pending) this.#leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
+    if (this.leg.pending) this.leg.reject(sipStatusFromCause(cause), reasonHeader(cause));
     this.#ended(cause, 'router');
-    await Promise.all([this.#leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
+    await Promise.all([this.leg.bye(reasonHeader(cause)), bridged?.bye(reasonHeader(cause))]);
   }
 
   async play(request: PlayRequest): Promise<PlayOutcome> {
@@ -242,26 +217,26 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   }
 
   flushDigits(): void {
-    this.#caller.current?.digits.flush();
+    this.callerMedia.current?.digits.flush();
   }
 
   async startRecording(name: string, options?: CallRecordingOptions): Promise<string> {
-    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, this.#recording.started(options));
+    const path = await startRecordingOn(await this.#callerMedia(), this.#recordingPlace(), name, this.recording.started(options));
     this.log(`recording to ${path}`);
     return path;
   }
 
   async stopRecording(): Promise<RecordingSummary | undefined> {
-    return this.#recording.stop(this.#caller.current?.session);
+    return this.recording.stop(this.callerMedia.current?.session);
   }
 
   redirect(targets: readonly string[]): Promise<RedirectOutcome> {
-    return redirectCaller(this.#leg, targets, {
+    return redirectCaller(this.leg, targets, {
       ended: () => this.state === 'ended',
       log: (message) => this.log(message),
       redirected: () => this.#ended('REDIRECTION_TO_NEW_DESTINATION', 'router'),
       hangup: (cause) => this.hangup(cause),
-      clock: this.#options.stack.clock,
+      clock: this.options.stack.clock,
     });
   }
 
@@ -271,7 +246,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   }
 
   ended(): Promise<void> {
-    const ending = this.#ending;
+    const ending = this.callEnding;
     return new Promise((resolve) => {
       if (ending.aborted) resolve();
       else ending.addEventListener('abort', () => resolve());
@@ -287,7 +262,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
     if (this.state === 'ended') return 'the call has ended';
     if (this.#bridge.target) return 'the call is in a bridge';
     await this.#answerForMedia();
-    const media = this.#caller.current;
+    const media = this.callerMedia.current;
     if (!media) return this.hangupCause ? 'the call has ended' : "the call was answered without the router's media";
     (this.#connecting ??= new AbortController()).abort();
     await media.session.stopPlaying();
@@ -300,13 +275,13 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
    * FreeSWITCH's originate B-legs name their originating leg.
    */
   onBehalf(): { targets: () => TargetContext; forkObserver: (hangupCause: () => HangupCause | undefined) => ForkObserver } {
-    return { targets: () => this.targetContext(), forkObserver: (hangupCause) => this.#legs.forkObserver(() => {}, { legCause: hangupCause }) };
+    return { targets: () => this.targetContext(), forkObserver: (hangupCause) => this.legs.forkObserver(() => {}, { legCause: hangupCause }) };
   }
 
   /** Connected to another call by the switchboard: the CDR says bridged, `last_bridge_to` names it. */
   connectedTo(other: string): void {
     this.channel.set('last_bridge_to', other);
-    this.#legs.caller.bridge();
+    this.legs.caller.bridge();
     this.log(`connected to call ${other}`);
   }
 
@@ -329,24 +304,24 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
     try {
       return await recordMessageOn(media, this.#recordingPlace(), request);
     } catch (error) {
-      if (this.#ending.aborted) throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
+      if (this.callEnding.aborted) throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
       throw error;
     }
   }
 
   #recordingPlace(): RecordingPlace {
-    return { dir: this.#options.recordingsDir, domain: this.channel.get('domain_name') ?? '', uuid: this.uuid };
+    return { dir: this.options.recordingsDir, domain: this.channel.get('domain_name') ?? '', uuid: this.uuid };
   }
 
   /** Messages, parked calls and connections are answered calls, never early media. */
   async #answerForMedia(): Promise<void> {
-    if (!this.#leg.pending) return;
+    if (!this.leg.pending) return;
     this.#mediaExpected = true;
     await this.answer();
   }
 
   async #answerWithMedia(): Promise<void> {
-    if (await this.#caller.open((body) => this.#leg.answer(body))) {
+    if (await this.callerMedia.open((body) => this.leg.answer(body))) {
       this.markAnswered();
       this.log('answered with our media');
     }
@@ -357,7 +332,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
     // The transferred caller's new route answers it itself: the transfer has succeeded.
     this.#transfers.report(200);
     this.#mediaExpected = true;
-    const media = await this.#caller.obtain();
+    const media = await this.callerMedia.obtain();
     if (media) return media;
     throw new CallEndedError(this.hangupCause ?? 'NORMAL_CLEARING');
   }
@@ -369,7 +344,7 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
 
   targetContext(): TargetContext {
     return {
-      ...this.#options.targets,
+      ...this.options.targets,
       domain: this.channel.get('domain_name') ?? '',
       callerIdNumber: this.channel.get('caller_id_number') ?? '',
       callerIdName: this.channel.get('caller_id_name'),
@@ -378,9 +353,9 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
 
   /** A provisional response to the caller (the call's state follows). */
   progress(status: 180 | 183, session?: SessionBody): void {
-    if (!this.#leg.pending) return;
-    this.#leg.provisional(status, session);
-    this.#legs.caller.progress(session !== undefined);
+    if (!this.leg.pending) return;
+    this.leg.provisional(status, session);
+    this.legs.caller.progress(session !== undefined);
     if (this.state === 'ringing' || this.state === 'early') this.enterState(CALL_STATE_BY_PROGRESS[status]);
   }
 
@@ -388,22 +363,22 @@ export class SipCall extends CallLifecycle implements Call, SipCallCore {
   markAnswered(): void {
     const first = this.state !== 'answered';
     this.enterState('answered');
-    this.#legs.caller.answer();
-    if (first) this.#options.onAnswered?.(this);
+    this.legs.caller.answer();
+    if (first) this.options.onAnswered?.(this);
   }
 
   /** The call is over for the engine: abort what waits, free the caller's phone, write the caller's CDR. */
   #ended(cause: HangupCause, by: CallEndedBy): void {
     if (!this.markEnded(cause, by)) return;
-    this.#ending.end();
+    this.callEnding.end();
     // A caller that hangs up while transferred cancels the transfer (487); a route that ends the call fails it with its cause.
     this.#transfers.report(by === 'caller' ? 487 : sipStatusFromCause(cause));
     this.abortWaiters();
-    void this.#recording.beforeClose(this.#caller.current?.session).then(() => this.#caller.close());
-    this.#legs.callerEnded(cause, this.channel);
+    void this.recording.beforeClose(this.callerMedia.current?.session).then(() => this.callerMedia.close());
+    this.legs.callerEnded(cause, this.channel);
   }
 
   log(message: string): void {
-    this.#options.stack.logger.info({ uuid: this.uuid }, message);
+    this.options.stack.logger.info({ uuid: this.uuid }, message);
   }
 }
