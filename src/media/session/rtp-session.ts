@@ -9,8 +9,8 @@ import type { RemoteInfo } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { decodeFrame, encodeInto, SAMPLES_PER_FRAME } from '../codec.js';
 import type { AudioSource } from '../audio/source.js';
-import { CallRecorder, type RecordingOptions, type RecordingSummary } from '../audio/call-recorder.js';
-import { MessageRecorder, type MessageOptions, type MessageRecording } from '../audio/message-recorder.js';
+import type { RecordingOptions, RecordingSummary } from '../audio/call-recorder.js';
+import type { MessageOptions, MessageRecording } from '../audio/message-recorder.js';
 import type { DigitEvent } from '../dtmf/digits.js';
 import { InbandDtmfDetector } from '../dtmf/inband-detector.js';
 import { TelephoneEventReceiver, TelephoneEventSender } from '../dtmf/telephone-event.js';
@@ -21,6 +21,7 @@ import { senderReport } from '../rtp/rtcp.js';
 import { hasHeaderRoom, looksLikeRtcp, parseRtp, RTP_HEADER_BYTES, rtpDatagram, rtpDatagramAround, type RtpPacket } from '../rtp/rtp-packet.js';
 import { canReceive, canSend, type NegotiatedMedia } from '../sdp/offer-answer.js';
 import type { RelayPeer } from './relay-peer.js';
+import { SessionRecordings } from './session-recordings.js';
 import { SourceLatch } from './source-latch.js';
 import { SrtpStreams } from './srtp-streams.js';
 import { TxStream } from './tx-stream.js';
@@ -54,9 +55,7 @@ export class RtpSession implements RelayPeer {
   #playing: Playing | undefined;
   readonly #digitQueue: { sender: TelephoneEventSender | AudioSource; done?: () => void }[] = [];
   #eventTimestamp: number | undefined;
-  #recorder: CallRecorder | undefined;
-  /** The caller's message being recorded (recordFile, voicemail). */
-  #message: MessageRecorder | undefined;
+  readonly #recordings: SessionRecordings;
   /** Where what we receive goes while bridged. */
   relayTo: RelayPeer | undefined;
   /** Who relays into us; while set and nothing of ours plays, our slots send nothing. */
@@ -66,9 +65,6 @@ export class RtpSession implements RelayPeer {
   readonly #echoLine: { dueSlot: number; packet: RtpPacket; from: NegotiatedMedia; samples: Int16Array | undefined }[] = [];
   #slotCount = 0;
   #slotsSinceRtcp = 0;
-  /** Slots of the recordings' timeline due but not yet written (see #writeRecordingSlots). */
-  #recordingSlotsDue = 0;
-  #recordingCatchUp: NodeJS.Immediate | undefined;
   readonly #frame = new Int16Array(SAMPLES_PER_FRAME);
 
   constructor(
@@ -76,6 +72,8 @@ export class RtpSession implements RelayPeer {
     readonly sockets: SocketPair,
     private readonly events: SessionEvents,
   ) {
+    // Echo relays a session to itself: that is not a bridge.
+    this.#recordings = new SessionRecordings(id, () => this.relayTo !== undefined && this.relayTo !== this);
     sockets.rtp.on('message', (datagram, from) => {
       events.receiving();
       // A packet we fail on is dropped and counted; it must not take the media thread down.
@@ -136,7 +134,7 @@ export class RtpSession implements RelayPeer {
   }
 
   receiveDigit(event: DigitEvent): void {
-    if (this.#message?.digit(event.digit)) this.#message = undefined;
+    this.#recordings.digit(event.digit);
     const playing = this.#playing;
     if (playing && playing.terminators.includes(event.digit)) {
       this.#playing = undefined;
@@ -145,49 +143,27 @@ export class RtpSession implements RelayPeer {
     this.events.digit(event);
   }
 
-  async startRecording(path: string, options?: RecordingOptions): Promise<void> {
-    if (this.#recorder) throw new Error(`session ${this.id} is already recording to ${this.#recorder.path}`);
-    const recorder = new CallRecorder(path, options);
-    await recorder.opened();
-    this.#recorder = recorder;
+  startRecording(path: string, options?: RecordingOptions): Promise<void> {
+    return this.#recordings.startRecording(path, options);
   }
 
   stopRecording(): Promise<RecordingSummary> | undefined {
-    this.#writeRecordingSlots();
-    const recorder = this.#recorder;
-    this.#recorder = undefined;
-    return recorder?.stop();
+    return this.#recordings.stopRecording();
   }
 
-  /** Records what the peer says until the message ends by itself (length, silence, terminator) or the session closes. */
-  async recordMessage(path: string, options: MessageOptions): Promise<MessageRecording> {
-    if (this.#message) throw new Error(`session ${this.id} is already recording a message to ${this.#message.path}`);
-    const message = new MessageRecorder(path, options);
-    await message.opened();
-    this.#message = message;
-    return message.done;
+  recordMessage(path: string, options: MessageOptions): Promise<MessageRecording> {
+    return this.#recordings.recordMessage(path, options);
   }
 
-  /** Ends the message being recorded, if any, and waits for its file to be complete. */
-  async stopMessage(): Promise<void> {
-    this.#writeRecordingSlots();
-    const message = this.#message;
-    this.#message = undefined;
-    await message?.end('stopped');
+  stopMessage(): Promise<void> {
+    return this.#recordings.stopMessage();
   }
 
   /** One 20 ms slot of the media clock. */
   slot(missedSlots: number): void {
     this.#slotCount += missedSlots + 1;
     this.#releaseEchoes();
-    if (this.#recorder || this.#message) {
-      this.#recordingSlotsDue += missedSlots + 1;
-      // After a stall, the clock's catch-up comes before the packets that waited in the socket meanwhile are read:
-      // the slots are written once they are (an immediate runs after the event loop's poll phase), so a busy thread
-      // leaves no silence in a recording; later slots queue behind them to keep the timeline in order.
-      if (missedSlots > 0 || this.#recordingCatchUp) this.#recordingCatchUp ??= setImmediate(this.#writeRecordingSlots);
-      else this.#writeRecordingSlots();
-    }
+    this.#recordings.slot(missedSlots);
     if (++this.#slotsSinceRtcp >= RTCP_INTERVAL_SLOTS) this.#sendRtcp();
     const media = this.#media;
     if (!media || !this.#source.remote || !canSend(media.direction)) {
@@ -199,24 +175,8 @@ export class RtpSession implements RelayPeer {
     if (!frame) return;
     const { timestamp, marker } = this.tx.ownSlot(missedSlots);
     this.#sendSamples(media, marker, timestamp, frame);
-    this.#recorder?.push('right', frame.slice());
+    if (this.#recordings.recordsCall) this.#recordings.peerHears(frame.slice());
   }
-
-  readonly #writeRecordingSlots = (): void => {
-    clearImmediate(this.#recordingCatchUp);
-    this.#recordingCatchUp = undefined;
-    const due = this.#recordingSlotsDue;
-    this.#recordingSlotsDue = 0;
-    const recorder = this.#recorder;
-    // Echo relays a session to itself: that is not a bridge.
-    const bridged = this.relayTo !== undefined && this.relayTo !== this;
-    const recording = recorder !== undefined && (!recorder.onlyWhileBridged || bridged);
-    for (let slot = 0; slot < due; slot++) {
-      if (recording) recorder.slot();
-      else recorder?.skipSlot();
-      if (this.#message?.slot()) this.#message = undefined;
-    }
-  };
 
   /** A packet from the other party of a bridge, re-sequenced onto our stream. */
   sendRelayed(packet: RtpPacket, from: NegotiatedMedia, decoded: Int16Array | undefined): void {
@@ -230,8 +190,8 @@ export class RtpSession implements RelayPeer {
     }
     // Samples only when they are needed: the same codec both ways passes the payload through.
     const transcoding = from.codec !== media.codec;
-    const samples = decoded ?? (transcoding || this.#recorder ? decodeFrame(from.codec, packet.payload) : undefined);
-    if (samples) this.#recorder?.push('right', samples);
+    const samples = decoded ?? (transcoding || this.#recordings.recordsCall ? decodeFrame(from.codec, packet.payload) : undefined);
+    if (samples) this.#recordings.peerHears(samples);
     const { timestamp, marker } = this.tx.relay(packet);
     if (transcoding && samples) this.#sendSamples(media, marker, timestamp, samples);
     else this.#sendRelayedPayload(media.payloadType, marker, timestamp, packet.payload);
@@ -264,7 +224,7 @@ export class RtpSession implements RelayPeer {
 
   /** Ends what is in progress; the sockets are the owner's to release. */
   close(): void {
-    this.#writeRecordingSlots();
+    this.#recordings.writeDueSlots();
     this.stopPlaying();
     for (const queued of this.#digitQueue.splice(0)) queued.done?.();
     this.detach();
@@ -380,11 +340,10 @@ export class RtpSession implements RelayPeer {
       return;
     }
     if (packet.payloadType !== media.payloadType || packet.payloadType === COMFORT_NOISE_PAYLOAD_TYPE) return;
-    const needsSamples = this.#recorder !== undefined || this.#message !== undefined || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
+    const needsSamples = this.#recordings.hearsPeer || this.#inband !== undefined || (this.relayTo?.media && this.relayTo.media.codec !== media.codec);
     const samples = needsSamples ? decodeFrame(media.codec, packet.payload) : undefined;
     if (samples) {
-      this.#recorder?.push('left', samples);
-      this.#message?.push(samples);
+      this.#recordings.peerSaid(samples);
       for (const digit of this.#inband?.push(samples) ?? []) this.receiveDigit({ digit, durationMs: 40, source: 'inband' });
     }
     this.#relay(packet, media, samples);
