@@ -33,7 +33,8 @@
  * ROUTER_NODE_ARGS (more node options for the router processes, comma-separated, %s = the log level; e.g.
  * --cpu-prof,--cpu-prof-dir=/tmp/prof-%s writes a CPU profile of each when it stops), BASELINE_BIN (another
  * checkout's bin/callrouter.js, built: its router runs beside this one's, interleaved, for a before/after
- * comparison that a loaded machine affects alike), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
+ * comparison that a loaded machine affects alike; BASELINE_BIN=bin/callrouter.js with BASELINE_NODE_ARGS compares node
+ * options on one build, e.g. BASELINE_NODE_ARGS=--single-threaded-gc), ROUTER_SIP_CALLS (the routers' sip.calls as JSON, e.g.
  * '{"maxReceiveQueueMs":200}', to compare admission limits), ROUTER_HEAP_LIMIT_MB and ROUTER_SEMI_SPACE_MB (the routers' process.heapLimitMB and process.semiSpaceMB), HEAP_SNAPSHOT (a folder: heap snapshots of each router before and after
  * its registrations, idle and while the memory step holds its calls, and right after each step and MEMORY_SETTLE_SECONDS later, to see what each keeps), ALLOCATIONS (a folder: an allocation profile of
  * each router step, garbage included, to see what makes the collector work), KEEP_WORK (1: the work folder and each
@@ -133,7 +134,8 @@ try {
           { name: 'last-agent', number: NUMBERS['last-agent'], schema: resolve('examples/last-agent.json') },
         ],
       });
-      const nodeArgs = list(process.env.ROUTER_NODE_ARGS, '').map((arg) => arg.replace('%s', `${build.label.trim()}${level}`));
+      const extraArgs = build.label ? list(process.env.BASELINE_NODE_ARGS, '') : [];
+      const nodeArgs = [...list(process.env.ROUTER_NODE_ARGS, ''), ...extraArgs].map((arg) => arg.replace('%s', `${build.label.trim()}${level}`));
       routers.push(await startRouterProcess({ name: `${build.label}log ${level}`, configFile, sipPort, httpPort, logFile: join(dir, 'router.log'), bin: build.bin, nodeArgs, keepLog: KEEP_WORK }));
     }
   }

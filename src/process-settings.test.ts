@@ -17,11 +17,20 @@ test('a configured heap limit wins; 0 leaves node its own', () => {
   assert.equal(heapLimitMB({ heapLimitMB: 0 }, 24 * GB), 0);
 });
 
-test("node's heap options: the limit and a 4 MB semi-space unless configured; 0 leaves either to node", () => {
-  assert.deepEqual(heapOptions({}, 24 * GB), ['--max-old-space-size=1024', '--max-semi-space-size=4']);
-  assert.deepEqual(heapOptions({ heapLimitMB: 300, semiSpaceMB: 16 }, 24 * GB), ['--max-old-space-size=300', '--max-semi-space-size=16']);
-  assert.deepEqual(heapOptions({ semiSpaceMB: 0 }, 4 * GB), ['--max-old-space-size=512']);
-  assert.deepEqual(heapOptions({ heapLimitMB: 0, semiSpaceMB: 0 }, 4 * GB), []);
+test("node's heap options: the limit, a 4 MB semi-space and single-threaded collection unless configured; 0 or true leaves each to node", () => {
+  assert.deepEqual(heapOptions({}, 24 * GB), ['--max-old-space-size=1024', '--max-semi-space-size=4', '--single-threaded-gc']);
+  assert.deepEqual(heapOptions({ heapLimitMB: 300, semiSpaceMB: 16 }, 24 * GB), ['--max-old-space-size=300', '--max-semi-space-size=16', '--single-threaded-gc']);
+  assert.deepEqual(heapOptions({ semiSpaceMB: 0, parallelGC: true }, 4 * GB), ['--max-old-space-size=512']);
+  assert.deepEqual(heapOptions({ heapLimitMB: 0, semiSpaceMB: 0, parallelGC: true }, 4 * GB), []);
+});
+
+test('parallelGC that is not true or false is a configuration error with its path', () => {
+  const config = (parallelGC: unknown) => ({ process: { parallelGC }, domains: [{ name: 'example.com' }] });
+  assert.equal(parseConfig('c.json', config(true)).process.parallelGC, true);
+  assert.throws(
+    () => parseConfig('c.json', config('yes')),
+    (error: unknown) => error instanceof ConfigError && error.problems.includes('process.parallelGC: Expected boolean, received string'),
+  );
 });
 
 test('a semi-space that is not a whole number of MB from 0 to 64 is a configuration error with its path', () => {

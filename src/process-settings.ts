@@ -24,6 +24,19 @@ const MAX_DEFAULT_MB = 1024;
  * with both alike at those rates (one run of each of the two at 400/s).
  */
 const DEFAULT_SEMI_SPACE_MB = 4;
+/**
+ * A parallel scavenge stops the SIP thread until every helper has finished
+ * its share, and on a machine whose cores are busy (the router's own threads,
+ * the phones and carriers beside it) a helper waits for a core while the SIP
+ * thread waits for it: calls stall, peers retransmit, and the step collapses.
+ * bench:sip on 2 cores shared with sipp at 250 calls/s, interleaved 20 s
+ * rounds at load 4–23 (bridge and last-agent): single-threaded used less CPU
+ * per call in 9 of 10 rounds (2–16 % less where neither collapsed), and its
+ * step drowned in thousands of retransmissions or failed calls in 2 of 10,
+ * with helpers in 6 of 10; the SIP thread itself does 5–10 % more (the
+ * helpers' share). Details in docs/performance.md.
+ */
+const DEFAULT_PARALLEL_GC = false;
 const MAX_SEMI_SPACE_MB = 64;
 
 export const processSettings = z
@@ -42,6 +55,11 @@ export const processSettings = z
      * limit; 0 leaves node's own (16). Default 4: less RSS for a little more CPU per call.
      */
     semiSpaceMB: z.number().int().min(0).max(MAX_SEMI_SPACE_MB).optional(),
+    /**
+     * Whether V8 collects garbage with helper threads (parallel scavenges, concurrent marking and sweeping), as
+     * node does by default. Default false: each thread collects its own garbage (node's --single-threaded-gc).
+     */
+    parallelGC: z.boolean().optional(),
   })
   .strict()
   .default({});
@@ -61,9 +79,14 @@ export function heapLimitMB(settings: ProcessSettings, totalMemoryBytes: number)
   return Math.min(MAX_DEFAULT_MB, Math.max(MIN_DEFAULT_MB, Math.floor(totalMemoryBytes / 8 / MB)));
 }
 
-/** Node's options for the heap the settings ask for (none for a size left to node). */
+/** Node's options for the heap the settings ask for (none for what is left to node). */
 export function heapOptions(settings: ProcessSettings, totalMemoryBytes: number): string[] {
   const limitMB = heapLimitMB(settings, totalMemoryBytes);
   const semiSpaceMB = settings.semiSpaceMB ?? DEFAULT_SEMI_SPACE_MB;
-  return [...(limitMB > 0 ? [`--max-old-space-size=${limitMB}`] : []), ...(semiSpaceMB > 0 ? [`--max-semi-space-size=${semiSpaceMB}`] : [])];
+  const parallelGC = settings.parallelGC ?? DEFAULT_PARALLEL_GC;
+  return [
+    ...(limitMB > 0 ? [`--max-old-space-size=${limitMB}`] : []),
+    ...(semiSpaceMB > 0 ? [`--max-semi-space-size=${semiSpaceMB}`] : []),
+    ...(parallelGC ? [] : ['--single-threaded-gc']),
+  ];
 }

@@ -1,6 +1,6 @@
 /**
- * Node reads its heap's sizes at start only (--max-old-space-size,
- * --max-semi-space-size), so `start` applies the configured ones by running
+ * Node reads its heap's options at start only (--max-old-space-size,
+ * --max-semi-space-size, --single-threaded-gc), so `start` applies the configured ones by running
  * itself again with them: the first process only relays signals and the exit
  * code. The relaunched one is told by CALLROUTER_HEAP_OPTIONS that they are
  * in place. It stays in our session and process group: in a session of its
