@@ -29,7 +29,9 @@ npx tsc -p tsconfig.check.json
 wait "$console_check"
 # Each test process compiles nothing: compiling the TypeScript once here, rather than tsx in
 # every one of them, saves about half a CPU-second per process (scripts/test-loader/hooks.mjs).
-node scripts/test-loader/compile.mjs
+# Worker threads load the compiled modules as they are, without the hooks (src/worker-thread.ts).
+CALLROUTER_TS_COMPILED="$(node scripts/test-loader/compile.mjs)"
+export CALLROUTER_TS_COMPILED
 # Every *.test.ts; unit tests under src/ that need no process of their own
 # run several files to a process (scripts/test-plan.mjs).
 mapfile -t files < <(node scripts/test-plan.mjs)
