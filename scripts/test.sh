@@ -36,5 +36,7 @@ export CALLROUTER_TS_COMPILED
 # run several files to a process (scripts/test-plan.mjs).
 mapfile -t files < <(node scripts/test-plan.mjs)
 # A test process that leaves a socket or worker open must not hold the run (and CI) forever:
-# each process ends when its tests have, and a single test gets 4 minutes at most.
-node --enable-source-maps --import "$PWD/scripts/test-loader/register.mjs" --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"
+# each process ends when its tests have (once its results have all reached the runner:
+# scripts/test-loader/flush-before-exit.mjs), and a single test gets 4 minutes at most.
+node --enable-source-maps --import "$PWD/scripts/test-loader/register.mjs" --import "$PWD/scripts/test-loader/flush-before-exit.mjs" \
+  --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"
