@@ -1,5 +1,5 @@
 /** Starting the router's worker threads, compiled or from source, each under its own name and at its own priority. */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { getEnvironmentData, setEnvironmentData, Worker, type WorkerOptions } from 'node:worker_threads';
@@ -81,7 +81,9 @@ function compiledForTests(source: URL): URL | undefined {
   const compiled = process.env.CALLROUTER_TS_COMPILED;
   const repository = new URL('../', import.meta.url).href;
   if (!compiled || !source.href.startsWith(repository)) return undefined;
-  return new URL(`${source.href.slice(repository.length, -'.ts'.length)}.js`, pathToFileURL(compiled));
+  const copy = new URL(`${source.href.slice(repository.length, -'.ts'.length)}.js`, pathToFileURL(compiled));
+  // A module written since the run compiled the others starts from source.
+  return existsSync(copy) ? copy : undefined;
 }
 
 /**
