@@ -29,10 +29,14 @@ npx tsc -p tsconfig.check.json
 wait "$console_check"
 # Each test process compiles nothing: compiling the TypeScript once here, rather than tsx in
 # every one of them, saves about half a CPU-second per process (scripts/test-loader/hooks.mjs).
-node scripts/test-loader/compile.mjs
+# Worker threads load the compiled modules as they are, without the hooks (src/worker-thread.ts).
+CALLROUTER_TS_COMPILED="$(node scripts/test-loader/compile.mjs)"
+export CALLROUTER_TS_COMPILED
 # Every *.test.ts; unit tests under src/ that need no process of their own
 # run several files to a process (scripts/test-plan.mjs).
 mapfile -t files < <(node scripts/test-plan.mjs)
 # A test process that leaves a socket or worker open must not hold the run (and CI) forever:
-# each process ends when its tests have, and a single test gets 4 minutes at most.
-node --enable-source-maps --import "$PWD/scripts/test-loader/register.mjs" --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"
+# each process ends when its tests have (once its results have all reached the runner:
+# scripts/test-loader/flush-before-exit.mjs), and a single test gets 4 minutes at most.
+node --enable-source-maps --import "$PWD/scripts/test-loader/register.mjs" --import "$PWD/scripts/test-loader/flush-before-exit.mjs" \
+  --test --test-concurrency=2 --test-force-exit --test-timeout=240000 "${files[@]}"

@@ -1,8 +1,8 @@
 // Compiles every TypeScript module under src/ and test/ into the test loader's cache
-// (see hooks.mjs), before `npm test` starts its test processes.
+// (see hooks.mjs), before `npm test` starts its test processes; prints the cache's folder.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
-import { CACHE_DIR, ROOT, transformFile } from './transform.mjs';
+import { dirname, join } from 'node:path';
+import { CACHE_DIR, ROOT, compiledPath, transformFile } from './transform.mjs';
 
 async function typeScriptFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -12,8 +12,9 @@ async function typeScriptFiles(dir) {
 const files = (await Promise.all(['src', 'test'].map((dir) => typeScriptFiles(join(ROOT, dir))))).flat();
 await Promise.all(
   files.map(async (file) => {
-    const out = join(CACHE_DIR, `${relative(ROOT, file)}.js`);
+    const out = compiledPath(file);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, await transformFile(file));
   }),
 );
+console.log(CACHE_DIR);

@@ -5,9 +5,9 @@
 // Each test file is a process; tsx costs each about half a CPU-second more.
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CACHE_DIR, ROOT, transformFile } from './transform.mjs';
+import { ROOT, compiledPath, transformFile } from './transform.mjs';
 
 /** TypeScript's NodeNext imports name the .js the compiler would emit; beside a .ts module, that is the .ts. */
 export async function resolve(specifier, context, next) {
@@ -24,9 +24,8 @@ export async function load(url, context, next) {
 }
 
 async function compiled(path) {
-  const inRepository = relative(ROOT, path);
-  if (inRepository.startsWith('..')) return transformFile(path);
-  const cached = join(CACHE_DIR, `${inRepository}.js`);
+  if (relative(ROOT, path).startsWith('..')) return transformFile(path);
+  const cached = compiledPath(path);
   const [source, output] = await Promise.all([stat(path), stat(cached).catch(() => undefined)]);
   if (output && output.mtimeMs >= source.mtimeMs) return readFile(cached, 'utf8');
   return transformFile(path);

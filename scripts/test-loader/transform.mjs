@@ -2,12 +2,20 @@
 // project's compiler options, an inline source map naming the module's own file.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Compiled modules, mirroring the repository's paths (.tmp/ is ignored by git). */
 export const CACHE_DIR = `${ROOT}.tmp/test-js/`;
+
+/**
+ * Where the compiled `path` (a .ts module in the repository) goes: `x.ts` becomes `x.js`, the
+ * name its importers give it, so the compiled tree also runs as it is, without the hooks.
+ */
+export function compiledPath(path) {
+  return join(CACHE_DIR, `${relative(ROOT, path).slice(0, -'.ts'.length)}.js`);
+}
 
 // esbuild takes the options that change emitted code (target, verbatimModuleSyntax, …) from these.
 const { compilerOptions } = JSON.parse(readFileSync(`${ROOT}tsconfig.json`, 'utf8'));
@@ -22,8 +30,8 @@ export async function transformFile(path) {
     platform: 'node',
     target: 'node20',
     sourcemap: 'inline',
-    // The map's source resolves against the module's URL, which is the .ts file's own.
-    sourcefile: basename(path),
+    // The map names the .ts file by its URL: the module runs at that URL (hooks.mjs) or from the compiled tree.
+    sourcefile: pathToFileURL(path).href,
     tsconfigRaw: { compilerOptions },
   });
   return code;
