@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import type { WriteResult } from '../store.js';
 import type { PreparedRow, WriteLimits } from './prepared-row.js';
+import type { Checkpoints } from './wal-checkpointer.js';
 import type { BatchWriter } from './writer.js';
 
 /** A write transaction held open while rows arrive; its holder commits every so many (a large commit shares the cost of the index pages it writes). */
@@ -15,11 +16,13 @@ export interface PreparedRowTransaction {
   write(rows: readonly PreparedRow[]): WriteResult[];
   /** Commits what was written since the last commit. */
   commit(): void;
+  /** Resolves when the WAL checkpoint after the last commit, run elsewhere if the store does so, is done: write after it. */
+  checkpointed(): Promise<void>;
   /** Undoes what was written since the last commit. */
   rollback(): void;
 }
 
-export function preparedRowTransaction(db: Database.Database, writer: BatchWriter, refreshMapping: () => void, limits: WriteLimits): PreparedRowTransaction {
+export function preparedRowTransaction(db: Database.Database, writer: BatchWriter, refreshMapping: () => void, limits: WriteLimits, checkpoints?: Checkpoints): PreparedRowTransaction {
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
@@ -35,7 +38,12 @@ export function preparedRowTransaction(db: Database.Database, writer: BatchWrite
       return rows.map((row) => writer.writePreparedInTransaction(row, limits));
     },
     commit() {
-      if (db.inTransaction) commit.run();
+      if (!db.inTransaction) return;
+      commit.run();
+      checkpoints?.committed();
+    },
+    async checkpointed() {
+      await checkpoints?.idle();
     },
     rollback() {
       if (db.inTransaction) rollback.run();
