@@ -26,21 +26,24 @@ export function preparedRowTransaction(db: Database.Database, writer: BatchWrite
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
+  let written = 0;
   const open = () => {
     if (db.inTransaction) return;
     begin.run();
+    written = 0;
     // What other connections mapped before this transaction: rows prepared without it are prepared again.
     refreshMapping();
   };
   return {
     write(rows) {
       open();
+      written += rows.length;
       return rows.map((row) => writer.writePreparedInTransaction(row, limits));
     },
     commit() {
       if (!db.inTransaction) return;
       commit.run();
-      checkpoints?.committed();
+      checkpoints?.committed(written);
     },
     async checkpointed() {
       await checkpoints?.idle();

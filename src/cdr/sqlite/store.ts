@@ -263,7 +263,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
       const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0)).immediate();
-      checkpointer?.committed();
+      checkpointer?.committed(ids.length);
       return deleteByQueryResponse(Math.round(performance.now() - started), ids.length, deleted);
     },
     mappedFields() {

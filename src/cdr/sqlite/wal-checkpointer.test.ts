@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openCdrDatabase } from './database-file.js';
 import { openSqliteCdrStore } from './store.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
+import { CHECKPOINT_AFTER_ROWS, WalCheckpointer } from './wal-checkpointer.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-wal-checkpointer-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -29,7 +29,7 @@ describe('WAL checkpoints on a thread of their own', () => {
     })();
     assert.equal(bytes(path), before, "the committing connection's own checkpoint did not run");
     assert.equal(checkpointer.idle(), undefined, 'nothing to wait for before a commit is told of');
-    checkpointer.committed();
+    checkpointer.committed(ROWS_PAST_DEFAULT_CHECKPOINT);
     await checkpointer.idle();
     assert.ok(bytes(path) > before + ROWS_PAST_DEFAULT_CHECKPOINT * FILLER.length, 'the rows are in the database file');
     await checkpointer.close();
@@ -49,6 +49,21 @@ describe('WAL checkpoints on a thread of their own', () => {
     assert.ok(walSizes[3] < walSizes[0] * 1.5, `WAL sizes ${walSizes.join(', ')}`);
     assert.equal((await store.count({})).count, 20_000);
     await store.close();
+  });
+
+  it('wait for rows enough to call for one: single writes are neither followed by a checkpoint each nor held up', async () => {
+    const path = join(directory, 'small.sqlite');
+    const db = openCdrDatabase(path);
+    const checkpointer = new WalCheckpointer(db, { path, synchronous: 'FULL' });
+    for (let commit = 1; commit < CHECKPOINT_AFTER_ROWS; commit++) {
+      checkpointer.committed(1);
+      assert.equal(checkpointer.idle(), undefined, `after ${commit} rows`);
+    }
+    checkpointer.committed(1);
+    assert.notEqual(checkpointer.idle(), undefined, `after ${CHECKPOINT_AFTER_ROWS} rows`);
+    await checkpointer.idle();
+    await checkpointer.close();
+    db.close();
   });
 
   it('leave acknowledged writes readable by another connection at once, and all of them after the store closes', async () => {

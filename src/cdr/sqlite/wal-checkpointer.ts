@@ -7,9 +7,10 @@
  * committing thread, after the commit and before the caller hears of it.
  * SQLite alone at 900,000 → 1,000,000 in commits of 5,000 (load 6): the
  * checkpoints cost 7.8–8.3 µs of CPU a row and ~150 ms of each commit's wall
- * time. Here the committing thread only says it committed; this thread's
- * connection runs a passive checkpoint (which holds no writer up) at once,
- * one for however many commits came meanwhile.
+ * time. Here the committing thread only says what it committed; once that
+ * is CHECKPOINT_AFTER_ROWS rows or more, this thread's connection runs a
+ * passive checkpoint (which holds no writer up) at once, one for however
+ * many commits came meanwhile.
  *
  * The committing connection's next transaction waits for that checkpoint
  * (idle()): SQLite starts the WAL file over only when a write transaction
@@ -26,10 +27,17 @@ import type { CheckpointWorkerData } from './wal-checkpoint-worker.js';
 
 /** SQLite's automatic checkpoint threshold for a connection whose checkpoints run here: past ~5 large commits' WAL. */
 export const BACKSTOP_PAGES = 16_000;
+/**
+ * Rows committed since the last checkpoint that call for one. A commit of one row into a large store writes ~5 pages
+ * (the table's and each index's), so 200 such commits are about SQLite's own threshold (1,000 pages): single writes
+ * are not each followed by a checkpoint and its flush of the database file, nor held up waiting for one.
+ */
+export const CHECKPOINT_AFTER_ROWS = 200;
 
 /** What a committing connection tells of its commits, and waits for before its next transaction. */
 export interface Checkpoints {
-  committed(): void;
+  /** A transaction of this many rows committed. */
+  committed(rows: number): void;
   /** Resolves once the checkpoint of every commit told of is done; undefined when it is already. */
   idle(): Promise<void> | undefined;
 }
@@ -41,6 +49,7 @@ export class WalCheckpointer implements Checkpoints {
   #commits = 0;
   #checkpointed = 0;
   #waiting: (() => void)[] = [];
+  #rowsSinceCheckpoint = 0;
 
   /** `db`: the committing connection, whose own automatic checkpoints become the backstop. */
   constructor(
@@ -50,8 +59,10 @@ export class WalCheckpointer implements Checkpoints {
     db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   }
 
-  committed(): void {
-    if (this.#closed) return;
+  committed(rows: number): void {
+    this.#rowsSinceCheckpoint += rows;
+    if (this.#closed || this.#rowsSinceCheckpoint < CHECKPOINT_AFTER_ROWS) return;
+    this.#rowsSinceCheckpoint = 0;
     this.#thread ??= this.#start();
     // Held while a checkpoint is due: a process waiting for it (idle()) must not end meanwhile.
     this.#thread.ref();

@@ -94,7 +94,7 @@ export class BatchWriter {
       // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
       // connection (the other lane's worker, the leg writer) committed in between.
       const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
-      this.checkpoints?.committed();
+      this.checkpoints?.committed(batch.reduce((rows, pending) => rows + pending.items.length, 0));
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
