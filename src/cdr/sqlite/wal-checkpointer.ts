@@ -86,7 +86,9 @@ export class WalCheckpointer implements Checkpoints {
   }
 
   #start(): Worker {
-    const thread = startWorkerThread(import.meta.url, 'wal-checkpoint-worker', { workerData: this.data, name: 'cdr-checkpoint', background: true });
+    // Not background: it runs at the priority of the thread that starts it (a Linux thread inherits its creator's), which
+    // waits for it. Ten nice steps below a background thread already, it waited for idle CPU while its writer waited for it.
+    const thread = startWorkerThread(import.meta.url, 'wal-checkpoint-worker', { workerData: this.data, name: 'cdr-checkpoint' });
     thread.on('message', (checkpointed: number) => this.#done(checkpointed));
     thread.once('exit', () => {
       // Ended (closed, or failed): nothing waits for it; a commit after a failure starts another.
