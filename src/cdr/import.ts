@@ -96,7 +96,6 @@ export async function importCdrFile(
     transaction.commit();
     // The transaction is open whenever rows are coming: others wanting to write have this long to take their turn.
     await sleep(PAUSE_AFTER_COMMIT_MS);
-    await transaction.checkpointed();
     result.imported += written;
     uncommitted = 0;
     written = 0;

@@ -18,8 +18,6 @@ export interface CdrRequestWorkerData {
   normaliseLegacyArrays?: boolean;
   /** The connection's page cache (MiB), when not the store's default. */
   cacheMiB?: number;
-  /** Checkpoint the WAL on a thread of its own after this connection's commits (store.ts). */
-  checkpointOnThread?: boolean;
   /** Shared with the lane (two BigInt64 cells, see REQUEST_STARTED): which request the thread is at, read without a message. */
   progress: SharedArrayBuffer;
 }

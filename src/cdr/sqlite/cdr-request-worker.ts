@@ -44,7 +44,6 @@ const store = openSqliteCdrStore({
   refillCustomerNumbers: data.refillCustomerNumbers ?? false,
   normaliseLegacyArrays: data.normaliseLegacyArrays ?? false,
   cacheMiB: data.cacheMiB,
-  checkpointOnThread: data.checkpointOnThread,
 });
 const progress = new BigInt64Array(data.progress);
 port.postMessage({ type: 'ready' } satisfies FromRequestWorker);

@@ -55,8 +55,6 @@ export interface SqliteCdrWorkersOptions {
   requestCacheMiB?: number;
   /** The requests' thread's young generation (MB; `_bulk` loads), when not the router's threads' (worker-thread.ts). */
   requestYoungGenerationMb?: number;
-  /** Checkpoint the WAL after the requests' commits on a thread of its own (`_bulk` loads; store.ts). */
-  requestCheckpointOnThread?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -88,7 +86,7 @@ export class SqliteCdrWorkers implements CdrService {
     const data = { path: options.path, limits: options.limits ?? DEFAULT_CDR_LIMITS, flushEachWrite: options.flushEachWrite, countries: options.countries };
     // The request lane's worker also does the store's maintenance: purges expired CDRs (on open and hourly) and
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
-    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB, checkpointOnThread: options.requestCheckpointOnThread }, 'cdr-requests', {
+    this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB }, 'cdr-requests', {
       graceMs: options.graceMs,
       background: true,
       youngGenerationMb: options.requestYoungGenerationMb,

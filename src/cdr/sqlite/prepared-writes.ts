@@ -7,7 +7,6 @@
 import type Database from 'better-sqlite3';
 import type { WriteResult } from '../store.js';
 import type { PreparedRow, WriteLimits } from './prepared-row.js';
-import type { Checkpoints } from './wal-checkpointer.js';
 import type { BatchWriter } from './writer.js';
 
 /** A write transaction held open while rows arrive; its holder commits every so many (a large commit shares the cost of the index pages it writes). */
@@ -16,37 +15,27 @@ export interface PreparedRowTransaction {
   write(rows: readonly PreparedRow[]): WriteResult[];
   /** Commits what was written since the last commit. */
   commit(): void;
-  /** Resolves when the WAL checkpoint after the last commit, run elsewhere if the store does so, is done: write after it. */
-  checkpointed(): Promise<void>;
   /** Undoes what was written since the last commit. */
   rollback(): void;
 }
 
-export function preparedRowTransaction(db: Database.Database, writer: BatchWriter, refreshMapping: () => void, limits: WriteLimits, checkpoints?: Checkpoints): PreparedRowTransaction {
+export function preparedRowTransaction(db: Database.Database, writer: BatchWriter, refreshMapping: () => void, limits: WriteLimits): PreparedRowTransaction {
   const begin = db.prepare('BEGIN IMMEDIATE');
   const commit = db.prepare('COMMIT');
   const rollback = db.prepare('ROLLBACK');
-  let written = 0;
   const open = () => {
     if (db.inTransaction) return;
     begin.run();
-    written = 0;
     // What other connections mapped before this transaction: rows prepared without it are prepared again.
     refreshMapping();
   };
   return {
     write(rows) {
       open();
-      written += rows.length;
       return rows.map((row) => writer.writePreparedInTransaction(row, limits));
     },
     commit() {
-      if (!db.inTransaction) return;
-      commit.run();
-      checkpoints?.committed(written);
-    },
-    async checkpointed() {
-      await checkpoints?.idle();
+      if (db.inTransaction) commit.run();
     },
     rollback() {
       if (db.inTransaction) rollback.run();

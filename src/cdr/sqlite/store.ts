@@ -32,7 +32,6 @@ import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { refreshStatistics as refreshPlannerStatistics } from './statistics.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
 import { BatchWriter } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
@@ -72,11 +71,6 @@ export interface SqliteCdrStoreOptions {
   refillCustomerNumbers?: boolean;
   /** Rewrite rows that hold arrays in indexed fields, from before they were refused (./legacy-array-rows.ts; default true). One connection of several does it. */
   normaliseLegacyArrays?: boolean;
-  /**
-   * Checkpoint the WAL on a thread of its own after client writes and imports commit, rather than on the committing
-   * thread (./wal-checkpointer.ts): for a connection that commits large batches. Ignored for ':memory:'.
-   */
-  checkpointOnThread?: boolean;
 }
 
 /** The SQLite store in this thread, with the extras tests and the importer use. */
@@ -142,8 +136,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const plans: Record<SearchPlan, number> = { index: 0, scan: 0 };
   const db = openCdrDatabase(options.path);
   // FULL: a commit is on disk before the caller hears about it; NORMAL: in the WAL, which a process crash does not lose.
-  const synchronous = options.flushEachWrite === false ? 'NORMAL' : 'FULL';
-  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`synchronous = ${options.flushEachWrite === false ? 'NORMAL' : 'FULL'}`);
   // Many indexes over a large table: a bigger page cache keeps inserts from going to disk for every index page.
   db.pragma(`cache_size = ${-1024 * (options.cacheMiB ?? DEFAULT_CACHE_MIB)}`);
   migrate(db);
@@ -153,8 +146,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
 
   // Another connection (the CDR writer's worker thread, say) may map new fields.
   const { mapping, refresh: refreshMapping } = followMapping(db);
-  const checkpointer = options.checkpointOnThread && options.path !== ':memory:' ? new WalCheckpointer(db, { path: options.path, synchronous }) : undefined;
-  const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers, checkpointer);
+  const writer = new BatchWriter(db, mapping, () => clock.now().getTime(), customers);
   if (options.normaliseLegacyArrays !== false) normaliseLegacyArrayRows(db, writer);
   const backend = searchBackendOn(db, mapping);
   // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
@@ -255,7 +247,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     },
     preparedRowTransaction() {
       guard();
-      return preparedRowTransaction(db, writer, refreshMapping, limits, checkpointer);
+      return preparedRowTransaction(db, writer, refreshMapping, limits);
     },
     async deleteByQuery(request: unknown, searchOptions: SearchOptions = {}): Promise<DeleteByQueryResponse> {
       guard();
@@ -263,7 +255,6 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
       const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0)).immediate();
-      checkpointer?.committed(ids.length);
       return deleteByQueryResponse(Math.round(performance.now() - started), ids.length, deleted);
     },
     mappedFields() {
@@ -305,8 +296,6 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       snapshots.closeAll();
       writer.flush();
       refreshStatistics();
-      // Its connection closed first: this one, the last, then copies what is left of the WAL.
-      await checkpointer?.close();
       db.close();
     },
   };

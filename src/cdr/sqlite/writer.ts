@@ -8,7 +8,6 @@ import type Database from 'better-sqlite3';
 import type { CdrMapping } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
-import type { Checkpoints } from './wal-checkpointer.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
@@ -43,8 +42,6 @@ export class BatchWriter {
     private readonly mapping: CdrMapping,
     private readonly now: () => number,
     private readonly customers: CustomerNumbers,
-    /** Checkpoints run elsewhere (./wal-checkpointer.ts): told of each commit, waited for before the next. */
-    private readonly checkpoints?: Checkpoints,
   ) {
     // Positional parameters: binding them costs less than looking up named ones, on every document.
     this.#insert = db.prepare(
@@ -62,7 +59,7 @@ export class BatchWriter {
       this.#queue.push({ items, resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        setImmediate(() => this.#flushWhenCheckpointed());
+        setImmediate(() => this.flush());
       }
     });
   }
@@ -78,12 +75,6 @@ export class BatchWriter {
     return this.#store(row.id, JSON.parse(row.source) as CdrDocument, 'index', limits);
   }
 
-  #flushWhenCheckpointed(): void {
-    const checkpointing = this.checkpoints?.idle();
-    if (checkpointing) void checkpointing.then(() => this.#flushWhenCheckpointed());
-    else this.flush();
-  }
-
   /** Commits everything queued so far. */
   flush(): void {
     this.#scheduled = false;
@@ -94,7 +85,6 @@ export class BatchWriter {
       // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
       // connection (the other lane's worker, the leg writer) committed in between.
       const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
-      this.checkpoints?.committed(batch.reduce((rows, pending) => rows + pending.items.length, 0));
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);

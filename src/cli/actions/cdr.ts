@@ -30,8 +30,8 @@ function retentionDaysOf(options: StoreOptions): number | undefined {
   return retentionDays;
 }
 
-function openStore(options: StoreOptions, bulkLoad?: { cacheMiB: number; checkpointOnThread: boolean }): SqliteCdrStore {
-  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), ...bulkLoad });
+function openStore(options: StoreOptions, cacheMiB?: number): SqliteCdrStore {
+  return openSqliteCdrStore({ path: cdrDatabasePath(options.data), retentionDays: retentionDaysOf(options), cacheMiB });
 }
 
 function describeError(error: ImportError): string {
@@ -41,7 +41,7 @@ function describeError(error: ImportError): string {
 
 /** `callrouter cdr import`: loads a file of CDRs; bad lines are reported, good ones kept, exit 1 when any failed. */
 export async function importCdrs(file: string, options: StoreOptions & { timeZone: string }): Promise<void> {
-  const store = openStore(options, { cacheMiB: IMPORT_CACHE_MIB, checkpointOnThread: true });
+  const store = openStore(options, IMPORT_CACHE_MIB);
   const bar = process.stderr.isTTY ? new SingleBar({ format: 'importing [{bar}] {percentage}% | {imported} imported, {failed} failed' }) : undefined;
   bar?.start(1, 0, { imported: 0, failed: 0 });
   try {
@@ -96,7 +96,6 @@ export async function serveCdrs(options: StoreOptions & { port: string; host: st
     retentionDays: retentionDaysOf(options),
     requestCacheMiB: BULK_LOAD_CACHE_MIB,
     requestYoungGenerationMb: BULK_LOAD_YOUNG_GENERATION_MB,
-    requestCheckpointOnThread: true,
   });
   const tokens = TokenStore.openInDataDir(options.data);
   if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
