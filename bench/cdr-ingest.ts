@@ -12,11 +12,14 @@
  * BASELINE=<another checkout, built>: the same steps for that build too, its
  * store preloaded by its own code, the two builds taking turns ROUNDS times
  * (default 1), so both meet the same load from other work on the machine.
+ * PATHS=import or PATHS=bulk times one way in only. CPU per document is
+ * given for the whole process and by thread.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readThreadStats } from '../src/thread-cpu.js';
 import { documentsOf, DOMAIN, generateLegs, seedRequests } from '../test/support/cdr/dataset.js';
 
 const PRELOAD = Number(process.env.PRELOAD ?? 900_000);
@@ -24,6 +27,8 @@ const INGEST = Number(process.env.INGEST ?? 100_000);
 const BULK = Number(process.env.BULK ?? 5_000);
 const QUERIES = Number(process.env.QUERIES ?? 20_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 1);
+/** Which ways in to time: `import`, `bulk` or both (comma-separated; the seed query runs with `bulk`). */
+const PATHS = new Set((process.env.PATHS ?? 'import,bulk').split(','));
 const POPULATION = { agents: 200, customers: 100_000 };
 const NOW = new Date('2026-11-24T12:00:00Z');
 const count = (value: number) => Math.round(value).toLocaleString('en-US');
@@ -43,6 +48,39 @@ interface Build {
 function cpuSecondsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * CPU seconds by thread of a running process, sampled every SAMPLE_MS until stopped: a worker thread's own figure
+ * is gone once it ends, so its last sample stands for it (at most one interval short). The main thread is `main`;
+ * the runtime's threads (V8's collector and compiler helpers, libuv's pool), which keep the process's name, `runtime`.
+ */
+function sampleThreadCpu(pid: number): () => Map<string, number> {
+  const ticksByThread = new Map<string, { label: string; ticks: number }>();
+  const sample = () => {
+    const threads = readThreadStats(pid) ?? [];
+    const mainName = threads.find((thread) => thread.tid === String(pid))?.name;
+    for (const { tid, name, fields } of threads) {
+      const label = tid === String(pid) ? 'main' : name === mainName ? 'runtime' : name;
+      ticksByThread.set(tid, { label, ticks: Number(fields[11]) + Number(fields[12]) });
+    }
+  };
+  sample();
+  const before = new Map([...ticksByThread].map(([tid, { ticks }]) => [tid, ticks]));
+  const timer = setInterval(sample, SAMPLE_MS);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const seconds = new Map<string, number>();
+    for (const [tid, { label, ticks }] of ticksByThread) seconds.set(label, (seconds.get(label) ?? 0) + (ticks - (before.get(tid) ?? 0)) / 100);
+    return seconds;
+  };
+}
+const SAMPLE_MS = 50;
+
+/** µs of CPU per document by thread, the busiest first. */
+function byThread(seconds: Map<string, number>): string {
+  return [...seconds].filter(([, cpu]) => cpu > 0).sort((a, b) => b[1] - a[1]).map(([label, cpu]) => `${label} ${perDocument(cpu)}`).join(', ');
 }
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-bench-cdr-ingest-'));
@@ -82,19 +120,43 @@ for (let from = 0; from < INGEST; from += BULK) {
 }
 
 /** `cdr import`: the whole command, from start to exit (opening the store and its statistics refresh included). */
-function runImport(build: Build): void {
+async function runImport(build: Build): Promise<void> {
   const importData = dataDirectory(build, 'import');
   const loadBefore = load();
   const started = performance.now();
   // GNU time's user and system seconds (on stderr): CPU per document says more than docs/s on a machine shared with other work.
-  const importRun = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S %M', process.execPath, build.cli, 'cdr', 'import', file, '--data', importData], { encoding: 'utf8' });
+  const importRun = spawn('/usr/bin/time', ['-f', 'cpu %U %S %M', process.execPath, build.cli, 'cdr', 'import', file, '--data', importData], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  importRun.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  importRun.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // The node process is time's child: found once it has started.
+  let threads: (() => Map<string, number>) | undefined;
+  const finding = setInterval(() => {
+    const child = childPid(importRun.pid!);
+    if (child === undefined) return;
+    clearInterval(finding);
+    threads = sampleThreadCpu(child);
+  }, 5);
+  const status = await new Promise<number | null>((resolve) => importRun.once('exit', resolve));
+  clearInterval(finding);
   const importSeconds = (performance.now() - started) / 1000;
-  const [, user, system, peakKiB] = /cpu (\S+) (\S+) (\S+)/.exec(importRun.stderr) ?? [];
-  if (importRun.status !== 0 || user === undefined) throw new Error(`cdr import failed: ${importRun.stderr}`);
+  const [, user, system, peakKiB] = /cpu (\S+) (\S+) (\S+)/.exec(stderr) ?? [];
+  if (status !== 0 || user === undefined) throw new Error(`cdr import failed: ${stderr}`);
   console.log(
-    `${build.name}: cdr import: ${importRun.stdout.trim()} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s, ${perDocument(Number(user) + Number(system))} µs of CPU per document, peak RSS ${count(Number(peakKiB) / 1024)} MiB (load average ${loadBefore} → ${load()})`,
+    `${build.name}: cdr import: ${stdout.trim()} at ${count(PRELOAD)} stored, ${importSeconds.toFixed(1)} s: ${count(INGEST / importSeconds)} docs/s, ${perDocument(Number(user) + Number(system))} µs of CPU per document (${threads ? byThread(threads()) : 'threads not sampled'}), peak RSS ${count(Number(peakKiB) / 1024)} MiB (load average ${loadBefore} → ${load()})`,
   );
   rmSync(importData, { recursive: true, force: true });
+}
+
+/** The first child of a process, if it has one yet (Linux). */
+function childPid(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children === '' ? undefined : Number(children.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `_bulk`: requests one after another, timed from the first request to the last answer. Returns the data directory. */
@@ -111,6 +173,7 @@ async function runBulk(build: Build): Promise<string> {
   });
   const loadBefore = load();
   const serverCpuBefore = cpuSecondsOf(server.pid!);
+  const threads = sampleThreadCpu(server.pid!);
   const started = performance.now();
   for (const body of bodies) {
     const response = await fetch(`${address}/_bulk`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, body });
@@ -119,8 +182,9 @@ async function runBulk(build: Build): Promise<string> {
   }
   const bulkSeconds = (performance.now() - started) / 1000;
   const serverCpu = cpuSecondsOf(server.pid!) - serverCpuBefore;
+  const serverThreads = threads();
   console.log(
-    `${build.name}: _bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s, ${perDocument(serverCpu)} µs of the server's CPU per document (load average ${loadBefore} → ${load()})`,
+    `${build.name}: _bulk: ${count(INGEST)} documents in ${bodies.length} requests of ${count(BULK)} at ${count(PRELOAD)} stored, ${bulkSeconds.toFixed(1)} s: ${count(INGEST / bulkSeconds)} docs/s, ${perDocument(serverCpu)} µs of the server's CPU per document (${byThread(serverThreads)}; load average ${loadBefore} → ${load()})`,
   );
   server.removeAllListeners('exit');
   server.kill('SIGTERM');
@@ -153,8 +217,8 @@ async function seedQuery(build: Build, bulkData: string): Promise<void> {
 for (let round = 1; round <= ROUNDS; round++) {
   // Each build goes first in every other round: neither always meets what the other left behind (dirty pages, caches).
   const order = round % 2 === 1 ? builds : [...builds].reverse();
-  for (const build of order) runImport(build);
-  for (const build of order) {
+  if (PATHS.has('import')) for (const build of order) await runImport(build);
+  if (PATHS.has('bulk')) for (const build of order) {
     const bulkData = await runBulk(build);
     if (round === ROUNDS) await seedQuery(build, bulkData);
     rmSync(bulkData, { recursive: true, force: true });

@@ -145,6 +145,50 @@ describe('SQLite CDR store', () => {
     await store.close();
   });
 
+  it("applies a _bulk body's actions in its order, each document line parsed as it is written, a bad one failing its item alone", async () => {
+    const store = openSqliteCdrStore({ path: ':memory:' });
+    const lines = [
+      '{"index":{"_id":"a"}}',
+      '{"User ID":"101","n":1}',
+      '{"update":{"_id":"a"}}',
+      '{"doc":{"n":2}}',
+      '{"create":{"_id":"a"}}',
+      '{"User ID":"999"}',
+      '{"index":{"_id":"b"}}',
+      '{"User ID": ',
+      '{"index":{"_id":"c"}}',
+      '["not", "an", "object"]',
+      '{"index":{"_id":"d"}}',
+      '{ "User ID" : "104",  "spaced": [1, 2.50] }',
+      '{"delete":{"_id":"d"}}',
+      '{"index":{"_id":"d"}}',
+      '{ "User ID" : "105",  "spaced": [1, 2.50] }',
+    ];
+    const response = await store.bulk(`${lines.join('\n')}\n`, { index: 'cdr' });
+    assert.deepEqual(
+      response.items.map((item) => Object.entries(item).map(([action, result]) => [action, result._id, result.status, result.error?.reason])[0]),
+      [
+        ['index', 'a', 201, undefined],
+        ['update', 'a', 200, undefined],
+        ['create', 'a', 409, '[a]: version conflict, document already exists'],
+        ['index', 'b', 400, `failed to parse: line [8]: ${(() => { try { JSON.parse('{"User ID": '); } catch (error) { return (error as Error).message; } })()}`],
+        ['index', 'c', 400, 'failed to parse: line [10]: the document must be a JSON object'],
+        ['index', 'd', 201, undefined],
+        ['delete', 'd', 200, undefined],
+        ['index', 'd', 201, undefined],
+      ],
+    );
+    const stored = await store.search({ sort: [{ _doc: 'asc' }] });
+    assert.deepEqual(stored.hits.hits.map((hit) => [hit._id, hit._source]), [
+      ['a', { 'User ID': '101', n: 2 }],
+      ['d', { 'User ID': '105', spaced: [1, 2.5] }],
+    ]);
+    // Stored as JSON.stringify writes it, whatever the line's spacing: an update that changes nothing is a no-op.
+    const [unchanged] = await store.write([{ id: 'd', mode: 'update', partial: { spaced: [1, 2.5] } }]);
+    assert.equal(unchanged.ok && unchanged.result, 'noop');
+    await store.close();
+  });
+
   it('rejects a document that does not fit the mapping and keeps the good ones, as _bulk does', async () => {
     const store = openSqliteCdrStore({ path: ':memory:' });
     await assert.rejects(store.index([{ document: { 'User ID': '1' } }, { document: { 'Call start time': 'not a date' } }]), { type: 'mapper_parsing_exception' });
