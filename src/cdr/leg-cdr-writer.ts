@@ -52,10 +52,14 @@ export interface LegCdrWriterOptions {
   timeZoneOf(domain: string): string;
   logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void };
   /**
-   * How long the first leg of a batch waits for others (ms). Default 20: each
-   * batch is a message to the writer thread and a wake-up of it, so at a few
-   * hundred calls/s bigger batches cost both threads less; a CDR is searchable
-   * 20 ms later at most (Elasticsearch's refresh interval is a second). 0 = the same tick only.
+   * How long the first leg of a batch waits for others (ms). Default 100: each
+   * batch is a message to the writer thread, a wake-up of it and a commit
+   * (about a millisecond of its CPU whatever the batch holds: the pages every
+   * batch rewrites), so at a few hundred calls/s bigger batches cost both
+   * threads less. The writer thread at 500 legs/s into 100,000 CDRs: 179–200
+   * µs a leg with 20 ms, 88–97 with 100, 84 with 250. A CDR is searchable
+   * 100 ms after its leg ends at most (Elasticsearch's refresh interval is a
+   * second). 0 = the same tick only.
    */
   batchWindowMs?: number;
   /** A batch this large is written at once. Default 1,000. */
@@ -69,7 +73,7 @@ export interface LegCdrWriterOptions {
   onSettled?(uuids: readonly string[]): void;
 }
 
-const DEFAULT_BATCH_WINDOW_MS = 20;
+const DEFAULT_BATCH_WINDOW_MS = 100;
 const DEFAULT_MAX_BATCH = 1000;
 const DEFAULT_RETRY_DELAY_MS = 100;
 
