@@ -67,6 +67,7 @@ test('builds the search the original sent: query_string + filters in bool.must, 
   assert.equal(call.getVariable('last_cid'), '101');
   assert.deepEqual(step.variables, { last_cid: '101' });
   assert.equal(step.result, '1 hit(s) of 1');
+  assert.equal((step.args as { request: unknown }).request, request, 'the trace shows the very request searched for, rendered once');
 });
 
 test('defaults: limit 40, sort by call start time descending, query "*"', async () => {

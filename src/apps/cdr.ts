@@ -31,7 +31,7 @@ const elastic = webitelObject({
  * `cdr`: searches the call detail records of the call's domain with the
  * Elasticsearch query language and exports values of the response into variables.
  */
-export const cdrApp: AppSpec<CdrArgs> = {
+export const cdrApp: AppSpec<CdrArgs, unknown> = {
   name: 'cdr',
   searchesCdrs: true,
   args: webitelObject({ elastic, exportVar: z.record(variableName, z.string()).default({}) })
@@ -39,9 +39,10 @@ export const cdrApp: AppSpec<CdrArgs> = {
       request: compileElasticRequest(args.elastic),
       exports: Object.entries(args.exportVar).map(([name, path]): [string, ResponsePath] => [name, compileResponsePath(path)]),
     })),
-  traceArgs: (args, ctx) => ({ request: renderElasticRequest(args.request, ctx.variables) }),
-  async run(ctx, args) {
-    const request = renderElasticRequest(args.request, ctx.variables);
+  // Rendered once: the trace shows the very request the search is given.
+  substitute: (args, ctx) => renderElasticRequest(args.request, ctx.variables),
+  traceArgs: (_args, _ctx, request) => ({ request }),
+  async run(ctx, args, request) {
     const response = await ctx.services.cdr.search(request, {
       now: ctx.clock.now(),
       domain: ctx.domainName || undefined,

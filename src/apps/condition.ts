@@ -49,12 +49,20 @@ export const conditionSource = z.string().transform((source, ctx): Condition => 
   }
 });
 
-/** The condition's value; a JavaScript error counts as false (the original's `else`), and is noted. */
-export async function evaluateCondition(ctx: AppContext, condition: Condition): Promise<unknown> {
+/**
+ * The condition's value: an expression's at once (a flow's every `if` evaluates one, and a promise would cost each
+ * its allocations and turns), JavaScript's when the sandbox answers — a promise. A JavaScript error counts as false
+ * (the original's `else`), and is noted.
+ */
+export function evaluateCondition(ctx: AppContext, condition: Condition): unknown {
   if ('ast' in condition) return condition.ast.evaluate(ctx.expressionEnv());
+  return evaluateScript(ctx, condition.script);
+}
+
+async function evaluateScript(ctx: AppContext, script: SandboxScript): Promise<unknown> {
   const env = ctx.expressionEnv();
-  const input = scriptInput(condition.script, ctx.variables, env, localNowMs(ctx));
-  const outcome = await evaluateInSandbox(condition.script.code, input, CONDITION_LIMITS);
+  const input = scriptInput(script, ctx.variables, env, localNowMs(ctx));
+  const outcome = await evaluateInSandbox(script.code, input, CONDITION_LIMITS);
   if (outcome.ok) return outcome.value;
   ctx.log(`JavaScript condition failed (${outcome.error}); taken as false`);
   return false;

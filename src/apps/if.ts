@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Flow } from '../engine/flow.js';
-import type { AppSpec } from '../engine/app.js';
+import type { AppOutcome, AppSpec } from '../engine/app.js';
 import { webitelObject } from './args.js';
 import { conditionSource, evaluateCondition, type Condition } from './condition.js';
 
@@ -29,12 +29,16 @@ export const ifApp: AppSpec<IfArgs> = {
         return { expression, then: args.then, else: args.else };
       }),
   traceArgs: (args) => ({ expression: args.expression.source }),
-  async run(ctx, args) {
-    const value = await evaluateCondition(ctx, args.expression);
-    const branch = value ? 'then' : 'else';
-    const flow = args[branch];
-    const engine = 'script' in args.expression ? ' (JavaScript sandbox)' : '';
-    const result = `${JSON.stringify(value)} → ${flow && flow.steps.length > 0 ? branch : `no ${branch}`}${engine}`;
-    return flow && flow.steps.length > 0 ? { result, next: { enter: flow } } : { result };
+  run(ctx, args) {
+    const value = evaluateCondition(ctx, args.expression);
+    return value instanceof Promise ? value.then((settled) => branchTaken(args, settled)) : branchTaken(args, value);
   },
 };
+
+function branchTaken(args: IfArgs, value: unknown): AppOutcome {
+  const branch = value ? 'then' : 'else';
+  const flow = args[branch];
+  const engine = 'script' in args.expression ? ' (JavaScript sandbox)' : '';
+  const result = `${JSON.stringify(value)} → ${flow && flow.steps.length > 0 ? branch : `no ${branch}`}${engine}`;
+  return flow && flow.steps.length > 0 ? { result, next: { enter: flow } } : { result };
+}

@@ -6,13 +6,13 @@ import { closestName } from '../closest-name.js';
  * composes the router (the list itself is `src/apps/registry.ts`).
  */
 export class AppRegistry {
-  private readonly byName: ReadonlyMap<string, AppSpec<unknown>>;
+  private readonly byName: ReadonlyMap<string, AppSpec<unknown, unknown>>;
 
   /**
    * @param apps every application that runs
    * @param unsupported names of the original's applications that do not run yet: rejected at load, never ignored
    */
-  constructor(apps: readonly AppSpec<any>[], readonly unsupported: ReadonlySet<string> = new Set()) {
+  constructor(apps: readonly AppSpec<any, any>[], readonly unsupported: ReadonlySet<string> = new Set()) {
     this.byName = new Map(apps.map((app) => [app.name, app]));
   }
 
@@ -21,7 +21,7 @@ export class AppRegistry {
     return [...this.byName.keys()];
   }
 
-  find(name: string): AppSpec<unknown> | undefined {
+  find(name: string): AppSpec<unknown, unknown> | undefined {
     return this.byName.get(name);
   }
 

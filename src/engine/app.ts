@@ -13,7 +13,7 @@ import type { LoadResult } from './compile.js';
  * An application of the routing schema language: its name, the schema of its
  * arguments (validated once, when the schema loads) and what it does to a call.
  */
-export interface AppSpec<Args> {
+export interface AppSpec<Args, Substituted = void> {
   name: string;
   /**
    * Validates and compiles the arguments as written. String arguments become
@@ -21,10 +21,15 @@ export interface AppSpec<Args> {
    * use `nestedFlow`, which compiles them with correct JSON paths.
    */
   args: ArgsSchema<Args> | ((nestedFlow: z.ZodType<Flow, z.ZodTypeDef, unknown>) => ArgsSchema<Args>);
+  /**
+   * The arguments with this call's values put in, made once per step before it runs: `run` works with them and the
+   * trace shows them (`traceArgs`), where substituting for each would cost twice (the `cdr` step's search request).
+   */
+  substitute?(args: Args, ctx: AppContext): Substituted;
   /** An outcome that may take the whole call (a bridge's conversation) comes `Later`: a flow waiting on it holds no promise chain. */
-  run(ctx: AppContext, args: Args): Promise<AppOutcome> | AppOutcome | Later<AppOutcome>;
+  run(ctx: AppContext, args: Args, substituted: Substituted): Promise<AppOutcome> | AppOutcome | Later<AppOutcome>;
   /** What the trace shows as this step's arguments (default: the arguments as written, substituted). */
-  traceArgs?(args: Args, ctx: AppContext): unknown;
+  traceArgs?(args: Args, ctx: AppContext, substituted: Substituted): unknown;
   /** Plays to the caller or collects its digits: a schema with it needs the caller's media (see CompiledSchema.usesMedia). */
   usesMedia?: boolean;
   /** Looks CDRs up while the call waits (see CompiledSchema.searchesCdrs). */

@@ -174,7 +174,7 @@ function compileModifiers(object: Record<string, unknown>, report: Report): Modi
 }
 
 function makeStep(
-  app: AppSpec<unknown>,
+  app: AppSpec<unknown, unknown>,
   args: unknown,
   raw: unknown,
   path: (string | number)[],

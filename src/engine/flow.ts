@@ -3,7 +3,7 @@ import type { JsonTemplate } from './json-template.js';
 
 /** One application object of a loaded schema, its arguments validated and compiled. */
 export interface Step {
-  app: AppSpec<unknown>;
+  app: AppSpec<unknown, unknown>;
   args: unknown;
   /** The arguments as written, compiled for its traces; absent when the app traces its arguments itself (`traceArgs`). */
   written?: JsonTemplate;

@@ -1,13 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pino from 'pino';
+import { z } from 'zod';
 import type { CdrSearcher } from '../cdr/store.js';
 import { domainConfig } from '../config/schema.js';
 import { ConfigDirectory } from '../directory/config-directory.js';
 import { simScenario } from '../sim/sim-scenario.js';
 import { simulateCall } from '../sim/simulate.js';
 import { schemaLoader } from '../../test/support/engine.js';
+import type { AppSpec } from './app.js';
+import { AppRegistry } from './app-registry.js';
+import { SchemaLoader } from './compile.js';
 import type { RunOptions } from './interpreter.js';
+import { Template } from './template.js';
 import type { StepTrace, TraceEvent } from './trace.js';
 
 const failingCdr: CdrSearcher = {
@@ -140,4 +145,64 @@ test('a step is traced with the call time it started at and took, what it set an
   );
   assert.notEqual(steps[0].variables, steps[2].variables, 'each step its own');
   assert.deepEqual(Object.keys(steps[1]), ['type', 'path', 'app', 'args', 'variables', 'notes', 'at', 'tookMs', 'result']);
+});
+
+/** `label "<text>"`: its text substituted by the engine (`substitute`), counted; "${fail}" cannot be. */
+function labellingApps(substituted: string[]): SchemaLoader {
+  const labelApp: AppSpec<Template, string> = {
+    name: 'label',
+    args: z.string().transform((text) => Template.compile(text)),
+    substitute(template, ctx) {
+      if (template.text === '${fail}') throw new Error('cannot substitute');
+      const text = ctx.expand(template);
+      substituted.push(text);
+      return text;
+    },
+    traceArgs: (_template, _ctx, text) => ({ text }),
+    run(ctx, _template, text) {
+      ctx.setVariable('labelled', text);
+      return { result: `labelled ${text}` };
+    },
+  };
+  return new SchemaLoader(new AppRegistry([labelApp]));
+}
+
+async function runLabels(loader: SchemaLoader, json: unknown, traced: boolean) {
+  const loaded = loader.load(json);
+  assert.ok(loaded.ok, loaded.ok ? '' : JSON.stringify(loaded.errors));
+  const steps: StepTrace[] = [];
+  const result = await simulateCall({
+    schema: loaded.schema,
+    scenario: simScenario.parse({ variables: { caller_id_number: '0671234567' } }),
+    directory: new ConfigDirectory([domainConfig.parse({ name: 'example.com' })]),
+    cdr: failingCdr,
+    logger: pino({ level: 'silent' }),
+    trace: traced ? (event) => event.type === 'step' && steps.push(event) : undefined,
+  });
+  return { ...result, steps };
+}
+
+test('an app that substitutes its arguments does so once per step: its run and its trace get the same values', async () => {
+  for (const traced of [true, false]) {
+    const substituted: string[] = [];
+    const { call, steps } = await runLabels(labellingApps(substituted), [{ label: 'a ${caller_id_number}' }, { label: 'b ${labelled}' }], traced);
+    assert.deepEqual(substituted, ['a 0671234567', 'b a 0671234567']);
+    assert.equal(call.getVariable('labelled'), 'b a 0671234567');
+    assert.deepEqual(
+      steps.map((step) => [step.args, step.result]),
+      traced ? [[{ text: 'a 0671234567' }, 'labelled a 0671234567'], [{ text: 'b a 0671234567' }, 'labelled b a 0671234567']] : [],
+    );
+  }
+});
+
+test('a step whose arguments cannot be substituted is traced as failed and the flow goes on', async () => {
+  const { steps, flow } = await runLabels(labellingApps([]), [{ label: '${fail}' }, { label: 'next' }], true);
+  assert.deepEqual(
+    steps.map((step) => [step.path, step.error, step.result]),
+    [
+      ['[0]', 'cannot substitute', undefined],
+      ['[1]', undefined, 'labelled next'],
+    ],
+  );
+  assert.equal(flow.reason, 'completed');
 });

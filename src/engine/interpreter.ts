@@ -214,7 +214,7 @@ export class FlowRun implements Continuation<AppOutcome> {
       const step = flow.steps[index];
       this.#startStep(step);
       this.#waitingOn = step;
-      let ran: ReturnType<AppSpec<unknown>['run']>;
+      let ran: ReturnType<AppSpec<unknown, unknown>['run']>;
       try {
         ran = this.#runStep(step);
       } catch (error) {
@@ -227,7 +227,7 @@ export class FlowRun implements Continuation<AppOutcome> {
   }
 
   /** The step's outcome resumes the run: now (a microtask later, as `await` does), when its promise settles, or when its `Later` comes. */
-  #wait(ran: ReturnType<AppSpec<unknown>['run']>): void {
+  #wait(ran: ReturnType<AppSpec<unknown, unknown>['run']>): void {
     if (ran instanceof Later) {
       this.#starting = true;
       try {
@@ -262,7 +262,8 @@ export class FlowRun implements Continuation<AppOutcome> {
           type: 'step',
           path: step.path,
           app: step.app.name,
-          args: step.app.traceArgs ? step.app.traceArgs(step.args, this.context) : renderJsonTemplate(step.written!, this.context),
+          // Filled in when the step runs (#runStep), its arguments substituted once for the trace and the app alike.
+          args: undefined,
           // Filled in when the step ends (FlowContext makes them at the first variable or note); here for the fields' order.
           variables: NONE_YET,
           notes: NO_NOTES_YET,
@@ -277,10 +278,13 @@ export class FlowRun implements Continuation<AppOutcome> {
   }
 
   /** Runs the step's app; one marked async is started, not awaited: only its failure is worth a log line. */
-  #runStep(step: Step): ReturnType<AppSpec<unknown>['run']> {
-    if (!step.async) return step.app.run(this.context, step.args);
+  #runStep(step: Step): ReturnType<AppSpec<unknown, unknown>['run']> {
+    const { app } = step;
+    const substituted = app.substitute?.(step.args, this.context);
+    if (this.#current) this.#current.args = app.traceArgs ? app.traceArgs(step.args, this.context, substituted) : renderJsonTemplate(step.written!, this.context);
+    if (!step.async) return app.run(this.context, step.args, substituted);
     Promise.resolve()
-      .then(() => step.app.run(this.context, step.args))
+      .then(() => app.run(this.context, step.args, substituted))
       .catch((error: unknown) => this.#logFailure(step, errorMessage(error)));
     return { result: 'started asynchronously' };
   }
@@ -290,7 +294,7 @@ export class FlowRun implements Continuation<AppOutcome> {
     if (!record) return;
     record.variables = this.context.stepVariables ?? {};
     record.notes = this.context.stepNotes ?? [];
-    record.at = new Date(this.#startedMs).toISOString();
+    record.at = isoTime(this.#startedMs);
     record.tookMs = this.options.clock.now().getTime() - this.#startedMs;
     this.#current = undefined;
     this.options.trace!(record);
@@ -319,7 +323,7 @@ export class FlowRun implements Continuation<AppOutcome> {
       type: 'end',
       reason,
       ...(callEnd ? { callEnd } : {}),
-      at: this.options.clock.now().toISOString(),
+      at: isoTime(this.options.clock.now().getTime()),
       steps: this.#steps,
       message,
     });
@@ -327,7 +331,19 @@ export class FlowRun implements Continuation<AppOutcome> {
   }
 }
 
-function isPromise(ran: ReturnType<AppSpec<unknown>['run']>): ran is Promise<AppOutcome> {
+/** The last time written, and how: the steps of a flow (and of the calls running with it) mostly start within one millisecond. */
+let writtenMs = Number.NaN;
+let writtenIso = '';
+
+function isoTime(ms: number): string {
+  if (ms !== writtenMs) {
+    writtenIso = new Date(ms).toISOString();
+    writtenMs = ms;
+  }
+  return writtenIso;
+}
+
+function isPromise(ran: ReturnType<AppSpec<unknown, unknown>['run']>): ran is Promise<AppOutcome> {
   return typeof (ran as Partial<PromiseLike<unknown>> | undefined)?.then === 'function';
 }
 
