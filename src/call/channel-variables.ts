@@ -25,7 +25,7 @@ export abstract class ChannelVariables implements Pick<Call, 'getVariable' | 'se
     const { maxValueChars, maxTotalChars } = this.#limits;
     if (value.length > maxValueChars) throw new VariableTooLargeError(name, `${value.length} characters, more than the ${maxValueChars} a value may have`);
     const previous = this.channel.get(name);
-    const total = this.#totalChars() - (previous === undefined ? 0 : name.length + previous.length) + name.length + value.length;
+    const total = this.channel.chars - (previous === undefined ? 0 : name.length + previous.length) + name.length + value.length;
     if (total > maxTotalChars) throw new VariableTooLargeError(name, `the call's variables would hold ${total} characters, more than ${maxTotalChars}`);
     this.channel.set(name, value);
   }
@@ -36,13 +36,5 @@ export abstract class ChannelVariables implements Pick<Call, 'getVariable' | 'se
 
   variables(): IterableIterator<[string, string]> {
     return this.channel.entries();
-  }
-
-  /** Counted when needed rather than kept: the adapter also writes `channel` directly. */
-  #totalChars(): number {
-    let total = 0;
-    // forEach, not for…of: no [name, value] pair allocated per variable on every set.
-    this.channel.forEach((value, name) => (total += name.length + value.length));
-    return total;
   }
 }

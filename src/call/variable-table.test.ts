@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VariableTable } from './variable-table.js';
 
-test('a table answers as a Map of strings after any mix of sets and deletes: values, size and order', () => {
+test('a table answers as a Map of strings after any mix of sets and deletes: values, size, characters and order', () => {
   const names = ['a', 'b', 'c', '__proto__', 'constructor', 'toString', '0', '10', 'sip_h_X-A', 'hasOwnProperty', 'x', 'y'];
   let seed = 7;
   const random = (below: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % below);
@@ -20,6 +20,7 @@ test('a table answers as a Map of strings after any mix of sets and deletes: val
       for (const probe of names) assert.equal(table.get(probe), map.get(probe));
     }
     assert.equal(table.size, map.size);
+    assert.equal(table.chars, [...map].reduce((chars, [name, value]) => chars + name.length + value.length, 0));
     assert.deepEqual([...table.entries()], [...map.entries()]);
     const visited: [string, string][] = [];
     table.forEach((value, name) => visited.push([name, value]));

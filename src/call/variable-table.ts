@@ -11,9 +11,15 @@ export class VariableTable {
   /** name, value, name, value, …; the slots from 2 × size on are spare. */
   #slots: (string | undefined)[] = EMPTY;
   #size = 0;
+  #chars = 0;
 
   get size(): number {
     return this.#size;
+  }
+
+  /** The characters of every name and value: kept as they change, as each set checks it against the call's limit. */
+  get chars(): number {
+    return this.#chars;
   }
 
   get(name: string): string | undefined {
@@ -24,6 +30,7 @@ export class VariableTable {
   set(name: string, value: string): void {
     const at = this.#indexOf(name);
     if (at >= 0) {
+      this.#chars += value.length - this.#slots[at + 1]!.length;
       this.#slots[at + 1] = value;
       return;
     }
@@ -32,12 +39,14 @@ export class VariableTable {
     this.#slots[end] = name;
     this.#slots[end + 1] = value;
     this.#size++;
+    this.#chars += name.length + value.length;
   }
 
   delete(name: string): boolean {
     const at = this.#indexOf(name);
     if (at < 0) return false;
     const slots = this.#slots;
+    this.#chars -= name.length + slots[at + 1]!.length;
     const end = this.#size * 2;
     for (let index = at + 2; index < end; index++) slots[index - 2] = slots[index];
     slots[end - 2] = slots[end - 1] = undefined;
