@@ -273,7 +273,13 @@ export interface StoredCdr {
   doc: CdrDocument;
 }
 
+/**
+ * Every stored CDR, once the legs that have ended are written: the writer
+ * batches them (up to 100 ms), and a snapshot taken before a test's call must
+ * hold the CDRs of the calls that ended before it.
+ */
 export async function allCdrs(server: TestRouter): Promise<StoredCdr[]> {
+  await server.router.cdrWriter.flush();
   const response = await server.router.cdrStore.search({ query: { match_all: {} }, size: 1000 });
   return response.hits.hits.map((hit) => ({ id: hit._id, doc: hit._source ?? {} }));
 }
