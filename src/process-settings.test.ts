@@ -17,10 +17,10 @@ test('a configured heap limit wins; 0 leaves node its own', () => {
   assert.equal(heapLimitMB({ heapLimitMB: 0 }, 24 * GB), 0);
 });
 
-test("node's heap options: the limit, a 4 MB semi-space and single-threaded collection unless configured; 0 or true leaves each to node", () => {
-  assert.deepEqual(heapOptions({}, 24 * GB), ['--max-old-space-size=1024', '--max-semi-space-size=4', '--single-threaded-gc']);
-  assert.deepEqual(heapOptions({ heapLimitMB: 300, semiSpaceMB: 16 }, 24 * GB), ['--max-old-space-size=300', '--max-semi-space-size=16', '--single-threaded-gc']);
-  assert.deepEqual(heapOptions({ semiSpaceMB: 0, parallelGC: true }, 4 * GB), ['--max-old-space-size=512']);
+test("node's heap options: the limit and a 4 MB semi-space unless configured, single-threaded collection when asked; 0 leaves a size to node", () => {
+  assert.deepEqual(heapOptions({}, 24 * GB), ['--max-old-space-size=1024', '--max-semi-space-size=4']);
+  assert.deepEqual(heapOptions({ heapLimitMB: 300, semiSpaceMB: 16 }, 24 * GB), ['--max-old-space-size=300', '--max-semi-space-size=16']);
+  assert.deepEqual(heapOptions({ semiSpaceMB: 0, parallelGC: false }, 4 * GB), ['--max-old-space-size=512', '--single-threaded-gc']);
   assert.deepEqual(heapOptions({ heapLimitMB: 0, semiSpaceMB: 0, parallelGC: true }, 4 * GB), []);
 });
 

@@ -25,18 +25,20 @@ const MAX_DEFAULT_MB = 1024;
  */
 const DEFAULT_SEMI_SPACE_MB = 4;
 /**
- * A parallel scavenge stops the SIP thread until every helper has finished
- * its share, and on a machine whose cores are busy (the router's own threads,
- * the phones and carriers beside it) a helper waits for a core while the SIP
- * thread waits for it: calls stall, peers retransmit, and the step collapses.
- * bench:sip on 2 cores shared with sipp at 250 calls/s, interleaved 20 s
- * rounds at load 4–23 (bridge and last-agent): single-threaded used less CPU
- * per call in 9 of 10 rounds (2–16 % less where neither collapsed), and its
- * step drowned in thousands of retransmissions or failed calls in 2 of 10,
- * with helpers in 6 of 10; the SIP thread itself does 5–10 % more (the
- * helpers' share). Details in docs/performance.md.
+ * Whether V8's helper threads collect beside the SIP thread depends on the
+ * machine. On one with cores to spare they take work off the SIP thread:
+ * bench:sip on a quiet 2-core machine, bridge at 500 calls/s, the SIP thread
+ * 1,072 µs a call with helpers against 1,454 single-threaded, which refused
+ * calls with 503 in its collector's pauses where the helpers' run was clean.
+ * On a machine whose cores are busy (other processes, phones and carriers
+ * beside the router) a parallel scavenge stops the SIP thread until every
+ * helper has finished its share while a helper waits for a core: at load
+ * 4–23, single-threaded used less CPU per call in 9 of 10 rounds and drowned
+ * in retransmissions in 2 of 10 against 6 of 10. So node's default stays;
+ * `parallelGC: false` is for a router sharing busy cores. Details in
+ * docs/performance.md.
  */
-const DEFAULT_PARALLEL_GC = false;
+const DEFAULT_PARALLEL_GC = true;
 const MAX_SEMI_SPACE_MB = 64;
 
 export const processSettings = z
@@ -57,7 +59,8 @@ export const processSettings = z
     semiSpaceMB: z.number().int().min(0).max(MAX_SEMI_SPACE_MB).optional(),
     /**
      * Whether V8 collects garbage with helper threads (parallel scavenges, concurrent marking and sweeping), as
-     * node does by default. Default false: each thread collects its own garbage (node's --single-threaded-gc).
+     * node does. Default true; false: each thread collects its own garbage (node's --single-threaded-gc), for a
+     * router sharing busy cores.
      */
     parallelGC: z.boolean().optional(),
   })
