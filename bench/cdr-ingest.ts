@@ -19,7 +19,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readThreadStats } from '../src/thread-cpu.js';
+import { threadCpuOf, type ThreadCpu } from '../src/thread-cpu.js';
 import { documentsOf, DOMAIN, generateLegs, seedRequests } from '../test/support/cdr/dataset.js';
 
 const PRELOAD = Number(process.env.PRELOAD ?? 900_000);
@@ -52,27 +52,22 @@ function cpuSecondsOf(pid: number): number {
 
 /**
  * CPU seconds by thread of a running process, sampled every SAMPLE_MS until stopped: a worker thread's own figure
- * is gone once it ends, so its last sample stands for it (at most one interval short). The main thread is `main`;
- * the runtime's threads (V8's collector and compiler helpers, libuv's pool), which keep the process's name, `runtime`.
+ * is gone once it ends, so its last sample stands for it (at most one interval short). Labelled as the router's
+ * /metrics labels them (src/thread-cpu.ts).
  */
 function sampleThreadCpu(pid: number): () => Map<string, number> {
-  const ticksByThread = new Map<string, { label: string; ticks: number }>();
+  const lastByThread = new Map<string, ThreadCpu>();
   const sample = () => {
-    const threads = readThreadStats(pid) ?? [];
-    const mainName = threads.find((thread) => thread.tid === String(pid))?.name;
-    for (const { tid, name, fields } of threads) {
-      const label = tid === String(pid) ? 'main' : name === mainName ? 'runtime' : name;
-      ticksByThread.set(tid, { label, ticks: Number(fields[11]) + Number(fields[12]) });
-    }
+    for (const thread of threadCpuOf(pid) ?? []) lastByThread.set(thread.tid, thread);
   };
   sample();
-  const before = new Map([...ticksByThread].map(([tid, { ticks }]) => [tid, ticks]));
+  const before = new Map([...lastByThread].map(([tid, { seconds }]) => [tid, seconds]));
   const timer = setInterval(sample, SAMPLE_MS);
   return () => {
     clearInterval(timer);
     sample();
     const seconds = new Map<string, number>();
-    for (const [tid, { label, ticks }] of ticksByThread) seconds.set(label, (seconds.get(label) ?? 0) + (ticks - (before.get(tid) ?? 0)) / 100);
+    for (const [tid, { label, seconds: now }] of lastByThread) seconds.set(label, (seconds.get(label) ?? 0) + now - (before.get(tid) ?? 0));
     return seconds;
   };
 }

@@ -48,21 +48,35 @@ export function readThreadStats(pid: number | 'self' = 'self'): ThreadStatLine[]
   return lines;
 }
 
+/** One thread of a process: its label (`main`, `runtime` or the name it took) and its user + system CPU seconds. */
+export interface ThreadCpu {
+  tid: string;
+  label: string;
+  seconds: number;
+}
+
+/** Each thread of process `pid` (this one by default) with its label and CPU seconds; undefined where there is no /proc. */
+export function threadCpuOf(pid: number = process.pid): ThreadCpu[] | undefined {
+  const threads = readThreadStats(pid);
+  if (!threads) return undefined;
+  const mainTid = String(pid);
+  const mainName = threads.find((thread) => thread.tid === mainTid)?.name;
+  return threads.map(({ tid, name, fields }) => ({
+    tid,
+    label: tid === mainTid ? 'main' : name === mainName ? 'runtime' : name,
+    seconds: (Number(fields[USER_TIME_FIELD]) + Number(fields[SYSTEM_TIME_FIELD])) / TICKS_PER_SECOND,
+  }));
+}
+
 /**
  * User + system CPU seconds per thread label, summed over the threads that
  * share one; undefined where there is no /proc. A thread that has ended no
  * longer counts (a restarted worker starts again from 0).
  */
 export function threadCpuSeconds(): Map<string, number> | undefined {
-  const threads = readThreadStats();
+  const threads = threadCpuOf();
   if (!threads) return undefined;
-  const mainTid = String(process.pid);
-  const mainName = threads.find((thread) => thread.tid === mainTid)?.name;
   const totals = new Map<string, number>();
-  for (const { tid, name, fields } of threads) {
-    const label = tid === mainTid ? 'main' : name === mainName ? 'runtime' : name;
-    const ticks = Number(fields[USER_TIME_FIELD]) + Number(fields[SYSTEM_TIME_FIELD]);
-    totals.set(label, (totals.get(label) ?? 0) + ticks / TICKS_PER_SECOND);
-  }
+  for (const { label, seconds } of threads) totals.set(label, (totals.get(label) ?? 0) + seconds);
   return totals;
 }
