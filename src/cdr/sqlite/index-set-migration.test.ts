@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { documentsOf, DOMAIN, generateLegs, seedRequest } from '../../../test/support/cdr/dataset.js';
 import { referenceSearch, withoutTook } from '../../../test/support/cdr/stores.js';
-import { SCHEMA_VERSION } from './migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 import { openSqliteCdrStore } from './store.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'callrouter-cdr-index-set-'));
@@ -53,7 +53,7 @@ describe('the CDR index set for ingest', () => {
     // The rows are the same in both versions: the file of the version before differs only in its indexes.
     const db = new Database(path);
     for (const sql of FORMER_INDEXES) db.exec(sql);
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.pragma(`user_version = ${MIGRATIONS.findIndex((migration) => migration.includes('DROP INDEX IF EXISTS cdr_stamp'))}`);
     db.close();
 
     const upgraded = openSqliteCdrStore({ path });

@@ -67,6 +67,9 @@ export const MIGRATIONS: readonly string[] = [
   `DROP INDEX IF EXISTS cdr_stamp;
    DROP INDEX IF EXISTS cdr_user;
    DROP INDEX IF EXISTS cdr_caller_rev;`,
+  // The versions of deleted documents, kept as Elasticsearch keeps them for a while (./deleted-versions.ts).
+  `CREATE TABLE IF NOT EXISTS cdr_deleted (id TEXT PRIMARY KEY, version INTEGER NOT NULL, deleted_ms INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX IF NOT EXISTS cdr_deleted_at ON cdr_deleted(deleted_ms);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

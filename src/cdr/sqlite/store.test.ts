@@ -189,6 +189,39 @@ describe('SQLite CDR store', () => {
     await store.close();
   });
 
+  it("continues a deleted document's version when its id is written again within 60 s, as Elasticsearch's gc_deletes, and starts again at 1 after", async () => {
+    const clock = new SimulatedClock(new Date('2026-11-24T12:00:00Z'));
+    const store = openSqliteCdrStore({ path: join(directory, 'deleted-versions.sqlite'), clock });
+    const versions = async (items: Parameters<typeof store.write>[0]) =>
+      (await store.write(items)).map((result) => (result.ok ? [result.result, result.version] : [result.type]));
+    assert.deepEqual(await versions([{ id: 'a', mode: 'index', document: { n: 1 } }, { id: 'a', mode: 'delete' }, { id: 'a', mode: 'index', document: { n: 2 } }]), [
+      ['created', 1],
+      ['deleted', 2],
+      ['created', 3],
+    ]);
+    // A delete that finds nothing is a version too; so is a create or an upsert into a freshly deleted id.
+    assert.deepEqual(await versions([{ id: 'a', mode: 'delete' }, { id: 'a', mode: 'delete' }, { id: 'a', mode: 'create', document: { n: 3 } }]), [
+      ['deleted', 4],
+      ['not_found', 5],
+      ['created', 6],
+    ]);
+    assert.deepEqual(await versions([{ id: 'missing', mode: 'delete' }, { id: 'missing', mode: 'update', partial: { n: 1 }, upsert: { n: 0 } }]), [
+      ['not_found', 1],
+      ['created', 2],
+    ]);
+    // _delete_by_query deletes document by document: versions continue the same way.
+    assert.equal((await store.deleteByQuery({ query: { ids: { values: ['a'] } } })).deleted, 1);
+    clock.advance(59_000);
+    assert.deepEqual(await versions([{ id: 'a', mode: 'index', document: { n: 4 } }]), [['created', 8]]);
+    await store.write([{ id: 'a', mode: 'delete' }]);
+    clock.advance(60_001);
+    assert.deepEqual(await versions([{ id: 'a', mode: 'index', document: { n: 5 } }, { id: 'missing', mode: 'delete' }]), [
+      ['created', 1],
+      ['deleted', 3],
+    ]);
+    await store.close();
+  });
+
   it('rejects a document that does not fit the mapping and keeps the good ones, as _bulk does', async () => {
     const store = openSqliteCdrStore({ path: ':memory:' });
     await assert.rejects(store.index([{ document: { 'User ID': '1' } }, { document: { 'Call start time': 'not a date' } }]), { type: 'mapper_parsing_exception' });

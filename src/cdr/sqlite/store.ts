@@ -186,7 +186,6 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     };
   };
   const writeForClient = (items: readonly ClientWrite[]): Promise<WriteResult[]> => writer.write(items.map((item) => ({ ...item, limits })));
-  const deleteIds = db.prepare('DELETE FROM cdr WHERE id = ?');
   const bulkReader = (index: string | undefined) => new BulkBodyReader(index, limits.maxBulkActions);
   const writeBulk = async (reader: BulkBodyReader, started = performance.now()) => {
     guard();
@@ -254,7 +253,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
-      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + deleteIds.run(id).changes, 0)).immediate();
+      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + (writer.delete(id).found ? 1 : 0), 0)).immediate();
       return deleteByQueryResponse(Math.round(performance.now() - started), ids.length, deleted);
     },
     mappedFields() {

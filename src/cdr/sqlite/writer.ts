@@ -8,6 +8,7 @@ import type Database from 'better-sqlite3';
 import type { CdrMapping } from '../mapping.js';
 import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
+import { DeletedVersions } from './deleted-versions.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
@@ -35,6 +36,7 @@ export class BatchWriter {
   readonly #stored: Database.Statement;
   readonly #delete: Database.Statement;
   readonly #learnField: Database.Statement;
+  readonly #deleted: DeletedVersions;
   #rewrite: Database.Statement | undefined;
 
   constructor(
@@ -52,6 +54,7 @@ export class BatchWriter {
     this.#stored = db.prepare('SELECT source, version FROM cdr WHERE id = ?');
     this.#delete = db.prepare('DELETE FROM cdr WHERE id = ?');
     this.#learnField = db.prepare('INSERT OR IGNORE INTO cdr_fields (field, type) VALUES (?, ?)');
+    this.#deleted = new DeletedVersions(db, now);
   }
 
   write(items: WriteItem[]): Promise<WriteResult[]> {
@@ -111,11 +114,22 @@ export class BatchWriter {
     return true;
   }
 
+  /**
+   * Deletes the document of an id, if there is one: as in Elasticsearch, a new version of it either way, which a
+   * document written again under the id soon after continues from. Call inside a write transaction.
+   */
+  delete(id: string): { found: boolean; version: number } {
+    const stored = this.#version.get(id) as number | undefined;
+    const version = (stored ?? this.#deleted.versionOf(id) ?? 0) + 1;
+    if (stored !== undefined) this.#delete.run(id);
+    this.#deleted.record(id, version);
+    return { found: stored !== undefined, version };
+  }
+
   #writeOne(item: WriteItem): WriteResult {
     if (item.mode === 'delete') {
-      // As Elasticsearch: a delete is a new version of the document too.
-      const version = ((this.#version.get(item.id) as number | undefined) ?? 0) + 1;
-      return { ok: true, id: item.id, result: this.#delete.run(item.id).changes > 0 ? 'deleted' : 'not_found', version };
+      const { found, version } = this.delete(item.id);
+      return { ok: true, id: item.id, result: found ? 'deleted' : 'not_found', version };
     }
     if (item.mode === 'update') return this.#update(item);
     return this.#store(item.id ?? randomUUID(), item.document, item.mode, item.limits);
@@ -148,7 +162,9 @@ export class BatchWriter {
     // Re-indexing an id replaces the document, which then sorts as the newest, as in Lucene.
     if (existed) this.#delete.run(id);
     this.customers.recordPlanOf(row.domain);
-    const version = (previous ?? 0) + 1;
+    const deletedAt = existed ? undefined : this.#deleted.versionOf(id);
+    if (deletedAt !== undefined) this.#deleted.forget(id);
+    const version = (previous ?? deletedAt ?? 0) + 1;
     this.#insert.run(id, row.source, row.startMs ?? this.now(), 0, row.customer, version, ...row.columns);
     for (const [field, type] of row.added) this.#learnField.run(field, type);
     this.mapping.learn(row.added);
