@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { threadsOf } from '../../../test/support/worker-threads.js';
 import { SqliteCdrWorkers } from './cdr-workers.js';
 import { openSqliteCdrStore } from './store.js';
 
@@ -20,6 +21,22 @@ function documents(count: number) {
 }
 
 describe('CDR requests on worker threads', () => {
+  it("runs API requests below the calls' priority in the router, and at the process's own in a node with no calls (cdr serve)", async () => {
+    const path = join(directory, 'priority.sqlite');
+    const main = threadsOf().get(process.pid)!.nice;
+    const requestsNice = async (options: { requestsInBackground?: boolean }) => {
+      const store = new SqliteCdrWorkers({ path, ...options });
+      try {
+        await store.count({});
+        return [...threadsOf().values()].find((thread) => thread.name === 'cdr-requests')?.nice;
+      } finally {
+        await store.close();
+      }
+    };
+    assert.equal(await requestsNice({}), Math.min(19, main + 10));
+    assert.equal(await requestsNice({ requestsInBackground: false }), main);
+  });
+
   it('starts a thread only when one is needed: a request, or CDRs past the retention period to purge', async () => {
     const path = join(directory, 'lazy.sqlite');
     const seed = openSqliteCdrStore({ path });

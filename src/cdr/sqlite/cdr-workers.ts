@@ -55,6 +55,11 @@ export interface SqliteCdrWorkersOptions {
   requestCacheMiB?: number;
   /** The requests' thread's young generation (MB; `_bulk` loads), when not the router's threads' (worker-thread.ts). */
   requestYoungGenerationMb?: number;
+  /**
+   * Whether the requests' thread runs at a lower priority than the calls' (default true: in the router an API client
+   * must not slow calls down). `cdr serve` has no calls: its requests are its work.
+   */
+  requestsInBackground?: boolean;
 }
 
 const DEFAULT_MAX_TIME_MS = 30_000;
@@ -88,7 +93,7 @@ export class SqliteCdrWorkers implements CdrService {
     // rewrites legacy array rows. Customer numbers are read again on a thread of their own (#refillIfDue).
     this.#requests = new CdrWorkerLane({ ...data, retentionDays: options.retentionDays, normaliseLegacyArrays: true, cacheMiB: options.requestCacheMiB }, 'cdr-requests', {
       graceMs: options.graceMs,
-      background: true,
+      background: options.requestsInBackground ?? true,
       youngGenerationMb: options.requestYoungGenerationMb,
     });
     this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;

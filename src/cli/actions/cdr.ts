@@ -96,6 +96,7 @@ export async function serveCdrs(options: StoreOptions & { port: string; host: st
     retentionDays: retentionDaysOf(options),
     requestCacheMiB: BULK_LOAD_CACHE_MIB,
     requestYoungGenerationMb: BULK_LOAD_YOUNG_GENERATION_MB,
+    requestsInBackground: false,
   });
   const tokens = TokenStore.openInDataDir(options.data);
   if (!tokens.hasLiveTokens()) console.error(`No API tokens in ${options.data}: every request will get 401. Create one with: callrouter token create --data-dir ${options.data} --role admin --name <who>`);
