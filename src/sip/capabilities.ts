@@ -26,9 +26,10 @@ export function supportedHeader(sessionTimers: boolean): string {
 }
 
 /**
- * The Supported value of the INVITEs we send: timers only. Offering 100rel would let every phone
- * make each ring a PRACK round trip, for nothing a B2BUA relaying early media as it comes needs.
+ * The Supported value of the INVITEs we send: timers, and 100rel only to a target that answered 421 requiring it.
+ * Offering 100rel to all would let every phone make each ring a PRACK round trip, for nothing a B2BUA relaying early
+ * media as it comes needs (a reliable 18x is PRACKed all the same, offered or not).
  */
-export function offeredExtensionsHeader(sessionTimers: boolean): string {
-  return sessionTimers ? 'timer' : '';
+export function offeredExtensionsHeader(sessionTimers: boolean, reliableProvisionals = false): string {
+  return [...(reliableProvisionals ? ['100rel'] : []), ...(sessionTimers ? ['timer'] : [])].join(', ');
 }

@@ -6,7 +6,9 @@
  * (§22.2). A 2xx that arrives after we cancelled is ACKed and hung up, as
  * is a second dialog from a forking proxy behind the target. A target with
  * other servers (a carrier's, RFC 3263 §4.3) gets the INVITE at the next
- * when one cannot be reached or answers 503 before ringing.
+ * when one cannot be reached or answers 503 before ringing. A reliable 18x
+ * gets its PRACK (RFC 3262 §4: ./provisional-acknowledgements.ts), and a
+ * target that requires 100rel (421) gets the INVITE again offering it.
  */
 import { DIALOG_ALLOW, offeredExtensionsHeader } from '../capabilities.js';
 import { answerChallenge, parseDigestChallenge } from '../auth/index.js';
@@ -33,6 +35,7 @@ import type { Destination } from '../transport/index.js';
 import { DialogLeg, type EndedBy } from './dialog-leg.js';
 import type { SessionBody } from './session-body.js';
 import { answerLater2xx, partsOf, type AnsweredInvite, type InviteParts } from './later-2xx.js';
+import { ProvisionalAcknowledgements, reliableRSeq } from './provisional-acknowledgements.js';
 import { sendRequest, type SipStack } from './sip-stack.js';
 
 export interface OutboundTarget {
@@ -77,6 +80,10 @@ export class OutboundLeg extends DialogLeg {
   #authenticated = false;
   /** The Min-SE a 422 asked for (RFC 4028 §7.3); retried once. */
   #minSE: number | undefined;
+  /** A 421 said the target requires 100rel: the INVITE, retried once, offers it. */
+  #offer100rel = false;
+  /** The PRACKs of the current INVITE's reliable 18x, from the first one (most targets send none). */
+  #acknowledgements: ProvisionalAcknowledgements | undefined;
   /** Credentials answering the target's challenge, kept for a later retry of the INVITE. */
   #authorization: [string, string] | undefined;
   #provisionalSeen = false;
@@ -190,7 +197,7 @@ export class OutboundLeg extends DialogLeg {
     headers.set('cseq', formatCSeq({ seq: this.#seq, method: 'INVITE' }));
     headers.set('contact', this.stack.local.contact(this.#destination));
     headers.set('allow', DIALOG_ALLOW);
-    headers.set('supported', offeredExtensionsHeader(this.stack.sessionTimers !== undefined));
+    headers.set('supported', offeredExtensionsHeader(this.stack.sessionTimers !== undefined, this.#offer100rel));
     if (this.stack.sessionTimers) for (const [name, value] of Object.entries(uacOfferHeaders(this.stack.sessionTimers, this.#minSE))) headers.set(name, value);
     for (const [name, value] of Object.entries(target.headers ?? {})) headers.set(name, value);
     if (authorization) headers.set(authorization[0], authorization[1]);
@@ -225,6 +232,8 @@ export class OutboundLeg extends DialogLeg {
 
   #receive(response: SipResponse): void {
     if (response.status < 200) {
+      const rseq = reliableRSeq(response);
+      if (rseq !== undefined && !this.#acknowledge(response, rseq)) return;
       this.#provisionalSeen = true;
       if (response.status > 100) this.#ringing = true;
       if (this.#cancelWanted && !this.#cancelSent) this.#sendCancel();
@@ -234,6 +243,8 @@ export class OutboundLeg extends DialogLeg {
     } else if ((response.status === 401 || response.status === 407) && this.#retryWithCredentials(response)) {
       return;
     } else if (response.status === 422 && this.#retryWithLongerSession(response)) {
+      return;
+    } else if (response.status === 421 && this.#retryOffering100rel(response)) {
       return;
     } else if (response.status === 503 && !this.#ringing && this.#failOver('503 Service Unavailable')) {
       return;
@@ -251,6 +262,9 @@ export class OutboundLeg extends DialogLeg {
     const established = Dialog.asClient(this.#invite, response, this.#destination, this.stack.local.contact(this.#destination));
     if (!established) return this.#fail(502);
     this.#finished = true;
+    const lastPrack = this.#acknowledgements?.lastLocalSeqOf(established.remoteTag);
+    if (lastPrack !== undefined) established.continueAbove(lastPrack);
+    this.#acknowledgements = undefined;
     this.setDialog(established);
     this.#answeredInvite = partsOf(this.#invite);
     this.#invite = undefined;
@@ -315,6 +329,23 @@ export class OutboundLeg extends DialogLeg {
     return true;
   }
 
+  /** RFC 3261 §21.4.16: the target needs an extension our INVITE did not list; once, when it is 100rel, the INVITE offers it. */
+  #retryOffering100rel(response: SipResponse): boolean {
+    if (this.#offer100rel || this.#cancelWanted || !this.#invite) return false;
+    if (!response.headers.getAll('require').some((tag) => tag.toLowerCase() === '100rel')) return false;
+    this.#offer100rel = true;
+    this.#resend();
+    return true;
+  }
+
+  /** A reliable 18x: PRACKed when new (true); false for a retransmission, one out of order, or one once the INVITE is over. */
+  #acknowledge(response: SipResponse, rseq: number): boolean {
+    const invite = this.#invite;
+    if (!invite || this.#finished) return false;
+    this.#acknowledgements ??= new ProvisionalAcknowledgements({ stack: this.stack, invite, inviteSeq: this.#seq, destination: this.#destination, uuid: this.uuid });
+    return this.#acknowledgements.receive(response, rseq);
+  }
+
   /** The INVITE again, one CSeq on, with the same offer (and the credentials, once there are any). */
   #resend(authorization = this.#authorization): void {
     const invite = this.#invite;
@@ -325,6 +356,7 @@ export class OutboundLeg extends DialogLeg {
     const session = invite.body.length > 0 ? { body: invite.body, contentType: invite.headers.get('content-type') ?? 'application/sdp' } : undefined;
     this.#provisionalSeen = false;
     this.#ringing = false;
+    this.#acknowledgements = undefined;
     this.#send(this.#buildInvite(target, session, authorization));
   }
 

@@ -17,9 +17,9 @@ import type { ServerTransaction, TimerSettings } from '../transaction/index.js';
 /** §7.1: the first RSeq is chosen at random in 1 … 2³¹−1; later ones count up from it. */
 const LARGEST_FIRST_RSEQ = 2 ** 31 - 1;
 
-/** Does this INVITE require reliable provisional responses? */
-export function requires100rel(invite: SipRequest): boolean {
-  return invite.headers.getAll('require').some((tag) => tag.toLowerCase() === '100rel');
+/** Does this INVITE require reliable provisional responses (or this 18x say it is sent reliably)? */
+export function requires100rel(message: Pick<SipRequest | SipResponse, 'headers'>): boolean {
+  return message.headers.getAll('require').some((tag) => tag.toLowerCase() === '100rel');
 }
 
 interface Outstanding {

@@ -144,6 +144,19 @@ export class Dialog {
     return dialogKey(this.callId, this.localTag);
   }
 
+  /** The CSeq number of the last request we sent in the dialog (the INVITE's until another). */
+  get localSeq(): number {
+    return this.#localSeq;
+  }
+
+  /**
+   * The dialog a 2xx confirmed continues above the CSeq numbers its early dialog used (RFC 3262's PRACKs):
+   * the peer refuses a request whose CSeq is not above the last it received.
+   */
+  continueAbove(seq: number): void {
+    if (seq > this.#localSeq) this.#localSeq = seq;
+  }
+
   /** §12.2.1.1: a new request in the dialog, with the next local CSeq. `via` is the new transaction's top Via. */
   request(method: string, via: string, options: DialogRequestOptions = {}): SipRequest {
     this.#localSeq += 1;
