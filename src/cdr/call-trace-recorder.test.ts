@@ -85,7 +85,7 @@ describe('call traces', () => {
   it('expire with the CDRs (same retention)', async () => {
     const clock = new SimulatedClock(new Date('2026-12-05T10:00:00Z'));
     const store = openSqliteCdrStore({ path: join(directory, 'retention', 'cdr.sqlite'), retentionDays: 30, clock });
-    const trace = (uuid: string, startedAt: string): SerializedCallTrace => ({ uuid, domain: 'example.com', startedAt, events: [JSON.stringify(end)], ends: [0], droppedEvents: 0 });
+    const trace = (uuid: string, startedAt: string): SerializedCallTrace => ({ uuid, domain: 'example.com', startedAt, events: Buffer.from(`${JSON.stringify(end)}\n`), ends: [0], droppedEvents: 0 });
     await store.saveTraces([trace('old', '2026-10-01T00:00:00Z'), trace('recent', '2026-12-01T00:00:00Z')]);
     store.purgeExpired();
     assert.equal(await store.callTrace('old'), undefined);

@@ -1,7 +1,7 @@
 /**
  * Keeps the trace of every call while its flow runs and stores it, off the
  * call path, once the flow is over: events are collected in memory, each as
- * its JSON appended to one byte buffer per call (outside the JavaScript heap:
+ * its JSON appended to one UTF-8 buffer per call (outside the JavaScript heap:
  * a string per event, or a step's objects, lasted as long as the call on
  * the heap the garbage collector walks), up to a number (steps past it are
  * counted, not kept; `end` events always are) — the byte cap is the store's,
@@ -12,7 +12,7 @@
  * stored, a trace is readable here, so a call in progress shows its steps so far.
  */
 import type { CallTraceRecord, CallTraceSink, SerializedCallTrace } from './call-traces.js';
-import { TraceBytes } from './trace-bytes.js';
+import { eventTexts, TraceBytes } from './trace-bytes.js';
 
 /** What the recorder reads of an event: its kind (`step` or `end`). */
 export interface RecordedEvent {
@@ -80,8 +80,7 @@ export class CallTraceRecorder {
   finish(uuid: string): void {
     const trace = this.#traces.get(uuid);
     if (!trace || trace.finished) return;
-    const { events, ends } = trace.read();
-    const record: SerializedCallTrace = { uuid, domain: safely(trace.domainOf), startedAt: trace.startedAt, events, ends, droppedEvents: trace.droppedEvents };
+    const record: SerializedCallTrace = { uuid, domain: safely(trace.domainOf), startedAt: trace.startedAt, events: trace.bytes(), ends: trace.ends, droppedEvents: trace.droppedEvents };
     trace.finished = record;
     this.#queue.push(record);
     this.#scheduled ??= setTimeout(() => this.#write(), this.#options.batchDelayMs ?? DEFAULT_BATCH_DELAY_MS);
@@ -91,7 +90,7 @@ export class CallTraceRecorder {
   current(uuid: string): CallTraceRecord | undefined {
     const trace = this.#traces.get(uuid);
     if (!trace) return undefined;
-    const { events } = trace.finished ?? trace.read();
+    const events = eventTexts(trace.finished?.events ?? trace.bytes());
     const domain = trace.finished ? trace.finished.domain : safely(trace.domainOf);
     return { uuid, domain, startedAt: trace.startedAt, events: events.map((json) => JSON.parse(json) as unknown), droppedEvents: trace.droppedEvents };
   }
@@ -125,17 +124,9 @@ export class CallTraceRecorder {
   }
 }
 
-/** Characters past latin1: escaped as JSON allows (\uXXXX), which reads back the same, so that every character is one byte. */
-const WIDE_CHARACTER = /[\u0100-\uffff]/g;
-
-function escapeWide(character: string): string {
-  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
-/** The event's JSON, every character of it latin1. */
 function jsonOf(event: RecordedEvent): string | undefined {
   try {
-    return JSON.stringify(event).replace(WIDE_CHARACTER, escapeWide);
+    return JSON.stringify(event);
   } catch {
     return undefined;
   }

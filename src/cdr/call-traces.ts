@@ -28,12 +28,12 @@ export interface CallTraceLookup {
 
 /**
  * A trace as the recorder holds it and hands it to the store: each event is
- * its JSON already, made when the event came — a call in progress holds a
- * few strings rather than each step's objects.
+ * its JSON already, made when the event came — a call in progress holds
+ * bytes rather than each step's objects.
  */
 export interface SerializedCallTrace extends Omit<CallTraceRecord, 'events'> {
-  /** Each event's JSON, in order. */
-  events: string[];
+  /** Each event's JSON in UTF-8, in order, each followed by a newline (./trace-bytes.ts). */
+  events: Uint8Array;
   /** Where in `events` the `end` events are: the size cap always keeps them. */
   ends: number[];
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { DEFAULT_CALL_TRACE_MAX_BYTES, type CallTraceLookup, type CallTraceRecord, type SerializedCallTrace } from '../call-traces.js';
+import { NEWLINE } from '../trace-bytes.js';
 
 export interface CallTraceTable {
   /** Inserts (or replaces) the traces in one IMMEDIATE transaction, each capped. */
@@ -53,17 +54,23 @@ export function callTraceTable(db: Database.Database, maxBytes = DEFAULT_CALL_TR
 
 /** The events as a JSON array of at most `maxBytes` of steps (ends always kept), and how many steps did not fit. */
 function cappedEvents({ events, ends }: SerializedCallTrace, maxBytes: number): { json: string; dropped: number } {
-  const kept: string[] = [];
+  const parts: Uint8Array[] = [OPEN];
   let bytes = 0;
   let dropped = 0;
-  for (let index = 0; index < events.length; index++) {
-    const json = events[index];
+  for (let start = 0, index = 0; start < events.length; index++) {
+    const newline = events.indexOf(NEWLINE, start);
+    const json = events.subarray(start, newline);
+    start = newline + 1;
     if (!ends.includes(index) && bytes + json.length > maxBytes) {
       dropped++;
       continue;
     }
     bytes += json.length;
-    kept.push(json);
+    if (parts.length > 1) parts.push(COMMA);
+    parts.push(json);
   }
-  return { json: `[${kept.join(',')}]`, dropped };
+  parts.push(CLOSE);
+  return { json: Buffer.concat(parts).toString('utf8'), dropped };
 }
+
+const [OPEN, COMMA, CLOSE] = ['[', ',', ']'].map((text) => Buffer.from(text));
