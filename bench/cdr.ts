@@ -91,7 +91,7 @@ const scanBackend: SearchBackend = {
   mapping: new CdrMapping(fields.map((row) => [row.field, row.type])),
   *candidates(): Iterable<StoredRow> {
     for (const row of reader.prepare('SELECT seq, id, source, version FROM cdr').iterate() as Iterable<{ seq: number; id: string; source: string; version: number }>) {
-      yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
+      yield { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version, seqNo: row.seq };
     }
   },
   page: () => undefined,

@@ -42,7 +42,7 @@ function parseDocument(line: string): { document: JsonObject } | { problem: stri
 function checkMetadata(options: JsonObject, action: string, lineNumber: number, defaultIndex: string | undefined): void {
   for (const key of Object.keys(options)) {
     if (!NEUTRAL_METADATA.includes(key)) {
-      throw malformed(`Action/metadata line [${lineNumber}] contains [${key}], which callrouter does not support (versions and pipelines are not kept)`);
+      throw malformed(`Action/metadata line [${lineNumber}] contains [${key}], which callrouter does not support (writes conditional on a version or sequence number, pipelines)`);
     }
   }
   const index = options._index === undefined ? defaultIndex : String(options._index);

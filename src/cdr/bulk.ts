@@ -5,7 +5,7 @@
  * only as what actually happened to it.
  */
 import { isObject } from './query/errors.js';
-import { INDEX_NAME } from './query/execute.js';
+import { INDEX_NAME, PRIMARY_TERM } from './query/execute.js';
 import { CdrQueryError, type ClientWrite, type WriteResult } from './store.js';
 
 export type BulkActionName = 'index' | 'create' | 'delete' | 'update';
@@ -66,6 +66,8 @@ export function writeResponse(result: Extract<WriteResult, { ok: true }>, forced
     result: result.result,
     ...(forcedRefresh ? { forced_refresh: true } : {}),
     _shards: result.result === 'noop' ? { total: 0, successful: 0, failed: 0 } : SHARDS_WRITTEN,
+    _seq_no: result.seqNo,
+    _primary_term: PRIMARY_TERM,
   };
 }
 

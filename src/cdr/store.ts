@@ -28,6 +28,9 @@ export interface SearchHit {
   _id: string;
   /** With `version: true`. */
   _version?: number;
+  /** With `seq_no_primary_term: true`. */
+  _seq_no?: number;
+  _primary_term?: number;
   _score: number | null;
   _source?: CdrDocument;
   fields?: Record<string, unknown[]>;
@@ -128,7 +131,15 @@ export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_fou
 
 /** Per-item outcome, as a bulk response reports it. */
 export type WriteResult =
-  | { ok: true; id: string; result: WriteOutcome; /** Elasticsearch's _version after the write. */ version: number }
+  | {
+      ok: true;
+      id: string;
+      result: WriteOutcome;
+      /** Elasticsearch's _version after the write. */
+      version: number;
+      /** Elasticsearch's _seq_no: the write's place in the index's one sequence (a no-op's: the document's). */
+      seqNo: number;
+    }
   | { ok: false; id: string; status: number; type: string; reason: string };
 
 /** A `_bulk` NDJSON body: text, its UTF-8 bytes, or those bytes as they arrive (read chunk by chunk). */

@@ -109,15 +109,18 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     const replaced = await served.client.index({ index: 'cdr', id: 'manual-1', op_type: 'index', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
     assert.deepEqual([replaced.result, replaced._version], ['updated', 2]);
     assert.equal((await responseError(served.client.create({ index: 'cdr', id: 'manual-1', document: { 'User ID': '666' } }))).type, 'version_conflict_engine_exception');
+    // Sequence numbers, as every Elasticsearch write answer has them (typed clients require them): each write the next.
+    assert.deepEqual([created._primary_term, replaced._primary_term, Number(replaced._seq_no) > Number(created._seq_no)], [1, 1, true]);
     const fetched = await served.client.get({ index: 'cdr', id: 'manual-1' });
-    assert.deepEqual([fetched.found, fetched._version, fetched._source], [true, 2, { 'User ID': '200', 'Call direction': 'outbound' }]);
-    const versioned = await served.client.search({ index: 'cdr', query: { ids: { values: ['manual-1'] } }, version: true });
-    assert.equal(versioned.hits.hits[0]._version, 2);
+    assert.deepEqual([fetched.found, fetched._version, fetched._seq_no, fetched._primary_term, fetched._source], [true, 2, replaced._seq_no, 1, { 'User ID': '200', 'Call direction': 'outbound' }]);
+    const versioned = await served.client.search({ index: 'cdr', query: { ids: { values: ['manual-1'] } }, version: true, seq_no_primary_term: true });
+    assert.deepEqual([versioned.hits.hits[0]._version, versioned.hits.hits[0]._seq_no, versioned.hits.hits[0]._primary_term], [2, replaced._seq_no, 1]);
     assert.equal(await served.client.exists({ index: 'cdr', id: 'manual-1' }), true);
     const updated = await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
-    assert.deepEqual([updated.result, updated._version], ['updated', 3]);
+    assert.deepEqual([updated.result, updated._version, Number(updated._seq_no) > Number(replaced._seq_no)], ['updated', 3, true]);
     assert.deepEqual((await served.client.get({ index: 'cdr', id: 'manual-1' }))._source, { 'User ID': '200', 'Call direction': 'outbound', Location: 'office' });
-    assert.equal((await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } })).result, 'noop');
+    const noop = await served.client.update({ index: 'cdr', id: 'manual-1', doc: { Location: 'office' } });
+    assert.deepEqual([noop.result, noop._seq_no], ['noop', updated._seq_no], "a no-op keeps the document's sequence number");
     assert.equal((await served.client.delete({ index: 'cdr', id: 'manual-1' })).result, 'deleted');
     assert.equal(await served.client.exists({ index: 'cdr', id: 'manual-1' }), false);
     await assert.rejects(served.client.get({ index: 'cdr', id: 'manual-1' }), (error: errors.ResponseError) => error.meta.statusCode === 404 && (error.meta.body as { found: boolean }).found === false);

@@ -192,9 +192,12 @@ describe('_bulk bodies streamed to the CDR thread', () => {
     assert.equal(plain.headers['content-type'], 'application/vnd.elasticsearch+json;compatible-with=8');
     assert.equal(plain.headers['x-elastic-product'], 'Elasticsearch');
     const shards = { total: 1, successful: 1, failed: 0 };
-    assert.deepEqual(plain.json().items, [
-      { index: { _index: 'cdr', _id: 'answered-1', _version: 1, result: 'created', _shards: shards, status: 201 } },
-      { delete: { _index: 'cdr', _id: 'answered-missing', _version: 1, result: 'not_found', _shards: shards, status: 404 } },
+    const items = plain.json().items as Record<string, { _seq_no: number }>[];
+    const [created, deleted] = items.map((item) => Object.values(item)[0]._seq_no);
+    assert.ok(Number.isInteger(created) && deleted === created + 1, `each write takes the next sequence number: ${created}, ${deleted}`);
+    assert.deepEqual(items, [
+      { index: { _index: 'cdr', _id: 'answered-1', _version: 1, result: 'created', _shards: shards, _seq_no: created, _primary_term: 1, status: 201 } },
+      { delete: { _index: 'cdr', _id: 'answered-missing', _version: 1, result: 'not_found', _shards: shards, _seq_no: deleted, _primary_term: 1, status: 404 } },
     ]);
     const filtered = await post('/cdr/_bulk?filter_path=items.*.status', [{ index: { _id: 'answered-2' } }, { 'User ID': '105' }]);
     assert.deepEqual(filtered.json(), { items: [{ index: { status: 201 } }] });

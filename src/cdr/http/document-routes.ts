@@ -8,7 +8,7 @@ import { isObject } from '../query/errors.js';
 import { filterSource, parseSourceFilter } from '../query/source-filter.js';
 import { INDEX_NAME } from '../query/execute.js';
 import { checkWriteIndex, updateItem, writeResponse, writeStatus } from '../bulk.js';
-import { CdrQueryError, type CdrService, type ClientWrite } from '../store.js';
+import { CdrQueryError, type CdrService, type ClientWrite, type SearchHit } from '../store.js';
 import { checkParams, forcedRefresh, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
 import { searchBody } from './search-params.js';
@@ -23,13 +23,13 @@ const MGET_DOC_KEYS = ['_id', '_index', 'routing', '_source'];
 /** Write options that one durable shard meets as it is. */
 const WRITE_PARAMS = ['refresh', 'timeout', 'wait_for_active_shards', 'routing', 'require_alias', 'require_data_stream'];
 const READ_PARAMS = ['_source', '_source_includes', '_source_excludes', 'stored_fields', 'realtime', 'refresh', 'routing', 'preference'];
-/** Optimistic concurrency and ingest pipelines: versions are not kept here. */
+/** Optimistic concurrency control (writes conditional on a version or sequence number) and ingest pipelines. */
 const UNSUPPORTED_WRITE_PARAMS = ['version', 'version_type', 'if_seq_no', 'if_primary_term', 'pipeline'];
 
 function checkWriteParams(request: FastifyRequest<DocParams>, extra: readonly string[] = []): Params {
   const params = checkParams(request, [...WRITE_PARAMS, ...UNSUPPORTED_WRITE_PARAMS, ...extra]);
   for (const name of UNSUPPORTED_WRITE_PARAMS) {
-    if (params[name] !== undefined) throw new CdrQueryError('illegal_argument_exception', `[${name}] is not supported by callrouter: documents are not versioned and there are no ingest pipelines`);
+    if (params[name] !== undefined) throw new CdrQueryError('illegal_argument_exception', `[${name}] is not supported by callrouter: writes are not conditional on a version or sequence number, and there are no ingest pipelines`);
   }
   checkWriteIndex(request.params.index);
   return params;
@@ -106,14 +106,14 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     const params = checkParams(request, READ_PARAMS);
     checkWriteIndex(request.params.index);
     const id = request.params.id!;
-    const { body } = searchBody({ query: { ids: { values: [id] } }, size: 1, version: true }, params);
+    const { body } = searchBody({ query: { ids: { values: [id] } }, size: 1, version: true, seq_no_primary_term: true }, params);
     const [hit] = (await searcher.search({ kind: 'all' }, body, request)).hits.hits;
     if (sourceOnly) {
       if (!hit) throw new CdrQueryError('resource_not_found_exception', `Document not found [${INDEX_NAME}]/[${id}]`, 404);
       return { found: true, source: hit._source ?? {} };
     }
     if (!hit) return { found: false, response: { _index: INDEX_NAME, _id: id, found: false } };
-    return { found: true, response: { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(hit._source === undefined ? {} : { _source: hit._source }) } };
+    return { found: true, response: { ...foundDocument(id, hit), ...(hit._source === undefined ? {} : { _source: hit._source }) } };
   };
   app.get<DocParams>('/:index/_doc/:id', async (request, reply) => {
     const { found, response } = await get(request, false);
@@ -142,7 +142,7 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     });
     const ids = wanted.map(({ id }) => id);
     const fetch = async (searchParams: Params) => {
-      const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length, version: true }, searchParams);
+      const { body: search } = searchBody({ query: { ids: { values: ids } }, size: ids.length, version: true, seq_no_primary_term: true }, searchParams);
       return new Map((await searcher.search({ kind: 'all' }, search, request)).hits.hits.map((hit) => [hit._id, hit]));
     };
     const filtered = await fetch(params);
@@ -153,11 +153,16 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
         const hit = (source === undefined ? filtered : whole).get(id);
         if (!hit) return { _index: INDEX_NAME, _id: id, found: false };
         const shown = source === undefined ? hit._source : hit._source && filterSource(hit._source, source.filter);
-        return { _index: INDEX_NAME, _id: id, _version: hit._version, found: true, ...(shown === undefined ? {} : { _source: shown }) };
+        return { ...foundDocument(id, hit), ...(shown === undefined ? {} : { _source: shown }) };
       }),
     };
   };
   for (const url of ['/_mget', '/:index/_mget']) app.route({ method: ['GET', 'POST'], url, handler: mget });
 
   registerBulkRoute(app, { store, writeParams: WRITE_PARAMS });
+}
+
+/** What Elasticsearch's get says of a document it found, before its source. */
+function foundDocument(id: string, hit: SearchHit) {
+  return { _index: INDEX_NAME, _id: id, _version: hit._version, _seq_no: hit._seq_no, _primary_term: hit._primary_term, found: true };
 }

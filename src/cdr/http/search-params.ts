@@ -135,11 +135,9 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   checkSearchType(params);
   if (body !== undefined && !isObject(body)) return { body: body as JsonObject, response: { totalAsInteger: false } };
   const request: JsonObject = { ...(body ?? {}) };
-  if (booleanParam(params, 'seq_no_primary_term') || request.seq_no_primary_term === true) throw unsupported('seq_no_primary_term', 'documents have no sequence numbers here');
   if (params.terminate_after !== undefined || request.terminate_after !== undefined) throw unsupported('terminate_after', 'searches always run to the end');
   const explain = (booleanParam(params, 'explain') ?? false) || request.explain === true;
   delete request.explain;
-  delete request.seq_no_primary_term;
   // An explanation needs each hit's score: scores are kept for it, and shown only where the search would show them.
   const scoresShown = explain ? scoresShownFor(request) : true;
   if (explain) request.track_scores = true;
@@ -160,6 +158,7 @@ export function searchBody(body: unknown, params: Params): { body: JsonObject; r
   }
   if (params.track_scores !== undefined) request.track_scores = booleanParam(params, 'track_scores');
   if (booleanParam(params, 'version')) request.version = true;
+  if (booleanParam(params, 'seq_no_primary_term')) request.seq_no_primary_term = true;
   const response: ResponseOptions = { totalAsInteger: booleanParam(params, 'rest_total_hits_as_int') ?? false, ...(explain ? { explain: { scoresShown } } : {}) };
   const aggregations = request.aggs ?? request.aggregations;
   if (booleanParam(params, 'typed_keys') && isObject(aggregations)) response.typedAggregations = aggregations;

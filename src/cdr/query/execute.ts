@@ -23,6 +23,8 @@ import { compareHits, resolveSort, sortKey, sortValueForResponse, withMissing, t
 import { filterSource, type SourceFilter } from './source-filter.js';
 
 export const INDEX_NAME = 'cdr';
+/** Elasticsearch's _primary_term: one primary shard that never changed (no failover, no restore). */
+export const PRIMARY_TERM = 1;
 
 export interface StoredRow {
   /** Position in index order (ties sort by it). */
@@ -31,6 +33,8 @@ export interface StoredRow {
   source: CdrDocument;
   /** Elasticsearch's _version. */
   version: number;
+  /** Elasticsearch's _seq_no. */
+  seqNo: number;
 }
 
 export interface PageRequest {
@@ -83,6 +87,7 @@ interface Match {
   score: number;
   seq: number;
   version: number;
+  seqNo: number;
 }
 
 /** Every match, or those found before the deadline (then timedOut). */
@@ -94,7 +99,7 @@ function allMatches(bound: Bound, backend: SearchBackend, deadline = Infinity): 
     if (++checked % DEADLINE_CHECK_INTERVAL === 0 && Date.now() > deadline) return { matches, timedOut: true };
     const doc = docView(row.id, row.source, backend.mapping);
     const score = matcher(doc);
-    if (score !== undefined) matches.push({ doc, score, seq: row.seq, version: row.version });
+    if (score !== undefined) matches.push({ doc, score, seq: row.seq, version: row.version, seqNo: row.seqNo });
   }
   return { matches, timedOut: false };
 }
@@ -125,7 +130,7 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   options.onPlan?.(fastPage ? 'index' : 'scan');
   if (fastPage) {
     total = fastPage.total;
-    pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq, version: row.version }));
+    pageHits = fastPage.rows.map((row) => ({ doc: docView(row.id, row.source, backend.mapping), score: 0, seq: row.seq, version: row.version, seqNo: row.seqNo }));
   } else {
     const found = allMatches(bound, backend, options.deadline);
     timedOut = found.timedOut;
@@ -147,7 +152,13 @@ export function executeSearch(request: SearchRequest, backend: SearchBackend, op
   }
 
   const toHit = (match: Match, shape: { source: SourceFilter; sorts: ResolvedSort[]; fields?: ResolvedField[] }): SearchHit => {
-    const hit: SearchHit = { _index: INDEX_NAME, _id: match.doc.id, ...(request.version ? { _version: match.version } : {}), _score: scoring ? match.score : null };
+    const hit: SearchHit = {
+      _index: INDEX_NAME,
+      _id: match.doc.id,
+      ...(request.version ? { _version: match.version } : {}),
+      ...(request.seqNoPrimaryTerm ? { _seq_no: match.seqNo, _primary_term: PRIMARY_TERM } : {}),
+      _score: scoring ? match.score : null,
+    };
     const source = filterSource(match.doc.source, shape.source);
     if (source !== undefined) hit._source = source;
     const values = shape.fields && hitFields(match.doc, shape.fields);

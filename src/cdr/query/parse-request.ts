@@ -35,6 +35,8 @@ export interface SearchRequest {
   trackScores: boolean;
   /** Each hit carries its document's _version. */
   version: boolean;
+  /** Each hit carries its document's _seq_no and _primary_term. */
+  seqNoPrimaryTerm: boolean;
   aggregations: Record<string, AggregationSpec>;
   /** The sort values of the hit this page starts after. */
   searchAfter?: SearchAfter;
@@ -68,6 +70,7 @@ const REQUEST_KEYS = [
   'track_total_hits',
   'track_scores',
   'version',
+  'seq_no_primary_term',
   'aggs',
   'aggregations',
   'timeout',
@@ -133,6 +136,7 @@ export function parseSearchRequest(body: unknown, options: ParseRequestOptions =
     trackTotalHits: trackTotalHits(request.track_total_hits),
     trackScores: request.track_scores === undefined ? false : readBoolean(request.track_scores, 'track_scores'),
     version: request.version === undefined ? false : readBoolean(request.version, 'version'),
+    seqNoPrimaryTerm: request.seq_no_primary_term === undefined ? false : readBoolean(request.seq_no_primary_term, 'seq_no_primary_term'),
     aggregations: parseAggregations(aggregationsOf(request), limits),
   };
   if (request.post_filter !== undefined) {

@@ -70,6 +70,12 @@ export const MIGRATIONS: readonly string[] = [
   // The versions of deleted documents, kept as Elasticsearch keeps them for a while (./deleted-versions.ts).
   `CREATE TABLE IF NOT EXISTS cdr_deleted (id TEXT PRIMARY KEY, version INTEGER NOT NULL, deleted_ms INTEGER NOT NULL) WITHOUT ROWID;
    CREATE INDEX IF NOT EXISTS cdr_deleted_at ON cdr_deleted(deleted_ms);`,
+  // Elasticsearch's _seq_no: each write (index, create, update, delete) takes the next number of the index's one
+  // sequence, which only grows (a row's seq may be taken again once the newest row is deleted); a row keeps its
+  // write's. Rows stored before have none: their seq stands in, each below where the sequence starts.
+  `ALTER TABLE cdr ADD COLUMN seq_no INTEGER;
+   CREATE TABLE IF NOT EXISTS cdr_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
+   INSERT OR IGNORE INTO cdr_sequence (id, last) SELECT 1, coalesce(max(seq), 0) FROM cdr;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CdrMapping } from '../mapping.js';
+import type { WriteResult } from '../store.js';
 import { CustomerNumberReader } from './customer-numbers.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow } from './prepared-row.js';
 import { openSqliteCdrStore, type SqliteCdrStore } from './store.js';
@@ -27,6 +28,21 @@ describe('rows prepared on another thread', () => {
     assert.deepEqual(transaction.write([preparedNow(store, 'a', INBOUND)]).map((result) => result.ok), [true]);
     transaction.commit();
     assert.deepEqual(await customersAgents(store), ['101']);
+    await store.close();
+  });
+
+  it('take sequence numbers in their transaction, kept when it commits and given again when it rolls back', async () => {
+    const store = openSqliteCdrStore({ path: ':memory:', countries: { 'example.com': 'UA' } });
+    const seqNos = (results: WriteResult[]) => results.map((result) => result.ok && result.seqNo);
+    const first = store.preparedRowTransaction();
+    assert.deepEqual(seqNos(first.write([preparedNow(store, 'a', INBOUND)])), [1]);
+    assert.deepEqual(seqNos(first.write([preparedNow(store, 'b', INBOUND)])), [2], 'the same transaction goes on counting');
+    first.commit();
+    const abandoned = store.preparedRowTransaction();
+    assert.deepEqual(seqNos(abandoned.write([preparedNow(store, 'c', INBOUND)])), [3]);
+    abandoned.rollback();
+    const [written] = await store.write([{ id: 'd', mode: 'index', document: INBOUND }]);
+    assert.equal(written.ok && written.seqNo, 3, 'a rolled-back write took nothing');
     await store.close();
   });
 

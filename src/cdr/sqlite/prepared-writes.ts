@@ -26,6 +26,7 @@ export function preparedRowTransaction(db: Database.Database, writer: BatchWrite
   const open = () => {
     if (db.inTransaction) return;
     begin.run();
+    writer.sequence.begin();
     // What other connections mapped before this transaction: rows prepared without it are prepared again.
     refreshMapping();
   };
@@ -35,10 +36,14 @@ export function preparedRowTransaction(db: Database.Database, writer: BatchWrite
       return rows.map((row) => writer.writePreparedInTransaction(row, limits));
     },
     commit() {
-      if (db.inTransaction) commit.run();
+      if (!db.inTransaction) return;
+      writer.sequence.save();
+      commit.run();
+      writer.sequence.end();
     },
     rollback() {
       if (db.inTransaction) rollback.run();
+      writer.sequence.end();
     },
   };
 }

@@ -222,6 +222,37 @@ describe('SQLite CDR store', () => {
     await store.close();
   });
 
+  it("gives every write the next _seq_no of the index's one sequence, which only grows; a no-op keeps the document's; rows stored before sequence numbers show their seq", async () => {
+    const path = join(directory, 'sequence-numbers.sqlite');
+    const legacy = openSqliteCdrStore({ path });
+    await legacy.index([{ id: 'old-1', document: { n: 1 } }, { id: 'old-2', document: { n: 2 } }]);
+    await legacy.close();
+    // A file of the version before: no seq_no column, no sequence.
+    const db = new Database(path);
+    db.exec('ALTER TABLE cdr DROP COLUMN seq_no; DROP TABLE cdr_sequence;');
+    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.close();
+
+    const store = openSqliteCdrStore({ path });
+    const numbered = async (request: object) => (await store.search({ ...request, seq_no_primary_term: true, sort: [{ _doc: 'asc' }] })).hits.hits.map((hit) => [hit._id, hit._seq_no, hit._primary_term]);
+    assert.deepEqual(await numbered({}), [['old-1', 1, 1], ['old-2', 2, 1]], "a row from before shows its seq");
+    const seqNos = async (items: Parameters<typeof store.write>[0]) => (await store.write(items)).map((result) => (result.ok ? [result.result, result.seqNo] : [result.type]));
+    // The newest row deleted, its seq is free for SQLite to give again: the sequence does not go back with it.
+    assert.deepEqual(await seqNos([{ id: 'old-2', mode: 'delete' }, { id: 'a', mode: 'index', document: { n: 1 } }, { id: 'a', mode: 'index', document: { n: 2 } }]), [
+      ['deleted', 3],
+      ['created', 4],
+      ['updated', 5],
+    ]);
+    assert.deepEqual(await seqNos([{ id: 'a', mode: 'update', partial: { n: 2 } }, { id: 'missing', mode: 'delete' }, { id: 'a', mode: 'update', partial: { n: 3 } }]), [
+      ['noop', 5],
+      ['not_found', 6],
+      ['updated', 7],
+    ]);
+    assert.deepEqual(await numbered({}), [['old-1', 1, 1], ['a', 7, 1]]);
+    assert.deepEqual(await store.search({ size: 1 }).then((response) => Object.keys(response.hits.hits[0])), ['_index', '_id', '_score', '_source'], 'shown only when asked for');
+    await store.close();
+  });
+
   it('rejects a document that does not fit the mapping and keeps the good ones, as _bulk does', async () => {
     const store = openSqliteCdrStore({ path: ':memory:' });
     await assert.rejects(store.index([{ document: { 'User ID': '1' } }, { document: { 'Call start time': 'not a date' } }]), { type: 'mapper_parsing_exception' });

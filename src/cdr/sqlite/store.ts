@@ -32,7 +32,7 @@ import { migrate } from './migrations.js';
 import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { refreshStatistics as refreshPlannerStatistics } from './statistics.js';
-import { BatchWriter } from './writer.js';
+import { BatchWriter, SEQ_NO } from './writer.js';
 import { CdrQueryError } from '../store.js';
 
 export interface SqliteCdrStoreOptions {
@@ -253,7 +253,7 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
       refreshMapping();
       const started = performance.now();
       const ids = matchingIds(parseSearchRequest(request, { countOnly: true, limits }), backend, executeOptions(searchOptions));
-      const deleted = db.transaction(() => ids.reduce((sum, id) => sum + (writer.delete(id).found ? 1 : 0), 0)).immediate();
+      const deleted = db.transaction(() => writer.sequence.within(() => ids.reduce((sum, id) => sum + (writer.delete(id).found ? 1 : 0), 0))).immediate();
       return deleteByQueryResponse(Math.round(performance.now() - started), ids.length, deleted);
     },
     mappedFields() {
@@ -317,8 +317,8 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
     mapping,
     *candidates(bound: Bound): Iterable<StoredRow> {
       const filter = compileSqlFilter(bound);
-      yield* rows(prepare(`SELECT seq, id, source, version FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
-      yield* rows(prepare('SELECT seq, id, source, version FROM cdr WHERE irregular = 1'), []);
+      yield* rows(prepare(`SELECT seq, id, source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE irregular = 0 AND (${filter.sql})`), filter.params);
+      yield* rows(prepare(`SELECT seq, id, source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE irregular = 1`), []);
     },
     page(bound: Bound, request: PageRequest) {
       const filter = compileSqlFilter(bound);
@@ -327,7 +327,7 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
       const where = `irregular = 0 AND (${filter.sql})`;
       // The page and one row past it: when that row is missing and the page is not past the matches, it holds the last
       // one and the total is known without counting (a customer's few CDRs in the seed query: one statement, not two).
-      const fetched = request.size === 0 ? [] : (prepare(`SELECT seq, id, source, version FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...filter.params, request.size + 1, request.from) as RawRow[]);
+      const fetched = request.size === 0 ? [] : (prepare(`SELECT seq, id, source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE ${where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...filter.params, request.size + 1, request.from) as RawRow[]);
       const page = fetched.slice(0, request.size).map(storedRow);
       if (request.size > 0 && fetched.length <= request.size && (fetched.length > 0 || request.from === 0)) return { rows: page, total: request.from + fetched.length };
       const limit = request.countUpTo === Infinity ? '' : ` LIMIT ${request.countUpTo + 1}`;
@@ -342,6 +342,7 @@ interface RawRow {
   id: string;
   source: string;
   version: number;
+  seq_no: number;
 }
 
 function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<StoredRow> {
@@ -349,7 +350,7 @@ function* rows(statement: Database.Statement, params: SqlValue[]): Iterable<Stor
 }
 
 function storedRow(row: RawRow): StoredRow {
-  return { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version };
+  return { seq: row.seq, id: row.id, source: JSON.parse(row.source), version: row.version, seqNo: row.seq_no };
 }
 
 /** ORDER BY for sorts the indexes can serve (hot columns, `_doc`, unmapped-with-type); undefined otherwise. */

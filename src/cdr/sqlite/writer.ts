@@ -10,9 +10,13 @@ import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
 import { DeletedVersions } from './deleted-versions.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
+import { SequenceNumbers } from './sequence-numbers.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
 export type WriteMode = 'index' | 'create';
+
+/** A row's _seq_no: its write's, or for a row stored before sequence numbers its seq. */
+export const SEQ_NO = 'coalesce(seq_no, seq)';
 
 
 /** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
@@ -37,6 +41,8 @@ export class BatchWriter {
   readonly #delete: Database.Statement;
   readonly #learnField: Database.Statement;
   readonly #deleted: DeletedVersions;
+  /** _seq_no, handed out inside each write transaction: `within` (or begin/save/end around one held elsewhere). */
+  readonly sequence: SequenceNumbers;
   #rewrite: Database.Statement | undefined;
 
   constructor(
@@ -47,14 +53,15 @@ export class BatchWriter {
   ) {
     // Positional parameters: binding them costs less than looking up named ones, on every document.
     this.#insert = db.prepare(
-      `INSERT INTO cdr (id, source, retention_ms, irregular, customer, version, ${HOT_COLUMN_NAMES.join(', ')})
-       VALUES (?, ?, ?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
+      `INSERT INTO cdr (id, source, retention_ms, irregular, customer, version, seq_no, ${HOT_COLUMN_NAMES.join(', ')})
+       VALUES (?, ?, ?, ?, ?, ?, ?${', ?'.repeat(HOT_COLUMN_NAMES.length)})`,
     );
     this.#version = db.prepare('SELECT version FROM cdr WHERE id = ?').pluck();
-    this.#stored = db.prepare('SELECT source, version FROM cdr WHERE id = ?');
+    this.#stored = db.prepare(`SELECT source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE id = ?`);
     this.#delete = db.prepare('DELETE FROM cdr WHERE id = ?');
     this.#learnField = db.prepare('INSERT OR IGNORE INTO cdr_fields (field, type) VALUES (?, ?)');
     this.#deleted = new DeletedVersions(db, now);
+    this.sequence = new SequenceNumbers(db);
   }
 
   write(items: WriteItem[]): Promise<WriteResult[]> {
@@ -87,7 +94,7 @@ export class BatchWriter {
     try {
       // IMMEDIATE: a write that began as a read would get SQLITE_BUSY at once, without waiting, when another
       // connection (the other lane's worker, the leg writer) committed in between.
-      const results = this.db.transaction(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item)))).immediate();
+      const results = this.db.transaction(() => this.sequence.within(() => batch.map((pending) => pending.items.map((item) => this.#writeOne(item))))).immediate();
       batch.forEach((pending, index) => pending.resolve(results[index]));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
@@ -118,32 +125,32 @@ export class BatchWriter {
    * Deletes the document of an id, if there is one: as in Elasticsearch, a new version of it either way, which a
    * document written again under the id soon after continues from. Call inside a write transaction.
    */
-  delete(id: string): { found: boolean; version: number } {
+  delete(id: string): { found: boolean; version: number; seqNo: number } {
     const stored = this.#version.get(id) as number | undefined;
     const version = (stored ?? this.#deleted.versionOf(id) ?? 0) + 1;
     if (stored !== undefined) this.#delete.run(id);
     this.#deleted.record(id, version);
-    return { found: stored !== undefined, version };
+    return { found: stored !== undefined, version, seqNo: this.sequence.next() };
   }
 
   #writeOne(item: WriteItem): WriteResult {
     if (item.mode === 'delete') {
-      const { found, version } = this.delete(item.id);
-      return { ok: true, id: item.id, result: found ? 'deleted' : 'not_found', version };
+      const { found, version, seqNo } = this.delete(item.id);
+      return { ok: true, id: item.id, result: found ? 'deleted' : 'not_found', version, seqNo };
     }
     if (item.mode === 'update') return this.#update(item);
     return this.#store(item.id ?? randomUUID(), item.document, item.mode, item.limits);
   }
 
   #update(item: Extract<WriteItem, { mode: 'update' }>): WriteResult {
-    const row = this.#stored.get(item.id) as { source: string; version: number } | undefined;
+    const row = this.#stored.get(item.id) as { source: string; version: number; seq_no: number } | undefined;
     if (row === undefined) {
       if (item.upsert) return this.#store(item.id, item.upsert, 'create', item.limits);
       return { ok: false, id: item.id, status: 404, type: 'document_missing_exception', reason: `[${item.id}]: document missing` };
     }
     const current = JSON.parse(row.source) as CdrDocument;
     const merged = mergeDocuments(current, item.partial);
-    if (JSON.stringify(merged) === row.source) return { ok: true, id: item.id, result: 'noop', version: row.version };
+    if (JSON.stringify(merged) === row.source) return { ok: true, id: item.id, result: 'noop', version: row.version, seqNo: row.seq_no };
     return this.#store(item.id, merged, 'index', item.limits);
   }
 
@@ -165,10 +172,11 @@ export class BatchWriter {
     const deletedAt = existed ? undefined : this.#deleted.versionOf(id);
     if (deletedAt !== undefined) this.#deleted.forget(id);
     const version = (previous ?? deletedAt ?? 0) + 1;
-    this.#insert.run(id, row.source, row.startMs ?? this.now(), 0, row.customer, version, ...row.columns);
+    const seqNo = this.sequence.next();
+    this.#insert.run(id, row.source, row.startMs ?? this.now(), 0, row.customer, version, seqNo, ...row.columns);
     for (const [field, type] of row.added) this.#learnField.run(field, type);
     this.mapping.learn(row.added);
-    return { ok: true, id, result: existed ? 'updated' : 'created', version };
+    return { ok: true, id, result: existed ? 'updated' : 'created', version, seqNo };
   }
 }
 

@@ -22,7 +22,7 @@ export function referenceSearch(documents: Record<string, CdrDocument>, request:
   const mapping = new CdrMapping();
   const rows = Object.entries(documents).map(([id, source], index) => {
     mapping.learn(mapping.index(source).added);
-    return { seq: index + 1, id, source, version: 1 };
+    return { seq: index + 1, id, source, version: 1, seqNo: index + 1 };
   });
   const backend: SearchBackend = { mapping, candidates: () => rows, page: () => undefined };
   return executeSearch(parseSearchRequest(request), backend, options);
