@@ -11,12 +11,12 @@ import { randomUUID } from 'node:crypto';
 import { checkJsonDepth } from './json-depth.js';
 import { tooManyBulkActions } from './limits.js';
 import { isObject, type JsonObject } from './query/errors.js';
-import { checkWriteIndex, malformed, updateItem, type BulkAction, type BulkActionName } from './bulk.js';
-import { CdrQueryError, type BulkBody } from './store.js';
+import { checkWriteIndex, malformed, updateItem, writeCondition, type BulkAction, type BulkActionName } from './bulk.js';
+import { CdrQueryError, type BulkBody, type WriteCondition } from './store.js';
 
 const ACTIONS: readonly BulkActionName[] = ['index', 'create', 'delete', 'update'];
 /** Action metadata that changes nothing here (one shard, no aliases, no retries needed). */
-const NEUTRAL_METADATA = ['_index', '_id', 'routing', 'retry_on_conflict', 'require_alias', 'dynamic_templates', 'op_type'];
+const NEUTRAL_METADATA = ['_index', '_id', 'routing', 'retry_on_conflict', 'require_alias', 'dynamic_templates', 'op_type', 'if_seq_no', 'if_primary_term'];
 const NEWLINE = '\n';
 
 function parseLine(line: string, lineNumber: number): unknown {
@@ -42,7 +42,7 @@ function parseDocument(line: string): { document: JsonObject } | { problem: stri
 function checkMetadata(options: JsonObject, action: string, lineNumber: number, defaultIndex: string | undefined): void {
   for (const key of Object.keys(options)) {
     if (!NEUTRAL_METADATA.includes(key)) {
-      throw malformed(`Action/metadata line [${lineNumber}] contains [${key}], which callrouter does not support (writes conditional on a version or sequence number, pipelines)`);
+      throw malformed(`Action/metadata line [${lineNumber}] contains [${key}], which callrouter does not support (writes conditional on an external version, pipelines)`);
     }
   }
   const index = options._index === undefined ? defaultIndex : String(options._index);
@@ -55,6 +55,7 @@ interface PendingAction {
   action: 'index' | 'create' | 'update';
   id: string | undefined;
   lineNumber: number;
+  condition: WriteCondition | undefined;
 }
 
 export class BulkBodyReader {
@@ -154,19 +155,21 @@ export class BulkBodyReader {
     if ((action === 'delete' || action === 'update') && id === undefined) {
       throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for [${action}] on line [${lineNumber}];`);
     }
-    if (action === 'delete') this.#actions.push({ action, item: { id: id!, mode: 'delete' } });
-    else this.#pending = { action, id, lineNumber };
+    const condition = writeCondition(options.if_seq_no, options.if_primary_term, action === 'create' ? 'create' : 'index');
+    if (action === 'delete') this.#actions.push({ action, item: { id: id!, mode: 'delete', ...(condition ? { condition } : {}) } });
+    else this.#pending = { action, id, lineNumber, condition };
   }
 
-  #readDocument(line: string, lineNumber: number, { action, id }: PendingAction): void {
+  #readDocument(line: string, lineNumber: number, { action, id, condition }: PendingAction): void {
     this.#pending = undefined;
+    const conditional = condition ? { condition } : {};
     if (action === 'update') {
-      this.#actions.push({ action, item: updateItem(id!, parseLine(line, lineNumber), `line [${lineNumber}]`) });
+      this.#actions.push({ action, item: { ...updateItem(id!, parseLine(line, lineNumber), `line [${lineNumber}]`), ...conditional } });
       return;
     }
     checkJsonDepth(line);
     const parsed = parseDocument(line);
-    if ('document' in parsed) this.#actions.push({ action, item: { id, document: parsed.document, mode: action } });
+    if ('document' in parsed) this.#actions.push({ action, item: { id, document: parsed.document, mode: action, ...conditional } });
     else this.#actions.push({ action, unparsable: { id: id ?? randomUUID(), reason: `failed to parse: line [${lineNumber}]: ${parsed.problem}` } });
   }
 }

@@ -6,7 +6,7 @@
  */
 import { isObject } from './query/errors.js';
 import { INDEX_NAME, PRIMARY_TERM } from './query/execute.js';
-import { CdrQueryError, type ClientWrite, type WriteResult } from './store.js';
+import { CdrQueryError, type ClientWrite, type WriteCondition, type WriteResult } from './store.js';
 
 export type BulkActionName = 'index' | 'create' | 'delete' | 'update';
 
@@ -48,6 +48,23 @@ export function checkWriteIndex(name: string | undefined): void {
   if (name === undefined || name === INDEX_NAME || (name.startsWith(`${INDEX_NAME}-`) && !/[*,]/.test(name))) return;
   if (/[*,]/.test(name)) throw new CdrQueryError('invalid_index_name_exception', `Invalid index name [${name}], must not contain '*' or ','`);
   throw new CdrQueryError('index_not_found_exception', `no such index [${name}]: callrouter stores CDRs in [cdr] (Webitel's [cdr-…] names are taken as [cdr])`, 404);
+}
+
+/**
+ * A write's `if_seq_no` and `if_primary_term` (parameters, or a `_bulk` action's metadata), checked as
+ * Elasticsearch checks them: both or neither, each a whole number ≥ 0; `create` takes none (it never replaces).
+ */
+export function writeCondition(ifSeqNo: unknown, ifPrimaryTerm: unknown, mode: ClientWrite['mode']): WriteCondition | undefined {
+  if (ifSeqNo === undefined && ifPrimaryTerm === undefined) return undefined;
+  const number = (value: unknown, name: string) => {
+    const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    if (typeof parsed !== 'number' || !Number.isSafeInteger(parsed) || parsed < 0) throw new CdrQueryError('illegal_argument_exception', `[${name}] must be a non-negative whole number, got [${String(value)}]`);
+    return parsed;
+  };
+  if (ifPrimaryTerm === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: ifSeqNo is set, but primary term is [0];');
+  if (ifSeqNo === undefined) throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: ifSeqNo is unassigned, but primary term is [${String(ifPrimaryTerm)}];`);
+  if (mode === 'create') throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: create operations do not support compare and set. use index instead;');
+  return { seqNo: number(ifSeqNo, 'if_seq_no'), primaryTerm: number(ifPrimaryTerm, 'if_primary_term') };
 }
 
 /** The HTTP status Elasticsearch gives a successful write of this outcome. */

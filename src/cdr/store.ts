@@ -122,10 +122,19 @@ export interface CdrStore extends CdrSearcher {
  * apply, `create` refuses an existing id, `update` merges `partial` into the
  * stored document (a missing one is created from `upsert` when given).
  */
-export type ClientWrite =
+export type ClientWrite = (
   | { id?: string; document: CdrDocument; mode: 'index' | 'create' }
   | { id: string; mode: 'delete' }
-  | { id: string; mode: 'update'; partial: CdrDocument; upsert?: CdrDocument };
+  | { id: string; mode: 'update'; partial: CdrDocument; upsert?: CdrDocument }
+) & {
+  /** Written only if the document is still at this sequence number (Elasticsearch's `if_seq_no`, `if_primary_term`). */
+  condition?: WriteCondition;
+};
+
+export interface WriteCondition {
+  seqNo: number;
+  primaryTerm: number;
+}
 
 export type WriteOutcome = 'created' | 'updated' | 'deleted' | 'noop' | 'not_found';
 

@@ -101,6 +101,28 @@ describe('Elasticsearch 8.x client against cdr serve', () => {
     assert.equal(asInteger.hits.total, 10);
   });
 
+  it('writes conditional on the sequence number (if_seq_no, if_primary_term): applied while the document is unchanged, 409 once another write came between', async () => {
+    const first = await served.client.index({ index: 'cdr', id: 'occ-1', document: { 'User ID': '300' }, refresh: true });
+    const read = await served.client.get({ index: 'cdr', id: 'occ-1' });
+    const replaced = await served.client.index({ index: 'cdr', id: 'occ-1', document: { 'User ID': '301' }, if_seq_no: read._seq_no, if_primary_term: read._primary_term });
+    assert.deepEqual([replaced.result, replaced._version, Number(replaced._seq_no) > Number(first._seq_no)], ['updated', 2, true]);
+    const stale = await responseError(served.client.index({ index: 'cdr', id: 'occ-1', document: { 'User ID': '666' }, if_seq_no: read._seq_no, if_primary_term: 1 }));
+    assert.deepEqual(stale, {
+      status: 409,
+      type: 'version_conflict_engine_exception',
+      reason: `[occ-1]: version conflict, required seqNo [${read._seq_no}], primary term [1]. current document has seqNo [${replaced._seq_no}] and primary term [1]`,
+    });
+    assert.equal((await responseError(served.client.update({ index: 'cdr', id: 'occ-1', doc: { n: 1 }, if_seq_no: read._seq_no, if_primary_term: 1 }))).status, 409);
+    assert.equal((await responseError(served.client.delete({ index: 'cdr', id: 'occ-1', if_seq_no: replaced._seq_no!, if_primary_term: 2 }))).status, 409, 'another primary term');
+    const bulk = await served.client.bulk({
+      operations: [{ update: { _id: 'occ-1', if_seq_no: read._seq_no, if_primary_term: 1 } }, { doc: { n: 2 } }, { delete: { _id: 'occ-1', if_seq_no: replaced._seq_no, if_primary_term: 1 } }],
+      index: 'cdr',
+    });
+    assert.deepEqual(bulk.items.map((item) => Object.values(item)[0].status), [409, 200]);
+    assert.match((await responseError(served.client.delete({ index: 'cdr', id: 'occ-1', if_seq_no: replaced._seq_no!, if_primary_term: 1 }))).reason, /but no document was found$/);
+    assert.equal((await responseError(served.client.index({ index: 'cdr', id: 'occ-2', document: {}, if_seq_no: 1 } as never))).type, 'action_request_validation_exception');
+  });
+
   it('index, get, mget, exists, update and delete by id', async () => {
     const created = await served.client.index({ index: 'cdr', id: 'manual-1', document: { 'User ID': '200', 'Call direction': 'outbound' }, refresh: true });
     assert.deepEqual([created.result, created._version], ['created', 1]);

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isObject } from '../query/errors.js';
 import { filterSource, parseSourceFilter } from '../query/source-filter.js';
 import { INDEX_NAME } from '../query/execute.js';
-import { checkWriteIndex, updateItem, writeResponse, writeStatus } from '../bulk.js';
+import { checkWriteIndex, updateItem, writeCondition, writeResponse, writeStatus } from '../bulk.js';
 import { CdrQueryError, type CdrService, type ClientWrite, type SearchHit } from '../store.js';
 import { checkParams, forcedRefresh, type Params } from './params.js';
 import type { Searcher } from './searcher.js';
@@ -23,13 +23,14 @@ const MGET_DOC_KEYS = ['_id', '_index', 'routing', '_source'];
 /** Write options that one durable shard meets as it is. */
 const WRITE_PARAMS = ['refresh', 'timeout', 'wait_for_active_shards', 'routing', 'require_alias', 'require_data_stream'];
 const READ_PARAMS = ['_source', '_source_includes', '_source_excludes', 'stored_fields', 'realtime', 'refresh', 'routing', 'preference'];
-/** Optimistic concurrency control (writes conditional on a version or sequence number) and ingest pipelines. */
-const UNSUPPORTED_WRITE_PARAMS = ['version', 'version_type', 'if_seq_no', 'if_primary_term', 'pipeline'];
+/** Writes conditional on an external version, and ingest pipelines (if_seq_no and if_primary_term are supported). */
+const UNSUPPORTED_WRITE_PARAMS = ['version', 'version_type', 'pipeline'];
+const CONDITION_PARAMS = ['if_seq_no', 'if_primary_term'];
 
 function checkWriteParams(request: FastifyRequest<DocParams>, extra: readonly string[] = []): Params {
-  const params = checkParams(request, [...WRITE_PARAMS, ...UNSUPPORTED_WRITE_PARAMS, ...extra]);
+  const params = checkParams(request, [...WRITE_PARAMS, ...UNSUPPORTED_WRITE_PARAMS, ...CONDITION_PARAMS, ...extra]);
   for (const name of UNSUPPORTED_WRITE_PARAMS) {
-    if (params[name] !== undefined) throw new CdrQueryError('illegal_argument_exception', `[${name}] is not supported by callrouter: writes are not conditional on a version or sequence number, and there are no ingest pipelines`);
+    if (params[name] !== undefined) throw new CdrQueryError('illegal_argument_exception', `[${name}] is not supported by callrouter: writes are conditional on a sequence number (if_seq_no, if_primary_term), not on an external version, and there are no ingest pipelines`);
   }
   checkWriteIndex(request.params.index);
   return params;
@@ -59,7 +60,9 @@ export interface DocumentRoutesOptions {
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }: DocumentRoutesOptions): void {
-  const writeOne = async (reply: FastifyReply, params: Params, item: ClientWrite) => {
+  const writeOne = async (reply: FastifyReply, params: Params, write: ClientWrite) => {
+    const condition = writeCondition(params.if_seq_no, params.if_primary_term, write.mode);
+    const item = condition ? { ...write, condition } : write;
     const [result] = await store.write([item]);
     if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
     reply.status(writeStatus(result));
@@ -74,7 +77,8 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
     if (params.op_type === 'create' && request.params.id === undefined) throw new CdrQueryError('action_request_validation_exception', 'Validation Failed: 1: an id must be provided if version type or value are set;');
     // A CDR is a record of what happened: a write naming an id creates it and answers 409 when it exists, unless the
     // writer asks to replace it with ?op_type=index (Elasticsearch replaces by default; a forged CDR must not).
-    const mode = params.op_type ?? (request.params.id === undefined ? 'index' : 'create');
+    // A write conditional on the stored document's sequence number means to replace it.
+    const mode = params.op_type ?? (request.params.id === undefined || params.if_seq_no !== undefined ? 'index' : 'create');
     return writeOne(reply, params, { id: request.params.id, document: objectBody(request), mode: mode === 'create' ? 'create' : 'index' });
   };
   app.post('/:index/_doc', index);
@@ -86,11 +90,7 @@ export function registerDocumentRoutes(app: FastifyInstance, { store, searcher }
   });
 
   app.delete<DocParams>('/:index/_doc/:id', async (request, reply) => {
-    const params = checkWriteParams(request);
-    const [result] = await store.write([{ id: request.params.id!, mode: 'delete' }]);
-    if (!result.ok) throw new CdrQueryError(result.type, result.reason, result.status);
-    reply.status(writeStatus(result));
-    return writeResponse(result, forcedRefresh(params));
+    return writeOne(reply, checkWriteParams(request), { id: request.params.id!, mode: 'delete' });
   });
 
   app.post<DocParams>('/:index/_update/:id', async (request, reply) => {

@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { CdrMapping } from '../mapping.js';
-import type { CdrDocument, ClientWrite, WriteResult } from '../store.js';
+import type { CdrDocument, ClientWrite, WriteCondition, WriteResult } from '../store.js';
 import type { CustomerNumbers } from './customer-numbers.js';
 import { DeletedVersions } from './deleted-versions.js';
 import { HOT_COLUMNS, HOT_FIELDS, hotValues } from './hot-columns.js';
 import { SequenceNumbers } from './sequence-numbers.js';
+import { PRIMARY_TERM } from '../query/execute.js';
 import { HOT_COLUMN_NAMES, isFailure, prepareRow, type PreparedRow, type WriteLimits } from './prepared-row.js';
 
 export type WriteMode = 'index' | 'create';
@@ -39,6 +40,7 @@ export class BatchWriter {
   readonly #version: Database.Statement;
   readonly #stored: Database.Statement;
   readonly #delete: Database.Statement;
+  readonly #seqNo: Database.Statement;
   readonly #learnField: Database.Statement;
   readonly #deleted: DeletedVersions;
   /** _seq_no, handed out inside each write transaction: `within` (or begin/save/end around one held elsewhere). */
@@ -59,6 +61,7 @@ export class BatchWriter {
     this.#version = db.prepare('SELECT version FROM cdr WHERE id = ?').pluck();
     this.#stored = db.prepare(`SELECT source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE id = ?`);
     this.#delete = db.prepare('DELETE FROM cdr WHERE id = ?');
+    this.#seqNo = db.prepare(`SELECT ${SEQ_NO} FROM cdr WHERE id = ?`).pluck();
     this.#learnField = db.prepare('INSERT OR IGNORE INTO cdr_fields (field, type) VALUES (?, ?)');
     this.#deleted = new DeletedVersions(db, now);
     this.sequence = new SequenceNumbers(db);
@@ -134,12 +137,22 @@ export class BatchWriter {
   }
 
   #writeOne(item: WriteItem): WriteResult {
+    const conflict = item.condition && this.#conflict(item.id ?? '', item.condition);
+    if (conflict) return conflict;
     if (item.mode === 'delete') {
       const { found, version, seqNo } = this.delete(item.id);
       return { ok: true, id: item.id, result: found ? 'deleted' : 'not_found', version, seqNo };
     }
     if (item.mode === 'update') return this.#update(item);
     return this.#store(item.id ?? randomUUID(), item.document, item.mode, item.limits);
+  }
+
+  /** Why a write conditional on the document's sequence number may not go ahead (Elasticsearch's 409); undefined when it may. */
+  #conflict(id: string, { seqNo, primaryTerm }: WriteCondition): WriteResult | undefined {
+    const current = this.#seqNo.get(id) as number | undefined;
+    if (current === seqNo && primaryTerm === PRIMARY_TERM) return undefined;
+    const found = current === undefined ? 'but no document was found' : `current document has seqNo [${current}] and primary term [${PRIMARY_TERM}]`;
+    return { ok: false, id, status: 409, type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, required seqNo [${seqNo}], primary term [${primaryTerm}]. ${found}` };
   }
 
   #update(item: Extract<WriteItem, { mode: 'update' }>): WriteResult {
