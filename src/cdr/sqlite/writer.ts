@@ -19,7 +19,6 @@ export type WriteMode = 'index' | 'create';
 /** A row's _seq_no: its write's, or for a row stored before sequence numbers its seq. */
 export const SEQ_NO = 'coalesce(seq_no, seq)';
 
-
 /** One write: a client's (with the limits it must respect) or the router's own (trusted: no limits). */
 export type WriteItem = ClientWrite & {
   /** Set for documents from clients (HTTP); absent for the router's own. */
