@@ -155,7 +155,7 @@ export class BulkBodyReader {
     if ((action === 'delete' || action === 'update') && id === undefined) {
       throw new CdrQueryError('action_request_validation_exception', `Validation Failed: 1: id is missing for [${action}] on line [${lineNumber}];`);
     }
-    const condition = writeCondition(options.if_seq_no, options.if_primary_term, action === 'create' ? 'create' : 'index');
+    const condition = writeCondition(options.if_seq_no, options.if_primary_term, action);
     if (action === 'delete') this.#actions.push({ action, item: { id: id!, mode: 'delete', ...(condition ? { condition } : {}) } });
     else this.#pending = { action, id, lineNumber, condition };
   }

@@ -36,6 +36,7 @@ import { DialogLeg, type EndedBy } from './dialog-leg.js';
 import type { SessionBody } from './session-body.js';
 import { answerLater2xx, partsOf, type AnsweredInvite, type InviteParts } from './later-2xx.js';
 import { ProvisionalAcknowledgements, reliableRSeq } from './provisional-acknowledgements.js';
+import { requires100rel } from './reliable-provisionals.js';
 import { sendRequest, type SipStack } from './sip-stack.js';
 
 export interface OutboundTarget {
@@ -332,7 +333,7 @@ export class OutboundLeg extends DialogLeg {
   /** RFC 3261 §21.4.16: the target needs an extension our INVITE did not list; once, when it is 100rel, the INVITE offers it. */
   #retryOffering100rel(response: SipResponse): boolean {
     if (this.#offer100rel || this.#cancelWanted || !this.#invite) return false;
-    if (!response.headers.getAll('require').some((tag) => tag.toLowerCase() === '100rel')) return false;
+    if (!requires100rel(response)) return false;
     this.#offer100rel = true;
     this.#resend();
     return true;
