@@ -88,6 +88,8 @@ function readTelUri(text: string, start: number, keep: boolean): SipUri | undefi
   let end = start;
   while (end < text.length && TEL_NUMBER_CHARS.includes(text[end])) end++;
   if (end === start) throw new SipParseError('header-value', 'malformed tel URI number');
+  // RFC 3966 has no headers: a "?" in a tel URI is malformed (taken as headers, it would not survive being written out).
+  if (text.includes('?', end)) throw new SipParseError('header-value', 'a tel URI has no headers ("?")');
   const uri: SipUri | undefined = keep ? { scheme: 'tel', host: text.slice(start, end), params: NO_URI_PARAMS, headers: NO_URI_HEADERS } : undefined;
   readUriTail(text, end, uri);
   return uri;

@@ -52,6 +52,8 @@ describe('parseUri / formatUri', () => {
     const tel = value(parseUri('tel:+1-201-555-0123;phone-context=example.com'));
     assert.deepEqual([tel.scheme, tel.host, tel.params.get('phone-context')], ['tel', '+1-201-555-0123', 'example.com']);
     assert.equal(formatUri(tel), 'tel:+1-201-555-0123;phone-context=example.com');
+    // RFC 3966 has no URI headers: taken as headers, a "?" part would be lost when the URI is written out again.
+    for (const text of ['tel:+1-201-555-01?23;phone-context=example.com', 'tel:+?m']) assert.equal(parseUri(text).ok, false, text);
   });
 
   it('refuses malformed IPv6 references (RFC 5118 §4.8, §4.9)', () => {
