@@ -59,8 +59,10 @@ function cappedEvents({ events, ends }: SerializedCallTrace, maxBytes: number): 
   let dropped = 0;
   for (let start = 0, index = 0; start < events.length; index++) {
     const newline = events.indexOf(NEWLINE, start);
-    const json = events.subarray(start, newline);
-    start = newline + 1;
+    // Each event ends with a newline; a last one without (bytes cut short) still ends at the end.
+    const end = newline < 0 ? events.length : newline;
+    const json = events.subarray(start, end);
+    start = end + 1;
     if (!ends.includes(index) && bytes + json.length > maxBytes) {
       dropped++;
       continue;
