@@ -230,7 +230,7 @@ describe('SQLite CDR store', () => {
     // A file of the version before: no seq_no column, no sequence.
     const db = new Database(path);
     db.exec('ALTER TABLE cdr DROP COLUMN seq_no; DROP TABLE cdr_sequence;');
-    db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    db.pragma(`user_version = ${MIGRATIONS.findIndex((migration) => migration.includes('cdr_sequence'))}`);
     db.close();
 
     const store = openSqliteCdrStore({ path });
