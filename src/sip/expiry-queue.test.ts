@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExpiryQueue } from './expiry-queue.js';
+import { ExpiryQueue, type QueueSlot } from './expiry-queue.js';
 
 interface Item {
   name: string;
   expiresAt: number;
-  queueIndex: number;
+  queueSlot: QueueSlot | undefined;
 }
 
-const item = (name: string, expiresAt: number): Item => ({ name, expiresAt, queueIndex: -1 });
+const item = (name: string, expiresAt: number): Item => ({ name, expiresAt, queueSlot: undefined });
 
 test('items expire in time order, each when its time comes, and removed ones never', (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000 });
@@ -31,7 +31,7 @@ test('items expire in time order, each when its time comes, and removed ones nev
   assert.deepEqual(expiredBy(8_000), ['i5', 'i1', 'i2', 'i6']);
   assert.deepEqual(expiredBy(10_000), ['i5', 'i1', 'i2', 'i6', 'late']);
   assert.deepEqual(expiredBy(20_000), ['i5', 'i1', 'i2', 'i6', 'late', 'i4']);
-  assert.equal(items[4].queueIndex, -1);
+  assert.equal(items[4].queueSlot, undefined);
 });
 
 test('an item added earlier than all others moves the one timer forward; clear stops everything', (t) => {
@@ -45,4 +45,34 @@ test('an item added earlier than all others moves the one timer forward; clear s
   queue.clear();
   t.mock.timers.tick(60_000);
   assert.deepEqual(expired, ['sooner']);
+});
+
+test('a thousand items of two shapes, added and removed in random order, expire in time order, the removed never', (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 0 });
+  let seed = 7;
+  const random = (below: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % below;
+  };
+  class Other {
+    queueSlot: QueueSlot | undefined = undefined;
+    readonly extra = true;
+    constructor(
+      readonly name: string,
+      readonly expiresAt: number,
+    ) {}
+  }
+  const expired: Item[] = [];
+  const queue = new ExpiryQueue<Item>((done) => expired.push(done));
+  const items = Array.from({ length: 1_000 }, (_, index) => (index % 2 ? item(`i${index}`, 1 + random(50_000)) : new Other(`i${index}`, 1 + random(50_000))));
+  for (const each of items) queue.add(each);
+  const removed = new Set(items.filter(() => random(4) === 0));
+  for (const each of removed) queue.remove(each);
+  t.mock.timers.tick(25_000);
+  const kept = items.filter((each) => !removed.has(each)).sort((a, b) => a.expiresAt - b.expiresAt);
+  assert.deepEqual(new Set(expired), new Set(kept.filter((each) => each.expiresAt <= 25_000)));
+  t.mock.timers.tick(25_000);
+  assert.deepEqual(new Set(expired), new Set(kept));
+  assert.deepEqual(expired.map((each) => each.expiresAt), kept.map((each) => each.expiresAt));
+  assert.ok(items.every((each) => each.queueSlot === undefined));
 });

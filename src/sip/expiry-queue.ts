@@ -10,14 +10,26 @@
  * sooner.
  */
 export interface Expiring {
-  /** Epoch milliseconds. */
+  /** Epoch milliseconds, read when the item is added: an item whose time changes is removed and added again. */
   readonly expiresAt: number;
-  /** Place in the queue, maintained by it; -1 when not queued. */
-  queueIndex: number;
+  /** Where the queue holds the item, maintained by it; undefined when not queued. */
+  queueSlot: QueueSlot | undefined;
+}
+
+/**
+ * The heap holds these, not the items: items are of several classes (the four kinds of transaction), and comparing
+ * their times while a removal sifts through the heap's twenty levels made each read a megamorphic property load.
+ */
+export class QueueSlot {
+  constructor(
+    readonly at: number,
+    public index: number,
+    readonly item: Expiring,
+  ) {}
 }
 
 export class ExpiryQueue<T extends Expiring> {
-  readonly #heap: T[] = [];
+  readonly #heap: QueueSlot[] = [];
   readonly #expired: (item: T) => void;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Infinity;
@@ -28,27 +40,28 @@ export class ExpiryQueue<T extends Expiring> {
   }
 
   add(item: T): void {
-    item.queueIndex = this.#heap.length;
-    this.#heap.push(item);
-    this.#up(item.queueIndex);
+    const slot = new QueueSlot(item.expiresAt, this.#heap.length, item);
+    item.queueSlot = slot;
+    this.#heap.push(slot);
+    this.#up(slot.index);
     this.#arm();
   }
 
   remove(item: T): void {
-    const index = item.queueIndex;
-    if (index < 0 || this.#heap[index] !== item) return;
-    item.queueIndex = -1;
-    const last = this.#heap.pop() as T;
-    if (last !== item) {
-      this.#heap[index] = last;
-      last.queueIndex = index;
-      this.#down(this.#up(index));
+    const slot = item.queueSlot;
+    if (!slot || this.#heap[slot.index] !== slot) return;
+    item.queueSlot = undefined;
+    const last = this.#heap.pop() as QueueSlot;
+    if (last !== slot) {
+      this.#heap[slot.index] = last;
+      last.index = slot.index;
+      this.#down(this.#up(slot.index));
     }
     this.#arm();
   }
 
   clear(): void {
-    for (const item of this.#heap) item.queueIndex = -1;
+    for (const slot of this.#heap) slot.item.queueSlot = undefined;
     this.#heap.length = 0;
     this.#arm();
   }
@@ -57,8 +70,8 @@ export class ExpiryQueue<T extends Expiring> {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     const now = Date.now();
-    while (this.#heap.length > 0 && this.#heap[0].expiresAt <= now) {
-      const item = this.#heap[0];
+    while (this.#heap.length > 0 && this.#heap[0].at <= now) {
+      const item = this.#heap[0].item as T;
       this.remove(item);
       this.#expired(item);
     }
@@ -67,7 +80,7 @@ export class ExpiryQueue<T extends Expiring> {
 
   /** One timer, for the earliest item; moved when that changes. */
   #arm(): void {
-    const next = this.#heap.length > 0 ? this.#heap[0].expiresAt : Infinity;
+    const next = this.#heap.length > 0 ? this.#heap[0].at : Infinity;
     if (next === this.#timerAt) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -79,34 +92,34 @@ export class ExpiryQueue<T extends Expiring> {
 
   #up(index: number): number {
     const heap = this.#heap;
-    const item = heap[index];
+    const slot = heap[index];
     while (index > 0) {
       const parentIndex = (index - 1) >> 1;
       const parent = heap[parentIndex];
-      if (parent.expiresAt <= item.expiresAt) break;
+      if (parent.at <= slot.at) break;
       heap[index] = parent;
-      parent.queueIndex = index;
+      parent.index = index;
       index = parentIndex;
     }
-    heap[index] = item;
-    item.queueIndex = index;
+    heap[index] = slot;
+    slot.index = index;
     return index;
   }
 
   #down(index: number): void {
     const heap = this.#heap;
-    const item = heap[index];
+    const slot = heap[index];
     for (;;) {
       const left = 2 * index + 1;
       if (left >= heap.length) break;
       const right = left + 1;
-      const child = right < heap.length && heap[right].expiresAt < heap[left].expiresAt ? right : left;
-      if (heap[child].expiresAt >= item.expiresAt) break;
+      const child = right < heap.length && heap[right].at < heap[left].at ? right : left;
+      if (heap[child].at >= slot.at) break;
       heap[index] = heap[child];
-      heap[index].queueIndex = index;
+      heap[index].index = index;
       index = child;
     }
-    heap[index] = item;
-    item.queueIndex = index;
+    heap[index] = slot;
+    slot.index = index;
   }
 }

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { ownedText, parseNameAddr, type SipUri } from '../message/index.js';
 import type { Destination, Source } from '../transport/index.js';
-import { ExpiryQueue, type Expiring } from '../expiry-queue.js';
+import { ExpiryQueue, type Expiring, type QueueSlot } from '../expiry-queue.js';
 
 export interface Binding {
   /**
@@ -84,7 +84,7 @@ export interface RegistrationStore {
 
 /** A binding where the store keeps it: with its address-of-record, for when it expires. */
 class Entry implements Expiring {
-  queueIndex = -1;
+  queueSlot: QueueSlot | undefined = undefined;
 
   constructor(
     public binding: Binding,

@@ -4,7 +4,7 @@
  * transport with fatal errors turned into a state change (§17.1.1.2,
  * §17.1.2.2, §17.2.1, §17.2.2: "transport error → Terminated, inform TU").
  */
-import { ExpiryQueue, type Expiring } from '../expiry-queue.js';
+import { ExpiryQueue, type Expiring, type QueueSlot } from '../expiry-queue.js';
 import type { OutgoingMessage } from '../message/index.js';
 import type { Destination, TransportProtocol } from '../transport/index.js';
 import { DEFAULT_TIMER_SETTINGS, TransactionTimers, type TimerSettings } from './timers.js';
@@ -78,7 +78,7 @@ export abstract class Transaction<State extends TransactionState> implements Las
   readonly reliable: boolean;
   /** While the last wait runs (`terminateAfter`): when it ends, and the place in the context's queue. */
   expiresAt = 0;
-  queueIndex = -1;
+  queueSlot: QueueSlot | undefined = undefined;
   readonly #context: TransactionContext;
   /** Made when a retransmission timer or timeout first starts: many transactions never start one. */
   #timers: TransactionTimers | undefined;
