@@ -14,6 +14,8 @@ export interface HotColumn {
   type: FieldType;
   /** Column holding the value with its code points reversed: suffix searches, and equality (the column itself has no index; dest_rev has). */
   reversed?: string;
+  /** The index on the reversed column, when it has one: searches by the number choose it or time (./number-index.ts). */
+  reversedIndex?: string;
   /** Few distinct values (direction, domain): never let the planner drive a search by this column. */
   unselective?: boolean;
 }
@@ -24,7 +26,7 @@ export const HOT_COLUMNS: readonly HotColumn[] = [
   { field: 'Call direction', column: 'direction', type: 'keyword', unselective: true },
   { field: 'User ID', column: 'user_id', type: 'keyword' },
   { field: 'Domain name', column: 'domain', type: 'keyword', unselective: true },
-  { field: 'Destination number', column: 'dest', type: 'keyword', reversed: 'dest_rev' },
+  { field: 'Destination number', column: 'dest', type: 'keyword', reversed: 'dest_rev', reversedIndex: 'cdr_dest_rev' },
   { field: 'CallerID number', column: 'caller', type: 'keyword', reversed: 'caller_rev' },
 ];
 

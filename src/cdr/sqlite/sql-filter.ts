@@ -12,7 +12,25 @@ export interface SqlFilter {
   sql: string;
   params: SqlValue[];
   exact: boolean;
+  /** A condition every match meets on an indexed number column (equality or "ends with"), to count by its index. */
+  numberLookup?: NumberLookup;
 }
+
+export interface NumberLookup {
+  index: string;
+  sql: string;
+  params: SqlValue[];
+}
+
+/**
+ * Whether conditions on indexed number columns may use their index. Without, each is written `+column`, SQLite's
+ * "no index for this term", so that a number found in much of the table leaves the search to the time index.
+ */
+export interface SqlFilterOptions {
+  numberIndex: boolean;
+}
+
+const WITH_NUMBER_INDEX: SqlFilterOptions = { numberIndex: true };
 
 export type SqlValue = string | number | null;
 
@@ -28,20 +46,20 @@ function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
-export function compileSqlFilter(bound: Bound): SqlFilter {
+export function compileSqlFilter(bound: Bound, options: SqlFilterOptions = WITH_NUMBER_INDEX): SqlFilter {
   switch (bound.kind) {
     case 'all':
       return TRUE;
     case 'none':
       return FALSE;
     case 'constant':
-      return compileSqlFilter(bound.filter);
+      return compileSqlFilter(bound.filter, options);
     case 'ids':
       return bound.values.size === 0 ? FALSE : { sql: `id IN (${placeholders(bound.values.size)})`, params: [...bound.values], exact: true };
     case 'equals': {
       const hot = hotColumn(bound.field);
       if (!hot || bound.caseInsensitive || hot.type !== bound.type) return ANY;
-      return equalsSql(hot, bound.values.map(toSql));
+      return equalsSql(hot, bound.values.map(toSql), options);
     }
     case 'range': {
       const hot = hotColumn(bound.field);
@@ -54,9 +72,9 @@ export function compileSqlFilter(bound: Bound): SqlFilter {
       return { sql: `(${columns.map((column) => `${column!.column} IS NOT NULL`).join(' OR ')})`, params: [], exact: true };
     }
     case 'pattern':
-      return patternSql(bound);
+      return patternSql(bound, options);
     case 'bool':
-      return boolSql(bound);
+      return boolSql(bound, options);
   }
 }
 
@@ -79,11 +97,21 @@ function rangeSql(column: string, lower: BoundLimit | undefined, upper: BoundLim
  * destination's reversed twin has one that finds the rows (the caller's none: ./migrations.ts), the column itself
  * keeps the condition exact.
  */
-function equalsSql(hot: HotColumn, values: SqlValue[]): SqlFilter {
+function equalsSql(hot: HotColumn, values: SqlValue[], options: SqlFilterOptions): SqlFilter {
   const sql = `${filterOperand(hot)} IN (${placeholders(values.length)})`;
   if (!hot.reversed) return { sql, params: values, exact: true };
   const reversed = values.map((value) => (typeof value === 'string' ? reverseCodePoints(value) : value));
-  return { sql: `${hot.reversed} IN (${placeholders(values.length)}) AND ${sql}`, params: [...reversed, ...values], exact: true };
+  const lookup = (column: string) => `${column} IN (${placeholders(values.length)})`;
+  return {
+    sql: `${lookup(reversedOperand(hot, options))} AND ${sql}`,
+    params: [...reversed, ...values],
+    exact: true,
+    ...(hot.reversedIndex ? { numberLookup: { index: hot.reversedIndex, sql: lookup(hot.reversed), params: reversed } } : {}),
+  };
+}
+
+function reversedOperand(hot: HotColumn, options: SqlFilterOptions): string {
+  return hot.reversedIndex && !options.numberIndex ? `+${hot.reversed}` : hot.reversed!;
 }
 
 /** Literal prefixes become a range [prefix, next string after every extension of prefix). */
@@ -96,39 +124,53 @@ function prefixSql(column: string, prefix: string): SqlFilter {
   return { sql: `${column} >= ? AND ${column} < ?`, params: [prefix, upper], exact: true };
 }
 
-function patternSql(bound: Extract<Bound, { kind: 'pattern' }>): SqlFilter {
+/** "Ends with": a prefix of the reversed column. */
+function suffixSql(hot: HotColumn, suffix: string, options: SqlFilterOptions): SqlFilter {
+  const reversed = reverseCodePoints(suffix);
+  const filter = prefixSql(reversedOperand(hot, options), reversed);
+  if (!hot.reversedIndex || filter === ANY || reversed === '') return filter;
+  const lookup = prefixSql(hot.reversed!, reversed);
+  return { ...filter, numberLookup: { index: hot.reversedIndex, sql: lookup.sql, params: lookup.params } };
+}
+
+function patternSql(bound: Extract<Bound, { kind: 'pattern' }>, options: SqlFilterOptions): SqlFilter {
   const hot = hotColumn(bound.field);
   const shape = bound.pattern.shape;
   if (!hot || hot.type !== 'keyword' || !shape) return ANY;
   switch (shape.kind) {
     case 'exact':
-      return equalsSql(hot, [shape.literal]);
+      return equalsSql(hot, [shape.literal], options);
     case 'prefix':
       return prefixSql(filterOperand(hot), shape.literal);
     case 'suffix':
-      return hot.reversed ? prefixSql(hot.reversed, reverseCodePoints(shape.literal)) : ANY;
+      return hot.reversed ? suffixSql(hot, shape.literal, options) : ANY;
   }
 }
 
-function boolSql(bound: Extract<Bound, { kind: 'bool' }>): SqlFilter {
+function boolSql(bound: Extract<Bound, { kind: 'bool' }>, options: SqlFilterOptions): SqlFilter {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   let exact = true;
+  let numberLookup: NumberLookup | undefined;
   const require = (filter: SqlFilter) => {
     exact &&= filter.exact;
     if (filter.sql === '1') return;
     parts.push(`(${filter.sql})`);
     params.push(...filter.params);
   };
-  for (const clause of [...bound.must, ...bound.filter]) require(compileSqlFilter(clause));
+  for (const clause of [...bound.must, ...bound.filter]) {
+    const filter = compileSqlFilter(clause, options);
+    numberLookup ??= filter.numberLookup;
+    require(filter);
+  }
   for (const clause of bound.mustNot) {
-    const filter = compileSqlFilter(clause);
+    const filter = compileSqlFilter(clause, options);
     // Only an exact condition can be negated; NULL (a missing value) counts as "does not match".
     if (filter.exact) require({ sql: `NOT IFNULL((${filter.sql}), 0)`, params: filter.params, exact: true });
     else exact = false;
   }
-  if (bound.minimumShouldMatch > 0) require(shouldSql(bound.should.map(compileSqlFilter), bound.minimumShouldMatch));
-  return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params, exact };
+  if (bound.minimumShouldMatch > 0) require(shouldSql(bound.should.map((clause) => compileSqlFilter(clause, options)), bound.minimumShouldMatch));
+  return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params, exact, ...(numberLookup ? { numberLookup } : {}) };
 }
 
 function shouldSql(clauses: SqlFilter[], minimum: number): SqlFilter {

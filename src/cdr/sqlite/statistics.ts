@@ -1,28 +1,27 @@
 /**
- * The query planner's statistics for the CDR table. STAT4 samples let it tell
- * a number suffix that matches a handful of rows (a customer's) from one that
- * matches most of them (the company's own number), and pick the number's
- * index or the time index accordingly. But for the time columns the samples
- * mislead: searches ask about the last minutes, rows the last ANALYZE never
- * saw, so a busy 30-minute window looks empty and wins over a customer's
- * number — every call of that window then checked per search, growing with
- * the call rate. Without samples for them the planner takes a time range for
- * a fixed share of the table, which leaves selective number constraints in
- * charge and still drives by time when nothing sharper is there.
+ * The query planner's statistics for the CDR table: ANALYZE's row counts per
+ * index (sqlite_stat1), without STAT4 samples for the indexes searches use.
  *
- * A sample also has a price: a statement whose plan read one for a bound
- * value is prepared again (parsed and planned) each time that value is
- * bound anew — SQLite's rule for plans that depend on values. The customer
- * index is only ever searched by name (INDEXED BY, the last-agent lookup:
- * ./last-agents.ts), where samples choose nothing: without them that lookup
- * ran in 25 µs instead of 90 on a 100,000-CDR store. The number index keeps
- * its samples: they are the choice described above (the seed query pays
- * about 45 µs a search for it).
+ * For the time column the samples mislead: searches ask about the last
+ * minutes, rows the last ANALYZE never saw, so a busy 30-minute window looks
+ * empty and wins over a customer's number — every call of that window then
+ * checked per search, growing with the call rate. Without samples the
+ * planner takes a time range for a fixed share of the table.
+ *
+ * For the number and customer indexes the samples have a price: a statement
+ * whose plan read one for a bound value is prepared again (parsed and
+ * planned) each time that value is bound anew — SQLite's rule for plans that
+ * depend on values. The customer index is only ever searched by name (INDEXED
+ * BY, the last-agent lookup: ./last-agents.ts), where samples choose nothing:
+ * without them that lookup ran in 25 µs instead of 90 on a 100,000-CDR store.
+ * The number index's samples told a customer's number (few rows: search by
+ * it) from the company's (most rows: search by time) at about 45 µs a seed
+ * query; ./number-index.ts now tells them apart by counting.
  */
 import type Database from 'better-sqlite3';
 
-/** Indexes kept without STAT4 samples: the time index (the samples mislead) and the customer index (they choose nothing). */
-const UNSAMPLED_INDEXES = ['cdr_start', 'cdr_customer'] as const;
+/** Indexes kept without STAT4 samples: the time index (the samples mislead), the customer and number indexes (searches choose them). */
+const UNSAMPLED_INDEXES = ['cdr_start', 'cdr_customer', 'cdr_dest_rev'] as const;
 
 export function refreshStatistics(db: Database.Database): void {
   // One transaction: another connection that loads its schema meanwhile never reads the samples an ANALYZE wrote for those.
