@@ -15,6 +15,8 @@ import type { BulkResponse } from '../bulk.js';
 import { bodyLost } from './cdr-bulk-upload.js';
 import {
   pastTimeLimit,
+  crossed,
+  crossing,
   REQUEST_FINISHED,
   REQUEST_STARTED,
   type BulkPayload,
@@ -140,8 +142,8 @@ async function runRequest(message: RunRequest): Promise<void> {
   let answer: FromRequestWorker;
   try {
     if (remainingMs <= 0) throw new CdrQueryError('task_cancelled_exception', pastTimeLimit(message.options.maxTimeMs));
-    const value = await run(message.operation, message.payload, { ...message.options, maxTimeMs: remainingMs });
-    answer = { type: 'done', id: message.id, ok: true, value };
+    const value = await run(message.operation, crossed(message.operation, message.payload), { ...message.options, maxTimeMs: remainingMs });
+    answer = { type: 'done', id: message.id, ok: true, value: crossing(message.operation, value) };
   } catch (error) {
     answer = { type: 'done', id: message.id, ok: false, failure: failureOf(error) };
   }

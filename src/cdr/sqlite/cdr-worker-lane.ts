@@ -37,6 +37,8 @@ import { deserializeError } from './cdr-writer-protocol.js';
 import {
   pastTimeLimit,
   PROGRESS_BYTES,
+  crossed,
+  crossing,
   REQUEST_FINISHED,
   REQUEST_STARTED,
   type BulkUploadMessage,
@@ -251,7 +253,7 @@ export class CdrWorkerLane {
       // The deadline as the thread's clock reads it: what is left of the budget when the thread comes to it.
       const deadline = Date.now() + (job.deadline! - performance.now());
       try {
-        thread.worker.postMessage({ type: 'run', id: job.id, operation, payload, options, deadline } satisfies ToRequestWorker, transfer);
+        thread.worker.postMessage({ type: 'run', id: job.id, operation, payload: crossing(operation, payload), options, deadline } satisfies ToRequestWorker, transfer);
       } catch (error) {
         thread.given.pop();
         this.#settle(job, () => job.reject(error instanceof Error ? error : new Error(String(error))));
@@ -315,7 +317,7 @@ export class CdrWorkerLane {
       const index = thread.given.findIndex((job) => job.id === message.id);
       if (index < 0) return;
       const [job] = thread.given.splice(index, 1);
-      if (!job.settled) this.#settle(job, () => (message.ok ? job.resolve(message.value) : job.reject(failureError(message.failure))));
+      if (!job.settled) this.#settle(job, () => (message.ok ? job.resolve(crossed(job.request.operation, message.value)) : job.reject(failureError(message.failure))));
       this.#next();
     });
     worker.on('error', (error) => {
