@@ -152,6 +152,11 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
   const backend = searchBackendOn(db, mapping);
   // Scrolls and points in time search a snapshot: a connection of its own holding a read transaction.
   const snapshots = new SqliteSnapshots(options.path, (snapshotDb) => searchBackendOn(snapshotDb, mapping));
+  /**
+   * A search's statements (the mapping's check, the page, its count) in one read transaction: alone, each takes the
+   * database file's shared lock and gives it back, two system calls apiece.
+   */
+  const inOneRead: <T>(work: () => T) => T = db.transaction((work: () => unknown) => work()) as <T>(work: () => T) => T;
   const backendFor = (searchOptions: SearchOptions): SearchBackend => (searchOptions.snapshot === undefined ? backend : snapshots.backend(searchOptions.snapshot));
 
   const refreshStatistics = (): void => refreshPlannerStatistics(db);
@@ -208,14 +213,19 @@ export function openSqliteCdrStore(options: SqliteCdrStoreOptions): SqliteCdrSto
     plans,
     async search(request: unknown, searchOptions: SearchOptions = {}): Promise<SearchResponse> {
       guard();
-      refreshMapping();
       const parsed = parseSearchRequest(request, { limits });
-      return executeSearch(parsed, backendFor(searchOptions), executeOptions(searchOptions, parsed));
+      return inOneRead(() => {
+        refreshMapping();
+        return executeSearch(parsed, backendFor(searchOptions), executeOptions(searchOptions, parsed));
+      });
     },
     async count(request: unknown, searchOptions: SearchOptions = {}): Promise<CountResponse> {
       guard();
-      refreshMapping();
-      return executeCount(parseSearchRequest(request, { countOnly: true, limits }), backendFor(searchOptions), executeOptions(searchOptions));
+      const parsed = parseSearchRequest(request, { countOnly: true, limits });
+      return inOneRead(() => {
+        refreshMapping();
+        return executeCount(parsed, backendFor(searchOptions), executeOptions(searchOptions));
+      });
     },
     async lastAgents(query: LastAgentsQuery): Promise<LastAgentsAnswer> {
       guard();
