@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { openSqliteCdrStore, type SqliteCdrStore } from '../../src/cdr/sqlite/store.js';
 import type { CdrDocument } from '../../src/cdr/store.js';
+import { FEW_NUMBER_ROWS } from '../../src/cdr/sqlite/number-index.js';
 import { documentsOf, generateLegs, leg, seedRequest } from '../support/cdr/dataset.js';
 import { referenceSearch, withoutTook } from '../support/cdr/stores.js';
 
@@ -101,5 +102,35 @@ describe('last-agent seed query', () => {
   it('finds nobody for a customer nobody called', async () => {
     const response = await seedSearch('0991112233');
     assert.deepEqual(response.hits, { total: { value: 0, relation: 'eq' }, max_score: null, hits: [] });
+  });
+
+  it('gives the scan\'s answers for a number in too many CDRs to search by it (searched by time instead)', async () => {
+    const frequent = '0441234567';
+    // Every few minutes of the last two days, in and out of the window, and a few inbound: past the count that
+    // sends a search on the number to the time index.
+    const calls = Array.from({ length: FEW_NUMBER_ROWS * 2 }, (_, index) =>
+      leg({ uuid: `frequent-${index}`, userId: String(200 + (index % 7)), destinationNumber: index % 3 ? frequent : `+38${frequent}`, direction: index % 11 ? 'outbound' : 'inbound', startTime: new Date(NOW.getTime() - 30_000 - index * 150_000) }),
+    );
+    const all = [...documentsOf(generateLegs(500, NOW, 2, 11)), ...documentsOf(calls)];
+    const busy = openSqliteCdrStore({ path: ':memory:' });
+    try {
+      await busy.index(all);
+      const byId = Object.fromEntries(all.map(({ id, document }) => [id, document]));
+      const indexPlans = busy.plans.index;
+      const requests = [
+        ...[0, 1, 5, 12].map((size) => ({ ...(seedRequest(frequent) as object), size })),
+        { size: 20, sort: [{ 'Call start time': 'desc' }], query: { bool: { filter: [{ term: { 'Destination number': frequent } }, { range: { 'Call start time': { gte: 'now-1h' } } }] } } },
+      ];
+      for (const request of requests) {
+        assert.deepEqual(
+          withoutTook(await busy.search(request, { now: NOW, domain: 'example.com' })),
+          withoutTook(referenceSearch(byId, request, { now: NOW, domain: 'example.com' })),
+          JSON.stringify(request),
+        );
+      }
+      assert.equal(busy.plans.index - indexPlans, requests.length, 'answered from the indexes');
+    } finally {
+      await busy.close();
+    }
   });
 });
