@@ -5,8 +5,8 @@
  * the window's rows, not all of the number's).
  *
  * SQLite's planner could tell the two apart from STAT4 samples, but a plan
- * that read a sample for a bound value is prepared again (parsed and planned)
- * every time another value is bound: ~45 µs of each seed query. Counting the
+ * that read a sample for a bound parameter is prepared again (parsed and
+ * planned) every time that parameter is bound, which is every run. Counting the
  * number's rows in its index, up to a cap, costs a customer's few entries,
  * and the statement for each choice stays prepared (./statistics.ts keeps no
  * samples for the index).
@@ -16,8 +16,8 @@ import type { Bound } from '../query/bound.js';
 import { compileSqlFilter, type SqlFilter, type SqlValue } from './sql-filter.js';
 
 /**
- * More rows than this for the number and the search leaves its index for time. Reading this many index entries and
- * their rows costs about what a busy half hour's rows cost by time; the count itself stops here.
+ * More rows than this for the number and the search leaves its index for time: a customer has a few CDRs, the
+ * company's own number most of them. The count itself stops here.
  */
 export const FEW_NUMBER_ROWS = 1_000;
 
@@ -27,12 +27,10 @@ export interface RegularRowsFilter {
   /** The WHERE clause for regular rows (the others are checked document by document). */
   where: string;
   params: SqlValue[];
-  /** The condition is precisely the matches (./sql-filter.ts). */
-  exact: boolean;
 }
 
-export function regularRowsFilter(bound: Bound, prepare: (sql: string) => Database.Statement): RegularRowsFilter {
-  const filter = compileSqlFilter(bound);
+/** `filter`: compileSqlFilter(bound), when the caller compiled it already (to see whether it is exact). */
+export function regularRowsFilter(bound: Bound, prepare: (sql: string) => Database.Statement, filter = compileSqlFilter(bound)): RegularRowsFilter {
   const lookup = filter.numberLookup;
   if (!lookup) return regularRows('cdr', filter);
   const count = prepare(`SELECT count(*) FROM (SELECT 1 FROM cdr INDEXED BY ${lookup.index} WHERE ${lookup.sql} LIMIT ${FEW_NUMBER_ROWS})`);
@@ -42,5 +40,5 @@ export function regularRowsFilter(bound: Bound, prepare: (sql: string) => Databa
 }
 
 function regularRows(from: string, filter: SqlFilter): RegularRowsFilter {
-  return { from, where: `irregular = 0 AND (${filter.sql})`, params: filter.params, exact: filter.exact };
+  return { from, where: `irregular = 0 AND (${filter.sql})`, params: filter.params };
 }

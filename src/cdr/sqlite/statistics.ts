@@ -15,8 +15,9 @@
  * BY, the last-agent lookup: ./last-agents.ts), where samples choose nothing:
  * without them that lookup ran in 25 µs instead of 90 on a 100,000-CDR store.
  * The number index's samples told a customer's number (few rows: search by
- * it) from the company's (most rows: search by time) at about 45 µs a seed
- * query; ./number-index.ts now tells them apart by counting.
+ * it) from the company's (most rows: search by time) at the price of a seed
+ * query prepared again on every run; ./number-index.ts now tells them apart
+ * by counting.
  */
 import type Database from 'better-sqlite3';
 

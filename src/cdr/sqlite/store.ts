@@ -30,7 +30,7 @@ import { followMapping, mappedFieldsOf } from './mapping-follower.js';
 import { normaliseLegacyArrayRows } from './legacy-array-rows.js';
 import { migrate } from './migrations.js';
 import { regularRowsFilter } from './number-index.js';
-import type { SqlValue } from './sql-filter.js';
+import { compileSqlFilter, type SqlValue } from './sql-filter.js';
 import { SqliteSnapshots } from './snapshots.js';
 import { refreshStatistics as refreshPlannerStatistics } from './statistics.js';
 import { BatchWriter, SEQ_NO } from './writer.js';
@@ -332,11 +332,11 @@ function searchBackendOn(db: Database.Database, mapping: SearchBackend['mapping'
       yield* rows(prepare(`SELECT seq, id, source, version, ${SEQ_NO} AS seq_no FROM cdr WHERE irregular = 1`), []);
     },
     page(bound: Bound, request: PageRequest) {
+      const compiled = compileSqlFilter(bound);
       const orderBy = sqlOrder(request);
-      if (orderBy === undefined || hasIrregular()) return undefined;
-      const filter = regularRowsFilter(bound, prepare);
-      if (!filter.exact) return undefined;
-      const { from, where, params } = filter;
+      // Checked before counting the number's rows: a search this cannot answer goes on to candidates(), which counts.
+      if (!compiled.exact || orderBy === undefined || hasIrregular()) return undefined;
+      const { from, where, params } = regularRowsFilter(bound, prepare, compiled);
       // The page and one row past it: when that row is missing and the page is not past the matches, it holds the last
       // one and the total is known without counting (a customer's few CDRs in the seed query: one statement, not two).
       // LIMIT and OFFSET as literals: SQLite plans with a bound LIMIT's value, which has a statement prepared again each
